@@ -1,0 +1,101 @@
+/**
+ * Data types of grid cells, as string literals mapped to typed arrays at compile time, so a
+ * `Grid<"uint16">` carries a `Uint16Array`.
+ *
+ * @example
+ * ```ts
+ * import { allocate, DTYPE_INFO } from "tilecast";
+ * const a = allocate("int16", 4); // Int16Array(4)
+ * DTYPE_INFO.int16.bytes; // 2
+ * ```
+ */
+export type DType =
+  | "uint8"
+  | "int8"
+  | "uint16"
+  | "int16"
+  | "uint32"
+  | "int32"
+  | "float32"
+  | "float64";
+
+/** The typed array for each {@link DType}. */
+export interface TypedArrayMap {
+  uint8: Uint8Array;
+  int8: Int8Array;
+  uint16: Uint16Array;
+  int16: Int16Array;
+  uint32: Uint32Array;
+  int32: Int32Array;
+  float32: Float32Array;
+  float64: Float64Array;
+}
+
+/** The typed array carrying cells of dtype `D`. */
+export type TypedArray<D extends DType = DType> = TypedArrayMap[D];
+
+/** Size and TIFF encoding of each dtype. `sampleFormat`: 1 unsigned, 2 signed, 3 float. */
+export const DTYPE_INFO: Readonly<
+  Record<DType, { bytes: 1 | 2 | 4 | 8; sampleFormat: 1 | 2 | 3; min: number; max: number }>
+> = {
+  uint8: { bytes: 1, sampleFormat: 1, min: 0, max: 255 },
+  int8: { bytes: 1, sampleFormat: 2, min: -128, max: 127 },
+  uint16: { bytes: 2, sampleFormat: 1, min: 0, max: 65535 },
+  int16: { bytes: 2, sampleFormat: 2, min: -32768, max: 32767 },
+  uint32: { bytes: 4, sampleFormat: 1, min: 0, max: 4294967295 },
+  int32: { bytes: 4, sampleFormat: 2, min: -2147483648, max: 2147483647 },
+  float32: { bytes: 4, sampleFormat: 3, min: -3.4028234663852886e38, max: 3.4028234663852886e38 },
+  float64: { bytes: 8, sampleFormat: 3, min: -Number.MAX_VALUE, max: Number.MAX_VALUE },
+};
+
+/** All dtypes, smallest first. */
+export const DTYPES: readonly DType[] = Object.keys(DTYPE_INFO) as DType[];
+
+const CTORS = {
+  uint8: Uint8Array,
+  int8: Int8Array,
+  uint16: Uint16Array,
+  int16: Int16Array,
+  uint32: Uint32Array,
+  int32: Int32Array,
+  float32: Float32Array,
+  float64: Float64Array,
+} as const;
+
+/** A zero-filled typed array of `length` cells. */
+export function allocate<D extends DType>(dtype: D, length: number): TypedArray<D> {
+  return new CTORS[dtype](length) as TypedArray<D>;
+}
+
+/** A typed-array view of `dtype` over bytes (no copy; `byteOffset` must be aligned). */
+export function viewOf<D extends DType>(
+  dtype: D,
+  buffer: ArrayBufferLike,
+  byteOffset = 0,
+  length?: number,
+): TypedArray<D> {
+  const n = length ?? (buffer.byteLength - byteOffset) / DTYPE_INFO[dtype].bytes;
+  return new CTORS[dtype](buffer as ArrayBuffer, byteOffset, n) as TypedArray<D>;
+}
+
+/** The dtype of a TIFF sample given its SampleFormat (1/2/3) and BitsPerSample, or null. */
+export function dtypeFromTiff(sampleFormat: number, bitsPerSample: number): DType | null {
+  for (const d of DTYPES) {
+    const info = DTYPE_INFO[d];
+    if (info.sampleFormat === sampleFormat && info.bytes * 8 === bitsPerSample) return d;
+  }
+  return null;
+}
+
+/** True when `value` is representable in `dtype` (NaN only in float dtypes). */
+export function fitsDtype(value: number, dtype: DType): boolean {
+  const info = DTYPE_INFO[dtype];
+  if (Number.isNaN(value)) return info.sampleFormat === 3;
+  if (info.sampleFormat !== 3 && !Number.isInteger(value)) return false;
+  return value >= info.min && value <= info.max;
+}
+
+/** Type guard: is `s` one of the {@link DType} names? */
+export function isDType(s: string): s is DType {
+  return s in DTYPE_INFO;
+}

@@ -1,0 +1,127 @@
+/**
+ * The `Grid<D>`: a typed array of dtype `D` with its shape, named dims, georeference, nodata and
+ * attributes. Cells are stored C-order (last dim fastest); rasters use dims `["band", "y", "x"]`.
+ *
+ * @example
+ * ```ts
+ * import { createGrid } from "tilecast";
+ * const g = createGrid("float32", [2, 3, 4], { nodata: -9999 });
+ * g.data.length; // 24
+ * g.dims; // ["band", "y", "x"]
+ * ```
+ */
+import { allocate, type DType, DTYPE_INFO, type TypedArray } from "./dtype.js";
+import type { Crs } from "./crs.js";
+import { type GeoTransform, IDENTITY_TRANSFORM } from "./geotransform.js";
+
+/** Where a grid sits on Earth. */
+export interface Georef {
+  /** GDAL-order affine transform from pixel corners to CRS coordinates. */
+  readonly transform: GeoTransform;
+  /** The CRS, or null when the source had none. */
+  readonly crs: Crs | null;
+  /** "point" when the source declared PixelIsPoint (the transform still refers to corners). */
+  readonly rasterType: "area" | "point";
+}
+
+/** Attributes carried with a grid. */
+export interface GridAttrs {
+  /** One name per band, when known. */
+  bandNames?: readonly (string | null)[];
+  /** Per-band scale and offset: physical = stored * scale + offset. */
+  scale?: readonly number[];
+  offset?: readonly number[];
+  /** Anything else (kept through conversions where the format allows). */
+  [key: string]: unknown;
+}
+
+/** A typed n-dimensional array with georeferencing and a nodata mask. */
+export interface Grid<D extends DType = DType> {
+  readonly dtype: D;
+  readonly data: TypedArray<D>;
+  readonly shape: readonly number[];
+  readonly dims: readonly string[];
+  readonly georef: Georef | null;
+  /** The value that marks missing cells (may be NaN), or null. */
+  readonly nodata: number | null;
+  /**
+   * Explicit validity mask, one byte per cell (1 valid, 0 missing), or null when validity follows
+   * from `nodata` alone. See {@link validMask}.
+   */
+  readonly mask: Uint8Array | null;
+  readonly attrs: GridAttrs;
+}
+
+/** Options for {@link createGrid}. */
+export interface CreateGridOptions<D extends DType> {
+  data?: TypedArray<D>;
+  dims?: readonly string[];
+  georef?: Georef | null;
+  nodata?: number | null;
+  mask?: Uint8Array | null;
+  attrs?: GridAttrs;
+}
+
+/** Default dim names by rank. */
+function defaultDims(rank: number): string[] {
+  if (rank === 2) return ["y", "x"];
+  if (rank === 3) return ["band", "y", "x"];
+  return Array.from({ length: rank }, (_, i) => `dim_${i}`);
+}
+
+/** Build a grid, allocating zeroed data unless `data` is given. Checks that sizes agree. */
+export function createGrid<D extends DType>(
+  dtype: D,
+  shape: readonly number[],
+  options: CreateGridOptions<D> = {},
+): Grid<D> {
+  const size = shape.reduce((a, b) => a * b, 1);
+  const data = options.data ?? allocate(dtype, size);
+  if (data.length !== size) {
+    throw new RangeError(`data has ${data.length} cells, shape ${shape.join("x")} needs ${size}`);
+  }
+  const dims = options.dims ?? defaultDims(shape.length);
+  if (dims.length !== shape.length) throw new RangeError("dims and shape differ in rank");
+  if (options.mask && options.mask.length !== size) throw new RangeError("mask size differs");
+  return {
+    dtype,
+    data,
+    shape: [...shape],
+    dims: [...dims],
+    georef: options.georef ?? null,
+    nodata: options.nodata ?? null,
+    mask: options.mask ?? null,
+    attrs: options.attrs ?? {},
+  };
+}
+
+/** A georef with the identity transform and no CRS. */
+export function plainGeoref(): Georef {
+  return { transform: IDENTITY_TRANSFORM, crs: null, rasterType: "area" };
+}
+
+/** True when `v` equals the nodata value (NaN-aware). */
+export function isNodata(v: number, nodata: number | null): boolean {
+  if (nodata === null) return false;
+  return Number.isNaN(nodata) ? Number.isNaN(v) : v === nodata;
+}
+
+/** The validity of every cell (1 valid, 0 missing): the explicit mask AND the nodata test. */
+export function validMask(g: Grid): Uint8Array {
+  const out = g.mask ? Uint8Array.from(g.mask) : new Uint8Array(g.data.length).fill(1);
+  if (g.nodata !== null) {
+    const d = g.data;
+    const nd = g.nodata;
+    if (Number.isNaN(nd)) {
+      for (let i = 0; i < d.length; i++) if (Number.isNaN(d[i] as number)) out[i] = 0;
+    } else {
+      for (let i = 0; i < d.length; i++) if (d[i] === nd) out[i] = 0;
+    }
+  }
+  return out;
+}
+
+/** Bytes of cell data a grid of this dtype and shape holds. */
+export function byteSize(dtype: DType, shape: readonly number[]): number {
+  return shape.reduce((a, b) => a * b, 1) * DTYPE_INFO[dtype].bytes;
+}

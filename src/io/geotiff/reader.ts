@@ -1,0 +1,366 @@
+/**
+ * GeoTIFF reader: geotiff.js parses the header, IFDs and GeoKeys; blocks are fetched and decoded
+ * by tilecast ({@link decodeBlock}) so windowed reads touch only their blocks, decode them in
+ * parallel and copy rows directly. Local paths and http(s) URLs (range reads, for COGs).
+ *
+ * @example
+ * ```ts
+ * import { openGeoTiff } from "tilecast";
+ * const src = await openGeoTiff("fixtures/geotiff/u16.deflate.pred2.tiled.3b.tif");
+ * const g = await src.readWindow({ x: 0, y: 0, width: 16, height: 16 }, { bands: [0] });
+ * g.shape; // [1, 16, 16]
+ * await src.close();
+ * ```
+ */
+import { type FileHandle, open } from "node:fs/promises";
+import { fromFile, fromUrl, type GeoTIFF, type GeoTIFFImage } from "geotiff";
+import { describe, TilecastError } from "../../errors.js";
+import { allocate, DTYPE_INFO, type DType, dtypeFromTiff, viewOf } from "../../grid/dtype.js";
+import { windowTransform } from "../../grid/geotransform.js";
+import { createGrid, type Grid } from "../../grid/grid.js";
+import { intersect, isEmpty, type Window } from "../../grid/window.js";
+import { mapLimit } from "../../util/map-limit.js";
+import type { GridSource, RasterMeta, ReadOptions } from "../types.js";
+import { type BlockCodec, checkDecodable, decodeBlock } from "./decode.js";
+import { parseGdalMetadata, parseNodata } from "./gdal-tags.js";
+import { georefFromTags, parseGeoKeys } from "./georef.js";
+import { readHeader, type TiffHeader } from "./header.js";
+import { COMPRESSION_NAMES, Tag } from "./tags.js";
+
+/** The largest window one read may allocate (bytes). */
+export const MAX_WINDOW_BYTES = 4 * 1024 ** 3;
+
+/** Metadata of a GeoTIFF, beyond the common {@link RasterMeta}. */
+export interface GeoTiffMeta extends RasterMeta {
+  readonly compression: string;
+  readonly predictor: number;
+  readonly tiled: boolean;
+  readonly interleave: "pixel" | "band";
+  readonly bigTiff: boolean;
+  readonly littleEndian: boolean;
+  readonly overviews: readonly { width: number; height: number }[];
+}
+
+interface Layout {
+  across: number;
+  down: number;
+  planar: 1 | 2;
+  spp: number;
+  offsets: ArrayLike<number | bigint>;
+  counts: ArrayLike<number | bigint>;
+}
+
+type Fetch = (offset: number, length: number, signal?: AbortSignal) => Promise<Uint8Array>;
+
+const isUrl = (p: string) => /^https?:\/\//i.test(p);
+
+/** An open GeoTIFF. Create with {@link openGeoTiff}. */
+export class GeoTiffSource implements GridSource {
+  readonly meta: GeoTiffMeta;
+  readonly #layout: Layout;
+  readonly #codec: BlockCodec;
+  readonly #fetch: Fetch;
+  readonly #close: () => Promise<void>;
+  /** How many blocks to fetch and decode at once. */
+  concurrency = 8;
+
+  constructor(meta: GeoTiffMeta, layout: Layout, codec: BlockCodec, fetch: Fetch, close: () => Promise<void>) {
+    this.meta = meta;
+    this.#layout = layout;
+    this.#codec = codec;
+    this.#fetch = fetch;
+    this.#close = close;
+  }
+
+  /** Decoded bytes of block (col, row) of sample plane `plane` (0 unless band-interleaved). */
+  async readBlock(col: number, row: number, plane = 0, signal?: AbortSignal): Promise<Uint8Array> {
+    const { meta } = this;
+    const L = this.#layout;
+    const index = plane * L.across * L.down + row * L.across + col;
+    const offset = Number(L.offsets[index] ?? 0);
+    const count = Number(L.counts[index] ?? 0);
+    const rows = meta.tiled ? meta.blockHeight : Math.min(meta.blockHeight, meta.height - row * meta.blockHeight);
+    const where = meta.tiled ? `tile (${col}, ${row})` : `strip ${row}`;
+    if (count === 0) {
+      // Sparse block (GDAL SPARSE_OK): nodata, or 0 without one.
+      const empty = allocate(meta.dtype, meta.blockWidth * rows * this.#codec.spp);
+      if (meta.nodata !== null) empty.fill(meta.nodata);
+      return new Uint8Array(empty.buffer);
+    }
+    let raw: Uint8Array;
+    try {
+      raw = await this.#fetch(offset, count, signal);
+    } catch (e) {
+      if (e instanceof TilecastError) throw e;
+      throw new TilecastError("E_CORRUPT", `cannot read ${where} (${describe(e)})`, { path: meta.path, cause: e });
+    }
+    try {
+      return await decodeBlock(raw, this.#codec, rows, where);
+    } catch (e) {
+      if (e instanceof TilecastError) throw new TilecastError(e.code, e.problem, { path: meta.path, cause: e });
+      throw e;
+    }
+  }
+
+  async readWindow(w: Window, options: ReadOptions = {}): Promise<Grid> {
+    const { meta } = this;
+    const bands = options.bands ?? Array.from({ length: meta.bands }, (_, i) => i);
+    for (const b of bands) {
+      if (!Number.isInteger(b) || b < 0 || b >= meta.bands) {
+        throw new TilecastError("E_ARGUMENT", `band ${b} does not exist (${meta.bands} bands)`, { path: meta.path });
+      }
+    }
+    const bytes = DTYPE_INFO[meta.dtype].bytes;
+    if (w.width * w.height * bands.length * bytes > MAX_WINDOW_BYTES) {
+      throw new TilecastError("E_TOO_LARGE", `window ${w.width}x${w.height}x${bands.length} exceeds ${MAX_WINDOW_BYTES} bytes; read it in tiles`, { path: meta.path });
+    }
+    const plane = w.width * w.height;
+    const out = allocate(meta.dtype, plane * bands.length);
+    const inner = intersect(w, { x: 0, y: 0, width: meta.width, height: meta.height });
+    const inside = inner.width === w.width && inner.height === w.height;
+    let mask: Uint8Array | null = null;
+    if (!inside) {
+      if (meta.nodata !== null) out.fill(meta.nodata);
+      else mask = new Uint8Array(out.length);
+    }
+    if (!isEmpty(inner)) {
+      const bw = meta.blockWidth;
+      const bh = meta.blockHeight;
+      const jobs: { col: number; row: number; plane: number }[] = [];
+      const planes = this.#layout.planar === 2 ? bands : [0];
+      for (let row = Math.floor(inner.y / bh); row <= Math.floor((inner.y + inner.height - 1) / bh); row++) {
+        for (let col = Math.floor(inner.x / bw); col <= Math.floor((inner.x + inner.width - 1) / bw); col++) {
+          for (const p of planes) jobs.push({ col, row, plane: p });
+        }
+      }
+      await mapLimit(jobs, this.concurrency, async ({ col, row, plane: p }) => {
+        options.signal?.throwIfAborted();
+        const block = viewOf(meta.dtype, (await this.readBlock(col, row, p, options.signal)).buffer);
+        const blockWin = { x: col * bw, y: row * bh, width: bw, height: bh };
+        const part = intersect(blockWin, inner);
+        if (this.#layout.planar === 2) {
+          copyRows(block, bw, 1, 0, part, blockWin, out, bands.indexOf(p) * plane, w);
+        } else {
+          bands.forEach((b, i) => {
+            copyRows(block, bw, this.#layout.spp, b, part, blockWin, out, i * plane, w);
+          });
+        }
+        if (mask) for (const i of bands.keys()) markValid(mask, i * plane, part, w);
+      });
+    }
+    return createGrid(meta.dtype, [bands.length, w.height, w.width], {
+      data: out,
+      georef: meta.georef ? { ...meta.georef, transform: windowTransform(meta.georef.transform, w) } : null,
+      nodata: meta.nodata,
+      mask,
+      attrs: subsetAttrs(meta.attrs, bands),
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.#close();
+  }
+}
+
+function copyRows(
+  block: ArrayLike<number> & { subarray(a: number, b: number): ArrayLike<number> },
+  bw: number,
+  spp: number,
+  sample: number,
+  part: Window,
+  blockWin: Window,
+  out: { set(a: ArrayLike<number>, o: number): void; [i: number]: number },
+  outBase: number,
+  w: Window,
+) {
+  for (let y = part.y; y < part.y + part.height; y++) {
+    const src = ((y - blockWin.y) * bw + (part.x - blockWin.x)) * spp;
+    const dst = outBase + (y - w.y) * w.width + (part.x - w.x);
+    if (spp === 1) {
+      out.set(block.subarray(src, src + part.width), dst);
+    } else {
+      for (let x = 0, s = src + sample; x < part.width; x++, s += spp) out[dst + x] = block[s] as number;
+    }
+  }
+}
+
+function markValid(mask: Uint8Array, base: number, part: Window, w: Window) {
+  for (let y = part.y; y < part.y + part.height; y++) {
+    const dst = base + (y - w.y) * w.width + (part.x - w.x);
+    mask.fill(1, dst, dst + part.width);
+  }
+}
+
+function subsetAttrs(attrs: RasterMeta["attrs"], bands: readonly number[]): RasterMeta["attrs"] {
+  const pick = <T>(a: readonly T[] | undefined) => (a ? bands.map((b) => a[b] as T) : undefined);
+  const out: RasterMeta["attrs"] = { ...attrs };
+  if (attrs.bandNames) out.bandNames = pick(attrs.bandNames);
+  if (attrs.scale) out.scale = pick(attrs.scale);
+  if (attrs.offset) out.offset = pick(attrs.offset);
+  return out;
+}
+
+/**
+ * Open a GeoTIFF (local path or http(s) URL) for windowed reading.
+ *
+ * @throws TilecastError naming the file: E_NOT_FOUND, E_FORMAT (not a TIFF / malformed),
+ *   E_TRUNCATED, E_TOO_LARGE (header claims more than the file can hold), E_UNSUPPORTED.
+ */
+export async function openGeoTiff(path: string, signal?: AbortSignal): Promise<GeoTiffSource> {
+  let handle: FileHandle | null = null;
+  let header: TiffHeader | null = null;
+  let tiff: GeoTIFF;
+  try {
+    if (isUrl(path)) {
+      tiff = await fromUrl(path, {}, signal);
+    } else {
+      header = await readHeader(path);
+      tiff = await fromFile(path, signal);
+      handle = await open(path, "r");
+    }
+  } catch (e) {
+    await handle?.close();
+    if (e instanceof TilecastError) throw e;
+    throw new TilecastError("E_FORMAT", `not a readable TIFF (${describe(e)})`, { path, cause: e });
+  }
+  const fh = handle;
+  try {
+    const image = await tiff.getImage(0);
+    const { meta, layout, codec } = await describeImage(path, tiff, image, header);
+    const fetch: Fetch = fh
+      ? async (offset, length) => {
+          const buf = Buffer.allocUnsafeSlow(length);
+          const { bytesRead } = await fh.read(buf, 0, length, offset);
+          if (bytesRead < length) {
+            throw new TilecastError("E_TRUNCATED", `file is truncated at byte ${offset + bytesRead}`, { path });
+          }
+          return buf;
+        }
+      : async (offset, length, s) => {
+          const [slice] = await image.source.fetch([{ offset, length }], s);
+          return new Uint8Array(slice as ArrayBuffer);
+        };
+    return new GeoTiffSource(meta, layout, codec, fetch, async () => {
+      await fh?.close();
+      tiff.close?.();
+    });
+  } catch (e) {
+    await fh?.close();
+    if (e instanceof TilecastError) throw e;
+    throw new TilecastError("E_FORMAT", `malformed TIFF (${describe(e)})`, { path, cause: e });
+  }
+}
+
+async function describeImage(
+  path: string,
+  tiff: GeoTIFF,
+  image: GeoTIFFImage,
+  header: TiffHeader | null,
+): Promise<{ meta: GeoTiffMeta; layout: Layout; codec: BlockCodec }> {
+  const fd = image.fileDirectory;
+  const get = <T>(tag: number) => fd.loadValue(tag) as Promise<T | undefined>;
+  const width = image.getWidth();
+  const height = image.getHeight();
+  const spp = image.getSamplesPerPixel();
+  const bits = Array.from((await get<ArrayLike<number>>(Tag.BitsPerSample)) ?? [1]);
+  const formats = Array.from((await get<ArrayLike<number>>(Tag.SampleFormat)) ?? [1]);
+  const bad = (problem: string, code: "E_UNSUPPORTED" | "E_FORMAT" | "E_TOO_LARGE" = "E_UNSUPPORTED") =>
+    new TilecastError(code, problem, { path });
+  if (bits.some((b) => b !== bits[0]) || formats.some((f) => f !== formats[0])) {
+    throw bad("bands with different sample types are not supported");
+  }
+  const dtype: DType | null = dtypeFromTiff(formats[0] ?? 1, bits[0] ?? 1);
+  if (!dtype) throw bad(`unsupported sample type (${bits[0]}-bit, SampleFormat ${formats[0]})`);
+  const compression = (await get<number>(Tag.Compression)) ?? 1;
+  checkDecodable(compression, path);
+  const tiled = fd.hasTag(Tag.TileWidth);
+  const blockWidth = tiled ? ((await get<number>(Tag.TileWidth)) ?? 0) : width;
+  const rps = (await get<number>(Tag.RowsPerStrip)) ?? height;
+  const blockHeight = tiled ? ((await get<number>(Tag.TileLength)) ?? 0) : Math.min(rps, height);
+  if (!(width > 0 && height > 0 && blockWidth > 0 && blockHeight > 0)) {
+    throw bad(`invalid dimensions ${width}x${height}, block ${blockWidth}x${blockHeight}`, "E_FORMAT");
+  }
+  const planar = ((await get<number>(Tag.PlanarConfiguration)) ?? 1) === 2 ? 2 : 1;
+  const across = Math.ceil(width / blockWidth);
+  const down = Math.ceil(height / blockHeight);
+  const nBlocks = across * down * (planar === 2 ? spp : 1);
+  if (header && nBlocks * (header.bigTiff ? 8 : 4) * 2 > header.size) {
+    throw bad(
+      `header claims ${width}x${height}x${spp} pixels in ${nBlocks} blocks, more than a ${header.size}-byte file can index`,
+      "E_TOO_LARGE",
+    );
+  }
+  const offsets = await get<ArrayLike<number | bigint>>(tiled ? Tag.TileOffsets : Tag.StripOffsets);
+  const counts = await get<ArrayLike<number | bigint>>(tiled ? Tag.TileByteCounts : Tag.StripByteCounts);
+  if (!offsets || !counts || offsets.length < nBlocks || counts.length < nBlocks) {
+    throw bad(`block table lists ${offsets?.length ?? 0} blocks, the image needs ${nBlocks}`, "E_FORMAT");
+  }
+  if (header) {
+    for (let i = 0; i < nBlocks; i++) {
+      const end = Number(offsets[i]) + Number(counts[i]);
+      if (Number(counts[i]) > 0 && end > header.size) {
+        throw new TilecastError("E_TRUNCATED", `file is truncated: block ${i} ends at byte ${end}, the file has ${header.size}`, { path });
+      }
+    }
+  }
+  const keys = parseGeoKeys(
+    await get<ArrayLike<number>>(Tag.GeoKeyDirectory),
+    await get<ArrayLike<number>>(Tag.GeoDoubleParams),
+    await get<string>(Tag.GeoAsciiParams),
+  );
+  const georef = georefFromTags({
+    pixelScale: await get<ArrayLike<number>>(Tag.ModelPixelScale),
+    tiepoint: await get<ArrayLike<number>>(Tag.ModelTiepoint),
+    transformation: await get<ArrayLike<number>>(Tag.ModelTransformation),
+    keys,
+  });
+  const nodata = parseNodata(await get<string>(Tag.GdalNodata));
+  const attrs = parseGdalMetadata(await get<string>(Tag.GdalMetadata), spp);
+  if (georef?.rasterType === "point") attrs.AREA_OR_POINT = "Point";
+  const overviews: { width: number; height: number }[] = [];
+  const count = await tiff.getImageCount();
+  for (let i = 1; i < count; i++) {
+    const ov = await tiff.getImage(i);
+    const type = (ov.fileDirectory.getValue(Tag.NewSubfileType) as number | undefined) ?? 0;
+    if (type & 1 && !(type & 4)) overviews.push({ width: ov.getWidth(), height: ov.getHeight() });
+  }
+  const predictor = (await get<number>(Tag.Predictor)) ?? 1;
+  const meta: GeoTiffMeta = {
+    format: "geotiff",
+    path,
+    width,
+    height,
+    bands: spp,
+    dtype,
+    georef,
+    nodata,
+    blockWidth,
+    blockHeight,
+    periodicX: false,
+    attrs,
+    compression: COMPRESSION_NAMES[compression] ?? String(compression),
+    predictor,
+    tiled,
+    interleave: planar === 2 ? "band" : "pixel",
+    bigTiff: Boolean((tiff as unknown as { bigTiff?: boolean }).bigTiff),
+    littleEndian: image.littleEndian,
+    overviews,
+  };
+  const codec: BlockCodec = {
+    compression,
+    predictor,
+    bytes: DTYPE_INFO[dtype].bytes,
+    spp: planar === 2 ? 1 : spp,
+    width: blockWidth,
+    littleEndian: image.littleEndian,
+  };
+  if (compression === 7) {
+    const t = await get<ArrayLike<number>>(347);
+    if (t) codec.jpegTables = t;
+  }
+  if (compression === 34887) {
+    const t = await get<ArrayLike<number>>(50674);
+    if (t) codec.lercParameters = t;
+  }
+  return { meta, layout: { across, down, planar, spp, offsets, counts }, codec };
+}

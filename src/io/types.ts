@@ -1,0 +1,107 @@
+/**
+ * The two I/O contracts every format implements: a lazy, random-access {@link GridSource} and
+ * an atomic, block-wise {@link GridSink}.
+ */
+import type { DType } from "../grid/dtype.js";
+import type { Georef, Grid, GridAttrs } from "../grid/grid.js";
+import type { Window } from "../grid/window.js";
+
+/** What a source knows before reading any pixel. */
+export interface RasterMeta {
+  /** Format id ("geotiff", "zarr", ...). */
+  readonly format: string;
+  /** The path or URL the source was opened from. */
+  readonly path: string;
+  readonly width: number;
+  readonly height: number;
+  readonly bands: number;
+  readonly dtype: DType;
+  readonly georef: Georef | null;
+  readonly nodata: number | null;
+  /** The natural read block (tile or strip) in pixels. */
+  readonly blockWidth: number;
+  readonly blockHeight: number;
+  /** True when x wraps around (a grid covering 360 degrees of longitude). */
+  readonly periodicX: boolean;
+  readonly attrs: GridAttrs;
+}
+
+/** Options for {@link GridSource.readWindow}. */
+export interface ReadOptions {
+  /** 0-based band indices to read (default: all, in order). */
+  bands?: readonly number[];
+  signal?: AbortSignal;
+}
+
+/**
+ * One open raster: metadata plus windowed reads that decode only the blocks they touch.
+ * Windows may extend past the raster; cells outside are nodata (or 0 and masked when the
+ * raster has no nodata value).
+ */
+export interface GridSource {
+  readonly meta: RasterMeta;
+  readWindow(w: Window, options?: ReadOptions): Promise<Grid>;
+  close(): Promise<void>;
+}
+
+/** How a sink's raster is cut into blocks; blocks at the right and bottom edges may be partial. */
+export interface BlockGrid {
+  readonly width: number;
+  readonly height: number;
+  readonly blockWidth: number;
+  readonly blockHeight: number;
+  readonly cols: number;
+  readonly rows: number;
+}
+
+/** The window of block `(col, row)` clipped to the raster. */
+export function blockWindow(g: BlockGrid, col: number, row: number): Window {
+  const x = col * g.blockWidth;
+  const y = row * g.blockHeight;
+  return {
+    x,
+    y,
+    width: Math.min(g.blockWidth, g.width - x),
+    height: Math.min(g.blockHeight, g.height - y),
+  };
+}
+
+/** A block grid over a `width x height` raster. */
+export function makeBlockGrid(
+  width: number,
+  height: number,
+  blockWidth: number,
+  blockHeight: number,
+): BlockGrid {
+  return {
+    width,
+    height,
+    blockWidth,
+    blockHeight,
+    cols: Math.ceil(width / blockWidth),
+    rows: Math.ceil(height / blockHeight),
+  };
+}
+
+/**
+ * An output being written. Blocks arrive in any order, each exactly once, as grids of
+ * `(bands, h, w)` matching {@link blockWindow}. Nothing is visible at the target path until
+ * `commit()`; `abort()` (or a crash) leaves nothing behind.
+ */
+export interface GridSink {
+  readonly blockGrid: BlockGrid;
+  writeBlock(col: number, row: number, block: Grid): Promise<void>;
+  commit(): Promise<void>;
+  abort(): Promise<void>;
+}
+
+/** What a sink needs to know to create an output. */
+export interface SinkSpec {
+  width: number;
+  height: number;
+  bands: number;
+  dtype: DType;
+  georef: Georef | null;
+  nodata: number | null;
+  attrs?: GridAttrs;
+}
