@@ -1,0 +1,105 @@
+/**
+ * The `tilecast` command. Every failure prints one line naming the file and the problem
+ * (`--debug` adds the stack) and exits non-zero: 2 for usage errors, 1 otherwise.
+ */
+import { Command, InvalidArgumentError } from "commander";
+import { installCleanupHandlers } from "../io/atomic.js";
+import { describe, exitCodeFor, isTilecastError } from "../errors.js";
+import { convertRaster } from "../pipeline/convert.js";
+import { formatInfo, inspectRaster } from "../pipeline/inspect.js";
+import { runDemo } from "./demo.js";
+import { progress } from "./progress.js";
+
+const int = (name: string) => (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${name} must be a non-negative integer`);
+  return n;
+};
+
+/** Build the command tree (exported for tests and embedding). */
+export function buildCli(): Command {
+  const cli = new Command("tilecast")
+    .description("Streaming weather and Earth-observation deep learning: GeoTIFF/Zarr grids in, georeferenced predictions out.")
+    .version("0.1.0")
+    .option("--debug", "print stack traces on errors")
+    .showHelpAfterError();
+  cli
+    .command("inspect")
+    .description("describe a raster: size, bands, dtype, transform, CRS, nodata, blocks, compression, overviews")
+    .argument("<path>", "file path or http(s) URL")
+    .option("--json", "print exactly one JSON object")
+    .action(async (path: string, o: { json?: boolean }) => {
+      const info = await inspectRaster(path);
+      process.stdout.write(o.json ? `${JSON.stringify(info)}\n` : `${formatInfo(info)}\n`);
+    });
+  cli
+    .command("convert")
+    .description("stream a raster into a new file through the tile stages (lossless)")
+    .argument("<in>", "input raster")
+    .argument("<out>", "output path; its extension picks the format")
+    .option("--tile <N>", "read window core size in pixels", int("--tile"), 512)
+    .option("--overlap <M>", "halo read around each window and cropped on write", int("--overlap"), 0)
+    .option("--block <B>", "output tile size (multiple of 16)", int("--block"), 256)
+    .option("--compress <codec>", "deflate | none", "deflate")
+    .option("--level <L>", "deflate level 1-9", int("--level"), 6)
+    .option("--concurrency <C>", "tiles in flight", int("--concurrency"), 4)
+    .option("-q, --quiet", "no progress output")
+    .action(async (input: string, output: string, o: { tile: number; overlap: number; block: number; compress: string; level: number; concurrency: number; quiet?: boolean }) => {
+      if (o.compress !== "deflate" && o.compress !== "none") throw new InvalidArgumentError("--compress must be deflate or none");
+      let bar: ReturnType<typeof progress> | null = null;
+      const r = await convertRaster(input, output, {
+        tileSize: o.tile,
+        overlap: o.overlap,
+        outputTileSize: o.block,
+        compress: o.compress,
+        level: o.level,
+        concurrency: Math.max(1, o.concurrency),
+        onProgress: (p) => {
+          bar ??= progress("convert", p.tilesTotal, o.quiet);
+          bar.update(p.tilesDone);
+        },
+      });
+      (bar as ReturnType<typeof progress> | null)?.stop();
+      process.stdout.write(`wrote ${r.output} (${r.width} x ${r.height}, ${r.bands} band${r.bands === 1 ? "" : "s"}, ${r.tiles} tiles)\n`);
+    });
+  cli
+    .command("demo")
+    .description("run the bundled example job and print where its outputs went")
+    .option("--out <dir>", "output directory", "out/demo")
+    .action(async (o: { out: string }) => {
+      await runDemo(o.out);
+    });
+  return cli;
+}
+
+/** Run the CLI with `argv` (as process.argv); resolves to the exit code. */
+export async function main(argv: readonly string[]): Promise<number> {
+  installCleanupHandlers();
+  const cli = buildCli();
+  cli.exitOverride();
+  cli.configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  try {
+    await cli.parseAsync([...argv]);
+    return 0;
+  } catch (e) {
+    const debug = argv.includes("--debug");
+    const ce = e as { code?: string; exitCode?: number };
+    if (typeof ce.code === "string" && ce.code.startsWith("commander.")) {
+      if (ce.code === "commander.helpDisplayed" || ce.code === "commander.version" || ce.code === "commander.help") return 0;
+      if (ce.code === "commander.invalidArgument" && e instanceof InvalidArgumentError) return 2;
+      return 2;
+    }
+    if (e instanceof InvalidArgumentError) {
+      process.stderr.write(`tilecast: ${e.message}\n`);
+      return 2;
+    }
+    if (isTilecastError(e)) {
+      process.stderr.write(`tilecast: ${e.message}\n`);
+      if (debug) process.stderr.write(`${(e.cause as Error | undefined)?.stack ?? e.stack}\n`);
+      return exitCodeFor(e.code);
+    }
+    process.stderr.write(`tilecast: internal error: ${describe(e)} (run with --debug for details)\n`);
+    if (debug) process.stderr.write(`${(e as Error).stack}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,36 @@
+/**
+ * tilecast: streaming weather and Earth-observation deep learning in TypeScript.
+ *
+ * @example
+ * ```ts
+ * import { from, lastValueFrom } from "rxjs";
+ * import { createGeoTiffSink, cropHalo, openGeoTiff, planTiles, readTiles, writeTiles } from "tilecast";
+ * const src = await openGeoTiff("fixtures/demo/scene.s2like.u16.4b.tif");
+ * const sink = await createGeoTiffSink("/tmp/scene.tif", src.meta);
+ * const plan = planTiles({ width: src.meta.width, height: src.meta.height, tileSize: 128, overlap: 16 });
+ * await lastValueFrom(from(plan.tiles()).pipe(readTiles(src), cropHalo(), writeTiles(sink)));
+ * ```
+ */
+export * from "./errors.js";
+export * from "./grid/crop.js";
+export * from "./grid/crs.js";
+export * from "./grid/dtype.js";
+export * from "./grid/geotransform.js";
+export * from "./grid/grid.js";
+export * from "./grid/window.js";
+export * from "./io/atomic.js";
+export { type GeoTiffMeta, GeoTiffSource, MAX_WINDOW_BYTES, openGeoTiff } from "./io/geotiff/reader.js";
+export { createGeoTiffSink, GeoTiffSink, type GeoTiffWriteOptions, needsBigTiff } from "./io/geotiff/writer.js";
+export * from "./io/png/quicklook.js";
+export * from "./io/registry.js";
+export * from "./io/types.js";
+export * from "./pipeline/convert.js";
+export * from "./pipeline/inspect.js";
+export * from "./stages/crop-halo.js";
+export * from "./stages/read-tiles.js";
+export * from "./stages/tile.js";
+export * from "./stages/write-tiles.js";
+export * from "./tiling/assembler.js";
+export * from "./tiling/plan.js";
+export * from "./util/map-limit.js";
+export * from "./util/semaphore.js";

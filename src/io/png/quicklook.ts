@@ -1,0 +1,85 @@
+/**
+ * Quicklook PNGs: one band as grey or three as RGB, stretched between the 2nd and 98th
+ * percentiles of the valid cells, nodata transparent, shrunk (nearest) to at most `maxSize`
+ * pixels a side. Written atomically with sharp.
+ *
+ * @example
+ * ```ts
+ * import { createGrid, writeQuicklook } from "tilecast";
+ * const g = createGrid("float32", [1, 64, 64], { data: Float32Array.from({ length: 4096 }, (_, i) => i % 64) });
+ * await writeQuicklook(g, "/tmp/ramp.png");
+ * ```
+ */
+import sharp from "sharp";
+import { describe, TilecastError } from "../../errors.js";
+import { type Grid, validMask } from "../../grid/grid.js";
+import { discard, publish, tempPathFor, trackTemp } from "../atomic.js";
+
+/** Options for {@link writeQuicklook}. */
+export interface QuicklookOptions {
+  /** Bands to show: one (grey) or three (RGB); default the first three, or the first. */
+  bands?: readonly number[];
+  /** Longest side in pixels (default 512). */
+  maxSize?: number;
+}
+
+function percentiles(values: Float64Array, lo: number, hi: number): [number, number] {
+  if (values.length === 0) return [0, 1];
+  const s = values.slice().sort();
+  const at = (p: number) => s[Math.min(s.length - 1, Math.floor(p * (s.length - 1)))] as number;
+  return [at(lo), at(hi)];
+}
+
+/** Render `g` (dims band, y, x) to 8-bit RGBA pixels; exported for tests. */
+export function renderQuicklook(g: Grid, o: QuicklookOptions = {}): { rgba: Uint8Array; width: number; height: number } {
+  const [nb, h, w] = g.shape as [number, number, number];
+  const bands = o.bands ?? (nb >= 3 ? [0, 1, 2] : [0]);
+  const max = o.maxSize ?? 512;
+  const step = Math.max(1, Math.ceil(Math.max(w, h) / max));
+  const ow = Math.ceil(w / step);
+  const oh = Math.ceil(h / step);
+  const valid = validMask(g);
+  const rgba = new Uint8Array(ow * oh * 4);
+  const plane = w * h;
+  const ranges = bands.map((b) => {
+    const vals: number[] = [];
+    for (let y = 0; y < h; y += step) for (let x = 0; x < w; x += step) {
+      const i = b * plane + y * w + x;
+      const v = g.data[i] as number;
+      if (valid[i] && Number.isFinite(v)) vals.push(v);
+    }
+    return percentiles(Float64Array.from(vals), 0.02, 0.98);
+  });
+  for (let oy = 0; oy < oh; oy++) {
+    for (let ox = 0; ox < ow; ox++) {
+      const src = oy * step * w + ox * step;
+      const dst = (oy * ow + ox) * 4;
+      let ok = true;
+      for (let c = 0; c < 3; c++) {
+        const bi = bands.length === 3 ? c : 0;
+        const b = bands[bi] as number;
+        const [lo, hi] = ranges[bi] as [number, number];
+        const i = b * plane + src;
+        if (!valid[i]) ok = false;
+        const v = ((g.data[i] as number) - lo) / (hi - lo || 1);
+        rgba[dst + c] = Math.round(255 * Math.min(1, Math.max(0, v)));
+      }
+      rgba[dst + 3] = ok ? 255 : 0;
+    }
+  }
+  return { rgba, width: ow, height: oh };
+}
+
+/** Write a quicklook PNG of `g` to `path` (atomically). */
+export async function writeQuicklook(g: Grid, path: string, o: QuicklookOptions = {}): Promise<void> {
+  const { rgba, width, height } = renderQuicklook(g, o);
+  const temp = tempPathFor(path);
+  trackTemp(temp);
+  try {
+    await sharp(rgba, { raw: { width, height, channels: 4 } }).png().toFile(temp);
+    await publish(temp, path);
+  } catch (e) {
+    await discard(temp);
+    throw new TilecastError("E_WRITE", `cannot write quicklook (${describe(e)})`, { path, cause: e });
+  }
+}

@@ -1,0 +1,83 @@
+/**
+ * `inspect`: what a raster is, as one plain object (the CLI prints it, `--json` as is).
+ *
+ * @example
+ * ```ts
+ * import { inspectRaster } from "tilecast";
+ * const info = await inspectRaster("fixtures/geotiff/u8.none.strip.1b.tif");
+ * info.transform; // [x0, dx, rx, y0, ry, dy] in GDAL order
+ * ```
+ */
+import { epsgName } from "../grid/crs.js";
+import type { DType } from "../grid/dtype.js";
+import type { GeoTiffMeta } from "../io/geotiff/reader.js";
+import { openSource } from "../io/registry.js";
+
+/** The fields `tilecast inspect --json` prints. */
+export interface RasterInfo {
+  format: string;
+  path: string;
+  width: number;
+  height: number;
+  bands: number;
+  dtype: DType;
+  transform: number[] | null;
+  crs: { epsg: number | null; name: string | null; wkt: string | null; proj4: string | null } | null;
+  /** The nodata value; NaN is written "nan" (JSON has no NaN), as gdalinfo -json does. */
+  nodata: number | "nan" | null;
+  blockSize: [number, number];
+  compression: string | null;
+  overviews: { width: number; height: number }[];
+  rasterType: "area" | "point" | null;
+  bandNames: (string | null)[] | null;
+}
+
+/** Open `path`, describe it, close it. */
+export async function inspectRaster(path: string): Promise<RasterInfo> {
+  const src = await openSource(path);
+  try {
+    const m = src.meta as Partial<GeoTiffMeta> & typeof src.meta;
+    const crs = m.georef?.crs ?? null;
+    return {
+      format: m.format,
+      path,
+      width: m.width,
+      height: m.height,
+      bands: m.bands,
+      dtype: m.dtype,
+      transform: m.georef ? [...m.georef.transform] : null,
+      crs: crs && { epsg: crs.epsg, name: crs.epsg ? epsgName(crs.epsg) : null, wkt: crs.wkt, proj4: crs.proj4 },
+      nodata: m.nodata === null ? null : Number.isNaN(m.nodata) ? "nan" : m.nodata,
+      blockSize: [m.blockWidth, m.blockHeight],
+      compression: m.compression ?? null,
+      overviews: [...(m.overviews ?? [])],
+      rasterType: m.georef?.rasterType ?? null,
+      bandNames: m.attrs.bandNames ? [...m.attrs.bandNames] : null,
+    };
+  } finally {
+    await src.close();
+  }
+}
+
+/** A human-readable, multi-line rendering of {@link RasterInfo}. */
+export function formatInfo(i: RasterInfo): string {
+  const crs = i.crs
+    ? i.crs.epsg
+      ? `EPSG:${i.crs.epsg}${i.crs.name ? ` (${i.crs.name})` : ""}`
+      : (i.crs.proj4 ?? i.crs.wkt ?? "custom")
+    : "none";
+  const lines = [
+    `${i.path}`,
+    `  format       ${i.format}`,
+    `  size         ${i.width} x ${i.height}, ${i.bands} band${i.bands === 1 ? "" : "s"}, ${i.dtype}`,
+    `  transform    ${i.transform ? i.transform.join(", ") : "none"}`,
+    `  crs          ${crs}`,
+    `  nodata       ${i.nodata ?? "none"}`,
+    `  block        ${i.blockSize[0]} x ${i.blockSize[1]}`,
+    `  compression  ${i.compression ?? "n/a"}`,
+    `  overviews    ${i.overviews.length ? i.overviews.map((o) => `${o.width}x${o.height}`).join(", ") : "none"}`,
+  ];
+  if (i.rasterType === "point") lines.push("  pixels       PixelIsPoint (transform refers to corners, as GDAL reports)");
+  if (i.bandNames) lines.push(`  band names   ${i.bandNames.map((n) => n ?? "-").join(", ")}`);
+  return lines.join("\n");
+}

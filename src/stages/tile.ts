@@ -1,0 +1,17 @@
+/** The value that flows between tile stages. */
+import type { Grid } from "../grid/grid.js";
+import type { TileSpec } from "../tiling/plan.js";
+
+/**
+ * A loaded tile: its descriptor, its pixels (covering `spec.read`, or `spec.core` once the halo
+ * is cropped) and `release()`, which frees its slot in the reading stage's concurrency budget.
+ * The stage that ends a tile's life (a writer, a stitcher) calls `release()`; calling it twice
+ * is harmless.
+ */
+export interface Tile {
+  readonly spec: TileSpec;
+  readonly grid: Grid;
+  /** The window `grid` covers. */
+  readonly window: TileSpec["read"];
+  release(): void;
+}

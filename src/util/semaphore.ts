@@ -1,0 +1,40 @@
+/**
+ * A counting semaphore: `acquire()` resolves when one of `permits` is free; `release()` frees it.
+ * Stages use it to bound how many tiles are alive between a read and the stage that ends them.
+ *
+ * @example
+ * ```ts
+ * import { Semaphore } from "tilecast";
+ * const s = new Semaphore(2);
+ * await s.acquire(); await s.acquire(); // a third acquire() waits for a release()
+ * s.release();
+ * ```
+ */
+export class Semaphore {
+  #free: number;
+  readonly #waiting: (() => void)[] = [];
+
+  constructor(permits: number) {
+    if (!(Number.isInteger(permits) && permits > 0)) throw new RangeError(`permits must be a positive integer, got ${permits}`);
+    this.#free = permits;
+  }
+
+  /** Permits currently free. */
+  get available(): number {
+    return this.#free;
+  }
+
+  acquire(): Promise<void> {
+    if (this.#free > 0) {
+      this.#free--;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => this.#waiting.push(resolve));
+  }
+
+  release(): void {
+    const next = this.#waiting.shift();
+    if (next) next();
+    else this.#free++;
+  }
+}
