@@ -129,7 +129,11 @@ export function crsFromGeoKeys(keys: GeoKeyValues): Crs | null {
       break;
     case 15: {
       const lat = p(Key.ProjNatOriginLat);
-      terms = `+proj=stere +lat_0=${lat >= 0 ? 90 : -90} +lat_ts=${lat} +lon_0=${p(Key.ProjStraightVertPoleLong)} +k=1 +x_0=${p(Key.ProjFalseEasting)} +y_0=${p(Key.ProjFalseNorthing)}`;
+      const pole = lat >= 0 ? 90 : -90;
+      const k = num(keys, Key.ProjScaleAtNatOrigin) ?? 1;
+      // Variant A (origin at the pole with a scale factor) or B (latitude of true scale).
+      const scale = Math.abs(lat) === 90 ? `+k=${k}` : `+lat_ts=${lat}`;
+      terms = `+proj=stere +lat_0=${pole} ${scale} +lon_0=${p(Key.ProjStraightVertPoleLong)} +x_0=${p(Key.ProjFalseEasting)} +y_0=${p(Key.ProjFalseNorthing)}`;
       break;
     }
     case 17:
@@ -255,9 +259,10 @@ export function geoKeysFromCrs(crs: Crs, rasterType: "area" | "point"): GeoKeyEn
   } else if (has("stere") && Math.abs(Math.abs(deg(p.lat0)) - 90) < 1e-9) {
     params = [
       { key: Key.ProjCoordTrans, value: CT.stere as number },
+      // Variant B (latitude of true scale) is written as GDAL does: that latitude, scale 1.
       d(Key.ProjNatOriginLat, p.lat_ts === undefined ? deg(p.lat0) : deg(p.lat_ts)),
       d(Key.ProjStraightVertPoleLong, deg(p.long0)),
-      d(Key.ProjScaleAtNatOrigin, numOr(p.k0, 1)),
+      d(Key.ProjScaleAtNatOrigin, p.lat_ts === undefined ? numOr(p.k0, 1) : 1),
       d(Key.ProjFalseEasting, fe),
       d(Key.ProjFalseNorthing, fn),
     ];
