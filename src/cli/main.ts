@@ -22,7 +22,13 @@ export function buildCli(): Command {
     .description("Streaming weather and Earth-observation deep learning: GeoTIFF/Zarr grids in, georeferenced predictions out.")
     .version("0.1.0")
     .option("--debug", "print stack traces on errors")
-    .showHelpAfterError();
+    // Set before adding subcommands, which inherit them: usage errors throw (exit 2 in main)
+    // and print one line.
+    .exitOverride()
+    .configureOutput({
+      writeErr: (s) => process.stderr.write(s),
+      outputError: (s, write) => write(`tilecast: ${s.replace(/^error: /, "")}`),
+    });
   cli
     .command("inspect")
     .description("describe a raster: size, bands, dtype, transform, CRS, nodata, blocks, compression, overviews")
@@ -76,8 +82,6 @@ export function buildCli(): Command {
 export async function main(argv: readonly string[]): Promise<number> {
   installCleanupHandlers();
   const cli = buildCli();
-  cli.exitOverride();
-  cli.configureOutput({ writeErr: (s) => process.stderr.write(s) });
   try {
     await cli.parseAsync([...argv]);
     return 0;
@@ -85,9 +89,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     const debug = argv.includes("--debug");
     const ce = e as { code?: string; exitCode?: number };
     if (typeof ce.code === "string" && ce.code.startsWith("commander.")) {
-      if (ce.code === "commander.helpDisplayed" || ce.code === "commander.version" || ce.code === "commander.help") return 0;
-      if (ce.code === "commander.invalidArgument" && e instanceof InvalidArgumentError) return 2;
-      return 2;
+      const ok = ["commander.helpDisplayed", "commander.version", "commander.help"];
+      return ok.includes(ce.code) ? 0 : 2;
     }
     if (e instanceof InvalidArgumentError) {
       process.stderr.write(`tilecast: ${e.message}\n`);

@@ -43,3 +43,10 @@ if a.ndim == 2: a = a[None]
 a = a.astype(np.float64)
 print(json.dumps([[[None if math.isnan(v) else v for v in row] for row in band] for band in a.tolist()]))`);
 }
+
+/** Same CRS by GDAL's judgement: equal EPSG identity, or equal projection and ellipsoid parameters. */
+export const sameCrsInGdal = (a: string, b: string): boolean =>
+  py<boolean>(`a = osr.SpatialReference(); a.SetFromUserInput(${JSON.stringify(a)})
+b = osr.SpatialReference(); b.SetFromUserInput(${JSON.stringify(b)})
+same = a.IsSame(b, ['IGNORE_DATA_AXIS_TO_SRS_AXIS_MAPPING=YES']) or a.ExportToProj4() == b.ExportToProj4()
+print(json.dumps(bool(same)))`);

@@ -4,16 +4,11 @@ import { crsFromEpsg } from "../../../src/grid/crs.js";
 import { allocate, type DType, DTYPES } from "../../../src/grid/dtype.js";
 import { createGrid, type Georef } from "../../../src/grid/grid.js";
 import { openGeoTiff } from "../../../src/io/geotiff/reader.js";
-import { gdalinfo, gdalPixels, hasGdal, py } from "../../helpers/gdal.js";
+import { gdalinfo, gdalPixels, hasGdal, py, sameCrsInGdal } from "../../helpers/gdal.js";
 import { expected, fixture, H, W } from "../../helpers/pattern.js";
 import { tmp, writeWhole } from "../../helpers/write.js";
 
-/** Same CRS by GDAL's judgement: equal EPSG identity, or equal projection and ellipsoid parameters. */
-const sameCrsInGdal = (a: string, b: string) =>
-  py<boolean>(`a = osr.SpatialReference(); a.SetFromUserInput(${JSON.stringify(a)})
-b = osr.SpatialReference(); b.SetFromUserInput(${JSON.stringify(b)})
-same = a.IsSame(b, ['IGNORE_DATA_AXIS_TO_SRS_AXIS_MAPPING=YES']) or a.ExportToProj4() == b.ExportToProj4()
-print(json.dumps(bool(same)))`);
+
 
 const crsText = (c: { epsg: number | null; proj4: string | null; wkt: string | null }) => (c.epsg ? `EPSG:${c.epsg}` : (c.proj4 ?? c.wkt ?? ""));
 

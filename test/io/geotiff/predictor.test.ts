@@ -1,0 +1,52 @@
+import { describe, expect, it } from "vitest";
+import { applyFloatingPoint, applyHorizontal, swapBytes, undoFloatingPoint, undoHorizontal } from "../../../src/io/geotiff/predictor.js";
+
+const bytesOf = (a: ArrayBufferView) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+
+describe("TIFF predictors", () => {
+  it("predictor 2 stores differences from the previous pixel of the same sample (hand-computed)", () => {
+    const v = Uint16Array.from([10, 100, 13, 90, 20, 120]); // 3 pixels x 2 samples, one row
+    applyHorizontal(bytesOf(v), { width: 3, rows: 1, spp: 2, bytes: 2 });
+    expect(Array.from(v)).toStrictEqual([10, 100, 3, 65526, 7, 30]); // 90 - 100 wraps modulo 2^16
+    undoHorizontal(bytesOf(v), { width: 3, rows: 1, spp: 2, bytes: 2 });
+    expect(Array.from(v)).toStrictEqual([10, 100, 13, 90, 20, 120]);
+  });
+
+  it("predictor 3 splits a row into byte planes, most significant first, then differences them", () => {
+    const f = Float32Array.from([1, 2]); // 0x3f800000, 0x40000000
+    const b = bytesOf(f);
+    applyFloatingPoint(b, { width: 2, rows: 1, spp: 1, bytes: 4 });
+    // planes: [3f 40] [80 00] [00 00] [00 00] -> differenced: 3f, 01, 40, 80, 00, 00, 00, 00
+    expect(Array.from(b)).toStrictEqual([0x3f, 0x01, 0x40, 0x80, 0, 0, 0, 0]);
+    undoFloatingPoint(b, { width: 2, rows: 1, spp: 1, bytes: 4 });
+    expect(Array.from(f)).toStrictEqual([1, 2]);
+  });
+
+  it("round-trips random blocks for every sample size and interleave", () => {
+    let seed = 7;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (const bytes of [1, 2, 4, 8] as const) {
+      for (const spp of [1, 3]) {
+        const l = { width: 5, rows: 3, spp, bytes };
+        const orig = Uint8Array.from({ length: 5 * 3 * spp * bytes }, () => Math.floor(rnd() * 256));
+        const h = orig.slice();
+        applyHorizontal(h, l);
+        undoHorizontal(h, l);
+        expect(h).toStrictEqual(orig);
+        if (bytes >= 2) {
+          const fp = orig.slice();
+          applyFloatingPoint(fp, l);
+          expect(fp).not.toStrictEqual(orig);
+          undoFloatingPoint(fp, l);
+          expect(fp).toStrictEqual(orig);
+        }
+      }
+    }
+  });
+
+  it("swaps byte order per value", () => {
+    const b = Uint8Array.from([1, 2, 3, 4, 5, 6, 7, 8]);
+    swapBytes(b, 4);
+    expect(Array.from(b)).toStrictEqual([4, 3, 2, 1, 8, 7, 6, 5]);
+  });
+});
