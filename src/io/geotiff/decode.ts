@@ -67,7 +67,8 @@ async function decompress(raw: Uint8Array, c: BlockCodec, rows: number): Promise
       return raw;
     case 8:
     case 32946:
-      return inflateAsync(raw);
+      // One output chunk for the whole block: node:zlib calls back to the main thread per chunk.
+      return inflateAsync(raw, { chunkSize: Math.max(64 * 1024, c.width * rows * c.spp * c.bytes + 64) });
     case 50001: {
       const { data } = await sharp(raw).raw().toBuffer({ resolveWithObject: true });
       return data;

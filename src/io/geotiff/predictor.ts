@@ -65,20 +65,83 @@ function applyHorizontal64(buf: Uint8Array, l: PredictorLayout): void {
   }
 }
 
-/** Undo predictor 3: byte-wise cumulative sum, then gather planes back into values. */
+/** Byte-wise running sum with stride `spp` (undo of byte differencing), in place. */
+function prefixSum(row: Uint8Array, spp: number): void {
+  if (spp === 1) {
+    let acc = row[0] ?? 0;
+    for (let i = 1; i < row.length; i++) {
+      acc = (acc + (row[i] as number)) & 0xff;
+      row[i] = acc;
+    }
+    return;
+  }
+  for (let i = spp; i < row.length; i++) row[i] = ((row[i] as number) + (row[i - spp] as number)) & 0xff;
+}
+
+/**
+ * Gather byte planes (MSB first) back into little-endian values: `planes` holds `count` bytes
+ * per plane; `out` receives `count` values of `bytes` bytes. Word-wide for 2, 4 and 8 bytes.
+ */
+function gather(planes: Uint8Array, out: Uint8Array, count: number, bytes: number): void {
+  const p = (k: number) => planes.subarray(k * count, (k + 1) * count);
+  if (bytes === 4) {
+    const [p0, p1, p2, p3] = [p(0), p(1), p(2), p(3)];
+    const o = new Uint32Array(out.buffer, out.byteOffset, count);
+    for (let j = 0; j < count; j++) {
+      o[j] = ((p0[j] as number) << 24) | ((p1[j] as number) << 16) | ((p2[j] as number) << 8) | (p3[j] as number);
+    }
+  } else if (bytes === 8) {
+    const q = [0, 1, 2, 3, 4, 5, 6, 7].map(p) as Uint8Array[];
+    const [p0, p1, p2, p3, p4, p5, p6, p7] = q as [Uint8Array, Uint8Array, Uint8Array, Uint8Array, Uint8Array, Uint8Array, Uint8Array, Uint8Array];
+    const o = new Uint32Array(out.buffer, out.byteOffset, count * 2);
+    for (let j = 0; j < count; j++) {
+      o[2 * j] = ((p4[j] as number) << 24) | ((p5[j] as number) << 16) | ((p6[j] as number) << 8) | (p7[j] as number);
+      o[2 * j + 1] = ((p0[j] as number) << 24) | ((p1[j] as number) << 16) | ((p2[j] as number) << 8) | (p3[j] as number);
+    }
+  } else if (bytes === 2) {
+    const [p0, p1] = [p(0), p(1)];
+    const o = new Uint16Array(out.buffer, out.byteOffset, count);
+    for (let j = 0; j < count; j++) o[j] = ((p0[j] as number) << 8) | (p1[j] as number);
+  } else {
+    out.set(planes.subarray(0, count));
+  }
+}
+
+/** Scatter little-endian values into byte planes, most significant first (inverse of gather). */
+function scatter(values: Uint8Array, planes: Uint8Array, count: number, bytes: number): void {
+  if (bytes === 4) {
+    const v = new Uint32Array(values.buffer, values.byteOffset, count);
+    for (let j = 0; j < count; j++) {
+      const x = v[j] as number;
+      planes[j] = x >>> 24;
+      planes[count + j] = (x >>> 16) & 0xff;
+      planes[2 * count + j] = (x >>> 8) & 0xff;
+      planes[3 * count + j] = x & 0xff;
+    }
+    return;
+  }
+  for (let k = 0; k < bytes; k++) {
+    const src = bytes - 1 - k;
+    for (let j = 0; j < count; j++) planes[k * count + j] = values[j * bytes + src] as number;
+  }
+}
+
+/** Undo predictor 3: byte-wise running sum, then gather planes back into values. */
 export function undoFloatingPoint(buf: Uint8Array, l: PredictorLayout): void {
   const count = l.width * l.spp; // values per row
   const rowBytes = count * l.bytes;
   const tmp = new Uint8Array(rowBytes);
-  const { spp, bytes } = l;
+  const aligned = buf.byteOffset % 4 === 0 && rowBytes % 4 === 0;
+  const out = aligned ? null : new Uint8Array(rowBytes);
   for (let r = 0; r < l.rows; r++) {
     const row = buf.subarray(r * rowBytes, (r + 1) * rowBytes);
-    for (let i = spp; i < rowBytes; i++) row[i] = ((row[i] as number) + (row[i - spp] as number)) & 0xff;
+    prefixSum(row, l.spp);
     tmp.set(row);
-    for (let k = 0; k < bytes; k++) {
-      const plane = k * count;
-      const dst = bytes - 1 - k; // plane 0 holds the most significant byte
-      for (let j = 0; j < count; j++) row[j * bytes + dst] = tmp[plane + j] as number;
+    if (out) {
+      gather(tmp, out, count, l.bytes);
+      row.set(out);
+    } else {
+      gather(tmp, row, count, l.bytes);
     }
   }
 }
@@ -88,14 +151,11 @@ export function applyFloatingPoint(buf: Uint8Array, l: PredictorLayout): void {
   const count = l.width * l.spp;
   const rowBytes = count * l.bytes;
   const tmp = new Uint8Array(rowBytes);
-  const { spp, bytes } = l;
+  const { spp } = l;
+  const aligned = buf.byteOffset % 4 === 0 && rowBytes % 4 === 0;
   for (let r = 0; r < l.rows; r++) {
     const row = buf.subarray(r * rowBytes, (r + 1) * rowBytes);
-    for (let k = 0; k < bytes; k++) {
-      const plane = k * count;
-      const src = bytes - 1 - k;
-      for (let j = 0; j < count; j++) tmp[plane + j] = row[j * bytes + src] as number;
-    }
+    scatter(aligned ? row : row.slice(), tmp, count, l.bytes);
     for (let i = rowBytes - 1; i >= spp; i--) row[i] = ((tmp[i] as number) - (tmp[i - spp] as number)) & 0xff;
     for (let i = 0; i < spp && i < rowBytes; i++) row[i] = tmp[i] as number;
   }

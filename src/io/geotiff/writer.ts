@@ -128,7 +128,8 @@ export class GeoTiffSink implements GridSink {
     const layout = { width: tw, rows: th, spp: bands, bytes: DTYPE_INFO[s.dtype].bytes };
     if (this.#predictor === 2) applyHorizontal(bytes, layout);
     else if (this.#predictor === 3) applyFloatingPoint(bytes, layout);
-    return deflateAsync(bytes, { level: this.#level });
+    // One output chunk per tile: node:zlib calls back to the main thread once per chunk.
+    return deflateAsync(bytes, { level: this.#level, chunkSize: Math.max(64 * 1024, bytes.length + 1024) });
   }
 
   async writeBlock(col: number, row: number, block: Grid): Promise<void> {
