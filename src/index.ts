@@ -19,8 +19,18 @@ export * from "./grid/geotransform.js";
 export * from "./grid/grid.js";
 export * from "./grid/window.js";
 export * from "./io/atomic.js";
-export { type GeoTiffMeta, GeoTiffSource, MAX_WINDOW_BYTES, openGeoTiff } from "./io/geotiff/reader.js";
-export { createGeoTiffSink, GeoTiffSink, type GeoTiffWriteOptions, needsBigTiff } from "./io/geotiff/writer.js";
+export {
+  type GeoTiffMeta,
+  GeoTiffSource,
+  MAX_WINDOW_BYTES,
+  openGeoTiff,
+} from "./io/geotiff/reader.js";
+export {
+  createGeoTiffSink,
+  GeoTiffSink,
+  type GeoTiffWriteOptions,
+  needsBigTiff,
+} from "./io/geotiff/writer.js";
 export * from "./io/png/quicklook.js";
 export * from "./io/registry.js";
 export * from "./io/types.js";

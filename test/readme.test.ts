@@ -4,12 +4,18 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 
 const readme = readFileSync("README.md", "utf8");
-const blocks = (lang: string) => [...readme.matchAll(new RegExp("```" + lang + "\\n([\\s\\S]*?)```", "g"))].map((m) => m[1] ?? "");
+const blocks = (lang: string) =>
+  [...readme.matchAll(new RegExp(`\`\`\`${lang}\\n([\\s\\S]*?)\`\`\``, "g"))].map((m) => m[1] ?? "");
 
 describe("README", () => {
   it("has exactly the two quick-start commands", () => {
     const quick = readme.split("## Quick start")[1]?.split("##")[0] ?? "";
-    expect(blocks("bash").find((b) => quick.includes(b))?.trim().split("\n")).toStrictEqual(["npm install && npm run demo", "npm test"]);
+    expect(
+      blocks("bash")
+        .find((b) => quick.includes(b))
+        ?.trim()
+        .split("\n"),
+    ).toStrictEqual(["npm install && npm run demo", "npm test"]);
   });
 
   it.each(blocks("ts").map((code, i) => [i, code]))("TypeScript example %i runs", (i, code) => {
@@ -30,13 +36,19 @@ describe("README", () => {
     const a = await openGeoTiff("fixtures/demo/scene.s2like.u16.4b.tif");
     const b = await openGeoTiff("/tmp/readme-copy.tif");
     const w = { x: 0, y: 0, width: 512, height: 512 };
-    expect(Buffer.from((await b.readWindow(w)).data.buffer).equals(Buffer.from((await a.readWindow(w)).data.buffer))).toBe(true);
+    expect(
+      Buffer.from((await b.readWindow(w)).data.buffer).equals(Buffer.from((await a.readWindow(w)).data.buffer)),
+    ).toBe(true);
     expect(b.meta.georef).toStrictEqual(a.meta.georef);
     await a.close();
     await b.close();
   });
 
-  it.each(blocks("bash").flatMap((b) => b.split("\n")).filter((l) => l.startsWith("npx tilecast")))("%s", (line) => {
+  it.each(
+    blocks("bash")
+      .flatMap((b) => b.split("\n"))
+      .filter((l) => l.startsWith("npx tilecast")),
+  )("%s", (line) => {
     const args = line.replace(/^npx tilecast /, "").split(/\s+/);
     if (args[0] === "convert") args.push("--quiet");
     const r = spawnSync(process.execPath, ["bin/tilecast.js", ...args], { encoding: "utf8" });
@@ -47,15 +59,27 @@ describe("README", () => {
   it("the error sample is what the command prints", () => {
     const sample = blocks("text").find((b) => b.includes("$ npx tilecast")) ?? "";
     const [cmd, ...want] = sample.trim().split("\n");
-    const r = spawnSync(process.execPath, ["bin/tilecast.js", ...(cmd ?? "").replace("$ npx tilecast ", "").split(" ")], { encoding: "utf8" });
+    const r = spawnSync(
+      process.execPath,
+      ["bin/tilecast.js", ...(cmd ?? "").replace("$ npx tilecast ", "").split(" ")],
+      { encoding: "utf8" },
+    );
     expect(r.status).toBe(1);
     expect(r.stderr.trim()).toBe(want.join("\n"));
   });
 
   it("the demo runs and reports its outputs", () => {
-    const out = execFileSync(process.execPath, ["bin/tilecast.js", "demo", "--out", "/tmp/tilecast-demo-test"], { encoding: "utf8" });
+    const out = execFileSync(process.execPath, ["bin/tilecast.js", "demo", "--out", "/tmp/tilecast-demo-test"], {
+      encoding: "utf8",
+    });
     for (const f of ["scene.tif", "scene.json", "scene.png"]) expect(out).toContain(`/tmp/tilecast-demo-test/${f}`);
     const info = JSON.parse(readFileSync("/tmp/tilecast-demo-test/scene.json", "utf8"));
-    expect(info).toMatchObject({ width: 512, height: 512, bands: 4, dtype: "uint16", bandNames: ["blue", "green", "red", "nir"] });
+    expect(info).toMatchObject({
+      width: 512,
+      height: 512,
+      bands: 4,
+      dtype: "uint16",
+      bandNames: ["blue", "green", "red", "nir"],
+    });
   });
 });

@@ -6,8 +6,8 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { openSource } from "../io/registry.js";
 import { writeQuicklook } from "../io/png/quicklook.js";
+import { openSource } from "../io/registry.js";
 import { convertRaster } from "../pipeline/convert.js";
 import { formatInfo, inspectRaster } from "../pipeline/inspect.js";
 
@@ -21,12 +21,19 @@ export async function runDemo(outDir: string): Promise<{ tif: string; json: stri
   const json = resolve(join(outDir, "scene.json"));
   const png = resolve(join(outDir, "scene.png"));
   const started = Date.now();
-  const r = await convertRaster(DEMO_SCENE, tif, { tileSize: 128, overlap: 16, outputTileSize: 256 });
+  const r = await convertRaster(DEMO_SCENE, tif, {
+    tileSize: 128,
+    overlap: 16,
+    outputTileSize: 256,
+  });
   const info = await inspectRaster(tif);
   await writeFile(json, `${JSON.stringify(info, null, 2)}\n`);
   const src = await openSource(tif);
   try {
-    const g = await src.readWindow({ x: 0, y: 0, width: src.meta.width, height: src.meta.height }, { bands: [2, 1, 0] });
+    const g = await src.readWindow(
+      { x: 0, y: 0, width: src.meta.width, height: src.meta.height },
+      { bands: [2, 1, 0] },
+    );
     await writeQuicklook(g, png);
   } finally {
     await src.close();

@@ -3,8 +3,8 @@
  * (`--debug` adds the stack) and exits non-zero: 2 for usage errors, 1 otherwise.
  */
 import { Command, InvalidArgumentError } from "commander";
-import { installCleanupHandlers } from "../io/atomic.js";
 import { describe, exitCodeFor, isTilecastError } from "../errors.js";
+import { installCleanupHandlers } from "../io/atomic.js";
 import { convertRaster } from "../pipeline/convert.js";
 import { formatInfo, inspectRaster } from "../pipeline/inspect.js";
 import { runDemo } from "./demo.js";
@@ -19,7 +19,9 @@ const int = (name: string) => (v: string) => {
 /** Build the command tree (exported for tests and embedding). */
 export function buildCli(): Command {
   const cli = new Command("tilecast")
-    .description("Streaming weather and Earth-observation deep learning: GeoTIFF/Zarr grids in, georeferenced predictions out.")
+    .description(
+      "Streaming weather and Earth-observation deep learning: GeoTIFF/Zarr grids in, georeferenced predictions out.",
+    )
     .version("0.1.0")
     .option("--debug", "print stack traces on errors")
     // Set before adding subcommands, which inherit them: usage errors throw (exit 2 in main)
@@ -50,24 +52,41 @@ export function buildCli(): Command {
     .option("--level <L>", "deflate level 1-9", int("--level"), 6)
     .option("--concurrency <C>", "tiles in flight", int("--concurrency"), 4)
     .option("-q, --quiet", "no progress output")
-    .action(async (input: string, output: string, o: { tile: number; overlap: number; block: number; compress: string; level: number; concurrency: number; quiet?: boolean }) => {
-      if (o.compress !== "deflate" && o.compress !== "none") throw new InvalidArgumentError("--compress must be deflate or none");
-      let bar: ReturnType<typeof progress> | null = null;
-      const r = await convertRaster(input, output, {
-        tileSize: o.tile,
-        overlap: o.overlap,
-        outputTileSize: o.block,
-        compress: o.compress,
-        level: o.level,
-        concurrency: Math.max(1, o.concurrency),
-        onProgress: (p) => {
-          bar ??= progress("convert", p.tilesTotal, o.quiet);
-          bar.update(p.tilesDone);
+    .action(
+      async (
+        input: string,
+        output: string,
+        o: {
+          tile: number;
+          overlap: number;
+          block: number;
+          compress: string;
+          level: number;
+          concurrency: number;
+          quiet?: boolean;
         },
-      });
-      (bar as ReturnType<typeof progress> | null)?.stop();
-      process.stdout.write(`wrote ${r.output} (${r.width} x ${r.height}, ${r.bands} band${r.bands === 1 ? "" : "s"}, ${r.tiles} tiles)\n`);
-    });
+      ) => {
+        if (o.compress !== "deflate" && o.compress !== "none")
+          throw new InvalidArgumentError("--compress must be deflate or none");
+        let bar: ReturnType<typeof progress> | null = null;
+        const r = await convertRaster(input, output, {
+          tileSize: o.tile,
+          overlap: o.overlap,
+          outputTileSize: o.block,
+          compress: o.compress,
+          level: o.level,
+          concurrency: Math.max(1, o.concurrency),
+          onProgress: (p) => {
+            bar ??= progress("convert", p.tilesTotal, o.quiet);
+            bar.update(p.tilesDone);
+          },
+        });
+        (bar as ReturnType<typeof progress> | null)?.stop();
+        process.stdout.write(
+          `wrote ${r.output} (${r.width} x ${r.height}, ${r.bands} band${r.bands === 1 ? "" : "s"}, ${r.tiles} tiles)\n`,
+        );
+      },
+    );
   cli
     .command("demo")
     .description("run the bundled example job and print where its outputs went")

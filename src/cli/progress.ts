@@ -16,7 +16,11 @@ export function progress(label: string, total: number, quiet = false): Progress 
   if (quiet || total <= 1) return { update() {}, stop() {} };
   if (process.stderr.isTTY) {
     const bar = new cliProgress.SingleBar(
-      { format: `${label} [{bar}] {value}/{total} tiles | {percentage}% | ETA {eta_formatted} | {rate} tiles/s`, hideCursor: true, stream: process.stderr },
+      {
+        format: `${label} [{bar}] {value}/{total} tiles | {percentage}% | ETA {eta_formatted} | {rate} tiles/s`,
+        hideCursor: true,
+        stream: process.stderr,
+      },
       cliProgress.Presets.shades_classic,
     );
     const start = Date.now();
@@ -37,7 +41,9 @@ export function progress(label: string, total: number, quiet = false): Progress 
         const s = (Date.now() - start) / 1000;
         while (nextMark <= done / total) nextMark += 0.1;
         if (s < 1) return; // short jobs need no log lines
-        process.stderr.write(`${label}: ${done}/${total} tiles (${Math.round((100 * done) / total)}%, ${s.toFixed(1)} s)\n`);
+        process.stderr.write(
+          `${label}: ${done}/${total} tiles (${Math.round((100 * done) / total)}%, ${s.toFixed(1)} s)\n`,
+        );
       }
     },
     stop() {},

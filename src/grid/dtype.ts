@@ -9,15 +9,7 @@
  * DTYPE_INFO.int16.bytes; // 2
  * ```
  */
-export type DType =
-  | "uint8"
-  | "int8"
-  | "uint16"
-  | "int16"
-  | "uint32"
-  | "int32"
-  | "float32"
-  | "float64";
+export type DType = "uint8" | "int8" | "uint16" | "int16" | "uint32" | "int32" | "float32" | "float64";
 
 /** The typed array for each {@link DType}. */
 export interface TypedArrayMap {

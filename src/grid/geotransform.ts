@@ -44,11 +44,7 @@ export function windowTransform(gt: GeoTransform, w: Pick<Window, "x" | "y">): G
 }
 
 /** `[minX, minY, maxX, maxY]` of a `width x height` raster (all four corners, so rotation counts). */
-export function bounds(
-  gt: GeoTransform,
-  width: number,
-  height: number,
-): [number, number, number, number] {
+export function bounds(gt: GeoTransform, width: number, height: number): [number, number, number, number] {
   const corners = [
     pixelToWorld(gt, 0, 0),
     pixelToWorld(gt, width, 0),

@@ -10,8 +10,9 @@
  * g.dims; // ["band", "y", "x"]
  * ```
  */
-import { allocate, type DType, DTYPE_INFO, type TypedArray } from "./dtype.js";
+
 import type { Crs } from "./crs.js";
+import { allocate, DTYPE_INFO, type DType, type TypedArray } from "./dtype.js";
 import { type GeoTransform, IDENTITY_TRANSFORM } from "./geotransform.js";
 
 /** Where a grid sits on Earth. */

@@ -67,12 +67,7 @@ export function blockWindow(g: BlockGrid, col: number, row: number): Window {
 }
 
 /** A block grid over a `width x height` raster. */
-export function makeBlockGrid(
-  width: number,
-  height: number,
-  blockWidth: number,
-  blockHeight: number,
-): BlockGrid {
+export function makeBlockGrid(width: number, height: number, blockWidth: number, blockHeight: number): BlockGrid {
   return {
     width,
     height,

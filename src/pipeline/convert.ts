@@ -49,10 +49,23 @@ export async function convertRaster(input: string, output: string, o: ConvertOpt
   const src = await openSource(input, o.signal);
   try {
     const m = src.meta;
-    const plan = planTiles({ width: m.width, height: m.height, tileSize: o.tileSize ?? 512, overlap: o.overlap ?? 0 });
+    const plan = planTiles({
+      width: m.width,
+      height: m.height,
+      tileSize: o.tileSize ?? 512,
+      overlap: o.overlap ?? 0,
+    });
     const sink = await createSink(
       output,
-      { width: m.width, height: m.height, bands: m.bands, dtype: m.dtype, georef: m.georef, nodata: m.nodata, attrs: m.attrs },
+      {
+        width: m.width,
+        height: m.height,
+        bands: m.bands,
+        dtype: m.dtype,
+        georef: m.georef,
+        nodata: m.nodata,
+        attrs: m.attrs,
+      },
       {
         tileSize: o.outputTileSize ?? 256,
         ...(o.compress ? { compress: o.compress } : {}),
@@ -73,7 +86,14 @@ export async function convertRaster(input: string, output: string, o: ConvertOpt
       ),
       { defaultValue: last },
     );
-    return { output, tiles: plan.count, blocksWritten: last.blocksWritten, width: m.width, height: m.height, bands: m.bands };
+    return {
+      output,
+      tiles: plan.count,
+      blocksWritten: last.blocksWritten,
+      width: m.width,
+      height: m.height,
+      bands: m.bands,
+    };
   } finally {
     await src.close();
   }

@@ -22,7 +22,12 @@ export interface RasterInfo {
   bands: number;
   dtype: DType;
   transform: number[] | null;
-  crs: { epsg: number | null; name: string | null; wkt: string | null; proj4: string | null } | null;
+  crs: {
+    epsg: number | null;
+    name: string | null;
+    wkt: string | null;
+    proj4: string | null;
+  } | null;
   /** The nodata value; NaN is written "nan" (JSON has no NaN), as gdalinfo -json does. */
   nodata: number | "nan" | null;
   blockSize: [number, number];
@@ -46,7 +51,12 @@ export async function inspectRaster(path: string): Promise<RasterInfo> {
       bands: m.bands,
       dtype: m.dtype,
       transform: m.georef ? [...m.georef.transform] : null,
-      crs: crs && { epsg: crs.epsg, name: crs.epsg ? epsgName(crs.epsg) : null, wkt: crs.wkt, proj4: crs.proj4 },
+      crs: crs && {
+        epsg: crs.epsg,
+        name: crs.epsg ? epsgName(crs.epsg) : null,
+        wkt: crs.wkt,
+        proj4: crs.proj4,
+      },
       nodata: m.nodata === null ? null : Number.isNaN(m.nodata) ? "nan" : m.nodata,
       blockSize: [m.blockWidth, m.blockHeight],
       compression: m.compression ?? null,
@@ -77,7 +87,8 @@ export function formatInfo(i: RasterInfo): string {
     `  compression  ${i.compression ?? "n/a"}`,
     `  overviews    ${i.overviews.length ? i.overviews.map((o) => `${o.width}x${o.height}`).join(", ") : "none"}`,
   ];
-  if (i.rasterType === "point") lines.push("  pixels       PixelIsPoint (transform refers to corners, as GDAL reports)");
+  if (i.rasterType === "point")
+    lines.push("  pixels       PixelIsPoint (transform refers to corners, as GDAL reports)");
   if (i.bandNames) lines.push(`  band names   ${i.bandNames.map((n) => n ?? "-").join(", ")}`);
   return lines.join("\n");
 }

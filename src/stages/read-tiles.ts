@@ -50,7 +50,10 @@ export function readTiles(source: GridSource, options: ReadTilesOptions = {}): O
                 }
               };
               try {
-                const readOptions = { signal: controller.signal, ...(options.bands ? { bands: options.bands } : {}) };
+                const readOptions = {
+                  signal: controller.signal,
+                  ...(options.bands ? { bands: options.bands } : {}),
+                };
                 const grid = await source.readWindow(spec.read, readOptions);
                 return { spec, grid, window: spec.read, release };
               } catch (e) {

@@ -14,7 +14,16 @@
  * await lastValueFrom(from(plan.tiles()).pipe(readTiles(src), cropHalo(), writeTiles(sink)));
  * ```
  */
-import { catchError, concat, defer, finalize, ignoreElements, mergeMap, type Observable, type OperatorFunction } from "rxjs";
+import {
+  catchError,
+  concat,
+  defer,
+  finalize,
+  ignoreElements,
+  mergeMap,
+  type Observable,
+  type OperatorFunction,
+} from "rxjs";
 import { TilecastError } from "../errors.js";
 import type { GridSink } from "../io/types.js";
 import { BlockAssembler } from "../tiling/assembler.js";
@@ -46,7 +55,10 @@ export function writeTiles(sink: GridSink, options: WriteTilesOptions = {}): Ope
         mergeMap(async (t) => {
           try {
             if (t.window !== t.spec.core) {
-              throw new TilecastError("E_ARGUMENT", "writeTiles got a tile with its halo; pipe through cropHalo() first");
+              throw new TilecastError(
+                "E_ARGUMENT",
+                "writeTiles got a tile with its halo; pipe through cropHalo() first",
+              );
             }
             const [bands] = t.grid.shape as [number];
             assembler ??= new BlockAssembler(sink.blockGrid, bands, t.grid.dtype, t.grid.nodata);
@@ -83,4 +95,3 @@ export function writeTiles(sink: GridSink, options: WriteTilesOptions = {}): Ope
       );
     });
 }
-

@@ -62,9 +62,12 @@ export function tilesAlong(length: number, size: number): number {
 /** Build a tile plan. Throws E_ARGUMENT for non-positive sizes or a negative overlap. */
 export function planTiles(o: TilePlanOptions): TilePlan {
   const overlap = o.overlap ?? 0;
-  if (!(Number.isInteger(o.tileSize) && o.tileSize > 0)) throw new TilecastError("E_ARGUMENT", `tile size must be a positive integer, got ${o.tileSize}`);
-  if (!(Number.isInteger(overlap) && overlap >= 0)) throw new TilecastError("E_ARGUMENT", `overlap must be a non-negative integer, got ${overlap}`);
-  if (!(o.width > 0 && o.height > 0)) throw new TilecastError("E_ARGUMENT", `raster size must be positive, got ${o.width}x${o.height}`);
+  if (!(Number.isInteger(o.tileSize) && o.tileSize > 0))
+    throw new TilecastError("E_ARGUMENT", `tile size must be a positive integer, got ${o.tileSize}`);
+  if (!(Number.isInteger(overlap) && overlap >= 0))
+    throw new TilecastError("E_ARGUMENT", `overlap must be a non-negative integer, got ${overlap}`);
+  if (!(o.width > 0 && o.height > 0))
+    throw new TilecastError("E_ARGUMENT", `raster size must be positive, got ${o.width}x${o.height}`);
   const across = tilesAlong(o.width, o.tileSize);
   const down = tilesAlong(o.height, o.tileSize);
   const N = o.tileSize;

@@ -15,7 +15,8 @@ export class Semaphore {
   readonly #waiting: (() => void)[] = [];
 
   constructor(permits: number) {
-    if (!(Number.isInteger(permits) && permits > 0)) throw new RangeError(`permits must be a positive integer, got ${permits}`);
+    if (!(Number.isInteger(permits) && permits > 0))
+      throw new RangeError(`permits must be a positive integer, got ${permits}`);
     this.#free = permits;
   }
 

@@ -1,8 +1,8 @@
 import { readdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { describe, expect, it } from "vitest";
-import { createGrid } from "../../src/grid/grid.js";
 import { crsFromEpsg } from "../../src/grid/crs.js";
+import { createGrid } from "../../src/grid/grid.js";
 import { interrupt, tilecast } from "../helpers/cli.js";
 import { gdalinfo, gdalPixels, hasGdal, sameCrsInGdal } from "../helpers/gdal.js";
 import { fixture } from "../helpers/pattern.js";
@@ -21,13 +21,24 @@ describe("tilecast CLI", () => {
     expect(r.stdout.trim().split("\n")).toHaveLength(1);
     const info = JSON.parse(r.stdout);
     expect(info).toMatchObject({
-      format: "geotiff", width: 40, height: 24, bands: 2, dtype: "float32",
-      transform: [500000, 10, 0, 4600000, 0, -10], nodata: "nan", blockSize: [16, 16], compression: "deflate", overviews: [],
+      format: "geotiff",
+      width: 40,
+      height: 24,
+      bands: 2,
+      dtype: "float32",
+      transform: [500000, 10, 0, 4600000, 0, -10],
+      nodata: "nan",
+      blockSize: [16, 16],
+      compression: "deflate",
+      overviews: [],
     });
     expect(info.crs.epsg).toBe(32633);
     expect(info.crs.wkt).toMatch(/^PROJCS\["WGS 84 \/ UTM zone 33N"/);
     const ov = JSON.parse(tilecast("inspect", fixture("u16.deflate.tiled.1b.overviews.tif"), "--json").stdout);
-    expect(ov.overviews).toStrictEqual([{ width: 20, height: 12 }, { width: 10, height: 6 }]);
+    expect(ov.overviews).toStrictEqual([
+      { width: 20, height: 12 },
+      { width: 10, height: 6 },
+    ]);
   });
 
   it("inspect without --json is readable text", () => {
@@ -37,10 +48,37 @@ describe("tilecast CLI", () => {
   });
 
   describe.skipIf(!hasGdal)("convert is lossless for every tile size and overlap (checked with GDAL)", () => {
-    const inputs = ["u16.deflate.pred2.tiled.3b.tif", "f32.deflate.pred3.tiled.2b.nodata-nan.tif", "f32.deflate.tiled.1b.lcc-custom.tif", "i16.lzw.pred2.tiled.band.2b.tif", "f32.none.tiled.1b.rotated.tif", "u8.none.tiled.1b.point.tif"];
-    it.each(inputs.flatMap((f) => [[f, 7, 0], [f, 16, 5], [f, 25, 11], [f, 64, 3]] as const))("%s --tile %i --overlap %i", (name, tile, overlap) => {
+    const inputs = [
+      "u16.deflate.pred2.tiled.3b.tif",
+      "f32.deflate.pred3.tiled.2b.nodata-nan.tif",
+      "f32.deflate.tiled.1b.lcc-custom.tif",
+      "i16.lzw.pred2.tiled.band.2b.tif",
+      "f32.none.tiled.1b.rotated.tif",
+      "u8.none.tiled.1b.point.tif",
+    ];
+    it.each(
+      inputs.flatMap(
+        (f) =>
+          [
+            [f, 7, 0],
+            [f, 16, 5],
+            [f, 25, 11],
+            [f, 64, 3],
+          ] as const,
+      ),
+    )("%s --tile %i --overlap %i", (name, tile, overlap) => {
       const out = tmp("out.tif");
-      const r = tilecast("convert", fixture(name), out, "--tile", String(tile), "--overlap", String(overlap), "--block", "16");
+      const r = tilecast(
+        "convert",
+        fixture(name),
+        out,
+        "--tile",
+        String(tile),
+        "--overlap",
+        String(overlap),
+        "--block",
+        "16",
+      );
       expect(r.stderr).toBe("");
       expect(r.code).toBe(0);
       expect(gdalPixels(out)).toStrictEqual(gdalPixels(fixture(name)));
@@ -48,7 +86,9 @@ describe("tilecast CLI", () => {
       const b = gdalinfo(out);
       expect(b.geoTransform).toStrictEqual(a.geoTransform);
       expect(sameCrsInGdal(b.coordinateSystem?.wkt ?? "", a.coordinateSystem?.wkt ?? "")).toBe(true);
-      expect(b.bands.map((x) => [x.noDataValue, x.description, x.scale, x.offset])).toStrictEqual(a.bands.map((x) => [x.noDataValue, x.description, x.scale, x.offset]));
+      expect(b.bands.map((x) => [x.noDataValue, x.description, x.scale, x.offset])).toStrictEqual(
+        a.bands.map((x) => [x.noDataValue, x.description, x.scale, x.offset]),
+      );
       expect(b.metadata?.[""]?.AREA_OR_POINT).toBe(a.metadata?.[""]?.AREA_OR_POINT);
     });
   });
@@ -66,14 +106,18 @@ describe("tilecast CLI", () => {
     const r = tilecast("convert", fixture(name), out);
     expect(r.code).toBe(1);
     expect(r.stderr.trim().split("\n")).toHaveLength(1);
-    expect(r.stderr).toMatch(new RegExp(`^tilecast: ${fixture(name).replace(/[.()]/g, "\\$&")}: .*${problem.replace(/[.()]/g, "\\$&")}`));
+    expect(r.stderr).toMatch(
+      new RegExp(`^tilecast: ${fixture(name).replace(/[.()]/g, "\\$&")}: .*${problem.replace(/[.()]/g, "\\$&")}`),
+    );
     expect(readdirSync(dirname(out))).toStrictEqual([]);
   });
 
   it("usage errors exit 2; an unwritable output exits 1 naming it", () => {
     expect(tilecast("convert", fixture("u8.none.strip.1b.tif"), tmp("x.tif"), "--tile", "abc").code).toBe(2);
     expect(tilecast("convert", fixture("u8.none.strip.1b.tif"), tmp("x.tif"), "--block", "20").code).toBe(2);
-    expect(tilecast("convert", fixture("u8.none.strip.1b.tif"), tmp("x.png")).stderr).toMatch(/x\.png: cannot write this format/);
+    expect(tilecast("convert", fixture("u8.none.strip.1b.tif"), tmp("x.png")).stderr).toMatch(
+      /x\.png: cannot write this format/,
+    );
     const r = tilecast("convert", fixture("u8.none.strip.1b.tif"), "/proc/nope/x.tif");
     expect(r.code).toBe(1);
     expect(r.stderr).toBe("tilecast: /proc/nope/x.tif: cannot create output (ENOENT)\n");
@@ -84,9 +128,27 @@ describe("tilecast CLI", () => {
     const input = tmp("big.tif");
     const n = 3072;
     const data = Float32Array.from({ length: n * n }, (_, i) => Math.sin(i / 977) * 1000);
-    await writeWhole(input, createGrid("float32", [1, n, n], { data, georef: { transform: [0, 1, 0, 0, 0, -1], crs: crsFromEpsg(3857), rasterType: "area" } }));
+    await writeWhole(
+      input,
+      createGrid("float32", [1, n, n], {
+        data,
+        georef: { transform: [0, 1, 0, 0, 0, -1], crs: crsFromEpsg(3857), rasterType: "area" },
+      }),
+    );
     const out = tmp("interrupted.tif");
-    const r = await interrupt(700, "SIGINT", "convert", input, out, "--tile", "64", "--concurrency", "1", "--level", "9");
+    const r = await interrupt(
+      700,
+      "SIGINT",
+      "convert",
+      input,
+      out,
+      "--tile",
+      "64",
+      "--concurrency",
+      "1",
+      "--level",
+      "9",
+    );
     expect(r.signalled).toBe(true);
     expect(r.code).toBe(130);
     expect(readdirSync(dirname(out))).toStrictEqual([]);

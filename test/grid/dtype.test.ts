@@ -29,9 +29,16 @@ describe("dtypes", () => {
     expect(fitsDtype(1.5, "int32")).toBe(false);
   });
   it("derives validity from nodata (NaN-aware) and an explicit mask", () => {
-    const g = createGrid("float32", [1, 1, 4], { data: Float32Array.from([1, Number.NaN, 3, 4]), nodata: Number.NaN, mask: Uint8Array.from([1, 1, 1, 0]) });
+    const g = createGrid("float32", [1, 1, 4], {
+      data: Float32Array.from([1, Number.NaN, 3, 4]),
+      nodata: Number.NaN,
+      mask: Uint8Array.from([1, 1, 1, 0]),
+    });
     expect(Array.from(validMask(g))).toStrictEqual([1, 0, 1, 0]);
-    const h = createGrid("int16", [1, 1, 3], { data: Int16Array.from([-9999, 0, 5]), nodata: -9999 });
+    const h = createGrid("int16", [1, 1, 3], {
+      data: Int16Array.from([-9999, 0, 5]),
+      nodata: -9999,
+    });
     expect(Array.from(validMask(h))).toStrictEqual([0, 1, 1]);
     expect(() => createGrid("uint8", [2, 2], { data: new Uint8Array(3) })).toThrow(/shape 2x2 needs 4/);
   });

@@ -15,15 +15,25 @@ export function tilecast(...args: string[]): Run {
 }
 
 /** Start tilecast, send `signal` after `ms`, and resolve when it exits. */
-export function interrupt(ms: number, signal: NodeJS.Signals, ...args: string[]): Promise<Run & { signalled: boolean }> {
+export function interrupt(
+  ms: number,
+  signal: NodeJS.Signals,
+  ...args: string[]
+): Promise<Run & { signalled: boolean }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [BIN, ...args]);
     let stdout = "";
     let stderr = "";
     let signalled = false;
-    child.stdout.on("data", (d) => { stdout += d; });
-    child.stderr.on("data", (d) => { stderr += d; });
-    const timer = setTimeout(() => { signalled = child.kill(signal); }, ms);
+    child.stdout.on("data", (d) => {
+      stdout += d;
+    });
+    child.stderr.on("data", (d) => {
+      stderr += d;
+    });
+    const timer = setTimeout(() => {
+      signalled = child.kill(signal);
+    }, ms);
     child.on("exit", (code) => {
       clearTimeout(timer);
       resolve({ code, stdout, stderr, signalled });

@@ -18,7 +18,10 @@ export const hasGdal: boolean = (() => {
 /** Run a Python snippet (GDAL and numpy imported as gdal, np) and parse the JSON it prints. */
 export function py<T>(code: string): T {
   const prelude = "import json, math\nimport numpy as np\nfrom osgeo import gdal, osr\ngdal.UseExceptions()\n";
-  const out = execFileSync(PYTHON, ["-c", prelude + code], { encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
+  const out = execFileSync(PYTHON, ["-c", prelude + code], {
+    encoding: "utf8",
+    maxBuffer: 256 * 1024 * 1024,
+  });
   return JSON.parse(out) as T;
 }
 
@@ -32,7 +35,15 @@ export interface GdalInfo {
   geoTransform?: number[];
   coordinateSystem?: { wkt: string };
   metadata?: Record<string, Record<string, string>>;
-  bands: { band: number; type: string; noDataValue?: number | string; description?: string; block: [number, number]; scale?: number; offset?: number }[];
+  bands: {
+    band: number;
+    type: string;
+    noDataValue?: number | string;
+    description?: string;
+    block: [number, number];
+    scale?: number;
+    offset?: number;
+  }[];
 }
 
 /** All pixels of a file as GDAL reads them (bands x rows x cols, NaN as null in JSON). */

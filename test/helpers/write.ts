@@ -11,11 +11,23 @@ export const tmp = (name: string) => join(mkdtempSync(join(tmpdir(), "tilecast-t
 
 export async function writeWhole(path: string, g: Grid, o: GeoTiffWriteOptions = {}): Promise<void> {
   const [bands, height, width] = g.shape as [number, number, number];
-  const sink = await createGeoTiffSink(path, { width, height, bands, dtype: g.dtype, georef: g.georef, nodata: g.nodata, attrs: g.attrs }, o);
+  const sink = await createGeoTiffSink(
+    path,
+    { width, height, bands, dtype: g.dtype, georef: g.georef, nodata: g.nodata, attrs: g.attrs },
+    o,
+  );
   const { cols, rows } = sink.blockGrid;
   const order = Array.from({ length: cols * rows }, (_, i) => (i * 7919) % (cols * rows)); // any order
   if (new Set(order).size !== order.length) order.sort((a, b) => b - a);
   const frame = { x: 0, y: 0, width, height };
-  await Promise.all(order.map((i) => sink.writeBlock(i % cols, Math.floor(i / cols), cropGrid(g, frame, blockWindow(sink.blockGrid, i % cols, Math.floor(i / cols))))));
+  await Promise.all(
+    order.map((i) =>
+      sink.writeBlock(
+        i % cols,
+        Math.floor(i / cols),
+        cropGrid(g, frame, blockWindow(sink.blockGrid, i % cols, Math.floor(i / cols))),
+      ),
+    ),
+  );
   await sink.commit();
 }

@@ -66,11 +66,18 @@ describe("streaming stages", () => {
     const input = await bigRaster();
     const src = await openGeoTiff(input);
     const want = await src.readWindow({ x: 0, y: 0, width: 2048, height: 1024 });
-    for (const [tileSize, overlap, block] of [[100, 0, 256], [256, 32, 256], [333, 17, 64], [1024, 200, 512]] as const) {
+    for (const [tileSize, overlap, block] of [
+      [100, 0, 256],
+      [256, 32, 256],
+      [333, 17, 64],
+      [1024, 200, 512],
+    ] as const) {
       const out = tmp("copy.tif");
       const sink = await createGeoTiffSink(out, src.meta, { tileSize: block });
       const plan = planTiles({ width: 2048, height: 1024, tileSize, overlap });
-      const progress = await lastValueFrom(from(plan.tiles()).pipe(readTiles(src), cropHalo(), writeTiles(sink), toArray()));
+      const progress = await lastValueFrom(
+        from(plan.tiles()).pipe(readTiles(src), cropHalo(), writeTiles(sink), toArray()),
+      );
       expect(progress.at(-1)?.tilesDone).toBe(plan.count);
       expect(progress.at(-1)?.blocksWritten).toBe(sink.blockGrid.cols * sink.blockGrid.rows);
       const back = await openGeoTiff(out);

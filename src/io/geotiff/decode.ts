@@ -68,7 +68,9 @@ async function decompress(raw: Uint8Array, c: BlockCodec, rows: number): Promise
     case 8:
     case 32946:
       // One output chunk for the whole block: node:zlib calls back to the main thread per chunk.
-      return inflateAsync(raw, { chunkSize: Math.max(64 * 1024, c.width * rows * c.spp * c.bytes + 64) });
+      return inflateAsync(raw, {
+        chunkSize: Math.max(64 * 1024, c.width * rows * c.spp * c.bytes + 64),
+      });
     case 50001: {
       const { data } = await sharp(raw).raw().toBuffer({ resolveWithObject: true });
       return data;
@@ -87,12 +89,7 @@ async function decompress(raw: Uint8Array, c: BlockCodec, rows: number): Promise
  *
  * @throws TilecastError E_CORRUPT naming `where` when the block does not decode to that size.
  */
-export async function decodeBlock(
-  raw: Uint8Array,
-  c: BlockCodec,
-  rows: number,
-  where: string,
-): Promise<Uint8Array> {
+export async function decodeBlock(raw: Uint8Array, c: BlockCodec, rows: number, where: string): Promise<Uint8Array> {
   const need = c.width * rows * c.spp * c.bytes;
   let out: Uint8Array;
   try {
@@ -101,16 +98,10 @@ export async function decodeBlock(
     throw new TilecastError("E_CORRUPT", `corrupt ${where} (${describe(e)})`, { cause: e });
   }
   if (out.length < need) {
-    throw new TilecastError(
-      "E_CORRUPT",
-      `corrupt ${where}: decodes to ${out.length} bytes, expected ${need}`,
-    );
+    throw new TilecastError("E_CORRUPT", `corrupt ${where}: decodes to ${out.length} bytes, expected ${need}`);
   }
   // Own the bytes at offset 0 so typed views are aligned and the predictor may write in place.
-  const bytes =
-    out === raw || out.byteOffset % 8 !== 0 || out.length !== need
-      ? out.slice(0, need)
-      : out;
+  const bytes = out === raw || out.byteOffset % 8 !== 0 || out.length !== need ? out.slice(0, need) : out;
   const layout = { width: c.width, rows, spp: c.spp, bytes: c.bytes };
   if (c.predictor === 3) {
     undoFloatingPoint(bytes, layout); // planes are MSB-first whatever the file's byte order

@@ -24,9 +24,13 @@ export function formatNodata(v: number): string {
   return String(v);
 }
 
-const unescape = (s: string) =>
-  s.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&amp;/g, "&");
-const escape = (s: string) =>
+const unescapeXml = (s: string) =>
+  s
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&quot;/g, '"')
+    .replace(/&amp;/g, "&");
+const escapeXml = (s: string) =>
   s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 
 /** Band names, scale and offset from GDAL_METADATA, for a raster of `bands` bands. */
@@ -40,7 +44,7 @@ export function parseGdalMetadata(xml: string | undefined, bands: number): GridA
   const re = /<Item\s+([^>]*)>([^<]*)<\/Item>/g;
   for (let m = re.exec(xml); m; m = re.exec(xml)) {
     const a = m[1] ?? "";
-    const value = unescape(m[2] ?? "");
+    const value = unescapeXml(m[2] ?? "");
     const name = /name="([^"]*)"/.exec(a)?.[1];
     const sample = /sample="(\d+)"/.exec(a)?.[1];
     const role = /role="([^"]*)"/.exec(a)?.[1];
@@ -73,11 +77,11 @@ export function formatGdalMetadata(attrs: GridAttrs, bands: number): string | nu
   for (const [k, v] of Object.entries(attrs)) {
     if (["bandNames", "scale", "offset"].includes(k) || typeof v !== "string") continue;
     if (k === "AREA_OR_POINT") continue; // carried by the GeoKeys
-    items.push(`  <Item name="${escape(k)}">${escape(v)}</Item>`);
+    items.push(`  <Item name="${escapeXml(k)}">${escapeXml(v)}</Item>`);
   }
   for (let b = 0; b < bands; b++) {
     const n = attrs.bandNames?.[b];
-    if (n) items.push(`  <Item name="DESCRIPTION" sample="${b}" role="description">${escape(n)}</Item>`);
+    if (n) items.push(`  <Item name="DESCRIPTION" sample="${b}" role="description">${escapeXml(n)}</Item>`);
     const s = attrs.scale?.[b];
     if (s !== undefined && s !== 1) items.push(`  <Item name="SCALE" sample="${b}" role="scale">${s}</Item>`);
     const o = attrs.offset?.[b];

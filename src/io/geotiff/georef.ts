@@ -19,12 +19,7 @@ export function parseGeoKeys(
   if (!dir || dir.length < 4) return keys;
   const n = dir[3] as number;
   for (let i = 0; i < n; i++) {
-    const [id, loc, count, off] = [4, 5, 6, 7].map((k) => dir[4 * i + k] as number) as [
-      number,
-      number,
-      number,
-      number,
-    ];
+    const [id, loc, count, off] = [4, 5, 6, 7].map((k) => dir[4 * i + k] as number) as [number, number, number, number];
     if (loc === 0) keys.set(id, off);
     else if (loc === 34736 && doubles) keys.set(id, doubles[off] as number);
     else if (loc === 34737 && ascii !== undefined) {

@@ -43,6 +43,7 @@ export async function readHeader(path: string): Promise<TiffHeader> {
   }
   if (!isTiffSignature(b)) throw new TilecastError("E_FORMAT", "not a TIFF file", { path });
   const bigTiff = b[2] === 43 || b[3] === 43;
-  if (size < (bigTiff ? 16 : 8)) throw new TilecastError("E_TRUNCATED", "file is truncated inside its header", { path });
+  if (size < (bigTiff ? 16 : 8))
+    throw new TilecastError("E_TRUNCATED", "file is truncated inside its header", { path });
   return { size, littleEndian: b[0] === 0x49, bigTiff };
 }

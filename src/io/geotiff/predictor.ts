@@ -25,7 +25,10 @@ function intView(buf: Uint8Array, bytes: number): Uint8Array | Uint16Array | Uin
 
 /** Undo predictor 2 (cumulative sum along each row). `buf` must be aligned to `bytes`. */
 export function undoHorizontal(buf: Uint8Array, l: PredictorLayout): void {
-  if (l.bytes === 8) return undoHorizontal64(buf, l);
+  if (l.bytes === 8) {
+    undoHorizontal64(buf, l);
+    return;
+  }
   const v = intView(buf, l.bytes);
   const rowLen = l.width * l.spp;
   for (let r = 0; r < l.rows; r++) {
@@ -36,7 +39,10 @@ export function undoHorizontal(buf: Uint8Array, l: PredictorLayout): void {
 
 /** Apply predictor 2 (differences along each row, last to first). */
 export function applyHorizontal(buf: Uint8Array, l: PredictorLayout): void {
-  if (l.bytes === 8) return applyHorizontal64(buf, l);
+  if (l.bytes === 8) {
+    applyHorizontal64(buf, l);
+    return;
+  }
   const v = intView(buf, l.bytes);
   const rowLen = l.width * l.spp;
   for (let r = 0; r < l.rows; r++) {
@@ -92,11 +98,21 @@ function gather(planes: Uint8Array, out: Uint8Array, count: number, bytes: numbe
     }
   } else if (bytes === 8) {
     const q = [0, 1, 2, 3, 4, 5, 6, 7].map(p) as Uint8Array[];
-    const [p0, p1, p2, p3, p4, p5, p6, p7] = q as [Uint8Array, Uint8Array, Uint8Array, Uint8Array, Uint8Array, Uint8Array, Uint8Array, Uint8Array];
+    const [p0, p1, p2, p3, p4, p5, p6, p7] = q as [
+      Uint8Array,
+      Uint8Array,
+      Uint8Array,
+      Uint8Array,
+      Uint8Array,
+      Uint8Array,
+      Uint8Array,
+      Uint8Array,
+    ];
     const o = new Uint32Array(out.buffer, out.byteOffset, count * 2);
     for (let j = 0; j < count; j++) {
       o[2 * j] = ((p4[j] as number) << 24) | ((p5[j] as number) << 16) | ((p6[j] as number) << 8) | (p7[j] as number);
-      o[2 * j + 1] = ((p0[j] as number) << 24) | ((p1[j] as number) << 16) | ((p2[j] as number) << 8) | (p3[j] as number);
+      o[2 * j + 1] =
+        ((p0[j] as number) << 24) | ((p1[j] as number) << 16) | ((p2[j] as number) << 8) | (p3[j] as number);
     }
   } else if (bytes === 2) {
     const [p0, p1] = [p(0), p(1)];

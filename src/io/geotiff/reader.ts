@@ -13,42 +13,23 @@
  * ```
  */
 import { type FileHandle, open } from "node:fs/promises";
-import { fromFile, fromUrl, type GeoTIFF, type GeoTIFFImage } from "geotiff";
+import { fromFile, fromUrl, type GeoTIFF } from "geotiff";
 import { describe, TilecastError } from "../../errors.js";
-import { allocate, DTYPE_INFO, type DType, dtypeFromTiff, viewOf } from "../../grid/dtype.js";
+import { allocate, DTYPE_INFO, viewOf } from "../../grid/dtype.js";
 import { windowTransform } from "../../grid/geotransform.js";
 import { createGrid, type Grid } from "../../grid/grid.js";
 import { intersect, isEmpty, type Window } from "../../grid/window.js";
 import { mapLimit } from "../../util/map-limit.js";
 import type { GridSource, RasterMeta, ReadOptions } from "../types.js";
-import { type BlockCodec, checkDecodable, decodeBlock } from "./decode.js";
-import { parseGdalMetadata, parseNodata } from "./gdal-tags.js";
-import { georefFromTags, parseGeoKeys } from "./georef.js";
+
+export type { GeoTiffMeta } from "./describe.js";
+
+import { type BlockCodec, decodeBlock } from "./decode.js";
+import { describeImage, type GeoTiffMeta, type Layout } from "./describe.js";
 import { readHeader, type TiffHeader } from "./header.js";
-import { COMPRESSION_NAMES, Tag } from "./tags.js";
 
 /** The largest window one read may allocate (bytes). */
 export const MAX_WINDOW_BYTES = 4 * 1024 ** 3;
-
-/** Metadata of a GeoTIFF, beyond the common {@link RasterMeta}. */
-export interface GeoTiffMeta extends RasterMeta {
-  readonly compression: string;
-  readonly predictor: number;
-  readonly tiled: boolean;
-  readonly interleave: "pixel" | "band";
-  readonly bigTiff: boolean;
-  readonly littleEndian: boolean;
-  readonly overviews: readonly { width: number; height: number }[];
-}
-
-interface Layout {
-  across: number;
-  down: number;
-  planar: 1 | 2;
-  spp: number;
-  offsets: ArrayLike<number | bigint>;
-  counts: ArrayLike<number | bigint>;
-}
 
 type Fetch = (offset: number, length: number, signal?: AbortSignal) => Promise<Uint8Array>;
 
@@ -92,7 +73,10 @@ export class GeoTiffSource implements GridSource {
       raw = await this.#fetch(offset, count, signal);
     } catch (e) {
       if (e instanceof TilecastError) throw e;
-      throw new TilecastError("E_CORRUPT", `cannot read ${where} (${describe(e)})`, { path: meta.path, cause: e });
+      throw new TilecastError("E_CORRUPT", `cannot read ${where} (${describe(e)})`, {
+        path: meta.path,
+        cause: e,
+      });
     }
     try {
       return await decodeBlock(raw, this.#codec, rows, where);
@@ -107,12 +91,18 @@ export class GeoTiffSource implements GridSource {
     const bands = options.bands ?? Array.from({ length: meta.bands }, (_, i) => i);
     for (const b of bands) {
       if (!Number.isInteger(b) || b < 0 || b >= meta.bands) {
-        throw new TilecastError("E_ARGUMENT", `band ${b} does not exist (${meta.bands} bands)`, { path: meta.path });
+        throw new TilecastError("E_ARGUMENT", `band ${b} does not exist (${meta.bands} bands)`, {
+          path: meta.path,
+        });
       }
     }
     const bytes = DTYPE_INFO[meta.dtype].bytes;
     if (w.width * w.height * bands.length * bytes > MAX_WINDOW_BYTES) {
-      throw new TilecastError("E_TOO_LARGE", `window ${w.width}x${w.height}x${bands.length} exceeds ${MAX_WINDOW_BYTES} bytes; read it in tiles`, { path: meta.path });
+      throw new TilecastError(
+        "E_TOO_LARGE",
+        `window ${w.width}x${w.height}x${bands.length} exceeds ${MAX_WINDOW_BYTES} bytes; read it in tiles`,
+        { path: meta.path },
+      );
     }
     const plane = w.width * w.height;
     const out = allocate(meta.dtype, plane * bands.length);
@@ -249,118 +239,4 @@ export async function openGeoTiff(path: string, signal?: AbortSignal): Promise<G
     if (e instanceof TilecastError) throw e;
     throw new TilecastError("E_FORMAT", `malformed TIFF (${describe(e)})`, { path, cause: e });
   }
-}
-
-async function describeImage(
-  path: string,
-  tiff: GeoTIFF,
-  image: GeoTIFFImage,
-  header: TiffHeader | null,
-): Promise<{ meta: GeoTiffMeta; layout: Layout; codec: BlockCodec }> {
-  const fd = image.fileDirectory;
-  const get = <T>(tag: number) => fd.loadValue(tag) as Promise<T | undefined>;
-  const width = image.getWidth();
-  const height = image.getHeight();
-  const spp = image.getSamplesPerPixel();
-  const bits = Array.from((await get<ArrayLike<number>>(Tag.BitsPerSample)) ?? [1]);
-  const formats = Array.from((await get<ArrayLike<number>>(Tag.SampleFormat)) ?? [1]);
-  const bad = (problem: string, code: "E_UNSUPPORTED" | "E_FORMAT" | "E_TOO_LARGE" = "E_UNSUPPORTED") =>
-    new TilecastError(code, problem, { path });
-  if (bits.some((b) => b !== bits[0]) || formats.some((f) => f !== formats[0])) {
-    throw bad("bands with different sample types are not supported");
-  }
-  const dtype: DType | null = dtypeFromTiff(formats[0] ?? 1, bits[0] ?? 1);
-  if (!dtype) throw bad(`unsupported sample type (${bits[0]}-bit, SampleFormat ${formats[0]})`);
-  const compression = (await get<number>(Tag.Compression)) ?? 1;
-  checkDecodable(compression, path);
-  const tiled = fd.hasTag(Tag.TileWidth);
-  const blockWidth = tiled ? ((await get<number>(Tag.TileWidth)) ?? 0) : width;
-  const rps = (await get<number>(Tag.RowsPerStrip)) ?? height;
-  const blockHeight = tiled ? ((await get<number>(Tag.TileLength)) ?? 0) : Math.min(rps, height);
-  if (!(width > 0 && height > 0 && blockWidth > 0 && blockHeight > 0)) {
-    throw bad(`invalid dimensions ${width}x${height}, block ${blockWidth}x${blockHeight}`, "E_FORMAT");
-  }
-  const planar = ((await get<number>(Tag.PlanarConfiguration)) ?? 1) === 2 ? 2 : 1;
-  const across = Math.ceil(width / blockWidth);
-  const down = Math.ceil(height / blockHeight);
-  const nBlocks = across * down * (planar === 2 ? spp : 1);
-  if (header && nBlocks * (header.bigTiff ? 8 : 4) * 2 > header.size) {
-    throw bad(
-      `header claims ${width}x${height}x${spp} pixels in ${nBlocks} blocks, more than a ${header.size}-byte file can index`,
-      "E_TOO_LARGE",
-    );
-  }
-  const offsets = await get<ArrayLike<number | bigint>>(tiled ? Tag.TileOffsets : Tag.StripOffsets);
-  const counts = await get<ArrayLike<number | bigint>>(tiled ? Tag.TileByteCounts : Tag.StripByteCounts);
-  if (!offsets || !counts || offsets.length < nBlocks || counts.length < nBlocks) {
-    throw bad(`block table lists ${offsets?.length ?? 0} blocks, the image needs ${nBlocks}`, "E_FORMAT");
-  }
-  if (header) {
-    for (let i = 0; i < nBlocks; i++) {
-      const end = Number(offsets[i]) + Number(counts[i]);
-      if (Number(counts[i]) > 0 && end > header.size) {
-        throw new TilecastError("E_TRUNCATED", `file is truncated: block ${i} ends at byte ${end}, the file has ${header.size}`, { path });
-      }
-    }
-  }
-  const keys = parseGeoKeys(
-    await get<ArrayLike<number>>(Tag.GeoKeyDirectory),
-    await get<ArrayLike<number>>(Tag.GeoDoubleParams),
-    await get<string>(Tag.GeoAsciiParams),
-  );
-  const georef = georefFromTags({
-    pixelScale: await get<ArrayLike<number>>(Tag.ModelPixelScale),
-    tiepoint: await get<ArrayLike<number>>(Tag.ModelTiepoint),
-    transformation: await get<ArrayLike<number>>(Tag.ModelTransformation),
-    keys,
-  });
-  const nodata = parseNodata(await get<string>(Tag.GdalNodata));
-  const attrs = parseGdalMetadata(await get<string>(Tag.GdalMetadata), spp);
-  if (georef?.rasterType === "point") attrs.AREA_OR_POINT = "Point";
-  const overviews: { width: number; height: number }[] = [];
-  const count = await tiff.getImageCount();
-  for (let i = 1; i < count; i++) {
-    const ov = await tiff.getImage(i);
-    const type = (ov.fileDirectory.getValue(Tag.NewSubfileType) as number | undefined) ?? 0;
-    if (type & 1 && !(type & 4)) overviews.push({ width: ov.getWidth(), height: ov.getHeight() });
-  }
-  const predictor = (await get<number>(Tag.Predictor)) ?? 1;
-  const meta: GeoTiffMeta = {
-    format: "geotiff",
-    path,
-    width,
-    height,
-    bands: spp,
-    dtype,
-    georef,
-    nodata,
-    blockWidth,
-    blockHeight,
-    periodicX: false,
-    attrs,
-    compression: COMPRESSION_NAMES[compression] ?? String(compression),
-    predictor,
-    tiled,
-    interleave: planar === 2 ? "band" : "pixel",
-    bigTiff: Boolean((tiff as unknown as { bigTiff?: boolean }).bigTiff),
-    littleEndian: image.littleEndian,
-    overviews,
-  };
-  const codec: BlockCodec = {
-    compression,
-    predictor,
-    bytes: DTYPE_INFO[dtype].bytes,
-    spp: planar === 2 ? 1 : spp,
-    width: blockWidth,
-    littleEndian: image.littleEndian,
-  };
-  if (compression === 7) {
-    const t = await get<ArrayLike<number>>(347);
-    if (t) codec.jpegTables = t;
-  }
-  if (compression === 34887) {
-    const t = await get<ArrayLike<number>>(50674);
-    if (t) codec.lercParameters = t;
-  }
-  return { meta, layout: { across, down, planar, spp, offsets, counts }, codec };
 }

@@ -27,7 +27,7 @@ import type { Grid } from "../../grid/grid.js";
 import { discard, publish, tempPathFor, trackTemp } from "../atomic.js";
 import { type BlockGrid, blockWindow, type GridSink, makeBlockGrid, type SinkSpec } from "../types.js";
 import { formatGdalMetadata, formatNodata } from "./gdal-tags.js";
-import { geoKeysFromCrs, type GeoKeyEntry } from "./geokeys.js";
+import { type GeoKeyEntry, geoKeysFromCrs } from "./geokeys-write.js";
 import { tagsFromGeoref } from "./georef.js";
 import { encodeHeader, encodeIfd, type IfdEntry } from "./ifd.js";
 import { applyFloatingPoint, applyHorizontal } from "./predictor.js";
@@ -72,7 +72,13 @@ export class GeoTiffSink implements GridSink {
   #end: number;
   #state: "open" | "done" | "failed" = "open";
 
-  constructor(path: string, temp: string, fh: FileHandle, spec: SinkSpec, o: Required<GeoTiffWriteOptions> & { bigTiff: boolean }) {
+  constructor(
+    path: string,
+    temp: string,
+    fh: FileHandle,
+    spec: SinkSpec,
+    o: Required<GeoTiffWriteOptions> & { bigTiff: boolean },
+  ) {
     this.path = path;
     this.#temp = temp;
     this.#fh = fh;
@@ -100,7 +106,9 @@ export class GeoTiffSink implements GridSink {
     const win = blockWindow(this.blockGrid, col, row);
     const [bands, h, w] = block.shape as [number, number, number];
     if (block.shape.length !== 3 || bands !== s.bands || h !== win.height || w !== win.width) {
-      throw this.#fail(`block (${col}, ${row}) has shape ${block.shape.join("x")}, expected ${s.bands}x${win.height}x${win.width}`);
+      throw this.#fail(
+        `block (${col}, ${row}) has shape ${block.shape.join("x")}, expected ${s.bands}x${win.height}x${win.width}`,
+      );
     }
     if (block.dtype !== s.dtype) throw this.#fail(`block dtype ${block.dtype} differs from the output's ${s.dtype}`);
     const tw = this.blockGrid.blockWidth;
@@ -129,20 +137,25 @@ export class GeoTiffSink implements GridSink {
     if (this.#predictor === 2) applyHorizontal(bytes, layout);
     else if (this.#predictor === 3) applyFloatingPoint(bytes, layout);
     // One output chunk per tile: node:zlib calls back to the main thread once per chunk.
-    return deflateAsync(bytes, { level: this.#level, chunkSize: Math.max(64 * 1024, bytes.length + 1024) });
+    return deflateAsync(bytes, {
+      level: this.#level,
+      chunkSize: Math.max(64 * 1024, bytes.length + 1024),
+    });
   }
 
   async writeBlock(col: number, row: number, block: Grid): Promise<void> {
     if (this.#state !== "open") throw this.#fail("write after commit, abort or failure");
     const { cols, rows } = this.blockGrid;
-    if (col < 0 || row < 0 || col >= cols || row >= rows) throw this.#fail(`block (${col}, ${row}) is outside the ${cols}x${rows} tile grid`);
+    if (col < 0 || row < 0 || col >= cols || row >= rows)
+      throw this.#fail(`block (${col}, ${row}) is outside the ${cols}x${rows} tile grid`);
     const index = row * cols + col;
     if (this.#written[index]) throw this.#fail(`block (${col}, ${row}) written twice`);
     this.#written[index] = 1;
     const bytes = await this.#encode(col, row, block);
     const at = this.#end; // reserve the range before awaiting, so concurrent writes never overlap
     this.#end += bytes.length + (bytes.length % 2);
-    if (!this.#bigTiff && this.#end > 2 ** 32 - 1) throw this.#fail("output passed 4 GiB; write it as BigTIFF (bigTiff: true)");
+    if (!this.#bigTiff && this.#end > 2 ** 32 - 1)
+      throw this.#fail("output passed 4 GiB; write it as BigTIFF (bigTiff: true)");
     try {
       await this.#fh.write(bytes, 0, bytes.length, at);
     } catch (e) {
@@ -161,7 +174,11 @@ export class GeoTiffSink implements GridSink {
       { tag: Tag.ImageWidth, type: FieldType.LONG, values: [s.width] },
       { tag: Tag.ImageLength, type: FieldType.LONG, values: [s.height] },
       { tag: Tag.BitsPerSample, type: FieldType.SHORT, values: Array(spp).fill(info.bytes * 8) },
-      { tag: Tag.Compression, type: FieldType.SHORT, values: [this.#compress === "deflate" ? 8 : 1] },
+      {
+        tag: Tag.Compression,
+        type: FieldType.SHORT,
+        values: [this.#compress === "deflate" ? 8 : 1],
+      },
       { tag: Tag.Photometric, type: FieldType.SHORT, values: [1] },
       { tag: Tag.SamplesPerPixel, type: FieldType.SHORT, values: [spp] },
       { tag: Tag.PlanarConfiguration, type: FieldType.SHORT, values: [1] },
@@ -177,9 +194,19 @@ export class GeoTiffSink implements GridSink {
     if (spp > 1) e.push({ tag: Tag.ExtraSamples, type: FieldType.SHORT, values: Array(spp - 1).fill(0) });
     if (s.georef) {
       const t = tagsFromGeoref(s.georef);
-      if (t.pixelScale) e.push({ tag: Tag.ModelPixelScale, type: FieldType.DOUBLE, values: Array.from(t.pixelScale) });
+      if (t.pixelScale)
+        e.push({
+          tag: Tag.ModelPixelScale,
+          type: FieldType.DOUBLE,
+          values: Array.from(t.pixelScale),
+        });
       if (t.tiepoint) e.push({ tag: Tag.ModelTiepoint, type: FieldType.DOUBLE, values: Array.from(t.tiepoint) });
-      if (t.transformation) e.push({ tag: Tag.ModelTransformation, type: FieldType.DOUBLE, values: Array.from(t.transformation) });
+      if (t.transformation)
+        e.push({
+          tag: Tag.ModelTransformation,
+          type: FieldType.DOUBLE,
+          values: Array.from(t.transformation),
+        });
       if (s.georef.crs) e.push(...geoKeyEntries(geoKeysFromCrs(s.georef.crs, s.georef.rasterType)));
     }
     if (s.nodata !== null) e.push({ tag: Tag.GdalNodata, type: FieldType.ASCII, values: formatNodata(s.nodata) });
@@ -244,7 +271,11 @@ function geoKeyEntries(keys: GeoKeyEntry[]): IfdEntry[] {
  *
  * @throws TilecastError E_WRITE when the directory is not writable, E_ARGUMENT for bad options.
  */
-export async function createGeoTiffSink(path: string, spec: SinkSpec, options: GeoTiffWriteOptions = {}): Promise<GeoTiffSink> {
+export async function createGeoTiffSink(
+  path: string,
+  spec: SinkSpec,
+  options: GeoTiffWriteOptions = {},
+): Promise<GeoTiffSink> {
   const tileSize = options.tileSize ?? 256;
   if (!Number.isInteger(tileSize) || tileSize < 16 || tileSize % 16 !== 0) {
     throw new TilecastError("E_ARGUMENT", `tile size ${tileSize} must be a positive multiple of 16`, { path });
@@ -261,8 +292,17 @@ export async function createGeoTiffSink(path: string, spec: SinkSpec, options: G
   try {
     fh = await open(temp, "wx");
   } catch (e) {
-    throw new TilecastError("E_WRITE", `cannot create output (${(e as NodeJS.ErrnoException).code ?? describe(e)})`, { path, cause: e });
+    throw new TilecastError("E_WRITE", `cannot create output (${(e as NodeJS.ErrnoException).code ?? describe(e)})`, {
+      path,
+      cause: e,
+    });
   }
   trackTemp(temp);
-  return new GeoTiffSink(path, temp, fh, spec, { tileSize, compress, level: options.level ?? 6, predictor, bigTiff });
+  return new GeoTiffSink(path, temp, fh, spec, {
+    tileSize,
+    compress,
+    level: options.level ?? 6,
+    predictor,
+    bigTiff,
+  });
 }

@@ -31,7 +31,10 @@ function percentiles(values: Float64Array, lo: number, hi: number): [number, num
 }
 
 /** Render `g` (dims band, y, x) to 8-bit RGBA pixels; exported for tests. */
-export function renderQuicklook(g: Grid, o: QuicklookOptions = {}): { rgba: Uint8Array; width: number; height: number } {
+export function renderQuicklook(
+  g: Grid,
+  o: QuicklookOptions = {},
+): { rgba: Uint8Array; width: number; height: number } {
   const [nb, h, w] = g.shape as [number, number, number];
   const bands = o.bands ?? (nb >= 3 ? [0, 1, 2] : [0]);
   const max = o.maxSize ?? 512;
@@ -43,11 +46,12 @@ export function renderQuicklook(g: Grid, o: QuicklookOptions = {}): { rgba: Uint
   const plane = w * h;
   const ranges = bands.map((b) => {
     const vals: number[] = [];
-    for (let y = 0; y < h; y += step) for (let x = 0; x < w; x += step) {
-      const i = b * plane + y * w + x;
-      const v = g.data[i] as number;
-      if (valid[i] && Number.isFinite(v)) vals.push(v);
-    }
+    for (let y = 0; y < h; y += step)
+      for (let x = 0; x < w; x += step) {
+        const i = b * plane + y * w + x;
+        const v = g.data[i] as number;
+        if (valid[i] && Number.isFinite(v)) vals.push(v);
+      }
     return percentiles(Float64Array.from(vals), 0.02, 0.98);
   });
   for (let oy = 0; oy < oh; oy++) {
@@ -76,10 +80,15 @@ export async function writeQuicklook(g: Grid, path: string, o: QuicklookOptions 
   const temp = tempPathFor(path);
   trackTemp(temp);
   try {
-    await sharp(rgba, { raw: { width, height, channels: 4 } }).png().toFile(temp);
+    await sharp(rgba, { raw: { width, height, channels: 4 } })
+      .png()
+      .toFile(temp);
     await publish(temp, path);
   } catch (e) {
     await discard(temp);
-    throw new TilecastError("E_WRITE", `cannot write quicklook (${describe(e)})`, { path, cause: e });
+    throw new TilecastError("E_WRITE", `cannot write quicklook (${describe(e)})`, {
+      path,
+      cause: e,
+    });
   }
 }

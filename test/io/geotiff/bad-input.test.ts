@@ -51,19 +51,34 @@ describe("bad input gets a one-line error naming the file and the problem", () =
   it("refuses absurd windows before allocating, and unknown bands", async () => {
     const src = await openGeoTiff(fixture("u8.none.strip.1b.tif"));
     expect((await failure(src.readWindow({ x: 0, y: 0, width: 100_000, height: 100_000 }))).code).toBe("E_TOO_LARGE");
-    expect((await failure(src.readWindow({ x: 0, y: 0, width: 2, height: 2 }, { bands: [3] }))).message).toContain("band 3 does not exist");
+    expect((await failure(src.readWindow({ x: 0, y: 0, width: 2, height: 2 }, { bands: [3] }))).message).toContain(
+      "band 3 does not exist",
+    );
     await src.close();
   });
 
   it("an unwritable output fails at creation with E_WRITE and leaves nothing", async () => {
-    const e = await failure(createGeoTiffSink("/proc/nope/out.tif", { width: 16, height: 16, bands: 1, dtype: "uint8", georef: null, nodata: null }));
+    const e = await failure(
+      createGeoTiffSink("/proc/nope/out.tif", {
+        width: 16,
+        height: 16,
+        bands: 1,
+        dtype: "uint8",
+        georef: null,
+        nodata: null,
+      }),
+    );
     expect(e.code).toBe("E_WRITE");
     expect(e.message).toContain("/proc/nope/out.tif: cannot create output");
   });
 
   it("abort() and a failed block leave no file behind, not even the temporary one", async () => {
     const path = tmp("aborted.tif");
-    const sink = await createGeoTiffSink(path, { width: 32, height: 32, bands: 1, dtype: "uint8", georef: null, nodata: null }, { tileSize: 16 });
+    const sink = await createGeoTiffSink(
+      path,
+      { width: 32, height: 32, bands: 1, dtype: "uint8", georef: null, nodata: null },
+      { tileSize: 16 },
+    );
     await sink.writeBlock(0, 0, createGrid("uint8", [1, 16, 16]));
     expect(readdirSync(dirname(path))).toHaveLength(1); // the temporary file
     const e = await failure(sink.writeBlock(1, 0, createGrid("uint8", [1, 8, 16])));
@@ -74,7 +89,11 @@ describe("bad input gets a one-line error naming the file and the problem", () =
 
   it("commit makes the output appear at once under its name", async () => {
     const path = tmp("done.tif");
-    const sink = await createGeoTiffSink(path, { width: 16, height: 16, bands: 1, dtype: "uint8", georef: null, nodata: null }, { tileSize: 16 });
+    const sink = await createGeoTiffSink(
+      path,
+      { width: 16, height: 16, bands: 1, dtype: "uint8", georef: null, nodata: null },
+      { tileSize: 16 },
+    );
     await sink.writeBlock(0, 0, createGrid("uint8", [1, 16, 16]));
     expect(readdirSync(dirname(path)).some((f) => f === "done.tif")).toBe(false);
     await sink.commit();

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { applyFloatingPoint, applyHorizontal, swapBytes, undoFloatingPoint, undoHorizontal } from "../../../src/io/geotiff/predictor.js";
+import {
+  applyFloatingPoint,
+  applyHorizontal,
+  swapBytes,
+  undoFloatingPoint,
+  undoHorizontal,
+} from "../../../src/io/geotiff/predictor.js";
 
 const bytesOf = (a: ArrayBufferView) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
 
@@ -24,7 +30,7 @@ describe("TIFF predictors", () => {
 
   it("round-trips random blocks for every sample size and interleave", () => {
     let seed = 7;
-    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     for (const bytes of [1, 2, 4, 8] as const) {
       for (const spp of [1, 3]) {
         const l = { width: 5, rows: 3, spp, bytes };

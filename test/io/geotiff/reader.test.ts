@@ -29,7 +29,8 @@ describe("GeoTIFF reader: every compression, layout and dtype, pixel by pixel", 
     const g = await src.readWindow(FULL);
     expect(g.shape).toStrictEqual([bands, H, W]);
     const want = new Array<number>(g.data.length);
-    for (let b = 0; b < bands; b++) for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) want[(b * H + y) * W + x] = expected(dtype, b, y, x);
+    for (let b = 0; b < bands; b++)
+      for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) want[(b * H + y) * W + x] = expected(dtype, b, y, x);
     expect(Array.from(g.data)).toStrictEqual(want);
     await src.close();
   });
@@ -63,11 +64,14 @@ describe("GeoTIFF reader: every compression, layout and dtype, pixel by pixel", 
       const g = await src.readWindow(w, { bands });
       expect(g.shape).toStrictEqual([bands.length, 17, 21]);
       bands.forEach((b, i) => {
-        for (let y = 0; y < w.height; y++) for (let x = 0; x < w.width; x++) {
-          expect(g.data[(i * w.height + y) * w.width + x]).toBe(expected(src.meta.dtype, b, w.y + y, w.x + x));
-        }
+        for (let y = 0; y < w.height; y++)
+          for (let x = 0; x < w.width; x++) {
+            expect(g.data[(i * w.height + y) * w.width + x]).toBe(expected(src.meta.dtype, b, w.y + y, w.x + x));
+          }
       });
-      expect(g.georef?.transform[0]).toBe((src.meta.georef?.transform[0] ?? 0) + 13 * (src.meta.georef?.transform[1] ?? 0));
+      expect(g.georef?.transform[0]).toBe(
+        (src.meta.georef?.transform[0] ?? 0) + 13 * (src.meta.georef?.transform[1] ?? 0),
+      );
       await src.close();
     }
   });
@@ -91,7 +95,9 @@ describe("GeoTIFF reader: every compression, layout and dtype, pixel by pixel", 
     const src = await openGeoTiff(fixture("u8.jpeg.tiled.1b.tif"));
     const g = await src.readWindow(FULL);
     let maxErr = 0;
-    for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) maxErr = Math.max(maxErr, Math.abs((g.data[y * W + x] as number) - expected("uint8", 0, y, x)));
+    for (let y = 0; y < H; y++)
+      for (let x = 0; x < W; x++)
+        maxErr = Math.max(maxErr, Math.abs((g.data[y * W + x] as number) - expected("uint8", 0, y, x)));
     expect(maxErr).toBeGreaterThan(0); // lossy: not the same bytes
     expect(maxErr).toBeLessThan(40); // but the same picture at quality 90 on a sawtooth
     await src.close();
@@ -104,7 +110,10 @@ describe("GeoTIFF reader: every compression, layout and dtype, pixel by pixel", 
     expect(so.meta.attrs.scale).toStrictEqual([0.01, 0.5]);
     expect(so.meta.attrs.offset).toStrictEqual([273.15, -1]);
     const ov = await openGeoTiff(fixture("u16.deflate.tiled.1b.overviews.tif"));
-    expect(ov.meta.overviews).toStrictEqual([{ width: 20, height: 12 }, { width: 10, height: 6 }]);
+    expect(ov.meta.overviews).toStrictEqual([
+      { width: 20, height: 12 },
+      { width: 10, height: 6 },
+    ]);
     const pt = await openGeoTiff(fixture("u8.none.tiled.1b.point.tif"));
     expect(pt.meta.georef?.rasterType).toBe("point");
     expect(pt.meta.georef?.transform).toStrictEqual([500000, 10, 0, 4600000, 0, -10]);

@@ -1,0 +1,162 @@
+/**
+ * {@link Crs} -> GeoKeys: one key for EPSG codes, user-defined keys (method, parameters,
+ * ellipsoid) for custom projections, in the form GDAL writes and decodes.
+ */
+import proj4 from "proj4";
+import { TilecastError } from "../../errors.js";
+import { type Crs, epsgKind, proj4Definition } from "../../grid/crs.js";
+import { CT, Key, USER_DEFINED } from "./geokeys.js";
+
+const DEG = 180 / Math.PI;
+
+/** A key to write: SHORT keys hold integers, DOUBLE and ASCII keys go to their param tags. */
+export type GeoKeyEntry = { key: number; value: number | string; double?: boolean };
+
+/** The parameters proj4 derives from a definition (angles in radians). */
+type ProjParams = Record<string, unknown> & { names?: string[] };
+
+function ellipsoidKeys(p: ProjParams): GeoKeyEntry[] {
+  if (p.datumCode === "wgs84" || p.datumCode === "WGS84") {
+    return [{ key: Key.GeographicType, value: 4326 }];
+  }
+  const a = Number(p.a);
+  const rf = p.rf !== undefined ? Number(p.rf) : Number.NaN;
+  const b = p.b !== undefined ? Number(p.b) : Number.NaN;
+  const keys: GeoKeyEntry[] = [
+    { key: Key.GeographicType, value: USER_DEFINED },
+    { key: Key.GeogGeodeticDatum, value: USER_DEFINED },
+    { key: Key.GeogEllipsoid, value: USER_DEFINED },
+    { key: Key.GeogAngularUnits, value: 9102 },
+    { key: Key.GeogSemiMajorAxis, value: a, double: true },
+  ];
+  if (Number.isFinite(rf) && rf !== 0) keys.push({ key: Key.GeogInvFlattening, value: rf, double: true });
+  else keys.push({ key: Key.GeogSemiMinorAxis, value: Number.isFinite(b) ? b : a, double: true });
+  return keys;
+}
+
+/** GeoKeys for a CRS: one key for EPSG codes, user-defined keys for custom projections. */
+export function geoKeysFromCrs(crs: Crs, rasterType: "area" | "point"): GeoKeyEntry[] {
+  const rt: GeoKeyEntry = { key: Key.GTRasterType, value: rasterType === "point" ? 2 : 1 };
+  if (crs.epsg !== null) {
+    const kind = epsgKind(crs.epsg);
+    if (kind === "projected") {
+      return [{ key: Key.GTModelType, value: 1 }, rt, { key: Key.ProjectedCSType, value: crs.epsg }];
+    }
+    if (kind === "geographic") {
+      return [{ key: Key.GTModelType, value: 2 }, rt, { key: Key.GeographicType, value: crs.epsg }];
+    }
+  }
+  const def = proj4Definition(crs);
+  let p: ProjParams;
+  try {
+    p = new proj4.Proj(def) as unknown as typeof p;
+  } catch (e) {
+    throw new TilecastError("E_UNSUPPORTED", `cannot interpret CRS '${def.slice(0, 60)}'`, {
+      cause: e,
+    });
+  }
+  const names = new Set((p.names ?? []).map((n: string) => n.toLowerCase()));
+  const has = (n: string) => names.has(n);
+  const deg = (v: unknown) => (typeof v === "number" && Number.isFinite(v) ? v * DEG : 0);
+  const numOr = (v: unknown, d: number) => (typeof v === "number" && Number.isFinite(v) ? v : d);
+  if (has("longlat") || has("identity")) {
+    return [{ key: Key.GTModelType, value: 2 }, rt, ...ellipsoidKeys(p)];
+  }
+  const fe = numOr(p.x0, 0);
+  const fn = numOr(p.y0, 0);
+  let params: GeoKeyEntry[];
+  const d = (key: number, value: number): GeoKeyEntry => ({ key, value, double: true });
+  if (has("tmerc") || has("utm") || has("etmerc")) {
+    params = [
+      { key: Key.ProjCoordTrans, value: CT.tmerc as number },
+      d(Key.ProjNatOriginLat, deg(p.lat0)),
+      d(Key.ProjNatOriginLong, deg(p.long0)),
+      d(Key.ProjScaleAtNatOrigin, numOr(p.k0, 1)),
+      d(Key.ProjFalseEasting, fe),
+      d(Key.ProjFalseNorthing, fn),
+    ];
+  } else if (has("lcc")) {
+    const lat1 = deg(p.lat1);
+    const lat2 = p.lat2 === undefined ? lat1 : deg(p.lat2);
+    params =
+      lat1 !== lat2
+        ? [
+            { key: Key.ProjCoordTrans, value: CT.lcc2 as number },
+            d(Key.ProjStdParallel1, lat1),
+            d(Key.ProjStdParallel2, lat2),
+            d(Key.ProjFalseOriginLat, deg(p.lat0)),
+            d(Key.ProjFalseOriginLong, deg(p.long0)),
+            d(Key.ProjFalseOriginEasting, fe),
+            d(Key.ProjFalseOriginNorthing, fn),
+          ]
+        : [
+            { key: Key.ProjCoordTrans, value: CT.lcc1 as number },
+            d(Key.ProjNatOriginLat, lat1),
+            d(Key.ProjNatOriginLong, deg(p.long0)),
+            d(Key.ProjScaleAtNatOrigin, numOr(p.k0, 1)),
+            d(Key.ProjFalseEasting, fe),
+            d(Key.ProjFalseNorthing, fn),
+          ];
+  } else if (has("aea")) {
+    params = [
+      { key: Key.ProjCoordTrans, value: CT.aea as number },
+      d(Key.ProjStdParallel1, deg(p.lat1)),
+      d(Key.ProjStdParallel2, deg(p.lat2)),
+      d(Key.ProjNatOriginLat, deg(p.lat0)),
+      d(Key.ProjNatOriginLong, deg(p.long0)),
+      d(Key.ProjFalseEasting, fe),
+      d(Key.ProjFalseNorthing, fn),
+    ];
+  } else if (has("laea")) {
+    params = [
+      { key: Key.ProjCoordTrans, value: CT.laea as number },
+      d(Key.ProjCenterLat, deg(p.lat0)),
+      d(Key.ProjCenterLong, deg(p.long0)),
+      d(Key.ProjFalseEasting, fe),
+      d(Key.ProjFalseNorthing, fn),
+    ];
+  } else if (has("stere") && Math.abs(Math.abs(deg(p.lat0)) - 90) < 1e-9) {
+    params = [
+      { key: Key.ProjCoordTrans, value: CT.stere as number },
+      // Variant B (latitude of true scale) is written as GDAL does: that latitude, scale 1.
+      d(Key.ProjNatOriginLat, p.lat_ts === undefined ? deg(p.lat0) : deg(p.lat_ts)),
+      d(Key.ProjStraightVertPoleLong, deg(p.long0)),
+      d(Key.ProjScaleAtNatOrigin, p.lat_ts === undefined ? numOr(p.k0, 1) : 1),
+      d(Key.ProjFalseEasting, fe),
+      d(Key.ProjFalseNorthing, fn),
+    ];
+  } else if (has("merc")) {
+    params = [
+      { key: Key.ProjCoordTrans, value: CT.merc as number },
+      d(Key.ProjNatOriginLat, 0),
+      d(Key.ProjNatOriginLong, deg(p.long0)),
+      d(Key.ProjScaleAtNatOrigin, numOr(p.k0, 1)),
+      d(Key.ProjFalseEasting, fe),
+      d(Key.ProjFalseNorthing, fn),
+    ];
+  } else if (has("eqc")) {
+    params = [
+      { key: Key.ProjCoordTrans, value: CT.eqc as number },
+      d(Key.ProjStdParallel1, deg(p.lat_ts)),
+      d(Key.ProjNatOriginLat, deg(p.lat0)),
+      d(Key.ProjNatOriginLong, deg(p.long0)),
+      d(Key.ProjFalseEasting, fe),
+      d(Key.ProjFalseNorthing, fn),
+    ];
+  } else {
+    throw new TilecastError(
+      "E_UNSUPPORTED",
+      `projection '${[...names][0] ?? def.slice(0, 30)}' cannot be written as GeoTIFF keys`,
+    );
+  }
+  return [
+    { key: Key.GTModelType, value: 1 },
+    rt,
+    { key: Key.GTCitation, value: "tilecast user-defined CRS" },
+    ...ellipsoidKeys(p),
+    { key: Key.ProjectedCSType, value: USER_DEFINED },
+    { key: Key.Projection, value: USER_DEFINED },
+    ...params,
+    { key: Key.ProjLinearUnits, value: 9001 },
+  ];
+}

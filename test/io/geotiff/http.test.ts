@@ -1,0 +1,52 @@
+import { readFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openGeoTiff } from "../../../src/io/geotiff/reader.js";
+import { expected, fixture, H, W } from "../../helpers/pattern.js";
+
+/** A loopback file server that honours Range requests, as object stores do for COGs. */
+let server: Server;
+let base = "";
+const ranges: string[] = [];
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    const body = readFileSync(fixture((req.url ?? "/").slice(1)));
+    const range = /bytes=(\d+)-(\d*)/.exec(req.headers.range ?? "");
+    if (!range) {
+      res.writeHead(200, { "Content-Length": body.length, "Accept-Ranges": "bytes" });
+      res.end(body);
+      return;
+    }
+    ranges.push(req.headers.range ?? "");
+    const start = Number(range[1]);
+    const end = Math.min(body.length - 1, range[2] ? Number(range[2]) : body.length - 1);
+    res.writeHead(206, {
+      "Content-Range": `bytes ${start}-${end}/${body.length}`,
+      "Content-Length": end - start + 1,
+      "Accept-Ranges": "bytes",
+    });
+    res.end(body.subarray(start, end + 1));
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+describe("GeoTIFF over http(s)", () => {
+  it("reads windows with range requests and the same pixels and georeferencing as the local file", async () => {
+    const name = "u16.deflate.pred2.tiled.3b.tif";
+    const remote = await openGeoTiff(`${base}/${name}`);
+    const local = await openGeoTiff(fixture(name));
+    expect(remote.meta.georef).toStrictEqual(local.meta.georef);
+    expect(remote.meta).toMatchObject({ width: W, height: H, bands: 3, dtype: "uint16" });
+    const w = { x: 5, y: 3, width: 30, height: 20 };
+    const g = await remote.readWindow(w, { bands: [2] });
+    for (let y = 0; y < w.height; y++)
+      for (let x = 0; x < w.width; x++) expect(g.data[y * w.width + x]).toBe(expected("uint16", 2, w.y + y, w.x + x));
+    expect(ranges.length).toBeGreaterThan(0);
+    await remote.close();
+    await local.close();
+  });
+});
