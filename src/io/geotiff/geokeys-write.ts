@@ -6,6 +6,8 @@ import proj4 from "proj4";
 import { TilecastError } from "../../errors.js";
 import { type Crs, epsgKind, proj4Definition } from "../../grid/crs.js";
 import { CT, Key, USER_DEFINED } from "./geokeys.js";
+import type { IfdEntry } from "./ifd.js";
+import { FieldType, Tag } from "./tags.js";
 
 const DEG = 180 / Math.PI;
 
@@ -159,4 +161,28 @@ export function geoKeysFromCrs(crs: Crs, rasterType: "area" | "point"): GeoKeyEn
     ...params,
     { key: Key.ProjLinearUnits, value: 9001 },
   ];
+}
+
+/** The GeoKeyDirectory tag and its DOUBLE and ASCII parameter tags for a set of keys. */
+export function geoKeyTags(keys: GeoKeyEntry[]): IfdEntry[] {
+  const sorted = [...keys].sort((a, b) => a.key - b.key);
+  const dir: number[] = [1, 1, 0, sorted.length];
+  const doubles: number[] = [];
+  let ascii = "";
+  for (const k of sorted) {
+    if (typeof k.value === "string") {
+      const text = `${k.value}|`;
+      dir.push(k.key, Tag.GeoAsciiParams, text.length, ascii.length);
+      ascii += text;
+    } else if (k.double) {
+      dir.push(k.key, Tag.GeoDoubleParams, 1, doubles.length);
+      doubles.push(k.value);
+    } else {
+      dir.push(k.key, 0, 1, k.value);
+    }
+  }
+  const out: IfdEntry[] = [{ tag: Tag.GeoKeyDirectory, type: FieldType.SHORT, values: dir }];
+  if (doubles.length) out.push({ tag: Tag.GeoDoubleParams, type: FieldType.DOUBLE, values: doubles });
+  if (ascii) out.push({ tag: Tag.GeoAsciiParams, type: FieldType.ASCII, values: ascii });
+  return out;
 }

@@ -27,7 +27,7 @@ import type { Grid } from "../../grid/grid.js";
 import { discard, publish, tempPathFor, trackTemp } from "../atomic.js";
 import { type BlockGrid, blockWindow, type GridSink, makeBlockGrid, type SinkSpec } from "../types.js";
 import { formatGdalMetadata, formatNodata } from "./gdal-tags.js";
-import { type GeoKeyEntry, geoKeysFromCrs } from "./geokeys-write.js";
+import { geoKeysFromCrs, geoKeyTags } from "./geokeys-write.js";
 import { tagsFromGeoref } from "./georef.js";
 import { encodeHeader, encodeIfd, type IfdEntry } from "./ifd.js";
 import { applyFloatingPoint, applyHorizontal } from "./predictor.js";
@@ -207,7 +207,7 @@ export class GeoTiffSink implements GridSink {
           type: FieldType.DOUBLE,
           values: Array.from(t.transformation),
         });
-      if (s.georef.crs) e.push(...geoKeyEntries(geoKeysFromCrs(s.georef.crs, s.georef.rasterType)));
+      if (s.georef.crs) e.push(...geoKeyTags(geoKeysFromCrs(s.georef.crs, s.georef.rasterType)));
     }
     if (s.nodata !== null) e.push({ tag: Tag.GdalNodata, type: FieldType.ASCII, values: formatNodata(s.nodata) });
     const md = formatGdalMetadata(s.attrs ?? {}, spp);
@@ -241,29 +241,6 @@ export class GeoTiffSink implements GridSink {
     await this.#fh.close().catch(() => undefined);
     await discard(this.#temp);
   }
-}
-
-function geoKeyEntries(keys: GeoKeyEntry[]): IfdEntry[] {
-  const sorted = [...keys].sort((a, b) => a.key - b.key);
-  const dir: number[] = [1, 1, 0, sorted.length];
-  const doubles: number[] = [];
-  let ascii = "";
-  for (const k of sorted) {
-    if (typeof k.value === "string") {
-      const text = `${k.value}|`;
-      dir.push(k.key, Tag.GeoAsciiParams, text.length, ascii.length);
-      ascii += text;
-    } else if (k.double) {
-      dir.push(k.key, Tag.GeoDoubleParams, 1, doubles.length);
-      doubles.push(k.value);
-    } else {
-      dir.push(k.key, 0, 1, k.value);
-    }
-  }
-  const out: IfdEntry[] = [{ tag: Tag.GeoKeyDirectory, type: FieldType.SHORT, values: dir }];
-  if (doubles.length) out.push({ tag: Tag.GeoDoubleParams, type: FieldType.DOUBLE, values: doubles });
-  if (ascii) out.push({ tag: Tag.GeoAsciiParams, type: FieldType.ASCII, values: ascii });
-  return out;
 }
 
 /**
