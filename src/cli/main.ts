@@ -5,8 +5,11 @@
 import { Command, InvalidArgumentError } from "commander";
 import { describe, exitCodeFor, isTilecastError } from "../errors.js";
 import { installCleanupHandlers } from "../io/atomic.js";
+import { parseCompressor } from "../io/zarr/codecs.js";
+import { isZarrStore } from "../io/zarr/detect.js";
 import { convertRaster } from "../pipeline/convert.js";
 import { formatInfo, inspectRaster } from "../pipeline/inspect.js";
+import { formatZarrInfo, inspectZarr } from "../pipeline/inspect-zarr.js";
 import { runDemo } from "./demo.js";
 import { progress } from "./progress.js";
 
@@ -15,6 +18,27 @@ const int = (name: string) => (v: string) => {
   if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${name} must be a non-negative integer`);
   return n;
 };
+
+interface ConvertFlags {
+  tile: number;
+  overlap: number;
+  block: number;
+  compress: string;
+  level: number;
+  concurrency: number;
+  quiet?: boolean;
+  var?: string;
+  index: Record<string, number>;
+  zarrFormat: string;
+  compressor: string;
+}
+
+/** Accumulate repeated `--index dim=i` flags. */
+function collectIndex(value: string, acc: Record<string, number>): Record<string, number> {
+  const m = /^([^=]+)=(-?\d+)$/.exec(value);
+  if (!m) throw new InvalidArgumentError(`--index takes DIM=I, got '${value}'`);
+  return { ...acc, [m[1] as string]: Number(m[2]) };
+}
 
 /** Build the command tree (exported for tests and embedding). */
 export function buildCli(): Command {
@@ -37,6 +61,11 @@ export function buildCli(): Command {
     .argument("<path>", "file path or http(s) URL")
     .option("--json", "print exactly one JSON object")
     .action(async (path: string, o: { json?: boolean }) => {
+      if ((await isZarrStore(path)) || /\.zarr\/?$/i.test(path)) {
+        const info = await inspectZarr(path);
+        process.stdout.write(o.json ? `${JSON.stringify(info)}\n` : `${formatZarrInfo(info)}\n`);
+        return;
+      }
       const info = await inspectRaster(path);
       process.stdout.write(o.json ? `${JSON.stringify(info)}\n` : `${formatInfo(info)}\n`);
     });
@@ -51,6 +80,14 @@ export function buildCli(): Command {
     .option("--compress <codec>", "deflate | none", "deflate")
     .option("--level <L>", "deflate level 1-9", int("--level"), 6)
     .option("--concurrency <C>", "tiles in flight", int("--concurrency"), 4)
+    .option("--var <name>", "Zarr input: the variable to read (and the output variable name)")
+    .option("--index <dim=i>", "Zarr input: fix a dimension to one index (repeatable)", collectIndex, {})
+    .option("--zarr-format <2|3>", "Zarr output format", "2")
+    .option(
+      "--compressor <name>",
+      "Zarr output: blosc-zstd | blosc-lz4 | zlib | gzip | zstd | lz4 | none",
+      "blosc-zstd",
+    )
     .option("-q, --quiet", "no progress output")
     .action(
       async (
@@ -76,6 +113,10 @@ export function buildCli(): Command {
           compress: o.compress,
           level: o.level,
           concurrency: Math.max(1, o.concurrency),
+          ...(o.var ? { variable: o.var } : {}),
+          index: o.index,
+          zarrFormat: o.zarrFormat === "3" ? 3 : 2,
+          compressor: parseCompressor(o.compressor),
           onProgress: (p) => {
             bar ??= progress("convert", p.tilesTotal, o.quiet);
             bar.update(p.tilesDone);

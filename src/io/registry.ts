@@ -17,16 +17,24 @@ import { isTiffSignature } from "./geotiff/header.js";
 import { openGeoTiff } from "./geotiff/reader.js";
 import { createGeoTiffSink, type GeoTiffWriteOptions } from "./geotiff/writer.js";
 import type { GridSink, GridSource, SinkSpec } from "./types.js";
+import { isZarrStore } from "./zarr/detect.js";
+import { createZarrSink, type ZarrWriteOptions } from "./zarr/sink.js";
+import { openZarrSource, type ZarrSourceOptions } from "./zarr/source.js";
 
 /** Writer options every format understands (formats ignore what does not apply). */
-export type SinkOptions = GeoTiffWriteOptions;
+export type SinkOptions = GeoTiffWriteOptions & ZarrWriteOptions;
+
+/** Reader options (formats ignore what does not apply). */
+export interface OpenOptions extends ZarrSourceOptions {
+  signal?: AbortSignal;
+}
 
 /** A format: how to recognise, read and write it. */
 export interface FormatDriver {
   readonly id: string;
   readonly extensions: readonly string[];
   sniff(head: Uint8Array): boolean;
-  open(path: string, signal?: AbortSignal): Promise<GridSource>;
+  open(path: string, options: OpenOptions): Promise<GridSource>;
   create?(path: string, spec: SinkSpec, options: SinkOptions): Promise<GridSink>;
 }
 
@@ -35,8 +43,15 @@ const drivers: FormatDriver[] = [
     id: "geotiff",
     extensions: [".tif", ".tiff", ".gtiff"],
     sniff: isTiffSignature,
-    open: openGeoTiff,
+    open: (path, o) => openGeoTiff(path, o.signal),
     create: createGeoTiffSink,
+  },
+  {
+    id: "zarr",
+    extensions: [".zarr"],
+    sniff: () => false, // a directory: recognised by isZarrStore
+    open: openZarrSource,
+    create: createZarrSink,
   },
 ];
 
@@ -75,17 +90,18 @@ function byExtension(path: string): FormatDriver | undefined {
   return drivers.find((d) => d.extensions.includes(ext));
 }
 
-/** Open any supported raster for reading. */
-export async function openSource(path: string, signal?: AbortSignal): Promise<GridSource> {
-  if (isUrl(path)) {
-    const d = byExtension(path) ?? drivers.find((x) => x.id === "geotiff");
-    return (d as FormatDriver).open(path, signal);
-  }
+const driver = (id: string) => drivers.find((x) => x.id === id) as FormatDriver;
+
+/** Open any supported raster for reading (a Zarr store opens one variable). */
+export async function openSource(path: string, options: OpenOptions = {}): Promise<GridSource> {
+  if (isUrl(path)) return (byExtension(path) ?? driver("geotiff")).open(path, options);
+  if (await isZarrStore(path)) return driver("zarr").open(path, options);
   const h = await head(path);
   if (h !== null && h.length === 0) throw new TilecastError("E_TRUNCATED", "file is empty", { path });
   const d = (h && drivers.find((x) => x.sniff(h))) ?? byExtension(path);
-  if (!d) throw new TilecastError("E_FORMAT", "unrecognised format (not a GeoTIFF)", { path });
-  return d.open(path, signal);
+  if (!d || d.id === "zarr")
+    throw new TilecastError("E_FORMAT", "unrecognised format (not a GeoTIFF or Zarr store)", { path });
+  return d.open(path, options);
 }
 
 /** Create an output, its format chosen by the extension. */

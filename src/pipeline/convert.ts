@@ -12,6 +12,7 @@
  */
 import { from, lastValueFrom, tap } from "rxjs";
 import { createSink, openSource, type SinkOptions } from "../io/registry.js";
+import type { Compressor } from "../io/zarr/codecs.js";
 import { cropHalo } from "../stages/crop-halo.js";
 import { readTiles } from "../stages/read-tiles.js";
 import { type WriteProgress, writeTiles } from "../stages/write-tiles.js";
@@ -29,6 +30,13 @@ export interface ConvertOptions {
   level?: number;
   /** Tiles in flight (default 4). */
   concurrency?: number;
+  /** Zarr input: the variable to read, and fixed indices for its other dims. */
+  variable?: string;
+  index?: Readonly<Record<string, number>>;
+  /** Zarr output: format (default 2), compressor (default blosc zstd), variable name. */
+  zarrFormat?: 2 | 3;
+  compressor?: Compressor | null;
+  outputVariable?: string;
   /** Called after each tile is written. */
   onProgress?: (p: WriteProgress & { tilesTotal: number }) => void;
   signal?: AbortSignal;
@@ -46,7 +54,11 @@ export interface ConvertResult {
 
 /** See the module documentation. */
 export async function convertRaster(input: string, output: string, o: ConvertOptions = {}): Promise<ConvertResult> {
-  const src = await openSource(input, o.signal);
+  const src = await openSource(input, {
+    ...(o.signal ? { signal: o.signal } : {}),
+    ...(o.variable ? { variable: o.variable } : {}),
+    ...(o.index ? { index: o.index } : {}),
+  });
   try {
     const m = src.meta;
     const plan = planTiles({
@@ -70,6 +82,9 @@ export async function convertRaster(input: string, output: string, o: ConvertOpt
         tileSize: o.outputTileSize ?? 256,
         ...(o.compress ? { compress: o.compress } : {}),
         ...(o.level ? { level: o.level } : {}),
+        ...(o.zarrFormat ? { zarrFormat: o.zarrFormat } : {}),
+        ...(o.compressor !== undefined ? { compressor: o.compressor } : {}),
+        ...(o.outputVariable ? { variable: o.outputVariable } : o.variable ? { variable: o.variable } : {}),
       },
     );
     const concurrency = o.concurrency ?? 4;

@@ -1,0 +1,118 @@
+/**
+ * Zarr compressors. Decoding goes through zarrita's codec registry, where tilecast registers
+ * node:zlib-backed `zlib` and `gzip` codecs (zarrita's own only decode, through web streams);
+ * node:zlib runs in libuv's thread pool, so chunks decode on every core. Encoding for the writer
+ * uses the same node:zlib for zlib/gzip and numcodecs.js (WebAssembly) for blosc, zstd and lz4.
+ */
+import { promisify } from "node:util";
+import { deflate, gunzip, gzip, inflate } from "node:zlib";
+import { registry } from "zarrita";
+import { describe, TilecastError } from "../../errors.js";
+
+const inflateAsync = promisify(inflate);
+const deflateAsync = promisify(deflate);
+const gunzipAsync = promisify(gunzip);
+const gzipAsync = promisify(gzip);
+
+/** A compressor as written in v2 `.zarray` (numcodecs config) and mapped to v3 codecs. */
+export type Compressor =
+  | {
+      id: "blosc";
+      cname: "lz4" | "lz4hc" | "zstd" | "zlib" | "blosclz";
+      clevel: number;
+      shuffle: 0 | 1 | 2;
+      blocksize?: number;
+    }
+  | { id: "zlib" | "gzip"; level: number }
+  | { id: "zstd"; level: number }
+  | { id: "lz4"; acceleration?: number };
+
+/** The default compressor for written stores: blosc zstd level 5 with byte shuffle. */
+export const DEFAULT_COMPRESSOR: Compressor = { id: "blosc", cname: "zstd", clevel: 5, shuffle: 1, blocksize: 0 };
+
+function nodeZlibCodec(kind: "zlib" | "gzip") {
+  return {
+    kind: "bytes_to_bytes" as const,
+    fromConfig: (config: unknown) => {
+      const level = (config as { level?: number } | undefined)?.level ?? 1;
+      return {
+        kind: "bytes_to_bytes" as const,
+        encode: async (b: Uint8Array) =>
+          new Uint8Array(await (kind === "zlib" ? deflateAsync(b, { level }) : gzipAsync(b, { level }))),
+        decode: async (b: Uint8Array) => new Uint8Array(await (kind === "zlib" ? inflateAsync(b) : gunzipAsync(b))),
+      };
+    },
+  };
+}
+
+let registered = false;
+
+/** Register tilecast's node:zlib codecs with zarrita (idempotent). */
+export function registerZarrCodecs(): void {
+  if (registered) return;
+  registered = true;
+  for (const kind of ["zlib", "gzip"] as const) {
+    const entry = nodeZlibCodec(kind);
+    const load = async () => entry as never;
+    registry.set(kind, load);
+    registry.set(`numcodecs.${kind}`, load);
+  }
+}
+
+interface Encoder {
+  encode(b: Uint8Array): Uint8Array | Promise<Uint8Array>;
+}
+const encoders = new Map<string, Promise<Encoder>>();
+
+async function numcodecsEncoder(c: Compressor): Promise<Encoder> {
+  const key = JSON.stringify(c);
+  let e = encoders.get(key);
+  if (!e) {
+    e = (async () => {
+      if (c.id === "blosc")
+        return (await import("numcodecs/blosc")).default.fromConfig({ ...c, blocksize: c.blocksize ?? 0 });
+      if (c.id === "zstd") return (await import("numcodecs/zstd")).default.fromConfig(c);
+      if (c.id === "lz4") return (await import("numcodecs/lz4")).default.fromConfig(c);
+      throw new TilecastError("E_ARGUMENT", `no encoder for compressor ${c.id}`);
+    })();
+    encoders.set(key, e);
+  }
+  return e;
+}
+
+/** Compress one chunk's bytes (null: stored as is). */
+export async function encodeChunk(bytes: Uint8Array, c: Compressor | null): Promise<Uint8Array> {
+  if (c === null) return bytes;
+  try {
+    if (c.id === "zlib") return await deflateAsync(bytes, { level: c.level });
+    if (c.id === "gzip") return await gzipAsync(bytes, { level: c.level });
+    return await (await numcodecsEncoder(c)).encode(bytes);
+  } catch (e) {
+    if (e instanceof TilecastError) throw e;
+    throw new TilecastError("E_WRITE", `cannot compress a chunk with ${c.id} (${describe(e)})`, { cause: e });
+  }
+}
+
+/** Parse a CLI compressor name: "blosc-zstd", "blosc-lz4", "zlib", "gzip", "zstd", "lz4", "none". */
+export function parseCompressor(name: string): Compressor | null {
+  switch (name) {
+    case "none":
+      return null;
+    case "zlib":
+    case "gzip":
+      return { id: name, level: 5 };
+    case "zstd":
+      return { id: "zstd", level: 3 };
+    case "lz4":
+      return { id: "lz4", acceleration: 1 };
+    case "blosc-zstd":
+      return DEFAULT_COMPRESSOR;
+    case "blosc-lz4":
+      return { id: "blosc", cname: "lz4", clevel: 5, shuffle: 1, blocksize: 0 };
+    default:
+      throw new TilecastError(
+        "E_ARGUMENT",
+        `unknown compressor '${name}' (blosc-zstd, blosc-lz4, zlib, gzip, zstd, lz4, none)`,
+      );
+  }
+}

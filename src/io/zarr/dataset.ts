@@ -1,0 +1,216 @@
+/**
+ * Opening a Zarr store (v2 or v3; local directory or http(s) URL) and listing its arrays with
+ * their dims, shape, dtype, chunks, fill value and attributes. Consolidated metadata is used when
+ * present; without it a local store is listed from its directories.
+ *
+ * @example
+ * ```ts
+ * import { openZarr } from "tilecast";
+ * const ds = await openZarr("fixtures/zarr/era5.t2m-i2-scaled.blosc-lz4.consolidated.zarr");
+ * ds.arrays.get("t2m")?.dims; // ["time", "latitude", "longitude"]
+ * ```
+ */
+import { readdir, readFile, stat } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import FileSystemStore from "@zarrita/storage/fs";
+import * as zarr from "zarrita";
+import { describe, TilecastError } from "../../errors.js";
+import { registerZarrCodecs } from "./codecs.js";
+
+/** A readable zarrita store. */
+export type ZarrStore = zarr.Readable;
+
+/** One array of a store. */
+export interface ZarrArrayInfo {
+  /** Path inside the store without the leading slash ("t2m", "group/var"). */
+  readonly name: string;
+  readonly dims: readonly string[];
+  readonly shape: readonly number[];
+  /** zarrita's dtype name ("float32", "int16", "bool", ...). */
+  readonly dtype: string;
+  readonly chunks: readonly number[];
+  readonly fillValue: number | null;
+  readonly attrs: Readonly<Record<string, unknown>>;
+  readonly array: zarr.Array<zarr.DataType, ZarrStore>;
+  /** The store key of a chunk, for error messages ("t2m/0.1.0", "v/c/0/1"). */
+  chunkKey(coords: readonly number[]): string;
+}
+
+/** An open store. */
+export interface ZarrDataset {
+  readonly path: string;
+  readonly zarrFormat: 2 | 3;
+  readonly consolidated: boolean;
+  readonly attrs: Readonly<Record<string, unknown>>;
+  readonly arrays: ReadonlyMap<string, ZarrArrayInfo>;
+  readonly store: ZarrStore;
+}
+
+const isUrl = (p: string) => /^https?:\/\//i.test(p);
+
+async function exists(p: string): Promise<boolean> {
+  return stat(p).then(
+    () => true,
+    () => false,
+  );
+}
+
+/** The format of a local store from its root files, or null when it is not a store. */
+async function localFormat(dir: string): Promise<2 | 3 | null> {
+  if (await exists(join(dir, "zarr.json"))) return 3;
+  for (const f of [".zgroup", ".zarray", ".zmetadata"]) if (await exists(join(dir, f))) return 2;
+  return null;
+}
+
+/** Array paths of a local store, found by walking its directories (up to 4 levels). */
+async function listLocal(dir: string, format: 2 | 3, prefix = "", depth = 0): Promise<string[]> {
+  const out: string[] = [];
+  if (depth > 4) return out;
+  for (const e of await readdir(join(dir, prefix), { withFileTypes: true })) {
+    if (!e.isDirectory() || e.name.startsWith(".")) continue;
+    const rel = prefix ? `${prefix}/${e.name}` : e.name;
+    const here = join(dir, rel);
+    if (format === 2) {
+      if (await exists(join(here, ".zarray"))) out.push(rel);
+      else if (await exists(join(here, ".zgroup"))) out.push(...(await listLocal(dir, format, rel, depth + 1)));
+    } else if (await exists(join(here, "zarr.json"))) {
+      const kind = await readFile(join(here, "zarr.json"), "utf8")
+        .then((t) => (JSON.parse(t) as { node_type?: string }).node_type)
+        .catch(() => "array");
+      if (kind === "array") out.push(rel);
+      else out.push(...(await listLocal(dir, format, rel, depth + 1)));
+    }
+  }
+  return out.sort();
+}
+
+/**
+ * Fail early, naming the codec, when an array uses a codec no decoder is registered for.
+ * Returns the chunk key separator and prefix from the raw metadata.
+ */
+async function checkCodecs(store: ZarrStore, name: string, format: 2 | 3): Promise<{ sep: string; prefix: string }> {
+  const key = `${name ? `/${name}` : ""}/${format === 3 ? "zarr.json" : ".zarray"}`;
+  const bytes = await store.get(key as zarr.AbsolutePath);
+  if (!bytes) return { sep: format === 3 ? "/" : ".", prefix: format === 3 ? "c/" : "" };
+  const meta = JSON.parse(new TextDecoder().decode(bytes)) as {
+    compressor?: { id: string } | null;
+    filters?: { id: string }[] | null;
+    codecs?: { name: string }[];
+    dimension_separator?: string;
+    chunk_key_encoding?: { name: string; configuration?: { separator?: string } };
+  };
+  const ids =
+    format === 3
+      ? (meta.codecs ?? []).map((c) => c.name)
+      : [meta.compressor, ...(meta.filters ?? [])]
+          .filter((c): c is { id: string } => Boolean(c))
+          .map((c) => `numcodecs.${c.id}`);
+  for (const id of ids) {
+    if (!zarr.registry.has(id)) {
+      throw new TilecastError(
+        "E_UNSUPPORTED",
+        `array '${name}' uses unknown codec '${id.replace(/^numcodecs\./, "")}'`,
+      );
+    }
+  }
+  if (format === 2) return { sep: meta.dimension_separator ?? ".", prefix: "" };
+  const enc = meta.chunk_key_encoding;
+  const sep = enc?.configuration?.separator ?? (enc?.name === "v2" ? "." : "/");
+  return { sep, prefix: enc?.name === "v2" ? "" : "c" + sep };
+}
+
+function metadataError(path: string, name: string, e: unknown): TilecastError {
+  if (e instanceof SyntaxError || /JSON/.test(describe(e))) {
+    return new TilecastError("E_FORMAT", `malformed metadata for '${name}' (${describe(e)})`, { path, cause: e });
+  }
+  if (zarr.isZarritaError(e, "UnknownCodecError") || /codec/i.test(describe(e))) {
+    return new TilecastError("E_UNSUPPORTED", `array '${name}': ${describe(e)}`, { path, cause: e });
+  }
+  return new TilecastError("E_FORMAT", `cannot open array '${name}' (${describe(e)})`, { path, cause: e });
+}
+
+/**
+ * Open a Zarr store and describe its arrays.
+ *
+ * @throws TilecastError E_NOT_FOUND, E_FORMAT (not a store, malformed metadata), E_UNSUPPORTED.
+ */
+export async function openZarr(path: string): Promise<ZarrDataset> {
+  registerZarrCodecs();
+  let raw: ZarrStore;
+  let format: 2 | 3;
+  let names: string[] | null = null;
+  let store: ZarrStore;
+  let consolidated = false;
+  if (isUrl(path)) {
+    raw = new zarr.FetchStore(path.replace(/\/+$/, ""));
+    format = (await raw.get("/zarr.json")) ? 3 : 2;
+  } else {
+    const dir = resolve(path);
+    const s = await stat(dir).catch((e: unknown) => {
+      throw new TilecastError("E_NOT_FOUND", "no such file or directory", { path, cause: e });
+    });
+    if (!s.isDirectory()) throw new TilecastError("E_FORMAT", "not a Zarr store (not a directory)", { path });
+    const f = await localFormat(dir);
+    if (f === null)
+      throw new TilecastError("E_FORMAT", "not a Zarr store (no .zgroup, .zarray, .zmetadata or zarr.json)", { path });
+    format = f;
+    raw = new FileSystemStore(dir);
+  }
+  try {
+    const listable = await zarr.withConsolidatedMetadata(raw, { format: format === 3 ? "v3" : "v2" });
+    names = listable
+      .contents()
+      .filter((c) => c.kind === "array")
+      .map((c) => c.path.replace(/^\//, ""));
+    store = listable;
+    consolidated = true;
+  } catch {
+    store = raw;
+  }
+  if (names === null) {
+    if (isUrl(path)) {
+      throw new TilecastError(
+        "E_UNSUPPORTED",
+        "store has no consolidated metadata, so its arrays cannot be listed over HTTP",
+        { path },
+      );
+    }
+    names = await listLocal(resolve(path), format);
+  }
+  const root = zarr.root(store);
+  let attrs: Record<string, unknown> = {};
+  const rootNode = await zarr.open(root).catch(() => null);
+  if (rootNode?.kind === "group") attrs = { ...rootNode.attrs };
+  else if (rootNode?.kind === "array") names = [""];
+  const arrays = new Map<string, ZarrArrayInfo>();
+  for (const name of names) {
+    let array: zarr.Array<zarr.DataType, ZarrStore>;
+    let keys = { sep: ".", prefix: "" };
+    try {
+      const loc = name ? root.resolve(name) : root;
+      array = format === 3 ? await zarr.open.v3(loc, { kind: "array" }) : await zarr.open.v2(loc, { kind: "array" });
+      keys = await checkCodecs(store, name, format);
+    } catch (e) {
+      if (e instanceof TilecastError) throw new TilecastError(e.code, e.problem, { path, cause: e });
+      throw metadataError(path, name, e);
+    }
+    const a = array.attrs as Record<string, unknown>;
+    const dims =
+      array.dimensionNames ?? (a._ARRAY_DIMENSIONS as string[] | undefined) ?? array.shape.map((_, i) => `dim_${i}`);
+    const { _ARRAY_DIMENSIONS: _, ...rest } = a;
+    const fv = array.fillValue;
+    arrays.set(name, {
+      name,
+      dims,
+      shape: array.shape,
+      dtype: array.dtype,
+      chunks: array.chunks,
+      fillValue: typeof fv === "number" ? fv : typeof fv === "bigint" ? Number(fv) : null,
+      attrs: rest,
+      array,
+      chunkKey: (coords) => `${name ? `${name}/` : ""}${keys.prefix}${coords.length ? coords.join(keys.sep) : "0"}`,
+    });
+  }
+  if (arrays.size === 0) throw new TilecastError("E_FORMAT", "store holds no arrays", { path });
+  return { path, zarrFormat: format, consolidated, attrs, arrays, store };
+}

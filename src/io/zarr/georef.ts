@@ -1,0 +1,70 @@
+/**
+ * Georeferencing a Zarr variable from its coordinate variables, as GDAL expects it:
+ * - regular 1-D latitude/longitude give an EPSG:4326 transform of pixel edges (centre minus half
+ *   a step); ascending latitude is flagged so readers flip rows to north-up;
+ * - a grid whose longitudes span 360 degrees is periodic in x;
+ * - projected x/y with a CRS (`grid_mapping` -> `crs_wkt`/`spatial_ref`, as rioxarray writes)
+ *   give a projected transform.
+ *
+ * @example
+ * ```ts
+ * import { georefFromCoords } from "tilecast";
+ * const g = georefFromCoords({ name: "lat", values: [90, 80, 70] }, { name: "lon", values: [0, 10, 20] }, null);
+ * g?.georef.transform; // [-5, 10, 0, 95, 0, -10]
+ * ```
+ */
+import { type Crs, crsFromEpsg, parseCrs } from "../../grid/crs.js";
+import type { Georef } from "../../grid/grid.js";
+
+/** A 1-D coordinate: its name and values. */
+export interface Coord {
+  name: string;
+  values: ArrayLike<number>;
+}
+
+/** Georeferencing derived from coordinates. */
+export interface CoordGeoref {
+  georef: Georef;
+  /** Rows must be reversed to be north-up (ascending y coordinate). */
+  flipY: boolean;
+  periodicX: boolean;
+}
+
+const LAT = /^(lat|latitude|y_lat|nav_lat|rlat)$/i;
+const LON = /^(lon|long|longitude|x_lon|nav_lon|rlon)$/i;
+
+/** The step of a regular coordinate, or null when it is irregular (or shorter than 2). */
+export function regularStep(v: ArrayLike<number>): number | null {
+  if (v.length < 2) return null;
+  const step = ((v[v.length - 1] as number) - (v[0] as number)) / (v.length - 1);
+  if (step === 0) return null;
+  for (let i = 1; i < v.length; i++) {
+    if (Math.abs((v[i] as number) - (v[i - 1] as number) - step) > Math.abs(step) * 1e-6) return null;
+  }
+  return step;
+}
+
+/** Is this pair of dims geographic (latitude, longitude) by name or units? */
+export function isLatLon(y: string, x: string, yUnits?: unknown, xUnits?: unknown): boolean {
+  return (LAT.test(y) || yUnits === "degrees_north") && (LON.test(x) || xUnits === "degrees_east");
+}
+
+/**
+ * Georef from y and x coordinates (pixel centres) and an optional CRS text. Returns null when a
+ * coordinate is irregular.
+ */
+export function georefFromCoords(y: Coord, x: Coord, crsText: string | null, geographic?: boolean): CoordGeoref | null {
+  const dy = regularStep(y.values);
+  const dx = regularStep(x.values);
+  if (dy === null || dx === null) return null;
+  const latlon = geographic ?? isLatLon(y.name, x.name);
+  let crs: Crs | null = null;
+  if (crsText) crs = parseCrs(crsText);
+  else if (latlon) crs = crsFromEpsg(4326);
+  const flipY = dy > 0;
+  const top = flipY ? (y.values[y.values.length - 1] as number) : (y.values[0] as number);
+  const x0 = (x.values[0] as number) - dx / 2;
+  const y0 = top + Math.abs(dy) / 2;
+  const periodicX = latlon && Math.abs(Math.abs(dx) * x.values.length - 360) < Math.abs(dx) * 1e-6;
+  return { georef: { transform: [x0, dx, 0, y0, 0, -Math.abs(dy)], crs, rasterType: "area" }, flipY, periodicX };
+}

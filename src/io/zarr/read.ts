@@ -1,0 +1,109 @@
+/**
+ * Windowed reads of a Zarr array into C-order typed arrays: only the chunks a selection touches
+ * are fetched, and zarrita decodes them concurrently.
+ */
+import * as zarr from "zarrita";
+import { describe, TilecastError } from "../../errors.js";
+import { allocate, type DType, isDType, type TypedArray } from "../../grid/dtype.js";
+import type { ZarrArrayInfo } from "./dataset.js";
+
+/** One axis of a selection: a fixed index, or a `[start, stop)` range. */
+export type AxisSelection = number | readonly [number, number];
+
+/** The tilecast dtype of a zarrita dtype (int64/uint64 read as float64). */
+export function gridDtype(zarrDtype: string): DType {
+  if (isDType(zarrDtype)) return zarrDtype;
+  if (zarrDtype === "int64" || zarrDtype === "uint64") return "float64";
+  if (zarrDtype === "bool") return "uint8";
+  throw new TilecastError("E_UNSUPPORTED", `dtype ${zarrDtype} is not supported`);
+}
+
+/** Copy a strided chunk of values into a fresh C-order array of `dtype`. */
+function toCOrder(data: ArrayLike<number | bigint>, shape: number[], stride: number[], dtype: DType): TypedArray {
+  const n = shape.reduce((a, b) => a * b, 1);
+  const out = allocate(dtype, n);
+  const c = shape.map((_, i) => shape.slice(i + 1).reduce((a, b) => a * b, 1));
+  const isC = stride.every((s, i) => s === c[i] || (shape[i] ?? 0) <= 1);
+  if (isC && !(data instanceof BigInt64Array) && !(data instanceof BigUint64Array) && data.length === n) {
+    (out as Float64Array).set(data as ArrayLike<number>);
+    return out;
+  }
+  const idx = new Array<number>(shape.length).fill(0);
+  for (let i = 0; i < n; i++) {
+    let off = 0;
+    for (let d = 0; d < shape.length; d++) off += (idx[d] as number) * (stride[d] as number);
+    out[i] = Number(data[off]);
+    for (let d = shape.length - 1; d >= 0; d--) {
+      idx[d] = (idx[d] as number) + 1;
+      if ((idx[d] as number) < (shape[d] as number)) break;
+      idx[d] = 0;
+    }
+  }
+  return out;
+}
+
+/** On the error path only: decode the selection's chunks one by one to name the failing one. */
+async function findBadChunk(
+  info: ZarrArrayInfo,
+  sel: readonly AxisSelection[],
+): Promise<{ key: string; error: unknown } | null> {
+  const ranges = sel.map((s, d) => {
+    const c = info.chunks[d] ?? 1;
+    const [a, b] = typeof s === "number" ? [s, s + 1] : s;
+    return [Math.floor(a / c), Math.floor((b - 1) / c)] as const;
+  });
+  const coords = ranges.map(([a]) => a);
+  for (;;) {
+    try {
+      await info.array.getChunk([...coords]);
+    } catch (error) {
+      return { key: info.chunkKey(coords), error };
+    }
+    let d = coords.length - 1;
+    for (; d >= 0; d--) {
+      const [a, b] = ranges[d] as readonly [number, number];
+      if ((coords[d] as number) < b) {
+        coords[d] = (coords[d] as number) + 1;
+        break;
+      }
+      coords[d] = a;
+    }
+    if (d < 0) return null;
+  }
+}
+
+/** Read a selection of an array; the result drops the fixed-index axes. */
+export async function readSelection(
+  info: ZarrArrayInfo,
+  sel: readonly AxisSelection[],
+  where: string,
+  signal?: AbortSignal,
+): Promise<{ data: TypedArray; shape: number[] }> {
+  const selection = sel.map((s) => (typeof s === "number" ? s : zarr.slice(s[0], s[1])));
+  let r: { data: ArrayLike<number | bigint>; shape: number[]; stride: number[] } | number | bigint;
+  try {
+    r = (await zarr.get(info.array, selection, signal ? { signal } : {})) as typeof r;
+  } catch (e) {
+    if (signal?.aborted) throw new TilecastError("E_ABORTED", "read cancelled", { path: where, cause: e });
+    const bad = await findBadChunk(info, sel);
+    const what = bad ? `corrupt chunk ${bad.key}` : `cannot read array '${info.name}'`;
+    throw new TilecastError("E_CORRUPT", `${what} (${describe(bad?.error ?? e)})`, { path: where, cause: e });
+  }
+  const dtype = gridDtype(info.dtype);
+  if (typeof r === "number" || typeof r === "bigint") {
+    const out = allocate(dtype, 1);
+    out[0] = Number(r);
+    return { data: out, shape: [] };
+  }
+  return { data: toCOrder(r.data, r.shape, r.stride, dtype), shape: r.shape };
+}
+
+/** Read a whole 1-D (or 0-D) array, e.g. a coordinate variable, as numbers. */
+export async function readCoord(info: ZarrArrayInfo, where: string): Promise<Float64Array> {
+  const { data } = await readSelection(
+    info,
+    info.shape.map((n) => [0, n] as const),
+    where,
+  );
+  return Float64Array.from(data as ArrayLike<number>);
+}

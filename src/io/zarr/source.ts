@@ -1,0 +1,213 @@
+/**
+ * A Zarr variable as a {@link GridSource}: its last two dims are y and x; one more dim may be left
+ * free (it becomes the bands, e.g. time steps), the others are fixed with `index`. Reads are
+ * windowed (only touched chunks), CF-decoded (scale/offset, fill values -> NaN) and north-up.
+ *
+ * @example
+ * ```ts
+ * import { openZarrSource } from "tilecast";
+ * const src = await openZarrSource("fixtures/zarr/era5.t2m-i2-scaled.blosc-lz4.consolidated.zarr", { variable: "t2m" });
+ * src.meta.bands; // 4 time steps
+ * src.meta.periodicX; // true: the grid spans 360 degrees of longitude
+ * ```
+ */
+import { TilecastError } from "../../errors.js";
+import { allocate } from "../../grid/dtype.js";
+import { windowTransform } from "../../grid/geotransform.js";
+import { createGrid, type Grid } from "../../grid/grid.js";
+import { intersect, isEmpty, type Window } from "../../grid/window.js";
+import type { GridSource, RasterMeta, ReadOptions } from "../types.js";
+import { type CfEncoding, cfDecode, cfEncoding, decodedNodata, isCfTime, parseCfTime } from "./cf.js";
+import { openZarr, type ZarrArrayInfo, type ZarrDataset } from "./dataset.js";
+import { georefFromCoords, isLatLon } from "./georef.js";
+import { type AxisSelection, gridDtype, readCoord, readSelection } from "./read.js";
+
+/** Options for {@link openZarrSource}. */
+export interface ZarrSourceOptions {
+  /** The variable to read (default: the only data variable). */
+  variable?: string;
+  /** Fixed indices for dims other than y, x and the band dim, e.g. `{ level: 3 }`. */
+  index?: Readonly<Record<string, number>>;
+}
+
+/** Metadata of a Zarr-backed source. */
+export interface ZarrMeta extends RasterMeta {
+  readonly variable: string;
+  readonly dims: readonly string[];
+  readonly bandDim: string | null;
+  readonly flipY: boolean;
+  readonly zarrFormat: 2 | 3;
+}
+
+/** Data variables: arrays of two or more dims that are not themselves a coordinate. */
+export function dataVariables(ds: ZarrDataset): string[] {
+  const dimNames = new Set([...ds.arrays.values()].flatMap((a) => a.dims));
+  return [...ds.arrays.values()].filter((a) => a.dims.length >= 2 && !dimNames.has(a.name)).map((a) => a.name);
+}
+
+/** Values of a 1-D coordinate as labels: ISO times for CF time, numbers otherwise. */
+export async function coordLabels(c: ZarrArrayInfo, where: string): Promise<string[]> {
+  const v = await readCoord(c, where);
+  if (isCfTime(c.attrs)) {
+    return parseCfTime(v, c.attrs.units as string, (c.attrs.calendar as string | undefined) ?? "standard").map((d) =>
+      d.toISOString(),
+    );
+  }
+  return Array.from(v, String);
+}
+
+/** A variable of an open store; see the module documentation. */
+export class ZarrSource implements GridSource {
+  readonly meta: ZarrMeta;
+  readonly #info: ZarrArrayInfo;
+  readonly #fixed: ReadonlyMap<number, number>;
+  readonly #enc: CfEncoding;
+
+  constructor(meta: ZarrMeta, info: ZarrArrayInfo, fixed: ReadonlyMap<number, number>, enc: CfEncoding) {
+    this.meta = meta;
+    this.#info = info;
+    this.#fixed = fixed;
+    this.#enc = enc;
+  }
+
+  async readWindow(w: Window, options: ReadOptions = {}): Promise<Grid> {
+    const m = this.meta;
+    const bands = options.bands ?? Array.from({ length: m.bands }, (_, i) => i);
+    for (const b of bands) {
+      if (!Number.isInteger(b) || b < 0 || b >= m.bands)
+        throw new TilecastError("E_ARGUMENT", `band ${b} does not exist (${m.bands} bands)`, { path: m.path });
+    }
+    const plane = w.width * w.height;
+    const out = allocate(this.#enc.decoded, plane * bands.length);
+    const inner = intersect(w, { x: 0, y: 0, width: m.width, height: m.height });
+    const inside = inner.width === w.width && inner.height === w.height;
+    let mask: Uint8Array | null = null;
+    if (!inside) {
+      if (m.nodata !== null) out.fill(m.nodata);
+      else mask = new Uint8Array(out.length);
+    }
+    if (!isEmpty(inner)) {
+      const y0 = m.flipY ? m.height - (inner.y + inner.height) : inner.y;
+      const nd = this.#info.dims.length;
+      await Promise.all(
+        bands.map(async (band, i) => {
+          const sel: AxisSelection[] = this.#info.dims.map((_, d) => {
+            if (d === nd - 1) return [inner.x, inner.x + inner.width] as const;
+            if (d === nd - 2) return [y0, y0 + inner.height] as const;
+            return this.#fixed.get(d) ?? band;
+          });
+          const { data } = await readSelection(this.#info, sel, m.path, options.signal);
+          const values = cfDecode(data, this.#enc);
+          for (let r = 0; r < inner.height; r++) {
+            const src = (m.flipY ? inner.height - 1 - r : r) * inner.width;
+            const dst = i * plane + (inner.y - w.y + r) * w.width + (inner.x - w.x);
+            out.set(values.subarray(src, src + inner.width) as never, dst);
+            mask?.fill(1, dst, dst + inner.width);
+          }
+        }),
+      );
+    }
+    const names = m.attrs.bandNames;
+    return createGrid(m.dtype, [bands.length, w.height, w.width], {
+      data: out,
+      georef: m.georef ? { ...m.georef, transform: windowTransform(m.georef.transform, w) } : null,
+      nodata: m.nodata,
+      mask,
+      attrs: { ...m.attrs, ...(names ? { bandNames: bands.map((b) => names[b] ?? null) } : {}) },
+    });
+  }
+
+  async close(): Promise<void> {}
+}
+
+/**
+ * Open one variable of a Zarr store as a grid source.
+ *
+ * @throws TilecastError E_ARGUMENT naming the variable or index that does not exist.
+ */
+export async function openZarrSource(path: string, o: ZarrSourceOptions = {}): Promise<ZarrSource> {
+  const ds = await openZarr(path);
+  const candidates = dataVariables(ds);
+  const name = o.variable ?? (candidates.length === 1 ? candidates[0] : undefined);
+  if (name === undefined) {
+    throw new TilecastError("E_ARGUMENT", `choose a variable with --var (${candidates.join(", ") || "none found"})`, {
+      path,
+    });
+  }
+  const info = ds.arrays.get(name);
+  if (!info)
+    throw new TilecastError("E_ARGUMENT", `variable '${name}' does not exist (${candidates.join(", ")})`, { path });
+  if (info.dims.length < 2)
+    throw new TilecastError("E_ARGUMENT", `variable '${name}' has ${info.dims.length} dims; need y and x`, { path });
+  const nd = info.dims.length;
+  const fixed = new Map<number, number>();
+  for (const [dim, i] of Object.entries(o.index ?? {})) {
+    const d = info.dims.indexOf(dim);
+    if (d < 0)
+      throw new TilecastError("E_ARGUMENT", `no dimension '${dim}' in '${name}' (${info.dims.join(", ")})`, { path });
+    if (d >= nd - 2)
+      throw new TilecastError("E_ARGUMENT", `'${dim}' is a spatial dimension; use a window, not --index`, { path });
+    const n = info.shape[d] ?? 0;
+    if (!Number.isInteger(i) || i < 0 || i >= n)
+      throw new TilecastError("E_ARGUMENT", `--index ${dim}=${i} is out of range (0..${n - 1})`, { path });
+    fixed.set(d, i);
+  }
+  const free = info.dims.slice(0, nd - 2).filter((_, d) => !fixed.has(d));
+  if (free.length > 1)
+    throw new TilecastError(
+      "E_ARGUMENT",
+      `dimensions ${free.join(", ")} of '${name}' need --index (one may stay free as bands)`,
+      { path },
+    );
+  const bandDim = free[0] ?? null;
+  const [yDim, xDim] = info.dims.slice(nd - 2) as [string, string];
+  const yc = ds.arrays.get(yDim);
+  const xc = ds.arrays.get(xDim);
+  let georef = null;
+  let flipY = false;
+  let periodicX = false;
+  if (yc && xc && yc.dims.length === 1 && xc.dims.length === 1) {
+    const gm = typeof info.attrs.grid_mapping === "string" ? ds.arrays.get(info.attrs.grid_mapping) : undefined;
+    const crsText = gm ? (((gm.attrs.crs_wkt ?? gm.attrs.spatial_ref) as string | undefined) ?? null) : null;
+    const geo = isLatLon(yDim, xDim, yc.attrs.units, xc.attrs.units);
+    const g = georefFromCoords(
+      { name: yDim, values: await readCoord(yc, path) },
+      { name: xDim, values: await readCoord(xc, path) },
+      crsText,
+      geo,
+    );
+    if (g) ({ georef, flipY, periodicX } = g);
+  }
+  const enc = cfEncoding(gridDtype(info.dtype), info.attrs, info.fillValue);
+  const bandCoord = bandDim ? ds.arrays.get(bandDim) : undefined;
+  const bandNames = bandCoord && bandCoord.dims.length === 1 ? await coordLabels(bandCoord, path) : undefined;
+  const d = info.dims.indexOf(bandDim ?? "");
+  const {
+    scale_factor: _s,
+    add_offset: _a,
+    _FillValue: _f,
+    missing_value: _m,
+    grid_mapping: _g,
+    ...attrs
+  } = info.attrs;
+  const meta: ZarrMeta = {
+    format: "zarr",
+    path,
+    width: info.shape[nd - 1] ?? 0,
+    height: info.shape[nd - 2] ?? 0,
+    bands: bandDim ? (info.shape[d] ?? 1) : 1,
+    dtype: enc.decoded,
+    georef,
+    nodata: decodedNodata(enc),
+    blockWidth: info.chunks[nd - 1] ?? 1,
+    blockHeight: info.chunks[nd - 2] ?? 1,
+    periodicX,
+    attrs: { ...attrs, ...(bandNames ? { bandNames } : {}) },
+    variable: name,
+    dims: info.dims,
+    bandDim,
+    flipY,
+    zarrFormat: ds.zarrFormat,
+  };
+  return new ZarrSource(meta, info, fixed, enc);
+}
