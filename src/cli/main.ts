@@ -89,45 +89,32 @@ export function buildCli(): Command {
       "blosc-zstd",
     )
     .option("-q, --quiet", "no progress output")
-    .action(
-      async (
-        input: string,
-        output: string,
-        o: {
-          tile: number;
-          overlap: number;
-          block: number;
-          compress: string;
-          level: number;
-          concurrency: number;
-          quiet?: boolean;
+    .action(async (input: string, output: string, o: ConvertFlags) => {
+      if (o.compress !== "deflate" && o.compress !== "none")
+        throw new InvalidArgumentError("--compress must be deflate or none");
+      if (o.zarrFormat !== "2" && o.zarrFormat !== "3") throw new InvalidArgumentError("--zarr-format must be 2 or 3");
+      let bar: ReturnType<typeof progress> | null = null;
+      const r = await convertRaster(input, output, {
+        tileSize: o.tile,
+        overlap: o.overlap,
+        outputTileSize: o.block,
+        compress: o.compress,
+        level: o.level,
+        concurrency: Math.max(1, o.concurrency),
+        ...(o.var ? { variable: o.var } : {}),
+        index: o.index,
+        zarrFormat: o.zarrFormat === "3" ? 3 : 2,
+        compressor: parseCompressor(o.compressor),
+        onProgress: (p) => {
+          bar ??= progress("convert", p.tilesTotal, o.quiet);
+          bar.update(p.tilesDone);
         },
-      ) => {
-        if (o.compress !== "deflate" && o.compress !== "none")
-          throw new InvalidArgumentError("--compress must be deflate or none");
-        let bar: ReturnType<typeof progress> | null = null;
-        const r = await convertRaster(input, output, {
-          tileSize: o.tile,
-          overlap: o.overlap,
-          outputTileSize: o.block,
-          compress: o.compress,
-          level: o.level,
-          concurrency: Math.max(1, o.concurrency),
-          ...(o.var ? { variable: o.var } : {}),
-          index: o.index,
-          zarrFormat: o.zarrFormat === "3" ? 3 : 2,
-          compressor: parseCompressor(o.compressor),
-          onProgress: (p) => {
-            bar ??= progress("convert", p.tilesTotal, o.quiet);
-            bar.update(p.tilesDone);
-          },
-        });
-        (bar as ReturnType<typeof progress> | null)?.stop();
-        process.stdout.write(
-          `wrote ${r.output} (${r.width} x ${r.height}, ${r.bands} band${r.bands === 1 ? "" : "s"}, ${r.tiles} tiles)\n`,
-        );
-      },
-    );
+      });
+      (bar as ReturnType<typeof progress> | null)?.stop();
+      process.stdout.write(
+        `wrote ${r.output} (${r.width} x ${r.height}, ${r.bands} band${r.bands === 1 ? "" : "s"}, ${r.tiles} tiles)\n`,
+      );
+    });
   cli
     .command("demo")
     .description("run the bundled example job and print where its outputs went")
