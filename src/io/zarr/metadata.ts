@@ -99,5 +99,6 @@ export function v3ArrayDoc(a: ArraySpec): Record<string, unknown> {
 
 /** Store key of a chunk. */
 export function chunkKey(format: 2 | 3, name: string, coords: readonly number[]): string {
-  return format === 3 ? `${name}/c/${coords.join("/")}` : `${name}/${coords.length ? coords.join(".") : "0"}`;
+  if (format === 3) return coords.length ? `${name}/c/${coords.join("/")}` : `${name}/c`;
+  return `${name}/${coords.length ? coords.join(".") : "0"}`;
 }

@@ -1,0 +1,49 @@
+import { describe, expect, it } from "vitest";
+import { TilecastError } from "../../../src/errors.js";
+import { openSource } from "../../../src/io/registry.js";
+import { openZarrSource } from "../../../src/io/zarr/source.js";
+import { ERA5, zfixture } from "../../helpers/zarr-pattern.js";
+
+async function failure(p: Promise<unknown>): Promise<TilecastError> {
+  const e = await p.then(
+    () => null,
+    (x: unknown) => x,
+  );
+  expect(e).toBeInstanceOf(TilecastError);
+  expect((e as TilecastError).message).not.toContain("\n");
+  return e as TilecastError;
+}
+
+describe("bad Zarr input: one line naming the store and the problem", () => {
+  it.each([
+    ["not-a-store.zarr", {}, "E_FORMAT", "not a Zarr store (no .zgroup, .zarray, .zmetadata or zarr.json)"],
+    ["malformed.zarr", {}, "E_FORMAT", "malformed metadata for 'v'"],
+    ["unknown-codec.zarr", {}, "E_UNSUPPORTED", "array 'v' uses unknown codec 'frobnicate'"],
+    ["missing.zarr", {}, "E_NOT_FOUND", "no such file"],
+  ] as const)("%s", async (name, opts, code, text) => {
+    const e = await failure(openSource(zfixture(name), opts));
+    expect(e.code).toBe(code);
+    expect(e.message.startsWith(`${zfixture(name)}: ${text}`)).toBe(true);
+  });
+
+  it("a corrupt chunk is named by its key when a read touches it", async () => {
+    const src = await openZarrSource(zfixture("corrupt-chunk.zarr"));
+    expect((await src.readWindow({ x: 0, y: 0, width: 4, height: 2 })).shape).toStrictEqual([1, 2, 4]);
+    const e = await failure(src.readWindow({ x: 0, y: 0, width: 4, height: 4 }));
+    expect(e.code).toBe("E_CORRUPT");
+    expect(e.message).toMatch(/^fixtures\/zarr\/corrupt-chunk\.zarr: corrupt chunk v\/1\.0 \(/);
+  });
+
+  it("a --var or --index that does not exist is named", async () => {
+    expect((await failure(openZarrSource(ERA5))).message).toContain("choose a variable with --var (t2m, tp)");
+    expect((await failure(openZarrSource(ERA5, { variable: "u10" }))).message).toContain(
+      "variable 'u10' does not exist (t2m, tp)",
+    );
+    expect((await failure(openZarrSource(ERA5, { variable: "t2m", index: { level: 0 } }))).message).toContain(
+      "no dimension 'level' in 't2m' (time, latitude, longitude)",
+    );
+    expect((await failure(openZarrSource(ERA5, { variable: "t2m", index: { time: 9 } }))).message).toContain(
+      "--index time=9 is out of range (0..3)",
+    );
+  });
+});
