@@ -1,4 +1,7 @@
 /** `npm run bench`: every benchmark, each against the tool a user would pick instead. */
 import { benchConvert } from "./convert.js";
+import { benchZarr } from "./zarr.js";
 
-benchConvert();
+const only = process.argv[2];
+if (!only || only === "convert") benchConvert();
+if (!only || only === "zarr") benchZarr();

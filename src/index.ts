@@ -34,8 +34,15 @@ export {
 export * from "./io/png/quicklook.js";
 export * from "./io/registry.js";
 export * from "./io/types.js";
+export * from "./io/zarr/cf.js";
+export { type Compressor, DEFAULT_COMPRESSOR, parseCompressor } from "./io/zarr/codecs.js";
+export { openZarr, type ZarrArrayInfo, type ZarrDataset } from "./io/zarr/dataset.js";
+export { type CoordGeoref, georefFromCoords, regularStep } from "./io/zarr/georef.js";
+export { createZarrSink, openZarrRegionSink, type ZarrWriteOptions } from "./io/zarr/sink.js";
+export { dataVariables, openZarrSource, type ZarrMeta, ZarrSource, type ZarrSourceOptions } from "./io/zarr/source.js";
 export * from "./pipeline/convert.js";
 export * from "./pipeline/inspect.js";
+export * from "./pipeline/inspect-zarr.js";
 export * from "./stages/crop-halo.js";
 export * from "./stages/read-tiles.js";
 export * from "./stages/tile.js";

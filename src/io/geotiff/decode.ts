@@ -9,10 +9,12 @@
 import { promisify } from "node:util";
 import { inflate } from "node:zlib";
 import { getDecoder } from "geotiff";
-import sharp from "sharp";
 import { describe, TilecastError } from "../../errors.js";
 import { swapBytes, undoFloatingPoint, undoHorizontal } from "./predictor.js";
 import { COMPRESSION_NAMES, DECODABLE } from "./tags.js";
+
+/** sharp (libvips) loads on first use: most runs never need it. */
+const loadSharp = async () => (await import("sharp")).default;
 
 const inflateAsync = promisify(inflate);
 
@@ -72,7 +74,7 @@ async function decompress(raw: Uint8Array, c: BlockCodec, rows: number): Promise
         chunkSize: Math.max(64 * 1024, c.width * rows * c.spp * c.bytes + 64),
       });
     case 50001: {
-      const { data } = await sharp(raw).raw().toBuffer({ resolveWithObject: true });
+      const { data } = await (await loadSharp())(raw).raw().toBuffer({ resolveWithObject: true });
       return data;
     }
     default: {

@@ -10,10 +10,12 @@
  * await writeQuicklook(g, "/tmp/ramp.png");
  * ```
  */
-import sharp from "sharp";
 import { describe, TilecastError } from "../../errors.js";
 import { type Grid, validMask } from "../../grid/grid.js";
 import { discard, publish, tempPathFor, trackTemp } from "../atomic.js";
+
+/** sharp (libvips) loads on first use: most runs never need it. */
+const loadSharp = async () => (await import("sharp")).default;
 
 /** Options for {@link writeQuicklook}. */
 export interface QuicklookOptions {
@@ -80,7 +82,7 @@ export async function writeQuicklook(g: Grid, path: string, o: QuicklookOptions 
   const temp = tempPathFor(path);
   trackTemp(temp);
   try {
-    await sharp(rgba, { raw: { width, height, channels: 4 } })
+    await (await loadSharp())(rgba, { raw: { width, height, channels: 4 } })
       .png()
       .toFile(temp);
     await publish(temp, path);

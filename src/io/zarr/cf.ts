@@ -66,6 +66,7 @@ export function cfDecode(values: TypedArray, e: CfEncoding): TypedArray {
   const floatOut = e.decoded === "float32" || e.decoded === "float64";
   if (e.scale === null && e.offset === null) {
     if (!floatOut || e.missing.length === 0) return values;
+    if (e.missing.every(Number.isNaN) && e.stored === e.decoded) return values; // NaN stays NaN
     const out = allocate(e.decoded, values.length);
     for (let i = 0; i < values.length; i++) {
       const v = values[i] as number;

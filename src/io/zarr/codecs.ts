@@ -8,6 +8,7 @@ import { promisify } from "node:util";
 import { deflate, gunzip, gzip, inflate } from "node:zlib";
 import { registry } from "zarrita";
 import { describe, TilecastError } from "../../errors.js";
+import { decodeBloscLz4 } from "./blosc.js";
 
 const inflateAsync = promisify(inflate);
 const deflateAsync = promisify(deflate);
@@ -39,7 +40,33 @@ function nodeZlibCodec(kind: "zlib" | "gzip") {
         kind: "bytes_to_bytes" as const,
         encode: async (b: Uint8Array) =>
           new Uint8Array(await (kind === "zlib" ? deflateAsync(b, { level }) : gzipAsync(b, { level }))),
-        decode: async (b: Uint8Array) => new Uint8Array(await (kind === "zlib" ? inflateAsync(b) : gunzipAsync(b))),
+        decode: async (b: Uint8Array) => {
+          // Few large output chunks: node:zlib calls back to the main thread once per chunk.
+          const chunkSize = Math.min(64 * 1024 * 1024, Math.max(64 * 1024, b.length * 8));
+          return new Uint8Array(
+            await (kind === "zlib" ? inflateAsync(b, { chunkSize }) : gunzipAsync(b, { chunkSize })),
+          );
+        },
+      };
+    },
+  };
+}
+
+/** Blosc: the JavaScript LZ4 path when it applies, numcodecs.js (WebAssembly) otherwise. */
+function bloscCodec() {
+  return {
+    kind: "bytes_to_bytes" as const,
+    fromConfig: (config: unknown) => {
+      let wasm: Promise<{ decode(b: Uint8Array): Uint8Array | Promise<Uint8Array> }> | null = null;
+      const fallback = () => {
+        wasm ??= import("numcodecs/blosc").then((m) => m.default.fromConfig({ ...(config as object), id: "blosc" }));
+        return wasm;
+      };
+      return {
+        kind: "bytes_to_bytes" as const,
+        encode: async (b: Uint8Array) =>
+          (await numcodecsEncoder({ ...(config as Compressor & { id: "blosc" }), id: "blosc" })).encode(b),
+        decode: async (b: Uint8Array) => decodeBloscLz4(b) ?? (await fallback()).decode(b),
       };
     },
   };
@@ -57,6 +84,9 @@ export function registerZarrCodecs(): void {
     registry.set(kind, load);
     registry.set(`numcodecs.${kind}`, load);
   }
+  const blosc = bloscCodec();
+  registry.set("blosc", async () => blosc as never);
+  registry.set("numcodecs.blosc", async () => blosc as never);
 }
 
 interface Encoder {

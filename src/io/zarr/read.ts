@@ -21,9 +21,10 @@ export function gridDtype(zarrDtype: string): DType {
 /** Copy a strided chunk of values into a fresh C-order array of `dtype`. */
 function toCOrder(data: ArrayLike<number | bigint>, shape: number[], stride: number[], dtype: DType): TypedArray {
   const n = shape.reduce((a, b) => a * b, 1);
-  const out = allocate(dtype, n);
   const c = shape.map((_, i) => shape.slice(i + 1).reduce((a, b) => a * b, 1));
   const isC = stride.every((s, i) => s === c[i] || (shape[i] ?? 0) <= 1);
+  if (isC && data.length === n && data instanceof allocate(dtype, 0).constructor) return data as TypedArray; // no copy
+  const out = allocate(dtype, n);
   if (isC && !(data instanceof BigInt64Array) && !(data instanceof BigUint64Array) && data.length === n) {
     (out as Float64Array).set(data as ArrayLike<number>);
     return out;
@@ -72,6 +73,35 @@ async function findBadChunk(
   }
 }
 
+/**
+ * When a selection is exactly one whole chunk (the common case for chunk-aligned tiles), decode
+ * that chunk and use its buffer as the result: no copy into a second array.
+ */
+async function readWholeChunk(
+  info: ZarrArrayInfo,
+  sel: readonly AxisSelection[],
+  signal?: AbortSignal,
+): Promise<{ data: TypedArray; shape: number[] } | null> {
+  const coords: number[] = [];
+  const shape: number[] = [];
+  for (let d = 0; d < sel.length; d++) {
+    const s = sel[d] as AxisSelection;
+    const c = info.chunks[d] as number;
+    const n = info.shape[d] as number;
+    const [a, b] = typeof s === "number" ? [s, s + 1] : s;
+    if (typeof s === "number" ? c !== 1 : a % c !== 0 || b - a !== c || b > n) return null;
+    coords.push(a / c);
+    if (typeof s !== "number") shape.push(b - a);
+  }
+  let chunk: { data: ArrayLike<number | bigint>; shape: number[]; stride: number[] };
+  try {
+    chunk = (await info.array.getChunk(coords, signal ? { signal } : {})) as typeof chunk;
+  } catch {
+    return null; // the general path reports the error, naming the chunk
+  }
+  return { data: toCOrder(chunk.data, chunk.shape, chunk.stride, gridDtype(info.dtype)), shape };
+}
+
 /** Read a selection of an array; the result drops the fixed-index axes. */
 export async function readSelection(
   info: ZarrArrayInfo,
@@ -79,6 +109,8 @@ export async function readSelection(
   where: string,
   signal?: AbortSignal,
 ): Promise<{ data: TypedArray; shape: number[] }> {
+  const whole = await readWholeChunk(info, sel, signal);
+  if (whole) return whole;
   const selection = sel.map((s) => (typeof s === "number" ? s : zarr.slice(s[0], s[1])));
   let r: { data: ArrayLike<number | bigint>; shape: number[]; stride: number[] } | number | bigint;
   try {

@@ -86,6 +86,7 @@ export class ZarrSource implements GridSource {
       if (m.nodata !== null) out.fill(m.nodata);
       else mask = new Uint8Array(out.length);
     }
+    let whole: typeof out | null = null;
     if (!isEmpty(inner)) {
       const y0 = m.flipY ? m.height - (inner.y + inner.height) : inner.y;
       const nd = this.#info.dims.length;
@@ -98,6 +99,10 @@ export class ZarrSource implements GridSource {
           });
           const { data } = await readSelection(this.#info, sel, m.path, options.signal);
           const values = cfDecode(data, this.#enc);
+          if (bands.length === 1 && inside && !m.flipY && values.length === out.length) {
+            whole = values; // the window is what was read: no copy
+            return;
+          }
           for (let r = 0; r < inner.height; r++) {
             const src = (m.flipY ? inner.height - 1 - r : r) * inner.width;
             const dst = i * plane + (inner.y - w.y + r) * w.width + (inner.x - w.x);
@@ -109,7 +114,7 @@ export class ZarrSource implements GridSource {
     }
     const names = m.attrs.bandNames;
     return createGrid(m.dtype, [bands.length, w.height, w.width], {
-      data: out,
+      data: whole ?? out,
       georef: m.georef ? { ...m.georef, transform: windowTransform(m.georef.transform, w) } : null,
       nodata: m.nodata,
       mask,

@@ -1,0 +1,22 @@
+// tilecast side of the Zarr read benchmark: read every time step of t2m as one window, two
+// windows in flight (as readTiles would), and print a checksum (bench/zarr_read.py prints the
+// same). Usage: node bench/zarr-read.mjs STORE
+import { openZarrSource } from "../dist/index.js";
+
+const src = await openZarrSource(process.argv[2], { variable: "t2m" });
+const { width, height, bands } = src.meta;
+const read = (t) => src.readWindow({ x: 0, y: 0, width, height }, { bands: [t] });
+let total = 0;
+let next = read(0);
+for (let t = 0; t < bands; t++) {
+  const g = await next;
+  if (t + 1 < bands) next = read(t + 1);
+  const d = g.data;
+  let s = 0;
+  for (let i = 0; i < d.length; i++) {
+    const v = d[i];
+    if (v === v) s += v; // skip NaN
+  }
+  total += s;
+}
+console.log(total.toExponential(6));
