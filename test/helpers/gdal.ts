@@ -1,16 +1,16 @@
 /**
- * A bridge to GDAL for interop tests: runs Python snippets with Debian's python3-gdal. When GDAL
- * is missing, interop suites are skipped locally and fail under CI (TILECAST_REQUIRE_GDAL=1).
+ * A bridge to GDAL and xarray for interop tests: runs Python snippets with Debian's python3-gdal,
+ * python3-zarr and python3-xarray. When they are missing, interop suites are skipped locally and fail under CI (TILECAST_REQUIRE_GDAL=1).
  */
 import { execFileSync, spawnSync } from "node:child_process";
 
 export const PYTHON = process.env.TILECAST_PYTHON ?? "/usr/bin/python3";
 
 export const hasGdal: boolean = (() => {
-  const r = spawnSync(PYTHON, ["-c", "from osgeo import gdal"], { encoding: "utf8" });
+  const r = spawnSync(PYTHON, ["-c", "from osgeo import gdal; import numpy, zarr, xarray"], { encoding: "utf8" });
   if (r.status === 0) return true;
   if (process.env.TILECAST_REQUIRE_GDAL === "1") {
-    throw new Error("GDAL is required (apt-get install gdal-bin python3-gdal python3-numpy)");
+    throw new Error("GDAL and xarray are required (apt-get install gdal-bin python3-gdal python3-numpy python3-zarr python3-xarray)");
   }
   return false;
 })();
