@@ -10,7 +10,9 @@ export const hasGdal: boolean = (() => {
   const r = spawnSync(PYTHON, ["-c", "from osgeo import gdal; import numpy, zarr, xarray"], { encoding: "utf8" });
   if (r.status === 0) return true;
   if (process.env.TILECAST_REQUIRE_GDAL === "1") {
-    throw new Error("GDAL and xarray are required (apt-get install gdal-bin python3-gdal python3-numpy python3-zarr python3-xarray)");
+    throw new Error(
+      "GDAL and xarray are required (apt-get install gdal-bin python3-gdal python3-numpy python3-zarr python3-xarray)",
+    );
   }
   return false;
 })();

@@ -15,21 +15,21 @@
 import { type FileHandle, open } from "node:fs/promises";
 import { fromFile, fromUrl, type GeoTIFF } from "geotiff";
 import { describe, TilecastError } from "../../errors.js";
-import { allocate, DTYPE_INFO, viewOf } from "../../grid/dtype.js";
+import { allocate, viewOf } from "../../grid/dtype.js";
 import { windowTransform } from "../../grid/geotransform.js";
 import { createGrid, type Grid } from "../../grid/grid.js";
 import { intersect, isEmpty, type Window } from "../../grid/window.js";
 import { mapLimit } from "../../util/map-limit.js";
 import type { GridSource, RasterMeta, ReadOptions } from "../types.js";
+import { windowBuffer } from "../window-buffer.js";
+
+export { MAX_WINDOW_BYTES } from "../window-buffer.js";
 
 export type { GeoTiffMeta } from "./describe.js";
 
 import { type BlockCodec, decodeBlock } from "./decode.js";
 import { describeImage, type GeoTiffMeta, type Layout } from "./describe.js";
 import { readHeader, type TiffHeader } from "./header.js";
-
-/** The largest window one read may allocate (bytes). */
-export const MAX_WINDOW_BYTES = 4 * 1024 ** 3;
 
 type Fetch = (offset: number, length: number, signal?: AbortSignal) => Promise<Uint8Array>;
 
@@ -88,31 +88,8 @@ export class GeoTiffSource implements GridSource {
 
   async readWindow(w: Window, options: ReadOptions = {}): Promise<Grid> {
     const { meta } = this;
-    const bands = options.bands ?? Array.from({ length: meta.bands }, (_, i) => i);
-    for (const b of bands) {
-      if (!Number.isInteger(b) || b < 0 || b >= meta.bands) {
-        throw new TilecastError("E_ARGUMENT", `band ${b} does not exist (${meta.bands} bands)`, {
-          path: meta.path,
-        });
-      }
-    }
-    const bytes = DTYPE_INFO[meta.dtype].bytes;
-    if (w.width * w.height * bands.length * bytes > MAX_WINDOW_BYTES) {
-      throw new TilecastError(
-        "E_TOO_LARGE",
-        `window ${w.width}x${w.height}x${bands.length} exceeds ${MAX_WINDOW_BYTES} bytes; read it in tiles`,
-        { path: meta.path },
-      );
-    }
+    const { bands, out, inner, mask } = windowBuffer(meta, w, options.bands);
     const plane = w.width * w.height;
-    const out = allocate(meta.dtype, plane * bands.length);
-    const inner = intersect(w, { x: 0, y: 0, width: meta.width, height: meta.height });
-    const inside = inner.width === w.width && inner.height === w.height;
-    let mask: Uint8Array | null = null;
-    if (!inside) {
-      if (meta.nodata !== null) out.fill(meta.nodata);
-      else mask = new Uint8Array(out.length);
-    }
     if (!isEmpty(inner)) {
       const bw = meta.blockWidth;
       const bh = meta.blockHeight;

@@ -3,9 +3,8 @@
  * request) holding one `(band, y, x)` variable with x/y coordinates at pixel centres, a
  * `spatial_ref` variable with the CRS (`crs_wkt`, `spatial_ref`, `GeoTransform`, as rioxarray
  * writes it), and consolidated metadata. The store is built under a temporary name beside the
- * target and renamed on commit. Every chunk is written to a temporary key and renamed, so
- * {@link openZarrRegionSink} lets separate processes fill disjoint chunk-aligned regions of one
- * existing store at once.
+ * target and renamed on commit. Every chunk is written to a temporary key and renamed (see
+ * region.ts for filling an existing store from several processes).
  *
  * @example
  * ```ts
@@ -13,18 +12,16 @@
  * await convertRaster("fixtures/demo/scene.s2like.u16.4b.tif", "/tmp/scene.zarr", { outputTileSize: 256 });
  * ```
  */
-import { randomBytes } from "node:crypto";
-import { mkdir, rename, writeFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { mkdir } from "node:fs/promises";
+import { join } from "node:path";
 import { describe, TilecastError } from "../../errors.js";
 import { epsgKind } from "../../grid/crs.js";
-import { allocate, DTYPE_INFO, type DType, fitsDtype } from "../../grid/dtype.js";
+import { allocate } from "../../grid/dtype.js";
 import { isNorthUp, pixelToWorld } from "../../grid/geotransform.js";
-import type { Grid } from "../../grid/grid.js";
 import { discard, publish, tempPathFor, trackTemp } from "../atomic.js";
-import { type BlockGrid, blockWindow, type GridSink, makeBlockGrid, type SinkSpec } from "../types.js";
-import { type Compressor, DEFAULT_COMPRESSOR, encodeChunk } from "./codecs.js";
-import { openZarr } from "./dataset.js";
+import { type GridSink, makeBlockGrid, type SinkSpec } from "../types.js";
+import { atomicWrite, ZarrChunkWriter } from "./chunk-writer.js";
+import { type Compressor, DEFAULT_COMPRESSOR } from "./codecs.js";
 import { type ArraySpec, chunkKey, v2ArrayDocs, v3ArrayDoc } from "./metadata.js";
 
 /** Options for {@link createZarrSink}. */
@@ -37,86 +34,6 @@ export interface ZarrWriteOptions {
   compressor?: Compressor | null;
   /** Chunk size in y and x (default 256). */
   tileSize?: number;
-}
-
-/** Write bytes to `path` atomically: a temporary file beside it, then rename. */
-async function atomicWrite(path: string, bytes: Uint8Array | string): Promise<void> {
-  const tmp = `${path}.tmp-${process.pid}-${randomBytes(4).toString("hex")}`;
-  await mkdir(dirname(path), { recursive: true });
-  await writeFile(tmp, bytes);
-  await rename(tmp, path);
-}
-
-/** Encode one band of a block as a full chunk (edge chunks padded with the fill value). */
-function chunkBytes(g: Grid, band: number, chunkH: number, chunkW: number, dtype: DType, fill: number): Uint8Array {
-  const [, h, w] = g.shape as [number, number, number];
-  const out = allocate(dtype, chunkH * chunkW);
-  if (fill !== 0 && (h < chunkH || w < chunkW)) out.fill(fill);
-  const mask = g.mask;
-  for (let y = 0; y < h; y++) {
-    const s = band * h * w + y * w;
-    if (mask) for (let x = 0; x < w; x++) out[y * chunkW + x] = mask[s + x] ? (g.data[s + x] as number) : fill;
-    else out.set(g.data.subarray(s, s + w) as never, y * chunkW);
-  }
-  return new Uint8Array(out.buffer);
-}
-
-/** Writes chunks of one `(band, y, x)` variable into a store directory. */
-class ZarrChunkWriter implements GridSink {
-  readonly blockGrid: BlockGrid;
-  #done = false;
-
-  constructor(
-    readonly root: string,
-    readonly target: string,
-    readonly format: 2 | 3,
-    readonly array: Pick<ArraySpec, "name" | "dtype" | "fillValue" | "compressor"> & { bands: number },
-    grid: BlockGrid,
-    readonly finish: (() => Promise<void>) | null,
-  ) {
-    this.blockGrid = grid;
-  }
-
-  async writeBlock(col: number, row: number, g: Grid): Promise<void> {
-    const win = blockWindow(this.blockGrid, col, row);
-    const [bands, h, w] = g.shape as [number, number, number];
-    if (bands !== this.array.bands || h !== win.height || w !== win.width) {
-      throw new TilecastError(
-        "E_WRITE",
-        `block (${col}, ${row}) has shape ${g.shape.join("x")}, expected ${this.array.bands}x${win.height}x${win.width}`,
-        { path: this.target },
-      );
-    }
-    const { dtype, fillValue, compressor, name } = this.array;
-    const fill = fillValue !== null && fitsDtype(fillValue, dtype) ? fillValue : 0;
-    try {
-      for (let b = 0; b < bands; b++) {
-        const raw = chunkBytes(g, b, this.blockGrid.blockHeight, this.blockGrid.blockWidth, dtype, fill);
-        await atomicWrite(
-          join(this.root, chunkKey(this.format, name, [b, row, col])),
-          await encodeChunk(raw, compressor),
-        );
-      }
-    } catch (e) {
-      if (e instanceof TilecastError) throw e;
-      throw new TilecastError("E_WRITE", `cannot write chunk (${describe(e)})`, { path: this.target, cause: e });
-    }
-  }
-
-  async commit(): Promise<void> {
-    if (this.#done) return;
-    this.#done = true;
-    try {
-      await this.finish?.();
-    } catch (e) {
-      await this.abort();
-      throw new TilecastError("E_WRITE", `cannot finish the store (${describe(e)})`, { path: this.target, cause: e });
-    }
-  }
-
-  async abort(): Promise<void> {
-    if (this.finish && this.root !== this.target) await discard(this.root);
-  }
 }
 
 function centres(n: number, origin: number, step: number): Float64Array {
@@ -283,59 +200,5 @@ export async function createZarrSink(path: string, spec: SinkSpec, o: ZarrWriteO
     { name, dtype: spec.dtype, fillValue: spec.nodata, compressor, bands: spec.bands },
     grid,
     finish,
-  );
-}
-
-interface StoredCompression {
-  compressor?: Compressor | null;
-  codecs?: { name: string; configuration?: Record<string, unknown> }[];
-}
-
-/** The compressor an existing array uses (v2 `compressor`, or the v3 bytes-to-bytes codec). */
-function storedCompressor(m: StoredCompression): Compressor | null {
-  if (m.compressor !== undefined) return m.compressor;
-  const c = (m.codecs ?? []).find((x) => x.name !== "bytes" && x.name !== "transpose");
-  if (!c) return null;
-  const cfg = c.configuration ?? {};
-  if (c.name === "blosc") {
-    const i = ["noshuffle", "shuffle", "bitshuffle"].indexOf(String(cfg.shuffle));
-    const shuffle: 0 | 1 | 2 = i === 0 || i === 2 ? i : 1;
-    return { id: "blosc", cname: cfg.cname as "zstd", clevel: Number(cfg.clevel ?? 5), shuffle, blocksize: 0 };
-  }
-  if (c.name === "zstd") return { id: "zstd", level: Number(cfg.level ?? 3) };
-  if (c.name === "gzip" || c.name === "zlib") return { id: c.name, level: Number(cfg.level ?? 5) };
-  throw new TilecastError("E_UNSUPPORTED", `cannot write chunks with codec ${c.name}`);
-}
-
-/**
- * A sink over an existing store's `(band, y, x)` variable, for filling chunk-aligned regions from
- * several processes at once: each chunk lands atomically, `commit()` publishes nothing.
- */
-export async function openZarrRegionSink(
-  path: string,
-  variable: string,
-  compressor?: Compressor | null,
-): Promise<GridSink> {
-  const ds = await openZarr(path);
-  const info = ds.arrays.get(variable);
-  if (!info || info.dims.length !== 3)
-    throw new TilecastError("E_ARGUMENT", `no (band, y, x) variable '${variable}'`, { path });
-  const [bands, h, w] = info.shape as [number, number, number];
-  const [cb, ch, cw] = info.chunks as [number, number, number];
-  if (cb !== 1) throw new TilecastError("E_UNSUPPORTED", `variable '${variable}' must have band chunks of 1`, { path });
-  const key = ds.zarrFormat === 3 ? `/${variable}/zarr.json` : `/${variable}/.zarray`;
-  const bytes = await ds.store.get(key as `/${string}`);
-  const meta = (bytes ? JSON.parse(new TextDecoder().decode(bytes)) : {}) as StoredCompression;
-  const dtype = info.dtype as DType;
-  if (!(dtype in DTYPE_INFO))
-    throw new TilecastError("E_UNSUPPORTED", `dtype ${info.dtype} cannot be written`, { path });
-  const c = compressor === undefined ? storedCompressor(meta) : compressor;
-  return new ZarrChunkWriter(
-    path,
-    path,
-    ds.zarrFormat,
-    { name: variable, dtype, fillValue: info.fillValue, compressor: c, bands },
-    makeBlockGrid(w, h, cw, ch),
-    null,
   );
 }

@@ -12,11 +12,11 @@
  * ```
  */
 import { TilecastError } from "../../errors.js";
-import { allocate } from "../../grid/dtype.js";
 import { windowTransform } from "../../grid/geotransform.js";
 import { createGrid, type Grid } from "../../grid/grid.js";
-import { intersect, isEmpty, type Window } from "../../grid/window.js";
+import { isEmpty, type Window } from "../../grid/window.js";
 import type { GridSource, RasterMeta, ReadOptions } from "../types.js";
+import { windowBuffer } from "../window-buffer.js";
 import { type CfEncoding, cfDecode, cfEncoding, decodedNodata, isCfTime, parseCfTime } from "./cf.js";
 import { openZarr, type ZarrArrayInfo, type ZarrDataset } from "./dataset.js";
 import { georefFromCoords, isLatLon } from "./georef.js";
@@ -72,20 +72,8 @@ export class ZarrSource implements GridSource {
 
   async readWindow(w: Window, options: ReadOptions = {}): Promise<Grid> {
     const m = this.meta;
-    const bands = options.bands ?? Array.from({ length: m.bands }, (_, i) => i);
-    for (const b of bands) {
-      if (!Number.isInteger(b) || b < 0 || b >= m.bands)
-        throw new TilecastError("E_ARGUMENT", `band ${b} does not exist (${m.bands} bands)`, { path: m.path });
-    }
+    const { bands, out, inner, inside, mask } = windowBuffer(m, w, options.bands, this.#enc.decoded);
     const plane = w.width * w.height;
-    const out = allocate(this.#enc.decoded, plane * bands.length);
-    const inner = intersect(w, { x: 0, y: 0, width: m.width, height: m.height });
-    const inside = inner.width === w.width && inner.height === w.height;
-    let mask: Uint8Array | null = null;
-    if (!inside) {
-      if (m.nodata !== null) out.fill(m.nodata);
-      else mask = new Uint8Array(out.length);
-    }
     let whole: typeof out | null = null;
     if (!isEmpty(inner)) {
       const y0 = m.flipY ? m.height - (inner.y + inner.height) : inner.y;

@@ -1,0 +1,55 @@
+/**
+ * The output buffer of a windowed read, shared by every reader: band checks, the size cap, the
+ * part of the window inside the raster, and the fill for the part outside (nodata, or 0 with a
+ * mask when the raster has no nodata value).
+ */
+import { TilecastError } from "../errors.js";
+import { allocate, DTYPE_INFO, type DType, type TypedArray } from "../grid/dtype.js";
+import { intersect, type Window } from "../grid/window.js";
+import type { RasterMeta } from "./types.js";
+
+/** The largest window one read may allocate (bytes). */
+export const MAX_WINDOW_BYTES = 4 * 1024 ** 3;
+
+/** A window's buffer, before any pixel is copied in. */
+export interface WindowBuffer {
+  bands: readonly number[];
+  out: TypedArray;
+  /** The part of the window inside the raster. */
+  inner: Window;
+  /** True when the whole window lies inside the raster. */
+  inside: boolean;
+  /** Set when cells outside the raster are masked (no nodata value). */
+  mask: Uint8Array | null;
+}
+
+/** Validate the bands and size of a read and allocate its buffer (dtype default: the raster's). */
+export function windowBuffer(
+  meta: RasterMeta,
+  w: Window,
+  requested?: readonly number[],
+  dtype: DType = meta.dtype,
+): WindowBuffer {
+  const bands = requested ?? Array.from({ length: meta.bands }, (_, i) => i);
+  for (const b of bands) {
+    if (!Number.isInteger(b) || b < 0 || b >= meta.bands) {
+      throw new TilecastError("E_ARGUMENT", `band ${b} does not exist (${meta.bands} bands)`, { path: meta.path });
+    }
+  }
+  if (w.width * w.height * bands.length * DTYPE_INFO[dtype].bytes > MAX_WINDOW_BYTES) {
+    throw new TilecastError(
+      "E_TOO_LARGE",
+      `window ${w.width}x${w.height}x${bands.length} exceeds ${MAX_WINDOW_BYTES} bytes; read it in tiles`,
+      { path: meta.path },
+    );
+  }
+  const out = allocate(dtype, w.width * w.height * bands.length);
+  const inner = intersect(w, { x: 0, y: 0, width: meta.width, height: meta.height });
+  const inside = inner.width === w.width && inner.height === w.height;
+  let mask: Uint8Array | null = null;
+  if (!inside) {
+    if (meta.nodata !== null) out.fill(meta.nodata);
+    else mask = new Uint8Array(out.length);
+  }
+  return { bands, out, inner, inside, mask };
+}

@@ -1,0 +1,95 @@
+/**
+ * Writing the chunks of one `(band, y, x)` variable: each block of the raster becomes one chunk per
+ * band (edge chunks padded with the fill value), compressed and written to a temporary key that
+ * is renamed into place.
+ */
+import { randomBytes } from "node:crypto";
+import { mkdir, rename, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { describe, TilecastError } from "../../errors.js";
+import { allocate, type DType, fitsDtype } from "../../grid/dtype.js";
+import type { Grid } from "../../grid/grid.js";
+import { discard } from "../atomic.js";
+import { type BlockGrid, blockWindow, type GridSink } from "../types.js";
+import { encodeChunk } from "./codecs.js";
+import { type ArraySpec, chunkKey } from "./metadata.js";
+
+/** Write bytes to `path` atomically: a temporary file beside it, then rename. */
+export async function atomicWrite(path: string, bytes: Uint8Array | string): Promise<void> {
+  const tmp = `${path}.tmp-${process.pid}-${randomBytes(4).toString("hex")}`;
+  await mkdir(dirname(path), { recursive: true });
+  await writeFile(tmp, bytes);
+  await rename(tmp, path);
+}
+
+/** Encode one band of a block as a full chunk (edge chunks padded with the fill value). */
+function chunkBytes(g: Grid, band: number, chunkH: number, chunkW: number, dtype: DType, fill: number): Uint8Array {
+  const [, h, w] = g.shape as [number, number, number];
+  const out = allocate(dtype, chunkH * chunkW);
+  if (fill !== 0 && (h < chunkH || w < chunkW)) out.fill(fill);
+  const mask = g.mask;
+  for (let y = 0; y < h; y++) {
+    const s = band * h * w + y * w;
+    if (mask) for (let x = 0; x < w; x++) out[y * chunkW + x] = mask[s + x] ? (g.data[s + x] as number) : fill;
+    else out.set(g.data.subarray(s, s + w) as never, y * chunkW);
+  }
+  return new Uint8Array(out.buffer);
+}
+
+/** Writes chunks of one `(band, y, x)` variable into a store directory. */
+export class ZarrChunkWriter implements GridSink {
+  readonly blockGrid: BlockGrid;
+  #done = false;
+
+  constructor(
+    readonly root: string,
+    readonly target: string,
+    readonly format: 2 | 3,
+    readonly array: Pick<ArraySpec, "name" | "dtype" | "fillValue" | "compressor"> & { bands: number },
+    grid: BlockGrid,
+    readonly finish: (() => Promise<void>) | null,
+  ) {
+    this.blockGrid = grid;
+  }
+
+  async writeBlock(col: number, row: number, g: Grid): Promise<void> {
+    const win = blockWindow(this.blockGrid, col, row);
+    const [bands, h, w] = g.shape as [number, number, number];
+    if (bands !== this.array.bands || h !== win.height || w !== win.width) {
+      throw new TilecastError(
+        "E_WRITE",
+        `block (${col}, ${row}) has shape ${g.shape.join("x")}, expected ${this.array.bands}x${win.height}x${win.width}`,
+        { path: this.target },
+      );
+    }
+    const { dtype, fillValue, compressor, name } = this.array;
+    const fill = fillValue !== null && fitsDtype(fillValue, dtype) ? fillValue : 0;
+    try {
+      for (let b = 0; b < bands; b++) {
+        const raw = chunkBytes(g, b, this.blockGrid.blockHeight, this.blockGrid.blockWidth, dtype, fill);
+        await atomicWrite(
+          join(this.root, chunkKey(this.format, name, [b, row, col])),
+          await encodeChunk(raw, compressor),
+        );
+      }
+    } catch (e) {
+      if (e instanceof TilecastError) throw e;
+      throw new TilecastError("E_WRITE", `cannot write chunk (${describe(e)})`, { path: this.target, cause: e });
+    }
+  }
+
+  async commit(): Promise<void> {
+    if (this.#done) return;
+    this.#done = true;
+    try {
+      await this.finish?.();
+    } catch (e) {
+      await this.abort();
+      throw new TilecastError("E_WRITE", `cannot finish the store (${describe(e)})`, { path: this.target, cause: e });
+    }
+  }
+
+  async abort(): Promise<void> {
+    if (this.finish && this.root !== this.target) await discard(this.root);
+  }
+}

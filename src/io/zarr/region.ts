@@ -1,0 +1,70 @@
+/**
+ * Filling chunk-aligned regions of an existing store's `(band, y, x)` variable, from as many
+ * processes at once as there are disjoint regions: every chunk lands atomically.
+ *
+ * @example
+ * ```ts
+ * import { openZarrRegionSink } from "tilecast";
+ * // in each worker: const sink = await openZarrRegionSink("forecast.zarr", "t2m"); sink.writeBlock(col, row, grid)
+ * ```
+ */
+import { TilecastError } from "../../errors.js";
+import { DTYPE_INFO, type DType } from "../../grid/dtype.js";
+import { type GridSink, makeBlockGrid } from "../types.js";
+import { ZarrChunkWriter } from "./chunk-writer.js";
+import { type Compressor } from "./codecs.js";
+import { openZarr } from "./dataset.js";
+
+interface StoredCompression {
+  compressor?: Compressor | null;
+  codecs?: { name: string; configuration?: Record<string, unknown> }[];
+}
+
+/** The compressor an existing array uses (v2 `compressor`, or the v3 bytes-to-bytes codec). */
+function storedCompressor(m: StoredCompression): Compressor | null {
+  if (m.compressor !== undefined) return m.compressor;
+  const c = (m.codecs ?? []).find((x) => x.name !== "bytes" && x.name !== "transpose");
+  if (!c) return null;
+  const cfg = c.configuration ?? {};
+  if (c.name === "blosc") {
+    const i = ["noshuffle", "shuffle", "bitshuffle"].indexOf(String(cfg.shuffle));
+    const shuffle: 0 | 1 | 2 = i === 0 || i === 2 ? i : 1;
+    return { id: "blosc", cname: cfg.cname as "zstd", clevel: Number(cfg.clevel ?? 5), shuffle, blocksize: 0 };
+  }
+  if (c.name === "zstd") return { id: "zstd", level: Number(cfg.level ?? 3) };
+  if (c.name === "gzip" || c.name === "zlib") return { id: c.name, level: Number(cfg.level ?? 5) };
+  throw new TilecastError("E_UNSUPPORTED", `cannot write chunks with codec ${c.name}`);
+}
+
+/**
+ * A sink over an existing store's `(band, y, x)` variable, for filling chunk-aligned regions from
+ * several processes at once: each chunk lands atomically, `commit()` publishes nothing.
+ */
+export async function openZarrRegionSink(
+  path: string,
+  variable: string,
+  compressor?: Compressor | null,
+): Promise<GridSink> {
+  const ds = await openZarr(path);
+  const info = ds.arrays.get(variable);
+  if (!info || info.dims.length !== 3)
+    throw new TilecastError("E_ARGUMENT", `no (band, y, x) variable '${variable}'`, { path });
+  const [bands, h, w] = info.shape as [number, number, number];
+  const [cb, ch, cw] = info.chunks as [number, number, number];
+  if (cb !== 1) throw new TilecastError("E_UNSUPPORTED", `variable '${variable}' must have band chunks of 1`, { path });
+  const key = ds.zarrFormat === 3 ? `/${variable}/zarr.json` : `/${variable}/.zarray`;
+  const bytes = await ds.store.get(key as `/${string}`);
+  const meta = (bytes ? JSON.parse(new TextDecoder().decode(bytes)) : {}) as StoredCompression;
+  const dtype = info.dtype as DType;
+  if (!(dtype in DTYPE_INFO))
+    throw new TilecastError("E_UNSUPPORTED", `dtype ${info.dtype} cannot be written`, { path });
+  const c = compressor === undefined ? storedCompressor(meta) : compressor;
+  return new ZarrChunkWriter(
+    path,
+    path,
+    ds.zarrFormat,
+    { name: variable, dtype, fillValue: info.fillValue, compressor: c, bands },
+    makeBlockGrid(w, h, cw, ch),
+    null,
+  );
+}
