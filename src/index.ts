@@ -22,7 +22,6 @@ export * from "./io/atomic.js";
 export {
   type GeoTiffMeta,
   GeoTiffSource,
-  MAX_WINDOW_BYTES,
   openGeoTiff,
 } from "./io/geotiff/reader.js";
 export {
@@ -34,6 +33,7 @@ export {
 export * from "./io/png/quicklook.js";
 export * from "./io/registry.js";
 export * from "./io/types.js";
+export { MAX_WINDOW_BYTES, type WindowBuffer, windowBuffer } from "./io/window-buffer.js";
 export * from "./io/zarr/cf.js";
 export { type Compressor, DEFAULT_COMPRESSOR, parseCompressor } from "./io/zarr/codecs.js";
 export { openZarr, type ZarrArrayInfo, type ZarrDataset } from "./io/zarr/dataset.js";

@@ -59,6 +59,11 @@ export function allocate<D extends DType>(dtype: D, length: number): TypedArray<
   return new CTORS[dtype](length) as TypedArray<D>;
 }
 
+/** True when `a` is the typed array that carries `dtype` (e.g. a Float32Array for "float32"). */
+export function isTypedArrayOf<D extends DType>(dtype: D, a: unknown): a is TypedArray<D> {
+  return a instanceof CTORS[dtype];
+}
+
 /** A typed-array view of `dtype` over bytes (no copy; `byteOffset` must be aligned). */
 export function viewOf<D extends DType>(
   dtype: D,

@@ -96,6 +96,16 @@ export function createGrid<D extends DType>(
   };
 }
 
+/** Attributes for a subset of bands: per-band lists (names, scale, offset) picked in that order. */
+export function selectBands(attrs: GridAttrs, bands: readonly number[]): GridAttrs {
+  const pick = <T>(a: readonly T[] | undefined) => (a ? bands.map((b) => a[b] as T) : undefined);
+  const out: GridAttrs = { ...attrs };
+  if (attrs.bandNames) out.bandNames = pick(attrs.bandNames);
+  if (attrs.scale) out.scale = pick(attrs.scale);
+  if (attrs.offset) out.offset = pick(attrs.offset);
+  return out;
+}
+
 /** A georef with the identity transform and no CRS. */
 export function plainGeoref(): Georef {
   return { transform: IDENTITY_TRANSFORM, crs: null, rasterType: "area" };

@@ -13,6 +13,7 @@
 import { open } from "node:fs/promises";
 import { extname } from "node:path";
 import { TilecastError } from "../errors.js";
+import { isUrl } from "../util/url.js";
 import { isTiffSignature } from "./geotiff/header.js";
 import { openGeoTiff } from "./geotiff/reader.js";
 import { createGeoTiffSink, type GeoTiffWriteOptions } from "./geotiff/writer.js";
@@ -64,8 +65,6 @@ export function registerFormat(d: FormatDriver): void {
 export function formats(): readonly FormatDriver[] {
   return drivers;
 }
-
-const isUrl = (p: string) => /^https?:\/\//i.test(p);
 
 async function head(path: string): Promise<Uint8Array | null> {
   try {

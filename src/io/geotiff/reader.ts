@@ -17,13 +17,12 @@ import { fromFile, fromUrl, type GeoTIFF } from "geotiff";
 import { describe, TilecastError } from "../../errors.js";
 import { allocate, viewOf } from "../../grid/dtype.js";
 import { windowTransform } from "../../grid/geotransform.js";
-import { createGrid, type Grid } from "../../grid/grid.js";
+import { createGrid, type Grid, selectBands } from "../../grid/grid.js";
 import { intersect, isEmpty, type Window } from "../../grid/window.js";
 import { mapLimit } from "../../util/map-limit.js";
-import type { GridSource, RasterMeta, ReadOptions } from "../types.js";
+import { isUrl } from "../../util/url.js";
+import type { GridSource, ReadOptions } from "../types.js";
 import { windowBuffer } from "../window-buffer.js";
-
-export { MAX_WINDOW_BYTES } from "../window-buffer.js";
 
 export type { GeoTiffMeta } from "./describe.js";
 
@@ -32,8 +31,6 @@ import { describeImage, type GeoTiffMeta, type Layout } from "./describe.js";
 import { readHeader, type TiffHeader } from "./header.js";
 
 type Fetch = (offset: number, length: number, signal?: AbortSignal) => Promise<Uint8Array>;
-
-const isUrl = (p: string) => /^https?:\/\//i.test(p);
 
 /** An open GeoTIFF. Create with {@link openGeoTiff}. */
 export class GeoTiffSource implements GridSource {
@@ -120,7 +117,7 @@ export class GeoTiffSource implements GridSource {
       georef: meta.georef ? { ...meta.georef, transform: windowTransform(meta.georef.transform, w) } : null,
       nodata: meta.nodata,
       mask,
-      attrs: subsetAttrs(meta.attrs, bands),
+      attrs: selectBands(meta.attrs, bands),
     });
   }
 
@@ -156,15 +153,6 @@ function markValid(mask: Uint8Array, base: number, part: Window, w: Window) {
     const dst = base + (y - w.y) * w.width + (part.x - w.x);
     mask.fill(1, dst, dst + part.width);
   }
-}
-
-function subsetAttrs(attrs: RasterMeta["attrs"], bands: readonly number[]): RasterMeta["attrs"] {
-  const pick = <T>(a: readonly T[] | undefined) => (a ? bands.map((b) => a[b] as T) : undefined);
-  const out: RasterMeta["attrs"] = { ...attrs };
-  if (attrs.bandNames) out.bandNames = pick(attrs.bandNames);
-  if (attrs.scale) out.scale = pick(attrs.scale);
-  if (attrs.offset) out.offset = pick(attrs.offset);
-  return out;
 }
 
 /**

@@ -115,7 +115,7 @@ export class GeoTiffSink implements GridSink {
     const th = this.blockGrid.blockHeight;
     const tile = allocate(s.dtype, tw * th * bands);
     const fill = s.nodata !== null && fitsDtype(s.nodata, s.dtype) ? s.nodata : 0;
-    if (fill !== 0) tile.fill(fill);
+    if (fill !== 0 && (h < th || w < tw)) tile.fill(fill); // only edge tiles have padding
     const src = block.data;
     const mask = block.mask;
     const plane = h * w;

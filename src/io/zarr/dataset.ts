@@ -15,6 +15,7 @@ import { join, resolve } from "node:path";
 import FileSystemStore from "@zarrita/storage/fs";
 import * as zarr from "zarrita";
 import { describe, TilecastError } from "../../errors.js";
+import { isUrl } from "../../util/url.js";
 import { registerZarrCodecs } from "./codecs.js";
 
 /** A readable zarrita store. */
@@ -45,8 +46,6 @@ export interface ZarrDataset {
   readonly arrays: ReadonlyMap<string, ZarrArrayInfo>;
   readonly store: ZarrStore;
 }
-
-const isUrl = (p: string) => /^https?:\/\//i.test(p);
 
 async function exists(p: string): Promise<boolean> {
   return stat(p).then(

@@ -4,7 +4,7 @@
  */
 import * as zarr from "zarrita";
 import { describe, TilecastError } from "../../errors.js";
-import { allocate, type DType, isDType, type TypedArray } from "../../grid/dtype.js";
+import { allocate, type DType, isDType, isTypedArrayOf, type TypedArray } from "../../grid/dtype.js";
 import type { ZarrArrayInfo } from "./dataset.js";
 
 /** One axis of a selection: a fixed index, or a `[start, stop)` range. */
@@ -23,7 +23,7 @@ function toCOrder(data: ArrayLike<number | bigint>, shape: number[], stride: num
   const n = shape.reduce((a, b) => a * b, 1);
   const c = shape.map((_, i) => shape.slice(i + 1).reduce((a, b) => a * b, 1));
   const isC = stride.every((s, i) => s === c[i] || (shape[i] ?? 0) <= 1);
-  if (isC && data.length === n && data instanceof allocate(dtype, 0).constructor) return data as TypedArray; // no copy
+  if (isC && data.length === n && isTypedArrayOf(dtype, data)) return data; // no copy
   const out = allocate(dtype, n);
   if (isC && !(data instanceof BigInt64Array) && !(data instanceof BigUint64Array) && data.length === n) {
     (out as Float64Array).set(data as ArrayLike<number>);

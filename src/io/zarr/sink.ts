@@ -36,8 +36,20 @@ export interface ZarrWriteOptions {
   tileSize?: number;
 }
 
-function centres(n: number, origin: number, step: number): Float64Array {
-  return Float64Array.from({ length: n }, (_, i) => origin + (i + 0.5) * step);
+/** A 1-D float64 coordinate at pixel centres: `origin + (i + 0.5) * step`. */
+function coordArray(name: "x" | "y", n: number, origin: number, step: number, attrs: Record<string, unknown>) {
+  const data = Float64Array.from({ length: n }, (_, i) => origin + (i + 0.5) * step);
+  const spec: ArraySpec = {
+    name,
+    dims: [name],
+    shape: [n],
+    chunks: [n],
+    dtype: "float64",
+    fillValue: Number.NaN,
+    compressor: null,
+    attrs,
+  };
+  return { spec, data };
 }
 
 /** Create a new store at `path` for a raster; see the module documentation. */
@@ -96,36 +108,11 @@ export async function createZarrSink(path: string, spec: SinkSpec, o: ZarrWriteO
       data: Array.from({ length: spec.bands }, (_, i) => i + 1),
     },
   ];
-  if (gt) {
+  if (gt)
     arrays.push(
-      {
-        spec: {
-          name: "x",
-          dims: ["x"],
-          shape: [spec.width],
-          chunks: [spec.width],
-          dtype: "float64",
-          fillValue: Number.NaN,
-          compressor: null,
-          attrs: coordAttrs("x"),
-        },
-        data: centres(spec.width, x0, gt[1]),
-      },
-      {
-        spec: {
-          name: "y",
-          dims: ["y"],
-          shape: [spec.height],
-          chunks: [spec.height],
-          dtype: "float64",
-          fillValue: Number.NaN,
-          compressor: null,
-          attrs: coordAttrs("y"),
-        },
-        data: centres(spec.height, y0, gt[5]),
-      },
+      coordArray("x", spec.width, x0, gt[1], coordAttrs("x")),
+      coordArray("y", spec.height, y0, gt[5], coordAttrs("y")),
     );
-  }
   if (crs) {
     const text = crs.wkt ?? crs.proj4 ?? (crs.epsg ? `EPSG:${crs.epsg}` : "");
     const attrs: Record<string, unknown> = { crs_wkt: text, spatial_ref: text };

@@ -13,7 +13,7 @@
  */
 import { TilecastError } from "../../errors.js";
 import { windowTransform } from "../../grid/geotransform.js";
-import { createGrid, type Grid } from "../../grid/grid.js";
+import { createGrid, type Grid, selectBands } from "../../grid/grid.js";
 import { isEmpty, type Window } from "../../grid/window.js";
 import type { GridSource, RasterMeta, ReadOptions } from "../types.js";
 import { windowBuffer } from "../window-buffer.js";
@@ -100,13 +100,12 @@ export class ZarrSource implements GridSource {
         }),
       );
     }
-    const names = m.attrs.bandNames;
     return createGrid(m.dtype, [bands.length, w.height, w.width], {
       data: whole ?? out,
       georef: m.georef ? { ...m.georef, transform: windowTransform(m.georef.transform, w) } : null,
       nodata: m.nodata,
       mask,
-      attrs: { ...m.attrs, ...(names ? { bandNames: bands.map((b) => names[b] ?? null) } : {}) },
+      attrs: selectBands(m.attrs, bands),
     });
   }
 
