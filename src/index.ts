@@ -3,12 +3,12 @@
  *
  * @example
  * ```ts
- * import { from, lastValueFrom } from "rxjs";
+ * import { lastValueFrom } from "rxjs";
  * import { createGeoTiffSink, cropHalo, openGeoTiff, planTiles, readTiles, writeTiles } from "tilecast";
  * const src = await openGeoTiff("fixtures/demo/scene.s2like.u16.4b.tif");
  * const sink = await createGeoTiffSink("/tmp/scene.tif", src.meta);
  * const plan = planTiles({ width: src.meta.width, height: src.meta.height, tileSize: 128, overlap: 16 });
- * await lastValueFrom(from(plan.tiles()).pipe(readTiles(src), cropHalo(), writeTiles(sink)));
+ * await lastValueFrom(readTiles(src, plan).pipe(cropHalo(), writeTiles(sink)));
  * ```
  */
 export * from "./errors.js";

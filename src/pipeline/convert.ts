@@ -10,7 +10,7 @@
  * await convertRaster("fixtures/geotiff/u16.deflate.pred2.tiled.3b.tif", "/tmp/copy.tif", { tileSize: 32, overlap: 4 });
  * ```
  */
-import { from, lastValueFrom, tap } from "rxjs";
+import { lastValueFrom, tap } from "rxjs";
 import { createSink, openSource, type SinkOptions } from "../io/registry.js";
 import type { Compressor } from "../io/zarr/codecs.js";
 import { cropHalo } from "../stages/crop-halo.js";
@@ -90,8 +90,7 @@ export async function convertRaster(input: string, output: string, o: ConvertOpt
     const concurrency = o.concurrency ?? 4;
     let last: WriteProgress = { tilesDone: 0, blocksWritten: 0, openBlocks: 0 };
     await lastValueFrom(
-      from(plan.tiles()).pipe(
-        readTiles(src, { concurrency }),
+      readTiles(src, plan, { concurrency }).pipe(
         cropHalo(),
         writeTiles(sink, { concurrency }),
         tap((p) => {

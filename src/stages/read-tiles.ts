@@ -1,38 +1,68 @@
 /**
- * `readTiles(source)`: tile descriptors in, loaded tiles out. Pixels are read inside a
- * concurrency budget: at most `concurrency` tiles are alive (read, or read and not yet released
- * by the stage that ends them), however fast descriptors arrive, so memory is bounded by
- * `concurrency x tile size`, never by the raster.
+ * `readTiles(source, plan)`: the tiles of a plan, loaded. Descriptors are cheap and pulled
+ * lazily; pixels are read inside a concurrency budget, so at most `concurrency` tiles are alive
+ * (read, or read and not yet released by the stage that ends them), however fast the source:
+ * memory is bounded by `concurrency x tile size`, never by the raster. `loadTiles(source)` is
+ * the same as an operator over descriptors you supply.
+ *
+ * Pixels outside the raster follow the plan (`padding`: nodata or reflect; a periodic x axis
+ * wraps). With `skipEmpty`, a tile whose core is entirely nodata still flows (so stitching
+ * knows it is done) but is marked `empty` and no model runs on it.
+ *
+ * When `batch(n)` follows, give `concurrency >= 2n` so a batch can fill while another runs.
  *
  * @example
  * ```ts
- * import { from } from "rxjs";
  * import { openGeoTiff, planTiles, readTiles } from "tilecast";
  * const src = await openGeoTiff("fixtures/geotiff/u16.deflate.pred2.tiled.3b.tif");
  * const plan = planTiles({ width: src.meta.width, height: src.meta.height, tileSize: 32, overlap: 4 });
- * from(plan.tiles()).pipe(readTiles(src, { concurrency: 4 })).subscribe((t) => {
+ * readTiles(src, plan, { concurrency: 4 }).subscribe((t) => {
  *   console.log(t.spec.id, t.grid.shape); // 0 [3, 40, 40] ...
  *   t.release();
  * });
  * ```
  */
-import { defer, mergeMap, type OperatorFunction } from "rxjs";
+import { defer, from, mergeMap, type Observable, type OperatorFunction } from "rxjs";
+import type { Grid } from "../grid/grid.js";
+import { isNodata } from "../grid/grid.js";
 import type { GridSource } from "../io/types.js";
-import type { TileSpec } from "../tiling/plan.js";
+import type { TilePlan, TileSpec } from "../tiling/plan.js";
 import { Semaphore } from "../util/semaphore.js";
+import { type OutsideRules, readWithRules } from "./read-window.js";
 import type { Tile } from "./tile.js";
 
-/** Options for {@link readTiles}. */
+/** Options for {@link readTiles} and {@link loadTiles}. */
 export interface ReadTilesOptions {
   /** Tiles alive at once (default 4). */
   concurrency?: number;
   /** 0-based bands to read (default all). */
   bands?: readonly number[];
+  /** Mark tiles whose core is all nodata as `empty` (default false). */
+  skipEmpty?: boolean;
+  /** A label raster on the same grid, read over the same windows (training, previews). */
+  labels?: GridSource;
+  /** Outside-pixel rules (default: nodata, not periodic). `readTiles` takes them from the plan. */
+  rules?: OutsideRules;
 }
 
-/** See the module documentation. */
-export function readTiles(source: GridSource, options: ReadTilesOptions = {}): OperatorFunction<TileSpec, Tile> {
+/** True when no cell of the core (inside `window`) is valid, in any band. */
+export function coreIsEmpty(g: Grid, window: TileSpec["read"], core: TileSpec["core"]): boolean {
+  const [bands, h, w] = g.shape as [number, number, number];
+  const ox = core.x - window.x;
+  const oy = core.y - window.y;
+  for (let b = 0; b < bands; b++)
+    for (let y = oy; y < oy + core.height; y++)
+      for (let x = ox; x < ox + core.width; x++) {
+        const i = b * h * w + y * w + x;
+        if (!isNodata(g.data[i] as number, g.nodata) && (!g.mask || g.mask[i])) return false;
+      }
+  return true;
+}
+
+/** Operator form: tile descriptors in, loaded tiles out. */
+export function loadTiles(source: GridSource, options: ReadTilesOptions = {}): OperatorFunction<TileSpec, Tile> {
   const concurrency = options.concurrency ?? 4;
+  const rules = options.rules ?? { padding: "nodata", periodicX: false };
   return (specs) =>
     defer(() => {
       const slots = new Semaphore(concurrency); // per subscription
@@ -50,12 +80,16 @@ export function readTiles(source: GridSource, options: ReadTilesOptions = {}): O
                 }
               };
               try {
-                const readOptions = {
-                  signal: controller.signal,
+                const signal = controller.signal;
+                const grid = await readWithRules(source, spec.read, rules, {
+                  signal,
                   ...(options.bands ? { bands: options.bands } : {}),
-                };
-                const grid = await source.readWindow(spec.read, readOptions);
-                return { spec, grid, window: spec.read, release };
+                });
+                const label = options.labels
+                  ? await readWithRules(options.labels, spec.read, rules, { signal })
+                  : undefined;
+                const empty = options.skipEmpty ? coreIsEmpty(grid, spec.read, spec.core) : false;
+                return { spec, grid, window: spec.read, release, empty, ...(label ? { label } : {}) };
               } catch (e) {
                 release();
                 throw e;
@@ -66,4 +100,10 @@ export function readTiles(source: GridSource, options: ReadTilesOptions = {}): O
         ),
       );
     });
+}
+
+/** See the module documentation. */
+export function readTiles(source: GridSource, plan: TilePlan, options: ReadTilesOptions = {}): Observable<Tile> {
+  const rules = options.rules ?? { padding: plan.padding, periodicX: plan.periodicX };
+  return defer(() => from(plan.tiles())).pipe(loadTiles(source, { ...options, rules }));
 }

@@ -13,5 +13,12 @@ export interface Tile {
   readonly grid: Grid;
   /** The window `grid` covers. */
   readonly window: TileSpec["read"];
+  /** A label raster (segmentation mask) over the same window, when one was read. */
+  readonly label?: Grid;
+  /**
+   * True when every core pixel is nodata: later stages pass the tile through without running a
+   * model on it, and the stitcher writes nodata for it.
+   */
+  readonly empty?: boolean;
   release(): void;
 }

@@ -1,6 +1,6 @@
 import { readdirSync } from "node:fs";
 import { dirname } from "node:path";
-import { delay, from, lastValueFrom, map, toArray } from "rxjs";
+import { delay, lastValueFrom, map, toArray } from "rxjs";
 import { describe, expect, it } from "vitest";
 import { createGrid, type Grid } from "../../src/grid/grid.js";
 import type { Window } from "../../src/grid/window.js";
@@ -44,8 +44,7 @@ describe("streaming stages", () => {
     const { wrapped, stats, released } = counting(src);
     const plan = planTiles({ width: 2048, height: 1024, tileSize: 32, overlap: 4 }); // 2048 tiles
     const ids = await lastValueFrom(
-      from(plan.tiles()).pipe(
-        readTiles(wrapped, { concurrency: 3 }),
+      readTiles(wrapped, plan, { concurrency: 3 }).pipe(
         delay(1), // a consumer slower than the reader
         map((t) => {
           released();
@@ -75,9 +74,7 @@ describe("streaming stages", () => {
       const out = tmp("copy.tif");
       const sink = await createGeoTiffSink(out, src.meta, { tileSize: block });
       const plan = planTiles({ width: 2048, height: 1024, tileSize, overlap });
-      const progress = await lastValueFrom(
-        from(plan.tiles()).pipe(readTiles(src), cropHalo(), writeTiles(sink), toArray()),
-      );
+      const progress = await lastValueFrom(readTiles(src, plan).pipe(cropHalo(), writeTiles(sink), toArray()));
       expect(progress.at(-1)?.tilesDone).toBe(plan.count);
       expect(progress.at(-1)?.blocksWritten).toBe(sink.blockGrid.cols * sink.blockGrid.rows);
       const back = await openGeoTiff(out);
@@ -93,8 +90,7 @@ describe("streaming stages", () => {
     const out = tmp("failed.tif");
     const sink = await createGeoTiffSink(out, src.meta, { tileSize: 256 });
     const plan = planTiles({ width: 2048, height: 1024, tileSize: 256 });
-    const failing = from(plan.tiles()).pipe(
-      readTiles(src),
+    const failing = readTiles(src, plan).pipe(
       cropHalo(),
       map((t) => {
         if (t.spec.id === 10) throw new Error("model crashed");
