@@ -12,6 +12,7 @@
  * ```
  */
 export * from "./errors.js";
+export * from "./grid/band-stats.js";
 export * from "./grid/crop.js";
 export * from "./grid/crs.js";
 export * from "./grid/dtype.js";
@@ -44,11 +45,15 @@ export { dataVariables, openZarrSource, type ZarrMeta, ZarrSource, type ZarrSour
 export * from "./pipeline/convert.js";
 export * from "./pipeline/inspect.js";
 export * from "./pipeline/inspect-zarr.js";
+export * from "./stages/compute-stats.js";
 export * from "./stages/crop-halo.js";
+export * from "./stages/normalize.js";
 export * from "./stages/read-tiles.js";
+export * from "./stages/read-window.js";
 export * from "./stages/tile.js";
 export * from "./stages/write-tiles.js";
 export * from "./tiling/assembler.js";
+export * from "./tiling/index-map.js";
 export * from "./tiling/plan.js";
 export * from "./util/map-limit.js";
 export * from "./util/semaphore.js";
