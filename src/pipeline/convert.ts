@@ -15,7 +15,7 @@ import { createSink, openSource, type SinkOptions } from "../io/registry.js";
 import type { Compressor } from "../io/zarr/codecs.js";
 import { cropHalo } from "../stages/crop-halo.js";
 import { readTiles } from "../stages/read-tiles.js";
-import { type WriteProgress, writeTiles } from "../stages/write-tiles.js";
+import { type TileWriteProgress, writeTiles } from "../stages/write-tiles.js";
 import { planTiles } from "../tiling/plan.js";
 
 /** Options for {@link convertRaster}. */
@@ -38,7 +38,7 @@ export interface ConvertOptions {
   compressor?: Compressor | null;
   outputVariable?: string;
   /** Called after each tile is written. */
-  onProgress?: (p: WriteProgress & { tilesTotal: number }) => void;
+  onProgress?: (p: TileWriteProgress & { tilesTotal: number }) => void;
   signal?: AbortSignal;
 }
 
@@ -88,7 +88,7 @@ export async function convertRaster(input: string, output: string, o: ConvertOpt
       },
     );
     const concurrency = o.concurrency ?? 4;
-    let last: WriteProgress = { tilesDone: 0, blocksWritten: 0, openBlocks: 0 };
+    let last: TileWriteProgress = { tilesDone: 0, blocksWritten: 0, openBlocks: 0 };
     await lastValueFrom(
       readTiles(src, plan, { concurrency }).pipe(
         cropHalo(),

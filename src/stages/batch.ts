@@ -1,0 +1,108 @@
+/**
+ * `batch(n)`: tiles in, batches out: up to `n` tiles stacked into one NHWC float32 tensor
+ * `[n, h, w, bands]` (tiles are `(bands, h, w)` grids; every tile of a plan has the same read
+ * size). Empty tiles (all nodata) ride along in `tiles` but are left out of the tensor.
+ * A partial batch is flushed when the stream ends, or when no tile has arrived for `maxWaitMs`
+ * (so a reader whose concurrency is smaller than `n` can never stall the pipeline).
+ *
+ * Tensors live only from here until `predict` and `stitch`, which dispose them.
+ *
+ * @example
+ * ```ts
+ * import { batch, openGeoTiff, planTiles, readTiles } from "tilecast";
+ * const src = await openGeoTiff("fixtures/demo/scene.s2like.u16.4b.tif");
+ * const plan = planTiles({ width: 512, height: 512, tileSize: 128 });
+ * readTiles(src, plan, { concurrency: 8 }).pipe(batch(4)).subscribe((b) => {
+ *   console.log(b.x?.shape); // [4, 128, 128, 4]
+ *   b.x?.dispose();
+ *   for (const t of b.tiles) t.release();
+ * });
+ * ```
+ */
+import * as tf from "@tensorflow/tfjs";
+import { Observable, type OperatorFunction } from "rxjs";
+import type { Tile } from "./tile.js";
+
+/** A batch of tiles and, for the non-empty ones, their stacked pixels. */
+export interface Batch {
+  readonly tiles: readonly Tile[];
+  /** `[k, h, w, bands]` for the `k` non-empty tiles, in the order of `index`; null if all are empty. */
+  readonly x: tf.Tensor4D | null;
+  /** Positions in `tiles` of the tensor's rows. */
+  readonly index: readonly number[];
+}
+
+/** Options for {@link batch}. */
+export interface BatchOptions {
+  /** Flush a partial batch after this long without a new tile (default 50 ms). */
+  maxWaitMs?: number;
+}
+
+/** Stack tiles (CHW grids) into an NHWC float32 tensor. */
+export function stackTiles(tiles: readonly Tile[]): tf.Tensor4D {
+  const [c, h, w] = tiles[0]?.grid.shape as [number, number, number];
+  const n = h * w;
+  const buf = new Float32Array(tiles.length * n * c);
+  tiles.forEach((t, k) => {
+    const [tc, th, tw] = t.grid.shape as [number, number, number];
+    if (tc !== c || th !== h || tw !== w)
+      throw new RangeError(`tile ${t.spec.id} is ${tc}x${th}x${tw}, the batch is ${c}x${h}x${w}`);
+    const d = t.grid.data;
+    const base = k * n * c;
+    for (let b = 0; b < c; b++) for (let i = 0; i < n; i++) buf[base + i * c + b] = d[b * n + i] as number;
+  });
+  return tf.tensor4d(buf, [tiles.length, h, w, c]);
+}
+
+function toBatch(tiles: Tile[]): Batch {
+  const index = tiles.flatMap((t, i) => (t.empty ? [] : [i]));
+  const x = index.length > 0 ? stackTiles(index.map((i) => tiles[i] as Tile)) : null;
+  return { tiles, x, index };
+}
+
+/** See the module documentation. */
+export function batch(size: number, options: BatchOptions = {}): OperatorFunction<Tile, Batch> {
+  if (!(Number.isInteger(size) && size > 0)) throw new RangeError(`batch size must be a positive integer, got ${size}`);
+  const wait = options.maxWaitMs ?? 50;
+  return (tiles) =>
+    new Observable<Batch>((out) => {
+      let buf: Tile[] = [];
+      let timer: NodeJS.Timeout | null = null;
+      const flush = () => {
+        if (timer) clearTimeout(timer);
+        timer = null;
+        if (buf.length === 0) return;
+        const ready = buf;
+        buf = [];
+        try {
+          out.next(toBatch(ready));
+        } catch (e) {
+          for (const t of ready) t.release();
+          out.error(e);
+        }
+      };
+      const sub = tiles.subscribe({
+        next(t) {
+          buf.push(t);
+          if (buf.length >= size) flush();
+          else {
+            if (timer) clearTimeout(timer);
+            timer = setTimeout(flush, wait);
+          }
+        },
+        error(e) {
+          if (timer) clearTimeout(timer);
+          for (const t of buf) t.release();
+          out.error(e);
+        },
+        complete() {
+          flush();
+          out.complete();
+        },
+      });
+      return () => {
+        if (timer) clearTimeout(timer);
+        sub.unsubscribe();
+      };
+    });
+}

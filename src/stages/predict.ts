@@ -1,0 +1,57 @@
+/**
+ * `predict(model)`: batches in, predictions out. `model` is anything with a tfjs-style
+ * `predict(x)` (a `tf.LayersModel` or `tf.GraphModel`) or a synchronous function of the input
+ * tensor; either runs inside `tf.tidy`, so intermediate tensors are freed. The input tensor is disposed once the output
+ * exists; the output is disposed by `stitch`. Batches of only empty tiles skip the model.
+ *
+ * @example
+ * ```ts
+ * import * as tf from "@tensorflow/tfjs";
+ * import { batch, predict } from "tilecast";
+ * const ndviLike = (x: tf.Tensor4D) => tf.tidy(() => x.slice([0, 0, 0, 0], [-1, -1, -1, 1]).tanh()) as tf.Tensor4D;
+ * // readTiles(src, plan).pipe(batch(8), predict(ndviLike), stitch(plan), write(sink))
+ * ```
+ */
+import * as tf from "@tensorflow/tfjs";
+import { map, type OperatorFunction } from "rxjs";
+import type { Batch } from "./batch.js";
+
+/** A model: a function of the batch tensor, or an object with `predict`. */
+export type Predictor =
+  | ((x: tf.Tensor4D) => tf.Tensor)
+  | { predict(x: tf.Tensor, config?: object): tf.Tensor | tf.Tensor[] };
+
+/** A batch with the model's output `[k, h, w, c]` for its non-empty tiles. */
+export interface Prediction extends Batch {
+  readonly y: tf.Tensor4D | null;
+}
+
+/** Run a predictor on one tensor; the result is a new tensor (or `x` itself for an identity). */
+export function runPredictor(model: Predictor, x: tf.Tensor4D): tf.Tensor4D {
+  const y = tf.tidy(() => {
+    const out = typeof model === "function" ? model(x) : model.predict(x);
+    return Array.isArray(out) ? (out[0] as tf.Tensor) : out; // extra outputs are freed by tidy
+  });
+  if (y.rank !== 4 || y.shape[0] !== x.shape[0] || y.shape[1] !== x.shape[1] || y.shape[2] !== x.shape[2]) {
+    const shape = y.shape.join("x");
+    if (y !== x) y.dispose();
+    throw new RangeError(`the model returned ${shape}; stitching needs [${x.shape.slice(0, 3).join(", ")}, channels]`);
+  }
+  return y as tf.Tensor4D;
+}
+
+/** See the module documentation. */
+export function predict(model: Predictor): OperatorFunction<Batch, Prediction> {
+  return map((b) => {
+    if (!b.x) return { ...b, y: null };
+    try {
+      const y = runPredictor(model, b.x);
+      if (y !== b.x) b.x.dispose();
+      return { ...b, x: null, y };
+    } catch (e) {
+      b.x.dispose();
+      for (const t of b.tiles) t.release();
+      throw e;
+    }
+  });
+}

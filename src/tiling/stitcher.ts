@@ -1,0 +1,328 @@
+/**
+ * The bounded-memory stitcher: blends overlapping tile predictions into output regions and
+ * hands each region back the moment its last contributing tile has arrived.
+ *
+ * Regions are the cells of a grid cut at every edge of every tile's contribution window (its
+ * read window, or its core for `crop`), so each region is covered by a fixed set of tiles:
+ * interiors by one, seams by two, corners by four. Because the tiles form a product grid, the
+ * number of tiles covering region `(i, j)` is `cx[i] * cy[j]`, the per-axis counts.
+ *
+ * A region covered by one tile stores that tile's values as they are (float32); a seam keeps
+ * float64 weighted sums `S = sum(w * v)` and weight sums `Z = sum(w)` and emits `S / Z`, so
+ * identical predictions reproduce their value to the last bit of float32. A pixel no valid
+ * tile covered (input nodata, empty tiles) is nodata. Only regions still waiting for tiles are
+ * held: with the plan's stripe order, about one stripe by one tile row.
+ *
+ * @example
+ * ```ts
+ * import { planTiles, Stitcher } from "tilecast";
+ * const plan = planTiles({ width: 8, height: 4, tileSize: 4, overlap: 1 });
+ * const st = new Stitcher(plan, { weights: "hann" });
+ * // st.add(spec, values, bands, valid) for each tile; st.finish() at the end.
+ * ```
+ */
+import { TilecastError } from "../errors.js";
+import { allocate, DTYPE_INFO, type DType } from "../grid/dtype.js";
+import { createGrid, type Grid } from "../grid/grid.js";
+import type { Window } from "../grid/window.js";
+import type { TilePlan, TileSpec } from "./plan.js";
+import { type BlendWeights, blendWindow } from "./weights.js";
+
+/** Options for {@link Stitcher}. */
+export interface StitcherOptions {
+  /** Default `hann`. */
+  weights?: BlendWeights;
+  /** Output dtype (default float32); integer outputs are rounded and clamped. */
+  dtype?: DType;
+  /** Output nodata (default NaN for floats; for integers, null: missing cells are masked). */
+  nodata?: number | null;
+  /** Output bands, when known before the first prediction (needed only if every tile is empty). */
+  bands?: number;
+}
+
+/** A finished piece of the output. */
+export interface Region {
+  readonly window: Window;
+  readonly grid: Grid;
+}
+
+/** A piece of a tile's contribution inside the raster along one axis. */
+interface Piece {
+  /** Raster coordinate of the piece's start. */
+  start: number;
+  end: number;
+  /** Offset of `start` inside the tile's read window. */
+  offset: number;
+}
+
+/** Cut points and per-segment tile counts along one axis. */
+interface Axis {
+  L: number;
+  periodic: boolean;
+  cuts: number[];
+  count: Int32Array;
+}
+
+interface Open {
+  window: Window;
+  remaining: number;
+  single: boolean;
+  /** single: the values; seams: weighted sums (`bands * n`). */
+  sum: Float32Array | Float64Array;
+  /** single: 1 where valid; seams: weight sums (`n`). */
+  weight: Uint8Array | Float64Array;
+}
+
+/** The parts of `[s, e)` inside `[0, L)`, wrapped around when periodic. */
+function pieces(s: number, e: number, L: number, periodic: boolean): Piece[] {
+  if (!periodic) {
+    const a = Math.max(s, 0);
+    const b = Math.min(e, L);
+    return a < b ? [{ start: a, end: b, offset: a - s }] : [];
+  }
+  const out: Piece[] = [];
+  for (let p = s; p < e; ) {
+    const m = ((p % L) + L) % L;
+    const len = Math.min(e - p, L - m);
+    out.push({ start: m, end: m + len, offset: p - s });
+    p += len;
+  }
+  return out;
+}
+
+function buildAxis(L: number, periodic: boolean, intervals: [number, number][]): Axis {
+  const cutSet = new Set([0, L]);
+  for (const [s, e] of intervals)
+    for (const p of pieces(s, e, L, periodic)) {
+      cutSet.add(p.start);
+      cutSet.add(p.end);
+    }
+  const cuts = [...cutSet].sort((a, b) => a - b);
+  const count = new Int32Array(cuts.length - 1);
+  for (const [s, e] of intervals)
+    for (const p of pieces(s, e, L, periodic))
+      for (let k = segmentOf(cuts, p.start); k < cuts.length - 1 && (cuts[k] as number) < p.end; k++) count[k]++;
+  return { L, periodic, cuts, count };
+}
+
+/** Index of the segment `[cuts[k], cuts[k+1])` holding `v`. */
+function segmentOf(cuts: number[], v: number): number {
+  let lo = 0;
+  let hi = cuts.length - 2;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if ((cuts[mid] as number) <= v) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+/** See the module documentation. */
+export class Stitcher {
+  readonly #x: Axis;
+  readonly #y: Axis;
+  readonly #kind: BlendWeights;
+  readonly #wx: Float64Array;
+  readonly #wy: Float64Array;
+  readonly #dtype: DType;
+  readonly #nodata: number | null;
+  readonly #open = new Map<number, Open>();
+  /** Empty tiles that arrived before the band count was known. */
+  readonly #waiting: TileSpec[] = [];
+  #bands = 0;
+
+  constructor(plan: TilePlan, options: StitcherOptions = {}) {
+    this.#kind = options.weights ?? "hann";
+    this.#dtype = options.dtype ?? "float32";
+    const float = this.#dtype.startsWith("float");
+    this.#nodata = options.nodata !== undefined ? options.nodata : float ? Number.NaN : null;
+    this.#bands = options.bands ?? 0;
+    const cols = new Map<number, [number, number]>();
+    const rows = new Map<number, [number, number]>();
+    for (const t of plan.tiles()) {
+      const w = this.#contribution(t);
+      cols.set(t.col, [w.x, w.x + w.width]);
+      rows.set(t.row, [w.y, w.y + w.height]);
+    }
+    this.#x = buildAxis(plan.width, plan.periodicX, [...cols.values()]);
+    this.#y = buildAxis(plan.height, false, [...rows.values()]);
+    const n = plan.tileSize + 2 * plan.overlap;
+    const crop = this.#kind === "crop";
+    this.#wx = blendWindow(this.#kind, crop ? plan.tileSize : n);
+    this.#wy = this.#wx;
+  }
+
+  /** Regions held in memory, waiting for tiles. */
+  get openRegions(): number {
+    return this.#open.size;
+  }
+
+  #contribution(t: TileSpec): Window {
+    return this.#kind === "crop" ? t.core : t.read;
+  }
+
+  /**
+   * Add one tile's prediction: `values` holds `bands` planes over `frame` (the tile's read
+   * window), `valid` one byte per pixel of `frame` (null: all valid). Returns the regions this
+   * tile completed.
+   */
+  add(spec: TileSpec, frame: Window, values: Float32Array, bands: number, valid: Uint8Array | null): Region[] {
+    if (this.#bands === 0) {
+      this.#bands = bands;
+      return [...this.#replayWaiting(), ...this.add(spec, frame, values, bands, valid)];
+    }
+    if (bands !== this.#bands)
+      throw new TilecastError("E_ARGUMENT", `tile ${spec.id} has ${bands} bands, earlier tiles had ${this.#bands}`);
+    if (values.length !== bands * frame.width * frame.height)
+      throw new TilecastError("E_ARGUMENT", `tile ${spec.id}: prediction size does not match its window`);
+    return this.#add(spec, frame, values, valid);
+  }
+
+  /** Add a tile that has no prediction (all nodata): it covers its regions with nodata. */
+  addEmpty(spec: TileSpec): Region[] {
+    if (this.#bands === 0) {
+      this.#waiting.push(spec);
+      return [];
+    }
+    return this.#add(spec, spec.read, null, null);
+  }
+
+  #replayWaiting(): Region[] {
+    return this.#waiting.splice(0).flatMap((s) => this.#add(s, s.read, null, null));
+  }
+
+  #add(spec: TileSpec, frame: Window, values: Float32Array | null, valid: Uint8Array | null): Region[] {
+    const c = this.#contribution(spec);
+    const done: Region[] = [];
+    for (const py of pieces(c.y, c.y + c.height, this.#y.L, false))
+      for (const px of pieces(c.x, c.x + c.width, this.#x.L, this.#x.periodic)) {
+        const sy0 = segmentOf(this.#y.cuts, py.start);
+        const sx0 = segmentOf(this.#x.cuts, px.start);
+        for (let sy = sy0; sy < this.#y.cuts.length - 1 && (this.#y.cuts[sy] as number) < py.end; sy++)
+          for (let sx = sx0; sx < this.#x.cuts.length - 1 && (this.#x.cuts[sx] as number) < px.end; sx++) {
+            const r = this.#region(sx, sy);
+            const ox = px.offset - px.start + (c.x - frame.x); // raster x -> frame column
+            const oy = py.offset - py.start + (c.y - frame.y);
+            const cx = px.offset - px.start; // raster x -> contribution-window column (weights)
+            const cy = py.offset - py.start;
+            this.#accumulate(r, frame, values, valid, ox, oy, cx, cy);
+            if (--r.remaining === 0) {
+              this.#open.delete(sy * (this.#x.cuts.length - 1) + sx);
+              done.push(this.#finalize(r));
+            }
+          }
+      }
+    return done;
+  }
+
+  /** Regions no tile covers (nodata); throws if any region still waits for tiles. */
+  finish(): Region[] {
+    if (this.#waiting.length > 0) {
+      this.#bands = 1; // every tile was empty and no band count was given
+      const early = this.#replayWaiting();
+      if (early.length > 0 || this.#open.size > 0) return [...early, ...this.finish()];
+    }
+    if (this.#open.size > 0)
+      throw new TilecastError("E_WRITE", `${this.#open.size} output regions never received all their tiles`);
+    const out: Region[] = [];
+    const nx = this.#x.cuts.length - 1;
+    for (let sy = 0; sy < this.#y.cuts.length - 1; sy++)
+      for (let sx = 0; sx < nx; sx++)
+        if ((this.#x.count[sx] as number) * (this.#y.count[sy] as number) === 0)
+          out.push(this.#finalize(this.#newRegion(sx, sy, Math.max(this.#bands, 1))));
+    return out;
+  }
+
+  #region(sx: number, sy: number): Open {
+    const key = sy * (this.#x.cuts.length - 1) + sx;
+    let r = this.#open.get(key);
+    if (!r) {
+      r = this.#newRegion(sx, sy, this.#bands);
+      this.#open.set(key, r);
+    }
+    return r;
+  }
+
+  #newRegion(sx: number, sy: number, bands: number): Open {
+    const x = this.#x.cuts[sx] as number;
+    const y = this.#y.cuts[sy] as number;
+    const window = { x, y, width: (this.#x.cuts[sx + 1] as number) - x, height: (this.#y.cuts[sy + 1] as number) - y };
+    const n = window.width * window.height;
+    const remaining = (this.#x.count[sx] as number) * (this.#y.count[sy] as number);
+    const single = remaining <= 1;
+    return {
+      window,
+      remaining,
+      single,
+      sum: single ? new Float32Array(bands * n) : new Float64Array(bands * n),
+      weight: single ? new Uint8Array(n) : new Float64Array(n),
+    };
+  }
+
+  #accumulate(
+    r: Open,
+    frame: Window,
+    values: Float32Array | null,
+    valid: Uint8Array | null,
+    ox: number,
+    oy: number,
+    cx: number,
+    cy: number,
+  ): void {
+    const { x: rx, y: ry, width: rw, height: rh } = r.window;
+    const fn = frame.width * frame.height;
+    const rn = rw * rh;
+    if (!values) return; // an empty tile: weight 0 everywhere
+    for (let y = 0; y < rh; y++) {
+      const fy = ry + y + oy;
+      const wy = this.#wy[ry + y + cy] as number;
+      for (let x = 0; x < rw; x++) {
+        const fx = rx + x + ox;
+        const f = fy * frame.width + fx;
+        if (valid && !valid[f]) continue;
+        const i = y * rw + x;
+        if (r.single) {
+          r.weight[i] = 1;
+          for (let b = 0; b < this.#bands; b++) r.sum[b * rn + i] = values[b * fn + f] as number;
+        } else {
+          const w = wy * (this.#wx[rx + x + cx] as number);
+          r.weight[i] = (r.weight[i] as number) + w;
+          for (let b = 0; b < this.#bands; b++) r.sum[b * rn + i] = (r.sum[b * rn + i] as number) + w * (values[b * fn + f] as number);
+        }
+      }
+    }
+  }
+
+  #finalize(r: Open): Region {
+    const n = r.window.width * r.window.height;
+    const bands = r.sum.length / Math.max(n, 1);
+    const out = allocate(this.#dtype, bands * n);
+    const int = !this.#dtype.startsWith("float");
+    const { min, max } = DTYPE_INFO[this.#dtype];
+    let mask: Uint8Array | null = null;
+    for (let i = 0; i < n; i++) {
+      const w = r.weight[i] as number;
+      for (let b = 0; b < bands; b++) {
+        const k = b * n + i;
+        if (w === 0) {
+          if (this.#nodata === null) {
+            mask ??= new Uint8Array(bands * n).fill(1);
+            mask[k] = 0;
+          } else out[k] = this.#nodata;
+          continue;
+        }
+        let v = r.single ? (r.sum[k] as number) : (r.sum[k] as number) / w;
+        if (int) v = Math.min(max, Math.max(min, Math.round(v)));
+        out[k] = v;
+      }
+    }
+    return {
+      window: r.window,
+      grid: createGrid(this.#dtype, [bands, r.window.height, r.window.width], {
+        data: out,
+        nodata: this.#nodata,
+        mask,
+      }),
+    };
+  }
+}
