@@ -11,6 +11,10 @@
  * await lastValueFrom(readTiles(src, plan).pipe(cropHalo(), writeTiles(sink)));
  * ```
  */
+export * from "./augment/augment.js";
+export * from "./augment/rng.js";
+export * from "./augment/sample.js";
+export * from "./augment/warp.js";
 export * from "./errors.js";
 export * from "./grid/band-stats.js";
 export * from "./grid/crop.js";
@@ -45,6 +49,7 @@ export { dataVariables, openZarrSource, type ZarrMeta, ZarrSource, type ZarrSour
 export * from "./pipeline/convert.js";
 export * from "./pipeline/inspect.js";
 export * from "./pipeline/inspect-zarr.js";
+export * from "./stages/augment.js";
 export * from "./stages/batch.js";
 export * from "./stages/compute-stats.js";
 export * from "./stages/crop-halo.js";
