@@ -46,9 +46,14 @@ export { type CoordGeoref, georefFromCoords, regularStep } from "./io/zarr/geore
 export { openZarrRegionSink } from "./io/zarr/region.js";
 export { createZarrSink, type ZarrWriteOptions } from "./io/zarr/sink.js";
 export { dataVariables, openZarrSource, type ZarrMeta, ZarrSource, type ZarrSourceOptions } from "./io/zarr/source.js";
+export * from "./pipeline/config.js";
 export * from "./pipeline/convert.js";
 export * from "./pipeline/inspect.js";
 export * from "./pipeline/inspect-zarr.js";
+export * from "./pipeline/models.js";
+export * from "./pipeline/output-quicklook.js";
+export * from "./pipeline/preview.js";
+export * from "./pipeline/run.js";
 export * from "./stages/augment.js";
 export * from "./stages/batch.js";
 export * from "./stages/compute-stats.js";

@@ -12,6 +12,7 @@ import { formatInfo, inspectRaster } from "../pipeline/inspect.js";
 import { formatZarrInfo, inspectZarr } from "../pipeline/inspect-zarr.js";
 import { runDemo } from "./demo.js";
 import { progress } from "./progress.js";
+import { collectSet, previewCommand, type RunFlags, runCommand } from "./run.js";
 
 const int = (name: string) => (v: string) => {
   const n = Number(v);
@@ -114,6 +115,28 @@ export function buildCli(): Command {
       process.stdout.write(
         `wrote ${r.output} (${r.width} x ${r.height}, ${r.bands} band${r.bands === 1 ? "" : "s"}, ${r.tiles} tiles)\n`,
       );
+    });
+  cli
+    .command("run")
+    .description("run a pipeline file: read -> tile -> normalize -> model -> stitch -> write")
+    .argument("<pipeline>", "pipeline YAML file (see pipelines/)")
+    .option("--set <key=value>", "override a key of the file, e.g. --set tiling.size=256 (repeatable)", collectSet, [])
+    .option("--log-format <format>", "text | json (one JSON object per event on stderr)", "text")
+    .option("-q, --quiet", "no progress output")
+    .action(async (file: string, o: RunFlags) => {
+      if (o.logFormat !== "text" && o.logFormat !== "json") throw new InvalidArgumentError("--log-format must be text or json");
+      await runCommand(file, o);
+    });
+  cli
+    .command("preview")
+    .description("contact sheet of a few tiles before and after augmentation, labels overlaid")
+    .argument("<pipeline>", "pipeline YAML file")
+    .requiredOption("--out <png>", "output PNG")
+    .option("--tiles <n>", "tiles to show", int("--tiles"), 4)
+    .option("--bands <list>", "bands shown as RGB, e.g. 2,1,0 (default the first three)")
+    .option("--set <key=value>", "override a key of the file (repeatable)", collectSet, [])
+    .action(async (file: string, o: { out: string; tiles: number; set: string[]; bands?: string }) => {
+      await previewCommand(file, o);
     });
   cli
     .command("demo")

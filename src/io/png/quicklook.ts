@@ -23,6 +23,8 @@ export interface QuicklookOptions {
   bands?: readonly number[];
   /** Longest side in pixels (default 512). */
   maxSize?: number;
+  /** Stretch `[low, high]` per shown band (default the 2nd and 98th percentiles). */
+  ranges?: readonly (readonly [number, number])[];
 }
 
 function percentiles(values: Float64Array, lo: number, hi: number): [number, number] {
@@ -30,6 +32,22 @@ function percentiles(values: Float64Array, lo: number, hi: number): [number, num
   const s = values.slice().sort();
   const at = (p: number) => s[Math.min(s.length - 1, Math.floor(p * (s.length - 1)))] as number;
   return [at(lo), at(hi)];
+}
+
+/** The 2nd and 98th percentiles of the valid cells of each band, sampled every `step` pixels. */
+export function stretchRanges(g: Grid, bands: readonly number[], step = 1, valid = validMask(g)): [number, number][] {
+  const [, h, w] = g.shape as [number, number, number];
+  const plane = w * h;
+  return bands.map((b) => {
+    const vals: number[] = [];
+    for (let y = 0; y < h; y += step)
+      for (let x = 0; x < w; x += step) {
+        const i = b * plane + y * w + x;
+        const v = g.data[i] as number;
+        if (valid[i] && Number.isFinite(v)) vals.push(v);
+      }
+    return percentiles(Float64Array.from(vals), 0.02, 0.98);
+  });
 }
 
 /** Render `g` (dims band, y, x) to 8-bit RGBA pixels; exported for tests. */
@@ -46,16 +64,7 @@ export function renderQuicklook(
   const valid = validMask(g);
   const rgba = new Uint8Array(ow * oh * 4);
   const plane = w * h;
-  const ranges = bands.map((b) => {
-    const vals: number[] = [];
-    for (let y = 0; y < h; y += step)
-      for (let x = 0; x < w; x += step) {
-        const i = b * plane + y * w + x;
-        const v = g.data[i] as number;
-        if (valid[i] && Number.isFinite(v)) vals.push(v);
-      }
-    return percentiles(Float64Array.from(vals), 0.02, 0.98);
-  });
+  const ranges = o.ranges ?? stretchRanges(g, bands, step, valid);
   for (let oy = 0; oy < oh; oy++) {
     for (let ox = 0; ox < ow; ox++) {
       const src = oy * step * w + ox * step;
@@ -79,6 +88,11 @@ export function renderQuicklook(
 /** Write a quicklook PNG of `g` to `path` (atomically). */
 export async function writeQuicklook(g: Grid, path: string, o: QuicklookOptions = {}): Promise<void> {
   const { rgba, width, height } = renderQuicklook(g, o);
+  await writePng(rgba, width, height, path);
+}
+
+/** Write 8-bit RGBA pixels as a PNG (atomically). */
+export async function writePng(rgba: Uint8Array, width: number, height: number, path: string): Promise<void> {
   const temp = tempPathFor(path);
   trackTemp(temp);
   try {
