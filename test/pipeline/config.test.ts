@@ -1,0 +1,75 @@
+import { describe, expect, it } from "vitest";
+import { loadPipeline, parsePipeline, parseSets } from "../../src/pipeline/config.js";
+
+const BASE = `input:
+  path: scene.tif
+tiling:
+  size: 64
+model:
+  type: identity
+output:
+  path: out.tif
+`;
+
+describe("pipeline files", () => {
+  it("fills defaults and resolves paths against the file's directory", () => {
+    const p = parsePipeline(BASE, "/jobs/a/job.yaml");
+    expect(p.input.path).toBe("/jobs/a/scene.tif");
+    expect(p.output.path).toBe("/jobs/a/out.tif");
+    expect(p.tiling).toStrictEqual({
+      size: 64,
+      overlap: 0,
+      edge: "pad",
+      padding: "nodata",
+      periodic: "auto",
+      skipEmpty: true,
+      concurrency: 8,
+    });
+    expect([p.batch, p.stitch.weights, p.output.dtype]).toStrictEqual([8, "hann", "float32"]);
+  });
+
+  it("--set overrides keys with YAML-typed values before validation", () => {
+    const p = parsePipeline(BASE, "/j/x.yaml", [
+      "tiling.size=256",
+      "tiling.periodic=true",
+      "stitch.weights=linear",
+      "input.bands=[2, 1]",
+    ]);
+    expect([p.tiling.size, p.tiling.periodic, p.stitch.weights, p.input.bands]).toStrictEqual([
+      256,
+      true,
+      "linear",
+      [2, 1],
+    ]);
+    expect(parseSets(["a.b=x=y"])).toStrictEqual([["a.b", "x=y"]]);
+    expect(() => parseSets(["nokey"])).toThrow("--set takes KEY=VALUE, got 'nokey'");
+  });
+
+  it("errors name the file, the line and the key", () => {
+    expect(() => parsePipeline(BASE.replace("size: 64", "size: big"), "p.yaml")).toThrow(
+      /^p\.yaml: line 4: tiling\.size: .*expected number/,
+    );
+    expect(() => parsePipeline(`${BASE}stitch:\n  weights: gauss\n`, "p.yaml")).toThrow(
+      /^p\.yaml: line 10: stitch\.weights: /,
+    );
+    expect(() => parsePipeline(BASE.replace("  size: 64", "  size: 64\n  colour: red"), "p.yaml")).toThrow(
+      "p.yaml: line 5: tiling: unknown key 'colour'",
+    );
+    expect(() => parsePipeline(BASE.replace("output:\n  path: out.tif\n", ""), "p.yaml")).toThrow(
+      /^p\.yaml: line 1: output: /,
+    );
+    expect(() => parsePipeline("input: [unclosed", "p.yaml")).toThrow(/^p\.yaml: line 1: /);
+    expect(() => parsePipeline("- a list", "p.yaml")).toThrow("p.yaml: a pipeline file is a YAML mapping");
+    expect(() => parsePipeline(BASE, "p.yaml", ["tiling.size=-1"])).toThrow(/tiling\.size: Too small/);
+  });
+
+  it("every bundled pipeline validates", async () => {
+    for (const f of ["scene-ndvi", "scene-identity", "era5-global"]) {
+      const p = await loadPipeline(`pipelines/${f}.yaml`);
+      expect(p.name).toBe(f);
+    }
+    await expect(loadPipeline("pipelines/missing.yaml")).rejects.toThrow(
+      "pipelines/missing.yaml: cannot read pipeline file",
+    );
+  });
+});
