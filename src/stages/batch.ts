@@ -20,7 +20,7 @@
  * ```
  */
 import * as tf from "@tensorflow/tfjs";
-import { Observable, type OperatorFunction } from "rxjs";
+import { asyncScheduler, Observable, type OperatorFunction, type Subscription } from "rxjs";
 import type { Tile } from "./tile.js";
 
 /** A batch of tiles and, for the non-empty ones, their stacked pixels. */
@@ -67,9 +67,9 @@ export function batch(size: number, options: BatchOptions = {}): OperatorFunctio
   return (tiles) =>
     new Observable<Batch>((out) => {
       let buf: Tile[] = [];
-      let timer: NodeJS.Timeout | null = null;
+      let timer: Subscription | null = null;
       const flush = () => {
-        if (timer) clearTimeout(timer);
+        timer?.unsubscribe();
         timer = null;
         if (buf.length === 0) return;
         const ready = buf;
@@ -86,12 +86,12 @@ export function batch(size: number, options: BatchOptions = {}): OperatorFunctio
           buf.push(t);
           if (buf.length >= size) flush();
           else {
-            if (timer) clearTimeout(timer);
-            timer = setTimeout(flush, wait);
+            timer?.unsubscribe();
+            timer = asyncScheduler.schedule(flush, wait);
           }
         },
         error(e) {
-          if (timer) clearTimeout(timer);
+          timer?.unsubscribe();
           for (const t of buf) t.release();
           out.error(e);
         },
@@ -101,7 +101,7 @@ export function batch(size: number, options: BatchOptions = {}): OperatorFunctio
         },
       });
       return () => {
-        if (timer) clearTimeout(timer);
+        timer?.unsubscribe();
         sub.unsubscribe();
       };
     });

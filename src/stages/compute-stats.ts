@@ -34,15 +34,18 @@ export function computeStats(options: ComputeStatsOptions = {}): OperatorFunctio
     defer(() => {
       let acc: BandStatsAccumulator | null = null;
       return tiles.pipe(
-        reduce((_, t) => {
-          try {
-            acc ??= new BandStatsAccumulator(t.grid.shape[0] as number, options.transforms);
-            acc.add(t.grid, t.window, t.spec.core);
-          } finally {
-            t.release();
-          }
-          return acc;
-        }, null as BandStatsAccumulator | null),
+        reduce(
+          (_, t) => {
+            try {
+              acc ??= new BandStatsAccumulator(t.grid.shape[0] as number, options.transforms);
+              acc.add(t.grid, t.window, t.spec.core);
+            } finally {
+              t.release();
+            }
+            return acc;
+          },
+          null as BandStatsAccumulator | null,
+        ),
         map((a) => {
           if (!a) throw new TilecastError("E_ARGUMENT", "computeStats got no tiles");
           return a.result();
@@ -52,9 +55,7 @@ export function computeStats(options: ComputeStatsOptions = {}): OperatorFunctio
 }
 
 const statsSchema = z.object({
-  bands: z.array(
-    z.object({ count: z.number(), mean: z.number(), std: z.number(), min: z.number(), max: z.number() }),
-  ),
+  bands: z.array(z.object({ count: z.number(), mean: z.number(), std: z.number(), min: z.number(), max: z.number() })),
   transforms: z.array(z.enum(["none", "log1p"])),
 });
 

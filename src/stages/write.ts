@@ -50,7 +50,10 @@ export interface WriteOptions {
 export type SinkOrFactory = GridSink | ((first: Region) => Promise<GridSink>);
 
 /** See the module documentation. */
-export function write(target: SinkOrFactory, options: WriteOptions = {}): OperatorFunction<WritableRegion, WriteProgress> {
+export function write(
+  target: SinkOrFactory,
+  options: WriteOptions = {},
+): OperatorFunction<WritableRegion, WriteProgress> {
   return (regions) =>
     defer(() => {
       let sink: GridSink | null = typeof target === "function" ? null : target;
