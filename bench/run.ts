@@ -1,7 +1,9 @@
 /** `npm run bench`: every benchmark, each against the tool a user would pick instead. */
 import { benchConvert } from "./convert.js";
+import { benchStages } from "./stages.js";
 import { benchZarr } from "./zarr.js";
 
 const only = process.argv[2];
 if (!only || only === "convert") benchConvert();
 if (!only || only === "zarr") benchZarr();
+if (!only || only === "stages") benchStages();

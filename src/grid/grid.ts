@@ -132,6 +132,20 @@ export function validMask(g: Grid): Uint8Array {
   return out;
 }
 
+/** One byte per pixel: 1 when every band of the input is valid there. */
+export function pixelValidity(g: Grid): Uint8Array | null {
+  if (g.nodata === null && !g.mask) return null;
+  const [bands, h, w] = g.shape as [number, number, number];
+  const n = h * w;
+  const out = new Uint8Array(n).fill(1);
+  for (let b = 0; b < bands; b++)
+    for (let i = 0; i < n; i++) {
+      const k = b * n + i;
+      if ((g.mask && !g.mask[k]) || isNodata(g.data[k] as number, g.nodata)) out[i] = 0;
+    }
+  return out;
+}
+
 /** Bytes of cell data a grid of this dtype and shape holds. */
 export function byteSize(dtype: DType, shape: readonly number[]): number {
   return shape.reduce((a, b) => a * b, 1) * DTYPE_INFO[dtype].bytes;

@@ -21,11 +21,26 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { asyncScheduler, Observable, type OperatorFunction, type Subscription } from "rxjs";
+import { pixelValidity } from "../grid/grid.js";
 import type { Tile } from "./tile.js";
+
+/**
+ * A tile once its pixels are in a batch tensor: its place, its per-pixel validity (for
+ * masking predictions) and its release. The pixel grid itself is dropped, so memory holds each
+ * tile's pixels once, in the tensor.
+ */
+export interface BatchedTile {
+  readonly spec: Tile["spec"];
+  readonly window: Tile["window"];
+  readonly empty: boolean;
+  /** One byte per pixel: 1 where every input band is valid (null: all valid). */
+  readonly valid: Uint8Array | null;
+  release(): void;
+}
 
 /** A batch of tiles and, for the non-empty ones, their stacked pixels. */
 export interface Batch {
-  readonly tiles: readonly Tile[];
+  readonly tiles: readonly BatchedTile[];
   /** `[k, h, w, bands]` for the `k` non-empty tiles, in the order of `index`; null if all are empty. */
   readonly x: tf.Tensor4D | null;
   /** Positions in `tiles` of the tensor's rows. */
@@ -57,7 +72,16 @@ export function stackTiles(tiles: readonly Tile[]): tf.Tensor4D {
 function toBatch(tiles: Tile[]): Batch {
   const index = tiles.flatMap((t, i) => (t.empty ? [] : [i]));
   const x = index.length > 0 ? stackTiles(index.map((i) => tiles[i] as Tile)) : null;
-  return { tiles, x, index };
+  // Keep only what stitching needs, so the tiles' grids can be collected (`release` is a closure
+  // of the reader's and does not hold the tile).
+  const refs = tiles.map(({ spec, window, empty, grid, release }) => ({
+    spec,
+    window,
+    empty: empty ?? false,
+    valid: empty ? null : pixelValidity(grid),
+    release,
+  }));
+  return { tiles: refs, x, index };
 }
 
 /** See the module documentation. */

@@ -20,7 +20,7 @@
  * ```
  */
 import { concat, concatMap, defer, from, type Observable, type OperatorFunction } from "rxjs";
-import { type Grid, isNodata } from "../grid/grid.js";
+import { pixelValidity } from "../grid/grid.js";
 import type { TilePlan } from "../tiling/plan.js";
 import { type Region, Stitcher, type StitcherOptions } from "../tiling/stitcher.js";
 import type { Prediction } from "./predict.js";
@@ -28,20 +28,6 @@ import type { Tile } from "./tile.js";
 
 /** Options for {@link stitch}. */
 export type StitchOptions = StitcherOptions;
-
-/** One byte per pixel: 1 when every band of the input is valid there. */
-export function pixelValidity(g: Grid): Uint8Array | null {
-  if (g.nodata === null && !g.mask) return null;
-  const [bands, h, w] = g.shape as [number, number, number];
-  const n = h * w;
-  const out = new Uint8Array(n).fill(1);
-  for (let b = 0; b < bands; b++)
-    for (let i = 0; i < n; i++) {
-      const k = b * n + i;
-      if ((g.mask && !g.mask[k]) || isNodata(g.data[k] as number, g.nodata)) out[i] = 0;
-    }
-  return out;
-}
 
 function isPrediction(v: Tile | Prediction): v is Prediction {
   return "tiles" in v;
@@ -60,10 +46,9 @@ async function addPrediction(st: Stitcher, p: Prediction): Promise<Region[]> {
         done.push(...st.addEmpty(t.spec));
         return;
       }
-      const chw = new Float32Array(c * n);
-      const base = row * n * c;
-      for (let k = 0; k < n; k++) for (let b = 0; b < c; b++) chw[b * n + k] = data[base + k * c + b] as number;
-      done.push(...st.add(t.spec, t.window, chw, c, pixelValidity(t.grid)));
+      // Straight from the NHWC buffer: no per-tile copy.
+      const values = { data, offset: row * n * c, bandStride: 1, pixelStride: c };
+      done.push(...st.add(t.spec, t.window, values, c, t.valid));
     });
   } finally {
     p.y?.dispose();

@@ -40,6 +40,19 @@ export interface StitcherOptions {
   bands?: number;
 }
 
+/**
+ * Where a tile's prediction lies in a buffer: value of band `b` at pixel `f` (row-major over the
+ * tile's frame) is `data[offset + b * bandStride + f * pixelStride]`. Planes (CHW) have
+ * `bandStride = h * w, pixelStride = 1`; a row of an NHWC batch has `bandStride = 1,
+ * pixelStride = bands`, so predictions are stitched straight from the tensor's buffer.
+ */
+export interface TileValues {
+  data: Float32Array;
+  offset: number;
+  bandStride: number;
+  pixelStride: number;
+}
+
 /** A finished piece of the output. */
 export interface Region {
   readonly window: Window;
@@ -163,19 +176,21 @@ export class Stitcher {
 
   /**
    * Add one tile's prediction: `values` holds `bands` planes over `frame` (the tile's read
-   * window), `valid` one byte per pixel of `frame` (null: all valid). Returns the regions this
-   * tile completed.
+   * window; or any layout, see {@link TileValues}), `valid` one byte per pixel of `frame`
+   * (null: all valid). Returns the regions this tile completed.
    */
-  add(spec: TileSpec, frame: Window, values: Float32Array, bands: number, valid: Uint8Array | null): Region[] {
+  add(spec: TileSpec, frame: Window, values: Float32Array | TileValues, bands: number, valid: Uint8Array | null): Region[] {
     if (this.#bands === 0) {
       this.#bands = bands;
       return [...this.#replayWaiting(), ...this.add(spec, frame, values, bands, valid)];
     }
     if (bands !== this.#bands)
       throw new TilecastError("E_ARGUMENT", `tile ${spec.id} has ${bands} bands, earlier tiles had ${this.#bands}`);
-    if (values.length !== bands * frame.width * frame.height)
+    const n = frame.width * frame.height;
+    const v = values instanceof Float32Array ? { data: values, offset: 0, bandStride: n, pixelStride: 1 } : values;
+    if (v.offset + (bands - 1) * v.bandStride + (n - 1) * v.pixelStride >= v.data.length)
       throw new TilecastError("E_ARGUMENT", `tile ${spec.id}: prediction size does not match its window`);
-    return this.#add(spec, frame, values, valid);
+    return this.#add(spec, frame, v, valid);
   }
 
   /** Add a tile that has no prediction (all nodata): it covers its regions with nodata. */
@@ -191,7 +206,7 @@ export class Stitcher {
     return this.#waiting.splice(0).flatMap((s) => this.#add(s, s.read, null, null));
   }
 
-  #add(spec: TileSpec, frame: Window, values: Float32Array | null, valid: Uint8Array | null): Region[] {
+  #add(spec: TileSpec, frame: Window, values: TileValues | null, valid: Uint8Array | null): Region[] {
     const c = this.#contribution(spec);
     const done: Region[] = [];
     for (const py of pieces(c.y, c.y + c.height, this.#y.L, false))
@@ -262,7 +277,7 @@ export class Stitcher {
   #accumulate(
     r: Open,
     frame: Window,
-    values: Float32Array | null,
+    values: TileValues | null,
     valid: Uint8Array | null,
     ox: number,
     oy: number,
@@ -270,9 +285,9 @@ export class Stitcher {
     cy: number,
   ): void {
     const { x: rx, y: ry, width: rw, height: rh } = r.window;
-    const fn = frame.width * frame.height;
     const rn = rw * rh;
     if (!values) return; // an empty tile: weight 0 everywhere
+    const { data, offset, bandStride: bs, pixelStride: ps } = values;
     for (let y = 0; y < rh; y++) {
       const fy = ry + y + oy;
       const wy = this.#wy[ry + y + cy] as number;
@@ -283,11 +298,12 @@ export class Stitcher {
         const i = y * rw + x;
         if (r.single) {
           r.weight[i] = 1;
-          for (let b = 0; b < this.#bands; b++) r.sum[b * rn + i] = values[b * fn + f] as number;
+          for (let b = 0; b < this.#bands; b++) r.sum[b * rn + i] = data[offset + b * bs + f * ps] as number;
         } else {
           const w = wy * (this.#wx[rx + x + cx] as number);
           r.weight[i] = (r.weight[i] as number) + w;
-          for (let b = 0; b < this.#bands; b++) r.sum[b * rn + i] = (r.sum[b * rn + i] as number) + w * (values[b * fn + f] as number);
+          for (let b = 0; b < this.#bands; b++)
+            r.sum[b * rn + i] = (r.sum[b * rn + i] as number) + w * (data[offset + b * bs + f * ps] as number);
         }
       }
     }
