@@ -124,7 +124,8 @@ export function buildCli(): Command {
     .option("--log-format <format>", "text | json (one JSON object per event on stderr)", "text")
     .option("-q, --quiet", "no progress output")
     .action(async (file: string, o: RunFlags) => {
-      if (o.logFormat !== "text" && o.logFormat !== "json") throw new InvalidArgumentError("--log-format must be text or json");
+      if (o.logFormat !== "text" && o.logFormat !== "json")
+        throw new InvalidArgumentError("--log-format must be text or json");
       await runCommand(file, o);
     });
   cli

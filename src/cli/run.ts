@@ -23,7 +23,7 @@ export const collectSet = (v: string, acc: string[]): string[] => [...acc, v];
 export function formatSummary(s: RunSummary): string {
   return [
     `wrote ${s.output} (${s.width} x ${s.height})`,
-    `  tiles     ${s.tilesRead} read, ${s.tilesSkipped} skipped (all nodata), ${s.tilesWritten} predicted, of ${s.tilesTotal}`,
+    `  tiles     ${s.tilesRead} read, ${s.tilesSkipped} skipped (all nodata), ${s.tilesWritten} predicted, of ${s.tilesTotal}${s.tilesRevisited ? ` (+${s.tilesRevisited} stripe-edge revisits)` : ""}`,
     `  time      ${s.seconds.toFixed(2)} s`,
     `  memory    ${s.peakRssMB} MB peak RSS`,
     `  backend   ${s.backend}`,
@@ -55,7 +55,10 @@ export async function runCommand(file: string, o: RunFlags): Promise<void> {
 }
 
 /** Write a contact sheet for a pipeline file. */
-export async function previewCommand(file: string, o: { out: string; tiles: number; set: string[]; bands?: string }): Promise<void> {
+export async function previewCommand(
+  file: string,
+  o: { out: string; tiles: number; set: string[]; bands?: string },
+): Promise<void> {
   const p = await loadPipeline(file, o.set);
   const bands = o.bands?.split(",").map(Number);
   const r = await previewPipeline(p, o.out, { tiles: o.tiles, ...(bands ? { bands } : {}) });

@@ -29,18 +29,44 @@ const augmentSchema = z
     hflip: z.object(chance).strict().optional(),
     vflip: z.object(chance).strict().optional(),
     rot90: z.object(chance).strict().optional(),
-    rotate: z.object({ ...chance, degrees: z.number() }).strict().optional(),
-    translate: z.object({ ...chance, fraction: z.number().min(0).max(1) }).strict().optional(),
+    rotate: z
+      .object({ ...chance, degrees: z.number() })
+      .strict()
+      .optional(),
+    translate: z
+      .object({ ...chance, fraction: z.number().min(0).max(1) })
+      .strict()
+      .optional(),
     scale: z.object(range).strict().optional(),
-    shear: z.object({ ...chance, degrees: z.number() }).strict().optional(),
-    elastic: z.object({ ...chance, alpha: z.number(), sigma: z.number().positive() }).strict().optional(),
-    crop: z.object({ ...chance, size: z.number().int().positive() }).strict().optional(),
-    brightness: z.object({ ...chance, delta: z.number() }).strict().optional(),
+    shear: z
+      .object({ ...chance, degrees: z.number() })
+      .strict()
+      .optional(),
+    elastic: z
+      .object({ ...chance, alpha: z.number(), sigma: z.number().positive() })
+      .strict()
+      .optional(),
+    crop: z
+      .object({ ...chance, size: z.number().int().positive() })
+      .strict()
+      .optional(),
+    brightness: z
+      .object({ ...chance, delta: z.number() })
+      .strict()
+      .optional(),
     contrast: z.object(range).strict().optional(),
     gamma: z.object(range).strict().optional(),
-    noise: z.object({ ...chance, std: z.number().nonnegative() }).strict().optional(),
+    noise: z
+      .object({ ...chance, std: z.number().nonnegative() })
+      .strict()
+      .optional(),
     cutout: z
-      .object({ ...chance, size: z.number().int().positive(), count: z.number().int().positive().optional(), fill: z.number().optional() })
+      .object({
+        ...chance,
+        size: z.number().int().positive(),
+        count: z.number().int().positive().optional(),
+        fill: z.number().optional(),
+      })
       .strict()
       .optional(),
   })
@@ -156,7 +182,11 @@ export function parsePipeline(text: string, file: string, sets: readonly string[
     ...p,
     file,
     input: { ...p.input, path: abs(p.input.path), ...(p.input.labels ? { labels: abs(p.input.labels) } : {}) },
-    output: { ...p.output, path: abs(p.output.path), ...(p.output.quicklook ? { quicklook: abs(p.output.quicklook) } : {}) },
+    output: {
+      ...p.output,
+      path: abs(p.output.path),
+      ...(p.output.quicklook ? { quicklook: abs(p.output.quicklook) } : {}),
+    },
     ...(p.normalize
       ? {
           normalize: {

@@ -38,9 +38,13 @@ export function modelTypes(): string[] {
 }
 
 /** Build a model from `{ type, ...options }`. */
-export async function createModel(spec: { type: string } & Record<string, unknown>, inputBands: number): Promise<LoadedModel> {
+export async function createModel(
+  spec: { type: string } & Record<string, unknown>,
+  inputBands: number,
+): Promise<LoadedModel> {
   const f = factories.get(spec.type);
-  if (!f) throw new TilecastError("E_ARGUMENT", `unknown model type '${spec.type}' (known: ${modelTypes().join(", ")})`);
+  if (!f)
+    throw new TilecastError("E_ARGUMENT", `unknown model type '${spec.type}' (known: ${modelTypes().join(", ")})`);
   return f(spec, inputBands);
 }
 

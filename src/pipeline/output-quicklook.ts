@@ -1,6 +1,7 @@
 /** A quicklook PNG of a written output, for outputs small enough to read whole. */
-import { openSource } from "../io/registry.js";
+
 import { writeQuicklook } from "../io/png/quicklook.js";
+import { openSource } from "../io/registry.js";
 
 /** Largest output (pixels) a quicklook reads whole. */
 export const QUICKLOOK_MAX_PIXELS = 16 * 1024 * 1024;

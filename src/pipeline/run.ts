@@ -36,7 +36,10 @@ export interface RunSummary {
   width: number;
   height: number;
   tilesTotal: number;
+  /** Tile reads, including revisits. */
   tilesRead: number;
+  /** Edge tiles of a stripe read and predicted a second time to finish a blended seam. */
+  tilesRevisited: number;
   /** Tiles whose core was all nodata: no model ran on them. */
   tilesSkipped: number;
   /** Tiles predicted and stitched. */
@@ -67,8 +70,8 @@ export function openInput(p: Pipeline, signal?: AbortSignal): Promise<GridSource
   });
 }
 
-/** The pipeline's tile plan for a source. */
-export function planFor(p: Pipeline, src: GridSource): TilePlan {
+/** The pipeline's tile plan for a source (`stitching`: with stripe guests for blended seams). */
+export function planFor(p: Pipeline, src: GridSource, stitching = false): TilePlan {
   return planTiles({
     width: src.meta.width,
     height: src.meta.height,
@@ -77,6 +80,7 @@ export function planFor(p: Pipeline, src: GridSource): TilePlan {
     edge: p.tiling.edge,
     padding: p.tiling.padding,
     periodicX: p.tiling.periodic === "auto" ? src.meta.periodicX : p.tiling.periodic,
+    stripeGuests: stitching && p.stitch.weights !== "crop",
   });
 }
 
@@ -107,8 +111,8 @@ export async function runPipeline(p: Pipeline, hooks: RunHooks = {}): Promise<Ru
   const src = await openInput(p);
   try {
     const m = src.meta;
-    const plan = planFor(p, src);
-    const stats = await statsFor(p, src, plan);
+    const plan = planFor(p, src, true);
+    const stats = await statsFor(p, src, planFor(p, src));
     if (stats) hooks.log?.("stats", { bands: stats.bands, file: p.normalize?.saveStats ?? p.normalize?.stats });
     const inputBands = p.input.bands?.length ?? m.bands;
     const model = await createModel(p.model, inputBands);
@@ -116,6 +120,7 @@ export async function runPipeline(p: Pipeline, hooks: RunHooks = {}): Promise<Ru
     const dtype = p.output.dtype;
     const nodata = p.output.nodata !== undefined ? p.output.nodata : dtype.startsWith("float") ? Number.NaN : null;
     let read = 0;
+    let revisited = 0;
     let skipped = 0;
     let done = 0;
     let blocks = 0;
@@ -126,7 +131,8 @@ export async function runPipeline(p: Pipeline, hooks: RunHooks = {}): Promise<Ru
     }).pipe(
       tap((t) => {
         read++;
-        if (t.empty) skipped++;
+        if (t.spec.guest) revisited++;
+        else if (t.empty) skipped++;
       }),
     );
     if (stats) tiles = tiles.pipe(normalize(stats, { method: p.normalize?.method ?? "zscore" }));
@@ -135,7 +141,7 @@ export async function runPipeline(p: Pipeline, hooks: RunHooks = {}): Promise<Ru
         batch(p.batch),
         predict(model.predictor),
         tap((b) => {
-          done += b.tiles.length;
+          done += b.tiles.filter((t) => !t.spec.guest).length;
           hooks.onProgress?.(done, plan.count);
         }),
         stitch(plan, { weights: p.stitch.weights, dtype, nodata, bands: model.bands }),
@@ -169,6 +175,7 @@ export async function runPipeline(p: Pipeline, hooks: RunHooks = {}): Promise<Ru
       height: m.height,
       tilesTotal: plan.count,
       tilesRead: read,
+      tilesRevisited: revisited,
       tilesSkipped: skipped,
       tilesWritten: done - skipped,
       blocksWritten: blocks,

@@ -13,7 +13,7 @@
  * await lastValueFrom(readTiles(src, plan).pipe(cropHalo(), writeTiles(sink)));
  * ```
  */
-import { map, type OperatorFunction, pipe } from "rxjs";
+import { filter, map, type OperatorFunction, pipe } from "rxjs";
 import { TilecastError } from "../errors.js";
 import type { GridSink } from "../io/types.js";
 import type { Tile } from "./tile.js";
@@ -29,6 +29,10 @@ export interface TileWriteProgress {
 /** See the module documentation. */
 export function writeTiles(sink: GridSink, options: WriteOptions = {}): OperatorFunction<Tile, TileWriteProgress> {
   return pipe(
+    filter((t: Tile) => {
+      if (t.spec.guest) t.release(); // a second visit for stitching: its core is written once
+      return !t.spec.guest;
+    }),
     map((t: Tile) => {
       if (t.window !== t.spec.core) {
         t.release();

@@ -44,6 +44,13 @@ export interface TileSpec {
   readonly core: Window;
   /** The window to read: `tileSize + 2 * overlap` square; may extend past the raster. */
   readonly read: Window;
+  /**
+   * With `stripeGuests`: the columns `[start, end)` this tile's prediction may be stitched
+   * into (its stripe's share of the raster). Absent: anywhere.
+   */
+  readonly clipX?: { readonly start: number; readonly end: number };
+  /** True for a neighbouring stripe's edge tile visited again to finish a seam (see `stripeGuests`). */
+  readonly guest?: boolean;
 }
 
 /** What happens at the right and bottom edges when `N` does not divide the raster. */
@@ -67,6 +74,14 @@ export interface TilePlanOptions {
   periodicX?: boolean;
   /** Width in pixels of the vertical stripes tiles are visited in (default 4096). */
   stripeWidth?: number;
+  /**
+   * Visit each stripe's neighbouring tile columns again ("guests", at most two per stripe
+   * boundary) and give every tile the stripe's share of the raster as `clipX`, so blended seams
+   * between stripes finish inside one stripe and nothing is held from one stripe to the next:
+   * memory stays flat however tall the scene, for up to 2 / (stripeWidth / N) more predictions.
+   * Only for stitching; ignored on a periodic axis and without overlap (default false).
+   */
+  stripeGuests?: boolean;
 }
 
 /** A tile plan: its counts and a lazy iterator of tile descriptors. */
@@ -119,6 +134,7 @@ export function planTiles(o: TilePlanOptions): TilePlan {
   if (across === 0 || down === 0)
     throw new TilecastError("E_ARGUMENT", `edge policy 'drop' leaves no tile of ${N} px in ${o.width}x${o.height}`);
   const stripe = Math.max(1, Math.floor((o.stripeWidth ?? 4096) / N));
+  const guests = (o.stripeGuests ?? false) && !periodicX && overlap > 0 && across > stripe;
   return {
     width: o.width,
     height: o.height,
@@ -132,9 +148,13 @@ export function planTiles(o: TilePlanOptions): TilePlan {
     count: across * down,
     *tiles() {
       for (let c0 = 0; c0 < across; c0 += stripe) {
+        const c1 = Math.min(c0 + stripe, across);
+        const clipX = { start: c0 === 0 ? 0 : c0 * N, end: c1 === across ? o.width : c1 * N };
         for (let row = 0; row < down; row++) {
           const ay = axis(row, o.height, N, overlap, edge, false);
-          for (let col = c0; col < Math.min(c0 + stripe, across); col++) {
+          const first = guests && c0 > 0 ? c0 - 1 : c0;
+          const last = guests && c1 < across ? c1 : c1 - 1;
+          for (let col = first; col <= last; col++) {
             const ax = axis(col, o.width, N, overlap, edge, periodicX);
             yield {
               id: row * across + col,
@@ -142,6 +162,7 @@ export function planTiles(o: TilePlanOptions): TilePlan {
               row,
               core: { x: ax.start, y: ay.start, width: ax.end - ax.start, height: ay.end - ay.start },
               read: { x: ax.readStart, y: ay.readStart, width: N + 2 * overlap, height: N + 2 * overlap },
+              ...(guests ? { clipX, ...(col < c0 || col >= c1 ? { guest: true } : {}) } : {}),
             };
           }
         }

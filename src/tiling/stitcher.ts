@@ -150,11 +150,11 @@ export class Stitcher {
     const float = this.#dtype.startsWith("float");
     this.#nodata = options.nodata !== undefined ? options.nodata : float ? Number.NaN : null;
     this.#bands = options.bands ?? 0;
-    const cols = new Map<number, [number, number]>();
+    const cols = new Map<string, [number, number]>();
     const rows = new Map<number, [number, number]>();
     for (const t of plan.tiles()) {
       const w = this.#contribution(t);
-      cols.set(t.col, [w.x, w.x + w.width]);
+      cols.set(`${t.col}:${t.clipX?.start ?? ""}`, [w.x, w.x + w.width]);
       rows.set(t.row, [w.y, w.y + w.height]);
     }
     this.#x = buildAxis(plan.width, plan.periodicX, [...cols.values()]);
@@ -170,8 +170,13 @@ export class Stitcher {
     return this.#open.size;
   }
 
+  /** The window a tile is stitched into: its read window (or core for `crop`), within `clipX`. */
   #contribution(t: TileSpec): Window {
-    return this.#kind === "crop" ? t.core : t.read;
+    const w = this.#kind === "crop" ? t.core : t.read;
+    if (!t.clipX) return w;
+    const x0 = Math.max(w.x, t.clipX.start);
+    const x1 = Math.min(w.x + w.width, t.clipX.end);
+    return { x: x0, y: w.y, width: Math.max(0, x1 - x0), height: w.height };
   }
 
   /**
@@ -179,7 +184,13 @@ export class Stitcher {
    * window; or any layout, see {@link TileValues}), `valid` one byte per pixel of `frame`
    * (null: all valid). Returns the regions this tile completed.
    */
-  add(spec: TileSpec, frame: Window, values: Float32Array | TileValues, bands: number, valid: Uint8Array | null): Region[] {
+  add(
+    spec: TileSpec,
+    frame: Window,
+    values: Float32Array | TileValues,
+    bands: number,
+    valid: Uint8Array | null,
+  ): Region[] {
     if (this.#bands === 0) {
       this.#bands = bands;
       return [...this.#replayWaiting(), ...this.add(spec, frame, values, bands, valid)];
@@ -208,6 +219,7 @@ export class Stitcher {
 
   #add(spec: TileSpec, frame: Window, values: TileValues | null, valid: Uint8Array | null): Region[] {
     const c = this.#contribution(spec);
+    const base = this.#kind === "crop" ? spec.core : spec.read; // the weights' frame (before clipping)
     const done: Region[] = [];
     for (const py of pieces(c.y, c.y + c.height, this.#y.L, false))
       for (const px of pieces(c.x, c.x + c.width, this.#x.L, this.#x.periodic)) {
@@ -218,8 +230,8 @@ export class Stitcher {
             const r = this.#region(sx, sy);
             const ox = px.offset - px.start + (c.x - frame.x); // raster x -> frame column
             const oy = py.offset - py.start + (c.y - frame.y);
-            const cx = px.offset - px.start; // raster x -> contribution-window column (weights)
-            const cy = py.offset - py.start;
+            const cx = px.offset - px.start + (c.x - base.x); // raster x -> weight index
+            const cy = py.offset - py.start + (c.y - base.y);
             this.#accumulate(r, frame, values, valid, ox, oy, cx, cy);
             if (--r.remaining === 0) {
               this.#open.delete(sy * (this.#x.cuts.length - 1) + sx);
