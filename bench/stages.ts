@@ -4,8 +4,9 @@
  * report wall time and peak RSS of each. Targets (stages issue): peak RSS < 600 MB at 16384^2
  * and no more than 10% above the 4096^2 run (memory must not grow with the scene).
  */
-import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+
 import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { type Measurement, measure } from "./measure.js";
 
 const DATA = "bench/data";
@@ -54,11 +55,15 @@ export function benchStages(): Record<number, Measurement> {
     results[size] = measure(process.execPath, ["bin/tilecast.js", "run", file, "--quiet"]);
     rmSync(out, { force: true });
   }
-  console.log("\nstages: read -> tile(512, overlap 64) -> normalize -> identity -> stitch (hann) -> write, 4-band uint16");
+  console.log(
+    "\nstages: read -> tile(512, overlap 64) -> normalize -> identity -> stitch (hann) -> write, 4-band uint16",
+  );
   console.log("scene             wall s   peak RSS MB   Mpx/s");
   for (const size of SIZES) {
     const m = results[size] as Measurement;
-    console.log(`${`${size} x ${size}`.padEnd(16)}${m.wallS.toFixed(2).padStart(7)}   ${m.peakRssMb.toFixed(0).padStart(11)}   ${((size * size) / 1e6 / m.wallS).toFixed(1).padStart(5)}`);
+    console.log(
+      `${`${size} x ${size}`.padEnd(16)}${m.wallS.toFixed(2).padStart(7)}   ${m.peakRssMb.toFixed(0).padStart(11)}   ${((size * size) / 1e6 / m.wallS).toFixed(1).padStart(5)}`,
+    );
   }
   const big = results[Math.max(...SIZES)];
   const small = results[Math.min(...SIZES)];

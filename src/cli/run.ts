@@ -45,9 +45,7 @@ export async function runCommand(file: string, o: RunFlags): Promise<void> {
       bar.update(done);
     },
     log(event, fields) {
-      if (logger) logger.info({ event, ...fields }, event);
-      else if (!o.quiet && event === "stats" && p.normalize?.saveStats)
-        process.stderr.write(`statistics saved to ${p.normalize.saveStats}\n`);
+      logger?.info({ event, ...fields }, event); // text mode: the summary says it all
     },
   });
   (bar as ReturnType<typeof progress> | null)?.stop();
