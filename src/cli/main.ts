@@ -12,7 +12,10 @@ import { formatInfo, inspectRaster } from "../pipeline/inspect.js";
 import { formatZarrInfo, inspectZarr } from "../pipeline/inspect-zarr.js";
 import { runDemo } from "./demo.js";
 import { progress } from "./progress.js";
-import { collectSet, previewCommand, type RunFlags, runCommand } from "./run.js";
+import type { RunFlags } from "./run.js";
+
+/** Accumulate repeated `--set` flags. */
+const collectSet = (v: string, acc: string[]): string[] => [...acc, v];
 
 const int = (name: string) => (v: string) => {
   const n = Number(v);
@@ -126,7 +129,8 @@ export function buildCli(): Command {
     .action(async (file: string, o: RunFlags) => {
       if (o.logFormat !== "text" && o.logFormat !== "json")
         throw new InvalidArgumentError("--log-format must be text or json");
-      await runCommand(file, o);
+      // Loaded on use: TensorFlow.js takes a moment to import, and other commands never need it.
+      await (await import("./run.js")).runCommand(file, o);
     });
   cli
     .command("preview")
@@ -137,7 +141,7 @@ export function buildCli(): Command {
     .option("--bands <list>", "bands shown as RGB, e.g. 2,1,0 (default the first three)")
     .option("--set <key=value>", "override a key of the file (repeatable)", collectSet, [])
     .action(async (file: string, o: { out: string; tiles: number; set: string[]; bands?: string }) => {
-      await previewCommand(file, o);
+      await (await import("./run.js")).previewCommand(file, o);
     });
   cli
     .command("demo")

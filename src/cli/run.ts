@@ -16,9 +16,6 @@ export interface RunFlags {
   quiet?: boolean;
 }
 
-/** Accumulate repeated `--set` flags. */
-export const collectSet = (v: string, acc: string[]): string[] => [...acc, v];
-
 /** Human-readable summary lines. */
 export function formatSummary(s: RunSummary): string {
   return [

@@ -12,7 +12,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { rmSync } from "node:fs";
-import { rename, rm } from "node:fs/promises";
+import { mkdir, rename, rm } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 
 const live = new Set<string>();
@@ -21,6 +21,11 @@ const live = new Set<string>();
 export function tempPathFor(target: string): string {
   const tag = `${process.pid}-${randomBytes(4).toString("hex")}`;
   return join(dirname(target), `.${basename(target)}.tilecast-tmp-${tag}`);
+}
+
+/** Create the directory an output will be written in (and its parents), as users expect of `out/x.tif`. */
+export async function ensureParent(target: string): Promise<void> {
+  await mkdir(dirname(target), { recursive: true });
 }
 
 /** Remember a temporary path so that cleanup removes it if the process dies first. */

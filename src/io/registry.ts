@@ -14,6 +14,7 @@ import { open } from "node:fs/promises";
 import { extname } from "node:path";
 import { TilecastError } from "../errors.js";
 import { isUrl } from "../util/url.js";
+import { ensureParent } from "./atomic.js";
 import { isTiffSignature } from "./geotiff/header.js";
 import { openGeoTiff } from "./geotiff/reader.js";
 import { createGeoTiffSink, type GeoTiffWriteOptions } from "./geotiff/writer.js";
@@ -110,5 +111,6 @@ export async function createSink(path: string, spec: SinkSpec, options: SinkOpti
     const known = drivers.filter((x) => x.create).flatMap((x) => x.extensions);
     throw new TilecastError("E_ARGUMENT", `cannot write this format; use one of ${known.join(", ")}`, { path });
   }
+  await ensureParent(path);
   return d.create(path, spec, options);
 }

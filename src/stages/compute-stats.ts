@@ -19,7 +19,7 @@ import { defer, map, type OperatorFunction, reduce } from "rxjs";
 import { z } from "zod";
 import { TilecastError } from "../errors.js";
 import { BandStatsAccumulator, type Stats, type ValueTransform } from "../grid/band-stats.js";
-import { discard, publish, tempPathFor } from "../io/atomic.js";
+import { discard, ensureParent, publish, tempPathFor } from "../io/atomic.js";
 import type { Tile } from "./tile.js";
 
 /** Options for {@link computeStats}. */
@@ -61,6 +61,7 @@ const statsSchema = z.object({
 
 /** Write statistics as JSON, atomically. */
 export async function saveStats(path: string, stats: Stats): Promise<void> {
+  await ensureParent(path);
   const temp = tempPathFor(path);
   try {
     await writeFile(temp, `${JSON.stringify(stats, null, 2)}\n`);

@@ -12,7 +12,7 @@
  */
 import { describe, TilecastError } from "../../errors.js";
 import { type Grid, validMask } from "../../grid/grid.js";
-import { discard, publish, tempPathFor, trackTemp } from "../atomic.js";
+import { discard, ensureParent, publish, tempPathFor, trackTemp } from "../atomic.js";
 
 /** sharp (libvips) loads on first use: most runs never need it. */
 const loadSharp = async () => (await import("sharp")).default;
@@ -93,6 +93,7 @@ export async function writeQuicklook(g: Grid, path: string, o: QuicklookOptions 
 
 /** Write 8-bit RGBA pixels as a PNG (atomically). */
 export async function writePng(rgba: Uint8Array, width: number, height: number, path: string): Promise<void> {
+  await ensureParent(path);
   const temp = tempPathFor(path);
   trackTemp(temp);
   try {
