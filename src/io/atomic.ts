@@ -12,8 +12,9 @@
  */
 import { randomBytes } from "node:crypto";
 import { rmSync } from "node:fs";
-import { mkdir, rename, rm } from "node:fs/promises";
+import { mkdir, rename, rm, stat } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
+import { TilecastError } from "../errors.js";
 
 const live = new Set<string>();
 
@@ -25,8 +26,25 @@ export function tempPathFor(target: string): string {
 
 /** Create the directory an output will be written in (and its parents), as users expect of `out/x.tif`. */
 export async function ensureParent(target: string): Promise<void> {
-  await mkdir(dirname(target), { recursive: true });
+  // One level at a time: node's recursive mkdir can spin forever under /proc.
+  const missing: string[] = [];
+  for (let d = dirname(target); ; d = dirname(d)) {
+    if (await exists(d)) break;
+    missing.unshift(d);
+    if (dirname(d) === d) break;
+  }
+  for (const d of missing)
+    await mkdir(d).catch((e: NodeJS.ErrnoException) => {
+      if (e.code !== "EEXIST")
+        throw new TilecastError("E_WRITE", `cannot create output (${e.code ?? e.message})`, { path: target, cause: e });
+    });
 }
+
+const exists = (p: string) =>
+  stat(p).then(
+    () => true,
+    () => false,
+  );
 
 /** Remember a temporary path so that cleanup removes it if the process dies first. */
 export function trackTemp(path: string): void {
