@@ -4,7 +4,7 @@
  * brought in a pixel from outside the tile), and an optional label raster sampled alongside.
  */
 import { allocate, type DType } from "../grid/dtype.js";
-import { createGrid, type Grid, isNodata } from "../grid/grid.js";
+import { createGrid, type Grid, pixelValidity } from "../grid/grid.js";
 
 /** See the module documentation. */
 export interface Sample {
@@ -21,13 +21,7 @@ export interface Sample {
 /** Unpack a tile's grids. */
 export function toSample(image: Grid, label?: Grid): Sample {
   const [bands, h, w] = image.shape as [number, number, number];
-  const n = h * w;
-  const valid = new Uint8Array(n).fill(1);
-  for (let b = 0; b < bands; b++)
-    for (let i = 0; i < n; i++) {
-      const k = b * n + i;
-      if ((image.mask && !image.mask[k]) || isNodata(image.data[k] as number, image.nodata)) valid[i] = 0;
-    }
+  const valid = pixelValidity(image) ?? new Uint8Array(h * w).fill(1);
   const [lb] = (label?.shape ?? [0]) as [number];
   return {
     w,
