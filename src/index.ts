@@ -69,6 +69,7 @@ export * from "./stages/write-tiles.js";
 export * from "./tiling/assembler.js";
 export * from "./tiling/index-map.js";
 export * from "./tiling/plan.js";
+export * from "./tiling/stitch-axis.js";
 export * from "./tiling/stitcher.js";
 export * from "./tiling/weights.js";
 export * from "./util/map-limit.js";

@@ -26,6 +26,7 @@ import { allocate, DTYPE_INFO, type DType } from "../grid/dtype.js";
 import { createGrid, type Grid } from "../grid/grid.js";
 import type { Window } from "../grid/window.js";
 import type { TilePlan, TileSpec } from "./plan.js";
+import { type Axis, buildAxis, pieces, segmentOf } from "./stitch-axis.js";
 import { type BlendWeights, blendWindow } from "./weights.js";
 
 /** Options for {@link Stitcher}. */
@@ -59,23 +60,6 @@ export interface Region {
   readonly grid: Grid;
 }
 
-/** A piece of a tile's contribution inside the raster along one axis. */
-interface Piece {
-  /** Raster coordinate of the piece's start. */
-  start: number;
-  end: number;
-  /** Offset of `start` inside the tile's read window. */
-  offset: number;
-}
-
-/** Cut points and per-segment tile counts along one axis. */
-interface Axis {
-  L: number;
-  periodic: boolean;
-  cuts: number[];
-  count: Int32Array;
-}
-
 interface Open {
   window: Window;
   remaining: number;
@@ -84,50 +68,6 @@ interface Open {
   sum: Float32Array | Float64Array;
   /** single: 1 where valid; seams: weight sums (`n`). */
   weight: Uint8Array | Float64Array;
-}
-
-/** The parts of `[s, e)` inside `[0, L)`, wrapped around when periodic. */
-function pieces(s: number, e: number, L: number, periodic: boolean): Piece[] {
-  if (!periodic) {
-    const a = Math.max(s, 0);
-    const b = Math.min(e, L);
-    return a < b ? [{ start: a, end: b, offset: a - s }] : [];
-  }
-  const out: Piece[] = [];
-  for (let p = s; p < e; ) {
-    const m = ((p % L) + L) % L;
-    const len = Math.min(e - p, L - m);
-    out.push({ start: m, end: m + len, offset: p - s });
-    p += len;
-  }
-  return out;
-}
-
-function buildAxis(L: number, periodic: boolean, intervals: [number, number][]): Axis {
-  const cutSet = new Set([0, L]);
-  for (const [s, e] of intervals)
-    for (const p of pieces(s, e, L, periodic)) {
-      cutSet.add(p.start);
-      cutSet.add(p.end);
-    }
-  const cuts = [...cutSet].sort((a, b) => a - b);
-  const count = new Int32Array(cuts.length - 1);
-  for (const [s, e] of intervals)
-    for (const p of pieces(s, e, L, periodic))
-      for (let k = segmentOf(cuts, p.start); k < cuts.length - 1 && (cuts[k] as number) < p.end; k++) count[k]++;
-  return { L, periodic, cuts, count };
-}
-
-/** Index of the segment `[cuts[k], cuts[k+1])` holding `v`. */
-function segmentOf(cuts: number[], v: number): number {
-  let lo = 0;
-  let hi = cuts.length - 2;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if ((cuts[mid] as number) <= v) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
 }
 
 /** See the module documentation. */
