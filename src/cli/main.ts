@@ -144,6 +144,27 @@ export function buildCli(): Command {
       await (await import("./run.js")).previewCommand(file, o);
     });
   cli
+    .command("doctor")
+    .description("which backend runs (native TensorFlow, wasm or cpu), its version, threads and GPU")
+    .option("--json", "one JSON object")
+    .action(async (o: { json?: boolean }) => {
+      await (await import("./model.js")).doctorCommand(o);
+    });
+  const model = cli.command("model").description("model tools");
+  model
+    .command("summary")
+    .description("layers, output shapes, parameter counts and receptive field of a model")
+    .argument(
+      "<model>",
+      "a model directory (model.json + weights.bin + card.json) or an architecture: unet, convlstm, global-cnn",
+    )
+    .option("--input <HxWxC>", "input size for an architecture", "128x128x4")
+    .option("--set <key=value>", "architecture option, e.g. --set depth=3 (repeatable)", collectSet, [])
+    .option("--json", "one JSON object")
+    .action(async (m: string, o: { json?: boolean; input: string; set: string[] }) => {
+      await (await import("./model.js")).modelSummaryCommand(m, o);
+    });
+  cli
     .command("demo")
     .description("run the bundled example job and print where its outputs went")
     .option("--out <dir>", "output directory", "out/demo")

@@ -4,6 +4,7 @@
  * event on stderr) and a run summary on stdout.
  */
 import pino from "pino";
+import { type BackendReport, describeBackend, selectBackend } from "../nn/backend.js";
 import { loadPipeline } from "../pipeline/config.js";
 import { previewPipeline } from "../pipeline/preview.js";
 import { type RunSummary, runPipeline } from "../pipeline/run.js";
@@ -17,13 +18,13 @@ export interface RunFlags {
 }
 
 /** Human-readable summary lines. */
-export function formatSummary(s: RunSummary): string {
+export function formatSummary(s: RunSummary, backend?: BackendReport): string {
   return [
     `wrote ${s.output} (${s.width} x ${s.height})`,
     `  tiles     ${s.tilesRead} read, ${s.tilesSkipped} skipped (all nodata), ${s.tilesWritten} predicted, of ${s.tilesTotal}${s.tilesRevisited ? ` (+${s.tilesRevisited} stripe-edge revisits)` : ""}`,
     `  time      ${s.seconds.toFixed(2)} s`,
     `  memory    ${s.peakRssMB} MB peak RSS`,
-    `  backend   ${s.backend}`,
+    `  backend   ${backend ? describeBackend(backend) : s.backend}`,
     ...(s.statsFile ? [`  stats     ${s.statsFile}`] : []),
     ...(s.quicklook ? [`  quicklook ${s.quicklook}`] : []),
   ].join("\n");
@@ -34,6 +35,8 @@ export async function runCommand(file: string, o: RunFlags): Promise<void> {
   const p = await loadPipeline(file, o.set);
   const json = o.logFormat === "json";
   const logger = json ? pino({ base: null }, pino.destination({ dest: 2, sync: true })) : null;
+  const backend = await selectBackend();
+  logger?.info({ event: "backend", ...backend }, "backend");
   let bar: ReturnType<typeof progress> | null = null;
   const summary = await runPipeline(p, {
     onProgress(done, total) {
@@ -46,7 +49,9 @@ export async function runCommand(file: string, o: RunFlags): Promise<void> {
     },
   });
   (bar as ReturnType<typeof progress> | null)?.stop();
-  process.stdout.write(json ? `${JSON.stringify(summary)}\n` : `${formatSummary(summary)}\n`);
+  process.stdout.write(
+    json ? `${JSON.stringify({ ...summary, backendInfo: backend })}\n` : `${formatSummary(summary, backend)}\n`,
+  );
 }
 
 /** Write a contact sheet for a pipeline file. */
@@ -55,6 +60,7 @@ export async function previewCommand(
   o: { out: string; tiles: number; set: string[]; bands?: string },
 ): Promise<void> {
   const p = await loadPipeline(file, o.set);
+  await selectBackend();
   const bands = o.bands?.split(",").map(Number);
   const r = await previewPipeline(p, o.out, { tiles: o.tiles, ...(bands ? { bands } : {}) });
   process.stdout.write(`wrote ${r.path} (${r.tiles} tiles, before | after augmentation, ${r.width} x ${r.height})\n`);

@@ -187,6 +187,7 @@ export function parsePipeline(text: string, file: string, sets: readonly string[
       path: abs(p.output.path),
       ...(p.output.quicklook ? { quicklook: abs(p.output.quicklook) } : {}),
     },
+    model: typeof p.model.path === "string" ? { ...p.model, path: abs(p.model.path) } : p.model,
     ...(p.normalize
       ? {
           normalize: {

@@ -27,6 +27,7 @@ import { write } from "../stages/write.js";
 import { planTiles, type TilePlan } from "../tiling/plan.js";
 import type { Pipeline } from "./config.js";
 import { createModel } from "./models.js";
+import "../models/pipeline-models.js";
 import { writeOutputQuicklook } from "./output-quicklook.js";
 
 /** What a run did. */

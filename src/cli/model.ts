@@ -1,0 +1,87 @@
+/**
+ * `tilecast doctor` and `tilecast model summary`: which backend runs and why, and what a model
+ * looks like (layers, output shapes, parameters, receptive field). Loaded on use, since both
+ * import TensorFlow.js.
+ */
+import { stat } from "node:fs/promises";
+import { TilecastError } from "../errors.js";
+import { architectureNames, buildArchitecture } from "../models/architectures.js";
+import { describeBackend, selectBackend } from "../nn/backend.js";
+import { loadModelDir } from "../nn/model-card.js";
+import { formatModelSummary, modelSummary } from "../nn/summary.js";
+import { modelTypes } from "../pipeline/models.js";
+import "../models/pipeline-models.js";
+
+/** Print the backend report. */
+export async function doctorCommand(o: { json?: boolean }): Promise<void> {
+  const r = await selectBackend();
+  const report = { ...r, node: process.versions.node, modelTypes: modelTypes() };
+  if (o.json) {
+    process.stdout.write(`${JSON.stringify(report)}\n`);
+    return;
+  }
+  const lines = [
+    `backend   ${describeBackend(r)}`,
+    `package   ${r.package}`,
+    `gpu       ${r.gpu ? "yes" : "no"}`,
+    ...r.skipped.map((s) => `skipped   ${s.backend}: ${s.reason}`),
+    `node      ${process.versions.node}`,
+    `models    ${report.modelTypes.join(", ")}`,
+  ];
+  process.stdout.write(`${lines.join("\n")}\n`);
+}
+
+/** Parse `HxWxC` (or `TxHxWxC` for sequence models: frames × channels bands). */
+function parseInput(text: string): { height: number; width: number; bands: number } {
+  const v = text.split("x").map(Number);
+  if (!(v.length === 3 && v.every((n) => Number.isInteger(n) && n > 0)))
+    throw new TilecastError("E_ARGUMENT", `--input must look like 128x128x4 (height x width x bands), got '${text}'`);
+  const [height, width, bands] = v as [number, number, number];
+  return { height, width, bands };
+}
+
+/** Coerce `key=value` pairs: numbers, booleans, comma lists of numbers, strings. */
+function parseOptions(pairs: string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const p of pairs) {
+    const eq = p.indexOf("=");
+    if (eq <= 0) throw new TilecastError("E_ARGUMENT", `--set expects key=value, got '${p}'`);
+    const raw = p.slice(eq + 1);
+    const num = Number(raw);
+    out[p.slice(0, eq)] =
+      raw === "true"
+        ? true
+        : raw === "false"
+          ? false
+          : raw !== "" && !Number.isNaN(num)
+            ? num
+            : /^[\d.,]+$/.test(raw)
+              ? raw.split(",").map(Number)
+              : raw;
+  }
+  return out;
+}
+
+/** Summarise a model directory or an architecture by name. */
+export async function modelSummaryCommand(
+  model: string,
+  o: { json?: boolean; input: string; set: string[] },
+): Promise<void> {
+  await selectBackend();
+  const isDir = await stat(model).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
+  let m: import("@tensorflow/tfjs").LayersModel;
+  if (isDir) m = (await loadModelDir(model)).model;
+  else if ((architectureNames as string[]).includes(model))
+    m = buildArchitecture(model, parseOptions(o.set), parseInput(o.input));
+  else
+    throw new TilecastError(
+      "E_NOT_FOUND",
+      `not a model directory or an architecture (${architectureNames.join(", ")})`,
+      { path: model },
+    );
+  const s = modelSummary(m);
+  process.stdout.write(o.json ? `${JSON.stringify(s)}\n` : `${formatModelSummary(s)}\n`);
+}

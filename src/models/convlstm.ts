@@ -1,0 +1,87 @@
+/**
+ * ConvLSTM nowcaster (Shi et al. 2015), encoder-forecaster: `T` input frames of a grid in,
+ * `K` future frames of the same grid out. The encoder is a stack of ConvLSTM layers read over
+ * the input sequence; its last hidden state is repeated `K` times ({@link RepeatFrames}) and
+ * unrolled by a forecaster stack of ConvLSTM layers; a 1×1 convolution on every frame maps to
+ * the output channels. With `outputFrames: 1` the same model is a one-step model for
+ * {@link rollout}.
+ *
+ * Each ConvLSTM layer with kernel `F`, `Cin` inputs and `Cf` filters holds
+ * `4·(F·F·(Cin + Cf)·Cf + Cf)` parameters (four gates, input and recurrent kernels, one bias
+ * per gate and filter).
+ *
+ * Tensors are `[batch, frames, height, width, channels]`.
+ *
+ * @example
+ * ```ts
+ * import { convLstmNowcaster } from "tilecast";
+ * const m = convLstmNowcaster({ inputFrames: 4, outputFrames: 2, height: 16, width: 16, channels: 1 });
+ * console.log(m.outputs[0].shape); // [null, 2, 16, 16, 1]
+ * ```
+ */
+import * as tf from "@tensorflow/tfjs";
+import { TilecastError } from "../errors.js";
+import { RepeatFrames } from "../nn/repeat-frames.js";
+import type { HeadActivation } from "./blocks.js";
+
+/** Options for {@link convLstmNowcaster}. */
+export interface ConvLstmOptions {
+  inputFrames: number;
+  outputFrames: number;
+  /** Grid size; `null` accepts any. */
+  height: number | null;
+  width: number | null;
+  /** Channels per input frame. */
+  channels: number;
+  /** Channels per output frame. Default `channels`. */
+  outputChannels?: number;
+  /** Filters of each encoder layer; the forecaster mirrors them. Default `[16, 16]`. */
+  filters?: number[];
+  /** ConvLSTM kernel size. Default 3. */
+  kernelSize?: number;
+  /** Output activation. Default linear. */
+  head?: HeadActivation;
+  seed?: number;
+}
+
+function positive(name: string, v: number): void {
+  if (!(Number.isInteger(v) && v >= 1))
+    throw new TilecastError("E_ARGUMENT", `convlstm: ${name} must be a positive integer, got ${v}`);
+}
+
+/** Build the nowcaster; see the module documentation. */
+export function convLstmNowcaster(o: ConvLstmOptions): tf.LayersModel {
+  const filters = o.filters ?? [16, 16];
+  const kernelSize = o.kernelSize ?? 3;
+  positive("inputFrames", o.inputFrames);
+  positive("outputFrames", o.outputFrames);
+  positive("channels", o.channels);
+  if (filters.length === 0) throw new TilecastError("E_ARGUMENT", "convlstm: filters must list at least one layer");
+  for (const f of filters) positive("filters", f);
+  const init = (k: number) => ({
+    kernelInitializer: tf.initializers.glorotUniform({ seed: o.seed === undefined ? undefined : o.seed + k }),
+    recurrentInitializer: tf.initializers.orthogonal({ seed: o.seed === undefined ? undefined : o.seed + 100 + k }),
+  });
+  const input = tf.input({ shape: [o.inputFrames, o.height, o.width, o.channels], name: "frames" });
+  let x: tf.SymbolicTensor = input;
+  filters.forEach((f, i) => {
+    const last = i === filters.length - 1;
+    x = tf.layers
+      .convLstm2d({ filters: f, kernelSize, padding: "same", returnSequences: !last, name: `enc${i}`, ...init(i) })
+      .apply(x) as tf.SymbolicTensor;
+  });
+  x = new RepeatFrames({ frames: o.outputFrames, name: "repeat" }).apply(x) as tf.SymbolicTensor;
+  [...filters].reverse().forEach((f, i) => {
+    x = tf.layers
+      .convLstm2d({ filters: f, kernelSize, padding: "same", returnSequences: true, name: `fc${i}`, ...init(10 + i) })
+      .apply(x) as tf.SymbolicTensor;
+  });
+  const head = tf.layers.conv2d({
+    filters: o.outputChannels ?? o.channels,
+    kernelSize: 1,
+    activation: o.head ?? "linear",
+    kernelInitializer: tf.initializers.glorotUniform({ seed: o.seed }),
+  });
+  const y = tf.layers.timeDistributed({ layer: head, name: "head" }).apply(x) as tf.SymbolicTensor;
+  return tf.model({ inputs: input, outputs: y, name: "convlstm_nowcaster" });
+}

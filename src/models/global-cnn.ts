@@ -1,0 +1,69 @@
+/**
+ * Global CNN on a lat/lon grid: a stack of longitude-periodic convolution blocks
+ * ({@link convBlock} with `periodic`, optionally residual) mapping the variables at time `t`
+ * to time `t + dt` (WeatherBench-style). With `predictDelta` (the default) the network
+ * predicts the tendency and adds it to the input. Every layer pads circularly along
+ * longitude, so rolling the input by `k` columns rolls the output by exactly `k` columns,
+ * across the antimeridian too. Roll it out for `N` steps with {@link rollout}.
+ *
+ * @example
+ * ```ts
+ * import { globalCnn } from "tilecast";
+ * const m = globalCnn({ height: 32, width: 64, channels: 3, blocks: 2, filters: 16 });
+ * console.log(m.outputs[0].shape); // [null, 32, 64, 3]
+ * ```
+ */
+import * as tf from "@tensorflow/tfjs";
+import { TilecastError } from "../errors.js";
+import type { LatitudePadding } from "../nn/periodic-padding.js";
+import { conv, convBlock } from "./blocks.js";
+
+/** Options for {@link globalCnn}. */
+export interface GlobalCnnOptions {
+  /** Latitude and longitude sizes; `null` accepts any. */
+  height: number | null;
+  width: number | null;
+  /** Variables in (and out). */
+  channels: number;
+  /** Periodic convolution blocks. Default 4. */
+  blocks?: number;
+  /** Channels inside the network. Default 32. */
+  filters?: number;
+  /** Kernel size (odd). Default 3. */
+  kernelSize?: number;
+  /** ResNet blocks. Default true. */
+  residual?: boolean;
+  /** Batch norm in each block. Default false (weather fields are normalised beforehand). */
+  batchNorm?: boolean;
+  /** Output = input + network (a tendency). Default true. */
+  predictDelta?: boolean;
+  /** Latitude padding at the poles. Default zero. */
+  latitude?: LatitudePadding;
+  seed?: number;
+}
+
+/** Build the global CNN; see the module documentation. */
+export function globalCnn(o: GlobalCnnOptions): tf.LayersModel {
+  const blocks = o.blocks ?? 4;
+  const filters = o.filters ?? 32;
+  const kernelSize = o.kernelSize ?? 3;
+  if (!(Number.isInteger(blocks) && blocks >= 1))
+    throw new TilecastError("E_ARGUMENT", `global-cnn: blocks must be a positive integer, got ${blocks}`);
+  if (!(Number.isInteger(kernelSize) && kernelSize % 2 === 1))
+    throw new TilecastError(
+      "E_ARGUMENT",
+      `global-cnn: kernelSize must be odd so the grid keeps its size, got ${kernelSize}`,
+    );
+  const input = tf.input({ shape: [o.height, o.width, o.channels], name: "state" });
+  const common = { kernelSize, periodic: true, latitude: o.latitude, seed: o.seed };
+  let x = conv(input, filters, "stem", common);
+  for (let i = 0; i < blocks; i++)
+    x = convBlock(x, filters, `block${i}`, {
+      ...common,
+      residual: o.residual ?? true,
+      batchNorm: o.batchNorm ?? false,
+    });
+  let y = conv(x, o.channels, "head", { ...common, kernelSize: 1 });
+  if (o.predictDelta ?? true) y = tf.layers.add({ name: "tendency" }).apply([input, y]) as tf.SymbolicTensor;
+  return tf.model({ inputs: input, outputs: y, name: "global_cnn" });
+}

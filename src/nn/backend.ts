@@ -1,0 +1,127 @@
+/**
+ * Backend selection. At start tilecast picks the best backend it can load:
+ *
+ * 1. `tensorflow` from `@tensorflow/tfjs-node-gpu` (CUDA), then `@tensorflow/tfjs-node`
+ *    (native CPU), when installed: both are optional and a missing or broken one is a fallback,
+ *    never a crash;
+ * 2. `wasm` (XNNPACK with 128-bit SIMD), with tilecast's training kernels installed
+ *    ({@link registerWasmTrainingKernels});
+ * 3. `cpu` (plain JavaScript).
+ *
+ * `TILECAST_BACKEND=tensorflow|wasm|cpu` (or the `prefer` argument) asks for one; if it cannot
+ * load, the error says why. The report says which backend runs, its version, its threads,
+ * whether a GPU is in use, and why each better choice was skipped. tfjs's wasm build runs
+ * single-threaded in Node (its threaded build needs browser Web Workers), so `threads` is 1 there.
+ *
+ * @example
+ * ```ts
+ * import { selectBackend } from "tilecast";
+ * const report = await selectBackend({ prefer: "cpu" });
+ * console.log(report.backend, report.threads); // cpu 1
+ * ```
+ */
+import * as tf from "@tensorflow/tfjs";
+import { TilecastError } from "../errors.js";
+import { useNativeFileIO } from "./file-io.js";
+import { registerWasmTrainingKernels } from "./wasm/register.js";
+
+/** Backends tilecast can select. */
+export type BackendName = "tensorflow" | "wasm" | "cpu";
+
+/** What {@link selectBackend} chose, and why. */
+export interface BackendReport {
+  backend: BackendName;
+  /** The package providing it. */
+  package: string;
+  version: string;
+  threads: number;
+  gpu: boolean;
+  /** WebAssembly SIMD in use (wasm only). */
+  simd?: boolean;
+  /** Better backends that were skipped, with the reason. */
+  skipped: { backend: string; reason: string }[];
+}
+
+const NATIVE = ["@tensorflow/tfjs-node-gpu", "@tensorflow/tfjs-node"] as const;
+
+async function tryNative(skipped: BackendReport["skipped"]): Promise<BackendReport | null> {
+  for (const pkg of NATIVE) {
+    try {
+      await import(pkg);
+      useNativeFileIO();
+      if (!(await tf.setBackend("tensorflow"))) throw new Error("the tensorflow backend failed to initialise");
+      const b = tf.backend() as unknown as { isUsingGpuDevice?: () => boolean };
+      const gpu = pkg.endsWith("-gpu") && Boolean(b.isUsingGpuDevice?.());
+      const threads = (await import("node:os")).availableParallelism();
+      return { backend: "tensorflow", package: pkg, version: tf.version.tfjs, threads, gpu, skipped };
+    } catch (e) {
+      skipped.push({ backend: pkg, reason: firstLine(e) });
+    }
+  }
+  return null;
+}
+
+async function tryWasm(skipped: BackendReport["skipped"]): Promise<BackendReport | null> {
+  try {
+    const wasm = await import("@tensorflow/tfjs-backend-wasm");
+    registerWasmTrainingKernels();
+    if (!(await tf.setBackend("wasm"))) throw new Error("the wasm backend failed to initialise");
+    const simd = Boolean(await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT"));
+    return {
+      backend: "wasm",
+      package: "@tensorflow/tfjs-backend-wasm",
+      version: wasm.version_wasm,
+      threads: wasm.getThreadsCount(),
+      gpu: false,
+      simd,
+      skipped,
+    };
+  } catch (e) {
+    skipped.push({ backend: "wasm", reason: firstLine(e) });
+    return null;
+  }
+}
+
+async function useCpu(skipped: BackendReport["skipped"]): Promise<BackendReport> {
+  await tf.setBackend("cpu");
+  (tf.backend() as unknown as { firstUse: boolean }).firstUse = false; // no "install tfjs-node" banner
+  return {
+    backend: "cpu",
+    package: "@tensorflow/tfjs-backend-cpu",
+    version: tf.version.tfjs,
+    threads: 1,
+    gpu: false,
+    skipped,
+  };
+}
+
+function firstLine(e: unknown): string {
+  const m = e instanceof Error ? e.message : String(e);
+  const code = (e as { code?: string }).code;
+  if (code === "ERR_MODULE_NOT_FOUND" || code === "MODULE_NOT_FOUND") return "not installed";
+  return m.split("\n")[0] ?? m;
+}
+
+/** Choose and initialise a backend; see the module documentation. */
+export async function selectBackend(options: { prefer?: string } = {}): Promise<BackendReport> {
+  const want = options.prefer ?? process.env.TILECAST_BACKEND ?? "";
+  if (want && !["tensorflow", "wasm", "cpu"].includes(want))
+    throw new TilecastError("E_ARGUMENT", `TILECAST_BACKEND must be tensorflow, wasm or cpu, got '${want}'`);
+  const skipped: BackendReport["skipped"] = [];
+  if (want === "cpu") return useCpu(skipped);
+  if (want === "wasm" || want === "tensorflow") {
+    const r = want === "wasm" ? await tryWasm(skipped) : await tryNative(skipped);
+    if (r) return r;
+    const why = skipped.map((s) => `${s.backend}: ${s.reason}`).join("; ");
+    throw new TilecastError("E_UNSUPPORTED", `backend '${want}' is not available (${why})`);
+  }
+  return (await tryNative(skipped)) ?? (await tryWasm(skipped)) ?? useCpu(skipped);
+}
+
+/** One line for logs: `wasm 4.22.0 (1 thread, SIMD)`. */
+export function describeBackend(r: BackendReport): string {
+  const bits = [`${r.threads} thread${r.threads === 1 ? "" : "s"}`];
+  if (r.simd) bits.push("SIMD");
+  if (r.gpu) bits.push("GPU");
+  return `${r.backend} ${r.version} (${bits.join(", ")})`;
+}

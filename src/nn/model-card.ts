@@ -1,0 +1,107 @@
+/**
+ * Model directories: `model.json` + `weights.bin` (see {@link fileIO}) and `card.json`, which
+ * says what the model expects and how it was made, so a pipeline can feed it correctly:
+ * the architecture and its options, the inputs in order with their normalization statistics,
+ * the outputs, the tile size, the training data, metrics and the backend it was trained on.
+ *
+ * @example
+ * ```ts
+ * import { loadModelDir, saveModelDir, unet } from "tilecast";
+ * const model = unet({ inputShape: [32, 32, 2], depth: 2, filters: 4 });
+ * await saveModelDir("/tmp/unet-card", model, {
+ *   architecture: { type: "unet", options: { depth: 2, filters: 4 } },
+ *   inputs: [{ name: "nir", mean: 0.3, std: 0.1 }, { name: "red", mean: 0.1, std: 0.05 }],
+ *   outputs: [{ name: "water" }],
+ *   tileSize: 32,
+ * });
+ * const { card } = await loadModelDir("/tmp/unet-card");
+ * console.log(card.inputs.map((i) => i.name)); // ["nir", "red"]
+ * ```
+ */
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import * as tf from "@tensorflow/tfjs";
+import { z } from "zod";
+import { TilecastError } from "../errors.js";
+import { readArtifacts, writeArtifacts } from "./file-io.js";
+
+const channel = z.object({
+  name: z.string(),
+  mean: z.number().optional(),
+  std: z.number().optional(),
+  min: z.number().optional(),
+  max: z.number().optional(),
+  units: z.string().optional(),
+});
+
+/** The schema of `card.json`. */
+export const modelCardSchema = z.object({
+  architecture: z.object({ type: z.string(), options: z.record(z.string(), z.unknown()).default({}) }),
+  inputs: z.array(channel).min(1),
+  outputs: z.array(channel).min(1),
+  tileSize: z.number().int().positive().optional(),
+  /** Frames in and out, for sequence models. */
+  frames: z.object({ input: z.number().int().positive(), output: z.number().int().positive() }).optional(),
+  training: z
+    .object({
+      data: z.string().optional(),
+      epochs: z.number().optional(),
+      steps: z.number().optional(),
+      loss: z.string().optional(),
+    })
+    .optional(),
+  metrics: z.record(z.string(), z.number()).optional(),
+  backend: z.string().optional(),
+  created: z.string().optional(),
+  tilecast: z.string().optional(),
+});
+
+/** The contents of `card.json`. */
+export type ModelCard = z.infer<typeof modelCardSchema>;
+
+/** Save a model and its card into `dir` atomically. `backend` and `created` are filled in. */
+export async function saveModelDir(
+  dir: string,
+  model: tf.LayersModel,
+  card: z.input<typeof modelCardSchema>,
+): Promise<void> {
+  const full = modelCardSchema.parse({ backend: tf.getBackend(), created: new Date().toISOString(), ...card });
+  await model.save(
+    tf.io.withSaveHandler((artifacts) =>
+      writeArtifacts(dir, artifacts, { "card.json": `${JSON.stringify(full, null, 2)}\n` }),
+    ),
+  );
+}
+
+/** Read `card.json` from a model directory; errors name the file and the bad key. */
+export async function readModelCard(dir: string): Promise<ModelCard> {
+  const path = join(dir, "card.json");
+  let raw: unknown;
+  try {
+    raw = JSON.parse(await readFile(path, "utf8"));
+  } catch (e) {
+    const missing = (e as { code?: string }).code === "ENOENT";
+    throw new TilecastError(
+      missing ? "E_NOT_FOUND" : "E_FORMAT",
+      missing ? "no card.json in the model directory" : (e as Error).message,
+      {
+        path,
+        cause: e,
+      },
+    );
+  }
+  const r = modelCardSchema.safeParse(raw);
+  if (!r.success) {
+    const issue = r.error.issues[0];
+    throw new TilecastError("E_FORMAT", `${issue?.path.join(".") || "card"}: ${issue?.message}`, { path });
+  }
+  return r.data;
+}
+
+/** Load a model directory: the model (custom layers included) and its card. */
+export async function loadModelDir(dir: string): Promise<{ model: tf.LayersModel; card: ModelCard }> {
+  const card = await readModelCard(dir);
+  const artifacts = await readArtifacts(dir);
+  const model = await tf.loadLayersModel(tf.io.fromMemory(artifacts));
+  return { model, card };
+}

@@ -1,0 +1,37 @@
+/**
+ * Composing backend kernels inside a kernel: call another registered kernel of the same
+ * backend on `TensorInfo`s (no engine bookkeeping, no gradient tape) and free intermediates
+ * with the backend's reference counting, as tfjs's own composite kernels do.
+ *
+ * @example
+ * ```ts
+ * // inside a kernelFunc({ inputs, backend, attrs }):
+ * // const k = kernels(backend);
+ * // const t = k.call("Transpose", { x: inputs.x }, { perm: [3, 1, 2, 0] });
+ * // ...; k.free(t);
+ * ```
+ */
+import * as tf from "@tensorflow/tfjs";
+
+type Info = tf.TensorInfo;
+
+/** Kernel calls bound to one backend instance. */
+export interface KernelCalls {
+  call(name: string, inputs: Record<string, Info>, attrs?: Record<string, unknown>): Info;
+  free(...infos: Info[]): void;
+}
+
+/** Bind kernel calls to `backend` (whose registered name is `backendName`). */
+export function kernels(backend: tf.KernelBackend, backendName = "wasm"): KernelCalls {
+  return {
+    call(name, inputs, attrs = {}) {
+      const k = tf.getKernel(name, backendName);
+      if (!k) throw new Error(`kernel ${name} is not registered for ${backendName}`);
+      const out = k.kernelFunc({ inputs, backend, attrs: attrs as tf.NamedAttrMap });
+      return Array.isArray(out) ? (out[0] as Info) : out;
+    },
+    free(...infos) {
+      for (const t of infos) backend.disposeData(t.dataId);
+    },
+  };
+}

@@ -1,0 +1,39 @@
+/**
+ * Install tilecast's wasm kernels: `Conv2DBackpropFilter` (missing from the wasm backend, so
+ * convolutional models can train there), and faster `Conv2DBackpropInput` and `Tile`. Call it after
+ * importing `@tensorflow/tfjs-backend-wasm` (which registers the stock kernels), before or after
+ * `tf.setBackend("wasm")`; calling it again does nothing. {@link selectBackend} calls it for you.
+ *
+ * @example
+ * ```ts
+ * import "@tensorflow/tfjs-backend-wasm";
+ * import { registerWasmTrainingKernels } from "tilecast";
+ * registerWasmTrainingKernels();
+ * ```
+ */
+import * as tf from "@tensorflow/tfjs";
+import { conv2dBackpropFilter } from "./conv-backprop-filter.js";
+import { conv2dBackpropInputWith } from "./conv-backprop-input.js";
+import { tileWith } from "./tile.js";
+
+let installed = false;
+
+/** See the module documentation. */
+export function registerWasmTrainingKernels(): void {
+  if (installed) return;
+  if (!tf.getKernel("Conv2D", "wasm"))
+    throw new Error("registerWasmTrainingKernels: import @tensorflow/tfjs-backend-wasm first");
+  installed = true;
+  if (!tf.getKernel("Conv2DBackpropFilter", "wasm"))
+    tf.registerKernel({ kernelName: "Conv2DBackpropFilter", backendName: "wasm", kernelFunc: conv2dBackpropFilter });
+  wrap("Conv2DBackpropInput", conv2dBackpropInputWith);
+  wrap("Tile", tileWith);
+}
+
+/** Replace a wasm kernel by one that falls back to the original. */
+function wrap(name: string, make: (fallback: tf.KernelFunc) => tf.KernelFunc): void {
+  const original = tf.getKernel(name, "wasm");
+  if (!original) return;
+  tf.unregisterKernel(name, "wasm");
+  tf.registerKernel({ ...original, kernelFunc: make(original.kernelFunc) });
+}
