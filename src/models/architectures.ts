@@ -98,7 +98,7 @@ export function buildArchitecture(
   switch (name) {
     case "unet": {
       const o = parseArchitectureOptions("unet", options);
-      return unet({ ...o, inputShape: [h, w, input.bands] as [number, number, number] });
+      return unet({ ...o, inputShape: [h, w, input.bands] });
     }
     case "convlstm": {
       const o = parseArchitectureOptions("convlstm", options);

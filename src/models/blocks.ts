@@ -2,7 +2,9 @@
  * Convolution blocks shared by the architectures: two 3×3 convolutions, each followed by
  * optional batch norm and ReLU, optionally as a ResNet basic block (He et al. 2016:
  * `relu(F(x) + shortcut(x))`, the shortcut a 1×1 convolution when the channel count changes),
- * and optionally longitude-periodic (see {@link PeriodicPadding2D}).
+ * and optionally longitude-periodic (see {@link PeriodicPadding2D}). Batch norm keeps running
+ * statistics with momentum 0.9 (PyTorch's default of 0.1 in its convention), so a short training
+ * run leaves usable inference statistics; Keras's 0.99 needs hundreds of steps more.
  *
  * @example
  * ```ts
@@ -73,7 +75,7 @@ export function convBlock(
   const bn = o.batchNorm ?? true;
   const c = { kernelSize: o.kernelSize, periodic: o.periodic, latitude: o.latitude, seed: o.seed };
   const norm = (t: tf.SymbolicTensor, n: string) =>
-    bn ? (tf.layers.batchNormalization({ name: `${name}_bn${n}` }).apply(t) as tf.SymbolicTensor) : t;
+    bn ? (tf.layers.batchNormalization({ momentum: 0.9, name: `${name}_bn${n}` }).apply(t) as tf.SymbolicTensor) : t;
   const relu = (t: tf.SymbolicTensor, n: string) =>
     tf.layers.activation({ activation: "relu", name: `${name}_relu${n}` }).apply(t) as tf.SymbolicTensor;
   let y = relu(norm(conv(x, filters, `${name}_conv1`, c), "1"), "1");

@@ -22,6 +22,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { TilecastError } from "../errors.js";
 import { RepeatFrames } from "../nn/repeat-frames.js";
+import "../nn/unpack-gradient.js";
 import type { HeadActivation } from "./blocks.js";
 
 /** Options for {@link convLstmNowcaster}. */

@@ -26,8 +26,11 @@ import { type ConvBlockOptions, convBlock, type HeadActivation, headLayer } from
 
 /** Options for {@link unet}. */
 export interface UNetOptions {
-  /** `[height, width, channels]`; height and width divisible by `2^depth`. */
-  inputShape: [number, number, number];
+  /**
+   * `[height, width, channels]`; height and width divisible by `2^depth`, or `null` to accept
+   * any size that is (checked when the model runs).
+   */
+  inputShape: [number | null, number | null, number];
   /** Number of poolings (encoder levels). Default 4. */
   depth?: number;
   /** Channels at the first level, doubled at each level down. Default 32. */
@@ -71,10 +74,11 @@ export function resolveUNetOptions(o: UNetOptions): ResolvedUNetOptions {
   if (!(Number.isInteger(depth) && depth >= 1 && depth <= 8))
     throw new TilecastError("E_ARGUMENT", `unet: depth must be an integer from 1 to 8, got ${depth}`);
   const m = 2 ** depth;
-  if (h % m !== 0 || w % m !== 0)
+  const bad = [h, w].find((v) => v !== null && v % m !== 0);
+  if (bad !== undefined && bad !== null)
     throw new TilecastError(
       "E_ARGUMENT",
-      `unet: input ${h}x${w} is not divisible by 2^depth = ${m}; use a tile size that is (e.g. ${Math.ceil(h / m) * m})`,
+      `unet: input ${h ?? "?"}x${w ?? "?"} is not divisible by 2^depth = ${m}; use a tile size that is (e.g. ${Math.ceil(bad / m) * m})`,
     );
   if (!(c >= 1 && r.filters >= 1 && classes >= 1))
     throw new TilecastError("E_ARGUMENT", `unet: channels, filters and classes must be positive`);

@@ -6,7 +6,8 @@
  * convolution of odd kernel size `k` keeps the grid size and makes the layer exactly
  * equivariant to rolls along longitude.
  *
- * `PeriodicPadding2D` is a serializable tfjs layer (registered as `tilecast>PeriodicPadding2D`),
+ * `PeriodicPadding2D` is a serializable tfjs layer (registered with tfjs serialization under the
+ * `tilecast` package; `model.json` names it `PeriodicPadding2D`),
  * so models that use it save and load like any other.
  *
  * @example

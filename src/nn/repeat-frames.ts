@@ -1,7 +1,7 @@
 /**
  * `RepeatFrames`: `[batch, h, w, c]` → `[batch, k, h, w, c]`, the same map repeated `k` times
  * along a new time axis: the bridge from an encoder's last state to a forecaster that unrolls
- * `k` frames (a `repeatVector` for grids). Serializable as `tilecast>RepeatFrames`.
+ * `k` frames (a `repeatVector` for grids). Serializable (registered under the `tilecast` package).
  *
  * @example
  * ```ts

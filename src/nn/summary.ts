@@ -92,7 +92,7 @@ export function modelSummary(model: tf.LayersModel): ModelSummary {
       receptiveField: rf,
     });
   }
-  const outputs = model.outputLayers.map((l) => rfOf.get(l.name) ?? { size: 1, jump: 1 });
+  const outputs = model.outputs.map((o) => rfOf.get(o.sourceLayer.name) ?? { size: 1, jump: 1 });
   const trainableParams = model.trainableWeights.reduce(
     (n, w) => n + (w.shape as number[]).reduce((a, b) => a * b, 1),
     0,

@@ -24,7 +24,7 @@ describe.skipIf(!hasGdal)("tilecast run", () => {
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("16 read, 0 skipped (all nodata), 16 predicted, of 16");
-    expect(r.stdout).toMatch(/backend {3}cpu/);
+    expect(r.stdout).toMatch(/backend {3}(wasm|tensorflow) 4\.\d+\.\d+ \(\d+ threads?/);
     const maxErr = py<number>(`
 a = gdal.Open("${SCENE}")
 red = a.GetRasterBand(3).ReadAsArray().astype(np.float64)
@@ -77,7 +77,7 @@ print(json.dumps({"err": float(np.nanmax(np.abs(got - want))), "gt": list(b.GetG
       .trim()
       .split("\n")
       .map((l) => JSON.parse(l).event);
-    expect(events).toStrictEqual(["model", "done"]);
+    expect(events).toStrictEqual(["backend", "model", "done"]);
     const same = py<boolean>(`
 a = gdal.Open("${input}").ReadAsArray()
 b = gdal.Open("${out}").ReadAsArray()
