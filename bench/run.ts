@@ -1,5 +1,6 @@
 /** `npm run bench`: every benchmark, each against the tool a user would pick instead. */
 import { benchConvert } from "./convert.js";
+import { benchModels } from "./models.js";
 import { benchStages } from "./stages.js";
 import { benchZarr } from "./zarr.js";
 
@@ -7,3 +8,4 @@ const only = process.argv[2];
 if (!only || only === "convert") benchConvert();
 if (!only || only === "zarr") benchZarr();
 if (!only || only === "stages") benchStages();
+if (!only || only === "models") benchModels();

@@ -1,0 +1,53 @@
+/**
+ * One backend's U-Net speed, as one JSON line: the bench configuration (depth 3, 16/32/64
+ * filters and a 128-filter bottleneck, batch norm, transposed upsampling; 484,993 parameters,
+ * the same as bench/unet_torch.py) on 8 x 128 x 128 x 4 tiles. Inference: tiles/s over 10
+ * batches after 2 warm-up batches. Training: tiles/s over `steps` Adam steps (binary
+ * cross-entropy) after one warm-up step; 0 steps skips it.
+ *
+ *   node --import tsx bench/unet-speed.ts wasm [steps]
+ */
+import * as tf from "@tensorflow/tfjs";
+import { selectBackend, unet } from "../src/index.js";
+
+async function rate(batch: number, reps: number, run: () => Promise<void>): Promise<number> {
+  await run();
+  const t = performance.now();
+  for (let i = 0; i < reps; i++) await run();
+  return (batch * reps) / ((performance.now() - t) / 1000);
+}
+
+async function main(): Promise<void> {
+  const backend = await selectBackend({ prefer: process.argv[2] ?? "wasm" });
+  const steps = Number(process.argv[3] ?? "5");
+  const inferReps = Number(process.argv[4] ?? "10");
+  const model = unet({ inputShape: [128, 128, 4], depth: 3, filters: 16, seed: 1 });
+  const x = tf.randomNormal([8, 128, 128, 4], 0, 1, "float32", 1);
+  const y = tf.tidy(() => tf.randomUniform([8, 128, 128, 1], 0, 1, "float32", 2).round());
+  const infer = await rate(8, inferReps, async () => {
+    const p = model.predict(x) as tf.Tensor;
+    await p.data();
+    p.dispose();
+  });
+  let train = 0;
+  if (steps > 0) {
+    model.compile({ optimizer: tf.train.adam(1e-3), loss: "binaryCrossentropy" });
+    train = await rate(8, steps, async () => {
+      await model.trainOnBatch(x, y);
+    });
+  }
+  console.log(
+    JSON.stringify({
+      tool: `tilecast ${backend.backend}`,
+      threads: backend.threads,
+      params: model.countParams(),
+      inferenceTilesPerSec: infer,
+      trainTilesPerSec: train,
+    }),
+  );
+}
+
+main().catch((e) => {
+  console.error(`unet-speed: ${(e as Error).message}`);
+  process.exit(1);
+});
