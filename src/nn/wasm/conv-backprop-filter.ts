@@ -18,15 +18,9 @@
  * ```
  */
 import * as tf from "@tensorflow/tfjs";
-import { kernels } from "./kernel-call.js";
+import { type ConvBackpropAttrs, kernels } from "./kernel-call.js";
 
-type Pad = "same" | "valid" | number | [[number, number], [number, number], [number, number], [number, number]];
-
-interface FilterAttrs {
-  strides: number | [number, number];
-  pad: Pad;
-  dataFormat: "NHWC" | "NCHW";
-  dimRoundingMode?: "floor" | "round" | "ceil";
+interface FilterAttrs extends ConvBackpropAttrs {
   filterShape: [number, number, number, number];
 }
 

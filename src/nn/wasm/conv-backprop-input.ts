@@ -19,15 +19,9 @@
  * ```
  */
 import * as tf from "@tensorflow/tfjs";
-import { type KernelCalls, kernels } from "./kernel-call.js";
+import { type ConvBackpropAttrs, type KernelCalls, kernels } from "./kernel-call.js";
 
-type Pad = "same" | "valid" | number | [[number, number], [number, number], [number, number], [number, number]];
-
-interface InputAttrs {
-  strides: number | [number, number];
-  pad: Pad;
-  dataFormat: "NHWC" | "NCHW";
-  dimRoundingMode?: "floor" | "round" | "ceil";
+interface InputAttrs extends ConvBackpropAttrs {
   inputShape: [number, number, number, number];
 }
 

@@ -15,6 +15,14 @@ import * as tf from "@tensorflow/tfjs";
 
 type Info = tf.TensorInfo;
 
+/** Attributes shared by `Conv2DBackpropFilter` and `Conv2DBackpropInput`. */
+export interface ConvBackpropAttrs {
+  strides: number | [number, number];
+  pad: "same" | "valid" | number | [[number, number], [number, number], [number, number], [number, number]];
+  dataFormat: "NHWC" | "NCHW";
+  dimRoundingMode?: "floor" | "round" | "ceil";
+}
+
 /** Kernel calls bound to one backend instance. */
 export interface KernelCalls {
   call(name: string, inputs: Record<string, Info>, attrs?: Record<string, unknown>): Info;
