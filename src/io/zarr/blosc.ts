@@ -36,7 +36,7 @@ export function lz4DecodeBlock(
       } while (b === 255);
     }
     if (d + lit > d1 || s + lit > s1) throw new RangeError("lz4: literal run past the end");
-    if (lit < 16) for (let i = 0; i < lit; i++) dst[d++] = src[s++] as number;
+    if (lit < 32) for (let i = 0; i < lit; i++) dst[d++] = src[s++] as number;
     else {
       dst.set(src.subarray(s, s + lit), d);
       s += lit;
@@ -56,8 +56,8 @@ export function lz4DecodeBlock(
     len += 4;
     let m = d - offset;
     if (offset === 0 || m < d0 || d + len > d1) throw new RangeError("lz4: bad match");
-    if (offset >= len) {
-      dst.copyWithin(d, m, m + len);
+    if (offset >= len && len > 32) {
+      dst.copyWithin(d, m, m + len); // a call costs more than a short byte loop
       d += len;
     } else {
       for (let i = 0; i < len; i++) dst[d++] = dst[m++] as number;
@@ -69,7 +69,23 @@ export function lz4DecodeBlock(
 /** Reverse Blosc's byte shuffle of one block (`n` bytes, `typesize`-byte values). */
 function unshuffle(src: Uint8Array, dst: Uint8Array, d0: number, n: number, typesize: number): void {
   const count = Math.floor(n / typesize);
-  if (typesize === 4 && d0 % 4 === 0) {
+  if (typesize === 4 && d0 % 4 === 0 && count % 4 === 0 && src.byteOffset % 4 === 0 && (dst.byteOffset + d0) % 4 === 0) {
+    // 4x4 byte transpose: one 32-bit load per plane gives 4 values' bytes of that plane.
+    const out = new Uint32Array(dst.buffer, dst.byteOffset + d0, count);
+    const q = count >> 2;
+    const w = new Uint32Array(src.buffer, src.byteOffset, count);
+    for (let k = 0; k < q; k++) {
+      const a = w[k] as number;
+      const b = w[q + k] as number;
+      const c = w[2 * q + k] as number;
+      const e = w[3 * q + k] as number;
+      const o = 4 * k;
+      out[o] = (a & 0xff) | ((b & 0xff) << 8) | ((c & 0xff) << 16) | ((e & 0xff) << 24);
+      out[o + 1] = ((a >>> 8) & 0xff) | (b & 0xff00) | ((c & 0xff00) << 8) | ((e & 0xff00) << 16);
+      out[o + 2] = ((a >>> 16) & 0xff) | ((b >>> 8) & 0xff00) | (c & 0xff0000) | ((e & 0xff0000) << 8);
+      out[o + 3] = (a >>> 24) | ((b >>> 16) & 0xff00) | ((c >>> 8) & 0xff0000) | (e & 0xff000000);
+    }
+  } else if (typesize === 4 && d0 % 4 === 0) {
     const out = new Uint32Array(dst.buffer, dst.byteOffset + d0, count);
     const p1 = count;
     const p2 = 2 * count;
