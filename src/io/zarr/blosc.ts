@@ -69,7 +69,13 @@ export function lz4DecodeBlock(
 /** Reverse Blosc's byte shuffle of one block (`n` bytes, `typesize`-byte values). */
 function unshuffle(src: Uint8Array, dst: Uint8Array, d0: number, n: number, typesize: number): void {
   const count = Math.floor(n / typesize);
-  if (typesize === 4 && d0 % 4 === 0 && count % 4 === 0 && src.byteOffset % 4 === 0 && (dst.byteOffset + d0) % 4 === 0) {
+  if (
+    typesize === 4 &&
+    d0 % 4 === 0 &&
+    count % 4 === 0 &&
+    src.byteOffset % 4 === 0 &&
+    (dst.byteOffset + d0) % 4 === 0
+  ) {
     // 4x4 byte transpose: one 32-bit load per plane gives 4 values' bytes of that plane.
     const out = new Uint32Array(dst.buffer, dst.byteOffset + d0, count);
     const q = count >> 2;
