@@ -65,6 +65,19 @@ export function conv(
     .apply(input) as tf.SymbolicTensor;
 }
 
+/**
+ * The `PeriodicConv2D` block: circular padding along longitude ({@link PeriodicPadding2D},
+ * zero or reflect along latitude) and a "valid" convolution, so the grid keeps its size.
+ */
+export function periodicConv2d(
+  x: tf.SymbolicTensor,
+  filters: number,
+  name: string,
+  o: { kernelSize?: number; latitude?: LatitudePadding | undefined; seed?: number | undefined } = {},
+): tf.SymbolicTensor {
+  return conv(x, filters, name, { ...o, periodic: true });
+}
+
 /** Two convolutions with batch norm and ReLU, as plain or residual block. */
 export function convBlock(
   x: tf.SymbolicTensor,

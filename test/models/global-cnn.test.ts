@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
-import { conv, convBlock } from "../../src/models/blocks.js";
+import { conv, convBlock, periodicConv2d } from "../../src/models/blocks.js";
 import { globalCnn } from "../../src/models/global-cnn.js";
 import { rollout } from "../../src/models/rollout.js";
 import { convParams } from "../../src/nn/conv-arithmetic.js";
@@ -88,6 +88,14 @@ describe("global CNN", () => {
       seed: 4,
     });
     expect(rollError(m, x, 7)).toBeLessThan(1e-5);
+  });
+
+  it("a single PeriodicConv2D block keeps the grid and is equivariant by itself", () => {
+    const input = tf.input({ shape: [H, W, C] });
+    const m = tf.model({ inputs: input, outputs: periodicConv2d(input, 4, "pc", { kernelSize: 7, seed: 2 }) });
+    expect(m.outputs[0]?.shape).toStrictEqual([null, H, W, 4]);
+    expect(m.layers.map((l) => l.getClassName())).toStrictEqual(["InputLayer", "PeriodicPadding2D", "Conv2D"]);
+    expect(rollError(m, x, 9)).toBeLessThan(1e-5);
   });
 
   it("control: a zero-padded CNN fails the same test", () => {
