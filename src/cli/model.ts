@@ -9,6 +9,7 @@ import { architectureNames, buildArchitecture } from "../models/architectures.js
 import { describeBackend, selectBackend } from "../nn/backend.js";
 import { loadModelDir } from "../nn/model-card.js";
 import { formatModelSummary, modelSummary } from "../nn/summary.js";
+import { parseSets } from "../pipeline/config.js";
 import { modelTypes } from "../pipeline/models.js";
 import "../models/pipeline-models.js";
 
@@ -40,28 +41,6 @@ function parseInput(text: string): { height: number; width: number; bands: numbe
   return { height, width, bands };
 }
 
-/** Coerce `key=value` pairs: numbers, booleans, comma lists of numbers, strings. */
-function parseOptions(pairs: string[]): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const p of pairs) {
-    const eq = p.indexOf("=");
-    if (eq <= 0) throw new TilecastError("E_ARGUMENT", `--set expects key=value, got '${p}'`);
-    const raw = p.slice(eq + 1);
-    const num = Number(raw);
-    out[p.slice(0, eq)] =
-      raw === "true"
-        ? true
-        : raw === "false"
-          ? false
-          : raw !== "" && !Number.isNaN(num)
-            ? num
-            : /^[\d.,]+$/.test(raw)
-              ? raw.split(",").map(Number)
-              : raw;
-  }
-  return out;
-}
-
 /** Summarise a model directory or an architecture by name. */
 export async function modelSummaryCommand(
   model: string,
@@ -75,7 +54,7 @@ export async function modelSummaryCommand(
   let m: import("@tensorflow/tfjs").LayersModel;
   if (isDir) m = (await loadModelDir(model)).model;
   else if ((architectureNames as string[]).includes(model))
-    m = buildArchitecture(model, parseOptions(o.set), parseInput(o.input));
+    m = buildArchitecture(model, Object.fromEntries(parseSets(o.set)), parseInput(o.input));
   else
     throw new TilecastError(
       "E_NOT_FOUND",

@@ -84,7 +84,7 @@ async function tryWasm(skipped: BackendReport["skipped"]): Promise<BackendReport
 
 async function useCpu(skipped: BackendReport["skipped"]): Promise<BackendReport> {
   await tf.setBackend("cpu");
-  (tf.backend() as unknown as { firstUse: boolean }).firstUse = false; // no "install tfjs-node" banner
+  quietCpuBanner();
   return {
     backend: "cpu",
     package: "@tensorflow/tfjs-backend-cpu",
@@ -93,6 +93,11 @@ async function useCpu(skipped: BackendReport["skipped"]): Promise<BackendReport>
     gpu: false,
     skipped,
   };
+}
+
+/** The cpu backend prints an "install tfjs-node" banner on first use; tilecast reports the backend instead. */
+export function quietCpuBanner(): void {
+  if (tf.getBackend() === "cpu") (tf.backend() as unknown as { firstUse: boolean }).firstUse = false;
 }
 
 function firstLine(e: unknown): string {

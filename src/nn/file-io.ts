@@ -135,8 +135,10 @@ export async function readArtifacts(target: string): Promise<tf.io.ModelArtifact
   const weightData = concatWeights(
     buffers.map((b) => b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer),
   );
-  const expected = specs.reduce((n, s) => n + s.shape.reduce((a, b) => a * b, 1) * 4, 0);
-  if (weightData.byteLength !== expected)
+  const bytesPer = { float32: 4, int32: 4, bool: 1 } as Record<string, number>;
+  const checkable = specs.every((s) => !s.quantization && bytesPer[s.dtype] !== undefined);
+  const expected = specs.reduce((n, s) => n + s.shape.reduce((a, b) => a * b, 1) * (bytesPer[s.dtype] ?? 0), 0);
+  if (checkable && weightData.byteLength !== expected)
     throw new TilecastError(
       "E_TRUNCATED",
       `weights are ${weightData.byteLength} bytes; the manifest needs ${expected}`,

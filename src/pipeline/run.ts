@@ -16,6 +16,7 @@ import { lastValueFrom, type Observable, tap } from "rxjs";
 import type { Stats } from "../grid/band-stats.js";
 import { createSink, openSource } from "../io/registry.js";
 import type { GridSource } from "../io/types.js";
+import { quietCpuBanner } from "../nn/backend.js";
 import { batch } from "../stages/batch.js";
 import { computeStats, loadStats, saveStats } from "../stages/compute-stats.js";
 import { normalize } from "../stages/normalize.js";
@@ -107,8 +108,7 @@ export async function statsFor(p: Pipeline, src: GridSource, plan: TilePlan): Pr
 export async function runPipeline(p: Pipeline, hooks: RunHooks = {}): Promise<RunSummary> {
   const start = performance.now();
   await tf.ready();
-  // The cpu backend prints a banner recommending tfjs-node on first use; the summary reports the backend instead.
-  if (tf.getBackend() === "cpu") (tf.backend() as unknown as { firstUse: boolean }).firstUse = false;
+  quietCpuBanner();
   const src = await openInput(p);
   try {
     const m = src.meta;
