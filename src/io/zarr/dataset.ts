@@ -12,11 +12,11 @@
  */
 import { readdir, readFile, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import FileSystemStore from "@zarrita/storage/fs";
 import * as zarr from "zarrita";
 import { describe, TilecastError } from "../../errors.js";
 import { isUrl } from "../../util/url.js";
 import { registerZarrCodecs } from "./codecs.js";
+import { LocalStore } from "./fs-store.js";
 
 /** A readable zarrita store. */
 export type ZarrStore = zarr.Readable;
@@ -153,7 +153,7 @@ export async function openZarr(path: string): Promise<ZarrDataset> {
     if (f === null)
       throw new TilecastError("E_FORMAT", "not a Zarr store (no .zgroup, .zarray, .zmetadata or zarr.json)", { path });
     format = f;
-    raw = new FileSystemStore(dir);
+    raw = new LocalStore(dir);
   }
   try {
     const listable = await zarr.withConsolidatedMetadata(raw, { format: format === 3 ? "v3" : "v2" });
