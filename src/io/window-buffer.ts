@@ -23,13 +23,22 @@ export interface WindowBuffer {
   mask: Uint8Array | null;
 }
 
-/** Validate the bands and size of a read and allocate its buffer (dtype default: the raster's). */
-export function windowBuffer(
+/** A window read's plan: checked bands, the part inside the raster, and the buffer's size. */
+export interface WindowPlan {
+  bands: readonly number[];
+  inner: Window;
+  inside: boolean;
+  dtype: DType;
+  length: number;
+}
+
+/** Validate the bands and size of a read (dtype default: the raster's); allocates nothing. */
+export function planWindow(
   meta: RasterMeta,
   w: Window,
   requested?: readonly number[],
   dtype: DType = meta.dtype,
-): WindowBuffer {
+): WindowPlan {
   const bands = requested ?? Array.from({ length: meta.bands }, (_, i) => i);
   for (const b of bands) {
     if (!Number.isInteger(b) || b < 0 || b >= meta.bands) {
@@ -43,13 +52,28 @@ export function windowBuffer(
       { path: meta.path },
     );
   }
-  const out = allocate(dtype, w.width * w.height * bands.length);
   const inner = intersect(w, { x: 0, y: 0, width: meta.width, height: meta.height });
   const inside = inner.width === w.width && inner.height === w.height;
+  return { bands, inner, inside, dtype, length: w.width * w.height * bands.length };
+}
+
+/** Allocate a planned window's buffer, filled outside the raster. */
+export function allocateWindow(meta: RasterMeta, plan: WindowPlan): WindowBuffer {
+  const out = allocate(plan.dtype, plan.length);
   let mask: Uint8Array | null = null;
-  if (!inside) {
+  if (!plan.inside) {
     if (meta.nodata !== null) out.fill(meta.nodata);
     else mask = new Uint8Array(out.length);
   }
-  return { bands, out, inner, inside, mask };
+  return { bands: plan.bands, out, inner: plan.inner, inside: plan.inside, mask };
+}
+
+/** Validate the bands and size of a read and allocate its buffer (dtype default: the raster's). */
+export function windowBuffer(
+  meta: RasterMeta,
+  w: Window,
+  requested?: readonly number[],
+  dtype: DType = meta.dtype,
+): WindowBuffer {
+  return allocateWindow(meta, planWindow(meta, w, requested, dtype));
 }

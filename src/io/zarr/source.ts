@@ -12,11 +12,12 @@
  * ```
  */
 import { TilecastError } from "../../errors.js";
+import type { TypedArray } from "../../grid/dtype.js";
 import { windowTransform } from "../../grid/geotransform.js";
 import { createGrid, type Grid, selectBands } from "../../grid/grid.js";
 import { isEmpty, type Window } from "../../grid/window.js";
 import type { GridSource, RasterMeta, ReadOptions } from "../types.js";
-import { windowBuffer } from "../window-buffer.js";
+import { allocateWindow, planWindow } from "../window-buffer.js";
 import { type CfEncoding, cfDecode, cfEncoding, decodedNodata, isCfTime, parseCfTime } from "./cf.js";
 import { openZarr, type ZarrArrayInfo, type ZarrDataset } from "./dataset.js";
 import { georefFromCoords, isLatLon } from "./georef.js";
@@ -72,25 +73,38 @@ export class ZarrSource implements GridSource {
 
   async readWindow(w: Window, options: ReadOptions = {}): Promise<Grid> {
     const m = this.meta;
-    const { bands, out, inner, inside, mask } = windowBuffer(m, w, options.bands, this.#enc.decoded);
-    const plane = w.width * w.height;
-    let whole: typeof out | null = null;
-    if (!isEmpty(inner)) {
+    const plan = planWindow(m, w, options.bands, this.#enc.decoded);
+    const { bands, inner } = plan;
+    const select = (band: number): AxisSelection[] => {
       const y0 = m.flipY ? m.height - (inner.y + inner.height) : inner.y;
       const nd = this.#info.dims.length;
+      return this.#info.dims.map((_, d) => {
+        if (d === nd - 1) return [inner.x, inner.x + inner.width] as const;
+        if (d === nd - 2) return [y0, y0 + inner.height] as const;
+        return this.#fixed.get(d) ?? band;
+      });
+    };
+    const read = async (band: number) =>
+      cfDecode((await readSelection(this.#info, select(band), m.path, options.signal)).data, this.#enc);
+    const grid = (data: TypedArray, mask: Uint8Array | null) =>
+      createGrid(m.dtype, [bands.length, w.height, w.width], {
+        data,
+        georef: m.georef ? { ...m.georef, transform: windowTransform(m.georef.transform, w) } : null,
+        nodata: m.nodata,
+        mask,
+        attrs: selectBands(m.attrs, bands),
+      });
+    let first: TypedArray | null = null;
+    if (bands.length === 1 && plan.inside && !m.flipY && !isEmpty(inner)) {
+      first = await read(bands[0] as number);
+      if (first.length === plan.length) return grid(first, null); // the window is what was read: no copy
+    }
+    const { out, mask } = allocateWindow(m, plan);
+    if (!isEmpty(inner)) {
+      const plane = w.width * w.height;
       await Promise.all(
         bands.map(async (band, i) => {
-          const sel: AxisSelection[] = this.#info.dims.map((_, d) => {
-            if (d === nd - 1) return [inner.x, inner.x + inner.width] as const;
-            if (d === nd - 2) return [y0, y0 + inner.height] as const;
-            return this.#fixed.get(d) ?? band;
-          });
-          const { data } = await readSelection(this.#info, sel, m.path, options.signal);
-          const values = cfDecode(data, this.#enc);
-          if (bands.length === 1 && inside && !m.flipY && values.length === out.length) {
-            whole = values; // the window is what was read: no copy
-            return;
-          }
+          const values = i === 0 && first ? first : await read(band);
           for (let r = 0; r < inner.height; r++) {
             const src = (m.flipY ? inner.height - 1 - r : r) * inner.width;
             const dst = i * plane + (inner.y - w.y + r) * w.width + (inner.x - w.x);
@@ -100,13 +114,7 @@ export class ZarrSource implements GridSource {
         }),
       );
     }
-    return createGrid(m.dtype, [bands.length, w.height, w.width], {
-      data: whole ?? out,
-      georef: m.georef ? { ...m.georef, transform: windowTransform(m.georef.transform, w) } : null,
-      nodata: m.nodata,
-      mask,
-      attrs: selectBands(m.attrs, bands),
-    });
+    return grid(out, mask);
   }
 
   async close(): Promise<void> {}
