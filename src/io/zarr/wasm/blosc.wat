@@ -1,0 +1,152 @@
+;; Blosc 1 inner loops for tilecast's LZ4 path: LZ4 block decoding and byte unshuffling.
+;; Source of src/io/zarr/wasm/blosc-wasm.ts (regenerate with `npm run wasm`).
+;;
+;; The caller lays out the memory and leaves at least 64 spare bytes after every region a
+;; function writes: copies move 16 bytes at a time and may run up to 15 bytes past the end of
+;; a run. Bytes past the end of a stream are always written again later (the next run, the next
+;; stream of the block) or fall in the spare bytes.
+(module
+  (memory (export "memory") 1)
+
+  ;; Decode the LZ4 block at src[s, s1) into dst[d, d1). Returns the end in dst, or -1 when the
+  ;; block is malformed: a run past either end, a match before the start of dst or at offset 0.
+  (func (export "lz4") (param $s i32) (param $s1 i32) (param $d i32) (param $d1 i32) (result i32)
+    (local $d0 i32) (local $token i32) (local $len i32) (local $b i32) (local $off i32)
+    (local $m i32) (local $end i32) (local $i i32)
+    (local.set $d0 (local.get $d))
+    (block $bad
+      (block $done
+        (loop $seq
+          (br_if $done (i32.ge_u (local.get $s) (local.get $s1)))
+          (local.set $token (i32.load8_u (local.get $s)))
+          (local.set $s (i32.add (local.get $s) (i32.const 1)))
+          ;; literals: 4-bit length, 15 means more length bytes follow
+          (local.set $len (i32.shr_u (local.get $token) (i32.const 4)))
+          (if (i32.eq (local.get $len) (i32.const 15))
+            (then
+              (loop $more
+                (br_if $bad (i32.ge_u (local.get $s) (local.get $s1)))
+                (local.set $b (i32.load8_u (local.get $s)))
+                (local.set $s (i32.add (local.get $s) (i32.const 1)))
+                (local.set $len (i32.add (local.get $len) (local.get $b)))
+                (br_if $more (i32.eq (local.get $b) (i32.const 255))))))
+          (br_if $bad (i32.gt_u (local.get $len) (i32.sub (local.get $d1) (local.get $d))))
+          (br_if $bad (i32.gt_u (local.get $len) (i32.sub (local.get $s1) (local.get $s))))
+          (if (i32.le_u (local.get $len) (i32.const 16))
+            (then (v128.store (local.get $d) (v128.load (local.get $s))))
+            (else (memory.copy (local.get $d) (local.get $s) (local.get $len))))
+          (local.set $s (i32.add (local.get $s) (local.get $len)))
+          (local.set $d (i32.add (local.get $d) (local.get $len)))
+          (br_if $done (i32.ge_u (local.get $s) (local.get $s1))) ;; the last run has no match
+          ;; match: 2-byte offset back into dst, then a 4-bit length (+4), 15 means more bytes
+          (br_if $bad (i32.gt_u (i32.add (local.get $s) (i32.const 2)) (local.get $s1)))
+          (local.set $off (i32.load16_u (local.get $s)))
+          (local.set $s (i32.add (local.get $s) (i32.const 2)))
+          (local.set $len (i32.and (local.get $token) (i32.const 15)))
+          (if (i32.eq (local.get $len) (i32.const 15))
+            (then
+              (loop $more
+                (br_if $bad (i32.ge_u (local.get $s) (local.get $s1)))
+                (local.set $b (i32.load8_u (local.get $s)))
+                (local.set $s (i32.add (local.get $s) (i32.const 1)))
+                (local.set $len (i32.add (local.get $len) (local.get $b)))
+                (br_if $more (i32.eq (local.get $b) (i32.const 255))))))
+          (local.set $len (i32.add (local.get $len) (i32.const 4)))
+          (br_if $bad (i32.eqz (local.get $off)))
+          (br_if $bad (i32.gt_u (local.get $off) (i32.sub (local.get $d) (local.get $d0))))
+          (br_if $bad (i32.gt_u (local.get $len) (i32.sub (local.get $d1) (local.get $d))))
+          (local.set $m (i32.sub (local.get $d) (local.get $off)))
+          (local.set $end (i32.add (local.get $d) (local.get $len)))
+          (if (i32.ge_u (local.get $off) (i32.const 16))
+            (then
+              ;; 16 bytes at a time: each load lies wholly before the bytes it is stored to
+              (local.set $i (i32.const 0))
+              (loop $copy
+                (v128.store (i32.add (local.get $d) (local.get $i))
+                  (v128.load (i32.add (local.get $m) (local.get $i))))
+                (local.set $i (i32.add (local.get $i) (i32.const 16)))
+                (br_if $copy (i32.lt_u (local.get $i) (local.get $len)))))
+            (else
+              (if (i32.eq (local.get $off) (i32.const 1))
+                (then (memory.fill (local.get $d) (i32.load8_u (local.get $m)) (local.get $len)))
+                (else
+                  ;; overlapping: byte by byte, the pattern repeats every `off` bytes
+                  (loop $bytes
+                    (i32.store8 (local.get $d) (i32.load8_u (local.get $m)))
+                    (local.set $d (i32.add (local.get $d) (i32.const 1)))
+                    (local.set $m (i32.add (local.get $m) (i32.const 1)))
+                    (br_if $bytes (i32.lt_u (local.get $d) (local.get $end))))))))
+          (local.set $d (local.get $end))
+          (br $seq)))
+      (return (local.get $d)))
+    (i32.const -1))
+
+  ;; Undo Blosc's byte shuffle of n bytes of `ts`-byte values: src holds ts planes of
+  ;; floor(n / ts) bytes each (byte j of every value), then any leftover bytes as they were.
+  (func (export "unshuffle") (param $src i32) (param $dst i32) (param $n i32) (param $ts i32)
+    (local $count i32) (local $i i32) (local $j i32) (local $q i32)
+    (local $a v128) (local $b v128) (local $c v128) (local $e v128)
+    (local $lo v128) (local $hi v128) (local $lo2 v128) (local $hi2 v128)
+    (local.set $count (i32.div_u (local.get $n) (local.get $ts)))
+    (local.set $i (i32.const 0))
+    (if (i32.eq (local.get $ts) (i32.const 4))
+      (then
+        ;; 16 values per step: interleave planes 0/1 and 2/3 bytewise, then the pairs 16-bit-wise
+        (local.set $q (i32.and (local.get $count) (i32.const -16)))
+        (if (local.get $q)
+          (then
+            (loop $simd
+              (local.set $a (v128.load (i32.add (local.get $src) (local.get $i))))
+              (local.set $b (v128.load (i32.add (local.get $src) (i32.add (local.get $count) (local.get $i)))))
+              (local.set $c (v128.load (i32.add (local.get $src)
+                (i32.add (i32.shl (local.get $count) (i32.const 1)) (local.get $i)))))
+              (local.set $e (v128.load (i32.add (local.get $src)
+                (i32.add (i32.mul (local.get $count) (i32.const 3)) (local.get $i)))))
+              (local.set $lo (i8x16.shuffle 0 16 1 17 2 18 3 19 4 20 5 21 6 22 7 23 (local.get $a) (local.get $b)))
+              (local.set $hi (i8x16.shuffle 8 24 9 25 10 26 11 27 12 28 13 29 14 30 15 31 (local.get $a) (local.get $b)))
+              (local.set $lo2 (i8x16.shuffle 0 16 1 17 2 18 3 19 4 20 5 21 6 22 7 23 (local.get $c) (local.get $e)))
+              (local.set $hi2 (i8x16.shuffle 8 24 9 25 10 26 11 27 12 28 13 29 14 30 15 31 (local.get $c) (local.get $e)))
+              (v128.store (i32.add (local.get $dst) (i32.shl (local.get $i) (i32.const 2)))
+                (i8x16.shuffle 0 1 16 17 2 3 18 19 4 5 20 21 6 7 22 23 (local.get $lo) (local.get $lo2)))
+              (v128.store offset=16 (i32.add (local.get $dst) (i32.shl (local.get $i) (i32.const 2)))
+                (i8x16.shuffle 8 9 24 25 10 11 26 27 12 13 28 29 14 15 30 31 (local.get $lo) (local.get $lo2)))
+              (v128.store offset=32 (i32.add (local.get $dst) (i32.shl (local.get $i) (i32.const 2)))
+                (i8x16.shuffle 0 1 16 17 2 3 18 19 4 5 20 21 6 7 22 23 (local.get $hi) (local.get $hi2)))
+              (v128.store offset=48 (i32.add (local.get $dst) (i32.shl (local.get $i) (i32.const 2)))
+                (i8x16.shuffle 8 9 24 25 10 11 26 27 12 13 28 29 14 15 30 31 (local.get $hi) (local.get $hi2)))
+              (local.set $i (i32.add (local.get $i) (i32.const 16)))
+              (br_if $simd (i32.lt_u (local.get $i) (local.get $q))))))))
+    (if (i32.eq (local.get $ts) (i32.const 2))
+      (then
+        (local.set $q (i32.and (local.get $count) (i32.const -16)))
+        (if (local.get $q)
+          (then
+            (loop $simd2
+              (local.set $a (v128.load (i32.add (local.get $src) (local.get $i))))
+              (local.set $b (v128.load (i32.add (local.get $src) (i32.add (local.get $count) (local.get $i)))))
+              (v128.store (i32.add (local.get $dst) (i32.shl (local.get $i) (i32.const 1)))
+                (i8x16.shuffle 0 16 1 17 2 18 3 19 4 20 5 21 6 22 7 23 (local.get $a) (local.get $b)))
+              (v128.store offset=16 (i32.add (local.get $dst) (i32.shl (local.get $i) (i32.const 1)))
+                (i8x16.shuffle 8 24 9 25 10 26 11 27 12 28 13 29 14 30 15 31 (local.get $a) (local.get $b)))
+              (local.set $i (i32.add (local.get $i) (i32.const 16)))
+              (br_if $simd2 (i32.lt_u (local.get $i) (local.get $q))))))))
+    ;; the values left (all of them for other type sizes), one byte at a time
+    (if (i32.lt_u (local.get $i) (local.get $count))
+      (then
+        (local.set $j (i32.const 0))
+        (loop $plane
+          (local.set $q (local.get $i))
+          (loop $value
+            (i32.store8
+              (i32.add (local.get $dst) (i32.add (i32.mul (local.get $q) (local.get $ts)) (local.get $j)))
+              (i32.load8_u (i32.add (local.get $src)
+                (i32.add (i32.mul (local.get $j) (local.get $count)) (local.get $q)))))
+            (local.set $q (i32.add (local.get $q) (i32.const 1)))
+            (br_if $value (i32.lt_u (local.get $q) (local.get $count))))
+          (local.set $j (i32.add (local.get $j) (i32.const 1)))
+          (br_if $plane (i32.lt_u (local.get $j) (local.get $ts))))))
+    ;; leftover bytes (n not a multiple of ts) are stored unshuffled
+    (local.set $q (i32.mul (local.get $count) (local.get $ts)))
+    (memory.copy (i32.add (local.get $dst) (local.get $q)) (i32.add (local.get $src) (local.get $q))
+      (i32.sub (local.get $n) (local.get $q))))
+)

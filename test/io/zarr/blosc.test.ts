@@ -1,0 +1,138 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import fc from "fast-check";
+import Blosc from "numcodecs/blosc";
+import { afterAll, describe, expect, it } from "vitest";
+import { assemble } from "../../../scripts/build-wasm.js";
+import { decodeBloscLz4 } from "../../../src/io/zarr/blosc.js";
+import { hasGdal, PYTHON } from "../../helpers/gdal.js";
+
+/**
+ * Chunks compressed by c-blosc itself (Python numcodecs, as zarr-python writes them): each
+ * type size, shuffle on and off, block sizes from 128 bytes to whole-chunk, data that makes
+ * every kind of LZ4 sequence (long literals, offset-1 runs, short-period overlapping matches,
+ * long distant matches), sizes with a leftover block and with bytes past the last whole value.
+ */
+const GENERATE = `
+import json, sys, os
+import numpy as np
+import numcodecs
+out = sys.argv[1]
+rng = np.random.default_rng(7)
+def kinds(n, ts):
+    yield "smooth", (np.sin(np.arange(n // ts) / 50.0) * 300 + 250).astype({1: "u1", 2: "<i2", 4: "<f4", 8: "<f8"}[ts]).tobytes()
+    yield "random", rng.integers(0, 256, n, dtype=np.uint8).tobytes()
+    yield "runs", np.repeat(rng.integers(0, 256, n // 97 + 1, dtype=np.uint8), 97)[:n].tobytes()
+    yield "periods", b"".join(bytes(rng.integers(0, 256, p, dtype=np.uint8)) * (40 // p + 1) for p in list(range(2, 16)) * (n // 300 + 1))[:n]
+cases = []
+for ts in (1, 2, 4, 8):
+    for n in (37, 4096, 70001, 262147):
+        for kind, raw in kinds(n, ts):
+            for shuffle in (0, 1):
+                for blocksize in (0, 128, 1000, 65536):
+                    name = f"ts{ts}-n{n}-{kind}-sh{shuffle}-bs{blocksize}"
+                    c = numcodecs.Blosc(cname="lz4", clevel=5, shuffle=shuffle, blocksize=blocksize)
+                    arr = np.frombuffer(raw[: len(raw) // ts * ts], dtype=f"u{ts}") if ts > 1 else np.frombuffer(raw, dtype="u1")
+                    data = arr.tobytes()
+                    open(os.path.join(out, name + ".raw"), "wb").write(data)
+                    open(os.path.join(out, name + ".blosc"), "wb").write(c.encode(arr))
+                    cases.append(name)
+print(json.dumps(cases))
+`;
+
+describe.skipIf(!hasGdal)("Blosc LZ4 decoding against c-blosc (Python numcodecs)", () => {
+  const dir = mkdtempSync(join(tmpdir(), "tilecast-blosc-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const cases = JSON.parse(execFileSync(PYTHON, ["-c", GENERATE, dir], { encoding: "utf8" })) as string[];
+
+  it("covers split, unsplit, shuffled, memcpyed and leftover-block chunks", () => {
+    const flags = new Set(cases.map((c) => readFileSync(join(dir, `${c}.blosc`))[2] as number));
+    for (const f of [0x21, 0x31, 0x20, 0x30]) expect(flags.has(f)).toBe(true); // lz4 x shuffle x no-split
+    expect([...flags].some((f) => f & 0x02)).toBe(true); // stored (memcpyed)
+    expect(cases.length).toBe(4 * 4 * 4 * 2 * 4);
+  });
+
+  it.each([1, 2, 4, 8])("type size %i: every chunk decodes to the bytes c-blosc compressed", (ts) => {
+    const mine = cases.filter((c) => c.startsWith(`ts${ts}-`));
+    expect(mine.length).toBe(128);
+    const wrong = mine.filter((name) => {
+      const got = decodeBloscLz4(readFileSync(join(dir, `${name}.blosc`)));
+      return got === null || !Buffer.from(got).equals(readFileSync(join(dir, `${name}.raw`)));
+    });
+    expect(wrong).toStrictEqual([]);
+  });
+});
+
+describe("Blosc LZ4 decoding: numcodecs.js round trips and bad chunks", () => {
+  const codec = Blosc.fromConfig({ cname: "lz4", clevel: 5, shuffle: 1, blocksize: 0 });
+  const floats = (n: number, step: number) => {
+    const f = new Float32Array(n);
+    for (let i = 0; i < n; i++) f[i] = 280 + 20 * Math.sin(i * step) + (i % 7) * 0.01;
+    return new Uint8Array(f.buffer);
+  };
+
+  it("decodes what numcodecs.js encodes, value for value", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 300_000 }),
+        fc.double({ min: 1e-4, max: 1, noNaN: true }),
+        async (n, step) => {
+          const raw = floats(n, step);
+          expect(Buffer.from(decodeBloscLz4(await codec.encode(raw)) as Uint8Array).equals(Buffer.from(raw))).toBe(
+            true,
+          );
+        },
+      ),
+      { numRuns: 25 },
+    );
+  });
+
+  it("a chunk with bytes changed throws a RangeError or decodes to the right length, never anything else", async () => {
+    const good = await codec.encode(floats(50_000, 0.01));
+    await fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 16, max: good.length - 1 }), fc.integer({ min: 0, max: 255 })), {
+          minLength: 1,
+          maxLength: 8,
+        }),
+        (edits) => {
+          const bad = good.slice();
+          for (const [i, b] of edits) bad[i] = b;
+          try {
+            expect(decodeBloscLz4(bad)?.length).toBe(200_000);
+          } catch (e) {
+            expect(e).toBeInstanceOf(RangeError);
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it("a truncated chunk is refused with a RangeError", async () => {
+    const good = await codec.encode(floats(50_000, 0.01));
+    for (const n of [17, 40, Math.floor(good.length / 2), good.length - 1]) {
+      expect(() => decodeBloscLz4(good.subarray(0, n))).toThrow(RangeError);
+    }
+  });
+
+  it("bit shuffle and other compressors are left to numcodecs.js (null)", async () => {
+    const raw = floats(10_000, 0.01);
+    for (const config of [
+      { cname: "lz4", clevel: 5, shuffle: 2, blocksize: 0 },
+      { cname: "zstd", clevel: 3, shuffle: 1, blocksize: 0 },
+      { cname: "blosclz", clevel: 5, shuffle: 1, blocksize: 0 },
+    ]) {
+      expect(decodeBloscLz4(await Blosc.fromConfig(config).encode(raw))).toBeNull();
+    }
+  });
+});
+
+describe("the WebAssembly module", () => {
+  it("is the assembled blosc.wat (regenerate with npm run wasm)", async () => {
+    const committed = readFileSync("src/io/zarr/wasm/blosc-wasm.ts", "utf8");
+    expect(committed).toBe(await assemble(readFileSync("src/io/zarr/wasm/blosc.wat", "utf8")));
+  });
+});
