@@ -6,7 +6,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
-import { measure } from "./measure.js";
+import { measureAlternating, RUNS, type Runs } from "./measure.js";
 
 const DATA = "bench/data";
 const PYTHON = process.env.TILECAST_PYTHON ?? "/usr/bin/python3";
@@ -16,18 +16,23 @@ export function benchZarr(): void {
   const r = spawnSync(PYTHON, ["bench/make-zarr.py", DATA], { stdio: "inherit" });
   if (r.status !== 0) throw new Error("could not make the Zarr benchmark stores (needs python3-zarr)");
   console.log("\nread 64 x 721 x 1440 float32 (265 MB decoded), one 721 x 1440 window per time step");
-  console.log("store           tool          wall s   peak RSS MB   checksum");
+  console.log(`median of ${RUNS} alternating runs each (TILECAST_BENCH_RUNS), min-max in brackets`);
+  console.log("store           tool          wall s (min-max)      peak RSS MB   checksum");
   for (const codec of ["zlib", "blosc-lz4"]) {
     const store = `${DATA}/era5-like.${codec}.zarr`;
     const sum = (cmd: string, args: string[]) => spawnSync(cmd, args, { encoding: "utf8" }).stdout.trim();
-    const py = measure(PYTHON, ["bench/zarr_read.py", store]);
-    const tc = measure(process.execPath, ["bench/zarr-read.mjs", store]);
+    const [py, tc] = measureAlternating([
+      [PYTHON, ["bench/zarr_read.py", store]],
+      [process.execPath, ["bench/zarr-read.mjs", store]],
+    ]) as [Runs, Runs];
     const pySum = sum(PYTHON, ["bench/zarr_read.py", store]);
     const tcSum = sum(process.execPath, ["bench/zarr-read.mjs", store]);
-    const row = (tool: string, m: { wallS: number; peakRssMb: number }, s: string) =>
+    const row = (tool: string, m: Runs, s: string) => {
+      const spread = `(${m.minS.toFixed(2)}-${m.maxS.toFixed(2)})`;
       console.log(
-        `${codec.padEnd(16)}${tool.padEnd(14)}${m.wallS.toFixed(2).padStart(6)}   ${m.peakRssMb.toFixed(0).padStart(11)}   ${s}`,
+        `${codec.padEnd(16)}${tool.padEnd(14)}${m.wallS.toFixed(2).padStart(6)} ${spread.padEnd(13)}   ${m.peakRssMb.toFixed(0).padStart(11)}   ${s}`,
       );
+    };
     row("zarr-python", py, pySum);
     row("tilecast", tc, tcSum);
     console.log(
