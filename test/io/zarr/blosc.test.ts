@@ -13,7 +13,7 @@ import { hasGdal, PYTHON } from "../../helpers/gdal.js";
  * Chunks compressed by c-blosc itself (Python numcodecs, as zarr-python writes them): each
  * type size, shuffle on and off, block sizes from 128 bytes to whole-chunk, data that makes
  * every kind of LZ4 sequence (long literals, offset-1 runs, short-period overlapping matches,
- * long distant matches), sizes with a leftover block and with bytes past the last whole value.
+ * long distant matches), sizes that leave a short last block.
  */
 const GENERATE = `
 import json, sys, os
@@ -34,9 +34,8 @@ for ts in (1, 2, 4, 8):
                 for blocksize in (0, 128, 1000, 65536):
                     name = f"ts{ts}-n{n}-{kind}-sh{shuffle}-bs{blocksize}"
                     c = numcodecs.Blosc(cname="lz4", clevel=5, shuffle=shuffle, blocksize=blocksize)
-                    arr = np.frombuffer(raw[: len(raw) // ts * ts], dtype=f"u{ts}") if ts > 1 else np.frombuffer(raw, dtype="u1")
-                    data = arr.tobytes()
-                    open(os.path.join(out, name + ".raw"), "wb").write(data)
+                    arr = np.frombuffer(raw[: len(raw) // ts * ts], dtype=f"u{ts}")
+                    open(os.path.join(out, name + ".raw"), "wb").write(arr.tobytes())
                     open(os.path.join(out, name + ".blosc"), "wb").write(c.encode(arr))
                     cases.append(name)
 print(json.dumps(cases))
