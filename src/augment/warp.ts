@@ -6,6 +6,7 @@
  * outside the tile, or whose bilinear neighbours include an invalid pixel, is marked invalid:
  * new pixels are never invented.
  */
+import { TilecastError } from "../errors.js";
 import type { Sample } from "./sample.js";
 
 /** Move pixels: output pixel `(x, y)` of a `w x h` result takes input pixel `src(x, y)`. */
@@ -136,7 +137,7 @@ export function rotation(deg: number): Affine {
 /** Apply an affine map about the tile centre by inverse mapping. */
 export function warpAffine(s: Sample, m: Affine): Sample {
   const det = m.a * m.d - m.b * m.c;
-  if (Math.abs(det) < 1e-12) throw new RangeError("affine map is singular");
+  if (Math.abs(det) < 1e-12) throw new TilecastError("E_ARGUMENT", "affine map is singular");
   const cx = (s.w - 1) / 2;
   const cy = (s.h - 1) / 2;
   return resample(s, (x, y, out) => {

@@ -9,6 +9,7 @@
  * // [5, 6, 9, 10]
  * ```
  */
+import { TilecastError } from "../errors.js";
 import { allocate } from "./dtype.js";
 import { windowTransform } from "./geotransform.js";
 import { createGrid, type Grid } from "./grid.js";
@@ -16,9 +17,10 @@ import { contains, relativeTo, type Window } from "./window.js";
 
 /** Crop `g`, which covers `frame`, to `target` (a window inside `frame`, same pixel space). */
 export function cropGrid<G extends Grid>(g: G, frame: Window, target: Window): G {
-  if (!contains(frame, target)) throw new RangeError("crop target lies outside the grid");
+  if (!contains(frame, target)) throw new TilecastError("E_ARGUMENT", "crop target lies outside the grid");
   const [bands, h, w] = g.shape as [number, number, number];
-  if (h !== frame.height || w !== frame.width) throw new RangeError("grid shape differs from its frame");
+  if (h !== frame.height || w !== frame.width)
+    throw new TilecastError("E_ARGUMENT", "grid shape differs from its frame");
   const r = relativeTo(target, frame);
   const n = target.width * target.height;
   const data = allocate(g.dtype, bands * n);

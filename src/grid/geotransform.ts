@@ -15,6 +15,7 @@
  * worldToPixel(gt, 500005, 4599995); // [0.5, 0.5]
  * ```
  */
+import { TilecastError } from "../errors.js";
 import type { Window } from "./window.js";
 
 /** A GDAL-order affine geotransform. */
@@ -31,7 +32,7 @@ export function pixelToWorld(gt: GeoTransform, col: number, row: number): [numbe
 /** Pixel-corner coordinates of world point `(X, Y)`; throws when the transform is singular. */
 export function worldToPixel(gt: GeoTransform, X: number, Y: number): [number, number] {
   const det = gt[1] * gt[5] - gt[2] * gt[4];
-  if (det === 0) throw new RangeError("geotransform is singular (determinant 0)");
+  if (det === 0) throw new TilecastError("E_ARGUMENT", "geotransform is singular (determinant 0)");
   const dx = X - gt[0];
   const dy = Y - gt[3];
   return [(gt[5] * dx - gt[2] * dy) / det, (-gt[4] * dx + gt[1] * dy) / det];

@@ -11,6 +11,7 @@
  * ```
  */
 
+import { TilecastError } from "../errors.js";
 import type { Crs } from "./crs.js";
 import { allocate, DTYPE_INFO, type DType, type TypedArray } from "./dtype.js";
 import { type GeoTransform, IDENTITY_TRANSFORM } from "./geotransform.js";
@@ -79,11 +80,11 @@ export function createGrid<D extends DType>(
   const size = shape.reduce((a, b) => a * b, 1);
   const data = options.data ?? allocate(dtype, size);
   if (data.length !== size) {
-    throw new RangeError(`data has ${data.length} cells, shape ${shape.join("x")} needs ${size}`);
+    throw new TilecastError("E_ARGUMENT", `data has ${data.length} cells, shape ${shape.join("x")} needs ${size}`);
   }
   const dims = options.dims ?? defaultDims(shape.length);
-  if (dims.length !== shape.length) throw new RangeError("dims and shape differ in rank");
-  if (options.mask && options.mask.length !== size) throw new RangeError("mask size differs");
+  if (dims.length !== shape.length) throw new TilecastError("E_ARGUMENT", "dims and shape differ in rank");
+  if (options.mask && options.mask.length !== size) throw new TilecastError("E_ARGUMENT", "mask size differs");
   return {
     dtype,
     data,

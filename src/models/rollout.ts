@@ -19,7 +19,9 @@
  * console.log(traj.shape); // [1, 5, 8, 16, 2]
  * ```
  */
+
 import * as tf from "@tensorflow/tfjs";
+import { TilecastError } from "../errors.js";
 
 /** Anything with a tfjs-style `predict`. */
 export interface OneStepModel {
@@ -34,7 +36,7 @@ function once(model: OneStepModel, x: tf.Tensor): tf.Tensor {
 /** See the module documentation. */
 export function rollout(model: OneStepModel, initial: tf.Tensor, steps: number): tf.Tensor {
   if (!(Number.isInteger(steps) && steps >= 1))
-    throw new RangeError(`rollout: steps must be a positive integer, got ${steps}`);
+    throw new TilecastError("E_ARGUMENT", `rollout: steps must be a positive integer, got ${steps}`);
   const sequence = initial.rank === 5;
   const outputs: tf.Tensor[] = [];
   let state = initial.clone();

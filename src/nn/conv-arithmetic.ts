@@ -20,6 +20,7 @@
  * receptiveField([{ kernel: 3 }, { kernel: 3 }]).size; // 5
  * ```
  */
+import { TilecastError } from "../errors.js";
 
 /** Padding of a convolution: a mode or an explicit count per side. */
 export type ConvPadding = "valid" | "same" | number;
@@ -32,7 +33,8 @@ export interface ConvGeometry {
 }
 
 function positiveInt(name: string, v: number): number {
-  if (!(Number.isInteger(v) && v >= 1)) throw new RangeError(`${name} must be a positive integer, got ${v}`);
+  if (!(Number.isInteger(v) && v >= 1))
+    throw new TilecastError("E_ARGUMENT", `${name} must be a positive integer, got ${v}`);
   return v;
 }
 
@@ -49,7 +51,7 @@ export function convOutputSize(input: number, kernel: number, o: ConvGeometry = 
   if (p === "same") return Math.ceil(input / s);
   const pad = p === "valid" ? 0 : p;
   const out = Math.floor((input - fe + 2 * pad) / s) + 1;
-  if (out < 1) throw new RangeError(`kernel ${fe} does not fit in ${input} + 2·${pad}`);
+  if (out < 1) throw new TilecastError("E_ARGUMENT", `kernel ${fe} does not fit in ${input} + 2·${pad}`);
   return out;
 }
 

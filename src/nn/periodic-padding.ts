@@ -18,10 +18,16 @@
  * console.log(Array.from(periodicPad(x, [1, 1]).dataSync())); // [0,0,0,0,0,0, 4,1,2,3,4,1, 0,0,0,0,0,0]
  * ```
  */
+
 import * as tf from "@tensorflow/tfjs";
+import { z } from "zod";
+import { TilecastError } from "../errors.js";
 
 /** How latitude (y) is padded. */
-export type LatitudePadding = "zero" | "reflect";
+export const latitudePadding = z.enum(["zero", "reflect"]);
+
+/** How the poles are padded: zeros, or reflected latitude rows. */
+export type LatitudePadding = z.infer<typeof latitudePadding>;
 
 /**
  * Pad an NHWC tensor by `[py, px]`: circular along x, `latitude` along y.
@@ -34,7 +40,7 @@ export function periodicPad(
 ): tf.Tensor4D {
   return tf.tidy(() => {
     const w = x.shape[2];
-    if (px > w) throw new RangeError(`periodic padding ${px} exceeds the width ${w}`);
+    if (px > w) throw new TilecastError("E_ARGUMENT", `periodic padding ${px} exceeds the width ${w}`);
     let y = x;
     if (px > 0) {
       const west = x.slice([0, 0, w - px, 0], [-1, -1, px, -1]);
@@ -76,7 +82,10 @@ export class PeriodicPadding2D extends tf.layers.Layer {
     this.padding = typeof p === "number" ? [p, p] : [p[0], p[1]];
     this.latitude = args.latitude ?? "zero";
     if (!this.padding.every((v) => Number.isInteger(v) && v >= 0))
-      throw new RangeError(`PeriodicPadding2D: padding must be non-negative integers, got ${String(p)}`);
+      throw new TilecastError(
+        "E_ARGUMENT",
+        `PeriodicPadding2D: padding must be non-negative integers, got ${String(p)}`,
+      );
   }
 
   override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {

@@ -11,7 +11,9 @@
  * console.log(y.shape); // [1, 3, 2, 2, 1]
  * ```
  */
+
 import * as tf from "@tensorflow/tfjs";
+import { TilecastError } from "../errors.js";
 
 /** Arguments of {@link RepeatFrames}. */
 export interface RepeatFramesArgs {
@@ -27,7 +29,7 @@ export class RepeatFrames extends tf.layers.Layer {
   constructor(args: RepeatFramesArgs) {
     super(args);
     if (!(Number.isInteger(args.frames) && args.frames >= 1))
-      throw new RangeError(`RepeatFrames: frames must be a positive integer, got ${args.frames}`);
+      throw new TilecastError("E_ARGUMENT", `RepeatFrames: frames must be a positive integer, got ${args.frames}`);
     this.frames = args.frames;
   }
 

@@ -19,8 +19,10 @@
  * });
  * ```
  */
+
 import * as tf from "@tensorflow/tfjs";
 import { asyncScheduler, Observable, type OperatorFunction, type Subscription } from "rxjs";
+import { TilecastError } from "../errors.js";
 import { pixelValidity } from "../grid/grid.js";
 import type { Tile } from "./tile.js";
 
@@ -61,7 +63,9 @@ export function stackTiles(tiles: readonly Tile[]): tf.Tensor4D {
   tiles.forEach((t, k) => {
     const [tc, th, tw] = t.grid.shape as [number, number, number];
     if (tc !== c || th !== h || tw !== w)
-      throw new RangeError(`tile ${t.spec.id} is ${tc}x${th}x${tw}, the batch is ${c}x${h}x${w}`);
+      throw new TilecastError("E_ARGUMENT", `tile ${t.spec.id} is ${tc}x${th}x${tw}, the batch is ${c}x${h}x${w}`, {
+        stage: "batch",
+      });
     const d = t.grid.data;
     const base = k * n * c;
     for (let b = 0; b < c; b++) for (let i = 0; i < n; i++) buf[base + i * c + b] = d[b * n + i] as number;
@@ -86,7 +90,8 @@ function toBatch(tiles: Tile[]): Batch {
 
 /** See the module documentation. */
 export function batch(size: number, options: BatchOptions = {}): OperatorFunction<Tile, Batch> {
-  if (!(Number.isInteger(size) && size > 0)) throw new RangeError(`batch size must be a positive integer, got ${size}`);
+  if (!(Number.isInteger(size) && size > 0))
+    throw new TilecastError("E_ARGUMENT", `batch size must be a positive integer, got ${size}`, { stage: "batch" });
   const wait = options.maxWaitMs ?? 50;
   return (tiles) =>
     new Observable<Batch>((out) => {

@@ -12,8 +12,10 @@
  * // readTiles(src, plan).pipe(batch(8), predict(ndviLike), stitch(plan), write(sink))
  * ```
  */
+
 import * as tf from "@tensorflow/tfjs";
 import { map, type OperatorFunction } from "rxjs";
+import { TilecastError } from "../errors.js";
 import type { Batch } from "./batch.js";
 
 /** A model: a function of the batch tensor, or an object with `predict`. */
@@ -35,7 +37,11 @@ export function runPredictor(model: Predictor, x: tf.Tensor4D): tf.Tensor4D {
   if (y.rank !== 4 || y.shape[0] !== x.shape[0] || y.shape[1] !== x.shape[1] || y.shape[2] !== x.shape[2]) {
     const shape = y.shape.join("x");
     if (y !== x) y.dispose();
-    throw new RangeError(`the model returned ${shape}; stitching needs [${x.shape.slice(0, 3).join(", ")}, channels]`);
+    throw new TilecastError(
+      "E_ARGUMENT",
+      `the model returned ${shape}; stitching needs [${x.shape.slice(0, 3).join(", ")}, channels]`,
+      { stage: "predict" },
+    );
   }
   return y as tf.Tensor4D;
 }

@@ -2,21 +2,22 @@
  * A counting semaphore: `acquire()` resolves when one of `permits` is free; `release()` frees it.
  * Stages use it to bound how many tiles are alive between a read and the stage that ends them.
  *
- * @example
- * ```ts
+ * Internal (not exported from the package); for example:
+ * ```ts internal
  * import { Semaphore } from "tilecast";
  * const s = new Semaphore(2);
  * await s.acquire(); await s.acquire(); // a third acquire() waits for a release()
  * s.release();
  * ```
  */
+import { TilecastError } from "../errors.js";
 export class Semaphore {
   #free: number;
   readonly #waiting: (() => void)[] = [];
 
   constructor(permits: number) {
     if (!(Number.isInteger(permits) && permits > 0))
-      throw new RangeError(`permits must be a positive integer, got ${permits}`);
+      throw new TilecastError("E_ARGUMENT", `permits must be a positive integer, got ${permits}`);
     this.#free = permits;
   }
 

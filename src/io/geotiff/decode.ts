@@ -9,7 +9,7 @@
 import { promisify } from "node:util";
 import { inflate } from "node:zlib";
 import { getDecoder } from "geotiff";
-import { describe, TilecastError } from "../../errors.js";
+import { errorLine, TilecastError } from "../../errors.js";
 import { swapBytes, undoFloatingPoint, undoHorizontal } from "./predictor.js";
 import { COMPRESSION_NAMES, DECODABLE } from "./tags.js";
 
@@ -97,7 +97,7 @@ export async function decodeBlock(raw: Uint8Array, c: BlockCodec, rows: number, 
   try {
     out = await decompress(raw, c, rows);
   } catch (e) {
-    throw new TilecastError("E_CORRUPT", `corrupt ${where} (${describe(e)})`, { cause: e });
+    throw new TilecastError("E_CORRUPT", `corrupt ${where} (${errorLine(e)})`, { cause: e });
   }
   if (out.length < need) {
     throw new TilecastError("E_CORRUPT", `corrupt ${where}: decodes to ${out.length} bytes, expected ${need}`);

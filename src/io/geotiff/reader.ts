@@ -14,7 +14,7 @@
  */
 import { type FileHandle, open } from "node:fs/promises";
 import { fromFile, fromUrl, type GeoTIFF } from "geotiff";
-import { describe, TilecastError } from "../../errors.js";
+import { errorLine, TilecastError } from "../../errors.js";
 import { allocate, viewOf } from "../../grid/dtype.js";
 import { windowTransform } from "../../grid/geotransform.js";
 import { createGrid, type Grid, selectBands } from "../../grid/grid.js";
@@ -70,7 +70,7 @@ export class GeoTiffSource implements GridSource {
       raw = await this.#fetch(offset, count, signal);
     } catch (e) {
       if (e instanceof TilecastError) throw e;
-      throw new TilecastError("E_CORRUPT", `cannot read ${where} (${describe(e)})`, {
+      throw new TilecastError("E_CORRUPT", `cannot read ${where} (${errorLine(e)})`, {
         path: meta.path,
         cause: e,
       });
@@ -176,7 +176,7 @@ export async function openGeoTiff(path: string, signal?: AbortSignal): Promise<G
   } catch (e) {
     await handle?.close();
     if (e instanceof TilecastError) throw e;
-    throw new TilecastError("E_FORMAT", `not a readable TIFF (${describe(e)})`, { path, cause: e });
+    throw new TilecastError("E_FORMAT", `not a readable TIFF (${errorLine(e)})`, { path, cause: e });
   }
   const fh = handle;
   try {
@@ -202,6 +202,6 @@ export async function openGeoTiff(path: string, signal?: AbortSignal): Promise<G
   } catch (e) {
     await fh?.close();
     if (e instanceof TilecastError) throw e;
-    throw new TilecastError("E_FORMAT", `malformed TIFF (${describe(e)})`, { path, cause: e });
+    throw new TilecastError("E_FORMAT", `malformed TIFF (${errorLine(e)})`, { path, cause: e });
   }
 }

@@ -21,11 +21,12 @@
 import { type FileHandle, open } from "node:fs/promises";
 import { promisify } from "node:util";
 import { deflate } from "node:zlib";
-import { describe, TilecastError } from "../../errors.js";
+import { errorLine, TilecastError } from "../../errors.js";
+import { type BlockGrid, blockWindow, makeBlockGrid } from "../../grid/block-grid.js";
 import { allocate, DTYPE_INFO, fitsDtype } from "../../grid/dtype.js";
 import type { Grid } from "../../grid/grid.js";
 import { discard, publish, tempPathFor, trackTemp } from "../atomic.js";
-import { type BlockGrid, blockWindow, type GridSink, makeBlockGrid, type SinkSpec } from "../types.js";
+import type { GridSink, SinkSpec } from "../types.js";
 import { formatGdalMetadata, formatNodata } from "./gdal-tags.js";
 import { geoKeysFromCrs, geoKeyTags } from "./geokeys-write.js";
 import { tagsFromGeoref } from "./georef.js";
@@ -159,7 +160,7 @@ export class GeoTiffSink implements GridSink {
     try {
       await this.#fh.write(bytes, 0, bytes.length, at);
     } catch (e) {
-      throw this.#fail(`cannot write (${describe(e)})`, e);
+      throw this.#fail(`cannot write (${errorLine(e)})`, e);
     }
     this.#offsets[index] = at;
     this.#counts[index] = bytes.length;
@@ -231,7 +232,7 @@ export class GeoTiffSink implements GridSink {
     } catch (e) {
       await this.abort();
       if (e instanceof TilecastError) throw e;
-      throw this.#fail(`cannot finish (${describe(e)})`, e);
+      throw this.#fail(`cannot finish (${errorLine(e)})`, e);
     }
   }
 
@@ -269,7 +270,7 @@ export async function createGeoTiffSink(
   try {
     fh = await open(temp, "wx");
   } catch (e) {
-    throw new TilecastError("E_WRITE", `cannot create output (${(e as NodeJS.ErrnoException).code ?? describe(e)})`, {
+    throw new TilecastError("E_WRITE", `cannot create output (${(e as NodeJS.ErrnoException).code ?? errorLine(e)})`, {
       path,
       cause: e,
     });

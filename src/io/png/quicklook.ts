@@ -10,7 +10,7 @@
  * await writeQuicklook(g, "/tmp/ramp.png");
  * ```
  */
-import { describe, TilecastError } from "../../errors.js";
+import { errorLine, TilecastError } from "../../errors.js";
 import { type Grid, validMask } from "../../grid/grid.js";
 import { discard, ensureParent, publish, tempPathFor, trackTemp } from "../atomic.js";
 
@@ -103,7 +103,7 @@ export async function writePng(rgba: Uint8Array, width: number, height: number, 
     await publish(temp, path);
   } catch (e) {
     await discard(temp);
-    throw new TilecastError("E_WRITE", `cannot write quicklook (${describe(e)})`, {
+    throw new TilecastError("E_WRITE", `cannot write quicklook (${errorLine(e)})`, {
       path,
       cause: e,
     });

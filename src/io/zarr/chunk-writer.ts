@@ -6,11 +6,12 @@
 import { randomBytes } from "node:crypto";
 import { mkdir, rename, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { describe, TilecastError } from "../../errors.js";
+import { errorLine, TilecastError } from "../../errors.js";
+import { type BlockGrid, blockWindow } from "../../grid/block-grid.js";
 import { allocate, type DType, fitsDtype } from "../../grid/dtype.js";
 import type { Grid } from "../../grid/grid.js";
 import { discard } from "../atomic.js";
-import { type BlockGrid, blockWindow, type GridSink } from "../types.js";
+import type { GridSink } from "../types.js";
 import { encodeChunk } from "./codecs.js";
 import { type ArraySpec, chunkKey } from "./metadata.js";
 
@@ -74,7 +75,7 @@ export class ZarrChunkWriter implements GridSink {
       }
     } catch (e) {
       if (e instanceof TilecastError) throw e;
-      throw new TilecastError("E_WRITE", `cannot write chunk (${describe(e)})`, { path: this.target, cause: e });
+      throw new TilecastError("E_WRITE", `cannot write chunk (${errorLine(e)})`, { path: this.target, cause: e });
     }
   }
 
@@ -85,7 +86,7 @@ export class ZarrChunkWriter implements GridSink {
       await this.finish?.();
     } catch (e) {
       await this.abort();
-      throw new TilecastError("E_WRITE", `cannot finish the store (${describe(e)})`, { path: this.target, cause: e });
+      throw new TilecastError("E_WRITE", `cannot finish the store (${errorLine(e)})`, { path: this.target, cause: e });
     }
   }
 

@@ -7,7 +7,7 @@
 import { promisify } from "node:util";
 import { deflate, gunzip, gzip, inflate } from "node:zlib";
 import { registry } from "zarrita";
-import { describe, TilecastError } from "../../errors.js";
+import { errorLine, TilecastError } from "../../errors.js";
 import { decodeBloscLz4 } from "./blosc.js";
 
 const inflateAsync = promisify(inflate);
@@ -119,7 +119,7 @@ export async function encodeChunk(bytes: Uint8Array, c: Compressor | null): Prom
     return await (await numcodecsEncoder(c)).encode(bytes);
   } catch (e) {
     if (e instanceof TilecastError) throw e;
-    throw new TilecastError("E_WRITE", `cannot compress a chunk with ${c.id} (${describe(e)})`, { cause: e });
+    throw new TilecastError("E_WRITE", `cannot compress a chunk with ${c.id} (${errorLine(e)})`, { cause: e });
   }
 }
 

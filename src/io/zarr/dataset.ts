@@ -13,7 +13,7 @@
 import { readdir, readFile, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import * as zarr from "zarrita";
-import { describe, TilecastError } from "../../errors.js";
+import { errorLine, TilecastError } from "../../errors.js";
 import { isUrl } from "../../util/url.js";
 import { registerZarrCodecs } from "./codecs.js";
 import { LocalStore } from "./fs-store.js";
@@ -119,13 +119,13 @@ async function checkCodecs(store: ZarrStore, name: string, format: 2 | 3): Promi
 }
 
 function metadataError(path: string, name: string, e: unknown): TilecastError {
-  if (e instanceof SyntaxError || /JSON/.test(describe(e))) {
-    return new TilecastError("E_FORMAT", `malformed metadata for '${name}' (${describe(e)})`, { path, cause: e });
+  if (e instanceof SyntaxError || /JSON/.test(errorLine(e))) {
+    return new TilecastError("E_FORMAT", `malformed metadata for '${name}' (${errorLine(e)})`, { path, cause: e });
   }
-  if (zarr.isZarritaError(e, "UnknownCodecError") || /codec/i.test(describe(e))) {
-    return new TilecastError("E_UNSUPPORTED", `array '${name}': ${describe(e)}`, { path, cause: e });
+  if (zarr.isZarritaError(e, "UnknownCodecError") || /codec/i.test(errorLine(e))) {
+    return new TilecastError("E_UNSUPPORTED", `array '${name}': ${errorLine(e)}`, { path, cause: e });
   }
-  return new TilecastError("E_FORMAT", `cannot open array '${name}' (${describe(e)})`, { path, cause: e });
+  return new TilecastError("E_FORMAT", `cannot open array '${name}' (${errorLine(e)})`, { path, cause: e });
 }
 
 /**

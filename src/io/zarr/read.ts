@@ -3,7 +3,7 @@
  * are fetched, and zarrita decodes them concurrently.
  */
 import * as zarr from "zarrita";
-import { describe, TilecastError } from "../../errors.js";
+import { errorLine, TilecastError } from "../../errors.js";
 import { allocate, type DType, isDType, isTypedArrayOf, type TypedArray } from "../../grid/dtype.js";
 import type { ZarrArrayInfo } from "./dataset.js";
 
@@ -119,7 +119,7 @@ export async function readSelection(
     if (signal?.aborted) throw new TilecastError("E_ABORTED", "read cancelled", { path: where, cause: e });
     const bad = await findBadChunk(info, sel);
     const what = bad ? `corrupt chunk ${bad.key}` : `cannot read array '${info.name}'`;
-    throw new TilecastError("E_CORRUPT", `${what} (${describe(bad?.error ?? e)})`, { path: where, cause: e });
+    throw new TilecastError("E_CORRUPT", `${what} (${errorLine(bad?.error ?? e)})`, { path: where, cause: e });
   }
   const dtype = gridDtype(info.dtype);
   if (typeof r === "number" || typeof r === "bigint") {

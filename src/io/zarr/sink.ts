@@ -14,12 +14,13 @@
  */
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
-import { describe, TilecastError } from "../../errors.js";
+import { errorLine, TilecastError } from "../../errors.js";
+import { makeBlockGrid } from "../../grid/block-grid.js";
 import { epsgKind } from "../../grid/crs.js";
 import { allocate } from "../../grid/dtype.js";
 import { isNorthUp, pixelToWorld } from "../../grid/geotransform.js";
 import { discard, publish, tempPathFor, trackTemp } from "../atomic.js";
-import { type GridSink, makeBlockGrid, type SinkSpec } from "../types.js";
+import type { GridSink, SinkSpec } from "../types.js";
 import { atomicWrite, ZarrChunkWriter } from "./chunk-writer.js";
 import { type Compressor, DEFAULT_COMPRESSOR } from "./codecs.js";
 import { type ArraySpec, chunkKey, v2ArrayDocs, v3ArrayDoc } from "./metadata.js";
@@ -155,7 +156,7 @@ export async function createZarrSink(path: string, spec: SinkSpec, o: ZarrWriteO
     }
   } catch (e) {
     await discard(root);
-    throw new TilecastError("E_WRITE", `cannot create store (${(e as NodeJS.ErrnoException).code ?? describe(e)})`, {
+    throw new TilecastError("E_WRITE", `cannot create store (${(e as NodeJS.ErrnoException).code ?? errorLine(e)})`, {
       path,
       cause: e,
     });

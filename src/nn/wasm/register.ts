@@ -11,7 +11,9 @@
  * registerWasmTrainingKernels();
  * ```
  */
+
 import * as tf from "@tensorflow/tfjs";
+import { TilecastError } from "../../errors.js";
 import { conv2dBackpropFilter } from "./conv-backprop-filter.js";
 import { conv2dBackpropInputWith } from "./conv-backprop-input.js";
 import { tileWith } from "./tile.js";
@@ -22,7 +24,7 @@ let installed = false;
 export function registerWasmTrainingKernels(): void {
   if (installed) return;
   if (!tf.getKernel("Conv2D", "wasm"))
-    throw new Error("registerWasmTrainingKernels: import @tensorflow/tfjs-backend-wasm first");
+    throw new TilecastError("E_ARGUMENT", "registerWasmTrainingKernels: import @tensorflow/tfjs-backend-wasm first");
   installed = true;
   if (!tf.getKernel("Conv2DBackpropFilter", "wasm"))
     tf.registerKernel({ kernelName: "Conv2DBackpropFilter", backendName: "wasm", kernelFunc: conv2dBackpropFilter });
