@@ -5,13 +5,11 @@
  */
 import { stat } from "node:fs/promises";
 import { TilecastError } from "../errors.js";
-import { architectureNames, buildArchitecture } from "../models/architectures.js";
+import { architectureNames, buildArchitecture, modelTypes } from "../models/registry.js";
 import { describeBackend, selectBackend } from "../nn/backend.js";
 import { loadModelDir } from "../nn/model-card.js";
 import { formatModelSummary, modelSummary } from "../nn/summary.js";
 import { parseSets } from "../pipeline/config.js";
-import { modelTypes } from "../pipeline/models.js";
-import "../models/pipeline-models.js";
 
 /** Print the backend report. */
 export async function doctorCommand(o: { json?: boolean }): Promise<void> {
@@ -53,12 +51,12 @@ export async function modelSummaryCommand(
   );
   let m: import("@tensorflow/tfjs").LayersModel;
   if (isDir) m = (await loadModelDir(model)).model;
-  else if ((architectureNames as string[]).includes(model))
+  else if (architectureNames().includes(model))
     m = buildArchitecture(model, Object.fromEntries(parseSets(o.set)), parseInput(o.input));
   else
     throw new TilecastError(
       "E_NOT_FOUND",
-      `not a model directory or an architecture (${architectureNames.join(", ")})`,
+      `not a model directory or an architecture (${architectureNames().join(", ")})`,
       { path: model },
     );
   const s = modelSummary(m);

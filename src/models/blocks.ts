@@ -16,6 +16,7 @@
  * ```
  */
 import * as tf from "@tensorflow/tfjs";
+import { z } from "zod";
 import { type LatitudePadding, PeriodicPadding2D } from "../nn/periodic-padding.js";
 
 /** Options for {@link convBlock}. */
@@ -37,7 +38,10 @@ export interface ConvBlockOptions {
 }
 
 /** Output activation of a model head. */
-export type HeadActivation = "sigmoid" | "softmax" | "linear";
+export const headActivation = z.enum(["sigmoid", "softmax", "linear"]);
+
+/** An output activation: sigmoid (binary), softmax (classes) or linear (regression). */
+export type HeadActivation = z.infer<typeof headActivation>;
 
 /** One convolution, zero-padded ("same") or periodic (circular pad, then "valid"). */
 export function conv(

@@ -23,27 +23,39 @@ import * as tf from "@tensorflow/tfjs";
 import { TilecastError } from "../errors.js";
 import { RepeatFrames } from "../nn/repeat-frames.js";
 import "../nn/unpack-gradient.js";
-import type { HeadActivation } from "./blocks.js";
+import { z } from "zod";
+import { headActivation } from "./blocks.js";
 
-/** Options for {@link convLstmNowcaster}. */
-export interface ConvLstmOptions {
-  inputFrames: number;
+/**
+ * The options of the nowcaster as a pipeline file or `createModel` gives them (validated; the
+ * single source of {@link ConvLstmOptions}).
+ */
+export const convLstmOptions = z.strictObject({
+  /** Frames in. */
+  inputFrames: z.number().int().positive(),
+  /** Frames forecast. Default 1. */
+  outputFrames: z.number().int().positive().optional(),
+  /** Channels per output frame. Default: the input's channels. */
+  outputChannels: z.number().int().positive().optional(),
+  /** Filters of each encoder layer; the forecaster mirrors them. Default `[16, 16]`. */
+  filters: z.array(z.number().int().positive()).optional(),
+  /** ConvLSTM kernel size. Default 3. */
+  kernelSize: z.number().int().positive().optional(),
+  /** Output activation. Default linear. */
+  head: headActivation.optional(),
+  /** Weight initialisation seed. */
+  seed: z.number().int().optional(),
+});
+
+/** Options for {@link convLstmNowcaster}: {@link convLstmOptions} plus the grid and channels. */
+export type ConvLstmOptions = Omit<z.infer<typeof convLstmOptions>, "outputFrames"> & {
   outputFrames: number;
   /** Grid size; `null` accepts any. */
   height: number | null;
   width: number | null;
   /** Channels per input frame. */
   channels: number;
-  /** Channels per output frame. Default `channels`. */
-  outputChannels?: number;
-  /** Filters of each encoder layer; the forecaster mirrors them. Default `[16, 16]`. */
-  filters?: number[];
-  /** ConvLSTM kernel size. Default 3. */
-  kernelSize?: number;
-  /** Output activation. Default linear. */
-  head?: HeadActivation;
-  seed?: number;
-}
+};
 
 function positive(name: string, v: number): void {
   if (!(Number.isInteger(v) && v >= 1))

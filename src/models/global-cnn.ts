@@ -14,33 +14,42 @@
  * ```
  */
 import * as tf from "@tensorflow/tfjs";
+import { z } from "zod";
 import { TilecastError } from "../errors.js";
-import type { LatitudePadding } from "../nn/periodic-padding.js";
+import { latitudePadding } from "../nn/periodic-padding.js";
 import { conv, convBlock } from "./blocks.js";
 
-/** Options for {@link globalCnn}. */
-export interface GlobalCnnOptions {
+/**
+ * The options of the global CNN as a pipeline file or `createModel` gives them (validated; the
+ * single source of {@link GlobalCnnOptions}).
+ */
+export const globalCnnOptions = z.strictObject({
+  /** Periodic convolution blocks. Default 4. */
+  blocks: z.number().int().positive().optional(),
+  /** Channels inside the network. Default 32. */
+  filters: z.number().int().positive().optional(),
+  /** Kernel size (odd). Default 3. */
+  kernelSize: z.number().int().positive().optional(),
+  /** ResNet blocks. Default true. */
+  residual: z.boolean().optional(),
+  /** Batch norm in each block. Default false (weather fields are normalised beforehand). */
+  batchNorm: z.boolean().optional(),
+  /** Output = input + network (a tendency). Default true. */
+  predictDelta: z.boolean().optional(),
+  /** Latitude padding at the poles. Default zero. */
+  latitude: latitudePadding.optional(),
+  /** Weight initialisation seed. */
+  seed: z.number().int().optional(),
+});
+
+/** Options for {@link globalCnn}: {@link globalCnnOptions} plus the grid and variables. */
+export type GlobalCnnOptions = z.infer<typeof globalCnnOptions> & {
   /** Latitude and longitude sizes; `null` accepts any. */
   height: number | null;
   width: number | null;
   /** Variables in (and out). */
   channels: number;
-  /** Periodic convolution blocks. Default 4. */
-  blocks?: number;
-  /** Channels inside the network. Default 32. */
-  filters?: number;
-  /** Kernel size (odd). Default 3. */
-  kernelSize?: number;
-  /** ResNet blocks. Default true. */
-  residual?: boolean;
-  /** Batch norm in each block. Default false (weather fields are normalised beforehand). */
-  batchNorm?: boolean;
-  /** Output = input + network (a tendency). Default true. */
-  predictDelta?: boolean;
-  /** Latitude padding at the poles. Default zero. */
-  latitude?: LatitudePadding;
-  seed?: number;
-}
+};
 
 /** Build the global CNN; see the module documentation. */
 export function globalCnn(o: GlobalCnnOptions): tf.LayersModel {

@@ -21,35 +21,43 @@
  * ```
  */
 import * as tf from "@tensorflow/tfjs";
+import { z } from "zod";
 import { TilecastError } from "../errors.js";
-import { type ConvBlockOptions, convBlock, type HeadActivation, headLayer } from "./blocks.js";
+import { type ConvBlockOptions, convBlock, headActivation, headLayer } from "./blocks.js";
 
-/** Options for {@link unet}. */
-export interface UNetOptions {
+/**
+ * The options of a U-Net as a pipeline file or `createModel` gives them (validated; the single
+ * source of {@link UNetOptions}).
+ */
+export const unetOptions = z.strictObject({
+  /** Number of poolings (encoder levels). Default 4. */
+  depth: z.number().int().optional(),
+  /** Channels at the first level, doubled at each level down. Default 32. */
+  filters: z.number().int().positive().optional(),
+  /** Output channels. Default 1. */
+  classes: z.number().int().positive().optional(),
+  /** Batch normalization after each convolution. Default true. */
+  batchNorm: z.boolean().optional(),
+  /** Dropout rate before the bottleneck's second convolution (0 = none). Default 0. */
+  dropout: z.number().optional(),
+  /** Decoder upsampling. Default `"transpose"`. */
+  upsampling: z.enum(["transpose", "bilinear"]).optional(),
+  /** ResNet basic blocks (two convolutions plus a shortcut) in the encoder. Default false. */
+  residual: z.boolean().optional(),
+  /** Output activation. Default sigmoid for 1 class, softmax for more. */
+  head: headActivation.optional(),
+  /** Weight initialisation seed, for reproducible models. */
+  seed: z.number().int().optional(),
+});
+
+/** Options for {@link unet}: {@link unetOptions} plus the input shape. */
+export type UNetOptions = z.infer<typeof unetOptions> & {
   /**
    * `[height, width, channels]`; height and width divisible by `2^depth`, or `null` to accept
    * any size that is (checked when the model runs).
    */
   inputShape: [number | null, number | null, number];
-  /** Number of poolings (encoder levels). Default 4. */
-  depth?: number;
-  /** Channels at the first level, doubled at each level down. Default 32. */
-  filters?: number;
-  /** Output channels. Default 1. */
-  classes?: number;
-  /** Batch normalization after each convolution. Default true. */
-  batchNorm?: boolean;
-  /** Dropout rate before the bottleneck's second convolution (0 = none). Default 0. */
-  dropout?: number;
-  /** Decoder upsampling. Default `"transpose"`. */
-  upsampling?: "transpose" | "bilinear";
-  /** ResNet basic blocks (two convolutions plus a shortcut) in the encoder. Default false. */
-  residual?: boolean;
-  /** Output activation. Default sigmoid for 1 class, softmax for more. */
-  head?: HeadActivation;
-  /** Weight initialisation seed, for reproducible models. */
-  seed?: number;
-}
+};
 
 /** Options with every default filled in. */
 export type ResolvedUNetOptions = Required<Omit<UNetOptions, "seed">> & { seed: number | undefined };

@@ -23,7 +23,10 @@
 import * as tf from "@tensorflow/tfjs";
 import { TilecastError } from "../errors.js";
 import { useNativeFileIO } from "./file-io.js";
+import { silenceTfjsNoise } from "./quiet.js";
 import { registerWasmTrainingKernels } from "./wasm/register.js";
+
+silenceTfjsNoise();
 
 /** Backends tilecast can select. */
 export type BackendName = "tensorflow" | "wasm" | "cpu";

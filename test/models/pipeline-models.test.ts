@@ -3,10 +3,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
-import "../../src/models/pipeline-models.js";
+import { createModel } from "../../src/models/registry.js";
 import { unet } from "../../src/models/unet.js";
 import { saveModelDir } from "../../src/nn/model-card.js";
-import { createModel } from "../../src/pipeline/models.js";
 import { runPredictor } from "../../src/stages/predict.js";
 
 beforeAll(async () => {
@@ -57,5 +56,45 @@ describe("architectures in pipelines", () => {
     await expect(createModel({ type: "global-cnn", path: dir }, 2)).rejects.toThrow(
       `${dir}: the model is a unet, not a global-cnn`,
     );
+  });
+});
+
+describe("model registry against saved cards", () => {
+  it("refuses spec options that contradict or are not recorded by the saved model", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "tilecast-card-"));
+    await saveModelDir(dir, unet({ inputShape: [16, 16, 2], depth: 2, filters: 4 }), {
+      architecture: { type: "unet", options: { depth: 2, filters: 4 } },
+      inputs: [{ name: "a" }, { name: "b" }],
+      outputs: [{ name: "p" }],
+    });
+    expect((await createModel({ type: "unet", path: dir, depth: 2 }, 2)).bands).toBe(1);
+    await expect(createModel({ type: "unet", path: dir, depth: 3 }, 2)).rejects.toThrow(
+      "model.depth is 3 but the saved unet has 2 (card.json)",
+    );
+    await expect(createModel({ type: "unet", path: dir, classes: 1 }, 2)).rejects.toThrow(
+      "model.classes: card.json does not record it",
+    );
+  });
+
+  it("a convlstm spec's inputFrames must match the card's frames", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "tilecast-card-"));
+    const m = (await import("../../src/models/convlstm.js")).convLstmNowcaster({
+      inputFrames: 4,
+      outputFrames: 1,
+      height: 8,
+      width: 8,
+      channels: 1,
+      filters: [2],
+    });
+    await saveModelDir(dir, m, {
+      architecture: { type: "convlstm", options: { filters: [2] } },
+      inputs: [{ name: "rain" }],
+      outputs: [{ name: "rain" }],
+      frames: { input: 4, output: 1 },
+    });
+    await expect(createModel({ type: "convlstm", path: dir, inputFrames: 3 }, 4)).rejects.toThrow(
+      "model.inputFrames is 3 but the saved convlstm has 4",
+    );
+    expect((await createModel({ type: "convlstm", path: dir, inputFrames: 4 }, 4)).bands).toBe(1);
   });
 });

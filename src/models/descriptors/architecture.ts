@@ -1,0 +1,134 @@
+/**
+ * What the three architectures share as registry entries: build from options, or load a trained
+ * model directory (`path:`) whose card must agree with the input and with every option the spec
+ * states; then wrap the network as a tile predictor.
+ */
+import type * as tf from "@tensorflow/tfjs";
+import { z } from "zod";
+import { TilecastError } from "../../errors.js";
+import { loadModelDir, type ModelCard } from "../../nn/model-card.js";
+import type { ArchitectureInput, LoadedModel, ModelDescriptor } from "../registry.js";
+
+/** How an architecture is described before it becomes a registry entry. */
+export interface ArchitectureDef<S extends z.ZodObject> {
+  name: string;
+  summary: string;
+  options: S;
+  build(options: z.infer<S>, input: ArchitectureInput): tf.LayersModel;
+  /** Sequence models take `[k, T, h, w, c]`; tiles carry the frames as bands, frame-major. */
+  sequence?: boolean;
+}
+
+/** The options of an architecture in a pipeline: its own plus `path` to a trained model. */
+export type WithPath<S extends z.ZodObject> = z.ZodObject<S["shape"] & { path: z.ZodOptional<z.ZodString> }>;
+
+function recorded(card: ModelCard, key: string): unknown {
+  if (key === "inputFrames") return card.frames?.input ?? card.architecture.options[key];
+  if (key === "outputFrames") return card.frames?.output ?? card.architecture.options[key];
+  return card.architecture.options[key];
+}
+
+/** Refuse spec options that contradict (or are not recorded by) the saved model's card. */
+function checkAgainstCard(name: string, card: ModelCard, options: Record<string, unknown>, path: string): void {
+  for (const [key, want] of Object.entries(options)) {
+    if (key === "path" || want === undefined) continue;
+    const have = recorded(card, key);
+    if (have === undefined)
+      throw new TilecastError(
+        "E_ARGUMENT",
+        `model.${key}: card.json does not record it, and options cannot change a saved ${name}; remove it from the spec`,
+        { path },
+      );
+    if (JSON.stringify(have) !== JSON.stringify(want))
+      throw new TilecastError(
+        "E_ARGUMENT",
+        `model.${key} is ${JSON.stringify(want)} but the saved ${name} has ${JSON.stringify(have)} (card.json); remove it from the spec or use another model`,
+        { path },
+      );
+  }
+}
+
+async function modelFor<S extends z.ZodObject>(
+  def: ArchitectureDef<S>,
+  options: z.infer<WithPath<S>>,
+  bands: number,
+): Promise<{ model: tf.LayersModel; frames: number }> {
+  const { path, ...rest } = options as { path?: string } & Record<string, unknown>;
+  if (typeof path !== "string")
+    return { model: def.build(rest as z.infer<S>, { bands }), frames: (rest.inputFrames as number | undefined) ?? 1 };
+  const { model, card } = await loadModelDir(path);
+  if (card.architecture.type !== def.name)
+    throw new TilecastError("E_ARGUMENT", `the model is a ${card.architecture.type}, not a ${def.name}`, { path });
+  checkAgainstCard(def.name, card, rest, path);
+  const frames = card.frames?.input ?? 1;
+  if (card.inputs.length * frames !== bands)
+    throw new TilecastError(
+      "E_ARGUMENT",
+      `the model takes ${card.inputs.length * frames} bands (${card.inputs.map((i) => i.name).join(", ")}${frames > 1 ? ` × ${frames} frames` : ""}); the input has ${bands}`,
+      { path },
+    );
+  return { model, frames };
+}
+
+function poolFactor(model: tf.LayersModel): number {
+  return 2 ** model.layers.filter((l) => l.getClassName() === "MaxPooling2D").length;
+}
+
+function predictorOf(name: string, model: tf.LayersModel, frames: number, sequence: boolean): LoadedModel {
+  const out = model.outputs[0]?.shape ?? [];
+  const outBands = (out[out.length - 1] as number) * (sequence ? (out[1] as number) : 1);
+  if (sequence)
+    return {
+      bands: outBands,
+      predictor: (x) => {
+        const [k, h, w, c] = x.shape;
+        const seq = x.reshape([k, h, w, frames, c / frames]).transpose([0, 3, 1, 2, 4]);
+        const y = model.predict(seq) as tf.Tensor5D;
+        return y.transpose([0, 2, 3, 1, 4]).reshape([k, h, w, outBands]);
+      },
+    };
+  const m = poolFactor(model);
+  return {
+    bands: outBands,
+    predictor: (x) => {
+      const [, h, w] = x.shape;
+      if (h % m !== 0 || w % m !== 0)
+        throw new TilecastError(
+          "E_ARGUMENT",
+          `${name}: tile windows of ${h}x${w} are not divisible by ${m}; choose tileSize + 2·overlap divisible by ${m}`,
+        );
+      return model.predict(x) as tf.Tensor;
+    },
+  };
+}
+
+/**
+ * Turn an architecture definition into a registry entry (`path:` added to its options).
+ *
+ * @example
+ * ```ts
+ * import { architecture, unetOptions, unet, registerModel } from "tilecast/models";
+ * registerModel(architecture({
+ *   name: "small-unet",
+ *   summary: "a U-Net of depth 2",
+ *   options: unetOptions,
+ *   build: (o, input) => unet({ ...o, depth: 2, inputShape: [input.height ?? null, input.width ?? null, input.bands] }),
+ * }));
+ * ```
+ */
+export function architecture<S extends z.ZodObject>(def: ArchitectureDef<S>): ModelDescriptor<WithPath<S>> {
+  const options = def.options.extend({ path: z.string().optional() }) as unknown as WithPath<S>;
+  return {
+    name: def.name,
+    summary: def.summary,
+    options,
+    build: (o, input) => {
+      const { path: _path, ...rest } = o as { path?: string } & Record<string, unknown>;
+      return def.build(rest as z.infer<S>, input);
+    },
+    async load(o, { inputBands }) {
+      const { model, frames } = await modelFor(def, o, inputBands);
+      return predictorOf(def.name, model, frames, def.sequence ?? false);
+    },
+  };
+}

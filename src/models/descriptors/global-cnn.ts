@@ -1,0 +1,20 @@
+/** The `global-cnn` registry entry. */
+import { globalCnn, globalCnnOptions } from "../global-cnn.js";
+import { architecture } from "./architecture.js";
+
+/**
+ * `model: {type: global-cnn, blocks: 4, filters: 32}`: longitude-periodic convolutions.
+ *
+ * @example
+ * ```ts
+ * import { createModel } from "tilecast/models";
+ * console.log((await createModel({ type: "global-cnn", blocks: 1, filters: 4 }, 3)).bands); // 3
+ * ```
+ */
+export const globalCnnModel = architecture({
+  name: "global-cnn",
+  summary: "global CNN of longitude-periodic convolutions (state t -> t + dt)",
+  options: globalCnnOptions,
+  build: (o, input) =>
+    globalCnn({ ...o, height: input.height ?? null, width: input.width ?? null, channels: input.bands }),
+});
