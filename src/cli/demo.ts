@@ -7,9 +7,8 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { writeQuicklook } from "../io/png/quicklook.js";
-import { openSource } from "../io/registry.js";
+import { inspectPath, openSource } from "../io/registry.js";
 import { convertRaster } from "../pipeline/convert.js";
-import { formatInfo, inspectRaster } from "../pipeline/inspect.js";
 
 /** The bundled demo scene. */
 export const DEMO_SCENE = fileURLToPath(new URL("../../fixtures/demo/scene.s2like.u16.4b.tif", import.meta.url));
@@ -26,7 +25,7 @@ export async function runDemo(outDir: string): Promise<{ tif: string; json: stri
     overlap: 16,
     outputTileSize: 256,
   });
-  const info = await inspectRaster(tif);
+  const { info, text } = await inspectPath(tif);
   await writeFile(json, `${JSON.stringify(info, null, 2)}\n`);
   const src = await openSource(tif);
   try {
@@ -40,7 +39,7 @@ export async function runDemo(outDir: string): Promise<{ tif: string; json: stri
   }
   const s = ((Date.now() - started) / 1000).toFixed(2);
   process.stdout.write(
-    `${formatInfo(info)}\n\nstreamed ${r.tiles} tiles (128 px, 16 px halo) in ${s} s\noutputs:\n  ${tif}\n  ${json}\n  ${png}\n`,
+    `${text}\n\nstreamed ${r.tiles} tiles (128 px, 16 px halo) in ${s} s\noutputs:\n  ${tif}\n  ${json}\n  ${png}\n`,
   );
   return { tif, json, png };
 }

@@ -3,15 +3,11 @@
  * (`--debug` adds the stack) and exits non-zero: 2 for usage errors, 1 otherwise.
  */
 import { Command, InvalidArgumentError } from "commander";
-import { describe, exitCodeFor, isTilecastError } from "../errors.js";
+import { errorLine, exitCodeFor, isTilecastError, TilecastError } from "../errors.js";
 import { installCleanupHandlers } from "../io/atomic.js";
-import { parseCompressor } from "../io/zarr/codecs.js";
-import { isZarrStore } from "../io/zarr/detect.js";
-import { convertRaster } from "../pipeline/convert.js";
-import { formatInfo, inspectRaster } from "../pipeline/inspect.js";
-import { formatZarrInfo, inspectZarr } from "../pipeline/inspect-zarr.js";
-import { runDemo } from "./demo.js";
-import { progress } from "./progress.js";
+import type { DriverFlag } from "../io/driver.js";
+import { driverForExtension, formats, inspectPath } from "../io/registry.js";
+import type { progress } from "./progress.js";
 import type { RunFlags } from "./run.js";
 
 /** Accumulate repeated `--set` flags. */
@@ -27,14 +23,39 @@ interface ConvertFlags {
   tile: number;
   overlap: number;
   block: number;
-  compress: string;
-  level: number;
   concurrency: number;
   quiet?: boolean;
   var?: string;
   index: Record<string, number>;
-  zarrFormat: string;
-  compressor: string;
+  /** The output formats' own flags, by option key. */
+  [key: string]: unknown;
+}
+
+/** Every format's writer flags, once each (formats may share one, e.g. a compression level). */
+function driverFlags(): DriverFlag[] {
+  const seen = new Map<string, DriverFlag>();
+  for (const d of formats()) for (const f of d.flags) if (!seen.has(f.key)) seen.set(f.key, f);
+  return [...seen.values()];
+}
+
+/** The writer options the user gave for `output`, checked against its format's flags. */
+function writeOptionsFrom(cmd: Command, output: string, o: ConvertFlags): Record<string, unknown> {
+  const d = driverForExtension(output);
+  const given = driverFlags().filter((f) => cmd.getOptionValueSource(f.key) === "cli");
+  const out: Record<string, unknown> = {};
+  for (const f of given) {
+    if (!d?.flags.some((x) => x.key === f.key)) {
+      const owners = formats()
+        .filter((x) => x.flags.some((y) => y.key === f.key))
+        .map((x) => x.title);
+      throw new TilecastError("E_ARGUMENT", `${f.flag.split(" ")[0]} applies to ${owners.join(", ")} outputs`, {
+        path: output,
+      });
+    }
+    const text = o[f.key] as string;
+    out[f.key] = f.parse ? f.parse(text) : text;
+  }
+  return out;
 }
 
 /** Accumulate repeated `--index dim=i` flags. */
@@ -65,15 +86,10 @@ export function buildCli(): Command {
     .argument("<path>", "file path or http(s) URL")
     .option("--json", "print exactly one JSON object")
     .action(async (path: string, o: { json?: boolean }) => {
-      if ((await isZarrStore(path)) || /\.zarr\/?$/i.test(path)) {
-        const info = await inspectZarr(path);
-        process.stdout.write(o.json ? `${JSON.stringify(info)}\n` : `${formatZarrInfo(info)}\n`);
-        return;
-      }
-      const info = await inspectRaster(path);
-      process.stdout.write(o.json ? `${JSON.stringify(info)}\n` : `${formatInfo(info)}\n`);
+      const { info, text } = await inspectPath(path);
+      process.stdout.write(o.json ? `${JSON.stringify(info)}\n` : `${text}\n`);
     });
-  cli
+  const convert = cli
     .command("convert")
     .description("stream a raster into a new file through the tile stages (lossless)")
     .argument("<in>", "input raster")
@@ -81,44 +97,34 @@ export function buildCli(): Command {
     .option("--tile <N>", "read window core size in pixels", int("--tile"), 512)
     .option("--overlap <M>", "halo read around each window and cropped on write", int("--overlap"), 0)
     .option("--block <B>", "output tile size (multiple of 16)", int("--block"), 256)
-    .option("--compress <codec>", "deflate | none", "deflate")
-    .option("--level <L>", "deflate level 1-9", int("--level"), 6)
     .option("--concurrency <C>", "tiles in flight", int("--concurrency"), 4)
-    .option("--var <name>", "Zarr input: the variable to read (and the output variable name)")
-    .option("--index <dim=i>", "Zarr input: fix a dimension to one index (repeatable)", collectIndex, {})
-    .option("--zarr-format <2|3>", "Zarr output format", "2")
-    .option(
-      "--compressor <name>",
-      "Zarr output: blosc-zstd | blosc-lz4 | zlib | gzip | zstd | lz4 | none",
-      "blosc-zstd",
-    )
-    .option("-q, --quiet", "no progress output")
-    .action(async (input: string, output: string, o: ConvertFlags) => {
-      if (o.compress !== "deflate" && o.compress !== "none")
-        throw new InvalidArgumentError("--compress must be deflate or none");
-      if (o.zarrFormat !== "2" && o.zarrFormat !== "3") throw new InvalidArgumentError("--zarr-format must be 2 or 3");
-      let bar: ReturnType<typeof progress> | null = null;
-      const r = await convertRaster(input, output, {
-        tileSize: o.tile,
-        overlap: o.overlap,
-        outputTileSize: o.block,
-        compress: o.compress,
-        level: o.level,
-        concurrency: Math.max(1, o.concurrency),
-        ...(o.var ? { variable: o.var } : {}),
-        index: o.index,
-        zarrFormat: o.zarrFormat === "3" ? 3 : 2,
-        compressor: parseCompressor(o.compressor),
-        onProgress: (p) => {
-          bar ??= progress("convert", p.tilesTotal, o.quiet);
-          bar.update(p.tilesDone);
-        },
-      });
-      (bar as ReturnType<typeof progress> | null)?.stop();
-      process.stdout.write(
-        `wrote ${r.output} (${r.width} x ${r.height}, ${r.bands} band${r.bands === 1 ? "" : "s"}, ${r.tiles} tiles)\n`,
-      );
+    .option("--var <name>", "store input: the variable to read (and the output variable name)")
+    .option("--index <dim=i>", "store input: fix a dimension to one index (repeatable)", collectIndex, {})
+    .option("-q, --quiet", "no progress output");
+  for (const f of driverFlags()) convert.option(f.flag, f.help);
+  convert.action(async (input: string, output: string, o: ConvertFlags) => {
+    let bar: ReturnType<typeof progress> | null = null;
+    // Loaded on use: the streaming stages (RxJS) are not needed by other commands.
+    const { convertRaster } = await import("../pipeline/convert.js");
+    const { progress: makeBar } = await import("./progress.js");
+    const r = await convertRaster(input, output, {
+      tileSize: o.tile,
+      overlap: o.overlap,
+      outputTileSize: o.block,
+      write: writeOptionsFrom(convert, output, o),
+      concurrency: Math.max(1, o.concurrency),
+      ...(o.var ? { variable: o.var } : {}),
+      index: o.index,
+      onProgress: (p) => {
+        bar ??= makeBar("convert", p.tilesTotal, o.quiet);
+        bar.update(p.tilesDone);
+      },
     });
+    (bar as ReturnType<typeof progress> | null)?.stop();
+    process.stdout.write(
+      `wrote ${r.output} (${r.width} x ${r.height}, ${r.bands} band${r.bands === 1 ? "" : "s"}, ${r.tiles} tiles)\n`,
+    );
+  });
   cli
     .command("run")
     .description("run a pipeline file: read -> tile -> normalize -> model -> stitch -> write")
@@ -169,7 +175,7 @@ export function buildCli(): Command {
     .description("run the bundled example job and print where its outputs went")
     .option("--out <dir>", "output directory", "out/demo")
     .action(async (o: { out: string }) => {
-      await runDemo(o.out);
+      await (await import("./demo.js")).runDemo(o.out);
     });
   return cli;
 }
@@ -197,7 +203,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       if (debug) process.stderr.write(`${(e.cause as Error | undefined)?.stack ?? e.stack}\n`);
       return exitCodeFor(e.code);
     }
-    process.stderr.write(`tilecast: internal error: ${describe(e)} (run with --debug for details)\n`);
+    process.stderr.write(`tilecast: internal error: ${errorLine(e)} (run with --debug for details)\n`);
     if (debug) process.stderr.write(`${(e as Error).stack}\n`);
     return 1;
   }

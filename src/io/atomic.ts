@@ -4,8 +4,8 @@
  * Ctrl-C (SIGINT/SIGTERM, via {@link installCleanupHandlers}) removes them: a partial output
  * never survives.
  *
- * @example
- * ```ts
+ * Internal (not exported from the package); for example:
+ * ```ts internal
  * import { tempPathFor } from "tilecast";
  * tempPathFor("out/scene.tif"); // "out/.scene.tif.tilecast-tmp-<pid>-<random>"
  * ```

@@ -1,13 +1,16 @@
 /**
- * Formats described as data (`{ id, extensions, sniff, open, create }`) behind one interface;
- * {@link openSource} picks a reader by magic bytes (local files) or extension (URLs),
- * {@link createSink} a writer by the output's extension. Later formats register here.
+ * The formats tilecast reads and writes, as a list of {@link FormatDriver}s. {@link openSource}
+ * picks a reader by content (magic bytes, store layout) for local paths and by extension for
+ * URLs; {@link createSink} a writer by the output's extension, its options validated by that
+ * driver's schema; {@link inspectPath} asks the driver to describe a file. Adding a format is one
+ * folder with its `driver.ts` and one line in `drivers` below (or {@link registerFormat}).
  *
  * @example
  * ```ts
- * import { openSource } from "tilecast";
+ * import { openSource } from "tilecast/io";
  * const src = await openSource("fixtures/geotiff/u8.none.strip.1b.tif");
- * src.meta.format; // "geotiff"
+ * console.log(src.meta.format); // geotiff
+ * await src.close();
  * ```
  */
 import { open } from "node:fs/promises";
@@ -15,54 +18,36 @@ import { extname } from "node:path";
 import { TilecastError } from "../errors.js";
 import { isUrl } from "../util/url.js";
 import { ensureParent } from "./atomic.js";
-import { isTiffSignature } from "./geotiff/header.js";
-import { openGeoTiff } from "./geotiff/reader.js";
-import { createGeoTiffSink, type GeoTiffWriteOptions } from "./geotiff/writer.js";
+import type { CommonSinkOptions, FormatDriver, OpenOptions } from "./driver.js";
+import { geoTiffDriver } from "./geotiff/driver.js";
 import type { GridSink, GridSource, SinkSpec } from "./types.js";
-import { isZarrStore } from "./zarr/detect.js";
-import { createZarrSink, type ZarrWriteOptions } from "./zarr/sink.js";
-import { openZarrSource, type ZarrSourceOptions } from "./zarr/source.js";
+import { zarrDriver } from "./zarr/driver.js";
 
-/** Writer options every format understands (formats ignore what does not apply). */
-export type SinkOptions = GeoTiffWriteOptions & ZarrWriteOptions;
+const drivers: FormatDriver[] = [geoTiffDriver, zarrDriver];
 
-/** Reader options (formats ignore what does not apply). */
-export interface OpenOptions extends ZarrSourceOptions {
-  signal?: AbortSignal;
-}
-
-/** A format: how to recognise, read and write it. */
-export interface FormatDriver {
-  readonly id: string;
-  readonly extensions: readonly string[];
-  sniff(head: Uint8Array): boolean;
-  open(path: string, options: OpenOptions): Promise<GridSource>;
-  create?(path: string, spec: SinkSpec, options: SinkOptions): Promise<GridSink>;
-}
-
-const drivers: FormatDriver[] = [
-  {
-    id: "geotiff",
-    extensions: [".tif", ".tiff", ".gtiff"],
-    sniff: isTiffSignature,
-    open: (path, o) => openGeoTiff(path, o.signal),
-    create: createGeoTiffSink,
-  },
-  {
-    id: "zarr",
-    extensions: [".zarr"],
-    sniff: () => false, // a directory: recognised by isZarrStore
-    open: openZarrSource,
-    create: createZarrSink,
-  },
-];
-
-/** Add a format (later registrations win on conflicts). */
+/**
+ * Add a format; it is tried before the built-in ones (later registrations win on conflicts).
+ *
+ * @example
+ * ```ts
+ * import { formats, geoTiffDriver, registerFormat } from "tilecast/io";
+ * registerFormat({ ...geoTiffDriver, id: "cog", extensions: [".cog"] });
+ * console.log(formats()[0].id); // cog
+ * ```
+ */
 export function registerFormat(d: FormatDriver): void {
   drivers.unshift(d);
 }
 
-/** The registered formats. */
+/**
+ * The registered formats, in the order they are tried.
+ *
+ * @example
+ * ```ts
+ * import { formats } from "tilecast/io";
+ * console.log(formats().map((d) => d.id)); // ["geotiff", "zarr"]
+ * ```
+ */
 export function formats(): readonly FormatDriver[] {
   return drivers;
 }
@@ -85,32 +70,117 @@ async function head(path: string): Promise<Uint8Array | null> {
   }
 }
 
-function byExtension(path: string): FormatDriver | undefined {
+/**
+ * The driver whose extensions include `path`'s (query and trailing slashes ignored).
+ *
+ * @example
+ * ```ts
+ * import { driverForExtension } from "tilecast/io";
+ * console.log(driverForExtension("out/scene.zarr/")?.id); // zarr
+ * ```
+ */
+export function driverForExtension(path: string): FormatDriver | undefined {
   const ext = extname(path.replace(/[?#].*$/, "").replace(/\/+$/, "")).toLowerCase();
   return drivers.find((d) => d.extensions.includes(ext));
 }
 
-const driver = (id: string) => drivers.find((x) => x.id === id) as FormatDriver;
-
-/** Open any supported raster for reading (a Zarr store opens one variable). */
-export async function openSource(path: string, options: OpenOptions = {}): Promise<GridSource> {
-  if (isUrl(path)) return (byExtension(path) ?? driver("geotiff")).open(path, options);
-  if (await isZarrStore(path)) return driver("zarr").open(path, options);
+/**
+ * The driver that reads `path`: by content for local paths (magic bytes, store layout), by
+ * extension for URLs (GeoTIFF when unknown). A missing, empty or unrecognised file is an error
+ * naming it.
+ *
+ * @example
+ * ```ts
+ * import { detectFormat } from "tilecast/io";
+ * console.log((await detectFormat("fixtures/zarr/era5.t2m-i2-scaled.blosc-lz4.consolidated.zarr")).id); // zarr
+ * ```
+ */
+export async function detectFormat(path: string): Promise<FormatDriver> {
+  if (isUrl(path)) return driverForExtension(path) ?? geoTiffDriver;
+  for (const d of drivers) if (await d.detect(path, null).catch(() => false)) return d;
   const h = await head(path);
   if (h !== null && h.length === 0) throw new TilecastError("E_TRUNCATED", "file is empty", { path });
-  const d = (h && drivers.find((x) => x.sniff(h))) ?? byExtension(path);
-  if (!d || d.id === "zarr")
-    throw new TilecastError("E_FORMAT", "unrecognised format (not a GeoTIFF or Zarr store)", { path });
-  return d.open(path, options);
+  if (h) for (const d of drivers) if (await d.detect(path, h)) return d;
+  // Content not recognised: the driver the name points to explains what is wrong with it.
+  const byName = driverForExtension(path);
+  if (byName && !(h !== null && byName.id === "zarr")) return byName;
+  const known = drivers.map((d) => d.title).join(" or ");
+  throw new TilecastError("E_FORMAT", `unrecognised format (not a ${known})`, { path });
 }
 
-/** Create an output, its format chosen by the extension. */
+/**
+ * Open any supported raster for reading (a Zarr store opens one variable).
+ *
+ * @example
+ * ```ts
+ * import { openSource } from "tilecast/io";
+ * const src = await openSource("fixtures/zarr/era5.t2m-i2-scaled.blosc-lz4.consolidated.zarr", { variable: "t2m", index: { time: 0 } });
+ * console.log(src.meta.width, src.meta.height);
+ * await src.close();
+ * ```
+ */
+export async function openSource(path: string, options: OpenOptions = {}): Promise<GridSource> {
+  return (await detectFormat(path)).open(path, options);
+}
+
+/**
+ * Validate writer options against a driver's schema; the error names the format and the key.
+ *
+ * @example
+ * ```ts
+ * import { geoTiffDriver, parseSinkOptions } from "tilecast/io";
+ * console.log(parseSinkOptions(geoTiffDriver, { compress: "none" })); // { compress: "none" }
+ * ```
+ */
+export function parseSinkOptions(d: FormatDriver, options: Record<string, unknown>, path?: string) {
+  const r = d.optionsSchema.safeParse(options);
+  if (r.success) return r.data as Record<string, unknown>;
+  const issue = r.error.issues[0];
+  const msg =
+    issue?.code === "unrecognized_keys"
+      ? `${d.title} outputs take no option '${(issue.keys as string[]).join("', '")}' (they take: ${Object.keys(d.optionsSchema.shape).join(", ")})`
+      : `${d.title} output option ${issue?.path.join(".")}: ${issue?.message}`;
+  throw new TilecastError("E_ARGUMENT", msg, { ...(path ? { path } : {}), cause: r.error });
+}
+
+/** Options for {@link createSink}: the block size, plus the driver's own options. */
+export type SinkOptions = CommonSinkOptions & Record<string, unknown>;
+
+/**
+ * Create an output, its format chosen by the extension and its options checked by that format.
+ *
+ * @example
+ * ```ts
+ * import { createSink } from "tilecast/io";
+ * const sink = await createSink("/tmp/tilecast-example/zeros.tif", { width: 32, height: 32, bands: 1, dtype: "uint8", georef: null, nodata: null }, { compress: "none" });
+ * await sink.abort();
+ * ```
+ */
 export async function createSink(path: string, spec: SinkSpec, options: SinkOptions = {}): Promise<GridSink> {
-  const d = byExtension(path);
+  const d = driverForExtension(path);
   if (!d?.create) {
     const known = drivers.filter((x) => x.create).flatMap((x) => x.extensions);
     throw new TilecastError("E_ARGUMENT", `cannot write this format; use one of ${known.join(", ")}`, { path });
   }
+  const { tileSize, ...rest } = options;
+  const parsed = parseSinkOptions(d, rest, path);
   await ensureParent(path);
-  return d.create(path, spec, options);
+  return d.create(path, spec, { ...parsed, ...(tileSize !== undefined ? { tileSize } : {}) });
+}
+
+/**
+ * Describe a raster as its format's driver does (what `tilecast inspect --json` prints) and the
+ * driver's text rendering of it.
+ *
+ * @example
+ * ```ts
+ * import { inspectPath } from "tilecast/io";
+ * const { info, text } = await inspectPath("fixtures/geotiff/u8.none.strip.1b.tif");
+ * console.log((info as { width: number }).width, text.split("\n").length > 3);
+ * ```
+ */
+export async function inspectPath(path: string): Promise<{ info: object; text: string }> {
+  const d = await detectFormat(path);
+  const info = await d.describe(path);
+  return { info, text: await d.formatDescription(info) };
 }

@@ -2,6 +2,8 @@
  * The two I/O contracts every format implements: a lazy, random-access {@link GridSource} and
  * an atomic, block-wise {@link GridSink}.
  */
+
+import type { BlockGrid } from "../grid/block-grid.js";
 import type { DType } from "../grid/dtype.js";
 import type { Georef, Grid, GridAttrs } from "../grid/grid.js";
 import type { Window } from "../grid/window.js";
@@ -44,40 +46,6 @@ export interface GridSource {
   close(): Promise<void>;
 }
 
-/** How a sink's raster is cut into blocks; blocks at the right and bottom edges may be partial. */
-export interface BlockGrid {
-  readonly width: number;
-  readonly height: number;
-  readonly blockWidth: number;
-  readonly blockHeight: number;
-  readonly cols: number;
-  readonly rows: number;
-}
-
-/** The window of block `(col, row)` clipped to the raster. */
-export function blockWindow(g: BlockGrid, col: number, row: number): Window {
-  const x = col * g.blockWidth;
-  const y = row * g.blockHeight;
-  return {
-    x,
-    y,
-    width: Math.min(g.blockWidth, g.width - x),
-    height: Math.min(g.blockHeight, g.height - y),
-  };
-}
-
-/** A block grid over a `width x height` raster. */
-export function makeBlockGrid(width: number, height: number, blockWidth: number, blockHeight: number): BlockGrid {
-  return {
-    width,
-    height,
-    blockWidth,
-    blockHeight,
-    cols: Math.ceil(width / blockWidth),
-    rows: Math.ceil(height / blockHeight),
-  };
-}
-
 /**
  * An output being written. Blocks arrive in any order, each exactly once, as grids of
  * `(bands, h, w)` matching {@link blockWindow}. Nothing is visible at the target path until
@@ -99,4 +67,6 @@ export interface SinkSpec {
   georef: Georef | null;
   nodata: number | null;
   attrs?: GridAttrs;
+  /** The data's name (a Zarr variable); formats without names ignore it. */
+  name?: string;
 }

@@ -6,13 +6,12 @@
  *
  * @example
  * ```ts
- * import { convertRaster } from "tilecast";
+ * import { convertRaster } from "tilecast/pipeline";
  * await convertRaster("fixtures/geotiff/u16.deflate.pred2.tiled.3b.tif", "/tmp/copy.tif", { tileSize: 32, overlap: 4 });
  * ```
  */
 import { lastValueFrom, tap } from "rxjs";
-import { createSink, openSource, type SinkOptions } from "../io/registry.js";
-import type { Compressor } from "../io/zarr/codecs.js";
+import { createSink, openSource } from "../io/registry.js";
 import { cropHalo } from "../stages/crop-halo.js";
 import { readTiles } from "../stages/read-tiles.js";
 import { type TileWriteProgress, writeTiles } from "../stages/write-tiles.js";
@@ -26,17 +25,17 @@ export interface ConvertOptions {
   overlap?: number;
   /** Output block size (default: 256, GDAL's default tile size). */
   outputTileSize?: number;
-  compress?: SinkOptions["compress"];
-  level?: number;
+  /**
+   * The output format's own options, checked by its driver: GeoTIFF `compress`, `level`,
+   * `predictor`, `bigTiff`; Zarr `variable`, `zarrFormat`, `compressor`.
+   */
+  write?: Record<string, unknown>;
   /** Tiles in flight (default 4). */
   concurrency?: number;
-  /** Zarr input: the variable to read, and fixed indices for its other dims. */
+  /** A store's variable to read (and the output's variable name, unless `write` says otherwise). */
   variable?: string;
+  /** Fixed indices for the variable's other dims. */
   index?: Readonly<Record<string, number>>;
-  /** Zarr output: format (default 2), compressor (default blosc zstd), variable name. */
-  zarrFormat?: 2 | 3;
-  compressor?: Compressor | null;
-  outputVariable?: string;
   /** Called after each tile is written. */
   onProgress?: (p: TileWriteProgress & { tilesTotal: number }) => void;
   signal?: AbortSignal;
@@ -52,7 +51,16 @@ export interface ConvertResult {
   bands: number;
 }
 
-/** See the module documentation. */
+/**
+ * Stream `input` into `output` (format by extension), losslessly; see the module documentation.
+ *
+ * @example
+ * ```ts
+ * import { convertRaster } from "tilecast/pipeline";
+ * const r = await convertRaster("fixtures/demo/scene.s2like.u16.4b.tif", "/tmp/scene.zarr", { write: { compressor: "zlib" } });
+ * console.log(r.tiles, r.bands); // 1 4
+ * ```
+ */
 export async function convertRaster(input: string, output: string, o: ConvertOptions = {}): Promise<ConvertResult> {
   const src = await openSource(input, {
     ...(o.signal ? { signal: o.signal } : {}),
@@ -77,15 +85,9 @@ export async function convertRaster(input: string, output: string, o: ConvertOpt
         georef: m.georef,
         nodata: m.nodata,
         attrs: m.attrs,
+        ...(o.variable ? { name: o.variable } : {}),
       },
-      {
-        tileSize: o.outputTileSize ?? 256,
-        ...(o.compress ? { compress: o.compress } : {}),
-        ...(o.level ? { level: o.level } : {}),
-        ...(o.zarrFormat ? { zarrFormat: o.zarrFormat } : {}),
-        ...(o.compressor !== undefined ? { compressor: o.compressor } : {}),
-        ...(o.outputVariable ? { variable: o.outputVariable } : o.variable ? { variable: o.variable } : {}),
-      },
+      { tileSize: o.outputTileSize ?? 256, ...o.write },
     );
     const concurrency = o.concurrency ?? 4;
     let last: TileWriteProgress = { tilesDone: 0, blocksWritten: 0, openBlocks: 0 };

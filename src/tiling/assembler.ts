@@ -12,10 +12,11 @@
  * asm.add({ x: 0, y: 0, width: 24, height: 16 }, createGrid("uint8", [1, 16, 24])).length; // 1 block done
  * ```
  */
+
+import { type BlockGrid, blockWindow } from "../grid/block-grid.js";
 import { allocate, type DType } from "../grid/dtype.js";
 import { createGrid, type Grid } from "../grid/grid.js";
 import { intersect, isEmpty, type Window } from "../grid/window.js";
-import { type BlockGrid, blockWindow } from "../io/types.js";
 
 /** A completed output block. */
 export interface FinishedBlock {

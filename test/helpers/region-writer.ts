@@ -1,6 +1,7 @@
 /** Child process for the concurrent-writer test: fill block rows [r0, r1) of a store's variable. */
+
+import { blockWindow } from "../../src/grid/block-grid.js";
 import { createGrid } from "../../src/grid/grid.js";
-import { blockWindow } from "../../src/io/types.js";
 import { openZarrRegionSink } from "../../src/io/zarr/region.js";
 
 const [path, variable, r0, r1] = process.argv.slice(2) as [string, string, string, string];

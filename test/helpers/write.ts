@@ -2,10 +2,10 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { blockWindow } from "../../src/grid/block-grid.js";
 import { cropGrid } from "../../src/grid/crop.js";
 import type { Grid } from "../../src/grid/grid.js";
 import { createGeoTiffSink, type GeoTiffWriteOptions } from "../../src/io/geotiff/writer.js";
-import { blockWindow } from "../../src/io/types.js";
 
 export const tmp = (name: string) => join(mkdtempSync(join(tmpdir(), "tilecast-test-")), name);
 

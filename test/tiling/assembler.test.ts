@@ -1,8 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { makeBlockGrid } from "../../src/grid/block-grid.js";
 import { cropGrid } from "../../src/grid/crop.js";
 import { createGrid } from "../../src/grid/grid.js";
-import { makeBlockGrid } from "../../src/io/types.js";
 import { BlockAssembler } from "../../src/tiling/assembler.js";
 import { planTiles } from "../../src/tiling/plan.js";
 

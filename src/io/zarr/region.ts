@@ -9,8 +9,9 @@
  * ```
  */
 import { TilecastError } from "../../errors.js";
+import { makeBlockGrid } from "../../grid/block-grid.js";
 import { DTYPE_INFO, type DType } from "../../grid/dtype.js";
-import { type GridSink, makeBlockGrid } from "../types.js";
+import type { GridSink } from "../types.js";
 import { ZarrChunkWriter } from "./chunk-writer.js";
 import { type Compressor } from "./codecs.js";
 import { openZarr } from "./dataset.js";

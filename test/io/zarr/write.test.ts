@@ -42,7 +42,7 @@ describe.skipIf(!hasGdal)("writing Zarr that xarray reads", () => {
     "GeoTIFF -> Zarr v2 with %s: same values, x/y at pixel centres, CRS attributes",
     async (name) => {
       const out = tmp("scene.zarr");
-      await convertRaster(SCENE, out, { outputTileSize: 200, compressor: parseCompressor(name) });
+      await convertRaster(SCENE, out, { outputTileSize: 200, write: { compressor: parseCompressor(name) } });
       const v = xarrayView(out);
       expect(v).toMatchObject({
         dims: ["band", "y", "x"],
@@ -130,7 +130,7 @@ print(json.dumps(xr.open_zarr(${JSON.stringify(out)}).band_data.values.ravel().t
 describe("Zarr v3 and round trips", () => {
   it("GeoTIFF -> Zarr v3 -> GeoTIFF is lossless, georeferencing included", async () => {
     const z = tmp("scene.v3.zarr");
-    await convertRaster(SCENE, z, { outputTileSize: 128, zarrFormat: 3 });
+    await convertRaster(SCENE, z, { outputTileSize: 128, write: { zarrFormat: 3 } });
     const root = JSON.parse(readFileSync(`${z}/zarr.json`, "utf8"));
     expect(root).toMatchObject({ zarr_format: 3, node_type: "group", consolidated_metadata: { kind: "inline" } });
     expect(JSON.parse(readFileSync(`${z}/band_data/zarr.json`, "utf8"))).toMatchObject({

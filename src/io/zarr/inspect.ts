@@ -5,16 +5,16 @@
  *
  * @example
  * ```ts
- * import { inspectZarr } from "tilecast";
+ * import { inspectZarr } from "tilecast/io";
  * const info = await inspectZarr("fixtures/zarr/era5.t2m-i2-scaled.blosc-lz4.consolidated.zarr");
  * Object.keys(info.variables); // ["t2m", "tp"]
  * ```
  */
 
-import { isCfTime } from "../io/zarr/cf.js";
-import { openZarr, type ZarrArrayInfo } from "../io/zarr/dataset.js";
-import { readCoord } from "../io/zarr/read.js";
-import { coordLabels, dataVariables } from "../io/zarr/source.js";
+import { isCfTime } from "./cf.js";
+import { openZarr, type ZarrArrayInfo } from "./dataset.js";
+import { readCoord } from "./read.js";
+import { coordLabels, dataVariables } from "./source.js";
 
 /** One array as `inspect` prints it. */
 export interface ZarrArraySummary {

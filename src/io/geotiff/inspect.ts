@@ -3,15 +3,17 @@
  *
  * @example
  * ```ts
- * import { inspectRaster } from "tilecast";
- * const info = await inspectRaster("fixtures/geotiff/u8.none.strip.1b.tif");
+ * import { openGeoTiff, describeRaster } from "tilecast/io";
+ * const src = await openGeoTiff("fixtures/geotiff/u8.none.strip.1b.tif");
+ * const info = describeRaster(src);
+ * await src.close();
  * info.transform; // [x0, dx, rx, y0, ry, dy] in GDAL order
  * ```
  */
-import { epsgName } from "../grid/crs.js";
-import type { DType } from "../grid/dtype.js";
-import type { GeoTiffMeta } from "../io/geotiff/reader.js";
-import { openSource } from "../io/registry.js";
+import { epsgName } from "../../grid/crs.js";
+import type { DType } from "../../grid/dtype.js";
+import type { GridSource } from "../types.js";
+import type { GeoTiffMeta } from "./reader.js";
 
 /** The fields `tilecast inspect --json` prints. */
 export interface RasterInfo {
@@ -37,39 +39,35 @@ export interface RasterInfo {
   bandNames: (string | null)[] | null;
 }
 
-/** Open `path`, describe it, close it. */
-export async function inspectRaster(path: string): Promise<RasterInfo> {
-  const src = await openSource(path);
-  try {
-    const m = src.meta as Partial<GeoTiffMeta> & typeof src.meta;
-    const crs = m.georef?.crs ?? null;
-    return {
-      format: m.format,
-      path,
-      width: m.width,
-      height: m.height,
-      bands: m.bands,
-      dtype: m.dtype,
-      transform: m.georef ? [...m.georef.transform] : null,
-      crs: crs && {
-        epsg: crs.epsg,
-        name: crs.epsg ? epsgName(crs.epsg) : null,
-        wkt: crs.wkt,
-        proj4: crs.proj4,
-      },
-      nodata: m.nodata === null ? null : Number.isNaN(m.nodata) ? "nan" : m.nodata,
-      blockSize: [m.blockWidth, m.blockHeight],
-      compression: m.compression ?? null,
-      overviews: [...(m.overviews ?? [])],
-      rasterType: m.georef?.rasterType ?? null,
-      bandNames: m.attrs.bandNames ? [...m.attrs.bandNames] : null,
-    };
-  } finally {
-    await src.close();
-  }
+/** Describe an open raster (format-specific fields, such as compression, when the source has them). */
+export function describeRaster(src: GridSource): RasterInfo {
+  const path = src.meta.path;
+  const m = src.meta as Partial<GeoTiffMeta> & typeof src.meta;
+  const crs = m.georef?.crs ?? null;
+  return {
+    format: m.format,
+    path,
+    width: m.width,
+    height: m.height,
+    bands: m.bands,
+    dtype: m.dtype,
+    transform: m.georef ? [...m.georef.transform] : null,
+    crs: crs && {
+      epsg: crs.epsg,
+      name: crs.epsg ? epsgName(crs.epsg) : null,
+      wkt: crs.wkt,
+      proj4: crs.proj4,
+    },
+    nodata: m.nodata === null ? null : Number.isNaN(m.nodata) ? "nan" : m.nodata,
+    blockSize: [m.blockWidth, m.blockHeight],
+    compression: m.compression ?? null,
+    overviews: [...(m.overviews ?? [])],
+    rasterType: m.georef?.rasterType ?? null,
+    bandNames: m.attrs.bandNames ? [...m.attrs.bandNames] : null,
+  };
 }
 
-/** A human-readable, multi-line rendering of {@link RasterInfo}. */
+/** A human-readable, multi-line rendering of {@link RasterInfo} (what `tilecast inspect` prints). */
 export function formatInfo(i: RasterInfo): string {
   const crs = i.crs
     ? i.crs.epsg

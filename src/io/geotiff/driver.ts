@@ -1,0 +1,63 @@
+/** The GeoTIFF driver: read any GDAL-made GeoTIFF (local or http), write tiled GeoTIFFs. */
+import { z } from "zod";
+import { TilecastError } from "../../errors.js";
+import type { FormatDriver } from "../driver.js";
+import { isTiffSignature } from "./header.js";
+import type { RasterInfo } from "./inspect.js";
+import type { GeoTiffWriteOptions } from "./writer.js";
+
+// The reader, writer and inspector load on first use, so recognising a file stays cheap.
+const reader = () => import("./reader.js");
+const inspector = () => import("./inspect.js");
+
+const int = (name: string) => (text: string) => {
+  const n = Number(text);
+  if (!Number.isInteger(n)) throw new TilecastError("E_ARGUMENT", `${name} must be an integer, got '${text}'`);
+  return n;
+};
+
+/** Writer options of GeoTIFF outputs (`output:` keys in pipeline files, `convert` flags). */
+export const geoTiffOptions = z.strictObject({
+  /** Block compression (default deflate). */
+  compress: z.enum(["deflate", "none"]).optional(),
+  /** zlib level 1-9 (default 6, as GDAL). */
+  level: z.number().int().min(1).max(9).optional(),
+  /** Predictor (default: 2 for integers, 3 for floats when compressing). */
+  predictor: z.union([z.literal(1), z.literal(2), z.literal(3)]).optional(),
+  /** BigTIFF: true, false or auto (when the raster could pass 4 GiB). */
+  bigTiff: z.union([z.boolean(), z.literal("auto")]).optional(),
+});
+
+/**
+ * GeoTIFF: `.tif`, `.tiff`, `.gtiff`; recognised by the TIFF signature whatever the extension.
+ *
+ * @example
+ * ```ts
+ * import { geoTiffDriver } from "tilecast/io";
+ * const info = await geoTiffDriver.describe("fixtures/geotiff/u8.none.strip.1b.tif");
+ * console.log((await geoTiffDriver.formatDescription(info)).split("\n")[1]); //   format       geotiff
+ * ```
+ */
+export const geoTiffDriver: FormatDriver = {
+  id: "geotiff",
+  title: "GeoTIFF",
+  extensions: [".tif", ".tiff", ".gtiff"],
+  detect: async (_path, head) => head !== null && isTiffSignature(head),
+  open: async (path, o) => (await reader()).openGeoTiff(path, o.signal),
+  create: async (path, spec, options) =>
+    (await import("./writer.js")).createGeoTiffSink(path, spec, options as GeoTiffWriteOptions),
+  optionsSchema: geoTiffOptions,
+  flags: [
+    { key: "compress", flag: "--compress <codec>", help: "GeoTIFF output: deflate | none (default deflate)" },
+    { key: "level", flag: "--level <L>", help: "GeoTIFF output: deflate level 1-9 (default 6)", parse: int("--level") },
+  ],
+  async describe(path) {
+    const src = await (await reader()).openGeoTiff(path);
+    try {
+      return (await inspector()).describeRaster(src);
+    } finally {
+      await src.close();
+    }
+  },
+  formatDescription: async (info) => (await inspector()).formatInfo(info as RasterInfo),
+};

@@ -1,0 +1,55 @@
+/**
+ * `tilecast/io`: format drivers (GeoTIFF, Zarr), the source and sink contracts, opening and
+ * creating by path, inspection and PNG quicklooks. Loads no TensorFlow.js.
+ *
+ * @example
+ * ```ts
+ * import { openSource } from "tilecast/io";
+ * const src = await openSource("fixtures/demo/scene.s2like.u16.4b.tif");
+ * const g = await src.readWindow({ x: 0, y: 0, width: 4, height: 4 }, { bands: [3] });
+ * console.log(g.shape); // [1, 4, 4]
+ * await src.close();
+ * ```
+ */
+export { type ErrorCode, errorLine, isTilecastError, TilecastError } from "../errors.js";
+export type { CommonSinkOptions, DriverFlag, FormatDriver, OpenOptions } from "./driver.js";
+export type { GeoTiffMeta } from "./geotiff/describe.js";
+export { geoTiffDriver, geoTiffOptions } from "./geotiff/driver.js";
+export { describeRaster, formatInfo, type RasterInfo } from "./geotiff/inspect.js";
+export { GeoTiffSource, openGeoTiff } from "./geotiff/reader.js";
+export { createGeoTiffSink, GeoTiffSink, type GeoTiffWriteOptions, needsBigTiff } from "./geotiff/writer.js";
+export {
+  type QuicklookOptions,
+  renderQuicklook,
+  stretchRanges,
+  writePng,
+  writeQuicklook,
+} from "./png/quicklook.js";
+export {
+  createSink,
+  detectFormat,
+  driverForExtension,
+  formats,
+  inspectPath,
+  openSource,
+  parseSinkOptions,
+  registerFormat,
+  type SinkOptions,
+} from "./registry.js";
+export type { GridSink, GridSource, RasterMeta, ReadOptions, SinkSpec } from "./types.js";
+export { MAX_WINDOW_BYTES } from "./window-buffer.js";
+export { type CfEncoding, cfDecode, cfEncoding, isCfTime, parseCfTime } from "./zarr/cf.js";
+export { type Compressor, DEFAULT_COMPRESSOR, parseCompressor } from "./zarr/codecs.js";
+export { openZarr, type ZarrArrayInfo, type ZarrDataset } from "./zarr/dataset.js";
+export { zarrDriver, zarrOptions } from "./zarr/driver.js";
+export { type CoordGeoref, georefFromCoords, regularStep } from "./zarr/georef.js";
+export {
+  formatZarrInfo,
+  inspectZarr,
+  type ZarrArraySummary,
+  type ZarrCoordSummary,
+  type ZarrInfo,
+} from "./zarr/inspect.js";
+export { openZarrRegionSink } from "./zarr/region.js";
+export { createZarrSink, type ZarrWriteOptions } from "./zarr/sink.js";
+export { dataVariables, openZarrSource, type ZarrMeta, ZarrSource, type ZarrSourceOptions } from "./zarr/source.js";
