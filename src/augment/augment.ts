@@ -13,6 +13,8 @@
  * Array.from(augmentSample(s, { hflip: {} }, new Rng(1)).image); // [3, 2, 1, 6, 5, 4]
  * ```
  */
+import { z } from "zod";
+import { TilecastError } from "../errors.js";
 import type { Rng } from "./rng.js";
 import type { Sample } from "./sample.js";
 import {
@@ -27,42 +29,56 @@ import {
   warpAffine,
 } from "./warp.js";
 
-interface Chance {
+const chance = {
   /** Probability of applying the transform (default 1). */
-  p?: number;
-}
+  p: z.number().min(0).max(1).optional(),
+};
+const range = { ...chance, min: z.number(), max: z.number() };
+
+/**
+ * Which transforms to apply, with their ranges (sampled uniformly); validated by pipeline files.
+ * The single source of {@link AugmentOptions}.
+ */
+export const augmentOptions = z.strictObject({
+  hflip: z.strictObject(chance).optional(),
+  vflip: z.strictObject(chance).optional(),
+  /** A random number (1-3) of quarter turns. */
+  rot90: z.strictObject(chance).optional(),
+  /** Rotation by an angle in [-degrees, degrees]. */
+  rotate: z.strictObject({ ...chance, degrees: z.number() }).optional(),
+  /** Translation by up to `fraction` of the tile size along each axis. */
+  translate: z.strictObject({ ...chance, fraction: z.number().min(0).max(1) }).optional(),
+  /** Zoom by a factor in [min, max] (>1 zooms in). */
+  scale: z.strictObject(range).optional(),
+  /** Shear along x by an angle in [-degrees, degrees]. */
+  shear: z.strictObject({ ...chance, degrees: z.number() }).optional(),
+  /** Elastic distortion: displacement `alpha` px, smoothness `sigma` px. */
+  elastic: z.strictObject({ ...chance, alpha: z.number(), sigma: z.number().positive() }).optional(),
+  /** A random `size x size` crop. */
+  crop: z.strictObject({ ...chance, size: z.number().int().positive() }).optional(),
+  /** Add a brightness offset in [-delta, delta] per band. */
+  brightness: z.strictObject({ ...chance, delta: z.number() }).optional(),
+  /** Scale each band about its mean by a factor in [min, max]. */
+  contrast: z.strictObject(range).optional(),
+  /** Gamma in [min, max] on each band's min..max range. */
+  gamma: z.strictObject(range).optional(),
+  /** Gaussian noise of standard deviation `std`. */
+  noise: z.strictObject({ ...chance, std: z.number().nonnegative() }).optional(),
+  /** `count` squares of `size` px set to `fill` (default 0) in the image, labels kept. */
+  cutout: z
+    .strictObject({
+      ...chance,
+      size: z.number().int().positive(),
+      count: z.number().int().positive().optional(),
+      fill: z.number().optional(),
+    })
+    .optional(),
+});
 
 /** Which transforms to apply, with their ranges. Ranges are sampled uniformly. */
-export interface AugmentOptions {
-  hflip?: Chance;
-  vflip?: Chance;
-  /** A random number (1-3) of quarter turns. */
-  rot90?: Chance;
-  /** Rotation by an angle in [-degrees, degrees]. */
-  rotate?: Chance & { degrees: number };
-  /** Translation by up to `fraction` of the tile size along each axis. */
-  translate?: Chance & { fraction: number };
-  /** Zoom by a factor in [min, max] (>1 zooms in). */
-  scale?: Chance & { min: number; max: number };
-  /** Shear along x by an angle in [-degrees, degrees]. */
-  shear?: Chance & { degrees: number };
-  /** Elastic distortion: displacement `alpha` px, smoothness `sigma` px. */
-  elastic?: Chance & { alpha: number; sigma: number };
-  /** A random `size x size` crop. */
-  crop?: Chance & { size: number };
-  /** Add a brightness offset in [-delta, delta] per band. */
-  brightness?: Chance & { delta: number };
-  /** Scale each band about its mean by a factor in [min, max]. */
-  contrast?: Chance & { min: number; max: number };
-  /** Gamma in [min, max] on each band's min..max range. */
-  gamma?: Chance & { min: number; max: number };
-  /** Gaussian noise of standard deviation `std`. */
-  noise?: Chance & { std: number };
-  /** `count` squares of `size` px set to `fill` (default 0) in the image, labels kept. */
-  cutout?: Chance & { size: number; count?: number; fill?: number };
-}
+export type AugmentOptions = z.infer<typeof augmentOptions>;
 
-const hit = (o: Chance | undefined, rng: Rng): boolean => o !== undefined && rng.chance(o.p ?? 1);
+const hit = (o: { p?: number | undefined } | undefined, rng: Rng): boolean => o !== undefined && rng.chance(o.p ?? 1);
 
 /** The affine part of the options, sampled (null when none applies). */
 function sampleAffine(o: AugmentOptions, s: Sample, rng: Rng): Affine | null {
@@ -121,7 +137,8 @@ export function augmentSample(input: Sample, o: AugmentOptions, rng: Rng): Sampl
   if (hit(o.elastic, rng) && o.elastic) s = elasticWarp(s, o.elastic.alpha, o.elastic.sigma, () => rng.uniform());
   if (hit(o.crop, rng) && o.crop) {
     const size = o.crop.size;
-    if (size > s.w || size > s.h) throw new RangeError(`crop size ${size} exceeds the ${s.w}x${s.h} tile`);
+    if (size > s.w || size > s.h)
+      throw new TilecastError("E_ARGUMENT", `crop size ${size} exceeds the ${s.w}x${s.h} tile`, { stage: "augment" });
     s = cropSample(s, rng.int(s.w - size + 1), rng.int(s.h - size + 1), size);
   }
   if (s === input) s = { ...s, image: Float32Array.from(s.image) }; // intensity edits below must not touch the input

@@ -15,11 +15,14 @@
  * acc.result().bands[0]; // { count: 4, mean: 2.5, std: 1.118..., min: 1, max: 4 }
  * ```
  */
+import { z } from "zod";
 import { type Grid, isNodata } from "./grid.js";
 import type { Window } from "./window.js";
 
 /** A transform applied to values before statistics and normalization. */
-export type ValueTransform = "none" | "log1p";
+export const valueTransform = z.enum(["none", "log1p"]);
+/** A transform applied to values before statistics and normalization. */
+export type ValueTransform = z.infer<typeof valueTransform>;
 
 /** Statistics of one band. */
 export interface BandStats {

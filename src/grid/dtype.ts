@@ -9,7 +9,10 @@
  * DTYPE_INFO.int16.bytes; // 2
  * ```
  */
-export type DType = "uint8" | "int8" | "uint16" | "int16" | "uint32" | "int32" | "float32" | "float64";
+import { z } from "zod";
+export const dtypeSchema = z.enum(["uint8", "int8", "uint16", "int16", "uint32", "int32", "float32", "float64"]);
+/** A cell data type. */
+export type DType = z.infer<typeof dtypeSchema>;
 
 /** The typed array for each {@link DType}. */
 export interface TypedArrayMap {

@@ -17,62 +17,16 @@ import { dirname, isAbsolute, resolve } from "node:path";
 import { isMap, LineCounter, parseDocument, parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { TilecastError } from "../errors.js";
+import { dtypeSchema } from "../grid/dtype.js";
+import { driverForExtension, formats, parseSinkOptions } from "../io/registry.js";
+import { augmentStageOptions } from "../stages/augment.js";
+import { normalizeStageOptions } from "../stages/normalize.js";
+import { edgePolicy, padding } from "../tiling/plan.js";
+import { blendWeights } from "../tiling/weights.js";
 import { isUrl } from "../util/url.js";
+import { stageDescriptor } from "./stages.js";
 
-const chance = { p: z.number().min(0).max(1).optional() };
-const range = { ...chance, min: z.number(), max: z.number() };
-
-const augmentSchema = z
-  .object({
-    seed: z.number().int().optional(),
-    epoch: z.number().int().optional(),
-    hflip: z.object(chance).strict().optional(),
-    vflip: z.object(chance).strict().optional(),
-    rot90: z.object(chance).strict().optional(),
-    rotate: z
-      .object({ ...chance, degrees: z.number() })
-      .strict()
-      .optional(),
-    translate: z
-      .object({ ...chance, fraction: z.number().min(0).max(1) })
-      .strict()
-      .optional(),
-    scale: z.object(range).strict().optional(),
-    shear: z
-      .object({ ...chance, degrees: z.number() })
-      .strict()
-      .optional(),
-    elastic: z
-      .object({ ...chance, alpha: z.number(), sigma: z.number().positive() })
-      .strict()
-      .optional(),
-    crop: z
-      .object({ ...chance, size: z.number().int().positive() })
-      .strict()
-      .optional(),
-    brightness: z
-      .object({ ...chance, delta: z.number() })
-      .strict()
-      .optional(),
-    contrast: z.object(range).strict().optional(),
-    gamma: z.object(range).strict().optional(),
-    noise: z
-      .object({ ...chance, std: z.number().nonnegative() })
-      .strict()
-      .optional(),
-    cutout: z
-      .object({
-        ...chance,
-        size: z.number().int().positive(),
-        count: z.number().int().positive().optional(),
-        fill: z.number().optional(),
-      })
-      .strict()
-      .optional(),
-  })
-  .strict();
-
-/** The schema of a pipeline file. */
+/** The schema of a pipeline file (stage and output-format options are checked after it). */
 export const pipelineSchema = z
   .object({
     name: z.string().optional(),
@@ -89,45 +43,51 @@ export const pipelineSchema = z
       .object({
         size: z.number().int().positive(),
         overlap: z.number().int().nonnegative().default(0),
-        edge: z.enum(["pad", "shift", "drop"]).default("pad"),
-        padding: z.enum(["nodata", "reflect"]).default("nodata"),
+        edge: edgePolicy.default("pad"),
+        padding: padding.default("nodata"),
         periodic: z.union([z.boolean(), z.literal("auto")]).default("auto"),
         skipEmpty: z.boolean().default(true),
         concurrency: z.number().int().positive().default(8),
       })
       .strict(),
-    normalize: z
-      .object({
-        method: z.enum(["zscore", "minmax"]).default("zscore"),
-        /** `compute` (a streaming pass first) or a statistics JSON file. */
-        stats: z.string().default("compute"),
-        transforms: z.array(z.enum(["none", "log1p"])).optional(),
-        saveStats: z.string().optional(),
-      })
-      .strict()
-      .optional(),
-    augment: augmentSchema.optional(),
+    normalize: normalizeStageOptions.optional(),
+    /** Tile stages after `normalize`, by registered name: `[{type: NAME, ...options}]`. */
+    stages: z.array(z.object({ type: z.string() }).catchall(z.unknown())).default([]),
+    augment: augmentStageOptions.optional(),
     model: z.object({ type: z.string() }).catchall(z.unknown()),
     batch: z.number().int().positive().default(8),
     stitch: z
-      .object({ weights: z.enum(["hann", "linear", "uniform", "crop"]).default("hann") })
+      .object({ weights: blendWeights.default("hann") })
       .strict()
       .default({ weights: "hann" }),
     output: z
       .object({
         path: z.string(),
-        dtype: z.enum(["uint8", "int8", "uint16", "int16", "uint32", "int32", "float32", "float64"]).default("float32"),
+        dtype: dtypeSchema.default("float32"),
         nodata: z.number().nullable().optional(),
         block: z.number().int().positive().default(256),
-        compress: z.enum(["deflate", "none"]).default("deflate"),
         quicklook: z.string().optional(),
       })
-      .strict(),
+      // The output format's own options (GeoTIFF `compress`, Zarr `compressor`, ...), checked
+      // by its driver below.
+      .catchall(z.unknown()),
   })
   .strict();
 
+const OUTPUT_KEYS = new Set(["path", "dtype", "nodata", "block", "quicklook"]);
+
+type Parsed = z.infer<typeof pipelineSchema>;
+
 /** A validated pipeline, paths resolved. */
-export type Pipeline = z.infer<typeof pipelineSchema> & { file: string };
+export type Pipeline = Omit<Parsed, "output"> & {
+  file: string;
+  output: Pick<Parsed["output"], "path" | "dtype" | "nodata" | "block" | "quicklook"> & {
+    /** The output format's driver id (by the path's extension). */
+    format: string;
+    /** The format's own options, as its driver parsed them. */
+    options: Record<string, unknown>;
+  };
+};
 
 /** Set `a.b.c = value` in a plain object tree (creating objects on the way). */
 export function setPath(root: Record<string, unknown>, key: string, value: unknown): void {
@@ -162,30 +122,68 @@ export function parsePipeline(text: string, file: string, sets: readonly string[
   if (!isMap(doc.contents)) throw new TilecastError("E_FORMAT", "a pipeline file is a YAML mapping", { path: file });
   const raw = doc.toJS() as Record<string, unknown>;
   for (const [k, v] of parseSets(sets)) setPath(raw, k, v);
-  const parsed = pipelineSchema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const path = [...((issue?.path ?? []) as (string | number)[])];
-    if (issue?.code === "unrecognized_keys") path.push(...(issue.keys as string[]).slice(0, 1));
+  const fail = (path: (string | number)[], key: string, msg: string): never => {
     let node = doc.getIn(path, true) as { range?: [number, number] } | undefined;
     for (let k = path.length - 1; !node?.range && k > 0; k--) node = doc.getIn(path.slice(0, k), true) as typeof node;
     const line = node?.range ? lines.linePos(node.range[0]).line : 1;
-    const key = (issue?.path ?? []).join(".") || "(top level)";
+    throw new TilecastError("E_FORMAT", `line ${line}: ${key || "(top level)"}: ${msg}`, { path: file });
+  };
+  const check = <T>(schema: z.ZodType<T>, value: unknown, at: (string | number)[]): T => {
+    const r = schema.safeParse(value);
+    if (r.success) return r.data;
+    const issue = r.error.issues[0];
+    const path = [...at, ...((issue?.path ?? []) as (string | number)[])];
+    const key = path.join(".");
+    if (issue?.code === "unrecognized_keys") path.push(...(issue.keys as string[]).slice(0, 1));
     const msg =
       issue?.code === "unrecognized_keys" ? `unknown key '${(issue.keys as string[]).join("', '")}'` : issue?.message;
-    throw new TilecastError("E_FORMAT", `line ${line}: ${key}: ${msg}`, { path: file });
-  }
+    return fail(path, key, msg ?? "invalid");
+  };
+  const p = check(pipelineSchema, raw, []);
   const base = dirname(file);
-  const abs = (p: string) => (isAbsolute(p) || isUrl(p) ? p : resolve(base, p));
-  const p = parsed.data;
+  const abs = (q: string) => (isAbsolute(q) || isUrl(q) ? q : resolve(base, q));
+  // The output format's own keys, checked by its driver.
+  const driver = driverForExtension(p.output.path);
+  if (!driver?.create) {
+    const known = formats()
+      .filter((d) => d.create)
+      .flatMap((d) => d.extensions);
+    fail(["output", "path"], "output.path", `cannot write this format; use one of ${known.join(", ")}`);
+  }
+  const extra = Object.fromEntries(Object.entries(p.output).filter(([k]) => !OUTPUT_KEYS.has(k)));
+  let options: Record<string, unknown> = {};
+  try {
+    options = parseSinkOptions(driver as NonNullable<typeof driver>, extra);
+  } catch (e) {
+    const key = Object.keys(extra).find((k) => (e as Error).message.includes(k)) ?? Object.keys(extra)[0] ?? "";
+    fail(["output", key], `output.${key}`, (e as TilecastError).problem);
+  }
+  // Each tile stage's options, checked by its descriptor; its path options resolved here.
+  const stages = p.stages.map((st, i) => {
+    let d: ReturnType<typeof stageDescriptor>;
+    try {
+      d = stageDescriptor(st.type);
+    } catch (e) {
+      return fail(["stages", i, "type"], `stages.${i}.type`, (e as TilecastError).problem);
+    }
+    const { type, ...rest } = st;
+    const o = check(d.options, rest, ["stages", i]) as Record<string, unknown>;
+    for (const k of d.paths ?? []) if (typeof o[k] === "string" && o[k] !== "compute") o[k] = abs(o[k] as string);
+    return { ...o, type };
+  });
   return {
     ...p,
     file,
+    stages,
     input: { ...p.input, path: abs(p.input.path), ...(p.input.labels ? { labels: abs(p.input.labels) } : {}) },
     output: {
-      ...p.output,
       path: abs(p.output.path),
+      dtype: p.output.dtype,
+      block: p.output.block,
+      ...(p.output.nodata !== undefined ? { nodata: p.output.nodata } : {}),
       ...(p.output.quicklook ? { quicklook: abs(p.output.quicklook) } : {}),
+      format: (driver as NonNullable<typeof driver>).id,
+      options,
     },
     model: typeof p.model.path === "string" ? { ...p.model, path: abs(p.model.path) } : p.model,
     ...(p.normalize

@@ -18,7 +18,7 @@ import { normalize } from "../stages/normalize.js";
 import { readTiles } from "../stages/read-tiles.js";
 import type { Tile } from "../stages/tile.js";
 import type { Pipeline } from "./config.js";
-import { openInput, planFor, statsFor } from "./run.js";
+import { openInput, planFor, statsFor } from "./input.js";
 
 /** Options for {@link previewPipeline}. */
 export interface PreviewOptions {

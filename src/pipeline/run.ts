@@ -1,38 +1,44 @@
 /**
- * The pipeline runner: open the input, plan tiles, compute or load normalization statistics,
- * build the model, then stream read -> normalize -> batch -> predict -> stitch -> write into an
- * atomically committed output, with progress and a summary (tiles read, skipped, written,
- * time, peak memory, backend).
+ * The pipeline runner: open the input, plan tiles, build the model and the file's tile stages
+ * from their registries, then stream read -> [tile stages] -> batch -> predict -> stitch -> write
+ * into an atomically committed output, with progress and a summary (tiles read, skipped,
+ * written, time, peak memory, backend).
+ *
+ * Every run has an identity (`runId`, given or made up) that its events and summary carry. An
+ * abort `signal` stops reading, fails the stream with `E_ABORTED` and aborts the output: nothing
+ * is left at the target path. A failure names the stage that failed.
  *
  * @example
  * ```ts
- * import { loadPipeline, runPipeline } from "tilecast";
- * const summary = await runPipeline(await loadPipeline("pipelines/scene-identity.yaml", ["output.path=/tmp/id.tif"]));
- * console.log(summary.tilesWritten, summary.peakRssMB);
+ * import { loadPipeline, runPipeline } from "tilecast/pipeline";
+ * const summary = await runPipeline(await loadPipeline("pipelines/scene-identity.yaml", ["output.path=/tmp/id.tif"]), { runId: "example" });
+ * console.log(summary.runId, summary.tilesWritten, summary.peakRssMB);
  * ```
  */
+import { randomUUID } from "node:crypto";
 import * as tf from "@tensorflow/tfjs";
-import { lastValueFrom, type Observable, tap } from "rxjs";
-import type { Stats } from "../grid/band-stats.js";
-import { createSink, openSource } from "../io/registry.js";
-import type { GridSource } from "../io/types.js";
+import { lastValueFrom, type Observable, type OperatorFunction, tap } from "rxjs";
+import { TilecastError } from "../errors.js";
+import { createSink } from "../io/registry.js";
+import { createModel } from "../models/registry.js";
 import { quietCpuBanner } from "../nn/backend.js";
+import { abortWith } from "../stages/abort.js";
 import { batch } from "../stages/batch.js";
-import { computeStats, loadStats, saveStats } from "../stages/compute-stats.js";
-import { normalize } from "../stages/normalize.js";
 import { predict } from "../stages/predict.js";
 import { readTiles } from "../stages/read-tiles.js";
+import { stageName } from "../stages/stage-name.js";
+import { markStage } from "../stages/stall.js";
 import { stitch } from "../stages/stitch.js";
 import type { Tile } from "../stages/tile.js";
 import { write } from "../stages/write.js";
-import { planTiles, type TilePlan } from "../tiling/plan.js";
 import type { Pipeline } from "./config.js";
-import { createModel } from "./models.js";
-import "../models/pipeline-models.js";
+import { openInput, planFor } from "./input.js";
 import { writeOutputQuicklook } from "./output-quicklook.js";
+import { type StageContext, stageDescriptor } from "./stages.js";
 
 /** What a run did. */
 export interface RunSummary {
+  runId: string;
   pipeline: string;
   output: string;
   width: number;
@@ -55,69 +61,82 @@ export interface RunSummary {
   quicklook: string | null;
 }
 
-/** Hooks for progress and logs. */
-export interface RunHooks {
+/** One structured event of a run: `start`, `stats`, `model`, `progress`, `done`. */
+export interface RunEvent {
+  event: string;
+  runId: string;
+  [field: string]: unknown;
+}
+
+/** How a run is observed and controlled. */
+export interface RunOptions {
+  /** Stops the run: reading ends, the output is aborted, the promise rejects with `E_ABORTED`. */
+  signal?: AbortSignal;
+  /** The run's identity in events and the summary (default: a random UUID). */
+  runId?: string;
+  /** Every structured event. */
+  onEvent?(e: RunEvent): void;
   /** Called as tiles finish (`done` of `total`). */
   onProgress?(done: number, total: number): void;
-  /** Structured events: `stats`, `model`, `done`. */
+  /** Structured events as `(name, fields)`: `stats`, `model`, `done` (`onEvent` also gets `start`). */
   log?(event: string, fields: Record<string, unknown>): void;
 }
 
-/** Open the pipeline's input. */
-export function openInput(p: Pipeline, signal?: AbortSignal): Promise<GridSource> {
-  return openSource(p.input.path, {
-    ...(p.input.var ? { variable: p.input.var } : {}),
-    ...(p.input.index ? { index: p.input.index } : {}),
-    ...(signal ? { signal } : {}),
-  });
+/** @deprecated The same as {@link RunOptions}. */
+export type RunHooks = RunOptions;
+
+/** The file's tile stages in order: its `normalize` key first, then its `stages` list. */
+async function tileStages(p: Pipeline, ctx: StageContext): Promise<[string, OperatorFunction<Tile, Tile>][]> {
+  const specs: ({ type: string } & Record<string, unknown>)[] = [
+    ...(p.normalize ? [{ type: "normalize", ...p.normalize }] : []),
+    ...p.stages,
+  ];
+  const out: [string, OperatorFunction<Tile, Tile>][] = [];
+  for (const { type, ...options } of specs) {
+    const d = stageDescriptor(type);
+    out.push([type, await d.create(d.options.parse(options), ctx)]);
+  }
+  return out;
 }
 
-/** The pipeline's tile plan for a source (`stitching`: with stripe guests for blended seams). */
-export function planFor(p: Pipeline, src: GridSource, stitching = false): TilePlan {
-  return planTiles({
-    width: src.meta.width,
-    height: src.meta.height,
-    tileSize: p.tiling.size,
-    overlap: p.tiling.overlap,
-    edge: p.tiling.edge,
-    padding: p.tiling.padding,
-    periodicX: p.tiling.periodic === "auto" ? src.meta.periodicX : p.tiling.periodic,
-    stripeGuests: stitching && p.stitch.weights !== "crop",
-  });
-}
-
-/** Statistics for `normalize`: loaded from a file, or computed in a streaming pass over the input. */
-export async function statsFor(p: Pipeline, src: GridSource, plan: TilePlan): Promise<Stats | null> {
-  const n = p.normalize;
-  if (!n) return null;
-  const stats =
-    n.stats === "compute"
-      ? await lastValueFrom(
-          readTiles(src, plan, {
-            concurrency: p.tiling.concurrency,
-            ...(p.input.bands ? { bands: p.input.bands } : {}),
-          }).pipe(computeStats({ ...(n.transforms ? { transforms: n.transforms } : {}) })),
-        )
-      : await loadStats(n.stats);
-  if (n.transforms && n.stats !== "compute") stats.transforms = [...n.transforms];
-  if (n.saveStats) await saveStats(n.saveStats, stats);
-  return stats;
-}
-
-/** See the module documentation. */
-export async function runPipeline(p: Pipeline, hooks: RunHooks = {}): Promise<RunSummary> {
+/**
+ * Run a pipeline; see the module documentation.
+ *
+ * @example
+ * ```ts
+ * import { loadPipeline, runPipeline } from "tilecast/pipeline";
+ * const controller = new AbortController();
+ * const p = await loadPipeline("pipelines/scene-ndvi.yaml", ["output.path=/tmp/ndvi.tif"]);
+ * const s = await runPipeline(p, { signal: controller.signal, onEvent: (e) => e.event === "model" && console.log(e.outputBands) });
+ * console.log(s.output);
+ * ```
+ */
+export async function runPipeline(p: Pipeline, options: RunOptions = {}): Promise<RunSummary> {
   const start = performance.now();
+  const runId = options.runId ?? randomUUID();
+  const signal = options.signal ?? new AbortController().signal;
+  const emit = (event: string, fields: Record<string, unknown>, toLog = true) => {
+    options.onEvent?.({ ...fields, event, runId });
+    if (toLog) options.log?.(event, fields);
+  };
+  const checkAbort = () => {
+    if (signal.aborted) throw new TilecastError("E_ABORTED", "run aborted", { path: p.file });
+  };
+  checkAbort();
   await tf.ready();
   quietCpuBanner();
-  const src = await openInput(p);
+  const src = await openInput(p, signal);
   try {
     const m = src.meta;
+    const where = { pipeline: p.file, input: p.input.path, output: p.output.path, width: m.width, height: m.height };
+    emit("start", where, false);
     const plan = planFor(p, src, true);
-    const stats = await statsFor(p, src, planFor(p, src));
-    if (stats) hooks.log?.("stats", { bands: stats.bands, file: p.normalize?.saveStats ?? p.normalize?.stats });
+    const ctx: StageContext = { pipeline: p, source: src, plan: planFor(p, src), signal, log: emit };
+    const stages = await tileStages(p, ctx);
+    checkAbort();
     const inputBands = p.input.bands?.length ?? m.bands;
     const model = await createModel(p.model, inputBands);
-    hooks.log?.("model", { type: p.model.type, inputBands, outputBands: model.bands, backend: tf.getBackend() });
+    emit("model", { type: p.model.type, inputBands, outputBands: model.bands, backend: tf.getBackend() });
     const dtype = p.output.dtype;
     const nodata = p.output.nodata !== undefined ? p.output.nodata : dtype.startsWith("float") ? Number.NaN : null;
     let read = 0;
@@ -130,22 +149,32 @@ export async function runPipeline(p: Pipeline, hooks: RunHooks = {}): Promise<Ru
       skipEmpty: p.tiling.skipEmpty,
       ...(p.input.bands ? { bands: p.input.bands } : {}),
     }).pipe(
+      abortWith(signal, () => new TilecastError("E_ABORTED", "run aborted", { path: p.file })),
+      stageName("read"),
       tap((t) => {
         read++;
         if (t.spec.guest) revisited++;
         else if (t.empty) skipped++;
       }),
     );
-    if (stats) tiles = tiles.pipe(normalize(stats, { method: p.normalize?.method ?? "zscore" }));
+    for (const [name, op] of stages)
+      tiles = tiles.pipe(
+        op,
+        stageName(name),
+        tap((t) => markStage(t.release, name)),
+      );
     await lastValueFrom(
       tiles.pipe(
         batch(p.batch),
+        stageName("batch"),
         predict(model.predictor),
+        stageName("predict"),
         tap((b) => {
           done += b.tiles.filter((t) => !t.spec.guest).length;
-          hooks.onProgress?.(done, plan.count);
+          options.onProgress?.(done, plan.count);
         }),
         stitch(plan, { weights: p.stitch.weights, dtype, nodata, bands: model.bands }),
+        stageName("stitch"),
         write(
           (first) =>
             createSink(
@@ -158,10 +187,11 @@ export async function runPipeline(p: Pipeline, hooks: RunHooks = {}): Promise<Ru
                 georef: m.georef,
                 nodata,
               },
-              { tileSize: p.output.block, compress: p.output.compress },
+              { tileSize: p.output.block, ...p.output.options },
             ),
           { concurrency: 4 },
         ),
+        stageName("write"),
         tap((w) => {
           blocks = w.blocksWritten;
         }),
@@ -170,6 +200,7 @@ export async function runPipeline(p: Pipeline, hooks: RunHooks = {}): Promise<Ru
     );
     const quicklook = p.output.quicklook ? await writeOutputQuicklook(p.output.path, p.output.quicklook) : null;
     const summary: RunSummary = {
+      runId,
       pipeline: p.file,
       output: p.output.path,
       width: m.width,
@@ -186,7 +217,7 @@ export async function runPipeline(p: Pipeline, hooks: RunHooks = {}): Promise<Ru
       statsFile: p.normalize?.saveStats ?? (p.normalize && p.normalize.stats !== "compute" ? p.normalize.stats : null),
       quicklook,
     };
-    hooks.log?.("done", { ...summary });
+    emit("done", { ...summary });
     return summary;
   } finally {
     await src.close();

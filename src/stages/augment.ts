@@ -15,19 +15,24 @@
  *   .subscribe((t) => t.release());
  * ```
  */
+
 import { map, type OperatorFunction } from "rxjs";
-import { type AugmentOptions, augmentSample } from "../augment/augment.js";
+import { z } from "zod";
+import { augmentOptions, augmentSample } from "../augment/augment.js";
 import { Rng } from "../augment/rng.js";
 import { fromSample, toSample } from "../augment/sample.js";
 import type { Tile } from "./tile.js";
 
-/** Options for {@link augment}: the transforms plus the seed and epoch. */
-export interface AugmentStageOptions extends AugmentOptions {
+/** The options of the augment stage: the transforms plus the seed and epoch (validated by pipeline files). */
+export const augmentStageOptions = augmentOptions.extend({
   /** Default 0. */
-  seed?: number;
+  seed: z.number().int().optional(),
   /** Vary transforms between epochs of the same seed (default 0). */
-  epoch?: number;
-}
+  epoch: z.number().int().optional(),
+});
+
+/** Options for {@link augment}: the transforms plus the seed and epoch. */
+export type AugmentStageOptions = z.infer<typeof augmentStageOptions>;
 
 /** Augment one tile (see the module documentation). */
 export function augmentTile(t: Tile, o: AugmentStageOptions): Tile {

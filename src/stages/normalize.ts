@@ -14,13 +14,30 @@
  * readTiles(src, plan).pipe(normalize(stats)).subscribe((t) => t.release()); // float32 tiles, ~N(0, 1)
  * ```
  */
+
 import { map, type OperatorFunction } from "rxjs";
-import { type Stats, transformValue, type ValueTransform } from "../grid/band-stats.js";
+import { z } from "zod";
+import { type Stats, transformValue, type ValueTransform, valueTransform } from "../grid/band-stats.js";
 import { createGrid, type Grid, isNodata } from "../grid/grid.js";
+import { markStage } from "./stall.js";
 import type { Tile } from "./tile.js";
 
 /** Normalization methods. */
-export type NormalizeMethod = "zscore" | "minmax";
+export const normalizeMethod = z.enum(["zscore", "minmax"]);
+/** Normalization methods. */
+export type NormalizeMethod = z.infer<typeof normalizeMethod>;
+
+/**
+ * The options of the `normalize` stage in pipeline files: the method, where statistics come from
+ * (`compute`: a streaming pass first, or a statistics JSON file), value transforms, and a file to
+ * save computed statistics to.
+ */
+export const normalizeStageOptions = z.strictObject({
+  method: normalizeMethod.default("zscore"),
+  stats: z.string().default("compute"),
+  transforms: z.array(valueTransform).optional(),
+  saveStats: z.string().optional(),
+});
 
 /** Options for {@link normalize}. */
 export interface NormalizeOptions {
@@ -63,5 +80,8 @@ export function normalizeGrid(g: Grid, stats: Stats, method: NormalizeMethod = "
 
 /** See the module documentation. */
 export function normalize(stats: Stats, options: NormalizeOptions = {}): OperatorFunction<Tile, Tile> {
-  return map((t) => (t.empty ? t : { ...t, grid: normalizeGrid(t.grid, stats, options.method) }));
+  return map((t) => {
+    markStage(t.release, "normalize");
+    return t.empty ? t : { ...t, grid: normalizeGrid(t.grid, stats, options.method) };
+  });
 }

@@ -31,6 +31,7 @@
  * last.read; // { x: 480, y: 480, width: 576, height: 576 }
  * ```
  */
+import { z } from "zod";
 import { TilecastError } from "../errors.js";
 import type { Window } from "../grid/window.js";
 
@@ -54,9 +55,13 @@ export interface TileSpec {
 }
 
 /** What happens at the right and bottom edges when `N` does not divide the raster. */
-export type EdgePolicy = "pad" | "shift" | "drop";
+export const edgePolicy = z.enum(["pad", "shift", "drop"]);
+/** What happens at the right and bottom edges when `N` does not divide the raster. */
+export type EdgePolicy = z.infer<typeof edgePolicy>;
 /** How pixels of a read window outside the raster are filled. */
-export type Padding = "nodata" | "reflect";
+export const padding = z.enum(["nodata", "reflect"]);
+/** How pixels of a read window outside the raster are filled. */
+export type Padding = z.infer<typeof padding>;
 
 /** Options for {@link planTiles}. */
 export interface TilePlanOptions {

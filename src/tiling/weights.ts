@@ -14,9 +14,12 @@
  * Array.from(blendWindow("linear", 4)); // [0.25, 0.75, 0.75, 0.25]
  * ```
  */
+import { z } from "zod";
 
 /** Blending schemes: `crop` keeps only each tile's core (no blending). */
-export type BlendWeights = "hann" | "linear" | "uniform" | "crop";
+export const blendWeights = z.enum(["hann", "linear", "uniform", "crop"]);
+/** Blending schemes: `crop` keeps only each tile's core (no blending). */
+export type BlendWeights = z.infer<typeof blendWeights>;
 
 /** The 1-D window of `n` samples for a scheme (`crop` and `uniform` are all ones). */
 export function blendWindow(kind: BlendWeights, n: number): Float64Array {

@@ -1,0 +1,18 @@
+/**
+ * `tilecast/pipeline`: pipeline files (YAML, validated), the runner with its stage registry,
+ * `convert` and `preview`.
+ *
+ * @example
+ * ```ts
+ * import { loadPipeline, runPipeline } from "tilecast/pipeline";
+ * const s = await runPipeline(await loadPipeline("pipelines/scene-ndvi.yaml", ["output.path=/tmp/ndvi.tif"]));
+ * console.log(s.width, s.height); // 512 512
+ * ```
+ */
+export { type ErrorCode, isTilecastError, TilecastError } from "../errors.js";
+export { loadPipeline, type Pipeline, parsePipeline, parseSets, pipelineSchema } from "./config.js";
+export { type ConvertOptions, type ConvertResult, convertRaster } from "./convert.js";
+export { normalizeStats, openInput, planFor, statsFor } from "./input.js";
+export { type PreviewOptions, type PreviewResult, previewPipeline } from "./preview.js";
+export { type RunEvent, type RunHooks, type RunOptions, type RunSummary, runPipeline } from "./run.js";
+export { registerStage, type StageContext, type StageDescriptor, stageDescriptor, stageTypes } from "./stages.js";

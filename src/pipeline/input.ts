@@ -1,0 +1,108 @@
+/**
+ * What a run needs before its stream starts: the opened input, the tile plan and the
+ * normalization statistics (loaded, or computed in a streaming pass). Shared by `run`, `preview`
+ * and the stages that need a pass of their own.
+ */
+import { lastValueFrom } from "rxjs";
+import type { z } from "zod";
+import type { Stats } from "../grid/band-stats.js";
+import { openSource } from "../io/registry.js";
+import type { GridSource } from "../io/types.js";
+import { computeStats, loadStats, saveStats } from "../stages/compute-stats.js";
+import type { normalizeStageOptions } from "../stages/normalize.js";
+import { readTiles } from "../stages/read-tiles.js";
+import { planTiles, type TilePlan } from "../tiling/plan.js";
+import type { Pipeline } from "./config.js";
+
+/**
+ * Open the pipeline's input (its variable and fixed indices for stores).
+ *
+ * @example
+ * ```ts
+ * import { loadPipeline, openInput } from "tilecast/pipeline";
+ * const src = await openInput(await loadPipeline("pipelines/scene-identity.yaml"));
+ * console.log(src.meta.bands); // 4
+ * await src.close();
+ * ```
+ */
+export function openInput(p: Pipeline, signal?: AbortSignal): Promise<GridSource> {
+  return openSource(p.input.path, {
+    ...(p.input.var ? { variable: p.input.var } : {}),
+    ...(p.input.index ? { index: p.input.index } : {}),
+    ...(signal ? { signal } : {}),
+  });
+}
+
+/**
+ * The pipeline's tile plan for a source (`stitching`: with stripe guests for blended seams).
+ *
+ * @example
+ * ```ts
+ * import { loadPipeline, openInput, planFor } from "tilecast/pipeline";
+ * const p = await loadPipeline("pipelines/scene-identity.yaml");
+ * const src = await openInput(p);
+ * console.log(planFor(p, src).count);
+ * await src.close();
+ * ```
+ */
+export function planFor(p: Pipeline, src: GridSource, stitching = false): TilePlan {
+  return planTiles({
+    width: src.meta.width,
+    height: src.meta.height,
+    tileSize: p.tiling.size,
+    overlap: p.tiling.overlap,
+    edge: p.tiling.edge,
+    padding: p.tiling.padding,
+    periodicX: p.tiling.periodic === "auto" ? src.meta.periodicX : p.tiling.periodic,
+    stripeGuests: stitching && p.stitch.weights !== "crop",
+  });
+}
+
+/**
+ * Statistics for `normalize`: loaded from a file, or computed in a streaming pass over the input.
+ *
+ * @example
+ * ```ts
+ * import { loadPipeline, normalizeStats, openInput, planFor } from "tilecast/pipeline";
+ * const p = await loadPipeline("pipelines/scene-identity.yaml");
+ * const src = await openInput(p);
+ * const stats = await normalizeStats({ method: "zscore", stats: "compute" }, p, src, planFor(p, src));
+ * console.log(stats.bands.length); // 4
+ * await src.close();
+ * ```
+ */
+export async function normalizeStats(
+  n: z.infer<typeof normalizeStageOptions>,
+  p: Pipeline,
+  src: GridSource,
+  plan: TilePlan,
+): Promise<Stats> {
+  const stats =
+    n.stats === "compute"
+      ? await lastValueFrom(
+          readTiles(src, plan, {
+            concurrency: p.tiling.concurrency,
+            ...(p.input.bands ? { bands: p.input.bands } : {}),
+          }).pipe(computeStats({ ...(n.transforms ? { transforms: n.transforms } : {}) })),
+        )
+      : await loadStats(n.stats);
+  if (n.transforms && n.stats !== "compute") stats.transforms = [...n.transforms];
+  if (n.saveStats) await saveStats(n.saveStats, stats);
+  return stats;
+}
+
+/**
+ * The statistics the pipeline's `normalize` key asks for, or null without one.
+ *
+ * @example
+ * ```ts
+ * import { loadPipeline, openInput, planFor, statsFor } from "tilecast/pipeline";
+ * const p = await loadPipeline("pipelines/scene-ndvi.yaml");
+ * const src = await openInput(p);
+ * console.log(await statsFor(p, src, planFor(p, src)));
+ * await src.close();
+ * ```
+ */
+export async function statsFor(p: Pipeline, src: GridSource, plan: TilePlan): Promise<Stats | null> {
+  return p.normalize ? normalizeStats(p.normalize, p, src, plan) : null;
+}
