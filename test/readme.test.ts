@@ -1,7 +1,13 @@
 /** Every example in the README runs: TypeScript blocks, `npx tilecast` lines, the error sample. */
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+
+/** Examples write under /tmp/...; each test run gets its own directory instead. */
+const scratch = mkdtempSync(join(tmpdir(), "tilecast-readme-"));
+const inScratch = (text: string) => text.replaceAll("/tmp/", `${scratch}/`);
 
 const readme = readFileSync("README.md", "utf8");
 const blocks = (lang: string) =>
@@ -22,7 +28,7 @@ describe("README", () => {
     const dir = "test/.readme-examples"; // inside the package, so `import "tilecast"` resolves to it
     mkdirSync(dir, { recursive: true });
     const file = `${dir}/example-${i}.mts`;
-    writeFileSync(file, code);
+    writeFileSync(file, inScratch(code));
     try {
       const out = execFileSync(process.execPath, ["--import", "tsx", file], { encoding: "utf8" });
       expect(out.trim().length).toBeGreaterThan(0);
@@ -34,7 +40,7 @@ describe("README", () => {
   it("the pipe() example writes the scene losslessly", async () => {
     const { openGeoTiff } = await import("../src/index.js");
     const a = await openGeoTiff("fixtures/demo/scene.s2like.u16.4b.tif");
-    const b = await openGeoTiff("/tmp/readme-copy.tif");
+    const b = await openGeoTiff(`${scratch}/readme-copy.tif`); // written by the example above
     const w = { x: 0, y: 0, width: 512, height: 512 };
     expect(
       Buffer.from((await b.readWindow(w)).data.buffer).equals(Buffer.from((await a.readWindow(w)).data.buffer)),
@@ -49,7 +55,7 @@ describe("README", () => {
       .flatMap((b) => b.split("\n"))
       .filter((l) => l.startsWith("npx tilecast")),
   )("%s", (line) => {
-    const args = line.replace(/^npx tilecast /, "").split(/\s+/);
+    const args = inScratch(line.replace(/^npx tilecast /, "")).split(/\s+/);
     if (args[0] === "convert") args.push("--quiet");
     const r = spawnSync(process.execPath, ["bin/tilecast.js", ...args], { encoding: "utf8" });
     expect(r.stderr).toBe("");
@@ -69,11 +75,12 @@ describe("README", () => {
   });
 
   it("the demo runs and reports its outputs", () => {
-    const out = execFileSync(process.execPath, ["bin/tilecast.js", "demo", "--out", "/tmp/tilecast-demo-test"], {
+    const demo = join(scratch, "demo");
+    const out = execFileSync(process.execPath, ["bin/tilecast.js", "demo", "--out", demo], {
       encoding: "utf8",
     });
-    for (const f of ["scene.tif", "scene.json", "scene.png"]) expect(out).toContain(`/tmp/tilecast-demo-test/${f}`);
-    const info = JSON.parse(readFileSync("/tmp/tilecast-demo-test/scene.json", "utf8"));
+    for (const f of ["scene.tif", "scene.json", "scene.png"]) expect(out).toContain(`${demo}/${f}`);
+    const info = JSON.parse(readFileSync(`${demo}/scene.json`, "utf8"));
     expect(info).toMatchObject({
       width: 512,
       height: 512,

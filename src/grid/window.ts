@@ -4,9 +4,9 @@
  *
  * @example
  * ```ts
- * import { intersect, pad } from "tilecast";
- * const halo = pad({ x: 0, y: 0, width: 256, height: 256 }, 32); // x: -32 ... width: 320
- * intersect(halo, { x: 0, y: 0, width: 1000, height: 1000 }); // { x: 0, y: 0, width: 288, height: 288 }
+ * import { intersectWindows, padWindow } from "tilecast/grid";
+ * const halo = padWindow({ x: 0, y: 0, width: 256, height: 256 }, 32); // x: -32 ... width: 320
+ * intersectWindows(halo, { x: 0, y: 0, width: 1000, height: 1000 }); // { x: 0, y: 0, width: 288, height: 288 }
  * ```
  */
 export interface Window {

@@ -4,11 +4,10 @@
  *
  * @example
  * ```ts
- * import { from } from "rxjs";
  * import { cropHalo, openGeoTiff, planTiles, readTiles } from "tilecast";
  * const src = await openGeoTiff("fixtures/geotiff/u16.deflate.pred2.tiled.3b.tif");
  * const plan = planTiles({ width: 64, height: 64, tileSize: 32, overlap: 8 });
- * from(plan.tiles()).pipe(readTiles(src), cropHalo()).subscribe((t) => {
+ * readTiles(src, plan).pipe(cropHalo()).subscribe((t) => {
  *   console.log(t.grid.shape); // [3, 32, 32]
  *   t.release();
  * });

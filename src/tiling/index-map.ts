@@ -3,8 +3,8 @@
  * raster of length `L`: `-1` (outside: nodata), the mirrored index (`reflect`, as numpy's
  * `reflect` mode: `-1 -> 1`, `L -> L - 2`), or the index modulo `L` (a periodic axis).
  *
- * @example
- * ```ts
+ * Internal (not exported from the package); for example:
+ * ```ts internal
  * import { axisIndexMap } from "tilecast";
  * Array.from(axisIndexMap(-2, 7, 5, "reflect")); // [2, 1, 0, 1, 2, 3, 4]
  * Array.from(axisIndexMap(-2, 7, 5, "wrap"));    // [3, 4, 0, 1, 2, 3, 4]

@@ -3,8 +3,8 @@
  * (wrapped on a periodic axis), the cut points at every interval edge, and how many tiles
  * cover each segment between cuts.
  *
- * @example
- * ```ts
+ * Internal (not exported from the package); for example:
+ * ```ts internal
  * import { buildAxis } from "tilecast";
  * buildAxis(10, false, [[-2, 6], [4, 12]]); // cuts [0, 4, 6, 10], count [1, 2, 1]
  * ```

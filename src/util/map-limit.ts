@@ -2,8 +2,8 @@
  * Run `fn` over `items` with at most `limit` calls in flight; resolves when all have finished,
  * rejects with the first error (the others still settle, none are left running unobserved).
  *
- * @example
- * ```ts
+ * Internal (not exported from the package); for example:
+ * ```ts internal
  * import { mapLimit } from "tilecast";
  * await mapLimit([1, 2, 3], 2, async (n) => console.log(n));
  * ```

@@ -1,0 +1,78 @@
+/**
+ * `tilecast/grid`: the grid model (typed arrays with shape, dims, georeference, nodata and
+ * mask), dtypes, windows, block grids, geotransforms, CRSs and band statistics. Pure; loads no
+ * TensorFlow.js.
+ *
+ * @example
+ * ```ts
+ * import { createGrid, pixelToWorld } from "tilecast/grid";
+ * const g = createGrid("uint8", [1, 2, 2], { data: Uint8Array.of(1, 2, 3, 4) });
+ * console.log(g.shape, pixelToWorld([500000, 10, 0, 4600000, 0, -10], 1, 1)); // [1, 2, 2] [500010, 4599990]
+ * ```
+ */
+export { type ErrorCode, errorLine, isTilecastError, TilecastError, type TilecastErrorOptions } from "../errors.js";
+export {
+  type BandStats,
+  BandStatsAccumulator,
+  type Stats,
+  transformValue,
+  type ValueTransform,
+  valueTransform,
+} from "./band-stats.js";
+export { type BlockGrid, blockWindow, makeBlockGrid } from "./block-grid.js";
+export { cropGrid } from "./crop.js";
+export {
+  type Crs,
+  type CrsKind,
+  crsFromEpsg,
+  epsgKind,
+  epsgName,
+  parseCrs,
+  proj4Definition,
+  sameCrs,
+  transformPoint,
+} from "./crs.js";
+export {
+  allocate,
+  DTYPE_INFO,
+  DTYPES,
+  type DType,
+  dtypeSchema,
+  fitsDtype,
+  isDType,
+  type TypedArray,
+  type TypedArrayMap,
+} from "./dtype.js";
+export {
+  bounds,
+  type GeoTransform,
+  IDENTITY_TRANSFORM,
+  isNorthUp,
+  pixelToWorld,
+  shiftHalfPixel,
+  windowTransform,
+  worldToPixel,
+} from "./geotransform.js";
+export {
+  byteSize,
+  type CreateGridOptions,
+  createGrid,
+  type Georef,
+  type Grid,
+  type GridAttrs,
+  isNodata,
+  pixelValidity,
+  plainGeoref,
+  selectBands,
+  validMask,
+} from "./grid.js";
+export {
+  area as windowArea,
+  contains as windowContains,
+  intersect as intersectWindows,
+  isEmpty as isEmptyWindow,
+  pad as padWindow,
+  relativeTo as windowRelativeTo,
+  type Window,
+  win as makeWindow,
+} from "./window.js";

@@ -1,0 +1,36 @@
+/**
+ * `tilecast/nn`: backend selection, conv arithmetic and receptive fields, custom layers
+ * (`PeriodicPadding2D`, `RepeatFrames`), model summaries, and model directories with cards.
+ *
+ * @example
+ * ```ts
+ * import { convOutputSize, selectBackend } from "tilecast/nn";
+ * console.log(convOutputSize(227, 11, { stride: 4 })); // 55
+ * console.log((await selectBackend({ prefer: "cpu" })).backend); // cpu
+ * ```
+ */
+export { type ErrorCode, isTilecastError, TilecastError } from "../errors.js";
+export { type BackendName, type BackendReport, describeBackend, selectBackend } from "./backend.js";
+export {
+  type ConvGeometry,
+  type ConvPadding,
+  convOutputSize,
+  convParams,
+  effectiveKernel,
+  type RfLayer,
+  receptiveField,
+  samePadding,
+} from "./conv-arithmetic.js";
+export { fileIO } from "./file-io.js";
+export { loadModelDir, type ModelCard, modelCardSchema, readModelCard, saveModelDir } from "./model-card.js";
+export {
+  type LatitudePadding,
+  latitudePadding,
+  PeriodicPadding2D,
+  type PeriodicPadding2DArgs,
+  periodicPad,
+} from "./periodic-padding.js";
+export { isTfjsNoise, silenceTfjsNoise } from "./quiet.js";
+export { RepeatFrames, type RepeatFramesArgs } from "./repeat-frames.js";
+export { formatModelSummary, type LayerSummary, type ModelSummary, modelSummary } from "./summary.js";
+export { registerWasmTrainingKernels } from "./wasm/register.js";
