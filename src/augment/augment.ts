@@ -126,7 +126,7 @@ function eachValid(s: Sample, b: number, f: (v: number) => number): void {
   for (let i = 0; i < n; i++) if (s.valid[i]) s.image[b * n + i] = f(s.image[b * n + i] as number);
 }
 
-/** See the module documentation. The input sample is not modified. */
+/** Apply the transforms `o` asks for to a sample, drawing from `rng`; the input sample is not modified. */
 export function augmentSample(input: Sample, o: AugmentOptions, rng: Rng): Sample {
   let s = input;
   if (hit(o.hflip, rng)) s = flipH(s);

@@ -12,7 +12,10 @@
  * ```
  */
 
-/** See the module documentation. */
+/**
+ * A small seeded random number generator (SplitMix32 state, Mulberry-style output), so an augmentation run is reproducible: the same seed and tile id give the same transforms, whatever order tiles arrive in.
+ * Details and a complete example: the module documentation above.
+ */
 export class Rng {
   #s: number;
   #spare: number | null = null;

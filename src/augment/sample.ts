@@ -6,7 +6,10 @@
 import { allocate, type DType } from "../grid/dtype.js";
 import { createGrid, type Grid, pixelValidity } from "../grid/grid.js";
 
-/** See the module documentation. */
+/**
+ * The working form of a training sample during augmentation: the image as float32 planes, one validity byte per pixel (0 where any band is nodata, or where a geometric transform brought in a pixel from outside the tile), and an optional...
+ * Details and a complete example: the module documentation above.
+ */
 export interface Sample {
   w: number;
   h: number;

@@ -183,6 +183,8 @@ export function buildCli(): Command {
 /** Run the CLI with `argv` (as process.argv); resolves to the exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
   installCleanupHandlers();
+  // Library advice tfjs prints (initializer warnings, banners) is shown only with --debug.
+  if (argv.includes("--debug")) process.env.TILECAST_DEBUG = "1";
   const cli = buildCli();
   try {
     await cli.parseAsync([...argv]);

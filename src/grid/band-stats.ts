@@ -52,7 +52,10 @@ interface Moments {
   max: number;
 }
 
-/** See the module documentation. */
+/**
+ * Streaming per-band statistics: count, mean, standard deviation, min and max of the valid cells, accumulated tile by tile and merged exactly (Chan et al.'s pairwise update of the mean and the sum of squared deviations `M2`), so the...
+ * Details and a complete example: the module documentation above.
+ */
 export class BandStatsAccumulator {
   readonly #m: Moments[];
   readonly #t: ValueTransform[];

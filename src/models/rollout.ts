@@ -33,7 +33,10 @@ function once(model: OneStepModel, x: tf.Tensor): tf.Tensor {
   return Array.isArray(y) ? (y[0] as tf.Tensor) : y;
 }
 
-/** See the module documentation. */
+/**
+ * Autoregressive rollout: feed a one-step model its own predictions for `steps` steps.
+ * Details and a complete example: the module documentation above.
+ */
 export function rollout(model: OneStepModel, initial: tf.Tensor, steps: number): tf.Tensor {
   if (!(Number.isInteger(steps) && steps >= 1))
     throw new TilecastError("E_ARGUMENT", `rollout: steps must be a positive integer, got ${steps}`);

@@ -70,7 +70,7 @@ export interface PeriodicPadding2DArgs {
   inputShape?: (number | null)[];
 }
 
-/** Circular-in-x, zero- or reflect-in-y padding layer. See the module documentation. */
+/** Circular-in-x, zero- or reflect-in-y padding layer (a serializable tfjs layer; maths in {@link periodicPad}). */
 export class PeriodicPadding2D extends tf.layers.Layer {
   static className = "PeriodicPadding2D";
   readonly padding: [number, number];

@@ -21,7 +21,10 @@ export interface RepeatFramesArgs {
   name?: string;
 }
 
-/** See the module documentation. */
+/**
+ * `RepeatFrames`: `[batch, h, w, c]` → `[batch, k, h, w, c]`, the same map repeated `k` times along a new time axis: the bridge from an encoder's last state to a forecaster that unrolls `k` frames (a `repeatVector` for grids).
+ * Details and a complete example: the module documentation above.
+ */
 export class RepeatFrames extends tf.layers.Layer {
   static className = "RepeatFrames";
   readonly frames: number;

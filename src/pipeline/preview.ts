@@ -56,7 +56,10 @@ function cell(t: Tile, bands: readonly number[], ranges: [number, number][]) {
   return q;
 }
 
-/** See the module documentation. */
+/**
+ * `tilecast preview`: a contact sheet of the first few non-empty tiles of a pipeline, each shown before and after its augmentation (same colour stretch, so lighting changes show), with the label raster, when the pipeline has one, overlaid...
+ * Details and a complete example: the module documentation above.
+ */
 export async function previewPipeline(p: Pipeline, out: string, o: PreviewOptions = {}): Promise<PreviewResult> {
   const src = await openInput(p);
   let labels: GridSource | null = null;

@@ -14,7 +14,10 @@
  */
 import { Observable, type OperatorFunction } from "rxjs";
 
-/** See the module documentation. */
+/**
+ * `abortWith(signal, error)`: pass values through until `signal` aborts, then fail the stream with `error()`.
+ * Details and a complete example: the module documentation above.
+ */
 export function abortWith<T>(signal: AbortSignal, error: () => unknown): OperatorFunction<T, T> {
   return (source) =>
     new Observable<T>((out) => {

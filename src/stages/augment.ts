@@ -43,7 +43,10 @@ export function augmentTile(t: Tile, o: AugmentStageOptions): Tile {
   return { ...t, grid: image, ...(label ? { label } : {}) };
 }
 
-/** See the module documentation. */
+/**
+ * `augment(options)`: random transforms of each tile's image and label, for training (see {@link augmentSample} for the transforms).
+ * Details and a complete example: the module documentation above.
+ */
 export function augment(options: AugmentStageOptions): OperatorFunction<Tile, Tile> {
   return map((t) => augmentTile(t, options));
 }

@@ -88,7 +88,10 @@ function toBatch(tiles: Tile[]): Batch {
   return { tiles: refs, x, index };
 }
 
-/** See the module documentation. */
+/**
+ * `batch(n)`: tiles in, batches out: up to `n` tiles stacked into one NHWC float32 tensor `[n, h, w, bands]` (tiles are `(bands, h, w)` grids.
+ * Details and a complete example: the module documentation above.
+ */
 export function batch(size: number, options: BatchOptions = {}): OperatorFunction<Tile, Batch> {
   if (!(Number.isInteger(size) && size > 0))
     throw new TilecastError("E_ARGUMENT", `batch size must be a positive integer, got ${size}`, { stage: "batch" });

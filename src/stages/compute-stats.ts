@@ -28,7 +28,10 @@ export interface ComputeStatsOptions {
   transforms?: readonly ValueTransform[];
 }
 
-/** See the module documentation. */
+/**
+ * `computeStats()`: a streaming pass over tiles that ends with per-band statistics (count, mean, std, min, max of the valid core pixels.
+ * Details and a complete example: the module documentation above.
+ */
 export function computeStats(options: ComputeStatsOptions = {}): OperatorFunction<Tile, Stats> {
   return (tiles) =>
     defer(() => {

@@ -17,7 +17,10 @@ import { map, type OperatorFunction } from "rxjs";
 import { cropGrid } from "../grid/crop.js";
 import type { Tile } from "./tile.js";
 
-/** See the module documentation. */
+/**
+ * `cropHalo()`: drop each tile's halo, keeping its core.
+ * Details and a complete example: the module documentation above.
+ */
 export function cropHalo(): OperatorFunction<Tile, Tile> {
   return map((t) =>
     t.window === t.spec.core ? t : { ...t, grid: cropGrid(t.grid, t.window, t.spec.core), window: t.spec.core },

@@ -78,7 +78,10 @@ export function normalizeGrid(g: Grid, stats: Stats, method: NormalizeMethod = "
   });
 }
 
-/** See the module documentation. */
+/**
+ * `normalize(stats)`: per-band scaling of tile pixels to float32 for a model, after the band's value transform (`log1p` for precipitation): zscore: (t(v) - mean) / std        minmax: (t(v) - min) / (max - min) A constant band (std or...
+ * Details and a complete example: the module documentation above.
+ */
 export function normalize(stats: Stats, options: NormalizeOptions = {}): OperatorFunction<Tile, Tile> {
   return map((t) => {
     markStage(t.release, "normalize");

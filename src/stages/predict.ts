@@ -46,7 +46,10 @@ export function runPredictor(model: Predictor, x: tf.Tensor4D): tf.Tensor4D {
   return y as tf.Tensor4D;
 }
 
-/** See the module documentation. */
+/**
+ * `predict(model)`: batches in, predictions out.
+ * Details and a complete example: the module documentation above.
+ */
 export function predict(model: Predictor): OperatorFunction<Batch, Prediction> {
   return map((b) => {
     if (!b.x) return { ...b, y: null };

@@ -14,7 +14,10 @@
 import { catchError, type MonoTypeOperatorFunction, throwError } from "rxjs";
 import { stageError } from "../errors.js";
 
-/** See the module documentation. */
+/**
+ * `stageName(name)`: put after a stage so its failures name it.
+ * Details and a complete example: the module documentation above.
+ */
 export function stageName<T>(name: string): MonoTypeOperatorFunction<T> {
   return catchError((e: unknown) => throwError(() => stageError(name, e)));
 }

@@ -69,7 +69,10 @@ function addTile(st: Stitcher, t: Tile): Region[] {
   }
 }
 
-/** See the module documentation. */
+/**
+ * `stitch(plan)`: predictions (or plain tiles) in, finished output regions out.
+ * Details and a complete example: the module documentation above.
+ */
 export function stitch(plan: TilePlan, options: StitchOptions = {}): OperatorFunction<Tile | Prediction, Region> {
   return (input) =>
     defer(() => {

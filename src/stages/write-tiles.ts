@@ -26,7 +26,10 @@ export interface TileWriteProgress {
   openBlocks: number;
 }
 
-/** See the module documentation. */
+/**
+ * `writeTiles(sink)`: tile cores in, progress out: {@link write} for tiles whose halo has been cropped (`cropHalo()`), each released once its pixels are copied.
+ * Details and a complete example: the module documentation above.
+ */
 export function writeTiles(sink: GridSink, options: WriteOptions = {}): OperatorFunction<Tile, TileWriteProgress> {
   return pipe(
     filter((t: Tile) => {

@@ -49,7 +49,10 @@ export interface WriteOptions {
 /** A sink, or a function that creates one when the first region arrives. */
 export type SinkOrFactory = GridSink | ((first: Region) => Promise<GridSink>);
 
-/** See the module documentation. */
+/**
+ * `write(sink)`: output regions in, progress out.
+ * Details and a complete example: the module documentation above.
+ */
 export function write(
   target: SinkOrFactory,
   options: WriteOptions = {},

@@ -33,7 +33,10 @@ interface OpenBlock {
   remaining: number;
 }
 
-/** See the module documentation. */
+/**
+ * Assembles tile cores into the output's blocks (GeoTIFF tiles, Zarr chunks) when the two grids differ.
+ * Details and a complete example: the module documentation above.
+ */
 export class BlockAssembler {
   readonly #open = new Map<number, OpenBlock>();
   readonly #grid: BlockGrid;

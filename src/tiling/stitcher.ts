@@ -70,7 +70,10 @@ interface Open {
   weight: Uint8Array | Float64Array;
 }
 
-/** See the module documentation. */
+/**
+ * The bounded-memory stitcher: blends overlapping tile predictions into output regions and hands each region back the moment its last contributing tile has arrived.
+ * Details and a complete example: the module documentation above.
+ */
 export class Stitcher {
   readonly #x: Axis;
   readonly #y: Axis;

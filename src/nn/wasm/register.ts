@@ -20,7 +20,10 @@ import { tileWith } from "./tile.js";
 
 let installed = false;
 
-/** See the module documentation. */
+/**
+ * Install tilecast's wasm kernels: `Conv2DBackpropFilter` (missing from the wasm backend, so convolutional models can train there), and faster `Conv2DBackpropInput` and `Tile`.
+ * Details and a complete example: the module documentation above.
+ */
 export function registerWasmTrainingKernels(): void {
   if (installed) return;
   if (!tf.getKernel("Conv2D", "wasm"))
