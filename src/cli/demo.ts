@@ -1,20 +1,30 @@
 /**
- * The bundled example job (`npm run demo`): stream the bundled scene through the tile stages
- * into a new GeoTIFF, describe it, and draw a quicklook. Later models replace the copy with a
- * prediction.
+ * The bundled example job (`npm run demo`, `npx tilecast demo`): stream the bundled scene through
+ * the tile stages into a new GeoTIFF, describe it and draw a quicklook; then run the shipped
+ * water-segmentation U-Net over it (sliding windows, Hann blending) into a probability GeoTIFF
+ * and its quicklook. Everything is read from the installed package and written under `outDir`.
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { TilecastError } from "../errors.js";
 import { writeQuicklook } from "../io/png/quicklook.js";
 import { inspectPath, openSource } from "../io/registry.js";
 import { convertRaster } from "../pipeline/convert.js";
+import { bundledPipeline, DEMO_SCENE } from "./bundled.js";
 
-/** The bundled demo scene. */
-export const DEMO_SCENE = fileURLToPath(new URL("../../fixtures/demo/scene.s2like.u16.4b.tif", import.meta.url));
+export { DEMO_SCENE };
+
+/** What the demo wrote. */
+export interface DemoOutputs {
+  tif: string;
+  json: string;
+  png: string;
+  water: string;
+  waterPng: string;
+}
 
 /** Run the demo, writing into `outDir`; returns the output paths. */
-export async function runDemo(outDir: string): Promise<{ tif: string; json: string; png: string }> {
+export async function runDemo(outDir: string): Promise<DemoOutputs> {
   await mkdir(outDir, { recursive: true });
   const tif = resolve(join(outDir, "scene.tif"));
   const json = resolve(join(outDir, "scene.json"));
@@ -37,9 +47,19 @@ export async function runDemo(outDir: string): Promise<{ tif: string; json: stri
   } finally {
     await src.close();
   }
-  const s = ((Date.now() - started) / 1000).toFixed(2);
+  const copied = ((Date.now() - started) / 1000).toFixed(2);
+  // The model part loads TensorFlow.js, so it is imported only here.
+  const { selectBackend, describeBackend } = await import("../nn/backend.js");
+  const { loadPipeline } = await import("../pipeline/config.js");
+  const { runPipeline } = await import("../pipeline/run.js");
+  const backend = await selectBackend();
+  const water = bundledPipeline("scene-water", outDir);
+  if (!water) throw new TilecastError("E_NOT_FOUND", "the bundled scene-water pipeline is missing from the package");
+  const s = await runPipeline(await loadPipeline(water.file, water.sets));
   process.stdout.write(
-    `${text}\n\nstreamed ${r.tiles} tiles (128 px, 16 px halo) in ${s} s\noutputs:\n  ${tif}\n  ${json}\n  ${png}\n`,
+    `${text}\n\nstreamed ${r.tiles} tiles (128 px, 16 px halo) in ${copied} s\n` +
+      `water segmentation (models/scene-water U-Net, ${describeBackend(backend)}): ${s.tilesWritten} tiles in ${s.seconds.toFixed(2)} s\n` +
+      `outputs:\n  ${tif}\n  ${json}\n  ${png}\n  ${s.output}\n  ${s.quicklook}\n`,
   );
-  return { tif, json, png };
+  return { tif, json, png, water: s.output, waterPng: s.quicklook ?? "" };
 }

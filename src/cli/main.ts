@@ -128,7 +128,10 @@ export function buildCli(): Command {
   cli
     .command("run")
     .description("run a pipeline file: read -> tile -> normalize -> model -> stitch -> write")
-    .argument("<pipeline>", "pipeline YAML file (see pipelines/)")
+    .argument(
+      "<pipeline>",
+      "pipeline YAML file, or a bundled pipeline's name (scene-water, scene-ndvi, ...; outputs under ./out)",
+    )
     .option("--set <key=value>", "override a key of the file, e.g. --set tiling.size=256 (repeatable)", collectSet, [])
     .option("--log-format <format>", "text | json (one JSON object per event on stderr)", "text")
     .option("-q, --quiet", "no progress output")

@@ -8,6 +8,7 @@ import { type BackendReport, describeBackend, selectBackend } from "../nn/backen
 import { loadPipeline } from "../pipeline/config.js";
 import { previewPipeline } from "../pipeline/preview.js";
 import { type RunSummary, runPipeline } from "../pipeline/run.js";
+import { bundledPipeline } from "./bundled.js";
 import { progress } from "./progress.js";
 
 /** Flags of `tilecast run`. */
@@ -30,9 +31,15 @@ export function formatSummary(s: RunSummary, backend?: BackendReport): string {
   ].join("\n");
 }
 
-/** Run a pipeline file. */
+/** A pipeline file, or a bundled pipeline's name with its outputs put under ./out. */
+async function pipelineArg(arg: string, sets: readonly string[]) {
+  const bundled = bundledPipeline(arg);
+  return bundled ? loadPipeline(bundled.file, [...bundled.sets, ...sets]) : loadPipeline(arg, sets);
+}
+
+/** Run a pipeline file (or a bundled pipeline by name). */
 export async function runCommand(file: string, o: RunFlags): Promise<void> {
-  const p = await loadPipeline(file, o.set);
+  const p = await pipelineArg(file, o.set);
   const json = o.logFormat === "json";
   const logger = json ? pino({ base: null }, pino.destination({ dest: 2, sync: true })) : null;
   const backend = await selectBackend();
@@ -59,7 +66,7 @@ export async function previewCommand(
   file: string,
   o: { out: string; tiles: number; set: string[]; bands?: string },
 ): Promise<void> {
-  const p = await loadPipeline(file, o.set);
+  const p = await pipelineArg(file, o.set);
   await selectBackend();
   const bands = o.bands?.split(",").map(Number);
   const r = await previewPipeline(p, o.out, { tiles: o.tiles, ...(bands ? { bands } : {}) });

@@ -1,0 +1,146 @@
+/**
+ * What `npm install tilecast` gives a user: the packed tarball installed offline (from npm's
+ * cache, which `npm ci` filled) into an empty project, where the demo and doctor run, the package
+ * imports from ESM, and the README's "In code" examples type-check against the installed types.
+ */
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+
+const repo = process.cwd();
+const root = mkdtempSync(join(tmpdir(), "tilecast-package-"));
+const proj = join(root, "project");
+const run = (cmd: string, args: string[], cwd = proj) =>
+  execFileSync(cmd, args, { cwd, encoding: "utf8", env: { ...process.env, npm_config_update_notifier: "false" } });
+let packed: string[] = [];
+
+beforeAll(() => {
+  const out = JSON.parse(run("npm", ["pack", "--ignore-scripts", "--json", "--pack-destination", root], repo)) as {
+    filename: string;
+    integrity: string;
+    files: { path: string }[];
+  }[];
+  packed = out[0]?.files.map((f) => f.path) ?? [];
+  const tarball = out[0]?.filename ?? "";
+  mkdirSync(proj);
+  renameSync(join(root, tarball), join(proj, tarball));
+  const dep = { tilecast: `file:${tarball}` };
+  writeFileSync(
+    join(proj, "package.json"),
+    JSON.stringify({ name: "user-project", private: true, type: "module", dependencies: dep }),
+  );
+  // npm's cache holds the tarballs `npm ci` fetched but not the registry's version lists, so an
+  // offline install resolves from a lockfile: tilecast's own runtime dependencies, pinned as the
+  // repository's lockfile pins them.
+  const lock = JSON.parse(readFileSync(join(repo, "package-lock.json"), "utf8"));
+  const self = lock.packages[""];
+  const runtime = Object.fromEntries(
+    Object.entries(lock.packages as Record<string, { dev?: boolean }>).filter(([k, v]) => k !== "" && !v.dev),
+  );
+  writeFileSync(
+    join(proj, "package-lock.json"),
+    JSON.stringify({
+      name: "user-project",
+      lockfileVersion: 3,
+      requires: true,
+      packages: {
+        "": { name: "user-project", dependencies: dep },
+        "node_modules/tilecast": {
+          version: self.version,
+          resolved: `file:${tarball}`,
+          integrity: out[0]?.integrity,
+          license: self.license,
+          dependencies: self.dependencies,
+          optionalDependencies: self.optionalDependencies,
+          bin: self.bin,
+          engines: self.engines,
+        },
+        ...runtime,
+      },
+    }),
+  );
+  run("npm", ["ci", "--offline", "--no-audit", "--no-fund"]);
+}, 300_000);
+
+describe("the published package", () => {
+  it("carries what its commands need and nothing from development", () => {
+    for (const f of [
+      "LICENSE",
+      "NOTICE",
+      "CHANGELOG.md",
+      "README.md",
+      "bin/tilecast.js",
+      "dist/index.js",
+      "dist/io/index.d.ts",
+      "fixtures/demo/scene.s2like.u16.4b.tif",
+      "models/scene-water/weights.bin",
+      "models/scene-water/card.json",
+      "pipelines/scene-water.yaml",
+    ])
+      expect(packed, f).toContain(f);
+    const dev = packed.filter((f) => /^(test|bench|scripts|src)\/|\.map$|generate\.py$|train-.*\.ts$/.test(f));
+    expect(dev).toStrictEqual([]);
+    const size = packed.reduce((n, f) => n + readFileSync(join(repo, f)).length, 0);
+    expect(size).toBeLessThan(10 * 1024 * 1024);
+    expect(readFileSync(join(repo, "LICENSE"), "utf8")).toContain("Apache License");
+  });
+
+  it("npx tilecast demo writes under the current directory; doctor reports a backend", () => {
+    const out = run("npx", ["tilecast", "demo", "--out", "out/demo"]);
+    for (const f of ["scene.tif", "scene.json", "scene.png", "scene-water.tif", "scene-water.png"])
+      expect(existsSync(join(proj, "out/demo", f)), f).toBe(true);
+    expect(out).toContain(resolve(proj, "out/demo/scene-water.tif"));
+    expect(readdirSync(join(proj, "node_modules/tilecast")).includes("out")).toBe(false);
+    const doctor = JSON.parse(run("npx", ["tilecast", "doctor", "--json"]));
+    expect(["tensorflow", "wasm", "cpu"]).toContain(doctor.backend);
+  });
+
+  it("a bundled pipeline runs by name, writing under ./out", () => {
+    run("npx", ["tilecast", "run", "scene-water"]); // as the README shows
+    expect(existsSync(join(proj, "out/scene-water.tif"))).toBe(true);
+    expect(existsSync(join(proj, "out/scene-water.png"))).toBe(true);
+  });
+
+  it("imports from ESM, root and subpaths", () => {
+    writeFileSync(
+      join(proj, "use.mjs"),
+      `import { openSource } from "tilecast/io";
+       import * as all from "tilecast";
+       const src = await openSource("node_modules/tilecast/fixtures/demo/scene.s2like.u16.4b.tif");
+       const g = await src.readWindow({ x: 0, y: 0, width: 2, height: 1 }, { bands: [3] });
+       console.log(JSON.stringify({ width: src.meta.width, first: Array.from(g.data), names: Object.keys(all).length, run: typeof all.runPipeline }));
+       await src.close();`,
+    );
+    const r = JSON.parse(run(process.execPath, ["use.mjs"]));
+    expect(r.width).toBe(512);
+    expect(r.first).toHaveLength(2);
+    expect(r.run).toBe("function");
+  });
+
+  it("the README's In code examples type-check against the installed types", () => {
+    const readme = readFileSync(join(repo, "README.md"), "utf8");
+    const inCode = readme.split("## In code")[1]?.split("\n## ")[0] ?? "";
+    const blocks = [...inCode.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1] as string);
+    expect(blocks.length).toBeGreaterThan(3);
+    blocks.forEach((b, i) => writeFileSync(join(proj, `example-${i}.ts`), b));
+    writeFileSync(
+      join(proj, "tsconfig.json"),
+      JSON.stringify({
+        compilerOptions: {
+          target: "ES2022",
+          module: "NodeNext",
+          moduleResolution: "NodeNext",
+          strict: true,
+          noEmit: true,
+          skipLibCheck: true,
+          typeRoots: [join(repo, "node_modules/@types")],
+          types: ["node"],
+        },
+        include: ["example-*.ts"],
+      }),
+    );
+    run(process.execPath, [join(repo, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.json"]);
+  });
+});
