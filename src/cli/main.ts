@@ -186,6 +186,11 @@ export function buildCli(): Command {
 /** Run the CLI with `argv` (as process.argv); resolves to the exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
   installCleanupHandlers();
+  // `tilecast inspect --json | head`: a reader that goes away is not an error.
+  process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+    if (e.code === "EPIPE") process.exit(0);
+    throw e;
+  });
   // Library advice tfjs prints (initializer warnings, banners) is shown only with --debug.
   if (argv.includes("--debug")) process.env.TILECAST_DEBUG = "1";
   const cli = buildCli();

@@ -9,7 +9,9 @@
  * DTYPE_INFO.int16.bytes; // 2
  * ```
  */
+
 import { z } from "zod";
+import { checkBudget, memoryBudget } from "../util/budget.js";
 export const dtypeSchema = z.enum(["uint8", "int8", "uint16", "int16", "uint32", "int32", "float32", "float64"]);
 /** A cell data type. */
 export type DType = z.infer<typeof dtypeSchema>;
@@ -59,6 +61,8 @@ const CTORS = {
 
 /** A zero-filled typed array of `length` cells. */
 export function allocate<D extends DType>(dtype: D, length: number): TypedArray<D> {
+  if (!(Number.isSafeInteger(length) && length >= 0) || length * DTYPE_INFO[dtype].bytes > memoryBudget())
+    checkBudget(length * DTYPE_INFO[dtype].bytes, `an array of ${length} ${dtype} values`);
   return new CTORS[dtype](length) as TypedArray<D>;
 }
 

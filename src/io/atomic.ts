@@ -12,7 +12,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { rmSync } from "node:fs";
-import { mkdir, rename, rm, stat } from "node:fs/promises";
+import { lstat, mkdir, readdir, rename, rm, stat } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { TilecastError } from "../errors.js";
 
@@ -51,11 +51,77 @@ export function trackTemp(path: string): void {
   live.add(path);
 }
 
-/** Move a finished temporary file or directory to its target (replacing it) and forget it. */
+/** Files whose presence marks a directory as a Zarr store tilecast may replace. */
+const STORE_MARKERS = ["zarr.json", ".zgroup", ".zarray", ".zmetadata"];
+
+/**
+ * Refuse to replace what an output of `kind` must not replace: a directory by a file, a file by
+ * a store, or a directory that is not a Zarr store by a store. Nothing is deleted here; the
+ * error says what is in the way.
+ */
+export async function checkReplaceable(target: string, kind: "file" | "directory"): Promise<void> {
+  const t = await lstat(target).catch(() => null);
+  if (!t) return;
+  const refuse = (problem: string) =>
+    new TilecastError("E_WRITE", `${problem}; refusing to replace it (remove it first)`, { path: target });
+  if (t.isDirectory() && kind === "file") throw refuse("is a directory");
+  if (!t.isDirectory() && kind === "directory") throw refuse("is a file, not a store");
+  if (t.isDirectory() && kind === "directory") {
+    for (const m of STORE_MARKERS) if (await exists(join(target, m))) return;
+    throw refuse("is a directory that is not a Zarr store");
+  }
+}
+
+/**
+ * Move a finished temporary file or directory to its target and forget it. A file replaces a
+ * file atomically (one rename); a store replaces a store by moving the old one aside first, so
+ * the target is never missing for long and never half-written. Anything else in the way is
+ * refused ({@link checkReplaceable}); nothing is ever deleted recursively unless it is a store.
+ */
 export async function publish(temp: string, target: string): Promise<void> {
-  await rm(target, { recursive: true, force: true }).catch(() => undefined);
+  const kind = (await stat(temp)).isDirectory() ? "directory" : "file";
+  await checkReplaceable(target, kind);
+  if (kind === "directory" && (await exists(target))) {
+    const old = tempPathFor(target);
+    await rename(target, old);
+    trackTemp(old);
+    await rename(temp, target);
+    live.delete(temp);
+    await discard(old);
+    return;
+  }
   await rename(temp, target);
   live.delete(temp);
+}
+
+const TEMP = /^\.(.+)\.tilecast-tmp-(\d+)-[0-9a-f]{8}$/;
+
+function alive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
+ * Remove temporaries of `target` left by processes that are gone (a SIGKILL mid-write leaves
+ * `.NAME.tilecast-tmp-PID-HEX` beside the output). Temporaries of live processes are kept.
+ * Returns the paths removed.
+ */
+export async function sweepStaleTemps(target: string): Promise<string[]> {
+  const dir = dirname(target);
+  const name = basename(target);
+  const removed: string[] = [];
+  for (const f of await readdir(dir).catch(() => [] as string[])) {
+    const m = TEMP.exec(f);
+    if (!m || m[1] !== name || alive(Number(m[2]))) continue;
+    await rm(join(dir, f), { recursive: true, force: true });
+    removed.push(join(dir, f));
+  }
+  return removed;
 }
 
 /** Delete a temporary path and forget it. */

@@ -47,6 +47,8 @@ export interface FormatDriver {
   /** Human name ("GeoTIFF"). */
   readonly title: string;
   readonly extensions: readonly string[];
+  /** What an output is on disk: one file, or a directory (a store). */
+  readonly layout: "file" | "directory";
   /** Recognise a local path; `head` is its first 16 bytes (null for a directory). */
   detect(path: string, head: Uint8Array | null): Promise<boolean>;
   open(path: string, options: OpenOptions): Promise<GridSource>;

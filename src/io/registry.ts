@@ -17,7 +17,7 @@ import { open } from "node:fs/promises";
 import { extname } from "node:path";
 import { TilecastError } from "../errors.js";
 import { isUrl } from "../util/url.js";
-import { ensureParent } from "./atomic.js";
+import { checkReplaceable, ensureParent, sweepStaleTemps } from "./atomic.js";
 import type { CommonSinkOptions, FormatDriver, OpenOptions } from "./driver.js";
 import { geoTiffDriver } from "./geotiff/driver.js";
 import type { GridSink, GridSource, SinkSpec } from "./types.js";
@@ -165,6 +165,8 @@ export async function createSink(path: string, spec: SinkSpec, options: SinkOpti
   const { tileSize, ...rest } = options;
   const parsed = parseSinkOptions(d, rest, path);
   await ensureParent(path);
+  await checkReplaceable(path, d.layout);
+  await sweepStaleTemps(path);
   return d.create(path, spec, { ...parsed, ...(tileSize !== undefined ? { tileSize } : {}) });
 }
 

@@ -6,6 +6,7 @@
 import { TilecastError } from "../errors.js";
 import { allocate, DTYPE_INFO, type DType, type TypedArray } from "../grid/dtype.js";
 import { intersect, type Window } from "../grid/window.js";
+import { checkBudget } from "../util/budget.js";
 import type { RasterMeta } from "./types.js";
 
 /** The largest window one read may allocate (bytes). */
@@ -45,13 +46,15 @@ export function planWindow(
       throw new TilecastError("E_ARGUMENT", `band ${b} does not exist (${meta.bands} bands)`, { path: meta.path });
     }
   }
-  if (w.width * w.height * bands.length * DTYPE_INFO[dtype].bytes > MAX_WINDOW_BYTES) {
+  const bytes = w.width * w.height * bands.length * DTYPE_INFO[dtype].bytes;
+  if (bytes > MAX_WINDOW_BYTES) {
     throw new TilecastError(
       "E_TOO_LARGE",
       `window ${w.width}x${w.height}x${bands.length} exceeds ${MAX_WINDOW_BYTES} bytes; read it in tiles`,
       { path: meta.path },
     );
   }
+  checkBudget(bytes, `a ${w.width}x${w.height}x${bands.length} ${dtype} window`, meta.path);
   const inner = intersect(w, { x: 0, y: 0, width: meta.width, height: meta.height });
   const inside = inner.width === w.width && inner.height === w.height;
   return { bands, inner, inside, dtype, length: w.width * w.height * bands.length };

@@ -16,7 +16,7 @@ import { readFile } from "node:fs/promises";
 import { dirname, isAbsolute, resolve } from "node:path";
 import { isMap, LineCounter, parseDocument, parse as parseYaml } from "yaml";
 import { z } from "zod";
-import { TilecastError } from "../errors.js";
+import { errorLine, TilecastError } from "../errors.js";
 import { dtypeSchema } from "../grid/dtype.js";
 import { driverForExtension, formats, parseSinkOptions } from "../io/registry.js";
 import { augmentStageOptions } from "../stages/augment.js";
@@ -120,7 +120,13 @@ export function parsePipeline(text: string, file: string, sets: readonly string[
     throw new TilecastError("E_FORMAT", `line ${line}: ${e?.message.split("\n")[0]}`, { path: file });
   }
   if (!isMap(doc.contents)) throw new TilecastError("E_FORMAT", "a pipeline file is a YAML mapping", { path: file });
-  const raw = doc.toJS() as Record<string, unknown>;
+  let raw: Record<string, unknown>;
+  try {
+    // yaml stops alias expansion past maxAliasCount (a "billion laughs" file fails here, fast).
+    raw = doc.toJS({ maxAliasCount: 100 }) as Record<string, unknown>;
+  } catch (e) {
+    throw new TilecastError("E_FORMAT", `cannot expand the YAML (${errorLine(e)})`, { path: file, cause: e });
+  }
   for (const [k, v] of parseSets(sets)) setPath(raw, k, v);
   const fail = (path: (string | number)[], key: string, msg: string): never => {
     let node = doc.getIn(path, true) as { range?: [number, number] } | undefined;

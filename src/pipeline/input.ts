@@ -5,6 +5,7 @@
  */
 import { lastValueFrom } from "rxjs";
 import type { z } from "zod";
+import { TilecastError } from "../errors.js";
 import type { Stats } from "../grid/band-stats.js";
 import { openSource } from "../io/registry.js";
 import type { GridSource } from "../io/types.js";
@@ -46,6 +47,16 @@ export function openInput(p: Pipeline, signal?: AbortSignal): Promise<GridSource
  * ```
  */
 export function planFor(p: Pipeline, src: GridSource, stitching = false): TilePlan {
+  try {
+    return plan(p, src, stitching);
+  } catch (e) {
+    if (e instanceof TilecastError && e.path === undefined)
+      throw new TilecastError(e.code, `tiling: ${e.problem}`, { path: p.file, cause: e });
+    throw e;
+  }
+}
+
+function plan(p: Pipeline, src: GridSource, stitching: boolean): TilePlan {
   return planTiles({
     width: src.meta.width,
     height: src.meta.height,

@@ -10,6 +10,7 @@
  * Array.from(axisIndexMap(-2, 7, 5, "wrap"));    // [3, 4, 0, 1, 2, 3, 4]
  * ```
  */
+import { checkBudget } from "../util/budget.js";
 
 /** How indices outside `[0, L)` map back in. */
 export type OutsideMode = "nodata" | "reflect" | "wrap";
@@ -24,6 +25,7 @@ export function reflectIndex(i: number, L: number): number {
 
 /** Source index for each of the `n` positions starting at `start` (see the module documentation). */
 export function axisIndexMap(start: number, n: number, L: number, mode: OutsideMode): Int32Array {
+  checkBudget(n * 4, `an index map of ${n} positions`);
   const out = new Int32Array(n);
   for (let k = 0; k < n; k++) {
     const i = start + k;

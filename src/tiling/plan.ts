@@ -31,9 +31,11 @@
  * last.read; // { x: 480, y: 480, width: 576, height: 576 }
  * ```
  */
+
 import { z } from "zod";
 import { TilecastError } from "../errors.js";
 import type { Window } from "../grid/window.js";
+import { checkBudget } from "../util/budget.js";
 
 /** One tile: where its core lies and what window to read for it. */
 export interface TileSpec {
@@ -132,6 +134,9 @@ export function planTiles(o: TilePlanOptions): TilePlan {
     throw new TilecastError("E_ARGUMENT", `raster size must be positive, got ${o.width}x${o.height}`);
   if (!["pad", "shift", "drop"].includes(edge))
     throw new TilecastError("E_ARGUMENT", `edge policy must be pad, shift or drop, got '${edge}'`);
+  // A read window is (N + 2M)^2 cells, each at least a float32 once read and normalized.
+  const read = N + 2 * overlap;
+  checkBudget(read * read * 4, `a tile of ${N} px with a ${overlap} px halo (${read}x${read} cells per band)`);
   if (periodicX && overlap > o.width)
     throw new TilecastError("E_ARGUMENT", `overlap ${overlap} is wider than the periodic raster (${o.width})`);
   const across = periodicX ? tilesAlong(o.width, N) : tilesAlong(o.width, N, edge);

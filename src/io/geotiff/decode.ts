@@ -10,6 +10,7 @@ import { promisify } from "node:util";
 import { inflate } from "node:zlib";
 import { getDecoder } from "geotiff";
 import { errorLine, TilecastError } from "../../errors.js";
+import { decodeLzw, LzwError } from "./lzw.js";
 import { swapBytes, undoFloatingPoint, undoHorizontal } from "./predictor.js";
 import { COMPRESSION_NAMES, DECODABLE } from "./tags.js";
 
@@ -63,26 +64,44 @@ export function checkDecodable(compression: number, path: string): void {
   }
 }
 
+/**
+ * The most bytes a block may decode to: its own size, with room for writers that pad the last
+ * strip to a whole RowsPerStrip. Anything beyond is a corrupt block or a decompression bomb.
+ */
+export function decodeLimit(need: number): number {
+  return 2 * need + 65536;
+}
+
 async function decompress(raw: Uint8Array, c: BlockCodec, rows: number): Promise<Uint8Array> {
+  const limit = decodeLimit(c.width * rows * c.spp * c.bytes);
   switch (c.compression) {
     case 1:
       return raw;
+    case 5:
+      // Old-style (pre-TIFF 6.0, LSB-first) LZW streams go to geotiff.js's decoder.
+      if (raw[0] === 0 && ((raw[1] as number) & 1) === 1) break;
+      try {
+        return decodeLzw(raw, limit);
+      } catch (e) {
+        if (e instanceof LzwError) throw new TilecastError("E_CORRUPT", `LZW stream ${e.message}`);
+        throw e;
+      }
     case 8:
     case 32946:
       // One output chunk for the whole block: node:zlib calls back to the main thread per chunk.
+      // maxOutputLength stops a decompression bomb before it allocates past the block's size.
       return inflateAsync(raw, {
         chunkSize: Math.max(64 * 1024, c.width * rows * c.spp * c.bytes + 64),
+        maxOutputLength: limit,
       });
     case 50001: {
       const { data } = await (await loadSharp())(raw).raw().toBuffer({ resolveWithObject: true });
       return data;
     }
-    default: {
-      const dec = await dependencyDecoder(c, rows);
-      const copy = raw.slice().buffer; // decoders take a whole ArrayBuffer
-      return new Uint8Array(await dec.decode(copy));
-    }
   }
+  const dec = await dependencyDecoder(c, rows);
+  const copy = raw.slice().buffer; // decoders take a whole ArrayBuffer
+  return new Uint8Array(await dec.decode(copy));
 }
 
 /**
@@ -97,6 +116,13 @@ export async function decodeBlock(raw: Uint8Array, c: BlockCodec, rows: number, 
   try {
     out = await decompress(raw, c, rows);
   } catch (e) {
+    if ((e as { code?: string }).code === "ERR_BUFFER_TOO_LARGE")
+      throw new TilecastError(
+        "E_CORRUPT",
+        `corrupt ${where}: decompresses to more than ${decodeLimit(need)} bytes (a ${need}-byte block)`,
+        { cause: e },
+      );
+    if (e instanceof TilecastError) throw new TilecastError(e.code, `corrupt ${where}: ${e.problem}`, { cause: e });
     throw new TilecastError("E_CORRUPT", `corrupt ${where} (${errorLine(e)})`, { cause: e });
   }
   if (out.length < need) {

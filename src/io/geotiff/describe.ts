@@ -6,6 +6,7 @@
 import type { GeoTIFF, GeoTIFFImage } from "geotiff";
 import { TilecastError } from "../../errors.js";
 import { DTYPE_INFO, type DType, dtypeFromTiff } from "../../grid/dtype.js";
+import { checkBudget } from "../../util/budget.js";
 import type { RasterMeta } from "../types.js";
 import { type BlockCodec, checkDecodable } from "./decode.js";
 import { parseGdalMetadata, parseNodata } from "./gdal-tags.js";
@@ -32,6 +33,36 @@ export interface Layout {
   spp: number;
   offsets: ArrayLike<number | bigint>;
   counts: ArrayLike<number | bigint>;
+}
+
+/** More images than any real pyramid has: a chain this long is corrupt or hostile. */
+export const MAX_IFDS = 1024;
+
+/**
+ * The number of images (IFDs) in the file, following the chain of next-IFD offsets with cycle
+ * detection: a chain that points back to an IFD already seen (which makes geotiff.js's
+ * `getImageCount` loop forever) or runs past {@link MAX_IFDS} is an error naming the file.
+ */
+export async function imageCount(tiff: GeoTIFF, path: string): Promise<number> {
+  const t = tiff as unknown as {
+    firstIFDOffset: number;
+    requestIFD(i: number): Promise<{ nextIFDByteOffset: number }>;
+  };
+  const seen = new Set<number>([t.firstIFDOffset]);
+  for (let i = 0; i < MAX_IFDS; i++) {
+    const next = (await t.requestIFD(i)).nextIFDByteOffset;
+    if (!next) return i + 1;
+    if (seen.has(next))
+      throw new TilecastError(
+        "E_FORMAT",
+        `IFD ${i} points back to the IFD at byte ${next}: the directory chain loops`,
+        {
+          path,
+        },
+      );
+    seen.add(next);
+  }
+  throw new TilecastError("E_TOO_LARGE", `more than ${MAX_IFDS} images (IFDs) in one file`, { path });
 }
 
 /** Describe image 0 of an open GeoTIFF; `header` (local files) enables the size checks. */
@@ -64,7 +95,16 @@ export async function describeImage(
   if (!(width > 0 && height > 0 && blockWidth > 0 && blockHeight > 0)) {
     throw bad(`invalid dimensions ${width}x${height}, block ${blockWidth}x${blockHeight}`, "E_FORMAT");
   }
+  // GDAL's limits: sizes that fit a signed 32-bit int, at most 65535 bands.
+  if (width > 2 ** 31 - 1 || height > 2 ** 31 - 1)
+    throw bad(`invalid dimensions ${width}x${height} (at most ${2 ** 31 - 1} per side)`, "E_FORMAT");
+  if (!(spp >= 1 && spp < 65535)) throw bad(`invalid number of bands (SamplesPerPixel ${spp})`, "E_FORMAT");
   const planar = ((await get<number>(Tag.PlanarConfiguration)) ?? 1) === 2 ? 2 : 1;
+  checkBudget(
+    blockWidth * blockHeight * (planar === 2 ? 1 : spp) * DTYPE_INFO[dtype].bytes,
+    `one ${blockWidth}x${blockHeight} block of ${planar === 2 ? 1 : spp} ${dtype} samples`,
+    path,
+  );
   const across = Math.ceil(width / blockWidth);
   const down = Math.ceil(height / blockHeight);
   const nBlocks = across * down * (planar === 2 ? spp : 1);
@@ -106,7 +146,7 @@ export async function describeImage(
   const attrs = parseGdalMetadata(await get<string>(Tag.GdalMetadata), spp);
   if (georef?.rasterType === "point") attrs.AREA_OR_POINT = "Point";
   const overviews: { width: number; height: number }[] = [];
-  const count = await tiff.getImageCount();
+  const count = await imageCount(tiff, path);
   for (let i = 1; i < count; i++) {
     const ov = await tiff.getImage(i);
     const type = (ov.fileDirectory.getValue(Tag.NewSubfileType) as number | undefined) ?? 0;

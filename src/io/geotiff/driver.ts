@@ -41,6 +41,7 @@ export const geoTiffOptions = z.strictObject({
 export const geoTiffDriver: FormatDriver = {
   id: "geotiff",
   title: "GeoTIFF",
+  layout: "file",
   extensions: [".tif", ".tiff", ".gtiff"],
   detect: async (_path, head) => head !== null && isTiffSignature(head),
   open: async (path, o) => (await reader()).openGeoTiff(path, o.signal),

@@ -17,6 +17,7 @@ import { errorLine, TilecastError } from "../../errors.js";
 import { isUrl } from "../../util/url.js";
 import { registerZarrCodecs } from "./codecs.js";
 import { LocalStore } from "./fs-store.js";
+import { checkConsolidated, checkDims, checkShape, type RawArrayMeta } from "./validate.js";
 
 /** A readable zarrita store. */
 export type ZarrStore = zarr.Readable;
@@ -83,21 +84,59 @@ async function listLocal(dir: string, format: 2 | 3, prefix = "", depth = 0): Pr
   return out.sort();
 }
 
+async function rawMeta(store: ZarrStore, name: string, format: 2 | 3): Promise<RawArrayMeta | null> {
+  const key = `${name ? `/${name}` : ""}/${format === 3 ? "zarr.json" : ".zarray"}`;
+  const bytes = await store.get(key as zarr.AbsolutePath);
+  return bytes ? (JSON.parse(new TextDecoder().decode(bytes)) as RawArrayMeta) : null;
+}
+
+/**
+ * Check an array's metadata before zarrita sees it (shape, chunks, and the consolidated copy
+ * against the array's own document, when both exist).
+ */
+async function checkMeta(path: string, raw: ZarrStore, store: ZarrStore, name: string, format: 2 | 3): Promise<void> {
+  const seen = await rawMeta(store, name, format);
+  const own = store === raw ? seen : await rawMeta(raw, name, format).catch(() => null);
+  for (const m of [seen, own]) {
+    if (!m) continue;
+    checkShape(path, name, m.shape as unknown[], (m.chunks ?? m.chunk_grid?.configuration?.chunk_shape) as unknown[]);
+  }
+  if (seen && own && seen !== own) checkConsolidated(path, name, own, seen);
+}
+
+/**
+ * Every decoded chunk must hold exactly the values its shape needs: a codec that yields fewer or
+ * more (random bytes, a dtype or chunk-shape lie, a truncated stream) fails here, naming the
+ * chunk, instead of leaving zeros or another chunk's bytes in the output.
+ */
+function checkedChunks(array: zarr.Array<zarr.DataType, ZarrStore>, key: (coords: readonly number[]) => string): void {
+  const get = array.getChunk.bind(array);
+  array.getChunk = (async (coords: number[], options?: object) => {
+    const c = await get(coords, options as never);
+    const want = c.shape.reduce((a: number, b: number) => a * b, 1);
+    const have = (c.data as ArrayLike<unknown>).length;
+    if (have !== want)
+      throw new TilecastError(
+        "E_CORRUPT",
+        `chunk ${key(coords)} decodes to ${have} values; its shape [${c.shape.join(", ")}] needs ${want} (${have > want ? "the metadata's dtype or chunk shape does not match the stored data" : "truncated or corrupt chunk"})`,
+      );
+    return c;
+  }) as typeof array.getChunk;
+}
+
 /**
  * Fail early, naming the codec, when an array uses a codec no decoder is registered for.
  * Returns the chunk key separator and prefix from the raw metadata.
  */
 async function checkCodecs(store: ZarrStore, name: string, format: 2 | 3): Promise<{ sep: string; prefix: string }> {
-  const key = `${name ? `/${name}` : ""}/${format === 3 ? "zarr.json" : ".zarray"}`;
-  const bytes = await store.get(key as zarr.AbsolutePath);
-  if (!bytes) return { sep: format === 3 ? "/" : ".", prefix: format === 3 ? "c/" : "" };
-  const meta = JSON.parse(new TextDecoder().decode(bytes)) as {
+  const meta = (await rawMeta(store, name, format)) as {
     compressor?: { id: string } | null;
     filters?: { id: string }[] | null;
     codecs?: { name: string }[];
     dimension_separator?: string;
     chunk_key_encoding?: { name: string; configuration?: { separator?: string } };
-  };
+  } | null;
+  if (!meta) return { sep: format === 3 ? "/" : ".", prefix: format === 3 ? "c/" : "" };
   const ids =
     format === 3
       ? (meta.codecs ?? []).map((c) => c.name)
@@ -186,6 +225,7 @@ export async function openZarr(path: string): Promise<ZarrDataset> {
     let array: zarr.Array<zarr.DataType, ZarrStore>;
     let keys = { sep: ".", prefix: "" };
     try {
+      await checkMeta(path, raw, store, name, format);
       const loc = name ? root.resolve(name) : root;
       array = format === 3 ? await zarr.open.v3(loc, { kind: "array" }) : await zarr.open.v2(loc, { kind: "array" });
       keys = await checkCodecs(store, name, format);
@@ -194,10 +234,14 @@ export async function openZarr(path: string): Promise<ZarrDataset> {
       throw metadataError(path, name, e);
     }
     const a = array.attrs as Record<string, unknown>;
+    checkDims(path, name, (array.dimensionNames ?? a._ARRAY_DIMENSIONS) as unknown[] | undefined, array.shape.length);
     const dims =
       array.dimensionNames ?? (a._ARRAY_DIMENSIONS as string[] | undefined) ?? array.shape.map((_, i) => `dim_${i}`);
     const { _ARRAY_DIMENSIONS: _, ...rest } = a;
     const fv = array.fillValue;
+    const chunkKey = (coords: readonly number[]) =>
+      `${name ? `${name}/` : ""}${keys.prefix}${coords.length ? coords.join(keys.sep) : "0"}`;
+    checkedChunks(array, chunkKey);
     arrays.set(name, {
       name,
       dims,
@@ -207,7 +251,7 @@ export async function openZarr(path: string): Promise<ZarrDataset> {
       fillValue: typeof fv === "number" ? fv : typeof fv === "bigint" ? Number(fv) : null,
       attrs: rest,
       array,
-      chunkKey: (coords) => `${name ? `${name}/` : ""}${keys.prefix}${coords.length ? coords.join(keys.sep) : "0"}`,
+      chunkKey,
     });
   }
   if (arrays.size === 0) throw new TilecastError("E_FORMAT", "store holds no arrays", { path });

@@ -38,6 +38,7 @@ export const zarrOptions = z.strictObject({
 export const zarrDriver: FormatDriver = {
   id: "zarr",
   title: "Zarr",
+  layout: "directory",
   extensions: [".zarr"],
   detect: (path) => isZarrStore(path),
   open: async (path, o) => (await import("./source.js")).openZarrSource(path, o),

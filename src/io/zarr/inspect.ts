@@ -11,9 +11,9 @@
  * ```
  */
 
-import { isCfTime } from "./cf.js";
+import { isCfTime, parseCfTime } from "./cf.js";
 import { openZarr, type ZarrArrayInfo } from "./dataset.js";
-import { readCoord } from "./read.js";
+import { readCoord, readSelection } from "./read.js";
 import { coordLabels, dataVariables } from "./source.js";
 
 /** One array as `inspect` prints it. */
@@ -67,9 +67,21 @@ export async function inspectZarr(path: string): Promise<ZarrInfo> {
     }
     const c: ZarrCoordSummary = summary(a);
     if (a.dims.length === 1) {
-      const labels = isCfTime(a.attrs) ? await coordLabels(a, path) : Array.from(await readCoord(a, path));
-      if (labels.length <= 32) c.values = labels;
-      else c.range = [labels[0] as number | string, labels[labels.length - 1] as number | string];
+      const n = a.shape[0] ?? 0;
+      if (n <= 32) c.values = isCfTime(a.attrs) ? await coordLabels(a, path) : Array.from(await readCoord(a, path));
+      else if (n > 0) {
+        // Only the ends: a long coordinate is not read whole to be described.
+        const ends = Float64Array.of(
+          Number((await readSelection(a, [[0, 1]], path)).data[0]),
+          Number((await readSelection(a, [[n - 1, n]], path)).data[0]),
+        );
+        const labels = isCfTime(a.attrs)
+          ? parseCfTime(ends, a.attrs.units as string, (a.attrs.calendar as string | undefined) ?? "standard").map(
+              (d) => d.toISOString(),
+            )
+          : Array.from(ends);
+        c.range = [labels[0] as number | string, labels[1] as number | string];
+      }
     }
     coords[a.name] = c;
   }

@@ -4,7 +4,8 @@
  */
 import * as zarr from "zarrita";
 import { errorLine, TilecastError } from "../../errors.js";
-import { allocate, type DType, isDType, isTypedArrayOf, type TypedArray } from "../../grid/dtype.js";
+import { allocate, DTYPE_INFO, type DType, isDType, isTypedArrayOf, type TypedArray } from "../../grid/dtype.js";
+import { checkBudget } from "../../util/budget.js";
 import type { ZarrArrayInfo } from "./dataset.js";
 
 /** One axis of a selection: a fixed index, or a `[start, stop)` range. */
@@ -109,6 +110,11 @@ export async function readSelection(
   where: string,
   signal?: AbortSignal,
 ): Promise<{ data: TypedArray; shape: number[] }> {
+  // Refuse before zarrita walks the chunks: a lying shape (1e12 values) would otherwise visit
+  // billions of chunk keys before the allocation fails.
+  const dims = sel.flatMap((s) => (typeof s === "number" ? [] : [s[1] - s[0]]));
+  const bytes = dims.reduce((a, b) => a * b, DTYPE_INFO[gridDtype(info.dtype)].bytes);
+  checkBudget(bytes, `reading [${dims.join(" x ")}] values of '${info.name}'`, where);
   const whole = await readWholeChunk(info, sel, signal);
   if (whole) return whole;
   const selection = sel.map((s) => (typeof s === "number" ? s : zarr.slice(s[0], s[1])));
@@ -117,6 +123,7 @@ export async function readSelection(
     r = (await zarr.get(info.array, selection, signal ? { signal } : {})) as typeof r;
   } catch (e) {
     if (signal?.aborted) throw new TilecastError("E_ABORTED", "read cancelled", { path: where, cause: e });
+    if (e instanceof TilecastError) throw new TilecastError(e.code, e.problem, { path: where, cause: e });
     const bad = await findBadChunk(info, sel);
     const what = bad ? `corrupt chunk ${bad.key}` : `cannot read array '${info.name}'`;
     throw new TilecastError("E_CORRUPT", `${what} (${errorLine(bad?.error ?? e)})`, { path: where, cause: e });

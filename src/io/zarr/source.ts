@@ -22,6 +22,7 @@ import { type CfEncoding, cfDecode, cfEncoding, decodedNodata, isCfTime, parseCf
 import { openZarr, type ZarrArrayInfo, type ZarrDataset } from "./dataset.js";
 import { georefFromCoords, isLatLon } from "./georef.js";
 import { type AxisSelection, gridDtype, readCoord, readSelection } from "./read.js";
+import { checkCoordLength } from "./validate.js";
 
 /** Options for {@link openZarrSource}. */
 export interface ZarrSourceOptions {
@@ -170,18 +171,18 @@ export async function openZarrSource(path: string, o: ZarrSourceOptions = {}): P
     const gm = typeof info.attrs.grid_mapping === "string" ? ds.arrays.get(info.attrs.grid_mapping) : undefined;
     const crsText = gm ? (((gm.attrs.crs_wkt ?? gm.attrs.spatial_ref) as string | undefined) ?? null) : null;
     const geo = isLatLon(yDim, xDim, yc.attrs.units, xc.attrs.units);
-    const g = georefFromCoords(
-      { name: yDim, values: await readCoord(yc, path) },
-      { name: xDim, values: await readCoord(xc, path) },
-      crsText,
-      geo,
-    );
+    const yv = await readCoord(yc, path);
+    const xv = await readCoord(xc, path);
+    checkCoordLength(path, yDim, yv.length, info.shape[nd - 2] ?? 0);
+    checkCoordLength(path, xDim, xv.length, info.shape[nd - 1] ?? 0);
+    const g = georefFromCoords({ name: yDim, values: yv }, { name: xDim, values: xv }, crsText, geo);
     if (g) ({ georef, flipY, periodicX } = g);
   }
   const enc = cfEncoding(gridDtype(info.dtype), info.attrs, info.fillValue);
   const bandCoord = bandDim ? ds.arrays.get(bandDim) : undefined;
   const bandNames = bandCoord && bandCoord.dims.length === 1 ? await coordLabels(bandCoord, path) : undefined;
   const d = info.dims.indexOf(bandDim ?? "");
+  if (bandNames && bandDim) checkCoordLength(path, bandDim, bandNames.length, info.shape[d] ?? 0);
   const {
     scale_factor: _s,
     add_offset: _a,

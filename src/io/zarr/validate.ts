@@ -1,0 +1,102 @@
+/**
+ * Checks on a store's metadata before any chunk is read, so that a lie in the metadata is an
+ * error naming the store and the array, never garbage pixels or an internal error:
+ * shapes of non-negative integers, chunks of positive integers (one per dim), dimension names as
+ * many as dims, a consolidated copy (`.zmetadata`, or v3 inline metadata) that agrees with the
+ * array's own `.zarray` / `zarr.json`, and 1-D coordinates as long as their dimension.
+ */
+import { TilecastError } from "../../errors.js";
+
+/** What the checks compare, read from an array's metadata document. */
+export interface RawArrayMeta {
+  shape?: unknown;
+  chunks?: unknown;
+  chunk_grid?: { configuration?: { chunk_shape?: unknown } };
+  dtype?: unknown;
+  data_type?: unknown;
+  compressor?: unknown;
+  filters?: unknown;
+  codecs?: unknown;
+  order?: unknown;
+  fill_value?: unknown;
+}
+
+const isCount = (v: unknown, min: number) => typeof v === "number" && Number.isSafeInteger(v) && v >= min;
+
+/** Shape and chunks of an array's metadata, checked. */
+export function checkShape(
+  path: string,
+  name: string,
+  shape: readonly unknown[] | undefined,
+  chunks: readonly unknown[] | undefined,
+): void {
+  const bad = (problem: string) => new TilecastError("E_FORMAT", `array '${name}': ${problem}`, { path });
+  if (!Array.isArray(shape)) throw bad("metadata has no shape");
+  if (!shape.every((n) => isCount(n, 0)))
+    throw bad(`shape [${shape.join(", ")}] is not a list of non-negative integers`);
+  if (!Array.isArray(chunks) || chunks.length !== shape.length)
+    throw bad(`chunks ${JSON.stringify(chunks)} do not give one size per dimension of shape [${shape.join(", ")}]`);
+  if (!chunks.every((n) => isCount(n, 1))) throw bad(`chunk shape [${chunks.join(", ")}] has a size below 1`);
+}
+
+/** `_ARRAY_DIMENSIONS` (or v3 dimension_names) must name every dim. */
+export function checkDims(path: string, name: string, dims: readonly unknown[] | undefined, rank: number): void {
+  if (dims === undefined) return;
+  if (!Array.isArray(dims) || dims.length !== rank || !dims.every((d) => typeof d === "string"))
+    throw new TilecastError(
+      "E_FORMAT",
+      `array '${name}': dimension names ${JSON.stringify(dims)} do not name its ${rank} dimensions`,
+      { path },
+    );
+}
+
+const FIELDS = ["shape", "chunks", "dtype", "compressor", "filters", "order", "data_type", "codecs"] as const;
+
+/** The consolidated copy of an array's metadata must say what the array's own document says. */
+export function checkConsolidated(path: string, name: string, own: RawArrayMeta, consolidated: RawArrayMeta): void {
+  const shapeOf = (m: RawArrayMeta) => m.chunks ?? m.chunk_grid?.configuration?.chunk_shape;
+  for (const f of FIELDS) {
+    const a = f === "chunks" ? shapeOf(own) : own[f];
+    const b = f === "chunks" ? shapeOf(consolidated) : consolidated[f];
+    if (JSON.stringify(a) !== JSON.stringify(b))
+      throw new TilecastError(
+        "E_FORMAT",
+        `array '${name}': consolidated metadata disagrees with the array's own on ${f} (${JSON.stringify(b)} vs ${JSON.stringify(a)}); re-consolidate the store`,
+        { path },
+      );
+  }
+}
+
+/** A 1-D coordinate must have one value per position of its dimension. */
+export function checkCoordLength(path: string, coord: string, values: number, dimLength: number): void {
+  if (values !== dimLength)
+    throw new TilecastError(
+      "E_FORMAT",
+      `coordinate '${coord}' has ${values} values but its dimension has ${dimLength} positions`,
+      { path },
+    );
+}
+
+const ITEM_BYTES: Record<string, number> = {
+  int8: 1,
+  uint8: 1,
+  bool: 1,
+  int16: 2,
+  uint16: 2,
+  float16: 2,
+  int32: 4,
+  uint32: 4,
+  float32: 4,
+  int64: 8,
+  uint64: 8,
+  float64: 8,
+};
+
+/**
+ * Bytes a decoded chunk of `shape` must hold for zarrita's `dataType`, or null when the type has
+ * no fixed size (strings, objects).
+ */
+export function chunkBytes(dataType: string, shape: readonly number[]): number | null {
+  const size = ITEM_BYTES[dataType];
+  return size === undefined ? null : shape.reduce((a, b) => a * b, size);
+}
