@@ -92,8 +92,13 @@ export async function describeImage(
   const blockWidth = tiled ? ((await get<number>(Tag.TileWidth)) ?? 0) : width;
   const rps = (await get<number>(Tag.RowsPerStrip)) ?? height;
   const blockHeight = tiled ? ((await get<number>(Tag.TileLength)) ?? 0) : Math.min(rps, height);
-  if (!(width > 0 && height > 0 && blockWidth > 0 && blockHeight > 0)) {
-    throw bad(`invalid dimensions ${width}x${height}, block ${blockWidth}x${blockHeight}`, "E_FORMAT");
+  const whole = (n: number) => Number.isInteger(n) && n > 0;
+  if (!(whole(width) && whole(height) && whole(blockWidth) && whole(blockHeight) && whole(spp))) {
+    const t = (n: unknown) => (typeof n === "number" ? String(n) : `(${typeof n === "object" ? "a list" : typeof n})`);
+    throw bad(
+      `invalid dimensions ${t(width)}x${t(height)}, block ${t(blockWidth)}x${t(blockHeight)}, ${t(spp)} samples per pixel`,
+      "E_FORMAT",
+    );
   }
   // GDAL's limits: sizes that fit a signed 32-bit int, at most 65535 bands.
   if (width > 2 ** 31 - 1 || height > 2 ** 31 - 1)

@@ -45,5 +45,14 @@ export async function readHeader(path: string): Promise<TiffHeader> {
   const bigTiff = b[2] === 43 || b[3] === 43;
   if (size < (bigTiff ? 16 : 8))
     throw new TilecastError("E_TRUNCATED", "file is truncated inside its header", { path });
+  if (bigTiff) {
+    // Bytes 4-5: the offset size, always 8; bytes 6-7: reserved, always 0 (as libtiff checks).
+    const le = b[0] === 0x49;
+    const offsetSize = le ? (b[4] as number) | ((b[5] as number) << 8) : ((b[4] as number) << 8) | (b[5] as number);
+    if (offsetSize !== 8 || b[6] !== 0 || b[7] !== 0)
+      throw new TilecastError("E_FORMAT", "not a valid BigTIFF header (offset size must be 8, reserved bytes 0)", {
+        path,
+      });
+  }
   return { size, littleEndian: b[0] === 0x49, bigTiff };
 }

@@ -29,6 +29,7 @@ export type { GeoTiffMeta } from "./describe.js";
 import { type BlockCodec, decodeBlock } from "./decode.js";
 import { describeImage, type GeoTiffMeta, type Layout } from "./describe.js";
 import { readHeader, type TiffHeader } from "./header.js";
+import { scanIfds } from "./ifd-scan.js";
 
 type Fetch = (offset: number, length: number, signal?: AbortSignal) => Promise<Uint8Array>;
 
@@ -170,8 +171,9 @@ export async function openGeoTiff(path: string, signal?: AbortSignal): Promise<G
       tiff = await fromUrl(path, {}, signal);
     } else {
       header = await readHeader(path);
-      tiff = await fromFile(path, signal);
       handle = await open(path, "r");
+      await scanIfds(handle, header, path);
+      tiff = await fromFile(path, signal);
     }
   } catch (e) {
     await handle?.close();

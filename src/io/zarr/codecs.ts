@@ -9,6 +9,7 @@ import { deflate, gunzip, gzip, inflate } from "node:zlib";
 import { registry } from "zarrita";
 import { errorLine, TilecastError } from "../../errors.js";
 import { decodeBloscLz4 } from "./blosc.js";
+import { type ChunkMeta, checkDeclared, chunkLimit } from "./bounds.js";
 
 const inflateAsync = promisify(inflate);
 const deflateAsync = promisify(deflate);
@@ -34,8 +35,9 @@ export const DEFAULT_COMPRESSOR: Compressor = { id: "blosc", cname: "zstd", clev
 function nodeZlibCodec(kind: "zlib" | "gzip") {
   return {
     kind: "bytes_to_bytes" as const,
-    fromConfig: (config: unknown) => {
+    fromConfig: (config: unknown, meta?: ChunkMeta) => {
       const level = (config as { level?: number } | undefined)?.level ?? 1;
+      const limit = chunkLimit(meta);
       return {
         kind: "bytes_to_bytes" as const,
         encode: async (b: Uint8Array) =>
@@ -43,9 +45,14 @@ function nodeZlibCodec(kind: "zlib" | "gzip") {
         decode: async (b: Uint8Array) => {
           // Few large output chunks: node:zlib calls back to the main thread once per chunk.
           const chunkSize = Math.min(64 * 1024 * 1024, Math.max(64 * 1024, b.length * 8));
-          return new Uint8Array(
-            await (kind === "zlib" ? inflateAsync(b, { chunkSize }) : gunzipAsync(b, { chunkSize })),
-          );
+          const o = { chunkSize, ...(limit !== null ? { maxOutputLength: limit } : {}) };
+          try {
+            return new Uint8Array(await (kind === "zlib" ? inflateAsync(b, o) : gunzipAsync(b, o)));
+          } catch (e) {
+            if ((e as { code?: string }).code === "ERR_BUFFER_TOO_LARGE")
+              throw new Error(`${kind} data decodes to more than the chunk's ${limit} bytes`);
+            throw e;
+          }
         },
       };
     },
@@ -56,7 +63,8 @@ function nodeZlibCodec(kind: "zlib" | "gzip") {
 function bloscCodec() {
   return {
     kind: "bytes_to_bytes" as const,
-    fromConfig: (config: unknown) => {
+    fromConfig: (config: unknown, meta?: ChunkMeta) => {
+      const limit = chunkLimit(meta);
       let wasm: Promise<{ decode(b: Uint8Array): Uint8Array | Promise<Uint8Array> }> | null = null;
       const fallback = () => {
         wasm ??= import("numcodecs/blosc").then((m) => m.default.fromConfig({ ...(config as object), id: "blosc" }));
@@ -66,8 +74,31 @@ function bloscCodec() {
         kind: "bytes_to_bytes" as const,
         encode: async (b: Uint8Array) =>
           (await numcodecsEncoder({ ...(config as Compressor & { id: "blosc" }), id: "blosc" })).encode(b),
-        decode: async (b: Uint8Array) => decodeBloscLz4(b) ?? (await fallback()).decode(b),
+        decode: async (b: Uint8Array) => {
+          checkDeclared("blosc", b, limit);
+          return decodeBloscLz4(b) ?? (await fallback()).decode(b);
+        },
       };
+    },
+  };
+}
+
+type CodecClass = { fromConfig(config: unknown, meta?: ChunkMeta): { decode(b: Uint8Array): unknown } };
+
+/** A numcodecs codec class whose decode first checks the size the data declares. */
+function bounded(id: "lz4" | "zstd", C: unknown) {
+  const inner = C as CodecClass;
+  return {
+    ...(inner as object),
+    fromConfig(config: unknown, meta?: ChunkMeta) {
+      const codec = inner.fromConfig(config, meta) as object & { decode(b: Uint8Array): unknown };
+      const limit = chunkLimit(meta);
+      return Object.assign(Object.create(codec), {
+        decode(b: Uint8Array) {
+          checkDeclared(id, b, limit);
+          return codec.decode(b);
+        },
+      });
     },
   };
 }
@@ -87,6 +118,11 @@ export function registerZarrCodecs(): void {
   const blosc = bloscCodec();
   registry.set("blosc", async () => blosc as never);
   registry.set("numcodecs.blosc", async () => blosc as never);
+  for (const id of ["lz4", "zstd"] as const)
+    for (const key of [id, `numcodecs.${id}`]) {
+      const original = registry.get(key);
+      if (original) registry.set(key, async () => bounded(id, await original()) as never);
+    }
 }
 
 interface Encoder {

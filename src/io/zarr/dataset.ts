@@ -17,7 +17,7 @@ import { errorLine, TilecastError } from "../../errors.js";
 import { isUrl } from "../../util/url.js";
 import { registerZarrCodecs } from "./codecs.js";
 import { LocalStore } from "./fs-store.js";
-import { checkConsolidated, checkDims, checkShape, type RawArrayMeta } from "./validate.js";
+import { checkConsolidated, checkDims, checkRequiredKeys, checkShape, type RawArrayMeta } from "./validate.js";
 
 /** A readable zarrita store. */
 export type ZarrStore = zarr.Readable;
@@ -96,9 +96,12 @@ async function rawMeta(store: ZarrStore, name: string, format: 2 | 3): Promise<R
  */
 async function checkMeta(path: string, raw: ZarrStore, store: ZarrStore, name: string, format: 2 | 3): Promise<void> {
   const seen = await rawMeta(store, name, format);
-  const own = store === raw ? seen : await rawMeta(raw, name, format).catch(() => null);
+  // The array's own document is read even when a consolidated copy exists: a malformed one is
+  // an error here, as it is for zarr-python, not something the copy silently hides.
+  const own = store === raw ? seen : await rawMeta(raw, name, format);
   for (const m of [seen, own]) {
     if (!m) continue;
+    checkRequiredKeys(path, name, m as Record<string, unknown>, format);
     checkShape(path, name, m.shape as unknown[], (m.chunks ?? m.chunk_grid?.configuration?.chunk_shape) as unknown[]);
   }
   if (seen && own && seen !== own) checkConsolidated(path, name, own, seen);

@@ -44,6 +44,14 @@ function toCOrder(data: ArrayLike<number | bigint>, shape: number[], stride: num
   return out;
 }
 
+/** An error and its causes on one line: zarrita wraps codec failures ("Failed to decode ..."). */
+function causes(e: unknown): string {
+  const parts: string[] = [];
+  for (let c: unknown = e; c !== undefined && parts.length < 4; c = (c as { cause?: unknown }).cause)
+    parts.push(errorLine(c));
+  return parts.join(": ");
+}
+
 /** On the error path only: decode the selection's chunks one by one to name the failing one. */
 async function findBadChunk(
   info: ZarrArrayInfo,
@@ -126,7 +134,7 @@ export async function readSelection(
     if (e instanceof TilecastError) throw new TilecastError(e.code, e.problem, { path: where, cause: e });
     const bad = await findBadChunk(info, sel);
     const what = bad ? `corrupt chunk ${bad.key}` : `cannot read array '${info.name}'`;
-    throw new TilecastError("E_CORRUPT", `${what} (${errorLine(bad?.error ?? e)})`, { path: where, cause: e });
+    throw new TilecastError("E_CORRUPT", `${what} (${causes(bad?.error ?? e)})`, { path: where, cause: e });
   }
   const dtype = gridDtype(info.dtype);
   if (typeof r === "number" || typeof r === "bigint") {

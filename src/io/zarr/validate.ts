@@ -21,6 +21,25 @@ export interface RawArrayMeta {
   fill_value?: unknown;
 }
 
+/** Keys zarr-python requires in a v2 `.zarray`, and the v3 basics: without them it refuses the array. */
+export function checkRequiredKeys(path: string, name: string, meta: Record<string, unknown>, format: 2 | 3): void {
+  const bad = (problem: string) => new TilecastError("E_FORMAT", `array '${name}': ${problem}`, { path });
+  if (meta.zarr_format !== format) throw bad(`zarr_format is ${JSON.stringify(meta.zarr_format)}, expected ${format}`);
+  if (format === 2) {
+    for (const k of ["shape", "chunks", "dtype", "compressor", "fill_value", "order", "filters"])
+      if (!(k in meta)) throw bad(`.zarray has no '${k}'`);
+    if (meta.order !== "C" && meta.order !== "F")
+      throw bad(`order is ${JSON.stringify(meta.order)}, expected "C" or "F"`);
+    if (meta.filters !== null && !Array.isArray(meta.filters)) throw bad("filters must be null or a list");
+    if (meta.compressor !== null && typeof meta.compressor !== "object")
+      throw bad("compressor must be null or an object");
+  } else {
+    if (meta.node_type !== "array") throw bad(`node_type is ${JSON.stringify(meta.node_type)}, expected "array"`);
+    for (const k of ["shape", "data_type", "chunk_grid", "codecs", "fill_value"])
+      if (!(k in meta)) throw bad(`zarr.json has no '${k}'`);
+  }
+}
+
 const isCount = (v: unknown, min: number) => typeof v === "number" && Number.isSafeInteger(v) && v >= min;
 
 /** Shape and chunks of an array's metadata, checked. */

@@ -1,0 +1,134 @@
+/**
+ * A pass over a local TIFF's directory chain before geotiff.js parses it: every IFD must lie in
+ * the file, every entry's values must fit in the file, and the chain must end (no IFD visited
+ * twice, at most {@link MAX_SCANNED_IFDS}). geotiff.js reads an entry's values one byte at a time
+ * into memory, so a flipped bit in a count (4 billion values) would otherwise hang and take
+ * gigabytes before any error; a next-IFD offset pointing back would loop forever.
+ */
+import type { FileHandle } from "node:fs/promises";
+import { TilecastError } from "../../errors.js";
+import type { TiffHeader } from "./header.js";
+
+/**
+ * Tags whose values must be unsigned integers (SHORT, LONG, LONG8 or IFD types), as libtiff
+ * requires: sizes, sample layout and block tables. A bit flip that turns one into a float or a
+ * string is refused, as GDAL refuses it, instead of read as a fractional size or offset.
+ */
+const INTEGER_TAGS = new Map([
+  [256, "ImageWidth"],
+  [257, "ImageLength"],
+  [258, "BitsPerSample"],
+  [259, "Compression"],
+  [273, "StripOffsets"],
+  [277, "SamplesPerPixel"],
+  [278, "RowsPerStrip"],
+  [279, "StripByteCounts"],
+  [284, "PlanarConfiguration"],
+  [317, "Predictor"],
+  [322, "TileWidth"],
+  [323, "TileLength"],
+  [324, "TileOffsets"],
+  [325, "TileByteCounts"],
+  [338, "ExtraSamples"],
+  [339, "SampleFormat"],
+]);
+/** SHORT and LONG; BigTIFF adds LONG8 (as libtiff accepts for these tags). */
+const UNSIGNED = new Set([3, 4]);
+const UNSIGNED_BIG = new Set([3, 4, 16]);
+
+/** More images than any real pyramid has. */
+export const MAX_SCANNED_IFDS = 1024;
+
+const TYPE_BYTES: Record<number, number> = {
+  1: 1,
+  2: 1,
+  3: 2,
+  4: 4,
+  5: 8,
+  6: 1,
+  7: 1,
+  8: 2,
+  9: 4,
+  10: 8,
+  11: 4,
+  12: 8,
+  13: 4,
+  16: 8,
+  17: 8,
+  18: 8,
+};
+
+async function bytesAt(fh: FileHandle, at: number, n: number): Promise<DataView> {
+  const b = Buffer.alloc(n);
+  const { bytesRead } = await fh.read(b, 0, n, at);
+  return new DataView(b.buffer, b.byteOffset, bytesRead);
+}
+
+/**
+ * Check the IFD chain of an open local TIFF (see the module documentation).
+ *
+ * @throws TilecastError E_FORMAT, E_TRUNCATED or E_TOO_LARGE naming the file.
+ */
+export async function scanIfds(fh: FileHandle, header: TiffHeader, path: string): Promise<void> {
+  const { size, littleEndian: le, bigTiff: big } = header;
+  const fail = (code: "E_FORMAT" | "E_TRUNCATED" | "E_TOO_LARGE", problem: string) =>
+    new TilecastError(code, problem, { path });
+  const head = await bytesAt(fh, 0, 16);
+  let offset = big ? Number(head.getBigUint64(8, le)) : head.getUint32(4, le);
+  const seen = new Set<number>();
+  let extraSamples = 0;
+  let spp = 1;
+  for (let i = 0; offset !== 0; i++) {
+    if (i >= MAX_SCANNED_IFDS) throw fail("E_TOO_LARGE", `more than ${MAX_SCANNED_IFDS} images (IFDs) in one file`);
+    if (seen.has(offset))
+      throw fail("E_FORMAT", `IFD ${i} is the IFD at byte ${offset} again: the directory chain loops`);
+    seen.add(offset);
+    const countBytes = big ? 8 : 2;
+    if (offset + countBytes > size)
+      throw fail("E_TRUNCATED", `IFD ${i} at byte ${offset} lies past the end of the ${size}-byte file`);
+    const cv = await bytesAt(fh, offset, countBytes);
+    const n = big ? Number(cv.getBigUint64(0, le)) : cv.getUint16(0, le);
+    const width = big ? 20 : 12;
+    const linkBytes = big ? 8 : 4;
+    const end = offset + countBytes + n * width + linkBytes;
+    if (n === 0 || end > size)
+      throw fail(
+        "E_TRUNCATED",
+        `IFD ${i} at byte ${offset} declares ${n} entries, which do not fit in the ${size}-byte file`,
+      );
+    const body = await bytesAt(fh, offset + countBytes, n * width + linkBytes);
+    for (let k = 0; k < n; k++) {
+      const e = k * width;
+      const tag = body.getUint16(e, le);
+      const type = body.getUint16(e + 2, le);
+      const count = big ? Number(body.getBigUint64(e + 4, le)) : body.getUint32(e + 4, le);
+      const unit = TYPE_BYTES[type];
+      if (unit === undefined) continue; // geotiff.js names unknown field types itself
+      const named = INTEGER_TAGS.get(tag);
+      if (named && !(big ? UNSIGNED_BIG : UNSIGNED).has(type))
+        throw fail(
+          "E_FORMAT",
+          `IFD ${i}: ${named} has field type ${type}; it must be SHORT or LONG${big ? " or LONG8" : ""}`,
+        );
+      if (tag === 338 && i === 0) extraSamples = count;
+      if (tag === 277 && i === 0) spp = type === 3 ? body.getUint16(e + 8, le) : body.getUint32(e + 8, le);
+      const bytes = count * unit;
+      if (bytes > size)
+        throw fail(
+          "E_FORMAT",
+          `IFD ${i}: tag ${tag} claims ${count} values (${bytes} bytes), more than the ${size}-byte file holds`,
+        );
+      if (bytes > linkBytes) {
+        const at = big ? Number(body.getBigUint64(e + 12, le)) : body.getUint32(e + 8, le);
+        if (at + bytes > size)
+          throw fail(
+            "E_TRUNCATED",
+            `IFD ${i}: the values of tag ${tag} run to byte ${at + bytes}, past the end of the ${size}-byte file`,
+          );
+      }
+    }
+    offset = big ? Number(body.getBigUint64(n * width, le)) : body.getUint32(n * width, le);
+    if (i === 0 && extraSamples > spp)
+      throw fail("E_FORMAT", `ExtraSamples lists ${extraSamples} channels, more than the ${spp} samples per pixel`);
+  }
+}

@@ -1,0 +1,16 @@
+/** `npm run fuzz [-- --cases N --seed S]`: a longer fuzz run than the test suite's, with a report. */
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fuzz } from "./harness.js";
+
+const arg = (name: string, d: number) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : d;
+};
+const dir = mkdtempSync(join(tmpdir(), "tilecast-fuzz-"));
+const r = await fuzz({ seed: arg("seed", 1), cases: arg("cases", 3000), dir, gdal: true });
+console.log(JSON.stringify(r.counts));
+for (const f of r.findings) console.log(`${f.bucket}\t${f.case.family}\t${f.case.path}\t${f.detail}`);
+console.log(`${r.seconds} s; cases in ${dir}`);
+process.exitCode = r.findings.length > 0 ? 1 : 0;

@@ -1,0 +1,190 @@
+/**
+ * The fuzzing harness: makes seeded hostile cases from good GeoTIFFs and Zarr stores, runs
+ * tilecast on them in a child process under a memory budget and a per-case time limit (a hang
+ * is killed and recorded, the run goes on with the next case), reads the same files with GDAL
+ * and zarr-python, and sorts every case into one bucket:
+ * - `clean`: a one-line TilecastError naming the file;
+ * - `equal`: tilecast's pixels equal the reference's;
+ * - anything else (`differs`, `refusedByReference`, `foreignError`, `unnamed`, `hang`, `crash`,
+ *   `memory`) is a finding.
+ */
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { convertRaster } from "../../src/pipeline/convert.js";
+import { type Case, makeCases } from "./mutate.js";
+
+export interface Outcome {
+  case: Case;
+  bucket: string;
+  detail: string;
+}
+
+export interface FuzzReport {
+  counts: Record<string, number>;
+  findings: Outcome[];
+  seconds: number;
+}
+
+const GOOD_TIFFS = [
+  "u8.none.strip.1b.tif",
+  "u16.deflate.pred2.tiled.3b.tif",
+  "i16.lzw.pred2.tiled.band.2b.tif",
+  "f32.deflate.pred3.tiled.2b.nodata-nan.tif",
+  "u16.deflate.pred2.tiled.1b.bigendian.tif",
+  "i16.deflate.tiled.1b.bigtiff.tif",
+  "u32.packbits.strip.1b.tif",
+  "u16.deflate.tiled.1b.overviews.tif",
+  "f32.none.strip.1b.bigendian.tif",
+];
+
+/** Good inputs to mutate: fixtures, GDAL-made bomb bases, and small Zarr stores made by tilecast. */
+async function bases(dir: string, gdal: boolean) {
+  const tiff = GOOD_TIFFS.map((f) => join("fixtures/geotiff", f));
+  if (gdal) {
+    for (const c of ["DEFLATE", "LZW"]) {
+      const p = join(dir, `zeros.${c.toLowerCase()}.tif`);
+      if (!existsSync(p))
+        spawnSync("gdal_create", [
+          "-outsize",
+          "2048",
+          "2048",
+          "-ot",
+          "Byte",
+          "-co",
+          "TILED=YES",
+          "-co",
+          "BLOCKXSIZE=2048",
+          "-co",
+          "BLOCKYSIZE=2048",
+          "-co",
+          `COMPRESS=${c}`,
+          p,
+        ]);
+      if (existsSync(p)) tiff.push(p);
+    }
+  }
+  const zarr: { path: string; variable: string }[] = [];
+  for (const c of ["zlib", "blosc-lz4", "none", "lz4"]) {
+    const p = join(dir, `base.${c}.zarr`);
+    if (!existsSync(p))
+      await convertRaster("fixtures/demo/scene.s2like.u16.4b.tif", p, {
+        outputTileSize: 128,
+        write: { compressor: c },
+      });
+    zarr.push({ path: p, variable: "band_data" });
+  }
+  return { tiff, zarr };
+}
+
+function runTilecast(
+  casesFile: string,
+  cases: Case[],
+  timeoutMs: number,
+  budget: string,
+): Promise<Map<string, Record<string, unknown>>> {
+  const results = new Map<string, Record<string, unknown>>();
+  return new Promise((resolve) => {
+    const start = (from: number) => {
+      if (from >= cases.length) return resolve(results);
+      const child = spawn(process.execPath, ["--import", "tsx", "test/fuzz/worker.ts", casesFile, String(from)], {
+        env: { ...process.env, TILECAST_MEMORY_BUDGET: budget },
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      let next = from;
+      let buf = "";
+      let timer: NodeJS.Timeout;
+      const arm = () => {
+        clearTimeout(timer);
+        timer = setTimeout(() => {
+          results.set((cases[next] as Case).id, { hang: true });
+          child.kill("SIGKILL");
+        }, timeoutMs);
+      };
+      arm();
+      child.stdout.on("data", (d: Buffer) => {
+        buf += d.toString();
+        let i = buf.indexOf("\n");
+        while (i >= 0) {
+          const r = JSON.parse(buf.slice(0, i)) as Record<string, unknown>;
+          results.set(r.id as string, r);
+          next++;
+          buf = buf.slice(i + 1);
+          i = buf.indexOf("\n");
+        }
+        arm();
+      });
+      let stderr = "";
+      child.stderr.on("data", (d: Buffer) => {
+        stderr += d.toString();
+      });
+      child.on("exit", (code) => {
+        clearTimeout(timer);
+        if (code === 3) return start(next); // the worker restarts itself after a large case
+        if (next < cases.length) {
+          const id = (cases[next] as Case).id;
+          if (!results.has(id))
+            results.set(id, {
+              crash: true,
+              message: `exit ${code}: ${stderr.trim().split("\n").slice(-3).join(" | ")}`,
+            });
+          start(next + 1);
+        } else resolve(results);
+      });
+    };
+    start(0);
+  });
+}
+
+function reference(casesFile: string): Map<string, Record<string, unknown>> {
+  const python = process.env.TILECAST_PYTHON ?? "/usr/bin/python3";
+  const r = spawnSync(python, ["test/fuzz/reference.py", casesFile], { encoding: "utf8", maxBuffer: 64 * 2 ** 20 });
+  const out = new Map<string, Record<string, unknown>>();
+  for (const line of r.stdout.split("\n").filter(Boolean)) {
+    const o = JSON.parse(line) as Record<string, unknown>;
+    out.set(o.id as string, o);
+  }
+  return out;
+}
+
+/** Make `n` cases with `seed` under `dir`, run them, and sort the outcomes. */
+export async function fuzz(o: {
+  seed: number;
+  cases: number;
+  dir: string;
+  gdal: boolean;
+  timeoutMs?: number;
+  maxRssMB?: number;
+}): Promise<FuzzReport> {
+  const t0 = performance.now();
+  mkdirSync(o.dir, { recursive: true });
+  const cases = makeCases(o.seed, o.cases, await bases(o.dir, o.gdal), join(o.dir, `seed-${o.seed}`));
+  const casesFile = join(o.dir, `cases-${o.seed}.json`);
+  writeFileSync(casesFile, JSON.stringify(cases));
+  const mine = await runTilecast(casesFile, cases, o.timeoutMs ?? 15_000, "512MiB");
+  const ref = o.gdal ? reference(casesFile) : new Map();
+  const counts: Record<string, number> = {};
+  const findings: Outcome[] = [];
+  for (const c of cases) {
+    const m = mine.get(c.id) ?? { crash: true, message: "no result" };
+    const r = ref.get(c.id);
+    let bucket: string;
+    let detail = String(m.message ?? "");
+    if (m.hang) bucket = "hang";
+    else if (m.crash) bucket = "crash";
+    else if ((m.rssMB as number) > (o.maxRssMB ?? 1500)) bucket = "memory";
+    else if (m.ok) {
+      if (!r) bucket = o.gdal ? "noReference" : "readUnchecked";
+      else if (!r.ok) {
+        bucket = "refusedByReference";
+        detail = String(r.error);
+      } else bucket = r.md5 === m.md5 ? "equal" : "differs";
+      if (bucket === "differs") detail = `tilecast ${m.dtype} ${m.md5}, reference ${r?.dtype} ${r?.md5}`;
+    } else if (!m.tilecast) bucket = "foreignError";
+    else if (String(m.message).includes("\n") || !String(m.message).includes(c.path)) bucket = "unnamed";
+    else bucket = "clean";
+    counts[bucket] = (counts[bucket] ?? 0) + 1;
+    if (!["clean", "equal", "readUnchecked"].includes(bucket)) findings.push({ case: c, bucket, detail });
+  }
+  return { counts, findings, seconds: Math.round((performance.now() - t0) / 100) / 10 };
+}

@@ -1,0 +1,23 @@
+/**
+ * The readers under seeded hostile input (test/fuzz/): every case ends in a one-line
+ * TilecastError naming the file, or in pixels equal to what GDAL / zarr-python read from the
+ * same file; never a hang, a crash, memory past the budget or a silent difference. `npm run fuzz`
+ * runs thousands of cases; this runs a few hundred.
+ */
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { hasGdal } from "../helpers/gdal.js";
+import { fuzz } from "./harness.js";
+
+describe.skipIf(!hasGdal)("fuzzing the readers", () => {
+  it("300 seeded cases: clean errors or reference-equal pixels, nothing else", async () => {
+    const r = await fuzz({ seed: 11, cases: 300, dir: mkdtempSync(join(tmpdir(), "tilecast-fuzz-")), gdal: true });
+    console.log("fuzz", JSON.stringify(r.counts), `${r.seconds} s`);
+    expect(r.findings.map((f) => `${f.bucket} ${f.case.family} ${f.case.path}: ${f.detail}`)).toStrictEqual([]);
+    expect((r.counts.clean ?? 0) + (r.counts.equal ?? 0)).toBe(300);
+    expect(r.counts.clean).toBeGreaterThan(100); // the mutations do break files
+    expect(r.counts.equal).toBeGreaterThan(10); // and some still read, checked against GDAL/zarr-python
+  }, 300_000);
+});

@@ -1,0 +1,52 @@
+"""What GDAL (GeoTIFF) and zarr-python (Zarr) read from each fuzz case: one JSON line per case,
+{"id", "ok", "md5"} with the md5 of all bands, C order, little-endian, in the file's dtype, or
+{"id", "ok": false, "error"}. Run with a time limit per case by the harness."""
+import hashlib, json, signal, sys, warnings
+import numpy as np
+from osgeo import gdal
+import zarr
+
+gdal.UseExceptions()
+gdal.SetConfigOption("CPL_LOG", "/dev/null")
+gdal.PushErrorHandler("CPLQuietErrorHandler")
+LIMIT = 512 * 2**20  # the budget tilecast runs under in the harness
+warnings.simplefilter("ignore")
+cases = json.load(open(sys.argv[1]))
+
+class Timeout(Exception):
+    pass
+
+def alarm(*_):
+    raise Timeout("timed out")
+
+signal.signal(signal.SIGALRM, alarm)
+for c in cases:
+    signal.alarm(10)
+    try:
+        if c["kind"] == "tiff":
+            ds = gdal.Open(c["path"])
+            size = ds.RasterXSize * ds.RasterYSize * ds.RasterCount * gdal.GetDataTypeSize(ds.GetRasterBand(1).DataType) // 8
+            if size > LIMIT:
+                raise MemoryError(f"{size} bytes, over the harness's limit")
+            a = ds.ReadAsArray()
+            if a is None:
+                raise ValueError("no data")
+            if a.ndim == 2:
+                a = a[None]
+        else:
+            z = zarr.open(c["path"], mode="r")[c["variable"]]
+            if z.nbytes > LIMIT:
+                raise MemoryError(f"{z.nbytes} bytes, over the harness's limit")
+            if z.fill_value is None:
+                # zarr-python leaves missing chunks uninitialised without a fill value; tilecast
+                # (and zarrita) fill them with 0: compare against that, not against garbage.
+                z._fill_value = 0
+            a = z[...]
+        a = np.ascontiguousarray(a)
+        a = a.astype(a.dtype.newbyteorder("<"))
+        out = {"id": c["id"], "ok": True, "md5": hashlib.md5(a.tobytes()).hexdigest(), "dtype": str(a.dtype)}
+    except BaseException as e:  # noqa: BLE001 - any failure is the reference refusing the file
+        out = {"id": c["id"], "ok": False, "error": str(e).split("\n")[0][:200]}
+    finally:
+        signal.alarm(0)
+    print(json.dumps(out), flush=True)
