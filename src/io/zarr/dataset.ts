@@ -121,7 +121,7 @@ function checkedChunks(array: zarr.Array<zarr.DataType, ZarrStore>, key: (coords
     if (have !== want)
       throw new TilecastError(
         "E_CORRUPT",
-        `chunk ${key(coords)} decodes to ${have} values; its shape [${c.shape.join(", ")}] needs ${want} (${have > want ? "the metadata's dtype or chunk shape does not match the stored data" : "truncated or corrupt chunk"})`,
+        `chunk ${key(coords)} decodes to ${have} values; its shape [${c.shape.join(", ")}] needs ${want} (${have > want ? "the metadata's dtype or chunk shape does not match the stored data" : "a truncated chunk, or a dtype or chunk shape that does not match the stored data"})`,
       );
     return c;
   }) as typeof array.getChunk;
