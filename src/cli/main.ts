@@ -134,6 +134,7 @@ export function buildCli(): Command {
     )
     .option("--set <key=value>", "override a key of the file, e.g. --set tiling.size=256 (repeatable)", collectSet, [])
     .option("--log-format <format>", "text | json (one JSON object per event on stderr)", "text")
+    .option("--output-root <dir>", "refuse to write outside this directory (default $TILECAST_OUTPUT_ROOT)")
     .option("-q, --quiet", "no progress output")
     .action(async (file: string, o: RunFlags) => {
       if (o.logFormat !== "text" && o.logFormat !== "json")

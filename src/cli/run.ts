@@ -16,6 +16,7 @@ export interface RunFlags {
   set: string[];
   logFormat: "text" | "json";
   quiet?: boolean;
+  outputRoot?: string;
 }
 
 /** Human-readable summary lines. */
@@ -46,6 +47,7 @@ export async function runCommand(file: string, o: RunFlags): Promise<void> {
   logger?.info({ event: "backend", ...backend }, "backend");
   let bar: ReturnType<typeof progress> | null = null;
   const summary = await runPipeline(p, {
+    ...(o.outputRoot ? { outputRoot: o.outputRoot } : {}),
     onProgress(done, total) {
       if (json) return;
       bar ??= progress(p.name ?? "run", total, o.quiet);

@@ -51,15 +51,28 @@ export function trackTemp(path: string): void {
   live.add(path);
 }
 
-/** Files whose presence marks a directory as a Zarr store tilecast may replace. */
-const STORE_MARKERS = ["zarr.json", ".zgroup", ".zarray", ".zmetadata"];
+/** What a directory output is, and the files that mark a directory as one tilecast may replace. */
+export interface DirectoryKind {
+  label: string;
+  markers: readonly string[];
+}
+
+/** Zarr stores: replaceable when they hold Zarr metadata. */
+export const ZARR_STORE: DirectoryKind = {
+  label: "a Zarr store",
+  markers: ["zarr.json", ".zgroup", ".zarray", ".zmetadata"],
+};
 
 /**
  * Refuse to replace what an output of `kind` must not replace: a directory by a file, a file by
  * a store, or a directory that is not a Zarr store by a store. Nothing is deleted here; the
  * error says what is in the way.
  */
-export async function checkReplaceable(target: string, kind: "file" | "directory"): Promise<void> {
+export async function checkReplaceable(
+  target: string,
+  kind: "file" | "directory",
+  dir: DirectoryKind = ZARR_STORE,
+): Promise<void> {
   const t = await lstat(target).catch(() => null);
   if (!t) return;
   const refuse = (problem: string) =>
@@ -67,8 +80,9 @@ export async function checkReplaceable(target: string, kind: "file" | "directory
   if (t.isDirectory() && kind === "file") throw refuse("is a directory");
   if (!t.isDirectory() && kind === "directory") throw refuse("is a file, not a store");
   if (t.isDirectory() && kind === "directory") {
-    for (const m of STORE_MARKERS) if (await exists(join(target, m))) return;
-    throw refuse("is a directory that is not a Zarr store");
+    const entries = await readdir(target);
+    if (entries.length === 0 || dir.markers.some((m) => entries.includes(m))) return;
+    throw refuse(`is a directory that is not ${dir.label}`);
   }
 }
 
@@ -78,9 +92,9 @@ export async function checkReplaceable(target: string, kind: "file" | "directory
  * the target is never missing for long and never half-written. Anything else in the way is
  * refused ({@link checkReplaceable}); nothing is ever deleted recursively unless it is a store.
  */
-export async function publish(temp: string, target: string): Promise<void> {
+export async function publish(temp: string, target: string, dir: DirectoryKind = ZARR_STORE): Promise<void> {
   const kind = (await stat(temp)).isDirectory() ? "directory" : "file";
-  await checkReplaceable(target, kind);
+  await checkReplaceable(target, kind, dir);
   if (kind === "directory" && (await exists(target))) {
     const old = tempPathFor(target);
     await rename(target, old);

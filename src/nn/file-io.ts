@@ -21,7 +21,13 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { TilecastError } from "../errors.js";
-import { discard, ensureParent, publish, tempPathFor, trackTemp } from "../io/atomic.js";
+import { type DirectoryKind, discard, ensureParent, publish, tempPathFor, trackTemp } from "../io/atomic.js";
+
+/** A model directory may replace an empty directory or an older model directory, nothing else. */
+const MODEL_DIRECTORY: DirectoryKind = {
+  label: "a model directory",
+  markers: ["model.json", "card.json", "weights.bin"],
+};
 
 const WEIGHTS = "weights.bin";
 
@@ -67,7 +73,7 @@ export async function writeArtifacts(
     await writeFile(join(temp, "model.json"), `${JSON.stringify(modelJson)}\n`);
     await writeFile(join(temp, WEIGHTS), weights);
     for (const [name, text] of Object.entries(extra)) await writeFile(join(temp, name), text);
-    await publish(temp, dir);
+    await publish(temp, dir, MODEL_DIRECTORY);
   } catch (e) {
     await discard(temp);
     throw new TilecastError("E_WRITE", `cannot save the model: ${(e as Error).message}`, { path: dir, cause: e });

@@ -34,6 +34,7 @@ import { write } from "../stages/write.js";
 import type { Pipeline } from "./config.js";
 import { openInput, planFor } from "./input.js";
 import { writeOutputQuicklook } from "./output-quicklook.js";
+import { checkOutputRoot } from "./output-root.js";
 import { type StageContext, stageDescriptor } from "./stages.js";
 
 /** What a run did. */
@@ -78,6 +79,11 @@ export interface RunOptions {
   onEvent?(e: RunEvent): void;
   /** Called as tiles finish (`done` of `total`). */
   onProgress?(done: number, total: number): void;
+  /**
+   * Refuse to write outside this directory (`..`, absolute paths and symlinks resolved); default
+   * `TILECAST_OUTPUT_ROOT`, else no restriction.
+   */
+  outputRoot?: string;
   /** Structured events as `(name, fields)`: `stats`, `model`, `done` (`onEvent` also gets `start`). */
   log?(event: string, fields: Record<string, unknown>): void;
 }
@@ -123,6 +129,7 @@ export async function runPipeline(p: Pipeline, options: RunOptions = {}): Promis
     if (signal.aborted) throw new TilecastError("E_ABORTED", "run aborted", { path: p.file });
   };
   checkAbort();
+  await checkOutputRoot(p, options.outputRoot ?? process.env.TILECAST_OUTPUT_ROOT);
   await tf.ready();
   quietCpuBanner();
   const src = await openInput(p, signal);

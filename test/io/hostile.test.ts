@@ -309,6 +309,24 @@ describe("pipelines and the command line", () => {
     expect(r.seconds).toBeLessThan(10);
   });
 
+  it("--output-root refuses outputs that escape it, through .. or a symlink", () => {
+    const root = dirname(tmp("x"));
+    mkdirSync(join(root, "inner"));
+    const r = tilecast(
+      "run",
+      "pipelines/scene-ndvi.yaml",
+      "--output-root",
+      join(root, "inner"),
+      "--set",
+      `output.path=${root}/inner/../escaped.tif`,
+    );
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      `tilecast: pipelines/scene-ndvi.yaml: output.path ${root}/inner/../escaped.tif is outside the output root ${root}/inner (it resolves to ${root}/escaped.tif)\n`,
+    );
+    expect(existsSync(join(root, "escaped.tif"))).toBe(false);
+  });
+
   it("inspect --json piped into a reader that closes early exits quietly", () => {
     const r = spawnSync(
       "bash",

@@ -1,0 +1,54 @@
+/**
+ * The output root: when one is configured (`runPipeline(p, { outputRoot })`, `tilecast run
+ * --output-root DIR`, or `TILECAST_OUTPUT_ROOT`), every file a pipeline writes must lie inside
+ * it. Paths are resolved as the filesystem will (`..` and symlinks of existing parents), so a
+ * pipeline file cannot escape with `../../etc/x.tif`, an absolute path or a symlinked directory.
+ */
+import { realpath } from "node:fs/promises";
+import { basename, dirname, isAbsolute, relative, resolve } from "node:path";
+import { TilecastError } from "../errors.js";
+import type { Pipeline } from "./config.js";
+
+/** Where `path` will really be written: the real path of its deepest existing parent, plus the rest. */
+async function realTarget(path: string): Promise<string> {
+  const p = resolve(path);
+  const real = await realpath(p).catch(() => null);
+  if (real) return real;
+  const parent = dirname(p);
+  if (parent === p) return p;
+  return resolve(await realTarget(parent), basename(p));
+}
+
+/** The files a pipeline writes, by key. */
+export function outputsOf(p: Pipeline): [string, string][] {
+  return [
+    ["output.path", p.output.path],
+    ...(p.output.quicklook ? ([["output.quicklook", p.output.quicklook]] as [string, string][]) : []),
+    ...(p.normalize?.saveStats ? ([["normalize.saveStats", p.normalize.saveStats]] as [string, string][]) : []),
+  ];
+}
+
+/**
+ * Refuse a pipeline that would write outside `root` (no check when `root` is undefined).
+ *
+ * @example
+ * ```ts
+ * import { checkOutputRoot, loadPipeline } from "tilecast/pipeline";
+ * const p = await loadPipeline("pipelines/scene-ndvi.yaml", ["output.path=/etc/ndvi.tif"]);
+ * await checkOutputRoot(p, "out").catch((e) => console.log(e.code)); // E_ARGUMENT
+ * ```
+ */
+export async function checkOutputRoot(p: Pipeline, root: string | undefined): Promise<void> {
+  if (!root) return;
+  const base = await realTarget(root);
+  for (const [key, path] of outputsOf(p)) {
+    const where = await realTarget(path);
+    const rel = relative(base, where);
+    if (rel === "" || rel.startsWith("..") || isAbsolute(rel))
+      throw new TilecastError(
+        "E_ARGUMENT",
+        `${key} ${path} is outside the output root ${root} (it resolves to ${where})`,
+        { path: p.file },
+      );
+  }
+}
