@@ -2,6 +2,7 @@
  * A minimal reader of classic and BigTIFF IFD entries, enough to aim mutations at the bytes that
  * matter (tag values, block offsets and counts, the next-IFD link). Not a TIFF reader.
  */
+import { TYPE_BYTES } from "../../src/io/geotiff/ifd-scan.js";
 
 /** One IFD entry and where its value sits in the file. */
 export interface Entry {
@@ -23,24 +24,6 @@ export interface Ifd {
   nextAt: number;
 }
 
-const SIZES: Record<number, number> = {
-  1: 1,
-  2: 1,
-  3: 2,
-  4: 4,
-  5: 8,
-  6: 1,
-  7: 1,
-  8: 2,
-  9: 4,
-  10: 8,
-  11: 4,
-  12: 8,
-  16: 8,
-  17: 8,
-  18: 8,
-};
-
 /** Parse the first IFD, or null when `b` is not a TIFF this can follow. */
 export function firstIfd(b: Uint8Array): Ifd | null {
   if (b.length < 16) return null;
@@ -58,7 +41,7 @@ export function firstIfd(b: Uint8Array): Ifd | null {
     const tag = v.getUint16(e, little);
     const type = v.getUint16(e + 2, little);
     const count = big ? Number(v.getBigUint64(e + 4, little)) : v.getUint32(e + 4, little);
-    const size = SIZES[type] ?? 1;
+    const size = TYPE_BYTES[type] ?? 1;
     const inline = count * size <= (big ? 8 : 4);
     const valueAt = e + (big ? 12 : 8);
     const at = inline ? valueAt : big ? Number(v.getBigUint64(valueAt, little)) : v.getUint32(valueAt, little);

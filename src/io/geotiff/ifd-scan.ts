@@ -39,7 +39,8 @@ const UNSIGNED_BIG = new Set([3, 4, 16]);
 /** More images than any real pyramid has. */
 export const MAX_SCANNED_IFDS = 1024;
 
-const TYPE_BYTES: Record<number, number> = {
+/** Bytes per value of each TIFF field type. */
+export const TYPE_BYTES: Record<number, number> = {
   1: 1,
   2: 1,
   3: 2,
