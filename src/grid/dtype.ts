@@ -45,6 +45,30 @@ export const DTYPE_INFO: Readonly<
   float64: { bytes: 8, sampleFormat: 3, min: -Number.MAX_VALUE, max: Number.MAX_VALUE },
 };
 
+/**
+ * The value a cell of `dtype` holds when `v` is stored in it (float32 rounding; integers cut
+ * toward zero, as a C cast does), or null when `v` lies outside the type's range (or is NaN for
+ * an integer type). Nodata sentinels are compared with pixels in this form, as GDAL's mask band
+ * and xarray do: a float32 band's `-3.4e38` is the float `-3.3999999521443642e38`, `1.5` on a
+ * uint8 band is 1, and `300` on a uint8 band matches no pixel.
+ *
+ * @example
+ * ```ts
+ * import { storedValue } from "tilecast/grid";
+ * console.log(storedValue("float32", -3.4e38), storedValue("uint8", 300), storedValue("int16", -7)); // -3.3999999521443642e+38 null -7
+ * ```
+ */
+export function storedValue(dtype: DType, v: number): number | null {
+  const info = DTYPE_INFO[dtype];
+  if (info.sampleFormat === 3) {
+    if (dtype === "float64" || !Number.isFinite(v)) return v;
+    const r = Math.fround(v);
+    return Number.isFinite(r) ? r : null;
+  }
+  // In range: the C cast GDAL's mask band and numpy apply (toward zero); out of range: nothing.
+  return v >= info.min && v <= info.max ? Math.trunc(v) : null;
+}
+
 /** All dtypes, smallest first. */
 export const DTYPES: readonly DType[] = Object.keys(DTYPE_INFO) as DType[];
 

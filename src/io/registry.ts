@@ -16,6 +16,7 @@
 import { open } from "node:fs/promises";
 import { extname } from "node:path";
 import { TilecastError } from "../errors.js";
+import { storedValue } from "../grid/dtype.js";
 import { isUrl } from "../util/url.js";
 import { checkReplaceable, ensureParent, sweepStaleTemps } from "./atomic.js";
 import type { CommonSinkOptions, FormatDriver, OpenOptions } from "./driver.js";
@@ -162,6 +163,8 @@ export async function createSink(path: string, spec: SinkSpec, options: SinkOpti
     const known = drivers.filter((x) => x.create).flatMap((x) => x.extensions);
     throw new TilecastError("E_ARGUMENT", `cannot write this format; use one of ${known.join(", ")}`, { path });
   }
+  if (spec.nodata !== null && storedValue(spec.dtype, spec.nodata) === null)
+    throw new TilecastError("E_ARGUMENT", `nodata ${spec.nodata} cannot be stored as ${spec.dtype}`, { path });
   const { tileSize, ...rest } = options;
   const parsed = parseSinkOptions(d, rest, path);
   await ensureParent(path);

@@ -5,7 +5,7 @@
  */
 import type { GeoTIFF, GeoTIFFImage } from "geotiff";
 import { TilecastError } from "../../errors.js";
-import { DTYPE_INFO, type DType, dtypeFromTiff } from "../../grid/dtype.js";
+import { DTYPE_INFO, type DType, dtypeFromTiff, storedValue } from "../../grid/dtype.js";
 import { checkBudget } from "../../util/budget.js";
 import type { RasterMeta } from "../types.js";
 import { type BlockCodec, checkDecodable } from "./decode.js";
@@ -147,7 +147,10 @@ export async function describeImage(
     transformation: await get<ArrayLike<number>>(Tag.ModelTransformation),
     keys,
   });
-  const nodata = parseNodata(await get<string>(Tag.GdalNodata));
+  // The sentinel as the band stores it (GDAL_NODATA is text): a float32 band's "-3.4e+38" is
+  // float32(-3.4e38); a value the type cannot hold marks no pixel.
+  const nodataText = parseNodata(await get<string>(Tag.GdalNodata));
+  const nodata = nodataText === null ? null : storedValue(dtype, nodataText);
   const attrs = parseGdalMetadata(await get<string>(Tag.GdalMetadata), spp);
   if (georef?.rasterType === "point") attrs.AREA_OR_POINT = "Point";
   const overviews: { width: number; height: number }[] = [];

@@ -39,6 +39,8 @@ export function cfEncoding(
 ): CfEncoding {
   const scale = num(attrs.scale_factor);
   const offset = num(attrs.add_offset);
+  // Compared as xarray compares them: the attribute's value as it is (a double _FillValue on a
+  // float32 variable masks nothing there, unlike GDAL_NODATA text on a float32 GeoTIFF band).
   const missing = [num(attrs._FillValue) ?? fillValue, num(attrs.missing_value)].filter((v): v is number => v !== null);
   let decoded: DType = stored;
   if (scale !== null || offset !== null) {
