@@ -65,6 +65,27 @@ export function checkDecodable(compression: number, path: string): void {
 }
 
 /**
+ * A TIFF JPEG block through libjpeg-turbo (sharp's libvips), as GDAL decodes it: the block is an
+ * abbreviated stream, so the file's shared JPEGTables (quantisation and Huffman tables) go in
+ * front of it. libjpeg converts YCbCr to RGB on the way (GDAL's default JPEGCOLORMODE=RGB) with
+ * the same IDCT and chroma upsampling GDAL's libjpeg uses, so the pixels are GDAL's.
+ */
+async function decodeJpeg(raw: Uint8Array, c: BlockCodec): Promise<Uint8Array> {
+  const tables = c.jpegTables ? Uint8Array.from(c.jpegTables) : null;
+  // Tables: SOI ... EOI; block: SOI ... EOI. Joined: the tables without EOI, the block without SOI.
+  const stream =
+    tables && tables.length > 4 && raw[0] === 0xff && raw[1] === 0xd8
+      ? Buffer.concat([tables.subarray(0, tables.length - 2), raw.subarray(2)])
+      : raw;
+  let img = (await loadSharp())(stream, { failOn: "error" });
+  if (c.spp === 1) img = img.extractChannel(0); // sharp widens greyscale to three equal channels
+  const { data, info } = await img.raw().toBuffer({ resolveWithObject: true });
+  if (info.channels !== c.spp)
+    throw new TilecastError("E_CORRUPT", `JPEG block has ${info.channels} channels, the image ${c.spp}`);
+  return data;
+}
+
+/**
  * The most bytes a block may decode to: its own size, with room for writers that pad the last
  * strip to a whole RowsPerStrip. Anything beyond is a corrupt block or a decompression bomb.
  */
@@ -94,6 +115,8 @@ async function decompress(raw: Uint8Array, c: BlockCodec, rows: number): Promise
         chunkSize: Math.max(64 * 1024, c.width * rows * c.spp * c.bytes + 64),
         maxOutputLength: limit,
       });
+    case 7:
+      return decodeJpeg(raw, c);
     case 50001: {
       const { data } = await (await loadSharp())(raw).raw().toBuffer({ resolveWithObject: true });
       return data;

@@ -28,6 +28,9 @@ const READABLE = [
   "f32.deflate.tiled.1b.lcc-custom.tif",
   "f32.deflate.tiled.1b.nodata-neg3e38.tif",
   "u8.jpeg.tiled.1b.tif",
+  "u8.jpeg-ycbcr.tiled.3b.tif",
+  "u8.jpeg-ycbcr.strip.3b.tif",
+  "u8.jpeg.strip.3b.tif",
   "u8.webp.tiled.3b.tif",
 ];
 
@@ -49,6 +52,16 @@ print(json.dumps("nan" if v is not None and math.isnan(v) else v))`);
     expect(src.meta.attrs.AREA_OR_POINT ?? "Area").toBe(info.metadata?.[""]?.AREA_OR_POINT ?? "Area");
     await src.close();
   });
+
+  it.each(["u8.jpeg.tiled.1b.tif", "u8.jpeg-ycbcr.tiled.3b.tif", "u8.jpeg-ycbcr.strip.3b.tif", "u8.jpeg.strip.3b.tif"])(
+    "%s: JPEG pixels equal GDAL's exactly (libjpeg-turbo, YCbCr converted to RGB)",
+    async (name) => {
+      const src = await openGeoTiff(fixture(name));
+      const g = await src.readWindow({ x: 0, y: 0, width: src.meta.width, height: src.meta.height });
+      expect(Array.from(g.data)).toStrictEqual((gdalPixels(fixture(name)) as number[][][]).flat(2));
+      await src.close();
+    },
+  );
 
   it("decodes JPEG to within 2 levels of GDAL (libjpeg) on every pixel", async () => {
     const src = await openGeoTiff(fixture("u8.jpeg.tiled.1b.tif"));
