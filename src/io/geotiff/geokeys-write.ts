@@ -109,6 +109,33 @@ export function geoKeysFromCrs(crs: Crs, rasterType: "area" | "point"): GeoKeyEn
       d(Key.ProjFalseEasting, fe),
       d(Key.ProjFalseNorthing, fn),
     ];
+  } else if (has("sterea") || has("oblique_stereographic")) {
+    params = [
+      { key: Key.ProjCoordTrans, value: CT.sterea as number },
+      d(Key.ProjNatOriginLat, deg(p.lat0)),
+      d(Key.ProjNatOriginLong, deg(p.long0)),
+      d(Key.ProjScaleAtNatOrigin, numOr(p.k0, 1)),
+      d(Key.ProjFalseEasting, fe),
+      d(Key.ProjFalseNorthing, fn),
+    ];
+  } else if (has("aeqd") || has("azimuthal_equidistant")) {
+    params = [
+      { key: Key.ProjCoordTrans, value: CT.aeqd as number },
+      d(Key.ProjCenterLat, deg(p.lat0)),
+      d(Key.ProjCenterLong, deg(p.long0)),
+      d(Key.ProjFalseEasting, fe),
+      d(Key.ProjFalseNorthing, fn),
+    ];
+  } else if (has("eqdc") || has("equidistant_conic")) {
+    params = [
+      { key: Key.ProjCoordTrans, value: CT.eqdc as number },
+      d(Key.ProjStdParallel1, deg(p.lat1)),
+      d(Key.ProjStdParallel2, deg(p.lat2)),
+      d(Key.ProjNatOriginLat, deg(p.lat0)),
+      d(Key.ProjNatOriginLong, deg(p.long0)),
+      d(Key.ProjFalseEasting, fe),
+      d(Key.ProjFalseNorthing, fn),
+    ];
   } else if (has("laea")) {
     params = [
       { key: Key.ProjCoordTrans, value: CT.laea as number },
@@ -144,6 +171,14 @@ export function geoKeysFromCrs(crs: Crs, rasterType: "area" | "point"): GeoKeyEn
       d(Key.ProjNatOriginLong, deg(p.long0)),
       d(Key.ProjFalseEasting, fe),
       d(Key.ProjFalseNorthing, fn),
+    ];
+  } else if (crs.wkt) {
+    // No GeoKeys for it (a geostationary view, an ESRI-only projection): as GDAL does, a
+    // user-defined model with the WKT as an ESRI PE string in the projected CRS citation.
+    return [
+      { key: Key.GTModelType, value: USER_DEFINED },
+      rt,
+      { key: Key.PCSCitation, value: `ESRI PE String = ${crs.wkt}` },
     ];
   } else {
     throw new TilecastError(

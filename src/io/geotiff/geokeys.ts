@@ -57,6 +57,9 @@ export const CT: Record<string, number> = {
   lcc1: 9,
   laea: 10,
   aea: 11,
+  aeqd: 12,
+  eqdc: 13,
+  sterea: 16,
   stere: 15,
   eqc: 17,
 };
@@ -97,11 +100,37 @@ function geographicTerms(keys: GeoKeyValues): string {
   return `+a=${a} +b=${b ?? a}`;
 }
 
+/**
+ * The CRS GDAL records in a citation when GeoKeys cannot express it (a geostationary view, an
+ * ESRI-only projection): `ESRI PE String = PROJCS[...]`, often with the PROJ string in an
+ * `EXTENSION["PROJ4", ...]`. GDAL reads its CRS from there, and so does tilecast.
+ */
+function peString(keys: GeoKeyValues): Crs | null {
+  for (const k of [Key.PCSCitation, Key.GTCitation]) {
+    const text = keys.get(k);
+    if (typeof text !== "string") continue;
+    const at = text.indexOf("ESRI PE String = ");
+    if (at < 0) continue;
+    const wkt =
+      text
+        .slice(at + "ESRI PE String = ".length)
+        .split("|")[0]
+        ?.trim() ?? "";
+    if (!/^[A-Z_]+\[/.test(wkt)) continue;
+    const ext = /EXTENSION\["PROJ4",\s*"([^"]+)"\]/.exec(wkt);
+    return { epsg: null, wkt, proj4: ext ? (ext[1] as string) : null };
+  }
+  return null;
+}
+
 /** The CRS that a set of GeoKeys describes, or null when there are none that name one. */
 export function crsFromGeoKeys(keys: GeoKeyValues): Crs | null {
   const model = num(keys, Key.GTModelType);
   const pcs = num(keys, Key.ProjectedCSType);
   if (pcs !== undefined && pcs > 0 && pcs !== USER_DEFINED) return crsFromEpsg(pcs);
+  // A CRS GeoKeys cannot hold (model type user-defined, GDAL's ESRI PE string in a citation).
+  const pe = model === 2 ? null : peString(keys);
+  if (pe) return pe;
   const gcs = num(keys, Key.GeographicType);
   if (model === 2) {
     if (gcs !== undefined && gcs > 0 && gcs !== USER_DEFINED) return crsFromEpsg(gcs);
@@ -140,6 +169,18 @@ export function crsFromGeoKeys(keys: GeoKeyValues): Crs | null {
       terms = `+proj=stere +lat_0=${pole} ${scale} +lon_0=${p(Key.ProjStraightVertPoleLong)} +x_0=${p(Key.ProjFalseEasting)} +y_0=${p(Key.ProjFalseNorthing)}`;
       break;
     }
+    case CT.aeqd:
+      terms = `+proj=aeqd +lat_0=${p(Key.ProjCenterLat)} +lon_0=${p(Key.ProjCenterLong)} +x_0=${p(Key.ProjFalseEasting)} +y_0=${p(Key.ProjFalseNorthing)}`;
+      break;
+    case CT.eqdc:
+      terms = `+proj=eqdc +lat_0=${p(Key.ProjNatOriginLat)} +lon_0=${p(Key.ProjNatOriginLong)} +lat_1=${p(Key.ProjStdParallel1)} +lat_2=${p(Key.ProjStdParallel2)} +x_0=${p(Key.ProjFalseEasting)} +y_0=${p(Key.ProjFalseNorthing)}`;
+      break;
+    case 14:
+      terms = `+proj=stere +lat_0=${p(Key.ProjCenterLat)} +lon_0=${p(Key.ProjCenterLong)} +k=${num(keys, Key.ProjScaleAtNatOrigin) ?? 1} +x_0=${p(Key.ProjFalseEasting)} +y_0=${p(Key.ProjFalseNorthing)}`;
+      break;
+    case CT.sterea:
+      terms = `+proj=sterea +lat_0=${p(Key.ProjNatOriginLat)} +lon_0=${p(Key.ProjNatOriginLong)} +k=${num(keys, Key.ProjScaleAtNatOrigin) ?? 1} +x_0=${p(Key.ProjFalseEasting)} +y_0=${p(Key.ProjFalseNorthing)}`;
+      break;
     case 17:
       terms = `+proj=eqc +lat_ts=${p(Key.ProjStdParallel1)} +lat_0=${p(Key.ProjNatOriginLat)} +lon_0=${p(Key.ProjNatOriginLong)} +x_0=${p(Key.ProjFalseEasting)} +y_0=${p(Key.ProjFalseNorthing)}`;
       break;

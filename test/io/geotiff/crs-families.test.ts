@@ -1,0 +1,50 @@
+/**
+ * CRSs that are not EPSG codes, as GDAL writes them: user-defined GeoKeys for the projections
+ * GeoTIFF can express, and GDAL's "ESRI PE String" citation for those it cannot (a GOES-16
+ * geostationary view, ESRI-only WKT). tilecast reads what GDAL reads and writes it back so that
+ * GDAL reads the same CRS again.
+ */
+import { spawnSync } from "node:child_process";
+import { describe, expect, it } from "vitest";
+import { openGeoTiff } from "../../../src/io/geotiff/reader.js";
+import { tilecast } from "../../helpers/cli.js";
+import { gdalinfo, hasGdal, sameCrsInGdal } from "../../helpers/gdal.js";
+import { tmp } from "../../helpers/write.js";
+
+const CRSS: [string, string][] = [
+  ["geostationary (GOES-16)", "+proj=geos +h=35786023 +lon_0=-75 +sweep=x +ellps=GRS80 +units=m +no_defs"],
+  [
+    "oblique stereographic (RD, no EPSG code)",
+    "+proj=sterea +lat_0=52.15616055555555 +lon_0=5.38763888888889 +k=0.9999079 +x_0=155000 +y_0=463000 +ellps=bessel +units=m +no_defs",
+  ],
+  ["azimuthal equidistant", "+proj=aeqd +lat_0=52 +lon_0=10 +x_0=0 +y_0=0 +ellps=WGS84 +units=m +no_defs"],
+  [
+    "equidistant conic",
+    "+proj=eqdc +lat_0=40 +lon_0=-96 +lat_1=20 +lat_2=60 +x_0=0 +y_0=0 +ellps=GRS80 +units=m +no_defs",
+  ],
+  ["Lambert azimuthal", "+proj=laea +lat_0=52 +lon_0=10 +x_0=4321000 +y_0=3210000 +ellps=GRS80 +units=m +no_defs"],
+];
+
+describe.skipIf(!hasGdal)("CRSs without an EPSG code", () => {
+  it.each(CRSS)("%s: read as GDAL reads it, and written back so GDAL reads it again", async (_name, srs) => {
+    const path = tmp("crs.tif");
+    const r = spawnSync(
+      "gdal_create",
+      ["-q", "-outsize", "8", "8", "-ot", "Byte", "-a_srs", srs, "-a_ullr", "-1000", "1000", "1000", "-1000", path],
+      {
+        encoding: "utf8",
+      },
+    );
+    expect(r.status).toBe(0);
+    const want = gdalinfo(path).coordinateSystem?.wkt ?? "";
+    expect(want).toContain("PROJCRS");
+    const src = await openGeoTiff(path);
+    const crs = src.meta.georef?.crs;
+    await src.close();
+    expect(crs).toBeTruthy();
+    expect(sameCrsInGdal(crs?.proj4 ?? crs?.wkt ?? "", want)).toBe(true);
+    const out = tmp("copy.tif");
+    expect(tilecast("convert", path, out, "-q").code).toBe(0);
+    expect(sameCrsInGdal(gdalinfo(out).coordinateSystem?.wkt ?? "", want)).toBe(true);
+  });
+});
