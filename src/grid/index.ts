@@ -40,6 +40,7 @@ export {
   dtypeSchema,
   fitsDtype,
   isDType,
+  storedValue,
   type TypedArray,
   type TypedArrayMap,
 } from "./dtype.js";
