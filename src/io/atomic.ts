@@ -98,9 +98,14 @@ export async function publish(temp: string, target: string, dir: DirectoryKind =
   if (kind === "directory" && (await exists(target))) {
     const old = tempPathFor(target);
     await rename(target, old);
-    trackTemp(old);
-    await rename(temp, target);
+    try {
+      await rename(temp, target);
+    } catch (e) {
+      await rename(old, target); // put the previous store back: a failed publish loses nothing
+      throw e;
+    }
     live.delete(temp);
+    trackTemp(old);
     await discard(old);
     return;
   }
