@@ -8,7 +8,7 @@ import { mkdir, rename, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { errorLine, TilecastError } from "../../errors.js";
 import { type BlockGrid, blockWindow } from "../../grid/block-grid.js";
-import { allocate, type DType, fitsDtype } from "../../grid/dtype.js";
+import { allocate, DTYPE_INFO, type DType, fitsDtype } from "../../grid/dtype.js";
 import type { Grid } from "../../grid/grid.js";
 import { discard } from "../atomic.js";
 import type { GridSink } from "../types.js";
@@ -70,7 +70,7 @@ export class ZarrChunkWriter implements GridSink {
         const raw = chunkBytes(g, b, this.blockGrid.blockHeight, this.blockGrid.blockWidth, dtype, fill);
         await atomicWrite(
           join(this.root, chunkKey(this.format, name, [b, row, col])),
-          await encodeChunk(raw, compressor),
+          await encodeChunk(raw, compressor, DTYPE_INFO[dtype].bytes),
         );
       }
     } catch (e) {

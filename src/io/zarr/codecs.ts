@@ -9,6 +9,7 @@ import { deflate, gunzip, gzip, inflate } from "node:zlib";
 import { registry } from "zarrita";
 import { errorLine, TilecastError } from "../../errors.js";
 import { decodeBloscLz4 } from "./blosc.js";
+import { encodeBlosc } from "./blosc-encode.js";
 import { type ChunkMeta, checkDeclared, chunkLimit } from "./bounds.js";
 
 const inflateAsync = promisify(inflate);
@@ -146,12 +147,17 @@ async function numcodecsEncoder(c: Compressor): Promise<Encoder> {
   return e;
 }
 
-/** Compress one chunk's bytes (null: stored as is). */
-export async function encodeChunk(bytes: Uint8Array, c: Compressor | null): Promise<Uint8Array> {
+/**
+ * Compress one chunk's bytes (null: stored as is). `typesize` is the bytes per value, which
+ * Blosc's shuffle groups by.
+ */
+export async function encodeChunk(bytes: Uint8Array, c: Compressor | null, typesize = 4): Promise<Uint8Array> {
   if (c === null) return bytes;
   try {
     if (c.id === "zlib") return await deflateAsync(bytes, { level: c.level });
     if (c.id === "gzip") return await gzipAsync(bytes, { level: c.level });
+    if (c.id === "blosc" && (c.cname === "lz4" || c.cname === "zstd") && (c.shuffle === 0 || c.shuffle === 1))
+      return await encodeBlosc(bytes, { cname: c.cname, clevel: c.clevel, shuffle: c.shuffle, typesize });
     return await (await numcodecsEncoder(c)).encode(bytes);
   } catch (e) {
     if (e instanceof TilecastError) throw e;
