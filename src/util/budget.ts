@@ -26,9 +26,18 @@ export function parseBytes(text: string): number | null {
   return unit !== undefined && Number.isFinite(n) && n > 0 ? n * unit : null;
 }
 
-/** The budget in bytes (see the module documentation). */
+let cached: { env: string | undefined; bytes: number } | null = null;
+
+/** The budget in bytes (see the module documentation); parsed once per value of the variable. */
 export function memoryBudget(): number {
   const env = process.env.TILECAST_MEMORY_BUDGET;
+  if (cached !== null && cached.env === env) return cached.bytes;
+  const bytes = readBudget(env);
+  cached = { env, bytes };
+  return bytes;
+}
+
+function readBudget(env: string | undefined): number {
   if (env) {
     const n = parseBytes(env);
     if (n === null)

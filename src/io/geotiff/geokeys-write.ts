@@ -99,9 +99,10 @@ export function geoKeysFromCrs(crs: Crs, rasterType: "area" | "point"): GeoKeyEn
             d(Key.ProjFalseEasting, fe),
             d(Key.ProjFalseNorthing, fn),
           ];
-  } else if (has("aea")) {
+  } else if (has("aea") || has("eqdc") || has("equidistant_conic")) {
+    // Albers and equidistant conic take the same parameters.
     params = [
-      { key: Key.ProjCoordTrans, value: CT.aea as number },
+      { key: Key.ProjCoordTrans, value: (has("aea") ? CT.aea : CT.eqdc) as number },
       d(Key.ProjStdParallel1, deg(p.lat1)),
       d(Key.ProjStdParallel2, deg(p.lat2)),
       d(Key.ProjNatOriginLat, deg(p.lat0)),
@@ -123,16 +124,6 @@ export function geoKeysFromCrs(crs: Crs, rasterType: "area" | "point"): GeoKeyEn
       { key: Key.ProjCoordTrans, value: CT.aeqd as number },
       d(Key.ProjCenterLat, deg(p.lat0)),
       d(Key.ProjCenterLong, deg(p.long0)),
-      d(Key.ProjFalseEasting, fe),
-      d(Key.ProjFalseNorthing, fn),
-    ];
-  } else if (has("eqdc") || has("equidistant_conic")) {
-    params = [
-      { key: Key.ProjCoordTrans, value: CT.eqdc as number },
-      d(Key.ProjStdParallel1, deg(p.lat1)),
-      d(Key.ProjStdParallel2, deg(p.lat2)),
-      d(Key.ProjNatOriginLat, deg(p.lat0)),
-      d(Key.ProjNatOriginLong, deg(p.long0)),
       d(Key.ProjFalseEasting, fe),
       d(Key.ProjFalseNorthing, fn),
     ];

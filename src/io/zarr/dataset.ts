@@ -92,9 +92,16 @@ async function rawMeta(store: ZarrStore, name: string, format: 2 | 3): Promise<R
 
 /**
  * Check an array's metadata before zarrita sees it (shape, chunks, and the consolidated copy
- * against the array's own document, when both exist).
+ * against the array's own document, when both exist). Returns the document as read, for
+ * {@link checkCodecs}, so it is fetched once.
  */
-async function checkMeta(path: string, raw: ZarrStore, store: ZarrStore, name: string, format: 2 | 3): Promise<void> {
+async function checkMeta(
+  path: string,
+  raw: ZarrStore,
+  store: ZarrStore,
+  name: string,
+  format: 2 | 3,
+): Promise<RawArrayMeta | null> {
   const seen = await rawMeta(store, name, format);
   // The array's own document is read even when a consolidated copy exists: a malformed one is
   // an error here, as it is for zarr-python, not something the copy silently hides.
@@ -105,6 +112,7 @@ async function checkMeta(path: string, raw: ZarrStore, store: ZarrStore, name: s
     checkShape(path, name, m.shape as unknown[], (m.chunks ?? m.chunk_grid?.configuration?.chunk_shape) as unknown[]);
   }
   if (seen && own && seen !== own) checkConsolidated(path, name, own, seen);
+  return seen;
 }
 
 /**
@@ -131,8 +139,8 @@ function checkedChunks(array: zarr.Array<zarr.DataType, ZarrStore>, key: (coords
  * Fail early, naming the codec, when an array uses a codec no decoder is registered for.
  * Returns the chunk key separator and prefix from the raw metadata.
  */
-async function checkCodecs(store: ZarrStore, name: string, format: 2 | 3): Promise<{ sep: string; prefix: string }> {
-  const meta = (await rawMeta(store, name, format)) as {
+function checkCodecs(raw: RawArrayMeta | null, name: string, format: 2 | 3): { sep: string; prefix: string } {
+  const meta = raw as {
     compressor?: { id: string } | null;
     filters?: { id: string }[] | null;
     codecs?: { name: string }[];
@@ -228,10 +236,10 @@ export async function openZarr(path: string): Promise<ZarrDataset> {
     let array: zarr.Array<zarr.DataType, ZarrStore>;
     let keys = { sep: ".", prefix: "" };
     try {
-      await checkMeta(path, raw, store, name, format);
+      const meta = await checkMeta(path, raw, store, name, format);
       const loc = name ? root.resolve(name) : root;
       array = format === 3 ? await zarr.open.v3(loc, { kind: "array" }) : await zarr.open.v2(loc, { kind: "array" });
-      keys = await checkCodecs(store, name, format);
+      keys = checkCodecs(meta, name, format);
     } catch (e) {
       if (e instanceof TilecastError) throw new TilecastError(e.code, e.problem, { path, cause: e });
       throw metadataError(path, name, e);
