@@ -6,7 +6,7 @@ import { Command, InvalidArgumentError } from "commander";
 import { errorLine, exitCodeFor, isTilecastError, TilecastError } from "../errors.js";
 import { installCleanupHandlers } from "../io/atomic.js";
 import type { DriverFlag } from "../io/driver.js";
-import { driverForExtension, formats, inspectPath } from "../io/registry.js";
+import { formats, inspectPath, outputDriver } from "../io/registry.js";
 import type { progress } from "./progress.js";
 import type { RunFlags } from "./run.js";
 
@@ -22,7 +22,8 @@ const int = (name: string) => (v: string) => {
 interface ConvertFlags {
   tile: number;
   overlap: number;
-  block: number;
+  block?: number;
+  cog?: boolean;
   concurrency: number;
   quiet?: boolean;
   var?: string;
@@ -40,7 +41,7 @@ function driverFlags(): DriverFlag[] {
 
 /** The writer options the user gave for `output`, checked against its format's flags. */
 function writeOptionsFrom(cmd: Command, output: string, o: ConvertFlags): Record<string, unknown> {
-  const d = driverForExtension(output);
+  const d = outputDriver(output, o.cog ? "cog" : undefined);
   const given = driverFlags().filter((f) => cmd.getOptionValueSource(f.key) === "cli");
   const out: Record<string, unknown> = {};
   for (const f of given) {
@@ -96,7 +97,8 @@ export function buildCli(): Command {
     .argument("<out>", "output path; its extension picks the format")
     .option("--tile <N>", "read window core size in pixels", int("--tile"), 512)
     .option("--overlap <M>", "halo read around each window and cropped on write", int("--overlap"), 0)
-    .option("--block <B>", "output tile size (multiple of 16)", int("--block"), 256)
+    .option("--block <B>", "output tile size, a multiple of 16 (default 256; 512 with --cog)", int("--block"))
+    .option("--cog", "write a Cloud-Optimized GeoTIFF: GDAL's COG layout with internal overviews")
     .option("--concurrency <C>", "tiles in flight", int("--concurrency"), 4)
     .option("--var <name>", "store input: the variable to read (and the output variable name)")
     .option("--index <dim=i>", "store input: fix a dimension to one index (repeatable)", collectIndex, {})
@@ -110,7 +112,8 @@ export function buildCli(): Command {
     const r = await convertRaster(input, output, {
       tileSize: o.tile,
       overlap: o.overlap,
-      outputTileSize: o.block,
+      ...(o.block !== undefined ? { outputTileSize: o.block } : {}),
+      ...(o.cog ? { format: "cog" } : {}),
       write: writeOptionsFrom(convert, output, o),
       concurrency: Math.max(1, o.concurrency),
       ...(o.var ? { variable: o.var } : {}),

@@ -39,7 +39,7 @@ export interface DriverFlag {
  * @example
  * ```ts
  * import { formats } from "tilecast/io";
- * console.log(formats().map((d) => `${d.id}: ${d.extensions.join(" ")}`)); // ["geotiff: .tif .tiff .gtiff", "zarr: .zarr"]
+ * console.log(formats().map((d) => `${d.id}: ${d.extensions.join(" ")}`)); // ["geotiff: .tif .tiff .gtiff", "zarr: .zarr", "cog: .tif .tiff"]
  * ```
  */
 export interface FormatDriver {

@@ -13,9 +13,11 @@
  */
 export { type ErrorCode, errorLine, isTilecastError, TilecastError } from "../errors.js";
 export type { CommonSinkOptions, DriverFlag, FormatDriver, OpenOptions } from "./driver.js";
+export { CogSink, type CogWriteOptions, createCogSink } from "./geotiff/cog.js";
 export type { GeoTiffMeta } from "./geotiff/describe.js";
-export { geoTiffDriver, geoTiffOptions } from "./geotiff/driver.js";
+export { cogDriver, cogOptions, geoTiffDriver, geoTiffOptions } from "./geotiff/driver.js";
 export { describeRaster, formatInfo, type RasterInfo } from "./geotiff/inspect.js";
+export { defaultResampling, type OverviewResampling } from "./geotiff/overview.js";
 export { GeoTiffSource, openGeoTiff } from "./geotiff/reader.js";
 export { createGeoTiffSink, GeoTiffSink, type GeoTiffWriteOptions, needsBigTiff } from "./geotiff/writer.js";
 export {
@@ -32,6 +34,7 @@ export {
   formats,
   inspectPath,
   openSource,
+  outputDriver,
   parseSinkOptions,
   registerFormat,
   type SinkOptions,

@@ -20,11 +20,12 @@ import { storedValue } from "../grid/dtype.js";
 import { isUrl } from "../util/url.js";
 import { checkReplaceable, ensureParent, sweepStaleTemps } from "./atomic.js";
 import type { CommonSinkOptions, FormatDriver, OpenOptions } from "./driver.js";
-import { geoTiffDriver } from "./geotiff/driver.js";
+import { cogDriver, geoTiffDriver } from "./geotiff/driver.js";
 import type { GridSink, GridSource, SinkSpec } from "./types.js";
 import { zarrDriver } from "./zarr/driver.js";
 
-const drivers: FormatDriver[] = [geoTiffDriver, zarrDriver];
+// Extension lookups take the first match: a `.tif` output is a plain GeoTIFF unless asked for a COG.
+const drivers: FormatDriver[] = [geoTiffDriver, zarrDriver, cogDriver];
 
 /**
  * Add a format; it is tried before the built-in ones (later registrations win on conflicts).
@@ -32,8 +33,8 @@ const drivers: FormatDriver[] = [geoTiffDriver, zarrDriver];
  * @example
  * ```ts
  * import { formats, geoTiffDriver, registerFormat } from "tilecast/io";
- * registerFormat({ ...geoTiffDriver, id: "cog", extensions: [".cog"] });
- * console.log(formats()[0].id); // cog
+ * registerFormat({ ...geoTiffDriver, id: "gtiff-alias", extensions: [".gtif"] });
+ * console.log(formats()[0].id); // gtiff-alias
  * ```
  */
 export function registerFormat(d: FormatDriver): void {
@@ -46,7 +47,7 @@ export function registerFormat(d: FormatDriver): void {
  * @example
  * ```ts
  * import { formats } from "tilecast/io";
- * console.log(formats().map((d) => d.id)); // ["geotiff", "zarr"]
+ * console.log(formats().map((d) => d.id)); // ["geotiff", "zarr", "cog"]
  * ```
  */
 export function formats(): readonly FormatDriver[] {
@@ -83,6 +84,36 @@ async function head(path: string): Promise<Uint8Array | null> {
 export function driverForExtension(path: string): FormatDriver | undefined {
   const ext = extname(path.replace(/[?#].*$/, "").replace(/\/+$/, "")).toLowerCase();
   return drivers.find((d) => d.extensions.includes(ext));
+}
+
+/**
+ * The driver that writes `path`: the one named by `format` (its extensions must include the
+ * path's), else the one its extension picks. An unknown format or a path it cannot take is an
+ * error naming the path.
+ *
+ * @example
+ * ```ts
+ * import { outputDriver } from "tilecast/io";
+ * console.log(outputDriver("out/scene.tif").id, outputDriver("out/scene.tif", "cog").id); // geotiff cog
+ * ```
+ */
+export function outputDriver(path: string, format?: string): FormatDriver {
+  const writable = drivers.filter((x) => x.create);
+  if (format === undefined) {
+    const d = driverForExtension(path);
+    if (d?.create) return d;
+    const known = [...new Set(writable.flatMap((x) => x.extensions))];
+    throw new TilecastError("E_ARGUMENT", `cannot write this format; use one of ${known.join(", ")}`, { path });
+  }
+  const d = writable.find((x) => x.id === format);
+  if (!d) {
+    const ids = writable.map((x) => x.id).join(", ");
+    throw new TilecastError("E_ARGUMENT", `unknown output format '${format}' (formats: ${ids})`, { path });
+  }
+  const ext = extname(path.replace(/\/+$/, "")).toLowerCase();
+  if (!d.extensions.includes(ext))
+    throw new TilecastError("E_ARGUMENT", `a ${d.title} output needs a ${d.extensions.join(" or ")} path`, { path });
+  return d;
 }
 
 /**
@@ -144,11 +175,12 @@ export function parseSinkOptions(d: FormatDriver, options: Record<string, unknow
   throw new TilecastError("E_ARGUMENT", msg, { ...(path ? { path } : {}), cause: r.error });
 }
 
-/** Options for {@link createSink}: the block size, plus the driver's own options. */
-export type SinkOptions = CommonSinkOptions & Record<string, unknown>;
+/** Options for {@link createSink}: the block size and format id, plus the driver's own options. */
+export type SinkOptions = CommonSinkOptions & { format?: string } & Record<string, unknown>;
 
 /**
- * Create an output, its format chosen by the extension and its options checked by that format.
+ * Create an output, its format chosen by `options.format` or else by the extension, and its
+ * options checked by that format.
  *
  * @example
  * ```ts
@@ -158,19 +190,18 @@ export type SinkOptions = CommonSinkOptions & Record<string, unknown>;
  * ```
  */
 export async function createSink(path: string, spec: SinkSpec, options: SinkOptions = {}): Promise<GridSink> {
-  const d = driverForExtension(path);
-  if (!d?.create) {
-    const known = drivers.filter((x) => x.create).flatMap((x) => x.extensions);
-    throw new TilecastError("E_ARGUMENT", `cannot write this format; use one of ${known.join(", ")}`, { path });
-  }
+  const { tileSize, format, ...rest } = options;
+  const d = outputDriver(path, format as string | undefined);
   if (spec.nodata !== null && storedValue(spec.dtype, spec.nodata) === null)
     throw new TilecastError("E_ARGUMENT", `nodata ${spec.nodata} cannot be stored as ${spec.dtype}`, { path });
-  const { tileSize, ...rest } = options;
   const parsed = parseSinkOptions(d, rest, path);
   await ensureParent(path);
   await checkReplaceable(path, d.layout);
   await sweepStaleTemps(path);
-  return d.create(path, spec, { ...parsed, ...(tileSize !== undefined ? { tileSize } : {}) });
+  return (d.create as NonNullable<FormatDriver["create"]>)(path, spec, {
+    ...parsed,
+    ...(tileSize !== undefined ? { tileSize } : {}),
+  });
 }
 
 /**

@@ -18,7 +18,8 @@ import { isMap, LineCounter, parseDocument, parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { errorLine, TilecastError } from "../errors.js";
 import { dtypeSchema } from "../grid/dtype.js";
-import { driverForExtension, formats, parseSinkOptions } from "../io/registry.js";
+import type { FormatDriver } from "../io/driver.js";
+import { outputDriver, parseSinkOptions } from "../io/registry.js";
 import { augmentStageOptions } from "../stages/augment.js";
 import { normalizeStageOptions } from "../stages/normalize.js";
 import { edgePolicy, padding } from "../tiling/plan.js";
@@ -65,8 +66,11 @@ export const pipelineSchema = z
         path: z.string(),
         dtype: dtypeSchema.default("float32"),
         nodata: z.number().nullable().optional(),
-        block: z.number().int().positive().default(256),
+        /** Output tile size (default: the format's, 256 for GeoTIFF, 512 for COG). */
+        block: z.number().int().positive().optional(),
         quicklook: z.string().optional(),
+        /** A format id when the extension alone does not say (`cog` for a `.tif`). */
+        format: z.string().optional(),
       })
       // The output format's own options (GeoTIFF `compress`, Zarr `compressor`, ...), checked
       // by its driver below.
@@ -74,7 +78,7 @@ export const pipelineSchema = z
   })
   .strict();
 
-const OUTPUT_KEYS = new Set(["path", "dtype", "nodata", "block", "quicklook"]);
+const OUTPUT_KEYS = new Set(["path", "dtype", "nodata", "block", "quicklook", "format"]);
 
 type Parsed = z.infer<typeof pipelineSchema>;
 
@@ -149,12 +153,12 @@ export function parsePipeline(text: string, file: string, sets: readonly string[
   const base = dirname(file);
   const abs = (q: string) => (isAbsolute(q) || isUrl(q) ? q : resolve(base, q));
   // The output format's own keys, checked by its driver.
-  const driver = driverForExtension(p.output.path);
-  if (!driver?.create) {
-    const known = formats()
-      .filter((d) => d.create)
-      .flatMap((d) => d.extensions);
-    fail(["output", "path"], "output.path", `cannot write this format; use one of ${known.join(", ")}`);
+  let driver: FormatDriver | undefined;
+  try {
+    driver = outputDriver(p.output.path, p.output.format);
+  } catch (e) {
+    const at = p.output.format === undefined ? "path" : "format";
+    fail(["output", at], `output.${at}`, (e as TilecastError).problem);
   }
   const extra = Object.fromEntries(Object.entries(p.output).filter(([k]) => !OUTPUT_KEYS.has(k)));
   let options: Record<string, unknown> = {};
@@ -185,7 +189,7 @@ export function parsePipeline(text: string, file: string, sets: readonly string[
     output: {
       path: abs(p.output.path),
       dtype: p.output.dtype,
-      block: p.output.block,
+      ...(p.output.block !== undefined ? { block: p.output.block } : {}),
       ...(p.output.nodata !== undefined ? { nodata: p.output.nodata } : {}),
       ...(p.output.quicklook ? { quicklook: abs(p.output.quicklook) } : {}),
       format: (driver as NonNullable<typeof driver>).id,

@@ -23,8 +23,10 @@ export interface ConvertOptions {
   tileSize?: number;
   /** Halo read around each core and cropped on write (default 0). */
   overlap?: number;
-  /** Output block size (default: 256, GDAL's default tile size). */
+  /** Output block size (default: the format's; 256 for GeoTIFF as GDAL, 512 for COG). */
   outputTileSize?: number;
+  /** Output format id when the extension alone does not say (`"cog"` for a `.tif`). */
+  format?: string;
   /**
    * The output format's own options, checked by its driver: GeoTIFF `compress`, `level`,
    * `predictor`, `bigTiff`; Zarr `variable`, `zarrFormat`, `compressor`.
@@ -52,7 +54,7 @@ export interface ConvertResult {
 }
 
 /**
- * Stream `input` into `output` (format by extension), losslessly; see the module documentation.
+ * Stream `input` into `output` (format by `o.format` or the extension), losslessly; see the module documentation.
  *
  * @example
  * ```ts
@@ -87,7 +89,11 @@ export async function convertRaster(input: string, output: string, o: ConvertOpt
         attrs: m.attrs,
         ...(o.variable ? { name: o.variable } : {}),
       },
-      { tileSize: o.outputTileSize ?? 256, ...o.write },
+      {
+        ...(o.outputTileSize !== undefined ? { tileSize: o.outputTileSize } : {}),
+        ...(o.format ? { format: o.format } : {}),
+        ...o.write,
+      },
     );
     const concurrency = o.concurrency ?? 4;
     let last: TileWriteProgress = { tilesDone: 0, blocksWritten: 0, openBlocks: 0 };

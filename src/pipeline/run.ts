@@ -194,7 +194,11 @@ export async function runPipeline(p: Pipeline, options: RunOptions = {}): Promis
                 georef: m.georef,
                 nodata,
               },
-              { tileSize: p.output.block, ...p.output.options },
+              {
+                ...(p.output.block !== undefined ? { tileSize: p.output.block } : {}),
+                format: p.output.format,
+                ...p.output.options,
+              },
             ),
           { concurrency: 4 },
         ),

@@ -1,7 +1,12 @@
-/** The GeoTIFF driver: read any GDAL-made GeoTIFF (local or http), write tiled GeoTIFFs. */
+/**
+ * The GeoTIFF drivers: `geotiff` reads any GDAL-made GeoTIFF (local or http) and writes tiled
+ * GeoTIFFs; `cog` writes Cloud-Optimized GeoTIFFs (chosen by `output.format: cog` or `--cog`,
+ * read back by `geotiff`).
+ */
 import { z } from "zod";
 import { TilecastError } from "../../errors.js";
 import type { FormatDriver } from "../driver.js";
+import type { CogWriteOptions } from "./cog.js";
 import { isTiffSignature } from "./header.js";
 import type { RasterInfo } from "./inspect.js";
 import type { GeoTiffWriteOptions } from "./writer.js";
@@ -61,4 +66,39 @@ export const geoTiffDriver: FormatDriver = {
     }
   },
   formatDescription: async (info) => (await inspector()).formatInfo(info as RasterInfo),
+};
+
+/** Writer options of COG outputs: the GeoTIFF ones plus the overview resampling. */
+export const cogOptions = geoTiffOptions.extend({
+  /** Overview resampling (default: average for floats, nearest for integers). */
+  overviews: z.enum(["average", "nearest", "mode"]).optional(),
+});
+
+/**
+ * Cloud-Optimized GeoTIFF, in GDAL's COG layout with internal overviews; write-only (the
+ * `geotiff` driver reads it).
+ *
+ * @example
+ * ```ts
+ * import { cogDriver } from "tilecast/io";
+ * console.log(cogDriver.id, cogDriver.optionsSchema.parse({ overviews: "mode" })); // cog { overviews: "mode" }
+ * ```
+ */
+export const cogDriver: FormatDriver = {
+  ...geoTiffDriver,
+  id: "cog",
+  title: "Cloud-Optimized GeoTIFF",
+  extensions: [".tif", ".tiff"],
+  detect: async () => false,
+  create: async (path, spec, options) =>
+    (await import("./cog.js")).createCogSink(path, spec, options as CogWriteOptions),
+  optionsSchema: cogOptions,
+  flags: [
+    ...geoTiffDriver.flags,
+    {
+      key: "overviews",
+      flag: "--overviews <method>",
+      help: "COG output: overview resampling average | nearest | mode (default average for floats, nearest for integers)",
+    },
+  ],
 };

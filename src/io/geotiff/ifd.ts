@@ -44,9 +44,10 @@ function valueBytes(e: IfdEntry): Uint8Array {
 
 /**
  * Encode a directory that will sit at byte `at` of the file. Returns the bytes: the directory
- * (with next-IFD offset 0) followed by its out-of-line values, each word-aligned.
+ * (pointing to the next one at `next`, 0 for the last) followed by its out-of-line values, each
+ * word-aligned. The length depends only on the entries' types and counts, not on their values.
  */
-export function encodeIfd(entries: readonly IfdEntry[], at: number, bigTiff: boolean): Uint8Array {
+export function encodeIfd(entries: readonly IfdEntry[], at: number, bigTiff: boolean, next = 0): Uint8Array {
   const sorted = [...entries].sort((a, b) => a.tag - b.tag);
   const entrySize = bigTiff ? 20 : 12;
   const inline = bigTiff ? 8 : 4;
@@ -86,7 +87,9 @@ export function encodeIfd(entries: readonly IfdEntry[], at: number, bigTiff: boo
     }
     pos += entrySize;
   });
-  return out; // next-IFD offset is already 0
+  if (bigTiff) dv.setBigUint64(pos, BigInt(next), true);
+  else dv.setUint32(pos, next, true);
+  return out;
 }
 
 /** The file header: byte order, magic and the offset of the first IFD. */

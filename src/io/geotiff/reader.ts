@@ -13,7 +13,7 @@
  * ```
  */
 import { type FileHandle, open } from "node:fs/promises";
-import { fromFile, fromUrl, type GeoTIFF } from "geotiff";
+import { fromFile, GeoTIFF } from "geotiff";
 import { errorLine, TilecastError } from "../../errors.js";
 import { allocate, viewOf } from "../../grid/dtype.js";
 import { windowTransform } from "../../grid/geotransform.js";
@@ -29,6 +29,7 @@ export type { GeoTiffMeta } from "./describe.js";
 import { type BlockCodec, decodeBlock } from "./decode.js";
 import { describeImage, type GeoTiffMeta, type Layout } from "./describe.js";
 import { readHeader, type TiffHeader } from "./header.js";
+import { HttpSource } from "./http-source.js";
 import { scanIfds } from "./ifd-scan.js";
 
 type Fetch = (offset: number, length: number, signal?: AbortSignal) => Promise<Uint8Array>;
@@ -168,7 +169,7 @@ export async function openGeoTiff(path: string, signal?: AbortSignal): Promise<G
   let tiff: GeoTIFF;
   try {
     if (isUrl(path)) {
-      tiff = await fromUrl(path, {}, signal);
+      tiff = await GeoTIFF.fromSource(new HttpSource(path), {}, signal);
     } else {
       header = await readHeader(path);
       handle = await open(path, "r");

@@ -19,22 +19,14 @@
  * ```
  */
 import { type FileHandle, open } from "node:fs/promises";
-import { promisify } from "node:util";
-import { deflate } from "node:zlib";
 import { errorLine, TilecastError } from "../../errors.js";
 import { type BlockGrid, blockWindow, makeBlockGrid } from "../../grid/block-grid.js";
-import { allocate, DTYPE_INFO, fitsDtype } from "../../grid/dtype.js";
+import { DTYPE_INFO } from "../../grid/dtype.js";
 import type { Grid } from "../../grid/grid.js";
 import { discard, publish, tempPathFor, trackTemp } from "../atomic.js";
 import type { GridSink, SinkSpec } from "../types.js";
-import { formatGdalMetadata, formatNodata } from "./gdal-tags.js";
-import { geoKeysFromCrs, geoKeyTags } from "./geokeys-write.js";
-import { tagsFromGeoref } from "./georef.js";
 import { encodeHeader, encodeIfd, type IfdEntry } from "./ifd.js";
-import { applyFloatingPoint, applyHorizontal } from "./predictor.js";
-import { FieldType, Tag } from "./tags.js";
-
-const deflateAsync = promisify(deflate);
+import { blockProblem, encodeTile, imageEntries, type TileFormat } from "./tile-codec.js";
 
 /** Options for {@link createGeoTiffSink}. */
 export interface GeoTiffWriteOptions {
@@ -64,9 +56,7 @@ export class GeoTiffSink implements GridSink {
   readonly #fh: FileHandle;
   readonly #temp: string;
   readonly #bigTiff: boolean;
-  readonly #compress: "deflate" | "none";
-  readonly #level: number;
-  readonly #predictor: 1 | 2 | 3;
+  readonly #format: TileFormat;
   readonly #offsets: Float64Array;
   readonly #counts: Float64Array;
   readonly #written: Uint8Array;
@@ -85,9 +75,13 @@ export class GeoTiffSink implements GridSink {
     this.#fh = fh;
     this.#spec = spec;
     this.#bigTiff = o.bigTiff;
-    this.#compress = o.compress;
-    this.#level = o.level;
-    this.#predictor = o.predictor;
+    this.#format = {
+      tileWidth: o.tileSize,
+      tileHeight: o.tileSize,
+      compress: o.compress,
+      level: o.level,
+      predictor: o.predictor,
+    };
     this.blockGrid = makeBlockGrid(spec.width, spec.height, o.tileSize, o.tileSize);
     const n = this.blockGrid.cols * this.blockGrid.rows;
     this.#offsets = new Float64Array(n);
@@ -101,47 +95,11 @@ export class GeoTiffSink implements GridSink {
     return new TilecastError("E_WRITE", problem, { path: this.path, cause });
   }
 
-  /** Interleave, pad, predict and compress one block into TIFF tile bytes. */
+  /** Check one block's shape and dtype, then compress it into TIFF tile bytes. */
   async #encode(col: number, row: number, block: Grid): Promise<Uint8Array> {
-    const s = this.#spec;
-    const win = blockWindow(this.blockGrid, col, row);
-    const [bands, h, w] = block.shape as [number, number, number];
-    if (block.shape.length !== 3 || bands !== s.bands || h !== win.height || w !== win.width) {
-      throw this.#fail(
-        `block (${col}, ${row}) has shape ${block.shape.join("x")}, expected ${s.bands}x${win.height}x${win.width}`,
-      );
-    }
-    if (block.dtype !== s.dtype) throw this.#fail(`block dtype ${block.dtype} differs from the output's ${s.dtype}`);
-    const tw = this.blockGrid.blockWidth;
-    const th = this.blockGrid.blockHeight;
-    const tile = allocate(s.dtype, tw * th * bands);
-    const fill = s.nodata !== null && fitsDtype(s.nodata, s.dtype) ? s.nodata : 0;
-    if (fill !== 0 && (h < th || w < tw)) tile.fill(fill); // only edge tiles have padding
-    const src = block.data;
-    const mask = block.mask;
-    const plane = h * w;
-    for (let b = 0; b < bands; b++) {
-      for (let y = 0; y < h; y++) {
-        const si = b * plane + y * w;
-        if (bands === 1 && !mask) {
-          tile.set(src.subarray(si, si + w) as never, y * tw);
-          continue;
-        }
-        for (let x = 0, di = y * tw * bands + b; x < w; x++, di += bands) {
-          tile[di] = mask && mask[si + x] === 0 ? fill : (src[si + x] as number);
-        }
-      }
-    }
-    const bytes = new Uint8Array(tile.buffer);
-    if (this.#compress === "none") return bytes;
-    const layout = { width: tw, rows: th, spp: bands, bytes: DTYPE_INFO[s.dtype].bytes };
-    if (this.#predictor === 2) applyHorizontal(bytes, layout);
-    else if (this.#predictor === 3) applyFloatingPoint(bytes, layout);
-    // One output chunk per tile: node:zlib calls back to the main thread once per chunk.
-    return deflateAsync(bytes, {
-      level: this.#level,
-      chunkSize: Math.max(64 * 1024, bytes.length + 1024),
-    });
+    const problem = blockProblem(block, blockWindow(this.blockGrid, col, row), this.#spec, col, row);
+    if (problem) throw this.#fail(problem);
+    return encodeTile(block, this.#spec, this.#format);
   }
 
   async writeBlock(col: number, row: number, block: Grid): Promise<void> {
@@ -167,53 +125,9 @@ export class GeoTiffSink implements GridSink {
   }
 
   #entries(): IfdEntry[] {
-    const s = this.#spec;
-    const info = DTYPE_INFO[s.dtype];
-    const spp = s.bands;
-    const long = this.#bigTiff ? FieldType.LONG8 : FieldType.LONG;
-    const e: IfdEntry[] = [
-      { tag: Tag.ImageWidth, type: FieldType.LONG, values: [s.width] },
-      { tag: Tag.ImageLength, type: FieldType.LONG, values: [s.height] },
-      { tag: Tag.BitsPerSample, type: FieldType.SHORT, values: Array(spp).fill(info.bytes * 8) },
-      {
-        tag: Tag.Compression,
-        type: FieldType.SHORT,
-        values: [this.#compress === "deflate" ? 8 : 1],
-      },
-      { tag: Tag.Photometric, type: FieldType.SHORT, values: [1] },
-      { tag: Tag.SamplesPerPixel, type: FieldType.SHORT, values: [spp] },
-      { tag: Tag.PlanarConfiguration, type: FieldType.SHORT, values: [1] },
-      { tag: Tag.TileWidth, type: FieldType.LONG, values: [this.blockGrid.blockWidth] },
-      { tag: Tag.TileLength, type: FieldType.LONG, values: [this.blockGrid.blockHeight] },
-      { tag: Tag.TileOffsets, type: long, values: Array.from(this.#offsets) },
-      { tag: Tag.TileByteCounts, type: long, values: Array.from(this.#counts) },
-      { tag: Tag.SampleFormat, type: FieldType.SHORT, values: Array(spp).fill(info.sampleFormat) },
-    ];
-    if (this.#compress === "deflate" && this.#predictor !== 1) {
-      e.push({ tag: Tag.Predictor, type: FieldType.SHORT, values: [this.#predictor] });
-    }
-    if (spp > 1) e.push({ tag: Tag.ExtraSamples, type: FieldType.SHORT, values: Array(spp - 1).fill(0) });
-    if (s.georef) {
-      const t = tagsFromGeoref(s.georef);
-      if (t.pixelScale)
-        e.push({
-          tag: Tag.ModelPixelScale,
-          type: FieldType.DOUBLE,
-          values: Array.from(t.pixelScale),
-        });
-      if (t.tiepoint) e.push({ tag: Tag.ModelTiepoint, type: FieldType.DOUBLE, values: Array.from(t.tiepoint) });
-      if (t.transformation)
-        e.push({
-          tag: Tag.ModelTransformation,
-          type: FieldType.DOUBLE,
-          values: Array.from(t.transformation),
-        });
-      if (s.georef.crs) e.push(...geoKeyTags(geoKeysFromCrs(s.georef.crs, s.georef.rasterType)));
-    }
-    if (s.nodata !== null) e.push({ tag: Tag.GdalNodata, type: FieldType.ASCII, values: formatNodata(s.nodata) });
-    const md = formatGdalMetadata(s.attrs ?? {}, spp);
-    if (md) e.push({ tag: Tag.GdalMetadata, type: FieldType.ASCII, values: md });
-    return e;
+    const { width, height } = this.#spec;
+    const im = { width, height, offsets: this.#offsets, counts: this.#counts, bigTiff: this.#bigTiff };
+    return imageEntries(this.#spec, this.#format, im);
   }
 
   async commit(): Promise<void> {

@@ -1,0 +1,327 @@
+/**
+ * Cloud-Optimized GeoTIFF writer, in GDAL's COG layout: the header, GDAL's "ghost" structural
+ * metadata (layout, block order, leaders and trailers), the directories of the full image and of
+ * every overview, then the tiles from the smallest overview to full resolution, row-major, each
+ * with its size as a 4-byte leader and its last 4 bytes repeated after it. A reader learns where
+ * everything is from the first few kilobytes, and a viewer fetches the overview it shows.
+ *
+ * Tiles arrive in any order, so they are compressed into a spool file beside the output as they
+ * come, while overviews are built from them in bounded memory ({@link OverviewPyramid}); the
+ * commit writes the directories and copies the tiles into their final order, then renames the
+ * file into place. Memory holds the partly filled overview tiles and the offset tables; a raster
+ * larger than memory becomes a valid COG. BigTIFF is chosen at commit when the file needs it.
+ *
+ * @example
+ * ```ts
+ * import { createGrid } from "tilecast/grid";
+ * import { createCogSink } from "tilecast/io";
+ * const sink = await createCogSink("/tmp/tilecast-example/cog.tif", {
+ *   width: 64, height: 64, bands: 1, dtype: "float32", georef: null, nodata: null,
+ * }, { tileSize: 32 });
+ * for (let row = 0; row < 2; row++)
+ *   for (let col = 0; col < 2; col++)
+ *     await sink.writeBlock(col, row, createGrid("float32", [1, 32, 32]));
+ * await sink.commit();
+ * console.log(sink.levels); // 2
+ * ```
+ */
+import { type FileHandle, open } from "node:fs/promises";
+import { errorLine, TilecastError } from "../../errors.js";
+import { type BlockGrid, blockWindow } from "../../grid/block-grid.js";
+import { DTYPE_INFO } from "../../grid/dtype.js";
+import type { Grid } from "../../grid/grid.js";
+import { discard, publish, tempPathFor, trackTemp } from "../atomic.js";
+import type { GridSink, SinkSpec } from "../types.js";
+import { encodeHeader, encodeIfd } from "./ifd.js";
+import { defaultResampling, OverviewPyramid, type OverviewResampling } from "./overview.js";
+import { blockProblem, encodeTile, imageEntries, type TileFormat } from "./tile-codec.js";
+
+/** Options for {@link createCogSink}. */
+export interface CogWriteOptions {
+  /** Tile width and height in pixels, a multiple of 16 (default 512, as GDAL's COG driver). */
+  tileSize?: number;
+  /** Tile compression (default "deflate"). */
+  compress?: "deflate" | "none";
+  /** zlib level 1-9 (default 6). */
+  level?: number;
+  /** Predictor (default: 2 for integers, 3 for floats when compressing; 1 otherwise). */
+  predictor?: 1 | 2 | 3;
+  /** BigTIFF: true, false, or "auto" (default: when the finished file passes 4 GiB). */
+  bigTiff?: boolean | "auto";
+  /** Overview resampling (default: average for floats, nearest for integers, which are often classes). */
+  overviews?: OverviewResampling;
+}
+
+const GHOST_BODY = [
+  "LAYOUT=IFDS_BEFORE_DATA",
+  "BLOCK_ORDER=ROW_MAJOR",
+  "BLOCK_LEADER=SIZE_AS_UINT4",
+  "BLOCK_TRAILER=LAST_4_BYTES_REPEATED",
+  "KNOWN_INCOMPATIBLE_EDITION=NO",
+  " ",
+].join("\n");
+
+/** GDAL's structural metadata, padded to an even length (the first directory follows it). */
+function ghostHeader(): Uint8Array {
+  const text = `GDAL_STRUCTURAL_METADATA_SIZE=${String(GHOST_BODY.length).padStart(6, "0")} bytes\n${GHOST_BODY}`;
+  const out = new Uint8Array(text.length + (text.length % 2));
+  out.set(new TextEncoder().encode(text));
+  return out;
+}
+
+interface LevelTable {
+  grid: BlockGrid;
+  /** Where each tile is in the spool file, then (after layout) in the output. */
+  spoolAt: Float64Array;
+  counts: Float64Array;
+}
+
+/** Bytes copied per write while assembling the file. */
+const COPY_BATCH = 8 * 1024 * 1024;
+
+/** A COG being written; see {@link createCogSink}. */
+export class CogSink implements GridSink {
+  readonly blockGrid: BlockGrid;
+  readonly path: string;
+  readonly #spec: SinkSpec;
+  readonly #format: TileFormat;
+  readonly #bigTiff: boolean | "auto";
+  readonly #pyramid: OverviewPyramid;
+  readonly #levels: LevelTable[];
+  readonly #written: Uint8Array;
+  readonly #spool: { fh: FileHandle; path: string };
+  readonly #temp: string;
+  #spoolEnd = 0;
+  #state: "open" | "done" | "failed" = "open";
+
+  constructor(path: string, temp: string, spool: { fh: FileHandle; path: string }, spec: SinkSpec, o: Resolved) {
+    this.path = path;
+    this.#temp = temp;
+    this.#spool = spool;
+    this.#spec = spec;
+    this.#format = {
+      tileWidth: o.tileSize,
+      tileHeight: o.tileSize,
+      compress: o.compress,
+      level: o.level,
+      predictor: o.predictor,
+    };
+    this.#bigTiff = o.bigTiff;
+    this.#pyramid = new OverviewPyramid(spec, o.tileSize, o.overviews);
+    this.#levels = this.#pyramid.grids.map((grid) => {
+      const n = grid.cols * grid.rows;
+      return { grid, spoolAt: new Float64Array(n), counts: new Float64Array(n) };
+    });
+    this.blockGrid = this.#pyramid.grids[0] as BlockGrid;
+    this.#written = new Uint8Array(this.blockGrid.cols * this.blockGrid.rows);
+  }
+
+  /** Resolution levels in the file: the full image plus its overviews. */
+  get levels(): number {
+    return this.#levels.length;
+  }
+
+  #fail(problem: string, cause?: unknown): TilecastError {
+    this.#state = "failed";
+    return new TilecastError("E_WRITE", problem, { path: this.path, cause });
+  }
+
+  async writeBlock(col: number, row: number, block: Grid): Promise<void> {
+    if (this.#state !== "open") throw this.#fail("write after commit, abort or failure");
+    const { cols, rows } = this.blockGrid;
+    if (col < 0 || row < 0 || col >= cols || row >= rows)
+      throw this.#fail(`block (${col}, ${row}) is outside the ${cols}x${rows} tile grid`);
+    const index = row * cols + col;
+    if (this.#written[index]) throw this.#fail(`block (${col}, ${row}) written twice`);
+    const problem = blockProblem(block, blockWindow(this.blockGrid, col, row), this.#spec, col, row);
+    if (problem) throw this.#fail(problem);
+    this.#written[index] = 1;
+    await this.#tile(0, col, row, block);
+  }
+
+  /** Compress a finished tile of `level` into the spool, then feed it to the overview above. */
+  async #tile(level: number, col: number, row: number, grid: Grid): Promise<void> {
+    const bytes = await encodeTile(grid, this.#spec, this.#format);
+    const at = this.#spoolEnd; // reserved before awaiting, so concurrent writes never overlap
+    this.#spoolEnd += bytes.length;
+    try {
+      await this.#spool.fh.write(bytes, 0, bytes.length, at);
+    } catch (e) {
+      throw this.#fail(`cannot write (${errorLine(e)})`, e);
+    }
+    const t = this.#levels[level] as LevelTable;
+    const i = row * t.grid.cols + col;
+    t.spoolAt[i] = at;
+    t.counts[i] = bytes.length;
+    for (const up of this.#pyramid.add(level, col, row, grid)) await this.#tile(up.level, up.col, up.row, up.grid);
+  }
+
+  /** Directory bytes of every level, for tiles starting at `dataStart` (smallest level first). */
+  #directories(start: number, bigTiff: boolean, offsets: Float64Array[] | null): Uint8Array[] {
+    const out: Uint8Array[] = [];
+    let at = start;
+    const sizes = offsets ? null : [];
+    for (let k = 0; k < this.#levels.length; k++) {
+      const t = this.#levels[k] as LevelTable;
+      const im = {
+        width: t.grid.width,
+        height: t.grid.height,
+        offsets: offsets ? (offsets[k] as Float64Array) : t.counts,
+        counts: t.counts,
+        bigTiff,
+        overview: k > 0,
+      };
+      const entries = imageEntries(this.#spec, this.#format, im);
+      const length = encodeIfd(entries, at, bigTiff).length;
+      const next = k + 1 < this.#levels.length ? at + length : 0;
+      out.push(sizes ? new Uint8Array(length) : encodeIfd(entries, at, bigTiff, next));
+      at += length;
+    }
+    return out;
+  }
+
+  /** Where each tile lands in the output when the data starts at `dataStart`; and the file's end. */
+  #placeTiles(dataStart: number): { offsets: Float64Array[]; end: number } {
+    let at = dataStart;
+    const offsets = this.#levels.map((t) => new Float64Array(t.counts.length));
+    for (let k = this.#levels.length - 1; k >= 0; k--) {
+      const t = this.#levels[k] as LevelTable;
+      const o = offsets[k] as Float64Array;
+      for (let i = 0; i < t.counts.length; i++) {
+        const n = t.counts[i] as number;
+        if (n === 0) continue; // never written: sparse, offset 0 (GDAL reads it as nodata)
+        o[i] = at + 4;
+        at += n + 8;
+      }
+    }
+    return { offsets, end: at };
+  }
+
+  /** The header, ghost area and directories, and where each tile goes, for one TIFF flavour. */
+  #layout(bigTiff: boolean) {
+    const head = encodeHeader(0, bigTiff).length;
+    const ghost = ghostHeader();
+    const first = head + ghost.length;
+    const dirBytes = this.#directories(first, bigTiff, null).reduce((n, d) => n + d.length, 0);
+    const { offsets, end } = this.#placeTiles(first + dirBytes);
+    return { bigTiff, ghost, first, offsets, end, dirs: this.#directories(first, bigTiff, offsets) };
+  }
+
+  async commit(): Promise<void> {
+    if (this.#state !== "open") throw this.#fail("commit after commit, abort or failure");
+    let out: FileHandle | null = null;
+    try {
+      // Overview tiles whose children were never all written are finished with what they have.
+      for (let k = 1; k < this.#levels.length; k++) {
+        for (const t of this.#pyramid.drain(k)) await this.#tile(t.level, t.col, t.row, t.grid);
+      }
+      let L = this.#layout(this.#bigTiff === true);
+      if (this.#bigTiff === "auto" && L.end > 2 ** 32 - 1) L = this.#layout(true);
+      if (!L.bigTiff && L.end > 2 ** 32 - 1)
+        throw new Error("the file passes 4 GiB; write it as BigTIFF (bigTiff: true)");
+      out = await open(this.#temp, "wx");
+      trackTemp(this.#temp);
+      const front = new Uint8Array(L.first + L.dirs.reduce((n, d) => n + d.length, 0));
+      front.set(encodeHeader(L.first, L.bigTiff), 0);
+      front.set(L.ghost, encodeHeader(0, L.bigTiff).length);
+      let at = L.first;
+      for (const d of L.dirs) {
+        front.set(d, at);
+        at += d.length;
+      }
+      await out.write(front, 0, front.length, 0);
+      await this.#copyTiles(out, at);
+      await out.sync();
+      await out.close();
+      out = null;
+      await publish(this.#temp, this.path);
+      await this.#closeSpool();
+      this.#state = "done";
+    } catch (e) {
+      await out?.close().catch(() => undefined);
+      await this.abort();
+      if (e instanceof TilecastError) throw e;
+      throw this.#fail(`cannot finish (${errorLine(e)})`, e);
+    }
+  }
+
+  /** Copy the tiles from the spool into their final order, each with its leader and trailer. */
+  async #copyTiles(out: FileHandle, start: number): Promise<void> {
+    let buf = Buffer.allocUnsafe(COPY_BATCH);
+    let used = 0;
+    let at = start;
+    const flush = async () => {
+      await out.write(buf, 0, used, at);
+      at += used;
+      used = 0;
+    };
+    for (let k = this.#levels.length - 1; k >= 0; k--) {
+      const t = this.#levels[k] as LevelTable;
+      for (let i = 0; i < t.counts.length; i++) {
+        const n = t.counts[i] as number;
+        if (n === 0) continue;
+        if (used + n + 8 > buf.length) {
+          await flush();
+          if (n + 8 > buf.length) buf = Buffer.allocUnsafe(n + 8);
+        }
+        buf.writeUInt32LE(n, used);
+        const { bytesRead } = await this.#spool.fh.read(buf, used + 4, n, t.spoolAt[i] as number);
+        if (bytesRead !== n) throw new Error(`spool file ended early at tile ${i} of level ${k}`);
+        buf.copyWithin(used + 4 + n, used + n, used + 4 + n);
+        used += n + 8;
+      }
+    }
+    if (used > 0) await flush();
+  }
+
+  async #closeSpool(): Promise<void> {
+    await this.#spool.fh.close().catch(() => undefined);
+    await discard(this.#spool.path);
+  }
+
+  async abort(): Promise<void> {
+    if (this.#state === "done") return;
+    this.#state = "failed";
+    await this.#closeSpool();
+    await discard(this.#temp);
+  }
+}
+
+type Resolved = Required<Omit<CogWriteOptions, "bigTiff">> & { bigTiff: boolean | "auto" };
+
+/**
+ * Create a Cloud-Optimized GeoTIFF at `path` (nothing appears there until
+ * {@link CogSink.commit}); see the module documentation for the layout.
+ *
+ * @throws TilecastError E_WRITE when the directory is not writable, E_ARGUMENT for bad options.
+ */
+export async function createCogSink(path: string, spec: SinkSpec, options: CogWriteOptions = {}): Promise<CogSink> {
+  const tileSize = options.tileSize ?? 512;
+  if (!Number.isInteger(tileSize) || tileSize < 16 || tileSize % 16 !== 0) {
+    throw new TilecastError("E_ARGUMENT", `tile size ${tileSize} must be a positive multiple of 16`, { path });
+  }
+  if (!(spec.width > 0 && spec.height > 0 && spec.bands > 0)) {
+    throw new TilecastError("E_ARGUMENT", `invalid raster size ${spec.width}x${spec.height}x${spec.bands}`, { path });
+  }
+  const compress = options.compress ?? "deflate";
+  const isFloat = DTYPE_INFO[spec.dtype].sampleFormat === 3;
+  const spoolPath = tempPathFor(path);
+  let fh: FileHandle;
+  try {
+    fh = await open(spoolPath, "wx+");
+  } catch (e) {
+    throw new TilecastError("E_WRITE", `cannot create output (${(e as NodeJS.ErrnoException).code ?? errorLine(e)})`, {
+      path,
+      cause: e,
+    });
+  }
+  trackTemp(spoolPath);
+  return new CogSink(path, tempPathFor(path), { fh, path: spoolPath }, spec, {
+    tileSize,
+    compress,
+    level: options.level ?? 6,
+    predictor: compress === "none" ? 1 : (options.predictor ?? (isFloat ? 3 : 2)),
+    bigTiff: options.bigTiff ?? "auto",
+    overviews: options.overviews ?? defaultResampling(spec.dtype),
+  });
+}

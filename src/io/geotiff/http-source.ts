@@ -1,0 +1,114 @@
+/**
+ * A GeoTIFF over http(s), read with range requests the way GDAL's /vsicurl/ reads a COG: the
+ * first request takes the file's head (64 KiB), which in a Cloud-Optimized GeoTIFF holds the
+ * header, GDAL's layout notes and every directory; reads that fall near the head grow it (one
+ * more request for a long directory), and tiles are then fetched exactly. A remote COG opens in
+ * one or two requests before its first tile, where geotiff.js alone makes one per directory.
+ *
+ * Internal (not exported from the package); for example:
+ * ```ts internal
+ * import { GeoTIFF } from "geotiff";
+ * import { HttpSource } from "./http-source.js";
+ * const tiff = await GeoTIFF.fromSource(new HttpSource("https://example.com/scene.tif"));
+ * ```
+ */
+import { TilecastError } from "../../errors.js";
+
+/** The head fetched first. */
+const HEAD = 64 * 1024;
+/** The head grows no larger than this; reads past it are fetched exactly. */
+const MAX_HEAD = 4 * 1024 * 1024;
+
+interface Slice {
+  offset: number;
+  length: number;
+}
+
+/** A geotiff.js source over http(s) range requests; see the module documentation. */
+export class HttpSource {
+  readonly url: string;
+  #head: Promise<Uint8Array> | null = null;
+  /** Requests made, for diagnostics. */
+  requests = 0;
+
+  constructor(url: string) {
+    this.url = url;
+  }
+
+  /** `length` bytes at `offset`: from the head when it covers them, else one range request. */
+  async fetch(slices: readonly Slice[], signal?: AbortSignal): Promise<ArrayBuffer[]> {
+    return Promise.all(slices.map((s) => this.#slice(s, signal)));
+  }
+
+  /** One slice, as geotiff.js's sources answer it. */
+  async fetchSlice(s: Slice, signal?: AbortSignal): Promise<Slice & { data: ArrayBuffer }> {
+    return { ...s, data: await this.#slice(s, signal) };
+  }
+
+  /** Unknown until a response says (geotiff.js does not need it). */
+  get fileSize(): number | null {
+    return null;
+  }
+
+  async #slice({ offset, length }: Slice, signal?: AbortSignal): Promise<ArrayBuffer> {
+    const end = offset + length;
+    this.#head ??= this.#range(0, HEAD, signal);
+    let head = await this.#head;
+    const complete = head.length < HEAD; // the whole file was shorter than the head
+    if (end > head.length && !complete && offset < head.length + HEAD && end <= MAX_HEAD) {
+      // Near the head (a directory or tag array running past it): grow the head once, generously.
+      const grown = this.#range(head.length, Math.min(MAX_HEAD, Math.max(end, 2 * head.length)) - head.length, signal);
+      const prev = head;
+      this.#head = grown.then((more) => concat(prev, more));
+      head = await this.#head;
+    }
+    if (end <= head.length || (complete && offset < head.length)) return copy(head, offset, Math.min(end, head.length));
+    return copy(await this.#range(offset, length, signal), 0, length);
+  }
+
+  /** One range request; a server that ignores ranges is an error unless the file is small. */
+  async #range(offset: number, length: number, signal?: AbortSignal): Promise<Uint8Array> {
+    this.requests++;
+    let res: Response;
+    try {
+      res = await fetch(this.url, {
+        headers: { Range: `bytes=${offset}-${offset + length - 1}` },
+        ...(signal ? { signal } : {}),
+      });
+    } catch (e) {
+      if (signal?.aborted) throw e;
+      throw new TilecastError("E_NOT_FOUND", `cannot fetch (${(e as Error).message})`, { path: this.url, cause: e });
+    }
+    if (res.status === 416) return new Uint8Array(0); // past the end of the file
+    if (res.status !== 206 && res.status !== 200) {
+      throw new TilecastError("E_NOT_FOUND", `server answered HTTP ${res.status}`, { path: this.url });
+    }
+    if (res.status === 200) {
+      const size = Number(res.headers.get("content-length") ?? Number.NaN);
+      if (!(size <= MAX_HEAD)) {
+        await res.body?.cancel();
+        throw new TilecastError("E_UNSUPPORTED", "server ignores range requests (answered 200 with the whole file)", {
+          path: this.url,
+        });
+      }
+      const whole = new Uint8Array(await res.arrayBuffer());
+      return whole.subarray(offset, offset + length);
+    }
+    return new Uint8Array(await res.arrayBuffer());
+  }
+
+  async close(): Promise<void> {
+    this.#head = null;
+  }
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a, 0);
+  out.set(b, a.length);
+  return out;
+}
+
+function copy(b: Uint8Array, start: number, end: number): ArrayBuffer {
+  return b.slice(start, Math.max(start, end)).buffer as ArrayBuffer;
+}

@@ -1,0 +1,124 @@
+/**
+ * One GeoTIFF tile and one image directory, as both writers (the plain tiled writer and the COG
+ * writer) produce them: a `(bands, h, w)` grid interleaved into a padded tile, predicted and
+ * deflated; and the directory entries describing an image (or an overview) of such tiles.
+ */
+import { promisify } from "node:util";
+import { deflate } from "node:zlib";
+import { allocate, DTYPE_INFO, fitsDtype } from "../../grid/dtype.js";
+import type { Grid } from "../../grid/grid.js";
+import type { Window } from "../../grid/window.js";
+import type { SinkSpec } from "../types.js";
+import { formatGdalMetadata, formatNodata } from "./gdal-tags.js";
+import { geoKeysFromCrs, geoKeyTags } from "./geokeys-write.js";
+import { tagsFromGeoref } from "./georef.js";
+import type { IfdEntry } from "./ifd.js";
+import { applyFloatingPoint, applyHorizontal } from "./predictor.js";
+import { FieldType, Tag } from "./tags.js";
+
+const deflateAsync = promisify(deflate);
+
+/** How tiles are laid out and compressed. */
+export interface TileFormat {
+  tileWidth: number;
+  tileHeight: number;
+  compress: "deflate" | "none";
+  /** zlib level 1-9. */
+  level: number;
+  predictor: 1 | 2 | 3;
+}
+
+/** Why a block cannot be written to `win` of a `spec` raster, or null when it can. */
+export function blockProblem(block: Grid, win: Window, spec: SinkSpec, col: number, row: number): string | null {
+  const [bands, h, w] = block.shape as [number, number, number];
+  if (block.shape.length !== 3 || bands !== spec.bands || h !== win.height || w !== win.width)
+    return `block (${col}, ${row}) has shape ${block.shape.join("x")}, expected ${spec.bands}x${win.height}x${win.width}`;
+  if (block.dtype !== spec.dtype) return `block dtype ${block.dtype} differs from the output's ${spec.dtype}`;
+  return null;
+}
+
+/**
+ * Interleave, pad, predict and compress one block (its shape already checked) into TIFF tile
+ * bytes. Masked cells and the padding of edge tiles hold the nodata value (0 without one).
+ */
+export async function encodeTile(block: Grid, spec: SinkSpec, f: TileFormat): Promise<Uint8Array> {
+  const [bands, h, w] = block.shape as [number, number, number];
+  const tw = f.tileWidth;
+  const th = f.tileHeight;
+  const tile = allocate(spec.dtype, tw * th * bands);
+  const fill = spec.nodata !== null && fitsDtype(spec.nodata, spec.dtype) ? spec.nodata : 0;
+  if (fill !== 0 && (h < th || w < tw)) tile.fill(fill); // only edge tiles have padding
+  const src = block.data;
+  const mask = block.mask;
+  const plane = h * w;
+  for (let b = 0; b < bands; b++) {
+    for (let y = 0; y < h; y++) {
+      const si = b * plane + y * w;
+      if (bands === 1 && !mask) {
+        tile.set(src.subarray(si, si + w) as never, y * tw);
+        continue;
+      }
+      for (let x = 0, di = y * tw * bands + b; x < w; x++, di += bands) {
+        tile[di] = mask && mask[si + x] === 0 ? fill : (src[si + x] as number);
+      }
+    }
+  }
+  const bytes = new Uint8Array(tile.buffer);
+  if (f.compress === "none") return bytes;
+  const layout = { width: tw, rows: th, spp: bands, bytes: DTYPE_INFO[spec.dtype].bytes };
+  if (f.predictor === 2) applyHorizontal(bytes, layout);
+  else if (f.predictor === 3) applyFloatingPoint(bytes, layout);
+  // One output chunk per tile: node:zlib calls back to the main thread once per chunk.
+  return deflateAsync(bytes, { level: f.level, chunkSize: Math.max(64 * 1024, bytes.length + 1024) });
+}
+
+/** What one directory describes: the full image, or a reduced-resolution copy of it. */
+export interface ImageLayout {
+  width: number;
+  height: number;
+  offsets: ArrayLike<number>;
+  counts: ArrayLike<number>;
+  bigTiff: boolean;
+  /** An overview: NewSubfileType 1, and no georeferencing of its own (GDAL's convention). */
+  overview?: boolean;
+}
+
+/** The directory entries of a tiled image of `spec`'s bands and dtype. */
+export function imageEntries(spec: SinkSpec, f: TileFormat, im: ImageLayout): IfdEntry[] {
+  const info = DTYPE_INFO[spec.dtype];
+  const spp = spec.bands;
+  const long = im.bigTiff ? FieldType.LONG8 : FieldType.LONG;
+  const e: IfdEntry[] = [
+    { tag: Tag.ImageWidth, type: FieldType.LONG, values: [im.width] },
+    { tag: Tag.ImageLength, type: FieldType.LONG, values: [im.height] },
+    { tag: Tag.BitsPerSample, type: FieldType.SHORT, values: Array(spp).fill(info.bytes * 8) },
+    { tag: Tag.Compression, type: FieldType.SHORT, values: [f.compress === "deflate" ? 8 : 1] },
+    { tag: Tag.Photometric, type: FieldType.SHORT, values: [1] },
+    { tag: Tag.SamplesPerPixel, type: FieldType.SHORT, values: [spp] },
+    { tag: Tag.PlanarConfiguration, type: FieldType.SHORT, values: [1] },
+    { tag: Tag.TileWidth, type: FieldType.LONG, values: [f.tileWidth] },
+    { tag: Tag.TileLength, type: FieldType.LONG, values: [f.tileHeight] },
+    { tag: Tag.TileOffsets, type: long, values: Array.from(im.offsets) },
+    { tag: Tag.TileByteCounts, type: long, values: Array.from(im.counts) },
+    { tag: Tag.SampleFormat, type: FieldType.SHORT, values: Array(spp).fill(info.sampleFormat) },
+  ];
+  if (im.overview) e.push({ tag: Tag.NewSubfileType, type: FieldType.LONG, values: [1] });
+  if (f.compress === "deflate" && f.predictor !== 1) {
+    e.push({ tag: Tag.Predictor, type: FieldType.SHORT, values: [f.predictor] });
+  }
+  if (spp > 1) e.push({ tag: Tag.ExtraSamples, type: FieldType.SHORT, values: Array(spp - 1).fill(0) });
+  if (spec.georef && !im.overview) {
+    const t = tagsFromGeoref(spec.georef);
+    if (t.pixelScale) e.push({ tag: Tag.ModelPixelScale, type: FieldType.DOUBLE, values: Array.from(t.pixelScale) });
+    if (t.tiepoint) e.push({ tag: Tag.ModelTiepoint, type: FieldType.DOUBLE, values: Array.from(t.tiepoint) });
+    if (t.transformation)
+      e.push({ tag: Tag.ModelTransformation, type: FieldType.DOUBLE, values: Array.from(t.transformation) });
+    if (spec.georef.crs) e.push(...geoKeyTags(geoKeysFromCrs(spec.georef.crs, spec.georef.rasterType)));
+  }
+  if (spec.nodata !== null) e.push({ tag: Tag.GdalNodata, type: FieldType.ASCII, values: formatNodata(spec.nodata) });
+  if (!im.overview) {
+    const md = formatGdalMetadata(spec.attrs ?? {}, spp);
+    if (md) e.push({ tag: Tag.GdalMetadata, type: FieldType.ASCII, values: md });
+  }
+  return e;
+}
