@@ -11,19 +11,25 @@ import { type Measurement, measure } from "./measure.js";
 const SIZE = Number(process.env.BENCH_SIZE ?? 16384);
 const DATA = "bench/data";
 const input = `${DATA}/f32-${SIZE}.deflate.pred3.tif`;
-const PYTHON = process.env.TILECAST_PYTHON ?? "/usr/bin/python3";
+export const PYTHON = process.env.TILECAST_PYTHON ?? "/usr/bin/python3";
 
-export function benchConvert(): {
-  tilecast: Measurement;
-  gdal: Measurement;
-  gdalThreads: Measurement;
-} {
+/** The benchmark input, made with GDAL on first use. */
+export function benchInput(): string {
   mkdirSync(DATA, { recursive: true });
   if (!existsSync(input)) {
     process.stderr.write(`making ${input} with GDAL ...\n`);
     const r = spawnSync(PYTHON, ["bench/make-input.py", input, String(SIZE)], { stdio: "inherit" });
     if (r.status !== 0) throw new Error("could not make the benchmark input (needs python3-gdal)");
   }
+  return input;
+}
+
+export function benchConvert(): {
+  tilecast: Measurement;
+  gdal: Measurement;
+  gdalThreads: Measurement;
+} {
+  benchInput();
   const outs = [`${DATA}/out-gdal.tif`, `${DATA}/out-gdal-threads.tif`, `${DATA}/out-tilecast.tif`];
   for (const o of outs) rmSync(o, { force: true });
   const co = ["-q", "-co", "TILED=YES", "-co", "COMPRESS=DEFLATE", "-co", "PREDICTOR=3"];
