@@ -24,7 +24,14 @@ export async function atomicWrite(path: string, bytes: Uint8Array | string): Pro
 }
 
 /** Encode one band of a block as a full chunk (edge chunks padded with the fill value). */
-function chunkBytes(g: Grid, band: number, chunkH: number, chunkW: number, dtype: DType, fill: number): Uint8Array {
+export function chunkBytes(
+  g: Grid,
+  band: number,
+  chunkH: number,
+  chunkW: number,
+  dtype: DType,
+  fill: number,
+): Uint8Array {
   const [, h, w] = g.shape as [number, number, number];
   const out = allocate(dtype, chunkH * chunkW);
   if (fill !== 0 && (h < chunkH || w < chunkW)) out.fill(fill);

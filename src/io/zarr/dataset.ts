@@ -31,6 +31,8 @@ export interface ZarrArrayInfo {
   /** zarrita's dtype name ("float32", "int16", "bool", ...). */
   readonly dtype: string;
   readonly chunks: readonly number[];
+  /** Zarr v3 sharding: the shard shape (each shard one object holding many `chunks`). */
+  readonly shards?: readonly number[];
   readonly fillValue: number | null;
   readonly attrs: Readonly<Record<string, unknown>>;
   readonly array: zarr.Array<zarr.DataType, ZarrStore>;
@@ -143,14 +145,14 @@ function checkCodecs(raw: RawArrayMeta | null, name: string, format: 2 | 3): { s
   const meta = raw as {
     compressor?: { id: string } | null;
     filters?: { id: string }[] | null;
-    codecs?: { name: string }[];
+    codecs?: { name: string; configuration?: unknown }[];
     dimension_separator?: string;
     chunk_key_encoding?: { name: string; configuration?: { separator?: string } };
   } | null;
   if (!meta) return { sep: format === 3 ? "/" : ".", prefix: format === 3 ? "c/" : "" };
   const ids =
     format === 3
-      ? (meta.codecs ?? []).map((c) => c.name)
+      ? v3CodecNames(meta.codecs ?? [], name)
       : [meta.compressor, ...(meta.filters ?? [])]
           .filter((c): c is { id: string } => Boolean(c))
           .map((c) => `numcodecs.${c.id}`);
@@ -166,6 +168,30 @@ function checkCodecs(raw: RawArrayMeta | null, name: string, format: 2 | 3): { s
   const enc = meta.chunk_key_encoding;
   const sep = enc?.configuration?.separator ?? (enc?.name === "v2" ? "." : "/");
   return { sep, prefix: enc?.name === "v2" ? "" : "c" + sep };
+}
+
+/**
+ * The codec names of a v3 array, with a sharded array's inner chunk and index codecs in place of
+ * `sharding_indexed` (zarrita reads shards itself: index at the end, inner chunks dividing the
+ * shard).
+ */
+function v3CodecNames(codecs: readonly { name: string; configuration?: unknown }[], array: string): string[] {
+  return codecs.flatMap((c) => {
+    if (c.name !== "sharding_indexed") return [c.name];
+    const conf = (c.configuration ?? {}) as {
+      codecs?: { name: string }[];
+      index_codecs?: { name: string }[];
+      index_location?: string;
+    };
+    if ((conf.index_location ?? "end") !== "end")
+      throw new TilecastError(
+        "E_UNSUPPORTED",
+        `array '${array}' keeps its shard index at the ${conf.index_location}; tilecast reads shards indexed at the end (zarr-python's default)`,
+      );
+    if (c.name === "sharding_indexed" && codecs.length > 1)
+      throw new TilecastError("E_UNSUPPORTED", `array '${array}' has codecs after sharding_indexed`);
+    return [...v3CodecNames(conf.codecs ?? [], array), ...v3CodecNames(conf.index_codecs ?? [], array)];
+  });
 }
 
 function metadataError(path: string, name: string, e: unknown): TilecastError {
@@ -235,8 +261,12 @@ export async function openZarr(path: string): Promise<ZarrDataset> {
   for (const name of names) {
     let array: zarr.Array<zarr.DataType, ZarrStore>;
     let keys = { sep: ".", prefix: "" };
+    let shards: number[] | undefined;
     try {
       const meta = await checkMeta(path, raw, store, name, format);
+      const codecs = Array.isArray(meta?.codecs) ? (meta.codecs as { name?: string }[]) : [];
+      if (codecs.some((c) => c?.name === "sharding_indexed"))
+        shards = meta?.chunk_grid?.configuration?.chunk_shape as number[] | undefined;
       const loc = name ? root.resolve(name) : root;
       array = format === 3 ? await zarr.open.v3(loc, { kind: "array" }) : await zarr.open.v2(loc, { kind: "array" });
       keys = checkCodecs(meta, name, format);
@@ -244,7 +274,8 @@ export async function openZarr(path: string): Promise<ZarrDataset> {
       if (e instanceof TilecastError) throw new TilecastError(e.code, e.problem, { path, cause: e });
       throw metadataError(path, name, e);
     }
-    const a = array.attrs as Record<string, unknown>;
+    // v3 makes `attributes` optional (tensorstore leaves it out).
+    const a = (array.attrs ?? {}) as Record<string, unknown>;
     checkDims(path, name, (array.dimensionNames ?? a._ARRAY_DIMENSIONS) as unknown[] | undefined, array.shape.length);
     const dims =
       array.dimensionNames ?? (a._ARRAY_DIMENSIONS as string[] | undefined) ?? array.shape.map((_, i) => `dim_${i}`);
@@ -259,6 +290,7 @@ export async function openZarr(path: string): Promise<ZarrDataset> {
       shape: array.shape,
       dtype: array.dtype,
       chunks: array.chunks,
+      ...(shards ? { shards } : {}),
       fillValue: typeof fv === "number" ? fv : typeof fv === "bigint" ? Number(fv) : null,
       attrs: rest,
       array,

@@ -23,6 +23,8 @@ export const zarrOptions = z.strictObject({
   zarrFormat: z.union([z.literal(2), z.literal(3)]).optional(),
   /** Chunk compressor by name (blosc-zstd, blosc-lz4, zlib, gzip, zstd, lz4, none) or as an object. */
   compressor: compressor.optional(),
+  /** Zarr v3: chunks stored in shards of this many pixels (a multiple of the chunk size). */
+  shardSize: z.number().int().positive().optional(),
 });
 
 /**
@@ -61,6 +63,12 @@ export const zarrDriver: FormatDriver = {
       key: "compressor",
       flag: "--compressor <name>",
       help: "Zarr output: blosc-zstd | blosc-lz4 | zlib | gzip | zstd | lz4 | none (default blosc-zstd)",
+    },
+    {
+      key: "shardSize",
+      flag: "--shard-size <N>",
+      help: "Zarr v3 output: store chunks in shards of N x N pixels (a multiple of --block)",
+      parse: (t) => (/^\d+$/.test(t) ? Number(t) : t),
     },
   ],
   describe: async (path) => (await inspector()).inspectZarr(path),

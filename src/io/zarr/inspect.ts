@@ -22,6 +22,8 @@ export interface ZarrArraySummary {
   shape: number[];
   dtype: string;
   chunks: number[];
+  /** Zarr v3 sharding: the shard shape. */
+  shards?: number[];
   fillValue: number | "nan" | null;
   attrs: Record<string, unknown>;
 }
@@ -49,6 +51,7 @@ function summary(a: ZarrArrayInfo): ZarrArraySummary {
     shape: [...a.shape],
     dtype: a.dtype,
     chunks: [...a.chunks],
+    ...(a.shards ? { shards: [...a.shards] } : {}),
     fillValue: fv !== null && Number.isNaN(fv) ? "nan" : fv,
     attrs: { ...a.attrs },
   };
@@ -97,7 +100,7 @@ export function formatZarrInfo(i: ZarrInfo): string {
   ];
   for (const [n, v] of Object.entries(i.variables)) {
     lines.push(
-      `    ${n.padEnd(12)} (${v.dims.join(", ")}) ${v.shape.join(" x ")} ${v.dtype}, chunks ${v.chunks.join(" x ")}${v.attrs.units ? `, ${v.attrs.units}` : ""}`,
+      `    ${n.padEnd(12)} (${v.dims.join(", ")}) ${v.shape.join(" x ")} ${v.dtype}, chunks ${v.chunks.join(" x ")}${v.shards ? ` in shards of ${v.shards.join(" x ")}` : ""}${v.attrs.units ? `, ${v.attrs.units}` : ""}`,
     );
   }
   lines.push("  coords");

@@ -15,6 +15,8 @@ export interface ArraySpec {
   fillValue: number | null;
   compressor: Compressor | null;
   attrs: Record<string, unknown>;
+  /** v3 only: the shard shape (a multiple of `chunks`); chunks are then stored inside shards. */
+  shards?: number[];
 }
 
 const V2_DTYPE: Record<DType, string> = {
@@ -80,18 +82,31 @@ function v3Compressor(c: Compressor, dtype: DType): { name: string; configuratio
 
 /** The v3 `zarr.json` of one array. */
 export function v3ArrayDoc(a: ArraySpec): Record<string, unknown> {
+  const codecs = [
+    { name: "bytes", configuration: { endian: "little" } },
+    ...(a.compressor ? [v3Compressor(a.compressor, a.dtype)] : []),
+  ];
   return {
     zarr_format: 3,
     node_type: "array",
     shape: a.shape,
     data_type: a.dtype,
-    chunk_grid: { name: "regular", configuration: { chunk_shape: a.chunks } },
+    chunk_grid: { name: "regular", configuration: { chunk_shape: a.shards ?? a.chunks } },
     chunk_key_encoding: { name: "default", configuration: { separator: "/" } },
     fill_value: jsonFill(a.fillValue) ?? 0,
-    codecs: [
-      { name: "bytes", configuration: { endian: "little" } },
-      ...(a.compressor ? [v3Compressor(a.compressor, a.dtype)] : []),
-    ],
+    codecs: a.shards
+      ? [
+          {
+            name: "sharding_indexed",
+            configuration: {
+              chunk_shape: a.chunks,
+              codecs,
+              index_codecs: [{ name: "bytes", configuration: { endian: "little" } }, { name: "crc32c" }],
+              index_location: "end",
+            },
+          },
+        ]
+      : codecs,
     attributes: a.attrs,
     dimension_names: a.dims,
   };

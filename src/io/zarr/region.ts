@@ -59,6 +59,12 @@ export async function openZarrRegionSink(
   const dtype = info.dtype as DType;
   if (!(dtype in DTYPE_INFO))
     throw new TilecastError("E_UNSUPPORTED", `dtype ${info.dtype} cannot be written`, { path });
+  if (meta.codecs?.some((x) => x.name === "sharding_indexed"))
+    throw new TilecastError(
+      "E_UNSUPPORTED",
+      `variable '${variable}' is sharded; region writes need one writer per shard, so write it as one store instead`,
+      { path },
+    );
   const c = compressor === undefined ? storedCompressor(meta) : compressor;
   return new ZarrChunkWriter(
     path,

@@ -24,6 +24,7 @@ import type { GridSink, SinkSpec } from "../types.js";
 import { atomicWrite, ZarrChunkWriter } from "./chunk-writer.js";
 import { type Compressor, DEFAULT_COMPRESSOR } from "./codecs.js";
 import { type ArraySpec, chunkKey, v2ArrayDocs, v3ArrayDoc } from "./metadata.js";
+import { ShardWriter } from "./shard-writer.js";
 
 /** Options for {@link createZarrSink}. */
 export interface ZarrWriteOptions {
@@ -35,6 +36,11 @@ export interface ZarrWriteOptions {
   compressor?: Compressor | null;
   /** Chunk size in y and x (default 256). */
   tileSize?: number;
+  /**
+   * Zarr v3 only: store chunks in shards of this many pixels in y and x (a multiple of the chunk
+   * size), many chunks per file, as large archives do. Default: no sharding.
+   */
+  shardSize?: number;
 }
 
 /** A 1-D float64 coordinate at pixel centres: `origin + (i + 0.5) * step`. */
@@ -59,6 +65,21 @@ export async function createZarrSink(path: string, spec: SinkSpec, o: ZarrWriteO
   const tile = o.tileSize ?? 256;
   const name = o.variable ?? "band_data";
   const compressor = o.compressor === undefined ? DEFAULT_COMPRESSOR : o.compressor;
+  const shard = o.shardSize;
+  if (shard !== undefined) {
+    if (format !== 3)
+      throw new TilecastError("E_ARGUMENT", "shards are a Zarr v3 feature; add zarrFormat: 3 (--zarr-format 3)", {
+        path,
+      });
+    if (!Number.isInteger(shard) || shard <= 0 || shard % tile !== 0)
+      throw new TilecastError(
+        "E_ARGUMENT",
+        `shard size ${shard} must be a positive multiple of the chunk size ${tile}`,
+        {
+          path,
+        },
+      );
+  }
   const gt = spec.georef?.transform ?? null;
   if (gt && !isNorthUp(gt))
     throw new TilecastError("E_UNSUPPORTED", "a rotated transform cannot be written as Zarr x/y coordinates", { path });
@@ -89,6 +110,7 @@ export async function createZarrSink(path: string, spec: SinkSpec, o: ZarrWriteO
         dims: ["band", "y", "x"],
         shape: [spec.bands, spec.height, spec.width],
         chunks: [1, Math.min(tile, spec.height), Math.min(tile, spec.width)],
+        ...(shard ? { chunks: [1, tile, tile], shards: [1, shard, shard] } : {}),
         dtype: spec.dtype,
         fillValue: spec.nodata,
         compressor,
@@ -180,6 +202,9 @@ export async function createZarrSink(path: string, spec: SinkSpec, o: ZarrWriteO
     }
     await publish(root, path);
   };
+  const array = { name, dtype: spec.dtype, fillValue: spec.nodata, compressor, bands: spec.bands };
+  if (shard)
+    return new ShardWriter(root, path, array, makeBlockGrid(spec.width, spec.height, tile, tile), shard / tile, finish);
   const grid = makeBlockGrid(spec.width, spec.height, Math.min(tile, spec.width), Math.min(tile, spec.height));
   return new ZarrChunkWriter(
     root,
