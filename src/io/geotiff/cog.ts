@@ -15,7 +15,7 @@
  * ```ts
  * import { createGrid } from "tilecast/grid";
  * import { createCogSink } from "tilecast/io";
- * const sink = await createCogSink("/tmp/tilecast-example/cog.tif", {
+ * const sink = await createCogSink("/tmp/cog.tif", {
  *   width: 64, height: 64, bands: 1, dtype: "float32", georef: null, nodata: null,
  * }, { tileSize: 32 });
  * for (let row = 0; row < 2; row++)
