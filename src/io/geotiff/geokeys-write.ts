@@ -5,7 +5,7 @@
 import proj4 from "proj4";
 import { TilecastError } from "../../errors.js";
 import { type Crs, epsgKind, proj4Definition } from "../../grid/crs.js";
-import { CT, Key, USER_DEFINED } from "./geokeys.js";
+import { CT, Key, NAMED_DATUMS, USER_DEFINED } from "./geokeys.js";
 import type { IfdEntry } from "./ifd.js";
 import { FieldType, Tag } from "./tags.js";
 
@@ -18,9 +18,9 @@ export type GeoKeyEntry = { key: number; value: number | string; double?: boolea
 type ProjParams = Record<string, unknown> & { names?: string[] };
 
 function ellipsoidKeys(p: ProjParams): GeoKeyEntry[] {
-  if (p.datumCode === "wgs84" || p.datumCode === "WGS84") {
-    return [{ key: Key.GeographicType, value: 4326 }];
-  }
+  const datum = String(p.datumCode ?? "").toLowerCase();
+  const gcs = Object.entries(NAMED_DATUMS).find(([, name]) => name.toLowerCase() === datum);
+  if (gcs) return [{ key: Key.GeographicType, value: Number(gcs[0]) }];
   const a = Number(p.a);
   const rf = p.rf !== undefined ? Number(p.rf) : Number.NaN;
   const b = p.b !== undefined ? Number(p.b) : Number.NaN;
@@ -160,6 +160,41 @@ export function geoKeysFromCrs(crs: Crs, rasterType: "area" | "point"): GeoKeyEn
       d(Key.ProjStdParallel1, deg(p.lat_ts)),
       d(Key.ProjNatOriginLat, deg(p.lat0)),
       d(Key.ProjNatOriginLong, deg(p.long0)),
+      d(Key.ProjFalseEasting, fe),
+      d(Key.ProjFalseNorthing, fn),
+    ];
+  } else if (has("omerc") || has("hotine_oblique_mercator")) {
+    const alpha = deg(p.alpha);
+    params = [
+      { key: Key.ProjCoordTrans, value: (p.no_uoff ? CT.omercA : CT.omercB) as number },
+      d(Key.ProjCenterLat, deg(p.lat0)),
+      d(Key.ProjCenterLong, deg(p.longc)),
+      d(Key.ProjAzimuthAngle, alpha),
+      d(Key.ProjRectifiedGridAngle, p.rectified_grid_angle === undefined ? alpha : deg(p.rectified_grid_angle)),
+      d(Key.ProjScaleAtCenter, numOr(p.k0, 1)),
+      d(Key.ProjFalseEasting, fe),
+      d(Key.ProjFalseNorthing, fn),
+    ];
+  } else if (has("cass") || has("poly")) {
+    params = [
+      { key: Key.ProjCoordTrans, value: (has("cass") ? CT.cass : CT.poly) as number },
+      d(Key.ProjNatOriginLat, deg(p.lat0)),
+      d(Key.ProjNatOriginLong, deg(p.long0)),
+      d(Key.ProjFalseEasting, fe),
+      d(Key.ProjFalseNorthing, fn),
+    ];
+  } else if (has("gnom") || has("ortho")) {
+    params = [
+      { key: Key.ProjCoordTrans, value: (has("gnom") ? CT.gnom : CT.ortho) as number },
+      d(Key.ProjCenterLat, deg(p.lat0)),
+      d(Key.ProjCenterLong, deg(p.long0)),
+      d(Key.ProjFalseEasting, fe),
+      d(Key.ProjFalseNorthing, fn),
+    ];
+  } else if (has("robin") || has("sinu") || has("vandg")) {
+    params = [
+      { key: Key.ProjCoordTrans, value: (has("robin") ? CT.robin : has("sinu") ? CT.sinu : CT.vandg) as number },
+      d(Key.ProjCenterLong, deg(p.long0)),
       d(Key.ProjFalseEasting, fe),
       d(Key.ProjFalseNorthing, fn),
     ];

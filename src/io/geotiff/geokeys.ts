@@ -3,9 +3,13 @@
  * conformal grid of a regional model, say) are encoded as GeoTIFF "user-defined" keys with
  * their projection method, parameters and ellipsoid, which GDAL decodes back to the same CRS.
  *
- * Supported methods for user-defined CRSs: transverse Mercator (incl. UTM), Lambert conformal
- * conic (1SP, 2SP), Albers equal area, Lambert azimuthal equal area, polar stereographic,
- * Mercator, equirectangular; and geographic CRSs on any ellipsoid.
+ * Supported methods for user-defined CRSs: every coordinate transformation GDAL writes as
+ * GeoKeys (transverse Mercator, Hotine oblique Mercator A and B, Mercator, Lambert conformal
+ * conic 1SP and 2SP, Lambert azimuthal equal area, Albers, azimuthal equidistant, equidistant
+ * conic, polar, oblique and plain stereographic, equirectangular, Cassini, gnomonic,
+ * orthographic, polyconic, Robinson, sinusoidal, Van der Grinten); geographic CRSs on any
+ * ellipsoid; and, for what GeoKeys cannot hold (Krovak, geostationary, ...), GDAL's ESRI PE
+ * string citation.
  */
 import { TilecastError } from "../../errors.js";
 import { type Crs, crsFromEpsg } from "../../grid/crs.js";
@@ -43,7 +47,10 @@ export const Key = {
   ProjCenterLong: 3088,
   ProjCenterLat: 3089,
   ProjScaleAtNatOrigin: 3092,
+  ProjScaleAtCenter: 3093,
+  ProjAzimuthAngle: 3094,
   ProjStraightVertPoleLong: 3095,
+  ProjRectifiedGridAngle: 3096,
 } as const;
 
 /** The GeoKey value meaning "user-defined" (parameters follow in other keys). */
@@ -52,6 +59,8 @@ export const USER_DEFINED = 32767;
 /** GeoTIFF coordinate transformation codes by the PROJ method name. */
 export const CT: Record<string, number> = {
   tmerc: 1,
+  /** Hotine oblique Mercator, variant A (PROJ `+no_uoff`). */
+  omercA: 3,
   merc: 7,
   lcc2: 8,
   lcc1: 9,
@@ -62,6 +71,33 @@ export const CT: Record<string, number> = {
   sterea: 16,
   stere: 15,
   eqc: 17,
+  cass: 18,
+  gnom: 19,
+  ortho: 21,
+  poly: 22,
+  robin: 23,
+  sinu: 24,
+  vandg: 25,
+  /** Hotine oblique Mercator, variant B (azimuth at the centre), as libgeotiff and GDAL code it. */
+  omercB: 9815,
+};
+
+/**
+ * Geographic CRSs whose datum PROJ (and so GDAL) and proj4js both know by name: a user-defined
+ * projection on one of them is written `+datum=NAME`, so GDAL names the same datum (NAD27, not
+ * "unknown based on Clarke 1866") and no grid file is asked for.
+ */
+export const NAMED_DATUMS: Readonly<Record<number, string>> = {
+  4326: "WGS84",
+  4269: "NAD83",
+  4267: "NAD27",
+  4277: "OSGB36",
+  4314: "potsdam",
+  4121: "GGRS87",
+  4272: "nzgd49",
+  4312: "hermannskogel",
+  4223: "carthage",
+  4299: "ire65",
 };
 
 /** Decoded key values: numbers (SHORT or DOUBLE) or strings (ASCII). */
@@ -80,6 +116,8 @@ const num = (keys: GeoKeyValues, k: number): number | undefined => {
 /** PROJ `+ellps/+datum/+a +rf` terms of the geographic part of user-defined keys. */
 function geographicTerms(keys: GeoKeyValues): string {
   const gcs = num(keys, Key.GeographicType);
+  const named = gcs === undefined ? undefined : NAMED_DATUMS[gcs];
+  if (named) return `+datum=${named}`;
   if (gcs !== undefined && gcs !== USER_DEFINED) {
     const def = crsFromEpsg(gcs).proj4;
     if (def)
@@ -181,6 +219,25 @@ export function crsFromGeoKeys(keys: GeoKeyValues): Crs | null {
     case CT.sterea:
       terms = `+proj=sterea +lat_0=${p(Key.ProjNatOriginLat)} +lon_0=${p(Key.ProjNatOriginLong)} +k=${num(keys, Key.ProjScaleAtNatOrigin) ?? 1} +x_0=${p(Key.ProjFalseEasting)} +y_0=${p(Key.ProjFalseNorthing)}`;
       break;
+    case CT.omercA:
+    case CT.omercB:
+      terms = `+proj=omerc +lat_0=${p(Key.ProjCenterLat)} +lonc=${p(Key.ProjCenterLong)} +alpha=${p(Key.ProjAzimuthAngle)} +gamma=${num(keys, Key.ProjRectifiedGridAngle) ?? p(Key.ProjAzimuthAngle)} +k=${num(keys, Key.ProjScaleAtCenter) ?? 1} +x_0=${p(Key.ProjFalseEasting)} +y_0=${p(Key.ProjFalseNorthing)}${ct === CT.omercA ? " +no_uoff" : ""}`;
+      break;
+    case CT.cass:
+    case CT.poly:
+      terms = `+proj=${ct === CT.cass ? "cass" : "poly"} +lat_0=${p(Key.ProjNatOriginLat)} +lon_0=${p(Key.ProjNatOriginLong)} +x_0=${p(Key.ProjFalseEasting)} +y_0=${p(Key.ProjFalseNorthing)}`;
+      break;
+    case CT.gnom:
+    case CT.ortho:
+      terms = `+proj=${ct === CT.gnom ? "gnom" : "ortho"} +lat_0=${p(Key.ProjCenterLat)} +lon_0=${p(Key.ProjCenterLong)} +x_0=${p(Key.ProjFalseEasting)} +y_0=${p(Key.ProjFalseNorthing)}`;
+      break;
+    case CT.robin:
+    case CT.sinu:
+    case CT.vandg: {
+      const name = ct === CT.robin ? "robin" : ct === CT.sinu ? "sinu" : "vandg";
+      terms = `+proj=${name} +lon_0=${p(Key.ProjCenterLong)} +x_0=${p(Key.ProjFalseEasting)} +y_0=${p(Key.ProjFalseNorthing)}`;
+      break;
+    }
     case 17:
       terms = `+proj=eqc +lat_ts=${p(Key.ProjStdParallel1)} +lat_0=${p(Key.ProjNatOriginLat)} +lon_0=${p(Key.ProjNatOriginLong)} +x_0=${p(Key.ProjFalseEasting)} +y_0=${p(Key.ProjFalseNorthing)}`;
       break;

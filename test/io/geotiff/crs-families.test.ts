@@ -23,6 +23,34 @@ const CRSS: [string, string][] = [
     "+proj=eqdc +lat_0=40 +lon_0=-96 +lat_1=20 +lat_2=60 +x_0=0 +y_0=0 +ellps=GRS80 +units=m +no_defs",
   ],
   ["Lambert azimuthal", "+proj=laea +lat_0=52 +lon_0=10 +x_0=4321000 +y_0=3210000 +ellps=GRS80 +units=m +no_defs"],
+  [
+    "Hotine oblique Mercator A (Malaysia RSO-like)",
+    "+proj=omerc +lat_0=4 +lonc=102.25 +alpha=323.025796466667 +k=0.99984 +x_0=804671 +y_0=0 +no_uoff +gamma=323.130102361111 +ellps=GRS80 +units=m +no_defs",
+  ],
+  [
+    "Hotine oblique Mercator B (Alaska zone 1-like)",
+    "+proj=omerc +lat_0=57 +lonc=-133.666666666667 +alpha=323.130102361111 +k=0.9999 +x_0=5000000 +y_0=-5000000 +ellps=GRS80 +units=m +no_defs",
+  ],
+  [
+    "Krovak (an ESRI PE string in GDAL's files)",
+    "+proj=krovak +lat_0=49.5 +lon_0=24.8333333333333 +alpha=30.2881397527778 +k=0.9999 +x_0=0 +y_0=0 +ellps=bessel +units=m +no_defs",
+  ],
+  ["Cassini-Soldner", "+proj=cass +lat_0=10 +lon_0=20 +x_0=1000 +y_0=2000 +ellps=clrk66 +units=m +no_defs"],
+  ["polyconic", "+proj=poly +lat_0=0 +lon_0=-54 +x_0=5000000 +y_0=10000000 +ellps=GRS80 +units=m +no_defs"],
+  ["sinusoidal (MODIS)", "+proj=sinu +lon_0=0 +x_0=0 +y_0=0 +R=6371007.181 +units=m +no_defs"],
+  ["Robinson", "+proj=robin +lon_0=0 +x_0=0 +y_0=0 +datum=WGS84 +units=m +no_defs"],
+  ["orthographic", "+proj=ortho +lat_0=40 +lon_0=-100 +x_0=0 +y_0=0 +ellps=WGS84 +units=m +no_defs"],
+  ["gnomonic", "+proj=gnom +lat_0=90 +lon_0=0 +x_0=0 +y_0=0 +ellps=WGS84 +units=m +no_defs"],
+  ["Van der Grinten", "+proj=vandg +lon_0=0 +x_0=0 +y_0=0 +R_A +datum=WGS84 +units=m +no_defs"],
+  [
+    "Albers on NAD27 (a named datum)",
+    "+proj=aea +lat_0=23 +lon_0=-96 +lat_1=29.5 +lat_2=45.5 +x_0=0 +y_0=0 +datum=NAD27 +units=m +no_defs",
+  ],
+  [
+    "transverse Mercator on NAD83",
+    "+proj=tmerc +lat_0=0 +lon_0=-93 +k=0.9999 +x_0=500000 +y_0=0 +datum=NAD83 +units=m +no_defs",
+  ],
+  ["Mollweide (an ESRI PE string)", "+proj=moll +lon_0=0 +x_0=0 +y_0=0 +datum=WGS84 +units=m +no_defs"],
 ];
 
 describe.skipIf(!hasGdal)("CRSs without an EPSG code", () => {
