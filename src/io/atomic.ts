@@ -12,7 +12,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { rmSync } from "node:fs";
-import { lstat, mkdir, readdir, rename, rm, stat } from "node:fs/promises";
+import { type FileHandle, lstat, mkdir, open, readdir, rename, rm, stat } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { TilecastError } from "../errors.js";
 
@@ -45,6 +45,24 @@ const exists = (p: string) =>
     () => true,
     () => false,
   );
+
+/**
+ * Create (exclusively) and track a temporary file for `target`; a failure is an E_WRITE naming
+ * the target.
+ */
+export async function openTemp(target: string, temp: string, flags: "wx" | "wx+" = "wx"): Promise<FileHandle> {
+  try {
+    const fh = await open(temp, flags);
+    trackTemp(temp);
+    return fh;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new TilecastError("E_WRITE", `cannot create output (${code ?? (e as Error).message})`, {
+      path: target,
+      cause: e,
+    });
+  }
+}
 
 /** Remember a temporary path so that cleanup removes it if the process dies first. */
 export function trackTemp(path: string): void {

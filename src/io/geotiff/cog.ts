@@ -25,16 +25,15 @@
  * console.log(sink.levels); // 2
  * ```
  */
-import { type FileHandle, open } from "node:fs/promises";
+import type { FileHandle } from "node:fs/promises";
 import { errorLine, TilecastError } from "../../errors.js";
 import { type BlockGrid, blockWindow } from "../../grid/block-grid.js";
-import { DTYPE_INFO } from "../../grid/dtype.js";
 import type { Grid } from "../../grid/grid.js";
-import { discard, publish, tempPathFor, trackTemp } from "../atomic.js";
+import { discard, openTemp, publish, tempPathFor } from "../atomic.js";
 import type { GridSink, SinkSpec } from "../types.js";
 import { encodeHeader, encodeIfd } from "./ifd.js";
 import { defaultResampling, OverviewPyramid, type OverviewResampling } from "./overview.js";
-import { blockProblem, encodeTile, imageEntries, type TileFormat } from "./tile-codec.js";
+import { blockProblem, encodeTile, imageEntries, type TileFormat, tileFormat } from "./tile-codec.js";
 
 /** Options for {@link createCogSink}. */
 export interface CogWriteOptions {
@@ -99,15 +98,9 @@ export class CogSink implements GridSink {
     this.#temp = temp;
     this.#spool = spool;
     this.#spec = spec;
-    this.#format = {
-      tileWidth: o.tileSize,
-      tileHeight: o.tileSize,
-      compress: o.compress,
-      level: o.level,
-      predictor: o.predictor,
-    };
+    this.#format = o.format;
     this.#bigTiff = o.bigTiff;
-    this.#pyramid = new OverviewPyramid(spec, o.tileSize, o.overviews);
+    this.#pyramid = new OverviewPyramid(spec, o.format.tileWidth, o.overviews);
     this.#levels = this.#pyramid.grids.map((grid) => {
       const n = grid.cols * grid.rows;
       return { grid, spoolAt: new Float64Array(n), counts: new Float64Array(n) };
@@ -219,8 +212,7 @@ export class CogSink implements GridSink {
       if (this.#bigTiff === "auto" && L.end > 2 ** 32 - 1) L = this.#layout(true);
       if (!L.bigTiff && L.end > 2 ** 32 - 1)
         throw new Error("the file passes 4 GiB; write it as BigTIFF (bigTiff: true)");
-      out = await open(this.#temp, "wx");
-      trackTemp(this.#temp);
+      out = await openTemp(this.path, this.#temp);
       const front = new Uint8Array(L.first + L.dirs.reduce((n, d) => n + d.length, 0));
       front.set(encodeHeader(L.first, L.bigTiff), 0);
       front.set(L.ghost, encodeHeader(0, L.bigTiff).length);
@@ -287,7 +279,11 @@ export class CogSink implements GridSink {
   }
 }
 
-type Resolved = Required<Omit<CogWriteOptions, "bigTiff">> & { bigTiff: boolean | "auto" };
+interface Resolved {
+  format: TileFormat;
+  bigTiff: boolean | "auto";
+  overviews: OverviewResampling;
+}
 
 /**
  * Create a Cloud-Optimized GeoTIFF at `path` (nothing appears there until
@@ -296,31 +292,11 @@ type Resolved = Required<Omit<CogWriteOptions, "bigTiff">> & { bigTiff: boolean 
  * @throws TilecastError E_WRITE when the directory is not writable, E_ARGUMENT for bad options.
  */
 export async function createCogSink(path: string, spec: SinkSpec, options: CogWriteOptions = {}): Promise<CogSink> {
-  const tileSize = options.tileSize ?? 512;
-  if (!Number.isInteger(tileSize) || tileSize < 16 || tileSize % 16 !== 0) {
-    throw new TilecastError("E_ARGUMENT", `tile size ${tileSize} must be a positive multiple of 16`, { path });
-  }
-  if (!(spec.width > 0 && spec.height > 0 && spec.bands > 0)) {
-    throw new TilecastError("E_ARGUMENT", `invalid raster size ${spec.width}x${spec.height}x${spec.bands}`, { path });
-  }
-  const compress = options.compress ?? "deflate";
-  const isFloat = DTYPE_INFO[spec.dtype].sampleFormat === 3;
+  const format = tileFormat(path, spec, options, 512);
   const spoolPath = tempPathFor(path);
-  let fh: FileHandle;
-  try {
-    fh = await open(spoolPath, "wx+");
-  } catch (e) {
-    throw new TilecastError("E_WRITE", `cannot create output (${(e as NodeJS.ErrnoException).code ?? errorLine(e)})`, {
-      path,
-      cause: e,
-    });
-  }
-  trackTemp(spoolPath);
+  const fh = await openTemp(path, spoolPath, "wx+");
   return new CogSink(path, tempPathFor(path), { fh, path: spoolPath }, spec, {
-    tileSize,
-    compress,
-    level: options.level ?? 6,
-    predictor: compress === "none" ? 1 : (options.predictor ?? (isFloat ? 3 : 2)),
+    format,
     bigTiff: options.bigTiff ?? "auto",
     overviews: options.overviews ?? defaultResampling(spec.dtype),
   });

@@ -5,6 +5,7 @@
  */
 import { promisify } from "node:util";
 import { deflate } from "node:zlib";
+import { TilecastError } from "../../errors.js";
 import { allocate, DTYPE_INFO, fitsDtype } from "../../grid/dtype.js";
 import type { Grid } from "../../grid/grid.js";
 import type { Window } from "../../grid/window.js";
@@ -26,6 +27,37 @@ export interface TileFormat {
   /** zlib level 1-9. */
   level: number;
   predictor: 1 | 2 | 3;
+}
+
+/** The tile options both writers take. */
+export interface TileOptions {
+  tileSize?: number;
+  compress?: "deflate" | "none";
+  level?: number;
+  predictor?: 1 | 2 | 3;
+}
+
+/**
+ * Check a writer's raster size and tile options and fill in the defaults: deflate level 6, and
+ * predictor 2 for integers or 3 for floats when compressing.
+ */
+export function tileFormat(path: string, spec: SinkSpec, o: TileOptions, defaultTile: number): TileFormat {
+  const tileSize = o.tileSize ?? defaultTile;
+  if (!Number.isInteger(tileSize) || tileSize < 16 || tileSize % 16 !== 0) {
+    throw new TilecastError("E_ARGUMENT", `tile size ${tileSize} must be a positive multiple of 16`, { path });
+  }
+  if (!(spec.width > 0 && spec.height > 0 && spec.bands > 0)) {
+    throw new TilecastError("E_ARGUMENT", `invalid raster size ${spec.width}x${spec.height}x${spec.bands}`, { path });
+  }
+  const compress = o.compress ?? "deflate";
+  const isFloat = DTYPE_INFO[spec.dtype].sampleFormat === 3;
+  return {
+    tileWidth: tileSize,
+    tileHeight: tileSize,
+    compress,
+    level: o.level ?? 6,
+    predictor: compress === "none" ? 1 : (o.predictor ?? (isFloat ? 3 : 2)),
+  };
 }
 
 /** Why a block cannot be written to `win` of a `spec` raster, or null when it can. */

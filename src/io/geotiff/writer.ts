@@ -18,15 +18,15 @@
  * await sink.commit();
  * ```
  */
-import { type FileHandle, open } from "node:fs/promises";
+import type { FileHandle } from "node:fs/promises";
 import { errorLine, TilecastError } from "../../errors.js";
 import { type BlockGrid, blockWindow, makeBlockGrid } from "../../grid/block-grid.js";
 import { DTYPE_INFO } from "../../grid/dtype.js";
 import type { Grid } from "../../grid/grid.js";
-import { discard, publish, tempPathFor, trackTemp } from "../atomic.js";
+import { discard, openTemp, publish, tempPathFor } from "../atomic.js";
 import type { GridSink, SinkSpec } from "../types.js";
 import { encodeHeader, encodeIfd, type IfdEntry } from "./ifd.js";
-import { blockProblem, encodeTile, imageEntries, type TileFormat } from "./tile-codec.js";
+import { blockProblem, encodeTile, imageEntries, type TileFormat, tileFormat } from "./tile-codec.js";
 
 /** Options for {@link createGeoTiffSink}. */
 export interface GeoTiffWriteOptions {
@@ -63,26 +63,14 @@ export class GeoTiffSink implements GridSink {
   #end: number;
   #state: "open" | "done" | "failed" = "open";
 
-  constructor(
-    path: string,
-    temp: string,
-    fh: FileHandle,
-    spec: SinkSpec,
-    o: Required<GeoTiffWriteOptions> & { bigTiff: boolean },
-  ) {
+  constructor(path: string, temp: string, fh: FileHandle, spec: SinkSpec, o: { format: TileFormat; bigTiff: boolean }) {
     this.path = path;
     this.#temp = temp;
     this.#fh = fh;
     this.#spec = spec;
     this.#bigTiff = o.bigTiff;
-    this.#format = {
-      tileWidth: o.tileSize,
-      tileHeight: o.tileSize,
-      compress: o.compress,
-      level: o.level,
-      predictor: o.predictor,
-    };
-    this.blockGrid = makeBlockGrid(spec.width, spec.height, o.tileSize, o.tileSize);
+    this.#format = o.format;
+    this.blockGrid = makeBlockGrid(spec.width, spec.height, o.format.tileWidth, o.format.tileHeight);
     const n = this.blockGrid.cols * this.blockGrid.rows;
     this.#offsets = new Float64Array(n);
     this.#counts = new Float64Array(n);
@@ -168,33 +156,8 @@ export async function createGeoTiffSink(
   spec: SinkSpec,
   options: GeoTiffWriteOptions = {},
 ): Promise<GeoTiffSink> {
-  const tileSize = options.tileSize ?? 256;
-  if (!Number.isInteger(tileSize) || tileSize < 16 || tileSize % 16 !== 0) {
-    throw new TilecastError("E_ARGUMENT", `tile size ${tileSize} must be a positive multiple of 16`, { path });
-  }
-  if (!(spec.width > 0 && spec.height > 0 && spec.bands > 0)) {
-    throw new TilecastError("E_ARGUMENT", `invalid raster size ${spec.width}x${spec.height}x${spec.bands}`, { path });
-  }
-  const compress = options.compress ?? "deflate";
-  const isFloat = DTYPE_INFO[spec.dtype].sampleFormat === 3;
-  const predictor = compress === "none" ? 1 : (options.predictor ?? (isFloat ? 3 : 2));
+  const format = tileFormat(path, spec, options, 256);
   const bigTiff = options.bigTiff === undefined || options.bigTiff === "auto" ? needsBigTiff(spec) : options.bigTiff;
   const temp = tempPathFor(path);
-  let fh: FileHandle;
-  try {
-    fh = await open(temp, "wx");
-  } catch (e) {
-    throw new TilecastError("E_WRITE", `cannot create output (${(e as NodeJS.ErrnoException).code ?? errorLine(e)})`, {
-      path,
-      cause: e,
-    });
-  }
-  trackTemp(temp);
-  return new GeoTiffSink(path, temp, fh, spec, {
-    tileSize,
-    compress,
-    level: options.level ?? 6,
-    predictor,
-    bigTiff,
-  });
+  return new GeoTiffSink(path, temp, await openTemp(path, temp), spec, { format, bigTiff });
 }
