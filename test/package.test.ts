@@ -13,7 +13,12 @@ const repo = process.cwd();
 const root = mkdtempSync(join(tmpdir(), "tilecast-package-"));
 const proj = join(root, "project");
 const run = (cmd: string, args: string[], cwd = proj) =>
-  execFileSync(cmd, args, { cwd, encoding: "utf8", env: { ...process.env, npm_config_update_notifier: "false" } });
+  // ONNXRUNTIME_NODE_INSTALL=skip: the CPU library in the package, no GPU download (as the README tells users).
+  execFileSync(cmd, args, {
+    cwd,
+    encoding: "utf8",
+    env: { ...process.env, npm_config_update_notifier: "false", ONNXRUNTIME_NODE_INSTALL: "skip" },
+  });
 let packed: string[] = [];
 
 beforeAll(() => {

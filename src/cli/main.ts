@@ -2,7 +2,7 @@
  * The `tilecast` command. Every failure prints one line naming the file and the problem
  * (`--debug` adds the stack) and exits non-zero: 2 for usage errors, 1 otherwise.
  */
-import { Command, InvalidArgumentError } from "commander";
+import { Command, InvalidArgumentError, Option } from "commander";
 import { errorLine, exitCodeFor, isTilecastError, TilecastError } from "../errors.js";
 import { installCleanupHandlers } from "../io/atomic.js";
 import type { DriverFlag } from "../io/driver.js";
@@ -136,12 +136,21 @@ export function buildCli(): Command {
       "pipeline YAML file, or a bundled pipeline's name (scene-water, scene-ndvi, ...; outputs under ./out)",
     )
     .option("--set <key=value>", "override a key of the file, e.g. --set tiling.size=256 (repeatable)", collectSet, [])
-    .option("--log-format <format>", "text | json (one JSON object per event on stderr)", "text")
+    .addOption(
+      new Option("--log-format <format>", "text | json (one JSON object per event on stderr)")
+        .choices(["text", "json"])
+        .default("text"),
+    )
     .option("--output-root <dir>", "refuse to write outside this directory (default $TILECAST_OUTPUT_ROOT)")
+    .addOption(
+      new Option("--runtime <name>", "inference engine: auto (ONNX Runtime when available) | onnx | tfjs").choices([
+        "auto",
+        "onnx",
+        "tfjs",
+      ]),
+    )
     .option("-q, --quiet", "no progress output")
     .action(async (file: string, o: RunFlags) => {
-      if (o.logFormat !== "text" && o.logFormat !== "json")
-        throw new InvalidArgumentError("--log-format must be text or json");
       // Loaded on use: TensorFlow.js takes a moment to import, and other commands never need it.
       await (await import("./run.js")).runCommand(file, o);
     });
@@ -164,6 +173,14 @@ export function buildCli(): Command {
       await (await import("./model.js")).doctorCommand(o);
     });
   const model = cli.command("model").description("model tools");
+  model
+    .command("export")
+    .description("export a model directory to ONNX (model.onnx beside model.json, recorded in card.json)")
+    .argument("<model>", "a model directory (model.json + weights.bin + card.json)")
+    .option("--out <file>", "write here instead of <model>/model.onnx")
+    .action(async (m: string, o: { out?: string }) => {
+      await (await import("./model.js")).modelExportCommand(m, o);
+    });
   model
     .command("summary")
     .description("layers, output shapes, parameter counts and receptive field of a model")

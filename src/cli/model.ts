@@ -11,15 +11,24 @@ import { loadModelDir } from "../nn/model-card.js";
 import { formatModelSummary, modelSummary } from "../nn/summary.js";
 import { parseSets } from "../pipeline/config.js";
 
-/** Print the backend report. */
+/** Print the backend report and the inference runtime. */
 export async function doctorCommand(o: { json?: boolean }): Promise<void> {
   const r = await selectBackend();
-  const report = { ...r, node: process.versions.node, modelTypes: modelTypes() };
+  const { onnxRuntimeInfo } = await import("../nn/onnx/runtime.js");
+  const onnx = await onnxRuntimeInfo();
+  const report = {
+    ...r,
+    onnx,
+    inference: onnx.available ? "onnx" : "tfjs",
+    node: process.versions.node,
+    modelTypes: modelTypes(),
+  };
   if (o.json) {
     process.stdout.write(`${JSON.stringify(report)}\n`);
     return;
   }
   const lines = [
+    `inference ${onnx.available ? `ONNX Runtime ${onnx.version}, providers ${onnx.providers.join(" > ")}, ${onnx.threads} threads` : `TF.js (${onnx.reason})`}`,
     `backend   ${describeBackend(r)}`,
     `package   ${r.package}`,
     `gpu       ${r.gpu ? "yes" : "no"}`,
@@ -61,4 +70,14 @@ export async function modelSummaryCommand(
     );
   const s = modelSummary(m);
   process.stdout.write(o.json ? `${JSON.stringify(s)}\n` : `${formatModelSummary(s)}\n`);
+}
+
+/** Export a model directory to ONNX and say where it went. */
+export async function modelExportCommand(dir: string, o: { out?: string }): Promise<void> {
+  await selectBackend();
+  const { exportModelDir } = await import("../nn/onnx/model-file.js");
+  const r = await exportModelDir(dir, o.out);
+  process.stdout.write(
+    `wrote ${r.file} (ONNX opset ${r.opset}, ${(r.bytes / 1024).toFixed(0)} KiB, weights sha256 ${r.weightsSha256.slice(0, 12)})\n`,
+  );
 }

@@ -17,6 +17,8 @@ export interface RunFlags {
   logFormat: "text" | "json";
   quiet?: boolean;
   outputRoot?: string;
+  /** Inference engine (sets the pipeline's `runtime`). */
+  runtime?: string;
 }
 
 /** Human-readable summary lines. */
@@ -27,6 +29,8 @@ export function formatSummary(s: RunSummary, backend?: BackendReport): string {
     `  time      ${s.seconds.toFixed(2)} s`,
     `  memory    ${s.peakRssMB} MB peak RSS`,
     `  backend   ${backend ? describeBackend(backend) : s.backend}`,
+    ...(s.runtime === "onnx" ? [`  runtime   ONNX Runtime (${s.provider ?? "cpu"} provider) runs the model`] : []),
+    ...(s.runtimeFallback ? [`  runtime   TF.js (ONNX Runtime not used: ${s.runtimeFallback})`] : []),
     ...(s.statsFile ? [`  stats     ${s.statsFile}`] : []),
     ...(s.quicklook ? [`  quicklook ${s.quicklook}`] : []),
   ].join("\n");
@@ -40,7 +44,7 @@ async function pipelineArg(arg: string, sets: readonly string[]) {
 
 /** Run a pipeline file (or a bundled pipeline by name). */
 export async function runCommand(file: string, o: RunFlags): Promise<void> {
-  const p = await pipelineArg(file, o.set);
+  const p = await pipelineArg(file, [...o.set, ...(o.runtime ? [`runtime=${o.runtime}`] : [])]);
   const json = o.logFormat === "json";
   const logger = json ? pino({ base: null }, pino.destination({ dest: 2, sync: true })) : null;
   const backend = await selectBackend();

@@ -29,10 +29,28 @@ import { ndviModel } from "./descriptors/ndvi.js";
 import { unetModel } from "./descriptors/unet.js";
 import { parseOptions } from "./options.js";
 
+/** Which engine runs inference: `auto` takes ONNX Runtime when it loads and the model exports. */
+export type InferenceRuntime = "auto" | "onnx" | "tfjs";
+
+/** What runs a loaded model, and why (for run summaries and logs). */
+export interface RuntimeReport {
+  runtime: "onnx" | "tfjs";
+  /** ONNX Runtime's execution provider (cpu, cuda, tensorrt). */
+  provider?: string;
+  /** Where the ONNX graph came from: the directory's model.onnx, or an export made now. */
+  source?: string;
+  /** Why ONNX Runtime was not used under `auto`. */
+  fallback?: string;
+}
+
 /** A ready model: what to run and how many bands it returns. */
 export interface LoadedModel {
   predictor: Predictor;
   bands: number;
+  /** Set for networks (architectures); functions such as ndvi run in TF.js. */
+  runtime?: RuntimeReport;
+  /** Free the model's resources (an ONNX Runtime session). */
+  release?(): Promise<void>;
 }
 
 /** The input an architecture is built for (`null` sizes accept any). */
@@ -69,7 +87,14 @@ export interface ModelDescriptor<S extends z.ZodType<Record<string, unknown>> = 
   /** Build the untrained network (architectures only). */
   build?(options: z.infer<S>, input: ArchitectureInput): tf.LayersModel;
   /** Ready a predictor for tiles of `inputBands` bands. */
-  load(options: z.infer<S>, context: { inputBands: number }): Promise<LoadedModel>;
+  load(options: z.infer<S>, context: LoadContext): Promise<LoadedModel>;
+}
+
+/** What a descriptor's `load` is told besides its options. */
+export interface LoadContext {
+  inputBands: number;
+  /** Inference engine for networks (default `tfjs` in code, `auto` in pipelines). */
+  runtime?: InferenceRuntime;
 }
 
 silenceTfjsNoise();
@@ -136,7 +161,9 @@ export function architectureNames(): string[] {
 }
 
 /**
- * Ready a model from `{ type, ...options }` for tiles of `inputBands` bands.
+ * Ready a model from `{ type, ...options }` for tiles of `inputBands` bands. Networks run in
+ * TF.js unless `options.runtime` is `onnx` (ONNX Runtime, an error if it cannot) or `auto` (ONNX
+ * Runtime when it loads and the model exports, else TF.js; `runtime.fallback` says why).
  *
  * @example
  * ```ts
@@ -148,10 +175,11 @@ export function architectureNames(): string[] {
 export async function createModel(
   spec: { type: string } & Record<string, unknown>,
   inputBands: number,
+  options: { runtime?: InferenceRuntime } = {},
 ): Promise<LoadedModel> {
   const { type, ...rest } = spec;
   const d = modelDescriptor(type);
-  return d.load(parseOptions(d, rest), { inputBands });
+  return d.load(parseOptions(d, rest), { inputBands, runtime: options.runtime ?? "tfjs" });
 }
 
 /**

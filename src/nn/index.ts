@@ -24,6 +24,18 @@ export {
 export { fileIO } from "./file-io.js";
 export { loadModelDir, type ModelCard, modelCardSchema, readModelCard, saveModelDir } from "./model-card.js";
 export {
+  exportModelDir,
+  exportOnnx,
+  loadOnnxRuntime,
+  type OnnxExport,
+  type OnnxRuntimeInfo,
+  OnnxSession,
+  OPSET,
+  onnxBytesFor,
+  onnxRuntimeInfo,
+  weightsDigest,
+} from "./onnx/index.js";
+export {
   type LatitudePadding,
   latitudePadding,
   PeriodicPadding2D,

@@ -52,6 +52,8 @@ export const modelCardSchema = z.object({
     .optional(),
   metrics: z.record(z.string(), z.number()).optional(),
   backend: z.string().optional(),
+  /** The ONNX export beside the model (`tilecast model export`), and the weights it came from. */
+  onnx: z.object({ file: z.string(), opset: z.number().int(), weightsSha256: z.string() }).optional(),
   created: z.string().optional(),
   tilecast: z.string().optional(),
 });

@@ -57,6 +57,8 @@ export const pipelineSchema = z
     augment: augmentStageOptions.optional(),
     model: z.object({ type: z.string() }).catchall(z.unknown()),
     batch: z.number().int().positive().default(8),
+    /** Inference engine: ONNX Runtime when it loads and the model exports (auto), or one named. */
+    runtime: z.enum(["auto", "onnx", "tfjs"]).default("auto"),
     stitch: z
       .object({ weights: blendWeights.default("hann") })
       .strict()

@@ -20,7 +20,7 @@ import * as tf from "@tensorflow/tfjs";
 import { lastValueFrom, type Observable, type OperatorFunction, tap } from "rxjs";
 import { TilecastError } from "../errors.js";
 import { createSink } from "../io/registry.js";
-import { createModel } from "../models/registry.js";
+import { createModel, type RuntimeReport } from "../models/registry.js";
 import { quietCpuBanner } from "../nn/backend.js";
 import { abortWith } from "../stages/abort.js";
 import { batch } from "../stages/batch.js";
@@ -58,6 +58,12 @@ export interface RunSummary {
   /** Peak resident memory of the process so far, MB. */
   peakRssMB: number;
   backend: string;
+  /** What ran the model: onnx (ONNX Runtime) or tfjs (the backend above). */
+  runtime: "onnx" | "tfjs";
+  /** ONNX Runtime's execution provider. */
+  provider?: string;
+  /** Why `runtime: auto` fell back to TF.js. */
+  runtimeFallback?: string;
   statsFile: string | null;
   quicklook: string | null;
 }
@@ -133,6 +139,8 @@ export async function runPipeline(p: Pipeline, options: RunOptions = {}): Promis
   await tf.ready();
   quietCpuBanner();
   const src = await openInput(p, signal);
+  let runtime: RuntimeReport = { runtime: "tfjs" };
+  let release: (() => Promise<void>) | undefined;
   try {
     const m = src.meta;
     const where = { pipeline: p.file, input: p.input.path, output: p.output.path, width: m.width, height: m.height };
@@ -142,8 +150,10 @@ export async function runPipeline(p: Pipeline, options: RunOptions = {}): Promis
     const stages = await tileStages(p, ctx);
     checkAbort();
     const inputBands = p.input.bands?.length ?? m.bands;
-    const model = await createModel(p.model, inputBands);
-    emit("model", { type: p.model.type, inputBands, outputBands: model.bands, backend: tf.getBackend() });
+    const model = await createModel(p.model, inputBands, { runtime: p.runtime });
+    runtime = model.runtime ?? { runtime: "tfjs" };
+    release = model.release;
+    emit("model", { type: p.model.type, inputBands, outputBands: model.bands, backend: tf.getBackend(), ...runtime });
     const dtype = p.output.dtype;
     const nodata = p.output.nodata !== undefined ? p.output.nodata : dtype.startsWith("float") ? Number.NaN : null;
     let read = 0;
@@ -225,12 +235,16 @@ export async function runPipeline(p: Pipeline, options: RunOptions = {}): Promis
       seconds: Math.round((performance.now() - start) / 10) / 100,
       peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
       backend: tf.getBackend(),
+      runtime: runtime.runtime,
+      ...(runtime.provider ? { provider: runtime.provider } : {}),
+      ...(runtime.fallback ? { runtimeFallback: runtime.fallback } : {}),
       statsFile: p.normalize?.saveStats ?? (p.normalize && p.normalize.stats !== "compute" ? p.normalize.stats : null),
       quicklook,
     };
     emit("done", { ...summary });
     return summary;
   } finally {
+    await release?.().catch(() => undefined);
     await src.close();
   }
 }

@@ -30,7 +30,14 @@ export {
   normalizeMethod,
   normalizeStageOptions,
 } from "./normalize.js";
-export { type Prediction, type Predictor, predict, runPredictor } from "./predict.js";
+export {
+  type AsyncPredictor,
+  type Prediction,
+  type Predictor,
+  predict,
+  runPredictor,
+  runPredictorAsync,
+} from "./predict.js";
 export { coreIsEmpty, loadTiles, type ReadTilesOptions, readTiles } from "./read-tiles.js";
 export type { OutsideRules } from "./read-window.js";
 export { stageName } from "./stage-name.js";

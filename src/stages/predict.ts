@@ -1,8 +1,10 @@
 /**
  * `predict(model)`: batches in, predictions out. `model` is anything with a tfjs-style
  * `predict(x)` (a `tf.LayersModel` or `tf.GraphModel`) or a synchronous function of the input
- * tensor; either runs inside `tf.tidy`, so intermediate tensors are freed. The input tensor is disposed once the output
- * exists; the output is disposed by `stitch`. Batches of only empty tiles skip the model.
+ * tensor; either runs inside `tf.tidy`, so intermediate tensors are freed. A model with
+ * `predictAsync(x)` (ONNX Runtime sessions) is awaited one batch at a time, in order, leaving the
+ * event loop free while it runs. The input tensor is disposed once the output exists; the output
+ * is disposed by `stitch`. Batches of only empty tiles skip the model.
  *
  * @example
  * ```ts
@@ -14,14 +16,23 @@
  */
 
 import * as tf from "@tensorflow/tfjs";
-import { map, type OperatorFunction } from "rxjs";
+import { concatMap, map, type OperatorFunction } from "rxjs";
 import { TilecastError } from "../errors.js";
 import type { Batch } from "./batch.js";
 
-/** A model: a function of the batch tensor, or an object with `predict`. */
+/** A model that runs outside TF.js and resolves to a new `[k, h, w, c]` tensor. */
+export interface AsyncPredictor {
+  predictAsync(x: tf.Tensor4D): Promise<tf.Tensor4D>;
+}
+
+/** A model: a function of the batch tensor, an object with `predict`, or an {@link AsyncPredictor}. */
 export type Predictor =
   | ((x: tf.Tensor4D) => tf.Tensor)
-  | { predict(x: tf.Tensor, config?: object): tf.Tensor | tf.Tensor[] };
+  | { predict(x: tf.Tensor, config?: object): tf.Tensor | tf.Tensor[] }
+  | AsyncPredictor;
+
+const isAsync = (m: Predictor): m is AsyncPredictor =>
+  typeof m === "object" && typeof (m as Partial<AsyncPredictor>).predictAsync === "function";
 
 /** A batch with the model's output `[k, h, w, c]` for its non-empty tiles. */
 export interface Prediction extends Batch {
@@ -30,10 +41,24 @@ export interface Prediction extends Batch {
 
 /** Run a predictor on one tensor; the result is a new tensor (or `x` itself for an identity). */
 export function runPredictor(model: Predictor, x: tf.Tensor4D): tf.Tensor4D {
+  if (isAsync(model))
+    throw new TilecastError("E_ARGUMENT", "this model runs asynchronously (ONNX Runtime); use runPredictorAsync", {
+      stage: "predict",
+    });
   const y = tf.tidy(() => {
     const out = typeof model === "function" ? model(x) : model.predict(x);
     return Array.isArray(out) ? (out[0] as tf.Tensor) : out; // extra outputs are freed by tidy
   });
+  return checked(y, x);
+}
+
+/** Run any predictor on one tensor, awaiting asynchronous ones; see {@link runPredictor}. */
+export async function runPredictorAsync(model: Predictor, x: tf.Tensor4D): Promise<tf.Tensor4D> {
+  return isAsync(model) ? checked(await model.predictAsync(x), x) : runPredictor(model, x);
+}
+
+/** The output if its shape fits the batch (same tiles and size), else an error. */
+function checked(y: tf.Tensor, x: tf.Tensor4D): tf.Tensor4D {
   if (y.rank !== 4 || y.shape[0] !== x.shape[0] || y.shape[1] !== x.shape[1] || y.shape[2] !== x.shape[2]) {
     const shape = y.shape.join("x");
     if (y !== x) y.dispose();
@@ -51,6 +76,19 @@ export function runPredictor(model: Predictor, x: tf.Tensor4D): tf.Tensor4D {
  * Details and a complete example: the module documentation above.
  */
 export function predict(model: Predictor): OperatorFunction<Batch, Prediction> {
+  const run = async (b: Batch): Promise<Prediction> => {
+    if (!b.x) return { ...b, y: null };
+    try {
+      const y = await runPredictorAsync(model, b.x);
+      if (y !== b.x) b.x.dispose();
+      return { ...b, x: null, y };
+    } catch (e) {
+      b.x.dispose();
+      for (const t of b.tiles) t.release();
+      throw e;
+    }
+  };
+  if (isAsync(model)) return concatMap(run);
   return map((b) => {
     if (!b.x) return { ...b, y: null };
     try {

@@ -3,9 +3,9 @@
  * model directory (`path:`) whose card must agree with the input and with every option the spec
  * states; then wrap the network as a tile predictor.
  */
-import type * as tf from "@tensorflow/tfjs";
+import * as tf from "@tensorflow/tfjs";
 import { z } from "zod";
-import { TilecastError } from "../../errors.js";
+import { errorLine, TilecastError } from "../../errors.js";
 import { loadModelDir, type ModelCard } from "../../nn/model-card.js";
 import type { ArchitectureInput, LoadedModel, ModelDescriptor } from "../registry.js";
 
@@ -52,7 +52,7 @@ async function modelFor<S extends z.ZodObject>(
   def: ArchitectureDef<S>,
   options: z.infer<WithPath<S>>,
   bands: number,
-): Promise<{ model: tf.LayersModel; frames: number }> {
+): Promise<{ model: tf.LayersModel; frames: number; dir?: string }> {
   const { path, ...rest } = options as { path?: string } & Record<string, unknown>;
   if (typeof path !== "string")
     return { model: def.build(rest as z.infer<S>, { bands }), frames: (rest.inputFrames as number | undefined) ?? 1 };
@@ -67,38 +67,75 @@ async function modelFor<S extends z.ZodObject>(
       `the model takes ${card.inputs.length * frames} bands (${card.inputs.map((i) => i.name).join(", ")}${frames > 1 ? ` × ${frames} frames` : ""}); the input has ${bands}`,
       { path },
     );
-  return { model, frames };
+  return { model, frames, dir: path };
 }
 
 function poolFactor(model: tf.LayersModel): number {
   return 2 ** model.layers.filter((l) => l.getClassName() === "MaxPooling2D").length;
 }
 
-function predictorOf(name: string, model: tf.LayersModel, frames: number, sequence: boolean): LoadedModel {
+/**
+ * How tiles `[k, h, w, bands]` become the network's input and its output becomes tiles again:
+ * sequence models take `[k, T, h, w, c]` with the frames as bands, frame-major.
+ */
+function tileAdapter(name: string, model: tf.LayersModel, frames: number, sequence: boolean) {
   const out = model.outputs[0]?.shape ?? [];
   const outBands = (out[out.length - 1] as number) * (sequence ? (out[1] as number) : 1);
-  if (sequence)
-    return {
-      bands: outBands,
-      predictor: (x) => {
-        const [k, h, w, c] = x.shape;
-        const seq = x.reshape([k, h, w, frames, c / frames]).transpose([0, 3, 1, 2, 4]);
-        const y = model.predict(seq) as tf.Tensor5D;
-        return y.transpose([0, 2, 3, 1, 4]).reshape([k, h, w, outBands]);
-      },
-    };
-  const m = poolFactor(model);
+  const m = sequence ? 1 : poolFactor(model);
   return {
-    bands: outBands,
-    predictor: (x) => {
-      const [, h, w] = x.shape;
+    outBands,
+    toInput(x: tf.Tensor4D): tf.Tensor {
+      const [k, h, w, c] = x.shape;
       if (h % m !== 0 || w % m !== 0)
         throw new TilecastError(
           "E_ARGUMENT",
           `${name}: tile windows of ${h}x${w} are not divisible by ${m}; choose tileSize + 2·overlap divisible by ${m}`,
         );
-      return model.predict(x) as tf.Tensor;
+      return sequence ? x.reshape([k, h, w, frames, c / frames]).transpose([0, 3, 1, 2, 4]) : x;
     },
+    toTiles(y: tf.Tensor): tf.Tensor4D {
+      if (!sequence) return y as tf.Tensor4D;
+      const [k, , h, w] = y.shape as number[];
+      return y.transpose([0, 2, 3, 1, 4]).reshape([k as number, h as number, w as number, outBands]);
+    },
+  };
+}
+
+function predictorOf(name: string, model: tf.LayersModel, frames: number, sequence: boolean): LoadedModel {
+  const a = tileAdapter(name, model, frames, sequence);
+  return {
+    bands: a.outBands,
+    runtime: { runtime: "tfjs" },
+    predictor: (x) => a.toTiles(model.predict(a.toInput(x)) as tf.Tensor),
+  };
+}
+
+/** The same predictor on ONNX Runtime: one session, batches awaited off the main thread. */
+async function onnxPredictorOf(
+  name: string,
+  model: tf.LayersModel,
+  frames: number,
+  sequence: boolean,
+  dir: string | undefined,
+): Promise<LoadedModel> {
+  const { OnnxSession, onnxBytesFor } = await import("../../nn/onnx/index.js");
+  const { bytes, source } = await onnxBytesFor(model, dir);
+  const session = await OnnxSession.create(bytes);
+  const a = tileAdapter(name, model, frames, sequence);
+  return {
+    bands: a.outBands,
+    runtime: { runtime: "onnx", provider: session.provider, source },
+    predictor: {
+      async predictAsync(x) {
+        const input = tf.tidy(() => a.toInput(x));
+        const data = (await input.data()) as Float32Array;
+        const shape = input.shape;
+        input.dispose();
+        const out = await session.run(data, shape);
+        return tf.tidy(() => a.toTiles(tf.tensor(out.data, out.dims)));
+      },
+    },
+    release: () => session.release(),
   };
 }
 
@@ -126,9 +163,21 @@ export function architecture<S extends z.ZodObject>(def: ArchitectureDef<S>): Mo
       const { path: _path, ...rest } = o as { path?: string } & Record<string, unknown>;
       return def.build(rest as z.infer<S>, input);
     },
-    async load(o, { inputBands }) {
-      const { model, frames } = await modelFor(def, o, inputBands);
-      return predictorOf(def.name, model, frames, def.sequence ?? false);
+    async load(o, { inputBands, runtime = "tfjs" }) {
+      const { model, frames, dir } = await modelFor(def, o, inputBands);
+      const sequence = def.sequence ?? false;
+      if (runtime === "tfjs") return predictorOf(def.name, model, frames, sequence);
+      try {
+        return await onnxPredictorOf(def.name, model, frames, sequence, dir);
+      } catch (e) {
+        if (runtime === "onnx")
+          throw new TilecastError("E_UNSUPPORTED", `runtime onnx: ${errorLine(e)}`, {
+            ...(dir ? { path: dir } : {}),
+            cause: e,
+          });
+        const fallback = predictorOf(def.name, model, frames, sequence);
+        return { ...fallback, runtime: { runtime: "tfjs", fallback: errorLine(e) } };
+      }
     },
   };
 }

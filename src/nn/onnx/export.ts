@@ -1,0 +1,68 @@
+/**
+ * `exportOnnx(model)`: a tilecast (tfjs) model as an ONNX model, for ONNX Runtime. NHWC stays the
+ * layout at the boundary (the model's input and output are the same tensors tfjs takes and
+ * gives); inside, the graph transposes once to NCHW and once back. Every layer of the three
+ * architectures converts (Conv2D, BatchNormalization, activations, pooling, Conv2DTranspose,
+ * UpSampling2D, Concatenate, Add, Dropout, PeriodicPadding2D, RepeatFrames, ConvLSTM2D,
+ * TimeDistributed(Conv2D)); any other layer is an error naming it, never a different graph.
+ *
+ * @example
+ * ```ts
+ * import { exportOnnx } from "tilecast/nn";
+ * import { unet } from "tilecast/models";
+ * const bytes = exportOnnx(unet({ inputShape: [32, 32, 3], depth: 2, filters: 4 }));
+ * console.log(bytes.length > 1000); // true
+ * ```
+ */
+import type * as tf from "@tensorflow/tfjs";
+import { TilecastError } from "../../errors.js";
+import { convertConvLstm } from "./convlstm.js";
+import { GraphBuilder, OPSET } from "./graph.js";
+import { convertLayer, type Sym } from "./layers.js";
+
+export { OPSET };
+
+interface NodeLike {
+  inputTensors: tf.SymbolicTensor[];
+  outputTensors: tf.SymbolicTensor[];
+}
+
+/** The model as ONNX bytes (opset {@link OPSET}); see the module documentation. */
+export function exportOnnx(model: tf.LayersModel): Uint8Array {
+  if (model.inputs.length !== 1 || model.outputs.length !== 1)
+    throw new TilecastError("E_UNSUPPORTED", "ONNX export: models with one input and one output only");
+  const g = new GraphBuilder();
+  const input = model.inputs[0] as tf.SymbolicTensor;
+  const output = model.outputs[0] as tf.SymbolicTensor;
+  const rank = input.shape.length;
+  if (rank !== 4 && rank !== 5)
+    throw new TilecastError("E_UNSUPPORTED", `ONNX export: inputs of rank ${rank} (images or frame sequences only)`);
+  const values = new Map<number, Sym>();
+  const inner = g.node("Transpose", ["input"], { perm: rank === 4 ? [0, 3, 1, 2] : [0, 1, 4, 2, 3] });
+  values.set(input.id, { name: inner, rank, ...(rank === 5 ? { frames: input.shape[1] as number } : {}) });
+  for (const layer of model.layers) {
+    if (layer.getClassName() === "InputLayer") continue;
+    const nodes = (layer as unknown as { inboundNodes: NodeLike[] }).inboundNodes;
+    if (nodes.length !== 1) throw new TilecastError("E_UNSUPPORTED", `ONNX export: layer '${layer.name}' is shared`);
+    const node = nodes[0] as NodeLike;
+    const ins = node.inputTensors.map((t) => {
+      const v = values.get(t.id);
+      if (!v) throw new TilecastError("E_UNSUPPORTED", `ONNX export: '${layer.name}' takes an input not computed yet`);
+      return v;
+    });
+    if (ins[0]?.rank === 5 && !ins[0].frames)
+      throw new TilecastError("E_UNSUPPORTED", `ONNX export: '${layer.name}' needs a fixed number of frames`);
+    const out =
+      layer.getClassName() === "ConvLSTM2D" ? convertConvLstm(g, layer, ins[0] as Sym) : convertLayer(g, layer, ins);
+    values.set((node.outputTensors[0] as tf.SymbolicTensor).id, out);
+  }
+  const last = values.get(output.id);
+  if (!last) throw new TilecastError("E_UNSUPPORTED", "ONNX export: the output is not reached from the input");
+  g.node("Transpose", [last.name], { perm: last.rank === 4 ? [0, 2, 3, 1] : [0, 1, 3, 4, 2] }, ["output"]);
+  const dims = (s: readonly (number | null)[]) => s.map((d) => (d === null || d === undefined ? null : d));
+  return g.encode(
+    { name: "input", shape: dims(input.shape) },
+    { name: "output", shape: dims(output.shape) },
+    `tilecast ${model.name}`,
+  );
+}

@@ -1,0 +1,155 @@
+/**
+ * ONNX Runtime (`onnxruntime-node`, an optional dependency) as tilecast's fastest inference
+ * runtime. The package loads on first use; when it is missing or broken, {@link loadOnnxRuntime}
+ * says why and callers fall back to TF.js. Sessions run asynchronously (ONNX Runtime works in its
+ * own threads; the event loop stays free), one per model, reused for every batch.
+ *
+ * Execution providers are tried best first: TensorRT, then CUDA (when the package was installed
+ * with its GPU libraries: `ONNXRUNTIME_NODE_INSTALL=cuda12 npm install`), then the bundled CPU
+ * library. `TILECAST_ONNX_PROVIDERS=cuda,cpu` sets the list; `TILECAST_ONNX_THREADS` the CPU
+ * threads (default: every core).
+ *
+ * @example
+ * ```ts
+ * import { onnxRuntimeInfo } from "tilecast/nn";
+ * const info = await onnxRuntimeInfo();
+ * console.log(info.available ? info.version : info.reason);
+ * ```
+ */
+import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
+import { availableParallelism } from "node:os";
+import { dirname, join } from "node:path";
+import { errorLine, TilecastError } from "../../errors.js";
+
+/** The parts of onnxruntime-node tilecast uses. */
+interface OrtTensor {
+  readonly data: Float32Array;
+  readonly dims: readonly number[];
+  dispose?(): void;
+}
+interface OrtSession {
+  run(feeds: Record<string, OrtTensor>): Promise<Record<string, OrtTensor>>;
+  release(): Promise<void>;
+}
+interface OrtModule {
+  env: { versions: { node?: string; common?: string } };
+  listSupportedBackends?(): { name: string; bundled: boolean }[];
+  Tensor: new (type: "float32", data: Float32Array, dims: readonly number[]) => OrtTensor;
+  InferenceSession: {
+    create(bytes: Uint8Array, options: Record<string, unknown>): Promise<OrtSession>;
+  };
+}
+
+/** What `tilecast doctor` reports about ONNX Runtime. */
+export type OnnxRuntimeInfo =
+  | { available: true; version: string; providers: string[]; threads: number }
+  | { available: false; reason: string };
+
+let loaded: Promise<OrtModule | string> | null = null;
+
+/** The onnxruntime-node module, or why it cannot load (cached). */
+export function loadOnnxRuntime(): Promise<OrtModule | string> {
+  loaded ??= import("onnxruntime-node").then(
+    (m) => ((m as unknown as { default?: OrtModule }).default ?? (m as unknown as OrtModule)) as OrtModule,
+    (e: unknown) => `onnxruntime-node is not installed or does not load (${errorLine(e).split("\n")[0]})`,
+  );
+  return loaded;
+}
+
+/** CPU threads for sessions. */
+export function onnxThreads(): number {
+  const n = Number(process.env.TILECAST_ONNX_THREADS);
+  return Number.isInteger(n) && n > 0 ? n : availableParallelism();
+}
+
+/**
+ * Whether the GPU provider library `name` was installed beside the binding (the default install
+ * has only the CPU library; `ONNXRUNTIME_NODE_INSTALL=cuda12` adds CUDA and TensorRT).
+ */
+function providerInstalled(name: string): boolean {
+  try {
+    const main = createRequire(import.meta.url).resolve("onnxruntime-node");
+    const bin = join(dirname(main), "..", "bin", "napi-v6", process.platform, process.arch);
+    return existsSync(join(bin, `libonnxruntime_providers_${name}.so`));
+  } catch {
+    return false;
+  }
+}
+
+/** Providers to try, best first. */
+function providerLadder(ort: OrtModule): string[] {
+  const env = process.env.TILECAST_ONNX_PROVIDERS;
+  if (env)
+    return env
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean);
+  const gpu = (ort.listSupportedBackends?.() ?? []).filter(
+    (b) => (b.name === "tensorrt" || b.name === "cuda") && (b.bundled || providerInstalled(b.name)),
+  );
+  return [...gpu.map((b) => b.name).sort((a) => (a === "tensorrt" ? -1 : 1)), "cpu"];
+}
+
+/** Whether ONNX Runtime loads, its version, providers and threads. */
+export async function onnxRuntimeInfo(): Promise<OnnxRuntimeInfo> {
+  const ort = await loadOnnxRuntime();
+  if (typeof ort === "string") return { available: false, reason: ort };
+  return {
+    available: true,
+    version: ort.env.versions.node ?? ort.env.versions.common ?? "?",
+    providers: providerLadder(ort),
+    threads: onnxThreads(),
+  };
+}
+
+/** One model's ONNX Runtime session. Create with {@link OnnxSession.create}. */
+export class OnnxSession {
+  /** The execution provider the session runs on. */
+  readonly provider: string;
+  readonly #ort: OrtModule;
+  readonly #session: OrtSession;
+
+  private constructor(ort: OrtModule, session: OrtSession, provider: string) {
+    this.#ort = ort;
+    this.#session = session;
+    this.provider = provider;
+  }
+
+  /**
+   * A session for ONNX `bytes` (as {@link exportOnnx} makes them), on the best provider that
+   * starts; the skipped ones and why are in `skipped`.
+   */
+  static async create(bytes: Uint8Array): Promise<OnnxSession & { skipped: string[] }> {
+    const ort = await loadOnnxRuntime();
+    if (typeof ort === "string") throw new TilecastError("E_UNSUPPORTED", ort);
+    const skipped: string[] = [];
+    for (const provider of providerLadder(ort)) {
+      try {
+        const session = await ort.InferenceSession.create(bytes, {
+          executionProviders: [provider],
+          intraOpNumThreads: onnxThreads(),
+          interOpNumThreads: 1,
+          graphOptimizationLevel: "all",
+        });
+        return Object.assign(new OnnxSession(ort, session, provider), { skipped });
+      } catch (e) {
+        skipped.push(`${provider}: ${errorLine(e).split("\n")[0]}`);
+      }
+    }
+    throw new TilecastError("E_UNSUPPORTED", `ONNX Runtime could not start a session (${skipped.join("; ")})`);
+  }
+
+  /** Run the model on `data` of shape `dims` (NHWC, or N,T,H,W,C); resolves to its output. */
+  async run(data: Float32Array, dims: readonly number[]): Promise<{ data: Float32Array; dims: number[] }> {
+    const input = new this.#ort.Tensor("float32", data, dims);
+    const out = (await this.#session.run({ input })).output as OrtTensor;
+    const result = { data: out.data, dims: [...out.dims] };
+    input.dispose?.();
+    return result;
+  }
+
+  async release(): Promise<void> {
+    await this.#session.release();
+  }
+}

@@ -1,0 +1,109 @@
+/**
+ * The ONNX runtime in use: the shipped U-Net's predict pipeline gives the same product with
+ * `--runtime onnx` and `--runtime tfjs`; `auto` falls back to TF.js, saying why, when ONNX
+ * Runtime cannot start, and `onnx` then fails with one line; `model export` writes model.onnx
+ * and records it in the card, and a stale export (weights changed) is not used; `doctor` names
+ * the inference runtime.
+ */
+import { spawnSync } from "node:child_process";
+import { cpSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { loadModelDir } from "../../src/nn/model-card.js";
+import { onnxBytesFor } from "../../src/nn/onnx/model-file.js";
+import { BIN, tilecast } from "../helpers/cli.js";
+import { hasGdal, py } from "../helpers/gdal.js";
+import { tmp } from "../helpers/write.js";
+
+function run(runtime: string, out: string, env: NodeJS.ProcessEnv = {}) {
+  const r = spawnSync(
+    process.execPath,
+    [
+      BIN,
+      "run",
+      "pipelines/scene-water.yaml",
+      "--set",
+      `output.path=${out}`,
+      "--set",
+      `output.quicklook=${out}.png`,
+      "--runtime",
+      runtime,
+      "--log-format",
+      "json",
+      "-q",
+    ],
+    { encoding: "utf8", env: { ...process.env, ...env } },
+  );
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe.skipIf(!hasGdal)("inference runtimes", () => {
+  it("scene-water: ONNX Runtime and TF.js give the same water map", () => {
+    const a = tmp("onnx.tif");
+    const b = tmp("tfjs.tif");
+    const ra = run("onnx", a);
+    const rb = run("tfjs", b);
+    expect(ra.code, ra.stderr).toBe(0);
+    expect(rb.code, rb.stderr).toBe(0);
+    expect(JSON.parse(ra.stdout)).toMatchObject({ runtime: "onnx", provider: "cpu" });
+    expect(JSON.parse(rb.stdout)).toMatchObject({ runtime: "tfjs" });
+    const d = py<{ diff: number; scale: number; classes: number }>(`A = gdal.Open("${a}"); B = gdal.Open("${b}")
+a = A.ReadAsArray().astype(np.float64); b = B.ReadAsArray().astype(np.float64)
+print(json.dumps({"diff": float(np.abs(a - b).max()), "scale": float(np.abs(b).max()), "classes": int(((a > 0.5) != (b > 0.5)).sum())}))`);
+    expect(d.diff / d.scale).toBeLessThan(1e-4);
+    expect(d.classes).toBe(0);
+  });
+
+  it("auto falls back to TF.js and says why; onnx fails with one line", () => {
+    const env = { TILECAST_ONNX_PROVIDERS: "nosuchprovider" };
+    const auto = run("auto", tmp("auto.tif"), env);
+    expect(auto.code, auto.stderr).toBe(0);
+    const s = JSON.parse(auto.stdout);
+    expect(s.runtime).toBe("tfjs");
+    expect(s.runtimeFallback).toMatch(/ONNX Runtime could not start a session \(nosuchprovider:/);
+    const onnx = run("onnx", tmp("onnx.tif"), env);
+    expect(onnx.code).toBe(1);
+    // JSON logs go to stderr too; the error is its one plain line, last.
+    const plain = onnx.stderr
+      .trim()
+      .split("\n")
+      .filter((l) => !l.startsWith("{"));
+    expect(plain).toHaveLength(1);
+    expect(plain[0]).toMatch(/^tilecast: .*models\/scene-water: runtime onnx: ONNX Runtime could not start a session/);
+    const bad = tilecast("run", "pipelines/scene-water.yaml", "--runtime", "gpu");
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/argument 'gpu' is invalid\. Allowed choices are auto, onnx, tfjs/);
+  });
+
+  it("model export writes model.onnx beside model.json; a stale export is not used", async () => {
+    const dir = tmp("water");
+    cpSync("models/scene-water", dir, { recursive: true });
+    const r = tilecast("model", "export", dir);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^wrote .*model\.onnx \(ONNX opset 17, \d+ KiB, weights sha256 [0-9a-f]{12}\)/);
+    const card = JSON.parse(readFileSync(`${dir}/card.json`, "utf8"));
+    expect(card.onnx).toMatchObject({ file: "model.onnx", opset: 17 });
+    expect(card.onnx.weightsSha256).toMatch(/^[0-9a-f]{64}$/);
+    const { model } = await loadModelDir(dir);
+    expect((await onnxBytesFor(model, dir)).source).toBe("file");
+    // Retrained weights (here: the recorded hash no longer matches) are exported afresh.
+    writeFileSync(
+      `${dir}/card.json`,
+      JSON.stringify({ ...card, onnx: { ...card.onnx, weightsSha256: "0".repeat(64) } }),
+    );
+    expect((await onnxBytesFor(model, dir)).source).toBe("stale-file");
+    const out = tmp("elsewhere.onnx");
+    expect(tilecast("model", "export", dir, "--out", out).code).toBe(0);
+    expect(existsSync(out)).toBe(true);
+    model.dispose();
+  });
+
+  it("doctor names the inference runtime, its version, providers and threads", () => {
+    const r = tilecast("doctor", "--json");
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.inference).toBe("onnx");
+    expect(j.onnx).toMatchObject({ available: true, version: "1.30.0", providers: ["cpu"] });
+    expect(j.onnx.threads).toBeGreaterThan(0);
+    expect(tilecast("doctor").stdout).toMatch(/^inference ONNX Runtime 1\.30\.0, providers cpu, \d+ threads$/m);
+  });
+});

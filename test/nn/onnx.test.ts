@@ -1,0 +1,132 @@
+/**
+ * ONNX export: for each architecture and option set, ONNX Runtime's output equals TF.js's on the
+ * same input within 1e-4 of the output's scale (batch norm with non-trivial statistics,
+ * residual blocks, transpose and bilinear and nearest upsampling, the ConvLSTM nowcaster, the
+ * periodic global CNN across the antimeridian with zero and reflect latitude padding). A layer
+ * without an ONNX equivalent is refused by name.
+ */
+import * as tf from "@tensorflow/tfjs";
+import { beforeAll, describe, expect, it } from "vitest";
+import { convLstmNowcaster } from "../../src/models/convlstm.js";
+import { globalCnn } from "../../src/models/global-cnn.js";
+import { unet } from "../../src/models/unet.js";
+import { exportOnnx } from "../../src/nn/onnx/export.js";
+import { OnnxSession, onnxRuntimeInfo } from "../../src/nn/onnx/runtime.js";
+
+beforeAll(async () => {
+  await tf.setBackend("cpu");
+});
+
+/** A deterministic input in [-1, 1). */
+function input(shape: number[], seed = 1): tf.Tensor {
+  let s = seed;
+  const n = shape.reduce((a, b) => a * b, 1);
+  const data = Float32Array.from({ length: n }, () => {
+    s = (s * 1103515245 + 12345) % 2 ** 31;
+    return (s / 2 ** 31) * 2 - 1;
+  });
+  return tf.tensor(data, shape);
+}
+
+/** Give every batch-norm layer statistics far from 0 and 1, so their conversion is tested. */
+function perturbBatchNorm(model: tf.LayersModel): void {
+  for (const l of model.layers) {
+    if (l.getClassName() !== "BatchNormalization") continue;
+    const w = l.getWeights();
+    l.setWeights(w.map((t, i) => tf.tidy(() => (i === 3 ? t.add(0.5).mul(1.7) : t.add(0.1 * (i + 1))))));
+  }
+}
+
+/** ONNX Runtime's output against TF.js's: the largest difference over the output's scale. */
+async function compare(model: tf.LayersModel, shape: number[]): Promise<number> {
+  const x = input(shape);
+  const want = model.predict(x) as tf.Tensor;
+  const session = await OnnxSession.create(exportOnnx(model));
+  const got = await session.run(x.dataSync() as Float32Array, shape);
+  await session.release();
+  expect(got.dims).toStrictEqual(want.shape);
+  const a = want.dataSync();
+  let worst = 0;
+  let scale = 0;
+  for (let i = 0; i < a.length; i++) {
+    worst = Math.max(worst, Math.abs((a[i] as number) - (got.data[i] as number)));
+    scale = Math.max(scale, Math.abs(a[i] as number));
+  }
+  tf.dispose([x, want]);
+  return worst / Math.max(scale, 1e-6);
+}
+
+describe("ONNX export", async () => {
+  const info = await onnxRuntimeInfo();
+  it("onnxruntime-node loads with its bundled CPU library", () => {
+    expect(info).toMatchObject({ available: true });
+  });
+
+  it.each([
+    ["batch norm, transpose upsampling, sigmoid", { batchNorm: true, upsampling: "transpose" }],
+    ["residual, bilinear upsampling, softmax", { residual: true, upsampling: "bilinear", classes: 3 }],
+    ["no batch norm, dropout, nearest upsampling", { batchNorm: false, dropout: 0.3, upsampling: "nearest" }],
+  ] as const)("U-Net (%s) equals TF.js", async (_name, o) => {
+    const m = unet({ inputShape: [null, null, 3], depth: 2, filters: 4, seed: 3, ...o } as Parameters<typeof unet>[0]);
+    perturbBatchNorm(m);
+    expect(await compare(m, [2, 32, 48, 3])).toBeLessThan(1e-4);
+  });
+
+  it("ConvLSTM nowcaster (two layers, 4 frames in, 3 out) equals TF.js", async () => {
+    const m = convLstmNowcaster({
+      inputFrames: 4,
+      outputFrames: 3,
+      filters: [6, 5],
+      height: null,
+      width: null,
+      channels: 2,
+      seed: 5,
+    });
+    expect(await compare(m, [2, 4, 12, 16, 2])).toBeLessThan(1e-4);
+  });
+
+  it.each(["zero", "reflect"] as const)(
+    "periodic global CNN (%s latitude) equals TF.js, across the antimeridian too",
+    async (latitude) => {
+      const m = globalCnn({
+        height: null,
+        width: null,
+        channels: 3,
+        blocks: 2,
+        filters: 8,
+        kernelSize: 5,
+        latitude,
+        batchNorm: true,
+        seed: 7,
+      });
+      perturbBatchNorm(m);
+      expect(await compare(m, [1, 16, 32, 3])).toBeLessThan(1e-4);
+      // Rolling the input in longitude rolls the output: the wrap-around is in the ONNX graph.
+      const x = input([1, 16, 32, 3], 9);
+      const rolled = tf.concat([x.slice([0, 0, 29, 0], [-1, -1, 3, -1]), x.slice([0, 0, 0, 0], [-1, -1, 29, -1])], 2);
+      const session = await OnnxSession.create(exportOnnx(m));
+      const a = await session.run(x.dataSync() as Float32Array, [1, 16, 32, 3]);
+      const b = await session.run(rolled.dataSync() as Float32Array, [1, 16, 32, 3]);
+      await session.release();
+      const at = (d: Float32Array, y: number, xx: number, c: number) => d[(y * 32 + xx) * 3 + c] as number;
+      for (const [y, xx] of [
+        [0, 0],
+        [8, 31],
+        [15, 2],
+      ] as const)
+        for (let c = 0; c < 3; c++) expect(at(b.data, y, (xx + 3) % 32, c)).toBeCloseTo(at(a.data, y, xx, c), 4);
+      tf.dispose([x, rolled]);
+    },
+  );
+
+  it("a layer without an ONNX equivalent is an error naming it", () => {
+    const x = tf.input({ shape: [8, 8, 2] });
+    const y = tf.layers
+      .conv2d({ filters: 2, kernelSize: 3, padding: "same", name: "ok" })
+      .apply(x) as tf.SymbolicTensor;
+    const z = tf.layers.gaussianNoise({ stddev: 0.1, name: "noisy" }).apply(y) as tf.SymbolicTensor;
+    expect(() => exportOnnx(tf.model({ inputs: x, outputs: z }))).toThrow(
+      /ONNX export: layer 'noisy' \(GaussianNoise\) has no ONNX equivalent/,
+    );
+  });
+});
