@@ -16,16 +16,35 @@ export function benchCog(): void {
   const ours = "bench/data/out-tilecast-cog.tif";
   const gdal: [string, string[]] = [
     "gdal_translate",
-    ["-q", "-of", "COG", "-co", "COMPRESS=DEFLATE", "-co", "PREDICTOR=YES", "-co", "RESAMPLING=AVERAGE", input, gdalOut],
+    [
+      "-q",
+      "-of",
+      "COG",
+      "-co",
+      "COMPRESS=DEFLATE",
+      "-co",
+      "PREDICTOR=YES",
+      "-co",
+      "RESAMPLING=AVERAGE",
+      input,
+      gdalOut,
+    ],
   ];
-  const tilecast: [string, string[]] = [process.execPath, ["bin/tilecast.js", "convert", input, ours, "--cog", "--quiet"]];
+  const tilecast: [string, string[]] = [
+    process.execPath,
+    ["bin/tilecast.js", "convert", input, ours, "--cog", "--quiet"],
+  ];
   const [g, t] = measureAlternating([gdal, tilecast], Math.min(RUNS, 3)) as [
     ReturnType<typeof measureAlternating>[0],
     ReturnType<typeof measureAlternating>[0],
   ];
-  const v = spawnSync(PYTHON, ["-m", "osgeo_utils.samples.validate_cloud_optimized_geotiff", "--full-check=yes", ours], {
-    encoding: "utf8",
-  });
+  const v = spawnSync(
+    PYTHON,
+    ["-m", "osgeo_utils.samples.validate_cloud_optimized_geotiff", "--full-check=yes", ours],
+    {
+      encoding: "utf8",
+    },
+  );
   const mb = (p: string) => (statSync(p).size / 1024 ** 2).toFixed(0);
   console.log(`\nCOG from ${input} (${g.runs} runs each, alternating; median wall, spread, largest peak RSS)`);
   console.log("tool                          wall s (min-max)      peak RSS MB   output MB");

@@ -9,6 +9,8 @@
 import { spawnSync } from "node:child_process";
 
 const PYTHON = process.env.TILECAST_PYTHON ?? "/usr/bin/python3";
+/** The PyTorch to compare with: the newest the machine has (a venv with torch 2.13 here). */
+const TORCH_PYTHON = process.env.TILECAST_TORCH_PYTHON ?? PYTHON;
 
 interface Speed {
   tool: string;
@@ -29,7 +31,7 @@ function run(cmd: string, args: string[]): Speed | null {
 
 export function benchModels(): void {
   console.log("\nU-Net depth 3 (16/32/64, bottleneck 128), 8 x 128 x 128 x 4 tiles, tiles/s (higher is better)");
-  const torch = run(PYTHON, ["bench/unet_torch.py", "2"]);
+  const torch = run(TORCH_PYTHON, ["bench/unet_torch.py", "2"]);
   const tsx = [process.execPath, "--import", "tsx", "bench/unet-speed.ts"];
   const rows: Speed[] = [];
   const wasm = run(tsx[0] as string, [...tsx.slice(1), "wasm", "5"]);
@@ -49,4 +51,31 @@ export function benchModels(): void {
     );
   }
   console.log("targets on wasm: inference >= 0.20x, training >= 0.12x PyTorch");
+  benchOnnx(torch?.inferenceTilesPerSec);
+}
+
+/** ONNX Runtime beside TF.js (wasm) on the three architectures, and end to end. */
+function benchOnnx(torchInference: number | undefined): void {
+  const tsx = [process.execPath, "--import", "tsx"];
+  const r = spawnSync(tsx[0] as string, [...tsx.slice(1), "bench/onnx-speed.ts"], { encoding: "utf8" });
+  if (r.status !== 0) {
+    console.log(`  ONNX Runtime: skipped (${r.stderr.trim().split("\n").pop()})`);
+    return;
+  }
+  console.log("\nONNX Runtime (2 intra-op threads, in a worker) beside TF.js wasm, inference");
+  console.log("model                                          unit          wasm    ONNX RT   ONNX/wasm  ONNX/PyTorch");
+  for (const line of r.stdout.trim().split("\n")) {
+    const m = JSON.parse(line) as { model: string; unit: string; tfjs: number; onnx: number };
+    const vsTorch = m.model.startsWith("U-Net") && torchInference ? (m.onnx / torchInference).toFixed(2) : "-";
+    console.log(
+      `${m.model.padEnd(47)}${m.unit.padEnd(12)}${m.tfjs.toFixed(2).padStart(7)}${m.onnx.toFixed(2).padStart(10)}${(m.onnx / m.tfjs).toFixed(1).padStart(10)}x${vsTorch.padStart(13)}`,
+    );
+  }
+  console.log("target: U-Net inference >= 1.3x PyTorch");
+  const e = spawnSync(tsx[0] as string, [...tsx.slice(1), "bench/onnx-e2e.ts"], { encoding: "utf8" });
+  if (e.status !== 0) return void console.log(`  end to end: failed (${e.stderr.trim().split("\n").pop()})`);
+  const j = JSON.parse(e.stdout.trim().split("\n").pop() as string) as Record<string, number | string>;
+  console.log(
+    `segmentation end to end (${j.scene}, scene-water, --runtime onnx): ${(j.endToEnd as number).toFixed(0)} tiles/s, model alone ${(j.modelOnly as number).toFixed(0)} tiles/s, ratio ${(j.ratio as number).toFixed(2)} (target >= 0.85); ${j.seconds} s, ${j.peakRssMB} MB peak RSS`,
+  );
 }

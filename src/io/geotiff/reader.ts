@@ -43,6 +43,14 @@ export class GeoTiffSource implements GridSource {
   readonly #close: () => Promise<void>;
   /** How many blocks to fetch and decode at once. */
   concurrency = 8;
+  /**
+   * Decoded blocks kept for reuse, at most this many bytes (`TILECAST_BLOCK_CACHE_MB`, default
+   * 64): overlapping windows and small tiles over large blocks (64 px tiles on GDAL's 512 px
+   * blocks) decode each block once instead of once per window. 0 turns it off.
+   */
+  cacheBytes = blockCacheBytes();
+  readonly #cache = new Map<number, { bytes: number; block: Promise<Uint8Array> }>();
+  #cached = 0;
 
   constructor(meta: GeoTiffMeta, layout: Layout, codec: BlockCodec, fetch: Fetch, close: () => Promise<void>) {
     this.meta = meta;
@@ -52,8 +60,39 @@ export class GeoTiffSource implements GridSource {
     this.#close = close;
   }
 
-  /** Decoded bytes of block (col, row) of sample plane `plane` (0 unless band-interleaved). */
-  async readBlock(col: number, row: number, plane = 0, signal?: AbortSignal): Promise<Uint8Array> {
+  /**
+   * Decoded bytes of block (col, row) of sample plane `plane` (0 unless band-interleaved), from
+   * the cache when it holds them (shared: callers must not write into them).
+   */
+  readBlock(col: number, row: number, plane = 0, signal?: AbortSignal): Promise<Uint8Array> {
+    const L = this.#layout;
+    const key = plane * L.across * L.down + row * L.across + col;
+    const hit = this.#cache.get(key);
+    if (hit) {
+      this.#cache.delete(key); // most recently used last
+      this.#cache.set(key, hit);
+      return hit.block;
+    }
+    const block = this.#decodeBlock(col, row, plane, signal);
+    if (this.cacheBytes <= 0) return block;
+    const bytes = this.meta.blockWidth * this.meta.blockHeight * this.#codec.spp * this.#codec.bytes;
+    this.#cache.set(key, { bytes, block });
+    this.#cached += bytes;
+    block.catch(() => {
+      if (this.#cache.get(key)?.block === block) {
+        this.#cache.delete(key);
+        this.#cached -= bytes;
+      }
+    });
+    for (const [k, v] of this.#cache) {
+      if (this.#cached <= this.cacheBytes || k === key) break;
+      this.#cache.delete(k);
+      this.#cached -= v.bytes;
+    }
+    return block;
+  }
+
+  async #decodeBlock(col: number, row: number, plane: number, signal?: AbortSignal): Promise<Uint8Array> {
     const { meta } = this;
     const L = this.#layout;
     const index = plane * L.across * L.down + row * L.across + col;
@@ -124,8 +163,16 @@ export class GeoTiffSource implements GridSource {
   }
 
   async close(): Promise<void> {
+    this.#cache.clear();
+    this.#cached = 0;
     await this.#close();
   }
+}
+
+/** The decoded-block cache size from `TILECAST_BLOCK_CACHE_MB` (default 64 MB). */
+function blockCacheBytes(): number {
+  const mb = Number(process.env.TILECAST_BLOCK_CACHE_MB ?? 64);
+  return Number.isFinite(mb) && mb >= 0 ? mb * 1024 * 1024 : 64 * 1024 * 1024;
 }
 
 function copyRows(

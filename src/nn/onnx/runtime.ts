@@ -2,7 +2,7 @@
  * ONNX Runtime (`onnxruntime-node`, an optional dependency) as tilecast's fastest inference
  * runtime. The package loads on first use; when it is missing or broken, {@link loadOnnxRuntime}
  * says why and callers fall back to TF.js. Sessions run asynchronously (ONNX Runtime works in its
- * own threads; the event loop stays free), one per model, reused for every batch.
+ * own worker thread, so the event loop stays free), one per model, reused for every batch.
  *
  * Execution providers are tried best first: TensorRT, then CUDA (when the package was installed
  * with its GPU libraries: `ONNXRUNTIME_NODE_INSTALL=cuda12 npm install`), then the bundled CPU
@@ -103,8 +103,11 @@ export async function onnxRuntimeInfo(): Promise<OnnxRuntimeInfo> {
   };
 }
 
-/** One model's ONNX Runtime session. Create with {@link OnnxSession.create}. */
-export class OnnxSession {
+/**
+ * One model's ONNX Runtime session in the calling thread. onnxruntime-node runs a session on
+ * the thread that calls it, so tilecast keeps these in a worker thread ({@link OnnxSession}).
+ */
+export class LocalSession {
   /** The execution provider the session runs on. */
   readonly provider: string;
   readonly #ort: OrtModule;
@@ -120,7 +123,7 @@ export class OnnxSession {
    * A session for ONNX `bytes` (as {@link exportOnnx} makes them), on the best provider that
    * starts; the skipped ones and why are in `skipped`.
    */
-  static async create(bytes: Uint8Array): Promise<OnnxSession & { skipped: string[] }> {
+  static async create(bytes: Uint8Array): Promise<LocalSession & { skipped: string[] }> {
     const ort = await loadOnnxRuntime();
     if (typeof ort === "string") throw new TilecastError("E_UNSUPPORTED", ort);
     const skipped: string[] = [];
@@ -132,7 +135,7 @@ export class OnnxSession {
           interOpNumThreads: 1,
           graphOptimizationLevel: "all",
         });
-        return Object.assign(new OnnxSession(ort, session, provider), { skipped });
+        return Object.assign(new LocalSession(ort, session, provider), { skipped });
       } catch (e) {
         skipped.push(`${provider}: ${errorLine(e).split("\n")[0]}`);
       }

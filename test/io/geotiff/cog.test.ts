@@ -215,7 +215,11 @@ print(json.dumps([b.GetBlockSize()[0], b.GetOverviewCount()]))`),
 
   it("opens over http with at most two range requests before the first tile", async () => {
     const path = tmp("remote.tif");
-    const sink = await createCogSink(path, { ...sinkSpec, width: 2000, height: 1500 }, { tileSize: 256 });
+    const sink = await createCogSink(
+      path,
+      { ...sinkSpec, width: 2000, height: 1500 },
+      { tileSize: 256, compress: "none" },
+    );
     for (let r = 0; r < sink.blockGrid.rows; r++)
       for (let c = 0; c < sink.blockGrid.cols; c++) {
         const w = Math.min(256, 2000 - c * 256);
@@ -257,6 +261,14 @@ print(json.dumps([b.GetBlockSize()[0], b.GetOverviewCount()]))`),
       expect(Array.from(g.data)).toStrictEqual(Array(16).fill(23));
       expect(before, seen.join(" ")).toBeLessThanOrEqual(2);
       expect(seen.every((s) => s.startsWith("bytes="))).toBe(true);
+      // Another window in the same tile comes from the decoded-block cache: no new request.
+      const after = seen.length;
+      await src.readWindow({ x: 256 * 3 + 100, y: 256 * 2 + 50, width: 8, height: 8 });
+      expect(seen.length).toBe(after);
+      src.cacheBytes = 0; // without the cache, each read of a new tile fetches it again
+      await src.readWindow({ x: 10, y: 10, width: 8, height: 8 });
+      await src.readWindow({ x: 20, y: 20, width: 8, height: 8 });
+      expect(seen.length).toBe(after + 2);
       await src.close();
       await expect(openGeoTiff(`${url}.missing`)).rejects.toThrow(/remote\.tif\.missing: server answered HTTP 404/);
     } finally {

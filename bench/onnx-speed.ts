@@ -1,0 +1,65 @@
+/**
+ * ONNX Runtime beside TF.js (wasm) on the three architectures, as one JSON line per model:
+ * the bench U-Net on 8 x 128 x 128 x 4 tiles (tiles/s), the ConvLSTM nowcaster ([16, 16] on
+ * 8 sequences of 4 -> 6 frames at 64 x 64; sequences/s) and the periodic global CNN on one
+ * 721 x 1440 x 4 state (steps/s). Inference only: training stays in TF.js.
+ *
+ *   node --import tsx bench/onnx-speed.ts
+ */
+import * as tf from "@tensorflow/tfjs";
+import { convLstmNowcaster, exportOnnx, globalCnn, OnnxSession, selectBackend, unet } from "../src/index.js";
+
+async function rate(items: number, reps: number, run: () => Promise<void>): Promise<number> {
+  await run();
+  const t = performance.now();
+  for (let i = 0; i < reps; i++) await run();
+  return (items * reps) / ((performance.now() - t) / 1000);
+}
+
+async function both(name: string, model: tf.LayersModel, shape: number[], reps: number, unit: string): Promise<void> {
+  const x = tf.randomNormal(shape, 0, 1, "float32", 1);
+  const data = x.dataSync() as Float32Array;
+  const n = shape[0] as number;
+  const tfjs = await rate(n, reps, async () => {
+    const p = model.predict(x) as tf.Tensor;
+    await p.data();
+    p.dispose();
+  });
+  const session = await OnnxSession.create(exportOnnx(model));
+  const onnx = await rate(n, reps * 3, async () => {
+    await session.run(data, shape);
+  });
+  await session.release();
+  x.dispose();
+  console.log(
+    JSON.stringify({ model: name, unit, tfjs, onnx, provider: session.provider, params: model.countParams() }),
+  );
+}
+
+async function main(): Promise<void> {
+  await selectBackend({ prefer: "wasm" });
+  await both(
+    "U-Net depth 3, 16 filters",
+    unet({ inputShape: [128, 128, 4], depth: 3, filters: 16, seed: 1 }),
+    [8, 128, 128, 4],
+    5,
+    "tiles/s",
+  );
+  const lstm = convLstmNowcaster({
+    inputFrames: 4,
+    outputFrames: 6,
+    filters: [16, 16],
+    height: 64,
+    width: 64,
+    channels: 1,
+    seed: 1,
+  });
+  await both("ConvLSTM [16, 16], 4 -> 6 frames, 64 x 64", lstm, [8, 4, 64, 64, 1], 2, "sequences/s");
+  const g = globalCnn({ height: 721, width: 1440, channels: 4, blocks: 4, filters: 32, seed: 1 });
+  await both("global CNN, 4 blocks x 32, 721 x 1440 x 4", g, [1, 721, 1440, 4], 1, "steps/s");
+}
+
+main().catch((e) => {
+  console.error(`onnx-speed: ${(e as Error).message}`);
+  process.exit(1);
+});

@@ -1,0 +1,34 @@
+/**
+ * The worker thread behind {@link OnnxSession}: one ONNX Runtime session, started from the model
+ * bytes in `workerData`, answering `run` messages with the output (its buffer transferred).
+ */
+import { parentPort, workerData } from "node:worker_threads";
+import { errorLine } from "../../errors.js";
+import { LocalSession } from "./runtime.js";
+
+type Request = { type: "run"; id: number; data: Float32Array; dims: number[] } | { type: "release" };
+
+const port = parentPort;
+if (port) {
+  try {
+    const session = await LocalSession.create(workerData.bytes as Uint8Array);
+    port.on("message", async (m: Request) => {
+      if (m.type === "release") {
+        await session.release().catch(() => undefined);
+        port.postMessage({ type: "released" });
+        port.close();
+        return;
+      }
+      try {
+        const out = await session.run(m.data, m.dims);
+        const data = new Float32Array(out.data); // an owned copy, transferable
+        port.postMessage({ type: "result", id: m.id, data, dims: out.dims }, [data.buffer]);
+      } catch (e) {
+        port.postMessage({ type: "result", id: m.id, error: errorLine(e) });
+      }
+    });
+    port.postMessage({ type: "ready", provider: session.provider, skipped: session.skipped });
+  } catch (e) {
+    port.postMessage({ type: "failed", error: (e as { problem?: string }).problem ?? errorLine(e) });
+  }
+}

@@ -1,0 +1,105 @@
+/**
+ * {@link OnnxSession}: one model's ONNX Runtime session in a worker thread. onnxruntime-node
+ * computes on the thread that calls `run`, so a session on the main thread would stop reading,
+ * stitching, writing and queue heartbeats while the model runs; in a worker, the data path and
+ * the model overlap and the event loop stays responsive. Inputs are copied into the worker and
+ * outputs transferred back.
+ *
+ * @example
+ * ```ts
+ * import { exportOnnx, OnnxSession } from "tilecast/nn";
+ * import { unet } from "tilecast/models";
+ * const s = await OnnxSession.create(exportOnnx(unet({ inputShape: [16, 16, 2], depth: 1, filters: 2 })));
+ * const y = await s.run(new Float32Array(16 * 16 * 2), [1, 16, 16, 2]);
+ * console.log(y.dims, s.provider); // [1, 16, 16, 1] cpu
+ * await s.release();
+ * ```
+ */
+import { Worker } from "node:worker_threads";
+import { TilecastError } from "../../errors.js";
+
+type Reply =
+  | { type: "ready"; provider: string; skipped: string[] }
+  | { type: "failed"; error: string }
+  | { type: "result"; id: number; data?: Float32Array; dims?: number[]; error?: string }
+  | { type: "released" };
+
+/** One model's ONNX Runtime session, run in a worker thread. Create with {@link OnnxSession.create}. */
+export class OnnxSession {
+  /** The execution provider the session runs on (cpu, cuda, tensorrt). */
+  readonly provider: string;
+  /** Better providers that did not start, and why. */
+  readonly skipped: readonly string[];
+  readonly #worker: Worker;
+  readonly #pending = new Map<
+    number,
+    { resolve(v: { data: Float32Array; dims: number[] }): void; reject(e: Error): void }
+  >();
+  #next = 0;
+
+  private constructor(worker: Worker, provider: string, skipped: string[]) {
+    this.#worker = worker;
+    this.provider = provider;
+    this.skipped = skipped;
+    worker.on("message", (m: Reply) => {
+      if (m.type !== "result") return;
+      const p = this.#pending.get(m.id);
+      this.#pending.delete(m.id);
+      if (m.error !== undefined) p?.reject(new TilecastError("E_STAGE", `ONNX Runtime: ${m.error}`));
+      else p?.resolve({ data: m.data as Float32Array, dims: m.dims as number[] });
+    });
+    worker.on("error", (e: unknown) => this.#failAll(e as Error));
+    worker.on("exit", () => this.#failAll(new Error("the ONNX Runtime worker exited")));
+  }
+
+  #failAll(e: Error): void {
+    for (const p of this.#pending.values()) p.reject(e);
+    this.#pending.clear();
+  }
+
+  /**
+   * A session for ONNX `bytes` (as {@link exportOnnx} makes them) on the best execution provider
+   * that starts; an error says why none did.
+   */
+  static async create(bytes: Uint8Array): Promise<OnnxSession> {
+    const worker = import.meta.url.endsWith(".ts")
+      ? // Running from source (tests): the worker loads TypeScript through tsx.
+        new Worker(
+          `import("tsx/esm/api").then((t) => { t.register(); return import(${JSON.stringify(new URL("./session-worker.ts", import.meta.url).href)}); })`,
+          { eval: true, workerData: { bytes } },
+        )
+      : new Worker(new URL("./session-worker.js", import.meta.url), { workerData: { bytes } });
+    const first = await new Promise<Reply>((resolve, reject) => {
+      worker.once("message", resolve);
+      worker.once("error", reject);
+    }).catch((e: unknown) => ({ type: "failed", error: (e as Error).message }) as Reply);
+    if (first.type !== "ready") {
+      await worker.terminate();
+      throw new TilecastError(
+        "E_UNSUPPORTED",
+        first.type === "failed" ? first.error : "ONNX Runtime worker did not start",
+      );
+    }
+    worker.unref(); // an idle session never keeps the process alive
+    return new OnnxSession(worker, first.provider, first.skipped);
+  }
+
+  /** Run the model on `data` of shape `dims` (NHWC, or N,T,H,W,C); resolves to its output. */
+  run(data: Float32Array, dims: readonly number[]): Promise<{ data: Float32Array; dims: number[] }> {
+    const id = this.#next++;
+    const copy = data.slice();
+    return new Promise((resolve, reject) => {
+      this.#pending.set(id, { resolve, reject });
+      this.#worker.ref(); // a pending run keeps the process alive
+      this.#worker.postMessage({ type: "run", id, data: copy, dims: [...dims] }, [copy.buffer]);
+    }).finally(() => {
+      if (this.#pending.size === 0) this.#worker.unref();
+    }) as Promise<{ data: Float32Array; dims: number[] }>;
+  }
+
+  /** End the session and its worker. */
+  async release(): Promise<void> {
+    this.#failAll(new Error("the ONNX Runtime session was released"));
+    await this.#worker.terminate();
+  }
+}
