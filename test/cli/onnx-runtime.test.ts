@@ -97,6 +97,16 @@ print(json.dumps({"diff": float(np.abs(a - b).max()), "scale": float(np.abs(b).m
     model.dispose();
   });
 
+  it("a session starts whatever flags the parent process was given (--input-type, loaders)", () => {
+    const code = `const { exportOnnx, OnnxSession, unet } = await import(${JSON.stringify(`${process.cwd()}/dist/index.js`)});
+const s = await OnnxSession.create(exportOnnx(unet({ inputShape: [16, 16, 2], depth: 1, filters: 2 })));
+const y = await s.run(new Float32Array(512), [1, 16, 16, 2]);
+console.log(JSON.stringify(y.dims)); await s.release();`;
+    const r = spawnSync(process.execPath, ["--input-type=module", "-e", code], { encoding: "utf8" });
+    expect(r.stderr.replace(/.*npm warn.*\n?/g, "")).toBe("");
+    expect(r.stdout.trim()).toBe("[1,16,16,1]");
+  });
+
   it("doctor names the inference runtime, its version, providers and threads", () => {
     const r = tilecast("doctor", "--json");
     expect(r.code).toBe(0);

@@ -66,9 +66,10 @@ export class OnnxSession {
       ? // Running from source (tests): the worker loads TypeScript through tsx.
         new Worker(
           `import("tsx/esm/api").then((t) => { t.register(); return import(${JSON.stringify(new URL("./session-worker.ts", import.meta.url).href)}); })`,
-          { eval: true, workerData: { bytes } },
+          { eval: true, workerData: { bytes }, execArgv: [] },
         )
-      : new Worker(new URL("./session-worker.js", import.meta.url), { workerData: { bytes } });
+      : // execArgv: [] so the parent's flags (--input-type, --eval loaders) do not reach the worker.
+        new Worker(new URL("./session-worker.js", import.meta.url), { workerData: { bytes }, execArgv: [] });
     const first = await new Promise<Reply>((resolve, reject) => {
       worker.once("message", resolve);
       worker.once("error", reject);
