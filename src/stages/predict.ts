@@ -76,29 +76,33 @@ function checked(y: tf.Tensor, x: tf.Tensor4D): tf.Tensor4D {
  * Details and a complete example: the module documentation above.
  */
 export function predict(model: Predictor): OperatorFunction<Batch, Prediction> {
-  const run = async (b: Batch): Promise<Prediction> => {
-    if (!b.x) return { ...b, y: null };
-    try {
-      const y = await runPredictorAsync(model, b.x);
-      if (y !== b.x) b.x.dispose();
-      return { ...b, x: null, y };
-    } catch (e) {
-      b.x.dispose();
-      for (const t of b.tiles) t.release();
-      throw e;
-    }
+  // The input is freed once the output exists; on failure, the batch's tiles are released.
+  const done = (b: Batch & { x: tf.Tensor4D }, y: tf.Tensor4D): Prediction => {
+    if (y !== b.x) b.x.dispose();
+    return { ...b, x: null, y };
   };
-  if (isAsync(model)) return concatMap(run);
+  const failed = (b: Batch & { x: tf.Tensor4D }, e: unknown): unknown => {
+    b.x.dispose();
+    for (const t of b.tiles) t.release();
+    return e;
+  };
+  if (isAsync(model))
+    return concatMap(async (b) => {
+      if (!b.x) return { ...b, y: null };
+      const withX = b as Batch & { x: tf.Tensor4D };
+      try {
+        return done(withX, await runPredictorAsync(model, withX.x));
+      } catch (e) {
+        throw failed(withX, e);
+      }
+    });
   return map((b) => {
     if (!b.x) return { ...b, y: null };
+    const withX = b as Batch & { x: tf.Tensor4D };
     try {
-      const y = runPredictor(model, b.x);
-      if (y !== b.x) b.x.dispose();
-      return { ...b, x: null, y };
+      return done(withX, runPredictor(model, withX.x));
     } catch (e) {
-      b.x.dispose();
-      for (const t of b.tiles) t.release();
-      throw e;
+      throw failed(withX, e);
     }
   });
 }

@@ -33,7 +33,7 @@ import { discard, openTemp, publish, tempPathFor } from "../atomic.js";
 import type { GridSink, SinkSpec } from "../types.js";
 import { encodeHeader, encodeIfd } from "./ifd.js";
 import { defaultResampling, OverviewPyramid, type OverviewResampling } from "./overview.js";
-import { blockProblem, encodeTile, imageEntries, type TileFormat, tileFormat } from "./tile-codec.js";
+import { blockProblem, claimTile, encodeTile, imageEntries, type TileFormat, tileFormat } from "./tile-codec.js";
 
 /** Options for {@link createCogSink}. */
 export interface CogWriteOptions {
@@ -121,14 +121,10 @@ export class CogSink implements GridSink {
 
   async writeBlock(col: number, row: number, block: Grid): Promise<void> {
     if (this.#state !== "open") throw this.#fail("write after commit, abort or failure");
-    const { cols, rows } = this.blockGrid;
-    if (col < 0 || row < 0 || col >= cols || row >= rows)
-      throw this.#fail(`block (${col}, ${row}) is outside the ${cols}x${rows} tile grid`);
-    const index = row * cols + col;
-    if (this.#written[index]) throw this.#fail(`block (${col}, ${row}) written twice`);
-    const problem = blockProblem(block, blockWindow(this.blockGrid, col, row), this.#spec, col, row);
+    const problem =
+      claimTile(this.blockGrid, this.#written, col, row) ??
+      blockProblem(block, blockWindow(this.blockGrid, col, row), this.#spec, col, row);
     if (problem) throw this.#fail(problem);
-    this.#written[index] = 1;
     await this.#tile(0, col, row, block);
   }
 

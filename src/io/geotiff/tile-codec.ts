@@ -6,6 +6,7 @@
 import { promisify } from "node:util";
 import { deflate } from "node:zlib";
 import { TilecastError } from "../../errors.js";
+import type { BlockGrid } from "../../grid/block-grid.js";
 import { allocate, DTYPE_INFO, fitsDtype } from "../../grid/dtype.js";
 import type { Grid } from "../../grid/grid.js";
 import type { Window } from "../../grid/window.js";
@@ -58,6 +59,20 @@ export function tileFormat(path: string, spec: SinkSpec, o: TileOptions, default
     level: o.level ?? 6,
     predictor: compress === "none" ? 1 : (o.predictor ?? (isFloat ? 3 : 2)),
   };
+}
+
+/**
+ * Claim tile (col, row) of `grid` for writing: why it cannot be (outside the grid, written
+ * before), or null after marking it in `written`.
+ */
+export function claimTile(grid: BlockGrid, written: Uint8Array, col: number, row: number): string | null {
+  const { cols, rows } = grid;
+  if (col < 0 || row < 0 || col >= cols || row >= rows)
+    return `block (${col}, ${row}) is outside the ${cols}x${rows} tile grid`;
+  const index = row * cols + col;
+  if (written[index]) return `block (${col}, ${row}) written twice`;
+  written[index] = 1;
+  return null;
 }
 
 /** Why a block cannot be written to `win` of a `spec` raster, or null when it can. */

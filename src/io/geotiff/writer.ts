@@ -26,7 +26,7 @@ import type { Grid } from "../../grid/grid.js";
 import { discard, openTemp, publish, tempPathFor } from "../atomic.js";
 import type { GridSink, SinkSpec } from "../types.js";
 import { encodeHeader, encodeIfd, type IfdEntry } from "./ifd.js";
-import { blockProblem, encodeTile, imageEntries, type TileFormat, tileFormat } from "./tile-codec.js";
+import { blockProblem, claimTile, encodeTile, imageEntries, type TileFormat, tileFormat } from "./tile-codec.js";
 
 /** Options for {@link createGeoTiffSink}. */
 export interface GeoTiffWriteOptions {
@@ -92,12 +92,9 @@ export class GeoTiffSink implements GridSink {
 
   async writeBlock(col: number, row: number, block: Grid): Promise<void> {
     if (this.#state !== "open") throw this.#fail("write after commit, abort or failure");
-    const { cols, rows } = this.blockGrid;
-    if (col < 0 || row < 0 || col >= cols || row >= rows)
-      throw this.#fail(`block (${col}, ${row}) is outside the ${cols}x${rows} tile grid`);
-    const index = row * cols + col;
-    if (this.#written[index]) throw this.#fail(`block (${col}, ${row}) written twice`);
-    this.#written[index] = 1;
+    const claim = claimTile(this.blockGrid, this.#written, col, row);
+    if (claim) throw this.#fail(claim);
+    const index = row * this.blockGrid.cols + col;
     const bytes = await this.#encode(col, row, block);
     const at = this.#end; // reserve the range before awaiting, so concurrent writes never overlap
     this.#end += bytes.length + (bytes.length % 2);
