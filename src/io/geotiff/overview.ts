@@ -27,6 +27,7 @@ import { type BlockGrid, blockWindow, makeBlockGrid } from "../../grid/block-gri
 import { allocate, DTYPE_INFO, type DType, type TypedArray } from "../../grid/dtype.js";
 import { createGrid, type Grid } from "../../grid/grid.js";
 import type { Window } from "../../grid/window.js";
+import { type Axis, axis, firstMode, overlap, parentRange, validity } from "./overview-rules.js";
 
 /** How overview cells are computed from the level below. */
 export type OverviewResampling = "average" | "nearest" | "mode";
@@ -51,29 +52,6 @@ export interface PyramidTile {
   col: number;
   row: number;
   grid: Grid;
-}
-
-/** Along one axis of a level: each cell's source range on the level below, `[lo, hi)`. */
-interface Axis {
-  ratio: number;
-  lo: Int32Array;
-  hi: Int32Array;
-}
-
-function axis(src: number, dst: number, method: OverviewResampling): Axis {
-  const ratio = src / dst;
-  const lo = new Int32Array(dst);
-  const hi = new Int32Array(dst);
-  for (let i = 0; i < dst; i++) {
-    if (method === "nearest") {
-      lo[i] = Math.min(src - 1, Math.floor(i * ratio + 0.5));
-      hi[i] = (lo[i] as number) + 1;
-    } else {
-      lo[i] = Math.floor(i * ratio);
-      hi[i] = Math.max((lo[i] as number) + 1, Math.min(src, Math.ceil((i + 1) * ratio)));
-    }
-  }
-  return { ratio, lo, hi };
 }
 
 /** An overview tile waiting for its sources: their cells, and which are valid. */
@@ -255,24 +233,6 @@ export class OverviewPyramid {
   }
 }
 
-/** How much of source cell `s` lies under destination cell `i`'s footprint `[i·r, (i+1)·r)`. */
-function overlap(i: number, r: number, s: number): number {
-  return Math.min((i + 1) * r, s + 1) - Math.max(i * r, s);
-}
-
-/** The parent tiles (along one axis) whose cells draw on source cells `[a, b)`. */
-function parentRange(ax: Axis, a: number, b: number, tile: number): number[] {
-  const n = ax.lo.length;
-  let first = Math.max(0, Math.floor(a / ax.ratio) - 2);
-  while (first < n - 1 && (ax.hi[first] as number) <= a) first++;
-  let last = Math.min(n - 1, Math.ceil(b / ax.ratio) + 2);
-  while (last > 0 && (ax.lo[last] as number) >= b) last--;
-  if ((ax.hi[first] as number) <= a || (ax.lo[last] as number) >= b || last < first) return [];
-  const out: number[] = [];
-  for (let t = Math.floor(first / tile); t <= Math.floor(last / tile); t++) out.push(t);
-  return out;
-}
-
 /** Copy the part of `block` (covering `win`) that lies in a pending tile's source rectangle. */
 function copyInto(p: Pending, block: Grid, win: Window, isValid: (i: number) => boolean, bands: number): void {
   const x0 = Math.max(win.x, p.src.x);
@@ -288,33 +248,4 @@ function copyInto(p: Pending, block: Grid, win: Window, isValid: (i: number) => 
       p.data.set(block.data.subarray(si, si + x1 - x0) as never, di);
       for (let x = 0; x < x1 - x0; x++) p.valid[di + x] = isValid(si + x) ? 1 : 0;
     }
-}
-
-/** Whether cell i of a grid holds data: its mask, its nodata value, and NaN. */
-function validity(g: Grid): (i: number) => boolean {
-  const { data, mask, nodata } = g;
-  const float = DTYPE_INFO[g.dtype].sampleFormat === 3;
-  if (!mask && nodata === null && !float) return () => true;
-  const nanNodata = nodata !== null && Number.isNaN(nodata);
-  return (i) => {
-    if (mask && mask[i] === 0) return false;
-    const v = data[i] as number;
-    if (float && Number.isNaN(v)) return false;
-    return nodata === null || nanNodata || v !== nodata;
-  };
-}
-
-/** GDAL's mode: the value whose count first reaches the top count, scanning in order. */
-function firstMode(v: Float64Array, n: number): number {
-  let best = v[0] as number;
-  let top = 0;
-  for (let i = 0; i < n; i++) {
-    let c = 0;
-    for (let j = 0; j <= i; j++) if (v[j] === v[i]) c++;
-    if (c > top) {
-      top = c;
-      best = v[i] as number;
-    }
-  }
-  return best;
 }
