@@ -12,7 +12,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { rmSync } from "node:fs";
-import { type FileHandle, lstat, mkdir, open, readdir, rename, rm, stat } from "node:fs/promises";
+import { type FileHandle, lstat, mkdir, open, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { TilecastError } from "../errors.js";
 
@@ -62,6 +62,14 @@ export async function openTemp(target: string, temp: string, flags: "wx" | "wx+"
       cause: e,
     });
   }
+}
+
+/** Write bytes to `path` atomically: a temporary file beside it, then rename. */
+export async function atomicWrite(path: string, bytes: Uint8Array | string): Promise<void> {
+  const tmp = `${path}.tmp-${process.pid}-${randomBytes(4).toString("hex")}`;
+  await mkdir(dirname(path), { recursive: true });
+  await writeFile(tmp, bytes);
+  await rename(tmp, path);
 }
 
 /** Remember a temporary path so that cleanup removes it if the process dies first. */

@@ -145,28 +145,31 @@ export class CogSink implements GridSink {
     for (const up of this.#pyramid.add(level, col, row, grid)) await this.#tile(up.level, up.col, up.row, up.grid);
   }
 
-  /** Directory bytes of every level, for tiles starting at `dataStart` (smallest level first). */
-  #directories(start: number, bigTiff: boolean, offsets: Float64Array[] | null): Uint8Array[] {
-    const out: Uint8Array[] = [];
+  /** The directory entries of level `k`, its tiles at `offsets` (placeholders when sizing). */
+  #entries(k: number, bigTiff: boolean, offsets: ArrayLike<number>) {
+    const t = this.#levels[k] as LevelTable;
+    const im = { width: t.grid.width, height: t.grid.height, offsets, counts: t.counts, bigTiff, overview: k > 0 };
+    return imageEntries(this.#spec, this.#format, im);
+  }
+
+  /**
+   * Each level's directory length: it depends only on the entries' types and counts, so it is
+   * measured with placeholder offsets before the tiles are placed.
+   */
+  #directoryLengths(bigTiff: boolean): number[] {
+    return this.#levels.map((t, k) => encodeIfd(this.#entries(k, bigTiff, t.counts), 0, bigTiff).length);
+  }
+
+  /** Directory bytes of every level, laid out from `start`, pointing at the placed tiles. */
+  #directories(start: number, bigTiff: boolean, offsets: Float64Array[], lengths: number[]): Uint8Array[] {
     let at = start;
-    const sizes = offsets ? null : [];
-    for (let k = 0; k < this.#levels.length; k++) {
-      const t = this.#levels[k] as LevelTable;
-      const im = {
-        width: t.grid.width,
-        height: t.grid.height,
-        offsets: offsets ? (offsets[k] as Float64Array) : t.counts,
-        counts: t.counts,
-        bigTiff,
-        overview: k > 0,
-      };
-      const entries = imageEntries(this.#spec, this.#format, im);
-      const length = encodeIfd(entries, at, bigTiff).length;
-      const next = k + 1 < this.#levels.length ? at + length : 0;
-      out.push(sizes ? new Uint8Array(length) : encodeIfd(entries, at, bigTiff, next));
+    return this.#levels.map((_, k) => {
+      const length = lengths[k] as number;
+      const next = k + 1 < lengths.length ? at + length : 0;
+      const bytes = encodeIfd(this.#entries(k, bigTiff, offsets[k] as Float64Array), at, bigTiff, next);
       at += length;
-    }
-    return out;
+      return bytes;
+    });
   }
 
   /** Where each tile lands in the output when the data starts at `dataStart`; and the file's end. */
@@ -191,9 +194,9 @@ export class CogSink implements GridSink {
     const head = encodeHeader(0, bigTiff).length;
     const ghost = ghostHeader();
     const first = head + ghost.length;
-    const dirBytes = this.#directories(first, bigTiff, null).reduce((n, d) => n + d.length, 0);
-    const { offsets, end } = this.#placeTiles(first + dirBytes);
-    return { bigTiff, ghost, first, offsets, end, dirs: this.#directories(first, bigTiff, offsets) };
+    const lengths = this.#directoryLengths(bigTiff);
+    const { offsets, end } = this.#placeTiles(first + lengths.reduce((n, l) => n + l, 0));
+    return { bigTiff, ghost, first, offsets, end, dirs: this.#directories(first, bigTiff, offsets, lengths) };
   }
 
   async commit(): Promise<void> {

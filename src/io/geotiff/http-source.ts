@@ -28,8 +28,6 @@ interface Slice {
 export class HttpSource {
   readonly url: string;
   #head: Promise<Uint8Array> | null = null;
-  /** Requests made, for diagnostics. */
-  requests = 0;
 
   constructor(url: string) {
     this.url = url;
@@ -68,7 +66,6 @@ export class HttpSource {
 
   /** One range request; a server that ignores ranges is an error unless the file is small. */
   async #range(offset: number, length: number, signal?: AbortSignal): Promise<Uint8Array> {
-    this.requests++;
     let res: Response;
     try {
       res = await fetch(this.url, {

@@ -3,25 +3,15 @@
  * band (edge chunks padded with the fill value), compressed and written to a temporary key that
  * is renamed into place.
  */
-import { randomBytes } from "node:crypto";
-import { mkdir, rename, writeFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { errorLine, TilecastError } from "../../errors.js";
 import { type BlockGrid, blockWindow } from "../../grid/block-grid.js";
 import { allocate, DTYPE_INFO, type DType, fitsDtype } from "../../grid/dtype.js";
 import type { Grid } from "../../grid/grid.js";
-import { discard } from "../atomic.js";
+import { atomicWrite, discard } from "../atomic.js";
 import type { GridSink } from "../types.js";
 import { encodeChunk } from "./codecs.js";
 import { type ArraySpec, chunkKey } from "./metadata.js";
-
-/** Write bytes to `path` atomically: a temporary file beside it, then rename. */
-export async function atomicWrite(path: string, bytes: Uint8Array | string): Promise<void> {
-  const tmp = `${path}.tmp-${process.pid}-${randomBytes(4).toString("hex")}`;
-  await mkdir(dirname(path), { recursive: true });
-  await writeFile(tmp, bytes);
-  await rename(tmp, path);
-}
 
 /** Encode one band of a block as a full chunk (edge chunks padded with the fill value). */
 export function chunkBytes(

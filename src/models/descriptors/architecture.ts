@@ -52,7 +52,7 @@ async function modelFor<S extends z.ZodObject>(
   def: ArchitectureDef<S>,
   options: z.infer<WithPath<S>>,
   bands: number,
-): Promise<{ model: tf.LayersModel; frames: number; dir?: string }> {
+): Promise<{ model: tf.LayersModel; frames: number; dir?: string; card?: ModelCard }> {
   const { path, ...rest } = options as { path?: string } & Record<string, unknown>;
   if (typeof path !== "string")
     return { model: def.build(rest as z.infer<S>, { bands }), frames: (rest.inputFrames as number | undefined) ?? 1 };
@@ -67,7 +67,7 @@ async function modelFor<S extends z.ZodObject>(
       `the model takes ${card.inputs.length * frames} bands (${card.inputs.map((i) => i.name).join(", ")}${frames > 1 ? ` × ${frames} frames` : ""}); the input has ${bands}`,
       { path },
     );
-  return { model, frames, dir: path };
+  return { model, frames, dir: path, card };
 }
 
 function poolFactor(model: tf.LayersModel): number {
@@ -117,9 +117,10 @@ async function onnxPredictorOf(
   frames: number,
   sequence: boolean,
   dir: string | undefined,
+  card: ModelCard | undefined,
 ): Promise<LoadedModel> {
   const { OnnxSession, onnxBytesFor } = await import("../../nn/onnx/index.js");
-  const { bytes, source } = await onnxBytesFor(model, dir);
+  const { bytes, source } = await onnxBytesFor(model, dir, card);
   const session = await OnnxSession.create(bytes);
   const a = tileAdapter(name, model, frames, sequence);
   return {
@@ -164,11 +165,11 @@ export function architecture<S extends z.ZodObject>(def: ArchitectureDef<S>): Mo
       return def.build(rest as z.infer<S>, input);
     },
     async load(o, { inputBands, runtime = "tfjs" }) {
-      const { model, frames, dir } = await modelFor(def, o, inputBands);
+      const { model, frames, dir, card } = await modelFor(def, o, inputBands);
       const sequence = def.sequence ?? false;
       if (runtime === "tfjs") return predictorOf(def.name, model, frames, sequence);
       try {
-        return await onnxPredictorOf(def.name, model, frames, sequence, dir);
+        return await onnxPredictorOf(def.name, model, frames, sequence, dir, card);
       } catch (e) {
         if (runtime === "onnx")
           throw new TilecastError("E_UNSUPPORTED", `runtime onnx: ${errorLine(e)}`, {

@@ -12,11 +12,12 @@
  * ```
  */
 import { createHash } from "node:crypto";
-import { readFile, rename, writeFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import type * as tf from "@tensorflow/tfjs";
 import { errorLine, TilecastError } from "../../errors.js";
-import { loadModelDir, modelCardSchema, readModelCard } from "../model-card.js";
+import { atomicWrite } from "../../io/atomic.js";
+import { loadModelDir, type ModelCard, modelCardSchema, readModelCard } from "../model-card.js";
 import { exportOnnx, OPSET } from "./export.js";
 
 /** SHA-256 (hex) of a model's weights, in `getWeights()` order. */
@@ -31,14 +32,16 @@ export function weightsDigest(model: tf.LayersModel): string {
 
 /**
  * The ONNX bytes to run `model`: the directory's exported file when its recorded weights hash
- * matches, else a fresh export. `source` says which.
+ * matches, else a fresh export. `source` says which. `card` is the directory's card when the
+ * caller has read it already.
  */
 export async function onnxBytesFor(
   model: tf.LayersModel,
   dir?: string,
+  known?: ModelCard,
 ): Promise<{ bytes: Uint8Array; source: "file" | "export" | "stale-file" }> {
   if (dir) {
-    const card = await readModelCard(dir).catch(() => null);
+    const card = known ?? (await readModelCard(dir).catch(() => null));
     if (card?.onnx) {
       if (card.onnx.weightsSha256 === weightsDigest(model) && card.onnx.opset >= OPSET) {
         const bytes = await readFile(join(dir, card.onnx.file)).catch(() => null);
@@ -68,18 +71,14 @@ export async function exportModelDir(dir: string, out?: string): Promise<OnnxExp
   const target = resolve(out ?? join(dir, "model.onnx"));
   const weightsSha256 = weightsDigest(model);
   model.dispose();
-  const tmp = `${target}.tilecast-tmp-${process.pid}`;
   try {
-    await writeFile(tmp, bytes);
-    await rename(tmp, target);
+    await atomicWrite(target, bytes);
   } catch (e) {
     throw new TilecastError("E_WRITE", `cannot write the ONNX model (${errorLine(e)})`, { path: target, cause: e });
   }
   if (resolve(target) === resolve(join(dir, "model.onnx"))) {
     const next = modelCardSchema.parse({ ...card, onnx: { file: "model.onnx", opset: OPSET, weightsSha256 } });
-    const cardPath = join(dir, "card.json");
-    await writeFile(`${cardPath}.tmp-${process.pid}`, `${JSON.stringify(next, null, 2)}\n`);
-    await rename(`${cardPath}.tmp-${process.pid}`, cardPath);
+    await atomicWrite(join(dir, "card.json"), `${JSON.stringify(next, null, 2)}\n`);
   }
   return { file: out ?? target, opset: OPSET, weightsSha256, bytes: bytes.length };
 }
