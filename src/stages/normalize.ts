@@ -18,7 +18,7 @@
 import { map, type OperatorFunction } from "rxjs";
 import { z } from "zod";
 import { type Stats, transformValue, type ValueTransform, valueTransform } from "../grid/band-stats.js";
-import { createGrid, type Grid, isNodata } from "../grid/grid.js";
+import { createGrid, type Grid } from "../grid/grid.js";
 import { markStage } from "./stall.js";
 import type { Tile } from "./tile.js";
 
@@ -45,35 +45,71 @@ export interface NormalizeOptions {
   method?: NormalizeMethod;
 }
 
+/** The shift and scale of band `b`: `(t(v) - shift) * scale`. */
+function bandScaling(stats: Stats, b: number, method: NormalizeMethod): { shift: number; scale: number } {
+  const s = stats.bands[b];
+  const shift = s ? (method === "zscore" ? s.mean : s.min) : 0;
+  const spread = s ? (method === "zscore" ? s.std : s.max - s.min) : 1;
+  return {
+    shift: Number.isFinite(shift) ? shift : 0,
+    scale: spread > 0 && Number.isFinite(spread) ? 1 / spread : 1,
+  };
+}
+
+/**
+ * Scale cells `[from, to)` of `src` into `out`, returning the invalid ones (nodata, NaN, or 0 in
+ * `mask`; their output stays 0). The loops are written out per case so each stays tight.
+ */
+function scaleRange(
+  src: Grid["data"],
+  out: Float32Array,
+  from: number,
+  to: number,
+  shift: number,
+  scale: number,
+  t: ValueTransform,
+  nodata: number, // NaN when there is none (NaN cells are invalid either way)
+  mask: Uint8Array | null,
+): number[] {
+  const missing: number[] = [];
+  if (t === "none" && mask === null) {
+    for (let i = from; i < to; i++) {
+      const v = src[i] as number;
+      if (v === nodata || v !== v) missing.push(i);
+      else out[i] = (v - shift) * scale;
+    }
+    return missing;
+  }
+  for (let i = from; i < to; i++) {
+    const v = src[i] as number;
+    if (v === nodata || v !== v || (mask !== null && mask[i] === 0)) missing.push(i);
+    else out[i] = (transformValue(v, t) - shift) * scale;
+  }
+  return missing;
+}
+
 /** Normalize one grid (see the module documentation). */
 export function normalizeGrid(g: Grid, stats: Stats, method: NormalizeMethod = "zscore"): Grid<"float32"> {
   const [bands, h, w] = g.shape as [number, number, number];
   const n = h * w;
   const out = new Float32Array(g.data.length);
+  const gmask = g.mask;
+  const nodata = g.nodata ?? Number.NaN;
   let mask: Uint8Array | null = null;
   for (let b = 0; b < bands; b++) {
-    const s = stats.bands[b];
+    const { shift, scale } = bandScaling(stats, b, method);
     const t: ValueTransform = stats.transforms[b] ?? "none";
-    const shift = s ? (method === "zscore" ? s.mean : s.min) : 0;
-    const spread = s ? (method === "zscore" ? s.std : s.max - s.min) : 1;
-    const scale = spread > 0 && Number.isFinite(spread) ? 1 / spread : 1;
-    const off = Number.isFinite(shift) ? shift : 0;
-    for (let i = b * n; i < (b + 1) * n; i++) {
-      const v = g.data[i] as number;
-      if (isNodata(v, g.nodata) || (g.mask && !g.mask[i]) || Number.isNaN(v)) {
-        mask ??= g.mask ? Uint8Array.from(g.mask) : new Uint8Array(g.data.length).fill(1);
-        mask[i] = 0;
-        continue; // out[i] stays 0
-      }
-      out[i] = (transformValue(v, t) - off) * scale;
-    }
+    const missing = scaleRange(g.data, out, b * n, (b + 1) * n, shift, scale, t, nodata, gmask);
+    if (missing.length === 0) continue;
+    mask ??= gmask ? Uint8Array.from(gmask) : new Uint8Array(g.data.length).fill(1);
+    for (const i of missing) mask[i] = 0;
   }
   return createGrid("float32", g.shape, {
     data: out,
     dims: g.dims,
     georef: g.georef,
     nodata: null,
-    mask: mask ?? g.mask,
+    mask: mask ?? gmask,
     attrs: g.attrs,
   });
 }

@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { lastValueFrom } from "rxjs";
 import { describe, expect, it } from "vitest";
 import { BandStatsAccumulator } from "../../src/grid/band-stats.js";
+import { allocate } from "../../src/grid/dtype.js";
 import { createGrid } from "../../src/grid/grid.js";
 import { openGeoTiff } from "../../src/io/geotiff/reader.js";
 import { computeStats, loadStats, saveStats } from "../../src/stages/compute-stats.js";
@@ -104,4 +105,37 @@ describe("normalize", () => {
     expect(Array.from(mm.data.slice(0, 2))).toStrictEqual([0, 1]);
     expect([mm.data[4], mm.data[5]]).toStrictEqual([0, 1]);
   });
+
+  it.each([
+    ["uint8", null, false, "none"],
+    ["int16", -9999, false, "none"],
+    ["uint16", 0, true, "log1p"],
+    ["float32", Number.NaN, false, "none"],
+    ["float32", null, false, "log1p"], // NaN cells are invalid without a nodata value too
+    ["float64", -1, true, "none"],
+  ] as const)(
+    "%s, nodata %s, mask %s, %s: every cell equals the formula, invalid ones 0 and masked",
+    (dtype, nodata, withMask, transform) => {
+      const n = 3 * 7 * 5;
+      const data = allocate(dtype, n);
+      for (let i = 0; i < n; i++) data[i] = (i * 37) % 101;
+      if (nodata !== null) for (let i = 0; i < n; i += 9) data[i] = nodata;
+      if (dtype.startsWith("float")) data[4] = Number.NaN;
+      const mask = withMask ? Uint8Array.from({ length: n }, (_, i) => (i % 11 === 3 ? 0 : 1)) : null;
+      const g = createGrid(dtype, [3, 7, 5], { data, nodata, mask });
+      const stats = {
+        bands: [0, 1, 2].map((b) => ({ count: 1, mean: 10 * b, std: 2 + b, min: b, max: 50 + b })),
+        transforms: [transform, transform, transform],
+      };
+      const out = normalizeGrid(g, stats);
+      for (let i = 0; i < n; i++) {
+        const v = data[i] as number;
+        const invalid = Number.isNaN(v) || (nodata !== null && v === nodata) || (mask !== null && mask[i] === 0);
+        const b = Math.floor(i / 35);
+        const t = transform === "log1p" ? Math.log1p(Math.max(v, 0)) : v;
+        expect(out.data[i]).toBeCloseTo(invalid ? 0 : (t - 10 * b) / (2 + b), 5);
+        expect(out.mask?.[i] ?? 1).toBe(invalid ? 0 : 1);
+      }
+    },
+  );
 });
