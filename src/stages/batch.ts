@@ -24,6 +24,7 @@ import * as tf from "@tensorflow/tfjs";
 import { asyncScheduler, Observable, type OperatorFunction, type Subscription } from "rxjs";
 import { TilecastError } from "../errors.js";
 import { pixelValidity } from "../grid/grid.js";
+import { tensorFromArray } from "../nn/tensor-array.js";
 import type { Tile } from "./tile.js";
 
 /**
@@ -55,6 +56,36 @@ export interface BatchOptions {
   maxWaitMs?: number;
 }
 
+function interleave4(d: Float32Array, out: Float32Array, base: number, n: number): void {
+  const b0 = d.subarray(0, n);
+  const b1 = d.subarray(n, 2 * n);
+  const b2 = d.subarray(2 * n, 3 * n);
+  const b3 = d.subarray(3 * n, 4 * n);
+  for (let i = 0, j = base; i < n; i++, j += 4) {
+    out[j] = b0[i] as number;
+    out[j + 1] = b1[i] as number;
+    out[j + 2] = b2[i] as number;
+    out[j + 3] = b3[i] as number;
+  }
+}
+
+/** Copy a CHW grid's cells into `out` from `base` as HWC. */
+function interleave(d: Tile["grid"]["data"], out: Float32Array, base: number, n: number, c: number): void {
+  if (d instanceof Float32Array) {
+    // The common cases (normalized tiles), kept monomorphic so they compile to plain copy loops;
+    // four bands (RGB + NIR) write each pixel's cells together.
+    if (c === 1) out.set(d, base);
+    else if (c === 4) interleave4(d, out, base, n);
+    else
+      for (let b = 0; b < c; b++) {
+        const band = d.subarray(b * n, (b + 1) * n);
+        for (let i = 0, j = base + b; i < n; i++, j += c) out[j] = band[i] as number;
+      }
+    return;
+  }
+  for (let b = 0; b < c; b++) for (let i = 0; i < n; i++) out[base + i * c + b] = d[b * n + i] as number;
+}
+
 /** Stack tiles (CHW grids) into an NHWC float32 tensor. */
 export function stackTiles(tiles: readonly Tile[]): tf.Tensor4D {
   const [c, h, w] = tiles[0]?.grid.shape as [number, number, number];
@@ -66,11 +97,9 @@ export function stackTiles(tiles: readonly Tile[]): tf.Tensor4D {
       throw new TilecastError("E_ARGUMENT", `tile ${t.spec.id} is ${tc}x${th}x${tw}, the batch is ${c}x${h}x${w}`, {
         stage: "batch",
       });
-    const d = t.grid.data;
-    const base = k * n * c;
-    for (let b = 0; b < c; b++) for (let i = 0; i < n; i++) buf[base + i * c + b] = d[b * n + i] as number;
+    interleave(t.grid.data, buf, k * n * c, n, c);
   });
-  return tf.tensor4d(buf, [tiles.length, h, w, c]);
+  return tensorFromArray<tf.Rank.R4>(buf, [tiles.length, h, w, c]);
 }
 
 function toBatch(tiles: Tile[]): Batch {
