@@ -19,6 +19,7 @@ import { randomUUID } from "node:crypto";
 import * as tf from "@tensorflow/tfjs";
 import { lastValueFrom, type Observable, type OperatorFunction, tap } from "rxjs";
 import { TilecastError } from "../errors.js";
+import { QuicklookSampler } from "../io/png/quicklook-sampler.js";
 import { createSink } from "../io/registry.js";
 import { createModel, type RuntimeReport } from "../models/registry.js";
 import { quietCpuBanner } from "../nn/backend.js";
@@ -33,7 +34,6 @@ import type { Tile } from "../stages/tile.js";
 import { write } from "../stages/write.js";
 import type { Pipeline } from "./config.js";
 import { openInput, planFor } from "./input.js";
-import { writeOutputQuicklook } from "./output-quicklook.js";
 import { checkOutputRoot } from "./output-root.js";
 import { type StageContext, stageDescriptor } from "./stages.js";
 
@@ -161,8 +161,9 @@ export async function runPipeline(p: Pipeline, options: RunOptions = {}): Promis
     let skipped = 0;
     let done = 0;
     let blocks = 0;
+    let sampler: QuicklookSampler | undefined; // the quicklook, sampled from regions as they pass
     let tiles: Observable<Tile> = readTiles(src, plan, {
-      concurrency: Math.max(p.tiling.concurrency, 2 * p.batch),
+      concurrency: Math.max(p.tiling.concurrency, 4 * p.batch),
       skipEmpty: p.tiling.skipEmpty,
       ...(p.input.bands ? { bands: p.input.bands } : {}),
     }).pipe(
@@ -192,6 +193,11 @@ export async function runPipeline(p: Pipeline, options: RunOptions = {}): Promis
         }),
         stitch(plan, { weights: p.stitch.weights, dtype, nodata, bands: model.bands }),
         stageName("stitch"),
+        tap((r) => {
+          if (!p.output.quicklook) return;
+          sampler ??= new QuicklookSampler(m.width, m.height, r.grid.shape[0] as number);
+          sampler.add(r);
+        }),
         write(
           (first) =>
             createSink(
@@ -219,7 +225,8 @@ export async function runPipeline(p: Pipeline, options: RunOptions = {}): Promis
       ),
       { defaultValue: null },
     );
-    const quicklook = p.output.quicklook ? await writeOutputQuicklook(p.output.path, p.output.quicklook) : null;
+    if (p.output.quicklook && sampler) await sampler.write(p.output.quicklook);
+    const quicklook = p.output.quicklook && sampler ? p.output.quicklook : null;
     const summary: RunSummary = {
       runId,
       pipeline: p.file,

@@ -2,8 +2,9 @@
  * `predict(model)`: batches in, predictions out. `model` is anything with a tfjs-style
  * `predict(x)` (a `tf.LayersModel` or `tf.GraphModel`) or a synchronous function of the input
  * tensor; either runs inside `tf.tidy`, so intermediate tensors are freed. A model with
- * `predictAsync(x)` (ONNX Runtime sessions) is awaited one batch at a time, in order, leaving the
- * event loop free while it runs. The input tensor is disposed once the output exists; the output
+ * `predictAsync(x)` (ONNX Runtime sessions) is given two batches at a time (one running, the next
+ * queued, so it never waits for the data path), results in order, leaving the event loop free
+ * while it runs. The input tensor is disposed once the output exists; the output
  * is disposed by `stitch`. Batches of only empty tiles skip the model.
  *
  * @example
@@ -16,9 +17,20 @@
  */
 
 import * as tf from "@tensorflow/tfjs";
-import { concatMap, map, type OperatorFunction } from "rxjs";
+import { map, type OperatorFunction } from "rxjs";
 import { TilecastError } from "../errors.js";
+import { mapAsyncOrdered } from "../util/ordered-async.js";
 import type { Batch } from "./batch.js";
+
+/** Batches an asynchronous model holds at once: one running, one queued behind it. */
+const IN_FLIGHT = 2;
+
+/** Free what a batch or prediction dropped after a failure holds. */
+function discardBatch(b: Batch | Prediction): void {
+  b.x?.dispose();
+  if ("y" in b) b.y?.dispose();
+  for (const t of b.tiles) t.release();
+}
 
 /** A model that runs outside TF.js and resolves to a new `[k, h, w, c]` tensor. */
 export interface AsyncPredictor {
@@ -87,15 +99,19 @@ export function predict(model: Predictor): OperatorFunction<Batch, Prediction> {
     return e;
   };
   if (isAsync(model))
-    return concatMap(async (b) => {
-      if (!b.x) return { ...b, y: null };
-      const withX = b as Batch & { x: tf.Tensor4D };
-      try {
-        return done(withX, await runPredictorAsync(model, withX.x));
-      } catch (e) {
-        throw failed(withX, e);
-      }
-    });
+    return mapAsyncOrdered<Batch, Prediction>(
+      async (b: Batch): Promise<Prediction> => {
+        if (!b.x) return { ...b, y: null };
+        const withX = b as Batch & { x: tf.Tensor4D };
+        try {
+          return done(withX, await runPredictorAsync(model, withX.x));
+        } catch (e) {
+          throw failed(withX, e);
+        }
+      },
+      IN_FLIGHT,
+      { input: discardBatch, result: discardBatch },
+    );
   return map((b) => {
     if (!b.x) return { ...b, y: null };
     const withX = b as Batch & { x: tf.Tensor4D };

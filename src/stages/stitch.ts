@@ -21,6 +21,7 @@
  */
 import { concat, concatMap, defer, from, type Observable, type OperatorFunction } from "rxjs";
 import { pixelValidity } from "../grid/grid.js";
+import { tensorValues } from "../nn/tensor-array.js";
 import type { TilePlan } from "../tiling/plan.js";
 import { type Region, Stitcher, type StitcherOptions } from "../tiling/stitcher.js";
 import type { Prediction } from "./predict.js";
@@ -36,7 +37,7 @@ function isPrediction(v: Tile | Prediction): v is Prediction {
 async function addPrediction(st: Stitcher, p: Prediction): Promise<Region[]> {
   const done: Region[] = [];
   try {
-    const data = p.y ? ((await p.y.data()) as Float32Array) : null;
+    const data = p.y ? await tensorValues(p.y) : null;
     const rows = new Map(p.index.map((tileIdx, row) => [tileIdx, row]));
     const [, h, w, c] = p.y?.shape ?? [0, 0, 0, 0];
     const n = h * w;

@@ -7,6 +7,7 @@ import * as tf from "@tensorflow/tfjs";
 import { z } from "zod";
 import { errorLine, TilecastError } from "../../errors.js";
 import { loadModelDir, type ModelCard } from "../../nn/model-card.js";
+import { tensorFromArray, transferableSource } from "../../nn/tensor-array.js";
 import type { ArchitectureInput, LoadedModel, ModelDescriptor } from "../registry.js";
 
 /** How an architecture is described before it becomes a registry entry. */
@@ -129,11 +130,13 @@ async function onnxPredictorOf(
     predictor: {
       async predictAsync(x) {
         const input = tf.tidy(() => a.toInput(x));
-        const data = (await input.data()) as Float32Array;
+        // Stacked tiles go to the worker as they are (their array is handed over, not copied).
+        const own = transferableSource(input);
+        const data = own ?? ((await input.data()) as Float32Array);
         const shape = input.shape;
-        input.dispose();
-        const out = await session.run(data, shape);
-        return tf.tidy(() => a.toTiles(tf.tensor(out.data, out.dims)));
+        if (input !== x) input.dispose();
+        const out = await session.run(data, shape, { transfer: own !== null });
+        return tf.tidy(() => a.toTiles(tensorFromArray(out.data, out.dims)));
       },
     },
     release: () => session.release(),

@@ -134,6 +134,9 @@ export class LocalSession {
           intraOpNumThreads: onnxThreads(),
           interOpNumThreads: 1,
           graphOptimizationLevel: "all",
+          // Idle pool threads sleep instead of spinning, leaving the cores to the data path
+          // (reading, normalizing, stitching, writing) that runs beside the model.
+          extra: { session: { intra_op: { allow_spinning: "0" }, inter_op: { allow_spinning: "0" } } },
         });
         return Object.assign(new LocalSession(ort, session, provider), { skipped });
       } catch (e) {

@@ -12,20 +12,26 @@ const port = parentPort;
 if (port) {
   try {
     const session = await LocalSession.create(workerData.bytes as Uint8Array);
+    let queue: Promise<void> = Promise.resolve();
     port.on("message", async (m: Request) => {
       if (m.type === "release") {
+        await queue;
         await session.release().catch(() => undefined);
         port.postMessage({ type: "released" });
         port.close();
         return;
       }
-      try {
-        const out = await session.run(m.data, m.dims);
-        const data = new Float32Array(out.data); // an owned copy, transferable
-        port.postMessage({ type: "result", id: m.id, data, dims: out.dims }, [data.buffer]);
-      } catch (e) {
-        port.postMessage({ type: "result", id: m.id, error: errorLine(e) });
-      }
+      // One run at a time, in arrival order: the pool's threads serve one batch, and results
+      // return in the order they were asked for.
+      queue = queue.then(async () => {
+        try {
+          const out = await session.run(m.data, m.dims);
+          const data = new Float32Array(out.data); // an owned copy, transferable
+          port.postMessage({ type: "result", id: m.id, data, dims: out.dims }, [data.buffer]);
+        } catch (e) {
+          port.postMessage({ type: "result", id: m.id, error: errorLine(e) });
+        }
+      });
     });
     port.postMessage({ type: "ready", provider: session.provider, skipped: session.skipped });
   } catch (e) {

@@ -85,14 +85,25 @@ export class OnnxSession {
     return new OnnxSession(worker, first.provider, first.skipped);
   }
 
-  /** Run the model on `data` of shape `dims` (NHWC, or N,T,H,W,C); resolves to its output. */
-  run(data: Float32Array, dims: readonly number[]): Promise<{ data: Float32Array; dims: number[] }> {
+  /**
+   * Run the model on `data` of shape `dims` (NHWC, or N,T,H,W,C); resolves to its output. Runs
+   * queue in the worker and finish in the order they were asked for, so a caller can send the
+   * next batch before this one returns and the model never waits for it. With `transfer`,
+   * `data` is handed to the worker instead of copied (it is empty here afterwards).
+   */
+  run(
+    data: Float32Array,
+    dims: readonly number[],
+    options: { transfer?: boolean } = {},
+  ): Promise<{ data: Float32Array; dims: number[] }> {
     const id = this.#next++;
-    const copy = data.slice();
+    const whole = data.byteOffset === 0 && data.byteLength === data.buffer.byteLength;
+    const copy = options.transfer && whole && data.buffer instanceof ArrayBuffer ? data : data.slice();
+    const buffer = copy.buffer as ArrayBuffer;
     return new Promise((resolve, reject) => {
       this.#pending.set(id, { resolve, reject });
       this.#worker.ref(); // a pending run keeps the process alive
-      this.#worker.postMessage({ type: "run", id, data: copy, dims: [...dims] }, [copy.buffer]);
+      this.#worker.postMessage({ type: "run", id, data: copy, dims: [...dims] }, [buffer]);
     }).finally(() => {
       if (this.#pending.size === 0) this.#worker.unref();
     }) as Promise<{ data: Float32Array; dims: number[] }>;
