@@ -27,6 +27,7 @@ export {
   writePng,
   writeQuicklook,
 } from "./png/quicklook.js";
+export { QuicklookSampler } from "./png/quicklook-sampler.js";
 export {
   createSink,
   detectFormat,

@@ -3,6 +3,8 @@ import { dirname } from "node:path";
 import sharp from "sharp";
 import { describe, expect, it } from "vitest";
 import { createGrid } from "../../src/grid/grid.js";
+import { openGeoTiff } from "../../src/io/geotiff/reader.js";
+import { renderQuicklook } from "../../src/io/png/quicklook.js";
 import { tilecast } from "../helpers/cli.js";
 import { gdalinfo, hasGdal, py, sameCrsInGdal } from "../helpers/gdal.js";
 import { tmp, writeWhole } from "../helpers/write.js";
@@ -39,7 +41,15 @@ print(json.dumps(float(np.abs(got - want).max())))`);
     expect(b.geoTransform).toStrictEqual(a.geoTransform);
     expect(sameCrsInGdal(a.coordinateSystem?.wkt ?? "", b.coordinateSystem?.wkt ?? "")).toBe(true);
     expect(b.coordinateSystem?.wkt).toContain('ID["EPSG",32633]');
-    expect((await sharp(png).metadata()).width).toBe(512);
+    // The quicklook, sampled while writing, equals one drawn from the written file.
+    const written = await openGeoTiff(out);
+    const want = renderQuicklook(
+      await written.readWindow({ x: 0, y: 0, width: written.meta.width, height: written.meta.height }),
+    );
+    await written.close();
+    const { data, info } = await sharp(png).raw().toBuffer({ resolveWithObject: true });
+    expect(info.width).toBe(512);
+    expect(Buffer.from(data).equals(Buffer.from(want.rgba))).toBe(true);
   });
 
   it("era5-global (periodic): the output equals xarray's decoded field, placed at pixel edges", () => {

@@ -1,0 +1,66 @@
+/**
+ * A quicklook taken while a raster is written: {@link QuicklookSampler} keeps, from each region
+ * as it passes, the cells a quicklook shows (every `step`-th pixel, nearest), so the PNG needs
+ * no second read of the output and has no size limit: a 100k-pixel scene costs the same
+ * 512-pixel sample as a small one. The PNG equals {@link writeQuicklook} of the whole raster.
+ *
+ * @example
+ * ```ts
+ * import { createGrid, QuicklookSampler } from "tilecast";
+ * const q = new QuicklookSampler(64, 64, 1, { maxSize: 32 });
+ * q.add({ window: { x: 0, y: 0, width: 64, height: 64 }, grid: createGrid("float32", [1, 64, 64]) });
+ * await q.write("/tmp/sampled.png");
+ * ```
+ */
+import { createGrid, type Grid } from "../../grid/grid.js";
+import type { Window } from "../../grid/window.js";
+import { type QuicklookOptions, writeQuicklook } from "./quicklook.js";
+
+/** Collects a quicklook's cells from regions of a `width` x `height` raster; see the module documentation. */
+export class QuicklookSampler {
+  /** Pixels between samples, on both axes. */
+  readonly step: number;
+  readonly #bands: readonly number[];
+  readonly #sample: Grid<"float64">;
+  readonly #valid: Uint8Array;
+  readonly #options: QuicklookOptions;
+
+  constructor(width: number, height: number, bands: number, options: QuicklookOptions = {}) {
+    this.step = Math.max(1, Math.ceil(Math.max(width, height) / (options.maxSize ?? 512)));
+    this.#bands = options.bands ?? (bands >= 3 ? [0, 1, 2] : [0]);
+    const ow = Math.ceil(width / this.step);
+    const oh = Math.ceil(height / this.step);
+    this.#valid = new Uint8Array(this.#bands.length * ow * oh); // unwritten cells stay invalid
+    this.#sample = createGrid("float64", [this.#bands.length, oh, ow], { mask: this.#valid });
+    this.#options = options;
+  }
+
+  /** Take the sampled cells inside `region` (a `(bands, h, w)` grid at `window`). */
+  add(region: { readonly window: Window; readonly grid: Grid }): void {
+    const { window: w, grid: g } = region;
+    const [, gh, gw] = g.shape as [number, number, number];
+    const [, oh, ow] = this.#sample.shape as [number, number, number];
+    const s = this.step;
+    const first = (start: number) => Math.ceil(start / s);
+    const nodata = g.nodata;
+    this.#bands.forEach((band, k) => {
+      for (let oy = first(w.y); oy < oh && oy * s < w.y + w.height; oy++)
+        for (let ox = first(w.x); ox < ow && ox * s < w.x + w.width; ox++) {
+          const i = band * gh * gw + (oy * s - w.y) * gw + (ox * s - w.x);
+          const v = g.data[i] as number;
+          const missing =
+            (g.mask !== null && !g.mask[i]) ||
+            (nodata !== null && (Number.isNaN(nodata) ? Number.isNaN(v) : v === nodata));
+          const o = k * oh * ow + oy * ow + ox;
+          this.#sample.data[o] = v;
+          this.#valid[o] = missing ? 0 : 1;
+        }
+    });
+  }
+
+  /** Write the quicklook PNG (atomically). */
+  async write(path: string): Promise<void> {
+    const bands = this.#bands.map((_, k) => k);
+    await writeQuicklook(this.#sample, path, { ...this.#options, bands, maxSize: Number.POSITIVE_INFINITY });
+  }
+}
