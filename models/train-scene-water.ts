@@ -9,7 +9,7 @@
 import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { lastValueFrom } from "rxjs";
-import { computeStats, normalizeGrid, openGeoTiff, planTiles, readTiles, Rng, saveModelDir, saveStats, selectBackend, unet } from "../src/index.js";
+import { computeStats, normalizeGrid, openGeoTiff, planTiles, readTiles, Rng, exportModelDir, saveModelDir, saveStats, selectBackend, unet } from "../src/index.js";
 
 const SCENE = "fixtures/demo/scene.s2like.u16.4b.tif";
 const OUT = "models/scene-water";
@@ -74,6 +74,7 @@ async function main(): Promise<void> {
     backend: backend.backend,
   });
   await saveStats(join(OUT, "stats.json"), stats);
+  await exportModelDir(OUT); // model.onnx beside model.json, for ONNX Runtime inference
   await src.close();
   console.log(`wrote ${OUT}`);
 }

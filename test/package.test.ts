@@ -82,6 +82,7 @@ describe("the published package", () => {
       "fixtures/demo/scene.s2like.u16.4b.tif",
       "models/scene-water/weights.bin",
       "models/scene-water/card.json",
+      "models/scene-water/model.onnx",
       "pipelines/scene-water.yaml",
     ])
       expect(packed, f).toContain(f);

@@ -9,6 +9,7 @@ import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { loadModelDir } from "../../src/nn/model-card.js";
+import { exportOnnx } from "../../src/nn/onnx/export.js";
 import { onnxBytesFor } from "../../src/nn/onnx/model-file.js";
 import { BIN, tilecast } from "../helpers/cli.js";
 import { hasGdal, py } from "../helpers/gdal.js";
@@ -94,6 +95,14 @@ print(json.dumps({"diff": float(np.abs(a - b).max()), "scale": float(np.abs(b).m
     const out = tmp("elsewhere.onnx");
     expect(tilecast("model", "export", dir, "--out", out).code).toBe(0);
     expect(existsSync(out)).toBe(true);
+    model.dispose();
+  });
+
+  it("the shipped U-Net's model.onnx is current: its recorded weights match, its bytes equal a fresh export", async () => {
+    const { model } = await loadModelDir("models/scene-water");
+    const shipped = await onnxBytesFor(model, "models/scene-water");
+    expect(shipped.source).toBe("file");
+    expect(Buffer.from(shipped.bytes).equals(Buffer.from(exportOnnx(model)))).toBe(true);
     model.dispose();
   });
 
