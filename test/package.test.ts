@@ -149,4 +149,71 @@ describe("the published package", () => {
     );
     run(process.execPath, [join(repo, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.json"]);
   });
+
+  // Last: it makes the native backend the project's default.
+  it("native build: tfjs-node compiled against a TensorFlow wheel becomes the backend, and computes as TF.js does", (ctx) => {
+    const wheel = tensorflowWheel();
+    if (!wheel) {
+      console.warn(
+        "native build test skipped: no TensorFlow wheel (set TILECAST_TF_WHEEL, or let pip download tensorflow-cpu)",
+      );
+      return ctx.skip();
+    }
+    const built = JSON.parse(run("npx", ["tilecast", "native", "build", "--from", wheel, "--json"]));
+    expect(built).toMatchObject({ package: "@tensorflow/tfjs-node", source: "wheel" });
+    expect(built.tensorflow).toMatch(/^2\.\d+\.\d+/);
+    const doctor = JSON.parse(run("npx", ["tilecast", "doctor", "--json"]));
+    expect(doctor).toMatchObject({
+      backend: "tensorflow",
+      package: "@tensorflow/tfjs-node",
+      tensorflow: built.tensorflow,
+    });
+    // The kernels and gradients tilecast replaces give the cpu backend's values.
+    writeFileSync(
+      join(proj, "native.mjs"),
+      `import * as tf from "@tensorflow/tfjs";
+       import { selectBackend, unet } from "tilecast";
+       async function values(backend) {
+         await selectBackend({ prefer: backend });
+         const x = tf.randomNormal([2, 16, 16, 3], 0, 2, "float32", 7);
+         const bn = tf.batchNorm(x, tf.tensor1d([0.5, -1, 2]), tf.tensor1d([1, 4, 0.25]), tf.tensor1d([0, 1, -2]), tf.tensor1d([2, 0.5, 1]), 1e-3);
+         const step = tf.step(tf.tensor1d([-1, 0, 2, NaN]));
+         const m = unet({ inputShape: [16, 16, 3], depth: 1, filters: 4, batchNorm: true, seed: 3 });
+         const { grads } = tf.variableGrads(() => tf.mean(tf.square(m.apply(x, { training: true }))));
+         const g = Object.values(grads).map((t) => Array.from(t.dataSync()));
+         return { bn: Array.from(bn.dataSync()), step: Array.from(step.dataSync()), g };
+       }
+       const native = await values("tensorflow");
+       const cpu = await values("cpu");
+       const err = (a, b) => Math.max(...a.map((v, i) => Math.abs(v - b[i]) / Math.max(1, Math.abs(b[i]))));
+       console.log(JSON.stringify({ bn: err(native.bn, cpu.bn), step: native.step, g: Math.max(...native.g.map((v, i) => err(v, cpu.g[i]))) }));`,
+    );
+    const r = JSON.parse(run(process.execPath, ["native.mjs"]).trim().split("\n").pop() as string);
+    expect(r.bn).toBeLessThan(1e-5);
+    expect(r.step).toStrictEqual([0, 0, 1, null]); // NaN stays NaN (JSON null)
+    expect(r.g).toBeLessThan(1e-3);
+  }, 600_000);
 });
+
+/** A TensorFlow wheel: TILECAST_TF_WHEEL, or tensorflow-cpu fetched by pip into a cache (null if neither). */
+function tensorflowWheel(): string | null {
+  if (process.env.TILECAST_TF_WHEEL) return process.env.TILECAST_TF_WHEEL;
+  const cache = join(tmpdir(), "tilecast-wheels");
+  const find = () =>
+    existsSync(cache) ? readdirSync(cache).find((f) => /^tensorflow_cpu-.*\.whl$/.test(f)) : undefined;
+  if (!find())
+    try {
+      execFileSync(
+        "python3",
+        ["-m", "pip", "download", "--no-deps", "--quiet", "tensorflow-cpu==2.21.0", "-d", cache],
+        {
+          stdio: "ignore",
+          timeout: 300_000,
+        },
+      );
+    } catch {
+      return null;
+    }
+  const f = find();
+  return f ? join(cache, f) : null;
+}

@@ -172,6 +172,19 @@ export function buildCli(): Command {
     .action(async (o: { json?: boolean }) => {
       await (await import("./model.js")).doctorCommand(o);
     });
+  cli
+    .command("native")
+    .description("native TensorFlow without the internet")
+    .command("build")
+    .description("install @tensorflow/tfjs-node without its download and build its binding against a local TensorFlow")
+    .requiredOption(
+      "--from <path>",
+      "a TensorFlow wheel (.whl), a libtensorflow C archive (.tar.gz), or a directory holding either unpacked",
+    )
+    .option("--json", "one JSON object")
+    .action(async (o: { from: string; json?: boolean }) => {
+      await (await import("./native.js")).nativeBuildCommand(o);
+    });
   const model = cli.command("model").description("model tools");
   model
     .command("export")
