@@ -20,13 +20,18 @@
  * console.log(report.backend, report.threads); // cpu 1
  * ```
  */
+import { existsSync, readdirSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { TilecastError } from "../errors.js";
 import { useNativeFileIO } from "./file-io.js";
+import { registerBroadcastGradients, registerNativeKernels } from "./native-kernels.js";
 import { silenceTfjsNoise } from "./quiet.js";
 import { registerWasmTrainingKernels } from "./wasm/register.js";
 
 silenceTfjsNoise();
+registerBroadcastGradients();
 
 /** Backends tilecast can select. */
 export type BackendName = "tensorflow" | "wasm" | "cpu";
@@ -41,22 +46,55 @@ export interface BackendReport {
   gpu: boolean;
   /** WebAssembly SIMD in use (wasm only). */
   simd?: boolean;
+  /** The TensorFlow C library's version (tensorflow only). */
+  tensorflow?: string;
   /** Better backends that were skipped, with the reason. */
   skipped: { backend: string; reason: string }[];
 }
 
 const NATIVE = ["@tensorflow/tfjs-node-gpu", "@tensorflow/tfjs-node"] as const;
 
+/** Whether `pkg` is installed but has no compiled binding (false when it is not installed at all). */
+function bindingMissing(pkg: string): boolean {
+  let dir: string;
+  try {
+    dir = dirname(createRequire(import.meta.url).resolve(`${pkg}/package.json`));
+  } catch {
+    return false; // not installed: the import says so
+  }
+  const lib = join(dir, "lib");
+  return !(existsSync(lib) && readdirSync(lib).some((d) => existsSync(join(lib, d, "tfjs_binding.node"))));
+}
+
 async function tryNative(skipped: BackendReport["skipped"]): Promise<BackendReport | null> {
   for (const pkg of NATIVE) {
     try {
+      // An installed copy without its binding (its download failed, or `tilecast native build`
+      // built the other package) is skipped before import: importing it half-registers kernels.
+      if (bindingMissing(pkg))
+        throw new Error(
+          "installed without its native binding (`tilecast native build --from <TensorFlow>` builds one)",
+        );
+      // Quieter TensorFlow C++ logging unless --debug (the two lines it prints while loading
+      // come before this setting is read and still appear).
+      if (!process.env.TILECAST_DEBUG) process.env.TF_CPP_MIN_LOG_LEVEL ??= "2";
       await import(pkg);
+      registerNativeKernels();
       useNativeFileIO();
       if (!(await tf.setBackend("tensorflow"))) throw new Error("the tensorflow backend failed to initialise");
-      const b = tf.backend() as unknown as { isUsingGpuDevice?: () => boolean };
+      const b = tf.backend() as unknown as { isUsingGpuDevice?: () => boolean; binding?: { TF_Version?: string } };
       const gpu = pkg.endsWith("-gpu") && Boolean(b.isUsingGpuDevice?.());
       const threads = (await import("node:os")).availableParallelism();
-      return { backend: "tensorflow", package: pkg, version: tf.version.tfjs, threads, gpu, skipped };
+      const tensorflow = b.binding?.TF_Version;
+      return {
+        backend: "tensorflow",
+        package: pkg,
+        version: tf.version.tfjs,
+        threads,
+        gpu,
+        ...(tensorflow ? { tensorflow } : {}),
+        skipped,
+      };
     } catch (e) {
       skipped.push({ backend: pkg, reason: firstLine(e) });
     }
@@ -131,5 +169,6 @@ export function describeBackend(r: BackendReport): string {
   const bits = [`${r.threads} thread${r.threads === 1 ? "" : "s"}`];
   if (r.simd) bits.push("SIMD");
   if (r.gpu) bits.push("GPU");
+  if (r.tensorflow) bits.push(`TensorFlow ${r.tensorflow}`);
   return `${r.backend} ${r.version} (${bits.join(", ")})`;
 }
