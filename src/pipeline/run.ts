@@ -25,7 +25,7 @@ import { createModel, type RuntimeReport } from "../models/registry.js";
 import { quietCpuBanner } from "../nn/backend.js";
 import { abortWith } from "../stages/abort.js";
 import { batch } from "../stages/batch.js";
-import { predict } from "../stages/predict.js";
+import { isAsyncPredictor, predict } from "../stages/predict.js";
 import { readTiles } from "../stages/read-tiles.js";
 import { stageName } from "../stages/stage-name.js";
 import { markStage } from "../stages/stall.js";
@@ -163,7 +163,9 @@ export async function runPipeline(p: Pipeline, options: RunOptions = {}): Promis
     let blocks = 0;
     let sampler: QuicklookSampler | undefined; // the quicklook, sampled from regions as they pass
     let tiles: Observable<Tile> = readTiles(src, plan, {
-      concurrency: Math.max(p.tiling.concurrency, 4 * p.batch),
+      // Tiles alive: two batches (one filling, one in the model), or four for a model in a
+      // worker (two there, two filling) so reading never waits for it.
+      concurrency: Math.max(p.tiling.concurrency, (isAsyncPredictor(model.predictor) ? 4 : 2) * p.batch),
       skipEmpty: p.tiling.skipEmpty,
       ...(p.input.bands ? { bands: p.input.bands } : {}),
     }).pipe(

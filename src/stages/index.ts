@@ -32,6 +32,7 @@ export {
 } from "./normalize.js";
 export {
   type AsyncPredictor,
+  isAsyncPredictor,
   type Prediction,
   type Predictor,
   predict,

@@ -43,8 +43,10 @@ export type Predictor =
   | { predict(x: tf.Tensor, config?: object): tf.Tensor | tf.Tensor[] }
   | AsyncPredictor;
 
-const isAsync = (m: Predictor): m is AsyncPredictor =>
+/** Whether `m` runs asynchronously (outside TF.js, e.g. in an ONNX Runtime worker). */
+export const isAsyncPredictor = (m: Predictor): m is AsyncPredictor =>
   typeof m === "object" && typeof (m as Partial<AsyncPredictor>).predictAsync === "function";
+const isAsync = isAsyncPredictor;
 
 /** A batch with the model's output `[k, h, w, c]` for its non-empty tiles. */
 export interface Prediction extends Batch {
