@@ -75,6 +75,13 @@ async function main(): Promise<void> {
   mkdirSync("bench/data", { recursive: true });
   const scene = `bench/data/scene-${SIZE}.tif`;
   if (!existsSync(scene)) spawnSync(PYTHON, ["bench/make-scene.py", scene, String(SIZE)], { stdio: "inherit" });
+  // One part on every core, for the harness, which alternates the two itself.
+  const part = process.env.BENCH_E2E_PART;
+  if (part === "model") return void console.log(JSON.stringify({ modelOnly: await modelOnly(availableParallelism()) }));
+  if (part === "e2e") {
+    const e = endToEnd(scene, availableParallelism());
+    return void console.log(JSON.stringify({ endToEnd: e.tilesPerSec, peakRssMB: e.peakRssMB }));
+  }
   const cores = availableParallelism();
   const settings = cores > 1 ? [cores, cores - 1] : [cores];
   const runs = new Map(settings.map((t) => [t, { alone: [] as number[], e2e: [] as number[], rss: [] as number[] }]));

@@ -36,27 +36,35 @@ async function both(name: string, model: tf.LayersModel, shape: number[], reps: 
   );
 }
 
+/** Models to time: BENCH_MODELS=unet,convlstm,global-cnn (default all). */
+const MODELS = (process.env.BENCH_MODELS ?? "unet,convlstm,global-cnn").split(",");
+
 async function main(): Promise<void> {
   await selectBackend({ prefer: "wasm" });
-  await both(
-    "U-Net depth 3, 16 filters",
-    unet({ inputShape: [128, 128, 4], depth: 3, filters: 16, seed: 1 }),
-    [8, 128, 128, 4],
-    5,
-    "tiles/s",
-  );
-  const lstm = convLstmNowcaster({
-    inputFrames: 4,
-    outputFrames: 6,
-    filters: [16, 16],
-    height: 64,
-    width: 64,
-    channels: 1,
-    seed: 1,
-  });
-  await both("ConvLSTM [16, 16], 4 -> 6 frames, 64 x 64", lstm, [8, 4, 64, 64, 1], 2, "sequences/s");
-  const g = globalCnn({ height: 721, width: 1440, channels: 4, blocks: 4, filters: 32, seed: 1 });
-  await both("global CNN, 4 blocks x 32, 721 x 1440 x 4", g, [1, 721, 1440, 4], 1, "steps/s");
+  if (MODELS.includes("unet"))
+    await both(
+      "U-Net depth 3, 16 filters",
+      unet({ inputShape: [128, 128, 4], depth: 3, filters: 16, seed: 1 }),
+      [8, 128, 128, 4],
+      5,
+      "tiles/s",
+    );
+  if (MODELS.includes("convlstm")) {
+    const lstm = convLstmNowcaster({
+      inputFrames: 4,
+      outputFrames: 6,
+      filters: [16, 16],
+      height: 64,
+      width: 64,
+      channels: 1,
+      seed: 1,
+    });
+    await both("ConvLSTM [16, 16], 4 -> 6 frames, 64 x 64", lstm, [8, 4, 64, 64, 1], 2, "sequences/s");
+  }
+  if (MODELS.includes("global-cnn")) {
+    const g = globalCnn({ height: 721, width: 1440, channels: 4, blocks: 4, filters: 32, seed: 1 });
+    await both("global CNN, 4 blocks x 32, 721 x 1440 x 4", g, [1, 721, 1440, 4], 1, "steps/s");
+  }
 }
 
 main().catch((e) => {

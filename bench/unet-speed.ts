@@ -24,13 +24,17 @@ async function main(): Promise<void> {
   const model = unet({ inputShape: [128, 128, 4], depth: 3, filters: 16, seed: 1 });
   const x = tf.randomNormal([8, 128, 128, 4], 0, 1, "float32", 1);
   const y = tf.tidy(() => tf.randomUniform([8, 128, 128, 1], 0, 1, "float32", 2).round());
-  const infer = await rate(8, inferReps, async () => {
-    const p = model.predict(x) as tf.Tensor;
-    await p.data();
-    p.dispose();
-  });
+  const only = process.env.BENCH_ONLY; // "infer" or "train": time just that
+  const infer =
+    only === "train"
+      ? 0
+      : await rate(8, inferReps, async () => {
+          const p = model.predict(x) as tf.Tensor;
+          await p.data();
+          p.dispose();
+        });
   let train = 0;
-  if (steps > 0) {
+  if (steps > 0 && only !== "infer") {
     model.compile({ optimizer: tf.train.adam(1e-3), loss: "binaryCrossentropy" });
     train = await rate(8, steps, async () => {
       await model.trainOnBatch(x, y);

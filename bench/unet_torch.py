@@ -2,6 +2,7 @@
 bench/models.ts times tilecast: inference tiles/s and training tiles/s (Adam, BCE) on
 8 x 128 x 128 x 4 tiles, channels_last, 2 threads. Prints one JSON line."""
 import json
+import os
 import sys
 import time
 
@@ -63,9 +64,12 @@ x = torch.randn(8, 4, 128, 128).to(memory_format=torch.channels_last)
 y = (torch.rand(8, 1, 128, 128) > 0.5).float().to(memory_format=torch.channels_last)
 params = sum(p.numel() for p in model.parameters()) + sum(b.numel() for n, b in model.named_buffers() if "running" in n)
 
-model.eval()
-with torch.no_grad():
-    infer = rate(lambda: model(x), 8, 10)
+only = os.environ.get("BENCH_ONLY")  # "infer" or "train": time just that
+infer = 0.0
+if only != "train":
+    model.eval()
+    with torch.no_grad():
+        infer = rate(lambda: model(x), 8, 10)
 
 model.train()
 opt = torch.optim.Adam(model.parameters(), 1e-3)
@@ -78,6 +82,6 @@ def step():
     opt.step()
 
 
-train = rate(step, 8, 5)
+train = rate(step, 8, 5) if only != "infer" else 0.0
 print(json.dumps({"tool": f"pytorch {torch.__version__}", "threads": torch.get_num_threads(), "params": params,
                   "inferenceTilesPerSec": infer, "trainTilesPerSec": train}))

@@ -1,0 +1,25 @@
+// tilecast side of the GeoTIFF read benchmark: read the whole raster in 512-row strips, two in
+// flight, and print a checksum (bench/geotiff_read.py reads the same strips with GDAL).
+// Imports the GeoTIFF reader module only (the package root also loads TensorFlow.js).
+// Usage: node bench/geotiff-read.mjs FILE
+import { openGeoTiff } from "../dist/io/geotiff/reader.js";
+
+const src = await openGeoTiff(process.argv[2]);
+const { width, height } = src.meta;
+const ROWS = 512;
+const read = (y) => src.readWindow({ x: 0, y, width, height: Math.min(ROWS, height - y) });
+let total = 0;
+let next = read(0);
+for (let y = 0; y < height; y += ROWS) {
+  const g = await next;
+  if (y + ROWS < height) next = read(y + ROWS);
+  const d = g.data;
+  let s = 0;
+  for (let i = 0; i < d.length; i++) {
+    const v = d[i];
+    if (v === v) s += v;
+  }
+  total += s;
+}
+await src.close();
+console.log(total.toExponential(6));

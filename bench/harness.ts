@@ -1,0 +1,227 @@
+/**
+ * The benchmark harness: every workload is run on tilecast and on the tool a user would pick
+ * instead, in the same run, taking turns (tilecast, reference, tilecast, ...) after one warm-up
+ * each, so a slow spell of the machine falls on both. Each run is a record { name, tool, wall,
+ * cpu, peak RSS, throughput }; a workload reports the medians, the spread of throughput, and the
+ * ratio tilecast / reference against its target. Results go to `bench/results/<date>-<host>.json`
+ * (and a PNG plot beside it); `--check` exits 1 when a target is missed.
+ *
+ *   npm run bench                 # everything (about 20 minutes on 2 cores)
+ *   npm run bench -- --quick      # small inputs, under 3 minutes
+ *   npm run bench -- zarr models  # only these groups
+ *   npm run bench -- --check      # exit 1 on a missed target
+ */
+import { spawnSync } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { hostname } from "node:os";
+
+/** One command to time; its throughput is `field` of the last JSON line it prints, or `work` / wall. */
+export interface Side {
+  tool: string;
+  cmd: string;
+  args: string[];
+  env?: Record<string, string>;
+  /** Units of work per run (MB, Mpx), when the command does not report its own throughput. */
+  work?: number;
+  /** The throughput field of the command's last JSON line. */
+  field?: string;
+}
+
+/** A comparison: tilecast and (usually) a reference on the same input. */
+export interface Workload {
+  group: string;
+  name: string;
+  /** Throughput unit ("MB/s", "tiles/s"); "MB" for memory workloads. */
+  unit: string;
+  /** Part of `--quick`. */
+  quick: boolean;
+  tilecast: Side;
+  reference?: Side;
+  /**
+   * The goal for the ratio tilecast / reference: of throughput (at least `min`), or of peak RSS
+   * (`memory`: at most `max`).
+   */
+  target?: { min?: number; max?: number; memory?: boolean };
+  /** Scene sides in pixels (tilecast's run, the reference run), for the plot of peak RSS against scene size. */
+  scene?: number;
+  baseScene?: number;
+  /** Timed runs per side after the warm-up (default 3; 1 for long workloads). */
+  /** Run each side once untimed first (default true; the model scripts warm up inside). */
+  warmup?: boolean;
+  runs?: number;
+  /** Called before the first run (make inputs) and after the last (remove outputs). */
+  setup?(): void;
+  cleanup?(): void;
+  /** Why it cannot run here, or null (checked before setup). */
+  unavailable?(): string | null;
+}
+
+/** One timed run. */
+export interface RunRecord {
+  wallS: number;
+  cpuS: number;
+  peakRssMb: number;
+  throughput: number;
+}
+
+/** The summary of a side: medians over its runs and the spread of throughput. */
+export interface SideSummary extends RunRecord {
+  tool: string;
+  runs: number;
+  spread: [number, number];
+}
+
+/** A workload's outcome. */
+export interface Outcome {
+  group: string;
+  name: string;
+  unit: string;
+  tilecast: SideSummary;
+  reference: SideSummary | null;
+  ratio: number | null;
+  target: Workload["target"] | null;
+  met: boolean | null;
+  scene?: number;
+  baseScene?: number;
+  skipped?: string;
+}
+
+function timed(side: Side): RunRecord {
+  const r = spawnSync("/usr/bin/time", ["-f", "%e %U %S %M", side.cmd, ...side.args], {
+    encoding: "utf8",
+    env: { ...process.env, ...side.env },
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (r.status !== 0)
+    throw new Error(`${side.tool}: ${side.cmd} failed (${r.stderr.trim().split("\n").slice(-2).join(" | ")})`);
+  const [wall, user, sys, kb] = (r.stderr.trim().split("\n").at(-1) ?? "").split(" ").map(Number) as number[];
+  let throughput = Number.NaN;
+  if (side.field) {
+    const line = r.stdout
+      .trim()
+      .split("\n")
+      .reverse()
+      .find((l) => l.startsWith("{"));
+    throughput = Number((JSON.parse(line ?? "{}") as Record<string, unknown>)[side.field]);
+  } else if (side.work !== undefined) throughput = side.work / (wall as number);
+  return {
+    wallS: wall as number,
+    cpuS: (user as number) + (sys as number),
+    peakRssMb: (kb as number) / 1024,
+    throughput,
+  };
+}
+
+const median = (v: number[]) => {
+  const s = [...v].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
+};
+
+function summarize(tool: string, rs: RunRecord[]): SideSummary {
+  const t = rs.map((r) => r.throughput);
+  return {
+    tool,
+    runs: rs.length,
+    wallS: median(rs.map((r) => r.wallS)),
+    cpuS: median(rs.map((r) => r.cpuS)),
+    peakRssMb: Math.max(...rs.map((r) => r.peakRssMb)),
+    throughput: median(t),
+    spread: [Math.min(...t), Math.max(...t)],
+  };
+}
+
+/** Run one workload: a warm-up of each side, then `runs` turns each. */
+export function runWorkload(w: Workload, quick: boolean): Outcome {
+  const base = {
+    group: w.group,
+    name: w.name,
+    unit: w.unit,
+    target: w.target ?? null,
+    ...(w.scene ? { scene: w.scene } : {}),
+    ...(w.baseScene ? { baseScene: w.baseScene } : {}),
+  };
+  const why = w.unavailable?.() ?? null;
+  const none: SideSummary = {
+    tool: w.tilecast.tool,
+    runs: 0,
+    wallS: 0,
+    cpuS: 0,
+    peakRssMb: 0,
+    throughput: 0,
+    spread: [0, 0],
+  };
+  if (why) return { ...base, tilecast: none, reference: null, ratio: null, met: null, skipped: why };
+  w.setup?.();
+  try {
+    const sides = [w.tilecast, ...(w.reference ? [w.reference] : [])];
+    const runs = quick ? 1 : (w.runs ?? 3);
+    if (w.warmup !== false && !quick) for (const s of sides) timed(s); // warm-up: page cache, disk
+    const records = sides.map(() => [] as RunRecord[]);
+    for (let i = 0; i < runs; i++) sides.forEach((s, k) => records[k]?.push(timed(s)));
+    const tilecast = summarize(w.tilecast.tool, records[0] as RunRecord[]);
+    const reference = w.reference ? summarize(w.reference.tool, records[1] as RunRecord[]) : null;
+    const memory = w.target?.memory ?? false;
+    const ratio = reference
+      ? memory
+        ? tilecast.peakRssMb / reference.peakRssMb
+        : tilecast.throughput / reference.throughput
+      : null;
+    const t = w.target;
+    const met =
+      t && ratio !== null ? (t.min === undefined || ratio >= t.min) && (t.max === undefined || ratio <= t.max) : null;
+    return { ...base, tilecast, reference, ratio, met };
+  } finally {
+    w.cleanup?.();
+  }
+}
+
+const fmt = (v: number) => (Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 10 ? v.toFixed(1) : v.toFixed(2));
+
+/** One table row per workload. */
+export function printOutcome(o: Outcome): void {
+  if (o.skipped) return void console.log(`${o.name.padEnd(52)} skipped: ${o.skipped}`);
+  const side = (s: SideSummary, memory: boolean) =>
+    memory
+      ? `${s.tool} ${fmt(s.peakRssMb)} MB`
+      : `${s.tool} ${fmt(s.throughput)} ${o.unit} [${fmt(s.spread[0])}-${fmt(s.spread[1])}], ${fmt(s.peakRssMb)} MB`;
+  const memory = o.target?.memory ?? false;
+  const goal =
+    o.target?.min !== undefined ? `>= ${o.target.min}` : o.target?.max !== undefined ? `<= ${o.target.max}` : "";
+  const verdict = o.met === null ? "" : o.met ? "met" : "MISSED";
+  console.log(
+    `${o.name.padEnd(52)} ${side(o.tilecast, memory)}${o.reference ? ` | ${side(o.reference, memory)}` : ""}${o.ratio !== null ? ` | ratio ${o.ratio.toFixed(2)} ${goal} ${verdict}` : ""}`,
+  );
+}
+
+/** Run the workloads selected by `argv`; write the results; resolve to the exit code. */
+export async function main(workloads: Workload[], argv: string[]): Promise<number> {
+  const quick = argv.includes("--quick");
+  const check = argv.includes("--check");
+  const groups = argv.filter((a) => !a.startsWith("--"));
+  const chosen = workloads.filter((w) => (groups.length === 0 || groups.includes(w.group)) && (!quick || w.quick));
+  const t0 = performance.now();
+  const outcomes: Outcome[] = [];
+  console.log(`${chosen.length} workloads${quick ? " (quick)" : ""}; tilecast | reference | ratio tilecast/reference`);
+  for (const w of chosen) {
+    try {
+      const o = runWorkload(w, quick);
+      printOutcome(o);
+      outcomes.push(o);
+    } catch (e) {
+      const o = { group: w.group, name: w.name, unit: w.unit, skipped: `failed: ${(e as Error).message}` } as Outcome;
+      printOutcome(o);
+      outcomes.push(o);
+    }
+  }
+  const date = new Date().toISOString().slice(0, 10);
+  const file = `bench/results/${date}-${hostname()}${quick ? "-quick" : ""}`;
+  mkdirSync("bench/results", { recursive: true });
+  const minutes = (performance.now() - t0) / 60_000;
+  writeFileSync(`${file}.json`, `${JSON.stringify({ date, host: hostname(), quick, minutes, outcomes }, null, 1)}\n`);
+  const { plotOutcomes } = await import("./plot.js");
+  await plotOutcomes(outcomes, `${file}.png`);
+  const missed = outcomes.filter((o) => o.met === false);
+  console.log(`\n${file}.json and .png written in ${minutes.toFixed(1)} min; ${missed.length} target(s) missed`);
+  return check && missed.length > 0 ? 1 : 0;
+}

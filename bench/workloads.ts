@@ -1,0 +1,342 @@
+/**
+ * Every workload of `npm run bench`, each beside the tool a user would pick instead. Inputs are
+ * made on first use (GDAL, zarr-python) in `bench/data/`. References come from
+ * `npm run bench:setup`: GDAL and zarr-python (Debian), PyTorch and tensorstore (a venv in
+ * `bench/.venv`, from pip's index where it has them; Debian's torch 1.13 otherwise).
+ * `TILECAST_PYTHON`, `TILECAST_TORCH_PYTHON` and `TILECAST_TENSORSTORE_PYTHON` override.
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import type { Side, Workload } from "./harness.js";
+
+const DATA = "bench/data";
+const VENV = "bench/.venv/bin/python";
+const PYTHON = process.env.TILECAST_PYTHON ?? "/usr/bin/python3";
+const TORCH = process.env.TILECAST_TORCH_PYTHON ?? (existsSync(VENV) ? VENV : PYTHON);
+const TENSORSTORE = process.env.TILECAST_TENSORSTORE_PYTHON ?? (existsSync(VENV) ? VENV : PYTHON);
+const NODE = process.execPath;
+const TSX = [NODE, "--import", "tsx"] as const;
+/** Memory runs on the backend most users have, whatever else is installed. */
+const WASM = { TILECAST_BACKEND: "wasm" };
+
+function pythonHas(python: string, module: string): boolean {
+  return spawnSync(python, ["-c", `import ${module}`], { stdio: "ignore" }).status === 0;
+}
+
+function make(path: string, script: string, ...args: string[]): string {
+  mkdirSync(DATA, { recursive: true });
+  if (!existsSync(path)) {
+    process.stderr.write(`making ${path} ...\n`);
+    const r = spawnSync(PYTHON, [script, ...args], { stdio: "inherit" });
+    if (r.status !== 0) throw new Error(`could not make ${path} (needs python3-gdal / python3-zarr)`);
+  }
+  return path;
+}
+
+const floatTif = (n: number) => `${DATA}/f32-${n}.deflate.pred3.tif`;
+const sceneTif = (n: number) => `${DATA}/scene-u16-4b-${n}.tif`;
+const zarrStore = (codec: string) => `${DATA}/era5-like.${codec}.zarr`;
+
+function geotiffRead(n: number, quick: boolean): Workload {
+  const file = floatTif(n);
+  const mb = (n * n * 4) / 1e6;
+  return {
+    group: "geotiff",
+    name: `GeoTIFF read, ${n}² float32 deflate+predictor, 256² tiles`,
+    unit: "MB/s",
+    quick,
+    runs: n > 8192 ? 1 : 3,
+    setup: () => void make(file, "bench/make-input.py", file, String(n)),
+    tilecast: { tool: "tilecast", cmd: NODE, args: ["bench/geotiff-read.mjs", file], work: mb },
+    reference: {
+      tool: "GDAL ReadAsArray (2 threads)",
+      cmd: PYTHON,
+      args: ["bench/geotiff_read.py", file],
+      env: { GDAL_NUM_THREADS: "2" },
+      work: mb,
+    },
+    target: { min: 1.0 },
+  };
+}
+
+function convert(n: number, quick: boolean): Workload {
+  const file = floatTif(n);
+  const mb = (n * n * 4) / 1e6;
+  const ours = `${DATA}/out-tilecast-${n}.tif`;
+  const theirs = `${DATA}/out-gdal-${n}.tif`;
+  return {
+    group: "geotiff",
+    name: `GeoTIFF convert, ${n}² float32 (deflate+predictor out)`,
+    unit: "MB/s",
+    quick,
+    runs: n > 8192 ? 1 : 3,
+    setup: () => void make(file, "bench/make-input.py", file, String(n)),
+    cleanup: () => {
+      rmSync(ours, { force: true });
+      rmSync(theirs, { force: true });
+    },
+    tilecast: { tool: "tilecast", cmd: NODE, args: ["bin/tilecast.js", "convert", file, ours, "--quiet"], work: mb },
+    reference: {
+      tool: "gdal_translate",
+      cmd: "gdal_translate",
+      args: ["-q", "-co", "TILED=YES", "-co", "COMPRESS=DEFLATE", "-co", "PREDICTOR=3", file, theirs],
+      work: mb,
+    },
+    target: { min: 0.67 },
+  };
+}
+
+function cog(n: number): Workload {
+  const file = floatTif(n);
+  const mb = (n * n * 4) / 1e6;
+  const ours = `${DATA}/out-tilecast-cog.tif`;
+  const theirs = `${DATA}/out-gdal-cog.tif`;
+  return {
+    group: "geotiff",
+    name: `COG with overviews, ${n}² float32`,
+    unit: "MB/s",
+    quick: false,
+    runs: 1,
+    setup: () => void make(file, "bench/make-input.py", file, String(n)),
+    cleanup: () => {
+      rmSync(ours, { force: true });
+      rmSync(theirs, { force: true });
+    },
+    tilecast: {
+      tool: "tilecast",
+      cmd: NODE,
+      args: ["bin/tilecast.js", "convert", file, ours, "--cog", "--quiet"],
+      work: mb,
+    },
+    reference: {
+      tool: "gdal_translate -of COG",
+      cmd: "gdal_translate",
+      args: [
+        "-q",
+        "-of",
+        "COG",
+        "-co",
+        "COMPRESS=DEFLATE",
+        "-co",
+        "PREDICTOR=YES",
+        "-co",
+        "RESAMPLING=AVERAGE",
+        file,
+        theirs,
+      ],
+      work: mb,
+    },
+    target: { min: 0.67 },
+  };
+}
+
+function zarrRead(codec: string, reference: "zarr-python" | "tensorstore"): Workload {
+  const store = zarrStore(codec);
+  const mb = (64 * 721 * 1440 * 4) / 1e6;
+  const ref: Side =
+    reference === "zarr-python"
+      ? { tool: "zarr-python", cmd: PYTHON, args: ["bench/zarr_read.py", store], work: mb }
+      : { tool: "tensorstore", cmd: TENSORSTORE, args: ["bench/zarr_read_tensorstore.py", store], work: mb };
+  return {
+    group: "zarr",
+    name: `Zarr read, 64 x 721 x 1440 float32, ${codec}`,
+    unit: "MB/s",
+    quick: true,
+    runs: 5,
+    unavailable: () =>
+      reference === "tensorstore" && !pythonHas(TENSORSTORE, "tensorstore")
+        ? `no tensorstore in ${TENSORSTORE} (npm run bench:setup)`
+        : null,
+    setup: () => void make(`${store}/.zmetadata`, "bench/make-zarr.py", DATA),
+    tilecast: { tool: "tilecast", cmd: NODE, args: ["bench/zarr-read.mjs", store], work: mb },
+    reference: ref,
+    target: { min: 1.0 },
+  };
+}
+
+function stagesPipeline(n: number): string {
+  const file = `${DATA}/stages-${n}.yaml`;
+  const stats = `${DATA}/stages-stats.json`;
+  const band = (m: number) => ({ count: 1, mean: m, std: 300, min: 0, max: 65535 });
+  writeFileSync(stats, JSON.stringify({ bands: [1400, 1800, 2200, 2600].map(band), transforms: [] }));
+  writeFileSync(
+    file,
+    [
+      `name: stages-${n}`,
+      `input: {path: ${process.cwd()}/${sceneTif(n)}}`,
+      "tiling: {size: 512, overlap: 64, concurrency: 4}",
+      `normalize: {method: zscore, stats: ${process.cwd()}/${stats}}`,
+      "model: {type: identity}",
+      "batch: 2",
+      "stitch: {weights: hann}",
+      `output: {path: ${process.cwd()}/${DATA}/stages-out-${n}.tif, dtype: float32, block: 512, compress: none}`,
+    ].join("\n"),
+  );
+  return file;
+}
+
+/** Streaming memory: the same pipeline over a scene and a smaller one; peak RSS against the smaller's. */
+function stages(n: number, base: number, quick: boolean): Workload {
+  return {
+    group: "stages",
+    name: `stages (read, tile, normalize, identity, stitch, write), ${n}² x 4`,
+    unit: "Mpx/s",
+    quick,
+    scene: n,
+    baseScene: base,
+    runs: 1,
+    setup: () => {
+      for (const s of [base, n]) make(sceneTif(s), "bench/make-scene.py", sceneTif(s), String(s));
+    },
+    cleanup: () => {
+      rmSync(`${DATA}/stages-out-${n}.tif`, { force: true });
+      rmSync(`${DATA}/stages-out-${base}.tif`, { force: true });
+    },
+    tilecast: {
+      tool: "tilecast",
+      cmd: NODE,
+      args: ["bin/tilecast.js", "run", stagesPipeline(n), "--quiet"],
+      work: (n * n) / 1e6,
+    },
+    reference: {
+      tool: `tilecast at ${base}²`,
+      cmd: NODE,
+      args: ["bin/tilecast.js", "run", stagesPipeline(base), "--quiet"],
+      env: WASM,
+      work: (base * base) / 1e6,
+    },
+    // The plateau: from 4096² on, a scene 16 times larger may not hold 10 % more.
+    target: base >= 4096 ? { max: 1.1, memory: true } : { memory: true },
+  };
+}
+
+/** The bench U-Net (depth 3, 16/32/64) on 8 x 128² x 4 tiles on a TF.js backend, beside PyTorch. */
+function unet(mode: "infer" | "train", backend: "wasm" | "tensorflow", target: number, quick: boolean): Workload {
+  const field = mode === "infer" ? "inferenceTilesPerSec" : "trainTilesPerSec";
+  const env = { BENCH_ONLY: mode };
+  return {
+    group: "models",
+    warmup: false,
+    name: `U-Net ${mode === "infer" ? "inference" : "training"}, ${backend}`,
+    unit: "tiles/s",
+    quick,
+    unavailable: () =>
+      backend === "tensorflow" &&
+      spawnSync(NODE, ["-e", "require('@tensorflow/tfjs-node')"], { stdio: "ignore" }).status !== 0
+        ? "tfjs-node is not built (tilecast native build --from <TensorFlow wheel>)"
+        : !pythonHas(TORCH, "torch")
+          ? `no torch in ${TORCH} (npm run bench:setup)`
+          : null,
+    tilecast: {
+      tool: `tilecast ${backend}`,
+      cmd: TSX[0],
+      args: [...TSX.slice(1), "bench/unet-speed.ts", backend, "5", "10"],
+      env,
+      field,
+    },
+    reference: { tool: "PyTorch", cmd: TORCH, args: ["bench/unet_torch.py", "2"], env, field },
+    target: { min: target },
+  };
+}
+
+function onnxUnet(): Workload {
+  return {
+    group: "models",
+    warmup: false,
+    name: "U-Net inference, ONNX Runtime",
+    unit: "tiles/s",
+    quick: true,
+    unavailable: () => (!pythonHas(TORCH, "torch") ? `no torch in ${TORCH}` : null),
+    tilecast: {
+      tool: "tilecast ONNX Runtime",
+      cmd: TSX[0],
+      args: [...TSX.slice(1), "bench/onnx-speed.ts"],
+      env: { BENCH_MODELS: "unet" },
+      field: "onnx",
+    },
+    reference: {
+      tool: "PyTorch",
+      cmd: TORCH,
+      args: ["bench/unet_torch.py", "2"],
+      env: { BENCH_ONLY: "infer" },
+      field: "inferenceTilesPerSec",
+    },
+    target: { min: 1.3 },
+  };
+}
+
+function onnxModel(model: "convlstm" | "global-cnn", unit: string): Workload {
+  return {
+    group: "models",
+    warmup: false,
+    name: `${model === "convlstm" ? "ConvLSTM nowcaster" : "periodic global CNN, 721 x 1440"} inference, ONNX Runtime`,
+    unit,
+    quick: false,
+    runs: 1,
+    tilecast: {
+      tool: "tilecast ONNX Runtime",
+      cmd: TSX[0],
+      args: [...TSX.slice(1), "bench/onnx-speed.ts"],
+      env: { BENCH_MODELS: model },
+      field: "onnx",
+    },
+    reference: {
+      tool: "tilecast wasm",
+      cmd: TSX[0],
+      args: [...TSX.slice(1), "bench/onnx-speed.ts"],
+      env: { BENCH_MODELS: model },
+      field: "tfjs",
+    },
+  };
+}
+
+function endToEnd(): Workload {
+  const part = (p: string) => ({ BENCH_E2E_PART: p });
+  return {
+    group: "models",
+    warmup: false,
+    name: "segmentation end to end, 4096² x 4, ONNX Runtime",
+    unit: "tiles/s",
+    quick: false,
+    tilecast: {
+      tool: "tilecast run",
+      cmd: TSX[0],
+      args: [...TSX.slice(1), "bench/onnx-e2e.ts"],
+      env: part("e2e"),
+      field: "endToEnd",
+    },
+    reference: {
+      tool: "the model alone",
+      cmd: TSX[0],
+      args: [...TSX.slice(1), "bench/onnx-e2e.ts"],
+      env: part("model"),
+      field: "modelOnly",
+    },
+    target: { min: 0.85 },
+  };
+}
+
+/** All workloads, in run order. */
+export function workloads(): Workload[] {
+  return [
+    geotiffRead(4096, true),
+    geotiffRead(16384, false),
+    convert(4096, true),
+    convert(16384, false),
+    cog(16384),
+    zarrRead("zlib", "zarr-python"),
+    zarrRead("blosc-lz4", "zarr-python"),
+    zarrRead("zlib", "tensorstore"),
+    zarrRead("blosc-lz4", "tensorstore"),
+    stages(4096, 2048, true),
+    stages(16384, 4096, false),
+    unet("infer", "wasm", 0.2, true),
+    unet("train", "wasm", 0.12, true),
+    unet("infer", "tensorflow", 0.9, true),
+    unet("train", "tensorflow", 0.5, true),
+    onnxUnet(),
+    onnxModel("convlstm", "seq/s"),
+    onnxModel("global-cnn", "steps/s"),
+    endToEnd(),
+  ];
+}
