@@ -59,7 +59,8 @@ function endToEnd(scene: string, threads: number): { tilesPerSec: number; second
       "json",
       "-q",
     ],
-    { encoding: "utf8", env: { ...process.env, TILECAST_ONNX_THREADS: String(threads) } },
+    // wasm for TF.js (unused by an ONNX run) whatever else is installed: native TensorFlow takes a second to load.
+    { encoding: "utf8", env: { TILECAST_BACKEND: "wasm", ...process.env, TILECAST_ONNX_THREADS: String(threads) } },
   );
   if (r.status !== 0) throw new Error(r.stderr.trim().split("\n").pop());
   const s = JSON.parse(r.stdout) as { tilesWritten: number; seconds: number; peakRssMB: number; runtime: string };
