@@ -112,7 +112,8 @@ export async function scanIfds(fh: FileHandle, header: TiffHeader, path: string)
           `IFD ${i}: ${named} has field type ${type}; it must be SHORT or LONG${big ? " or LONG8" : ""}`,
         );
       if (tag === 338 && i === 0) extraSamples = count;
-      if (tag === 277 && i === 0) spp = type === 3 ? body.getUint16(e + 8, le) : body.getUint32(e + 8, le);
+      const value = e + (big ? 12 : 8); // the inline value follows a 4-byte (8 in BigTIFF) count
+      if (tag === 277 && i === 0) spp = type === 3 ? body.getUint16(value, le) : body.getUint32(value, le);
       const bytes = count * unit;
       if (bytes > size)
         throw fail(
@@ -120,7 +121,7 @@ export async function scanIfds(fh: FileHandle, header: TiffHeader, path: string)
           `IFD ${i}: tag ${tag} claims ${count} values (${bytes} bytes), more than the ${size}-byte file holds`,
         );
       if (bytes > linkBytes) {
-        const at = big ? Number(body.getBigUint64(e + 12, le)) : body.getUint32(e + 8, le);
+        const at = big ? Number(body.getBigUint64(value, le)) : body.getUint32(value, le);
         if (at + bytes > size)
           throw fail(
             "E_TRUNCATED",

@@ -179,6 +179,25 @@ print(json.dumps({"c": ds.GetMetadataItem("COMPRESSION", "IMAGE_STRUCTURE"), "p"
     await back.close();
   });
 
+  it.each(["PIXEL", "BAND"])(
+    "a GDAL BigTIFF with extra samples (4 bands, %s interleaved) reads as GDAL reads it",
+    async (interleave) => {
+      const path = tmp(`big-extra-${interleave}.tif`);
+      py(`ds = gdal.GetDriverByName("GTiff").Create(${JSON.stringify(path)}, 70, 50, 4, gdal.GDT_UInt16,
+    ["BIGTIFF=YES", "TILED=YES", "BLOCKXSIZE=32", "BLOCKYSIZE=32", "COMPRESS=DEFLATE", "INTERLEAVE=${interleave}"])
+for b in range(4):
+    ds.GetRasterBand(b + 1).WriteArray((np.arange(50 * 70).reshape(50, 70) * (b + 3) % 65521).astype(np.uint16))
+ds = None
+print("null")`);
+      expect(readFileSync(path).subarray(0, 4)).toStrictEqual(Buffer.from([0x49, 0x49, 43, 0]));
+      const src = await openGeoTiff(path);
+      expect(src.meta.bands).toBe(4);
+      const g = await src.readWindow({ x: 0, y: 0, width: 70, height: 50 });
+      await src.close();
+      expect(Array.from(g.data)).toStrictEqual(gdalPixels(path).flat(2));
+    },
+  );
+
   it("writes BigTIFF on request (and GDAL reads it)", async () => {
     const path = tmp("big.tif");
     await writeWhole(path, patternGrid("int16", 1, UTM), { bigTiff: true });
