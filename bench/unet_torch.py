@@ -69,7 +69,7 @@ infer = 0.0
 if only != "train":
     model.eval()
     with torch.no_grad():
-        infer = rate(lambda: model(x), 8, 10)
+        infer = rate(lambda: model(x), 8, int(os.environ.get("BENCH_INFER_REPS", "10")))
 
 model.train()
 opt = torch.optim.Adam(model.parameters(), 1e-3)

@@ -185,6 +185,7 @@ function stages(n: number, base: number, quick: boolean): Workload {
     scene: n,
     baseScene: base,
     runs: 1,
+    warmup: false,
     setup: () => {
       for (const s of [base, n]) make(sceneTif(s), "bench/make-scene.py", sceneTif(s), String(s));
     },
@@ -196,6 +197,7 @@ function stages(n: number, base: number, quick: boolean): Workload {
       tool: "tilecast",
       cmd: NODE,
       args: ["bin/tilecast.js", "run", stagesPipeline(n), "--quiet"],
+      env: WASM,
       work: (n * n) / 1e6,
     },
     reference: {
@@ -213,10 +215,11 @@ function stages(n: number, base: number, quick: boolean): Workload {
 /** The bench U-Net (depth 3, 16/32/64) on 8 x 128² x 4 tiles on a TF.js backend, beside PyTorch. */
 function unet(mode: "infer" | "train", backend: "wasm" | "tensorflow", target: number, quick: boolean): Workload {
   const field = mode === "infer" ? "inferenceTilesPerSec" : "trainTilesPerSec";
-  const env = { BENCH_ONLY: mode };
+  const env = { BENCH_ONLY: mode, BENCH_INFER_REPS: "30" };
   return {
     group: "models",
     warmup: false,
+    runs: 5, // PyTorch's speed here swings by 2x between processes: medians of 5 turns
     name: `U-Net ${mode === "infer" ? "inference" : "training"}, ${backend}`,
     unit: "tiles/s",
     quick,
@@ -243,6 +246,7 @@ function onnxUnet(): Workload {
   return {
     group: "models",
     warmup: false,
+    runs: 5,
     name: "U-Net inference, ONNX Runtime",
     unit: "tiles/s",
     quick: true,
@@ -258,7 +262,7 @@ function onnxUnet(): Workload {
       tool: "PyTorch",
       cmd: TORCH,
       args: ["bench/unet_torch.py", "2"],
-      env: { BENCH_ONLY: "infer" },
+      env: { BENCH_ONLY: "infer", BENCH_INFER_REPS: "30" },
       field: "inferenceTilesPerSec",
     },
     target: { min: 1.3 },
