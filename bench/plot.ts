@@ -24,10 +24,10 @@ export async function plotOutcomes(outcomes: Outcome[], png: string): Promise<vo
   const h1 = top + bars.length * rowH + 40;
   const h2 = mem.length > 1 ? 260 : 0;
   const H = h1 + h2 + 10;
-  const maxRatio = Math.max(
-    2,
-    ...bars.map((o) => o.ratio as number),
-    ...bars.map((o) => o.target?.min ?? o.target?.max ?? 0),
+  // The axis stops at 3: a 20x bar would squeeze every other one flat (its number is printed).
+  const maxRatio = Math.min(
+    3,
+    Math.max(2, ...bars.map((o) => o.ratio as number), ...bars.map((o) => o.target?.min ?? o.target?.max ?? 0)),
   );
   const x = (r: number) => left + (r / maxRatio) * (W - left - 60);
   const out: string[] = [
@@ -42,10 +42,14 @@ export async function plotOutcomes(outcomes: Outcome[], png: string): Promise<vo
     const r = o.ratio as number;
     const colour = o.met === false ? "#d9534f" : o.met ? "#5cb85c" : "#5b8fd9";
     out.push(`<text x="10" y="${y + 15}">${esc(`${o.name} (vs ${o.reference?.tool ?? ""})`.slice(0, 66))}</text>`);
+    const end = x(Math.min(r, maxRatio));
+    const label = r > maxRatio ? `${r.toFixed(1)} (off the axis)` : r.toFixed(2);
     out.push(
-      `<rect x="${left}" y="${y + 4}" width="${Math.max(1, x(r) - left)}" height="${rowH - 8}" fill="${colour}"/>`,
+      `<rect x="${left}" y="${y + 4}" width="${Math.max(1, end - left)}" height="${rowH - 8}" fill="${colour}"/>`,
     );
-    out.push(`<text x="${x(r) + 4}" y="${y + 15}">${r.toFixed(2)}</text>`);
+    out.push(
+      `<text x="${r > maxRatio ? end - 110 : end + 4}" y="${y + 15}" fill="${r > maxRatio ? "white" : "black"}">${label}</text>`,
+    );
     const goal = o.target?.min ?? o.target?.max;
     if (goal !== undefined)
       out.push(
@@ -83,4 +87,11 @@ export async function plotOutcomes(outcomes: Outcome[], png: string): Promise<vo
   await sharp(Buffer.from(out.join("\n")))
     .png()
     .toFile(png);
+}
+
+/** Redraw a results file's plot: node --import tsx bench/plot.ts bench/results/<file>.json */
+if (process.argv[1]?.endsWith("plot.ts")) {
+  const file = process.argv[2] as string;
+  const { readFileSync } = await import("node:fs");
+  await plotOutcomes(JSON.parse(readFileSync(file, "utf8")).outcomes as Outcome[], file.replace(/\.json$/, ".png"));
 }
