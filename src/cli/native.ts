@@ -1,5 +1,5 @@
-/** `tilecast native build`: compile tfjs-node against a local TensorFlow (see `native/build.ts`). */
-import { buildNative } from "../native/build.js";
+/** `tilecast native build`: compile tfjs-node against a local TensorFlow (see `nn/native/build.ts`). */
+import { buildNative } from "../nn/native/build.js";
 
 /** Build, printing each step, then what was built. */
 export async function nativeBuildCommand(o: { from: string; json?: boolean }): Promise<void> {

@@ -24,7 +24,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { readdir, readFile, rename, rm } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join, resolve, sep } from "node:path";
-import { TilecastError } from "../errors.js";
+import { TilecastError } from "../../errors.js";
 import { quotedIncludes, stageLibtensorflow } from "./libtensorflow.js";
 
 /** Options for {@link buildNative}. */

@@ -21,7 +21,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, statSync } from "node:fs";
 import { mkdir, readdir, symlink, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
-import { TilecastError } from "../errors.js";
+import { TilecastError } from "../../errors.js";
 import { openZip, type Zip, type ZipEntry } from "./zip.js";
 
 /** What was staged, from what. */

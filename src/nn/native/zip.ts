@@ -15,7 +15,7 @@ import { createReadStream, createWriteStream } from "node:fs";
 import { type FileHandle, open, writeFile } from "node:fs/promises";
 import { pipeline } from "node:stream/promises";
 import { createInflateRaw, inflateRawSync } from "node:zlib";
-import { TilecastError } from "../errors.js";
+import { TilecastError } from "../../errors.js";
 
 /** One file in the archive. */
 export interface ZipEntry {

@@ -8,9 +8,9 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, writeFi
 import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { describe, expect, it } from "vitest";
-import { headerClosure, quotedIncludes, stageLibtensorflow } from "../../src/native/libtensorflow.js";
-import { openZip } from "../../src/native/zip.js";
 import { selectBackend } from "../../src/nn/backend.js";
+import { headerClosure, quotedIncludes, stageLibtensorflow } from "../../src/nn/native/libtensorflow.js";
+import { openZip } from "../../src/nn/native/zip.js";
 import { tmp } from "../helpers/write.js";
 
 /** Write a ZIP with `files` (name -> text); `zip64` forces ZIP64 records, `stored` no compression. */
