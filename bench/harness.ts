@@ -168,8 +168,11 @@ export function runWorkload(w: Workload, quick: boolean): Outcome {
         : tilecast.throughput / reference.throughput
       : null;
     const t = w.target;
+    const bounded = t !== undefined && (t.min !== undefined || t.max !== undefined);
     const met =
-      t && ratio !== null ? (t.min === undefined || ratio >= t.min) && (t.max === undefined || ratio <= t.max) : null;
+      bounded && ratio !== null
+        ? (t.min === undefined || ratio >= t.min) && (t.max === undefined || ratio <= t.max)
+        : null;
     return { ...base, tilecast, reference, ratio, met };
   } finally {
     w.cleanup?.();
@@ -215,7 +218,8 @@ export async function main(workloads: Workload[], argv: string[]): Promise<numbe
     }
   }
   const date = new Date().toISOString().slice(0, 10);
-  const file = `bench/results/${date}-${hostname()}${quick ? "-quick" : ""}`;
+  // A partial run (some groups) never overwrites the full one of the day.
+  const file = `bench/results/${date}-${hostname()}${groups.length > 0 ? `-${groups.join("-")}` : ""}${quick ? "-quick" : ""}`;
   mkdirSync("bench/results", { recursive: true });
   const minutes = (performance.now() - t0) / 60_000;
   writeFileSync(`${file}.json`, `${JSON.stringify({ date, host: hostname(), quick, minutes, outcomes }, null, 1)}\n`);
