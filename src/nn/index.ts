@@ -22,6 +22,22 @@ export {
   samePadding,
 } from "./conv-arithmetic.js";
 export { fileIO } from "./file-io.js";
+export {
+  anomalyCorrelation,
+  type ClassScores,
+  type Contingency,
+  confusionMatrix,
+  contingency,
+  csi,
+  f1,
+  far,
+  iou,
+  latitudeWeightedRmse,
+  latitudeWeights,
+  pixelAccuracy,
+  pod,
+  rmse,
+} from "./metrics.js";
 export { loadModelDir, type ModelCard, modelCardSchema, readModelCard, saveModelDir } from "./model-card.js";
 export {
   exportModelDir,
