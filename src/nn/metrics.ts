@@ -34,18 +34,37 @@ function sameLength(a: Values, b: Values, valid?: Uint8Array | null): void {
 const usable = (p: number, t: number, valid: Uint8Array | null | undefined, i: number) =>
   p === p && t === t && (!valid || valid[i] !== 0);
 
+/** Call `fn(a[i], b[i], i)` for every cell where both are numbers and `valid` allows it. */
+function eachPair(
+  a: Values,
+  b: Values,
+  valid: Uint8Array | null | undefined,
+  fn: (x: number, y: number, i: number) => void,
+): void {
+  sameLength(a, b, valid);
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i] as number;
+    const y = b[i] as number;
+    if (usable(x, y, valid, i)) fn(x, y, i);
+  }
+}
+
+/** Columns of a row-major field of `rows` rows, or an error when the cells do not divide evenly. */
+function rowWidth(cells: number, rows: number): number {
+  const width = cells / rows;
+  if (!Number.isInteger(width))
+    throw new TilecastError("E_ARGUMENT", `${cells} cells are not ${rows} rows of equal width`);
+  return width;
+}
+
 /** Counts `[truth * classes + predicted]` over the valid cells; labels are integers in [0, classes). */
 export function confusionMatrix(pred: Values, truth: Values, classes: number, valid?: Uint8Array | null): Float64Array {
-  sameLength(pred, truth, valid);
   const m = new Float64Array(classes * classes);
-  for (let i = 0; i < pred.length; i++) {
-    const p = pred[i] as number;
-    const t = truth[i] as number;
-    if (!usable(p, t, valid, i)) continue;
+  eachPair(pred, truth, valid, (p, t) => {
     if (!(Number.isInteger(p) && Number.isInteger(t) && p >= 0 && t >= 0 && p < classes && t < classes))
       throw new TilecastError("E_ARGUMENT", `class labels must be integers in [0, ${classes}), got ${p} and ${t}`);
     m[t * classes + p] = (m[t * classes + p] as number) + 1;
-  }
+  });
   return m;
 }
 
@@ -91,16 +110,12 @@ export function f1(pred: Values, truth: Values, classes: number, valid?: Uint8Ar
 
 /** The share of valid cells whose class is right. */
 export function pixelAccuracy(pred: Values, truth: Values, valid?: Uint8Array | null): number {
-  sameLength(pred, truth, valid);
   let n = 0;
   let right = 0;
-  for (let i = 0; i < pred.length; i++) {
-    const p = pred[i] as number;
-    const t = truth[i] as number;
-    if (!usable(p, t, valid, i)) continue;
+  eachPair(pred, truth, valid, (p, t) => {
     n++;
     if (p === t) right++;
-  }
+  });
   return n > 0 ? right / n : Number.NaN;
 }
 
@@ -119,19 +134,15 @@ export function contingency(
   threshold: number,
   valid?: Uint8Array | null,
 ): Contingency {
-  sameLength(forecast, observed, valid);
   const t = { hits: 0, misses: 0, falseAlarms: 0, correctNegatives: 0 };
-  for (let i = 0; i < forecast.length; i++) {
-    const f = forecast[i] as number;
-    const o = observed[i] as number;
-    if (!usable(f, o, valid, i)) continue;
+  eachPair(forecast, observed, valid, (f, o) => {
     const fe = f >= threshold;
     const oe = o >= threshold;
     if (fe && oe) t.hits++;
     else if (oe) t.misses++;
     else if (fe) t.falseAlarms++;
     else t.correctNegatives++;
-  }
+  });
   return t;
 }
 
@@ -150,17 +161,13 @@ export function rmse(
   valid?: Uint8Array | null,
   weight: (i: number) => number = () => 1,
 ): number {
-  sameLength(forecast, observed, valid);
   let sw = 0;
   let s = 0;
-  for (let i = 0; i < forecast.length; i++) {
-    const f = forecast[i] as number;
-    const o = observed[i] as number;
-    if (!usable(f, o, valid, i)) continue;
+  eachPair(forecast, observed, valid, (f, o, i) => {
     const w = weight(i);
     sw += w;
     s += w * (f - o) * (f - o);
-  }
+  });
   return sw > 0 ? Math.sqrt(s / sw) : Number.NaN;
 }
 
@@ -181,9 +188,7 @@ export function latitudeWeightedRmse(
   latitudes: readonly number[],
   valid?: Uint8Array | null,
 ): number {
-  const width = forecast.length / latitudes.length;
-  if (!Number.isInteger(width))
-    throw new TilecastError("E_ARGUMENT", `${forecast.length} cells are not ${latitudes.length} rows of equal width`);
+  const width = rowWidth(forecast.length, latitudes.length);
   return rmse(forecast, observed, valid, rowWeight(latitudeWeights(latitudes), width));
 }
 
@@ -198,24 +203,20 @@ export function anomalyCorrelation(
   latitudes: readonly number[],
   valid?: Uint8Array | null,
 ): number {
-  sameLength(forecast, observed, valid);
   sameLength(forecast, climatology);
-  const width = forecast.length / latitudes.length;
-  if (!Number.isInteger(width))
-    throw new TilecastError("E_ARGUMENT", `${forecast.length} cells are not ${latitudes.length} rows of equal width`);
-  const w = latitudeWeights(latitudes);
+  const weight = rowWeight(latitudeWeights(latitudes), rowWidth(forecast.length, latitudes.length));
   let fo = 0;
   let ff = 0;
   let oo = 0;
-  for (let i = 0; i < forecast.length; i++) {
+  eachPair(forecast, observed, valid, (f, o, i) => {
     const c = climatology[i] as number;
-    const fa = (forecast[i] as number) - c;
-    const oa = (observed[i] as number) - c;
-    if (!usable(fa, oa, valid, i)) continue;
-    const wi = w[Math.floor(i / width)] as number;
+    const fa = f - c;
+    const oa = o - c;
+    if (fa !== fa || oa !== oa) return; // no climatology here
+    const wi = weight(i);
     fo += wi * fa * oa;
     ff += wi * fa * fa;
     oo += wi * oa * oa;
-  }
+  });
   return ff > 0 && oo > 0 ? fo / Math.sqrt(ff * oo) : Number.NaN;
 }

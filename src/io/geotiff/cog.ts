@@ -31,6 +31,7 @@ import { type BlockGrid, blockWindow } from "../../grid/block-grid.js";
 import type { Grid } from "../../grid/grid.js";
 import { discard, openTemp, publish, tempPathFor } from "../atomic.js";
 import type { GridSink, SinkSpec } from "../types.js";
+import { ghostHeader } from "./cog-ghost.js";
 import { encodeHeader, encodeIfd } from "./ifd.js";
 import { defaultResampling, OverviewPyramid, type OverviewResampling } from "./overview.js";
 import { blockProblem, claimTile, encodeTile, imageEntries, type TileFormat, tileFormat } from "./tile-codec.js";
@@ -49,23 +50,6 @@ export interface CogWriteOptions {
   bigTiff?: boolean | "auto";
   /** Overview resampling (default: average for floats, nearest for integers, which are often classes). */
   overviews?: OverviewResampling;
-}
-
-const GHOST_BODY = [
-  "LAYOUT=IFDS_BEFORE_DATA",
-  "BLOCK_ORDER=ROW_MAJOR",
-  "BLOCK_LEADER=SIZE_AS_UINT4",
-  "BLOCK_TRAILER=LAST_4_BYTES_REPEATED",
-  "KNOWN_INCOMPATIBLE_EDITION=NO",
-  " ",
-].join("\n");
-
-/** GDAL's structural metadata, padded to an even length (the first directory follows it). */
-function ghostHeader(): Uint8Array {
-  const text = `GDAL_STRUCTURAL_METADATA_SIZE=${String(GHOST_BODY.length).padStart(6, "0")} bytes\n${GHOST_BODY}`;
-  const out = new Uint8Array(text.length + (text.length % 2));
-  out.set(new TextEncoder().encode(text));
-  return out;
 }
 
 interface LevelTable {
