@@ -2,7 +2,7 @@
  * tilecast: streaming weather and Earth-observation deep learning in TypeScript.
  *
  * The root re-exports every subpath: `tilecast/grid`, `/io`, `/tiling`, `/augment` (none of
- * which loads TensorFlow.js), `/stages`, `/nn`, `/models`, `/pipeline`. Import a subpath to keep
+ * which loads TensorFlow.js), `/stages`, `/nn`, `/models`, `/train`, `/pipeline`. Import a subpath to keep
  * startup light when no tensors are needed.
  *
  * @example
@@ -24,3 +24,4 @@ export * from "./nn/index.js";
 export * from "./pipeline/index.js";
 export * from "./stages/index.js";
 export * from "./tiling/index.js";
+export * from "./train/index.js";

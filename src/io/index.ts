@@ -20,6 +20,7 @@ export { describeRaster, formatInfo, type RasterInfo } from "./geotiff/inspect.j
 export { defaultResampling, type OverviewResampling } from "./geotiff/overview.js";
 export { GeoTiffSource, openGeoTiff } from "./geotiff/reader.js";
 export { createGeoTiffSink, GeoTiffSink, type GeoTiffWriteOptions, needsBigTiff } from "./geotiff/writer.js";
+export { type ChartSeries, type LineChart, lineChartSvg, writeLineChart } from "./png/line-chart.js";
 export {
   type QuicklookOptions,
   renderQuicklook,

@@ -53,7 +53,7 @@ function modelJsonPath(target: string): { dir: string; json: string } {
 export async function writeArtifacts(
   dir: string,
   artifacts: tf.io.ModelArtifacts,
-  extra: Record<string, string> = {},
+  extra: Record<string, string | Uint8Array> = {},
 ): Promise<tf.io.SaveResult> {
   const weights = concatWeights(artifacts.weightData);
   const modelJson = {

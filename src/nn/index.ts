@@ -34,6 +34,8 @@ export {
   iou,
   latitudeWeightedRmse,
   latitudeWeights,
+  matrixF1,
+  matrixIou,
   pixelAccuracy,
   pod,
   rmse,

@@ -94,18 +94,22 @@ function perClass(
   return { perClass: out, mean: present.length ? present.reduce((a, b) => a + b, 0) / present.length : Number.NaN };
 }
 
+/** IoU per class from a confusion matrix (summed over batches, say). */
+export const matrixIou = (m: Float64Array, classes: number): ClassScores =>
+  perClass(m, classes, (tp, fp, fn) => (tp + fp + fn > 0 ? tp / (tp + fp + fn) : Number.NaN));
+
+/** F1 per class from a confusion matrix. */
+export const matrixF1 = (m: Float64Array, classes: number): ClassScores =>
+  perClass(m, classes, (tp, fp, fn) => (tp + fp + fn > 0 ? (2 * tp) / (2 * tp + fp + fn) : Number.NaN));
+
 /** Intersection over union per class: TP / (TP + FP + FN). */
 export function iou(pred: Values, truth: Values, classes: number, valid?: Uint8Array | null): ClassScores {
-  return perClass(confusionMatrix(pred, truth, classes, valid), classes, (tp, fp, fn) =>
-    tp + fp + fn > 0 ? tp / (tp + fp + fn) : Number.NaN,
-  );
+  return matrixIou(confusionMatrix(pred, truth, classes, valid), classes);
 }
 
 /** F1 (Dice) per class: 2TP / (2TP + FP + FN). */
 export function f1(pred: Values, truth: Values, classes: number, valid?: Uint8Array | null): ClassScores {
-  return perClass(confusionMatrix(pred, truth, classes, valid), classes, (tp, fp, fn) =>
-    tp + fp + fn > 0 ? (2 * tp) / (2 * tp + fp + fn) : Number.NaN,
-  );
+  return matrixF1(confusionMatrix(pred, truth, classes, valid), classes);
 }
 
 /** The share of valid cells whose class is right. */

@@ -48,6 +48,11 @@ export const modelCardSchema = z.object({
       epochs: z.number().optional(),
       steps: z.number().optional(),
       loss: z.string().optional(),
+      /** The train pipeline that made the model (`tilecast train` fills it in). */
+      pipeline: z.string().optional(),
+      seed: z.number().optional(),
+      /** The epoch (1-based) whose weights these are, for the best of a run. */
+      epoch: z.number().optional(),
     })
     .optional(),
   metrics: z.record(z.string(), z.number()).optional(),
@@ -61,16 +66,20 @@ export const modelCardSchema = z.object({
 /** The contents of `card.json`. */
 export type ModelCard = z.infer<typeof modelCardSchema>;
 
-/** Save a model and its card into `dir` atomically. `backend` and `created` are filled in. */
+/**
+ * Save a model and its card into `dir` atomically. `backend` and `created` are filled in;
+ * `extra` files (statistics, a checkpoint's optimizer state) land in the same commit.
+ */
 export async function saveModelDir(
   dir: string,
   model: tf.LayersModel,
   card: z.input<typeof modelCardSchema>,
+  extra: Record<string, string | Uint8Array> = {},
 ): Promise<void> {
   const full = modelCardSchema.parse({ backend: tf.getBackend(), created: new Date().toISOString(), ...card });
   await model.save(
     tf.io.withSaveHandler((artifacts) =>
-      writeArtifacts(dir, artifacts, { "card.json": `${JSON.stringify(full, null, 2)}\n` }),
+      writeArtifacts(dir, artifacts, { "card.json": `${JSON.stringify(full, null, 2)}\n`, ...extra }),
     ),
   );
 }

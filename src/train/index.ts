@@ -1,0 +1,18 @@
+/**
+ * `tilecast/train`: training over streams. Masked losses, learning-rate schedules, validation
+ * scorers, checkpoints with resume, early stopping, the history and its learning curves.
+ * Pipelines' `train:` sections (`tilecast train`) are built on these.
+ *
+ * @example
+ * ```ts
+ * import { learningRateAt, lossFunction } from "tilecast/train";
+ * const loss = lossFunction(["binary-crossentropy", "dice"]);
+ * console.log(learningRateAt({ type: "cosine", lr: 0.01, epochs: 4 }, 2)); // 0.005
+ * ```
+ */
+export { type Checkpoint, loadCheckpoint, saveCheckpoint, type TrainerState } from "./checkpoint.js";
+export { type EpochRecord, writeHistory } from "./history.js";
+export { type LossFn, type LossInputs, type LossSpec, lossFunction, lossName, lossSpec } from "./losses.js";
+export { learningRateAt, type ScheduleSpec, scheduleSpec } from "./schedule.js";
+export { predictedClasses, type Scorer, segmentationScorer } from "./scorers.js";
+export { type BatchSource, type FitOptions, type FitResult, fit, type TrainBatch } from "./trainer.js";
