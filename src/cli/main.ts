@@ -155,6 +155,19 @@ export function buildCli(): Command {
       await (await import("./run.js")).runCommand(file, o);
     });
   cli
+    .command("train")
+    .description("train the model of a pipeline file's train: section (checkpoints, resume, learning curves)")
+    .argument("<pipeline>", "pipeline YAML file with a train: section")
+    .option("--set <key=value>", "override a key of the file, e.g. --set train.epochs=5 (repeatable)", collectSet, [])
+    .option("--resume", "continue from the last checkpoint")
+    .option("--force", "delete existing checkpoints and start over")
+    .option("--json", "print the summary (with the history) as JSON")
+    .option("--output-root <dir>", "refuse to write outside this directory (default $TILECAST_OUTPUT_ROOT)")
+    .option("-q, --quiet", "no progress output")
+    .action(async (file: string, o: import("./train.js").TrainFlags) => {
+      await (await import("./train.js")).trainCommand(file, o);
+    });
+  cli
     .command("preview")
     .description("contact sheet of a few tiles before and after augmentation, labels overlaid")
     .argument("<pipeline>", "pipeline YAML file")

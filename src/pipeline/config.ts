@@ -26,6 +26,7 @@ import { edgePolicy, padding } from "../tiling/plan.js";
 import { blendWeights } from "../tiling/weights.js";
 import { isUrl } from "../util/url.js";
 import { stageDescriptor } from "./stages.js";
+import { resolveTrainPaths, trainSection } from "./train-config.js";
 
 /** The schema of a pipeline file (stage and output-format options are checked after it). */
 export const pipelineSchema = z
@@ -63,6 +64,8 @@ export const pipelineSchema = z
       .object({ weights: blendWeights.default("hann") })
       .strict()
       .default({ weights: "hann" }),
+    /** Training (`tilecast train`): the model is the product; `output` is then optional. */
+    train: trainSection.optional(),
     output: z
       .object({
         path: z.string(),
@@ -76,7 +79,8 @@ export const pipelineSchema = z
       })
       // The output format's own options (GeoTIFF `compress`, Zarr `compressor`, ...), checked
       // by its driver below.
-      .catchall(z.unknown()),
+      .catchall(z.unknown())
+      .optional(),
   })
   .strict();
 
@@ -87,13 +91,31 @@ type Parsed = z.infer<typeof pipelineSchema>;
 /** A validated pipeline, paths resolved. */
 export type Pipeline = Omit<Parsed, "output"> & {
   file: string;
-  output: Pick<Parsed["output"], "path" | "dtype" | "nodata" | "block" | "quicklook"> & {
-    /** The output format's driver id (by the path's extension). */
-    format: string;
-    /** The format's own options, as its driver parsed them. */
-    options: Record<string, unknown>;
-  };
+  /** Absent only in a pipeline that trains (its product is the model). */
+  output?: PipelineOutput;
 };
+
+/** A pipeline's output, validated: the raster it writes. */
+export type PipelineOutput = Pick<
+  NonNullable<Parsed["output"]>,
+  "path" | "dtype" | "nodata" | "block" | "quicklook"
+> & {
+  /** The output format's driver id (by the path's extension). */
+  format: string;
+  /** The format's own options, as its driver parsed them. */
+  options: Record<string, unknown>;
+};
+
+/** The pipeline's output, or an error naming the file when it has none (a train pipeline). */
+export function requireOutput(p: Pipeline): PipelineOutput {
+  if (!p.output)
+    throw new TilecastError(
+      "E_ARGUMENT",
+      "the pipeline has no output: it trains a model (run it with tilecast train)",
+      { path: p.file },
+    );
+  return p.output;
+}
 
 /** Set `a.b.c = value` in a plain object tree (creating objects on the way). */
 export function setPath(root: Record<string, unknown>, key: string, value: unknown): void {
@@ -116,6 +138,36 @@ export function parseSets(sets: readonly string[]): [string, unknown][] {
   });
 }
 
+type Fail = (path: (string | number)[], key: string, msg: string) => never;
+
+/** The output section: its format's driver (by extension or `format`) and that driver's own keys. */
+function checkOutput(o: NonNullable<Parsed["output"]>, abs: (q: string) => string, fail: Fail): PipelineOutput {
+  let driver: FormatDriver | undefined;
+  try {
+    driver = outputDriver(o.path, o.format);
+  } catch (e) {
+    const at = o.format === undefined ? "path" : "format";
+    fail(["output", at], `output.${at}`, (e as TilecastError).problem);
+  }
+  const extra = Object.fromEntries(Object.entries(o).filter(([k]) => !OUTPUT_KEYS.has(k)));
+  let options: Record<string, unknown> = {};
+  try {
+    options = parseSinkOptions(driver as NonNullable<typeof driver>, extra);
+  } catch (e) {
+    const key = Object.keys(extra).find((k) => (e as Error).message.includes(k)) ?? Object.keys(extra)[0] ?? "";
+    fail(["output", key], `output.${key}`, (e as TilecastError).problem);
+  }
+  return {
+    path: abs(o.path),
+    dtype: o.dtype,
+    ...(o.block !== undefined ? { block: o.block } : {}),
+    ...(o.nodata !== undefined ? { nodata: o.nodata } : {}),
+    ...(o.quicklook ? { quicklook: abs(o.quicklook) } : {}),
+    format: (driver as NonNullable<typeof driver>).id,
+    options,
+  };
+}
+
 /** Parse and validate pipeline text (`file` names it in errors and anchors relative paths). */
 export function parsePipeline(text: string, file: string, sets: readonly string[] = []): Pipeline {
   const lines = new LineCounter();
@@ -134,7 +186,7 @@ export function parsePipeline(text: string, file: string, sets: readonly string[
     throw new TilecastError("E_FORMAT", `cannot expand the YAML (${errorLine(e)})`, { path: file, cause: e });
   }
   for (const [k, v] of parseSets(sets)) setPath(raw, k, v);
-  const fail = (path: (string | number)[], key: string, msg: string): never => {
+  const fail: Fail = (path, key, msg) => {
     let node = doc.getIn(path, true) as { range?: [number, number] } | undefined;
     for (let k = path.length - 1; !node?.range && k > 0; k--) node = doc.getIn(path.slice(0, k), true) as typeof node;
     const line = node?.range ? lines.linePos(node.range[0]).line : 1;
@@ -154,22 +206,8 @@ export function parsePipeline(text: string, file: string, sets: readonly string[
   const p = check(pipelineSchema, raw, []);
   const base = dirname(file);
   const abs = (q: string) => (isAbsolute(q) || isUrl(q) ? q : resolve(base, q));
-  // The output format's own keys, checked by its driver.
-  let driver: FormatDriver | undefined;
-  try {
-    driver = outputDriver(p.output.path, p.output.format);
-  } catch (e) {
-    const at = p.output.format === undefined ? "path" : "format";
-    fail(["output", at], `output.${at}`, (e as TilecastError).problem);
-  }
-  const extra = Object.fromEntries(Object.entries(p.output).filter(([k]) => !OUTPUT_KEYS.has(k)));
-  let options: Record<string, unknown> = {};
-  try {
-    options = parseSinkOptions(driver as NonNullable<typeof driver>, extra);
-  } catch (e) {
-    const key = Object.keys(extra).find((k) => (e as Error).message.includes(k)) ?? Object.keys(extra)[0] ?? "";
-    fail(["output", key], `output.${key}`, (e as TilecastError).problem);
-  }
+  if (!p.output && !p.train) fail([], "output", "required (or a train section, whose product is the model)");
+  const output = p.output ? checkOutput(p.output, abs, fail) : undefined;
   // Each tile stage's options, checked by its descriptor; its path options resolved here.
   const stages = p.stages.map((st, i) => {
     let d: ReturnType<typeof stageDescriptor>;
@@ -183,20 +221,14 @@ export function parsePipeline(text: string, file: string, sets: readonly string[
     for (const k of d.paths ?? []) if (typeof o[k] === "string" && o[k] !== "compute") o[k] = abs(o[k] as string);
     return { ...o, type };
   });
+  const { output: _raw, ...rest } = p;
   return {
-    ...p,
+    ...rest,
     file,
     stages,
     input: { ...p.input, path: abs(p.input.path), ...(p.input.labels ? { labels: abs(p.input.labels) } : {}) },
-    output: {
-      path: abs(p.output.path),
-      dtype: p.output.dtype,
-      ...(p.output.block !== undefined ? { block: p.output.block } : {}),
-      ...(p.output.nodata !== undefined ? { nodata: p.output.nodata } : {}),
-      ...(p.output.quicklook ? { quicklook: abs(p.output.quicklook) } : {}),
-      format: (driver as NonNullable<typeof driver>).id,
-      options,
-    },
+    ...(output ? { output } : {}),
+    ...(p.train ? { train: resolveTrainPaths(p.train, abs) } : {}),
     model: typeof p.model.path === "string" ? { ...p.model, path: abs(p.model.path) } : p.model,
     ...(p.normalize
       ? {

@@ -10,10 +10,28 @@
  * ```
  */
 export { type ErrorCode, isTilecastError, TilecastError } from "../errors.js";
-export { loadPipeline, type Pipeline, parsePipeline, parseSets, pipelineSchema } from "./config.js";
+export { checkAligned } from "./aligned.js";
+export {
+  loadPipeline,
+  type Pipeline,
+  type PipelineOutput,
+  parsePipeline,
+  parseSets,
+  pipelineSchema,
+  requireOutput,
+} from "./config.js";
 export { type ConvertOptions, type ConvertResult, convertRaster } from "./convert.js";
 export { normalizeStats, openInput, planFor, statsFor } from "./input.js";
 export { checkOutputRoot } from "./output-root.js";
 export { type PreviewOptions, type PreviewResult, previewPipeline } from "./preview.js";
 export { type RunEvent, type RunHooks, type RunOptions, type RunSummary, runPipeline } from "./run.js";
-export { registerStage, type StageContext, type StageDescriptor, stageDescriptor, stageTypes } from "./stages.js";
+export {
+  createTileStages,
+  registerStage,
+  type StageContext,
+  type StageDescriptor,
+  stageDescriptor,
+  stageTypes,
+} from "./stages.js";
+export { type TrainRunOptions, type TrainSummary, trainPipeline } from "./train.js";
+export { resolveTrainPaths, type TrainSection, trainSection } from "./train-config.js";

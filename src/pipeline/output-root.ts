@@ -21,9 +21,15 @@ async function realTarget(path: string): Promise<string> {
 
 /** The files a pipeline writes, by key. */
 export function outputsOf(p: Pipeline): [string, string][] {
+  const pairs = (list: [string, string | undefined][]) =>
+    list.filter((kv): kv is [string, string] => kv[1] !== undefined);
   return [
-    ["output.path", p.output.path],
-    ...(p.output.quicklook ? ([["output.quicklook", p.output.quicklook]] as [string, string][]) : []),
+    ...pairs([
+      ["output.path", p.output?.path],
+      ["output.quicklook", p.output?.quicklook],
+      ["train.output", p.train?.output],
+      ["train.checkpoints", p.train?.checkpoints],
+    ]),
     ...(p.normalize?.saveStats ? ([["normalize.saveStats", p.normalize.saveStats]] as [string, string][]) : []),
   ];
 }

@@ -32,10 +32,10 @@ import { markStage } from "../stages/stall.js";
 import { stitch } from "../stages/stitch.js";
 import type { Tile } from "../stages/tile.js";
 import { write } from "../stages/write.js";
-import type { Pipeline } from "./config.js";
+import { type Pipeline, requireOutput } from "./config.js";
 import { openInput, planFor } from "./input.js";
 import { checkOutputRoot } from "./output-root.js";
-import { type StageContext, stageDescriptor } from "./stages.js";
+import { createTileStages, type StageContext } from "./stages.js";
 
 /** What a run did. */
 export interface RunSummary {
@@ -98,17 +98,8 @@ export interface RunOptions {
 export type RunHooks = RunOptions;
 
 /** The file's tile stages in order: its `normalize` key first, then its `stages` list. */
-async function tileStages(p: Pipeline, ctx: StageContext): Promise<[string, OperatorFunction<Tile, Tile>][]> {
-  const specs: ({ type: string } & Record<string, unknown>)[] = [
-    ...(p.normalize ? [{ type: "normalize", ...p.normalize }] : []),
-    ...p.stages,
-  ];
-  const out: [string, OperatorFunction<Tile, Tile>][] = [];
-  for (const { type, ...options } of specs) {
-    const d = stageDescriptor(type);
-    out.push([type, await d.create(d.options.parse(options), ctx)]);
-  }
-  return out;
+function tileStages(p: Pipeline, ctx: StageContext): Promise<[string, OperatorFunction<Tile, Tile>][]> {
+  return createTileStages([...(p.normalize ? [{ type: "normalize", ...p.normalize }] : []), ...p.stages], ctx);
 }
 
 /**
@@ -135,6 +126,7 @@ export async function runPipeline(p: Pipeline, options: RunOptions = {}): Promis
     if (signal.aborted) throw new TilecastError("E_ABORTED", "run aborted", { path: p.file });
   };
   checkAbort();
+  const output = requireOutput(p);
   await checkOutputRoot(p, options.outputRoot ?? process.env.TILECAST_OUTPUT_ROOT);
   await tf.ready();
   quietCpuBanner();
@@ -143,7 +135,7 @@ export async function runPipeline(p: Pipeline, options: RunOptions = {}): Promis
   let release: (() => Promise<void>) | undefined;
   try {
     const m = src.meta;
-    const where = { pipeline: p.file, input: p.input.path, output: p.output.path, width: m.width, height: m.height };
+    const where = { pipeline: p.file, input: p.input.path, output: output.path, width: m.width, height: m.height };
     emit("start", where, false);
     const plan = planFor(p, src, true);
     const ctx: StageContext = { pipeline: p, source: src, plan: planFor(p, src), signal, log: emit };
@@ -154,8 +146,8 @@ export async function runPipeline(p: Pipeline, options: RunOptions = {}): Promis
     runtime = model.runtime ?? { runtime: "tfjs" };
     release = model.release;
     emit("model", { type: p.model.type, inputBands, outputBands: model.bands, backend: tf.getBackend(), ...runtime });
-    const dtype = p.output.dtype;
-    const nodata = p.output.nodata !== undefined ? p.output.nodata : dtype.startsWith("float") ? Number.NaN : null;
+    const dtype = output.dtype;
+    const nodata = output.nodata !== undefined ? output.nodata : dtype.startsWith("float") ? Number.NaN : null;
     let read = 0;
     let revisited = 0;
     let skipped = 0;
@@ -196,14 +188,14 @@ export async function runPipeline(p: Pipeline, options: RunOptions = {}): Promis
         stitch(plan, { weights: p.stitch.weights, dtype, nodata, bands: model.bands }),
         stageName("stitch"),
         tap((r) => {
-          if (!p.output.quicklook) return;
+          if (!output.quicklook) return;
           sampler ??= new QuicklookSampler(m.width, m.height, r.grid.shape[0] as number);
           sampler.add(r);
         }),
         write(
           (first) =>
             createSink(
-              p.output.path,
+              output.path,
               {
                 width: m.width,
                 height: m.height,
@@ -213,9 +205,9 @@ export async function runPipeline(p: Pipeline, options: RunOptions = {}): Promis
                 nodata,
               },
               {
-                ...(p.output.block !== undefined ? { tileSize: p.output.block } : {}),
-                format: p.output.format,
-                ...p.output.options,
+                ...(output.block !== undefined ? { tileSize: output.block } : {}),
+                format: output.format,
+                ...output.options,
               },
             ),
           { concurrency: 4 },
@@ -227,12 +219,12 @@ export async function runPipeline(p: Pipeline, options: RunOptions = {}): Promis
       ),
       { defaultValue: null },
     );
-    if (p.output.quicklook && sampler) await sampler.write(p.output.quicklook);
-    const quicklook = p.output.quicklook && sampler ? p.output.quicklook : null;
+    if (output.quicklook && sampler) await sampler.write(output.quicklook);
+    const quicklook = output.quicklook && sampler ? output.quicklook : null;
     const summary: RunSummary = {
       runId,
       pipeline: p.file,
-      output: p.output.path,
+      output: output.path,
       width: m.width,
       height: m.height,
       tilesTotal: plan.count,

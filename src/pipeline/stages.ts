@@ -105,3 +105,30 @@ export function stageDescriptor(name: string): StageDescriptor {
   if (!d) throw new TilecastError("E_ARGUMENT", `unknown stage '${name}' (known: ${stageTypes().join(", ")})`);
   return d;
 }
+
+/**
+ * Build tile stages from `{type, ...options}` specs, in order, each named for errors and stall
+ * reports.
+ *
+ * @example
+ * ```ts
+ * import { createTileStages, loadPipeline, openInput, planFor } from "tilecast/pipeline";
+ * const p = await loadPipeline("pipelines/scene-identity.yaml");
+ * const source = await openInput(p);
+ * const plan = planFor(p, source);
+ * const ctx = { pipeline: p, source, plan, signal: new AbortController().signal, log: () => {} };
+ * console.log((await createTileStages(p.stages, ctx)).map(([name]) => name));
+ * await source.close();
+ * ```
+ */
+export async function createTileStages(
+  specs: readonly ({ type: string } & Record<string, unknown>)[],
+  ctx: StageContext,
+): Promise<[string, OperatorFunction<Tile, Tile>][]> {
+  const out: [string, OperatorFunction<Tile, Tile>][] = [];
+  for (const { type, ...options } of specs) {
+    const d = stageDescriptor(type);
+    out.push([type, await d.create(d.options.parse(options), ctx)]);
+  }
+  return out;
+}

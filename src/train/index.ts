@@ -10,9 +10,14 @@
  * console.log(learningRateAt({ type: "cosine", lr: 0.01, epochs: 4 }, 2)); // 0.005
  * ```
  */
+
+export { type ChartSeries, type LineChart, writeLineChart } from "../io/png/line-chart.js";
 export { type Checkpoint, loadCheckpoint, saveCheckpoint, type TrainerState } from "./checkpoint.js";
 export { type EpochRecord, writeHistory } from "./history.js";
 export { type LossFn, type LossInputs, type LossSpec, lossFunction, lossName, lossSpec } from "./losses.js";
 export { learningRateAt, type ScheduleSpec, scheduleSpec } from "./schedule.js";
 export { predictedClasses, type Scorer, segmentationScorer } from "./scorers.js";
+export { shuffleBuffer, shuffled } from "./shuffle.js";
+export { type SplitSpec, splitSpec, splitTiles, type TileSplit } from "./split.js";
+export { trainBatches } from "./tile-batches.js";
 export { type BatchSource, type FitOptions, type FitResult, fit, type TrainBatch } from "./trainer.js";

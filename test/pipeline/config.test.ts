@@ -15,7 +15,7 @@ describe("pipeline files", () => {
   it("fills defaults and resolves paths against the file's directory", () => {
     const p = parsePipeline(BASE, "/jobs/a/job.yaml");
     expect(p.input.path).toBe("/jobs/a/scene.tif");
-    expect(p.output.path).toBe("/jobs/a/out.tif");
+    expect(p.output?.path).toBe("/jobs/a/out.tif");
     expect(p.tiling).toStrictEqual({
       size: 64,
       overlap: 0,
@@ -25,7 +25,7 @@ describe("pipeline files", () => {
       skipEmpty: true,
       concurrency: 8,
     });
-    expect([p.batch, p.stitch.weights, p.output.dtype]).toStrictEqual([8, "hann", "float32"]);
+    expect([p.batch, p.stitch.weights, p.output?.dtype]).toStrictEqual([8, "hann", "float32"]);
   });
 
   it("--set overrides keys with YAML-typed values before validation", () => {

@@ -120,7 +120,7 @@ describe("output options come from the format's driver", () => {
       format: "geotiff",
       options: { compress: "none" },
     });
-    expect(parsePipeline(yaml("o.zarr", "", "  compressor: zlib"), "p.yaml").output.options).toStrictEqual({
+    expect(parsePipeline(yaml("o.zarr", "", "  compressor: zlib"), "p.yaml").output?.options).toStrictEqual({
       compressor: { id: "zlib", level: 5 },
     });
     expect(() => parsePipeline(yaml("o.tif", "", "  compressor: zlib"), "p.yaml")).toThrow(

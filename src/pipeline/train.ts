@@ -1,0 +1,269 @@
+/**
+ * `trainPipeline(p)`: train the pipeline's model on its input and `input.labels` as its `train:`
+ * section says (`tilecast train`). The same stages as a run feed it: tiles are read in a seeded
+ * order per epoch (a different one each epoch), normalized, passed through the file's tile
+ * stages and `augment` (seeded by tile and epoch), mixed in a bounded shuffle buffer and batched.
+ * The reader's concurrency bounds memory: a scene larger than memory trains.
+ *
+ * Validation tiles come from a spatial split (`train.split`, see {@link splitTiles}) and are
+ * scored each epoch (IoU, F1, accuracy for classes). Checkpoints (`last/` with the optimizer,
+ * `best/`), `history.json` and `curves.png` go to `train.checkpoints`; at the end the best epoch's
+ * model is written to `train.output` with its card and statistics (and `model.onnx`), atomically.
+ *
+ * Existing checkpoints are never overwritten by accident: `resume` continues them (refused when
+ * the train section or model changed), `force` starts over.
+ *
+ * @example
+ * ```ts
+ * import { loadPipeline, trainPipeline } from "tilecast/pipeline";
+ * const p = await loadPipeline("pipelines/scene-seg-train.yaml", ["train.epochs=1", "train.output=/tmp/seg", "train.tilesPerEpoch=4", "train.onnx=false"]);
+ * const s = await trainPipeline(p, { force: true });
+ * console.log(s.epochs, s.output); // 1 /tmp/seg
+ * ```
+ */
+import { createHash } from "node:crypto";
+import { readFile, rm } from "node:fs/promises";
+import { join } from "node:path";
+import * as tf from "@tensorflow/tfjs";
+import { from, type Observable, type OperatorFunction } from "rxjs";
+import { Rng } from "../augment/rng.js";
+import { TilecastError } from "../errors.js";
+import type { Stats } from "../grid/band-stats.js";
+import { openSource } from "../io/registry.js";
+import type { GridSource } from "../io/types.js";
+import { buildArchitecture } from "../models/registry.js";
+import { quietCpuBanner } from "../nn/backend.js";
+import { loadModelDir, saveModelDir } from "../nn/model-card.js";
+import { exportModelDir } from "../nn/onnx/model-file.js";
+import { augment } from "../stages/augment.js";
+import { normalize } from "../stages/normalize.js";
+import { loadTiles } from "../stages/read-tiles.js";
+import type { Tile } from "../stages/tile.js";
+import type { TileSpec } from "../tiling/plan.js";
+import { type Checkpoint, loadCheckpoint } from "../train/checkpoint.js";
+import type { EpochRecord } from "../train/history.js";
+import { lossName } from "../train/losses.js";
+import { segmentationScorer } from "../train/scorers.js";
+import { shuffleBuffer, shuffled } from "../train/shuffle.js";
+import { splitTiles } from "../train/split.js";
+import { trainBatches } from "../train/tile-batches.js";
+import { fit, type TrainBatch } from "../train/trainer.js";
+import { iterate } from "../util/iterate.js";
+import { checkAligned } from "./aligned.js";
+import type { Pipeline } from "./config.js";
+import { normalizeStats, openInput, planFor } from "./input.js";
+import { checkOutputRoot } from "./output-root.js";
+import { createTileStages } from "./stages.js";
+import type { TrainSection } from "./train-config.js";
+
+/** What a training run did. */
+export interface TrainSummary {
+  pipeline: string;
+  output: string;
+  checkpoints: string;
+  epochs: number;
+  bestEpoch: number | null;
+  /** The monitored score of the best epoch. */
+  best: number | null;
+  monitor: string;
+  stoppedEarly: boolean;
+  resumed: boolean;
+  tiles: { train: number; validation: number; dropped: number };
+  history: EpochRecord[];
+  seconds: number;
+  backend: string;
+}
+
+/** How a training run is observed and controlled. */
+export interface TrainRunOptions {
+  /** Continue from the checkpoints' `last/`. */
+  resume?: boolean;
+  /** Delete existing checkpoints and start over. */
+  force?: boolean;
+  signal?: AbortSignal;
+  onEpoch?(record: EpochRecord): void;
+  /** After each step: epoch (0-based), step (1-based) and the steps an epoch has. */
+  onStep?(epoch: number, step: number, steps: number, loss: number): void;
+  outputRoot?: string;
+}
+
+const disposeBatch = (b: TrainBatch) => {
+  tf.dispose([b.x, b.y, ...(b.mask ? [b.mask] : [])]);
+  b.release?.();
+};
+
+/** What must not change between a checkpoint and its resume. */
+function fingerprint(p: Pipeline, t: TrainSection): string {
+  const { epochs: _e, earlyStopping: _s, output: _o, checkpoints: _c, onnx: _x, ...rest } = t;
+  const subject = {
+    train: rest,
+    model: p.model,
+    tiling: p.tiling,
+    normalize: p.normalize,
+    augment: p.augment,
+    stages: p.stages,
+  };
+  return createHash("sha256").update(JSON.stringify(subject)).digest("hex").slice(0, 16);
+}
+
+/** The checkpoint to resume, or null to start fresh (after checking what is on disk). */
+async function startingPoint(dir: string, print: string, o: TrainRunOptions, file: string): Promise<Checkpoint | null> {
+  if (o.force) {
+    await rm(dir, { recursive: true, force: true });
+    return null;
+  }
+  const ck = await loadCheckpoint(dir);
+  if (!ck) {
+    if (o.resume) throw new TilecastError("E_NOT_FOUND", "nothing to resume: no checkpoint here yet", { path: dir });
+    return null;
+  }
+  if (!o.resume)
+    throw new TilecastError("E_ARGUMENT", "checkpoints exist: --resume continues them, --force starts over", {
+      path: dir,
+    });
+  const saved = await readFile(join(dir, "last", "pipeline.sha256"), "utf8").catch(() => "");
+  if (saved.trim() !== print)
+    throw new TilecastError(
+      "E_ARGUMENT",
+      `the train section, model, tiling or normalization changed since the checkpoint in ${dir}; --force starts over`,
+      { path: file },
+    );
+  return ck;
+}
+
+/** The model to train: built from the spec (seeded from `train.seed` unless it says), or the checkpoint's. */
+function buildModel(p: Pipeline, bands: number, seed: number): tf.LayersModel {
+  const { type, path, ...options } = p.model;
+  if (path !== undefined)
+    throw new TilecastError(
+      "E_ARGUMENT",
+      "model.path: a train pipeline builds its model from options (fine-tuning is not supported yet)",
+      { path: p.file },
+    );
+  return buildArchitecture(type, { seed, ...options }, { bands, height: null, width: null });
+}
+
+/** Train the pipeline's model; see the module documentation. */
+export async function trainPipeline(p: Pipeline, o: TrainRunOptions = {}): Promise<TrainSummary> {
+  const started = performance.now();
+  const t = p.train;
+  if (!t) throw new TilecastError("E_ARGUMENT", "the pipeline has no train section", { path: p.file });
+  if (!p.input.labels)
+    throw new TilecastError("E_ARGUMENT", "training needs input.labels (a label raster on the input's grid)", {
+      path: p.file,
+    });
+  const checkpoints = t.checkpoints ?? `${t.output}.train`;
+  await checkOutputRoot(p, o.outputRoot ?? process.env.TILECAST_OUTPUT_ROOT);
+  await tf.ready();
+  quietCpuBanner();
+  const print = fingerprint(p, t);
+  const resume = await startingPoint(checkpoints, print, o, p.file);
+  const signal = o.signal ?? new AbortController().signal;
+  const src = await openInput(p, signal);
+  let labels: GridSource | null = null;
+  try {
+    labels = await openSource(p.input.labels);
+    checkAligned(src.meta, labels.meta);
+    const plan = planFor(p, src);
+    const split = splitTiles(plan, t.split);
+    const stats: Stats | null = p.normalize ? await normalizeStats(p.normalize, p, src, plan) : null;
+    const ctx = { pipeline: p, source: src, plan, signal, log: () => {} };
+    const stages: OperatorFunction<Tile, Tile>[] = [
+      ...(stats ? [normalize(stats, { method: p.normalize?.method ?? "zscore" })] : []),
+      ...(await createTileStages(p.stages, ctx)).map(([, op]) => op),
+    ];
+    const bands = p.input.bands?.length ?? src.meta.bands;
+    const read = {
+      labels,
+      concurrency: t.shuffle + 2 * t.batch + 2,
+      skipEmpty: true,
+      rules: { padding: plan.padding, periodicX: plan.periodicX },
+      ...(p.input.bands ? { bands: p.input.bands } : {}),
+    };
+    const stream = (tiles: TileSpec[], epoch: number | null): AsyncIterable<TrainBatch> => {
+      let s: Observable<Tile> = from(tiles).pipe(loadTiles(src, read));
+      for (const op of stages) s = s.pipe(op);
+      if (epoch !== null && p.augment)
+        s = s.pipe(augment({ ...p.augment, seed: t.seed + (p.augment.seed ?? 0), epoch }));
+      if (epoch !== null && t.shuffle > 0)
+        s = s.pipe(shuffleBuffer(t.shuffle, new Rng(t.seed, 2 * epoch + 1), (x) => x.release()));
+      return iterate(s.pipe(trainBatches(t.batch)), disposeBatch);
+    };
+    const perEpoch = Math.min(t.tilesPerEpoch ?? split.train.length, split.train.length);
+    const steps = Math.ceil(perEpoch / t.batch);
+    const model = resume?.model ?? buildModel(p, bands, t.seed);
+    const statsFile: Record<string, string> = stats ? { "stats.json": `${JSON.stringify(stats, null, 2)}\n` } : {};
+    const classes =
+      t.classes ??
+      (p.model.classes && Number(p.model.classes) > 1
+        ? Array.from({ length: Number(p.model.classes) }, (_, i) => `class ${i}`)
+        : null);
+    const outputs =
+      classes && classes.length > 2
+        ? classes.map((name) => ({ name, units: "probability" }))
+        : [{ name: classes?.[1] ?? "output", units: classes ? "probability" : undefined }];
+    const card = {
+      architecture: {
+        type: p.model.type,
+        options: { seed: t.seed, ...Object.fromEntries(Object.entries(p.model).filter(([k]) => k !== "type")) },
+      },
+      inputs: Array.from({ length: bands }, (_, b) => ({
+        name: src.meta.attrs.bandNames?.[p.input.bands?.[b] ?? b] ?? `band ${b + 1}`,
+        ...(stats?.bands[b] ? { mean: stats.bands[b].mean, std: stats.bands[b].std } : {}),
+      })),
+      outputs,
+      tileSize: p.tiling.size + 2 * p.tiling.overlap,
+      training: {
+        data: `${p.input.path} with labels ${p.input.labels}`,
+        loss: lossName(t.loss),
+        pipeline: p.file,
+        seed: t.seed,
+      },
+    };
+    const result = await fit(model, {
+      epochs: t.epochs,
+      loss: t.loss,
+      schedule: t.schedule,
+      train: (epoch) => stream(shuffled(split.train, new Rng(t.seed, 2 * epoch)).slice(0, perEpoch), epoch),
+      validation: () => stream(split.validation, null),
+      ...(classes || p.model.type === "unet" ? { scorer: () => segmentationScorer() } : {}),
+      ...(t.monitor ? { monitor: t.monitor } : {}),
+      ...(t.earlyStopping ? { earlyStopping: t.earlyStopping } : {}),
+      checkpoints: { dir: checkpoints, card, extra: { ...statsFile, "pipeline.sha256": `${print}\n` } },
+      ...(resume ? { resume } : {}),
+      signal,
+      onStep: (epoch, step, loss) => o.onStep?.(epoch, step, steps, loss),
+      onEpoch: (r) => o.onEpoch?.(r),
+    });
+    // The product: the best epoch's model (with validation it is best/; the run always has one).
+    const best = await loadModelDir(join(checkpoints, "best"));
+    const bestRecord = result.history.find((h) => h.epoch === result.bestEpoch);
+    const metrics = Object.fromEntries(
+      Object.entries({ loss: bestRecord?.loss, valLoss: bestRecord?.valLoss, ...bestRecord?.metrics })
+        .filter(([, v]) => typeof v === "number" && Number.isFinite(v))
+        .map(([k, v]) => [k, Math.round((v as number) * 1e4) / 1e4]),
+    );
+    await saveModelDir(t.output, best.model, { ...best.card, metrics }, statsFile);
+    best.model.dispose();
+    if (t.onnx) await exportModelDir(t.output);
+    model.dispose();
+    return {
+      pipeline: p.file,
+      output: t.output,
+      checkpoints,
+      epochs: result.epochs,
+      bestEpoch: result.bestEpoch,
+      best: result.best,
+      monitor: t.monitor ?? "valLoss",
+      stoppedEarly: result.stoppedEarly,
+      resumed: resume !== null,
+      tiles: { train: split.train.length, validation: split.validation.length, dropped: split.dropped },
+      history: result.history,
+      seconds: Math.round(performance.now() - started) / 1000,
+      backend: tf.getBackend(),
+    };
+  } finally {
+    await labels?.close();
+    await src.close();
+  }
+}

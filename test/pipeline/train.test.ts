@@ -1,0 +1,95 @@
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { createGrid } from "../../src/grid/grid.js";
+import { openSource } from "../../src/io/registry.js";
+import { selectBackend } from "../../src/nn/backend.js";
+import { loadPipeline } from "../../src/pipeline/config.js";
+import { trainPipeline } from "../../src/pipeline/train.js";
+import { tmp, writeWhole } from "../helpers/write.js";
+
+const FILE = "pipelines/scene-seg-train.yaml";
+const out = tmp("seg");
+const root = dirname(out);
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+/** The shipped train pipeline, made tiny: 16 tiles an epoch, 32 px tiles. */
+const tiny = (dir: string, more: string[] = []) =>
+  loadPipeline(FILE, [
+    `train.output=${join(root, dir)}`,
+    `train.checkpoints=${join(root, `${dir}.train`)}`,
+    "train.epochs=2",
+    "train.tilesPerEpoch=16",
+    "train.onnx=false",
+    "model.depth=2",
+    "model.filters=4",
+    ...more,
+  ]);
+
+describe("tilecast train (pipeline)", () => {
+  it("trains the segmentation pipeline into a model directory with card, statistics and checkpoints", async () => {
+    await selectBackend({ prefer: "wasm" });
+    const s = await trainPipeline(await tiny("a"), { force: true });
+    expect(s.epochs).toBe(2);
+    expect(s.tiles).toStrictEqual({ train: 40, validation: 16, dropped: 8 });
+    expect(s.history.map((h) => h.samples)).toStrictEqual([16, 16]);
+    expect(Object.keys(s.history[0]?.metrics ?? {}).sort()).toStrictEqual(["accuracy", "f1", "iou"]);
+    const card = JSON.parse(readFileSync(join(root, "a", "card.json"), "utf8"));
+    expect(card.inputs.map((i: { name: string }) => i.name)).toStrictEqual(["blue", "green", "red", "nir"]);
+    expect(card.outputs.map((o: { name: string }) => o.name)).toStrictEqual(["land", "water", "cloud", "shadow"]);
+    expect(card.architecture.options).toStrictEqual({ depth: 2, filters: 4, classes: 4, seed: 7 });
+    expect(card.training.epoch).toBe(s.bestEpoch);
+    expect(card.metrics.iou).toBeCloseTo(s.history[(s.bestEpoch as number) - 1]?.metrics.iou as number, 4);
+    const stats = JSON.parse(readFileSync(join(root, "a", "stats.json"), "utf8"));
+    expect(stats.bands).toHaveLength(4);
+    expect(card.inputs[3].mean).toBeCloseTo(stats.bands[3].mean, 6);
+    for (const f of ["last/optimizer.bin", "best/model.json", "history.json", "curves.png"])
+      expect(existsSync(join(root, "a.train", f)), f).toBe(true);
+  });
+
+  it("existing checkpoints are never overwritten by accident; a changed pipeline cannot resume them", async () => {
+    await expect(trainPipeline(await tiny("a"))).rejects.toThrow(/checkpoints exist: --resume continues them, --force starts over/);
+    await expect(trainPipeline(await tiny("a", ["train.loss=mse"]), { resume: true })).rejects.toThrow(
+      /changed since the checkpoint/,
+    );
+    await expect(trainPipeline(await tiny("nothing"), { resume: true })).rejects.toThrow(/nothing to resume/);
+    // Resuming a finished run to a later epoch continues it.
+    const s = await trainPipeline(await tiny("a", ["train.epochs=3"]), { resume: true });
+    expect(s.resumed).toBe(true);
+    expect(s.history.map((h) => h.epoch)).toStrictEqual([1, 2, 3]);
+  });
+
+  it("labels on another grid are refused, naming both files", async () => {
+    const src = await openSource("fixtures/scene-seg/train.labels.u8.tif");
+    const g = await src.readWindow({ x: 0, y: 0, width: 512, height: 512 });
+    await src.close();
+    const t = g.georef?.transform as number[];
+    const shifted = join(root, "shifted.tif");
+    await writeWhole(
+      shifted,
+      createGrid("uint8", [1, 512, 512], {
+        data: g.data as Uint8Array,
+        nodata: 255,
+        georef: { ...(g.georef as NonNullable<typeof g.georef>), transform: [t[0] as number + 10, ...t.slice(1)] as typeof t & { length: 6 } },
+      }),
+    );
+    const p = await tiny("b", [`input.labels=${shifted}`]);
+    await expect(trainPipeline(p, { force: true })).rejects.toThrow(
+      new RegExp(`${shifted}: labels are not on the image's grid \\(.*train.s2like.u16.4b.tif\\): geotransform \\[399970`),
+    );
+    expect(existsSync(join(root, "b"))).toBe(false);
+    const small = join(root, "small.tif");
+    await writeWhole(small, createGrid("uint8", [1, 8, 8], { data: new Uint8Array(64), georef: g.georef }));
+    await expect(trainPipeline(await tiny("b", [`input.labels=${small}`]), { force: true })).rejects.toThrow(
+      /8 x 8 pixels, the image 512 x 512/,
+    );
+  });
+
+  it("a pipeline without labels or without a train section says what is missing", async () => {
+    await expect(trainPipeline(await loadPipeline("pipelines/scene-water.yaml"))).rejects.toThrow(/no train section/);
+    const yaml = readFileSync(FILE, "utf8").replace(/^  labels: .*$/m, "").replaceAll("../", `${process.cwd()}/`);
+    const file = join(root, "nolabels.yaml");
+    writeFileSync(file, yaml);
+    await expect(trainPipeline(await loadPipeline(file))).rejects.toThrow(/nolabels.yaml: training needs input.labels/);
+  });
+});
