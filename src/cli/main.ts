@@ -168,6 +168,18 @@ export function buildCli(): Command {
       await (await import("./train.js")).trainCommand(file, o);
     });
   cli
+    .command("evaluate")
+    .description("score a class raster against a reference on the same grid: IoU and F1 per class, accuracy")
+    .argument("<prediction>", "class raster (e.g. a run's output.classes)")
+    .argument("<truth>", "reference class raster on the same grid")
+    .requiredOption("--classes <n>", "number of classes", int("--classes"))
+    .option("--names <list>", "class names, comma-separated")
+    .option("--json", "print the scores as JSON")
+    .option("--out <file>", "also write the JSON to this file")
+    .action(async (prediction: string, truth: string, o: import("./evaluate.js").EvaluateFlags) => {
+      await (await import("./evaluate.js")).evaluateCommand(prediction, truth, o);
+    });
+  cli
     .command("preview")
     .description("contact sheet of a few tiles before and after augmentation, labels overlaid")
     .argument("<pipeline>", "pipeline YAML file")

@@ -32,6 +32,7 @@ export function formatSummary(s: RunSummary, backend?: BackendReport): string {
     ...(s.runtime === "onnx" ? [`  runtime   ONNX Runtime (${s.provider ?? "cpu"} provider) runs the model`] : []),
     ...(s.runtimeFallback ? [`  runtime   TF.js (ONNX Runtime not used: ${s.runtimeFallback})`] : []),
     ...(s.statsFile ? [`  stats     ${s.statsFile}`] : []),
+    ...(s.classes ? [`  classes   ${s.classes}`] : []),
     ...(s.quicklook ? [`  quicklook ${s.quicklook}`] : []),
   ].join("\n");
 }

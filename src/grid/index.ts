@@ -20,6 +20,7 @@ export {
   valueTransform,
 } from "./band-stats.js";
 export { type BlockGrid, blockWindow, makeBlockGrid } from "./block-grid.js";
+export { classify } from "./classes.js";
 export { cropGrid } from "./crop.js";
 export {
   type Crs,

@@ -20,6 +20,7 @@ export { describeRaster, formatInfo, type RasterInfo } from "./geotiff/inspect.j
 export { defaultResampling, type OverviewResampling } from "./geotiff/overview.js";
 export { GeoTiffSource, openGeoTiff } from "./geotiff/reader.js";
 export { createGeoTiffSink, GeoTiffSink, type GeoTiffWriteOptions, needsBigTiff } from "./geotiff/writer.js";
+export { CLASS_PALETTE, renderClassOverlay, writeClassOverlay } from "./png/class-overlay.js";
 export { type ChartSeries, type LineChart, lineChartSvg, writeLineChart } from "./png/line-chart.js";
 export {
   type QuicklookOptions,
@@ -41,6 +42,7 @@ export {
   registerFormat,
   type SinkOptions,
 } from "./registry.js";
+export { teeSink } from "./tee-sink.js";
 export type { GridSink, GridSource, RasterMeta, ReadOptions, SinkSpec } from "./types.js";
 export { MAX_WINDOW_BYTES } from "./window-buffer.js";
 export { type CfEncoding, cfDecode, cfEncoding, isCfTime, parseCfTime } from "./zarr/cf.js";

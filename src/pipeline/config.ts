@@ -74,6 +74,8 @@ export const pipelineSchema = z
         /** Output tile size (default: the format's, 256 for GeoTIFF, 512 for COG). */
         block: z.number().int().positive().optional(),
         quicklook: z.string().optional(),
+        /** A class raster beside the probabilities (uint8, 255 nodata): the arg-max, or p ≥ 0.5 for one band. */
+        classes: z.string().optional(),
         /** A format id when the extension alone does not say (`cog` for a `.tif`). */
         format: z.string().optional(),
       })
@@ -84,7 +86,7 @@ export const pipelineSchema = z
   })
   .strict();
 
-const OUTPUT_KEYS = new Set(["path", "dtype", "nodata", "block", "quicklook", "format"]);
+const OUTPUT_KEYS = new Set(["path", "dtype", "nodata", "block", "quicklook", "classes", "format"]);
 
 type Parsed = z.infer<typeof pipelineSchema>;
 
@@ -98,7 +100,7 @@ export type Pipeline = Omit<Parsed, "output"> & {
 /** A pipeline's output, validated: the raster it writes. */
 export type PipelineOutput = Pick<
   NonNullable<Parsed["output"]>,
-  "path" | "dtype" | "nodata" | "block" | "quicklook"
+  "path" | "dtype" | "nodata" | "block" | "quicklook" | "classes"
 > & {
   /** The output format's driver id (by the path's extension). */
   format: string;
@@ -163,6 +165,7 @@ function checkOutput(o: NonNullable<Parsed["output"]>, abs: (q: string) => strin
     ...(o.block !== undefined ? { block: o.block } : {}),
     ...(o.nodata !== undefined ? { nodata: o.nodata } : {}),
     ...(o.quicklook ? { quicklook: abs(o.quicklook) } : {}),
+    ...(o.classes ? { classes: abs(o.classes) } : {}),
     format: (driver as NonNullable<typeof driver>).id,
     options,
   };

@@ -21,6 +21,7 @@ export {
   requireOutput,
 } from "./config.js";
 export { type ConvertOptions, type ConvertResult, convertRaster } from "./convert.js";
+export { type ClassEvaluation, evaluateClasses } from "./evaluate.js";
 export { normalizeStats, openInput, planFor, statsFor } from "./input.js";
 export { checkOutputRoot } from "./output-root.js";
 export { type PreviewOptions, type PreviewResult, previewPipeline } from "./preview.js";

@@ -27,6 +27,7 @@ export function outputsOf(p: Pipeline): [string, string][] {
     ...pairs([
       ["output.path", p.output?.path],
       ["output.quicklook", p.output?.quicklook],
+      ["output.classes", p.output?.classes],
       ["train.output", p.train?.output],
       ["train.checkpoints", p.train?.checkpoints],
     ]),

@@ -19,8 +19,6 @@ import { randomUUID } from "node:crypto";
 import * as tf from "@tensorflow/tfjs";
 import { lastValueFrom, type Observable, type OperatorFunction, tap } from "rxjs";
 import { TilecastError } from "../errors.js";
-import { QuicklookSampler } from "../io/png/quicklook-sampler.js";
-import { createSink } from "../io/registry.js";
 import { createModel, type RuntimeReport } from "../models/registry.js";
 import { quietCpuBanner } from "../nn/backend.js";
 import { abortWith } from "../stages/abort.js";
@@ -35,6 +33,7 @@ import { write } from "../stages/write.js";
 import { type Pipeline, requireOutput } from "./config.js";
 import { openInput, planFor } from "./input.js";
 import { checkOutputRoot } from "./output-root.js";
+import { RunProducts } from "./products.js";
 import { createTileStages, type StageContext } from "./stages.js";
 
 /** What a run did. */
@@ -66,6 +65,8 @@ export interface RunSummary {
   runtimeFallback?: string;
   statsFile: string | null;
   quicklook: string | null;
+  /** The class raster (`output.classes`). */
+  classes: string | null;
 }
 
 /** One structured event of a run: `start`, `stats`, `model`, `progress`, `done`. */
@@ -153,7 +154,7 @@ export async function runPipeline(p: Pipeline, options: RunOptions = {}): Promis
     let skipped = 0;
     let done = 0;
     let blocks = 0;
-    let sampler: QuicklookSampler | undefined; // the quicklook, sampled from regions as they pass
+    const products = new RunProducts(output, m, p.input.bands);
     let tiles: Observable<Tile> = readTiles(src, plan, {
       // Tiles alive: two batches (one filling, one in the model), or four for a model in a
       // worker (two there, two filling) so reading never waits for it.
@@ -164,6 +165,7 @@ export async function runPipeline(p: Pipeline, options: RunOptions = {}): Promis
       abortWith(signal, () => new TilecastError("E_ABORTED", "run aborted", { path: p.file })),
       stageName("read"),
       tap((t) => {
+        products.onTile(t);
         read++;
         if (t.spec.guest) revisited++;
         else if (t.empty) skipped++;
@@ -187,29 +189,17 @@ export async function runPipeline(p: Pipeline, options: RunOptions = {}): Promis
         }),
         stitch(plan, { weights: p.stitch.weights, dtype, nodata, bands: model.bands }),
         stageName("stitch"),
-        tap((r) => {
-          if (!output.quicklook) return;
-          sampler ??= new QuicklookSampler(m.width, m.height, r.grid.shape[0] as number);
-          sampler.add(r);
-        }),
+        tap((r) => products.onRegion(r)),
         write(
           (first) =>
-            createSink(
-              output.path,
-              {
-                width: m.width,
-                height: m.height,
-                bands: first.grid.shape[0] as number,
-                dtype,
-                georef: m.georef,
-                nodata,
-              },
-              {
-                ...(output.block !== undefined ? { tileSize: output.block } : {}),
-                format: output.format,
-                ...output.options,
-              },
-            ),
+            products.sink({
+              width: m.width,
+              height: m.height,
+              bands: first.grid.shape[0] as number,
+              dtype,
+              georef: m.georef,
+              nodata,
+            }),
           { concurrency: 4 },
         ),
         stageName("write"),
@@ -219,8 +209,7 @@ export async function runPipeline(p: Pipeline, options: RunOptions = {}): Promis
       ),
       { defaultValue: null },
     );
-    if (output.quicklook && sampler) await sampler.write(output.quicklook);
-    const quicklook = output.quicklook && sampler ? output.quicklook : null;
+    const quicklook = await products.finish();
     const summary: RunSummary = {
       runId,
       pipeline: p.file,
@@ -241,6 +230,7 @@ export async function runPipeline(p: Pipeline, options: RunOptions = {}): Promis
       ...(runtime.fallback ? { runtimeFallback: runtime.fallback } : {}),
       statsFile: p.normalize?.saveStats ?? (p.normalize && p.normalize.stats !== "compute" ? p.normalize.stats : null),
       quicklook,
+      classes: output.classes ?? null,
     };
     emit("done", { ...summary });
     return summary;

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import type { GeoTransform } from "../../src/grid/geotransform.js";
 import { createGrid } from "../../src/grid/grid.js";
 import { openSource } from "../../src/io/registry.js";
 import { selectBackend } from "../../src/nn/backend.js";
@@ -48,7 +49,9 @@ describe("tilecast train (pipeline)", () => {
   });
 
   it("existing checkpoints are never overwritten by accident; a changed pipeline cannot resume them", async () => {
-    await expect(trainPipeline(await tiny("a"))).rejects.toThrow(/checkpoints exist: --resume continues them, --force starts over/);
+    await expect(trainPipeline(await tiny("a"))).rejects.toThrow(
+      /checkpoints exist: --resume continues them, --force starts over/,
+    );
     await expect(trainPipeline(await tiny("a", ["train.loss=mse"]), { resume: true })).rejects.toThrow(
       /changed since the checkpoint/,
     );
@@ -63,19 +66,21 @@ describe("tilecast train (pipeline)", () => {
     const src = await openSource("fixtures/scene-seg/train.labels.u8.tif");
     const g = await src.readWindow({ x: 0, y: 0, width: 512, height: 512 });
     await src.close();
-    const t = g.georef?.transform as number[];
+    const t = g.georef?.transform as GeoTransform;
     const shifted = join(root, "shifted.tif");
     await writeWhole(
       shifted,
       createGrid("uint8", [1, 512, 512], {
         data: g.data as Uint8Array,
         nodata: 255,
-        georef: { ...(g.georef as NonNullable<typeof g.georef>), transform: [t[0] as number + 10, ...t.slice(1)] as typeof t & { length: 6 } },
+        georef: { ...(g.georef as NonNullable<typeof g.georef>), transform: [t[0] + 10, t[1], t[2], t[3], t[4], t[5]] },
       }),
     );
     const p = await tiny("b", [`input.labels=${shifted}`]);
     await expect(trainPipeline(p, { force: true })).rejects.toThrow(
-      new RegExp(`${shifted}: labels are not on the image's grid \\(.*train.s2like.u16.4b.tif\\): geotransform \\[399970`),
+      new RegExp(
+        `${shifted}: labels are not on the image's grid \\(.*train.s2like.u16.4b.tif\\): geotransform \\[399970`,
+      ),
     );
     expect(existsSync(join(root, "b"))).toBe(false);
     const small = join(root, "small.tif");
@@ -87,7 +92,9 @@ describe("tilecast train (pipeline)", () => {
 
   it("a pipeline without labels or without a train section says what is missing", async () => {
     await expect(trainPipeline(await loadPipeline("pipelines/scene-water.yaml"))).rejects.toThrow(/no train section/);
-    const yaml = readFileSync(FILE, "utf8").replace(/^  labels: .*$/m, "").replaceAll("../", `${process.cwd()}/`);
+    const yaml = readFileSync(FILE, "utf8")
+      .replace(/^  labels: .*$/m, "")
+      .replaceAll("../", `${process.cwd()}/`);
     const file = join(root, "nolabels.yaml");
     writeFileSync(file, yaml);
     await expect(trainPipeline(await loadPipeline(file))).rejects.toThrow(/nolabels.yaml: training needs input.labels/);

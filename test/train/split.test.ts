@@ -14,8 +14,12 @@ describe("splitTiles", () => {
     expect(s.dropped).toBe(0); // no halo: nothing reaches across
     const blocks = new Set(s.validation.map((t) => `${Math.floor(t.row / 2)},${Math.floor(t.col / 2)}`));
     expect(blocks.size).toBe(4);
-    expect(ids(splitTiles(plan, { by: "blocks", block: 2, validation: 0.25, seed: 3 }).validation)).toStrictEqual(ids(s.validation));
-    expect(ids(splitTiles(plan, { by: "blocks", block: 2, validation: 0.25, seed: 4 }).validation)).not.toStrictEqual(ids(s.validation));
+    expect(ids(splitTiles(plan, { by: "blocks", block: 2, validation: 0.25, seed: 3 }).validation)).toStrictEqual(
+      ids(s.validation),
+    );
+    expect(ids(splitTiles(plan, { by: "blocks", block: 2, validation: 0.25, seed: 4 }).validation)).not.toStrictEqual(
+      ids(s.validation),
+    );
   });
 
   it("no training tile's read window touches a validation core (the halo rule)", () => {
@@ -45,8 +49,12 @@ describe("splitTiles", () => {
   it("a split with nothing on one side is an error", () => {
     const plan = planTiles({ width: 128, height: 128, tileSize: 64 });
     expect(() => splitTiles(plan, { by: "blocks", block: 4 })).toThrow(/cannot be split/);
-    expect(() => splitTiles(plan, { by: "region", validation: { x: 1000, y: 0, width: 10, height: 10 } })).toThrow(/no tile validates/);
+    expect(() => splitTiles(plan, { by: "region", validation: { x: 1000, y: 0, width: 10, height: 10 } })).toThrow(
+      /no tile validates/,
+    );
     const halo = planTiles({ width: 128, height: 64, tileSize: 64, overlap: 8 });
-    expect(() => splitTiles(halo, { by: "region", validation: { x: 0, y: 0, width: 10, height: 10 } })).toThrow(/no training tile/);
+    expect(() => splitTiles(halo, { by: "region", validation: { x: 0, y: 0, width: 10, height: 10 } })).toThrow(
+      /no training tile/,
+    );
   });
 });

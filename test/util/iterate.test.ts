@@ -6,7 +6,13 @@ describe("iterate", () => {
   it("yields an observable's values in order, synchronous or not", async () => {
     const got: number[] = [];
     for await (const v of iterate(of(1, 2, 3))) got.push(v);
-    for await (const v of iterate(interval(1).pipe(take(3), map((i) => 10 + i)))) got.push(v);
+    for await (const v of iterate(
+      interval(1).pipe(
+        take(3),
+        map((i) => 10 + i),
+      ),
+    ))
+      got.push(v);
     expect(got).toStrictEqual([1, 2, 3, 10, 11, 12]);
   });
 

@@ -44,8 +44,9 @@ export class QuicklookSampler {
     const first = (start: number) => Math.ceil(start / s);
     const nodata = g.nodata;
     this.#bands.forEach((band, k) => {
-      for (let oy = first(w.y); oy < oh && oy * s < w.y + w.height; oy++)
-        for (let ox = first(w.x); ox < ow && ox * s < w.x + w.width; ox++) {
+      // A tile's read window may reach past the raster (its halo): those cells are not sampled.
+      for (let oy = Math.max(0, first(w.y)); oy < oh && oy * s < w.y + w.height; oy++)
+        for (let ox = Math.max(0, first(w.x)); ox < ow && ox * s < w.x + w.width; ox++) {
           const i = band * gh * gw + (oy * s - w.y) * gw + (ox * s - w.x);
           const v = g.data[i] as number;
           const missing =
@@ -56,6 +57,11 @@ export class QuicklookSampler {
           this.#valid[o] = missing ? 0 : 1;
         }
     });
+  }
+
+  /** The cells sampled so far: `(shown bands, h / step, w / step)`, unsampled cells masked. */
+  get sample(): Grid {
+    return this.#sample;
   }
 
   /** Write the quicklook PNG (atomically). */

@@ -1,0 +1,101 @@
+/**
+ * What a run makes besides its main output, gathered as the stream passes so nothing is read
+ * twice: the class raster (`output.classes`: uint8, the arg-max of the probabilities, 255 where
+ * they are missing), written block by block beside the main output and committed with it; and
+ * the quicklook (`output.quicklook`). With a class raster the quicklook shows the classes over
+ * the input image (its red, green and blue bands by name, else its first three), sampled from
+ * the tiles as they are read; without one it shows the output itself.
+ */
+import { classify } from "../grid/classes.js";
+import type { Grid } from "../grid/grid.js";
+import type { Window } from "../grid/window.js";
+import { writeClassOverlay } from "../io/png/class-overlay.js";
+import { QuicklookSampler } from "../io/png/quicklook-sampler.js";
+import { createSink } from "../io/registry.js";
+import { teeSink } from "../io/tee-sink.js";
+import type { GridSink, RasterMeta, SinkSpec } from "../io/types.js";
+import type { PipelineOutput } from "./config.js";
+
+interface Region {
+  readonly window: Window;
+  readonly grid: Grid;
+}
+
+/** The bands of `names` (the tile's bands, in order) to show as RGB. */
+export function rgbBands(names: readonly (string | null | undefined)[], count: number): number[] {
+  const at = (n: string) => names.findIndex((x) => x?.toLowerCase() === n);
+  const rgb = [at("red"), at("green"), at("blue")];
+  if (rgb.every((i) => i >= 0)) return rgb;
+  return count >= 3 ? [0, 1, 2] : [0];
+}
+
+/** A run's class raster and quicklook; see the module documentation. */
+export class RunProducts {
+  #image: QuicklookSampler | null = null;
+  #classes: QuicklookSampler | null = null;
+  #plain: QuicklookSampler | null = null;
+  readonly #output: PipelineOutput;
+  readonly #meta: RasterMeta;
+
+  /** `bands`: the source bands the tiles carry (default all). */
+  constructor(output: PipelineOutput, meta: RasterMeta, bands?: readonly number[]) {
+    this.#output = output;
+    this.#meta = meta;
+    if (output.classes && output.quicklook) {
+      const chosen = bands ?? Array.from({ length: meta.bands }, (_, i) => i);
+      const names = chosen.map((b) => meta.attrs.bandNames?.[b]);
+      this.#image = new QuicklookSampler(meta.width, meta.height, chosen.length, {
+        bands: rgbBands(names, chosen.length),
+      });
+      this.#classes = new QuicklookSampler(meta.width, meta.height, 1);
+    }
+  }
+
+  /** An input tile as read (before normalization). */
+  onTile(t: Region): void {
+    this.#image?.add(t);
+  }
+
+  /** A stitched output region. */
+  onRegion(r: Region): void {
+    if (this.#classes) this.#classes.add({ window: r.window, grid: classify(r.grid) });
+    else if (this.#output.quicklook) {
+      this.#plain ??= new QuicklookSampler(this.#meta.width, this.#meta.height, r.grid.shape[0] as number);
+      this.#plain.add(r);
+    }
+  }
+
+  /** The output sink for `spec` (with the class raster teed off when asked). */
+  async sink(spec: SinkSpec): Promise<GridSink> {
+    const o = this.#output;
+    const options = { ...(o.block !== undefined ? { tileSize: o.block } : {}), format: o.format, ...o.options };
+    const main = await createSink(o.path, spec, options);
+    if (!o.classes) return main;
+    const { blockWidth } = main.blockGrid;
+    let classes: GridSink;
+    try {
+      classes = await createSink(
+        o.classes,
+        { ...spec, bands: 1, dtype: "uint8", nodata: 255 },
+        { tileSize: blockWidth },
+      );
+    } catch (e) {
+      await main.abort();
+      throw e;
+    }
+    return teeSink(main, classes, (b) => classify(b));
+  }
+
+  /** Write the quicklook; its path, or null when there is none. */
+  async finish(): Promise<string | null> {
+    const path = this.#output.quicklook;
+    if (!path) return null;
+    if (this.#image && this.#classes) {
+      await writeClassOverlay(path, this.#image.sample, this.#classes.sample);
+      return path;
+    }
+    if (!this.#plain) return null;
+    await this.#plain.write(path);
+    return path;
+  }
+}
