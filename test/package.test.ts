@@ -84,6 +84,11 @@ describe("the published package", () => {
       "models/scene-water/card.json",
       "models/scene-water/model.onnx",
       "pipelines/scene-water.yaml",
+      "models/scene-seg/model.onnx",
+      "models/scene-seg/stats.json",
+      "pipelines/scene-seg.yaml",
+      "fixtures/scene-seg/test.s2like.u16.4b.tif",
+      "fixtures/scene-seg/SOURCE.md",
     ])
       expect(packed, f).toContain(f);
     const dev = packed.filter((f) => /^(test|bench|scripts|src)\/|\.map$|generate\.py$|train-.*\.ts$/.test(f));
@@ -95,9 +100,9 @@ describe("the published package", () => {
 
   it("npx tilecast demo writes under the current directory; doctor reports a backend", () => {
     const out = run("npx", ["tilecast", "demo", "--out", "out/demo"]);
-    for (const f of ["scene.tif", "scene.json", "scene.png", "scene-water.tif", "scene-water.png"])
+    for (const f of ["scene.tif", "scene.json", "scene.png", "scene-seg.tif", "scene-seg.classes.tif", "scene-seg.png"])
       expect(existsSync(join(proj, "out/demo", f)), f).toBe(true);
-    expect(out).toContain(resolve(proj, "out/demo/scene-water.tif"));
+    expect(out).toContain(`${resolve(proj, "out/demo/scene-seg.classes.tif")} (classes)`);
     expect(readdirSync(join(proj, "node_modules/tilecast")).includes("out")).toBe(false);
     const doctor = JSON.parse(run("npx", ["tilecast", "doctor", "--json"]));
     expect(["tensorflow", "wasm", "cpu"]).toContain(doctor.backend);

@@ -19,6 +19,9 @@ export const DEMO_SCENE = join(PACKAGE_ROOT, "fixtures/demo/scene.s2like.u16.4b.
 const OUTPUT_KEYS = [
   ["output", "path"],
   ["output", "quicklook"],
+  ["output", "classes"],
+  ["train", "output"],
+  ["train", "checkpoints"],
   ["normalize", "saveStats"],
 ] as const;
 

@@ -19,8 +19,11 @@ export interface DemoOutputs {
   tif: string;
   json: string;
   png: string;
-  water: string;
-  waterPng: string;
+  /** Class probabilities (float32, 4 bands). */
+  probabilities: string;
+  classes: string;
+  /** Classes over the image. */
+  quicklook: string;
 }
 
 /** Run the demo, writing into `outDir`; returns the output paths. */
@@ -53,13 +56,14 @@ export async function runDemo(outDir: string): Promise<DemoOutputs> {
   const { loadPipeline } = await import("../pipeline/config.js");
   const { runPipeline } = await import("../pipeline/run.js");
   const backend = await selectBackend();
-  const water = bundledPipeline("scene-water", outDir);
-  if (!water) throw new TilecastError("E_NOT_FOUND", "the bundled scene-water pipeline is missing from the package");
-  const s = await runPipeline(await loadPipeline(water.file, water.sets));
+  const seg = bundledPipeline("scene-seg", outDir);
+  if (!seg) throw new TilecastError("E_NOT_FOUND", "the bundled scene-seg pipeline is missing from the package");
+  const s = await runPipeline(await loadPipeline(seg.file, seg.sets));
   process.stdout.write(
     `${text}\n\nstreamed ${r.tiles} tiles (128 px, 16 px halo) in ${copied} s\n` +
-      `water segmentation (models/scene-water U-Net, ${describeBackend(backend)}): ${s.tilesWritten} tiles in ${s.seconds.toFixed(2)} s\n` +
-      `outputs:\n  ${tif}\n  ${json}\n  ${png}\n  ${s.output}\n  ${s.quicklook}\n`,
+      `segmentation (models/scene-seg U-Net: land, water, cloud, shadow; ${describeBackend(backend)}): ${s.tilesWritten} tiles in ${s.seconds.toFixed(2)} s\n` +
+      `outputs:\n  ${tif}\n  ${json}\n  ${png}\n` +
+      `  ${s.output} (class probabilities)\n  ${s.classes} (classes)\n  ${s.quicklook} (classes over the image)\n`,
   );
-  return { tif, json, png, water: s.output, waterPng: s.quicklook ?? "" };
+  return { tif, json, png, probabilities: s.output, classes: s.classes ?? "", quicklook: s.quicklook ?? "" };
 }

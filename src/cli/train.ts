@@ -8,6 +8,7 @@ import { describeBackend, selectBackend } from "../nn/backend.js";
 import { loadPipeline } from "../pipeline/config.js";
 import { type TrainSummary, trainPipeline } from "../pipeline/train.js";
 import type { EpochRecord } from "../train/history.js";
+import { bundledPipeline } from "./bundled.js";
 
 /** Flags of `tilecast train`. */
 export interface TrainFlags {
@@ -44,7 +45,8 @@ function summaryText(s: TrainSummary, backend: string): string {
 
 /** Train a pipeline file's model. */
 export async function trainCommand(file: string, o: TrainFlags): Promise<void> {
-  const p = await loadPipeline(file, o.set);
+  const bundled = bundledPipeline(file);
+  const p = await loadPipeline(bundled?.file ?? file, [...(bundled?.sets ?? []), ...o.set]);
   const backend = await selectBackend();
   const epochs = p.train?.epochs ?? 0;
   const tty = process.stderr.isTTY && !o.quiet && !o.json;

@@ -1,7 +1,7 @@
 /**
  * Class rasters from model outputs: one probability band is class 1 where p ≥ `threshold` (else
  * 0); several bands give the index of the largest. Cells with a missing (NaN, nodata or masked)
- * probability get `nodata` (default 255), so a class raster keeps the input's gaps.
+ * probability in any band get `nodata` (default 255), so a class raster keeps the input's gaps.
  *
  * @example
  * ```ts
@@ -24,7 +24,9 @@ export function classify(g: Grid, options: { threshold?: number; nodata?: number
     return Number.isNaN(v) || isNodata(v, g.nodata) || (g.mask !== null && !g.mask[k]);
   };
   for (let i = 0; i < n; i++) {
-    if (missing(i)) {
+    let gap = false;
+    for (let b = 0; b < bands && !gap; b++) gap = missing(b * n + i);
+    if (gap) {
       out[i] = nodata;
       continue;
     }

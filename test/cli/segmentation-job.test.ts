@@ -1,0 +1,125 @@
+/**
+ * The segmentation job end to end with the shipped model: `tilecast run pipelines/scene-seg.yaml`
+ * on the test scene the model never saw, its three products checked with GDAL, then scored with
+ * `tilecast evaluate` against the labels and compared with the best single-index threshold.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { bestThresholdIou } from "../../models/scene-seg-baseline.js";
+import { tilecast } from "../helpers/cli.js";
+import { gdalinfo, hasGdal, py } from "../helpers/gdal.js";
+import { tmp } from "../helpers/write.js";
+
+const SCENE = "fixtures/scene-seg/test.s2like.u16.4b.tif";
+const LABELS = "fixtures/scene-seg/test.labels.u8.tif";
+
+describe.skipIf(!hasGdal)("segmentation job (models/scene-seg)", () => {
+  const out = tmp("seg.tif");
+  const classes = join(dirname(out), "seg.classes.tif");
+  const png = join(dirname(out), "seg.png");
+
+  it("writes probabilities, classes and an overlay quicklook, georeferenced like the input", () => {
+    const r = tilecast(
+      "run",
+      "pipelines/scene-seg.yaml",
+      "--set",
+      `output.path=${out}`,
+      "--set",
+      `output.classes=${classes}`,
+      "--set",
+      `output.quicklook=${png}`,
+      "-q",
+    );
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`classes   ${classes}`);
+    for (const f of [out, classes]) {
+      expect(gdalinfo(f).geoTransform).toStrictEqual(gdalinfo(SCENE).geoTransform);
+      expect(gdalinfo(f).coordinateSystem.wkt).toContain("UTM zone 33N");
+    }
+    const v = py<{
+      bands: number;
+      sumMin: number;
+      sumMax: number;
+      nanWhereNodata: boolean;
+      classes: number[];
+      argmax: boolean;
+      nodataKept: boolean;
+      type: string;
+    }>(`
+p = gdal.Open("${out}").ReadAsArray().astype(np.float64)
+c = gdal.Open("${classes}")
+k = c.ReadAsArray()
+img = gdal.Open("${SCENE}").ReadAsArray()
+nod = (img == 0).all(axis=0)
+s = p.sum(axis=0)
+valid = ~np.isnan(s)
+print(json.dumps({"bands": int(p.shape[0]), "sumMin": float(s[valid].min()), "sumMax": float(s[valid].max()),
+  "nanWhereNodata": bool(np.isnan(s[nod]).all()), "classes": sorted(int(x) for x in np.unique(k)),
+  "argmax": bool((np.argmax(p[:, valid], axis=0) == k[valid]).all()), "nodataKept": bool((k[nod] == 255).all()),
+  "type": gdal.GetDataTypeName(c.GetRasterBand(1).DataType)}))`);
+    expect(v.bands).toBe(4);
+    expect(v.sumMin).toBeGreaterThan(0.999); // softmax probabilities, blended: still sum to 1
+    expect(v.sumMax).toBeLessThan(1.001);
+    expect(v.nanWhereNodata).toBe(true);
+    expect(v.classes).toStrictEqual([0, 1, 2, 3, 255]);
+    expect(v.argmax).toBe(true);
+    expect(v.nodataKept).toBe(true);
+    expect(v.type).toBe("Byte");
+    expect(readFileSync(png).subarray(1, 4).toString()).toBe("PNG");
+  });
+
+  it("beats the best single-index threshold on cloud shadow, on a scene it never saw", () => {
+    const r = tilecast("evaluate", classes, LABELS, "--classes", "4", "--names", "land,water,cloud,shadow", "--json");
+    expect(r.code).toBe(0);
+    const s = JSON.parse(r.stdout);
+    expect(s.cells).toBe(384 * 384 - 2926); // every cell but the swath edge
+    const baseline = py<number[]>(`
+img = gdal.Open("${SCENE}").ReadAsArray().astype(np.float64)
+lab = gdal.Open("${LABELS}").ReadAsArray()
+ok = (lab != 255) & (img != 0).any(axis=0)
+b, g, r, n = img
+idx = [b, g, r, n, (n - r) / (n + r), (g - n) / (g + n), b + g + r + n]
+def best(t):
+    out = 0.0
+    for v in idx:
+        v = v[ok]; tt = t[ok]
+        for q in np.unique(np.quantile(v, np.linspace(0, 1, 401))):
+            for m in (v <= q, v > q):
+                out = max(out, float((m & tt).sum() / (m | tt).sum()))
+    return out
+print(json.dumps([best(lab == c) for c in range(4)]))`);
+    // Shadow needs the cloud beside it: no threshold on any band or index finds it.
+    expect(baseline[3]).toBeLessThan(0.3);
+    expect(s.iou[3]).toBeGreaterThan(0.6);
+    expect(s.meanIou).toBeGreaterThan(0.85);
+    expect(s.meanIou).toBeGreaterThan(baseline.reduce((a, b) => a + b, 0) / 4 + 0.05);
+  });
+
+  it("evaluate refuses rasters on different grids and class values out of range, naming the file", () => {
+    const bad = tilecast("evaluate", classes, "fixtures/scene-seg/train.labels.u8.tif", "--classes", "4");
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/labels are not on the image's grid|512 x 512 pixels, the image 384 x 384/);
+    const few = tilecast("evaluate", classes, LABELS, "--classes", "2");
+    expect(few.code).toBe(2);
+    expect(few.stderr).toMatch(new RegExp(`${classes}: rows 0-.*class labels must be integers in \\[0, 2\\)`));
+    expect(existsSync(out)).toBe(true);
+  });
+});
+
+describe("bestThresholdIou (the baseline's search)", () => {
+  it("finds the cut between distinct values, either side", () => {
+    const v = Float64Array.from([1, 2, 3, 4, 5, 6]);
+    expect(bestThresholdIou(v, Uint8Array.from([1, 1, 0, 0, 0, 0]))).toStrictEqual({
+      iou: 1,
+      threshold: 2,
+      side: "<=",
+    });
+    expect(bestThresholdIou(v, Uint8Array.from([0, 0, 0, 1, 1, 1]))).toStrictEqual({ iou: 1, threshold: 3, side: ">" });
+    // Positives at both ends: the best one-sided cut takes 2 of 4 positives with no false alarm.
+    expect(bestThresholdIou(v, Uint8Array.from([1, 0, 0, 0, 1, 1])).iou).toBeCloseTo(2 / 3, 12);
+    // Ties are never split: values 1, 1 with labels 1, 0 give IoU 1/2 at best for `<=`.
+    expect(bestThresholdIou(Float64Array.from([1, 1, 2]), Uint8Array.from([1, 0, 0])).iou).toBeCloseTo(0.5, 12);
+  });
+});
