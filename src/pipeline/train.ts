@@ -36,6 +36,7 @@ import { quietCpuBanner } from "../nn/backend.js";
 import { loadModelDir, saveModelDir } from "../nn/model-card.js";
 import { exportModelDir } from "../nn/onnx/model-file.js";
 import { augment } from "../stages/augment.js";
+import { inOrder } from "../stages/in-order.js";
 import { normalize } from "../stages/normalize.js";
 import { loadTiles } from "../stages/read-tiles.js";
 import type { Tile } from "../stages/tile.js";
@@ -181,7 +182,15 @@ export async function trainPipeline(p: Pipeline, o: TrainRunOptions = {}): Promi
       ...(p.input.bands ? { bands: p.input.bands } : {}),
     };
     const stream = (tiles: TileSpec[], epoch: number | null): AsyncIterable<TrainBatch> => {
-      let s: Observable<Tile> = from(tiles).pipe(loadTiles(src, read));
+      // Reads finish in any order; put them back in the epoch's order so batches depend on the seed only.
+      const position = new Map(tiles.map((t, i) => [t.id, i]));
+      let s: Observable<Tile> = from(tiles).pipe(
+        loadTiles(src, read),
+        inOrder(
+          (t) => position.get(t.spec.id) as number,
+          (t) => t.release(),
+        ),
+      );
       for (const op of stages) s = s.pipe(op);
       if (epoch !== null && p.augment)
         s = s.pipe(augment({ ...p.augment, seed: t.seed + (p.augment.seed ?? 0), epoch }));

@@ -22,6 +22,7 @@ export { type AugmentStageOptions, augment, augmentStageOptions, augmentTile } f
 export { type Batch, type BatchedTile, type BatchOptions, batch, stackTiles } from "./batch.js";
 export { type ComputeStatsOptions, computeStats, loadStats, saveStats } from "./compute-stats.js";
 export { cropHalo } from "./crop-halo.js";
+export { inOrder } from "./in-order.js";
 export {
   type NormalizeMethod,
   type NormalizeOptions,

@@ -36,7 +36,7 @@ describe.skipIf(!hasGdal)("segmentation job (models/scene-seg)", () => {
     expect(r.stdout).toContain(`classes   ${classes}`);
     for (const f of [out, classes]) {
       expect(gdalinfo(f).geoTransform).toStrictEqual(gdalinfo(SCENE).geoTransform);
-      expect(gdalinfo(f).coordinateSystem.wkt).toContain("UTM zone 33N");
+      expect(gdalinfo(f).coordinateSystem?.wkt).toContain("UTM zone 33N");
     }
     const v = py<{
       bands: number;

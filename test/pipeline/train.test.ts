@@ -48,6 +48,11 @@ describe("tilecast train (pipeline)", () => {
       expect(existsSync(join(root, "a.train", f)), f).toBe(true);
   });
 
+  it("retraining reproduces the model: batches depend on the seed, not on read timing", async () => {
+    await trainPipeline(await tiny("a2"), { force: true });
+    expect(readFileSync(join(root, "a2", "weights.bin")).equals(readFileSync(join(root, "a", "weights.bin")))).toBe(true);
+  });
+
   it("existing checkpoints are never overwritten by accident; a changed pipeline cannot resume them", async () => {
     await expect(trainPipeline(await tiny("a"))).rejects.toThrow(
       /checkpoints exist: --resume continues them, --force starts over/,
