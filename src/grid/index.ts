@@ -68,6 +68,7 @@ export {
   selectBands,
   validMask,
 } from "./grid.js";
+export { extrapolate, fft2, phaseCorrelation, shiftFrame } from "./motion.js";
 export {
   area as windowArea,
   contains as windowContains,

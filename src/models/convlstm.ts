@@ -21,6 +21,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { TilecastError } from "../errors.js";
+import { LastFrame } from "../nn/last-frame.js";
 import { RepeatFrames } from "../nn/repeat-frames.js";
 import "../nn/unpack-gradient.js";
 import { z } from "zod";
@@ -43,6 +44,12 @@ export const convLstmOptions = z.strictObject({
   kernelSize: z.number().int().positive().optional(),
   /** Output activation. Default linear. */
   head: headActivation.optional(),
+  /**
+   * Forecast the change from persistence: the last input frame, repeated, plus the network's
+   * output (whose head starts at zero, so an untrained model is persistence). Needs output
+   * channels equal to the input's. Default false.
+   */
+  persistence: z.boolean().optional(),
   /** Weight initialisation seed. */
   seed: z.number().int().optional(),
 });
@@ -89,12 +96,20 @@ export function convLstmNowcaster(o: ConvLstmOptions): tf.LayersModel {
       .convLstm2d({ filters: f, kernelSize, padding: "same", returnSequences: true, name: `fc${i}`, ...init(10 + i) })
       .apply(x) as tf.SymbolicTensor;
   });
+  if (o.persistence && (o.outputChannels ?? o.channels) !== o.channels)
+    throw new TilecastError("E_ARGUMENT", "convlstm: persistence needs as many output channels as input channels");
   const head = tf.layers.conv2d({
     filters: o.outputChannels ?? o.channels,
     kernelSize: 1,
     activation: o.head ?? "linear",
-    kernelInitializer: tf.initializers.glorotUniform({ seed: o.seed }),
+    // Around persistence the head starts at zero: the untrained model forecasts no change.
+    kernelInitializer: o.persistence ? tf.initializers.zeros() : tf.initializers.glorotUniform({ seed: o.seed }),
   });
-  const y = tf.layers.timeDistributed({ layer: head, name: "head" }).apply(x) as tf.SymbolicTensor;
+  let y = tf.layers.timeDistributed({ layer: head, name: "head" }).apply(x) as tf.SymbolicTensor;
+  if (o.persistence) {
+    const last = new LastFrame({ name: "last_frame" }).apply(input) as tf.SymbolicTensor;
+    const base = new RepeatFrames({ frames: o.outputFrames, name: "persistence" }).apply(last) as tf.SymbolicTensor;
+    y = tf.layers.add({ name: "change" }).apply([base, y]) as tf.SymbolicTensor;
+  }
   return tf.model({ inputs: input, outputs: y, name: "convlstm_nowcaster" });
 }

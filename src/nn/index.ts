@@ -22,6 +22,7 @@ export {
   samePadding,
 } from "./conv-arithmetic.js";
 export { fileIO } from "./file-io.js";
+export { LastFrame } from "./last-frame.js";
 export {
   anomalyCorrelation,
   type ClassScores,

@@ -88,6 +88,12 @@ export async function normalizeStats(
   src: GridSource,
   plan: TilePlan,
 ): Promise<Stats> {
+  if (n.method === "none") {
+    // A transform alone (log1p for rain) needs no statistics: none are computed or invented.
+    const bands = p.input.bands?.length ?? src.meta.bands;
+    const t = n.transforms ?? [];
+    return { bands: [], transforms: Array.from({ length: bands }, (_, b) => t[b] ?? t[0] ?? "none") };
+  }
   const stats =
     n.stats === "compute"
       ? await lastValueFrom(

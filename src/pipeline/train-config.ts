@@ -52,6 +52,23 @@ export const trainSection = z.strictObject({
     .optional(),
   /** Class names (the model's output channels; one probability channel for two classes). */
   classes: z.array(z.string()).min(2).optional(),
+  /**
+   * Train on time windows of the input's time steps (its bands) instead of labelled tiles: `input`
+   * frames in, `output` frames to forecast; windows wholly before `until` train, wholly after it
+   * validate. A missing time step is an error unless `allowGaps` (windows across it are skipped).
+   */
+  sequence: z
+    .strictObject({
+      input: z.number().int().positive(),
+      output: z.number().int().positive(),
+      until: z.string(),
+      allowGaps: z.boolean().default(false),
+      /** Training windows drawn from each tile per epoch (default: all), a new draw every epoch. */
+      windowsPerTile: z.number().int().positive().optional(),
+    })
+    .optional(),
+  /** Rain thresholds (in the data's units) that sequence validation scores CSI at (default [1]). */
+  thresholds: z.array(z.number()).min(1).optional(),
   /** Export `model.onnx` beside the trained model (default true). */
   onnx: z.boolean().default(true),
 });

@@ -25,8 +25,7 @@ import { createHash } from "node:crypto";
 import { readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
-import { from, type Observable, type OperatorFunction } from "rxjs";
-import { Rng } from "../augment/rng.js";
+import type { OperatorFunction } from "rxjs";
 import { TilecastError } from "../errors.js";
 import type { Stats } from "../grid/band-stats.js";
 import { openSource } from "../io/registry.js";
@@ -35,27 +34,19 @@ import { buildArchitecture } from "../models/registry.js";
 import { quietCpuBanner } from "../nn/backend.js";
 import { loadModelDir, saveModelDir } from "../nn/model-card.js";
 import { exportModelDir } from "../nn/onnx/model-file.js";
-import { augment } from "../stages/augment.js";
-import { inOrder } from "../stages/in-order.js";
 import { normalize } from "../stages/normalize.js";
-import { loadTiles } from "../stages/read-tiles.js";
 import type { Tile } from "../stages/tile.js";
-import type { TileSpec } from "../tiling/plan.js";
 import { type Checkpoint, loadCheckpoint } from "../train/checkpoint.js";
 import type { EpochRecord } from "../train/history.js";
 import { lossName } from "../train/losses.js";
-import { segmentationScorer } from "../train/scorers.js";
-import { shuffleBuffer, shuffled } from "../train/shuffle.js";
-import { splitTiles } from "../train/split.js";
-import { trainBatches } from "../train/tile-batches.js";
-import { fit, type TrainBatch } from "../train/trainer.js";
-import { iterate } from "../util/iterate.js";
+import { fit } from "../train/trainer.js";
 import { checkAligned } from "./aligned.js";
 import type { Pipeline } from "./config.js";
 import { normalizeStats, openInput, planFor } from "./input.js";
 import { checkOutputRoot } from "./output-root.js";
 import { createTileStages } from "./stages.js";
 import type { TrainSection } from "./train-config.js";
+import { sequenceData, tileData } from "./train-data.js";
 
 /** What a training run did. */
 export interface TrainSummary {
@@ -87,11 +78,6 @@ export interface TrainRunOptions {
   onStep?(epoch: number, step: number, steps: number, loss: number): void;
   outputRoot?: string;
 }
-
-const disposeBatch = (b: TrainBatch) => {
-  tf.dispose([b.x, b.y, ...(b.mask ? [b.mask] : [])]);
-  b.release?.();
-};
 
 /** What must not change between a checkpoint and its resume. */
 function fingerprint(p: Pipeline, t: TrainSection): string {
@@ -144,12 +130,27 @@ function buildModel(p: Pipeline, bands: number, seed: number): tf.LayersModel {
   return buildArchitecture(type, { seed, ...options }, { bands, height: null, width: null });
 }
 
+/** A tile model's inputs: each band by name, with the statistics it was normalized with. */
+function tileInputs(p: Pipeline, src: GridSource, stats: Stats | null, bands: number) {
+  return Array.from({ length: bands }, (_, b) => ({
+    name: src.meta.attrs.bandNames?.[p.input.bands?.[b] ?? b] ?? `band ${b + 1}`,
+    ...(stats?.bands[b] ? { mean: stats.bands[b].mean, std: stats.bands[b].std } : {}),
+  }));
+}
+
+/** A sequence model's channels (the variable, in and out) and its frames. */
+function sequenceChannels(p: Pipeline, src: GridSource, seq: { input: number; output: number }) {
+  const units = typeof src.meta.attrs.units === "string" ? { units: src.meta.attrs.units } : {};
+  const channel = [{ name: p.input.var ?? "value", ...units }];
+  return { inputs: channel, outputs: channel, frames: { input: seq.input, output: seq.output } };
+}
+
 /** Train the pipeline's model; see the module documentation. */
 export async function trainPipeline(p: Pipeline, o: TrainRunOptions = {}): Promise<TrainSummary> {
   const started = performance.now();
   const t = p.train;
   if (!t) throw new TilecastError("E_ARGUMENT", "the pipeline has no train section", { path: p.file });
-  if (!p.input.labels)
+  if (!p.input.labels && !t.sequence)
     throw new TilecastError("E_ARGUMENT", "training needs input.labels (a label raster on the input's grid)", {
       path: p.file,
     });
@@ -163,10 +164,11 @@ export async function trainPipeline(p: Pipeline, o: TrainRunOptions = {}): Promi
   const src = await openInput(p, signal);
   let labels: GridSource | null = null;
   try {
-    labels = await openSource(p.input.labels);
-    checkAligned(src.meta, labels.meta);
+    if (p.input.labels) {
+      labels = await openSource(p.input.labels);
+      checkAligned(src.meta, labels.meta);
+    }
     const plan = planFor(p, src);
-    const split = splitTiles(plan, t.split);
     const stats: Stats | null = p.normalize ? await normalizeStats(p.normalize, p, src, plan) : null;
     const ctx = { pipeline: p, source: src, plan, signal, log: () => {} };
     const stages: OperatorFunction<Tile, Tile>[] = [
@@ -174,33 +176,11 @@ export async function trainPipeline(p: Pipeline, o: TrainRunOptions = {}): Promi
       ...(await createTileStages(p.stages, ctx)).map(([, op]) => op),
     ];
     const bands = p.input.bands?.length ?? src.meta.bands;
-    const read = {
-      labels,
-      concurrency: t.shuffle + 2 * t.batch + 2,
-      skipEmpty: true,
-      rules: { padding: plan.padding, periodicX: plan.periodicX },
-      ...(p.input.bands ? { bands: p.input.bands } : {}),
-    };
-    const stream = (tiles: TileSpec[], epoch: number | null): AsyncIterable<TrainBatch> => {
-      // Reads finish in any order; put them back in the epoch's order so batches depend on the seed only.
-      const position = new Map(tiles.map((t, i) => [t.id, i]));
-      let s: Observable<Tile> = from(tiles).pipe(
-        loadTiles(src, read),
-        inOrder(
-          (t) => position.get(t.spec.id) as number,
-          (t) => t.release(),
-        ),
-      );
-      for (const op of stages) s = s.pipe(op);
-      if (epoch !== null && p.augment)
-        s = s.pipe(augment({ ...p.augment, seed: t.seed + (p.augment.seed ?? 0), epoch }));
-      if (epoch !== null && t.shuffle > 0)
-        s = s.pipe(shuffleBuffer(t.shuffle, new Rng(t.seed, 2 * epoch + 1), (x) => x.release()));
-      return iterate(s.pipe(trainBatches(t.batch)), disposeBatch);
-    };
-    const perEpoch = Math.min(t.tilesPerEpoch ?? split.train.length, split.train.length);
-    const steps = Math.ceil(perEpoch / t.batch);
-    const model = resume?.model ?? buildModel(p, bands, t.seed);
+    const c = { p, t, src, labels, plan, stages };
+    const data = t.sequence ? sequenceData(c) : tileData(c);
+    const steps = data.stepsPerEpoch;
+    // A sequence model sees `input` frames of one variable; a tile model every band.
+    const model = resume?.model ?? buildModel(p, t.sequence ? t.sequence.input : bands, t.seed);
     const statsFile: Record<string, string> = stats ? { "stats.json": `${JSON.stringify(stats, null, 2)}\n` } : {};
     const classes =
       t.classes ??
@@ -216,14 +196,12 @@ export async function trainPipeline(p: Pipeline, o: TrainRunOptions = {}): Promi
         type: p.model.type,
         options: { seed: t.seed, ...Object.fromEntries(Object.entries(p.model).filter(([k]) => k !== "type")) },
       },
-      inputs: Array.from({ length: bands }, (_, b) => ({
-        name: src.meta.attrs.bandNames?.[p.input.bands?.[b] ?? b] ?? `band ${b + 1}`,
-        ...(stats?.bands[b] ? { mean: stats.bands[b].mean, std: stats.bands[b].std } : {}),
-      })),
-      outputs,
+      ...(t.sequence ? sequenceChannels(p, src, t.sequence) : { inputs: tileInputs(p, src, stats, bands), outputs }),
       tileSize: p.tiling.size + 2 * p.tiling.overlap,
       training: {
-        data: `${p.input.path} with labels ${p.input.labels}`,
+        data: t.sequence
+          ? `${p.input.path}: windows wholly before ${t.sequence.until} (validation: after)`
+          : `${p.input.path} with labels ${p.input.labels}`,
         loss: lossName(t.loss),
         pipeline: p.file,
         seed: t.seed,
@@ -233,9 +211,9 @@ export async function trainPipeline(p: Pipeline, o: TrainRunOptions = {}): Promi
       epochs: t.epochs,
       loss: t.loss,
       schedule: t.schedule,
-      train: (epoch) => stream(shuffled(split.train, new Rng(t.seed, 2 * epoch)).slice(0, perEpoch), epoch),
-      validation: () => stream(split.validation, null),
-      ...(classes || p.model.type === "unet" ? { scorer: () => segmentationScorer() } : {}),
+      train: data.train,
+      validation: data.validation,
+      ...(data.scorer ? { scorer: data.scorer } : {}),
       ...(t.monitor ? { monitor: t.monitor } : {}),
       ...(t.earlyStopping ? { earlyStopping: t.earlyStopping } : {}),
       checkpoints: { dir: checkpoints, card, extra: { ...statsFile, "pipeline.sha256": `${print}\n` } },
@@ -266,7 +244,7 @@ export async function trainPipeline(p: Pipeline, o: TrainRunOptions = {}): Promi
       monitor: t.monitor ?? "valLoss",
       stoppedEarly: result.stoppedEarly,
       resumed: resume !== null,
-      tiles: { train: split.train.length, validation: split.validation.length, dropped: split.dropped },
+      tiles: data.counts,
       history: result.history,
       seconds: Math.round(performance.now() - started) / 1000,
       backend: tf.getBackend(),

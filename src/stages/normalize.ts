@@ -1,7 +1,7 @@
 /**
  * `normalize(stats)`: per-band scaling of tile pixels to float32 for a model, after the
  * band's value transform (`log1p` for precipitation):
- *   zscore: (t(v) - mean) / std        minmax: (t(v) - min) / (max - min)
+ *   zscore: (t(v) - mean) / std        minmax: (t(v) - min) / (max - min)        none: t(v)
  * A constant band (std or range 0) is only shifted. Invalid cells (nodata or masked) become 0
  * and are recorded in the tile's mask, so later stages still know they were missing.
  *
@@ -23,7 +23,7 @@ import { markStage } from "./stall.js";
 import type { Tile } from "./tile.js";
 
 /** Normalization methods. */
-export const normalizeMethod = z.enum(["zscore", "minmax"]);
+export const normalizeMethod = z.enum(["zscore", "minmax", "none"]);
 /** Normalization methods. */
 export type NormalizeMethod = z.infer<typeof normalizeMethod>;
 
@@ -47,6 +47,7 @@ export interface NormalizeOptions {
 
 /** The shift and scale of band `b`: `(t(v) - shift) * scale`. */
 function bandScaling(stats: Stats, b: number, method: NormalizeMethod): { shift: number; scale: number } {
+  if (method === "none") return { shift: 0, scale: 1 };
   const s = stats.bands[b];
   const shift = s ? (method === "zscore" ? s.mean : s.min) : 0;
   const spread = s ? (method === "zscore" ? s.std : s.max - s.min) : 1;

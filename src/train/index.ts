@@ -16,7 +16,8 @@ export { type Checkpoint, loadCheckpoint, saveCheckpoint, type TrainerState } fr
 export { type EpochRecord, writeHistory } from "./history.js";
 export { type LossFn, type LossInputs, type LossSpec, lossFunction, lossName, lossSpec } from "./losses.js";
 export { learningRateAt, type ScheduleSpec, scheduleSpec } from "./schedule.js";
-export { predictedClasses, type Scorer, segmentationScorer } from "./scorers.js";
+export { nowcastScorer, predictedClasses, type Scorer, segmentationScorer } from "./scorers.js";
+export { checkRegular, type SequenceSample, sequenceBatch, tileWindows, timeSplit } from "./sequences.js";
 export { shuffleBuffer, shuffled } from "./shuffle.js";
 export { type SplitSpec, splitSpec, splitTiles, type TileSplit } from "./split.js";
 export { trainBatches } from "./tile-batches.js";

@@ -165,7 +165,13 @@ async function validate(
       if (scorer) {
         const mask = b.mask ? Uint8Array.from(await b.mask.data(), (v) => (v > 0 ? 1 : 0)) : null;
         const valid = mask && mask.length === pred.size / (pred.shape.at(-1) as number) ? mask : null;
-        scorer.add((await b.y.data()) as Float32Array, (await pred.data()) as Float32Array, valid, pred.shape);
+        scorer.add(
+          (await b.y.data()) as Float32Array,
+          (await pred.data()) as Float32Array,
+          valid,
+          pred.shape,
+          (await b.x.data()) as Float32Array,
+        );
       }
       tf.dispose([pred, lossT]);
     } finally {

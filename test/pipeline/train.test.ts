@@ -50,7 +50,9 @@ describe("tilecast train (pipeline)", () => {
 
   it("retraining reproduces the model: batches depend on the seed, not on read timing", async () => {
     await trainPipeline(await tiny("a2"), { force: true });
-    expect(readFileSync(join(root, "a2", "weights.bin")).equals(readFileSync(join(root, "a", "weights.bin")))).toBe(true);
+    expect(readFileSync(join(root, "a2", "weights.bin")).equals(readFileSync(join(root, "a", "weights.bin")))).toBe(
+      true,
+    );
   });
 
   it("existing checkpoints are never overwritten by accident; a changed pipeline cannot resume them", async () => {

@@ -223,6 +223,12 @@ export function convertLayer(g: GraphBuilder, layer: tf.layers.Layer, inputs: Sy
       const name = frames === 1 ? one : g.node("Concat", new Array(frames).fill(one), { axis: 1 });
       return { name, rank: 5, frames };
     }
+    case "LastFrame": {
+      if (x.rank !== 5 || x.frames === undefined)
+        throw new TilecastError("E_UNSUPPORTED", `ONNX export: '${layer.name}' (LastFrame) needs frame sequences`);
+      const last = g.node("Gather", [x.name, g.ints([x.frames - 1])], { axis: 1 });
+      return same4(g.node("Squeeze", [last, g.ints([1])]));
+    }
     case "TimeDistributed": {
       if (x.rank !== 5)
         throw new TilecastError(

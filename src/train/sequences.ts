@@ -1,0 +1,122 @@
+/**
+ * Training windows from time series: a tile whose bands are time steps (a Zarr `(time, y, x)`
+ * variable read as bands) is cut into windows of `T` input frames followed by `K` target frames,
+ * and windows are batched as `x [B, T, h, w, 1]` and `y [B, K, h, w, 1]` for a sequence model
+ * (targets NaN where the tile's mask says the cell is missing, so every loss leaves them out).
+ *
+ * Time splits keep training and validation apart in time: {@link timeSplit} gives the window
+ * starts whose every frame is before `until` to training, and those whose every frame is at or
+ * after it to validation; windows straddling the boundary are used by neither.
+ *
+ * @example
+ * ```ts
+ * import { timeSplit } from "tilecast/train";
+ * const times = ["00:00", "00:05", "00:10", "00:15", "00:20", "00:25"].map((t) => `2010-08-26T${t}:00Z`);
+ * console.log(timeSplit(times, 2, 1, "2010-08-26T00:15:00Z")); // { train: [0], validation: [3], straddling: 2 }
+ * ```
+ */
+import * as tf from "@tensorflow/tfjs";
+import { TilecastError } from "../errors.js";
+import type { Tile } from "../stages/tile.js";
+import type { TrainBatch } from "./trainer.js";
+
+/** One window: `T + K` frames of one tile, copied out (the tile can be released). */
+export interface SequenceSample {
+  /** `T · h · w` input cells, frame-major. */
+  x: Float32Array;
+  /** `K · h · w` target cells (NaN where missing). */
+  y: Float32Array;
+  h: number;
+  w: number;
+}
+
+/** Window starts for training and validation; see the module documentation. */
+export function timeSplit(
+  times: readonly (string | null | undefined)[],
+  input: number,
+  output: number,
+  until: string,
+): { train: number[]; validation: number[]; straddling: number } {
+  const cut = Date.parse(until);
+  if (Number.isNaN(cut)) throw new TilecastError("E_ARGUMENT", `train.sequence.until: '${until}' is not a time`);
+  const at = times.map((t, i) => {
+    const v = typeof t === "string" ? Date.parse(t) : Number.NaN;
+    if (Number.isNaN(v))
+      throw new TilecastError("E_ARGUMENT", `time step ${i} has no time label (the input's band axis must be time)`);
+    return v;
+  });
+  for (let i = 1; i < at.length; i++)
+    if (!((at[i] as number) > (at[i - 1] as number)))
+      throw new TilecastError("E_ARGUMENT", `times are not increasing at step ${i} (${times[i - 1]}, ${times[i]})`);
+  const train: number[] = [];
+  const validation: number[] = [];
+  let straddling = 0;
+  for (let s = 0; s + input + output <= at.length; s++) {
+    const first = at[s] as number;
+    const last = at[s + input + output - 1] as number;
+    if (last < cut) train.push(s);
+    else if (first >= cut) validation.push(s);
+    else straddling++;
+  }
+  return { train, validation, straddling };
+}
+
+/**
+ * The regular step between times, and every gap in it: a missing time step is named (or, with
+ * `allowGaps`, windows across it are left out by the caller).
+ */
+export function checkRegular(times: readonly string[], allowGaps = false): { stepMs: number; gaps: number[] } {
+  const at = times.map((t) => Date.parse(t));
+  const steps = at.slice(1).map((v, i) => v - (at[i] as number));
+  const step = Math.min(...steps);
+  const gaps = steps.flatMap((d, i) => (d === step ? [] : [i + 1]));
+  if (gaps.length > 0 && !allowGaps) {
+    const i = gaps[0] as number;
+    throw new TilecastError(
+      "E_ARGUMENT",
+      `time steps are ${step / 60000} min apart but ${times[i - 1]} is followed by ${times[i]}: a step is missing (train.sequence.allowGaps skips windows across it)`,
+    );
+  }
+  return { stepMs: step, gaps };
+}
+
+/** The windows of one tile at `starts`: frames `[s, s + T)` in, `[s + T, s + T + K)` out. */
+export function tileWindows(t: Tile, starts: readonly number[], input: number, output: number): SequenceSample[] {
+  const g = t.grid;
+  const [bands, h, w] = g.shape as [number, number, number];
+  const n = h * w;
+  const out: SequenceSample[] = [];
+  for (const s of starts) {
+    if (s + input + output > bands)
+      throw new TilecastError(
+        "E_ARGUMENT",
+        `window at step ${s} needs ${input + output} frames; the tile has ${bands}`,
+      );
+    const x = new Float32Array(input * n);
+    for (let f = 0; f < input; f++) for (let i = 0; i < n; i++) x[f * n + i] = g.data[(s + f) * n + i] as number;
+    const y = new Float32Array(output * n);
+    for (let f = 0; f < output; f++)
+      for (let i = 0; i < n; i++) {
+        const k = (s + input + f) * n + i;
+        y[f * n + i] = g.mask && !g.mask[k] ? Number.NaN : (g.data[k] as number);
+      }
+    out.push({ x, y, h, w });
+  }
+  return out;
+}
+
+/** Stack windows into a batch: `x [B, T, h, w, 1]`, `y [B, K, h, w, 1]`. */
+export function sequenceBatch(samples: readonly SequenceSample[]): TrainBatch {
+  const first = samples[0];
+  if (!first) throw new TilecastError("E_ARGUMENT", "an empty sequence batch");
+  const { h, w } = first;
+  const t = first.x.length / (h * w);
+  const k = first.y.length / (h * w);
+  const x = new Float32Array(samples.length * first.x.length);
+  const y = new Float32Array(samples.length * first.y.length);
+  samples.forEach((s, i) => {
+    x.set(s.x, i * s.x.length);
+    y.set(s.y, i * s.y.length);
+  });
+  return { x: tf.tensor5d(x, [samples.length, t, h, w, 1]), y: tf.tensor5d(y, [samples.length, k, h, w, 1]) };
+}
