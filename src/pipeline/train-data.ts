@@ -127,14 +127,12 @@ export function sequenceData(c: DataContext): TrainingData {
   const stream = (order: TileSpec[], picks: number[], epoch: number | null): AsyncIterable<TrainBatch> => {
     let windows = staged(c, order, read).pipe(
       concatMap((tile) => {
-        const w = tile.empty
-          ? []
-          : tileWindows(
-              tile,
-              epoch === null ? picks : shuffled(picks, new Rng(t.seed, tile.spec.id * 7919 + epoch)),
-              seq.input,
-              seq.output,
-            );
+        // Each epoch draws its own windows from every tile (all of them for validation).
+        const drawn =
+          epoch === null
+            ? picks
+            : shuffled(picks, new Rng(t.seed, tile.spec.id * 7919 + epoch)).slice(0, seq.windowsPerTile);
+        const w = tile.empty ? [] : tileWindows(tile, drawn, seq.input, seq.output);
         tile.release();
         return from(w);
       }),
