@@ -1,26 +1,78 @@
 /**
- * `tilecast evaluate <prediction> <truth> --classes N`: score a class raster against a reference
- * (per-class IoU and F1, means, pixel accuracy) as a table, or JSON with `--json`; `--out` also
- * writes the JSON to a file (atomically).
+ * `tilecast evaluate <prediction> <truth>`:
+ * - `--classes N`: score a class raster against a reference (per-class IoU and F1, means, pixel
+ *   accuracy);
+ * - `--thresholds 1,5`: score a nowcast store against the observed series, per lead time, beside
+ *   persistence and motion extrapolation (CSI, POD, FAR); `--plot` draws CSI against lead time.
+ *
+ * A table, or JSON with `--json`; `--out` also writes the JSON to a file (atomically).
  */
+import { TilecastError } from "../errors.js";
 import { atomicWrite } from "../io/atomic.js";
+import { writeLineChart } from "../io/png/line-chart.js";
 import { evaluateClasses } from "../pipeline/evaluate.js";
+import { evaluateNowcast, type NowcastEvaluation } from "../pipeline/evaluate-nowcast.js";
 
 /** Flags of `tilecast evaluate`. */
 export interface EvaluateFlags {
-  classes: number;
+  classes?: number;
   names?: string;
+  thresholds?: string;
+  plot?: string;
   json?: boolean;
   out?: string;
+}
+
+const toJson = (v: unknown) =>
+  `${JSON.stringify(v, (_k, x) => (typeof x === "number" && Number.isNaN(x) ? null : x), 1)}\n`;
+
+function nowcastTable(r: NowcastEvaluation): string {
+  const names = Object.keys(r.methods) as (keyof NowcastEvaluation["methods"])[];
+  const lines = [`${r.forecast}: ${r.cycles.length} cycles against ${r.observations}`];
+  r.thresholds.forEach((th, j) => {
+    lines.push(`  CSI at ${th}:  lead  ${names.map((m) => m.padStart(13)).join("")}`);
+    r.leadMinutes.forEach((lead, k) => {
+      const cells = names.map((m) => f(r.methods[m].csi[j]?.[k] as number).padStart(13)).join("");
+      lines.push(`  ${" ".repeat(String(th).length + 8)}${String(lead).padStart(4)}  ${cells}`);
+    });
+  });
+  return lines.join("\n");
+}
+
+/** CSI against lead time, one line per method and threshold. */
+export async function plotNowcast(path: string, r: NowcastEvaluation): Promise<void> {
+  const names = Object.keys(r.methods) as (keyof NowcastEvaluation["methods"])[];
+  await writeLineChart(path, {
+    title: `CSI by lead time, ${r.cycles.length} cycles`,
+    x: "lead time (min)",
+    y: "CSI",
+    series: r.thresholds.flatMap((th, j) =>
+      names.map((m) => ({
+        name: `${m} ≥ ${th}`,
+        points: r.leadMinutes.map((lead, k) => [lead, r.methods[m].csi[j]?.[k] as number] as const),
+        dashed: m !== "model",
+      })),
+    ),
+  });
 }
 
 const f = (v: number) => (Number.isNaN(v) ? "  -   " : v.toFixed(4));
 
 /** Evaluate and print. */
 export async function evaluateCommand(prediction: string, truth: string, o: EvaluateFlags): Promise<void> {
+  if (o.thresholds) {
+    const thresholds = o.thresholds.split(",").map(Number);
+    const r = await evaluateNowcast(prediction, truth, { thresholds });
+    if (o.out) await atomicWrite(o.out, toJson(r));
+    if (o.plot) await plotNowcast(o.plot, r);
+    process.stdout.write(o.json ? toJson(r) : `${nowcastTable(r)}\n`);
+    return;
+  }
+  if (o.classes === undefined)
+    throw new TilecastError("E_ARGUMENT", "evaluate needs --classes (class rasters) or --thresholds (nowcasts)");
   const names = o.names?.split(",").map((s) => s.trim());
   const r = await evaluateClasses(prediction, truth, { classes: o.classes, ...(names ? { names } : {}) });
-  const json = `${JSON.stringify(r, (_k, v) => (typeof v === "number" && Number.isNaN(v) ? null : v), 1)}\n`;
+  const json = toJson(r);
   if (o.out) await atomicWrite(o.out, json);
   if (o.json) {
     process.stdout.write(json);

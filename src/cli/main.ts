@@ -168,11 +168,36 @@ export function buildCli(): Command {
       await (await import("./train.js")).trainCommand(file, o);
     });
   cli
+    .command("nowcast")
+    .description("run a nowcast cycle (or every cycle to --until) into a (time, lead_time, y, x) Zarr store")
+    .argument("<pipeline>", "pipeline YAML file: a time-series input, a trained sequence model, a .zarr output")
+    .requiredOption("--cycle <time>", "the cycle's time (its last input frame), e.g. 2010-08-26T06:00Z")
+    .option("--until <time>", "run every cycle from --cycle to this time")
+    .option("--set <key=value>", "override a key of the file (repeatable)", collectSet, [])
+    .action(async (file: string, o: { cycle: string; until?: string; set: string[] }) => {
+      const { loadPipeline } = await import("../pipeline/config.js");
+      const { runNowcast } = await import("../pipeline/nowcast.js");
+      const { selectBackend } = await import("../nn/backend.js");
+      await selectBackend();
+      const s = await runNowcast(await loadPipeline(file, o.set), {
+        cycle: o.cycle,
+        ...(o.until ? { until: o.until } : {}),
+      });
+      process.stdout.write(
+        `wrote ${s.cycles.length} cycle${s.cycles.length === 1 ? "" : "s"} (${s.cycles[0]}${s.cycles.length > 1 ? ` to ${s.cycles.at(-1)}` : ""}) to ${s.output}\n` +
+          `  leads     ${s.leadMinutes.join(", ")} min\n  time      ${s.seconds.toFixed(2)} s\n  backend   ${s.backend}\n`,
+      );
+    });
+  cli
     .command("evaluate")
-    .description("score a class raster against a reference on the same grid: IoU and F1 per class, accuracy")
-    .argument("<prediction>", "class raster (e.g. a run's output.classes)")
-    .argument("<truth>", "reference class raster on the same grid")
-    .requiredOption("--classes <n>", "number of classes", int("--classes"))
+    .description(
+      "score a class raster (IoU, F1) or a nowcast store (CSI, POD, FAR per lead, beside persistence and extrapolation)",
+    )
+    .argument("<prediction>", "class raster (a run's output.classes), or a nowcast store (tilecast nowcast)")
+    .argument("<truth>", "reference class raster on the same grid, or the observed time series")
+    .option("--classes <n>", "class rasters: the number of classes", int("--classes"))
+    .option("--thresholds <list>", "nowcasts: rain thresholds, comma-separated (e.g. 1,5)")
+    .option("--plot <png>", "nowcasts: draw CSI against lead time")
     .option("--names <list>", "class names, comma-separated")
     .option("--json", "print the scores as JSON")
     .option("--out <file>", "also write the JSON to this file")

@@ -36,7 +36,9 @@ function summaryText(s: TrainSummary, backend: string): string {
     `trained ${s.output}${s.resumed ? " (resumed)" : ""}`,
     `  epochs      ${s.epochs}${s.stoppedEarly ? " (stopped early)" : ""}; best ${s.bestEpoch} by ${s.monitor}`,
     ...(best ? [`  best        ${epochLine(best, s.epochs).replace(/^epoch \S+\s+/, "")}`] : []),
-    `  tiles       ${s.tiles.train} train, ${s.tiles.validation} validation${s.tiles.dropped ? `, ${s.tiles.dropped} left out (their halo reaches validation)` : ""}`,
+    s.tiles.unit === "tiles"
+      ? `  tiles       ${s.tiles.train} train, ${s.tiles.validation} validation${s.tiles.dropped ? `, ${s.tiles.dropped} left out (their halo reaches validation)` : ""}`
+      : `  windows     ${s.tiles.train} train, ${s.tiles.validation} validation per tile${s.tiles.dropped ? `, ${s.tiles.dropped} left out (they straddle the split)` : ""}`,
     `  time        ${s.seconds.toFixed(1)} s`,
     `  backend     ${backend}`,
     `  checkpoints ${s.checkpoints} (history.json, curves.png)`,

@@ -49,6 +49,7 @@ export { type CfEncoding, cfDecode, cfEncoding, isCfTime, parseCfTime } from "./
 export { type Compressor, DEFAULT_COMPRESSOR, parseCompressor } from "./zarr/codecs.js";
 export { openZarr, type ZarrArrayInfo, type ZarrDataset } from "./zarr/dataset.js";
 export { zarrDriver, zarrOptions } from "./zarr/driver.js";
+export { type ForecastGrid, type ForecastSlot, writeForecastSlot } from "./zarr/forecast-store.js";
 export { type CoordGeoref, georefFromCoords, regularStep } from "./zarr/georef.js";
 export {
   formatZarrInfo,

@@ -24,6 +24,10 @@ import * as tf from "@tensorflow/tfjs";
 import { z } from "zod";
 import { TilecastError } from "../errors.js";
 import { readArtifacts, writeArtifacts } from "./file-io.js";
+// tilecast's custom layers register on import: any model directory then loads, whoever loads it.
+import "./last-frame.js";
+import "./periodic-padding.js";
+import "./repeat-frames.js";
 
 const channel = z.object({
   name: z.string(),

@@ -22,7 +22,9 @@ export {
 } from "./config.js";
 export { type ConvertOptions, type ConvertResult, convertRaster } from "./convert.js";
 export { type ClassEvaluation, evaluateClasses } from "./evaluate.js";
+export { evaluateNowcast, type MethodScores, type NowcastEvaluation } from "./evaluate-nowcast.js";
 export { normalizeStats, openInput, planFor, statsFor } from "./input.js";
+export { frameTimes, type NowcastSummary, runNowcast } from "./nowcast.js";
 export { checkOutputRoot } from "./output-root.js";
 export { type PreviewOptions, type PreviewResult, previewPipeline } from "./preview.js";
 export { type RunEvent, type RunHooks, type RunOptions, type RunSummary, runPipeline } from "./run.js";

@@ -36,8 +36,8 @@ export interface TrainingData {
   validation: BatchSource;
   stepsPerEpoch: number;
   scorer: (() => Scorer) | null;
-  /** For the summary: tiles (or windows, for sequences) on each side. */
-  counts: { train: number; validation: number; dropped: number };
+  /** For the summary: tiles (or time windows, for sequences) on each side, and those left out. */
+  counts: { unit: "tiles" | "windows"; train: number; validation: number; dropped: number };
 }
 
 /** What the builders share. */
@@ -98,7 +98,7 @@ export function tileData(c: DataContext): TrainingData {
     validation: () => stream(split.validation, null),
     stepsPerEpoch: Math.ceil(perEpoch / t.batch),
     scorer: t.classes || p.model.type === "unet" ? () => segmentationScorer() : null,
-    counts: { train: split.train.length, validation: split.validation.length, dropped: split.dropped },
+    counts: { unit: "tiles", train: split.train.length, validation: split.validation.length, dropped: split.dropped },
   };
 }
 
@@ -148,6 +148,11 @@ export function sequenceData(c: DataContext): TrainingData {
     validation: () => stream(tiles, starts.validation, null),
     stepsPerEpoch: Math.ceil(perEpoch / t.batch),
     scorer: () => nowcastScorer({ thresholds: t.thresholds ?? [1], transform }),
-    counts: { train: starts.train.length, validation: starts.validation.length, dropped: split.straddling },
+    counts: {
+      unit: "windows",
+      train: starts.train.length,
+      validation: starts.validation.length,
+      dropped: split.straddling,
+    },
   };
 }

@@ -60,7 +60,8 @@ export interface TrainSummary {
   monitor: string;
   stoppedEarly: boolean;
   resumed: boolean;
-  tiles: { train: number; validation: number; dropped: number };
+  /** Tiles, or time windows per tile for sequences, on each side of the split, and those left out. */
+  tiles: { unit: "tiles" | "windows"; train: number; validation: number; dropped: number };
   history: EpochRecord[];
   seconds: number;
   backend: string;

@@ -91,6 +91,47 @@ describe("ConvLSTM nowcaster", () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
+  it("around persistence, the untrained model forecasts the last frame for every lead, and saves and loads", async () => {
+    const m = convLstmNowcaster({
+      inputFrames: 3,
+      outputFrames: 2,
+      filters: [4],
+      height: 5,
+      width: 6,
+      channels: 1,
+      seed: 1,
+      persistence: true,
+    });
+    const x = tf.randomUniform([2, 3, 5, 6, 1], 0, 1, "float32", 4);
+    const y = m.predict(x) as tf.Tensor;
+    const last = x.slice([0, 2], [-1, 1]);
+    expect(y.shape).toStrictEqual([2, 2, 5, 6, 1]);
+    expect(tf.max(tf.abs(tf.sub(y, tf.concat([last, last], 1)))).dataSync()[0]).toBe(0);
+    const back = await tf.loadLayersModel(
+      tf.io.fromMemory(
+        await new Promise<tf.io.ModelArtifacts>((r) =>
+          m.save(
+            tf.io.withSaveHandler(
+              async (a) => (r(a), { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: "JSON" } }),
+            ),
+          ),
+        ),
+      ),
+    );
+    expect(tf.max(tf.abs(tf.sub(back.predict(x) as tf.Tensor, y))).dataSync()[0]).toBe(0);
+    expect(() =>
+      convLstmNowcaster({
+        inputFrames: 2,
+        outputFrames: 1,
+        height: 4,
+        width: 4,
+        channels: 2,
+        outputChannels: 1,
+        persistence: true,
+      }),
+    ).toThrow(/persistence needs as many output channels/);
+  });
+
   it("names the bad option", () => {
     expect(() => convLstmNowcaster({ inputFrames: 0, outputFrames: 1, height: 4, width: 4, channels: 1 })).toThrow(
       "convlstm: inputFrames must be a positive integer, got 0",

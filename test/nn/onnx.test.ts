@@ -86,6 +86,22 @@ describe("ONNX export", async () => {
     expect(await compare(m, [2, 4, 12, 16, 2])).toBeLessThan(1e-4);
   });
 
+  it("ConvLSTM around persistence (last frame + change) equals TF.js once trained weights are not zero", async () => {
+    const m = convLstmNowcaster({
+      inputFrames: 3,
+      outputFrames: 2,
+      filters: [4],
+      height: null,
+      width: null,
+      channels: 1,
+      seed: 6,
+      persistence: true,
+    });
+    const head = m.getLayer("head");
+    head.setWeights(head.getWeights().map((w) => tf.randomNormal(w.shape, 0, 0.3, "float32", 9)));
+    expect(await compare(m, [2, 3, 8, 10, 1])).toBeLessThan(1e-4);
+  });
+
   it.each(["zero", "reflect"] as const)(
     "periodic global CNN (%s latitude) equals TF.js, across the antimeridian too",
     async (latitude) => {

@@ -32,7 +32,7 @@ describe("tilecast train (pipeline)", () => {
     await selectBackend({ prefer: "wasm" });
     const s = await trainPipeline(await tiny("a"), { force: true });
     expect(s.epochs).toBe(2);
-    expect(s.tiles).toStrictEqual({ train: 40, validation: 16, dropped: 8 });
+    expect(s.tiles).toStrictEqual({ unit: "tiles", train: 40, validation: 16, dropped: 8 });
     expect(s.history.map((h) => h.samples)).toStrictEqual([16, 16]);
     expect(Object.keys(s.history[0]?.metrics ?? {}).sort()).toStrictEqual(["accuracy", "f1", "iou"]);
     const card = JSON.parse(readFileSync(join(root, "a", "card.json"), "utf8"));
@@ -105,5 +105,33 @@ describe("tilecast train (pipeline)", () => {
     const file = join(root, "nolabels.yaml");
     writeFileSync(file, yaml);
     await expect(trainPipeline(await loadPipeline(file))).rejects.toThrow(/nolabels.yaml: training needs input.labels/);
+  });
+
+  it("trains a nowcaster on time windows of a radar store: time split, frames and transform on the card", async () => {
+    const p = await loadPipeline("pipelines/radar-nowcast-train.yaml", [
+      `train.output=${join(root, "nc")}`,
+      `train.checkpoints=${join(root, "nc.train")}`,
+      "train.epochs=1",
+      "train.sequence.until=2010-08-26T06:50:00Z",
+      "train.sequence.windowsPerTile=1",
+      "train.onnx=false",
+      "model.filters=[2]",
+    ]);
+    const s = await trainPipeline(p, { force: true });
+    // 92 frames, windows of 10: starts 0-72 end before 06:50 (train), start 82 begins at it, 9 straddle.
+    expect(s.tiles).toStrictEqual({ unit: "windows", train: 73, validation: 1, dropped: 9 });
+    expect(s.history[0]?.samples).toBe(7); // one window from each of the 7 tiles the radar reaches
+    expect(Object.keys(s.history[0]?.metrics ?? {})).toContain("persistence_csi1");
+    const card = JSON.parse(readFileSync(join(root, "nc", "card.json"), "utf8"));
+    expect(card.frames).toStrictEqual({ input: 4, output: 6 });
+    expect(card.inputs).toStrictEqual([{ name: "rain_rate", units: "mm h-1" }]);
+    const stats = JSON.parse(readFileSync(join(root, "nc", "stats.json"), "utf8"));
+    expect(stats.bands).toStrictEqual([]); // log1p alone: no statistics invented
+    expect(stats.transforms.every((t: string) => t === "log1p")).toBe(true);
+    const late = await loadPipeline("pipelines/radar-nowcast-train.yaml", [
+      `train.output=${join(root, "nc2")}`,
+      "train.sequence.until=2010-08-26T07:35:00Z",
+    ]);
+    await expect(trainPipeline(late, { force: true })).rejects.toThrow(/leaves 82 training and 0 validation windows/);
   });
 });

@@ -1,0 +1,200 @@
+/**
+ * Forecast products as one Zarr store that cycles append to: a variable with dims
+ * `(time, lead_time, y, x)`, where `time` is the forecast reference time (CF
+ * `forecast_reference_time`, minutes since 1970) and `lead_time` the forecast period (minutes,
+ * CF `forecast_period`), with `y`/`x` coordinates and a rioxarray `spatial_ref`, so a day of
+ * cycles is one dataset `xarray.open_zarr` opens.
+ *
+ * Each cycle writes its own `time` slot: one chunk per lead, then the slot's time value, then the
+ * arrays' shapes and the consolidated metadata, each file renamed into place. A cycle written
+ * again replaces its slot (reruns are idempotent); a crash mid-write leaves chunks past the
+ * published shape, invisible and overwritten by the next write. The store itself is created in a
+ * temporary directory and renamed into place. One writer at a time (cycles run in sequence).
+ *
+ * Zarr v2, zlib-compressed chunks (numcodecs `zlib`, read by zarr-python, xarray and tilecast).
+ *
+ * @example
+ * ```ts
+ * import { writeForecastSlot } from "tilecast/io";
+ * const grid = { variable: "rain_rate", units: "mm h-1", x: [500, 1500], y: [1500, 500], crsWkt: null };
+ * await writeForecastSlot("/tmp/nowcast.zarr", grid, { time: new Date("2010-08-26T06:00Z"), leadMinutes: [5, 10], data: new Float32Array(8) });
+ * ```
+ */
+import { mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { deflateSync } from "node:zlib";
+import { TilecastError } from "../../errors.js";
+import { atomicWrite, tempPathFor } from "../atomic.js";
+
+/** The grid and variable of a product store. */
+export interface ForecastGrid {
+  variable: string;
+  units?: string;
+  longName?: string;
+  /** Cell-centre coordinates (`x` left to right, `y` as the rows go). */
+  x: ArrayLike<number>;
+  y: ArrayLike<number>;
+  crsWkt: string | null;
+  /** Global attributes (title, source, licence). */
+  attrs?: Record<string, unknown>;
+}
+
+/** One cycle's forecast: `leadMinutes.length × height × width` values, lead-major. */
+export interface ForecastSlot {
+  time: Date;
+  leadMinutes: readonly number[];
+  data: Float32Array;
+}
+
+const ZLIB = { id: "zlib", level: 5 };
+const enc = (o: unknown) => `${JSON.stringify(o, null, 1)}\n`;
+
+function zarray(shape: number[], chunks: number[], dtype: string, fill: unknown) {
+  return {
+    zarr_format: 2,
+    shape,
+    chunks,
+    dtype,
+    compressor: ZLIB,
+    fill_value: fill,
+    order: "C",
+    filters: null,
+    dimension_separator: ".",
+  };
+}
+
+function bytesOf(a: Float32Array | Float64Array | Int32Array | BigInt64Array): Buffer {
+  return deflateSync(Buffer.from(a.buffer, a.byteOffset, a.byteLength), { level: 5 });
+}
+
+/** Every array's metadata, by key (`rain_rate/.zarray`, ...), for a store of `n` slots. */
+function metadata(g: ForecastGrid, n: number, leads: number): Record<string, unknown> {
+  const h = g.y.length;
+  const w = g.x.length;
+  const coord = (dim: string, units: string, standard: string) => ({
+    _ARRAY_DIMENSIONS: [dim],
+    units,
+    standard_name: standard,
+  });
+  return {
+    ".zgroup": { zarr_format: 2 },
+    ".zattrs": { Conventions: "CF-1.8", ...(g.attrs ?? {}) },
+    [`${g.variable}/.zarray`]: zarray([n, leads, h, w], [1, 1, h, w], "<f4", "NaN"),
+    [`${g.variable}/.zattrs`]: {
+      _ARRAY_DIMENSIONS: ["time", "lead_time", "y", "x"],
+      ...(g.units ? { units: g.units } : {}),
+      ...(g.longName ? { long_name: g.longName } : {}),
+      ...(g.crsWkt ? { grid_mapping: "spatial_ref" } : {}),
+    },
+    "time/.zarray": zarray([n], [1], "<f8", "NaN"),
+    "time/.zattrs": {
+      _ARRAY_DIMENSIONS: ["time"],
+      units: "minutes since 1970-01-01 00:00:00",
+      calendar: "proleptic_gregorian",
+      standard_name: "forecast_reference_time",
+    },
+    "lead_time/.zarray": zarray([leads], [leads], "<i4", null),
+    "lead_time/.zattrs": { _ARRAY_DIMENSIONS: ["lead_time"], units: "minutes", standard_name: "forecast_period" },
+    "y/.zarray": zarray([h], [h], "<f8", "NaN"),
+    "y/.zattrs": coord("y", "m", "projection_y_coordinate"),
+    "x/.zarray": zarray([w], [w], "<f8", "NaN"),
+    "x/.zattrs": coord("x", "m", "projection_x_coordinate"),
+    ...(g.crsWkt
+      ? {
+          "spatial_ref/.zarray": { ...zarray([], [], "<i8", 0), compressor: null },
+          "spatial_ref/.zattrs": { _ARRAY_DIMENSIONS: [], crs_wkt: g.crsWkt, spatial_ref: g.crsWkt },
+        }
+      : {}),
+  };
+}
+
+async function writeMetadata(dir: string, meta: Record<string, unknown>): Promise<void> {
+  for (const [key, value] of Object.entries(meta)) await atomicWrite(join(dir, key), enc(value));
+  await atomicWrite(join(dir, ".zmetadata"), enc({ zarr_consolidated_format: 1, metadata: meta }));
+}
+
+/** Create the store (coordinates, no slots) in a temporary directory, then rename it into place. */
+async function create(path: string, g: ForecastGrid, leads: readonly number[]): Promise<void> {
+  const temp = tempPathFor(path);
+  try {
+    await mkdir(temp, { recursive: true });
+    for (const k of [g.variable, "time", "lead_time", "y", "x", ...(g.crsWkt ? ["spatial_ref"] : [])])
+      await mkdir(join(temp, k));
+    await writeFile(join(temp, "lead_time", "0"), bytesOf(Int32Array.from(leads)));
+    await writeFile(join(temp, "y", "0"), bytesOf(Float64Array.from(g.y)));
+    await writeFile(join(temp, "x", "0"), bytesOf(Float64Array.from(g.x)));
+    if (g.crsWkt) await writeFile(join(temp, "spatial_ref", "0"), Buffer.alloc(8));
+    await writeMetadata(temp, metadata(g, 0, leads.length));
+    await rename(temp, path);
+  } catch (e) {
+    await rm(temp, { recursive: true, force: true });
+    throw new TilecastError("E_WRITE", `cannot create the forecast store (${(e as Error).message})`, {
+      path,
+      cause: e,
+    });
+  }
+}
+
+/** The slots' reference times (minutes since 1970) and the lead times of an existing store. */
+async function existing(path: string, g: ForecastGrid): Promise<{ times: number[]; leads: number[] }> {
+  const zmeta = JSON.parse(await readFile(join(path, ".zmetadata"), "utf8")).metadata as Record<
+    string,
+    { shape: number[] }
+  >;
+  const shape = zmeta[`${g.variable}/.zarray`]?.shape;
+  if (!shape || shape.length !== 4)
+    throw new TilecastError("E_FORMAT", `not a forecast store of '${g.variable}' (time, lead_time, y, x)`, { path });
+  if (shape[2] !== g.y.length || shape[3] !== g.x.length)
+    throw new TilecastError(
+      "E_ARGUMENT",
+      `the store's grid is ${shape[3]} x ${shape[2]}, this forecast's ${g.x.length} x ${g.y.length}`,
+      { path },
+    );
+  const { inflateSync } = await import("node:zlib");
+  const read = async (key: string) => inflateSync(await readFile(join(path, key)));
+  const times: number[] = [];
+  for (let i = 0; i < (shape[0] as number); i++)
+    times.push(new Float64Array(new Uint8Array(await read(`time/${i}`)).buffer)[0] as number);
+  const lb = new Uint8Array(await read("lead_time/0"));
+  return { times, leads: Array.from(new Int32Array(lb.buffer, 0, shape[1])) };
+}
+
+/** Write one cycle into the store (created on first use); returns its slot. */
+export async function writeForecastSlot(
+  path: string,
+  g: ForecastGrid,
+  slot: ForecastSlot,
+): Promise<{ index: number; replaced: boolean }> {
+  const h = g.y.length;
+  const w = g.x.length;
+  const k = slot.leadMinutes.length;
+  if (slot.data.length !== k * h * w)
+    throw new TilecastError(
+      "E_ARGUMENT",
+      `a forecast of ${k} leads on ${w} x ${h} needs ${k * h * w} values, got ${slot.data.length}`,
+      { path },
+    );
+  const there = await stat(path).then(
+    () => true,
+    () => false,
+  );
+  if (!there) await create(path, g, slot.leadMinutes);
+  const { times, leads } = await existing(path, g);
+  if (leads.join() !== slot.leadMinutes.join())
+    throw new TilecastError(
+      "E_ARGUMENT",
+      `the store's lead times are [${leads}] min, this forecast's [${slot.leadMinutes}]`,
+      { path },
+    );
+  const minutes = slot.time.getTime() / 60000;
+  const found = times.indexOf(minutes);
+  const index = found >= 0 ? found : times.length;
+  for (let l = 0; l < k; l++)
+    await atomicWrite(
+      join(path, g.variable, `${index}.${l}.0.0`),
+      bytesOf(slot.data.subarray(l * h * w, (l + 1) * h * w)),
+    );
+  await atomicWrite(join(path, "time", `${index}`), bytesOf(Float64Array.of(minutes)));
+  if (found < 0) await writeMetadata(path, metadata(g, times.length + 1, k));
+  return { index, replaced: found >= 0 };
+}

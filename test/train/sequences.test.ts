@@ -1,0 +1,60 @@
+import * as tf from "@tensorflow/tfjs";
+import { beforeAll, describe, expect, it } from "vitest";
+import { createGrid } from "../../src/grid/grid.js";
+import type { Tile } from "../../src/stages/tile.js";
+import { nowcastScorer } from "../../src/train/scorers.js";
+import { checkRegular, sequenceBatch, tileWindows, timeSplit } from "../../src/train/sequences.js";
+
+const at = (min: number) => new Date(Date.UTC(2010, 7, 26, 0, min)).toISOString();
+
+beforeAll(async () => {
+  await tf.setBackend("cpu");
+});
+
+describe("sequence windows", () => {
+  it("timeSplit: windows wholly before the cut train, wholly after validate, the rest neither", () => {
+    const times = [0, 5, 10, 15, 20, 25, 30, 35].map(at);
+    expect(timeSplit(times, 2, 2, at(20))).toStrictEqual({ train: [0], validation: [4], straddling: 3 });
+    expect(timeSplit(times, 2, 2, at(25))).toStrictEqual({ train: [0, 1], validation: [], straddling: 3 });
+    expect(() => timeSplit(times, 2, 2, "noon")).toThrow(/not a time/);
+    expect(() => timeSplit([at(0), at(10), at(5)], 1, 1, at(5))).toThrow(/not increasing at step 2/);
+  });
+
+  it("checkRegular names a missing step, or reports it when gaps are allowed", () => {
+    const times = [0, 5, 15, 20].map(at);
+    expect(() => checkRegular(times)).toThrow(
+      /5 min apart but 2010-08-26T00:05:00.000Z is followed by 2010-08-26T00:15:00.000Z/,
+    );
+    expect(checkRegular(times, true)).toStrictEqual({ stepMs: 300000, gaps: [2] });
+  });
+
+  it("tileWindows copies frames out; missing targets become NaN; batches are [B, T, h, w, 1]", () => {
+    // 5 time steps of a 1 x 2 tile: value = 10 · step + cell; step 4, cell 1 masked.
+    const data = Float32Array.from({ length: 10 }, (_, i) => 10 * Math.floor(i / 2) + (i % 2));
+    const mask = new Uint8Array(10).fill(1);
+    mask[9] = 0;
+    const tile = {
+      grid: createGrid("float32", [5, 1, 2], { data, mask }),
+      spec: { id: 0 },
+      release() {},
+    } as unknown as Tile;
+    const [w0, w1] = tileWindows(tile, [0, 1], 2, 2);
+    expect(Array.from(w0?.x ?? [])).toStrictEqual([0, 1, 10, 11]);
+    expect(Array.from(w0?.y ?? [])).toStrictEqual([20, 21, 30, 31]);
+    expect(Array.from(w1?.y ?? [])).toStrictEqual([30, 31, 40, Number.NaN]);
+    const b = sequenceBatch([w0, w1] as NonNullable<typeof w0>[]);
+    expect(b.x.shape).toStrictEqual([2, 2, 1, 2, 1]);
+    expect(b.y.shape).toStrictEqual([2, 2, 1, 2, 1]);
+    expect(() => tileWindows(tile, [2], 2, 2)).toThrow(/needs 4 frames; the tile has 5/);
+  });
+
+  it("the nowcast scorer counts CSI beside persistence, in mm/h after log1p", () => {
+    const s = nowcastScorer({ thresholds: [1], transform: "log1p" });
+    const l = (mm: number[]) => Float32Array.from(mm, Math.log1p);
+    // One sample, 2 leads, 1 x 2 cells; inputs: 2 frames, the last one [2, 0] mm/h.
+    s.add(l([2, 0, 0, 3]), l([1.5, 0.5, 2, 2]), null, [1, 2, 1, 2, 1], l([0, 0, 2, 0]));
+    // model: lead 1 hit, correct negative; lead 2 false alarm, hit -> 2 hits, 1 false alarm: 2/3
+    // persistence [2, 0]: lead 1 hit, correct negative; lead 2 false alarm, miss -> 1/3
+    expect(s.result()).toMatchObject({ csi1: 2 / 3, csi1_last: 0.5, persistence_csi1: 1 / 3 });
+  });
+});
