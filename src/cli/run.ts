@@ -33,6 +33,7 @@ export function formatSummary(s: RunSummary, backend?: BackendReport): string {
     ...(s.runtimeFallback ? [`  runtime   TF.js (ONNX Runtime not used: ${s.runtimeFallback})`] : []),
     ...(s.statsFile ? [`  stats     ${s.statsFile}`] : []),
     ...(s.classes ? [`  classes   ${s.classes}`] : []),
+    ...(s.warning ? [`  warning   ${s.warning}`] : []),
     ...(s.quicklook ? [`  quicklook ${s.quicklook}`] : []),
   ].join("\n");
 }

@@ -51,6 +51,8 @@ export interface LoadedModel {
   runtime?: RuntimeReport;
   /** Free the model's resources (an ONNX Runtime session). */
   release?(): Promise<void>;
+  /** The network's receptive field in pixels (a pixel's output depends on this square). */
+  receptiveField?: number;
 }
 
 /** The input an architecture is built for (`null` sizes accept any). */

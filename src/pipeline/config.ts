@@ -61,9 +61,17 @@ export const pipelineSchema = z
     /** Inference engine: ONNX Runtime when it loads and the model exports (auto), or one named. */
     runtime: z.enum(["auto", "onnx", "tfjs"]).default("auto"),
     stitch: z
-      .object({ weights: blendWeights.default("hann") })
+      .object({
+        weights: blendWeights.default("hann"),
+        /**
+         * Pixels cut from each side of a prediction before blending. `auto`: the model's
+         * receptive-field radius when the halo holds it (tiled inference then equals whole-scene
+         * inference), else 0 with a warning.
+         */
+        trim: z.union([z.literal("auto"), z.number().int().nonnegative()]).default("auto"),
+      })
       .strict()
-      .default({ weights: "hann" }),
+      .default({ weights: "hann", trim: "auto" }),
     /** Training (`tilecast train`): the model is the product; `output` is then optional. */
     train: trainSection.optional(),
     output: z

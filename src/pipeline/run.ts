@@ -67,6 +67,10 @@ export interface RunSummary {
   quicklook: string | null;
   /** The class raster (`output.classes`). */
   classes: string | null;
+  /** Pixels cut from each side of every prediction before blending (`stitch.trim`). */
+  trim: number;
+  /** Why tiled inference may differ from whole-scene inference (the halo is smaller than the model sees). */
+  warning?: string;
 }
 
 /** One structured event of a run: `start`, `stats`, `model`, `progress`, `done`. */
@@ -97,6 +101,27 @@ export interface RunOptions {
 
 /** @deprecated The same as {@link RunOptions}. */
 export type RunHooks = RunOptions;
+
+/**
+ * The trim for `stitch.trim`: `auto` cuts the model's receptive-field radius when the halo holds
+ * it, so blended tiles equal whole-scene inference; when it does not, nothing is cut (blending
+ * still hides seams) and a warning says tiles may differ from whole-scene inference.
+ */
+export function stitchTrim(
+  trim: "auto" | number,
+  overlap: number,
+  weights: string,
+  receptiveField: number | undefined,
+): { trim: number; warning?: string } {
+  if (weights === "crop") return { trim: 0 };
+  const radius = receptiveField === undefined ? 0 : Math.floor(receptiveField / 2);
+  const warning =
+    radius > overlap
+      ? `the model sees ${receptiveField} px (radius ${radius}); a ${overlap} px halo cannot make tiled inference equal whole-scene inference (tiling.overlap >= ${radius} can)`
+      : undefined;
+  const t = trim === "auto" ? (radius <= overlap ? radius : 0) : trim;
+  return { trim: t, ...(warning ? { warning } : {}) };
+}
 
 /** The file's tile stages in order: its `normalize` key first, then its `stages` list. */
 function tileStages(p: Pipeline, ctx: StageContext): Promise<[string, OperatorFunction<Tile, Tile>][]> {
@@ -147,6 +172,8 @@ export async function runPipeline(p: Pipeline, options: RunOptions = {}): Promis
     runtime = model.runtime ?? { runtime: "tfjs" };
     release = model.release;
     emit("model", { type: p.model.type, inputBands, outputBands: model.bands, backend: tf.getBackend(), ...runtime });
+    const seam = stitchTrim(p.stitch.trim, p.tiling.overlap, p.stitch.weights, model.receptiveField);
+    if (seam.warning) emit("warning", { message: seam.warning });
     const dtype = output.dtype;
     const nodata = output.nodata !== undefined ? output.nodata : dtype.startsWith("float") ? Number.NaN : null;
     let read = 0;
@@ -187,7 +214,7 @@ export async function runPipeline(p: Pipeline, options: RunOptions = {}): Promis
           done += b.tiles.filter((t) => !t.spec.guest).length;
           options.onProgress?.(done, plan.count);
         }),
-        stitch(plan, { weights: p.stitch.weights, dtype, nodata, bands: model.bands }),
+        stitch(plan, { weights: p.stitch.weights, dtype, nodata, bands: model.bands, trim: seam.trim }),
         stageName("stitch"),
         tap((r) => products.onRegion(r)),
         write(
@@ -231,6 +258,8 @@ export async function runPipeline(p: Pipeline, options: RunOptions = {}): Promis
       statsFile: p.normalize?.saveStats ?? (p.normalize && p.normalize.stats !== "compute" ? p.normalize.stats : null),
       quicklook,
       classes: output.classes ?? null,
+      trim: seam.trim,
+      ...(seam.warning ? { warning: seam.warning } : {}),
     };
     emit("done", { ...summary });
     return summary;

@@ -39,6 +39,12 @@ export interface StitcherOptions {
   nodata?: number | null;
   /** Output bands, when known before the first prediction (needed only if every tile is empty). */
   bands?: number;
+  /**
+   * Pixels cut from every side of a tile's prediction before blending (at most the overlap): the
+   * band a tile edge contaminates. With the model's receptive-field radius here, blended tiled
+   * inference equals whole-scene inference. Default 0.
+   */
+  trim?: number;
 }
 
 /**
@@ -78,6 +84,7 @@ export class Stitcher {
   readonly #x: Axis;
   readonly #y: Axis;
   readonly #kind: BlendWeights;
+  readonly #trim: number;
   readonly #wx: Float64Array;
   readonly #wy: Float64Array;
   readonly #dtype: DType;
@@ -89,6 +96,12 @@ export class Stitcher {
 
   constructor(plan: TilePlan, options: StitcherOptions = {}) {
     this.#kind = options.weights ?? "hann";
+    this.#trim = options.trim ?? 0;
+    if (!(Number.isInteger(this.#trim) && this.#trim >= 0 && this.#trim <= plan.overlap))
+      throw new TilecastError(
+        "E_ARGUMENT",
+        `stitch trim must be an integer from 0 to the overlap (${plan.overlap}), got ${this.#trim}`,
+      );
     this.#dtype = options.dtype ?? "float32";
     const float = this.#dtype.startsWith("float");
     this.#nodata = options.nodata !== undefined ? options.nodata : float ? Number.NaN : null;
@@ -104,7 +117,7 @@ export class Stitcher {
     this.#y = buildAxis(plan.height, false, [...rows.values()]);
     const n = plan.tileSize + 2 * plan.overlap;
     const crop = this.#kind === "crop";
-    this.#wx = blendWindow(this.#kind, crop ? plan.tileSize : n);
+    this.#wx = blendWindow(this.#kind, crop ? plan.tileSize : n - 2 * this.#trim);
     this.#wy = this.#wx;
   }
 
@@ -113,9 +126,16 @@ export class Stitcher {
     return this.#open.size;
   }
 
-  /** The window a tile is stitched into: its read window (or core for `crop`), within `clipX`. */
+  /** The frame of a tile's weights: its core for `crop`, else its read window less the trim. */
+  #base(t: TileSpec): Window {
+    if (this.#kind === "crop") return t.core;
+    const r = this.#trim;
+    return { x: t.read.x + r, y: t.read.y + r, width: t.read.width - 2 * r, height: t.read.height - 2 * r };
+  }
+
+  /** The window a tile is stitched into: its weights' frame, within `clipX`. */
   #contribution(t: TileSpec): Window {
-    const w = this.#kind === "crop" ? t.core : t.read;
+    const w = this.#base(t);
     if (!t.clipX) return w;
     const x0 = Math.max(w.x, t.clipX.start);
     const x1 = Math.min(w.x + w.width, t.clipX.end);
@@ -162,7 +182,7 @@ export class Stitcher {
 
   #add(spec: TileSpec, frame: Window, values: TileValues | null, valid: Uint8Array | null): Region[] {
     const c = this.#contribution(spec);
-    const base = this.#kind === "crop" ? spec.core : spec.read; // the weights' frame (before clipping)
+    const base = this.#base(spec); // the weights' frame (before clipping)
     const done: Region[] = [];
     for (const py of pieces(c.y, c.y + c.height, this.#y.L, false))
       for (const px of pieces(c.x, c.x + c.width, this.#x.L, this.#x.periodic)) {

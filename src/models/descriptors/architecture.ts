@@ -7,6 +7,7 @@ import * as tf from "@tensorflow/tfjs";
 import { z } from "zod";
 import { errorLine, TilecastError } from "../../errors.js";
 import { loadModelDir, type ModelCard } from "../../nn/model-card.js";
+import { modelSummary } from "../../nn/summary.js";
 import { tensorFromArray, transferableSource } from "../../nn/tensor-array.js";
 import type { ArchitectureInput, LoadedModel, ModelDescriptor } from "../registry.js";
 
@@ -170,9 +171,10 @@ export function architecture<S extends z.ZodObject>(def: ArchitectureDef<S>): Mo
     async load(o, { inputBands, runtime = "tfjs" }) {
       const { model, frames, dir, card } = await modelFor(def, o, inputBands);
       const sequence = def.sequence ?? false;
-      if (runtime === "tfjs") return predictorOf(def.name, model, frames, sequence);
+      const receptiveField = modelSummary(model).receptiveField.size;
+      if (runtime === "tfjs") return { ...predictorOf(def.name, model, frames, sequence), receptiveField };
       try {
-        return await onnxPredictorOf(def.name, model, frames, sequence, dir, card);
+        return { ...(await onnxPredictorOf(def.name, model, frames, sequence, dir, card)), receptiveField };
       } catch (e) {
         if (runtime === "onnx")
           throw new TilecastError("E_UNSUPPORTED", `runtime onnx: ${errorLine(e)}`, {
@@ -180,7 +182,7 @@ export function architecture<S extends z.ZodObject>(def: ArchitectureDef<S>): Mo
             cause: e,
           });
         const fallback = predictorOf(def.name, model, frames, sequence);
-        return { ...fallback, runtime: { runtime: "tfjs", fallback: errorLine(e) } };
+        return { ...fallback, receptiveField, runtime: { runtime: "tfjs", fallback: errorLine(e) } };
       }
     },
   };
