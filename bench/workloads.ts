@@ -320,6 +320,33 @@ function endToEnd(): Workload {
   };
 }
 
+/** The streaming trainer beside the same training on batches already in memory (wasm). */
+function trainStream(): Workload {
+  const part = (p: string) => ({ BENCH_PART: p, ...WASM });
+  return {
+    group: "train",
+    warmup: false,
+    name: "training, U-Net on the segmentation job, streamed vs in memory",
+    unit: "samples/s",
+    quick: true,
+    tilecast: {
+      tool: "tilecast train",
+      cmd: TSX[0],
+      args: [...TSX.slice(1), "bench/train-speed.ts"],
+      env: part("stream"),
+      field: "samplesPerSec",
+    },
+    reference: {
+      tool: "fit() on batches in memory",
+      cmd: TSX[0],
+      args: [...TSX.slice(1), "bench/train-speed.ts"],
+      env: part("memory"),
+      field: "samplesPerSec",
+    },
+    target: { min: 0.9 },
+  };
+}
+
 /** All workloads, in run order. */
 export function workloads(): Workload[] {
   return [
@@ -342,5 +369,6 @@ export function workloads(): Workload[] {
     onnxModel("convlstm", "seq/s"),
     onnxModel("global-cnn", "steps/s"),
     endToEnd(),
+    trainStream(),
   ];
 }

@@ -1,0 +1,82 @@
+/**
+ * Training throughput of the streaming trainer against the same training on batches already in
+ * memory: does the data path (read, normalize, augment, shuffle, batch) starve the model?
+ *
+ * - `BENCH_PART=stream`: `tilecast train` on the segmentation job (`scene-seg-train.yaml`, U-Net
+ *   depth 3, 8 x 96² x 4 tiles a batch), samples per second over epochs 2 and 3 (from the end of
+ *   epoch 1's validation to the last step of epoch 3: training only, data path included).
+ * - `BENCH_PART=memory`: the same model, loss and optimizer through `fit()` on the same number of
+ *   batches of the same shapes, made before the clock starts.
+ *
+ * Prints `{"samplesPerSec": N}`.
+ *   BENCH_PART=stream node --import tsx bench/train-speed.ts
+ */
+import * as tf from "@tensorflow/tfjs";
+import { buildArchitecture } from "../src/models/registry.js";
+import { selectBackend } from "../src/nn/backend.js";
+import { loadPipeline } from "../src/pipeline/config.js";
+import { trainPipeline } from "../src/pipeline/train.js";
+import { fit, type TrainBatch } from "../src/train/trainer.js";
+
+const PART = process.env.BENCH_PART ?? "stream";
+const EPOCHS = 3;
+
+async function stream(): Promise<number> {
+  const out = `/tmp/tilecast-bench-train-${process.pid}`;
+  const p = await loadPipeline("pipelines/scene-seg-train.yaml", [
+    `train.output=${out}`,
+    `train.checkpoints=${out}.train`,
+    `train.epochs=${EPOCHS}`,
+    "train.onnx=false",
+  ]);
+  let start = 0;
+  let end = 0;
+  let samples = 0;
+  await trainPipeline(p, {
+    force: true,
+    onEpoch: (r) => {
+      if (r.epoch === 1) start = performance.now();
+    },
+    onStep: (epoch) => {
+      if (epoch === 0) return;
+      samples += p.train?.batch ?? 8;
+      end = performance.now();
+    },
+  });
+  return samples / ((end - start) / 1000);
+}
+
+async function memory(): Promise<number> {
+  const model = buildArchitecture(
+    "unet",
+    { depth: 3, filters: 8, classes: 4, seed: 7 },
+    { bands: 4, height: null, width: null },
+  );
+  const steps = 5 * (EPOCHS - 1); // 40 training tiles a epoch, batches of 8
+  const make = (i: number): TrainBatch => ({
+    x: tf.randomNormal([8, 96, 96, 4], 0, 1, "float32", i + 1),
+    y: tf.floor(tf.randomUniform([8, 96, 96, 1], 0, 4, "float32", i + 101)),
+  });
+  const warm = [make(0)];
+  await fit(model, {
+    epochs: 1,
+    loss: ["categorical-crossentropy", "dice"],
+    train: async function* () {
+      yield* warm;
+    },
+  });
+  const batches = Array.from({ length: steps }, (_, i) => make(i + 1));
+  const t0 = performance.now();
+  await fit(model, {
+    epochs: 1,
+    loss: ["categorical-crossentropy", "dice"],
+    train: async function* () {
+      yield* batches;
+    },
+  });
+  return (steps * 8) / ((performance.now() - t0) / 1000);
+}
+
+await selectBackend({ prefer: process.env.TILECAST_BACKEND ?? "wasm" });
+const samplesPerSec = PART === "stream" ? await stream() : await memory();
+process.stdout.write(`${JSON.stringify({ samplesPerSec: Math.round(samplesPerSec * 100) / 100 })}\n`);
