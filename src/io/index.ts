@@ -42,6 +42,7 @@ export {
   registerFormat,
   type SinkOptions,
 } from "./registry.js";
+export { type ResampleSpec, resampleFactor, resampleMethod, resampleSource, resampleSpec } from "./resample.js";
 export { teeSink } from "./tee-sink.js";
 export type { GridSink, GridSource, RasterMeta, ReadOptions, SinkSpec } from "./types.js";
 export { MAX_WINDOW_BYTES } from "./window-buffer.js";

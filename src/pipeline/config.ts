@@ -20,6 +20,7 @@ import { errorLine, TilecastError } from "../errors.js";
 import { dtypeSchema } from "../grid/dtype.js";
 import type { FormatDriver } from "../io/driver.js";
 import { outputDriver, parseSinkOptions } from "../io/registry.js";
+import { resampleSpec } from "../io/resample.js";
 import { augmentStageOptions } from "../stages/augment.js";
 import { normalizeStageOptions } from "../stages/normalize.js";
 import { edgePolicy, padding } from "../tiling/plan.js";
@@ -39,6 +40,8 @@ export const pipelineSchema = z
         var: z.string().optional(),
         index: z.record(z.string(), z.number().int()).optional(),
         labels: z.string().optional(),
+        /** Read at a coarser grid: `{factor: 4}` or `{resolution: 4000}`, `method` (labels use mode). */
+        resample: resampleSpec.optional(),
       })
       .strict(),
     tiling: z

@@ -8,6 +8,7 @@ import type { z } from "zod";
 import { TilecastError } from "../errors.js";
 import type { Stats } from "../grid/band-stats.js";
 import { openSource } from "../io/registry.js";
+import { resampleSource } from "../io/resample.js";
 import type { GridSource } from "../io/types.js";
 import { computeStats, loadStats, saveStats } from "../stages/compute-stats.js";
 import type { normalizeStageOptions } from "../stages/normalize.js";
@@ -26,12 +27,20 @@ import type { Pipeline } from "./config.js";
  * await src.close();
  * ```
  */
-export function openInput(p: Pipeline, signal?: AbortSignal): Promise<GridSource> {
-  return openSource(p.input.path, {
+export async function openInput(p: Pipeline, signal?: AbortSignal): Promise<GridSource> {
+  const src = await openSource(p.input.path, {
     ...(p.input.var ? { variable: p.input.var } : {}),
     ...(p.input.index ? { index: p.input.index } : {}),
     ...(signal ? { signal } : {}),
   });
+  return p.input.resample ? resampleSource(src, p.input.resample) : src;
+}
+
+/** The pipeline's label raster, on the input's (resampled) grid: classes resample by mode. */
+export async function openLabels(p: Pipeline): Promise<GridSource | null> {
+  if (!p.input.labels) return null;
+  const src = await openSource(p.input.labels);
+  return p.input.resample ? resampleSource(src, { ...p.input.resample, method: "mode" }) : src;
 }
 
 /**

@@ -11,14 +11,13 @@
  */
 import { filter, lastValueFrom, type Observable, take, toArray } from "rxjs";
 import { renderQuicklook, stretchRanges, writePng } from "../io/png/quicklook.js";
-import { openSource } from "../io/registry.js";
 import type { GridSource } from "../io/types.js";
 import { augmentTile } from "../stages/augment.js";
 import { normalize } from "../stages/normalize.js";
 import { readTiles } from "../stages/read-tiles.js";
 import type { Tile } from "../stages/tile.js";
 import type { Pipeline } from "./config.js";
-import { openInput, planFor, statsFor } from "./input.js";
+import { openInput, openLabels, planFor, statsFor } from "./input.js";
 
 /** Options for {@link previewPipeline}. */
 export interface PreviewOptions {
@@ -64,7 +63,7 @@ export async function previewPipeline(p: Pipeline, out: string, o: PreviewOption
   const src = await openInput(p);
   let labels: GridSource | null = null;
   try {
-    labels = p.input.labels ? await openSource(p.input.labels) : null;
+    labels = await openLabels(p);
     const plan = planFor(p, src);
     const stats = await statsFor(p, src, plan);
     let tiles: Observable<Tile> = readTiles(src, plan, {

@@ -28,7 +28,6 @@ import * as tf from "@tensorflow/tfjs";
 import type { OperatorFunction } from "rxjs";
 import { TilecastError } from "../errors.js";
 import type { Stats } from "../grid/band-stats.js";
-import { openSource } from "../io/registry.js";
 import type { GridSource } from "../io/types.js";
 import { buildArchitecture } from "../models/registry.js";
 import { quietCpuBanner } from "../nn/backend.js";
@@ -42,7 +41,7 @@ import { lossName } from "../train/losses.js";
 import { fit } from "../train/trainer.js";
 import { checkAligned } from "./aligned.js";
 import type { Pipeline } from "./config.js";
-import { normalizeStats, openInput, planFor } from "./input.js";
+import { normalizeStats, openInput, openLabels, planFor } from "./input.js";
 import { checkOutputRoot } from "./output-root.js";
 import { createTileStages } from "./stages.js";
 import type { TrainSection } from "./train-config.js";
@@ -165,10 +164,8 @@ export async function trainPipeline(p: Pipeline, o: TrainRunOptions = {}): Promi
   const src = await openInput(p, signal);
   let labels: GridSource | null = null;
   try {
-    if (p.input.labels) {
-      labels = await openSource(p.input.labels);
-      checkAligned(src.meta, labels.meta);
-    }
+    labels = await openLabels(p);
+    if (labels) checkAligned(src.meta, labels.meta);
     const plan = planFor(p, src);
     const stats: Stats | null = p.normalize ? await normalizeStats(p.normalize, p, src, plan) : null;
     const ctx = { pipeline: p, source: src, plan, signal, log: () => {} };
