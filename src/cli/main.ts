@@ -174,19 +174,8 @@ export function buildCli(): Command {
     .requiredOption("--cycle <time>", "the cycle's time (its last input frame), e.g. 2010-08-26T06:00Z")
     .option("--until <time>", "run every cycle from --cycle to this time")
     .option("--set <key=value>", "override a key of the file (repeatable)", collectSet, [])
-    .action(async (file: string, o: { cycle: string; until?: string; set: string[] }) => {
-      const { loadPipeline } = await import("../pipeline/config.js");
-      const { runNowcast } = await import("../pipeline/nowcast.js");
-      const { selectBackend } = await import("../nn/backend.js");
-      await selectBackend();
-      const s = await runNowcast(await loadPipeline(file, o.set), {
-        cycle: o.cycle,
-        ...(o.until ? { until: o.until } : {}),
-      });
-      process.stdout.write(
-        `wrote ${s.cycles.length} cycle${s.cycles.length === 1 ? "" : "s"} (${s.cycles[0]}${s.cycles.length > 1 ? ` to ${s.cycles.at(-1)}` : ""}) to ${s.output}\n` +
-          `  leads     ${s.leadMinutes.join(", ")} min\n  time      ${s.seconds.toFixed(2)} s\n  backend   ${s.backend}\n`,
-      );
+    .action(async (file: string, o: import("./nowcast.js").NowcastFlags) => {
+      await (await import("./nowcast.js")).nowcastCommand(file, o);
     });
   cli
     .command("evaluate")

@@ -24,7 +24,7 @@ import * as tf from "@tensorflow/tfjs";
 import { z } from "zod";
 import { TilecastError } from "../errors.js";
 import { readArtifacts, writeArtifacts } from "./file-io.js";
-// tilecast's custom layers register on import: any model directory then loads, whoever loads it.
+// tilecast's custom layers register on import: every model directory then loads, whoever loads it.
 import "./last-frame.js";
 import "./periodic-padding.js";
 import "./repeat-frames.js";

@@ -22,12 +22,14 @@
  * ```
  */
 import { TilecastError } from "../errors.js";
-import { allocate, DTYPE_INFO, type DType } from "../grid/dtype.js";
-import { createGrid, type Grid } from "../grid/grid.js";
+import type { DType } from "../grid/dtype.js";
 import type { Window } from "../grid/window.js";
 import type { TilePlan, TileSpec } from "./plan.js";
+import { finalizeRegion, type OpenRegion as Open, type Region } from "./region.js";
 import { type Axis, buildAxis, pieces, segmentOf } from "./stitch-axis.js";
 import { type BlendWeights, blendWindow } from "./weights.js";
+
+export type { Region };
 
 /** Options for {@link Stitcher}. */
 export interface StitcherOptions {
@@ -58,22 +60,6 @@ export interface TileValues {
   offset: number;
   bandStride: number;
   pixelStride: number;
-}
-
-/** A finished piece of the output. */
-export interface Region {
-  readonly window: Window;
-  readonly grid: Grid;
-}
-
-interface Open {
-  window: Window;
-  remaining: number;
-  single: boolean;
-  /** single: the values; seams: weighted sums (`bands * n`). */
-  sum: Float32Array | Float64Array;
-  /** single: 1 where valid; seams: weight sums (`n`). */
-  weight: Uint8Array | Float64Array;
 }
 
 /**
@@ -285,35 +271,6 @@ export class Stitcher {
   }
 
   #finalize(r: Open): Region {
-    const n = r.window.width * r.window.height;
-    const bands = r.sum.length / Math.max(n, 1);
-    const out = allocate(this.#dtype, bands * n);
-    const int = !this.#dtype.startsWith("float");
-    const { min, max } = DTYPE_INFO[this.#dtype];
-    let mask: Uint8Array | null = null;
-    for (let i = 0; i < n; i++) {
-      const w = r.weight[i] as number;
-      for (let b = 0; b < bands; b++) {
-        const k = b * n + i;
-        if (w === 0) {
-          if (this.#nodata === null) {
-            mask ??= new Uint8Array(bands * n).fill(1);
-            mask[k] = 0;
-          } else out[k] = this.#nodata;
-          continue;
-        }
-        let v = r.single ? (r.sum[k] as number) : (r.sum[k] as number) / w;
-        if (int) v = Math.min(max, Math.max(min, Math.round(v)));
-        out[k] = v;
-      }
-    }
-    return {
-      window: r.window,
-      grid: createGrid(this.#dtype, [bands, r.window.height, r.window.width], {
-        data: out,
-        nodata: this.#nodata,
-        mask,
-      }),
-    };
+    return finalizeRegion(r, this.#dtype, this.#nodata);
   }
 }

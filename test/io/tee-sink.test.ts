@@ -10,15 +10,21 @@ import { tmp } from "../helpers/write.js";
 
 const spec = { width: 16, height: 16, bands: 2, dtype: "float32" as const, georef: null, nodata: null };
 
+/** A probability GeoTIFF with a class GeoTIFF teed off it, in a fresh directory. */
+async function probabilitiesAndClasses() {
+  const a = tmp("p.tif");
+  const b = join(dirname(a), "c.tif");
+  const sink = teeSink(
+    await createGeoTiffSink(a, spec, { tileSize: 16 }),
+    await createGeoTiffSink(b, { ...spec, bands: 1, dtype: "uint8", nodata: 255 }, { tileSize: 16 }),
+    (g) => classify(g),
+  );
+  return { a, b, sink };
+}
+
 describe("teeSink", () => {
   it("writes each block to both outputs, the second derived", async () => {
-    const a = tmp("p.tif");
-    const b = join(dirname(a), "c.tif");
-    const sink = teeSink(
-      await createGeoTiffSink(a, spec, { tileSize: 16 }),
-      await createGeoTiffSink(b, { ...spec, bands: 1, dtype: "uint8", nodata: 255 }, { tileSize: 16 }),
-      (g) => classify(g),
-    );
+    const { a, b, sink } = await probabilitiesAndClasses();
     const data = new Float32Array(512);
     for (let i = 0; i < 256; i++) data[(i % 2) * 256 + i] = 1; // band i % 2 wins at cell i
     await sink.writeBlock(0, 0, createGrid("float32", [2, 16, 16], { data }));
@@ -31,13 +37,7 @@ describe("teeSink", () => {
   });
 
   it("abort leaves neither output", async () => {
-    const a = tmp("p.tif");
-    const b = join(dirname(a), "c.tif");
-    const sink = teeSink(
-      await createGeoTiffSink(a, spec, { tileSize: 16 }),
-      await createGeoTiffSink(b, { ...spec, bands: 1, dtype: "uint8", nodata: 255 }, { tileSize: 16 }),
-      (g) => classify(g),
-    );
+    const { a, sink } = await probabilitiesAndClasses();
     await sink.abort();
     expect(readdirSync(dirname(a))).toStrictEqual([]);
   });

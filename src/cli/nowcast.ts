@@ -1,0 +1,28 @@
+/**
+ * `tilecast nowcast <pipeline> --cycle T [--until T2]`: run nowcast cycles into the pipeline's
+ * `(time, lead_time, y, x)` Zarr store and say what was written.
+ */
+import { selectBackend } from "../nn/backend.js";
+import { loadPipeline } from "../pipeline/config.js";
+import { runNowcast } from "../pipeline/nowcast.js";
+
+/** Flags of `tilecast nowcast`. */
+export interface NowcastFlags {
+  cycle: string;
+  until?: string;
+  set: string[];
+}
+
+/** Run the cycles and print a summary. */
+export async function nowcastCommand(file: string, o: NowcastFlags): Promise<void> {
+  await selectBackend();
+  const s = await runNowcast(await loadPipeline(file, o.set), {
+    cycle: o.cycle,
+    ...(o.until ? { until: o.until } : {}),
+  });
+  const n = s.cycles.length;
+  process.stdout.write(
+    `wrote ${n} cycle${n === 1 ? "" : "s"} (${s.cycles[0]}${n > 1 ? ` to ${s.cycles.at(-1)}` : ""}) to ${s.output}\n` +
+      `  leads     ${s.leadMinutes.join(", ")} min\n  time      ${s.seconds.toFixed(2)} s\n  backend   ${s.backend}\n`,
+  );
+}
