@@ -23,7 +23,7 @@
  */
 import { createHash } from "node:crypto";
 import { readFile, rm } from "node:fs/promises";
-import { join } from "node:path";
+import { isAbsolute, join, relative } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import type { OperatorFunction } from "rxjs";
 import { TilecastError } from "../errors.js";
@@ -118,6 +118,12 @@ async function startingPoint(dir: string, print: string, o: TrainRunOptions, fil
   return ck;
 }
 
+/** A path as the card records it: relative to the working directory when under it (cards ship). */
+const here = (path: string) => {
+  const r = relative(process.cwd(), path);
+  return r.startsWith("..") || isAbsolute(r) ? path : r;
+};
+
 /** The model to train: built from the spec (seeded from `train.seed` unless it says), or the checkpoint's. */
 function buildModel(p: Pipeline, bands: number, seed: number): tf.LayersModel {
   const { type, path, ...options } = p.model;
@@ -198,10 +204,10 @@ export async function trainPipeline(p: Pipeline, o: TrainRunOptions = {}): Promi
       tileSize: p.tiling.size + 2 * p.tiling.overlap,
       training: {
         data: t.sequence
-          ? `${p.input.path}: windows wholly before ${t.sequence.until} (validation: after)`
-          : `${p.input.path} with labels ${p.input.labels}`,
+          ? `${here(p.input.path)}: windows wholly before ${t.sequence.until} (validation: after)`
+          : `${here(p.input.path)} with labels ${here(p.input.labels ?? "")}`,
         loss: lossName(t.loss),
-        pipeline: p.file,
+        pipeline: here(p.file),
         seed: t.seed,
       },
     };

@@ -84,6 +84,27 @@ print(json.dumps(out))`);
     );
   });
 
+  it("over the test period (23 cycles it never trained on): above persistence at every lead, above extrapolation from +10 to +25 min", () => {
+    const all = tmp("period.zarr");
+    const r = tilecast(
+      "nowcast",
+      "pipelines/radar-nowcast.yaml",
+      "--set",
+      `output.path=${all}`,
+      "--cycle",
+      "2010-08-26T05:15Z",
+      "--until",
+      "2010-08-26T07:05Z",
+    );
+    expect(r.code).toBe(0);
+    const s = JSON.parse(tilecast("evaluate", all, OBS, "--thresholds", "1", "--json").stdout);
+    expect(s.cycles).toHaveLength(23);
+    const [model, pers, extra] = [s.methods.model.csi[0], s.methods.persistence.csi[0], s.methods.extrapolation.csi[0]];
+    model.forEach((v: number, k: number) => expect(v).toBeGreaterThan(pers[k]));
+    // Beside motion extrapolation: ahead from +10 to +25 min, behind at +5 and +30.
+    expect(model.map((v: number, k: number) => v > extra[k])).toStrictEqual([false, true, true, true, true, false]);
+  });
+
   it("a cycle without its input frames is refused, naming the input", () => {
     const r = tilecast(
       "nowcast",
