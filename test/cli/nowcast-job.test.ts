@@ -103,7 +103,7 @@ print(json.dumps(out))`);
     model.forEach((v: number, k: number) => expect(v).toBeGreaterThan(pers[k]));
     // Beside motion extrapolation: ahead from +10 to +25 min, behind at +5 and +30.
     expect(model.map((v: number, k: number) => v > extra[k])).toStrictEqual([false, true, true, true, true, false]);
-  });
+  }, 300_000); // 23 cycles of a ConvLSTM on wasm: about a minute, more on a busy machine
 
   it("a cycle without its input frames is refused, naming the input", () => {
     const r = tilecast(
