@@ -125,3 +125,32 @@ export class BandStatsAccumulator {
     };
   }
 }
+
+/**
+ * One variable's statistics over every band (bands that are time steps of one quantity): the
+ * bands' moments merged exactly (count-weighted mean; `M2 = Σ nᵢ(σᵢ² + (μᵢ − μ)²)`), repeated for
+ * every band so each frame of a sequence gets the same scaling.
+ *
+ * @example
+ * ```ts
+ * import { pooledStats } from "tilecast";
+ * const s = pooledStats({ bands: [{ count: 2, mean: 1, std: 1, min: 0, max: 2 }, { count: 2, mean: 3, std: 1, min: 2, max: 4 }], transforms: [] });
+ * console.log(s.bands[1]); // { count: 4, mean: 2, std: 1.414..., min: 0, max: 4 }
+ * ```
+ */
+export function pooledStats(s: Stats): Stats {
+  const used = s.bands.filter((b) => b.count > 0);
+  const n = used.reduce((a, b) => a + b.count, 0);
+  const mean = n ? used.reduce((a, b) => a + b.count * b.mean, 0) / n : Number.NaN;
+  const m2 = used.reduce((a, b) => a + b.count * (b.std * b.std + (b.mean - mean) ** 2), 0);
+  const pooled: BandStats = n
+    ? {
+        count: n,
+        mean,
+        std: Math.sqrt(m2 / n),
+        min: Math.min(...used.map((b) => b.min)),
+        max: Math.max(...used.map((b) => b.max)),
+      }
+    : { count: 0, mean: Number.NaN, std: Number.NaN, min: Number.NaN, max: Number.NaN };
+  return { bands: s.bands.map(() => ({ ...pooled })), transforms: [...s.transforms] };
+}

@@ -14,6 +14,7 @@ export { type ErrorCode, errorLine, isTilecastError, TilecastError, type Tilecas
 export {
   type BandStats,
   BandStatsAccumulator,
+  pooledStats,
   type Stats,
   transformValue,
   type ValueTransform,

@@ -6,7 +6,7 @@
 import { lastValueFrom } from "rxjs";
 import type { z } from "zod";
 import { TilecastError } from "../errors.js";
-import type { Stats } from "../grid/band-stats.js";
+import { pooledStats, type Stats } from "../grid/band-stats.js";
 import { openSource } from "../io/registry.js";
 import { resampleSource } from "../io/resample.js";
 import type { GridSource } from "../io/types.js";
@@ -103,16 +103,23 @@ export async function normalizeStats(
     const t = n.transforms ?? [];
     return { bands: [], transforms: Array.from({ length: bands }, (_, b) => t[b] ?? t[0] ?? "none") };
   }
-  const stats =
+  // One variable over every band: a single transform applies to all of them.
+  const bands = p.input.bands?.length ?? src.meta.bands;
+  const transforms =
+    n.per === "variable" && n.transforms?.length === 1
+      ? Array.from({ length: bands }, () => n.transforms?.[0] ?? "none")
+      : n.transforms;
+  let stats =
     n.stats === "compute"
       ? await lastValueFrom(
           readTiles(src, plan, {
             concurrency: p.tiling.concurrency,
             ...(p.input.bands ? { bands: p.input.bands } : {}),
-          }).pipe(computeStats({ ...(n.transforms ? { transforms: n.transforms } : {}) })),
+          }).pipe(computeStats({ ...(transforms ? { transforms } : {}) })),
         )
       : await loadStats(n.stats);
-  if (n.transforms && n.stats !== "compute") stats.transforms = [...n.transforms];
+  if (transforms && n.stats !== "compute") stats.transforms = [...transforms];
+  if (n.per === "variable" && n.stats === "compute") stats = pooledStats(stats);
   if (n.saveStats) await saveStats(n.saveStats, stats);
   return stats;
 }

@@ -37,6 +37,11 @@ export const normalizeStageOptions = z.strictObject({
   stats: z.string().default("compute"),
   transforms: z.array(valueTransform).optional(),
   saveStats: z.string().optional(),
+  /**
+   * `band` (default): statistics per band. `variable`: one set over every band, for bands that
+   * are time steps of one quantity, so every frame of a sequence shares one scaling.
+   */
+  per: z.enum(["band", "variable"]).default("band"),
 });
 
 /** Options for {@link normalize}. */
