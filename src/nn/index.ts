@@ -35,6 +35,7 @@ export {
   iou,
   latitudeWeightedRmse,
   latitudeWeights,
+  matrixAccuracy,
   matrixF1,
   matrixIou,
   pixelAccuracy,

@@ -102,6 +102,15 @@ export const matrixIou = (m: Float64Array, classes: number): ClassScores =>
 export const matrixF1 = (m: Float64Array, classes: number): ClassScores =>
   perClass(m, classes, (tp, fp, fn) => (tp + fp + fn > 0 ? (2 * tp) / (2 * tp + fp + fn) : Number.NaN));
 
+/** The share of cells on a confusion matrix's diagonal (NaN for an empty matrix). */
+export function matrixAccuracy(m: Float64Array, classes: number): number {
+  let right = 0;
+  let all = 0;
+  for (let c = 0; c < classes; c++) right += m[c * classes + c] as number;
+  for (const v of m) all += v;
+  return all ? right / all : Number.NaN;
+}
+
 /** Intersection over union per class: TP / (TP + FP + FN). */
 export function iou(pred: Values, truth: Values, classes: number, valid?: Uint8Array | null): ClassScores {
   return matrixIou(confusionMatrix(pred, truth, classes, valid), classes);

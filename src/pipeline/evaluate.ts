@@ -15,7 +15,7 @@
 import { TilecastError } from "../errors.js";
 import { pixelValidity } from "../grid/grid.js";
 import { openSource } from "../io/registry.js";
-import { confusionMatrix, matrixF1, matrixIou } from "../nn/metrics.js";
+import { confusionMatrix, matrixAccuracy, matrixF1, matrixIou } from "../nn/metrics.js";
 import { checkAligned } from "./aligned.js";
 
 /** Scores of a class raster. */
@@ -74,9 +74,7 @@ export async function evaluateClasses(
     }
     const iou = matrixIou(m, k);
     const f1 = matrixF1(m, k);
-    let right = 0;
     let cells = 0;
-    for (let c = 0; c < k; c++) right += m[c * k + c] as number;
     for (const v of m) cells += v;
     return {
       prediction,
@@ -86,7 +84,7 @@ export async function evaluateClasses(
       f1: f1.perClass,
       meanIou: iou.mean,
       meanF1: f1.mean,
-      accuracy: cells ? right / cells : Number.NaN,
+      accuracy: matrixAccuracy(m, k),
       cells,
       confusion: Array.from({ length: k }, (_, r) => Array.from(m.subarray(r * k, (r + 1) * k))),
     };

@@ -25,7 +25,7 @@ import { checkRegular, sequenceBatch, tileWindows, timeSplit } from "../train/se
 import { shuffleBuffer, shuffled } from "../train/shuffle.js";
 import { splitTiles } from "../train/split.js";
 import { trainBatches } from "../train/tile-batches.js";
-import type { BatchSource, TrainBatch } from "../train/trainer.js";
+import { type BatchSource, disposeBatch, type TrainBatch } from "../train/trainer.js";
 import { iterate } from "../util/iterate.js";
 import type { Pipeline } from "./config.js";
 import type { TrainSection } from "./train-config.js";
@@ -50,11 +50,6 @@ export interface DataContext {
   /** normalize, then the file's tile stages. */
   stages: OperatorFunction<Tile, Tile>[];
 }
-
-const disposeBatch = (b: TrainBatch) => {
-  for (const x of [b.x, b.y, b.mask]) x?.dispose();
-  b.release?.();
-};
 
 /** Load `tiles` in the given order and run the stages over them. */
 function staged(c: DataContext, tiles: readonly TileSpec[], read: ReadTilesOptions): Observable<Tile> {

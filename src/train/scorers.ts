@@ -17,7 +17,7 @@
  * console.log(s.result()); // { iou: 0.666..., f1: 0.8, accuracy: 0.75 }
  * ```
  */
-import { confusionMatrix, matrixF1, matrixIou } from "../nn/metrics.js";
+import { confusionMatrix, matrixAccuracy, matrixF1, matrixIou } from "../nn/metrics.js";
 
 /** Accumulates one validation epoch. `shape` is the prediction's (`[..., channels]`). */
 export interface Scorer {
@@ -65,14 +65,10 @@ export function segmentationScorer(options: { threshold?: number } = {}): Scorer
     result(): Record<string, number> {
       if (!matrix) return {};
       const pick = (s: { perClass: number[]; mean: number }) => (classes === 2 ? (s.perClass[1] as number) : s.mean);
-      let right = 0;
-      let all = 0;
-      for (let c = 0; c < classes; c++) right += matrix[c * classes + c] as number;
-      for (const v of matrix) all += v;
       return {
         iou: pick(matrixIou(matrix, classes)),
         f1: pick(matrixF1(matrix, classes)),
-        accuracy: all ? right / all : Number.NaN,
+        accuracy: matrixAccuracy(matrix, classes),
       };
     },
   };

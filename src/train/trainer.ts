@@ -101,7 +101,8 @@ function monitored(r: EpochRecord, monitor: string): number {
   return higherIsBetter(monitor) ? -v : v;
 }
 
-function done(b: TrainBatch): void {
+/** Free a used batch: its tensors, and its slots in the data path. */
+export function disposeBatch(b: TrainBatch): void {
   tf.dispose([b.x, b.y, ...(b.mask ? [b.mask] : []), ...(b.weights ? [b.weights] : [])]);
   b.release?.();
 }
@@ -139,7 +140,7 @@ async function trainEpoch(
       samples += b.x.shape[0] as number;
       o.onStep?.(epoch, steps, loss);
     } finally {
-      done(b);
+      disposeBatch(b);
     }
   }
   if (steps === 0) throw new TilecastError("E_ARGUMENT", `epoch ${epoch + 1} had no training batches`);
@@ -175,7 +176,7 @@ async function validate(
       }
       tf.dispose([pred, lossT]);
     } finally {
-      done(b);
+      disposeBatch(b);
     }
   }
   return { valLoss: weight ? sum / weight : Number.NaN, metrics: scorer?.result() ?? {} };

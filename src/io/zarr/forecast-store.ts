@@ -22,7 +22,7 @@
  */
 import { mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { deflateSync } from "node:zlib";
+import { deflateSync, inflateSync } from "node:zlib";
 import { TilecastError } from "../../errors.js";
 import { atomicWrite, tempPathFor } from "../atomic.js";
 
@@ -150,7 +150,6 @@ async function existing(path: string, g: ForecastGrid): Promise<{ times: number[
       `the store's grid is ${shape[3]} x ${shape[2]}, this forecast's ${g.x.length} x ${g.y.length}`,
       { path },
     );
-  const { inflateSync } = await import("node:zlib");
   const read = async (key: string) => inflateSync(await readFile(join(path, key)));
   const times: number[] = [];
   for (let i = 0; i < (shape[0] as number); i++)
