@@ -6,6 +6,11 @@
  * longitude, so rolling the input by `k` columns rolls the output by exactly `k` columns,
  * across the antimeridian too. Roll it out for `N` steps with {@link rollout}.
  *
+ * With `history: k` the state is the last `k` time levels, stacked on the channel axis (oldest
+ * first, `channels` each): the network sees how the field moved, steps the newest level, and the
+ * output is the state one step later (the `k - 1` newer levels passed on exactly, then the new
+ * one), so a rollout feeds it back unchanged.
+ *
  * @example
  * ```ts
  * import { globalCnn } from "tilecast";
@@ -16,6 +21,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { z } from "zod";
 import { TilecastError } from "../errors.js";
+import { ChannelSlice } from "../nn/channel-slice.js";
 import { latitudePadding } from "../nn/periodic-padding.js";
 import { conv, convBlock } from "./blocks.js";
 
@@ -38,6 +44,8 @@ export const globalCnnOptions = z.strictObject({
   predictDelta: z.boolean().optional(),
   /** Latitude padding at the poles. Default zero. */
   latitude: latitudePadding.optional(),
+  /** Time levels in the state (see the module documentation). Default 1. */
+  history: z.number().int().positive().optional(),
   /** Weight initialisation seed. */
   seed: z.number().int().optional(),
 });
@@ -47,7 +55,7 @@ export type GlobalCnnOptions = z.infer<typeof globalCnnOptions> & {
   /** Latitude and longitude sizes; `null` accepts any. */
   height: number | null;
   width: number | null;
-  /** Variables in (and out). */
+  /** Variables per time level. */
   channels: number;
 };
 
@@ -63,7 +71,9 @@ export function globalCnn(o: GlobalCnnOptions): tf.LayersModel {
       "E_ARGUMENT",
       `global-cnn: kernelSize must be odd so the grid keeps its size, got ${kernelSize}`,
     );
-  const input = tf.input({ shape: [o.height, o.width, o.channels], name: "state" });
+  const history = o.history ?? 1;
+  const c = o.channels;
+  const input = tf.input({ shape: [o.height, o.width, c * history], name: "state" });
   const common = { kernelSize, periodic: true, latitude: o.latitude, seed: o.seed };
   let x = conv(input, filters, "stem", common);
   for (let i = 0; i < blocks; i++)
@@ -72,7 +82,17 @@ export function globalCnn(o: GlobalCnnOptions): tf.LayersModel {
       residual: o.residual ?? true,
       batchNorm: o.batchNorm ?? false,
     });
-  let y = conv(x, o.channels, "head", { ...common, kernelSize: 1 });
-  if (o.predictDelta ?? true) y = tf.layers.add({ name: "tendency" }).apply([input, y]) as tf.SymbolicTensor;
+  let y = conv(x, c, "head", { ...common, kernelSize: 1 });
+  const newest =
+    history === 1
+      ? input
+      : (new ChannelSlice({ start: c * (history - 1), size: c, name: "newest" }).apply(input) as tf.SymbolicTensor);
+  if (o.predictDelta ?? true) y = tf.layers.add({ name: "tendency" }).apply([newest, y]) as tf.SymbolicTensor;
+  if (history > 1) {
+    const kept = new ChannelSlice({ start: c, size: c * (history - 1), name: "kept" }).apply(
+      input,
+    ) as tf.SymbolicTensor;
+    y = tf.layers.concatenate({ name: "next_state" }).apply([kept, y]) as tf.SymbolicTensor;
+  }
   return tf.model({ inputs: input, outputs: y, name: "global_cnn" });
 }

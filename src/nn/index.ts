@@ -11,6 +11,7 @@
  */
 export { type ErrorCode, isTilecastError, TilecastError } from "../errors.js";
 export { type BackendName, type BackendReport, describeBackend, selectBackend } from "./backend.js";
+export { ChannelSlice, type ChannelSliceArgs } from "./channel-slice.js";
 export {
   type ConvGeometry,
   type ConvPadding,

@@ -25,6 +25,7 @@ import { z } from "zod";
 import { TilecastError } from "../errors.js";
 import { readArtifacts, writeArtifacts } from "./file-io.js";
 // tilecast's custom layers register on import: every model directory then loads, whoever loads it.
+import "./channel-slice.js";
 import "./last-frame.js";
 import "./periodic-padding.js";
 import "./repeat-frames.js";

@@ -102,6 +102,26 @@ describe("global CNN", () => {
     expect(rollError(zeroPaddedCnn(), x, 5)).toBeGreaterThan(1e-2);
   });
 
+  it("with history the state is the last levels: the newer levels pass on exactly, the new one follows", () => {
+    const m = globalCnn({ height: H, width: W, channels: 2, history: 3, blocks: 1, filters: 8, seed: 2 });
+    expect(m.inputs[0]?.shape).toEqual([null, H, W, 6]);
+    expect(m.outputs[0]?.shape).toEqual([null, H, W, 6]);
+    const head = m.getLayer("head");
+    head.setWeights(head.getWeights().map((w) => tf.randomNormal(w.shape, 0, 0.3, "float32", 3)));
+    const x = tf.randomNormal([2, H, W, 6], 0, 1, "float32", 4) as tf.Tensor4D;
+    const y = m.predict(x) as tf.Tensor4D;
+    // Levels t-1 and t (channels 2..5 in) are levels 0 and 1 out, unchanged.
+    expect(Array.from(y.slice([0, 0, 0, 0], [-1, -1, -1, 4]).dataSync())).toEqual(
+      Array.from(x.slice([0, 0, 0, 2], [-1, -1, -1, 4]).dataSync()),
+    );
+    // The new level is the newest input level plus a tendency that is not zero.
+    const change = y.slice([0, 0, 0, 4], [-1, -1, -1, 2]).sub(x.slice([0, 0, 0, 4], [-1, -1, -1, 2]));
+    expect(change.abs().max().dataSync()[0]).toBeGreaterThan(1e-3);
+    expect(rollError(m, x, 5)).toBeLessThan(1e-5);
+    expect(() => globalCnn({ height: H, width: W, channels: 2, history: 3, kernelSize: 4 })).toThrow(/odd/);
+    tf.dispose([x, y, change]);
+  });
+
   it("rollout feeds each prediction back: step n equals n applications", () => {
     const m = globalCnn({ height: H, width: W, channels: C, blocks: 1, filters: 4, seed: 9 });
     const before = tf.memory().numTensors;

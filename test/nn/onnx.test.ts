@@ -136,6 +136,13 @@ describe("ONNX export", async () => {
     },
   );
 
+  it("global CNN with two time levels (channel slices, concatenated state) equals TF.js", async () => {
+    const m = globalCnn({ height: null, width: null, channels: 2, history: 2, blocks: 1, filters: 8, seed: 4 });
+    const head = m.getLayer("head");
+    head.setWeights(head.getWeights().map((w) => tf.randomNormal(w.shape, 0, 0.3, "float32", 5)));
+    expect(await compare(m, [2, 8, 16, 4])).toBeLessThan(1e-4);
+  });
+
   it("runs in a worker: the event loop keeps ticking while the model computes", async () => {
     const m = globalCnn({ height: null, width: null, channels: 4, blocks: 4, filters: 32, seed: 1 });
     const session = await OnnxSession.create(exportOnnx(m));

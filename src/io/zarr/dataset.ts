@@ -15,6 +15,7 @@ import { join, resolve } from "node:path";
 import * as zarr from "zarrita";
 import { errorLine, TilecastError } from "../../errors.js";
 import { isUrl } from "../../util/url.js";
+import { ChunkCache, type DecodedChunk, defaultCacheBytes } from "./chunk-cache.js";
 import { checkCodecs } from "./codec-check.js";
 import { registerZarrCodecs } from "./codecs.js";
 import { LocalStore } from "./fs-store.js";
@@ -49,6 +50,14 @@ export interface ZarrDataset {
   readonly attrs: Readonly<Record<string, unknown>>;
   readonly arrays: ReadonlyMap<string, ZarrArrayInfo>;
   readonly store: ZarrStore;
+  /** Decoded chunks of every array, within a budget ({@link ChunkCache}); null when off. */
+  readonly cache: ChunkCache | null;
+}
+
+/** Options for {@link openZarr}. */
+export interface OpenZarrOptions {
+  /** Budget of the decoded-chunk cache in bytes (default {@link defaultCacheBytes}; 0: none). */
+  cacheBytes?: number;
 }
 
 async function exists(p: string): Promise<boolean> {
@@ -138,6 +147,16 @@ function checkedChunks(array: zarr.Array<zarr.DataType, ZarrStore>, key: (coords
   }) as typeof array.getChunk;
 }
 
+/** Decoded chunks come from the cache when there (chunk copies; see {@link ChunkCache}). */
+function cachedChunks(array: zarr.Array<zarr.DataType, ZarrStore>, cache: ChunkCache, name: string): void {
+  const get = array.getChunk.bind(array);
+  array.getChunk = ((coords: number[], options?: object) =>
+    cache.get(
+      `${name}/${coords.join(".")}`,
+      () => get(coords, options as never) as Promise<DecodedChunk>,
+    )) as typeof array.getChunk;
+}
+
 function metadataError(path: string, name: string, e: unknown): TilecastError {
   if (e instanceof SyntaxError || /JSON/.test(errorLine(e))) {
     return new TilecastError("E_FORMAT", `malformed metadata for '${name}' (${errorLine(e)})`, { path, cause: e });
@@ -153,8 +172,10 @@ function metadataError(path: string, name: string, e: unknown): TilecastError {
  *
  * @throws TilecastError E_NOT_FOUND, E_FORMAT (not a store, malformed metadata), E_UNSUPPORTED.
  */
-export async function openZarr(path: string): Promise<ZarrDataset> {
+export async function openZarr(path: string, o: OpenZarrOptions = {}): Promise<ZarrDataset> {
   registerZarrCodecs();
+  const budget = o.cacheBytes ?? defaultCacheBytes();
+  const cache = budget > 0 ? new ChunkCache(budget) : null;
   let raw: ZarrStore;
   let format: 2 | 3;
   let names: string[] | null = null;
@@ -228,6 +249,7 @@ export async function openZarr(path: string): Promise<ZarrDataset> {
     const chunkKey = (coords: readonly number[]) =>
       `${name ? `${name}/` : ""}${keys.prefix}${coords.length ? coords.join(keys.sep) : "0"}`;
     checkedChunks(array, chunkKey);
+    if (cache) cachedChunks(array, cache, name);
     arrays.set(name, {
       name,
       dims,
@@ -242,5 +264,5 @@ export async function openZarr(path: string): Promise<ZarrDataset> {
     });
   }
   if (arrays.size === 0) throw new TilecastError("E_FORMAT", "store holds no arrays", { path });
-  return { path, zarrFormat: format, consolidated, attrs, arrays, store };
+  return { path, zarrFormat: format, consolidated, attrs, arrays, store, cache };
 }

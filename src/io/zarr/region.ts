@@ -46,7 +46,7 @@ export async function openZarrRegionSink(
   variable: string,
   compressor?: Compressor | null,
 ): Promise<GridSink> {
-  const ds = await openZarr(path);
+  const ds = await openZarr(path, { cacheBytes: 0 }); // metadata only: nothing read twice
   const info = ds.arrays.get(variable);
   if (!info || info.dims.length !== 3)
     throw new TilecastError("E_ARGUMENT", `no (band, y, x) variable '${variable}'`, { path });

@@ -19,6 +19,7 @@ import { isEmpty, type Window } from "../../grid/window.js";
 import type { GridSource, RasterMeta, ReadOptions } from "../types.js";
 import { allocateWindow, planWindow } from "../window-buffer.js";
 import { type CfEncoding, cfDecode, cfEncoding, decodedNodata, isCfTime, parseCfTime } from "./cf.js";
+import type { ChunkCache } from "./chunk-cache.js";
 import { openZarr, type ZarrArrayInfo, type ZarrDataset } from "./dataset.js";
 import { georefFromCoords, isLatLon } from "./georef.js";
 import { type AxisSelection, gridDtype, readCoord, readSelection } from "./read.js";
@@ -30,6 +31,8 @@ export interface ZarrSourceOptions {
   variable?: string;
   /** Fixed indices for dims other than y, x and the band dim, e.g. `{ level: 3 }`. */
   index?: Readonly<Record<string, number>>;
+  /** Budget of the decoded-chunk cache in bytes (default: `TILECAST_ZARR_CACHE_MB`, 64 MiB; 0: none). */
+  cacheBytes?: number;
 }
 
 /** Metadata of a Zarr-backed source. */
@@ -64,9 +67,18 @@ export class ZarrSource implements GridSource {
   readonly #info: ZarrArrayInfo;
   readonly #fixed: ReadonlyMap<number, number>;
   readonly #enc: CfEncoding;
+  /** The store's decoded-chunk cache (null when off). */
+  readonly cache: ChunkCache | null;
 
-  constructor(meta: ZarrMeta, info: ZarrArrayInfo, fixed: ReadonlyMap<number, number>, enc: CfEncoding) {
+  constructor(
+    meta: ZarrMeta,
+    info: ZarrArrayInfo,
+    fixed: ReadonlyMap<number, number>,
+    enc: CfEncoding,
+    cache: ChunkCache | null = null,
+  ) {
     this.meta = meta;
+    this.cache = cache;
     this.#info = info;
     this.#fixed = fixed;
     this.#enc = enc;
@@ -127,7 +139,7 @@ export class ZarrSource implements GridSource {
  * @throws TilecastError E_ARGUMENT naming the variable or index that does not exist.
  */
 export async function openZarrSource(path: string, o: ZarrSourceOptions = {}): Promise<ZarrSource> {
-  const ds = await openZarr(path);
+  const ds = await openZarr(path, o.cacheBytes === undefined ? {} : { cacheBytes: o.cacheBytes });
   const candidates = dataVariables(ds);
   const name = o.variable ?? (candidates.length === 1 ? candidates[0] : undefined);
   if (name === undefined) {
@@ -210,5 +222,5 @@ export async function openZarrSource(path: string, o: ZarrSourceOptions = {}): P
     flipY,
     zarrFormat: ds.zarrFormat,
   };
-  return new ZarrSource(meta, info, fixed, enc);
+  return new ZarrSource(meta, info, fixed, enc, ds.cache);
 }

@@ -1,4 +1,5 @@
 /** The `global-cnn` registry entry. */
+import { TilecastError } from "../../errors.js";
 import { globalCnn, globalCnnOptions } from "../global-cnn.js";
 import { architecture } from "./architecture.js";
 
@@ -15,6 +16,18 @@ export const globalCnnModel = architecture({
   name: "global-cnn",
   summary: "global CNN of longitude-periodic convolutions (state t -> t + dt)",
   options: globalCnnOptions,
-  build: (o, input) =>
-    globalCnn({ ...o, height: input.height ?? null, width: input.width ?? null, channels: input.bands }),
+  build(o, input) {
+    const history = o.history ?? 1;
+    if (input.bands % history !== 0)
+      throw new TilecastError(
+        "E_ARGUMENT",
+        `model global-cnn: ${input.bands} bands do not split into ${history} time levels`,
+      );
+    return globalCnn({
+      ...o,
+      height: input.height ?? null,
+      width: input.width ?? null,
+      channels: input.bands / history,
+    });
+  },
 });

@@ -223,6 +223,11 @@ export function convertLayer(g: GraphBuilder, layer: tf.layers.Layer, inputs: Sy
       const name = frames === 1 ? one : g.node("Concat", new Array(frames).fill(one), { axis: 1 });
       return { name, rank: 5, frames };
     }
+    case "ChannelSlice": {
+      need4();
+      const { start, size } = layer as unknown as { start: number; size: number };
+      return same4(g.node("Slice", [x.name, g.ints([start]), g.ints([start + size]), g.ints([1])]));
+    }
     case "LastFrame": {
       if (x.rank !== 5 || x.frames === undefined)
         throw new TilecastError("E_UNSUPPORTED", `ONNX export: '${layer.name}' (LastFrame) needs frame sequences`);

@@ -1,0 +1,113 @@
+/**
+ * A bounded cache of decoded Zarr chunks, least recently used first out. Overlapping tile
+ * windows and sliding time windows touch the same chunks again and again; with the cache each is
+ * fetched and decoded once while it stays in the budget. Concurrent requests for a chunk share
+ * one decode. Every caller gets its own copy of the values (a caller may change them in place),
+ * so a cached chunk never changes.
+ *
+ * One cache per opened store ({@link openZarr}); `TILECAST_ZARR_CACHE_MB` sets its budget
+ * (default 64 MiB; 0 turns caching off).
+ *
+ * @example
+ * ```ts
+ * import { ChunkCache } from "tilecast/io";
+ * const cache = new ChunkCache(1 << 20);
+ * const chunk = { data: new Float32Array(4), shape: [2, 2], stride: [2, 1] };
+ * await cache.get("t/0.0", async () => chunk);
+ * await cache.get("t/0.0", async () => chunk); // a hit: not decoded again
+ * console.log(cache.stats()); // { hits: 1, misses: 1, bytes: 16, entries: 1 }
+ * ```
+ */
+
+/** A decoded chunk as zarrita returns it. */
+export interface DecodedChunk {
+  data: unknown;
+  shape: number[];
+  stride: number[];
+}
+
+/** A copy of the values: typed arrays and arrays slice; zarrita's bool/string views copy their bytes. */
+function copyData(d: unknown): unknown {
+  if (ArrayBuffer.isView(d) || Array.isArray(d)) return (d as unknown as { slice(): unknown }).slice();
+  const v = d as {
+    constructor: new (b: ArrayBuffer) => unknown;
+    buffer?: unknown;
+    byteOffset?: number;
+    byteLength?: number;
+  };
+  if (v.buffer instanceof ArrayBuffer && typeof v.byteOffset === "number" && typeof v.byteLength === "number")
+    return new v.constructor(v.buffer.slice(v.byteOffset, v.byteOffset + v.byteLength));
+  return d;
+}
+
+/** Bytes a chunk's values hold. */
+function sizeOf(d: unknown): number {
+  const b = (d as { byteLength?: unknown }).byteLength;
+  if (typeof b === "number") return b;
+  return ((d as { length?: number }).length ?? 1) * 8;
+}
+
+const copy = <C extends DecodedChunk>(c: C): C => ({ ...c, data: copyData(c.data) });
+
+/** The default budget in bytes (`TILECAST_ZARR_CACHE_MB`, else 64 MiB). */
+export function defaultCacheBytes(): number {
+  const mb = Number(process.env.TILECAST_ZARR_CACHE_MB ?? 64);
+  return Number.isFinite(mb) && mb > 0 ? mb * 2 ** 20 : 0;
+}
+
+/** See the module documentation. */
+export class ChunkCache {
+  readonly #budget: number;
+  readonly #entries = new Map<string, { chunk: DecodedChunk; bytes: number }>();
+  readonly #pending = new Map<string, Promise<DecodedChunk>>();
+  #bytes = 0;
+  #hits = 0;
+  #misses = 0;
+
+  constructor(budgetBytes: number) {
+    this.#budget = budgetBytes;
+  }
+
+  /** The chunk under `key`, decoded by `load` when it is not cached. */
+  async get<C extends DecodedChunk>(key: string, load: () => Promise<C>): Promise<C> {
+    const hit = this.#entries.get(key);
+    if (hit) {
+      this.#hits++;
+      this.#entries.delete(key); // re-inserted: most recently used last
+      this.#entries.set(key, hit);
+      return copy(hit.chunk as C);
+    }
+    const inFlight = this.#pending.get(key);
+    if (inFlight) {
+      this.#hits++;
+      return copy((await inFlight) as C);
+    }
+    this.#misses++;
+    const p = load();
+    this.#pending.set(key, p);
+    try {
+      const chunk = await p;
+      this.#add(key, chunk);
+      return copy(chunk);
+    } finally {
+      this.#pending.delete(key);
+    }
+  }
+
+  #add(key: string, chunk: DecodedChunk): void {
+    const bytes = sizeOf(chunk.data);
+    if (bytes > this.#budget) return;
+    this.#entries.set(key, { chunk, bytes });
+    this.#bytes += bytes;
+    for (const [k, e] of this.#entries) {
+      if (this.#bytes <= this.#budget) break;
+      this.#entries.delete(k);
+      this.#bytes -= e.bytes;
+    }
+  }
+
+  /** Hits, misses, bytes held and entries. */
+  stats(): { hits: number; misses: number; bytes: number; entries: number } {
+    return { hits: this.#hits, misses: this.#misses, bytes: this.#bytes, entries: this.#entries.size };
+  }
+}

@@ -1,0 +1,89 @@
+import { describe, expect, it } from "vitest";
+import { ChunkCache } from "../../../src/io/zarr/chunk-cache.js";
+import { openZarrSource } from "../../../src/io/zarr/source.js";
+import { zfixture } from "../../helpers/zarr-pattern.js";
+
+const TRACER = "fixtures/global-tracer/tracer-5.625deg-6h.zarr";
+const chunk = (n: number) => ({ data: new Float32Array(n), shape: [n], stride: [1] });
+
+describe("ChunkCache: decoded chunks within a byte budget", () => {
+  it("evicts the least recently used chunk first and never exceeds the budget", async () => {
+    const cache = new ChunkCache(3 * 16); // three chunks of 4 float32
+    const loads: string[] = [];
+    const get = (k: string) =>
+      cache.get(k, async () => {
+        loads.push(k);
+        return chunk(4);
+      });
+    for (const k of ["a", "b", "c", "a", "d", "b", "a"]) await get(k);
+    // a b c (misses), a (hit), d evicts b (least recent), b evicts c, a hits.
+    expect(loads).toEqual(["a", "b", "c", "d", "b"]);
+    expect(cache.stats()).toEqual({ hits: 2, misses: 5, bytes: 48, entries: 3 });
+  });
+
+  it("shares one decode between concurrent requests and hands each caller its own copy", async () => {
+    const cache = new ChunkCache(1024);
+    let decodes = 0;
+    const load = async () => {
+      decodes++;
+      await new Promise((r) => setTimeout(r, 5));
+      return { data: Float32Array.of(1, 2), shape: [2], stride: [1] };
+    };
+    const [x, y] = await Promise.all([cache.get("k", load), cache.get("k", load)]);
+    expect(decodes).toBe(1);
+    x.data[0] = 99; // a caller changing its values in place
+    expect(Array.from(y.data)).toEqual([1, 2]);
+    expect(Array.from((await cache.get("k", load)).data)).toEqual([1, 2]);
+  });
+
+  it("keeps nothing larger than the budget", async () => {
+    const cache = new ChunkCache(8);
+    await cache.get("big", async () => chunk(4));
+    expect(cache.stats().entries).toBe(0);
+  });
+});
+
+describe("Zarr sources read through the cache", () => {
+  it("sliding time windows decode each chunk once and read the same values as without a cache", async () => {
+    const cached = await openZarrSource(TRACER, { variable: "t" });
+    const plain = await openZarrSource(TRACER, { variable: "t", cacheBytes: 0 });
+    expect(plain.cache).toBeNull();
+    const whole = { x: 0, y: 0, width: 64, height: 32 };
+    const opened = cached.cache?.stats() ?? { hits: 0, misses: 0 }; // the coordinates, read on open
+    for (let s = 0; s < 20; s++) {
+      const bands = [s, s + 1, s + 2];
+      const a = await cached.readWindow(whole, { bands });
+      const b = await plain.readWindow(whole, { bands });
+      expect(a.data).toEqual(b.data);
+      (a.data as Float32Array).fill(0); // must not reach the cache
+    }
+    // Bands 0..21 lie in time chunks 0, 1 and 2 (8 steps each): three decodes, the rest hits.
+    const st = cached.cache?.stats();
+    expect((st?.misses ?? 0) - opened.misses).toBe(3);
+    expect((st?.hits ?? 0) - opened.hits).toBe(20 * 3 - 3);
+    const again = await cached.readWindow(whole, { bands: [0] });
+    expect(again.data).toEqual((await plain.readWindow(whole, { bands: [0] })).data);
+  });
+
+  it.each(["dtype_i1", "dtype_u2", "dtype_f8", "f_order", "big_endian", "missing_chunks"])(
+    "overlapping windows of %s match an uncached read",
+    async (variable) => {
+      const cached = await openZarrSource(zfixture("codecs.5x7.chunks2x3.zarr"), { variable });
+      const plain = await openZarrSource(zfixture("codecs.5x7.chunks2x3.zarr"), { variable, cacheBytes: 0 });
+      for (const w of [
+        { x: 0, y: 0, width: 4, height: 3 },
+        { x: 2, y: 1, width: 4, height: 3 },
+        { x: 3, y: 2, width: 4, height: 3 },
+        { x: -1, y: -1, width: 9, height: 7 },
+      ]) {
+        const a = await cached.readWindow(w);
+        const b = await plain.readWindow(w);
+        expect(Array.from(a.data)).toEqual(Array.from(b.data));
+        expect(a.mask).toEqual(b.mask);
+      }
+      // 3 x 3 chunks in all; every later window only hits.
+      expect(cached.cache?.stats().misses).toBeLessThanOrEqual(9);
+      expect(cached.cache?.stats().hits).toBeGreaterThan(0);
+    },
+  );
+});
