@@ -2,6 +2,8 @@
  * `tilecast evaluate <prediction> <truth>`:
  * - `--classes N`: score a class raster against a reference (per-class IoU and F1, means, pixel
  *   accuracy);
+ * - `--rmse`: score a global forecast store against the observed series, per lead time, beside
+ *   persistence and climatology (latitude-weighted RMSE, ACC); `--plot` draws RMSE against lead;
  * - `--thresholds 1,5`: score a nowcast store against the observed series, per lead time, beside
  *   persistence and motion extrapolation (CSI, POD, FAR); `--plot` draws CSI against lead time.
  *
@@ -11,13 +13,17 @@ import { TilecastError } from "../errors.js";
 import { atomicWrite } from "../io/atomic.js";
 import { writeLineChart } from "../io/png/line-chart.js";
 import { evaluateClasses } from "../pipeline/evaluate.js";
+import { evaluateGlobal } from "../pipeline/evaluate-global.js";
 import { evaluateNowcast, type NowcastEvaluation } from "../pipeline/evaluate-nowcast.js";
+import { globalTable, plotGlobal } from "./evaluate-global.js";
 
 /** Flags of `tilecast evaluate`. */
 export interface EvaluateFlags {
   classes?: number;
   names?: string;
   thresholds?: string;
+  rmse?: boolean;
+  climatologyUntil?: string;
   plot?: string;
   json?: boolean;
   out?: string;
@@ -60,6 +66,17 @@ const f = (v: number) => (Number.isNaN(v) ? "  -   " : v.toFixed(4));
 
 /** Evaluate and print. */
 export async function evaluateCommand(prediction: string, truth: string, o: EvaluateFlags): Promise<void> {
+  if (o.rmse) {
+    const r = await evaluateGlobal(
+      prediction,
+      truth,
+      o.climatologyUntil ? { climatologyUntil: o.climatologyUntil } : {},
+    );
+    if (o.out) await atomicWrite(o.out, toJson(r));
+    if (o.plot) await plotGlobal(o.plot, r);
+    process.stdout.write(o.json ? toJson(r) : `${globalTable(r)}\n`);
+    return;
+  }
   if (o.thresholds) {
     const thresholds = o.thresholds.split(",").map(Number);
     const r = await evaluateNowcast(prediction, truth, { thresholds });
@@ -69,7 +86,10 @@ export async function evaluateCommand(prediction: string, truth: string, o: Eval
     return;
   }
   if (o.classes === undefined)
-    throw new TilecastError("E_ARGUMENT", "evaluate needs --classes (class rasters) or --thresholds (nowcasts)");
+    throw new TilecastError(
+      "E_ARGUMENT",
+      "evaluate needs --classes (class rasters), --thresholds (nowcasts) or --rmse (global forecasts)",
+    );
   const names = o.names?.split(",").map((s) => s.trim());
   const r = await evaluateClasses(prediction, truth, { classes: o.classes, ...(names ? { names } : {}) });
   const json = toJson(r);

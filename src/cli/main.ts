@@ -168,9 +168,13 @@ export function buildCli(): Command {
       await (await import("./train.js")).trainCommand(file, o);
     });
   cli
-    .command("nowcast")
-    .description("run a nowcast cycle (or every cycle to --until) into a (time, lead_time, y, x) Zarr store")
-    .argument("<pipeline>", "pipeline YAML file: a time-series input, a trained sequence model, a .zarr output")
+    .command("forecast")
+    .alias("nowcast")
+    .description("run a forecast cycle (or every cycle to --until) into a (time, lead_time, y, x) Zarr store")
+    .argument(
+      "<pipeline>",
+      "pipeline YAML file: a time-series input, a trained nowcaster or global state model, a .zarr output",
+    )
     .requiredOption("--cycle <time>", "the cycle's time (its last input frame), e.g. 2010-08-26T06:00Z")
     .option("--until <time>", "run every cycle from --cycle to this time")
     .option("--set <key=value>", "override a key of the file (repeatable)", collectSet, [])
@@ -180,13 +184,18 @@ export function buildCli(): Command {
   cli
     .command("evaluate")
     .description(
-      "score a class raster (IoU, F1) or a nowcast store (CSI, POD, FAR per lead, beside persistence and extrapolation)",
+      "score a class raster (IoU, F1), a nowcast store (CSI, POD, FAR per lead, beside persistence and extrapolation) or a global forecast store (RMSE, ACC per lead, beside persistence and climatology)",
     )
-    .argument("<prediction>", "class raster (a run's output.classes), or a nowcast store (tilecast nowcast)")
+    .argument("<prediction>", "class raster (a run's output.classes), or a forecast store (tilecast forecast)")
     .argument("<truth>", "reference class raster on the same grid, or the observed time series")
     .option("--classes <n>", "class rasters: the number of classes", int("--classes"))
     .option("--thresholds <list>", "nowcasts: rain thresholds, comma-separated (e.g. 1,5)")
-    .option("--plot <png>", "nowcasts: draw CSI against lead time")
+    .option("--rmse", "global forecasts: latitude-weighted RMSE and ACC per lead")
+    .option(
+      "--climatology-until <time>",
+      "global forecasts: the climatology averages states before this (default: the first cycle)",
+    )
+    .option("--plot <png>", "forecasts: draw the score against lead time")
     .option("--names <list>", "class names, comma-separated")
     .option("--json", "print the scores as JSON")
     .option("--out <file>", "also write the JSON to this file")

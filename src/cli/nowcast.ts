@@ -1,10 +1,10 @@
 /**
- * `tilecast nowcast <pipeline> --cycle T [--until T2]`: run nowcast cycles into the pipeline's
+ * `tilecast forecast <pipeline> --cycle T [--until T2]` (alias `nowcast`): run forecast cycles into the pipeline's
  * `(time, lead_time, y, x)` Zarr store and say what was written.
  */
 import { selectBackend } from "../nn/backend.js";
 import { loadPipeline } from "../pipeline/config.js";
-import { runNowcast } from "../pipeline/nowcast.js";
+import { runForecast } from "../pipeline/forecast.js";
 
 /** Flags of `tilecast nowcast`. */
 export interface NowcastFlags {
@@ -16,7 +16,7 @@ export interface NowcastFlags {
 /** Run the cycles and print a summary. */
 export async function nowcastCommand(file: string, o: NowcastFlags): Promise<void> {
   await selectBackend();
-  const s = await runNowcast(await loadPipeline(file, o.set), {
+  const s = await runForecast(await loadPipeline(file, o.set), {
     cycle: o.cycle,
     ...(o.until ? { until: o.until } : {}),
   });

@@ -20,7 +20,9 @@ export interface TrainFlags {
   outputRoot?: string;
 }
 
-const fmt = (v: number | undefined) => (v === undefined ? "-" : v.toFixed(4));
+/** Four decimals, or four significant digits for small values (a loss of 3e-5 is not 0.0000). */
+const fmt = (v: number | undefined) =>
+  v === undefined ? "-" : v !== 0 && Math.abs(v) < 0.01 ? v.toPrecision(4) : v.toFixed(4);
 
 /** One line per epoch: loss, validation loss and scores, rate, time. */
 export function epochLine(r: EpochRecord, epochs: number): string {
@@ -70,7 +72,7 @@ export async function trainCommand(file: string, o: TrainFlags): Promise<void> {
         );
         bar.start(steps, 0, { epoch: `${epoch + 1}/${epochs}`, loss: "-" });
       }
-      bar.update(step, { loss: loss.toFixed(4) });
+      bar.update(step, { loss: fmt(loss) });
     },
     onEpoch(r) {
       (bar as cliProgress.SingleBar | null)?.stop();

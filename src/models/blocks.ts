@@ -53,10 +53,12 @@ export function conv(
     periodic?: boolean;
     latitude?: LatitudePadding | undefined;
     seed?: number | undefined;
+    /** Start with zero weights (a residual head that starts as the identity). */
+    zeroInit?: boolean;
   } = {},
 ): tf.SymbolicTensor {
   const kernelSize = o.kernelSize ?? 3;
-  const kernelInitializer = tf.initializers.heNormal({ seed: o.seed });
+  const kernelInitializer = o.zeroInit ? tf.initializers.zeros() : tf.initializers.heNormal({ seed: o.seed });
   let input = x;
   if (o.periodic && kernelSize > 1)
     input = new PeriodicPadding2D({

@@ -44,6 +44,11 @@ export const globalCnnOptions = z.strictObject({
   predictDelta: z.boolean().optional(),
   /** Latitude padding at the poles. Default zero. */
   latitude: latitudePadding.optional(),
+  /**
+   * With `predictDelta`: start as persistence (the head's weights start at zero), so training
+   * begins from the tendency-free forecast instead of a random one. Default false.
+   */
+  zeroTendency: z.boolean().optional(),
   /** Time levels in the state (see the module documentation). Default 1. */
   history: z.number().int().positive().optional(),
   /** Weight initialisation seed. */
@@ -82,7 +87,7 @@ export function globalCnn(o: GlobalCnnOptions): tf.LayersModel {
       residual: o.residual ?? true,
       batchNorm: o.batchNorm ?? false,
     });
-  let y = conv(x, c, "head", { ...common, kernelSize: 1 });
+  let y = conv(x, c, "head", { ...common, kernelSize: 1, zeroInit: o.zeroTendency === true });
   const newest =
     history === 1
       ? input

@@ -89,6 +89,8 @@ export const pipelineSchema = z
         classes: z.string().optional(),
         /** A format id when the extension alone does not say (`cog` for a `.tif`). */
         format: z.string().optional(),
+        /** Forecasts of a state model: how many steps the rollout runs (each a lead time). */
+        steps: z.number().int().positive().optional(),
       })
       // The output format's own options (GeoTIFF `compress`, Zarr `compressor`, ...), checked
       // by its driver below.
@@ -97,7 +99,7 @@ export const pipelineSchema = z
   })
   .strict();
 
-const OUTPUT_KEYS = new Set(["path", "dtype", "nodata", "block", "quicklook", "classes", "format"]);
+const OUTPUT_KEYS = new Set(["path", "dtype", "nodata", "block", "quicklook", "classes", "format", "steps"]);
 
 type Parsed = z.infer<typeof pipelineSchema>;
 
@@ -111,7 +113,7 @@ export type Pipeline = Omit<Parsed, "output"> & {
 /** A pipeline's output, validated: the raster it writes. */
 export type PipelineOutput = Pick<
   NonNullable<Parsed["output"]>,
-  "path" | "dtype" | "nodata" | "block" | "quicklook" | "classes"
+  "path" | "dtype" | "nodata" | "block" | "quicklook" | "classes" | "steps"
 > & {
   /** The output format's driver id (by the path's extension). */
   format: string;
@@ -177,6 +179,7 @@ function checkOutput(o: NonNullable<Parsed["output"]>, abs: (q: string) => strin
     ...(o.nodata !== undefined ? { nodata: o.nodata } : {}),
     ...(o.quicklook ? { quicklook: abs(o.quicklook) } : {}),
     ...(o.classes ? { classes: abs(o.classes) } : {}),
+    ...(o.steps !== undefined ? { steps: o.steps } : {}),
     format: (driver as NonNullable<typeof driver>).id,
     options,
   };

@@ -26,7 +26,7 @@ import { openZarr } from "../io/zarr/dataset.js";
 import { coordLabels, openZarrSource } from "../io/zarr/source.js";
 import { type Contingency, contingency, csi, far, pod } from "../nn/metrics.js";
 import { checkAligned } from "./aligned.js";
-import { frameTimes } from "./nowcast.js";
+import { frameTimes } from "./forecast.js";
 
 /** Scores of one method: `[threshold][lead]`. */
 export interface MethodScores {

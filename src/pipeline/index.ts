@@ -22,9 +22,10 @@ export {
 } from "./config.js";
 export { type ConvertOptions, type ConvertResult, convertRaster } from "./convert.js";
 export { type ClassEvaluation, evaluateClasses } from "./evaluate.js";
+export { evaluateGlobal, type GlobalEvaluation, type GlobalScores } from "./evaluate-global.js";
 export { evaluateNowcast, type MethodScores, type NowcastEvaluation } from "./evaluate-nowcast.js";
+export { type ForecastSummary, frameTimes, type NowcastSummary, runForecast, runNowcast } from "./forecast.js";
 export { normalizeStats, openInput, planFor, statsFor } from "./input.js";
-export { frameTimes, type NowcastSummary, runNowcast } from "./nowcast.js";
 export { checkOutputRoot } from "./output-root.js";
 export { type PreviewOptions, type PreviewResult, previewPipeline } from "./preview.js";
 export { type RunEvent, type RunHooks, type RunOptions, type RunSummary, runPipeline } from "./run.js";
@@ -38,3 +39,4 @@ export {
 } from "./stages.js";
 export { type TrainRunOptions, type TrainSummary, trainPipeline } from "./train.js";
 export { resolveTrainPaths, type TrainSection, trainSection } from "./train-config.js";
+export { rowLatitudes, stateData, stateScorer } from "./train-state.js";

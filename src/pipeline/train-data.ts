@@ -13,7 +13,6 @@
  */
 import { bufferCount, concatMap, from, map, type Observable, type OperatorFunction } from "rxjs";
 import { Rng } from "../augment/rng.js";
-import { TilecastError } from "../errors.js";
 import type { GridSource } from "../io/types.js";
 import { augment } from "../stages/augment.js";
 import { inOrder } from "../stages/in-order.js";
@@ -21,7 +20,7 @@ import { loadTiles, type ReadTilesOptions } from "../stages/read-tiles.js";
 import type { Tile } from "../stages/tile.js";
 import type { TilePlan, TileSpec } from "../tiling/plan.js";
 import { nowcastScorer, type Scorer, segmentationScorer } from "../train/scorers.js";
-import { checkRegular, sequenceBatch, tileWindows, timeSplit } from "../train/sequences.js";
+import { sequenceBatch, tileWindows } from "../train/sequences.js";
 import { shuffleBuffer, shuffled } from "../train/shuffle.js";
 import { splitTiles } from "../train/split.js";
 import { trainBatches } from "../train/tile-batches.js";
@@ -29,6 +28,7 @@ import { type BatchSource, disposeBatch, type TrainBatch } from "../train/traine
 import { iterate } from "../util/iterate.js";
 import type { Pipeline } from "./config.js";
 import type { TrainSection } from "./train-config.js";
+import { windowStarts } from "./train-windows.js";
 
 /** What training reads: the batch sources, their sizes, and how validation is scored. */
 export interface TrainingData {
@@ -101,22 +101,7 @@ export function tileData(c: DataContext): TrainingData {
 export function sequenceData(c: DataContext): TrainingData {
   const { p, t } = c;
   const seq = t.sequence as NonNullable<TrainSection["sequence"]>;
-  const times = (c.src.meta.attrs.bandNames ?? []).map((v) => v ?? "");
-  if (times.length !== c.src.meta.bands)
-    throw new TilecastError("E_ARGUMENT", "train.sequence: the input's band axis has no time labels", {
-      path: p.input.path,
-    });
-  const { gaps } = checkRegular(times, seq.allowGaps);
-  const window = seq.input + seq.output;
-  const clear = (s: number) => !gaps.some((g) => g > s && g < s + window); // no gap inside the window
-  const split = timeSplit(times, seq.input, seq.output, seq.until);
-  const starts = { train: split.train.filter(clear), validation: split.validation.filter(clear) };
-  if (starts.train.length === 0 || starts.validation.length === 0)
-    throw new TilecastError(
-      "E_ARGUMENT",
-      `train.sequence.until ${seq.until} leaves ${starts.train.length} training and ${starts.validation.length} validation windows`,
-      { path: p.file },
-    );
+  const starts = windowStarts(p, c.src, seq);
   const tiles = [...c.plan.tiles()];
   const read = readOptions(c, 4);
   const stream = (order: TileSpec[], picks: number[], epoch: number | null): AsyncIterable<TrainBatch> => {
@@ -147,7 +132,7 @@ export function sequenceData(c: DataContext): TrainingData {
       unit: "windows",
       train: starts.train.length,
       validation: starts.validation.length,
-      dropped: split.straddling,
+      dropped: starts.straddling,
     },
   };
 }

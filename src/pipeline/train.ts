@@ -46,6 +46,7 @@ import { checkOutputRoot } from "./output-root.js";
 import { createTileStages } from "./stages.js";
 import type { TrainSection } from "./train-config.js";
 import { sequenceData, tileData } from "./train-data.js";
+import { stateData } from "./train-state.js";
 
 /** What a training run did. */
 export interface TrainSummary {
@@ -133,7 +134,13 @@ function buildModel(p: Pipeline, bands: number, seed: number): tf.LayersModel {
       "model.path: a train pipeline builds its model from options (fine-tuning is not supported yet)",
       { path: p.file },
     );
-  return buildArchitecture(type, { seed, ...options }, { bands, height: null, width: null });
+  try {
+    return buildArchitecture(type, { seed, ...options }, { bands, height: null, width: null });
+  } catch (e) {
+    if (e instanceof TilecastError && e.path === undefined)
+      throw new TilecastError(e.code, e.problem, { path: p.file, cause: e });
+    throw e;
+  }
 }
 
 /** A tile model's inputs: each band by name, with the statistics it was normalized with. */
@@ -180,11 +187,19 @@ export async function trainPipeline(p: Pipeline, o: TrainRunOptions = {}): Promi
       ...(await createTileStages(p.stages, ctx)).map(([, op]) => op),
     ];
     const bands = p.input.bands?.length ?? src.meta.bands;
-    const c = { p, t, src, labels, plan, stages };
-    const data = t.sequence ? sequenceData(c) : tileData(c);
-    const steps = data.stepsPerEpoch;
-    // A sequence model sees `input` frames of one variable; a tile model every band.
+    // A sequence model sees `input` frames of one variable (a state model as many time levels);
+    // a tile model every band.
     const model = resume?.model ?? buildModel(p, t.sequence ? t.sequence.input : bands, t.seed);
+    const state = t.sequence !== undefined && model.inputs[0]?.shape.length === 4;
+    const c = { p, t, src, labels, plan, stages };
+    let data: ReturnType<typeof tileData>;
+    try {
+      data = state ? stateData({ p, t, src, stats }) : t.sequence ? sequenceData(c) : tileData(c);
+    } catch (e) {
+      model.dispose();
+      throw e;
+    }
+    const steps = data.stepsPerEpoch;
     const statsFile: Record<string, string> = stats ? { "stats.json": `${JSON.stringify(stats, null, 2)}\n` } : {};
     const classes =
       t.classes ??

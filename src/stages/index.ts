@@ -24,6 +24,7 @@ export { type ComputeStatsOptions, computeStats, loadStats, saveStats } from "./
 export { cropHalo } from "./crop-halo.js";
 export { inOrder } from "./in-order.js";
 export {
+  denormalizeValue,
   type NormalizeMethod,
   type NormalizeOptions,
   normalize,

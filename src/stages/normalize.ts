@@ -51,7 +51,7 @@ export interface NormalizeOptions {
 }
 
 /** The shift and scale of band `b`: `(t(v) - shift) * scale`. */
-function bandScaling(stats: Stats, b: number, method: NormalizeMethod): { shift: number; scale: number } {
+export function bandScaling(stats: Stats, b: number, method: NormalizeMethod): { shift: number; scale: number } {
   if (method === "none") return { shift: 0, scale: 1 };
   const s = stats.bands[b];
   const shift = s ? (method === "zscore" ? s.mean : s.min) : 0;
@@ -60,6 +60,22 @@ function bandScaling(stats: Stats, b: number, method: NormalizeMethod): { shift:
     shift: Number.isFinite(shift) ? shift : 0,
     scale: spread > 0 && Number.isFinite(spread) ? 1 / spread : 1,
   };
+}
+
+/**
+ * The inverse of normalizing band `b`: a model's output back in the data's units.
+ *
+ * @example
+ * ```ts
+ * import { denormalizeValue } from "tilecast";
+ * const stats = { bands: [{ count: 4, mean: 10, std: 2, min: 7, max: 13 }], transforms: ["none" as const] };
+ * console.log(denormalizeValue(1.5, stats, 0, "zscore")); // 13
+ * ```
+ */
+export function denormalizeValue(v: number, stats: Stats, b: number, method: NormalizeMethod): number {
+  const { shift, scale } = bandScaling(stats, b, method);
+  const t = v / scale + shift;
+  return stats.transforms[b] === "log1p" ? Math.expm1(t) : t;
 }
 
 /**

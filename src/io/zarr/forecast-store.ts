@@ -1,6 +1,6 @@
 /**
  * Forecast products as one Zarr store that cycles append to: a variable with dims
- * `(time, lead_time, y, x)`, where `time` is the forecast reference time (CF
+ * `(time, lead_time, y, x)` (or `latitude, longitude` on a geographic grid), where `time` is the forecast reference time (CF
  * `forecast_reference_time`, minutes since 1970) and `lead_time` the forecast period (minutes,
  * CF `forecast_period`), with `y`/`x` coordinates and a rioxarray `spatial_ref`, so a day of
  * cycles is one dataset `xarray.open_zarr` opens.
@@ -34,6 +34,8 @@ export interface ForecastGrid {
   /** Cell-centre coordinates (`x` left to right, `y` as the rows go). */
   x: ArrayLike<number>;
   y: ArrayLike<number>;
+  /** The spatial dims' names: `["y", "x"]` (projected, metres; the default) or `["latitude", "longitude"]`. */
+  dims?: readonly ["y", "x"] | readonly ["latitude", "longitude"];
   crsWkt: string | null;
   /** Global attributes (title, source, licence). */
   attrs?: Record<string, unknown>;
@@ -71,6 +73,8 @@ function bytesOf(a: Float32Array | Float64Array | Int32Array | BigInt64Array): B
 function metadata(g: ForecastGrid, n: number, leads: number): Record<string, unknown> {
   const h = g.y.length;
   const w = g.x.length;
+  const [yd, xd] = g.dims ?? ["y", "x"];
+  const geo = yd === "latitude";
   const coord = (dim: string, units: string, standard: string) => ({
     _ARRAY_DIMENSIONS: [dim],
     units,
@@ -81,7 +85,7 @@ function metadata(g: ForecastGrid, n: number, leads: number): Record<string, unk
     ".zattrs": { Conventions: "CF-1.8", ...(g.attrs ?? {}) },
     [`${g.variable}/.zarray`]: zarray([n, leads, h, w], [1, 1, h, w], "<f4", "NaN"),
     [`${g.variable}/.zattrs`]: {
-      _ARRAY_DIMENSIONS: ["time", "lead_time", "y", "x"],
+      _ARRAY_DIMENSIONS: ["time", "lead_time", yd, xd],
       ...(g.units ? { units: g.units } : {}),
       ...(g.longName ? { long_name: g.longName } : {}),
       ...(g.crsWkt ? { grid_mapping: "spatial_ref" } : {}),
@@ -95,10 +99,10 @@ function metadata(g: ForecastGrid, n: number, leads: number): Record<string, unk
     },
     "lead_time/.zarray": zarray([leads], [leads], "<i4", null),
     "lead_time/.zattrs": { _ARRAY_DIMENSIONS: ["lead_time"], units: "minutes", standard_name: "forecast_period" },
-    "y/.zarray": zarray([h], [h], "<f8", "NaN"),
-    "y/.zattrs": coord("y", "m", "projection_y_coordinate"),
-    "x/.zarray": zarray([w], [w], "<f8", "NaN"),
-    "x/.zattrs": coord("x", "m", "projection_x_coordinate"),
+    [`${yd}/.zarray`]: zarray([h], [h], "<f8", "NaN"),
+    [`${yd}/.zattrs`]: geo ? coord(yd, "degrees_north", "latitude") : coord(yd, "m", "projection_y_coordinate"),
+    [`${xd}/.zarray`]: zarray([w], [w], "<f8", "NaN"),
+    [`${xd}/.zattrs`]: geo ? coord(xd, "degrees_east", "longitude") : coord(xd, "m", "projection_x_coordinate"),
     ...(g.crsWkt
       ? {
           "spatial_ref/.zarray": { ...zarray([], [], "<i8", 0), compressor: null },
@@ -118,11 +122,12 @@ async function create(path: string, g: ForecastGrid, leads: readonly number[]): 
   const temp = tempPathFor(path);
   try {
     await mkdir(temp, { recursive: true });
-    for (const k of [g.variable, "time", "lead_time", "y", "x", ...(g.crsWkt ? ["spatial_ref"] : [])])
+    const [yd, xd] = g.dims ?? ["y", "x"];
+    for (const k of [g.variable, "time", "lead_time", yd, xd, ...(g.crsWkt ? ["spatial_ref"] : [])])
       await mkdir(join(temp, k));
     await writeFile(join(temp, "lead_time", "0"), bytesOf(Int32Array.from(leads)));
-    await writeFile(join(temp, "y", "0"), bytesOf(Float64Array.from(g.y)));
-    await writeFile(join(temp, "x", "0"), bytesOf(Float64Array.from(g.x)));
+    await writeFile(join(temp, yd, "0"), bytesOf(Float64Array.from(g.y)));
+    await writeFile(join(temp, xd, "0"), bytesOf(Float64Array.from(g.x)));
     if (g.crsWkt) await writeFile(join(temp, "spatial_ref", "0"), Buffer.alloc(8));
     await writeMetadata(temp, metadata(g, 0, leads.length));
     await rename(temp, path);
@@ -143,7 +148,13 @@ async function existing(path: string, g: ForecastGrid): Promise<{ times: number[
   >;
   const shape = zmeta[`${g.variable}/.zarray`]?.shape;
   if (!shape || shape.length !== 4)
-    throw new TilecastError("E_FORMAT", `not a forecast store of '${g.variable}' (time, lead_time, y, x)`, { path });
+    throw new TilecastError(
+      "E_FORMAT",
+      `not a forecast store of '${g.variable}' (time, lead_time, ${(g.dims ?? ["y", "x"]).join(", ")})`,
+      {
+        path,
+      },
+    );
   if (shape[2] !== g.y.length || shape[3] !== g.x.length)
     throw new TilecastError(
       "E_ARGUMENT",

@@ -1,0 +1,145 @@
+/**
+ * `runForecast(p, { cycle })`: one forecast cycle (`tilecast forecast`, also `tilecast nowcast`).
+ * The pipeline's input is a store whose band axis is time (a radar archive, a reanalysis); its
+ * model a trained model directory. For the cycle time `t` the frames ending at `t` are read over
+ * the whole grid and the model runs as {@link sequenceStepper} (a nowcaster: `K` leads at once)
+ * or {@link stateStepper} (a global state model, rolled out `output.steps` times) says. The leads
+ * are written as the cycle's `time` slot of `output.path`, a Zarr store with dims `(time,
+ * lead_time, y, x)` — `(time, lead_time, latitude, longitude)` on a latitude/longitude grid —
+ * that cycles append to ({@link writeForecastSlot}).
+ *
+ * `until` runs every cycle from `cycle` to `until` at the input's time step.
+ *
+ * @example
+ * ```ts
+ * import { loadPipeline, runForecast } from "tilecast/pipeline";
+ * const p = await loadPipeline("pipelines/radar-nowcast.yaml", ["output.path=/tmp/nowcast.zarr"]);
+ * const s = await runForecast(p, { cycle: "2010-08-26T06:00Z" });
+ * console.log(s.cycles, s.leadMinutes); // ["2010-08-26T06:00:00.000Z"] [5, 10, 15, 20, 25, 30]
+ * ```
+ */
+import * as tf from "@tensorflow/tfjs";
+import { TilecastError } from "../errors.js";
+import type { Stats } from "../grid/band-stats.js";
+import type { GridSource } from "../io/types.js";
+import { type ForecastGrid, writeForecastSlot } from "../io/zarr/forecast-store.js";
+import { quietCpuBanner } from "../nn/backend.js";
+import { loadModelDir, type ModelCard } from "../nn/model-card.js";
+import { type Pipeline, requireOutput } from "./config.js";
+import { sequenceStepper, stateStepper } from "./forecast-steppers.js";
+import { normalizeStats, openInput, planFor } from "./input.js";
+
+/** What a forecast run wrote. */
+export interface ForecastSummary {
+  output: string;
+  cycles: string[];
+  leadMinutes: number[];
+  seconds: number;
+  backend: string;
+}
+
+/** @deprecated The old name of {@link ForecastSummary}. */
+export type NowcastSummary = ForecastSummary;
+
+/** Times of the input's band axis, in ms; an error when it has none. */
+export function frameTimes(src: {
+  meta: { attrs: { bandNames?: readonly (string | null)[] }; bands: number; path: string };
+}): number[] {
+  const names = src.meta.attrs.bandNames ?? [];
+  const t = names.map((n) => (typeof n === "string" ? Date.parse(n) : Number.NaN));
+  if (t.length !== src.meta.bands || t.some(Number.isNaN))
+    throw new TilecastError("E_ARGUMENT", "the input's band axis is not time (a forecast reads a time series)", {
+      path: src.meta.path,
+    });
+  return t;
+}
+
+/** The product's grid: `y`/`x` in the input's CRS, or `latitude`/`longitude` on a geographic grid. */
+function productGrid(p: Pipeline, src: GridSource, card: ModelCard, dir: string): ForecastGrid {
+  const { width: w, height: h, georef } = src.meta;
+  const gt = georef?.transform ?? [0, 1, 0, 0, 0, 1];
+  const variable = p.input.var ?? (src.meta as { variable?: string }).variable ?? "value";
+  const geographic = georef?.crs?.epsg === 4326;
+  const f = card.frames;
+  return {
+    variable,
+    ...(typeof src.meta.attrs.units === "string" ? { units: src.meta.attrs.units } : {}),
+    longName: `forecast of ${variable}`,
+    x: Array.from({ length: w }, (_, i) => gt[0] + gt[1] * (i + 0.5)),
+    y: Array.from({ length: h }, (_, j) => gt[3] + gt[5] * (j + 0.5)),
+    ...(geographic ? { dims: ["latitude", "longitude"] as const } : {}),
+    crsWkt: georef?.crs?.wkt ?? null,
+    attrs: {
+      title: `tilecast forecast (${card.architecture.type}, ${f?.input ?? 1} frames in)`,
+      source: `model ${dir}; input ${p.input.path}`,
+    },
+  };
+}
+
+/** Run one cycle, or every cycle up to `until`; see the module documentation. */
+export async function runForecast(p: Pipeline, o: { cycle: string; until?: string }): Promise<ForecastSummary> {
+  const started = performance.now();
+  const output = requireOutput(p);
+  if (!output.path.endsWith(".zarr"))
+    throw new TilecastError("E_ARGUMENT", "output.path: a forecast writes a Zarr store (.zarr)", { path: p.file });
+  const dir = p.model.path;
+  if (typeof dir !== "string")
+    throw new TilecastError("E_ARGUMENT", "model.path: a forecast runs a trained model directory", { path: p.file });
+  await tf.ready();
+  quietCpuBanner();
+  const { model, card } = await loadModelDir(dir);
+  if (!card.frames)
+    throw new TilecastError("E_ARGUMENT", "card.json has no frames: not a forecast model", { path: dir });
+  const src = await openInput(p);
+  try {
+    const times = frameTimes(src);
+    const step = (times[1] as number) - (times[0] as number);
+    const first = Date.parse(o.cycle);
+    const last = o.until ? Date.parse(o.until) : first;
+    if (Number.isNaN(first) || Number.isNaN(last))
+      throw new TilecastError("E_ARGUMENT", `--cycle/--until: not a time (${o.cycle}, ${o.until})`);
+    const stats: Stats = p.normalize
+      ? await normalizeStats(p.normalize, p, src, planFor(p, src))
+      : { bands: [], transforms: [] };
+    const input = { model, src, stats, method: p.normalize?.method ?? "none" };
+    const T = card.frames.input;
+    const state = model.inputs[0]?.shape.length === 4;
+    const stepper = state ? stateStepper(input, T, output.steps ?? 1) : sequenceStepper(input, T, card.frames.output);
+    const grid = productGrid(p, src, card, dir);
+    const leadMinutes = Array.from({ length: stepper.leads }, (_, k) => ((k + 1) * step) / 60000);
+    const cycles: string[] = [];
+    for (let t = first; t <= last; t += step) {
+      const at = times.indexOf(t);
+      if (at < 0)
+        throw new TilecastError(
+          "E_NOT_FOUND",
+          `no frame at ${new Date(t).toISOString()} (the input has ${new Date(times[0] as number).toISOString()} to ${new Date(times.at(-1) as number).toISOString()})`,
+          { path: p.input.path },
+        );
+      if (at < T - 1)
+        throw new TilecastError(
+          "E_NOT_FOUND",
+          `${T} frames end at ${new Date(t).toISOString()}: the input starts later`,
+          {
+            path: p.input.path,
+          },
+        );
+      const data = await stepper.forecast(at);
+      await writeForecastSlot(output.path, grid, { time: new Date(t), leadMinutes, data });
+      cycles.push(new Date(t).toISOString());
+    }
+    return {
+      output: output.path,
+      cycles,
+      leadMinutes,
+      seconds: Math.round(performance.now() - started) / 1000,
+      backend: tf.getBackend(),
+    };
+  } finally {
+    model.dispose();
+    await src.close();
+  }
+}
+
+/** @deprecated The old name of {@link runForecast}. */
+export const runNowcast = runForecast;
