@@ -320,6 +320,28 @@ function endToEnd(): Workload {
   };
 }
 
+/** The segmentation job at scale: 8192² x 4 in 256 px tiles (32 px overlap), in megapixels/s. */
+function segmentationLarge(): Workload {
+  const part = (p: string) => ({ BENCH_E2E_PART: p, BENCH_E2E_JOB: "seg" });
+  const side = (tool: string, p: string, field: string): Side => ({
+    tool,
+    cmd: TSX[0],
+    args: [...TSX.slice(1), "bench/onnx-e2e.ts"],
+    env: part(p),
+    field,
+  });
+  return {
+    group: "segmentation",
+    warmup: false,
+    name: "segmentation job, 8192² x 4, tile 256 + 32, 4-class U-Net, ONNX Runtime",
+    unit: "MP/s",
+    quick: false,
+    tilecast: side("tilecast run", "e2e", "endToEnd"),
+    reference: side("the model alone", "model", "modelOnly"),
+    target: { min: 0.85 },
+  };
+}
+
 /** The streaming trainer beside the same training on batches already in memory (wasm). */
 function trainStream(): Workload {
   const part = (p: string) => ({ BENCH_PART: p, ...WASM });
@@ -369,6 +391,7 @@ export function workloads(): Workload[] {
     onnxModel("convlstm", "seq/s"),
     onnxModel("global-cnn", "steps/s"),
     endToEnd(),
+    segmentationLarge(),
     trainStream(),
   ];
 }

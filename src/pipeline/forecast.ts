@@ -92,6 +92,14 @@ export async function runForecast(p: Pipeline, o: { cycle: string; until?: strin
     throw new TilecastError("E_ARGUMENT", "card.json has no frames: not a forecast model", { path: dir });
   const src = await openInput(p);
   try {
+    const variable = p.input.var ?? (src.meta as { variable?: string }).variable;
+    const trained = card.inputs[0]?.name;
+    if (card.inputs.length !== 1 || (variable !== undefined && trained !== variable))
+      throw new TilecastError(
+        "E_ARGUMENT",
+        `the model in ${dir} was trained on ${card.inputs.map((i) => `'${i.name}'`).join(", ")}; the input's variable is '${variable}'`,
+        { path: p.input.path },
+      );
     const times = frameTimes(src);
     const step = (times[1] as number) - (times[0] as number);
     const first = Date.parse(o.cycle);

@@ -124,6 +124,17 @@ describe("global state models", () => {
     model.dispose();
   }, 300_000);
 
+  it("a model trained on another variable is refused, naming the input", async () => {
+    const p = await loadPipeline("pipelines/global-forecast.yaml", [
+      "model.path=../models/radar-nowcast",
+      "model.type=convlstm",
+      `output.path=${join(root, "wrong.zarr")}`,
+    ]);
+    await expect(runForecast(p, { cycle: "2000-03-01T00:00Z" })).rejects.toThrow(
+      /tracer-5.625deg-6h.zarr: the model in .*radar-nowcast was trained on 'rain_rate'; the input's variable is 't'/,
+    );
+  });
+
   it.each([
     [["model.history=3"], "model global-cnn: 2 bands do not split into 3 time levels"],
     [["model.history=1"], "train.sequence.input is 2 but model.history is 1: they must match"],
