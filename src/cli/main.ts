@@ -150,9 +150,42 @@ export function buildCli(): Command {
       ]),
     )
     .option("-q, --quiet", "no progress output")
-    .action(async (file: string, o: RunFlags) => {
+    .option(
+      "--cycle <time>",
+      "run one forecast cycle: {cycle} in the file becomes this time; a lock and a status record",
+    )
+    .option("--state <dir>", "with --cycle: where locks and status records go", "tilecast-state")
+    .option("--wait <duration>", "with --cycle: wait this long for missing inputs, then skip (e.g. 10m)")
+    .option("--retries <n>", "with --cycle: retries after a failure, with doubling backoff", int("--retries"))
+    .option("--json", "with --cycle: print the cycle's status record as JSON")
+    .action(async (file: string, o: RunFlags & Partial<import("./schedule.js").CycleFlags> & { cycle?: string }) => {
+      if (o.cycle) {
+        const code = await (await import("./schedule.js")).cycleCommand(file, o.cycle, {
+          ...o,
+          state: o.state ?? "tilecast-state",
+          set: o.set,
+        });
+        process.exitCode = code;
+        return;
+      }
       // Loaded on use: TensorFlow.js takes a moment to import, and other commands never need it.
       await (await import("./run.js")).runCommand(file, o);
+    });
+  cli
+    .command("schedule")
+    .description(
+      "run a pipeline's cycles on a cron schedule (UTC) until stopped: a lock, catch-up, retries, status records",
+    )
+    .argument("<pipeline>", "pipeline YAML file; {cycle} and {cycle:%Y%m%dT%H%MZ} in it become each cycle's time")
+    .requiredOption("--cron <expr>", "when cycles run, e.g. '*/5 * * * *' (six fields: seconds first)")
+    .option("--catch-up <n>", "on start, run up to this many missed cycles first", int("--catch-up"))
+    .option("--retries <n>", "retries after a failure, with doubling backoff", int("--retries"))
+    .option("--wait <duration>", "wait this long for missing inputs, then skip the cycle (e.g. 10m)")
+    .option("--state <dir>", "where locks and status records go", "tilecast-state")
+    .option("--set <key=value>", "override a key of the file (repeatable)", collectSet, [])
+    .option("--json", "a JSON record per cycle")
+    .action(async (file: string, o: import("./schedule.js").ScheduleFlags) => {
+      await (await import("./schedule.js")).scheduleCommand(file, o);
     });
   cli
     .command("train")
@@ -278,7 +311,8 @@ export async function main(argv: readonly string[]): Promise<number> {
   const cli = buildCli();
   try {
     await cli.parseAsync([...argv]);
-    return 0;
+    // A command that ends with a status of its own (a skipped cycle) sets it.
+    return typeof process.exitCode === "number" ? process.exitCode : 0;
   } catch (e) {
     const debug = argv.includes("--debug");
     const ce = e as { code?: string; exitCode?: number };

@@ -1,0 +1,76 @@
+/**
+ * `tilecast schedule <pipeline> --cron EXPR`: run a pipeline's cycles on a schedule until stopped,
+ * a line per cycle; and `tilecast run <pipeline> --cycle T`: one cycle by hand (for system cron,
+ * Kubernetes CronJobs, Airflow), with the same lock, input wait, retries and status record. Exit
+ * status of a cycle: 0 done (ok or late), 1 failed, 3 skipped (inputs missing, or locked).
+ */
+import { selectBackend } from "../nn/backend.js";
+import { runCycle } from "../ops/cycle.js";
+import type { CycleRecord } from "../ops/cycle-record.js";
+import { parseCycle } from "../ops/cycle-time.js";
+import { runSchedule } from "../ops/schedule.js";
+
+/** Flags shared by `schedule` and `run --cycle`. */
+export interface CycleFlags {
+  state: string;
+  wait?: string;
+  retries?: number;
+  set: string[];
+  json?: boolean;
+}
+
+/** Flags of `tilecast schedule`. */
+export interface ScheduleFlags extends CycleFlags {
+  cron: string;
+  catchUp?: number;
+}
+
+/** `90s`, `10m`, `2h` or plain seconds, in ms. */
+export function durationMs(text: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)?$/.exec(text.trim());
+  if (!m) throw new Error(`'${text}' is not a duration (e.g. 90s, 10m, 2h)`);
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(m[2] ?? "s") as "ms" | "s" | "m" | "h"];
+  return Number(m[1]) * unit;
+}
+
+function line(r: CycleRecord): string {
+  const t = r.latencySeconds !== undefined ? `, latency ${r.latencySeconds.toFixed(1)} s` : "";
+  const why = r.error ? `: ${r.error}` : "";
+  return `${r.cycle} ${r.status.padEnd(7)} ${r.seconds.toFixed(2)} s, ${r.attempts} attempt${r.attempts === 1 ? "" : "s"}${t}${why}`;
+}
+
+const print = (r: CycleRecord, json?: boolean) =>
+  process.stdout.write(json ? `${JSON.stringify(r)}\n` : `${line(r)}\n`);
+
+function common(o: CycleFlags) {
+  return {
+    state: o.state,
+    sets: o.set,
+    ...(o.wait ? { waitMs: durationMs(o.wait) } : {}),
+    ...(o.retries !== undefined ? { retries: o.retries } : {}),
+    log: (l: string) => process.stderr.write(`${l}\n`),
+  };
+}
+
+/** Exit status for a cycle's record. */
+export const cycleExitCode = (r: CycleRecord): number => (r.status === "failed" ? 1 : r.status === "skipped" ? 3 : 0);
+
+/** `tilecast run <pipeline> --cycle T`. */
+export async function cycleCommand(file: string, cycle: string, o: CycleFlags): Promise<number> {
+  await selectBackend();
+  const r = await runCycle(file, parseCycle(cycle), common(o));
+  print(r, o.json);
+  return cycleExitCode(r);
+}
+
+/** `tilecast schedule`: until SIGINT/SIGTERM. */
+export async function scheduleCommand(file: string, o: ScheduleFlags): Promise<void> {
+  await selectBackend();
+  process.stderr.write(`${file}: cycles on '${o.cron}' (UTC); status records in ${o.state}\n`);
+  await runSchedule(file, {
+    ...common(o),
+    cron: o.cron,
+    ...(o.catchUp !== undefined ? { catchUp: o.catchUp } : {}),
+    onRecord: (r) => print(r, o.json),
+  });
+}

@@ -1,0 +1,65 @@
+/**
+ * Status records of forecast cycles: one JSON file per pipeline and cycle under the state
+ * directory, `<state>/<pipeline name>/cycles/<cycle>.json`, written atomically, so a monitor (or
+ * `tilecast serve`) lists a pipeline's recent cycles by reading one folder. A cycle run again
+ * replaces its record; `attempts` counts the tries of the last run.
+ *
+ * @example
+ * ```ts
+ * import { readCycleRecords } from "tilecast/ops";
+ * const recent = await readCycleRecords("tilecast-state", "radar-nowcast");
+ * console.log(recent.map((r) => `${r.cycle} ${r.status}`));
+ * ```
+ */
+import { readdir, readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { atomicWrite } from "../io/atomic.js";
+
+/** How a cycle ended: `late` is done, but started past its deadline. */
+export type CycleStatus = "ok" | "late" | "failed" | "skipped";
+
+/** One cycle's record. */
+export interface CycleRecord {
+  pipeline: string;
+  name: string;
+  /** The cycle's time (its data time), ISO. */
+  cycle: string;
+  status: CycleStatus;
+  /** When the schedule meant it to run (absent for a cycle run by hand). */
+  scheduled?: string;
+  started: string;
+  finished: string;
+  seconds: number;
+  /** From the cycle's time to its product written (ok and late cycles). */
+  latencySeconds?: number;
+  /** From the scheduled time to the start. */
+  delaySeconds?: number;
+  attempts: number;
+  /** The last error (failed), or why the cycle was skipped. */
+  error?: string;
+  /** What it wrote. */
+  output?: string;
+  runId: string;
+}
+
+const stamp = (iso: string) => iso.replace(/[:]/g, "").replace(/\.\d+Z$/, "Z");
+
+/** The folder of a pipeline's records. */
+export const recordsDir = (state: string, name: string): string => join(state, name, "cycles");
+
+/** Write (or replace) a cycle's record. */
+export async function writeCycleRecord(state: string, r: CycleRecord): Promise<string> {
+  const path = join(recordsDir(state, r.name), `${stamp(r.cycle)}.json`);
+  await atomicWrite(path, `${JSON.stringify(r, null, 1)}\n`);
+  return path;
+}
+
+/** A pipeline's records, oldest cycle first (none when it never ran). */
+export async function readCycleRecords(state: string, name: string): Promise<CycleRecord[]> {
+  const dir = recordsDir(state, name);
+  const files = await readdir(dir).catch(() => [] as string[]);
+  const out: CycleRecord[] = [];
+  for (const f of files.filter((x) => x.endsWith(".json")).sort())
+    out.push(JSON.parse(await readFile(join(dir, f), "utf8")) as CycleRecord);
+  return out.sort((a, b) => Date.parse(a.cycle) - Date.parse(b.cycle));
+}

@@ -1,0 +1,178 @@
+/**
+ * `runCycle(file, cycle)`: one forecast cycle of a pipeline, run the way an unattended system
+ * needs it (`tilecast run --cycle`, `tilecast schedule`):
+ *
+ * - the cycle's time fills `{cycle}` / `{cycle:FORMAT}` in the file ({@link fillCycle});
+ * - a lock per pipeline ({@link acquireLock}) keeps two runs from overlapping; a cycle that finds
+ *   it held is recorded as skipped, naming the holder;
+ * - inputs not there yet (a missing file, a store without the cycle's frame) are waited for,
+ *   polling, until `waitMs` after the start; then the cycle is skipped, not crashed;
+ * - any other failure is retried `retries` times with doubling backoff, then recorded as failed
+ *   with its error;
+ * - every cycle leaves a status record ({@link writeCycleRecord}) with its timings: latency from
+ *   the cycle's time to the product written, delay from the scheduled time to the start, and
+ *   `late` when that delay passed `lateAfterMs`.
+ *
+ * A pipeline whose model directory is a forecast model (its card has frames) runs as a forecast
+ * ({@link runForecast}: the cycle's slot of the output store); any other runs as `tilecast run`.
+ *
+ * @example
+ * ```ts
+ * import { runCycle } from "tilecast/ops";
+ * const r = await runCycle("pipelines/radar-nowcast.yaml", new Date("2010-08-26T06:00Z"), {
+ *   state: "/tmp/state",
+ *   sets: ["output.path=/tmp/nowcast.zarr"],
+ * });
+ * console.log(r.status, r.latencySeconds);
+ * ```
+ */
+import { randomUUID } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import { basename, join } from "node:path";
+import { errorLine, TilecastError } from "../errors.js";
+import { readModelCard } from "../nn/model-card.js";
+import { type Pipeline, parsePipeline } from "../pipeline/config.js";
+import { runForecast } from "../pipeline/forecast.js";
+import { runPipeline } from "../pipeline/run.js";
+import { type CycleRecord, type CycleStatus, writeCycleRecord } from "./cycle-record.js";
+import { fillCycle } from "./cycle-time.js";
+import { acquireLock, readLock } from "./lock.js";
+
+/** Options for {@link runCycle}. */
+export interface CycleOptions {
+  /** Where locks and status records go. */
+  state: string;
+  /** When the schedule meant the cycle to run. */
+  scheduled?: Date;
+  /** Wait this long for missing inputs (default 0: skip at once). */
+  waitMs?: number;
+  /** How often to look again for missing inputs (default 5 s). */
+  pollMs?: number;
+  /** Retries after a failure (default 0). */
+  retries?: number;
+  /** The first retry's delay, doubling after each (default 5 s). */
+  backoffMs?: number;
+  /** A start later than this after `scheduled` marks the cycle late (default: never). */
+  lateAfterMs?: number;
+  /** `--set` overrides. */
+  sets?: readonly string[];
+  signal?: AbortSignal;
+  /** A line per event (waiting, retrying). */
+  log?(line: string): void;
+}
+
+/** Sleep, or stop early with E_ABORTED. */
+export function pause(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(new TilecastError("E_ABORTED", "stopped"));
+    const t = setTimeout(() => {
+      signal?.removeEventListener("abort", stop);
+      resolve();
+    }, ms);
+    const stop = () => {
+      clearTimeout(t);
+      reject(new TilecastError("E_ABORTED", "stopped"));
+    };
+    signal?.addEventListener("abort", stop, { once: true });
+  });
+}
+
+/** The pipeline for a cycle: its file with the cycle's time filled in. */
+export async function cyclePipeline(file: string, cycle: Date, sets: readonly string[] = []): Promise<Pipeline> {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (e) {
+    throw new TilecastError("E_NOT_FOUND", "cannot read pipeline file", { path: file, cause: e });
+  }
+  return parsePipeline(
+    fillCycle(text, cycle),
+    file,
+    sets.map((s) => fillCycle(s, cycle)),
+  );
+}
+
+/** The pipeline's name (its `name:`, else its file's). */
+export const pipelineName = (p: Pipeline): string => p.name ?? basename(p.file).replace(/\.ya?ml$/, "");
+
+/** Is the model a forecast model (a directory whose card has frames)? */
+async function isForecast(p: Pipeline): Promise<boolean> {
+  if (typeof p.model.path !== "string") return false;
+  const card = await readModelCard(p.model.path).catch(() => null);
+  return card?.frames !== undefined;
+}
+
+/** Run the cycle once: the output it wrote. */
+async function once(p: Pipeline, cycle: Date, o: CycleOptions, runId: string): Promise<string> {
+  if (await isForecast(p)) return (await runForecast(p, { cycle: cycle.toISOString() })).output;
+  return (await runPipeline(p, { runId, ...(o.signal ? { signal: o.signal } : {}) })).output;
+}
+
+/** Run one cycle; see the module documentation. Never throws for a cycle's own failure. */
+export async function runCycle(file: string, cycle: Date, o: CycleOptions): Promise<CycleRecord> {
+  const started = new Date();
+  const runId = randomUUID();
+  const p = await cyclePipeline(file, cycle, o.sets);
+  const name = pipelineName(p);
+  const delay = o.scheduled ? (started.getTime() - o.scheduled.getTime()) / 1000 : undefined;
+  const record = (status: CycleStatus, attempts: number, extra: Partial<CycleRecord>): Promise<CycleRecord> => {
+    const finished = new Date();
+    const r: CycleRecord = {
+      pipeline: file,
+      name,
+      cycle: cycle.toISOString(),
+      status,
+      ...(o.scheduled ? { scheduled: o.scheduled.toISOString() } : {}),
+      started: started.toISOString(),
+      finished: finished.toISOString(),
+      seconds: (finished.getTime() - started.getTime()) / 1000,
+      ...(delay !== undefined ? { delaySeconds: delay } : {}),
+      attempts,
+      runId,
+      ...extra,
+    };
+    return writeCycleRecord(o.state, r).then(() => r);
+  };
+  const lockPath = join(o.state, name, "lock");
+  const lock = await acquireLock(lockPath);
+  if (!lock) {
+    const h = await readLock(lockPath);
+    return record("skipped", 0, {
+      error: `another run of ${name} holds the lock (pid ${h?.pid} on ${h?.host} since ${h?.acquired})`,
+    });
+  }
+  try {
+    const deadline = started.getTime() + (o.waitMs ?? 0);
+    let attempts = 0;
+    for (;;) {
+      attempts++;
+      try {
+        const output = await once(p, cycle, o, runId);
+        const late = o.lateAfterMs !== undefined && delay !== undefined && delay * 1000 > o.lateAfterMs;
+        return await record(late ? "late" : "ok", attempts, {
+          output,
+          latencySeconds: (Date.now() - cycle.getTime()) / 1000,
+        });
+      } catch (e) {
+        const error = errorLine(e);
+        if (e instanceof TilecastError && e.code === "E_ABORTED") return await record("failed", attempts, { error });
+        if (e instanceof TilecastError && e.code === "E_NOT_FOUND") {
+          attempts--; // waiting for data is not a failed try
+          const left = deadline - Date.now();
+          if (left <= 0) return await record("skipped", attempts, { error: `inputs missing: ${error}` });
+          o.log?.(`${name} ${cycle.toISOString()}: waiting for inputs (${error})`);
+          await pause(Math.min(left, o.pollMs ?? 5000), o.signal);
+          continue;
+        }
+        if (attempts > (o.retries ?? 0)) return await record("failed", attempts, { error });
+        const wait = (o.backoffMs ?? 5000) * 2 ** (attempts - 1);
+        o.log?.(`${name} ${cycle.toISOString()}: attempt ${attempts} failed (${error}); retrying in ${wait / 1000} s`);
+        await pause(wait, o.signal);
+      }
+    }
+  } catch (e) {
+    return record("failed", 0, { error: errorLine(e) });
+  } finally {
+    await lock.release();
+  }
+}

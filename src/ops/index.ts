@@ -1,0 +1,17 @@
+/**
+ * `tilecast/ops`: running pipelines unattended. Cycle times in pipeline files
+ * ({@link fillCycle}), a crash-safe lock per pipeline ({@link acquireLock}), one cycle with input
+ * wait, retries and a status record ({@link runCycle}), and cron schedules with catch-up
+ * ({@link runSchedule}).
+ */
+export { type CycleOptions, cyclePipeline, pipelineName, runCycle } from "./cycle.js";
+export {
+  type CycleRecord,
+  type CycleStatus,
+  readCycleRecords,
+  recordsDir,
+  writeCycleRecord,
+} from "./cycle-record.js";
+export { fillCycle, parseCycle, usesCycle } from "./cycle-time.js";
+export { acquireLock, type HeldLock, isStale, type LockInfo, type LockOptions, readLock } from "./lock.js";
+export { missedCycles, parseCron, runSchedule, type ScheduleOptions } from "./schedule.js";

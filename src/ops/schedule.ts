@@ -1,0 +1,94 @@
+/**
+ * `runSchedule(file, { cron })`: run a pipeline's cycles on a cron schedule (`tilecast
+ * schedule`), one at a time, until stopped. Each fire time is a cycle's time (its data time);
+ * {@link runCycle} runs it with the lock, input wait, retries and status record.
+ *
+ * - **Catch-up**: on start, the last `catchUp` fire times before now that have no status record
+ *   run first, oldest first (a scheduler that was down for an hour fills the gap, up to N).
+ * - **No overlap, no loss**: cycles run in sequence; a cycle that overruns the next fire time
+ *   delays that cycle, which then runs at once (marked late past `lateAfterMs`, by default one
+ *   period). Across processes the lock refuses a second run of the same pipeline.
+ * - **Stopping**: the signal ends the wait at once, or the cycle in flight (its record says so).
+ *
+ * Cron expressions are read by croner, in UTC; six fields give seconds.
+ *
+ * @example
+ * ```ts
+ * import { runSchedule } from "tilecast/ops";
+ * // Every second (six fields), one cycle: the radar archive has no frame for now, so it is skipped.
+ * const [r] = await runSchedule("pipelines/radar-nowcast.yaml", { cron: "* * * * * *", state: "/tmp/state", maxCycles: 1 });
+ * console.log(r?.status, r?.error); // skipped inputs missing: ...
+ * ```
+ */
+import { Cron } from "croner";
+import { TilecastError } from "../errors.js";
+import { type CycleOptions, cyclePipeline, pause, pipelineName, runCycle } from "./cycle.js";
+import { type CycleRecord, readCycleRecords } from "./cycle-record.js";
+
+/** Options for {@link runSchedule}. */
+export interface ScheduleOptions extends Omit<CycleOptions, "scheduled"> {
+  cron: string;
+  /** Missed cycles to run on start (default 0). */
+  catchUp?: number;
+  /** Stop after this many cycles (default: run until the signal). */
+  maxCycles?: number;
+  /** Each cycle's record as it lands. */
+  onRecord?(r: CycleRecord): void;
+}
+
+/** A cron schedule in UTC; an error naming the expression when croner cannot read it. */
+export function parseCron(expr: string): Cron {
+  try {
+    return new Cron(expr, { paused: true, timezone: "UTC" });
+  } catch (e) {
+    throw new TilecastError("E_ARGUMENT", `--cron '${expr}': ${(e as Error).message}`);
+  }
+}
+
+/** The fire times to catch up: the last `n` before `now` with no record. */
+export function missedCycles(cron: Cron, n: number, done: ReadonlySet<number>, now = new Date()): Date[] {
+  if (n <= 0) return [];
+  return cron
+    .previousRuns(n, now)
+    .filter((t) => !done.has(t.getTime()))
+    .sort((a, b) => a.getTime() - b.getTime());
+}
+
+/** Run the schedule; see the module documentation. Resolves with every record when stopped. */
+export async function runSchedule(file: string, o: ScheduleOptions): Promise<CycleRecord[]> {
+  const cron = parseCron(o.cron);
+  const name = pipelineName(await cyclePipeline(file, new Date()));
+  const done = new Set((await readCycleRecords(o.state, name)).map((r) => Date.parse(r.cycle)));
+  const period = (() => {
+    const [a, b] = cron.nextRuns(2, new Date());
+    return a && b ? b.getTime() - a.getTime() : undefined;
+  })();
+  const cycleOptions = { ...o, ...((o.lateAfterMs ?? period) ? { lateAfterMs: o.lateAfterMs ?? period } : {}) };
+  const records: CycleRecord[] = [];
+  const run = async (t: Date) => {
+    const r = await runCycle(file, t, { ...cycleOptions, scheduled: t });
+    records.push(r);
+    done.add(t.getTime());
+    o.onRecord?.(r);
+  };
+  const enough = () => o.signal?.aborted || (o.maxCycles !== undefined && records.length >= o.maxCycles);
+  for (const t of missedCycles(cron, o.catchUp ?? 0, done)) {
+    if (enough()) return records;
+    await run(t);
+  }
+  // Fire times follow from the last one run, not from the clock: a cycle that overruns the next
+  // fire time delays that cycle (it runs late) instead of losing it.
+  let last = new Date();
+  while (!enough()) {
+    const next = cron.nextRun(last);
+    if (!next) break; // a schedule with no more fire times
+    try {
+      await pause(Math.max(0, next.getTime() - Date.now()), o.signal);
+    } catch {
+      break; // stopped while waiting
+    }
+    await run(next);
+    last = next;
+  }
+  return records;
+}

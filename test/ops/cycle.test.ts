@@ -1,0 +1,141 @@
+/**
+ * Forecast cycles run unattended: templated inputs and outputs, status records, waiting for late
+ * inputs, retries, the lock, and cron schedules with catch-up, on real files through the identity
+ * model (fast) and the command line.
+ */
+import { copyFileSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { openSource } from "../../src/io/registry.js";
+import { runCycle } from "../../src/ops/cycle.js";
+import { readCycleRecords, writeCycleRecord } from "../../src/ops/cycle-record.js";
+import { acquireLock } from "../../src/ops/lock.js";
+import { parseCron, runSchedule } from "../../src/ops/schedule.js";
+import { interrupt, tilecast } from "../helpers/cli.js";
+import { tmp } from "../helpers/write.js";
+
+const SCENE = "fixtures/demo/scene.s2like.u16.4b.tif";
+
+/** A pipeline reading `frames/<cycle>.tif` and writing `out/<cycle>.tif`, in a fresh folder. */
+function setup(input = "frames/{cycle:%Y%m%dT%H%M%S}.tif") {
+  const dir = dirname(tmp("x"));
+  mkdirSync(join(dir, "frames"));
+  const file = join(dir, "nowcast.yaml");
+  writeFileSync(
+    file,
+    `name: cyc
+input:
+  path: ${input}
+tiling: { size: 256, overlap: 0 }
+model: { type: identity }
+output:
+  path: out/{cycle:%Y%m%dT%H%M%S}.tif
+  dtype: uint16
+`,
+  );
+  const frame = (stamp: string) => copyFileSync(SCENE, join(dir, "frames", `${stamp}.tif`));
+  return { dir, file, frame, state: join(dir, "state") };
+}
+
+describe("forecast cycles", () => {
+  it("a cycle fills its time into the paths, writes its product and leaves an ok record", async () => {
+    const s = setup();
+    s.frame("20260101T060000");
+    const r = await runCycle(s.file, new Date("2026-01-01T06:00Z"), { state: s.state });
+    expect(r.status).toBe("ok");
+    expect(r.attempts).toBe(1);
+    expect(r.output).toBe(join(s.dir, "out", "20260101T060000.tif"));
+    const out = await openSource(r.output as string);
+    expect(out.meta.width).toBe(512);
+    await out.close();
+    expect(r.latencySeconds).toBeGreaterThan(0); // the cycle's time is in the past
+    const [saved] = await readCycleRecords(s.state, "cyc");
+    expect(saved).toStrictEqual(r);
+    expect(existsSync(join(s.state, "cyc", "lock"))).toBe(false); // released
+  });
+
+  it("missing inputs are waited for until the deadline, then the cycle is skipped, not crashed", async () => {
+    const s = setup();
+    const skipped = await runCycle(s.file, new Date("2026-01-01T06:05Z"), { state: s.state, waitMs: 300, pollMs: 50 });
+    expect(skipped.status).toBe("skipped");
+    expect(skipped.error).toMatch(/^inputs missing: .*20260101T060500\.tif: no such file/);
+    expect(skipped.seconds).toBeGreaterThanOrEqual(0.3);
+    // An input that lands while the cycle waits is used.
+    setTimeout(() => s.frame("20260101T061000"), 200);
+    const late = await runCycle(s.file, new Date("2026-01-01T06:10Z"), { state: s.state, waitMs: 5000, pollMs: 50 });
+    expect(late.status).toBe("ok");
+    expect(late.attempts).toBe(1);
+  });
+
+  it("a failing cycle is retried with backoff, then recorded as failed with its error", async () => {
+    const s = setup();
+    writeFileSync(join(s.dir, "frames", "20260101T061500.tif"), "not a tiff");
+    const r = await runCycle(s.file, new Date("2026-01-01T06:15Z"), { state: s.state, retries: 2, backoffMs: 20 });
+    expect(r.status).toBe("failed");
+    expect(r.attempts).toBe(3);
+    expect(r.error).toContain("20260101T061500.tif");
+    expect(existsSync(join(s.dir, "out", "20260101T061500.tif"))).toBe(false); // nothing half-written
+  });
+
+  it("a cycle that finds the pipeline locked is skipped, naming the holder", async () => {
+    const s = setup();
+    s.frame("20260101T062000");
+    const lock = await acquireLock(join(s.state, "cyc", "lock"));
+    const r = await runCycle(s.file, new Date("2026-01-01T06:20Z"), { state: s.state });
+    await lock?.release();
+    expect(r.status).toBe("skipped");
+    expect(r.error).toContain(`another run of cyc holds the lock (pid ${process.pid}`);
+  });
+
+  it("a schedule runs each fire time as a cycle, in order; catch-up runs missed ones first", async () => {
+    const s = setup(`${process.cwd()}/${SCENE}`);
+    const cron = parseCron("* * * * * *");
+    // Three seconds ago to one: one of them already has a record, two were missed.
+    const missed = cron.previousRuns(3, new Date()).reverse();
+    await writeCycleRecord(s.state, {
+      pipeline: s.file,
+      name: "cyc",
+      cycle: (missed[1] as Date).toISOString(),
+      status: "ok",
+      started: "",
+      finished: "",
+      seconds: 0,
+      attempts: 1,
+      runId: "earlier",
+    });
+    const records = await runSchedule(s.file, { cron: "* * * * * *", state: s.state, catchUp: 3, maxCycles: 4 });
+    const times = records.map((r) => Date.parse(r.cycle));
+    expect(times.slice(0, 2)).toStrictEqual([missed[0], missed[2]].map((d) => (d as Date).getTime()));
+    // Then the next fire times, one second apart, none lost.
+    expect(times[3] as number).toBe((times[2] as number) + 1000);
+    expect(records.every((r) => r.status === "ok" || r.status === "late")).toBe(true);
+    expect(records.slice(2).every((r) => (r.delaySeconds as number) < 1)).toBe(true);
+    expect((await readCycleRecords(s.state, "cyc")).length).toBe(5);
+  }, 30_000);
+});
+
+describe("the command line", () => {
+  it("run --cycle: a record and an exit status per outcome", () => {
+    const s = setup();
+    s.frame("20260101T063000");
+    const ok = tilecast("run", s.file, "--cycle", "2026-01-01T06:30Z", "--state", s.state, "--json");
+    expect(ok.code).toBe(0);
+    expect(JSON.parse(ok.stdout).status).toBe("ok");
+    const missing = tilecast("run", s.file, "--cycle", "2026-01-01T06:35Z", "--state", s.state);
+    expect(missing.code).toBe(3);
+    expect(missing.stdout).toMatch(/^2026-01-01T06:35:00.000Z skipped .*inputs missing/);
+  });
+
+  it("schedule runs until SIGINT, a line per cycle", async () => {
+    const s = setup(`${process.cwd()}/${SCENE}`);
+    const r = await interrupt(4500, "SIGINT", "schedule", s.file, "--cron", "* * * * * *", "--state", s.state);
+    expect(r.signalled).toBe(true);
+    expect(r.code).toBe(130);
+    const lines = r.stdout.trim().split("\n");
+    expect(lines.length).toBeGreaterThanOrEqual(1);
+    expect(lines[0]).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.000Z (ok|late) /);
+    // Every line printed is a record on disk (the cycle in flight at SIGINT may have none).
+    const saved = (await readCycleRecords(s.state, "cyc")).map((x) => x.cycle);
+    for (const l of lines) expect(saved).toContain(l.slice(0, 24));
+  }, 30_000);
+});
