@@ -172,6 +172,39 @@ export function buildCli(): Command {
       await (await import("./run.js")).runCommand(file, o);
     });
   cli
+    .command("submit")
+    .description("queue a pipeline over scenes on Redis (BullMQ): a job per scene, {scene} in the file its name")
+    .argument("<pipeline>", "pipeline YAML file; input.path becomes each scene")
+    .argument("[scenes...]", "scene files")
+    .requiredOption("--redis <url>", "redis://host:port")
+    .option("--list <file>", "more scenes, one path per line")
+    .option("--queue <name>", "queue name (default tilecast)")
+    .option("--attempts <n>", "tries per scene before it counts as failed (default 3)", int("--attempts"))
+    .option("--set <key=value>", "override a key of the file (repeatable)", collectSet, [])
+    .option("--json", "print the counts as JSON")
+    .action(async (file: string, scenes: string[], o: Parameters<typeof import("./queue.js").submitCommand>[2]) => {
+      await (await import("./queue.js")).submitCommand(file, scenes, o);
+    });
+  cli
+    .command("worker")
+    .description("run queued scenes until SIGINT/SIGTERM; a dead worker's scene goes to another")
+    .requiredOption("--redis <url>", "redis://host:port")
+    .option("--queue <name>", "queue name (default tilecast)")
+    .option("--concurrency <n>", "scenes at once (default 1)", int("--concurrency"))
+    .option("--lock-ms <ms>", "a scene's lock without renewal lasts this long (default 30000)", int("--lock-ms"))
+    .action(async (o: Parameters<typeof import("./queue.js").workerCommand>[0]) => {
+      await (await import("./queue.js")).workerCommand(o);
+    });
+  cli
+    .command("status")
+    .description("count a queue's scenes: waiting, active, completed, failed, delayed")
+    .requiredOption("--redis <url>", "redis://host:port")
+    .option("--queue <name>", "queue name (default tilecast)")
+    .option("--json", "print the counts as JSON")
+    .action(async (o: import("./queue.js").QueueFlags) => {
+      await (await import("./queue.js")).statusCommand(o);
+    });
+  cli
     .command("schedule")
     .description(
       "run a pipeline's cycles on a cron schedule (UTC) until stopped: a lock, catch-up, retries, status records",

@@ -14,4 +14,15 @@ export {
 } from "./cycle-record.js";
 export { fillCycle, parseCycle, usesCycle } from "./cycle-time.js";
 export { acquireLock, type HeldLock, isStale, type LockInfo, type LockOptions, readLock } from "./lock.js";
+export {
+  connection,
+  type QueueOptions,
+  queueStatus,
+  runSceneJob,
+  runWorker,
+  type SceneJob,
+  type SceneResult,
+  submitScenes,
+  type WorkerOptions,
+} from "./queue.js";
 export { missedCycles, parseCron, runSchedule, type ScheduleOptions } from "./schedule.js";

@@ -1,0 +1,175 @@
+/**
+ * A work queue of scenes on Redis (BullMQ), for batches that outgrow one machine:
+ *
+ * - {@link submitScenes} enqueues one job per scene of a pipeline. A job's id is a hash of the
+ *   pipeline and the scene, so submitting a list again adds only the scenes not yet queued.
+ * - {@link runWorker} takes jobs, `concurrency` at a time, and runs the pipeline with
+ *   `input.path` set to the job's scene and `{scene}` in the file (the scene's file name without
+ *   its extension) filled in, so each scene writes its own outputs. Failed jobs are retried
+ *   (`attempts`, exponential backoff); a job whose worker died (SIGKILL, a lost machine) stops
+ *   renewing its lock and BullMQ hands it to another worker once the lock expires (`lockMs`).
+ * - Delivery is at least once, so a job may run twice: outputs are written to a temporary file
+ *   and renamed into place, and the same scene gives the same bytes, so a second run changes
+ *   nothing.
+ * - Models run through ONNX Runtime in a worker thread where they can (`runtime: auto`), so a
+ *   long prediction does not starve the event loop that renews the job's lock; each job reports
+ *   the event loop's worst delay during its run.
+ * - {@link queueStatus} counts jobs by state.
+ *
+ * @example
+ * ```ts
+ * import { queueStatus } from "tilecast/ops";
+ * // With a Redis server on localhost:6379:
+ * // console.log(await queueStatus({ redis: "redis://127.0.0.1:6379" }));
+ * console.log(typeof queueStatus); // function
+ * ```
+ */
+import { createHash } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import { basename, extname, resolve } from "node:path";
+import { monitorEventLoopDelay } from "node:perf_hooks";
+import { type Job, Queue, Worker } from "bullmq";
+import { errorLine, TilecastError } from "../errors.js";
+import { parsePipeline } from "../pipeline/config.js";
+import { runPipeline } from "../pipeline/run.js";
+
+/** Where the queue lives. */
+export interface QueueOptions {
+  /** `redis://host:port[/db]`. */
+  redis: string;
+  /** The queue's name (default `tilecast`). */
+  queue?: string;
+}
+
+/** One job: a pipeline over one scene. */
+export interface SceneJob {
+  pipeline: string;
+  scene: string;
+  sets: string[];
+}
+
+/** What a finished job returns. */
+export interface SceneResult {
+  output: string;
+  seconds: number;
+  /** The event loop's worst delay during the run, ms. */
+  loopDelayMaxMs: number;
+  worker: string;
+}
+
+/** BullMQ's connection options from a Redis URL. */
+export function connection(url: string): { host: string; port: number; db: number; maxRetriesPerRequest: null } {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    throw new TilecastError("E_ARGUMENT", `--redis: '${url}' is not a URL (redis://host:port)`);
+  }
+  if (u.protocol !== "redis:") throw new TilecastError("E_ARGUMENT", `--redis: '${url}' is not a redis:// URL`);
+  const db = Number(u.pathname.replace(/^\//, "") || 0);
+  return { host: u.hostname, port: Number(u.port || 6379), db, maxRetriesPerRequest: null };
+}
+
+const jobId = (pipeline: string, scene: string) =>
+  createHash("sha256").update(`${pipeline}\n${scene}`).digest("hex").slice(0, 24);
+
+/** Enqueue a job per scene; returns how many were new. */
+export async function submitScenes(
+  file: string,
+  scenes: readonly string[],
+  o: QueueOptions & { sets?: readonly string[]; attempts?: number },
+): Promise<{ submitted: number; queued: number }> {
+  const pipeline = resolve(file);
+  await parseScene(pipeline, scenes[0] ?? "scene", o.sets ?? []); // a bad file fails here, not in every worker
+  const q = new Queue<SceneJob>(o.queue ?? "tilecast", { connection: connection(o.redis) });
+  try {
+    let added = 0;
+    for (const s of scenes) {
+      const scene = resolve(s);
+      const id = jobId(pipeline, scene);
+      if (await q.getJob(id)) continue;
+      await q.add(
+        "scene",
+        { pipeline, scene, sets: [...(o.sets ?? [])] },
+        {
+          jobId: id,
+          attempts: o.attempts ?? 3,
+          backoff: { type: "exponential", delay: 2000 },
+          removeOnComplete: false,
+          removeOnFail: false,
+        },
+      );
+      added++;
+    }
+    return { submitted: added, queued: scenes.length };
+  } finally {
+    await q.close();
+  }
+}
+
+/** The pipeline for one scene: `{scene}` filled in, `input.path` the scene. */
+async function parseScene(pipeline: string, scene: string, sets: readonly string[]) {
+  let text: string;
+  try {
+    text = await readFile(pipeline, "utf8");
+  } catch (e) {
+    throw new TilecastError("E_NOT_FOUND", "cannot read pipeline file", { path: pipeline, cause: e });
+  }
+  const name = basename(scene, extname(scene));
+  const fill = (t: string) => t.replaceAll("{scene}", name);
+  return parsePipeline(fill(text), pipeline, [...sets.map(fill), `input.path=${scene}`]);
+}
+
+/** Run one job (exported for tests and custom workers). */
+export async function runSceneJob(job: Pick<Job<SceneJob>, "data">, worker = `${process.pid}`): Promise<SceneResult> {
+  const started = performance.now();
+  const h = monitorEventLoopDelay({ resolution: 10 });
+  h.enable();
+  try {
+    const p = await parseScene(job.data.pipeline, job.data.scene, job.data.sets);
+    const s = await runPipeline(p);
+    return { output: s.output, seconds: (performance.now() - started) / 1000, loopDelayMaxMs: h.max / 1e6, worker };
+  } finally {
+    h.disable();
+  }
+}
+
+/** Options for {@link runWorker}. */
+export interface WorkerOptions extends QueueOptions {
+  concurrency?: number;
+  /** A job's lock lasts this long without renewal (default 30 s); a dead worker's job returns after it. */
+  lockMs?: number;
+  signal?: AbortSignal;
+  /** A line per job. */
+  log?(line: string): void;
+}
+
+/** Take jobs until the signal; see the module documentation. */
+export async function runWorker(o: WorkerOptions): Promise<void> {
+  const lockMs = o.lockMs ?? 30_000;
+  const name = `${process.pid}`;
+  const w = new Worker<SceneJob, SceneResult>(o.queue ?? "tilecast", (job) => runSceneJob(job, name), {
+    connection: connection(o.redis),
+    concurrency: o.concurrency ?? 1,
+    lockDuration: lockMs,
+    stalledInterval: Math.max(500, Math.floor(lockMs / 2)),
+    maxStalledCount: 3,
+  });
+  w.on("completed", (job, r) => o.log?.(`done ${job.data.scene} -> ${r.output} (${r.seconds.toFixed(1)} s)`));
+  w.on("failed", (job, e) => o.log?.(`failed ${job?.data.scene}: ${errorLine(e)}`));
+  await new Promise<void>((done) => {
+    if (o.signal?.aborted) return done();
+    o.signal?.addEventListener("abort", () => done(), { once: true });
+  });
+  await w.close();
+}
+
+/** Jobs by state. */
+export async function queueStatus(o: QueueOptions): Promise<Record<string, number>> {
+  const q = new Queue(o.queue ?? "tilecast", { connection: connection(o.redis) });
+  try {
+    return await q.getJobCounts("waiting", "active", "completed", "failed", "delayed", "paused");
+  } finally {
+    await q.close();
+  }
+}

@@ -1,0 +1,142 @@
+/**
+ * The scene queue on a real Redis (Debian's redis-server on a loopback port): three worker
+ * processes, one killed with SIGKILL mid-run; every scene ends completed once, its output the same
+ * bytes as a direct run; resubmitting queues nothing; the event loop stays free during jobs.
+ */
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { copyFileSync, mkdirSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
+import { Queue } from "bullmq";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { connection, queueStatus, submitScenes } from "../../src/ops/queue.js";
+import { tilecast } from "../helpers/cli.js";
+import { py } from "../helpers/gdal.js";
+import { tmp } from "../helpers/write.js";
+
+const hasRedis: boolean = (() => {
+  if (spawnSync("redis-server", ["--version"]).status === 0) return true;
+  if (process.env.TILECAST_REQUIRE_REDIS === "1")
+    throw new Error("redis-server is required (apt-get install redis-server)");
+  return false;
+})();
+const BIN = "bin/tilecast.js";
+const PORT = 16379 + Math.floor(Math.random() * 1000);
+const URL = `redis://127.0.0.1:${PORT}`;
+let server: ChildProcess | null = null;
+const workers: ChildProcess[] = [];
+
+beforeAll(async () => {
+  if (!hasRedis) return;
+  server = spawn("redis-server", ["--port", String(PORT), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]);
+  await new Promise<void>((ready, fail) => {
+    const t = setTimeout(() => fail(new Error("redis-server did not start")), 10_000);
+    server?.stdout?.on("data", (d: Buffer) => {
+      if (d.toString().includes("Ready to accept connections")) {
+        clearTimeout(t);
+        ready();
+      }
+    });
+  });
+});
+
+afterAll(() => {
+  for (const w of workers) w.kill("SIGKILL");
+  server?.kill("SIGTERM");
+});
+
+const until = async (ok: () => Promise<boolean>, ms: number) => {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (await ok()) return true;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return false;
+};
+
+describe.skipIf(!hasRedis)("the scene queue on Redis", () => {
+  it("three workers, one killed holding a scene: every scene completes, as a direct run writes it", async () => {
+    const dir = dirname(tmp("x"));
+    mkdirSync(join(dir, "scenes"));
+    const scenes = Array.from({ length: 6 }, (_, i) => {
+      const s = join(dir, "scenes", `s${i}.tif`);
+      copyFileSync("fixtures/demo/scene.s2like.u16.4b.tif", s);
+      return s;
+    });
+    const sets = [`output.path=${dir}/out/{scene}.tif`, `output.quicklook=${dir}/out/{scene}.png`];
+    const worker = () => {
+      const w = spawn(process.execPath, [BIN, "worker", "--redis", URL, "--lock-ms", "2000"]);
+      workers.push(w);
+      return w;
+    };
+    const first = worker();
+    const sub = tilecast(
+      "submit",
+      "pipelines/scene-water.yaml",
+      ...scenes,
+      "--redis",
+      URL,
+      ...sets.flatMap((s) => ["--set", s]),
+    );
+    expect(sub.stderr).toBe("");
+    expect(sub.stdout).toBe("queued 6 new scenes of 6\n");
+    // The first worker dies (SIGKILL) holding a scene; two others start.
+    const q = new Queue("tilecast", { connection: connection(URL) });
+    expect(await until(async () => (await q.getActiveCount()) > 0, 30_000)).toBe(true);
+    const held = (await q.getActive())[0]?.id;
+    expect(held).toBeDefined();
+    first.kill("SIGKILL");
+    worker();
+    worker();
+    const done = await until(async () => (await queueStatus({ redis: URL })).completed === 6, 120_000);
+    expect(done).toBe(true);
+    const counts = await queueStatus({ redis: URL });
+    expect(counts.failed).toBe(0);
+    const jobs = await q.getJobs(["completed"]);
+    await q.close();
+    expect(jobs.map((j) => j.data.scene).sort()).toStrictEqual([...scenes].sort());
+    // A direct run of one scene: every queued output has its pixels and georeferencing (blocks
+    // land in the order they finish, so the file's layout may differ).
+    const ref = join(dir, "ref.tif");
+    const direct = tilecast(
+      "run",
+      "pipelines/scene-water.yaml",
+      "--set",
+      `input.path=${scenes[0]}`,
+      "--set",
+      `output.path=${ref}`,
+      "--set",
+      `output.quicklook=${ref}.png`,
+      "-q",
+    );
+    expect(direct.code).toBe(0);
+    // The scene the dead worker held came back (its lock expired) and another worker finished it.
+    const recovered = jobs.find((j) => j.id === held);
+    expect(recovered?.returnvalue.worker).not.toBe(String(first.pid));
+    for (const j of jobs) {
+      const name = basename(j.data.scene as string, ".tif");
+      expect(j.returnvalue.output).toBe(join(dir, "out", `${name}.tif`));
+      expect(j.returnvalue.loopDelayMaxMs).toBeLessThan(1000); // well inside the 2 s lock
+    }
+    const same = py<boolean[]>(`
+from osgeo import gdal
+ref = gdal.Open("${ref}")
+out = []
+for i in range(6):
+    d = gdal.Open("${dir}/out/s%d.tif" % i)
+    out.append(bool(np.array_equal(d.ReadAsArray(), ref.ReadAsArray()) and d.GetGeoTransform() == ref.GetGeoTransform() and d.GetProjection() == ref.GetProjection()))
+print(json.dumps(out))`);
+    expect(same).toStrictEqual([true, true, true, true, true, true]);
+    // Submitting the same scenes again queues nothing.
+    const again = await submitScenes("pipelines/scene-water.yaml", scenes, { redis: URL, sets });
+    expect(again.submitted).toBe(0);
+    const status = tilecast("status", "--redis", URL, "--json");
+    expect(JSON.parse(status.stdout)).toMatchObject({ completed: 6, failed: 0, waiting: 0, active: 0 });
+  }, 180_000);
+
+  it("a bad pipeline or URL is refused before anything is queued", async () => {
+    const r = tilecast("submit", "pipelines/missing.yaml", "a.tif", "--redis", URL);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/^tilecast: .*missing.yaml: cannot read pipeline file/);
+    expect(tilecast("status", "--redis", "http://x").stderr).toContain("--redis: 'http://x' is not a redis:// URL");
+  });
+});
