@@ -21,9 +21,9 @@
  * ```
  */
 import { Cron } from "croner";
-import { TilecastError } from "../errors.js";
+import { errorLine, TilecastError } from "../errors.js";
 import { type CycleOptions, cyclePipeline, pause, pipelineName, runCycle } from "./cycle.js";
-import { type CycleRecord, readCycleRecords } from "./cycle-record.js";
+import { type CycleRecord, readCycleRecords, writeCycleRecord } from "./cycle-record.js";
 
 /** Options for {@link runSchedule}. */
 export interface ScheduleOptions extends Omit<CycleOptions, "scheduled"> {
@@ -66,7 +66,26 @@ export async function runSchedule(file: string, o: ScheduleOptions): Promise<Cyc
   const cycleOptions = { ...o, ...((o.lateAfterMs ?? period) ? { lateAfterMs: o.lateAfterMs ?? period } : {}) };
   const records: CycleRecord[] = [];
   const run = async (t: Date) => {
-    const r = await runCycle(file, t, { ...cycleOptions, scheduled: t });
+    // A cycle's own failure is in its record; a file that no longer parses is recorded too,
+    // and the schedule goes on (the next cycle may find it fixed).
+    const r = await runCycle(file, t, { ...cycleOptions, scheduled: t }).catch(async (e: unknown) => {
+      const now = new Date().toISOString();
+      const failed: CycleRecord = {
+        pipeline: file,
+        name,
+        cycle: t.toISOString(),
+        status: "failed",
+        scheduled: t.toISOString(),
+        started: now,
+        finished: now,
+        seconds: 0,
+        attempts: 0,
+        error: errorLine(e),
+        runId: "",
+      };
+      await writeCycleRecord(o.state, failed);
+      return failed;
+    });
     records.push(r);
     done.add(t.getTime());
     o.onRecord?.(r);

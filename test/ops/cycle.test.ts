@@ -114,6 +114,21 @@ describe("forecast cycles", () => {
   }, 30_000);
 });
 
+describe("a schedule whose file stops parsing", () => {
+  it("records each cycle as failed with the error and goes on", async () => {
+    const s = setup(`${process.cwd()}/${SCENE}`);
+    const records = await runSchedule(s.file, {
+      cron: "* * * * * *",
+      state: s.state,
+      maxCycles: 2,
+      sets: ["output.path=out/{cycle:%Q}.tif"],
+    });
+    expect(records.map((r) => r.status)).toStrictEqual(["failed", "failed"]);
+    expect(records[0]?.error).toContain("{cycle:%Q}: unknown field %Q");
+    expect((await readCycleRecords(s.state, "cyc")).length).toBe(2);
+  }, 20_000);
+});
+
 describe("the command line", () => {
   it("run --cycle: a record and an exit status per outcome", () => {
     const s = setup();
