@@ -14,19 +14,19 @@ const hours = (minutes: number) => `${minutes / 60} h`;
 export function globalTable(r: GlobalEvaluation): string {
   const u = r.units ? ` (${r.units})` : "";
   const c = r.climatology;
+  const col = (v: string) => v.padStart(13);
   const lines = [
     `${r.forecast}: ${r.cycles.length} cycles of ${r.variable} against ${r.observations}`,
     `  climatology: the mean of ${c.steps} states, ${c.from} to ${c.until}`,
-    `  lead      RMSE${u}: ${NAMES.map((m) => m.padStart(12)).join("")}   ACC: ${NAMES.slice(0, 2)
-      .map((m) => m.padStart(12))
-      .join("")}`,
+    `  ${"".padEnd(6)}${col(`RMSE${u}`)}${"".padEnd(26)}${col("ACC")}`,
+    `  ${"lead".padEnd(6)}${NAMES.map(col).join("")}${NAMES.slice(0, 2).map(col).join("")}`,
   ];
   r.leadMinutes.forEach((lead, k) => {
-    const rmse = NAMES.map((m) => f(r.methods[m].rmse[k] as number).padStart(12)).join("");
+    const rmse = NAMES.map((m) => col(f(r.methods[m].rmse[k] as number))).join("");
     const acc = NAMES.slice(0, 2)
-      .map((m) => f(r.methods[m].acc[k] as number).padStart(12))
+      .map((m) => col(f(r.methods[m].acc[k] as number)))
       .join("");
-    lines.push(`  ${hours(lead).padEnd(8)}  ${" ".repeat(u.length + 5)}${rmse}        ${acc}`);
+    lines.push(`  ${hours(lead).padEnd(6)}${rmse}${acc}`);
   });
   return lines.join("\n");
 }

@@ -40,7 +40,7 @@ function summaryText(s: TrainSummary, backend: string): string {
     ...(best ? [`  best        ${epochLine(best, s.epochs).replace(/^epoch \S+\s+/, "")}`] : []),
     s.tiles.unit === "tiles"
       ? `  tiles       ${s.tiles.train} train, ${s.tiles.validation} validation${s.tiles.dropped ? `, ${s.tiles.dropped} left out (their halo reaches validation)` : ""}`
-      : `  windows     ${s.tiles.train} train, ${s.tiles.validation} validation per tile${s.tiles.dropped ? `, ${s.tiles.dropped} left out (they straddle the split)` : ""}`,
+      : `  ${s.tiles.unit.padEnd(11)} ${s.tiles.train} train, ${s.tiles.validation} validation ${s.tiles.unit === "pairs" ? "(whole grid)" : "per tile"}${s.tiles.dropped ? `, ${s.tiles.dropped} left out (they straddle the split)` : ""}`,
     `  time        ${s.seconds.toFixed(1)} s`,
     `  backend     ${backend}`,
     `  checkpoints ${s.checkpoints} (history.json, curves.png)`,

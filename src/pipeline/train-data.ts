@@ -37,7 +37,7 @@ export interface TrainingData {
   stepsPerEpoch: number;
   scorer: (() => Scorer) | null;
   /** For the summary: tiles (or time windows, for sequences) on each side, and those left out. */
-  counts: { unit: "tiles" | "windows"; train: number; validation: number; dropped: number };
+  counts: { unit: "tiles" | "windows" | "pairs"; train: number; validation: number; dropped: number };
 }
 
 /** What the builders share. */

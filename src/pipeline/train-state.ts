@@ -140,7 +140,7 @@ export function stateData(c: { p: Pipeline; t: TrainSection; src: GridSource; st
     stepsPerEpoch: Math.ceil(starts.train.length / t.batch),
     scorer: () => stateScorer(latitudes, std),
     counts: {
-      unit: "windows",
+      unit: "pairs",
       train: starts.train.length,
       validation: starts.validation.length,
       dropped: starts.straddling,

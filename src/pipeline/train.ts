@@ -61,7 +61,7 @@ export interface TrainSummary {
   stoppedEarly: boolean;
   resumed: boolean;
   /** Tiles, or time windows per tile for sequences, on each side of the split, and those left out. */
-  tiles: { unit: "tiles" | "windows"; train: number; validation: number; dropped: number };
+  tiles: { unit: "tiles" | "windows" | "pairs"; train: number; validation: number; dropped: number };
   history: EpochRecord[];
   seconds: number;
   backend: string;
@@ -247,7 +247,7 @@ export async function trainPipeline(p: Pipeline, o: TrainRunOptions = {}): Promi
     const metrics = Object.fromEntries(
       Object.entries({ loss: bestRecord?.loss, valLoss: bestRecord?.valLoss, ...bestRecord?.metrics })
         .filter(([, v]) => typeof v === "number" && Number.isFinite(v))
-        .map(([k, v]) => [k, Math.round((v as number) * 1e4) / 1e4]),
+        .map(([k, v]) => [k, Number((v as number).toPrecision(4))]), // four significant digits
     );
     await saveModelDir(t.output, best.model, { ...best.card, metrics }, statsFile);
     best.model.dispose();

@@ -3,7 +3,7 @@
  * latitude weights), a short training that beats persistence, rollout forecasts whose later leads
  * are the model applied to its own output, and the errors a misconfigured pipeline gets.
  */
-import { rmSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -48,7 +48,7 @@ describe("global state models", () => {
     const stats = await normalizeStats(p.normalize as NonNullable<typeof p.normalize>, p, src, planFor(p, src));
     const t = p.train as NonNullable<typeof p.train>;
     const data = stateData({ p, t: { ...t, batch: 2 }, src, stats });
-    expect(data.counts).toStrictEqual({ unit: "windows", train: 37, validation: 919, dropped: 2 });
+    expect(data.counts).toStrictEqual({ unit: "pairs", train: 37, validation: 919, dropped: 2 });
     const it0 = data.validation(0)[Symbol.asyncIterator]();
     const b = (await it0.next()).value;
     expect(b.x.shape).toStrictEqual([2, 32, 64, 2]);
@@ -123,6 +123,22 @@ describe("global state models", () => {
     expect(worst).toBeLessThan(1e-3);
     model.dispose();
   }, 300_000);
+
+  it("retraining reproduces the model byte for byte", async () => {
+    const one = ["train.epochs=1", "model.filters=4"];
+    const a = await trainPipeline(
+      await tiny([...one, `train.output=${join(root, "r1")}`, `train.checkpoints=${join(root, "r1.train")}`]),
+      { force: true },
+    );
+    const b = await trainPipeline(
+      await tiny([...one, `train.output=${join(root, "r2")}`, `train.checkpoints=${join(root, "r2.train")}`]),
+      { force: true },
+    );
+    expect(a.history[0]?.loss).toBe(b.history[0]?.loss);
+    expect(readFileSync(join(root, "r1", "weights.bin")).equals(readFileSync(join(root, "r2", "weights.bin")))).toBe(
+      true,
+    );
+  }, 120_000);
 
   it("a model trained on another variable is refused, naming the input", async () => {
     const p = await loadPipeline("pipelines/global-forecast.yaml", [
