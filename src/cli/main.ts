@@ -7,17 +7,11 @@ import { errorLine, exitCodeFor, isTilecastError, TilecastError } from "../error
 import { installCleanupHandlers } from "../io/atomic.js";
 import type { DriverFlag } from "../io/driver.js";
 import { formats, inspectPath, outputDriver } from "../io/registry.js";
+import { collectSet, int } from "./flags.js";
+import { addJobCommands } from "./job-commands.js";
+import { addOpsCommands } from "./ops-commands.js";
 import type { progress } from "./progress.js";
 import type { RunFlags } from "./run.js";
-
-/** Accumulate repeated `--set` flags. */
-const collectSet = (v: string, acc: string[]): string[] => [...acc, v];
-
-const int = (name: string) => (v: string) => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${name} must be a non-negative integer`);
-  return n;
-};
 
 interface ConvertFlags {
   tile: number;
@@ -171,103 +165,8 @@ export function buildCli(): Command {
       // Loaded on use: TensorFlow.js takes a moment to import, and other commands never need it.
       await (await import("./run.js")).runCommand(file, o);
     });
-  cli
-    .command("submit")
-    .description("queue a pipeline over scenes on Redis (BullMQ): a job per scene, {scene} in the file its name")
-    .argument("<pipeline>", "pipeline YAML file; input.path becomes each scene")
-    .argument("[scenes...]", "scene files")
-    .requiredOption("--redis <url>", "redis://host:port")
-    .option("--list <file>", "more scenes, one path per line")
-    .option("--queue <name>", "queue name (default tilecast)")
-    .option("--attempts <n>", "tries per scene before it counts as failed (default 3)", int("--attempts"))
-    .option("--set <key=value>", "override a key of the file (repeatable)", collectSet, [])
-    .option("--json", "print the counts as JSON")
-    .action(async (file: string, scenes: string[], o: Parameters<typeof import("./queue.js").submitCommand>[2]) => {
-      await (await import("./queue.js")).submitCommand(file, scenes, o);
-    });
-  cli
-    .command("worker")
-    .description("run queued scenes until SIGINT/SIGTERM; a dead worker's scene goes to another")
-    .requiredOption("--redis <url>", "redis://host:port")
-    .option("--queue <name>", "queue name (default tilecast)")
-    .option("--concurrency <n>", "scenes at once (default 1)", int("--concurrency"))
-    .option("--lock-ms <ms>", "a scene's lock without renewal lasts this long (default 30000)", int("--lock-ms"))
-    .action(async (o: Parameters<typeof import("./queue.js").workerCommand>[0]) => {
-      await (await import("./queue.js")).workerCommand(o);
-    });
-  cli
-    .command("status")
-    .description("count a queue's scenes: waiting, active, completed, failed, delayed")
-    .requiredOption("--redis <url>", "redis://host:port")
-    .option("--queue <name>", "queue name (default tilecast)")
-    .option("--json", "print the counts as JSON")
-    .action(async (o: import("./queue.js").QueueFlags) => {
-      await (await import("./queue.js")).statusCommand(o);
-    });
-  cli
-    .command("schedule")
-    .description(
-      "run a pipeline's cycles on a cron schedule (UTC) until stopped: a lock, catch-up, retries, status records",
-    )
-    .argument("<pipeline>", "pipeline YAML file; {cycle} and {cycle:%Y%m%dT%H%MZ} in it become each cycle's time")
-    .requiredOption("--cron <expr>", "when cycles run, e.g. '*/5 * * * *' (six fields: seconds first)")
-    .option("--catch-up <n>", "on start, run up to this many missed cycles first", int("--catch-up"))
-    .option("--retries <n>", "retries after a failure, with doubling backoff", int("--retries"))
-    .option("--wait <duration>", "wait this long for missing inputs, then skip the cycle (e.g. 10m)")
-    .option("--state <dir>", "where locks and status records go", "tilecast-state")
-    .option("--set <key=value>", "override a key of the file (repeatable)", collectSet, [])
-    .option("--json", "a JSON record per cycle")
-    .action(async (file: string, o: import("./schedule.js").ScheduleFlags) => {
-      await (await import("./schedule.js")).scheduleCommand(file, o);
-    });
-  cli
-    .command("train")
-    .description("train the model of a pipeline file's train: section (checkpoints, resume, learning curves)")
-    .argument("<pipeline>", "pipeline YAML file with a train: section")
-    .option("--set <key=value>", "override a key of the file, e.g. --set train.epochs=5 (repeatable)", collectSet, [])
-    .option("--resume", "continue from the last checkpoint")
-    .option("--force", "delete existing checkpoints and start over")
-    .option("--json", "print the summary (with the history) as JSON")
-    .option("--output-root <dir>", "refuse to write outside this directory (default $TILECAST_OUTPUT_ROOT)")
-    .option("-q, --quiet", "no progress output")
-    .action(async (file: string, o: import("./train.js").TrainFlags) => {
-      await (await import("./train.js")).trainCommand(file, o);
-    });
-  cli
-    .command("forecast")
-    .alias("nowcast")
-    .description("run a forecast cycle (or every cycle to --until) into a (time, lead_time, y, x) Zarr store")
-    .argument(
-      "<pipeline>",
-      "pipeline YAML file: a time-series input, a trained nowcaster or global state model, a .zarr output",
-    )
-    .requiredOption("--cycle <time>", "the cycle's time (its last input frame), e.g. 2010-08-26T06:00Z")
-    .option("--until <time>", "run every cycle from --cycle to this time")
-    .option("--set <key=value>", "override a key of the file (repeatable)", collectSet, [])
-    .action(async (file: string, o: import("./nowcast.js").NowcastFlags) => {
-      await (await import("./nowcast.js")).nowcastCommand(file, o);
-    });
-  cli
-    .command("evaluate")
-    .description(
-      "score a class raster (IoU, F1), a nowcast store (CSI, POD, FAR per lead, beside persistence and extrapolation) or a global forecast store (RMSE, ACC per lead, beside persistence and climatology)",
-    )
-    .argument("<prediction>", "class raster (a run's output.classes), or a forecast store (tilecast forecast)")
-    .argument("<truth>", "reference class raster on the same grid, or the observed time series")
-    .option("--classes <n>", "class rasters: the number of classes", int("--classes"))
-    .option("--thresholds <list>", "nowcasts: rain thresholds, comma-separated (e.g. 1,5)")
-    .option("--rmse", "global forecasts: latitude-weighted RMSE and ACC per lead")
-    .option(
-      "--climatology-until <time>",
-      "global forecasts: the climatology averages states before this (default: the first cycle)",
-    )
-    .option("--plot <png>", "forecasts: draw the score against lead time")
-    .option("--names <list>", "class names, comma-separated")
-    .option("--json", "print the scores as JSON")
-    .option("--out <file>", "also write the JSON to this file")
-    .action(async (prediction: string, truth: string, o: import("./evaluate.js").EvaluateFlags) => {
-      await (await import("./evaluate.js")).evaluateCommand(prediction, truth, o);
-    });
+  addOpsCommands(cli);
+  addJobCommands(cli);
   cli
     .command("preview")
     .description("contact sheet of a few tiles before and after augmentation, labels overlaid")

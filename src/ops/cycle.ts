@@ -7,14 +7,14 @@
  *   it held is recorded as skipped, naming the holder;
  * - inputs not there yet (a missing file, a store without the cycle's frame) are waited for,
  *   polling, until `waitMs` after the start; then the cycle is skipped, not crashed;
- * - any other failure is retried `retries` times with doubling backoff, then recorded as failed
+ * - every other failure is retried `retries` times with doubling backoff, then recorded as failed
  *   with its error;
  * - every cycle leaves a status record ({@link writeCycleRecord}) with its timings: latency from
  *   the cycle's time to the product written, delay from the scheduled time to the start, and
  *   `late` when that delay passed `lateAfterMs`.
  *
  * A pipeline whose model directory is a forecast model (its card has frames) runs as a forecast
- * ({@link runForecast}: the cycle's slot of the output store); any other runs as `tilecast run`.
+ * ({@link runForecast}: the cycle's slot of the output store); every other runs as `tilecast run`.
  *
  * @example
  * ```ts

@@ -121,9 +121,10 @@ async function onnxPredictorOf(
   dir: string | undefined,
   card: ModelCard | undefined,
 ): Promise<LoadedModel> {
-  const { OnnxSession, onnxBytesFor } = await import("../../nn/onnx/index.js");
+  const { OnnxSession, onnxBytesFor, pipelineOnnxThreads } = await import("../../nn/onnx/index.js");
   const { bytes, source } = await onnxBytesFor(model, dir, card);
-  const session = await OnnxSession.create(bytes);
+  // A tile model runs beside a data path: it leaves that a core.
+  const session = await OnnxSession.create(bytes, { threads: pipelineOnnxThreads() });
   const a = tileAdapter(name, model, frames, sequence);
   return {
     bands: a.outBands,

@@ -1,5 +1,11 @@
 /** ONNX export of tilecast models and ONNX Runtime sessions (see each module). */
 export { exportOnnx, OPSET } from "./export.js";
 export { exportModelDir, type OnnxExport, onnxBytesFor, weightsDigest } from "./model-file.js";
-export { loadOnnxRuntime, type OnnxRuntimeInfo, onnxRuntimeInfo, onnxThreads } from "./runtime.js";
+export {
+  loadOnnxRuntime,
+  type OnnxRuntimeInfo,
+  onnxRuntimeInfo,
+  onnxThreads,
+  pipelineOnnxThreads,
+} from "./runtime.js";
 export { OnnxSession } from "./session.js";

@@ -7,7 +7,8 @@
  * Execution providers are tried best first: TensorRT, then CUDA (when the package was installed
  * with its GPU libraries: `ONNXRUNTIME_NODE_INSTALL=cuda12 npm install`), then the bundled CPU
  * library. `TILECAST_ONNX_PROVIDERS=cuda,cpu` sets the list; `TILECAST_ONNX_THREADS` the CPU
- * threads (default: every core).
+ * threads (default: every core for a session alone, every core but one for a model in a pipeline,
+ * {@link pipelineOnnxThreads}).
  *
  * @example
  * ```ts
@@ -61,6 +62,17 @@ export function loadOnnxRuntime(): Promise<OrtModule | string> {
 export function onnxThreads(): number {
   const n = Number(process.env.TILECAST_ONNX_THREADS);
   return Number.isInteger(n) && n > 0 ? n : availableParallelism();
+}
+
+/**
+ * CPU threads for a model inside a pipeline: every core but one, which the data path (reading,
+ * normalizing, stitching, compressing) needs beside it; `TILECAST_ONNX_THREADS` overrides. On two
+ * cores this runs the 8192² segmentation job at 1.34 MP/s against 1.01-1.23 with both cores for
+ * the model (`BENCH_E2E_JOB=seg node --import tsx bench/onnx-e2e.ts`).
+ */
+export function pipelineOnnxThreads(): number {
+  const n = Number(process.env.TILECAST_ONNX_THREADS);
+  return Number.isInteger(n) && n > 0 ? n : Math.max(1, availableParallelism() - 1);
 }
 
 /**
@@ -123,7 +135,7 @@ export class LocalSession {
    * A session for ONNX `bytes` (as {@link exportOnnx} makes them), on the best provider that
    * starts; the skipped ones and why are in `skipped`.
    */
-  static async create(bytes: Uint8Array): Promise<LocalSession & { skipped: string[] }> {
+  static async create(bytes: Uint8Array, threads?: number): Promise<LocalSession & { skipped: string[] }> {
     const ort = await loadOnnxRuntime();
     if (typeof ort === "string") throw new TilecastError("E_UNSUPPORTED", ort);
     const skipped: string[] = [];
@@ -131,7 +143,7 @@ export class LocalSession {
       try {
         const session = await ort.InferenceSession.create(bytes, {
           executionProviders: [provider],
-          intraOpNumThreads: onnxThreads(),
+          intraOpNumThreads: threads ?? onnxThreads(),
           interOpNumThreads: 1,
           graphOptimizationLevel: "all",
           // Idle pool threads sleep instead of spinning, leaving the cores to the data path

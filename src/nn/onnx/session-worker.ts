@@ -11,7 +11,7 @@ type Request = { type: "run"; id: number; data: Float32Array; dims: number[] } |
 const port = parentPort;
 if (port) {
   try {
-    const session = await LocalSession.create(workerData.bytes as Uint8Array);
+    const session = await LocalSession.create(workerData.bytes as Uint8Array, workerData.threads as number | undefined);
     let queue: Promise<void> = Promise.resolve();
     port.on("message", async (m: Request) => {
       if (m.type === "release") {

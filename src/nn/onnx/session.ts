@@ -61,15 +61,16 @@ export class OnnxSession {
    * A session for ONNX `bytes` (as {@link exportOnnx} makes them) on the best execution provider
    * that starts; an error says why none did.
    */
-  static async create(bytes: Uint8Array): Promise<OnnxSession> {
+  static async create(bytes: Uint8Array, o: { threads?: number } = {}): Promise<OnnxSession> {
+    const workerData = { bytes, ...(o.threads ? { threads: o.threads } : {}) };
     const worker = import.meta.url.endsWith(".ts")
       ? // Running from source (tests): the worker loads TypeScript through tsx.
         new Worker(
           `import("tsx/esm/api").then((t) => { t.register(); return import(${JSON.stringify(new URL("./session-worker.ts", import.meta.url).href)}); })`,
-          { eval: true, workerData: { bytes }, execArgv: [] },
+          { eval: true, workerData, execArgv: [] },
         )
       : // execArgv: [] so the parent's flags (--input-type, --eval loaders) do not reach the worker.
-        new Worker(new URL("./session-worker.js", import.meta.url), { workerData: { bytes }, execArgv: [] });
+        new Worker(new URL("./session-worker.js", import.meta.url), { workerData, execArgv: [] });
     const first = await new Promise<Reply>((resolve, reject) => {
       worker.once("message", resolve);
       worker.once("error", reject);

@@ -1,0 +1,59 @@
+/**
+ * The commands that run tilecast unattended: `schedule` (cron cycles) and the Redis scene queue
+ * (`submit`, `worker`, `status`). Each loads its module on use.
+ */
+import type { Command } from "commander";
+import { collectSet, int } from "./flags.js";
+
+/** Add the operations commands to the CLI. */
+export function addOpsCommands(cli: Command): void {
+  cli
+    .command("submit")
+    .description("queue a pipeline over scenes on Redis (BullMQ): a job per scene, {scene} in the file its name")
+    .argument("<pipeline>", "pipeline YAML file; input.path becomes each scene")
+    .argument("[scenes...]", "scene files")
+    .requiredOption("--redis <url>", "redis://host:port")
+    .option("--list <file>", "more scenes, one path per line")
+    .option("--queue <name>", "queue name (default tilecast)")
+    .option("--attempts <n>", "tries per scene before it counts as failed (default 3)", int("--attempts"))
+    .option("--set <key=value>", "override a key of the file (repeatable)", collectSet, [])
+    .option("--json", "print the counts as JSON")
+    .action(async (file: string, scenes: string[], o: Parameters<typeof import("./queue.js").submitCommand>[2]) => {
+      await (await import("./queue.js")).submitCommand(file, scenes, o);
+    });
+  cli
+    .command("worker")
+    .description("run queued scenes until SIGINT/SIGTERM; a dead worker's scene goes to another")
+    .requiredOption("--redis <url>", "redis://host:port")
+    .option("--queue <name>", "queue name (default tilecast)")
+    .option("--concurrency <n>", "scenes at once (default 1)", int("--concurrency"))
+    .option("--lock-ms <ms>", "a scene's lock without renewal lasts this long (default 30000)", int("--lock-ms"))
+    .action(async (o: Parameters<typeof import("./queue.js").workerCommand>[0]) => {
+      await (await import("./queue.js")).workerCommand(o);
+    });
+  cli
+    .command("status")
+    .description("count a queue's scenes: waiting, active, completed, failed, delayed")
+    .requiredOption("--redis <url>", "redis://host:port")
+    .option("--queue <name>", "queue name (default tilecast)")
+    .option("--json", "print the counts as JSON")
+    .action(async (o: import("./queue.js").QueueFlags) => {
+      await (await import("./queue.js")).statusCommand(o);
+    });
+  cli
+    .command("schedule")
+    .description(
+      "run a pipeline's cycles on a cron schedule (UTC) until stopped: a lock, catch-up, retries, status records",
+    )
+    .argument("<pipeline>", "pipeline YAML file; {cycle} and {cycle:%Y%m%dT%H%MZ} in it become each cycle's time")
+    .requiredOption("--cron <expr>", "when cycles run, e.g. '*/5 * * * *' (six fields: seconds first)")
+    .option("--catch-up <n>", "on start, run up to this many missed cycles first", int("--catch-up"))
+    .option("--retries <n>", "retries after a failure, with doubling backoff", int("--retries"))
+    .option("--wait <duration>", "wait this long for missing inputs, then skip the cycle (e.g. 10m)")
+    .option("--state <dir>", "where locks and status records go", "tilecast-state")
+    .option("--set <key=value>", "override a key of the file (repeatable)", collectSet, [])
+    .option("--json", "a JSON record per cycle")
+    .action(async (file: string, o: import("./schedule.js").ScheduleFlags) => {
+      await (await import("./schedule.js")).scheduleCommand(file, o);
+    });
+}
