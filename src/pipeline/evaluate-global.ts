@@ -21,11 +21,11 @@
  * ```
  */
 import { TilecastError } from "../errors.js";
-import { openZarr } from "../io/zarr/dataset.js";
-import { coordLabels, openZarrSource } from "../io/zarr/source.js";
+import { openZarrSource } from "../io/zarr/source.js";
 import { anomalyCorrelation, latitudeWeightedRmse } from "../nn/metrics.js";
 import { checkAligned } from "./aligned.js";
 import { frameTimes } from "./forecast.js";
+import { forecastIndex } from "./forecast-index.js";
 
 /** Scores of one method, per lead. */
 export interface GlobalScores {
@@ -54,17 +54,7 @@ export async function evaluateGlobal(
   observations: string,
   o: { variable?: string; climatologyUntil?: string } = {},
 ): Promise<GlobalEvaluation> {
-  const ds = await openZarr(forecast, { cacheBytes: 0 });
-  const timeArr = ds.arrays.get("time");
-  const leadArr = ds.arrays.get("lead_time");
-  if (!timeArr || !leadArr)
-    throw new TilecastError("E_FORMAT", "not a forecast store: no time and lead_time coordinates", { path: forecast });
-  const cycles = await coordLabels(timeArr, forecast);
-  const leads = (await coordLabels(leadArr, forecast)).map(Number);
-  const variable = o.variable ?? [...ds.arrays.values()].find((a) => a.dims.length === 4)?.name;
-  if (!variable)
-    throw new TilecastError("E_FORMAT", "no (time, lead_time, latitude, longitude) variable", { path: forecast });
-  if (cycles.length === 0) throw new TilecastError("E_ARGUMENT", "the store holds no cycles", { path: forecast });
+  const { cycles, leads, variable } = await forecastIndex(forecast, o.variable);
   const obs = await openZarrSource(observations, { variable });
   try {
     const times = frameTimes(obs);

@@ -22,11 +22,11 @@
  */
 import { TilecastError } from "../errors.js";
 import { extrapolate } from "../grid/motion.js";
-import { openZarr } from "../io/zarr/dataset.js";
-import { coordLabels, openZarrSource } from "../io/zarr/source.js";
+import { openZarrSource } from "../io/zarr/source.js";
 import { type Contingency, contingency, csi, far, pod } from "../nn/metrics.js";
 import { checkAligned } from "./aligned.js";
 import { frameTimes } from "./forecast.js";
+import { forecastIndex } from "./forecast-index.js";
 
 /** Scores of one method: `[threshold][lead]`. */
 export interface MethodScores {
@@ -61,15 +61,7 @@ export async function evaluateNowcast(
   observations: string,
   o: { thresholds: readonly number[]; variable?: string; frames?: number },
 ): Promise<NowcastEvaluation> {
-  const ds = await openZarr(forecast);
-  const timeArr = ds.arrays.get("time");
-  const leadArr = ds.arrays.get("lead_time");
-  if (!timeArr || !leadArr)
-    throw new TilecastError("E_FORMAT", "not a forecast store: no time and lead_time coordinates", { path: forecast });
-  const cycles = await coordLabels(timeArr, forecast);
-  const leads = (await coordLabels(leadArr, forecast)).map(Number);
-  const variable = o.variable ?? [...ds.arrays.values()].find((a) => a.dims.length === 4)?.name;
-  if (!variable) throw new TilecastError("E_FORMAT", "no (time, lead_time, y, x) variable", { path: forecast });
+  const { cycles, leads, variable } = await forecastIndex(forecast, o.variable);
   const obs = await openZarrSource(observations, { variable });
   const times = frameTimes(obs);
   const frames = o.frames ?? 4;
