@@ -4,6 +4,7 @@
  * SIGTERM), `tilecast status --redis URL`.
  */
 import { readFile } from "node:fs/promises";
+import { onGracefulStop } from "../io/atomic.js";
 import { selectBackend } from "../nn/backend.js";
 import { queueStatus, runWorker, submitScenes } from "../ops/queue.js";
 
@@ -42,19 +43,29 @@ export async function submitCommand(
   );
 }
 
-/** `tilecast worker`: until SIGINT/SIGTERM. */
+/** `tilecast worker`: until SIGINT/SIGTERM (scenes in flight finish first; a second signal exits at once). */
 export async function workerCommand(o: QueueFlags & { concurrency?: number; lockMs?: number }): Promise<void> {
   await selectBackend();
   const stop = new AbortController();
-  for (const sig of ["SIGINT", "SIGTERM"] as const) process.prependOnceListener(sig, () => stop.abort());
-  process.stderr.write(`worker ${process.pid}: taking jobs from ${o.redis}\n`);
-  await runWorker({
-    ...where(o),
-    ...(o.concurrency ? { concurrency: o.concurrency } : {}),
-    ...(o.lockMs ? { lockMs: o.lockMs } : {}),
-    signal: stop.signal,
-    log: (l) => process.stdout.write(`${l}\n`),
+  let signal: NodeJS.Signals | null = null;
+  const clear = onGracefulStop((s) => {
+    signal = s;
+    process.stderr.write(`${s}: finishing the scenes in flight (again to stop now)\n`);
+    stop.abort();
   });
+  process.stderr.write(`worker ${process.pid}: taking jobs from ${o.redis}\n`);
+  try {
+    await runWorker({
+      ...where(o),
+      ...(o.concurrency ? { concurrency: o.concurrency } : {}),
+      ...(o.lockMs ? { lockMs: o.lockMs } : {}),
+      signal: stop.signal,
+      log: (l) => process.stdout.write(`${l}\n`),
+    });
+  } finally {
+    clear();
+  }
+  if (signal) process.exitCode = signal === "SIGTERM" ? 143 : 130;
 }
 
 /** `tilecast status`. */

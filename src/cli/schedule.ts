@@ -4,6 +4,7 @@
  * Kubernetes CronJobs, Airflow), with the same lock, input wait, retries and status record. Exit
  * status of a cycle: 0 done (ok or late), 1 failed, 3 skipped (inputs missing, or locked).
  */
+import { onGracefulStop } from "../io/atomic.js";
 import { selectBackend } from "../nn/backend.js";
 import { runCycle } from "../ops/cycle.js";
 import type { CycleRecord } from "../ops/cycle-record.js";
@@ -63,14 +64,27 @@ export async function cycleCommand(file: string, cycle: string, o: CycleFlags): 
   return cycleExitCode(r);
 }
 
-/** `tilecast schedule`: until SIGINT/SIGTERM. */
+/** `tilecast schedule`: until SIGINT/SIGTERM (a cycle in flight finishes first; a second signal exits at once). */
 export async function scheduleCommand(file: string, o: ScheduleFlags): Promise<void> {
   await selectBackend();
-  process.stderr.write(`${file}: cycles on '${o.cron}' (UTC); status records in ${o.state}\n`);
-  await runSchedule(file, {
-    ...common(o),
-    cron: o.cron,
-    ...(o.catchUp !== undefined ? { catchUp: o.catchUp } : {}),
-    onRecord: (r) => print(r, o.json),
+  const stop = new AbortController();
+  let signal: NodeJS.Signals | null = null;
+  const clear = onGracefulStop((s) => {
+    signal = s;
+    process.stderr.write(`${s}: stopping after the cycle in flight (again to stop now)\n`);
+    stop.abort();
   });
+  process.stderr.write(`${file}: cycles on '${o.cron}' (UTC); status records in ${o.state}\n`);
+  try {
+    await runSchedule(file, {
+      ...common(o),
+      cron: o.cron,
+      ...(o.catchUp !== undefined ? { catchUp: o.catchUp } : {}),
+      onRecord: (r) => print(r, o.json),
+      signal: stop.signal,
+    });
+  } finally {
+    clear();
+  }
+  if (signal) process.exitCode = signal === "SIGTERM" ? 143 : 130;
 }

@@ -182,10 +182,24 @@ export function discardAllSync(): void {
 }
 
 let installed = false;
+let graceful: ((signal: NodeJS.Signals) => void) | null = null;
 
 /**
- * Remove tracked temporary outputs on exit, SIGINT and SIGTERM (exiting 130/143 on signals).
- * Idempotent; the CLI calls it at start.
+ * Let a long-running command stop cleanly: while set, the first SIGINT or SIGTERM calls `stop`
+ * (finish the work in flight, then exit) instead of exiting at once; a second one exits at once,
+ * removing temporary outputs. Returns a function that clears it.
+ */
+export function onGracefulStop(stop: (signal: NodeJS.Signals) => void): () => void {
+  graceful = stop;
+  return () => {
+    if (graceful === stop) graceful = null;
+  };
+}
+
+/**
+ * Remove tracked temporary outputs on exit, SIGINT and SIGTERM (exiting 130/143 on signals; see
+ * {@link onGracefulStop} for commands that finish their work first). Idempotent; the CLI calls it
+ * at start.
  */
 export function installCleanupHandlers(): void {
   if (installed) return;
@@ -196,6 +210,12 @@ export function installCleanupHandlers(): void {
     ["SIGTERM", 143],
   ] as const) {
     process.on(sig, () => {
+      const stop = graceful;
+      if (stop) {
+        graceful = null; // the next signal exits at once
+        stop(sig);
+        return;
+      }
       discardAllSync();
       process.exit(code);
     });

@@ -11,7 +11,9 @@
  *   with its error;
  * - every cycle leaves a status record ({@link writeCycleRecord}) with its timings: latency from
  *   the cycle's time to the product written, delay from the scheduled time to the start, and
- *   `late` when that delay passed `lateAfterMs`.
+ *   `late` when that delay passed `lateAfterMs`;
+ * - a cycle stopped by the signal (while waiting for inputs or a retry, or mid-run: the run is
+ *   rolled back) leaves no record and rejects with E_ABORTED, so a later catch-up runs it again.
  *
  * A pipeline whose model directory is a forecast model (its card has frames) runs as a forecast
  * ({@link runForecast}: the cycle's slot of the output store); every other runs as `tilecast run`.
@@ -60,6 +62,9 @@ export interface CycleOptions {
   /** A line per event (waiting, retrying). */
   log?(line: string): void;
 }
+
+/** Was this a stop (the signal), not a failure? */
+export const isAbort = (e: unknown): boolean => e instanceof TilecastError && e.code === "E_ABORTED";
 
 /** Sleep, or stop early with E_ABORTED. */
 export function pause(ms: number, signal?: AbortSignal): Promise<void> {
@@ -155,7 +160,7 @@ export async function runCycle(file: string, cycle: Date, o: CycleOptions): Prom
         });
       } catch (e) {
         const error = errorLine(e);
-        if (e instanceof TilecastError && e.code === "E_ABORTED") return await record("failed", attempts, { error });
+        if (isAbort(e)) throw e; // stopped: no record, so a catch-up runs the cycle again
         if (e instanceof TilecastError && e.code === "E_NOT_FOUND") {
           attempts--; // waiting for data is not a failed try
           const left = deadline - Date.now();
@@ -171,6 +176,7 @@ export async function runCycle(file: string, cycle: Date, o: CycleOptions): Prom
       }
     }
   } catch (e) {
+    if (isAbort(e)) throw e;
     return record("failed", 0, { error: errorLine(e) });
   } finally {
     await lock.release();

@@ -8,7 +8,8 @@
  * - **No overlap, no loss**: cycles run in sequence; a cycle that overruns the next fire time
  *   delays that cycle, which then runs at once (marked late past `lateAfterMs`, by default one
  *   period). Across processes the lock refuses a second run of the same pipeline.
- * - **Stopping**: the signal ends the wait at once, or the cycle in flight (its record says so).
+ * - **Stopping**: the signal ends the wait for the next fire time at once; a cycle in flight
+ *   finishes first (and leaves its record), then the schedule returns.
  *
  * Cron expressions are read by croner, in UTC; six fields give seconds.
  *
@@ -68,7 +69,9 @@ export async function runSchedule(file: string, o: ScheduleOptions): Promise<Cyc
   const run = async (t: Date) => {
     // A cycle's own failure is in its record; a file that no longer parses is recorded too,
     // and the schedule goes on (the next cycle may find it fixed).
-    const r = await runCycle(file, t, { ...cycleOptions, scheduled: t }).catch(async (e: unknown) => {
+    // The cycle in flight is not given the stop signal: a stop lets it finish.
+    const { signal: _stop, ...own } = cycleOptions;
+    const r = await runCycle(file, t, { ...own, scheduled: t }).catch(async (e: unknown) => {
       const now = new Date().toISOString();
       const failed: CycleRecord = {
         pipeline: file,

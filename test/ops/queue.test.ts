@@ -4,7 +4,7 @@
  * bytes as a direct run; resubmitting queues nothing; the event loop stays free during jobs.
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { copyFileSync, mkdirSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { Queue } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -132,6 +132,28 @@ print(json.dumps(out))`);
     const status = tilecast("status", "--redis", URL, "--json");
     expect(JSON.parse(status.stdout)).toMatchObject({ completed: 6, failed: 0, waiting: 0, active: 0 });
   }, 180_000);
+
+  it("SIGTERM lets a worker finish the scene in flight, then exit 143", async () => {
+    const dir = dirname(tmp("x"));
+    const scene = join(dir, "late.tif");
+    copyFileSync("fixtures/demo/scene.s2like.u16.4b.tif", scene);
+    const sets = [`output.path=${dir}/{scene}.out.tif`, `output.quicklook=${dir}/{scene}.png`];
+    const w = spawn(process.execPath, [BIN, "worker", "--redis", URL, "--queue", "graceful"]);
+    workers.push(w);
+    const exited = new Promise<number | null>((r) => w.on("exit", (code) => r(code)));
+    await submitScenes("pipelines/scene-water.yaml", [scene], { redis: URL, queue: "graceful", sets });
+    const q = new Queue("graceful", { connection: connection(URL) });
+    expect(await until(async () => (await q.getActiveCount()) > 0, 30_000)).toBe(true);
+    w.kill("SIGTERM");
+    expect(await exited).toBe(143);
+    expect(await q.getJobCounts("completed", "active", "waiting")).toMatchObject({
+      completed: 1,
+      active: 0,
+      waiting: 0,
+    });
+    await q.close();
+    expect(existsSync(join(dir, "late.out.tif"))).toBe(true);
+  }, 60_000);
 
   it("a bad pipeline or URL is refused before anything is queued", async () => {
     const r = tilecast("submit", "pipelines/missing.yaml", "a.tif", "--redis", URL);
