@@ -33,11 +33,13 @@ export function addOpsCommands(cli: Command): void {
     });
   cli
     .command("status")
-    .description("count a queue's scenes: waiting, active, completed, failed, delayed")
-    .requiredOption("--redis <url>", "redis://host:port")
+    .description("recent cycles of every scheduled pipeline (--state), and a queue's scenes by state (--redis)")
+    .option("--state <dir>", "where schedule and run --cycle keep their status records")
+    .option("--last <n>", "with --state: summarize the newest N cycles of each pipeline (default 50)", int("--last"))
+    .option("--redis <url>", "redis://host:port")
     .option("--queue <name>", "queue name (default tilecast)")
-    .option("--json", "print the counts as JSON")
-    .action(async (o: import("./queue.js").QueueFlags) => {
+    .option("--json", "print JSON")
+    .action(async (o: Parameters<typeof import("./queue.js").statusCommand>[0]) => {
       await (await import("./queue.js")).statusCommand(o);
     });
   cli

@@ -4,8 +4,10 @@
  * SIGTERM), `tilecast status --redis URL`.
  */
 import { readFile } from "node:fs/promises";
+import { TilecastError } from "../errors.js";
 import { onGracefulStop } from "../io/atomic.js";
 import { selectBackend } from "../nn/backend.js";
+import { summarizeCycles } from "../ops/cycle-record.js";
 import { queueStatus, runWorker, submitScenes } from "../ops/queue.js";
 
 /** Flags every queue command takes. */
@@ -68,14 +70,28 @@ export async function workerCommand(o: QueueFlags & { concurrency?: number; lock
   if (signal) process.exitCode = signal === "SIGTERM" ? 143 : 130;
 }
 
-/** `tilecast status`. */
-export async function statusCommand(o: QueueFlags): Promise<void> {
-  const c = await queueStatus(where(o));
-  process.stdout.write(
-    o.json
-      ? `${JSON.stringify(c)}\n`
-      : `${Object.entries(c)
-          .map(([k, v]) => `${k.padEnd(10)} ${v}`)
-          .join("\n")}\n`,
-  );
+/** `tilecast status`: recent cycles (`--state`) and the queue (`--redis`). */
+export async function statusCommand(o: Partial<QueueFlags> & { state?: string; last?: number }): Promise<void> {
+  if (!o.state && !o.redis) throw new TilecastError("E_ARGUMENT", "status needs --state DIR, --redis URL, or both");
+  const cycles = o.state ? await summarizeCycles(o.state, o.last ?? 50) : null;
+  const queue = o.redis ? await queueStatus(where({ ...o, redis: o.redis })) : null;
+  if (o.json) {
+    process.stdout.write(`${JSON.stringify(cycles && queue ? { cycles, queue } : (cycles ?? queue))}\n`);
+    return;
+  }
+  const lines: string[] = [];
+  for (const c of cycles ?? []) {
+    const n = Object.entries(c.counts)
+      .filter(([, v]) => v > 0)
+      .map(([k, v]) => `${v} ${k}`)
+      .join(", ");
+    const latency = c.medianLatencySeconds === null ? "" : `; median latency ${c.medianLatencySeconds.toFixed(1)} s`;
+    lines.push(`${c.name}: last ${c.cycles} cycles ${n}${latency}`);
+    if (c.latest) lines.push(`  latest     ${c.latest.cycle} ${c.latest.status}`);
+    if (c.lastProblem)
+      lines.push(`  problem    ${c.lastProblem.cycle} ${c.lastProblem.status}: ${c.lastProblem.error ?? ""}`);
+  }
+  if (cycles && cycles.length === 0) lines.push(`no cycle records under ${o.state}`);
+  if (queue) lines.push(...Object.entries(queue).map(([k, v]) => `${k.padEnd(10)} ${v}`));
+  process.stdout.write(`${lines.join("\n")}\n`);
 }

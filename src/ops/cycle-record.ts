@@ -63,3 +63,40 @@ export async function readCycleRecords(state: string, name: string): Promise<Cyc
     out.push(JSON.parse(await readFile(join(dir, f), "utf8")) as CycleRecord);
   return out.sort((a, b) => Date.parse(a.cycle) - Date.parse(b.cycle));
 }
+
+/** What a monitor wants to know of one pipeline's recent cycles. */
+export interface CycleSummary {
+  name: string;
+  /** Records looked at (the newest `last`). */
+  cycles: number;
+  counts: Record<CycleStatus, number>;
+  latest: CycleRecord | null;
+  lastOk: CycleRecord | null;
+  lastProblem: CycleRecord | null;
+  /** Median latency of the ok and late cycles, seconds. */
+  medianLatencySeconds: number | null;
+}
+
+/** Every pipeline under `state`, summarized over its newest `last` cycles (default 50). */
+export async function summarizeCycles(state: string, last = 50): Promise<CycleSummary[]> {
+  const names = (await readdir(state, { withFileTypes: true }).catch(() => [])).filter((d) => d.isDirectory());
+  const out: CycleSummary[] = [];
+  for (const d of names.map((x) => x.name).sort()) {
+    const recent = (await readCycleRecords(state, d)).slice(-last);
+    if (recent.length === 0) continue;
+    const counts: Record<CycleStatus, number> = { ok: 0, late: 0, failed: 0, skipped: 0 };
+    for (const r of recent) counts[r.status]++;
+    const done = recent.filter((r) => r.status === "ok" || r.status === "late");
+    const lat = done.flatMap((r) => (r.latencySeconds === undefined ? [] : [r.latencySeconds])).sort((a, b) => a - b);
+    out.push({
+      name: d,
+      cycles: recent.length,
+      counts,
+      latest: recent.at(-1) ?? null,
+      lastOk: done.at(-1) ?? null,
+      lastProblem: recent.filter((r) => r.status === "failed" || r.status === "skipped").at(-1) ?? null,
+      medianLatencySeconds: lat.length ? (lat[Math.floor(lat.length / 2)] as number) : null,
+    });
+  }
+  return out;
+}

@@ -8,8 +8,10 @@ export { type CycleOptions, cyclePipeline, pipelineName, runCycle } from "./cycl
 export {
   type CycleRecord,
   type CycleStatus,
+  type CycleSummary,
   readCycleRecords,
   recordsDir,
+  summarizeCycles,
   writeCycleRecord,
 } from "./cycle-record.js";
 export { fillCycle, parseCycle, usesCycle } from "./cycle-time.js";

@@ -139,6 +139,17 @@ describe("the command line", () => {
     const missing = tilecast("run", s.file, "--cycle", "2026-01-01T06:35Z", "--state", s.state);
     expect(missing.code).toBe(3);
     expect(missing.stdout).toMatch(/^2026-01-01T06:35:00.000Z skipped .*inputs missing/);
+    // status --state: the pipeline's recent cycles at a glance.
+    const st = tilecast("status", "--state", s.state);
+    expect(st.code).toBe(0);
+    const lines = st.stdout.trim().split("\n");
+    expect(lines[0]).toMatch(/^cyc: last 2 cycles 1 ok, 1 skipped; median latency \d+\.\d s$/);
+    expect(lines[1]).toBe("  latest     2026-01-01T06:35:00.000Z skipped");
+    expect(lines[2]).toMatch(/^ {2}problem {4}2026-01-01T06:35:00.000Z skipped: inputs missing: /);
+    const [summary] = JSON.parse(tilecast("status", "--state", s.state, "--json").stdout);
+    expect(summary.counts).toStrictEqual({ ok: 1, late: 0, failed: 0, skipped: 1 });
+    expect(summary.lastOk.cycle).toBe("2026-01-01T06:30:00.000Z");
+    expect(tilecast("status").stderr).toContain("status needs --state DIR, --redis URL, or both");
   });
 
   it("schedule runs until SIGINT, a line per cycle", async () => {
