@@ -2,8 +2,12 @@
  * The commands that run tilecast unattended: `schedule` (cron cycles) and the Redis scene queue
  * (`submit`, `worker`, `status`). Each loads its module on use.
  */
-import type { Command } from "commander";
+import { type Command, Option } from "commander";
 import { collectSet, int } from "./flags.js";
+
+/** `--redis URL`, or `TILECAST_REDIS_URL` (keeps a password off the command line). */
+const redisOption = () =>
+  new Option("--redis <url>", "redis://[user:password@]host:port[/db]").env("TILECAST_REDIS_URL");
 
 /** Add the operations commands to the CLI. */
 export function addOpsCommands(cli: Command): void {
@@ -12,7 +16,7 @@ export function addOpsCommands(cli: Command): void {
     .description("queue a pipeline over scenes on Redis (BullMQ): a job per scene, {scene} in the file its name")
     .argument("<pipeline>", "pipeline YAML file; input.path becomes each scene")
     .argument("[scenes...]", "scene files")
-    .requiredOption("--redis <url>", "redis://host:port")
+    .addOption(redisOption().makeOptionMandatory())
     .option("--list <file>", "more scenes, one path per line")
     .option("--queue <name>", "queue name (default tilecast)")
     .option("--attempts <n>", "tries per scene before it counts as failed (default 3)", int("--attempts"))
@@ -24,7 +28,7 @@ export function addOpsCommands(cli: Command): void {
   cli
     .command("worker")
     .description("run queued scenes until SIGINT/SIGTERM; a dead worker's scene goes to another")
-    .requiredOption("--redis <url>", "redis://host:port")
+    .addOption(redisOption().makeOptionMandatory())
     .option("--queue <name>", "queue name (default tilecast)")
     .option("--concurrency <n>", "scenes at once (default 1)", int("--concurrency"))
     .option("--lock-ms <ms>", "a scene's lock without renewal lasts this long (default 30000)", int("--lock-ms"))
@@ -36,7 +40,7 @@ export function addOpsCommands(cli: Command): void {
     .description("recent cycles of every scheduled pipeline (--state), and a queue's scenes by state (--redis)")
     .option("--state <dir>", "where schedule and run --cycle keep their status records")
     .option("--last <n>", "with --state: summarize the newest N cycles of each pipeline (default 50)", int("--last"))
-    .option("--redis <url>", "redis://host:port")
+    .addOption(redisOption())
     .option("--queue <name>", "queue name (default tilecast)")
     .option("--json", "print JSON")
     .action(async (o: Parameters<typeof import("./queue.js").statusCommand>[0]) => {

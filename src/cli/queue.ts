@@ -8,7 +8,7 @@ import { TilecastError } from "../errors.js";
 import { onGracefulStop } from "../io/atomic.js";
 import { selectBackend } from "../nn/backend.js";
 import { summarizeCycles } from "../ops/cycle-record.js";
-import { queueStatus, runWorker, submitScenes } from "../ops/queue.js";
+import { queueStatus, redactUrl, runWorker, submitScenes } from "../ops/queue.js";
 
 /** Flags every queue command takes. */
 export interface QueueFlags {
@@ -55,7 +55,7 @@ export async function workerCommand(o: QueueFlags & { concurrency?: number; lock
     process.stderr.write(`${s}: finishing the scenes in flight (again to stop now)\n`);
     stop.abort();
   });
-  process.stderr.write(`worker ${process.pid}: taking jobs from ${o.redis}\n`);
+  process.stderr.write(`worker ${process.pid}: taking jobs from ${redactUrl(o.redis)}\n`);
   try {
     await runWorker({
       ...where(o),

@@ -20,6 +20,7 @@ export {
   connection,
   type QueueOptions,
   queueStatus,
+  redactUrl,
   runSceneJob,
   runWorker,
   type SceneJob,

@@ -54,20 +54,55 @@ export interface SceneResult {
   seconds: number;
   /** The event loop's worst delay during the run, ms. */
   loopDelayMaxMs: number;
+  /** Its 99th percentile, ms. */
+  loopDelayP99Ms: number;
   worker: string;
 }
 
-/** BullMQ's connection options from a Redis URL. */
-export function connection(url: string): { host: string; port: number; db: number; maxRetriesPerRequest: null } {
+/** A Redis URL fit to print: the password replaced by `***`. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (!u.password) return url;
+    u.password = "***";
+    return u.toString();
+  } catch {
+    return url.replace(/\/\/[^@/]*@/, "//***@");
+  }
+}
+
+/**
+ * BullMQ's connection options from a Redis URL (`redis://[user:password@]host:port[/db]`, or
+ * `rediss://` for TLS). Keep a password out of command lines and logs: put the URL in
+ * `TILECAST_REDIS_URL`; errors and logs print it redacted.
+ */
+export function connection(url: string): {
+  host: string;
+  port: number;
+  db: number;
+  username?: string;
+  password?: string;
+  tls?: Record<string, never>;
+  maxRetriesPerRequest: null;
+} {
   let u: URL;
   try {
     u = new URL(url);
   } catch {
-    throw new TilecastError("E_ARGUMENT", `--redis: '${url}' is not a URL (redis://host:port)`);
+    throw new TilecastError("E_ARGUMENT", `--redis: '${redactUrl(url)}' is not a URL (redis://host:port)`);
   }
-  if (u.protocol !== "redis:") throw new TilecastError("E_ARGUMENT", `--redis: '${url}' is not a redis:// URL`);
+  if (u.protocol !== "redis:" && u.protocol !== "rediss:")
+    throw new TilecastError("E_ARGUMENT", `--redis: '${redactUrl(url)}' is not a redis:// URL`);
   const db = Number(u.pathname.replace(/^\//, "") || 0);
-  return { host: u.hostname, port: Number(u.port || 6379), db, maxRetriesPerRequest: null };
+  return {
+    host: u.hostname,
+    port: Number(u.port || 6379),
+    db,
+    ...(u.username ? { username: decodeURIComponent(u.username) } : {}),
+    ...(u.password ? { password: decodeURIComponent(u.password) } : {}),
+    ...(u.protocol === "rediss:" ? { tls: {} } : {}),
+    maxRetriesPerRequest: null,
+  };
 }
 
 const jobId = (pipeline: string, scene: string) =>
@@ -128,7 +163,13 @@ export async function runSceneJob(job: Pick<Job<SceneJob>, "data">, worker = `${
   try {
     const p = await parseScene(job.data.pipeline, job.data.scene, job.data.sets);
     const s = await runPipeline(p);
-    return { output: s.output, seconds: (performance.now() - started) / 1000, loopDelayMaxMs: h.max / 1e6, worker };
+    return {
+      output: s.output,
+      seconds: (performance.now() - started) / 1000,
+      loopDelayMaxMs: h.max / 1e6,
+      loopDelayP99Ms: h.percentile(99) / 1e6,
+      worker,
+    };
   } finally {
     h.disable();
   }

@@ -8,7 +8,7 @@ import { copyFileSync, existsSync, mkdirSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { Queue } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connection, queueStatus, submitScenes } from "../../src/ops/queue.js";
+import { connection, queueStatus, redactUrl, submitScenes } from "../../src/ops/queue.js";
 import { tilecast } from "../helpers/cli.js";
 import { py } from "../helpers/gdal.js";
 import { tmp } from "../helpers/write.js";
@@ -138,7 +138,10 @@ print(json.dumps(out))`);
     const scene = join(dir, "late.tif");
     copyFileSync("fixtures/demo/scene.s2like.u16.4b.tif", scene);
     const sets = [`output.path=${dir}/{scene}.out.tif`, `output.quicklook=${dir}/{scene}.png`];
-    const w = spawn(process.execPath, [BIN, "worker", "--redis", URL, "--queue", "graceful"]);
+    // The URL from the environment, as a deployment keeps a password off the command line.
+    const w = spawn(process.execPath, [BIN, "worker", "--queue", "graceful"], {
+      env: { ...process.env, TILECAST_REDIS_URL: URL },
+    });
     workers.push(w);
     const exited = new Promise<number | null>((r) => w.on("exit", (code) => r(code)));
     await submitScenes("pipelines/scene-water.yaml", [scene], { redis: URL, queue: "graceful", sets });
@@ -154,6 +157,20 @@ print(json.dumps(out))`);
     await q.close();
     expect(existsSync(join(dir, "late.out.tif"))).toBe(true);
   }, 60_000);
+
+  it("a password in the URL reaches Redis but never a printed line", () => {
+    expect(connection("redis://ops:s3cret@db.example:6380/2")).toMatchObject({
+      host: "db.example",
+      port: 6380,
+      db: 2,
+      username: "ops",
+      password: "s3cret",
+    });
+    expect(redactUrl("redis://ops:s3cret@db.example:6380/2")).toBe("redis://ops:***@db.example:6380/2");
+    const r = tilecast("status", "--redis", "http://ops:s3cret@x");
+    expect(r.stderr).toContain("is not a redis:// URL");
+    expect(r.stderr).not.toContain("s3cret");
+  });
 
   it("a bad pipeline or URL is refused before anything is queued", async () => {
     const r = tilecast("submit", "pipelines/missing.yaml", "a.tif", "--redis", URL);
