@@ -342,6 +342,27 @@ function segmentationLarge(): Workload {
   };
 }
 
+/** The Redis scene queue beside the same scenes run one after another in one process. */
+function sceneQueue(): Workload {
+  const side = (tool: string, part: string): Side => ({
+    tool,
+    cmd: TSX[0],
+    args: [...TSX.slice(1), "bench/queue-speed.ts"],
+    env: { BENCH_PART: part, ...WASM },
+    field: "scenesPerSec",
+  });
+  return {
+    group: "ops",
+    warmup: false,
+    name: "scene queue on Redis, scene-water U-Net, 12 scenes, 1 worker",
+    unit: "scenes/s",
+    quick: false,
+    tilecast: side("tilecast worker (BullMQ)", "queue"),
+    reference: side("one process, one scene after another", "direct"),
+    target: { min: 0.9 },
+  };
+}
+
 /** The streaming trainer beside the same training on batches already in memory (wasm). */
 function trainStream(): Workload {
   const part = (p: string) => ({ BENCH_PART: p, ...WASM });
@@ -392,6 +413,7 @@ export function workloads(): Workload[] {
     onnxModel("global-cnn", "steps/s"),
     endToEnd(),
     segmentationLarge(),
+    sceneQueue(),
     trainStream(),
   ];
 }
