@@ -65,6 +65,16 @@ export function epsgKind(code: number): CrsKind {
   return "other";
 }
 
+/**
+ * Whether a CRS is latitude/longitude: by its EPSG code's kind, else its WKT's first keyword
+ * (GEOGCS, GEOGCRS) or a PROJ `longlat`.
+ */
+export function isGeographic(crs: Crs | null | undefined): boolean {
+  if (!crs) return false;
+  if (crs.epsg) return epsgKind(crs.epsg) === "geographic";
+  return /^\s*(GEOGCS|GEOGCRS|GEOGRAPHICCRS)\b/.test(crs.wkt ?? "") || /longlat/.test(crs.proj4 ?? "");
+}
+
 /** The human name of an EPSG code ("WGS 84 / UTM zone 33N"), or null. */
 export function epsgName(code: number): string | null {
   return epsgEntry(code)?.name ?? null;

@@ -29,6 +29,7 @@ export {
   crsFromEpsg,
   epsgKind,
   epsgName,
+  isGeographic,
   parseCrs,
   proj4Definition,
   sameCrs,

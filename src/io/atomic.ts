@@ -141,7 +141,8 @@ export async function publish(temp: string, target: string, dir: DirectoryKind =
 
 const TEMP = /^\.(.+)\.tilecast-tmp-(\d+)-[0-9a-f]{8}$/;
 
-function alive(pid: number): boolean {
+/** Whether a process with this pid exists on this machine (ours always does). */
+export function processAlive(pid: number): boolean {
   if (pid === process.pid) return true;
   try {
     process.kill(pid, 0);
@@ -162,7 +163,7 @@ export async function sweepStaleTemps(target: string): Promise<string[]> {
   const removed: string[] = [];
   for (const f of await readdir(dir).catch(() => [] as string[])) {
     const m = TEMP.exec(f);
-    if (!m || m[1] !== name || alive(Number(m[2]))) continue;
+    if (!m || m[1] !== name || processAlive(Number(m[2]))) continue;
     await rm(join(dir, f), { recursive: true, force: true });
     removed.push(join(dir, f));
   }

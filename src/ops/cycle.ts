@@ -29,11 +29,10 @@
  * ```
  */
 import { randomUUID } from "node:crypto";
-import { readFile } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { errorLine, TilecastError } from "../errors.js";
 import { readModelCard } from "../nn/model-card.js";
-import { type Pipeline, parsePipeline } from "../pipeline/config.js";
+import { loadPipeline, type Pipeline } from "../pipeline/config.js";
 import { runForecast } from "../pipeline/forecast.js";
 import { runPipeline } from "../pipeline/run.js";
 import { type CycleRecord, type CycleStatus, writeCycleRecord } from "./cycle-record.js";
@@ -83,18 +82,8 @@ export function pause(ms: number, signal?: AbortSignal): Promise<void> {
 }
 
 /** The pipeline for a cycle: its file with the cycle's time filled in. */
-export async function cyclePipeline(file: string, cycle: Date, sets: readonly string[] = []): Promise<Pipeline> {
-  let text: string;
-  try {
-    text = await readFile(file, "utf8");
-  } catch (e) {
-    throw new TilecastError("E_NOT_FOUND", "cannot read pipeline file", { path: file, cause: e });
-  }
-  return parsePipeline(
-    fillCycle(text, cycle),
-    file,
-    sets.map((s) => fillCycle(s, cycle)),
-  );
+export function cyclePipeline(file: string, cycle: Date, sets: readonly string[] = []): Promise<Pipeline> {
+  return loadPipeline(file, sets, (t) => fillCycle(t, cycle));
 }
 
 /** The pipeline's name (its `name:`, else its file's). */

@@ -22,7 +22,7 @@ import { mkdir, open, readFile, rename, rm } from "node:fs/promises";
 import { hostname } from "node:os";
 import { dirname } from "node:path";
 import { TilecastError } from "../errors.js";
-import { atomicWrite } from "../io/atomic.js";
+import { atomicWrite, processAlive } from "../io/atomic.js";
 
 /** What a lock file holds. */
 export interface LockInfo {
@@ -49,15 +49,6 @@ export interface LockOptions {
   heartbeatMs?: number;
 }
 
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM"; // exists, owned by someone else
-  }
-};
-
 /** The current holder of a lock file, or null when there is none (or it is unreadable). */
 export async function readLock(path: string): Promise<LockInfo | null> {
   try {
@@ -70,7 +61,7 @@ export async function readLock(path: string): Promise<LockInfo | null> {
 /** Is this holder gone? */
 export function isStale(info: LockInfo | null, staleMs: number, now = Date.now()): boolean {
   if (!info) return true; // half-written by a crash: nobody can be relying on it
-  if (info.host === hostname() && !alive(info.pid)) return true;
+  if (info.host === hostname() && !processAlive(info.pid)) return true;
   return now - Date.parse(info.heartbeat) > staleMs;
 }
 

@@ -25,12 +25,11 @@
  * ```
  */
 import { createHash } from "node:crypto";
-import { readFile } from "node:fs/promises";
 import { basename, extname, resolve } from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { type Job, Queue, Worker } from "bullmq";
 import { errorLine, TilecastError } from "../errors.js";
-import { parsePipeline } from "../pipeline/config.js";
+import { loadPipeline } from "../pipeline/config.js";
 import { runPipeline } from "../pipeline/run.js";
 
 /** Where the queue lives. */
@@ -143,16 +142,9 @@ export async function submitScenes(
 }
 
 /** The pipeline for one scene: `{scene}` filled in, `input.path` the scene. */
-async function parseScene(pipeline: string, scene: string, sets: readonly string[]) {
-  let text: string;
-  try {
-    text = await readFile(pipeline, "utf8");
-  } catch (e) {
-    throw new TilecastError("E_NOT_FOUND", "cannot read pipeline file", { path: pipeline, cause: e });
-  }
+function parseScene(pipeline: string, scene: string, sets: readonly string[]) {
   const name = basename(scene, extname(scene));
-  const fill = (t: string) => t.replaceAll("{scene}", name);
-  return parsePipeline(fill(text), pipeline, [...sets.map(fill), `input.path=${scene}`]);
+  return loadPipeline(pipeline, [...sets, `input.path=${scene}`], (t) => t.replaceAll("{scene}", name));
 }
 
 /** Run one job (exported for tests and custom workers). */

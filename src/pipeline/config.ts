@@ -259,13 +259,20 @@ export function parsePipeline(text: string, file: string, sets: readonly string[
   };
 }
 
-/** Read, parse and validate a pipeline file. */
-export async function loadPipeline(file: string, sets: readonly string[] = []): Promise<Pipeline> {
+/**
+ * Read, parse and validate a pipeline file. `fill` rewrites the file's text and the `sets`
+ * before parsing (a cycle's time, a scene's name).
+ */
+export async function loadPipeline(
+  file: string,
+  sets: readonly string[] = [],
+  fill: (text: string) => string = (t) => t,
+): Promise<Pipeline> {
   let text: string;
   try {
     text = await readFile(file, "utf8");
   } catch (e) {
     throw new TilecastError("E_NOT_FOUND", "cannot read pipeline file", { path: file, cause: e });
   }
-  return parsePipeline(text, file, sets);
+  return parsePipeline(fill(text), file, sets.map(fill));
 }

@@ -26,6 +26,7 @@ import { anomalyCorrelation, latitudeWeightedRmse } from "../nn/metrics.js";
 import { checkAligned } from "./aligned.js";
 import { frameTimes } from "./forecast.js";
 import { forecastIndex } from "./forecast-index.js";
+import { rowLatitudes } from "./train-state.js";
 
 /** Scores of one method, per lead. */
 export interface GlobalScores {
@@ -58,11 +59,8 @@ export async function evaluateGlobal(
   const obs = await openZarrSource(observations, { variable });
   try {
     const times = frameTimes(obs);
-    const { width: w, height: h, georef } = obs.meta;
-    const gt = georef?.transform;
-    if (!gt || georef?.crs?.epsg !== 4326)
-      throw new TilecastError("E_ARGUMENT", "global scores need a latitude/longitude grid", { path: observations });
-    const latitudes = Array.from({ length: h }, (_, j) => gt[3] + gt[5] * (j + 0.5));
+    const { width: w, height: h } = obs.meta;
+    const latitudes = rowLatitudes(obs, "global scores need a latitude/longitude grid");
     const whole = { x: 0, y: 0, width: w, height: h };
     const frameAt = async (ms: number) => {
       const i = times.indexOf(ms);

@@ -21,6 +21,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { TilecastError } from "../errors.js";
 import type { Stats } from "../grid/band-stats.js";
+import { isGeographic } from "../grid/crs.js";
 import type { GridSource } from "../io/types.js";
 import { type ForecastGrid, writeForecastSlot } from "../io/zarr/forecast-store.js";
 import { quietCpuBanner } from "../nn/backend.js";
@@ -55,11 +56,10 @@ export function frameTimes(src: {
 }
 
 /** The product's grid: `y`/`x` in the input's CRS, or `latitude`/`longitude` on a geographic grid. */
-function productGrid(p: Pipeline, src: GridSource, card: ModelCard, dir: string): ForecastGrid {
+function productGrid(p: Pipeline, src: GridSource, variable: string, card: ModelCard, dir: string): ForecastGrid {
   const { width: w, height: h, georef } = src.meta;
   const gt = georef?.transform ?? [0, 1, 0, 0, 0, 1];
-  const variable = p.input.var ?? (src.meta as { variable?: string }).variable ?? "value";
-  const geographic = georef?.crs?.epsg === 4326;
+  const geographic = isGeographic(georef?.crs);
   const f = card.frames;
   return {
     variable,
@@ -113,7 +113,7 @@ export async function runForecast(p: Pipeline, o: { cycle: string; until?: strin
     const T = card.frames.input;
     const state = model.inputs[0]?.shape.length === 4;
     const stepper = state ? stateStepper(input, T, output.steps ?? 1) : sequenceStepper(input, T, card.frames.output);
-    const grid = productGrid(p, src, card, dir);
+    const grid = productGrid(p, src, variable ?? "value", card, dir);
     const leadMinutes = Array.from({ length: stepper.leads }, (_, k) => ((k + 1) * step) / 60000);
     const cycles: string[] = [];
     for (let t = first; t <= last; t += step) {

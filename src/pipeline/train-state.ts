@@ -16,6 +16,7 @@ import * as tf from "@tensorflow/tfjs";
 import { Rng } from "../augment/rng.js";
 import { TilecastError } from "../errors.js";
 import type { Stats } from "../grid/band-stats.js";
+import { isGeographic } from "../grid/crs.js";
 import type { GridSource } from "../io/types.js";
 import { latitudeWeights } from "../nn/metrics.js";
 import { normalizeGrid } from "../stages/normalize.js";
@@ -27,18 +28,18 @@ import type { TrainSection } from "./train-config.js";
 import type { TrainingData } from "./train-data.js";
 import { windowStarts } from "./train-windows.js";
 
-/** Latitudes of the rows' centres; an error when the grid is not geographic. */
-export function rowLatitudes(src: GridSource, file: string): number[] {
+/**
+ * Latitudes of the rows' centres; `problem` (naming the source) when the grid is not an
+ * unrotated latitude/longitude grid.
+ */
+export function rowLatitudes(src: GridSource, problem: string): number[] {
   const g = src.meta.georef;
-  const geographic = g?.crs?.epsg === 4326 || /GEOGCS|GEOGCRS/.test(g?.crs?.wkt?.slice(0, 12) ?? "");
-  if (!g || !geographic || g.transform[2] !== 0 || g.transform[4] !== 0)
-    throw new TilecastError("E_ARGUMENT", "a global state model trains on a latitude/longitude grid", {
-      path: src.meta.path,
-    });
+  if (!g || !isGeographic(g.crs) || g.transform[2] !== 0 || g.transform[4] !== 0)
+    throw new TilecastError("E_ARGUMENT", problem, { path: src.meta.path });
   const [, , , top, , dy] = g.transform;
   const lats = Array.from({ length: src.meta.height }, (_, j) => top + dy * (j + 0.5));
   if (lats.some((v) => Math.abs(v) > 90))
-    throw new TilecastError("E_ARGUMENT", `latitudes past the poles in the input's grid`, { path: file });
+    throw new TilecastError("E_ARGUMENT", "latitudes past the poles in the grid", { path: src.meta.path });
   return lats;
 }
 
@@ -92,7 +93,7 @@ export function stateData(c: { p: Pipeline; t: TrainSection; src: GridSource; st
     );
   const starts = windowStarts(p, src, seq);
   const { width: w, height: h } = src.meta;
-  const latitudes = rowLatitudes(src, p.file);
+  const latitudes = rowLatitudes(src, "a global state model trains on a latitude/longitude grid");
   const weights = Float32Array.from(latitudeWeights(latitudes));
   const method = p.normalize?.method ?? "zscore";
   const stats = c.stats;

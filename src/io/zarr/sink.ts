@@ -16,7 +16,7 @@ import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { errorLine, TilecastError } from "../../errors.js";
 import { makeBlockGrid } from "../../grid/block-grid.js";
-import { epsgKind } from "../../grid/crs.js";
+import { isGeographic } from "../../grid/crs.js";
 import { allocate } from "../../grid/dtype.js";
 import { isNorthUp, pixelToWorld } from "../../grid/geotransform.js";
 import { atomicWrite, discard, publish, tempPathFor, trackTemp } from "../atomic.js";
@@ -86,7 +86,7 @@ export async function createZarrSink(path: string, spec: SinkSpec, o: ZarrWriteO
   const root = tempPathFor(path);
   trackTemp(root);
   const crs = spec.georef?.crs ?? null;
-  const geographic = crs?.epsg ? epsgKind(crs.epsg) === "geographic" : /longlat/.test(crs?.proj4 ?? "");
+  const geographic = isGeographic(crs);
   const [x0, y0] = gt ? pixelToWorld(gt, 0, 0) : [0, 0];
   const coordAttrs = (axis: "x" | "y") =>
     geographic
