@@ -5,9 +5,14 @@
  * - taking it creates the file exclusively (`O_EXCL`), holding the owner's pid, host and a
  *   heartbeat refreshed while it is held;
  * - a lock is stale when its owner is gone (same host, no such process) or its heartbeat is older
- *   than `staleMs` (another host, or a hung owner). A stale lock is first renamed to a name of
- *   the taker's own, which only one taker can do, then removed; the taker then creates a fresh
- *   one. Two takers never both win.
+ *   than `staleMs` (another host, or a hung owner);
+ * - the file appears whole or not at all: it is written under a private name, then hard-linked to
+ *   the lock's name, which fails when the name exists. A reader never sees a half-written lock;
+ * - breaking a stale lock is serialized by a short-lived breaker file (`<lock>.break`, taken the
+ *   same way): its holder reads the lock again and removes it only if it is still the same stale
+ *   holder, so a lock just taken by a racing process is never broken. A breaker left by a crash
+ *   is removed once it is older than {@link BREAKER_STALE_MS}. Of any number of racing takers,
+ *   exactly one wins.
  *
  * @example
  * ```ts
@@ -18,7 +23,7 @@
  * ```
  */
 import { randomUUID } from "node:crypto";
-import { mkdir, open, readFile, rename, rm } from "node:fs/promises";
+import { link, mkdir, open, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import { dirname } from "node:path";
 import { TilecastError } from "../errors.js";
@@ -60,24 +65,79 @@ export async function readLock(path: string): Promise<LockInfo | null> {
 
 /** Is this holder gone? */
 export function isStale(info: LockInfo | null, staleMs: number, now = Date.now()): boolean {
-  if (!info) return true; // half-written by a crash: nobody can be relying on it
+  if (!info) return true; // unreadable (created whole, so corrupted later): nobody relies on it
   if (info.host === hostname() && !processAlive(info.pid)) return true;
   return now - Date.parse(info.heartbeat) > staleMs;
 }
 
-async function create(path: string, info: LockInfo): Promise<boolean> {
+/** A breaker file older than this was left by a crash mid-break and may be removed. */
+export const BREAKER_STALE_MS = 10_000;
+
+/** Create `path` with `text`, whole, only if it does not exist; false when it does. */
+async function create(path: string, text: string): Promise<boolean> {
+  const tmp = `${path}.${randomUUID()}.tmp`;
+  const f = await open(tmp, "wx");
   try {
-    const f = await open(path, "wx");
-    try {
-      await f.writeFile(`${JSON.stringify(info)}\n`);
-      await f.sync();
-    } finally {
-      await f.close();
-    }
+    await f.writeFile(text);
+    await f.sync();
+  } finally {
+    await f.close();
+  }
+  try {
+    await link(tmp, path);
+    return true;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "EEXIST") return false;
+    if (code === "EPERM" || code === "ENOTSUP" || code === "ENOSYS") return createExclusive(path, text);
+    throw new TilecastError("E_WRITE", `cannot create the lock (${(e as Error).message})`, { path, cause: e });
+  } finally {
+    await rm(tmp, { force: true });
+  }
+}
+
+/** For filesystems without hard links: O_EXCL creation (a reader may see it before it is written). */
+async function createExclusive(path: string, text: string): Promise<boolean> {
+  try {
+    await writeFile(path, text, { flag: "wx" });
     return true;
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === "EEXIST") return false;
     throw new TilecastError("E_WRITE", `cannot create the lock (${(e as Error).message})`, { path, cause: e });
+  }
+}
+
+/** Remove a breaker left by a crash, if it is still that same old breaker. */
+async function clearDeadBreaker(breaker: string): Promise<void> {
+  const old = await stat(breaker).catch(() => null);
+  if (!old || Date.now() - old.mtimeMs <= BREAKER_STALE_MS) return;
+  const aside = `${breaker}.${randomUUID()}.dead`;
+  if (
+    !(await rename(breaker, aside).then(
+      () => true,
+      () => false,
+    ))
+  )
+    return;
+  const moved = await stat(aside).catch(() => null);
+  if (moved && moved.ino !== old.ino) await link(aside, breaker).catch(() => {}); // a fresh one: put it back
+  await rm(aside, { force: true });
+}
+
+/**
+ * Under the breaker, remove the lock if it still holds the stale holder `seen`. False when
+ * another taker is breaking it.
+ */
+async function breakStale(path: string, seen: LockInfo | null, staleMs: number): Promise<boolean> {
+  const breaker = `${path}.break`;
+  await clearDeadBreaker(breaker);
+  if (!(await create(breaker, `${process.pid}@${hostname()}\n`))) return false;
+  try {
+    const now = await readLock(path);
+    if (now?.owner === seen?.owner && isStale(now, staleMs)) await rm(path, { force: true });
+    return true;
+  } finally {
+    await rm(breaker, { force: true });
   }
 }
 
@@ -88,16 +148,11 @@ export async function acquireLock(path: string, o: LockOptions = {}): Promise<He
   const now = new Date().toISOString();
   const info: LockInfo = { pid: process.pid, host: hostname(), owner: randomUUID(), acquired: now, heartbeat: now };
   for (let attempt = 0; attempt < 3; attempt++) {
-    if (await create(path, info)) return held(path, info, o.heartbeatMs ?? Math.max(50, staleMs / 3));
+    if (await create(path, `${JSON.stringify(info)}\n`))
+      return held(path, info, o.heartbeatMs ?? Math.max(50, staleMs / 3));
     const current = await readLock(path);
     if (!isStale(current, staleMs)) return null;
-    // Only one taker can rename the stale file away; the others find it gone and retry.
-    const aside = `${path}.stale-${info.owner}`;
-    const moved = await rename(path, aside).then(
-      () => true,
-      () => false,
-    );
-    if (moved) await rm(aside, { force: true });
+    if (!(await breakStale(path, current, staleMs))) return null; // another taker is breaking it
   }
   return null;
 }

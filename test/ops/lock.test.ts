@@ -1,8 +1,9 @@
-import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
+import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { acquireLock, isStale, readLock } from "../../src/ops/lock.js";
+import { acquireLock, BREAKER_STALE_MS, isStale, readLock } from "../../src/ops/lock.js";
 import { tmp } from "../helpers/write.js";
 
 /** A pid no process has: a child that has already exited. */
@@ -63,13 +64,51 @@ describe("pipeline locks", () => {
     await l?.release();
   });
 
-  it("of many takers racing for a stale lock, exactly one wins", async () => {
-    const path = tmp("race.lock");
+  it("of many takers racing for a stale lock, exactly one wins (40 rounds)", async () => {
+    const dead = deadPid();
+    for (let round = 0; round < 40; round++) {
+      const path = tmp(`race-${round}.lock`);
+      fake(path, { pid: dead });
+      const got = await Promise.all(Array.from({ length: 8 }, () => acquireLock(path)));
+      const winners = got.filter((g) => g !== null);
+      expect(winners).toHaveLength(1);
+      expect(JSON.parse(readFileSync(path, "utf8")).owner).toBe(winners[0]?.info.owner);
+      await winners[0]?.release();
+    }
+  });
+
+  it("of processes racing for a stale lock, exactly one wins", async () => {
+    const path = tmp("race-procs.lock");
     fake(path, { pid: deadPid() });
-    const got = await Promise.all(Array.from({ length: 8 }, () => acquireLock(path)));
-    const winners = got.filter((g) => g !== null);
-    expect(winners).toHaveLength(1);
-    expect(JSON.parse(readFileSync(path, "utf8")).owner).toBe(winners[0]?.info.owner);
-    await winners[0]?.release();
+    const script = `import { acquireLock } from ${JSON.stringify(resolve("src/ops/lock.ts"))};
+      const l = await acquireLock(${JSON.stringify(path)});
+      console.log(l ? "won" : "lost");
+      await new Promise((r) => setTimeout(r, 1500));
+      await l?.release();`;
+    const run = () =>
+      new Promise<string>((done) => {
+        const p = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script]);
+        let out = "";
+        p.stdout.on("data", (d) => {
+          out += d;
+        });
+        p.on("close", () => done(out.trim()));
+      });
+    const said = await Promise.all(Array.from({ length: 5 }, run));
+    expect(said.filter((s) => s === "won")).toHaveLength(1);
+    expect(said.filter((s) => s === "lost")).toHaveLength(4);
+  });
+
+  it("a breaker left by a crash mid-break is cleared once old, and the stale lock taken", async () => {
+    const path = tmp("breaker.lock");
+    fake(path, { pid: deadPid() });
+    writeFileSync(`${path}.break`, "1@gone\n");
+    expect(await acquireLock(path)).toBeNull(); // a fresh breaker: someone is breaking it now
+    const old = new Date(Date.now() - BREAKER_STALE_MS - 1000);
+    utimesSync(`${path}.break`, old, old);
+    const l = await acquireLock(path);
+    expect(l?.info.pid).toBe(process.pid);
+    expect(existsSync(`${path}.break`)).toBe(false);
+    await l?.release();
   });
 });
