@@ -144,6 +144,9 @@ export function buildCli(): Command {
       ]),
     )
     .option("-q, --quiet", "no progress output")
+    .option("--resume", "redo only the parts an earlier run of this output left unfinished")
+    .option("--force", "with --resume or --shard: start over when the pipeline, input or model changed")
+    .option("--shard <i/n>", "do shard i (from 0) of n of the output's parts; then tilecast finalize")
     .option(
       "--cycle <time>",
       "run one forecast cycle: {cycle} in the file becomes this time; a lock and a status record",
@@ -164,6 +167,15 @@ export function buildCli(): Command {
       }
       // Loaded on use: TensorFlow.js takes a moment to import, and other commands never need it.
       await (await import("./run.js")).runCommand(file, o);
+    });
+  cli
+    .command("finalize")
+    .description("commit a sharded run's output once every shard is done (checks the parts against the manifest)")
+    .argument("<pipeline>", "the pipeline file the shards ran")
+    .option("--set <key=value>", "the same overrides the shards had (repeatable)", collectSet, [])
+    .option("--json", "print the summary as JSON")
+    .action(async (file: string, o: { set: string[]; json?: boolean }) => {
+      await (await import("./run.js")).finalizeCommand(file, o);
     });
   addOpsCommands(cli);
   addJobCommands(cli);

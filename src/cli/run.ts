@@ -4,9 +4,12 @@
  * event on stderr) and a run summary on stdout.
  */
 import pino from "pino";
+import { TilecastError } from "../errors.js";
+import { onGracefulStop } from "../io/atomic.js";
 import { type BackendReport, describeBackend, selectBackend } from "../nn/backend.js";
 import { loadPipeline } from "../pipeline/config.js";
 import { previewPipeline } from "../pipeline/preview.js";
+import { finalizeRun } from "../pipeline/resumable.js";
 import { type RunSummary, runPipeline } from "../pipeline/run.js";
 import { bundledPipeline } from "./bundled.js";
 import { progress } from "./progress.js";
@@ -19,12 +22,34 @@ export interface RunFlags {
   outputRoot?: string;
   /** Inference engine (sets the pipeline's `runtime`). */
   runtime?: string;
+  resume?: boolean;
+  force?: boolean;
+  /** `i/n`. */
+  shard?: string;
+}
+
+/** `i/n` as a shard; an error naming the flag otherwise. */
+export function parseShard(text: string): { index: number; count: number } {
+  const m = /^(\d+)\/(\d+)$/.exec(text.trim());
+  const index = Number(m?.[1]);
+  const count = Number(m?.[2]);
+  if (!m || count < 1 || index >= count)
+    throw new TilecastError("E_ARGUMENT", `--shard '${text}': expected i/n with 0 <= i < n, e.g. 0/4`);
+  return { index, count };
 }
 
 /** Human-readable summary lines. */
 export function formatSummary(s: RunSummary, backend?: BackendReport): string {
+  if (s.alreadyComplete) return `${s.output} is complete already (its manifest matches): nothing to do`;
+  const parts =
+    s.parts.total > 1 || s.parts.before > 0
+      ? [`  parts     ${s.parts.ran} done now, ${s.parts.before} before, of ${s.parts.total}`]
+      : [];
   return [
-    `wrote ${s.output} (${s.width} x ${s.height})`,
+    s.committed
+      ? `wrote ${s.output} (${s.width} x ${s.height})`
+      : `wrote ${s.parts.ran} parts of ${s.output}; tilecast finalize commits it once every shard is done`,
+    ...parts,
     `  tiles     ${s.tilesRead} read, ${s.tilesSkipped} skipped (all nodata), ${s.tilesWritten} predicted, of ${s.tilesTotal}${s.tilesRevisited ? ` (+${s.tilesRevisited} stripe-edge revisits)` : ""}`,
     `  time      ${s.seconds.toFixed(2)} s`,
     `  memory    ${s.peakRssMB} MB peak RSS`,
@@ -52,7 +77,20 @@ export async function runCommand(file: string, o: RunFlags): Promise<void> {
   const backend = await selectBackend();
   logger?.info({ event: "backend", ...backend }, "backend");
   let bar: ReturnType<typeof progress> | null = null;
+  const shard = o.shard !== undefined ? parseShard(o.shard) : undefined;
+  // The first SIGINT/SIGTERM stops the run: the parts in flight are rolled back, those done are
+  // kept for --resume; a second one exits at once.
+  const stop = new AbortController();
+  const clear = onGracefulStop((s) => {
+    process.stderr.write(`${s}: stopping; finished parts are kept (tilecast run --resume continues)\n`);
+    process.exitCode = s === "SIGINT" ? 130 : 143;
+    stop.abort();
+  });
   const summary = await runPipeline(p, {
+    signal: stop.signal,
+    ...(o.resume ? { resume: true } : {}),
+    ...(o.force ? { force: true } : {}),
+    ...(shard ? { shard } : {}),
     ...(o.outputRoot ? { outputRoot: o.outputRoot } : {}),
     onProgress(done, total) {
       if (json) return;
@@ -62,8 +100,10 @@ export async function runCommand(file: string, o: RunFlags): Promise<void> {
     log(event, fields) {
       logger?.info({ event, ...fields }, event); // text mode: the summary says it all
     },
+  }).finally(() => {
+    clear();
+    (bar as ReturnType<typeof progress> | null)?.stop();
   });
-  (bar as ReturnType<typeof progress> | null)?.stop();
   process.stdout.write(
     json ? `${JSON.stringify({ ...summary, backendInfo: backend })}\n` : `${formatSummary(summary, backend)}\n`,
   );
@@ -79,4 +119,13 @@ export async function previewCommand(
   const bands = o.bands?.split(",").map(Number);
   const r = await previewPipeline(p, o.out, { tiles: o.tiles, ...(bands ? { bands } : {}) });
   process.stdout.write(`wrote ${r.path} (${r.tiles} tiles, before | after augmentation, ${r.width} x ${r.height})\n`);
+}
+
+/** Commit a sharded run's output. */
+export async function finalizeCommand(file: string, o: { set: string[]; json?: boolean }): Promise<void> {
+  const p = await pipelineArg(file, o.set);
+  const r = await finalizeRun(p);
+  process.stdout.write(
+    o.json ? `${JSON.stringify(r)}\n` : `wrote ${r.output} from ${r.parts} parts (${r.blocksWritten} blocks)\n`,
+  );
 }

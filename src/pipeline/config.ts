@@ -53,6 +53,18 @@ export const pipelineSchema = z
         periodic: z.union([z.boolean(), z.literal("auto")]).default("auto"),
         skipEmpty: z.boolean().default(true),
         concurrency: z.number().int().positive().default(8),
+        /**
+         * The parts a run is made in (pixels, rounded down to whole tiles): what a resumed run
+         * redoes at most and what shards split. Each part boundary costs a row or column of
+         * tiles predicted twice when blending, so they are large by default.
+         */
+        parts: z
+          .object({
+            width: z.number().int().positive().default(4096),
+            height: z.number().int().positive().default(16384),
+          })
+          .strict()
+          .default({ width: 4096, height: 16384 }),
       })
       .strict(),
     normalize: normalizeStageOptions.optional(),

@@ -26,8 +26,10 @@ export { evaluateGlobal, type GlobalEvaluation, type GlobalScores } from "./eval
 export { evaluateNowcast, type MethodScores, type NowcastEvaluation } from "./evaluate-nowcast.js";
 export { type ForecastSummary, frameTimes, type NowcastSummary, runForecast, runNowcast } from "./forecast.js";
 export { normalizeStats, openInput, planFor, statsFor } from "./input.js";
+export { manifestPath, partsDir, type RunIdentity, type RunManifest, readManifest } from "./manifest.js";
 export { checkOutputRoot } from "./output-root.js";
 export { type PreviewOptions, type PreviewResult, previewPipeline } from "./preview.js";
+export { type FinalizeSummary, finalizeRun, type PartsOptions } from "./resumable.js";
 export { type RunEvent, type RunHooks, type RunOptions, type RunSummary, runPipeline } from "./run.js";
 export {
   createTileStages,

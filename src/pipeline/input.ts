@@ -74,6 +74,8 @@ function plan(p: Pipeline, src: GridSource, stitching: boolean): TilePlan {
     edge: p.tiling.edge,
     padding: p.tiling.padding,
     periodicX: p.tiling.periodic === "auto" ? src.meta.periodicX : p.tiling.periodic,
+    stripeWidth: p.tiling.parts.width,
+    partHeight: p.tiling.parts.height,
     stripeGuests: stitching && p.stitch.weights !== "crop",
   });
 }

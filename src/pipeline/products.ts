@@ -56,6 +56,16 @@ export class RunProducts {
     this.#image?.add(t);
   }
 
+  /** The input's quicklook cells in `window` (to keep with a part), or null when none are shown. */
+  imageCells(window: Window): Uint8Array | null {
+    return this.#image?.cells(window) ?? null;
+  }
+
+  /** Put back input quicklook cells kept with a part. */
+  putImageCells(window: Window, bytes: Uint8Array): void {
+    this.#image?.putCells(window, bytes);
+  }
+
   /** A stitched output region. */
   onRegion(r: Region): void {
     if (this.#classes) this.#classes.add({ window: r.window, grid: classify(r.grid) });

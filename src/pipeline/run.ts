@@ -19,6 +19,7 @@ import { randomUUID } from "node:crypto";
 import * as tf from "@tensorflow/tfjs";
 import { lastValueFrom, type Observable, type OperatorFunction, tap } from "rxjs";
 import { TilecastError } from "../errors.js";
+import { PartSink, storeBlockSize } from "../io/parts/part-sink.js";
 import { createModel, type RuntimeReport } from "../models/registry.js";
 import { quietCpuBanner } from "../nn/backend.js";
 import { abortWith } from "../stages/abort.js";
@@ -30,10 +31,13 @@ import { markStage } from "../stages/stall.js";
 import { stitch } from "../stages/stitch.js";
 import type { Tile } from "../stages/tile.js";
 import { write } from "../stages/write.js";
+import { planOfParts } from "../tiling/parts.js";
 import { type Pipeline, requireOutput } from "./config.js";
 import { openInput, planFor } from "./input.js";
+import { runIdentity } from "./manifest.js";
 import { checkOutputRoot } from "./output-root.js";
 import { RunProducts } from "./products.js";
+import { finalizeParts, prepareParts } from "./resumable.js";
 import { createTileStages, type StageContext } from "./stages.js";
 
 /** What a run did. */
@@ -71,6 +75,12 @@ export interface RunSummary {
   trim: number;
   /** Why tiled inference may differ from whole-scene inference (the halo is smaller than the model sees). */
   warning?: string;
+  /** The parts: all of them, those done before this run, those this run did. */
+  parts: { total: number; before: number; ran: number };
+  /** Whether the output is committed (a shard leaves it to `tilecast finalize`). */
+  committed: boolean;
+  /** The output was complete before this run (`resume` of a finished run): nothing was done. */
+  alreadyComplete?: boolean;
 }
 
 /** One structured event of a run: `start`, `stats`, `model`, `progress`, `done`. */
@@ -97,6 +107,12 @@ export interface RunOptions {
   outputRoot?: string;
   /** Structured events as `(name, fields)`: `stats`, `model`, `done` (`onEvent` also gets `start`). */
   log?(event: string, fields: Record<string, unknown>): void;
+  /** Redo only the parts an earlier run did not finish (see resumable.ts). */
+  resume?: boolean;
+  /** Start over even when an earlier run's manifest differs. */
+  force?: boolean;
+  /** Do this shard's parts only; `tilecast finalize` commits the output. */
+  shard?: { index: number; count: number };
 }
 
 /** @deprecated The same as {@link RunOptions}. */
@@ -176,13 +192,31 @@ export async function runPipeline(p: Pipeline, options: RunOptions = {}): Promis
     if (seam.warning) emit("warning", { message: seam.warning });
     const dtype = output.dtype;
     const nodata = output.nodata !== undefined ? output.nodata : dtype.startsWith("float") ? Number.NaN : null;
+    const identity = await runIdentity(p, plan, runtime);
+    const state = await prepareParts(output, p.file, plan, identity, runId, options);
+    const runPlan = planOfParts(
+      plan,
+      state.todo.map((q) => q.id),
+    );
     let read = 0;
     let revisited = 0;
     let skipped = 0;
     let done = 0;
     let blocks = 0;
     const products = new RunProducts(output, m, p.input.bands);
-    let tiles: Observable<Tile> = readTiles(src, plan, {
+    const partSink = new PartSink({
+      width: m.width,
+      height: m.height,
+      blockSize: storeBlockSize(plan.tileSize, plan.parts),
+      parts: state.todo,
+      dir: state.dir,
+      extras: (part) => {
+        const cells = products.imageCells(part.window);
+        return cells ? { image: cells } : ({} as Record<string, Uint8Array>);
+      },
+      onPart: (part) => emit("part", { part: part.id, window: part.window }, false),
+    });
+    let tiles: Observable<Tile> = readTiles(src, runPlan, {
       // Tiles alive: two batches (one filling, one in the model), or four for a model in a
       // worker (two there, two filling) so reading never waits for it.
       concurrency: Math.max(p.tiling.concurrency, (isAsyncPredictor(model.predictor) ? 4 : 2) * p.batch),
@@ -204,39 +238,27 @@ export async function runPipeline(p: Pipeline, options: RunOptions = {}): Promis
         stageName(name),
         tap((t) => markStage(t.release, name)),
       );
-    await lastValueFrom(
-      tiles.pipe(
-        batch(p.batch),
-        stageName("batch"),
-        predict(model.predictor),
-        stageName("predict"),
-        tap((b) => {
-          done += b.tiles.filter((t) => !t.spec.guest).length;
-          options.onProgress?.(done, plan.count);
-        }),
-        stitch(plan, { weights: p.stitch.weights, dtype, nodata, bands: model.bands, trim: seam.trim }),
-        stageName("stitch"),
-        tap((r) => products.onRegion(r)),
-        write(
-          (first) =>
-            products.sink({
-              width: m.width,
-              height: m.height,
-              bands: first.grid.shape[0] as number,
-              dtype,
-              georef: m.georef,
-              nodata,
-            }),
-          { concurrency: 4 },
+    if (state.todo.length > 0)
+      await lastValueFrom(
+        tiles.pipe(
+          batch(p.batch),
+          stageName("batch"),
+          predict(model.predictor),
+          stageName("predict"),
+          tap((b) => {
+            done += b.tiles.filter((t) => !t.spec.guest).length;
+            options.onProgress?.(done, runPlan.count);
+          }),
+          stitch(runPlan, { weights: p.stitch.weights, dtype, nodata, bands: model.bands, trim: seam.trim }),
+          stageName("stitch"),
+          write(partSink, { concurrency: 4 }),
+          stageName("write"),
         ),
-        stageName("write"),
-        tap((w) => {
-          blocks = w.blocksWritten;
-        }),
-      ),
-      { defaultValue: null },
-    );
-    const quicklook = await products.finish();
+        { defaultValue: null },
+      );
+    const committed = !state.complete && !options.shard;
+    if (committed) blocks = await finalizeParts(output, plan, m, products, runId);
+    const quicklook = committed && output.quicklook ? output.quicklook : null;
     const summary: RunSummary = {
       runId,
       pipeline: p.file,
@@ -260,6 +282,9 @@ export async function runPipeline(p: Pipeline, options: RunOptions = {}): Promis
       classes: output.classes ?? null,
       trim: seam.trim,
       ...(seam.warning ? { warning: seam.warning } : {}),
+      parts: { total: plan.parts.length, before: state.doneBefore, ran: state.todo.length },
+      committed: committed || state.complete,
+      ...(state.complete ? { alreadyComplete: true } : {}),
     };
     emit("done", { ...summary });
     return summary;

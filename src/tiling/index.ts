@@ -12,10 +12,12 @@
 export { type ErrorCode, isTilecastError, TilecastError } from "../errors.js";
 export { BlockAssembler, type FinishedBlock } from "./assembler.js";
 export { type OutsideMode, reflectIndex } from "./index-map.js";
+export { planOfParts, shardParts } from "./parts.js";
 export {
   type EdgePolicy,
   edgePolicy,
   type Padding,
+  type PlanPart,
   padding,
   planTiles,
   type TilePlan,

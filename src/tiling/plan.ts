@@ -17,9 +17,11 @@
  * periodic x axis (a grid covering 360 degrees of longitude) they wrap around: the halo at the
  * antimeridian takes its pixels from the other side of the map.
  *
- * Tiles come in vertical stripes `stripeWidth` pixels wide, row-major inside each stripe, so
- * whatever a stage holds open (stitch seams, output blocks) is about one stripe wide and never
- * grows with the width of the scene.
+ * Tiles come in parts: vertical stripes `stripeWidth` pixels wide, cut into bands `partHeight`
+ * tall (default: the whole height), row-major inside each part, so whatever a stage holds open
+ * (stitch seams, output blocks) is about one stripe wide and never grows with the width of the
+ * scene. With `stripeGuests` every part is finished on its own: a resumable run or a shard
+ * (see parts.ts) redoes or writes whole parts, and any set of parts stitches to the same pixels.
  *
  * @example
  * ```ts
@@ -48,12 +50,23 @@ export interface TileSpec {
   /** The window to read: `tileSize + 2 * overlap` square; may extend past the raster. */
   readonly read: Window;
   /**
-   * With `stripeGuests`: the columns `[start, end)` this tile's prediction may be stitched
-   * into (its stripe's share of the raster). Absent: anywhere.
+   * With `stripeGuests`: the window this visit's prediction may be stitched into (its part).
+   * Absent: anywhere.
    */
-  readonly clipX?: { readonly start: number; readonly end: number };
-  /** True for a neighbouring stripe's edge tile visited again to finish a seam (see `stripeGuests`). */
+  readonly clip?: Window;
+  /** True for a neighbouring part's edge tile visited again to finish a seam (see `stripeGuests`). */
   readonly guest?: boolean;
+  /** The part this visit is for (see {@link PlanPart}); plans always set it. */
+  readonly part?: number;
+}
+
+/** A part of the raster: a rectangle of whole tiles that is tiled, stitched and written on its own. */
+export interface PlanPart {
+  /** Stripe-major index (`stripe * bandsDown + band`), the order parts come in. */
+  readonly id: number;
+  readonly window: Window;
+  /** Tiles whose cores lie in it (guests not counted). */
+  readonly tiles: number;
 }
 
 /** What happens at the right and bottom edges when `N` does not divide the raster. */
@@ -79,14 +92,16 @@ export interface TilePlanOptions {
   padding?: Padding;
   /** Wrap x around (a global longitude axis; default false). */
   periodicX?: boolean;
-  /** Width in pixels of the vertical stripes tiles are visited in (default 4096). */
+  /** Width in pixels of the vertical stripes tiles are visited in (default 4096; a whole number of tiles). */
   stripeWidth?: number;
+  /** Height in pixels of the parts stripes are cut into (default: the whole height). */
+  partHeight?: number;
   /**
-   * Visit each stripe's neighbouring tile columns again ("guests", at most two per stripe
-   * boundary) and give every tile the stripe's share of the raster as `clipX`, so blended seams
-   * between stripes finish inside one stripe and nothing is held from one stripe to the next:
-   * memory stays flat however tall the scene, for up to 2 / (stripeWidth / N) more predictions.
-   * Only for stitching; ignored on a periodic axis and without overlap (default false).
+   * Visit each part's neighbouring tiles again ("guests": the tile columns and rows whose halo
+   * reaches into it) and give every tile its part as `clip`, so blended seams between parts
+   * finish inside one part and nothing is held from one part to the next: memory stays flat
+   * however tall the scene, for about 2N / stripeWidth (+ 2N / partHeight) more predictions.
+   * Only for stitching; no stripes on a periodic axis; nothing to do without overlap (default false).
    */
   stripeGuests?: boolean;
 }
@@ -102,7 +117,10 @@ export interface TilePlan {
   readonly periodicX: boolean;
   readonly tilesAcross: number;
   readonly tilesDown: number;
+  /** Tiles in the plan (in its parts, for a plan of some parts; guests not counted). */
   readonly count: number;
+  /** The parts this plan visits, in order. */
+  readonly parts: readonly PlanPart[];
   tiles(): IterableIterator<TileSpec>;
 }
 
@@ -143,8 +161,34 @@ export function planTiles(o: TilePlanOptions): TilePlan {
   const down = tilesAlong(o.height, N, edge);
   if (across === 0 || down === 0)
     throw new TilecastError("E_ARGUMENT", `edge policy 'drop' leaves no tile of ${N} px in ${o.width}x${o.height}`);
-  const stripe = Math.max(1, Math.floor((o.stripeWidth ?? 4096) / N));
-  const guests = (o.stripeGuests ?? false) && !periodicX && overlap > 0 && across > stripe;
+  const overlaps = overlap > 0 && (o.stripeGuests ?? false);
+  // Periodic: no stripes (the seam at the antimeridian would need guests from the other side).
+  const stripe = periodicX ? across : Math.max(1, Math.floor((o.stripeWidth ?? 4096) / N));
+  const band = Math.max(1, Math.floor((o.partHeight ?? Number.POSITIVE_INFINITY) / N));
+  // A part's tiles along an axis: its own, and with guests every tile whose read window reaches
+  // into it (a neighbour's halo; with `shift`, the snapped last tile may reach further back).
+  const span = (i0: number, i1: number, n: number, L: number, periodic: boolean): [number, number] => {
+    if (!overlaps || periodic) return [i0, i1];
+    const a = axis(i0, L, N, overlap, edge, false).start;
+    const b = i1 === n ? L : i1 * N;
+    let lo = i0;
+    while (lo > 0 && axis(lo - 1, L, N, overlap, edge, false).readEnd > a) lo--;
+    let hi = i1;
+    while (hi < n && axis(hi, L, N, overlap, edge, false).readStart < b) hi++;
+    if (edge === "shift" && hi < n && axis(n - 1, L, N, overlap, edge, false).readStart < b) hi = n;
+    return [lo, hi];
+  };
+  const parts: (PlanPart & { c0: number; c1: number; r0: number; r1: number })[] = [];
+  for (let c0 = 0; c0 < across; c0 += stripe)
+    for (let r0 = 0; r0 < down; r0 += band) {
+      const c1 = Math.min(c0 + stripe, across);
+      const r1 = Math.min(r0 + band, down);
+      const x1 = c1 === across ? o.width : c1 * N;
+      const y1 = r1 === down ? o.height : r1 * N;
+      const window = { x: c0 * N, y: r0 * N, width: x1 - c0 * N, height: y1 - r0 * N };
+      parts.push({ id: parts.length, window, tiles: (c1 - c0) * (r1 - r0), c0, c1, r0, r1 });
+    }
+  const multi = parts.length > 1;
   return {
     width: o.width,
     height: o.height,
@@ -156,23 +200,24 @@ export function planTiles(o: TilePlanOptions): TilePlan {
     tilesAcross: across,
     tilesDown: down,
     count: across * down,
+    parts: parts.map(({ id, window, tiles }) => ({ id, window, tiles })),
     *tiles() {
-      for (let c0 = 0; c0 < across; c0 += stripe) {
-        const c1 = Math.min(c0 + stripe, across);
-        const clipX = { start: c0 === 0 ? 0 : c0 * N, end: c1 === across ? o.width : c1 * N };
-        for (let row = 0; row < down; row++) {
+      for (const part of parts) {
+        const [rowLo, rowHi] = span(part.r0, part.r1, down, o.height, false);
+        const [colLo, colHi] = span(part.c0, part.c1, across, o.width, periodicX);
+        for (let row = rowLo; row < rowHi; row++) {
           const ay = axis(row, o.height, N, overlap, edge, false);
-          const first = guests && c0 > 0 ? c0 - 1 : c0;
-          const last = guests && c1 < across ? c1 : c1 - 1;
-          for (let col = first; col <= last; col++) {
+          for (let col = colLo; col < colHi; col++) {
             const ax = axis(col, o.width, N, overlap, edge, periodicX);
+            const guest = col < part.c0 || col >= part.c1 || row < part.r0 || row >= part.r1;
             yield {
               id: row * across + col,
               col,
               row,
               core: { x: ax.start, y: ay.start, width: ax.end - ax.start, height: ay.end - ay.start },
               read: { x: ax.readStart, y: ay.readStart, width: N + 2 * overlap, height: N + 2 * overlap },
-              ...(guests ? { clipX, ...(col < c0 || col >= c1 ? { guest: true } : {}) } : {}),
+              ...(overlaps && multi ? { clip: part.window, ...(guest ? { guest: true } : {}) } : {}),
+              part: part.id,
             };
           }
         }

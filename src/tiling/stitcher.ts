@@ -76,6 +76,7 @@ export class Stitcher {
   readonly #dtype: DType;
   readonly #nodata: number | null;
   readonly #open = new Map<number, Open>();
+  readonly #parts: readonly Window[];
   /** Empty tiles that arrived before the band count was known. */
   readonly #waiting: TileSpec[] = [];
   #bands = 0;
@@ -93,12 +94,13 @@ export class Stitcher {
     this.#nodata = options.nodata !== undefined ? options.nodata : float ? Number.NaN : null;
     this.#bands = options.bands ?? 0;
     const cols = new Map<string, [number, number]>();
-    const rows = new Map<number, [number, number]>();
+    const rows = new Map<string, [number, number]>();
     for (const t of plan.tiles()) {
       const w = this.#contribution(t);
-      cols.set(`${t.col}:${t.clipX?.start ?? ""}`, [w.x, w.x + w.width]);
-      rows.set(t.row, [w.y, w.y + w.height]);
+      cols.set(`${t.col}:${t.clip?.x ?? ""}`, [w.x, w.x + w.width]);
+      rows.set(`${t.row}:${t.clip?.y ?? ""}`, [w.y, w.y + w.height]);
     }
+    this.#parts = plan.parts.map((q) => q.window);
     this.#x = buildAxis(plan.width, plan.periodicX, [...cols.values()]);
     this.#y = buildAxis(plan.height, false, [...rows.values()]);
     const n = plan.tileSize + 2 * plan.overlap;
@@ -119,13 +121,21 @@ export class Stitcher {
     return { x: t.read.x + r, y: t.read.y + r, width: t.read.width - 2 * r, height: t.read.height - 2 * r };
   }
 
-  /** The window a tile is stitched into: its weights' frame, within `clipX`. */
+  /** The window a tile is stitched into: its weights' frame, within its `clip`. */
   #contribution(t: TileSpec): Window {
     const w = this.#base(t);
-    if (!t.clipX) return w;
-    const x0 = Math.max(w.x, t.clipX.start);
-    const x1 = Math.min(w.x + w.width, t.clipX.end);
-    return { x: x0, y: w.y, width: Math.max(0, x1 - x0), height: w.height };
+    if (!t.clip) return w;
+    const c = t.clip;
+    const x0 = Math.max(w.x, c.x);
+    const x1 = Math.min(w.x + w.width, c.x + c.width);
+    const y0 = Math.max(w.y, c.y);
+    const y1 = Math.min(w.y + w.height, c.y + c.height);
+    return { x: x0, y: y0, width: Math.max(0, x1 - x0), height: Math.max(0, y1 - y0) };
+  }
+
+  /** Is this region inside one of the plan's parts (a plan of some parts leaves the rest alone)? */
+  #inPlan(x: number, y: number): boolean {
+    return this.#parts.some((p) => x >= p.x && x < p.x + p.width && y >= p.y && y < p.y + p.height);
   }
 
   /**
@@ -204,7 +214,10 @@ export class Stitcher {
     const nx = this.#x.cuts.length - 1;
     for (let sy = 0; sy < this.#y.cuts.length - 1; sy++)
       for (let sx = 0; sx < nx; sx++)
-        if ((this.#x.count[sx] as number) * (this.#y.count[sy] as number) === 0)
+        if (
+          (this.#x.count[sx] as number) * (this.#y.count[sy] as number) === 0 &&
+          this.#inPlan(this.#x.cuts[sx] as number, this.#y.cuts[sy] as number)
+        )
           out.push(this.#finalize(this.#newRegion(sx, sy, Math.max(this.#bands, 1))));
     return out;
   }

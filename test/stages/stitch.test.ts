@@ -126,9 +126,9 @@ describe("stitching", () => {
     const st = new Stitcher(guestPlan, { weights: "hann" });
     let lastClip = -1;
     for (const t of guestPlan.tiles()) {
-      if (t.clipX && t.clipX.start !== lastClip) {
+      if (t.clip && t.clip.x !== lastClip) {
         expect(st.openRegions).toBe(0);
-        lastClip = t.clipX.start;
+        lastClip = t.clip.x;
       }
       st.add(t, t.read, new Float32Array(24 * 24), 1, null);
     }

@@ -32,6 +32,7 @@ describe("tile plans", () => {
       row: 1,
       core: { x: 512, y: 512, width: 488, height: 88 },
       read: { x: 480, y: 480, width: 576, height: 576 },
+      part: 0,
     });
   });
 

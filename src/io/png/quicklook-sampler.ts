@@ -59,6 +59,54 @@ export class QuicklookSampler {
     });
   }
 
+  /** The sample cells whose pixels lie in `w`: rows and columns `[y0, y1) x [x0, x1)`. */
+  #cellsOf(w: Window): [number, number, number, number] {
+    const [, oh, ow] = this.#sample.shape as [number, number, number];
+    const s = this.step;
+    const lo = (v: number, n: number) => Math.min(n, Math.ceil(v / s));
+    return [lo(w.y, oh), lo(w.y + w.height, oh), lo(w.x, ow), lo(w.x + w.width, ow)];
+  }
+
+  /**
+   * The sampled cells whose pixels lie in `window`, as bytes (float64 values, then validity),
+   * for {@link putCells}: how a run done in parts keeps each part's share of the quicklook.
+   */
+  cells(window: Window): Uint8Array {
+    const [y0, y1, x0, x1] = this.#cellsOf(window);
+    const [nb, oh, ow] = this.#sample.shape as [number, number, number];
+    const n = (y1 - y0) * (x1 - x0);
+    const values = new Float64Array(nb * n);
+    const valid = new Uint8Array(nb * n);
+    let i = 0;
+    for (let k = 0; k < nb; k++)
+      for (let y = y0; y < y1; y++)
+        for (let x = x0; x < x1; x++, i++) {
+          values[i] = this.#sample.data[k * oh * ow + y * ow + x] as number;
+          valid[i] = this.#valid[k * oh * ow + y * ow + x] as number;
+        }
+    const out = new Uint8Array(values.byteLength + valid.byteLength);
+    out.set(new Uint8Array(values.buffer), 0);
+    out.set(valid, values.byteLength);
+    return out;
+  }
+
+  /** Put back cells taken by {@link cells} for the same `window`. */
+  putCells(window: Window, bytes: Uint8Array): void {
+    const [y0, y1, x0, x1] = this.#cellsOf(window);
+    const [nb, oh, ow] = this.#sample.shape as [number, number, number];
+    const n = nb * (y1 - y0) * (x1 - x0);
+    const copy = bytes.slice(); // aligned for the float64 view
+    const values = new Float64Array(copy.buffer, 0, n);
+    const valid = copy.subarray(n * 8, n * 9);
+    let i = 0;
+    for (let k = 0; k < nb; k++)
+      for (let y = y0; y < y1; y++)
+        for (let x = x0; x < x1; x++, i++) {
+          this.#sample.data[k * oh * ow + y * ow + x] = values[i] as number;
+          this.#valid[k * oh * ow + y * ow + x] = valid[i] as number;
+        }
+  }
+
   /** The cells sampled so far: `(shown bands, h / step, w / step)`, unsampled cells masked. */
   get sample(): Grid {
     return this.#sample;

@@ -1,0 +1,184 @@
+/**
+ * The file a finished part of a resumable run is kept in until the run is finalized
+ * (`<output>.parts/part-<id>.bin`). Layout:
+ *
+ * ```text
+ * "TCPART1\n"                      8 bytes
+ * payloads                         deflate (level 1) of each block's cells, then of its mask
+ * header (UTF-8 JSON)              PartHeader: the part, dtype, nodata, each block's place and byte ranges
+ * header length                    uint32 little-endian, the last 4 bytes
+ * ```
+ *
+ * The header goes last so blocks stream to disk as they finish. A part file is written under a
+ * temporary name and renamed into place when its last block is in: one that exists is whole.
+ * Deflate is deterministic, so two processes that write the same part write the same bytes.
+ */
+import { randomBytes } from "node:crypto";
+import { type FileHandle, open, rename, rm } from "node:fs/promises";
+import { promisify } from "node:util";
+import { deflate, inflate } from "node:zlib";
+import { TilecastError } from "../../errors.js";
+import { type DType, viewOf } from "../../grid/dtype.js";
+import { createGrid, type Grid } from "../../grid/grid.js";
+import type { Window } from "../../grid/window.js";
+
+const MAGIC = "TCPART1\n";
+const deflateAsync = promisify(deflate);
+const inflateAsync = promisify(inflate);
+
+/** One stored block: where it lies in the raster and where its bytes are. */
+export interface StoredBlock {
+  window: Window;
+  data: [offset: number, length: number];
+  mask?: [offset: number, length: number];
+}
+
+/** What a part file's header says. */
+export interface PartHeader {
+  part: number;
+  window: Window;
+  bands: number;
+  dtype: DType;
+  nodata: number | null;
+  blocks: StoredBlock[];
+  /** Extra samples kept with the part (the quicklook's input cells), by name. */
+  extras?: Record<string, [offset: number, length: number]>;
+}
+
+/** Writes one part file; see the module documentation. */
+export class PartFileWriter {
+  readonly path: string;
+  readonly #temp: string;
+  readonly #fh: FileHandle;
+  #at = MAGIC.length;
+  #queue: Promise<void> = Promise.resolve();
+  readonly #blocks: StoredBlock[] = [];
+  readonly #extras: Record<string, [number, number]> = {};
+
+  private constructor(path: string, temp: string, fh: FileHandle) {
+    this.path = path;
+    this.#temp = temp;
+    this.#fh = fh;
+  }
+
+  static async create(path: string): Promise<PartFileWriter> {
+    const temp = `${path}.tmp-${process.pid}-${randomBytes(4).toString("hex")}`;
+    const fh = await open(temp, "wx");
+    await fh.write(Buffer.from(MAGIC), 0, MAGIC.length, 0);
+    return new PartFileWriter(path, temp, fh);
+  }
+
+  /** Compress and append one block (writes are serialized; the order is the order of calls). */
+  async add(window: Window, grid: Grid): Promise<void> {
+    const bytes = (a: ArrayBufferView) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+    const data = deflateAsync(bytes(grid.data), { level: 1 });
+    const mask = grid.mask ? deflateAsync(grid.mask, { level: 1 }) : null;
+    const [d, m] = await Promise.all([data, mask]);
+    const block: StoredBlock = { window, data: [0, 0] };
+    this.#blocks.push(block);
+    await this.#append(d, (at) => {
+      block.data = [at, d.length];
+    });
+    if (m)
+      await this.#append(m, (at) => {
+        block.mask = [at, m.length];
+      });
+  }
+
+  /** Append a named extra (kept uncompressed as given). */
+  async addExtra(name: string, bytes: Uint8Array): Promise<void> {
+    await this.#append(bytes, (at) => {
+      this.#extras[name] = [at, bytes.length];
+    });
+  }
+
+  #append(bytes: Uint8Array, placed: (at: number) => void): Promise<void> {
+    const next = this.#queue.then(async () => {
+      const at = this.#at;
+      this.#at += bytes.length;
+      placed(at);
+      await this.#fh.write(bytes, 0, bytes.length, at);
+    });
+    this.#queue = next.catch(() => undefined);
+    return next;
+  }
+
+  /** Write the header, sync, and rename into place. */
+  async commit(header: Omit<PartHeader, "blocks" | "extras">): Promise<void> {
+    await this.#queue;
+    const order = [...this.#blocks].sort((a, b) => a.window.y - b.window.y || a.window.x - b.window.x);
+    const json = Buffer.from(JSON.stringify({ ...header, blocks: order, extras: this.#extras }));
+    const tail = Buffer.alloc(4);
+    tail.writeUInt32LE(json.length);
+    await this.#fh.write(Buffer.concat([json, tail]), 0, json.length + 4, this.#at);
+    await this.#fh.sync();
+    await this.#fh.close();
+    await rename(this.#temp, this.path);
+  }
+
+  /** Delete the temporary file. */
+  async abort(): Promise<void> {
+    await this.#queue;
+    await this.#fh.close().catch(() => undefined);
+    await rm(this.#temp, { force: true });
+  }
+}
+
+/** A finished part file, read block by block. */
+export class PartFile {
+  readonly header: PartHeader;
+  readonly #fh: FileHandle;
+
+  private constructor(header: PartHeader, fh: FileHandle) {
+    this.header = header;
+    this.#fh = fh;
+  }
+
+  static async open(path: string): Promise<PartFile> {
+    const fh = await open(path, "r");
+    try {
+      const { size } = await fh.stat();
+      const head = Buffer.alloc(8);
+      await fh.read(head, 0, 8, 0);
+      if (size < 12 || head.toString("latin1") !== MAGIC)
+        throw new TilecastError("E_FORMAT", "not a tilecast part file", { path });
+      const tail = Buffer.alloc(4);
+      await fh.read(tail, 0, 4, size - 4);
+      const n = tail.readUInt32LE();
+      if (n > size - 12) throw new TilecastError("E_FORMAT", "part file header length out of range", { path });
+      const json = Buffer.alloc(n);
+      await fh.read(json, 0, n, size - 4 - n);
+      return new PartFile(JSON.parse(json.toString("utf8")) as PartHeader, fh);
+    } catch (e) {
+      await fh.close();
+      if (e instanceof TilecastError) throw e;
+      throw new TilecastError("E_FORMAT", `unreadable part file (${(e as Error).message})`, { path, cause: e });
+    }
+  }
+
+  async #bytes([offset, length]: [number, number]): Promise<Buffer> {
+    const b = Buffer.alloc(length);
+    await this.#fh.read(b, 0, length, offset);
+    return b;
+  }
+
+  /** Block `i` as a `(bands, h, w)` grid. */
+  async block(i: number): Promise<Grid> {
+    const h = this.header;
+    const b = h.blocks[i] as StoredBlock;
+    const raw = await inflateAsync(await this.#bytes(b.data));
+    const data = viewOf(h.dtype, raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength));
+    const mask = b.mask ? new Uint8Array(await inflateAsync(await this.#bytes(b.mask))) : null;
+    return createGrid(h.dtype, [h.bands, b.window.height, b.window.width], { data, nodata: h.nodata, mask });
+  }
+
+  /** A named extra's bytes, or null. */
+  async extra(name: string): Promise<Uint8Array | null> {
+    const at = this.header.extras?.[name];
+    return at ? new Uint8Array(await this.#bytes(at)) : null;
+  }
+
+  async close(): Promise<void> {
+    await this.#fh.close();
+  }
+}

@@ -1,0 +1,121 @@
+/**
+ * The sink a resumable run writes its parts to: a {@link GridSink} over the raster's store
+ * blocks (a whole number of tiles, so every part is a whole number of blocks) that sends each
+ * block to its part's file and commits the file the moment the part's last block is in. A run
+ * stopped at any point (SIGKILL included) loses only the parts in flight; the committed ones
+ * are whole and need not be redone.
+ */
+import { join } from "node:path";
+import { type BlockGrid, blockWindow, makeBlockGrid } from "../../grid/block-grid.js";
+import type { Grid } from "../../grid/grid.js";
+import type { Window } from "../../grid/window.js";
+import type { PlanPart } from "../../tiling/plan.js";
+import type { GridSink } from "../types.js";
+import { PartFileWriter } from "./part-file.js";
+
+/** The path of part `id`'s file in a parts directory. */
+export function partPath(dir: string, id: number): string {
+  return join(dir, `part-${id}.bin`);
+}
+
+/** A store block size: a multiple of the tile size `n` near 256 px dividing every part's origin. */
+export function storeBlockSize(n: number, parts: readonly PlanPart[]): number {
+  let m = Math.max(1, Math.round(256 / n));
+  const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+  for (const p of parts) m = gcd(m, gcd(p.window.x / n, p.window.y / n) || m);
+  return m * n;
+}
+
+/** Options for {@link PartSink}. */
+export interface PartSinkOptions {
+  width: number;
+  height: number;
+  blockSize: number;
+  /** The parts this run writes. */
+  parts: readonly PlanPart[];
+  dir: string;
+  /** Extra bytes to keep with a part (e.g. its quicklook cells), asked when the part is complete. */
+  extras?(part: PlanPart): Record<string, Uint8Array>;
+  /** Called after a part's file is in place. */
+  onPart?(part: PlanPart): void;
+}
+
+interface Open {
+  part: PlanPart;
+  writer: Promise<PartFileWriter>;
+  left: number;
+  bands: number;
+  grid: Grid | null;
+}
+
+const inside = (w: Window, x: number, y: number) => x >= w.x && x < w.x + w.width && y >= w.y && y < w.y + w.height;
+
+/** Writes parts; see the module documentation. */
+export class PartSink implements GridSink {
+  readonly blockGrid: BlockGrid;
+  readonly #o: PartSinkOptions;
+  readonly #open = new Map<number, Open>();
+  readonly #committing: Promise<void>[] = [];
+
+  constructor(o: PartSinkOptions) {
+    this.#o = o;
+    this.blockGrid = makeBlockGrid(o.width, o.height, o.blockSize, o.blockSize);
+  }
+
+  #blocksIn(w: Window): number {
+    const b = this.#o.blockSize;
+    return Math.ceil(w.width / b) * Math.ceil(w.height / b);
+  }
+
+  async writeBlock(col: number, row: number, block: Grid): Promise<void> {
+    const w = blockWindow(this.blockGrid, col, row);
+    const part = this.#o.parts.find((p) => inside(p.window, w.x, w.y));
+    if (!part) return; // a block of a part another run writes
+    let o = this.#open.get(part.id);
+    if (!o) {
+      o = {
+        part,
+        writer: PartFileWriter.create(partPath(this.#o.dir, part.id)),
+        left: this.#blocksIn(part.window),
+        bands: 0,
+        grid: null,
+      };
+      this.#open.set(part.id, o);
+    }
+    o.grid = block;
+    const writer = await o.writer;
+    await writer.add(w, block);
+    if (--o.left === 0) {
+      this.#open.delete(part.id);
+      const done = this.#commit(o, writer);
+      this.#committing.push(done);
+      await done;
+    }
+  }
+
+  async #commit(o: Open, writer: PartFileWriter): Promise<void> {
+    const g = o.grid as Grid;
+    for (const [name, bytes] of Object.entries(this.#o.extras?.(o.part) ?? {})) await writer.addExtra(name, bytes);
+    await writer.commit({
+      part: o.part.id,
+      window: o.part.window,
+      bands: g.shape[0] as number,
+      dtype: g.dtype,
+      nodata: g.nodata,
+    });
+    this.#o.onPart?.(o.part);
+  }
+
+  /** Parts are committed as they finish; this waits for the last. */
+  async commit(): Promise<void> {
+    await Promise.all(this.#committing);
+  }
+
+  /** Remove the files of parts still in flight; finished parts stay. */
+  async abort(): Promise<void> {
+    await Promise.allSettled(this.#committing);
+    const open = [...this.#open.values()];
+    this.#open.clear();
+    await Promise.all(open.map(async (o) => (await o.writer.catch(() => null))?.abort()));
+  }
+}
