@@ -81,9 +81,10 @@ export async function runCommand(file: string, o: RunFlags): Promise<void> {
   // The first SIGINT/SIGTERM stops the run: the parts in flight are rolled back, those done are
   // kept for --resume; a second one exits at once.
   const stop = new AbortController();
+  let stopped: NodeJS.Signals | null = null;
   const clear = onGracefulStop((s) => {
+    stopped = s;
     process.stderr.write(`${s}: stopping; finished parts are kept (tilecast run --resume continues)\n`);
-    process.exitCode = s === "SIGINT" ? 130 : 143;
     stop.abort();
   });
   const summary = await runPipeline(p, {
@@ -100,10 +101,17 @@ export async function runCommand(file: string, o: RunFlags): Promise<void> {
     log(event, fields) {
       logger?.info({ event, ...fields }, event); // text mode: the summary says it all
     },
-  }).finally(() => {
-    clear();
-    (bar as ReturnType<typeof progress> | null)?.stop();
-  });
+  })
+    .catch((e: unknown) => {
+      if (stopped === null) throw e;
+      process.exitCode = stopped === "SIGINT" ? 130 : 143;
+      return null;
+    })
+    .finally(() => {
+      clear();
+      (bar as ReturnType<typeof progress> | null)?.stop();
+    });
+  if (!summary) return; // stopped by a signal
   process.stdout.write(
     json ? `${JSON.stringify({ ...summary, backendInfo: backend })}\n` : `${formatSummary(summary, backend)}\n`,
   );

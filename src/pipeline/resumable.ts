@@ -55,6 +55,18 @@ export interface RunParts {
   doneBefore: number;
   /** The output was complete already: nothing to do. */
   complete: boolean;
+  /** This run began the manifest (it did not join or resume another's). */
+  created: boolean;
+}
+
+/**
+ * After a failure: when the run began its manifest and no part got done, there is nothing to
+ * resume, so remove the manifest and the parts directory (a bad input leaves nothing behind).
+ */
+export async function discardIfEmpty(output: string, state: RunParts): Promise<void> {
+  if (!state.created || (await doneParts(state.dir)).size > 0) return;
+  await rm(state.dir, { recursive: true, force: true });
+  await rm(manifestPath(output), { force: true });
 }
 
 /** Part ids kept in a parts directory. */
@@ -100,8 +112,9 @@ export async function prepareParts(
       { path: manifestPath(output.path) },
     );
   if (manifest && !change && joining && manifest.complete)
-    return { dir, todo: [], doneBefore: plan.parts.length, complete: true };
-  if (!manifest || change || !joining) {
+    return { dir, todo: [], doneBefore: plan.parts.length, complete: true, created: false };
+  const created = !manifest || change !== null || !joining;
+  if (created) {
     await rm(dir, { recursive: true, force: true });
     await rm(manifestPath(output.path), { force: true });
     const fresh: RunManifest = {
@@ -128,6 +141,7 @@ export async function prepareParts(
     todo: mine.filter((p) => !done.has(p.id)),
     doneBefore: mine.filter((p) => done.has(p.id)).length,
     complete: false,
+    created,
   };
 }
 

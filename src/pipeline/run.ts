@@ -37,7 +37,7 @@ import { openInput, planFor } from "./input.js";
 import { runIdentity } from "./manifest.js";
 import { checkOutputRoot } from "./output-root.js";
 import { RunProducts } from "./products.js";
-import { finalizeParts, prepareParts } from "./resumable.js";
+import { discardIfEmpty, finalizeParts, prepareParts } from "./resumable.js";
 import { createTileStages, type StageContext } from "./stages.js";
 
 /** What a run did. */
@@ -83,7 +83,7 @@ export interface RunSummary {
   alreadyComplete?: boolean;
 }
 
-/** One structured event of a run: `start`, `stats`, `model`, `progress`, `done`. */
+/** One structured event of a run: `start`, `stats`, `model`, `part` (a part kept), `done`. */
 export interface RunEvent {
   event: string;
   runId: string;
@@ -255,7 +255,10 @@ export async function runPipeline(p: Pipeline, options: RunOptions = {}): Promis
           stageName("write"),
         ),
         { defaultValue: null },
-      );
+      ).catch(async (e: unknown) => {
+        await discardIfEmpty(output.path, state);
+        throw e;
+      });
     const committed = !state.complete && !options.shard;
     if (committed) blocks = await finalizeParts(output, plan, m, products, runId);
     const quicklook = committed && output.quicklook ? output.quicklook : null;

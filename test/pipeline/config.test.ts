@@ -24,6 +24,7 @@ describe("pipeline files", () => {
       periodic: "auto",
       skipEmpty: true,
       concurrency: 8,
+      parts: { width: 4096, height: 16384 },
     });
     expect([p.batch, p.stitch.weights, p.output?.dtype]).toStrictEqual([8, "hann", "float32"]);
   });

@@ -146,7 +146,7 @@ describe("runPipeline({ signal, runId, onEvent })", () => {
       onEvent: (e) => events.push(e),
     });
     expect(s.runId).toBe("cycle-42");
-    expect(events.map((e) => e.event)).toStrictEqual(["start", "model", "done"]);
+    expect(events.map((e) => e.event)).toStrictEqual(["start", "model", "part", "done"]);
     expect(new Set(events.map((e) => e.runId))).toStrictEqual(new Set(["cycle-42"]));
   });
 

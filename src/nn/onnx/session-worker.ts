@@ -13,8 +13,10 @@ if (port) {
   try {
     const session = await LocalSession.create(workerData.bytes as Uint8Array, workerData.threads as number | undefined);
     let queue: Promise<void> = Promise.resolve();
+    let releasing = false;
     port.on("message", async (m: Request) => {
       if (m.type === "release") {
+        releasing = true; // queued runs are dropped; the one in flight finishes
         await queue;
         await session.release().catch(() => undefined);
         port.postMessage({ type: "released" });
@@ -24,6 +26,7 @@ if (port) {
       // One run at a time, in arrival order: the pool's threads serve one batch, and results
       // return in the order they were asked for.
       queue = queue.then(async () => {
+        if (releasing) return;
         try {
           const out = await session.run(m.data, m.dims);
           const data = new Float32Array(out.data); // an owned copy, transferable

@@ -110,9 +110,22 @@ export class OnnxSession {
     }) as Promise<{ data: Float32Array; dims: number[] }>;
   }
 
-  /** End the session and its worker. */
+  /**
+   * End the session and its worker. Runs still queued are dropped; the one in flight finishes
+   * first (terminating a thread inside ONNX Runtime aborts the process), waited for up to 30 s.
+   */
   async release(): Promise<void> {
     this.#failAll(new Error("the ONNX Runtime session was released"));
+    const released = new Promise<void>((resolve) => {
+      this.#worker.on("message", (m: Reply) => {
+        if (m.type === "released") resolve();
+      });
+      this.#worker.once("exit", () => resolve());
+    });
+    this.#worker.postMessage({ type: "release" });
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([released, new Promise((r) => (timer = setTimeout(r, 30_000)))]);
+    clearTimeout(timer);
     await this.#worker.terminate();
   }
 }

@@ -1,0 +1,168 @@
+/**
+ * Resumable and sharded runs through the CLI, on the segmentation job: a run killed with
+ * SIGKILL and resumed, a run stopped by SIGTERM and resumed, and three shards run at once then
+ * finalized, all give the output of one uninterrupted run (GeoTIFF pixels and georeferencing
+ * as GDAL reads them; Zarr chunk for chunk).
+ */
+import { spawn } from "node:child_process";
+import { existsSync, readdirSync, readFileSync, utimesSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { BIN, tilecast } from "../helpers/cli.js";
+import { hasGdal, py } from "../helpers/gdal.js";
+import { tmp } from "../helpers/write.js";
+
+const PIPE = "pipelines/scene-seg.yaml";
+/** Small parts, so a run has many (36 on this 384 x 384 scene) and stops mid-way. */
+const SMALL = ["--set", "tiling.parts.width=64", "--set", "tiling.parts.height=64", "--set", "batch=2"];
+const outputs = (dir: string, ext = "tif") => [
+  "--set",
+  `output.path=${dir}/seg.${ext}`,
+  "--set",
+  `output.classes=${dir}/seg.classes.tif`,
+  "--set",
+  `output.quicklook=${dir}/seg.png`,
+];
+
+/** Pixels, geotransform and CRS of a raster as GDAL reads them, hashed. */
+function fingerprint(path: string): { pixels: string; geo: number[]; wkt: string } {
+  return py(`import hashlib
+ds = gdal.Open(${JSON.stringify(path)})
+print(json.dumps({"pixels": hashlib.sha256(ds.ReadAsArray().tobytes()).hexdigest(), "geo": list(ds.GetGeoTransform()), "wkt": ds.GetProjection()}))`);
+}
+
+/** Every file of a Zarr store, by relative path, with its bytes hashed (chunks and metadata). */
+function storeFiles(root: string, rel = ""): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const e of readdirSync(join(root, rel), { withFileTypes: true })) {
+    const r = rel ? `${rel}/${e.name}` : e.name;
+    if (e.isDirectory()) Object.assign(out, storeFiles(root, r));
+    else out[r] = readFileSync(join(root, r)).toString("base64").slice(0, 64) + readFileSync(join(root, r)).length;
+  }
+  return out;
+}
+
+/** Start a run and send `signal` once `parts` part files exist; resolves with its exit. */
+function stopAfterParts(args: string[], partsDir: string, parts: number, signal: NodeJS.Signals) {
+  return new Promise<{ code: number | null; signal: string | null; partsAtStop: number; stderr: string }>((done) => {
+    const child = spawn(process.execPath, [BIN, ...args]);
+    let stderr = "";
+    child.stderr.on("data", (d) => {
+      stderr += d;
+    });
+    let partsAtStop = -1;
+    const poll = setInterval(() => {
+      const n = existsSync(partsDir) ? readdirSync(partsDir).filter((f) => f.endsWith(".bin")).length : 0;
+      if (n >= parts && partsAtStop < 0) {
+        partsAtStop = n;
+        child.kill(signal);
+      }
+    }, 5);
+    child.on("exit", (code, sig) => {
+      clearInterval(poll);
+      done({ code, signal: sig, partsAtStop, stderr });
+    });
+  });
+}
+
+describe.skipIf(!hasGdal)("resumable and sharded runs", () => {
+  const plainDir = dirname(tmp("plain"));
+  const plain = tilecast("run", PIPE, ...outputs(plainDir), ...SMALL, "-q");
+
+  it("an uninterrupted run keeps a manifest and no parts; --resume of it does nothing and says so", () => {
+    expect(plain.code, plain.stderr).toBe(0);
+    const m = JSON.parse(readFileSync(`${plainDir}/seg.tif.manifest.json`, "utf8"));
+    expect(m.identity.parts.count).toBe(36);
+    expect(m.complete.runId).toBe(m.runId);
+    expect(existsSync(`${plainDir}/seg.tif.parts`)).toBe(false);
+    const again = tilecast("run", PIPE, ...outputs(plainDir), ...SMALL, "--resume");
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain("is complete already");
+  });
+
+  it("SIGKILL mid-run, then --resume: the same pixels, georeferencing, classes and quicklook", async () => {
+    const dir = dirname(tmp("killed"));
+    const args = ["run", PIPE, ...outputs(dir), ...SMALL, "-q"];
+    const killed = await stopAfterParts(args, `${dir}/seg.tif.parts`, 3, "SIGKILL");
+    expect(killed.signal).toBe("SIGKILL");
+    expect(existsSync(`${dir}/seg.tif`)).toBe(false); // nothing half-written at the target
+    const resumed = tilecast(...args, "--resume", "--log-format", "json");
+    expect(resumed.code, resumed.stderr).toBe(0);
+    const s = JSON.parse(resumed.stdout);
+    expect(s.parts.before).toBeGreaterThanOrEqual(killed.partsAtStop);
+    expect(s.parts.before + s.parts.ran).toBe(36);
+    expect(s.parts.ran).toBeGreaterThan(0);
+    for (const f of ["seg.tif", "seg.classes.tif"])
+      expect(fingerprint(`${dir}/${f}`)).toStrictEqual(fingerprint(`${plainDir}/${f}`));
+    expect(readFileSync(`${dir}/seg.png`)).toStrictEqual(readFileSync(`${plainDir}/seg.png`));
+    expect(existsSync(`${dir}/seg.tif.parts`)).toBe(false);
+  });
+
+  it("SIGTERM stops cleanly (exit 143, finished parts kept, no output); --resume finishes it", async () => {
+    const dir = dirname(tmp("termed"));
+    const args = ["run", PIPE, ...outputs(dir), ...SMALL, "-q"];
+    const stopped = await stopAfterParts(args, `${dir}/seg.tif.parts`, 2, "SIGTERM");
+    expect(stopped.code).toBe(143);
+    expect(stopped.stderr).toContain("finished parts are kept");
+    expect(existsSync(`${dir}/seg.tif`)).toBe(false);
+    const left = readdirSync(`${dir}/seg.tif.parts`);
+    expect(left.every((f) => /^part-\d+\.bin$/.test(f))).toBe(true); // the part in flight rolled back
+    const resumed = tilecast(...args, "--resume");
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(fingerprint(`${dir}/seg.tif`)).toStrictEqual(fingerprint(`${plainDir}/seg.tif`));
+  });
+
+  it("a changed input is refused for resume, and --force starts over", async () => {
+    const dir = dirname(tmp("changed"));
+    const input = `${dir}/scene.tif`;
+    const { copyFileSync } = await import("node:fs");
+    copyFileSync("fixtures/scene-seg/test.s2like.u16.4b.tif", input);
+    const args = ["run", PIPE, ...outputs(dir), ...SMALL, "--set", `input.path=${input}`, "-q"];
+    await stopAfterParts(args, `${dir}/seg.tif.parts`, 1, "SIGKILL");
+    const later = new Date(Date.now() + 5000);
+    utimesSync(input, later, later);
+    const refused = tilecast(...args, "--resume");
+    expect(refused.code).toBe(2);
+    expect(refused.stderr.trim()).toBe(
+      `tilecast: ${dir}/seg.tif.manifest.json: cannot resume: input ${input} changed (size or modification time) since this run began; run with --force to start over`,
+    );
+    const forced = tilecast(...args, "--resume", "--force", "--log-format", "json");
+    expect(forced.code, forced.stderr).toBe(0);
+    const { parts } = JSON.parse(forced.stdout);
+    expect(parts.before).toBe(0);
+    expect(parts.ran).toBe(parts.total);
+  });
+
+  it("three shards at once, then finalize: a Zarr store equal chunk for chunk to one run's", async () => {
+    const dir = dirname(tmp("sharded"));
+    const one = dirname(tmp("one"));
+    expect(tilecast("run", PIPE, ...outputs(one, "zarr"), ...SMALL, "-q").code).toBe(0);
+    const early = tilecast("finalize", PIPE, ...outputs(dir, "zarr"), ...SMALL);
+    expect(early.stderr).toContain("no run to finalize");
+    const shard = (i: number) =>
+      new Promise<number | null>((done) => {
+        const c = spawn(process.execPath, [
+          BIN,
+          "run",
+          PIPE,
+          ...outputs(dir, "zarr"),
+          ...SMALL,
+          "--shard",
+          `${i}/3`,
+          "-q",
+        ]);
+        c.on("exit", (code) => done(code));
+      });
+    expect(await Promise.all([shard(0), shard(2)])).toStrictEqual([0, 0]);
+    const missing = tilecast("finalize", PIPE, ...outputs(dir, "zarr"), ...SMALL);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain("12 of 36 parts are not done yet (12, 13, 14, 15, 16, 17, 18, 19, ...)");
+    expect(existsSync(`${dir}/seg.zarr`)).toBe(false);
+    expect(await shard(1)).toBe(0);
+    const fin = tilecast("finalize", PIPE, ...outputs(dir, "zarr"), ...SMALL);
+    expect(fin.code, fin.stderr).toBe(0);
+    expect(fin.stdout).toContain(`wrote ${dir}/seg.zarr from 36 parts`);
+    expect(storeFiles(`${dir}/seg.zarr`)).toStrictEqual(storeFiles(`${one}/seg.zarr`));
+    expect(fingerprint(`${dir}/seg.classes.tif`)).toStrictEqual(fingerprint(`${one}/seg.classes.tif`));
+  });
+});
