@@ -342,6 +342,40 @@ function segmentationLarge(): Workload {
   };
 }
 
+/** Sharded and resumed runs of the segmentation job beside one plain run, in CPU time. */
+function shardsAndResume(): Workload[] {
+  const side = (tool: string, part: string): Side => ({
+    tool,
+    cmd: TSX[0],
+    args: [...TSX.slice(1), "bench/shard-speed.ts"],
+    env: { BENCH_PART: part, ...WASM },
+    field: "runsPerCpuHour",
+  });
+  const whole = side("one tilecast run", "whole");
+  return [
+    {
+      group: "ops",
+      warmup: false,
+      name: "4 shards one after another + finalize, segmentation 4096², CPU time",
+      unit: "runs/CPU-h",
+      quick: false,
+      tilecast: side("tilecast run --shard i/4 (x4) + finalize", "shards"),
+      reference: whole,
+      target: { min: 1 / 1.1 },
+    },
+    {
+      group: "ops",
+      warmup: false,
+      name: "resume after SIGKILL at 50 % (8 of 16 parts), segmentation 4096², CPU time",
+      unit: "runs/CPU-h",
+      quick: false,
+      tilecast: side("tilecast run --resume", "resume"),
+      reference: whole,
+      target: { min: 1 / 0.55 },
+    },
+  ];
+}
+
 /** The Redis scene queue beside the same scenes run one after another in one process. */
 function sceneQueue(): Workload {
   const side = (tool: string, part: string): Side => ({
@@ -414,6 +448,7 @@ export function workloads(): Workload[] {
     endToEnd(),
     segmentationLarge(),
     sceneQueue(),
+    ...shardsAndResume(),
     trainStream(),
   ];
 }

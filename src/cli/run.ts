@@ -9,8 +9,8 @@ import { onGracefulStop } from "../io/atomic.js";
 import { type BackendReport, describeBackend, selectBackend } from "../nn/backend.js";
 import { loadPipeline } from "../pipeline/config.js";
 import { previewPipeline } from "../pipeline/preview.js";
-import { finalizeRun } from "../pipeline/resumable.js";
 import { type RunSummary, runPipeline } from "../pipeline/run.js";
+import { finalizeRun } from "../pipeline/run-output.js";
 import { bundledPipeline } from "./bundled.js";
 import { progress } from "./progress.js";
 
@@ -133,7 +133,5 @@ export async function previewCommand(
 export async function finalizeCommand(file: string, o: { set: string[]; json?: boolean }): Promise<void> {
   const p = await pipelineArg(file, o.set);
   const r = await finalizeRun(p);
-  process.stdout.write(
-    o.json ? `${JSON.stringify(r)}\n` : `wrote ${r.output} from ${r.parts} parts (${r.blocksWritten} blocks)\n`,
-  );
+  process.stdout.write(o.json ? `${JSON.stringify(r)}\n` : `wrote ${r.output} from ${r.parts} parts\n`);
 }

@@ -29,8 +29,9 @@ export { normalizeStats, openInput, planFor, statsFor } from "./input.js";
 export { manifestPath, partsDir, type RunIdentity, type RunManifest, readManifest } from "./manifest.js";
 export { checkOutputRoot } from "./output-root.js";
 export { type PreviewOptions, type PreviewResult, previewPipeline } from "./preview.js";
-export { type FinalizeSummary, finalizeRun, type PartsOptions } from "./resumable.js";
+export type { PartsOptions } from "./resumable.js";
 export { type RunEvent, type RunHooks, type RunOptions, type RunSummary, runPipeline } from "./run.js";
+export { type FinalizeSummary, finalizeRun } from "./run-output.js";
 export {
   createTileStages,
   registerStage,

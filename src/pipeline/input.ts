@@ -55,9 +55,9 @@ export async function openLabels(p: Pipeline): Promise<GridSource | null> {
  * await src.close();
  * ```
  */
-export function planFor(p: Pipeline, src: GridSource, stitching = false): TilePlan {
+export function planFor(p: Pipeline, src: GridSource, stitching = false, align?: readonly [number, number]): TilePlan {
   try {
-    return plan(p, src, stitching);
+    return plan(p, src, stitching, align);
   } catch (e) {
     if (e instanceof TilecastError && e.path === undefined)
       throw new TilecastError(e.code, `tiling: ${e.problem}`, { path: p.file, cause: e });
@@ -65,7 +65,17 @@ export function planFor(p: Pipeline, src: GridSource, stitching = false): TilePl
   }
 }
 
-function plan(p: Pipeline, src: GridSource, stitching: boolean): TilePlan {
+/** `v` rounded down to a multiple of `unit` (at least `unit`). */
+const alignDown = (v: number, unit: number) => Math.max(unit, Math.floor(v / unit) * unit);
+const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+
+/**
+ * The plan; with `align` (the output's block width and height), parts are whole numbers of tiles
+ * and of output blocks, so every output block lies in one part.
+ */
+function plan(p: Pipeline, src: GridSource, stitching: boolean, align?: readonly [number, number]): TilePlan {
+  const N = p.tiling.size;
+  const unit = (b: number | undefined) => (b === undefined ? N : (N * b) / gcd(N, b));
   return planTiles({
     width: src.meta.width,
     height: src.meta.height,
@@ -74,8 +84,8 @@ function plan(p: Pipeline, src: GridSource, stitching: boolean): TilePlan {
     edge: p.tiling.edge,
     padding: p.tiling.padding,
     periodicX: p.tiling.periodic === "auto" ? src.meta.periodicX : p.tiling.periodic,
-    stripeWidth: p.tiling.parts.width,
-    partHeight: p.tiling.parts.height,
+    stripeWidth: alignDown(p.tiling.parts.width, unit(align?.[0])),
+    partHeight: alignDown(p.tiling.parts.height, unit(align?.[1])),
     stripeGuests: stitching && p.stitch.weights !== "crop",
   });
 }

@@ -19,7 +19,6 @@ import { randomUUID } from "node:crypto";
 import * as tf from "@tensorflow/tfjs";
 import { lastValueFrom, type Observable, type OperatorFunction, tap } from "rxjs";
 import { TilecastError } from "../errors.js";
-import { PartSink, storeBlockSize } from "../io/parts/part-sink.js";
 import { createModel, type RuntimeReport } from "../models/registry.js";
 import { quietCpuBanner } from "../nn/backend.js";
 import { abortWith } from "../stages/abort.js";
@@ -31,13 +30,12 @@ import { markStage } from "../stages/stall.js";
 import { stitch } from "../stages/stitch.js";
 import type { Tile } from "../stages/tile.js";
 import { write } from "../stages/write.js";
-import { planOfParts } from "../tiling/parts.js";
+import type { PlanPart } from "../tiling/plan.js";
 import { type Pipeline, requireOutput } from "./config.js";
 import { openInput, planFor } from "./input.js";
-import { runIdentity } from "./manifest.js";
 import { checkOutputRoot } from "./output-root.js";
 import { RunProducts } from "./products.js";
-import { discardIfEmpty, finalizeParts, prepareParts } from "./resumable.js";
+import { openRunOutputs } from "./run-output.js";
 import { createTileStages, type StageContext } from "./stages.js";
 
 /** What a run did. */
@@ -179,7 +177,6 @@ export async function runPipeline(p: Pipeline, options: RunOptions = {}): Promis
     const m = src.meta;
     const where = { pipeline: p.file, input: p.input.path, output: output.path, width: m.width, height: m.height };
     emit("start", where, false);
-    const plan = planFor(p, src, true);
     const ctx: StageContext = { pipeline: p, source: src, plan: planFor(p, src), signal, log: emit };
     const stages = await tileStages(p, ctx);
     checkAbort();
@@ -192,30 +189,16 @@ export async function runPipeline(p: Pipeline, options: RunOptions = {}): Promis
     if (seam.warning) emit("warning", { message: seam.warning });
     const dtype = output.dtype;
     const nodata = output.nodata !== undefined ? output.nodata : dtype.startsWith("float") ? Number.NaN : null;
-    const identity = await runIdentity(p, plan, runtime);
-    const state = await prepareParts(output, p.file, plan, identity, runId, options);
-    const runPlan = planOfParts(
-      plan,
-      state.todo.map((q) => q.id),
-    );
     let read = 0;
     let revisited = 0;
     let skipped = 0;
     let done = 0;
     let blocks = 0;
     const products = new RunProducts(output, m, p.input.bands);
-    const partSink = new PartSink({
-      width: m.width,
-      height: m.height,
-      blockSize: storeBlockSize(plan.tileSize, plan.parts),
-      parts: state.todo,
-      dir: state.dir,
-      extras: (part) => {
-        const cells = products.imageCells(part.window);
-        return cells ? { image: cells } : ({} as Record<string, Uint8Array>);
-      },
-      onPart: (part) => emit("part", { part: part.id, window: part.window }, false),
-    });
+    const spec = { width: m.width, height: m.height, bands: model.bands, dtype, georef: m.georef, nodata };
+    const onPart = (part: PlanPart) => emit("part", { part: part.id, window: part.window }, false);
+    const out = await openRunOutputs(p, src, spec, products, runtime, runId, { ...options, onPart });
+    const { plan, runPlan, state } = out;
     let tiles: Observable<Tile> = readTiles(src, runPlan, {
       // Tiles alive: two batches (one filling, one in the model), or four for a model in a
       // worker (two there, two filling) so reading never waits for it.
@@ -238,7 +221,7 @@ export async function runPipeline(p: Pipeline, options: RunOptions = {}): Promis
         stageName(name),
         tap((t) => markStage(t.release, name)),
       );
-    if (state.todo.length > 0)
+    if (out.sink)
       await lastValueFrom(
         tiles.pipe(
           batch(p.batch),
@@ -251,16 +234,22 @@ export async function runPipeline(p: Pipeline, options: RunOptions = {}): Promis
           }),
           stitch(runPlan, { weights: p.stitch.weights, dtype, nodata, bands: model.bands, trim: seam.trim }),
           stageName("stitch"),
-          write(partSink, { concurrency: 4 }),
+          tap((r) => {
+            if (out.commits) products.onRegion(r);
+          }),
+          write(out.sink, { concurrency: 4 }),
           stageName("write"),
+          tap((w) => {
+            blocks = w.blocksWritten;
+          }),
         ),
         { defaultValue: null },
       ).catch(async (e: unknown) => {
-        await discardIfEmpty(output.path, state);
+        await out.fail();
         throw e;
       });
-    const committed = !state.complete && !options.shard;
-    if (committed) blocks = await finalizeParts(output, plan, m, products, runId);
+    await out.finish();
+    const committed = out.commits;
     const quicklook = committed && output.quicklook ? output.quicklook : null;
     const summary: RunSummary = {
       runId,

@@ -13,8 +13,10 @@ import { hasGdal, py } from "../helpers/gdal.js";
 import { tmp } from "../helpers/write.js";
 
 const PIPE = "pipelines/scene-seg.yaml";
-/** Small parts, so a run has many (36 on this 384 x 384 scene) and stops mid-way. */
-const SMALL = ["--set", "tiling.parts.width=64", "--set", "tiling.parts.height=64", "--set", "batch=2"];
+/** Small parts (and 64 px output blocks, which parts are whole numbers of), so a run has many (36 on this 384 x 384 scene) and stops mid-way. */
+const SMALL = [
+  ...["--set", "tiling.parts.width=64", "--set", "tiling.parts.height=64", "--set", "batch=2", "--set", "output.block=64"],
+];
 const outputs = (dir: string, ext = "tif") => [
   "--set",
   `output.path=${dir}/seg.${ext}`,

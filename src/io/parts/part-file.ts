@@ -4,14 +4,14 @@
  *
  * ```text
  * "TCPART1\n"                      8 bytes
- * payloads                         deflate (level 1) of each block's cells, then of its mask
+ * payloads                         each block's cells, then its mask (raw, or deflate level 1)
  * header (UTF-8 JSON)              PartHeader: the part, dtype, nodata, each block's place and byte ranges
  * header length                    uint32 little-endian, the last 4 bytes
  * ```
  *
  * The header goes last so blocks stream to disk as they finish. A part file is written under a
  * temporary name and renamed into place when its last block is in: one that exists is whole.
- * Deflate is deterministic, so two processes that write the same part write the same bytes.
+ * Both codecs are deterministic, so two processes that write the same part write the same bytes.
  */
 import { randomBytes } from "node:crypto";
 import { type FileHandle, open, rename, rm } from "node:fs/promises";
@@ -25,6 +25,13 @@ import type { Window } from "../../grid/window.js";
 const MAGIC = "TCPART1\n";
 const deflateAsync = promisify(deflate);
 const inflateAsync = promisify(inflate);
+
+/**
+ * How blocks are stored: `none` (the default: a part costs its raw size on disk for a while, and
+ * almost no time) or `deflate` (level 1: a quarter to a half of the space for floats, but
+ * compressing a large float output costs a good share of the run).
+ */
+export type PartCodec = "none" | "deflate";
 
 /** One stored block: where it lies in the raster and where its bytes are. */
 export interface StoredBlock {
@@ -41,6 +48,7 @@ export interface PartHeader {
   dtype: DType;
   nodata: number | null;
   blocks: StoredBlock[];
+  codec: PartCodec;
   /** Extra samples kept with the part (the quicklook's input cells), by name. */
   extras?: Record<string, [offset: number, length: number]>;
 }
@@ -55,25 +63,29 @@ export class PartFileWriter {
   readonly #blocks: StoredBlock[] = [];
   readonly #extras: Record<string, [number, number]> = {};
 
-  private constructor(path: string, temp: string, fh: FileHandle) {
+  private constructor(
+    path: string,
+    temp: string,
+    fh: FileHandle,
+    readonly codec: PartCodec,
+  ) {
     this.path = path;
     this.#temp = temp;
     this.#fh = fh;
   }
 
-  static async create(path: string): Promise<PartFileWriter> {
+  static async create(path: string, codec: PartCodec = "none"): Promise<PartFileWriter> {
     const temp = `${path}.tmp-${process.pid}-${randomBytes(4).toString("hex")}`;
     const fh = await open(temp, "wx");
     await fh.write(Buffer.from(MAGIC), 0, MAGIC.length, 0);
-    return new PartFileWriter(path, temp, fh);
+    return new PartFileWriter(path, temp, fh, codec);
   }
 
-  /** Compress and append one block (writes are serialized; the order is the order of calls). */
+  /** Append one block, compressed with the file's codec (writes are serialized, in call order). */
   async add(window: Window, grid: Grid): Promise<void> {
     const bytes = (a: ArrayBufferView) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
-    const data = deflateAsync(bytes(grid.data), { level: 1 });
-    const mask = grid.mask ? deflateAsync(grid.mask, { level: 1 }) : null;
-    const [d, m] = await Promise.all([data, mask]);
+    const pack = (b: Uint8Array) => (this.codec === "deflate" ? deflateAsync(b, { level: 1 }) : Promise.resolve(b));
+    const [d, m] = await Promise.all([pack(bytes(grid.data)), grid.mask ? pack(grid.mask) : null]);
     const block: StoredBlock = { window, data: [0, 0] };
     this.#blocks.push(block);
     await this.#append(d, (at) => {
@@ -104,10 +116,14 @@ export class PartFileWriter {
   }
 
   /** Write the header, sync, and rename into place. */
-  async commit(header: Omit<PartHeader, "blocks" | "extras">): Promise<void> {
+  async commit(header: Omit<PartHeader, "blocks" | "extras" | "codec">): Promise<void> {
     await this.#queue;
     const order = [...this.#blocks].sort((a, b) => a.window.y - b.window.y || a.window.x - b.window.x);
-    const json = Buffer.from(JSON.stringify({ ...header, blocks: order, extras: this.#extras }));
+    // JSON has no NaN: a float output's NaN nodata is kept as the string "NaN".
+    const nodata = header.nodata !== null && Number.isNaN(header.nodata) ? "NaN" : header.nodata;
+    const json = Buffer.from(
+      JSON.stringify({ ...header, nodata, codec: this.codec, blocks: order, extras: this.#extras }),
+    );
     const tail = Buffer.alloc(4);
     tail.writeUInt32LE(json.length);
     await this.#fh.write(Buffer.concat([json, tail]), 0, json.length + 4, this.#at);
@@ -148,7 +164,10 @@ export class PartFile {
       if (n > size - 12) throw new TilecastError("E_FORMAT", "part file header length out of range", { path });
       const json = Buffer.alloc(n);
       await fh.read(json, 0, n, size - 4 - n);
-      return new PartFile(JSON.parse(json.toString("utf8")) as PartHeader, fh);
+      const header = JSON.parse(json.toString("utf8")) as Omit<PartHeader, "nodata"> & {
+        nodata: number | null | "NaN";
+      };
+      return new PartFile({ ...header, nodata: header.nodata === "NaN" ? Number.NaN : header.nodata }, fh);
     } catch (e) {
       await fh.close();
       if (e instanceof TilecastError) throw e;
@@ -166,9 +185,13 @@ export class PartFile {
   async block(i: number): Promise<Grid> {
     const h = this.header;
     const b = h.blocks[i] as StoredBlock;
-    const raw = await inflateAsync(await this.#bytes(b.data));
+    const unpack = async (at: [number, number]) => {
+      const stored = await this.#bytes(at);
+      return h.codec === "deflate" ? inflateAsync(stored) : stored;
+    };
+    const raw = await unpack(b.data);
     const data = viewOf(h.dtype, raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength));
-    const mask = b.mask ? new Uint8Array(await inflateAsync(await this.#bytes(b.mask))) : null;
+    const mask = b.mask ? new Uint8Array(await unpack(b.mask)) : null;
     return createGrid(h.dtype, [h.bands, b.window.height, b.window.width], { data, nodata: h.nodata, mask });
   }
 

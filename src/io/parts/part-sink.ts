@@ -1,7 +1,6 @@
 /**
- * The sink a resumable run writes its parts to: a {@link GridSink} over the raster's store
- * blocks (a whole number of tiles, so every part is a whole number of blocks) that sends each
- * block to its part's file and commits the file the moment the part's last block is in. A run
+ * The sink a resumable run writes its parts to: a {@link GridSink} over the output's blocks
+ * (parts are whole numbers of them) that sends each block to its part's file and commits the file the moment the part's last block is in. A run
  * stopped at any point (SIGKILL included) loses only the parts in flight; the committed ones
  * are whole and need not be redone.
  */
@@ -18,19 +17,13 @@ export function partPath(dir: string, id: number): string {
   return join(dir, `part-${id}.bin`);
 }
 
-/** A store block size: a multiple of the tile size `n` near 256 px dividing every part's origin. */
-export function storeBlockSize(n: number, parts: readonly PlanPart[]): number {
-  let m = Math.max(1, Math.round(256 / n));
-  const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
-  for (const p of parts) m = gcd(m, gcd(p.window.x / n, p.window.y / n) || m);
-  return m * n;
-}
-
 /** Options for {@link PartSink}. */
 export interface PartSinkOptions {
   width: number;
   height: number;
-  blockSize: number;
+  /** The output's block size: parts are whole blocks of it. */
+  blockWidth: number;
+  blockHeight: number;
   /** The parts this run writes. */
   parts: readonly PlanPart[];
   dir: string;
@@ -44,7 +37,6 @@ interface Open {
   part: PlanPart;
   writer: Promise<PartFileWriter>;
   left: number;
-  bands: number;
   grid: Grid | null;
 }
 
@@ -59,12 +51,11 @@ export class PartSink implements GridSink {
 
   constructor(o: PartSinkOptions) {
     this.#o = o;
-    this.blockGrid = makeBlockGrid(o.width, o.height, o.blockSize, o.blockSize);
+    this.blockGrid = makeBlockGrid(o.width, o.height, o.blockWidth, o.blockHeight);
   }
 
   #blocksIn(w: Window): number {
-    const b = this.#o.blockSize;
-    return Math.ceil(w.width / b) * Math.ceil(w.height / b);
+    return Math.ceil(w.width / this.#o.blockWidth) * Math.ceil(w.height / this.#o.blockHeight);
   }
 
   async writeBlock(col: number, row: number, block: Grid): Promise<void> {
@@ -77,7 +68,6 @@ export class PartSink implements GridSink {
         part,
         writer: PartFileWriter.create(partPath(this.#o.dir, part.id)),
         left: this.#blocksIn(part.window),
-        bands: 0,
         grid: null,
       };
       this.#open.set(part.id, o);

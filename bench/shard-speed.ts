@@ -1,0 +1,89 @@
+/**
+ * Sharded and resumed runs beside one plain run (operations issue), on the segmentation job
+ * (`pipelines/scene-seg.yaml`, ONNX Runtime) over a 4096 x 4096 4-band scene in 16 parts of
+ * 1024 x 1024, in CPU seconds (the processes' user + system time, from /proc's counts for
+ * waited-for children):
+ *
+ * - `whole`: one `tilecast run`;
+ * - `shards`: `--shard i/4` for i = 0..3 one after another, then `tilecast finalize`.
+ *   Target: at most 1.1x the whole run's CPU time;
+ * - `resume`: a run killed with SIGKILL once 8 of its 16 parts are kept, then `--resume`;
+ *   only the resumed run is counted. Target: at most 0.55x the whole run.
+ *
+ * Each prints `{ runsPerCpuHour }` (3600 / CPU seconds), so the harness's ratio is whole / shards
+ * (or whole / resume) in CPU time.
+ *
+ *   BENCH_PART=shards node --import tsx bench/shard-speed.ts
+ */
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
+
+const SIZE = 4096;
+const PYTHON = process.env.TILECAST_PYTHON ?? "/usr/bin/python3";
+const scene = `bench/data/scene-${SIZE}.tif`;
+const out = `${process.cwd()}/bench/data/shard-out`;
+const args = [
+  "bin/tilecast.js",
+  "run",
+  "pipelines/scene-seg.yaml",
+  ...["--set", `input.path=${process.cwd()}/${scene}`, "--set", "tiling.size=256", "--set", "tiling.overlap=32"],
+  ...["--set", `output.path=${out}/seg.tif`, "--set", `output.classes=${out}/seg.classes.tif`],
+  ...["--set", "tiling.parts.width=1024", "--set", "tiling.parts.height=1024", "--runtime", "onnx", "-q"],
+];
+const env = { ...process.env, TILECAST_BACKEND: "wasm" };
+
+/** CPU seconds used by waited-for children so far (utime + stime of this process's children). */
+function childCpu(): number {
+  const fields = readFileSync("/proc/self/stat", "utf8").split(") ")[1]?.split(" ") ?? [];
+  return (Number(fields[13]) + Number(fields[14])) / 100; // cutime, cstime in clock ticks
+}
+
+function tilecast(extra: string[], cmd = args): void {
+  const r = spawnSync(process.execPath, [...cmd, ...extra], { encoding: "utf8", env });
+  if (r.status !== 0) throw new Error(r.stderr.trim().split("\n").pop());
+}
+
+/** Run until `parts` part files exist, then SIGKILL. */
+function killAfter(parts: number): Promise<void> {
+  return new Promise((done) => {
+    const child = spawn(process.execPath, args, { env, stdio: "ignore" });
+    const poll = setInterval(() => {
+      const dir = `${out}/seg.tif.parts`;
+      const n = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith(".bin")).length : 0;
+      if (n >= parts) child.kill("SIGKILL");
+    }, 10);
+    child.on("exit", () => {
+      clearInterval(poll);
+      done();
+    });
+  });
+}
+
+async function main(): Promise<void> {
+  mkdirSync("bench/data", { recursive: true });
+  if (!existsSync(scene)) spawnSync(PYTHON, ["bench/make-scene.py", scene, String(SIZE)], { stdio: "inherit" });
+  rmSync(out, { recursive: true, force: true });
+  const part = process.env.BENCH_PART ?? "whole";
+  let cpu: number;
+  if (part === "resume") {
+    await killAfter(8);
+    const before = childCpu();
+    tilecast(["--resume"]);
+    cpu = childCpu() - before;
+  } else {
+    const before = childCpu();
+    if (part === "shards") {
+      for (let i = 0; i < 4; i++) tilecast(["--shard", `${i}/4`]);
+      tilecast([], [...args.slice(0, 3).map((a) => (a === "run" ? "finalize" : a)), ...args.slice(3, -3)]);
+    } else tilecast([]);
+    cpu = childCpu() - before;
+  }
+  if (!existsSync(`${out}/seg.tif`)) throw new Error(`${part}: no output`);
+  rmSync(out, { recursive: true, force: true });
+  console.log(JSON.stringify({ part, cpuSeconds: cpu, runsPerCpuHour: 3600 / cpu }));
+}
+
+main().catch((e) => {
+  console.error((e as Error).message);
+  process.exit(1);
+});

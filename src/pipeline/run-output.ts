@@ -1,0 +1,211 @@
+/**
+ * Where a run's blocks go (see resumable.ts for what it keeps). A run that commits its own output
+ * (not a shard) writes every block twice: to the output as before, and to its part's file, which
+ * costs about a raw copy of the output on disk. Parts kept by an earlier run are replayed into
+ * the output first. A shard writes parts only, and {@link finalizeRun} replays them all into the
+ * output.
+ *
+ * Parts are aligned to the output's blocks, so every output block lies in one part and the part
+ * files hold the output's own blocks.
+ */
+import { randomUUID } from "node:crypto";
+import { rm } from "node:fs/promises";
+import { TilecastError } from "../errors.js";
+import { atomicWrite } from "../io/atomic.js";
+import { PartFile, type StoredBlock } from "../io/parts/part-file.js";
+import { PartSink, partPath } from "../io/parts/part-sink.js";
+import { teeSink } from "../io/tee-sink.js";
+import type { GridSink, GridSource, SinkSpec } from "../io/types.js";
+import type { RuntimeReport } from "../models/registry.js";
+import { planOfParts } from "../tiling/parts.js";
+import type { PlanPart, TilePlan } from "../tiling/plan.js";
+import { type Pipeline, requireOutput } from "./config.js";
+import { openInput, planFor } from "./input.js";
+import { identityChange, manifestPath, partsDir, readManifest, runIdentity } from "./manifest.js";
+import { RunProducts } from "./products.js";
+import { discardIfEmpty, doneParts, type PartsOptions, prepareParts, type RunParts } from "./resumable.js";
+
+/** A run's outputs, ready for its stream. */
+export interface RunOutputs {
+  /** The whole plan, and the part of it this run does. */
+  plan: TilePlan;
+  runPlan: TilePlan;
+  state: RunParts;
+  /** What the stream writes to (null: nothing left to stream). */
+  sink: GridSink | null;
+  /** Whether this run commits the output (so stitched regions feed the quicklook). */
+  commits: boolean;
+  /** After the stream: the quicklook, the manifest marked complete, the parts removed. */
+  finish(): Promise<void>;
+  /** After a failure of the stream. */
+  fail(): Promise<void>;
+}
+
+/** Every kept part's blocks into `sink` (and their quicklook cells into `products`). */
+async function replay(dir: string, ids: readonly number[], sink: GridSink, products: RunProducts): Promise<void> {
+  const { blockWidth: bw, blockHeight: bh } = sink.blockGrid;
+  for (const id of ids) {
+    const f = await PartFile.open(partPath(dir, id));
+    try {
+      const cells = await f.extra("image");
+      if (cells) products.putImageCells(f.header.window, cells);
+      for (let i = 0; i < f.header.blocks.length; i++) {
+        const { window } = f.header.blocks[i] as StoredBlock;
+        const grid = await f.block(i);
+        products.onRegion({ window, grid });
+        await sink.writeBlock(window.x / bw, window.y / bh, grid);
+      }
+    } finally {
+      await f.close();
+    }
+  }
+}
+
+/** The manifest marked complete and the parts removed. */
+async function complete(output: string, runId: string): Promise<void> {
+  const m = await readManifest(output);
+  if (m)
+    await atomicWrite(
+      manifestPath(output),
+      `${JSON.stringify({ ...m, complete: { finished: new Date().toISOString(), runId } }, null, 1)}\n`,
+    );
+  await rm(partsDir(output), { recursive: true, force: true });
+}
+
+/** Open a run's outputs; see the module documentation. */
+export async function openRunOutputs(
+  p: Pipeline,
+  src: GridSource,
+  spec: SinkSpec,
+  products: RunProducts,
+  runtime: RuntimeReport,
+  runId: string,
+  o: PartsOptions & { onPart?(part: PlanPart): void },
+): Promise<RunOutputs> {
+  const output = requireOutput(p);
+  let final: GridSink | null = await products.sink(spec);
+  try {
+    const { blockWidth, blockHeight } = final.blockGrid;
+    const plan = planFor(p, src, true, [blockWidth, blockHeight]);
+    const state = await prepareParts(output, p.file, plan, await runIdentity(p, plan, runtime), runId, o);
+    const runPlan = planOfParts(
+      plan,
+      state.todo.map((q) => q.id),
+    );
+    if (state.complete || o.shard) {
+      await final.abort();
+      final = null;
+    }
+    const parts = new PartSink({
+      width: spec.width,
+      height: spec.height,
+      blockWidth,
+      blockHeight,
+      parts: state.todo,
+      dir: state.dir,
+      extras: (part) => {
+        const cells = products.imageCells(part.window);
+        return cells ? { image: cells } : ({} as Record<string, Uint8Array>);
+      },
+      ...(o.onPart ? { onPart: o.onPart } : {}),
+    });
+    if (final) {
+      const todo = new Set(state.todo.map((q) => q.id));
+      await replay(
+        state.dir,
+        plan.parts.filter((q) => !todo.has(q.id)).map((q) => q.id),
+        final,
+        products,
+      );
+      if (todo.size === 0) await final.commit();
+    }
+    const sink = state.todo.length === 0 ? null : final ? teeSink(final, parts, (b) => b) : parts;
+    const commits = final !== null;
+    return {
+      plan,
+      runPlan,
+      state,
+      sink,
+      commits,
+      async finish() {
+        if (!commits) return;
+        await products.finish();
+        await complete(output.path, runId);
+      },
+      fail: () => discardIfEmpty(output.path, state),
+    };
+  } catch (e) {
+    await final?.abort();
+    throw e;
+  }
+}
+
+/** What {@link finalizeRun} did. */
+export interface FinalizeSummary {
+  output: string;
+  parts: number;
+  quicklook: string | null;
+}
+
+/**
+ * Commit the output of a run done in shards (`tilecast finalize`): every part must be there and
+ * the manifest must match the pipeline, its inputs and its model.
+ */
+export async function finalizeRun(p: Pipeline, runId: string = randomUUID()): Promise<FinalizeSummary> {
+  const output = requireOutput(p);
+  const manifest = await readManifest(output.path);
+  if (!manifest)
+    throw new TilecastError("E_ARGUMENT", "no run to finalize (no manifest beside the output)", { path: output.path });
+  if (manifest.complete) throw new TilecastError("E_ARGUMENT", "the run is finalized already", { path: output.path });
+  const dir = partsDir(output.path);
+  const done = await doneParts(dir);
+  const first = done.size > 0 ? await PartFile.open(partPath(dir, Math.min(...done))) : null;
+  const header = first?.header;
+  await first?.close();
+  const src = await openInput(p);
+  try {
+    const spec: SinkSpec = {
+      width: src.meta.width,
+      height: src.meta.height,
+      bands: header?.bands ?? 1,
+      dtype: header?.dtype ?? "float32",
+      georef: src.meta.georef,
+      nodata: header?.nodata ?? null,
+    };
+    const products = new RunProducts(output, src.meta, p.input.bands);
+    const sink = await products.sink(spec);
+    try {
+      const plan = planFor(p, src, true, [sink.blockGrid.blockWidth, sink.blockGrid.blockHeight]);
+      const now = { ...(await runIdentity(p, plan, { runtime: "tfjs" })), runtime: manifest.identity.runtime };
+      const change = identityChange(manifest.identity, now);
+      if (change)
+        throw new TilecastError("E_ARGUMENT", `cannot finalize: ${change} since the shards began`, {
+          path: manifestPath(output.path),
+        });
+      const missing = plan.parts.filter((q) => !done.has(q.id)).map((q) => q.id);
+      if (missing.length > 0) {
+        const list = missing.length > 8 ? `${missing.slice(0, 8).join(", ")}, ...` : missing.join(", ");
+        throw new TilecastError(
+          "E_ARGUMENT",
+          `${missing.length} of ${plan.parts.length} parts are not done yet (${list}); run the shards that own them (or --resume)`,
+          { path: output.path },
+        );
+      }
+      await replay(
+        dir,
+        plan.parts.map((q) => q.id),
+        sink,
+        products,
+      );
+      await sink.commit();
+      await products.finish();
+      await complete(output.path, runId);
+      return { output: output.path, parts: plan.parts.length, quicklook: output.quicklook ?? null };
+    } catch (e) {
+      await sink.abort();
+      throw e;
+    }
+  } finally {
+    await src.close();
+  }
+}

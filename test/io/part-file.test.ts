@@ -1,0 +1,55 @@
+import { existsSync, readdirSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
+import { describe, expect, it } from "vitest";
+import { type DType } from "../../src/grid/dtype.js";
+import { createGrid } from "../../src/grid/grid.js";
+import { PartFile, PartFileWriter } from "../../src/io/parts/part-file.js";
+import { tmp } from "../helpers/write.js";
+
+const window = (x: number, y: number) => ({ x, y, width: 3, height: 2 });
+
+describe("part files", () => {
+  const cases: [DType, number | null, "none" | "deflate"][] = [
+    ["float32", Number.NaN, "none"],
+    ["float64", -9999, "deflate"],
+    ["int16", null, "deflate"],
+    ["uint8", 255, "none"],
+  ];
+  for (const [dtype, nodata, codec] of cases)
+    it(`${dtype} blocks with nodata ${nodata} and masks round-trip (${codec})`, async () => {
+      const path = tmp("part-1.bin");
+      const w = await PartFileWriter.create(path, codec);
+      const a = createGrid(dtype, [2, 2, 3], { data: undefined, nodata });
+      a.data.forEach((_, i) => {
+        a.data[i] = i * 3 - 4 * (dtype.startsWith("u") ? 0 : 1);
+      });
+      const mask = Uint8Array.from({ length: 12 }, (_, i) => i % 2);
+      const b = createGrid(dtype, [2, 2, 3], { nodata, mask });
+      await w.add(window(3, 0), b); // out of order: the header lists blocks row-major
+      await w.add(window(0, 0), a);
+      await w.addExtra("image", Uint8Array.of(1, 2, 3));
+      expect(existsSync(path)).toBe(false); // not there until committed
+      await w.commit({ part: 1, window: { x: 0, y: 0, width: 6, height: 2 }, bands: 2, dtype, nodata });
+      const f = await PartFile.open(path);
+      expect(f.header.codec).toBe(codec);
+      expect(f.header.nodata).toStrictEqual(nodata);
+      expect(f.header.blocks.map((k) => k.window.x)).toStrictEqual([0, 3]);
+      const a2 = await f.block(0);
+      expect(Array.from(a2.data)).toStrictEqual(Array.from(a.data));
+      expect(a2.mask).toBeNull();
+      const b2 = await f.block(1);
+      expect(Array.from(b2.mask ?? [])).toStrictEqual(Array.from(mask));
+      expect(Array.from((await f.extra("image")) ?? [])).toStrictEqual([1, 2, 3]);
+      await f.close();
+    });
+
+  it("an aborted part leaves nothing; a file that is not a part is a clear error", async () => {
+    const path = tmp("part-2.bin");
+    const w = await PartFileWriter.create(path);
+    await w.add(window(0, 0), createGrid("uint8", [1, 2, 3]));
+    await w.abort();
+    expect(readdirSync(dirname(path))).toStrictEqual([]);
+    writeFileSync(path, "not a part file at all");
+    await expect(PartFile.open(path)).rejects.toThrow(`${path}: not a tilecast part file`);
+  });
+});
