@@ -13,11 +13,14 @@ const redisOption = () =>
 export function addOpsCommands(cli: Command): void {
   cli
     .command("submit")
-    .description("queue a pipeline over scenes on Redis (BullMQ): a job per scene, {scene} in the file its name")
+    .description(
+      "queue a pipeline over scenes on Redis (BullMQ): a job per scene, {scene} in the file its name; or one output in shards",
+    )
     .argument("<pipeline>", "pipeline YAML file; input.path becomes each scene")
     .argument("[scenes...]", "scene files")
     .addOption(redisOption().makeOptionMandatory())
     .option("--list <file>", "more scenes, one path per line")
+    .option("--shards <n>", "instead of scenes: the pipeline's own output as n shard jobs", int("--shards"))
     .option("--queue <name>", "queue name (default tilecast)")
     .option("--attempts <n>", "tries per scene before it counts as failed (default 3)", int("--attempts"))
     .option("--set <key=value>", "override a key of the file (repeatable)", collectSet, [])

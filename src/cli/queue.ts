@@ -8,7 +8,7 @@ import { TilecastError } from "../errors.js";
 import { onGracefulStop } from "../io/atomic.js";
 import { selectBackend } from "../nn/backend.js";
 import { summarizeCycles } from "../ops/cycle-record.js";
-import { queueStatus, redactUrl, runWorker, submitScenes } from "../ops/queue.js";
+import { queueStatus, redactUrl, runWorker, submitScenes, submitShards } from "../ops/queue.js";
 
 /** Flags every queue command takes. */
 export interface QueueFlags {
@@ -23,8 +23,18 @@ const where = (o: QueueFlags) => ({ redis: o.redis, ...(o.queue ? { queue: o.que
 export async function submitCommand(
   file: string,
   scenes: string[],
-  o: QueueFlags & { list?: string; set: string[]; attempts?: number },
+  o: QueueFlags & { list?: string; set: string[]; attempts?: number; shards?: number },
 ): Promise<void> {
+  if (o.shards !== undefined) {
+    if (scenes.length > 0 || o.list) throw new TilecastError("E_ARGUMENT", "submit: --shards takes no scenes");
+    const r = await submitShards(file, o.shards, {
+      ...where(o),
+      sets: o.set,
+      ...(o.attempts !== undefined ? { attempts: o.attempts } : {}),
+    });
+    process.stdout.write(o.json ? `${JSON.stringify(r)}\n` : `queued ${r.submitted} new shard jobs of ${r.queued}\n`);
+    return;
+  }
   const listed = o.list
     ? (await readFile(o.list, "utf8"))
         .split("\n")

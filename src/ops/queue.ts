@@ -14,6 +14,8 @@
  * - Models run through ONNX Runtime in a worker thread where they can (`runtime: auto`), so a
  *   long prediction does not starve the event loop that renews the job's lock; each job reports
  *   the event loop's worst delay during its run.
+ * - {@link submitShards} enqueues one large output as shard jobs (`--shards N`): workers run
+ *   the shards and the one that finishes the last part commits the output.
  * - {@link queueStatus} counts jobs by state.
  *
  * @example
@@ -29,8 +31,11 @@ import { basename, extname, resolve } from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { type Job, Queue, Worker } from "bullmq";
 import { errorLine, TilecastError } from "../errors.js";
-import { loadPipeline } from "../pipeline/config.js";
-import { runPipeline } from "../pipeline/run.js";
+import { loadPipeline, type Pipeline, requireOutput } from "../pipeline/config.js";
+import { partsDir } from "../pipeline/manifest.js";
+import { doneParts } from "../pipeline/resumable.js";
+import { type RunSummary, runPipeline } from "../pipeline/run.js";
+import { finalizeRun } from "../pipeline/run-output.js";
 
 /** Where the queue lives. */
 export interface QueueOptions {
@@ -40,11 +45,13 @@ export interface QueueOptions {
   queue?: string;
 }
 
-/** One job: a pipeline over one scene. */
+/** One job: a pipeline over one scene, or one shard of a pipeline's own output. */
 export interface SceneJob {
   pipeline: string;
+  /** The scene (empty for a shard job). */
   scene: string;
   sets: string[];
+  shard?: { index: number; count: number };
 }
 
 /** What a finished job returns. */
@@ -141,6 +148,52 @@ export async function submitScenes(
   }
 }
 
+/**
+ * Enqueue one large output as `count` shard jobs (`tilecast submit --shards N`): each runs its
+ * shard of the output's parts (see `tilecast run --shard`), and the worker that finishes the last
+ * part commits the output. Returns how many jobs were new.
+ */
+export async function submitShards(
+  file: string,
+  count: number,
+  o: QueueOptions & { sets?: readonly string[]; attempts?: number },
+): Promise<{ submitted: number; queued: number }> {
+  const pipeline = resolve(file);
+  await loadPipeline(pipeline, o.sets ?? []);
+  const q = new Queue<SceneJob>(o.queue ?? "tilecast", { connection: connection(o.redis) });
+  try {
+    let added = 0;
+    for (let index = 0; index < count; index++) {
+      const id = jobId(pipeline, `shard ${index}/${count} ${(o.sets ?? []).join("\n")}`);
+      if (await q.getJob(id)) continue;
+      await q.add(
+        "shard",
+        { pipeline, scene: "", sets: [...(o.sets ?? [])], shard: { index, count } },
+        { jobId: id, attempts: o.attempts ?? 3, backoff: { type: "exponential", delay: 2000 } },
+      );
+      added++;
+    }
+    return { submitted: added, queued: count };
+  } finally {
+    await q.close();
+  }
+}
+
+/** Run a shard; if every part is now in, commit the output (another worker may beat us to it). */
+async function runShardJob(p: Pipeline, shard: { index: number; count: number }): Promise<RunSummary> {
+  const s = await runPipeline(p, { shard });
+  const output = requireOutput(p).path;
+  if ((await doneParts(partsDir(output))).size < s.parts.total) return s;
+  try {
+    await finalizeRun(p);
+    return { ...s, committed: true };
+  } catch (e) {
+    // Another worker finalized it first, or is doing so: the output is its.
+    if (e instanceof TilecastError && /finalized already|not done yet|no run to finalize/.test(e.problem)) return s;
+    throw e;
+  }
+}
+
 /** The pipeline for one scene: `{scene}` filled in, `input.path` the scene. */
 function parseScene(pipeline: string, scene: string, sets: readonly string[]) {
   const name = basename(scene, extname(scene));
@@ -153,8 +206,13 @@ export async function runSceneJob(job: Pick<Job<SceneJob>, "data">, worker = `${
   const h = monitorEventLoopDelay({ resolution: 10 });
   h.enable();
   try {
-    const p = await parseScene(job.data.pipeline, job.data.scene, job.data.sets);
-    const s = await runPipeline(p);
+    const { shard } = job.data;
+    const p = shard
+      ? await loadPipeline(job.data.pipeline, job.data.sets)
+      : await parseScene(job.data.pipeline, job.data.scene, job.data.sets);
+    // Resume: a scene a dead worker left half done continues from its kept parts, and a scene
+    // already done (a job delivered twice) is left as it is.
+    const s = shard ? await runShardJob(p, shard) : await runPipeline(p, { resume: true, force: true });
     return {
       output: s.output,
       seconds: (performance.now() - started) / 1000,
@@ -188,8 +246,9 @@ export async function runWorker(o: WorkerOptions): Promise<void> {
     stalledInterval: Math.max(500, Math.floor(lockMs / 2)),
     maxStalledCount: 3,
   });
-  w.on("completed", (job, r) => o.log?.(`done ${job.data.scene} -> ${r.output} (${r.seconds.toFixed(1)} s)`));
-  w.on("failed", (job, e) => o.log?.(`failed ${job?.data.scene}: ${errorLine(e)}`));
+  const what = (j: SceneJob) => (j.shard ? `shard ${j.shard.index}/${j.shard.count} of ${j.pipeline}` : j.scene);
+  w.on("completed", (job, r) => o.log?.(`done ${what(job.data)} -> ${r.output} (${r.seconds.toFixed(1)} s)`));
+  w.on("failed", (job, e) => o.log?.(`failed ${job ? what(job.data) : "?"}: ${errorLine(e)}`));
   await new Promise<void>((done) => {
     if (o.signal?.aborted) return done();
     o.signal?.addEventListener("abort", () => done(), { once: true });

@@ -109,9 +109,12 @@ export async function modelHash(p: Pipeline): Promise<string | null> {
   return h.digest("hex");
 }
 
-/** A pipeline's hash: every resolved key but the output's own place. */
+/**
+ * A pipeline's hash: every resolved key but its file's name and `runtime` (the engine is part of
+ * the identity on its own, as the one that actually ran: `auto` may pick either).
+ */
 export function pipelineHash(p: Pipeline): string {
-  return sha256(canonical({ ...p, file: undefined, name: undefined }));
+  return sha256(canonical({ ...p, file: undefined, name: undefined, runtime: undefined }));
 }
 
 /** The first difference between two identities, in words, or null when they are equal. */

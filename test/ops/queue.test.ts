@@ -158,6 +158,56 @@ print(json.dumps(out))`);
     expect(existsSync(join(dir, "late.out.tif"))).toBe(true);
   }, 60_000);
 
+  it("one output as shard jobs: two workers run them, the last to finish commits it, as one run writes it", async () => {
+    const dir = dirname(tmp("x"));
+    const sets = [
+      ...[`output.path=${dir}/seg.tif`, `output.classes=${dir}/seg.classes.tif`, `output.quicklook=${dir}/seg.png`],
+      ...["tiling.parts.width=64", "tiling.parts.height=64", "output.block=64"],
+    ];
+    const flags = sets.flatMap((x) => ["--set", x]);
+    const sub = tilecast(
+      "submit",
+      "pipelines/scene-seg.yaml",
+      "--shards",
+      "3",
+      "--queue",
+      "shards",
+      "--redis",
+      URL,
+      ...flags,
+    );
+    expect(sub.stdout).toBe("queued 3 new shard jobs of 3\n");
+    for (let i = 0; i < 2; i++)
+      workers.push(spawn(process.execPath, [BIN, "worker", "--redis", URL, "--queue", "shards"]));
+    const q = new Queue("shards", { connection: connection(URL) });
+    expect(await until(async () => (await q.getJobCounts("completed")).completed === 3, 120_000)).toBe(true);
+    expect((await q.getJobCounts("failed")).failed).toBe(0);
+    await q.close();
+    expect(existsSync(`${dir}/seg.tif.parts`)).toBe(false);
+    const ref = join(dir, "ref");
+    const direct = tilecast(
+      "run",
+      "pipelines/scene-seg.yaml",
+      "-q",
+      ...flags,
+      "--set",
+      `output.path=${ref}.tif`,
+      "--set",
+      `output.classes=${ref}.classes.tif`,
+      "--set",
+      `output.quicklook=${ref}.png`,
+    );
+    expect(direct.code, direct.stderr).toBe(0);
+    const same = py<boolean[]>(`
+from osgeo import gdal
+out = []
+for a, b in [("${dir}/seg.tif", "${ref}.tif"), ("${dir}/seg.classes.tif", "${ref}.classes.tif")]:
+    x, y = gdal.Open(a), gdal.Open(b)
+    out.append(bool(np.array_equal(x.ReadAsArray(), y.ReadAsArray(), equal_nan=True) and x.GetGeoTransform() == y.GetGeoTransform()))
+print(json.dumps(out))`);
+    expect(same).toStrictEqual([true, true]);
+  }, 150_000);
+
   it("a password in the URL reaches Redis but never a printed line", () => {
     expect(connection("redis://ops:s3cret@db.example:6380/2")).toMatchObject({
       host: "db.example",
