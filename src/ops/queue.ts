@@ -36,6 +36,7 @@ import { partsDir } from "../pipeline/manifest.js";
 import { doneParts } from "../pipeline/resumable.js";
 import { type RunSummary, runPipeline } from "../pipeline/run.js";
 import { finalizeRun } from "../pipeline/run-output.js";
+import { redactUrl } from "../util/url.js";
 
 /** Where the queue lives. */
 export interface QueueOptions {
@@ -63,18 +64,6 @@ export interface SceneResult {
   /** Its 99th percentile, ms. */
   loopDelayP99Ms: number;
   worker: string;
-}
-
-/** A Redis URL fit to print: the password replaced by `***`. */
-export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (!u.password) return url;
-    u.password = "***";
-    return u.toString();
-  } catch {
-    return url.replace(/\/\/[^@/]*@/, "//***@");
-  }
 }
 
 /**
@@ -265,3 +254,5 @@ export async function queueStatus(o: QueueOptions): Promise<Record<string, numbe
     await q.close();
   }
 }
+
+export { redactUrl };

@@ -16,7 +16,7 @@ import * as tf from "@tensorflow/tfjs";
 import { TilecastError } from "../errors.js";
 import type { RuntimeReport } from "../models/registry.js";
 import type { TilePlan } from "../tiling/plan.js";
-import { isUrl } from "../util/url.js";
+import { isUrl, redactUrl } from "../util/url.js";
 import type { Pipeline } from "./config.js";
 
 /** A file's or store's size and time, or a URL as given. */
@@ -79,7 +79,7 @@ async function filesUnder(dir: string, rel = ""): Promise<string[]> {
 
 /** A file's or directory store's size and time. */
 export async function stampInput(path: string): Promise<InputStamp> {
-  if (isUrl(path)) return { path };
+  if (isUrl(path)) return { path: redactUrl(path) }; // a password in a URL never reaches the manifest
   const s = await stat(path).catch(() => null);
   if (!s) throw new TilecastError("E_NOT_FOUND", "input not found", { path });
   if (!s.isDirectory()) return { path, bytes: s.size, mtimeMs: Math.round(s.mtimeMs) };

@@ -41,9 +41,13 @@ export interface RunOutputs {
   fail(): Promise<void>;
 }
 
-/** Every kept part's blocks into `sink` (and their quicklook cells into `products`). */
+/**
+ * Every kept part's blocks into `sink` (and their quicklook cells into `products`), four blocks
+ * at a time so the output's encoding (zlib's thread pool) uses every core.
+ */
 async function replay(dir: string, ids: readonly number[], sink: GridSink, products: RunProducts): Promise<void> {
   const { blockWidth: bw, blockHeight: bh } = sink.blockGrid;
+  const inFlight = new Set<Promise<void>>();
   for (const id of ids) {
     const f = await PartFile.open(partPath(dir, id));
     try {
@@ -53,8 +57,11 @@ async function replay(dir: string, ids: readonly number[], sink: GridSink, produ
         const { window } = f.header.blocks[i] as StoredBlock;
         const grid = await f.block(i);
         products.onRegion({ window, grid });
-        await sink.writeBlock(window.x / bw, window.y / bh, grid);
+        const w: Promise<void> = sink.writeBlock(window.x / bw, window.y / bh, grid).finally(() => inFlight.delete(w));
+        inFlight.add(w);
+        if (inFlight.size >= 4) await Promise.race(inFlight);
       }
+      await Promise.all(inFlight);
     } finally {
       await f.close();
     }
