@@ -42,6 +42,7 @@ export function addOpsCommands(cli: Command): void {
     .command("status")
     .description("recent cycles of every scheduled pipeline (--state), and a queue's scenes by state (--redis)")
     .option("--state <dir>", "where schedule and run --cycle keep their status records")
+    .option("--runs <dir>", "runs under this directory: parts done of each output, from the manifests")
     .option("--last <n>", "with --state: summarize the newest N cycles of each pipeline (default 50)", int("--last"))
     .addOption(redisOption())
     .option("--queue <name>", "queue name (default tilecast)")

@@ -9,6 +9,7 @@ import { onGracefulStop } from "../io/atomic.js";
 import { selectBackend } from "../nn/backend.js";
 import { summarizeCycles } from "../ops/cycle-record.js";
 import { queueStatus, redactUrl, runWorker, submitScenes, submitShards } from "../ops/queue.js";
+import { listRuns } from "../pipeline/runs.js";
 
 /** Flags every queue command takes. */
 export interface QueueFlags {
@@ -81,15 +82,26 @@ export async function workerCommand(o: QueueFlags & { concurrency?: number; lock
 }
 
 /** `tilecast status`: recent cycles (`--state`) and the queue (`--redis`). */
-export async function statusCommand(o: Partial<QueueFlags> & { state?: string; last?: number }): Promise<void> {
-  if (!o.state && !o.redis) throw new TilecastError("E_ARGUMENT", "status needs --state DIR, --redis URL, or both");
+export async function statusCommand(
+  o: Partial<QueueFlags> & { state?: string; last?: number; runs?: string },
+): Promise<void> {
+  if (!o.state && !o.redis && !o.runs)
+    throw new TilecastError("E_ARGUMENT", "status needs --state DIR, --runs DIR or --redis URL");
   const cycles = o.state ? await summarizeCycles(o.state, o.last ?? 50) : null;
   const queue = o.redis ? await queueStatus(where({ ...o, redis: o.redis })) : null;
+  const runs = o.runs ? await listRuns(o.runs) : null;
   if (o.json) {
-    process.stdout.write(`${JSON.stringify(cycles && queue ? { cycles, queue } : (cycles ?? queue))}\n`);
+    const all = { ...(cycles ? { cycles } : {}), ...(queue ? { queue } : {}), ...(runs ? { runs } : {}) };
+    const only = Object.values(all);
+    process.stdout.write(`${JSON.stringify(only.length === 1 ? only[0] : all)}\n`);
     return;
   }
   const lines: string[] = [];
+  for (const r of runs ?? [])
+    lines.push(
+      `${r.complete ? "complete  " : "unfinished"} ${r.output}  parts ${r.partsDone}/${r.partsTotal}${r.lastActivity ? `  last ${r.lastActivity}` : ""}`,
+    );
+  if (runs && runs.length === 0) lines.push(`no runs under ${o.runs}`);
   for (const c of cycles ?? []) {
     const n = Object.entries(c.counts)
       .filter(([, v]) => v > 0)

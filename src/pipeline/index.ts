@@ -32,6 +32,7 @@ export { type PreviewOptions, type PreviewResult, previewPipeline } from "./prev
 export type { PartsOptions } from "./resumable.js";
 export { type RunEvent, type RunHooks, type RunOptions, type RunSummary, runPipeline } from "./run.js";
 export { type FinalizeSummary, finalizeRun } from "./run-output.js";
+export { listRuns, type RunProgress } from "./runs.js";
 export {
   createTileStages,
   registerStage,

@@ -15,7 +15,16 @@ import { tmp } from "../helpers/write.js";
 const PIPE = "pipelines/scene-seg.yaml";
 /** Small parts (and 64 px output blocks, which parts are whole numbers of), so a run has many (36 on this 384 x 384 scene) and stops mid-way. */
 const SMALL = [
-  ...["--set", "tiling.parts.width=64", "--set", "tiling.parts.height=64", "--set", "batch=2", "--set", "output.block=64"],
+  ...[
+    "--set",
+    "tiling.parts.width=64",
+    "--set",
+    "tiling.parts.height=64",
+    "--set",
+    "batch=2",
+    "--set",
+    "output.block=64",
+  ],
 ];
 const outputs = (dir: string, ext = "tif") => [
   "--set",
@@ -109,8 +118,13 @@ describe.skipIf(!hasGdal)("resumable and sharded runs", () => {
     expect(existsSync(`${dir}/seg.tif`)).toBe(false);
     const left = readdirSync(`${dir}/seg.tif.parts`);
     expect(left.every((f) => /^part-\d+\.bin$/.test(f))).toBe(true); // the part in flight rolled back
+    const progress = () => JSON.parse(tilecast("status", "--runs", dir, "--json").stdout);
+    expect(progress()).toMatchObject([
+      { output: `${dir}/seg.tif`, complete: false, partsDone: left.length, partsTotal: 36 },
+    ]);
     const resumed = tilecast(...args, "--resume");
     expect(resumed.code, resumed.stderr).toBe(0);
+    expect(progress()).toMatchObject([{ complete: true, partsDone: 36, partsTotal: 36 }]);
     expect(fingerprint(`${dir}/seg.tif`)).toStrictEqual(fingerprint(`${plainDir}/seg.tif`));
   });
 
