@@ -29,6 +29,17 @@ export function addOpsCommands(cli: Command): void {
       await (await import("./queue.js")).submitCommand(file, scenes, o);
     });
   cli
+    .command("serve")
+    .description("the operations page: cycles, the latest forecasts on a map, skill, runs and the queue (read-only)")
+    .requiredOption("--root <dir>", "serve what lies under this directory (outputs, manifests, quicklooks)")
+    .option("--state <dir>", "where the status records are (default <root>/tilecast-state)")
+    .option("--host <host>", "address to bind (beyond 127.0.0.1 needs TILECAST_SERVE_TOKEN)", "127.0.0.1")
+    .option("--port <n>", "port", int("--port"), 8080)
+    .addOption(redisOption())
+    .action(async (o: { root: string; state?: string; host: string; port: number; redis?: string }) => {
+      await (await import("./serve.js")).serveCommand(o);
+    });
+  cli
     .command("worker")
     .description("run queued scenes until SIGINT/SIGTERM; a dead worker's scene goes to another")
     .addOption(redisOption().makeOptionMandatory())

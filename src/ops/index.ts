@@ -26,6 +26,11 @@ export {
   type SceneJob,
   type SceneResult,
   submitScenes,
+  submitShards,
   type WorkerOptions,
 } from "./queue.js";
 export { missedCycles, parseCron, runSchedule, type ScheduleOptions } from "./schedule.js";
+export { cycleTimelines, type Product, productFrame, products, type Skill, skill } from "./serve/data.js";
+export { drawFrame, type Frame, type LegendStep } from "./serve/frame.js";
+export { safePath } from "./serve/paths.js";
+export { createOpsServer, type ServeOptions } from "./serve/server.js";
