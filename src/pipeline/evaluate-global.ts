@@ -53,7 +53,11 @@ const METHODS = ["model", "persistence", "climatology"] as const;
 export async function evaluateGlobal(
   forecast: string,
   observations: string,
-  o: { variable?: string; climatologyUntil?: string } = {},
+  o: {
+    variable?: string;
+    climatologyUntil?: string /** Score only the newest this many cycles. */;
+    last?: number;
+  } = {},
 ): Promise<GlobalEvaluation> {
   const { cycles, leads, variable } = await forecastIndex(forecast, o.variable);
   const obs = await openZarrSource(observations, { variable });
@@ -89,7 +93,8 @@ export async function evaluateGlobal(
       METHODS.map((m) => [m, { rmse: leads.map(() => 0), acc: leads.map(() => 0), n: leads.map(() => 0) }]),
     ) as Record<(typeof METHODS)[number], { rmse: number[]; acc: number[]; n: number[] }>;
     const n = w * h;
-    for (let s = 0; s < cycles.length; s++) {
+    const first = o.last === undefined ? 0 : Math.max(0, cycles.length - o.last);
+    for (let s = first; s < cycles.length; s++) {
       const t0 = Date.parse(cycles[s] as string);
       const fc = await openZarrSource(forecast, { variable, index: { time: s }, cacheBytes: 0 });
       checkAligned(obs.meta, fc.meta);
@@ -121,7 +126,7 @@ export async function evaluateGlobal(
       observations,
       variable,
       units: typeof obs.meta.attrs.units === "string" ? obs.meta.attrs.units : null,
-      cycles,
+      cycles: cycles.slice(first),
       leadMinutes: leads,
       climatology: {
         from: new Date(times[past[0] as number] as number).toISOString(),

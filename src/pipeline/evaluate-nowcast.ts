@@ -59,7 +59,12 @@ function add(a: Contingency, b: Contingency): void {
 export async function evaluateNowcast(
   forecast: string,
   observations: string,
-  o: { thresholds: readonly number[]; variable?: string; frames?: number },
+  o: {
+    thresholds: readonly number[];
+    variable?: string;
+    frames?: number /** Score only the newest this many cycles. */;
+    last?: number;
+  },
 ): Promise<NowcastEvaluation> {
   const { cycles, leads, variable } = await forecastIndex(forecast, o.variable);
   const obs = await openZarrSource(observations, { variable });
@@ -77,8 +82,9 @@ export async function evaluateNowcast(
     if (i < 0) return null;
     return (await obs.readWindow({ x: 0, y: 0, width: w, height: h }, { bands: [i] })).data as Float32Array;
   };
+  const first = o.last === undefined ? 0 : Math.max(0, cycles.length - o.last);
   try {
-    for (let s = 0; s < cycles.length; s++) {
+    for (let s = first; s < cycles.length; s++) {
       const t0 = Date.parse(cycles[s] as string);
       const fc = await openZarrSource(forecast, { variable, index: { time: s } });
       checkAligned(obs.meta, fc.meta);
@@ -119,7 +125,7 @@ export async function evaluateNowcast(
   return {
     forecast,
     observations,
-    cycles,
+    cycles: cycles.slice(first),
     leadMinutes: leads,
     thresholds: [...o.thresholds],
     methods: {

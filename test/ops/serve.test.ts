@@ -9,6 +9,7 @@ import { request, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { basename, dirname, join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { skill } from "../../src/ops/serve/data.js";
 import { createOpsServer } from "../../src/ops/serve/server.js";
 import { tilecast } from "../helpers/cli.js";
 import { tmp } from "../helpers/write.js";
@@ -147,6 +148,11 @@ describe.skipIf(!hasChromium)("tilecast serve: the page in Chromium", () => {
       );
     expect(seg("done").code).toBe(0);
     expect(seg("half", "--shard", "0/2").code).toBe(0);
+    // Skill over the newest cycle only, then over all three: the newest alone scores fewer events.
+    const [one] = await skill(state, root, 1);
+    const [all] = await skill(state, root);
+    expect([one?.cycles, all?.cycles]).toStrictEqual([1, 3]);
+    expect(one?.model).not.toStrictEqual(all?.model);
     const port = await serve({ root, state });
     const { chromium } = await import("playwright-core");
     const browser = await chromium.launch({

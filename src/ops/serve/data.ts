@@ -138,20 +138,19 @@ export async function skill(state: string, root: string, last = 12): Promise<Ski
         (await readCycleRecords(state, t.name)).at(-1)?.pipeline as string,
         new Date(latest.cycle),
       );
-      const { cycles } = await forecastIndex(latest.output);
       const global = (await products(root)).find((q) => q.id === base.product)?.global ?? false;
       if (global) {
-        const e = await evaluateGlobal(latest.output, p.input.path);
+        const e = await evaluateGlobal(latest.output, p.input.path, { last });
         out.push({
           ...base,
           metric: "RMSE",
-          cycles: cycles.length,
+          cycles: e.cycles.length,
           leadMinutes: e.leadMinutes,
           model: e.methods.model.rmse,
           persistence: e.methods.persistence.rmse,
         });
       } else {
-        const e = await evaluateNowcast(latest.output, p.input.path, { thresholds: [1] });
+        const e = await evaluateNowcast(latest.output, p.input.path, { thresholds: [1], last });
         const row = (m: "model" | "persistence") => e.methods[m].csi[0] ?? [];
         out.push({
           ...base,
