@@ -128,7 +128,7 @@ export interface Skill {
 /** Skill of each pipeline's product over its newest `last` cycles, against its own input. */
 export async function skill(state: string, root: string, last = 12): Promise<Skill[]> {
   const out: Skill[] = [];
-  for (const t of await cycleTimelines(state, last)) {
+  for (const t of await cycleTimelines(state, 500)) {
     const ok = t.cycles.filter((c) => (c.status === "ok" || c.status === "late") && c.output);
     const latest = ok.at(-1);
     if (!latest?.output) continue;
