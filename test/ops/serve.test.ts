@@ -3,7 +3,7 @@
  * page itself in Debian's Chromium (playwright-core) over a root prepared by running the radar
  * nowcast for a few cycles, one failed and one skipped.
  */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { request, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -11,7 +11,7 @@ import { basename, dirname, join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { skill } from "../../src/ops/serve/data.js";
 import { createOpsServer } from "../../src/ops/serve/server.js";
-import { tilecast } from "../helpers/cli.js";
+import { BIN, tilecast } from "../helpers/cli.js";
 import { tmp } from "../helpers/write.js";
 
 const CHROMIUM = "/usr/bin/chromium";
@@ -90,6 +90,31 @@ describe("tilecast serve: safety", () => {
       "--host 0.0.0.0: serving beyond this machine needs TILECAST_SERVE_TOKEN",
     );
     if (saved !== undefined) process.env.TILECAST_SERVE_TOKEN = saved;
+  });
+});
+
+describe("tilecast serve: the command", () => {
+  it("prints its address and serves the page; off loopback without a token it refuses, exit 2", async () => {
+    const root = dirname(tmp("x"));
+    const child = spawn(process.execPath, [BIN, "serve", "--root", root, "--port", "0"]);
+    try {
+      const line = await new Promise<string>((done) => child.stderr.on("data", (d) => done(String(d))));
+      const url = /http:\/\/127\.0\.0\.1:(\d+)\//.exec(line);
+      expect(url, line).not.toBeNull();
+      const page = await get(Number(url?.[1]), "/");
+      expect(page.status).toBe(200);
+      expect(page.body).toContain("<title>tilecast operations</title>");
+    } finally {
+      child.kill("SIGTERM");
+    }
+    const env = { ...process.env };
+    delete env.TILECAST_SERVE_TOKEN;
+    const r = spawnSync(process.execPath, [BIN, "serve", "--root", root, "--host", "0.0.0.0"], {
+      encoding: "utf8",
+      env,
+    });
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim()).toBe("tilecast: --host 0.0.0.0: serving beyond this machine needs TILECAST_SERVE_TOKEN");
   });
 });
 
