@@ -241,5 +241,7 @@ events.addEventListener("cycles", (e) => {
   drawCycles(await get("/api/cycles"));
   await Promise.all([loadProducts(), loadSkill(), loadRuns()]);
   document.body.dataset.ready = "1";
+  // Runs and the queue change between cycles: look again every 10 s.
+  setInterval(() => loadRuns().catch(() => {}), 10000);
 })();
 `;
