@@ -154,7 +154,7 @@ describe("the command line", () => {
     const [summary] = JSON.parse(tilecast("status", "--state", s.state, "--json").stdout);
     expect(summary.counts).toStrictEqual({ ok: 1, late: 0, failed: 0, skipped: 1 });
     expect(summary.lastOk.cycle).toBe("2026-01-01T06:30:00.000Z");
-    expect(tilecast("status").stderr).toContain("status needs --state DIR, --redis URL, or both");
+    expect(tilecast("status").stderr).toContain("status needs --state DIR, --runs DIR or --redis URL");
   });
 
   it("schedule runs until SIGINT, a line per cycle", async () => {
