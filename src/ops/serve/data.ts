@@ -128,6 +128,7 @@ export interface Skill {
 /** Skill of each pipeline's product over its newest `last` cycles, against its own input. */
 export async function skill(state: string, root: string, last = 12): Promise<Skill[]> {
   const out: Skill[] = [];
+  const stores = await products(root);
   for (const t of await cycleTimelines(state, 500)) {
     const ok = t.cycles.filter((c) => (c.status === "ok" || c.status === "late") && c.output);
     const latest = ok.at(-1);
@@ -138,7 +139,7 @@ export async function skill(state: string, root: string, last = 12): Promise<Ski
         (await readCycleRecords(state, t.name)).at(-1)?.pipeline as string,
         new Date(latest.cycle),
       );
-      const global = (await products(root)).find((q) => q.id === base.product)?.global ?? false;
+      const global = stores.find((q) => q.id === base.product)?.global ?? false;
       if (global) {
         const e = await evaluateGlobal(latest.output, p.input.path, { last });
         out.push({
