@@ -4,13 +4,24 @@
  * imports from ESM, and the README's "In code" examples type-check against the installed types.
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const repo = process.cwd();
 const root = mkdtempSync(join(tmpdir(), "tilecast-package-"));
+// The installed project (with a native TensorFlow build) takes about 1.6 GB: do not leave it behind.
+afterAll(() => rmSync(root, { recursive: true, force: true }));
 const proj = join(root, "project");
 const run = (cmd: string, args: string[], cwd = proj) =>
   // ONNXRUNTIME_NODE_INSTALL=skip: the CPU library in the package, no GPU download (as the README tells users).
