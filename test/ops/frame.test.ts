@@ -32,6 +32,19 @@ describe("product frames for the map", () => {
     expect(f.legend.map((s) => s.label)).toStrictEqual(["0", "0.375", "0.75", "1.13", "1.5", "1.88", "2.25", "2.63"]);
   });
 
+  it("a grid on 0..360° longitude keeps its range (proj4 would fold it into -180..180)", async () => {
+    const east = { ...georef, transform: [0, 45, 0, 90, 0, -45] as const };
+    const cols = Float32Array.from({ length: 32 }, (_, i) => i % 8); // the value is the column
+    const f = await drawFrame(cols, 8, 4, east, "K", 64);
+    expect(f.bounds).toStrictEqual([
+      [-85, 0],
+      [85, 360],
+    ]);
+    // x = 36 is 202.5°E, in column 4 (180..225°E): value 4 of 0..7, the fifth of 8 steps.
+    expect(await pixel(f.png, 36, 32)).toStrictEqual([254, 224, 144, 220]);
+    expect(await pixel(f.png, 2, 32)).toStrictEqual([49, 54, 149, 220]); // column 0
+  });
+
   it("rain: below 0.1 mm/h and missing cells are transparent; steps in mm/h", async () => {
     const rain = Float32Array.from(data, (v, i) => (i % 8 === 0 ? Number.NaN : ([0, 0.05, 3, 60][v] as number)));
     const f = await drawFrame(rain, 8, 4, georef, "mm h-1", 64);

@@ -113,7 +113,7 @@ export async function productFrame(path: string, cycle: number, lead: number): P
   }
 }
 
-/** Skill per lead beside persistence: CSI at 1 mm/h for nowcasts, RMSE for global forecasts. */
+/** Skill per lead beside persistence: CSI at 1 mm/h for nowcasts; RMSE and ACC for global forecasts. */
 export interface Skill {
   pipeline: string;
   product: string;
@@ -142,14 +142,19 @@ export async function skill(state: string, root: string, last = 12): Promise<Ski
       const global = stores.find((q) => q.id === base.product)?.global ?? false;
       if (global) {
         const e = await evaluateGlobal(latest.output, p.input.path, { last });
-        out.push({
-          ...base,
-          metric: "RMSE",
-          cycles: e.cycles.length,
-          leadMinutes: e.leadMinutes,
-          model: e.methods.model.rmse,
-          persistence: e.methods.persistence.rmse,
-        });
+        const units = e.units ? ` (${e.units})` : "";
+        for (const [metric, key] of [
+          [`latitude-weighted RMSE${units}`, "rmse"],
+          ["ACC", "acc"],
+        ] as const)
+          out.push({
+            ...base,
+            metric,
+            cycles: e.cycles.length,
+            leadMinutes: e.leadMinutes,
+            model: e.methods.model[key],
+            persistence: e.methods.persistence[key],
+          });
       } else {
         const e = await evaluateNowcast(latest.output, p.input.path, { thresholds: [1], last });
         const row = (m: "model" | "persistence") => e.methods[m].csi[0] ?? [];

@@ -5,11 +5,12 @@
  * Cells with no data, and rain below the palette's first step, are transparent.
  *
  * Reprojection is exact per output pixel (nearest source cell): each Mercator pixel centre goes
- * to longitude/latitude and then, through proj4, to the product's CRS.
+ * to longitude/latitude and then, through proj4, to the product's CRS. A longitude/latitude grid
+ * keeps its own longitude range (0..360 or -180..180) in the bounds.
  */
 import proj4 from "proj4";
 import sharp from "sharp";
-import { proj4Definition } from "../../grid/crs.js";
+import { isGeographic, proj4Definition } from "../../grid/crs.js";
 import { worldToPixel } from "../../grid/geotransform.js";
 import type { Georef } from "../../grid/grid.js";
 
@@ -69,10 +70,18 @@ export async function drawFrame(
   units: string,
   size = 640,
 ): Promise<Frame> {
+  const gt = georef.transform;
+  // Longitude/latitude grids keep their own longitudes (0..360 as well as -180..180): proj4
+  // would wrap them into -180..180 and fold the map. Other CRSs go through proj4.
+  const geographic = georef.crs === null || isGeographic(georef.crs);
   const def = georef.crs ? proj4Definition(georef.crs) : "EPSG:4326";
-  const toLonLat = proj4(def, "EPSG:4326");
+  const toLonLat = geographic ? (p: [number, number]) => p : (p: [number, number]) => proj4(def, "EPSG:4326", p);
+  const west0 = Math.min(gt[0], gt[0] + width * gt[1]);
+  const fromLonLat = geographic
+    ? ([lon, lat]: [number, number]): [number, number] => [west0 + ((((lon - west0) % 360) + 360) % 360), lat]
+    : (p: [number, number]) => proj4("EPSG:4326", def, p);
   // The grid's bounds in longitude/latitude, from points along its edges.
-  let [w, s, e, n] = [180, 90, -180, -90];
+  let [w, s, e, n] = [Number.POSITIVE_INFINITY, 90, Number.NEGATIVE_INFINITY, -90];
   for (let i = 0; i <= 32; i++)
     for (const [c, r] of [
       [(i / 32) * width, 0],
@@ -80,19 +89,19 @@ export async function drawFrame(
       [0, (i / 32) * height],
       [width, (i / 32) * height],
     ] as [number, number][]) {
-      const gt = georef.transform;
-      const [lon, lat] = toLonLat.forward([gt[0] + c * gt[1] + r * gt[2], gt[3] + c * gt[4] + r * gt[5]]);
+      const [lon, lat] = toLonLat([gt[0] + c * gt[1] + r * gt[2], gt[3] + c * gt[4] + r * gt[5]]);
       if (!Number.isFinite(lon) || !Number.isFinite(lat)) continue;
       [w, s, e, n] = [Math.min(w, lon), Math.min(s, lat), Math.max(e, lon), Math.max(n, lat)];
     }
   s = Math.max(s, -85);
   n = Math.min(n, 85);
-  const merc = proj4("EPSG:4326", "EPSG:3857");
-  const [x0, y0] = merc.forward([w, s]);
-  const [x1, y1] = merc.forward([e, n]);
+  // Web Mercator (EPSG:3857) by its formulas, without wrapping longitude.
+  const R = 6378137;
+  const rad = Math.PI / 180;
+  const [x0, x1] = [R * w * rad, R * e * rad];
+  const [y0, y1] = [s, n].map((lat) => R * Math.log(Math.tan(Math.PI / 4 + (lat * rad) / 2))) as [number, number];
   const ow = size;
   const oh = Math.max(1, Math.round((size * (y1 - y0)) / (x1 - x0)));
-  const fromMerc = proj4("EPSG:3857", def);
   let lo = Number.POSITIVE_INFINITY;
   let hi = Number.NEGATIVE_INFINITY;
   for (const v of data)
@@ -105,9 +114,9 @@ export async function drawFrame(
   const rgba = Buffer.alloc(ow * oh * 4);
   for (let j = 0; j < oh; j++)
     for (let i = 0; i < ow; i++) {
-      const mx = x0 + ((i + 0.5) / ow) * (x1 - x0);
-      const my = y1 - ((j + 0.5) / oh) * (y1 - y0);
-      const [X, Y] = fromMerc.forward([mx, my]);
+      const lon = (x0 + ((i + 0.5) / ow) * (x1 - x0)) / R / rad;
+      const lat = (2 * Math.atan(Math.exp((y1 - ((j + 0.5) / oh) * (y1 - y0)) / R)) - Math.PI / 2) / rad;
+      const [X, Y] = fromLonLat([lon, lat]);
       const [c, r] = worldToPixel(georef.transform, X, Y);
       const col = Math.floor(c);
       const row = Math.floor(r);
@@ -116,8 +125,8 @@ export async function drawFrame(
       if (!Number.isFinite(v) || (rain && v < (RAIN[0]?.[0] as number))) continue;
       let k = 0;
       while (k + 1 < palette.length && v >= (palette[k + 1]?.[0] as number)) k++;
-      const [R, G, B] = (palette[k] as [number, Rgb])[1];
-      rgba.set([R, G, B, 220], (j * ow + i) * 4);
+      const [cr, cg, cb] = (palette[k] as [number, Rgb])[1];
+      rgba.set([cr, cg, cb, 220], (j * ow + i) * 4);
     }
   const png = await sharp(rgba, { raw: { width: ow, height: oh, channels: 4 } })
     .png()
