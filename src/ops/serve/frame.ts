@@ -75,11 +75,12 @@ export async function drawFrame(
   // would wrap them into -180..180 and fold the map. Other CRSs go through proj4.
   const geographic = georef.crs === null || isGeographic(georef.crs);
   const def = georef.crs ? proj4Definition(georef.crs) : "EPSG:4326";
-  const toLonLat = geographic ? (p: [number, number]) => p : (p: [number, number]) => proj4(def, "EPSG:4326", p);
+  const conv = proj4(def, "EPSG:4326"); // parsed once: a converter per pixel would parse per pixel
+  const toLonLat = geographic ? (p: [number, number]) => p : (p: [number, number]) => conv.forward(p);
   const west0 = Math.min(gt[0], gt[0] + width * gt[1]);
   const fromLonLat = geographic
     ? ([lon, lat]: [number, number]): [number, number] => [west0 + ((((lon - west0) % 360) + 360) % 360), lat]
-    : (p: [number, number]) => proj4("EPSG:4326", def, p);
+    : (p: [number, number]) => conv.inverse(p);
   // The grid's bounds in longitude/latitude, from points along its edges.
   let [w, s, e, n] = [Number.POSITIVE_INFINITY, 90, Number.NEGATIVE_INFINITY, -90];
   for (let i = 0; i <= 32; i++)
