@@ -10,9 +10,9 @@
  * tempPathFor("out/scene.tif"); // "out/.scene.tif.tilecast-tmp-<pid>-<random>"
  * ```
  */
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { rmSync } from "node:fs";
-import { type FileHandle, lstat, mkdir, open, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
+import { type FileHandle, link, lstat, mkdir, open, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { TilecastError } from "../errors.js";
 
@@ -220,5 +220,39 @@ export function installCleanupHandlers(): void {
       discardAllSync();
       process.exit(code);
     });
+  }
+}
+
+/** Create `path` with `text`, whole, only if it does not exist; false when it does. */
+export async function createWhole(path: string, text: string): Promise<boolean> {
+  const tmp = `${path}.${randomUUID()}.tmp`;
+  const f = await open(tmp, "wx");
+  try {
+    await f.writeFile(text);
+    await f.sync();
+  } finally {
+    await f.close();
+  }
+  try {
+    await link(tmp, path);
+    return true;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "EEXIST") return false;
+    if (code === "EPERM" || code === "ENOTSUP" || code === "ENOSYS") return createExclusive(path, text);
+    throw new TilecastError("E_WRITE", `cannot create the file (${(e as Error).message})`, { path, cause: e });
+  } finally {
+    await rm(tmp, { force: true });
+  }
+}
+
+/** For filesystems without hard links: O_EXCL creation (a reader may see it before it is written). */
+async function createExclusive(path: string, text: string): Promise<boolean> {
+  try {
+    await writeFile(path, text, { flag: "wx" });
+    return true;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "EEXIST") return false;
+    throw new TilecastError("E_WRITE", `cannot create the file (${(e as Error).message})`, { path, cause: e });
   }
 }

@@ -23,11 +23,10 @@
  * ```
  */
 import { randomUUID } from "node:crypto";
-import { link, mkdir, open, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { link, mkdir, readFile, rename, rm, stat } from "node:fs/promises";
 import { hostname } from "node:os";
 import { dirname } from "node:path";
-import { TilecastError } from "../errors.js";
-import { atomicWrite, processAlive } from "../io/atomic.js";
+import { atomicWrite, createWhole, processAlive } from "../io/atomic.js";
 
 /** What a lock file holds. */
 export interface LockInfo {
@@ -73,40 +72,6 @@ export function isStale(info: LockInfo | null, staleMs: number, now = Date.now()
 /** A breaker file older than this was left by a crash mid-break and may be removed. */
 export const BREAKER_STALE_MS = 10_000;
 
-/** Create `path` with `text`, whole, only if it does not exist; false when it does. */
-async function create(path: string, text: string): Promise<boolean> {
-  const tmp = `${path}.${randomUUID()}.tmp`;
-  const f = await open(tmp, "wx");
-  try {
-    await f.writeFile(text);
-    await f.sync();
-  } finally {
-    await f.close();
-  }
-  try {
-    await link(tmp, path);
-    return true;
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === "EEXIST") return false;
-    if (code === "EPERM" || code === "ENOTSUP" || code === "ENOSYS") return createExclusive(path, text);
-    throw new TilecastError("E_WRITE", `cannot create the lock (${(e as Error).message})`, { path, cause: e });
-  } finally {
-    await rm(tmp, { force: true });
-  }
-}
-
-/** For filesystems without hard links: O_EXCL creation (a reader may see it before it is written). */
-async function createExclusive(path: string, text: string): Promise<boolean> {
-  try {
-    await writeFile(path, text, { flag: "wx" });
-    return true;
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === "EEXIST") return false;
-    throw new TilecastError("E_WRITE", `cannot create the lock (${(e as Error).message})`, { path, cause: e });
-  }
-}
-
 /** Remove a breaker left by a crash, if it is still that same old breaker. */
 async function clearDeadBreaker(breaker: string): Promise<void> {
   const old = await stat(breaker).catch(() => null);
@@ -131,7 +96,7 @@ async function clearDeadBreaker(breaker: string): Promise<void> {
 async function breakStale(path: string, seen: LockInfo | null, staleMs: number): Promise<boolean> {
   const breaker = `${path}.break`;
   await clearDeadBreaker(breaker);
-  if (!(await create(breaker, `${process.pid}@${hostname()}\n`))) return false;
+  if (!(await createWhole(breaker, `${process.pid}@${hostname()}\n`))) return false;
   try {
     const now = await readLock(path);
     if (now?.owner === seen?.owner && isStale(now, staleMs)) await rm(path, { force: true });
@@ -148,7 +113,7 @@ export async function acquireLock(path: string, o: LockOptions = {}): Promise<He
   const now = new Date().toISOString();
   const info: LockInfo = { pid: process.pid, host: hostname(), owner: randomUUID(), acquired: now, heartbeat: now };
   for (let attempt = 0; attempt < 3; attempt++) {
-    if (await create(path, `${JSON.stringify(info)}\n`))
+    if (await createWhole(path, `${JSON.stringify(info)}\n`))
       return held(path, info, o.heartbeatMs ?? Math.max(50, staleMs / 3));
     const current = await readLock(path);
     if (!isStale(current, staleMs)) return null;

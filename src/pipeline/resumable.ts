@@ -13,10 +13,9 @@
  * - Neither: start over.
  */
 
-import { randomUUID } from "node:crypto";
-import { link, readdir, rm, writeFile } from "node:fs/promises";
+import { readdir, rm } from "node:fs/promises";
 import { TilecastError } from "../errors.js";
-import { ensureParent } from "../io/atomic.js";
+import { createWhole, ensureParent } from "../io/atomic.js";
 import { partPath } from "../io/parts/part-sink.js";
 import { shardParts } from "../tiling/parts.js";
 import type { PlanPart, TilePlan } from "../tiling/plan.js";
@@ -71,17 +70,8 @@ export async function doneParts(dir: string): Promise<Set<number>> {
 async function createManifest(m: RunManifest): Promise<RunManifest> {
   const path = manifestPath(m.output);
   await ensureParent(path);
-  const temp = `${path}.${randomUUID()}.tmp`;
-  await writeFile(temp, `${JSON.stringify(m, null, 1)}\n`);
-  try {
-    await link(temp, path);
-    return m;
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
-    return (await readManifest(m.output)) ?? m;
-  } finally {
-    await rm(temp, { force: true });
-  }
+  if (await createWhole(path, `${JSON.stringify(m, null, 1)}\n`)) return m;
+  return (await readManifest(m.output)) ?? m;
 }
 
 /** Decide what this run does; see the module documentation. */
