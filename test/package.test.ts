@@ -21,7 +21,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 const repo = process.cwd();
 const root = mkdtempSync(join(tmpdir(), "tilecast-package-"));
 // The installed project (with a native TensorFlow build) takes about 1.6 GB: do not leave it behind.
-afterAll(() => rmSync(root, { recursive: true, force: true }));
+afterAll(() => rmSync(root, { recursive: true, force: true }), 300_000);
 const proj = join(root, "project");
 const run = (cmd: string, args: string[], cwd = proj) =>
   // ONNXRUNTIME_NODE_INSTALL=skip: the CPU library in the package, no GPU download (as the README tells users).
