@@ -8,10 +8,11 @@
  *   than `staleMs` (another host, or a hung owner);
  * - the file appears whole or not at all: it is written under a private name, then hard-linked to
  *   the lock's name, which fails when the name exists. A reader never sees a half-written lock;
- * - breaking a stale lock is serialized by a short-lived breaker file (`<lock>.break`, taken the
- *   same way): its holder reads the lock again and removes it only if it is still the same stale
- *   holder, so a lock just taken by a racing process is never broken. A breaker left by a crash
- *   is removed once it is older than {@link BREAKER_STALE_MS}. Of any number of racing takers,
+ * - every removal or rewrite of the lock file (breaking a stale lock, the holder's heartbeat, its
+ *   release) happens under a short-lived breaker file (`<lock>.break`, created the same way), and
+ *   a lock is only ever created where none exists. So a breaker that reads a stale lock removes
+ *   that same lock, never one a racing process has just taken. A breaker left by a crash is
+ *   removed once it is older than {@link BREAKER_STALE_MS}. Of any number of racing takers,
  *   exactly one wins.
  *
  * @example
@@ -90,21 +91,31 @@ async function clearDeadBreaker(breaker: string): Promise<void> {
 }
 
 /**
- * Under the breaker, remove the lock if it still holds the stale holder `seen`. False when
- * another taker is breaking it.
+ * Run `fn` holding the breaker: every removal or rewrite of the lock file happens under it, so
+ * what `fn` reads stays there until it acts (a lock is only ever created where none exists).
+ * With `wait`, retry until the breaker is free; without, return undefined when it is busy.
  */
-async function breakStale(path: string, seen: LockInfo | null, staleMs: number): Promise<boolean> {
+async function underBreaker<T>(path: string, wait: boolean, fn: () => Promise<T>): Promise<T | undefined> {
   const breaker = `${path}.break`;
-  await clearDeadBreaker(breaker);
-  if (!(await createWhole(breaker, `${process.pid}@${hostname()}\n`))) return false;
+  for (;;) {
+    await clearDeadBreaker(breaker);
+    if (await createWhole(breaker, `${process.pid}@${hostname()}\n`)) break;
+    if (!wait) return undefined;
+    await new Promise((r) => setTimeout(r, 5 + Math.random() * 20));
+  }
   try {
-    const now = await readLock(path);
-    if (now?.owner === seen?.owner && isStale(now, staleMs)) await rm(path, { force: true });
-    return true;
+    return await fn();
   } finally {
     await rm(breaker, { force: true });
   }
 }
+
+/** Is the lock file there at all? (`readLock` cannot tell a missing file from a corrupt one.) */
+const present = (path: string) =>
+  stat(path).then(
+    () => true,
+    () => false,
+  );
 
 /** Take the lock, or return null when a live holder has it; see the module documentation. */
 export async function acquireLock(path: string, o: LockOptions = {}): Promise<HeldLock | null> {
@@ -112,23 +123,29 @@ export async function acquireLock(path: string, o: LockOptions = {}): Promise<He
   await mkdir(dirname(path), { recursive: true });
   const now = new Date().toISOString();
   const info: LockInfo = { pid: process.pid, host: hostname(), owner: randomUUID(), acquired: now, heartbeat: now };
-  for (let attempt = 0; attempt < 3; attempt++) {
+  for (let attempt = 0; attempt < 5; attempt++) {
     if (await createWhole(path, `${JSON.stringify(info)}\n`))
       return held(path, info, o.heartbeatMs ?? Math.max(50, staleMs / 3));
-    const current = await readLock(path);
-    if (!isStale(current, staleMs)) return null;
-    if (!(await breakStale(path, current, staleMs))) return null; // another taker is breaking it
+    if (!(await present(path))) continue; // released between our create and our look: try again
+    if (!isStale(await readLock(path), staleMs)) return null;
+    // Under the breaker nobody else removes or rewrites the file: what is stale now stays stale.
+    const broke = await underBreaker(path, false, async () => {
+      if ((await present(path)) && isStale(await readLock(path), staleMs)) await rm(path, { force: true });
+      return true;
+    });
+    if (!broke) return null; // another taker is breaking it: that one takes it
   }
   return null;
 }
 
 function held(path: string, info: LockInfo, heartbeatMs: number): HeldLock {
   let current = info;
+  const ours = async () => (await readLock(path))?.owner === info.owner;
   const beat = setInterval(() => {
     current = { ...current, heartbeat: new Date().toISOString() };
-    void readLock(path).then((on) => {
-      if (on?.owner === info.owner) return atomicWrite(path, `${JSON.stringify(current)}\n`).catch(() => {});
-    });
+    void underBreaker(path, true, async () => {
+      if (await ours()) await atomicWrite(path, `${JSON.stringify(current)}\n`);
+    }).catch(() => {});
   }, heartbeatMs);
   beat.unref();
   return {
@@ -136,8 +153,9 @@ function held(path: string, info: LockInfo, heartbeatMs: number): HeldLock {
     info,
     async release() {
       clearInterval(beat);
-      const on = await readLock(path);
-      if (on?.owner === info.owner) await rm(path, { force: true });
+      await underBreaker(path, true, async () => {
+        if (await ours()) await rm(path, { force: true });
+      });
     },
   };
 }
