@@ -1,5 +1,5 @@
-// tilecast side of the Zarr read benchmark: read every time step of t2m as one window, two
-// windows in flight (as readTiles would), and print a checksum (bench/zarr_read.py prints the
+// tilecast side of the Zarr read benchmark: read every time step of t2m as one window, the
+// next one in flight while this one is summed, and print a checksum (bench/zarr_read.py prints the
 // same). Imports the Zarr reader module only: the package root also loads TensorFlow.js
 // (about 0.45 s of startup that is not reading). Usage: node bench/zarr-read.mjs STORE
 import { openZarrSource } from "../dist/io/zarr/source.js";

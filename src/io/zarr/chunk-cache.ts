@@ -2,8 +2,10 @@
  * A bounded cache of decoded Zarr chunks, least recently used first out. Overlapping tile
  * windows and sliding time windows touch the same chunks again and again; with the cache each is
  * fetched and decoded once while it stays in the budget. Concurrent requests for a chunk share
- * one decode. Every caller gets its own copy of the values (a caller may change them in place),
- * so a cached chunk never changes.
+ * one decode. Callers share the cached values and must not change them: zarrita copies what a
+ * window needs out of each chunk, and a reader that hands a whole chunk's values to its caller
+ * copies them first (`readWholeChunk`). Copying every chunk on its way out of the cache copied
+ * each value twice for windows that only read from it.
  *
  * One cache per opened store ({@link openZarr}); `TILECAST_ZARR_CACHE_MB` sets its budget
  * (default 64 MiB; 0 turns caching off).
@@ -26,19 +28,11 @@ export interface DecodedChunk {
   stride: number[];
 }
 
-/** A copy of the values: typed arrays and arrays slice; zarrita's bool/string views copy their bytes. */
-function copyData(d: unknown): unknown {
-  if (ArrayBuffer.isView(d) || Array.isArray(d)) return (d as unknown as { slice(): unknown }).slice();
-  const v = d as {
-    constructor: new (b: ArrayBuffer) => unknown;
-    buffer?: unknown;
-    byteOffset?: number;
-    byteLength?: number;
-  };
-  if (v.buffer instanceof ArrayBuffer && typeof v.byteOffset === "number" && typeof v.byteLength === "number")
-    return new v.constructor(v.buffer.slice(v.byteOffset, v.byteOffset + v.byteLength));
-  return d;
-}
+/** The values of every chunk a cache holds or has held: shared, so not to be changed. */
+const shared = new WeakSet<object>();
+
+/** Are these values a cached chunk's (shared by every reader of that chunk)? */
+export const isShared = (data: unknown): boolean => typeof data === "object" && data !== null && shared.has(data);
 
 /** Bytes a chunk's values hold. */
 function sizeOf(d: unknown): number {
@@ -46,8 +40,6 @@ function sizeOf(d: unknown): number {
   if (typeof b === "number") return b;
   return ((d as { length?: number }).length ?? 1) * 8;
 }
-
-const copy = <C extends DecodedChunk>(c: C): C => ({ ...c, data: copyData(c.data) });
 
 /** The default budget in bytes (`TILECAST_ZARR_CACHE_MB`, else 64 MiB). */
 export function defaultCacheBytes(): number {
@@ -75,12 +67,12 @@ export class ChunkCache {
       this.#hits++;
       this.#entries.delete(key); // re-inserted: most recently used last
       this.#entries.set(key, hit);
-      return copy(hit.chunk as C);
+      return hit.chunk as C;
     }
     const inFlight = this.#pending.get(key);
     if (inFlight) {
       this.#hits++;
-      return copy((await inFlight) as C);
+      return (await inFlight) as C;
     }
     this.#misses++;
     const p = load();
@@ -88,7 +80,7 @@ export class ChunkCache {
     try {
       const chunk = await p;
       this.#add(key, chunk);
-      return copy(chunk);
+      return chunk;
     } finally {
       this.#pending.delete(key);
     }
@@ -97,6 +89,7 @@ export class ChunkCache {
   #add(key: string, chunk: DecodedChunk): void {
     const bytes = sizeOf(chunk.data);
     if (bytes > this.#budget) return;
+    if (typeof chunk.data === "object" && chunk.data !== null) shared.add(chunk.data);
     this.#entries.set(key, { chunk, bytes });
     this.#bytes += bytes;
     for (const [k, e] of this.#entries) {

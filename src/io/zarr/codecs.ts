@@ -44,8 +44,10 @@ function nodeZlibCodec(kind: "zlib" | "gzip") {
         encode: async (b: Uint8Array) =>
           new Uint8Array(await (kind === "zlib" ? deflateAsync(b, { level }) : gzipAsync(b, { level }))),
         decode: async (b: Uint8Array) => {
-          // Few large output chunks: node:zlib calls back to the main thread once per chunk.
-          const chunkSize = Math.min(64 * 1024 * 1024, Math.max(64 * 1024, b.length * 8));
+          // One output chunk where the decoded size is known (node:zlib calls back to the main
+          // thread once per chunk); otherwise a few large ones. Never a buffer far larger than
+          // the result: each is allocated whole, and garbage collection pays for the excess.
+          const chunkSize = limit ?? Math.min(64 * 1024 * 1024, Math.max(64 * 1024, b.length * 4));
           const o = { chunkSize, ...(limit !== null ? { maxOutputLength: limit } : {}) };
           try {
             return new Uint8Array(await (kind === "zlib" ? inflateAsync(b, o) : gunzipAsync(b, o)));

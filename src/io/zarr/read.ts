@@ -6,6 +6,7 @@ import * as zarr from "zarrita";
 import { errorLine, TilecastError } from "../../errors.js";
 import { allocate, DTYPE_INFO, type DType, isDType, isTypedArrayOf, type TypedArray } from "../../grid/dtype.js";
 import { checkBudget } from "../../util/budget.js";
+import { isShared } from "./chunk-cache.js";
 import type { ZarrArrayInfo } from "./dataset.js";
 
 /** One axis of a selection: a fixed index, or a `[start, stop)` range. */
@@ -84,7 +85,8 @@ async function findBadChunk(
 
 /**
  * When a selection is exactly one whole chunk (the common case for chunk-aligned tiles), decode
- * that chunk and use its buffer as the result: no copy into a second array.
+ * that chunk and use its buffer as the result: no copy into a second array, unless the chunk
+ * cache shares it.
  */
 async function readWholeChunk(
   info: ZarrArrayInfo,
@@ -108,7 +110,8 @@ async function readWholeChunk(
   } catch {
     return null; // the general path reports the error, naming the chunk
   }
-  return { data: toCOrder(chunk.data, chunk.shape, chunk.stride, gridDtype(info.dtype)), shape };
+  const data = toCOrder(chunk.data, chunk.shape, chunk.stride, gridDtype(info.dtype));
+  return { data: data === chunk.data && isShared(data) ? data.slice() : data, shape }; // the caller owns it
 }
 
 /** Read a selection of an array; the result drops the fixed-index axes. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ChunkCache } from "../../../src/io/zarr/chunk-cache.js";
+import { ChunkCache, isShared } from "../../../src/io/zarr/chunk-cache.js";
 import { openZarrSource } from "../../../src/io/zarr/source.js";
 import { zfixture } from "../../helpers/zarr-pattern.js";
 
@@ -21,7 +21,7 @@ describe("ChunkCache: decoded chunks within a byte budget", () => {
     expect(cache.stats()).toEqual({ hits: 2, misses: 5, bytes: 48, entries: 3 });
   });
 
-  it("shares one decode between concurrent requests and hands each caller its own copy", async () => {
+  it("shares one decode between concurrent requests, and marks the shared values", async () => {
     const cache = new ChunkCache(1024);
     let decodes = 0;
     const load = async () => {
@@ -31,9 +31,11 @@ describe("ChunkCache: decoded chunks within a byte budget", () => {
     };
     const [x, y] = await Promise.all([cache.get("k", load), cache.get("k", load)]);
     expect(decodes).toBe(1);
-    x.data[0] = 99; // a caller changing its values in place
-    expect(Array.from(y.data)).toEqual([1, 2]);
-    expect(Array.from((await cache.get("k", load)).data)).toEqual([1, 2]);
+    expect(x.data).toBe(y.data); // one decoded array, shared read-only
+    expect(isShared(x.data)).toBe(true);
+    expect(isShared(Float32Array.of(1, 2))).toBe(false);
+    const big = await new ChunkCache(4).get("big", load); // beyond the budget: not kept, not shared
+    expect(isShared(big.data)).toBe(false);
   });
 
   it("keeps nothing larger than the budget", async () => {
@@ -81,6 +83,13 @@ describe("Zarr sources read through the cache", () => {
         expect(Array.from(a.data)).toEqual(Array.from(b.data));
         expect(a.mask).toEqual(b.mask);
       }
+      // A window that is exactly one chunk gets its own copy of the cached values.
+      const chunkWin = { x: 3, y: 2, width: 3, height: 2 };
+      const first = await cached.readWindow(chunkWin);
+      const want = Array.from((await plain.readWindow(chunkWin)).data);
+      expect(Array.from(first.data)).toEqual(want);
+      (first.data as Float64Array).fill(7 as never);
+      expect(Array.from((await cached.readWindow(chunkWin)).data)).toEqual(want);
       // 3 x 3 chunks in all; every later window only hits.
       expect(cached.cache?.stats().misses).toBeLessThanOrEqual(9);
       expect(cached.cache?.stats().hits).toBeGreaterThan(0);
