@@ -5,10 +5,12 @@
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync } from "node:fs";
+import type { AddressInfo } from "node:net";
 import { basename, dirname, join } from "node:path";
 import { Queue } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connection, queueStatus, redactUrl, submitScenes } from "../../src/ops/queue.js";
+import { createOpsServer } from "../../src/ops/serve/server.js";
 import { tilecast } from "../helpers/cli.js";
 import { py } from "../helpers/gdal.js";
 import { tmp } from "../helpers/write.js";
@@ -220,6 +222,43 @@ print(json.dumps(out))`);
     const r = tilecast("status", "--redis", "http://ops:s3cret@x");
     expect(r.stderr).toContain("is not a redis:// URL");
     expect(r.stderr).not.toContain("s3cret");
+  });
+
+  it("the ops page's /api/queue counts the queue's jobs and never shows the password", async () => {
+    const acl = spawnSync("redis-cli", [
+      "-p",
+      String(PORT),
+      "ACL",
+      "SETUSER",
+      "ops",
+      "on",
+      ">s3cret",
+      "~*",
+      "&*",
+      "+@all",
+    ]);
+    expect(acl.stdout.toString().trim()).toBe("OK");
+    const url = `redis://ops:s3cret@127.0.0.1:${PORT}`;
+    const before = await queueStatus({ redis: url });
+    const q = new Queue("tilecast", { connection: connection(url) });
+    const held = await Promise.all(["a", "b"].map((n) => q.add(n, {}, { delay: 3_600_000 }))); // no worker takes these
+    const server = createOpsServer({ root: dirname(tmp("x")), redis: url });
+    try {
+      await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+      const port = (server.address() as AddressInfo).port;
+      const res = await fetch(`http://127.0.0.1:${port}/api/queue`);
+      const text = await res.text();
+      expect(res.status).toBe(200);
+      expect(text).not.toContain("s3cret");
+      const body = JSON.parse(text) as { redis: string; counts: Record<string, number> };
+      expect(body.redis).toBe(`redis://ops:***@127.0.0.1:${PORT}`);
+      expect(body.counts.delayed).toBe((before.delayed ?? 0) + 2);
+      expect(body.counts.waiting).toBe(before.waiting);
+    } finally {
+      server.close();
+      await Promise.all(held.map((j) => j.remove()));
+      await q.close();
+    }
   });
 
   it("a bad pipeline or URL is refused before anything is queued", async () => {
