@@ -11,39 +11,12 @@
  * decoded size is stored raw). Flags: 0x01 byte shuffle, 0x02 memcpyed, 0x04 bit shuffle,
  * 0x10 blocks not split, bits 5-7 the compressor (1 = LZ4).
  */
-import { BLOSC_WASM_BASE64 } from "./wasm/blosc-wasm.js";
+import { kernels, releaseLarge } from "../wasm-kernels.js";
 
 const MIN_BUFFERSIZE = 128;
 const MAX_SPLITS = 16;
 /** Spare bytes after each region: the module's copies may run up to 15 bytes past a run. */
 const SLACK = 64;
-/** Memory kept between chunks; a larger one is dropped after its chunk. */
-const KEEP_BYTES = 64 * 1024 * 1024;
-
-/** The slice of the WebAssembly API used here (the ES2022 + Node typings have no WebAssembly). */
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object) => { exports: unknown };
-}
-const WA = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
-
-interface BloscWasm {
-  memory: { readonly buffer: ArrayBuffer; grow(pages: number): number };
-  lz4(s: number, s1: number, d: number, d1: number): number;
-  unshuffle(src: number, dst: number, n: number, typesize: number): void;
-}
-
-let compiled: object | null = null;
-let instance: BloscWasm | null = null;
-
-/** The module's instance with at least `bytes` of memory. */
-function wasmWith(bytes: number): BloscWasm {
-  compiled ??= new WA.Module(Buffer.from(BLOSC_WASM_BASE64, "base64"));
-  instance ??= new WA.Instance(compiled).exports as unknown as BloscWasm;
-  const have = instance.memory.buffer.byteLength;
-  if (have < bytes) instance.memory.grow(Math.ceil((bytes - have) / 65536));
-  return instance;
-}
 
 const align = (n: number) => (n + 15) & ~15;
 
@@ -68,7 +41,7 @@ export function decodeBloscLz4(chunk: Uint8Array): Uint8Array | null {
   const tmpAt = align(outAt + nbytes + SLACK);
   const end = tmpAt + (shuffled ? blocksize + SLACK : 0);
   if (end > 2 ** 31) return null; // beyond the module's address arithmetic: numcodecs.js
-  const w = wasmWith(end);
+  const w = kernels(end);
   const mem = new Uint8Array(w.memory.buffer);
   mem.set(chunk, 0);
   for (let b = 0; b < nblocks; b++) {
@@ -95,6 +68,6 @@ export function decodeBloscLz4(chunk: Uint8Array): Uint8Array | null {
     if (shuffled) w.unshuffle(tmpAt, outAt + b * blocksize, bsize, typesize);
   }
   const out = mem.slice(outAt, outAt + nbytes);
-  if (w.memory.buffer.byteLength > KEEP_BYTES) instance = null; // let a huge chunk's memory go
+  releaseLarge(w);
   return out;
 }

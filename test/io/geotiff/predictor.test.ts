@@ -50,6 +50,27 @@ describe("TIFF predictors", () => {
     }
   });
 
+  it("float32 predictor 3 (the SIMD kernel) round-trips rows across its 16-byte steps and tails", () => {
+    let seed = 11;
+    const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    for (const width of [1, 3, 4, 15, 16, 17, 64, 257]) {
+      for (const spp of [1, 2, 3, 4]) {
+        const rows = 1 + (width % 3);
+        const l = { width, rows, spp, bytes: 4 };
+        const n = width * rows * spp;
+        const values = Float32Array.from({ length: n }, () => (rnd() - 0.5) * 10 ** Math.floor(rnd() * 8));
+        const padded = new Uint8Array(n * 4 + 7); // a view at an odd offset, bytes around it untouched
+        const b = padded.subarray(3, 3 + n * 4);
+        b.set(bytesOf(values));
+        applyFloatingPoint(b, l);
+        undoFloatingPoint(b, l);
+        expect(new Float32Array(b.slice().buffer)).toStrictEqual(values);
+        expect(Array.from(padded.subarray(0, 3))).toStrictEqual([0, 0, 0]);
+        expect(Array.from(padded.subarray(3 + n * 4))).toStrictEqual([0, 0, 0, 0]);
+      }
+    }
+  });
+
   it("swaps byte order per value", () => {
     const b = Uint8Array.from([1, 2, 3, 4, 5, 6, 7, 8]);
     swapBytes(b, 4);

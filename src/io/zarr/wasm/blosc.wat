@@ -1,4 +1,5 @@
-;; Blosc 1 inner loops for tilecast's LZ4 path: LZ4 block decoding and byte unshuffling.
+;; Blosc 1 inner loops for tilecast's LZ4 path: LZ4 block decoding and byte unshuffling; and
+;; undoing TIFF's floating-point predictor (a byte-plane transpose too) for the GeoTIFF reader.
 ;; Source of src/io/zarr/wasm/blosc-wasm.ts (regenerate with `npm run wasm`).
 ;;
 ;; The caller lays out the memory and leaves at least 64 spare bytes after every region a
@@ -149,4 +150,110 @@
     (local.set $q (i32.mul (local.get $count) (local.get $ts)))
     (memory.copy (i32.add (local.get $dst) (local.get $q)) (i32.add (local.get $src) (local.get $q))
       (i32.sub (local.get $n) (local.get $q))))
+
+  ;; Undo TIFF predictor 3 (Adobe TN3) on `rows` rows of `row_bytes` bytes at p, for 4-byte
+  ;; values with `spp` samples per pixel, in place. Each row: a byte-wise running sum with stride
+  ;; spp, then its four byte planes (most significant first) gathered into little-endian values.
+  ;; `tmp` is row_bytes + 64 bytes of scratch. The running sum for spp = 1 adds 16 bytes at a
+  ;; time: prefix sums within the vector by shifts of 1, 2, 4 and 8 bytes, then the carry.
+  (func (export "fp_undo32") (param $p i32) (param $row_bytes i32) (param $rows i32) (param $spp i32) (param $tmp i32)
+    (local $row i32) (local $r i32) (local $i i32) (local $n16 i32) (local $acc i32)
+    (local $v v128) (local $carry v128) (local $zero v128)
+    (local $count i32) (local $q i32) (local $j i32)
+    (local $a v128) (local $b v128) (local $c v128) (local $e v128)
+    (local $lo v128) (local $hi v128) (local $lo2 v128) (local $hi2 v128)
+    (local.set $zero (v128.const i32x4 0 0 0 0))
+    (local.set $count (i32.shr_u (local.get $row_bytes) (i32.const 2)))
+    (local.set $r (i32.const 0))
+    (block $rows_done
+      (loop $each_row
+        (br_if $rows_done (i32.ge_u (local.get $r) (local.get $rows)))
+        (local.set $row (i32.add (local.get $p) (i32.mul (local.get $r) (local.get $row_bytes))))
+        ;; the running sum
+        (if (i32.eq (local.get $spp) (i32.const 1))
+          (then
+            (local.set $carry (local.get $zero))
+            (local.set $n16 (i32.and (local.get $row_bytes) (i32.const -16)))
+            (local.set $i (i32.const 0))
+            (block $sum_done
+              (loop $sum
+                (br_if $sum_done (i32.ge_u (local.get $i) (local.get $n16)))
+                (local.set $v (v128.load (i32.add (local.get $row) (local.get $i))))
+                (local.set $v (i8x16.add (local.get $v)
+                  (i8x16.shuffle 0 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30 (local.get $zero) (local.get $v))))
+                (local.set $v (i8x16.add (local.get $v)
+                  (i8x16.shuffle 0 0 16 17 18 19 20 21 22 23 24 25 26 27 28 29 (local.get $zero) (local.get $v))))
+                (local.set $v (i8x16.add (local.get $v)
+                  (i8x16.shuffle 0 0 0 0 16 17 18 19 20 21 22 23 24 25 26 27 (local.get $zero) (local.get $v))))
+                (local.set $v (i8x16.add (local.get $v)
+                  (i8x16.shuffle 0 0 0 0 0 0 0 0 16 17 18 19 20 21 22 23 (local.get $zero) (local.get $v))))
+                (local.set $v (i8x16.add (local.get $v) (local.get $carry)))
+                (v128.store (i32.add (local.get $row) (local.get $i)) (local.get $v))
+                (local.set $carry (i8x16.shuffle 15 15 15 15 15 15 15 15 15 15 15 15 15 15 15 15 (local.get $v) (local.get $v)))
+                (local.set $i (i32.add (local.get $i) (i32.const 16)))
+                (br $sum)))
+            (local.set $acc (i8x16.extract_lane_u 0 (local.get $carry)))
+            (block $tail_done
+              (loop $tail
+                (br_if $tail_done (i32.ge_u (local.get $i) (local.get $row_bytes)))
+                (local.set $acc (i32.and (i32.add (local.get $acc)
+                  (i32.load8_u (i32.add (local.get $row) (local.get $i)))) (i32.const 255)))
+                (i32.store8 (i32.add (local.get $row) (local.get $i)) (local.get $acc))
+                (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                (br $tail))))
+          (else
+            (local.set $i (local.get $spp))
+            (block $strided_done
+              (loop $strided
+                (br_if $strided_done (i32.ge_u (local.get $i) (local.get $row_bytes)))
+                (i32.store8 (i32.add (local.get $row) (local.get $i))
+                  (i32.add (i32.load8_u (i32.add (local.get $row) (local.get $i)))
+                    (i32.load8_u (i32.add (local.get $row) (i32.sub (local.get $i) (local.get $spp))))))
+                (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                (br $strided)))))
+        ;; the planes, most significant first, gathered into little-endian values
+        (memory.copy (local.get $tmp) (local.get $row) (local.get $row_bytes))
+        (local.set $q (i32.and (local.get $count) (i32.const -16)))
+        (local.set $j (i32.const 0))
+        (block $gather_done
+          (loop $gather
+            (br_if $gather_done (i32.ge_u (local.get $j) (local.get $q)))
+            ;; a..e: the least to the most significant plane (planes 3, 2, 1, 0)
+            (local.set $a (v128.load (i32.add (local.get $tmp)
+              (i32.add (i32.mul (local.get $count) (i32.const 3)) (local.get $j)))))
+            (local.set $b (v128.load (i32.add (local.get $tmp)
+              (i32.add (i32.shl (local.get $count) (i32.const 1)) (local.get $j)))))
+            (local.set $c (v128.load (i32.add (local.get $tmp) (i32.add (local.get $count) (local.get $j)))))
+            (local.set $e (v128.load (i32.add (local.get $tmp) (local.get $j))))
+            (local.set $lo (i8x16.shuffle 0 16 1 17 2 18 3 19 4 20 5 21 6 22 7 23 (local.get $a) (local.get $b)))
+            (local.set $hi (i8x16.shuffle 8 24 9 25 10 26 11 27 12 28 13 29 14 30 15 31 (local.get $a) (local.get $b)))
+            (local.set $lo2 (i8x16.shuffle 0 16 1 17 2 18 3 19 4 20 5 21 6 22 7 23 (local.get $c) (local.get $e)))
+            (local.set $hi2 (i8x16.shuffle 8 24 9 25 10 26 11 27 12 28 13 29 14 30 15 31 (local.get $c) (local.get $e)))
+            (v128.store (i32.add (local.get $row) (i32.shl (local.get $j) (i32.const 2)))
+              (i8x16.shuffle 0 1 16 17 2 3 18 19 4 5 20 21 6 7 22 23 (local.get $lo) (local.get $lo2)))
+            (v128.store offset=16 (i32.add (local.get $row) (i32.shl (local.get $j) (i32.const 2)))
+              (i8x16.shuffle 8 9 24 25 10 11 26 27 12 13 28 29 14 15 30 31 (local.get $lo) (local.get $lo2)))
+            (v128.store offset=32 (i32.add (local.get $row) (i32.shl (local.get $j) (i32.const 2)))
+              (i8x16.shuffle 0 1 16 17 2 3 18 19 4 5 20 21 6 7 22 23 (local.get $hi) (local.get $hi2)))
+            (v128.store offset=48 (i32.add (local.get $row) (i32.shl (local.get $j) (i32.const 2)))
+              (i8x16.shuffle 8 9 24 25 10 11 26 27 12 13 28 29 14 15 30 31 (local.get $hi) (local.get $hi2)))
+            (local.set $j (i32.add (local.get $j) (i32.const 16)))
+            (br $gather)))
+        (block $rest_done
+          (loop $rest
+            (br_if $rest_done (i32.ge_u (local.get $j) (local.get $count)))
+            (i32.store (i32.add (local.get $row) (i32.shl (local.get $j) (i32.const 2)))
+              (i32.or
+                (i32.or
+                  (i32.shl (i32.load8_u (i32.add (local.get $tmp) (local.get $j))) (i32.const 24))
+                  (i32.shl (i32.load8_u (i32.add (local.get $tmp) (i32.add (local.get $count) (local.get $j)))) (i32.const 16)))
+                (i32.or
+                  (i32.shl (i32.load8_u (i32.add (local.get $tmp)
+                    (i32.add (i32.shl (local.get $count) (i32.const 1)) (local.get $j)))) (i32.const 8))
+                  (i32.load8_u (i32.add (local.get $tmp)
+                    (i32.add (i32.mul (local.get $count) (i32.const 3)) (local.get $j)))))))
+            (local.set $j (i32.add (local.get $j) (i32.const 1)))
+            (br $rest)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $each_row))))
 )
