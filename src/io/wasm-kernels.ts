@@ -1,6 +1,7 @@
 /**
  * tilecast's WebAssembly kernels (`zarr/wasm/blosc.wat`, SIMD): Blosc's LZ4 blocks and byte
- * unshuffling for the Zarr reader, and TIFF's floating-point predictor for the GeoTIFF reader.
+ * unshuffling for the Zarr reader, and TIFF's floating-point predictor (undone and applied) for
+ * GeoTIFF.
  * One instance serves every caller: each call is synchronous, copies its data in and out, and
  * leaves nothing in the memory that a later call relies on.
  */
@@ -19,6 +20,7 @@ export interface Kernels {
   lz4(s: number, s1: number, d: number, d1: number): number;
   unshuffle(src: number, dst: number, n: number, typesize: number): void;
   fp_undo32(p: number, rowBytes: number, rows: number, spp: number, tmp: number): void;
+  fp_apply32(p: number, rowBytes: number, rows: number, spp: number, tmp: number): void;
 }
 
 /** Memory kept between calls; a larger one is dropped after its call ({@link releaseLarge}). */

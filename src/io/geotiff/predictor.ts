@@ -151,7 +151,7 @@ function scatter(values: Uint8Array, planes: Uint8Array, count: number, bytes: n
  */
 export function undoFloatingPoint(buf: Uint8Array, l: PredictorLayout): void {
   if (l.bytes === 4 && buf.length > 0) {
-    undoFloatingPoint32(buf, l);
+    floatingPoint32(buf, l, "fp_undo32");
     return;
   }
   const count = l.width * l.spp; // values per row
@@ -172,20 +172,27 @@ export function undoFloatingPoint(buf: Uint8Array, l: PredictorLayout): void {
   }
 }
 
-/** Predictor 3 undone for 4-byte values by the WebAssembly kernel (`fp_undo32`). */
-function undoFloatingPoint32(buf: Uint8Array, l: PredictorLayout): void {
+/** Predictor 3 undone or applied for 4-byte values by the WebAssembly kernels. */
+function floatingPoint32(buf: Uint8Array, l: PredictorLayout, kernel: "fp_undo32" | "fp_apply32"): void {
   const rowBytes = l.width * l.spp * 4;
   const n = rowBytes * l.rows;
   const tmpAt = (n + 15) & ~15;
   const k = kernels(tmpAt + rowBytes + 64);
   new Uint8Array(k.memory.buffer, 0, n).set(buf.subarray(0, n));
-  k.fp_undo32(0, rowBytes, l.rows, l.spp, tmpAt);
+  k[kernel](0, rowBytes, l.rows, l.spp, tmpAt);
   buf.set(new Uint8Array(k.memory.buffer, 0, n));
   releaseLarge(k);
 }
 
-/** Apply predictor 3: scatter values into byte planes (MSB first), then byte-difference. */
+/**
+ * Apply predictor 3: scatter values into byte planes (MSB first), then byte-difference. Four-byte
+ * values go through the WebAssembly kernel.
+ */
 export function applyFloatingPoint(buf: Uint8Array, l: PredictorLayout): void {
+  if (l.bytes === 4 && buf.length > 0) {
+    floatingPoint32(buf, l, "fp_apply32");
+    return;
+  }
   const count = l.width * l.spp;
   const rowBytes = count * l.bytes;
   const tmp = new Uint8Array(rowBytes);

@@ -1,5 +1,5 @@
 ;; Blosc 1 inner loops for tilecast's LZ4 path: LZ4 block decoding and byte unshuffling; and
-;; undoing TIFF's floating-point predictor (a byte-plane transpose too) for the GeoTIFF reader.
+;; TIFF's floating-point predictor, undone and applied (a byte-plane transpose too), for GeoTIFF.
 ;; Source of src/io/zarr/wasm/blosc-wasm.ts (regenerate with `npm run wasm`).
 ;;
 ;; The caller lays out the memory and leaves at least 64 spare bytes after every region a
@@ -254,6 +254,85 @@
                     (i32.add (i32.mul (local.get $count) (i32.const 3)) (local.get $j)))))))
             (local.set $j (i32.add (local.get $j) (i32.const 1)))
             (br $rest)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $each_row))))
+
+  ;; Apply TIFF predictor 3 to `rows` rows of `row_bytes` bytes at p, 4-byte values, in place:
+  ;; each row's values scattered into byte planes (most significant first) in `tmp`, then each
+  ;; byte stored as its difference from the byte `spp` before it (16 at a time).
+  (func (export "fp_apply32") (param $p i32) (param $row_bytes i32) (param $rows i32) (param $spp i32) (param $tmp i32)
+    (local $row i32) (local $r i32) (local $i i32) (local $count i32) (local $q i32) (local $j i32)
+    (local $v0 v128) (local $v1 v128) (local $v2 v128) (local $v3 v128)
+    (local $x01 v128) (local $y01 v128) (local $x23 v128) (local $y23 v128) (local $at i32) (local $x i32)
+    (local.set $count (i32.shr_u (local.get $row_bytes) (i32.const 2)))
+    (local.set $r (i32.const 0))
+    (block $rows_done
+      (loop $each_row
+        (br_if $rows_done (i32.ge_u (local.get $r) (local.get $rows)))
+        (local.set $row (i32.add (local.get $p) (i32.mul (local.get $r) (local.get $row_bytes))))
+        ;; scatter: 16 values (64 bytes) per step
+        (local.set $q (i32.and (local.get $count) (i32.const -16)))
+        (local.set $j (i32.const 0))
+        (block $scatter_done
+          (loop $scatter
+            (br_if $scatter_done (i32.ge_u (local.get $j) (local.get $q)))
+            (local.set $at (i32.add (local.get $row) (i32.shl (local.get $j) (i32.const 2))))
+            (local.set $v0 (v128.load (local.get $at)))
+            (local.set $v1 (v128.load offset=16 (local.get $at)))
+            (local.set $v2 (v128.load offset=32 (local.get $at)))
+            (local.set $v3 (v128.load offset=48 (local.get $at)))
+            (local.set $x01 (i8x16.shuffle 3 7 11 15 19 23 27 31 2 6 10 14 18 22 26 30 (local.get $v0) (local.get $v1)))
+            (local.set $y01 (i8x16.shuffle 1 5 9 13 17 21 25 29 0 4 8 12 16 20 24 28 (local.get $v0) (local.get $v1)))
+            (local.set $x23 (i8x16.shuffle 3 7 11 15 19 23 27 31 2 6 10 14 18 22 26 30 (local.get $v2) (local.get $v3)))
+            (local.set $y23 (i8x16.shuffle 1 5 9 13 17 21 25 29 0 4 8 12 16 20 24 28 (local.get $v2) (local.get $v3)))
+            (v128.store (i32.add (local.get $tmp) (local.get $j))
+              (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $x01) (local.get $x23)))
+            (v128.store (i32.add (local.get $tmp) (i32.add (local.get $count) (local.get $j)))
+              (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $x01) (local.get $x23)))
+            (v128.store (i32.add (local.get $tmp) (i32.add (i32.shl (local.get $count) (i32.const 1)) (local.get $j)))
+              (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $y01) (local.get $y23)))
+            (v128.store (i32.add (local.get $tmp) (i32.add (i32.mul (local.get $count) (i32.const 3)) (local.get $j)))
+              (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $y01) (local.get $y23)))
+            (local.set $j (i32.add (local.get $j) (i32.const 16)))
+            (br $scatter)))
+        (block $rest_done
+          (loop $rest
+            (br_if $rest_done (i32.ge_u (local.get $j) (local.get $count)))
+            (local.set $x (i32.load (i32.add (local.get $row) (i32.shl (local.get $j) (i32.const 2)))))
+            (i32.store8 (i32.add (local.get $tmp) (local.get $j)) (i32.shr_u (local.get $x) (i32.const 24)))
+            (i32.store8 (i32.add (local.get $tmp) (i32.add (local.get $count) (local.get $j)))
+              (i32.shr_u (local.get $x) (i32.const 16)))
+            (i32.store8 (i32.add (local.get $tmp) (i32.add (i32.shl (local.get $count) (i32.const 1)) (local.get $j)))
+              (i32.shr_u (local.get $x) (i32.const 8)))
+            (i32.store8 (i32.add (local.get $tmp) (i32.add (i32.mul (local.get $count) (i32.const 3)) (local.get $j)))
+              (local.get $x))
+            (local.set $j (i32.add (local.get $j) (i32.const 1)))
+            (br $rest)))
+        ;; differences: the first spp bytes as they are, then each minus the byte spp before it
+        (local.set $i (i32.const 0))
+        (block $head_done
+          (loop $head
+            (br_if $head_done (i32.ge_u (local.get $i) (select (local.get $spp) (local.get $row_bytes)
+              (i32.lt_u (local.get $spp) (local.get $row_bytes)))))
+            (i32.store8 (i32.add (local.get $row) (local.get $i)) (i32.load8_u (i32.add (local.get $tmp) (local.get $i))))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br $head)))
+        (block $diff_done
+          (loop $diff
+            (br_if $diff_done (i32.gt_u (i32.add (local.get $i) (i32.const 16)) (local.get $row_bytes)))
+            (v128.store (i32.add (local.get $row) (local.get $i))
+              (i8x16.sub (v128.load (i32.add (local.get $tmp) (local.get $i)))
+                (v128.load (i32.add (local.get $tmp) (i32.sub (local.get $i) (local.get $spp))))))
+            (local.set $i (i32.add (local.get $i) (i32.const 16)))
+            (br $diff)))
+        (block $tail_done
+          (loop $tail
+            (br_if $tail_done (i32.ge_u (local.get $i) (local.get $row_bytes)))
+            (i32.store8 (i32.add (local.get $row) (local.get $i))
+              (i32.sub (i32.load8_u (i32.add (local.get $tmp) (local.get $i)))
+                (i32.load8_u (i32.add (local.get $tmp) (i32.sub (local.get $i) (local.get $spp))))))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br $tail)))
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
         (br $each_row))))
 )
