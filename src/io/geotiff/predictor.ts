@@ -88,17 +88,12 @@ function prefixSum(row: Uint8Array, spp: number): void {
 
 /**
  * Gather byte planes (MSB first) back into little-endian values: `planes` holds `count` bytes
- * per plane; `out` receives `count` values of `bytes` bytes. Word-wide for 2, 4 and 8 bytes.
+ * per plane; `out` receives `count` values of `bytes` bytes. Word-wide for 2 and 8 bytes (4-byte
+ * values take the WebAssembly kernel).
  */
 function gather(planes: Uint8Array, out: Uint8Array, count: number, bytes: number): void {
   const p = (k: number) => planes.subarray(k * count, (k + 1) * count);
-  if (bytes === 4) {
-    const [p0, p1, p2, p3] = [p(0), p(1), p(2), p(3)];
-    const o = new Uint32Array(out.buffer, out.byteOffset, count);
-    for (let j = 0; j < count; j++) {
-      o[j] = ((p0[j] as number) << 24) | ((p1[j] as number) << 16) | ((p2[j] as number) << 8) | (p3[j] as number);
-    }
-  } else if (bytes === 8) {
+  if (bytes === 8) {
     const q = [0, 1, 2, 3, 4, 5, 6, 7].map(p) as Uint8Array[];
     const [p0, p1, p2, p3, p4, p5, p6, p7] = q as [
       Uint8Array,
@@ -127,17 +122,6 @@ function gather(planes: Uint8Array, out: Uint8Array, count: number, bytes: numbe
 
 /** Scatter little-endian values into byte planes, most significant first (inverse of gather). */
 function scatter(values: Uint8Array, planes: Uint8Array, count: number, bytes: number): void {
-  if (bytes === 4) {
-    const v = new Uint32Array(values.buffer, values.byteOffset, count);
-    for (let j = 0; j < count; j++) {
-      const x = v[j] as number;
-      planes[j] = x >>> 24;
-      planes[count + j] = (x >>> 16) & 0xff;
-      planes[2 * count + j] = (x >>> 8) & 0xff;
-      planes[3 * count + j] = x & 0xff;
-    }
-    return;
-  }
   for (let k = 0; k < bytes; k++) {
     const src = bytes - 1 - k;
     for (let j = 0; j < count; j++) planes[k * count + j] = values[j * bytes + src] as number;
@@ -197,10 +181,9 @@ export function applyFloatingPoint(buf: Uint8Array, l: PredictorLayout): void {
   const rowBytes = count * l.bytes;
   const tmp = new Uint8Array(rowBytes);
   const { spp } = l;
-  const aligned = buf.byteOffset % 4 === 0 && rowBytes % 4 === 0;
   for (let r = 0; r < l.rows; r++) {
     const row = buf.subarray(r * rowBytes, (r + 1) * rowBytes);
-    scatter(aligned ? row : row.slice(), tmp, count, l.bytes);
+    scatter(row, tmp, count, l.bytes);
     for (let i = rowBytes - 1; i >= spp; i--) row[i] = ((tmp[i] as number) - (tmp[i - spp] as number)) & 0xff;
     for (let i = 0; i < spp && i < rowBytes; i++) row[i] = tmp[i] as number;
   }
