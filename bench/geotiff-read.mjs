@@ -8,18 +8,22 @@ const src = await openGeoTiff(process.argv[2]);
 const { width, height } = src.meta;
 const ROWS = 512;
 const read = (y) => src.readWindow({ x: 0, y, width, height: Math.min(ROWS, height - y) });
-let total = 0;
-let next = read(0);
-for (let y = 0; y < height; y += ROWS) {
-  const g = await next;
-  if (y + ROWS < height) next = read(y + ROWS);
-  const d = g.data;
+/** The sum of the values that are not NaN: a function, so V8 optimizes it on its first calls. */
+function nansum(d) {
   let s = 0;
   for (let i = 0; i < d.length; i++) {
     const v = d[i];
     if (v === v) s += v;
   }
-  total += s;
+  return s;
+}
+
+let total = 0;
+let next = read(0);
+for (let y = 0; y < height; y += ROWS) {
+  const g = await next;
+  if (y + ROWS < height) next = read(y + ROWS);
+  total += nansum(g.data);
 }
 await src.close();
 console.log(total.toExponential(6));

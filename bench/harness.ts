@@ -86,10 +86,21 @@ export interface Outcome {
   skipped?: string;
 }
 
+/**
+ * Every process, tilecast's and the reference's, runs with glibc's malloc asking for
+ * transparent huge pages, as the `tilecast` command does for itself (bin/tilecast.js). The
+ * benchmarks run tilecast's modules directly with node, not through that command, and the
+ * references get the same setting so that it cannot favour one side.
+ */
+const own = process.env.GLIBC_TUNABLES;
+export const TUNABLES = own?.includes("glibc.malloc.hugetlb=")
+  ? own
+  : [own, "glibc.malloc.hugetlb=1"].filter(Boolean).join(":");
+
 function timed(side: Side): RunRecord {
   const r = spawnSync("/usr/bin/time", ["-f", "%e %U %S %M", side.cmd, ...side.args], {
     encoding: "utf8",
-    env: { ...process.env, ...side.env },
+    env: { ...process.env, GLIBC_TUNABLES: TUNABLES, ...side.env },
     maxBuffer: 64 * 1024 * 1024,
   });
   if (r.status !== 0)
@@ -222,7 +233,10 @@ export async function main(workloads: Workload[], argv: string[]): Promise<numbe
   const file = `bench/results/${date}-${hostname()}${groups.length > 0 ? `-${groups.join("-")}` : ""}${quick ? "-quick" : ""}`;
   mkdirSync("bench/results", { recursive: true });
   const minutes = (performance.now() - t0) / 60_000;
-  writeFileSync(`${file}.json`, `${JSON.stringify({ date, host: hostname(), quick, minutes, outcomes }, null, 1)}\n`);
+  writeFileSync(
+    `${file}.json`,
+    `${JSON.stringify({ date, host: hostname(), quick, minutes, glibcTunables: TUNABLES, outcomes }, null, 1)}\n`,
+  );
   const { plotOutcomes } = await import("./plot.js");
   await plotOutcomes(outcomes, `${file}.png`);
   const missed = outcomes.filter((o) => o.met === false);

@@ -7,17 +7,21 @@ import { openZarrSource } from "../dist/io/zarr/source.js";
 const src = await openZarrSource(process.argv[2], { variable: "t2m" });
 const { width, height, bands } = src.meta;
 const read = (t) => src.readWindow({ x: 0, y: 0, width, height }, { bands: [t] });
+/** The sum of the values that are not NaN: a function, so V8 optimizes it on its first calls. */
+function nansum(d) {
+  let s = 0;
+  for (let i = 0; i < d.length; i++) {
+    const v = d[i];
+    if (v === v) s += v;
+  }
+  return s;
+}
+
 let total = 0;
 let next = read(0);
 for (let t = 0; t < bands; t++) {
   const g = await next;
   if (t + 1 < bands) next = read(t + 1);
-  const d = g.data;
-  let s = 0;
-  for (let i = 0; i < d.length; i++) {
-    const v = d[i];
-    if (v === v) s += v; // skip NaN
-  }
-  total += s;
+  total += nansum(g.data);
 }
 console.log(total.toExponential(6));

@@ -10,17 +10,20 @@ import { describeBackend, selectBackend } from "../nn/backend.js";
 import { loadModelDir } from "../nn/model-card.js";
 import { formatModelSummary, modelSummary } from "../nn/summary.js";
 import { parseSets } from "../pipeline/config.js";
+import { describeHugePages, hugePages } from "../util/huge-pages.js";
 
 /** Print the backend report and the inference runtime. */
 export async function doctorCommand(o: { json?: boolean }): Promise<void> {
   const r = await selectBackend();
   const { onnxRuntimeInfo } = await import("../nn/onnx/runtime.js");
   const onnx = await onnxRuntimeInfo();
+  const huge = await hugePages();
   const report = {
     ...r,
     onnx,
     inference: onnx.available ? "onnx" : "tfjs",
     node: process.versions.node,
+    hugePages: huge,
     modelTypes: modelTypes(),
   };
   if (o.json) {
@@ -34,6 +37,7 @@ export async function doctorCommand(o: { json?: boolean }): Promise<void> {
     `gpu       ${r.gpu ? "yes" : "no"}`,
     ...r.skipped.map((s) => `skipped   ${s.backend}: ${s.reason}`),
     `node      ${process.versions.node}`,
+    `memory    huge pages: ${describeHugePages(huge)}`,
     `models    ${report.modelTypes.join(", ")}`,
   ];
   process.stdout.write(`${lines.join("\n")}\n`);

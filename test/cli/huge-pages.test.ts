@@ -1,0 +1,51 @@
+/**
+ * The `tilecast` command starts Node with glibc's malloc asking for transparent huge pages
+ * (bin/tilecast.js's sh lines), keeps a user's own GLIBC_TUNABLES, and leaves an explicit
+ * choice alone; `tilecast doctor` reports what the process got.
+ */
+import { spawnSync } from "node:child_process";
+import { describe, expect, it } from "vitest";
+import { BIN } from "../helpers/cli.js";
+
+interface Report {
+  hugePages: { kernel: string | null; requested: boolean; tunables: string | null; inUse: boolean | null };
+}
+
+/** Run the command file itself (its `#!/bin/sh` line), as a shell or npm's bin link does. */
+function doctor(env: Record<string, string | undefined>, viaNode = false): Report["hugePages"] {
+  const merged = { ...process.env, ...env };
+  for (const k of Object.keys(env)) if (env[k] === undefined) delete merged[k];
+  const r = viaNode
+    ? spawnSync(process.execPath, [BIN, "doctor", "--json"], { encoding: "utf8", env: merged })
+    : spawnSync(BIN, ["doctor", "--json"], { encoding: "utf8", env: merged });
+  expect(r.status, r.stderr).toBe(0);
+  return (JSON.parse(r.stdout) as Report).hugePages;
+}
+
+describe("huge pages for the tilecast command", () => {
+  it("asks malloc for huge pages when nothing is set", () => {
+    const r = doctor({ GLIBC_TUNABLES: undefined });
+    expect(r.requested).toBe(true);
+    expect(r.tunables).toBe("glibc.malloc.hugetlb=1");
+    if (r.kernel === "never") expect(r.inUse).toBe(false);
+  });
+
+  it("appends to a user's own tunables instead of replacing them", () => {
+    const r = doctor({ GLIBC_TUNABLES: "glibc.malloc.arena_max=2" });
+    expect(r.tunables).toBe("glibc.malloc.arena_max=2:glibc.malloc.hugetlb=1");
+    expect(r.requested).toBe(true);
+  });
+
+  it("leaves an explicit choice alone", () => {
+    const r = doctor({ GLIBC_TUNABLES: "glibc.malloc.hugetlb=0" });
+    expect(r.tunables).toBe("glibc.malloc.hugetlb=0");
+    expect(r.requested).toBe(false);
+  });
+
+  it("is a plain program for node, without the setting", () => {
+    const r = doctor({ GLIBC_TUNABLES: undefined }, true);
+    expect(r.requested).toBe(false);
+    expect(r.tunables).toBeNull();
+    if (r.kernel === "madvise") expect(r.inUse).toBe(false);
+  });
+});
