@@ -10,11 +10,16 @@
  * ```
  */
 
-import { z } from "zod";
 import { checkBudget, memoryBudget } from "../util/budget.js";
-export const dtypeSchema = z.enum(["uint8", "int8", "uint16", "int16", "uint32", "int32", "float32", "float64"]);
+
+/**
+ * Every cell data type, smallest first. Plain data, no schema library: every reader imports
+ * this module, and zod's 95 modules cost a process about 0.1 s to load (the schema is
+ * `dtypeSchema`, in dtype-schema.ts).
+ */
+export const DTYPES = ["uint8", "int8", "uint16", "int16", "uint32", "int32", "float32", "float64"] as const;
 /** A cell data type. */
-export type DType = z.infer<typeof dtypeSchema>;
+export type DType = (typeof DTYPES)[number];
 
 /** The typed array for each {@link DType}. */
 export interface TypedArrayMap {
@@ -68,9 +73,6 @@ export function storedValue(dtype: DType, v: number): number | null {
   // In range: the C cast GDAL's mask band and numpy apply (toward zero); out of range: nothing.
   return v >= info.min && v <= info.max ? Math.trunc(v) : null;
 }
-
-/** All dtypes, smallest first. */
-export const DTYPES: readonly DType[] = Object.keys(DTYPE_INFO) as DType[];
 
 const CTORS = {
   uint8: Uint8Array,

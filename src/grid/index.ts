@@ -40,13 +40,13 @@ export {
   DTYPE_INFO,
   DTYPES,
   type DType,
-  dtypeSchema,
   fitsDtype,
   isDType,
   storedValue,
   type TypedArray,
   type TypedArrayMap,
 } from "./dtype.js";
+export { dtypeSchema } from "./dtype-schema.js";
 export {
   bounds,
   type GeoTransform,

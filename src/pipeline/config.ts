@@ -17,7 +17,7 @@ import { dirname, isAbsolute, resolve } from "node:path";
 import { isMap, LineCounter, parseDocument, parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { errorLine, TilecastError } from "../errors.js";
-import { dtypeSchema } from "../grid/dtype.js";
+import { dtypeSchema } from "../grid/dtype-schema.js";
 import type { FormatDriver } from "../io/driver.js";
 import { outputDriver, parseSinkOptions } from "../io/registry.js";
 import { resampleSpec } from "../io/resample.js";
