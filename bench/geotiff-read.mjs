@@ -3,21 +3,12 @@
 // Imports the GeoTIFF reader module only (the package root also loads TensorFlow.js).
 // Usage: node bench/geotiff-read.mjs FILE
 import { openGeoTiff } from "../dist/io/geotiff/reader.js";
+import { nansum } from "./nansum.mjs";
 
 const src = await openGeoTiff(process.argv[2]);
 const { width, height } = src.meta;
 const ROWS = 512;
 const read = (y) => src.readWindow({ x: 0, y, width, height: Math.min(ROWS, height - y) });
-/** The sum of the values that are not NaN: a function, so V8 optimizes it on its first calls. */
-function nansum(d) {
-  let s = 0;
-  for (let i = 0; i < d.length; i++) {
-    const v = d[i];
-    if (v === v) s += v;
-  }
-  return s;
-}
-
 let total = 0;
 let next = read(0);
 for (let y = 0; y < height; y += ROWS) {

@@ -3,20 +3,11 @@
 // same). Imports the Zarr reader module only: the package root also loads TensorFlow.js
 // (about 0.45 s of startup that is not reading). Usage: node bench/zarr-read.mjs STORE
 import { openZarrSource } from "../dist/io/zarr/source.js";
+import { nansum } from "./nansum.mjs";
 
 const src = await openZarrSource(process.argv[2], { variable: "t2m" });
 const { width, height, bands } = src.meta;
 const read = (t) => src.readWindow({ x: 0, y: 0, width, height }, { bands: [t] });
-/** The sum of the values that are not NaN: a function, so V8 optimizes it on its first calls. */
-function nansum(d) {
-  let s = 0;
-  for (let i = 0; i < d.length; i++) {
-    const v = d[i];
-    if (v === v) s += v;
-  }
-  return s;
-}
-
 let total = 0;
 let next = read(0);
 for (let t = 0; t < bands; t++) {
