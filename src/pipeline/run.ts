@@ -232,7 +232,17 @@ export async function runPipeline(p: Pipeline, options: RunOptions = {}): Promis
             done += b.tiles.filter((t) => !t.spec.guest).length;
             options.onProgress?.(done, runPlan.count);
           }),
-          stitch(runPlan, { weights: p.stitch.weights, dtype, nodata, bands: model.bands, trim: seam.trim }),
+          // Past 16 regions waiting for the output, tiles keep their read slots until their
+          // regions are written: a slow output (part files, a slow disk) holds reading back
+          // instead of filling memory.
+          stitch(runPlan, {
+            weights: p.stitch.weights,
+            dtype,
+            nodata,
+            bands: model.bands,
+            trim: seam.trim,
+            pendingRegions: 16,
+          }),
           stageName("stitch"),
           tap((r) => {
             if (out.commits) products.onRegion(r);

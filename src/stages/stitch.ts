@@ -3,7 +3,9 @@
  * predictions are blended with smooth weights (Hann by default; also linear, uniform, or
  * `crop` to keep only each tile's core) and each region is emitted the moment every tile
  * touching it has arrived, so memory is bounded by a band of tiles, not by the scene (see
- * {@link Stitcher}). Tensors are disposed and tiles released here.
+ * {@link Stitcher}). Tensors are disposed and tiles released here; with `pendingRegions`, once
+ * that many regions wait for the output, only when the regions they finished are written, so
+ * the output's pace bounds reading too.
  *
  * Pixels whose input was nodata in any band, and empty tiles, come out as nodata.
  *
@@ -26,15 +28,35 @@ import type { TilePlan } from "../tiling/plan.js";
 import { type Region, Stitcher, type StitcherOptions } from "../tiling/stitcher.js";
 import type { Prediction } from "./predict.js";
 import type { Tile } from "./tile.js";
+import type { WritableRegion } from "./write.js";
 
 /** Options for {@link stitch}. */
-export type StitchOptions = StitcherOptions;
+export interface StitchOptions extends StitcherOptions {
+  /**
+   * Finished regions that may wait for the output (not yet released) before tiles keep their
+   * read slots. Past it, each tile's slot is kept until the regions its arrival finished are
+   * released (`write` releases a region once its pixels are copied and its finished blocks
+   * written), so a slow output holds reading back instead of queueing regions in memory. Every
+   * region must then be released, or reading stalls. Default: no bound (tiles are released as
+   * they are stitched).
+   */
+  pendingRegions?: number;
+}
 
 function isPrediction(v: Tile | Prediction): v is Prediction {
   return "tiles" in v;
 }
 
-async function addPrediction(st: Stitcher, p: Prediction): Promise<Region[]> {
+/** Regions a step finished, and the release of the tiles that step consumed. */
+interface Step {
+  regions: Region[];
+  release(): void;
+}
+
+async function addPrediction(st: Stitcher, p: Prediction): Promise<Step> {
+  const release = () => {
+    for (const t of p.tiles) t.release();
+  };
   const done: Region[] = [];
   try {
     const data = p.y ? await tensorValues(p.y) : null;
@@ -51,22 +73,54 @@ async function addPrediction(st: Stitcher, p: Prediction): Promise<Region[]> {
       const values = { data, offset: row * n * c, bandStride: 1, pixelStride: c };
       done.push(...st.add(t.spec, t.window, values, c, t.valid));
     });
+  } catch (e) {
+    release();
+    throw e;
   } finally {
     p.y?.dispose();
     p.x?.dispose();
-    for (const t of p.tiles) t.release();
   }
-  return done;
+  return { regions: done, release };
 }
 
-function addTile(st: Stitcher, t: Tile): Region[] {
+function addTile(st: Stitcher, t: Tile): Step {
+  const release = () => t.release();
   try {
-    if (t.empty) return st.addEmpty(t.spec);
+    if (t.empty) return { regions: st.addEmpty(t.spec), release };
     const [c] = t.grid.shape as [number];
     const values = t.grid.data instanceof Float32Array ? t.grid.data : Float32Array.from(t.grid.data);
-    return st.add(t.spec, t.window, values, c, pixelValidity(t.grid));
-  } finally {
-    t.release();
+    return { regions: st.add(t.spec, t.window, values, c, pixelValidity(t.grid)), release };
+  } catch (e) {
+    release();
+    throw e;
+  }
+}
+
+/**
+ * Counts finished regions not yet released. A step's tiles are released at once while fewer
+ * than `limit` regions wait; otherwise with the last of the step's regions.
+ */
+class RegionGate {
+  #pending = 0;
+  constructor(readonly limit: number) {}
+
+  pass({ regions, release }: Step): WritableRegion[] {
+    const hold = this.#pending >= this.limit && regions.length > 0;
+    if (!hold) release();
+    let left = regions.length;
+    this.#pending += regions.length;
+    return regions.map((r) => {
+      let released = false;
+      return {
+        ...r,
+        release: () => {
+          if (released) return;
+          released = true;
+          this.#pending--;
+          if (--left === 0 && hold) release();
+        },
+      };
+    });
   }
 }
 
@@ -74,13 +128,22 @@ function addTile(st: Stitcher, t: Tile): Region[] {
  * `stitch(plan)`: predictions (or plain tiles) in, finished output regions out.
  * Details and a complete example: the module documentation above.
  */
-export function stitch(plan: TilePlan, options: StitchOptions = {}): OperatorFunction<Tile | Prediction, Region> {
+export function stitch(
+  plan: TilePlan,
+  options: StitchOptions = {},
+): OperatorFunction<Tile | Prediction, WritableRegion> {
+  const { pendingRegions, ...stitcher } = options;
   return (input) =>
     defer(() => {
-      const st = new Stitcher(plan, options);
-      const body: Observable<Region> = input.pipe(
+      const st = new Stitcher(plan, stitcher);
+      const gate = pendingRegions === undefined ? null : new RegionGate(pendingRegions);
+      const body: Observable<WritableRegion> = input.pipe(
         concatMap(async (v) => (isPrediction(v) ? addPrediction(st, v) : addTile(st, v))),
-        concatMap((regions) => from(regions)),
+        concatMap((step) => {
+          if (gate) return from(gate.pass(step));
+          step.release();
+          return from(step.regions);
+        }),
       );
       return concat(
         body,
