@@ -14,6 +14,7 @@
 import { spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
+import { withHugePages } from "../src/util/huge-pages.js";
 
 /** One command to time; its throughput is `field` of the last JSON line it prints, or `work` / wall. */
 export interface Side {
@@ -92,10 +93,7 @@ export interface Outcome {
  * benchmarks run tilecast's modules directly with node, not through that command, and the
  * references get the same setting so that it cannot favour one side.
  */
-const own = process.env.GLIBC_TUNABLES;
-export const TUNABLES = own?.includes("glibc.malloc.hugetlb=")
-  ? own
-  : [own, "glibc.malloc.hugetlb=1"].filter(Boolean).join(":");
+export const TUNABLES = withHugePages(process.env.GLIBC_TUNABLES);
 
 function timed(side: Side): RunRecord {
   const r = spawnSync("/usr/bin/time", ["-f", "%e %U %S %M", side.cmd, ...side.args], {

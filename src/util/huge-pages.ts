@@ -31,6 +31,16 @@ async function anonHugeKiB(): Promise<number | null> {
   return m ? Number(m[1]) : null;
 }
 
+/**
+ * `GLIBC_TUNABLES` that ask malloc for huge pages: `current` with `glibc.malloc.hugetlb=1` added,
+ * or `current` as it is when it already says anything about `hugetlb` (the rule bin/tilecast.js
+ * applies in sh before Node starts).
+ */
+export function withHugePages(current: string | undefined): string {
+  if (current?.includes("glibc.malloc.hugetlb=")) return current;
+  return [current, "glibc.malloc.hugetlb=1"].filter(Boolean).join(":");
+}
+
 /** Report the kernel's mode, the malloc request, and whether a new 32 MiB array gets huge pages. */
 export async function hugePages(): Promise<HugePageReport> {
   const mode = /\[(\w+)\]/.exec((await readText("/sys/kernel/mm/transparent_hugepage/enabled")) ?? "");
