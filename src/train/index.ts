@@ -15,6 +15,8 @@ export { type ChartSeries, type LineChart, writeLineChart } from "../io/png/line
 export { type Checkpoint, loadCheckpoint, saveCheckpoint, type TrainerState } from "./checkpoint.js";
 export { type EpochRecord, writeHistory } from "./history.js";
 export { type LossFn, type LossInputs, type LossSpec, lossFunction, lossName, lossSpec } from "./losses.js";
+export { type ReplicaBatch, type ReplicaOptions, ReplicaPool } from "./replicas/pool.js";
+export { shardSizes } from "./replicas/shards.js";
 export { learningRateAt, type ScheduleSpec, scheduleSpec } from "./schedule.js";
 export { nowcastScorer, predictedClasses, type Scorer, segmentationScorer } from "./scorers.js";
 export { checkRegular, type SequenceSample, sequenceBatch, tileWindows, timeSplit } from "./sequences.js";

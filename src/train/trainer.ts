@@ -34,6 +34,7 @@ import type { modelCardSchema } from "../nn/model-card.js";
 import { type Checkpoint, saveCheckpoint, type TrainerState } from "./checkpoint.js";
 import { type EpochRecord, writeHistory } from "./history.js";
 import { type LossFn, type LossSpec, lossFunction } from "./losses.js";
+import { ReplicaPool } from "./replicas/pool.js";
 import { learningRateAt, type ScheduleSpec } from "./schedule.js";
 import type { Scorer } from "./scorers.js";
 
@@ -70,6 +71,12 @@ export interface FitOptions {
   checkpoints?: { dir: string; card: z.input<typeof modelCardSchema>; extra?: Record<string, string | Uint8Array> };
   /** Continue from a checkpoint (its model must be the `model` given). */
   resume?: Checkpoint;
+  /**
+   * Copies of the model training in worker threads, each on a share of every batch (see
+   * {@link ReplicaPool}); 1 (the default) trains on this thread. Worth it on the single-threaded
+   * wasm and cpu backends, not on native TensorFlow, which uses every core already.
+   */
+  replicas?: number;
   signal?: AbortSignal;
   onStep?(epoch: number, step: number, loss: number): void;
   onEpoch?(record: EpochRecord): void;
@@ -107,6 +114,24 @@ export function disposeBatch(b: TrainBatch): void {
   b.release?.();
 }
 
+/** One training step on this thread; the batch's loss. */
+async function localStep(
+  model: tf.LayersModel,
+  optimizer: tf.Optimizer,
+  lossFn: LossFn,
+  b: TrainBatch,
+  vars: tf.Variable[],
+): Promise<number> {
+  const lossT = optimizer.minimize(
+    () => lossFn(b.y, model.apply(b.x, { training: true }) as tf.Tensor, b),
+    true,
+    vars,
+  ) as tf.Scalar;
+  const loss = (await lossT.data())[0] as number;
+  lossT.dispose();
+  return loss;
+}
+
 /** One epoch of training steps; the mean loss and the samples seen. */
 async function trainEpoch(
   model: tf.LayersModel,
@@ -115,6 +140,7 @@ async function trainEpoch(
   batches: AsyncIterable<TrainBatch>,
   epoch: number,
   o: FitOptions,
+  pool: ReplicaPool | null,
 ): Promise<{ loss: number; samples: number }> {
   const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
   let sum = 0;
@@ -123,13 +149,7 @@ async function trainEpoch(
   for await (const b of batches) {
     try {
       if (o.signal?.aborted) throw new TilecastError("E_ABORTED", "training aborted");
-      const lossT = optimizer.minimize(
-        () => lossFn(b.y, model.apply(b.x, { training: true }) as tf.Tensor, b),
-        true,
-        vars,
-      ) as tf.Scalar;
-      const loss = (await lossT.data())[0] as number;
-      lossT.dispose();
+      const loss = pool ? await pool.step(optimizer, b) : await localStep(model, optimizer, lossFn, b, vars);
       if (!Number.isFinite(loss))
         throw new TilecastError(
           "E_STAGE",
@@ -153,12 +173,13 @@ async function validate(
   lossFn: LossFn,
   batches: AsyncIterable<TrainBatch>,
   scorer: Scorer | undefined,
+  pool: ReplicaPool | null,
 ): Promise<{ valLoss: number; metrics: Record<string, number> }> {
   let sum = 0;
   let weight = 0;
   for await (const b of batches) {
     try {
-      const pred = tf.tidy(() => model.predict(b.x) as tf.Tensor);
+      const pred = pool ? await pool.predict(b.x) : tf.tidy(() => model.predict(b.x) as tf.Tensor);
       const lossT = lossFn(b.y, pred, b);
       const n = b.x.shape[0] as number;
       sum += ((await lossT.data())[0] as number) * n;
@@ -193,14 +214,16 @@ export async function fit(model: tf.LayersModel, o: FitOptions): Promise<FitResu
   if (o.resume?.optimizer.length) await optimizer.setWeights(o.resume.optimizer);
   const monitor = o.monitor ?? (o.validation ? "valLoss" : "loss");
   let stoppedEarly = false;
+  const pool =
+    (o.replicas ?? 1) > 1 ? await ReplicaPool.create(model, { replicas: o.replicas ?? 1, loss: o.loss }) : null;
   try {
     for (let epoch = state.epoch; epoch < o.epochs; epoch++) {
       const started = performance.now();
       const lr = learningRateAt(schedule, epoch, o.epochs);
       // Adam reads its rate on every step; the field is protected in the typings only.
       (optimizer as unknown as { learningRate: number }).learningRate = lr;
-      const { loss, samples } = await trainEpoch(model, optimizer, lossFn, o.train(epoch), epoch, o);
-      const val = o.validation ? await validate(model, lossFn, o.validation(epoch), o.scorer?.()) : null;
+      const { loss, samples } = await trainEpoch(model, optimizer, lossFn, o.train(epoch), epoch, o, pool);
+      const val = o.validation ? await validate(model, lossFn, o.validation(epoch), o.scorer?.(), pool) : null;
       const record: EpochRecord = {
         epoch: epoch + 1,
         lr,
@@ -236,6 +259,7 @@ export async function fit(model: tf.LayersModel, o: FitOptions): Promise<FitResu
     }
   } finally {
     optimizer.dispose();
+    await pool?.close();
   }
   const sign = higherIsBetter(monitor) ? -1 : 1;
   return {

@@ -15,8 +15,9 @@
  * await s.release();
  * ```
  */
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
 import { TilecastError } from "../../errors.js";
+import { moduleWorker, siblingModule } from "../../util/module-worker.js";
 
 type Reply =
   | { type: "ready"; provider: string; skipped: string[] }
@@ -63,14 +64,7 @@ export class OnnxSession {
    */
   static async create(bytes: Uint8Array, o: { threads?: number } = {}): Promise<OnnxSession> {
     const workerData = { bytes, ...(o.threads ? { threads: o.threads } : {}) };
-    const worker = import.meta.url.endsWith(".ts")
-      ? // Running from source (tests): the worker loads TypeScript through tsx.
-        new Worker(
-          `import("tsx/esm/api").then((t) => { t.register(); return import(${JSON.stringify(new URL("./session-worker.ts", import.meta.url).href)}); })`,
-          { eval: true, workerData, execArgv: [] },
-        )
-      : // execArgv: [] so the parent's flags (--input-type, --eval loaders) do not reach the worker.
-        new Worker(new URL("./session-worker.js", import.meta.url), { workerData, execArgv: [] });
+    const worker = moduleWorker(siblingModule(import.meta.url, "session-worker"), workerData);
     const first = await new Promise<Reply>((resolve, reject) => {
       worker.once("message", resolve);
       worker.once("error", reject);

@@ -1,0 +1,258 @@
+/**
+ * {@link ReplicaPool}: data-parallel inference and training over worker threads. tfjs's wasm and
+ * cpu backends compute on one thread in Node, so on a machine with several cores one model
+ * leaves the others idle. A pool keeps a copy of the model in each of `replicas` workers, each on
+ * its own backend. `predict` splits a batch between them and joins the outputs. `step` does one
+ * synchronous data-parallel training step, as PyTorch's DistributedDataParallel does:
+ *
+ * 1. every replica receives the current weights and its contiguous share of the batch;
+ * 2. each computes its share's loss and the gradients of the trainable weights;
+ * 3. the gradients are averaged, weighted by share size, and the caller's optimizer applies them
+ *    to the caller's model, which stays the one true copy (checkpoints, resume, export);
+ * 4. non-trainable weights (batch norm's moving statistics, updated by each replica from its
+ *    share) are averaged the same way.
+ *
+ * With losses that are a mean over samples, equal shares give the gradient of the whole batch.
+ * A masked loss averages over each share's valid cells, dice is a ratio, and batch norm
+ * normalises each share by its own statistics: there a step differs slightly from one on the
+ * whole batch, as it does under DistributedDataParallel.
+ *
+ * @example
+ * ```ts
+ * import * as tf from "@tensorflow/tfjs";
+ * import { ReplicaPool } from "tilecast/train";
+ * const model = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [1] })] });
+ * const pool = await ReplicaPool.create(model, { replicas: 2, loss: "mse" });
+ * const opt = tf.train.sgd(0.1);
+ * const loss = await pool.step(opt, { x: tf.tensor2d([[0], [1], [2], [3]]), y: tf.tensor2d([[1], [3], [5], [7]]) });
+ * console.log(loss > 0, pool.size); // true 2
+ * await pool.close();
+ * ```
+ */
+import type { Worker } from "node:worker_threads";
+import * as tf from "@tensorflow/tfjs";
+import { TilecastError } from "../../errors.js";
+import { moduleWorker, siblingModule } from "../../util/module-worker.js";
+import type { LossSpec } from "../losses.js";
+import type { ReplicaInit, ReplicaReply, ReplicaRequest, Wire } from "./protocol.js";
+import { shardSizes, splitRows, weightedMean } from "./shards.js";
+
+/** Options for {@link ReplicaPool.create}. */
+export interface ReplicaOptions {
+  /** Worker threads, each with a copy of the model. */
+  replicas: number;
+  /** The training loss (needed by {@link ReplicaPool.step}). */
+  loss?: LossSpec;
+}
+
+/** What {@link ReplicaPool.step} trains on: inputs, targets, and the loss's mask and weights. */
+export interface ReplicaBatch {
+  x: tf.Tensor;
+  y: tf.Tensor;
+  mask?: tf.Tensor;
+  weights?: tf.Tensor;
+}
+
+type WithoutId<T> = T extends unknown ? Omit<T, "id"> : never;
+
+type Pending = { resolve(r: ReplicaReply): void; reject(e: Error): void };
+
+class Replica {
+  readonly #pending = new Map<number, Pending>();
+  #next = 0;
+
+  constructor(
+    readonly worker: Worker,
+    readonly index: number,
+  ) {
+    worker.on("message", (m: ReplicaReply) => {
+      if (!("id" in m)) return;
+      const p = this.#pending.get(m.id);
+      this.#pending.delete(m.id);
+      if (this.#pending.size === 0) worker.unref();
+      if (m.type === "error") p?.reject(new TilecastError("E_STAGE", `replica ${index + 1}: ${m.error}`));
+      else p?.resolve(m);
+    });
+    const fail = (e: Error) => {
+      for (const p of this.#pending.values()) p.reject(e);
+      this.#pending.clear();
+    };
+    worker.on("error", (e: Error) => fail(new TilecastError("E_STAGE", `replica ${index + 1}: ${e.message}`)));
+    worker.on("exit", () => fail(new TilecastError("E_STAGE", `replica ${index + 1} exited`)));
+  }
+
+  ask<T extends ReplicaReply>(m: WithoutId<ReplicaRequest>): Promise<T> {
+    const id = this.#next++;
+    return new Promise<ReplicaReply>((resolve, reject) => {
+      this.#pending.set(id, { resolve, reject });
+      this.worker.ref(); // a pending request keeps the process alive
+      this.worker.postMessage({ ...m, id });
+    }) as Promise<T>;
+  }
+}
+
+function wire(values: Float32Array, shape: readonly number[]): Wire {
+  return { data: values, shape: [...shape] };
+}
+
+/** A model's copies in worker threads; see the module documentation. */
+export class ReplicaPool {
+  readonly #model: tf.LayersModel;
+  readonly #replicas: Replica[];
+  readonly #hasLoss: boolean;
+  /** The weight buffers the replicas hold (the model's, when unchanged since): resent when they differ. */
+  #sent: readonly object[] | null = null;
+
+  private constructor(model: tf.LayersModel, replicas: Replica[], hasLoss: boolean) {
+    this.#model = model;
+    this.#replicas = replicas;
+    this.#hasLoss = hasLoss;
+  }
+
+  /** Workers running. */
+  get size(): number {
+    return this.#replicas.length;
+  }
+
+  /** Start `replicas` workers with copies of `model` on the current backend. */
+  static async create(model: tf.LayersModel, o: ReplicaOptions): Promise<ReplicaPool> {
+    if (!Number.isInteger(o.replicas) || o.replicas < 1)
+      throw new TilecastError("E_ARGUMENT", `replicas must be a whole number from 1, got ${o.replicas}`);
+    const init: ReplicaInit = {
+      topology: model.toJSON(null, false) as object,
+      backend: tf.getBackend(),
+      ...(o.loss !== undefined ? { loss: o.loss } : {}),
+    };
+    const url = siblingModule(import.meta.url, "worker");
+    const workers = Array.from({ length: o.replicas }, () => moduleWorker(url, init));
+    const started = await Promise.allSettled(workers.map((w) => ready(w, model)));
+    const failed = started.find((s) => s.status === "rejected");
+    if (failed) {
+      await Promise.all(workers.map((w) => w.terminate()));
+      throw new TilecastError("E_UNSUPPORTED", `model replicas did not start: ${(failed.reason as Error).message}`);
+    }
+    for (const w of workers) w.unref(); // an idle pool never keeps the process alive
+    return new ReplicaPool(
+      model,
+      workers.map((w, i) => new Replica(w, i)),
+      o.loss !== undefined,
+    );
+  }
+
+  /** The model's output for `x`, its batch split between the replicas. */
+  async predict(x: tf.Tensor): Promise<tf.Tensor> {
+    const n = x.shape[0] as number;
+    const sizes = shardSizes(n, this.size);
+    const xs = splitRows((await x.data()) as Float32Array, x.shape, sizes);
+    // Unchanged weights are not resent: new weights make the backend repack every convolution.
+    const weights = this.#changed() ? this.#weights() : null;
+    const replies = await Promise.all(
+      xs.map((data, i) =>
+        (this.#replicas[i] as Replica).ask<Extract<ReplicaReply, { type: "predict" }>>({
+          type: "predict",
+          weights,
+          x: wire(data, [sizes[i] as number, ...x.shape.slice(1)]),
+        }),
+      ),
+    );
+    const first = replies[0]?.y as Wire;
+    const out = new Float32Array(replies.reduce((a, r) => a + r.y.data.length, 0));
+    let at = 0;
+    for (const r of replies) {
+      out.set(r.y.data, at);
+      at += r.y.data.length;
+    }
+    return tf.tensor(out, [n, ...first.shape.slice(1)]);
+  }
+
+  /**
+   * One data-parallel training step on `batch` (module documentation): `optimizer` applies the
+   * averaged gradients to the pool's model. Resolves to the batch's loss (the shares' losses
+   * weighted by share size).
+   */
+  async step(optimizer: tf.Optimizer, batch: ReplicaBatch): Promise<number> {
+    if (!this.#hasLoss) throw new TilecastError("E_ARGUMENT", "ReplicaPool.step: the pool was created without a loss");
+    const n = batch.x.shape[0] as number;
+    const sizes = shardSizes(n, this.size);
+    const share = sizes.map((s) => s / n);
+    const split = async (t: tf.Tensor | undefined): Promise<(Wire | undefined)[]> => {
+      if (!t) return sizes.map(() => undefined);
+      const raw = await t.data();
+      const values = raw instanceof Float32Array ? raw : Float32Array.from(raw as ArrayLike<number>); // masks may be bool
+      // A tensor that broadcasts over the batch (latitude weights [1, H, W, 1]) goes whole to each.
+      if (t.shape[0] !== n || n === 1) return sizes.map(() => wire(values, t.shape));
+      return splitRows(values, t.shape, sizes).map((d, i) => wire(d, [sizes[i] as number, ...t.shape.slice(1)]));
+    };
+    const [xs, ys, masks, cells] = await Promise.all([batch.x, batch.y, batch.mask, batch.weights].map(split));
+    const weights = this.#weights();
+    this.#sent = null; // each replica moves its batch-norm statistics
+    const replies = await Promise.all(
+      sizes.map((_, i) =>
+        (this.#replicas[i] as Replica).ask<Extract<ReplicaReply, { type: "step" }>>({
+          type: "step",
+          weights,
+          x: xs?.[i] as Wire,
+          y: ys?.[i] as Wire,
+          ...(masks?.[i] ? { mask: masks[i] } : {}),
+          ...(cells?.[i] ? { cellWeights: cells[i] } : {}),
+        }),
+      ),
+    );
+    const trainable = this.#model.trainableWeights;
+    const grads: tf.NamedTensorMap = {};
+    trainable.forEach((w, j) => {
+      const mean = weightedMean(
+        replies.map((r) => r.grads[j] as Float32Array),
+        share,
+      );
+      grads[(w.read() as tf.Variable).name] = tf.tensor(mean, w.read().shape);
+    });
+    optimizer.applyGradients(grads);
+    tf.dispose(Object.values(grads));
+    this.#model.weights
+      .filter((w) => !w.trainable)
+      .forEach((w, j) => {
+        const t = tf.tensor(
+          weightedMean(
+            replies.map((r) => r.state[j] as Float32Array),
+            share,
+          ),
+          w.read().shape,
+        );
+        w.write(t);
+        t.dispose();
+      });
+    return replies.reduce((a, r, i) => a + r.loss * (share[i] as number), 0);
+  }
+
+  /** Stop the workers. */
+  async close(): Promise<void> {
+    await Promise.all(this.#replicas.map((r) => r.worker.terminate()));
+  }
+
+  /** Every weight's current values, in `model.weights` order. */
+  #weights(): Float32Array[] {
+    return this.#model.weights.map((w) => w.read().dataSync() as Float32Array);
+  }
+
+  /** Whether the model's weights differ from those the replicas hold; notes them as sent. */
+  #changed(): boolean {
+    const now = this.#model.weights.map((w) => w.read().dataId);
+    const same = this.#sent?.length === now.length && now.every((d, i) => d === this.#sent?.[i]);
+    this.#sent = now;
+    return !same;
+  }
+}
+
+/** Wait for a worker's `ready`, and check its weights have the model's shapes. */
+async function ready(worker: Worker, model: tf.LayersModel): Promise<void> {
+  const first = await new Promise<ReplicaReply>((resolve, reject) => {
+    worker.once("message", resolve);
+    worker.once("error", reject);
+  });
+  if (first.type === "failed") throw new Error(first.error);
+  if (first.type !== "ready") throw new Error("the worker did not start");
+  const want = model.weights.map((w) => w.read().shape.join("x")).join(",");
+  if (first.shapes.map((s) => s.join("x")).join(",") !== want)
+    throw new Error("a replica's weights do not match the model's");
+}
