@@ -25,6 +25,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { TilecastError } from "../errors.js";
+import { fixCpuCast } from "./cpu-cast.js";
 import { useNativeFileIO } from "./file-io.js";
 import { registerBroadcastGradients, registerNativeKernels } from "./native-kernels.js";
 import { silenceTfjsNoise } from "./quiet.js";
@@ -32,6 +33,7 @@ import { registerWasmTrainingKernels } from "./wasm/register.js";
 
 silenceTfjsNoise();
 registerBroadcastGradients();
+fixCpuCast();
 
 /** Backends tilecast can select. */
 export type BackendName = "tensorflow" | "wasm" | "cpu";
