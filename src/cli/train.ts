@@ -42,7 +42,7 @@ function summaryText(s: TrainSummary, backend: string): string {
       ? `  tiles       ${s.tiles.train} train, ${s.tiles.validation} validation${s.tiles.dropped ? `, ${s.tiles.dropped} left out (their halo reaches validation)` : ""}`
       : `  ${s.tiles.unit.padEnd(11)} ${s.tiles.train} train, ${s.tiles.validation} validation ${s.tiles.unit === "pairs" ? "(whole grid)" : "per tile"}${s.tiles.dropped ? `, ${s.tiles.dropped} left out (they straddle the split)` : ""}`,
     `  time        ${s.seconds.toFixed(1)} s`,
-    `  backend     ${backend}`,
+    `  backend     ${backend}${s.replicas > 1 ? ` in ${s.replicas} worker replicas` : ""}`,
     `  checkpoints ${s.checkpoints} (history.json, curves.png)`,
   ].join("\n");
 }

@@ -16,6 +16,7 @@
  *   monitor: iou                         # picks the best epoch (default valLoss)
  *   earlyStopping: { patience: 5 }
  *   classes: [land, water, cloud, shadow]
+ *   replicas: auto                       # model copies training in worker threads
  * ```
  *
  * @example
@@ -69,6 +70,12 @@ export const trainSection = z.strictObject({
     .optional(),
   /** Rain thresholds (in the data's units) that sequence validation scores CSI at (default [1]). */
   thresholds: z.array(z.number()).min(1).optional(),
+  /**
+   * Copies of the model training on shares of each batch in worker threads (`ReplicaPool`).
+   * `auto`: one per core on the single-threaded wasm and cpu backends, none on native
+   * TensorFlow (which uses every core already).
+   */
+  replicas: z.union([z.number().int().positive(), z.literal("auto")]).default("auto"),
   /** Export `model.onnx` beside the trained model (default true). */
   onnx: z.boolean().default(true),
 });

@@ -23,6 +23,7 @@
  */
 import { createHash } from "node:crypto";
 import { readFile, rm } from "node:fs/promises";
+import { availableParallelism } from "node:os";
 import { isAbsolute, join, relative } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import type { OperatorFunction } from "rxjs";
@@ -65,6 +66,8 @@ export interface TrainSummary {
   history: EpochRecord[];
   seconds: number;
   backend: string;
+  /** Model copies that trained in worker threads (1: this thread). */
+  replicas: number;
 }
 
 /** How a training run is observed and controlled. */
@@ -82,7 +85,8 @@ export interface TrainRunOptions {
 
 /** What must not change between a checkpoint and its resume. */
 function fingerprint(p: Pipeline, t: TrainSection): string {
-  const { epochs: _e, earlyStopping: _s, output: _o, checkpoints: _c, onnx: _x, ...rest } = t;
+  // How the steps are computed (replicas) may change on resume; what they compute may not.
+  const { epochs: _e, earlyStopping: _s, output: _o, checkpoints: _c, onnx: _x, replicas: _r, ...rest } = t;
   const subject = {
     train: rest,
     model: p.model,
@@ -92,6 +96,15 @@ function fingerprint(p: Pipeline, t: TrainSection): string {
     stages: p.stages,
   };
   return createHash("sha256").update(JSON.stringify(subject)).digest("hex").slice(0, 16);
+}
+
+/**
+ * Worker replicas for `train.replicas`: `auto` is one per core (at most the batch) on the
+ * single-threaded wasm and cpu backends, 1 on native TensorFlow.
+ */
+export function replicaCount(t: Pick<TrainSection, "replicas" | "batch">, backend = tf.getBackend()): number {
+  if (t.replicas !== "auto") return t.replicas;
+  return backend === "wasm" || backend === "cpu" ? Math.max(1, Math.min(availableParallelism(), t.batch)) : 1;
 }
 
 /** The checkpoint to resume, or null to start fresh (after checking what is on disk). */
@@ -237,6 +250,7 @@ export async function trainPipeline(p: Pipeline, o: TrainRunOptions = {}): Promi
       ...(t.earlyStopping ? { earlyStopping: t.earlyStopping } : {}),
       checkpoints: { dir: checkpoints, card, extra: { ...statsFile, "pipeline.sha256": `${print}\n` } },
       ...(resume ? { resume } : {}),
+      replicas: replicaCount(t),
       signal,
       onStep: (epoch, step, loss) => o.onStep?.(epoch, step, steps, loss),
       onEpoch: (r) => o.onEpoch?.(r),
@@ -267,6 +281,7 @@ export async function trainPipeline(p: Pipeline, o: TrainRunOptions = {}): Promi
       history: result.history,
       seconds: Math.round(performance.now() - started) / 1000,
       backend: tf.getBackend(),
+      replicas: replicaCount(t),
     };
   } finally {
     await labels?.close();

@@ -6,7 +6,7 @@ import { createGrid } from "../../src/grid/grid.js";
 import { openSource } from "../../src/io/registry.js";
 import { selectBackend } from "../../src/nn/backend.js";
 import { loadPipeline } from "../../src/pipeline/config.js";
-import { trainPipeline } from "../../src/pipeline/train.js";
+import { replicaCount, trainPipeline } from "../../src/pipeline/train.js";
 import { tmp, writeWhole } from "../helpers/write.js";
 
 const FILE = "pipelines/scene-seg-train.yaml";
@@ -32,6 +32,7 @@ describe("tilecast train (pipeline)", () => {
     await selectBackend({ prefer: "wasm" });
     const s = await trainPipeline(await tiny("a"), { force: true });
     expect(s.epochs).toBe(2);
+    expect(s.replicas).toBe(replicaCount({ replicas: "auto", batch: 8 }, "wasm")); // one per core
     expect(s.tiles).toStrictEqual({ unit: "tiles", train: 40, validation: 16, dropped: 8 });
     expect(s.history.map((h) => h.samples)).toStrictEqual([16, 16]);
     expect(Object.keys(s.history[0]?.metrics ?? {}).sort()).toStrictEqual(["accuracy", "f1", "iou"]);
@@ -67,6 +68,20 @@ describe("tilecast train (pipeline)", () => {
     const s = await trainPipeline(await tiny("a", ["train.epochs=3"]), { resume: true });
     expect(s.resumed).toBe(true);
     expect(s.history.map((h) => h.epoch)).toStrictEqual([1, 2, 3]);
+  });
+
+  it("train.replicas: auto is one per core on wasm and cpu, 1 on native TensorFlow; a resume may change it", async () => {
+    const cores = (await import("node:os")).availableParallelism();
+    expect(replicaCount({ replicas: "auto", batch: 64 }, "cpu")).toBe(cores);
+    expect(replicaCount({ replicas: "auto", batch: 1 }, "wasm")).toBe(1); // one sample: nothing to share
+    expect(replicaCount({ replicas: "auto", batch: 64 }, "tensorflow")).toBe(1);
+    expect(replicaCount({ replicas: 3, batch: 64 }, "tensorflow")).toBe(3);
+    const one = await trainPipeline(await tiny("r", ["train.replicas=1"]), { force: true });
+    expect(one.replicas).toBe(1);
+    const two = await trainPipeline(await tiny("r", ["train.replicas=2", "train.epochs=3"]), { resume: true });
+    expect(two.replicas).toBe(2);
+    expect(two.history.map((h) => h.epoch)).toStrictEqual([1, 2, 3]);
+    expect(two.history.at(-1)?.loss).toBeLessThan(two.history[0]?.loss as number);
   });
 
   it("labels on another grid are refused, naming both files", async () => {
