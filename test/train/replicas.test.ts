@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { architectureNames, buildArchitecture } from "../../src/models/registry.js";
 import { unet } from "../../src/models/unet.js";
 import { selectBackend } from "../../src/nn/backend.js";
 import { lossFunction } from "../../src/train/losses.js";
@@ -134,10 +135,40 @@ describe("ReplicaPool", () => {
     expect(two.r.history.at(-1)?.loss).toBeLessThan(two.r.history[0]?.loss as number);
   });
 
+  it("runs every architecture: custom layers (periodic padding, repeated frames) load in the workers", async () => {
+    const options: Record<string, object> = {
+      unet: { seed: 1, depth: 1, filters: 4 },
+      convlstm: { seed: 1, inputFrames: 3, outputFrames: 2, filters: [4] },
+      "global-cnn": { seed: 1, blocks: 2, filters: 4 },
+    };
+    for (const name of architectureNames()) {
+      const m = buildArchitecture(name, options[name] ?? {}, {
+        bands: name === "convlstm" ? 3 : 2,
+        height: 8,
+        width: 16,
+      });
+      const shape = (m.inputs[0]?.shape ?? []).map((d) => d ?? 3) as number[]; // a batch of 3: shares 2 and 1
+      const xs = tf.randomNormal(shape, 0, 1, "float32", 11);
+      const pool = await ReplicaPool.create(m, { replicas: 2, loss: "mse" });
+      pools.push(pool);
+      const want = m.predict(xs) as tf.Tensor;
+      const got = await pool.predict(xs);
+      expect(got.shape, name).toEqual(want.shape);
+      expect(tf.max(tf.abs(tf.sub(got, want))).dataSync()[0], name).toBeLessThan(1e-5);
+      const before = values(m);
+      const loss = await pool.step(tf.train.sgd(0.01), { x: xs, y: tf.onesLike(want) });
+      expect(Number.isFinite(loss), name).toBe(true);
+      expect(maxDiff(values(m), before), name).toBeGreaterThan(0);
+    }
+  });
+
   it("says what is wrong: a bad replica count, a step without a loss", async () => {
     await expect(ReplicaPool.create(plain(), { replicas: 0 })).rejects.toThrow(/replicas must be a whole number/);
     const pool = await ReplicaPool.create(plain(), { replicas: 2 });
     pools.push(pool);
     await expect(pool.step(tf.train.sgd(0.1), { x, y })).rejects.toThrow(/created without a loss/);
+    // A worker's failure names the replica and the problem; the pool keeps serving.
+    await expect(pool.predict(tf.zeros([2, 8, 8, 5]))).rejects.toThrow(/^replica 1: .*expected .* shape/);
+    expect((await pool.predict(x)).shape).toEqual([4, 8, 8, 1]);
   });
 });
