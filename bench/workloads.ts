@@ -242,6 +242,26 @@ function unet(mode: "infer" | "train", backend: "wasm" | "tensorflow", target: n
   };
 }
 
+/**
+ * The ConvLSTM nowcaster ([16, 16], 8 sequences of 4 -> 6 frames at 64²) on wasm in worker
+ * replicas, beside PyTorch's usual ConvLSTM cell. No target: the issue set none.
+ */
+function convLstm(mode: "infer" | "train"): Workload {
+  const field = mode === "infer" ? "inferenceSeqPerSec" : "trainSeqPerSec";
+  const env = { BENCH_ONLY: mode };
+  return {
+    group: "models",
+    warmup: false,
+    runs: 3,
+    name: `ConvLSTM nowcaster ${mode === "infer" ? "inference" : "training"}, wasm`,
+    unit: "sequences/s",
+    quick: false,
+    unavailable: () => (!pythonHas(TORCH, "torch") ? `no torch in ${TORCH} (npm run bench:setup)` : null),
+    tilecast: { tool: "tilecast wasm", cmd: TSX[0], args: [...TSX.slice(1), "bench/convlstm-speed.ts", "wasm"], env, field },
+    reference: { tool: "PyTorch", cmd: TORCH, args: ["bench/convlstm_torch.py", "2"], env, field },
+  };
+}
+
 function onnxUnet(): Workload {
   return {
     group: "models",
@@ -443,6 +463,8 @@ export function workloads(): Workload[] {
     unet("train", "wasm", 0.12, true),
     unet("infer", "tensorflow", 0.9, true),
     unet("train", "tensorflow", 0.5, true),
+    convLstm("infer"),
+    convLstm("train"),
     onnxUnet(),
     onnxModel("convlstm", "seq/s"),
     onnxModel("global-cnn", "steps/s"),

@@ -136,7 +136,7 @@ describe("ReplicaPool", () => {
   });
 
   it("runs every architecture: custom layers (periodic padding, repeated frames) load in the workers", async () => {
-    const options: Record<string, object> = {
+    const options: Record<string, Record<string, unknown>> = {
       unet: { seed: 1, depth: 1, filters: 4 },
       convlstm: { seed: 1, inputFrames: 3, outputFrames: 2, filters: [4] },
       "global-cnn": { seed: 1, blocks: 2, filters: 4 },
