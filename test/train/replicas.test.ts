@@ -64,6 +64,12 @@ describe("ReplicaPool", () => {
     const want2 = m.predict(x5) as tf.Tensor;
     expect(tf.max(tf.abs(tf.sub(again, want2))).dataSync()[0]).toBeLessThan(1e-6);
     expect(tf.max(tf.abs(tf.sub(again, got))).dataSync()[0]).toBeGreaterThan(1e-3);
+    // A batch of one reaches one replica; a later, larger batch still meets current weights on all.
+    m.setWeights(m.getWeights().map((w) => tf.mul(w, 2)));
+    await pool.predict(x5.slice([0], [1]));
+    const x8 = tf.randomNormal([8, 8, 8, 2], 0, 1, "float32", 10);
+    const all = await pool.predict(x8);
+    expect(tf.max(tf.abs(tf.sub(all, m.predict(x8) as tf.Tensor))).dataSync()[0]).toBeLessThan(1e-6);
   });
 
   it("takes the step one thread would on the whole batch", async () => {

@@ -34,7 +34,8 @@ import * as tf from "@tensorflow/tfjs";
 import { TilecastError } from "../../errors.js";
 import { moduleWorker, siblingModule } from "../../util/module-worker.js";
 import type { LossSpec } from "../losses.js";
-import type { ReplicaInit, ReplicaReply, ReplicaRequest, Wire } from "./protocol.js";
+import type { ReplicaInit, ReplicaReply, Wire } from "./protocol.js";
+import { Replica } from "./replica.js";
 import { shardSizes, splitRows, weightedMean } from "./shards.js";
 
 /** Options for {@link ReplicaPool.create}. */
@@ -53,44 +54,6 @@ export interface ReplicaBatch {
   weights?: tf.Tensor;
 }
 
-type WithoutId<T> = T extends unknown ? Omit<T, "id"> : never;
-
-type Pending = { resolve(r: ReplicaReply): void; reject(e: Error): void };
-
-class Replica {
-  readonly #pending = new Map<number, Pending>();
-  #next = 0;
-
-  constructor(
-    readonly worker: Worker,
-    readonly index: number,
-  ) {
-    worker.on("message", (m: ReplicaReply) => {
-      if (!("id" in m)) return;
-      const p = this.#pending.get(m.id);
-      this.#pending.delete(m.id);
-      if (this.#pending.size === 0) worker.unref();
-      if (m.type === "error") p?.reject(new TilecastError("E_STAGE", `replica ${index + 1}: ${m.error}`));
-      else p?.resolve(m);
-    });
-    const fail = (e: Error) => {
-      for (const p of this.#pending.values()) p.reject(e);
-      this.#pending.clear();
-    };
-    worker.on("error", (e: Error) => fail(new TilecastError("E_STAGE", `replica ${index + 1}: ${e.message}`)));
-    worker.on("exit", () => fail(new TilecastError("E_STAGE", `replica ${index + 1} exited`)));
-  }
-
-  ask<T extends ReplicaReply>(m: WithoutId<ReplicaRequest>): Promise<T> {
-    const id = this.#next++;
-    return new Promise<ReplicaReply>((resolve, reject) => {
-      this.#pending.set(id, { resolve, reject });
-      this.worker.ref(); // a pending request keeps the process alive
-      this.worker.postMessage({ ...m, id });
-    }) as Promise<T>;
-  }
-}
-
 function wire(values: Float32Array, shape: readonly number[]): Wire {
   return { data: values, shape: [...shape] };
 }
@@ -100,8 +63,6 @@ export class ReplicaPool {
   readonly #model: tf.LayersModel;
   readonly #replicas: Replica[];
   readonly #hasLoss: boolean;
-  /** The weight buffers the replicas hold (the model's, when unchanged since): resent when they differ. */
-  #sent: readonly object[] | null = null;
 
   private constructor(model: tf.LayersModel, replicas: Replica[], hasLoss: boolean) {
     this.#model = model;
@@ -142,30 +103,42 @@ export class ReplicaPool {
     );
   }
 
-  /** The model's output for `x`, its batch split between the replicas. */
+  /**
+   * The model's output for `x`. The batch goes out in chunks of about a quarter of each
+   * replica's share, each to the next replica free, so a replica slowed by the other work on its
+   * core does not hold the batch back.
+   */
   async predict(x: tf.Tensor): Promise<tf.Tensor> {
     const n = x.shape[0] as number;
-    const sizes = shardSizes(n, this.size);
-    const xs = splitRows((await x.data()) as Float32Array, x.shape, sizes);
-    // Unchanged weights are not resent: new weights make the backend repack every convolution.
-    const weights = this.#changed() ? this.#weights() : null;
-    const replies = await Promise.all(
-      xs.map((data, i) =>
-        (this.#replicas[i] as Replica).ask<Extract<ReplicaReply, { type: "predict" }>>({
-          type: "predict",
-          weights,
-          x: wire(data, [sizes[i] as number, ...x.shape.slice(1)]),
-        }),
-      ),
+    const values = (await x.data()) as Float32Array;
+    const rest = x.shape.slice(1);
+    const row = rest.reduce((a, b) => a * b, 1);
+    const chunk = Math.max(1, Math.ceil(n / (2 * this.size)));
+    const count = Math.ceil(n / chunk);
+    const parts: Wire[] = [];
+    let next = 0;
+    await Promise.all(
+      this.#replicas.map(async (r) => {
+        while (next < count) {
+          const k = next++;
+          const from = k * chunk;
+          const m = Math.min(chunk, n - from);
+          const part = values.slice(from * row, (from + m) * row);
+          const reply = await r.ask<Extract<ReplicaReply, { type: "predict" }>>(
+            { type: "predict", weights: this.#weightsFor(r), x: wire(part, [m, ...rest]) },
+            [part.buffer as ArrayBuffer],
+          );
+          parts[k] = reply.y;
+        }
+      }),
     );
-    const first = replies[0]?.y as Wire;
-    const out = new Float32Array(replies.reduce((a, r) => a + r.y.data.length, 0));
+    const out = new Float32Array(parts.reduce((a, p) => a + p.data.length, 0));
     let at = 0;
-    for (const r of replies) {
-      out.set(r.y.data, at);
-      at += r.y.data.length;
+    for (const p of parts) {
+      out.set(p.data, at);
+      at += p.data.length;
     }
-    return tf.tensor(out, [n, ...first.shape.slice(1)]);
+    return tf.tensor(out, [n, ...(parts[0]?.shape.slice(1) ?? [])]);
   }
 
   /**
@@ -188,18 +161,19 @@ export class ReplicaPool {
     };
     const [xs, ys, masks, cells] = await Promise.all([batch.x, batch.y, batch.mask, batch.weights].map(split));
     const weights = this.#weights();
-    this.#sent = null; // each replica moves its batch-norm statistics
     const replies = await Promise.all(
-      sizes.map((_, i) =>
-        (this.#replicas[i] as Replica).ask<Extract<ReplicaReply, { type: "step" }>>({
+      sizes.map((_, i) => {
+        const r = this.#replicas[i] as Replica;
+        r.hold(null); // the step moves its batch-norm statistics: it no longer holds the model's
+        return r.ask<Extract<ReplicaReply, { type: "step" }>>({
           type: "step",
           weights,
           x: xs?.[i] as Wire,
           y: ys?.[i] as Wire,
           ...(masks?.[i] ? { mask: masks[i] } : {}),
           ...(cells?.[i] ? { cellWeights: cells[i] } : {}),
-        }),
-      ),
+        });
+      }),
     );
     const trainable = this.#model.trainableWeights;
     const grads: tf.NamedTensorMap = {};
@@ -238,12 +212,15 @@ export class ReplicaPool {
     return this.#model.weights.map((w) => w.read().dataSync() as Float32Array);
   }
 
-  /** Whether the model's weights differ from those the replicas hold; notes them as sent. */
-  #changed(): boolean {
+  /**
+   * The model's weights if `replica` holds others, else null (unchanged weights are not resent:
+   * new ones make the backend repack every convolution); notes them as held.
+   */
+  #weightsFor(replica: Replica): Float32Array[] | null {
     const now = this.#model.weights.map((w) => w.read().dataId);
-    const same = this.#sent?.length === now.length && now.every((d, i) => d === this.#sent?.[i]);
-    this.#sent = now;
-    return !same;
+    if (replica.holds(now)) return null;
+    replica.hold(now);
+    return this.#weights();
   }
 }
 
