@@ -9,6 +9,7 @@
  *   npm run bench                 # everything (about 20 minutes on 2 cores)
  *   npm run bench -- --quick      # small inputs, under 3 minutes
  *   npm run bench -- zarr models  # only these groups
+ *   npm run bench -- --only=wasm  # only workloads whose name holds "wasm"
  *   npm run bench -- --check      # exit 1 on a missed target
  */
 import { spawnSync } from "node:child_process";
@@ -211,7 +212,11 @@ export async function main(workloads: Workload[], argv: string[]): Promise<numbe
   const quick = argv.includes("--quick");
   const check = argv.includes("--check");
   const groups = argv.filter((a) => !a.startsWith("--"));
-  const chosen = workloads.filter((w) => (groups.length === 0 || groups.includes(w.group)) && (!quick || w.quick));
+  // --only=TEXT: just the workloads whose name holds TEXT (a rerun of some rows).
+  const only = argv.find((a) => a.startsWith("--only="))?.slice("--only=".length);
+  const chosen = workloads.filter(
+    (w) => (groups.length === 0 || groups.includes(w.group)) && (!quick || w.quick) && (!only || w.name.includes(only)),
+  );
   const t0 = performance.now();
   const outcomes: Outcome[] = [];
   console.log(`${chosen.length} workloads${quick ? " (quick)" : ""}; tilecast | reference | ratio tilecast/reference`);
@@ -228,7 +233,8 @@ export async function main(workloads: Workload[], argv: string[]): Promise<numbe
   }
   const date = new Date().toISOString().slice(0, 10);
   // A partial run (some groups) never overwrites the full one of the day.
-  const file = `bench/results/${date}-${hostname()}${groups.length > 0 ? `-${groups.join("-")}` : ""}${quick ? "-quick" : ""}`;
+  const part = [...groups, ...(only ? [`only-${only.replace(/[^\w.-]+/g, "_")}`] : [])];
+  const file = `bench/results/${date}-${hostname()}${part.length > 0 ? `-${part.join("-")}` : ""}${quick ? "-quick" : ""}`;
   mkdirSync("bench/results", { recursive: true });
   const minutes = (performance.now() - t0) / 60_000;
   writeFileSync(

@@ -257,7 +257,13 @@ function convLstm(mode: "infer" | "train"): Workload {
     unit: "sequences/s",
     quick: false,
     unavailable: () => (!pythonHas(TORCH, "torch") ? `no torch in ${TORCH} (npm run bench:setup)` : null),
-    tilecast: { tool: "tilecast wasm", cmd: TSX[0], args: [...TSX.slice(1), "bench/convlstm-speed.ts", "wasm"], env, field },
+    tilecast: {
+      tool: "tilecast wasm",
+      cmd: TSX[0],
+      args: [...TSX.slice(1), "bench/convlstm-speed.ts", "wasm"],
+      env,
+      field,
+    },
     reference: { tool: "PyTorch", cmd: TORCH, args: ["bench/convlstm_torch.py", "2"], env, field },
   };
 }
