@@ -11,7 +11,7 @@
  */
 import { availableParallelism } from "node:os";
 import * as tf from "@tensorflow/tfjs";
-import { selectBackend, unet } from "../src/index.js";
+import { foldBatchNorm, selectBackend, unet } from "../src/index.js";
 import { ReplicaPool } from "../src/train/index.js";
 
 async function rate(batch: number, reps: number, run: () => Promise<void>): Promise<number> {
@@ -32,11 +32,13 @@ async function main(): Promise<void> {
   const single = backend.backend === "tensorflow" ? 1 : availableParallelism();
   const replicas = Number(process.env.BENCH_REPLICAS ?? single);
   const pool = replicas > 1 ? await ReplicaPool.create(model, { replicas, loss: "binary-crossentropy" }) : null;
+  // Inference as tilecast runs it: batch norm folded into the convolutions (replicas fold too).
+  const folded = pool || only === "train" ? null : await foldBatchNorm(model);
   const infer =
     only === "train"
       ? 0
       : await rate(8, inferReps, async () => {
-          const p = pool ? await pool.predict(x) : (model.predict(x) as tf.Tensor);
+          const p = pool ? await pool.predict(x) : (folded?.predict(x) as tf.Tensor);
           await p.data();
           p.dispose();
         });

@@ -23,6 +23,7 @@ export {
   samePadding,
 } from "./conv-arithmetic.js";
 export { fileIO } from "./file-io.js";
+export { foldBatchNorm } from "./fold-batch-norm.js";
 export { LastFrame } from "./last-frame.js";
 export {
   anomalyCorrelation,

@@ -6,6 +6,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { z } from "zod";
 import { errorLine, TilecastError } from "../../errors.js";
+import { foldBatchNorm } from "../../nn/fold-batch-norm.js";
 import { loadModelDir, type ModelCard } from "../../nn/model-card.js";
 import { modelSummary } from "../../nn/summary.js";
 import { tensorFromArray, transferableSource } from "../../nn/tensor-array.js";
@@ -103,12 +104,19 @@ function tileAdapter(name: string, model: tf.LayersModel, frames: number, sequen
   };
 }
 
-function predictorOf(name: string, model: tf.LayersModel, frames: number, sequence: boolean): LoadedModel {
+/** The TF.js predictor: the model with batch norm folded into its convolutions. */
+async function predictorOf(
+  name: string,
+  model: tf.LayersModel,
+  frames: number,
+  sequence: boolean,
+): Promise<LoadedModel> {
   const a = tileAdapter(name, model, frames, sequence);
+  const folded = await foldBatchNorm(model);
   return {
     bands: a.outBands,
     runtime: { runtime: "tfjs" },
-    predictor: (x) => a.toTiles(model.predict(a.toInput(x)) as tf.Tensor),
+    predictor: (x) => a.toTiles(folded.predict(a.toInput(x)) as tf.Tensor),
   };
 }
 
@@ -173,7 +181,7 @@ export function architecture<S extends z.ZodObject>(def: ArchitectureDef<S>): Mo
       const { model, frames, dir, card } = await modelFor(def, o, inputBands);
       const sequence = def.sequence ?? false;
       const receptiveField = modelSummary(model).receptiveField.size;
-      if (runtime === "tfjs") return { ...predictorOf(def.name, model, frames, sequence), receptiveField };
+      if (runtime === "tfjs") return { ...(await predictorOf(def.name, model, frames, sequence)), receptiveField };
       try {
         return { ...(await onnxPredictorOf(def.name, model, frames, sequence, dir, card)), receptiveField };
       } catch (e) {
@@ -182,7 +190,7 @@ export function architecture<S extends z.ZodObject>(def: ArchitectureDef<S>): Mo
             ...(dir ? { path: dir } : {}),
             cause: e,
           });
-        const fallback = predictorOf(def.name, model, frames, sequence);
+        const fallback = await predictorOf(def.name, model, frames, sequence);
         return { ...fallback, receptiveField, runtime: { runtime: "tfjs", fallback: errorLine(e) } };
       }
     },

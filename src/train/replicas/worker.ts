@@ -8,6 +8,7 @@ import { parentPort, workerData } from "node:worker_threads";
 import * as tf from "@tensorflow/tfjs";
 import { errorLine } from "../../errors.js";
 import { selectBackend } from "../../nn/backend.js";
+import { foldBatchNorm } from "../../nn/fold-batch-norm.js";
 // The custom layers a topology may name register themselves on import.
 import "../../nn/channel-slice.js";
 import "../../nn/last-frame.js";
@@ -31,11 +32,28 @@ function load(model: tf.LayersModel, values: Float32Array[]): void {
   tf.dispose(ts);
 }
 
-function answer(model: tf.LayersModel, m: ReplicaRequest, lossFn: ReturnType<typeof lossFunction> | null): void {
+/** The inference copy of the model for its current weights (null: make it again). */
+let inference: tf.LayersModel | null = null;
+
+function weightsChange(): void {
+  inference?.dispose();
+  inference = null;
+}
+
+async function answer(
+  model: tf.LayersModel,
+  m: ReplicaRequest,
+  lossFn: ReturnType<typeof lossFunction> | null,
+): Promise<void> {
   if (!port) return;
-  if (m.weights) load(model, m.weights);
+  if (m.weights) {
+    weightsChange();
+    load(model, m.weights);
+  }
   if (m.type === "predict") {
-    const y = tf.tidy(() => model.predict(tensor(m.x)) as tf.Tensor);
+    inference ??= await foldBatchNorm(model);
+    const folded = inference;
+    const y = tf.tidy(() => folded.predict(tensor(m.x)) as tf.Tensor);
     const data = y.dataSync().slice() as Float32Array;
     const reply: ReplicaReply = { type: "predict", id: m.id, y: { data, shape: y.shape } };
     y.dispose();
@@ -43,6 +61,7 @@ function answer(model: tf.LayersModel, m: ReplicaRequest, lossFn: ReturnType<typ
     return;
   }
   if (!lossFn) throw new Error("the pool was created without a loss");
+  weightsChange(); // the step moves batch norm's statistics
   const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const inputs = tf.tidy(() => ({
     x: tensor(m.x),
@@ -73,12 +92,13 @@ if (port) {
       typeof tf.models.modelFromJSON
     >[0]);
     const lossFn = init.loss === undefined ? null : lossFunction(init.loss);
+    let queue: Promise<void> = Promise.resolve();
     port.on("message", (m: ReplicaRequest) => {
-      try {
-        answer(model, m, lossFn);
-      } catch (e) {
-        port.postMessage({ type: "error", id: m.id, error: errorLine(e) } satisfies ReplicaReply);
-      }
+      queue = queue.then(() =>
+        answer(model, m, lossFn).catch((e: unknown) => {
+          port.postMessage({ type: "error", id: m.id, error: errorLine(e) } satisfies ReplicaReply);
+        }),
+      );
     });
     port.postMessage({ type: "ready", shapes: model.weights.map((w) => w.read().shape) } satisfies ReplicaReply);
   } catch (e) {
