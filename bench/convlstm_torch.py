@@ -7,9 +7,9 @@ input and state, gates i, f, g, o; hard-sigmoid gates as Keras has). Prints one 
 import json
 import os
 import sys
-import time
 
 import torch
+from timing import rate
 from torch import nn
 
 torch.set_num_threads(int(sys.argv[1]) if len(sys.argv) > 1 else 2)
@@ -62,13 +62,6 @@ class Nowcaster(nn.Module):
         b, t, c, h, w = x.shape
         return self.head(x.reshape(b * t, c, h, w)).reshape(b, t, 1, h, w)
 
-
-def rate(fn, batch, reps):
-    fn()
-    t = time.perf_counter()
-    for _ in range(reps):
-        fn()
-    return batch * reps / (time.perf_counter() - t)
 
 
 model = Nowcaster()

@@ -13,13 +13,7 @@ import { availableParallelism } from "node:os";
 import * as tf from "@tensorflow/tfjs";
 import { foldBatchNorm, selectBackend, unet } from "../src/index.js";
 import { ReplicaPool } from "../src/train/index.js";
-
-async function rate(batch: number, reps: number, run: () => Promise<void>): Promise<number> {
-  await run();
-  const t = performance.now();
-  for (let i = 0; i < reps; i++) await run();
-  return (batch * reps) / ((performance.now() - t) / 1000);
-}
+import { rate } from "./rate.js";
 
 async function main(): Promise<void> {
   const backend = await selectBackend({ prefer: process.argv[2] ?? "wasm" });

@@ -4,9 +4,9 @@ bench/models.ts times tilecast: inference tiles/s and training tiles/s (Adam, BC
 import json
 import os
 import sys
-import time
 
 import torch
+from timing import rate
 from torch import nn
 
 torch.set_num_threads(int(sys.argv[1]) if len(sys.argv) > 1 else 2)
@@ -50,13 +50,6 @@ class UNet(nn.Module):
             x = dec(torch.cat([skips.pop(), up(x)], 1))
         return torch.sigmoid(self.head(x))
 
-
-def rate(fn, batch, reps):
-    fn()
-    t = time.perf_counter()
-    for _ in range(reps):
-        fn()
-    return batch * reps / (time.perf_counter() - t)
 
 
 model = UNet().to(memory_format=torch.channels_last)
