@@ -96,6 +96,26 @@ describe("ReplicaPool", () => {
     expect(maxDiff(values(there), values(plain()))).toBeGreaterThan(1e-3);
   });
 
+  it("passes a boolean mask to each share; equal valid cells per share give the whole batch's step", async () => {
+    const mse = lossFunction("mse");
+    // The same cells masked out in every sample: each share has as many valid cells.
+    const mask = tf.tidy(() => tf.tile(tf.randomUniform([1, 8, 8, 1], 0, 1, "float32", 3).greater(0.3), [4, 1, 1, 1]));
+    expect(mask.dtype).toBe("bool");
+    const here = plain();
+    const vars = here.trainableWeights.map((w) => w.read() as tf.Variable);
+    const opt = tf.train.sgd(0.5);
+    const local = opt.minimize(() => mse(y, here.apply(x) as tf.Tensor, { mask }), true, vars) as tf.Scalar;
+    const there = plain();
+    const pool = await ReplicaPool.create(there, { replicas: 2, loss: "mse" });
+    pools.push(pool);
+    const shared = await pool.step(tf.train.sgd(0.5), { x, y, mask });
+    expect(shared).toBeCloseTo(local.dataSync()[0] as number, 5);
+    expect(maxDiff(values(there), values(here))).toBeLessThan(1e-5);
+    // and the mask mattered: the same model's loss over every cell differs
+    const unmasked = mse(y, plain().predict(x) as tf.Tensor).dataSync()[0] as number;
+    expect(Math.abs(unmasked - shared)).toBeGreaterThan(1e-4);
+  });
+
   it("averages batch norm's moving statistics over the shares", async () => {
     // Input straight into batch norm: after one step from zero, the moving mean is
     // (1 - momentum) x the batch's channel means, whichever share each replica saw.

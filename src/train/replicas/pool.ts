@@ -54,6 +54,12 @@ export interface ReplicaBatch {
   weights?: tf.Tensor;
 }
 
+/** A tensor's values as float32 (masks may be bool, inputs int32). */
+async function floats(t: tf.Tensor): Promise<Float32Array> {
+  const raw = await t.data();
+  return raw instanceof Float32Array ? raw : Float32Array.from(raw as ArrayLike<number>);
+}
+
 function wire(values: Float32Array, shape: readonly number[]): Wire {
   return { data: values, shape: [...shape] };
 }
@@ -104,13 +110,13 @@ export class ReplicaPool {
   }
 
   /**
-   * The model's output for `x`. The batch goes out in chunks of about a quarter of each
+   * The output of a single-output model for `x`. The batch goes out in chunks of about half a
    * replica's share, each to the next replica free, so a replica slowed by the other work on its
    * core does not hold the batch back.
    */
   async predict(x: tf.Tensor): Promise<tf.Tensor> {
     const n = x.shape[0] as number;
-    const values = (await x.data()) as Float32Array;
+    const values = await floats(x);
     const rest = x.shape.slice(1);
     const row = rest.reduce((a, b) => a * b, 1);
     const chunk = Math.max(1, Math.ceil(n / (2 * this.size)));
@@ -153,8 +159,7 @@ export class ReplicaPool {
     const share = sizes.map((s) => s / n);
     const split = async (t: tf.Tensor | undefined): Promise<(Wire | undefined)[]> => {
       if (!t) return sizes.map(() => undefined);
-      const raw = await t.data();
-      const values = raw instanceof Float32Array ? raw : Float32Array.from(raw as ArrayLike<number>); // masks may be bool
+      const values = await floats(t);
       // A tensor that broadcasts over the batch (latitude weights [1, H, W, 1]) goes whole to each.
       if (t.shape[0] !== n || n === 1) return sizes.map(() => wire(values, t.shape));
       return splitRows(values, t.shape, sizes).map((d, i) => wire(d, [sizes[i] as number, ...t.shape.slice(1)]));
