@@ -194,7 +194,7 @@ describe("ReplicaPool", () => {
     pools.push(pool);
     await expect(pool.step(tf.train.sgd(0.1), { x, y })).rejects.toThrow(/created without a loss/);
     // A worker's failure names the replica and the problem; the pool keeps serving.
-    await expect(pool.predict(tf.zeros([2, 8, 8, 5]))).rejects.toThrow(/^replica 1: .*expected .* shape/);
+    await expect(pool.predict(tf.zeros([2, 8, 8, 5]))).rejects.toThrow(/^replica [12]: .*expected .* shape/);
     expect((await pool.predict(x)).shape).toEqual([4, 8, 8, 1]);
   });
 });
