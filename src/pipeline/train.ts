@@ -239,6 +239,7 @@ export async function trainPipeline(p: Pipeline, o: TrainRunOptions = {}): Promi
         seed: t.seed,
       },
     };
+    const replicas = replicaCount(t);
     const result = await fit(model, {
       epochs: t.epochs,
       loss: t.loss,
@@ -250,7 +251,7 @@ export async function trainPipeline(p: Pipeline, o: TrainRunOptions = {}): Promi
       ...(t.earlyStopping ? { earlyStopping: t.earlyStopping } : {}),
       checkpoints: { dir: checkpoints, card, extra: { ...statsFile, "pipeline.sha256": `${print}\n` } },
       ...(resume ? { resume } : {}),
-      replicas: replicaCount(t),
+      replicas,
       signal,
       onStep: (epoch, step, loss) => o.onStep?.(epoch, step, steps, loss),
       onEpoch: (r) => o.onEpoch?.(r),
@@ -281,7 +282,7 @@ export async function trainPipeline(p: Pipeline, o: TrainRunOptions = {}): Promi
       history: result.history,
       seconds: Math.round(performance.now() - started) / 1000,
       backend: tf.getBackend(),
-      replicas: replicaCount(t),
+      replicas,
     };
   } finally {
     await labels?.close();
