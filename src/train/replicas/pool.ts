@@ -122,6 +122,7 @@ export class ReplicaPool {
     const chunk = Math.max(1, Math.ceil(n / (2 * this.size)));
     const count = Math.ceil(n / chunk);
     const parts: Wire[] = [];
+    let current: Float32Array[] | null = null; // read once, for the replicas that need them
     let next = 0;
     await Promise.all(
       this.#replicas.map(async (r) => {
@@ -131,7 +132,11 @@ export class ReplicaPool {
           const m = Math.min(chunk, n - from);
           const part = values.slice(from * row, (from + m) * row);
           const reply = await r.ask<Extract<ReplicaReply, { type: "predict" }>>(
-            { type: "predict", weights: this.#weightsFor(r), x: wire(part, [m, ...rest]) },
+            {
+              type: "predict",
+              weights: this.#stale(r) ? (current ??= this.#weights()) : null,
+              x: wire(part, [m, ...rest]),
+            },
             [part.buffer as ArrayBuffer],
           );
           parts[k] = reply.y;
@@ -173,10 +178,10 @@ export class ReplicaPool {
         return r.ask<Extract<ReplicaReply, { type: "step" }>>({
           type: "step",
           weights,
-          x: xs?.[i] as Wire,
-          y: ys?.[i] as Wire,
-          ...(masks?.[i] ? { mask: masks[i] } : {}),
-          ...(cells?.[i] ? { cellWeights: cells[i] } : {}),
+          x: xs[i] as Wire,
+          y: ys[i] as Wire,
+          ...(masks[i] ? { mask: masks[i] } : {}),
+          ...(cells[i] ? { cellWeights: cells[i] } : {}),
         });
       }),
     );
@@ -218,14 +223,14 @@ export class ReplicaPool {
   }
 
   /**
-   * The model's weights if `replica` holds others, else null (unchanged weights are not resent:
-   * new ones make the backend repack every convolution); notes them as held.
+   * Whether `replica` holds other weights than the model's, noting the model's as held
+   * (unchanged weights are not resent: new ones make the backend repack every convolution).
    */
-  #weightsFor(replica: Replica): Float32Array[] | null {
+  #stale(replica: Replica): boolean {
     const now = this.#model.weights.map((w) => w.read().dataId);
-    if (replica.holds(now)) return null;
+    if (replica.holds(now)) return false;
     replica.hold(now);
-    return this.#weights();
+    return true;
   }
 }
 
