@@ -186,7 +186,7 @@ describe("the published package", () => {
       package: "@tensorflow/tfjs-node",
       tensorflow: built.tensorflow,
     });
-    // The kernels and gradients tilecast replaces give the cpu backend's values.
+    // The kernels and gradients tilecast replaces give the cpu backend's values, moving statistics included.
     writeFileSync(
       join(proj, "native.mjs"),
       `import * as tf from "@tensorflow/tfjs";
@@ -197,19 +197,36 @@ describe("the published package", () => {
          const bn = tf.batchNorm(x, tf.tensor1d([0.5, -1, 2]), tf.tensor1d([1, 4, 0.25]), tf.tensor1d([0, 1, -2]), tf.tensor1d([2, 0.5, 1]), 1e-3);
          const step = tf.step(tf.tensor1d([-1, 0, 2, NaN]));
          const m = unet({ inputShape: [16, 16, 3], depth: 1, filters: 4, batchNorm: true, seed: 3 });
-         const { grads } = tf.variableGrads(() => tf.mean(tf.square(m.apply(x, { training: true }))));
-         const g = Object.values(grads).map((t) => Array.from(t.dataSync()));
-         return { bn: Array.from(bn.dataSync()), step: Array.from(step.dataSync()), g };
+         let g;
+         const profile = await tf.profile(() => {
+           const { grads } = tf.variableGrads(() => tf.mean(tf.square(m.apply(x, { training: true }))));
+           g = Object.values(grads).map((t) => Array.from(t.dataSync()));
+         });
+         // After one training call: the batch-norm layers' moving statistics moved.
+         const w = m.getWeights().map((t) => Array.from(t.dataSync()));
+         // A layer without scale or centre (tfjs-layers' own training call needs both).
+         const plain = backend === "tensorflow" ? tf.layers.batchNormalization({ center: false, scale: false }) : null;
+         const { mean, variance } = tf.moments(x, [0, 1, 2]);
+         const byHand = Array.from(tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, 1e-3))).dataSync());
+         const plainErr = plain ? err(Array.from(plain.apply(x, { training: true }).dataSync()), byHand) : 0;
+         const ran = [...new Set(profile.kernels.map((k) => k.name))].filter((n) => n.startsWith("Tilecast")).sort();
+         return { bn: Array.from(bn.dataSync()), step: Array.from(step.dataSync()), g, w, ran, plainErr };
        }
+       function err(a, b) { return Math.max(...a.map((v, i) => Math.abs(v - b[i]) / Math.max(1, Math.abs(b[i])))); }
        const native = await values("tensorflow");
        const cpu = await values("cpu");
-       const err = (a, b) => Math.max(...a.map((v, i) => Math.abs(v - b[i]) / Math.max(1, Math.abs(b[i]))));
-       console.log(JSON.stringify({ bn: err(native.bn, cpu.bn), step: native.step, g: Math.max(...native.g.map((v, i) => err(v, cpu.g[i]))) }));`,
+       const worst = (p, q) => Math.max(...p.map((v, i) => err(v, q[i])));
+       console.log(JSON.stringify({ bn: err(native.bn, cpu.bn), step: native.step, g: worst(native.g, cpu.g), w: worst(native.w, cpu.w), ran: native.ran, cpuRan: cpu.ran, plain: native.plainErr }));`,
     );
     const r = JSON.parse(run(process.execPath, ["native.mjs"]).trim().split("\n").pop() as string);
     expect(r.bn).toBeLessThan(1e-5);
     expect(r.step).toStrictEqual([0, 0, 1, null]); // NaN stays NaN (JSON null)
     expect(r.g).toBeLessThan(1e-3);
+    expect(r.w).toBeLessThan(1e-5);
+    // Batch norm trained through TensorFlow's fused ops, ReLU through ReluGrad; cpu kept tfjs's.
+    expect(r.ran).toStrictEqual(["TilecastBatchNormTraining", "TilecastBatchNormTrainingGrad", "TilecastReluGrad"]);
+    expect(r.cpuRan).toStrictEqual([]);
+    expect(r.plain).toBeLessThan(1e-5);
   }, 600_000);
 });
 

@@ -19,6 +19,7 @@
  * ```
  */
 import * as tf from "@tensorflow/tfjs";
+import { registerNativeBatchNorm } from "./native-batch-norm.js";
 
 let installed = false;
 
@@ -79,6 +80,36 @@ export function registerBroadcastGradients(): void {
   tf.registerGradient(broadcastGradient("Mean"));
 }
 
+const RELU_GRAD = "TilecastReluGrad";
+
+/** TensorFlow's own `ReluGrad` op: `dy` where `x > 0`, else 0, in one pass. */
+function reluGrad({ inputs, backend }: { inputs: tf.NamedTensorInfoMap; backend: unknown }): tf.TensorInfo {
+  const be = backend as {
+    binding: Record<string, number>;
+    executeSingleOutput(op: string, attrs: object[], inputs: tf.TensorInfo[]): tf.Tensor;
+  };
+  const T = { name: "T", type: be.binding.TF_ATTR_TYPE, value: be.binding.TF_FLOAT };
+  return be.executeSingleOutput("ReluGrad", [T], [inputs.dy as tf.TensorInfo, inputs.x as tf.TensorInfo]);
+}
+
+/**
+ * The ReLU gradient as one native op on the `tensorflow` backend, where tfjs's `dy * step(x)`
+ * takes five full-size passes (step's compare, cast, NaN test and select, then the multiply).
+ * The one difference: a NaN activation gets a zero gradient there, as in TensorFlow, where tfjs
+ * passes the NaN on. Other backends keep tfjs's gradient.
+ */
+function reluGradient(stock: tf.GradConfig): tf.GradConfig {
+  return {
+    kernelName: "Relu",
+    inputsToSave: ["x"],
+    gradFunc: (dy, saved, attrs) => {
+      const x = saved[0] as tf.Tensor;
+      if (tf.getBackend() !== "tensorflow" || x.dtype !== "float32") return stock.gradFunc(dy, saved, attrs);
+      return { x: () => tf.engine().runKernel(RELU_GRAD, { dy: dy as tf.Tensor, x }) as tf.Tensor };
+    },
+  };
+}
+
 /** Install the kernels above for the `tensorflow` backend (once; needs tfjs-node imported). */
 export function registerNativeKernels(): void {
   if (installed || !tf.getKernel("FusedBatchNorm", "tensorflow")) return;
@@ -90,4 +121,12 @@ export function registerNativeKernels(): void {
     tf.unregisterKernel(kernelName, "tensorflow");
     tf.registerKernel({ kernelName, backendName: "tensorflow", kernelFunc: kernelFunc as unknown as tf.KernelFunc });
   }
+  tf.registerKernel({
+    kernelName: RELU_GRAD,
+    backendName: "tensorflow",
+    kernelFunc: reluGrad as unknown as tf.KernelFunc,
+  });
+  const stock = tf.getGradient("Relu");
+  if (stock) tf.registerGradient(reluGradient(stock));
+  registerNativeBatchNorm();
 }

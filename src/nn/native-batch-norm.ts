@@ -1,0 +1,156 @@
+/**
+ * Batch norm training as two TensorFlow ops on the native `tensorflow` backend (tfjs-node).
+ *
+ * tfjs-layers trains a `BatchNormalization` layer as `moments` (mean, subtract, square, mean)
+ * followed by an affine map, and differentiates that chain op by op: about 30 full-size tensor
+ * passes per layer and step, the largest share of a U-Net training step on tfjs-node after the
+ * convolutions. TensorFlow computes the same thing as one `FusedBatchNormV3` (training mode) and
+ * its gradient as one `FusedBatchNormGradV3`. {@link registerNativeBatchNorm} registers both as a
+ * kernel pair with a gradient, and routes a training call of a channels-last, rank-4 float32
+ * `BatchNormalization` layer through them while the `tensorflow` backend is active. Every other
+ * call (inference, another backend, another axis or rank) runs the layer's own code.
+ *
+ * Same values: the batch is normalised by its biased variance, the moving mean and variance move
+ * by `momentum` towards the batch mean and the biased batch variance, as in tfjs-layers (TensorFlow
+ * reports the unbiased variance, which is scaled back). A layer without `scale` or `center` uses
+ * ones or zeros. Tests compare outputs, gradients and moving statistics with the stock path.
+ * {@link selectBackend} installs it when it picks tfjs-node.
+ *
+ * Internal (not exported from the package); for example:
+ * ```ts internal
+ * import { registerNativeBatchNorm } from "./native-batch-norm.js";
+ * registerNativeBatchNorm(); // after importing @tensorflow/tfjs-node
+ * ```
+ */
+import * as tf from "@tensorflow/tfjs";
+
+const FORWARD = "TilecastBatchNormTraining";
+const BACKWARD = "TilecastBatchNormTrainingGrad";
+
+/** The parts of tfjs-node's backend this module calls. */
+interface NativeBackend {
+  binding: Record<string, number>;
+  executeMultipleOutputs(op: string, attrs: object[], inputs: tf.TensorInfo[], outputs: number): tf.Tensor[];
+}
+
+/** The fields of tfjs-layers' `BatchNormalization` that its training call reads. */
+interface BatchNormLayer {
+  axis: number;
+  epsilon: number;
+  momentum: number;
+  gamma: { read(): tf.Tensor } | null;
+  beta: { read(): tf.Tensor } | null;
+  movingMean: { read(): tf.Tensor; write(v: tf.Tensor): void };
+  movingVariance: { read(): tf.Tensor; write(v: tf.Tensor): void };
+}
+
+type Call = (this: BatchNormLayer, inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>) => tf.Tensor;
+type KernelArgs = { inputs: tf.NamedTensorInfoMap; attrs?: tf.NamedAttrMap; backend: unknown };
+
+/** FusedBatchNormV3's attributes (float32, NHWC) with the given epsilon. */
+function attrs(be: NativeBackend, epsilon: number): object[] {
+  const b = be.binding;
+  return [
+    { name: "T", type: b.TF_ATTR_TYPE, value: b.TF_FLOAT },
+    { name: "U", type: b.TF_ATTR_TYPE, value: b.TF_FLOAT },
+    { name: "epsilon", type: b.TF_ATTR_FLOAT, value: epsilon },
+    { name: "data_format", type: b.TF_ATTR_STRING, value: "NHWC" },
+    { name: "is_training", type: b.TF_ATTR_BOOL, value: true },
+  ];
+}
+
+/** Outputs: y, batch mean, biased batch variance, and TensorFlow's three reserve tensors. */
+function forward({ inputs, attrs: a, backend }: KernelArgs): tf.TensorInfo[] {
+  const be = backend as NativeBackend;
+  const { x, scale, offset } = inputs as Record<string, tf.Tensor>;
+  const epsilon = (a?.epsilon as number | undefined) ?? 1e-3;
+  const none = tf.tensor1d([], "float32");
+  const [y, mean, unbiased, r1, r2, r3] = be.executeMultipleOutputs(
+    "FusedBatchNormV3",
+    attrs(be, epsilon),
+    [x as tf.Tensor, scale as tf.Tensor, offset as tf.Tensor, none, none],
+    6,
+  );
+  none.dispose();
+  const n = (x as tf.Tensor).size / ((x as tf.Tensor).shape[3] as number);
+  const variance = tf.mul(unbiased as tf.Tensor, n > 1 ? (n - 1) / n : 1);
+  unbiased?.dispose();
+  return [y, mean, variance, r1, r2, r3] as tf.TensorInfo[];
+}
+
+/** Outputs: the gradients of x, scale and offset (training mode: through the batch statistics). */
+function backward({ inputs, attrs: a, backend }: KernelArgs): tf.TensorInfo[] {
+  const be = backend as NativeBackend;
+  const { dy, x, scale, r1, r2, r3 } = inputs as Record<string, tf.Tensor>;
+  const epsilon = (a?.epsilon as number | undefined) ?? 1e-3;
+  const [dx, dscale, doffset, s4, s5] = be.executeMultipleOutputs(
+    "FusedBatchNormGradV3",
+    attrs(be, epsilon),
+    [dy, x, scale, r1, r2, r3] as tf.Tensor[],
+    5,
+  );
+  s4?.dispose();
+  s5?.dispose();
+  return [dx, dscale, doffset] as tf.TensorInfo[];
+}
+
+const gradient: tf.GradConfig = {
+  kernelName: FORWARD,
+  inputsToSave: ["x", "scale"],
+  outputsToSave: [false, false, false, true, true, true],
+  gradFunc: (dy, saved, a) => {
+    const [x, scale, r1, r2, r3] = saved as tf.Tensor[];
+    const dOut = (Array.isArray(dy) ? dy[0] : dy) as tf.Tensor;
+    // Only y reaches a loss: the batch statistics feed the moving averages, outside any gradient.
+    const [dx, dscale, doffset] = tf
+      .engine()
+      .runKernel(BACKWARD, { dy: dOut, x, scale, r1, r2, r3 } as unknown as tf.NamedTensorMap, a) as tf.Tensor[];
+    return { x: () => dx as tf.Tensor, scale: () => dscale as tf.Tensor, offset: () => doffset as tf.Tensor };
+  },
+};
+
+/** Move `variable` towards `value` by `1 - momentum`, as tfjs-layers does. */
+function movingAverage(variable: BatchNormLayer["movingMean"], value: tf.Tensor, momentum: number): void {
+  tf.tidy(() => {
+    const old = variable.read();
+    variable.write(tf.sub(old, tf.mul(tf.sub(old, value), 1 - momentum)));
+  });
+}
+
+/** The fused training call, or null where the layer's own code must run. */
+function fusedTraining(layer: BatchNormLayer, inputs: tf.Tensor | tf.Tensor[]): tf.Tensor | null {
+  const x = Array.isArray(inputs) ? inputs[0] : inputs;
+  if (!x || x.rank !== 4 || x.dtype !== "float32" || tf.getBackend() !== "tensorflow") return null;
+  const axis = layer.axis < 0 ? layer.axis + 4 : layer.axis;
+  if (axis !== 3) return null;
+  return tf.tidy(() => {
+    const channels = x.shape[3] as number;
+    const scale = layer.gamma ? layer.gamma.read() : tf.ones([channels]);
+    const offset = layer.beta ? layer.beta.read() : tf.zeros([channels]);
+    const [y, mean, variance] = tf
+      .engine()
+      .runKernel(FORWARD, { x, scale, offset }, { epsilon: layer.epsilon }) as tf.Tensor[];
+    movingAverage(layer.movingMean, mean as tf.Tensor, layer.momentum);
+    movingAverage(layer.movingVariance, variance as tf.Tensor, layer.momentum);
+    return y as tf.Tensor;
+  });
+}
+
+let installed = false;
+
+/** Register the kernel pair and route BatchNormalization's training calls (once; needs tfjs-node). */
+export function registerNativeBatchNorm(): void {
+  if (installed || !tf.getKernel("FusedBatchNorm", "tensorflow")) return;
+  installed = true;
+  for (const [kernelName, kernelFunc] of [
+    [FORWARD, forward],
+    [BACKWARD, backward],
+  ] as const)
+    tf.registerKernel({ kernelName, backendName: "tensorflow", kernelFunc: kernelFunc as unknown as tf.KernelFunc });
+  tf.registerGradient(gradient);
+  const proto = Object.getPrototypeOf(tf.layers.batchNormalization({})) as { call: Call };
+  const stock = proto.call;
+  proto.call = function (this: BatchNormLayer, inputs, kwargs) {
+    return (kwargs?.training === true && fusedTraining(this, inputs)) || stock.call(this, inputs, kwargs);
+  };
+}
