@@ -157,6 +157,7 @@ function zarrRead(codec: string, reference: "zarr-python" | "tensorstore"): Work
 function stagesPipeline(n: number): string {
   const file = `${DATA}/stages-${n}.yaml`;
   const stats = `${DATA}/stages-stats.json`;
+  mkdirSync(DATA, { recursive: true }); // listing the workloads writes these on a fresh clone
   const band = (m: number) => ({ count: 1, mean: m, std: 300, min: 0, max: 65535 });
   writeFileSync(stats, JSON.stringify({ bands: [1400, 1800, 2200, 2600].map(band), transforms: [] }));
   writeFileSync(
