@@ -2,6 +2,7 @@ import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-wasm";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
+import { mergeAxes, sliceInto, transposeInto } from "../../src/nn/wasm/rearrange.js";
 import { registerWasmTrainingKernels } from "../../src/nn/wasm/register.js";
 import { tileInto } from "../../src/nn/wasm/tile.js";
 
@@ -134,5 +135,127 @@ describe("wasm Tile", () => {
     ]);
     expect(tf.tile(tf.tensor1d([7, 8], "int32"), [2]).arraySync()).toStrictEqual([7, 8, 7, 8]);
     expect(tf.tile(tf.tensor1d([true, false], "bool"), [2]).arraySync()).toStrictEqual([1, 0, 1, 0]);
+  });
+});
+
+/** Row-major index arithmetic, one element at a time: the reference for the run copies. */
+function naive(shape: number[]) {
+  const strides = shape.map((_, i) => shape.slice(i + 1).reduce((a, b) => a * b, 1));
+  const size = shape.reduce((a, b) => a * b, 1);
+  const at = (flat: number) => strides.map((s, i) => Math.floor(flat / s) % (shape[i] as number));
+  const offset = (idx: number[]) => idx.reduce((o, v, i) => o + v * (strides[i] as number), 0);
+  return { size, at, offset };
+}
+
+const shapes = fc
+  .array(fc.integer({ min: 1, max: 4 }), { minLength: 1, maxLength: 4 })
+  .chain((outer) => fc.constantFrom(1, 3, 16, 20).map((last) => [...outer, last]));
+
+describe("wasm Transpose, Slice and Unpack by runs", () => {
+  it("transposeInto equals element-wise transposition wherever it takes the case", () => {
+    fc.assert(
+      fc.property(
+        shapes.chain((shape) =>
+          fc.tuple(fc.constant(shape), fc.shuffledSubarray([...shape.keys()], { minLength: shape.length })),
+        ),
+        ([shape, perm]) => {
+          const src = Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => i + 1);
+          const out = new Float32Array(src.length);
+          if (!transposeInto(src, shape, perm, out)) return;
+          const o = naive(perm.map((a) => shape[a] as number));
+          const x = naive(shape);
+          const want = Array.from({ length: o.size }, (_, f) => {
+            const idx = o.at(f);
+            const xi = new Array<number>(shape.length);
+            perm.forEach((a, k) => {
+              xi[a] = idx[k] as number;
+            });
+            return src[x.offset(xi)];
+          });
+          expect(Array.from(out)).toStrictEqual(want);
+        },
+      ),
+    );
+  });
+
+  it("mergeAxes merges axes that stay together and drops size-1 axes", () => {
+    expect(mergeAxes([8, 6, 64, 64, 16], [1, 0, 2, 3, 4])).toStrictEqual({ shape: [8, 6, 65536], perm: [1, 0, 2] });
+    expect(mergeAxes([2, 1, 3, 5], [2, 3, 0, 1])).toStrictEqual({ shape: [2, 15], perm: [1, 0] });
+    expect(mergeAxes([4, 5], [0, 1])).toStrictEqual({ shape: [20], perm: [0] });
+  });
+
+  it("sliceInto equals element-wise slicing wherever it takes the case", () => {
+    fc.assert(
+      fc.property(
+        shapes.chain((shape) =>
+          fc.tuple(
+            fc.constant(shape),
+            fc.tuple(
+              ...shape.map((d) =>
+                fc
+                  .integer({ min: 0, max: d - 1 })
+                  .chain((b) => fc.tuple(fc.constant(b), fc.integer({ min: 1, max: d - b }))),
+              ),
+            ),
+          ),
+        ),
+        ([shape, ranges]) => {
+          const begin = ranges.map((r) => r[0]);
+          const size = ranges.map((r) => r[1]);
+          const src = Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => i + 1);
+          const out = new Float32Array(size.reduce((a, b) => a * b, 1));
+          if (!sliceInto(src, shape, begin, size, out)) return;
+          const o = naive(size);
+          const x = naive(shape);
+          const want = Array.from(
+            { length: o.size },
+            (_, f) => src[x.offset(o.at(f).map((v, i) => v + (begin[i] as number)))],
+          );
+          expect(Array.from(out)).toStrictEqual(want);
+        },
+      ),
+    );
+  });
+
+  it("run as the wasm kernels: a ConvLSTM's rank-5 unstack, transpose and slice equal the cpu backend's, and free nothing they should keep", async () => {
+    const shape = [3, 4, 5, 2, 16];
+    const values = wave(shape.reduce((a, b) => a * b, 1));
+    const run = async (backend: string) => {
+      await tf.setBackend(backend);
+      return tf.tidy(() => {
+        const x = tf.tensor(values, shape);
+        return {
+          unstack1: tf.unstack(x, 1).map((t) => Array.from(t.dataSync())),
+          unstack0: tf.unstack(x, 0).map((t) => Array.from(t.dataSync())),
+          transpose: Array.from(tf.transpose(x, [1, 0, 2, 3, 4]).dataSync()),
+          moved: Array.from(tf.transpose(x, [4, 0, 1, 2, 3]).dataSync()), // innermost axis moves: stock kernel
+          slice: Array.from(tf.slice(x, [1, 1, 0, 1, 0], [2, -1, 3, 1, 16]).dataSync()),
+          int: Array.from(
+            tf
+              .transpose(
+                tf.tensor(
+                  values.map((_, i) => i),
+                  shape,
+                  "int32",
+                ),
+                [1, 0, 2, 3, 4],
+              )
+              .dataSync(),
+          ),
+        };
+      });
+    };
+    const cpu = await run("cpu");
+    const before = tf.memory();
+    const wasm = await run("wasm");
+    expect(wasm).toStrictEqual(cpu);
+    expect(tf.memory().numTensors).toBe(before.numTensors);
+    // The gradient of a stack along axis 1 is an unstack along axis 1 (a recurrent layer's outputs).
+    const grad = tf.tidy(() => {
+      const parts = [0, 1, 2].map((i) => tf.fill([2, 3, 16], i + 1));
+      const g = tf.grads((...p: tf.Tensor[]) => tf.stack(p, 1).square().sum())(parts);
+      return g.map((t) => Array.from(new Set(t.dataSync())));
+    });
+    expect(grad).toStrictEqual([[2], [4], [6]]);
   });
 });

@@ -1,6 +1,7 @@
 /**
  * Install tilecast's wasm kernels: `Conv2DBackpropFilter` (missing from the wasm backend, so
- * convolutional models can train there), and faster `Conv2DBackpropInput` and `Tile`. Call it after
+ * convolutional models can train there), and faster `Conv2DBackpropInput`, `Tile`, `Transpose`, `Slice`
+ * and `Unpack`. Call it after
  * importing `@tensorflow/tfjs-backend-wasm` (which registers the stock kernels), before or after
  * `tf.setBackend("wasm")`; calling it again does nothing. {@link selectBackend} calls it for you.
  *
@@ -16,12 +17,13 @@ import * as tf from "@tensorflow/tfjs";
 import { TilecastError } from "../../errors.js";
 import { conv2dBackpropFilter } from "./conv-backprop-filter.js";
 import { conv2dBackpropInputWith } from "./conv-backprop-input.js";
+import { sliceWith, transposeWith, unpackWith } from "./rearrange.js";
 import { tileWith } from "./tile.js";
 
 let installed = false;
 
 /**
- * Install tilecast's wasm kernels: `Conv2DBackpropFilter` (missing from the wasm backend, so convolutional models can train there), and faster `Conv2DBackpropInput` and `Tile`.
+ * Install tilecast's wasm kernels: `Conv2DBackpropFilter` (missing from the wasm backend, so convolutional models can train there), and faster `Conv2DBackpropInput`, `Tile`, `Transpose`, `Slice` and `Unpack`.
  * Details and a complete example: the module documentation above.
  */
 export function registerWasmTrainingKernels(): void {
@@ -33,6 +35,9 @@ export function registerWasmTrainingKernels(): void {
     tf.registerKernel({ kernelName: "Conv2DBackpropFilter", backendName: "wasm", kernelFunc: conv2dBackpropFilter });
   wrap("Conv2DBackpropInput", conv2dBackpropInputWith);
   wrap("Tile", tileWith);
+  wrap("Transpose", transposeWith);
+  wrap("Slice", sliceWith);
+  wrap("Unpack", unpackWith);
 }
 
 /** Replace a wasm kernel by one that falls back to the original. */
