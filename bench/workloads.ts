@@ -19,6 +19,12 @@ const TSX = [NODE, "--import", "tsx"] as const;
 /** Memory runs on the backend most users have, whatever else is installed. */
 const WASM = { TILECAST_BACKEND: "wasm" };
 
+/** Is tfjs-node importable (built by `tilecast native build`)? */
+function nativeBuilt(): boolean {
+  return spawnSync(NODE, ["-e", "require('@tensorflow/tfjs-node')"], { stdio: "ignore" }).status === 0;
+}
+const NOT_BUILT = "tfjs-node is not built (tilecast native build --from <TensorFlow wheel>)";
+
 function pythonHas(python: string, module: string): boolean {
   return spawnSync(python, ["-c", `import ${module}`], { stdio: "ignore" }).status === 0;
 }
@@ -225,9 +231,8 @@ function unet(mode: "infer" | "train", backend: "wasm" | "tensorflow", target: n
     unit: "tiles/s",
     quick,
     unavailable: () =>
-      backend === "tensorflow" &&
-      spawnSync(NODE, ["-e", "require('@tensorflow/tfjs-node')"], { stdio: "ignore" }).status !== 0
-        ? "tfjs-node is not built (tilecast native build --from <TensorFlow wheel>)"
+      backend === "tensorflow" && !nativeBuilt()
+        ? NOT_BUILT
         : !pythonHas(TORCH, "torch")
           ? `no torch in ${TORCH} (npm run bench:setup)`
           : null,
@@ -245,23 +250,29 @@ function unet(mode: "infer" | "train", backend: "wasm" | "tensorflow", target: n
 
 /**
  * The ConvLSTM nowcaster ([16, 16], 8 sequences of 4 -> 6 frames at 64²) on wasm in worker
- * replicas, beside PyTorch's usual ConvLSTM cell. No target: the issue set none.
+ * replicas or on native TensorFlow, beside PyTorch's usual ConvLSTM cell. No target: the issue
+ * set none.
  */
-function convLstm(mode: "infer" | "train"): Workload {
+function convLstm(mode: "infer" | "train", backend: "wasm" | "tensorflow"): Workload {
   const field = mode === "infer" ? "inferenceSeqPerSec" : "trainSeqPerSec";
   const env = { BENCH_ONLY: mode };
   return {
     group: "models",
     warmup: false,
     runs: 3,
-    name: `ConvLSTM nowcaster ${mode === "infer" ? "inference" : "training"}, wasm`,
+    name: `ConvLSTM nowcaster ${mode === "infer" ? "inference" : "training"}, ${backend}`,
     unit: "sequences/s",
     quick: false,
-    unavailable: () => (!pythonHas(TORCH, "torch") ? `no torch in ${TORCH} (npm run bench:setup)` : null),
+    unavailable: () =>
+      backend === "tensorflow" && !nativeBuilt()
+        ? NOT_BUILT
+        : !pythonHas(TORCH, "torch")
+          ? `no torch in ${TORCH} (npm run bench:setup)`
+          : null,
     tilecast: {
-      tool: "tilecast wasm",
+      tool: `tilecast ${backend}`,
       cmd: TSX[0],
-      args: [...TSX.slice(1), "bench/convlstm-speed.ts", "wasm"],
+      args: [...TSX.slice(1), "bench/convlstm-speed.ts", backend],
       env,
       field,
     },
@@ -470,8 +481,10 @@ export function workloads(): Workload[] {
     unet("train", "wasm", 0.12, true),
     unet("infer", "tensorflow", 0.9, true),
     unet("train", "tensorflow", 0.5, true),
-    convLstm("infer"),
-    convLstm("train"),
+    convLstm("infer", "wasm"),
+    convLstm("train", "wasm"),
+    convLstm("infer", "tensorflow"),
+    convLstm("train", "tensorflow"),
     onnxUnet(),
     onnxModel("convlstm", "seq/s"),
     onnxModel("global-cnn", "steps/s"),

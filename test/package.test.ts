@@ -190,7 +190,7 @@ describe("the published package", () => {
     writeFileSync(
       join(proj, "native.mjs"),
       `import * as tf from "@tensorflow/tfjs";
-       import { selectBackend, unet } from "tilecast";
+       import { convLstmNowcaster, selectBackend, unet } from "tilecast";
        async function values(backend) {
          await selectBackend({ prefer: backend });
          const x = tf.randomNormal([2, 16, 16, 3], 0, 2, "float32", 7);
@@ -202,6 +202,8 @@ describe("the published package", () => {
            const { grads } = tf.variableGrads(() => tf.mean(tf.square(m.apply(x, { training: true }))));
            g = Object.values(grads).map((t) => Array.from(t.dataSync()));
          });
+         // (tf.profile reuses one record: read it before the next profile.)
+         const ran = [...new Set(profile.kernels.map((k) => k.name))].filter((n) => n.startsWith("Tilecast")).sort();
          // After one training call: the batch-norm layers' moving statistics moved.
          const w = m.getWeights().map((t) => Array.from(t.dataSync()));
          // A layer without scale or centre (tfjs-layers' own training call needs both).
@@ -209,14 +211,22 @@ describe("the published package", () => {
          const { mean, variance } = tf.moments(x, [0, 1, 2]);
          const byHand = Array.from(tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, 1e-3))).dataSync());
          const plainErr = plain ? err(Array.from(plain.apply(x, { training: true }).dataSync()), byHand) : 0;
-         const ran = [...new Set(profile.kernels.map((k) => k.name))].filter((n) => n.startsWith("Tilecast")).sort();
-         return { bn: Array.from(bn.dataSync()), step: Array.from(step.dataSync()), g, w, ran, plainErr };
+         // A ConvLSTM trained one step: its gradients, and how many convolutions its steps ran.
+         const lstm = convLstmNowcaster({ inputFrames: 3, outputFrames: 2, height: 8, width: 8, channels: 1, filters: [4, 4], seed: 5 });
+         const seq = tf.randomNormal([2, 3, 8, 8, 1], 0, 1, "float32", 9);
+         let lstmGrads;
+         const lstmProfile = await tf.profile(() => {
+           const { grads } = tf.variableGrads(() => tf.mean(tf.square(lstm.apply(seq, { training: true }))));
+           lstmGrads = Object.values(grads).map((t) => Array.from(t.dataSync()));
+         });
+         const convs = lstmProfile.kernels.filter((k) => k.name === "Conv2D" || k.name === "FusedConv2D").length;
+         return { bn: Array.from(bn.dataSync()), step: Array.from(step.dataSync()), g, w, ran, plainErr, lstmGrads, convs };
        }
        function err(a, b) { return Math.max(...a.map((v, i) => Math.abs(v - b[i]) / Math.max(1, Math.abs(b[i])))); }
        const native = await values("tensorflow");
        const cpu = await values("cpu");
        const worst = (p, q) => Math.max(...p.map((v, i) => err(v, q[i])));
-       console.log(JSON.stringify({ bn: err(native.bn, cpu.bn), step: native.step, g: worst(native.g, cpu.g), w: worst(native.w, cpu.w), ran: native.ran, cpuRan: cpu.ran, plain: native.plainErr }));`,
+       console.log(JSON.stringify({ bn: err(native.bn, cpu.bn), step: native.step, g: worst(native.g, cpu.g), w: worst(native.w, cpu.w), ran: native.ran, cpuRan: cpu.ran, plain: native.plainErr, lstm: worst(native.lstmGrads, cpu.lstmGrads), convs: [native.convs, cpu.convs] }));`,
     );
     const r = JSON.parse(run(process.execPath, ["native.mjs"]).trim().split("\n").pop() as string);
     expect(r.bn).toBeLessThan(1e-5);
@@ -227,6 +237,10 @@ describe("the published package", () => {
     expect(r.ran).toStrictEqual(["TilecastBatchNormTraining", "TilecastBatchNormTrainingGrad", "TilecastReluGrad"]);
     expect(r.cpuRan).toStrictEqual([]);
     expect(r.plain).toBeLessThan(1e-5);
+    // ConvLSTM steps: one convolution of the input and one of the state (cpu: one per gate each).
+    expect(r.lstm).toBeLessThan(1e-4);
+    expect(r.convs[0]).toBeGreaterThan(0);
+    expect(r.convs[0] * 3).toBeLessThan(r.convs[1]);
   }, 600_000);
 });
 

@@ -10,7 +10,10 @@
  *   them; here it is `x > 0` cast to float (scaled for `alpha`), with NaN kept, as tfjs defines it.
  *
  * Both compute what the originals compute; tests compare them on the cpu backend's results.
- * {@link selectBackend} installs them when it picks tfjs-node.
+ * Training goes further: ReLU's gradient is TensorFlow's `ReluGrad` op (below), batch norm
+ * trains through TensorFlow's fused batch-norm ops (`native-batch-norm.ts`), and a ConvLSTM step
+ * runs two convolutions instead of eight (`fused-conv-lstm.ts`).
+ * {@link selectBackend} installs all of them when it picks tfjs-node.
  *
  * Internal (not exported from the package); for example:
  * ```ts internal
@@ -19,6 +22,7 @@
  * ```
  */
 import * as tf from "@tensorflow/tfjs";
+import { fuseConvLstmCells } from "./fused-conv-lstm.js";
 import { registerNativeBatchNorm } from "./native-batch-norm.js";
 
 let installed = false;
@@ -129,4 +133,5 @@ export function registerNativeKernels(): void {
   const stock = tf.getGradient("Relu");
   if (stock) tf.registerGradient(reluGradient(stock));
   registerNativeBatchNorm();
+  fuseConvLstmCells();
 }

@@ -151,7 +151,7 @@ const shapes = fc
   .array(fc.integer({ min: 1, max: 4 }), { minLength: 1, maxLength: 4 })
   .chain((outer) => fc.constantFrom(1, 3, 16, 20).map((last) => [...outer, last]));
 
-describe("wasm Transpose, Slice and Unpack by runs", () => {
+describe("wasm Transpose, Slice, Unpack and SplitV by runs", () => {
   it("transposeInto equals element-wise transposition wherever it takes the case", () => {
     fc.assert(
       fc.property(
@@ -217,7 +217,7 @@ describe("wasm Transpose, Slice and Unpack by runs", () => {
     );
   });
 
-  it("run as the wasm kernels: a ConvLSTM's rank-5 unstack, transpose and slice equal the cpu backend's, and free nothing they should keep", async () => {
+  it("run as the wasm kernels: a ConvLSTM's rank-5 unstack, transpose, slice and split equal the cpu backend's, and free nothing they should keep", async () => {
     const shape = [3, 4, 5, 2, 16];
     const values = wave(shape.reduce((a, b) => a * b, 1));
     const run = async (backend: string) => {
@@ -230,6 +230,8 @@ describe("wasm Transpose, Slice and Unpack by runs", () => {
           transpose: Array.from(tf.transpose(x, [1, 0, 2, 3, 4]).dataSync()),
           moved: Array.from(tf.transpose(x, [4, 0, 1, 2, 3]).dataSync()), // innermost axis moves: stock kernel
           slice: Array.from(tf.slice(x, [1, 1, 0, 1, 0], [2, -1, 3, 1, 16]).dataSync()),
+          split: tf.split(x, 2, 3).map((t) => Array.from(t.dataSync())),
+          splitShort: tf.split(x, [5, 11], 4).map((t) => Array.from(t.dataSync())), // runs of 5: stock kernel
           int: Array.from(
             tf
               .transpose(

@@ -1,5 +1,5 @@
 /**
- * Faster `Transpose`, `Unpack` and `Slice` for the wasm backend, as copies of contiguous runs.
+ * Faster `Transpose`, `Unpack`, `Slice` and `SplitV` for the wasm backend, as copies of contiguous runs.
  *
  * A recurrent layer stacks and unstacks its time steps along axis 1 of a rank-5 tensor, and
  * transposes between batch-major and time-major: the stock wasm kernels take a per-element path
@@ -201,5 +201,38 @@ export function unpackWith(fallback: tf.KernelFunc): tf.KernelFunc {
       outs.push(out);
     }
     return outs;
+  };
+}
+
+/** `SplitV` as one slice by runs per part, else `fallback`. */
+export function splitWith(fallback: tf.KernelFunc): tf.KernelFunc {
+  return (args) => {
+    const x = args.inputs.x as tf.TensorInfo;
+    const a = args.attrs as { numOrSizeSplits: number | number[]; axis: number };
+    const r = x.shape.length;
+    const axis = a.axis < 0 ? a.axis + r : a.axis;
+    const total = x.shape[axis] as number;
+    const sizes =
+      typeof a.numOrSizeSplits === "number"
+        ? new Array<number>(a.numOrSizeSplits).fill(total / a.numOrSizeSplits)
+        : a.numOrSizeSplits.map((s, _, all) =>
+            s === -1 ? total - all.reduce((p, q) => p + (q === -1 ? 0 : q), 0) : s,
+          );
+    const parts = sizes.map((s) => x.shape.map((d, i) => (i === axis ? s : d)));
+    if (
+      x.dtype === "string" ||
+      sizes.some((s) => !Number.isInteger(s) || s <= 0) ||
+      parts.some((p) => !sliceRuns(x.shape, p).ok)
+    )
+      return fallback(args);
+    const backend = args.backend as unknown as WasmHeapBackend;
+    let at = 0;
+    return parts.map((size) => {
+      const begin = x.shape.map((_, i) => (i === axis ? at : 0));
+      at += size[axis] as number;
+      const out = backend.makeOutput(size, x.dtype);
+      sliceInto(backend.typedArrayFromHeap(x), x.shape, begin, size, backend.typedArrayFromHeap(out));
+      return out;
+    });
   };
 }

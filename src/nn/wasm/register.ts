@@ -1,8 +1,8 @@
 /**
  * Install tilecast's wasm kernels: `Conv2DBackpropFilter` (missing from the wasm backend, so
- * convolutional models can train there), and faster `Conv2DBackpropInput`, `Tile`, `Transpose`, `Slice`
- * and `Unpack`. Call it after
- * importing `@tensorflow/tfjs-backend-wasm` (which registers the stock kernels), before or after
+ * convolutional models can train there), and faster `Conv2DBackpropInput`, `Tile`, `Transpose`,
+ * `Slice`, `SplitV` and `Unpack`. Call it after importing `@tensorflow/tfjs-backend-wasm` (which
+ * registers the stock kernels), before or after
  * `tf.setBackend("wasm")`; calling it again does nothing. {@link selectBackend} calls it for you.
  *
  * @example
@@ -17,13 +17,13 @@ import * as tf from "@tensorflow/tfjs";
 import { TilecastError } from "../../errors.js";
 import { conv2dBackpropFilter } from "./conv-backprop-filter.js";
 import { conv2dBackpropInputWith } from "./conv-backprop-input.js";
-import { sliceWith, transposeWith, unpackWith } from "./rearrange.js";
+import { sliceWith, splitWith, transposeWith, unpackWith } from "./rearrange.js";
 import { tileWith } from "./tile.js";
 
 let installed = false;
 
 /**
- * Install tilecast's wasm kernels: `Conv2DBackpropFilter` (missing from the wasm backend, so convolutional models can train there), and faster `Conv2DBackpropInput`, `Tile`, `Transpose`, `Slice` and `Unpack`.
+ * Install tilecast's wasm kernels: `Conv2DBackpropFilter` (missing from the wasm backend, so convolutional models can train there), and faster `Conv2DBackpropInput`, `Tile`, `Transpose`, `Slice`, `SplitV` and `Unpack`.
  * Details and a complete example: the module documentation above.
  */
 export function registerWasmTrainingKernels(): void {
@@ -38,6 +38,7 @@ export function registerWasmTrainingKernels(): void {
   wrap("Transpose", transposeWith);
   wrap("Slice", sliceWith);
   wrap("Unpack", unpackWith);
+  wrap("SplitV", splitWith);
 }
 
 /** Replace a wasm kernel by one that falls back to the original. */
