@@ -25,6 +25,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { TilecastError } from "../errors.js";
+import { routeBatchNormTraining } from "./batch-norm-training.js";
 import { fixCpuCast } from "./cpu-cast.js";
 import { useNativeFileIO } from "./file-io.js";
 import { registerBroadcastGradients, registerNativeKernels } from "./native-kernels.js";
@@ -33,6 +34,7 @@ import { registerWasmTrainingKernels } from "./wasm/register.js";
 
 silenceTfjsNoise();
 registerBroadcastGradients();
+routeBatchNormTraining();
 fixCpuCast();
 
 /** Backends tilecast can select. */

@@ -6,14 +6,13 @@
  * passes per layer and step, the largest share of a U-Net training step on tfjs-node after the
  * convolutions. TensorFlow computes the same thing as one `FusedBatchNormV3` (training mode) and
  * its gradient as one `FusedBatchNormGradV3`. {@link registerNativeBatchNorm} registers both as a
- * kernel pair with a gradient, and routes a training call of a channels-last, rank-4 float32
- * `BatchNormalization` layer through them while the `tensorflow` backend is active. Every other
- * call (inference, another backend, another axis or rank) runs the layer's own code.
+ * kernel pair with a gradient; {@link nativeBatchNorm} runs it, and `batch-norm-training.ts`
+ * routes a channels-last, rank-4 float32 training call of a `BatchNormalization` layer there
+ * while the `tensorflow` backend is active.
  *
- * Same values: the batch is normalised by its biased variance, the moving mean and variance move
- * by `momentum` towards the batch mean and the biased batch variance, as in tfjs-layers (TensorFlow
- * reports the unbiased variance, which is scaled back). A layer without `scale` or `center` uses
- * ones or zeros. Tests compare outputs, gradients and moving statistics with the stock path.
+ * Same values: the batch is normalised by its biased variance, and the variance returned is the
+ * biased one tfjs-layers' moving average uses (TensorFlow reports the unbiased variance, which is
+ * scaled back). Tests compare outputs, gradients and moving statistics with the stock path.
  * {@link selectBackend} installs it when it picks tfjs-node.
  *
  * Internal (not exported from the package); for example:
@@ -33,18 +32,6 @@ interface NativeBackend {
   executeMultipleOutputs(op: string, attrs: object[], inputs: tf.TensorInfo[], outputs: number): tf.Tensor[];
 }
 
-/** The fields of tfjs-layers' `BatchNormalization` that its training call reads. */
-interface BatchNormLayer {
-  axis: number;
-  epsilon: number;
-  momentum: number;
-  gamma: { read(): tf.Tensor } | null;
-  beta: { read(): tf.Tensor } | null;
-  movingMean: { read(): tf.Tensor; write(v: tf.Tensor): void };
-  movingVariance: { read(): tf.Tensor; write(v: tf.Tensor): void };
-}
-
-type Call = (this: BatchNormLayer, inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>) => tf.Tensor;
 type KernelArgs = { inputs: tf.NamedTensorInfoMap; attrs?: tf.NamedAttrMap; backend: unknown };
 
 /** FusedBatchNormV3's attributes (float32, NHWC) with the given epsilon. */
@@ -109,36 +96,23 @@ const gradient: tf.GradConfig = {
   },
 };
 
-/** Move `variable` towards `value` by `1 - momentum`, as tfjs-layers does. */
-function movingAverage(variable: BatchNormLayer["movingMean"], value: tf.Tensor, momentum: number): void {
-  tf.tidy(() => {
-    const old = variable.read();
-    variable.write(tf.sub(old, tf.mul(tf.sub(old, value), 1 - momentum)));
-  });
-}
-
-/** The fused training call, or null where the layer's own code must run. */
-function fusedTraining(layer: BatchNormLayer, inputs: tf.Tensor | tf.Tensor[]): tf.Tensor | null {
-  const x = Array.isArray(inputs) ? inputs[0] : inputs;
-  if (!x || x.rank !== 4 || x.dtype !== "float32" || tf.getBackend() !== "tensorflow") return null;
-  const axis = layer.axis < 0 ? layer.axis + 4 : layer.axis;
-  if (axis !== 3) return null;
-  return tf.tidy(() => {
-    const channels = x.shape[3] as number;
-    const scale = layer.gamma ? layer.gamma.read() : tf.ones([channels]);
-    const offset = layer.beta ? layer.beta.read() : tf.zeros([channels]);
-    const [y, mean, variance] = tf
-      .engine()
-      .runKernel(FORWARD, { x, scale, offset }, { epsilon: layer.epsilon }) as tf.Tensor[];
-    movingAverage(layer.movingMean, mean as tf.Tensor, layer.momentum);
-    movingAverage(layer.movingVariance, variance as tf.Tensor, layer.momentum);
-    return y as tf.Tensor;
-  });
-}
-
 let installed = false;
 
-/** Register the kernel pair and route BatchNormalization's training calls (once; needs tfjs-node). */
+/**
+ * Batch norm in training mode as the fused kernel pair: `[y, batch mean, biased batch variance]`,
+ * or null where it does not apply (another backend, not registered, not rank-4 float32).
+ */
+export function nativeBatchNorm(
+  x: tf.Tensor,
+  scale: tf.Tensor,
+  offset: tf.Tensor,
+  epsilon: number,
+): tf.Tensor[] | null {
+  if (!installed || tf.getBackend() !== "tensorflow" || x.rank !== 4 || x.dtype !== "float32") return null;
+  return tf.engine().runKernel(FORWARD, { x, scale, offset }, { epsilon }) as tf.Tensor[];
+}
+
+/** Register the kernel pair and its gradient (once; needs tfjs-node). */
 export function registerNativeBatchNorm(): void {
   if (installed || !tf.getKernel("FusedBatchNorm", "tensorflow")) return;
   installed = true;
@@ -148,9 +122,4 @@ export function registerNativeBatchNorm(): void {
   ] as const)
     tf.registerKernel({ kernelName, backendName: "tensorflow", kernelFunc: kernelFunc as unknown as tf.KernelFunc });
   tf.registerGradient(gradient);
-  const proto = Object.getPrototypeOf(tf.layers.batchNormalization({})) as { call: Call };
-  const stock = proto.call;
-  proto.call = function (this: BatchNormLayer, inputs, kwargs) {
-    return (kwargs?.training === true && fusedTraining(this, inputs)) || stock.call(this, inputs, kwargs);
-  };
 }
