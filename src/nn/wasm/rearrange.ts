@@ -27,6 +27,8 @@ interface WasmHeapBackend {
 
 /** Runs shorter than this go to the stock kernels (a call per few values costs more than it saves). */
 export const MIN_RUN = 16;
+/** Runs from this long are copied by `set` (a view per run); shorter ones value by value. */
+const SET_RUN = 256;
 
 /** Row-major strides of a shape. */
 function strides(shape: number[]): number[] {
@@ -54,7 +56,8 @@ function copyRuns(
   let dst = outAt;
   const total = count.reduce((a, c) => a * c, 1);
   for (let r = 0; r < total; r++) {
-    out.set(x.subarray(src, src + run), dst);
+    if (run >= SET_RUN) out.set(x.subarray(src, src + run), dst);
+    else for (let j = 0; j < run; j++) out[dst + j] = x[src + j] as number;
     dst += run;
     for (let k = n - 1; k >= 0; k--) {
       src += step[k] as number;
@@ -131,20 +134,27 @@ export function sliceInto(x: Values, shape: number[], begin: number[], size: num
   return true;
 }
 
-/** `Transpose` by runs, else `fallback`. */
+/**
+ * `Transpose` over merged axes: the stock kernel is fast up to rank 4 and element by element past
+ * it, so a transpose that merges to rank 4 or less runs there on the merged shape (the same bytes),
+ * and a longer one by runs where its innermost axis stays innermost, else as it came.
+ */
 export function transposeWith(fallback: tf.KernelFunc): tf.KernelFunc {
   return (args) => {
     const x = args.inputs.x as tf.TensorInfo;
     const perm = (args.attrs as { perm: number[] }).perm;
     if (x.dtype === "string" || x.shape.length < 2) return fallback(args);
-    const backend = args.backend as unknown as WasmHeapBackend;
+    const outShape = perm.map((a) => x.shape[a] as number);
     const m = mergeAxes(x.shape, perm);
     const r = m.shape.length;
-    if (r > 1 && (m.perm[r - 1] !== r - 1 || (m.shape[r - 1] as number) < MIN_RUN)) return fallback(args);
-    const out = backend.makeOutput(
-      perm.map((a) => x.shape[a] as number),
-      x.dtype,
-    );
+    if (r >= 2 && r <= 4 && r < x.shape.length) {
+      const merged = { ...x, shape: m.shape };
+      const out = fallback({ ...args, inputs: { x: merged }, attrs: { perm: m.perm } }) as tf.TensorInfo;
+      return { ...out, shape: outShape };
+    }
+    if (r <= 4 || m.perm[r - 1] !== r - 1 || (m.shape[r - 1] as number) < MIN_RUN) return fallback(args);
+    const backend = args.backend as unknown as WasmHeapBackend;
+    const out = backend.makeOutput(outShape, x.dtype);
     transposeInto(backend.typedArrayFromHeap(x), x.shape, perm, backend.typedArrayFromHeap(out));
     return out;
   };
