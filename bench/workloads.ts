@@ -19,11 +19,15 @@ const TSX = [NODE, "--import", "tsx"] as const;
 /** Memory runs on the backend most users have, whatever else is installed. */
 const WASM = { TILECAST_BACKEND: "wasm" };
 
-/** Is tfjs-node importable (built by `tilecast native build`)? */
-function nativeBuilt(): boolean {
-  return spawnSync(NODE, ["-e", "require('@tensorflow/tfjs-node')"], { stdio: "ignore" }).status === 0;
+/** Why a model row beside PyTorch cannot run on `backend` (tfjs-node not built, no torch), or null. */
+function modelUnavailable(backend: "wasm" | "tensorflow"): string | null {
+  if (
+    backend === "tensorflow" &&
+    spawnSync(NODE, ["-e", "require('@tensorflow/tfjs-node')"], { stdio: "ignore" }).status !== 0
+  )
+    return "tfjs-node is not built (tilecast native build --from <TensorFlow wheel>)";
+  return pythonHas(TORCH, "torch") ? null : `no torch in ${TORCH} (npm run bench:setup)`;
 }
-const NOT_BUILT = "tfjs-node is not built (tilecast native build --from <TensorFlow wheel>)";
 
 function pythonHas(python: string, module: string): boolean {
   return spawnSync(python, ["-c", `import ${module}`], { stdio: "ignore" }).status === 0;
@@ -230,12 +234,7 @@ function unet(mode: "infer" | "train", backend: "wasm" | "tensorflow", target: n
     name: `U-Net ${mode === "infer" ? "inference" : "training"}, ${backend}`,
     unit: "tiles/s",
     quick,
-    unavailable: () =>
-      backend === "tensorflow" && !nativeBuilt()
-        ? NOT_BUILT
-        : !pythonHas(TORCH, "torch")
-          ? `no torch in ${TORCH} (npm run bench:setup)`
-          : null,
+    unavailable: () => modelUnavailable(backend),
     tilecast: {
       tool: `tilecast ${backend}`,
       cmd: TSX[0],
@@ -263,12 +262,7 @@ function convLstm(mode: "infer" | "train", backend: "wasm" | "tensorflow"): Work
     name: `ConvLSTM nowcaster ${mode === "infer" ? "inference" : "training"}, ${backend}`,
     unit: "sequences/s",
     quick: false,
-    unavailable: () =>
-      backend === "tensorflow" && !nativeBuilt()
-        ? NOT_BUILT
-        : !pythonHas(TORCH, "torch")
-          ? `no torch in ${TORCH} (npm run bench:setup)`
-          : null,
+    unavailable: () => modelUnavailable(backend),
     tilecast: {
       tool: `tilecast ${backend}`,
       cmd: TSX[0],
