@@ -70,7 +70,7 @@ function copyRuns(
 
 /**
  * The transpose of `shape` by `perm` as merged axes: `{ shape, perm }` with size-1 axes dropped
- * and axes that stay adjacent merged; rank 0 when nothing moves.
+ * and axes that stay adjacent merged; rank 1 or less when nothing moves.
  */
 export function mergeAxes(shape: number[], perm: number[]): { shape: number[]; perm: number[] } {
   const keep = perm.filter((a) => (shape[a] as number) !== 1);
