@@ -30,12 +30,14 @@ import { fixCpuCast } from "./cpu-cast.js";
 import { useNativeFileIO } from "./file-io.js";
 import { registerBroadcastGradients, registerNativeKernels } from "./native-kernels.js";
 import { silenceTfjsNoise } from "./quiet.js";
+import { registerRearrangeKernels } from "./wasm/rearrange.js";
 import { registerWasmTrainingKernels } from "./wasm/register.js";
 
 silenceTfjsNoise();
 registerBroadcastGradients();
 routeBatchNormTraining();
 fixCpuCast();
+registerRearrangeKernels("cpu");
 
 /** Backends tilecast can select. */
 export type BackendName = "tensorflow" | "wasm" | "cpu";

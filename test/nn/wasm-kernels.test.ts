@@ -2,7 +2,7 @@ import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-wasm";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
-import { mergeAxes, sliceInto, transposeInto } from "../../src/nn/wasm/rearrange.js";
+import { mergeAxes, registerRearrangeKernels, sliceInto, transposeInto } from "../../src/nn/wasm/rearrange.js";
 import { registerWasmTrainingKernels } from "../../src/nn/wasm/register.js";
 import { tileInto } from "../../src/nn/wasm/tile.js";
 
@@ -151,7 +151,7 @@ const shapes = fc
   .array(fc.integer({ min: 1, max: 4 }), { minLength: 1, maxLength: 4 })
   .chain((outer) => fc.constantFrom(1, 3, 16, 20).map((last) => [...outer, last]));
 
-describe("wasm Transpose, Slice, Unpack and SplitV by runs", () => {
+describe("wasm and cpu Transpose, Slice, Unpack and SplitV by runs", () => {
   it("transposeInto equals element-wise transposition wherever it takes the case", () => {
     fc.assert(
       fc.property(
@@ -217,7 +217,7 @@ describe("wasm Transpose, Slice, Unpack and SplitV by runs", () => {
     );
   });
 
-  it("run as the wasm kernels: a ConvLSTM's rank-5 unstack, transpose, slice and split equal the cpu backend's, and free nothing they should keep", async () => {
+  it("run as the wasm and cpu kernels: a ConvLSTM's rank-5 unstack, transpose, slice and split equal the stock cpu backend's, and free nothing they should keep", async () => {
     const shape = [3, 4, 5, 2, 16];
     const values = wave(shape.reduce((a, b) => a * b, 1));
     const run = async (backend: string) => {
@@ -247,11 +247,22 @@ describe("wasm Transpose, Slice, Unpack and SplitV by runs", () => {
         };
       });
     };
-    const cpu = await run("cpu");
+    const cpu = await run("cpu"); // the stock kernels: this file registers tilecast's for wasm only
     const before = tf.memory();
     const wasm = await run("wasm");
     expect(wasm).toStrictEqual(cpu);
     expect(tf.memory().numTensors).toBe(before.numTensors);
+    const stock = ["Transpose", "Slice", "Unpack", "SplitV"].map((k) => tf.getKernel(k, "cpu")?.kernelFunc);
+    registerRearrangeKernels("cpu");
+    const now = ["Transpose", "Slice", "Unpack", "SplitV"].map((k) => tf.getKernel(k, "cpu")?.kernelFunc);
+    now.forEach((f, i) => {
+      expect(f).toBeTypeOf("function");
+      expect(f).not.toBe(stock[i]);
+    });
+    const ours = await run("cpu");
+    expect(ours).toStrictEqual(cpu);
+    expect(tf.memory().numTensors).toBe(before.numTensors);
+    await tf.setBackend("wasm");
     // The gradient of a stack along axis 1 is an unstack along axis 1 (a recurrent layer's outputs).
     const grad = tf.tidy(() => {
       const parts = [0, 1, 2].map((i) => tf.fill([2, 3, 16], i + 1));

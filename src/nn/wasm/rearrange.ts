@@ -1,28 +1,62 @@
 /**
- * Faster `Transpose`, `Unpack`, `Slice` and `SplitV` for the wasm backend, as copies of contiguous runs.
+ * Faster `Transpose`, `Unpack`, `Slice` and `SplitV` for the wasm and cpu backends, as copies of
+ * contiguous runs.
  *
  * A recurrent layer stacks and unstacks its time steps along axis 1 of a rank-5 tensor, and
- * transposes between batch-major and time-major: the stock wasm kernels take a per-element path
- * there (`Unpack` slices through a generic index loop past rank 4; 3 s to unstack one
- * 8 x 6 x 64 x 64 x 16 tensor of a ConvLSTM's gradient, most of a training step). These move
- * whole runs instead: axes that stay together are merged, and where the innermost axis stays
- * innermost each output run is one `TypedArray.set` of a run of the input. Other cases (the
- * innermost axis moves, runs shorter than {@link MIN_RUN}, strings) go to the stock kernels.
+ * transposes between batch-major and time-major: the stock kernels take a per-element path there
+ * (`Unpack` slices through a generic index loop past rank 4: 3 s on wasm and 4.4 s on cpu to
+ * unstack one 8 x 6 x 64 x 64 x 16 tensor of a ConvLSTM's gradient, most of a training step).
+ * These move whole runs instead: axes that stay together are merged, and where the innermost axis
+ * stays innermost each output run is one copy of a run of the input. Other cases (the innermost
+ * axis moves, runs shorter than {@link MIN_RUN}, strings) go to the stock kernels.
  *
  * @example
  * ```ts
  * import "@tensorflow/tfjs-backend-wasm";
  * import { registerWasmTrainingKernels } from "tilecast";
- * registerWasmTrainingKernels(); // also installs these kernels
+ * registerWasmTrainingKernels(); // also installs these kernels for wasm (selectBackend does both)
  * ```
  */
-import type * as tf from "@tensorflow/tfjs";
+import * as tf from "@tensorflow/tfjs";
 
 type Values = Float32Array | Int32Array | Uint8Array;
 
-interface WasmHeapBackend {
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  typedArrayFromHeap(t: tf.TensorInfo): Values;
+/**
+ * Where a backend keeps values: `view` of a tensor's values (for wasm, valid until the next
+ * allocation: take it after `make`), `make` a new output. `stockTranspose`: the backend's own
+ * transpose is fast up to rank 4 (wasm's C++), so merged transposes go there.
+ */
+interface Store {
+  view(t: tf.TensorInfo): Values;
+  make(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+  stockTranspose: boolean;
+}
+
+const ARRAYS = { float32: Float32Array, int32: Int32Array, bool: Uint8Array } as const;
+
+/** The store of a wasm or cpu backend, or null for any other (its kernels are left alone). */
+function storeOf(backend: unknown, dtype: tf.DataType): Store | null {
+  if (!(dtype in ARRAYS)) return null;
+  const b = backend as {
+    makeOutput?(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+    typedArrayFromHeap?(t: tf.TensorInfo): Values;
+    data?: { get(id: object): { values: Values } };
+    makeTensorInfo?(shape: number[], dtype: tf.DataType, values: Values): tf.TensorInfo;
+  };
+  const { makeOutput, typedArrayFromHeap, data, makeTensorInfo } = b;
+  if (makeOutput && typedArrayFromHeap)
+    return {
+      view: (t) => typedArrayFromHeap.call(b, t),
+      make: (s, d) => makeOutput.call(b, s, d),
+      stockTranspose: true,
+    };
+  if (data && makeTensorInfo)
+    return {
+      view: (t) => data.get(t.dataId).values,
+      make: (s, d) => makeTensorInfo.call(b, s, d, new ARRAYS[d as keyof typeof ARRAYS](s.reduce((n, v) => n * v, 1))),
+      stockTranspose: false,
+    };
+  return null;
 }
 
 /** Runs shorter than this go to the stock kernels (a call per few values costs more than it saves). */
@@ -135,28 +169,30 @@ export function sliceInto(x: Values, shape: number[], begin: number[], size: num
 }
 
 /**
- * `Transpose` over merged axes: the stock kernel is fast up to rank 4 and element by element past
- * it, so a transpose that merges to rank 4 or less runs there on the merged shape (the same bytes),
- * and a longer one by runs where its innermost axis stays innermost, else as it came.
+ * `Transpose` over merged axes. Where the innermost axis stays innermost in runs of
+ * {@link MIN_RUN} or more, by runs, except on wasm up to rank 4: its stock kernel is fast there
+ * (and element by element past it), so it gets the merged shape (the same bytes). Any other
+ * transpose goes to the stock kernel on the merged shape where that has fewer axes.
  */
 export function transposeWith(fallback: tf.KernelFunc): tf.KernelFunc {
   return (args) => {
     const x = args.inputs.x as tf.TensorInfo;
     const perm = (args.attrs as { perm: number[] }).perm;
-    if (x.dtype === "string" || x.shape.length < 2) return fallback(args);
+    const store = storeOf(args.backend, x.dtype);
+    if (!store || x.shape.length < 2) return fallback(args);
     const outShape = perm.map((a) => x.shape[a] as number);
     const m = mergeAxes(x.shape, perm);
     const r = m.shape.length;
-    if (r >= 2 && r <= 4 && r < x.shape.length) {
-      const merged = { ...x, shape: m.shape };
-      const out = fallback({ ...args, inputs: { x: merged }, attrs: { perm: m.perm } }) as tf.TensorInfo;
-      return { ...out, shape: outShape };
+    const runs = r > 1 && m.perm[r - 1] === r - 1 && (m.shape[r - 1] as number) >= MIN_RUN;
+    if (runs && !(store.stockTranspose && r <= 4)) {
+      const out = store.make(outShape, x.dtype);
+      transposeInto(store.view(x), x.shape, perm, store.view(out));
+      return out;
     }
-    if (r <= 4 || m.perm[r - 1] !== r - 1 || (m.shape[r - 1] as number) < MIN_RUN) return fallback(args);
-    const backend = args.backend as unknown as WasmHeapBackend;
-    const out = backend.makeOutput(outShape, x.dtype);
-    transposeInto(backend.typedArrayFromHeap(x), x.shape, perm, backend.typedArrayFromHeap(out));
-    return out;
+    if (r < 2 || r >= x.shape.length) return fallback(args);
+    const merged = { ...x, shape: m.shape };
+    const out = fallback({ ...args, inputs: { x: merged }, attrs: { perm: m.perm } }) as tf.TensorInfo;
+    return { ...out, shape: outShape };
   };
 }
 
@@ -166,7 +202,8 @@ export function sliceWith(fallback: tf.KernelFunc): tf.KernelFunc {
     const x = args.inputs.x as tf.TensorInfo;
     const a = args.attrs as { begin: number | number[]; size: number | number[] };
     const r = x.shape.length;
-    if (x.dtype === "string" || r === 0) return fallback(args);
+    const store = storeOf(args.backend, x.dtype);
+    if (!store || r === 0) return fallback(args);
     const begin = typeof a.begin === "number" ? [a.begin] : [...a.begin];
     const size = typeof a.size === "number" ? [a.size] : [...a.size];
     while (begin.length < r) begin.push(0);
@@ -175,9 +212,8 @@ export function sliceWith(fallback: tf.KernelFunc): tf.KernelFunc {
       size[i] = want < 0 ? (x.shape[i] as number) - (begin[i] as number) : want;
     }
     if (size.some((n) => n === 0) || !sliceRuns(x.shape, size).ok) return fallback(args);
-    const backend = args.backend as unknown as WasmHeapBackend;
-    const out = backend.makeOutput(size, x.dtype);
-    sliceInto(backend.typedArrayFromHeap(x), x.shape, begin, size, backend.typedArrayFromHeap(out));
+    const out = store.make(size, x.dtype);
+    sliceInto(store.view(x), x.shape, begin, size, store.view(out));
     return out;
   };
 }
@@ -190,24 +226,16 @@ export function unpackWith(fallback: tf.KernelFunc): tf.KernelFunc {
     let axis = (args.attrs as { axis: number }).axis;
     if (axis < 0) axis += r;
     const inner = x.shape.slice(axis + 1).reduce((n, d) => n * d, 1);
-    if (x.dtype === "string" || (inner < MIN_RUN && axis > 0)) return fallback(args);
-    const backend = args.backend as unknown as WasmHeapBackend;
+    const store = storeOf(args.backend, x.dtype);
+    if (!store || (inner < MIN_RUN && axis > 0)) return fallback(args);
     const outShape = x.shape.filter((_, i) => i !== axis);
     const n = x.shape[axis] as number;
     const outerCount = x.shape.slice(0, axis).reduce((p, d) => p * d, 1);
     const outs: tf.TensorInfo[] = [];
     for (let i = 0; i < n; i++) {
-      const out = backend.makeOutput(outShape, x.dtype);
+      const out = store.make(outShape, x.dtype);
       // Views after the allocation: a new output may grow (and move) the wasm heap.
-      copyRuns(
-        backend.typedArrayFromHeap(x),
-        backend.typedArrayFromHeap(out),
-        [outerCount],
-        [n * inner],
-        inner,
-        i * inner,
-        0,
-      );
+      copyRuns(store.view(x), store.view(out), [outerCount], [n * inner], inner, i * inner, 0);
       outs.push(out);
     }
     return outs;
@@ -229,20 +257,37 @@ export function splitWith(fallback: tf.KernelFunc): tf.KernelFunc {
             s === -1 ? total - all.reduce((p, q) => p + (q === -1 ? 0 : q), 0) : s,
           );
     const parts = sizes.map((s) => x.shape.map((d, i) => (i === axis ? s : d)));
-    if (
-      x.dtype === "string" ||
-      sizes.some((s) => !Number.isInteger(s) || s <= 0) ||
-      parts.some((p) => !sliceRuns(x.shape, p).ok)
-    )
+    const store = storeOf(args.backend, x.dtype);
+    if (!store || sizes.some((s) => !Number.isInteger(s) || s <= 0) || parts.some((p) => !sliceRuns(x.shape, p).ok))
       return fallback(args);
-    const backend = args.backend as unknown as WasmHeapBackend;
     let at = 0;
     return parts.map((size) => {
       const begin = x.shape.map((_, i) => (i === axis ? at : 0));
       at += size[axis] as number;
-      const out = backend.makeOutput(size, x.dtype);
-      sliceInto(backend.typedArrayFromHeap(x), x.shape, begin, size, backend.typedArrayFromHeap(out));
+      const out = store.make(size, x.dtype);
+      sliceInto(store.view(x), x.shape, begin, size, store.view(out));
       return out;
     });
   };
+}
+
+const KERNELS = [
+  ["Transpose", transposeWith],
+  ["Slice", sliceWith],
+  ["Unpack", unpackWith],
+  ["SplitV", splitWith],
+] as const;
+
+const done = new Set<string>();
+
+/** Install the four kernels for `backendName` (wasm or cpu), each falling back to the stock one (once). */
+export function registerRearrangeKernels(backendName: "wasm" | "cpu"): void {
+  if (done.has(backendName)) return;
+  done.add(backendName);
+  for (const [name, make] of KERNELS) {
+    const original = tf.getKernel(name, backendName);
+    if (!original) continue;
+    tf.unregisterKernel(name, backendName);
+    tf.registerKernel({ ...original, kernelFunc: make(original.kernelFunc) });
+  }
 }

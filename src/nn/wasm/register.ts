@@ -17,7 +17,7 @@ import * as tf from "@tensorflow/tfjs";
 import { TilecastError } from "../../errors.js";
 import { conv2dBackpropFilter } from "./conv-backprop-filter.js";
 import { conv2dBackpropInputWith } from "./conv-backprop-input.js";
-import { sliceWith, splitWith, transposeWith, unpackWith } from "./rearrange.js";
+import { registerRearrangeKernels } from "./rearrange.js";
 import { tileWith } from "./tile.js";
 
 let installed = false;
@@ -35,10 +35,7 @@ export function registerWasmTrainingKernels(): void {
     tf.registerKernel({ kernelName: "Conv2DBackpropFilter", backendName: "wasm", kernelFunc: conv2dBackpropFilter });
   wrap("Conv2DBackpropInput", conv2dBackpropInputWith);
   wrap("Tile", tileWith);
-  wrap("Transpose", transposeWith);
-  wrap("Slice", sliceWith);
-  wrap("Unpack", unpackWith);
-  wrap("SplitV", splitWith);
+  registerRearrangeKernels("wasm");
 }
 
 /** Replace a wasm kernel by one that falls back to the original. */
