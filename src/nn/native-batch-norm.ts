@@ -27,9 +27,10 @@ import * as tf from "@tensorflow/tfjs";
 const FORWARD = "TilecastBatchNormTraining";
 const BACKWARD = "TilecastBatchNormTrainingGrad";
 
-/** The parts of tfjs-node's backend this module calls. */
-interface NativeBackend {
+/** The parts of tfjs-node's backend tilecast's native kernels call. */
+export interface NativeBackend {
   binding: Record<string, number>;
+  executeSingleOutput(op: string, attrs: object[], inputs: tf.TensorInfo[]): tf.Tensor;
   executeMultipleOutputs(op: string, attrs: object[], inputs: tf.TensorInfo[], outputs: number): tf.Tensor[];
 }
 

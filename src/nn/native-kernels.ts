@@ -23,7 +23,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { fuseConvLstmCells } from "./fused-conv-lstm.js";
-import { registerNativeBatchNorm } from "./native-batch-norm.js";
+import { type NativeBackend, registerNativeBatchNorm } from "./native-batch-norm.js";
 
 let installed = false;
 
@@ -88,10 +88,7 @@ const RELU_GRAD = "TilecastReluGrad";
 
 /** TensorFlow's own `ReluGrad` op: `dy` where `x > 0`, else 0, in one pass. */
 function reluGrad({ inputs, backend }: { inputs: tf.NamedTensorInfoMap; backend: unknown }): tf.TensorInfo {
-  const be = backend as {
-    binding: Record<string, number>;
-    executeSingleOutput(op: string, attrs: object[], inputs: tf.TensorInfo[]): tf.Tensor;
-  };
+  const be = backend as NativeBackend;
   const T = { name: "T", type: be.binding.TF_ATTR_TYPE, value: be.binding.TF_FLOAT };
   return be.executeSingleOutput("ReluGrad", [T], [inputs.dy as tf.TensorInfo, inputs.x as tf.TensorInfo]);
 }

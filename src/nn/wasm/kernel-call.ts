@@ -43,3 +43,22 @@ export function kernels(backend: tf.KernelBackend, backendName = "wasm"): Kernel
     },
   };
 }
+
+/** Row-major strides of a shape. */
+export function strides(shape: number[]): number[] {
+  const s = new Array<number>(shape.length).fill(1);
+  for (let i = shape.length - 2; i >= 0; i--) s[i] = (s[i + 1] as number) * (shape[i + 1] as number);
+  return s;
+}
+
+/** Replace a registered kernel by `make(original)`, which falls back to the original where it must. */
+export function replaceKernel(
+  name: string,
+  backendName: string,
+  make: (fallback: tf.KernelFunc) => tf.KernelFunc,
+): void {
+  const original = tf.getKernel(name, backendName);
+  if (!original) return;
+  tf.unregisterKernel(name, backendName);
+  tf.registerKernel({ ...original, kernelFunc: make(original.kernelFunc) });
+}

@@ -17,7 +17,8 @@
  * registerWasmTrainingKernels(); // also installs these kernels for wasm (selectBackend does both)
  * ```
  */
-import * as tf from "@tensorflow/tfjs";
+import type * as tf from "@tensorflow/tfjs";
+import { replaceKernel, strides } from "./kernel-call.js";
 
 type Values = Float32Array | Int32Array | Uint8Array;
 
@@ -63,13 +64,6 @@ function storeOf(backend: unknown, dtype: tf.DataType): Store | null {
 export const MIN_RUN = 16;
 /** Runs from this long are copied by `set` (a view per run); shorter ones value by value. */
 const SET_RUN = 256;
-
-/** Row-major strides of a shape. */
-function strides(shape: number[]): number[] {
-  const s = new Array<number>(shape.length).fill(1);
-  for (let i = shape.length - 2; i >= 0; i--) s[i] = (s[i + 1] as number) * (shape[i + 1] as number);
-  return s;
-}
 
 /**
  * Copy `count[k]` steps of `step[k]` (source) for each outer axis k, `run` values at a time, into
@@ -284,10 +278,5 @@ const done = new Set<string>();
 export function registerRearrangeKernels(backendName: "wasm" | "cpu"): void {
   if (done.has(backendName)) return;
   done.add(backendName);
-  for (const [name, make] of KERNELS) {
-    const original = tf.getKernel(name, backendName);
-    if (!original) continue;
-    tf.unregisterKernel(name, backendName);
-    tf.registerKernel({ ...original, kernelFunc: make(original.kernelFunc) });
-  }
+  for (const [name, make] of KERNELS) replaceKernel(name, backendName, make);
 }

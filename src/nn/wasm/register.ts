@@ -17,6 +17,7 @@ import * as tf from "@tensorflow/tfjs";
 import { TilecastError } from "../../errors.js";
 import { conv2dBackpropFilter } from "./conv-backprop-filter.js";
 import { conv2dBackpropInputWith } from "./conv-backprop-input.js";
+import { replaceKernel } from "./kernel-call.js";
 import { registerRearrangeKernels } from "./rearrange.js";
 import { tileWith } from "./tile.js";
 
@@ -33,15 +34,7 @@ export function registerWasmTrainingKernels(): void {
   installed = true;
   if (!tf.getKernel("Conv2DBackpropFilter", "wasm"))
     tf.registerKernel({ kernelName: "Conv2DBackpropFilter", backendName: "wasm", kernelFunc: conv2dBackpropFilter });
-  wrap("Conv2DBackpropInput", conv2dBackpropInputWith);
-  wrap("Tile", tileWith);
+  replaceKernel("Conv2DBackpropInput", "wasm", conv2dBackpropInputWith);
+  replaceKernel("Tile", "wasm", tileWith);
   registerRearrangeKernels("wasm");
-}
-
-/** Replace a wasm kernel by one that falls back to the original. */
-function wrap(name: string, make: (fallback: tf.KernelFunc) => tf.KernelFunc): void {
-  const original = tf.getKernel(name, "wasm");
-  if (!original) return;
-  tf.unregisterKernel(name, "wasm");
-  tf.registerKernel({ ...original, kernelFunc: make(original.kernelFunc) });
 }

@@ -15,17 +15,11 @@
  * ```
  */
 import type * as tf from "@tensorflow/tfjs";
+import { strides } from "./kernel-call.js";
 
 interface WasmHeapBackend {
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
   typedArrayFromHeap(t: tf.TensorInfo): Float32Array | Int32Array | Uint8Array;
-}
-
-/** Row-major strides of a shape. */
-function strides(shape: number[]): number[] {
-  const s = new Array<number>(shape.length).fill(1);
-  for (let i = shape.length - 2; i >= 0; i--) s[i] = (s[i + 1] as number) * (shape[i + 1] as number);
-  return s;
 }
 
 /** Visit the offsets `Σ idx[i]·stride[i]` for all `idx < extent` over the first `n` axes. */
