@@ -25,9 +25,11 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { TilecastError } from "../errors.js";
+import { withStderrSilenced } from "../util/quiet-stderr.js";
 import { routeBatchNormTraining } from "./batch-norm-training.js";
 import { fixCpuCast } from "./cpu-cast.js";
 import { useNativeFileIO } from "./file-io.js";
+import { loadStdioShim } from "./native/stdio-shim.js";
 import { registerBroadcastGradients, registerNativeKernels } from "./native-kernels.js";
 import { silenceTfjsNoise } from "./quiet.js";
 import { registerRearrangeKernels } from "./wasm/rearrange.js";
@@ -81,10 +83,14 @@ async function tryNative(skipped: BackendReport["skipped"]): Promise<BackendRepo
         throw new Error(
           "installed without its native binding (`tilecast native build --from <TensorFlow>` builds one)",
         );
-      // Quieter TensorFlow C++ logging unless --debug (the two lines it prints while loading
-      // come before this setting is read and still appear).
+      // Quieter TensorFlow C++ logging unless --debug. The lines its libraries print while
+      // loading come before that setting is read, so the (synchronous) load runs with stderr
+      // on /dev/null where `tilecast native build` compiled the dup/dup2 addon.
+      const load = () => createRequire(import.meta.url)(pkg);
+      const shim = process.env.TILECAST_DEBUG ? null : loadStdioShim(pkg);
       if (!process.env.TILECAST_DEBUG) process.env.TF_CPP_MIN_LOG_LEVEL ??= "2";
-      await import(pkg);
+      if (shim) withStderrSilenced(shim, load);
+      else load();
       registerNativeKernels();
       useNativeFileIO();
       if (!(await tf.setBackend("tensorflow"))) throw new Error("the tensorflow backend failed to initialise");

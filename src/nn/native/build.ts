@@ -19,13 +19,14 @@
  * console.log(r.tensorflow); // 2.21.0
  * ```
  */
-import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { readdir, readFile, rename, rm } from "node:fs/promises";
 import { createRequire } from "node:module";
-import { dirname, join, resolve, sep } from "node:path";
+import { join, resolve, sep } from "node:path";
 import { TilecastError } from "../../errors.js";
 import { quotedIncludes, stageLibtensorflow } from "./libtensorflow.js";
+import { buildStdioShim } from "./stdio-shim.js";
+import { nodeDir, nodeGyp, run } from "./toolchain.js";
 
 /** Options for {@link buildNative}. */
 export interface NativeBuildOptions {
@@ -55,48 +56,6 @@ export function projectRoot(): string {
   const at = core.lastIndexOf(`${sep}node_modules${sep}`);
   if (at < 0) throw new TilecastError("E_UNSUPPORTED", `@tensorflow/tfjs-core is not inside a node_modules (${core})`);
   return core.slice(0, at);
-}
-
-function run(cmd: string, args: string[], cwd: string, what: string): string {
-  const r = spawnSync(cmd, args, {
-    cwd,
-    encoding: "utf8",
-    env: { ...process.env, npm_config_update_notifier: "false" },
-  });
-  if (r.status !== 0) {
-    const out = `${r.stdout ?? ""}\n${r.stderr ?? ""}`.trim().split("\n");
-    const problem = out.filter((l) => /error|ERR!|fatal/i.test(l)).slice(0, 3);
-    throw new TilecastError(
-      "E_UNSUPPORTED",
-      `${what} failed (${r.error?.message ?? (problem.length > 0 ? problem : out.slice(-2)).join(" | ")})`,
-    );
-  }
-  return r.stdout;
-}
-
-/** npm's own node-gyp (every npm carries one), or null. */
-function nodeGyp(): string | null {
-  const candidates = [
-    join(
-      dirname(process.execPath),
-      "..",
-      "lib",
-      "node_modules",
-      "npm",
-      "node_modules",
-      "node-gyp",
-      "bin",
-      "node-gyp.js",
-    ),
-    join(dirname(process.execPath), "node_modules", "npm", "node_modules", "node-gyp", "bin", "node-gyp.js"),
-  ];
-  return candidates.find((c) => existsSync(c)) ?? null;
-}
-
-/** Node's own headers, installed beside the executable (Debian's nodejs-dev, the official tarball). */
-function nodeDir(): string | null {
-  const dir = resolve(dirname(process.execPath), "..");
-  return existsSync(join(dir, "include", "node", "node_api.h")) ? dir : null;
 }
 
 /** The N-API version the loader looks for: the highest the package lists that this Node has. */
@@ -172,6 +131,8 @@ export async function buildNative(options: NativeBuildOptions): Promise<NativeBu
     pkgDir,
     "compiling tfjs-node's binding",
   );
+  log("compiling the stdio addon that keeps TensorFlow's load-time log lines off stderr");
+  await buildStdioShim(pkgDir, modulePath, napi);
   log("loading it");
   const probe = `const tf = require(${JSON.stringify(PACKAGE)});
 const y = tf.tensor2d([[1, 2], [3, 4]]).matMul(tf.tensor2d([[5], [6]])).dataSync();
