@@ -35,6 +35,53 @@ describe("GeoTIFF reader: every compression, layout and dtype, pixel by pixel", 
     await src.close();
   });
 
+  it("reads any subset and order of a pixel-interleaved file's bands as those bands read one at a time", async () => {
+    // 2, 3 and 4 bands take a one-pass copy; one band alone goes through the per-band copy.
+    const cases: [string, number[][]][] = [
+      [
+        fixture("u16.deflate.pred2.tiled.3b.tif"),
+        [
+          [2, 0],
+          [1, 2, 0],
+          [0, 1, 2],
+          [2, 2],
+        ],
+      ],
+      [
+        "fixtures/demo/scene.s2like.u16.4b.tif",
+        [
+          [3, 0, 2, 1],
+          [0, 1, 2, 3],
+          [3, 1],
+          [1, 3, 0],
+        ],
+      ],
+    ];
+    for (const [path, subsets] of cases) {
+      const src = await openGeoTiff(path);
+      expect(src.meta.interleave).toBe("pixel");
+      // A window across block edges and past the raster's right and bottom edges.
+      const w = { x: src.meta.width - 37, y: src.meta.height - 29, width: 45, height: 33 };
+      const one = await Promise.all(
+        Array.from({ length: src.meta.bands }, (_, b) => src.readWindow(w, { bands: [b] })),
+      );
+      const plane = w.width * w.height;
+      for (const bands of subsets) {
+        const g = await src.readWindow(w, { bands });
+        expect(g.shape).toStrictEqual([bands.length, w.height, w.width]);
+        bands.forEach((b, i) => {
+          expect(Array.from(g.data.subarray(i * plane, (i + 1) * plane)), `${path} bands ${bands}`).toStrictEqual(
+            Array.from((one[b] as (typeof one)[0]).data),
+          );
+          expect(g.mask?.subarray(i * plane, (i + 1) * plane)).toStrictEqual(
+            (one[b] as (typeof one)[0]).mask ?? undefined,
+          );
+        });
+      }
+      await src.close();
+    }
+  });
+
   it("reads nodata fixtures: NaN and a huge negative sentinel, cells in place", async () => {
     for (const [name, nodata] of [
       ["f32.deflate.pred3.tiled.2b.nodata-nan.tif", Number.NaN],
