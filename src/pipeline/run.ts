@@ -23,6 +23,7 @@ import { createModel, type RuntimeReport } from "../models/registry.js";
 import { quietCpuBanner } from "../nn/backend.js";
 import { abortWith } from "../stages/abort.js";
 import { batch } from "../stages/batch.js";
+import type { NormalizeOperator } from "../stages/normalize.js";
 import { isAsyncPredictor, predict } from "../stages/predict.js";
 import { readTiles } from "../stages/read-tiles.js";
 import { stageName } from "../stages/stage-name.js";
@@ -215,7 +216,9 @@ export async function runPipeline(p: Pipeline, options: RunOptions = {}): Promis
         else if (t.empty) skipped++;
       }),
     );
-    for (const [name, op] of stages)
+    // A last `normalize` stage is done by `batch` as it stacks (same values, one pass fewer).
+    const fused = (stages.at(-1)?.[1] as Partial<NormalizeOperator> | undefined)?.normalization;
+    for (const [name, op] of fused ? stages.slice(0, -1) : stages)
       tiles = tiles.pipe(
         op,
         stageName(name),
@@ -224,7 +227,7 @@ export async function runPipeline(p: Pipeline, options: RunOptions = {}): Promis
     if (out.sink)
       await lastValueFrom(
         tiles.pipe(
-          batch(p.batch),
+          batch(p.batch, fused ? { normalize: fused } : {}),
           stageName("batch"),
           predict(model.predictor),
           stageName("predict"),

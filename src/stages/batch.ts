@@ -25,6 +25,8 @@ import { asyncScheduler, Observable, type OperatorFunction, type Subscription } 
 import { TilecastError } from "../errors.js";
 import { pixelValidity } from "../grid/grid.js";
 import { tensorFromArray } from "../nn/tensor-array.js";
+import { type Normalization, normalizeInterleaved } from "./normalize.js";
+import { markStage } from "./stall.js";
 import type { Tile } from "./tile.js";
 
 /**
@@ -54,6 +56,13 @@ export interface Batch {
 export interface BatchOptions {
   /** Flush a partial batch after this long without a new tile (default 50 ms). */
   maxWaitMs?: number;
+  /**
+   * Normalize while stacking, as `normalize(stats, { method })` just before `batch` would (the
+   * same values and validity), without a float32 copy of each tile: a {@link normalize}
+   * operator's `normalization`. The pipeline runner passes its last tile stage here when that is
+   * `normalize`.
+   */
+  normalize?: Normalization;
 }
 
 function interleave4(d: Float32Array, out: Float32Array, base: number, n: number): void {
@@ -86,8 +95,15 @@ function interleave(d: Tile["grid"]["data"], out: Float32Array, base: number, n:
   for (let b = 0; b < c; b++) for (let i = 0; i < n; i++) out[base + i * c + b] = d[b * n + i] as number;
 }
 
-/** Stack tiles (CHW grids) into an NHWC float32 tensor. */
-export function stackTiles(tiles: readonly Tile[]): tf.Tensor4D {
+/**
+ * Stack tiles (CHW grids) into an NHWC float32 tensor; with `normalization`, normalized on the
+ * way, each tile's pixel validity then written to `valid` (see {@link BatchOptions.normalize}).
+ */
+export function stackTiles(
+  tiles: readonly Tile[],
+  normalization?: Normalization,
+  valid?: (Uint8Array | null)[],
+): tf.Tensor4D {
   const [c, h, w] = tiles[0]?.grid.shape as [number, number, number];
   const n = h * w;
   const buf = new Float32Array(tiles.length * n * c);
@@ -97,21 +113,35 @@ export function stackTiles(tiles: readonly Tile[]): tf.Tensor4D {
       throw new TilecastError("E_ARGUMENT", `tile ${t.spec.id} is ${tc}x${th}x${tw}, the batch is ${c}x${h}x${w}`, {
         stage: "batch",
       });
-    interleave(t.grid.data, buf, k * n * c, n, c);
+    if (!normalization) interleave(t.grid.data, buf, k * n * c, n, c);
+    else {
+      markStage(t.release, "normalize");
+      const v = normalizeInterleaved(t.grid, normalization.stats, normalization.method, buf, k * n * c);
+      if (valid) valid[k] = v;
+    }
   });
   return tensorFromArray<tf.Rank.R4>(buf, [tiles.length, h, w, c]);
 }
 
-function toBatch(tiles: Tile[]): Batch {
+function toBatch(tiles: Tile[], normalization: Normalization | undefined): Batch {
   const index = tiles.flatMap((t, i) => (t.empty ? [] : [i]));
-  const x = index.length > 0 ? stackTiles(index.map((i) => tiles[i] as Tile)) : null;
+  const fusedValid: (Uint8Array | null)[] = [];
+  const x =
+    index.length > 0
+      ? stackTiles(
+          index.map((i) => tiles[i] as Tile),
+          normalization,
+          fusedValid,
+        )
+      : null;
+  const row = new Map(index.map((i, k) => [i, k]));
   // Keep only what stitching needs, so the tiles' grids can be collected (`release` is a closure
   // of the reader's and does not hold the tile).
-  const refs = tiles.map(({ spec, window, empty, grid, release }) => ({
+  const refs = tiles.map(({ spec, window, empty, grid, release }, i) => ({
     spec,
     window,
     empty: empty ?? false,
-    valid: empty ? null : pixelValidity(grid),
+    valid: empty ? null : normalization ? (fusedValid[row.get(i) as number] ?? null) : pixelValidity(grid),
     release,
   }));
   return { tiles: refs, x, index };
@@ -136,7 +166,7 @@ export function batch(size: number, options: BatchOptions = {}): OperatorFunctio
         const ready = buf;
         buf = [];
         try {
-          out.next(toBatch(ready));
+          out.next(toBatch(ready, options.normalize));
         } catch (e) {
           for (const t of ready) t.release();
           out.error(e);
