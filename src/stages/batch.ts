@@ -5,6 +5,10 @@
  * A partial batch is flushed when the stream ends, or when no tile has arrived for `maxWaitMs`
  * (so a reader whose concurrency is smaller than `n` can never stall the pipeline).
  *
+ * With `{ normalize }` (a `normalize()` operator's `normalization`), tiles are normalized as
+ * they are stacked: the values and validity `normalize()` then `batch()` give, in one pass and
+ * without a float32 copy of each tile. The pipeline runner does this for a last `normalize` stage.
+ *
  * Tensors live only from here until `predict` and `stitch`, which dispose them.
  *
  * @example

@@ -25,7 +25,9 @@ export { cropHalo } from "./crop-halo.js";
 export { inOrder } from "./in-order.js";
 export {
   denormalizeValue,
+  type Normalization,
   type NormalizeMethod,
+  type NormalizeOperator,
   type NormalizeOptions,
   normalize,
   normalizeGrid,
