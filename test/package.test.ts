@@ -228,13 +228,24 @@ describe("the published package", () => {
            lstmGrads = Object.values(grads).map((t) => Array.from(t.dataSync()));
          });
          const convs = lstmProfile.kernels.filter((k) => k.name === "Conv2D" || k.name === "FusedConv2D").length;
-         return { bn: Array.from(bn.dataSync()), step: Array.from(step.dataSync()), g, w, ran, plainErr, lstmGrads, convs };
+         // Convolutions with bias and activation: on native TensorFlow one oneDNN op each.
+         const fx = tf.randomNormal([2, 9, 10, 3], 0, 1, "float32", 11);
+         const fw = tf.randomNormal([3, 3, 3, 5], 0, 1, "float32", 12);
+         const fb = tf.tensor1d([0.5, -1, 0, 2, -0.25]);
+         const cases = [["relu", "same", 1, 1], ["linear", "valid", [2, 1], 1], ["relu6", "same", 1, 2], ["elu", "valid", 1, 1], ["leakyrelu", "same", 2, 1]];
+         const fused = [];
+         const fusedProfile = await tf.profile(() => {
+           for (const [activation, pad, strides, dilations] of cases)
+             fused.push(Array.from(tf.fused.conv2d({ x: fx, filter: fw, bias: fb, strides, pad, dilations, activation, leakyreluAlpha: 0.1 }).dataSync()));
+         });
+         const fusedKernels = [...new Set(fusedProfile.kernels.map((k) => k.name).filter((n) => !n.endsWith("__op")))].sort();
+         return { bn: Array.from(bn.dataSync()), step: Array.from(step.dataSync()), g, w, ran, plainErr, lstmGrads, convs, fused, fusedKernels };
        }
        function err(a, b) { return Math.max(...a.map((v, i) => Math.abs(v - b[i]) / Math.max(1, Math.abs(b[i])))); }
        const native = await values("tensorflow");
        const cpu = await values("cpu");
        const worst = (p, q) => Math.max(...p.map((v, i) => err(v, q[i])));
-       console.log(JSON.stringify({ bn: err(native.bn, cpu.bn), step: native.step, g: worst(native.g, cpu.g), w: worst(native.w, cpu.w), ran: native.ran, cpuRan: cpu.ran, plain: native.plainErr, lstm: worst(native.lstmGrads, cpu.lstmGrads), convs: [native.convs, cpu.convs] }));`,
+       console.log(JSON.stringify({ bn: err(native.bn, cpu.bn), step: native.step, g: worst(native.g, cpu.g), w: worst(native.w, cpu.w), ran: native.ran, cpuRan: cpu.ran, plain: native.plainErr, lstm: worst(native.lstmGrads, cpu.lstmGrads), convs: [native.convs, cpu.convs], fused: worst(native.fused, cpu.fused), fusedKernels: native.fusedKernels }));`,
     );
     const r = JSON.parse(run(process.execPath, ["native.mjs"]).trim().split("\n").pop() as string);
     expect(r.bn).toBeLessThan(1e-5);
@@ -249,6 +260,9 @@ describe("the published package", () => {
     expect(r.lstm).toBeLessThan(1e-4);
     expect(r.convs[0]).toBeGreaterThan(0);
     expect(r.convs[0] * 3).toBeLessThan(r.convs[1]);
+    // Bias and activation fused into the convolution (tfjs-node alone also runs Add and the activation).
+    expect(r.fused).toBeLessThan(1e-4);
+    expect(r.fusedKernels).toStrictEqual(["FusedConv2D"]);
   }, 600_000);
 });
 

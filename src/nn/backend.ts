@@ -30,6 +30,7 @@ import { routeBatchNormTraining } from "./batch-norm-training.js";
 import { fixCpuCast } from "./cpu-cast.js";
 import { useNativeFileIO } from "./file-io.js";
 import { loadStdioShim } from "./native/stdio-shim.js";
+import { fuseNativeConvolutions } from "./native-fused-conv.js";
 import { registerBroadcastGradients, registerNativeKernels } from "./native-kernels.js";
 import { silenceTfjsNoise } from "./quiet.js";
 import { registerRearrangeKernels } from "./wasm/rearrange.js";
@@ -94,6 +95,7 @@ async function tryNative(skipped: BackendReport["skipped"]): Promise<BackendRepo
       registerNativeKernels();
       useNativeFileIO();
       if (!(await tf.setBackend("tensorflow"))) throw new Error("the tensorflow backend failed to initialise");
+      fuseNativeConvolutions();
       const b = tf.backend() as unknown as { isUsingGpuDevice?: () => boolean; binding?: { TF_Version?: string } };
       const gpu = pkg.endsWith("-gpu") && Boolean(b.isUsingGpuDevice?.());
       const threads = (await import("node:os")).availableParallelism();

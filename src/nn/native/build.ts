@@ -24,6 +24,7 @@ import { readdir, readFile, rename, rm } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { join, resolve, sep } from "node:path";
 import { TilecastError } from "../../errors.js";
+import { patchBindingSource } from "./binding-patch.js";
 import { quotedIncludes, stageLibtensorflow } from "./libtensorflow.js";
 import { buildStdioShim } from "./stdio-shim.js";
 import { nodeDir, nodeGyp, run } from "./toolchain.js";
@@ -113,6 +114,8 @@ export async function buildNative(options: NativeBuildOptions): Promise<NativeBu
   const gyp = nodeGyp();
   if (!gyp)
     throw new TilecastError("E_UNSUPPORTED", "node-gyp was not found beside npm; install it (npm i -g node-gyp)");
+  const patched = await patchBindingSource(pkgDir);
+  log(patched ? "binding source: string list attributes added" : "binding source: left as it is (unknown layout)");
   const napi = napiVersion(pkgDir);
   const modulePath = join(pkgDir, "lib", `napi-v${napi}`);
   const headers = nodeDir();
