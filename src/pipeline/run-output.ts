@@ -2,7 +2,7 @@
  * Where a run's blocks go (see resumable.ts for what it keeps). A run that commits its own output
  * (not a shard) writes every block twice: to the output as before, and to its part's file, which
  * costs about a raw copy of the output on disk. Parts kept by an earlier run are replayed into
- * the output first. A shard writes parts only, and {@link finalizeRun} replays them all into the
+ * the output while the rest is computed. A shard writes parts only, and {@link finalizeRun} replays them all into the
  * output.
  *
  * Parts are aligned to the output's blocks, so every output block lies in one part and the part
@@ -68,6 +68,32 @@ async function replay(dir: string, ids: readonly number[], sink: GridSink, produ
   }
 }
 
+/**
+ * `sink` while kept parts are replayed into it: blocks go straight through, its commit waits for
+ * the replay (and fails with the replay's error), and an abort also waits for the replay to stop.
+ * On a resumed run the kept parts' encoding then shares the cores with the model instead of
+ * running before it: a resume of 2 of 4 parts of the 8192² segmentation job spent 10.5 s replaying
+ * before its first tile.
+ */
+function whileReplaying(sink: GridSink, replayed: Promise<unknown>): GridSink {
+  return {
+    blockGrid: sink.blockGrid,
+    writeBlock: (col, row, block) => sink.writeBlock(col, row, block),
+    async commit() {
+      const failed = await replayed;
+      if (failed) {
+        await sink.abort();
+        throw failed;
+      }
+      await sink.commit();
+    },
+    async abort() {
+      await sink.abort(); // the replay's next write fails, which ends it
+      await replayed;
+    },
+  };
+}
+
 /** The manifest marked complete and the parts removed. */
 async function complete(output: string, runId: string): Promise<void> {
   const m = await readManifest(output);
@@ -116,15 +142,23 @@ export async function openRunOutputs(
       },
       ...(o.onPart ? { onPart: o.onPart } : {}),
     });
+    // Kept parts go into the output while the others are computed (see `whileReplaying`).
+    let replayed: Promise<unknown> = Promise.resolve(null);
     if (final) {
       const todo = new Set(state.todo.map((q) => q.id));
-      await replay(
-        state.dir,
-        plan.parts.filter((q) => !todo.has(q.id)).map((q) => q.id),
-        final,
-        products,
-      );
-      if (todo.size === 0) await final.commit();
+      const kept = plan.parts.filter((q) => !todo.has(q.id)).map((q) => q.id);
+      if (todo.size === 0) {
+        await replay(state.dir, kept, final, products);
+        await final.commit();
+      } else if (kept.length > 0) {
+        // An unreadable kept part fails the run now, not after the rest is computed.
+        for (const id of kept) await (await PartFile.open(partPath(state.dir, id))).close();
+        replayed = replay(state.dir, kept, final, products).then(
+          () => null,
+          (e: unknown) => e ?? new Error("replaying the kept parts failed"),
+        );
+        final = whileReplaying(final, replayed);
+      }
     }
     const sink = state.todo.length === 0 ? null : final ? teeSink(final, parts, (b) => b) : parts;
     const commits = final !== null;
@@ -136,6 +170,8 @@ export async function openRunOutputs(
       commits,
       async finish() {
         if (!commits) return;
+        const failed = await replayed;
+        if (failed) throw failed;
         await products.finish();
         await complete(output.path, runId);
       },

@@ -5,7 +5,7 @@
  * as GDAL reads them; Zarr chunk for chunk).
  */
 import { spawn } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, utimesSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { BIN, tilecast } from "../helpers/cli.js";
@@ -107,6 +107,21 @@ describe.skipIf(!hasGdal)("resumable and sharded runs", () => {
       expect(fingerprint(`${dir}/${f}`)).toStrictEqual(fingerprint(`${plainDir}/${f}`));
     expect(readFileSync(`${dir}/seg.png`)).toStrictEqual(readFileSync(`${plainDir}/seg.png`));
     expect(existsSync(`${dir}/seg.tif.parts`)).toBe(false);
+  });
+
+  it("a kept part that no longer reads fails --resume at once, naming it; no output is left", async () => {
+    const dir = dirname(tmp("corrupt"));
+    const args = ["run", PIPE, ...outputs(dir), ...SMALL, "-q"];
+    await stopAfterParts(args, `${dir}/seg.tif.parts`, 3, "SIGKILL");
+    const parts = readdirSync(`${dir}/seg.tif.parts`).filter((f) => f.endsWith(".bin"));
+    const bad = `${dir}/seg.tif.parts/${parts[0]}`;
+    writeFileSync(bad, "not what a part file holds");
+    const resumed = tilecast(...args, "--resume");
+    expect(resumed.code).not.toBe(0);
+    expect(resumed.stderr).toContain(bad);
+    expect(resumed.stderr).toContain("not a tilecast part file");
+    expect(existsSync(`${dir}/seg.tif`)).toBe(false);
+    expect(existsSync(`${dir}/seg.classes.tif`)).toBe(false);
   });
 
   it("SIGTERM stops cleanly (exit 143, finished parts kept, no output); --resume finishes it", async () => {
