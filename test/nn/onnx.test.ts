@@ -11,7 +11,7 @@ import { convLstmNowcaster } from "../../src/models/convlstm.js";
 import { globalCnn } from "../../src/models/global-cnn.js";
 import { unet } from "../../src/models/unet.js";
 import { exportOnnx } from "../../src/nn/onnx/export.js";
-import { onnxRuntimeInfo } from "../../src/nn/onnx/runtime.js";
+import { onnxRuntimeInfo, onnxSpinning } from "../../src/nn/onnx/runtime.js";
 import { OnnxSession } from "../../src/nn/onnx/session.js";
 
 beforeAll(async () => {
@@ -169,5 +169,22 @@ describe("ONNX export", async () => {
     expect(() => exportOnnx(tf.model({ inputs: x, outputs: z }))).toThrow(
       /ONNX export: layer 'noisy' \(GaussianNoise\) has no ONNX equivalent/,
     );
+  });
+});
+
+describe("onnxSpinning", () => {
+  it("spins for a session alone, sleeps beside a data path, and TILECAST_ONNX_SPIN overrides both", () => {
+    const before = process.env.TILECAST_ONNX_SPIN;
+    try {
+      delete process.env.TILECAST_ONNX_SPIN;
+      expect([onnxSpinning(true), onnxSpinning(false)]).toStrictEqual([true, false]);
+      process.env.TILECAST_ONNX_SPIN = "0";
+      expect([onnxSpinning(true), onnxSpinning(false)]).toStrictEqual([false, false]);
+      process.env.TILECAST_ONNX_SPIN = "1";
+      expect([onnxSpinning(true), onnxSpinning(false)]).toStrictEqual([true, true]);
+    } finally {
+      if (before === undefined) delete process.env.TILECAST_ONNX_SPIN;
+      else process.env.TILECAST_ONNX_SPIN = before;
+    }
   });
 });

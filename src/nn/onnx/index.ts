@@ -5,6 +5,7 @@ export {
   loadOnnxRuntime,
   type OnnxRuntimeInfo,
   onnxRuntimeInfo,
+  onnxSpinning,
   onnxThreads,
   pipelineOnnxThreads,
 } from "./runtime.js";

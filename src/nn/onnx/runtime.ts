@@ -8,7 +8,7 @@
  * with its GPU libraries: `ONNXRUNTIME_NODE_INSTALL=cuda12 npm install`), then the bundled CPU
  * library. `TILECAST_ONNX_PROVIDERS=cuda,cpu` sets the list; `TILECAST_ONNX_THREADS` the CPU
  * threads (default: every core for a session alone, every core but one for a model in a pipeline,
- * {@link pipelineOnnxThreads}).
+ * {@link pipelineOnnxThreads}); `TILECAST_ONNX_SPIN` whether idle threads spin ({@link onnxSpinning}).
  *
  * @example
  * ```ts
@@ -76,6 +76,18 @@ export function pipelineOnnxThreads(): number {
 }
 
 /**
+ * Whether a session's idle pool threads spin (waiting for the next parallel step without
+ * sleeping) or sleep: they spin for a session that has the cores to itself (`alone`), where waking
+ * sleeping threads for every operator cost the benchmark U-Net about 15 % (157 against 186
+ * tiles/s on 2 threads, alternating, by hand), and sleep beside a data path that needs the cores.
+ * `TILECAST_ONNX_SPIN=1` or `0` overrides.
+ */
+export function onnxSpinning(alone: boolean): boolean {
+  const env = process.env.TILECAST_ONNX_SPIN;
+  return env === "1" ? true : env === "0" ? false : alone;
+}
+
+/**
  * Whether the GPU provider library `name` was installed beside the binding (the default install
  * has only the CPU library; `ONNXRUNTIME_NODE_INSTALL=cuda12` adds CUDA and TensorRT).
  */
@@ -135,7 +147,12 @@ export class LocalSession {
    * A session for ONNX `bytes` (as {@link exportOnnx} makes them), on the best provider that
    * starts; the skipped ones and why are in `skipped`.
    */
-  static async create(bytes: Uint8Array, threads?: number): Promise<LocalSession & { skipped: string[] }> {
+  static async create(
+    bytes: Uint8Array,
+    threads?: number,
+    spin = false,
+  ): Promise<LocalSession & { skipped: string[] }> {
+    const spinning = spin ? "1" : "0";
     const ort = await loadOnnxRuntime();
     if (typeof ort === "string") throw new TilecastError("E_UNSUPPORTED", ort);
     const skipped: string[] = [];
@@ -146,9 +163,9 @@ export class LocalSession {
           intraOpNumThreads: threads ?? onnxThreads(),
           interOpNumThreads: 1,
           graphOptimizationLevel: "all",
-          // Idle pool threads sleep instead of spinning, leaving the cores to the data path
-          // (reading, normalizing, stitching, writing) that runs beside the model.
-          extra: { session: { intra_op: { allow_spinning: "0" }, inter_op: { allow_spinning: "0" } } },
+          // Without `spin`, idle pool threads sleep instead of spinning, leaving the cores to
+          // the data path (reading, normalizing, stitching, writing) that runs beside the model.
+          extra: { session: { intra_op: { allow_spinning: spinning }, inter_op: { allow_spinning: spinning } } },
         });
         return Object.assign(new LocalSession(ort, session, provider), { skipped });
       } catch (e) {

@@ -11,7 +11,11 @@ type Request = { type: "run"; id: number; data: Float32Array; dims: number[] } |
 const port = parentPort;
 if (port) {
   try {
-    const session = await LocalSession.create(workerData.bytes as Uint8Array, workerData.threads as number | undefined);
+    const session = await LocalSession.create(
+      workerData.bytes as Uint8Array,
+      workerData.threads as number | undefined,
+      workerData.spin === true,
+    );
     let queue: Promise<void> = Promise.resolve();
     let releasing = false;
     port.on("message", async (m: Request) => {

@@ -18,6 +18,7 @@
 import type { Worker } from "node:worker_threads";
 import { TilecastError } from "../../errors.js";
 import { moduleWorker, siblingModule } from "../../util/module-worker.js";
+import { onnxSpinning } from "./runtime.js";
 
 type Reply =
   | { type: "ready"; provider: string; skipped: string[] }
@@ -60,10 +61,13 @@ export class OnnxSession {
 
   /**
    * A session for ONNX `bytes` (as {@link exportOnnx} makes them) on the best execution provider
-   * that starts; an error says why none did.
+   * that starts; an error says why none did. `threads`: CPU threads (default every core);
+   * `spin`: whether idle threads spin (default: when `threads` is not given, the session having
+   * the cores to itself; see {@link onnxSpinning}).
    */
-  static async create(bytes: Uint8Array, o: { threads?: number } = {}): Promise<OnnxSession> {
-    const workerData = { bytes, ...(o.threads ? { threads: o.threads } : {}) };
+  static async create(bytes: Uint8Array, o: { threads?: number; spin?: boolean } = {}): Promise<OnnxSession> {
+    const spin = o.spin ?? onnxSpinning(o.threads === undefined);
+    const workerData = { bytes, spin, ...(o.threads ? { threads: o.threads } : {}) };
     const worker = moduleWorker(siblingModule(import.meta.url, "session-worker"), workerData);
     const first = await new Promise<Reply>((resolve, reject) => {
       worker.once("message", resolve);
