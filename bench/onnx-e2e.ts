@@ -10,7 +10,7 @@
  * (`TILECAST_ONNX_THREADS`), alternating, `BENCH_E2E_REPS` times each (default 3), medians
  * reported: on a small machine the model and the data path share the cores, and the second
  * setting shows whether the data path keeps up when it has one to itself. In the harness the run
- * uses its default (every core but one for a model in a pipeline) and the model alone every core.
+ * uses its default (every core, idle threads sleeping) and the model alone every core (spinning).
  *
  * `BENCH_E2E_JOB=seg` measures the segmentation job instead (issue: speed of the jobs): the
  * shipped 4-class scene-seg U-Net over an 8192 x 8192 4-band scene in 256 px tiles with 32 px of
@@ -55,7 +55,7 @@ async function modelOnly(threads: number): Promise<number> {
 
 /** One end-to-end run: tiles written per second of the run. */
 function endToEnd(scene: string, threads: number | null): { tilesPerSec: number; seconds: number; peakRssMB: number } {
-  // null: the run's own default (every core but one for the model in a pipeline).
+  // null: the run's own default (every core, idle threads sleeping).
   const { TILECAST_ONNX_THREADS: _t, ...inherited } = process.env;
   const threadEnv = threads === null ? {} : { TILECAST_ONNX_THREADS: String(threads) };
   const out = `bench/data/out-${SEG ? "seg" : "water"}-onnx.tif`;

@@ -129,10 +129,10 @@ async function onnxPredictorOf(
   dir: string | undefined,
   card: ModelCard | undefined,
 ): Promise<LoadedModel> {
-  const { OnnxSession, onnxBytesFor, pipelineOnnxThreads } = await import("../../nn/onnx/index.js");
+  const { OnnxSession, onnxBytesFor, onnxSpinning, pipelineOnnxThreads } = await import("../../nn/onnx/index.js");
   const { bytes, source } = await onnxBytesFor(model, dir, card);
-  // A tile model runs beside a data path: it leaves that a core.
-  const session = await OnnxSession.create(bytes, { threads: pipelineOnnxThreads() });
+  // A tile model runs beside a data path: its idle threads sleep, leaving it the cores.
+  const session = await OnnxSession.create(bytes, { threads: pipelineOnnxThreads(), spin: onnxSpinning(false) });
   const a = tileAdapter(name, model, frames, sequence);
   return {
     bands: a.outBands,

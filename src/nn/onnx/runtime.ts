@@ -7,8 +7,8 @@
  * Execution providers are tried best first: TensorRT, then CUDA (when the package was installed
  * with its GPU libraries: `ONNXRUNTIME_NODE_INSTALL=cuda12 npm install`), then the bundled CPU
  * library. `TILECAST_ONNX_PROVIDERS=cuda,cpu` sets the list; `TILECAST_ONNX_THREADS` the CPU
- * threads (default: every core for a session alone, every core but one for a model in a pipeline,
- * {@link pipelineOnnxThreads}); `TILECAST_ONNX_SPIN` whether idle threads spin ({@link onnxSpinning}).
+ * threads (default: every core, {@link pipelineOnnxThreads}); `TILECAST_ONNX_SPIN` whether idle
+ * threads spin ({@link onnxSpinning}).
  *
  * @example
  * ```ts
@@ -65,14 +65,15 @@ export function onnxThreads(): number {
 }
 
 /**
- * CPU threads for a model inside a pipeline: every core but one, which the data path (reading,
- * normalizing, stitching, compressing) needs beside it; `TILECAST_ONNX_THREADS` overrides. On two
- * cores this runs the 8192² segmentation job at 1.34 MP/s against 1.01-1.23 with both cores for
- * the model (`BENCH_E2E_JOB=seg node --import tsx bench/onnx-e2e.ts`).
+ * CPU threads for a model inside a pipeline: every core, like a session alone, but with idle
+ * threads sleeping ({@link onnxSpinning}) so the data path (reading, normalizing, stitching,
+ * compressing) gets a core whenever the model waits; `TILECAST_ONNX_THREADS` overrides. Every core
+ * but one was the default until the data path got lighter; on 2026-12-01, on two cores, both cores
+ * ran the 4096² water job at 342-353 tiles/s against 288-314 with one (three alternations) and the
+ * 8192² segmentation job at 0.96-1.00 MP/s against 0.97-0.99 (two), by hand.
  */
 export function pipelineOnnxThreads(): number {
-  const n = Number(process.env.TILECAST_ONNX_THREADS);
-  return Number.isInteger(n) && n > 0 ? n : Math.max(1, availableParallelism() - 1);
+  return onnxThreads();
 }
 
 /**
