@@ -29,7 +29,8 @@ import { asyncScheduler, Observable, type OperatorFunction, type Subscription } 
 import { TilecastError } from "../errors.js";
 import { pixelValidity } from "../grid/grid.js";
 import { tensorFromArray } from "../nn/tensor-array.js";
-import { type Normalization, normalizeInterleaved } from "./normalize.js";
+import type { Normalization } from "./normalize.js";
+import { normalizeInterleaved } from "./normalize-interleaved.js";
 import { markStage } from "./stall.js";
 import type { Tile } from "./tile.js";
 

@@ -1,77 +1,4 @@
 /**
- * Normalize `g` (bands, h, w) straight into `out` from `base` with its bands interleaved per
- * pixel (h, w, bands), as {@link normalizeGrid} and then stacking into a batch would, without the
- * normalized grid in between: one pass and no float32 copy of the tile (see `batch`'s
- * `normalize` option). Invalid cells are 0; returns each pixel's validity (1 where every band is
- * valid), or null when the grid has no mask and every cell is valid.
- */
-export function normalizeInterleaved(
-  g: Grid,
-  stats: Stats,
-  method: NormalizeMethod,
-  out: Float32Array,
-  base: number,
-): Uint8Array | null {
-  const [c, h, w] = g.shape as [number, number, number];
-  const n = h * w;
-  const src = g.data;
-  const nodata = g.nodata ?? Number.NaN;
-  const gmask = g.mask;
-  const k = Array.from({ length: c }, (_, b) => bandScaling(stats, b, method));
-  const t = Array.from({ length: c }, (_, b): ValueTransform => stats.transforms[b] ?? "none");
-  let invalid = 0;
-  if (c === 4 && gmask === null && t.every((x) => x === "none")) {
-    // RGB + NIR, the common scene: each pixel's four cells written together.
-    const [{ shift: s0, scale: k0 }, { shift: s1, scale: k1 }, { shift: s2, scale: k2 }, { shift: s3, scale: k3 }] =
-      k as [Scaling, Scaling, Scaling, Scaling];
-    for (let i = 0, j = base; i < n; i++, j += 4) {
-      const v0 = src[i] as number;
-      const v1 = src[i + n] as number;
-      const v2 = src[i + 2 * n] as number;
-      const v3 = src[i + 3 * n] as number;
-      out[j] = (v0 - s0) * k0;
-      out[j + 1] = (v1 - s1) * k1;
-      out[j + 2] = (v2 - s2) * k2;
-      out[j + 3] = (v3 - s3) * k3;
-      if (v0 === nodata || v0 !== v0 || v1 === nodata || v1 !== v1) invalid++;
-      else if (v2 === nodata || v2 !== v2 || v3 === nodata || v3 !== v3) invalid++;
-    }
-  } else
-    for (let b = 0; b < c; b++) {
-      const { shift, scale } = k[b] as Scaling;
-      const tb = t[b] as ValueTransform;
-      for (let i = 0, j = base + b, q = b * n; i < n; i++, j += c, q++) {
-        const v = src[q] as number;
-        out[j] = (transformValue(v, tb) - shift) * scale;
-        if (v === nodata || v !== v) invalid++;
-      }
-    }
-  if (invalid === 0 && gmask === null) return null;
-  // The rare tile with invalid cells (or a mask): zero them and mark their pixels.
-  const valid = new Uint8Array(n).fill(1);
-  for (let b = 0; b < c; b++)
-    for (let i = 0, j = base + b, q = b * n; i < n; i++, j += c, q++) {
-      const v = src[q] as number;
-      if (v === nodata || v !== v || (gmask !== null && gmask[q] === 0)) {
-        out[j] = 0;
-        valid[i] = 0;
-      }
-    }
-  return valid;
-}
-
-type Scaling = { shift: number; scale: number };
-
-/** What a {@link normalize} operator scales by, so `batch` can do it instead (see `batch`). */
-export interface Normalization {
-  readonly stats: Stats;
-  readonly method: NormalizeMethod;
-}
-
-/** A {@link normalize} operator, which also says what it scales by. */
-export type NormalizeOperator = OperatorFunction<Tile, Tile> & { readonly normalization: Normalization };
-
-/**
  * `normalize(stats)`: per-band scaling of tile pixels to float32 for a model, after the
  * band's value transform (`log1p` for precipitation):
  *   zscore: (t(v) - mean) / std        minmax: (t(v) - min) / (max - min)        none: t(v)
@@ -123,6 +50,15 @@ export interface NormalizeOptions {
   method?: NormalizeMethod;
 }
 
+/** What a {@link normalize} operator scales by, so `batch` can do it instead (see `batch`). */
+export interface Normalization {
+  readonly stats: Stats;
+  readonly method: NormalizeMethod;
+}
+
+/** A {@link normalize} operator, which also says what it scales by. */
+export type NormalizeOperator = OperatorFunction<Tile, Tile> & { readonly normalization: Normalization };
+
 /** The shift and scale of band `b`: `(t(v) - shift) * scale`. */
 export function bandScaling(stats: Stats, b: number, method: NormalizeMethod): { shift: number; scale: number } {
   if (method === "none") return { shift: 0, scale: 1 };
@@ -153,9 +89,11 @@ export function denormalizeValue(v: number, stats: Stats, b: number, method: Nor
 
 /**
  * Scale cells `[from, to)` of `src` into `out`, returning the invalid ones (nodata, NaN, or 0 in
- * `mask`; their output stays 0). The loops are written out per case so each stays tight.
+ * `mask`; their output stays 0). Cell `i` goes to `out[at + (i - from) * stride]`: by default
+ * the same place, or one band of pixel-interleaved cells (`normalize-interleaved.ts`). The loops
+ * are written out per case so each stays tight.
  */
-function scaleRange(
+export function scaleRange(
   src: Grid["data"],
   out: Float32Array,
   from: number,
@@ -165,20 +103,22 @@ function scaleRange(
   t: ValueTransform,
   nodata: number, // NaN when there is none (NaN cells are invalid either way)
   mask: Uint8Array | null,
+  at = from,
+  stride = 1,
 ): number[] {
   const missing: number[] = [];
   if (t === "none" && mask === null) {
-    for (let i = from; i < to; i++) {
+    for (let i = from, j = at; i < to; i++, j += stride) {
       const v = src[i] as number;
       if (v === nodata || v !== v) missing.push(i);
-      else out[i] = (v - shift) * scale;
+      else out[j] = (v - shift) * scale;
     }
     return missing;
   }
-  for (let i = from; i < to; i++) {
+  for (let i = from, j = at; i < to; i++, j += stride) {
     const v = src[i] as number;
     if (v === nodata || v !== v || (mask !== null && mask[i] === 0)) missing.push(i);
-    else out[i] = (transformValue(v, t) - shift) * scale;
+    else out[j] = (transformValue(v, t) - shift) * scale;
   }
   return missing;
 }

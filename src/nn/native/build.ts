@@ -115,7 +115,11 @@ export async function buildNative(options: NativeBuildOptions): Promise<NativeBu
   if (!gyp)
     throw new TilecastError("E_UNSUPPORTED", "node-gyp was not found beside npm; install it (npm i -g node-gyp)");
   const patched = await patchBindingSource(pkgDir);
-  log(patched ? "binding source: string list attributes added" : "binding source: left as it is (unknown layout)");
+  log(
+    patched
+      ? "binding source: string and type list attributes added"
+      : "binding source: left as it is (unknown layout)",
+  );
   const napi = napiVersion(pkgDir);
   const modulePath = join(pkgDir, "lib", `napi-v${napi}`);
   const headers = nodeDir();
