@@ -7,6 +7,11 @@
  * copies them first (`readWholeChunk`). Copying every chunk on its way out of the cache copied
  * each value twice for windows that only read from it.
  *
+ * A reader that takes a whole chunk as its own ({@link ChunkCache.take}) gets a chunk that is not
+ * cached without a copy, and the cache does not keep it: the first time. A key asked for that way
+ * a second time (a sliding time window coming back to a chunk) is cached like any other.
+ * Sequential whole-chunk reads then cost no copy and keep nothing.
+ *
  * One cache per opened store ({@link openZarr}); `TILECAST_ZARR_CACHE_MB` sets its budget
  * (default 64 MiB; 0 turns caching off).
  *
@@ -47,9 +52,13 @@ export function defaultCacheBytes(): number {
   return Number.isFinite(mb) && mb > 0 ? mb * 2 ** 20 : 0;
 }
 
+/** Keys {@link ChunkCache.take} remembers handing out uncached (the oldest forgotten first). */
+const TAKEN_KEYS = 4096;
+
 /** See the module documentation. */
 export class ChunkCache {
   readonly #budget: number;
+  readonly #taken = new Set<string>();
   readonly #entries = new Map<string, { chunk: DecodedChunk; bytes: number }>();
   readonly #pending = new Map<string, Promise<DecodedChunk>>();
   #bytes = 0;
@@ -84,6 +93,19 @@ export class ChunkCache {
     } finally {
       this.#pending.delete(key);
     }
+  }
+
+  /**
+   * The chunk under `key` for a caller that keeps its values: `shared` when they are the cache's
+   * (the caller copies them), not when the chunk was decoded for this caller alone.
+   */
+  async take<C extends DecodedChunk>(key: string, load: () => Promise<C>): Promise<{ chunk: C; shared: boolean }> {
+    if (this.#entries.has(key) || this.#pending.has(key) || this.#taken.has(key))
+      return { chunk: await this.get(key, load), shared: true };
+    this.#misses++;
+    this.#taken.add(key);
+    if (this.#taken.size > TAKEN_KEYS) this.#taken.delete(this.#taken.values().next().value as string);
+    return { chunk: await load(), shared: false };
   }
 
   #add(key: string, chunk: DecodedChunk): void {

@@ -16,9 +16,11 @@ import * as zarr from "zarrita";
 import { errorLine, TilecastError } from "../../errors.js";
 import { isUrl } from "../../util/url.js";
 import { ChunkCache, type DecodedChunk, defaultCacheBytes } from "./chunk-cache.js";
+import { chunkPool, type OffThreadCodec } from "./chunk-pool.js";
 import { checkCodecs } from "./codec-check.js";
 import { registerZarrCodecs } from "./codecs.js";
 import { LocalStore } from "./fs-store.js";
+import { offThreadChunks, offThreadCodec } from "./off-thread.js";
 import { checkConsolidated, checkDims, checkRequiredKeys, checkShape, type RawArrayMeta } from "./validate.js";
 
 /** A readable zarrita store. */
@@ -40,6 +42,11 @@ export interface ZarrArrayInfo {
   readonly array: zarr.Array<zarr.DataType, ZarrStore>;
   /** The store key of a chunk, for error messages ("t2m/0.1.0", "v/c/0/1"). */
   chunkKey(coords: readonly number[]): string;
+  /**
+   * A chunk for a caller that keeps its values: `shared` when they are the cache's and must be
+   * copied first ({@link ChunkCache.take}).
+   */
+  takeChunk(coords: number[], signal?: AbortSignal): Promise<{ chunk: DecodedChunk; shared: boolean }>;
 }
 
 /** An open store. */
@@ -147,14 +154,21 @@ function checkedChunks(array: zarr.Array<zarr.DataType, ZarrStore>, key: (coords
   }) as typeof array.getChunk;
 }
 
-/** Decoded chunks come from the cache when there (chunk copies; see {@link ChunkCache}). */
-function cachedChunks(array: zarr.Array<zarr.DataType, ZarrStore>, cache: ChunkCache, name: string): void {
+type TakeChunk = ZarrArrayInfo["takeChunk"];
+
+/**
+ * Decoded chunks come from the cache when there (chunk copies; see {@link ChunkCache}); returns
+ * the array's {@link ZarrArrayInfo.takeChunk}.
+ */
+function cachedChunks(array: zarr.Array<zarr.DataType, ZarrStore>, cache: ChunkCache | null, name: string): TakeChunk {
   const get = array.getChunk.bind(array);
+  const load = (coords: number[], options?: object) => () => get(coords, options as never) as Promise<DecodedChunk>;
+  if (!cache)
+    return async (coords, signal) => ({ chunk: await load(coords, signal ? { signal } : {})(), shared: false });
+  const key = (coords: readonly number[]) => `${name}/${coords.join(".")}`;
   array.getChunk = ((coords: number[], options?: object) =>
-    cache.get(
-      `${name}/${coords.join(".")}`,
-      () => get(coords, options as never) as Promise<DecodedChunk>,
-    )) as typeof array.getChunk;
+    cache.get(key(coords), load(coords, options))) as typeof array.getChunk;
+  return (coords, signal) => cache.take(key(coords), load(coords, signal ? { signal } : {}));
 }
 
 function metadataError(path: string, name: string, e: unknown): TilecastError {
@@ -227,8 +241,10 @@ export async function openZarr(path: string, o: OpenZarrOptions = {}): Promise<Z
     let array: zarr.Array<zarr.DataType, ZarrStore>;
     let keys = { sep: ".", prefix: "" };
     let shards: number[] | undefined;
+    let offThread: OffThreadCodec | null = null;
     try {
       const meta = await checkMeta(path, raw, store, name, format);
+      offThread = offThreadCodec(meta as Parameters<typeof offThreadCodec>[0], format);
       const codecs = Array.isArray(meta?.codecs) ? (meta.codecs as { name?: string }[]) : [];
       if (codecs.some((c) => c?.name === "sharding_indexed"))
         shards = meta?.chunk_grid?.configuration?.chunk_shape as number[] | undefined;
@@ -248,8 +264,10 @@ export async function openZarr(path: string, o: OpenZarrOptions = {}): Promise<Z
     const fv = array.fillValue;
     const chunkKey = (coords: readonly number[]) =>
       `${name ? `${name}/` : ""}${keys.prefix}${coords.length ? coords.join(keys.sep) : "0"}`;
+    const pool = offThread && raw instanceof LocalStore ? chunkPool() : null;
+    if (pool && offThread) offThreadChunks(array, offThread, pool, (raw as LocalStore).root, chunkKey);
     checkedChunks(array, chunkKey);
-    if (cache) cachedChunks(array, cache, name);
+    const takeChunk = cachedChunks(array, cache, name);
     arrays.set(name, {
       name,
       dims,
@@ -261,6 +279,7 @@ export async function openZarr(path: string, o: OpenZarrOptions = {}): Promise<Z
       attrs: rest,
       array,
       chunkKey,
+      takeChunk,
     });
   }
   if (arrays.size === 0) throw new TilecastError("E_FORMAT", "store holds no arrays", { path });

@@ -6,7 +6,6 @@ import * as zarr from "zarrita";
 import { errorLine, TilecastError } from "../../errors.js";
 import { allocate, DTYPE_INFO, type DType, isDType, isTypedArrayOf, type TypedArray } from "../../grid/dtype.js";
 import { checkBudget } from "../../util/budget.js";
-import { isShared } from "./chunk-cache.js";
 import type { ZarrArrayInfo } from "./dataset.js";
 
 /** One axis of a selection: a fixed index, or a `[start, stop)` range. */
@@ -104,14 +103,15 @@ async function readWholeChunk(
     coords.push(a / c);
     if (typeof s !== "number") shape.push(b - a);
   }
-  let chunk: { data: ArrayLike<number | bigint>; shape: number[]; stride: number[] };
+  let got: { chunk: { data: ArrayLike<number | bigint>; shape: number[]; stride: number[] }; shared: boolean };
   try {
-    chunk = (await info.array.getChunk(coords, signal ? { signal } : {})) as typeof chunk;
+    got = (await info.takeChunk(coords, signal)) as typeof got;
   } catch {
     return null; // the general path reports the error, naming the chunk
   }
+  const { chunk, shared } = got;
   const data = toCOrder(chunk.data, chunk.shape, chunk.stride, gridDtype(info.dtype));
-  return { data: data === chunk.data && isShared(data) ? data.slice() : data, shape }; // the caller owns it
+  return { data: data === chunk.data && shared ? data.slice() : data, shape }; // the caller owns it
 }
 
 /** Read a selection of an array; the result drops the fixed-index axes. */

@@ -38,6 +38,30 @@ describe("ChunkCache: decoded chunks within a byte budget", () => {
     expect(isShared(big.data)).toBe(false);
   });
 
+  it("take: a chunk not cached is the caller's the first time, cached the second, shared after", async () => {
+    const cache = new ChunkCache(1024);
+    let decodes = 0;
+    const load = async () => {
+      decodes++;
+      return chunk(4);
+    };
+    const first = await cache.take("k", load);
+    expect(first.shared).toBe(false);
+    expect(isShared(first.chunk.data)).toBe(false);
+    expect(cache.stats()).toMatchObject({ entries: 0, misses: 1 });
+    const second = await cache.take("k", load); // asked again: a sliding window, worth keeping
+    expect(second.shared).toBe(true);
+    expect(second.chunk.data).not.toBe(first.chunk.data);
+    const third = await cache.take("k", load);
+    expect(third.shared).toBe(true);
+    expect(third.chunk.data).toBe(second.chunk.data);
+    expect(decodes).toBe(2);
+    expect(cache.stats()).toMatchObject({ entries: 1, hits: 1, misses: 2 });
+    await cache.get("g", load); // cached by a window read: take shares it
+    expect((await cache.take("g", load)).shared).toBe(true);
+    expect(decodes).toBe(3);
+  });
+
   it("keeps nothing larger than the budget", async () => {
     const cache = new ChunkCache(8);
     await cache.get("big", async () => chunk(4));
