@@ -13,7 +13,7 @@
  *   npm run bench -- --check      # exit 1 on a missed target
  */
 import { spawnSync } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { withHugePages } from "../src/util/huge-pages.js";
 
@@ -234,7 +234,10 @@ export async function main(workloads: Workload[], argv: string[]): Promise<numbe
   const date = new Date().toISOString().slice(0, 10);
   // A partial run (some groups) never overwrites the full one of the day.
   const part = [...groups, ...(only ? [`only-${only.replace(/[^\w.-]+/g, "_")}`] : [])];
-  const file = `bench/results/${date}-${hostname()}${part.length > 0 ? `-${part.join("-")}` : ""}${quick ? "-quick" : ""}`;
+  const base = `bench/results/${date}-${hostname()}${part.length > 0 ? `-${part.join("-")}` : ""}${quick ? "-quick" : ""}`;
+  // A second run of the same groups the same day gets -2, -3, ...: no earlier result is overwritten.
+  let file = base;
+  for (let n = 2; existsSync(`${file}.json`); n++) file = `${base}-${n}`;
   mkdirSync("bench/results", { recursive: true });
   const minutes = (performance.now() - t0) / 60_000;
   writeFileSync(
