@@ -59,6 +59,8 @@ const TAKEN_KEYS = 4096;
 export class ChunkCache {
   readonly #budget: number;
   readonly #taken = new Set<string>();
+  /** Keys decoded ahead ({@link ChunkCache.prefetch}) that no reader has seen yet. */
+  readonly #fresh = new Set<string>();
   readonly #entries = new Map<string, { chunk: DecodedChunk; bytes: number }>();
   readonly #pending = new Map<string, Promise<DecodedChunk>>();
   #bytes = 0;
@@ -69,11 +71,17 @@ export class ChunkCache {
     this.#budget = budgetBytes;
   }
 
+  /** The budget in bytes. */
+  get budget(): number {
+    return this.#budget;
+  }
+
   /** The chunk under `key`, decoded by `load` when it is not cached. */
   async get<C extends DecodedChunk>(key: string, load: () => Promise<C>): Promise<C> {
     const hit = this.#entries.get(key);
     if (hit) {
       this.#hits++;
+      this.#fresh.delete(key);
       this.#entries.delete(key); // re-inserted: most recently used last
       this.#entries.set(key, hit);
       return hit.chunk as C;
@@ -81,6 +89,7 @@ export class ChunkCache {
     const inFlight = this.#pending.get(key);
     if (inFlight) {
       this.#hits++;
+      this.#fresh.delete(key);
       return (await inFlight) as C;
     }
     this.#misses++;
@@ -100,12 +109,47 @@ export class ChunkCache {
    * (the caller copies them), not when the chunk was decoded for this caller alone.
    */
   async take<C extends DecodedChunk>(key: string, load: () => Promise<C>): Promise<{ chunk: C; shared: boolean }> {
+    if (this.#fresh.has(key)) {
+      const ahead = await this.#handOver(key);
+      if (ahead) return { chunk: ahead as C, shared: false };
+    }
     if (this.#entries.has(key) || this.#pending.has(key) || this.#taken.has(key))
       return { chunk: await this.get(key, load), shared: true };
     this.#misses++;
     this.#taken.add(key);
     if (this.#taken.size > TAKEN_KEYS) this.#taken.delete(this.#taken.values().next().value as string);
     return { chunk: await load(), shared: false };
+  }
+
+  /**
+   * Start decoding `key` into the cache for a read expected soon. Until another reader sees it,
+   * the first {@link ChunkCache.take} gets it as its own, out of the cache, without a copy.
+   */
+  prefetch(key: string, load: () => Promise<DecodedChunk>): void {
+    if (this.#entries.has(key) || this.#pending.has(key)) return;
+    this.#fresh.add(key);
+    this.get(key, load).catch(() => this.#fresh.delete(key));
+  }
+
+  /** A chunk decoded ahead that nobody has read, taken out of the cache; null when there is none. */
+  async #handOver(key: string): Promise<DecodedChunk | null> {
+    const pending = this.#pending.get(key);
+    let chunk: DecodedChunk | undefined;
+    try {
+      chunk = pending ? await pending : this.#entries.get(key)?.chunk;
+    } catch {
+      return null; // the read decodes it again and reports the error
+    }
+    if (!chunk || !this.#fresh.delete(key)) return null;
+    const e = this.#entries.get(key);
+    if (e) {
+      this.#entries.delete(key);
+      this.#bytes -= e.bytes;
+    }
+    if (typeof chunk.data === "object" && chunk.data !== null) shared.delete(chunk.data);
+    this.#hits++;
+    this.#taken.add(key); // asked for again later: cached then
+    return chunk;
   }
 
   #add(key: string, chunk: DecodedChunk): void {
@@ -117,6 +161,7 @@ export class ChunkCache {
     for (const [k, e] of this.#entries) {
       if (this.#bytes <= this.#budget) break;
       this.#entries.delete(k);
+      this.#fresh.delete(k);
       this.#bytes -= e.bytes;
     }
   }

@@ -21,7 +21,14 @@ import { checkCodecs } from "./codec-check.js";
 import { registerZarrCodecs } from "./codecs.js";
 import { LocalStore } from "./fs-store.js";
 import { offThreadChunks, offThreadCodec } from "./off-thread.js";
-import { checkConsolidated, checkDims, checkRequiredKeys, checkShape, type RawArrayMeta } from "./validate.js";
+import {
+  checkConsolidated,
+  checkDims,
+  checkRequiredKeys,
+  checkShape,
+  chunkBytes,
+  type RawArrayMeta,
+} from "./validate.js";
 
 /** A readable zarrita store. */
 export type ZarrStore = zarr.Readable;
@@ -47,6 +54,11 @@ export interface ZarrArrayInfo {
    * copied first ({@link ChunkCache.take}).
    */
   takeChunk(coords: number[], signal?: AbortSignal): Promise<{ chunk: DecodedChunk; shared: boolean }>;
+  /**
+   * Start decoding a chunk into the cache, for a read expected soon (read-ahead); does nothing
+   * without a cache or when the chunk would take more than half of it. Errors are left to the read.
+   */
+  prefetchChunk(coords: number[]): void;
 }
 
 /** An open store. */
@@ -154,21 +166,35 @@ function checkedChunks(array: zarr.Array<zarr.DataType, ZarrStore>, key: (coords
   }) as typeof array.getChunk;
 }
 
-type TakeChunk = ZarrArrayInfo["takeChunk"];
+type ChunkAccess = Pick<ZarrArrayInfo, "takeChunk" | "prefetchChunk">;
 
 /**
  * Decoded chunks come from the cache when there (chunk copies; see {@link ChunkCache}); returns
- * the array's {@link ZarrArrayInfo.takeChunk}.
+ * the array's {@link ZarrArrayInfo.takeChunk} and {@link ZarrArrayInfo.prefetchChunk}.
  */
-function cachedChunks(array: zarr.Array<zarr.DataType, ZarrStore>, cache: ChunkCache | null, name: string): TakeChunk {
+function cachedChunks(
+  array: zarr.Array<zarr.DataType, ZarrStore>,
+  cache: ChunkCache | null,
+  name: string,
+  chunkBytes: number | null,
+): ChunkAccess {
   const get = array.getChunk.bind(array);
   const load = (coords: number[], options?: object) => () => get(coords, options as never) as Promise<DecodedChunk>;
   if (!cache)
-    return async (coords, signal) => ({ chunk: await load(coords, signal ? { signal } : {})(), shared: false });
+    return {
+      takeChunk: async (coords, signal) => ({ chunk: await load(coords, signal ? { signal } : {})(), shared: false }),
+      prefetchChunk: () => undefined,
+    };
   const key = (coords: readonly number[]) => `${name}/${coords.join(".")}`;
   array.getChunk = ((coords: number[], options?: object) =>
     cache.get(key(coords), load(coords, options))) as typeof array.getChunk;
-  return (coords, signal) => cache.take(key(coords), load(coords, signal ? { signal } : {}));
+  const worthIt = chunkBytes !== null && chunkBytes <= cache.budget / 2;
+  return {
+    takeChunk: (coords, signal) => cache.take(key(coords), load(coords, signal ? { signal } : {})),
+    prefetchChunk: (coords) => {
+      if (worthIt) cache.prefetch(key(coords), load(coords));
+    },
+  };
 }
 
 function metadataError(path: string, name: string, e: unknown): TilecastError {
@@ -267,7 +293,7 @@ export async function openZarr(path: string, o: OpenZarrOptions = {}): Promise<Z
     const pool = offThread && raw instanceof LocalStore ? chunkPool() : null;
     if (pool && offThread) offThreadChunks(array, offThread, pool, (raw as LocalStore).root, chunkKey);
     checkedChunks(array, chunkKey);
-    const takeChunk = cachedChunks(array, cache, name);
+    const access = cachedChunks(array, cache, name, chunkBytes(array.dtype, array.chunks));
     arrays.set(name, {
       name,
       dims,
@@ -279,7 +305,7 @@ export async function openZarr(path: string, o: OpenZarrOptions = {}): Promise<Z
       attrs: rest,
       array,
       chunkKey,
-      takeChunk,
+      ...access,
     });
   }
   if (arrays.size === 0) throw new TilecastError("E_FORMAT", "store holds no arrays", { path });

@@ -82,6 +82,29 @@ async function findBadChunk(
   }
 }
 
+/** The last whole chunk read of each array, to see reads walk along an axis. */
+const lastWhole = new WeakMap<ZarrArrayInfo, number[]>();
+
+/**
+ * Read-ahead: when whole-chunk reads step along one axis (time step after time step), start
+ * decoding the next chunk along it, so that it decodes while the caller works on this one.
+ */
+function readAhead(info: ZarrArrayInfo, coords: number[]): void {
+  const last = lastWhole.get(info);
+  lastWhole.set(info, coords);
+  if (!last || last.length !== coords.length) return;
+  let axis = -1;
+  for (let d = 0; d < coords.length; d++) {
+    if (coords[d] === last[d]) continue;
+    if (axis >= 0 || coords[d] !== (last[d] as number) + 1) return;
+    axis = d;
+  }
+  if (axis < 0) return;
+  const next = [...coords];
+  next[axis] = (next[axis] as number) + 1;
+  if ((next[axis] as number) * (info.chunks[axis] as number) < (info.shape[axis] as number)) info.prefetchChunk(next);
+}
+
 /**
  * When a selection is exactly one whole chunk (the common case for chunk-aligned tiles), decode
  * that chunk and use its buffer as the result: no copy into a second array, unless the chunk
@@ -103,6 +126,7 @@ async function readWholeChunk(
     coords.push(a / c);
     if (typeof s !== "number") shape.push(b - a);
   }
+  readAhead(info, coords);
   let got: { chunk: { data: ArrayLike<number | bigint>; shape: number[]; stride: number[] }; shared: boolean };
   try {
     got = (await info.takeChunk(coords, signal)) as typeof got;

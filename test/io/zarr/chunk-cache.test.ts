@@ -62,6 +62,37 @@ describe("ChunkCache: decoded chunks within a byte budget", () => {
     expect(decodes).toBe(3);
   });
 
+  it("prefetch: the first take gets the chunk out of the cache; once a reader has seen it, takes share it", async () => {
+    const cache = new ChunkCache(1024);
+    let decodes = 0;
+    const load = async () => {
+      decodes++;
+      return chunk(4);
+    };
+    cache.prefetch("a", load);
+    cache.prefetch("a", load); // already on its way: nothing more
+    const a = await cache.take("a", load);
+    expect(a.shared).toBe(false);
+    expect(isShared(a.chunk.data)).toBe(false);
+    expect(decodes).toBe(1);
+    expect(cache.stats()).toMatchObject({ entries: 0, bytes: 0 });
+    cache.prefetch("b", load);
+    const seen = await cache.get("b", load); // a window read joins the decode
+    const b = await cache.take("b", load);
+    expect(b).toStrictEqual({ chunk: seen, shared: true });
+    expect(decodes).toBe(2);
+    let fail = true;
+    const flaky = async () => {
+      decodes++;
+      if (fail) throw new Error("bad chunk");
+      return chunk(4);
+    };
+    cache.prefetch("c", flaky);
+    await expect(cache.take("c", flaky)).rejects.toThrow("bad chunk"); // decoded again, and it fails again
+    fail = false;
+    expect((await cache.take("c", flaky)).chunk.data).toHaveLength(4);
+  });
+
   it("keeps nothing larger than the budget", async () => {
     const cache = new ChunkCache(8);
     await cache.get("big", async () => chunk(4));

@@ -140,6 +140,27 @@ describe.skipIf(!hasGdal)("Zarr chunks decoded on worker threads", () => {
   });
 });
 
+describe.skipIf(!hasGdal)("read-ahead along the time axis", () => {
+  const dir = mkdtempSync(join(tmpdir(), "tilecast-readahead-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  execFileSync(PYTHON, ["-c", GENERATE, dir], { encoding: "utf8" });
+
+  it("reading time steps in order decodes the next one ahead, handed over without a copy", async () => {
+    const src = await openZarrSource(join(dir, "zlib-f4.zarr"), { variable: "v" });
+    const want = expected(readFileSync(join(dir, "zlib-f4.bin")), "zlib-f4");
+    const plane = 512 * 512;
+    const at = (t: number) => src.readWindow({ x: 0, y: 0, width: 512, height: 512 }, { bands: [t] });
+    const base = src.cache?.stats() ?? { hits: 0, misses: 0 };
+    const got = [await at(0), await at(1)]; // 0 then 1: step 2 starts decoding
+    const third = await at(2);
+    expect(src.cache?.stats()).toMatchObject({ hits: base.hits + 1, misses: base.misses + 3, entries: 0 });
+    for (const [t, g] of [...got, third].entries())
+      expect(mismatches(g.data as Float32Array, want.subarray(t * plane, (t + 1) * plane))).toEqual([]);
+    (third.data as Float32Array).fill(-1); // the caller's own: a later read is unchanged
+    expect(mismatches((await at(2)).data as Float32Array, want.subarray(2 * plane))).toEqual([]);
+  });
+});
+
 describe("which arrays the workers read", () => {
   const v2 = (o: object) => ({ dtype: "<f4", order: "C", compressor: { id: "blosc" }, filters: null, ...o });
   it.each([
