@@ -15,6 +15,7 @@ import { join, resolve } from "node:path";
 import * as zarr from "zarrita";
 import { errorLine, TilecastError } from "../../errors.js";
 import { isUrl } from "../../util/url.js";
+import { cachedChunks, checkedChunks } from "./chunk-access.js";
 import { ChunkCache, type DecodedChunk, defaultCacheBytes } from "./chunk-cache.js";
 import { chunkPool, type OffThreadCodec } from "./chunk-pool.js";
 import { checkCodecs } from "./codec-check.js";
@@ -144,57 +145,6 @@ async function checkMeta(
   }
   if (seen && own && seen !== own) checkConsolidated(path, name, own, seen);
   return seen;
-}
-
-/**
- * Every decoded chunk must hold exactly the values its shape needs: a codec that yields fewer or
- * more (random bytes, a dtype or chunk-shape lie, a truncated stream) fails here, naming the
- * chunk, instead of leaving zeros or another chunk's bytes in the output.
- */
-function checkedChunks(array: zarr.Array<zarr.DataType, ZarrStore>, key: (coords: readonly number[]) => string): void {
-  const get = array.getChunk.bind(array);
-  array.getChunk = (async (coords: number[], options?: object) => {
-    const c = await get(coords, options as never);
-    const want = c.shape.reduce((a: number, b: number) => a * b, 1);
-    const have = (c.data as ArrayLike<unknown>).length;
-    if (have !== want)
-      throw new TilecastError(
-        "E_CORRUPT",
-        `chunk ${key(coords)} decodes to ${have} values; its shape [${c.shape.join(", ")}] needs ${want} (${have > want ? "the metadata's dtype or chunk shape does not match the stored data" : "a truncated chunk, or a dtype or chunk shape that does not match the stored data"})`,
-      );
-    return c;
-  }) as typeof array.getChunk;
-}
-
-type ChunkAccess = Pick<ZarrArrayInfo, "takeChunk" | "prefetchChunk">;
-
-/**
- * Decoded chunks come from the cache when there (chunk copies; see {@link ChunkCache}); returns
- * the array's {@link ZarrArrayInfo.takeChunk} and {@link ZarrArrayInfo.prefetchChunk}.
- */
-function cachedChunks(
-  array: zarr.Array<zarr.DataType, ZarrStore>,
-  cache: ChunkCache | null,
-  name: string,
-  chunkBytes: number | null,
-): ChunkAccess {
-  const get = array.getChunk.bind(array);
-  const load = (coords: number[], options?: object) => () => get(coords, options as never) as Promise<DecodedChunk>;
-  if (!cache)
-    return {
-      takeChunk: async (coords, signal) => ({ chunk: await load(coords, signal ? { signal } : {})(), shared: false }),
-      prefetchChunk: () => undefined,
-    };
-  const key = (coords: readonly number[]) => `${name}/${coords.join(".")}`;
-  array.getChunk = ((coords: number[], options?: object) =>
-    cache.get(key(coords), load(coords, options))) as typeof array.getChunk;
-  const worthIt = chunkBytes !== null && chunkBytes <= cache.budget / 2;
-  return {
-    takeChunk: (coords, signal) => cache.take(key(coords), load(coords, signal ? { signal } : {})),
-    prefetchChunk: (coords) => {
-      if (worthIt) cache.prefetch(key(coords), load(coords));
-    },
-  };
 }
 
 function metadataError(path: string, name: string, e: unknown): TilecastError {

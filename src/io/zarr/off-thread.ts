@@ -67,8 +67,8 @@ export function offThreadCodec(meta: RawMeta | null | undefined, format: 2 | 3):
 }
 
 /**
- * Route `array`'s whole-chunk reads through `pool` when they qualify: `dir` is the store's
- * directory and `chunkKey` a chunk's key under it.
+ * Fetch `array`'s chunks through `pool` when they qualify (large enough, a type the bytes can
+ * be viewed as): `dir` is the store's directory and `chunkKey` a chunk's key under it.
  */
 export function offThreadChunks(
   array: zarr.Array<zarr.DataType, zarr.Readable>,
