@@ -8,6 +8,7 @@ import { TilecastError } from "../errors.js";
 import { onGracefulStop } from "../io/atomic.js";
 import { type BackendReport, describeBackend, selectBackend } from "../nn/backend.js";
 import { loadPipeline } from "../pipeline/config.js";
+import { checkTiling } from "../pipeline/input.js";
 import { previewPipeline } from "../pipeline/preview.js";
 import { type RunSummary, runPipeline } from "../pipeline/run.js";
 import { finalizeRun } from "../pipeline/run-output.js";
@@ -74,6 +75,7 @@ export async function runCommand(file: string, o: RunFlags): Promise<void> {
   const p = await pipelineArg(file, [...o.set, ...(o.runtime ? [`runtime=${o.runtime}`] : [])]);
   const json = o.logFormat === "json";
   const logger = json ? pino({ base: null }, pino.destination({ dest: 2, sync: true })) : null;
+  checkTiling(p); // before the backend: a native TensorFlow is hundreds of MB to load
   const backend = await selectBackend();
   logger?.info({ event: "backend", ...backend }, "backend");
   let bar: ReturnType<typeof progress> | null = null;

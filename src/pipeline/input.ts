@@ -13,7 +13,7 @@ import type { GridSource } from "../io/types.js";
 import { computeStats, loadStats, saveStats } from "../stages/compute-stats.js";
 import type { normalizeStageOptions } from "../stages/normalize.js";
 import { readTiles } from "../stages/read-tiles.js";
-import { planTiles, type TilePlan } from "../tiling/plan.js";
+import { checkTileBudget, planTiles, type TilePlan } from "../tiling/plan.js";
 import type { Pipeline } from "./config.js";
 
 /**
@@ -56,8 +56,21 @@ export async function openLabels(p: Pipeline): Promise<GridSource | null> {
  * ```
  */
 export function planFor(p: Pipeline, src: GridSource, stitching = false, align?: readonly [number, number]): TilePlan {
+  return asTiling(p, () => plan(p, src, stitching, align));
+}
+
+/**
+ * Refuse the pipeline's tiles before anything is opened or loaded when one would not fit the
+ * memory budget (the check {@link planFor} also makes).
+ */
+export function checkTiling(p: Pipeline): void {
+  asTiling(p, () => checkTileBudget(p.tiling.size, p.tiling.overlap));
+}
+
+/** `f`'s result; its errors as the pipeline file's `tiling:` errors. */
+function asTiling<T>(p: Pipeline, f: () => T): T {
   try {
-    return plan(p, src, stitching, align);
+    return f();
   } catch (e) {
     if (e instanceof TilecastError && e.path === undefined)
       throw new TilecastError(e.code, `tiling: ${e.problem}`, { path: p.file, cause: e });

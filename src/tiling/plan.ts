@@ -138,6 +138,15 @@ function axis(i: number, L: number, N: number, M: number, edge: EdgePolicy, peri
   return { start, end, readStart, readEnd: readStart + N + 2 * M };
 }
 
+/**
+ * Refuse a tile whose read window would not fit the memory budget: (N + 2M)^2 cells, each at least
+ * a float32 once read and normalized. Needs no raster, so callers can check before loading anything.
+ */
+export function checkTileBudget(tileSize: number, overlap: number): void {
+  const read = tileSize + 2 * overlap;
+  checkBudget(read * read * 4, `a tile of ${tileSize} px with a ${overlap} px halo (${read}x${read} cells per band)`);
+}
+
 /** Build a tile plan. Throws E_ARGUMENT for non-positive sizes or a negative overlap. */
 export function planTiles(o: TilePlanOptions): TilePlan {
   const overlap = o.overlap ?? 0;
@@ -152,9 +161,7 @@ export function planTiles(o: TilePlanOptions): TilePlan {
     throw new TilecastError("E_ARGUMENT", `raster size must be positive, got ${o.width}x${o.height}`);
   if (!["pad", "shift", "drop"].includes(edge))
     throw new TilecastError("E_ARGUMENT", `edge policy must be pad, shift or drop, got '${edge}'`);
-  // A read window is (N + 2M)^2 cells, each at least a float32 once read and normalized.
-  const read = N + 2 * overlap;
-  checkBudget(read * read * 4, `a tile of ${N} px with a ${overlap} px halo (${read}x${read} cells per band)`);
+  checkTileBudget(N, overlap);
   if (periodicX && overlap > o.width)
     throw new TilecastError("E_ARGUMENT", `overlap ${overlap} is wider than the periodic raster (${o.width})`);
   const across = periodicX ? tilesAlong(o.width, N) : tilesAlong(o.width, N, edge);

@@ -290,7 +290,8 @@ describe("pipelines and the command line", () => {
       /^tilecast: pipelines\/scene-ndvi\.yaml: tiling: a tile of 1000000000 px .* over the memory budget/,
     );
     expect(r.seconds).toBeLessThan(10);
-    expect(r.rssMB).toBeLessThan(400);
+    // Refused before the backend loads: a native TensorFlow alone took this to 416 MB.
+    expect(r.rssMB).toBeLessThan(250);
   });
 
   it("a YAML alias bomb is refused with the file's name", () => {
