@@ -13,6 +13,7 @@ import { errorLine } from "../../errors.js";
 import { decodeBloscLz4 } from "./blosc.js";
 import { checkDeclared } from "./bounds.js";
 import type { ChunkJob, ChunkReply, OffThreadCodec } from "./chunk-pool.js";
+import { isMissing } from "./fs-store.js";
 
 /** The whole file, in a buffer of its own (transferable), or null when there is none. */
 function readFile(file: string): Uint8Array | null {
@@ -20,8 +21,7 @@ function readFile(file: string): Uint8Array | null {
   try {
     fd = openSync(file, "r");
   } catch (e) {
-    const code = (e as { code?: string }).code;
-    if (code === "ENOENT" || code === "ENOTDIR") return null;
+    if (isMissing(e)) return null;
     throw e;
   }
   try {

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import type { AbsolutePath, RangeQuery } from "@zarrita/storage";
 
 /** True for "no such file": a missing key reads as undefined (a missing chunk is fill_value). */
-function isMissing(e: unknown): boolean {
+export function isMissing(e: unknown): boolean {
   const code = (e as { code?: unknown } | null)?.code;
   return code === "ENOENT" || code === "ENOTDIR";
 }

@@ -5,6 +5,17 @@ import { zfixture } from "../../helpers/zarr-pattern.js";
 
 const TRACER = "fixtures/global-tracer/tracer-5.625deg-6h.zarr";
 const chunk = (n: number) => ({ data: new Float32Array(n), shape: [n], stride: [1] });
+/** A loader of 4-value chunks that counts its decodes. */
+const counted = () => {
+  let n = 0;
+  return {
+    load: async () => {
+      n++;
+      return chunk(4);
+    },
+    decodes: () => n,
+  };
+};
 
 describe("ChunkCache: decoded chunks within a byte budget", () => {
   it("evicts the least recently used chunk first and never exceeds the budget", async () => {
@@ -40,11 +51,7 @@ describe("ChunkCache: decoded chunks within a byte budget", () => {
 
   it("take: a chunk not cached is the caller's the first time, cached the second, shared after", async () => {
     const cache = new ChunkCache(1024);
-    let decodes = 0;
-    const load = async () => {
-      decodes++;
-      return chunk(4);
-    };
+    const { load, decodes } = counted();
     const first = await cache.take("k", load);
     expect(first.shared).toBe(false);
     expect(isShared(first.chunk.data)).toBe(false);
@@ -55,35 +62,30 @@ describe("ChunkCache: decoded chunks within a byte budget", () => {
     const third = await cache.take("k", load);
     expect(third.shared).toBe(true);
     expect(third.chunk.data).toBe(second.chunk.data);
-    expect(decodes).toBe(2);
+    expect(decodes()).toBe(2);
     expect(cache.stats()).toMatchObject({ entries: 1, hits: 1, misses: 2 });
     await cache.get("g", load); // cached by a window read: take shares it
     expect((await cache.take("g", load)).shared).toBe(true);
-    expect(decodes).toBe(3);
+    expect(decodes()).toBe(3);
   });
 
   it("prefetch: the first take gets the chunk out of the cache; once a reader has seen it, takes share it", async () => {
     const cache = new ChunkCache(1024);
-    let decodes = 0;
-    const load = async () => {
-      decodes++;
-      return chunk(4);
-    };
+    const { load, decodes } = counted();
     cache.prefetch("a", load);
     cache.prefetch("a", load); // already on its way: nothing more
     const a = await cache.take("a", load);
     expect(a.shared).toBe(false);
     expect(isShared(a.chunk.data)).toBe(false);
-    expect(decodes).toBe(1);
+    expect(decodes()).toBe(1);
     expect(cache.stats()).toMatchObject({ entries: 0, bytes: 0 });
     cache.prefetch("b", load);
     const seen = await cache.get("b", load); // a window read joins the decode
     const b = await cache.take("b", load);
     expect(b).toStrictEqual({ chunk: seen, shared: true });
-    expect(decodes).toBe(2);
+    expect(decodes()).toBe(2);
     let fail = true;
     const flaky = async () => {
-      decodes++;
       if (fail) throw new Error("bad chunk");
       return chunk(4);
     };
