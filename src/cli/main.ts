@@ -7,6 +7,7 @@ import { errorLine, exitCodeFor, isTilecastError, TilecastError } from "../error
 import { installCleanupHandlers } from "../io/atomic.js";
 import type { DriverFlag } from "../io/driver.js";
 import { formats, inspectPath, outputDriver } from "../io/registry.js";
+import { tuneHeapGrowth } from "../util/heap-growth.js";
 import { collectSet, int } from "./flags.js";
 import { addJobCommands } from "./job-commands.js";
 import { addOpsCommands } from "./ops-commands.js";
@@ -254,6 +255,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   if (argv.includes("--debug")) process.env.TILECAST_DEBUG = "1";
   const cli = buildCli();
   try {
+    tuneHeapGrowth();
     await cli.parseAsync([...argv]);
     // A command that ends with a status of its own (a skipped cycle) sets it.
     return typeof process.exitCode === "number" ? process.exitCode : 0;
