@@ -24,6 +24,7 @@
 import { TilecastError } from "../errors.js";
 import type { DType } from "../grid/dtype.js";
 import type { Window } from "../grid/window.js";
+import { accumulate } from "./accumulate.js";
 import type { TilePlan, TileSpec } from "./plan.js";
 import { finalizeRegion, type OpenRegion as Open, type Region } from "./region.js";
 import { type Axis, buildAxis, pieces, segmentOf } from "./stitch-axis.js";
@@ -258,29 +259,9 @@ export class Stitcher {
     cx: number,
     cy: number,
   ): void {
-    const { x: rx, y: ry, width: rw, height: rh } = r.window;
-    const rn = rw * rh;
     if (!values) return; // an empty tile: weight 0 everywhere
-    const { data, offset, bandStride: bs, pixelStride: ps } = values;
-    for (let y = 0; y < rh; y++) {
-      const fy = ry + y + oy;
-      const wy = this.#wy[ry + y + cy] as number;
-      for (let x = 0; x < rw; x++) {
-        const fx = rx + x + ox;
-        const f = fy * frame.width + fx;
-        if (valid && !valid[f]) continue;
-        const i = y * rw + x;
-        if (r.single) {
-          r.weight[i] = 1;
-          for (let b = 0; b < this.#bands; b++) r.sum[b * rn + i] = data[offset + b * bs + f * ps] as number;
-        } else {
-          const w = wy * (this.#wx[rx + x + cx] as number);
-          r.weight[i] = (r.weight[i] as number) + w;
-          for (let b = 0; b < this.#bands; b++)
-            r.sum[b * rn + i] = (r.sum[b * rn + i] as number) + w * (data[offset + b * bs + f * ps] as number);
-        }
-      }
-    }
+    const { x: rx, y: ry } = r.window;
+    accumulate(r, this.#bands, values, frame.width, rx + ox, ry + oy, valid, this.#wx, this.#wy, rx + cx, ry + cy);
   }
 
   #finalize(r: Open): Region {

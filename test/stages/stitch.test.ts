@@ -11,7 +11,7 @@ import { predict } from "../../src/stages/predict.js";
 import { readTiles } from "../../src/stages/read-tiles.js";
 import { stitch } from "../../src/stages/stitch.js";
 import { write } from "../../src/stages/write.js";
-import { type EdgePolicy, planTiles, type TilePlan } from "../../src/tiling/plan.js";
+import { type EdgePolicy, planTiles, type TilePlan, type TileSpec } from "../../src/tiling/plan.js";
 import { type Region, Stitcher } from "../../src/tiling/stitcher.js";
 import type { BlendWeights } from "../../src/tiling/weights.js";
 import { tmp, writeWhole } from "../helpers/write.js";
@@ -182,6 +182,47 @@ describe("stitching", () => {
     expect([px(3, 3), px(20, 3), px(35, 3), px(3, 18)]).toStrictEqual([255, 8, 255, 255]);
     const covered = regions.reduce((a, r) => a + r.window.width * r.window.height, 0);
     expect(covered).toBe(40 * 20); // every pixel once
+  });
+
+  it("invalid pixels add nothing at seams; NHWC rows stitch like planes", () => {
+    // Two tiles side by side, 8 px overlap: tile 0 says (10, 20) and is invalid on its last column,
+    // holding a bogus 1000 there; tile 1 says (30, 40), given as one row of an NHWC batch.
+    const plan = planTiles({ width: 32, height: 16, tileSize: 16, overlap: 4, edge: "drop" });
+    const [t0, t1] = [...plan.tiles()] as [TileSpec, TileSpec];
+    const n = t0.read.width * t0.read.height;
+    const st = new Stitcher(plan, { weights: "hann" });
+    const planes = new Float32Array(2 * n);
+    const valid = new Uint8Array(n).fill(1);
+    for (let f = 0; f < n; f++) {
+      const last = f % t0.read.width === t0.read.width - 1;
+      planes[f] = last ? 1000 : 10;
+      planes[n + f] = last ? 1000 : 20;
+      if (last) valid[f] = 0;
+    }
+    const nhwc = new Float32Array(3 * 2 * n); // the tile is the batch's second row
+    for (let f = 0; f < n; f++) nhwc.set([30, 40], 2 * n + 2 * f);
+    const regions = [
+      ...st.add(t0, t0.read, planes, 2, valid),
+      ...st.add(t1, t1.read, { data: nhwc, offset: 2 * n, bandStride: 1, pixelStride: 2 }, 2, null),
+      ...st.finish(),
+    ];
+    const at = (x: number, y: number, b: number) => {
+      const r = regions.find(
+        (g) =>
+          x >= g.window.x && x < g.window.x + g.window.width && y >= g.window.y && y < g.window.y + g.window.height,
+      ) as Region;
+      const rn = r.window.width * r.window.height;
+      return r.grid.data[b * rn + (y - r.window.y) * r.window.width + x - r.window.x] as number;
+    };
+    const seamEnd = t0.read.x + t0.read.width - 1; // tile 0's invalid column, inside tile 1
+    expect([at(seamEnd, 5, 0), at(seamEnd, 5, 1)]).toStrictEqual([30, 40]);
+    expect([at(2, 5, 0), at(2, 5, 1)]).toStrictEqual([10, 20]); // tile 0 alone
+    expect([at(31, 5, 0), at(31, 5, 1)]).toStrictEqual([30, 40]); // tile 1 alone
+    // Inside the seam both count, by their Hann weights: strictly between the two.
+    const mid = at(seamEnd - 3, 5, 0);
+    expect(mid).toBeGreaterThan(10);
+    expect(mid).toBeLessThan(30);
+    expect(at(seamEnd - 3, 5, 1) - mid).toBeCloseTo(10, 4); // band 1 is band 0 + 10 in both tiles
   });
 
   it("holds a band of tiles, not the scene: open regions do not grow with the width", () => {
