@@ -55,7 +55,11 @@ export function normalizeInterleaved(
   return valid;
 }
 
-/** Four bands a pixel at a time; the invalid cells (nodata, NaN) are found again and zeroed. */
+/**
+ * Four bands a pixel at a time; the invalid cells (nodata, NaN) are found again and zeroed. Integer
+ * grids (which hold no NaN) and float grids have their own loops, so each compiles for one kind
+ * of array and tests only what it can hold.
+ */
 function scaleFour(
   src: Grid["data"],
   out: Float32Array,
@@ -64,29 +68,70 @@ function scaleFour(
   scaling: readonly Scaling[],
   nodata: number,
 ): number[] {
-  const [{ shift: s0, scale: k0 }, { shift: s1, scale: k1 }, { shift: s2, scale: k2 }, { shift: s3, scale: k3 }] =
-    scaling as [Scaling, Scaling, Scaling, Scaling];
-  let invalid = 0;
-  for (let i = 0, j = base; i < n; i++, j += 4) {
-    const v0 = src[i] as number;
-    const v1 = src[i + n] as number;
-    const v2 = src[i + 2 * n] as number;
-    const v3 = src[i + 3 * n] as number;
-    out[j] = (v0 - s0) * k0;
-    out[j + 1] = (v1 - s1) * k1;
-    out[j + 2] = (v2 - s2) * k2;
-    out[j + 3] = (v3 - s3) * k3;
-    if (v0 === nodata || v0 !== v0 || v1 === nodata || v1 !== v1) invalid++;
-    else if (v2 === nodata || v2 !== v2 || v3 === nodata || v3 !== v3) invalid++;
-  }
+  const o = out.subarray(base, base + 4 * n);
+  const float = src instanceof Float32Array || src instanceof Float64Array;
+  const invalid = float ? fourFloat(src, o, n, scaling, nodata) : fourInt(src, o, n, scaling, nodata);
   const missing: number[] = [];
   if (invalid === 0) return missing;
   for (let q = 0; q < 4 * n; q++) {
     const v = src[q] as number;
     if (v === nodata || v !== v) {
       missing.push(q);
-      out[base + (q % n) * 4 + Math.floor(q / n)] = 0;
+      o[(q % n) * 4 + Math.floor(q / n)] = 0;
     }
   }
   return missing;
+}
+
+/** Scale four integer planes into `o` (h, w, 4); returns how many cells equal `nodata`. */
+function fourInt(src: Grid["data"], o: Float32Array, n: number, scaling: readonly Scaling[], nodata: number): number {
+  const [{ shift: s0, scale: k0 }, { shift: s1, scale: k1 }, { shift: s2, scale: k2 }, { shift: s3, scale: k3 }] =
+    scaling as [Scaling, Scaling, Scaling, Scaling];
+  const b0 = src.subarray(0, n);
+  const b1 = src.subarray(n, 2 * n);
+  const b2 = src.subarray(2 * n, 3 * n);
+  const b3 = src.subarray(3 * n, 4 * n);
+  let invalid = 0;
+  for (let i = 0, j = 0; i < n; i++, j += 4) {
+    const v0 = b0[i] as number;
+    const v1 = b1[i] as number;
+    const v2 = b2[i] as number;
+    const v3 = b3[i] as number;
+    o[j] = (v0 - s0) * k0;
+    o[j + 1] = (v1 - s1) * k1;
+    o[j + 2] = (v2 - s2) * k2;
+    o[j + 3] = (v3 - s3) * k3;
+    invalid += +(v0 === nodata) + +(v1 === nodata) + +(v2 === nodata) + +(v3 === nodata);
+  }
+  return invalid;
+}
+
+/** As {@link fourInt} for float planes, where NaN is invalid too. */
+function fourFloat(
+  src: Float32Array | Float64Array,
+  o: Float32Array,
+  n: number,
+  scaling: readonly Scaling[],
+  nodata: number,
+): number {
+  const [{ shift: s0, scale: k0 }, { shift: s1, scale: k1 }, { shift: s2, scale: k2 }, { shift: s3, scale: k3 }] =
+    scaling as [Scaling, Scaling, Scaling, Scaling];
+  const b0 = src.subarray(0, n);
+  const b1 = src.subarray(n, 2 * n);
+  const b2 = src.subarray(2 * n, 3 * n);
+  const b3 = src.subarray(3 * n, 4 * n);
+  let invalid = 0;
+  for (let i = 0, j = 0; i < n; i++, j += 4) {
+    const v0 = b0[i] as number;
+    const v1 = b1[i] as number;
+    const v2 = b2[i] as number;
+    const v3 = b3[i] as number;
+    o[j] = (v0 - s0) * k0;
+    o[j + 1] = (v1 - s1) * k1;
+    o[j + 2] = (v2 - s2) * k2;
+    o[j + 3] = (v3 - s3) * k3;
+    if (v0 === nodata || v1 === nodata || v2 === nodata || v3 === nodata) invalid++;
+    else if (v0 !== v0 || v1 !== v1 || v2 !== v2 || v3 !== v3) invalid++;
+  }
+  return invalid;
 }
