@@ -43,6 +43,35 @@ describe("TIFF predictors", () => {
     expect(Array.from(f)).toStrictEqual([1, 2]);
   });
 
+  it("predictor 2 undone a word at a time (4 x 8-bit, 8 x 8-bit, 2 and 4 x 16-bit pixels) matches a sample at a time", () => {
+    let seed = 11;
+    const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const oracle = (buf: Uint8Array, l: { width: number; rows: number; spp: number; bytes: 1 | 2 }) => {
+      const v = l.bytes === 1 ? buf : new Uint16Array(buf.buffer, buf.byteOffset, buf.byteLength / 2);
+      const row = l.width * l.spp;
+      for (let r = 0; r < l.rows; r++)
+        for (let i = r * row + l.spp; i < (r + 1) * row; i++) v[i] = (v[i] as number) + (v[i - l.spp] as number);
+    };
+    for (const [bytes, spp] of [
+      [1, 4],
+      [1, 8],
+      [2, 2],
+      [2, 4],
+    ] as const)
+      for (const offset of [0, 4, 2]) {
+        // offset 2: a buffer not on a 4-byte boundary takes the sample-at-a-time loop
+        if (bytes === 1 && offset === 2) continue;
+        const l = { width: 9, rows: 4, spp, bytes };
+        const backing = new Uint8Array(offset + 9 * 4 * spp * bytes);
+        const buf = backing.subarray(offset);
+        for (let i = 0; i < buf.length; i++) buf[i] = Math.floor(rnd() * 256); // high bytes: the sums wrap
+        const want = buf.slice();
+        oracle(want, l);
+        undoHorizontal(buf, l);
+        expect(buf, `${bytes} bytes x ${spp} at +${offset}`).toStrictEqual(want);
+      }
+  });
+
   it("round-trips random blocks for every sample size and interleave", () => {
     let seed = 7;
     const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
