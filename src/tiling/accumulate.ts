@@ -1,9 +1,10 @@
 /**
- * The stitcher's inner loops: one tile's prediction added into one open region, a row at a time.
- * A region one tile covers takes the values as they are; a seam adds `w * v` to its sums and `w`
- * to its weights, where `w = wy[row] * wx[column]` (the tile's blend window). Each kind of
- * region has its own loop, and pixels are tested for validity only when the tile has a mask, so
- * the loops compile to plain strided copies and multiply-adds.
+ * The stitcher's inner loops: one tile's prediction added into one open region. A region one
+ * tile covers takes the values as they are; a seam adds `w * v` to its sums and `w` to its
+ * weights, where `w = wy[row] * wx[column]` (the tile's blend window). Each kind of region has
+ * its own loop over the whole region, with its arrays' types fixed, and pixels are tested for
+ * validity only when the tile has a mask, so the loops compile to plain strided copies and
+ * multiply-adds.
  *
  * Internal to the stitcher; for example:
  * ```ts internal
@@ -18,6 +19,15 @@ interface Values {
   offset: number;
   bandStride: number;
   pixelStride: number;
+}
+
+/** The part of a tile one region takes: frame pixel (fx0 + x, fy0 + y) for region pixel (x, y). */
+interface Span {
+  rw: number;
+  rh: number;
+  frameWidth: number;
+  fx0: number;
+  fy0: number;
 }
 
 /**
@@ -38,58 +48,59 @@ export function accumulate(
   wx0: number,
   wy0: number,
 ): void {
-  const { width: rw, height: rh } = r.window;
-  for (let y = 0; y < rh; y++) {
-    const f = (fy0 + y) * frameWidth + fx0; // frame pixel of the row's first region pixel
-    const i = y * rw;
-    if (r.single) copyRow(r, bands, v, f, i, rw, valid);
-    else addRow(r, bands, v, f, i, rw, valid, wx, wx0, wy[wy0 + y] as number);
-  }
+  const span = { rw: r.window.width, rh: r.window.height, frameWidth, fx0, fy0 };
+  if (r.single) copyTile(r.sum as Float32Array, r.weight as Uint8Array, bands, v, span, valid);
+  else addTile(r.sum as Float64Array, r.weight as Float64Array, bands, v, span, valid, wx, wy, wx0, wy0);
 }
 
-/** One row of a single-tile region: the values, and weight 1 where valid. */
-function copyRow(r: OpenRegion, bands: number, v: Values, f: number, i: number, n: number, valid: Uint8Array | null) {
+/** A one-tile region: the values, and weight 1 where valid. */
+function copyTile(sum: Float32Array, weight: Uint8Array, bands: number, v: Values, s: Span, valid: Uint8Array | null) {
   const { data, bandStride: bs, pixelStride: ps } = v;
-  const sum = r.sum;
-  const weight = r.weight;
   const rn = weight.length;
-  for (let b = 0; b < bands; b++) {
-    const src = v.offset + b * bs + f * ps;
-    const dst = b * rn + i;
-    if (valid === null) for (let x = 0, s = src; x < n; x++, s += ps) sum[dst + x] = data[s] as number;
-    else for (let x = 0, s = src; x < n; x++, s += ps) if (valid[f + x]) sum[dst + x] = data[s] as number;
+  for (let y = 0; y < s.rh; y++) {
+    const f = (s.fy0 + y) * s.frameWidth + s.fx0; // frame pixel of the row's first region pixel
+    const i = y * s.rw;
+    for (let b = 0; b < bands; b++) {
+      const dst = b * rn + i;
+      let q = v.offset + b * bs + f * ps;
+      if (valid === null) for (let x = 0; x < s.rw; x++, q += ps) sum[dst + x] = data[q] as number;
+      else for (let x = 0; x < s.rw; x++, q += ps) if (valid[f + x]) sum[dst + x] = data[q] as number;
+    }
+    if (valid === null) weight.fill(1, i, i + s.rw);
+    else for (let x = 0; x < s.rw; x++) if (valid[f + x]) weight[i + x] = 1;
   }
-  if (valid === null) weight.fill(1, i, i + n);
-  else for (let x = 0; x < n; x++) if (valid[f + x]) weight[i + x] = 1;
 }
 
-/** One row of a seam: sums += w * value and weights += w, with w = wRow * wx[wx0 + x]. */
-function addRow(
-  r: OpenRegion,
+/** A seam: sums += w * value and weights += w, with w = wy[wy0 + y] * wx[wx0 + x]. */
+function addTile(
+  sum: Float64Array,
+  weight: Float64Array,
   bands: number,
   v: Values,
-  f: number,
-  i: number,
-  n: number,
+  s: Span,
   valid: Uint8Array | null,
   wx: Float64Array,
+  wy: Float64Array,
   wx0: number,
-  wRow: number,
+  wy0: number,
 ) {
   const { data, bandStride: bs, pixelStride: ps } = v;
-  const sum = r.sum;
-  const weight = r.weight;
   const rn = weight.length;
-  for (let x = 0; x < n; x++) {
-    if (valid !== null && !valid[f + x]) continue;
-    weight[i + x] = (weight[i + x] as number) + wRow * (wx[wx0 + x] as number);
-  }
-  for (let b = 0; b < bands; b++) {
-    const src = v.offset + b * bs + f * ps;
-    const dst = b * rn + i;
-    for (let x = 0, s = src; x < n; x++, s += ps) {
+  for (let y = 0; y < s.rh; y++) {
+    const f = (s.fy0 + y) * s.frameWidth + s.fx0;
+    const i = y * s.rw;
+    const wRow = wy[wy0 + y] as number;
+    for (let x = 0; x < s.rw; x++) {
       if (valid !== null && !valid[f + x]) continue;
-      sum[dst + x] = (sum[dst + x] as number) + wRow * (wx[wx0 + x] as number) * (data[s] as number);
+      weight[i + x] = (weight[i + x] as number) + wRow * (wx[wx0 + x] as number);
+    }
+    for (let b = 0; b < bands; b++) {
+      const dst = b * rn + i;
+      let q = v.offset + b * bs + f * ps;
+      for (let x = 0; x < s.rw; x++, q += ps) {
+        if (valid !== null && !valid[f + x]) continue;
+        sum[dst + x] = (sum[dst + x] as number) + wRow * (wx[wx0 + x] as number) * (data[q] as number);
+      }
     }
   }
 }
