@@ -10,6 +10,7 @@
  * ```
  */
 export { type ErrorCode, isTilecastError, TilecastError } from "../errors.js";
+export { HEAP_GROWING_PERCENT, heapGrowthFlag, tuneHeapGrowth } from "../util/heap-growth.js";
 export { checkAligned } from "./aligned.js";
 export {
   loadPipeline,

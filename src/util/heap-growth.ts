@@ -9,8 +9,15 @@
  * grow to 3x the live heap, the same run made 10 full collections and 4.1 s on the helpers.
  *
  * The `tilecast` command applies this at start; a program using tilecast as a library can call
- * {@link tuneHeapGrowth} itself, or start Node with `--heap-growing-percent`.
+ * {@link tuneHeapGrowth} itself (`tilecast/pipeline`), or start Node with `--heap-growing-percent`.
  * `TILECAST_HEAP_GROWING_PERCENT` sets the percentage (0: leave V8's own).
+ *
+ * @example
+ * ```ts
+ * import { heapGrowthFlag, tuneHeapGrowth } from "tilecast/pipeline";
+ * console.log(heapGrowthFlag([], {})); // --heap-growing-percent=200
+ * tuneHeapGrowth(); // before the run starts its work
+ * ```
  */
 import { setFlagsFromString } from "node:v8";
 import { TilecastError } from "../errors.js";
