@@ -106,7 +106,10 @@ function fourInt(src: Grid["data"], o: Float32Array, n: number, scaling: readonl
   return invalid;
 }
 
-/** As {@link fourInt} for float planes, where NaN is invalid too. */
+/**
+ * As {@link fourInt} for float planes, where NaN is invalid too. A near-copy on purpose: each
+ * loop compiles for one kind of array and tests only what that kind can hold.
+ */
 function fourFloat(
   src: Float32Array | Float64Array,
   o: Float32Array,

@@ -31,10 +31,10 @@ export function undoHorizontal(buf: Uint8Array, l: PredictorLayout): void {
     undoHorizontal64(buf, l);
     return;
   }
-  const v = intView(buf, l.bytes);
-  const rowLen = l.width * l.spp;
   const swar = swarLayout(buf, l);
   if (swar) return swarSums(buf, l, ...swar);
+  const v = intView(buf, l.bytes);
+  const rowLen = l.width * l.spp;
   for (let r = 0; r < l.rows; r++) {
     const start = r * rowLen;
     for (let i = start + l.spp, end = start + rowLen; i < end; i++) v[i] += v[i - l.spp] as number;
