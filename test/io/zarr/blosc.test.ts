@@ -12,8 +12,8 @@ import { hasGdal, PYTHON } from "../../helpers/gdal.js";
 /**
  * Chunks compressed by c-blosc itself (Python numcodecs, as zarr-python writes them): each
  * type size, shuffle on and off, block sizes from 128 bytes to whole-chunk, data that makes
- * every kind of LZ4 sequence (long literals, offset-1 runs, short-period overlapping matches,
- * long distant matches), sizes that leave a short last block.
+ * every kind of LZ4 sequence (long literals, offset-1 runs, overlapping matches of every period
+ * from 2 to 15 bytes, short and long, long distant matches), sizes that leave a short last block.
  */
 const GENERATE = `
 import json, sys, os
@@ -25,7 +25,8 @@ def kinds(n, ts):
     yield "smooth", (np.sin(np.arange(n // ts) / 50.0) * 300 + 250).astype({1: "u1", 2: "<i2", 4: "<f4", 8: "<f8"}[ts]).tobytes()
     yield "random", rng.integers(0, 256, n, dtype=np.uint8).tobytes()
     yield "runs", np.repeat(rng.integers(0, 256, n // 97 + 1, dtype=np.uint8), 97)[:n].tobytes()
-    yield "periods", b"".join(bytes(rng.integers(0, 256, p, dtype=np.uint8)) * (40 // p + 1) for p in list(range(2, 16)) * (n // 300 + 1))[:n]
+    reps = lambda p: int(rng.choice([2, 3, 40 // p + 1, 300 // p + 1]))  # matches of 4 to ~300 bytes
+    yield "periods", b"".join(bytes(rng.integers(0, 256, p, dtype=np.uint8)) * reps(p) for p in list(range(2, 16)) * (n // 300 + 1))[:n]
 cases = []
 for ts in (1, 2, 4, 8):
     for n in (37, 4096, 70001, 262147):

@@ -13,7 +13,7 @@
   ;; block is malformed: a run past either end, a match before the start of dst or at offset 0.
   (func (export "lz4") (param $s i32) (param $s1 i32) (param $d i32) (param $d1 i32) (result i32)
     (local $d0 i32) (local $token i32) (local $len i32) (local $b i32) (local $off i32)
-    (local $m i32) (local $end i32) (local $i i32)
+    (local $m i32) (local $end i32) (local $i i32) (local $step i32) (local $pat v128)
     (local.set $d0 (local.get $d))
     (block $bad
       (block $done
@@ -71,12 +71,45 @@
               (if (i32.eq (local.get $off) (i32.const 1))
                 (then (memory.fill (local.get $d) (i32.load8_u (local.get $m)) (local.get $len)))
                 (else
-                  ;; overlapping: byte by byte, the pattern repeats every `off` bytes
-                  (loop $bytes
-                    (i32.store8 (local.get $d) (i32.load8_u (local.get $m)))
-                    (local.set $d (i32.add (local.get $d) (i32.const 1)))
-                    (local.set $m (i32.add (local.get $m) (i32.const 1)))
-                    (br_if $bytes (i32.lt_u (local.get $d) (local.get $end))))))))
+                  ;; overlapping: the `off` bytes before d repeat. Spread them over 16 lanes (lane k
+                  ;; takes byte k mod off) and store that pattern every `step` bytes, the largest
+                  ;; multiple of `off` up to 16, so that each store starts where the pattern does.
+                  (block $spread
+                    (block $o15
+                    (block $o14
+                    (block $o13
+                    (block $o12
+                    (block $o11
+                    (block $o10
+                    (block $o9
+                    (block $o8
+                    (block $o7
+                    (block $o6
+                    (block $o5
+                    (block $o4
+                    (block $o3
+                    (block $o2
+                      (br_table $o2 $o3 $o4 $o5 $o6 $o7 $o8 $o9 $o10 $o11 $o12 $o13 $o14 $o15 (i32.sub (local.get $off) (i32.const 2))))
+                    (local.set $pat (v128.const i8x16 0 1 0 1 0 1 0 1 0 1 0 1 0 1 0 1)) (local.set $step (i32.const 16)) (br $spread))
+                    (local.set $pat (v128.const i8x16 0 1 2 0 1 2 0 1 2 0 1 2 0 1 2 0)) (local.set $step (i32.const 15)) (br $spread))
+                    (local.set $pat (v128.const i8x16 0 1 2 3 0 1 2 3 0 1 2 3 0 1 2 3)) (local.set $step (i32.const 16)) (br $spread))
+                    (local.set $pat (v128.const i8x16 0 1 2 3 4 0 1 2 3 4 0 1 2 3 4 0)) (local.set $step (i32.const 15)) (br $spread))
+                    (local.set $pat (v128.const i8x16 0 1 2 3 4 5 0 1 2 3 4 5 0 1 2 3)) (local.set $step (i32.const 12)) (br $spread))
+                    (local.set $pat (v128.const i8x16 0 1 2 3 4 5 6 0 1 2 3 4 5 6 0 1)) (local.set $step (i32.const 14)) (br $spread))
+                    (local.set $pat (v128.const i8x16 0 1 2 3 4 5 6 7 0 1 2 3 4 5 6 7)) (local.set $step (i32.const 16)) (br $spread))
+                    (local.set $pat (v128.const i8x16 0 1 2 3 4 5 6 7 8 0 1 2 3 4 5 6)) (local.set $step (i32.const 9)) (br $spread))
+                    (local.set $pat (v128.const i8x16 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5)) (local.set $step (i32.const 10)) (br $spread))
+                    (local.set $pat (v128.const i8x16 0 1 2 3 4 5 6 7 8 9 10 0 1 2 3 4)) (local.set $step (i32.const 11)) (br $spread))
+                    (local.set $pat (v128.const i8x16 0 1 2 3 4 5 6 7 8 9 10 11 0 1 2 3)) (local.set $step (i32.const 12)) (br $spread))
+                    (local.set $pat (v128.const i8x16 0 1 2 3 4 5 6 7 8 9 10 11 12 0 1 2)) (local.set $step (i32.const 13)) (br $spread))
+                    (local.set $pat (v128.const i8x16 0 1 2 3 4 5 6 7 8 9 10 11 12 13 0 1)) (local.set $step (i32.const 14)) (br $spread))
+                    (local.set $pat (v128.const i8x16 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 0)) (local.set $step (i32.const 15)))
+                  (local.set $pat (i8x16.swizzle (v128.load (local.get $m)) (local.get $pat)))
+                  (local.set $i (i32.const 0))
+                  (loop $pattern
+                    (v128.store (i32.add (local.get $d) (local.get $i)) (local.get $pat))
+                    (local.set $i (i32.add (local.get $i) (local.get $step)))
+                    (br_if $pattern (i32.lt_u (local.get $i) (local.get $len))))))))
           (local.set $d (local.get $end))
           (br $seq)))
       (return (local.get $d)))
