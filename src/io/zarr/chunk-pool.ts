@@ -80,6 +80,15 @@ export class ChunkPool {
     });
   }
 
+  /**
+   * Start the pool's workers now, when an array that will use them is opened: a worker takes
+   * about 40 ms to start, which then passes while the caller opens the rest of the store and
+   * plans its first read, instead of before the first chunk comes back.
+   */
+  warm(): void {
+    while (this.#slots.length < this.#size && this.#start());
+  }
+
   /** Chunks the workers delivered, and chunks left to the main thread after a worker's try. */
   stats(): { decoded: number; fallbacks: number; workers: number } {
     return { decoded: this.#decoded, fallbacks: this.#fallbacks, workers: this.#slots.length };

@@ -83,6 +83,7 @@ export function offThreadChunks(
   const size = shape.reduce((a, b) => a * b, 1);
   const bytes = size * (Ctor as unknown as { BYTES_PER_ELEMENT: number }).BYTES_PER_ELEMENT;
   if (bytes < MIN_OFF_THREAD_BYTES) return;
+  pool.warm();
   const stride = shape.map((_, i) => shape.slice(i + 1).reduce((a, b) => a * b, 1));
   const get = array.getChunk.bind(array);
   array.getChunk = (async (coords: number[], options?: { signal?: AbortSignal }) => {
