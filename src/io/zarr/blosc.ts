@@ -11,7 +11,8 @@
  * decoded size is stored raw). Flags: 0x01 byte shuffle, 0x02 memcpyed, 0x04 bit shuffle,
  * 0x10 blocks not split, bits 5-7 the compressor (1 = LZ4).
  */
-import { kernels, releaseLarge } from "../wasm-kernels.js";
+import { type Kernels, kernels, releaseLarge } from "../wasm-kernels.js";
+import { checkDeclared } from "./bounds.js";
 
 const MIN_BUFFERSIZE = 128;
 const MAX_SPLITS = 16;
@@ -22,28 +23,67 @@ const align = (n: number) => (n + 15) & ~15;
 
 /** Decode a Blosc 1 chunk if it is LZ4 with byte shuffle or none; otherwise null. */
 export function decodeBloscLz4(chunk: Uint8Array): Uint8Array | null {
-  if (chunk.length < 16) return null;
-  const v = new DataView(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-  const flags = chunk[2] as number;
-  const typesize = chunk[3] as number;
-  const nbytes = v.getUint32(4, true);
-  const blocksize = v.getUint32(8, true);
-  if ((chunk[0] as number) > 2) return null; // Blosc 2 extended formats
+  const r = decodeBloscLz4Read(chunk.length, (dst) => {
+    dst.set(chunk);
+    return chunk.length;
+  });
+  return "decoded" in r ? r.decoded : null;
+}
+
+/**
+ * {@link decodeBloscLz4} for a chunk of `size` bytes that `read` writes into `dst` (a file read
+ * straight into the module's memory: no copy of the compressed bytes), returning how many it
+ * wrote. A chunk in another Blosc variant comes back as its bytes (`raw`) for another decoder.
+ * A chunk that declares more than `limit` decoded bytes is refused before it is decoded.
+ */
+export function decodeBloscLz4Read(
+  size: number,
+  read: (dst: Uint8Array) => number,
+  limit: number | null = null,
+): { decoded: Uint8Array } | { raw: Uint8Array } {
+  if (size > 2 ** 30) {
+    const chunk = new Uint8Array(size);
+    const raw = chunk.subarray(0, read(chunk));
+    checkDeclared("blosc", raw, limit);
+    return { raw }; // beyond the module's address arithmetic: numcodecs.js
+  }
+  const w = kernels(size + SLACK);
+  const got = read(new Uint8Array(w.memory.buffer, 0, size));
+  try {
+    checkDeclared("blosc", new Uint8Array(w.memory.buffer, 0, got), limit);
+    const decoded = decodeInMemory(w, got);
+    if (decoded) return { decoded };
+    return { raw: new Uint8Array(w.memory.buffer).slice(0, got) };
+  } finally {
+    releaseLarge(w);
+  }
+}
+
+/** Decode the `length`-byte chunk at the start of `w`'s memory, or null: not a variant decoded here. */
+function decodeInMemory(w: Kernels, length: number): Uint8Array | null {
+  let mem = new Uint8Array(w.memory.buffer);
+  if (length < 16) return null;
+  const header = new DataView(w.memory.buffer, 0, 16);
+  const flags = mem[2] as number;
+  const typesize = mem[3] as number;
+  const nbytes = header.getUint32(4, true);
+  const blocksize = header.getUint32(8, true);
+  if ((mem[0] as number) > 2) return null; // Blosc 2 extended formats
   if (flags & 0x02) {
-    if (16 + nbytes > chunk.length) throw new RangeError("blosc: chunk shorter than its header says");
-    return chunk.slice(16, 16 + nbytes);
+    if (16 + nbytes > length) throw new RangeError("blosc: chunk shorter than its header says");
+    return mem.slice(16, 16 + nbytes);
   }
   if (flags & 0x04 || flags >>> 5 !== 1 || blocksize === 0) return null; // bit shuffle or not LZ4
   const shuffled = (flags & 0x01) !== 0 && typesize > 1;
   const nblocks = Math.ceil(nbytes / blocksize);
-  if (16 + 4 * nblocks > chunk.length) throw new RangeError("blosc: chunk shorter than its block table");
-  const outAt = align(chunk.length + SLACK);
+  if (16 + 4 * nblocks > length) throw new RangeError("blosc: chunk shorter than its block table");
+  const outAt = align(length + SLACK);
   const tmpAt = align(outAt + nbytes + SLACK);
   const end = tmpAt + (shuffled ? blocksize + SLACK : 0);
   if (end > 2 ** 31) return null; // beyond the module's address arithmetic: numcodecs.js
-  const w = kernels(end);
-  const mem = new Uint8Array(w.memory.buffer);
-  mem.set(chunk, 0);
+  kernels(end); // the same instance, grown: the chunk stays where it is
+  mem = new Uint8Array(w.memory.buffer);
+  const v = new DataView(w.memory.buffer, 0, length);
   for (let b = 0; b < nblocks; b++) {
     const leftover = b === nblocks - 1 && nbytes % blocksize !== 0;
     const bsize = leftover ? nbytes % blocksize : blocksize;
@@ -53,11 +93,10 @@ export function decodeBloscLz4(chunk: Uint8Array): Uint8Array | null {
     let s = v.getInt32(16 + 4 * b, true);
     const base = shuffled ? tmpAt : outAt + b * blocksize;
     for (let j = 0; j < nsplits; j++) {
-      if (s < 0 || s + 4 > chunk.length) throw new RangeError("blosc: a block starts past the end of the chunk");
+      if (s < 0 || s + 4 > length) throw new RangeError("blosc: a block starts past the end of the chunk");
       const cbytes = v.getInt32(s, true);
       s += 4;
-      if (cbytes < 0 || s + cbytes > chunk.length)
-        throw new RangeError("blosc: a stream runs past the end of the chunk");
+      if (cbytes < 0 || s + cbytes > length) throw new RangeError("blosc: a stream runs past the end of the chunk");
       const d0 = base + j * neblock;
       if (cbytes === neblock) mem.copyWithin(d0, s, s + cbytes);
       else if (w.lz4(s, s + cbytes, d0, d0 + neblock) !== d0 + neblock) {
@@ -67,7 +106,5 @@ export function decodeBloscLz4(chunk: Uint8Array): Uint8Array | null {
     }
     if (shuffled) w.unshuffle(tmpAt, outAt + b * blocksize, bsize, typesize);
   }
-  const out = mem.slice(outAt, outAt + nbytes);
-  releaseLarge(w);
-  return out;
+  return mem.slice(outAt, outAt + nbytes);
 }

@@ -10,7 +10,7 @@ import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { parentPort } from "node:worker_threads";
 import { gunzipSync, inflateSync } from "node:zlib";
 import { errorLine } from "../../errors.js";
-import { decodeBloscLz4 } from "./blosc.js";
+import { decodeBloscLz4Read } from "./blosc.js";
 import { checkDeclared } from "./bounds.js";
 import type { ChunkJob, ChunkReply, OffThreadCodec } from "./chunk-pool.js";
 import { isMissing } from "./fs-store.js";
@@ -19,13 +19,8 @@ import { isMissing } from "./fs-store.js";
 const SCRATCH_MAX = 64 * 1024 * 1024;
 let scratch = new Uint8Array(0);
 
-/**
- * The whole file, or null when there is none. A file up to {@link SCRATCH_MAX} lands in the
- * worker's scratch buffer, valid until the next call: a fresh buffer per chunk costs a page
- * fault per 4 KiB on first write, which took longer than the read itself (64 chunks of 2.3 MB:
- * 120 ms into fresh buffers, 38 ms into one kept buffer).
- */
-function readFile(file: string): Uint8Array | null {
+/** `use(fd, size)` on the open file, or null when there is none. */
+function withFile<T>(file: string, use: (fd: number, size: number) => T): T | null {
   let fd: number;
   try {
     fd = openSync(file, "r");
@@ -34,16 +29,27 @@ function readFile(file: string): Uint8Array | null {
     throw e;
   }
   try {
-    const size = fstatSync(fd).size;
+    return use(fd, fstatSync(fd).size);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * The whole file, or null when there is none. A file up to {@link SCRATCH_MAX} lands in the
+ * worker's scratch buffer, valid until the next call: a fresh buffer per chunk costs a page
+ * fault per 4 KiB on first write, which took longer than the read itself (64 chunks of 2.3 MB:
+ * 120 ms into fresh buffers, 38 ms into one kept buffer).
+ */
+function readFile(file: string): Uint8Array | null {
+  return withFile(file, (fd, size) => {
     if (size > SCRATCH_MAX) {
       const own = new Uint8Array(size);
       return own.subarray(0, readAll(fd, own));
     }
     if (scratch.length < size) scratch = new Uint8Array(Math.max(size, 2 * scratch.length));
     return scratch.subarray(0, readAll(fd, scratch.subarray(0, size)));
-  } finally {
-    closeSync(fd);
-  }
+  });
 }
 
 /** Read `fd` from its start into `out` until it is full or the file ends; the bytes read. */
@@ -80,13 +86,20 @@ async function decode(codec: OffThreadCodec, b: Uint8Array, limit: number): Prom
       return inflateSync(b, { maxOutputLength: limit });
     case "gzip":
       return gunzipSync(b, { maxOutputLength: limit });
-    case "blosc":
-      checkDeclared("blosc", b, limit);
-      return decodeBloscLz4(b) ?? (await numcodecsDecoder("blosc")).decode(b);
     default:
       checkDeclared(codec, b, limit);
       return (await numcodecsDecoder(codec)).decode(b);
   }
+}
+
+/**
+ * A Blosc chunk's file read straight into the LZ4 decoder's memory (no copy of the compressed
+ * bytes), or null when there is none; a variant that decoder leaves goes to numcodecs.js.
+ */
+async function bloscChunk(file: string, limit: number): Promise<Uint8Array | null> {
+  const r = withFile(file, (fd, size) => decodeBloscLz4Read(size, (dst) => readAll(fd, dst), limit));
+  if (r === null || "decoded" in r) return r?.decoded ?? null;
+  return (await numcodecsDecoder("blosc")).decode(r.raw);
 }
 
 /**
@@ -103,9 +116,9 @@ const owned = (b: Uint8Array): Uint8Array =>
 
 async function answer(job: ChunkJob): Promise<{ reply: ChunkReply; transfer: ArrayBuffer[] }> {
   try {
-    const raw = readFile(job.file);
+    const raw = job.codec === "blosc" ? await bloscChunk(job.file, job.bytes) : readFile(job.file);
     if (raw === null) return { reply: { id: job.id, fallback: "missing" }, transfer: [] };
-    const bytes = owned(await decode(job.codec, raw, job.bytes));
+    const bytes = owned(job.codec === "blosc" ? raw : await decode(job.codec, raw, job.bytes));
     if (bytes.length !== job.bytes)
       return { reply: { id: job.id, fallback: `decoded to ${bytes.length} bytes` }, transfer: [] };
     return { reply: { id: job.id, bytes }, transfer: [bytes.buffer as ArrayBuffer] };

@@ -6,7 +6,7 @@ import fc from "fast-check";
 import Blosc from "numcodecs/blosc";
 import { afterAll, describe, expect, it } from "vitest";
 import { assemble } from "../../../scripts/build-wasm.js";
-import { decodeBloscLz4 } from "../../../src/io/zarr/blosc.js";
+import { decodeBloscLz4, decodeBloscLz4Read } from "../../../src/io/zarr/blosc.js";
 import { hasGdal, PYTHON } from "../../helpers/gdal.js";
 
 /**
@@ -127,6 +127,44 @@ describe("Blosc LZ4 decoding: numcodecs.js round trips and bad chunks", () => {
     ]) {
       expect(decodeBloscLz4(await Blosc.fromConfig(config).encode(raw))).toBeNull();
     }
+  });
+});
+
+describe("Blosc LZ4 decoding from a reader (decodeBloscLz4Read)", () => {
+  const codec = Blosc.fromConfig({ cname: "lz4", clevel: 5, shuffle: 1, blocksize: 0 });
+  const values = Float32Array.from({ length: 30_000 }, (_, i) => Math.round(Math.sin(i / 40) * 500) / 8);
+  const raw = new Uint8Array(values.buffer);
+  /** A reader that writes `chunk` into the space it is given and says how much it wrote. */
+  const from = (chunk: Uint8Array) => (dst: Uint8Array) => {
+    expect(dst.length).toBe(chunk.length);
+    dst.set(chunk);
+    return chunk.length;
+  };
+
+  it("decodes what the reader writes, and then the bytes of a smaller chunk after a larger one", async () => {
+    const big = await codec.encode(raw);
+    const small = await codec.encode(raw.subarray(0, 4_000));
+    for (const [chunk, want] of [
+      [big, raw],
+      [small, raw.subarray(0, 4_000)],
+      [big, raw],
+    ] as const) {
+      const r = decodeBloscLz4Read(chunk.length, from(chunk), want.length);
+      expect("decoded" in r && Buffer.from(r.decoded).equals(Buffer.from(want))).toBe(true);
+    }
+  });
+
+  it("a chunk that declares more than the limit is refused before it is decoded", async () => {
+    const chunk = await codec.encode(raw);
+    expect(() => decodeBloscLz4Read(chunk.length, from(chunk), raw.length - 1)).toThrow(
+      /declares 120000 decoded bytes/,
+    );
+  });
+
+  it("another Blosc variant comes back as the bytes read, for numcodecs.js", async () => {
+    const chunk = await Blosc.fromConfig({ cname: "zstd", clevel: 3, shuffle: 1, blocksize: 0 }).encode(raw);
+    const r = decodeBloscLz4Read(chunk.length, from(chunk), raw.length);
+    expect("raw" in r && Buffer.from(r.raw).equals(Buffer.from(chunk))).toBe(true);
   });
 });
 
