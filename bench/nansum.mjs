@@ -35,6 +35,10 @@ export function nansum(d) {
 
 // Compile it now, while the cores are idle: V8 optimizes on a helper thread, which a read that
 // keeps both cores busy can starve, leaving the checksum to run unoptimized for a whole run
-// (seen as 440-500 ms of checksum instead of 150).
+// (seen as 440-500 ms of checksum instead of 150). Detach an ArrayBuffer first: the first detach
+// in a process (a transfer from a worker, node:zlib's buffers) discards all optimized code that
+// assumed none would happen, and the first two strips of a GeoTIFF read then ran unoptimized.
+const detached = new ArrayBuffer(8);
+structuredClone(detached, { transfer: [detached] });
 const warm = new Float32Array(1 << 14);
 for (let i = 0; i < 64; i++) nansum(warm);
