@@ -130,11 +130,19 @@ async function answer(job: ChunkJob): Promise<{ reply: ChunkReply; transfer: Arr
 const port = parentPort;
 if (port) {
   // One job at a time: a job's input stays in the scratch buffer across its decoder's await.
+  // A failure to answer (postMessage throwing) is thrown again outside the chain, ending the
+  // worker as it would have without the chain: the pool then hands its jobs to the main thread.
   let queue: Promise<void> = Promise.resolve();
   port.on("message", (job: ChunkJob) => {
-    queue = queue.then(async () => {
-      const { reply, transfer } = await answer(job);
-      port.postMessage(reply, transfer);
-    });
+    queue = queue
+      .then(async () => {
+        const { reply, transfer } = await answer(job);
+        port.postMessage(reply, transfer);
+      })
+      .catch((e: unknown) => {
+        process.nextTick(() => {
+          throw e;
+        });
+      });
   });
 }
