@@ -78,7 +78,7 @@ function numcodecsDecoder(id: "blosc" | "zstd" | "lz4"): Promise<Decoder> {
   return d;
 }
 
-async function decode(codec: OffThreadCodec, b: Uint8Array, limit: number): Promise<Uint8Array> {
+async function decode(codec: Exclude<OffThreadCodec, "blosc">, b: Uint8Array, limit: number): Promise<Uint8Array> {
   switch (codec) {
     case "none":
       return b;
@@ -102,6 +102,13 @@ async function bloscChunk(file: string, limit: number): Promise<Uint8Array | nul
   return (await numcodecsDecoder("blosc")).decode(r.raw);
 }
 
+/** The chunk in `job.file`, decoded, or null when there is no file. */
+async function decodedChunk(job: ChunkJob): Promise<Uint8Array | null> {
+  if (job.codec === "blosc") return bloscChunk(job.file, job.bytes);
+  const raw = readFile(job.file);
+  return raw === null ? null : decode(job.codec, raw, job.bytes);
+}
+
 /**
  * `b` as a whole buffer of its own, to transfer: a view into a larger one (the scratch buffer,
  * node:zlib's pool, wasm memory) is copied.
@@ -116,9 +123,9 @@ const owned = (b: Uint8Array): Uint8Array =>
 
 async function answer(job: ChunkJob): Promise<{ reply: ChunkReply; transfer: ArrayBuffer[] }> {
   try {
-    const raw = job.codec === "blosc" ? await bloscChunk(job.file, job.bytes) : readFile(job.file);
-    if (raw === null) return { reply: { id: job.id, fallback: "missing" }, transfer: [] };
-    const bytes = owned(job.codec === "blosc" ? raw : await decode(job.codec, raw, job.bytes));
+    const decoded = await decodedChunk(job);
+    if (decoded === null) return { reply: { id: job.id, fallback: "missing" }, transfer: [] };
+    const bytes = owned(decoded);
     if (bytes.length !== job.bytes)
       return { reply: { id: job.id, fallback: `decoded to ${bytes.length} bytes` }, transfer: [] };
     return { reply: { id: job.id, bytes }, transfer: [bytes.buffer as ArrayBuffer] };
