@@ -42,7 +42,7 @@ const GOOD_TIFFS = [
 async function bases(dir: string, gdal: boolean) {
   const tiff = GOOD_TIFFS.map((f) => join("fixtures/geotiff", f));
   if (gdal) {
-    for (const c of ["DEFLATE", "LZW"]) {
+    for (const c of ["DEFLATE", "LZW", "ZSTD", "LERC_DEFLATE"]) {
       const p = join(dir, `zeros.${c.toLowerCase()}.tif`);
       if (!existsSync(p))
         spawnSync("gdal_create", [

@@ -4,15 +4,18 @@
  * Deflate and uncompressed blocks take tilecast's own path: node:zlib inflates in libuv's
  * thread pool (so blocks decode on every core) and the predictors run on the bytes directly,
  * which profiling showed several times faster than geotiff.js's pako + DataView path. LZW,
- * PackBits, JPEG, ZSTD and LERC use geotiff.js's decoders; WebP uses sharp (libwebp).
+ * PackBits uses geotiff.js's decoder; JPEG and WebP use sharp (libjpeg-turbo, libwebp); ZSTD a
+ * bounded zstddec call (zstd.ts); LERC tilecast's masks over Esri's decoder (lerc.ts).
  */
 import { promisify } from "node:util";
 import { inflate } from "node:zlib";
 import { getDecoder } from "geotiff";
 import { errorLine, TilecastError } from "../../errors.js";
+import { decodeLerc, type LercCodec } from "./lerc.js";
 import { decodeLzw, LzwError } from "./lzw.js";
 import { swapBytes, undoFloatingPoint, undoHorizontal } from "./predictor.js";
 import { COMPRESSION_NAMES, DECODABLE } from "./tags.js";
+import { decodeZstd } from "./zstd.js";
 
 /** sharp (libvips) loads on first use: most runs never need it. */
 const loadSharp = async () => (await import("sharp")).default;
@@ -30,9 +33,10 @@ export interface BlockCodec {
   /** Block width in pixels (tile width, or image width for strips). */
   width: number;
   littleEndian: boolean;
-  /** Extra tags some decoders need (JPEGTables, LercParameters). */
+  /** The JPEGTables tag of a JPEG image. */
   jpegTables?: ArrayLike<number>;
-  lercParameters?: ArrayLike<number>;
+  /** What a LERC image's blocks need (LercParameters, sample type, alpha). */
+  lerc?: LercCodec;
 }
 
 type Decoder = { decode(b: ArrayBufferLike): Promise<ArrayBufferLike> | ArrayBufferLike };
@@ -48,8 +52,6 @@ function dependencyDecoder(c: BlockCodec, rows: number): Promise<Decoder> {
       bitsPerSample: Array(c.spp).fill(c.bytes * 8),
       planarConfiguration: c.spp > 1 ? 1 : 2,
       samplesPerPixel: c.spp,
-      ...(c.jpegTables ? { JPEGTables: c.jpegTables } : {}),
-      ...(c.lercParameters ? { LercParameters: c.lercParameters } : {}),
     } as Parameters<typeof getDecoder>[1]) as Promise<Decoder>;
     decoders.set(c, d);
   }
@@ -117,6 +119,11 @@ async function decompress(raw: Uint8Array, c: BlockCodec, rows: number): Promise
       });
     case 7:
       return decodeJpeg(raw, c);
+    case 50000:
+      return decodeZstd(raw, limit);
+    case 34887:
+      if (!c.lerc) throw new Error("LERC image described without its LERC parameters");
+      return decodeLerc(raw, { width: c.width, rows, spp: c.spp, bytes: c.bytes, limit }, c.lerc);
     case 50001: {
       const { data } = await (await loadSharp())(raw).raw().toBuffer({ resolveWithObject: true });
       return data;

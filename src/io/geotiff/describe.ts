@@ -12,6 +12,7 @@ import { type BlockCodec, checkDecodable } from "./decode.js";
 import { parseGdalMetadata, parseNodata } from "./gdal-tags.js";
 import { georefFromTags, parseGeoKeys } from "./georef.js";
 import type { TiffHeader } from "./header.js";
+import { lercDataType } from "./lerc.js";
 import { COMPRESSION_NAMES, Tag } from "./tags.js";
 
 /** Metadata of a GeoTIFF, beyond the common {@link RasterMeta}. */
@@ -195,8 +196,14 @@ export async function describeImage(
     if (t) codec.jpegTables = t;
   }
   if (compression === 34887) {
-    const t = await get<ArrayLike<number>>(50674);
-    if (t) codec.lercParameters = t;
+    // LercParameters: [version, additional compression]; libtiff's default is no extra compression.
+    const params = Array.from((await get<ArrayLike<number>>(50674)) ?? []);
+    const extra = (await get<ArrayLike<number>>(Tag.ExtraSamples)) ?? [];
+    codec.lerc = {
+      extra: params[1] ?? 0,
+      dataType: lercDataType(DTYPE_INFO[dtype]),
+      alpha: planar === 1 && extra.length > 0 && extra[extra.length - 1] === 2,
+    };
   }
   return { meta, layout: { across, down, planar, spp, offsets, counts }, codec };
 }
