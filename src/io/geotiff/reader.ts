@@ -175,6 +175,23 @@ function blockCacheBytes(): number {
 }
 
 /**
+ * geotiff.js 3 defers a tag's array of values when they lie outside the bytes it first fetched
+ * (the block tables of most files, GeoKeys and scales in some) and reads a deferred array as
+ * little-endian whatever the file's byte order: a big-endian file's offsets come back
+ * byte-swapped. Its directory parser fetches every array at once in the file's own byte order
+ * when it is eager, so big-endian files are parsed that way.
+ */
+function readArraysInByteOrder(tiff: GeoTIFF, path: string): void {
+  const parser = (tiff as unknown as { parser?: { eager?: boolean } }).parser;
+  if (tiff.littleEndian) return;
+  if (!parser || typeof parser.eager !== "boolean")
+    throw new TilecastError("E_UNSUPPORTED", "big-endian TIFF: this geotiff.js has no eager directory parser", {
+      path,
+    });
+  parser.eager = true;
+}
+
+/**
  * Open a GeoTIFF (local path or http(s) URL) for windowed reading.
  *
  * @throws TilecastError naming the file: E_NOT_FOUND, E_FORMAT (not a TIFF / malformed),
@@ -193,6 +210,7 @@ export async function openGeoTiff(path: string, signal?: AbortSignal): Promise<G
       await scanIfds(handle, header, path);
       tiff = await fromFile(path, signal);
     }
+    readArraysInByteOrder(tiff, path);
   } catch (e) {
     await handle?.close();
     if (e instanceof TilecastError) throw e;

@@ -1,0 +1,180 @@
+/**
+ * GeoTIFFs GDAL makes with the codecs and byte orders whose details geotiff.js gets wrong:
+ * LERC's masks of invalid pixels (NaN in float bands, the alpha band of RGBA) and big-endian
+ * files whose block tables lie past the bytes geotiff.js first reads. Every pixel must equal
+ * GDAL's, NaN included.
+ */
+import { createHash } from "node:crypto";
+import { readFileSync, writeFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { openGeoTiff } from "../../../src/io/geotiff/reader.js";
+import { firstIfd, put } from "../../fuzz/tiff.js";
+import { hasGdal, py } from "../../helpers/gdal.js";
+import { tmp } from "../../helpers/write.js";
+
+const W = 70;
+const H = 45;
+
+/**
+ * Make `path` with GDAL from a bands x height (default H) x W pattern of GDAL type `type`: band b is
+ * (x + W*y) * (b + 1) mod 251; with `nan`, a 4 x 4 NaN square in each band (or in the bands
+ * listed) at a different place;
+ * with `alpha`, the last band is 0 on every fifth diagonal and 255 elsewhere. Returns the md5 of
+ * what GDAL reads back (bands, rows, cols, little-endian) and its NaN and zero-alpha counts.
+ */
+function gdalMade(
+  path: string,
+  type: string,
+  bands: number,
+  options: string[],
+  o: { nan?: boolean | number[]; alpha?: boolean; height?: number } = {},
+) {
+  const h = o.height ?? H;
+  const nanBands = o.nan === true ? [...Array(bands).keys()] : o.nan || [];
+  return py<{ md5: string; nans: number; clear: number }>(`
+ds = gdal.GetDriverByName("MEM").Create("", ${W}, ${h}, ${bands}, gdal.GDT_${type})
+for b in range(${bands}):
+    a = (np.arange(${W * h}).reshape(${h}, ${W}) * (b + 1) % 251).astype(float)
+    if b in ${JSON.stringify(nanBands)}:
+        a[b * 3:b * 3 + 4, 5 + 7 * b:9 + 7 * b] = np.nan
+    if ${o.alpha ? "True" : "False"} and b == ${bands} - 1:
+        a = np.where((np.arange(${W})[None, :] + np.arange(${h})[:, None]) % 5 == 0, 0, 255)
+    ds.GetRasterBand(b + 1).WriteArray(a)
+gdal.Translate(${JSON.stringify(path)}, ds, format="GTiff", creationOptions=${JSON.stringify(options)})
+r = gdal.Open(${JSON.stringify(path)}).ReadAsArray()
+r = r if r.ndim == 3 else r[None]
+print(json.dumps({"md5": __import__("hashlib").md5(np.ascontiguousarray(r).astype(r.dtype.newbyteorder("<")).tobytes()).hexdigest(),
+                  "nans": int(np.isnan(r).sum()) if r.dtype.kind == "f" else 0,
+                  "clear": int((r[-1] == 0).sum()) if ${o.alpha ? "True" : "False"} else 0}))`);
+}
+
+async function tilecastRead(path: string) {
+  const src = await openGeoTiff(path);
+  try {
+    const { width, height } = src.meta;
+    const g = await src.readWindow({ x: 0, y: 0, width, height });
+    const d = g.data;
+    let nans = 0;
+    for (let i = 0; i < d.length; i++) if (d[i] !== d[i]) nans++;
+    const bands = g.shape[0] as number;
+    let clear = 0;
+    for (let i = (bands - 1) * width * height; i < d.length; i++) if (d[i] === 0) clear++;
+    const md5 = createHash("md5")
+      .update(new Uint8Array(d.buffer, d.byteOffset, d.byteLength))
+      .digest("hex");
+    return { md5, nans, clear, shape: g.shape, dtype: g.dtype };
+  } finally {
+    await src.close();
+  }
+}
+
+const LERC = ["LERC", "LERC_DEFLATE", "LERC_ZSTD"];
+
+describe.skipIf(!hasGdal)("LERC: the blob's mask, as GDAL reads it", () => {
+  it.each(
+    LERC.flatMap((c) =>
+      ["Float32", "Float64"].flatMap((t) =>
+        ["PIXEL", "BAND"].flatMap((il) => [
+          [c, t, il, "strips"],
+          [c, t, il, "16 x 32 tiles, MAX_Z_ERROR 0.5"],
+        ]),
+      ),
+    ),
+  )("%s %s, %s-interleaved, %s: NaN where the mask is 0, every other value GDAL's", async (c, t, il, layout) => {
+    const path = tmp(`lerc-${c}-${t}-${il}-${layout.length}.tif`);
+    const tiles = layout.startsWith("16") ? ["TILED=YES", "BLOCKXSIZE=32", "BLOCKYSIZE=16", "MAX_Z_ERROR=0.5"] : [];
+    const ref = gdalMade(path, t, 3, [`COMPRESS=${c}`, `INTERLEAVE=${il}`, ...tiles], { nan: true });
+    // The pattern's squares. GDAL 3.6 (Debian 12) writes pixel-interleaved float LERC without
+    // them (NaN stored as 0, no mask); newer GDAL keeps a mask per band. Either way the pixels
+    // must be GDAL's.
+    if (il === "BAND") expect(ref.nans).toBe(3 * 16);
+    const got = await tilecastRead(path);
+    expect(got.shape).toStrictEqual([3, H, W]);
+    expect(got.nans).toBe(ref.nans);
+    expect(got.md5).toBe(ref.md5);
+  });
+
+  it.each(LERC)("%s, one float band with NaN", async (c) => {
+    const path = tmp(`lerc-1b-${c}.tif`);
+    const ref = gdalMade(path, "Float32", 1, [`COMPRESS=${c}`, "TILED=YES"], { nan: true });
+    const got = await tilecastRead(path);
+    expect([got.nans, got.md5]).toStrictEqual([16, ref.md5]);
+  });
+
+  // GDAL 3.6 neither writes nor reads it (its libtiff predates LERC 3); newer GDAL writes it for
+  // float bands with different masks: one blob per pixel-interleaved strip holding each band's
+  // values and mask one after another. Made here by putting a band-interleaved file's per-band
+  // blobs in a pixel-interleaved file's one strip: its pixels are the band-interleaved file's.
+  it.each([
+    ["every band", [0, 1, 2]],
+    ["only the last band (the first two store no mask)", [2]],
+    ["only the first band (the others, all valid, must not take its mask)", [0]],
+  ])("a blob of one band per sample, NaN in %s: each band's own mask", async (_what, nanBands) => {
+    const opts = ["COMPRESS=LERC", "BLOCKYSIZE=45"];
+    const band = tmp("band.tif");
+    const ref = gdalMade(band, "Float32", 3, [...opts, "INTERLEAVE=BAND"], { nan: nanBands });
+    expect(ref.nans).toBe(16 * nanBands.length);
+    const pixel = tmp("pixel.tif");
+    gdalMade(pixel, "Float32", 3, [...opts, "INTERLEAVE=PIXEL"], { nan: nanBands });
+    const strip = (b: Uint8Array, k: number) => {
+      const ifd = firstIfd(b);
+      const at = (tag: number) =>
+        ifd?.entries.find((e) => e.tag === tag) as { at: number; size: number; count: number };
+      const v = new DataView(b.buffer, b.byteOffset);
+      const get = (tag: number) => v.getUint32(at(tag).at + k * 4, true);
+      return { bytes: b.subarray(get(273), get(273) + get(279)), ifd, at };
+    };
+    const b = new Uint8Array(readFileSync(band));
+    const blob = Buffer.concat([0, 1, 2].map((k) => strip(b, k).bytes));
+    const p = new Uint8Array(readFileSync(pixel));
+    const { ifd, at } = strip(p, 0);
+    expect(at(273).count).toBe(1);
+    put(p, at(273).at, at(273).size, p.length, ifd?.little ?? true);
+    put(p, at(279).at, at(279).size, blob.length, ifd?.little ?? true);
+    const made = tmp("per-band.tif");
+    writeFileSync(made, Buffer.concat([p, blob]));
+    const got = await tilecastRead(made);
+    expect([got.nans, got.md5]).toStrictEqual([ref.nans, ref.md5]);
+  });
+
+  it.each(
+    LERC.flatMap(
+      (c) =>
+        [
+          [c, 4, "strips"],
+          [c, 4, "tiles"],
+          [c, 2, "strips"],
+        ] as const,
+    ),
+  )("%s, %i 8-bit bands, the last unassociated alpha (kept as LERC's mask), %s", async (c, bands, layout) => {
+    const path = tmp(`lerc-alpha-${c}-${bands}-${layout}.tif`);
+    const opts = [`COMPRESS=${c}`, "ALPHA=YES", ...(bands === 4 ? ["PHOTOMETRIC=RGB"] : [])];
+    if (layout === "tiles") opts.push("TILED=YES", "BLOCKXSIZE=16", "BLOCKYSIZE=16");
+    const ref = gdalMade(path, "Byte", bands, opts, { alpha: true });
+    expect(ref.clear).toBeGreaterThan(500); // every fifth diagonal of 70 x 45
+    const got = await tilecastRead(path);
+    expect(got.shape).toStrictEqual([bands, H, W]);
+    expect(got.clear).toBe(ref.clear);
+    expect(got.md5).toBe(ref.md5);
+  });
+});
+
+describe.skipIf(!hasGdal)("big-endian files: block tables and tags past the first bytes read", () => {
+  // 600 rows: the block tables (600 strips, or 190 tiles) lie past the first kilobyte.
+  it.each(
+    ["UInt16", "Int16", "Int32", "Float32", "Float64"].flatMap((t) => [
+      [t, "one row per strip, LZW", ["COMPRESS=LZW", "BLOCKYSIZE=1"]],
+      [
+        t,
+        "16 x 16 tiles, deflate + predictor 2",
+        ["COMPRESS=DEFLATE", "PREDICTOR=2", "TILED=YES", "BLOCKXSIZE=16", "BLOCKYSIZE=16"],
+      ],
+    ]),
+  )("%s, %s: GDAL's pixels", async (t, _layout, opts) => {
+    const path = tmp(`be-${t}-${opts.length}.tif`);
+    const ref = gdalMade(path, t, 2, ["ENDIANNESS=BIG", ...opts], { nan: t.startsWith("Float"), height: 600 });
+    const got = await tilecastRead(path);
+    expect(got.shape).toStrictEqual([2, 600, W]);
+    expect(got.md5).toBe(ref.md5);
+  });
+});
