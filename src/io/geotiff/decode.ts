@@ -14,6 +14,7 @@ import { errorLine, TilecastError } from "../../errors.js";
 import { decodeLerc, type LercCodec } from "./lerc.js";
 import { decodeLzw, LzwError } from "./lzw.js";
 import { swapBytes, undoFloatingPoint, undoHorizontal } from "./predictor.js";
+import { expandSamples, type StoredSamples, storedRowBytes } from "./samples.js";
 import { COMPRESSION_NAMES, DECODABLE } from "./tags.js";
 import { decodeZstd } from "./zstd.js";
 
@@ -26,8 +27,10 @@ const inflateAsync = promisify(inflate);
 export interface BlockCodec {
   compression: number;
   predictor: number;
-  /** Bytes per sample. */
+  /** Bytes per sample as read (the dtype's). */
   bytes: number;
+  /** How samples are stored when that differs from the dtype (N-bit integers, 16-bit floats). */
+  stored?: StoredSamples;
   /** Samples interleaved in one block: SamplesPerPixel (chunky) or 1 (planar). */
   spp: number;
   /** Block width in pixels (tile width, or image width for strips). */
@@ -141,7 +144,8 @@ async function decompress(raw: Uint8Array, c: BlockCodec, rows: number): Promise
  * @throws TilecastError E_CORRUPT naming `where` when the block does not decode to that size.
  */
 export async function decodeBlock(raw: Uint8Array, c: BlockCodec, rows: number, where: string): Promise<Uint8Array> {
-  const need = c.width * rows * c.spp * c.bytes;
+  const s = c.stored;
+  const need = s ? storedRowBytes(c.width * c.spp, s) * rows : c.width * rows * c.spp * c.bytes;
   let out: Uint8Array;
   try {
     out = await decompress(raw, c, rows);
@@ -160,12 +164,14 @@ export async function decodeBlock(raw: Uint8Array, c: BlockCodec, rows: number, 
   }
   // Own the bytes at offset 0 so typed views are aligned and the predictor may write in place.
   const bytes = out === raw || out.byteOffset % 8 !== 0 || out.length !== need ? out.slice(0, need) : out;
-  const layout = { width: c.width, rows, spp: c.spp, bytes: c.bytes };
+  if (s?.kind === "uint") return expandSamples(bytes, s, c.bytes, c.width * c.spp, rows, c.littleEndian);
+  const sampleBytes = s ? s.bits / 8 : c.bytes;
+  const layout = { width: c.width, rows, spp: c.spp, bytes: sampleBytes };
   if (c.predictor === 3) {
     undoFloatingPoint(bytes, layout); // planes are MSB-first whatever the file's byte order
   } else {
-    if (!c.littleEndian) swapBytes(bytes, c.bytes);
+    if (!c.littleEndian) swapBytes(bytes, sampleBytes);
     if (c.predictor === 2) undoHorizontal(bytes, layout);
   }
-  return bytes;
+  return s ? expandSamples(bytes, s, c.bytes, c.width * c.spp, rows, c.littleEndian) : bytes;
 }

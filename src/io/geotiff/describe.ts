@@ -5,7 +5,7 @@
  */
 import type { GeoTIFF, GeoTIFFImage } from "geotiff";
 import { TilecastError } from "../../errors.js";
-import { DTYPE_INFO, type DType, dtypeFromTiff, storedValue } from "../../grid/dtype.js";
+import { DTYPE_INFO, storedValue } from "../../grid/dtype.js";
 import { checkBudget } from "../../util/budget.js";
 import type { RasterMeta } from "../types.js";
 import { type BlockCodec, checkDecodable } from "./decode.js";
@@ -13,7 +13,11 @@ import { parseGdalMetadata, parseNodata } from "./gdal-tags.js";
 import { georefFromTags, parseGeoKeys } from "./georef.js";
 import type { TiffHeader } from "./header.js";
 import { lercDataType } from "./lerc.js";
+import { tiffSampleType } from "./samples.js";
 import { COMPRESSION_NAMES, Tag } from "./tags.js";
+
+/** Codecs that store N-bit and 16-bit float samples as a plain byte stream: none, LZW, deflate, PackBits, ZSTD. */
+const STORED_CODECS = new Set([1, 5, 8, 32946, 32773, 50000]);
 
 /** Metadata of a GeoTIFF, beyond the common {@link RasterMeta}. */
 export interface GeoTiffMeta extends RasterMeta {
@@ -85,10 +89,19 @@ export async function describeImage(
   if (bits.some((b) => b !== bits[0]) || formats.some((f) => f !== formats[0])) {
     throw bad("bands with different sample types are not supported");
   }
-  const dtype: DType | null = dtypeFromTiff(formats[0] ?? 1, bits[0] ?? 1);
-  if (!dtype) throw bad(`unsupported sample type (${bits[0]}-bit, SampleFormat ${formats[0]})`);
+  const type = tiffSampleType(formats[0] ?? 1, bits[0] ?? 1);
+  if (!type) throw bad(`unsupported sample type (${bits[0]}-bit, SampleFormat ${formats[0]})`);
+  const { dtype, stored } = type;
   const compression = (await get<number>(Tag.Compression)) ?? 1;
   checkDecodable(compression, path);
+  const predictor = (await get<number>(Tag.Predictor)) ?? 1;
+  if (stored) {
+    const what = `${stored.bits}-bit ${stored.kind === "half" ? "float" : "integer"} samples`;
+    if (!STORED_CODECS.has(compression))
+      throw bad(`${what} with ${COMPRESSION_NAMES[compression] ?? `compression ${compression}`} compression`);
+    // libtiff's horizontal predictor works on 8, 16, 32 and 64-bit samples only.
+    if (stored.kind === "uint" && predictor !== 1) throw bad(`${what} with predictor ${predictor}`);
+  }
   const tiled = fd.hasTag(Tag.TileWidth);
   const blockWidth = tiled ? ((await get<number>(Tag.TileWidth)) ?? 0) : width;
   const rps = (await get<number>(Tag.RowsPerStrip)) ?? height;
@@ -161,7 +174,6 @@ export async function describeImage(
     const type = (ov.fileDirectory.getValue(Tag.NewSubfileType) as number | undefined) ?? 0;
     if (type & 1 && !(type & 4)) overviews.push({ width: ov.getWidth(), height: ov.getHeight() });
   }
-  const predictor = (await get<number>(Tag.Predictor)) ?? 1;
   const meta: GeoTiffMeta = {
     format: "geotiff",
     path,
@@ -190,6 +202,7 @@ export async function describeImage(
     spp: planar === 2 ? 1 : spp,
     width: blockWidth,
     littleEndian: image.littleEndian,
+    ...(stored ? { stored } : {}),
   };
   if (compression === 7) {
     const t = await get<ArrayLike<number>>(347);

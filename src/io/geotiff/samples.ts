@@ -1,0 +1,86 @@
+/**
+ * TIFF sample types that are not one of tilecast's dtypes, read as GDAL reads them: unsigned
+ * integers of 1-31 bits (NBITS) widen to uint8, uint16 or uint32, and 16-bit floats (in the
+ * file's byte order) to float32. Integers are a bit stream, most significant bit first, each row
+ * starting on a byte, as libtiff hands it to GDAL: in a big-endian file libtiff first swaps the
+ * bytes of 24-bit samples.
+ */ import { type DType, dtypeFromTiff } from "../../grid/dtype.js";
+
+/** How samples are stored when that differs from the dtype they are read as. */
+export interface StoredSamples {
+  bits: number;
+  kind: "uint" | "half";
+}
+
+/** The dtype a TIFF sample type is read as, and its storage when that differs; null if unreadable. */
+export function tiffSampleType(format: number, bits: number): { dtype: DType; stored: StoredSamples | null } | null {
+  const dtype = dtypeFromTiff(format, bits);
+  if (dtype) return { dtype, stored: null };
+  if (format === 1 && Number.isInteger(bits) && bits >= 1 && bits < 32)
+    return { dtype: bits <= 8 ? "uint8" : bits <= 16 ? "uint16" : "uint32", stored: { bits, kind: "uint" } };
+  if (format === 3 && bits === 16) return { dtype: "float32", stored: { bits, kind: "half" } };
+  return null;
+}
+
+/** Bytes of one stored row of `samples` samples. */
+export const storedRowBytes = (samples: number, s: StoredSamples) => Math.ceil((samples * s.bits) / 8);
+
+/** A 16-bit IEEE half as a number (subnormals, infinities and NaN included). */
+function half(h: number): number {
+  const sign = h & 0x8000 ? -1 : 1;
+  const exp = (h >> 10) & 0x1f;
+  const frac = h & 0x3ff;
+  if (exp === 0) return sign * frac * 2 ** -24;
+  if (exp === 31) return frac ? Number.NaN : sign * Number.POSITIVE_INFINITY;
+  return sign * (1 + frac / 1024) * 2 ** (exp - 15);
+}
+
+/**
+ * Widen `rows` stored rows of `samples` samples each into values `outBytes` wide (host order):
+ * uint8, uint16 or uint32 for integers, float32 for halves. Halves must already be in host order
+ * (the predictor step does that).
+ */
+export function expandSamples(
+  src: Uint8Array,
+  s: StoredSamples,
+  outBytes: number,
+  samples: number,
+  rows: number,
+  littleEndian: boolean,
+): Uint8Array {
+  const out = new Uint8Array(samples * rows * outBytes);
+  const n = samples * rows;
+  if (s.kind === "half") {
+    const h = new Uint16Array(src.buffer, src.byteOffset, n);
+    const f = new Float32Array(out.buffer);
+    for (let i = 0; i < n; i++) f[i] = half(h[i] as number);
+    return out;
+  }
+  const values = outBytes === 1 ? out : outBytes === 2 ? new Uint16Array(out.buffer) : new Uint32Array(out.buffer);
+  const rowBytes = storedRowBytes(samples, s);
+  // libtiff swaps the bytes of 24-bit samples in a big-endian file before GDAL reads the stream.
+  if (s.bits === 24 && !littleEndian)
+    for (let i = 0; i + 2 < src.length; i += 3) {
+      const t = src[i] as number;
+      src[i] = src[i + 2] as number;
+      src[i + 2] = t;
+    }
+  for (let r = 0, o = 0; r < rows; r++) {
+    let at = r * rowBytes;
+    // A bit stream, most significant bit first: `acc` holds `have` unread bits (at most 38).
+    let acc = 0;
+    let have = 0;
+    for (let i = 0; i < samples; i++) {
+      while (have < s.bits) {
+        acc = acc * 256 + (src[at++] as number);
+        have += 8;
+      }
+      const scale = 2 ** (have - s.bits);
+      const v = Math.floor(acc / scale);
+      acc -= v * scale;
+      have -= s.bits;
+      values[o++] = v;
+    }
+  }
+  return out;
+}
