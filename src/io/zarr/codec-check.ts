@@ -26,6 +26,15 @@ export function checkCodecs(raw: RawArrayMeta | null, name: string, format: 2 | 
       : [meta.compressor, ...(meta.filters ?? [])]
           .filter((c): c is { id: string } => Boolean(c))
           .map((c) => `numcodecs.${c.id}`);
+  for (const f of format === 2 ? (meta.filters ?? []) : []) {
+    const q = f as { id: string; dtype?: string; astype?: string };
+    // A quantize filter that also changed the dtype stored values in another type than the array's.
+    if (q.id === "quantize" && q.astype !== undefined && q.astype !== q.dtype)
+      throw new TilecastError(
+        "E_UNSUPPORTED",
+        `array '${name}' uses a quantize filter that stores ${q.astype} values for a ${q.dtype} array`,
+      );
+  }
   for (const id of ids) {
     if (!zarr.registry.has(id)) {
       throw new TilecastError(

@@ -106,6 +106,22 @@ function bounded(id: "lz4" | "zstd", C: unknown) {
   };
 }
 
+/**
+ * numcodecs' Quantize filter: values were rounded to `digits` decimal digits when written, so
+ * reading them is the identity, provided they were stored in the array's own dtype (checked
+ * with the array's other codecs, in codec-check.ts). tilecast never writes it.
+ */
+const quantizeCodec = {
+  kind: "array_to_array" as const,
+  fromConfig: () => ({
+    kind: "array_to_array" as const,
+    decode: <T>(chunk: T) => chunk,
+    encode: () => {
+      throw new Error("tilecast does not write the quantize filter");
+    },
+  }),
+};
+
 let registered = false;
 
 /** Register tilecast's node:zlib codecs with zarrita (idempotent). */
@@ -118,6 +134,7 @@ export function registerZarrCodecs(): void {
     registry.set(kind, load);
     registry.set(`numcodecs.${kind}`, load);
   }
+  registry.set("numcodecs.quantize", async () => quantizeCodec as never);
   const blosc = bloscCodec();
   registry.set("blosc", async () => blosc as never);
   registry.set("numcodecs.blosc", async () => blosc as never);

@@ -19,8 +19,14 @@ export function gridDtype(zarrDtype: string): DType {
   throw new TilecastError("E_UNSUPPORTED", `dtype ${zarrDtype} is not supported`);
 }
 
-/** Copy a strided chunk of values into a fresh C-order array of `dtype`. */
-function toCOrder(data: ArrayLike<number | bigint>, shape: number[], stride: number[], dtype: DType): TypedArray {
+/**
+ * Copy a strided chunk of values into a fresh C-order array of `dtype`. zarrita hands bool
+ * values as a BoolArray, which has no indexed elements: its bytes (0 or 1) are the uint8 values.
+ */
+function toCOrder(values: ArrayLike<number | bigint>, shape: number[], stride: number[], dtype: DType): TypedArray {
+  // A copy: the view would share the bytes of a cached chunk with the caller.
+  const data =
+    values instanceof zarr.BoolArray ? new Uint8Array(values.buffer, values.byteOffset, values.length).slice() : values;
   const n = shape.reduce((a, b) => a * b, 1);
   const c = shape.map((_, i) => shape.slice(i + 1).reduce((a, b) => a * b, 1));
   const isC = stride.every((s, i) => s === c[i] || (shape[i] ?? 0) <= 1);

@@ -1,0 +1,85 @@
+/**
+ * Stores zarr-python writes with types and filters that zarrita hands over in its own way: bool
+ * arrays (a BoolArray without indexed elements, which read as zeros), the quantize filter and
+ * 64-bit integers (read as float64). Every value must equal zarr-python's.
+ */
+import { describe, expect, it } from "vitest";
+import { openSource } from "../../../src/io/registry.js";
+import { hasGdal, py } from "../../helpers/gdal.js";
+import { tmp } from "../../helpers/write.js";
+
+/**
+ * A store at `path` with a 2 x 23 x 41 variable `v` of `dtype` (seeded random values; a NaN in a
+ * float one), written by zarr-python with the given create_dataset keywords (Python source), and
+ * the values zarr-python reads back (NaN as null).
+ */
+function zarrPython(path: string, dtype: string, kw: string): (number | null)[] {
+  return py(`import zarr, numcodecs
+rs = np.random.default_rng(3)
+dt = np.dtype(${JSON.stringify(dtype)})
+a = rs.standard_normal((2, 23, 41)) * 50
+if dt.kind == "f": a[0, 1, 2] = np.nan
+a = (a > 0) if dt.kind == "b" else a.astype(dt)
+g = zarr.open_group(${JSON.stringify(path)}, mode="w")
+z = g.create_dataset("v", shape=a.shape, dtype=dt, chunks=(1, 10, 16), ${kw})
+z[...] = a
+z.attrs["_ARRAY_DIMENSIONS"] = ["band", "y", "x"]
+b = z[...].astype(float).ravel()
+print(json.dumps([None if math.isnan(v) else v for v in b.tolist()]))`);
+}
+
+async function tilecastValues(path: string) {
+  const src = await openSource(path, { variable: "v" });
+  try {
+    const g = await src.readWindow({ x: 0, y: 0, width: src.meta.width, height: src.meta.height });
+    return {
+      dtype: g.dtype,
+      shape: g.shape,
+      values: Array.from(g.data as ArrayLike<number>, (v) => (v !== v ? null : v)),
+    };
+  } finally {
+    await src.close();
+  }
+}
+
+describe.skipIf(!hasGdal)("zarr-python stores: bool, quantize, 64-bit integers", () => {
+  it.each([
+    ["C order, no compressor", "order='C', compressor=None"],
+    ["F order, blosc lz4", "order='F', compressor=numcodecs.Blosc('lz4')"],
+    ["C order, zlib", "compressor=numcodecs.Zlib(1)"],
+  ])("bool, %s: 0 and 1 where zarr-python reads False and True", async (_what, kw) => {
+    const path = tmp("bool.zarr");
+    const ref = zarrPython(path, "|b1", kw);
+    expect(ref.filter((v) => v === 1).length).toBeGreaterThan(700); // about half of 1886
+    const got = await tilecastValues(path);
+    expect(got.dtype).toBe("uint8");
+    expect(got.values).toStrictEqual(ref);
+  });
+
+  it.each(["<f4", "<f8"])("quantize filter, %s: the stored, rounded values", async (dtype) => {
+    const path = tmp("quantize.zarr");
+    const ref = zarrPython(path, dtype, `filters=[numcodecs.Quantize(2, "${dtype}")], compressor=numcodecs.Zlib(1)`);
+    expect(ref[41 + 2]).toBeNull();
+    expect(ref.some((v) => v !== null && !Number.isInteger(v))).toBe(true);
+    const got = await tilecastValues(path);
+    expect(got.values).toStrictEqual(ref);
+  });
+
+  it("a quantize filter that stores another dtype is refused by name", async () => {
+    const path = tmp("quantize-astype.zarr");
+    zarrPython(path, "<f8", `filters=[numcodecs.Quantize(2, "<f8", astype="<f4")]`);
+    await expect(openSource(path, { variable: "v" })).rejects.toThrow(
+      "array 'v' uses a quantize filter that stores <f4 values for a <f8 array",
+    );
+  });
+
+  it.each(["<i8", "<u8"])("%s: float64 values equal to zarr-python's", async (dtype) => {
+    const path = tmp("i8.zarr");
+    // No fill value: tilecast, as xarray, reads values equal to the fill value as no data.
+    const ref = zarrPython(path, dtype, "compressor=numcodecs.Zstd(1), fill_value=None");
+    expect(ref.filter((v) => v === 0).length).toBeGreaterThan(10);
+    const got = await tilecastValues(path);
+    expect(got.dtype).toBe("float64");
+    expect(got.values).toStrictEqual(ref);
+  });
+});
