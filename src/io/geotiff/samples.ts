@@ -5,6 +5,7 @@
  * starting on a byte, as libtiff hands it to GDAL: in a big-endian file libtiff first swaps the
  * bytes of 24-bit samples.
  */ import { type DType, dtypeFromTiff } from "../../grid/dtype.js";
+import { halfToNumber } from "../../util/half.js";
 
 /** How samples are stored when that differs from the dtype they are read as. */
 export interface StoredSamples {
@@ -25,16 +26,6 @@ export function tiffSampleType(format: number, bits: number): { dtype: DType; st
 /** Bytes of one stored row of `samples` samples. */
 export const storedRowBytes = (samples: number, s: StoredSamples) => Math.ceil((samples * s.bits) / 8);
 
-/** A 16-bit IEEE half as a number (subnormals, infinities and NaN included). */
-function half(h: number): number {
-  const sign = h & 0x8000 ? -1 : 1;
-  const exp = (h >> 10) & 0x1f;
-  const frac = h & 0x3ff;
-  if (exp === 0) return sign * frac * 2 ** -24;
-  if (exp === 31) return frac ? Number.NaN : sign * Number.POSITIVE_INFINITY;
-  return sign * (1 + frac / 1024) * 2 ** (exp - 15);
-}
-
 /**
  * Widen `rows` stored rows of `samples` samples each into values `outBytes` wide (host order):
  * uint8, uint16 or uint32 for integers, float32 for halves. Halves must already be in host order
@@ -53,7 +44,7 @@ export function expandSamples(
   if (s.kind === "half") {
     const h = new Uint16Array(src.buffer, src.byteOffset, n);
     const f = new Float32Array(out.buffer);
-    for (let i = 0; i < n; i++) f[i] = half(h[i] as number);
+    for (let i = 0; i < n; i++) f[i] = halfToNumber(h[i] as number);
     return out;
   }
   const values = outBytes === 1 ? out : outBytes === 2 ? new Uint16Array(out.buffer) : new Uint32Array(out.buffer);

@@ -14,6 +14,7 @@ import { readdir, readFile, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import * as zarr from "zarrita";
 import { errorLine, TilecastError } from "../../errors.js";
+import { halfToNumber } from "../../util/half.js";
 import { isUrl } from "../../util/url.js";
 import { cachedChunks, checkedChunks } from "./chunk-access.js";
 import { ChunkCache, type DecodedChunk, defaultCacheBytes } from "./chunk-cache.js";
@@ -21,6 +22,7 @@ import { chunkPool, type OffThreadCodec } from "./chunk-pool.js";
 import { checkCodecs } from "./codec-check.js";
 import { registerZarrCodecs } from "./codecs.js";
 import { LocalStore } from "./fs-store.js";
+import { readHalvesAsBits } from "./halves.js";
 import { offThreadChunks, offThreadCodec } from "./off-thread.js";
 import {
   checkConsolidated,
@@ -186,6 +188,7 @@ export async function openZarr(path: string, o: OpenZarrOptions = {}): Promise<Z
     format = f;
     raw = new LocalStore(dir);
   }
+  const halves = readHalvesAsBits(raw);
   try {
     const listable = await zarr.withConsolidatedMetadata(raw, { format: format === 3 ? "v3" : "v2" });
     names = listable
@@ -237,6 +240,7 @@ export async function openZarr(path: string, o: OpenZarrOptions = {}): Promise<Z
     const dims =
       array.dimensionNames ?? (a._ARRAY_DIMENSIONS as string[] | undefined) ?? array.shape.map((_, i) => `dim_${i}`);
     const { _ARRAY_DIMENSIONS: _, ...rest } = a;
+    const half = halves.has(name);
     const fv = array.fillValue;
     const chunkKey = (coords: readonly number[]) =>
       `${name ? `${name}/` : ""}${keys.prefix}${coords.length ? coords.join(keys.sep) : "0"}`;
@@ -248,10 +252,10 @@ export async function openZarr(path: string, o: OpenZarrOptions = {}): Promise<Z
       name,
       dims,
       shape: array.shape,
-      dtype: array.dtype,
+      dtype: half ? "float16" : array.dtype,
       chunks: array.chunks,
       ...(shards ? { shards } : {}),
-      fillValue: typeof fv === "number" ? fv : typeof fv === "bigint" ? Number(fv) : null,
+      fillValue: typeof fv === "number" ? (half ? halfToNumber(fv) : fv) : typeof fv === "bigint" ? Number(fv) : null,
       attrs: rest,
       array,
       chunkKey,

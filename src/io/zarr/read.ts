@@ -6,16 +6,18 @@ import * as zarr from "zarrita";
 import { errorLine, TilecastError } from "../../errors.js";
 import { allocate, DTYPE_INFO, type DType, isDType, isTypedArrayOf, type TypedArray } from "../../grid/dtype.js";
 import { checkBudget } from "../../util/budget.js";
+import { halfToNumber } from "../../util/half.js";
 import type { ZarrArrayInfo } from "./dataset.js";
 
 /** One axis of a selection: a fixed index, or a `[start, stop)` range. */
 export type AxisSelection = number | readonly [number, number];
 
-/** The tilecast dtype of a zarrita dtype (int64/uint64 read as float64). */
+/** The tilecast dtype of a zarrita dtype (int64/uint64 read as float64, float16 as float32). */
 export function gridDtype(zarrDtype: string): DType {
   if (isDType(zarrDtype)) return zarrDtype;
   if (zarrDtype === "int64" || zarrDtype === "uint64") return "float64";
   if (zarrDtype === "bool") return "uint8";
+  if (zarrDtype === "float16") return "float32"; // read as uint16 bits (halves.ts), widened here
   throw new TilecastError("E_UNSUPPORTED", `dtype ${zarrDtype} is not supported`);
 }
 
@@ -23,10 +25,19 @@ export function gridDtype(zarrDtype: string): DType {
  * Copy a strided chunk of values into a fresh C-order array of `dtype`. zarrita hands bool
  * values as a BoolArray, which has no indexed elements: its bytes (0 or 1) are the uint8 values.
  */
-function toCOrder(values: ArrayLike<number | bigint>, shape: number[], stride: number[], dtype: DType): TypedArray {
-  // A copy: the view would share the bytes of a cached chunk with the caller.
-  const data =
-    values instanceof zarr.BoolArray ? new Uint8Array(values.buffer, values.byteOffset, values.length).slice() : values;
+function toCOrder(
+  values: ArrayLike<number | bigint>,
+  shape: number[],
+  stride: number[],
+  dtype: DType,
+  halves = false,
+): TypedArray {
+  // A copy either way: a view would share the bytes of a cached chunk with the caller.
+  const data = halves
+    ? Float32Array.from(values as Uint16Array, halfToNumber)
+    : values instanceof zarr.BoolArray
+      ? new Uint8Array(values.buffer, values.byteOffset, values.length).slice()
+      : values;
   const n = shape.reduce((a, b) => a * b, 1);
   const c = shape.map((_, i) => shape.slice(i + 1).reduce((a, b) => a * b, 1));
   const isC = stride.every((s, i) => s === c[i] || (shape[i] ?? 0) <= 1);
@@ -140,7 +151,7 @@ async function readWholeChunk(
     return null; // the general path reports the error, naming the chunk
   }
   const { chunk, shared } = got;
-  const data = toCOrder(chunk.data, chunk.shape, chunk.stride, gridDtype(info.dtype));
+  const data = toCOrder(chunk.data, chunk.shape, chunk.stride, gridDtype(info.dtype), info.dtype === "float16");
   return { data: data === chunk.data && shared ? data.slice() : data, shape }; // the caller owns it
 }
 
@@ -172,10 +183,10 @@ export async function readSelection(
   const dtype = gridDtype(info.dtype);
   if (typeof r === "number" || typeof r === "bigint") {
     const out = allocate(dtype, 1);
-    out[0] = Number(r);
+    out[0] = info.dtype === "float16" ? halfToNumber(Number(r)) : Number(r);
     return { data: out, shape: [] };
   }
-  return { data: toCOrder(r.data, r.shape, r.stride, dtype), shape: r.shape };
+  return { data: toCOrder(r.data, r.shape, r.stride, dtype, info.dtype === "float16"), shape: r.shape };
 }
 
 /** Read a whole 1-D (or 0-D) array, e.g. a coordinate variable, as numbers. */

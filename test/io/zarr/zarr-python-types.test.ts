@@ -1,7 +1,8 @@
 /**
  * Stores zarr-python writes with types and filters that zarrita hands over in its own way: bool
- * arrays (a BoolArray without indexed elements, which read as zeros), the quantize filter and
- * 64-bit integers (read as float64). Every value must equal zarr-python's.
+ * arrays (a BoolArray without indexed elements, which read as zeros), the quantize filter,
+ * 64-bit integers (read as float64) and float16 (which zarrita cannot open without a
+ * Float16Array; read as float32). Every value must equal zarr-python's.
  */
 import { describe, expect, it } from "vitest";
 import { openSource } from "../../../src/io/registry.js";
@@ -71,6 +72,80 @@ describe.skipIf(!hasGdal)("zarr-python stores: bool, quantize, 64-bit integers",
     await expect(openSource(path, { variable: "v" })).rejects.toThrow(
       "array 'v' uses a quantize filter that stores <f4 values for a <f8 array",
     );
+  });
+
+  it.each([
+    ["C order, zlib", "<f2", "compressor=numcodecs.Zlib(1)"],
+    ["F order, blosc lz4 with shuffle", "<f2", "order='F', compressor=numcodecs.Blosc('lz4', shuffle=1)"],
+    ["big-endian, no compressor", ">f2", "compressor=None"],
+  ])("float16, %s: float32 values equal to zarr-python's halves", async (_what, dtype, kw) => {
+    const path = tmp("f2.zarr");
+    const ref = zarrPython(path, dtype, kw);
+    expect(ref[41 + 2]).toBeNull();
+    expect(ref.some((v) => v !== null && Math.abs(v) > 100)).toBe(true);
+    const got = await tilecastValues(path);
+    expect(got.dtype).toBe("float32");
+    expect(got.values).toStrictEqual(ref);
+  });
+
+  it.each([
+    ["NaN", "np.nan", 1.099609375],
+    ["1.1 (1.099609375 as a half)", "1.1", Number.NaN],
+  ])(
+    "float16 with fill value %s: missing chunks and the fill value read NaN, as xarray reads them",
+    async (_what, fill, first) => {
+      const path = tmp("f2-missing.zarr");
+      // Only the first band is written, its first value 1.1 (as a half): the second band's chunks are missing.
+      py(`import zarr
+g = zarr.open_group(${JSON.stringify(path)}, mode="w")
+z = g.create_dataset("v", shape=(2, 23, 41), dtype="<f2", chunks=(1, 10, 16), fill_value=${fill})
+b = np.arange(23 * 41).reshape(23, 41) / 8
+b[0, 0] = 1.1
+z[0] = b
+z.attrs["_ARRAY_DIMENSIONS"] = ["band", "y", "x"]
+print(json.dumps(None))`);
+      const src = await openSource(path, { variable: "v" });
+      try {
+        expect(src.meta.nodata).toBeNaN();
+        const g = await src.readWindow({ x: 0, y: 0, width: 41, height: 23 });
+        expect(g.data[0]).toStrictEqual(first); // masked only where it equals the fill value
+        expect(g.data[5]).toBe(5 / 8);
+        expect(g.data[23 * 41 + 7]).toBeNaN();
+      } finally {
+        await src.close();
+      }
+    },
+  );
+
+  it("float16 in a v3 store (bytes codec, both byte orders): float32 values", async () => {
+    const path = tmp("f2-v3.zarr");
+    const ref = py<(number | null)[]>(`import os
+a = (np.arange(2 * 5 * 7).reshape(2, 5, 7) - 20) / 3
+a[1, 2, 3] = np.nan
+h = a.astype("<f2")
+for name in ["le", "be"]:
+    for b in range(2): os.makedirs(f"${path}/{name}/c/{b}/0")
+open(${JSON.stringify(path)} + "/zarr.json", "w").write(json.dumps({"zarr_format": 3, "node_type": "group", "attributes": {}}))
+for name, end in [("le", "little"), ("be", "big")]:
+    meta = {"zarr_format": 3, "node_type": "array", "shape": [2, 5, 7], "data_type": "float16",
+            "chunk_grid": {"name": "regular", "configuration": {"chunk_shape": [1, 5, 7]}},
+            "chunk_key_encoding": {"name": "default", "configuration": {"separator": "/"}},
+            "fill_value": "NaN", "codecs": [{"name": "bytes", "configuration": {"endian": end}}],
+            "dimension_names": ["band", "y", "x"], "attributes": {}}
+    open(f"${path}/{name}/zarr.json", "w").write(json.dumps(meta))
+    for b in range(2):
+        open(f"${path}/{name}/c/{b}/0/0", "wb").write(h[b].astype("<f2" if end == "little" else ">f2").tobytes())
+print(json.dumps([None if math.isnan(v) else v for v in h.astype(float).ravel().tolist()]))`);
+    for (const variable of ["le", "be"]) {
+      const src = await openSource(path, { variable });
+      try {
+        const g = await src.readWindow({ x: 0, y: 0, width: 7, height: 5 });
+        expect(g.dtype).toBe("float32");
+        expect(Array.from(g.data as Float32Array, (v) => (v !== v ? null : v))).toStrictEqual(ref);
+      } finally {
+        await src.close();
+      }
+    }
   });
 
   it.each(["<i8", "<u8"])("%s: float64 values equal to zarr-python's", async (dtype) => {
