@@ -13,6 +13,25 @@ export function halfToNumber(h: number): number {
   return sign * (1 + frac / 1024) * 2 ** (exp - 15);
 }
 
+/**
+ * The float32 bit pattern of a half, exact, NaN payload and sign kept (as numpy's and GDAL's
+ * conversions keep them), for writing halves into a Uint32Array view of float32 values.
+ */
+export function halfToFloat32Bits(h: number): number {
+  const sign = (h & 0x8000) << 16;
+  const exp = (h >> 10) & 0x1f;
+  let frac = h & 0x3ff;
+  if (exp === 31) return (sign | 0x7f800000 | (frac << 13)) >>> 0;
+  if (exp !== 0) return (sign | ((exp + 112) << 23) | (frac << 13)) >>> 0;
+  if (frac === 0) return sign >>> 0;
+  let e = 113; // a subnormal: shift the fraction up to a leading one
+  while ((frac & 0x400) === 0) {
+    frac <<= 1;
+    e--;
+  }
+  return (sign | (e << 23) | ((frac & 0x3ff) << 13)) >>> 0;
+}
+
 /** The 16-bit pattern of the half nearest `x` (ties to even; past 65504 infinity; NaN 0x7e00). */
 export function numberToHalf(x: number): number {
   if (Number.isNaN(x)) return 0x7e00;

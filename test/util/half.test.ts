@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { halfToNumber, numberToHalf } from "../../src/util/half.js";
+import { halfToFloat32Bits, halfToNumber, numberToHalf } from "../../src/util/half.js";
 import { hasGdal, py } from "../helpers/gdal.js";
 
 describe("float16 patterns", () => {
@@ -52,5 +52,18 @@ describe("float16 patterns", () => {
       `print(json.dumps(np.array(${JSON.stringify(xs)}, dtype=np.float64).astype(np.float16).view(np.uint16).tolist()))`,
     );
     expect(xs.map(numberToHalf)).toStrictEqual(ref);
+  });
+});
+
+describe("halves as float32 bits", () => {
+  it("every pattern's float32 bits hold its number; NaN keeps its sign and payload", () => {
+    const f = new Float32Array(1);
+    const u = new Uint32Array(f.buffer);
+    for (let h = 0; h < 65536; h++) {
+      u[0] = halfToFloat32Bits(h);
+      const v = halfToNumber(h);
+      if (Number.isNaN(v)) expect(u[0]).toBe((((h & 0x8000) << 16) | 0x7f800000 | ((h & 0x3ff) << 13)) >>> 0);
+      else expect(Object.is(f[0], v)).toBe(true);
+    }
   });
 });

@@ -5,7 +5,7 @@
  * starting on a byte, as libtiff hands it to GDAL: in a big-endian file libtiff first swaps the
  * bytes of 24-bit samples.
  */ import { type DType, dtypeFromTiff } from "../../grid/dtype.js";
-import { halfToNumber } from "../../util/half.js";
+import { halfToFloat32Bits } from "../../util/half.js";
 
 /** How samples are stored when that differs from the dtype they are read as. */
 export interface StoredSamples {
@@ -43,8 +43,8 @@ export function expandSamples(
   const n = samples * rows;
   if (s.kind === "half") {
     const h = new Uint16Array(src.buffer, src.byteOffset, n);
-    const f = new Float32Array(out.buffer);
-    for (let i = 0; i < n; i++) f[i] = halfToNumber(h[i] as number);
+    const f = new Uint32Array(out.buffer); // float32 bits: NaN payloads kept, as GDAL keeps them
+    for (let i = 0; i < n; i++) f[i] = halfToFloat32Bits(h[i] as number);
     return out;
   }
   const values = outBytes === 1 ? out : outBytes === 2 ? new Uint16Array(out.buffer) : new Uint32Array(out.buffer);

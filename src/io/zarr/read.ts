@@ -6,7 +6,7 @@ import * as zarr from "zarrita";
 import { errorLine, TilecastError } from "../../errors.js";
 import { allocate, DTYPE_INFO, type DType, isDType, isTypedArrayOf, type TypedArray } from "../../grid/dtype.js";
 import { checkBudget } from "../../util/budget.js";
-import { halfToNumber } from "../../util/half.js";
+import { halfToFloat32Bits, halfToNumber } from "../../util/half.js";
 import type { ZarrArrayInfo } from "./dataset.js";
 
 /** One axis of a selection: a fixed index, or a `[start, stop)` range. */
@@ -34,7 +34,7 @@ function toCOrder(
 ): TypedArray {
   // A copy either way: a view would share the bytes of a cached chunk with the caller.
   const data = halves
-    ? Float32Array.from(values as Uint16Array, halfToNumber)
+    ? new Float32Array(Uint32Array.from(values as Uint16Array, halfToFloat32Bits).buffer) // NaN payloads kept
     : values instanceof zarr.BoolArray
       ? new Uint8Array(values.buffer, values.byteOffset, values.length).slice()
       : values;
