@@ -1,16 +1,17 @@
 /**
  * TIFF sample types that are not one of tilecast's dtypes, read as GDAL reads them: unsigned
- * integers of 1-31 bits (NBITS) widen to uint8, uint16 or uint32, and 16-bit floats (in the
- * file's byte order) to float32. Integers are a bit stream, most significant bit first, each row
- * starting on a byte, as libtiff hands it to GDAL: in a big-endian file libtiff first swaps the
- * bytes of 24-bit samples.
- */ import { type DType, dtypeFromTiff } from "../../grid/dtype.js";
+ * integers of 1-31 bits (NBITS) widen to uint8, uint16 or uint32, 16-bit floats (in the file's
+ * byte order) to float32, and 64-bit integers to float64. N-bit integers are a bit stream, most
+ * significant bit first, each row starting on a byte, as libtiff hands it to GDAL: in a
+ * big-endian file libtiff first swaps the bytes of 24-bit samples.
+ */
+import { type DType, dtypeFromTiff } from "../../grid/dtype.js";
 import { halfToFloat32Bits } from "../../util/half.js";
 
 /** How samples are stored when that differs from the dtype they are read as. */
 export interface StoredSamples {
   bits: number;
-  kind: "uint" | "half";
+  kind: "uint" | "half" | "int64" | "uint64";
 }
 
 /** The dtype a TIFF sample type is read as, and its storage when that differs; null if unreadable. */
@@ -20,6 +21,9 @@ export function tiffSampleType(format: number, bits: number): { dtype: DType; st
   if (format === 1 && Number.isInteger(bits) && bits >= 1 && bits < 32)
     return { dtype: bits <= 8 ? "uint8" : bits <= 16 ? "uint16" : "uint32", stored: { bits, kind: "uint" } };
   if (format === 3 && bits === 16) return { dtype: "float32", stored: { bits, kind: "half" } };
+  // 64-bit integers read as float64, as the Zarr reader reads them: exact up to 2^53.
+  if ((format === 1 || format === 2) && bits === 64)
+    return { dtype: "float64", stored: { bits, kind: format === 2 ? "int64" : "uint64" } };
   return null;
 }
 
@@ -28,8 +32,8 @@ export const storedRowBytes = (samples: number, s: StoredSamples) => Math.ceil((
 
 /**
  * Widen `rows` stored rows of `samples` samples each into values `outBytes` wide (host order):
- * uint8, uint16 or uint32 for integers, float32 for halves. Halves must already be in host order
- * (the predictor step does that).
+ * uint8, uint16 or uint32 for N-bit integers, float32 for halves, float64 for 64-bit integers.
+ * Halves and 64-bit integers must already be in host order (the predictor step does that).
  */
 export function expandSamples(
   src: Uint8Array,
@@ -41,6 +45,15 @@ export function expandSamples(
 ): Uint8Array {
   const out = new Uint8Array(samples * rows * outBytes);
   const n = samples * rows;
+  if (s.kind === "int64" || s.kind === "uint64") {
+    const v =
+      s.kind === "int64"
+        ? new BigInt64Array(src.buffer, src.byteOffset, n)
+        : new BigUint64Array(src.buffer, src.byteOffset, n);
+    const f = new Float64Array(out.buffer);
+    for (let i = 0; i < n; i++) f[i] = Number(v[i]);
+    return out;
+  }
   if (s.kind === "half") {
     const h = new Uint16Array(src.buffer, src.byteOffset, n);
     const f = new Uint32Array(out.buffer); // float32 bits: NaN payloads kept, as GDAL keeps them

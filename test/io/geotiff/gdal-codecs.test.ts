@@ -254,3 +254,42 @@ describe.skipIf(!hasGdal)("N-bit integers and 16-bit floats, widened as GDAL wid
     await expect(openGeoTiff(path)).rejects.toThrow(`${path}: 12-bit integer samples with lerc compression`);
   });
 });
+
+describe.skipIf(!hasGdal)("64-bit integers, read as float64", () => {
+  it.each(
+    ["Int64", "UInt64"].flatMap((t) =>
+      ["LITTLE", "BIG"].flatMap(
+        (end) =>
+          [
+            [t, end, "strips, none", ["COMPRESS=NONE", "BLOCKYSIZE=7"]],
+            [
+              t,
+              end,
+              "tiles, deflate + predictor 2",
+              ["COMPRESS=DEFLATE", "PREDICTOR=2", "TILED=YES", "BLOCKXSIZE=16", "BLOCKYSIZE=16"],
+            ],
+            [t, end, "band-interleaved, LZW", ["COMPRESS=LZW", "INTERLEAVE=BAND"]],
+          ] as [string, string, string, string[]][],
+      ),
+    ),
+  )("%s, %s-endian, %s: GDAL's values, exact below 2^53", async (t, end, _layout, opts) => {
+    const path = tmp(`i64-${t}-${end}-${opts.length}.tif`);
+    const ref = py<number[]>(`rs = np.random.default_rng(9)
+lo = -(2**52) if ${JSON.stringify(t)} == "Int64" else 0
+a = rs.integers(lo, 2**52, (2, ${H}, ${W}), dtype=np.int64)
+ds = gdal.GetDriverByName("MEM").Create("", ${W}, ${H}, 2, gdal.GDT_${t})
+for b in range(2): ds.GetRasterBand(b + 1).WriteArray(a[b])
+gdal.Translate(${JSON.stringify(path)}, ds, format="GTiff", creationOptions=${JSON.stringify([`ENDIANNESS=${end}`, ...opts])})
+r = gdal.Open(${JSON.stringify(path)}).ReadAsArray()
+print(json.dumps([int(v) for v in r.ravel()]))`);
+    expect(Math.max(...ref)).toBeGreaterThan(2 ** 40); // past 32 bits
+    const src = await openGeoTiff(path);
+    try {
+      const g = await src.readWindow({ x: 0, y: 0, width: W, height: H });
+      expect(g.dtype).toBe("float64");
+      expect(Array.from(g.data as Float64Array)).toStrictEqual(ref);
+    } finally {
+      await src.close();
+    }
+  });
+});
