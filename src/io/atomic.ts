@@ -51,18 +51,28 @@ const exists = (p: string) =>
  * the target.
  */
 export async function openTemp(target: string, temp: string, flags: "wx" | "wx+" = "wx"): Promise<FileHandle> {
+  // Tracked before the file exists: the open runs on libuv's thread pool, and a signal handled
+  // between its completion and this function resuming would otherwise leave it behind.
+  trackTemp(temp);
+  creating.add(temp);
   try {
-    const fh = await open(temp, flags);
-    trackTemp(temp);
-    return fh;
+    return await open(temp, flags);
   } catch (e) {
+    live.delete(temp);
     const code = (e as NodeJS.ErrnoException).code;
     throw new TilecastError("E_WRITE", `cannot create output (${code ?? (e as Error).message})`, {
       path: target,
       cause: e,
     });
+  } finally {
+    creating.delete(temp);
+    if (creating.size === 0) settled?.();
   }
 }
+
+/** Temporary files being created right now, and what to do once none is. */
+const creating = new Set<string>();
+let settled: (() => void) | null = null;
 
 /** Write bytes to `path` atomically: a temporary file beside it, then rename. */
 export async function atomicWrite(path: string, bytes: Uint8Array | string): Promise<void> {
@@ -217,8 +227,15 @@ export function installCleanupHandlers(): void {
         stop(sig);
         return;
       }
+      // A temporary still being created may appear after this sweep: sweep it again once it has.
+      const pending = [...creating];
       discardAllSync();
-      process.exit(code);
+      if (pending.length === 0) process.exit(code);
+      settled = () => {
+        for (const p of pending) rmSync(p, { force: true });
+        discardAllSync();
+        process.exit(code);
+      };
     });
   }
 }
