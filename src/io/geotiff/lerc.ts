@@ -11,12 +11,18 @@
  */
 import { promisify } from "node:util";
 import { inflate } from "node:zlib";
-import Lerc from "lerc";
+import type LercModule from "lerc";
 import { TilecastError } from "../../errors.js";
 import { decodeZstd } from "./zstd.js";
 
 const inflateAsync = promisify(inflate);
 
+/** Esri's decoder loads on first use (about 30 ms): most runs never meet a LERC file. */
+let lerc: Promise<typeof LercModule> | null = null;
+const loadLerc = () => {
+  lerc ??= import("lerc").then((m) => m.default);
+  return lerc;
+};
 /** What a LERC image needs beyond the block's shape. */
 export interface LercCodec {
   /** LercParameters' additional compression: 0 none, 1 deflate, 2 Zstandard. */
@@ -79,6 +85,7 @@ function bands(blob: Uint8Array, width: number, rows: number, dataType: number, 
  * as before").
  */
 function decodeBands(
+  Lerc: typeof LercModule,
   blob: Uint8Array,
   list: Band[],
   n: number,
@@ -127,7 +134,7 @@ export async function decodeLerc(
   const perSample = spp > 1 && dims.length === spp && dims.every((d) => d === 1);
   if (!(alpha || whole || perSample))
     throw corrupt(`holds ${dims.length} band(s) of ${dims.join("/")} values per pixel; the block has ${spp} samples`);
-  const decoded = decodeBands(blob, list, n);
+  const decoded = decodeBands(await loadLerc(), blob, list, n);
   const out = new Uint8Array(n * spp * l.bytes);
   if (alpha) {
     const { values: src, mask } = decoded[0] as (typeof decoded)[0];
