@@ -215,6 +215,7 @@ export async function describeImage(
     const extra = (await get<ArrayLike<number>>(Tag.ExtraSamples)) ?? [];
     codec.lerc = {
       extra: params[1] ?? 0,
+      dtype,
       dataType: lercDataType(DTYPE_INFO[dtype]),
       alpha: planar === 1 && extra.length > 0 && extra[extra.length - 1] === 2,
     };

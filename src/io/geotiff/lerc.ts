@@ -13,6 +13,7 @@ import { promisify } from "node:util";
 import { inflate } from "node:zlib";
 import type LercModule from "lerc";
 import { TilecastError } from "../../errors.js";
+import { type DType, viewOf } from "../../grid/dtype.js";
 import { decodeZstd } from "./zstd.js";
 
 const inflateAsync = promisify(inflate);
@@ -27,7 +28,8 @@ const loadLerc = () => {
 export interface LercCodec {
   /** LercParameters' additional compression: 0 none, 1 deflate, 2 Zstandard. */
   extra: number;
-  /** LERC's data type code of the samples (0 int8 ... 5 uint32, 6 float32, 7 float64). */
+  /** The image's samples, and LERC's code for them (0 int8 ... 5 uint32, 6 float32, 7 float64). */
+  dtype: DType;
   dataType: number;
   /** The last sample is unassociated alpha (ExtraSamples 2): LERC keeps it as the mask. */
   alpha: boolean;
@@ -147,19 +149,7 @@ export async function decodeLerc(
   // A view of `out` of the image's sample type (the blob's, checked above); integer bands keep
   // the values under their mask, as libtiff does.
   const float = c.dataType >= 6;
-  const Typed = {
-    0: Int8Array,
-    1: Uint8Array,
-    2: Int16Array,
-    3: Uint16Array,
-    4: Int32Array,
-    5: Uint32Array,
-    6: Float32Array,
-    7: Float64Array,
-  }[c.dataType as 0] as unknown as new (
-    b: ArrayBuffer,
-  ) => Float64Array;
-  const values = new Typed(out.buffer);
+  const values = viewOf(c.dtype, out.buffer) as Float64Array;
   if (whole) {
     const { values: src, mask } = decoded[0] as (typeof decoded)[0];
     values.set(src);
