@@ -7,6 +7,7 @@
  */
 import { type DType, dtypeFromTiff } from "../../grid/dtype.js";
 import { halfToFloat32Bits } from "../../util/half.js";
+import { swapBytes } from "./predictor.js";
 
 /** How samples are stored when that differs from the dtype they are read as. */
 export interface StoredSamples {
@@ -63,12 +64,7 @@ export function expandSamples(
   const values = outBytes === 1 ? out : outBytes === 2 ? new Uint16Array(out.buffer) : new Uint32Array(out.buffer);
   const rowBytes = storedRowBytes(samples, s);
   // libtiff swaps the bytes of 24-bit samples in a big-endian file before GDAL reads the stream.
-  if (s.bits === 24 && !littleEndian)
-    for (let i = 0; i + 2 < src.length; i += 3) {
-      const t = src[i] as number;
-      src[i] = src[i + 2] as number;
-      src[i + 2] = t;
-    }
+  if (s.bits === 24 && !littleEndian) swapBytes(src, 3);
   for (let r = 0, o = 0; r < rows; r++) {
     let at = r * rowBytes;
     // A bit stream, most significant bit first: `acc` holds `have` unread bits (at most 38).
