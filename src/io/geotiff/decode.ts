@@ -8,8 +8,8 @@
  * bounded zstddec call (zstd.ts); LERC tilecast's masks over Esri's decoder (lerc.ts).
  */
 import { promisify } from "node:util";
-import { inflate } from "node:zlib";
-import { getDecoder } from "geotiff";
+import { inflate, type ZlibOptions } from "node:zlib";
+import type { getDecoder } from "geotiff";
 import { errorLine, TilecastError } from "../../errors.js";
 import { decodeLerc, type LercCodec } from "./lerc.js";
 import { decodeLzw, LzwError } from "./lzw.js";
@@ -21,7 +21,10 @@ import { decodeZstd } from "./zstd.js";
 /** sharp (libvips) loads on first use: most runs never need it. */
 const loadSharp = async () => (await import("sharp")).default;
 
-const inflateAsync = promisify(inflate);
+/** An inflate of zlib's stream format: node:zlib's in libuv's pool by default. */
+export type Inflate = (raw: Uint8Array, options: ZlibOptions) => Promise<Uint8Array>;
+
+const inflateAsync: Inflate = promisify(inflate);
 
 /** Everything needed to decode the blocks of one image. */
 export interface BlockCodec {
@@ -48,14 +51,16 @@ const decoders = new WeakMap<BlockCodec, Promise<Decoder>>();
 function dependencyDecoder(c: BlockCodec, rows: number): Promise<Decoder> {
   let d = decoders.get(c);
   if (!d) {
-    d = getDecoder(c.compression, {
-      tileWidth: c.width,
-      tileHeight: rows,
-      predictor: 1, // predictors are applied below, in one place
-      bitsPerSample: Array(c.spp).fill(c.bytes * 8),
-      planarConfiguration: c.spp > 1 ? 1 : 2,
-      samplesPerPixel: c.spp,
-    } as Parameters<typeof getDecoder>[1]) as Promise<Decoder>;
+    d = import("geotiff").then((geotiff) =>
+      geotiff.getDecoder(c.compression, {
+        tileWidth: c.width,
+        tileHeight: rows,
+        predictor: 1, // predictors are applied below, in one place
+        bitsPerSample: Array(c.spp).fill(c.bytes * 8),
+        planarConfiguration: c.spp > 1 ? 1 : 2,
+        samplesPerPixel: c.spp,
+      } as Parameters<typeof getDecoder>[1]),
+    ) as Promise<Decoder>;
     decoders.set(c, d);
   }
   return d;
@@ -98,7 +103,7 @@ export function decodeLimit(need: number): number {
   return 2 * need + 65536;
 }
 
-async function decompress(raw: Uint8Array, c: BlockCodec, rows: number): Promise<Uint8Array> {
+async function decompress(raw: Uint8Array, c: BlockCodec, rows: number, inflate: Inflate): Promise<Uint8Array> {
   const limit = decodeLimit(c.width * rows * c.spp * c.bytes);
   switch (c.compression) {
     case 1:
@@ -116,7 +121,7 @@ async function decompress(raw: Uint8Array, c: BlockCodec, rows: number): Promise
     case 32946:
       // One output chunk for the whole block: node:zlib calls back to the main thread per chunk.
       // maxOutputLength stops a decompression bomb before it allocates past the block's size.
-      return inflateAsync(raw, {
+      return inflate(raw, {
         chunkSize: Math.max(64 * 1024, c.width * rows * c.spp * c.bytes + 64),
         maxOutputLength: limit,
       });
@@ -139,16 +144,23 @@ async function decompress(raw: Uint8Array, c: BlockCodec, rows: number): Promise
 
 /**
  * Decode one block of `rows` rows. Returns exactly `width * rows * spp * bytes` bytes in host
- * byte order, in a buffer aligned for a typed-array view.
+ * byte order, in a buffer aligned for a typed-array view. `inflate` decompresses Deflate blocks
+ * (a decode worker passes its own synchronous one).
  *
  * @throws TilecastError E_CORRUPT naming `where` when the block does not decode to that size.
  */
-export async function decodeBlock(raw: Uint8Array, c: BlockCodec, rows: number, where: string): Promise<Uint8Array> {
+export async function decodeBlock(
+  raw: Uint8Array,
+  c: BlockCodec,
+  rows: number,
+  where: string,
+  inflate: Inflate = inflateAsync,
+): Promise<Uint8Array> {
   const s = c.stored;
   const need = s ? storedRowBytes(c.width * c.spp, s) * rows : c.width * rows * c.spp * c.bytes;
   let out: Uint8Array;
   try {
-    out = await decompress(raw, c, rows);
+    out = await decompress(raw, c, rows, inflate);
   } catch (e) {
     if ((e as { code?: string }).code === "ERR_BUFFER_TOO_LARGE")
       throw new TilecastError(

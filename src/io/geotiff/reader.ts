@@ -21,6 +21,7 @@ import { createGrid, type Grid, selectBands } from "../../grid/grid.js";
 import { intersect, isEmpty, type Window } from "../../grid/window.js";
 import { mapLimit } from "../../util/map-limit.js";
 import { isUrl } from "../../util/url.js";
+import type { DecodePool } from "../decode-pool.js";
 import type { GridSource, ReadOptions } from "../types.js";
 import { windowBuffer } from "../window-buffer.js";
 
@@ -32,8 +33,12 @@ import { describeImage, type GeoTiffMeta, type Layout } from "./describe.js";
 import { readHeader, type TiffHeader } from "./header.js";
 import { HttpSource } from "./http-source.js";
 import { scanIfds } from "./ifd-scan.js";
+import { blockPool } from "./off-thread.js";
 
 type Fetch = (offset: number, length: number, signal?: AbortSignal) => Promise<Uint8Array>;
+
+/** A local file's descriptor, for decode workers to read blocks from (`off-thread.ts`). */
+type Descriptor = number | null;
 
 /** An open GeoTIFF. Create with {@link openGeoTiff}. */
 export class GeoTiffSource implements GridSource {
@@ -42,6 +47,11 @@ export class GeoTiffSource implements GridSource {
   readonly #codec: BlockCodec;
   readonly #fetch: Fetch;
   readonly #close: () => Promise<void>;
+  /** The workers that decode this file's blocks (`off-thread.ts`), or null: the main thread does. */
+  readonly #pool: DecodePool | null;
+  readonly #fd: Descriptor;
+  /** Blocks the workers are decoding: the file stays open until they are answered. */
+  readonly #inWorkers = new Set<Promise<Uint8Array | null>>();
   /** How many blocks to fetch and decode at once. */
   concurrency = 8;
   /**
@@ -53,12 +63,21 @@ export class GeoTiffSource implements GridSource {
   readonly #cache = new Map<number, { bytes: number; block: Promise<Uint8Array> }>();
   #cached = 0;
 
-  constructor(meta: GeoTiffMeta, layout: Layout, codec: BlockCodec, fetch: Fetch, close: () => Promise<void>) {
+  constructor(
+    meta: GeoTiffMeta,
+    layout: Layout,
+    codec: BlockCodec,
+    fetch: Fetch,
+    close: () => Promise<void>,
+    fd: Descriptor = null,
+  ) {
     this.meta = meta;
     this.#layout = layout;
     this.#codec = codec;
     this.#fetch = fetch;
     this.#close = close;
+    this.#fd = fd;
+    this.#pool = blockPool(codec, meta.blockWidth * meta.blockHeight * codec.spp * codec.bytes, fd !== null);
   }
 
   /**
@@ -106,6 +125,15 @@ export class GeoTiffSource implements GridSource {
       const empty = allocate(meta.dtype, meta.blockWidth * rows * this.#codec.spp);
       if (meta.nodata !== null) empty.fill(meta.nodata);
       return new Uint8Array(empty.buffer);
+    }
+    if (this.#pool && this.#fd !== null) {
+      signal?.throwIfAborted();
+      const bytes = meta.blockWidth * rows * this.#codec.spp * this.#codec.bytes;
+      const job = { fd: this.#fd, offset, length: count, codec: this.#codec, rows, where, bytes };
+      const inWorker = this.#pool.read({ kind: "tiff", ...job });
+      this.#inWorkers.add(inWorker);
+      const decoded = await inWorker.finally(() => this.#inWorkers.delete(inWorker));
+      if (decoded) return decoded; // else the main thread decodes it, and reports what is wrong
     }
     let raw: Uint8Array;
     try {
@@ -164,6 +192,7 @@ export class GeoTiffSource implements GridSource {
   async close(): Promise<void> {
     this.#cache.clear();
     this.#cached = 0;
+    await Promise.allSettled(this.#inWorkers); // their reads use the descriptor
     await this.#close();
   }
 }
@@ -233,10 +262,11 @@ export async function openGeoTiff(path: string, signal?: AbortSignal): Promise<G
           const [slice] = await image.source.fetch([{ offset, length }], s);
           return new Uint8Array(slice as ArrayBuffer);
         };
-    return new GeoTiffSource(meta, layout, codec, fetch, async () => {
+    const close = async () => {
       await fh?.close();
       tiff.close?.();
-    });
+    };
+    return new GeoTiffSource(meta, layout, codec, fetch, close, fh?.fd ?? null);
   } catch (e) {
     await fh?.close();
     if (e instanceof TilecastError) throw e;

@@ -1,0 +1,162 @@
+/**
+ * Zarr chunks and GeoTIFF blocks read and decompressed on worker threads. On the main thread a
+ * file is read in libuv's pool but its decoding (Blosc, Zstandard, LZ4, LZW, LERC, predictors)
+ * waits for the main thread, and so does the start and the end of each zlib inflate: a reader
+ * that asks for the next chunk and then works on the current one gets the next one decoded only
+ * after that work. Here a whole chunk or block, file read and decompression, is one job for a
+ * worker, which starts the moment it is asked for, and the bytes come back without a copy.
+ *
+ * What takes this path is chosen by each format: Zarr chunks of local stores whose bytes are
+ * their values once decompressed (`zarr/off-thread.ts`); GeoTIFF blocks of local files in the
+ * codecs a worker decodes (`geotiff/off-thread.ts`). Small chunks and blocks stay on the main
+ * thread, where a message costs more than decoding. Whatever a worker cannot deliver (a missing
+ * file, a corrupt block, a wrong size) is read again the usual way, so fill values and error
+ * messages are those of the main-thread path.
+ *
+ * `TILECAST_DECODE_WORKERS` sets the number of workers (default: one per core, at most 4; 0 turns
+ * the pool off); `TILECAST_ZARR_WORKERS`, its earlier name, is still read when it is not set.
+ */
+import { availableParallelism } from "node:os";
+import type { Worker } from "node:worker_threads";
+import { moduleWorker, siblingModule } from "../util/module-worker.js";
+import type { BlockCodec } from "./geotiff/decode.js";
+
+/** The Zarr compressors a worker decodes. */
+export type OffThreadCodec = "none" | "zlib" | "gzip" | "blosc" | "zstd" | "lz4";
+
+/** Read the Zarr chunk in `file`, decode it with `codec`; it must come to exactly `bytes`. */
+export interface ZarrChunkJob {
+  kind: "zarr";
+  file: string;
+  codec: OffThreadCodec;
+  bytes: number;
+}
+
+/**
+ * Read `length` bytes at `offset` of the TIFF file open as descriptor `fd` (the main thread's:
+ * it must stay open until the job is answered) and decode them as a block of `rows` rows
+ * (`decodeBlock`, `where` naming it); it must come to exactly `bytes`.
+ */
+export interface TiffBlockJob {
+  kind: "tiff";
+  fd: number;
+  offset: number;
+  length: number;
+  codec: BlockCodec;
+  rows: number;
+  where: string;
+  bytes: number;
+}
+
+/** A worker's job: a job of either kind with the id its answer carries. */
+export type DecodeJob = (ZarrChunkJob | TiffBlockJob) & { id: number };
+
+/** A worker's answer: the decoded bytes, or why the main thread should read the chunk itself. */
+export type DecodeReply = { id: number; bytes: Uint8Array } | { id: number; fallback: string };
+
+/** Chunks and blocks smaller than this decode on the main thread. */
+export const MIN_OFF_THREAD_BYTES = 256 * 1024;
+
+/** Workers to start (`TILECAST_DECODE_WORKERS`, else one per core up to 4). */
+export function decodeWorkers(): number {
+  const env = process.env.TILECAST_DECODE_WORKERS || process.env.TILECAST_ZARR_WORKERS;
+  const n = env === undefined || env === "" ? Math.min(4, availableParallelism()) : Number(env);
+  return Number.isInteger(n) && n > 0 ? n : 0;
+}
+
+interface Slot {
+  worker: Worker;
+  pending: Map<number, (r: DecodeReply | null) => void>;
+}
+
+/** See the module documentation. One pool serves the process ({@link decodePool}). */
+export class DecodePool {
+  readonly #size: number;
+  readonly #slots: Slot[] = [];
+  #next = 0;
+  #decoded = 0;
+  #fallbacks = 0;
+
+  constructor(size: number) {
+    this.#size = size;
+  }
+
+  /** The decoded bytes of `job`'s chunk or block (a buffer of their own), or null: read it the usual way. */
+  read(job: ZarrChunkJob | TiffBlockJob): Promise<Uint8Array | null> {
+    const slot = this.#pick();
+    if (!slot) return Promise.resolve(null);
+    const id = this.#next++;
+    return new Promise<DecodeReply | null>((resolve) => {
+      slot.pending.set(id, resolve);
+      if (slot.pending.size === 1) slot.worker.ref();
+      slot.worker.postMessage({ ...job, id } satisfies DecodeJob);
+    }).then((r) => {
+      if (r && "bytes" in r) {
+        this.#decoded++;
+        return r.bytes;
+      }
+      this.#fallbacks++;
+      return null;
+    });
+  }
+
+  /**
+   * Start the pool's workers now, when an array that will use them is opened: a worker takes
+   * about 40 ms to start, which then passes while the caller opens the rest of the store and
+   * plans its first read, instead of before the first chunk or block comes back.
+   */
+  warm(): void {
+    while (this.#slots.length < this.#size && this.#start());
+  }
+
+  /** Chunks and blocks the workers delivered, and those left to the main thread after a worker's try. */
+  stats(): { decoded: number; fallbacks: number; workers: number } {
+    return { decoded: this.#decoded, fallbacks: this.#fallbacks, workers: this.#slots.length };
+  }
+
+  /** The slot with the fewest jobs, starting a worker while there are fewer than the pool's size. */
+  #pick(): Slot | null {
+    let best = this.#slots.reduce<Slot | null>((b, s) => (!b || s.pending.size < b.pending.size ? s : b), null);
+    if ((!best || best.pending.size > 0) && this.#slots.length < this.#size) best = this.#start() ?? best;
+    return best;
+  }
+
+  #start(): Slot | null {
+    let worker: Worker;
+    try {
+      worker = moduleWorker(siblingModule(import.meta.url, "decode-worker"), null);
+    } catch {
+      return null;
+    }
+    const slot: Slot = { worker, pending: new Map() };
+    const settle = (id: number, r: DecodeReply | null) => {
+      const done = slot.pending.get(id);
+      if (!done) return;
+      slot.pending.delete(id);
+      if (slot.pending.size === 0) worker.unref();
+      done(r);
+    };
+    worker.on("message", (r: DecodeReply) => settle(r.id, r));
+    const fail = () => {
+      const at = this.#slots.indexOf(slot);
+      if (at >= 0) this.#slots.splice(at, 1);
+      for (const id of [...slot.pending.keys()]) settle(id, null);
+    };
+    worker.on("error", fail);
+    worker.on("exit", fail);
+    worker.unref();
+    this.#slots.push(slot);
+    return slot;
+  }
+}
+
+let shared: DecodePool | null | undefined;
+
+/** The process's pool, or null when `TILECAST_DECODE_WORKERS` is 0. */
+export function decodePool(): DecodePool | null {
+  if (shared === undefined) {
+    const n = decodeWorkers();
+    shared = n > 0 ? new DecodePool(n) : null;
+  }
+  return shared;
+}

@@ -1,0 +1,63 @@
+/**
+ * The worker thread behind {@link DecodePool}: reads a Zarr chunk's file or a GeoTIFF block's
+ * bytes and decodes them, off the main thread, and hands the bytes back (their buffer
+ * transferred, not copied). Each format's decoding loads on its first job.
+ *
+ * Every failure (a missing file, a codec error, a size that is not the job's) is answered with
+ * a reason instead of bytes: the main thread then reads the chunk or block the usual way, which
+ * reports the error as it always has, naming it.
+ */
+import { parentPort } from "node:worker_threads";
+import { errorLine } from "../errors.js";
+import type { DecodeJob, DecodeReply } from "./decode-pool.js";
+import { inScratch } from "./worker-files.js";
+
+async function decoded(job: DecodeJob): Promise<Uint8Array | null> {
+  if (job.kind === "zarr") return (await import("./zarr/chunk-decode.js")).decodeChunkJob(job);
+  return (await import("./geotiff/block-job.js")).decodeBlockJob(job);
+}
+
+/**
+ * `b` as a whole buffer of its own, to transfer: a view into a larger one (the scratch buffer,
+ * node:zlib's pool, wasm memory) is copied.
+ */
+const owned = (b: Uint8Array): Uint8Array =>
+  b.byteOffset === 0 &&
+  b.byteLength === b.buffer.byteLength &&
+  !inScratch(b) &&
+  !(b.buffer instanceof SharedArrayBuffer)
+    ? b
+    : b.slice();
+
+async function answer(job: DecodeJob): Promise<{ reply: DecodeReply; transfer: ArrayBuffer[] }> {
+  try {
+    const out = await decoded(job);
+    if (out === null) return { reply: { id: job.id, fallback: "missing" }, transfer: [] };
+    const bytes = owned(out);
+    if (bytes.length !== job.bytes)
+      return { reply: { id: job.id, fallback: `decoded to ${bytes.length} bytes` }, transfer: [] };
+    return { reply: { id: job.id, bytes }, transfer: [bytes.buffer as ArrayBuffer] };
+  } catch (e) {
+    return { reply: { id: job.id, fallback: errorLine(e) }, transfer: [] };
+  }
+}
+
+const port = parentPort;
+if (port) {
+  // One job at a time: a job's input stays in the scratch buffer across its decoder's await.
+  // A failure to answer (postMessage throwing) is thrown again outside the chain, ending the
+  // worker as it would have without the chain: the pool then hands its jobs to the main thread.
+  let queue: Promise<void> = Promise.resolve();
+  port.on("message", (job: DecodeJob) => {
+    queue = queue
+      .then(async () => {
+        const { reply, transfer } = await answer(job);
+        port.postMessage(reply, transfer);
+      })
+      .catch((e: unknown) => {
+        process.nextTick(() => {
+          throw e;
+        });
+      });
+  });
+}

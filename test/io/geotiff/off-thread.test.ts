@@ -1,0 +1,170 @@
+/**
+ * GeoTIFF blocks decoded on worker threads: files GDAL makes with blocks of 64 KiB and more, in
+ * each codec, predictor, byte order and layout a worker takes, read whole and in a window; every
+ * pixel must equal GDAL's, and the workers must have decoded exactly the file's blocks. Codecs and
+ * block sizes left to the main thread must not reach the workers. A block a worker cannot decode
+ * is decoded again on the main thread, which reports it as before.
+ */
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { TilecastError } from "../../../src/errors.js";
+import { decodePool } from "../../../src/io/decode-pool.js";
+import { openGeoTiff } from "../../../src/io/geotiff/reader.js";
+import { hasGdal, PYTHON } from "../../helpers/gdal.js";
+
+const W = 600;
+const H = 300;
+
+/**
+ * name: [GDAL type, bands, creation options, blocks the workers decode]. Band b holds
+ * ((x * 7 + y * 3) * (b + 1)) % 1000 plus noise, scaled into the type's range, with a NaN
+ * square in float bands.
+ */
+const CASES: Record<string, [string, number, string[], number]> = {
+  "float32 deflate predictor 3, 256 px tiles": ["Float32", 1, ["TILED=YES", "COMPRESS=DEFLATE", "PREDICTOR=3"], 6],
+  "uint16 x4 pixel-interleaved deflate predictor 2": [
+    "UInt16",
+    4,
+    ["TILED=YES", "COMPRESS=DEFLATE", "PREDICTOR=2", "INTERLEAVE=PIXEL"],
+    6,
+  ],
+  "int16 x2 band-interleaved LZW predictor 2": [
+    "Int16",
+    2,
+    ["TILED=YES", "COMPRESS=LZW", "PREDICTOR=2", "INTERLEAVE=BAND"],
+    12,
+  ],
+  "float32 big-endian deflate predictor 3, 128-row strips": [
+    "Float32",
+    1,
+    ["COMPRESS=DEFLATE", "PREDICTOR=3", "ENDIANNESS=BIG", "BLOCKYSIZE=128"],
+    3,
+  ],
+  "float64 ZSTD predictor 2": ["Float64", 1, ["TILED=YES", "COMPRESS=ZSTD", "PREDICTOR=2"], 6],
+  "float32 LERC_DEFLATE with no-data": ["Float32", 1, ["TILED=YES", "COMPRESS=LERC_DEFLATE"], 6],
+  "uint16 12-bit deflate": ["UInt16", 1, ["TILED=YES", "COMPRESS=DEFLATE", "NBITS=12"], 6],
+  "float16 deflate predictor 3": ["Float32", 1, ["TILED=YES", "COMPRESS=DEFLATE", "NBITS=16", "PREDICTOR=3"], 6],
+  "byte x3 JPEG (main thread)": ["Byte", 3, ["TILED=YES", "COMPRESS=JPEG"], 0],
+  "float32 uncompressed (main thread)": ["Float32", 1, ["TILED=YES"], 0],
+  "byte deflate 128 px tiles, 16 KiB (main thread)": [
+    "Byte",
+    1,
+    ["TILED=YES", "COMPRESS=DEFLATE", "BLOCKXSIZE=128", "BLOCKYSIZE=128"],
+    0,
+  ],
+};
+
+const MAKE = `
+import hashlib, json, sys
+import numpy as np
+from osgeo import gdal
+gdal.UseExceptions()
+out, cases = sys.argv[1], json.loads(sys.argv[2])
+rng = np.random.default_rng(3)
+res = {}
+for i, (name, (typ, bands, opts, _)) in enumerate(cases.items()):
+    ds = gdal.GetDriverByName("MEM").Create("", ${W}, ${H}, bands, getattr(gdal, "GDT_" + typ))
+    y, x = np.mgrid[0:${H}, 0:${W}]
+    for b in range(bands):
+        a = ((x * 7 + y * 3) * (b + 1)) % 1000 + rng.integers(0, 9, (${H}, ${W}))
+        a = a * (4 if "NBITS=12" in opts else 60 if typ in ("UInt16", "Int16") else 0.25 if typ == "Byte" else 1.37)
+        if typ == "Int16": a -= 30000
+        if typ.startswith("Float"): a[40:60, 300:340] = np.nan
+        ds.GetRasterBand(b + 1).WriteArray(a)
+    path = f"{out}/{i}.tif"
+    gdal.Translate(path, ds, format="GTiff", creationOptions=opts)
+    r = gdal.Open(path).ReadAsArray()
+    r = r if r.ndim == 3 else r[None]
+    le = np.ascontiguousarray(r).astype(r.dtype.newbyteorder("<"))
+    res[name] = {"path": path, "md5": hashlib.md5(le.tobytes()).hexdigest(), "dtype": str(r.dtype),
+                 "window": le[:, 250:262, 500:517].astype(np.float64).ravel().tolist()}
+print(json.dumps(res))
+`;
+
+interface Made {
+  path: string;
+  md5: string;
+  dtype: string;
+  window: number[];
+}
+
+/** md5 of `data` as little-endian bytes of its own type. */
+async function md5(data: ArrayBufferView): Promise<string> {
+  const { createHash } = await import("node:crypto");
+  return createHash("md5")
+    .update(new Uint8Array(data.buffer, data.byteOffset, data.byteLength))
+    .digest("hex");
+}
+
+describe.skipIf(!hasGdal)("GeoTIFF blocks decoded on worker threads", () => {
+  const dir = mkdtempSync(join(tmpdir(), "tilecast-tiff-workers-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const made = JSON.parse(
+    execFileSync(PYTHON, ["-c", MAKE, dir, JSON.stringify(CASES)], { encoding: "utf8" }),
+  ) as Record<string, Made>;
+  const pool = decodePool();
+  const stats = () => pool?.stats() ?? { decoded: 0, fallbacks: 0, workers: 0 };
+
+  it.each(Object.keys(CASES))("%s: every pixel is GDAL's", async (name) => {
+    expect(pool).not.toBeNull();
+    const m = made[name] as Made;
+    const [, bands, , blocks] = CASES[name] as [string, number, string[], number];
+    const before = stats();
+    const src = await openGeoTiff(m.path);
+    try {
+      const whole = await src.readWindow({ x: 0, y: 0, width: W, height: H });
+      expect(whole.shape).toEqual([bands, H, W]);
+      expect(await md5(whole.data)).toBe(m.md5);
+      expect(stats().decoded - before.decoded).toBe(blocks);
+      // A window across four tiles, from the block cache: values and the NaN square's edge.
+      const w = await src.readWindow({ x: 500, y: 250, width: 17, height: 12 });
+      expect(Array.from(w.data, Number)).toEqual(m.window);
+      expect(stats().fallbacks).toBe(before.fallbacks);
+    } finally {
+      await src.close();
+    }
+  });
+
+  it("a corrupt block is decoded again on the main thread, which names it", async () => {
+    const m = made["float32 deflate predictor 3, 256 px tiles"] as Made;
+    const path = join(dir, "corrupt.tif");
+    execFileSync("cp", [m.path, path]);
+    // Hold the dataset and band: a chained GetRasterBand() call on a temporary dataset crashes GDAL's Python.
+    const where = `from osgeo import gdal
+ds = gdal.Open(${JSON.stringify(path)})
+band = ds.GetRasterBand(1)
+print(band.GetMetadataItem("BLOCK_OFFSET_1_0", "TIFF"))`;
+    const offset = Number(execFileSync(PYTHON, ["-c", where], { encoding: "utf8" }));
+    expect(offset).toBeGreaterThan(0);
+    const fd = openSync(path, "r+");
+    writeSync(fd, Buffer.alloc(64, 0xa5), 0, 64, offset + 10);
+    const before = stats();
+    const src = await openGeoTiff(path);
+    const e = await src.readWindow({ x: 0, y: 0, width: W, height: H }).catch((x: unknown) => x);
+    await src.close();
+    expect(e).toBeInstanceOf(TilecastError);
+    expect((e as TilecastError).code).toBe("E_CORRUPT");
+    expect((e as Error).message).toContain(path);
+    expect((e as Error).message).toMatch(/corrupt tile \(1, 0\)/);
+    expect(stats().fallbacks - before.fallbacks).toBe(1);
+  });
+
+  it("reads the file it opened when the path is replaced before the read", async () => {
+    const m = made["float32 deflate predictor 3, 256 px tiles"] as Made;
+    const other = made["float32 big-endian deflate predictor 3, 128-row strips"] as Made;
+    const path = join(dir, "replaced.tif");
+    execFileSync("cp", [m.path, path]);
+    const src = await openGeoTiff(path);
+    const copy = join(dir, "replacement.tif");
+    execFileSync("cp", [other.path, copy]);
+    renameSync(copy, path); // as an atomic writer replaces an output
+    const before = stats();
+    const whole = await src.readWindow({ x: 0, y: 0, width: W, height: H });
+    await src.close();
+    expect(stats().decoded - before.decoded).toBe(6);
+    expect(await md5(whole.data)).toBe(m.md5);
+  });
+});
