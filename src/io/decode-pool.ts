@@ -109,6 +109,11 @@ export class DecodePool {
     while (this.#slots.length < this.#size && this.#start());
   }
 
+  /** Whether any worker has been started (and not ended). */
+  get started(): boolean {
+    return this.#slots.length > 0;
+  }
+
   /** Chunks and blocks the workers delivered, and those left to the main thread after a worker's try. */
   stats(): { decoded: number; fallbacks: number; workers: number } {
     return { decoded: this.#decoded, fallbacks: this.#fallbacks, workers: this.#slots.length };

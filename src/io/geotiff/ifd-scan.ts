@@ -65,12 +65,18 @@ async function bytesAt(fh: FileHandle, at: number, n: number): Promise<DataView>
   return new DataView(b.buffer, b.byteOffset, bytesRead);
 }
 
+/** What the scan saw of image 0: its Compression code and samples (width x height x samples per pixel). */
+export interface FirstImage {
+  compression: number;
+  samples: number;
+}
+
 /**
  * Check the IFD chain of an open local TIFF (see the module documentation).
  *
  * @throws TilecastError E_FORMAT, E_TRUNCATED or E_TOO_LARGE naming the file.
  */
-export async function scanIfds(fh: FileHandle, header: TiffHeader, path: string): Promise<void> {
+export async function scanIfds(fh: FileHandle, header: TiffHeader, path: string): Promise<FirstImage> {
   const { size, littleEndian: le, bigTiff: big } = header;
   const fail = (code: "E_FORMAT" | "E_TRUNCATED" | "E_TOO_LARGE", problem: string) =>
     new TilecastError(code, problem, { path });
@@ -79,6 +85,7 @@ export async function scanIfds(fh: FileHandle, header: TiffHeader, path: string)
   const seen = new Set<number>();
   let extraSamples = 0;
   let spp = 1;
+  const first = { compression: 1, width: 0, height: 0 };
   for (let i = 0; offset !== 0; i++) {
     if (i >= MAX_SCANNED_IFDS) throw fail("E_TOO_LARGE", `more than ${MAX_SCANNED_IFDS} images (IFDs) in one file`);
     if (seen.has(offset))
@@ -114,6 +121,9 @@ export async function scanIfds(fh: FileHandle, header: TiffHeader, path: string)
       if (tag === 338 && i === 0) extraSamples = count;
       const value = e + (big ? 12 : 8); // the inline value follows a 4-byte (8 in BigTIFF) count
       if (tag === 277 && i === 0) spp = type === 3 ? body.getUint16(value, le) : body.getUint32(value, le);
+      if (i === 0 && count === 1 && (type === 3 || type === 4) && (tag === 256 || tag === 257 || tag === 259))
+        first[tag === 259 ? "compression" : tag === 256 ? "width" : "height"] =
+          type === 3 ? body.getUint16(value, le) : body.getUint32(value, le);
       const bytes = count * unit;
       if (bytes > size)
         throw fail(
@@ -133,4 +143,5 @@ export async function scanIfds(fh: FileHandle, header: TiffHeader, path: string)
     if (i === 0 && extraSamples > spp)
       throw fail("E_FORMAT", `ExtraSamples lists ${extraSamples} channels, more than the ${spp} samples per pixel`);
   }
+  return { compression: first.compression, samples: first.width * first.height * spp };
 }

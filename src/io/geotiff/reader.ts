@@ -13,7 +13,7 @@
  * ```
  */
 import { type FileHandle, open } from "node:fs/promises";
-import { fromFile, GeoTIFF } from "geotiff";
+import type { GeoTIFF } from "geotiff";
 import { errorLine, TilecastError } from "../../errors.js";
 import { allocate, viewOf } from "../../grid/dtype.js";
 import { windowTransform } from "../../grid/geotransform.js";
@@ -21,7 +21,6 @@ import { createGrid, type Grid, selectBands } from "../../grid/grid.js";
 import { intersect, isEmpty, type Window } from "../../grid/window.js";
 import { mapLimit } from "../../util/map-limit.js";
 import { isUrl } from "../../util/url.js";
-import type { DecodePool } from "../decode-pool.js";
 import type { GridSource, ReadOptions } from "../types.js";
 import { windowBuffer } from "../window-buffer.js";
 
@@ -33,7 +32,7 @@ import { describeImage, type GeoTiffMeta, type Layout } from "./describe.js";
 import { readHeader, type TiffHeader } from "./header.js";
 import { HttpSource } from "./http-source.js";
 import { scanIfds } from "./ifd-scan.js";
-import { blockPool } from "./off-thread.js";
+import { type BlockWorkers, blockWorkers, useWorkers, warmFor } from "./off-thread.js";
 
 type Fetch = (offset: number, length: number, signal?: AbortSignal) => Promise<Uint8Array>;
 
@@ -47,8 +46,8 @@ export class GeoTiffSource implements GridSource {
   readonly #codec: BlockCodec;
   readonly #fetch: Fetch;
   readonly #close: () => Promise<void>;
-  /** The workers that decode this file's blocks (`off-thread.ts`), or null: the main thread does. */
-  readonly #pool: DecodePool | null;
+  /** The workers that may decode this file's blocks (`off-thread.ts`), or null: the main thread does. */
+  readonly #workers: BlockWorkers | null;
   readonly #fd: Descriptor;
   /** Blocks the workers are decoding: the file stays open until they are answered. */
   readonly #inWorkers = new Set<Promise<Uint8Array | null>>();
@@ -77,7 +76,8 @@ export class GeoTiffSource implements GridSource {
     this.#fetch = fetch;
     this.#close = close;
     this.#fd = fd;
-    this.#pool = blockPool(codec, meta.blockWidth * meta.blockHeight * codec.spp * codec.bytes, fd !== null);
+    const blockBytes = meta.blockWidth * meta.blockHeight * codec.spp * codec.bytes;
+    this.#workers = blockWorkers(codec, blockBytes, meta.width * meta.height * meta.bands, fd !== null);
   }
 
   /**
@@ -126,11 +126,11 @@ export class GeoTiffSource implements GridSource {
       if (meta.nodata !== null) empty.fill(meta.nodata);
       return new Uint8Array(empty.buffer);
     }
-    if (this.#pool && this.#fd !== null) {
+    if (useWorkers(this.#workers) && this.#fd !== null) {
       signal?.throwIfAborted();
       const bytes = meta.blockWidth * rows * this.#codec.spp * this.#codec.bytes;
       const job = { fd: this.#fd, offset, length: count, codec: this.#codec, rows, where, bytes };
-      const inWorker = this.#pool.read({ kind: "tiff", ...job });
+      const inWorker = this.#workers.pool.read({ kind: "tiff", ...job });
       this.#inWorkers.add(inWorker);
       const decoded = await inWorker.finally(() => this.#inWorkers.delete(inWorker));
       if (decoded) return decoded; // else the main thread decodes it, and reports what is wrong
@@ -232,12 +232,12 @@ export async function openGeoTiff(path: string, signal?: AbortSignal): Promise<G
   let tiff: GeoTIFF;
   try {
     if (isUrl(path)) {
-      tiff = await GeoTIFF.fromSource(new HttpSource(path), {}, signal);
+      tiff = await (await import("geotiff")).GeoTIFF.fromSource(new HttpSource(path), {}, signal);
     } else {
       header = await readHeader(path);
       handle = await open(path, "r");
-      await scanIfds(handle, header, path);
-      tiff = await fromFile(path, signal);
+      warmFor(await scanIfds(handle, header, path));
+      tiff = await (await import("geotiff")).fromFile(path, signal);
     }
     readArraysInByteOrder(tiff, path);
   } catch (e) {

@@ -3,15 +3,17 @@
  * each codec, predictor, byte order and layout a worker takes, read whole and in a window; every
  * pixel must equal GDAL's, and the workers must have decoded exactly the file's blocks. Codecs and
  * block sizes left to the main thread must not reach the workers. A block a worker cannot decode
- * is decoded again on the main thread, which reports it as before.
+ * is decoded again on the main thread, which reports it as before. Only a large image starts the
+ * workers; a small one uses them once they run.
  */
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TilecastError } from "../../../src/errors.js";
 import { decodePool } from "../../../src/io/decode-pool.js";
+import { MIN_WORKER_SAMPLES } from "../../../src/io/geotiff/off-thread.js";
 import { openGeoTiff } from "../../../src/io/geotiff/reader.js";
 import { hasGdal, PYTHON } from "../../helpers/gdal.js";
 
@@ -99,14 +101,47 @@ async function md5(data: ArrayBufferView): Promise<string> {
     .digest("hex");
 }
 
+const dir = mkdtempSync(join(tmpdir(), "tilecast-tiff-workers-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const pool = decodePool();
+const stats = () => pool?.stats() ?? { decoded: 0, fallbacks: 0, workers: 0 };
+
+// First in the file: once started, the workers stay for the process.
+describe.skipIf(!hasGdal)("which images start the workers", () => {
+  it(`a small image does not; one of ${MIN_WORKER_SAMPLES} samples does, when it is opened`, async () => {
+    const make = (path: string, side: number) =>
+      execFileSync(PYTHON, [
+        "-c",
+        `from osgeo import gdal
+ds = gdal.GetDriverByName("GTiff").Create("${path}", ${side}, ${side}, 1, gdal.GDT_Byte, ["TILED=YES", "COMPRESS=DEFLATE"])
+band = ds.GetRasterBand(1)
+band.Fill(7)
+band = None
+ds = None`,
+      ]);
+    const side = Math.sqrt(MIN_WORKER_SAMPLES);
+    make(join(dir, "small.tif"), side - 256);
+    make(join(dir, "large.tif"), side);
+    const small = await openGeoTiff(join(dir, "small.tif"));
+    const s = await small.readWindow({ x: 0, y: 0, width: side - 256, height: side - 256 });
+    await small.close();
+    expect(s.data[12345]).toBe(7);
+    expect(pool?.started).toBe(false);
+    expect(stats().decoded).toBe(0);
+    const large = await openGeoTiff(join(dir, "large.tif"));
+    expect(pool?.started).toBe(true); // before any read
+    const l = await large.readWindow({ x: 0, y: 0, width: 600, height: 300 });
+    await large.close();
+    expect(l.data[12345]).toBe(7);
+    expect(stats().decoded).toBe(6); // 3 x 2 tiles of 256 px, 64 KiB each
+  });
+});
+
 describe.skipIf(!hasGdal)("GeoTIFF blocks decoded on worker threads", () => {
-  const dir = mkdtempSync(join(tmpdir(), "tilecast-tiff-workers-"));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const made = JSON.parse(
     execFileSync(PYTHON, ["-c", MAKE, dir, JSON.stringify(CASES)], { encoding: "utf8" }),
   ) as Record<string, Made>;
-  const pool = decodePool();
-  const stats = () => pool?.stats() ?? { decoded: 0, fallbacks: 0, workers: 0 };
+  beforeAll(() => pool?.warm()); // the files are small: they use the workers only when these run
 
   it.each(Object.keys(CASES))("%s: every pixel is GDAL's", async (name) => {
     expect(pool).not.toBeNull();
