@@ -1,5 +1,5 @@
 /**
- * File reads for the decode workers ({@link DecodePool}'s threads): synchronous (a worker does one
+ * File reads for the codec workers ({@link CodecPool}'s threads): synchronous (a worker does one
  * job at a time) and into one scratch buffer the worker keeps, valid until its next read. A fresh
  * buffer per read costs a page fault per 4 KiB on first write, which took longer than the read
  * itself (64 Zarr chunks of 2.3 MB: 120 ms into fresh buffers, 38 ms into one kept buffer).

@@ -1,10 +1,10 @@
 /**
- * A GeoTIFF block job on a decode worker ({@link TiffBlockJob}): the block's bytes read from the
+ * A GeoTIFF block job on a codec worker ({@link TiffBlockJob}): the block's bytes read from the
  * file and decoded by the reader's own {@link decodeBlock}, with zlib inflating on the worker
  * itself rather than in libuv's pool.
  */
 import { inflateSync, type ZlibOptions } from "node:zlib";
-import type { TiffBlockJob } from "../decode-pool.js";
+import type { TiffBlockJob } from "../codec-pool.js";
 import { readRange } from "../worker-files.js";
 import { decodeBlock } from "./decode.js";
 

@@ -34,15 +34,23 @@ import type { GridSink, SinkSpec } from "../types.js";
 import { ghostHeader } from "./cog-ghost.js";
 import { encodeHeader, encodeIfd } from "./ifd.js";
 import { defaultResampling, OverviewPyramid, type OverviewResampling } from "./overview.js";
-import { blockProblem, claimTile, encodeTile, imageEntries, type TileFormat, tileFormat } from "./tile-codec.js";
+import {
+  blockProblem,
+  claimTile,
+  encodeTile,
+  imageEntries,
+  type TileCompression,
+  type TileFormat,
+  tileFormat,
+} from "./tile-codec.js";
 
 /** Options for {@link createCogSink}. */
 export interface CogWriteOptions {
   /** Tile width and height in pixels, a multiple of 16 (default 512, as GDAL's COG driver). */
   tileSize?: number;
-  /** Tile compression (default "deflate"). */
-  compress?: "deflate" | "none";
-  /** zlib level 1-9 (default 6). */
+  /** Tile compression: "deflate" (default), "zstd" (GDAL's ZSTD: faster, as small) or "none". */
+  compress?: TileCompression;
+  /** Deflate level 1-9 (default 6, as GDAL), or Zstandard level 1-22 (default 3). */
   level?: number;
   /** Predictor (default: 2 for integers, 3 for floats when compressing; 1 otherwise). */
   predictor?: 1 | 2 | 3;

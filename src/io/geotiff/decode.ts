@@ -145,7 +145,7 @@ async function decompress(raw: Uint8Array, c: BlockCodec, rows: number, inflate:
 /**
  * Decode one block of `rows` rows. Returns exactly `width * rows * spp * bytes` bytes in host
  * byte order, in a buffer aligned for a typed-array view. `inflate` decompresses Deflate blocks
- * (a decode worker passes its own synchronous one).
+ * (a codec worker passes its own synchronous one).
  *
  * @throws TilecastError E_CORRUPT naming `where` when the block does not decode to that size.
  */

@@ -23,10 +23,10 @@ const int = (name: string) => (text: string) => {
 
 /** Writer options of GeoTIFF outputs (`output:` keys in pipeline files, `convert` flags). */
 export const geoTiffOptions = z.strictObject({
-  /** Block compression (default deflate). */
-  compress: z.enum(["deflate", "none"]).optional(),
-  /** zlib level 1-9 (default 6, as GDAL). */
-  level: z.number().int().min(1).max(9).optional(),
+  /** Block compression: deflate (default), zstd or none. */
+  compress: z.enum(["deflate", "zstd", "none"]).optional(),
+  /** Deflate level 1-9 (default 6, as GDAL) or Zstandard level 1-22 (default 3); checked by the writer. */
+  level: z.number().int().min(1).max(22).optional(),
   /** Predictor (default: 2 for integers, 3 for floats when compressing). */
   predictor: z.union([z.literal(1), z.literal(2), z.literal(3)]).optional(),
   /** BigTIFF: true, false or auto (when the raster could pass 4 GiB). */
@@ -54,8 +54,13 @@ export const geoTiffDriver: FormatDriver = {
     (await import("./writer.js")).createGeoTiffSink(path, spec, options as GeoTiffWriteOptions),
   optionsSchema: geoTiffOptions,
   flags: [
-    { key: "compress", flag: "--compress <codec>", help: "GeoTIFF output: deflate | none (default deflate)" },
-    { key: "level", flag: "--level <L>", help: "GeoTIFF output: deflate level 1-9 (default 6)", parse: int("--level") },
+    { key: "compress", flag: "--compress <codec>", help: "GeoTIFF output: deflate | zstd | none (default deflate)" },
+    {
+      key: "level",
+      flag: "--level <L>",
+      help: "GeoTIFF output: deflate level 1-9 (default 6), zstd 1-22 (default 3)",
+      parse: int("--level"),
+    },
   ],
   async describe(path) {
     const src = await (await reader()).openGeoTiff(path);

@@ -1,5 +1,5 @@
 /**
- * Which GeoTIFF blocks are decoded on worker threads ({@link DecodePool}): those of local files in
+ * Which GeoTIFF blocks are decoded on worker threads ({@link CodecPool}): those of local files in
  * a codec whose decoder runs anywhere (Deflate, LZW, ZSTD, LERC) and that decode to at least
  * {@link MIN_OFF_THREAD_BLOCK} bytes. On the main thread each Deflate block cost about 0.4 ms of
  * the main thread's time besides the inflate itself (node:zlib's stream set-up, its output buffer,
@@ -13,7 +13,7 @@
  * 1.69 s at 8192² (medians of 6). So an image starts them only from {@link MIN_WORKER_SAMPLES}
  * samples; a smaller one uses them when they are already running.
  */
-import { type DecodePool, decodePool } from "../decode-pool.js";
+import { type CodecPool, codecPool } from "../codec-pool.js";
 import type { BlockCodec } from "./decode.js";
 import type { FirstImage } from "./ifd-scan.js";
 
@@ -23,7 +23,7 @@ export const MIN_OFF_THREAD_BLOCK = 64 * 1024;
 /** Images of this many samples (width x height x samples per pixel) and more start the workers. */
 export const MIN_WORKER_SAMPLES = 1 << 24;
 
-/** TIFF compression codes a decode worker takes: LZW, Deflate (both codes), ZSTD, LERC. */
+/** TIFF compression codes a codec worker decodes: LZW, Deflate (both codes), ZSTD, LERC. */
 const WORKER_CODECS = new Set([5, 8, 32946, 50000, 34887]);
 
 /**
@@ -32,12 +32,12 @@ const WORKER_CODECS = new Set([5, 8, 32946, 50000, 34887]);
  * the first open, for about 70 ms) instead of before the first block comes back.
  */
 export function warmFor(image: FirstImage): void {
-  if (WORKER_CODECS.has(image.compression) && image.samples >= MIN_WORKER_SAMPLES) decodePool()?.warm();
+  if (WORKER_CODECS.has(image.compression) && image.samples >= MIN_WORKER_SAMPLES) codecPool()?.warm();
 }
 
 /** How an image's blocks may be decoded on workers: the pool, and whether the image may start it. */
 export interface BlockWorkers {
-  pool: DecodePool;
+  pool: CodecPool;
   starts: boolean;
 }
 
@@ -49,7 +49,7 @@ export function blockWorkers(
   local: boolean,
 ): BlockWorkers | null {
   if (!local || !WORKER_CODECS.has(codec.compression) || blockBytes < MIN_OFF_THREAD_BLOCK) return null;
-  const pool = decodePool();
+  const pool = codecPool();
   return pool && { pool, starts: samples >= MIN_WORKER_SAMPLES };
 }
 

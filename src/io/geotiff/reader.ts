@@ -36,7 +36,7 @@ import { type BlockWorkers, blockWorkers, useWorkers, warmFor } from "./off-thre
 
 type Fetch = (offset: number, length: number, signal?: AbortSignal) => Promise<Uint8Array>;
 
-/** A local file's descriptor, for decode workers to read blocks from (`off-thread.ts`). */
+/** A local file's descriptor, for codec workers to read blocks from (`off-thread.ts`). */
 type Descriptor = number | null;
 
 /** An open GeoTIFF. Create with {@link openGeoTiff}. */
@@ -130,7 +130,7 @@ export class GeoTiffSource implements GridSource {
       signal?.throwIfAborted();
       const bytes = meta.blockWidth * rows * this.#codec.spp * this.#codec.bytes;
       const job = { fd: this.#fd, offset, length: count, codec: this.#codec, rows, where, bytes };
-      const inWorker = this.#workers.pool.read({ kind: "tiff", ...job });
+      const inWorker = this.#workers.pool.run({ kind: "tiff", ...job });
       this.#inWorkers.add(inWorker);
       const decoded = await inWorker.finally(() => this.#inWorkers.delete(inWorker));
       if (decoded) return decoded; // else the main thread decodes it, and reports what is wrong

@@ -26,15 +26,23 @@ import type { Grid } from "../../grid/grid.js";
 import { discard, openTemp, publish, tempPathFor } from "../atomic.js";
 import type { GridSink, SinkSpec } from "../types.js";
 import { encodeHeader, encodeIfd, type IfdEntry } from "./ifd.js";
-import { blockProblem, claimTile, encodeTile, imageEntries, type TileFormat, tileFormat } from "./tile-codec.js";
+import {
+  blockProblem,
+  claimTile,
+  encodeTile,
+  imageEntries,
+  type TileCompression,
+  type TileFormat,
+  tileFormat,
+} from "./tile-codec.js";
 
 /** Options for {@link createGeoTiffSink}. */
 export interface GeoTiffWriteOptions {
   /** Tile width and height in pixels, a multiple of 16 (default 256). */
   tileSize?: number;
-  /** Block compression (default "deflate"). */
-  compress?: "deflate" | "none";
-  /** zlib level 1-9 (default 6, as GDAL). */
+  /** Block compression: "deflate" (default), "zstd" (GDAL's ZSTD: faster, as small) or "none". */
+  compress?: TileCompression;
+  /** Deflate level 1-9 (default 6, as GDAL), or Zstandard level 1-22 (default 3). */
   level?: number;
   /** Predictor (default: 2 for integers, 3 for floats when compressing; 1 otherwise). */
   predictor?: 1 | 2 | 3;

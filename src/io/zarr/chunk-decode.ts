@@ -1,10 +1,10 @@
 /**
- * A Zarr chunk job on a decode worker ({@link ZarrChunkJob}): the chunk's file read and
+ * A Zarr chunk job on a codec worker ({@link ZarrChunkJob}): the chunk's file read and
  * decompressed with tilecast's Blosc-LZ4, node:zlib, or numcodecs.js for other Blosc variants,
  * Zstandard and LZ4.
  */
 import { gunzipSync, inflateSync } from "node:zlib";
-import type { OffThreadCodec, ZarrChunkJob } from "../decode-pool.js";
+import type { OffThreadCodec, ZarrChunkJob } from "../codec-pool.js";
 import { readAll, readFile, withFile } from "../worker-files.js";
 import { decodeBloscLz4Read } from "./blosc.js";
 import { checkDeclared } from "./bounds.js";

@@ -16,7 +16,7 @@ import * as zarr from "zarrita";
 import { errorLine, TilecastError } from "../../errors.js";
 import { halfToNumber } from "../../util/half.js";
 import { isUrl } from "../../util/url.js";
-import { decodePool, type OffThreadCodec } from "../decode-pool.js";
+import { codecPool, type OffThreadCodec } from "../codec-pool.js";
 import { cachedChunks, checkedChunks } from "./chunk-access.js";
 import { ChunkCache, type DecodedChunk, defaultCacheBytes } from "./chunk-cache.js";
 import { checkCodecs } from "./codec-check.js";
@@ -244,7 +244,7 @@ export async function openZarr(path: string, o: OpenZarrOptions = {}): Promise<Z
     const fv = array.fillValue;
     const chunkKey = (coords: readonly number[]) =>
       `${name ? `${name}/` : ""}${keys.prefix}${coords.length ? coords.join(keys.sep) : "0"}`;
-    const pool = offThread && raw instanceof LocalStore ? decodePool() : null;
+    const pool = offThread && raw instanceof LocalStore ? codecPool() : null;
     if (pool && offThread) offThreadChunks(array, offThread, pool, (raw as LocalStore).root, chunkKey);
     checkedChunks(array, chunkKey);
     const access = cachedChunks(array, cache, name, chunkBytes(array.dtype, array.chunks));

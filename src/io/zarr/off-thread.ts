@@ -1,5 +1,5 @@
 /**
- * Which Zarr arrays read their chunks on worker threads ({@link DecodePool}), and the `getChunk`
+ * Which Zarr arrays read their chunks on worker threads ({@link CodecPool}), and the `getChunk`
  * that does it: an array qualifies when a worker's bytes are the chunk's values as they are, that
  * is a local store, a numeric type stored little-endian in C order, no filters, and one
  * compressor a worker decodes (or none). Everything else, and any chunk a worker cannot deliver,
@@ -7,7 +7,7 @@
  */
 import { join } from "node:path";
 import type * as zarr from "zarrita";
-import { type DecodePool, MIN_OFF_THREAD_BYTES, type OffThreadCodec } from "../decode-pool.js";
+import { type CodecPool, MIN_OFF_THREAD_BYTES, type OffThreadCodec } from "../codec-pool.js";
 
 type Numeric = Int8Array | Uint8Array | Int16Array | Uint16Array | Int32Array | Uint32Array | Float32Array;
 type TypedCtor = new (buffer: ArrayBuffer) => Numeric | Float64Array | BigInt64Array | BigUint64Array;
@@ -73,7 +73,7 @@ export function offThreadCodec(meta: RawMeta | null | undefined, format: 2 | 3):
 export function offThreadChunks(
   array: zarr.Array<zarr.DataType, zarr.Readable>,
   codec: OffThreadCodec,
-  pool: DecodePool,
+  pool: CodecPool,
   dir: string,
   chunkKey: (coords: readonly number[]) => string,
 ): void {
@@ -88,7 +88,7 @@ export function offThreadChunks(
   const get = array.getChunk.bind(array);
   array.getChunk = (async (coords: number[], options?: { signal?: AbortSignal }) => {
     options?.signal?.throwIfAborted();
-    const r = await pool.read({ kind: "zarr", file: join(dir, chunkKey(coords)), codec, bytes });
+    const r = await pool.run({ kind: "zarr", file: join(dir, chunkKey(coords)), codec, bytes });
     if (r) return { data: new Ctor(r.buffer as ArrayBuffer), shape: [...shape], stride: [...stride] };
     return get(coords, options as never);
   }) as typeof array.getChunk;

@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TilecastError } from "../../../src/errors.js";
-import { decodePool } from "../../../src/io/decode-pool.js";
+import { codecPool } from "../../../src/io/codec-pool.js";
 import { MIN_WORKER_SAMPLES } from "../../../src/io/geotiff/off-thread.js";
 import { openGeoTiff } from "../../../src/io/geotiff/reader.js";
 import { hasGdal, PYTHON } from "../../helpers/gdal.js";
@@ -103,7 +103,7 @@ async function md5(data: ArrayBufferView): Promise<string> {
 
 const dir = mkdtempSync(join(tmpdir(), "tilecast-tiff-workers-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const pool = decodePool();
+const pool = codecPool();
 const stats = () => pool?.stats() ?? { decoded: 0, fallbacks: 0, workers: 0 };
 
 // First in the file: once started, the workers stay for the process.

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { TilecastError } from "../../../src/errors.js";
-import { decodePool, MIN_OFF_THREAD_BYTES } from "../../../src/io/decode-pool.js";
+import { codecPool, MIN_OFF_THREAD_BYTES } from "../../../src/io/codec-pool.js";
 import { offThreadCodec } from "../../../src/io/zarr/off-thread.js";
 import { openZarrSource } from "../../../src/io/zarr/source.js";
 import { hasGdal, PYTHON } from "../../helpers/gdal.js";
@@ -86,7 +86,7 @@ describe.skipIf(!hasGdal)("Zarr chunks decoded on worker threads", () => {
   const dir = mkdtempSync(join(tmpdir(), "tilecast-offthread-"));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const cases = JSON.parse(execFileSync(PYTHON, ["-c", GENERATE, dir], { encoding: "utf8" })) as string[];
-  const pool = decodePool();
+  const pool = codecPool();
   const plane = 512 * 512;
 
   it.each(cases)("%s: every time step, whole and windowed, holds zarr-python's values", async (name) => {
@@ -183,9 +183,9 @@ describe("which arrays the workers read", () => {
 
   it(`leaves chunks under ${MIN_OFF_THREAD_BYTES / 1024} KiB to the main thread`, async () => {
     const src = await openZarrSource("fixtures/global-tracer/tracer-5.625deg-6h.zarr", { variable: "t" });
-    const before = decodePool()?.stats().decoded;
+    const before = codecPool()?.stats().decoded;
     const g = await src.readWindow({ x: 0, y: 0, width: 64, height: 32 }, { bands: [0, 1] });
     expect(g.data.length).toBe(2 * 64 * 32);
-    expect(decodePool()?.stats().decoded).toBe(before);
+    expect(codecPool()?.stats().decoded).toBe(before);
   });
 });

@@ -1,20 +1,21 @@
 /**
- * The worker thread behind {@link DecodePool}: reads a Zarr chunk's file or a GeoTIFF block's
- * bytes and decodes them, off the main thread, and hands the bytes back (their buffer
- * transferred, not copied). Each format's decoding loads on its first job.
+ * The worker thread behind {@link CodecPool}: reads a Zarr chunk's file or a GeoTIFF block's
+ * bytes and decodes them, or compresses a tile with Zstandard, off the main thread, and hands the
+ * bytes back (their buffer transferred, not copied). Each job's code loads on its first job.
  *
  * Every failure (a missing file, a codec error, a size that is not the job's) is answered with
- * a reason instead of bytes: the main thread then reads the chunk or block the usual way, which
- * reports the error as it always has, naming it.
+ * a reason instead of bytes: the main thread then does the job the usual way, which reports the
+ * error as it always has, naming the chunk or block.
  */
 import { parentPort } from "node:worker_threads";
 import { errorLine } from "../errors.js";
-import type { DecodeJob, DecodeReply } from "./decode-pool.js";
+import type { CodecJob, CodecReply } from "./codec-pool.js";
 import { inScratch } from "./worker-files.js";
 
-async function decoded(job: DecodeJob): Promise<Uint8Array | null> {
+async function done(job: CodecJob): Promise<Uint8Array | null> {
   if (job.kind === "zarr") return (await import("./zarr/chunk-decode.js")).decodeChunkJob(job);
-  return (await import("./geotiff/block-job.js")).decodeBlockJob(job);
+  if (job.kind === "tiff") return (await import("./geotiff/block-job.js")).decodeBlockJob(job);
+  return (await import("./zstd-encode.js")).zstdEncode(job.input, job.level);
 }
 
 /**
@@ -29,12 +30,12 @@ const owned = (b: Uint8Array): Uint8Array =>
     ? b
     : b.slice();
 
-async function answer(job: DecodeJob): Promise<{ reply: DecodeReply; transfer: ArrayBuffer[] }> {
+async function answer(job: CodecJob): Promise<{ reply: CodecReply; transfer: ArrayBuffer[] }> {
   try {
-    const out = await decoded(job);
+    const out = await done(job);
     if (out === null) return { reply: { id: job.id, fallback: "missing" }, transfer: [] };
     const bytes = owned(out);
-    if (bytes.length !== job.bytes)
+    if ("bytes" in job && bytes.length !== job.bytes)
       return { reply: { id: job.id, fallback: `decoded to ${bytes.length} bytes` }, transfer: [] };
     return { reply: { id: job.id, bytes }, transfer: [bytes.buffer as ArrayBuffer] };
   } catch (e) {
@@ -48,7 +49,7 @@ if (port) {
   // A failure to answer (postMessage throwing) is thrown again outside the chain, ending the
   // worker as it would have without the chain: the pool then hands its jobs to the main thread.
   let queue: Promise<void> = Promise.resolve();
-  port.on("message", (job: DecodeJob) => {
+  port.on("message", (job: CodecJob) => {
     queue = queue
       .then(async () => {
         const { reply, transfer } = await answer(job);

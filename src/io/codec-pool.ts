@@ -1,5 +1,6 @@
 /**
- * Zarr chunks and GeoTIFF blocks read and decompressed on worker threads. On the main thread a
+ * Zarr chunks and GeoTIFF blocks read and decompressed on worker threads, and GeoTIFF tiles
+ * compressed with Zstandard there (`ZstdEncodeJob`). On the main thread a
  * file is read in libuv's pool but its decoding (Blosc, Zstandard, LZ4, LZW, LERC, predictors)
  * waits for the main thread, and so does the start and the end of each zlib inflate: a reader
  * that asks for the next chunk and then works on the current one gets the next one decoded only
@@ -13,7 +14,7 @@
  * file, a corrupt block, a wrong size) is read again the usual way, so fill values and error
  * messages are those of the main-thread path.
  *
- * `TILECAST_DECODE_WORKERS` sets the number of workers (default: one per core, at most 4; 0 turns
+ * `TILECAST_CODEC_WORKERS` sets the number of workers (default: one per core, at most 4; 0 turns
  * the pool off); `TILECAST_ZARR_WORKERS`, its earlier name, is still read when it is not set.
  */
 import { availableParallelism } from "node:os";
@@ -48,29 +49,43 @@ export interface TiffBlockJob {
   bytes: number;
 }
 
-/** A worker's job: a job of either kind with the id its answer carries. */
-export type DecodeJob = (ZarrChunkJob | TiffBlockJob) & { id: number };
+/**
+ * Compress `input` into one Zstandard frame at `level` (numcodecs.js's WebAssembly zstd). The
+ * input is copied to the worker, not transferred, so the main thread can still compress it itself
+ * if the worker fails.
+ */
+export interface ZstdEncodeJob {
+  kind: "zstd-encode";
+  input: Uint8Array;
+  level: number;
+}
 
-/** A worker's answer: the decoded bytes, or why the main thread should read the chunk itself. */
-export type DecodeReply = { id: number; bytes: Uint8Array } | { id: number; fallback: string };
+/** A job of any kind. */
+export type PoolJob = ZarrChunkJob | TiffBlockJob | ZstdEncodeJob;
+
+/** A worker's job: a job with the id its answer carries. */
+export type CodecJob = PoolJob & { id: number };
+
+/** A worker's answer: the bytes, or why the main thread should do the job itself. */
+export type CodecReply = { id: number; bytes: Uint8Array } | { id: number; fallback: string };
 
 /** Chunks and blocks smaller than this decode on the main thread. */
 export const MIN_OFF_THREAD_BYTES = 256 * 1024;
 
-/** Workers to start (`TILECAST_DECODE_WORKERS`, else one per core up to 4). */
-export function decodeWorkers(): number {
-  const env = process.env.TILECAST_DECODE_WORKERS || process.env.TILECAST_ZARR_WORKERS;
+/** Workers to start (`TILECAST_CODEC_WORKERS`, else one per core up to 4). */
+export function codecWorkers(): number {
+  const env = process.env.TILECAST_CODEC_WORKERS || process.env.TILECAST_ZARR_WORKERS;
   const n = env === undefined || env === "" ? Math.min(4, availableParallelism()) : Number(env);
   return Number.isInteger(n) && n > 0 ? n : 0;
 }
 
 interface Slot {
   worker: Worker;
-  pending: Map<number, (r: DecodeReply | null) => void>;
+  pending: Map<number, (r: CodecReply | null) => void>;
 }
 
-/** See the module documentation. One pool serves the process ({@link decodePool}). */
-export class DecodePool {
+/** See the module documentation. One pool serves the process ({@link codecPool}). */
+export class CodecPool {
   readonly #size: number;
   readonly #slots: Slot[] = [];
   #next = 0;
@@ -81,15 +96,18 @@ export class DecodePool {
     this.#size = size;
   }
 
-  /** The decoded bytes of `job`'s chunk or block (a buffer of their own), or null: read it the usual way. */
-  read(job: ZarrChunkJob | TiffBlockJob): Promise<Uint8Array | null> {
+  /**
+   * The bytes `job` makes (a buffer of their own): a chunk or block decoded, a tile compressed;
+   * or null: do it the usual way.
+   */
+  run(job: PoolJob): Promise<Uint8Array | null> {
     const slot = this.#pick();
     if (!slot) return Promise.resolve(null);
     const id = this.#next++;
-    return new Promise<DecodeReply | null>((resolve) => {
+    return new Promise<CodecReply | null>((resolve) => {
       slot.pending.set(id, resolve);
       if (slot.pending.size === 1) slot.worker.ref();
-      slot.worker.postMessage({ ...job, id } satisfies DecodeJob);
+      slot.worker.postMessage({ ...job, id } satisfies CodecJob);
     }).then((r) => {
       if (r && "bytes" in r) {
         this.#decoded++;
@@ -114,7 +132,7 @@ export class DecodePool {
     return this.#slots.length > 0;
   }
 
-  /** Chunks and blocks the workers delivered, and those left to the main thread after a worker's try. */
+  /** Jobs the workers delivered, and those left to the main thread after a worker's try. */
   stats(): { decoded: number; fallbacks: number; workers: number } {
     return { decoded: this.#decoded, fallbacks: this.#fallbacks, workers: this.#slots.length };
   }
@@ -129,19 +147,19 @@ export class DecodePool {
   #start(): Slot | null {
     let worker: Worker;
     try {
-      worker = moduleWorker(siblingModule(import.meta.url, "decode-worker"), null);
+      worker = moduleWorker(siblingModule(import.meta.url, "codec-worker"), null);
     } catch {
       return null;
     }
     const slot: Slot = { worker, pending: new Map() };
-    const settle = (id: number, r: DecodeReply | null) => {
+    const settle = (id: number, r: CodecReply | null) => {
       const done = slot.pending.get(id);
       if (!done) return;
       slot.pending.delete(id);
       if (slot.pending.size === 0) worker.unref();
       done(r);
     };
-    worker.on("message", (r: DecodeReply) => settle(r.id, r));
+    worker.on("message", (r: CodecReply) => settle(r.id, r));
     const fail = () => {
       const at = this.#slots.indexOf(slot);
       if (at >= 0) this.#slots.splice(at, 1);
@@ -155,13 +173,13 @@ export class DecodePool {
   }
 }
 
-let shared: DecodePool | null | undefined;
+let shared: CodecPool | null | undefined;
 
-/** The process's pool, or null when `TILECAST_DECODE_WORKERS` is 0. */
-export function decodePool(): DecodePool | null {
+/** The process's pool, or null when `TILECAST_CODEC_WORKERS` is 0. */
+export function codecPool(): CodecPool | null {
   if (shared === undefined) {
-    const n = decodeWorkers();
-    shared = n > 0 ? new DecodePool(n) : null;
+    const n = codecWorkers();
+    shared = n > 0 ? new CodecPool(n) : null;
   }
   return shared;
 }
