@@ -89,7 +89,7 @@ export class CodecPool {
   readonly #size: number;
   readonly #slots: Slot[] = [];
   #next = 0;
-  #decoded = 0;
+  #done = 0;
   #fallbacks = 0;
 
   constructor(size: number) {
@@ -110,7 +110,7 @@ export class CodecPool {
       slot.worker.postMessage({ ...job, id } satisfies CodecJob);
     }).then((r) => {
       if (r && "bytes" in r) {
-        this.#decoded++;
+        this.#done++;
         return r.bytes;
       }
       this.#fallbacks++;
@@ -119,9 +119,9 @@ export class CodecPool {
   }
 
   /**
-   * Start the pool's workers now, when an array that will use them is opened: a worker takes
-   * about 40 ms to start, which then passes while the caller opens the rest of the store and
-   * plans its first read, instead of before the first chunk or block comes back.
+   * Start the pool's workers now, when an array or image that will use them is opened: a worker
+   * takes about 40 ms to start, which then passes while the caller opens the rest of the file or
+   * store and plans its first read, instead of before the first chunk or block comes back.
    */
   warm(): void {
     while (this.#slots.length < this.#size && this.#start());
@@ -132,9 +132,9 @@ export class CodecPool {
     return this.#slots.length > 0;
   }
 
-  /** Jobs the workers delivered, and those left to the main thread after a worker's try. */
-  stats(): { decoded: number; fallbacks: number; workers: number } {
-    return { decoded: this.#decoded, fallbacks: this.#fallbacks, workers: this.#slots.length };
+  /** Jobs the workers did, and those left to the main thread after a worker's try. */
+  stats(): { done: number; fallbacks: number; workers: number } {
+    return { done: this.#done, fallbacks: this.#fallbacks, workers: this.#slots.length };
   }
 
   /** The slot with the fewest jobs, starting a worker while there are fewer than the pool's size. */

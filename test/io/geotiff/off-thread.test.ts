@@ -104,7 +104,7 @@ async function md5(data: ArrayBufferView): Promise<string> {
 const dir = mkdtempSync(join(tmpdir(), "tilecast-tiff-workers-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const pool = codecPool();
-const stats = () => pool?.stats() ?? { decoded: 0, fallbacks: 0, workers: 0 };
+const stats = () => pool?.stats() ?? { done: 0, fallbacks: 0, workers: 0 };
 
 // First in the file: once started, the workers stay for the process.
 describe.skipIf(!hasGdal)("which images start the workers", () => {
@@ -127,13 +127,13 @@ ds = None`,
     await small.close();
     expect(s.data[12345]).toBe(7);
     expect(pool?.started).toBe(false);
-    expect(stats().decoded).toBe(0);
+    expect(stats().done).toBe(0);
     const large = await openGeoTiff(join(dir, "large.tif"));
     expect(pool?.started).toBe(true); // before any read
     const l = await large.readWindow({ x: 0, y: 0, width: 600, height: 300 });
     await large.close();
     expect(l.data[12345]).toBe(7);
-    expect(stats().decoded).toBe(6); // 3 x 2 tiles of 256 px, 64 KiB each
+    expect(stats().done).toBe(6); // 3 x 2 tiles of 256 px, 64 KiB each
   });
 });
 
@@ -153,7 +153,7 @@ describe.skipIf(!hasGdal)("GeoTIFF blocks decoded on worker threads", () => {
       const whole = await src.readWindow({ x: 0, y: 0, width: W, height: H });
       expect(whole.shape).toEqual([bands, H, W]);
       expect(await md5(whole.data)).toBe(m.md5);
-      expect(stats().decoded - before.decoded).toBe(blocks);
+      expect(stats().done - before.done).toBe(blocks);
       // A window across four tiles, from the block cache: values and the NaN square's edge.
       const w = await src.readWindow({ x: 500, y: 250, width: 17, height: 12 });
       expect(Array.from(w.data, Number)).toEqual(m.window);
@@ -199,7 +199,7 @@ print(band.GetMetadataItem("BLOCK_OFFSET_1_0", "TIFF"))`;
     const before = stats();
     const whole = await src.readWindow({ x: 0, y: 0, width: W, height: H });
     await src.close();
-    expect(stats().decoded - before.decoded).toBe(6);
+    expect(stats().done - before.done).toBe(6);
     expect(await md5(whole.data)).toBe(m.md5);
   });
 });

@@ -10,6 +10,7 @@ import { describe, expect, it } from "vitest";
 import { TilecastError } from "../../../src/errors.js";
 import { DTYPE_INFO, type DType } from "../../../src/grid/dtype.js";
 import { createGrid } from "../../../src/grid/grid.js";
+import { codecPool } from "../../../src/io/codec-pool.js";
 import { createCogSink } from "../../../src/io/geotiff/cog.js";
 import { createGeoTiffSink } from "../../../src/io/geotiff/writer.js";
 import { gdalinfo, hasGdal, PYTHON, py } from "../../helpers/gdal.js";
@@ -54,7 +55,9 @@ describe.skipIf(!hasGdal)("GeoTIFFs written with Zstandard", () => {
   ] as const)("%s x%i: GDAL reads every value, ZSTD with predictor %i", async (dtype, bands, predictor) => {
     const g = pattern(dtype, bands);
     const path = tmp(`zstd-${dtype}.tif`);
+    const before = codecPool()?.stats().done ?? 0;
     await writeWhole(path, g, { compress: "zstd" });
+    expect((codecPool()?.stats().done ?? 0) - before).toBe(6); // 3 x 2 tiles, each on a worker
     expect(gdalMd5(path)).toBe(md5(g.data));
     const info = gdalinfo(path);
     expect(info.metadata?.IMAGE_STRUCTURE).toMatchObject({ COMPRESSION: "ZSTD", PREDICTOR: String(predictor) });

@@ -91,7 +91,7 @@ describe.skipIf(!hasGdal)("Zarr chunks decoded on worker threads", () => {
 
   it.each(cases)("%s: every time step, whole and windowed, holds zarr-python's values", async (name) => {
     expect(pool).not.toBeNull();
-    const before = pool?.stats() ?? { decoded: 0, fallbacks: 0, workers: 0 };
+    const before = pool?.stats() ?? { done: 0, fallbacks: 0, workers: 0 };
     const want = expected(readFileSync(join(dir, `${name}.bin`)), name);
     const src = await openZarrSource(join(dir, `${name}.zarr`), { variable: "v" });
     for (let t = 0; t < 3; t++) {
@@ -109,7 +109,7 @@ describe.skipIf(!hasGdal)("Zarr chunks decoded on worker threads", () => {
     const after = pool?.stats() ?? before;
     // The workers read every chunk of a store they can, and none of one they cannot: three whole
     // reads (each chunk the caller's alone, not cached), then the window's two chunks.
-    expect(after.decoded - before.decoded).toBe(name.startsWith("main-") ? 0 : 5);
+    expect(after.done - before.done).toBe(name.startsWith("main-") ? 0 : 5);
     expect(after.fallbacks).toBe(before.fallbacks);
   });
 
@@ -183,9 +183,9 @@ describe("which arrays the workers read", () => {
 
   it(`leaves chunks under ${MIN_OFF_THREAD_BYTES / 1024} KiB to the main thread`, async () => {
     const src = await openZarrSource("fixtures/global-tracer/tracer-5.625deg-6h.zarr", { variable: "t" });
-    const before = codecPool()?.stats().decoded;
+    const before = codecPool()?.stats().done;
     const g = await src.readWindow({ x: 0, y: 0, width: 64, height: 32 }, { bands: [0, 1] });
     expect(g.data.length).toBe(2 * 64 * 32);
-    expect(codecPool()?.stats().decoded).toBe(before);
+    expect(codecPool()?.stats().done).toBe(before);
   });
 });
