@@ -33,19 +33,24 @@ export interface ZarrChunkJob {
   bytes: number;
 }
 
+/** One TIFF block of a {@link TiffBlockJob}: `length` bytes at `offset`, `rows` rows, named `where`. */
+export interface TiffBlockRef {
+  offset: number;
+  length: number;
+  rows: number;
+  where: string;
+}
+
 /**
- * Read `length` bytes at `offset` of the TIFF file open as descriptor `fd` (the main thread's:
- * it must stay open until the job is answered) and decode them as a block of `rows` rows
- * (`decodeBlock`, `where` naming it); it must come to exactly `bytes`.
+ * Read the `blocks` of the TIFF file open as descriptor `fd` (the main thread's: it must stay
+ * open until the job is answered) and decode each (`decodeBlock`), one after another in one
+ * buffer; it must come to exactly `bytes`.
  */
 export interface TiffBlockJob {
   kind: "tiff";
   fd: number;
-  offset: number;
-  length: number;
+  blocks: TiffBlockRef[];
   codec: BlockCodec;
-  rows: number;
-  where: string;
   bytes: number;
 }
 

@@ -1,18 +1,47 @@
 /**
- * A GeoTIFF block job on a codec worker ({@link TiffBlockJob}): the block's bytes read from the
+ * A GeoTIFF block job on a codec worker ({@link TiffBlockJob}): each block's bytes read from the
  * file and decoded by the reader's own {@link decodeBlock}, with zlib inflating on the worker
  * itself rather than in libuv's pool.
  */
 import { inflateSync, type ZlibOptions } from "node:zlib";
-import type { TiffBlockJob } from "../codec-pool.js";
+import type { TiffBlockJob, TiffBlockRef } from "../codec-pool.js";
 import { readRange } from "../worker-files.js";
 import { decodeBlock } from "./decode.js";
 
 const inflateHere = async (b: Uint8Array, o: ZlibOptions) => inflateSync(b, o);
 
-/** The block, decoded. */
+/**
+ * The bytes of each block: one read when they follow each other in the file (as GDAL writes
+ * them), else one read per block. Valid until the next read.
+ */
+function* blockBytes(job: TiffBlockJob): Generator<Uint8Array> {
+  const { blocks } = job;
+  const first = blocks[0];
+  const last = blocks[blocks.length - 1];
+  const contiguous = blocks.every(
+    (b, i) => i === 0 || b.offset === (blocks[i - 1] as TiffBlockRef).offset + (blocks[i - 1] as TiffBlockRef).length,
+  );
+  if (first && last && blocks.length > 1 && contiguous) {
+    const span = readRange(job.fd, first.offset, last.offset + last.length - first.offset);
+    for (const b of blocks) yield span.subarray(b.offset - first.offset, b.offset - first.offset + b.length);
+    return;
+  }
+  for (const b of blocks) yield readRange(job.fd, b.offset, b.length);
+}
+
+/** The job's blocks, decoded, one after another (a single block as it decodes, not copied). */
 export async function decodeBlockJob(job: TiffBlockJob): Promise<Uint8Array> {
-  const raw = readRange(job.fd, job.offset, job.length);
-  if (raw.length < job.length) throw new RangeError("block ends past the end of the file");
-  return decodeBlock(raw, job.codec, job.rows, job.where, inflateHere);
+  const out = job.blocks.length === 1 ? null : new Uint8Array(job.bytes);
+  let at = 0;
+  const bytes = blockBytes(job);
+  for (const b of job.blocks) {
+    const raw = bytes.next().value as Uint8Array;
+    if (raw.length < b.length) throw new RangeError(`${b.where} ends past the end of the file`);
+    const decoded = await decodeBlock(raw, job.codec, b.rows, b.where, inflateHere);
+    if (!out) return decoded;
+    if (at + decoded.length > out.length) throw new RangeError(`${b.where} decodes past the job's size`);
+    out.set(decoded, at);
+    at += decoded.length;
+  }
+  return out ?? new Uint8Array(0);
 }

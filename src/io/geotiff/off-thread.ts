@@ -4,8 +4,10 @@
  * {@link MIN_OFF_THREAD_BLOCK} bytes. On the main thread each Deflate block cost about 0.4 ms of
  * the main thread's time besides the inflate itself (node:zlib's stream set-up, its output buffer,
  * callbacks), and the predictors ran there too; a worker does all of it, and the main thread only
- * copies the decoded samples into the window. JPEG and WebP (sharp), uncompressed blocks and
- * small blocks stay on the main thread.
+ * copies the decoded samples into the window. Smaller blocks go in runs of consecutive blocks
+ * (one job decoding about {@link RUN_BYTES}): GDAL writes striped files in strips of one row by
+ * default, and 4096 strips of 16 KiB each cost the main thread more in messages and callbacks
+ * than they take to decode. JPEG and WebP (sharp) and uncompressed blocks stay on the main thread.
  *
  * Starting the workers costs about 100 ms of CPU (two on two cores), which only a large image
  * pays back: read whole from a process of its own, float32 deflate + predictor 3 in 256 px tiles
@@ -17,8 +19,11 @@ import { type CodecPool, codecPool } from "../codec-pool.js";
 import type { BlockCodec } from "./decode.js";
 import type { FirstImage } from "./ifd-scan.js";
 
-/** Blocks that decode to fewer bytes than this stay on the main thread. */
+/** Blocks that decode to fewer bytes than this go to the workers in runs. */
 export const MIN_OFF_THREAD_BLOCK = 64 * 1024;
+
+/** What a run of small blocks decodes to, about. */
+export const RUN_BYTES = 256 * 1024;
 
 /** Images of this many samples (width x height x samples per pixel) and more start the workers. */
 export const MIN_WORKER_SAMPLES = 1 << 24;
@@ -35,10 +40,14 @@ export function warmFor(image: FirstImage): void {
   if (WORKER_CODECS.has(image.compression) && image.samples >= MIN_WORKER_SAMPLES) codecPool()?.warm();
 }
 
-/** How an image's blocks may be decoded on workers: the pool, and whether the image may start it. */
+/**
+ * How an image's blocks may be decoded on workers: the pool, whether the image may start it, and
+ * how many consecutive blocks (in the file's block order, within a sample plane) make one job.
+ */
 export interface BlockWorkers {
   pool: CodecPool;
   starts: boolean;
+  run: number;
 }
 
 /** The workers this image's blocks may go to, or null: they decode on the main thread. */
@@ -48,9 +57,10 @@ export function blockWorkers(
   samples: number,
   local: boolean,
 ): BlockWorkers | null {
-  if (!local || !WORKER_CODECS.has(codec.compression) || blockBytes < MIN_OFF_THREAD_BLOCK) return null;
+  if (!local || !WORKER_CODECS.has(codec.compression) || blockBytes <= 0) return null;
   const pool = codecPool();
-  return pool && { pool, starts: samples >= MIN_WORKER_SAMPLES };
+  const run = blockBytes >= MIN_OFF_THREAD_BLOCK ? 1 : Math.min(64, Math.ceil(RUN_BYTES / blockBytes));
+  return pool && { pool, starts: samples >= MIN_WORKER_SAMPLES, run };
 }
 
 /** Whether a block goes to `w`'s workers now. */

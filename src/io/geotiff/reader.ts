@@ -21,6 +21,7 @@ import { createGrid, type Grid, selectBands } from "../../grid/grid.js";
 import { intersect, isEmpty, type Window } from "../../grid/window.js";
 import { mapLimit } from "../../util/map-limit.js";
 import { isUrl } from "../../util/url.js";
+import type { CodecPool } from "../codec-pool.js";
 import type { GridSource, ReadOptions } from "../types.js";
 import { windowBuffer } from "../window-buffer.js";
 
@@ -82,7 +83,8 @@ export class GeoTiffSource implements GridSource {
 
   /**
    * Decoded bytes of block (col, row) of sample plane `plane` (0 unless band-interleaved), from
-   * the cache when it holds them (shared: callers must not write into them).
+   * the cache when it holds them (shared: callers must not write into them). The bytes may be a
+   * view into a larger buffer (a run of small blocks decoded together).
    */
   readBlock(col: number, row: number, plane = 0, signal?: AbortSignal): Promise<Uint8Array> {
     const L = this.#layout;
@@ -93,8 +95,32 @@ export class GeoTiffSource implements GridSource {
       this.#cache.set(key, hit);
       return hit.block;
     }
-    const block = this.#decodeBlock(col, row, plane, signal);
+    const w = this.#workers;
+    if (useWorkers(w) && this.#fd !== null && w.run > 1 && this.cacheBytes > 0 && Number(L.counts[key] ?? 0) > 0) {
+      this.#decodeRun(key, w.pool, this.#fd, w.run, signal);
+      const queued = this.#cache.get(key);
+      if (queued) return queued.block;
+    }
+    const block = this.#decodeBlock(key, signal);
     if (this.cacheBytes <= 0) return block;
+    this.#remember(key, block);
+    return block;
+  }
+
+  /**
+   * Queue the runs of small blocks a window needs now, up to half the cache's size, rather than
+   * one at a time as the copying reaches them: a run holds 16-64 blocks, so the copying's
+   * `concurrency` blocks in flight would otherwise keep one run on the workers at a time.
+   */
+  #queueRuns(jobs: readonly { col: number; row: number; plane: number }[], signal?: AbortSignal): void {
+    if (!useWorkers(this.#workers) || this.#workers.run <= 1 || this.cacheBytes <= 0) return;
+    const bytes = this.meta.blockWidth * this.meta.blockHeight * this.#codec.spp * this.#codec.bytes;
+    for (const j of jobs.slice(0, Math.floor(this.cacheBytes / 2 / bytes)))
+      this.readBlock(j.col, j.row, j.plane, signal).catch(() => {}); // awaited, and reported, by the copying
+  }
+
+  /** Keep `block` in the cache under `key`, dropping the least recently used past its size. */
+  #remember(key: number, block: Promise<Uint8Array>): void {
     const bytes = this.meta.blockWidth * this.meta.blockHeight * this.#codec.spp * this.#codec.bytes;
     this.#cache.set(key, { bytes, block });
     this.#cached += bytes;
@@ -109,35 +135,84 @@ export class GeoTiffSource implements GridSource {
       this.#cache.delete(k);
       this.#cached -= v.bytes;
     }
-    return block;
   }
 
-  async #decodeBlock(col: number, row: number, plane: number, signal?: AbortSignal): Promise<Uint8Array> {
+  /** Where block `key` is: its column, row and plane, byte range, rows and name. */
+  #block(key: number) {
     const { meta } = this;
     const L = this.#layout;
-    const index = plane * L.across * L.down + row * L.across + col;
-    const offset = Number(L.offsets[index] ?? 0);
-    const count = Number(L.counts[index] ?? 0);
+    const inPlane = key % (L.across * L.down);
+    const row = Math.floor(inPlane / L.across);
     const rows = meta.tiled ? meta.blockHeight : Math.min(meta.blockHeight, meta.height - row * meta.blockHeight);
-    const where = meta.tiled ? `tile (${col}, ${row})` : `strip ${row}`;
-    if (count === 0) {
+    return {
+      offset: Number(L.offsets[key] ?? 0),
+      length: Number(L.counts[key] ?? 0),
+      rows,
+      where: meta.tiled ? `tile (${inPlane % L.across}, ${row})` : `strip ${row}`,
+      bytes: meta.blockWidth * rows * this.#codec.spp * this.#codec.bytes,
+    };
+  }
+
+  /**
+   * Queue the run of `run` consecutive blocks (aligned, within one sample plane) that holds block
+   * `key`, on the workers: each of its blocks not cached and not sparse goes into the cache as a
+   * view of the run's bytes. Any block of a run the workers do not deliver decodes here.
+   */
+  #decodeRun(key: number, pool: CodecPool, fd: number, run: number, signal?: AbortSignal): void {
+    const L = this.#layout;
+    const perPlane = L.across * L.down;
+    const planeStart = key - (key % perPlane);
+    const first = key - ((key - planeStart) % run);
+    const members: { key: number; at: number; bytes: number }[] = [];
+    const blocks = [];
+    let total = 0;
+    for (let k = first; k < Math.min(first + run, planeStart + perPlane); k++) {
+      const b = this.#block(k);
+      if (this.#cache.has(k) || b.length === 0) continue;
+      members.push({ key: k, at: total, bytes: b.bytes });
+      blocks.push({ offset: b.offset, length: b.length, rows: b.rows, where: b.where });
+      total += b.bytes;
+    }
+    const inWorker = pool.run({ kind: "tiff", fd, codec: this.#codec, blocks, bytes: total });
+    this.#inWorkers.add(inWorker);
+    const done = inWorker.finally(() => this.#inWorkers.delete(inWorker));
+    for (const m of members)
+      this.#remember(
+        m.key,
+        done.then((bytes) => (bytes ? bytes.subarray(m.at, m.at + m.bytes) : this.#decodeBlock(m.key, signal, false))),
+      );
+  }
+
+  /**
+   * Decode block `key`: on the workers when they take it (`viaWorkers`), else here, where a
+   * block that does not decode is reported naming it.
+   */
+  async #decodeBlock(key: number, signal?: AbortSignal, viaWorkers = true): Promise<Uint8Array> {
+    const { meta } = this;
+    const { offset, length, rows, where, bytes } = this.#block(key);
+    if (length === 0) {
       // Sparse block (GDAL SPARSE_OK): nodata, or 0 without one.
       const empty = allocate(meta.dtype, meta.blockWidth * rows * this.#codec.spp);
       if (meta.nodata !== null) empty.fill(meta.nodata);
       return new Uint8Array(empty.buffer);
     }
-    if (useWorkers(this.#workers) && this.#fd !== null) {
+    const w = this.#workers;
+    if (viaWorkers && useWorkers(w) && this.#fd !== null) {
       signal?.throwIfAborted();
-      const bytes = meta.blockWidth * rows * this.#codec.spp * this.#codec.bytes;
-      const job = { fd: this.#fd, offset, length: count, codec: this.#codec, rows, where, bytes };
-      const inWorker = this.#workers.pool.run({ kind: "tiff", ...job });
+      const job = {
+        kind: "tiff" as const,
+        fd: this.#fd,
+        codec: this.#codec,
+        blocks: [{ offset, length, rows, where }],
+      };
+      const inWorker = w.pool.run({ ...job, bytes });
       this.#inWorkers.add(inWorker);
       const decoded = await inWorker.finally(() => this.#inWorkers.delete(inWorker));
       if (decoded) return decoded; // else the main thread decodes it, and reports what is wrong
     }
     let raw: Uint8Array;
     try {
-      raw = await this.#fetch(offset, count, signal);
+      raw = await this.#fetch(offset, length, signal);
     } catch (e) {
       if (e instanceof TilecastError) throw e;
       throw new TilecastError("E_CORRUPT", `cannot read ${where} (${errorLine(e)})`, {
@@ -167,9 +242,11 @@ export class GeoTiffSource implements GridSource {
           for (const p of planes) jobs.push({ col, row, plane: p });
         }
       }
+      this.#queueRuns(jobs, options.signal);
       await mapLimit(jobs, this.concurrency, async ({ col, row, plane: p }) => {
         options.signal?.throwIfAborted();
-        const block = viewOf(meta.dtype, (await this.readBlock(col, row, p, options.signal)).buffer);
+        const bytes = await this.readBlock(col, row, p, options.signal);
+        const block = viewOf(meta.dtype, bytes.buffer, bytes.byteOffset, bytes.length / this.#codec.bytes);
         const blockWin = { x: col * bw, y: row * bh, width: bw, height: bh };
         const part = intersect(blockWin, inner);
         if (this.#layout.planar === 2) {

@@ -1,8 +1,8 @@
 /**
  * GeoTIFF blocks decoded on worker threads: files GDAL makes with blocks of 64 KiB and more, in
  * each codec, predictor, byte order and layout a worker takes, read whole and in a window; every
- * pixel must equal GDAL's, and the workers must have decoded exactly the file's blocks. Codecs and
- * block sizes left to the main thread must not reach the workers. A block a worker cannot decode
+ * pixel must equal GDAL's, and the workers must have decoded exactly the file's blocks, small
+ * ones in runs. Codecs left to the main thread must not reach the workers. A block a worker cannot decode
  * is decoded again on the main thread, which reports it as before. Only a large image starts the
  * workers; a small one uses them once they run.
  */
@@ -21,7 +21,7 @@ const W = 600;
 const H = 300;
 
 /**
- * name: [GDAL type, bands, creation options, blocks the workers decode]. Band b holds
+ * name: [GDAL type, bands, creation options, jobs the workers do (a block, or a run of small ones)]. Band b holds
  * ((x * 7 + y * 3) * (b + 1)) % 1000 plus noise, scaled into the type's range, with a NaN
  * square in float bands.
  */
@@ -51,11 +51,19 @@ const CASES: Record<string, [string, number, string[], number]> = {
   "float16 deflate predictor 3": ["Float32", 1, ["TILED=YES", "COMPRESS=DEFLATE", "NBITS=16", "PREDICTOR=3"], 6],
   "byte x3 JPEG (main thread)": ["Byte", 3, ["TILED=YES", "COMPRESS=JPEG"], 0],
   "float32 uncompressed (main thread)": ["Float32", 1, ["TILED=YES"], 0],
-  "byte deflate 128 px tiles, 16 KiB (main thread)": [
+  // Small blocks go in runs of about 256 KiB: 15 tiles of 16 KiB are one job; 75 strips of
+  // 4 rows (9600 bytes) are runs of 28, three jobs.
+  "byte deflate 128 px tiles, 16 KiB, in one run": [
     "Byte",
     1,
     ["TILED=YES", "COMPRESS=DEFLATE", "BLOCKXSIZE=128", "BLOCKYSIZE=128"],
-    0,
+    1,
+  ],
+  "float32 deflate predictor 3, 4-row strips, in runs": [
+    "Float32",
+    1,
+    ["COMPRESS=DEFLATE", "PREDICTOR=3", "BLOCKYSIZE=4"],
+    3,
   ],
 };
 
@@ -185,6 +193,33 @@ print(band.GetMetadataItem("BLOCK_OFFSET_1_0", "TIFF"))`;
     expect((e as Error).message).toContain(path);
     expect((e as Error).message).toMatch(/corrupt tile \(1, 0\)/);
     expect(stats().fallbacks - before.fallbacks).toBe(1);
+  });
+
+  it("a corrupt strip in a run is decoded again on the main thread, which names it", async () => {
+    const m = made["float32 deflate predictor 3, 4-row strips, in runs"] as Made;
+    const path = join(dir, "corrupt-strip.tif");
+    execFileSync("cp", [m.path, path]);
+    const where = `from osgeo import gdal
+ds = gdal.Open(${JSON.stringify(path)})
+band = ds.GetRasterBand(1)
+print(band.GetMetadataItem("BLOCK_OFFSET_0_30", "TIFF"))`;
+    const offset = Number(execFileSync(PYTHON, ["-c", where], { encoding: "utf8" }));
+    expect(offset).toBeGreaterThan(0);
+    const fd = openSync(path, "r+");
+    writeSync(fd, Buffer.alloc(32, 0x5a), 0, 32, offset + 8);
+    const before = stats();
+    const src = await openGeoTiff(path);
+    const ok = await src.readWindow({ x: 0, y: 0, width: W, height: 100 }); // strips 0-24: the first run
+    const e = await src.readWindow({ x: 0, y: 100, width: W, height: 50 }).catch((x: unknown) => x);
+    await src.close();
+    const first = `from osgeo import gdal
+import hashlib, json
+ds = gdal.Open(${JSON.stringify(path)})
+print(json.dumps(hashlib.md5(ds.ReadAsArray(0, 0, ${W}, 100).astype("<f4").tobytes()).hexdigest()))`;
+    expect(await md5(ok.data)).toBe(JSON.parse(execFileSync(PYTHON, ["-c", first], { encoding: "utf8" })));
+    expect(e).toBeInstanceOf(TilecastError);
+    expect((e as Error).message).toMatch(/corrupt strip 30/);
+    expect(stats().fallbacks - before.fallbacks).toBe(1); // the second run, strips 28-55
   });
 
   it("reads the file it opened when the path is replaced before the read", async () => {
