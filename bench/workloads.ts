@@ -47,6 +47,15 @@ const floatTif = (n: number) => `${DATA}/f32-${n}.deflate.pred3.tif`;
 const sceneTif = (n: number) => `${DATA}/scene-u16-4b-${n}.tif`;
 const zarrStore = (codec: string) => `${DATA}/era5-like.${codec}.zarr`;
 
+/** GDAL's side of a GeoTIFF read of `file` (`mb` megabytes of values). */
+const gdalRead = (file: string, mb: number): Side => ({
+  tool: "GDAL ReadAsArray (2 threads)",
+  cmd: PYTHON,
+  args: ["bench/geotiff_read.py", file],
+  env: { GDAL_NUM_THREADS: "2" },
+  work: mb,
+});
+
 function geotiffRead(n: number, quick: boolean): Workload {
   const file = floatTif(n);
   const mb = (n * n * 4) / 1e6;
@@ -58,23 +67,11 @@ function geotiffRead(n: number, quick: boolean): Workload {
     runs: n > 8192 ? 1 : 3,
     setup: () => void make(file, "bench/make-input.py", file, String(n)),
     tilecast: { tool: "tilecast", cmd: NODE, args: ["bench/geotiff-read.mjs", file], work: mb },
-    reference: {
-      tool: "GDAL ReadAsArray (2 threads)",
-      cmd: PYTHON,
-      args: ["bench/geotiff_read.py", file],
-      env: { GDAL_NUM_THREADS: "2" },
-      work: mb,
-    },
+    reference: gdalRead(file, mb),
     target: { min: 1.0 },
   };
 }
 
-/**
- * `tilecast convert` beside `gdal_translate` (one thread each way, as GDAL's default), writing
- * deflate or Zstandard (level 3 both sides; GDAL's default ZSTD_LEVEL is 9) with predictor 3.
- * The deflate target is the earlier sessions' 0.67; Zstandard's is reported, not checked:
- * tilecast's zstd is WebAssembly against GDAL's native libzstd.
- */
 /**
  * The 4096² read on the same values in GDAL's default striped layout (deflate + predictor 3
  * without TILED=YES: strips of one row, 16 KiB each), which small-block runs on the codec
@@ -97,13 +94,7 @@ function stripedRead(n: number): Workload {
       if (r.status !== 0) throw new Error(`could not make ${file} (needs gdal-bin)`);
     },
     tilecast: { tool: "tilecast", cmd: NODE, args: ["bench/geotiff-read.mjs", file], work: mb },
-    reference: {
-      tool: "GDAL ReadAsArray (2 threads)",
-      cmd: PYTHON,
-      args: ["bench/geotiff_read.py", file],
-      env: { GDAL_NUM_THREADS: "2" },
-      work: mb,
-    },
+    reference: gdalRead(file, mb),
   };
 }
 

@@ -39,21 +39,13 @@ import {
   claimTile,
   encodeTile,
   imageEntries,
-  type TileCompression,
   type TileFormat,
+  type TileOptions,
   tileFormat,
 } from "./tile-codec.js";
 
 /** Options for {@link createCogSink}. */
-export interface CogWriteOptions {
-  /** Tile width and height in pixels, a multiple of 16 (default 512, as GDAL's COG driver). */
-  tileSize?: number;
-  /** Tile compression: "deflate" (default), "zstd" (GDAL's ZSTD: faster, as small) or "none". */
-  compress?: TileCompression;
-  /** Deflate level 1-9 (default 6, as GDAL), or Zstandard level 1-22 (default 3). */
-  level?: number;
-  /** Predictor (default: 2 for integers, 3 for floats when compressing; 1 otherwise). */
-  predictor?: 1 | 2 | 3;
+export interface CogWriteOptions extends TileOptions {
   /** BigTIFF: true, false, or "auto" (default: when the finished file passes 4 GiB). */
   bigTiff?: boolean | "auto";
   /** Overview resampling (default: average for floats, nearest for integers, which are often classes). */

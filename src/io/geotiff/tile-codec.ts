@@ -43,9 +43,13 @@ export interface TileFormat {
 
 /** The tile options both writers take. */
 export interface TileOptions {
+  /** Tile width and height in pixels, a multiple of 16 (default 256; 512 for COGs, as GDAL's COG driver). */
   tileSize?: number;
+  /** Tile compression: "deflate" (default), "zstd" (GDAL's ZSTD: faster, as small) or "none". */
   compress?: TileCompression;
+  /** Deflate level 1-9 (default 6, as GDAL), or Zstandard level 1-22 (default 3). */
   level?: number;
+  /** Predictor (default: 2 for integers, 3 for floats when compressing; 1 otherwise). */
   predictor?: 1 | 2 | 3;
 }
 

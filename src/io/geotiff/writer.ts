@@ -31,21 +31,13 @@ import {
   claimTile,
   encodeTile,
   imageEntries,
-  type TileCompression,
   type TileFormat,
+  type TileOptions,
   tileFormat,
 } from "./tile-codec.js";
 
 /** Options for {@link createGeoTiffSink}. */
-export interface GeoTiffWriteOptions {
-  /** Tile width and height in pixels, a multiple of 16 (default 256). */
-  tileSize?: number;
-  /** Block compression: "deflate" (default), "zstd" (GDAL's ZSTD: faster, as small) or "none". */
-  compress?: TileCompression;
-  /** Deflate level 1-9 (default 6, as GDAL), or Zstandard level 1-22 (default 3). */
-  level?: number;
-  /** Predictor (default: 2 for integers, 3 for floats when compressing; 1 otherwise). */
-  predictor?: 1 | 2 | 3;
+export interface GeoTiffWriteOptions extends TileOptions {
   /** BigTIFF: true, false, or "auto" (default: when the raster could pass 4 GiB). */
   bigTiff?: boolean | "auto";
 }

@@ -7,7 +7,7 @@
  * workers; a small one uses them once they run.
  */
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
+import { closeSync, mkdtempSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -145,6 +145,26 @@ ds = None`,
   });
 });
 
+/**
+ * A copy of `source` named `name` with `n` bytes of block `block` ("col_row", GDAL's
+ * BLOCK_OFFSET_col_row) overwritten, from its 9th byte on.
+ */
+function corruptCopy(source: string, name: string, block: string, n: number): string {
+  const path = join(dir, name);
+  execFileSync("cp", [source, path]);
+  // Hold the dataset and band: a chained GetRasterBand() call on a temporary dataset crashes GDAL's Python.
+  const where = `from osgeo import gdal
+ds = gdal.Open(${JSON.stringify(path)})
+band = ds.GetRasterBand(1)
+print(band.GetMetadataItem("BLOCK_OFFSET_${block}", "TIFF"))`;
+  const offset = Number(execFileSync(PYTHON, ["-c", where], { encoding: "utf8" }));
+  if (!(offset > 0)) throw new Error(`no block ${block} in ${source}`);
+  const fd = openSync(path, "r+");
+  writeSync(fd, Buffer.alloc(n, 0xa5), 0, n, offset + 8);
+  closeSync(fd);
+  return path;
+}
+
 describe.skipIf(!hasGdal)("GeoTIFF blocks decoded on worker threads", () => {
   const made = JSON.parse(
     execFileSync(PYTHON, ["-c", MAKE, dir, JSON.stringify(CASES)], { encoding: "utf8" }),
@@ -173,17 +193,7 @@ describe.skipIf(!hasGdal)("GeoTIFF blocks decoded on worker threads", () => {
 
   it("a corrupt block is decoded again on the main thread, which names it", async () => {
     const m = made["float32 deflate predictor 3, 256 px tiles"] as Made;
-    const path = join(dir, "corrupt.tif");
-    execFileSync("cp", [m.path, path]);
-    // Hold the dataset and band: a chained GetRasterBand() call on a temporary dataset crashes GDAL's Python.
-    const where = `from osgeo import gdal
-ds = gdal.Open(${JSON.stringify(path)})
-band = ds.GetRasterBand(1)
-print(band.GetMetadataItem("BLOCK_OFFSET_1_0", "TIFF"))`;
-    const offset = Number(execFileSync(PYTHON, ["-c", where], { encoding: "utf8" }));
-    expect(offset).toBeGreaterThan(0);
-    const fd = openSync(path, "r+");
-    writeSync(fd, Buffer.alloc(64, 0xa5), 0, 64, offset + 10);
+    const path = corruptCopy(m.path, "corrupt.tif", "1_0", 64);
     const before = stats();
     const src = await openGeoTiff(path);
     const e = await src.readWindow({ x: 0, y: 0, width: W, height: H }).catch((x: unknown) => x);
@@ -197,16 +207,7 @@ print(band.GetMetadataItem("BLOCK_OFFSET_1_0", "TIFF"))`;
 
   it("a corrupt strip in a run is decoded again on the main thread, which names it", async () => {
     const m = made["float32 deflate predictor 3, 4-row strips, in runs"] as Made;
-    const path = join(dir, "corrupt-strip.tif");
-    execFileSync("cp", [m.path, path]);
-    const where = `from osgeo import gdal
-ds = gdal.Open(${JSON.stringify(path)})
-band = ds.GetRasterBand(1)
-print(band.GetMetadataItem("BLOCK_OFFSET_0_30", "TIFF"))`;
-    const offset = Number(execFileSync(PYTHON, ["-c", where], { encoding: "utf8" }));
-    expect(offset).toBeGreaterThan(0);
-    const fd = openSync(path, "r+");
-    writeSync(fd, Buffer.alloc(32, 0x5a), 0, 32, offset + 8);
+    const path = corruptCopy(m.path, "corrupt-strip.tif", "0_30", 32);
     const before = stats();
     const src = await openGeoTiff(path);
     const ok = await src.readWindow({ x: 0, y: 0, width: W, height: 100 }); // strips 0-24: the first run
