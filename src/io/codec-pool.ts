@@ -9,8 +9,8 @@
  *
  * What takes this path is chosen by each format: Zarr chunks of local stores whose bytes are
  * their values once decompressed (`zarr/off-thread.ts`); GeoTIFF blocks of local files in the
- * codecs a worker decodes (`geotiff/off-thread.ts`). Small chunks and blocks stay on the main
- * thread, where a message costs more than decoding. Whatever a worker cannot deliver (a missing
+ * codecs a worker decodes (`geotiff/off-thread.ts`). Small Zarr chunks stay on the main thread,
+ * where a message costs more than decoding; small GeoTIFF blocks go in runs. Whatever a worker cannot deliver (a missing
  * file, a corrupt block, a wrong size) is read again the usual way, so fill values and error
  * messages are those of the main-thread path.
  *
@@ -74,7 +74,7 @@ export type CodecJob = PoolJob & { id: number };
 /** A worker's answer: the bytes, or why the main thread should do the job itself. */
 export type CodecReply = { id: number; bytes: Uint8Array } | { id: number; fallback: string };
 
-/** Chunks and blocks smaller than this decode on the main thread. */
+/** Zarr chunks smaller than this decode on the main thread (GeoTIFF's thresholds: `geotiff/off-thread.ts`). */
 export const MIN_OFF_THREAD_BYTES = 256 * 1024;
 
 /** Workers to start (`TILECAST_CODEC_WORKERS`, else one per core up to 4). */

@@ -8,7 +8,7 @@ import { windowTransform } from "../../grid/geotransform.js";
 import { createGrid, type Grid, selectBands } from "../../grid/grid.js";
 import { intersect, isEmpty, type Window } from "../../grid/window.js";
 import { mapLimit } from "../../util/map-limit.js";
-import type { CodecPool } from "../codec-pool.js";
+import type { CodecPool, TiffBlockJob } from "../codec-pool.js";
 import type { GridSource, ReadOptions } from "../types.js";
 import { windowBuffer } from "../window-buffer.js";
 import { BlockCache, blockCacheBytes } from "./block-cache.js";
@@ -33,7 +33,9 @@ export class GeoTiffSource implements GridSource {
   readonly #workers: BlockWorkers | null;
   readonly #fd: Descriptor;
   /** Blocks the workers are decoding: the file stays open until they are answered. */
-  readonly #inWorkers = new Set<Promise<Uint8Array | null>>();
+  readonly #pending = new Set<Promise<Uint8Array | null>>();
+  /** Bytes of a whole decoded block. */
+  readonly #blockBytes: number;
   /** How many blocks to fetch and decode at once. */
   concurrency = 8;
   /**
@@ -58,8 +60,8 @@ export class GeoTiffSource implements GridSource {
     this.#fetch = fetch;
     this.#close = close;
     this.#fd = fd;
-    const blockBytes = meta.blockWidth * meta.blockHeight * codec.spp * codec.bytes;
-    this.#workers = blockWorkers(codec, blockBytes, meta.width * meta.height * meta.bands, fd !== null);
+    this.#blockBytes = meta.blockWidth * meta.blockHeight * codec.spp * codec.bytes;
+    this.#workers = blockWorkers(codec, this.#blockBytes, meta.width * meta.height * meta.bands, fd !== null);
   }
 
   /**
@@ -91,15 +93,20 @@ export class GeoTiffSource implements GridSource {
    */
   #queueRuns(jobs: readonly { col: number; row: number; plane: number }[], signal?: AbortSignal): void {
     if (!useWorkers(this.#workers) || this.#workers.run <= 1 || this.cacheBytes <= 0) return;
-    const bytes = this.meta.blockWidth * this.meta.blockHeight * this.#codec.spp * this.#codec.bytes;
-    for (const j of jobs.slice(0, Math.floor(this.cacheBytes / 2 / bytes)))
+    for (const j of jobs.slice(0, Math.floor(this.cacheBytes / 2 / this.#blockBytes)))
       this.readBlock(j.col, j.row, j.plane, signal).catch(() => {}); // awaited, and reported, by the copying
   }
 
   /** Keep `block` in the cache under `key`. */
   #remember(key: number, block: Promise<Uint8Array>): void {
-    const bytes = this.meta.blockWidth * this.meta.blockHeight * this.#codec.spp * this.#codec.bytes;
-    this.#cache.set(key, bytes, block, this.cacheBytes);
+    this.#cache.set(key, this.#blockBytes, block, this.cacheBytes);
+  }
+
+  /** `job` on the workers, tracked until answered: the file stays open until then. */
+  #inWorkers(pool: CodecPool, job: TiffBlockJob): Promise<Uint8Array | null> {
+    const p = pool.run(job);
+    this.#pending.add(p);
+    return p.finally(() => this.#pending.delete(p));
   }
 
   /** Where block `key` is: its column, row and plane, byte range, rows and name. */
@@ -138,9 +145,7 @@ export class GeoTiffSource implements GridSource {
       blocks.push({ offset: b.offset, length: b.length, rows: b.rows, where: b.where });
       total += b.bytes;
     }
-    const inWorker = pool.run({ kind: "tiff", fd, codec: this.#codec, blocks, bytes: total });
-    this.#inWorkers.add(inWorker);
-    const done = inWorker.finally(() => this.#inWorkers.delete(inWorker));
+    const done = this.#inWorkers(pool, { kind: "tiff", fd, codec: this.#codec, blocks, bytes: total });
     for (const m of members)
       this.#remember(
         m.key,
@@ -164,15 +169,8 @@ export class GeoTiffSource implements GridSource {
     const w = this.#workers;
     if (viaWorkers && useWorkers(w) && this.#fd !== null) {
       signal?.throwIfAborted();
-      const job = {
-        kind: "tiff" as const,
-        fd: this.#fd,
-        codec: this.#codec,
-        blocks: [{ offset, length, rows, where }],
-      };
-      const inWorker = w.pool.run({ ...job, bytes });
-      this.#inWorkers.add(inWorker);
-      const decoded = await inWorker.finally(() => this.#inWorkers.delete(inWorker));
+      const blocks = [{ offset, length, rows, where }];
+      const decoded = await this.#inWorkers(w.pool, { kind: "tiff", fd: this.#fd, codec: this.#codec, blocks, bytes });
       if (decoded) return decoded; // else the main thread decodes it, and reports what is wrong
     }
     let raw: Uint8Array;
@@ -233,7 +231,7 @@ export class GeoTiffSource implements GridSource {
 
   async close(): Promise<void> {
     this.#cache.clear();
-    await Promise.allSettled(this.#inWorkers); // their reads use the descriptor
+    await Promise.allSettled(this.#pending); // their reads use the descriptor
     await this.#close();
   }
 }
