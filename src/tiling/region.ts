@@ -9,7 +9,7 @@
  * finalizeRegion(open, "float32", Number.NaN); // { window, grid }
  * ```
  */
-import { allocate, DTYPE_INFO, type DType } from "../grid/dtype.js";
+import { allocate, DTYPE_INFO, type DType, type TypedArray } from "../grid/dtype.js";
 import { createGrid, type Grid } from "../grid/grid.js";
 import type { Window } from "../grid/window.js";
 
@@ -35,27 +35,64 @@ export function finalizeRegion(r: OpenRegion, dtype: DType, nodata: number | nul
   const n = r.window.width * r.window.height;
   const bands = r.sum.length / Math.max(n, 1);
   const out = allocate(dtype, bands * n);
-  const int = !dtype.startsWith("float");
-  const { min, max } = DTYPE_INFO[dtype];
-  let mask: Uint8Array | null = null;
-  for (let i = 0; i < n; i++) {
-    const w = r.weight[i] as number;
-    for (let b = 0; b < bands; b++) {
-      const k = b * n + i;
-      if (w === 0) {
-        if (nodata === null) {
-          mask ??= new Uint8Array(bands * n).fill(1);
-          mask[k] = 0;
-        } else out[k] = nodata;
-        continue;
-      }
-      let v = r.single ? (r.sum[k] as number) : (r.sum[k] as number) / w;
-      if (int) v = Math.min(max, Math.max(min, Math.round(v)));
-      out[k] = v;
-    }
+  if (dtype === "float32" || dtype === "float64") {
+    const o = out as Float32Array | Float64Array;
+    if (r.single) o.set(r.sum);
+    else divide(r.sum as Float64Array, r.weight as Float64Array, o, bands);
+  } else {
+    const { min, max } = DTYPE_INFO[dtype];
+    if (r.single) roundSingle(r.sum as Float32Array, out, min, max);
+    else roundSeam(r.sum as Float64Array, r.weight as Float64Array, out, bands, min, max);
   }
+  const mask = markGaps(r.weight, out, bands, nodata);
   return {
     window: r.window,
     grid: createGrid(dtype, [bands, r.window.height, r.window.width], { data: out, nodata, mask }),
   };
+}
+
+/** Seam values: each band's sums divided by the weights, plane by plane. */
+function divide(sum: Float64Array, weight: Float64Array, out: Float32Array | Float64Array, bands: number): void {
+  const n = weight.length;
+  for (let b = 0; b < bands; b++)
+    for (let i = 0, k = b * n; i < n; i++, k++) out[k] = (sum[k] as number) / (weight[i] as number);
+}
+
+/** A one-tile region's values into an integer dtype: rounded and clamped to `[min, max]`. */
+function roundSingle(sum: Float32Array, out: TypedArray, min: number, max: number): void {
+  for (let k = 0; k < sum.length; k++) out[k] = Math.min(max, Math.max(min, Math.round(sum[k] as number)));
+}
+
+/** Seam values into an integer dtype: divided, rounded and clamped. */
+function roundSeam(
+  sum: Float64Array,
+  weight: Float64Array,
+  out: TypedArray,
+  bands: number,
+  min: number,
+  max: number,
+): void {
+  const n = weight.length;
+  for (let b = 0; b < bands; b++)
+    for (let i = 0, k = b * n; i < n; i++, k++)
+      out[k] = Math.min(max, Math.max(min, Math.round((sum[k] as number) / (weight[i] as number))));
+}
+
+/**
+ * Cells no valid tile covered (weight 0) get `nodata` in every band, or are masked when there is
+ * none; returns the mask (null when nothing is masked). Found with `indexOf`, so a region without
+ * gaps costs one scan of its weights.
+ */
+function markGaps(weight: Uint8Array | Float64Array, out: TypedArray, bands: number, nodata: number | null) {
+  const n = weight.length;
+  let mask: Uint8Array | null = null;
+  for (let i = weight.indexOf(0); i !== -1 && i < n; i = weight.indexOf(0, i + 1))
+    for (let k = i; k < bands * n; k += n) {
+      out[k] = nodata ?? 0;
+      if (nodata === null) {
+        mask ??= new Uint8Array(bands * n).fill(1);
+        mask[k] = 0;
+      }
+    }
+  return mask;
 }
