@@ -7,7 +7,7 @@
  * the tiles as they are read; without one it shows the output itself.
  */
 import { classify } from "../grid/classes.js";
-import type { Grid } from "../grid/grid.js";
+import { createGrid, type Grid } from "../grid/grid.js";
 import type { Window } from "../grid/window.js";
 import { writeClassOverlay } from "../io/png/class-overlay.js";
 import { QuicklookSampler } from "../io/png/quicklook-sampler.js";
@@ -32,7 +32,8 @@ export function rgbBands(names: readonly (string | null | undefined)[], count: n
 /** A run's class raster and quicklook; see the module documentation. */
 export class RunProducts {
   #image: QuicklookSampler | null = null;
-  #classes: QuicklookSampler | null = null;
+  /** With a class raster: the probabilities at the quicklook's cells, classified at the end. */
+  #probabilities: QuicklookSampler | null = null;
   #plain: QuicklookSampler | null = null;
   readonly #output: PipelineOutput;
   readonly #meta: RasterMeta;
@@ -47,7 +48,6 @@ export class RunProducts {
       this.#image = new QuicklookSampler(meta.width, meta.height, chosen.length, {
         bands: rgbBands(names, chosen.length),
       });
-      this.#classes = new QuicklookSampler(meta.width, meta.height, 1);
     }
   }
 
@@ -68,8 +68,15 @@ export class RunProducts {
 
   /** A stitched output region. */
   onRegion(r: Region): void {
-    if (this.#classes) this.#classes.add({ window: r.window, grid: classify(r.grid) });
-    else if (this.#output.quicklook) {
+    if (this.#image) {
+      // Classes are per cell, so classifying the sampled cells at the end draws the same classes
+      // as sampling each region's classes, without an arg-max over every region.
+      const bands = r.grid.shape[0] as number;
+      this.#probabilities ??= new QuicklookSampler(this.#meta.width, this.#meta.height, bands, {
+        bands: Array.from({ length: bands }, (_, b) => b),
+      });
+      this.#probabilities.add(r);
+    } else if (this.#output.quicklook) {
       this.#plain ??= new QuicklookSampler(this.#meta.width, this.#meta.height, r.grid.shape[0] as number);
       this.#plain.add(r);
     }
@@ -96,12 +103,19 @@ export class RunProducts {
     return teeSink(main, classes, (b) => classify(b));
   }
 
+  /** The classes at the quicklook's cells (all missing when no region arrived). */
+  #sampledClasses(image: Grid): Grid {
+    if (this.#probabilities) return classify(this.#probabilities.sample);
+    const [, h, w] = image.shape as [number, number, number];
+    return createGrid("uint8", [1, h, w], { data: new Uint8Array(h * w).fill(255), nodata: 255 });
+  }
+
   /** Write the quicklook; its path, or null when there is none. */
   async finish(): Promise<string | null> {
     const path = this.#output.quicklook;
     if (!path) return null;
-    if (this.#image && this.#classes) {
-      await writeClassOverlay(path, this.#image.sample, this.#classes.sample);
+    if (this.#image) {
+      await writeClassOverlay(path, this.#image.sample, this.#sampledClasses(this.#image.sample));
       return path;
     }
     if (!this.#plain) return null;
