@@ -18,6 +18,29 @@ export interface OutsideRules {
   periodicX: boolean;
 }
 
+/**
+ * The window's columns that source columns `[x0, x1)` fill, as runs `[first column, its source
+ * column, length, source step]`: inside the raster a run reads forward (step 1, copied whole);
+ * a reflected edge reads backward (step -1).
+ */
+function columnRuns(xmap: Int32Array, x0: number, x1: number): [number, number, number, number][] {
+  const runs: [number, number, number, number][] = [];
+  const inside = (ox: number) => (xmap[ox] as number) >= x0 && (xmap[ox] as number) < x1;
+  for (let ox = 0; ox < xmap.length; ) {
+    if (!inside(ox)) {
+      ox++;
+      continue;
+    }
+    const sx = xmap[ox] as number;
+    const step = ox + 1 < xmap.length && inside(ox + 1) && xmap[ox + 1] === sx - 1 ? -1 : 1;
+    let len = 1;
+    while (ox + len < xmap.length && inside(ox + len) && xmap[ox + len] === sx + len * step) len++;
+    runs.push([ox, sx, len, step]);
+    ox += len;
+  }
+  return runs;
+}
+
 /** Read `w` from `source`, filling pixels outside the raster by `rules`. */
 export async function readWithRules(
   source: GridSource,
@@ -52,19 +75,19 @@ export async function readWithRules(
   for (const p of pieces) {
     const pw = p.x1 - p.x0;
     const src = p.grid.data;
+    const runs = columnRuns(xmap, p.x0, p.x1);
+    if (p.grid.mask) mask ??= new Uint8Array(bands * n).fill(1);
     for (let b = 0; b < bands; b++) {
       for (let oy = 0; oy < w.height; oy++) {
         const sy = ymap[oy] as number;
+        if (sy < 0) continue;
         const row = b * n + oy * w.width;
-        for (let ox = 0; ox < w.width; ox++) {
-          const sx = xmap[ox] as number;
-          if (sy < 0 || sx < p.x0 || sx >= p.x1) continue;
-          const s = b * ph * pw + (sy - y0) * pw + (sx - p.x0);
-          data[row + ox] = src[s] as number;
-          if (p.grid.mask) {
-            mask ??= new Uint8Array(bands * n).fill(1);
-            mask[row + ox] = p.grid.mask[s] as number;
-          }
+        const srow = b * ph * pw + (sy - y0) * pw - p.x0;
+        for (const [ox, sx, len, step] of runs) {
+          if (step === 1) data.set(src.subarray(srow + sx, srow + sx + len) as never, row + ox);
+          else for (let k = 0; k < len; k++) data[row + ox + k] = src[srow + sx + k * step] as number;
+          if (p.grid.mask && mask)
+            for (let k = 0; k < len; k++) mask[row + ox + k] = p.grid.mask[srow + sx + k * step] as number;
         }
       }
     }

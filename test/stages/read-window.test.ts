@@ -56,6 +56,33 @@ describe("reading windows past the raster", () => {
     await src.close();
   });
 
+  it("reflects and wraps every band of a multi-band float raster as the index maps say", async () => {
+    // 3 bands of 9 x 7 float32, value 100 b + 10 y + x; windows past both sides of both axes.
+    const [W, H] = [9, 7];
+    const path = tmp("bands.tif");
+    const data = Float32Array.from({ length: 3 * W * H }, (_, i) => {
+      const b = Math.floor(i / (W * H));
+      return 100 * b + 10 * Math.floor((i % (W * H)) / W) + (i % W);
+    });
+    await writeWhole(path, createGrid("float32", [3, H, W], { data, nodata: Number.NaN }), { tileSize: 16 });
+    const src = await openGeoTiff(path);
+    for (const [w, periodicX] of [
+      [{ x: -4, y: -3, width: 17, height: 13 }, false],
+      [{ x: 5, y: 2, width: 8, height: 4 }, false],
+      [{ x: -3, y: 1, width: 14, height: 3 }, true],
+    ] as const) {
+      const g = await readWithRules(src, w, { padding: "reflect", periodicX });
+      const want = Array.from({ length: 3 * w.width * w.height }, (_, i) => {
+        const b = Math.floor(i / (w.width * w.height));
+        const y = reflectIndex(w.y + Math.floor((i % (w.width * w.height)) / w.width), H);
+        const x = periodicX ? (((w.x + (i % w.width)) % W) + W) % W : reflectIndex(w.x + (i % w.width), W);
+        return 100 * b + 10 * y + x;
+      });
+      expect(Array.from(g.data), JSON.stringify(w)).toStrictEqual(want);
+    }
+    await src.close();
+  });
+
   it("masks outside cells when the raster has no nodata value", async () => {
     const src = await small(null);
     const g = await readWithRules(src, { x: 4, y: 3, width: 3, height: 2 }, { padding: "nodata", periodicX: true });
