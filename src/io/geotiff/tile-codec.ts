@@ -17,6 +17,7 @@ import { formatGdalMetadata, formatNodata } from "./gdal-tags.js";
 import { geoKeysFromCrs, geoKeyTags } from "./geokeys-write.js";
 import { tagsFromGeoref } from "./georef.js";
 import type { IfdEntry } from "./ifd.js";
+import { interleaveBlock } from "./interleave.js";
 import { applyFloatingPoint, applyHorizontal } from "./predictor.js";
 import { FieldType, Tag } from "./tags.js";
 
@@ -119,21 +120,7 @@ export async function encodeTile(block: Grid, spec: SinkSpec, f: TileFormat): Pr
   const tile = allocate(spec.dtype, tw * th * bands);
   const fill = spec.nodata !== null && fitsDtype(spec.nodata, spec.dtype) ? spec.nodata : 0;
   if (fill !== 0 && (h < th || w < tw)) tile.fill(fill); // only edge tiles have padding
-  const src = block.data;
-  const mask = block.mask;
-  const plane = h * w;
-  for (let b = 0; b < bands; b++) {
-    for (let y = 0; y < h; y++) {
-      const si = b * plane + y * w;
-      if (bands === 1 && !mask) {
-        tile.set(src.subarray(si, si + w) as never, y * tw);
-        continue;
-      }
-      for (let x = 0, di = y * tw * bands + b; x < w; x++, di += bands) {
-        tile[di] = mask && mask[si + x] === 0 ? fill : (src[si + x] as number);
-      }
-    }
-  }
+  interleaveBlock(block.data as never, block.mask, tile as never, bands, h, w, tw, fill);
   const bytes = new Uint8Array(tile.buffer);
   if (f.compress === "none") return bytes;
   const layout = { width: tw, rows: th, spp: bands, bytes: DTYPE_INFO[spec.dtype].bytes };
