@@ -55,18 +55,19 @@ export interface TiffBlockJob {
 }
 
 /**
- * Compress `input` into one Zstandard frame at `level` (numcodecs.js's WebAssembly zstd). The
- * input is copied to the worker, not transferred, so the main thread can still compress it itself
- * if the worker fails.
+ * Compress `input` at `level`: into one Zstandard frame (numcodecs.js's WebAssembly zstd), or a
+ * zlib stream (node:zlib's deflate, synchronous on the worker). The input is copied to the
+ * worker, not transferred, so the main thread can still compress it itself if the worker fails.
  */
-export interface ZstdEncodeJob {
-  kind: "zstd-encode";
+export interface EncodeJob {
+  kind: "encode";
+  codec: "zstd" | "deflate";
   input: Uint8Array;
   level: number;
 }
 
 /** A job of any kind. */
-export type PoolJob = ZarrChunkJob | TiffBlockJob | ZstdEncodeJob;
+export type PoolJob = ZarrChunkJob | TiffBlockJob | EncodeJob;
 
 /** A worker's job: a job with the id its answer carries. */
 export type CodecJob = PoolJob & { id: number };

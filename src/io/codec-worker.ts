@@ -1,6 +1,6 @@
 /**
  * The worker thread behind {@link CodecPool}: reads a Zarr chunk's file or a GeoTIFF block's
- * bytes and decodes them, or compresses a tile with Zstandard, off the main thread, and hands the
+ * bytes and decodes them, or compresses a tile (Zstandard, deflate), off the main thread, and hands the
  * bytes back (their buffer transferred, not copied). Each job's code loads on its first job.
  *
  * Every failure (a missing file, a codec error, a size that is not the job's) is answered with
@@ -8,6 +8,7 @@
  * error as it always has, naming the chunk or block.
  */
 import { parentPort } from "node:worker_threads";
+import { deflateSync } from "node:zlib";
 import { errorLine } from "../errors.js";
 import type { CodecJob, CodecReply } from "./codec-pool.js";
 import { inScratch } from "./worker-files.js";
@@ -15,6 +16,7 @@ import { inScratch } from "./worker-files.js";
 async function done(job: CodecJob): Promise<Uint8Array | null> {
   if (job.kind === "zarr") return (await import("./zarr/chunk-decode.js")).decodeChunkJob(job);
   if (job.kind === "tiff") return (await import("./geotiff/block-job.js")).decodeBlockJob(job);
+  if (job.codec === "deflate") return new Uint8Array(deflateSync(job.input, { level: job.level }));
   return (await import("./zstd-encode.js")).zstdEncode(job.input, job.level);
 }
 

@@ -126,19 +126,22 @@ export async function encodeTile(block: Grid, spec: SinkSpec, f: TileFormat): Pr
   const layout = { width: tw, rows: th, spp: bands, bytes: DTYPE_INFO[spec.dtype].bytes };
   if (f.predictor === 2) applyHorizontal(bytes, layout);
   else if (f.predictor === 3) applyFloatingPoint(bytes, layout);
-  if (f.compress === "zstd") return compressZstd(bytes, f.level);
-  // One output chunk per tile: node:zlib calls back to the main thread once per chunk.
-  return deflateAsync(bytes, { level: f.level, chunkSize: Math.max(64 * 1024, bytes.length + 1024) });
+  return compress(bytes, f.compress, f.level);
 }
 
 /**
- * A tile compressed with Zstandard on a codec worker (node:zlib has no Zstandard in Node 20, and
- * numcodecs.js's WebAssembly build would hold the main thread for about 2.5 ms per 256 KiB); on
- * the main thread when there are no workers or one fails.
+ * A tile compressed on a codec worker; on the main thread when there are no workers or one
+ * fails. Zstandard: node:zlib has none in Node 20, and numcodecs.js's WebAssembly build would
+ * hold the main thread for about 2.5 ms per 256 KiB. Deflate: node:zlib's asynchronous deflate
+ * does its work on libuv's pool, but each call also sets up a zlib stream on the main thread and
+ * charges its memory to the main heap.
  */
-async function compressZstd(bytes: Uint8Array, level: number): Promise<Uint8Array> {
-  const done = await codecPool()?.run({ kind: "zstd-encode", input: bytes, level });
-  return done ?? zstdEncode(bytes, level);
+async function compress(bytes: Uint8Array, codec: "zstd" | "deflate", level: number): Promise<Uint8Array> {
+  const done = await codecPool()?.run({ kind: "encode", codec, input: bytes, level });
+  if (done) return done;
+  if (codec === "zstd") return zstdEncode(bytes, level);
+  // One output chunk per tile: node:zlib calls back to the main thread once per chunk.
+  return deflateAsync(bytes, { level, chunkSize: Math.max(64 * 1024, bytes.length + 1024) });
 }
 
 /** What one directory describes: the full image, or a reduced-resolution copy of it. */

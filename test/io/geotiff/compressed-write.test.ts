@@ -1,7 +1,8 @@
 /**
- * GeoTIFFs written with Zstandard (`compress: "zstd"`): GDAL must read every value back, name the
- * compression ZSTD and the predictor tilecast chose, and a ZSTD COG must pass GDAL's validator.
- * Tiles compressed on the codec workers and on the main thread must come to the same file size.
+ * GeoTIFFs written with Zstandard (`compress: "zstd"`) and deflate (the default), their tiles
+ * compressed on the codec workers: GDAL must read every value back and name the compression and
+ * the predictor tilecast chose, and a ZSTD COG must pass GDAL's validator. Tiles compressed on
+ * the workers and on the main thread must come to the same file size.
  */
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -45,22 +46,29 @@ const md5 = (d: ArrayBufferView) =>
     .update(new Uint8Array(d.buffer, d.byteOffset, d.byteLength))
     .digest("hex");
 
-describe.skipIf(!hasGdal)("GeoTIFFs written with Zstandard", () => {
+describe.skipIf(!hasGdal)("GeoTIFFs written with Zstandard and deflate", () => {
   it.each([
-    ["uint8", 1, 2],
-    ["uint16", 4, 2],
-    ["int16", 2, 2],
-    ["float32", 1, 3],
-    ["float64", 3, 3],
-  ] as const)("%s x%i: GDAL reads every value, ZSTD with predictor %i", async (dtype, bands, predictor) => {
+    ["zstd", "uint8", 1, 2],
+    ["zstd", "uint16", 4, 2],
+    ["zstd", "int16", 2, 2],
+    ["zstd", "float32", 1, 3],
+    ["zstd", "float64", 3, 3],
+    ["deflate", "uint8", 1, 2],
+    ["deflate", "uint16", 4, 2],
+    ["deflate", "float32", 4, 3],
+    ["deflate", "float64", 1, 3],
+  ] as const)("%s, %s x%i: GDAL reads every value, with predictor %i", async (compress, dtype, bands, predictor) => {
     const g = pattern(dtype, bands);
-    const path = tmp(`zstd-${dtype}.tif`);
+    const path = tmp(`${compress}-${dtype}.tif`);
     const before = codecPool()?.stats().done ?? 0;
-    await writeWhole(path, g, { compress: "zstd" });
+    await writeWhole(path, g, { compress });
     expect((codecPool()?.stats().done ?? 0) - before).toBe(6); // 3 x 2 tiles, each on a worker
     expect(gdalMd5(path)).toBe(md5(g.data));
     const info = gdalinfo(path);
-    expect(info.metadata?.IMAGE_STRUCTURE).toMatchObject({ COMPRESSION: "ZSTD", PREDICTOR: String(predictor) });
+    expect(info.metadata?.IMAGE_STRUCTURE).toMatchObject({
+      COMPRESSION: compress.toUpperCase(),
+      PREDICTOR: String(predictor),
+    });
   });
 
   it("level 1 and level 19 both read back; the higher level is smaller", async () => {
@@ -102,21 +110,24 @@ describe.skipIf(!hasGdal)("GeoTIFFs written with Zstandard", () => {
     expect(gdalMd5(path)).toBe(md5(g.data));
   });
 
-  it("tiles compressed without the workers are the same size and values", async () => {
-    const path = tmp("zstd-workers.tif");
-    const main = tmp("zstd-main.tif");
-    const args = ["bin/tilecast.js", "convert", "fixtures/demo/scene.s2like.u16.4b.tif"];
-    execFileSync(process.execPath, [...args, path, "--compress", "zstd"]);
-    execFileSync(process.execPath, [...args, main, "--compress", "zstd"], {
-      env: { ...process.env, TILECAST_CODEC_WORKERS: "0" },
-    });
-    // Tiles land in the order they finish, so the files' bytes differ; their sizes and values do not.
-    expect(readFileSync(main).length).toBe(readFileSync(path).length);
-    const want = gdalMd5("fixtures/demo/scene.s2like.u16.4b.tif");
-    expect(gdalMd5(path)).toBe(want);
-    expect(gdalMd5(main)).toBe(want);
-    expect(gdalinfo(main).metadata?.IMAGE_STRUCTURE?.COMPRESSION).toBe("ZSTD");
-  });
+  it.each(["zstd", "deflate"])(
+    "%s: tiles compressed without the workers are the same size and values",
+    async (compress) => {
+      const path = tmp(`${compress}-workers.tif`);
+      const main = tmp(`${compress}-main.tif`);
+      const args = ["bin/tilecast.js", "convert", "fixtures/demo/scene.s2like.u16.4b.tif"];
+      execFileSync(process.execPath, [...args, path, "--compress", compress]);
+      execFileSync(process.execPath, [...args, main, "--compress", compress], {
+        env: { ...process.env, TILECAST_CODEC_WORKERS: "0" },
+      });
+      // Tiles land in the order they finish, so the files' bytes differ; their sizes and values do not.
+      expect(readFileSync(main).length).toBe(readFileSync(path).length);
+      const want = gdalMd5("fixtures/demo/scene.s2like.u16.4b.tif");
+      expect(gdalMd5(path)).toBe(want);
+      expect(gdalMd5(main)).toBe(want);
+      expect(gdalinfo(main).metadata?.IMAGE_STRUCTURE?.COMPRESSION).toBe(compress.toUpperCase());
+    },
+  );
 });
 
 describe("Zstandard options", () => {
