@@ -43,7 +43,7 @@ export interface RunOutputs {
 
 /**
  * Every kept part's blocks into `sink` (and their quicklook cells into `products`), four blocks
- * at a time so the output's encoding (zlib's thread pool) uses every core.
+ * at a time so the output's encoding (on the codec workers) uses every core.
  */
 async function replay(dir: string, ids: readonly number[], sink: GridSink, products: RunProducts): Promise<void> {
   const { blockWidth: bw, blockHeight: bh } = sink.blockGrid;

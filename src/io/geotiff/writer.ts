@@ -1,6 +1,6 @@
 /**
  * Streaming, tiled GeoTIFF writer. Tiles are compressed as they arrive (in any order, in
- * parallel: node:zlib deflates in libuv's thread pool) and appended to a temporary file; the
+ * parallel, on the codec workers) and appended to a temporary file; the
  * tile offset table and the IFD go at the end, then the header is patched and the file renamed
  * into place. Memory holds only the tiles being compressed and the offset table, so rasters far
  * larger than memory can be written. BigTIFF is chosen automatically when the raster could
