@@ -30,6 +30,37 @@ export interface OpenRegion {
   weight: Uint8Array | Float64Array;
 }
 
+/**
+ * Open regions' arrays, reused once their region is finalized: a region's sums and weights are
+ * dropped the moment its grid is made, and the next stripe's regions have the same sizes. Without
+ * reuse every region allocated (and the collector freed) half a megabyte or more.
+ */
+export class RegionArrays {
+  readonly #free = new Map<string, { sum: Float32Array | Float64Array; weight: Uint8Array | Float64Array }[]>();
+  /** Arrays kept per size: more than the regions a stripe finishes at once is never needed. */
+  static readonly KEEP = 32;
+
+  /** Zeroed arrays for a region of `n` cells and `bands` bands. */
+  take(single: boolean, bands: number, n: number): Pick<OpenRegion, "sum" | "weight"> {
+    const got = this.#free.get(`${single}:${bands}:${n}`)?.pop();
+    if (!got)
+      return single
+        ? { sum: new Float32Array(bands * n), weight: new Uint8Array(n) }
+        : { sum: new Float64Array(bands * n), weight: new Float64Array(n) };
+    got.sum.fill(0);
+    got.weight.fill(0);
+    return got;
+  }
+
+  /** Give a finalized region's arrays back. */
+  give(r: OpenRegion): void {
+    const key = `${r.single}:${r.sum.length / Math.max(r.weight.length, 1)}:${r.weight.length}`;
+    const list = this.#free.get(key) ?? [];
+    if (list.length < RegionArrays.KEEP) list.push({ sum: r.sum, weight: r.weight });
+    this.#free.set(key, list);
+  }
+}
+
 /** The region's grid; see the module documentation. */
 export function finalizeRegion(r: OpenRegion, dtype: DType, nodata: number | null): Region {
   const n = r.window.width * r.window.height;

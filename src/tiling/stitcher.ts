@@ -26,7 +26,7 @@ import type { DType } from "../grid/dtype.js";
 import type { Window } from "../grid/window.js";
 import { accumulate } from "./accumulate.js";
 import type { TilePlan, TileSpec } from "./plan.js";
-import { finalizeRegion, type OpenRegion as Open, type Region } from "./region.js";
+import { finalizeRegion, type OpenRegion as Open, type Region, RegionArrays } from "./region.js";
 import { type Axis, buildAxis, pieces, segmentOf } from "./stitch-axis.js";
 import { type BlendWeights, blendWindow } from "./weights.js";
 
@@ -77,6 +77,7 @@ export class Stitcher {
   readonly #dtype: DType;
   readonly #nodata: number | null;
   readonly #open = new Map<number, Open>();
+  readonly #arrays = new RegionArrays();
   readonly #parts: readonly Window[];
   /** Empty tiles that arrived before the band count was known. */
   readonly #waiting: TileSpec[] = [];
@@ -240,13 +241,7 @@ export class Stitcher {
     const n = window.width * window.height;
     const remaining = (this.#x.count[sx] as number) * (this.#y.count[sy] as number);
     const single = remaining <= 1;
-    return {
-      window,
-      remaining,
-      single,
-      sum: single ? new Float32Array(bands * n) : new Float64Array(bands * n),
-      weight: single ? new Uint8Array(n) : new Float64Array(n),
-    };
+    return { window, remaining, single, ...this.#arrays.take(single, bands, n) };
   }
 
   #accumulate(
@@ -265,6 +260,8 @@ export class Stitcher {
   }
 
   #finalize(r: Open): Region {
-    return finalizeRegion(r, this.#dtype, this.#nodata);
+    const done = finalizeRegion(r, this.#dtype, this.#nodata);
+    this.#arrays.give(r);
+    return done;
   }
 }
