@@ -1,7 +1,8 @@
 /**
  * The worker thread behind {@link CodecPool}: reads a Zarr chunk's file or a GeoTIFF block's
- * bytes and decodes them, or compresses a tile (Zstandard, deflate), off the main thread, and hands the
- * bytes back (their buffer transferred, not copied). Each job's code loads on its first job.
+ * bytes and decodes them, or compresses a tile (Zstandard, deflate), off the main thread, and
+ * hands the bytes back (their buffer transferred, not copied). Each job's code loads on its
+ * first job.
  *
  * Every failure (a missing file, a codec error, a size that is not the job's) is answered with
  * a reason instead of bytes: the main thread then does the job the usual way, which reports the
