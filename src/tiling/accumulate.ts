@@ -33,6 +33,14 @@ interface Span {
   fy0: number;
 }
 
+/** The tile's blend window: region pixel (x, y) weighs `wy[wy0 + y] * wx[wx0 + x]`. */
+interface Blend {
+  wx: Float64Array;
+  wy: Float64Array;
+  wx0: number;
+  wy0: number;
+}
+
 /** One row's blend weights, reused (grown as needed). */
 let rowWeights = new Float64Array(1024);
 
@@ -67,9 +75,10 @@ export function accumulate(
   }
   const sum = r.sum as Float64Array;
   const weight = r.weight as Float64Array;
-  if (valid !== null) addMasked(sum, weight, bands, v, span, valid, wx, wy, wx0, wy0);
-  else if (pixels) addFour(sum, weight, v, span, wx, wy, wx0, wy0);
-  else addPlanes(sum, weight, bands, v, span, wx, wy, wx0, wy0);
+  const blend = { wx, wy, wx0, wy0 };
+  if (valid !== null) addMasked(sum, weight, bands, v, span, blend, valid);
+  else if (pixels) addFour(sum, weight, v, span, blend);
+  else addPlanes(sum, weight, bands, v, span, blend);
 }
 
 /** A one-tile region, four interleaved bands: a pixel's values at a time. */
@@ -117,7 +126,7 @@ function copyMasked(sum: Float32Array, weight: Uint8Array, bands: number, v: Val
 }
 
 /** Row `y`'s blend weights, `wy[wy0 + y] * wx[wx0 + x]`, in a reused array. */
-function blendRow(wx: Float64Array, wy: Float64Array, wx0: number, wy0: number, y: number, rw: number): Float64Array {
+function blendRow({ wx, wy, wx0, wy0 }: Blend, y: number, rw: number): Float64Array {
   if (rowWeights.length < rw) rowWeights = new Float64Array(rw);
   const w = rowWeights;
   const wRow = wy[wy0 + y] as number;
@@ -126,16 +135,7 @@ function blendRow(wx: Float64Array, wy: Float64Array, wx0: number, wy0: number, 
 }
 
 /** A seam, four interleaved bands: sums += w * value and weights += w, a pixel at a time. */
-function addFour(
-  sum: Float64Array,
-  weight: Float64Array,
-  v: Values,
-  s: Span,
-  wx: Float64Array,
-  wy: Float64Array,
-  wx0: number,
-  wy0: number,
-) {
+function addFour(sum: Float64Array, weight: Float64Array, v: Values, s: Span, { wx, wy, wx0, wy0 }: Blend) {
   const { data, offset } = v;
   const { rw, rh, frameWidth, fx0, fy0 } = s;
   const rn = weight.length;
@@ -154,22 +154,12 @@ function addFour(
 }
 
 /** A seam, any layout: a band's row at a time. */
-function addPlanes(
-  sum: Float64Array,
-  weight: Float64Array,
-  bands: number,
-  v: Values,
-  s: Span,
-  wx: Float64Array,
-  wy: Float64Array,
-  wx0: number,
-  wy0: number,
-) {
+function addPlanes(sum: Float64Array, weight: Float64Array, bands: number, v: Values, s: Span, blend: Blend) {
   const { data, offset, bandStride: bs, pixelStride: ps } = v;
   const { rw, rh, frameWidth, fx0, fy0 } = s;
   const rn = weight.length;
   for (let y = 0; y < rh; y++) {
-    const w = blendRow(wx, wy, wx0, wy0, y, rw);
+    const w = blendRow(blend, y, rw);
     const i = y * rw;
     for (let x = 0; x < rw; x++) weight[i + x] = (weight[i + x] as number) + (w[x] as number);
     const f = (fy0 + y) * frameWidth + fx0;
@@ -188,17 +178,14 @@ function addMasked(
   bands: number,
   v: Values,
   s: Span,
+  blend: Blend,
   valid: Uint8Array,
-  wx: Float64Array,
-  wy: Float64Array,
-  wx0: number,
-  wy0: number,
 ) {
   const { data, offset, bandStride: bs, pixelStride: ps } = v;
   const { rw, rh, frameWidth, fx0, fy0 } = s;
   const rn = weight.length;
   for (let y = 0; y < rh; y++) {
-    const w = blendRow(wx, wy, wx0, wy0, y, rw);
+    const w = blendRow(blend, y, rw);
     const f = (fy0 + y) * frameWidth + fx0;
     const i = y * rw;
     for (let x = 0; x < rw; x++) if (valid[f + x]) weight[i + x] = (weight[i + x] as number) + (w[x] as number);
