@@ -19,46 +19,7 @@
  */
 import type * as tf from "@tensorflow/tfjs";
 import { replaceKernel, strides } from "./kernel-call.js";
-
-type Values = Float32Array | Int32Array | Uint8Array;
-
-/**
- * Where a backend keeps values: `view` of a tensor's values (for wasm, valid until the next
- * allocation: take it after `make`), `make` a new output. `stockTranspose`: the backend's own
- * transpose is fast up to rank 4 (wasm's C++), so merged transposes go there.
- */
-interface Store {
-  view(t: tf.TensorInfo): Values;
-  make(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  stockTranspose: boolean;
-}
-
-const ARRAYS = { float32: Float32Array, int32: Int32Array, bool: Uint8Array } as const;
-
-/** The store of a wasm or cpu backend, or null for any other (its kernels are left alone). */
-function storeOf(backend: unknown, dtype: tf.DataType): Store | null {
-  if (!(dtype in ARRAYS)) return null;
-  const b = backend as {
-    makeOutput?(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-    typedArrayFromHeap?(t: tf.TensorInfo): Values;
-    data?: { get(id: object): { values: Values } };
-    makeTensorInfo?(shape: number[], dtype: tf.DataType, values: Values): tf.TensorInfo;
-  };
-  const { makeOutput, typedArrayFromHeap, data, makeTensorInfo } = b;
-  if (makeOutput && typedArrayFromHeap)
-    return {
-      view: (t) => typedArrayFromHeap.call(b, t),
-      make: (s, d) => makeOutput.call(b, s, d),
-      stockTranspose: true,
-    };
-  if (data && makeTensorInfo)
-    return {
-      view: (t) => data.get(t.dataId).values,
-      make: (s, d) => makeTensorInfo.call(b, s, d, new ARRAYS[d as keyof typeof ARRAYS](s.reduce((n, v) => n * v, 1))),
-      stockTranspose: false,
-    };
-  return null;
-}
+import { storeOf, type Values } from "./store.js";
 
 /** Runs shorter than this go to the stock kernels (a call per few values costs more than it saves). */
 export const MIN_RUN = 16;

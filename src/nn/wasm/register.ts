@@ -1,7 +1,7 @@
 /**
  * Install tilecast's wasm kernels: `Conv2DBackpropFilter` (missing from the wasm backend, so
  * convolutional models can train there), and faster `Conv2DBackpropInput`, `Tile`, `Transpose`,
- * `Slice`, `SplitV` and `Unpack`. Call it after importing `@tensorflow/tfjs-backend-wasm` (which
+ * `Slice`, `SplitV`, `Unpack` and `Concat`. Call it after importing `@tensorflow/tfjs-backend-wasm` (which
  * registers the stock kernels), before or after
  * `tf.setBackend("wasm")`; calling it again does nothing. {@link selectBackend} calls it for you.
  *
@@ -15,6 +15,7 @@
 
 import * as tf from "@tensorflow/tfjs";
 import { TilecastError } from "../../errors.js";
+import { registerConcatKernel } from "./concat.js";
 import { conv2dBackpropFilter } from "./conv-backprop-filter.js";
 import { conv2dBackpropInputWith } from "./conv-backprop-input.js";
 import { replaceKernel } from "./kernel-call.js";
@@ -24,7 +25,7 @@ import { tileWith } from "./tile.js";
 let installed = false;
 
 /**
- * Install tilecast's wasm kernels: `Conv2DBackpropFilter` (missing from the wasm backend, so convolutional models can train there), and faster `Conv2DBackpropInput`, `Tile`, `Transpose`, `Slice`, `SplitV` and `Unpack`.
+ * Install tilecast's wasm kernels: `Conv2DBackpropFilter` (missing from the wasm backend, so convolutional models can train there), and faster `Conv2DBackpropInput`, `Tile`, `Transpose`, `Slice`, `SplitV`, `Unpack` and `Concat`.
  * Details and a complete example: the module documentation above.
  */
 export function registerWasmTrainingKernels(): void {
@@ -37,4 +38,5 @@ export function registerWasmTrainingKernels(): void {
   replaceKernel("Conv2DBackpropInput", "wasm", conv2dBackpropInputWith);
   replaceKernel("Tile", "wasm", tileWith);
   registerRearrangeKernels("wasm");
+  registerConcatKernel();
 }
