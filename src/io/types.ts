@@ -69,4 +69,11 @@ export interface SinkSpec {
   attrs?: GridAttrs;
   /** The data's name (a Zarr variable); formats without names ignore it. */
   name?: string;
+  /**
+   * Keep the blocks' masks beside the data: a GDAL internal mask in a GeoTIFF (0 where a block's
+   * mask marks any band of a pixel invalid), with the values under it written as they are. For
+   * data read with one (`tilecast convert` of a GeoTIFF that has an internal mask). Formats
+   * without masks ignore it.
+   */
+  mask?: boolean;
 }

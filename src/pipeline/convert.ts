@@ -2,7 +2,9 @@
  * `convert`: stream a raster through the tile stages into another file. Reads windows of
  * `tileSize` pixels with an `overlap` halo, crops the halo, assembles the cores into the output's
  * blocks and writes them as they complete; the output appears atomically on success.
- * Lossless: pixels, georeferencing, CRS and nodata are carried unchanged.
+ * Lossless: pixels, georeferencing, CRS and nodata are carried unchanged, and so is a GeoTIFF's
+ * internal mask into a GeoTIFF (COG and Zarr outputs do not keep one yet: masked cells are written
+ * as the nodata value, or as read without one).
  *
  * @example
  * ```ts
@@ -88,6 +90,7 @@ export async function convertRaster(input: string, output: string, o: ConvertOpt
         nodata: m.nodata,
         attrs: m.attrs,
         ...(o.variable ? { name: o.variable } : {}),
+        ...("internalMask" in m && m.internalMask ? { mask: true } : {}),
       },
       {
         ...(o.outputTileSize !== undefined ? { tileSize: o.outputTileSize } : {}),

@@ -28,6 +28,8 @@ export interface GeoTiffMeta extends RasterMeta {
   readonly bigTiff: boolean;
   readonly littleEndian: boolean;
   readonly overviews: readonly { width: number; height: number }[];
+  /** Whether the file has a GDAL internal mask (`mask.ts`), which reads mark invalid where it is 0. */
+  readonly internalMask: boolean;
 }
 
 /** Where the blocks of an image are. */
@@ -195,6 +197,7 @@ export async function describeImage(
     bigTiff: Boolean((tiff as unknown as { bigTiff?: boolean }).bigTiff),
     littleEndian: image.littleEndian,
     overviews,
+    internalMask: false,
   };
   const codec: BlockCodec = {
     compression,

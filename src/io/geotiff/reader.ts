@@ -17,10 +17,11 @@ import { type FileHandle, open } from "node:fs/promises";
 import type { GeoTIFF } from "geotiff";
 import { errorLine, TilecastError } from "../../errors.js";
 import { isUrl } from "../../util/url.js";
-import { describeImage } from "./describe.js";
+import { describeImage, imageCount } from "./describe.js";
 import { readHeader, type TiffHeader } from "./header.js";
 import { HttpSource } from "./http-source.js";
 import { scanIfds } from "./ifd-scan.js";
+import { findInternalMask } from "./mask.js";
 import { warmFor } from "./off-thread.js";
 import { type Fetch, GeoTiffSource } from "./source.js";
 
@@ -90,7 +91,10 @@ export async function openGeoTiff(path: string, signal?: AbortSignal): Promise<G
       await fh?.close();
       tiff.close?.();
     };
-    return new GeoTiffSource(meta, layout, codec, fetch, close, fh?.fd ?? null);
+    const count = await imageCount(tiff, path);
+    const mask = await findInternalMask(path, tiff, count, meta, header, fetch);
+    const described = mask ? { ...meta, internalMask: true } : meta;
+    return new GeoTiffSource(described, layout, codec, fetch, close, fh?.fd ?? null, mask);
   } catch (e) {
     await fh?.close();
     if (e instanceof TilecastError) throw e;

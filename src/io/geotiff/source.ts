@@ -15,6 +15,7 @@ import { BlockCache, blockCacheBytes } from "./block-cache.js";
 import { copyRows, copySamples, markValid } from "./block-copy.js";
 import { type BlockCodec, decodeBlock } from "./decode.js";
 import type { GeoTiffMeta, Layout } from "./describe.js";
+import type { InternalMask } from "./mask.js";
 import { type BlockWorkers, blockWorkers, useWorkers } from "./off-thread.js";
 
 export type Fetch = (offset: number, length: number, signal?: AbortSignal) => Promise<Uint8Array>;
@@ -45,6 +46,8 @@ export class GeoTiffSource implements GridSource {
    */
   cacheBytes = blockCacheBytes();
   readonly #cache = new BlockCache();
+  /** The file's internal mask, or null. */
+  readonly #mask: InternalMask | null;
 
   constructor(
     meta: GeoTiffMeta,
@@ -53,7 +56,9 @@ export class GeoTiffSource implements GridSource {
     fetch: Fetch,
     close: () => Promise<void>,
     fd: Descriptor = null,
+    mask: InternalMask | null = null,
   ) {
+    this.#mask = mask;
     this.meta = meta;
     this.#layout = layout;
     this.#codec = codec;
@@ -193,7 +198,10 @@ export class GeoTiffSource implements GridSource {
 
   async readWindow(w: Window, options: ReadOptions = {}): Promise<Grid> {
     const { meta } = this;
-    const { bands, out, inner, mask } = windowBuffer(meta, w, options.bands);
+    const buffer = windowBuffer(meta, w, options.bands);
+    const { bands, out, inner } = buffer;
+    // An internal mask needs a mask in every window; cells outside the raster stay as the buffer has them.
+    const mask = buffer.mask ?? (this.#mask ? new Uint8Array(out.length).fill(1) : null);
     const plane = w.width * w.height;
     if (!isEmpty(inner)) {
       const bw = meta.blockWidth;
@@ -217,8 +225,9 @@ export class GeoTiffSource implements GridSource {
         } else {
           copySamples(block, bw, this.#layout.spp, bands, part, blockWin, out, plane, w);
         }
-        if (mask) for (const i of bands.keys()) markValid(mask, i * plane, part, w);
+        if (buffer.mask) for (const i of bands.keys()) markValid(buffer.mask, i * plane, part, w);
       });
+      if (this.#mask && mask) await this.#mask.apply(mask, bands.length, w, inner, options.signal);
     }
     return createGrid(meta.dtype, [bands.length, w.height, w.width], {
       data: out,

@@ -30,7 +30,7 @@ export type TileCompression = "deflate" | "zstd" | "none";
 const LEVELS = { deflate: { max: 9, default: 6 }, zstd: { max: 22, default: 3 }, none: { max: 9, default: 6 } };
 
 /** TIFF Compression codes. */
-const CODES = { deflate: 8, zstd: 50000, none: 1 };
+export const CODES = { deflate: 8, zstd: 50000, none: 1 };
 
 /** How tiles are laid out and compressed. */
 export interface TileFormat {
@@ -111,7 +111,8 @@ export function blockProblem(block: Grid, win: Window, spec: SinkSpec, col: numb
 
 /**
  * Interleave, pad, predict and compress one block (its shape already checked) into TIFF tile
- * bytes. Masked cells and the padding of edge tiles hold the nodata value (0 without one).
+ * bytes. Masked cells (unless the mask is written too: `spec.mask`) and the padding of edge
+ * tiles hold the nodata value (0 without one).
  */
 export async function encodeTile(block: Grid, spec: SinkSpec, f: TileFormat): Promise<Uint8Array> {
   const [bands, h, w] = block.shape as [number, number, number];
@@ -120,7 +121,8 @@ export async function encodeTile(block: Grid, spec: SinkSpec, f: TileFormat): Pr
   const tile = allocate(spec.dtype, tw * th * bands);
   const fill = spec.nodata !== null && fitsDtype(spec.nodata, spec.dtype) ? spec.nodata : 0;
   if (fill !== 0 && (h < th || w < tw)) tile.fill(fill); // only edge tiles have padding
-  interleaveBlock(block.data as never, block.mask, tile as never, bands, h, w, tw, fill);
+  // With a mask of its own beside the data (`spec.mask`), masked cells keep their values.
+  interleaveBlock(block.data as never, spec.mask ? null : block.mask, tile as never, bands, h, w, tw, fill);
   const bytes = new Uint8Array(tile.buffer);
   if (f.compress === "none") return bytes;
   const layout = { width: tw, rows: th, spp: bands, bytes: DTYPE_INFO[spec.dtype].bytes };
@@ -136,7 +138,7 @@ export async function encodeTile(block: Grid, spec: SinkSpec, f: TileFormat): Pr
  * does its work on libuv's pool, but each call also sets up a zlib stream on the main thread and
  * charges its memory to the main heap.
  */
-async function compress(bytes: Uint8Array, codec: "zstd" | "deflate", level: number): Promise<Uint8Array> {
+export async function compress(bytes: Uint8Array, codec: "zstd" | "deflate", level: number): Promise<Uint8Array> {
   const done = await codecPool()?.run({ kind: "encode", codec, input: bytes, level });
   if (done) return done;
   if (codec === "zstd") return zstdEncode(bytes, level);

@@ -26,6 +26,7 @@ import type { Grid } from "../../grid/grid.js";
 import { discard, openTemp, publish, tempPathFor } from "../atomic.js";
 import type { GridSink, SinkSpec } from "../types.js";
 import { encodeHeader, encodeIfd, type IfdEntry } from "./ifd.js";
+import { encodeMaskTile, maskEntries } from "./mask-write.js";
 import {
   blockProblem,
   claimTile,
@@ -60,6 +61,8 @@ export class GeoTiffSink implements GridSink {
   readonly #offsets: Float64Array;
   readonly #counts: Float64Array;
   readonly #written: Uint8Array;
+  /** The internal mask's tiles (`SinkSpec.mask`), or null. */
+  readonly #mask: { offsets: Float64Array; counts: Float64Array } | null;
   #end: number;
   #state: "open" | "done" | "failed" = "open";
 
@@ -75,6 +78,7 @@ export class GeoTiffSink implements GridSink {
     this.#offsets = new Float64Array(n);
     this.#counts = new Float64Array(n);
     this.#written = new Uint8Array(n);
+    this.#mask = spec.mask ? { offsets: new Float64Array(n), counts: new Float64Array(n) } : null;
     this.#end = o.bigTiff ? 16 : 8;
   }
 
@@ -96,6 +100,17 @@ export class GeoTiffSink implements GridSink {
     if (claim) throw this.#fail(claim);
     const index = row * this.blockGrid.cols + col;
     const bytes = await this.#encode(col, row, block);
+    const mask = this.#mask ? await encodeMaskTile(block, this.#format) : null;
+    this.#offsets[index] = await this.#append(bytes);
+    this.#counts[index] = bytes.length;
+    if (mask && this.#mask) {
+      this.#mask.offsets[index] = await this.#append(mask);
+      this.#mask.counts[index] = mask.length;
+    }
+  }
+
+  /** Write `bytes` at the end of the file; returns where. */
+  async #append(bytes: Uint8Array): Promise<number> {
     const at = this.#end; // reserve the range before awaiting, so concurrent writes never overlap
     this.#end += bytes.length + (bytes.length % 2);
     if (!this.#bigTiff && this.#end > 2 ** 32 - 1)
@@ -105,8 +120,7 @@ export class GeoTiffSink implements GridSink {
     } catch (e) {
       throw this.#fail(`cannot write (${errorLine(e)})`, e);
     }
-    this.#offsets[index] = at;
-    this.#counts[index] = bytes.length;
+    return at;
   }
 
   #entries(): IfdEntry[] {
@@ -115,11 +129,26 @@ export class GeoTiffSink implements GridSink {
     return imageEntries(this.#spec, this.#format, im);
   }
 
+  /** The directories: the image's at `at`, then the mask's (if any) right after it. */
+  #directories(at: number): Uint8Array[] {
+    const entries = this.#entries();
+    if (!this.#mask) return [encodeIfd(entries, at, this.#bigTiff)];
+    const { width, height } = this.#spec;
+    const im = { width, height, ...this.#mask, bigTiff: this.#bigTiff };
+    const length = encodeIfd(entries, at, this.#bigTiff).length; // the length does not depend on the values
+    const maskAt = at + length + (length % 8 ? 8 - (length % 8) : 0);
+    return [
+      encodeIfd(entries, at, this.#bigTiff, maskAt),
+      new Uint8Array(maskAt - at - length),
+      encodeIfd(maskEntries(this.#format, im), maskAt, this.#bigTiff),
+    ];
+  }
+
   async commit(): Promise<void> {
     if (this.#state !== "open") throw this.#fail("commit after commit, abort or failure");
     try {
       const at = this.#end + (this.#end % 8 ? 8 - (this.#end % 8) : 0);
-      const ifd = encodeIfd(this.#entries(), at, this.#bigTiff);
+      const ifd = Buffer.concat(this.#directories(at));
       if (!this.#bigTiff && at + ifd.length > 2 ** 32 - 1) throw new Error("directory passed 4 GiB");
       await this.#fh.write(ifd, 0, ifd.length, at);
       const header = encodeHeader(at, this.#bigTiff);
