@@ -76,4 +76,6 @@ export interface SinkSpec {
    * without masks ignore it.
    */
   mask?: boolean;
+  /** The band that is an alpha channel (a GeoTIFF's unassociated alpha), or null/absent: none. */
+  alpha?: number | null;
 }

@@ -2,9 +2,10 @@
  * `convert`: stream a raster through the tile stages into another file. Reads windows of
  * `tileSize` pixels with an `overlap` halo, crops the halo, assembles the cores into the output's
  * blocks and writes them as they complete; the output appears atomically on success.
- * Lossless: pixels, georeferencing, CRS and nodata are carried unchanged, and so is a GeoTIFF's
- * internal mask into a GeoTIFF (COG and Zarr outputs do not keep one yet: masked cells are written
- * as the nodata value, or as read without one).
+ * Lossless: pixels, georeferencing, CRS and nodata are carried unchanged. A GeoTIFF's alpha band
+ * stays alpha in a GeoTIFF or COG, and its internal mask is written into a GeoTIFF (COG and Zarr
+ * outputs do not keep a mask yet: masked cells are written as the nodata value, or as read
+ * without one).
  *
  * @example
  * ```ts
@@ -13,6 +14,7 @@
  * ```
  */
 import { lastValueFrom, tap } from "rxjs";
+import type { GeoTiffMeta } from "../io/geotiff/describe.js";
 import { createSink, openSource } from "../io/registry.js";
 import { cropHalo } from "../stages/crop-halo.js";
 import { readTiles } from "../stages/read-tiles.js";
@@ -73,6 +75,7 @@ export async function convertRaster(input: string, output: string, o: ConvertOpt
   });
   try {
     const m = src.meta;
+    const tiff = m as Partial<Pick<GeoTiffMeta, "maskSource" | "alphaBand">>; // a GeoTIFF input's
     const plan = planTiles({
       width: m.width,
       height: m.height,
@@ -90,7 +93,8 @@ export async function convertRaster(input: string, output: string, o: ConvertOpt
         nodata: m.nodata,
         attrs: m.attrs,
         ...(o.variable ? { name: o.variable } : {}),
-        ...("internalMask" in m && m.internalMask ? { mask: true } : {}),
+        ...(tiff.maskSource ? { mask: true } : {}),
+        ...(typeof tiff.alphaBand === "number" ? { alpha: tiff.alphaBand } : {}),
       },
       {
         ...(o.outputTileSize !== undefined ? { tileSize: o.outputTileSize } : {}),

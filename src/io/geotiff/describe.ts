@@ -28,8 +28,17 @@ export interface GeoTiffMeta extends RasterMeta {
   readonly bigTiff: boolean;
   readonly littleEndian: boolean;
   readonly overviews: readonly { width: number; height: number }[];
-  /** Whether the file has a GDAL internal mask (`mask.ts`), which reads mark invalid where it is 0. */
-  readonly internalMask: boolean;
+  /**
+   * The file's GDAL mask, which reads mark invalid where it is 0: `internal` (an image in the file,
+   * `mask.ts`), `external` (`<file>.msk`, `mask-sidecar.ts`), or null.
+   */
+  readonly maskSource: "internal" | "external" | null;
+  /**
+   * The band that is an alpha channel (ExtraSamples 1 or 2: associated or unassociated alpha), or
+   * null. Where GDAL makes it the mask of the other bands (see {@link alphaMasks}), they are
+   * invalid where it is 0; the alpha band itself is data.
+   */
+  readonly alphaBand: number | null;
 }
 
 /** Where the blocks of an image are. */
@@ -70,6 +79,23 @@ export async function imageCount(tiff: GeoTIFF, path: string): Promise<number> {
     seen.add(next);
   }
   throw new TilecastError("E_TOO_LARGE", `more than ${MAX_IFDS} images (IFDs) in one file`, { path });
+}
+
+/** The band an ExtraSamples list makes an alpha channel (associated or unassociated), or null. */
+function alphaBandOf(extra: number[], spp: number): number | null {
+  if (spp < 2 || extra.length === 0 || extra.length >= spp) return null;
+  const i = extra.findIndex((e) => e === 1 || e === 2);
+  return i < 0 ? null : spp - extra.length + i;
+}
+
+/**
+ * Whether the alpha band masks the other bands, by GDAL's rule for GeoTIFFs without a mask or
+ * nodata of their own: gray + alpha (band 2 of 2) or RGB + alpha (band 4 of 4), 8 or 16 bits.
+ * An alpha band elsewhere stays a plain band, as GDAL reads it.
+ */
+export function alphaMasks(m: Pick<GeoTiffMeta, "alphaBand" | "bands" | "dtype">): boolean {
+  const last = m.alphaBand === m.bands - 1 && (m.bands === 2 || m.bands === 4);
+  return last && (m.dtype === "uint8" || m.dtype === "uint16");
 }
 
 /** Describe image 0 of an open GeoTIFF; `header` (local files) enables the size checks. */
@@ -197,7 +223,8 @@ export async function describeImage(
     bigTiff: Boolean((tiff as unknown as { bigTiff?: boolean }).bigTiff),
     littleEndian: image.littleEndian,
     overviews,
-    internalMask: false,
+    maskSource: null,
+    alphaBand: alphaBandOf(Array.from((await get<ArrayLike<number>>(Tag.ExtraSamples)) ?? []), spp),
   };
   const codec: BlockCodec = {
     compression,

@@ -35,8 +35,8 @@ export interface RasterInfo {
   blockSize: [number, number];
   compression: string | null;
   overviews: { width: number; height: number }[];
-  /** `internal` when a GeoTIFF has a GDAL internal mask (cells it marks 0 read as invalid). */
-  mask: "internal" | null;
+  /** A GeoTIFF's GDAL mask (cells it marks 0 read as invalid): `internal`, `external` (.msk), or null. */
+  mask: "internal" | "external" | null;
   rasterType: "area" | "point" | null;
   bandNames: (string | null)[] | null;
 }
@@ -64,7 +64,7 @@ export function describeRaster(src: GridSource): RasterInfo {
     blockSize: [m.blockWidth, m.blockHeight],
     compression: m.compression ?? null,
     overviews: [...(m.overviews ?? [])],
-    mask: m.internalMask ? "internal" : null,
+    mask: m.maskSource ?? null,
     rasterType: m.georef?.rasterType ?? null,
     bandNames: m.attrs.bandNames ? [...m.attrs.bandNames] : null,
   };
@@ -90,7 +90,7 @@ export function formatInfo(i: RasterInfo): string {
   ];
   if (i.rasterType === "point")
     lines.push("  pixels       PixelIsPoint (transform refers to corners, as GDAL reports)");
-  if (i.mask) lines.push("  mask         internal (GDAL per-dataset mask: cells it marks 0 are invalid)");
+  if (i.mask) lines.push(`  mask         ${i.mask} (GDAL per-dataset mask: cells it marks 0 are invalid)`);
   if (i.bandNames) lines.push(`  band names   ${i.bandNames.map((n) => n ?? "-").join(", ")}`);
   return lines.join("\n");
 }

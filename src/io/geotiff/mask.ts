@@ -10,7 +10,7 @@
  * The mask's blocks are decoded by the reader's own decoder (1-bit samples widen to 0 and 1) and
  * kept in a small cache: overlapping windows ask for the same blocks.
  */
-import type { GeoTIFF } from "geotiff";
+import type { GeoTIFF, GeoTIFFImage } from "geotiff";
 import { TilecastError } from "../../errors.js";
 import { intersect, isEmpty, type Window } from "../../grid/window.js";
 import { type BlockCodec, decodeBlock } from "./decode.js";
@@ -129,22 +129,36 @@ export async function findInternalMask(
     if (type !== 4 || photometric !== 4) continue;
     if (image.getWidth() !== size.width || image.getHeight() !== size.height || image.getSamplesPerPixel() !== 1)
       continue;
-    let described: Awaited<ReturnType<typeof describeImage>>;
-    try {
-      described = await describeImage(path, tiff, image, header);
-    } catch (e) {
-      if (e instanceof TilecastError)
-        throw new TilecastError(e.code, `internal mask (image ${i}): ${e.problem}`, { path, cause: e });
-      throw e;
-    }
-    const { meta, layout, codec } = described;
-    return new InternalMask(path, layout, codec, fetch, {
-      width: meta.width,
-      height: meta.height,
-      blockWidth: meta.blockWidth,
-      blockHeight: meta.blockHeight,
-      tiled: meta.tiled,
-    });
+    return maskOf(path, tiff, image, header, fetch, `internal mask (image ${i})`);
   }
   return null;
+}
+
+/**
+ * The mask in `image` of `tiff` (a 1-band image of the data's size), read through `fetch`; a
+ * problem describing it is an error naming `what` and the file.
+ */
+export async function maskOf(
+  path: string,
+  tiff: GeoTIFF,
+  image: GeoTIFFImage,
+  header: TiffHeader | null,
+  fetch: Fetch,
+  what: string,
+): Promise<InternalMask> {
+  let described: Awaited<ReturnType<typeof describeImage>>;
+  try {
+    described = await describeImage(path, tiff, image, header);
+  } catch (e) {
+    if (e instanceof TilecastError) throw new TilecastError(e.code, `${what}: ${e.problem}`, { path, cause: e });
+    throw e;
+  }
+  const { meta, layout, codec } = described;
+  return new InternalMask(path, layout, codec, fetch, {
+    width: meta.width,
+    height: meta.height,
+    blockWidth: meta.blockWidth,
+    blockHeight: meta.blockHeight,
+    tiled: meta.tiled,
+  });
 }

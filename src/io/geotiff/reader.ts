@@ -22,8 +22,9 @@ import { readHeader, type TiffHeader } from "./header.js";
 import { HttpSource } from "./http-source.js";
 import { scanIfds } from "./ifd-scan.js";
 import { findInternalMask } from "./mask.js";
+import { openSidecarMask } from "./mask-sidecar.js";
 import { warmFor } from "./off-thread.js";
-import { type Fetch, GeoTiffSource } from "./source.js";
+import { type Fetch, fileFetch, GeoTiffSource } from "./source.js";
 
 export type { GeoTiffMeta } from "./describe.js";
 export { GeoTiffSource } from "./source.js";
@@ -75,25 +76,21 @@ export async function openGeoTiff(path: string, signal?: AbortSignal): Promise<G
     const image = await tiff.getImage(0);
     const { meta, layout, codec } = await describeImage(path, tiff, image, header);
     const fetch: Fetch = fh
-      ? async (offset, length) => {
-          const buf = Buffer.allocUnsafeSlow(length);
-          const { bytesRead } = await fh.read(buf, 0, length, offset);
-          if (bytesRead < length) {
-            throw new TilecastError("E_TRUNCATED", `file is truncated at byte ${offset + bytesRead}`, { path });
-          }
-          return buf;
-        }
+      ? fileFetch(fh, path)
       : async (offset, length, s) => {
           const [slice] = await image.source.fetch([{ offset, length }], s);
           return new Uint8Array(slice as ArrayBuffer);
         };
+    const count = await imageCount(tiff, path);
+    const internal = await findInternalMask(path, tiff, count, meta, header, fetch);
+    const sidecar = internal || !fh ? null : await openSidecarMask(path, meta);
     const close = async () => {
       await fh?.close();
       tiff.close?.();
+      await sidecar?.close();
     };
-    const count = await imageCount(tiff, path);
-    const mask = await findInternalMask(path, tiff, count, meta, header, fetch);
-    const described = mask ? { ...meta, internalMask: true } : meta;
+    const mask = internal ?? sidecar?.mask ?? null;
+    const described = mask ? { ...meta, maskSource: internal ? ("internal" as const) : ("external" as const) } : meta;
     return new GeoTiffSource(described, layout, codec, fetch, close, fh?.fd ?? null, mask);
   } catch (e) {
     await fh?.close();

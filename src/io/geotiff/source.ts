@@ -2,8 +2,9 @@
  * An open GeoTIFF's windowed reads: the blocks a window touches, from the block cache or decoded
  * (on the codec workers where `off-thread.ts` sends them, else here), copied into the window.
  */
+import type { FileHandle } from "node:fs/promises";
 import { errorLine, TilecastError } from "../../errors.js";
-import { allocate, viewOf } from "../../grid/dtype.js";
+import { allocate, type TypedArray, viewOf } from "../../grid/dtype.js";
 import { windowTransform } from "../../grid/geotransform.js";
 import { createGrid, type Grid, selectBands } from "../../grid/grid.js";
 import { intersect, isEmpty, type Window } from "../../grid/window.js";
@@ -14,11 +15,22 @@ import { windowBuffer } from "../window-buffer.js";
 import { BlockCache, blockCacheBytes } from "./block-cache.js";
 import { copyRows, copySamples, markValid } from "./block-copy.js";
 import { type BlockCodec, decodeBlock } from "./decode.js";
-import type { GeoTiffMeta, Layout } from "./describe.js";
+import { alphaMasks, type GeoTiffMeta, type Layout } from "./describe.js";
 import type { InternalMask } from "./mask.js";
 import { type BlockWorkers, blockWorkers, useWorkers } from "./off-thread.js";
 
 export type Fetch = (offset: number, length: number, signal?: AbortSignal) => Promise<Uint8Array>;
+
+/** A {@link Fetch} of the open local file `fh` (`path` names it in errors: a short read is truncation). */
+export function fileFetch(fh: FileHandle, path: string): Fetch {
+  return async (offset, length) => {
+    const buf = Buffer.allocUnsafeSlow(length);
+    const { bytesRead } = await fh.read(buf, 0, length, offset);
+    if (bytesRead < length)
+      throw new TilecastError("E_TRUNCATED", `file is truncated at byte ${offset + bytesRead}`, { path });
+    return buf;
+  };
+}
 
 /** A local file's descriptor, for codec workers to read blocks from (`off-thread.ts`). */
 export type Descriptor = number | null;
@@ -48,6 +60,8 @@ export class GeoTiffSource implements GridSource {
   readonly #cache = new BlockCache();
   /** The file's internal mask, or null. */
   readonly #mask: InternalMask | null;
+  /** Whether the alpha band masks the others (`alphaMasks`): not with a mask or nodata of its own. */
+  readonly #alphaMasks: boolean;
 
   constructor(
     meta: GeoTiffMeta,
@@ -59,6 +73,7 @@ export class GeoTiffSource implements GridSource {
     mask: InternalMask | null = null,
   ) {
     this.#mask = mask;
+    this.#alphaMasks = mask === null && meta.nodata === null && alphaMasks(meta);
     this.meta = meta;
     this.#layout = layout;
     this.#codec = codec;
@@ -201,7 +216,9 @@ export class GeoTiffSource implements GridSource {
     const buffer = windowBuffer(meta, w, options.bands);
     const { bands, out, inner } = buffer;
     // An internal mask needs a mask in every window; cells outside the raster stay as the buffer has them.
-    const mask = buffer.mask ?? (this.#mask ? new Uint8Array(out.length).fill(1) : null);
+    const alpha = this.#alphaMasks && bands.some((b) => b !== meta.alphaBand);
+    const masked = this.#mask !== null || alpha;
+    const mask = buffer.mask ?? (masked ? new Uint8Array(out.length).fill(1) : null);
     const plane = w.width * w.height;
     if (!isEmpty(inner)) {
       const bw = meta.blockWidth;
@@ -228,6 +245,7 @@ export class GeoTiffSource implements GridSource {
         if (buffer.mask) for (const i of bands.keys()) markValid(buffer.mask, i * plane, part, w);
       });
       if (this.#mask && mask) await this.#mask.apply(mask, bands.length, w, inner, options.signal);
+      if (mask && alpha) await this.#applyAlpha(mask, out, bands, w, options.signal);
     }
     return createGrid(meta.dtype, [bands.length, w.height, w.width], {
       data: out,
@@ -236,6 +254,23 @@ export class GeoTiffSource implements GridSource {
       mask,
       attrs: selectBands(meta.attrs, bands),
     });
+  }
+
+  /**
+   * Mark the bands other than alpha invalid where the alpha band is 0 (GDAL's mask of an RGBA
+   * image): from this window's alpha plane when it was read, else from a read of that band alone
+   * (its blocks are in the cache when the image is pixel-interleaved).
+   */
+  async #applyAlpha(mask: Uint8Array, out: TypedArray, bands: readonly number[], w: Window, signal?: AbortSignal) {
+    const alpha = this.meta.alphaBand as number;
+    const plane = w.width * w.height;
+    const at = bands.indexOf(alpha);
+    const a =
+      at >= 0
+        ? out.subarray(at * plane, (at + 1) * plane)
+        : (await this.readWindow(w, signal ? { bands: [alpha], signal } : { bands: [alpha] })).data;
+    for (let k = a.indexOf(0); k >= 0; k = a.indexOf(0, k + 1))
+      for (let i = 0; i < bands.length; i++) if (i !== at) mask[i * plane + k] = 0;
   }
 
   async close(): Promise<void> {

@@ -180,7 +180,11 @@ export function imageEntries(spec: SinkSpec, f: TileFormat, im: ImageLayout): If
   if (f.compress !== "none" && f.predictor !== 1) {
     e.push({ tag: Tag.Predictor, type: FieldType.SHORT, values: [f.predictor] });
   }
-  if (spp > 1) e.push({ tag: Tag.ExtraSamples, type: FieldType.SHORT, values: Array(spp - 1).fill(0) });
+  if (spp > 1) {
+    // Samples past the first are extra (unspecified), but for an alpha band (2: unassociated alpha).
+    const extra = Array.from({ length: spp - 1 }, (_, i) => (i + 1 === spec.alpha ? 2 : 0));
+    e.push({ tag: Tag.ExtraSamples, type: FieldType.SHORT, values: extra });
+  }
   if (spec.georef && !im.overview) {
     const t = tagsFromGeoref(spec.georef);
     if (t.pixelScale) e.push({ tag: Tag.ModelPixelScale, type: FieldType.DOUBLE, values: Array.from(t.pixelScale) });

@@ -71,7 +71,7 @@ async function expectSameValidity(path: string, mask: number[][], c: Case) {
   const nodataAt = (x: number, y: number) => nodata !== undefined && y >= 10 && y < 12 && x >= 40 && x < 43;
   const src = await openGeoTiff(path);
   try {
-    expect(src.meta.internalMask).toBe(true);
+    expect(src.meta.maskSource).toBe("internal");
     expect(describeRaster(src).mask).toBe("internal");
     for (const w of WINDOWS) {
       const g = await src.readWindow(w);
@@ -144,7 +144,7 @@ ds.GetRasterBand(1).Fill(5)
 ds = None
 print(1)`);
     const src = await openGeoTiff(path);
-    expect(src.meta.internalMask).toBe(false);
+    expect(src.meta.maskSource).toBeNull();
     expect(describeRaster(src).mask).toBeNull();
     const g = await src.readWindow({ x: 0, y: 0, width: 20, height: 10 });
     expect(g.mask).toBeNull();

@@ -1,0 +1,53 @@
+/**
+ * GDAL's external masks: `<file>.msk`, a TIFF beside a local GeoTIFF holding its mask, which GDAL
+ * writes instead of an internal one when `GDAL_TIFF_INTERNAL_MASK=NO` (and older GDALs by
+ * default). Its GDAL metadata says what kind of mask each band has (`INTERNAL_MASK_FLAGS_1`);
+ * a per-dataset mask (flag 2) is read as an internal one is (`mask.ts`). Per-band masks (one
+ * band of the sidecar per data band) are not read.
+ */
+import { existsSync } from "node:fs";
+import { open } from "node:fs/promises";
+import { TilecastError } from "../../errors.js";
+import { readHeader } from "./header.js";
+import { type InternalMask, maskOf } from "./mask.js";
+import { fileFetch } from "./source.js";
+import { Tag } from "./tags.js";
+
+/** GDAL's GMF_PER_DATASET. */
+const PER_DATASET = 2;
+
+/**
+ * The per-dataset mask in `path`.msk, with a `close` for its file, or null when there is none (or
+ * its mask is per band, or of another size).
+ */
+export async function openSidecarMask(
+  path: string,
+  size: { width: number; height: number },
+): Promise<{ mask: InternalMask; close: () => Promise<void> } | null> {
+  const msk = `${path}.msk`;
+  if (!existsSync(msk)) return null;
+  const fh = await open(msk, "r");
+  try {
+    const header = await readHeader(msk);
+    const tiff = await (await import("geotiff")).fromFile(msk);
+    const image = await tiff.getImage(0);
+    const xml = (await image.fileDirectory.loadValue(Tag.GdalMetadata)) as string | undefined;
+    const flags = Number(/<Item name="INTERNAL_MASK_FLAGS_1"[^>]*>\s*(\d+)\s*</.exec(xml ?? "")?.[1] ?? PER_DATASET);
+    if (!(flags & PER_DATASET) || image.getWidth() !== size.width || image.getHeight() !== size.height) {
+      await fh.close();
+      return null;
+    }
+    const mask = await maskOf(msk, tiff, image, header, fileFetch(fh, msk), "external mask");
+    return {
+      mask,
+      close: async () => {
+        await fh.close();
+        tiff.close?.();
+      },
+    };
+  } catch (e) {
+    await fh.close();
+    if (e instanceof TilecastError) throw e;
+    throw new TilecastError("E_FORMAT", `not a readable mask file`, { path: msk, cause: e });
+  }
+}
