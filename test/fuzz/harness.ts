@@ -38,6 +38,27 @@ const GOOD_TIFFS = [
   "f32.none.strip.1b.bigendian.tif",
 ];
 
+/**
+ * The demo scene with a GDAL internal mask (band 4 as the mask, tiled, deflate): its directory
+ * and tiles are read on every window, so mutations reach the mask reader.
+ */
+function maskedBase(dir: string): string[] {
+  const p = join(dir, "scene.masked.tif");
+  const args = [
+    "-mask",
+    "4",
+    "--config",
+    "GDAL_TIFF_INTERNAL_MASK",
+    "YES",
+    "-co",
+    "TILED=YES",
+    "-co",
+    "COMPRESS=DEFLATE",
+  ];
+  if (!existsSync(p)) spawnSync("gdal_translate", ["-q", ...args, "fixtures/demo/scene.s2like.u16.4b.tif", p]);
+  return existsSync(p) ? [p] : [];
+}
+
 /** Good inputs to mutate: fixtures, GDAL-made bomb bases, and small Zarr stores made by tilecast. */
 async function bases(dir: string, gdal: boolean) {
   const tiff = GOOD_TIFFS.map((f) => join("fixtures/geotiff", f));
@@ -167,10 +188,14 @@ export async function fuzz(o: {
   gdal: boolean;
   timeoutMs?: number;
   maxRssMB?: number;
+  /** Mutate only a GeoTIFF with an internal mask (GDAL-made) instead of the usual bases. */
+  masked?: boolean;
 }): Promise<FuzzReport> {
   const t0 = performance.now();
   mkdirSync(o.dir, { recursive: true });
-  const cases = makeCases(o.seed, o.cases, await bases(o.dir, o.gdal), join(o.dir, `seed-${o.seed}`));
+  const good = o.masked ? { tiff: maskedBase(o.dir), zarr: [] } : await bases(o.dir, o.gdal);
+  if (good.tiff.length + good.zarr.length === 0) throw new Error("no base files to mutate");
+  const cases = makeCases(o.seed, o.cases, good, join(o.dir, `seed-${o.seed}`));
   const casesFile = join(o.dir, `cases-${o.seed}.json`);
   writeFileSync(casesFile, JSON.stringify(cases));
   const mine = await runTilecast(casesFile, cases, o.timeoutMs ?? 15_000, "512MiB");

@@ -20,4 +20,14 @@ describe.skipIf(!hasGdal)("fuzzing the readers", () => {
     expect(r.counts.clean).toBeGreaterThan(100); // the mutations do break files
     expect(r.counts.equal).toBeGreaterThan(10); // and some still read, checked against GDAL/zarr-python
   }, 300_000);
+
+  it("80 seeded cases on a GeoTIFF with an internal mask: clean errors or reference-equal pixels", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "tilecast-fuzz-mask-"));
+    const r = await fuzz({ seed: 12, cases: 80, dir, gdal: true, masked: true });
+    console.log("fuzz (masked)", JSON.stringify(r.counts), `${r.seconds} s`);
+    expect(r.findings.map((f) => `${f.bucket} ${f.case.family} ${f.case.path}: ${f.detail}`)).toStrictEqual([]);
+    expect((r.counts.clean ?? 0) + (r.counts.equal ?? 0)).toBe(80);
+    expect(r.counts.clean).toBeGreaterThan(20);
+    expect(r.counts.equal).toBeGreaterThan(0); // most mutations break this file; some still read
+  }, 300_000);
 });

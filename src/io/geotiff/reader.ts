@@ -94,6 +94,7 @@ export async function openGeoTiff(path: string, signal?: AbortSignal): Promise<G
     return new GeoTiffSource(described, layout, codec, fetch, close, fh?.fd ?? null, mask);
   } catch (e) {
     await fh?.close();
+    tiff.close?.(); // geotiff.js's own handle on the file
     if (e instanceof TilecastError) throw e;
     throw new TilecastError("E_FORMAT", `malformed TIFF (${errorLine(e)})`, { path, cause: e });
   }
