@@ -78,4 +78,6 @@ export interface SinkSpec {
   mask?: boolean;
   /** The band that is an alpha channel (a GeoTIFF's unassociated alpha), or null/absent: none. */
   alpha?: number | null;
+  /** The first three bands are red, green and blue (a GeoTIFF's PhotometricInterpretation RGB). */
+  rgb?: boolean;
 }

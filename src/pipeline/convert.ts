@@ -2,10 +2,10 @@
  * `convert`: stream a raster through the tile stages into another file. Reads windows of
  * `tileSize` pixels with an `overlap` halo, crops the halo, assembles the cores into the output's
  * blocks and writes them as they complete; the output appears atomically on success.
- * Lossless: pixels, georeferencing, CRS and nodata are carried unchanged. A GeoTIFF's alpha band
- * stays alpha in a GeoTIFF or COG, and its internal mask is written into a GeoTIFF (COG and Zarr
- * outputs do not keep a mask yet: masked cells are written as the nodata value, or as read
- * without one).
+ * Lossless: pixels, georeferencing, CRS and nodata are carried unchanged. A GeoTIFF's RGB bands
+ * stay RGB and its alpha band alpha in a GeoTIFF or COG, and its internal mask is written into a
+ * GeoTIFF (COG and Zarr outputs do not keep a mask yet: masked cells are written as the nodata
+ * value, or as read without one).
  *
  * @example
  * ```ts
@@ -75,7 +75,7 @@ export async function convertRaster(input: string, output: string, o: ConvertOpt
   });
   try {
     const m = src.meta;
-    const tiff = m as Partial<Pick<GeoTiffMeta, "maskSource" | "alphaBand">>; // a GeoTIFF input's
+    const tiff = m as Partial<Pick<GeoTiffMeta, "maskSource" | "alphaBand" | "rgbBands">>; // a GeoTIFF input's
     const plan = planTiles({
       width: m.width,
       height: m.height,
@@ -95,6 +95,7 @@ export async function convertRaster(input: string, output: string, o: ConvertOpt
         ...(o.variable ? { name: o.variable } : {}),
         ...(tiff.maskSource ? { mask: true } : {}),
         ...(typeof tiff.alphaBand === "number" ? { alpha: tiff.alphaBand } : {}),
+        ...(tiff.rgbBands ? { rgb: true } : {}),
       },
       {
         ...(o.outputTileSize !== undefined ? { tileSize: o.outputTileSize } : {}),

@@ -39,6 +39,8 @@ export interface GeoTiffMeta extends RasterMeta {
    * invalid where it is 0; the alpha band itself is data.
    */
   readonly alphaBand: number | null;
+  /** Whether the first three bands are red, green and blue (PhotometricInterpretation RGB, or YCbCr read as RGB). */
+  readonly rgbBands: boolean;
 }
 
 /** Where the blocks of an image are. */
@@ -225,6 +227,7 @@ export async function describeImage(
     overviews,
     maskSource: null,
     alphaBand: alphaBandOf(Array.from((await get<ArrayLike<number>>(Tag.ExtraSamples)) ?? []), spp),
+    rgbBands: spp >= 3 && [2, 6].includes((await get<number>(Tag.Photometric)) ?? 1),
   };
   const codec: BlockCodec = {
     compression,

@@ -161,13 +161,14 @@ export interface ImageLayout {
 export function imageEntries(spec: SinkSpec, f: TileFormat, im: ImageLayout): IfdEntry[] {
   const info = DTYPE_INFO[spec.dtype];
   const spp = spec.bands;
+  const rgb = spec.rgb === true && spp >= 3;
   const long = im.bigTiff ? FieldType.LONG8 : FieldType.LONG;
   const e: IfdEntry[] = [
     { tag: Tag.ImageWidth, type: FieldType.LONG, values: [im.width] },
     { tag: Tag.ImageLength, type: FieldType.LONG, values: [im.height] },
     { tag: Tag.BitsPerSample, type: FieldType.SHORT, values: Array(spp).fill(info.bytes * 8) },
     { tag: Tag.Compression, type: FieldType.SHORT, values: [CODES[f.compress]] },
-    { tag: Tag.Photometric, type: FieldType.SHORT, values: [1] },
+    { tag: Tag.Photometric, type: FieldType.SHORT, values: [rgb ? 2 : 1] },
     { tag: Tag.SamplesPerPixel, type: FieldType.SHORT, values: [spp] },
     { tag: Tag.PlanarConfiguration, type: FieldType.SHORT, values: [1] },
     { tag: Tag.TileWidth, type: FieldType.LONG, values: [f.tileWidth] },
@@ -180,9 +181,10 @@ export function imageEntries(spec: SinkSpec, f: TileFormat, im: ImageLayout): If
   if (f.compress !== "none" && f.predictor !== 1) {
     e.push({ tag: Tag.Predictor, type: FieldType.SHORT, values: [f.predictor] });
   }
-  if (spp > 1) {
-    // Samples past the first are extra (unspecified), but for an alpha band (2: unassociated alpha).
-    const extra = Array.from({ length: spp - 1 }, (_, i) => (i + 1 === spec.alpha ? 2 : 0));
+  const colours = rgb ? 3 : 1;
+  if (spp > colours) {
+    // Samples past the colours are extra (unspecified), but for an alpha band (2: unassociated alpha).
+    const extra = Array.from({ length: spp - colours }, (_, i) => (i + colours === spec.alpha ? 2 : 0));
     e.push({ tag: Tag.ExtraSamples, type: FieldType.SHORT, values: extra });
   }
   if (spec.georef && !im.overview) {

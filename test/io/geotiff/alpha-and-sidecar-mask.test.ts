@@ -122,6 +122,37 @@ print(1)`);
     expect(b.masks).toStrictEqual(a.masks);
   });
 
+  /** GDAL's colour interpretation of each band of `path`. */
+  const colours = (path: string) =>
+    py<string[]>(`r = gdal.Open(${JSON.stringify(path)})
+print(json.dumps([gdal.GetColorInterpretationName(r.GetRasterBand(i + 1).GetColorInterpretation()) for i in range(r.RasterCount)]))`);
+
+  it("convert keeps the colours: RGB stays RGB (a JPEG YCbCr scene too), RGBA stays RGBA, gray stays gray", async () => {
+    const rgba = tmp("colours-rgba.tif");
+    py(`ds = gdal.GetDriverByName("GTiff").Create(${JSON.stringify(rgba)}, ${W}, ${H}, 4, gdal.GDT_Byte, ["ALPHA=YES", "PHOTOMETRIC=RGB"])
+${PATTERN}
+ds.GetRasterBand(4).WriteArray(m)
+ds = None
+print(1)`);
+    const cases: [string, string[]][] = [
+      ["fixtures/geotiff/u8.jpeg-ycbcr.tiled.3b.tif", ["Red", "Green", "Blue"]],
+      [rgba, ["Red", "Green", "Blue", "Alpha"]],
+      ["fixtures/geotiff/u16.deflate.pred2.tiled.3b.tif", colours("fixtures/geotiff/u16.deflate.pred2.tiled.3b.tif")],
+      ["fixtures/demo/scene.s2like.u16.4b.tif", ["Gray", "Undefined", "Undefined", "Undefined"]],
+    ];
+    for (const [src, want] of cases) {
+      const copy = tmp("colours-copy.tif");
+      await convertRaster(src, copy, { tileSize: 64 });
+      expect(colours(copy), src).toStrictEqual(want);
+      expect(gdalMasks(copy).flags, src).toStrictEqual(gdalMasks(src).flags);
+    }
+    expect(colours("fixtures/geotiff/u16.deflate.pred2.tiled.3b.tif")).toStrictEqual([
+      "Gray",
+      "Undefined",
+      "Undefined",
+    ]);
+  });
+
   it("an external .msk mask (GDAL_TIFF_INTERNAL_MASK=NO) is read as GDAL reads it", async () => {
     const path = tmp("external.tif");
     py(`gdal.SetConfigOption("GDAL_TIFF_INTERNAL_MASK", "NO")
