@@ -58,7 +58,7 @@ export class GeoTiffSource implements GridSource {
    */
   cacheBytes = blockCacheBytes();
   readonly #cache = new BlockCache();
-  /** The file's internal mask, or null. */
+  /** The file's mask (an image inside it, or its .msk file), or null. */
   readonly #mask: InternalMask | null;
   /** Whether the alpha band masks the others (`alphaMasks`): not with a mask or nodata of its own. */
   readonly #alphaMasks: boolean;
@@ -215,7 +215,7 @@ export class GeoTiffSource implements GridSource {
     const { meta } = this;
     const buffer = windowBuffer(meta, w, options.bands);
     const { bands, out, inner } = buffer;
-    // An internal mask needs a mask in every window; cells outside the raster stay as the buffer has them.
+    // A file mask or an alpha band needs a mask in every window; cells outside the raster stay as the buffer has them.
     const alpha = this.#alphaMasks && bands.some((b) => b !== meta.alphaBand);
     const masked = this.#mask !== null || alpha;
     const mask = buffer.mask ?? (masked ? new Uint8Array(out.length).fill(1) : null);
