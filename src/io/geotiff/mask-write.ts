@@ -28,11 +28,9 @@ export async function encodeMaskTile(block: Grid, f: TileFormat): Promise<Uint8A
     if (w & 7) bits[row + (w >> 3)] = (0xff00 >> (w & 7)) & 0xff;
     if (!mask) continue;
     for (let b = 0; b < bands; b++) {
-      const cells = b * n + y * w;
-      for (let x = mask.indexOf(0, cells); x >= 0 && x < cells + w; x = mask.indexOf(0, x + 1)) {
-        const c = x - cells;
+      const cells = mask.subarray(b * n + y * w, b * n + (y + 1) * w);
+      for (let c = cells.indexOf(0); c >= 0; c = cells.indexOf(0, c + 1))
         bits[row + (c >> 3)] = (bits[row + (c >> 3)] as number) & ~(0x80 >> (c & 7));
-      }
     }
   }
   return f.compress === "none" ? bits : compress(bits, f.compress, f.level);

@@ -28,7 +28,7 @@ export class InternalMask {
   readonly #codec: BlockCodec;
   readonly #fetch: Fetch;
   readonly #size: { width: number; height: number; blockWidth: number; blockHeight: number; tiled: boolean };
-  readonly #cache = new Map<number, Promise<Uint8Array>>();
+  readonly #cache = new Map<number, Promise<Uint8Array | null>>();
   readonly #keep: number;
   readonly #path: string;
 
@@ -59,21 +59,22 @@ export class InternalMask {
       for (let col = Math.floor(inner.x / bw); col <= Math.floor((inner.x + inner.width - 1) / bw); col++) {
         signal?.throwIfAborted();
         const block = await this.#block(col, row);
+        if (block === null) continue; // nothing masked in this block
         const part = intersect({ x: col * bw, y: row * bh, width: bw, height: bh }, inner);
         for (let y = part.y; y < part.y + part.height; y++) {
           const from = (y - row * bh) * bw + (part.x - col * bw);
-          const end = from + part.width;
-          const to = (y - w.y) * w.width + (part.x - w.x) - from;
+          const cells = block.subarray(from, from + part.width);
+          const to = (y - w.y) * w.width + (part.x - w.x);
           // Most rows are all valid: indexOf finds the invalid cells, if any, without a JS loop.
-          for (let i = block.indexOf(0, from); i >= 0 && i < end; i = block.indexOf(0, i + 1))
+          for (let i = cells.indexOf(0); i >= 0; i = cells.indexOf(0, i + 1))
             for (let b = 0; b < bands; b++) mask[b * plane + to + i] = 0;
         }
       }
     }
   }
 
-  /** Block (col, row) of the mask, one byte a cell (0 or 1): cached, or decoded. */
-  #block(col: number, row: number): Promise<Uint8Array> {
+  /** Block (col, row) of the mask, one byte a cell (0 or 1), or null when no cell of it is 0: cached, or decoded. */
+  #block(col: number, row: number): Promise<Uint8Array | null> {
     const key = row * this.#layout.across + col;
     const hit = this.#cache.get(key);
     if (hit) {
@@ -88,7 +89,7 @@ export class InternalMask {
     return block;
   }
 
-  async #decode(col: number, row: number, key: number): Promise<Uint8Array> {
+  async #decode(col: number, row: number, key: number): Promise<Uint8Array | null> {
     const { height, blockWidth: bw, blockHeight: bh, tiled } = this.#size;
     const rows = tiled ? bh : Math.min(bh, height - row * bh);
     const where = tiled ? `mask tile (${col}, ${row})` : `mask strip ${row}`;
@@ -104,7 +105,7 @@ export class InternalMask {
         throw e;
       }
     }
-    return cells;
+    return cells.subarray(0, bw * rows).indexOf(0) < 0 ? null : cells; // null: nothing masked
   }
 }
 

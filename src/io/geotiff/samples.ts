@@ -65,6 +65,10 @@ export function expandSamples(
   const rowBytes = storedRowBytes(samples, s);
   // libtiff swaps the bytes of 24-bit samples in a big-endian file before GDAL reads the stream.
   if (s.bits === 24 && !littleEndian) swapBytes(src, 3);
+  if (s.bits === 1 || s.bits === 2 || s.bits === 4) {
+    unpackSmall(src, values, s.bits, samples, rows, rowBytes);
+    return out;
+  }
   for (let r = 0, o = 0; r < rows; r++) {
     let at = r * rowBytes;
     // A bit stream, most significant bit first: `acc` holds `have` unread bits (at most 38).
@@ -83,4 +87,32 @@ export function expandSamples(
     }
   }
   return out;
+}
+
+/**
+ * 1-, 2- and 4-bit samples (bilevel masks, palettes, class rasters), most significant bits first,
+ * each row starting on a byte: shifts within each byte instead of the general bit reader, which
+ * costs a division per sample.
+ */
+function unpackSmall(
+  src: Uint8Array,
+  values: Uint8Array | Uint16Array | Uint32Array,
+  bits: number,
+  samples: number,
+  rows: number,
+  rowBytes: number,
+): void {
+  const per = 8 / bits;
+  const lo = (1 << bits) - 1;
+  const whole = Math.floor(samples / per);
+  for (let r = 0, o = 0; r < rows; r++) {
+    const at = r * rowBytes;
+    for (let j = 0; j < whole; j++) {
+      const b = src[at + j] as number;
+      for (let k = 8 - bits; k >= 0; k -= bits) values[o++] = (b >> k) & lo;
+    }
+    if (whole * per === samples) continue;
+    const b = src[at + whole] as number; // the row's last, partly used byte
+    for (let k = 8 - bits, i = whole * per; i < samples; i++, k -= bits) values[o++] = (b >> k) & lo;
+  }
 }

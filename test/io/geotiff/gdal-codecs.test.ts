@@ -196,7 +196,7 @@ print(json.dumps({"md5": __import__("hashlib").md5(np.ascontiguousarray(r).tobyt
 
 describe.skipIf(!hasGdal)("N-bit integers and 16-bit floats, widened as GDAL widens them", () => {
   it.each(
-    [1, 4, 7, 12, 24, 31].flatMap((bits) =>
+    [1, 2, 4, 7, 12, 24, 31].flatMap((bits) =>
       ["LITTLE", "BIG"].flatMap(
         (end) =>
           [
