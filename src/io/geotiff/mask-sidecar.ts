@@ -7,7 +7,8 @@
  */
 import { existsSync } from "node:fs";
 import { open } from "node:fs/promises";
-import { TilecastError } from "../../errors.js";
+import type { GeoTIFF } from "geotiff";
+import { errorLine, TilecastError } from "../../errors.js";
 import { readHeader } from "./header.js";
 import { type InternalMask, maskOf } from "./mask.js";
 import { fileFetch } from "./source.js";
@@ -27,27 +28,25 @@ export async function openSidecarMask(
   const msk = `${path}.msk`;
   if (!existsSync(msk)) return null;
   const fh = await open(msk, "r");
+  let tiff: GeoTIFF | null = null;
+  const close = async () => {
+    await fh.close();
+    tiff?.close?.(); // geotiff.js's own handle on the file
+  };
   try {
     const header = await readHeader(msk);
-    const tiff = await (await import("geotiff")).fromFile(msk);
+    tiff = await (await import("geotiff")).fromFile(msk);
     const image = await tiff.getImage(0);
     const xml = (await image.fileDirectory.loadValue(Tag.GdalMetadata)) as string | undefined;
     const flags = Number(/<Item name="INTERNAL_MASK_FLAGS_1"[^>]*>\s*(\d+)\s*</.exec(xml ?? "")?.[1] ?? PER_DATASET);
     if (!(flags & PER_DATASET) || image.getWidth() !== size.width || image.getHeight() !== size.height) {
-      await fh.close();
+      await close();
       return null;
     }
-    const mask = await maskOf(msk, tiff, image, header, fileFetch(fh, msk), "external mask");
-    return {
-      mask,
-      close: async () => {
-        await fh.close();
-        tiff.close?.();
-      },
-    };
+    return { mask: await maskOf(msk, tiff, image, header, fileFetch(fh, msk), "external mask"), close };
   } catch (e) {
-    await fh.close();
+    await close();
     if (e instanceof TilecastError) throw e;
-    throw new TilecastError("E_FORMAT", `not a readable mask file`, { path: msk, cause: e });
+    throw new TilecastError("E_FORMAT", `not a readable mask file (${errorLine(e)})`, { path: msk, cause: e });
   }
 }

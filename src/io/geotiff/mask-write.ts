@@ -1,9 +1,10 @@
 /**
  * Writing a GDAL internal mask (`mask.ts` reads them): one bit a pixel, 1 where the data's mask
- * holds every band valid, in tiles of the data's size, compressed as the data is, described by a directory of its
- * own (NewSubfileType 4, PhotometricInterpretation 4) after the image's. GDAL reads it as the
- * per-dataset mask of every band (`GetMaskFlags() == GMF_PER_DATASET`), as `gdal_translate` and
- * QGIS carry it. The plain tiled writer writes one when its spec asks (`SinkSpec.mask`).
+ * holds every band valid, in tiles of the data's size compressed as the data is, described by a
+ * directory of its own (NewSubfileType 4, PhotometricInterpretation 4) after the image's. GDAL
+ * reads it as the per-dataset mask of every band (`GetMaskFlags() == GMF_PER_DATASET`), as
+ * `gdal_translate` and QGIS carry it. The plain tiled writer writes one when its spec asks
+ * (`SinkSpec.mask`).
  */
 import type { Grid } from "../../grid/grid.js";
 import type { IfdEntry } from "./ifd.js";

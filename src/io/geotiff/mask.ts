@@ -1,11 +1,10 @@
 /**
  * GDAL's internal masks: a GeoTIFF's per-dataset validity mask, kept in an image of its own
  * (NewSubfileType 4, PhotometricInterpretation 4, one sample of 1 bit, usually deflated) next to
- * the data it masks. GDAL writes one for `CreateMaskBand(GMF_PER_DATASET)`, `gdal_translate -mask`,
- * and JPEG-compressed orthophotos whose black collars must not read as data
- * (`GDAL_TIFF_INTERNAL_MASK=YES`). A cell the mask
- * holds 0 is invalid in every band, as GDAL's `GetMaskBand` says; the data values under it are
- * whatever the writer left (often 0).
+ * the data it masks. GDAL writes one for `CreateMaskBand(GMF_PER_DATASET)`, `gdal_translate
+ * -mask`, and JPEG-compressed orthophotos whose black collars must not read as data
+ * (`GDAL_TIFF_INTERNAL_MASK=YES`). A cell the mask holds 0 is invalid in every band, as GDAL's
+ * `GetMaskBand` says; the data values under it are whatever the writer left (often 0).
  *
  * The mask's blocks are decoded by the reader's own decoder (1-bit samples widen to 0 and 1) and
  * kept in a small cache: overlapping windows ask for the same blocks.
@@ -19,6 +18,14 @@ import type { TiffHeader } from "./header.js";
 import type { Fetch } from "./source.js";
 import { Tag } from "./tags.js";
 
+/** The mask image's height and blocks. */
+interface MaskSize {
+  height: number;
+  blockWidth: number;
+  blockHeight: number;
+  tiled: boolean;
+}
+
 /** Decoded mask blocks kept, in bytes (one byte a cell). */
 const CACHE_BYTES = 16 * 1024 * 1024;
 
@@ -27,18 +34,12 @@ export class InternalMask {
   readonly #layout: Layout;
   readonly #codec: BlockCodec;
   readonly #fetch: Fetch;
-  readonly #size: { width: number; height: number; blockWidth: number; blockHeight: number; tiled: boolean };
+  readonly #size: MaskSize;
   readonly #cache = new Map<number, Promise<Uint8Array | null>>();
   readonly #keep: number;
   readonly #path: string;
 
-  constructor(
-    path: string,
-    layout: Layout,
-    codec: BlockCodec,
-    fetch: Fetch,
-    size: { width: number; height: number; blockWidth: number; blockHeight: number; tiled: boolean },
-  ) {
+  constructor(path: string, layout: Layout, codec: BlockCodec, fetch: Fetch, size: MaskSize) {
     this.#path = path;
     this.#layout = layout;
     this.#codec = codec;
@@ -156,7 +157,6 @@ export async function maskOf(
   }
   const { meta, layout, codec } = described;
   return new InternalMask(path, layout, codec, fetch, {
-    width: meta.width,
     height: meta.height,
     blockWidth: meta.blockWidth,
     blockHeight: meta.blockHeight,
