@@ -11,10 +11,7 @@
  */
 import type * as tf from "@tensorflow/tfjs";
 import { replaceKernel } from "./kernel-call.js";
-import { storeOf, type Values } from "./store.js";
-
-/** Runs from this long are copied by `set` (a view per run); shorter ones value by value. */
-const SET_RUN = 256;
+import { SET_RUN, storeOf, type Values } from "./store.js";
 
 /**
  * Join `parts` (each `outer` runs of `inner[i]` values) into `out`: for each outer index, run

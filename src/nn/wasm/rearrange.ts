@@ -19,13 +19,10 @@
  */
 import type * as tf from "@tensorflow/tfjs";
 import { replaceKernel, strides } from "./kernel-call.js";
-import { storeOf, type Values } from "./store.js";
+import { SET_RUN, storeOf, type Values } from "./store.js";
 
 /** Runs shorter than this go to the stock kernels (a call per few values costs more than it saves). */
 export const MIN_RUN = 16;
-/** Runs from this long are copied by `set` (a view per run); shorter ones value by value. */
-const SET_RUN = 256;
-
 /**
  * Copy `count[k]` steps of `step[k]` (source) for each outer axis k, `run` values at a time, into
  * consecutive output positions from `outAt`: the odometer every kernel here shares.

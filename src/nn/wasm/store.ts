@@ -18,6 +18,9 @@ export interface Store {
   stockTranspose: boolean;
 }
 
+/** Runs from this long are copied by `set` (a view per run); shorter ones without a view. */
+export const SET_RUN = 256;
+
 const ARRAYS = { float32: Float32Array, int32: Int32Array, bool: Uint8Array } as const;
 
 /** The store of a wasm or cpu backend, or null for any other (its kernels are left alone). */
