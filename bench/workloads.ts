@@ -199,6 +199,33 @@ function zarrRead(codec: string, reference: "zarr-python" | "tensorstore"): Work
   };
 }
 
+/**
+ * One time step at a time (a whole 721 x 1440 chunk each), scattered, with a pause between: the
+ * latency of a read nobody read ahead for, as a service answering requests sees it. Reads/s of
+ * the median read.
+ */
+function zarrStep(): Workload {
+  const store = zarrStore("blosc-lz4");
+  return {
+    group: "zarr",
+    name: "Zarr one time step, 721 x 1440 float32, blosc-lz4, scattered reads",
+    unit: "reads/s",
+    quick: true,
+    runs: 5,
+    unavailable: () =>
+      pythonHas(TENSORSTORE, "tensorstore") ? null : `no tensorstore in ${TENSORSTORE} (npm run bench:setup)`,
+    setup: () => void make(`${store}/.zmetadata`, "bench/make-zarr.py", DATA),
+    tilecast: { tool: "tilecast", cmd: NODE, args: ["bench/zarr-step.mjs", store], field: "readsPerSec" },
+    reference: {
+      tool: "tensorstore",
+      cmd: TENSORSTORE,
+      args: ["bench/zarr_step_tensorstore.py", store],
+      field: "readsPerSec",
+    },
+    target: { min: 1.0 },
+  };
+}
+
 function stagesPipeline(n: number): string {
   const file = `${DATA}/stages-${n}.yaml`;
   const stats = `${DATA}/stages-stats.json`;
@@ -506,6 +533,7 @@ export function workloads(): Workload[] {
     zarrRead("blosc-lz4", "zarr-python"),
     zarrRead("zlib", "tensorstore"),
     zarrRead("blosc-lz4", "tensorstore"),
+    zarrStep(),
     stages(4096, 2048, true),
     stages(16384, 4096, false),
     unet("infer", "wasm", 0.2, true),

@@ -8,7 +8,8 @@
  * worker, which starts the moment it is asked for, and the bytes come back without a copy.
  *
  * What takes this path is chosen by each format: Zarr chunks of local stores whose bytes are
- * their values once decompressed (`zarr/off-thread.ts`); GeoTIFF blocks of local files in the
+ * their values once decompressed (`zarr/off-thread.ts`; a large Blosc-LZ4 chunk someone waits
+ * for goes as one job per idle worker, each decoding a part of its blocks); GeoTIFF blocks of local files in the
  * codecs a worker decodes (`geotiff/off-thread.ts`). Small Zarr chunks stay on the main thread,
  * where a message costs more than decoding; small GeoTIFF blocks go in runs. Whatever a worker cannot deliver (a missing
  * file, a corrupt block, a wrong size) is read again the usual way, so fill values and error
@@ -21,16 +22,22 @@ import { availableParallelism } from "node:os";
 import type { Worker } from "node:worker_threads";
 import { moduleWorker, siblingModule } from "../util/module-worker.js";
 import type { BlockCodec } from "./geotiff/decode.js";
+import type { BlockPart } from "./zarr/blosc.js";
 
 /** The Zarr compressors a worker decodes. */
 export type OffThreadCodec = "none" | "zlib" | "gzip" | "blosc" | "zstd" | "lz4";
 
-/** Read the Zarr chunk in `file`, decode it with `codec`; it must come to exactly `bytes`. */
+/**
+ * Read the Zarr chunk in `file`, decode it with `codec`; it must come to exactly `bytes`. With
+ * `part` (Blosc only), decode only that part of its blocks: the answer's `range` says which
+ * bytes of the chunk it holds ({@link PartReply}).
+ */
 export interface ZarrChunkJob {
   kind: "zarr";
   file: string;
   codec: OffThreadCodec;
   bytes: number;
+  part?: BlockPart;
 }
 
 /** One TIFF block of a {@link TiffBlockJob}: `length` bytes at `offset`, `rows` rows, named `where`. */
@@ -72,8 +79,17 @@ export type PoolJob = ZarrChunkJob | TiffBlockJob | EncodeJob;
 /** A worker's job: a job with the id its answer carries. */
 export type CodecJob = PoolJob & { id: number };
 
+/**
+ * A part of a chunk, decoded: its bytes `[range[0], range[1])` of the chunk are the chunk's.
+ * Part 0's `bytes` are the chunk's full size, the other parts' are their range only.
+ */
+export interface PartReply {
+  bytes: Uint8Array;
+  range: [number, number];
+}
+
 /** A worker's answer: the bytes, or why the main thread should do the job itself. */
-export type CodecReply = { id: number; bytes: Uint8Array } | { id: number; fallback: string };
+export type CodecReply = { id: number; bytes: Uint8Array; range?: [number, number] } | { id: number; fallback: string };
 
 /** Zarr chunks smaller than this decode on the main thread (GeoTIFF's thresholds: `geotiff/off-thread.ts`). */
 export const MIN_OFF_THREAD_BYTES = 256 * 1024;
@@ -106,7 +122,22 @@ export class CodecPool {
    * The bytes `job` makes (a buffer of their own): a chunk or block decoded, a tile compressed;
    * or null: do it the usual way.
    */
-  run(job: PoolJob): Promise<Uint8Array | null> {
+  async run(job: PoolJob): Promise<Uint8Array | null> {
+    return (await this.#reply(job))?.bytes ?? null;
+  }
+
+  /** A part of a Zarr chunk ({@link ZarrChunkJob}'s `part`), or null: do the chunk the usual way. */
+  async runPart(job: ZarrChunkJob & { part: BlockPart }): Promise<PartReply | null> {
+    const r = await this.#reply(job);
+    return r?.range ? { bytes: r.bytes, range: r.range } : null;
+  }
+
+  /** Workers that would start a job now: those with none, and those not started yet. */
+  idle(): number {
+    return this.#slots.filter((s) => s.pending.size === 0).length + this.#size - this.#slots.length;
+  }
+
+  #reply(job: PoolJob): Promise<{ bytes: Uint8Array; range?: [number, number] } | null> {
     const slot = this.#pick();
     if (!slot) return Promise.resolve(null);
     const id = this.#next++;
@@ -117,7 +148,7 @@ export class CodecPool {
     }).then((r) => {
       if (r && "bytes" in r) {
         this.#done++;
-        return r.bytes;
+        return r;
       }
       this.#fallbacks++;
       return null;

@@ -11,10 +11,10 @@
 import { parentPort } from "node:worker_threads";
 import { deflateSync } from "node:zlib";
 import { errorLine } from "../errors.js";
-import type { CodecJob, CodecReply } from "./codec-pool.js";
+import type { CodecJob, CodecReply, PartReply } from "./codec-pool.js";
 import { inScratch } from "./worker-files.js";
 
-async function done(job: CodecJob): Promise<Uint8Array | null> {
+async function done(job: CodecJob): Promise<Uint8Array | PartReply | null> {
   if (job.kind === "zarr") return (await import("./zarr/chunk-decode.js")).decodeChunkJob(job);
   if (job.kind === "tiff") return (await import("./geotiff/block-job.js")).decodeBlockJob(job);
   if (job.codec === "deflate") return new Uint8Array(deflateSync(job.input, { level: job.level }));
@@ -37,10 +37,13 @@ async function answer(job: CodecJob): Promise<{ reply: CodecReply; transfer: Arr
   try {
     const out = await done(job);
     if (out === null) return { reply: { id: job.id, fallback: "missing" }, transfer: [] };
-    const bytes = owned(out);
-    if ("bytes" in job && bytes.length !== job.bytes)
+    const part = out instanceof Uint8Array ? null : out;
+    const bytes = owned(out instanceof Uint8Array ? out : out.bytes);
+    // A part's size is checked where the parts are joined (zarr/off-thread.ts's joinParts).
+    if (!part && "bytes" in job && bytes.length !== job.bytes)
       return { reply: { id: job.id, fallback: `decoded to ${bytes.length} bytes` }, transfer: [] };
-    return { reply: { id: job.id, bytes }, transfer: [bytes.buffer as ArrayBuffer] };
+    const reply: CodecReply = part ? { id: job.id, bytes, range: part.range } : { id: job.id, bytes };
+    return { reply, transfer: [bytes.buffer as ArrayBuffer] };
   } catch (e) {
     return { reply: { id: job.id, fallback: errorLine(e) }, transfer: [] };
   }

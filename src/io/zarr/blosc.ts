@@ -20,6 +20,28 @@ const MAX_SPLITS = 16;
 const SLACK = 64;
 
 const align = (n: number) => (n + 15) & ~15;
+const WHOLE: BlockPart = { index: 0, count: 1 };
+
+/**
+ * Part `index` of `count` of a chunk's blocks: a worker decodes only those, so one large chunk
+ * decodes on several threads at once. Part `index` covers blocks `[floor(index * n / count),
+ * floor((index + 1) * n / count))` of the chunk's `n`.
+ */
+export interface BlockPart {
+  index: number;
+  count: number;
+}
+
+/**
+ * A chunk decoded, or the part of it a {@link BlockPart} asked for: its bytes `[range[0],
+ * range[1])` are the chunk's. Part 0's `decoded` is the chunk's full size (the other parts' bytes
+ * are still to be copied in); any other part's is its range only. A chunk that cannot be split
+ * (stored uncompressed) is decoded whole by part 0, and the other parts are empty.
+ */
+export interface Decoded {
+  decoded: Uint8Array;
+  range: [number, number];
+}
 
 /** Decode a Blosc 1 chunk if it is LZ4 with byte shuffle or none; otherwise null. */
 export function decodeBloscLz4(chunk: Uint8Array): Uint8Array | null {
@@ -34,13 +56,15 @@ export function decodeBloscLz4(chunk: Uint8Array): Uint8Array | null {
  * {@link decodeBloscLz4} for a chunk of `size` bytes that `read` writes into `dst` (a file read
  * straight into the module's memory: no copy of the compressed bytes), returning how many it
  * wrote. A chunk in another Blosc variant comes back as its bytes (`raw`) for another decoder.
- * A chunk that declares more than `limit` decoded bytes is refused before it is decoded.
+ * A chunk that declares more than `limit` decoded bytes is refused before it is decoded. With
+ * `part`, only that part's blocks are decoded ({@link Decoded}).
  */
 export function decodeBloscLz4Read(
   size: number,
   read: (dst: Uint8Array) => number,
   limit: number | null = null,
-): { decoded: Uint8Array } | { raw: Uint8Array } {
+  part: BlockPart = WHOLE,
+): Decoded | { raw: Uint8Array } {
   if (size > 2 ** 30) {
     const chunk = new Uint8Array(size);
     const raw = chunk.subarray(0, read(chunk));
@@ -51,16 +75,19 @@ export function decodeBloscLz4Read(
   const got = read(new Uint8Array(w.memory.buffer, 0, size));
   try {
     checkDeclared("blosc", new Uint8Array(w.memory.buffer, 0, got), limit);
-    const decoded = decodeInMemory(w, got);
-    if (decoded) return { decoded };
+    const decoded = decodeInMemory(w, got, part);
+    if (decoded) return decoded;
     return { raw: new Uint8Array(w.memory.buffer).slice(0, got) };
   } finally {
     releaseLarge(w);
   }
 }
 
-/** Decode the `length`-byte chunk at the start of `w`'s memory, or null: not a variant decoded here. */
-function decodeInMemory(w: Kernels, length: number): Uint8Array | null {
+/**
+ * Decode `part` of the `length`-byte chunk at the start of `w`'s memory, or null: not a variant
+ * decoded here.
+ */
+function decodeInMemory(w: Kernels, length: number, part: BlockPart): Decoded | null {
   let mem = new Uint8Array(w.memory.buffer);
   if (length < 16) return null;
   const header = new DataView(w.memory.buffer, 0, 16);
@@ -71,7 +98,8 @@ function decodeInMemory(w: Kernels, length: number): Uint8Array | null {
   if ((mem[0] as number) > 2) return null; // Blosc 2 extended formats
   if (flags & 0x02) {
     if (16 + nbytes > length) throw new RangeError("blosc: chunk shorter than its header says");
-    return mem.slice(16, 16 + nbytes);
+    if (part.index > 0) return { decoded: new Uint8Array(0), range: [nbytes, nbytes] };
+    return { decoded: mem.slice(16, 16 + nbytes), range: [0, nbytes] };
   }
   if (flags & 0x04 || flags >>> 5 !== 1 || blocksize === 0) return null; // bit shuffle or not LZ4
   const shuffled = (flags & 0x01) !== 0 && typesize > 1;
@@ -84,7 +112,9 @@ function decodeInMemory(w: Kernels, length: number): Uint8Array | null {
   kernels(end); // the same instance, grown: the chunk stays where it is
   mem = new Uint8Array(w.memory.buffer);
   const v = new DataView(w.memory.buffer, 0, length);
-  for (let b = 0; b < nblocks; b++) {
+  const b0 = Math.floor((part.index * nblocks) / part.count);
+  const b1 = Math.floor(((part.index + 1) * nblocks) / part.count);
+  for (let b = b0; b < b1; b++) {
     const leftover = b === nblocks - 1 && nbytes % blocksize !== 0;
     const bsize = leftover ? nbytes % blocksize : blocksize;
     const split = !(flags & 0x10) && !leftover && typesize <= MAX_SPLITS && bsize / typesize >= MIN_BUFFERSIZE;
@@ -106,5 +136,8 @@ function decodeInMemory(w: Kernels, length: number): Uint8Array | null {
     }
     if (shuffled) w.unshuffle(tmpAt, outAt + b * blocksize, bsize, typesize);
   }
-  return mem.slice(outAt, outAt + nbytes);
+  const range: [number, number] = [Math.min(b0 * blocksize, nbytes), Math.min(b1 * blocksize, nbytes)];
+  // Part 0 hands back the chunk's full size, for the other parts to be copied into.
+  const [from, to] = part.index === 0 ? [0, nbytes] : range;
+  return { decoded: mem.slice(outAt + from, outAt + to), range };
 }

@@ -31,6 +31,12 @@ export function checkedChunks(
   }) as typeof array.getChunk;
 }
 
+/**
+ * `getChunk`'s options for a chunk read ahead: nobody waits for it yet, so the codec workers
+ * decode it whole rather than in parts (see `off-thread.ts`).
+ */
+export const AHEAD = { ahead: true } as const;
+
 type ChunkAccess = Pick<ZarrArrayInfo, "takeChunk" | "prefetchChunk">;
 
 /**
@@ -57,7 +63,7 @@ export function cachedChunks(
   return {
     takeChunk: (coords, signal) => cache.take(key(coords), load(coords, signal ? { signal } : {})),
     prefetchChunk: (coords) => {
-      if (worthIt) cache.prefetch(key(coords), load(coords));
+      if (worthIt) cache.prefetch(key(coords), load(coords, AHEAD));
     },
   };
 }

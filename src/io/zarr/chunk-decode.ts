@@ -4,10 +4,12 @@
  * Zstandard and LZ4.
  */
 import { gunzipSync, inflateSync } from "node:zlib";
-import type { OffThreadCodec, ZarrChunkJob } from "../codec-pool.js";
+import type { OffThreadCodec, PartReply, ZarrChunkJob } from "../codec-pool.js";
 import { readAll, readFile, withFile } from "../worker-files.js";
-import { decodeBloscLz4Read } from "./blosc.js";
+import { type BlockPart, decodeBloscLz4Read } from "./blosc.js";
 import { checkDeclared } from "./bounds.js";
+
+const WHOLE: BlockPart = { index: 0, count: 1 };
 
 type Decoder = { decode(b: Uint8Array): Uint8Array | Promise<Uint8Array> };
 const numcodecs = new Map<string, Promise<Decoder>>();
@@ -39,18 +41,35 @@ async function decode(codec: Exclude<OffThreadCodec, "blosc">, b: Uint8Array, li
 }
 
 /**
- * A Blosc chunk's file read straight into the LZ4 decoder's memory (no copy of the compressed
- * bytes), or null when there is none; a variant that decoder leaves goes to numcodecs.js.
+ * `part` of a Blosc chunk's file read straight into the LZ4 decoder's memory (no copy of the
+ * compressed bytes), or null when there is none. A variant that decoder leaves goes to
+ * numcodecs.js, whole, in part 0 ({@link wholeInPartZero}).
  */
-async function bloscChunk(file: string, limit: number): Promise<Uint8Array | null> {
-  const r = withFile(file, (fd, size) => decodeBloscLz4Read(size, (dst) => readAll(fd, dst), limit));
-  if (r === null || "decoded" in r) return r?.decoded ?? null;
-  return (await numcodecsDecoder("blosc")).decode(r.raw);
+async function bloscChunk(file: string, limit: number, part: BlockPart): Promise<PartReply | null> {
+  const r = withFile(file, (fd, size) => decodeBloscLz4Read(size, (dst) => readAll(fd, dst), limit, part));
+  if (r === null) return null;
+  if ("decoded" in r) return { bytes: r.decoded, range: r.range };
+  if (part.index > 0) return wholeInPartZero(part, limit, null);
+  return wholeInPartZero(part, limit, await (await numcodecsDecoder("blosc")).decode(r.raw));
 }
 
-/** The chunk in `job.file`, decoded, or null when there is no file. */
-export async function decodeChunkJob(job: ZarrChunkJob): Promise<Uint8Array | null> {
-  if (job.codec === "blosc") return bloscChunk(job.file, job.bytes);
+/** A chunk decoded whole: part 0 holds all of it, and every other part nothing. */
+function wholeInPartZero(part: BlockPart, bytes: number, whole: Uint8Array | null): PartReply {
+  if (part.index > 0 || !whole) return { bytes: new Uint8Array(0), range: [bytes, bytes] };
+  return { bytes: whole, range: [0, whole.length] };
+}
+
+/**
+ * The chunk in `job.file`, decoded, or null when there is no file; with `job.part`, that part
+ * of it (only Blosc-LZ4 splits; in any other codec part 0 is the whole chunk).
+ */
+export async function decodeChunkJob(job: ZarrChunkJob): Promise<Uint8Array | PartReply | null> {
+  if (job.codec === "blosc") {
+    const r = await bloscChunk(job.file, job.bytes, job.part ?? WHOLE);
+    return job.part ? r : (r?.bytes ?? null);
+  }
+  if (job.part && job.part.index > 0) return wholeInPartZero(job.part, job.bytes, null);
   const raw = readFile(job.file);
-  return raw === null ? null : decode(job.codec, raw, job.bytes);
+  const whole = raw === null ? null : await decode(job.codec, raw, job.bytes);
+  return whole && job.part ? wholeInPartZero(job.part, job.bytes, whole) : whole;
 }

@@ -23,7 +23,7 @@ import { checkCodecs } from "./codec-check.js";
 import { registerZarrCodecs } from "./codecs.js";
 import { LocalStore } from "./fs-store.js";
 import { readHalvesAsBits } from "./halves.js";
-import { offThreadChunks, offThreadCodec } from "./off-thread.js";
+import { offThreadChunks, offThreadCodec, splitsInParts } from "./off-thread.js";
 import {
   checkConsolidated,
   checkDims,
@@ -221,9 +221,11 @@ export async function openZarr(path: string, o: OpenZarrOptions = {}): Promise<Z
     let keys = { sep: ".", prefix: "" };
     let shards: number[] | undefined;
     let offThread: OffThreadCodec | null = null;
+    let splits = false;
     try {
       const meta = await checkMeta(path, raw, store, name, format);
       offThread = offThreadCodec(meta as Parameters<typeof offThreadCodec>[0], format);
+      splits = splitsInParts(meta as Parameters<typeof offThreadCodec>[0], format);
       const codecs = Array.isArray(meta?.codecs) ? (meta.codecs as { name?: string }[]) : [];
       if (codecs.some((c) => c?.name === "sharding_indexed"))
         shards = meta?.chunk_grid?.configuration?.chunk_shape as number[] | undefined;
@@ -245,7 +247,7 @@ export async function openZarr(path: string, o: OpenZarrOptions = {}): Promise<Z
     const chunkKey = (coords: readonly number[]) =>
       `${name ? `${name}/` : ""}${keys.prefix}${coords.length ? coords.join(keys.sep) : "0"}`;
     const pool = offThread && raw instanceof LocalStore ? codecPool() : null;
-    if (pool && offThread) offThreadChunks(array, offThread, pool, (raw as LocalStore).root, chunkKey);
+    if (pool && offThread) offThreadChunks(array, offThread, pool, (raw as LocalStore).root, chunkKey, splits);
     checkedChunks(array, chunkKey);
     const access = cachedChunks(array, cache, name, chunkBytes(array.dtype, array.chunks));
     arrays.set(name, {

@@ -7,6 +7,7 @@ import Blosc from "numcodecs/blosc";
 import { afterAll, describe, expect, it } from "vitest";
 import { assemble } from "../../../scripts/build-wasm.js";
 import { decodeBloscLz4, decodeBloscLz4Read } from "../../../src/io/zarr/blosc.js";
+import { joinParts } from "../../../src/io/zarr/off-thread.js";
 import { hasGdal, PYTHON } from "../../helpers/gdal.js";
 
 /**
@@ -63,7 +64,31 @@ describe.skipIf(!hasGdal)("Blosc LZ4 decoding against c-blosc (Python numcodecs)
     });
     expect(wrong).toStrictEqual([]);
   });
+
+  it("decoded in 2, 3 or 7 parts of its blocks, every chunk joins to the bytes c-blosc compressed", () => {
+    const wrong = cases.flatMap((name) => {
+      const chunk = readFileSync(join(dir, `${name}.blosc`));
+      const raw = readFileSync(join(dir, `${name}.raw`));
+      return [2, 3, 7]
+        .filter((count) => {
+          const got = inParts(chunk, count);
+          return got === null || !Buffer.from(got).equals(raw);
+        })
+        .map((count) => `${name} in ${count}`);
+    });
+    expect(wrong).toStrictEqual([]);
+  });
 });
+
+/** A chunk decoded in `count` parts of its blocks, joined as the Zarr reader joins them. */
+function inParts(chunk: Uint8Array, count: number): Uint8Array | null {
+  const parts = Array.from({ length: count }, (_, index) => {
+    const r = decodeBloscLz4Read(chunk.length, (dst) => (dst.set(chunk), chunk.length), null, { index, count });
+    if (!("decoded" in r)) throw new Error("not decoded");
+    return { bytes: r.decoded, range: r.range };
+  });
+  return joinParts(parts, Buffer.from(chunk.buffer, chunk.byteOffset + 4, 4).readUInt32LE(0));
+}
 
 describe("Blosc LZ4 decoding: numcodecs.js round trips and bad chunks", () => {
   const codec = Blosc.fromConfig({ cname: "lz4", clevel: 5, shuffle: 1, blocksize: 0 });

@@ -4,8 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { TilecastError } from "../../../src/errors.js";
-import { codecPool, MIN_OFF_THREAD_BYTES } from "../../../src/io/codec-pool.js";
-import { offThreadCodec } from "../../../src/io/zarr/off-thread.js";
+import { codecPool, codecWorkers, MIN_OFF_THREAD_BYTES } from "../../../src/io/codec-pool.js";
+import { joinParts, offThreadCodec, splitsInParts } from "../../../src/io/zarr/off-thread.js";
 import { openZarrSource } from "../../../src/io/zarr/source.js";
 import { hasGdal, PYTHON } from "../../helpers/gdal.js";
 
@@ -88,6 +88,8 @@ describe.skipIf(!hasGdal)("Zarr chunks decoded on worker threads", () => {
   const cases = JSON.parse(execFileSync(PYTHON, ["-c", GENERATE, dir], { encoding: "utf8" })) as string[];
   const pool = codecPool();
   const plane = 512 * 512;
+  /** Stores of Blosc-LZ4 chunks of 1 MiB (f4) and 2 MiB (i8). */
+  const splits = new Set(["blosc-lz4-f4", "blosc-lz4-noshuffle-f4", "blosc-lz4-i8"]);
 
   it.each(cases)("%s: every time step, whole and windowed, holds zarr-python's values", async (name) => {
     expect(pool).not.toBeNull();
@@ -109,7 +111,10 @@ describe.skipIf(!hasGdal)("Zarr chunks decoded on worker threads", () => {
     const after = pool?.stats() ?? before;
     // The workers read every chunk of a store they can, and none of one they cannot: three whole
     // reads (each chunk the caller's alone, not cached), then the window's two chunks.
-    expect(after.done - before.done).toBe(name.startsWith("main-") ? 0 : 5);
+    // Blosc-LZ4 chunks of 1 MiB and more decode in parts when workers are idle: a job per part
+    // (counted in the next test).
+    if (splits.has(name)) expect(after.done - before.done).toBeGreaterThanOrEqual(5);
+    else expect(after.done - before.done).toBe(name.startsWith("main-") ? 0 : 5);
     expect(after.fallbacks).toBe(before.fallbacks);
   });
 
@@ -125,6 +130,32 @@ describe.skipIf(!hasGdal)("Zarr chunks decoded on worker threads", () => {
     expect(e).toBeInstanceOf(TilecastError);
     expect((e as TilecastError).code).toBe("E_CORRUPT");
     expect((e as Error).message).toMatch(/corrupt chunk v\/2\.0\.0 \(.*blosc/);
+  });
+
+  it("a 2 MiB Blosc-LZ4 chunk someone waits for decodes in parts on the idle workers; one read ahead, whole", async () => {
+    const path = join(dir, "blosc-lz4-i8.zarr");
+    const want = expected(readFileSync(join(dir, "blosc-lz4-i8.bin")), "blosc-lz4-i8");
+    const size = codecWorkers();
+    // Jobs for one chunk with `idle` workers free: a part each, at most one per 512 KiB.
+    const jobs = (idle: number) => (Math.min(idle, 4) > 1 ? Math.min(idle, 4) : 1);
+    const done = () => pool?.stats().done ?? 0;
+    const fallbacks = pool?.stats().fallbacks;
+    const check = async (src: Awaited<ReturnType<typeof openZarrSource>>, t: number) => {
+      const g = await src.readWindow({ x: 0, y: 0, width: 512, height: 512 }, { bands: [t] });
+      expect(mismatches(g.data as ArrayLike<number>, want.subarray(t * plane, (t + 1) * plane))).toEqual([]);
+    };
+    // No cache, so no read-ahead: every read waits for its chunk, with every worker idle.
+    const alone = await openZarrSource(path, { variable: "v", cacheBytes: 0 });
+    let before = done();
+    for (const t of [2, 0, 1]) await check(alone, t);
+    expect(done() - before).toBe(3 * jobs(size));
+    // In time order: step 0 in parts; reading 1 sends 2 ahead (whole), then 1 in parts on the
+    // workers left; 2 is handed over.
+    const ordered = await openZarrSource(path, { variable: "v" });
+    before = done();
+    for (const t of [0, 1, 2]) await check(ordered, t);
+    expect(done() - before).toBe(jobs(size) + 1 + jobs(size - 1));
+    expect(pool?.stats().fallbacks).toBe(fallbacks);
   });
 
   it("a chunk read whole is the caller's: changing it changes no later read", async () => {
@@ -179,6 +210,45 @@ describe("which arrays the workers read", () => {
     [{ codecs: [{ name: "sharding_indexed" }] }, 3, null],
   ] as const)("%j (v%i): %s", (meta, format, codec) => {
     expect(offThreadCodec(meta as never, format)).toBe(codec);
+  });
+
+  it.each([
+    [v2({ compressor: { id: "blosc", cname: "lz4", shuffle: 1 } }), 2, true],
+    [v2({ compressor: { id: "blosc", cname: "lz4", shuffle: 0 } }), 2, true],
+    [v2({ compressor: { id: "blosc", cname: "lz4", shuffle: 2 } }), 2, false],
+    [v2({ compressor: { id: "blosc", cname: "zstd", shuffle: 1 } }), 2, false],
+    [v2({ compressor: { id: "blosc", cname: "lz4", shuffle: 1 }, dtype: ">f4" }), 2, false],
+    [v2({ compressor: { id: "zlib" } }), 2, false],
+    [{ codecs: [{ name: "bytes" }, { name: "blosc", configuration: { cname: "lz4", shuffle: "shuffle" } }] }, 3, true],
+    [
+      { codecs: [{ name: "bytes" }, { name: "blosc", configuration: { cname: "lz4", shuffle: "bitshuffle" } }] },
+      3,
+      false,
+    ],
+  ] as const)("%j (v%i) decodes in parts: %s", (meta, format, splits) => {
+    expect(splitsInParts(meta as never, format)).toBe(splits);
+  });
+
+  it("parts join only when they cover the chunk once, in order, each its range's size", () => {
+    const part = (from: number, to: number, size = to - from) => ({
+      bytes: Uint8Array.from({ length: size }, (_, i) => (from === 0 ? 0 : from + i)),
+      range: [from, to] as [number, number],
+    });
+    expect(Array.from(joinParts([part(0, 4, 10), part(4, 7), part(7, 10)], 10) ?? [])).toEqual([
+      0, 0, 0, 0, 4, 5, 6, 7, 8, 9,
+    ]);
+    expect(Array.from(joinParts([part(0, 10, 10), part(10, 10)], 10) ?? [])).toHaveLength(10); // an empty last part
+    for (const parts of [
+      [part(0, 4, 10), null], // a part failed
+      [part(0, 4, 10), part(5, 10)], // a gap
+      [part(0, 6, 10), part(4, 10)], // an overlap
+      [part(0, 4, 10), part(7, 10), part(4, 7)], // out of order
+      [part(0, 4, 4), part(4, 10)], // part 0 not the chunk's size
+      [part(0, 4, 10), part(4, 10, 5)], // a part not its range's size
+      [part(0, 4, 10), part(4, 8)], // short of the chunk
+      [part(0, 4, 10), part(4, 12)], // past it
+    ])
+      expect(joinParts(parts, 10)).toBeNull();
   });
 
   it(`leaves chunks under ${MIN_OFF_THREAD_BYTES / 1024} KiB to the main thread`, async () => {
