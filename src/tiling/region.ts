@@ -2,7 +2,8 @@
  * Output regions of the stitcher: an open region accumulates its covering tiles' predictions
  * (values where one tile covers it, weighted sums and weight sums at seams), and is finalized
  * into a grid of the output dtype once its last tile has arrived: sums divided by weights,
- * integers rounded and clamped, uncovered or invalid cells nodata (or masked when there is none).
+ * integers rounded and clamped (never onto the nodata value: {@link validRange}), uncovered or
+ * invalid cells nodata (or masked when there is none).
  *
  * Internal to the stitcher (exported for it); for example:
  * ```ts internal
@@ -71,7 +72,7 @@ export function finalizeRegion(r: OpenRegion, dtype: DType, nodata: number | nul
     if (r.single) o.set(r.sum);
     else divide(r.sum as Float64Array, r.weight as Float64Array, o, bands);
   } else {
-    const { min, max } = DTYPE_INFO[dtype];
+    const [min, max] = validRange(dtype, nodata);
     if (r.single) roundSingle(r.sum as Float32Array, out, min, max);
     else roundSeam(r.sum as Float64Array, r.weight as Float64Array, out, bands, min, max);
   }
@@ -80,6 +81,17 @@ export function finalizeRegion(r: OpenRegion, dtype: DType, nodata: number | nul
     window: r.window,
     grid: createGrid(dtype, [bands, r.window.height, r.window.width], { data: out, nodata, mask }),
   };
+}
+
+/**
+ * The values an integer output holds for valid cells: the dtype's range, less `nodata` where it
+ * is one of the range's ends (uint8 with nodata 255: 0-254). A valid value past that end is
+ * clamped to its neighbour instead of being written as nodata, which every reader would then
+ * take for a cell without data. A nodata value inside the range cannot be kept apart this way.
+ */
+export function validRange(dtype: DType, nodata: number | null): [number, number] {
+  const { min, max } = DTYPE_INFO[dtype];
+  return [nodata === min ? min + 1 : min, nodata === max ? max - 1 : max];
 }
 
 /** Seam values: each band's sums divided by the weights, plane by plane. */

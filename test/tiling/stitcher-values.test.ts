@@ -118,6 +118,31 @@ describe("stitcher values", () => {
       );
     });
 
+  it.each([
+    ["uint8", 255, 300, [0, 254]],
+    ["uint8", 0, -40, [1, 255]],
+    ["int16", -32768, -40000, [-32767, 32767]],
+    ["uint16", 7, 70000, [0, 65535]], // nodata inside the range: the range stays whole
+  ] as const)(
+    "%s with nodata %i: valid values past the ends clamp to %j, never onto nodata",
+    (dtype, nodata, far, range) => {
+      // One tile of 4 x 4 over 4 x 4: values from -far to +far, and exactly the range's ends.
+      const plan = planTiles({ width: 4, height: 4, tileSize: 4, overlap: 0 });
+      const st = new Stitcher(plan, { weights: "hann", dtype, nodata });
+      const [t] = [...plan.tiles()];
+      const values = Float32Array.from({ length: 16 }, (_, i) => (i < 8 ? -far : far) * ((i % 4) / 3));
+      values[14] = range[0];
+      values[15] = range[1];
+      const regions = [...st.add(t as TileSpec, (t as TileSpec).read, values, 1, null), ...st.finish()];
+      const got = Array.from(regions[0]?.grid.data ?? []);
+      const [lo, hi] = range;
+      const want = Array.from(values, (v) => Math.min(hi, Math.max(lo, Math.round(v))) + 0); // + 0: no -0
+      expect(got).toStrictEqual(want);
+      expect(got).toContain(far > 0 ? hi : lo);
+      if (nodata === lo - 1 || nodata === hi + 1) expect(got).not.toContain(nodata);
+    },
+  );
+
   for (const dtype of ["float32", "uint8"] as const)
     it(`${dtype}: a cell no valid tile covers is nodata in every band, and only those`, () => {
       const got = stitched(plan, 4, true, dtype, true);
