@@ -18,12 +18,14 @@ import { isMap, LineCounter, parseDocument, parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { errorLine, TilecastError } from "../errors.js";
 import { dtypeSchema } from "../grid/dtype-schema.js";
+import type { GridAttrs } from "../grid/grid.js";
 import type { FormatDriver } from "../io/driver.js";
 import { outputDriver, parseSinkOptions } from "../io/registry.js";
 import { resampleSpec } from "../io/resample.js";
 import { augmentStageOptions } from "../stages/augment.js";
 import { normalizeStageOptions } from "../stages/normalize.js";
 import { edgePolicy, padding } from "../tiling/plan.js";
+import type { Packing } from "../tiling/region.js";
 import { blendWeights } from "../tiling/weights.js";
 import { isUrl } from "../util/url.js";
 import { stageDescriptor } from "./stages.js";
@@ -94,6 +96,12 @@ export const pipelineSchema = z
         path: z.string(),
         dtype: dtypeSchema.default("float32"),
         nodata: z.number().nullable().optional(),
+        /**
+         * An integer output's packing: stored = round((value - offset) / scale), with the scale and
+         * offset written where GDAL and CF readers find them (probabilities as uint8: scale 0.004).
+         */
+        scale: z.number().positive().finite().optional(),
+        offset: z.number().finite().optional(),
         /** Output tile size (default: the format's, 256 for GeoTIFF, 512 for COG). */
         block: z.number().int().positive().optional(),
         quicklook: z.string().optional(),
@@ -111,7 +119,18 @@ export const pipelineSchema = z
   })
   .strict();
 
-const OUTPUT_KEYS = new Set(["path", "dtype", "nodata", "block", "quicklook", "classes", "format", "steps"]);
+const OUTPUT_KEYS = new Set([
+  "path",
+  "dtype",
+  "nodata",
+  "scale",
+  "offset",
+  "block",
+  "quicklook",
+  "classes",
+  "format",
+  "steps",
+]);
 
 type Parsed = z.infer<typeof pipelineSchema>;
 
@@ -125,7 +144,7 @@ export type Pipeline = Omit<Parsed, "output"> & {
 /** A pipeline's output, validated: the raster it writes. */
 export type PipelineOutput = Pick<
   NonNullable<Parsed["output"]>,
-  "path" | "dtype" | "nodata" | "block" | "quicklook" | "classes" | "steps"
+  "path" | "dtype" | "nodata" | "scale" | "offset" | "block" | "quicklook" | "classes" | "steps"
 > & {
   /** The output format's driver id (by the path's extension). */
   format: string;
@@ -167,6 +186,18 @@ export function parseSets(sets: readonly string[]): [string, unknown][] {
 
 type Fail = (path: (string | number)[], key: string, msg: string) => never;
 
+/** An output's packing (`scale`, `offset`), or undefined when it stores values as they are. */
+export function outputPacking(o: PipelineOutput): Packing | undefined {
+  if (o.scale === undefined && o.offset === undefined) return undefined;
+  return { scale: o.scale ?? 1, offset: o.offset ?? 0 };
+}
+
+/** The scale and offset every band of an output of `bands` bands carries, or undefined unpacked. */
+export function packingAttrs(o: PipelineOutput, bands: number): GridAttrs | undefined {
+  const p = outputPacking(o);
+  return p && { scale: Array(bands).fill(p.scale), offset: Array(bands).fill(p.offset) };
+}
+
 /** The output section: its format's driver (by extension or `format`) and that driver's own keys. */
 function checkOutput(o: NonNullable<Parsed["output"]>, abs: (q: string) => string, fail: Fail): PipelineOutput {
   let driver: FormatDriver | undefined;
@@ -176,6 +207,13 @@ function checkOutput(o: NonNullable<Parsed["output"]>, abs: (q: string) => strin
     const at = o.format === undefined ? "path" : "format";
     fail(["output", at], `output.${at}`, (e as TilecastError).problem);
   }
+  const packed = o.scale !== undefined ? "scale" : o.offset !== undefined ? "offset" : null;
+  if (packed && o.dtype.startsWith("float"))
+    fail(
+      ["output", packed],
+      `output.${packed}`,
+      `packs values into an integer dtype; ${o.dtype} stores them as they are (set output.dtype: uint8, int16, ...)`,
+    );
   const extra = Object.fromEntries(Object.entries(o).filter(([k]) => !OUTPUT_KEYS.has(k)));
   let options: Record<string, unknown> = {};
   try {
@@ -189,6 +227,8 @@ function checkOutput(o: NonNullable<Parsed["output"]>, abs: (q: string) => strin
     dtype: o.dtype,
     ...(o.block !== undefined ? { block: o.block } : {}),
     ...(o.nodata !== undefined ? { nodata: o.nodata } : {}),
+    ...(o.scale !== undefined ? { scale: o.scale } : {}),
+    ...(o.offset !== undefined ? { offset: o.offset } : {}),
     ...(o.quicklook ? { quicklook: abs(o.quicklook) } : {}),
     ...(o.classes ? { classes: abs(o.classes) } : {}),
     ...(o.steps !== undefined ? { steps: o.steps } : {}),

@@ -14,7 +14,7 @@ import { QuicklookSampler } from "../io/png/quicklook-sampler.js";
 import { createSink } from "../io/registry.js";
 import { teeSink } from "../io/tee-sink.js";
 import type { GridSink, RasterMeta, SinkSpec } from "../io/types.js";
-import type { PipelineOutput } from "./config.js";
+import { outputPacking, type PipelineOutput } from "./config.js";
 
 interface Region {
   readonly window: Window;
@@ -100,12 +100,18 @@ export class RunProducts {
       await main.abort();
       throw e;
     }
-    return teeSink(main, classes, (b) => classify(b));
+    return teeSink(main, classes, (b) => classify(b, this.#classOptions()));
+  }
+
+  /** One band's threshold (p ≥ 0.5) in the output's stored values: packed when it is packed. */
+  #classOptions(): { threshold?: number } {
+    const p = outputPacking(this.#output);
+    return p ? { threshold: (0.5 - p.offset) / p.scale } : {};
   }
 
   /** The classes at the quicklook's cells (all missing when no region arrived). */
   #sampledClasses(image: Grid): Grid {
-    if (this.#probabilities) return classify(this.#probabilities.sample);
+    if (this.#probabilities) return classify(this.#probabilities.sample, this.#classOptions());
     const [, h, w] = image.shape as [number, number, number];
     return createGrid("uint8", [1, h, w], { data: new Uint8Array(h * w).fill(255), nodata: 255 });
   }

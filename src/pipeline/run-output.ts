@@ -19,7 +19,7 @@ import type { GridSink, GridSource, SinkSpec } from "../io/types.js";
 import type { RuntimeReport } from "../models/registry.js";
 import { planOfParts } from "../tiling/parts.js";
 import type { PlanPart, TilePlan } from "../tiling/plan.js";
-import { type Pipeline, requireOutput } from "./config.js";
+import { type Pipeline, packingAttrs, requireOutput } from "./config.js";
 import { openInput, planFor } from "./input.js";
 import { identityChange, manifestPath, partsDir, readManifest, runIdentity } from "./manifest.js";
 import { RunProducts } from "./products.js";
@@ -215,6 +215,8 @@ export async function finalizeRun(p: Pipeline, runId: string = randomUUID()): Pr
       georef: src.meta.georef,
       nodata: header?.nodata ?? null,
     };
+    const attrs = packingAttrs(output, spec.bands);
+    if (attrs) spec.attrs = attrs;
     const products = new RunProducts(output, src.meta, p.input.bands);
     const sink = await products.sink(spec);
     try {

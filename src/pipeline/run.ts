@@ -32,7 +32,7 @@ import { stitch } from "../stages/stitch.js";
 import type { Tile } from "../stages/tile.js";
 import { write } from "../stages/write.js";
 import type { PlanPart } from "../tiling/plan.js";
-import { type Pipeline, requireOutput } from "./config.js";
+import { outputPacking, type Pipeline, packingAttrs, requireOutput } from "./config.js";
 import { openInput, planFor } from "./input.js";
 import { checkOutputRoot } from "./output-root.js";
 import { RunProducts } from "./products.js";
@@ -196,7 +196,17 @@ export async function runPipeline(p: Pipeline, options: RunOptions = {}): Promis
     let done = 0;
     let blocks = 0;
     const products = new RunProducts(output, m, p.input.bands);
-    const spec = { width: m.width, height: m.height, bands: model.bands, dtype, georef: m.georef, nodata };
+    const packing = outputPacking(output);
+    const attrs = packingAttrs(output, model.bands);
+    const spec = {
+      width: m.width,
+      height: m.height,
+      bands: model.bands,
+      dtype,
+      georef: m.georef,
+      nodata,
+      ...(attrs ? { attrs } : {}),
+    };
     const onPart = (part: PlanPart) => emit("part", { part: part.id, window: part.window }, false);
     const out = await openRunOutputs(p, src, spec, products, runtime, runId, { ...options, onPart });
     const { plan, runPlan, state } = out;
@@ -242,6 +252,7 @@ export async function runPipeline(p: Pipeline, options: RunOptions = {}): Promis
             weights: p.stitch.weights,
             dtype,
             nodata,
+            ...(packing ? { packing } : {}),
             bands: model.bands,
             trim: seam.trim,
             pendingRegions: 16,

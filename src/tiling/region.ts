@@ -2,7 +2,8 @@
  * Output regions of the stitcher: an open region accumulates its covering tiles' predictions
  * (values where one tile covers it, weighted sums and weight sums at seams), and is finalized
  * into a grid of the output dtype once its last tile has arrived: sums divided by weights,
- * integers rounded and clamped (never onto the nodata value: {@link validRange}), uncovered or
+ * integers packed ({@link Packing}), rounded and clamped (never onto the nodata value:
+ * {@link validRange}), uncovered or
  * invalid cells nodata (or masked when there is none).
  *
  * Internal to the stitcher (exported for it); for example:
@@ -62,8 +63,24 @@ export class RegionArrays {
   }
 }
 
+/**
+ * How an integer output packs values: stored = round((value - offset) / scale), as GDAL's and
+ * CF's scale and offset read them back (value = stored * scale + offset).
+ */
+export interface Packing {
+  scale: number;
+  offset: number;
+}
+
+const UNPACKED: Packing = { scale: 1, offset: 0 };
+
 /** The region's grid; see the module documentation. */
-export function finalizeRegion(r: OpenRegion, dtype: DType, nodata: number | null): Region {
+export function finalizeRegion(
+  r: OpenRegion,
+  dtype: DType,
+  nodata: number | null,
+  packing: Packing = UNPACKED,
+): Region {
   const n = r.window.width * r.window.height;
   const bands = r.sum.length / Math.max(n, 1);
   const out = allocate(dtype, bands * n);
@@ -73,8 +90,8 @@ export function finalizeRegion(r: OpenRegion, dtype: DType, nodata: number | nul
     else divide(r.sum as Float64Array, r.weight as Float64Array, o, bands);
   } else {
     const [min, max] = validRange(dtype, nodata);
-    if (r.single) roundSingle(r.sum as Float32Array, out, min, max);
-    else roundSeam(r.sum as Float64Array, r.weight as Float64Array, out, bands, min, max);
+    if (r.single) roundSingle(r.sum as Float32Array, out, min, max, packing);
+    else roundSeam(r.sum as Float64Array, r.weight as Float64Array, out, bands, min, max, packing);
   }
   const mask = markGaps(r.weight, out, bands, nodata);
   return {
@@ -101,12 +118,14 @@ function divide(sum: Float64Array, weight: Float64Array, out: Float32Array | Flo
     for (let i = 0, k = b * n; i < n; i++, k++) out[k] = (sum[k] as number) / (weight[i] as number);
 }
 
-/** A one-tile region's values into an integer dtype: rounded and clamped to `[min, max]`. */
-function roundSingle(sum: Float32Array, out: TypedArray, min: number, max: number): void {
-  for (let k = 0; k < sum.length; k++) out[k] = Math.min(max, Math.max(min, Math.round(sum[k] as number)));
+/** A one-tile region's values into an integer dtype: packed, rounded and clamped to `[min, max]`. */
+function roundSingle(sum: Float32Array, out: TypedArray, min: number, max: number, p: Packing): void {
+  const { scale, offset } = p;
+  for (let k = 0; k < sum.length; k++)
+    out[k] = Math.min(max, Math.max(min, Math.round(((sum[k] as number) - offset) / scale)));
 }
 
-/** Seam values into an integer dtype: divided, rounded and clamped. */
+/** Seam values into an integer dtype: divided, packed, rounded and clamped. */
 function roundSeam(
   sum: Float64Array,
   weight: Float64Array,
@@ -114,11 +133,13 @@ function roundSeam(
   bands: number,
   min: number,
   max: number,
+  p: Packing,
 ): void {
   const n = weight.length;
+  const { scale, offset } = p;
   for (let b = 0; b < bands; b++)
     for (let i = 0, k = b * n; i < n; i++, k++)
-      out[k] = Math.min(max, Math.max(min, Math.round((sum[k] as number) / (weight[i] as number))));
+      out[k] = Math.min(max, Math.max(min, Math.round(((sum[k] as number) / (weight[i] as number) - offset) / scale)));
 }
 
 /**

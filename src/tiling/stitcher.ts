@@ -26,7 +26,7 @@ import type { DType } from "../grid/dtype.js";
 import type { Window } from "../grid/window.js";
 import { accumulate } from "./accumulate.js";
 import type { TilePlan, TileSpec } from "./plan.js";
-import { finalizeRegion, type OpenRegion as Open, type Region, RegionArrays } from "./region.js";
+import { finalizeRegion, type OpenRegion as Open, type Packing, type Region, RegionArrays } from "./region.js";
 import { type Axis, buildAxis, pieces, segmentOf } from "./stitch-axis.js";
 import { type BlendWeights, blendWindow } from "./weights.js";
 
@@ -40,6 +40,8 @@ export interface StitcherOptions {
   dtype?: DType;
   /** Output nodata (default NaN for floats; for integers, null: missing cells are masked). */
   nodata?: number | null;
+  /** An integer output's scale and offset (stored = round((value - offset) / scale)); default none. */
+  packing?: Packing;
   /** Output bands, when known before the first prediction (needed only if every tile is empty). */
   bands?: number;
   /**
@@ -76,6 +78,7 @@ export class Stitcher {
   readonly #wy: Float64Array;
   readonly #dtype: DType;
   readonly #nodata: number | null;
+  readonly #packing: Packing | undefined;
   readonly #open = new Map<number, Open>();
   readonly #arrays = new RegionArrays();
   readonly #parts: readonly Window[];
@@ -94,6 +97,15 @@ export class Stitcher {
     this.#dtype = options.dtype ?? "float32";
     const float = this.#dtype.startsWith("float");
     this.#nodata = options.nodata !== undefined ? options.nodata : float ? Number.NaN : null;
+    this.#packing = options.packing;
+    const pk = options.packing;
+    if (pk && (float || !(pk.scale > 0 && Number.isFinite(pk.scale)) || !Number.isFinite(pk.offset)))
+      throw new TilecastError(
+        "E_ARGUMENT",
+        float
+          ? `a scale and offset pack values into an integer dtype; ${this.#dtype} stores them as they are`
+          : `the scale must be a finite number above 0 and the offset finite, got ${pk.scale} and ${pk.offset}`,
+      );
     this.#bands = options.bands ?? 0;
     const cols = new Map<string, [number, number]>();
     const rows = new Map<string, [number, number]>();
@@ -260,7 +272,7 @@ export class Stitcher {
   }
 
   #finalize(r: Open): Region {
-    const done = finalizeRegion(r, this.#dtype, this.#nodata);
+    const done = finalizeRegion(r, this.#dtype, this.#nodata, this.#packing);
     this.#arrays.give(r);
     return done;
   }

@@ -196,4 +196,21 @@ describe.skipIf(!hasGdal)("resumable and sharded runs", () => {
     expect(storeFiles(`${dir}/seg.zarr`)).toStrictEqual(storeFiles(`${one}/seg.zarr`));
     expect(fingerprint(`${dir}/seg.classes.tif`)).toStrictEqual(fingerprint(`${one}/seg.classes.tif`));
   });
+
+  it("a packed output (uint8, scale 0.004) from two shards and finalize: the same pixels and packing as one run", () => {
+    const pack = ["--set", "output.dtype=uint8", "--set", "output.scale=0.004", "--set", "output.nodata=255"];
+    const dir = dirname(tmp("packed-shards"));
+    const one = dirname(tmp("packed-one"));
+    expect(tilecast("run", PIPE, ...outputs(one), ...SMALL, ...pack, "-q").code).toBe(0);
+    for (const i of [0, 1])
+      expect(tilecast("run", PIPE, ...outputs(dir), ...SMALL, ...pack, "--shard", `${i}/2`, "-q").code).toBe(0);
+    const fin = tilecast("finalize", PIPE, ...outputs(dir), ...SMALL, ...pack);
+    expect(fin.code, fin.stderr).toBe(0);
+    expect(fingerprint(`${dir}/seg.tif`)).toStrictEqual(fingerprint(`${one}/seg.tif`));
+    const packing = (path: string) =>
+      py<number[][]>(`ds = gdal.Open(${JSON.stringify(path)})
+print(json.dumps([[ds.GetRasterBand(i + 1).GetScale(), ds.GetRasterBand(i + 1).GetOffset(), ds.GetRasterBand(i + 1).GetNoDataValue()] for i in range(ds.RasterCount)]))`);
+    expect(packing(`${dir}/seg.tif`)).toStrictEqual(Array(4).fill([0.004, 0, 255]));
+    expect(packing(`${one}/seg.tif`)).toStrictEqual(Array(4).fill([0.004, 0, 255]));
+  });
 });
