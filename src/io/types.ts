@@ -70,8 +70,9 @@ export interface SinkSpec {
   /** The data's name (a Zarr variable); formats without names ignore it. */
   name?: string;
   /**
-   * Keep the blocks' masks beside the data: a GDAL internal mask in a GeoTIFF (0 where a block's
-   * mask marks any band of a pixel invalid), with the values under it written as they are. For
+   * Keep the blocks' masks beside the data: a GDAL internal mask in a GeoTIFF or COG (0 where a
+   * block's mask marks any band of a pixel invalid; a COG's overviews get their own), with the
+   * values under it written as they are. For
    * data read with one (`tilecast convert` of a GeoTIFF that has an internal mask). Formats
    * without masks ignore it.
    */

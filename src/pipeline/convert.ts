@@ -4,7 +4,7 @@
  * blocks and writes them as they complete; the output appears atomically on success.
  * Lossless: pixels, georeferencing, CRS and nodata are carried unchanged. A GeoTIFF's RGB bands
  * stay RGB and its alpha band alpha in a GeoTIFF or COG, and its internal mask is written into a
- * GeoTIFF (COG and Zarr outputs do not keep a mask yet: masked cells are written as the nodata
+ * GeoTIFF or COG (Zarr outputs do not keep a mask yet: masked cells are written as the nodata
  * value, or as read without one).
  *
  * @example

@@ -14,9 +14,13 @@ const GHOST_BODY = [
   " ",
 ].join("\n");
 
-/** GDAL's structural metadata, padded to an even length (the first directory follows it). */
-export function ghostHeader(): Uint8Array {
-  const text = `GDAL_STRUCTURAL_METADATA_SIZE=${String(GHOST_BODY.length).padStart(6, "0")} bytes\n${GHOST_BODY}`;
+/**
+ * GDAL's structural metadata, padded to an even length (the first directory follows it). With
+ * `masked`, it also says each mask tile follows its image tile (`MASK_INTERLEAVED_WITH_IMAGERY`).
+ */
+export function ghostHeader(masked = false): Uint8Array {
+  const body = masked ? `${GHOST_BODY}MASK_INTERLEAVED_WITH_IMAGERY=YES\n` : GHOST_BODY;
+  const text = `GDAL_STRUCTURAL_METADATA_SIZE=${String(body.length).padStart(6, "0")} bytes\n${body}`;
   const out = new Uint8Array(text.length + (text.length % 2));
   out.set(new TextEncoder().encode(text));
   return out;

@@ -3,7 +3,9 @@
  * metadata (layout, block order, leaders and trailers), the directories of the full image and of
  * every overview, then the tiles from the smallest overview to full resolution, row-major, each
  * with its size as a 4-byte leader and its last 4 bytes repeated after it. A reader learns where
- * everything is from the first few kilobytes, and a viewer fetches the overview it shows.
+ * everything is from the first few kilobytes, and a viewer fetches the overview it shows. With
+ * `SinkSpec.mask`, every level also has a GDAL internal mask: the mask directories follow (full
+ * image's first, then the overviews'), and each mask tile follows its image tile.
  *
  * Tiles arrive in any order, so they are compressed into a spool file beside the output as they
  * come, while overviews are built from them in bounded memory ({@link OverviewPyramid}); the
@@ -33,6 +35,7 @@ import { discard, openTemp, publish, tempPathFor } from "../atomic.js";
 import type { GridSink, SinkSpec } from "../types.js";
 import { ghostHeader } from "./cog-ghost.js";
 import { encodeHeader, encodeIfd } from "./ifd.js";
+import { encodeMaskTile, maskEntries } from "./mask-write.js";
 import { defaultResampling, OverviewPyramid, type OverviewResampling } from "./overview.js";
 import {
   blockProblem,
@@ -52,11 +55,22 @@ export interface CogWriteOptions extends TileOptions {
   overviews?: OverviewResampling;
 }
 
-interface LevelTable {
-  grid: BlockGrid;
-  /** Where each tile is in the spool file, then (after layout) in the output. */
+/** Where each tile of an image is in the spool file, and its size (0: never written). */
+interface Tiles {
   spoolAt: Float64Array;
   counts: Float64Array;
+}
+
+interface LevelTable extends Tiles {
+  grid: BlockGrid;
+  /** The level's mask tiles (`SinkSpec.mask`), or null. */
+  mask: Tiles | null;
+}
+
+/** One directory of the file: a level's image, or its mask. */
+interface Directory {
+  level: number;
+  mask: boolean;
 }
 
 /** Bytes copied per write while assembling the file. */
@@ -71,6 +85,7 @@ export class CogSink implements GridSink {
   readonly #bigTiff: boolean | "auto";
   readonly #pyramid: OverviewPyramid;
   readonly #levels: LevelTable[];
+  readonly #directories: Directory[];
   readonly #written: Uint8Array;
   readonly #spool: { fh: FileHandle; path: string };
   readonly #temp: string;
@@ -85,10 +100,19 @@ export class CogSink implements GridSink {
     this.#format = o.format;
     this.#bigTiff = o.bigTiff;
     this.#pyramid = new OverviewPyramid(spec, o.format.tileWidth, o.overviews);
+    const tiles = (n: number): Tiles => ({ spoolAt: new Float64Array(n), counts: new Float64Array(n) });
     this.#levels = this.#pyramid.grids.map((grid) => {
       const n = grid.cols * grid.rows;
-      return { grid, spoolAt: new Float64Array(n), counts: new Float64Array(n) };
+      return { grid, ...tiles(n), mask: spec.mask ? tiles(n) : null };
     });
+    // GDAL's order: the full image, its mask, the overviews, then the overviews' masks.
+    const levels = this.#levels.map((_, level) => level);
+    this.#directories = [
+      { level: 0, mask: false },
+      ...(spec.mask ? [{ level: 0, mask: true }] : []),
+      ...levels.slice(1).map((level) => ({ level, mask: false })),
+      ...(spec.mask ? levels.slice(1).map((level) => ({ level, mask: true })) : []),
+    ];
     this.blockGrid = this.#pyramid.grids[0] as BlockGrid;
     this.#written = new Uint8Array(this.blockGrid.cols * this.blockGrid.rows);
   }
@@ -112,9 +136,19 @@ export class CogSink implements GridSink {
     await this.#tile(0, col, row, block);
   }
 
-  /** Compress a finished tile of `level` into the spool, then feed it to the overview above. */
+  /**
+   * Compress a finished tile of `level` (and its mask tile) into the spool, then feed it to the
+   * overview above.
+   */
   async #tile(level: number, col: number, row: number, grid: Grid): Promise<void> {
-    const bytes = await encodeTile(grid, this.#spec, this.#format);
+    const t = this.#levels[level] as LevelTable;
+    const i = row * t.grid.cols + col;
+    await this.#spoolTile(t, i, await encodeTile(grid, this.#spec, this.#format));
+    if (t.mask) await this.#spoolTile(t.mask, i, await encodeMaskTile(grid, this.#format));
+    for (const up of this.#pyramid.add(level, col, row, grid)) await this.#tile(up.level, up.col, up.row, up.grid);
+  }
+
+  async #spoolTile(t: Tiles, i: number, bytes: Uint8Array): Promise<void> {
     const at = this.#spoolEnd; // reserved before awaiting, so concurrent writes never overlap
     this.#spoolEnd += bytes.length;
     try {
@@ -122,53 +156,76 @@ export class CogSink implements GridSink {
     } catch (e) {
       throw this.#fail(`cannot write (${errorLine(e)})`, e);
     }
-    const t = this.#levels[level] as LevelTable;
-    const i = row * t.grid.cols + col;
     t.spoolAt[i] = at;
     t.counts[i] = bytes.length;
-    for (const up of this.#pyramid.add(level, col, row, grid)) await this.#tile(up.level, up.col, up.row, up.grid);
   }
 
-  /** The directory entries of level `k`, its tiles at `offsets` (placeholders when sizing). */
-  #entries(k: number, bigTiff: boolean, offsets: ArrayLike<number>) {
-    const t = this.#levels[k] as LevelTable;
-    const im = { width: t.grid.width, height: t.grid.height, offsets, counts: t.counts, bigTiff, overview: k > 0 };
-    return imageEntries(this.#spec, this.#format, im);
+  /** The tiles of directory `d`. */
+  #tilesOf(d: Directory): Tiles {
+    const t = this.#levels[d.level] as LevelTable;
+    return d.mask ? (t.mask as Tiles) : t;
+  }
+
+  /** The entries of directory `d`, its tiles at `offsets` (placeholders when sizing). */
+  #entries(d: Directory, bigTiff: boolean, offsets: ArrayLike<number>) {
+    const { grid } = this.#levels[d.level] as LevelTable;
+    const counts = this.#tilesOf(d).counts;
+    const im = { width: grid.width, height: grid.height, offsets, counts, bigTiff, overview: d.level > 0 };
+    return d.mask ? maskEntries(this.#format, im) : imageEntries(this.#spec, this.#format, im);
   }
 
   /**
-   * Each level's directory length: it depends only on the entries' types and counts, so it is
+   * Each directory's length: it depends only on the entries' types and counts, so it is
    * measured with placeholder offsets before the tiles are placed.
    */
   #directoryLengths(bigTiff: boolean): number[] {
-    return this.#levels.map((t, k) => encodeIfd(this.#entries(k, bigTiff, t.counts), 0, bigTiff).length);
+    return this.#directories.map(
+      (d) => encodeIfd(this.#entries(d, bigTiff, this.#tilesOf(d).counts), 0, bigTiff).length,
+    );
   }
 
-  /** Directory bytes of every level, laid out from `start`, pointing at the placed tiles. */
-  #directories(start: number, bigTiff: boolean, offsets: Float64Array[], lengths: number[]): Uint8Array[] {
+  /** Every directory's bytes, laid out from `start` in order, pointing at the placed tiles. */
+  #encodeDirectories(start: number, bigTiff: boolean, offsets: Map<Tiles, Float64Array>, lengths: number[]) {
     let at = start;
-    return this.#levels.map((_, k) => {
+    return this.#directories.map((d, k) => {
       const length = lengths[k] as number;
       const next = k + 1 < lengths.length ? at + length : 0;
-      const bytes = encodeIfd(this.#entries(k, bigTiff, offsets[k] as Float64Array), at, bigTiff, next);
+      const bytes = encodeIfd(
+        this.#entries(d, bigTiff, offsets.get(this.#tilesOf(d)) as Float64Array),
+        at,
+        bigTiff,
+        next,
+      );
       at += length;
       return bytes;
     });
   }
 
-  /** Where each tile lands in the output when the data starts at `dataStart`; and the file's end. */
-  #placeTiles(dataStart: number): { offsets: Float64Array[]; end: number } {
-    let at = dataStart;
-    const offsets = this.#levels.map((t) => new Float64Array(t.counts.length));
-    for (let k = this.#levels.length - 1; k >= 0; k--) {
-      const t = this.#levels[k] as LevelTable;
-      const o = offsets[k] as Float64Array;
+  /**
+   * The tiles in file order: levels from the smallest overview to full resolution, row-major,
+   * each image tile followed by its mask tile (GDAL's `MASK_INTERLEAVED_WITH_IMAGERY`).
+   */
+  *#fileOrder(): Generator<{ tiles: Tiles; i: number; level: number }> {
+    for (let level = this.#levels.length - 1; level >= 0; level--) {
+      const t = this.#levels[level] as LevelTable;
       for (let i = 0; i < t.counts.length; i++) {
-        const n = t.counts[i] as number;
-        if (n === 0) continue; // never written: sparse, offset 0 (GDAL reads it as nodata)
-        o[i] = at + 4;
-        at += n + 8;
+        yield { tiles: t, i, level };
+        if (t.mask) yield { tiles: t.mask, i, level };
       }
+    }
+  }
+
+  /** Where each tile lands in the output when the data starts at `dataStart`; and the file's end. */
+  #placeTiles(dataStart: number): { offsets: Map<Tiles, Float64Array>; end: number } {
+    let at = dataStart;
+    const offsets = new Map(
+      this.#directories.map((d) => [this.#tilesOf(d), new Float64Array(this.#tilesOf(d).counts.length)]),
+    );
+    for (const { tiles, i } of this.#fileOrder()) {
+      const n = tiles.counts[i] as number;
+      if (n === 0) continue; // never written: sparse, offset 0 (GDAL reads it as nodata)
+      (offsets.get(tiles) as Float64Array)[i] = at + 4;
+      at += n + 8;
     }
     return { offsets, end: at };
   }
@@ -176,11 +233,11 @@ export class CogSink implements GridSink {
   /** The header, ghost area and directories, and where each tile goes, for one TIFF flavour. */
   #layout(bigTiff: boolean) {
     const head = encodeHeader(0, bigTiff).length;
-    const ghost = ghostHeader();
+    const ghost = ghostHeader(this.#spec.mask === true);
     const first = head + ghost.length;
     const lengths = this.#directoryLengths(bigTiff);
     const { offsets, end } = this.#placeTiles(first + lengths.reduce((n, l) => n + l, 0));
-    return { bigTiff, ghost, first, offsets, end, dirs: this.#directories(first, bigTiff, offsets, lengths) };
+    return { bigTiff, ghost, first, offsets, end, dirs: this.#encodeDirectories(first, bigTiff, offsets, lengths) };
   }
 
   async commit(): Promise<void> {
@@ -230,21 +287,18 @@ export class CogSink implements GridSink {
       at += used;
       used = 0;
     };
-    for (let k = this.#levels.length - 1; k >= 0; k--) {
-      const t = this.#levels[k] as LevelTable;
-      for (let i = 0; i < t.counts.length; i++) {
-        const n = t.counts[i] as number;
-        if (n === 0) continue;
-        if (used + n + 8 > buf.length) {
-          await flush();
-          if (n + 8 > buf.length) buf = Buffer.allocUnsafe(n + 8);
-        }
-        buf.writeUInt32LE(n, used);
-        const { bytesRead } = await this.#spool.fh.read(buf, used + 4, n, t.spoolAt[i] as number);
-        if (bytesRead !== n) throw new Error(`spool file ended early at tile ${i} of level ${k}`);
-        buf.copyWithin(used + 4 + n, used + n, used + 4 + n);
-        used += n + 8;
+    for (const { tiles, i, level } of this.#fileOrder()) {
+      const n = tiles.counts[i] as number;
+      if (n === 0) continue;
+      if (used + n + 8 > buf.length) {
+        await flush();
+        if (n + 8 > buf.length) buf = Buffer.allocUnsafe(n + 8);
       }
+      buf.writeUInt32LE(n, used);
+      const { bytesRead } = await this.#spool.fh.read(buf, used + 4, n, tiles.spoolAt[i] as number);
+      if (bytesRead !== n) throw new Error(`spool file ended early at tile ${i} of level ${level}`);
+      buf.copyWithin(used + 4 + n, used + n, used + 4 + n);
+      used += n + 8;
     }
     if (used > 0) await flush();
   }

@@ -37,11 +37,14 @@ export async function encodeMaskTile(block: Grid, f: TileFormat): Promise<Uint8A
   return f.compress === "none" ? bits : compress(bits, f.compress, f.level);
 }
 
-/** The directory entries of the mask image of a `f`-tiled image of `im`'s size. */
+/**
+ * The directory entries of the mask image of a `f`-tiled image of `im`'s size (an overview's
+ * mask when `im.overview`: NewSubfileType 5, reduced and mask).
+ */
 export function maskEntries(f: TileFormat, im: ImageLayout): IfdEntry[] {
   const long = im.bigTiff ? FieldType.LONG8 : FieldType.LONG;
   return [
-    { tag: Tag.NewSubfileType, type: FieldType.LONG, values: [4] },
+    { tag: Tag.NewSubfileType, type: FieldType.LONG, values: [im.overview ? 5 : 4] },
     { tag: Tag.ImageWidth, type: FieldType.LONG, values: [im.width] },
     { tag: Tag.ImageLength, type: FieldType.LONG, values: [im.height] },
     { tag: Tag.BitsPerSample, type: FieldType.SHORT, values: [1] },

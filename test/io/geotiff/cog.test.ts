@@ -10,7 +10,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { dirname } from "node:path";
 import { describe, expect, it } from "vitest";
-import { createGrid, type Grid } from "../../../src/grid/grid.js";
+import { createGrid, type Grid, validMask } from "../../../src/grid/grid.js";
 import { createCogSink } from "../../../src/io/geotiff/cog.js";
 import { OverviewPyramid } from "../../../src/io/geotiff/overview.js";
 import { openGeoTiff } from "../../../src/io/geotiff/reader.js";
@@ -130,6 +130,99 @@ print(json.dumps({"gt": ds.GetGeoTransform(), "epsg": ds.GetSpatialRef().GetAuth
       });
       // Nothing but the output is left beside it (no spool, no temporary).
       expect(readdirSync(dirname(out)).sort()).toStrictEqual(["out.tif", "ref.tif", "src.tif"]);
+    },
+  );
+
+  it.each([
+    ["Float32", "average"],
+    ["Byte", "nearest"],
+  ] as const)(
+    "%s with an internal mask, %s overviews: every level's mask is its values' validity, as GDAL's; the COG validates",
+    async (type, method) => {
+      // 301 x 203 (odd: overview cells straddle source cells) with a random mask, a masked collar
+      // and a masked 70 x 50 block; the reference is a copy with gdaladdo's overviews (and masks).
+      const src = tmp("masked-src.tif");
+      const ref = `${dirname(src)}/masked-ref.tif`;
+      const out = `${dirname(src)}/masked-out.tif`;
+      py(`import shutil
+gdal.SetConfigOption("GDAL_TIFF_INTERNAL_MASK", "YES")
+rng = np.random.default_rng(11)
+ds = gdal.GetDriverByName("GTiff").Create("${src}", 301, 203, 2, gdal.GDT_${type}, ["TILED=YES", "COMPRESS=DEFLATE"])
+ds.SetGeoTransform([500000, 10, 0, 4600000, 0, -10])
+for b in range(2):
+    ds.GetRasterBand(b + 1).WriteArray((rng.random((203, 301)) * 200).astype(np.${type === "Byte" ? "uint8" : "float32"}))
+ds.CreateMaskBand(gdal.GMF_PER_DATASET)
+m = np.where(rng.random((203, 301)) < 0.3, 0, 255).astype(np.uint8)
+m[:, :9] = 0
+m[100:150, 200:270] = 0
+ds.GetRasterBand(1).GetMaskBand().WriteArray(m)
+ds = None
+shutil.copy("${src}", "${ref}")
+ds = gdal.Open("${ref}", gdal.GA_Update)
+ds.BuildOverviews("${method.toUpperCase()}", [2, 4, 8])
+ds = None
+print(1)`);
+      await convertRaster(src, out, { format: "cog", outputTileSize: 64, tileSize: 96, write: { overviews: method } });
+      const v = validate(out);
+      expect(v.text).toContain("is a valid cloud optimized GeoTIFF");
+      expect(v.ok).toBe(true);
+      // Each level's mask against gdaladdo's, and (nearest) against the nearest cell of the level
+      // below: gdaladdo takes nearest masks from full resolution, unlike its nearest values (and
+      // GDAL's COG driver), so past the first overview its masks are not its values' validity.
+      const got = py<{
+        flags: number[];
+        levels: number;
+        gdal: number[];
+        chained: number[];
+        masked: number[];
+        valueDiff: number;
+      }>(`a = gdal.Open("${out}"); b = gdal.Open("${ref}")
+out = {"flags": [a.GetRasterBand(k).GetMaskFlags() for k in (1, 2)], "levels": a.GetRasterBand(1).GetOverviewCount(),
+  "gdal": [], "chained": [], "masked": [], "valueDiff": 0.0}
+prev = None
+for i in range(-1, a.GetRasterBand(1).GetOverviewCount()):
+    for k in (1, 2):
+        x = a.GetRasterBand(k) if i < 0 else a.GetRasterBand(k).GetOverview(i)
+        y = b.GetRasterBand(k) if i < 0 else b.GetRasterBand(k).GetOverview(i)
+        mx = x.GetMaskBand().ReadAsArray() > 0; my = y.GetMaskBand().ReadAsArray() > 0
+        valid = mx & my
+        d = np.abs(x.ReadAsArray().astype(np.float64) - y.ReadAsArray().astype(np.float64))[valid]
+        out["valueDiff"] = max(out["valueDiff"], float(d.max()))
+        if k > 1: continue
+        out["gdal"].append(int((mx != my).sum())); out["masked"].append(int((~mx).sum()))
+        if prev is not None:
+            (h, w), (ph, pw) = mx.shape, prev.shape
+            near = lambda n, pn: np.floor(np.arange(n) * (pn / n) + 0.5).astype(int).clip(0, pn - 1)
+            out["chained"].append(int((mx != prev[np.ix_(near(h, ph), near(w, pw))]).sum()))
+        prev = mx
+print(json.dumps(out))`);
+      expect(got.flags).toStrictEqual([2, 2]); // GMF_PER_DATASET, as the source's
+      expect(got.levels).toBe(3);
+      if (method === "average")
+        expect(got.gdal).toStrictEqual([0, 0, 0, 0]); // full resolution and every overview
+      else {
+        expect(got.gdal.slice(0, 2)).toStrictEqual([0, 0]);
+        expect(got.chained).toStrictEqual([0, 0, 0]);
+      }
+      for (const n of got.masked) expect(n).toBeGreaterThan(0);
+      expect(got.valueDiff).toBeLessThanOrEqual(type === "Byte" ? 0 : 1e-4);
+      // GDAL's own COG of the source has the same structural metadata, byte for byte: it says
+      // each mask tile follows its image tile.
+      const gdalCog = `${dirname(src)}/masked-gdal-cog.tif`;
+      py(`gdal.Translate("${gdalCog}", "${src}", format="COG", creationOptions=["BLOCKSIZE=128"])
+print(1)`);
+      const ghost = (path: string) => {
+        const text = readFileSync(path).subarray(8, 400).toString("latin1");
+        return text.slice(0, text.indexOf("\n") + 1 + Number(text.slice(30, 36)));
+      };
+      expect(ghost(out)).toContain("MASK_INTERLEAVED_WITH_IMAGERY=YES\n");
+      expect(ghost(out)).toBe(ghost(gdalCog));
+      // tilecast reads the COG's mask back: the same cells masked in every band as GDAL's mask.
+      const cog = await openGeoTiff(out);
+      expect(cog.meta.maskSource).toBe("internal");
+      const valid = validMask(await cog.readWindow({ x: 0, y: 0, width: 301, height: 203 }));
+      await cog.close();
+      expect(valid.length - valid.reduce((n, v) => n + v, 0)).toBe(2 * (got.masked[0] as number));
     },
   );
 
