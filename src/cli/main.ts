@@ -119,6 +119,7 @@ export function buildCli(): Command {
       },
     });
     (bar as ReturnType<typeof progress> | null)?.stop();
+    for (const w of r.warnings) process.stderr.write(`tilecast: warning: ${output}: ${w}\n`);
     process.stdout.write(
       `wrote ${r.output} (${r.width} x ${r.height}, ${r.bands} band${r.bands === 1 ? "" : "s"}, ${r.tiles} tiles)\n`,
     );

@@ -60,6 +60,7 @@ export function formatSummary(s: RunSummary, backend?: BackendReport): string {
     ...(s.statsFile ? [`  stats     ${s.statsFile}`] : []),
     ...(s.classes ? [`  classes   ${s.classes}`] : []),
     ...(s.warning ? [`  warning   ${s.warning}`] : []),
+    ...(s.outputWarning ? [`  warning   ${s.outputWarning}`] : []),
     ...(s.quicklook ? [`  quicklook ${s.quicklook}`] : []),
   ].join("\n");
 }

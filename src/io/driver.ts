@@ -49,6 +49,11 @@ export interface FormatDriver {
   readonly extensions: readonly string[];
   /** What an output is on disk: one file, or a directory (a store). */
   readonly layout: "file" | "directory";
+  /**
+   * Whether its outputs keep a mask beside the data (`SinkSpec.mask`). Without one, masked cells
+   * are written as the nodata value, so a masked output needs one (see `maskedSpec`).
+   */
+  readonly masks: boolean;
   /** Recognise a local path; `head` is its first 16 bytes (null for a directory). */
   detect(path: string, head: Uint8Array | null): Promise<boolean>;
   open(path: string, options: OpenOptions): Promise<GridSource>;

@@ -20,6 +20,7 @@ export { describeRaster, formatInfo, type RasterInfo } from "./geotiff/inspect.j
 export { defaultResampling, type OverviewResampling } from "./geotiff/overview.js";
 export { GeoTiffSource, openGeoTiff } from "./geotiff/reader.js";
 export { createGeoTiffSink, GeoTiffSink, type GeoTiffWriteOptions, needsBigTiff } from "./geotiff/writer.js";
+export { maskedSpec } from "./masked-spec.js";
 export { CLASS_PALETTE, renderClassOverlay, writeClassOverlay } from "./png/class-overlay.js";
 export { type ChartSeries, type LineChart, lineChartSvg, writeLineChart } from "./png/line-chart.js";
 export {

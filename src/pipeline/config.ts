@@ -20,8 +20,10 @@ import { errorLine, TilecastError } from "../errors.js";
 import { dtypeSchema } from "../grid/dtype-schema.js";
 import type { GridAttrs } from "../grid/grid.js";
 import type { FormatDriver } from "../io/driver.js";
+import { maskedSpec } from "../io/masked-spec.js";
 import { outputDriver, parseSinkOptions } from "../io/registry.js";
 import { resampleSpec } from "../io/resample.js";
+import type { SinkSpec } from "../io/types.js";
 import { augmentStageOptions } from "../stages/augment.js";
 import { normalizeStageOptions } from "../stages/normalize.js";
 import { edgePolicy, padding } from "../tiling/plan.js";
@@ -196,6 +198,15 @@ export function outputPacking(o: PipelineOutput): Packing | undefined {
 export function packingAttrs(o: PipelineOutput, bands: number): GridAttrs | undefined {
   const p = outputPacking(o);
   return p && { scale: Array(bands).fill(p.scale), offset: Array(bands).fill(p.offset) };
+}
+
+/**
+ * `spec` for a run's output: without a nodata value, its masked cells are kept as its format can
+ * ({@link maskedSpec}: a mask, NaN, or a warning that they are lost).
+ */
+export function keepMasked(spec: SinkSpec, o: PipelineOutput): { spec: SinkSpec; warning: string | null } {
+  if (spec.nodata !== null) return { spec, warning: null };
+  return maskedSpec(spec, outputDriver(o.path, o.format));
 }
 
 /** The output section: its format's driver (by extension or `format`) and that driver's own keys. */

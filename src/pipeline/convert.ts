@@ -4,8 +4,8 @@
  * blocks and writes them as they complete; the output appears atomically on success.
  * Lossless: pixels, georeferencing, CRS and nodata are carried unchanged. A GeoTIFF's RGB bands
  * stay RGB and its alpha band alpha in a GeoTIFF or COG, and its internal mask is written into a
- * GeoTIFF or COG (Zarr outputs do not keep a mask yet: masked cells are written as the nodata
- * value, or as read without one).
+ * GeoTIFF or COG. A Zarr store keeps no mask: masked cells are written as the nodata value (NaN
+ * for floats without one; integers without one are written as 0, with a warning).
  *
  * @example
  * ```ts
@@ -15,7 +15,8 @@
  */
 import { lastValueFrom, tap } from "rxjs";
 import type { GeoTiffMeta } from "../io/geotiff/describe.js";
-import { createSink, openSource } from "../io/registry.js";
+import { maskedSpec } from "../io/masked-spec.js";
+import { createSink, openSource, outputDriver } from "../io/registry.js";
 import { cropHalo } from "../stages/crop-halo.js";
 import { readTiles } from "../stages/read-tiles.js";
 import { type TileWriteProgress, writeTiles } from "../stages/write-tiles.js";
@@ -55,6 +56,8 @@ export interface ConvertResult {
   width: number;
   height: number;
   bands: number;
+  /** What the output could not keep (a mask in a format without masks and no nodata value). */
+  warnings: string[];
 }
 
 /**
@@ -82,27 +85,27 @@ export async function convertRaster(input: string, output: string, o: ConvertOpt
       tileSize: o.tileSize ?? 512,
       overlap: o.overlap ?? 0,
     });
-    const sink = await createSink(
-      output,
-      {
-        width: m.width,
-        height: m.height,
-        bands: m.bands,
-        dtype: m.dtype,
-        georef: m.georef,
-        nodata: m.nodata,
-        attrs: m.attrs,
-        ...(o.variable ? { name: o.variable } : {}),
-        ...(tiff.maskSource ? { mask: true } : {}),
-        ...(typeof tiff.alphaBand === "number" ? { alpha: tiff.alphaBand } : {}),
-        ...(tiff.rgbBands ? { rgb: true } : {}),
-      },
-      {
-        ...(o.outputTileSize !== undefined ? { tileSize: o.outputTileSize } : {}),
-        ...(o.format ? { format: o.format } : {}),
-        ...o.write,
-      },
-    );
+    const base = {
+      width: m.width,
+      height: m.height,
+      bands: m.bands,
+      dtype: m.dtype,
+      georef: m.georef,
+      nodata: m.nodata,
+      attrs: m.attrs,
+      ...(o.variable ? { name: o.variable } : {}),
+      ...(typeof tiff.alphaBand === "number" ? { alpha: tiff.alphaBand } : {}),
+      ...(tiff.rgbBands ? { rgb: true } : {}),
+    };
+    // A masked input's mask: kept beside the data, or as its nodata value (NaN for floats).
+    const { spec, warning } = tiff.maskSource
+      ? maskedSpec(base, outputDriver(output, o.format))
+      : { spec: base, warning: null };
+    const sink = await createSink(output, spec, {
+      ...(o.outputTileSize !== undefined ? { tileSize: o.outputTileSize } : {}),
+      ...(o.format ? { format: o.format } : {}),
+      ...o.write,
+    });
     const concurrency = o.concurrency ?? 4;
     let last: TileWriteProgress = { tilesDone: 0, blocksWritten: 0, openBlocks: 0 };
     await lastValueFrom(
@@ -123,6 +126,7 @@ export async function convertRaster(input: string, output: string, o: ConvertOpt
       width: m.width,
       height: m.height,
       bands: m.bands,
+      warnings: warning ? [warning] : [],
     };
   } finally {
     await src.close();

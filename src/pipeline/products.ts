@@ -93,7 +93,7 @@ export class RunProducts {
     try {
       classes = await createSink(
         o.classes,
-        { ...spec, bands: 1, dtype: "uint8", nodata: 255 },
+        { ...spec, bands: 1, dtype: "uint8", nodata: 255, mask: false }, // missing classes are 255
         { tileSize: blockWidth },
       );
     } catch (e) {

@@ -19,7 +19,7 @@ import type { GridSink, GridSource, SinkSpec } from "../io/types.js";
 import type { RuntimeReport } from "../models/registry.js";
 import { planOfParts } from "../tiling/parts.js";
 import type { PlanPart, TilePlan } from "../tiling/plan.js";
-import { type Pipeline, packingAttrs, requireOutput } from "./config.js";
+import { keepMasked, type Pipeline, packingAttrs, requireOutput } from "./config.js";
 import { openInput, planFor } from "./input.js";
 import { identityChange, manifestPath, partsDir, readManifest, runIdentity } from "./manifest.js";
 import { RunProducts } from "./products.js";
@@ -207,7 +207,7 @@ export async function finalizeRun(p: Pipeline, runId: string = randomUUID()): Pr
   await first?.close();
   const src = await openInput(p);
   try {
-    const spec: SinkSpec = {
+    let spec: SinkSpec = {
       width: src.meta.width,
       height: src.meta.height,
       bands: header?.bands ?? 1,
@@ -217,6 +217,7 @@ export async function finalizeRun(p: Pipeline, runId: string = randomUUID()): Pr
     };
     const attrs = packingAttrs(output, spec.bands);
     if (attrs) spec.attrs = attrs;
+    spec = keepMasked(spec, output).spec; // the shards warned
     const products = new RunProducts(output, src.meta, p.input.bands);
     const sink = await products.sink(spec);
     try {

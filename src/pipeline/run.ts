@@ -32,7 +32,7 @@ import { stitch } from "../stages/stitch.js";
 import type { Tile } from "../stages/tile.js";
 import { write } from "../stages/write.js";
 import type { PlanPart } from "../tiling/plan.js";
-import { outputPacking, type Pipeline, packingAttrs, requireOutput } from "./config.js";
+import { keepMasked, outputPacking, type Pipeline, packingAttrs, requireOutput } from "./config.js";
 import { openInput, planFor } from "./input.js";
 import { checkOutputRoot } from "./output-root.js";
 import { RunProducts } from "./products.js";
@@ -74,6 +74,8 @@ export interface RunSummary {
   trim: number;
   /** Why tiled inference may differ from whole-scene inference (the halo is smaller than the model sees). */
   warning?: string;
+  /** What the output cannot keep (cells without data, in a format without masks and no nodata value). */
+  outputWarning?: string;
   /** The parts: all of them, those done before this run, those this run did. */
   parts: { total: number; before: number; ran: number };
   /** Whether the output is committed (a shard leaves it to `tilecast finalize`). */
@@ -189,7 +191,7 @@ export async function runPipeline(p: Pipeline, options: RunOptions = {}): Promis
     const seam = stitchTrim(p.stitch.trim, p.tiling.overlap, p.stitch.weights, model.receptiveField);
     if (seam.warning) emit("warning", { message: seam.warning });
     const dtype = output.dtype;
-    const nodata = output.nodata !== undefined ? output.nodata : dtype.startsWith("float") ? Number.NaN : null;
+    const fill = output.nodata !== undefined ? output.nodata : dtype.startsWith("float") ? Number.NaN : null;
     let read = 0;
     let revisited = 0;
     let skipped = 0;
@@ -198,15 +200,23 @@ export async function runPipeline(p: Pipeline, options: RunOptions = {}): Promis
     const products = new RunProducts(output, m, p.input.bands);
     const packing = outputPacking(output);
     const attrs = packingAttrs(output, model.bands);
-    const spec = {
-      width: m.width,
-      height: m.height,
-      bands: model.bands,
-      dtype,
-      georef: m.georef,
-      nodata,
-      ...(attrs ? { attrs } : {}),
-    };
+    // Without a nodata value, cells without data are masked: kept as a mask where the format
+    // has one, else as NaN (floats), else said to be lost.
+    const kept = keepMasked(
+      {
+        width: m.width,
+        height: m.height,
+        bands: model.bands,
+        dtype,
+        georef: m.georef,
+        nodata: fill,
+        ...(attrs ? { attrs } : {}),
+      },
+      output,
+    );
+    if (kept.warning) emit("warning", { message: `output: ${kept.warning}` });
+    const { spec } = kept;
+    const nodata = spec.nodata;
     const onPart = (part: PlanPart) => emit("part", { part: part.id, window: part.window }, false);
     const out = await openRunOutputs(p, src, spec, products, runtime, runId, { ...options, onPart });
     const { plan, runPlan, state } = out;
@@ -298,6 +308,7 @@ export async function runPipeline(p: Pipeline, options: RunOptions = {}): Promis
       classes: output.classes ?? null,
       trim: seam.trim,
       ...(seam.warning ? { warning: seam.warning } : {}),
+      ...(kept.warning ? { outputWarning: kept.warning } : {}),
       parts: { total: plan.parts.length, before: state.doneBefore, ran: state.todo.length },
       committed: committed || state.complete,
       ...(state.complete ? { alreadyComplete: true } : {}),

@@ -47,6 +47,7 @@ export const geoTiffDriver: FormatDriver = {
   id: "geotiff",
   title: "GeoTIFF",
   layout: "file",
+  masks: true,
   extensions: [".tif", ".tiff", ".gtiff"],
   detect: async (_path, head) => head !== null && isTiffSignature(head),
   open: async (path, o) => (await reader()).openGeoTiff(path, o.signal),

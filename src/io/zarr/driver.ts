@@ -41,6 +41,7 @@ export const zarrDriver: FormatDriver = {
   id: "zarr",
   title: "Zarr",
   layout: "directory",
+  masks: false,
   extensions: [".zarr"],
   detect: (path) => isZarrStore(path),
   open: async (path, o) => (await import("./source.js")).openZarrSource(path, o),
