@@ -90,10 +90,13 @@ export class RunProducts {
     if (!o.classes) return main;
     const { blockWidth } = main.blockGrid;
     let classes: GridSink;
+    // The classes' own raster: missing classes are 255 (not a mask), and the probabilities' band
+    // names and packing are not theirs.
+    const { attrs: _probabilities, ...shared } = spec;
     try {
       classes = await createSink(
         o.classes,
-        { ...spec, bands: 1, dtype: "uint8", nodata: 255, mask: false }, // missing classes are 255
+        { ...shared, bands: 1, dtype: "uint8", nodata: 255, mask: false },
         { tileSize: blockWidth },
       );
     } catch (e) {

@@ -51,6 +51,7 @@ describe.skipIf(!hasGdal)("packed outputs", () => {
       zarrErr: number;
       zarrGaps: boolean;
       zarrAttrs: [number, number];
+      classPacking: [number, number];
     }>(`
 import xarray as xr
 f = gdal.Open("${float}").ReadAsArray().astype(np.float64)
@@ -60,7 +61,8 @@ raw = b.ReadAsArray()
 valid = raw != b.GetNoDataValue()
 x = raw * b.GetScale() + b.GetOffset()
 cf = gdal.Open("${float}.c.tif").ReadAsArray()
-cp = gdal.Open("${packed}.c.tif").ReadAsArray()
+cds = gdal.Open("${packed}.c.tif")
+cp = cds.ReadAsArray()
 z = xr.open_zarr("${zarr}")
 v = z[list(z.data_vars)[0]]
 zv = v.values.reshape(f.shape).astype(np.float64)
@@ -73,6 +75,7 @@ print(json.dumps({
   "classDiffersFar": int(((cf != cp) & (np.abs(f - 0.5) > ${STEP / 2} + 1e-6)).sum()),
   "zarrErr": float(np.nanmax(np.abs(zv - f))), "zarrGaps": bool((np.isnan(zv) == np.isnan(f)).all()),
   "zarrAttrs": [float(v.encoding.get("scale_factor", 1)), float(v.encoding.get("add_offset", 0))],
+  "classPacking": [cds.GetRasterBand(1).GetScale() or 1.0, cds.GetRasterBand(1).GetOffset() or 0.0],
 }))`);
     expect(got).toMatchObject({ scale: STEP, offset: 0, nodata: 255, dtype: "Byte", sameGaps: true, zarrGaps: true });
     expect(got.cells).toBeGreaterThan(100_000);
@@ -81,6 +84,7 @@ print(json.dumps({
     expect(got.err).toBeGreaterThan(0); // quantized, not stored as floats
     expect(got.zarrErr).toBeLessThanOrEqual(STEP / 2 + 1e-6);
     expect(got.zarrAttrs).toStrictEqual([STEP, 0]);
+    expect(got.classPacking).toStrictEqual([1, 0]); // the class raster holds classes, not packed probabilities
     // The classes threshold the packed values at 0.5: only cells within half a step of it may differ.
     expect(got.classDiffersFar).toBe(0);
   });
