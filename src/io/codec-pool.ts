@@ -9,11 +9,11 @@
  *
  * What takes this path is chosen by each format: Zarr chunks of local stores whose bytes are
  * their values once decompressed (`zarr/off-thread.ts`; a large Blosc-LZ4 chunk someone waits
- * for goes as one job per idle worker, each decoding a part of its blocks); GeoTIFF blocks of local files in the
- * codecs a worker decodes (`geotiff/off-thread.ts`). Small Zarr chunks stay on the main thread,
- * where a message costs more than decoding; small GeoTIFF blocks go in runs. Whatever a worker cannot deliver (a missing
- * file, a corrupt block, a wrong size) is read again the usual way, so fill values and error
- * messages are those of the main-thread path.
+ * for goes as one job per idle worker, each decoding a part of its blocks); GeoTIFF blocks of
+ * local files in the codecs a worker decodes (`geotiff/off-thread.ts`). Small Zarr chunks stay
+ * on the main thread, where a message costs more than decoding; small GeoTIFF blocks go in runs.
+ * Whatever a worker cannot deliver (a missing file, a corrupt block, a wrong size) is read again
+ * the usual way, so fill values and error messages are those of the main-thread path.
  *
  * `TILECAST_CODEC_WORKERS` sets the number of workers (default: one per core, at most 4; 0 turns
  * the pool off); `TILECAST_ZARR_WORKERS`, its earlier name, is still read when it is not set.

@@ -20,7 +20,8 @@ const MAX_SPLITS = 16;
 const SLACK = 64;
 
 const align = (n: number) => (n + 15) & ~15;
-const WHOLE: BlockPart = { index: 0, count: 1 };
+/** The whole chunk, as one part. */
+export const WHOLE: BlockPart = { index: 0, count: 1 };
 
 /**
  * Part `index` of `count` of a chunk's blocks: a worker decodes only those, so one large chunk

@@ -6,10 +6,8 @@
 import { gunzipSync, inflateSync } from "node:zlib";
 import type { OffThreadCodec, PartReply, ZarrChunkJob } from "../codec-pool.js";
 import { readAll, readFile, withFile } from "../worker-files.js";
-import { type BlockPart, decodeBloscLz4Read } from "./blosc.js";
+import { type BlockPart, decodeBloscLz4Read, WHOLE } from "./blosc.js";
 import { checkDeclared } from "./bounds.js";
-
-const WHOLE: BlockPart = { index: 0, count: 1 };
 
 type Decoder = { decode(b: Uint8Array): Uint8Array | Promise<Uint8Array> };
 const numcodecs = new Map<string, Promise<Decoder>>();
