@@ -82,6 +82,14 @@ export async function runForecast(p: Pipeline, o: { cycle: string; until?: strin
   const output = requireOutput(p);
   if (!output.path.endsWith(".zarr"))
     throw new TilecastError("E_ARGUMENT", "output.path: a forecast writes a Zarr store (.zarr)", { path: p.file });
+  // A forecast store holds float32 leads: another dtype (and so a packing, which needs an
+  // integer one) would be silently ignored.
+  if (output.dtype !== "float32")
+    throw new TilecastError(
+      "E_ARGUMENT",
+      `output.dtype: a forecast writes float32 leads; ${output.dtype} (and a scale and offset) apply to tilecast run`,
+      { path: p.file },
+    );
   const dir = p.model.path;
   if (typeof dir !== "string")
     throw new TilecastError("E_ARGUMENT", "model.path: a forecast runs a trained model directory", { path: p.file });

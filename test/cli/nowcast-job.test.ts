@@ -105,6 +105,25 @@ print(json.dumps(out))`);
     expect(model.map((v: number, k: number) => v > extra[k])).toStrictEqual([false, true, true, true, true, false]);
   }, 300_000); // 23 cycles of a ConvLSTM on wasm: about a minute, more on a busy machine
 
+  it("an output dtype (or packing) a forecast cannot write is refused by name", () => {
+    for (const sets of [["output.dtype=uint8"], ["output.dtype=uint8", "output.scale=0.1"]]) {
+      const args = sets.flatMap((s) => ["--set", s]);
+      const r = tilecast(
+        "nowcast",
+        "pipelines/radar-nowcast.yaml",
+        "--set",
+        `output.path=${store}`,
+        ...args,
+        "--cycle",
+        "2010-08-26T06:00Z",
+      );
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe(
+        "tilecast: pipelines/radar-nowcast.yaml: output.dtype: a forecast writes float32 leads; uint8 (and a scale and offset) apply to tilecast run\n",
+      );
+    }
+  });
+
   it("a cycle without its input frames is refused, naming the input", () => {
     const r = tilecast(
       "nowcast",
