@@ -14,23 +14,23 @@
  */
 import { readFile } from "node:fs/promises";
 import { dirname, isAbsolute, resolve } from "node:path";
-import { isMap, LineCounter, parseDocument, parse as parseYaml } from "yaml";
+import { isMap, LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
 import { errorLine, TilecastError } from "../errors.js";
 import { dtypeSchema } from "../grid/dtype-schema.js";
-import type { GridAttrs } from "../grid/grid.js";
 import type { FormatDriver } from "../io/driver.js";
-import { maskedSpec } from "../io/masked-spec.js";
 import { outputDriver, parseSinkOptions } from "../io/registry.js";
 import { resampleSpec } from "../io/resample.js";
-import type { SinkSpec } from "../io/types.js";
 import { augmentStageOptions } from "../stages/augment.js";
 import { normalizeStageOptions } from "../stages/normalize.js";
 import { edgePolicy, padding } from "../tiling/plan.js";
-import type { Packing } from "../tiling/region.js";
 import { blendWeights } from "../tiling/weights.js";
 import { isUrl } from "../util/url.js";
+import { parseSets, setPath } from "./sets.js";
 import { stageDescriptor } from "./stages.js";
+
+export { parseSets, setPath } from "./sets.js";
+
 import { resolveTrainPaths, trainSection } from "./train-config.js";
 
 /** The schema of a pipeline file (stage and output-format options are checked after it). */
@@ -165,49 +165,7 @@ export function requireOutput(p: Pipeline): PipelineOutput {
   return p.output;
 }
 
-/** Set `a.b.c = value` in a plain object tree (creating objects on the way). */
-export function setPath(root: Record<string, unknown>, key: string, value: unknown): void {
-  const parts = key.split(".");
-  let node = root;
-  for (const p of parts.slice(0, -1)) {
-    const next = node[p];
-    if (typeof next !== "object" || next === null || Array.isArray(next)) node[p] = {};
-    node = node[p] as Record<string, unknown>;
-  }
-  node[parts[parts.length - 1] as string] = value;
-}
-
-/** Parse `key=value` overrides (values as YAML: numbers, booleans, lists). */
-export function parseSets(sets: readonly string[]): [string, unknown][] {
-  return sets.map((s) => {
-    const i = s.indexOf("=");
-    if (i <= 0) throw new TilecastError("E_ARGUMENT", `--set takes KEY=VALUE, got '${s}'`);
-    return [s.slice(0, i), parseYaml(s.slice(i + 1))];
-  });
-}
-
 type Fail = (path: (string | number)[], key: string, msg: string) => never;
-
-/** An output's packing (`scale`, `offset`), or undefined when it stores values as they are. */
-export function outputPacking(o: PipelineOutput): Packing | undefined {
-  if (o.scale === undefined && o.offset === undefined) return undefined;
-  return { scale: o.scale ?? 1, offset: o.offset ?? 0 };
-}
-
-/** The scale and offset every band of an output of `bands` bands carries, or undefined unpacked. */
-export function packingAttrs(o: PipelineOutput, bands: number): GridAttrs | undefined {
-  const p = outputPacking(o);
-  return p && { scale: Array(bands).fill(p.scale), offset: Array(bands).fill(p.offset) };
-}
-
-/**
- * `spec` for a run's output: without a nodata value, its masked cells are kept as its format can
- * ({@link maskedSpec}: a mask, NaN, or a warning that they are lost).
- */
-export function keepMasked(spec: SinkSpec, o: PipelineOutput): { spec: SinkSpec; warning: string | null } {
-  if (spec.nodata !== null) return { spec, warning: null };
-  return maskedSpec(spec, outputDriver(o.path, o.format));
-}
 
 /** The output section: its format's driver (by extension or `format`) and that driver's own keys. */
 function checkOutput(o: NonNullable<Parsed["output"]>, abs: (q: string) => string, fail: Fail): PipelineOutput {

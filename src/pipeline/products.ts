@@ -14,7 +14,8 @@ import { QuicklookSampler } from "../io/png/quicklook-sampler.js";
 import { createSink } from "../io/registry.js";
 import { teeSink } from "../io/tee-sink.js";
 import type { GridSink, RasterMeta, SinkSpec } from "../io/types.js";
-import { outputPacking, type PipelineOutput } from "./config.js";
+import type { PipelineOutput } from "./config.js";
+import { outputPacking } from "./output-spec.js";
 
 interface Region {
   readonly window: Window;

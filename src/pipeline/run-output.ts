@@ -19,9 +19,10 @@ import type { GridSink, GridSource, SinkSpec } from "../io/types.js";
 import type { RuntimeReport } from "../models/registry.js";
 import { planOfParts } from "../tiling/parts.js";
 import type { PlanPart, TilePlan } from "../tiling/plan.js";
-import { keepMasked, type Pipeline, packingAttrs, requireOutput } from "./config.js";
+import { type Pipeline, requireOutput } from "./config.js";
 import { openInput, planFor } from "./input.js";
 import { identityChange, manifestPath, partsDir, readManifest, runIdentity } from "./manifest.js";
+import { outputSpec } from "./output-spec.js";
 import { RunProducts } from "./products.js";
 import { discardIfEmpty, doneParts, type PartsOptions, prepareParts, type RunParts } from "./resumable.js";
 
@@ -207,17 +208,14 @@ export async function finalizeRun(p: Pipeline, runId: string = randomUUID()): Pr
   await first?.close();
   const src = await openInput(p);
   try {
-    let spec: SinkSpec = {
+    const { spec } = outputSpec(output, {
       width: src.meta.width,
       height: src.meta.height,
       bands: header?.bands ?? 1,
       dtype: header?.dtype ?? "float32",
       georef: src.meta.georef,
       nodata: header?.nodata ?? null,
-    };
-    const attrs = packingAttrs(output, spec.bands);
-    if (attrs) spec.attrs = attrs;
-    spec = keepMasked(spec, output).spec; // the shards warned
+    }); // the shards warned of cells without data they could not keep
     const products = new RunProducts(output, src.meta, p.input.bands);
     const sink = await products.sink(spec);
     try {

@@ -32,7 +32,12 @@ import { stitch } from "../stages/stitch.js";
 import type { Tile } from "../stages/tile.js";
 import { write } from "../stages/write.js";
 import type { PlanPart } from "../tiling/plan.js";
-import { keepMasked, outputPacking, type Pipeline, packingAttrs, requireOutput } from "./config.js";
+import { type Pipeline, requireOutput } from "./config.js";
+import { outputPacking, outputSpec } from "./output-spec.js";
+import { stitchTrim } from "./stitch-trim.js";
+
+export { stitchTrim } from "./stitch-trim.js";
+
 import { openInput, planFor } from "./input.js";
 import { checkOutputRoot } from "./output-root.js";
 import { RunProducts } from "./products.js";
@@ -119,27 +124,6 @@ export interface RunOptions {
 /** @deprecated The same as {@link RunOptions}. */
 export type RunHooks = RunOptions;
 
-/**
- * The trim for `stitch.trim`: `auto` cuts the model's receptive-field radius when the halo holds
- * it, so blended tiles equal whole-scene inference; when it does not, nothing is cut (blending
- * still hides seams) and a warning says tiles may differ from whole-scene inference.
- */
-export function stitchTrim(
-  trim: "auto" | number,
-  overlap: number,
-  weights: string,
-  receptiveField: number | undefined,
-): { trim: number; warning?: string } {
-  if (weights === "crop") return { trim: 0 };
-  const radius = receptiveField === undefined ? 0 : Math.floor(receptiveField / 2);
-  const warning =
-    radius > overlap
-      ? `the model sees ${receptiveField} px (radius ${radius}); a ${overlap} px halo cannot make tiled inference equal whole-scene inference (tiling.overlap >= ${radius} can)`
-      : undefined;
-  const t = trim === "auto" ? (radius <= overlap ? radius : 0) : trim;
-  return { trim: t, ...(warning ? { warning } : {}) };
-}
-
 /** The file's tile stages in order: its `normalize` key first, then its `stages` list. */
 function tileStages(p: Pipeline, ctx: StageContext): Promise<[string, OperatorFunction<Tile, Tile>][]> {
   return createTileStages([...(p.normalize ? [{ type: "normalize", ...p.normalize }] : []), ...p.stages], ctx);
@@ -199,21 +183,15 @@ export async function runPipeline(p: Pipeline, options: RunOptions = {}): Promis
     let blocks = 0;
     const products = new RunProducts(output, m, p.input.bands);
     const packing = outputPacking(output);
-    const attrs = packingAttrs(output, model.bands);
-    // Without a nodata value, cells without data are masked: kept as a mask where the format
-    // has one, else as NaN (floats), else said to be lost.
-    const kept = keepMasked(
-      {
-        width: m.width,
-        height: m.height,
-        bands: model.bands,
-        dtype,
-        georef: m.georef,
-        nodata: fill,
-        ...(attrs ? { attrs } : {}),
-      },
-      output,
-    );
+    // Packed as the output says; cells without data kept as its format can (output-spec.ts).
+    const kept = outputSpec(output, {
+      width: m.width,
+      height: m.height,
+      bands: model.bands,
+      dtype,
+      georef: m.georef,
+      nodata: fill,
+    });
     if (kept.warning) emit("warning", { message: `output: ${kept.warning}` });
     const { spec } = kept;
     const nodata = spec.nodata;

@@ -33,19 +33,11 @@ import { type BlockGrid, blockWindow } from "../../grid/block-grid.js";
 import type { Grid } from "../../grid/grid.js";
 import { discard, openTemp, publish, tempPathFor } from "../atomic.js";
 import type { GridSink, SinkSpec } from "../types.js";
-import { ghostHeader } from "./cog-ghost.js";
-import { encodeHeader, encodeIfd } from "./ifd.js";
-import { encodeMaskTile, maskEntries } from "./mask-write.js";
+import { CogLevels, type LevelTable, type Tiles } from "./cog-layout.js";
+import { encodeHeader } from "./ifd.js";
+import { encodeMaskTile } from "./mask-write.js";
 import { defaultResampling, OverviewPyramid, type OverviewResampling } from "./overview.js";
-import {
-  blockProblem,
-  claimTile,
-  encodeTile,
-  imageEntries,
-  type TileFormat,
-  type TileOptions,
-  tileFormat,
-} from "./tile-codec.js";
+import { blockProblem, claimTile, encodeTile, type TileFormat, type TileOptions, tileFormat } from "./tile-codec.js";
 
 /** Options for {@link createCogSink}. */
 export interface CogWriteOptions extends TileOptions {
@@ -53,24 +45,6 @@ export interface CogWriteOptions extends TileOptions {
   bigTiff?: boolean | "auto";
   /** Overview resampling (default: average for floats, nearest for integers, which are often classes). */
   overviews?: OverviewResampling;
-}
-
-/** Where each tile of an image is in the spool file, and its size (0: never written). */
-interface Tiles {
-  spoolAt: Float64Array;
-  counts: Float64Array;
-}
-
-interface LevelTable extends Tiles {
-  grid: BlockGrid;
-  /** The level's mask tiles (`SinkSpec.mask`), or null. */
-  mask: Tiles | null;
-}
-
-/** One directory of the file: a level's image, or its mask. */
-interface Directory {
-  level: number;
-  mask: boolean;
 }
 
 /** Bytes copied per write while assembling the file. */
@@ -84,8 +58,7 @@ export class CogSink implements GridSink {
   readonly #format: TileFormat;
   readonly #bigTiff: boolean | "auto";
   readonly #pyramid: OverviewPyramid;
-  readonly #levels: LevelTable[];
-  readonly #directories: Directory[];
+  readonly #levels: CogLevels;
   readonly #written: Uint8Array;
   readonly #spool: { fh: FileHandle; path: string };
   readonly #temp: string;
@@ -100,26 +73,14 @@ export class CogSink implements GridSink {
     this.#format = o.format;
     this.#bigTiff = o.bigTiff;
     this.#pyramid = new OverviewPyramid(spec, o.format.tileWidth, o.overviews);
-    const tiles = (n: number): Tiles => ({ spoolAt: new Float64Array(n), counts: new Float64Array(n) });
-    this.#levels = this.#pyramid.grids.map((grid) => {
-      const n = grid.cols * grid.rows;
-      return { grid, ...tiles(n), mask: spec.mask ? tiles(n) : null };
-    });
-    // GDAL's order: the full image, its mask, the overviews, then the overviews' masks.
-    const levels = this.#levels.map((_, level) => level);
-    this.#directories = [
-      { level: 0, mask: false },
-      ...(spec.mask ? [{ level: 0, mask: true }] : []),
-      ...levels.slice(1).map((level) => ({ level, mask: false })),
-      ...(spec.mask ? levels.slice(1).map((level) => ({ level, mask: true })) : []),
-    ];
+    this.#levels = new CogLevels(this.#pyramid.grids, spec, o.format);
     this.blockGrid = this.#pyramid.grids[0] as BlockGrid;
     this.#written = new Uint8Array(this.blockGrid.cols * this.blockGrid.rows);
   }
 
   /** Resolution levels in the file: the full image plus its overviews. */
   get levels(): number {
-    return this.#levels.length;
+    return this.#levels.levels.length;
   }
 
   #fail(problem: string, cause?: unknown): TilecastError {
@@ -141,7 +102,7 @@ export class CogSink implements GridSink {
    * overview above.
    */
   async #tile(level: number, col: number, row: number, grid: Grid): Promise<void> {
-    const t = this.#levels[level] as LevelTable;
+    const t = this.#levels.levels[level] as LevelTable;
     const i = row * t.grid.cols + col;
     await this.#spoolTile(t, i, await encodeTile(grid, this.#spec, this.#format));
     if (t.mask) await this.#spoolTile(t.mask, i, await encodeMaskTile(grid, this.#format));
@@ -160,96 +121,16 @@ export class CogSink implements GridSink {
     t.counts[i] = bytes.length;
   }
 
-  /** The tiles of directory `d`. */
-  #tilesOf(d: Directory): Tiles {
-    const t = this.#levels[d.level] as LevelTable;
-    return d.mask ? (t.mask as Tiles) : t;
-  }
-
-  /** The entries of directory `d`, its tiles at `offsets` (placeholders when sizing). */
-  #entries(d: Directory, bigTiff: boolean, offsets: ArrayLike<number>) {
-    const { grid } = this.#levels[d.level] as LevelTable;
-    const counts = this.#tilesOf(d).counts;
-    const im = { width: grid.width, height: grid.height, offsets, counts, bigTiff, overview: d.level > 0 };
-    return d.mask ? maskEntries(this.#format, im) : imageEntries(this.#spec, this.#format, im);
-  }
-
-  /**
-   * Each directory's length: it depends only on the entries' types and counts, so it is
-   * measured with placeholder offsets before the tiles are placed.
-   */
-  #directoryLengths(bigTiff: boolean): number[] {
-    return this.#directories.map(
-      (d) => encodeIfd(this.#entries(d, bigTiff, this.#tilesOf(d).counts), 0, bigTiff).length,
-    );
-  }
-
-  /** Every directory's bytes, laid out from `start` in order, pointing at the placed tiles. */
-  #encodeDirectories(start: number, bigTiff: boolean, offsets: Map<Tiles, Float64Array>, lengths: number[]) {
-    let at = start;
-    return this.#directories.map((d, k) => {
-      const length = lengths[k] as number;
-      const next = k + 1 < lengths.length ? at + length : 0;
-      const bytes = encodeIfd(
-        this.#entries(d, bigTiff, offsets.get(this.#tilesOf(d)) as Float64Array),
-        at,
-        bigTiff,
-        next,
-      );
-      at += length;
-      return bytes;
-    });
-  }
-
-  /**
-   * The tiles in file order: levels from the smallest overview to full resolution, row-major,
-   * each image tile followed by its mask tile (GDAL's `MASK_INTERLEAVED_WITH_IMAGERY`).
-   */
-  *#fileOrder(): Generator<{ tiles: Tiles; i: number; level: number }> {
-    for (let level = this.#levels.length - 1; level >= 0; level--) {
-      const t = this.#levels[level] as LevelTable;
-      for (let i = 0; i < t.counts.length; i++) {
-        yield { tiles: t, i, level };
-        if (t.mask) yield { tiles: t.mask, i, level };
-      }
-    }
-  }
-
-  /** Where each tile lands in the output when the data starts at `dataStart`; and the file's end. */
-  #placeTiles(dataStart: number): { offsets: Map<Tiles, Float64Array>; end: number } {
-    let at = dataStart;
-    const offsets = new Map(
-      this.#directories.map((d) => [this.#tilesOf(d), new Float64Array(this.#tilesOf(d).counts.length)]),
-    );
-    for (const { tiles, i } of this.#fileOrder()) {
-      const n = tiles.counts[i] as number;
-      if (n === 0) continue; // never written: sparse, offset 0 (GDAL reads it as nodata)
-      (offsets.get(tiles) as Float64Array)[i] = at + 4;
-      at += n + 8;
-    }
-    return { offsets, end: at };
-  }
-
-  /** The header, ghost area and directories, and where each tile goes, for one TIFF flavour. */
-  #layout(bigTiff: boolean) {
-    const head = encodeHeader(0, bigTiff).length;
-    const ghost = ghostHeader(this.#spec.mask === true);
-    const first = head + ghost.length;
-    const lengths = this.#directoryLengths(bigTiff);
-    const { offsets, end } = this.#placeTiles(first + lengths.reduce((n, l) => n + l, 0));
-    return { bigTiff, ghost, first, offsets, end, dirs: this.#encodeDirectories(first, bigTiff, offsets, lengths) };
-  }
-
   async commit(): Promise<void> {
     if (this.#state !== "open") throw this.#fail("commit after commit, abort or failure");
     let out: FileHandle | null = null;
     try {
       // Overview tiles whose children were never all written are finished with what they have.
-      for (let k = 1; k < this.#levels.length; k++) {
+      for (let k = 1; k < this.#levels.levels.length; k++) {
         for (const t of this.#pyramid.drain(k)) await this.#tile(t.level, t.col, t.row, t.grid);
       }
-      let L = this.#layout(this.#bigTiff === true);
-      if (this.#bigTiff === "auto" && L.end > 2 ** 32 - 1) L = this.#layout(true);
+      let L = this.#levels.layout(this.#bigTiff === true);
+      if (this.#bigTiff === "auto" && L.end > 2 ** 32 - 1) L = this.#levels.layout(true);
       if (!L.bigTiff && L.end > 2 ** 32 - 1)
         throw new Error("the file passes 4 GiB; write it as BigTIFF (bigTiff: true)");
       out = await openTemp(this.path, this.#temp);
@@ -287,7 +168,7 @@ export class CogSink implements GridSink {
       at += used;
       used = 0;
     };
-    for (const { tiles, i, level } of this.#fileOrder()) {
+    for (const { tiles, i, level } of this.#levels.fileOrder()) {
       const n = tiles.counts[i] as number;
       if (n === 0) continue;
       if (used + n + 8 > buf.length) {

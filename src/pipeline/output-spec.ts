@@ -1,0 +1,42 @@
+/**
+ * What a pipeline's `output` section means for the sink it writes: the packing of an integer
+ * output (`scale`, `offset`), and how cells without data are kept when there is no nodata value
+ * ({@link maskedSpec}).
+ */
+import type { GridAttrs } from "../grid/grid.js";
+import { maskedSpec } from "../io/masked-spec.js";
+import { outputDriver } from "../io/registry.js";
+import type { SinkSpec } from "../io/types.js";
+import type { Packing } from "../tiling/region.js";
+import type { PipelineOutput } from "./config.js";
+
+/** An output's packing (`scale`, `offset`), or undefined when it stores values as they are. */
+export function outputPacking(o: PipelineOutput): Packing | undefined {
+  if (o.scale === undefined && o.offset === undefined) return undefined;
+  return { scale: o.scale ?? 1, offset: o.offset ?? 0 };
+}
+
+/** The scale and offset every band of an output of `bands` bands carries, or undefined unpacked. */
+export function packingAttrs(o: PipelineOutput, bands: number): GridAttrs | undefined {
+  const p = outputPacking(o);
+  return p && { scale: Array(bands).fill(p.scale), offset: Array(bands).fill(p.offset) };
+}
+
+/**
+ * `spec` for a run's output: without a nodata value, its masked cells are kept as its format can
+ * ({@link maskedSpec}: a mask, NaN, or a warning that they are lost).
+ */
+export function keepMasked(spec: SinkSpec, o: PipelineOutput): { spec: SinkSpec; warning: string | null } {
+  if (spec.nodata !== null) return { spec, warning: null };
+  return maskedSpec(spec, outputDriver(o.path, o.format));
+}
+
+/**
+ * The sink spec of a run's output from its size, bands, dtype, georeferencing and nodata: packed
+ * as the output says, with cells without data kept as its format can; and a warning when they
+ * cannot be.
+ */
+export function outputSpec(o: PipelineOutput, base: SinkSpec): { spec: SinkSpec; warning: string | null } {
+  const attrs = packingAttrs(o, base.bands);
+  return keepMasked(attrs ? { ...base, attrs } : base, o);
+}
