@@ -33,16 +33,15 @@ import type { Tile } from "../stages/tile.js";
 import { write } from "../stages/write.js";
 import type { PlanPart } from "../tiling/plan.js";
 import { type Pipeline, requireOutput } from "./config.js";
-import { outputPacking, outputSpec } from "./output-spec.js";
-import { stitchTrim } from "./stitch-trim.js";
-
-export { stitchTrim } from "./stitch-trim.js";
-
 import { openInput, planFor } from "./input.js";
 import { checkOutputRoot } from "./output-root.js";
+import { outputPacking, outputSpec } from "./output-spec.js";
 import { RunProducts } from "./products.js";
 import { openRunOutputs } from "./run-output.js";
 import { createTileStages, type StageContext } from "./stages.js";
+import { stitchTrim } from "./stitch-trim.js";
+
+export { stitchTrim } from "./stitch-trim.js";
 
 /** What a run did. */
 export interface RunSummary {
