@@ -45,7 +45,7 @@ export {
 } from "./registry.js";
 export { type ResampleSpec, resampleFactor, resampleMethod, resampleSource, resampleSpec } from "./resample.js";
 export { teeSink } from "./tee-sink.js";
-export type { GridSink, GridSource, RasterMeta, ReadOptions, SinkSpec } from "./types.js";
+export type { GridSink, GridSource, RasterMeta, ReadOptions, SinkSpec, StoredBlocks } from "./types.js";
 export { MAX_WINDOW_BYTES } from "./window-buffer.js";
 export { type CfEncoding, cfDecode, cfEncoding, isCfTime, parseCfTime } from "./zarr/cf.js";
 export { ChunkCache, type DecodedChunk, defaultCacheBytes } from "./zarr/chunk-cache.js";

@@ -56,6 +56,27 @@ export interface GridSink {
   writeBlock(col: number, row: number, block: Grid): Promise<void>;
   commit(): Promise<void>;
   abort(): Promise<void>;
+  /** Present when the sink can hand back the bytes it stores for a block; see {@link StoredBlocks}. */
+  readonly stored?: StoredBlocks;
+}
+
+/**
+ * A sink's blocks as it stores them (a GeoTIFF's compressed tile and mask tile, say). A resumable
+ * run keeps each finished part's blocks in this form, so resuming copies them into the new output
+ * instead of encoding them again.
+ */
+export interface StoredBlocks {
+  /**
+   * Names the form: the format, dtype, bands, nodata, compression and layout the bytes depend
+   * on. Stored blocks go back only into a sink of the same form.
+   */
+  readonly form: string;
+  /** How many pieces a block is stored as. */
+  readonly pieces: number;
+  /** Write a block as `writeBlock` does; resolves to the bytes stored for it, `pieces` of them. */
+  writeBlock(col: number, row: number, block: Grid): Promise<Uint8Array[]>;
+  /** Write a block from the pieces {@link writeBlock} returned in a sink of the same form. */
+  putBlock(col: number, row: number, pieces: readonly Uint8Array[]): Promise<void>;
 }
 
 /** What a sink needs to know to create an output. */

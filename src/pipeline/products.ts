@@ -69,18 +69,35 @@ export class RunProducts {
 
   /** A stitched output region. */
   onRegion(r: Region): void {
+    this.#outputSampler(r.grid.shape[0] as number)?.add(r);
+  }
+
+  /**
+   * The output's quicklook cells in `window`, or null when none are shown: kept with a part whose
+   * blocks are kept as the output stored them, since those are not read back as cells.
+   */
+  outputCells(window: Window): Uint8Array | null {
+    return (this.#probabilities ?? this.#plain)?.cells(window) ?? null;
+  }
+
+  /** Put back output quicklook cells kept with a part of a `bands`-band output. */
+  putOutputCells(window: Window, bytes: Uint8Array, bands: number): void {
+    this.#outputSampler(bands)?.putCells(window, bytes);
+  }
+
+  /** The sampler of the output's quicklook cells (made for `bands` bands), or null when none is drawn. */
+  #outputSampler(bands: number): QuicklookSampler | null {
     if (this.#image) {
       // Classes are per cell, so classifying the sampled cells at the end draws the same classes
       // as sampling each region's classes, without an arg-max over every region.
-      const bands = r.grid.shape[0] as number;
       this.#probabilities ??= new QuicklookSampler(this.#meta.width, this.#meta.height, bands, {
         bands: Array.from({ length: bands }, (_, b) => b),
       });
-      this.#probabilities.add(r);
-    } else if (this.#output.quicklook) {
-      this.#plain ??= new QuicklookSampler(this.#meta.width, this.#meta.height, r.grid.shape[0] as number);
-      this.#plain.add(r);
+      return this.#probabilities;
     }
+    if (!this.#output.quicklook) return null;
+    this.#plain ??= new QuicklookSampler(this.#meta.width, this.#meta.height, bands);
+    return this.#plain;
   }
 
   /** The output sink for `spec` (with the class raster teed off when asked). */

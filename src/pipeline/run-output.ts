@@ -12,9 +12,8 @@ import { randomUUID } from "node:crypto";
 import { rm } from "node:fs/promises";
 import { TilecastError } from "../errors.js";
 import { atomicWrite } from "../io/atomic.js";
-import { PartFile, type StoredBlock } from "../io/parts/part-file.js";
+import { PartFile } from "../io/parts/part-file.js";
 import { PartSink, partPath } from "../io/parts/part-sink.js";
-import { teeSink } from "../io/tee-sink.js";
 import type { GridSink, GridSource, SinkSpec } from "../io/types.js";
 import type { RuntimeReport } from "../models/registry.js";
 import { planOfParts } from "../tiling/parts.js";
@@ -24,6 +23,7 @@ import { openInput, planFor } from "./input.js";
 import { identityChange, manifestPath, partsDir, readManifest, runIdentity } from "./manifest.js";
 import { outputSpec } from "./output-spec.js";
 import { RunProducts } from "./products.js";
+import { keepingSink, replay, replayable, whileReplaying } from "./replay.js";
 import { discardIfEmpty, doneParts, type PartsOptions, prepareParts, type RunParts } from "./resumable.js";
 
 /** A run's outputs, ready for its stream. */
@@ -43,56 +43,24 @@ export interface RunOutputs {
 }
 
 /**
- * Every kept part's blocks into `sink` (and their quicklook cells into `products`), four blocks
- * at a time so the output's encoding (on the codec workers) uses every core.
+ * Kept parts that cannot go back into `output` (kept as another output form stored them) are
+ * removed and joined to the parts to do. An unreadable kept part fails the run now, not after
+ * the rest is computed.
  */
-async function replay(dir: string, ids: readonly number[], sink: GridSink, products: RunProducts): Promise<void> {
-  const { blockWidth: bw, blockHeight: bh } = sink.blockGrid;
-  const inFlight = new Set<Promise<void>>();
-  for (const id of ids) {
-    const f = await PartFile.open(partPath(dir, id));
-    try {
-      const cells = await f.extra("image");
-      if (cells) products.putImageCells(f.header.window, cells);
-      for (let i = 0; i < f.header.blocks.length; i++) {
-        const { window } = f.header.blocks[i] as StoredBlock;
-        const grid = await f.block(i);
-        products.onRegion({ window, grid });
-        const w: Promise<void> = sink.writeBlock(window.x / bw, window.y / bh, grid).finally(() => inFlight.delete(w));
-        inFlight.add(w);
-        if (inFlight.size >= 4) await Promise.race(inFlight);
-      }
-      await Promise.all(inFlight);
-    } finally {
-      await f.close();
-    }
+async function redoUnreplayable(state: RunParts, plan: TilePlan, output: GridSink): Promise<void> {
+  const todo = new Set(state.todo.map((q) => q.id));
+  for (const q of plan.parts) {
+    if (todo.has(q.id)) continue;
+    const path = partPath(state.dir, q.id);
+    const f = await PartFile.open(path);
+    const ok = replayable(f, output);
+    await f.close();
+    if (ok) continue;
+    await rm(path, { force: true });
+    todo.add(q.id);
+    state.doneBefore--;
   }
-}
-
-/**
- * `sink` while kept parts are replayed into it: blocks go straight through, its commit waits for
- * the replay (and fails with the replay's error), and an abort also waits for the replay to stop.
- * On a resumed run the kept parts' encoding then shares the cores with the model instead of
- * running before it: a resume of 2 of 4 parts of the 8192² segmentation job spent 10.5 s replaying
- * before its first tile.
- */
-function whileReplaying(sink: GridSink, replayed: Promise<unknown>): GridSink {
-  return {
-    blockGrid: sink.blockGrid,
-    writeBlock: (col, row, block) => sink.writeBlock(col, row, block),
-    async commit() {
-      const failed = await replayed;
-      if (failed) {
-        await sink.abort();
-        throw failed;
-      }
-      await sink.commit();
-    },
-    async abort() {
-      await sink.abort(); // the replay's next write fails, which ends it
-      await replayed;
-    },
-  };
+  state.todo = plan.parts.filter((q) => todo.has(q.id));
 }
 
 /** The manifest marked complete and the parts removed. */
@@ -122,6 +90,7 @@ export async function openRunOutputs(
     const { blockWidth, blockHeight } = final.blockGrid;
     const plan = planFor(p, src, true, [blockWidth, blockHeight]);
     const state = await prepareParts(output, p.file, plan, await runIdentity(p, plan, runtime), runId, o);
+    if (final && !state.complete && !o.shard) await redoUnreplayable(state, plan, final);
     const runPlan = planOfParts(
       plan,
       state.todo.map((q) => q.id),
@@ -130,7 +99,10 @@ export async function openRunOutputs(
       await final.abort();
       final = null;
     }
+    // A committing run keeps blocks as the output stores them, when it can say how.
+    const form = final?.stored?.form;
     const parts = new PartSink({
+      ...(form !== undefined ? { form } : {}),
       width: spec.width,
       height: spec.height,
       blockWidth,
@@ -138,8 +110,9 @@ export async function openRunOutputs(
       parts: state.todo,
       dir: state.dir,
       extras: (part) => {
-        const cells = products.imageCells(part.window);
-        return cells ? { image: cells } : ({} as Record<string, Uint8Array>);
+        const image = products.imageCells(part.window);
+        const output = form !== undefined ? products.outputCells(part.window) : null;
+        return { ...(image ? { image } : {}), ...(output ? { output } : {}) };
       },
       ...(o.onPart ? { onPart: o.onPart } : {}),
     });
@@ -152,8 +125,6 @@ export async function openRunOutputs(
         await replay(state.dir, kept, final, products);
         await final.commit();
       } else if (kept.length > 0) {
-        // An unreadable kept part fails the run now, not after the rest is computed.
-        for (const id of kept) await (await PartFile.open(partPath(state.dir, id))).close();
         replayed = replay(state.dir, kept, final, products).then(
           () => null,
           (e: unknown) => e ?? new Error("replaying the kept parts failed"),
@@ -161,7 +132,7 @@ export async function openRunOutputs(
         final = whileReplaying(final, replayed);
       }
     }
-    const sink = state.todo.length === 0 ? null : final ? teeSink(final, parts, (b) => b) : parts;
+    const sink = state.todo.length === 0 ? null : final ? keepingSink(final, parts) : parts;
     const commits = final !== null;
     return {
       plan,

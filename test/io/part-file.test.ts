@@ -43,6 +43,31 @@ describe("part files", () => {
       await f.close();
     });
 
+  it("stored pieces round-trip with their form, out of order, and cells are refused both ways", async () => {
+    const path = tmp("part-3.bin");
+    await expect(PartFileWriter.create(path, "stored")).rejects.toThrow("form goes with codec 'stored'");
+    await expect(PartFileWriter.create(path, "none", "f")).rejects.toThrow("form goes with codec 'stored'");
+    const w = await PartFileWriter.create(path, "stored", '{"format":"GTiff"}');
+    await expect(w.add(window(0, 0), createGrid("uint8", [1, 2, 3]))).rejects.toThrow("keeps stored blocks");
+    await w.addStored(window(3, 0), [Uint8Array.of(9, 8, 7), Uint8Array.of(6)]);
+    await w.addStored(window(0, 0), [Uint8Array.of(1, 2), Uint8Array.of(3, 4, 5, 6)]);
+    await w.addExtra("output", Uint8Array.of(42));
+    await w.commit({ part: 3, window: { x: 0, y: 0, width: 6, height: 2 }, bands: 4, dtype: "float32", nodata: null });
+    const f = await PartFile.open(path);
+    expect(f.header).toMatchObject({ codec: "stored", form: '{"format":"GTiff"}', bands: 4 });
+    expect((await f.pieces(0)).map((p) => Array.from(p))).toStrictEqual([
+      [1, 2],
+      [3, 4, 5, 6],
+    ]);
+    expect((await f.pieces(1)).map((p) => Array.from(p))).toStrictEqual([[9, 8, 7], [6]]);
+    await expect(f.block(0)).rejects.toThrow(`${path}: this part keeps its output's stored blocks, not cells`);
+    expect(Array.from((await f.extra("output")) ?? [])).toStrictEqual([42]);
+    await f.close();
+    const cells = await PartFileWriter.create(tmp("part-4.bin"));
+    await expect(cells.addStored(window(0, 0), [Uint8Array.of(1)])).rejects.toThrow("keeps blocks, not stored pieces");
+    await cells.abort();
+  });
+
   it("an aborted part leaves nothing; a file that is not a part is a clear error", async () => {
     const path = tmp("part-2.bin");
     const w = await PartFileWriter.create(path);

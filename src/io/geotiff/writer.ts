@@ -24,7 +24,7 @@ import { type BlockGrid, blockWindow, makeBlockGrid } from "../../grid/block-gri
 import { DTYPE_INFO } from "../../grid/dtype.js";
 import type { Grid } from "../../grid/grid.js";
 import { discard, openTemp, publish, tempPathFor } from "../atomic.js";
-import type { GridSink, SinkSpec } from "../types.js";
+import type { GridSink, SinkSpec, StoredBlocks } from "../types.js";
 import { encodeHeader, encodeIfd, type IfdEntry } from "./ifd.js";
 import { encodeMaskTile, maskEntries } from "./mask-write.js";
 import {
@@ -65,6 +65,7 @@ export class GeoTiffSink implements GridSink {
   readonly #mask: { offsets: Float64Array; counts: Float64Array } | null;
   #end: number;
   #state: "open" | "done" | "failed" = "open";
+  #stored: StoredBlocks | null = null;
 
   constructor(path: string, temp: string, fh: FileHandle, spec: SinkSpec, o: { format: TileFormat; bigTiff: boolean }) {
     this.path = path;
@@ -95,18 +96,70 @@ export class GeoTiffSink implements GridSink {
   }
 
   async writeBlock(col: number, row: number, block: Grid): Promise<void> {
+    await this.#write(col, row, block);
+  }
+
+  /**
+   * Blocks as this file stores them: the compressed tile, then the mask's tile when the file has
+   * a mask. The form names everything those bytes depend on.
+   */
+  get stored(): StoredBlocks {
+    this.#stored ??= this.#storedBlocks();
+    return this.#stored;
+  }
+
+  #storedBlocks(): StoredBlocks {
+    const pieces = this.#mask ? 2 : 1;
+    return {
+      form: JSON.stringify({
+        format: "GTiff",
+        ...this.#format,
+        dtype: this.#spec.dtype,
+        bands: this.#spec.bands,
+        nodata: Number.isNaN(this.#spec.nodata) ? "NaN" : this.#spec.nodata,
+        mask: this.#mask !== null,
+      }),
+      pieces,
+      writeBlock: (col, row, block) => this.#write(col, row, block),
+      putBlock: async (col, row, stored) => {
+        if (stored.length !== pieces)
+          throw this.#fail(`stored block (${col}, ${row}) has ${stored.length} pieces, not ${pieces}`);
+        await this.#put(col, row, stored[0] as Uint8Array, stored[1] ?? null);
+      },
+    };
+  }
+
+  /** Encode a block (and its mask tile) and put it in the file; the bytes stored. */
+  async #write(col: number, row: number, block: Grid): Promise<Uint8Array[]> {
+    this.#claim(col, row);
+    const bytes = await this.#encode(col, row, block);
+    const mask = this.#mask ? await encodeMaskTile(block, this.#format) : null;
+    return this.#put(col, row, bytes, mask, false);
+  }
+
+  #claim(col: number, row: number): void {
     if (this.#state !== "open") throw this.#fail("write after commit, abort or failure");
     const claim = claimTile(this.blockGrid, this.#written, col, row);
     if (claim) throw this.#fail(claim);
+  }
+
+  /** Append a block's tile (and mask tile) and record where they are. */
+  async #put(
+    col: number,
+    row: number,
+    bytes: Uint8Array,
+    mask: Uint8Array | null,
+    claim = true,
+  ): Promise<Uint8Array[]> {
+    if (claim) this.#claim(col, row);
     const index = row * this.blockGrid.cols + col;
-    const bytes = await this.#encode(col, row, block);
-    const mask = this.#mask ? await encodeMaskTile(block, this.#format) : null;
     this.#offsets[index] = await this.#append(bytes);
     this.#counts[index] = bytes.length;
     if (mask && this.#mask) {
       this.#mask.offsets[index] = await this.#append(mask);
       this.#mask.counts[index] = mask.length;
     }
+    return mask ? [bytes, mask] : [bytes];
   }
 
   /** Write `bytes` at the end of the file; returns where. */

@@ -4,7 +4,8 @@
  *
  * ```text
  * "TCPART1\n"                      8 bytes
- * payloads                         each block's cells, then its mask (raw, or deflate level 1)
+ * payloads                         each block's cells, then its mask (raw, or deflate level 1),
+ *                                  or the pieces its output stores it as (codec "stored")
  * header (UTF-8 JSON)              PartHeader: the part, dtype, nodata, each block's place and byte ranges
  * header length                    uint32 little-endian, the last 4 bytes
  * ```
@@ -28,16 +29,20 @@ const inflateAsync = promisify(inflate);
 
 /**
  * How blocks are stored: `none` (the default: a part costs its raw size on disk for a while, and
- * almost no time) or `deflate` (level 1: a quarter to a half of the space for floats, but
- * compressing a large float output costs a good share of the run).
+ * almost no time), `deflate` (level 1: a quarter to a half of the space for floats, but
+ * compressing a large float output costs a good share of the run), or `stored`: the bytes the
+ * output itself stored for each block (see `StoredBlocks`), which go back into an output of the
+ * same form without being encoded again.
  */
-export type PartCodec = "none" | "deflate";
+export type PartCodec = "none" | "deflate" | "stored";
 
 /** One stored block: where it lies in the raster and where its bytes are. */
 export interface StoredBlock {
   window: Window;
   data: [offset: number, length: number];
   mask?: [offset: number, length: number];
+  /** Codec `stored`: the output's pieces for the block (`data` is then the first). */
+  pieces?: [offset: number, length: number][];
 }
 
 /** What a part file's header says. */
@@ -49,6 +54,8 @@ export interface PartHeader {
   nodata: number | null;
   blocks: StoredBlock[];
   codec: PartCodec;
+  /** Codec `stored`: the output's form (`StoredBlocks.form`). */
+  form?: string;
   /** Extra samples kept with the part (the quicklook's input cells), by name. */
   extras?: Record<string, [offset: number, length: number]>;
 }
@@ -68,21 +75,27 @@ export class PartFileWriter {
     temp: string,
     fh: FileHandle,
     readonly codec: PartCodec,
+    readonly form: string | null,
   ) {
     this.path = path;
     this.#temp = temp;
     this.#fh = fh;
   }
 
-  static async create(path: string, codec: PartCodec = "none"): Promise<PartFileWriter> {
+  /** `form`: with codec `stored`, the output's form, which every block's pieces are in. */
+  static async create(path: string, codec: PartCodec = "none", form?: string): Promise<PartFileWriter> {
+    if ((codec === "stored") !== (form !== undefined))
+      throw new TilecastError("E_ARGUMENT", "a part file's form goes with codec 'stored', and only with it", { path });
     const temp = `${path}.tmp-${process.pid}-${randomBytes(4).toString("hex")}`;
     const fh = await open(temp, "wx");
     await fh.write(Buffer.from(MAGIC), 0, MAGIC.length, 0);
-    return new PartFileWriter(path, temp, fh, codec);
+    return new PartFileWriter(path, temp, fh, codec, form ?? null);
   }
 
   /** Append one block, compressed with the file's codec (writes are serialized, in call order). */
   async add(window: Window, grid: Grid): Promise<void> {
+    if (this.codec === "stored")
+      throw new TilecastError("E_ARGUMENT", "this part keeps stored blocks", { path: this.path });
     const bytes = (a: ArrayBufferView) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
     const pack = (b: Uint8Array) => (this.codec === "deflate" ? deflateAsync(b, { level: 1 }) : Promise.resolve(b));
     const [d, m] = await Promise.all([pack(bytes(grid.data)), grid.mask ? pack(grid.mask) : null]);
@@ -95,6 +108,22 @@ export class PartFileWriter {
       await this.#append(m, (at) => {
         block.mask = [at, m.length];
       });
+  }
+
+  /** Append one block as the pieces its output stored (codec `stored`). */
+  async addStored(window: Window, pieces: readonly Uint8Array[]): Promise<void> {
+    if (this.codec !== "stored")
+      throw new TilecastError("E_ARGUMENT", "this part keeps blocks, not stored pieces", { path: this.path });
+    const block: StoredBlock = { window, data: [0, 0], pieces: [] };
+    this.#blocks.push(block);
+    await Promise.all(
+      pieces.map((bytes, i) =>
+        this.#append(bytes, (at) => {
+          (block.pieces as [number, number][])[i] = [at, bytes.length];
+          if (i === 0) block.data = [at, bytes.length];
+        }),
+      ),
+    );
   }
 
   /** Append a named extra (kept uncompressed as given). */
@@ -122,7 +151,14 @@ export class PartFileWriter {
     // JSON has no NaN: a float output's NaN nodata is kept as the string "NaN".
     const nodata = header.nodata !== null && Number.isNaN(header.nodata) ? "NaN" : header.nodata;
     const json = Buffer.from(
-      JSON.stringify({ ...header, nodata, codec: this.codec, blocks: order, extras: this.#extras }),
+      JSON.stringify({
+        ...header,
+        nodata,
+        codec: this.codec,
+        ...(this.form !== null ? { form: this.form } : {}),
+        blocks: order,
+        extras: this.#extras,
+      }),
     );
     const tail = Buffer.alloc(4);
     tail.writeUInt32LE(json.length);
@@ -142,10 +178,12 @@ export class PartFileWriter {
 
 /** A finished part file, read block by block. */
 export class PartFile {
+  readonly path: string;
   readonly header: PartHeader;
   readonly #fh: FileHandle;
 
-  private constructor(header: PartHeader, fh: FileHandle) {
+  private constructor(path: string, header: PartHeader, fh: FileHandle) {
+    this.path = path;
     this.header = header;
     this.#fh = fh;
   }
@@ -167,7 +205,9 @@ export class PartFile {
       const header = JSON.parse(json.toString("utf8")) as Omit<PartHeader, "nodata"> & {
         nodata: number | null | "NaN";
       };
-      return new PartFile({ ...header, nodata: header.nodata === "NaN" ? Number.NaN : header.nodata }, fh);
+      if (header.codec === "stored" && typeof header.form !== "string")
+        throw new TilecastError("E_FORMAT", "part file keeps stored blocks but names no form", { path });
+      return new PartFile(path, { ...header, nodata: header.nodata === "NaN" ? Number.NaN : header.nodata }, fh);
     } catch (e) {
       await fh.close();
       if (e instanceof TilecastError) throw e;
@@ -185,6 +225,10 @@ export class PartFile {
   async block(i: number): Promise<Grid> {
     const h = this.header;
     const b = h.blocks[i] as StoredBlock;
+    if (h.codec === "stored")
+      throw new TilecastError("E_ARGUMENT", "this part keeps its output's stored blocks, not cells", {
+        path: this.path,
+      });
     const unpack = async (at: [number, number]) => {
       const stored = await this.#bytes(at);
       return h.codec === "deflate" ? inflateAsync(stored) : stored;
@@ -193,6 +237,13 @@ export class PartFile {
     const data = viewOf(h.dtype, raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength));
     const mask = b.mask ? new Uint8Array(await unpack(b.mask)) : null;
     return createGrid(h.dtype, [h.bands, b.window.height, b.window.width], { data, nodata: h.nodata, mask });
+  }
+
+  /** Block `i`'s pieces as its output stored them (codec `stored`). */
+  async pieces(i: number): Promise<Uint8Array[]> {
+    const b = this.header.blocks[i] as StoredBlock;
+    if (!b.pieces) throw new TilecastError("E_FORMAT", `part block ${i} has no stored pieces`, { path: this.path });
+    return Promise.all(b.pieces.map(async (at) => new Uint8Array(await this.#bytes(at))));
   }
 
   /** A named extra's bytes, or null. */

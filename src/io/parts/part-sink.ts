@@ -5,6 +5,7 @@
  * are whole and need not be redone.
  */
 import { join } from "node:path";
+import { TilecastError } from "../../errors.js";
 import { type BlockGrid, blockWindow, makeBlockGrid } from "../../grid/block-grid.js";
 import type { Grid } from "../../grid/grid.js";
 import type { Window } from "../../grid/window.js";
@@ -27,6 +28,11 @@ export interface PartSinkOptions {
   /** The parts this run writes. */
   parts: readonly PlanPart[];
   dir: string;
+  /**
+   * The output's stored form (`StoredBlocks.form`): blocks then come through {@link PartSink.keep}
+   * with the pieces the output stored, and parts keep those instead of the cells.
+   */
+  form?: string;
   /** Extra bytes to keep with a part (e.g. its quicklook cells), asked when the part is complete. */
   extras?(part: PlanPart): Record<string, Uint8Array>;
   /** Called after a part's file is in place. */
@@ -59,6 +65,22 @@ export class PartSink implements GridSink {
   }
 
   async writeBlock(col: number, row: number, block: Grid): Promise<void> {
+    if (this.#o.form !== undefined)
+      throw new TilecastError("E_ARGUMENT", "this part sink keeps stored blocks (see keep)", { path: this.#o.dir });
+    await this.#add(col, row, block, (writer, w) => writer.add(w, block));
+  }
+
+  /** Keep a block as the `pieces` its output stored for it (with option `form`). */
+  async keep(col: number, row: number, block: Grid, pieces: readonly Uint8Array[]): Promise<void> {
+    await this.#add(col, row, block, (writer, w) => writer.addStored(w, pieces));
+  }
+
+  async #add(
+    col: number,
+    row: number,
+    block: Grid,
+    add: (writer: PartFileWriter, w: Window) => Promise<void>,
+  ): Promise<void> {
     const w = blockWindow(this.blockGrid, col, row);
     const part = this.#o.parts.find((p) => inside(p.window, w.x, w.y));
     if (!part) return; // a block of a part another run writes
@@ -66,7 +88,10 @@ export class PartSink implements GridSink {
     if (!o) {
       o = {
         part,
-        writer: PartFileWriter.create(partPath(this.#o.dir, part.id)),
+        writer:
+          this.#o.form === undefined
+            ? PartFileWriter.create(partPath(this.#o.dir, part.id))
+            : PartFileWriter.create(partPath(this.#o.dir, part.id), "stored", this.#o.form),
         left: this.#blocksIn(part.window),
         grid: null,
       };
@@ -74,7 +99,7 @@ export class PartSink implements GridSink {
     }
     o.grid = block;
     const writer = await o.writer;
-    await writer.add(w, block);
+    await add(writer, w);
     if (--o.left === 0) {
       this.#open.delete(part.id);
       const done = this.#commit(o, writer);
