@@ -54,6 +54,10 @@ function teeStored(primary: GridSink, secondary: GridSink, derive: (block: Grid)
       const [x, y] = await Promise.all([a.writeBlock(col, row, block), b.writeBlock(col, row, derive(block))]);
       return [...x, ...y];
     },
+    async encodeBlock(col, row, block) {
+      const [x, y] = await Promise.all([a.encodeBlock(col, row, block), b.encodeBlock(col, row, derive(block))]);
+      return [...x, ...y];
+    },
     async putBlock(col, row, pieces) {
       if (pieces.length !== a.pieces + b.pieces)
         throw new TilecastError("E_ARGUMENT", `stored block has ${pieces.length} pieces, not ${a.pieces + b.pieces}`);

@@ -75,6 +75,12 @@ export interface StoredBlocks {
   readonly pieces: number;
   /** Write a block as `writeBlock` does; resolves to the bytes stored for it, `pieces` of them. */
   writeBlock(col: number, row: number, block: Grid): Promise<Uint8Array[]>;
+  /**
+   * The pieces `writeBlock` would store for a block, without writing them: a shard of a run keeps
+   * its parts in the output's form without writing the output. Works in any state of the sink,
+   * aborted included.
+   */
+  encodeBlock(col: number, row: number, block: Grid): Promise<Uint8Array[]>;
   /** Write a block from the pieces {@link writeBlock} returned in a sink of the same form. */
   putBlock(col: number, row: number, pieces: readonly Uint8Array[]): Promise<void>;
 }

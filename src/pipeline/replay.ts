@@ -3,9 +3,9 @@
  * committing resumable run writes through, which keeps each block in its part as well.
  *
  * When the output can hand back the bytes it stores for a block (`GridSink.stored`: a GeoTIFF's
- * compressed tiles), parts keep those bytes, and putting a part back copies them: nothing is
- * decoded or encoded again. Otherwise parts keep the blocks' cells, which are encoded again on
- * the way back (shards, which have no output to ask, and outputs without a stored form).
+ * compressed tiles), parts keep those bytes (a shard encodes them without writing the output),
+ * and putting a part back copies them: nothing is decoded or encoded again. Otherwise parts keep
+ * the blocks' cells, which are encoded on the way back (outputs without a stored form: COG, Zarr).
  */
 import { TilecastError } from "../errors.js";
 import { PartFile, type StoredBlock } from "../io/parts/part-file.js";
@@ -119,5 +119,21 @@ export function keepingSink(output: GridSink, parts: PartSink): GridSink {
     async abort() {
       await Promise.allSettled([output.abort(), parts.abort()]);
     },
+  };
+}
+
+/**
+ * A shard's parts: each block kept as the pieces `encoder` (the output's stored form, its sink
+ * aborted) makes for it, so `tilecast finalize` copies them instead of encoding the whole output
+ * again on its own.
+ */
+export function encodingSink(encoder: StoredBlocks, parts: PartSink): GridSink {
+  return {
+    blockGrid: parts.blockGrid,
+    async writeBlock(col, row, block) {
+      await parts.keep(col, row, block, await encoder.encodeBlock(col, row, block));
+    },
+    commit: () => parts.commit(),
+    abort: () => parts.abort(),
   };
 }

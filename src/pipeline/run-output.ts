@@ -23,7 +23,7 @@ import { openInput, planFor } from "./input.js";
 import { identityChange, manifestPath, partsDir, readManifest, runIdentity } from "./manifest.js";
 import { outputSpec } from "./output-spec.js";
 import { RunProducts } from "./products.js";
-import { keepingSink, replay, replayable, whileReplaying } from "./replay.js";
+import { encodingSink, keepingSink, replay, replayable, whileReplaying } from "./replay.js";
 import { discardIfEmpty, doneParts, type PartsOptions, prepareParts, type RunParts } from "./resumable.js";
 
 /** A run's outputs, ready for its stream. */
@@ -34,8 +34,10 @@ export interface RunOutputs {
   state: RunParts;
   /** What the stream writes to (null: nothing left to stream). */
   sink: GridSink | null;
-  /** Whether this run commits the output (so stitched regions feed the quicklook). */
+  /** Whether this run commits the output. */
   commits: boolean;
+  /** Whether stitched regions feed the quicklook: the run commits, or keeps the quicklook's cells with its parts. */
+  samples: boolean;
   /** After the stream: the quicklook, the manifest marked complete, the parts removed. */
   finish(): Promise<void>;
   /** After a failure of the stream. */
@@ -95,12 +97,13 @@ export async function openRunOutputs(
       plan,
       state.todo.map((q) => q.id),
     );
+    // Parts keep blocks as the output stores them, when it can say how; a shard only encodes them.
+    const encoder = final.stored;
+    const form = encoder?.form;
     if (state.complete || o.shard) {
       await final.abort();
       final = null;
     }
-    // A committing run keeps blocks as the output stores them, when it can say how.
-    const form = final?.stored?.form;
     const parts = new PartSink({
       ...(form !== undefined ? { form } : {}),
       width: spec.width,
@@ -132,7 +135,14 @@ export async function openRunOutputs(
         final = whileReplaying(final, replayed);
       }
     }
-    const sink = state.todo.length === 0 ? null : final ? keepingSink(final, parts) : parts;
+    const sink =
+      state.todo.length === 0
+        ? null
+        : final
+          ? keepingSink(final, parts)
+          : encoder
+            ? encodingSink(encoder, parts)
+            : parts;
     const commits = final !== null;
     return {
       plan,
@@ -140,6 +150,7 @@ export async function openRunOutputs(
       state,
       sink,
       commits,
+      samples: commits || form !== undefined,
       async finish() {
         if (!commits) return;
         const failed = await replayed;

@@ -246,7 +246,7 @@ export async function runPipeline(p: Pipeline, options: RunOptions = {}): Promis
           }),
           stageName("stitch"),
           tap((r) => {
-            if (out.commits) products.onRegion(r);
+            if (out.samples) products.onRegion(r);
           }),
           write(out.sink, { concurrency: 4 }),
           stageName("write"),

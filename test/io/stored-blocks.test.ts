@@ -65,6 +65,15 @@ describe("stored blocks", () => {
     expect(readFileSync(second.path)).toStrictEqual(readFileSync(first.path));
   });
 
+  it("encodeBlock gives writeBlock's pieces without writing them, after an abort too", async () => {
+    const s = spec({ mask: true });
+    const { kept } = await storedCopy(s, {});
+    const sink = await createGeoTiffSink(tmp("encoder.tif"), s, { tileSize: 32 });
+    await sink.abort();
+    for (const [i, [col, row]] of cells(sink).entries())
+      expect(await sink.stored.encodeBlock(col, row, block(sink, col, row))).toStrictEqual(kept[i]);
+  });
+
   it("the form changes with every setting the bytes depend on", async () => {
     const form = async (s: SinkSpec, o: GeoTiffWriteOptions = {}) => {
       const sink = await createGeoTiffSink(tmp("f.tif"), s, { tileSize: 32, ...o });

@@ -121,6 +121,7 @@ export class GeoTiffSink implements GridSink {
       }),
       pieces,
       writeBlock: (col, row, block) => this.#write(col, row, block),
+      encodeBlock: (col, row, block) => this.#pieces(col, row, block),
       putBlock: async (col, row, stored) => {
         if (stored.length !== pieces)
           throw this.#fail(`stored block (${col}, ${row}) has ${stored.length} pieces, not ${pieces}`);
@@ -132,9 +133,14 @@ export class GeoTiffSink implements GridSink {
   /** Encode a block (and its mask tile) and put it in the file; the bytes stored. */
   async #write(col: number, row: number, block: Grid): Promise<Uint8Array[]> {
     this.#claim(col, row);
+    const [bytes, mask] = await this.#pieces(col, row, block);
+    return this.#put(col, row, bytes as Uint8Array, mask ?? null, false);
+  }
+
+  /** A block's tile, and its mask tile when the file has a mask. */
+  async #pieces(col: number, row: number, block: Grid): Promise<Uint8Array[]> {
     const bytes = await this.#encode(col, row, block);
-    const mask = this.#mask ? await encodeMaskTile(block, this.#format) : null;
-    return this.#put(col, row, bytes, mask, false);
+    return this.#mask ? [bytes, await encodeMaskTile(block, this.#format)] : [bytes];
   }
 
   #claim(col: number, row: number): void {
