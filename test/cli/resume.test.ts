@@ -248,10 +248,11 @@ describe.skipIf(!hasGdal)("resumable and sharded runs", () => {
         c.on("exit", (code) => done(code));
       });
     expect(await Promise.all([shard(0), shard(2)])).toStrictEqual([0, 0]);
-    // A Zarr store cannot hand back its chunks' bytes: its parts keep cells.
+    // Zarr parts keep each block's compressed chunks (one per band), and the class raster's tile.
     const zarrPart = await PartFile.open(`${dir}/seg.zarr.parts/part-0.bin`);
     await zarrPart.close();
-    expect(zarrPart.header.codec).toBe("none");
+    expect(zarrPart.header.codec).toBe("stored");
+    expect(zarrPart.header.blocks[0]?.pieces).toHaveLength(5);
     const missing = tilecast("finalize", PIPE, ...outputs(dir, "zarr"), ...SMALL);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain("12 of 36 parts are not done yet (12, 13, 14, 15, 16, 17, 18, 19, ...)");

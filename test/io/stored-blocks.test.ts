@@ -4,7 +4,8 @@
  * byte for byte. The form names every setting the bytes depend on; pieces that do not fit are
  * refused. A tee of two sinks stores both sinks' pieces.
  */
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { blockWindow } from "../../src/grid/block-grid.js";
 import type { DType } from "../../src/grid/dtype.js";
@@ -12,6 +13,7 @@ import { createGrid, type Grid } from "../../src/grid/grid.js";
 import { createGeoTiffSink, type GeoTiffWriteOptions } from "../../src/io/geotiff/writer.js";
 import { teeSink } from "../../src/io/tee-sink.js";
 import type { GridSink, SinkSpec } from "../../src/io/types.js";
+import { createZarrSink } from "../../src/io/zarr/sink.js";
 import { tmp } from "../helpers/write.js";
 
 const W = 70;
@@ -31,6 +33,17 @@ function block(sink: GridSink, col: number, row: number, dtype: DType = "float32
         g.data[(b * w.height + y) * w.width + x] = ((w.x + x) * 3 + (w.y + y) * 7 + b) % 50;
   for (let y = 0; y < Math.min(w.height, w.width); y++) (g.mask as Uint8Array)[y * w.width + y] = 0; // band 0 only
   return g;
+}
+
+/** Every file under `root` by relative path, with its bytes in base64. */
+function storeFiles(root: string, rel = ""): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const e of readdirSync(join(root, rel), { withFileTypes: true })) {
+    const r = rel ? `${rel}/${e.name}` : e.name;
+    if (e.isDirectory()) Object.assign(out, storeFiles(root, r));
+    else out[r] = readFileSync(join(root, r)).toString("base64");
+  }
+  return out;
 }
 
 const cells = (sink: GridSink) =>
@@ -73,6 +86,32 @@ describe("stored blocks", () => {
     for (const [i, [col, row]] of cells(sink).entries())
       expect(await sink.stored.encodeBlock(col, row, block(sink, col, row))).toStrictEqual(kept[i]);
   });
+
+  it.each([2, 3] as const)(
+    "a Zarr v%i store put together from another's stored chunks has the same files",
+    async (v) => {
+      const s = spec({ nodata: Number.NaN });
+      const paths = [tmp("first.zarr"), tmp("second.zarr")] as const;
+      const first = await createZarrSink(paths[0], s, { tileSize: 32, zarrFormat: v });
+      const kept: Uint8Array[][] = [];
+      for (const [col, row] of cells(first))
+        kept.push(await (first.stored?.writeBlock(col, row, block(first, col, row)) as Promise<Uint8Array[]>));
+      await first.commit();
+      const second = await createZarrSink(paths[1], s, { tileSize: 32, zarrFormat: v });
+      expect(second.stored?.form).toBe(first.stored?.form);
+      expect(kept.every((p) => p.length === 2)).toBe(true); // a chunk per band
+      for (const [i, [col, row]] of cells(second).entries()) {
+        const pieces = kept[i] as Uint8Array[];
+        expect(await second.stored?.encodeBlock(col, row, block(second, col, row))).toStrictEqual(pieces);
+        await second.stored?.putBlock(col, row, pieces);
+      }
+      await second.commit();
+      expect(storeFiles(paths[1])).toStrictEqual(storeFiles(paths[0]));
+      await expect(
+        (await createZarrSink(tmp("third.zarr"), s, { tileSize: 32, zarrFormat: v })).stored?.putBlock(0, 0, []),
+      ).rejects.toThrow("stored block (0, 0) has 0 pieces, not 2");
+    },
+  );
 
   it("the form changes with every setting the bytes depend on", async () => {
     const form = async (s: SinkSpec, o: GeoTiffWriteOptions = {}) => {

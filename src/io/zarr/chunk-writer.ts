@@ -1,7 +1,7 @@
 /**
  * Writing the chunks of one `(band, y, x)` variable: each block of the raster becomes one chunk per
  * band (edge chunks padded with the fill value), compressed and written to a temporary key that
- * is renamed into place.
+ * is renamed into place. The compressed chunks are the block's stored form (`GridSink.stored`).
  */
 import { join } from "node:path";
 import { errorLine, TilecastError } from "../../errors.js";
@@ -9,9 +9,9 @@ import { type BlockGrid, blockWindow } from "../../grid/block-grid.js";
 import { allocate, DTYPE_INFO, type DType, fitsDtype } from "../../grid/dtype.js";
 import type { Grid } from "../../grid/grid.js";
 import { atomicWrite, discard } from "../atomic.js";
-import type { GridSink } from "../types.js";
+import type { GridSink, StoredBlocks } from "../types.js";
 import { encodeChunk } from "./codecs.js";
-import { type ArraySpec, chunkKey } from "./metadata.js";
+import { type ArraySpec, chunkKey, jsonFill } from "./metadata.js";
 
 /** Encode one band of a block as a full chunk (edge chunks padded with the fill value). */
 export function chunkBytes(
@@ -38,6 +38,7 @@ export function chunkBytes(
 export class ZarrChunkWriter implements GridSink {
   readonly blockGrid: BlockGrid;
   #done = false;
+  #stored: StoredBlocks | null = null;
 
   constructor(
     readonly root: string,
@@ -51,6 +52,35 @@ export class ZarrChunkWriter implements GridSink {
   }
 
   async writeBlock(col: number, row: number, g: Grid): Promise<void> {
+    await this.#put(col, row, await this.#pieces(col, row, g));
+  }
+
+  /** Blocks as this store keeps them: one compressed chunk per band. */
+  get stored(): StoredBlocks {
+    this.#stored ??= {
+      form: JSON.stringify({
+        format: "Zarr",
+        zarr: this.format,
+        dtype: this.array.dtype,
+        bands: this.array.bands,
+        fill: jsonFill(this.array.fillValue),
+        compressor: this.array.compressor,
+        chunk: [this.blockGrid.blockHeight, this.blockGrid.blockWidth],
+      }),
+      pieces: this.array.bands,
+      writeBlock: async (col, row, g) => {
+        const pieces = await this.#pieces(col, row, g);
+        await this.#put(col, row, pieces);
+        return pieces;
+      },
+      encodeBlock: (col, row, g) => this.#pieces(col, row, g),
+      putBlock: (col, row, pieces) => this.#put(col, row, pieces),
+    };
+    return this.#stored;
+  }
+
+  /** A block's chunks, one per band, compressed. */
+  async #pieces(col: number, row: number, g: Grid): Promise<Uint8Array[]> {
     const win = blockWindow(this.blockGrid, col, row);
     const [bands, h, w] = g.shape as [number, number, number];
     if (bands !== this.array.bands || h !== win.height || w !== win.width) {
@@ -60,16 +90,32 @@ export class ZarrChunkWriter implements GridSink {
         { path: this.target },
       );
     }
-    const { dtype, fillValue, compressor, name } = this.array;
+    const { dtype, fillValue, compressor } = this.array;
     const fill = fillValue !== null && fitsDtype(fillValue, dtype) ? fillValue : 0;
+    const pieces: Uint8Array[] = [];
     try {
       for (let b = 0; b < bands; b++) {
         const raw = chunkBytes(g, b, this.blockGrid.blockHeight, this.blockGrid.blockWidth, dtype, fill);
-        await atomicWrite(
-          join(this.root, chunkKey(this.format, name, [b, row, col])),
-          await encodeChunk(raw, compressor, DTYPE_INFO[dtype].bytes),
-        );
+        pieces.push(await encodeChunk(raw, compressor, DTYPE_INFO[dtype].bytes));
       }
+    } catch (e) {
+      if (e instanceof TilecastError) throw e;
+      throw new TilecastError("E_WRITE", `cannot write chunk (${errorLine(e)})`, { path: this.target, cause: e });
+    }
+    return pieces;
+  }
+
+  /** Write a block's chunks, one per band. */
+  async #put(col: number, row: number, pieces: readonly Uint8Array[]): Promise<void> {
+    if (pieces.length !== this.array.bands)
+      throw new TilecastError(
+        "E_WRITE",
+        `stored block (${col}, ${row}) has ${pieces.length} pieces, not ${this.array.bands}`,
+        { path: this.target },
+      );
+    try {
+      for (const [b, bytes] of pieces.entries())
+        await atomicWrite(join(this.root, chunkKey(this.format, this.array.name, [b, row, col])), bytes);
     } catch (e) {
       if (e instanceof TilecastError) throw e;
       throw new TilecastError("E_WRITE", `cannot write chunk (${errorLine(e)})`, { path: this.target, cause: e });
