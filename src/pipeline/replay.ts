@@ -3,9 +3,10 @@
  * committing resumable run writes through, which keeps each block in its part as well.
  *
  * When the output can hand back the bytes it stores for a block (`GridSink.stored`: a GeoTIFF's
- * compressed tiles), parts keep those bytes (a shard encodes them without writing the output),
- * and putting a part back copies them: nothing is decoded or encoded again. Otherwise parts keep
- * the blocks' cells, which are encoded on the way back (outputs without a stored form: COG, Zarr).
+ * compressed tiles, a Zarr store's compressed chunks), parts keep those bytes (a shard encodes
+ * them without writing the output), and putting a part back copies them: nothing is decoded or
+ * encoded again. Otherwise parts keep the blocks' cells, which are encoded on the way back
+ * (outputs without a stored form: COG, sharded Zarr v3).
  */
 import { TilecastError } from "../errors.js";
 import { PartFile, type StoredBlock } from "../io/parts/part-file.js";

@@ -1,9 +1,10 @@
 /**
  * Where a run's blocks go (see resumable.ts for what it keeps). A run that commits its own output
- * (not a shard) writes every block twice: to the output as before, and to its part's file, which
- * costs about a raw copy of the output on disk. Parts kept by an earlier run are replayed into
- * the output while the rest is computed. A shard writes parts only, and {@link finalizeRun}
- * replays them all into the output.
+ * (not a shard) writes every block twice: to the output as before, and to its part's file, as the
+ * output stored it where the output can say (see replay.ts), which costs about a second copy of
+ * the output on disk until the run ends. Parts kept by an earlier run are replayed into the
+ * output while the rest is computed. A shard writes parts only, and {@link finalizeRun} replays
+ * them all into the output.
  *
  * Parts are aligned to the output's blocks, so every output block lies in one part and the part
  * files hold the output's own blocks.

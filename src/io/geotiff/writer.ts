@@ -125,7 +125,8 @@ export class GeoTiffSink implements GridSink {
       putBlock: async (col, row, stored) => {
         if (stored.length !== pieces)
           throw this.#fail(`stored block (${col}, ${row}) has ${stored.length} pieces, not ${pieces}`);
-        await this.#put(col, row, stored[0] as Uint8Array, stored[1] ?? null);
+        this.#claim(col, row);
+        await this.#put(col, row, stored);
       },
     };
   }
@@ -133,8 +134,9 @@ export class GeoTiffSink implements GridSink {
   /** Encode a block (and its mask tile) and put it in the file; the bytes stored. */
   async #write(col: number, row: number, block: Grid): Promise<Uint8Array[]> {
     this.#claim(col, row);
-    const [bytes, mask] = await this.#pieces(col, row, block);
-    return this.#put(col, row, bytes as Uint8Array, mask ?? null, false);
+    const pieces = await this.#pieces(col, row, block);
+    await this.#put(col, row, pieces);
+    return pieces;
   }
 
   /** A block's tile, and its mask tile when the file has a mask. */
@@ -149,23 +151,15 @@ export class GeoTiffSink implements GridSink {
     if (claim) throw this.#fail(claim);
   }
 
-  /** Append a block's tile (and mask tile) and record where they are. */
-  async #put(
-    col: number,
-    row: number,
-    bytes: Uint8Array,
-    mask: Uint8Array | null,
-    claim = true,
-  ): Promise<Uint8Array[]> {
-    if (claim) this.#claim(col, row);
+  /** Append a claimed block's tile (and mask tile) and record where they are. */
+  async #put(col: number, row: number, [bytes, mask]: readonly Uint8Array[]): Promise<void> {
     const index = row * this.blockGrid.cols + col;
-    this.#offsets[index] = await this.#append(bytes);
-    this.#counts[index] = bytes.length;
+    this.#offsets[index] = await this.#append(bytes as Uint8Array);
+    this.#counts[index] = (bytes as Uint8Array).length;
     if (mask && this.#mask) {
       this.#mask.offsets[index] = await this.#append(mask);
       this.#mask.counts[index] = mask.length;
     }
-    return mask ? [bytes, mask] : [bytes];
   }
 
   /** Write `bytes` at the end of the file; returns where. */
