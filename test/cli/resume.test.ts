@@ -281,4 +281,20 @@ print(json.dumps([[ds.GetRasterBand(i + 1).GetScale(), ds.GetRasterBand(i + 1).G
     expect(packing(`${dir}/seg.tif`)).toStrictEqual(Array(4).fill([0.004, 0, 255]));
     expect(packing(`${one}/seg.tif`)).toStrictEqual(Array(4).fill([0.004, 0, 255]));
   });
+
+  it("a quicklook of the output itself (no class raster) from two shards and finalize equals one run's", () => {
+    const water = (dir: string) => [
+      "pipelines/scene-water.yaml",
+      ...["--set", `output.path=${dir}/water.tif`, "--set", `output.quicklook=${dir}/water.png`],
+      ...SMALL,
+    ];
+    const dir = dirname(tmp("water-shards"));
+    const one = dirname(tmp("water-one"));
+    expect(tilecast("run", ...water(one), "-q").code).toBe(0);
+    for (const i of [0, 1]) expect(tilecast("run", ...water(dir), "--shard", `${i}/2`, "-q").code).toBe(0);
+    const fin = tilecast("finalize", ...water(dir));
+    expect(fin.code, fin.stderr).toBe(0);
+    expect(fingerprint(`${dir}/water.tif`)).toStrictEqual(fingerprint(`${one}/water.tif`));
+    expect(sha(`${dir}/water.png`)).toBe(sha(`${one}/water.png`));
+  });
 });
