@@ -93,7 +93,7 @@ export async function openRunOutputs(
     const { blockWidth, blockHeight } = final.blockGrid;
     const plan = planFor(p, src, true, [blockWidth, blockHeight]);
     const state = await prepareParts(output, p.file, plan, await runIdentity(p, plan, runtime), runId, o);
-    if (final && !state.complete && !o.shard) await redoUnreplayable(state, plan, final);
+    if (!state.complete && !o.shard) await redoUnreplayable(state, plan, final);
     const runPlan = planOfParts(
       plan,
       state.todo.map((q) => q.id),
