@@ -6,7 +6,7 @@
  * ratio tilecast / reference against its target. Results go to `bench/results/<date>-<host>.json`
  * (and a PNG plot beside it); `--check` exits 1 when a target is missed.
  *
- *   npm run bench                 # everything (about 20 minutes on 2 cores)
+ *   npm run bench                 # everything (under 25 minutes on 2 cores once inputs exist)
  *   npm run bench -- --quick      # small inputs, under 3 minutes
  *   npm run bench -- zarr models  # only these groups
  *   npm run bench -- --only=wasm  # only workloads whose name holds "wasm"
@@ -27,6 +27,11 @@ export interface Side {
   work?: number;
   /** The throughput field of the command's last JSON line. */
   field?: string;
+  /**
+   * Sides with the same key run the same command: the first workload to run it keeps its
+   * records and later ones reuse them (one plain run serves as the reference of several rows).
+   */
+  share?: string;
 }
 
 /** A comparison: tilecast and (usually) a reference on the same input. */
@@ -48,9 +53,12 @@ export interface Workload {
   scene?: number;
   baseScene?: number;
   /** Timed runs per side after the warm-up (default 3; 1 for long workloads). */
-  /** Run each side once untimed first (default true; the model scripts warm up inside). */
-  warmup?: boolean;
   runs?: number;
+  /**
+   * Run each side once untimed first (default true). The model scripts warm up inside; long
+   * workloads on large files warm the page cache in `setup` instead of running twice.
+   */
+  warmup?: boolean;
   /** Called before the first run (make inputs) and after the last (remove outputs). */
   setup?(): void;
   cleanup?(): void;
@@ -64,6 +72,8 @@ export interface RunRecord {
   cpuS: number;
   peakRssMb: number;
   throughput: number;
+  /** The command's last JSON line, when it printed one. */
+  line?: Record<string, unknown>;
 }
 
 /** The summary of a side: medians over its runs and the spread of throughput. */
@@ -71,6 +81,8 @@ export interface SideSummary extends RunRecord {
   tool: string;
   runs: number;
   spread: [number, number];
+  /** The records are an earlier workload's (its side with the same `share` key). */
+  shared?: boolean;
 }
 
 /** A workload's outcome. */
@@ -86,6 +98,9 @@ export interface Outcome {
   scene?: number;
   baseScene?: number;
   skipped?: string;
+  /** Seconds the workload took in all (setup, warm-up, runs, cleanup), and its setup alone. */
+  seconds?: number;
+  setupSeconds?: number;
 }
 
 /**
@@ -96,6 +111,14 @@ export interface Outcome {
  */
 export const TUNABLES = withHugePages(process.env.GLIBC_TUNABLES);
 
+function jsonLine(text: string): Record<string, unknown> | undefined {
+  try {
+    return JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+}
+
 function timed(side: Side): RunRecord {
   const r = spawnSync("/usr/bin/time", ["-f", "%e %U %S %M", side.cmd, ...side.args], {
     encoding: "utf8",
@@ -105,20 +128,21 @@ function timed(side: Side): RunRecord {
   if (r.status !== 0)
     throw new Error(`${side.tool}: ${side.cmd} failed (${r.stderr.trim().split("\n").slice(-2).join(" | ")})`);
   const [wall, user, sys, kb] = (r.stderr.trim().split("\n").at(-1) ?? "").split(" ").map(Number) as number[];
+  const last = r.stdout
+    .trim()
+    .split("\n")
+    .reverse()
+    .find((l) => l.startsWith("{"));
+  const line = last ? jsonLine(last) : undefined;
   let throughput = Number.NaN;
-  if (side.field) {
-    const line = r.stdout
-      .trim()
-      .split("\n")
-      .reverse()
-      .find((l) => l.startsWith("{"));
-    throughput = Number((JSON.parse(line ?? "{}") as Record<string, unknown>)[side.field]);
-  } else if (side.work !== undefined) throughput = side.work / (wall as number);
+  if (side.field) throughput = Number(line?.[side.field]);
+  else if (side.work !== undefined) throughput = side.work / (wall as number);
   return {
     wallS: wall as number,
     cpuS: (user as number) + (sys as number),
     peakRssMb: (kb as number) / 1024,
     throughput,
+    ...(line ? { line } : {}),
   };
 }
 
@@ -127,6 +151,9 @@ const median = (v: number[]) => {
   const m = s.length >> 1;
   return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
 };
+
+/** Records of shared sides by key, for this process's run (see {@link Side.share}). */
+const sharedRecords = new Map<string, RunRecord[]>();
 
 function summarize(tool: string, rs: RunRecord[]): SideSummary {
   const t = rs.map((r) => r.throughput);
@@ -162,15 +189,32 @@ export function runWorkload(w: Workload, quick: boolean): Outcome {
     spread: [0, 0],
   };
   if (why) return { ...base, tilecast: none, reference: null, ratio: null, met: null, skipped: why };
+  const t0 = performance.now();
   w.setup?.();
+  const setupSeconds = (performance.now() - t0) / 1000;
   try {
     const sides = [w.tilecast, ...(w.reference ? [w.reference] : [])];
     const runs = quick ? 1 : (w.runs ?? 3);
-    if (w.warmup !== false && !quick) for (const s of sides) timed(s); // warm-up: page cache, disk
-    const records = sides.map(() => [] as RunRecord[]);
-    for (let i = 0; i < runs; i++) sides.forEach((s, k) => records[k]?.push(timed(s)));
-    const tilecast = summarize(w.tilecast.tool, records[0] as RunRecord[]);
-    const reference = w.reference ? summarize(w.reference.tool, records[1] as RunRecord[]) : null;
+    // A shared side whose records exist already is not run again.
+    // Its throughput is read again from each run's JSON line: rows may report different fields.
+    const reused = sides.map((s) =>
+      s.share
+        ? sharedRecords.get(s.share)?.map((r) => (s.field ? { ...r, throughput: Number(r.line?.[s.field]) } : r))
+        : undefined,
+    );
+    const fresh = sides.filter((_, k) => reused[k] === undefined);
+    if (w.warmup !== false && !quick) for (const s of fresh) timed(s); // warm-up: page cache, disk
+    const records = sides.map((_, k) => reused[k] ?? ([] as RunRecord[]));
+    for (let i = 0; i < runs; i++) sides.forEach((s, k) => reused[k] === undefined && records[k]?.push(timed(s)));
+    sides.forEach(
+      (s, k) => s.share && reused[k] === undefined && sharedRecords.set(s.share, records[k] as RunRecord[]),
+    );
+    const summary = (k: number) => ({
+      ...summarize(sides[k]?.tool as string, records[k] as RunRecord[]),
+      ...(reused[k] ? { shared: true } : {}),
+    });
+    const tilecast = summary(0);
+    const reference = w.reference ? summary(1) : null;
     const memory = w.target?.memory ?? false;
     const ratio = reference
       ? memory
@@ -183,7 +227,8 @@ export function runWorkload(w: Workload, quick: boolean): Outcome {
       bounded && ratio !== null
         ? (t.min === undefined || ratio >= t.min) && (t.max === undefined || ratio <= t.max)
         : null;
-    return { ...base, tilecast, reference, ratio, met };
+    const seconds = (performance.now() - t0) / 1000;
+    return { ...base, tilecast, reference, ratio, met, seconds, setupSeconds };
   } finally {
     w.cleanup?.();
   }
@@ -197,13 +242,13 @@ export function printOutcome(o: Outcome): void {
   const side = (s: SideSummary, memory: boolean) =>
     memory
       ? `${s.tool} ${fmt(s.peakRssMb)} MB`
-      : `${s.tool} ${fmt(s.throughput)} ${o.unit} [${fmt(s.spread[0])}-${fmt(s.spread[1])}], ${fmt(s.peakRssMb)} MB`;
+      : `${s.tool} ${fmt(s.throughput)} ${o.unit} [${fmt(s.spread[0])}-${fmt(s.spread[1])}], ${fmt(s.peakRssMb)} MB${s.shared ? " (runs above)" : ""}`;
   const memory = o.target?.memory ?? false;
   const goal =
     o.target?.min !== undefined ? `>= ${o.target.min}` : o.target?.max !== undefined ? `<= ${o.target.max}` : "";
   const verdict = o.met === null ? "" : o.met ? "met" : "MISSED";
   console.log(
-    `${o.name.padEnd(52)} ${side(o.tilecast, memory)}${o.reference ? ` | ${side(o.reference, memory)}` : ""}${o.ratio !== null ? ` | ratio ${o.ratio.toFixed(2)} ${goal} ${verdict}` : ""}`,
+    `${o.name.padEnd(52)} ${side(o.tilecast, memory)}${o.reference ? ` | ${side(o.reference, memory)}` : ""}${o.ratio !== null ? ` | ratio ${o.ratio.toFixed(2)} ${goal} ${verdict}` : ""}${o.seconds !== undefined ? ` (${o.seconds.toFixed(0)} s)` : ""}`,
   );
 }
 

@@ -3,6 +3,8 @@
  * the bench U-Net on 8 x 128 x 128 x 4 tiles (tiles/s), the ConvLSTM nowcaster ([16, 16] on
  * 8 sequences of 4 -> 6 frames at 64 x 64; sequences/s) and the periodic global CNN on one
  * 721 x 1440 x 4 state (steps/s). Inference only: training stays in TF.js.
+ * `BENCH_SIDE=onnx` or `tfjs` times only that side (the harness times each in its own process);
+ * the other field is then null.
  *
  *   node --import tsx bench/onnx-speed.ts
  */
@@ -20,21 +22,30 @@ async function both(name: string, model: tf.LayersModel, shape: number[], reps: 
   const x = tf.randomNormal(shape, 0, 1, "float32", 1);
   const data = x.dataSync() as Float32Array;
   const n = shape[0] as number;
-  const tfjs = await rate(n, reps, async () => {
-    const p = model.predict(x) as tf.Tensor;
-    await p.data();
-    p.dispose();
-  });
+  const tfjs =
+    SIDE === "onnx"
+      ? null
+      : await rate(n, reps, async () => {
+          const p = model.predict(x) as tf.Tensor;
+          await p.data();
+          p.dispose();
+        });
   const session = await OnnxSession.create(exportOnnx(model));
-  const onnx = await rate(n, reps * 3, async () => {
-    await session.run(data, shape);
-  });
+  const onnx =
+    SIDE === "tfjs"
+      ? null
+      : await rate(n, reps * 3, async () => {
+          await session.run(data, shape);
+        });
   await session.release();
   x.dispose();
   console.log(
     JSON.stringify({ model: name, unit, tfjs, onnx, provider: session.provider, params: model.countParams() }),
   );
 }
+
+/** The side to time: onnx, tfjs, or both (unset). */
+const SIDE = process.env.BENCH_SIDE;
 
 /** Models to time: BENCH_MODELS=unet,convlstm,global-cnn (default all). */
 const MODELS = (process.env.BENCH_MODELS ?? "unet,convlstm,global-cnn").split(",");

@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # npm run bench:setup: the reference tools of `npm run bench`.
-# - Debian: GDAL (gdal_translate, python3-gdal), zarr-python, numpy, redis-server (the queue
-#   workload), and torch 1.13 as a fallback;
+# - Debian: GNU time (the harness times each run with it), GDAL (gdal_translate, python3-gdal),
+#   zarr-python, numpy, redis-server (the queue workload), and torch 1.13 as a fallback;
 # - a venv in bench/.venv (Debian's Python, its own packages) with the newest PyTorch and
 #   tensorstore pip can install from its index (torch --no-deps, then the modules it imports). GDAL and zarr-python run from
 #   /usr/bin/python3.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-pkgs="gdal-bin python3-gdal python3-numpy python3-zarr python3-torch python3-venv redis-server"
+pkgs="time gdal-bin python3-gdal python3-numpy python3-zarr python3-torch python3-venv redis-server"
 if [ "$(id -u)" = 0 ]; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $pkgs >/dev/null
 else

@@ -1,0 +1,75 @@
+import { existsSync, readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { runWorkload, type Side, type Workload } from "../../bench/harness.js";
+import { tmp } from "../helpers/write.js";
+
+/** A side that appends a line to `log` and prints `line` as its JSON result. */
+function side(tool: string, log: string, line: Record<string, number>, extra: Partial<Side> = {}): Side {
+  const script = `require("fs").appendFileSync(${JSON.stringify(log)}, "x\\n"); console.log(${JSON.stringify(JSON.stringify(line))})`;
+  return { tool, cmd: process.execPath, args: ["-e", script], ...extra };
+}
+
+const runsOf = (log: string) => (existsSync(log) ? readFileSync(log, "utf8").split("\n").length - 1 : 0);
+
+describe.skipIf(!existsSync("/usr/bin/time"))("bench harness", () => {
+  it("warms each side up once, then takes turns; the ratio is of the medians against the target", () => {
+    const [a, b] = [tmp("a"), tmp("b")];
+    const w: Workload = {
+      group: "g",
+      name: "w",
+      unit: "x/s",
+      quick: true,
+      runs: 2,
+      tilecast: side("ours", a, { rate: 6 }, { field: "rate" }),
+      reference: side("theirs", b, { rate: 4 }, { field: "rate" }),
+      target: { min: 1.6 },
+      setup: () => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200),
+    };
+    const o = runWorkload(w, false);
+    expect([runsOf(a), runsOf(b)]).toEqual([3, 3]);
+    expect(o.tilecast.throughput).toBe(6);
+    expect(o.reference?.throughput).toBe(4);
+    expect(o.ratio).toBe(1.5);
+    expect(o.met).toBe(false);
+    expect(o.setupSeconds).toBeGreaterThanOrEqual(0.19);
+    expect(o.seconds).toBeGreaterThan(o.setupSeconds as number);
+    expect(runWorkload({ ...w, warmup: false, target: { min: 1.5 } }, false).met).toBe(true);
+    expect([runsOf(a), runsOf(b)]).toEqual([5, 5]);
+  });
+
+  it("runs a shared side once for the rows that share it, each reading its own field", () => {
+    const [plain, resumed, sharded] = [tmp("plain"), tmp("resumed"), tmp("sharded")];
+    const whole = (field: string) => side("one run", plain, { perHour: 60, perCpuHour: 30 }, { field, share: "h1" });
+    const first = runWorkload(
+      {
+        group: "g",
+        name: "resume",
+        unit: "runs/h",
+        quick: false,
+        runs: 1,
+        warmup: false,
+        tilecast: side("resumed", resumed, { perHour: 120 }, { field: "perHour" }),
+        reference: whole("perHour"),
+      },
+      false,
+    );
+    const second = runWorkload(
+      {
+        group: "g",
+        name: "shards",
+        unit: "runs/CPU-h",
+        quick: false,
+        runs: 1,
+        warmup: false,
+        tilecast: side("shards", sharded, { perCpuHour: 27 }, { field: "perCpuHour" }),
+        reference: whole("perCpuHour"),
+      },
+      false,
+    );
+    expect(runsOf(plain)).toBe(1);
+    expect([runsOf(resumed), runsOf(sharded)]).toEqual([1, 1]);
+    expect([first.ratio, first.reference?.shared]).toEqual([2, undefined]);
+    expect([second.ratio, second.reference?.shared]).toEqual([0.9, true]);
+    expect(second.reference?.wallS).toBe(first.reference?.wallS);
+  });
+});
