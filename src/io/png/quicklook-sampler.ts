@@ -74,19 +74,19 @@ export class QuicklookSampler {
   cells(window: Window): Uint8Array {
     const [y0, y1, x0, x1] = this.#cellsOf(window);
     const [nb, oh, ow] = this.#sample.shape as [number, number, number];
-    const n = (y1 - y0) * (x1 - x0);
-    const values = new Float64Array(nb * n);
-    const valid = new Uint8Array(nb * n);
+    const cols = x1 - x0;
+    const n = nb * (y1 - y0) * cols;
+    const out = new Uint8Array(n * 9);
+    const values = new Float64Array(out.buffer, 0, n);
+    const valid = out.subarray(n * 8);
+    const data = this.#sample.data as Float64Array;
     let i = 0;
     for (let k = 0; k < nb; k++)
-      for (let y = y0; y < y1; y++)
-        for (let x = x0; x < x1; x++, i++) {
-          values[i] = this.#sample.data[k * oh * ow + y * ow + x] as number;
-          valid[i] = this.#valid[k * oh * ow + y * ow + x] as number;
-        }
-    const out = new Uint8Array(values.byteLength + valid.byteLength);
-    out.set(new Uint8Array(values.buffer), 0);
-    out.set(valid, values.byteLength);
+      for (let y = y0; y < y1; y++, i += cols) {
+        const from = k * oh * ow + y * ow + x0;
+        values.set(data.subarray(from, from + cols), i);
+        valid.set(this.#valid.subarray(from, from + cols), i);
+      }
     return out;
   }
 
@@ -94,17 +94,19 @@ export class QuicklookSampler {
   putCells(window: Window, bytes: Uint8Array): void {
     const [y0, y1, x0, x1] = this.#cellsOf(window);
     const [nb, oh, ow] = this.#sample.shape as [number, number, number];
-    const n = nb * (y1 - y0) * (x1 - x0);
-    const copy = bytes.slice(); // aligned for the float64 view
-    const values = new Float64Array(copy.buffer, 0, n);
-    const valid = copy.subarray(n * 8, n * 9);
+    const cols = x1 - x0;
+    const n = nb * (y1 - y0) * cols;
+    const aligned = bytes.byteOffset % 8 === 0 ? bytes : bytes.slice(); // for the float64 view
+    const values = new Float64Array(aligned.buffer, aligned.byteOffset, n);
+    const valid = aligned.subarray(n * 8, n * 9);
+    const data = this.#sample.data as Float64Array;
     let i = 0;
     for (let k = 0; k < nb; k++)
-      for (let y = y0; y < y1; y++)
-        for (let x = x0; x < x1; x++, i++) {
-          this.#sample.data[k * oh * ow + y * ow + x] = values[i] as number;
-          this.#valid[k * oh * ow + y * ow + x] = valid[i] as number;
-        }
+      for (let y = y0; y < y1; y++, i += cols) {
+        const to = k * oh * ow + y * ow + x0;
+        data.set(values.subarray(i, i + cols), to);
+        this.#valid.set(valid.subarray(i, i + cols), to);
+      }
   }
 
   /** The cells sampled so far: `(shown bands, h / step, w / step)`, unsampled cells masked. */

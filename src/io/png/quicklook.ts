@@ -38,15 +38,16 @@ function percentiles(values: Float64Array, lo: number, hi: number): [number, num
 export function stretchRanges(g: Grid, bands: readonly number[], step = 1, valid = validMask(g)): [number, number][] {
   const [, h, w] = g.shape as [number, number, number];
   const plane = w * h;
+  const vals = new Float64Array(Math.ceil(h / step) * Math.ceil(w / step));
   return bands.map((b) => {
-    const vals: number[] = [];
+    let n = 0;
     for (let y = 0; y < h; y += step)
       for (let x = 0; x < w; x += step) {
         const i = b * plane + y * w + x;
         const v = g.data[i] as number;
-        if (valid[i] && Number.isFinite(v)) vals.push(v);
+        if (valid[i] && Number.isFinite(v)) vals[n++] = v;
       }
-    return percentiles(Float64Array.from(vals), 0.02, 0.98);
+    return percentiles(vals.subarray(0, n), 0.02, 0.98);
   });
 }
 

@@ -56,4 +56,31 @@ describe("QuicklookSampler", () => {
     expect(alpha.slice(0, 32).every((a) => a === 255)).toBe(true);
     expect(alpha.slice(32).every((a) => a === 0)).toBe(true);
   });
+
+  it("cells of parts, put back in any order and at any byte offset, rebuild the sample", () => {
+    const [w, h] = [301, 203];
+    const g = raster(w, h);
+    const q = new QuicklookSampler(w, h, 3, { maxSize: 64 });
+    q.add({
+      window: { x: 0, y: 0, width: w, height: 150 },
+      grid: cropGrid(g, { x: 0, y: 0, width: w, height: h }, { x: 0, y: 0, width: w, height: 150 }),
+    });
+    const parts = [
+      { x: 0, y: 0, width: 160, height: 100 },
+      { x: 160, y: 0, width: 141, height: 100 },
+      { x: 0, y: 100, width: 301, height: 103 },
+    ];
+    const cells = parts.map((p) => q.cells(p));
+    const back = new QuicklookSampler(w, h, 3, { maxSize: 64 });
+    parts.forEach((p, i) => {
+      const bytes = cells[i] as Uint8Array;
+      const odd = new Uint8Array(bytes.length + 3).fill(7).subarray(3); // not 8-byte aligned
+      odd.set(bytes);
+      back.putCells(p, i === 1 ? odd : bytes);
+    });
+    expect(Array.from(back.sample.data)).toStrictEqual(Array.from(q.sample.data));
+    expect(Array.from(back.sample.mask ?? [])).toStrictEqual(Array.from(q.sample.mask ?? []));
+    expect((back.sample.mask ?? []).some((v) => v === 0)).toBe(true); // rows past 150 were never sampled
+    expect((back.sample.mask ?? []).some((v) => v === 1)).toBe(true);
+  });
 });
