@@ -17,7 +17,11 @@ for (const o of outcomes) {
     continue;
   }
   const goal =
-    o.target?.min !== undefined ? ` (>= ${o.target.min})` : o.target?.max !== undefined ? ` (<= ${o.target.max})` : "";
+    o.target?.min !== undefined
+      ? ` (>= ${+o.target.min.toFixed(2)})`
+      : o.target?.max !== undefined
+        ? ` (<= ${+o.target.max.toFixed(2)})`
+        : "";
   const verdict = o.met === false ? ", missed" : "";
   console.log(
     `| ${o.name} | ${side(o.tilecast, o)} | ${o.reference ? `${o.reference.tool}: ${side(o.reference, o)}` : ""} | ${o.ratio !== null ? `${o.ratio.toFixed(2)}${goal}${verdict}` : ""} |`,
