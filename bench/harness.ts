@@ -245,7 +245,11 @@ export function printOutcome(o: Outcome): void {
       : `${s.tool} ${fmt(s.throughput)} ${o.unit} [${fmt(s.spread[0])}-${fmt(s.spread[1])}], ${fmt(s.peakRssMb)} MB${s.shared ? " (runs above)" : ""}`;
   const memory = o.target?.memory ?? false;
   const goal =
-    o.target?.min !== undefined ? `>= ${o.target.min}` : o.target?.max !== undefined ? `<= ${o.target.max}` : "";
+    o.target?.min !== undefined
+      ? `>= ${+o.target.min.toFixed(2)}`
+      : o.target?.max !== undefined
+        ? `<= ${+o.target.max.toFixed(2)}`
+        : "";
   const verdict = o.met === null ? "" : o.met ? "met" : "MISSED";
   console.log(
     `${o.name.padEnd(52)} ${side(o.tilecast, memory)}${o.reference ? ` | ${side(o.reference, memory)}` : ""}${o.ratio !== null ? ` | ratio ${o.ratio.toFixed(2)} ${goal} ${verdict}` : ""}${o.seconds !== undefined ? ` (${o.seconds.toFixed(0)} s)` : ""}`,

@@ -30,18 +30,18 @@ async function both(name: string, model: tf.LayersModel, shape: number[], reps: 
           await p.data();
           p.dispose();
         });
-  const session = await OnnxSession.create(exportOnnx(model));
-  const onnx =
-    SIDE === "tfjs"
-      ? null
-      : await rate(n, reps * 3, async () => {
-          await session.run(data, shape);
-        });
-  await session.release();
+  let onnx: number | null = null;
+  let provider: string | null = null;
+  if (SIDE !== "tfjs") {
+    const session = await OnnxSession.create(exportOnnx(model));
+    onnx = await rate(n, reps * 3, async () => {
+      await session.run(data, shape);
+    });
+    provider = session.provider;
+    await session.release();
+  }
   x.dispose();
-  console.log(
-    JSON.stringify({ model: name, unit, tfjs, onnx, provider: session.provider, params: model.countParams() }),
-  );
+  console.log(JSON.stringify({ model: name, unit, tfjs, onnx, provider, params: model.countParams() }));
 }
 
 /** The side to time: onnx, tfjs, or both (unset). */

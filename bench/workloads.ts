@@ -47,7 +47,7 @@ function make(path: string, script: string, ...args: string[]): string {
  * Read `path` once so that it is in the page cache: the warm-up of workloads on files too large
  * to run twice (16384² rows run once, without a warm-up run).
  */
-function warmPageCache(path: string): string {
+function warmPageCache(path: string): void {
   const fd = openSync(path, "r");
   try {
     const buf = Buffer.allocUnsafe(16 << 20);
@@ -55,7 +55,6 @@ function warmPageCache(path: string): string {
   } finally {
     closeSync(fd);
   }
-  return path;
 }
 
 /** Make the float32 input `file` of side `n` if missing; warm it when it is read only once. */
