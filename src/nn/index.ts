@@ -67,5 +67,12 @@ export {
 export { isTfjsNoise, silenceTfjsNoise } from "./quiet.js";
 export { RepeatFrames, type RepeatFramesArgs } from "./repeat-frames.js";
 export { formatModelSummary, type LayerSummary, type ModelSummary, modelSummary } from "./summary.js";
-export { tensorFromArray, tensorSource, tensorValues, transferableSource } from "./tensor-array.js";
+export {
+  type FromArrayOptions,
+  takeSource,
+  tensorFromArray,
+  tensorSource,
+  tensorValues,
+  transferableSource,
+} from "./tensor-array.js";
 export { registerWasmTrainingKernels } from "./wasm/register.js";

@@ -10,6 +10,12 @@
  * consumer hand the array to another thread (emptying it here), after which {@link tensorValues}
  * copies from the backend as usual.
  *
+ * A tensor made with `host` stays on the cpu backend (the array is its storage) whatever the
+ * active backend is: a batch that only ONNX Runtime reads, a model output that only the stitcher
+ * reads, need no copy in wasm's or TensorFlow's memory. One made `consumable` may be taken whole
+ * by its consumer ({@link takeSource}), which disposes it: a pipeline's batches, which nothing
+ * reads after the model.
+ *
  * @example
  * ```ts
  * import { tensorFromArray, tensorValues } from "tilecast/nn";
@@ -21,14 +27,37 @@
  */
 import * as tf from "@tensorflow/tfjs";
 
-/** A tensor's source array, and whether the backend keeps that very array as its storage. */
-const sources = new WeakMap<tf.Tensor, { data: Float32Array; shared: boolean }>();
+/**
+ * A tensor's source array; whether the backend keeps that very array as its storage; whether its
+ * consumer may take it (see {@link takeSource}).
+ */
+const sources = new WeakMap<tf.Tensor, { data: Float32Array; shared: boolean; consumable: boolean }>();
+
+/** Options for {@link tensorFromArray}. */
+export interface FromArrayOptions {
+  /**
+   * Keep the tensor on the host (the cpu backend, which stores the array itself) whatever the
+   * active backend: for values that only the JavaScript side or another runtime (ONNX Runtime)
+   * reads, which wasm or native TensorFlow would copy in for nothing. An op of the active backend
+   * that takes the tensor moves its values there first (TF.js does this on its own).
+   */
+  host?: boolean;
+  /** Its consumer may take the array with {@link takeSource}, which disposes the tensor. */
+  consumable?: boolean;
+}
 
 /** A float32 tensor of `shape` holding `data`, which it remembers (see the module documentation). */
-export function tensorFromArray<R extends tf.Rank>(data: Float32Array, shape: number[]): tf.Tensor<R> {
-  const t = tf.tensor(data, shape, "float32") as unknown as tf.Tensor<R>;
+export function tensorFromArray<R extends tf.Rank>(
+  data: Float32Array,
+  shape: number[],
+  options: FromArrayOptions = {},
+): tf.Tensor<R> {
+  const cpu = options.host ? tf.findBackend("cpu") : null;
+  const t = (cpu
+    ? tf.engine().makeTensor(data, shape, "float32", cpu)
+    : tf.tensor(data, shape, "float32")) as unknown as tf.Tensor<R>;
   // The cpu backend stores the array itself; wasm, native TensorFlow and WebGL copy it.
-  sources.set(t, { data, shared: tf.getBackend() === "cpu" });
+  sources.set(t, { data, shared: cpu !== null || tf.getBackend() === "cpu", consumable: options.consumable ?? false });
   return t;
 }
 
@@ -44,6 +73,20 @@ export function tensorSource(t: tf.Tensor): Float32Array | null {
  */
 export function transferableSource(t: tf.Tensor): Float32Array | null {
   return sources.get(t)?.shared === false ? tensorSource(t) : null;
+}
+
+/**
+ * The array of a tensor made `consumable`, for its consumer to keep or hand to another thread; the
+ * tensor is disposed, so nothing reads it after. Null for any other tensor, and one whose array
+ * no longer holds its values.
+ */
+export function takeSource(t: tf.Tensor): Float32Array | null {
+  const data = sources.get(t)?.consumable ? tensorSource(t) : null;
+  if (data) {
+    sources.delete(t);
+    t.dispose();
+  }
+  return data;
 }
 
 /** The tensor's float32 values: its source array when it has one, else a copy from the backend. */

@@ -224,7 +224,8 @@ export async function runPipeline(p: Pipeline, options: RunOptions = {}): Promis
     if (out.sink)
       await lastValueFrom(
         tiles.pipe(
-          batch(p.batch, fused ? { normalize: fused } : {}),
+          // ONNX Runtime reads batches on the host: none is copied into the TF.js backend.
+          batch(p.batch, { ...(fused ? { normalize: fused } : {}), host: runtime.runtime === "onnx" }),
           stageName("batch"),
           predict(model.predictor),
           stageName("predict"),

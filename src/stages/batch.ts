@@ -68,6 +68,12 @@ export interface BatchOptions {
    * `normalize`.
    */
   normalize?: Normalization;
+  /**
+   * Stack on the host (the cpu backend) whatever the active backend: for a model that reads its
+   * input on the JavaScript side (ONNX Runtime), which would otherwise find the batch copied into
+   * wasm's or TensorFlow's memory for nothing. The pipeline runner sets it for ONNX Runtime.
+   */
+  host?: boolean;
 }
 
 function interleave4(d: Float32Array, out: Float32Array, base: number, n: number): void {
@@ -102,12 +108,15 @@ function interleave(d: Tile["grid"]["data"], out: Float32Array, base: number, n:
 
 /**
  * Stack tiles (CHW grids) into an NHWC float32 tensor; with `normalization`, normalized on the
- * way, each tile's pixel validity then written to `valid` (see {@link BatchOptions.normalize}).
+ * way, each tile's pixel validity then written to `valid` (see {@link BatchOptions.normalize});
+ * with `host`, on the cpu backend ({@link BatchOptions.host}). The tensor is `consumable`: the
+ * model that reads it may take its array (`takeSource`), disposing it.
  */
 export function stackTiles(
   tiles: readonly Tile[],
   normalization?: Normalization,
   valid?: (Uint8Array | null)[],
+  host = false,
 ): tf.Tensor4D {
   const [c, h, w] = tiles[0]?.grid.shape as [number, number, number];
   const n = h * w;
@@ -125,10 +134,10 @@ export function stackTiles(
       if (valid) valid[k] = v;
     }
   });
-  return tensorFromArray<tf.Rank.R4>(buf, [tiles.length, h, w, c]);
+  return tensorFromArray<tf.Rank.R4>(buf, [tiles.length, h, w, c], { host, consumable: true });
 }
 
-function toBatch(tiles: Tile[], normalization: Normalization | undefined): Batch {
+function toBatch(tiles: Tile[], normalization: Normalization | undefined, host: boolean): Batch {
   const index = tiles.flatMap((t, i) => (t.empty ? [] : [i]));
   const fusedValid: (Uint8Array | null)[] = [];
   const x =
@@ -137,6 +146,7 @@ function toBatch(tiles: Tile[], normalization: Normalization | undefined): Batch
           index.map((i) => tiles[i] as Tile),
           normalization,
           fusedValid,
+          host,
         )
       : null;
   const row = new Map(index.map((i, k) => [i, k]));
@@ -171,7 +181,7 @@ export function batch(size: number, options: BatchOptions = {}): OperatorFunctio
         const ready = buf;
         buf = [];
         try {
-          out.next(toBatch(ready, options.normalize));
+          out.next(toBatch(ready, options.normalize, options.host ?? false));
         } catch (e) {
           for (const t of ready) t.release();
           out.error(e);

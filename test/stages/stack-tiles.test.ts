@@ -3,7 +3,13 @@ import { describe, expect, it } from "vitest";
 import { allocate, type DType } from "../../src/grid/dtype.js";
 import { createGrid } from "../../src/grid/grid.js";
 import { selectBackend } from "../../src/nn/backend.js";
-import { tensorSource, tensorValues, transferableSource } from "../../src/nn/tensor-array.js";
+import {
+  takeSource,
+  tensorFromArray,
+  tensorSource,
+  tensorValues,
+  transferableSource,
+} from "../../src/nn/tensor-array.js";
 import { stackTiles } from "../../src/stages/batch.js";
 import type { Tile } from "../../src/stages/tile.js";
 
@@ -64,4 +70,39 @@ describe("stackTiles", () => {
       expect(tensorSource(tf.zeros([1]))).toBeNull(); // never had one
     },
   );
+
+  it("with host on wasm, the batch stays on the cpu backend: wasm holds no copy until an op of its own takes it", async () => {
+    await selectBackend({ prefer: "wasm" });
+    const wasm = tf.backend();
+    const tiles = [0, 1].map((k) => tile(k, "uint16", 4, 3, 5));
+    const before = wasm.numDataIds();
+    const plain = stackTiles(tiles);
+    expect(wasm.numDataIds()).toBe(before + 1); // the usual copy
+    const x = stackTiles(tiles, undefined, undefined, true);
+    expect(wasm.numDataIds()).toBe(before + 1);
+    expect(tensorSource(x)).toBe(await x.data()); // its storage is the array itself
+    expect(Array.from(await x.data())).toStrictEqual(Array.from(await plain.data()));
+    // A wasm op moves it over and computes on the same values.
+    const y = tf.add(x, 1);
+    expect(Array.from(await y.data())).toStrictEqual(Array.from(await plain.data()).map((v) => v + 1));
+    expect(tf.getBackend()).toBe("wasm");
+    for (const t of [plain, x, y]) t.dispose();
+    expect(wasm.numDataIds()).toBe(before);
+  });
+
+  it("a batch is consumable: takeSource hands over its array and disposes it; other tensors are not taken", async () => {
+    await selectBackend({ prefer: "wasm" });
+    const x = stackTiles([tile(0, "float32", 2, 2, 2)], undefined, undefined, true);
+    const want = Array.from(await x.data());
+    const src = tensorSource(x);
+    expect(takeSource(x)).toBe(src);
+    expect(x.isDisposed).toBe(true);
+    expect(Array.from(src as Float32Array)).toStrictEqual(want);
+    expect(takeSource(x)).toBeNull(); // taken once
+    const kept = tensorFromArray(new Float32Array([1, 2]), [2]);
+    expect(takeSource(kept)).toBeNull();
+    expect(kept.isDisposed).toBe(false);
+    expect(takeSource(tf.zeros([1]))).toBeNull();
+    kept.dispose();
+  });
 });

@@ -9,7 +9,7 @@ import { errorLine, TilecastError } from "../../errors.js";
 import { foldBatchNorm } from "../../nn/fold-batch-norm.js";
 import { loadModelDir, type ModelCard } from "../../nn/model-card.js";
 import { modelSummary } from "../../nn/summary.js";
-import { tensorFromArray, transferableSource } from "../../nn/tensor-array.js";
+import { takeSource, tensorFromArray, transferableSource } from "../../nn/tensor-array.js";
 import type { ArchitectureInput, LoadedModel, ModelDescriptor } from "../registry.js";
 
 /** How an architecture is described before it becomes a registry entry. */
@@ -140,13 +140,15 @@ async function onnxPredictorOf(
     predictor: {
       async predictAsync(x) {
         const input = tf.tidy(() => a.toInput(x));
-        // Stacked tiles go to the worker as they are (their array is handed over, not copied).
-        const own = transferableSource(input);
-        const data = own ?? ((await input.data()) as Float32Array);
         const shape = input.shape;
+        // Stacked tiles go to the worker as they are (their array is handed over, not copied):
+        // a pipeline's batch is taken whole (and disposed), else the array the backend copied.
+        const own = takeSource(input) ?? transferableSource(input);
+        const data = own ?? ((await input.data()) as Float32Array);
         if (input !== x) input.dispose();
         const out = await session.run(data, shape, { transfer: own !== null });
-        return tf.tidy(() => a.toTiles(tensorFromArray(out.data, out.dims)));
+        // The stitcher reads the output's array: it stays on the host, uncopied.
+        return tf.tidy(() => a.toTiles(tensorFromArray(out.data, out.dims, { host: true })));
       },
     },
     release: () => session.release(),
