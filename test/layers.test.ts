@@ -17,6 +17,7 @@ const LAYER: Record<string, number> = {
   stages: 3,
   nn: 3,
   models: 3,
+  "tfjs.ts": 3, // TensorFlow.js itself, for the layers that run it
   train: 4,
   pipeline: 4,
   ops: 5,

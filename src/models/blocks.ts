@@ -15,9 +15,10 @@
  * console.log(y.shape); // [null, 32, 64, 8]
  * ```
  */
-import * as tf from "@tensorflow/tfjs";
+
 import { z } from "zod";
 import { type LatitudePadding, PeriodicPadding2D } from "../nn/periodic-padding.js";
+import { tf } from "../tfjs.js";
 
 /** Options for {@link convBlock}. */
 export interface ConvBlockOptions {

@@ -19,10 +19,11 @@
  * console.log(m.outputs[0].shape); // [null, 2, 16, 16, 1]
  * ```
  */
-import * as tf from "@tensorflow/tfjs";
+
 import { TilecastError } from "../errors.js";
 import { LastFrame } from "../nn/last-frame.js";
 import { RepeatFrames } from "../nn/repeat-frames.js";
+import { tf } from "../tfjs.js";
 import "../nn/unpack-gradient.js";
 import { z } from "zod";
 import { headActivation } from "./blocks.js";

@@ -18,11 +18,12 @@
  * console.log(m.outputs[0].shape); // [null, 32, 64, 3]
  * ```
  */
-import * as tf from "@tensorflow/tfjs";
+
 import { z } from "zod";
 import { TilecastError } from "../errors.js";
 import { ChannelSlice } from "../nn/channel-slice.js";
 import { latitudePadding } from "../nn/periodic-padding.js";
+import { tf } from "../tfjs.js";
 import { conv, convBlock } from "./blocks.js";
 
 /**

@@ -20,8 +20,8 @@
  * ```
  */
 
-import * as tf from "@tensorflow/tfjs";
 import { TilecastError } from "../errors.js";
+import { tf } from "../tfjs.js";
 
 /** Anything with a tfjs-style `predict`. */
 export interface OneStepModel {

@@ -20,9 +20,10 @@
  * console.log(model.outputs[0].shape); // [null, 128, 128, 1]
  * ```
  */
-import * as tf from "@tensorflow/tfjs";
+
 import { z } from "zod";
 import { TilecastError } from "../errors.js";
+import { tf } from "../tfjs.js";
 import { type ConvBlockOptions, convBlock, headActivation, headLayer } from "./blocks.js";
 
 /**

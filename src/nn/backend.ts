@@ -23,8 +23,9 @@
 import { existsSync, readdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import * as tf from "@tensorflow/tfjs";
+import type * as WasmBackend from "@tensorflow/tfjs-backend-wasm";
 import { TilecastError } from "../errors.js";
+import { tf } from "../tfjs.js";
 import { withStderrSilenced } from "../util/quiet-stderr.js";
 import { routeBatchNormTraining } from "./batch-norm-training.js";
 import { fixCpuCast } from "./cpu-cast.js";
@@ -118,7 +119,8 @@ async function tryNative(skipped: BackendReport["skipped"]): Promise<BackendRepo
 
 async function tryWasm(skipped: BackendReport["skipped"]): Promise<BackendReport | null> {
   try {
-    const wasm = await import("@tensorflow/tfjs-backend-wasm");
+    // Required, not imported, as `tfjs.ts` explains.
+    const wasm = createRequire(import.meta.url)("@tensorflow/tfjs-backend-wasm") as typeof WasmBackend;
     registerWasmTrainingKernels();
     if (!(await tf.setBackend("wasm"))) throw new Error("the wasm backend failed to initialise");
     const simd = Boolean(await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT"));

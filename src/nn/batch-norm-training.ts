@@ -26,7 +26,7 @@
  * routeBatchNormTraining(); // idempotent; tilecast calls it when it loads
  * ```
  */
-import * as tf from "@tensorflow/tfjs";
+import { tf } from "../tfjs.js";
 import { nativeBatchNorm } from "./native-batch-norm.js";
 
 /** The fields of tfjs-layers' `BatchNormalization` its training call reads. */

@@ -12,8 +12,9 @@
  * console.log(y.shape, Array.from(y.dataSync())); // [1, 1, 1, 2] [2, 3]
  * ```
  */
-import * as tf from "@tensorflow/tfjs";
+
 import { TilecastError } from "../errors.js";
+import { tf } from "../tfjs.js";
 
 /** Arguments of {@link ChannelSlice}. */
 export interface ChannelSliceArgs {

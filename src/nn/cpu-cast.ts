@@ -7,7 +7,7 @@
  * became 1e-41 and garbage, and a loss computed from it went negative. {@link fixCpuCast}
  * registers a cpu Cast that converts those casts into storage of their own.
  */
-import * as tf from "@tensorflow/tfjs";
+import { tf } from "../tfjs.js";
 
 type Args = Parameters<tf.KernelFunc>[0];
 

@@ -19,9 +19,9 @@
  */
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
-import * as tf from "@tensorflow/tfjs";
 import { TilecastError } from "../errors.js";
 import { type DirectoryKind, discard, ensureParent, publish, tempPathFor, trackTemp } from "../io/atomic.js";
+import { tf } from "../tfjs.js";
 
 /** A model directory may replace an empty directory or an older model directory, nothing else. */
 const MODEL_DIRECTORY: DirectoryKind = {

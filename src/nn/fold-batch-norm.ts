@@ -21,7 +21,7 @@
  * console.log(m.layers.length, f.layers.length); // 23 11
  * ```
  */
-import * as tf from "@tensorflow/tfjs";
+import { tf } from "../tfjs.js";
 
 interface LayerJson {
   name: string;

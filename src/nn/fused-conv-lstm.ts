@@ -24,7 +24,7 @@
  * fuseConvLstmCells(); // idempotent
  * ```
  */
-import * as tf from "@tensorflow/tfjs";
+import { tf } from "../tfjs.js";
 
 /** The fields of tfjs-layers' `ConvLSTM2DCell` its step reads. */
 interface Cell {

@@ -12,7 +12,7 @@
  * console.log(y.shape, y.dataSync()[0]); // [1, 1, 1, 1] 3
  * ```
  */
-import * as tf from "@tensorflow/tfjs";
+import { tf } from "../tfjs.js";
 
 /** The sequence's last frame; see the module documentation. */
 export class LastFrame extends tf.layers.Layer {

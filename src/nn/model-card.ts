@@ -20,9 +20,9 @@
  */
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import * as tf from "@tensorflow/tfjs";
 import { z } from "zod";
 import { TilecastError } from "../errors.js";
+import { tf } from "../tfjs.js";
 import { readArtifacts, writeArtifacts } from "./file-io.js";
 // tilecast's custom layers register on import: every model directory then loads, whoever loads it.
 import "./channel-slice.js";

@@ -22,7 +22,7 @@
  * registerNativeBatchNorm(); // after importing @tensorflow/tfjs-node
  * ```
  */
-import * as tf from "@tensorflow/tfjs";
+import { tf } from "../tfjs.js";
 
 const FORWARD = "TilecastBatchNormTraining";
 const BACKWARD = "TilecastBatchNormTrainingGrad";

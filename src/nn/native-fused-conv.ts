@@ -20,7 +20,7 @@
  * fuseNativeConvolutions(); // after importing @tensorflow/tfjs-node
  * ```
  */
-import * as tf from "@tensorflow/tfjs";
+import { tf } from "../tfjs.js";
 import type { NativeBackend } from "./native-batch-norm.js";
 
 /** tfjs activation -> the ops `_MklNativeFusedConv2D` fuses after the bias. */

@@ -21,7 +21,7 @@
  * registerNativeKernels(); // after importing @tensorflow/tfjs-node
  * ```
  */
-import * as tf from "@tensorflow/tfjs";
+import { tf } from "../tfjs.js";
 import { fuseConvLstmCells } from "./fused-conv-lstm.js";
 import { type NativeBackend, registerNativeBatchNorm } from "./native-batch-norm.js";
 

@@ -19,9 +19,9 @@
  * ```
  */
 
-import * as tf from "@tensorflow/tfjs";
 import { z } from "zod";
 import { TilecastError } from "../errors.js";
+import { tf } from "../tfjs.js";
 
 /** How latitude (y) is padded. */
 export const latitudePadding = z.enum(["zero", "reflect"]);

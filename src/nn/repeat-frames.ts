@@ -12,8 +12,8 @@
  * ```
  */
 
-import * as tf from "@tensorflow/tfjs";
 import { TilecastError } from "../errors.js";
+import { tf } from "../tfjs.js";
 
 /** Arguments of {@link RepeatFrames}. */
 export interface RepeatFramesArgs {

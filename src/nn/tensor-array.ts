@@ -25,7 +25,7 @@
  * t.dispose();
  * ```
  */
-import * as tf from "@tensorflow/tfjs";
+import { tf } from "../tfjs.js";
 
 /**
  * A tensor's source array; whether the backend keeps that very array as its storage; whether its

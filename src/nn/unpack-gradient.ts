@@ -11,7 +11,7 @@
  * import "tilecast"; // registers it
  * ```
  */
-import * as tf from "@tensorflow/tfjs";
+import { tf } from "../tfjs.js";
 
 tf.registerGradient({
   kernelName: "Unpack",

@@ -11,11 +11,12 @@
  *
  * Both leave NaN where the input had no data at the cycle time.
  */
-import * as tf from "@tensorflow/tfjs";
+
 import type { Stats } from "../grid/band-stats.js";
 import type { GridSource } from "../io/types.js";
 import { rollout } from "../models/rollout.js";
 import { denormalizeValue, type NormalizeMethod, normalizeGrid } from "../stages/normalize.js";
+import { tf } from "../tfjs.js";
 
 /** Forecasts for a cycle: `leads × h × w` values, lead-major. */
 export interface Stepper {

@@ -18,7 +18,7 @@
  * console.log(s.cycles, s.leadMinutes); // ["2010-08-26T06:00:00.000Z"] [5, 10, 15, 20, 25, 30]
  * ```
  */
-import * as tf from "@tensorflow/tfjs";
+
 import { TilecastError } from "../errors.js";
 import type { Stats } from "../grid/band-stats.js";
 import { isGeographic } from "../grid/crs.js";
@@ -26,6 +26,7 @@ import type { GridSource } from "../io/types.js";
 import { type ForecastGrid, writeForecastSlot } from "../io/zarr/forecast-store.js";
 import { quietCpuBanner } from "../nn/backend.js";
 import { loadModelDir, type ModelCard } from "../nn/model-card.js";
+import { tf } from "../tfjs.js";
 import { type Pipeline, requireOutput } from "./config.js";
 import { sequenceStepper, stateStepper } from "./forecast-steppers.js";
 import { normalizeStats, openInput, planFor } from "./input.js";

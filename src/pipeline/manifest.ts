@@ -12,9 +12,9 @@
 import { createHash } from "node:crypto";
 import { readdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
-import * as tf from "@tensorflow/tfjs";
 import { TilecastError } from "../errors.js";
 import type { RuntimeReport } from "../models/registry.js";
+import { tf } from "../tfjs.js";
 import type { TilePlan } from "../tiling/plan.js";
 import { isUrl, redactUrl } from "../util/url.js";
 import type { Pipeline } from "./config.js";

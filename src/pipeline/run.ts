@@ -16,7 +16,6 @@
  * ```
  */
 import { randomUUID } from "node:crypto";
-import * as tf from "@tensorflow/tfjs";
 import { lastValueFrom, type Observable, type OperatorFunction, tap } from "rxjs";
 import { TilecastError } from "../errors.js";
 import { createModel, type RuntimeReport } from "../models/registry.js";
@@ -31,6 +30,7 @@ import { markStage } from "../stages/stall.js";
 import { stitch } from "../stages/stitch.js";
 import type { Tile } from "../stages/tile.js";
 import { write } from "../stages/write.js";
+import { tf } from "../tfjs.js";
 import type { PlanPart } from "../tiling/plan.js";
 import { type Pipeline, requireOutput } from "./config.js";
 import { openInput, planFor } from "./input.js";

@@ -12,7 +12,7 @@
  * `latitude-mse` loss. Validation reports the new level's latitude-weighted RMSE in the data's
  * units (`rmse`) beside persistence's (`persistence_rmse`).
  */
-import * as tf from "@tensorflow/tfjs";
+
 import { Rng } from "../augment/rng.js";
 import { TilecastError } from "../errors.js";
 import type { Stats } from "../grid/band-stats.js";
@@ -20,6 +20,7 @@ import { isGeographic } from "../grid/crs.js";
 import type { GridSource } from "../io/types.js";
 import { latitudeWeights } from "../nn/metrics.js";
 import { normalizeGrid } from "../stages/normalize.js";
+import { tf } from "../tfjs.js";
 import type { Scorer } from "../train/scorers.js";
 import { shuffled } from "../train/shuffle.js";
 import type { TrainBatch } from "../train/trainer.js";

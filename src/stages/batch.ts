@@ -24,11 +24,11 @@
  * ```
  */
 
-import * as tf from "@tensorflow/tfjs";
 import { asyncScheduler, Observable, type OperatorFunction, type Subscription } from "rxjs";
 import { TilecastError } from "../errors.js";
 import { pixelValidity } from "../grid/grid.js";
 import { tensorFromArray } from "../nn/tensor-array.js";
+import { tf } from "../tfjs.js";
 import type { Normalization } from "./normalize.js";
 import { normalizeInterleaved } from "./normalize-interleaved.js";
 import { markStage } from "./stall.js";

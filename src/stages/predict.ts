@@ -16,9 +16,9 @@
  * ```
  */
 
-import * as tf from "@tensorflow/tfjs";
 import { map, type OperatorFunction } from "rxjs";
 import { TilecastError } from "../errors.js";
+import { tf } from "../tfjs.js";
 import { mapAsyncOrdered } from "../util/ordered-async.js";
 import type { Batch } from "./batch.js";
 

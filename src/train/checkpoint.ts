@@ -20,10 +20,10 @@
  */
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import * as tf from "@tensorflow/tfjs";
 import type { z } from "zod";
 import { TilecastError } from "../errors.js";
 import { loadModelDir, type ModelCard, type modelCardSchema, saveModelDir } from "../nn/model-card.js";
+import { tf } from "../tfjs.js";
 import type { EpochRecord } from "./history.js";
 
 /** What the trainer keeps between epochs. */

@@ -30,9 +30,10 @@
  * console.log(mse(t, p).dataSync()[0]); // (1 + 0 + 4) / 3 = 1.666...
  * ```
  */
-import * as tf from "@tensorflow/tfjs";
+
 import { z } from "zod";
 import { TilecastError } from "../errors.js";
+import { tf } from "../tfjs.js";
 
 const EPS = 1e-7;
 

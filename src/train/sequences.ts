@@ -15,9 +15,10 @@
  * console.log(timeSplit(times, 2, 1, "2010-08-26T00:15:00Z")); // { train: [0], validation: [3], straddling: 2 }
  * ```
  */
-import * as tf from "@tensorflow/tfjs";
+
 import { TilecastError } from "../errors.js";
 import type { Tile } from "../stages/tile.js";
+import { tf } from "../tfjs.js";
 import type { TrainBatch } from "./trainer.js";
 
 /** One window: `T + K` frames of one tile, copied out (the tile can be released). */

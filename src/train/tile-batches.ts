@@ -20,12 +20,13 @@
  *   });
  * ```
  */
-import * as tf from "@tensorflow/tfjs";
+
 import { bufferCount, filter, map, type OperatorFunction, pipe } from "rxjs";
 import { TilecastError } from "../errors.js";
 import { isNodata, pixelValidity } from "../grid/grid.js";
 import { stackTiles } from "../stages/batch.js";
 import type { Tile } from "../stages/tile.js";
+import { tf } from "../tfjs.js";
 import type { TrainBatch } from "./trainer.js";
 
 /** A tile's label as HWC float32 cells into `out` at `base`, nodata and masked cells NaN. */

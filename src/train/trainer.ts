@@ -27,10 +27,11 @@
  * console.log(r.history.at(-1)?.loss); // close to 0
  * ```
  */
-import * as tf from "@tensorflow/tfjs";
+
 import type { z } from "zod";
 import { TilecastError } from "../errors.js";
 import type { modelCardSchema } from "../nn/model-card.js";
+import { tf } from "../tfjs.js";
 import { type Checkpoint, saveCheckpoint, type TrainerState } from "./checkpoint.js";
 import { type EpochRecord, writeHistory } from "./history.js";
 import { type LossFn, type LossSpec, lossFunction } from "./losses.js";

@@ -3,13 +3,14 @@
  * model directory (`path:`) whose card must agree with the input and with every option the spec
  * states; then wrap the network as a tile predictor.
  */
-import * as tf from "@tensorflow/tfjs";
+
 import { z } from "zod";
 import { errorLine, TilecastError } from "../../errors.js";
 import { foldBatchNorm } from "../../nn/fold-batch-norm.js";
 import { loadModelDir, type ModelCard } from "../../nn/model-card.js";
 import { modelSummary } from "../../nn/summary.js";
 import { takeSource, tensorFromArray, transferableSource } from "../../nn/tensor-array.js";
+import { tf } from "../../tfjs.js";
 import type { ArchitectureInput, LoadedModel, ModelDescriptor } from "../registry.js";
 
 /** How an architecture is described before it becomes a registry entry. */

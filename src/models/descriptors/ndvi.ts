@@ -1,7 +1,8 @@
 /** The `ndvi` model: a normalized difference of two bands. */
-import * as tf from "@tensorflow/tfjs";
+
 import { z } from "zod";
 import { TilecastError } from "../../errors.js";
+import { tf } from "../../tfjs.js";
 import type { ModelDescriptor } from "../registry.js";
 
 const options = z.strictObject({

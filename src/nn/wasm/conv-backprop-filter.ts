@@ -17,7 +17,7 @@
  * registerWasmTrainingKernels(); // then on wasm: tf.grad, model.fit work for conv models
  * ```
  */
-import * as tf from "@tensorflow/tfjs";
+import { tf } from "../../tfjs.js";
 import { type ConvBackpropAttrs, kernels } from "./kernel-call.js";
 
 interface FilterAttrs extends ConvBackpropAttrs {

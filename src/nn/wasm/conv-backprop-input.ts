@@ -18,7 +18,7 @@
  * registerWasmTrainingKernels(); // also installs this kernel
  * ```
  */
-import * as tf from "@tensorflow/tfjs";
+import { tf } from "../../tfjs.js";
 import { type ConvBackpropAttrs, type KernelCalls, kernels } from "./kernel-call.js";
 
 interface InputAttrs extends ConvBackpropAttrs {

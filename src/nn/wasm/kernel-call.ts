@@ -11,7 +11,7 @@
  * // ...; k.free(t);
  * ```
  */
-import * as tf from "@tensorflow/tfjs";
+import { tf } from "../../tfjs.js";
 
 type Info = tf.TensorInfo;
 

@@ -13,8 +13,8 @@
  * ```
  */
 
-import * as tf from "@tensorflow/tfjs";
 import { TilecastError } from "../../errors.js";
+import { tf } from "../../tfjs.js";
 import { registerConcatKernel } from "./concat.js";
 import { conv2dBackpropFilter } from "./conv-backprop-filter.js";
 import { conv2dBackpropInputWith } from "./conv-backprop-input.js";

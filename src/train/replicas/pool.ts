@@ -30,8 +30,8 @@
  * ```
  */
 import type { Worker } from "node:worker_threads";
-import * as tf from "@tensorflow/tfjs";
 import { TilecastError } from "../../errors.js";
+import { tf } from "../../tfjs.js";
 import { moduleWorker, siblingModule } from "../../util/module-worker.js";
 import type { LossSpec } from "../losses.js";
 import type { ReplicaInit, ReplicaReply, Wire } from "./protocol.js";

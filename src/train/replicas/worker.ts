@@ -5,10 +5,10 @@
  * norm's moving statistics).
  */
 import { parentPort, workerData } from "node:worker_threads";
-import * as tf from "@tensorflow/tfjs";
 import { errorLine } from "../../errors.js";
 import { selectBackend } from "../../nn/backend.js";
 import { foldBatchNorm } from "../../nn/fold-batch-norm.js";
+import { tf } from "../../tfjs.js";
 // The custom layers a topology may name register themselves on import.
 import "../../nn/channel-slice.js";
 import "../../nn/last-frame.js";
