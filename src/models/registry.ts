@@ -49,6 +49,11 @@ export interface LoadedModel {
   bands: number;
   /** Set for networks (architectures); functions such as ndvi run in TF.js. */
   runtime?: RuntimeReport;
+  /**
+   * The predictor reads its input on the JavaScript side, not through the TF.js backend (ONNX
+   * Runtime, `identity`): a pipeline stacks its batches on the host (`batch`'s `host`).
+   */
+  host?: boolean;
   /** Free the model's resources (an ONNX Runtime session). */
   release?(): Promise<void>;
   /** The network's receptive field in pixels (a pixel's output depends on this square). */

@@ -224,8 +224,8 @@ export async function runPipeline(p: Pipeline, options: RunOptions = {}): Promis
     if (out.sink)
       await lastValueFrom(
         tiles.pipe(
-          // ONNX Runtime reads batches on the host: none is copied into the TF.js backend.
-          batch(p.batch, { ...(fused ? { normalize: fused } : {}), host: runtime.runtime === "onnx" }),
+          // ONNX Runtime (and identity) read batches on the host: none is copied into the TF.js backend.
+          batch(p.batch, { ...(fused ? { normalize: fused } : {}), host: model.host ?? false }),
           stageName("batch"),
           predict(model.predictor),
           stageName("predict"),

@@ -138,6 +138,7 @@ async function onnxPredictorOf(
   return {
     bands: a.outBands,
     runtime: { runtime: "onnx", provider: session.provider, source },
+    host: true,
     predictor: {
       async predictAsync(x) {
         const input = tf.tidy(() => a.toInput(x));

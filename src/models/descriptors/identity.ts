@@ -17,5 +17,7 @@ export const identityModel: ModelDescriptor<typeof options> = {
   name: "identity",
   summary: "the input unchanged (checks a pipeline end to end)",
   options,
-  load: async (_o, { inputBands }) => ({ predictor: (x) => x.clone(), bands: inputBands }),
+  // The batch itself (`predict` keeps an output that is its input): nothing runs on the backend,
+  // the batch stays on the host, and the stitcher reads its array.
+  load: async (_o, { inputBands }) => ({ predictor: (x) => x, bands: inputBands, host: true }),
 };
