@@ -15,7 +15,6 @@
  * console.log(y.shape); // [null, 32, 64, 8]
  * ```
  */
-
 import { z } from "zod";
 import { type LatitudePadding, PeriodicPadding2D } from "../nn/periodic-padding.js";
 import { tf } from "../tfjs.js";

@@ -19,7 +19,6 @@
  * console.log(m.outputs[0].shape); // [null, 2, 16, 16, 1]
  * ```
  */
-
 import { TilecastError } from "../errors.js";
 import { LastFrame } from "../nn/last-frame.js";
 import { RepeatFrames } from "../nn/repeat-frames.js";

@@ -18,7 +18,6 @@
  * console.log(m.outputs[0].shape); // [null, 32, 64, 3]
  * ```
  */
-
 import { z } from "zod";
 import { TilecastError } from "../errors.js";
 import { ChannelSlice } from "../nn/channel-slice.js";

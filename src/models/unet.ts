@@ -20,7 +20,6 @@
  * console.log(model.outputs[0].shape); // [null, 128, 128, 1]
  * ```
  */
-
 import { z } from "zod";
 import { TilecastError } from "../errors.js";
 import { tf } from "../tfjs.js";

@@ -12,7 +12,6 @@
  * console.log(y.shape, Array.from(y.dataSync())); // [1, 1, 1, 2] [2, 3]
  * ```
  */
-
 import { TilecastError } from "../errors.js";
 import { tf } from "../tfjs.js";
 

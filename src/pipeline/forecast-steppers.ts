@@ -11,7 +11,6 @@
  *
  * Both leave NaN where the input had no data at the cycle time.
  */
-
 import type { Stats } from "../grid/band-stats.js";
 import type { GridSource } from "../io/types.js";
 import { rollout } from "../models/rollout.js";

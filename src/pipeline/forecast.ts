@@ -18,7 +18,6 @@
  * console.log(s.cycles, s.leadMinutes); // ["2010-08-26T06:00:00.000Z"] [5, 10, 15, 20, 25, 30]
  * ```
  */
-
 import { TilecastError } from "../errors.js";
 import type { Stats } from "../grid/band-stats.js";
 import { isGeographic } from "../grid/crs.js";

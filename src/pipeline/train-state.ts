@@ -12,7 +12,6 @@
  * `latitude-mse` loss. Validation reports the new level's latitude-weighted RMSE in the data's
  * units (`rmse`) beside persistence's (`persistence_rmse`).
  */
-
 import { Rng } from "../augment/rng.js";
 import { TilecastError } from "../errors.js";
 import type { Stats } from "../grid/band-stats.js";

@@ -30,7 +30,6 @@
  * console.log(mse(t, p).dataSync()[0]); // (1 + 0 + 4) / 3 = 1.666...
  * ```
  */
-
 import { z } from "zod";
 import { TilecastError } from "../errors.js";
 import { tf } from "../tfjs.js";

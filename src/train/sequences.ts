@@ -15,7 +15,6 @@
  * console.log(timeSplit(times, 2, 1, "2010-08-26T00:15:00Z")); // { train: [0], validation: [3], straddling: 2 }
  * ```
  */
-
 import { TilecastError } from "../errors.js";
 import type { Tile } from "../stages/tile.js";
 import { tf } from "../tfjs.js";

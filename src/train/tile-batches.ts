@@ -20,7 +20,6 @@
  *   });
  * ```
  */
-
 import { bufferCount, filter, map, type OperatorFunction, pipe } from "rxjs";
 import { TilecastError } from "../errors.js";
 import { isNodata, pixelValidity } from "../grid/grid.js";

@@ -27,7 +27,6 @@
  * console.log(r.history.at(-1)?.loss); // close to 0
  * ```
  */
-
 import type { z } from "zod";
 import { TilecastError } from "../errors.js";
 import type { modelCardSchema } from "../nn/model-card.js";

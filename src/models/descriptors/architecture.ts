@@ -3,7 +3,6 @@
  * model directory (`path:`) whose card must agree with the input and with every option the spec
  * states; then wrap the network as a tile predictor.
  */
-
 import { z } from "zod";
 import { errorLine, TilecastError } from "../../errors.js";
 import { foldBatchNorm } from "../../nn/fold-batch-norm.js";

@@ -1,5 +1,4 @@
 /** The `ndvi` model: a normalized difference of two bands. */
-
 import { z } from "zod";
 import { TilecastError } from "../../errors.js";
 import { tf } from "../../tfjs.js";
