@@ -1,4 +1,5 @@
 /** `src/tfjs.ts` requires TensorFlow.js: the instance any other import of the package gets. */
+import { spawnSync } from "node:child_process";
 import * as imported from "@tensorflow/tfjs";
 import { describe, expect, it } from "vitest";
 import { tf } from "../src/tfjs.js";
@@ -12,5 +13,20 @@ describe("tf (required)", () => {
     expect(t).toBeInstanceOf(tf.Tensor);
     expect(Array.from(await tf.mul(t, 2).data())).toStrictEqual([2, 4, 6]);
     expect(tf.version.tfjs).toBe(imported.version.tfjs);
+  });
+});
+
+describe("host tensors", () => {
+  it("are made on the cpu backend without its advice to install tfjs-node (a fresh process on wasm)", () => {
+    const script = `
+      import * as tf from "@tensorflow/tfjs";
+      import "@tensorflow/tfjs-backend-wasm";
+      import { tensorFromArray } from "./dist/nn/tensor-array.js";
+      await tf.setBackend("wasm");
+      const t = tensorFromArray(new Float32Array([1, 2]), [2], { host: true });
+      console.log(tf.engine().state.tensorInfo.get(t.dataId).backend === tf.findBackend("cpu"), Array.from(t.dataSync()).join(","));`;
+    const r = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8" });
+    expect(r.stdout.trim()).toBe("true 1,2");
+    expect(r.stderr).toBe("");
   });
 });

@@ -53,6 +53,8 @@ export function tensorFromArray<R extends tf.Rank>(
   options: FromArrayOptions = {},
 ): tf.Tensor<R> {
   const cpu = options.host ? tf.findBackend("cpu") : null;
+  // Its first write would advise installing tfjs-node, which is not what is going on here.
+  if (cpu) (cpu as unknown as { firstUse: boolean }).firstUse = false;
   const t = (cpu
     ? tf.engine().makeTensor(data, shape, "float32", cpu)
     : tf.tensor(data, shape, "float32")) as unknown as tf.Tensor<R>;
