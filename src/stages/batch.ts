@@ -71,7 +71,8 @@ export interface BatchOptions {
   /**
    * Stack on the host (the cpu backend) whatever the active backend: for a model that reads its
    * input on the JavaScript side (ONNX Runtime), which would otherwise find the batch copied into
-   * wasm's or TensorFlow's memory for nothing. The pipeline runner sets it for ONNX Runtime.
+   * wasm's or TensorFlow's memory for nothing. The pipeline runner sets it for models that say
+   * so (`LoadedModel.host`: ONNX Runtime, `identity`).
    */
   host?: boolean;
 }
