@@ -63,8 +63,9 @@ export interface TiffBlockJob {
 
 /**
  * Compress `input` at `level`: into one Zstandard frame (numcodecs.js's WebAssembly zstd), or a
- * zlib stream (node:zlib's deflate, synchronous on the worker). The input is copied to the
- * worker, not transferred, so the main thread can still compress it itself if the worker fails.
+ * zlib stream (node:zlib's deflate, synchronous on the worker). Run with {@link CodecPool.encode},
+ * which hands the input over (transferred when it is a whole buffer of its own) and gets it back
+ * with the answer; with {@link CodecPool.run} it is copied.
  */
 export interface EncodeJob {
   kind: "encode";
@@ -88,8 +89,31 @@ export interface PartReply {
   range: [number, number];
 }
 
-/** A worker's answer: the bytes, or why the main thread should do the job itself. */
-export type CodecReply = { id: number; bytes: Uint8Array; range?: [number, number] } | { id: number; fallback: string };
+/**
+ * A worker's answer: the bytes, or why the main thread should do the job itself; an encode job's
+ * answer also hands its input back (`input`).
+ */
+export type CodecReply = (
+  | { id: number; bytes: Uint8Array; range?: [number, number] }
+  | { id: number; fallback: string }
+) & { input?: Uint8Array };
+
+/**
+ * What {@link CodecPool.encode} answers: the compressed bytes, or null (compress `input` on this
+ * thread); and the input, handed back to be compressed here or filled again, or null when a
+ * worker ended holding it.
+ */
+export interface EncodeReply {
+  bytes: Uint8Array | null;
+  input: Uint8Array | null;
+}
+
+/**
+ * Whether `b` views the whole of a buffer of its own, which a message can transfer instead of
+ * copying: not a part of a larger one (node:zlib's and Buffer's pools), nor shared memory.
+ */
+export const ownsBuffer = (b: Uint8Array): boolean =>
+  b.byteOffset === 0 && b.byteLength === b.buffer.byteLength && !(b.buffer instanceof SharedArrayBuffer);
 
 /** Zarr chunks smaller than this decode on the main thread (GeoTIFF's thresholds: `geotiff/off-thread.ts`). */
 export const MIN_OFF_THREAD_BYTES = 256 * 1024;
@@ -123,13 +147,27 @@ export class CodecPool {
    * or null: do it the usual way.
    */
   async run(job: PoolJob): Promise<Uint8Array | null> {
-    return (await this.#reply(job))?.bytes ?? null;
+    const r = await this.#reply(job);
+    return r && r !== "no worker" && "bytes" in r ? r.bytes : null;
+  }
+
+  /**
+   * Compress on a worker. The input is handed over: transferred when it owns its buffer
+   * ({@link ownsBuffer}; else copied), so a tile costs no copy and no fresh memory in the worker,
+   * and handed back with the answer. A caller that made the input for this can fill it again for
+   * the next job; when `bytes` is null it compresses `input` itself; when `input` is null too (a
+   * worker that ended mid-job) it must make the input again.
+   */
+  async encode(job: EncodeJob): Promise<EncodeReply> {
+    const r = await this.#reply(job, ownsBuffer(job.input) ? [job.input.buffer as ArrayBuffer] : []);
+    if (r === "no worker") return { bytes: null, input: job.input };
+    return { bytes: r && "bytes" in r ? r.bytes : null, input: r?.input ?? null };
   }
 
   /** A part of a Zarr chunk ({@link ZarrChunkJob}'s `part`), or null: do the chunk the usual way. */
   async runPart(job: ZarrChunkJob & { part: BlockPart }): Promise<PartReply | null> {
     const r = await this.#reply(job);
-    return r?.range ? { bytes: r.bytes, range: r.range } : null;
+    return r && r !== "no worker" && "range" in r && r.range ? { bytes: r.bytes, range: r.range } : null;
   }
 
   /** Workers that would start a job now: those with none, and those not started yet. */
@@ -137,21 +175,22 @@ export class CodecPool {
     return this.#slots.filter((s) => s.pending.size === 0).length + this.#size - this.#slots.length;
   }
 
-  #reply(job: PoolJob): Promise<{ bytes: Uint8Array; range?: [number, number] } | null> {
+  /**
+   * `job` on a worker (its `transfer` list handed over): the worker's answer, null when the
+   * worker ended before answering, or "no worker" when none could start (nothing was sent).
+   */
+  #reply(job: PoolJob, transfer: ArrayBuffer[] = []): Promise<CodecReply | null | "no worker"> {
     const slot = this.#pick();
-    if (!slot) return Promise.resolve(null);
+    if (!slot) return Promise.resolve("no worker");
     const id = this.#next++;
     return new Promise<CodecReply | null>((resolve) => {
       slot.pending.set(id, resolve);
       if (slot.pending.size === 1) slot.worker.ref();
-      slot.worker.postMessage({ ...job, id } satisfies CodecJob);
+      slot.worker.postMessage({ ...job, id } satisfies CodecJob, transfer);
     }).then((r) => {
-      if (r && "bytes" in r) {
-        this.#done++;
-        return r;
-      }
-      this.#fallbacks++;
-      return null;
+      if (r && "bytes" in r) this.#done++;
+      else this.#fallbacks++;
+      return r;
     });
   }
 

@@ -11,7 +11,7 @@
 import { parentPort } from "node:worker_threads";
 import { deflateSync } from "node:zlib";
 import { errorLine } from "../errors.js";
-import type { CodecJob, CodecReply, PartReply } from "./codec-pool.js";
+import { type CodecJob, type CodecReply, ownsBuffer, type PartReply } from "./codec-pool.js";
 import { inScratch } from "./worker-files.js";
 
 async function done(job: CodecJob): Promise<Uint8Array | PartReply | null> {
@@ -25,27 +25,27 @@ async function done(job: CodecJob): Promise<Uint8Array | PartReply | null> {
  * `b` as a whole buffer of its own, to transfer: a view into a larger one (the scratch buffer,
  * node:zlib's pool, wasm memory) is copied.
  */
-const owned = (b: Uint8Array): Uint8Array =>
-  b.byteOffset === 0 &&
-  b.byteLength === b.buffer.byteLength &&
-  !inScratch(b) &&
-  !(b.buffer instanceof SharedArrayBuffer)
-    ? b
-    : b.slice();
+const owned = (b: Uint8Array): Uint8Array => (ownsBuffer(b) && !inScratch(b) ? b : b.slice());
 
 async function answer(job: CodecJob): Promise<{ reply: CodecReply; transfer: ArrayBuffer[] }> {
+  // An encode job's input goes back with every answer, for the main thread to reuse.
+  const back = job.kind === "encode" ? job.input : null;
+  const withInput = (reply: CodecReply, transfer: ArrayBuffer[]) =>
+    back
+      ? { reply: { ...reply, input: back }, transfer: [...transfer, back.buffer as ArrayBuffer] }
+      : { reply, transfer };
   try {
     const out = await done(job);
-    if (out === null) return { reply: { id: job.id, fallback: "missing" }, transfer: [] };
+    if (out === null) return withInput({ id: job.id, fallback: "missing" }, []);
     const part = out instanceof Uint8Array ? null : out;
     const bytes = owned(out instanceof Uint8Array ? out : out.bytes);
     // A part's size is checked where the parts are joined (zarr/off-thread.ts's joinParts).
     if (!part && "bytes" in job && bytes.length !== job.bytes)
-      return { reply: { id: job.id, fallback: `decoded to ${bytes.length} bytes` }, transfer: [] };
+      return withInput({ id: job.id, fallback: `decoded to ${bytes.length} bytes` }, []);
     const reply: CodecReply = part ? { id: job.id, bytes, range: part.range } : { id: job.id, bytes };
-    return { reply, transfer: [bytes.buffer as ArrayBuffer] };
+    return withInput(reply, [bytes.buffer as ArrayBuffer]);
   } catch (e) {
-    return { reply: { id: job.id, fallback: errorLine(e) }, transfer: [] };
+    return withInput({ id: job.id, fallback: errorLine(e) }, []);
   }
 }
 

@@ -7,10 +7,11 @@ import { promisify } from "node:util";
 import { deflate } from "node:zlib";
 import { TilecastError } from "../../errors.js";
 import type { BlockGrid } from "../../grid/block-grid.js";
-import { allocate, DTYPE_INFO, fitsDtype } from "../../grid/dtype.js";
+import { allocate, DTYPE_INFO, fitsDtype, viewOf } from "../../grid/dtype.js";
 import type { Grid } from "../../grid/grid.js";
 import type { Window } from "../../grid/window.js";
-import { codecPool } from "../codec-pool.js";
+import { SpareBuffers } from "../../util/spare-buffers.js";
+import { codecPool, ownsBuffer } from "../codec-pool.js";
 import type { SinkSpec } from "../types.js";
 import { zstdEncode } from "../zstd-encode.js";
 import { formatGdalMetadata, formatNodata } from "./gdal-tags.js";
@@ -112,24 +113,43 @@ export function blockProblem(block: Grid, win: Window, spec: SinkSpec, col: numb
 /**
  * Interleave, pad, predict and compress one block (its shape already checked) into TIFF tile
  * bytes. Masked cells (unless the mask is written too: `spec.mask`) and the padding of edge
- * tiles hold the nodata value (0 without one).
+ * tiles hold the nodata value (0 without one). The tile is made in a buffer a codec worker handed
+ * back from an earlier tile when there is one ({@link compress}).
  */
 export async function encodeTile(block: Grid, spec: SinkSpec, f: TileFormat): Promise<Uint8Array> {
+  if (f.compress === "none") return tileBytes(block, spec, f, null);
+  const bytes = tileBytes(block, spec, f, spares.take(tileByteLength(spec, f)));
+  return compress(bytes, f.compress, f.level, () => tileBytes(block, spec, f, null));
+}
+
+/** Bytes of one uncompressed tile of `spec`'s bands and dtype. */
+const tileByteLength = (spec: SinkSpec, f: TileFormat) =>
+  f.tileWidth * f.tileHeight * spec.bands * DTYPE_INFO[spec.dtype].bytes;
+
+/** `block` as the predicted bytes of a tile, in `reuse` (any contents) or in fresh memory. */
+function tileBytes(block: Grid, spec: SinkSpec, f: TileFormat, reuse: ArrayBuffer | null): Uint8Array {
   const [bands, h, w] = block.shape as [number, number, number];
   const tw = f.tileWidth;
   const th = f.tileHeight;
-  const tile = allocate(spec.dtype, tw * th * bands);
+  const tile = reuse ? viewOf(spec.dtype, reuse) : allocate(spec.dtype, tw * th * bands);
   const fill = spec.nodata !== null && fitsDtype(spec.nodata, spec.dtype) ? spec.nodata : 0;
-  if (fill !== 0 && (h < th || w < tw)) tile.fill(fill); // only edge tiles have padding
+  // Only edge tiles have padding; fresh memory holds zeros already.
+  if ((h < th || w < tw) && (fill !== 0 || reuse)) tile.fill(fill);
   // With a mask of its own beside the data (`spec.mask`), masked cells keep their values.
   interleaveBlock(block.data as never, spec.mask ? null : block.mask, tile as never, bands, h, w, tw, fill);
-  const bytes = new Uint8Array(tile.buffer);
+  const bytes = new Uint8Array(tile.buffer, tile.byteOffset, tile.byteLength);
   if (f.compress === "none") return bytes;
   const layout = { width: tw, rows: th, spp: bands, bytes: DTYPE_INFO[spec.dtype].bytes };
   if (f.predictor === 2) applyHorizontal(bytes, layout);
   else if (f.predictor === 3) applyFloatingPoint(bytes, layout);
-  return compress(bytes, f.compress, f.level);
+  return bytes;
 }
+
+/**
+ * Tile buffers the codec workers handed back, a few of each size: enough for the tiles a writer
+ * has in flight.
+ */
+const spares = new SpareBuffers(16);
 
 /**
  * A tile compressed on a codec worker; on the main thread when there are no workers or one
@@ -137,13 +157,37 @@ export async function encodeTile(block: Grid, spec: SinkSpec, f: TileFormat): Pr
  * hold the main thread for about 2.5 ms per 256 KiB. Deflate: node:zlib's asynchronous deflate
  * does its work on libuv's pool, but each call also sets up a zlib stream on the main thread and
  * charges its memory to the main heap.
+ *
+ * With `remake` (which makes `bytes` again), `bytes` are handed to the worker and kept for the
+ * next tile when they come back: the caller must not use them after. A worker that ends holding
+ * them leaves `remake` to make them again. Without it, the worker gets a copy.
  */
-export async function compress(bytes: Uint8Array, codec: "zstd" | "deflate", level: number): Promise<Uint8Array> {
-  const done = await codecPool()?.run({ kind: "encode", codec, input: bytes, level });
-  if (done) return done;
-  if (codec === "zstd") return zstdEncode(bytes, level);
-  // One output chunk per tile: node:zlib calls back to the main thread once per chunk.
-  return deflateAsync(bytes, { level, chunkSize: Math.max(64 * 1024, bytes.length + 1024) });
+export async function compress(
+  bytes: Uint8Array,
+  codec: "zstd" | "deflate",
+  level: number,
+  remake?: () => Uint8Array,
+): Promise<Uint8Array> {
+  const pool = codecPool();
+  let input = bytes;
+  if (pool && remake) {
+    const r = await pool.encode({ kind: "encode", codec, input: bytes, level });
+    if (r.bytes) {
+      if (r.input) spares.give(r.input.buffer);
+      return r.bytes;
+    }
+    input = r.input ?? remake();
+  } else if (pool) {
+    const done = await pool.run({ kind: "encode", codec, input: bytes, level });
+    if (done) return done;
+  }
+  const out =
+    codec === "zstd"
+      ? await zstdEncode(input, level)
+      : // One output chunk per tile: node:zlib calls back to the main thread once per chunk.
+        await deflateAsync(input, { level, chunkSize: Math.max(64 * 1024, input.length + 1024) });
+  if (remake && ownsBuffer(input)) spares.give(input.buffer);
+  return out;
 }
 
 /** What one directory describes: the full image, or a reduced-resolution copy of it. */
