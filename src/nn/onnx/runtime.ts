@@ -30,7 +30,8 @@ interface OrtTensor {
   dispose?(): void;
 }
 interface OrtSession {
-  run(feeds: Record<string, OrtTensor>): Promise<Record<string, OrtTensor>>;
+  /** With `fetches`, outputs are written into the tensors given (pre-allocated). */
+  run(feeds: Record<string, OrtTensor>, fetches?: Record<string, OrtTensor>): Promise<Record<string, OrtTensor>>;
   release(): Promise<void>;
 }
 interface OrtModule {
@@ -183,6 +184,27 @@ export class LocalSession {
     const result = { data: out.data, dims: [...out.dims] };
     input.dispose?.();
     return result;
+  }
+
+  /**
+   * As {@link run}, with the output written into `out`, which must have the output's shape
+   * `outDims` (a previous run of this input shape tells it): no output memory of ONNX Runtime's
+   * to copy out, and `out` may be memory used before.
+   */
+  async runInto(
+    data: Float32Array,
+    dims: readonly number[],
+    out: Float32Array,
+    outDims: readonly number[],
+  ): Promise<{ data: Float32Array; dims: number[] }> {
+    const input = new this.#ort.Tensor("float32", data, dims);
+    const output = new this.#ort.Tensor("float32", out, outDims);
+    try {
+      await this.#session.run({ input }, { output });
+    } finally {
+      input.dispose?.();
+    }
+    return { data: out, dims: [...outDims] };
   }
 
   async release(): Promise<void> {

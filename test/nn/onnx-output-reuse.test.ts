@@ -1,0 +1,70 @@
+/**
+ * The ONNX Runtime worker writes later outputs of an input shape into buffers of its own
+ * (`runInto`), earlier inputs' when the sizes match: a run of batches of one shape, another
+ * shape between them, and the first shape again must each give TF.js's output for its own
+ * input, and an output handed back earlier must keep its values while later runs reuse memory.
+ */
+import * as tf from "@tensorflow/tfjs";
+import { beforeAll, expect, it } from "vitest";
+import { unet } from "../../src/models/unet.js";
+import { exportOnnx } from "../../src/nn/onnx/export.js";
+import { LocalSession } from "../../src/nn/onnx/runtime.js";
+import { OnnxSession } from "../../src/nn/onnx/session.js";
+
+beforeAll(async () => {
+  await tf.setBackend("cpu");
+});
+
+/** A deterministic input in [-1, 1) of `shape`. */
+function input(shape: number[], seed: number): Float32Array {
+  let s = seed;
+  return Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => {
+    s = (s * 1103515245 + 12345) % 2 ** 31;
+    return (s / 2 ** 31) * 2 - 1;
+  });
+}
+
+/** The largest difference between two arrays of the same length. */
+function worst(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let w = 0;
+  for (let i = 0; i < a.length; i++) w = Math.max(w, Math.abs((a[i] as number) - (b[i] as number)));
+  return w;
+}
+
+it("outputs written into reused buffers equal TF.js's, batch after batch and across shapes", async () => {
+  // Three bands in, three classes out: each output is the size of its input (64 x 96: 147 KB
+  // a batch of two, large enough to be kept for reuse).
+  const m = unet({ inputShape: [null, null, 3], depth: 2, filters: 4, seed: 3, classes: 3 });
+  const session = await OnnxSession.create(exportOnnx(m));
+  const big = [2, 64, 96, 3];
+  const small = [1, 32, 32, 3];
+  const runs = [big, big, big, small, big, big].map((shape, i) => ({ shape, data: input(shape, i + 1) }));
+  const want = runs.map(({ shape, data }) =>
+    tf.tidy(() => (m.predict(tf.tensor(data, shape)) as tf.Tensor).dataSync().slice()),
+  );
+  // Sent all at once, each handed over (transferred), as a pipeline sends its batches.
+  const got = await Promise.all(runs.map(({ shape, data }) => session.run(data.slice(), shape, { transfer: true })));
+  await session.release();
+  got.forEach((g, i) => {
+    expect(g.dims).toStrictEqual(runs[i]?.shape);
+    expect(worst(g.data, want[i] as Float32Array)).toBeLessThan(1e-4);
+  });
+  // Six outputs, six buffers: none was written over by a later run.
+  expect(new Set(got.map((g) => g.data.buffer)).size).toBe(6);
+  tf.dispose(m);
+});
+
+it("runInto writes the output into the buffer it is given, which holds what run returns", async () => {
+  const m = unet({ inputShape: [null, null, 3], depth: 2, filters: 4, seed: 5, classes: 3 });
+  const session = await LocalSession.create(exportOnnx(m), 1, false);
+  const shape = [1, 32, 40, 3];
+  const data = input(shape, 9);
+  const first = await session.run(data, shape);
+  const out = new Float32Array(first.data.length).fill(Number.NaN);
+  const into = await session.runInto(data, shape, out, first.dims);
+  expect(into.data).toBe(out);
+  expect(into.dims).toStrictEqual([1, 32, 40, 3]);
+  expect(worst(out, first.data)).toBe(0);
+  await session.release();
+  tf.dispose(m);
+});
