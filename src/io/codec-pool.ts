@@ -23,6 +23,7 @@ import type { Worker } from "node:worker_threads";
 import { moduleWorker, siblingModule } from "../util/module-worker.js";
 import type { BlockCodec } from "./geotiff/decode.js";
 import type { BlockPart } from "./zarr/blosc.js";
+import type { Compressor } from "./zarr/codecs.js";
 
 /** The Zarr compressors a worker decodes. */
 export type OffThreadCodec = "none" | "zlib" | "gzip" | "blosc" | "zstd" | "lz4";
@@ -62,16 +63,19 @@ export interface TiffBlockJob {
 }
 
 /**
- * Compress `input` at `level`: into one Zstandard frame (numcodecs.js's WebAssembly zstd), or a
- * zlib stream (node:zlib's deflate, synchronous on the worker). Run with {@link CodecPool.encode},
- * which hands the input over (transferred when it is a whole buffer of its own) and gets it back
- * with the answer; with {@link CodecPool.run} it is copied.
+ * Compress `input`: a GeoTIFF tile at `level` into one Zstandard frame (numcodecs.js's
+ * WebAssembly zstd) or a zlib stream (node:zlib's deflate, synchronous on the worker); or a Zarr
+ * chunk with its store's compressor (`chunk`: zarr/codecs.ts's `encodeChunk`). Run with
+ * {@link CodecPool.encode}, which hands the input over (transferred when it is a whole buffer of
+ * its own) and gets it back with the answer; with {@link CodecPool.run} it is copied.
  */
 export interface EncodeJob {
   kind: "encode";
-  codec: "zstd" | "deflate";
+  codec: "zstd" | "deflate" | "chunk";
   input: Uint8Array;
   level: number;
+  /** `chunk`: the Zarr compressor and the bytes per value (Blosc's shuffle groups by them). */
+  chunk?: { compressor: Compressor; typesize: number };
 }
 
 /** A job of any kind. */

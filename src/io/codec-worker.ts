@@ -1,6 +1,6 @@
 /**
  * The worker thread behind {@link CodecPool}: reads a Zarr chunk's file or a GeoTIFF block's
- * bytes and decodes them, or compresses a tile (Zstandard, deflate), off the main thread, and
+ * bytes and decodes them, or compresses a tile (Zstandard, deflate) or a Zarr chunk, off the main thread, and
  * hands the bytes back (their buffer transferred, not copied). Each job's code loads on its
  * first job.
  *
@@ -18,6 +18,8 @@ async function done(job: CodecJob): Promise<Uint8Array | PartReply | null> {
   if (job.kind === "zarr") return (await import("./zarr/chunk-decode.js")).decodeChunkJob(job);
   if (job.kind === "tiff") return (await import("./geotiff/block-job.js")).decodeBlockJob(job);
   if (job.codec === "deflate") return new Uint8Array(deflateSync(job.input, { level: job.level }));
+  if (job.codec === "chunk" && job.chunk)
+    return (await import("./zarr/codecs.js")).encodeChunk(job.input, job.chunk.compressor, job.chunk.typesize);
   return (await import("./zstd-encode.js")).zstdEncode(job.input, job.level);
 }
 

@@ -2,7 +2,8 @@
  * Encode jobs hand their input to a codec worker and get it back (`CodecPool.encode`), and the
  * GeoTIFF writer makes later tiles in the buffers that come back (`SpareBuffers`): the input is
  * transferred, not copied, comes back intact with the compressed bytes or with a worker's
- * failure, and a reused tile buffer is padded again, not left holding the last tile's values.
+ * failure, and a reused tile or chunk buffer is padded again, not left holding the last one's
+ * values.
  */
 import { inflateSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
@@ -10,6 +11,7 @@ import { createGrid } from "../../src/grid/grid.js";
 import { CodecPool } from "../../src/io/codec-pool.js";
 import { openGeoTiff } from "../../src/io/geotiff/reader.js";
 import { createGeoTiffSink } from "../../src/io/geotiff/writer.js";
+import { encodedChunk } from "../../src/io/zarr/chunk-writer.js";
 import { SpareBuffers } from "../../src/util/spare-buffers.js";
 import { tmp } from "../helpers/write.js";
 
@@ -98,6 +100,30 @@ describe("GeoTIFF tiles made in reused buffers", () => {
       expect([left.data[0], left.data[127], left.data[128], left.data[191 + 127 * 192]]).toEqual([5, 5, 3, 3]);
     } finally {
       await src.close();
+    }
+  });
+});
+
+describe("Zarr chunks made in reused buffers", () => {
+  it("an edge chunk made after a full one is padded with the fill value, not the full chunk's values", async () => {
+    const zlib = { id: "zlib" as const, level: 1 };
+    const full = createGrid("float32", [1, 128, 128]);
+    full.data.fill(5);
+    await encodedChunk(full, 0, 128, 128, "float32", 0, zlib); // its buffer comes back and is kept
+    const edge = createGrid("float32", [2, 128, 64]);
+    edge.data.fill(3, 0, 128 * 64);
+    edge.data.fill(4, 128 * 64);
+    for (const [band, value] of [
+      [0, 3],
+      [1, 4],
+    ] as const) {
+      const raw = inflateSync(await encodedChunk(edge, band, 128, 128, "float32", 0, zlib));
+      const chunk = new Float32Array(raw.buffer, raw.byteOffset, raw.byteLength / 4);
+      expect(chunk.length).toBe(128 * 128);
+      for (const y of [0, 64, 127]) {
+        expect(Array.from(chunk.subarray(y * 128, y * 128 + 64))).toEqual(Array(64).fill(value));
+        expect(Array.from(chunk.subarray(y * 128 + 64, y * 128 + 128))).toEqual(Array(64).fill(0));
+      }
     }
   });
 });

@@ -51,7 +51,7 @@ it("outputs written into reused buffers equal TF.js's, batch after batch and acr
   });
   // Six outputs, six buffers: none was written over by a later run.
   expect(new Set(got.map((g) => g.data.buffer)).size).toBe(6);
-  tf.dispose(m);
+  m.dispose();
 });
 
 it("runInto writes the output into the buffer it is given, which holds what run returns", async () => {
@@ -66,5 +66,5 @@ it("runInto writes the output into the buffer it is given, which holds what run 
   expect(into.dims).toStrictEqual([1, 32, 40, 3]);
   expect(worst(out, first.data)).toBe(0);
   await session.release();
-  tf.dispose(m);
+  m.dispose();
 });

@@ -10,8 +10,8 @@ import type { BlockGrid } from "../../grid/block-grid.js";
 import { allocate, DTYPE_INFO, fitsDtype, viewOf } from "../../grid/dtype.js";
 import type { Grid } from "../../grid/grid.js";
 import type { Window } from "../../grid/window.js";
-import { SpareBuffers } from "../../util/spare-buffers.js";
-import { codecPool, ownsBuffer } from "../codec-pool.js";
+import { codecPool } from "../codec-pool.js";
+import { encodeHandedOver, spareBuffers } from "../encode-off-thread.js";
 import type { SinkSpec } from "../types.js";
 import { zstdEncode } from "../zstd-encode.js";
 import { formatGdalMetadata, formatNodata } from "./gdal-tags.js";
@@ -114,11 +114,11 @@ export function blockProblem(block: Grid, win: Window, spec: SinkSpec, col: numb
  * Interleave, pad, predict and compress one block (its shape already checked) into TIFF tile
  * bytes. Masked cells (unless the mask is written too: `spec.mask`) and the padding of edge
  * tiles hold the nodata value (0 without one). The tile is made in a buffer a codec worker handed
- * back from an earlier tile when there is one ({@link compress}).
+ * back from an earlier tile when there is one (`encodeHandedOver`).
  */
 export async function encodeTile(block: Grid, spec: SinkSpec, f: TileFormat): Promise<Uint8Array> {
   if (f.compress === "none") return tileBytes(block, spec, f, null);
-  const bytes = tileBytes(block, spec, f, spares.take(tileByteLength(spec, f)));
+  const bytes = tileBytes(block, spec, f, spareBuffers.take(tileByteLength(spec, f)));
   return compress(bytes, f.compress, f.level, () => tileBytes(block, spec, f, null));
 }
 
@@ -146,12 +146,6 @@ function tileBytes(block: Grid, spec: SinkSpec, f: TileFormat, reuse: ArrayBuffe
 }
 
 /**
- * Tile buffers the codec workers handed back, a few of each size: enough for the tiles a writer
- * has in flight.
- */
-const spares = new SpareBuffers(16);
-
-/**
  * A tile compressed on a codec worker; on the main thread when there are no workers or one
  * fails. Zstandard: node:zlib has none in Node 20, and numcodecs.js's WebAssembly build would
  * hold the main thread for about 2.5 ms per 256 KiB. Deflate: node:zlib's asynchronous deflate
@@ -159,8 +153,8 @@ const spares = new SpareBuffers(16);
  * charges its memory to the main heap.
  *
  * With `remake` (which makes `bytes` again), `bytes` are handed to the worker and kept for the
- * next tile when they come back: the caller must not use them after. A worker that ends holding
- * them leaves `remake` to make them again. Without it, the worker gets a copy.
+ * next tile when they come back (`encodeHandedOver`): the caller must not use them after.
+ * Without it, the worker gets a copy.
  */
 export async function compress(
   bytes: Uint8Array,
@@ -168,26 +162,15 @@ export async function compress(
   level: number,
   remake?: () => Uint8Array,
 ): Promise<Uint8Array> {
-  const pool = codecPool();
-  let input = bytes;
-  if (pool && remake) {
-    const r = await pool.encode({ kind: "encode", codec, input: bytes, level });
-    if (r.bytes) {
-      if (r.input) spares.give(r.input.buffer);
-      return r.bytes;
-    }
-    input = r.input ?? remake();
-  } else if (pool) {
-    const done = await pool.run({ kind: "encode", codec, input: bytes, level });
-    if (done) return done;
-  }
-  const out =
-    codec === "zstd"
-      ? await zstdEncode(input, level)
-      : // One output chunk per tile: node:zlib calls back to the main thread once per chunk.
-        await deflateAsync(input, { level, chunkSize: Math.max(64 * 1024, input.length + 1024) });
-  if (remake && ownsBuffer(input)) spares.give(input.buffer);
-  return out;
+  const job = { kind: "encode", codec, input: bytes, level } as const;
+  if (remake) return encodeHandedOver(job, (input) => compressHere(input, codec, level), remake);
+  return (await codecPool()?.run(job)) ?? compressHere(bytes, codec, level);
+}
+
+function compressHere(input: Uint8Array, codec: "zstd" | "deflate", level: number): Promise<Uint8Array> {
+  if (codec === "zstd") return zstdEncode(input, level);
+  // One output chunk per tile: node:zlib calls back to the main thread once per chunk.
+  return deflateAsync(input, { level, chunkSize: Math.max(64 * 1024, input.length + 1024) });
 }
 
 /** What one directory describes: the full image, or a reduced-resolution copy of it. */

@@ -6,14 +6,18 @@
 import { join } from "node:path";
 import { errorLine, TilecastError } from "../../errors.js";
 import { type BlockGrid, blockWindow } from "../../grid/block-grid.js";
-import { allocate, DTYPE_INFO, type DType, fitsDtype } from "../../grid/dtype.js";
+import { allocate, DTYPE_INFO, type DType, fitsDtype, viewOf } from "../../grid/dtype.js";
 import type { Grid } from "../../grid/grid.js";
 import { atomicWrite, discard } from "../atomic.js";
+import { encodeHandedOver, spareBuffers } from "../encode-off-thread.js";
 import type { GridSink, StoredBlocks } from "../types.js";
-import { encodeChunk } from "./codecs.js";
+import { type Compressor, encodeChunk } from "./codecs.js";
 import { type ArraySpec, chunkKey, jsonFill } from "./metadata.js";
 
-/** Encode one band of a block as a full chunk (edge chunks padded with the fill value). */
+/**
+ * Encode one band of a block as a full chunk (edge chunks padded with the fill value), in
+ * `reuse` (any contents) or in fresh memory.
+ */
 export function chunkBytes(
   g: Grid,
   band: number,
@@ -21,17 +25,42 @@ export function chunkBytes(
   chunkW: number,
   dtype: DType,
   fill: number,
+  reuse: ArrayBuffer | null = null,
 ): Uint8Array {
   const [, h, w] = g.shape as [number, number, number];
-  const out = allocate(dtype, chunkH * chunkW);
-  if (fill !== 0 && (h < chunkH || w < chunkW)) out.fill(fill);
+  const out = reuse ? viewOf(dtype, reuse) : allocate(dtype, chunkH * chunkW);
+  // Only edge chunks have padding; fresh memory holds zeros already.
+  if ((h < chunkH || w < chunkW) && (fill !== 0 || reuse)) out.fill(fill);
   const mask = g.mask;
   for (let y = 0; y < h; y++) {
     const s = band * h * w + y * w;
     if (mask) for (let x = 0; x < w; x++) out[y * chunkW + x] = mask[s + x] ? (g.data[s + x] as number) : fill;
     else out.set(g.data.subarray(s, s + w) as never, y * chunkW);
   }
-  return new Uint8Array(out.buffer);
+  return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+}
+
+/**
+ * One band of a block as a compressed chunk (see {@link chunkBytes}): made in a buffer a codec
+ * worker handed back when there is one, and compressed on a worker (`encodeHandedOver`).
+ */
+export function encodedChunk(
+  g: Grid,
+  band: number,
+  chunkH: number,
+  chunkW: number,
+  dtype: DType,
+  fill: number,
+  compressor: Compressor | null,
+): Promise<Uint8Array> {
+  const typesize = DTYPE_INFO[dtype].bytes;
+  if (compressor === null) return Promise.resolve(chunkBytes(g, band, chunkH, chunkW, dtype, fill));
+  const input = chunkBytes(g, band, chunkH, chunkW, dtype, fill, spareBuffers.take(chunkH * chunkW * typesize));
+  return encodeHandedOver(
+    { kind: "encode", codec: "chunk", input, level: 0, chunk: { compressor, typesize } },
+    (bytes) => encodeChunk(bytes, compressor, typesize),
+    () => chunkBytes(g, band, chunkH, chunkW, dtype, fill),
+  );
 }
 
 /** Writes chunks of one `(band, y, x)` variable into a store directory. */
@@ -94,10 +123,12 @@ export class ZarrChunkWriter implements GridSink {
     const fill = fillValue !== null && fitsDtype(fillValue, dtype) ? fillValue : 0;
     const pieces: Uint8Array[] = [];
     try {
-      for (let b = 0; b < bands; b++) {
-        const raw = chunkBytes(g, b, this.blockGrid.blockHeight, this.blockGrid.blockWidth, dtype, fill);
-        pieces.push(await encodeChunk(raw, compressor, DTYPE_INFO[dtype].bytes));
-      }
+      // The bands' chunks are compressed at once, on as many workers.
+      const { blockHeight, blockWidth } = this.blockGrid;
+      const all = Array.from({ length: bands }, (_, b) =>
+        encodedChunk(g, b, blockHeight, blockWidth, dtype, fill, compressor),
+      );
+      pieces.push(...(await Promise.all(all)));
     } catch (e) {
       if (e instanceof TilecastError) throw e;
       throw new TilecastError("E_WRITE", `cannot write chunk (${errorLine(e)})`, { path: this.target, cause: e });

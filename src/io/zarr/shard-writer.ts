@@ -11,12 +11,11 @@
 import { join } from "node:path";
 import { errorLine, TilecastError } from "../../errors.js";
 import { type BlockGrid, blockWindow } from "../../grid/block-grid.js";
-import { DTYPE_INFO, fitsDtype } from "../../grid/dtype.js";
+import { fitsDtype } from "../../grid/dtype.js";
 import type { Grid } from "../../grid/grid.js";
 import { atomicWrite, discard } from "../atomic.js";
 import type { GridSink } from "../types.js";
-import { chunkBytes } from "./chunk-writer.js";
-import { encodeChunk } from "./codecs.js";
+import { encodedChunk } from "./chunk-writer.js";
 import { crc32c } from "./crc32c.js";
 import { type ArraySpec, chunkKey } from "./metadata.js";
 
@@ -73,8 +72,7 @@ export class ShardWriter implements GridSink {
     const slot = (row % this.per) * this.per + (col % this.per);
     try {
       for (let b = 0; b < bands; b++) {
-        const raw = chunkBytes(g, b, blockHeight, blockWidth, dtype, fill);
-        const bytes = await encodeChunk(raw, compressor, DTYPE_INFO[dtype].bytes);
+        const bytes = await encodedChunk(g, b, blockHeight, blockWidth, dtype, fill, compressor);
         const key = `${b}/${sr}/${sc}`;
         let s = this.#pending.get(key);
         if (!s) {
