@@ -1,8 +1,8 @@
 /**
  * The worker thread behind {@link CodecPool}: reads a Zarr chunk's file or a GeoTIFF block's
- * bytes and decodes them, or compresses a tile (Zstandard, deflate) or a Zarr chunk, off the main thread, and
- * hands the bytes back (their buffer transferred, not copied). Each job's code loads on its
- * first job.
+ * bytes and decodes them, or compresses a GeoTIFF tile (Zstandard, deflate) or a Zarr chunk, off
+ * the main thread, and hands the bytes back (their buffer transferred, not copied). Each job's
+ * code loads on its first job.
  *
  * Every failure (a missing file, a codec error, a size that is not the job's) is answered with
  * a reason instead of bytes: the main thread then does the job the usual way, which reports the
@@ -18,8 +18,10 @@ async function done(job: CodecJob): Promise<Uint8Array | PartReply | null> {
   if (job.kind === "zarr") return (await import("./zarr/chunk-decode.js")).decodeChunkJob(job);
   if (job.kind === "tiff") return (await import("./geotiff/block-job.js")).decodeBlockJob(job);
   if (job.codec === "deflate") return new Uint8Array(deflateSync(job.input, { level: job.level }));
-  if (job.codec === "chunk" && job.chunk)
+  if (job.codec === "chunk") {
+    if (!job.chunk) throw new Error("a chunk to compress came without its compressor");
     return (await import("./zarr/codecs.js")).encodeChunk(job.input, job.chunk.compressor, job.chunk.typesize);
+  }
   return (await import("./zstd-encode.js")).zstdEncode(job.input, job.level);
 }
 
