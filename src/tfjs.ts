@@ -16,10 +16,14 @@ import type * as TF from "@tensorflow/tfjs";
 export const tf = createRequire(import.meta.url)("@tensorflow/tfjs") as typeof TF;
 
 export declare namespace tf {
+  namespace backend_util {
+    type Conv2DInfo = TF.backend_util.Conv2DInfo;
+  }
   type DataType = TF.DataType;
   type GradConfig = TF.GradConfig;
   type GradSaveFunc = TF.GradSaveFunc;
   type KernelBackend = TF.KernelBackend;
+  type KernelConfig = TF.KernelConfig;
   type KernelFunc = TF.KernelFunc;
   type LayersModel = TF.LayersModel;
   type NamedAttrMap = TF.NamedAttrMap;

@@ -263,6 +263,34 @@ describe("the published package", () => {
     // Bias and activation fused into the convolution (tfjs-node alone also runs Add and the activation).
     expect(r.fused).toBeLessThan(1e-4);
     expect(r.fusedKernels).toStrictEqual(["FusedConv2D"]);
+    // With a budget of two rows, convolutions and their gradients run in bands, with the same values.
+    writeFileSync(
+      join(proj, "bands.mjs"),
+      `import * as tf from "@tensorflow/tfjs";
+       import { selectBackend } from "tilecast";
+       process.env.TILECAST_CONV_BAND_BYTES = "2200";
+       async function values(backend) {
+         await selectBackend({ prefer: backend });
+         const x = tf.randomNormal([2, 24, 10, 3], 0, 1, "float32", 21);
+         const w = tf.randomNormal([3, 3, 3, 4], 0, 1, "float32", 22);
+         let out;
+         const p = await tf.profile(() => {
+           const y = tf.fused.conv2d({ x, filter: w, bias: tf.tensor1d([0.5, -1, 0, 2]), strides: 1, pad: "same", activation: "relu" });
+           const [dx, dw] = tf.grads((a, f) => tf.sum(tf.square(tf.conv2d(a, f, 1, "same"))))([x, w]);
+           out = [y, dx, dw].map((t) => Array.from(t.dataSync()));
+         });
+         // A band is a slice of the padded input (the bands' own convolutions run inside the kernel).
+         return { out, slices: p.kernels.filter((k) => k.name === "Slice").length };
+       }
+       const native = await values("tensorflow");
+       const cpu = await values("cpu");
+       const err = Math.max(...native.out.flatMap((a, i) => a.map((v, j) => Math.abs(v - cpu.out[i][j]) / Math.max(1, Math.abs(cpu.out[i][j])))));
+       console.log(JSON.stringify({ err, slices: [native.slices, cpu.slices] }));`,
+    );
+    const bands = JSON.parse(run(process.execPath, ["bands.mjs"]).trim().split("\n").pop() as string);
+    expect(bands.err).toBeLessThan(1e-4);
+    expect(bands.slices[1]).toBe(0);
+    expect(bands.slices[0]).toBeGreaterThan(30); // 12 bands of the output, 12 of each gradient
   }, 600_000);
 });
 

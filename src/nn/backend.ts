@@ -27,6 +27,7 @@ import type * as WasmBackend from "@tensorflow/tfjs-backend-wasm";
 import { TilecastError } from "../errors.js";
 import { tf } from "../tfjs.js";
 import { withStderrSilenced } from "../util/quiet-stderr.js";
+import { bandConvolutions } from "./banded-conv.js";
 import { routeBatchNormTraining } from "./batch-norm-training.js";
 import { fixCpuCast } from "./cpu-cast.js";
 import { useNativeFileIO } from "./file-io.js";
@@ -99,6 +100,8 @@ async function tryNative(skipped: BackendReport["skipped"]): Promise<BackendRepo
       fuseNativeConvolutions();
       const b = tf.backend() as unknown as { isUsingGpuDevice?: () => boolean; binding?: { TF_Version?: string } };
       const gpu = pkg.endsWith("-gpu") && Boolean(b.isUsingGpuDevice?.());
+      // oneDNN's im2col convolutions fall back to a scalar loop past ~1 GB of scratch: bands.
+      if (!gpu) bandConvolutions("tensorflow");
       const threads = (await import("node:os")).availableParallelism();
       const tensorflow = b.binding?.TF_Version;
       return {
