@@ -386,28 +386,58 @@ function onnxUnet(): Workload {
   };
 }
 
-function onnxModel(model: "convlstm" | "global-cnn", unit: string): Workload {
+/** The ConvLSTM nowcaster exported to ONNX Runtime, beside PyTorch (inference). */
+function onnxConvLstm(): Workload {
   return {
     group: "models",
     warmup: false,
-    name: `${model === "convlstm" ? "ConvLSTM nowcaster" : "periodic global CNN, 721 x 1440"} inference, ONNX Runtime`,
-    unit,
+    name: "ConvLSTM nowcaster inference, ONNX Runtime",
+    unit: "sequences/s",
     quick: false,
-    runs: 1,
+    runs: 3,
+    unavailable: () => modelUnavailable("wasm"),
     tilecast: {
       tool: "tilecast ONNX Runtime",
       cmd: TSX[0],
       args: [...TSX.slice(1), "bench/onnx-speed.ts"],
-      env: { BENCH_MODELS: model, BENCH_SIDE: "onnx" },
+      env: { BENCH_MODELS: "convlstm", BENCH_SIDE: "onnx" },
       field: "onnx",
     },
     reference: {
-      tool: "tilecast wasm",
-      cmd: TSX[0],
-      args: [...TSX.slice(1), "bench/onnx-speed.ts"],
-      env: { BENCH_MODELS: model, BENCH_SIDE: "tfjs" },
-      field: "tfjs",
+      tool: "PyTorch",
+      cmd: TORCH,
+      args: ["bench/convlstm_torch.py", "2"],
+      env: { BENCH_ONLY: "infer" },
+      field: "inferenceSeqPerSec",
     },
+  };
+}
+
+/**
+ * A step of the periodic global CNN on a 721 x 1440 x 4 state, beside PyTorch's same network:
+ * a forecast step on ONNX Runtime, wasm or native TensorFlow, or a training step on native
+ * TensorFlow (on wasm one takes minutes and about 15 GB). One run per side: seconds per step.
+ */
+function globalCnnStep(mode: "infer" | "train", side: "onnx" | "wasm" | "tensorflow"): Workload {
+  const field = mode === "infer" ? "inferenceStepsPerSec" : "trainStepsPerSec";
+  const env = { BENCH_ONLY: mode };
+  const label = side === "onnx" ? "ONNX Runtime" : side;
+  return {
+    group: "models",
+    warmup: false,
+    name: `periodic global CNN, 721 x 1440, ${mode === "infer" ? "forecast" : "training"} step, ${label}`,
+    unit: "steps/s",
+    quick: false,
+    runs: 1,
+    unavailable: () => modelUnavailable(side === "tensorflow" ? "tensorflow" : "wasm"),
+    tilecast: {
+      tool: `tilecast ${label}`,
+      cmd: TSX[0],
+      args: [...TSX.slice(1), "bench/globalcnn-speed.ts", side],
+      env,
+      field,
+    },
+    reference: { tool: "PyTorch", cmd: TORCH, args: ["bench/globalcnn_torch.py", "2"], env, field },
   };
 }
 
@@ -572,8 +602,11 @@ export function workloads(): Workload[] {
     convLstm("infer", "tensorflow"),
     convLstm("train", "tensorflow"),
     onnxUnet(),
-    onnxModel("convlstm", "seq/s"),
-    onnxModel("global-cnn", "steps/s"),
+    onnxConvLstm(),
+    globalCnnStep("infer", "onnx"),
+    globalCnnStep("infer", "wasm"),
+    globalCnnStep("infer", "tensorflow"),
+    globalCnnStep("train", "tensorflow"),
     endToEnd(),
     segmentationLarge(),
     sceneQueue(),
