@@ -7,12 +7,13 @@
  * takes minutes instead of a second. Below that, the large buffer is still slow (it leaves the
  * caches): 600 x 1200 x 32 took 0.91 s whole and 0.50 s in 16 bands here.
  *
- * So on the native CPU backend, a convolution whose buffer would pass {@link BAND_BYTES} runs
- * as several convolutions of row bands, each over the input rows its outputs see (the input
+ * So on the native CPU backend, a convolution whose buffer would pass 8 x {@link BAND_BYTES}
+ * (256 MiB) per image runs as convolutions of row bands of at most {@link BAND_BYTES} each, each over the input rows its outputs see (the input
  * padded once), and the bands are concatenated. Gradients go the same way: the filter gradient
  * sums the bands' gradients, and the input gradient (stride 1) is the convolution of the padded
  * output gradient with the flipped filter, in bands. Values are those of one convolution up to
- * float rounding. NHWC only; anything else (NCHW, a per-pixel PReLU, a strided input gradient)
+ * float rounding. Smaller convolutions are left alone: batches of them go to oneDNN's direct
+ * kernels, which banding slows (8 x 320² x 32: 72 ms whole, 87 ms in bands). NHWC only; anything else (NCHW, a per-pixel PReLU, a strided input gradient)
  * goes to the backend's own kernel.
  *
  * Internal (not exported from the package); for example:
@@ -52,11 +53,15 @@ type Geometry = Pick<
  */
 const tensor = (info: tf.TensorInfo): tf.Tensor => tf.engine().makeTensorFromTensorInfo(info);
 
-/** Output rows per band for `info`, or 0 where one band does (or NCHW, which is not handled). */
-function bandRows(info: Geometry, budget: number): number {
+/** Bytes of im2col buffer per band, and per image past which a convolution is banded. */
+type Budget = { band: number; over: number };
+
+/** Output rows per band for `info`, or 0 where it runs whole (or NCHW, which is not handled). */
+function bandRows(info: Geometry, budget: Budget): number {
   if (info.dataFormat !== "channelsLast") return 0;
   const perRow = info.outWidth * info.filterHeight * info.filterWidth * info.inChannels * 4;
-  const rows = Math.max(1, Math.floor(budget / perRow));
+  if (perRow * info.outHeight <= budget.over) return 0;
+  const rows = Math.max(1, Math.floor(budget.band / perRow));
   return rows >= info.outHeight ? 0 : rows;
 }
 
@@ -113,7 +118,7 @@ const geometry = (xShape: number[], filterShape: number[], attrs: tf.NamedAttrMa
   );
 
 /** `Conv2D` and `FusedConv2D`: the forward convolution in bands. */
-function forward(stock: Kernel, budget: number): Kernel {
+function forward(stock: Kernel, budget: Budget): Kernel {
   return (args) => {
     const { x, filter, preluActivationWeights } = args.inputs as Record<string, tf.TensorInfo | undefined>;
     const attrs = args.attrs ?? {};
@@ -132,7 +137,7 @@ function forward(stock: Kernel, budget: number): Kernel {
 }
 
 /** `Conv2DBackpropFilter`: the sum of the bands' filter gradients. */
-function filterGradient(stock: Kernel, budget: number): Kernel {
+function filterGradient(stock: Kernel, budget: Budget): Kernel {
   return (args) => {
     const { x, dy } = args.inputs as Record<string, tf.TensorInfo>;
     const attrs = args.attrs ?? {};
@@ -164,7 +169,7 @@ function filterGradient(stock: Kernel, budget: number): Kernel {
  * the filter size less the forward padding, with the filter flipped and its channels swapped,
  * in bands of the forward kernel.
  */
-function inputGradient(stock: Kernel, conv: Kernel, budget: number): Kernel {
+function inputGradient(stock: Kernel, conv: Kernel, budget: Budget): Kernel {
   return (args) => {
     const { dy, filter } = args.inputs as Record<string, tf.TensorInfo>;
     const attrs = args.attrs ?? {};
@@ -209,14 +214,16 @@ function inputGradient(stock: Kernel, conv: Kernel, budget: number): Kernel {
 const installed = new Map<string, () => void>();
 
 /**
- * Run `backendName`'s large convolutions and their gradients in bands whose im2col buffer stays
- * within `budget` bytes per image (once per backend). Returns a function that puts the backend's
- * own kernels back.
+ * Run `backendName`'s convolutions whose im2col buffer would pass `over` bytes per image, and
+ * their gradients, in bands of at most `band` bytes (once per backend). Returns a function that
+ * puts the backend's own kernels back.
  */
 export function bandConvolutions(
   backendName: string,
-  budget = Number(process.env.TILECAST_CONV_BAND_BYTES) || BAND_BYTES,
+  band = Number(process.env.TILECAST_CONV_BAND_BYTES) || BAND_BYTES,
+  over = 8 * band,
 ): () => void {
+  const budget = { band, over };
   const done = installed.get(backendName);
   if (done) return done;
   const stock = new Map<string, tf.KernelConfig>();

@@ -118,7 +118,7 @@ describe("banded convolutions", () => {
   it.each(CASES.map((c) => [name(c), c] as const))("%s: the same values as one convolution", async (_, c) => {
     const want = compute(c);
     const before = kernelsOf(c);
-    const undo = bandConvolutions("cpu", twoRows(c));
+    const undo = bandConvolutions("cpu", twoRows(c), 0);
     let got: number[][];
     let banded: Record<string, number>;
     try {
