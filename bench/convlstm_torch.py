@@ -9,7 +9,7 @@ import os
 import sys
 
 import torch
-from timing import rate
+from timing import speeds
 from torch import nn
 
 torch.set_num_threads(int(sys.argv[1]) if len(sys.argv) > 1 else 2)
@@ -68,22 +68,7 @@ model = Nowcaster()
 x = torch.randn(8, 4, 1, 64, 64)
 y = torch.randn(8, 6, 1, 64, 64)
 params = sum(p.numel() for p in model.parameters())
-only = os.environ.get("BENCH_ONLY")
-infer = 0.0
-if only != "train":
-    model.eval()
-    with torch.no_grad():
-        infer = rate(lambda: model(x), 8, int(os.environ.get("BENCH_INFER_REPS", "5")))
-model.train()
-opt = torch.optim.Adam(model.parameters(), 1e-3)
-
-
-def step():
-    opt.zero_grad()
-    nn.functional.mse_loss(model(x), y).backward()
-    opt.step()
-
-
-train = rate(step, 8, int(os.environ.get("BENCH_TRAIN_STEPS", "3"))) if only != "infer" else 0.0
+infer, train = speeds(model, x, lambda out: nn.functional.mse_loss(out, y), 8,
+                      int(os.environ.get("BENCH_INFER_REPS", "5")), int(os.environ.get("BENCH_TRAIN_STEPS", "3")))
 print(json.dumps({"tool": f"pytorch {torch.__version__}", "threads": torch.get_num_threads(), "params": params,
                   "inferenceSeqPerSec": infer, "trainSeqPerSec": train}))

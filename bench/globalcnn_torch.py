@@ -10,7 +10,7 @@ import os
 import sys
 
 import torch
-from timing import rate
+from timing import speeds
 from torch import nn
 from torch.nn import functional as F
 
@@ -49,22 +49,7 @@ model = GlobalCnn().to(memory_format=torch.channels_last)
 x = torch.randn(1, 4, 721, 1440).to(memory_format=torch.channels_last)
 y = torch.randn(1, 4, 721, 1440).to(memory_format=torch.channels_last)
 params = sum(p.numel() for p in model.parameters())
-only = os.environ.get("BENCH_ONLY")
-infer = 0.0
-if only != "train":
-    model.eval()
-    with torch.no_grad():
-        infer = rate(lambda: model(x), 1, int(os.environ.get("BENCH_INFER_REPS", "3")))
-model.train()
-opt = torch.optim.Adam(model.parameters(), 1e-3)
-
-
-def step():
-    opt.zero_grad()
-    F.mse_loss(model(x), y).backward()
-    opt.step()
-
-
-train = rate(step, 1, int(os.environ.get("BENCH_TRAIN_STEPS", "2"))) if only != "infer" else 0.0
+infer, train = speeds(model, x, lambda out: F.mse_loss(out, y), 1, int(os.environ.get("BENCH_INFER_REPS", "3")),
+                      int(os.environ.get("BENCH_TRAIN_STEPS", "2")))
 print(json.dumps({"tool": f"pytorch {torch.__version__}", "threads": torch.get_num_threads(), "params": params,
                   "inferenceStepsPerSec": infer, "trainStepsPerSec": train}))

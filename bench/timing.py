@@ -1,4 +1,5 @@
 """Items per second, timed the way bench/rate.ts times tilecast: one warm-up call, then `reps`."""
+import os
 import time
 
 
@@ -8,3 +9,27 @@ def rate(fn, batch, reps):
     for _ in range(reps):
         fn()
     return batch * reps / (time.perf_counter() - t)
+
+
+def speeds(model, x, loss, batch, infer_reps, train_steps):
+    """Inference and training (Adam, `loss` of the output) items/s of `model` on `x`;
+    BENCH_ONLY=infer or train times one of the two (the other is 0)."""
+    import torch
+
+    only = os.environ.get("BENCH_ONLY")
+    infer = train = 0.0
+    if only != "train":
+        model.eval()
+        with torch.no_grad():
+            infer = rate(lambda: model(x), batch, infer_reps)
+    if only != "infer":
+        model.train()
+        opt = torch.optim.Adam(model.parameters(), 1e-3)
+
+        def step():
+            opt.zero_grad()
+            loss(model(x)).backward()
+            opt.step()
+
+        train = rate(step, batch, train_steps)
+    return infer, train
