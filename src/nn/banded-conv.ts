@@ -8,13 +8,14 @@
  * caches): 600 x 1200 x 32 took 0.91 s whole and 0.50 s in 16 bands here.
  *
  * So on the native CPU backend, a convolution whose buffer would pass 8 x {@link BAND_BYTES}
- * (256 MiB) per image runs as convolutions of row bands of at most {@link BAND_BYTES} each, each over the input rows its outputs see (the input
- * padded once), and the bands are concatenated. Gradients go the same way: the filter gradient
- * sums the bands' gradients, and the input gradient (stride 1) is the convolution of the padded
- * output gradient with the flipped filter, in bands. Values are those of one convolution up to
- * float rounding. Smaller convolutions are left alone: batches of them go to oneDNN's direct
- * kernels, which banding slows (8 x 320² x 32: 72 ms whole, 87 ms in bands). NHWC only; anything else (NCHW, a per-pixel PReLU, a strided input gradient)
- * goes to the backend's own kernel.
+ * (256 MiB) per image runs as convolutions of row bands of at most {@link BAND_BYTES} each, each
+ * over the input rows its outputs see (the input padded once), and the bands are concatenated.
+ * Gradients go the same way: the filter gradient sums the bands' gradients, and the input
+ * gradient (stride 1) is the convolution of the padded output gradient with the flipped filter,
+ * in bands. Values are those of one convolution up to float rounding. Smaller convolutions are
+ * left alone: batches of them go to oneDNN's direct kernels, which banding slows (8 x 160² x 64:
+ * 57 ms whole, 90 ms in bands, one run each). NHWC only; anything else (NCHW, a per-pixel PReLU,
+ * a strided input gradient) goes to the backend's own kernel.
  *
  * Internal (not exported from the package); for example:
  * ```ts internal
@@ -68,6 +69,7 @@ function bandRows(info: Geometry, budget: Budget): number {
 /** `x` padded as the convolution `info` pads it (zeros), so each band is a "valid" convolution. */
 function padded(x: tf.Tensor, info: Geometry): tf.Tensor {
   const p = info.padInfo;
+  if (p.top === 0 && p.bottom === 0 && p.left === 0 && p.right === 0) return x;
   return tf.pad(x, [
     [0, 0],
     [p.top, p.bottom],
