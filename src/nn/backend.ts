@@ -31,6 +31,7 @@ import { bandConvolutions } from "./banded-conv.js";
 import { routeBatchNormTraining } from "./batch-norm-training.js";
 import { fixCpuCast } from "./cpu-cast.js";
 import { useNativeFileIO } from "./file-io.js";
+import { freeGradientsEarly } from "./free-gradients.js";
 import { loadStdioShim } from "./native/stdio-shim.js";
 import { fuseNativeConvolutions } from "./native-fused-conv.js";
 import { registerBroadcastGradients, registerNativeKernels } from "./native-kernels.js";
@@ -40,6 +41,7 @@ import { registerWasmTrainingKernels } from "./wasm/register.js";
 
 silenceTfjsNoise();
 registerBroadcastGradients();
+freeGradientsEarly();
 routeBatchNormTraining();
 fixCpuCast();
 registerRearrangeKernels("cpu");
