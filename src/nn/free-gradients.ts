@@ -8,7 +8,8 @@
  * Each tape node's gradient function is wrapped: when the next node's gradient is asked for, the
  * output gradients the previous node consumed are disposed. Only gradients that a gradient
  * function made are freed (never a `dy` the caller passed in, never the gradients returned for
- * the requested inputs), and never one the node passed on unchanged to an input.
+ * the requested inputs), never one the node passed on unchanged to an input, and never one a
+ * node handed to two inputs.
  *
  * Internal (not exported from the package); for example:
  * ```ts internal
@@ -24,12 +25,14 @@ type EngineState = { state: { activeTape: TapeNode[] | null } };
 
 /** Gradients made by gradient functions: the only ones this module frees. */
 const made = new WeakSet<tf.Tensor>();
+/** Gradients a node handed to two of its inputs: more than one node will consume them. */
+const shared = new WeakSet<tf.Tensor>();
 /** The output gradients of the node last asked for its gradients, and what it passed on. */
 let consumed: { dys: (tf.Tensor | null)[]; passed: Set<tf.Tensor> } | null = null;
 
 function release(): void {
   if (!consumed) return;
-  for (const dy of consumed.dys) if (dy && made.has(dy) && !consumed.passed.has(dy)) dy.dispose();
+  for (const dy of consumed.dys) if (dy && made.has(dy) && !shared.has(dy) && !consumed.passed.has(dy)) dy.dispose();
   consumed = null;
 }
 
@@ -62,6 +65,7 @@ export function freeGradientsEarly(): () => void {
       for (const [name, thunk] of Object.entries(thunks))
         wrapped[name] = () => {
           const dx = thunk();
+          if (passed.has(dx)) shared.add(dx);
           made.add(dx);
           passed.add(dx);
           return dx;

@@ -68,7 +68,14 @@ describe("gradients freed early", () => {
       const k = tf.grad((a: tf.Tensor) => tf.mul(tf.exp(pass(tf.mul(a, 2)) as tf.Tensor), 3))(x);
       const want = Array.from(tf.mul(tf.exp(tf.mul(x, 2)), 6).dataSync());
       Array.from(k.dataSync()).forEach((v, i) => expect(v).toBeCloseTo(want[i] as number, 3));
-      tf.dispose([x, dy, g, h, k]);
+      // One tensor handed to two inputs that two different nodes made: both still get it.
+      const both = tf.customGrad(((a: tf.Tensor, b: tf.Tensor) => ({
+        value: tf.add(a, b),
+        gradFunc: (d: tf.Tensor) => [d, d],
+      })) as never);
+      const m = tf.grad((a: tf.Tensor) => both(tf.mul(a, 2), tf.mul(a, 5)) as tf.Tensor)(x);
+      expect(Array.from(m.dataSync())).toStrictEqual([7, 7, 7]);
+      tf.dispose([x, dy, g, h, k, m]);
     } finally {
       undo();
     }
