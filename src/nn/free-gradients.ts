@@ -31,7 +31,8 @@ const shared = new WeakSet<tf.Tensor>();
 let consumed: { dys: (tf.Tensor | null)[]; passed: Set<tf.Tensor> } | null = null;
 
 function release(): void {
-  if (!consumed) return;
+  // While a tape records (a higher-order gradient), the recorded ops may still need them.
+  if (!consumed || (tf.engine() as unknown as { state: { gradientDepth: number } }).state.gradientDepth > 0) return;
   for (const dy of consumed.dys) if (dy && made.has(dy) && !shared.has(dy) && !consumed.passed.has(dy)) dy.dispose();
   consumed = null;
 }
@@ -64,7 +65,15 @@ export function freeGradientsEarly(): () => void {
       const wrapped: Thunks = {};
       for (const [name, thunk] of Object.entries(thunks))
         wrapped[name] = () => {
-          const dx = thunk();
+          // A backward pass run inside this one (a gradient of a gradient) must not free these.
+          const outer = consumed;
+          consumed = null;
+          let dx: tf.Tensor;
+          try {
+            dx = thunk();
+          } finally {
+            consumed = outer;
+          }
           if (passed.has(dx)) shared.add(dx);
           made.add(dx);
           passed.add(dx);

@@ -75,7 +75,10 @@ describe("gradients freed early", () => {
       })) as never);
       const m = tf.grad((a: tf.Tensor) => both(tf.mul(a, 2), tf.mul(a, 5)) as tf.Tensor)(x);
       expect(Array.from(m.dataSync())).toStrictEqual([7, 7, 7]);
-      tf.dispose([x, dy, g, h, k, m]);
+      // A gradient of a gradient: d/dx (3 x^2) = 6 x.
+      const second = tf.grad((a: tf.Tensor) => tf.grad((b: tf.Tensor) => tf.mul(tf.mul(b, b), b))(a))(x);
+      expect(Array.from(second.dataSync())).toStrictEqual([6, -12, 18]);
+      tf.dispose([x, dy, g, h, k, m, second]);
     } finally {
       undo();
     }
