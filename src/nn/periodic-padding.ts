@@ -22,6 +22,7 @@
 import { z } from "zod";
 import { TilecastError } from "../errors.js";
 import { tf } from "../tfjs.js";
+import { periodicPadGrad } from "./periodic-padding-grad.js";
 
 /** How latitude (y) is padded. */
 export const latitudePadding = z.enum(["zero", "reflect"]);
@@ -38,9 +39,21 @@ export function periodicPad(
   [py, px]: [number, number],
   latitude: LatitudePadding = "zero",
 ): tf.Tensor4D {
+  const w = x.shape[2];
+  if (px > w) throw new TilecastError("E_ARGUMENT", `periodic padding ${px} exceeds the width ${w}`);
+  if (py === 0 && px === 0) return x;
+  // The gradient from shapes alone (periodic-padding-grad.ts): nothing of the forward pass is kept.
+  const shape = x.shape;
+  return tf.customGrad((t) => ({
+    value: padCopy(t as tf.Tensor4D, [py, px], latitude),
+    gradFunc: (dy) => periodicPadGrad(dy as tf.Tensor4D, shape, [py, px], latitude),
+  }))(x) as tf.Tensor4D;
+}
+
+/** The padded copy of `x` ({@link periodicPad} without its gradient). */
+function padCopy(x: tf.Tensor4D, [py, px]: [number, number], latitude: LatitudePadding): tf.Tensor4D {
   return tf.tidy(() => {
     const w = x.shape[2];
-    if (px > w) throw new TilecastError("E_ARGUMENT", `periodic padding ${px} exceeds the width ${w}`);
     let y = x;
     if (px > 0) {
       const west = x.slice([0, 0, w - px, 0], [-1, -1, px, -1]);
