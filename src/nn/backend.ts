@@ -36,12 +36,14 @@ import { loadStdioShim } from "./native/stdio-shim.js";
 import { fuseNativeConvolutions } from "./native-fused-conv.js";
 import { registerBroadcastGradients, registerNativeKernels } from "./native-kernels.js";
 import { silenceTfjsNoise } from "./quiet.js";
+import { saveShapesOnly } from "./shape-only-saves.js";
 import { registerRearrangeKernels } from "./wasm/rearrange.js";
 import { registerWasmTrainingKernels } from "./wasm/register.js";
 
 silenceTfjsNoise();
 registerBroadcastGradients();
 freeGradientsEarly();
+saveShapesOnly();
 routeBatchNormTraining();
 fixCpuCast();
 registerRearrangeKernels("cpu");

@@ -1,7 +1,7 @@
 /**
  * Install tilecast's wasm kernels: `Conv2DBackpropFilter` (missing from the wasm backend, so
  * convolutional models can train there), and faster `Conv2DBackpropInput`, `Tile`, `Transpose`,
- * `Slice`, `SplitV`, `Unpack` and `Concat`. Call it after importing `@tensorflow/tfjs-backend-wasm` (which
+ * `Slice`, `SplitV`, `Unpack` and `Concat`, and an `Identity` that shares its input's memory. Call it after importing `@tensorflow/tfjs-backend-wasm` (which
  * registers the stock kernels), before or after
  * `tf.setBackend("wasm")`; calling it again does nothing. {@link selectBackend} calls it for you.
  *
@@ -18,6 +18,7 @@ import { tf } from "../../tfjs.js";
 import { registerConcatKernel } from "./concat.js";
 import { conv2dBackpropFilter } from "./conv-backprop-filter.js";
 import { conv2dBackpropInputWith } from "./conv-backprop-input.js";
+import { shareIdentity } from "./identity.js";
 import { replaceKernel } from "./kernel-call.js";
 import { registerRearrangeKernels } from "./rearrange.js";
 import { tileWith } from "./tile.js";
@@ -39,4 +40,5 @@ export function registerWasmTrainingKernels(): void {
   replaceKernel("Tile", "wasm", tileWith);
   registerRearrangeKernels("wasm");
   registerConcatKernel();
+  shareIdentity();
 }
