@@ -18,10 +18,9 @@
  * ```
  */
 import { tf } from "../tfjs.js";
+import { onTapeNode } from "./tape-hook.js";
 
 type Thunks = Record<string, () => tf.Tensor>;
-type TapeNode = { gradient?: (dys: (tf.Tensor | null)[]) => Thunks };
-type EngineState = { state: { activeTape: TapeNode[] | null } };
 
 /** Gradients made by gradient functions: the only ones this module frees. */
 const made = new WeakSet<tf.Tensor>();
@@ -45,18 +44,9 @@ let restore: (() => void) | null = null;
  */
 export function freeGradientsEarly(): () => void {
   if (restore) return restore;
-  const proto = Object.getPrototypeOf(tf.engine()) as { addTapeNode: (...args: unknown[]) => void };
-  const addTapeNode = proto.addTapeNode;
-  restore = () => {
-    proto.addTapeNode = addTapeNode;
-    restore = null;
-  };
-  proto.addTapeNode = function (this: EngineState, ...args: unknown[]) {
-    addTapeNode.apply(this, args);
-    const tape = this.state.activeTape;
-    const node = tape?.[tape.length - 1];
-    const gradient = node?.gradient;
-    if (!node || !gradient) return;
+  const stop = onTapeNode((node) => {
+    const gradient = node.gradient;
+    if (!gradient) return;
     node.gradient = (dys) => {
       release();
       const thunks = gradient(dys);
@@ -81,6 +71,10 @@ export function freeGradientsEarly(): () => void {
         };
       return wrapped;
     };
+  });
+  restore = () => {
+    stop();
+    restore = null;
   };
   return restore;
 }

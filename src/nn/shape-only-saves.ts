@@ -23,6 +23,7 @@
  * ```
  */
 import { tf } from "../tfjs.js";
+import { onTapeNode } from "./tape-hook.js";
 
 /** Kernels whose gradients (tfjs's and tilecast's) read only their saved tensors' shapes. */
 const SHAPE_ONLY = new Set([
@@ -62,12 +63,11 @@ const FUSED_KERNELS = new Set(["FusedConv2D", "FusedDepthwiseConv2D", "_FusedMat
 /** Outputs of fused kernels without an activation, made while a tape records. */
 const linearOutputs = new WeakSet<object>();
 
-type TapeNode = { kernelName: string; saved?: (tf.Tensor | SavedShape)[] };
-type EngineState = { state: { activeTape: TapeNode[] | null; gradientDepth: number } };
+type EngineState = { state: { gradientDepth: number } };
 type RunKernel = (name: string, inputs: unknown, attrs?: { activation?: string }) => tf.TensorInfo;
 
 /** Replace `saved[i]` by its shape, freeing the tensor. */
-function toShape(saved: (tf.Tensor | SavedShape)[], i: number): void {
+function toShape(saved: unknown[], i: number): void {
   const t = saved[i];
   if (!(t instanceof tf.Tensor)) return;
   saved[i] = new SavedShape(t);
@@ -79,32 +79,25 @@ let restore: (() => void) | null = null;
 /** Install the replacement (once); returns a function that removes it. */
 export function saveShapesOnly(): () => void {
   if (restore) return restore;
-  const proto = Object.getPrototypeOf(tf.engine()) as {
-    addTapeNode: (...args: unknown[]) => void;
-    runKernel: RunKernel;
-  };
-  const { addTapeNode, runKernel } = proto;
-  restore = () => {
-    proto.addTapeNode = addTapeNode;
-    proto.runKernel = runKernel;
-    restore = null;
-  };
+  const proto = Object.getPrototypeOf(tf.engine()) as { runKernel: RunKernel };
+  const runKernel = proto.runKernel;
   proto.runKernel = function (this: EngineState, name, inputs, attrs) {
     const out = runKernel.call(this, name, inputs, attrs);
     if (FUSED_KERNELS.has(name) && (attrs?.activation ?? "linear") === "linear" && this.state.gradientDepth > 0)
       linearOutputs.add(out.dataId);
     return out;
   };
-  proto.addTapeNode = function (this: EngineState, ...args: unknown[]) {
-    addTapeNode.apply(this, args);
-    const tape = this.state.activeTape;
-    const node = tape?.[tape.length - 1];
-    const saved = node?.saved;
-    if (!node || !saved) return;
+  const stop = onTapeNode(({ kernelName, saved }) => {
+    if (!saved) return;
     // The gradient function holds this same array: its entries are swapped in place.
-    if (SHAPE_ONLY.has(node.kernelName)) for (let i = 0; i < saved.length; i++) toShape(saved, i);
-    else if (FUSED_OPS.has(node.kernelName) && linearOutputs.has((saved[2] as tf.Tensor | undefined)?.dataId ?? {}))
+    if (SHAPE_ONLY.has(kernelName)) for (let i = 0; i < saved.length; i++) toShape(saved, i);
+    else if (FUSED_OPS.has(kernelName) && linearOutputs.has((saved[2] as tf.Tensor | undefined)?.dataId ?? {}))
       toShape(saved, 2);
+  });
+  restore = () => {
+    proto.runKernel = runKernel;
+    stop();
+    restore = null;
   };
   return restore;
 }

@@ -10,6 +10,7 @@ import "@tensorflow/tfjs-backend-wasm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { globalCnn } from "../../src/models/global-cnn.js";
 import { unet } from "../../src/models/unet.js";
+import { freeGradientsEarly } from "../../src/nn/free-gradients.js";
 import { saveShapesOnly } from "../../src/nn/shape-only-saves.js";
 import { registerWasmTrainingKernels } from "../../src/nn/wasm/register.js";
 
@@ -111,6 +112,26 @@ describe("saved tensors trimmed to what gradients read", () => {
     expect(trimmed.grads).toStrictEqual(stock.grads);
     tf.dispose([x]);
     model.dispose();
+  });
+
+  it("stays on when the other tape visitor, installed before it, is removed", () => {
+    saveShapesOnly()();
+    freeGradientsEarly()();
+    const undoFree = freeGradientsEarly();
+    const undo = saveShapesOnly();
+    const model = globalCnn({ height: 8, width: 16, channels: 2, blocks: 1, filters: 4, seed: 2 });
+    const x = tf.randomNormal([1, 8, 16, 2], 0, 1, "float32", 7);
+    try {
+      undoFree();
+      const adds = step(model, x).nodes.filter((n) => n.kernelName === "Add");
+      expect(adds.length).toBeGreaterThan(0);
+      expect(adds.flatMap((n) => n.saved ?? [])).not.toContainEqual(expect.any(tf.Tensor));
+    } finally {
+      undo();
+      freeGradientsEarly(); // as the package leaves it
+      tf.dispose([x]);
+      model.dispose();
+    }
   });
 
   it("makes a gradient that reads a trimmed tensor's values fail, not compute garbage", () => {
