@@ -3,12 +3,12 @@
  * nodata, GDAL metadata and overviews, with the structural checks that keep a malformed header
  * from causing huge allocations.
  */
-import type { GeoTIFF, GeoTIFFImage } from "geotiff";
 import { TilecastError } from "../../errors.js";
 import { DTYPE_INFO, storedValue } from "../../grid/dtype.js";
 import { checkBudget } from "../../util/budget.js";
 import type { RasterMeta } from "../types.js";
 import { type BlockCodec, checkDecodable } from "./decode.js";
+import type { TiffDirectory, TiffFile } from "./directory.js";
 import { parseGdalMetadata, parseNodata } from "./gdal-tags.js";
 import { georefFromTags, parseGeoKeys } from "./georef.js";
 import type { TiffHeader } from "./header.js";
@@ -53,36 +53,6 @@ export interface Layout {
   counts: ArrayLike<number | bigint>;
 }
 
-/** More images than any real pyramid has: a chain this long is corrupt or hostile. */
-export const MAX_IFDS = 1024;
-
-/**
- * The number of images (IFDs) in the file, following the chain of next-IFD offsets with cycle
- * detection: a chain that points back to an IFD already seen (which makes geotiff.js's
- * `getImageCount` loop forever) or runs past {@link MAX_IFDS} is an error naming the file.
- */
-export async function imageCount(tiff: GeoTIFF, path: string): Promise<number> {
-  const t = tiff as unknown as {
-    firstIFDOffset: number;
-    requestIFD(i: number): Promise<{ nextIFDByteOffset: number }>;
-  };
-  const seen = new Set<number>([t.firstIFDOffset]);
-  for (let i = 0; i < MAX_IFDS; i++) {
-    const next = (await t.requestIFD(i)).nextIFDByteOffset;
-    if (!next) return i + 1;
-    if (seen.has(next))
-      throw new TilecastError(
-        "E_FORMAT",
-        `IFD ${i} points back to the IFD at byte ${next}: the directory chain loops`,
-        {
-          path,
-        },
-      );
-    seen.add(next);
-  }
-  throw new TilecastError("E_TOO_LARGE", `more than ${MAX_IFDS} images (IFDs) in one file`, { path });
-}
-
 /** The band an ExtraSamples list makes an alpha channel (associated or unassociated), or null. */
 function alphaBandOf(extra: number[], spp: number): number | null {
   if (spp < 2 || extra.length === 0 || extra.length >= spp) return null;
@@ -103,17 +73,13 @@ export function alphaMasks(m: Pick<GeoTiffMeta, "alphaBand" | "bands" | "dtype">
 /** Describe image 0 of an open GeoTIFF; `header` (local files) enables the size checks. */
 export async function describeImage(
   path: string,
-  tiff: GeoTIFF,
-  image: GeoTIFFImage,
+  file: TiffFile,
+  image: TiffDirectory,
   header: TiffHeader | null,
 ): Promise<{ meta: GeoTiffMeta; layout: Layout; codec: BlockCodec }> {
-  const fd = image.fileDirectory;
-  const get = <T>(tag: number) => fd.loadValue(tag) as Promise<T | undefined>;
-  const width = image.getWidth();
-  const height = image.getHeight();
-  const spp = image.getSamplesPerPixel();
-  const bits = Array.from((await get<ArrayLike<number>>(Tag.BitsPerSample)) ?? [1]);
-  const formats = Array.from((await get<ArrayLike<number>>(Tag.SampleFormat)) ?? [1]);
+  const { width, height, samplesPerPixel: spp } = image;
+  const bits = Array.from((await image.numbers(Tag.BitsPerSample)) ?? [1]);
+  const formats = Array.from((await image.numbers(Tag.SampleFormat)) ?? [1]);
   const bad = (problem: string, code: "E_UNSUPPORTED" | "E_FORMAT" | "E_TOO_LARGE" = "E_UNSUPPORTED") =>
     new TilecastError(code, problem, { path });
   if (bits.some((b) => b !== bits[0]) || formats.some((f) => f !== formats[0])) {
@@ -122,9 +88,9 @@ export async function describeImage(
   const type = tiffSampleType(formats[0] ?? 1, bits[0] ?? 1);
   if (!type) throw bad(`unsupported sample type (${bits[0]}-bit, SampleFormat ${formats[0]})`);
   const { dtype, stored } = type;
-  const compression = (await get<number>(Tag.Compression)) ?? 1;
+  const compression = (await image.number(Tag.Compression)) ?? 1;
   checkDecodable(compression, path);
-  const predictor = (await get<number>(Tag.Predictor)) ?? 1;
+  const predictor = (await image.number(Tag.Predictor)) ?? 1;
   if (stored) {
     const what = `${stored.bits}-bit ${stored.kind === "half" ? "float" : "integer"} samples`;
     if (stored.kind !== "half" && predictor === 3) throw bad(`${what} with the floating-point predictor`);
@@ -133,13 +99,13 @@ export async function describeImage(
     // libtiff's horizontal predictor works on 8, 16, 32 and 64-bit samples only.
     if (stored.kind === "uint" && predictor !== 1) throw bad(`${what} with predictor ${predictor}`);
   }
-  const tiled = fd.hasTag(Tag.TileWidth);
-  const blockWidth = tiled ? ((await get<number>(Tag.TileWidth)) ?? 0) : width;
-  const rps = (await get<number>(Tag.RowsPerStrip)) ?? height;
-  const blockHeight = tiled ? ((await get<number>(Tag.TileLength)) ?? 0) : Math.min(rps, height);
-  const whole = (n: number) => Number.isInteger(n) && n > 0;
+  const tiled = image.has(Tag.TileWidth);
+  const blockWidth = tiled ? ((await image.number(Tag.TileWidth)) ?? 0) : width;
+  const rps = (await image.number(Tag.RowsPerStrip)) ?? height ?? 0;
+  const blockHeight = tiled ? ((await image.number(Tag.TileLength)) ?? 0) : Math.min(rps, height ?? 0);
+  const whole = (n: number | undefined): n is number => Number.isInteger(n) && (n as number) > 0;
   if (!(whole(width) && whole(height) && whole(blockWidth) && whole(blockHeight) && whole(spp))) {
-    const t = (n: unknown) => (typeof n === "number" ? String(n) : `(${typeof n === "object" ? "a list" : typeof n})`);
+    const t = (n: number | undefined) => (n === undefined ? "(missing or not one value)" : String(n));
     throw bad(
       `invalid dimensions ${t(width)}x${t(height)}, block ${t(blockWidth)}x${t(blockHeight)}, ${t(spp)} samples per pixel`,
       "E_FORMAT",
@@ -149,7 +115,7 @@ export async function describeImage(
   if (width > 2 ** 31 - 1 || height > 2 ** 31 - 1)
     throw bad(`invalid dimensions ${width}x${height} (at most ${2 ** 31 - 1} per side)`, "E_FORMAT");
   if (!(spp >= 1 && spp < 65535)) throw bad(`invalid number of bands (SamplesPerPixel ${spp})`, "E_FORMAT");
-  const planar = ((await get<number>(Tag.PlanarConfiguration)) ?? 1) === 2 ? 2 : 1;
+  const planar = ((await image.number(Tag.PlanarConfiguration)) ?? 1) === 2 ? 2 : 1;
   checkBudget(
     blockWidth * blockHeight * (planar === 2 ? 1 : spp) * DTYPE_INFO[dtype].bytes,
     `one ${blockWidth}x${blockHeight} block of ${planar === 2 ? 1 : spp} ${dtype} samples`,
@@ -164,8 +130,8 @@ export async function describeImage(
       "E_TOO_LARGE",
     );
   }
-  const offsets = await get<ArrayLike<number | bigint>>(tiled ? Tag.TileOffsets : Tag.StripOffsets);
-  const counts = await get<ArrayLike<number | bigint>>(tiled ? Tag.TileByteCounts : Tag.StripByteCounts);
+  const offsets = await image.numbers(tiled ? Tag.TileOffsets : Tag.StripOffsets);
+  const counts = await image.numbers(tiled ? Tag.TileByteCounts : Tag.StripByteCounts);
   if (!offsets || !counts || offsets.length < nBlocks || counts.length < nBlocks) {
     throw bad(`block table lists ${offsets?.length ?? 0} blocks, the image needs ${nBlocks}`, "E_FORMAT");
   }
@@ -182,28 +148,28 @@ export async function describeImage(
     }
   }
   const keys = parseGeoKeys(
-    await get<ArrayLike<number>>(Tag.GeoKeyDirectory),
-    await get<ArrayLike<number>>(Tag.GeoDoubleParams),
-    await get<string>(Tag.GeoAsciiParams),
+    await image.numbers(Tag.GeoKeyDirectory),
+    await image.numbers(Tag.GeoDoubleParams),
+    await image.text(Tag.GeoAsciiParams),
   );
   const georef = georefFromTags({
-    pixelScale: await get<ArrayLike<number>>(Tag.ModelPixelScale),
-    tiepoint: await get<ArrayLike<number>>(Tag.ModelTiepoint),
-    transformation: await get<ArrayLike<number>>(Tag.ModelTransformation),
+    pixelScale: await image.numbers(Tag.ModelPixelScale),
+    tiepoint: await image.numbers(Tag.ModelTiepoint),
+    transformation: await image.numbers(Tag.ModelTransformation),
     keys,
   });
   // The sentinel as the band stores it (GDAL_NODATA is text): a float32 band's "-3.4e+38" is
   // float32(-3.4e38); a value the type cannot hold marks no pixel.
-  const nodataText = parseNodata(await get<string>(Tag.GdalNodata));
+  const nodataText = parseNodata(await image.text(Tag.GdalNodata));
   const nodata = nodataText === null ? null : storedValue(dtype, nodataText);
-  const attrs = parseGdalMetadata(await get<string>(Tag.GdalMetadata), spp);
+  const attrs = parseGdalMetadata(await image.text(Tag.GdalMetadata), spp);
   if (georef?.rasterType === "point") attrs.AREA_OR_POINT = "Point";
   const overviews: { width: number; height: number }[] = [];
-  const count = await imageCount(tiff, path);
+  const count = await file.count();
   for (let i = 1; i < count; i++) {
-    const ov = await tiff.getImage(i);
-    const type = (ov.fileDirectory.getValue(Tag.NewSubfileType) as number | undefined) ?? 0;
-    if (type & 1 && !(type & 4)) overviews.push({ width: ov.getWidth(), height: ov.getHeight() });
+    const ov = await file.image(i);
+    const type = (await ov.number(Tag.NewSubfileType)) ?? 0;
+    if (type & 1 && !(type & 4)) overviews.push({ width: ov.width ?? 0, height: ov.height ?? 0 });
   }
   const meta: GeoTiffMeta = {
     format: "geotiff",
@@ -222,12 +188,12 @@ export async function describeImage(
     predictor,
     tiled,
     interleave: planar === 2 ? "band" : "pixel",
-    bigTiff: Boolean((tiff as unknown as { bigTiff?: boolean }).bigTiff),
+    bigTiff: file.bigTiff,
     littleEndian: image.littleEndian,
     overviews,
     maskSource: null,
-    alphaBand: alphaBandOf(Array.from((await get<ArrayLike<number>>(Tag.ExtraSamples)) ?? []), spp),
-    rgbBands: spp >= 3 && [2, 6].includes((await get<number>(Tag.Photometric)) ?? 1),
+    alphaBand: alphaBandOf(Array.from((await image.numbers(Tag.ExtraSamples)) ?? []), spp),
+    rgbBands: spp >= 3 && [2, 6].includes((await image.number(Tag.Photometric)) ?? 1),
   };
   const codec: BlockCodec = {
     compression,
@@ -239,13 +205,13 @@ export async function describeImage(
     ...(stored ? { stored } : {}),
   };
   if (compression === 7) {
-    const t = await get<ArrayLike<number>>(347);
+    const t = await image.numbers(347);
     if (t) codec.jpegTables = t;
   }
   if (compression === 34887) {
     // LercParameters: [version, additional compression]; libtiff's default is no extra compression.
-    const params = Array.from((await get<ArrayLike<number>>(50674)) ?? []);
-    const extra = (await get<ArrayLike<number>>(Tag.ExtraSamples)) ?? [];
+    const params = Array.from((await image.numbers(50674)) ?? []);
+    const extra = (await image.numbers(Tag.ExtraSamples)) ?? [];
     codec.lerc = {
       extra: params[1] ?? 0,
       dtype,

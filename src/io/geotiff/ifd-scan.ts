@@ -1,9 +1,9 @@
 /**
- * A pass over a local TIFF's directory chain before geotiff.js parses it: every IFD must lie in
- * the file, every entry's values must fit in the file, and the chain must end (no IFD visited
- * twice, at most {@link MAX_SCANNED_IFDS}). geotiff.js reads an entry's values one byte at a time
- * into memory, so a flipped bit in a count (4 billion values) would otherwise hang and take
- * gigabytes before any error; a next-IFD offset pointing back would loop forever.
+ * A pass over a local TIFF's directory chain, the only parse of it (`local-directory.ts` reads
+ * values from what it records): every IFD must lie in the file, every entry's values must fit in
+ * the file, and the chain must end (no IFD visited twice, at most {@link MAX_SCANNED_IFDS}). So a
+ * flipped bit in a count (4 billion values) is an error before any allocation, and a next-IFD
+ * offset pointing back cannot loop.
  */
 import type { FileHandle } from "node:fs/promises";
 import { TilecastError } from "../../errors.js";
@@ -71,12 +71,31 @@ export interface FirstImage {
   samples: number;
 }
 
+/** One directory entry: its field type, count, and its value bytes (inline) or where they lie. */
+export interface ScannedEntry {
+  type: number;
+  count: number;
+  /** The value bytes when they fit in the entry, else null. */
+  inline: Uint8Array | null;
+  /** The file offset of the value bytes when they do not fit in the entry. */
+  at: number;
+}
+
+/** The entries of each IFD of the chain, in order (a tag listed twice keeps its first entry, as libtiff does). */
+export type ScannedIfd = ReadonlyMap<number, ScannedEntry>;
+
+/** What {@link scanIfds} found: image 0 and every IFD's entries. */
+export interface Scan {
+  first: FirstImage;
+  ifds: ScannedIfd[];
+}
+
 /**
  * Check the IFD chain of an open local TIFF (see the module documentation).
  *
  * @throws TilecastError E_FORMAT, E_TRUNCATED or E_TOO_LARGE naming the file.
  */
-export async function scanIfds(fh: FileHandle, header: TiffHeader, path: string): Promise<FirstImage> {
+export async function scanIfds(fh: FileHandle, header: TiffHeader, path: string): Promise<Scan> {
   const { size, littleEndian: le, bigTiff: big } = header;
   const fail = (code: "E_FORMAT" | "E_TRUNCATED" | "E_TOO_LARGE", problem: string) =>
     new TilecastError(code, problem, { path });
@@ -86,6 +105,7 @@ export async function scanIfds(fh: FileHandle, header: TiffHeader, path: string)
   let extraSamples = 0;
   let spp = 1;
   const first = { compression: 1, width: 0, height: 0 };
+  const ifds: ScannedIfd[] = [];
   for (let i = 0; offset !== 0; i++) {
     if (i >= MAX_SCANNED_IFDS) throw fail("E_TOO_LARGE", `more than ${MAX_SCANNED_IFDS} images (IFDs) in one file`);
     if (seen.has(offset))
@@ -105,13 +125,15 @@ export async function scanIfds(fh: FileHandle, header: TiffHeader, path: string)
         `IFD ${i} at byte ${offset} declares ${n} entries, which do not fit in the ${size}-byte file`,
       );
     const body = await bytesAt(fh, offset + countBytes, n * width + linkBytes);
+    const entries = new Map<number, ScannedEntry>();
+    ifds.push(entries);
     for (let k = 0; k < n; k++) {
       const e = k * width;
       const tag = body.getUint16(e, le);
       const type = body.getUint16(e + 2, le);
       const count = big ? Number(body.getBigUint64(e + 4, le)) : body.getUint32(e + 4, le);
       const unit = TYPE_BYTES[type];
-      if (unit === undefined) continue; // geotiff.js names unknown field types itself
+      if (unit === undefined) continue; // an unknown field type: the entry is ignored, as libtiff ignores it
       const named = INTEGER_TAGS.get(tag);
       if (named && !(big ? UNSIGNED_BIG : UNSIGNED).has(type))
         throw fail(
@@ -130,18 +152,23 @@ export async function scanIfds(fh: FileHandle, header: TiffHeader, path: string)
           "E_FORMAT",
           `IFD ${i}: tag ${tag} claims ${count} values (${bytes} bytes), more than the ${size}-byte file holds`,
         );
+      let at = 0;
       if (bytes > linkBytes) {
-        const at = big ? Number(body.getBigUint64(value, le)) : body.getUint32(value, le);
+        at = big ? Number(body.getBigUint64(value, le)) : body.getUint32(value, le);
         if (at + bytes > size)
           throw fail(
             "E_TRUNCATED",
             `IFD ${i}: the values of tag ${tag} run to byte ${at + bytes}, past the end of the ${size}-byte file`,
           );
       }
+      if (!entries.has(tag)) {
+        const inline = bytes > linkBytes ? null : new Uint8Array(body.buffer, body.byteOffset + value, bytes).slice();
+        entries.set(tag, { type, count, inline, at });
+      }
     }
     offset = big ? Number(body.getBigUint64(n * width, le)) : body.getUint32(n * width, le);
     if (i === 0 && extraSamples > spp)
       throw fail("E_FORMAT", `ExtraSamples lists ${extraSamples} channels, more than the ${spp} samples per pixel`);
   }
-  return { compression: first.compression, samples: first.width * first.height * spp };
+  return { first: { compression: first.compression, samples: first.width * first.height * spp }, ifds };
 }

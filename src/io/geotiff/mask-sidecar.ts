@@ -6,10 +6,8 @@
  * band of the sidecar per data band) are not read.
  */
 import { existsSync } from "node:fs";
-import { open } from "node:fs/promises";
-import type { GeoTIFF } from "geotiff";
 import { errorLine, TilecastError } from "../../errors.js";
-import { readHeader } from "./header.js";
+import { type LocalTiff, openLocalTiff } from "./local-directory.js";
 import { type InternalMask, maskOf } from "./mask.js";
 import { fileFetch } from "./source.js";
 import { Tag } from "./tags.js";
@@ -27,23 +25,21 @@ export async function openSidecarMask(
 ): Promise<{ mask: InternalMask; close: () => Promise<void> } | null> {
   const msk = `${path}.msk`;
   if (!existsSync(msk)) return null;
-  const fh = await open(msk, "r");
-  let tiff: GeoTIFF | null = null;
+  let local: LocalTiff | null = null;
   const close = async () => {
-    await fh.close();
-    tiff?.close?.(); // geotiff.js's own handle on the file
+    await local?.fh.close();
   };
   try {
-    const header = await readHeader(msk);
-    tiff = await (await import("geotiff")).fromFile(msk);
-    const image = await tiff.getImage(0);
-    const xml = (await image.fileDirectory.loadValue(Tag.GdalMetadata)) as string | undefined;
+    local = await openLocalTiff(msk);
+    const { fh, header, file } = local;
+    const image = await file.image(0);
+    const xml = await image.text(Tag.GdalMetadata);
     const flags = Number(/<Item name="INTERNAL_MASK_FLAGS_1"[^>]*>\s*(\d+)\s*</.exec(xml ?? "")?.[1] ?? PER_DATASET);
-    if (!(flags & PER_DATASET) || image.getWidth() !== size.width || image.getHeight() !== size.height) {
+    if (!(flags & PER_DATASET) || image.width !== size.width || image.height !== size.height) {
       await close();
       return null;
     }
-    return { mask: await maskOf(msk, tiff, image, header, fileFetch(fh, msk), "external mask"), close };
+    return { mask: await maskOf(msk, file, image, header, fileFetch(fh, msk), "external mask"), close };
   } catch (e) {
     await close();
     if (e instanceof TilecastError) throw e;

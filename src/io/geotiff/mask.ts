@@ -9,11 +9,11 @@
  * The mask's blocks are decoded by the reader's own decoder (1-bit samples widen to 0 and 1) and
  * kept in a small cache: overlapping windows ask for the same blocks.
  */
-import type { GeoTIFF, GeoTIFFImage } from "geotiff";
 import { TilecastError } from "../../errors.js";
 import { intersect, isEmpty, type Window } from "../../grid/window.js";
 import { type BlockCodec, decodeBlock } from "./decode.js";
 import { describeImage, type Layout } from "./describe.js";
+import type { TiffDirectory, TiffFile } from "./directory.js";
 import type { TiffHeader } from "./header.js";
 import type { Fetch } from "./source.js";
 import { Tag } from "./tags.js";
@@ -111,46 +111,43 @@ export class InternalMask {
 }
 
 /**
- * The internal mask of image 0 of `tiff` (whose first `count` images were checked by
- * `imageCount`), or null when it has none: the first image after it that is a full-resolution
- * transparency mask of the same size.
+ * The internal mask of image 0 of `file`, or null when it has none: the first image after it
+ * that is a full-resolution transparency mask of the same size.
  */
 export async function findInternalMask(
   path: string,
-  tiff: GeoTIFF,
-  count: number,
+  file: TiffFile,
   size: { width: number; height: number },
   header: TiffHeader | null,
   fetch: Fetch,
 ): Promise<InternalMask | null> {
+  const count = await file.count();
   for (let i = 1; i < count; i++) {
-    const image = await tiff.getImage(i);
-    const fd = image.fileDirectory;
-    const type = ((await fd.loadValue(Tag.NewSubfileType)) as number | undefined) ?? 0;
-    const photometric = (await fd.loadValue(Tag.Photometric)) as number | undefined;
+    const image = await file.image(i);
+    const type = (await image.number(Tag.NewSubfileType)) ?? 0;
+    const photometric = await image.number(Tag.Photometric);
     if (type !== 4 || photometric !== 4) continue;
-    if (image.getWidth() !== size.width || image.getHeight() !== size.height || image.getSamplesPerPixel() !== 1)
-      continue;
-    return maskOf(path, tiff, image, header, fetch, `internal mask (image ${i})`);
+    if (image.width !== size.width || image.height !== size.height || image.samplesPerPixel !== 1) continue;
+    return maskOf(path, file, image, header, fetch, `internal mask (image ${i})`);
   }
   return null;
 }
 
 /**
- * The mask in `image` of `tiff` (a 1-band image of the data's size), read through `fetch`; a
+ * The mask in `image` of `file` (a 1-band image of the data's size), read through `fetch`; a
  * problem describing it is an error naming `what` and the file.
  */
 export async function maskOf(
   path: string,
-  tiff: GeoTIFF,
-  image: GeoTIFFImage,
+  file: TiffFile,
+  image: TiffDirectory,
   header: TiffHeader | null,
   fetch: Fetch,
   what: string,
 ): Promise<InternalMask> {
   let described: Awaited<ReturnType<typeof describeImage>>;
   try {
-    described = await describeImage(path, tiff, image, header);
+    described = await describeImage(path, file, image, header);
   } catch (e) {
     if (e instanceof TilecastError) throw new TilecastError(e.code, `${what}: ${e.problem}`, { path, cause: e });
     throw e;

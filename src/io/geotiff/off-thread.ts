@@ -33,8 +33,8 @@ const WORKER_CODECS = new Set([5, 8, 32946, 50000, 34887]);
 
 /**
  * Start the workers as a local file whose first image will use them is opened: they take about
- * 40 ms to load, which then pass while geotiff.js loads and parses the file (it is imported on
- * the first open, for about 70 ms) instead of before the first block comes back.
+ * 40 ms to load, which then pass while the rest of the file is described (its GeoKeys, masks and
+ * overviews) instead of before the first block comes back.
  */
 export function warmFor(image: FirstImage): void {
   if (WORKER_CODECS.has(image.compression) && image.samples >= MIN_WORKER_SAMPLES) codecPool()?.warm();

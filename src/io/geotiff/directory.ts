@@ -1,0 +1,38 @@
+/**
+ * What the reader needs of a TIFF's image file directories (IFDs), whoever parses them: local
+ * files are parsed by tilecast (`local-directory.ts`, from the checked scan of `ifd-scan.ts`),
+ * http(s) URLs by geotiff.js (`geotiffjs-directory.ts`, range reads of a remote file).
+ *
+ * Values are read as the tag's own field type says: integers and floats as numbers, ASCII as the
+ * text of all its bytes (UTF-8, the terminating NUL kept, as geotiff.js and the GeoTIFF ASCII
+ * offsets count it).
+ */
+
+/** One image (IFD) of a TIFF. */
+export interface TiffDirectory {
+  readonly width: number | undefined;
+  readonly height: number | undefined;
+  /** SamplesPerPixel, 1 when the tag is absent. */
+  readonly samplesPerPixel: number | undefined;
+  readonly littleEndian: boolean;
+  /** Whether the IFD has `tag`. */
+  has(tag: number): boolean;
+  /** The first value of a numeric tag, or undefined when it is absent, empty or text. */
+  number(tag: number): Promise<number | undefined>;
+  /** Every value of a numeric tag, or undefined when it is absent or text. */
+  numbers(tag: number): Promise<ArrayLike<number> | undefined>;
+  /** An ASCII tag's text, or undefined when it is absent or not ASCII. */
+  text(tag: number): Promise<string | undefined>;
+}
+
+/** A TIFF's chain of images. */
+export interface TiffFile {
+  readonly bigTiff: boolean;
+  readonly littleEndian: boolean;
+  /** How many images the chain holds (a loop or more than `MAX_IFDS` is an error naming the file). */
+  count(): Promise<number>;
+  /** Image `i` of the chain. */
+  image(i: number): Promise<TiffDirectory>;
+  /** Release what the parser holds open. */
+  close(): void;
+}

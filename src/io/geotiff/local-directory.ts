@@ -1,0 +1,169 @@
+/**
+ * {@link TiffFile} over a local TIFF, from the checked scan of its directory chain
+ * (`ifd-scan.ts`): values come from the entries the scan kept (inline) or are read from the file
+ * when first asked for, in the file's byte order, classic and BigTIFF alike. Local reads need no
+ * third-party parser: geotiff.js (about 80 ms to import, with its http clients) is loaded only
+ * for remote files and for the codecs it decodes.
+ */
+import { type FileHandle, open } from "node:fs/promises";
+import type { TiffDirectory, TiffFile } from "./directory.js";
+import { readHeader, type TiffHeader } from "./header.js";
+import { type FirstImage, type Scan, type ScannedEntry, type ScannedIfd, scanIfds, TYPE_BYTES } from "./ifd-scan.js";
+
+const ASCII = 2;
+
+/** The `count` values of field type `type` in `v` (DataView over exactly their bytes). */
+function decodeValues(v: DataView, type: number, count: number, le: boolean): Float64Array {
+  const out = new Float64Array(count);
+  for (let i = 0; i < count; i++) {
+    switch (type) {
+      case 1: // BYTE
+      case 7: // UNDEFINED
+        out[i] = v.getUint8(i);
+        break;
+      case 6: // SBYTE
+        out[i] = v.getInt8(i);
+        break;
+      case 3: // SHORT
+        out[i] = v.getUint16(2 * i, le);
+        break;
+      case 8: // SSHORT
+        out[i] = v.getInt16(2 * i, le);
+        break;
+      case 4: // LONG
+      case 13: // IFD
+        out[i] = v.getUint32(4 * i, le);
+        break;
+      case 9: // SLONG
+        out[i] = v.getInt32(4 * i, le);
+        break;
+      case 5: // RATIONAL
+        out[i] = v.getUint32(8 * i, le) / v.getUint32(8 * i + 4, le);
+        break;
+      case 10: // SRATIONAL
+        out[i] = v.getInt32(8 * i, le) / v.getInt32(8 * i + 4, le);
+        break;
+      case 11: // FLOAT
+        out[i] = v.getFloat32(4 * i, le);
+        break;
+      case 12: // DOUBLE
+        out[i] = v.getFloat64(8 * i, le);
+        break;
+      case 16: // LONG8
+      case 18: // IFD8
+        out[i] = Number(v.getBigUint64(8 * i, le));
+        break;
+      case 17: // SLONG8
+        out[i] = Number(v.getBigInt64(8 * i, le));
+        break;
+      default:
+        throw new RangeError(`unknown TIFF field type ${type}`);
+    }
+  }
+  return out;
+}
+
+class LocalDirectory implements TiffDirectory {
+  readonly #entries: ScannedIfd;
+  readonly #fh: FileHandle;
+  readonly littleEndian: boolean;
+  readonly #bytes = new Map<number, Promise<DataView>>();
+
+  constructor(entries: ScannedIfd, fh: FileHandle, littleEndian: boolean) {
+    this.#entries = entries;
+    this.#fh = fh;
+    this.littleEndian = littleEndian;
+  }
+
+  /** A size tag's value: one SHORT or LONG (LONG8 in BigTIFF), always inline; undefined otherwise. */
+  #size(tag: number): number | undefined {
+    const e = this.#entries.get(tag);
+    if (!e || e.count !== 1 || e.inline === null || e.type === ASCII) return undefined;
+    return decodeValues(new DataView(e.inline.buffer), e.type, 1, this.littleEndian)[0];
+  }
+  get width(): number | undefined {
+    return this.#size(256);
+  }
+  get height(): number | undefined {
+    return this.#size(257);
+  }
+  get samplesPerPixel(): number | undefined {
+    return this.has(277) ? this.#size(277) : 1;
+  }
+  has(tag: number): boolean {
+    return this.#entries.has(tag);
+  }
+
+  /** The value bytes of entry `e` of `tag` (read from the file once, when they are not inline). */
+  #valueBytes(tag: number, e: ScannedEntry): Promise<DataView> {
+    if (e.inline) return Promise.resolve(new DataView(e.inline.buffer));
+    let got = this.#bytes.get(tag);
+    if (!got) {
+      const n = e.count * (TYPE_BYTES[e.type] as number);
+      got = this.#fh.read(Buffer.alloc(n), 0, n, e.at).then(({ buffer, bytesRead }) => {
+        if (bytesRead < n) throw new RangeError(`tag ${tag}: ${bytesRead} of its ${n} value bytes could be read`);
+        return new DataView(buffer.buffer, buffer.byteOffset, n);
+      });
+      this.#bytes.set(tag, got);
+    }
+    return got;
+  }
+  async numbers(tag: number): Promise<ArrayLike<number> | undefined> {
+    const e = this.#entries.get(tag);
+    if (!e || e.type === ASCII) return undefined;
+    return decodeValues(await this.#valueBytes(tag, e), e.type, e.count, this.littleEndian);
+  }
+  async number(tag: number): Promise<number | undefined> {
+    const e = this.#entries.get(tag);
+    if (!e || e.type === ASCII || e.count === 0) return undefined;
+    return decodeValues(await this.#valueBytes(tag, e), e.type, 1, this.littleEndian)[0];
+  }
+  async text(tag: number): Promise<string | undefined> {
+    const e = this.#entries.get(tag);
+    if (!e || e.type !== ASCII) return undefined;
+    const v = await this.#valueBytes(tag, e);
+    return new TextDecoder("utf-8").decode(new Uint8Array(v.buffer, v.byteOffset, e.count));
+  }
+}
+
+/** A {@link TiffFile} over the local TIFF open as `fh`, whose header and scan were read from it. */
+export function localTiffFile(fh: FileHandle, header: TiffHeader, scan: Scan): TiffFile {
+  const images = scan.ifds.map((entries) => new LocalDirectory(entries, fh, header.littleEndian));
+  return {
+    bigTiff: header.bigTiff,
+    littleEndian: header.littleEndian,
+    count: () => Promise.resolve(images.length),
+    image: (i) => {
+      const image = images[i];
+      return image
+        ? Promise.resolve(image)
+        : Promise.reject(new RangeError(`no image ${i} (the file has ${images.length})`));
+    },
+    close: () => {},
+  };
+}
+
+/** A local TIFF opened for reading: its handle, header, directory chain and first image. */
+export interface LocalTiff {
+  fh: FileHandle;
+  header: TiffHeader;
+  file: TiffFile;
+  first: FirstImage;
+}
+
+/**
+ * Open the local TIFF at `path`: its header and whole directory chain are read and checked.
+ *
+ * @throws TilecastError naming the file: E_NOT_FOUND, E_FORMAT, E_TRUNCATED or E_TOO_LARGE.
+ */
+export async function openLocalTiff(path: string): Promise<LocalTiff> {
+  const header = await readHeader(path);
+  const fh = await open(path, "r");
+  try {
+    const scan = await scanIfds(fh, header, path);
+    return { fh, header, file: localTiffFile(fh, header, scan), first: scan.first };
+  } catch (e) {
+    await fh.close();
+    throw e;
+  }
+}
