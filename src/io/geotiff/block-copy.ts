@@ -1,9 +1,11 @@
 /**
  * Copying a decoded block's samples into a window's band planes: one sample of each pixel
  * ({@link copyRows}), two to four at once ({@link copySamples}), and marking the cells a block
- * filled ({@link markValid}). Used by the GeoTIFF reader.
+ * filled ({@link markValid}). Used by the GeoTIFF reader. float32 samples are copied as their
+ * bits (`float-bits.ts`), so NaN payloads read as GDAL reads them.
  */
 import type { Window } from "../../grid/window.js";
+import { bitsOfBoth } from "../../util/float-bits.js";
 
 /** A decoded block's samples (any dtype's typed array). */
 type Samples = ArrayLike<number> & { subarray(a: number, b: number): ArrayLike<number> };
@@ -20,6 +22,7 @@ export function copyRows(
   outBase: number,
   w: Window,
 ) {
+  if (spp > 1) [block, out] = bitsOfBoth(block, out);
   for (let y = part.y; y < part.y + part.height; y++) {
     const src = ((y - blockWin.y) * bw + (part.x - blockWin.x)) * spp;
     const dst = outBase + (y - w.y) * w.width + (part.x - w.x);
@@ -56,6 +59,7 @@ export function copySamples(
     return;
   }
   const [b0, b1, b2 = 0, b3 = 0] = bands as [number, number, number?, number?];
+  [block, out] = bitsOfBoth(block, out);
   for (let y = part.y; y < part.y + part.height; y++) {
     let s = ((y - blockWin.y) * bw + (part.x - blockWin.x)) * spp;
     let d = (y - w.y) * w.width + (part.x - w.x);

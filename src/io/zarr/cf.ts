@@ -69,6 +69,13 @@ export function cfDecode(values: TypedArray, e: CfEncoding): TypedArray {
   if (e.scale === null && e.offset === null) {
     if (!floatOut || e.missing.length === 0) return values;
     if (e.missing.every(Number.isNaN) && e.stored === e.decoded) return values; // NaN stays NaN
+    if (e.stored === e.decoded) {
+      // A copy of the bytes, then NaN where missing: a value copied through JavaScript would lose
+      // a signalling NaN's payload (float-bits.ts).
+      const out = values.slice();
+      for (let i = 0; i < values.length; i++) if (isMissing(values[i] as number)) out[i] = Number.NaN;
+      return out;
+    }
     const out = allocate(e.decoded, values.length);
     for (let i = 0; i < values.length; i++) {
       const v = values[i] as number;

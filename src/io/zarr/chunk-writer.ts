@@ -8,6 +8,7 @@ import { errorLine, TilecastError } from "../../errors.js";
 import { type BlockGrid, blockWindow } from "../../grid/block-grid.js";
 import { allocate, DTYPE_INFO, type DType, fitsDtype, viewOf } from "../../grid/dtype.js";
 import type { Grid } from "../../grid/grid.js";
+import { bitsOf, float32Bits } from "../../util/float-bits.js";
 import { atomicWrite, discard } from "../atomic.js";
 import { encodeHandedOver, spareBuffers } from "../encode-off-thread.js";
 import type { GridSink, StoredBlocks } from "../types.js";
@@ -32,11 +33,19 @@ export function chunkBytes(
   // Only edge chunks have padding; fresh memory holds zeros already.
   if ((h < chunkH || w < chunkW) && (fill !== 0 || reuse)) out.fill(fill);
   const mask = g.mask;
-  for (let y = 0; y < h; y++) {
-    const s = band * h * w + y * w;
-    if (mask) for (let x = 0; x < w; x++) out[y * chunkW + x] = mask[s + x] ? (g.data[s + x] as number) : fill;
-    else out.set(g.data.subarray(s, s + w) as never, y * chunkW);
-  }
+  if (mask) {
+    // float32 cells as their bits (float-bits.ts): NaN payloads are kept.
+    const bits = out instanceof Float32Array && g.data instanceof Float32Array;
+    const [o, d, f] = bits ? [bitsOf(out), bitsOf(g.data), float32Bits(fill)] : [out, g.data, fill];
+    for (let y = 0; y < h; y++) {
+      const s = band * h * w + y * w;
+      for (let x = 0; x < w; x++) o[y * chunkW + x] = mask[s + x] ? (d[s + x] as number) : f;
+    }
+  } else
+    for (let y = 0; y < h; y++) {
+      const s = band * h * w + y * w;
+      out.set(g.data.subarray(s, s + w) as never, y * chunkW);
+    }
   return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
 }
 
