@@ -143,10 +143,11 @@ describe("GeoTIFF", () => {
     },
   );
 
-  it("65535 samples per pixel and widths past 2^31 are refused, as GDAL refuses them", () => {
+  it("65535 samples per pixel, widths past 2^31 and a PlanarConfiguration of 129 are refused, as GDAL refuses them", () => {
     for (const [tag, value, want] of [
       [277, 65535, "invalid number of bands"],
       [256, 4294967295, "invalid dimensions"],
+      [284, 129, "invalid PlanarConfiguration 129"],
     ] as const) {
       const p = tmp("lie.tif");
       const b = new Uint8Array(readFileSync("fixtures/geotiff/u8.none.strip.1b.tif"));

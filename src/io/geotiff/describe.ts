@@ -115,7 +115,14 @@ export async function describeImage(
   if (width > 2 ** 31 - 1 || height > 2 ** 31 - 1)
     throw bad(`invalid dimensions ${width}x${height} (at most ${2 ** 31 - 1} per side)`, "E_FORMAT");
   if (!(spp >= 1 && spp < 65535)) throw bad(`invalid number of bands (SamplesPerPixel ${spp})`, "E_FORMAT");
-  const planar = ((await image.number(Tag.PlanarConfiguration)) ?? 1) === 2 ? 2 : 1;
+  const planarConfiguration = (await image.number(Tag.PlanarConfiguration)) ?? 1;
+  // libtiff refuses any other value, and so GDAL does.
+  if (planarConfiguration !== 1 && planarConfiguration !== 2)
+    throw bad(
+      `invalid PlanarConfiguration ${planarConfiguration} (1: pixel-interleaved, 2: band-interleaved)`,
+      "E_FORMAT",
+    );
+  const planar = planarConfiguration;
   checkBudget(
     blockWidth * blockHeight * (planar === 2 ? 1 : spp) * DTYPE_INFO[dtype].bytes,
     `one ${blockWidth}x${blockHeight} block of ${planar === 2 ? 1 : spp} ${dtype} samples`,
