@@ -12,6 +12,7 @@
  */
 import { errorLine, TilecastError } from "../../errors.js";
 import { type Grid, validMask } from "../../grid/grid.js";
+import { quantilePair } from "../../util/select.js";
 import { discard, ensureParent, publish, tempPathFor, trackTemp } from "../atomic.js";
 
 /** sharp (libvips) loads on first use: most runs never need it. */
@@ -27,11 +28,9 @@ export interface QuicklookOptions {
   ranges?: readonly (readonly [number, number])[];
 }
 
+/** The `lo` and `hi` quantiles of `values` (reordered), as a sort would give them; [0, 1] for none. */
 function percentiles(values: Float64Array, lo: number, hi: number): [number, number] {
-  if (values.length === 0) return [0, 1];
-  const s = values.slice().sort();
-  const at = (p: number) => s[Math.min(s.length - 1, Math.floor(p * (s.length - 1)))] as number;
-  return [at(lo), at(hi)];
+  return values.length === 0 ? [0, 1] : quantilePair(values, lo, hi);
 }
 
 /** The 2nd and 98th percentiles of the valid cells of each band, sampled every `step` pixels. */
