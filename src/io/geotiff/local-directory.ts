@@ -6,6 +6,7 @@
  * for remote files and for the codecs it decodes.
  */
 import { type FileHandle, open } from "node:fs/promises";
+import { checkBudget } from "../../util/budget.js";
 import type { TiffDirectory, TiffFile } from "./directory.js";
 import { readHeader, type TiffHeader } from "./header.js";
 import { type FirstImage, type Scan, type ScannedEntry, type ScannedIfd, scanIfds, TYPE_BYTES } from "./ifd-scan.js";
@@ -66,13 +67,15 @@ function decodeValues(v: DataView, type: number, count: number, le: boolean): Fl
 class LocalDirectory implements TiffDirectory {
   readonly #entries: ScannedIfd;
   readonly #fh: FileHandle;
+  readonly #path: string;
   readonly littleEndian: boolean;
   readonly #bytes = new Map<number, Promise<DataView>>();
 
-  constructor(entries: ScannedIfd, fh: FileHandle, littleEndian: boolean) {
+  constructor(entries: ScannedIfd, fh: FileHandle, littleEndian: boolean, path: string) {
     this.#entries = entries;
     this.#fh = fh;
     this.littleEndian = littleEndian;
+    this.#path = path;
   }
 
   /** A size tag's value: one SHORT or LONG (LONG8 in BigTIFF), always inline; undefined otherwise. */
@@ -97,6 +100,8 @@ class LocalDirectory implements TiffDirectory {
   /** The value bytes of entry `e` of `tag` (read from the file once, when they are not inline). */
   #valueBytes(tag: number, e: ScannedEntry): Promise<DataView> {
     if (e.inline) return Promise.resolve(new DataView(e.inline.buffer));
+    // The scan bounded the bytes by the file's size; decoded, each value takes 8 bytes.
+    checkBudget(e.count * 8, `the ${e.count} values of TIFF tag ${tag}`, this.#path);
     let got = this.#bytes.get(tag);
     if (!got) {
       const n = e.count * (TYPE_BYTES[e.type] as number);
@@ -126,9 +131,12 @@ class LocalDirectory implements TiffDirectory {
   }
 }
 
-/** A {@link TiffFile} over the local TIFF open as `fh`, whose header and scan were read from it. */
-export function localTiffFile(fh: FileHandle, header: TiffHeader, scan: Scan): TiffFile {
-  const images = scan.ifds.map((entries) => new LocalDirectory(entries, fh, header.littleEndian));
+/**
+ * A {@link TiffFile} over the local TIFF at `path`, open as `fh`, whose header and scan were read
+ * from it. A tag whose values would decode past the memory budget is E_TOO_LARGE, naming the file.
+ */
+export function localTiffFile(fh: FileHandle, header: TiffHeader, scan: Scan, path: string): TiffFile {
+  const images = scan.ifds.map((entries) => new LocalDirectory(entries, fh, header.littleEndian, path));
   return {
     bigTiff: header.bigTiff,
     littleEndian: header.littleEndian,
@@ -161,7 +169,7 @@ export async function openLocalTiff(path: string): Promise<LocalTiff> {
   const fh = await open(path, "r");
   try {
     const scan = await scanIfds(fh, header, path);
-    return { fh, header, file: localTiffFile(fh, header, scan), first: scan.first };
+    return { fh, header, file: localTiffFile(fh, header, scan, path), first: scan.first };
   } catch (e) {
     await fh.close();
     throw e;

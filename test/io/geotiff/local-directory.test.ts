@@ -6,6 +6,7 @@ import { fromFile } from "geotiff";
 import { afterAll, describe, expect, it } from "vitest";
 import { type ScannedIfd, scanIfds } from "../../../src/io/geotiff/ifd-scan.js";
 import { type LocalTiff, openLocalTiff } from "../../../src/io/geotiff/local-directory.js";
+import { openGeoTiff } from "../../../src/io/geotiff/reader.js";
 
 /** Every TIFF under fixtures/ that GDAL reads (the broken ones are for the error tests). */
 const BROKEN = new Set(["corrupt.deflate.tif", "empty.tif", "huge-header.tif", "notatiff.tif", "truncated.tif"]);
@@ -78,7 +79,8 @@ function tiff(le: boolean, entries: [number, number, number, number[]][]): Uint8
   const ifdAt = 8;
   const valuesAt = ifdAt + 2 + 12 * n + 4;
   const extra: number[] = [];
-  const out = new DataView(new ArrayBuffer(valuesAt + 1024));
+  const extraBytes = entries.reduce((a, [, , , bytes]) => a + (bytes.length > 4 ? bytes.length : 0), 0);
+  const out = new DataView(new ArrayBuffer(valuesAt + extraBytes));
   out.setUint8(0, le ? 0x49 : 0x4d);
   out.setUint8(1, le ? 0x49 : 0x4d);
   out.setUint16(2, 42, le);
@@ -92,7 +94,7 @@ function tiff(le: boolean, entries: [number, number, number, number[]][]): Uint8
     if (bytes.length <= 4) bytes.forEach((b, j) => out.setUint8(e + 8 + j, b));
     else {
       out.setUint32(e + 8, valuesAt + extra.length, le);
-      extra.push(...bytes);
+      for (const b of bytes) extra.push(b);
     }
   });
   out.setUint32(ifdAt + 2 + 12 * n, 0, le);
@@ -157,6 +159,41 @@ describe("local TIFF directories: field types by hand", () => {
       expect(await d.number(40007)).toBeUndefined();
     },
   );
+
+  it("a block table past the memory budget is refused by name before its values are decoded", async () => {
+    const le = true;
+    const u16 = (x: number[]) => bytesOf(2, x, (v, a, y, l) => v.setUint16(a, y, l), le);
+    const u32 = (x: number[]) => bytesOf(4, x, (v, a, y, l) => v.setUint32(a, y, l), le);
+    const n = 300_000; // 1.2 MB of offsets in the file, 2.4 MB decoded, for an image of one tile
+    const p = await write(
+      "big-table.tif",
+      tiff(le, [
+        [256, 3, 1, u16([16, 0])],
+        [257, 3, 1, u16([16, 0])],
+        [258, 3, 1, u16([8, 0])],
+        [259, 3, 1, u16([1, 0])],
+        [322, 3, 1, u16([16, 0])],
+        [323, 3, 1, u16([16, 0])],
+        [324, 4, n, u32(Array(n).fill(8))],
+        [325, 4, 1, u32([256])],
+      ]),
+    );
+    const before = process.env.TILECAST_MEMORY_BUDGET;
+    process.env.TILECAST_MEMORY_BUDGET = "2MB";
+    try {
+      const e = await openGeoTiff(p).then(
+        () => null,
+        (x: unknown) => x as { code: string; message: string },
+      );
+      expect(e?.code).toBe("E_TOO_LARGE");
+      expect(e?.message.startsWith(`${p}: `)).toBe(true);
+      expect(e?.message).toContain("the 300000 values of TIFF tag 324");
+    } finally {
+      if (before === undefined) delete process.env.TILECAST_MEMORY_BUDGET;
+      else process.env.TILECAST_MEMORY_BUDGET = before;
+    }
+    await expect(openGeoTiff(p).then((s) => s.close())).resolves.toBeUndefined(); // within the default budget
+  });
 
   it("a tag listed twice keeps its first entry, as libtiff does; a width of two values is no width", async () => {
     const le = true;
