@@ -5,6 +5,7 @@ import hashlib, json, signal, sys, warnings
 import numpy as np
 from osgeo import gdal
 import zarr
+from overlong import overlong_block
 
 gdal.UseExceptions()
 gdal.SetConfigOption("CPL_LOG", "/dev/null")
@@ -45,6 +46,9 @@ for c in cases:
         a = np.ascontiguousarray(a)
         a = a.astype(a.dtype.newbyteorder("<"))
         out = {"id": c["id"], "ok": True, "md5": hashlib.md5(a.tobytes()).hexdigest(), "dtype": str(a.dtype)}
+        undefined = overlong_block(c["path"]) if c["kind"] == "tiff" else None
+        if undefined:
+            out["undefined"] = undefined
     except BaseException as e:  # noqa: BLE001 - any failure is the reference refusing the file
         out = {"id": c["id"], "ok": False, "error": str(e).split("\n")[0][:200]}
     finally:
