@@ -137,11 +137,19 @@ export async function describeImage(
       "E_TOO_LARGE",
     );
   }
-  const offsets = await image.numbers(tiled ? Tag.TileOffsets : Tag.StripOffsets);
-  const counts = await image.numbers(tiled ? Tag.TileByteCounts : Tag.StripByteCounts);
-  if (!offsets || !counts || offsets.length < nBlocks || counts.length < nBlocks) {
-    throw bad(`block table lists ${offsets?.length ?? 0} blocks, the image needs ${nBlocks}`, "E_FORMAT");
-  }
+  const table = <T extends ArrayLike<number>>(list: T | undefined, name: string): T => {
+    if (!list) throw bad(`${name} is missing; the image needs ${nBlocks} blocks`, "E_FORMAT");
+    if (list.length < nBlocks) throw bad(`${name} lists ${list.length} blocks, the image needs ${nBlocks}`, "E_FORMAT");
+    return list;
+  };
+  const offsets = table(
+    await image.numbers(tiled ? Tag.TileOffsets : Tag.StripOffsets),
+    tiled ? "TileOffsets" : "StripOffsets",
+  );
+  const counts = table(
+    await image.numbers(tiled ? Tag.TileByteCounts : Tag.StripByteCounts),
+    tiled ? "TileByteCounts" : "StripByteCounts",
+  );
   if (header) {
     for (let i = 0; i < nBlocks; i++) {
       const end = Number(offsets[i]) + Number(counts[i]);

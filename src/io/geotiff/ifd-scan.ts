@@ -132,14 +132,16 @@ export async function scanIfds(fh: FileHandle, header: TiffHeader, path: string)
       const tag = body.getUint16(e, le);
       const type = body.getUint16(e + 2, le);
       const count = big ? Number(body.getBigUint64(e + 4, le)) : body.getUint32(e + 4, le);
-      const unit = TYPE_BYTES[type];
-      if (unit === undefined) continue; // an unknown field type: the entry is ignored, as libtiff ignores it
+      // A tag the image's layout rests on must be an unsigned integer of a TIFF type, whatever
+      // other type (known or not) the entry claims; libtiff refuses these too.
       const named = INTEGER_TAGS.get(tag);
       if (named && !(big ? UNSIGNED_BIG : UNSIGNED).has(type))
         throw fail(
           "E_FORMAT",
           `IFD ${i}: ${named} has field type ${type}; it must be SHORT or LONG${big ? " or LONG8" : ""}`,
         );
+      const unit = TYPE_BYTES[type];
+      if (unit === undefined) continue; // another tag of an unknown field type is ignored, as libtiff ignores it
       if (tag === 338 && i === 0) extraSamples = count;
       const value = e + (big ? 12 : 8); // the inline value follows a 4-byte (8 in BigTIFF) count
       if (tag === 277 && i === 0) spp = type === 3 ? body.getUint16(value, le) : body.getUint32(value, le);
