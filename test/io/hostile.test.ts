@@ -165,44 +165,6 @@ describe("GeoTIFF", () => {
       expect(r.stderr).toContain(want);
     }
   });
-
-  /** The fixture with entry `tag`'s field type, tag number or count changed. */
-  function retyped(tag: number, o: { type?: number; id?: number; count?: number }): string {
-    const b = new Uint8Array(readFileSync("fixtures/geotiff/u8.none.strip.1b.tif"));
-    const ifd = firstIfd(b);
-    const k = ifd?.entries.findIndex((x) => x.tag === tag) ?? -1;
-    if (!ifd || k < 0) throw new Error("fixture");
-    const at = ifd.offset + 2 + k * 12;
-    if (o.type !== undefined) put(b, at + 2, 2, o.type, ifd.little);
-    if (o.id !== undefined) put(b, at, 2, o.id, ifd.little);
-    if (o.count !== undefined) put(b, at + 4, 4, o.count, ifd.little);
-    const p = tmp(`retyped-${tag}.tif`);
-    writeFileSync(p, b);
-    return p;
-  }
-
-  it("a layout tag of any field type but SHORT or LONG, a TIFF type or none, is refused by name (libtiff refuses it)", () => {
-    // An unknown field type used to drop the entry: BitsPerSample then read as a default.
-    const names = { 256: "ImageWidth", 258: "BitsPerSample", 273: "StripOffsets", 277: "SamplesPerPixel" };
-    for (const [tag, name] of Object.entries(names))
-      for (const type of [0, 2, 11, 19, 1000]) {
-        const p = retyped(Number(tag), { type });
-        const r = tilecast("inspect", p);
-        expect(r.code, `${name} as type ${type}`).toBe(1);
-        expect(r.stderr).toBe(`tilecast: ${p}: IFD 0: ${name} has field type ${type}; it must be SHORT or LONG\n`);
-      }
-  });
-
-  it("a missing or short block table is refused naming the table", () => {
-    const missing = retyped(279, { id: 65000 });
-    expect(tilecast("inspect", missing).stderr).toBe(
-      `tilecast: ${missing}: StripByteCounts is missing; the image needs 5 blocks\n`,
-    );
-    const short = retyped(273, { count: 3 });
-    expect(tilecast("inspect", short).stderr).toBe(
-      `tilecast: ${short}: StripOffsets lists 3 blocks, the image needs 5\n`,
-    );
-  });
 });
 
 describe("Zarr", () => {

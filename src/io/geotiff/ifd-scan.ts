@@ -10,9 +10,10 @@ import { TilecastError } from "../../errors.js";
 import type { TiffHeader } from "./header.js";
 
 /**
- * Tags whose values must be unsigned integers (SHORT, LONG, LONG8 or IFD types), as libtiff
- * requires: sizes, sample layout and block tables. A bit flip that turns one into a float or a
- * string is refused, as GDAL refuses it, instead of read as a fractional size or offset.
+ * Tags whose values must be unsigned integers (BYTE, SHORT, LONG; LONG8 in BigTIFF), as libtiff
+ * requires: sizes, sample layout and block tables. A bit flip that turns one into a float, a
+ * string or an unknown type is refused, as GDAL refuses it, instead of read as a fractional size
+ * or offset, or dropped.
  */
 const INTEGER_TAGS = new Map([
   [256, "ImageWidth"],
@@ -32,9 +33,17 @@ const INTEGER_TAGS = new Map([
   [338, "ExtraSamples"],
   [339, "SampleFormat"],
 ]);
-/** SHORT and LONG; BigTIFF adds LONG8 (as libtiff accepts for these tags). */
-const UNSIGNED = new Set([3, 4]);
-const UNSIGNED_BIG = new Set([3, 4, 16]);
+/** BYTE, SHORT and LONG; BigTIFF adds LONG8 (libtiff reads these tags from any of them). */
+const UNSIGNED = new Set([1, 3, 4]);
+const UNSIGNED_BIG = new Set([1, 3, 4, 16]);
+
+/** The unsigned integer of field type `type` (BYTE, SHORT, LONG or LONG8) at byte `at` of `v`. */
+function unsignedAt(v: DataView, at: number, type: number, le: boolean): number {
+  if (type === 1) return v.getUint8(at);
+  if (type === 3) return v.getUint16(at, le);
+  if (type === 16) return Number(v.getBigUint64(at, le));
+  return v.getUint32(at, le);
+}
 
 /** More images than any real pyramid has. */
 export const MAX_SCANNED_IFDS = 1024;
@@ -138,16 +147,15 @@ export async function scanIfds(fh: FileHandle, header: TiffHeader, path: string)
       if (named && !(big ? UNSIGNED_BIG : UNSIGNED).has(type))
         throw fail(
           "E_FORMAT",
-          `IFD ${i}: ${named} has field type ${type}; it must be SHORT or LONG${big ? " or LONG8" : ""}`,
+          `IFD ${i}: ${named} has field type ${type}; it must be BYTE, SHORT or LONG${big ? " or LONG8" : ""}`,
         );
       const unit = TYPE_BYTES[type];
       if (unit === undefined) continue; // another tag of an unknown field type is ignored, as libtiff ignores it
       if (tag === 338 && i === 0) extraSamples = count;
       const value = e + (big ? 12 : 8); // the inline value follows a 4-byte (8 in BigTIFF) count
-      if (tag === 277 && i === 0) spp = type === 3 ? body.getUint16(value, le) : body.getUint32(value, le);
-      if (i === 0 && count === 1 && (type === 3 || type === 4) && (tag === 256 || tag === 257 || tag === 259))
-        first[tag === 259 ? "compression" : tag === 256 ? "width" : "height"] =
-          type === 3 ? body.getUint16(value, le) : body.getUint32(value, le);
+      if (tag === 277 && i === 0) spp = unsignedAt(body, value, type, le);
+      if (i === 0 && count === 1 && (tag === 256 || tag === 257 || tag === 259))
+        first[tag === 259 ? "compression" : tag === 256 ? "width" : "height"] = unsignedAt(body, value, type, le);
       const bytes = count * unit;
       if (bytes > size)
         throw fail(

@@ -78,7 +78,7 @@ class LocalDirectory implements TiffDirectory {
     this.#path = path;
   }
 
-  /** A size tag's value: one SHORT or LONG (LONG8 in BigTIFF), always inline; undefined otherwise. */
+  /** A size tag's value: one BYTE, SHORT or LONG (LONG8 in BigTIFF), always inline; undefined otherwise. */
   #size(tag: number): number | undefined {
     const e = this.#entries.get(tag);
     if (!e || e.count !== 1 || e.inline === null || e.type === ASCII) return undefined;

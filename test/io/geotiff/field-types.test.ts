@@ -1,0 +1,68 @@
+/**
+ * The field types of the tags an image's layout rests on (sizes, samples, block tables), as
+ * `ifd-scan.ts` checks them: libtiff's choices, since GDAL reads through it. A type it reads
+ * (BYTE, SHORT, LONG; LONG8 in BigTIFF) is read; any other, a TIFF type or not, is refused by
+ * name; a missing or short block table names the table.
+ */
+import { readFileSync, writeFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { openGeoTiff } from "../../../src/index.js";
+import { firstIfd, put } from "../../fuzz/tiff.js";
+import { tilecast } from "../../helpers/cli.js";
+import { gdalPixels, hasGdal } from "../../helpers/gdal.js";
+import { tmp } from "../../helpers/write.js";
+
+describe("layout tags' field types", () => {
+  /** The fixture with entry `tag`'s field type, tag number or count changed. */
+  function retyped(tag: number, o: { type?: number; id?: number; count?: number }): string {
+    const b = new Uint8Array(readFileSync("fixtures/geotiff/u8.none.strip.1b.tif"));
+    const ifd = firstIfd(b);
+    const k = ifd?.entries.findIndex((x) => x.tag === tag) ?? -1;
+    if (!ifd || k < 0) throw new Error("fixture");
+    const at = ifd.offset + 2 + k * 12;
+    if (o.type !== undefined) put(b, at + 2, 2, o.type, ifd.little);
+    if (o.id !== undefined) put(b, at, 2, o.id, ifd.little);
+    if (o.count !== undefined) put(b, at + 4, 4, o.count, ifd.little);
+    const p = tmp(`retyped-${tag}.tif`);
+    writeFileSync(p, b);
+    return p;
+  }
+
+  it("a layout tag of any field type but BYTE, SHORT or LONG, a TIFF type or none, is refused by name (libtiff refuses it)", () => {
+    // An unknown field type used to drop the entry: BitsPerSample then read as a default.
+    const names = { 256: "ImageWidth", 258: "BitsPerSample", 273: "StripOffsets", 277: "SamplesPerPixel" };
+    for (const [tag, name] of Object.entries(names))
+      for (const type of [0, 2, 11, 19, 1000]) {
+        const p = retyped(Number(tag), { type });
+        const r = tilecast("inspect", p);
+        expect(r.code, `${name} as type ${type}`).toBe(1);
+        expect(r.stderr).toBe(
+          `tilecast: ${p}: IFD 0: ${name} has field type ${type}; it must be BYTE, SHORT or LONG\n`,
+        );
+      }
+  });
+
+  it.skipIf(!hasGdal)("sizes and sample counts stored as BYTE read as libtiff reads them", async () => {
+    const original = await openGeoTiff("fixtures/geotiff/u8.none.strip.1b.tif");
+    const want = await original.readWindow({ x: 0, y: 0, width: 40, height: 24 });
+    for (const tag of [256, 257, 258, 277, 278]) {
+      const p = retyped(tag, { type: 1 }); // the fixture is little-endian: a SHORT's first byte is its value
+      const src = await openGeoTiff(p);
+      expect([src.meta.width, src.meta.height, src.meta.bands, src.meta.dtype]).toStrictEqual([40, 24, 1, "uint8"]);
+      const got = await src.readWindow({ x: 0, y: 0, width: 40, height: 24 });
+      expect(Array.from(got.data as Uint8Array)).toStrictEqual(Array.from(want.data as Uint8Array));
+      expect(gdalPixels(p)[0]?.[23]?.[39]).toBe((want.data as Uint8Array)[24 * 40 - 1]);
+    }
+  });
+
+  it("a missing or short block table is refused naming the table", () => {
+    const missing = retyped(279, { id: 65000 });
+    expect(tilecast("inspect", missing).stderr).toBe(
+      `tilecast: ${missing}: StripByteCounts is missing; the image needs 5 blocks\n`,
+    );
+    const short = retyped(273, { count: 3 });
+    expect(tilecast("inspect", short).stderr).toBe(
+      `tilecast: ${short}: StripOffsets lists 3 blocks, the image needs 5\n`,
+    );
+  });
+});
