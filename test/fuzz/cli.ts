@@ -1,4 +1,7 @@
-/** `npm run fuzz [-- --cases N --seed S]`: a longer fuzz run than the test suite's, with a report. */
+/**
+ * `npm run fuzz [-- --cases N --seed S --masked]`: a longer fuzz run than the test suite's, with a
+ * report. `--masked` mutates only a GeoTIFF with an internal mask.
+ */
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -9,7 +12,8 @@ const arg = (name: string, d: number) => {
   return i > 0 ? Number(process.argv[i + 1]) : d;
 };
 const dir = mkdtempSync(join(tmpdir(), "tilecast-fuzz-"));
-const r = await fuzz({ seed: arg("seed", 1), cases: arg("cases", 3000), dir, gdal: true });
+const masked = process.argv.includes("--masked");
+const r = await fuzz({ seed: arg("seed", 1), cases: arg("cases", 3000), dir, gdal: true, masked });
 console.log(JSON.stringify(r.counts));
 for (const f of r.findings) console.log(`${f.bucket}\t${f.case.family}\t${f.case.path}\t${f.detail}`);
 console.log(`${r.seconds} s; cases in ${dir}`);
