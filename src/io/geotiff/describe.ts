@@ -186,6 +186,15 @@ export async function describeImage(
     const type = (await ov.number(Tag.NewSubfileType)) ?? 0;
     if (type & 1 && !(type & 4)) overviews.push({ width: ov.width ?? 0, height: ov.height ?? 0 });
   }
+  // What each extra sample is: 0 unspecified, 1 associated alpha, 2 unassociated alpha (999, a
+  // known Corel Draw slip, means 2 as libtiff reads it); anything else is refused, as libtiff does.
+  const extra = Array.from((await image.numbers(Tag.ExtraSamples)) ?? [], (e) => (e === 999 ? 2 : e));
+  const strange = extra.find((e) => e > 2);
+  if (strange !== undefined)
+    throw bad(
+      `ExtraSamples value ${strange} is not 0, 1 or 2 (unspecified, associated or unassociated alpha)`,
+      "E_FORMAT",
+    );
   const meta: GeoTiffMeta = {
     format: "geotiff",
     path,
@@ -207,7 +216,7 @@ export async function describeImage(
     littleEndian: image.littleEndian,
     overviews,
     maskSource: null,
-    alphaBand: alphaBandOf(Array.from((await image.numbers(Tag.ExtraSamples)) ?? []), spp),
+    alphaBand: alphaBandOf(extra, spp),
     rgbBands: spp >= 3 && [2, 6].includes((await image.number(Tag.Photometric)) ?? 1),
   };
   const codec: BlockCodec = {
@@ -226,7 +235,6 @@ export async function describeImage(
   if (compression === 34887) {
     // LercParameters: [version, additional compression]; libtiff's default is no extra compression.
     const params = Array.from((await image.numbers(50674)) ?? []);
-    const extra = (await image.numbers(Tag.ExtraSamples)) ?? [];
     codec.lerc = {
       extra: params[1] ?? 0,
       dtype,

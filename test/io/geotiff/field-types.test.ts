@@ -2,14 +2,15 @@
  * The field types of the tags an image's layout rests on (sizes, samples, block tables), as
  * `ifd-scan.ts` checks them: libtiff's choices, since GDAL reads through it. A type it reads
  * (BYTE, SHORT, LONG; LONG8 in BigTIFF) is read; any other, a TIFF type or not, is refused by
- * name; a missing or short block table names the table.
+ * name; a missing or short block table names the table. ExtraSamples values past libtiff's
+ * (0, 1, 2; 999 read as 2) are refused too.
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { openGeoTiff } from "../../../src/index.js";
 import { firstIfd, put } from "../../fuzz/tiff.js";
 import { tilecast } from "../../helpers/cli.js";
-import { gdalPixels, hasGdal } from "../../helpers/gdal.js";
+import { gdalPixels, hasGdal, py } from "../../helpers/gdal.js";
 import { tmp } from "../../helpers/write.js";
 
 describe("layout tags' field types", () => {
@@ -64,5 +65,38 @@ describe("layout tags' field types", () => {
     expect(tilecast("inspect", short).stderr).toBe(
       `tilecast: ${short}: StripOffsets lists 3 blocks, the image needs 5\n`,
     );
+  });
+});
+
+describe("ExtraSamples values", () => {
+  /** The demo scene (4 bands, ExtraSamples [0, 0, 0]) with its ExtraSamples values replaced. */
+  function extraSamples(values: number[]): string {
+    const b = new Uint8Array(readFileSync("fixtures/demo/scene.s2like.u16.4b.tif"));
+    const ifd = firstIfd(b);
+    const e = ifd?.entries.find((x) => x.tag === 338);
+    if (!ifd || !e || e.count !== values.length) throw new Error("fixture");
+    values.forEach((v, i) => put(b, e.at + 2 * i, 2, v, ifd.little));
+    const p = tmp("extra.tif");
+    writeFileSync(p, b);
+    return p;
+  }
+
+  it("one past 2 (unassociated alpha) is refused naming the value, as libtiff refuses it", () => {
+    for (const v of [3, 282, 65535]) {
+      const p = extraSamples([0, 0, v]);
+      expect(tilecast("inspect", p).stderr).toBe(
+        `tilecast: ${p}: ExtraSamples value ${v} is not 0, 1 or 2 (unspecified, associated or unassociated alpha)\n`,
+      );
+    }
+  });
+
+  it.skipIf(!hasGdal)("999 (Corel Draw's slip) is unassociated alpha, as GDAL reads it", async () => {
+    const p = extraSamples([0, 0, 999]);
+    expect((await openGeoTiff(p)).meta.alphaBand).toBe(3);
+    expect(
+      py<string>(
+        `ds = gdal.Open(${JSON.stringify(p)})\nprint(json.dumps(gdal.GetColorInterpretationName(ds.GetRasterBand(4).GetColorInterpretation())))`,
+      ),
+    ).toBe("Alpha");
   });
 });
