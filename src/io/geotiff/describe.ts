@@ -70,6 +70,17 @@ export function alphaMasks(m: Pick<GeoTiffMeta, "alphaBand" | "bands" | "dtype">
   return last && (m.dtype === "uint8" || m.dtype === "uint16");
 }
 
+/**
+ * Whether a geotransform's pixel axes are parallel or of zero length: the sine of the angle
+ * between them, not the determinant, which underflows for tiny (valid) pixel sizes.
+ */
+function singular(gt: readonly number[]): boolean {
+  const [, a, b, , d, e] = gt as [number, number, number, number, number, number];
+  const col = Math.hypot(a, d);
+  const row = Math.hypot(b, e);
+  return col === 0 || row === 0 || (a / col) * (e / row) - (b / row) * (d / col) === 0;
+}
+
 /** Describe image 0 of an open GeoTIFF; `header` (local files) enables the size checks. */
 export async function describeImage(
   path: string,
@@ -173,6 +184,11 @@ export async function describeImage(
     transformation: await image.numbers(Tag.ModelTransformation),
     keys,
   });
+  // GDAL passes such a transform on; outputs written from it would be placed nowhere.
+  const gt = georef?.transform;
+  if (gt && !gt.every(Number.isFinite))
+    throw bad(`its geotransform holds NaN or infinity (${gt.join(", ")})`, "E_FORMAT");
+  if (gt && singular(gt)) throw bad(`its geotransform is singular: pixels of zero area (${gt.join(", ")})`, "E_FORMAT");
   // The sentinel as the band stores it (GDAL_NODATA is text): a float32 band's "-3.4e+38" is
   // float32(-3.4e38); a value the type cannot hold marks no pixel.
   const nodataText = parseNodata(await image.text(Tag.GdalNodata));

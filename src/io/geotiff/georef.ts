@@ -37,17 +37,39 @@ export interface GeoTags {
   keys: GeoKeyValues;
 }
 
-/** The georef GDAL reports for these tags, or null when the file has none. */
-export function georefFromTags(t: GeoTags): Georef | null {
-  let gt: GeoTransform | null = null;
-  const m = t.transformation;
-  if (m && m.length >= 16) {
-    gt = [m[3], m[0], m[1], m[7], m[4], m[5]] as unknown as GeoTransform;
-  } else if (t.tiepoint && t.tiepoint.length >= 6 && t.pixelScale && t.pixelScale.length >= 2) {
+/**
+ * Whether a negative ScaleY in ModelPixelScale means a south-up raster, as the GeoTIFF
+ * specification says: GDAL's `GTIFF_HONOUR_NEGATIVE_SCALEY` (default NO: GDAL takes such a file
+ * to be north-up), read from the environment as GDAL reads its configuration options.
+ */
+export function honourNegativeScaleY(env: NodeJS.ProcessEnv = process.env): boolean {
+  return /^(yes|on|true|1)$/i.test(env.GTIFF_HONOUR_NEGATIVE_SCALEY ?? "");
+}
+
+/**
+ * The geotransform GDAL reads from these tags, or null for none. GDAL's order, checked against
+ * GDAL 3.6: a ModelPixelScale with two non-zero terms wins, with the first tiepoint (without a
+ * whole tiepoint there is no geotransform, whatever else the file holds); its ScaleY's sign is
+ * ignored unless {@link honourNegativeScaleY}. Otherwise a ModelTransformation of exactly 16
+ * values; a matrix of any other length, or a zero scale on its own, gives none.
+ */
+function transformFromTags(t: GeoTags, honour: boolean): GeoTransform | null {
+  const s = t.pixelScale;
+  if (s && s.length >= 2 && s[0] !== 0 && s[1] !== 0) {
+    if (!t.tiepoint || t.tiepoint.length < 6) return null;
     const [i, j, , X, Y] = Array.from(t.tiepoint) as [number, number, number, number, number];
-    const [sx, sy] = Array.from(t.pixelScale) as [number, number];
-    gt = [X - i * sx, sx, 0, Y + j * sy, 0, -sy];
+    const sx = s[0] as number;
+    const dy = honour ? -(s[1] as number) : -Math.abs(s[1] as number);
+    return [X - i * sx, sx, 0, Y - j * dy, 0, dy];
   }
+  const m = t.transformation;
+  if (m && m.length === 16) return [m[3], m[0], m[1], m[7], m[4], m[5]] as unknown as GeoTransform;
+  return null;
+}
+
+/** The georef GDAL reports for these tags, or null when the file has none. */
+export function georefFromTags(t: GeoTags, honour = honourNegativeScaleY()): Georef | null {
+  const gt = transformFromTags(t, honour);
   const crs: Crs | null = crsFromGeoKeys(t.keys);
   if (!gt && !crs) return null;
   const rasterType = rasterTypeOf(t.keys);

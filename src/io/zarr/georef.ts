@@ -37,9 +37,10 @@ const LON = /^(lon|long|longitude|x_lon|nav_lon|rlon)$/i;
 export function regularStep(v: ArrayLike<number>): number | null {
   if (v.length < 2) return null;
   const step = ((v[v.length - 1] as number) - (v[0] as number)) / (v.length - 1);
-  if (step === 0) return null;
+  if (step === 0 || !Number.isFinite(step)) return null;
   for (let i = 1; i < v.length; i++) {
-    if (Math.abs((v[i] as number) - (v[i - 1] as number) - step) > Math.abs(step) * 1e-6) return null;
+    // Written so that a NaN step between two values is irregular too.
+    if (!(Math.abs((v[i] as number) - (v[i - 1] as number) - step) <= Math.abs(step) * 1e-6)) return null;
   }
   return step;
 }

@@ -23,7 +23,7 @@ import type { ChunkCache } from "./chunk-cache.js";
 import { openZarr, type ZarrArrayInfo, type ZarrDataset } from "./dataset.js";
 import { georefFromCoords, isLatLon } from "./georef.js";
 import { type AxisSelection, gridDtype, readCoord, readSelection } from "./read.js";
-import { checkCoordLength } from "./validate.js";
+import { checkCoordFinite, checkCoordLength } from "./validate.js";
 
 /** Options for {@link openZarrSource}. */
 export interface ZarrSourceOptions {
@@ -187,6 +187,8 @@ export async function openZarrSource(path: string, o: ZarrSourceOptions = {}): P
     const xv = await readCoord(xc, path);
     checkCoordLength(path, yDim, yv.length, info.shape[nd - 2] ?? 0);
     checkCoordLength(path, xDim, xv.length, info.shape[nd - 1] ?? 0);
+    checkCoordFinite(path, yDim, yv);
+    checkCoordFinite(path, xDim, xv);
     const g = georefFromCoords({ name: yDim, values: yv }, { name: xDim, values: xv }, crsText, geo);
     if (g) ({ georef, flipY, periodicX } = g);
   }

@@ -96,6 +96,18 @@ export function checkCoordLength(path: string, coord: string, values: number, di
     );
 }
 
+/**
+ * A coordinate that places pixels must hold finite values: NaN or infinity would reach the
+ * geotransform (and every output written from it) or pass the regularity test unseen.
+ */
+export function checkCoordFinite(path: string, coord: string, values: ArrayLike<number>): void {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i] as number;
+    if (!Number.isFinite(v))
+      throw new TilecastError("E_FORMAT", `coordinate '${coord}' holds ${v} at index ${i}`, { path });
+  }
+}
+
 const ITEM_BYTES: Record<string, number> = {
   int8: 1,
   uint8: 1,

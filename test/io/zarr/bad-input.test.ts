@@ -1,7 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { TilecastError } from "../../../src/errors.js";
 import { openSource } from "../../../src/io/registry.js";
+import { regularStep } from "../../../src/io/zarr/georef.js";
 import { openZarrSource } from "../../../src/io/zarr/source.js";
+import { hasGdal, py } from "../../helpers/gdal.js";
+import { tmp } from "../../helpers/write.js";
 import { ERA5, zfixture } from "../../helpers/zarr-pattern.js";
 
 async function failure(p: Promise<unknown>): Promise<TilecastError> {
@@ -45,5 +48,37 @@ describe("bad Zarr input: one line naming the store and the problem", () => {
     expect((await failure(openZarrSource(ERA5, { variable: "t2m", index: { time: 9 } }))).message).toContain(
       "--index time=9 is out of range (0..3)",
     );
+  });
+});
+
+describe("coordinates that cannot place pixels", () => {
+  it("regularStep calls a coordinate with NaN or infinity irregular, wherever it sits", () => {
+    expect(regularStep([0, 1, 2, 3])).toBe(1);
+    for (const v of [
+      [Number.NaN, 1, 2, 3],
+      [0, Number.NaN, 2, 3],
+      [0, 1, 2, Number.POSITIVE_INFINITY],
+      [0, Number.NEGATIVE_INFINITY, 2, 3],
+    ])
+      expect(regularStep(v), String(v)).toBeNull();
+  });
+
+  it.skipIf(!hasGdal).each([
+    ["NaN", "[0, np.nan, 2, 3]", "coordinate 'lat' holds NaN at index 1"],
+    ["infinity", "[0, 1, 2, np.inf]", "coordinate 'lat' holds Infinity at index 3"],
+  ])("a spatial coordinate holding %s is refused by name", async (_, lat, problem) => {
+    const p = tmp("coords.zarr");
+    py(`import zarr
+g = zarr.open_group(${JSON.stringify(p)}, mode="w")
+a = g.create_dataset("v", shape=(4, 5), chunks=(4, 5), dtype="f4")
+a[:] = 1
+a.attrs["_ARRAY_DIMENSIONS"] = ["lat", "lon"]
+for n, v in (("lat", np.array(${lat}, dtype="f8")), ("lon", np.arange(5.0))):
+    c = g.create_dataset(n, data=v)
+    c.attrs["_ARRAY_DIMENSIONS"] = [n]
+print("{}")`);
+    const e = await failure(openZarrSource(p, { variable: "v" }));
+    expect(e.code).toBe("E_FORMAT");
+    expect(e.message).toBe(`${p}: ${problem}`);
   });
 });
