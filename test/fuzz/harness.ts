@@ -4,10 +4,10 @@
  * is killed and recorded, the run goes on with the next case), reads the same files with GDAL
  * and zarr-python, and sorts every case into one bucket:
  * - `clean`: a one-line TilecastError naming the file;
- * - `equal`: tilecast's pixels equal the reference's;
+ * - `equal`: tilecast's pixels equal the reference's, and a GeoTIFF's geotransform GDAL's;
  * - `undefinedInReference`: they differ where GDAL's pixels are not the file's (a deflate block
  *   that inflates past its size leaves libtiff's buffer partly unwritten; see overlong.py);
- * - anything else (`differs`, `refusedByReference`, `foreignError`, `unnamed`, `hang`, `crash`,
+ * - anything else (`differs`, `georefDiffers`, `refusedByReference`, `foreignError`, `unnamed`, `hang`, `crash`,
  *   `memory`) is a finding.
  */
 import { spawn, spawnSync } from "node:child_process";
@@ -182,6 +182,12 @@ function reference(casesFile: string): Map<string, Record<string, unknown>> {
   return out;
 }
 
+/** Two geotransforms (or none) alike, NaN equal to NaN (GDAL reports what the file holds). */
+function sameTransform(a: unknown, b: unknown): boolean {
+  if (!Array.isArray(a) || !Array.isArray(b)) return (a ?? null) === (b ?? null);
+  return a.length === b.length && a.every((v, i) => v === b[i] || (Number.isNaN(v) && Number.isNaN(b[i])));
+}
+
 /** Make `n` cases with `seed` under `dir`, run them, and sort the outcomes. */
 export async function fuzz(o: {
   seed: number;
@@ -217,7 +223,9 @@ export async function fuzz(o: {
       else if (!r.ok) {
         bucket = "refusedByReference";
         detail = String(r.error);
-      } else bucket = r.md5 === m.md5 ? "equal" : r.undefined ? "undefinedInReference" : "differs";
+      } else if (r.md5 !== m.md5) bucket = r.undefined ? "undefinedInReference" : "differs";
+      else bucket = c.kind !== "tiff" || sameTransform(m.gt, r.gt) ? "equal" : "georefDiffers";
+      if (bucket === "georefDiffers") detail = `tilecast ${JSON.stringify(m.gt)}, GDAL ${JSON.stringify(r.gt)}`;
       if (bucket === "undefinedInReference") detail = String(r.undefined);
       if (bucket === "differs") detail = `tilecast ${m.dtype} ${m.md5}, reference ${r?.dtype} ${r?.md5}`;
     } else if (!m.tilecast) bucket = "foreignError";

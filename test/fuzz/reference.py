@@ -1,7 +1,8 @@
 """What GDAL (GeoTIFF) and zarr-python (Zarr) read from each fuzz case: one JSON line per case,
-{"id", "ok", "md5"} with the md5 of all bands, C order, little-endian, in the file's dtype, or
+{"id", "ok", "md5", "gt"} with the md5 of all bands, C order, little-endian, in the file's dtype
+(and a GeoTIFF's geotransform, null for none), or
 {"id", "ok": false, "error"}. Run with a time limit per case by the harness."""
-import hashlib, json, signal, sys, warnings
+import hashlib, json, math, signal, sys, warnings
 import numpy as np
 from osgeo import gdal
 import zarr
@@ -52,6 +53,10 @@ for c in cases:
         a = np.ascontiguousarray(a)
         a = a.astype(a.dtype.newbyteorder("<"))
         out = {"id": c["id"], "ok": True, "md5": hashlib.md5(a.tobytes()).hexdigest(), "dtype": str(a.dtype)}
+        if c["kind"] == "tiff":
+            gt = ds.GetGeoTransform(can_return_null=True)
+            # Non-finite terms as text: JSON has no NaN (tilecast refuses such files anyway).
+            out["gt"] = None if gt is None or tuple(gt) == (0, 1, 0, 0, 0, 1) else [v if math.isfinite(v) else str(v) for v in gt]
         undefined = overlong_block(c["path"]) if c["kind"] == "tiff" else None
         if undefined:
             out["undefined"] = undefined

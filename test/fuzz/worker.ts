@@ -1,6 +1,6 @@
 /**
  * Runs tilecast on fuzz cases, one after another, printing one JSON line per case as it finishes
- * (so the harness sees progress and can kill a hang): `{ id, ok, md5 | code, message, rssMB }`.
+ * (so the harness sees progress and can kill a hang): `{ id, ok, md5, gt | code, message, rssMB }`.
  * Reads every band of the whole raster, as `convert` would, under a small memory budget.
  */
 import { createHash } from "node:crypto";
@@ -23,7 +23,10 @@ for (const c of cases.slice(Number(from))) {
       const md5 = createHash("md5")
         .update(new Uint8Array(d.buffer, d.byteOffset, d.byteLength))
         .digest("hex");
-      line = { id: c.id, ok: true, md5, dtype: g.dtype, shape: g.shape };
+      // The geotransform as GDAL reports it: none where tilecast keeps a CRS with the identity.
+      const t = m.georef?.transform ?? null;
+      const gt = t && t.join() !== "0,1,0,0,0,1" ? t : null;
+      line = { id: c.id, ok: true, md5, dtype: g.dtype, shape: g.shape, gt };
     } finally {
       await src.close();
     }
