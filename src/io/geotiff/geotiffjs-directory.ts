@@ -11,6 +11,9 @@ export const MAX_IFDS = 1024;
 
 type Loaded = number | string | ArrayLike<number> | undefined;
 
+/** A size as a number, or undefined when the entry holds anything else. */
+const numeric = (v: unknown): number | undefined => (typeof v === "number" ? v : undefined);
+
 class GeotiffJsDirectory implements TiffDirectory {
   readonly #image: GeoTIFFImage;
 
@@ -18,14 +21,16 @@ class GeotiffJsDirectory implements TiffDirectory {
     this.#image = image;
   }
 
+  // geotiff.js hands over whatever the entry holds (a string, for an ASCII entry): sizes are
+  // numbers or missing, as the local reader has them.
   get width(): number | undefined {
-    return this.#image.getWidth();
+    return numeric(this.#image.getWidth());
   }
   get height(): number | undefined {
-    return this.#image.getHeight();
+    return numeric(this.#image.getHeight());
   }
   get samplesPerPixel(): number | undefined {
-    return this.#image.getSamplesPerPixel();
+    return numeric(this.#image.getSamplesPerPixel());
   }
   get littleEndian(): boolean {
     return this.#image.littleEndian;

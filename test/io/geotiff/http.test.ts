@@ -1,9 +1,11 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openGeoTiff } from "../../../src/io/geotiff/reader.js";
+import { firstIfd, put } from "../../fuzz/tiff.js";
 import { expected, fixture, H, W } from "../../helpers/pattern.js";
+import { tmp } from "../../helpers/write.js";
 
 /** A loopback file server that honours Range requests, as object stores do for COGs. */
 let server: Server;
@@ -12,7 +14,9 @@ const ranges: string[] = [];
 
 beforeAll(async () => {
   server = createServer((req, res) => {
-    const body = readFileSync(fixture((req.url ?? "/").slice(1)));
+    // "/@/abs/path" serves a file made by a test; anything else a fixture.
+    const url = req.url ?? "/";
+    const body = readFileSync(url.startsWith("/@/") ? url.slice(2) : fixture(url.slice(1)));
     const range = /bytes=(\d+)-(\d*)/.exec(req.headers.range ?? "");
     if (!range) {
       res.writeHead(200, { "Content-Length": body.length, "Accept-Ranges": "bytes" });
@@ -48,5 +52,19 @@ describe("GeoTIFF over http(s)", () => {
     expect(ranges.length).toBeGreaterThan(0);
     await remote.close();
     await local.close();
+  });
+
+  it("a size stored as text is missing, as a local file's is refused, in one line naming the URL", async () => {
+    const p = tmp("ascii-width.tif");
+    const b = new Uint8Array(readFileSync("fixtures/geotiff/u8.none.strip.1b.tif"));
+    const ifd = firstIfd(b);
+    const k = ifd?.entries.findIndex((e) => e.tag === 256) ?? -1;
+    if (!ifd || k < 0) throw new Error("fixture");
+    put(b, ifd.offset + 2 + 12 * k + 2, 2, 2, ifd.little); // ImageWidth: SHORT -> ASCII
+    writeFileSync(p, b);
+    const url = `${base}/@${p}`;
+    await expect(openGeoTiff(url)).rejects.toThrow(
+      new RegExp(`^${url.replace(/[.?]/g, "\\$&")}: invalid dimensions \\(missing or not one value\\)x24, `),
+    );
   });
 });
