@@ -10,10 +10,10 @@ import { TilecastError } from "../../errors.js";
 import type { TiffHeader } from "./header.js";
 
 /**
- * Tags whose values must be unsigned integers (BYTE, SHORT, LONG; LONG8 in BigTIFF), as libtiff
- * requires: sizes, sample layout and block tables. A bit flip that turns one into a float, a
- * string or an unknown type is refused, as GDAL refuses it, instead of read as a fractional size
- * or offset, or dropped.
+ * Tags whose values must be integers (BYTE, SHORT, LONG, their signed kinds when not negative;
+ * LONG8 in BigTIFF), as libtiff reads them: sizes, sample layout and block tables. A bit flip
+ * that turns one into a float, a string or an unknown type is refused, as GDAL refuses it,
+ * instead of read as a fractional size or offset, or dropped.
  */
 const INTEGER_TAGS = new Map([
   [256, "ImageWidth"],
@@ -33,16 +33,47 @@ const INTEGER_TAGS = new Map([
   [338, "ExtraSamples"],
   [339, "SampleFormat"],
 ]);
-/** BYTE, SHORT and LONG; BigTIFF adds LONG8 (libtiff reads these tags from any of them). */
-const UNSIGNED = new Set([1, 3, 4]);
-const UNSIGNED_BIG = new Set([1, 3, 4, 16]);
+/** BYTE, SBYTE, SHORT, SSHORT, LONG, SLONG; BigTIFF adds LONG8 and SLONG8 (libtiff reads these tags from any). */
+const INTEGER = new Set([1, 6, 3, 8, 4, 9]);
+const INTEGER_BIG = new Set([...INTEGER, 16, 17]);
+/**
+ * Block tables take only SHORT and LONG (LONG8 in BigTIFF): libtiff's reader of them refuses the
+ * rest ("Invalid type for [Strip|Tile][Offset/ByteCount] tag"), and GDAL then reads wrong pixels
+ * or none (checked with GDAL 3.6 for BYTE and the signed kinds).
+ */
+const BLOCK_TABLES = new Set([273, 279, 324, 325]);
+const TABLE = new Set([3, 4]);
+const TABLE_BIG = new Set([3, 4, 16]);
 
-/** The unsigned integer of field type `type` (BYTE, SHORT, LONG or LONG8) at byte `at` of `v`. */
-function unsignedAt(v: DataView, at: number, type: number, le: boolean): number {
-  if (type === 1) return v.getUint8(at);
-  if (type === 3) return v.getUint16(at, le);
-  if (type === 16) return Number(v.getBigUint64(at, le));
-  return v.getUint32(at, le);
+/** Why field type `type` cannot hold layout tag `tag`, or null when it can. */
+function typeProblem(tag: number, type: number, big: boolean): string | null {
+  if (BLOCK_TABLES.has(tag))
+    return (big ? TABLE_BIG : TABLE).has(type) ? null : `it must be SHORT or LONG${big ? " or LONG8" : ""}`;
+  return (big ? INTEGER_BIG : INTEGER).has(type)
+    ? null
+    : `it must be an integer (BYTE, SHORT, LONG${big ? ", LONG8" : ""} or signed)`;
+}
+
+/** The integer of field type `type` (one of {@link INTEGER_BIG}) at byte `at` of `v`. */
+function integerAt(v: DataView, at: number, type: number, le: boolean): number {
+  switch (type) {
+    case 1:
+      return v.getUint8(at);
+    case 6:
+      return v.getInt8(at);
+    case 3:
+      return v.getUint16(at, le);
+    case 8:
+      return v.getInt16(at, le);
+    case 9:
+      return v.getInt32(at, le);
+    case 16:
+      return Number(v.getBigUint64(at, le));
+    case 17:
+      return Number(v.getBigInt64(at, le));
+    default:
+      return v.getUint32(at, le);
+  }
 }
 
 /** More images than any real pyramid has. */
@@ -141,21 +172,23 @@ export async function scanIfds(fh: FileHandle, header: TiffHeader, path: string)
       const tag = body.getUint16(e, le);
       const type = body.getUint16(e + 2, le);
       const count = big ? Number(body.getBigUint64(e + 4, le)) : body.getUint32(e + 4, le);
-      // A tag the image's layout rests on must be an unsigned integer of a TIFF type, whatever
-      // other type (known or not) the entry claims; libtiff refuses these too.
+      // A tag the image's layout rests on must be an integer of a TIFF type, whatever other type
+      // (known or not) the entry claims; libtiff refuses these too.
       const named = INTEGER_TAGS.get(tag);
-      if (named && !(big ? UNSIGNED_BIG : UNSIGNED).has(type))
-        throw fail(
-          "E_FORMAT",
-          `IFD ${i}: ${named} has field type ${type}; it must be BYTE, SHORT or LONG${big ? " or LONG8" : ""}`,
-        );
+      const problem = named ? typeProblem(tag, type, big) : null;
+      if (problem) throw fail("E_FORMAT", `IFD ${i}: ${named} has field type ${type}; ${problem}`);
       const unit = TYPE_BYTES[type];
       if (unit === undefined) continue; // another tag of an unknown field type is ignored, as libtiff ignores it
       if (tag === 338 && i === 0) extraSamples = count;
       const value = e + (big ? 12 : 8); // the inline value follows a 4-byte (8 in BigTIFF) count
-      if (tag === 277 && i === 0) spp = unsignedAt(body, value, type, le);
+      // The first value, where it is inline; a signed kind holding a negative one is refused, as
+      // libtiff refuses it (block tables, not inline, are checked where they are read).
+      const own = named ? integerAt(body, value, type, le) : 0;
+      if (own < 0 && count * unit <= linkBytes)
+        throw fail("E_FORMAT", `IFD ${i}: ${named} is ${own}; it must not be negative`);
+      if (tag === 277 && i === 0) spp = own;
       if (i === 0 && count === 1 && (tag === 256 || tag === 257 || tag === 259))
-        first[tag === 259 ? "compression" : tag === 256 ? "width" : "height"] = unsignedAt(body, value, type, le);
+        first[tag === 259 ? "compression" : tag === 256 ? "width" : "height"] = own;
       const bytes = count * unit;
       if (bytes > size)
         throw fail(

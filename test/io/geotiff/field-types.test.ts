@@ -1,8 +1,9 @@
 /**
  * The field types of the tags an image's layout rests on (sizes, samples, block tables), as
- * `ifd-scan.ts` checks them: libtiff's choices, since GDAL reads through it. A type it reads
- * (BYTE, SHORT, LONG; LONG8 in BigTIFF) is read; any other, a TIFF type or not, is refused by
- * name; a missing or short block table names the table. ExtraSamples values past libtiff's
+ * `ifd-scan.ts` checks them: libtiff's choices, since GDAL reads through it. Sizes and samples
+ * are read from any integer kind that holds no negative value, block tables from SHORT and LONG
+ * only (LONG8 in BigTIFF); any other type, a TIFF type or not, is refused by name; a missing or
+ * short block table names the table. ExtraSamples values past libtiff's
  * (0, 1, 2; 999 read as 2) are refused too.
  */
 import { readFileSync, writeFileSync } from "node:fs";
@@ -29,31 +30,54 @@ describe("layout tags' field types", () => {
     return p;
   }
 
-  it("a layout tag of any field type but BYTE, SHORT or LONG, a TIFF type or none, is refused by name (libtiff refuses it)", () => {
+  it("a layout tag of a type that is not an integer, a TIFF type or none, is refused by name (libtiff refuses it)", () => {
     // An unknown field type used to drop the entry: BitsPerSample then read as a default.
-    const names = { 256: "ImageWidth", 258: "BitsPerSample", 273: "StripOffsets", 277: "SamplesPerPixel" };
-    for (const [tag, name] of Object.entries(names))
-      for (const type of [0, 2, 11, 19, 1000]) {
-        const p = retyped(Number(tag), { type });
+    const integer = "it must be an integer (BYTE, SHORT, LONG or signed)";
+    const table = "it must be SHORT or LONG"; // libtiff reads block tables from these only
+    const cases: [number, string, number[], string][] = [
+      [256, "ImageWidth", [0, 2, 11, 19, 1000], integer],
+      [258, "BitsPerSample", [0, 2, 11, 19, 1000], integer],
+      [277, "SamplesPerPixel", [0, 2, 11, 19, 1000], integer],
+      [273, "StripOffsets", [0, 1, 2, 6, 9, 11, 19], table],
+      [279, "StripByteCounts", [1, 8, 19], table],
+    ];
+    for (const [tag, name, types, must] of cases)
+      for (const type of types) {
+        const p = retyped(tag, { type });
         const r = tilecast("inspect", p);
         expect(r.code, `${name} as type ${type}`).toBe(1);
-        expect(r.stderr).toBe(
-          `tilecast: ${p}: IFD 0: ${name} has field type ${type}; it must be BYTE, SHORT or LONG\n`,
-        );
+        expect(r.stderr).toBe(`tilecast: ${p}: IFD 0: ${name} has field type ${type}; ${must}\n`);
       }
   });
 
-  it.skipIf(!hasGdal)("sizes and sample counts stored as BYTE read as libtiff reads them", async () => {
-    const original = await openGeoTiff("fixtures/geotiff/u8.none.strip.1b.tif");
-    const want = await original.readWindow({ x: 0, y: 0, width: 40, height: 24 });
-    for (const tag of [256, 257, 258, 277, 278]) {
-      const p = retyped(tag, { type: 1 }); // the fixture is little-endian: a SHORT's first byte is its value
-      const src = await openGeoTiff(p);
-      expect([src.meta.width, src.meta.height, src.meta.bands, src.meta.dtype]).toStrictEqual([40, 24, 1, "uint8"]);
-      const got = await src.readWindow({ x: 0, y: 0, width: 40, height: 24 });
-      expect(Array.from(got.data as Uint8Array)).toStrictEqual(Array.from(want.data as Uint8Array));
-      expect(gdalPixels(p)[0]?.[23]?.[39]).toBe((want.data as Uint8Array)[24 * 40 - 1]);
-    }
+  it.skipIf(!hasGdal)(
+    "sizes and sample counts stored as BYTE or a signed kind read as libtiff reads them",
+    async () => {
+      const original = await openGeoTiff("fixtures/geotiff/u8.none.strip.1b.tif");
+      const want = await original.readWindow({ x: 0, y: 0, width: 40, height: 24 });
+      // The fixture is little-endian and its values small: a SHORT's first bytes are its value as
+      // BYTE, SBYTE, SSHORT or SLONG alike.
+      for (const type of [1, 6, 8, 9])
+        for (const tag of [256, 257, 258, 277, 278]) {
+          const p = retyped(tag, { type });
+          const src = await openGeoTiff(p);
+          expect([src.meta.width, src.meta.height, src.meta.bands, src.meta.dtype]).toStrictEqual([40, 24, 1, "uint8"]);
+          const got = await src.readWindow({ x: 0, y: 0, width: 40, height: 24 });
+          expect(Array.from(got.data as Uint8Array)).toStrictEqual(Array.from(want.data as Uint8Array));
+          expect(gdalPixels(p)[0]?.[23]?.[39]).toBe((want.data as Uint8Array)[24 * 40 - 1]);
+        }
+    },
+  );
+
+  it("a negative size in a signed kind is refused by name, as libtiff refuses it", () => {
+    const p = retyped(256, { type: 8 });
+    const b = new Uint8Array(readFileSync(p));
+    const ifd = firstIfd(b);
+    const e = ifd?.entries.find((x) => x.tag === 256);
+    if (!ifd || !e) throw new Error("fixture");
+    put(b, e.at, 2, 0xfffd, ifd.little); // -3 as SSHORT
+    writeFileSync(p, b);
+    expect(tilecast("inspect", p).stderr).toBe(`tilecast: ${p}: IFD 0: ImageWidth is -3; it must not be negative\n`);
   });
 
   it("a missing or short block table is refused naming the table", () => {
