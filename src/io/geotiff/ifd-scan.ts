@@ -54,28 +54,6 @@ function typeProblem(tag: number, type: number, big: boolean): string | null {
     : `it must be an integer (BYTE, SHORT, LONG${big ? ", LONG8" : ""} or signed)`;
 }
 
-/** The integer of field type `type` (one of {@link INTEGER_BIG}) at byte `at` of `v`. */
-function integerAt(v: DataView, at: number, type: number, le: boolean): number {
-  switch (type) {
-    case 1:
-      return v.getUint8(at);
-    case 6:
-      return v.getInt8(at);
-    case 3:
-      return v.getUint16(at, le);
-    case 8:
-      return v.getInt16(at, le);
-    case 9:
-      return v.getInt32(at, le);
-    case 16:
-      return Number(v.getBigUint64(at, le));
-    case 17:
-      return Number(v.getBigInt64(at, le));
-    default:
-      return v.getUint32(at, le);
-  }
-}
-
 /** More images than any real pyramid has. */
 export const MAX_SCANNED_IFDS = 1024;
 
@@ -119,6 +97,57 @@ export interface ScannedEntry {
   inline: Uint8Array | null;
   /** The file offset of the value bytes when they do not fit in the entry. */
   at: number;
+}
+
+/** The `count` values of field type `type` in `v` (DataView over exactly their bytes). */
+export function decodeValues(v: DataView, type: number, count: number, le: boolean): Float64Array {
+  const out = new Float64Array(count);
+  for (let i = 0; i < count; i++) {
+    switch (type) {
+      case 1: // BYTE
+      case 7: // UNDEFINED
+        out[i] = v.getUint8(i);
+        break;
+      case 6: // SBYTE
+        out[i] = v.getInt8(i);
+        break;
+      case 3: // SHORT
+        out[i] = v.getUint16(2 * i, le);
+        break;
+      case 8: // SSHORT
+        out[i] = v.getInt16(2 * i, le);
+        break;
+      case 4: // LONG
+      case 13: // IFD
+        out[i] = v.getUint32(4 * i, le);
+        break;
+      case 9: // SLONG
+        out[i] = v.getInt32(4 * i, le);
+        break;
+      case 5: // RATIONAL
+        out[i] = v.getUint32(8 * i, le) / v.getUint32(8 * i + 4, le);
+        break;
+      case 10: // SRATIONAL
+        out[i] = v.getInt32(8 * i, le) / v.getInt32(8 * i + 4, le);
+        break;
+      case 11: // FLOAT
+        out[i] = v.getFloat32(4 * i, le);
+        break;
+      case 12: // DOUBLE
+        out[i] = v.getFloat64(8 * i, le);
+        break;
+      case 16: // LONG8
+      case 18: // IFD8
+        out[i] = Number(v.getBigUint64(8 * i, le));
+        break;
+      case 17: // SLONG8
+        out[i] = Number(v.getBigInt64(8 * i, le));
+        break;
+      default:
+        throw new RangeError(`unknown TIFF field type ${type}`);
+    }
+  }
+  return out;
 }
 
 /** The entries of each IFD of the chain, in order (a tag listed twice keeps its first entry, as libtiff does). */
@@ -183,7 +212,9 @@ export async function scanIfds(fh: FileHandle, header: TiffHeader, path: string)
       const value = e + (big ? 12 : 8); // the inline value follows a 4-byte (8 in BigTIFF) count
       // The first value, where it is inline; a signed kind holding a negative one is refused, as
       // libtiff refuses it (block tables, not inline, are checked where they are read).
-      const own = named ? integerAt(body, value, type, le) : 0;
+      const own = named
+        ? (decodeValues(new DataView(body.buffer, body.byteOffset + value, unit), type, 1, le)[0] as number)
+        : 0;
       if (own < 0 && count * unit <= linkBytes)
         throw fail("E_FORMAT", `IFD ${i}: ${named} is ${own}; it must not be negative`);
       if (tag === 277 && i === 0) spp = own;

@@ -9,60 +9,17 @@ import { type FileHandle, open } from "node:fs/promises";
 import { checkBudget } from "../../util/budget.js";
 import type { TiffDirectory, TiffFile } from "./directory.js";
 import { readHeader, type TiffHeader } from "./header.js";
-import { type FirstImage, type Scan, type ScannedEntry, type ScannedIfd, scanIfds, TYPE_BYTES } from "./ifd-scan.js";
+import {
+  decodeValues,
+  type FirstImage,
+  type Scan,
+  type ScannedEntry,
+  type ScannedIfd,
+  scanIfds,
+  TYPE_BYTES,
+} from "./ifd-scan.js";
 
 const ASCII = 2;
-
-/** The `count` values of field type `type` in `v` (DataView over exactly their bytes). */
-function decodeValues(v: DataView, type: number, count: number, le: boolean): Float64Array {
-  const out = new Float64Array(count);
-  for (let i = 0; i < count; i++) {
-    switch (type) {
-      case 1: // BYTE
-      case 7: // UNDEFINED
-        out[i] = v.getUint8(i);
-        break;
-      case 6: // SBYTE
-        out[i] = v.getInt8(i);
-        break;
-      case 3: // SHORT
-        out[i] = v.getUint16(2 * i, le);
-        break;
-      case 8: // SSHORT
-        out[i] = v.getInt16(2 * i, le);
-        break;
-      case 4: // LONG
-      case 13: // IFD
-        out[i] = v.getUint32(4 * i, le);
-        break;
-      case 9: // SLONG
-        out[i] = v.getInt32(4 * i, le);
-        break;
-      case 5: // RATIONAL
-        out[i] = v.getUint32(8 * i, le) / v.getUint32(8 * i + 4, le);
-        break;
-      case 10: // SRATIONAL
-        out[i] = v.getInt32(8 * i, le) / v.getInt32(8 * i + 4, le);
-        break;
-      case 11: // FLOAT
-        out[i] = v.getFloat32(4 * i, le);
-        break;
-      case 12: // DOUBLE
-        out[i] = v.getFloat64(8 * i, le);
-        break;
-      case 16: // LONG8
-      case 18: // IFD8
-        out[i] = Number(v.getBigUint64(8 * i, le));
-        break;
-      case 17: // SLONG8
-        out[i] = Number(v.getBigInt64(8 * i, le));
-        break;
-      default:
-        throw new RangeError(`unknown TIFF field type ${type}`);
-    }
-  }
-  return out;
-}
 
 class LocalDirectory implements TiffDirectory {
   readonly #entries: ScannedIfd;
