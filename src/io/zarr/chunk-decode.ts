@@ -7,6 +7,7 @@ import { gunzipSync, inflateSync } from "node:zlib";
 import type { OffThreadCodec, PartReply, ZarrChunkJob } from "../codec-pool.js";
 import { readAll, readFile, withFile } from "../worker-files.js";
 import { type BlockPart, decodeBloscLz4Read, WHOLE } from "./blosc.js";
+import { checkBloscFrame } from "./blosc-frame.js";
 import { checkDeclared } from "./bounds.js";
 
 type Decoder = { decode(b: Uint8Array): Uint8Array | Promise<Uint8Array> };
@@ -48,6 +49,7 @@ async function bloscChunk(file: string, limit: number, part: BlockPart): Promise
   if (r === null) return null;
   if ("decoded" in r) return { bytes: r.decoded, range: r.range };
   if (part.index > 0) return wholeInPartZero(part, limit, null);
+  checkBloscFrame(r.raw);
   return wholeInPartZero(part, limit, await (await numcodecsDecoder("blosc")).decode(r.raw));
 }
 

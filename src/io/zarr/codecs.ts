@@ -10,6 +10,7 @@ import { registry } from "zarrita";
 import { errorLine, TilecastError } from "../../errors.js";
 import { decodeBloscLz4 } from "./blosc.js";
 import { encodeBlosc } from "./blosc-encode.js";
+import { checkBloscFrame } from "./blosc-frame.js";
 import { type ChunkMeta, checkDeclared, chunkLimit } from "./bounds.js";
 
 const inflateAsync = promisify(inflate);
@@ -79,6 +80,7 @@ function bloscCodec() {
           (await numcodecsEncoder({ ...(config as Compressor & { id: "blosc" }), id: "blosc" })).encode(b),
         decode: async (b: Uint8Array) => {
           checkDeclared("blosc", b, limit);
+          checkBloscFrame(b);
           return decodeBloscLz4(b) ?? (await fallback()).decode(b);
         },
       };
