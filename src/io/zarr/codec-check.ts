@@ -26,15 +26,7 @@ export function checkCodecs(raw: RawArrayMeta | null, name: string, format: 2 | 
       : [meta.compressor, ...(meta.filters ?? [])]
           .filter((c): c is { id: string } => Boolean(c))
           .map((c) => `numcodecs.${c.id}`);
-  for (const f of format === 2 ? (meta.filters ?? []) : []) {
-    const q = f as { id: string; dtype?: string; astype?: string };
-    // A quantize filter that also changed the dtype stored values in another type than the array's.
-    if (q.id === "quantize" && q.astype !== undefined && q.astype !== q.dtype)
-      throw new TilecastError(
-        "E_UNSUPPORTED",
-        `array '${name}' uses a quantize filter that stores ${q.astype} values for a ${q.dtype} array`,
-      );
-  }
+  if (format === 2) checkFilterTypes(meta.filters ?? [], (raw as { dtype?: unknown }).dtype, name);
   for (const id of ids) {
     if (!zarr.registry.has(id)) {
       throw new TilecastError(
@@ -71,4 +63,37 @@ function v3CodecNames(codecs: readonly { name: string; configuration?: unknown }
       throw new TilecastError("E_UNSUPPORTED", `array '${array}' has codecs after sharding_indexed`);
     return [...v3CodecNames(conf.codecs ?? [], array), ...v3CodecNames(conf.index_codecs ?? [], array)];
   });
+}
+
+/** A numpy type string as numpy compares it: one-byte types have no byte order, `=` is `<`. */
+function sameType(a: string, b: string): boolean {
+  const norm = (t: string) => {
+    const m = /^([<>|=]?)(\w)(\d+)$/.exec(t);
+    if (!m) return t;
+    return `${m[3] === "1" ? "|" : m[1] === ">" ? ">" : "<"}${m[2]}${m[3]}`;
+  };
+  return norm(a) === norm(b);
+}
+
+/**
+ * v2 filters that name the types they work in (numcodecs' Delta and Quantize: `dtype`, the
+ * values' type, and `astype`, the type stored) decode in those types, on the bytes as stored.
+ * zarrita's decoders work in the array's own type. They agree only when both types are the
+ * array's: anything else (differences stored in a smaller type, a filter written for another
+ * type than the array now says) is refused by name rather than read as other values.
+ */
+function checkFilterTypes(filters: readonly unknown[], arrayDtype: unknown, name: string): void {
+  for (const f of filters) {
+    const { id, dtype, astype } = (f ?? {}) as { id?: unknown; dtype?: unknown; astype?: unknown };
+    if (typeof dtype === "string" && typeof arrayDtype === "string" && !sameType(dtype, arrayDtype))
+      throw new TilecastError(
+        "E_UNSUPPORTED",
+        `array '${name}' uses a ${String(id)} filter for ${dtype} values, but the array holds ${arrayDtype}`,
+      );
+    if (typeof astype === "string" && typeof dtype === "string" && !sameType(astype, dtype))
+      throw new TilecastError(
+        "E_UNSUPPORTED",
+        `array '${name}' uses a ${String(id)} filter that stores ${astype} values for a ${dtype} array`,
+      );
+  }
 }

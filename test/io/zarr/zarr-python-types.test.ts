@@ -1,6 +1,6 @@
 /**
  * Stores zarr-python writes with types and filters that zarrita hands over in its own way: bool
- * arrays (a BoolArray without indexed elements, which read as zeros), the quantize filter,
+ * arrays (a BoolArray without indexed elements, which read as zeros), the quantize and delta filters,
  * 64-bit integers (read as float64) and float16 (which zarrita cannot open without a
  * Float16Array; read as float32). Every value must equal zarr-python's.
  */
@@ -73,6 +73,50 @@ describe.skipIf(!hasGdal)("zarr-python stores: bool, quantize, 64-bit integers",
       "array 'v' uses a quantize filter that stores <f4 values for a <f8 array",
     );
   });
+
+  it.each([
+    ["<i4", "<i4"],
+    [">i2", ">i2"],
+    ["<f8", "<f8"],
+    ["|u1", "u1"],
+  ])("delta filter in the array's own type, %s: zarr-python's values", async (dtype, filterType) => {
+    const path = tmp("delta.zarr");
+    const ref = zarrPython(path, dtype, `filters=[numcodecs.Delta("${filterType}")], compressor=numcodecs.Zlib(1)`);
+    expect(new Set(ref).size).toBeGreaterThan(50);
+    expect((await tilecastValues(path)).values).toStrictEqual(ref);
+  });
+
+  it.each([
+    [
+      "stores differences in a smaller type",
+      "<i4",
+      `numcodecs.Delta("<i4", astype="<i2")`,
+      "stores <i2 values for a <i4 array",
+    ],
+    [
+      "works in another type than the array",
+      "<f4",
+      `numcodecs.Delta("<u2")`,
+      "for <u2 values, but the array holds <f4",
+    ],
+    ["works in the other byte order", ">i2", `numcodecs.Delta("<i2")`, "for <i2 values, but the array holds >i2"],
+    [
+      "quantizes in another type than the array",
+      "<f8",
+      `numcodecs.Quantize(2, "<f4")`,
+      "for <f4 values, but the array holds <f8",
+    ],
+  ])(
+    "a filter that %s is refused by name (zarrita would decode in the array's type)",
+    async (_what, dtype, f, text) => {
+      const path = tmp("filter-type.zarr");
+      zarrPython(path, dtype, `filters=[${f}]`);
+      await expect(openSource(path, { variable: "v" })).rejects.toThrow(
+        `array 'v' uses a ${f.slice(10, f.indexOf("("))}`.toLowerCase(),
+      );
+      await expect(openSource(path, { variable: "v" })).rejects.toThrow(text);
+    },
+  );
 
   it.each([
     ["C order, zlib", "<f2", "compressor=numcodecs.Zlib(1)"],
