@@ -11,6 +11,7 @@ import { errorLine, TilecastError } from "../../errors.js";
 import { decodeBloscLz4 } from "./blosc.js";
 import { encodeBlosc } from "./blosc-encode.js";
 import { checkBloscFrame } from "./blosc-frame.js";
+import { decodeBloscStreams } from "./blosc-streams.js";
 import { type ChunkMeta, checkDeclared, chunkLimit } from "./bounds.js";
 
 const inflateAsync = promisify(inflate);
@@ -81,7 +82,7 @@ function bloscCodec() {
         decode: async (b: Uint8Array) => {
           checkDeclared("blosc", b, limit);
           checkBloscFrame(b);
-          return decodeBloscLz4(b) ?? (await fallback()).decode(b);
+          return decodeBloscLz4(b) ?? (await decodeBloscStreams(b)) ?? (await fallback()).decode(b);
         },
       };
     },

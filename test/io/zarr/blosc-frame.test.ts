@@ -114,6 +114,17 @@ describe.skipIf(!hasGdal)("a truncated Blosc chunk in a store", () => {
         expect((e as TilecastError).message).toContain(
           `blosc chunk is ${bytes.length - 3} bytes, its header says ${bytes.length}`,
         );
+        // A flipped bit in a stream: numcodecs.js's c-blosc handed back uninitialised memory.
+        const flipped = Buffer.from(bytes);
+        flipped[bytes.length - 40] = (flipped[bytes.length - 40] as number) ^ 0x08;
+        writeFileSync(file, flipped);
+        const f = await (await openZarrSource(path, { variable: "v" }))
+          .readWindow({ x: 0, y: 0, width: 512, height: 512 }, { bands: [1] })
+          .catch((x: unknown) => x);
+        expect((f as TilecastError).code).toBe("E_CORRUPT");
+        expect((f as TilecastError).message).toMatch(
+          /corrupt chunk v\/[\d.]+ \(.*blosc block \d+, stream \d+ does not decode/,
+        );
         // Bytes after the chunk are ignored, as zarr-python ignores them: the values read are the store's.
         writeFileSync(file, Buffer.concat([bytes, Buffer.alloc(40, 7)]));
         const g = await (await openZarrSource(path, { variable: "v" })).readWindow(
