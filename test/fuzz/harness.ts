@@ -61,7 +61,7 @@ function maskedBase(dir: string): string[] {
   return existsSync(p) ? [p] : [];
 }
 
-/** Good inputs to mutate: fixtures, GDAL-made bomb bases, and small Zarr stores made by tilecast. */
+/** Good inputs to mutate: fixtures, GDAL-made bomb bases, small Zarr stores made by tilecast and by zarr-python. */
 async function bases(dir: string, gdal: boolean) {
   const tiff = GOOD_TIFFS.map((f) => join("fixtures/geotiff", f));
   if (gdal) {
@@ -108,6 +108,12 @@ async function bases(dir: string, gdal: boolean) {
         write: { compressor: c },
       });
     zarr.push({ path: p, variable: "band_data" });
+  }
+  if (gdal) {
+    // zarr-python's layouts (test/fuzz/zarr_bases.py), copied from the uncompressed store.
+    const python = process.env.TILECAST_PYTHON ?? "/usr/bin/python3";
+    const made = spawnSync(python, ["test/fuzz/zarr_bases.py", join(dir, "base.none.zarr"), dir], { encoding: "utf8" });
+    for (const p of made.stdout.split("\n").filter(Boolean)) zarr.push({ path: p, variable: "band_data" });
   }
   return { tiff, zarr };
 }

@@ -5,7 +5,7 @@
  * the same cases.
  */
 import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { firstIfd, put } from "./tiff.js";
 
 /** One fuzz case. */
@@ -157,6 +157,16 @@ const zarrMutations: Record<string, (store: string, variable: string, r: () => n
       const { shape: _s, ...rest } = m;
       return rest;
     }),
+  /** Metadata that says another layout than the chunks hold: order, key separator, filters, compressor. */
+  "layout-lie": (s, v, r) =>
+    editMeta(s, v, (m) => {
+      const lie = pick(r, ["order", "separator", "filters", "compressor"]);
+      if (lie === "order") return { ...m, order: m.order === "F" ? "C" : "F" };
+      if (lie === "separator") return { ...m, dimension_separator: m.dimension_separator === "/" ? "." : "/" };
+      if (lie === "filters") return { ...m, filters: m.filters ? null : [{ id: "delta", dtype: "<u2" }] };
+      const others = [null, { id: "zlib", level: 1 }, { id: "zstd", level: 1 }, { id: "lz4", acceleration: 1 }];
+      return { ...m, compressor: pick(r, others) };
+    }),
   "dims-lie": (s, v) => editAttrs(s, v, (a) => ({ ...a, _ARRAY_DIMENSIONS: ["y", "x"] })),
   "meta-bitflip": (s, v, r) => {
     const p = join(s, v, ".zarray");
@@ -186,8 +196,11 @@ const zarrMutations: Record<string, (store: string, variable: string, r: () => n
   },
 };
 
+/** The chunk files of `variable`, nested keys ("/" separator: `0/1/2`) included. */
 function chunkFiles(store: string, variable: string): string[] {
-  return readdirSync(join(store, variable)).filter((f) => !f.startsWith("."));
+  return readdirSync(join(store, variable), { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile() && !e.name.startsWith("."))
+    .map((e) => relative(join(store, variable), join(e.parentPath, e.name)));
 }
 
 function editChunk(s: string, v: string, r: () => number, f: (b: Uint8Array) => Uint8Array): boolean {
