@@ -10,9 +10,7 @@
  * start offset per block. Bytes after `cbytes` are ignored, as c-blosc ignores them. Of a Blosc 2
  * chunk (version byte above 2), only the size is checked.
  */
-
-const u32 = (b: Uint8Array, at: number) =>
-  ((b[at] as number) | ((b[at + 1] as number) << 8) | ((b[at + 2] as number) << 16)) + (b[at + 3] as number) * 2 ** 24;
+import { u32 } from "./bounds.js";
 
 /** Throw, saying what does not fit, when `b` is not a whole Blosc 1 chunk. */
 export function checkBloscFrame(b: Uint8Array): void {

@@ -13,7 +13,7 @@
  */
 import { inflateSync } from "node:zlib";
 import { kernels, releaseLarge } from "../wasm-kernels.js";
-import { checkDeclared } from "./bounds.js";
+import { checkDeclared, u32 } from "./bounds.js";
 
 /** c-blosc's inner codec numbers (header flags, bits 5-7). */
 const LZ4 = 1;
@@ -50,9 +50,6 @@ function failed(block: number, stream: number, e: unknown): never {
   const why = String((e as Error)?.message ?? e).replace(/^std::\w+,\s*/, "");
   throw new Error(`blosc block ${block}, stream ${stream} does not decode (${why})`);
 }
-
-const u32 = (b: Uint8Array, at: number) =>
-  ((b[at] as number) | ((b[at + 1] as number) << 8) | ((b[at + 2] as number) << 16)) + (b[at + 3] as number) * 2 ** 24;
 
 /**
  * Decode `b` (a Blosc 1 chunk), or check its streams and return null for numcodecs.js to decode

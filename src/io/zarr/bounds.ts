@@ -19,7 +19,8 @@ export function chunkLimit(meta: ChunkMeta | undefined): number | null {
   return n === null ? null : n + 65536;
 }
 
-const u32 = (b: Uint8Array, at: number) =>
+/** The little-endian uint32 at `at` of `b`. */
+export const u32 = (b: Uint8Array, at: number) =>
   ((b[at] as number) | ((b[at + 1] as number) << 8) | ((b[at + 2] as number) << 16)) + (b[at + 3] as number) * 2 ** 24;
 
 /** The decoded size a compressed buffer declares, by codec id, or null when it declares none. */
