@@ -3,19 +3,22 @@
  * stream with decoders that report corruption. numcodecs.js's c-blosc ignores the result of its
  * own decompression: a stream that fails to decode (a flipped bit in a Zstandard stream) hands
  * back uninitialised memory as the chunk's values, silently.
- * - Zstandard or zlib inside, byte shuffle or none: decoded here (numcodecs.js's Zstandard,
- *   node:zlib), each stream's size checked, and unshuffled by the WebAssembly kernel.
- * - Bit shuffle with LZ4, Zstandard or zlib inside: every stream is decoded here to check it,
- *   then numcodecs.js undoes the bit shuffle from the same, now known good, bytes.
- * - BloscLZ and Snappy inside: no decoder here; numcodecs.js as before (unchecked).
+ * - Byte shuffle or none: decoded here (Zstandard by numcodecs.js's own Zstandard codec, which
+ *   reports corruption; zlib by node:zlib; LZ4 by the WebAssembly kernel; BloscLZ by
+ *   `blosclz.ts`), each stream's size checked, and unshuffled by the WebAssembly kernel.
+ * - Bit shuffle: every stream is decoded here to check it, then numcodecs.js undoes the bit
+ *   shuffle from the same, now known good, bytes.
+ * - Snappy inside (which c-blosc builds rarely include): numcodecs.js as before, unchecked.
  *
  * The chunk's framing must have passed `checkBloscFrame` first.
  */
 import { inflateSync } from "node:zlib";
 import { kernels, releaseLarge } from "../wasm-kernels.js";
+import { decodeBloscLz } from "./blosclz.js";
 import { checkDeclared, u32 } from "./bounds.js";
 
 /** c-blosc's inner codec numbers (header flags, bits 5-7). */
+const BLOSCLZ = 0;
 const LZ4 = 1;
 const ZLIB = 3;
 const ZSTD = 4;
@@ -27,6 +30,7 @@ type Decode = (stream: Uint8Array, size: number) => Promise<Uint8Array>;
 let zstd: Promise<{ decode(b: Uint8Array): Promise<Uint8Array> }> | null = null;
 
 const decoders: Record<number, Decode> = {
+  [BLOSCLZ]: async (s, size) => decodeBloscLz(s, size),
   [ZSTD]: async (s, size) => {
     checkDeclared("zstd", s, size);
     zstd ??= import("numcodecs/zstd").then((m) => m.default.fromConfig({ id: "zstd", level: 1 }));
