@@ -89,8 +89,11 @@ export async function describeImage(
   header: TiffHeader | null,
 ): Promise<{ meta: GeoTiffMeta; layout: Layout; codec: BlockCodec }> {
   const { width, height, samplesPerPixel: spp } = image;
-  const bits = Array.from((await image.numbers(Tag.BitsPerSample)) ?? [1]);
-  const formats = Array.from((await image.numbers(Tag.SampleFormat)) ?? [1]);
+  // One value per sample at most: libtiff reads no further (the scan checked there are enough).
+  const perSample = async (tag: number) =>
+    Array.from((await image.numbers(tag)) ?? [1]).slice(0, Math.max(1, spp ?? 1));
+  const bits = await perSample(Tag.BitsPerSample);
+  const formats = await perSample(Tag.SampleFormat);
   const bad = (problem: string, code: "E_UNSUPPORTED" | "E_FORMAT" | "E_TOO_LARGE" = "E_UNSUPPORTED") =>
     new TilecastError(code, problem, { path });
   if (bits.some((b) => b !== bits[0]) || formats.some((f) => f !== formats[0])) {

@@ -54,6 +54,37 @@ function typeProblem(tag: number, type: number, big: boolean): string | null {
     : `it must be an integer (BYTE, SHORT, LONG${big ? ", LONG8" : ""} or signed)`;
 }
 
+/**
+ * How many values libtiff takes for each layout tag (checked with GDAL 3.6): one for sizes and
+ * choices ("Incorrect count" otherwise, and the file does not open); for BitsPerSample and
+ * SampleFormat one, or one per sample at least (the first per sample are read). A Predictor
+ * of other than one value is ignored with a warning, as if absent.
+ */
+const SINGLE = [256, 257, 259, 277, 278, 284, 322, 323];
+const PER_SAMPLE = [258, 339];
+const PREDICTOR = 317;
+
+/** Why the counts of an IFD's layout tags are not what libtiff reads, or null. */
+function countProblem(entries: ReadonlyMap<number, ScannedEntry>, spp: number): string | null {
+  for (const tag of SINGLE) {
+    const n = entries.get(tag)?.count ?? 1;
+    if (n !== 1) return `${INTEGER_TAGS.get(tag)} has ${n} values; it must have one`;
+  }
+  for (const tag of PER_SAMPLE) {
+    const n = entries.get(tag)?.count ?? 1;
+    if (n !== 1 && n < spp)
+      return `${INTEGER_TAGS.get(tag)} has ${n} values; it must have one, or one per sample (${spp})`;
+  }
+  return null;
+}
+
+/** The SamplesPerPixel of an IFD's entries (one value, inline: see {@link countProblem}); 0 when it has not one. */
+function own277(entries: ReadonlyMap<number, ScannedEntry>, le: boolean): number {
+  const e = entries.get(277);
+  if (!e?.inline || e.count !== 1) return 0;
+  return decodeValues(new DataView(e.inline.buffer), e.type, 1, le)[0] as number;
+}
+
 /** More images than any real pyramid has. */
 export const MAX_SCANNED_IFDS = 1024;
 
@@ -208,6 +239,7 @@ export async function scanIfds(fh: FileHandle, header: TiffHeader, path: string)
       if (problem) throw fail("E_FORMAT", `IFD ${i}: ${named} has field type ${type}; ${problem}`);
       const unit = TYPE_BYTES[type];
       if (unit === undefined) continue; // another tag of an unknown field type is ignored, as libtiff ignores it
+      if (tag === PREDICTOR && count !== 1) continue; // ignored, as libtiff ignores it (see SINGLE)
       if (tag === 338 && i === 0) extraSamples = count;
       const value = e + (big ? 12 : 8); // the inline value follows a 4-byte (8 in BigTIFF) count
       // The first value, where it is inline; a signed kind holding a negative one is refused, as
@@ -240,6 +272,8 @@ export async function scanIfds(fh: FileHandle, header: TiffHeader, path: string)
         entries.set(tag, { type, count, inline, at });
       }
     }
+    const counts = countProblem(entries, entries.has(277) ? own277(entries, le) : 1);
+    if (counts) throw fail("E_FORMAT", `IFD ${i}: ${counts}`);
     offset = big ? Number(body.getBigUint64(n * width, le)) : body.getUint32(n * width, le);
     if (i === 0 && extraSamples > spp)
       throw fail("E_FORMAT", `ExtraSamples lists ${extraSamples} channels, more than the ${spp} samples per pixel`);
