@@ -20,6 +20,7 @@ export function checkCodecs(raw: RawArrayMeta | null, name: string, format: 2 | 
     chunk_key_encoding?: { name: string; configuration?: { separator?: string } };
   } | null;
   if (!meta) return { sep: format === 3 ? "/" : ".", prefix: format === 3 ? "c/" : "" };
+  if (format === 3) checkShardShape(raw as { chunk_grid?: unknown; codecs?: unknown }, name);
   const ids =
     format === 3
       ? v3CodecNames(meta.codecs ?? [], name)
@@ -96,4 +97,25 @@ function checkFilterTypes(filters: readonly unknown[], arrayDtype: unknown, name
         `array '${name}' uses a ${String(id)} filter that stores ${astype} values for a ${dtype} array`,
       );
   }
+}
+
+/**
+ * A sharded array's inner chunks must tile its shards (the spec's rule): inner chunks that do not
+ * divide the shard would be read at fractional offsets into it.
+ */
+function checkShardShape(meta: { chunk_grid?: unknown; codecs?: unknown }, array: string): void {
+  const outer = (meta.chunk_grid as { configuration?: { chunk_shape?: unknown } } | undefined)?.configuration
+    ?.chunk_shape;
+  const codecs = Array.isArray(meta.codecs) ? (meta.codecs as { name?: unknown; configuration?: unknown }[]) : [];
+  const sharding = codecs.find((c) => c?.name === "sharding_indexed");
+  const inner = (sharding?.configuration as { chunk_shape?: unknown } | undefined)?.chunk_shape;
+  if (!sharding || !Array.isArray(outer) || !Array.isArray(inner)) return;
+  const fits =
+    inner.length === outer.length &&
+    inner.every((n, d) => Number.isInteger(n) && (n as number) > 0 && (outer[d] as number) % (n as number) === 0);
+  if (!fits)
+    throw new TilecastError(
+      "E_FORMAT",
+      `array '${array}' has inner chunks of [${inner.join(", ")}] that do not divide its shards of [${outer.join(", ")}]`,
+    );
 }

@@ -13,6 +13,7 @@ import { encodeBlosc } from "./blosc-encode.js";
 import { checkBloscFrame } from "./blosc-frame.js";
 import { decodeBloscStreams } from "./blosc-streams.js";
 import { type ChunkMeta, checkDeclared, chunkLimit } from "./bounds.js";
+import { crc32cCodec } from "./crc32c.js";
 
 const inflateAsync = promisify(inflate);
 const deflateAsync = promisify(deflate);
@@ -138,6 +139,7 @@ export function registerZarrCodecs(): void {
     registry.set(`numcodecs.${kind}`, load);
   }
   registry.set("numcodecs.quantize", async () => quantizeCodec as never);
+  registry.set("crc32c", async () => crc32cCodec as never);
   const blosc = bloscCodec();
   registry.set("blosc", async () => blosc as never);
   registry.set("numcodecs.blosc", async () => blosc as never);

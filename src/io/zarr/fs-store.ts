@@ -26,9 +26,14 @@ async function readBytes(file: string, range?: { offset: number; length: number 
   try {
     let offset = 0;
     let length: number;
-    if (range && "offset" in range) ({ offset, length } = range);
-    else {
-      const size = (await fh.stat()).size;
+    const size = (await fh.stat()).size;
+    if (range && "offset" in range) {
+      ({ offset, length } = range);
+      // A shard index's entry is a range: one past the end is a corrupt index, refused before
+      // anything is allocated for it (a lying length asked for terabytes).
+      if (!(offset >= 0 && length >= 0 && offset + length <= size))
+        throw new RangeError(`bytes ${offset} to ${offset + length} lie past the end of the ${size}-byte file`);
+    } else {
       length = range ? Math.min(range.suffix, size) : size;
       offset = size - length;
     }

@@ -124,3 +124,76 @@ print(json.dumps(bool(np.array_equal(t.read().result(), a))))`,
     expect(JSON.parse(r.stdout)).toBe(true);
   });
 });
+
+describe("hostile shards: a changed index, a range past the end, inner chunks that do not tile", () => {
+  /** tilecast's sharded copy of the scene (4 x 4 inner chunks of 64 px per 256 px shard), and a shard's path. */
+  async function sharded(name: string): Promise<{ out: string; shard: string }> {
+    const out = tmp(name);
+    await convertRaster(SCENE, out, { outputTileSize: 64, write: { zarrFormat: 3, shardSize: 256 } });
+    return { out, shard: join(out, "band_data/c/1/0/1") };
+  }
+  const read = async (out: string) => {
+    const src = await openSource(out, { variable: "band_data" });
+    try {
+      return await src.readWindow({ x: 0, y: 0, width: 512, height: 512 });
+    } finally {
+      await src.close();
+    }
+  };
+  const failure = (p: Promise<unknown>) =>
+    p.then(
+      () => new Error("read"),
+      (e: Error) => e,
+    );
+
+  it("an index entry pointed at another chunk's bytes, its CRC-32C left as it was, is refused (it read as that chunk)", async () => {
+    const { out, shard } = await sharded("stale-crc.zarr");
+    const b = readFileSync(shard);
+    const index = b.length - 4 - 16 * 16;
+    b.copy(b, index + 5 * 16, index, index + 16); // inner chunk 5 -> chunk 0's bytes
+    writeFileSync(shard, b);
+    const e = await failure(read(out));
+    expect(e.message).toMatch(
+      /corrupt chunk band_data\/c\/1\/[\d/]+ \(.*crc32c checksum [0-9a-f]{8} does not match the bytes' [0-9a-f]{8}\)$/,
+    );
+    // With the checksum made to agree, the same index reads as chunk 0's values: only the CRC could tell.
+    b.writeUInt32LE(crc32c(b.subarray(index, index + 256)), b.length - 4);
+    writeFileSync(shard, b);
+    const g = await read(out);
+    const at = (row: number, col: number) => g.data[512 * 512 + row * 512 + col]; // band 1
+    // Inner chunk 5 (row 1, column 1 of the shard at x 256) holds chunk 0's values.
+    for (const [r, c] of [
+      [0, 0],
+      [17, 40],
+      [63, 63],
+    ])
+      expect(at(64 + r, 256 + 64 + c)).toBe(at(r, 256 + c));
+    expect(at(64, 320)).not.toBe(at(64, 256 + 128 + 64)); // and the pixels differ elsewhere
+  });
+
+  it("an index entry past the shard's end is refused before anything is allocated for it", async () => {
+    const { out, shard } = await sharded("past-end.zarr");
+    const b = readFileSync(shard);
+    const index = b.length - 4 - 16 * 16;
+    b.writeBigUInt64LE(2n ** 40n, index + 3 * 16 + 8); // inner chunk 3: a terabyte long
+    b.writeUInt32LE(crc32c(b.subarray(index, index + 256)), b.length - 4);
+    writeFileSync(shard, b);
+    const e = await failure(read(out));
+    expect(e.message).toMatch(new RegExp(`bytes \\d+ to \\d+ lie past the end of the ${b.length}-byte file\\)$`));
+  });
+
+  it("inner chunks that do not divide the shard are refused by name when the store opens", async () => {
+    const { out } = await sharded("inner-lie.zarr");
+    const doc = join(out, "band_data/zarr.json");
+    const meta = JSON.parse(readFileSync(doc, "utf8"));
+    meta.codecs[0].configuration.chunk_shape = [1, 100, 64];
+    writeFileSync(doc, JSON.stringify(meta));
+    const root = JSON.parse(readFileSync(join(out, "zarr.json"), "utf8"));
+    delete root.consolidated_metadata;
+    writeFileSync(join(out, "zarr.json"), JSON.stringify(root));
+    const e = await failure(openSource(out, { variable: "band_data" }));
+    expect(e.message).toContain(
+      "array 'band_data' has inner chunks of [1, 100, 64] that do not divide its shards of [1, 256, 256]",
+    );
+  });
+});
