@@ -81,6 +81,26 @@ function singular(gt: readonly number[]): boolean {
   return col === 0 || row === 0 || (a / col) * (e / row) - (b / row) * (d / col) === 0;
 }
 
+/**
+ * The codecs libtiff applies a Predictor in (LZW, Deflate, Zstandard, LZMA): in any other
+ * (none, PackBits, JPEG, LERC, WebP) the tag is ignored, as libtiff and so GDAL ignore it.
+ */
+const PREDICTED_CODECS = new Set([5, 8, 32946, 50000, 34925]);
+
+/**
+ * The predictor a block's bytes were stored with: 1 (none), 2 (horizontal) or 3 (floating point)
+ * in a codec that applies one, else 1. Another value in such a codec is refused by name: libtiff
+ * fails every read of it ("Predictor value not supported").
+ */
+async function predictorOf(image: TiffDirectory, compression: number, path: string): Promise<number> {
+  const predictor = (await image.number(Tag.Predictor)) ?? 1;
+  if (!PREDICTED_CODECS.has(compression)) return 1;
+  if (predictor === 1 || predictor === 2 || predictor === 3) return predictor;
+  throw new TilecastError("E_FORMAT", `Predictor ${predictor} is not 1, 2 or 3 (none, horizontal, floating point)`, {
+    path,
+  });
+}
+
 /** Describe image 0 of an open GeoTIFF; `header` (local files) enables the size checks. */
 export async function describeImage(
   path: string,
@@ -104,7 +124,9 @@ export async function describeImage(
   const { dtype, stored } = type;
   const compression = (await image.number(Tag.Compression)) ?? 1;
   checkDecodable(compression, path);
-  const predictor = (await image.number(Tag.Predictor)) ?? 1;
+  const predictor = await predictorOf(image, compression, path);
+  // libtiff fails every read of these ("Floating point Predictor not supported with ... format").
+  if (predictor === 3 && formats[0] !== 3) throw bad("the floating-point predictor (3) on integer samples", "E_FORMAT");
   if (stored) {
     const what = `${stored.bits}-bit ${stored.kind === "half" ? "float" : "integer"} samples`;
     if (stored.kind !== "half" && predictor === 3) throw bad(`${what} with the floating-point predictor`);
