@@ -37,7 +37,40 @@ export function checkRequiredKeys(path: string, name: string, meta: Record<strin
     if (meta.node_type !== "array") throw bad(`node_type is ${JSON.stringify(meta.node_type)}, expected "array"`);
     for (const k of ["shape", "data_type", "chunk_grid", "codecs", "fill_value"])
       if (!(k in meta)) throw bad(`zarr.json has no '${k}'`);
+    if (typeof meta.data_type === "string" && !isV3Fill(meta.fill_value, meta.data_type))
+      throw bad(`fill_value ${JSON.stringify(meta.fill_value)} is not a ${meta.data_type} value`);
   }
+}
+
+const INT_RANGE: Record<string, [number, number]> = {
+  int8: [-(2 ** 7), 2 ** 7 - 1],
+  uint8: [0, 2 ** 8 - 1],
+  int16: [-(2 ** 15), 2 ** 15 - 1],
+  uint16: [0, 2 ** 16 - 1],
+  int32: [-(2 ** 31), 2 ** 31 - 1],
+  uint32: [0, 2 ** 32 - 1],
+  int64: [-(2 ** 63), 2 ** 63],
+  uint64: [0, 2 ** 64],
+};
+
+/**
+ * Whether `v` is a v3 fill value of `dataType`, as the spec has them: an integer in range for
+ * integers; a number, "NaN", "Infinity", "-Infinity" or a "0x..." bit pattern for floats; true
+ * or false for bool. Other types are left to the checks that refuse or read them.
+ */
+function isV3Fill(v: unknown, dataType: string): boolean {
+  const range = INT_RANGE[dataType];
+  if (range) return typeof v === "number" && Number.isInteger(v) && v >= range[0] && v <= range[1];
+  if (/^float(16|32|64)$/.test(dataType))
+    return (
+      (typeof v === "number" && Number.isFinite(v)) ||
+      v === "NaN" ||
+      v === "Infinity" ||
+      v === "-Infinity" ||
+      (typeof v === "string" && /^0x[0-9a-fA-F]+$/.test(v))
+    );
+  if (dataType === "bool") return typeof v === "boolean";
+  return true;
 }
 
 const isCount = (v: unknown, min: number) => typeof v === "number" && Number.isSafeInteger(v) && v >= min;

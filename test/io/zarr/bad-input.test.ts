@@ -1,8 +1,11 @@
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { TilecastError } from "../../../src/errors.js";
 import { openSource } from "../../../src/io/registry.js";
 import { regularStep } from "../../../src/io/zarr/georef.js";
 import { openZarrSource } from "../../../src/io/zarr/source.js";
+import { convertRaster } from "../../../src/pipeline/convert.js";
 import { hasGdal, py } from "../../helpers/gdal.js";
 import { tmp } from "../../helpers/write.js";
 import { ERA5, zfixture } from "../../helpers/zarr-pattern.js";
@@ -81,4 +84,22 @@ print("{}")`);
     expect(e.code).toBe("E_FORMAT");
     expect(e.message).toBe(`${p}: ${problem}`);
   });
+});
+
+describe("v3 fill values the data type cannot hold", () => {
+  it.each([["NaN"], ["Infinity"], [null], [70000], [-1], [3.5], ["7"]])(
+    "a uint16 array with fill_value %j is refused by name (tensorstore refuses it too)",
+    async (fill) => {
+      const out = tmp("fill.zarr");
+      await convertRaster("fixtures/demo/scene.s2like.u16.4b.tif", out, { write: { zarrFormat: 3 } });
+      const doc = join(out, "band_data/zarr.json");
+      writeFileSync(doc, JSON.stringify({ ...JSON.parse(readFileSync(doc, "utf8")), fill_value: fill }));
+      const root = JSON.parse(readFileSync(join(out, "zarr.json"), "utf8"));
+      delete root.consolidated_metadata;
+      writeFileSync(join(out, "zarr.json"), JSON.stringify(root));
+      const e = await failure(openSource(out, { variable: "band_data" }));
+      expect(e.code).toBe("E_FORMAT");
+      expect(e.message).toBe(`${out}: array 'band_data': fill_value ${JSON.stringify(fill)} is not a uint16 value`);
+    },
+  );
 });
