@@ -73,10 +73,13 @@ function v3Compressor(c: Compressor, dtype: DType): { name: string; configuratio
     case "zstd":
       return { name: "zstd", configuration: { level: c.level, checksum: false } };
     case "gzip":
+      return { name: "gzip", configuration: { level: c.level } };
+    // zlib and LZ4 are no v3 codecs of the spec: zarr-python 3 names its numcodecs wrappers so
+    // (tensorstore reads neither; gzip, zstd and blosc are read everywhere).
     case "zlib":
-      return { name: c.id, configuration: { level: c.level } };
+      return { name: "numcodecs.zlib", configuration: { level: c.level } };
     case "lz4":
-      return { name: "lz4", configuration: {} };
+      return { name: "numcodecs.lz4", configuration: { acceleration: 1 } };
   }
 }
 

@@ -152,6 +152,27 @@ describe("Zarr v3 and round trips", () => {
     expect(b.meta.georef?.crs?.epsg).toBe(32633);
   });
 
+  it.each([
+    ["zlib", "numcodecs.zlib", { level: 5 }],
+    ["lz4", "numcodecs.lz4", { acceleration: 1 }],
+    ["gzip", "gzip", { level: 5 }],
+  ] as const)(
+    "v3 with %s: the codec is named as zarr-python 3 names it (%s), and reads back equal",
+    async (c, name, conf) => {
+      const z = tmp(`scene.v3.${c}.zarr`);
+      await convertRaster(SCENE, z, { write: { zarrFormat: 3, compressor: c } });
+      const doc = JSON.parse(readFileSync(`${z}/band_data/zarr.json`, "utf8"));
+      expect(doc.codecs).toStrictEqual([
+        { name: "bytes", configuration: { endian: "little" } },
+        { name, configuration: conf },
+      ]);
+      const w = { x: 0, y: 0, width: 512, height: 512 };
+      const orig = await (await import("../../../src/io/geotiff/reader.js")).openGeoTiff(SCENE);
+      const got = await (await openZarrSource(z)).readWindow(w);
+      expect(Buffer.from(got.data.buffer).equals(Buffer.from((await orig.readWindow(w)).data.buffer))).toBe(true);
+    },
+  );
+
   it("Zarr -> Zarr keeps values and georeferencing", async () => {
     const out = tmp("t2m.zarr");
     await convertRaster("fixtures/zarr/era5.t2m-i2-scaled.blosc-lz4.consolidated.zarr", out, {
