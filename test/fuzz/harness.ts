@@ -115,6 +115,18 @@ async function bases(dir: string, gdal: boolean) {
     const made = spawnSync(python, ["test/fuzz/zarr_bases.py", join(dir, "base.none.zarr"), dir], { encoding: "utf8" });
     for (const p of made.stdout.split("\n").filter(Boolean)) zarr.push({ path: p, variable: "band_data" });
   }
+  if (gdal && tensorstorePython()) {
+    // Zarr v3, sharded (tilecast's layout: 64 px inner chunks in 256 px shards) and not, read by tensorstore.
+    for (const [name, write] of [
+      ["v3-sharded", { zarrFormat: 3 as const, shardSize: 256 }],
+      ["v3-gzip", { zarrFormat: 3 as const, compressor: "gzip" as const }],
+    ] as const) {
+      const p = join(dir, `base.${name}.zarr`);
+      if (!existsSync(p))
+        await convertRaster("fixtures/demo/scene.s2like.u16.4b.tif", p, { outputTileSize: 64, write });
+      zarr.push({ path: p, variable: "band_data" });
+    }
+  }
   return { tiff, zarr };
 }
 
@@ -177,14 +189,24 @@ function runTilecast(
   });
 }
 
+/** A Python with tensorstore (TILECAST_TENSORSTORE_PYTHON, or the bench's venv), or null. */
+function tensorstorePython(): string | null {
+  const python = process.env.TILECAST_TENSORSTORE_PYTHON ?? "bench/.venv/bin/python";
+  return spawnSync(python, ["-c", "import tensorstore"]).status === 0 ? python : null;
+}
+
 function reference(casesFile: string): Map<string, Record<string, unknown>> {
-  const python = process.env.TILECAST_PYTHON ?? "/usr/bin/python3";
-  const r = spawnSync(python, ["test/fuzz/reference.py", casesFile], { encoding: "utf8", maxBuffer: 64 * 2 ** 20 });
   const out = new Map<string, Record<string, unknown>>();
-  for (const line of r.stdout.split("\n").filter(Boolean)) {
-    const o = JSON.parse(line) as Record<string, unknown>;
-    out.set(o.id as string, o);
-  }
+  const run = (python: string, script: string) => {
+    const r = spawnSync(python, [script, casesFile], { encoding: "utf8", maxBuffer: 64 * 2 ** 20 });
+    for (const line of r.stdout.split("\n").filter(Boolean)) {
+      const o = JSON.parse(line) as Record<string, unknown>;
+      out.set(o.id as string, o);
+    }
+  };
+  run(process.env.TILECAST_PYTHON ?? "/usr/bin/python3", "test/fuzz/reference.py");
+  const ts = tensorstorePython();
+  if (ts) run(ts, "test/fuzz/reference_ts.py"); // Zarr v3 cases: tensorstore's verdict replaces zarr-python's
   return out;
 }
 

@@ -6,6 +6,7 @@
  */
 import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
+import { isV3, v3Mutations } from "./mutate-v3.js";
 import { firstIfd, put } from "./tiff.js";
 
 /** One fuzz case. */
@@ -196,10 +197,13 @@ const zarrMutations: Record<string, (store: string, variable: string, r: () => n
   },
 };
 
+/** The Zarr families that mutate chunk bytes only (they apply to v3 shards too). */
+const chunkMutations = () => Object.fromEntries(Object.entries(zarrMutations).filter(([k]) => k.startsWith("chunk-")));
+
 /** The chunk files of `variable`, nested keys ("/" separator: `0/1/2`) included. */
 function chunkFiles(store: string, variable: string): string[] {
   return readdirSync(join(store, variable), { recursive: true, withFileTypes: true })
-    .filter((e) => e.isFile() && !e.name.startsWith("."))
+    .filter((e) => e.isFile() && !e.name.startsWith(".") && e.name !== "zarr.json")
     .map((e) => relative(join(store, variable), join(e.parentPath, e.name)));
 }
 
@@ -247,11 +251,15 @@ export function makeCases(
       writeFileSync(path, b);
       cases.push({ id, family, kind: "tiff", path });
     } else if (bases.zarr.length) {
-      const family = pick(r, Object.keys(zarrMutations));
+      let family = pick(r, Object.keys(zarrMutations));
       const base = pick(r, bases.zarr);
+      // A v3 store: the chunk families (its shards are its chunk files) and v3's own, chosen
+      // again (v2 stores draw as before, so earlier seeds make the same cases).
+      const families = isV3(base.path, base.variable) ? { ...chunkMutations(), ...v3Mutations } : zarrMutations;
+      if (families !== zarrMutations) family = pick(r, Object.keys(families));
       const path = join(out, `${id}.${family}.zarr`);
       cpSync(base.path, path, { recursive: true });
-      if (!zarrMutations[family]?.(path, base.variable, r)) {
+      if (!families[family]?.(path, base.variable, r)) {
         rmSync(path, { recursive: true, force: true });
         continue;
       }
