@@ -5,8 +5,10 @@
  * whole tiepoint (nothing), a negative ScaleY (north-up, unless GTIFF_HONOUR_NEGATIVE_SCALEY);
  * and transforms GDAL passes on but tilecast refuses: NaN, infinity, zero-area pixels.
  */
+import { readFileSync, writeFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 import { openGeoTiff } from "../../../src/index.js";
+import { firstIfd, put } from "../../fuzz/tiff.js";
 import { hasGdal, py } from "../../helpers/gdal.js";
 import { editTiff, type NewEntry } from "../../helpers/tiff-edit.js";
 import { tmp } from "../../helpers/write.js";
@@ -79,5 +81,41 @@ describe.skipIf(!hasGdal)("GeoTIFF georeferencing tags as GDAL reads them", () =
     const p = tmp("bad.tif");
     editTiff(BASE, p, [...add], add[0]?.tag === 34264 ? [33550, 33922] : []);
     await expect(openGeoTiff(p)).rejects.toThrow(`${p}: its geotransform ${problem}`);
+  });
+});
+
+describe.skipIf(!hasGdal)("georeferencing tags of a field type libtiff does not read them from", () => {
+  /** BASE with entry `tag`'s field type set to `type` in place (the value bytes as they were). */
+  function retyped(tag: number, type: number): string {
+    const b = new Uint8Array(readFileSync(BASE));
+    const ifd = firstIfd(b);
+    const k = ifd?.entries.findIndex((e) => e.tag === tag) ?? -1;
+    if (!ifd || k < 0) throw new Error("fixture");
+    put(b, ifd.offset + 2 + 12 * k + 2, 2, type, ifd.little);
+    const p = tmp(`retyped-${tag}-${type}.tif`);
+    writeFileSync(p, b);
+    return p;
+  }
+  const gdalCrs = (p: string) =>
+    py<string>(`ds = gdal.Open(${JSON.stringify(p)})\nprint(json.dumps(ds.GetProjection()))`);
+
+  it.each([
+    ["ModelTiepoint", 33922, 18],
+    ["ModelTiepoint", 33922, 7],
+    ["ModelPixelScale", 33550, 13],
+  ])("%s (tag %i) of field type %i is ignored: no geotransform, as in GDAL", async (_name, tag, type) => {
+    const p = retyped(tag, type);
+    expect(gdalTransform(p)).toBeNull();
+    const got = (await openGeoTiff(p)).meta.georef;
+    expect(got?.transform ?? [0, 1, 0, 0, 0, 1]).toStrictEqual([0, 1, 0, 0, 0, 1]);
+    expect(got?.crs?.epsg).toBe(4326); // the keys are still read
+  });
+
+  it("a GeoKeyDirectory of doubles is ignored: no CRS, as in GDAL", async () => {
+    const p = retyped(34735, 11); // FLOAT: 4 bytes a value, libtiff reads no keys from it
+    expect(gdalCrs(p)).toBe("");
+    const got = (await openGeoTiff(p)).meta.georef;
+    expect(got?.crs ?? null).toBeNull();
+    expect(got?.transform).toStrictEqual(gdalTransform(p));
   });
 });
