@@ -5,8 +5,10 @@
  * and zarr-python, and sorts every case into one bucket:
  * - `clean`: a one-line TilecastError naming the file;
  * - `equal`: tilecast's pixels equal the reference's, and a GeoTIFF's geotransform GDAL's;
- * - `undefinedInReference`: they differ where GDAL's pixels are not the file's (a deflate block
- *   that inflates past its size leaves libtiff's buffer partly unwritten; see overlong.py);
+ * - `undefinedInReference`: they differ where the reference's pixels are not the file's (a
+ *   deflate block that inflates past its size leaves libtiff's buffer partly unwritten; see
+ *   overlong.py), or where a changed Zstandard frame, which has no checksum, decodes (or not)
+ *   differently in another version of the decoder;
  * - anything else (`differs`, `georefDiffers`, `refusedByReference`, `foreignError`, `unnamed`, `hang`, `crash`,
  *   `memory`) is a finding.
  */
@@ -249,8 +251,8 @@ export async function fuzz(o: {
     else if (m.ok) {
       if (!r) bucket = o.gdal ? "noReference" : "readUnchecked";
       else if (!r.ok) {
-        bucket = "refusedByReference";
-        detail = String(r.error);
+        bucket = r.undefined ? "undefinedInReference" : "refusedByReference";
+        detail = String(r.undefined ?? r.error);
       } else if (r.md5 !== m.md5) bucket = r.undefined ? "undefinedInReference" : "differs";
       else bucket = c.kind !== "tiff" || sameTransform(m.gt, r.gt) ? "equal" : "georefDiffers";
       if (bucket === "georefDiffers") detail = `tilecast ${JSON.stringify(m.gt)}, GDAL ${JSON.stringify(r.gt)}`;

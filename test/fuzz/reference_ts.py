@@ -14,6 +14,17 @@ def alarm(*_):
     raise TimeoutError("timed out")
 
 
+def zstd_changed(c):
+    """As reference.py's: a changed Zstandard frame (alone or inside Blosc, sharded or not) has no
+    checksum; decoders of different versions decode or refuse it differently."""
+    if c["family"] not in ("chunk-bitflip", "chunk-random"):
+        return None
+    text = open(os.path.join(c["path"], c["variable"], "zarr.json")).read()
+    if '"zstd"' in text:
+        return "a changed Zstandard frame without a checksum: its decoded bytes depend on the decoder"
+    return None
+
+
 signal.signal(signal.SIGALRM, alarm)
 for c in json.load(open(sys.argv[1])):
     if c["kind"] != "zarr" or not os.path.exists(os.path.join(c["path"], c["variable"], "zarr.json")):
@@ -31,4 +42,7 @@ for c in json.load(open(sys.argv[1])):
         out = {"id": c["id"], "ok": False, "error": str(e).split("\n")[0][:200]}
     finally:
         signal.alarm(0)
+    undefined = zstd_changed(c)
+    if undefined:
+        out["undefined"] = undefined
     print(json.dumps(out), flush=True)
