@@ -4,11 +4,10 @@
  * file does not open); BitsPerSample and SampleFormat one, or at least one per sample, of which
  * only the first per sample count; a Predictor of other than one value is ignored.
  */
-import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { openGeoTiff } from "../../../src/index.js";
+import { gdalValues, tilecastValues } from "../../helpers/all-values.js";
 import { tilecast } from "../../helpers/cli.js";
-import { hasGdal, PYTHON } from "../../helpers/gdal.js";
+import { hasGdal } from "../../helpers/gdal.js";
 import { editTiff } from "../../helpers/tiff-edit.js";
 import { tmp } from "../../helpers/write.js";
 
@@ -20,35 +19,6 @@ function withValues(from: string, tag: number, values: number[]): string {
   const p = tmp(`count-${tag}-${values.length}.tif`);
   editTiff(from, p, [{ tag, type: 3, values }]);
   return p;
-}
-
-/** GDAL's verdict on a file: null when it does not open or read, else its values, flat. */
-function gdalValues(p: string): number[] | null {
-  const out = execFileSync(
-    PYTHON,
-    [
-      "-c",
-      `import sys, json
-from osgeo import gdal
-gdal.DontUseExceptions(); gdal.PushErrorHandler("CPLQuietErrorHandler")
-ds = gdal.Open(sys.argv[1])
-a = None if ds is None else ds.ReadAsArray()
-print(json.dumps(None if a is None else a.ravel().tolist()))`,
-      p,
-    ],
-    { encoding: "utf8", maxBuffer: 64 * 2 ** 20 },
-  );
-  return JSON.parse(out) as number[] | null;
-}
-
-async function tilecastValues(p: string): Promise<number[]> {
-  const src = await openGeoTiff(p);
-  try {
-    const g = await src.readWindow({ x: 0, y: 0, width: src.meta.width, height: src.meta.height });
-    return Array.from(g.data as ArrayLike<number>);
-  } finally {
-    await src.close();
-  }
 }
 
 describe("layout tags' value counts", () => {
