@@ -129,7 +129,6 @@ export async function describeImage(
   if (predictor === 3 && formats[0] !== 3) throw bad("the floating-point predictor (3) on integer samples", "E_FORMAT");
   if (stored) {
     const what = `${stored.bits}-bit ${stored.kind === "half" ? "float" : "integer"} samples`;
-    if (stored.kind !== "half" && predictor === 3) throw bad(`${what} with the floating-point predictor`);
     if (!STORED_CODECS.has(compression))
       throw bad(`${what} with ${COMPRESSION_NAMES[compression] ?? `compression ${compression}`} compression`);
     // libtiff's horizontal predictor works on 8, 16, 32 and 64-bit samples only.

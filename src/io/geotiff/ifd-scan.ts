@@ -78,10 +78,14 @@ function countProblem(entries: ReadonlyMap<number, ScannedEntry>, spp: number): 
   return null;
 }
 
-/** The SamplesPerPixel of an IFD's entries (one value, inline: see {@link countProblem}); 0 when it has not one. */
+/**
+ * The SamplesPerPixel of an IFD's entries: 1 when absent (TIFF's default), 0 when it is not one
+ * inline value (refused by {@link countProblem}).
+ */
 function own277(entries: ReadonlyMap<number, ScannedEntry>, le: boolean): number {
   const e = entries.get(277);
-  if (!e?.inline || e.count !== 1) return 0;
+  if (!e) return 1;
+  if (!e.inline || e.count !== 1) return 0;
   return decodeValues(new DataView(e.inline.buffer), e.type, 1, le)[0] as number;
 }
 
@@ -272,7 +276,7 @@ export async function scanIfds(fh: FileHandle, header: TiffHeader, path: string)
         entries.set(tag, { type, count, inline, at });
       }
     }
-    const counts = countProblem(entries, entries.has(277) ? own277(entries, le) : 1);
+    const counts = countProblem(entries, own277(entries, le));
     if (counts) throw fail("E_FORMAT", `IFD ${i}: ${counts}`);
     offset = big ? Number(body.getBigUint64(n * width, le)) : body.getUint32(n * width, le);
     if (i === 0 && extraSamples > spp)
