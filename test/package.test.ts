@@ -297,7 +297,7 @@ describe("the published package", () => {
 /** A TensorFlow wheel: TILECAST_TF_WHEEL, or tensorflow-cpu fetched by pip into a cache (null if neither). */
 function tensorflowWheel(): string | null {
   if (process.env.TILECAST_TF_WHEEL) return process.env.TILECAST_TF_WHEEL;
-  const cache = join(tmpdir(), "tilecast-wheels");
+  const cache = join(process.env.TILECAST_TEST_CACHE ?? tmpdir(), "tilecast-wheels"); // kept between runs
   const find = () =>
     existsSync(cache) ? readdirSync(cache).find((f) => /^tensorflow_cpu-.*\.whl$/.test(f)) : undefined;
   if (!find())
