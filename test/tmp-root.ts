@@ -1,7 +1,7 @@
 /**
  * Vitest global setup: every test file's temporary files (`os.tmpdir()`, in this process, its
  * test workers and the CLIs and Python scripts they start) land in one fresh directory, removed
- * when the run ends, so a test run leaves nothing behind in /tmp (it left about 500 MB a run).
+ * when the run ends, so a test run leaves nothing behind in /tmp (thousands of directories before).
  * `TILECAST_KEEP_TEST_TMP=1` keeps it and prints where it is. Caches meant to outlive a run (the
  * TensorFlow wheel) go under `TILECAST_TEST_CACHE`, the system's temporary directory.
  */
