@@ -76,11 +76,13 @@ export interface RunRecord {
   line?: Record<string, unknown>;
 }
 
-/** The summary of a side: medians over its runs and the spread of throughput. */
+/** The summary of a side: medians over its runs and the spread of throughput and of peak RSS. */
 export interface SideSummary extends RunRecord {
   tool: string;
   runs: number;
   spread: [number, number];
+  /** The lowest and highest peak RSS of the runs (MB); `peakRssMb` is their median. */
+  rssSpread: [number, number];
   /** The records are an earlier workload's (its side with the same `share` key). */
   shared?: boolean;
 }
@@ -157,14 +159,16 @@ const sharedRecords = new Map<string, RunRecord[]>();
 
 function summarize(tool: string, rs: RunRecord[]): SideSummary {
   const t = rs.map((r) => r.throughput);
+  const rss = rs.map((r) => r.peakRssMb);
   return {
     tool,
     runs: rs.length,
     wallS: median(rs.map((r) => r.wallS)),
     cpuS: median(rs.map((r) => r.cpuS)),
-    peakRssMb: Math.max(...rs.map((r) => r.peakRssMb)),
+    peakRssMb: median(rss),
     throughput: median(t),
     spread: [Math.min(...t), Math.max(...t)],
+    rssSpread: [Math.min(...rss), Math.max(...rss)],
   };
 }
 
@@ -187,6 +191,7 @@ export function runWorkload(w: Workload, quick: boolean): Outcome {
     peakRssMb: 0,
     throughput: 0,
     spread: [0, 0],
+    rssSpread: [0, 0],
   };
   if (why) return { ...base, tilecast: none, reference: null, ratio: null, met: null, skipped: why };
   const t0 = performance.now();
@@ -241,7 +246,7 @@ export function printOutcome(o: Outcome): void {
   if (o.skipped) return void console.log(`${o.name.padEnd(52)} skipped: ${o.skipped}`);
   const side = (s: SideSummary, memory: boolean) =>
     memory
-      ? `${s.tool} ${fmt(s.peakRssMb)} MB`
+      ? `${s.tool} ${fmt(s.peakRssMb)} MB [${fmt(s.rssSpread[0])}-${fmt(s.rssSpread[1])}]`
       : `${s.tool} ${fmt(s.throughput)} ${o.unit} [${fmt(s.spread[0])}-${fmt(s.spread[1])}], ${fmt(s.peakRssMb)} MB${s.shared ? " (runs above)" : ""}`;
   const memory = o.target?.memory ?? false;
   const goal =

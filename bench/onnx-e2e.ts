@@ -85,7 +85,7 @@ function endToEnd(scene: string, threads: number | null): { tilesPerSec: number;
   if (r.status !== 0) throw new Error(r.stderr.trim().split("\n").pop());
   const s = JSON.parse(r.stdout) as { tilesWritten: number; seconds: number; peakRssMB: number; runtime: string };
   if (s.runtime !== "onnx") throw new Error(`the run used ${s.runtime}, not ONNX Runtime`);
-  for (const f of [out, `${out}.png`, `${out}.classes.tif`]) rmSync(f, { force: true });
+  for (const f of [out, `${out}.png`, `${out}.classes.tif`, `${out}.manifest.json`]) rmSync(f, { force: true });
   // The rate in the job's unit: megapixels of the scene per second, or tiles per second.
   const rate = SEG ? (SIZE * SIZE) / 1e6 / s.seconds : s.tilesWritten / s.seconds;
   return { tilesPerSec: rate, seconds: s.seconds, peakRssMB: s.peakRssMB };

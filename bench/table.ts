@@ -7,8 +7,13 @@ import type { Outcome, SideSummary } from "./harness.js";
 
 const fmt = (v: number) => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
 const { outcomes } = JSON.parse(readFileSync(process.argv[2] as string, "utf8")) as { outcomes: Outcome[] };
+/** Peak RSS, with its range over the runs where there were several (older files have none). */
+const rss = (s: SideSummary) =>
+  s.runs > 1 && s.rssSpread
+    ? `${fmt(s.peakRssMb)} MB peak RSS [${fmt(s.rssSpread[0])}-${fmt(s.rssSpread[1])}]`
+    : `${fmt(s.peakRssMb)} MB peak RSS`;
 const side = (s: SideSummary, o: Outcome) =>
-  o.target?.memory ? `${fmt(s.peakRssMb)} MB peak RSS` : `${fmt(s.throughput)} ${o.unit}, ${fmt(s.peakRssMb)} MB`;
+  o.target?.memory ? rss(s) : `${fmt(s.throughput)} ${o.unit}, ${fmt(s.peakRssMb)} MB`;
 console.log("| workload | tilecast | reference | ratio (target) |");
 console.log("| --- | --- | --- | --- |");
 for (const o of outcomes) {

@@ -280,7 +280,9 @@ function stages(n: number, base: number, quick: boolean): Workload {
     quick,
     scene: n,
     baseScene: base,
-    runs: 1,
+    // Three runs a side, medians compared: one run's peak RSS swung by a tenth between runs
+    // (4096² and 16384² by hand: 574-646 and 615-651 MB), as much as the target allows.
+    runs: 3,
     warmup: false,
     setup: () => {
       for (const s of [base, n]) make(sceneTif(s), "bench/make-scene.py", sceneTif(s), String(s));

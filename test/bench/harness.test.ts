@@ -72,4 +72,32 @@ describe.skipIf(!existsSync("/usr/bin/time"))("bench harness", () => {
     expect([second.ratio, second.reference?.shared]).toEqual([0.9, true]);
     expect(second.reference?.wallS).toBe(first.reference?.wallS);
   });
+
+  it("compares memory rows by the median peak RSS of the runs, and gives their range", () => {
+    // The n-th run of this side holds 40, 240, then 100 MB; the reference 100 MB every time.
+    const hold = (log: string, sizes: number[]) =>
+      `const fs = require("fs"); const n = fs.existsSync(${JSON.stringify(log)}) ? fs.readFileSync(${JSON.stringify(log)}, "utf8").length : 0;` +
+      `fs.appendFileSync(${JSON.stringify(log)}, "x"); const b = Buffer.alloc(${JSON.stringify(sizes)}[n % 3] * 1048576, 1); console.log(JSON.stringify({ n: b.length }))`;
+    const o = runWorkload(
+      {
+        group: "g",
+        name: "memory",
+        unit: "MB",
+        quick: false,
+        runs: 3,
+        warmup: false,
+        tilecast: { tool: "ours", cmd: process.execPath, args: ["-e", hold(tmp("ours"), [40, 240, 100])] },
+        reference: { tool: "theirs", cmd: process.execPath, args: ["-e", hold(tmp("theirs"), [100, 100, 100])] },
+        target: { max: 1.1, memory: true },
+      },
+      false,
+    );
+    const [low, high] = o.tilecast.rssSpread;
+    expect(high - low).toBeGreaterThan(180); // the 240 MB run against the 40 MB one
+    expect(o.tilecast.peakRssMb).toBeGreaterThan(low + 40);
+    expect(o.tilecast.peakRssMb).toBeLessThan(high - 100);
+    expect(o.ratio).toBeGreaterThan(0.9); // the medians, both runs of 100 MB; the highest would give about 1.9
+    expect(o.ratio).toBeLessThan(1.1);
+    expect(o.met).toBe(true);
+  });
 });
