@@ -5,12 +5,14 @@
  * thread pool (so blocks decode on every core) and the predictors run on the bytes directly,
  * which profiling showed several times faster than geotiff.js's pako + DataView path. LZW,
  * PackBits uses geotiff.js's decoder; JPEG and WebP use sharp (libjpeg-turbo, libwebp); ZSTD a
- * bounded zstddec call (zstd.ts); LERC tilecast's masks over Esri's decoder (lerc.ts).
+ * bounded zstddec call (zstd.ts); LERC tilecast's masks over Esri's decoder (lerc.ts); LZMA
+ * (libtiff's .xz streams) tilecast's own decoder (io/lzma).
  */
 import { promisify } from "node:util";
 import { inflate, type ZlibOptions } from "node:zlib";
 import type { getDecoder } from "geotiff";
 import { errorLine, TilecastError } from "../../errors.js";
+import { decodeXz } from "../lzma/xz.js";
 import { decodeLerc, type LercCodec } from "./lerc.js";
 import { decodeLzw, LzwError } from "./lzw.js";
 import { swapBytes, undoFloatingPoint, undoHorizontal } from "./predictor.js";
@@ -129,6 +131,8 @@ async function decompress(raw: Uint8Array, c: BlockCodec, rows: number, inflate:
       return decodeJpeg(raw, c);
     case 50000:
       return decodeZstd(raw, limit);
+    case 34925:
+      return decodeXz(raw, limit, { expected: c.width * rows * c.spp * c.bytes });
     case 34887:
       if (!c.lerc) throw new Error("LERC image described without its LERC parameters");
       return decodeLerc(raw, { width: c.width, rows, spp: c.spp, bytes: c.bytes, limit }, c.lerc);

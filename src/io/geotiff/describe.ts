@@ -16,8 +16,8 @@ import { lercDataType } from "./lerc.js";
 import { tiffSampleType } from "./samples.js";
 import { COMPRESSION_NAMES, Tag } from "./tags.js";
 
-/** Codecs that store N-bit and 16-bit float samples as a plain byte stream: none, LZW, deflate, PackBits, ZSTD. */
-const STORED_CODECS = new Set([1, 5, 8, 32946, 32773, 50000]);
+/** Codecs that store N-bit, 16-bit float and 64-bit integer samples as a plain byte stream: none, LZW, deflate, PackBits, LZMA, ZSTD. */
+const STORED_CODECS = new Set([1, 5, 8, 32946, 32773, 34925, 50000]);
 
 /** Metadata of a GeoTIFF, beyond the common {@link RasterMeta}. */
 export interface GeoTiffMeta extends RasterMeta {

@@ -1,6 +1,6 @@
 /**
  * Which GeoTIFF blocks are decoded on worker threads ({@link CodecPool}): those of local files in
- * a codec whose decoder runs anywhere (Deflate, LZW, ZSTD, LERC) and that decode to at least
+ * a codec whose decoder runs anywhere (Deflate, LZW, ZSTD, LERC, LZMA) and that decode to at least
  * {@link MIN_OFF_THREAD_BLOCK} bytes. On the main thread each Deflate block cost about 0.4 ms of
  * the main thread's time besides the inflate itself (node:zlib's stream set-up, its output buffer,
  * callbacks), and the predictors ran there too; a worker does all of it, and the main thread only
@@ -28,8 +28,8 @@ export const RUN_BYTES = 256 * 1024;
 /** Images of this many samples (width x height x samples per pixel) and more start the workers. */
 export const MIN_WORKER_SAMPLES = 1 << 24;
 
-/** TIFF compression codes a codec worker decodes: LZW, Deflate (both codes), ZSTD, LERC. */
-const WORKER_CODECS = new Set([5, 8, 32946, 50000, 34887]);
+/** TIFF compression codes a codec worker decodes: LZW, Deflate (both codes), ZSTD, LERC, LZMA. */
+const WORKER_CODECS = new Set([5, 8, 32946, 50000, 34887, 34925]);
 
 /**
  * Start the workers as a local file whose first image will use them is opened: they take about

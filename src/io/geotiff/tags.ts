@@ -54,4 +54,4 @@ export const COMPRESSION_NAMES: Readonly<Record<number, string>> = {
 };
 
 /** Compressions whose blocks tilecast can decode. */
-export const DECODABLE = new Set([1, 5, 7, 8, 32946, 32773, 34887, 50000, 50001]);
+export const DECODABLE = new Set([1, 5, 7, 8, 32946, 32773, 34887, 34925, 50000, 50001]);

@@ -14,6 +14,7 @@ import { checkBloscFrame } from "./blosc-frame.js";
 import { decodeBloscStreams } from "./blosc-streams.js";
 import { type ChunkMeta, checkDeclared, chunkLimit } from "./bounds.js";
 import { crc32cCodec } from "./crc32c.js";
+import { lzmaCodec } from "./lzma-codec.js";
 
 const inflateAsync = promisify(inflate);
 const deflateAsync = promisify(deflate);
@@ -140,6 +141,8 @@ export function registerZarrCodecs(): void {
   }
   registry.set("numcodecs.quantize", async () => quantizeCodec as never);
   registry.set("crc32c", async () => crc32cCodec as never);
+  registry.set("lzma", async () => lzmaCodec as never);
+  registry.set("numcodecs.lzma", async () => lzmaCodec as never);
   const blosc = bloscCodec();
   registry.set("blosc", async () => blosc as never);
   registry.set("numcodecs.blosc", async () => blosc as never);

@@ -179,6 +179,44 @@ describe.skipIf(!hasGdal)("big-endian files: block tables and tags past the firs
   });
 });
 
+describe.skipIf(!hasGdal)("LZMA (libtiff's .xz streams, Delta then LZMA2): GDAL's pixels", () => {
+  it.each(
+    ["Byte", "UInt16", "Int16", "UInt32", "Int32", "Float32", "Float64"].flatMap((t) => [
+      [t, "one-row strips, pixel-interleaved", ["BLOCKYSIZE=1"]],
+      [
+        t,
+        "16 x 32 tiles, predictor, big-endian",
+        ["TILED=YES", "BLOCKXSIZE=16", "BLOCKYSIZE=32", "ENDIANNESS=BIG", `PREDICTOR=${t.startsWith("Float") ? 3 : 2}`],
+      ],
+      [t, "whole-image strip, band-interleaved, level 9", ["INTERLEAVE=BAND", "LZMA_PRESET=9"]],
+    ]),
+  )("%s, %s", async (t, _layout, opts) => {
+    const path = tmp(`lzma-${t}-${opts.length}.tif`);
+    const ref = gdalMade(path, t, 3, ["COMPRESS=LZMA", ...opts], { nan: t.startsWith("Float") });
+    const got = await tilecastRead(path);
+    expect(got.shape).toStrictEqual([3, H, W]);
+    expect([got.nans, got.md5]).toStrictEqual([ref.nans, ref.md5]);
+  });
+
+  it("a changed byte in a tile is an error naming the file and the tile, as GDAL fails that tile", async () => {
+    const path = tmp("lzma-changed.tif");
+    gdalMade(path, "UInt16", 1, ["COMPRESS=LZMA", "TILED=YES", "BLOCKXSIZE=16", "BLOCKYSIZE=16"]);
+    const b = new Uint8Array(readFileSync(path));
+    const at = py<number>(`ds = gdal.Open(${JSON.stringify(path)})
+b = ds.GetRasterBand(1)
+print(int(b.GetMetadataItem("BLOCK_OFFSET_1_0", "TIFF")) + int(b.GetMetadataItem("BLOCK_SIZE_1_0", "TIFF")) // 2)`);
+    b[at] = (b[at] as number) ^ 0x10;
+    writeFileSync(path, b);
+    const gdalFails = py<boolean>(`gdal.PushErrorHandler("CPLQuietErrorHandler")
+try:
+    gdal.Open(${JSON.stringify(path)}).ReadAsArray(); print("false")
+except Exception:
+    print("true")`);
+    expect(gdalFails).toBe(true);
+    await expect(tilecastRead(path)).rejects.toThrow(new RegExp(`${path}.*tile \\(1, 0\\)`));
+  });
+});
+
 /** GDAL's md5 and maximum of a file it makes from seeded random values below `hi` (or normal floats). */
 function gdalMadeRandom(path: string, type: string, hi: number, options: string[]) {
   return py<{ md5: string; max: number; nans: number }>(`
@@ -207,6 +245,7 @@ describe.skipIf(!hasGdal)("N-bit integers and 16-bit floats, widened as GDAL wid
               "16 x 16 tiles, band-interleaved, deflate",
               ["COMPRESS=DEFLATE", "TILED=YES", "BLOCKXSIZE=16", "BLOCKYSIZE=16", "INTERLEAVE=BAND"],
             ],
+            [bits, end, "strips of 9 rows, LZMA", ["COMPRESS=LZMA", "BLOCKYSIZE=9"]],
           ] as [number, string, string, string[]][],
       ),
     ),
@@ -227,6 +266,7 @@ describe.skipIf(!hasGdal)("N-bit integers and 16-bit floats, widened as GDAL wid
         ["deflate", "2", ["COMPRESS=DEFLATE", "PREDICTOR=2", "TILED=YES", "BLOCKXSIZE=16", "BLOCKYSIZE=16"]],
         ["deflate", "3", ["COMPRESS=DEFLATE", "PREDICTOR=3", "INTERLEAVE=BAND"]],
         ["LZW", "3", ["COMPRESS=LZW", "PREDICTOR=3", "TILED=YES", "BLOCKXSIZE=16", "BLOCKYSIZE=16"]],
+        ["LZMA", "1", ["COMPRESS=LZMA", "INTERLEAVE=BAND"]],
       ]
         // GDAL 3.6 does not read back its own big-endian halves under predictor 3 (190 NaN where
         // it wrote 2): no reference there.
@@ -269,6 +309,7 @@ describe.skipIf(!hasGdal)("64-bit integers, read as float64", () => {
               ["COMPRESS=DEFLATE", "PREDICTOR=2", "TILED=YES", "BLOCKXSIZE=16", "BLOCKYSIZE=16"],
             ],
             [t, end, "band-interleaved, LZW", ["COMPRESS=LZW", "INTERLEAVE=BAND"]],
+            [t, end, "strips, LZMA + predictor 2", ["COMPRESS=LZMA", "PREDICTOR=2", "BLOCKYSIZE=7"]],
           ] as [string, string, string, string[]][],
       ),
     ),

@@ -15,7 +15,7 @@ import { tmp } from "../../helpers/write.js";
  * the values zarr-python reads back (NaN as null).
  */
 function zarrPython(path: string, dtype: string, kw: string): (number | null)[] {
-  return py(`import zarr, numcodecs
+  return py(`import zarr, numcodecs, lzma
 rs = np.random.default_rng(3)
 dt = np.dtype(${JSON.stringify(dtype)})
 a = rs.standard_normal((2, 23, 41)) * 50
@@ -200,5 +200,37 @@ print(json.dumps([None if math.isnan(v) else v for v in h.astype(float).ravel().
     const got = await tilecastValues(path);
     expect(got.dtype).toBe("float64");
     expect(got.values).toStrictEqual(ref);
+  });
+});
+
+describe.skipIf(!hasGdal)("zarr-python stores: the lzma compressor (tilecast's own LZMA decoder)", () => {
+  it.each([
+    [".xz, CRC-64 (numcodecs' default)", "numcodecs.LZMA()"],
+    [".xz, SHA-256, preset 9", "numcodecs.LZMA(preset=9, check=lzma.CHECK_SHA256)"],
+    [".lzma", "numcodecs.LZMA(format=lzma.FORMAT_ALONE)"],
+    [
+      "raw LZMA2 after Delta",
+      "numcodecs.LZMA(format=lzma.FORMAT_RAW, filters=[dict(id=lzma.FILTER_DELTA, dist=4), dict(id=lzma.FILTER_LZMA2, preset=1)])",
+    ],
+  ])("%s: zarr-python's values", async (_what, compressor) => {
+    const path = tmp("lzma.zarr");
+    const ref = zarrPython(path, "<f4", `compressor=${compressor}`);
+    const got = await tilecastValues(path);
+    expect([got.dtype, got.shape]).toStrictEqual(["float32", [2, 23, 41]]);
+    expect(got.values).toStrictEqual(ref);
+  });
+
+  it("a changed byte in a chunk is refused naming the chunk, as zarr-python refuses it", async () => {
+    const path = tmp("lzma-changed.zarr");
+    zarrPython(path, "<f4", "compressor=numcodecs.LZMA()");
+    const refused = py<boolean>(`import zarr
+p = ${JSON.stringify(`${path}/v/0.1.1`)}
+b = bytearray(open(p, "rb").read()); b[len(b) // 2] ^= 4; open(p, "wb").write(b)
+try:
+    zarr.open_group(${JSON.stringify(path)}, mode="r")["v"][...]; print("false")
+except Exception:
+    print("true")`);
+    expect(refused).toBe(true);
+    await expect(tilecastValues(path)).rejects.toThrow(/0\.1\.1.*lzma/);
   });
 });
