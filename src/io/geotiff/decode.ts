@@ -98,6 +98,22 @@ async function decodeJpeg(raw: Uint8Array, c: BlockCodec): Promise<Uint8Array> {
 }
 
 /**
+ * A TIFF WebP block, as libtiff decodes it: into RGB for 3 samples, RGBA for 4 (describe.ts
+ * refuses any other count), whatever the blob holds. libwebp stores no alpha when every pixel
+ * is opaque, so a 4-sample image's tile may hold RGB: its alpha is 255, as libwebp's RGBA output
+ * gives it. The blob must be the block's size.
+ */
+async function decodeWebp(raw: Uint8Array, c: BlockCodec, rows: number): Promise<Uint8Array> {
+  const img = (await loadSharp())(raw, { failOn: "error" });
+  const { data, info } = await (c.spp === 4 ? img.ensureAlpha() : img.removeAlpha())
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  if (info.width !== c.width || info.height !== rows)
+    throw new TilecastError("E_CORRUPT", `WebP block is ${info.width}x${info.height}, the block ${c.width}x${rows}`);
+  return data;
+}
+
+/**
  * The most bytes a block may decode to: its own size, with room for writers that pad the last
  * strip to a whole RowsPerStrip. Anything beyond is a corrupt block or a decompression bomb.
  */
@@ -136,10 +152,8 @@ async function decompress(raw: Uint8Array, c: BlockCodec, rows: number, inflate:
     case 34887:
       if (!c.lerc) throw new Error("LERC image described without its LERC parameters");
       return decodeLerc(raw, { width: c.width, rows, spp: c.spp, bytes: c.bytes, limit }, c.lerc);
-    case 50001: {
-      const { data } = await (await loadSharp())(raw).raw().toBuffer({ resolveWithObject: true });
-      return data;
-    }
+    case 50001:
+      return decodeWebp(raw, c, rows);
   }
   const dec = await dependencyDecoder(c, rows);
   const copy = raw.slice().buffer; // decoders take a whole ArrayBuffer

@@ -158,6 +158,13 @@ export async function describeImage(
       "E_FORMAT",
     );
   const planar = planarConfiguration;
+  // libtiff decodes WebP into RGB or RGBA only: pixel-interleaved, 3 or 4 samples (tif_webp.c).
+  if (compression === 50001 && (planar === 2 || (spp !== 3 && spp !== 4)))
+    throw bad(
+      planar === 2 && spp > 1
+        ? "webp compression of band-interleaved samples (libtiff reads WebP pixel-interleaved only)"
+        : `webp compression of ${spp} samples per pixel (libtiff reads 3, RGB, or 4, RGBA)`,
+    );
   checkBudget(
     blockWidth * blockHeight * (planar === 2 ? 1 : spp) * DTYPE_INFO[dtype].bytes,
     `one ${blockWidth}x${blockHeight} block of ${planar === 2 ? 1 : spp} ${dtype} samples`,

@@ -217,6 +217,35 @@ except Exception:
   });
 });
 
+describe.skipIf(!hasGdal)("WebP, as libtiff decodes it", () => {
+  it("RGBA whose tiles are opaque on one side (libwebp then stores no alpha): GDAL's pixels, alpha 255", async () => {
+    const path = tmp("webp-rgba.tif");
+    const ref = py<{ md5: string; opaque: number }>(`rng = np.random.default_rng(1)
+ds = gdal.GetDriverByName("MEM").Create("", 64, 32, 4, gdal.GDT_Byte)
+for b in range(3): ds.GetRasterBand(b + 1).WriteArray(rng.integers(0, 256, (32, 64)))
+a = np.full((32, 64), 255); a[:, 40:] = rng.integers(0, 256, (32, 24))
+ds.GetRasterBand(4).WriteArray(a)
+gdal.Translate(${JSON.stringify(path)}, ds, creationOptions=["COMPRESS=WEBP", "WEBP_LOSSLESS=YES", "TILED=YES", "BLOCKXSIZE=32", "BLOCKYSIZE=32"])
+r = gdal.Open(${JSON.stringify(path)}).ReadAsArray()
+print(json.dumps({"md5": __import__("hashlib").md5(np.ascontiguousarray(r).tobytes()).hexdigest(), "opaque": int((r[3] == 255).sum())}))`);
+    expect(ref.opaque).toBeGreaterThanOrEqual(32 * 40); // the left tile's alpha is all 255
+    const got = await tilecastRead(path);
+    expect(got.md5).toBe(ref.md5);
+  });
+
+  it("band-interleaved WebP, which libtiff does not read, is refused naming the file", async () => {
+    const path = tmp("webp-planar.tif");
+    py<null>(`ds = gdal.GetDriverByName("MEM").Create("", 32, 16, 3, gdal.GDT_Byte)
+gdal.PushErrorHandler("CPLQuietErrorHandler")
+gdal.DontUseExceptions()
+gdal.Translate(${JSON.stringify(path)}, ds, creationOptions=["COMPRESS=WEBP", "INTERLEAVE=BAND"])
+print("null")`);
+    await expect(openGeoTiff(path)).rejects.toThrow(
+      `${path}: webp compression of band-interleaved samples (libtiff reads WebP pixel-interleaved only)`,
+    );
+  });
+});
+
 /** GDAL's md5 and maximum of a file it makes from seeded random values below `hi` (or normal floats). */
 function gdalMadeRandom(path: string, type: string, hi: number, options: string[]) {
   return py<{ md5: string; max: number; nans: number }>(`
