@@ -26,7 +26,8 @@ export function checkCodecs(raw: RawArrayMeta | null, name: string, format: 2 | 
       ? v3CodecNames(meta.codecs ?? [], name)
       : [meta.compressor, ...(meta.filters ?? [])]
           .filter((c): c is { id: string } => Boolean(c))
-          .map((c) => `numcodecs.${c.id}`);
+          // zarrita reads fixedscaleoffset as v3's scale_offset then cast_value.
+          .flatMap((c) => (c.id === "fixedscaleoffset" ? ["scale_offset", "cast_value"] : [`numcodecs.${c.id}`]));
   if (format === 2) checkFilterTypes(meta.filters ?? [], (raw as { dtype?: unknown }).dtype, name);
   for (const id of ids) {
     if (!zarr.registry.has(id)) {
@@ -86,12 +87,20 @@ function sameType(a: string, b: string): boolean {
 function checkFilterTypes(filters: readonly unknown[], arrayDtype: unknown, name: string): void {
   for (const f of filters) {
     const { id, dtype, astype } = (f ?? {}) as { id?: unknown; dtype?: unknown; astype?: unknown };
-    if (typeof dtype === "string" && typeof arrayDtype === "string" && !sameType(dtype, arrayDtype))
+    // fixedscaleoffset decodes to numbers, whose byte order is the array's to choose (halves.ts).
+    const order = (t: string) => (id === "fixedscaleoffset" ? t.replace(/^[<>|=]/, "") : t);
+    if (typeof dtype === "string" && typeof arrayDtype === "string" && !sameType(order(dtype), order(arrayDtype)))
       throw new TilecastError(
         "E_UNSUPPORTED",
         `array '${name}' uses a ${String(id)} filter for ${dtype} values, but the array holds ${arrayDtype}`,
       );
-    if (typeof astype === "string" && typeof dtype === "string" && !sameType(astype, dtype))
+    // zarrita decodes a fixedscaleoffset filter's stored type itself (scale_offset + cast_value).
+    if (
+      id !== "fixedscaleoffset" &&
+      typeof astype === "string" &&
+      typeof dtype === "string" &&
+      !sameType(astype, dtype)
+    )
       throw new TilecastError(
         "E_UNSUPPORTED",
         `array '${name}' uses a ${String(id)} filter that stores ${astype} values for a ${dtype} array`,

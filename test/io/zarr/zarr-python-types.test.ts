@@ -234,3 +234,50 @@ except Exception:
     await expect(tilecastValues(path)).rejects.toThrow(/0\.1\.1.*lzma/);
   });
 });
+
+describe.skipIf(!hasGdal)("zarr-python stores: fixedscaleoffset and the checksum filters", () => {
+  it.each([
+    ["<f4 stored as <i4, scale 10", "<f4", "FixedScaleOffset(offset=0, scale=10, dtype='<f4', astype='<i4')"],
+    [
+      "big-endian >f4 stored as little-endian <i4",
+      ">f4",
+      "FixedScaleOffset(offset=0, scale=10, dtype='>f4', astype='<i4')",
+    ],
+    [
+      "<f8 stored as big-endian >i2, offset 5",
+      "<f8",
+      "FixedScaleOffset(offset=5, scale=10, dtype='<f8', astype='>i2')",
+    ],
+    [
+      "<f4 stored as |u1, offset -200, scale 0.5",
+      "<f4",
+      "FixedScaleOffset(offset=-200, scale=0.5, dtype='<f4', astype='|u1')",
+    ],
+  ])("fixedscaleoffset, %s: zarr-python's values", async (_what, dtype, filter) => {
+    const path = tmp("fso.zarr");
+    const ref = zarrPython(path, dtype, `fill_value=None, compressor=numcodecs.Zlib(1), filters=[numcodecs.${filter}]`);
+    const got = await tilecastValues(path);
+    expect(got.values).toStrictEqual(ref);
+    expect(new Set(ref).size).toBeGreaterThan(100); // quantized, not constant
+  });
+
+  it.each(["CRC32", "Adler32"])(
+    "%s filter: zarr-python's values; a changed byte is refused naming the chunk",
+    async (f) => {
+      const path = tmp(`${f}.zarr`);
+      const ref = zarrPython(path, "<i4", `compressor=numcodecs.Blosc("lz4"), filters=[numcodecs.${f}()]`);
+      expect((await tilecastValues(path)).values).toStrictEqual(ref);
+      const refused = py<boolean>(`import zarr
+p = ${JSON.stringify(`${path}/v/1.2.0`)}
+z = zarr.open_group(${JSON.stringify(path)}, mode="r")["v"]
+raw = bytearray(z.compressor.decode(open(p, "rb").read())); raw[9] ^= 1
+open(p, "wb").write(z.compressor.encode(bytes(raw)))
+try:
+    z[...]; print("false")
+except Exception:
+    print("true")`);
+      expect(refused).toBe(true);
+      await expect(tilecastValues(path)).rejects.toThrow(/v\/1\.2\.0.*checksum failed/);
+    },
+  );
+});
