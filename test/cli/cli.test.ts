@@ -98,7 +98,7 @@ describe("tilecast CLI", () => {
     ["empty.tif", "file is empty"],
     ["truncated.tif", "file is truncated"],
     ["corrupt.deflate.tif", "corrupt tile (1, 0)"],
-    ["u8.lzma.tiled.1b.tif", "unsupported compression lzma"],
+    ["u1.ccittfax4.strip.1b.tif", "unsupported compression ccittfax4"],
     ["huge-header.tif", "header claims"],
     ["missing.tif", "no such file"],
   ])("convert %s: one line naming the file, exit 1, nothing left behind", (name, problem) => {

@@ -41,6 +41,9 @@ export const FieldType = {
 /** Compression codes and the names `inspect` reports for them. */
 export const COMPRESSION_NAMES: Readonly<Record<number, string>> = {
   1: "none",
+  2: "ccittrle",
+  3: "ccittfax3",
+  4: "ccittfax4",
   5: "lzw",
   6: "ojpeg",
   7: "jpeg",

@@ -32,6 +32,7 @@ const READABLE = [
   "u8.jpeg-ycbcr.strip.3b.tif",
   "u8.jpeg.strip.3b.tif",
   "u8.webp.tiled.3b.tif",
+  "u8.lzma.tiled.1b.tif",
 ];
 
 describe.skipIf(!hasGdal)("GDAL-made files -> tilecast reader", () => {

@@ -20,6 +20,7 @@ const EXACT: [name: string, dtype: DType, bands: number, props: Record<string, u
   ["i16.deflate.tiled.1b.bigtiff.tif", "int16", 1, { bigTiff: true }],
   ["f32.none.tiled.1b.rotated.tif", "float32", 1, { compression: "none" }],
   ["u8.webp.tiled.3b.tif", "uint8", 3, { compression: "webp" }],
+  ["u8.lzma.tiled.1b.tif", "uint8", 1, { compression: "lzma" }],
 ];
 
 describe("GeoTIFF reader: every compression, layout and dtype, pixel by pixel", () => {
