@@ -281,3 +281,11 @@ except Exception:
     },
   );
 });
+
+describe.skipIf(!hasGdal)("zarr-python stores tilecast refuses on open, by name", () => {
+  it("a delta filter on a bool array", async () => {
+    const path = tmp("bool-delta.zarr");
+    zarrPython(path, "|b1", "filters=[numcodecs.Delta(dtype='|b1')]");
+    await expect(tilecastValues(path)).rejects.toThrow(`${path}: array 'v' uses a delta filter on bool values`);
+  });
+});
