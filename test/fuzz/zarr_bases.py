@@ -1,6 +1,6 @@
 """Zarr bases for the fuzz harness in the layouts zarr-python writes and tilecast's own writer
 does not: Fortran order, big-endian values, nested chunk keys ("/"), Blosc with bit shuffle and
-an inner Zstandard, a Delta filter, Zstandard, gzip and LZMA (.xz) compressors, and chunks missing where they
+an inner Zstandard, a Delta filter, Zstandard, gzip, LZMA (.xz) and bz2 compressors, and chunks missing where they
 hold only the fill value. Each copies the tilecast-made store SRC (its coordinates and attributes)
 with band_data rewritten, in chunks that do not divide the raster.
 Usage: zarr_bases.py SRC OUT_DIR; prints one line per store made."""
@@ -24,6 +24,7 @@ VARIANTS = {
     "bitshuffle-zstd": dict(compressor=blosc(cname="zstd", clevel=3, shuffle=blosc.BITSHUFFLE)),
     "delta-zlib": dict(filters=[numcodecs.Delta(dtype="<u2")], compressor=numcodecs.Zlib(level=1)),
     "lzma": dict(compressor=numcodecs.LZMA(preset=1)),
+    "bz2": dict(compressor=numcodecs.BZ2(1)),
     "gzip-missing": dict(dtype="<f4", fill_value=np.nan, compressor=numcodecs.GZip(level=1), write_empty_chunks=False),
 }
 

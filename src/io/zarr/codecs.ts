@@ -13,6 +13,7 @@ import { encodeBlosc } from "./blosc-encode.js";
 import { checkBloscFrame } from "./blosc-frame.js";
 import { decodeBloscStreams } from "./blosc-streams.js";
 import { type ChunkMeta, checkDeclared, chunkLimit } from "./bounds.js";
+import { bz2Codec } from "./bz2-codec.js";
 import { adler32Codec, crc32Codec } from "./checksum-codecs.js";
 import { crc32cCodec } from "./crc32c.js";
 import { lzmaCodec } from "./lzma-codec.js";
@@ -144,6 +145,8 @@ export function registerZarrCodecs(): void {
   registry.set("crc32c", async () => crc32cCodec as never);
   registry.set("lzma", async () => lzmaCodec as never);
   registry.set("numcodecs.lzma", async () => lzmaCodec as never);
+  registry.set("bz2", async () => bz2Codec as never);
+  registry.set("numcodecs.bz2", async () => bz2Codec as never);
   registry.set("numcodecs.crc32", async () => crc32Codec as never);
   registry.set("numcodecs.adler32", async () => adler32Codec as never);
   const blosc = bloscCodec();

@@ -203,8 +203,10 @@ print(json.dumps([None if math.isnan(v) else v for v in h.astype(float).ravel().
   });
 });
 
-describe.skipIf(!hasGdal)("zarr-python stores: the lzma compressor (tilecast's own LZMA decoder)", () => {
+describe.skipIf(!hasGdal)("zarr-python stores: the lzma and bz2 compressors (tilecast's own decoders)", () => {
   it.each([
+    ["bz2, level 1", "numcodecs.BZ2(1)"],
+    ["bz2, level 9", "numcodecs.BZ2(9)"],
     [".xz, CRC-64 (numcodecs' default)", "numcodecs.LZMA()"],
     [".xz, SHA-256, preset 9", "numcodecs.LZMA(preset=9, check=lzma.CHECK_SHA256)"],
     [".lzma", "numcodecs.LZMA(format=lzma.FORMAT_ALONE)"],
