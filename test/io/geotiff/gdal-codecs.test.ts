@@ -246,6 +246,48 @@ print("null")`);
   });
 });
 
+describe.skipIf(!hasGdal)("colour spaces GDAL converts to RGBA", () => {
+  /** Make `path` from random samples; returns whether GDAL reads the stored samples back unchanged. */
+  const made = (path: string, bands: number, type: string, hi: number, options: string[]) =>
+    py<boolean>(`rng = np.random.default_rng(3)
+ds = gdal.GetDriverByName("MEM").Create("", 37, 23, ${bands}, gdal.GDT_${type})
+for b in range(${bands}): ds.GetRasterBand(b + 1).WriteArray(rng.integers(0, ${hi}, (23, 37)))
+gdal.Translate(${JSON.stringify(path)}, ds, creationOptions=${JSON.stringify(options)})
+r = gdal.Open(${JSON.stringify(path)}).ReadAsArray()
+print("true" if r.shape == ds.ReadAsArray().shape and (r == ds.ReadAsArray()).all() else "false")`);
+
+  it.each([
+    ["8-bit CMYK", 4, ["PHOTOMETRIC=CMYK"], "CMYK"],
+    ["8-bit CMYK, tiled, deflate", 4, ["PHOTOMETRIC=CMYK", "TILED=YES", "COMPRESS=DEFLATE"], "CMYK"],
+    ["8-bit CMYK, JPEG", 4, ["PHOTOMETRIC=CMYK", "COMPRESS=JPEG"], "CMYK"],
+    ["8-bit CIELab", 3, ["PHOTOMETRIC=CIELAB"], "CIELab"],
+  ] as [string, number, string[], string][])(
+    "%s: refused by name (GDAL reads converted colour)",
+    async (_what, bands, options, name) => {
+      const path = tmp("converted.tif");
+      expect(made(path, bands, "Byte", 256, options)).toBe(false);
+      await expect(openGeoTiff(path)).rejects.toThrow(
+        `${path}: ${name} colour (GDAL reads it converted to RGBA; tilecast does not convert it)`,
+      );
+    },
+  );
+
+  it.each([
+    ["16-bit CMYK", 4, "UInt16", ["PHOTOMETRIC=CMYK"]],
+    ["16-bit CIELab", 3, "UInt16", ["PHOTOMETRIC=CIELAB"]],
+    ["two separated 8-bit bands", 2, "Byte", ["PHOTOMETRIC=SEPARATED"]],
+  ] as [string, number, string, string[]][])(
+    "%s: the stored samples, as GDAL reads them",
+    async (_what, bands, type, options) => {
+      const path = tmp("stored.tif");
+      expect(made(path, bands, type, type === "Byte" ? 256 : 65536, options)).toBe(true);
+      const ref = py<{ md5: string }>(`r = gdal.Open(${JSON.stringify(path)}).ReadAsArray()
+print(json.dumps({"md5": __import__("hashlib").md5(np.ascontiguousarray(r).tobytes()).hexdigest()}))`);
+      expect((await tilecastRead(path)).md5).toBe(ref.md5);
+    },
+  );
+});
+
 /** GDAL's md5 and maximum of a file it makes from seeded random values below `hi` (or normal floats). */
 function gdalMadeRandom(path: string, type: string, hi: number, options: string[]) {
   return py<{ md5: string; max: number; nans: number }>(`
