@@ -8,7 +8,8 @@
  * - `undefinedInReference`: they differ where the reference's pixels are not the file's (a
  *   deflate block that inflates past its size leaves libtiff's buffer partly unwritten; see
  *   overlong.py), or where a changed Zstandard frame, which has no checksum, decodes (or not)
- *   differently in another version of the decoder;
+ *   differently in another version of the decoder, or where a shard's index gives a Blosc chunk
+ *   more bytes than its frame (tensorstore refuses it; numcodecs, and tilecast, ignore the rest);
  * - anything else (`differs`, `georefDiffers`, `refusedByReference`, `foreignError`, `unnamed`, `hang`, `crash`,
  *   `memory`) is a finding.
  */
