@@ -10,6 +10,7 @@ import { describe, expect, it } from "vitest";
 import { TilecastError } from "../../src/errors.js";
 import { Bzip2Error, decodeBzip2 } from "../../src/io/bzip2.js";
 import { PYTHON } from "../helpers/gdal.js";
+import { PY_SAMPLE_BYTES } from "../helpers/sample-bytes.js";
 import { tmp } from "../helpers/write.js";
 
 const hasPython = spawnSync(PYTHON, ["-c", "import bz2"]).status === 0;
@@ -23,20 +24,7 @@ function streams(damaged: number): string {
 DIR = ${JSON.stringify(dir)}
 os.makedirs(DIR)
 r = random.Random(1)
-def data(kind, n):
-    if kind == "rand": return bytes(r.getrandbits(8) for _ in range(n))
-    if kind == "zeros": return bytes(n)
-    if kind == "text": return (b"the quick brown fox jumps over the lazy dog %d\\n" * (n // 40 + 1))[:n]
-    if kind == "floats": return b"".join(struct.pack("<f", r.gauss(0, 1) * (1 + i % 7)) for i in range(n // 4))
-    out = bytearray()
-    while len(out) < n:
-        x = r.random()
-        if x < 0.3: out += bytes(r.getrandbits(8) for _ in range(r.randint(1, 50)))
-        elif x < 0.6 and len(out) > 10:
-            d = r.randint(1, len(out))
-            for _ in range(r.randint(2, 300)): out.append(out[-d])
-        else: out += bytes([r.randint(0, 3)]) * r.randint(1, 400)
-    return bytes(out[:n])
+${PY_SAMPLE_BYTES}
 cases = []
 def put(name, c, d):
     open(os.path.join(DIR, f"{len(cases)}.in"), "wb").write(c)
@@ -44,9 +32,9 @@ def put(name, c, d):
     cases.append(name)
 for kind in ["rand", "zeros", "text", "mixed", "floats"]:
     for n in [0, 1, 100, 5000, 250000]:
-        d = data(kind, n)
+        d = data(kind, n, r)
         for lvl in [1, 9]: put(f"{kind} {n} level {lvl}", bz2.compress(d, lvl), d)
-d = data("text", 3000)
+d = data("text", 3000, r)
 put("two streams", bz2.compress(d[:1000]) + bz2.compress(d[1000:]), d)
 good = len(cases)
 for k in range(${damaged}):

@@ -13,6 +13,7 @@ import { LzmaError, Window } from "../../src/io/lzma/lzma.js";
 import { decodeLzma2 } from "../../src/io/lzma/lzma2.js";
 import { decodeLzmaAlone, decodeXz } from "../../src/io/lzma/xz.js";
 import { PYTHON } from "../helpers/gdal.js";
+import { PY_SAMPLE_BYTES } from "../helpers/sample-bytes.js";
 import { tmp } from "../helpers/write.js";
 
 const hasPython = spawnSync(PYTHON, ["-c", "import lzma"]).status === 0;
@@ -26,24 +27,6 @@ function python(code: string): string {
   ]);
   return dir;
 }
-
-/** Inputs of five kinds: random, zeros, text, matches at random distances, noisy floats. */
-const KINDS = `
-def data(kind, n, r):
-    if kind == "rand": return bytes(r.getrandbits(8) for _ in range(n))
-    if kind == "zeros": return bytes(n)
-    if kind == "text": return (b"the quick brown fox jumps over the lazy dog %d\\n" * (n // 40 + 1))[:n]
-    if kind == "floats": return b"".join(struct.pack("<f", r.gauss(0, 1) * (1 + i % 7)) for i in range(n // 4))
-    out = bytearray()
-    while len(out) < n:
-        x = r.random()
-        if x < 0.3: out += bytes(r.getrandbits(8) for _ in range(r.randint(1, 50)))
-        elif x < 0.6 and len(out) > 10:
-            d = r.randint(1, len(out))
-            for _ in range(r.randint(2, 300)): out.append(out[-d])
-        else: out += bytes([r.randint(0, 3)]) * r.randint(1, 40)
-    return bytes(out[:n])
-`;
 
 const VARIANTS = `
 def variants(d):
@@ -75,7 +58,7 @@ describe("LZMA checks", () => {
 
 describe.skipIf(!hasPython)("LZMA and .xz against liblzma", () => {
   it("decodes what liblzma writes: presets, checks, Delta, extreme properties, .lzma; sizes 0 to 300 kB", () => {
-    const dir = python(`${KINDS}${VARIANTS}
+    const dir = python(`${PY_SAMPLE_BYTES}${VARIANTS}
 r = random.Random(1)
 cases = []
 for kind in ["rand", "zeros", "text", "mixed", "floats"]:
@@ -97,7 +80,7 @@ json.dump(cases, open(os.path.join(DIR, "cases.json"), "w"))`);
   }, 120_000);
 
   it("600 damaged streams: liblzma's bytes where it decodes them, a refusal where it refuses", () => {
-    const dir = python(`${KINDS}${VARIANTS}
+    const dir = python(`${PY_SAMPLE_BYTES}${VARIANTS}
 r = random.Random(2)
 bases = []
 for kind in ["text", "mixed", "floats", "zeros"]:
