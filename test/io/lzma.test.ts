@@ -124,6 +124,30 @@ json.dump(cases, open(os.path.join(DIR, "cases.json"), "w"))`);
     expect(tally.equal).toBeGreaterThan(5); // appended stream padding or 12+ stray bytes still read
   }, 120_000);
 
+  it("a second stream: decoded; dropped when corrupt; refused when truncated, as Python's lzma does", () => {
+    const dir = python(`a = lzma.compress(b"first " * 50)
+b = lzma.compress(b"second " * 50)
+bad = bytearray(b); bad[len(b) // 2] ^= 0x40
+for name, data in [("both", a + b), ("corrupt", a + bytes(bad)), ("truncated", a + b[:-9])]:
+    open(os.path.join(DIR, name), "wb").write(data)
+    try: out = lzma.decompress(data).decode()
+    except (lzma.LZMAError, ValueError, EOFError): out = None
+    open(os.path.join(DIR, name + ".json"), "w").write(json.dumps(out))`);
+    const result = (name: string) => {
+      try {
+        return new TextDecoder().decode(decodeXz(readFileSync(join(dir, name)), 1 << 20, { trailing: "python" }));
+      } catch (e) {
+        if (!(e instanceof LzmaError)) throw e;
+        return null;
+      }
+    };
+    for (const name of ["both", "corrupt", "truncated"])
+      expect([name, result(name)]).toStrictEqual([name, JSON.parse(readFileSync(join(dir, `${name}.json`), "utf8"))]);
+    expect(result("both")).toBe(`${"first ".repeat(50)}${"second ".repeat(50)}`);
+    expect(result("corrupt")).toBe("first ".repeat(50));
+    expect(result("truncated")).toBeNull();
+  });
+
   it("raw LZMA2 (numcodecs' format 3) after Delta", () => {
     const dir = python(`d = bytes((i * 7) % 251 for i in range(20000))
 c = lzma.compress(d, format=lzma.FORMAT_RAW, filters=[{"id": lzma.FILTER_DELTA, "dist": 2}, {"id": lzma.FILTER_LZMA2, "preset": 1}])

@@ -7,8 +7,15 @@
  * or past the dictionary size the stream declares, is corrupt data.
  */
 
-/** Corrupt or truncated LZMA data; callers name the block or chunk. */
-export class LzmaError extends Error {}
+/** Corrupt or truncated LZMA data (`truncated`: it ended early); callers name the block or chunk. */
+export class LzmaError extends Error {
+  constructor(
+    message: string,
+    readonly truncated = false,
+  ) {
+    super(message);
+  }
+}
 
 /** Offsets of each probability group in one array. */
 const IS_MATCH = 0; // 12 states x 16 position states
@@ -61,14 +68,14 @@ class RangeDecoder {
     public pos: number,
     private readonly end: number,
   ) {
-    if (end - pos < 5) throw new LzmaError("LZMA data is truncated");
+    if (end - pos < 5) throw new LzmaError("LZMA data is truncated", true);
     if (input[pos] !== 0) throw new LzmaError("LZMA data starts with a range coder byte that is not 0");
     for (let i = 1; i < 5; i++) this.code = ((this.code << 8) | (input[pos + i] as number)) >>> 0;
     this.pos = pos + 5;
     if (this.code === this.range) throw new LzmaError("LZMA data has an impossible first range coder value");
   }
   private next(): number {
-    if (this.pos >= this.end) throw new LzmaError("LZMA data is truncated");
+    if (this.pos >= this.end) throw new LzmaError("LZMA data is truncated", true);
     return this.input[this.pos++] as number;
   }
   bit(p: Uint16Array, i: number): number {

@@ -15,7 +15,7 @@ export function decodeLzma2(input: Uint8Array, pos: number, end: number, w: Wind
   let needDictReset = true;
   let needProps = true;
   const byte = () => {
-    if (pos >= end) throw new LzmaError("LZMA2 data is truncated");
+    if (pos >= end) throw new LzmaError("LZMA2 data is truncated", true);
     return input[pos++] as number;
   };
   const u16 = () => (byte() << 8) | byte();
@@ -30,7 +30,7 @@ export function decodeLzma2(input: Uint8Array, pos: number, end: number, w: Wind
     if (control < 0x80) {
       if (control > 0x02) throw new LzmaError(`LZMA2 data has an invalid chunk type ${control}`);
       const size = u16() + 1;
-      if (end - pos < size) throw new LzmaError("LZMA2 data is truncated");
+      if (end - pos < size) throw new LzmaError("LZMA2 data is truncated", true);
       w.reserve(size);
       w.buf.set(input.subarray(pos, pos + size), w.pos);
       w.pos += size;
@@ -46,7 +46,7 @@ export function decodeLzma2(input: Uint8Array, pos: number, end: number, w: Wind
     } else if (needProps)
       throw new LzmaError("LZMA2 data has an LZMA chunk without properties after a dictionary reset");
     else if (control >= 0xa0) st.reset();
-    if (end - pos < packed) throw new LzmaError("LZMA2 data is truncated");
+    if (end - pos < packed) throw new LzmaError("LZMA2 data is truncated", true);
     st.decode(input, pos, pos + packed, w, w.pos + unpacked, false, true);
     pos += packed;
   }

@@ -35,11 +35,11 @@ class Cursor {
     public pos: number,
   ) {}
   byte(what: string): number {
-    if (this.pos >= this.input.length) throw new LzmaError(`xz stream is truncated in its ${what}`);
+    if (this.pos >= this.input.length) throw new LzmaError(`xz stream is truncated in its ${what}`, true);
     return this.input[this.pos++] as number;
   }
   bytes(n: number, what: string): Uint8Array {
-    if (this.input.length - this.pos < n) throw new LzmaError(`xz stream is truncated in its ${what}`);
+    if (this.input.length - this.pos < n) throw new LzmaError(`xz stream is truncated in its ${what}`, true);
     this.pos += n;
     return this.input.subarray(this.pos - n, this.pos);
   }
@@ -66,8 +66,8 @@ const isMagic = (b: Uint8Array, at: number) => MAGIC.every((m, i) => b[at + i] =
 
 /**
  * Decode an .xz stream into at most `limit` bytes (`expected`, when known, sizes the first
- * buffer); with `trailing: "python"`, the streams that follow it too. Throws {@link LzmaError} on corrupt data, a TilecastError E_UNSUPPORTED on a
- * filter it does not decode.
+ * buffer); with `trailing: "python"`, the streams that follow it too. Throws {@link LzmaError}
+ * on corrupt data, a TilecastError E_UNSUPPORTED on a filter it does not decode.
  */
 export function decodeXz(
   input: Uint8Array,
@@ -75,18 +75,23 @@ export function decodeXz(
   o: { expected?: number; trailing?: "ignore" | "python" } = {},
 ): Uint8Array {
   const parts: Uint8Array[] = [];
-  let total = 0;
-  let pos = 0;
-  for (;;) {
-    pos = decodeStream(new Cursor(input, pos), parts, limit - total, o.expected ?? 0);
-    total = parts.reduce((n, p) => n + p.length, 0);
+  const made = () => parts.reduce((n, p) => n + p.length, 0);
+  let pos = decodeStream(new Cursor(input, 0), parts, limit, o.expected ?? 0);
+  while (o.trailing === "python" && pos < input.length) {
     const left = input.length - pos;
-    if (left === 0 || o.trailing !== "python") break;
-    if (left < 12) throw new LzmaError(`xz stream is followed by ${left} stray bytes`);
-    if (!isMagic(input, pos)) break;
+    if (left < 12) throw new LzmaError(`xz stream is followed by ${left} stray bytes`, true);
+    if (!isMagic(input, pos)) break; // not a stream: Python ignores it
+    const kept = parts.length;
+    try {
+      pos = decodeStream(new Cursor(input, pos), parts, limit - made(), 0);
+    } catch (e) {
+      if (!(e instanceof LzmaError) || e.truncated) throw e;
+      parts.length = kept; // a corrupt stream after the first: Python keeps what came before it
+      break;
+    }
   }
   if (parts.length === 1) return parts[0] as Uint8Array;
-  const out = new Uint8Array(total);
+  const out = new Uint8Array(made());
   let at = 0;
   for (const p of parts) {
     out.set(p, at);
@@ -96,7 +101,7 @@ export function decodeXz(
 }
 
 function decodeStream(c: Cursor, parts: Uint8Array[], limit: number, expected: number): number {
-  if (!isMagic(c.input, c.pos)) throw new LzmaError("is not an xz stream (no xz header)");
+  if (!isMagic(c.input, c.pos)) throw new LzmaError("xz data does not start with an xz header");
   c.pos += 6;
   const flags = c.bytes(2, "header");
   if (c.u32("header") !== crc32(flags)) throw new LzmaError("xz stream header fails its CRC-32");
