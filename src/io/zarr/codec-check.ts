@@ -45,8 +45,8 @@ export function checkCodecs(raw: RawArrayMeta | null, name: string, format: 2 | 
 
 /**
  * The codec names of a v3 array, with a sharded array's inner chunk and index codecs in place of
- * `sharding_indexed` (zarrita reads shards itself: index at the end, inner chunks dividing the
- * shard).
+ * `sharding_indexed` (zarrita reads shards itself, inner chunks dividing the shard; an index at
+ * the start is read through shard-index-start.ts).
  */
 function v3CodecNames(codecs: readonly { name: string; configuration?: unknown }[], array: string): string[] {
   return codecs.flatMap((c) => {
@@ -56,10 +56,10 @@ function v3CodecNames(codecs: readonly { name: string; configuration?: unknown }
       index_codecs?: { name: string }[];
       index_location?: string;
     };
-    if ((conf.index_location ?? "end") !== "end")
+    if (!["start", "end", undefined].includes(conf.index_location))
       throw new TilecastError(
-        "E_UNSUPPORTED",
-        `array '${array}' keeps its shard index at the ${conf.index_location}; tilecast reads shards indexed at the end (zarr-python's default)`,
+        "E_FORMAT",
+        `array '${array}' has shard index_location ${JSON.stringify(conf.index_location)} (start or end)`,
       );
     if (c.name === "sharding_indexed" && codecs.length > 1)
       throw new TilecastError("E_UNSUPPORTED", `array '${array}' has codecs after sharding_indexed`);

@@ -24,6 +24,7 @@ import { registerZarrCodecs } from "./codecs.js";
 import { LocalStore } from "./fs-store.js";
 import { readHalvesAsBits } from "./halves.js";
 import { offThreadChunks, offThreadCodec, splitsInParts } from "./off-thread.js";
+import { indexedAtStart, readShardIndexAtStart } from "./shard-index-start.js";
 import {
   checkConsolidated,
   checkDims,
@@ -189,6 +190,7 @@ export async function openZarr(path: string, o: OpenZarrOptions = {}): Promise<Z
     raw = new LocalStore(dir);
   }
   const halves = readHalvesAsBits(raw);
+  const indexAtStart = readShardIndexAtStart(raw);
   try {
     const listable = await zarr.withConsolidatedMetadata(raw, { format: format === 3 ? "v3" : "v2" });
     names = listable
@@ -224,6 +226,7 @@ export async function openZarr(path: string, o: OpenZarrOptions = {}): Promise<Z
     let splits = false;
     try {
       const meta = await checkMeta(path, raw, store, name, format);
+      if (format === 3 && indexedAtStart(meta)) indexAtStart.add(name);
       offThread = offThreadCodec(meta as Parameters<typeof offThreadCodec>[0], format);
       splits = splitsInParts(meta as Parameters<typeof offThreadCodec>[0], format);
       const codecs = Array.isArray(meta?.codecs) ? (meta.codecs as { name?: string }[]) : [];

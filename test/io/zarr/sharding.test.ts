@@ -73,7 +73,7 @@ describe("Zarr v3 sharding", () => {
     await b.close();
   });
 
-  it("refuses shards on v2, shards that are not whole chunks, region writes, and indexes at the start", async () => {
+  it("refuses shards on v2, shards that are not whole chunks, region writes, and an unknown index location", async () => {
     await expect(convertRaster(SCENE, tmp("a.zarr"), { write: { shardSize: 512 } })).rejects.toThrow(
       /a\.zarr: shards are a Zarr v3 feature; add zarrFormat: 3/,
     );
@@ -87,11 +87,44 @@ describe("Zarr v3 sharding", () => {
     );
     const meta = join(copy, "t2m/zarr.json");
     const doc = JSON.parse(readFileSync(meta, "utf8"));
-    doc.codecs[0].configuration.index_location = "start";
+    doc.codecs[0].configuration.index_location = "middle";
     writeFileSync(meta, JSON.stringify(doc));
     await expect(openSource(copy, { variable: "t2m", index: { time: 0 } })).rejects.toThrow(
-      /copy\.zarr: array 't2m' keeps its shard index at the start/,
+      /copy\.zarr: array 't2m' has shard index_location "middle" \(start or end\)/,
     );
+  });
+
+  it("reads shards indexed at the start (index_location: start) as the same shards indexed at the end", async () => {
+    // The fixture's shards with their index (16 inner chunks: 256 bytes and a CRC-32C) moved to
+    // the front and its offsets moved by as much, as zarr-python and tensorstore write them.
+    const copy = tmp("start.zarr");
+    cpSync(SHARDED, copy, { recursive: true });
+    const meta = join(copy, "t2m/zarr.json");
+    const doc = JSON.parse(readFileSync(meta, "utf8"));
+    doc.codecs[0].configuration.index_location = "start";
+    writeFileSync(meta, JSON.stringify(doc));
+    const shards = readdirSync(join(copy, "t2m/c"), { recursive: true, withFileTypes: true }).filter((f) => f.isFile());
+    expect(shards.length).toBeGreaterThan(10);
+    for (const f of shards) {
+      const path = join(f.parentPath, f.name);
+      const b = readFileSync(path);
+      const index = new DataView(b.buffer.slice(b.byteOffset + b.length - 260, b.byteOffset + b.length - 4));
+      for (let i = 0; i < 32; i += 2) {
+        const offset = index.getBigUint64(i * 8, true);
+        if (offset !== 2n ** 64n - 1n) index.setBigUint64(i * 8, offset + 260n, true);
+      }
+      const head = new Uint8Array(260);
+      head.set(new Uint8Array(index.buffer));
+      new DataView(head.buffer).setUint32(256, crc32c(head.subarray(0, 256)), true);
+      writeFileSync(path, Buffer.concat([head, b.subarray(0, b.length - 260)]));
+    }
+    for (const t of [0, 1, 2]) {
+      const [a, b] = [SHARDED, copy].map((p) => openSource(p, { variable: "t2m", index: { time: t } }));
+      const whole = { x: 0, y: 0, width: 130, height: 100 };
+      const [ga, gb] = await Promise.all([(await a).readWindow(whole), (await b).readWindow(whole)]);
+      expect(Array.from(gb.data)).toStrictEqual(Array.from(ga.data));
+      for (const s of [a, b]) await (await s).close();
+    }
   });
 
   it("CRC-32C matches the check value of the standard (RFC 3720)", () => {
