@@ -87,6 +87,9 @@ function sameType(a: string, b: string): boolean {
 function checkFilterTypes(filters: readonly unknown[], arrayDtype: unknown, name: string): void {
   for (const f of filters) {
     const { id, dtype, astype } = (f ?? {}) as { id?: unknown; dtype?: unknown; astype?: unknown };
+    // zarrita casts from float16 only with a Float16Array, which Node 20 lacks.
+    if (id === "fixedscaleoffset" && typeof astype === "string" && /f2$/.test(astype))
+      throw new TilecastError("E_UNSUPPORTED", `array '${name}' stores its values as float16 in a filter`);
     // zarrita's delta has no bool arithmetic: refused here rather than on the first chunk.
     if (id === "delta" && typeof arrayDtype === "string" && /b1$/.test(arrayDtype))
       throw new TilecastError("E_UNSUPPORTED", `array '${name}' uses a delta filter on bool values`);

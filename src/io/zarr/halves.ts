@@ -3,7 +3,7 @@
  * metadata is read with each float16 array turned into uint16 (the halves' bit patterns, fill
  * value included), and the reader widens those bits to float32 (read.ts), as GDAL widens
  * GeoTIFF halves. The same pass gives a v2 array with a fixedscaleoffset filter the byte order
- * of the integers it stores ({@link scaledOrder}).
+ * of the integers it stores, and reads an astype filter as such a filter ({@link scaledOrder}).
  */
 import type { AbsolutePath } from "@zarrita/storage";
 import { numberToHalf } from "../../util/half.js";
@@ -38,10 +38,18 @@ function rewrite(m: Meta): boolean {
  */
 function scaledOrder(m: Meta): boolean {
   const filters = Array.isArray(m.filters) ? (m.filters as Meta[]) : [];
+  // numcodecs' astype filter stores values as encode_dtype: fixedscaleoffset with scale 1 and
+  // offset 0 decodes them the same way, in a form zarrita reads.
+  let changed = false;
+  filters.forEach((f, i) => {
+    if (f?.id !== "astype" || typeof f.encode_dtype !== "string" || typeof f.decode_dtype !== "string") return;
+    filters[i] = { id: "fixedscaleoffset", scale: 1, offset: 0, dtype: f.decode_dtype, astype: f.encode_dtype };
+    changed = true;
+  });
   const astype = filters.find((f) => f?.id === "fixedscaleoffset")?.astype;
   const dtype = m.dtype;
-  if (typeof astype !== "string" || typeof dtype !== "string") return false;
-  if (!/^[<>]/.test(astype) || !/^[<>]/.test(dtype) || astype[0] === dtype[0]) return false;
+  if (typeof astype !== "string" || typeof dtype !== "string") return changed;
+  if (!/^[<>]/.test(astype) || !/^[<>]/.test(dtype) || astype[0] === dtype[0]) return changed;
   m.dtype = astype[0] + dtype.slice(1);
   return true;
 }
@@ -49,7 +57,7 @@ function scaledOrder(m: Meta): boolean {
 /** The metadata document at `key` with its float16 arrays turned to uint16; their paths added to `halves`. */
 function rewriteDocument(key: string, bytes: Uint8Array, halves: Set<string>): Uint8Array {
   const text = new TextDecoder().decode(bytes);
-  if (!/f2"|"float16"|"fixedscaleoffset"/.test(text)) return bytes;
+  if (!/f2"|"float16"|"fixedscaleoffset"|"astype"/.test(text)) return bytes;
   let doc: Meta;
   try {
     doc = JSON.parse(text) as Meta;

@@ -237,7 +237,7 @@ except Exception:
   });
 });
 
-describe.skipIf(!hasGdal)("zarr-python stores: fixedscaleoffset and the checksum filters", () => {
+describe.skipIf(!hasGdal)("zarr-python stores: fixedscaleoffset, astype and the checksum filters", () => {
   it.each([
     ["<f4 stored as <i4, scale 10", "<f4", "FixedScaleOffset(offset=0, scale=10, dtype='<f4', astype='<i4')"],
     [
@@ -261,6 +261,22 @@ describe.skipIf(!hasGdal)("zarr-python stores: fixedscaleoffset and the checksum
     const got = await tilecastValues(path);
     expect(got.values).toStrictEqual(ref);
     expect(new Set(ref).size).toBeGreaterThan(100); // quantized, not constant
+  });
+
+  it.each([
+    ["<f8 stored as <f4", "<f8", "AsType(encode_dtype='<f4', decode_dtype='<f8')"],
+    ["big-endian >f8 stored as little-endian <f4", ">f8", "AsType(encode_dtype='<f4', decode_dtype='>f8')"],
+    ["<i4 stored as <i2", "<i4", "AsType(encode_dtype='<i2', decode_dtype='<i4')"],
+  ])("astype, %s: zarr-python's values", async (_what, dtype, filter) => {
+    const path = tmp("astype.zarr");
+    const ref = zarrPython(path, dtype, `fill_value=None, compressor=numcodecs.Zlib(1), filters=[numcodecs.${filter}]`);
+    expect((await tilecastValues(path)).values).toStrictEqual(ref);
+  });
+
+  it("astype to float16 is refused on open, by name (zarrita cannot cast from float16 on Node 20)", async () => {
+    const path = tmp("astype16.zarr");
+    zarrPython(path, "<f4", "fill_value=None, filters=[numcodecs.AsType(encode_dtype='<f2', decode_dtype='<f4')]");
+    await expect(tilecastValues(path)).rejects.toThrow(`${path}: array 'v' stores its values as float16 in a filter`);
   });
 
   it.each(["CRC32", "Adler32"])(
