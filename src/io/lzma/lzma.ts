@@ -61,8 +61,8 @@ export class Window {
 
 /** The range decoder over `input[pos, end)`: LZMA's entropy coder. */
 class RangeDecoder {
-  range = 0xffffffff;
-  code = 0;
+  /** range and code: 32-bit unsigned values, kept in a typed array so they are never boxed. */
+  readonly rc = new Uint32Array(2);
   constructor(
     private readonly input: Uint8Array,
     public pos: number,
@@ -70,50 +70,109 @@ class RangeDecoder {
   ) {
     if (end - pos < 5) throw new LzmaError("LZMA data is truncated", true);
     if (input[pos] !== 0) throw new LzmaError("LZMA data starts with a range coder byte that is not 0");
-    for (let i = 1; i < 5; i++) this.code = ((this.code << 8) | (input[pos + i] as number)) >>> 0;
+    let code = 0;
+    for (let i = 1; i < 5; i++) code = ((code << 8) | (input[pos + i] as number)) >>> 0;
+    this.rc[0] = 0xffffffff;
+    this.rc[1] = code;
     this.pos = pos + 5;
-    if (this.code === this.range) throw new LzmaError("LZMA data has an impossible first range coder value");
+    if (code === 0xffffffff) throw new LzmaError("LZMA data has an impossible first range coder value");
+  }
+  get code(): number {
+    return this.rc[1] as number;
   }
   private next(): number {
     if (this.pos >= this.end) throw new LzmaError("LZMA data is truncated", true);
     return this.input[this.pos++] as number;
   }
   bit(p: Uint16Array, i: number): number {
+    const rc = this.rc;
     const prob = p[i] as number;
-    const bound = (this.range >>> 11) * prob;
+    let range = rc[0] as number;
+    let code = rc[1] as number;
+    const bound = (range >>> 11) * prob;
     let bit: number;
-    if (this.code < bound) {
-      this.range = bound;
+    if (code < bound) {
+      range = bound;
       p[i] = prob + ((2048 - prob) >>> 5);
       bit = 0;
     } else {
-      this.range -= bound;
-      this.code -= bound;
+      range -= bound;
+      code -= bound;
       p[i] = prob - (prob >>> 5);
       bit = 1;
     }
-    if (this.range < 0x1000000) {
-      this.range = (this.range * 256) >>> 0;
-      this.code = ((this.code * 256) | this.next()) >>> 0;
+    if (range < 0x1000000) {
+      range *= 256;
+      code = code * 256 + this.next();
     }
+    rc[0] = range;
+    rc[1] = code;
     return bit;
   }
   direct(n: number): number {
+    const rc = this.rc;
+    let range = rc[0] as number;
+    let code = rc[1] as number;
     let r = 0;
     for (let i = 0; i < n; i++) {
-      this.range >>>= 1;
+      range = range >>> 1;
       let bit = 0;
-      if (this.code >= this.range) {
-        this.code -= this.range;
+      if (code >= range) {
+        code -= range;
         bit = 1;
       }
       r = ((r << 1) | bit) >>> 0;
-      if (this.range < 0x1000000) {
-        this.range = (this.range * 256) >>> 0;
-        this.code = ((this.code * 256) | this.next()) >>> 0;
+      if (range < 0x1000000) {
+        range *= 256;
+        code = (code * 256 + this.next()) % 4294967296;
       }
     }
+    rc[0] = range;
+    rc[1] = code;
     return r;
+  }
+  /**
+   * A literal byte: eight bits down the tree at `base`, or, with `match` (the byte a repeated
+   * match would give, 0-255), down its matched half until a bit differs. range and code stay in
+   * locals for all eight bits.
+   */
+  literal(p: Uint16Array, base: number, match: number): number {
+    const rc = this.rc;
+    let range = rc[0] as number;
+    let code = rc[1] as number;
+    let sym = 1;
+    let m = match;
+    while (sym < 0x100) {
+      let i: number;
+      let mb = 2;
+      if (m >= 0) {
+        mb = (m >>> 7) & 1;
+        m = (m << 1) & 0xff;
+        i = base + ((1 + mb) << 8) + sym;
+      } else i = base + sym;
+      const prob = p[i] as number;
+      const bound = (range >>> 11) * prob;
+      let bit: number;
+      if (code < bound) {
+        range = bound;
+        p[i] = prob + ((2048 - prob) >>> 5);
+        bit = 0;
+      } else {
+        range -= bound;
+        code -= bound;
+        p[i] = prob - (prob >>> 5);
+        bit = 1;
+      }
+      if (range < 0x1000000) {
+        range *= 256;
+        code = code * 256 + this.next();
+      }
+      sym = (sym << 1) | bit;
+      if (mb !== 2 && mb !== bit) m = -1; // the bits part: plain from here on
+    }
+    rc[0] = range;
+    rc[1] = code;
+    return sym & 0xff;
   }
   tree(p: Uint16Array, base: number, bits: number): number {
     let m = 1;
@@ -138,7 +197,7 @@ class RangeDecoder {
   }
   /** Whether the coder ended cleanly: every byte read, nothing left in `code`. */
   finished(): boolean {
-    return this.code === 0 && this.pos === this.end;
+    return this.rc[1] === 0 && this.pos === this.end;
   }
 }
 
@@ -195,20 +254,9 @@ export class LzmaState {
       if (rc.bit(p, IS_MATCH + (state << 4) + posState) === 0) {
         const prev = at > 0 ? (buf[w.pos - 1] as number) : 0;
         const base = LITERAL + 0x300 * (((at & lpMask) << lc) + (prev >>> (8 - lc)));
-        let sym = 1;
-        if (state >= 7) {
-          let match = buf[w.pos - rep0 - 1] as number;
-          do {
-            const mb = (match >>> 7) & 1;
-            match <<= 1;
-            const b = rc.bit(p, base + ((1 + mb) << 8) + sym);
-            sym = (sym << 1) | b;
-            if (mb !== b) break;
-          } while (sym < 0x100);
-        }
-        while (sym < 0x100) sym = (sym << 1) | rc.bit(p, base + sym);
+        const sym = rc.literal(p, base, state >= 7 ? (buf[w.pos - rep0 - 1] as number) : -1);
         w.reserve(1);
-        w.buf[w.pos++] = sym & 0xff;
+        w.buf[w.pos++] = sym;
         state = state < 4 ? 0 : state < 10 ? state - 3 : state - 6;
         continue;
       }
@@ -260,7 +308,8 @@ export class LzmaState {
       w.reserve(len);
       buf = w.buf;
       const from = w.pos - rep0 - 1;
-      if (rep0 + 1 >= len) buf.copyWithin(w.pos, from, from + len);
+      // copyWithin costs more than it saves on the short matches that are most of them.
+      if (len > 32 && rep0 + 1 >= len) buf.copyWithin(w.pos, from, from + len);
       else for (let i = 0; i < len; i++) buf[w.pos + i] = buf[from + i] as number;
       w.pos += len;
     }
