@@ -64,7 +64,13 @@ class BitReader {
     return (this.buf >>> this.n) & ((1 << k) - 1);
   }
   bit(): number {
-    return this.bits(1);
+    if (this.n === 0) {
+      if (this.pos >= this.input.length) throw new Bzip2Error("is truncated", true);
+      this.buf = this.input[this.pos++] as number;
+      this.n = 8;
+    }
+    this.n--;
+    return (this.buf >>> this.n) & 1;
   }
   u32(): number {
     return (this.bits(16) * 65536 + this.bits(16)) >>> 0;
@@ -187,7 +193,7 @@ function decodeBlock(r: BitReader, level: number, out: Sink, tt: Uint32Array): n
   }
   // Move-to-front symbols, with runs of the front symbol coded as RUNA/RUNB digits.
   const eob = symbols.length + 1;
-  const mtf = symbols.map((_, i) => i);
+  const mtf = Uint8Array.from(symbols, (_, i) => i);
   const counts = new Int32Array(256);
   let n = 0;
   let group = -1;
@@ -224,8 +230,9 @@ function decodeBlock(r: BitReader, level: number, out: Sink, tt: Uint32Array): n
     if (sym >= alphaSize) throw new Bzip2Error("has an invalid symbol");
     const k = sym - 1;
     const v = mtf[k] as number;
-    mtf.splice(k, 1);
-    mtf.unshift(v);
+    if (k < 16) for (let j = k; j > 0; j--) mtf[j] = mtf[j - 1] as number;
+    else mtf.copyWithin(1, 0, k);
+    mtf[0] = v;
     const b = symbols[v] as number;
     if (n >= maxBlock) throw new Bzip2Error("has a block larger than its header allows");
     counts[b] = (counts[b] as number) + 1;
