@@ -7,6 +7,7 @@ import { TilecastError } from "../../errors.js";
 import { DTYPE_INFO, storedValue } from "../../grid/dtype.js";
 import { checkBudget } from "../../util/budget.js";
 import type { RasterMeta } from "../types.js";
+import { colourProblem } from "./colour-rules.js";
 import { type BlockCodec, checkDecodable } from "./decode.js";
 import type { TiffDirectory, TiffFile } from "./directory.js";
 import { parseGdalMetadata, parseNodata } from "./gdal-tags.js";
@@ -158,26 +159,9 @@ export async function describeImage(
       "E_FORMAT",
     );
   const planar = planarConfiguration;
-  // GDAL reads these through libtiff's RGBA interface, as four bands of converted colour
-  // (SOURCE_COLOR_SPACE in its metadata): 8-bit CMYK (4 samples or more), 8-bit CIELab (3
-  // samples), YCbCr without JPEG. tilecast would read the stored samples: other values.
   const photometric = (await image.number(Tag.Photometric)) ?? 1;
-  const converted =
-    bits[0] === 8 && photometric === 5 && spp >= 4
-      ? "CMYK"
-      : bits[0] === 8 && photometric === 8 && spp === 3
-        ? "CIELab"
-        : photometric === 6 && compression !== 7
-          ? "YCbCr without JPEG"
-          : null;
-  if (converted) throw bad(`${converted} colour (GDAL reads it converted to RGBA; tilecast does not convert it)`);
-  // libtiff decodes WebP into RGB or RGBA only: pixel-interleaved, 3 or 4 samples (tif_webp.c).
-  if (compression === 50001 && (planar === 2 || (spp !== 3 && spp !== 4)))
-    throw bad(
-      planar === 2 && spp > 1
-        ? "webp compression of band-interleaved samples (libtiff reads WebP pixel-interleaved only)"
-        : `webp compression of ${spp} samples per pixel (libtiff reads 3, RGB, or 4, RGBA)`,
-    );
+  const colour = colourProblem({ compression, photometric, bits: bits[0] ?? 1, spp, planar });
+  if (colour) throw bad(colour);
   checkBudget(
     blockWidth * blockHeight * (planar === 2 ? 1 : spp) * DTYPE_INFO[dtype].bytes,
     `one ${blockWidth}x${blockHeight} block of ${planar === 2 ? 1 : spp} ${dtype} samples`,
