@@ -93,7 +93,7 @@ function checkFilterTypes(filters: readonly unknown[], arrayDtype: unknown, name
     // zarrita's delta has no bool arithmetic: refused here rather than on the first chunk.
     if (id === "delta" && typeof arrayDtype === "string" && /b1$/.test(arrayDtype))
       throw new TilecastError("E_UNSUPPORTED", `array '${name}' uses a delta filter on bool values`);
-    // fixedscaleoffset decodes to numbers, whose byte order is the array's to choose (halves.ts).
+    // fixedscaleoffset decodes to numbers, whose byte order is the array's to choose (scaled-filters.ts).
     const order = (t: string) => (id === "fixedscaleoffset" ? t.replace(/^[<>|=]/, "") : t);
     if (typeof dtype === "string" && typeof arrayDtype === "string" && !sameType(order(dtype), order(arrayDtype)))
       throw new TilecastError(

@@ -2,11 +2,11 @@
  * float16 arrays on zarrita, which needs a Float16Array that Node 20 does not have: a store's
  * metadata is read with each float16 array turned into uint16 (the halves' bit patterns, fill
  * value included), and the reader widens those bits to float32 (read.ts), as GDAL widens
- * GeoTIFF halves. The same pass gives a v2 array with a fixedscaleoffset filter the byte order
- * of the integers it stores, and reads an astype filter as such a filter ({@link scaledOrder}).
+ * GeoTIFF halves. The same pass adapts v2 arrays' scaled filters for zarrita (scaled-filters.ts).
  */
 import type { AbsolutePath } from "@zarrita/storage";
 import { numberToHalf } from "../../util/half.js";
+import { adaptScaledFilters } from "./scaled-filters.js";
 
 type Meta = Record<string, unknown>;
 
@@ -30,30 +30,6 @@ function rewrite(m: Meta): boolean {
   return true;
 }
 
-/**
- * numcodecs' fixedscaleoffset filter stores its `astype` integers in astype's own byte order,
- * whatever the array's; zarrita reads them in the array's (its v2 `bytes` codec follows
- * `dtype`), so a big-endian float array storing little-endian integers read as other values.
- * The array takes astype's byte order: the numbers decoded are the same either way.
- */
-function scaledOrder(m: Meta): boolean {
-  const filters = Array.isArray(m.filters) ? (m.filters as Meta[]) : [];
-  // numcodecs' astype filter stores values as encode_dtype: fixedscaleoffset with scale 1 and
-  // offset 0 decodes them the same way, in a form zarrita reads.
-  let changed = false;
-  filters.forEach((f, i) => {
-    if (f?.id !== "astype" || typeof f.encode_dtype !== "string" || typeof f.decode_dtype !== "string") return;
-    filters[i] = { id: "fixedscaleoffset", scale: 1, offset: 0, dtype: f.decode_dtype, astype: f.encode_dtype };
-    changed = true;
-  });
-  const astype = filters.find((f) => f?.id === "fixedscaleoffset")?.astype;
-  const dtype = m.dtype;
-  if (typeof astype !== "string" || typeof dtype !== "string") return changed;
-  if (!/^[<>]/.test(astype) || !/^[<>]/.test(dtype) || astype[0] === dtype[0]) return changed;
-  m.dtype = astype[0] + dtype.slice(1);
-  return true;
-}
-
 /** The metadata document at `key` with its float16 arrays turned to uint16; their paths added to `halves`. */
 function rewriteDocument(key: string, bytes: Uint8Array, halves: Set<string>): Uint8Array {
   const text = new TextDecoder().decode(bytes);
@@ -70,7 +46,7 @@ function rewriteDocument(key: string, bytes: Uint8Array, halves: Set<string>): U
     if (!entries || typeof entries !== "object") return;
     for (const [k, m] of Object.entries(entries as Record<string, Meta>)) {
       if (!k.endsWith(suffix) || !m || typeof m !== "object") continue;
-      if (scaledOrder(m)) changed = true;
+      if (adaptScaledFilters(m)) changed = true;
       if (!rewrite(m)) continue;
       halves.add(k.slice(0, k.length - suffix.length).replace(/\/$/, ""));
       changed = true;
@@ -78,7 +54,7 @@ function rewriteDocument(key: string, bytes: Uint8Array, halves: Set<string>): U
   };
   if (key.endsWith(".zmetadata")) each(doc.metadata, ".zarray");
   else if (key.endsWith(".zarray") || key.endsWith("zarr.json")) {
-    if (scaledOrder(doc)) changed = true;
+    if (adaptScaledFilters(doc)) changed = true;
     if (rewrite(doc)) {
       halves.add(at(key.endsWith(".zarray") ? ".zarray" : "zarr.json"));
       changed = true;
