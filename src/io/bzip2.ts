@@ -16,6 +16,7 @@
  */
 import { TilecastError } from "../errors.js";
 import { BitReader, Bzip2Error, decodeSymbol, MAX_CODE_LEN, makeTable, type Table } from "./bzip2-bits.js";
+import { GrowingBytes } from "./growing-bytes.js";
 
 export { Bzip2Error };
 
@@ -36,29 +37,8 @@ const CRC = (() => {
   return t;
 })();
 
-/** Output that grows up to `limit` bytes. */
-class Sink {
-  buf: Uint8Array;
-  n = 0;
-  constructor(
-    private readonly limit: number,
-    first: number,
-  ) {
-    this.buf = new Uint8Array(Math.max(64, Math.min(limit, first)));
-  }
-  push(b: number): void {
-    if (this.n === this.buf.length) {
-      if (this.n >= this.limit) throw new Bzip2Error(`decodes to more than ${this.limit} bytes`);
-      const grown = new Uint8Array(Math.min(this.limit, this.buf.length * 2));
-      grown.set(this.buf);
-      this.buf = grown;
-    }
-    this.buf[this.n++] = b;
-  }
-}
-
 /** Decode one block into `out`; returns its CRC as computed. */
-function decodeBlock(r: BitReader, level: number, out: Sink, tt: Uint32Array): number {
+function decodeBlock(r: BitReader, level: number, out: GrowingBytes, tt: Uint32Array): number {
   if (r.bit()) throw new TilecastError("E_UNSUPPORTED", "bzip2 randomised blocks (written only before bzip2 0.9.5)");
   const origPtr = r.bits(24);
   const maxBlock = 100000 * level;
@@ -194,7 +174,7 @@ function decodeBlock(r: BitReader, level: number, out: Sink, tt: Uint32Array): n
 }
 
 /** One stream from `pos`: returns where it ended (its last byte's end). */
-function decodeStream(input: Uint8Array, pos: number, out: Sink): number {
+function decodeStream(input: Uint8Array, pos: number, out: GrowingBytes): number {
   if (input.length - pos < 4) throw new Bzip2Error("is truncated", true);
   if (input[pos] !== 0x42 || input[pos + 1] !== 0x5a || input[pos + 2] !== 0x68)
     throw new Bzip2Error("does not start with a bzip2 header (BZh)");
@@ -231,22 +211,26 @@ function headerPrefix(b: Uint8Array, at: number): "full" | "partial" | "no" {
 /** Decode bzip2 `input` (streams back to back, as Python reads them) into at most `limit` bytes. */
 export function decodeBzip2(input: Uint8Array, limit: number, expected = 0): Uint8Array {
   if (input.length === 0) return new Uint8Array(0); // Python's bz2.decompress(b"") is b""
-  const out = new Sink(limit, expected || input.length * 4);
+  const out = new GrowingBytes(
+    limit,
+    expected || input.length * 4,
+    (n) => new Bzip2Error(`decodes to more than ${n} bytes`),
+  );
   let pos = decodeStream(input, 0, out);
   while (pos < input.length) {
     const head = headerPrefix(input, pos);
     if (head === "partial") throw new Bzip2Error("is followed by a truncated stream", true);
     if (head === "no") break;
-    const mark = out.n;
+    const mark = out.pos;
     try {
       pos = decodeStream(input, pos, out);
     } catch (e) {
       if (e instanceof Bzip2Error && !e.truncated) {
-        out.n = mark; // Python keeps what the streams before gave and drops a corrupt one
+        out.pos = mark; // Python keeps what the streams before gave and drops a corrupt one
         break;
       }
       throw e;
     }
   }
-  return out.buf.subarray(0, out.n);
+  return out.result();
 }

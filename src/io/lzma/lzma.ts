@@ -6,6 +6,7 @@
  * may reach back to anything decoded since the last dictionary reset; one that reaches further,
  * or past the dictionary size the stream declares, is corrupt data.
  */
+import { GrowingBytes } from "../growing-bytes.js";
 import { LzmaError, RangeDecoder } from "./range-decoder.js";
 
 export { LzmaError };
@@ -26,29 +27,11 @@ const LITERAL = REP_LEN + 514; // 0x300 per literal context
 const END_MARKER = 0xffffffff;
 
 /** The output, which is also the dictionary; grows up to `limit` bytes. */
-export class Window {
-  buf: Uint8Array;
-  pos = 0;
+export class Window extends GrowingBytes {
   /** Where the dictionary was last reset: no match reaches before it. */
   start = 0;
-  constructor(
-    readonly limit: number,
-    expected: number,
-  ) {
-    this.buf = new Uint8Array(Math.max(16, Math.min(limit, expected)));
-  }
-  /** Room for `n` more bytes, or an error past the limit. */
-  reserve(n: number): void {
-    const need = this.pos + n;
-    if (need <= this.buf.length) return;
-    if (need > this.limit) throw new LzmaError(`LZMA data decodes to more than ${this.limit} bytes`);
-    const grown = new Uint8Array(Math.min(this.limit, Math.max(need, this.buf.length * 2)));
-    grown.set(this.buf.subarray(0, this.pos));
-    this.buf = grown;
-  }
-  /** The bytes decoded so far. */
-  result(): Uint8Array {
-    return this.buf.subarray(0, this.pos);
+  constructor(limit: number, expected: number) {
+    super(limit, expected, (n) => new LzmaError(`LZMA data decodes to more than ${n} bytes`));
   }
 }
 

@@ -206,6 +206,18 @@ function undoDelta(b: Uint8Array, distance: number): void {
 }
 
 /**
+ * A raw LZMA2 stream (no container: numcodecs' `format: 3`) into at most `limit` bytes, with a
+ * dictionary of `dictSize` bytes, then the Delta filters of `distances` undone, last first.
+ */
+export function decodeRawLzma2(input: Uint8Array, limit: number, dictSize: number, distances: number[]): Uint8Array {
+  const w = new Window(limit, input.length * 4);
+  decodeLzma2(input, 0, input.length, w, dictSize);
+  const out = w.result();
+  for (let i = distances.length - 1; i >= 0; i--) undoDelta(out, distances[i] as number);
+  return out;
+}
+
+/**
  * Decode an .lzma (LZMA_Alone) stream: properties, dictionary size, the decoded size (or none,
  * then an end marker closes the data), into at most `limit` bytes. Bytes after it are ignored;
  * with `trailing: "python"`, fewer than 13 that could start another stream are refused, as

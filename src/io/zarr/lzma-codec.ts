@@ -5,9 +5,8 @@
  * Python's rules for bytes after a stream. tilecast never writes it.
  */
 import { TilecastError } from "../../errors.js";
-import { LzmaError, Window } from "../lzma/lzma.js";
-import { decodeLzma2 } from "../lzma/lzma2.js";
-import { decodeLzmaAlone, decodeXz } from "../lzma/xz.js";
+import { LzmaError } from "../lzma/lzma.js";
+import { decodeLzmaAlone, decodeRawLzma2, decodeXz } from "../lzma/xz.js";
 import { type ChunkMeta, chunkLimit } from "./bounds.js";
 
 interface LzmaConfig {
@@ -37,14 +36,12 @@ const PRESET_DICT = [18, 20, 21, 22, 22, 23, 23, 24, 25, 26].map((bits) => 2 ** 
 function decodeRaw(b: Uint8Array, filters: NonNullable<LzmaConfig["filters"]>, limit: number): Uint8Array {
   const last = filters.at(-1) as { dict_size?: number; preset?: number };
   const dict = last.dict_size ?? PRESET_DICT[(last.preset ?? 6) & 0xf] ?? 2 ** 23;
-  const w = new Window(limit, b.length * 4);
-  decodeLzma2(b, 0, b.length, w, dict);
-  const out = w.result();
-  for (const f of filters.slice(0, -1).reverse()) {
-    const d = f.dist ?? 1;
-    for (let i = d; i < out.length; i++) out[i] = ((out[i] as number) + (out[i - d] as number)) & 0xff;
-  }
-  return out;
+  return decodeRawLzma2(
+    b,
+    limit,
+    dict,
+    filters.slice(0, -1).map((f) => f.dist ?? 1),
+  );
 }
 
 export const lzmaCodec = {
