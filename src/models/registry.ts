@@ -20,6 +20,7 @@
 import type * as tf from "@tensorflow/tfjs";
 import type { z } from "zod";
 import { TilecastError } from "../errors.js";
+import type { InputScaling } from "../nn/onnx/export.js";
 import { silenceTfjsNoise } from "../nn/quiet.js";
 import type { Predictor } from "../stages/predict.js";
 import { convLstmModel } from "./descriptors/convlstm.js";
@@ -41,6 +42,10 @@ export interface RuntimeReport {
   source?: string;
   /** Why ONNX Runtime was not used under `auto`. */
   fallback?: string;
+  /** ONNX Runtime sessions each batch is split over. */
+  sessions?: number;
+  /** The model normalizes raw input itself (the pipeline's last `normalize`, in its ONNX graph). */
+  normalizes?: boolean;
 }
 
 /** A ready model: what to run and how many bands it returns. */
@@ -54,6 +59,11 @@ export interface LoadedModel {
    * Runtime, `identity`): a pipeline stacks its batches on the host (`batch`'s `host`).
    */
   host?: boolean;
+  /**
+   * Set when the model normalizes its input itself (the context's `scaling`): it takes raw,
+   * bands-first batches (`batch`'s `planar`, `[k, bands, h, w]`) and no others.
+   */
+  planar?: InputScaling;
   /** Free the model's resources (an ONNX Runtime session). */
   release?(): Promise<void>;
   /** The network's receptive field in pixels (a pixel's output depends on this square). */
@@ -102,6 +112,14 @@ export interface LoadContext {
   inputBands: number;
   /** Inference engine for networks (default `tfjs` in code, `auto` in pipelines). */
   runtime?: InferenceRuntime;
+  /**
+   * The normalization the tiles would get before the model: a model that can apply it itself
+   * (ONNX Runtime, in its graph) says so with {@link LoadedModel.planar} and is then given raw,
+   * bands-first batches.
+   */
+  scaling?: InputScaling;
+  /** Tiles a batch holds (default 1): a model may split larger batches over its sessions. */
+  batch?: number;
 }
 
 silenceTfjsNoise();
@@ -182,11 +200,11 @@ export function architectureNames(): string[] {
 export async function createModel(
   spec: { type: string } & Record<string, unknown>,
   inputBands: number,
-  options: { runtime?: InferenceRuntime } = {},
+  options: Omit<LoadContext, "inputBands"> = {},
 ): Promise<LoadedModel> {
   const { type, ...rest } = spec;
   const d = modelDescriptor(type);
-  return d.load(parseOptions(d, rest), { inputBands, runtime: options.runtime ?? "tfjs" });
+  return d.load(parseOptions(d, rest), { ...options, inputBands, runtime: options.runtime ?? "tfjs" });
 }
 
 /**

@@ -46,12 +46,15 @@ export {
 } from "./metrics.js";
 export { loadModelDir, type ModelCard, modelCardSchema, readModelCard, saveModelDir } from "./model-card.js";
 export {
+  type ExportOptions,
   exportModelDir,
   exportOnnx,
+  type InputScaling,
   loadOnnxRuntime,
   type OnnxExport,
   type OnnxRuntimeInfo,
   OnnxSession,
+  OnnxSessionPool,
   OPSET,
   onnxBytesFor,
   onnxRuntimeInfo,

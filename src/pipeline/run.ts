@@ -22,8 +22,7 @@ import { createModel, type RuntimeReport } from "../models/registry.js";
 import { quietCpuBanner } from "../nn/backend.js";
 import { abortWith } from "../stages/abort.js";
 import { batch } from "../stages/batch.js";
-import type { NormalizeOperator } from "../stages/normalize.js";
-import { isAsyncPredictor, predict } from "../stages/predict.js";
+import { predict } from "../stages/predict.js";
 import { readTiles } from "../stages/read-tiles.js";
 import { stageName } from "../stages/stage-name.js";
 import { markStage } from "../stages/stall.js";
@@ -34,6 +33,7 @@ import { tf } from "../tfjs.js";
 import type { PlanPart } from "../tiling/plan.js";
 import { type Pipeline, requireOutput } from "./config.js";
 import { openInput, planFor } from "./input.js";
+import { batchOptions, inFlightBatches, modelFeed } from "./model-feed.js";
 import { checkOutputRoot } from "./output-root.js";
 import { outputPacking, outputSpec } from "./output-spec.js";
 import { RunProducts } from "./products.js";
@@ -167,7 +167,9 @@ export async function runPipeline(p: Pipeline, options: RunOptions = {}): Promis
     const stages = await tileStages(p, ctx);
     checkAbort();
     const inputBands = p.input.bands?.length ?? m.bands;
-    const model = await createModel(p.model, inputBands, { runtime: p.runtime });
+    // A last `normalize` stage is done by `batch` as it stacks, or by the model (model-feed.ts).
+    const { fused, load } = modelFeed(p, stages, m.dtype, inputBands);
+    const model = await createModel(p.model, inputBands, load);
     runtime = model.runtime ?? { runtime: "tfjs" };
     release = model.release;
     emit("model", { type: p.model.type, inputBands, outputBands: model.bands, backend: tf.getBackend(), ...runtime });
@@ -198,9 +200,9 @@ export async function runPipeline(p: Pipeline, options: RunOptions = {}): Promis
     const out = await openRunOutputs(p, src, spec, products, runtime, runId, { ...options, onPart });
     const { plan, runPlan, state } = out;
     let tiles: Observable<Tile> = readTiles(src, runPlan, {
-      // Tiles alive: two batches (one filling, one in the model), or four for a model in a
-      // worker (two there, two filling) so reading never waits for it.
-      concurrency: Math.max(p.tiling.concurrency, (isAsyncPredictor(model.predictor) ? 4 : 2) * p.batch),
+      // Tiles alive: two batches (one filling, one in the model), or for a model in workers the
+      // batches it holds and two filling, so reading never waits for it.
+      concurrency: Math.max(p.tiling.concurrency, inFlightBatches(model.predictor) * p.batch),
       skipEmpty: p.tiling.skipEmpty,
       ...(p.input.bands ? { bands: p.input.bands } : {}),
     }).pipe(
@@ -213,8 +215,6 @@ export async function runPipeline(p: Pipeline, options: RunOptions = {}): Promis
         else if (t.empty) skipped++;
       }),
     );
-    // A last `normalize` stage is done by `batch` as it stacks (same values, one pass fewer).
-    const fused = (stages.at(-1)?.[1] as Partial<NormalizeOperator> | undefined)?.normalization;
     for (const [name, op] of fused ? stages.slice(0, -1) : stages)
       tiles = tiles.pipe(
         op,
@@ -225,7 +225,7 @@ export async function runPipeline(p: Pipeline, options: RunOptions = {}): Promis
       await lastValueFrom(
         tiles.pipe(
           // ONNX Runtime (and identity) read batches on the host: none is copied into the TF.js backend.
-          batch(p.batch, { ...(fused ? { normalize: fused } : {}), host: model.host ?? false }),
+          batch(p.batch, batchOptions(fused, model)),
           stageName("batch"),
           predict(model.predictor),
           stageName("predict"),

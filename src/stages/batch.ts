@@ -9,6 +9,10 @@
  * they are stacked: the values and validity `normalize()` then `batch()` give, in one pass and
  * without a float32 copy of each tile. The pipeline runner does this for a last `normalize` stage.
  *
+ * With `{ planar }` (the scaling a model applies itself: ONNX Runtime with the normalization in
+ * its graph), tiles are stacked raw and bands first, `[n, bands, h, w]` (`layout: "nchw"`): one
+ * copy a tile (`stack-planar.ts`). The pipeline runner does this when its model says so.
+ *
  * Tensors live only from here until `predict` and `stitch`, which dispose them.
  *
  * @example
@@ -31,6 +35,7 @@ import { tensorFromArray } from "../nn/tensor-array.js";
 import { tf } from "../tfjs.js";
 import type { Normalization } from "./normalize.js";
 import { normalizeInterleaved } from "./normalize-interleaved.js";
+import { type InputScaling, stackRaw } from "./stack-planar.js";
 import { markStage } from "./stall.js";
 import type { Tile } from "./tile.js";
 
@@ -51,8 +56,13 @@ export interface BatchedTile {
 /** A batch of tiles and, for the non-empty ones, their stacked pixels. */
 export interface Batch {
   readonly tiles: readonly BatchedTile[];
-  /** `[k, h, w, bands]` for the `k` non-empty tiles, in the order of `index`; null if all are empty. */
+  /**
+   * `[k, h, w, bands]` for the `k` non-empty tiles, in the order of `index` (`[k, bands, h, w]`
+   * when `layout` is `nchw`); null if all are empty.
+   */
   readonly x: tf.Tensor4D | null;
+  /** How `x` is laid out (default `nhwc`; `nchw` for `batch`'s `planar`). */
+  readonly layout?: "nhwc" | "nchw";
   /** Positions in `tiles` of the tensor's rows. */
   readonly index: readonly number[];
 }
@@ -75,6 +85,11 @@ export interface BatchOptions {
    * so (`LoadedModel.host`: ONNX Runtime, `identity`).
    */
   host?: boolean;
+  /**
+   * Stack raw values bands first for a model that scales them itself (see the module
+   * documentation); takes the place of `normalize`, and implies `host`.
+   */
+  planar?: InputScaling;
 }
 
 function interleave4(d: Float32Array, out: Float32Array, base: number, n: number): void {
@@ -138,18 +153,39 @@ export function stackTiles(
   return tensorFromArray<tf.Rank.R4>(buf, [tiles.length, h, w, c], { host, consumable: true });
 }
 
-function toBatch(tiles: Tile[], normalization: Normalization | undefined, host: boolean): Batch {
+/** Stack tiles raw into `[k, bands, h, w]` on the host, each tile's validity to `valid`. */
+function stackPlanar(tiles: readonly Tile[], shift: Float32Array, valid: (Uint8Array | null)[]): tf.Tensor4D {
+  const [c, h, w] = tiles[0]?.grid.shape as [number, number, number];
+  const size = c * h * w;
+  const buf = new Float32Array(tiles.length * size);
+  tiles.forEach((t, k) => {
+    const [tc, th, tw] = t.grid.shape as [number, number, number];
+    if (tc !== c || th !== h || tw !== w)
+      throw new TilecastError("E_ARGUMENT", `tile ${t.spec.id} is ${tc}x${th}x${tw}, the batch is ${c}x${h}x${w}`, {
+        stage: "batch",
+      });
+    if (c !== shift.length)
+      throw new TilecastError("E_ARGUMENT", `tile ${t.spec.id} has ${c} bands, the model scales ${shift.length}`, {
+        stage: "batch",
+      });
+    markStage(t.release, "normalize");
+    valid[k] = stackRaw(t.grid, shift, buf, k * size);
+  });
+  return tensorFromArray<tf.Rank.R4>(buf, [tiles.length, c, h, w], { host: true, consumable: true });
+}
+
+function toBatch(tiles: Tile[], options: BatchOptions): Batch {
+  const { normalize: normalization, planar } = options;
   const index = tiles.flatMap((t, i) => (t.empty ? [] : [i]));
   const fusedValid: (Uint8Array | null)[] = [];
+  const stacked = index.map((i) => tiles[i] as Tile);
   const x =
-    index.length > 0
-      ? stackTiles(
-          index.map((i) => tiles[i] as Tile),
-          normalization,
-          fusedValid,
-          host,
-        )
-      : null;
+    index.length === 0
+      ? null
+      : planar
+        ? stackPlanar(stacked, Float32Array.from(planar.shift), fusedValid)
+        : stackTiles(stacked, normalization, fusedValid, options.host ?? false);
+  const fused = planar !== undefined || normalization !== undefined;
   const row = new Map(index.map((i, k) => [i, k]));
   // Keep only what stitching needs, so the tiles' grids can be collected (`release` is a closure
   // of the reader's and does not hold the tile).
@@ -157,10 +193,10 @@ function toBatch(tiles: Tile[], normalization: Normalization | undefined, host: 
     spec,
     window,
     empty: empty ?? false,
-    valid: empty ? null : normalization ? (fusedValid[row.get(i) as number] ?? null) : pixelValidity(grid),
+    valid: empty ? null : fused ? (fusedValid[row.get(i) as number] ?? null) : pixelValidity(grid),
     release,
   }));
-  return { tiles: refs, x, index };
+  return { tiles: refs, x, index, ...(planar ? { layout: "nchw" as const } : {}) };
 }
 
 /**
@@ -182,7 +218,7 @@ export function batch(size: number, options: BatchOptions = {}): OperatorFunctio
         const ready = buf;
         buf = [];
         try {
-          out.next(toBatch(ready, options.normalize, options.host ?? false));
+          out.next(toBatch(ready, options));
         } catch (e) {
           for (const t of ready) t.release();
           out.error(e);

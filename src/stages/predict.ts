@@ -34,7 +34,10 @@ function discardBatch(b: Batch | Prediction): void {
 
 /** A model that runs outside TF.js and resolves to a new `[k, h, w, c]` tensor. */
 export interface AsyncPredictor {
-  predictAsync(x: tf.Tensor4D): Promise<tf.Tensor4D>;
+  /** The output `[k, h, w, c]` for `x`, laid out as `layout` says (default `nhwc`). */
+  predictAsync(x: tf.Tensor4D, layout?: "nhwc" | "nchw"): Promise<tf.Tensor4D>;
+  /** Batches to hold at once (default 2: one running, one queued); a pool of sessions wants more. */
+  readonly inFlight?: number;
 }
 
 /** A model: a function of the batch tensor, an object with `predict`, or an {@link AsyncPredictor}. */
@@ -66,19 +69,30 @@ export function runPredictor(model: Predictor, x: tf.Tensor4D): tf.Tensor4D {
   return checked(y, x);
 }
 
-/** Run any predictor on one tensor, awaiting asynchronous ones; see {@link runPredictor}. */
-export async function runPredictorAsync(model: Predictor, x: tf.Tensor4D): Promise<tf.Tensor4D> {
-  return isAsync(model) ? checked(await model.predictAsync(x), x) : runPredictor(model, x);
+/**
+ * Run any predictor on one tensor, awaiting asynchronous ones; see {@link runPredictor}. A
+ * bands-first batch (`layout` `nchw`, `batch`'s `planar`) goes to asynchronous models only.
+ */
+export async function runPredictorAsync(
+  model: Predictor,
+  x: tf.Tensor4D,
+  layout: "nhwc" | "nchw" = "nhwc",
+): Promise<tf.Tensor4D> {
+  if (isAsync(model)) return checked(await model.predictAsync(x, layout), x, layout);
+  if (layout === "nchw")
+    throw new TilecastError("E_ARGUMENT", "this model takes NHWC batches, not bands-first ones", { stage: "predict" });
+  return runPredictor(model, x);
 }
 
 /** The output if its shape fits the batch (same tiles and size), else an error. */
-function checked(y: tf.Tensor, x: tf.Tensor4D): tf.Tensor4D {
-  if (y.rank !== 4 || y.shape[0] !== x.shape[0] || y.shape[1] !== x.shape[1] || y.shape[2] !== x.shape[2]) {
+function checked(y: tf.Tensor, x: tf.Tensor4D, layout: "nhwc" | "nchw" = "nhwc"): tf.Tensor4D {
+  const [k, h, w] = layout === "nchw" ? [x.shape[0], x.shape[2], x.shape[3]] : x.shape;
+  if (y.rank !== 4 || y.shape[0] !== k || y.shape[1] !== h || y.shape[2] !== w) {
     const shape = y.shape.join("x");
     if (y !== x) y.dispose();
     throw new TilecastError(
       "E_ARGUMENT",
-      `the model returned ${shape}; stitching needs [${x.shape.slice(0, 3).join(", ")}, channels]`,
+      `the model returned ${shape}; stitching needs [${[k, h, w].join(", ")}, channels]`,
       { stage: "predict" },
     );
   }
@@ -106,18 +120,22 @@ export function predict(model: Predictor): OperatorFunction<Batch, Prediction> {
         if (!b.x) return { ...b, y: null };
         const withX = b as Batch & { x: tf.Tensor4D };
         try {
-          return done(withX, await runPredictorAsync(model, withX.x));
+          return done(withX, await runPredictorAsync(model, withX.x, b.layout));
         } catch (e) {
           throw failed(withX, e);
         }
       },
-      IN_FLIGHT,
+      model.inFlight ?? IN_FLIGHT,
       { input: discardBatch, result: discardBatch },
     );
   return map((b) => {
     if (!b.x) return { ...b, y: null };
     const withX = b as Batch & { x: tf.Tensor4D };
     try {
+      if (b.layout === "nchw")
+        throw new TilecastError("E_ARGUMENT", "this model takes NHWC batches, not bands-first ones", {
+          stage: "predict",
+        });
       return done(withX, runPredictor(model, withX.x));
     } catch (e) {
       throw failed(withX, e);

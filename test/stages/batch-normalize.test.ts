@@ -5,6 +5,8 @@ import { allocate, type DType } from "../../src/grid/dtype.js";
 import { createGrid } from "../../src/grid/grid.js";
 import { type Batch, batch } from "../../src/stages/batch.js";
 import { type NormalizeMethod, normalize } from "../../src/stages/normalize.js";
+import { predict } from "../../src/stages/predict.js";
+import { inputScaling, planarExact } from "../../src/stages/stack-planar.js";
 import type { Tile } from "../../src/stages/tile.js";
 
 /** A tile of pseudo-random cells with some nodata, NaN and masked cells where asked. */
@@ -90,5 +92,102 @@ describe("batch({ normalize }): normalizing while stacking equals normalize() th
     expect(b?.x?.[8 * 4 + 2]).toBeCloseTo((v - 70) / 22, 6);
     expect(b?.x?.[3 * 4 + 0]).toBe(0); // cell 3 of band 0 is nodata
     expect(b?.tiles[0]?.valid?.[3]).toBe(0);
+  });
+});
+
+/** What the model's graph does with a raw bands-first batch: (x - shift) * scale in float32, to NHWC. */
+function scaleInGraph(
+  x: number[],
+  k: number,
+  c: number,
+  n: number,
+  shift: readonly number[],
+  scale: readonly number[],
+) {
+  const f = Math.fround;
+  const out = new Array<number>(x.length);
+  for (let t = 0; t < k; t++)
+    for (let b = 0; b < c; b++)
+      for (let i = 0; i < n; i++)
+        out[(t * n + i) * c + b] = f(
+          f(f(x[(t * c + b) * n + i] as number) - f(shift[b] as number)) * f(scale[b] as number),
+        );
+  return out;
+}
+
+describe("batch({ planar }): raw bands-first batches that the model scales give normalize()'s values", () => {
+  const cases: [DType, number, { nodata?: number; nan?: boolean; mask?: boolean }, NormalizeMethod][] = [
+    ["uint16", 4, {}, "zscore"],
+    ["uint16", 4, { nodata: 0 }, "zscore"],
+    ["uint16", 4, { nodata: 0, mask: true }, "minmax"],
+    ["float32", 4, { nan: true }, "zscore"],
+    ["float32", 3, { nodata: -1, nan: true, mask: true }, "zscore"],
+    ["int16", 3, { nodata: -9999 }, "zscore"],
+    ["uint8", 1, { mask: true }, "minmax"],
+    ["int8", 2, { nodata: 7 }, "none"],
+  ];
+  it.each(cases)("%s, %d bands, %o, %s: the same values and validity", async (dtype, bands, o, method) => {
+    expect(planarExact(dtype)).toBe(true);
+    const tiles = [0, 1, 2, 3, 4].map((id) => tile(id, dtype, bands, o));
+    const s = stats(bands, false);
+    const want = await run(tiles, s, method, false);
+    const scaling = inputScaling({ stats: s, method }, bands);
+    if (!scaling) throw new Error("no scaling");
+    const batches: Batch[] = await lastValueFrom(rxFrom(tiles).pipe(batch(3, { planar: scaling }), toArray()));
+    const [h, w] = [5, 7];
+    for (const [i, b] of batches.entries()) {
+      const expected = want[i];
+      expect(b.layout).toBe("nchw");
+      expect(b.index).toStrictEqual(expected?.index);
+      expect(b.tiles.map((t) => (t.valid ? Array.from(t.valid) : null))).toStrictEqual(
+        expected?.tiles.map((t) => t.valid),
+      );
+      if (!b.x) {
+        expect(expected?.x).toBeNull();
+        continue;
+      }
+      expect(b.x.shape).toStrictEqual([b.index.length, bands, h, w]);
+      const got = scaleInGraph(
+        Array.from(await b.x.data()),
+        b.index.length,
+        bands,
+        h * w,
+        scaling.shift,
+        scaling.scale,
+      );
+      b.x.dispose();
+      const exp = expected?.x as number[];
+      expect(got.length).toBe(exp.length);
+      // Invalid cells are exactly 0, as normalize() leaves them; the rest agree to float32 rounding.
+      for (let j = 0; j < got.length; j++) expect(Math.abs((got[j] as number) - (exp[j] as number))).toBeLessThan(2e-6);
+      expect(got.filter((v) => v === 0).length).toBe(exp.filter((v) => v === 0).length);
+    }
+  });
+
+  it("an invalid cell is written as its band's float32 shift, which the model turns into 0", async () => {
+    const t = tile(0, "uint16", 4, { nodata: 0 });
+    const scaling = inputScaling({ stats: stats(4, false), method: "zscore" }, 4);
+    const [b] = await lastValueFrom(rxFrom([t]).pipe(batch(1, { planar: scaling ?? undefined }), toArray()));
+    const x = (await b?.x?.data()) as Float32Array;
+    expect(x[3]).toBe(Math.fround(50)); // cell 3 of band 0 is nodata; band 0's mean is 50
+    expect(x[2 * 35 + 8]).toBe(t.grid.data[2 * 35 + 8]); // a valid cell stays raw
+    expect(b?.tiles[0]?.valid?.[3]).toBe(0);
+    b?.x?.dispose();
+  });
+
+  it("a bands-first batch is refused by a model that takes NHWC", async () => {
+    const scaling = inputScaling({ stats: stats(4, false), method: "zscore" }, 4) ?? undefined;
+    const tiles = [0, 1].map((id) => tile(id, "uint16", 4, {}));
+    const run = rxFrom(tiles).pipe(
+      batch(2, { planar: scaling }),
+      predict((x) => x.clone()),
+    );
+    await expect(lastValueFrom(run)).rejects.toThrow(/takes NHWC batches, not bands-first ones/);
+  });
+
+  it("log1p bands, and sample types float32 does not hold exactly, stay on the host", () => {
+    expect(inputScaling({ stats: stats(3, true), method: "zscore" }, 3)).toBeNull();
+    expect(inputScaling({ stats: stats(3, false), method: "zscore" }, 3)).toMatchObject({ shift: [50, 60, 70] });
+    for (const d of ["int32", "uint32", "float64"] as const) expect(planarExact(d)).toBe(false);
   });
 });

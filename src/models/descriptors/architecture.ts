@@ -8,9 +8,10 @@ import { errorLine, TilecastError } from "../../errors.js";
 import { foldBatchNorm } from "../../nn/fold-batch-norm.js";
 import { loadModelDir, type ModelCard } from "../../nn/model-card.js";
 import { modelSummary } from "../../nn/summary.js";
-import { takeSource, tensorFromArray, transferableSource } from "../../nn/tensor-array.js";
 import { tf } from "../../tfjs.js";
 import type { ArchitectureInput, LoadedModel, ModelDescriptor } from "../registry.js";
+import { onnxPredictorOf } from "./onnx-predictor.js";
+import { tileAdapter } from "./tile-adapter.js";
 
 /** How an architecture is described before it becomes a registry entry. */
 export interface ArchitectureDef<S extends z.ZodObject> {
@@ -73,37 +74,6 @@ async function modelFor<S extends z.ZodObject>(
   return { model, frames, dir: path, card };
 }
 
-function poolFactor(model: tf.LayersModel): number {
-  return 2 ** model.layers.filter((l) => l.getClassName() === "MaxPooling2D").length;
-}
-
-/**
- * How tiles `[k, h, w, bands]` become the network's input and its output becomes tiles again:
- * sequence models take `[k, T, h, w, c]` with the frames as bands, frame-major.
- */
-function tileAdapter(name: string, model: tf.LayersModel, frames: number, sequence: boolean) {
-  const out = model.outputs[0]?.shape ?? [];
-  const outBands = (out[out.length - 1] as number) * (sequence ? (out[1] as number) : 1);
-  const m = sequence ? 1 : poolFactor(model);
-  return {
-    outBands,
-    toInput(x: tf.Tensor4D): tf.Tensor {
-      const [k, h, w, c] = x.shape;
-      if (h % m !== 0 || w % m !== 0)
-        throw new TilecastError(
-          "E_ARGUMENT",
-          `${name}: tile windows of ${h}x${w} are not divisible by ${m}; choose tileSize + 2·overlap divisible by ${m}`,
-        );
-      return sequence ? x.reshape([k, h, w, frames, c / frames]).transpose([0, 3, 1, 2, 4]) : x;
-    },
-    toTiles(y: tf.Tensor): tf.Tensor4D {
-      if (!sequence) return y as tf.Tensor4D;
-      const [k, , h, w] = y.shape as number[];
-      return y.transpose([0, 2, 3, 1, 4]).reshape([k as number, h as number, w as number, outBands]);
-    },
-  };
-}
-
 /** The TF.js predictor: the model with batch norm folded into its convolutions. */
 async function predictorOf(
   name: string,
@@ -117,42 +87,6 @@ async function predictorOf(
     bands: a.outBands,
     runtime: { runtime: "tfjs" },
     predictor: (x) => a.toTiles(folded.predict(a.toInput(x)) as tf.Tensor),
-  };
-}
-
-/** The same predictor on ONNX Runtime: one session, batches awaited off the main thread. */
-async function onnxPredictorOf(
-  name: string,
-  model: tf.LayersModel,
-  frames: number,
-  sequence: boolean,
-  dir: string | undefined,
-  card: ModelCard | undefined,
-): Promise<LoadedModel> {
-  const { OnnxSession, onnxBytesFor, onnxSpinning, pipelineOnnxThreads } = await import("../../nn/onnx/index.js");
-  const { bytes, source } = await onnxBytesFor(model, dir, card);
-  // A tile model runs beside a data path: its idle threads sleep, leaving it the cores.
-  const session = await OnnxSession.create(bytes, { threads: pipelineOnnxThreads(), spin: onnxSpinning(false) });
-  const a = tileAdapter(name, model, frames, sequence);
-  return {
-    bands: a.outBands,
-    runtime: { runtime: "onnx", provider: session.provider, source },
-    host: true,
-    predictor: {
-      async predictAsync(x) {
-        const input = tf.tidy(() => a.toInput(x));
-        const shape = input.shape;
-        // Stacked tiles go to the worker as they are (their array is handed over, not copied):
-        // a pipeline's batch is taken whole (and disposed), else the array the backend copied.
-        const own = takeSource(input) ?? transferableSource(input);
-        const data = own ?? ((await input.data()) as Float32Array);
-        if (input !== x) input.dispose();
-        const out = await session.run(data, shape, { transfer: own !== null });
-        // The stitcher reads the output's array: it stays on the host, uncopied.
-        return tf.tidy(() => a.toTiles(tensorFromArray(out.data, out.dims, { host: true })));
-      },
-    },
-    release: () => session.release(),
   };
 }
 
@@ -180,13 +114,16 @@ export function architecture<S extends z.ZodObject>(def: ArchitectureDef<S>): Mo
       const { path: _path, ...rest } = o as { path?: string } & Record<string, unknown>;
       return def.build(rest as z.infer<S>, input);
     },
-    async load(o, { inputBands, runtime = "tfjs" }) {
+    async load(o, { inputBands, runtime = "tfjs", scaling, batch }) {
       const { model, frames, dir, card } = await modelFor(def, o, inputBands);
       const sequence = def.sequence ?? false;
       const receptiveField = modelSummary(model).receptiveField.size;
       if (runtime === "tfjs") return { ...(await predictorOf(def.name, model, frames, sequence)), receptiveField };
       try {
-        return { ...(await onnxPredictorOf(def.name, model, frames, sequence, dir, card)), receptiveField };
+        return {
+          ...(await onnxPredictorOf(def.name, model, { frames, sequence, dir, card, scaling, batch })),
+          receptiveField,
+        };
       } catch (e) {
         if (runtime === "onnx")
           throw new TilecastError("E_UNSUPPORTED", `runtime onnx: ${errorLine(e)}`, {

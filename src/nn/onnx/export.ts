@@ -6,6 +6,10 @@
  * UpSampling2D, Concatenate, Add, Dropout, PeriodicPadding2D, RepeatFrames, ConvLSTM2D,
  * TimeDistributed(Conv2D)); any other layer is an error naming it, never a different graph.
  *
+ * With `{ scaling }` (images only) the graph takes its input as a pipeline reads it instead:
+ * raw values, bands first (`[n, bands, h, w]`, no transpose in), and normalizes them itself,
+ * `(x - shift) * scale` per band, before the first layer. The output stays NHWC.
+ *
  * @example
  * ```ts
  * import { exportOnnx } from "tilecast/nn";
@@ -27,8 +31,34 @@ interface NodeLike {
   outputTensors: tf.SymbolicTensor[];
 }
 
+/** Per-band normalization the graph applies to raw input: `(x - shift[b]) * scale[b]`. */
+export interface InputScaling {
+  readonly shift: readonly number[];
+  readonly scale: readonly number[];
+}
+
+/** Options for {@link exportOnnx}. */
+export interface ExportOptions {
+  /** Take raw bands-first input and normalize it in the graph (see the module documentation). */
+  scaling?: InputScaling;
+}
+
+/** The graph's first value: the input transposed to NCHW, or raw NCHW input normalized. */
+function graphInput(g: GraphBuilder, rank: number, bands: number, scaling: InputScaling | undefined): string {
+  if (!scaling) return g.node("Transpose", ["input"], { perm: rank === 4 ? [0, 3, 1, 2] : [0, 1, 4, 2, 3] });
+  if (rank !== 4) throw new TilecastError("E_UNSUPPORTED", "ONNX export: in-graph scaling is for image models only");
+  if (scaling.shift.length !== bands || scaling.scale.length !== bands)
+    throw new TilecastError(
+      "E_ARGUMENT",
+      `ONNX export: scaling has ${scaling.shift.length} shifts and ${scaling.scale.length} scales for ${bands} bands`,
+    );
+  const shift = g.floats("shift", Float32Array.from(scaling.shift), [1, bands, 1, 1]);
+  const scale = g.floats("scale", Float32Array.from(scaling.scale), [1, bands, 1, 1]);
+  return g.node("Mul", [g.node("Sub", ["input", shift]), scale]);
+}
+
 /** The model as ONNX bytes (opset {@link OPSET}); see the module documentation. */
-export function exportOnnx(model: tf.LayersModel): Uint8Array {
+export function exportOnnx(model: tf.LayersModel, options: ExportOptions = {}): Uint8Array {
   if (model.inputs.length !== 1 || model.outputs.length !== 1)
     throw new TilecastError("E_UNSUPPORTED", "ONNX export: models with one input and one output only");
   const g = new GraphBuilder();
@@ -38,7 +68,8 @@ export function exportOnnx(model: tf.LayersModel): Uint8Array {
   if (rank !== 4 && rank !== 5)
     throw new TilecastError("E_UNSUPPORTED", `ONNX export: inputs of rank ${rank} (images or frame sequences only)`);
   const values = new Map<number, Sym>();
-  const inner = g.node("Transpose", ["input"], { perm: rank === 4 ? [0, 3, 1, 2] : [0, 1, 4, 2, 3] });
+  const bands = input.shape[rank - 1] as number;
+  const inner = graphInput(g, rank, bands, options.scaling);
   values.set(input.id, { name: inner, rank, ...(rank === 5 ? { frames: input.shape[1] as number } : {}) });
   for (const layer of model.layers) {
     if (layer.getClassName() === "InputLayer") continue;
@@ -60,8 +91,10 @@ export function exportOnnx(model: tf.LayersModel): Uint8Array {
   if (!last) throw new TilecastError("E_UNSUPPORTED", "ONNX export: the output is not reached from the input");
   g.node("Transpose", [last.name], { perm: last.rank === 4 ? [0, 2, 3, 1] : [0, 1, 3, 4, 2] }, ["output"]);
   const dims = (s: readonly (number | null)[]) => s.map((d) => (d === null || d === undefined ? null : d));
+  const [n, h, w] = input.shape;
+  const inShape = options.scaling ? [n ?? null, bands, h ?? null, w ?? null] : input.shape;
   return g.encode(
-    { name: "input", shape: dims(input.shape) },
+    { name: "input", shape: dims(inShape) },
     { name: "output", shape: dims(output.shape) },
     `tilecast ${model.name}`,
   );

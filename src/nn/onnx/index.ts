@@ -1,5 +1,5 @@
 /** ONNX export of tilecast models and ONNX Runtime sessions (see each module). */
-export { exportOnnx, OPSET } from "./export.js";
+export { type ExportOptions, exportOnnx, type InputScaling, OPSET } from "./export.js";
 export { exportModelDir, type OnnxExport, onnxBytesFor, weightsDigest } from "./model-file.js";
 export {
   loadOnnxRuntime,
@@ -8,5 +8,7 @@ export {
   onnxSpinning,
   onnxThreads,
   pipelineOnnxThreads,
+  pipelineSessions,
 } from "./runtime.js";
 export { OnnxSession } from "./session.js";
+export { OnnxSessionPool } from "./session-pool.js";

@@ -78,6 +78,23 @@ export function pipelineOnnxThreads(): number {
 }
 
 /**
+ * How a pipeline's model runs on the CPU provider, for batches of `batch` rows: a pool of
+ * sessions (`OnnxSessionPool`) sharing {@link pipelineOnnxThreads} threads, idle ones sleeping.
+ * Two sessions by default where there are two cores or more and batches to split
+ * (`TILECAST_ONNX_SESSIONS` sets the count): each runs its share of a batch on its own threads, so
+ * a thread the data path delays holds back only its share, not every thread of one shared session
+ * at each operator's end. One-row batches (a global grid a step) keep one session with every
+ * thread. GPU providers use one session whatever the count (see the pool).
+ */
+export function pipelineSessions(batch: number): { sessions: number; threads: number; spin: boolean } {
+  const threads = pipelineOnnxThreads();
+  const env = Number(process.env.TILECAST_ONNX_SESSIONS);
+  const wanted = Number.isInteger(env) && env > 0 ? env : 2;
+  const sessions = Math.max(1, Math.min(threads, wanted, batch));
+  return { sessions, threads: Math.ceil(threads / sessions), spin: onnxSpinning(false) };
+}
+
+/**
  * Whether a session's idle pool threads spin (waiting for the next parallel step without
  * sleeping) or sleep: they spin for a session that has the cores to itself (`alone`), where waking
  * sleeping threads for every operator cost the benchmark U-Net about 15 % (157 against 186

@@ -1,0 +1,45 @@
+/**
+ * How a run feeds its model: whether the model normalizes the tiles itself (raw, bands-first
+ * batches for ONNX Runtime with the normalization in its graph), how `batch` stacks for it, and
+ * how many batches the run holds so reading never waits for the model.
+ *
+ * Internal (used by `run.ts`).
+ */
+
+import type { OperatorFunction } from "rxjs";
+import type { DType } from "../grid/dtype.js";
+import type { LoadContext, LoadedModel } from "../models/registry.js";
+import type { BatchOptions } from "../stages/batch.js";
+import type { Normalization, NormalizeOperator } from "../stages/normalize.js";
+import { isAsyncPredictor, type Predictor } from "../stages/predict.js";
+import { inputScaling, planarExact } from "../stages/stack-planar.js";
+import type { Tile } from "../stages/tile.js";
+import type { Pipeline } from "./config.js";
+
+/**
+ * What the run's last tile stage leaves to the batch or the model: a last `normalize` stage
+ * (`fused`) is done by `batch` as it stacks (same values, one pass fewer), or offered to the model
+ * (`load.scaling`) for sample types float32 holds exactly and bands without a value transform.
+ * `load` is what `createModel` is told besides the bands.
+ */
+export function modelFeed(
+  p: Pipeline,
+  stages: readonly [string, OperatorFunction<Tile, Tile>][],
+  dtype: DType,
+  bands: number,
+): { fused: Normalization | undefined; load: Omit<LoadContext, "inputBands"> } {
+  const fused = (stages.at(-1)?.[1] as Partial<NormalizeOperator> | undefined)?.normalization;
+  const scaling = fused && planarExact(dtype) ? inputScaling(fused, bands) : null;
+  return { fused, load: { runtime: p.runtime, batch: p.batch, ...(scaling ? { scaling } : {}) } };
+}
+
+/** How `batch` stacks for `model`: normalized as it stacks, or raw for a model that scales itself. */
+export function batchOptions(fused: Normalization | undefined, model: LoadedModel): BatchOptions {
+  if (model.planar) return { planar: model.planar, host: true };
+  return { ...(fused ? { normalize: fused } : {}), host: model.host ?? false };
+}
+
+/** Batches a run holds: those the model holds (see `predict`) and two filling. */
+export function inFlightBatches(m: Predictor): number {
+  return isAsyncPredictor(m) ? (m.inFlight ?? 2) + 2 : 2;
+}
