@@ -9,7 +9,8 @@
  *   node --import tsx bench/onnx-speed.ts
  */
 import * as tf from "@tensorflow/tfjs";
-import { convLstmNowcaster, exportOnnx, globalCnn, OnnxSession, selectBackend, unet } from "../src/index.js";
+import { convLstmNowcaster, exportOnnx, globalCnn, OnnxSessionPool, selectBackend, unet } from "../src/index.js";
+import { pipelineSessions } from "../src/nn/onnx/index.js";
 
 async function rate(items: number, reps: number, run: () => Promise<void>): Promise<number> {
   await run();
@@ -33,7 +34,10 @@ async function both(name: string, model: tf.LayersModel, shape: number[], reps: 
   let onnx: number | null = null;
   let provider: string | null = null;
   if (SIDE !== "tfjs") {
-    const session = await OnnxSession.create(exportOnnx(model));
+    // As a pipeline runs it: batches split over a pool of one-thread sessions, or one session
+    // with every thread (spinning, it has the cores to itself) for a one-row batch.
+    const plan = pipelineSessions(n);
+    const session = await OnnxSessionPool.create(exportOnnx(model), { ...plan, spin: plan.sessions === 1 });
     onnx = await rate(n, reps * 3, async () => {
       await session.run(data, shape);
     });
