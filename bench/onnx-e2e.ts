@@ -40,40 +40,46 @@ const REPS = Number(process.env.BENCH_E2E_REPS ?? 3);
 const PYTHON = process.env.TILECAST_PYTHON ?? "/usr/bin/python3";
 
 /**
- * The model alone on every core, fed two batches at a time as a run feeds it (one running, one
- * queued): the faster of the pool of sessions a run of batch 8 uses (`pipelineSessions`) and one
- * session with every thread spinning, so the reference is the best the model does by itself.
+ * The model alone on every core, fed as a run feeds it (each session one batch running, one
+ * queued): the fastest of the run's own way (a pool of sessions, each given batches of its share
+ * of 8 tiles, `pipelineSessions`), that pool splitting batches of 8, and one session with every
+ * thread spinning on batches of 8, so the reference is the best the model does by itself.
  */
 async function modelOnly(threads: number): Promise<number> {
   process.env.TILECAST_ONNX_THREADS = String(threads);
   await selectBackend({ prefer: "wasm" });
   const { model } = await loadModelDir(JOB.model);
   const bytes = (await onnxBytesFor(model)).bytes;
-  const shape = [8, WINDOW, WINDOW, 4];
-  const data = tf.randomNormal(shape, 0, 1, "float32", 1).dataSync() as Float32Array;
   const plan = pipelineSessions(8);
+  const share = Math.ceil(8 / plan.sessions);
   const configs = [
-    { ...plan, spin: plan.sessions === 1 },
-    { sessions: 1, threads, spin: true },
+    { pool: { ...plan, spin: plan.sessions === 1 }, rows: share, whole: true, feeders: 2 * plan.sessions },
+    { pool: { ...plan, spin: plan.sessions === 1 }, rows: 8, whole: false, feeders: 2 },
+    { pool: { sessions: 1, threads, spin: true }, rows: 8, whole: true, feeders: 2 },
   ];
   const rates: number[] = [];
-  for (const config of configs) {
-    const session = await OnnxSessionPool.create(bytes, config);
+  for (const c of configs) {
+    const shape = [c.rows, WINDOW, WINDOW, 4];
+    const data = tf.randomNormal(shape, 0, 1, "float32", 1).dataSync() as Float32Array;
+    const session = await OnnxSessionPool.create(bytes, c.pool);
     await session.run(data, shape);
-    const reps = SEG ? 8 : 60;
+    const tiles = SEG ? 64 : 480;
     const t = performance.now();
     let started = 0;
     const feed = async () => {
-      while (started < reps) {
-        started++;
-        await session.run(data, shape);
+      while (started < tiles) {
+        started += c.rows;
+        await session.run(data, shape, { whole: c.whole });
       }
     };
-    await Promise.all([feed(), feed()]);
+    await Promise.all(Array.from({ length: c.feeders }, feed));
     await session.release();
-    rates.push((8 * reps) / ((performance.now() - t) / 1000));
+    rates.push(tiles / ((performance.now() - t) / 1000));
   }
   const tilesPerSec = Math.max(...rates);
+  console.error(
+    `model alone, tiles/s: run's pool ${rates[0]?.toFixed(0)}, split ${rates[1]?.toFixed(0)}, one session ${rates[2]?.toFixed(0)}`,
+  );
   return SEG ? (tilesPerSec * JOB.core * JOB.core) / 1e6 : tilesPerSec; // megapixels of tile cores per second
 }
 

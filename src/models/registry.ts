@@ -64,6 +64,11 @@ export interface LoadedModel {
    * bands-first batches (`batch`'s `planar`, `[k, bands, h, w]`) and no others.
    */
   planar?: InputScaling;
+  /**
+   * Tiles a batch should hold for this model, when not the context's `batch`: a pool of ONNX
+   * Runtime sessions takes a session's share at a time, every session busy with its own.
+   */
+  batchSize?: number;
   /** Free the model's resources (an ONNX Runtime session). */
   release?(): Promise<void>;
   /** The network's receptive field in pixels (a pixel's output depends on this square). */

@@ -39,7 +39,10 @@ export function batchOptions(fused: Normalization | undefined, model: LoadedMode
   return { ...(fused ? { normalize: fused } : {}), host: model.host ?? false };
 }
 
-/** Batches a run holds: those the model holds (see `predict`) and two filling. */
+/**
+ * Batches a run holds: those the model holds (see `predict`) and two filling, so reading never
+ * waits for the model; two in all for a model on the main thread (one filling, one in it).
+ */
 export function inFlightBatches(m: Predictor): number {
   return isAsyncPredictor(m) ? (m.inFlight ?? 2) + 2 : 2;
 }

@@ -170,6 +170,7 @@ export async function runPipeline(p: Pipeline, options: RunOptions = {}): Promis
     // A last `normalize` stage is done by `batch` as it stacks, or by the model (model-feed.ts).
     const { fused, load } = modelFeed(p, stages, m.dtype, inputBands);
     const model = await createModel(p.model, inputBands, load);
+    const batchSize = model.batchSize ?? p.batch;
     runtime = model.runtime ?? { runtime: "tfjs" };
     release = model.release;
     emit("model", { type: p.model.type, inputBands, outputBands: model.bands, backend: tf.getBackend(), ...runtime });
@@ -200,9 +201,8 @@ export async function runPipeline(p: Pipeline, options: RunOptions = {}): Promis
     const out = await openRunOutputs(p, src, spec, products, runtime, runId, { ...options, onPart });
     const { plan, runPlan, state } = out;
     let tiles: Observable<Tile> = readTiles(src, runPlan, {
-      // Tiles alive: two batches (one filling, one in the model), or for a model in workers the
-      // batches it holds and two filling, so reading never waits for it.
-      concurrency: Math.max(p.tiling.concurrency, inFlightBatches(model.predictor) * p.batch),
+      // Tiles alive: the batches the model holds and two filling (model-feed.ts).
+      concurrency: Math.max(p.tiling.concurrency, inFlightBatches(model.predictor) * batchSize),
       skipEmpty: p.tiling.skipEmpty,
       ...(p.input.bands ? { bands: p.input.bands } : {}),
     }).pipe(
@@ -225,7 +225,7 @@ export async function runPipeline(p: Pipeline, options: RunOptions = {}): Promis
       await lastValueFrom(
         tiles.pipe(
           // ONNX Runtime (and identity) read batches on the host: none is copied into the TF.js backend.
-          batch(p.batch, batchOptions(fused, model)),
+          batch(batchSize, batchOptions(fused, model)),
           stageName("batch"),
           predict(model.predictor),
           stageName("predict"),

@@ -1,7 +1,7 @@
 /**
  * A pool of ONNX Runtime sessions splits a batch's rows over its sessions and joins the outputs in
  * order: the result equals TF.js's for every row, for batches of every size up to and past the
- * pool's. An exported graph given `scaling` takes raw bands-first input and normalizes it itself:
+ * pool's; whole batches (a pipeline's, a session's share each) run unsplit and handed over. An exported graph given `scaling` takes raw bands-first input and normalizes it itself:
  * its output equals TF.js's on the normalized NHWC input. `pipelineSessions` keeps one session with
  * every thread for one-row batches.
  */
@@ -64,6 +64,24 @@ describe("OnnxSessionPool", () => {
       for (const [i, x] of xs.entries()) {
         const want = tf.tidy(() => (model.predict(tf.tensor(x, shape)) as tf.Tensor).dataSync());
         expect(relative(got[i]?.data ?? [], want)).toBeLessThan(1e-5);
+      }
+    } finally {
+      await pool.release();
+    }
+  });
+
+  it("whole batches go to the least busy session, unsplit, and each gets its own output", async () => {
+    const pool = await OnnxSessionPool.create(exportOnnx(model), { sessions: 2 });
+    try {
+      const shape = [4, 16, 16, 3];
+      const xs = [5, 6, 7].map((seed) => values(shape, seed));
+      const wants = xs.map((x) => tf.tidy(() => (model.predict(tf.tensor(x, shape)) as tf.Tensor).dataSync()));
+      // Handed over: each input's array goes to its worker and is empty here afterwards.
+      const got = await Promise.all(xs.map((x) => pool.run(x, shape, { whole: true, transfer: true })));
+      for (const [i, want] of wants.entries()) {
+        expect(got[i]?.dims).toStrictEqual([4, 16, 16, 2]);
+        expect(relative(got[i]?.data ?? [], want)).toBeLessThan(1e-5);
+        expect(xs[i]?.length).toBe(0);
       }
     } finally {
       await pool.release();

@@ -51,10 +51,12 @@ export async function onnxPredictorOf(
     },
     host: true,
     ...(scaling ? { planar: scaling } : {}),
+    // A pipeline's batch of `o.batch` tiles becomes one batch a session, each of its share.
+    ...(pool.size > 1 ? { batchSize: Math.ceil((o.batch ?? 1) / pool.size) } : {}),
     predictor: {
-      // One batch running (split over the sessions), two queued: a session that finishes its
-      // share first starts on the next batch instead of waiting for the others.
-      inFlight: 3,
+      // Each session one batch running and one queued: none waits for the data path or for
+      // another session.
+      inFlight: 2 * pool.size,
       async predictAsync(x, layout = "nhwc") {
         if ((layout === "nchw") !== (scaling !== undefined))
           throw new TilecastError(
@@ -70,7 +72,7 @@ export async function onnxPredictorOf(
         const own = takeSource(input) ?? transferableSource(input);
         const data = own ?? ((await input.data()) as Float32Array);
         if (input !== x) input.dispose();
-        const out = await pool.run(data, shape, { transfer: own !== null });
+        const out = await pool.run(data, shape, { transfer: own !== null, whole: true });
         // The stitcher reads the output's array: it stays on the host, uncopied.
         return tf.tidy(() => a.toTiles(tensorFromArray(out.data, out.dims, { host: true })));
       },

@@ -79,15 +79,17 @@ export class OnnxSessionPool {
    * it divides; a one-row batch goes to the session with the fewest runs waiting). Each session
    * runs its rows on its own threads and the outputs are joined in order. Splitting keeps the
    * model's memory that of one session with the whole batch: each session's workspace is sized
-   * for its share.
+   * for its share. With `whole`, the batch goes unsplit (and uncopied, with `transfer`) to the
+   * session with the fewest runs waiting: for a caller that keeps every session busy with
+   * batches of a session's share (a pipeline; see `LoadedModel.batchSize`).
    */
   async run(
     data: Float32Array,
     dims: readonly number[],
-    options: { transfer?: boolean } = {},
+    options: { transfer?: boolean; whole?: boolean } = {},
   ): Promise<{ data: Float32Array; dims: number[] }> {
     const rows = dims[0] as number;
-    const parts = Math.min(this.#sessions.length, rows);
+    const parts = options.whole ? 1 : Math.min(this.#sessions.length, rows);
     if (parts <= 1) return this.#runOn(this.#pick(), data, dims, options);
     const row = data.length / rows;
     const shares = Array.from({ length: parts }, (_, i) => {
