@@ -122,6 +122,15 @@ function interleave(d: Tile["grid"]["data"], out: Float32Array, base: number, n:
   for (let b = 0; b < c; b++) for (let i = 0; i < n; i++) out[base + i * c + b] = d[b * n + i] as number;
 }
 
+/** Refuse a tile whose grid is not `c x h x w`, the batch's shape. */
+function sameShape(t: Tile, c: number, h: number, w: number): void {
+  const [tc, th, tw] = t.grid.shape as [number, number, number];
+  if (tc !== c || th !== h || tw !== w)
+    throw new TilecastError("E_ARGUMENT", `tile ${t.spec.id} is ${tc}x${th}x${tw}, the batch is ${c}x${h}x${w}`, {
+      stage: "batch",
+    });
+}
+
 /**
  * Stack tiles (CHW grids) into an NHWC float32 tensor; with `normalization`, normalized on the
  * way, each tile's pixel validity then written to `valid` (see {@link BatchOptions.normalize});
@@ -138,11 +147,7 @@ export function stackTiles(
   const n = h * w;
   const buf = new Float32Array(tiles.length * n * c);
   tiles.forEach((t, k) => {
-    const [tc, th, tw] = t.grid.shape as [number, number, number];
-    if (tc !== c || th !== h || tw !== w)
-      throw new TilecastError("E_ARGUMENT", `tile ${t.spec.id} is ${tc}x${th}x${tw}, the batch is ${c}x${h}x${w}`, {
-        stage: "batch",
-      });
+    sameShape(t, c, h, w);
     if (!normalization) interleave(t.grid.data, buf, k * n * c, n, c);
     else {
       markStage(t.release, "normalize");
@@ -159,11 +164,7 @@ function stackPlanar(tiles: readonly Tile[], shift: Float32Array, valid: (Uint8A
   const size = c * h * w;
   const buf = new Float32Array(tiles.length * size);
   tiles.forEach((t, k) => {
-    const [tc, th, tw] = t.grid.shape as [number, number, number];
-    if (tc !== c || th !== h || tw !== w)
-      throw new TilecastError("E_ARGUMENT", `tile ${t.spec.id} is ${tc}x${th}x${tw}, the batch is ${c}x${h}x${w}`, {
-        stage: "batch",
-      });
+    sameShape(t, c, h, w);
     if (c !== shift.length)
       throw new TilecastError("E_ARGUMENT", `tile ${t.spec.id} has ${c} bands, the model scales ${shift.length}`, {
         stage: "batch",

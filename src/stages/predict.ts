@@ -2,8 +2,9 @@
  * `predict(model)`: batches in, predictions out. `model` is anything with a tfjs-style
  * `predict(x)` (a `tf.LayersModel` or `tf.GraphModel`) or a synchronous function of the input
  * tensor; either runs inside `tf.tidy`, so intermediate tensors are freed. A model with
- * `predictAsync(x)` (ONNX Runtime sessions) is given two batches at a time (one running, the next
- * queued, so it never waits for the data path), results in order, leaving the event loop free
+ * `predictAsync(x)` (ONNX Runtime sessions) is given two batches at a time, or the `inFlight` it
+ * asks for (one running, the next queued, so it never waits for the data path; a pool of
+ * sessions asks for two each), results in order, leaving the event loop free
  * while it runs. The input tensor is disposed once the output exists; the output
  * is disposed by `stitch`. Batches of only empty tiles skip the model.
  *
@@ -79,9 +80,14 @@ export async function runPredictorAsync(
   layout: "nhwc" | "nchw" = "nhwc",
 ): Promise<tf.Tensor4D> {
   if (isAsync(model)) return checked(await model.predictAsync(x, layout), x, layout);
+  nhwcOnly(layout);
+  return runPredictor(model, x);
+}
+
+/** Refuse a bands-first batch for a model that takes NHWC (every model but an asynchronous one). */
+function nhwcOnly(layout: "nhwc" | "nchw" | undefined): void {
   if (layout === "nchw")
     throw new TilecastError("E_ARGUMENT", "this model takes NHWC batches, not bands-first ones", { stage: "predict" });
-  return runPredictor(model, x);
 }
 
 /** The output if its shape fits the batch (same tiles and size), else an error. */
@@ -132,10 +138,7 @@ export function predict(model: Predictor): OperatorFunction<Batch, Prediction> {
     if (!b.x) return { ...b, y: null };
     const withX = b as Batch & { x: tf.Tensor4D };
     try {
-      if (b.layout === "nchw")
-        throw new TilecastError("E_ARGUMENT", "this model takes NHWC batches, not bands-first ones", {
-          stage: "predict",
-        });
+      nhwcOnly(b.layout);
       return done(withX, runPredictor(model, withX.x));
     } catch (e) {
       throw failed(withX, e);
