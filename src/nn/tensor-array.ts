@@ -26,12 +26,16 @@
  * ```
  */
 import { tf } from "../tfjs.js";
+import type { SpareBuffers } from "../util/spare-buffers.js";
 
 /**
  * A tensor's source array; whether the backend keeps that very array as its storage; whether its
  * consumer may take it (see {@link takeSource}).
  */
-const sources = new WeakMap<tf.Tensor, { data: Float32Array; shared: boolean; consumable: boolean }>();
+const sources = new WeakMap<
+  tf.Tensor,
+  { data: Float32Array; shared: boolean; consumable: boolean; spares?: SpareBuffers | undefined }
+>();
 
 /** Options for {@link tensorFromArray}. */
 export interface FromArrayOptions {
@@ -44,6 +48,13 @@ export interface FromArrayOptions {
   host?: boolean;
   /** Its consumer may take the array with {@link takeSource}, which disposes the tensor. */
   consumable?: boolean;
+  /**
+   * Where {@link recycleTensor} gives the array's buffer when the tensor is done with: for values
+   * nothing reads afterwards (a model's output once stitched), so the next batch fills that
+   * memory instead of fresh memory (each fresh buffer is pages to fault in and, once dropped,
+   * garbage the collector is pressed to find).
+   */
+  spares?: SpareBuffers;
 }
 
 /** A float32 tensor of `shape` holding `data`, which it remembers (see the module documentation). */
@@ -59,7 +70,8 @@ export function tensorFromArray<R extends tf.Rank>(
     ? tf.engine().makeTensor(data, shape, "float32", cpu)
     : tf.tensor(data, shape, "float32")) as unknown as tf.Tensor<R>;
   // The cpu backend stores the array itself; wasm, native TensorFlow and WebGL copy it.
-  sources.set(t, { data, shared: cpu !== null || tf.getBackend() === "cpu", consumable: options.consumable ?? false });
+  const shared = cpu !== null || tf.getBackend() === "cpu";
+  sources.set(t, { data, shared, consumable: options.consumable ?? false, spares: options.spares });
   return t;
 }
 
@@ -89,6 +101,20 @@ export function takeSource(t: tf.Tensor): Float32Array | null {
     t.dispose();
   }
   return data;
+}
+
+/**
+ * Dispose `t`; a tensor made with `spares` gives its array's buffer to them, when the array is
+ * its whole buffer and still holds the tensor's values. Its caller must hold no view of the array.
+ */
+export function recycleTensor(t: tf.Tensor | null | undefined): void {
+  if (!t) return;
+  const s = sources.get(t);
+  const data = s?.spares ? tensorSource(t) : null;
+  sources.delete(t);
+  t.dispose();
+  if (s?.spares && data && data.byteOffset === 0 && data.byteLength === data.buffer.byteLength)
+    s.spares.give(data.buffer);
 }
 
 /** The tensor's float32 values: its source array when it has one, else a copy from the backend. */

@@ -33,6 +33,7 @@ import { TilecastError } from "../errors.js";
 import { pixelValidity } from "../grid/grid.js";
 import { tensorFromArray } from "../nn/tensor-array.js";
 import { tf } from "../tfjs.js";
+import { batchArray } from "../util/batch-buffers.js";
 import type { Normalization } from "./normalize.js";
 import { normalizeInterleaved } from "./normalize-interleaved.js";
 import { type InputScaling, stackRaw } from "./stack-planar.js";
@@ -162,7 +163,7 @@ export function stackTiles(
 function stackPlanar(tiles: readonly Tile[], shift: Float32Array, valid: (Uint8Array | null)[]): tf.Tensor4D {
   const [c, h, w] = tiles[0]?.grid.shape as [number, number, number];
   const size = c * h * w;
-  const buf = new Float32Array(tiles.length * size);
+  const buf = batchArray(tiles.length * size); // every cell is written below
   tiles.forEach((t, k) => {
     sameShape(t, c, h, w);
     if (c !== shift.length)

@@ -23,7 +23,7 @@
  */
 import { concat, concatMap, defer, from, type Observable, type OperatorFunction } from "rxjs";
 import { pixelValidity } from "../grid/grid.js";
-import { tensorValues } from "../nn/tensor-array.js";
+import { recycleTensor, tensorValues } from "../nn/tensor-array.js";
 import type { TilePlan } from "../tiling/plan.js";
 import { type Region, Stitcher, type StitcherOptions } from "../tiling/stitcher.js";
 import type { Prediction } from "./predict.js";
@@ -77,7 +77,7 @@ async function addPrediction(st: Stitcher, p: Prediction): Promise<Step> {
     release();
     throw e;
   } finally {
-    p.y?.dispose();
+    recycleTensor(p.y); // its values are in the regions now: the buffer may hold the next batch
     p.x?.dispose();
   }
   return { regions: done, release };

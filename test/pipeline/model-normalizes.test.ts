@@ -2,8 +2,10 @@
  * On ONNX Runtime the shipped water U-Net normalizes its input itself (raw, bands-first batches;
  * the pipeline's `normalize` in its graph) and splits batches over two sessions: on a scene with
  * nodata (a tile of nothing, and pixels missing in one band only), its map equals the TF.js
- * run's (which normalizes on the host) at every pixel, nodata in the same places. A `log1p` band
- * keeps the normalization on the host, with the same result as TF.js too.
+ * run's (which normalizes on the host) at every pixel, nodata in the same places. The 4-class
+ * segmentation U-Net's outputs are the size of its batches, so their buffers go round again
+ * (util/batch-buffers.ts): its probabilities equal TF.js's too. A `log1p` band keeps the
+ * normalization on the host, with the same result as TF.js too.
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -11,6 +13,7 @@ import { openSource } from "../../src/io/registry.js";
 import { selectBackend } from "../../src/nn/backend.js";
 import { loadPipeline } from "../../src/pipeline/config.js";
 import { type RunSummary, runPipeline } from "../../src/pipeline/run.js";
+import { batchBuffers } from "../../src/util/batch-buffers.js";
 import { hasGdal, py } from "../helpers/gdal.js";
 import { tmp } from "../helpers/write.js";
 
@@ -73,6 +76,30 @@ describe.skipIf(!hasGdal)("a model that normalizes its own input", () => {
     expect(nan).toBeGreaterThanOrEqual(64 * 64 + 30 * 40);
     expect(Number.isNaN(onnx.values[10 * 512 + 10] as number)).toBe(true);
     expect(Number.isNaN(onnx.values[210 * 512 + 310] as number)).toBe(true);
+  });
+
+  it("the 4-class segmentation U-Net, whose outputs' buffers hold later batches, gives TF.js's probabilities", async () => {
+    const probs = async (runtime: string) => {
+      const out = tmp(`seg-${runtime}.tif`);
+      const p = await loadPipeline("pipelines/scene-seg.yaml", [
+        `output.path=${out}`,
+        `output.classes=${out}.classes.tif`,
+        `output.quicklook=${out}.png`,
+        `runtime=${runtime}`,
+      ]);
+      await runPipeline(p);
+      const src = await openSource(out);
+      const g = await src.readWindow({ x: 0, y: 0, width: 384, height: 384 });
+      await src.close();
+      return g.data as Float32Array;
+    };
+    const onnx = await probs("onnx");
+    expect(batchBuffers.bytes).toBeGreaterThan(0); // outputs were kept for later batches
+    const tfjs = await probs("tfjs");
+    expect(onnx.length).toBe(4 * 384 * 384);
+    const { worst, nan } = compare(onnx, tfjs);
+    expect(worst).toBeLessThan(1e-4);
+    expect(nan).toBeLessThan(onnx.length / 2); // the scene has data
   });
 
   it("a log1p band keeps the normalization on the host, with TF.js's result", async () => {

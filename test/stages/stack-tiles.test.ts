@@ -4,6 +4,7 @@ import { allocate, type DType } from "../../src/grid/dtype.js";
 import { createGrid } from "../../src/grid/grid.js";
 import { selectBackend } from "../../src/nn/backend.js";
 import {
+  recycleTensor,
   takeSource,
   tensorFromArray,
   tensorSource,
@@ -12,6 +13,7 @@ import {
 } from "../../src/nn/tensor-array.js";
 import { stackTiles } from "../../src/stages/batch.js";
 import type { Tile } from "../../src/stages/tile.js";
+import { SpareBuffers } from "../../src/util/spare-buffers.js";
 
 function tile(id: number, dtype: DType, bands: number, h: number, w: number): Tile {
   const data = allocate(dtype, bands * h * w);
@@ -104,5 +106,23 @@ describe("stackTiles", () => {
     expect(kept.isDisposed).toBe(false);
     expect(takeSource(tf.zeros([1]))).toBeNull();
     kept.dispose();
+  });
+
+  it("recycleTensor disposes a tensor and keeps its whole buffer for the next batch, only when made with spares", () => {
+    const spares = new SpareBuffers(2, 0);
+    const data = new Float32Array(16).fill(3);
+    const y = tensorFromArray(data, [1, 4, 4, 1], { host: true, spares });
+    recycleTensor(y);
+    expect(y.isDisposed).toBe(true);
+    expect(spares.take(64)).toBe(data.buffer);
+    // Without spares, or a view of part of a buffer: disposed, nothing kept.
+    const plain = tensorFromArray(new Float32Array(16), [16], { host: true });
+    recycleTensor(plain);
+    expect(plain.isDisposed).toBe(true);
+    const part = tensorFromArray(new Float32Array(32).subarray(0, 16), [16], { host: true, spares });
+    recycleTensor(part);
+    expect(part.isDisposed).toBe(true);
+    expect(spares.bytes).toBe(0);
+    recycleTensor(null); // nothing to do
   });
 });

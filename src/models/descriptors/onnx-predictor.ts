@@ -12,6 +12,7 @@ import type { ModelCard } from "../../nn/model-card.js";
 import type { InputScaling } from "../../nn/onnx/export.js";
 import { takeSource, tensorFromArray, transferableSource } from "../../nn/tensor-array.js";
 import { tf } from "../../tfjs.js";
+import { batchBuffers } from "../../util/batch-buffers.js";
 import type { LoadedModel } from "../registry.js";
 import { tileAdapter } from "./tile-adapter.js";
 
@@ -74,7 +75,9 @@ export async function onnxPredictorOf(
         if (input !== x) input.dispose();
         const out = await pool.run(data, shape, { transfer: own !== null, whole: true });
         // The stitcher reads the output's array: it stays on the host, uncopied.
-        return tf.tidy(() => a.toTiles(tensorFromArray(out.data, out.dims, { host: true })));
+        // Once stitched, its buffer is kept for a later batch (util/batch-buffers.ts).
+        const spares = o.sequence ? {} : { spares: batchBuffers };
+        return tf.tidy(() => a.toTiles(tensorFromArray(out.data, out.dims, { host: true, ...spares })));
       },
     },
     release: () => pool.release(),
