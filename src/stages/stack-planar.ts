@@ -31,8 +31,8 @@ export function planarExact(dtype: DType): boolean {
  */
 export function inputScaling(n: Normalization, bands: number): InputScaling | null {
   const stats: Stats = n.stats;
+  if (stats.transforms.slice(0, bands).some((t) => (t ?? "none") !== "none")) return null;
   const scalings = Array.from({ length: bands }, (_, b) => bandScaling(stats, b, n.method));
-  if (Array.from({ length: bands }, (_, b) => stats.transforms[b] ?? "none").some((t) => t !== "none")) return null;
   return { shift: scalings.map((s) => s.shift), scale: scalings.map((s) => s.scale) };
 }
 

@@ -36,6 +36,10 @@ function relative(got: ArrayLike<number>, want: ArrayLike<number>): number {
   return worst / Math.max(scale, 1e-6);
 }
 
+/** TF.js's output for `x` of `shape`. */
+const tfjs = (x: Float32Array, shape: number[]) =>
+  tf.tidy(() => (model.predict(tf.tensor(x, shape)) as tf.Tensor).dataSync());
+
 const model = unet({ inputShape: [null, null, 3], depth: 2, filters: 4, classes: 2, seed: 7 });
 afterAll(() => model.dispose());
 
@@ -46,7 +50,7 @@ describe("OnnxSessionPool", () => {
       expect(pool.size).toBe(2);
       const shape = [rows, 16, 24, 3];
       const x = values(shape, rows);
-      const want = tf.tidy(() => (model.predict(tf.tensor(x, shape)) as tf.Tensor).dataSync());
+      const want = tfjs(x, shape);
       const got = await pool.run(x, shape);
       expect(got.dims).toStrictEqual([rows, 16, 24, 2]);
       expect(relative(got.data, want)).toBeLessThan(1e-5);
@@ -62,7 +66,7 @@ describe("OnnxSessionPool", () => {
       const xs = [1, 2, 3, 4].map((seed) => values(shape, seed));
       const got = await Promise.all(xs.map((x) => pool.run(x, shape)));
       for (const [i, x] of xs.entries()) {
-        const want = tf.tidy(() => (model.predict(tf.tensor(x, shape)) as tf.Tensor).dataSync());
+        const want = tfjs(x, shape);
         expect(relative(got[i]?.data ?? [], want)).toBeLessThan(1e-5);
       }
     } finally {
@@ -75,7 +79,7 @@ describe("OnnxSessionPool", () => {
     try {
       const shape = [4, 16, 16, 3];
       const xs = [5, 6, 7].map((seed) => values(shape, seed));
-      const wants = xs.map((x) => tf.tidy(() => (model.predict(tf.tensor(x, shape)) as tf.Tensor).dataSync()));
+      const wants = xs.map((x) => tfjs(x, shape));
       // Handed over: each input's array goes to its worker and is empty here afterwards.
       const got = await Promise.all(xs.map((x) => pool.run(x, shape, { whole: true, transfer: true })));
       for (const [i, want] of wants.entries()) {

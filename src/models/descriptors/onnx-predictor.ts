@@ -41,6 +41,9 @@ export async function onnxPredictorOf(
   // A tile model runs beside a data path: its idle threads sleep, leaving it the cores.
   const pool = await onnx.OnnxSessionPool.create(bytes, onnx.pipelineSessions(o.batch ?? 1));
   const a = tileAdapter(name, model, o.frames, o.sequence);
+  // The stitcher reads an output's array: it stays on the host, uncopied, and once stitched its
+  // buffer is kept for a later batch (util/batch-buffers.ts; not a sequence model's, transposed).
+  const outputs = { host: true, ...(o.sequence ? {} : { spares: batchBuffers }) };
   return {
     bands: a.outBands,
     runtime: {
@@ -74,10 +77,7 @@ export async function onnxPredictorOf(
         const data = own ?? ((await input.data()) as Float32Array);
         if (input !== x) input.dispose();
         const out = await pool.run(data, shape, { transfer: own !== null, whole: true });
-        // The stitcher reads the output's array: it stays on the host, uncopied.
-        // Once stitched, its buffer is kept for a later batch (util/batch-buffers.ts).
-        const spares = o.sequence ? {} : { spares: batchBuffers };
-        return tf.tidy(() => a.toTiles(tensorFromArray(out.data, out.dims, { host: true, ...spares })));
+        return tf.tidy(() => a.toTiles(tensorFromArray(out.data, out.dims, outputs)));
       },
     },
     release: () => pool.release(),
