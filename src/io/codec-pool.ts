@@ -15,6 +15,11 @@
  * Whatever a worker cannot deliver (a missing file, a corrupt block, a wrong size) is read again
  * the usual way, so fill values and error messages are those of the main-thread path.
  *
+ * A worker takes tens of milliseconds to start (more while the main thread is busy). Until one
+ * is up, the pool does its jobs on the calling thread, one at a time, the way a worker would:
+ * the first chunks or blocks of a process then come back as soon as this thread can decode them,
+ * instead of after the workers' start.
+ *
  * `TILECAST_CODEC_WORKERS` sets the number of workers (default: one per core, at most 4; 0 turns
  * the pool off); `TILECAST_ZARR_WORKERS`, its earlier name, is still read when it is not set.
  */
@@ -132,7 +137,13 @@ export function codecWorkers(): number {
 interface Slot {
   worker: Worker;
   pending: Map<number, (r: CodecReply | null) => void>;
+  /** Set to 1 by the worker once it takes jobs: read without waiting for its message. */
+  up: Int32Array;
+  /** Settles when the worker says it is up, or ends first. */
+  started: Promise<void>;
 }
+
+const isUp = (s: Slot): boolean => Atomics.load(s.up, 0) === 1;
 
 /** See the module documentation. One pool serves the process ({@link codecPool}). */
 export class CodecPool {
@@ -141,6 +152,9 @@ export class CodecPool {
   #next = 0;
   #done = 0;
   #fallbacks = 0;
+  #here = 0;
+  /** Jobs done on this thread while no worker is up, one at a time. */
+  #queue: Promise<unknown> = Promise.resolve();
 
   constructor(size: number) {
     this.#size = size;
@@ -174,9 +188,9 @@ export class CodecPool {
     return r && r !== "no worker" && "range" in r && r.range ? { bytes: r.bytes, range: r.range } : null;
   }
 
-  /** Workers that would start a job now: those with none, and those not started yet. */
+  /** Workers that would start a job now: those up and without one. */
   idle(): number {
-    return this.#slots.filter((s) => s.pending.size === 0).length + this.#size - this.#slots.length;
+    return this.#slots.filter((s) => isUp(s) && s.pending.size === 0).length;
   }
 
   /**
@@ -186,6 +200,30 @@ export class CodecPool {
   #reply(job: PoolJob, transfer: ArrayBuffer[] = []): Promise<CodecReply | null | "no worker"> {
     const slot = this.#pick();
     if (!slot) return Promise.resolve("no worker");
+    if (!isUp(slot)) return this.#onThisThread(job, transfer);
+    return this.#send(slot, job, transfer);
+  }
+
+  /**
+   * `job` on this thread while no worker is up, after the jobs queued here before it; or on a
+   * worker that came up while it waited. Its buffers are not transferred: an encode job's input
+   * comes back as the same array.
+   */
+  #onThisThread(job: PoolJob, transfer: ArrayBuffer[]): Promise<CodecReply | null> {
+    const run = this.#queue.then(async () => {
+      const slot = this.#pick();
+      if (slot && isUp(slot)) return this.#send(slot, job, transfer);
+      const { answerJob } = await import("./codec-job.js");
+      const { reply } = await answerJob({ ...job, id: -1 } as CodecJob);
+      if ("bytes" in reply) this.#here++;
+      else this.#fallbacks++;
+      return reply;
+    });
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  #send(slot: Slot, job: PoolJob, transfer: ArrayBuffer[]): Promise<CodecReply | null> {
     const id = this.#next++;
     return new Promise<CodecReply | null>((resolve) => {
       slot.pending.set(id, resolve);
@@ -212,26 +250,47 @@ export class CodecPool {
     return this.#slots.length > 0;
   }
 
-  /** Jobs the workers did, and those left to the main thread after a worker's try. */
-  stats(): { done: number; fallbacks: number; workers: number } {
-    return { done: this.#done, fallbacks: this.#fallbacks, workers: this.#slots.length };
+  /**
+   * Settles when every worker started so far is up (or has ended): from then on, jobs go to
+   * workers, none to this thread.
+   */
+  async whenUp(): Promise<void> {
+    await Promise.all(this.#slots.map((s) => s.started));
   }
 
-  /** The slot with the fewest jobs, starting a worker while there are fewer than the pool's size. */
+  /**
+   * Jobs the workers did, those left to the main thread after a worker's try, and those done on
+   * this thread while no worker was up (`here`).
+   */
+  stats(): { done: number; fallbacks: number; workers: number; here: number } {
+    return { done: this.#done, fallbacks: this.#fallbacks, workers: this.#slots.length, here: this.#here };
+  }
+
+  /**
+   * The worker that is up with the fewest jobs; one that is starting when none is up. Starts
+   * another while there are fewer than the pool's size and every worker has a job.
+   */
   #pick(): Slot | null {
-    let best = this.#slots.reduce<Slot | null>((b, s) => (!b || s.pending.size < b.pending.size ? s : b), null);
-    if ((!best || best.pending.size > 0) && this.#slots.length < this.#size) best = this.#start() ?? best;
-    return best;
+    const least = (slots: Slot[]) =>
+      slots.reduce<Slot | null>((b, s) => (!b || s.pending.size < b.pending.size ? s : b), null);
+    const best = least(this.#slots.filter(isUp));
+    if ((!best || best.pending.size > 0) && this.#slots.length < this.#size) this.#start();
+    return best ?? least(this.#slots);
   }
 
   #start(): Slot | null {
     let worker: Worker;
+    const up = new Int32Array(new SharedArrayBuffer(4));
     try {
-      worker = moduleWorker(siblingModule(import.meta.url, "codec-worker"), null);
+      worker = moduleWorker(siblingModule(import.meta.url, "codec-worker"), up);
     } catch {
       return null;
     }
-    const slot: Slot = { worker, pending: new Map() };
+    let said = () => {};
+    const started = new Promise<void>((resolve) => {
+      said = resolve;
+    });
+    const slot: Slot = { worker, pending: new Map(), up, started };
     const settle = (id: number, r: CodecReply | null) => {
       const done = slot.pending.get(id);
       if (!done) return;
@@ -239,8 +298,9 @@ export class CodecPool {
       if (slot.pending.size === 0) worker.unref();
       done(r);
     };
-    worker.on("message", (r: CodecReply) => settle(r.id, r));
+    worker.on("message", (r: CodecReply) => (r.id === -1 ? said() : settle(r.id, r)));
     const fail = () => {
+      said();
       const at = this.#slots.indexOf(slot);
       if (at >= 0) this.#slots.splice(at, 1);
       for (const id of [...slot.pending.keys()]) settle(id, null);

@@ -1,57 +1,12 @@
 /**
- * The worker thread behind {@link CodecPool}: reads a Zarr chunk's file or a GeoTIFF block's
- * bytes and decodes them, or compresses a GeoTIFF tile (Zstandard, deflate) or a Zarr chunk, off
- * the main thread, and hands the bytes back (their buffer transferred, not copied). Each job's
- * code loads on its first job.
- *
- * Every failure (a missing file, a codec error, a size that is not the job's) is answered with
- * a reason instead of bytes: the main thread then does the job the usual way, which reports the
- * error as it always has, naming the chunk or block.
+ * The worker thread behind {@link CodecPool}: answers each job it is sent ({@link answerJob}),
+ * one at a time, its bytes transferred, not copied. It says it is up by setting the shared flag
+ * it was started with (`workerData`), which the pool reads without waiting for a message: until
+ * some worker is up, the pool does jobs on its own thread.
  */
-import { parentPort } from "node:worker_threads";
-import { deflateSync } from "node:zlib";
-import { errorLine } from "../errors.js";
-import { type CodecJob, type CodecReply, ownsBuffer, type PartReply } from "./codec-pool.js";
-import { inScratch } from "./worker-files.js";
-
-async function done(job: CodecJob): Promise<Uint8Array | PartReply | null> {
-  if (job.kind === "zarr") return (await import("./zarr/chunk-decode.js")).decodeChunkJob(job);
-  if (job.kind === "tiff") return (await import("./geotiff/block-job.js")).decodeBlockJob(job);
-  if (job.codec === "deflate") return new Uint8Array(deflateSync(job.input, { level: job.level }));
-  if (job.codec === "chunk") {
-    if (!job.chunk) throw new Error("a chunk to compress came without its compressor");
-    return (await import("./zarr/codecs.js")).encodeChunk(job.input, job.chunk.compressor, job.chunk.typesize);
-  }
-  return (await import("./zstd-encode.js")).zstdEncode(job.input, job.level);
-}
-
-/**
- * `b` as a whole buffer of its own, to transfer: a view into a larger one (the scratch buffer,
- * node:zlib's pool, wasm memory) is copied.
- */
-const owned = (b: Uint8Array): Uint8Array => (ownsBuffer(b) && !inScratch(b) ? b : b.slice());
-
-async function answer(job: CodecJob): Promise<{ reply: CodecReply; transfer: ArrayBuffer[] }> {
-  // An encode job's input goes back with every answer, for the main thread to reuse.
-  const back = job.kind === "encode" ? job.input : null;
-  const withInput = (reply: CodecReply, transfer: ArrayBuffer[]) =>
-    back
-      ? { reply: { ...reply, input: back }, transfer: [...transfer, back.buffer as ArrayBuffer] }
-      : { reply, transfer };
-  try {
-    const out = await done(job);
-    if (out === null) return withInput({ id: job.id, fallback: "missing" }, []);
-    const part = out instanceof Uint8Array ? null : out;
-    const bytes = owned(out instanceof Uint8Array ? out : out.bytes);
-    // A part's size is checked where the parts are joined (zarr/off-thread.ts's joinParts).
-    if (!part && "bytes" in job && bytes.length !== job.bytes)
-      return withInput({ id: job.id, fallback: `decoded to ${bytes.length} bytes` }, []);
-    const reply: CodecReply = part ? { id: job.id, bytes, range: part.range } : { id: job.id, bytes };
-    return withInput(reply, [bytes.buffer as ArrayBuffer]);
-  } catch (e) {
-    return withInput({ id: job.id, fallback: errorLine(e) }, []);
-  }
-}
+import { parentPort, workerData } from "node:worker_threads";
+import { answerJob } from "./codec-job.js";
+import type { CodecJob } from "./codec-pool.js";
 
 const port = parentPort;
 if (port) {
@@ -62,7 +17,7 @@ if (port) {
   port.on("message", (job: CodecJob) => {
     queue = queue
       .then(async () => {
-        const { reply, transfer } = await answer(job);
+        const { reply, transfer } = await answerJob(job);
         port.postMessage(reply, transfer);
       })
       .catch((e: unknown) => {
@@ -71,4 +26,6 @@ if (port) {
         });
       });
   });
+  if (workerData instanceof Int32Array) Atomics.store(workerData, 0, 1);
+  port.postMessage({ id: -1, up: true });
 }

@@ -17,9 +17,17 @@ import { tmp } from "../helpers/write.js";
 
 const pattern = (n: number) => Uint8Array.from({ length: n }, (_, i) => (i * 7 + (i >> 9)) % 251);
 
+/** A pool of one worker, up: its jobs go to the worker, none to this thread. */
+async function upPool(): Promise<CodecPool> {
+  const pool = new CodecPool(1);
+  pool.warm();
+  await pool.whenUp();
+  return pool;
+}
+
 describe("CodecPool.encode", () => {
   it("transfers a whole buffer to the worker and hands it back intact with its deflated bytes", async () => {
-    const pool = new CodecPool(1);
+    const pool = await upPool();
     const input = pattern(300_000);
     const copy = input.slice();
     const r = await pool.encode({ kind: "encode", codec: "deflate", input, level: 6 });
@@ -42,7 +50,7 @@ describe("CodecPool.encode", () => {
   });
 
   it("hands the input back with a worker's failure, for the caller to compress itself", async () => {
-    const pool = new CodecPool(1);
+    const pool = await upPool();
     const input = pattern(100_000);
     const copy = input.slice();
     const r = await pool.encode({ kind: "encode", codec: "deflate", input, level: 42 }); // no such level
