@@ -54,27 +54,52 @@ export function decodeBloscLz4(chunk: Uint8Array): Uint8Array | null {
 }
 
 /**
- * {@link decodeBloscLz4} for a chunk of `size` bytes that `read` writes into `dst` (a file read
- * straight into the module's memory: no copy of the compressed bytes), returning how many it
- * wrote. A chunk in another Blosc variant comes back as its bytes (`raw`) for another decoder.
- * A chunk that declares more than `limit` decoded bytes is refused before it is decoded. With
- * `part`, only that part's blocks are decoded ({@link Decoded}).
+ * Reads bytes of a chunk's file from byte `at` into `dst` until it is full or the file ends,
+ * returning how many it wrote.
+ */
+export type ChunkReader = (dst: Uint8Array, at: number) => number;
+
+/** A stream of the part's blocks lies outside the bytes read for it: read the whole chunk. */
+class OutsideSpan extends Error {}
+
+/**
+ * {@link decodeBloscLz4} for a chunk of `size` bytes that `read` writes into the module's memory
+ * (a file read straight there: no copy of the compressed bytes). A chunk in another Blosc
+ * variant comes back as its bytes (`raw`) for another decoder. A chunk that declares more than
+ * `limit` decoded bytes is refused before it is decoded. With `part`, only that part's blocks
+ * are decoded ({@link Decoded}), and only their bytes are read (with the header and the block
+ * table) where the part's blocks lie in one run, as c-blosc writes them.
  */
 export function decodeBloscLz4Read(
   size: number,
-  read: (dst: Uint8Array) => number,
+  read: ChunkReader,
   limit: number | null = null,
   part: BlockPart = WHOLE,
 ): Decoded | { raw: Uint8Array } {
   if (size > 2 ** 30) {
     const chunk = new Uint8Array(size);
-    const raw = chunk.subarray(0, read(chunk));
+    const raw = chunk.subarray(0, read(chunk, 0));
     checkDeclared("blosc", raw, limit);
     return { raw }; // beyond the module's address arithmetic: numcodecs.js
   }
   const w = kernels(size + SLACK);
-  const got = read(new Uint8Array(w.memory.buffer, 0, size));
   try {
+    // The bytes from the start already in memory, read for the part's span.
+    let have = 0;
+    if (part.count > 1) {
+      const r = readSpan(new Uint8Array(w.memory.buffer, 0, size), read, part);
+      have = r.have;
+      if (r.span) {
+        checkDeclared("blosc", new Uint8Array(w.memory.buffer, 0, 16), limit);
+        try {
+          const decoded = decodeInMemory(w, size, part, r.span);
+          if (decoded) return decoded;
+        } catch (e) {
+          if (!(e instanceof OutsideSpan)) throw e;
+        }
+      }
+    }
+    const got = have + read(new Uint8Array(w.memory.buffer, have, size - have), have);
     checkDeclared("blosc", new Uint8Array(w.memory.buffer, 0, got), limit);
     const decoded = decodeInMemory(w, got, part);
     if (decoded) return decoded;
@@ -85,10 +110,53 @@ export function decodeBloscLz4Read(
 }
 
 /**
- * Decode `part` of the `length`-byte chunk at the start of `w`'s memory, or null: not a variant
- * decoded here.
+ * Read the header, the block table and `part`'s blocks of an LZ4 chunk into `mem` (at their
+ * places in the file): `span` is the bytes `[from, to)` read for the blocks, or null when the
+ * chunk is not one to read this way (another variant, stored uncompressed, a table that does not
+ * fit, blocks not in file order) or the file is shorter; `have`, how many bytes from the start
+ * were read (the header, the table).
  */
-function decodeInMemory(w: Kernels, length: number, part: BlockPart): Decoded | null {
+function readSpan(
+  mem: Uint8Array,
+  read: ChunkReader,
+  part: BlockPart,
+): { span: [number, number] | null; have: number } {
+  const size = mem.length;
+  const no = (have: number) => ({ span: null, have });
+  if (size < 16 || read(mem.subarray(0, 16), 0) !== 16) return no(0);
+  const v = new DataView(mem.buffer, mem.byteOffset, size);
+  const flags = mem[2] as number;
+  const nbytes = v.getUint32(4, true);
+  const blocksize = v.getUint32(8, true);
+  if ((mem[0] as number) > 2 || flags & 0x02 || flags & 0x04 || flags >>> 5 !== 1 || blocksize === 0) return no(16);
+  const nblocks = Math.ceil(nbytes / blocksize);
+  const table = 16 + 4 * nblocks;
+  if (table > size || read(mem.subarray(16, table), 16) !== table - 16) return no(16);
+  const b0 = Math.floor((part.index * nblocks) / part.count);
+  const b1 = Math.floor(((part.index + 1) * nblocks) / part.count);
+  if (b0 >= b1) return { span: [table, table], have: table };
+  // A block's streams end where the next block in the file starts: c-blosc compressing on
+  // several threads stores blocks in the order they finish, not in block order.
+  const starts = Array.from({ length: nblocks }, (_, b) => v.getInt32(16 + 4 * b, true));
+  const sorted = [...starts].sort((a, b) => a - b);
+  let from = size;
+  let to = 0;
+  for (let b = b0; b < b1; b++) {
+    const start = starts[b] as number;
+    const next = sorted.find((x) => x > start) ?? size;
+    from = Math.min(from, start);
+    to = Math.max(to, next);
+  }
+  if (from < table || to < from || to > size) return no(table);
+  return { span: read(mem.subarray(from, to), from) === to - from ? [from, to] : null, have: table };
+}
+
+/**
+ * Decode `part` of the `length`-byte chunk at the start of `w`'s memory, or null: not a variant
+ * decoded here. With `span`, only the header, the block table and the bytes `[span[0], span[1])`
+ * are in memory: a stream outside them throws {@link OutsideSpan}.
+ */
+function decodeInMemory(w: Kernels, length: number, part: BlockPart, span?: [number, number]): Decoded | null {
   let mem = new Uint8Array(w.memory.buffer);
   if (length < 16) return null;
   const header = new DataView(w.memory.buffer, 0, 16);
@@ -124,9 +192,11 @@ function decodeInMemory(w: Kernels, length: number, part: BlockPart): Decoded | 
     let s = v.getInt32(16 + 4 * b, true);
     const base = shuffled ? tmpAt : outAt + b * blocksize;
     for (let j = 0; j < nsplits; j++) {
+      if (span && (s < span[0] || s + 4 > span[1])) throw new OutsideSpan();
       if (s < 0 || s + 4 > length) throw new RangeError("blosc: a block starts past the end of the chunk");
       const cbytes = v.getInt32(s, true);
       s += 4;
+      if (span && cbytes >= 0 && s + cbytes > span[1]) throw new OutsideSpan();
       if (cbytes < 0 || s + cbytes > length) throw new RangeError("blosc: a stream runs past the end of the chunk");
       const d0 = base + j * neblock;
       if (cbytes === neblock) mem.copyWithin(d0, s, s + cbytes);

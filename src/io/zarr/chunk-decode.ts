@@ -46,7 +46,7 @@ async function decode(codec: Exclude<OffThreadCodec, "blosc">, b: Uint8Array, li
  * numcodecs.js, whole, in part 0 ({@link wholeInPartZero}).
  */
 async function bloscChunk(file: string, limit: number, part: BlockPart): Promise<PartReply | null> {
-  const r = withFile(file, (fd, size) => decodeBloscLz4Read(size, (dst) => readAll(fd, dst), limit, part));
+  const r = withFile(file, (fd, size) => decodeBloscLz4Read(size, (dst, at) => readAll(fd, dst, at), limit, part));
   if (r === null) return null;
   if ("decoded" in r) return { bytes: r.decoded, range: r.range };
   if (part.index > 0) return wholeInPartZero(part, limit, null);

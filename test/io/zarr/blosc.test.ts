@@ -78,12 +78,56 @@ describe.skipIf(!hasGdal)("Blosc LZ4 decoding against c-blosc (Python numcodecs)
     });
     expect(wrong).toStrictEqual([]);
   });
+
+  it("each part reads the header, the block table and its own blocks, not the whole chunk", () => {
+    let [inOrder, outOfOrder] = [0, 0];
+    const wrong = cases.flatMap((name) => {
+      const chunk = readFileSync(join(dir, `${name}.blosc`));
+      const flags = chunk[2] as number;
+      const nblocks = Math.ceil(chunk.readUInt32LE(4) / chunk.readUInt32LE(8));
+      const table = 16 + 4 * nblocks;
+      const starts = Array.from({ length: nblocks }, (_, b) => chunk.readInt32LE(16 + 4 * b));
+      const ordered = starts.every((s, b) => b === 0 || s > (starts[b - 1] as number));
+      return [2, 3, 7].flatMap((count) => {
+        const read = reader(chunk);
+        inParts(chunk, count, read);
+        if (flags & 0x02) {
+          // stored uncompressed: every part reads the whole chunk, once
+          return read.bytes === count * chunk.length ? [] : [`${name} in ${count}: ${read.bytes} bytes read`];
+        }
+        if (nblocks >= count) ordered ? inOrder++ : outOfOrder++;
+        // In file order the parts' blocks cover the chunk past its table once. c-blosc on several
+        // threads stores blocks as they finish: a part's span may then take in others' blocks,
+        // but no part reads the whole chunk again.
+        const want = chunk.length + (count - 1) * table;
+        const ok = ordered ? read.bytes === want : read.bytes >= want && read.bytes <= count * chunk.length;
+        return ok ? [] : [`${name} in ${count}: ${read.bytes} bytes read, not ${want}`];
+      });
+    });
+    expect(wrong).toStrictEqual([]);
+    expect(inOrder).toBeGreaterThan(100);
+  });
 });
 
-/** A chunk decoded in `count` parts of its blocks, joined as the Zarr reader joins them. */
-function inParts(chunk: Uint8Array, count: number): Uint8Array | null {
+/** A reader of `chunk`'s bytes, as a file read is, counting the bytes it hands out in `read.bytes`. */
+function reader(chunk: Uint8Array) {
+  const read = (dst: Uint8Array, at: number) => {
+    const got = chunk.subarray(at, at + dst.length);
+    dst.set(got);
+    read.bytes += got.length;
+    return got.length;
+  };
+  read.bytes = 0;
+  return read;
+}
+
+/**
+ * A chunk decoded in `count` parts of its blocks, joined as the Zarr reader joins them; `read`
+ * counts the bytes the parts read.
+ */
+function inParts(chunk: Uint8Array, count: number, read = reader(chunk)): Uint8Array | null {
   const parts = Array.from({ length: count }, (_, index) => {
-    const r = decodeBloscLz4Read(chunk.length, (dst) => (dst.set(chunk), chunk.length), null, { index, count });
+    const r = decodeBloscLz4Read(chunk.length, read, null, { index, count });
     if (!("decoded" in r)) throw new Error("not decoded");
     return { bytes: r.decoded, range: r.range };
   });
@@ -155,16 +199,78 @@ describe("Blosc LZ4 decoding: numcodecs.js round trips and bad chunks", () => {
   });
 });
 
+/**
+ * `chunk` (Blosc 1, LZ4) with its blocks stored in the reverse of their order, the block table
+ * pointing at each: still a valid chunk, though not as c-blosc lays one out.
+ */
+function blocksReversed(chunk: Uint8Array): Uint8Array {
+  const v = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
+  const nblocks = Math.ceil(v.readUInt32LE(4) / v.readUInt32LE(8));
+  const table = 16 + 4 * nblocks;
+  const starts = Array.from({ length: nblocks }, (_, b) => v.readInt32LE(16 + 4 * b));
+  const spans = starts.map((s, b) => v.subarray(s, b + 1 < nblocks ? starts[b + 1] : v.length));
+  const out = Buffer.alloc(chunk.length);
+  v.copy(out, 0, 0, table);
+  let at = table;
+  for (let b = nblocks - 1; b >= 0; b--) {
+    out.writeInt32LE(at, 16 + 4 * b);
+    (spans[b] as Buffer).copy(out, at);
+    at += (spans[b] as Buffer).length;
+  }
+  return new Uint8Array(out);
+}
+
 describe("Blosc LZ4 decoding from a reader (decodeBloscLz4Read)", () => {
   const codec = Blosc.fromConfig({ cname: "lz4", clevel: 5, shuffle: 1, blocksize: 0 });
   const values = Float32Array.from({ length: 30_000 }, (_, i) => Math.round(Math.sin(i / 40) * 500) / 8);
   const raw = new Uint8Array(values.buffer);
-  /** A reader that writes `chunk` into the space it is given and says how much it wrote. */
-  const from = (chunk: Uint8Array) => (dst: Uint8Array) => {
-    expect(dst.length).toBe(chunk.length);
+  /** A reader that writes all of `chunk` into the space it is given and says how much it wrote. */
+  const from = (chunk: Uint8Array) => (dst: Uint8Array, at: number) => {
+    expect([dst.length, at]).toEqual([chunk.length, 0]);
     dst.set(chunk);
     return chunk.length;
   };
+
+  /** 4 MB of floats: 16 blocks (numcodecs.js's c-blosc chooses the block size). */
+  const many = new Uint8Array(Float32Array.from({ length: 1_000_000 }, (_, i) => Math.sin(i / 90) * 300).buffer);
+  const blocks = Blosc.fromConfig({ cname: "lz4", clevel: 5, shuffle: 1, blocksize: 0 });
+
+  it("a chunk whose blocks are stored in reverse decodes in parts all the same, each its own span", async () => {
+    const chunk = blocksReversed(await blocks.encode(many));
+    const nblocks = Math.ceil(many.length / Buffer.from(chunk).readUInt32LE(8));
+    expect(nblocks).toBeGreaterThanOrEqual(7);
+    expect(Buffer.from(decodeBloscLz4(chunk) as Uint8Array).equals(Buffer.from(many))).toBe(true);
+    for (const count of [2, 3, 7]) {
+      const read = reader(chunk);
+      expect(Buffer.from(inParts(chunk, count, read) ?? []).equals(Buffer.from(many))).toBe(true);
+      // Each part's blocks lie in one run, reversed: the spans cover the chunk past its table once.
+      expect(read.bytes).toBe(chunk.length + (count - 1) * (16 + 4 * nblocks));
+    }
+  });
+
+  it("a stream that runs past its part's span is read whole, and fails as it does read whole", async () => {
+    const chunk = new Uint8Array(await blocks.encode(many));
+    const v = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
+    const nblocks = Math.ceil(many.length / v.readUInt32LE(8));
+    const first = v.readInt32LE(16 + 4 * (nblocks - 1)); // the last block's first stream: its size
+    const size = v.readInt32LE(first);
+    v.writeInt32LE(chunk.length, first); // past the end of the chunk
+    expect(() => decodeBloscLz4(chunk)).toThrow(/runs past the end of the chunk/);
+    expect(() => inParts(chunk, 2)).toThrow(/runs past the end of the chunk/);
+    v.writeInt32LE(size, first);
+    expect(Buffer.from(inParts(chunk, 2) ?? []).equals(Buffer.from(many))).toBe(true);
+    const attempt = (f: () => unknown) => {
+      try {
+        f();
+        return "decoded";
+      } catch (e) {
+        return (e as Error).message;
+      }
+    };
+    const end = v.readInt32LE(16 + 4 * (Math.floor(nblocks / 2) - 1)); // part 0's last block
+    v.writeInt32LE(v.readInt32LE(end) + 64, end); // its first stream made to run into part 1's
+    expect(attempt(() => inParts(chunk, 2))).toBe(attempt(() => decodeBloscLz4(chunk)));
+  });
 
   it("decodes what the reader writes, and then the bytes of a smaller chunk after a larger one", async () => {
     const big = await codec.encode(raw);
