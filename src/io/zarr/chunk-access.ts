@@ -59,11 +59,11 @@ export function cachedChunks(
   const key = (coords: readonly number[]) => `${name}/${coords.join(".")}`;
   array.getChunk = ((coords: number[], options?: object) =>
     cache.get(key(coords), load(coords, options))) as typeof array.getChunk;
-  const worthIt = chunkBytes !== null && chunkBytes <= cache.budget / 2;
+  const worthIt = (ahead: number) => chunkBytes !== null && chunkBytes * ahead <= cache.budget / 2;
   return {
     takeChunk: (coords, signal) => cache.take(key(coords), load(coords, signal ? { signal } : {})),
-    prefetchChunk: (coords) => {
-      if (worthIt) cache.prefetch(key(coords), load(coords, AHEAD));
+    prefetchChunk: (coords, ahead = 1) => {
+      if (worthIt(ahead)) cache.prefetch(key(coords), load(coords, AHEAD));
     },
   };
 }

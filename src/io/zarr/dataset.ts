@@ -59,10 +59,11 @@ export interface ZarrArrayInfo {
    */
   takeChunk(coords: number[], signal?: AbortSignal): Promise<{ chunk: DecodedChunk; shared: boolean }>;
   /**
-   * Start decoding a chunk into the cache, for a read expected soon (read-ahead); does nothing
-   * without a cache or when the chunk would take more than half of it. Errors are left to the read.
+   * Start decoding a chunk into the cache, for a read expected soon (read-ahead), `ahead` chunks
+   * after the one being read (default 1); does nothing without a cache or when `ahead` such chunks
+   * would take more than half of it. Errors are left to the read.
    */
-  prefetchChunk(coords: number[]): void;
+  prefetchChunk(coords: number[], ahead?: number): void;
 }
 
 /** An open store. */

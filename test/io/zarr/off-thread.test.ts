@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TilecastError } from "../../../src/errors.js";
 import { codecPool, codecWorkers, MIN_OFF_THREAD_BYTES } from "../../../src/io/codec-pool.js";
 import { joinParts, offThreadCodec, splitsInParts } from "../../../src/io/zarr/off-thread.js";
+import { READ_AHEAD } from "../../../src/io/zarr/read.js";
 import { openZarrSource } from "../../../src/io/zarr/source.js";
 import { hasGdal, PYTHON } from "../../helpers/gdal.js";
 
@@ -195,6 +196,28 @@ describe.skipIf(!hasGdal)("read-ahead along the time axis", () => {
       expect(mismatches(g.data as Float32Array, want.subarray(t * plane, (t + 1) * plane))).toEqual([]);
     (third.data as Float32Array).fill(-1); // the caller's own: a later read is unchanged
     expect(mismatches((await at(2)).data as Float32Array, want.subarray(2 * plane))).toEqual([]);
+  });
+
+  it("reads one chunk ahead per codec worker, and decodes every chunk once", async () => {
+    const path = join(dir, "steps.zarr");
+    execFileSync(PYTHON, [
+      "-c",
+      `import numcodecs, numpy as np, zarr
+g = zarr.open_group("${path}", mode="w")
+a = g.create_dataset("v", shape=(9, 512, 512), chunks=(1, 512, 512), dtype="<f4", compressor=numcodecs.Zlib(level=1))
+a[:] = np.arange(9, dtype="<f4")[:, None, None] + np.zeros((1, 512, 1), "<f4") + np.arange(512, dtype="<f4") / 1000
+a.attrs["_ARRAY_DIMENSIONS"] = ["time", "y", "x"]`,
+    ]);
+    expect(READ_AHEAD).toBe(Math.max(1, Math.min(4, codecWorkers())));
+    const src = await openZarrSource(path, { variable: "v", cacheBytes: 64 * 2 ** 20 });
+    const at = (t: number) => src.readWindow({ x: 0, y: 0, width: 512, height: 512 }, { bands: [t] });
+    const base = src.cache?.stats() ?? { hits: 0, misses: 0 };
+    await at(0);
+    await at(1); // 0 then 1: steps 2 to 1 + READ_AHEAD start decoding
+    expect(src.cache?.stats().misses).toBe(base.misses + 2 + READ_AHEAD);
+    for (let t = 2; t < 9; t++) expect(Number((await at(t)).data[5])).toBeCloseTo(t + 0.005, 5);
+    // Nine chunks decoded once each; all but the first two handed over from the read-ahead.
+    expect(src.cache?.stats()).toMatchObject({ hits: base.hits + 7, misses: base.misses + 9, entries: 0 });
   });
 });
 
