@@ -5,11 +5,14 @@
  * its output equals TF.js's on the normalized NHWC input. `pipelineSessions` keeps one session with
  * every thread for one-row batches.
  */
+import { existsSync, readdirSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { unet } from "../../src/models/unet.js";
 import { exportOnnx } from "../../src/nn/onnx/export.js";
-import { pipelineSessions } from "../../src/nn/onnx/runtime.js";
+import { cpuOnlyProviders, pipelineSessions } from "../../src/nn/onnx/runtime.js";
 import { OnnxSessionPool } from "../../src/nn/onnx/session-pool.js";
 
 beforeAll(async () => {
@@ -154,6 +157,30 @@ describe("pipelineSessions", () => {
       ] as const)
         if (v === undefined) delete process.env[k];
         else process.env[k] = v;
+    }
+  });
+});
+
+describe("cpuOnlyProviders", () => {
+  it("says the sessions may start together only where nothing but the CPU provider can start", () => {
+    const before = process.env.TILECAST_ONNX_PROVIDERS;
+    const bin = join(dirname(createRequire(import.meta.url).resolve("onnxruntime-node")), "..", "bin", "napi-v6");
+    const libs = existsSync(join(bin, process.platform, process.arch))
+      ? readdirSync(join(bin, process.platform, process.arch))
+      : [];
+    const gpuLibs = libs.some((f) => /providers_(cuda|tensorrt)/.test(f));
+    try {
+      delete process.env.TILECAST_ONNX_PROVIDERS;
+      expect(cpuOnlyProviders()).toBe(!gpuLibs); // this install: the CPU library alone unless CUDA was added
+      process.env.TILECAST_ONNX_PROVIDERS = "cpu";
+      expect(cpuOnlyProviders()).toBe(true);
+      process.env.TILECAST_ONNX_PROVIDERS = "cuda, cpu";
+      expect(cpuOnlyProviders()).toBe(false);
+      process.env.TILECAST_ONNX_PROVIDERS = "tensorrt";
+      expect(cpuOnlyProviders()).toBe(false);
+    } finally {
+      if (before === undefined) delete process.env.TILECAST_ONNX_PROVIDERS;
+      else process.env.TILECAST_ONNX_PROVIDERS = before;
     }
   });
 });

@@ -120,6 +120,22 @@ function providerInstalled(name: string): boolean {
   }
 }
 
+/**
+ * Whether only the CPU provider can start, known without loading ONNX Runtime: the providers
+ * asked for (`TILECAST_ONNX_PROVIDERS`) are only `cpu`, or none is asked for and no GPU provider
+ * library is installed beside the binding.
+ */
+export function cpuOnlyProviders(): boolean {
+  const env = process.env.TILECAST_ONNX_PROVIDERS;
+  if (env)
+    return env
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean)
+      .every((p) => p === "cpu");
+  return !providerInstalled("cuda") && !providerInstalled("tensorrt");
+}
+
 /** Providers to try, best first. */
 function providerLadder(ort: OrtModule): string[] {
   const env = process.env.TILECAST_ONNX_PROVIDERS;

@@ -19,7 +19,18 @@
  * ```
  */
 import { TilecastError } from "../../errors.js";
+import { cpuOnlyProviders } from "./runtime.js";
 import { OnnxSession } from "./session.js";
+
+/** `n` sessions started at once; if any fails, the others are released and its error thrown. */
+async function startSessions(n: number, create: () => Promise<OnnxSession>): Promise<OnnxSession[]> {
+  const started = await Promise.allSettled(Array.from({ length: n }, create));
+  const sessions = started.flatMap((s) => (s.status === "fulfilled" ? [s.value] : []));
+  const failed = started.find((s) => s.status === "rejected");
+  if (!failed) return sessions;
+  await Promise.all(sessions.map((s) => s.release()));
+  throw (failed as PromiseRejectedResult).reason;
+}
 
 /** Several sessions of one model; {@link OnnxSessionPool.run} gives each batch to the least busy. */
 export class OnnxSessionPool {
@@ -45,18 +56,23 @@ export class OnnxSessionPool {
     if (!Number.isInteger(o.sessions) || o.sessions < 1)
       throw new TilecastError("E_ARGUMENT", `sessions must be a whole number >= 1, got ${o.sessions}`);
     const options = { threads: o.threads ?? 1, spin: o.spin ?? false };
-    const first = await OnnxSession.create(bytes, options);
-    if (first.provider !== "cpu" || o.sessions === 1) return new OnnxSessionPool([first]);
-    const more = await Promise.allSettled(
-      Array.from({ length: o.sessions - 1 }, () => OnnxSession.create(bytes, options)),
-    );
-    const sessions = [first, ...more.flatMap((s) => (s.status === "fulfilled" ? [s.value] : []))];
-    const failed = more.find((s) => s.status === "rejected");
-    if (failed) {
-      await Promise.all(sessions.map((s) => s.release()));
-      throw (failed as PromiseRejectedResult).reason;
+    const start = (n: number) => startSessions(n, () => OnnxSession.create(bytes, options));
+    // Where only the CPU provider can start, the sessions start together (each in a worker of its
+    // own); else the first says which provider runs before any other starts.
+    const first = await start(cpuOnlyProviders() ? o.sessions : 1);
+    const one = first[0] as OnnxSession;
+    if (one.provider !== "cpu" || o.sessions === 1) {
+      await Promise.all(first.slice(1).map((s) => s.release()));
+      return new OnnxSessionPool([one]);
     }
-    return new OnnxSessionPool(sessions);
+    const more =
+      first.length < o.sessions
+        ? await start(o.sessions - first.length).catch(async (e: unknown) => {
+            await Promise.all(first.map((s) => s.release()));
+            throw e;
+          })
+        : [];
+    return new OnnxSessionPool([...first, ...more]);
   }
 
   /** How many sessions the pool runs. */
