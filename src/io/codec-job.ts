@@ -10,7 +10,7 @@
  */
 import { deflateSync } from "node:zlib";
 import { errorLine } from "../errors.js";
-import { type CodecJob, type CodecReply, ownsBuffer, type PartReply } from "./codec-pool.js";
+import { type CodecJob, type CodecReply, ownsBuffer, type PartReply } from "./codec-jobs.js";
 import { inScratch } from "./worker-files.js";
 
 async function done(job: CodecJob): Promise<Uint8Array | PartReply | null> {

@@ -6,7 +6,7 @@
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { answerJob } from "./codec-job.js";
-import type { CodecJob } from "./codec-pool.js";
+import type { CodecJob } from "./codec-jobs.js";
 
 const port = parentPort;
 if (port) {
