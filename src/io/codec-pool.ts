@@ -26,8 +26,16 @@
 import { availableParallelism } from "node:os";
 import type { Worker } from "node:worker_threads";
 import { moduleWorker, siblingModule } from "../util/module-worker.js";
-import type { CodecJob, CodecReply, EncodeJob, EncodeReply, PartReply, PoolJob, ZarrChunkJob } from "./codec-jobs.js";
-import { ownsBuffer } from "./codec-jobs.js";
+import {
+  type CodecJob,
+  type CodecReply,
+  type EncodeJob,
+  type EncodeReply,
+  ownsBuffer,
+  type PartReply,
+  type PoolJob,
+  type ZarrChunkJob,
+} from "./codec-jobs.js";
 import type { BlockPart } from "./zarr/blosc.js";
 
 export {

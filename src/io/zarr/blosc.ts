@@ -137,16 +137,17 @@ function readSpan(
   if (b0 >= b1) return { span: [table, table], have: table };
   // A block's streams end where the next block in the file starts: c-blosc compressing on
   // several threads stores blocks in the order they finish, not in block order.
-  const starts = Array.from({ length: nblocks }, (_, b) => v.getInt32(16 + 4 * b, true));
-  const sorted = [...starts].sort((a, b) => a - b);
+  // The span runs from the part's first block in the file to the start of the next block after
+  // its last one (or the end of the file): one pass over the table, whatever the block count.
+  const start = (b: number) => v.getInt32(16 + 4 * b, true);
   let from = size;
-  let to = 0;
+  let last = -1;
   for (let b = b0; b < b1; b++) {
-    const start = starts[b] as number;
-    const next = sorted.find((x) => x > start) ?? size;
-    from = Math.min(from, start);
-    to = Math.max(to, next);
+    from = Math.min(from, start(b));
+    last = Math.max(last, start(b));
   }
+  let to = size;
+  for (let b = 0; b < nblocks; b++) if (start(b) > last && start(b) < to) to = start(b);
   if (from < table || to < from || to > size) return no(table);
   return { span: read(mem.subarray(from, to), from) === to - from ? [from, to] : null, have: table };
 }
