@@ -57,27 +57,31 @@ async function main(): Promise<void> {
   const events = JSON.parse(readFileSync(join(dir, file), "utf8")) as {
     cat: string;
     name: string;
+    ts: number;
     dur: number;
     args: { op_name?: string };
   }[];
   rmSync(dir, { recursive: true, force: true });
+  // The timed batches only: operators from the start of the first of them (a `model_run` event
+  // marks each batch).
+  const starts = events.filter((e) => e.name === "model_run").map((e) => e.ts);
+  const from = starts.sort((a, b) => a - b)[starts.length - runs] ?? 0;
   const byOp = new Map<string, number>();
   for (const e of events)
-    if (e.cat === "Node" && e.name.endsWith("_kernel_time")) {
+    if (e.cat === "Node" && e.name.endsWith("_kernel_time") && e.ts >= from) {
       const op = e.args.op_name ?? "?";
       byOp.set(op, (byOp.get(op) ?? 0) + e.dur / 1000);
     }
-  const batches = runs + 3; // the profiler counts the warm-up batches too
-  const total = [...byOp.values()].reduce((a, b) => a + b, 0) / batches;
+  const total = [...byOp.values()].reduce((a, b) => a + b, 0) / runs;
   console.log(
     `${tiles} tiles a batch, one thread: ${wall.toFixed(1)} ms a batch (${((tiles * 1000) / wall).toFixed(1)} tiles/s)`,
   );
   for (const [op, ms] of [...byOp].sort((a, b) => b[1] - a[1]))
     console.log(
-      `  ${op.padEnd(16)} ${(ms / batches).toFixed(2).padStart(7)} ms  ${((100 * ms) / batches / total).toFixed(1).padStart(5)} %`,
+      `  ${op.padEnd(16)} ${(ms / runs).toFixed(2).padStart(7)} ms  ${((100 * ms) / runs / total).toFixed(1).padStart(5)} %`,
     );
   const macs = multiplyAdds(model);
-  const convMs = (byOp.get("Conv") ?? 0) / batches;
+  const convMs = (byOp.get("Conv") ?? 0) / runs;
   console.log(
     `convolutions: ${(macs.conv / 1e6).toFixed(1)} M multiply-adds a tile (transposed: ${(macs.transposed / 1e6).toFixed(1)} M), ` +
       `${((2 * macs.conv * tiles) / (convMs / 1000) / 1e9).toFixed(1)} GFLOP/s`,
