@@ -65,7 +65,9 @@ async function main(): Promise<void> {
   // The timed batches only: operators from the start of the first of them (a `model_run` event
   // marks each batch).
   const starts = events.filter((e) => e.name === "model_run").map((e) => e.ts);
-  const from = starts.sort((a, b) => a - b)[starts.length - runs] ?? 0;
+  if (starts.length < runs)
+    throw new Error(`the profile marks ${starts.length} batches, not ${runs}: cannot tell them apart`);
+  const from = starts.sort((a, b) => a - b)[starts.length - runs] as number;
   const byOp = new Map<string, number>();
   for (const e of events)
     if (e.cat === "Node" && e.name.endsWith("_kernel_time") && e.ts >= from) {
