@@ -8,7 +8,6 @@ import type { OffThreadCodec, PartReply, ZarrChunkJob } from "../codec-pool.js";
 import { readAll, readFile, withFile } from "../worker-files.js";
 import { type BlockPart, decodeBloscLz4Read, WHOLE } from "./blosc.js";
 import { checkBloscFrame } from "./blosc-frame.js";
-import { decodeBloscStreams } from "./blosc-streams.js";
 import { checkDeclared } from "./bounds.js";
 
 type Decoder = { decode(b: Uint8Array): Uint8Array | Promise<Uint8Array> };
@@ -51,6 +50,7 @@ async function bloscChunk(file: string, limit: number, part: BlockPart): Promise
   if ("decoded" in r) return { bytes: r.decoded, range: r.range };
   if (part.index > 0) return wholeInPartZero(part, limit, null);
   checkBloscFrame(r.raw);
+  const { decodeBloscStreams } = await import("./blosc-streams.js");
   const whole = (await decodeBloscStreams(r.raw)) ?? (await (await numcodecsDecoder("blosc")).decode(r.raw));
   return wholeInPartZero(part, limit, whole);
 }

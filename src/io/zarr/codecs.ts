@@ -3,20 +3,18 @@
  * node:zlib-backed `zlib` and `gzip` codecs (zarrita's own only decode, through web streams);
  * node:zlib runs in libuv's thread pool, so chunks decode on every core. Encoding for the writer
  * uses the same node:zlib for zlib/gzip and numcodecs.js (WebAssembly) for blosc, zstd and lz4.
+ *
+ * The codecs most stores never use (LZMA, bzip2, the checksums, Blosc's other streams, the Blosc
+ * encoder) load on first use: importing them all took about a third of the Zarr reader's import
+ * time, which every process that reads a store paid before its first chunk.
  */
 import { promisify } from "node:util";
 import { deflate, gunzip, gzip, inflate } from "node:zlib";
 import { registry } from "zarrita";
 import { errorLine, TilecastError } from "../../errors.js";
 import { decodeBloscLz4 } from "./blosc.js";
-import { encodeBlosc } from "./blosc-encode.js";
 import { checkBloscFrame } from "./blosc-frame.js";
-import { decodeBloscStreams } from "./blosc-streams.js";
 import { type ChunkMeta, checkDeclared, chunkLimit } from "./bounds.js";
-import { bz2Codec } from "./bz2-codec.js";
-import { adler32Codec, crc32Codec } from "./checksum-codecs.js";
-import { crc32cCodec } from "./crc32c.js";
-import { lzmaCodec } from "./lzma-codec.js";
 
 const inflateAsync = promisify(inflate);
 const deflateAsync = promisify(deflate);
@@ -86,7 +84,10 @@ function bloscCodec() {
         decode: async (b: Uint8Array) => {
           checkDeclared("blosc", b, limit);
           checkBloscFrame(b);
-          return decodeBloscLz4(b) ?? (await decodeBloscStreams(b)) ?? (await fallback()).decode(b);
+          const lz4 = decodeBloscLz4(b);
+          if (lz4) return lz4;
+          const { decodeBloscStreams } = await import("./blosc-streams.js");
+          return (await decodeBloscStreams(b)) ?? (await fallback()).decode(b);
         },
       };
     },
@@ -142,13 +143,15 @@ export function registerZarrCodecs(): void {
     registry.set(`numcodecs.${kind}`, load);
   }
   registry.set("numcodecs.quantize", async () => quantizeCodec as never);
-  registry.set("crc32c", async () => crc32cCodec as never);
-  registry.set("lzma", async () => lzmaCodec as never);
-  registry.set("numcodecs.lzma", async () => lzmaCodec as never);
-  registry.set("bz2", async () => bz2Codec as never);
-  registry.set("numcodecs.bz2", async () => bz2Codec as never);
-  registry.set("numcodecs.crc32", async () => crc32Codec as never);
-  registry.set("numcodecs.adler32", async () => adler32Codec as never);
+  const lzma = async () => (await import("./lzma-codec.js")).lzmaCodec as never;
+  const bz2 = async () => (await import("./bz2-codec.js")).bz2Codec as never;
+  registry.set("crc32c", async () => (await import("./crc32c.js")).crc32cCodec as never);
+  registry.set("lzma", lzma);
+  registry.set("numcodecs.lzma", lzma);
+  registry.set("bz2", bz2);
+  registry.set("numcodecs.bz2", bz2);
+  registry.set("numcodecs.crc32", async () => (await import("./checksum-codecs.js")).crc32Codec as never);
+  registry.set("numcodecs.adler32", async () => (await import("./checksum-codecs.js")).adler32Codec as never);
   const blosc = bloscCodec();
   registry.set("blosc", async () => blosc as never);
   registry.set("numcodecs.blosc", async () => blosc as never);
@@ -190,7 +193,12 @@ export async function encodeChunk(bytes: Uint8Array, c: Compressor | null, types
     if (c.id === "zlib") return await deflateAsync(bytes, { level: c.level });
     if (c.id === "gzip") return await gzipAsync(bytes, { level: c.level });
     if (c.id === "blosc" && (c.cname === "lz4" || c.cname === "zstd") && (c.shuffle === 0 || c.shuffle === 1))
-      return await encodeBlosc(bytes, { cname: c.cname, clevel: c.clevel, shuffle: c.shuffle, typesize });
+      return await (await import("./blosc-encode.js")).encodeBlosc(bytes, {
+        cname: c.cname,
+        clevel: c.clevel,
+        shuffle: c.shuffle,
+        typesize,
+      });
     return await (await numcodecsEncoder(c)).encode(bytes);
   } catch (e) {
     if (e instanceof TilecastError) throw e;
