@@ -112,8 +112,11 @@ export function sameCrs(a: Crs | null, b: Crs | null): boolean {
 }
 
 let proj4Module: typeof proj4Type | null = null;
-/** proj4, loaded on first use: it is 50-70 ms of a command's start, and most reads never reproject. */
-const proj4 = (): typeof proj4Type => {
+/**
+ * proj4, loaded on first use: it is 50-70 ms of a command's start, and most reads and writes never
+ * need it (EPSG codes are looked up, not parsed).
+ */
+export const proj4 = (): typeof proj4Type => {
   proj4Module ??= require("proj4") as typeof proj4Type;
   return proj4Module;
 };

@@ -2,9 +2,8 @@
  * {@link Crs} -> GeoKeys: one key for EPSG codes, user-defined keys (method, parameters,
  * ellipsoid) for custom projections, in the form GDAL writes and decodes.
  */
-import proj4 from "proj4";
 import { TilecastError } from "../../errors.js";
-import { type Crs, epsgKind, proj4Definition } from "../../grid/crs.js";
+import { type Crs, epsgKind, proj4, proj4Definition } from "../../grid/crs.js";
 import { CT, Key, NAMED_DATUMS, USER_DEFINED } from "./geokeys.js";
 import type { IfdEntry } from "./ifd.js";
 import { FieldType, Tag } from "./tags.js";
@@ -51,7 +50,7 @@ export function geoKeysFromCrs(crs: Crs, rasterType: "area" | "point"): GeoKeyEn
   const def = proj4Definition(crs);
   let p: ProjParams;
   try {
-    p = new proj4.Proj(def) as unknown as typeof p;
+    p = new (proj4().Proj)(def) as unknown as typeof p;
   } catch (e) {
     throw new TilecastError("E_UNSUPPORTED", `cannot interpret CRS '${def.slice(0, 60)}'`, {
       cause: e,

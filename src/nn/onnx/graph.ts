@@ -10,10 +10,20 @@
  * const bytes = g.encode({ name: "x", shape: [null, 4] }, { name: y, shape: [null, 4] });
  * ```
  */
-import onnxProto, { type onnx as OnnxTypes } from "onnx-proto";
+import { createRequire } from "node:module";
+import type * as OnnxProto from "onnx-proto";
+import type { onnx as OnnxTypes } from "onnx-proto";
 
-// onnx-proto is CommonJS: Node's ESM loader gives its exports as the default.
-const { onnx } = onnxProto;
+/**
+ * onnx-proto's definitions, required on first use (a graph built): the package is 0.66 MB of
+ * CommonJS that every run importing the ONNX module paid for at start (about 50 ms imported, 20
+ * required), while a run from an exported `model.onnx` never builds a graph.
+ */
+let proto: typeof OnnxProto.onnx | null = null;
+const onnxDefs = (): typeof OnnxProto.onnx => {
+  proto ??= (createRequire(import.meta.url)("onnx-proto") as typeof OnnxProto).onnx;
+  return proto;
+};
 
 /** The ONNX opset the exporter targets. */
 export const OPSET = 17;
@@ -21,9 +31,8 @@ export const OPSET = 17;
 /** An attribute value: a number (int or float by `float`), a list of ints, or a string. */
 export type Attr = number | readonly number[] | string | { float: number };
 
-const AT = onnx.AttributeProto.AttributeType;
-
 function attribute(name: string, v: Attr): OnnxTypes.IAttributeProto {
+  const AT = onnxDefs().AttributeProto.AttributeType;
   if (typeof v === "string") return { name, type: AT.STRING, s: new TextEncoder().encode(v) };
   if (typeof v === "number") return { name, type: AT.INT, i: v };
   if (Array.isArray(v)) return { name, type: AT.INTS, ints: [...(v as number[])] };
@@ -41,7 +50,7 @@ function valueInfo(io: GraphIO): OnnxTypes.IValueInfoProto {
     name: io.name,
     type: {
       tensorType: {
-        elemType: onnx.TensorProto.DataType.FLOAT,
+        elemType: onnxDefs().TensorProto.DataType.FLOAT,
         shape: { dim: io.shape.map((d, i) => (d === null ? { dimParam: `d${i}` } : { dimValue: d })) },
       },
     },
@@ -84,7 +93,7 @@ export class GraphBuilder {
   floats(base: string, data: Float32Array, dims: readonly number[]): string {
     const name = this.fresh(base);
     const raw = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-    this.#inits.push({ name, dataType: onnx.TensorProto.DataType.FLOAT, dims: [...dims], rawData: raw.slice() });
+    this.#inits.push({ name, dataType: onnxDefs().TensorProto.DataType.FLOAT, dims: [...dims], rawData: raw.slice() });
     return name;
   }
 
@@ -95,7 +104,7 @@ export class GraphBuilder {
     if (known) return known;
     const name = this.fresh("i64");
     const raw = new Uint8Array(BigInt64Array.from(values.map(BigInt)).buffer);
-    this.#inits.push({ name, dataType: onnx.TensorProto.DataType.INT64, dims: [values.length], rawData: raw });
+    this.#inits.push({ name, dataType: onnxDefs().TensorProto.DataType.INT64, dims: [values.length], rawData: raw });
     this.#ints.set(key, name);
     return name;
   }
@@ -115,6 +124,7 @@ export class GraphBuilder {
         output: [valueInfo(output)],
       },
     };
+    const onnx = onnxDefs();
     return onnx.ModelProto.encode(onnx.ModelProto.create(model)).finish();
   }
 }

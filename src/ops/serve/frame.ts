@@ -8,9 +8,8 @@
  * to longitude/latitude and then, through proj4, to the product's CRS. A longitude/latitude grid
  * keeps its own longitude range (0..360 or -180..180) in the bounds.
  */
-import proj4 from "proj4";
 import sharp from "sharp";
-import { isGeographic, proj4Definition } from "../../grid/crs.js";
+import { isGeographic, proj4, proj4Definition } from "../../grid/crs.js";
 import { worldToPixel } from "../../grid/geotransform.js";
 import type { Georef } from "../../grid/grid.js";
 
@@ -75,7 +74,7 @@ export async function drawFrame(
   // would wrap them into -180..180 and fold the map. Other CRSs go through proj4.
   const geographic = georef.crs === null || isGeographic(georef.crs);
   const def = georef.crs ? proj4Definition(georef.crs) : "EPSG:4326";
-  const conv = proj4(def, "EPSG:4326"); // parsed once: a converter per pixel would parse per pixel
+  const conv = proj4()(def, "EPSG:4326"); // parsed once: a converter per pixel would parse per pixel
   const toLonLat = geographic ? (p: [number, number]) => p : (p: [number, number]) => conv.forward(p);
   const west0 = Math.min(gt[0], gt[0] + width * gt[1]);
   const fromLonLat = geographic
