@@ -209,7 +209,12 @@ function decodeInMemory(w: Kernels, length: number, part: BlockPart, span?: [num
     if (shuffled) w.unshuffle(tmpAt, outAt + b * blocksize, bsize, typesize);
   }
   const range: [number, number] = [Math.min(b0 * blocksize, nbytes), Math.min(b1 * blocksize, nbytes)];
-  // Part 0 hands back the chunk's full size, for the other parts to be copied into.
-  const [from, to] = part.index === 0 ? [0, nbytes] : range;
-  return { decoded: mem.slice(outAt + from, outAt + to), range };
+  if (part.index > 0 || part.count === 1) return { decoded: mem.slice(outAt + range[0], outAt + range[1]), range };
+  // Part 0 hands back the chunk's full size, for the other parts to be copied into: only its own
+  // bytes are copied, into memory left uninitialized (the parts are joined only when they cover
+  // the chunk exactly; see zarr/off-thread.ts's joinParts). Copying the whole chunk's size out of
+  // this thread's memory copied the other parts' stale bytes on the read's critical path.
+  const decoded = new Uint8Array(Buffer.allocUnsafeSlow(nbytes).buffer, 0, nbytes);
+  decoded.set(mem.subarray(outAt + range[0], outAt + range[1]), range[0]);
+  return { decoded, range };
 }
