@@ -16,6 +16,23 @@ describe("tf (required)", () => {
   });
 });
 
+describe("tf alone (a process that never imports the package itself)", () => {
+  it("has the tensor methods the union package registers, which layers' own code calls", () => {
+    // Requiring tfjs-core and tfjs-layers without the union left tensors without their chained
+    // methods (`t.flatten()`), and the orthogonal initializer failed in every replica worker.
+    const script = `
+      import { tf } from "./dist/tfjs.js";
+      await tf.setBackend("cpu");
+      const t = tf.tensor([[1, 2], [3, 4]]);
+      const q = tf.initializers.orthogonal({ seed: 1 }).apply([3, 3]);
+      const qtq = tf.matMul(q, q, true, false).arraySync().flat().map((v) => Math.round(v * 1e5) / 1e5);
+      console.log(t.flatten().arraySync().join(","), t.reshape([4]).sum().arraySync(), qtq.join(","));`;
+    const r = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8" });
+    expect(r.stderr).not.toMatch(/Error/);
+    expect(r.stdout.trim()).toBe("1,2,3,4 10 1,0,0,0,1,0,0,0,1");
+  });
+});
+
 describe("host tensors", () => {
   it("are made on the cpu backend without its advice to install tfjs-node (a fresh process on wasm)", () => {
     const script = `
