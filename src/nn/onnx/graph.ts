@@ -15,9 +15,11 @@ import type * as OnnxProto from "onnx-proto";
 import type { onnx as OnnxTypes } from "onnx-proto";
 
 /**
- * onnx-proto's definitions, required on first use (a graph built): the package is 0.66 MB of
- * CommonJS that every run importing the ONNX module paid for at start (about 50 ms imported, 20
- * required), while a run from an exported `model.onnx` never builds a graph.
+ * onnx-proto's definitions, required when a graph is first built: the package is 0.66 MB of
+ * CommonJS that every process importing the ONNX module paid for at start (imported as an ES
+ * module, with Node scanning it for export names; required, about 20 ms), while one that runs an
+ * exported `model.onnx` as it is never builds a graph. A pipeline run still builds one: it folds
+ * its normalization into the model's graph.
  */
 let proto: typeof OnnxProto.onnx | null = null;
 const onnxDefs = (): typeof OnnxProto.onnx => {
