@@ -3,7 +3,7 @@
  * and making an input on first use.
  */
 import { spawnSync } from "node:child_process";
-import { closeSync, existsSync, mkdirSync, openSync, readSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, readSync, rmSync } from "node:fs";
 
 export const DATA = "bench/data";
 const VENV = "bench/.venv/bin/python";
@@ -59,6 +59,12 @@ export const floatInput = (file: string, n: number) => {
   if (n > 8192) warmPageCache(file);
 };
 
+/** A workload's `cleanup`: remove the outputs both sides wrote (absent ones are fine). */
+export const removeFiles =
+  (...paths: string[]) =>
+  (): void => {
+    for (const p of paths) rmSync(p, { force: true });
+  };
 export const floatTif = (n: number) => `${DATA}/f32-${n}.deflate.pred3.tif`;
 export const sceneTif = (n: number) => `${DATA}/scene-u16-4b-${n}.tif`;
 export const zarrStore = (codec: string) => `${DATA}/era5-like.${codec}.zarr`;

@@ -1,7 +1,7 @@
 /** The I/O rows: GeoTIFF reads, converts and COGs beside GDAL; Zarr reads beside zarr-python and
  * tensorstore; streaming memory across scene sizes. */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import type { Side, Workload } from "../harness.js";
 import {
   DATA,
@@ -11,6 +11,7 @@ import {
   NODE,
   PYTHON,
   pythonHas,
+  removeFiles,
   sceneTif,
   TENSORSTORE,
   WASM,
@@ -83,10 +84,7 @@ export function convert(n: number, quick: boolean, codec: "deflate" | "zstd" = "
     runs: n > 8192 ? 1 : 3,
     warmup: n <= 8192,
     setup: () => floatInput(file, n),
-    cleanup: () => {
-      rmSync(ours, { force: true });
-      rmSync(theirs, { force: true });
-    },
+    cleanup: removeFiles(ours, theirs),
     tilecast: {
       tool: "tilecast",
       cmd: NODE,
@@ -116,10 +114,7 @@ export function cog(n: number): Workload {
     runs: 1,
     warmup: false,
     setup: () => floatInput(file, n),
-    cleanup: () => {
-      rmSync(ours, { force: true });
-      rmSync(theirs, { force: true });
-    },
+    cleanup: removeFiles(ours, theirs),
     tilecast: {
       tool: "tilecast",
       cmd: NODE,
@@ -237,10 +232,7 @@ export function stages(n: number, base: number, quick: boolean): Workload {
     setup: () => {
       for (const s of [base, n]) make(sceneTif(s), "bench/make-scene.py", sceneTif(s), String(s));
     },
-    cleanup: () => {
-      rmSync(`${DATA}/stages-out-${n}.tif`, { force: true });
-      rmSync(`${DATA}/stages-out-${base}.tif`, { force: true });
-    },
+    cleanup: removeFiles(`${DATA}/stages-out-${n}.tif`, `${DATA}/stages-out-${base}.tif`),
     tilecast: {
       tool: "tilecast",
       cmd: NODE,
