@@ -97,13 +97,15 @@ export const pipelineSchema = z
       .object({
         path: z.string(),
         dtype: dtypeSchema.default("float32"),
-        nodata: z.number().nullable().optional(),
+        /** The value of cells without data; NaN (`.nan` in YAML) for a float output, the default there. */
+        nodata: z.number().or(z.nan()).nullable().optional(),
         /**
          * An integer output's packing: stored = round((value - offset) / scale), with the scale and
          * offset written where GDAL and CF readers find them (probabilities as uint8: scale 0.004).
+         * Null, as `--set output.scale=null` gives, means unpacked, as leaving it out does.
          */
-        scale: z.number().positive().finite().optional(),
-        offset: z.number().finite().optional(),
+        scale: z.number().positive().finite().nullable().optional(),
+        offset: z.number().finite().nullable().optional(),
         /** Output tile size (default: the format's, 256 for GeoTIFF, 512 for COG). */
         block: z.number().int().positive().optional(),
         quicklook: z.string().optional(),
@@ -146,8 +148,11 @@ export type Pipeline = Omit<Parsed, "output"> & {
 /** A pipeline's output, validated: the raster it writes. */
 export type PipelineOutput = Pick<
   NonNullable<Parsed["output"]>,
-  "path" | "dtype" | "nodata" | "scale" | "offset" | "block" | "quicklook" | "classes" | "steps"
+  "path" | "dtype" | "nodata" | "block" | "quicklook" | "classes" | "steps"
 > & {
+  /** The packing (`stored = round((value - offset) / scale)`); absent when values are stored as they are. */
+  scale?: number;
+  offset?: number;
   /** The output format's driver id (by the path's extension). */
   format: string;
   /** The format's own options, as its driver parsed them. */
@@ -176,13 +181,15 @@ function checkOutput(o: NonNullable<Parsed["output"]>, abs: (q: string) => strin
     const at = o.format === undefined ? "path" : "format";
     fail(["output", at], `output.${at}`, (e as TilecastError).problem);
   }
-  const packed = o.scale !== undefined ? "scale" : o.offset !== undefined ? "offset" : null;
+  const packed = o.scale != null ? "scale" : o.offset != null ? "offset" : null;
   if (packed && o.dtype.startsWith("float"))
     fail(
       ["output", packed],
       `output.${packed}`,
       `packs values into an integer dtype; ${o.dtype} stores them as they are (set output.dtype: uint8, int16, ...)`,
     );
+  if (typeof o.nodata === "number" && Number.isNaN(o.nodata) && !o.dtype.startsWith("float"))
+    fail(["output", "nodata"], "output.nodata", `NaN is a float value; ${o.dtype} has none (set a value in its range)`);
   const extra = Object.fromEntries(Object.entries(o).filter(([k]) => !OUTPUT_KEYS.has(k)));
   let options: Record<string, unknown> = {};
   try {
@@ -196,8 +203,8 @@ function checkOutput(o: NonNullable<Parsed["output"]>, abs: (q: string) => strin
     dtype: o.dtype,
     ...(o.block !== undefined ? { block: o.block } : {}),
     ...(o.nodata !== undefined ? { nodata: o.nodata } : {}),
-    ...(o.scale !== undefined ? { scale: o.scale } : {}),
-    ...(o.offset !== undefined ? { offset: o.offset } : {}),
+    ...(o.scale != null ? { scale: o.scale } : {}),
+    ...(o.offset != null ? { offset: o.offset } : {}),
     ...(o.quicklook ? { quicklook: abs(o.quicklook) } : {}),
     ...(o.classes ? { classes: abs(o.classes) } : {}),
     ...(o.steps !== undefined ? { steps: o.steps } : {}),

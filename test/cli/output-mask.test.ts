@@ -45,14 +45,16 @@ describe.skipIf(!hasGdal)("outputs without a nodata value", () => {
   /** The segmentation job (its test scene has 2926 nodata cells) into `out`, with extra `--set`s. */
   const seg = (out: string, ...sets: string[]) =>
     tilecast("run", "pipelines/scene-seg.yaml", "--set", `output.path=${out}`, ...sets.flatMap((s) => ["--set", s]));
-  const packed = ["output.dtype=uint8", "output.scale=0.004"];
+  const packed = ["output.dtype=uint8", "output.scale=0.004", "output.nodata=null"];
+  /** The job's probabilities as float32, NaN without data (the pipeline packs them into bytes). */
+  const float32 = ["output.dtype=float32", "output.scale=null", "output.nodata=.nan"];
 
   it("tilecast run: an integer GeoTIFF or COG without nodata masks the cells without data, exactly the float run's NaNs", () => {
     const float = tmp("seg-f32.tif");
     const tif = tmp("seg-u8.tif");
     const cog = tmp("seg-u8-cog.tif");
     for (const r of [
-      seg(float),
+      seg(float, ...float32),
       seg(tif, ...packed, `output.classes=${tif}.c.tif`),
       seg(cog, ...packed, "output.format=cog"),
     ]) {

@@ -102,6 +102,11 @@ print(json.dumps({
     expect(zero.stderr).toMatch(
       /^tilecast: .*scene-water\.yaml: line \d+: output\.scale: Too small: expected number to be >0\n$/,
     );
+    const nan = run(out, "output.dtype=uint8", `output.scale=${STEP}`, "output.nodata=.nan");
+    expect(nan.code).toBe(1);
+    expect(nan.stderr).toMatch(
+      /^tilecast: .*scene-water\.yaml: line \d+: output\.nodata: NaN is a float value; uint8 has none \(set a value in its range\)\n$/,
+    );
     expect(existsSync(out)).toBe(false);
   });
 });

@@ -116,12 +116,13 @@ describe.skipIf(!hasGdal)("resumable and sharded runs", () => {
     const killed = await stopAfterParts(args, `${dir}/seg.tif.parts`, 3, "SIGKILL");
     expect(killed.signal).toBe("SIGKILL");
     expect(existsSync(`${dir}/seg.tif`)).toBe(false); // nothing half-written at the target
-    // Kept as the output stored them (probabilities' and classes' tiles), with the quicklook's cells.
+    // Kept as the output stored them (probabilities' tiles, packed into bytes by the pipeline, and
+    // classes' tiles), with the quicklook's cells.
     const kept = await PartFile.open(`${dir}/seg.tif.parts/${keptParts(dir)[0]}`);
     await kept.close();
     expect(kept.header.codec).toBe("stored");
     expect(JSON.parse(kept.header.form as string).map((f: string) => JSON.parse(f).dtype)).toStrictEqual([
-      "float32",
+      "uint8",
       "uint8",
     ]);
     expect(Object.keys(kept.header.extras ?? {}).sort()).toStrictEqual(["image", "output"]);

@@ -42,32 +42,72 @@ describe.skipIf(!hasGdal)("segmentation job (models/scene-seg)", () => {
       bands: number;
       sumMin: number;
       sumMax: number;
-      nanWhereNodata: boolean;
+      stored: [string, number, number, number];
+      nodataWhereNodata: boolean;
+      nodataOnlyThere: boolean;
       classes: number[];
       argmax: boolean;
       nodataKept: boolean;
       type: string;
     }>(`
-p = gdal.Open("${out}").ReadAsArray().astype(np.float64)
+ds = gdal.Open("${out}")
+b1 = ds.GetRasterBand(1)
+stored = ds.ReadAsArray()
+p = stored * b1.GetScale() + b1.GetOffset()
 c = gdal.Open("${classes}")
 k = c.ReadAsArray()
 img = gdal.Open("${SCENE}").ReadAsArray()
 nod = (img == 0).all(axis=0)
 s = p.sum(axis=0)
-valid = ~np.isnan(s)
+valid = ~(stored == 255).any(axis=0)
 print(json.dumps({"bands": int(p.shape[0]), "sumMin": float(s[valid].min()), "sumMax": float(s[valid].max()),
-  "nanWhereNodata": bool(np.isnan(s[nod]).all()), "classes": sorted(int(x) for x in np.unique(k)),
-  "argmax": bool((np.argmax(p[:, valid], axis=0) == k[valid]).all()), "nodataKept": bool((k[nod] == 255).all()),
+  "stored": [gdal.GetDataTypeName(b1.DataType), b1.GetScale(), b1.GetOffset(), b1.GetNoDataValue()],
+  "nodataWhereNodata": bool((stored[:, nod] == 255).all()), "nodataOnlyThere": bool((valid | nod).all()),
+  "classes": sorted(int(x) for x in np.unique(k)),
+  "argmax": bool((np.argmax(stored[:, valid], axis=0) == k[valid]).all()), "nodataKept": bool((k[nod] == 255).all()),
   "type": gdal.GetDataTypeName(c.GetRasterBand(1).DataType)}))`);
     expect(v.bands).toBe(4);
-    expect(v.sumMin).toBeGreaterThan(0.999); // softmax probabilities, blended: still sum to 1
-    expect(v.sumMax).toBeLessThan(1.001);
-    expect(v.nanWhereNodata).toBe(true);
+    // Probabilities as bytes, 0.004 a step (the pipeline's packing), 255 where the input has no data.
+    expect(v.stored).toStrictEqual(["Byte", 0.004, 0, 255]);
+    // Softmax probabilities, blended, still sum to 1: within the four bands' rounding (0.002 each).
+    expect(v.sumMin).toBeGreaterThanOrEqual(1 - 0.008 - 1e-9);
+    expect(v.sumMax).toBeLessThanOrEqual(1 + 0.008 + 1e-9);
+    expect(v.nodataWhereNodata).toBe(true);
+    expect(v.nodataOnlyThere).toBe(true);
     expect(v.classes).toStrictEqual([0, 1, 2, 3, 255]);
     expect(v.argmax).toBe(true);
     expect(v.nodataKept).toBe(true);
     expect(v.type).toBe("Byte");
     expect(readFileSync(png).subarray(1, 4).toString()).toBe("PNG");
+  });
+
+  it("writes float32 probabilities, NaN without data, when set so: within half a step of the bytes", () => {
+    const f32 = tmp("seg-f32.tif");
+    const r = tilecast(
+      "run",
+      "pipelines/scene-seg.yaml",
+      ...["--set", `output.path=${f32}`, "--set", `output.classes=${f32}.c.tif`],
+      ...["--set", `output.quicklook=${f32}.png`],
+      ...["--set", "output.dtype=float32", "--set", "output.scale=null", "--set", "output.nodata=.nan"],
+      "-q",
+    );
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    const v = py<{ type: string; scale: number | null; err: number; sameGaps: boolean; nodata: string }>(`
+f = gdal.Open("${f32}")
+b = f.GetRasterBand(1)
+x = f.ReadAsArray().astype(np.float64)
+u = gdal.Open("${out}").ReadAsArray()
+valid = u != 255
+print(json.dumps({"type": gdal.GetDataTypeName(b.DataType), "scale": b.GetScale(),
+  "err": float(np.abs(u[valid] * 0.004 - x[valid]).max()), "sameGaps": bool((valid == ~np.isnan(x).any(axis=0)).all()),
+  "nodata": str(b.GetNoDataValue())}))`);
+    expect(v.type).toBe("Float32");
+    expect(v.scale ?? 1).toBe(1);
+    expect(v.err).toBeGreaterThan(0);
+    expect(v.err).toBeLessThanOrEqual(0.002 + 1e-6);
+    expect(v.sameGaps).toBe(true);
+    expect(v.nodata).toBe("nan");
   });
 
   it("beats the best single-index threshold on cloud shadow, on a scene it never saw", () => {
