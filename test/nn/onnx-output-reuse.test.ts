@@ -54,6 +54,32 @@ it("outputs written into reused buffers equal TF.js's, batch after batch and acr
   m.dispose();
 });
 
+it("an input no output fits in comes back with the result, whole and the caller's; one that fits does not", async () => {
+  // Four bands in, one class out (a water model): no output fits in an input's 16 KB.
+  const m = unet({ inputShape: [null, null, 4], depth: 2, filters: 4, seed: 4, classes: 1 });
+  const session = await OnnxSession.create(exportOnnx(m));
+  const shape = [1, 32, 32, 4];
+  const data = [1, 2, 3].map((seed) => input(shape, seed));
+  const want = data.map((d) => tf.tidy(() => (m.predict(tf.tensor(d, shape)) as tf.Tensor).dataSync().slice()));
+  const got = await Promise.all(data.map((d) => session.run(d.slice(), shape, { transfer: true })));
+  for (const g of got) expect(g.input?.byteLength).toBe(32 * 32 * 4 * 4);
+  got.forEach((g, i) => expect(worst(g.data, want[i] as Float32Array)).toBeLessThan(1e-4));
+  // Filled again and sent, a returned buffer runs as any other.
+  const again = new Float32Array(got[1]?.input as ArrayBuffer);
+  again.set(data[2] as Float32Array);
+  const last = await session.run(again, shape, { transfer: true });
+  expect(worst(last.data, want[2] as Float32Array)).toBeLessThan(1e-4);
+  // Three bands in and out: the input is kept for the next output, not handed back.
+  const same = unet({ inputShape: [null, null, 3], depth: 2, filters: 4, seed: 4, classes: 3 });
+  const kept = await OnnxSession.create(exportOnnx(same));
+  const three = [1, 32, 32, 3];
+  const outs = await Promise.all([1, 2].map((seed) => kept.run(input(three, seed), three, { transfer: true })));
+  expect(outs.map((o) => o.input)).toStrictEqual([undefined, undefined]);
+  await Promise.all([session.release(), kept.release()]);
+  m.dispose();
+  same.dispose();
+});
+
 it("runInto writes the output into the buffer it is given, which holds what run returns", async () => {
   const m = unet({ inputShape: [null, null, 3], depth: 2, filters: 4, seed: 5, classes: 3 });
   const session = await LocalSession.create(exportOnnx(m), 1, false);

@@ -77,6 +77,7 @@ export async function onnxPredictorOf(
         const data = own ?? ((await input.data()) as Float32Array);
         if (input !== x) input.dispose();
         const out = await pool.run(data, shape, { transfer: own !== null, whole: true });
+        if (out.input) batchBuffers.give(out.input); // the next batch is stacked into it
         return tf.tidy(() => a.toTiles(tensorFromArray(out.data, out.dims, outputs)));
       },
     },

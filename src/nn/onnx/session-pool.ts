@@ -20,7 +20,7 @@
  */
 import { TilecastError } from "../../errors.js";
 import { cpuOnlyProviders } from "./runtime.js";
-import { OnnxSession } from "./session.js";
+import { OnnxSession, type RunOutput } from "./session.js";
 
 /** `n` sessions started at once; if any fails, the others are released and its error thrown. */
 async function startSessions(n: number, create: () => Promise<OnnxSession>): Promise<OnnxSession[]> {
@@ -103,7 +103,7 @@ export class OnnxSessionPool {
     data: Float32Array,
     dims: readonly number[],
     options: { transfer?: boolean; whole?: boolean } = {},
-  ): Promise<{ data: Float32Array; dims: number[] }> {
+  ): Promise<RunOutput> {
     const rows = dims[0] as number;
     const parts = options.whole ? 1 : Math.min(this.#sessions.length, rows);
     if (parts <= 1) return this.#runOn(this.#pick(), data, dims, options);
@@ -129,7 +129,7 @@ export class OnnxSessionPool {
     data: Float32Array,
     dims: readonly number[],
     options: { transfer?: boolean },
-  ): Promise<{ data: Float32Array; dims: number[] }> {
+  ): Promise<RunOutput> {
     this.#busy[i] = (this.#busy[i] as number) + 1;
     try {
       return await (this.#sessions[i] as OnnxSession).run(data, dims, options);

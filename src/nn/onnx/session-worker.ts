@@ -6,7 +6,8 @@
  * the output straight into a buffer of their own (`runInto`), not into its memory to be copied
  * out, and that buffer is an earlier input's when the sizes match (a segmentation model's batch
  * and its class probabilities, four bands each): on 8 x 320 x 320 x 4 batches, 13 MB of fresh
- * memory a batch, faulted in by the model's own thread, is no longer needed.
+ * memory a batch, faulted in by the model's own thread, is no longer needed. An input no output
+ * fits in goes back with the result (`input`), for the caller to stack its next batch into.
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { errorLine } from "../../errors.js";
@@ -43,6 +44,8 @@ if (port) {
       outShapes.set(key, out.dims);
       return { data: new Float32Array(out.data), dims: out.dims }; // an owned copy, transferable
     };
+    /** Whether an output of a shape run before takes `bytes`. */
+    const fitsAnOutput = (bytes: number) => [...outShapes.values()].some((d) => d.reduce((a, b) => a * b, 4) === bytes);
     let queue: Promise<void> = Promise.resolve();
     let releasing = false;
     port.on("message", async (m: Request) => {
@@ -60,8 +63,13 @@ if (port) {
         if (releasing) return;
         try {
           const { data, dims } = await runOwned(m.data, m.dims);
-          spares.give(m.data.buffer); // the input is done with: the next output may go there
-          port.postMessage({ type: "result", id: m.id, data, dims }, [data.buffer as ArrayBuffer]);
+          // The input is done with: kept where an output fits in it, else handed back to be the
+          // caller's next batch (a water model's one band out of four in).
+          const input = m.data.buffer as ArrayBuffer;
+          const back = !fitsAnOutput(input.byteLength);
+          if (!back) spares.give(input);
+          const moved = back ? [data.buffer as ArrayBuffer, input] : [data.buffer as ArrayBuffer];
+          port.postMessage({ type: "result", id: m.id, data, dims, ...(back ? { input } : {}) }, moved);
         } catch (e) {
           port.postMessage({ type: "result", id: m.id, error: errorLine(e) });
         }

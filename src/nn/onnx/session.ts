@@ -20,10 +20,20 @@ import { TilecastError } from "../../errors.js";
 import { moduleWorker, siblingModule } from "../../util/module-worker.js";
 import { onnxSpinning } from "./runtime.js";
 
+/**
+ * A run's output; with `input`, the buffer of the batch it ran on, handed back because no output
+ * of the session fits in it: the caller's to fill again.
+ */
+export interface RunOutput {
+  data: Float32Array;
+  dims: number[];
+  input?: ArrayBuffer;
+}
+
 type Reply =
   | { type: "ready"; provider: string; skipped: string[] }
   | { type: "failed"; error: string }
-  | { type: "result"; id: number; data?: Float32Array; dims?: number[]; error?: string }
+  | { type: "result"; id: number; data?: Float32Array; dims?: number[]; input?: ArrayBuffer; error?: string }
   | { type: "released" };
 
 /** One model's ONNX Runtime session, run in a worker thread. Create with {@link OnnxSession.create}. */
@@ -33,10 +43,7 @@ export class OnnxSession {
   /** Better providers that did not start, and why. */
   readonly skipped: readonly string[];
   readonly #worker: Worker;
-  readonly #pending = new Map<
-    number,
-    { resolve(v: { data: Float32Array; dims: number[] }): void; reject(e: Error): void }
-  >();
+  readonly #pending = new Map<number, { resolve(v: RunOutput): void; reject(e: Error): void }>();
   #next = 0;
 
   private constructor(worker: Worker, provider: string, skipped: string[]) {
@@ -48,7 +55,8 @@ export class OnnxSession {
       const p = this.#pending.get(m.id);
       this.#pending.delete(m.id);
       if (m.error !== undefined) p?.reject(new TilecastError("E_STAGE", `ONNX Runtime: ${m.error}`));
-      else p?.resolve({ data: m.data as Float32Array, dims: m.dims as number[] });
+      else
+        p?.resolve({ data: m.data as Float32Array, dims: m.dims as number[], ...(m.input ? { input: m.input } : {}) });
     });
     worker.on("error", (e: unknown) => this.#failAll(e as Error));
     worker.on("exit", () => this.#failAll(new Error("the ONNX Runtime worker exited")));
@@ -90,11 +98,7 @@ export class OnnxSession {
    * next batch before this one returns and the model never waits for it. With `transfer`,
    * `data` is handed to the worker instead of copied (it is empty here afterwards).
    */
-  run(
-    data: Float32Array,
-    dims: readonly number[],
-    options: { transfer?: boolean } = {},
-  ): Promise<{ data: Float32Array; dims: number[] }> {
+  run(data: Float32Array, dims: readonly number[], options: { transfer?: boolean } = {}): Promise<RunOutput> {
     const id = this.#next++;
     const whole = data.byteOffset === 0 && data.byteLength === data.buffer.byteLength;
     const copy = options.transfer && whole && data.buffer instanceof ArrayBuffer ? data : data.slice();
@@ -105,7 +109,7 @@ export class OnnxSession {
       this.#worker.postMessage({ type: "run", id, data: copy, dims: [...dims] }, [buffer]);
     }).finally(() => {
       if (this.#pending.size === 0) this.#worker.unref();
-    }) as Promise<{ data: Float32Array; dims: number[] }>;
+    }) as Promise<RunOutput>;
   }
 
   /**
