@@ -95,7 +95,18 @@ async function bases(dir: string, gdal: boolean) {
       half: ["-ot", "Float32", "-co", "NBITS=16", "-co", "COMPRESS=DEFLATE", "-co", "PREDICTOR=3"],
       lerc: ["-ot", "Float32", "-co", "COMPRESS=LERC_ZSTD", "-co", "INTERLEAVE=BAND"],
       bigendian: ["-co", "ENDIANNESS=BIG", "-co", "COMPRESS=DEFLATE", "-co", "BLOCKYSIZE=1"],
-      lzma: ["-co", "COMPRESS=LZMA", "-co", "PREDICTOR=2", "-co", "TILED=YES", "-co", "BLOCKXSIZE=128", "-co", "BLOCKYSIZE=128"],
+      lzma: [
+        "-co",
+        "COMPRESS=LZMA",
+        "-co",
+        "PREDICTOR=2",
+        "-co",
+        "TILED=YES",
+        "-co",
+        "BLOCKXSIZE=128",
+        "-co",
+        "BLOCKYSIZE=128",
+      ],
     };
     for (const [name, args] of Object.entries(VARIANTS)) {
       const p = join(dir, `scene.${name}.tif`);
