@@ -17,9 +17,6 @@ import { dirname, isAbsolute, resolve } from "node:path";
 import { isMap, LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
 import { errorLine, TilecastError } from "../errors.js";
-import { dtypeSchema } from "../grid/dtype-schema.js";
-import type { FormatDriver } from "../io/driver.js";
-import { outputDriver, parseSinkOptions } from "../io/registry.js";
 import { resampleSpec } from "../io/resample.js";
 import { augmentStageOptions } from "../stages/augment.js";
 import { normalizeStageOptions } from "../stages/normalize.js";
@@ -31,7 +28,10 @@ import { stageDescriptor } from "./stages.js";
 
 export { parseSets, setPath } from "./sets.js";
 
+import { checkOutput, type Fail, outputSection, type PipelineOutput } from "./output-config.js";
 import { resolveTrainPaths, trainSection } from "./train-config.js";
+
+export type { PipelineOutput } from "./output-config.js";
 
 /** The schema of a pipeline file (stage and output-format options are checked after it). */
 export const pipelineSchema = z
@@ -93,48 +93,9 @@ export const pipelineSchema = z
       .default({ weights: "hann", trim: "auto" }),
     /** Training (`tilecast train`): the model is the product; `output` is then optional. */
     train: trainSection.optional(),
-    output: z
-      .object({
-        path: z.string(),
-        dtype: dtypeSchema.default("float32"),
-        /** The value of cells without data; NaN (`.nan` in YAML) for a float output, the default there. */
-        nodata: z.number().or(z.nan()).nullable().optional(),
-        /**
-         * An integer output's packing: stored = round((value - offset) / scale), with the scale and
-         * offset written where GDAL and CF readers find them (probabilities as uint8: scale 0.004).
-         * Null, as `--set output.scale=null` gives, means unpacked, as leaving it out does.
-         */
-        scale: z.number().positive().finite().nullable().optional(),
-        offset: z.number().finite().nullable().optional(),
-        /** Output tile size (default: the format's, 256 for GeoTIFF, 512 for COG). */
-        block: z.number().int().positive().optional(),
-        quicklook: z.string().optional(),
-        /** A class raster beside the probabilities (uint8, 255 nodata): the arg-max, or p ≥ 0.5 for one band. */
-        classes: z.string().optional(),
-        /** A format id when the extension alone does not say (`cog` for a `.tif`). */
-        format: z.string().optional(),
-        /** Forecasts of a state model: how many steps the rollout runs (each a lead time). */
-        steps: z.number().int().positive().optional(),
-      })
-      // The output format's own options (GeoTIFF `compress`, Zarr `compressor`, ...), checked
-      // by its driver below.
-      .catchall(z.unknown())
-      .optional(),
+    output: outputSection.optional(),
   })
   .strict();
-
-const OUTPUT_KEYS = new Set([
-  "path",
-  "dtype",
-  "nodata",
-  "scale",
-  "offset",
-  "block",
-  "quicklook",
-  "classes",
-  "format",
-  "steps",
-]);
 
 type Parsed = z.infer<typeof pipelineSchema>;
 
@@ -143,20 +104,6 @@ export type Pipeline = Omit<Parsed, "output"> & {
   file: string;
   /** Absent only in a pipeline that trains (its product is the model). */
   output?: PipelineOutput;
-};
-
-/** A pipeline's output, validated: the raster it writes. */
-export type PipelineOutput = Pick<
-  NonNullable<Parsed["output"]>,
-  "path" | "dtype" | "nodata" | "block" | "quicklook" | "classes" | "steps"
-> & {
-  /** The packing (`stored = round((value - offset) / scale)`); absent when values are stored as they are. */
-  scale?: number;
-  offset?: number;
-  /** The output format's driver id (by the path's extension). */
-  format: string;
-  /** The format's own options, as its driver parsed them. */
-  options: Record<string, unknown>;
 };
 
 /** The pipeline's output, or an error naming the file when it has none (a train pipeline). */
@@ -168,49 +115,6 @@ export function requireOutput(p: Pipeline): PipelineOutput {
       { path: p.file },
     );
   return p.output;
-}
-
-type Fail = (path: (string | number)[], key: string, msg: string) => never;
-
-/** The output section: its format's driver (by extension or `format`) and that driver's own keys. */
-function checkOutput(o: NonNullable<Parsed["output"]>, abs: (q: string) => string, fail: Fail): PipelineOutput {
-  let driver: FormatDriver | undefined;
-  try {
-    driver = outputDriver(o.path, o.format);
-  } catch (e) {
-    const at = o.format === undefined ? "path" : "format";
-    fail(["output", at], `output.${at}`, (e as TilecastError).problem);
-  }
-  const packed = o.scale != null ? "scale" : o.offset != null ? "offset" : null;
-  if (packed && o.dtype.startsWith("float"))
-    fail(
-      ["output", packed],
-      `output.${packed}`,
-      `packs values into an integer dtype; ${o.dtype} stores them as they are (set output.dtype: uint8, int16, ...)`,
-    );
-  if (typeof o.nodata === "number" && Number.isNaN(o.nodata) && !o.dtype.startsWith("float"))
-    fail(["output", "nodata"], "output.nodata", `NaN is a float value; ${o.dtype} has none (set a value in its range)`);
-  const extra = Object.fromEntries(Object.entries(o).filter(([k]) => !OUTPUT_KEYS.has(k)));
-  let options: Record<string, unknown> = {};
-  try {
-    options = parseSinkOptions(driver as NonNullable<typeof driver>, extra);
-  } catch (e) {
-    const key = Object.keys(extra).find((k) => (e as Error).message.includes(k)) ?? Object.keys(extra)[0] ?? "";
-    fail(["output", key], `output.${key}`, (e as TilecastError).problem);
-  }
-  return {
-    path: abs(o.path),
-    dtype: o.dtype,
-    ...(o.block !== undefined ? { block: o.block } : {}),
-    ...(o.nodata !== undefined ? { nodata: o.nodata } : {}),
-    ...(o.scale != null ? { scale: o.scale } : {}),
-    ...(o.offset != null ? { offset: o.offset } : {}),
-    ...(o.quicklook ? { quicklook: abs(o.quicklook) } : {}),
-    ...(o.classes ? { classes: abs(o.classes) } : {}),
-    ...(o.steps !== undefined ? { steps: o.steps } : {}),
-    format: (driver as NonNullable<typeof driver>).id,
-    options,
-  };
 }
 
 /** Parse and validate pipeline text (`file` names it in errors and anchors relative paths). */
