@@ -43,7 +43,7 @@ describe("TIFF predictors", () => {
     expect(Array.from(f)).toStrictEqual([1, 2]);
   });
 
-  it("predictor 2 undone a word at a time (4 x 8-bit, 8 x 8-bit, 2 and 4 x 16-bit pixels) matches a sample at a time", () => {
+  it("predictor 2 undone and applied a word at a time (4 x 8-bit, 8 x 8-bit, 2 and 4 x 16-bit pixels) matches a sample at a time", () => {
     let seed = 11;
     const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     const oracle = (buf: Uint8Array, l: { width: number; rows: number; spp: number; bytes: 1 | 2 }) => {
@@ -67,8 +67,12 @@ describe("TIFF predictors", () => {
         for (let i = 0; i < buf.length; i++) buf[i] = Math.floor(rnd() * 256); // high bytes: the sums wrap
         const want = buf.slice();
         oracle(want, l);
+        const raw = buf.slice();
         undoHorizontal(buf, l);
         expect(buf, `${bytes} bytes x ${spp} at +${offset}`).toStrictEqual(want);
+        // And applied a word at a time: the differences are the bytes before the sums.
+        applyHorizontal(buf, l);
+        expect(buf, `applied, ${bytes} bytes x ${spp} at +${offset}`).toStrictEqual(raw);
       }
   });
 
