@@ -10,6 +10,7 @@
  * Values are in host (little-endian) byte order on both sides.
  */
 import { kernels, releaseLarge } from "../wasm-kernels.js";
+import { packedDifferences, packedLayout, packedSums } from "./predictor-packed.js";
 
 export interface PredictorLayout {
   width: number;
@@ -33,6 +34,8 @@ export function undoHorizontal(buf: Uint8Array, l: PredictorLayout): void {
   }
   const swar = swarLayout(buf, l);
   if (swar) return swarSums(buf, l, ...swar);
+  const packed = packedLayout(buf, l);
+  if (packed) return packedSums(buf, l, ...packed);
   const v = intView(buf, l.bytes);
   const rowLen = l.width * l.spp;
   for (let r = 0; r < l.rows; r++) {
@@ -91,6 +94,8 @@ export function applyHorizontal(buf: Uint8Array, l: PredictorLayout): void {
   }
   const swar = swarLayout(buf, l);
   if (swar) return swarDifferences(buf, l, ...swar);
+  const packed = packedLayout(buf, l);
+  if (packed) return packedDifferences(buf, l, ...packed);
   const v = intView(buf, l.bytes);
   const rowLen = l.width * l.spp;
   for (let r = 0; r < l.rows; r++) {

@@ -43,7 +43,7 @@ describe("TIFF predictors", () => {
     expect(Array.from(f)).toStrictEqual([1, 2]);
   });
 
-  it("predictor 2 undone and applied a word at a time (4 x 8-bit, 8 x 8-bit, 2 and 4 x 16-bit pixels) matches a sample at a time", () => {
+  it("predictor 2 undone and applied a word at a time (pixels of 1, 2, 4 and 8 bytes) matches a sample at a time", () => {
     let seed = 11;
     const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     const oracle = (buf: Uint8Array, l: { width: number; rows: number; spp: number; bytes: 1 | 2 }) => {
@@ -52,27 +52,34 @@ describe("TIFF predictors", () => {
       for (let r = 0; r < l.rows; r++)
         for (let i = r * row + l.spp; i < (r + 1) * row; i++) v[i] = (v[i] as number) + (v[i - l.spp] as number);
     };
-    for (const [bytes, spp] of [
-      [1, 4],
-      [1, 8],
-      [2, 2],
-      [2, 4],
+    for (const [bytes, spp, width] of [
+      [1, 4, 9],
+      [1, 8, 9],
+      [2, 2, 9],
+      [2, 4, 9],
+      // pixels smaller than a word (predictor-packed.ts); 9 px rows are not whole words
+      [1, 1, 12],
+      [1, 1, 9],
+      [1, 2, 10],
+      [1, 2, 9],
+      [2, 1, 10],
+      [2, 1, 9],
     ] as const)
       for (const offset of [0, 4, 2]) {
         // offset 2: a buffer not on a 4-byte boundary takes the sample-at-a-time loop
         if (bytes === 1 && offset === 2) continue;
-        const l = { width: 9, rows: 4, spp, bytes };
-        const backing = new Uint8Array(offset + 9 * 4 * spp * bytes);
+        const l = { width, rows: 4, spp, bytes };
+        const backing = new Uint8Array(offset + width * 4 * spp * bytes);
         const buf = backing.subarray(offset);
         for (let i = 0; i < buf.length; i++) buf[i] = Math.floor(rnd() * 256); // high bytes: the sums wrap
         const want = buf.slice();
         oracle(want, l);
         const raw = buf.slice();
         undoHorizontal(buf, l);
-        expect(buf, `${bytes} bytes x ${spp} at +${offset}`).toStrictEqual(want);
+        expect(buf, `${bytes} bytes x ${spp}, ${width} px, at +${offset}`).toStrictEqual(want);
         // And applied a word at a time: the differences are the bytes before the sums.
         applyHorizontal(buf, l);
-        expect(buf, `applied, ${bytes} bytes x ${spp} at +${offset}`).toStrictEqual(raw);
+        expect(buf, `applied, ${bytes} bytes x ${spp}, ${width} px, at +${offset}`).toStrictEqual(raw);
       }
   });
 
