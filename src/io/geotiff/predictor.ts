@@ -10,7 +10,7 @@
  * Values are in host (little-endian) byte order on both sides.
  */
 import { kernels, releaseLarge } from "../wasm-kernels.js";
-import { packedDifferences, packedLayout, packedSums } from "./predictor-packed.js";
+import { differenceWords, sumWords } from "./predictor-words.js";
 
 export interface PredictorLayout {
   width: number;
@@ -32,10 +32,7 @@ export function undoHorizontal(buf: Uint8Array, l: PredictorLayout): void {
     undoHorizontal64(buf, l);
     return;
   }
-  const swar = swarLayout(buf, l);
-  if (swar) return swarSums(buf, l, ...swar);
-  const packed = packedLayout(buf, l);
-  if (packed) return packedSums(buf, l, ...packed);
+  if (sumWords(buf, l)) return;
   const v = intView(buf, l.bytes);
   const rowLen = l.width * l.spp;
   for (let r = 0; r < l.rows; r++) {
@@ -44,81 +41,18 @@ export function undoHorizontal(buf: Uint8Array, l: PredictorLayout): void {
   }
 }
 
-/**
- * Predictor 2 undone a 32-bit word at a time where a pixel's samples fill one or two words (four
- * 8-bit samples, two or four 16-bit ones): the words' lanes are added in parallel, each wrapping
- * on its own (`low`: every lane's bits but the top one; `high`: the top ones), with the running
- * sums kept in locals instead of read back.
- */
-function swarSums(buf: Uint8Array, l: PredictorLayout, words: number, low: number, high: number): void {
-  const v = new Uint32Array(buf.buffer, buf.byteOffset, buf.byteLength >> 2);
-  const rowWords = l.width * words;
-  for (let r = 0; r < l.rows; r++) {
-    const s = r * rowWords;
-    const end = s + rowWords;
-    let a = v[s] as number;
-    if (words === 1) {
-      for (let i = s + 1; i < end; i++) {
-        const x = v[i] as number;
-        a = ((a & low) + (x & low)) ^ ((a ^ x) & high);
-        v[i] = a;
-      }
-      continue;
-    }
-    let b = v[s + 1] as number;
-    for (let i = s + 2; i < end; i += 2) {
-      const x = v[i] as number;
-      const y = v[i + 1] as number;
-      a = ((a & low) + (x & low)) ^ ((a ^ x) & high);
-      b = ((b & low) + (y & low)) ^ ((b ^ y) & high);
-      v[i] = a;
-      v[i + 1] = b;
-    }
-  }
-}
-
-/** The word layout {@link swarSums} takes for `l`, or null (other layouts, unaligned buffers). */
-function swarLayout(buf: Uint8Array, l: PredictorLayout): [number, number, number] | null {
-  const pixelBytes = l.bytes * l.spp;
-  if (buf.byteOffset % 4 !== 0 || buf.byteLength % 4 !== 0 || (pixelBytes !== 4 && pixelBytes !== 8)) return null;
-  if (l.bytes === 1) return [pixelBytes / 4, 0x7f7f7f7f, 0x80808080];
-  if (l.bytes === 2) return [pixelBytes / 4, 0x7fff7fff, 0x80008000];
-  return null;
-}
-
 /** Apply predictor 2 (differences along each row, last to first). */
 export function applyHorizontal(buf: Uint8Array, l: PredictorLayout): void {
   if (l.bytes === 8) {
     applyHorizontal64(buf, l);
     return;
   }
-  const swar = swarLayout(buf, l);
-  if (swar) return swarDifferences(buf, l, ...swar);
-  const packed = packedLayout(buf, l);
-  if (packed) return packedDifferences(buf, l, ...packed);
+  if (differenceWords(buf, l)) return;
   const v = intView(buf, l.bytes);
   const rowLen = l.width * l.spp;
   for (let r = 0; r < l.rows; r++) {
     const start = r * rowLen;
     for (let i = start + rowLen - 1; i >= start + l.spp; i--) v[i] -= v[i - l.spp] as number;
-  }
-}
-
-/**
- * Predictor 2 applied a 32-bit word at a time, as {@link swarSums} undoes it: each lane of a word
- * less the same lane of the word a pixel before, wrapping on its own. On 256² uint8 tiles of 4
- * bands, 0.63 ns a byte against the byte loop's 1.40, on one core here.
- */
-function swarDifferences(buf: Uint8Array, l: PredictorLayout, words: number, low: number, high: number): void {
-  const v = new Uint32Array(buf.buffer, buf.byteOffset, buf.byteLength >> 2);
-  const rowWords = l.width * words;
-  for (let r = 0; r < l.rows; r++) {
-    const s = r * rowWords;
-    for (let i = s + rowWords - 1; i >= s + words; i--) {
-      const x = v[i] as number;
-      const p = v[i - words] as number;
-      v[i] = ((x | high) - (p & low)) ^ ((x ^ ~p) & high);
-    }
   }
 }
 

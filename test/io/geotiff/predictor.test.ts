@@ -57,7 +57,7 @@ describe("TIFF predictors", () => {
       [1, 8, 9],
       [2, 2, 9],
       [2, 4, 9],
-      // pixels smaller than a word (predictor-packed.ts); 9 px rows are not whole words
+      // pixels smaller than a word (predictor-words.ts); 9 px rows are not whole words
       [1, 1, 12],
       [1, 1, 9],
       [1, 2, 10],
