@@ -5,6 +5,7 @@
 import type { GeoTIFF, GeoTIFFImage } from "geotiff";
 import { TilecastError } from "../../errors.js";
 import type { TiffDirectory, TiffFile } from "./directory.js";
+import { libtiffReads } from "./geotag-rules.js";
 
 /** More images than any real pyramid has: a chain this long is corrupt or hostile. */
 export const MAX_IFDS = 1024;
@@ -48,7 +49,8 @@ class GeotiffJsDirectory implements TiffDirectory {
   }
   async numbers(tag: number): Promise<ArrayLike<number> | undefined> {
     const v = await this.#load(tag);
-    return typeof v === "number" ? [v] : typeof v === "object" ? v : undefined;
+    const values = typeof v === "number" ? [v] : typeof v === "object" ? v : undefined;
+    return values && libtiffReads(tag, null, values.length) ? values : undefined;
   }
   async text(tag: number): Promise<string | undefined> {
     const v = await this.#load(tag);

@@ -8,6 +8,7 @@
 import { type FileHandle, open } from "node:fs/promises";
 import { checkBudget } from "../../util/budget.js";
 import type { TiffDirectory, TiffFile } from "./directory.js";
+import { libtiffReads } from "./geotag-rules.js";
 import { readHeader, type TiffHeader } from "./header.js";
 import {
   decodeValues,
@@ -20,23 +21,6 @@ import {
 } from "./ifd-scan.js";
 
 const ASCII = 2;
-
-/**
- * GeoTIFF's tags of doubles (ModelPixelScale, ModelTiepoint, ModelTransformation,
- * GeoDoubleParams) and of shorts (GeoKeyDirectory), and the field types libtiff converts to
- * them: an entry of another type (UNDEFINED, IFD, IFD8) is ignored with "Incompatible type",
- * and GDAL reads the file without it (checked with GDAL 3.6).
- */
-const DOUBLE_TAGS = new Set([33550, 33922, 34264, 34736]);
-const TO_DOUBLE = new Set([1, 3, 4, 5, 6, 8, 9, 10, 11, 12, 16, 17]);
-const TO_SHORT = new Set([1, 3, 4, 6, 8, 9, 16, 17]);
-
-/** Whether libtiff reads tag `tag` from field type `type` (see {@link DOUBLE_TAGS}). */
-function readsAs(tag: number, type: number): boolean {
-  if (DOUBLE_TAGS.has(tag)) return TO_DOUBLE.has(type);
-  if (tag === 34735) return TO_SHORT.has(type);
-  return true;
-}
 
 class LocalDirectory implements TiffDirectory {
   readonly #entries: ScannedIfd;
@@ -89,7 +73,7 @@ class LocalDirectory implements TiffDirectory {
   }
   async numbers(tag: number): Promise<ArrayLike<number> | undefined> {
     const e = this.#entries.get(tag);
-    if (!e || e.type === ASCII || !readsAs(tag, e.type)) return undefined;
+    if (!e || e.type === ASCII || !libtiffReads(tag, e.type, e.count)) return undefined;
     return decodeValues(await this.#valueBytes(tag, e), e.type, e.count, this.littleEndian);
   }
   async number(tag: number): Promise<number | undefined> {

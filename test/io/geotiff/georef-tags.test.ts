@@ -3,7 +3,8 @@
  * GDAL's reading of the same file: ModelPixelScale with ModelTransformation (the scale wins), a
  * zero scale (the matrix, or nothing), a matrix of 15 or 17 values (ignored), a scale without a
  * whole tiepoint (nothing), a negative ScaleY (north-up, unless GTIFF_HONOUR_NEGATIVE_SCALEY);
- * and transforms GDAL passes on but tilecast refuses: NaN, infinity, zero-area pixels.
+ * and transforms GDAL passes on but tilecast refuses: NaN, infinity, zero-area pixels. Tags of a
+ * field type or a count libtiff does not read (`geotag-rules.ts`) are ignored, as GDAL ignores them.
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
@@ -117,5 +118,43 @@ describe.skipIf(!hasGdal)("georeferencing tags of a field type libtiff does not 
     const got = (await openGeoTiff(p)).meta.georef;
     expect(got?.crs ?? null).toBeNull();
     expect(got?.transform).toStrictEqual(gdalTransform(p));
+  });
+});
+
+describe.skipIf(!hasGdal)("georeferencing tags of more values than libtiff's 16-bit count", () => {
+  /** BASE with entry `tag`'s count set to `count` (the file padded so its values lie inside it). */
+  function recounted(tag: number, count: number): string {
+    const b = new Uint8Array(readFileSync(BASE).length + count * 8);
+    b.set(readFileSync(BASE));
+    const ifd = firstIfd(b);
+    const k = ifd?.entries.findIndex((e) => e.tag === tag) ?? -1;
+    if (!ifd || k < 0) throw new Error("fixture");
+    put(b, ifd.offset + 2 + 12 * k + 4, 4, count, ifd.little);
+    const p = tmp(`recounted-${tag}-${count}.tif`);
+    writeFileSync(p, b);
+    return p;
+  }
+
+  it.each([
+    ["ModelPixelScale", 33550, 65539],
+    ["ModelTiepoint", 33922, 65542],
+  ])("%s (tag %i) of %i values is ignored: no geotransform, as in GDAL", async (_name, tag, count) => {
+    const p = recounted(tag, count);
+    expect(gdalTransform(p)).toBeNull();
+    const got = (await openGeoTiff(p)).meta.georef;
+    expect(got?.transform).toStrictEqual([0, 1, 0, 0, 0, 1]);
+    expect(got?.crs?.epsg).toBe(4326);
+  });
+
+  it("65535 values are read, in GDAL and tilecast alike", async () => {
+    const p = recounted(33550, 65535); // the scale's 3 values, then zeros
+    expect(gdalTransform(p)).toStrictEqual([10, 0.25, 0, 50, 0, -0.25]);
+    expect((await openGeoTiff(p)).meta.georef?.transform).toStrictEqual([10, 0.25, 0, 50, 0, -0.25]);
+  });
+
+  it("a GeoKeyDirectory of 65536 values is ignored: no CRS, as in GDAL", async () => {
+    const p = recounted(34735, 65536);
+    expect(py<string>(`ds = gdal.Open(${JSON.stringify(p)})\nprint(json.dumps(ds.GetProjection()))`)).toBe("");
+    expect((await openGeoTiff(p)).meta.georef?.crs ?? null).toBeNull();
   });
 });

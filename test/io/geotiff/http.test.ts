@@ -54,6 +54,24 @@ describe("GeoTIFF over http(s)", () => {
     await local.close();
   });
 
+  it("a georef tag of more values than libtiff reads is ignored over http as it is locally", async () => {
+    const p = tmp("recounted-scale.tif");
+    const src = readFileSync("fixtures/geotiff/u8.none.strip.1b.tif");
+    const b = new Uint8Array(src.length + 65539 * 8); // padded: the values lie inside the file
+    b.set(src);
+    const ifd = firstIfd(b);
+    const k = ifd?.entries.findIndex((e) => e.tag === 33550) ?? -1;
+    if (!ifd || k < 0) throw new Error("fixture");
+    put(b, ifd.offset + 2 + 12 * k + 4, 4, 65539, ifd.little); // ModelPixelScale: 3 -> 65539 values
+    writeFileSync(p, b);
+    const remote = await openGeoTiff(`${base}/@${p}`);
+    const local = await openGeoTiff(p);
+    expect(remote.meta.georef?.transform).toStrictEqual([0, 1, 0, 0, 0, 1]); // no scale: no geotransform
+    expect(remote.meta.georef).toStrictEqual(local.meta.georef);
+    await remote.close();
+    await local.close();
+  });
+
   it("a size stored as text is missing, as a local file's is refused, in one line naming the URL", async () => {
     const p = tmp("ascii-width.tif");
     const b = new Uint8Array(readFileSync("fixtures/geotiff/u8.none.strip.1b.tif"));
