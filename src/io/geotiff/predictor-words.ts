@@ -38,25 +38,25 @@ function plan(buf: Uint8Array, l: PredictorLayout): [Plan, number, number] | nul
 const add = (a: number, b: number, low: number, high: number) => ((a & low) + (b & low)) ^ ((a ^ b) & high);
 const sub = (a: number, b: number, low: number, high: number) => ((a | high) - (b & low)) ^ ((a ^ ~b) & high);
 
-/** Undo predictor 2 on `buf` a word at a time; false (nothing done) where `l` does not allow it. */
-export function sumWords(buf: Uint8Array, l: PredictorLayout): boolean {
+/** A pass over `buf`'s words: `n` is words a pixel (whole) or bits a pixel (packed). */
+type Pass = (buf: Uint8Array, l: PredictorLayout, n: number, low: number, high: number) => void;
+
+/** Run `whole` or `packed` as `l`'s plan says; false (nothing done) where it has none. */
+function byWords(buf: Uint8Array, l: PredictorLayout, whole: Pass, packed: Pass): boolean {
   const p = plan(buf, l);
   if (!p) return false;
   const [{ words, bits }, low, high] = p;
-  if (words) wholeSums(buf, l, words, low, high);
-  else packedSums(buf, l, bits, low, high);
+  if (words) whole(buf, l, words, low, high);
+  else packed(buf, l, bits, low, high);
   return true;
 }
 
+/** Undo predictor 2 on `buf` a word at a time; false (nothing done) where `l` does not allow it. */
+export const sumWords = (buf: Uint8Array, l: PredictorLayout): boolean => byWords(buf, l, wholeSums, packedSums);
+
 /** Apply predictor 2 to `buf` a word at a time; false (nothing done) where `l` does not allow it. */
-export function differenceWords(buf: Uint8Array, l: PredictorLayout): boolean {
-  const p = plan(buf, l);
-  if (!p) return false;
-  const [{ words, bits }, low, high] = p;
-  if (words) wholeDifferences(buf, l, words, low, high);
-  else packedDifferences(buf, l, bits, low, high);
-  return true;
-}
+export const differenceWords = (buf: Uint8Array, l: PredictorLayout): boolean =>
+  byWords(buf, l, wholeDifferences, packedDifferences);
 
 function wholeSums(buf: Uint8Array, l: PredictorLayout, words: number, low: number, high: number): void {
   const v = new Uint32Array(buf.buffer, buf.byteOffset, buf.byteLength >> 2);
