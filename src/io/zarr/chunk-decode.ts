@@ -5,6 +5,7 @@
  */
 import { gunzipSync, inflateSync } from "node:zlib";
 import type { OffThreadCodec, PartReply, ZarrChunkJob } from "../codec-pool.js";
+import { intoOneBuffer } from "../inflate-options.js";
 import { readAll, readFile, withFile } from "../worker-files.js";
 import { type BlockPart, decodeBloscLz4Read, WHOLE } from "./blosc.js";
 import { checkBloscFrame } from "./blosc-frame.js";
@@ -30,9 +31,9 @@ async function decode(codec: Exclude<OffThreadCodec, "blosc">, b: Uint8Array, li
     case "none":
       return b;
     case "zlib":
-      return inflateSync(b, { maxOutputLength: limit });
+      return inflateSync(b, intoOneBuffer(limit));
     case "gzip":
-      return gunzipSync(b, { maxOutputLength: limit });
+      return gunzipSync(b, intoOneBuffer(limit));
     default:
       checkDeclared(codec, b, limit);
       return (await numcodecsDecoder(codec)).decode(b);
