@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { describe, expect, it } from "vitest";
 import { type DType } from "../../src/grid/dtype.js";
@@ -7,6 +7,18 @@ import { PartFile, PartFileWriter } from "../../src/io/parts/part-file.js";
 import { tmp } from "../helpers/write.js";
 
 const window = (x: number, y: number) => ({ x, y, width: 3, height: 2 });
+
+/** Rewrite the JSON header of the part file at `path` with `edit` (its last 4 bytes: the header's length). */
+function editHeader(path: string, edit: (h: Record<string, unknown> & { blocks: { data: number[] }[] }) => void) {
+  const f = readFileSync(path);
+  const n = f.readUInt32LE(f.length - 4);
+  const h = JSON.parse(f.subarray(f.length - 4 - n, f.length - 4).toString("utf8"));
+  edit(h);
+  const json = Buffer.from(JSON.stringify(h));
+  const len = Buffer.alloc(4);
+  len.writeUInt32LE(json.length);
+  writeFileSync(path, Buffer.concat([f.subarray(0, f.length - 4 - n), json, len]));
+}
 
 describe("part files", () => {
   const cases: [DType, number | null, "none" | "deflate"][] = [
@@ -76,5 +88,45 @@ describe("part files", () => {
     expect(readdirSync(dirname(path))).toStrictEqual([]);
     writeFileSync(path, "not a part file at all");
     await expect(PartFile.open(path)).rejects.toThrow(`${path}: not a tilecast part file`);
+  });
+
+  it("a block that is not its window's size, or lies past the file's end, is a clear error naming the part", async () => {
+    const write = async (name: string, codec: "none" | "deflate") => {
+      const path = tmp(name);
+      const w = await PartFileWriter.create(path, codec);
+      const g = createGrid("float32", [2, 2, 3]);
+      g.data.forEach((_, i) => {
+        g.data[i] = i / 7;
+      });
+      await w.add(window(0, 0), g);
+      await w.commit({ part: 5, window: window(0, 0), bands: 2, dtype: "float32", nodata: null });
+      return path;
+    };
+    const none = await write("part-5.bin", "none");
+    const deflated = await write("part-6.bin", "deflate");
+    const read = async (path: string) => {
+      const f = await PartFile.open(path);
+      try {
+        return await f.block(0);
+      } finally {
+        await f.close();
+      }
+    };
+    expect(Array.from((await read(deflated)).data)).toStrictEqual(
+      Array.from({ length: 12 }, (_, i) => Math.fround(i / 7)),
+    );
+    editHeader(none, (h) => {
+      h.dtype = "float64";
+    });
+    await expect(read(none)).rejects.toThrow(`${none}: part block 0 holds 48 bytes, not 96`);
+    editHeader(deflated, (h) => {
+      h.bands = 1;
+    });
+    await expect(read(deflated)).rejects.toThrow(`${deflated}: part block 0 does not inflate to its 24 bytes (more)`);
+    editHeader(none, (h) => {
+      h.dtype = "float32";
+      h.blocks[0].data = [8, 1 << 20];
+    });
+    await expect(read(none)).rejects.toThrow(`${none}: part file ends before its 1048576 bytes at 8`);
   });
 });

@@ -19,9 +19,10 @@ import { type FileHandle, open, rename, rm } from "node:fs/promises";
 import { promisify } from "node:util";
 import { deflate, inflate } from "node:zlib";
 import { TilecastError } from "../../errors.js";
-import { type DType, viewOf } from "../../grid/dtype.js";
+import { DTYPE_INFO, type DType, viewOf } from "../../grid/dtype.js";
 import { createGrid, type Grid } from "../../grid/grid.js";
 import type { Window } from "../../grid/window.js";
+import { intoOneBuffer } from "../inflate-options.js";
 
 const MAGIC = "TCPART1\n";
 const deflateAsync = promisify(deflate);
@@ -217,8 +218,39 @@ export class PartFile {
 
   async #bytes([offset, length]: [number, number]): Promise<Buffer> {
     const b = Buffer.alloc(length);
-    await this.#fh.read(b, 0, length, offset);
+    const { bytesRead } = await this.#fh.read(b, 0, length, offset);
+    if (bytesRead !== length)
+      throw new TilecastError("E_FORMAT", `part file ends before its ${length} bytes at ${offset}`, {
+        path: this.path,
+      });
     return b;
+  }
+
+  /**
+   * The `bytes` bytes of block `i` stored at `at`, inflated when the part is deflated (into one
+   * buffer of that size, never more).
+   *
+   * @throws TilecastError E_FORMAT when they are not that many bytes, or do not inflate.
+   */
+  async #unpack(i: number, at: [number, number], bytes: number): Promise<Buffer> {
+    const stored = await this.#bytes(at);
+    let raw = stored;
+    if (this.header.codec === "deflate") {
+      try {
+        raw = await inflateAsync(stored, intoOneBuffer(bytes));
+      } catch (e) {
+        const why = (e as { code?: string }).code === "ERR_BUFFER_TOO_LARGE" ? "more" : (e as Error).message;
+        throw new TilecastError("E_FORMAT", `part block ${i} does not inflate to its ${bytes} bytes (${why})`, {
+          path: this.path,
+          cause: e,
+        });
+      }
+    }
+    if (raw.length !== bytes)
+      throw new TilecastError("E_FORMAT", `part block ${i} holds ${raw.length} bytes, not ${bytes}`, {
+        path: this.path,
+      });
+    return raw;
   }
 
   /** Block `i` as a `(bands, h, w)` grid. */
@@ -229,13 +261,15 @@ export class PartFile {
       throw new TilecastError("E_ARGUMENT", "this part keeps its output's stored blocks, not cells", {
         path: this.path,
       });
-    const unpack = async (at: [number, number]) => {
-      const stored = await this.#bytes(at);
-      return h.codec === "deflate" ? inflateAsync(stored) : stored;
-    };
-    const raw = await unpack(b.data);
-    const data = viewOf(h.dtype, raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength));
-    const mask = b.mask ? new Uint8Array(await unpack(b.mask)) : null;
+    const cells = h.bands * b.window.width * b.window.height;
+    const raw = await this.#unpack(i, b.data, cells * DTYPE_INFO[h.dtype].bytes);
+    const whole = raw.byteOffset === 0 && raw.byteLength === raw.buffer.byteLength;
+    const data = viewOf(
+      h.dtype,
+      whole ? raw.buffer : raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength),
+    );
+    const m = b.mask ? await this.#unpack(i, b.mask, cells) : null;
+    const mask = m ? new Uint8Array(m.buffer, m.byteOffset, m.length) : null;
     return createGrid(h.dtype, [h.bands, b.window.height, b.window.width], { data, nodata: h.nodata, mask });
   }
 
