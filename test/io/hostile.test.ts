@@ -194,16 +194,53 @@ describe("Zarr", () => {
     );
   });
 
-  it("consolidated metadata that disagrees with .zarray is an error, not silently preferred", () => {
-    const s = store("zlib");
-    edit(join(s, "band_data/.zarray"), (m) => {
-      m.chunks = [1, 256, 64];
+  // Each field that decides the values read: where the chunks are (a key's separator, whose
+  // default is "."), how they decode, what a missing one holds. A bit flipped in one of them in
+  // .zarray alone (npm run fuzz, seed 1205) had zarr-python read fill values where tilecast, from
+  // the consolidated copy, read the chunks.
+  it.each([
+    ["chunks", (m: Record<string, unknown>) => (m.chunks = [1, 256, 64]), "[1,128,128] vs [1,256,64]"],
+    ["dimension_separator", (m: Record<string, unknown>) => (m.dimension_separator = "/"), '"." vs "/"'],
+    ["fill_value", (m: Record<string, unknown>) => (m.fill_value = 7), "vs 7"],
+  ])(
+    "consolidated metadata that disagrees with .zarray on %s is an error, not silently preferred",
+    (field, f, values) => {
+      const s = store("zlib");
+      edit(join(s, "band_data/.zarray"), f);
+      const r = tilecast("inspect", s);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(`consolidated metadata disagrees with the array's own on ${field} (`);
+      expect(r.stderr).toContain(`${values}); re-consolidate the store`);
+    },
+  );
+
+  it("a v3 array whose own chunk_key_encoding is not the consolidated one's is an error", () => {
+    const s = tmp("v3.zarr");
+    expect(tilecast("convert", SCENE, s, "--zarr-format", "3", "--block", "128", "-q").code).toBe(0);
+    edit(join(s, "band_data/zarr.json"), (m) => {
+      m.chunk_key_encoding = { name: "v2" };
     });
-    const r = tilecast("inspect", s);
-    expect(r.code).toBe(1);
-    expect(r.stderr).toContain(
-      "consolidated metadata disagrees with the array's own on chunks ([1,128,128] vs [1,256,64])",
+    expect(tilecast("inspect", s).stderr).toContain(
+      'on chunk_key_encoding (["default","/"] vs ["v2","."]); re-consolidate the store',
     );
+  });
+
+  it("a .zarray whose dimension_separator key is lost is read as '.', and disagrees with the consolidated '/'", () => {
+    const s = store("zlib");
+    for (const p of [join(s, "band_data/.zarray"), join(s, ".zmetadata")])
+      edit(p, (m) => {
+        const a = (
+          p.endsWith(".zarray") ? m : (m.metadata as Record<string, Record<string, unknown>>)["band_data/.zarray"]
+        ) as Record<string, unknown>;
+        a.dimension_separator = "/";
+      });
+    const before = tilecast("inspect", s);
+    expect(before.code).toBe(0); // "/" on both sides: they agree
+    edit(join(s, "band_data/.zarray"), (m) => {
+      m.dimensikn_separator = m.dimension_separator;
+      delete m.dimension_separator;
+    });
+    expect(tilecast("inspect", s).stderr).toContain(`on dimension_separator ("/" vs "."); re-consolidate the store`);
   });
 
   it("a coordinate shorter than its dimension is an error, not a moved geotransform", () => {

@@ -147,7 +147,7 @@ async function checkMeta(
     checkRequiredKeys(path, name, m as Record<string, unknown>, format);
     checkShape(path, name, m.shape as unknown[], (m.chunks ?? m.chunk_grid?.configuration?.chunk_shape) as unknown[]);
   }
-  if (seen && own && seen !== own) checkConsolidated(path, name, own, seen);
+  if (seen && own && seen !== own) checkConsolidated(path, name, own, seen, format);
   return seen;
 }
 

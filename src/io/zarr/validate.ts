@@ -19,6 +19,8 @@ export interface RawArrayMeta {
   codecs?: unknown;
   order?: unknown;
   fill_value?: unknown;
+  dimension_separator?: unknown;
+  chunk_key_encoding?: { name?: unknown; configuration?: { separator?: unknown } };
 }
 
 /** Keys zarr-python requires in a v2 `.zarray`, and the v3 basics: without them it refuses the array. */
@@ -102,14 +104,45 @@ export function checkDims(path: string, name: string, dims: readonly unknown[] |
     );
 }
 
-const FIELDS = ["shape", "chunks", "dtype", "compressor", "filters", "order", "data_type", "codecs"] as const;
+/**
+ * What an array's metadata says about the values read from it, field by field, defaults
+ * spelled out: where each chunk is (its key's separator), how it decodes, and what a missing
+ * chunk holds. v2 and v3 fields side by side; a format's absent ones compare as equal.
+ */
+const FIELDS: Record<string, (m: RawArrayMeta, format: 2 | 3) => unknown> = {
+  shape: (m) => m.shape,
+  chunks: (m) => m.chunks ?? m.chunk_grid?.configuration?.chunk_shape,
+  dtype: (m) => m.dtype,
+  data_type: (m) => m.data_type,
+  compressor: (m) => m.compressor,
+  filters: (m) => m.filters,
+  codecs: (m) => m.codecs,
+  order: (m) => m.order,
+  fill_value: (m) => m.fill_value,
+  dimension_separator: (m, format) => (format === 2 ? (m.dimension_separator ?? ".") : undefined),
+  chunk_key_encoding: (m, format) => {
+    if (format === 2) return undefined;
+    const e = m.chunk_key_encoding;
+    const name = e?.name ?? "default";
+    return [name, e?.configuration?.separator ?? (name === "v2" ? "." : "/")];
+  },
+};
 
-/** The consolidated copy of an array's metadata must say what the array's own document says. */
-export function checkConsolidated(path: string, name: string, own: RawArrayMeta, consolidated: RawArrayMeta): void {
-  const shapeOf = (m: RawArrayMeta) => m.chunks ?? m.chunk_grid?.configuration?.chunk_shape;
-  for (const f of FIELDS) {
-    const a = f === "chunks" ? shapeOf(own) : own[f];
-    const b = f === "chunks" ? shapeOf(consolidated) : consolidated[f];
+/**
+ * The consolidated copy of an array's metadata must say what the array's own document says on
+ * everything that decides the values read ({@link FIELDS}): a store whose consolidated copy is
+ * stale is refused, not read one way by tilecast and another by a reader that skips the copy.
+ */
+export function checkConsolidated(
+  path: string,
+  name: string,
+  own: RawArrayMeta,
+  consolidated: RawArrayMeta,
+  format: 2 | 3,
+): void {
+  for (const [f, read] of Object.entries(FIELDS)) {
+    const a = read(own, format);
+    const b = read(consolidated, format);
     if (JSON.stringify(a) !== JSON.stringify(b))
       throw new TilecastError(
         "E_FORMAT",
