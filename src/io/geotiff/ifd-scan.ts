@@ -11,8 +11,9 @@ import type { TiffHeader } from "./header.js";
 
 /**
  * Tags whose values must be integers (BYTE, SHORT, LONG, their signed kinds when not negative;
- * LONG8 in BigTIFF), as libtiff reads them: sizes, sample layout and block tables. A bit flip
- * that turns one into a float, a string or an unknown type is refused, as GDAL refuses it,
+ * LONG8 in BigTIFF), as libtiff reads them: sizes, sample layout and block tables, and the
+ * sample range (MinSampleValue, MaxSampleValue), which libtiff reads with BitsPerSample. A bit
+ * flip that turns one into a float, a string or an unknown type is refused, as GDAL refuses it,
  * instead of read as a fractional size or offset, or dropped.
  */
 const INTEGER_TAGS = new Map([
@@ -24,6 +25,8 @@ const INTEGER_TAGS = new Map([
   [277, "SamplesPerPixel"],
   [278, "RowsPerStrip"],
   [279, "StripByteCounts"],
+  [280, "MinSampleValue"],
+  [281, "MaxSampleValue"],
   [284, "PlanarConfiguration"],
   [317, "Predictor"],
   [322, "TileWidth"],
@@ -57,11 +60,14 @@ function typeProblem(tag: number, type: number, big: boolean): string | null {
 /**
  * How many values libtiff takes for each layout tag (checked with GDAL 3.6): one for sizes and
  * choices ("Incorrect count" otherwise, and the file does not open); for BitsPerSample and
- * SampleFormat one, or one per sample at least (the first per sample are read). A Predictor
+ * SampleFormat one, or one per sample at least (the first per sample are read), and so for
+ * MinSampleValue and MaxSampleValue (GDAL 3.6 refuses a file otherwise). A Predictor
  * of other than one value is ignored with a warning, as if absent.
  */
 const SINGLE = [256, 257, 259, 277, 278, 284, 322, 323];
-const PER_SAMPLE = [258, 339];
+const PER_SAMPLE = [258, 280, 281, 339];
+/** The sample range is read as 16-bit values: libtiff refuses one past 65535 ("Incorrect value"). */
+const SHORT_RANGE = new Set([280, 281]);
 const PREDICTOR = 317;
 
 /** Why the counts of an IFD's layout tags are not what libtiff reads, or null. */
@@ -253,6 +259,8 @@ export async function scanIfds(fh: FileHandle, header: TiffHeader, path: string)
         : 0;
       if (own < 0 && count * unit <= linkBytes)
         throw fail("E_FORMAT", `IFD ${i}: ${named} is ${own}; it must not be negative`);
+      if (own > 0xffff && SHORT_RANGE.has(tag) && count * unit <= linkBytes)
+        throw fail("E_FORMAT", `IFD ${i}: ${named} is ${own}; it must be at most 65535`);
       if (tag === 277 && i === 0) spp = own;
       if (i === 0 && count === 1 && (tag === 256 || tag === 257 || tag === 259))
         first[tag === 259 ? "compression" : tag === 256 ? "width" : "height"] = own;

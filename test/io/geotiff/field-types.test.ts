@@ -80,6 +80,46 @@ describe("layout tags' field types", () => {
     expect(tilecast("inspect", p).stderr).toBe(`tilecast: ${p}: IFD 0: ImageWidth is -3; it must not be negative\n`);
   });
 
+  it.skipIf(!hasGdal)(
+    "MinSampleValue and MaxSampleValue are read as libtiff reads them: 16-bit integers, one or one per sample",
+    () => {
+      // PlanarConfiguration (284, its default 1) retagged as the sample range, which keeps the
+      // entries in tag order. A bit flip that made its type unknown once let tilecast read a
+      // file GDAL refuses (npm run fuzz, seed 1205).
+      const range = (id: number, type: number, count: number, value: number) => {
+        const p = retyped(284, { id, type, count });
+        const b = new Uint8Array(readFileSync(p));
+        const ifd = firstIfd(b);
+        const e = ifd?.entries.find((x) => x.tag === id);
+        if (!ifd || !e) throw new Error("fixture");
+        put(b, e.at, 4, value >>> 0, ifd.little);
+        writeFileSync(p, b);
+        return p;
+      };
+      const integer = "it must be an integer (BYTE, SHORT, LONG or signed)";
+      const cases: [number, number, number, number, string | null][] = [
+        [280, 3, 1, 5, null],
+        [281, 3, 2, 0x00070005, null], // two values (5, 7) for one sample: libtiff reads the first
+        [280, 4, 1, 65535, null],
+        [280, 2, 4, 0x00636261, `MinSampleValue has field type 2; ${integer}`],
+        [281, 11, 1, 0x3fc00000, `MaxSampleValue has field type 11; ${integer}`],
+        [280, 162, 1, 0, `MinSampleValue has field type 162; ${integer}`],
+        [280, 4, 1, 70000, "MinSampleValue is 70000; it must be at most 65535"],
+        [281, 8, 1, 0xffff, "MaxSampleValue is -1; it must not be negative"],
+        [280, 3, 0, 0, "MinSampleValue has 0 values; it must have one, or one per sample (1)"],
+      ];
+      for (const [id, type, count, value, problem] of cases) {
+        const p = range(id, type, count, value);
+        const r = tilecast("inspect", p);
+        const gdalOpens = py<boolean>(
+          `try:\n  print(json.dumps(gdal.Open(${JSON.stringify(p)}) is not None))\nexcept RuntimeError:\n  print("false")`,
+        );
+        expect(gdalOpens, `${id} as type ${type} x ${count}: GDAL`).toBe(problem === null);
+        expect(r.stderr, `${id} as type ${type} x ${count}`).toBe(problem ? `tilecast: ${p}: IFD 0: ${problem}\n` : "");
+      }
+    },
+  );
+
   it("a missing or short block table is refused naming the table", () => {
     const missing = retyped(279, { id: 65000 });
     expect(tilecast("inspect", missing).stderr).toBe(
