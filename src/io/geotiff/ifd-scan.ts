@@ -8,81 +8,15 @@
 import type { FileHandle } from "node:fs/promises";
 import { TilecastError } from "../../errors.js";
 import type { TiffHeader } from "./header.js";
-
-/**
- * Tags whose values must be integers (BYTE, SHORT, LONG, their signed kinds when not negative;
- * LONG8 in BigTIFF), as libtiff reads them: sizes, sample layout and block tables, and the
- * sample range (MinSampleValue, MaxSampleValue), which libtiff reads with BitsPerSample. A bit
- * flip that turns one into a float, a string or an unknown type is refused, as GDAL refuses it,
- * instead of read as a fractional size or offset, or dropped.
- */
-const INTEGER_TAGS = new Map([
-  [256, "ImageWidth"],
-  [257, "ImageLength"],
-  [258, "BitsPerSample"],
-  [259, "Compression"],
-  [273, "StripOffsets"],
-  [277, "SamplesPerPixel"],
-  [278, "RowsPerStrip"],
-  [279, "StripByteCounts"],
-  [280, "MinSampleValue"],
-  [281, "MaxSampleValue"],
-  [284, "PlanarConfiguration"],
-  [317, "Predictor"],
-  [322, "TileWidth"],
-  [323, "TileLength"],
-  [324, "TileOffsets"],
-  [325, "TileByteCounts"],
-  [338, "ExtraSamples"],
-  [339, "SampleFormat"],
-]);
-/** BYTE, SBYTE, SHORT, SSHORT, LONG, SLONG; BigTIFF adds LONG8 and SLONG8 (libtiff reads these tags from any). */
-const INTEGER = new Set([1, 6, 3, 8, 4, 9]);
-const INTEGER_BIG = new Set([...INTEGER, 16, 17]);
-/**
- * Block tables take only SHORT and LONG (LONG8 in BigTIFF): libtiff's reader of them refuses the
- * rest ("Invalid type for [Strip|Tile][Offset/ByteCount] tag"), and GDAL then reads wrong pixels
- * or none (checked with GDAL 3.6 for BYTE and the signed kinds).
- */
-const BLOCK_TABLES = new Set([273, 279, 324, 325]);
-const TABLE = new Set([3, 4]);
-const TABLE_BIG = new Set([3, 4, 16]);
-
-/** Why field type `type` cannot hold layout tag `tag`, or null when it can. */
-function typeProblem(tag: number, type: number, big: boolean): string | null {
-  if (BLOCK_TABLES.has(tag))
-    return (big ? TABLE_BIG : TABLE).has(type) ? null : `it must be SHORT or LONG${big ? " or LONG8" : ""}`;
-  return (big ? INTEGER_BIG : INTEGER).has(type)
-    ? null
-    : `it must be an integer (BYTE, SHORT, LONG${big ? ", LONG8" : ""} or signed)`;
-}
-
-/**
- * How many values libtiff takes for each layout tag (checked with GDAL 3.6): one for sizes and
- * choices ("Incorrect count" otherwise, and the file does not open); for BitsPerSample and
- * SampleFormat one, or one per sample at least (the first per sample are read), and so for
- * MinSampleValue and MaxSampleValue (GDAL 3.6 refuses a file otherwise). A Predictor
- * of other than one value is ignored with a warning, as if absent.
- */
-const SINGLE = [256, 257, 259, 277, 278, 284, 322, 323];
-const PER_SAMPLE = [258, 280, 281, 339];
-/** The sample range is read as 16-bit values: libtiff refuses one past 65535 ("Incorrect value"). */
-const SHORT_RANGE = new Set([280, 281]);
-const PREDICTOR = 317;
-
-/** Why the counts of an IFD's layout tags are not what libtiff reads, or null. */
-function countProblem(entries: ReadonlyMap<number, ScannedEntry>, spp: number): string | null {
-  for (const tag of SINGLE) {
-    const n = entries.get(tag)?.count ?? 1;
-    if (n !== 1) return `${INTEGER_TAGS.get(tag)} has ${n} values; it must have one`;
-  }
-  for (const tag of PER_SAMPLE) {
-    const n = entries.get(tag)?.count ?? 1;
-    if (n !== 1 && n < spp)
-      return `${INTEGER_TAGS.get(tag)} has ${n} values; it must have one, or one per sample (${spp})`;
-  }
-  return null;
-}
+import {
+  countProblem,
+  isIntegerTag,
+  layoutTagName,
+  PREDICTOR,
+  rangeProblem,
+  SHORT_RANGE,
+  typeProblem,
+} from "./layout-tag-rules.js";
 
 /**
  * The SamplesPerPixel of an IFD's entries: 1 when absent (TIFF's default), 0 when it is not one
@@ -244,23 +178,21 @@ export async function scanIfds(fh: FileHandle, header: TiffHeader, path: string)
       const count = big ? Number(body.getBigUint64(e + 4, le)) : body.getUint32(e + 4, le);
       // A tag the image's layout rests on must be an integer of a TIFF type, whatever other type
       // (known or not) the entry claims; libtiff refuses these too.
-      const named = INTEGER_TAGS.get(tag);
-      const problem = named ? typeProblem(tag, type, big) : null;
+      const named = layoutTagName(tag);
+      const problem = typeProblem(tag, type, big);
       if (problem) throw fail("E_FORMAT", `IFD ${i}: ${named} has field type ${type}; ${problem}`);
       const unit = TYPE_BYTES[type];
       if (unit === undefined) continue; // another tag of an unknown field type is ignored, as libtiff ignores it
-      if (tag === PREDICTOR && count !== 1) continue; // ignored, as libtiff ignores it (see SINGLE)
+      if (tag === PREDICTOR && count !== 1) continue; // ignored, as libtiff ignores it (layout-tag-rules.ts)
       if (tag === 338 && i === 0) extraSamples = count;
       const value = e + (big ? 12 : 8); // the inline value follows a 4-byte (8 in BigTIFF) count
       // The first value, where it is inline; a signed kind holding a negative one is refused, as
       // libtiff refuses it (block tables, not inline, are checked where they are read).
-      const own = named
+      const own = isIntegerTag(tag)
         ? (decodeValues(new DataView(body.buffer, body.byteOffset + value, unit), type, 1, le)[0] as number)
         : 0;
       if (own < 0 && count * unit <= linkBytes)
         throw fail("E_FORMAT", `IFD ${i}: ${named} is ${own}; it must not be negative`);
-      if (own > 0xffff && SHORT_RANGE.has(tag) && count * unit <= linkBytes)
-        throw fail("E_FORMAT", `IFD ${i}: ${named} is ${own}; it must be at most 65535`);
       if (tag === 277 && i === 0) spp = own;
       if (i === 0 && count === 1 && (tag === 256 || tag === 257 || tag === 259))
         first[tag === 259 ? "compression" : tag === 256 ? "width" : "height"] = own;
@@ -278,6 +210,12 @@ export async function scanIfds(fh: FileHandle, header: TiffHeader, path: string)
             "E_TRUNCATED",
             `IFD ${i}: the values of tag ${tag} run to byte ${at + bytes}, past the end of the ${size}-byte file`,
           );
+      }
+      if (SHORT_RANGE.has(tag)) {
+        const v =
+          bytes > linkBytes ? await bytesAt(fh, at, bytes) : new DataView(body.buffer, body.byteOffset + value, bytes);
+        const range = rangeProblem(tag, decodeValues(v, type, count, le));
+        if (range) throw fail("E_FORMAT", `IFD ${i}: ${range}`);
       }
       if (!entries.has(tag)) {
         const inline = bytes > linkBytes ? null : new Uint8Array(body.buffer, body.byteOffset + value, bytes).slice();

@@ -81,18 +81,18 @@ describe("layout tags' field types", () => {
   });
 
   it.skipIf(!hasGdal)(
-    "MinSampleValue and MaxSampleValue are read as libtiff reads them: 16-bit integers, one or one per sample",
+    "the tags libtiff reads with the layout (sample range, DataType, depth) are refused where GDAL refuses them",
     () => {
-      // PlanarConfiguration (284, its default 1) retagged as the sample range, which keeps the
-      // entries in tag order. A bit flip that made its type unknown once let tilecast read a
-      // file GDAL refuses (npm run fuzz, seed 1205).
-      const range = (id: number, type: number, count: number, value: number) => {
+      // PlanarConfiguration (284, its default 1) retagged, with a new value field.
+      // A bit flip that made MinSampleValue's type unknown once let tilecast read a file GDAL
+      // does not open (npm run fuzz, seed 1205).
+      const retagged = (id: number, type: number, count: number, value: number) => {
         const p = retyped(284, { id, type, count });
         const b = new Uint8Array(readFileSync(p));
         const ifd = firstIfd(b);
-        const e = ifd?.entries.find((x) => x.tag === id);
-        if (!ifd || !e) throw new Error("fixture");
-        put(b, e.at, 4, value >>> 0, ifd.little);
+        const k = ifd?.entries.findIndex((x) => x.tag === id) ?? -1;
+        if (!ifd || k < 0) throw new Error("fixture");
+        put(b, ifd.offset + 2 + k * 12 + 8, 4, value >>> 0, ifd.little); // the value, or where the values are
         writeFileSync(p, b);
         return p;
       };
@@ -104,12 +104,23 @@ describe("layout tags' field types", () => {
         [280, 2, 4, 0x00636261, `MinSampleValue has field type 2; ${integer}`],
         [281, 11, 1, 0x3fc00000, `MaxSampleValue has field type 11; ${integer}`],
         [280, 162, 1, 0, `MinSampleValue has field type 162; ${integer}`],
-        [280, 4, 1, 70000, "MinSampleValue is 70000; it must be at most 65535"],
+        [280, 4, 1, 70000, "MinSampleValue holds 70000; it must be 0 to 65535"],
+        // Two LONGs are stored at byte 0, where "II*\0" reads as 2771273: past 16 bits.
+        [281, 4, 2, 0, "MaxSampleValue holds 2771273; it must be 0 to 65535"],
         [281, 8, 1, 0xffff, "MaxSampleValue is -1; it must not be negative"],
         [280, 3, 0, 0, "MinSampleValue has 0 values; it must have one, or one per sample (1)"],
+        [32996, 3, 1, 1, null],
+        [32996, 5, 1, 0, `DataType has field type 5; ${integer}`],
+        [32997, 4, 1, 1, null],
+        [32997, 12, 1, 0, `ImageDepth has field type 12; ${integer}`],
+        [32998, 3, 2, 0x00010001, "TileDepth has 2 values; it must have one"],
+        [340, 11, 1, 0x3fc00000, null],
+        [341, 8, 1, 0xfffb, null], // -5 as SSHORT: a signed range may be negative
+        [340, 7, 1, 0, "SMinSampleValue has field type 7; it must be a number (an integer, RATIONAL, FLOAT or DOUBLE)"],
+        [341, 3, 2, 0, "SMaxSampleValue has 2 values; it must have one per sample (1)"],
       ];
       for (const [id, type, count, value, problem] of cases) {
-        const p = range(id, type, count, value);
+        const p = retagged(id, type, count, value);
         const r = tilecast("inspect", p);
         const gdalOpens = py<boolean>(
           `try:\n  print(json.dumps(gdal.Open(${JSON.stringify(p)}) is not None))\nexcept RuntimeError:\n  print("false")`,
