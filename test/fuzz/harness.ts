@@ -10,6 +10,8 @@
  *   overlong.py), or where a changed Zstandard frame, which has no checksum, decodes (or not)
  *   differently in another version of the decoder, or where a shard's index gives a Blosc chunk
  *   more bytes than its frame (tensorstore refuses it; numcodecs, and tilecast, ignore the rest);
+ * - `crashedReference`: the reference process died on the case (tilecast read it; nothing to
+ *   compare with);
  * - anything else (`differs`, `georefDiffers`, `refusedByReference`, `foreignError`, `unnamed`, `hang`, `crash`,
  *   `memory`) is a finding.
  */
@@ -210,13 +212,32 @@ function tensorstorePython(): string | null {
   return spawnSync(python, ["-c", "import tensorstore"]).status === 0 ? python : null;
 }
 
-function reference(casesFile: string): Map<string, Record<string, unknown>> {
+/**
+ * The references' verdicts by case id. A reference that dies (GDAL or a codec crashing on a
+ * case, sometimes only after others have run in the process) is started again after the case it
+ * died on, which is marked `crashed`: one crash no longer leaves every later case without a
+ * reference.
+ */
+function reference(casesFile: string, cases: readonly Case[]): Map<string, Record<string, unknown>> {
   const out = new Map<string, Record<string, unknown>>();
+  const index = new Map(cases.map((c, i) => [c.id, i]));
   const run = (python: string, script: string) => {
-    const r = spawnSync(python, [script, casesFile], { encoding: "utf8", maxBuffer: 64 * 2 ** 20 });
-    for (const line of r.stdout.split("\n").filter(Boolean)) {
-      const o = JSON.parse(line) as Record<string, unknown>;
-      out.set(o.id as string, o);
+    for (let from = 0; from < cases.length; ) {
+      const file = from === 0 ? casesFile : `${casesFile}.from-${from}.json`;
+      if (from > 0) writeFileSync(file, JSON.stringify(cases.slice(from)));
+      // Unbuffered, so that every verdict given before a crash reaches us.
+      const r = spawnSync(python, ["-u", script, file], { encoding: "utf8", maxBuffer: 64 * 2 ** 20 });
+      let last = from - 1;
+      for (const line of r.stdout.split("\n").filter(Boolean)) {
+        const o = JSON.parse(line) as Record<string, unknown>;
+        out.set(o.id as string, o);
+        last = Math.max(last, index.get(o.id as string) ?? last);
+      }
+      if (r.status === 0) return;
+      const died = cases[last + 1];
+      if (!died) return;
+      out.set(died.id, { id: died.id, ok: false, crashed: `${script} died (${r.signal ?? `exit ${r.status}`})` });
+      from = last + 2;
     }
   };
   run(process.env.TILECAST_PYTHON ?? "/usr/bin/python3", "test/fuzz/reference.py");
@@ -250,7 +271,7 @@ export async function fuzz(o: {
   const casesFile = join(o.dir, `cases-${o.seed}.json`);
   writeFileSync(casesFile, JSON.stringify(cases));
   const mine = await runTilecast(casesFile, cases, o.timeoutMs ?? 15_000, "512MiB");
-  const ref = o.gdal ? reference(casesFile) : new Map();
+  const ref = o.gdal ? reference(casesFile, cases) : new Map();
   const counts: Record<string, number> = {};
   const findings: Outcome[] = [];
   for (const c of cases) {
@@ -263,7 +284,10 @@ export async function fuzz(o: {
     else if ((m.rssMB as number) > (o.maxRssMB ?? 1500)) bucket = "memory";
     else if (m.ok) {
       if (!r) bucket = o.gdal ? "noReference" : "readUnchecked";
-      else if (!r.ok) {
+      else if (r.crashed) {
+        bucket = "crashedReference";
+        detail = String(r.crashed);
+      } else if (!r.ok) {
         bucket = r.undefined ? "undefinedInReference" : "refusedByReference";
         detail = String(r.undefined ?? r.error);
       } else if (r.md5 !== m.md5) bucket = r.undefined ? "undefinedInReference" : "differs";
@@ -275,7 +299,7 @@ export async function fuzz(o: {
     else if (String(m.message).includes("\n") || !String(m.message).includes(c.path)) bucket = "unnamed";
     else bucket = "clean";
     counts[bucket] = (counts[bucket] ?? 0) + 1;
-    if (!["clean", "equal", "readUnchecked", "undefinedInReference"].includes(bucket))
+    if (!["clean", "equal", "readUnchecked", "undefinedInReference", "crashedReference"].includes(bucket))
       findings.push({ case: c, bucket, detail });
   }
   return { counts, findings, seconds: Math.round((performance.now() - t0) / 100) / 10 };
