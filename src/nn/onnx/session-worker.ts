@@ -8,10 +8,13 @@
  * and its class probabilities, four bands each): on 8 x 320 x 320 x 4 batches, 13 MB of fresh
  * memory a batch, faulted in by the model's own thread, is no longer needed. An input no output
  * fits in goes back with the result (`input`), for the caller to stack its next batch into.
+ * ONNX Runtime still copies each output into a new buffer of its own, which is dropped and, by a
+ * young collection after each run (`util/young-gc.ts`), freed before the next run allocates.
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { errorLine } from "../../errors.js";
 import { SpareBuffers } from "../../util/spare-buffers.js";
+import { collectYoung } from "../../util/young-gc.js";
 import { LocalSession } from "./runtime.js";
 
 type Request = { type: "run"; id: number; data: Float32Array; dims: number[] } | { type: "release" };
@@ -70,6 +73,7 @@ if (port) {
           if (!back) spares.give(input);
           const moved = back ? [data.buffer as ArrayBuffer, input] : [data.buffer as ArrayBuffer];
           port.postMessage({ type: "result", id: m.id, data, dims, ...(back ? { input } : {}) }, moved);
+          collectYoung(); // ONNX Runtime's copy of the output, dropped: freed now, its pages reused
         } catch (e) {
           port.postMessage({ type: "result", id: m.id, error: errorLine(e) });
         }
