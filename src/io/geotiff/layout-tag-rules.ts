@@ -36,7 +36,7 @@ const INTEGER_TAGS = new Map([
   [32997, "ImageDepth"],
   [32998, "TileDepth"],
 ]);
-/** Tags of one double per sample: any numeric type, exactly one value per sample. */
+/** Tags of one double per sample: a numeric type, exactly one value per sample. */
 const DOUBLE_TAGS = new Map([
   [340, "SMinSampleValue"],
   [341, "SMaxSampleValue"],
