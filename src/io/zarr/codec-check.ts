@@ -37,10 +37,25 @@ export function checkCodecs(raw: RawArrayMeta | null, name: string, format: 2 | 
       );
     }
   }
-  if (format === 2) return { sep: meta.dimension_separator ?? ".", prefix: "" };
-  const enc = meta.chunk_key_encoding;
-  const sep = enc?.configuration?.separator ?? (enc?.name === "v2" ? "." : "/");
-  return { sep, prefix: enc?.name === "v2" ? "" : "c" + sep };
+  const { name: encoding, sep } = chunkKeyEncoding(meta, format);
+  return { sep, prefix: format === 2 || encoding === "v2" ? "" : "c" + sep };
+}
+
+/**
+ * How an array names its chunks, defaults applied: v2's `dimension_separator` ("." when absent;
+ * `name` null), or v3's `chunk_key_encoding` (`default` with "/", or `v2` with ".", when absent).
+ */
+export function chunkKeyEncoding(
+  meta: {
+    dimension_separator?: unknown;
+    chunk_key_encoding?: { name?: unknown; configuration?: { separator?: unknown } };
+  } | null,
+  format: 2 | 3,
+): { name: string | null; sep: string } {
+  if (format === 2) return { name: null, sep: String(meta?.dimension_separator ?? ".") };
+  const enc = meta?.chunk_key_encoding;
+  const name = String(enc?.name ?? "default");
+  return { name, sep: String(enc?.configuration?.separator ?? (name === "v2" ? "." : "/")) };
 }
 
 /**

@@ -6,6 +6,7 @@
  * array's own `.zarray` / `zarr.json`, and 1-D coordinates as long as their dimension.
  */
 import { TilecastError } from "../../errors.js";
+import { chunkKeyEncoding } from "./codec-check.js";
 
 /** What the checks compare, read from an array's metadata document. */
 export interface RawArrayMeta {
@@ -119,12 +120,11 @@ const FIELDS: Record<string, (m: RawArrayMeta, format: 2 | 3) => unknown> = {
   codecs: (m) => m.codecs,
   order: (m) => m.order,
   fill_value: (m) => m.fill_value,
-  dimension_separator: (m, format) => (format === 2 ? (m.dimension_separator ?? ".") : undefined),
+  dimension_separator: (m, format) => (format === 2 ? chunkKeyEncoding(m, 2).sep : undefined),
   chunk_key_encoding: (m, format) => {
     if (format === 2) return undefined;
-    const e = m.chunk_key_encoding;
-    const name = e?.name ?? "default";
-    return [name, e?.configuration?.separator ?? (name === "v2" ? "." : "/")];
+    const { name, sep } = chunkKeyEncoding(m, 3);
+    return [name, sep];
   },
 };
 
