@@ -216,7 +216,8 @@ function tensorstorePython(): string | null {
  * The references' verdicts by case id. A reference that dies (GDAL or a codec crashing on a
  * case, sometimes only after others have run in the process) is started again after the case it
  * died on, which is marked `crashed`: one crash no longer leaves every later case without a
- * reference.
+ * reference. A verdict replaces an earlier script's (tensorstore's replaces zarr-python's on
+ * Zarr v3).
  */
 function reference(casesFile: string, cases: readonly Case[]): Map<string, Record<string, unknown>> {
   const out = new Map<string, Record<string, unknown>>();
@@ -225,19 +226,21 @@ function reference(casesFile: string, cases: readonly Case[]): Map<string, Recor
     for (let from = 0; from < cases.length; ) {
       const file = from === 0 ? casesFile : `${casesFile}.from-${from}.json`;
       if (from > 0) writeFileSync(file, JSON.stringify(cases.slice(from)));
-      // Unbuffered, so that every verdict given before a crash reaches us.
-      const r = spawnSync(python, ["-u", script, file], { encoding: "utf8", maxBuffer: 64 * 2 ** 20 });
-      let last = from - 1;
+      const r = spawnSync(python, [script, file], { encoding: "utf8", maxBuffer: 64 * 2 ** 20 });
+      // Each script marks a case ({"id", "begin"}) before working on it: the case it died on is
+      // the last one marked and not answered (the Zarr v3 script skips the cases it does not read).
+      let begun: string | null = null;
       for (const line of r.stdout.split("\n").filter(Boolean)) {
         const o = JSON.parse(line) as Record<string, unknown>;
-        out.set(o.id as string, o);
-        last = Math.max(last, index.get(o.id as string) ?? last);
+        if (o.begin) begun = o.id as string;
+        else {
+          out.set(o.id as string, o);
+          if (o.id === begun) begun = null;
+        }
       }
-      if (r.status === 0) return;
-      const died = cases[last + 1];
-      if (!died) return;
-      out.set(died.id, { id: died.id, ok: false, crashed: `${script} died (${r.signal ?? `exit ${r.status}`})` });
-      from = last + 2;
+      if (r.status === 0 || begun === null) return;
+      out.set(begun, { id: begun, ok: false, crashed: `${script} died (${r.signal ?? `exit ${r.status}`})` });
+      from = (index.get(begun) as number) + 1;
     }
   };
   run(process.env.TILECAST_PYTHON ?? "/usr/bin/python3", "test/fuzz/reference.py");
