@@ -22,6 +22,7 @@ import { TilecastError } from "../../errors.js";
 import { DTYPE_INFO, type DType, viewOf } from "../../grid/dtype.js";
 import { createGrid, type Grid } from "../../grid/grid.js";
 import type { Window } from "../../grid/window.js";
+import { ownsBuffer } from "../codec-jobs.js";
 import { intoOneBuffer } from "../inflate-options.js";
 
 const MAGIC = "TCPART1\n";
@@ -263,10 +264,9 @@ export class PartFile {
       });
     const cells = h.bands * b.window.width * b.window.height;
     const raw = await this.#unpack(i, b.data, cells * DTYPE_INFO[h.dtype].bytes);
-    const whole = raw.byteOffset === 0 && raw.byteLength === raw.buffer.byteLength;
     const data = viewOf(
       h.dtype,
-      whole ? raw.buffer : raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength),
+      ownsBuffer(raw) ? raw.buffer : raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength),
     );
     const m = b.mask ? await this.#unpack(i, b.mask, cells) : null;
     const mask = m ? new Uint8Array(m.buffer, m.byteOffset, m.length) : null;
