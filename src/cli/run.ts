@@ -11,6 +11,7 @@ import { loadPipeline } from "../pipeline/config.js";
 import { checkTiling } from "../pipeline/input.js";
 import { previewPipeline } from "../pipeline/preview.js";
 import { type RunSummary, runPipeline } from "../pipeline/run.js";
+import { runBackend } from "../pipeline/run-backend.js";
 import { finalizeRun } from "../pipeline/run-output.js";
 import { bundledPipeline } from "./bundled.js";
 import { progress } from "./progress.js";
@@ -54,7 +55,7 @@ export function formatSummary(s: RunSummary, backend?: BackendReport): string {
     `  tiles     ${s.tilesRead} read, ${s.tilesSkipped} skipped (all nodata), ${s.tilesWritten} predicted, of ${s.tilesTotal}${s.tilesRevisited ? ` (+${s.tilesRevisited} stripe-edge revisits)` : ""}`,
     `  time      ${s.seconds.toFixed(2)} s`,
     `  memory    ${s.peakRssMB} MB peak RSS`,
-    `  backend   ${backend ? describeBackend(backend) : s.backend}`,
+    `  backend   ${backend ? describeBackend(backend) : s.backend}${s.runtime === "onnx" ? " (TF.js reads the model)" : ""}`,
     ...(s.runtime === "onnx" ? [`  runtime   ONNX Runtime (${s.provider ?? "cpu"} provider) runs the model`] : []),
     ...(s.runtimeFallback ? [`  runtime   TF.js (ONNX Runtime not used: ${s.runtimeFallback})`] : []),
     ...(s.statsFile ? [`  stats     ${s.statsFile}`] : []),
@@ -77,8 +78,10 @@ export async function runCommand(file: string, o: RunFlags): Promise<void> {
   const json = o.logFormat === "json";
   const logger = json ? pino({ base: null }, pino.destination({ dest: 2, sync: true })) : null;
   checkTiling(p); // before the backend: a native TensorFlow is hundreds of MB to load
-  const backend = await selectBackend();
+  const start = await runBackend(p);
+  let backend = start.report;
   logger?.info({ event: "backend", ...backend }, "backend");
+  const beforeTfjs = start.beforeTfjs;
   let bar: ReturnType<typeof progress> | null = null;
   const shard = o.shard !== undefined ? parseShard(o.shard) : undefined;
   // The first SIGINT/SIGTERM stops the run: the parts in flight are rolled back, those done are
@@ -96,6 +99,14 @@ export async function runCommand(file: string, o: RunFlags): Promise<void> {
     ...(o.force ? { force: true } : {}),
     ...(shard ? { shard } : {}),
     ...(o.outputRoot ? { outputRoot: o.outputRoot } : {}),
+    ...(beforeTfjs
+      ? {
+          async beforeTfjs() {
+            backend = await beforeTfjs();
+            logger?.info({ event: "backend", ...backend }, "backend");
+          },
+        }
+      : {}),
     onProgress(done, total) {
       if (json) return;
       bar ??= progress(p.name ?? "run", total, o.quiet);

@@ -125,6 +125,12 @@ export interface LoadContext {
   scaling?: InputScaling;
   /** Tiles a batch holds (default 1): a model may split larger batches over its sessions. */
   batch?: number;
+  /**
+   * Called before TF.js runs a network (runtime `tfjs`, or `auto` falling back to it): a caller
+   * that loaded TF.js with its cpu backend alone, ONNX Runtime being due to run the model, selects
+   * the compute backend here (see `pipeline/run-backend.ts`).
+   */
+  beforeTfjs?: () => Promise<unknown>;
 }
 
 silenceTfjsNoise();

@@ -171,11 +171,17 @@ function firstLine(e: unknown): string {
   return m.split("\n")[0] ?? m;
 }
 
-/** Choose and initialise a backend; see the module documentation. */
-export async function selectBackend(options: { prefer?: string } = {}): Promise<BackendReport> {
-  const want = options.prefer ?? process.env.TILECAST_BACKEND ?? "";
+/** The backend asked for (`prefer`, else `TILECAST_BACKEND`; "" for the ladder), checked. */
+export function wantedBackend(prefer?: string): string {
+  const want = prefer ?? process.env.TILECAST_BACKEND ?? "";
   if (want && !["tensorflow", "wasm", "cpu"].includes(want))
     throw new TilecastError("E_ARGUMENT", `TILECAST_BACKEND must be tensorflow, wasm or cpu, got '${want}'`);
+  return want;
+}
+
+/** Choose and initialise a backend; see the module documentation. */
+export async function selectBackend(options: { prefer?: string } = {}): Promise<BackendReport> {
+  const want = wantedBackend(options.prefer);
   const skipped: BackendReport["skipped"] = [];
   if (want === "cpu") return useCpu(skipped);
   if (want === "wasm" || want === "tensorflow") {

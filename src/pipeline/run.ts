@@ -37,6 +37,7 @@ import { batchOptions, inFlightBatches, modelFeed } from "./model-feed.js";
 import { checkOutputRoot } from "./output-root.js";
 import { outputPacking, outputSpec } from "./output-spec.js";
 import { RunProducts } from "./products.js";
+import { isNetwork } from "./run-backend.js";
 import { openRunOutputs } from "./run-output.js";
 import { createTileStages, type StageContext } from "./stages.js";
 import { stitchTrim } from "./stitch-trim.js";
@@ -118,6 +119,11 @@ export interface RunOptions {
   force?: boolean;
   /** Do this shard's parts only; `tilecast finalize` commits the output. */
   shard?: { index: number; count: number };
+  /**
+   * Called before TF.js runs the model, when it does (see `LoadContext.beforeTfjs`): how the CLI
+   * leaves the compute backend unloaded in runs ONNX Runtime does (`runBackend`, run-backend.ts).
+   */
+  beforeTfjs?: () => Promise<unknown>;
 }
 
 /** @deprecated The same as {@link RunOptions}. */
@@ -169,7 +175,12 @@ export async function runPipeline(p: Pipeline, options: RunOptions = {}): Promis
     const inputBands = p.input.bands?.length ?? m.bands;
     // A last `normalize` stage is done by `batch` as it stacks, or by the model (model-feed.ts).
     const { fused, load } = modelFeed(p, stages, m.dtype, inputBands);
-    const model = await createModel(p.model, inputBands, load);
+    // A network's load calls the hook when TF.js is to run it; any other model is TF.js's.
+    if (options.beforeTfjs && !isNetwork(p.model.type)) await options.beforeTfjs();
+    const model = await createModel(p.model, inputBands, {
+      ...load,
+      ...(options.beforeTfjs ? { beforeTfjs: options.beforeTfjs } : {}),
+    });
     const batchSize = model.batchSize ?? p.batch;
     runtime = model.runtime ?? { runtime: "tfjs" };
     release = model.release;

@@ -1,7 +1,8 @@
 /**
  * The ONNX runtime in use: the shipped U-Net's predict pipeline gives the same product with
- * `--runtime onnx` and `--runtime tfjs`; `auto` falls back to TF.js, saying why, when ONNX
- * Runtime cannot start, and `onnx` then fails with one line; `model export` writes model.onnx
+ * `--runtime onnx` and `--runtime tfjs`, the first without loading TF.js's compute backend;
+ * `auto` falls back to TF.js, saying why, when ONNX Runtime cannot start (selecting the compute
+ * backend then, with the same product as a TF.js run), and `onnx` then fails with one line; `model export` writes model.onnx
  * and records it in the card, and a stale export (weights changed) is not used; `doctor` names
  * the inference runtime.
  */
@@ -47,6 +48,9 @@ describe.skipIf(!hasGdal)("inference runtimes", () => {
     expect(rb.code, rb.stderr).toBe(0);
     expect(JSON.parse(ra.stdout)).toMatchObject({ runtime: "onnx", provider: "cpu" });
     expect(JSON.parse(rb.stdout)).toMatchObject({ runtime: "tfjs" });
+    // TF.js only reads the model ONNX Runtime runs: its compute backend is not loaded for that.
+    expect(JSON.parse(ra.stdout).backendInfo.backend).toBe("cpu");
+    expect(JSON.parse(rb.stdout).backendInfo.backend).not.toBe("cpu");
     const d = py<{ diff: number; scale: number; classes: number }>(`A = gdal.Open("${a}"); B = gdal.Open("${b}")
 a = A.ReadAsArray().astype(np.float64); b = B.ReadAsArray().astype(np.float64)
 print(json.dumps({"diff": float(np.abs(a - b).max()), "scale": float(np.abs(b).max()), "classes": int(((a > 0.5) != (b > 0.5)).sum())}))`);
@@ -56,11 +60,31 @@ print(json.dumps({"diff": float(np.abs(a - b).max()), "scale": float(np.abs(b).m
 
   it("auto falls back to TF.js and says why; onnx fails with one line", () => {
     const env = { TILECAST_ONNX_PROVIDERS: "nosuchprovider" };
-    const auto = run("auto", tmp("auto.tif"), env);
+    const autoOut = tmp("auto.tif");
+    const auto = run("auto", autoOut, env);
     expect(auto.code, auto.stderr).toBe(0);
     const s = JSON.parse(auto.stdout);
     expect(s.runtime).toBe("tfjs");
     expect(s.runtimeFallback).toMatch(/ONNX Runtime could not start a session \(nosuchprovider:/);
+    // The run started on the cpu backend alone, then selected the compute backend for TF.js,
+    // and the model read on the first runs on the second as a TF.js run's does: the same map.
+    const backends = auto.stderr
+      .split("\n")
+      .filter((l) => l.startsWith("{"))
+      .map((l) => JSON.parse(l))
+      .filter((e) => e.event === "backend")
+      .map((e) => e.backend);
+    expect(backends).toEqual(["cpu", s.backendInfo.backend]);
+    expect(s.backendInfo.backend).not.toBe("cpu");
+    const tfjsOut = tmp("tfjs-again.tif");
+    expect(run("tfjs", tfjsOut).code).toBe(0);
+    const same = py<{
+      diff: number;
+      n: number;
+    }>(`a = gdal.Open("${autoOut}").ReadAsArray(); b = gdal.Open("${tfjsOut}").ReadAsArray()
+print(json.dumps({"diff": float(np.nanmax(np.abs(a.astype(np.float64) - b))), "n": int(np.isfinite(a).sum())}))`);
+    expect(same.n).toBeGreaterThan(0);
+    expect(same.diff).toBe(0);
     const onnx = run("onnx", tmp("onnx.tif"), env);
     expect(onnx.code).toBe(1);
     // JSON logs go to stderr too; the error is its one plain line, last.

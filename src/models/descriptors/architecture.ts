@@ -114,11 +114,14 @@ export function architecture<S extends z.ZodObject>(def: ArchitectureDef<S>): Mo
       const { path: _path, ...rest } = o as { path?: string } & Record<string, unknown>;
       return def.build(rest as z.infer<S>, input);
     },
-    async load(o, { inputBands, runtime = "tfjs", scaling, batch }) {
+    async load(o, { inputBands, runtime = "tfjs", scaling, batch, beforeTfjs }) {
       const { model, frames, dir, card } = await modelFor(def, o, inputBands);
       const sequence = def.sequence ?? false;
       const receptiveField = modelSummary(model).receptiveField.size;
-      if (runtime === "tfjs") return { ...(await predictorOf(def.name, model, frames, sequence)), receptiveField };
+      if (runtime === "tfjs") {
+        await beforeTfjs?.();
+        return { ...(await predictorOf(def.name, model, frames, sequence)), receptiveField };
+      }
       try {
         return {
           ...(await onnxPredictorOf(def.name, model, { frames, sequence, dir, card, scaling, batch })),
@@ -130,6 +133,7 @@ export function architecture<S extends z.ZodObject>(def: ArchitectureDef<S>): Mo
             ...(dir ? { path: dir } : {}),
             cause: e,
           });
+        await beforeTfjs?.(); // the model's weights follow it to the backend it selects
         const fallback = await predictorOf(def.name, model, frames, sequence);
         return { ...fallback, receptiveField, runtime: { runtime: "tfjs", fallback: errorLine(e) } };
       }
