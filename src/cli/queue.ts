@@ -6,9 +6,10 @@
 import { readFile } from "node:fs/promises";
 import { TilecastError } from "../errors.js";
 import { onGracefulStop } from "../io/atomic.js";
-import { selectBackend } from "../nn/backend.js";
+import { selectBackend, wantedBackend } from "../nn/backend.js";
 import { summarizeCycles } from "../ops/cycle-record.js";
 import { queueStatus, redactUrl, runWorker, submitScenes, submitShards } from "../ops/queue.js";
+import { computeBackendOnce } from "../pipeline/run-backend.js";
 import { listRuns } from "../pipeline/runs.js";
 
 /** Flags every queue command takes. */
@@ -58,7 +59,9 @@ export async function submitCommand(
 
 /** `tilecast worker`: until SIGINT/SIGTERM (scenes in flight finish first; a second signal exits at once). */
 export async function workerCommand(o: QueueFlags & { concurrency?: number; lockMs?: number }): Promise<void> {
-  await selectBackend();
+  // TF.js's compute backend is loaded by the first job TF.js runs, if any (pipeline/run-backend.ts).
+  wantedBackend();
+  await selectBackend({ prefer: "cpu" });
   const stop = new AbortController();
   let signal: NodeJS.Signals | null = null;
   const clear = onGracefulStop((s) => {
@@ -72,6 +75,7 @@ export async function workerCommand(o: QueueFlags & { concurrency?: number; lock
       ...where(o),
       ...(o.concurrency ? { concurrency: o.concurrency } : {}),
       ...(o.lockMs ? { lockMs: o.lockMs } : {}),
+      beforeTfjs: computeBackendOnce(),
       signal: stop.signal,
       log: (l) => process.stdout.write(`${l}\n`),
     });

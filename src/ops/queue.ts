@@ -34,7 +34,7 @@ import { errorLine, TilecastError } from "../errors.js";
 import { loadPipeline, type Pipeline, requireOutput } from "../pipeline/config.js";
 import { partsDir } from "../pipeline/manifest.js";
 import { doneParts } from "../pipeline/resumable.js";
-import { type RunSummary, runPipeline } from "../pipeline/run.js";
+import { type RunOptions, type RunSummary, runPipeline } from "../pipeline/run.js";
 import { finalizeRun } from "../pipeline/run-output.js";
 import { redactUrl } from "../util/url.js";
 
@@ -169,8 +169,8 @@ export async function submitShards(
 }
 
 /** Run a shard; if every part is now in, commit the output (another worker may beat us to it). */
-async function runShardJob(p: Pipeline, shard: { index: number; count: number }): Promise<RunSummary> {
-  const s = await runPipeline(p, { shard });
+async function runShardJob(p: Pipeline, shard: { index: number; count: number }, run: RunOptions): Promise<RunSummary> {
+  const s = await runPipeline(p, { ...run, shard });
   const output = requireOutput(p).path;
   if ((await doneParts(partsDir(output))).size < s.parts.total) return s;
   try {
@@ -189,8 +189,15 @@ function parseScene(pipeline: string, scene: string, sets: readonly string[]) {
   return loadPipeline(pipeline, [...sets, `input.path=${scene}`], (t) => t.replaceAll("{scene}", name));
 }
 
-/** Run one job (exported for tests and custom workers). */
-export async function runSceneJob(job: Pick<Job<SceneJob>, "data">, worker = `${process.pid}`): Promise<SceneResult> {
+/**
+ * Run one job (exported for tests and custom workers); `run.beforeTfjs` as {@link RunOptions}
+ * says.
+ */
+export async function runSceneJob(
+  job: Pick<Job<SceneJob>, "data">,
+  worker = `${process.pid}`,
+  run: Pick<RunOptions, "beforeTfjs"> = {},
+): Promise<SceneResult> {
   const started = performance.now();
   const h = monitorEventLoopDelay({ resolution: 10 });
   h.enable();
@@ -201,7 +208,7 @@ export async function runSceneJob(job: Pick<Job<SceneJob>, "data">, worker = `${
       : await parseScene(job.data.pipeline, job.data.scene, job.data.sets);
     // Resume: a scene a dead worker left half done continues from its kept parts, and a scene
     // already done (a job delivered twice) is left as it is.
-    const s = shard ? await runShardJob(p, shard) : await runPipeline(p, { resume: true, force: true });
+    const s = shard ? await runShardJob(p, shard, run) : await runPipeline(p, { ...run, resume: true, force: true });
     return {
       output: s.output,
       seconds: (performance.now() - started) / 1000,
@@ -222,19 +229,25 @@ export interface WorkerOptions extends QueueOptions {
   signal?: AbortSignal;
   /** A line per job. */
   log?(line: string): void;
+  /** Given to each job's run ({@link RunOptions}'s `beforeTfjs`). */
+  beforeTfjs?: () => Promise<unknown>;
 }
 
 /** Take jobs until the signal; see the module documentation. */
 export async function runWorker(o: WorkerOptions): Promise<void> {
   const lockMs = o.lockMs ?? 30_000;
   const name = `${process.pid}`;
-  const w = new Worker<SceneJob, SceneResult>(o.queue ?? "tilecast", (job) => runSceneJob(job, name), {
-    connection: connection(o.redis),
-    concurrency: o.concurrency ?? 1,
-    lockDuration: lockMs,
-    stalledInterval: Math.max(500, Math.floor(lockMs / 2)),
-    maxStalledCount: 3,
-  });
+  const w = new Worker<SceneJob, SceneResult>(
+    o.queue ?? "tilecast",
+    (job) => runSceneJob(job, name, o.beforeTfjs ? { beforeTfjs: o.beforeTfjs } : {}),
+    {
+      connection: connection(o.redis),
+      concurrency: o.concurrency ?? 1,
+      lockDuration: lockMs,
+      stalledInterval: Math.max(500, Math.floor(lockMs / 2)),
+      maxStalledCount: 3,
+    },
+  );
   const what = (j: SceneJob) => (j.shard ? `shard ${j.shard.index}/${j.shard.count} of ${j.pipeline}` : j.scene);
   w.on("completed", (job, r) => o.log?.(`done ${what(job.data)} -> ${r.output} (${r.seconds.toFixed(1)} s)`));
   w.on("failed", (job, e) => o.log?.(`failed ${job ? what(job.data) : "?"}: ${errorLine(e)}`));
