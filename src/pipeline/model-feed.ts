@@ -1,20 +1,21 @@
 /**
- * How a run feeds its model: whether the model normalizes the tiles itself (raw, bands-first
- * batches for ONNX Runtime with the normalization in its graph), how `batch` stacks for it, and
- * how many batches the run holds so reading never waits for the model.
+ * How a run loads and feeds its model: whether the model normalizes the tiles itself (raw,
+ * bands-first batches for ONNX Runtime with the normalization in its graph), how `batch` stacks
+ * for it, and how many batches the run holds so reading never waits for the model.
  *
  * Internal (used by `run.ts`).
  */
 
 import type { OperatorFunction } from "rxjs";
 import type { DType } from "../grid/dtype.js";
-import type { LoadContext, LoadedModel } from "../models/registry.js";
+import { createModel, type LoadContext, type LoadedModel } from "../models/registry.js";
 import type { BatchOptions } from "../stages/batch.js";
 import type { Normalization, NormalizeOperator } from "../stages/normalize.js";
 import { isAsyncPredictor, type Predictor } from "../stages/predict.js";
 import { inputScaling, planarExact } from "../stages/stack-planar.js";
 import type { Tile } from "../stages/tile.js";
 import type { Pipeline } from "./config.js";
+import { isNetwork } from "./run-backend.js";
 
 /**
  * What the run's last tile stage leaves to the batch or the model: a last `normalize` stage
@@ -31,6 +32,25 @@ export function modelFeed(
   const fused = (stages.at(-1)?.[1] as Partial<NormalizeOperator> | undefined)?.normalization;
   const scaling = fused && planarExact(dtype) ? inputScaling(fused, bands) : null;
   return { fused, load: { runtime: p.runtime, batch: p.batch, ...(scaling ? { scaling } : {}) } };
+}
+
+/**
+ * The run's model, loaded as {@link modelFeed} says, and `fused`: a last `normalize` stage, done
+ * by `batch` as it stacks unless the model takes it into its graph.
+ * `beforeTfjs` (`RunOptions`) is called before a model that is not a network; a network's load
+ * calls it when TF.js is to run it.
+ */
+export async function loadRunModel(
+  p: Pipeline,
+  stages: readonly [string, OperatorFunction<Tile, Tile>][],
+  dtype: DType,
+  bands: number,
+  beforeTfjs?: () => Promise<unknown>,
+): Promise<{ fused: Normalization | undefined; model: LoadedModel }> {
+  const { fused, load } = modelFeed(p, stages, dtype, bands);
+  if (beforeTfjs && !isNetwork(p.model.type)) await beforeTfjs();
+  const model = await createModel(p.model, bands, { ...load, ...(beforeTfjs ? { beforeTfjs } : {}) });
+  return { fused, model };
 }
 
 /** How `batch` stacks for `model`: normalized as it stacks, or raw for a model that scales itself. */

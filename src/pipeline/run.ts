@@ -18,7 +18,7 @@
 import { randomUUID } from "node:crypto";
 import { lastValueFrom, type Observable, type OperatorFunction, tap } from "rxjs";
 import { TilecastError } from "../errors.js";
-import { createModel, type RuntimeReport } from "../models/registry.js";
+import type { RuntimeReport } from "../models/registry.js";
 import { quietCpuBanner } from "../nn/backend.js";
 import { abortWith } from "../stages/abort.js";
 import { batch } from "../stages/batch.js";
@@ -33,11 +33,10 @@ import { tf } from "../tfjs.js";
 import type { PlanPart } from "../tiling/plan.js";
 import { type Pipeline, requireOutput } from "./config.js";
 import { openInput, planFor } from "./input.js";
-import { batchOptions, inFlightBatches, modelFeed } from "./model-feed.js";
+import { batchOptions, inFlightBatches, loadRunModel } from "./model-feed.js";
 import { checkOutputRoot } from "./output-root.js";
 import { outputPacking, outputSpec } from "./output-spec.js";
 import { RunProducts } from "./products.js";
-import { isNetwork } from "./run-backend.js";
 import { openRunOutputs } from "./run-output.js";
 import { createTileStages, type StageContext } from "./stages.js";
 import { stitchTrim } from "./stitch-trim.js";
@@ -119,10 +118,7 @@ export interface RunOptions {
   force?: boolean;
   /** Do this shard's parts only; `tilecast finalize` commits the output. */
   shard?: { index: number; count: number };
-  /**
-   * Called before TF.js runs the model, when it does (see `LoadContext.beforeTfjs`): how the CLI
-   * leaves the compute backend unloaded in runs ONNX Runtime does (`runBackend`, run-backend.ts).
-   */
+  /** Called before TF.js runs the model, if it does: the CLI selects the compute backend then (run-backend.ts). */
   beforeTfjs?: () => Promise<unknown>;
 }
 
@@ -173,14 +169,7 @@ export async function runPipeline(p: Pipeline, options: RunOptions = {}): Promis
     const stages = await tileStages(p, ctx);
     checkAbort();
     const inputBands = p.input.bands?.length ?? m.bands;
-    // A last `normalize` stage is done by `batch` as it stacks, or by the model (model-feed.ts).
-    const { fused, load } = modelFeed(p, stages, m.dtype, inputBands);
-    // A network's load calls the hook when TF.js is to run it; any other model is TF.js's.
-    if (options.beforeTfjs && !isNetwork(p.model.type)) await options.beforeTfjs();
-    const model = await createModel(p.model, inputBands, {
-      ...load,
-      ...(options.beforeTfjs ? { beforeTfjs: options.beforeTfjs } : {}),
-    });
+    const { fused, model } = await loadRunModel(p, stages, m.dtype, inputBands, options.beforeTfjs);
     const batchSize = model.batchSize ?? p.batch;
     runtime = model.runtime ?? { runtime: "tfjs" };
     release = model.release;
