@@ -4,10 +4,10 @@
  * backend does. The compute backend (wasm, or a native TensorFlow: hundreds of MB of library) is
  * loaded only when TF.js is to run the model after all: `runtime: tfjs`, a model that is not a
  * network, or `auto` falling back to TF.js (`beforeTfjs`, which selects it then; the model's
- * weights follow it there). On the segmentation job's model, a run on a 512² scene held 641 MB
- * at its peak with a native TensorFlow installed against 327 MB with wasm.
+ * weights follow it there). With a native TensorFlow installed, the segmentation pipeline on a
+ * 512² scene peaked at 646-648 MB when it loaded it for nothing, and at 338-356 MB on cpu.
  *
- * Internal (used by the CLI's `run` and `worker`). `runPipeline` calls the hook before a model
+ * Internal (used by the CLI's `run` and `worker`). `loadRunModel` calls the hook before a model
  * that is not a network; a network's `load` calls it when TF.js is to run it.
  */
 import { architectureNames } from "../models/registry.js";
