@@ -6,10 +6,9 @@
 import { readFile } from "node:fs/promises";
 import { TilecastError } from "../errors.js";
 import { onGracefulStop } from "../io/atomic.js";
-import { selectBackend, wantedBackend } from "../nn/backend.js";
 import { summarizeCycles } from "../ops/cycle-record.js";
 import { queueStatus, redactUrl, runWorker, submitScenes, submitShards } from "../ops/queue.js";
-import { computeBackendOnce } from "../pipeline/run-backend.js";
+import { cpuUntilTfjs } from "../pipeline/run-backend.js";
 import { listRuns } from "../pipeline/runs.js";
 
 /** Flags every queue command takes. */
@@ -60,8 +59,7 @@ export async function submitCommand(
 /** `tilecast worker`: until SIGINT/SIGTERM (scenes in flight finish first; a second signal exits at once). */
 export async function workerCommand(o: QueueFlags & { concurrency?: number; lockMs?: number }): Promise<void> {
   // TF.js's compute backend is loaded by the first job TF.js runs, if any (pipeline/run-backend.ts).
-  wantedBackend();
-  await selectBackend({ prefer: "cpu" });
+  const { beforeTfjs } = await cpuUntilTfjs();
   const stop = new AbortController();
   let signal: NodeJS.Signals | null = null;
   const clear = onGracefulStop((s) => {
@@ -75,7 +73,7 @@ export async function workerCommand(o: QueueFlags & { concurrency?: number; lock
       ...where(o),
       ...(o.concurrency ? { concurrency: o.concurrency } : {}),
       ...(o.lockMs ? { lockMs: o.lockMs } : {}),
-      beforeTfjs: computeBackendOnce(),
+      beforeTfjs,
       signal: stop.signal,
       log: (l) => process.stdout.write(`${l}\n`),
     });

@@ -29,10 +29,7 @@ export function onnxMayRun(p: Pick<Pipeline, "runtime" | "model">): boolean {
   return p.runtime !== "tfjs" && isNetwork(p.model.type);
 }
 
-/**
- * A hook that selects the compute backend the first time it is called and gives that report
- * after (for a process that runs many pipelines: `tilecast worker`).
- */
+/** A hook that selects the compute backend the first time it is called and gives that report after. */
 export function computeBackendOnce(): () => Promise<BackendReport> {
   let chosen: Promise<BackendReport> | null = null;
   return () => {
@@ -41,9 +38,17 @@ export function computeBackendOnce(): () => Promise<BackendReport> {
   };
 }
 
+/**
+ * The cpu backend now, and the hook that selects the compute backend the first time TF.js is to
+ * run a model (for a process that runs many pipelines, `tilecast worker`, as for one run).
+ */
+export async function cpuUntilTfjs(): Promise<{ report: BackendReport; beforeTfjs: () => Promise<BackendReport> }> {
+  wantedBackend(); // a TILECAST_BACKEND that names no backend is refused now, not at a fallback
+  return { report: await selectBackend({ prefer: "cpu" }), beforeTfjs: computeBackendOnce() };
+}
+
 /** Select the backend `p`'s run starts with; see the module documentation. */
 export async function runBackend(p: Pick<Pipeline, "runtime" | "model">): Promise<RunBackend> {
-  wantedBackend(); // a TILECAST_BACKEND that names no backend is refused now, not at a fallback
   if (!onnxMayRun(p)) return { report: await selectBackend(), beforeTfjs: null };
-  return { report: await selectBackend({ prefer: "cpu" }), beforeTfjs: computeBackendOnce() };
+  return cpuUntilTfjs();
 }
