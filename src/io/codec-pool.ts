@@ -34,6 +34,7 @@ import {
   ownsBuffer,
   type PartReply,
   type PoolJob,
+  withDecodeTarget,
   type ZarrChunkJob,
 } from "./codec-jobs.js";
 import type { BlockPart } from "./zarr/blosc.js";
@@ -156,7 +157,8 @@ export class CodecPool {
     return new Promise<CodecReply | null>((resolve) => {
       slot.pending.set(id, resolve);
       if (slot.pending.size === 1) slot.worker.ref();
-      slot.worker.postMessage({ ...job, id } satisfies CodecJob, transfer);
+      const sent = withDecodeTarget({ ...job, id });
+      slot.worker.postMessage(sent.job, sent.into ? [...transfer, sent.into] : transfer);
     }).then((r) => {
       if (r && "bytes" in r) this.#done++;
       else this.#fallbacks++;

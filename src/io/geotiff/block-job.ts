@@ -4,7 +4,7 @@
  * itself rather than in libuv's pool.
  */
 import { inflateSync, type ZlibOptions } from "node:zlib";
-import type { TiffBlockJob, TiffBlockRef } from "../codec-pool.js";
+import type { TiffBlockJob, TiffBlockRef } from "../codec-jobs.js";
 import { readRange } from "../worker-files.js";
 import { decodeBlock } from "./decode.js";
 
@@ -29,19 +29,28 @@ function* blockBytes(job: TiffBlockJob): Generator<Uint8Array> {
   for (const b of blocks) yield readRange(job.fd, b.offset, b.length);
 }
 
-/** The job's blocks, decoded, one after another (a single block as it decodes, not copied). */
+/**
+ * The job's blocks, decoded, one after another in the job's `into` when it has one; a single
+ * block as it decodes, not copied.
+ */
 export async function decodeBlockJob(job: TiffBlockJob): Promise<Uint8Array> {
-  const out = job.blocks.length === 1 ? null : new Uint8Array(job.bytes);
+  const [only] = job.blocks;
+  if (only && job.blocks.length === 1) return decodeOne(only, blockBytes(job).next().value as Uint8Array, job);
+  const out = new Uint8Array(job.into?.byteLength === job.bytes ? job.into : new ArrayBuffer(job.bytes));
   let at = 0;
   const bytes = blockBytes(job);
   for (const b of job.blocks) {
-    const raw = bytes.next().value as Uint8Array;
-    if (raw.length < b.length) throw new RangeError(`${b.where} ends past the end of the file`);
-    const decoded = await decodeBlock(raw, job.codec, b.rows, b.where, inflateHere);
-    if (!out) return decoded;
+    const decoded = await decodeOne(b, bytes.next().value as Uint8Array, job);
     if (at + decoded.length > out.length) throw new RangeError(`${b.where} decodes past the job's size`);
     out.set(decoded, at);
     at += decoded.length;
   }
-  return out ?? new Uint8Array(0);
+  // `into` is uninitialized memory: none of it may go back unwritten.
+  if (at !== out.length) throw new RangeError(`the job's blocks decode to ${at} bytes, not ${out.length}`);
+  return out;
+}
+
+async function decodeOne(b: TiffBlockRef, raw: Uint8Array, job: TiffBlockJob): Promise<Uint8Array> {
+  if (raw.length < b.length) throw new RangeError(`${b.where} ends past the end of the file`);
+  return decodeBlock(raw, job.codec, b.rows, b.where, inflateHere);
 }

@@ -68,13 +68,15 @@ class OutsideSpan extends Error {}
  * variant comes back as its bytes (`raw`) for another decoder. A chunk that declares more than
  * `limit` decoded bytes is refused before it is decoded. With `part`, only that part's blocks
  * are decoded ({@link Decoded}), and only their bytes are read (with the header and the block
- * table) where the part's blocks lie in one run, as c-blosc writes them.
+ * table) where the part's blocks lie in one run, as c-blosc writes them. The decoded bytes go
+ * into `into` when it is their size (`decoded`'s size, part 0's being the chunk's).
  */
 export function decodeBloscLz4Read(
   size: number,
   read: ChunkReader,
   limit: number | null = null,
   part: BlockPart = WHOLE,
+  into?: ArrayBuffer,
 ): Decoded | { raw: Uint8Array } {
   if (size > 2 ** 30) {
     const chunk = new Uint8Array(size);
@@ -92,7 +94,7 @@ export function decodeBloscLz4Read(
       if (r.span) {
         checkDeclared("blosc", new Uint8Array(w.memory.buffer, 0, 16), limit);
         try {
-          const decoded = decodeInMemory(w, size, part, r.span);
+          const decoded = decodeInMemory(w, size, part, into, r.span);
           if (decoded) return decoded;
         } catch (e) {
           if (!(e instanceof OutsideSpan)) throw e;
@@ -101,7 +103,7 @@ export function decodeBloscLz4Read(
     }
     const got = have + read(new Uint8Array(w.memory.buffer, have, size - have), have);
     checkDeclared("blosc", new Uint8Array(w.memory.buffer, 0, got), limit);
-    const decoded = decodeInMemory(w, got, part);
+    const decoded = decodeInMemory(w, got, part, into);
     if (decoded) return decoded;
     return { raw: new Uint8Array(w.memory.buffer).slice(0, got) };
   } finally {
@@ -153,11 +155,18 @@ function readSpan(
 }
 
 /**
- * Decode `part` of the `length`-byte chunk at the start of `w`'s memory, or null: not a variant
- * decoded here. With `span`, only the header, the block table and the bytes `[span[0], span[1])`
- * are in memory: a stream outside them throws {@link OutsideSpan}.
+ * Decode `part` of the `length`-byte chunk at the start of `w`'s memory (into `into` when it is
+ * the size), or null: not a variant decoded here. With `span`, only the header, the block table
+ * and the bytes `[span[0], span[1])` are in memory: a stream outside them throws
+ * {@link OutsideSpan}.
  */
-function decodeInMemory(w: Kernels, length: number, part: BlockPart, span?: [number, number]): Decoded | null {
+function decodeInMemory(
+  w: Kernels,
+  length: number,
+  part: BlockPart,
+  into: ArrayBuffer | undefined,
+  span?: [number, number],
+): Decoded | null {
   let mem = new Uint8Array(w.memory.buffer);
   if (length < 16) return null;
   const header = new DataView(w.memory.buffer, 0, 16);
@@ -169,7 +178,10 @@ function decodeInMemory(w: Kernels, length: number, part: BlockPart, span?: [num
   if (flags & 0x02) {
     if (16 + nbytes > length) throw new RangeError("blosc: chunk shorter than its header says");
     if (part.index > 0) return { decoded: new Uint8Array(0), range: [nbytes, nbytes] };
-    return { decoded: mem.slice(16, 16 + nbytes), range: [0, nbytes] };
+    const stored = mem.subarray(16, 16 + nbytes);
+    const decoded = into?.byteLength === nbytes ? new Uint8Array(into) : new Uint8Array(nbytes);
+    decoded.set(stored);
+    return { decoded, range: [0, nbytes] };
   }
   if (flags & 0x04 || flags >>> 5 !== 1 || blocksize === 0) return null; // bit shuffle or not LZ4
   const shuffled = (flags & 0x01) !== 0 && typesize > 1;
@@ -195,7 +207,10 @@ function decodeInMemory(w: Kernels, length: number, part: BlockPart, span?: [num
   // chunk exactly (zarr/off-thread.ts's joinParts).
   const at = part.index === 0 ? 0 : range[0];
   const size = part.index === 0 ? nbytes : range[1] - range[0];
-  const decoded = size > 0 ? new Uint8Array(Buffer.allocUnsafeSlow(size).buffer, 0, size) : new Uint8Array(0);
+  const decoded =
+    size === 0
+      ? new Uint8Array(0)
+      : new Uint8Array(into?.byteLength === size ? into : Buffer.allocUnsafeSlow(size).buffer, 0, size);
   for (let b = b0; b < b1; b++) {
     const leftover = b === nblocks - 1 && nbytes % blocksize !== 0;
     const bsize = leftover ? nbytes % blocksize : blocksize;

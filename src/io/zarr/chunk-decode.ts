@@ -4,7 +4,7 @@
  * Zstandard and LZ4.
  */
 import { gunzipSync, inflateSync } from "node:zlib";
-import type { OffThreadCodec, PartReply, ZarrChunkJob } from "../codec-pool.js";
+import { intoTarget, type OffThreadCodec, type PartReply, type ZarrChunkJob } from "../codec-jobs.js";
 import { intoOneBuffer } from "../inflate-options.js";
 import { readAll, readFile, withFile } from "../worker-files.js";
 import { type BlockPart, decodeBloscLz4Read, WHOLE } from "./blosc.js";
@@ -45,8 +45,15 @@ async function decode(codec: Exclude<OffThreadCodec, "blosc">, b: Uint8Array, li
  * compressed bytes), or null when there is none. A variant that decoder leaves goes to
  * numcodecs.js, whole, in part 0 ({@link wholeInPartZero}).
  */
-async function bloscChunk(file: string, limit: number, part: BlockPart): Promise<PartReply | null> {
-  const r = withFile(file, (fd, size) => decodeBloscLz4Read(size, (dst, at) => readAll(fd, dst, at), limit, part));
+async function bloscChunk(
+  file: string,
+  limit: number,
+  part: BlockPart,
+  into: ArrayBuffer | undefined,
+): Promise<PartReply | null> {
+  const read = (fd: number, size: number) =>
+    decodeBloscLz4Read(size, (dst, at) => readAll(fd, dst, at), limit, part, into);
+  const r = withFile(file, read);
   if (r === null) return null;
   if ("decoded" in r) return { bytes: r.decoded, range: r.range };
   if (part.index > 0) return wholeInPartZero(part, limit, null);
@@ -68,11 +75,12 @@ function wholeInPartZero(part: BlockPart, bytes: number, whole: Uint8Array | nul
  */
 export async function decodeChunkJob(job: ZarrChunkJob): Promise<Uint8Array | PartReply | null> {
   if (job.codec === "blosc") {
-    const r = await bloscChunk(job.file, job.bytes, job.part ?? WHOLE);
+    const r = await bloscChunk(job.file, job.bytes, job.part ?? WHOLE, job.into);
     return job.part ? r : (r?.bytes ?? null);
   }
   if (job.part && job.part.index > 0) return wholeInPartZero(job.part, job.bytes, null);
   const raw = readFile(job.file);
-  const whole = raw === null ? null : await decode(job.codec, raw, job.bytes);
+  // A chunk stored raw is in the worker's scratch buffer: copied out into the caller's memory.
+  const whole = raw === null ? null : intoTarget(await decode(job.codec, raw, job.bytes), job.into);
   return whole && job.part ? wholeInPartZero(job.part, job.bytes, whole) : whole;
 }

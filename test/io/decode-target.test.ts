@@ -1,0 +1,146 @@
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import Blosc from "numcodecs/blosc";
+import { afterAll, describe, expect, it } from "vitest";
+import { type CodecJob, type TiffBlockJob, withDecodeTarget, type ZarrChunkJob } from "../../src/io/codec-jobs.js";
+import { decodeBlockJob } from "../../src/io/geotiff/block-job.js";
+import type { BlockCodec } from "../../src/io/geotiff/decode.js";
+import { decodeChunkJob } from "../../src/io/zarr/chunk-decode.js";
+
+/** Chunks zarr-python wrote: Blosc-LZ4 with byte shuffle (compressed), Blosc stored (memcpyed), raw. */
+const LZ4 = "fixtures/zarr/era5.t2m-i2-scaled.blosc-lz4.consolidated.zarr/t2m/0.0.0";
+const STORED = "fixtures/zarr/codecs.5x7.chunks2x3.zarr/blosc_lz4_shuffle/0.0";
+const RAW = "fixtures/zarr/codecs.5x7.chunks2x3.zarr/none/0.0";
+
+const zarrJob = (o: Partial<ZarrChunkJob>): CodecJob => ({
+  kind: "zarr",
+  file: LZ4,
+  codec: "blosc",
+  bytes: 360,
+  id: 1,
+  ...o,
+});
+
+/** What numcodecs.js decodes the chunk to: the reference, from a decoder that is not tilecast's. */
+const reference = async (file: string): Promise<Uint8Array> =>
+  new Uint8Array(await Blosc.fromConfig({ id: "blosc" }).decode(readFileSync(file)));
+
+/** Uncompressed blocks of uint16, 2 pixels wide. */
+const CODEC: BlockCodec = { compression: 1, predictor: 1, bytes: 2, spp: 1, width: 2, littleEndian: true };
+
+describe("withDecodeTarget", () => {
+  it("gives a buffer of the job's size to jobs whose worker writes into a buffer it chooses", () => {
+    const cases: [CodecJob, number][] = [
+      [zarrJob({}), 360],
+      [zarrJob({ codec: "none", bytes: 24 }), 24],
+    ];
+    for (const [job, size] of cases) {
+      const { job: sent, into } = withDecodeTarget(job);
+      expect(into?.byteLength).toBe(size);
+      expect(sent.kind === "zarr" && sent.into).toBe(into);
+    }
+  });
+
+  it("gives none where the decoder allocates its own output, the chunk decodes in parts, or there is nothing", () => {
+    const tiff = (n: number): CodecJob => ({
+      kind: "tiff",
+      fd: 0,
+      codec: CODEC,
+      blocks: Array.from({ length: n }, (_, i) => ({ offset: i * 8, length: 8, rows: 1, where: `block ${i}` })),
+      bytes: 8 * n,
+      id: 2,
+    });
+    expect(withDecodeTarget(tiff(2)).into?.byteLength).toBe(16);
+    for (const job of [
+      zarrJob({ codec: "zlib" }),
+      zarrJob({ codec: "zstd" }),
+      zarrJob({ part: { index: 0, count: 2 } }),
+      zarrJob({ part: { index: 1, count: 2 } }),
+      zarrJob({ bytes: 0 }),
+      zarrJob({ bytes: 2 ** 40 }),
+      tiff(1),
+      { kind: "encode", codec: "deflate", input: new Uint8Array(8), level: 6, id: 3 } as CodecJob,
+    ]) {
+      const { job: sent, into } = withDecodeTarget(job);
+      expect(into).toBeNull();
+      expect(sent).toBe(job);
+    }
+  });
+});
+
+describe("decoding into the caller's buffer", () => {
+  it("decodes a compressed Blosc-LZ4 chunk into it, to numcodecs.js's bytes", async () => {
+    const into = new ArrayBuffer(360);
+    const got = (await decodeChunkJob({ kind: "zarr", file: LZ4, codec: "blosc", bytes: 360, into })) as Uint8Array;
+    expect(got.buffer).toBe(into);
+    expect(got.length).toBe(360);
+    expect(Array.from(got)).toEqual(Array.from(await reference(LZ4)));
+  });
+
+  it("copies a Blosc chunk stored uncompressed into it", async () => {
+    const into = new ArrayBuffer(24);
+    const got = (await decodeChunkJob({ kind: "zarr", file: STORED, codec: "blosc", bytes: 24, into })) as Uint8Array;
+    expect(got.buffer).toBe(into);
+    expect(Array.from(got)).toEqual(Array.from(await reference(STORED)));
+  });
+
+  it("copies a raw chunk into it, out of the worker's scratch buffer", async () => {
+    const into = new ArrayBuffer(24);
+    const got = (await decodeChunkJob({ kind: "zarr", file: RAW, codec: "none", bytes: 24, into })) as Uint8Array;
+    expect(got.buffer).toBe(into);
+    expect(Array.from(got)).toEqual(Array.from(readFileSync(RAW)));
+  });
+
+  it("decodes part 0 of a chunk in parts into one, at the chunk's size, where a caller gives it", async () => {
+    const into = new ArrayBuffer(360);
+    const job = { kind: "zarr", file: LZ4, codec: "blosc", bytes: 360, into, part: { index: 0, count: 1 } } as const;
+    const got = await decodeChunkJob(job);
+    expect(got && "range" in got && got.bytes.buffer).toBe(into);
+  });
+
+  it("leaves a buffer of another size alone and answers with one of its own", async () => {
+    const into = new ArrayBuffer(359);
+    const got = (await decodeChunkJob({ kind: "zarr", file: LZ4, codec: "blosc", bytes: 360, into })) as Uint8Array;
+    expect(got.buffer).not.toBe(into);
+    expect(new Uint8Array(into).every((b) => b === 0)).toBe(true);
+    expect(Array.from(got)).toEqual(Array.from(await reference(LZ4)));
+  });
+});
+
+describe("a TIFF job's blocks decoded into the caller's buffer", () => {
+  const dir = mkdtempSync(join(tmpdir(), "tilecast-into-"));
+  // Two uncompressed blocks of 2 x 2 uint16 (8 bytes each), 4 bytes apart in the file.
+  const file = join(dir, "blocks.bin");
+  const bytes = Uint8Array.from({ length: 20 }, (_, i) => i * 3 + 1);
+  writeFileSync(file, bytes);
+  const fd = openSync(file, "r");
+  afterAll(() => {
+    closeSync(fd);
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const job = (into: ArrayBuffer, total = 16): TiffBlockJob => ({
+    kind: "tiff",
+    fd,
+    codec: CODEC,
+    blocks: [
+      { offset: 0, length: 8, rows: 2, where: "block 0" },
+      { offset: 12, length: 8, rows: 2, where: "block 1" },
+    ],
+    bytes: total,
+    into,
+  });
+
+  it("writes every block into it, in order", async () => {
+    const into = new ArrayBuffer(16);
+    const got = await decodeBlockJob(job(into));
+    expect(got.buffer).toBe(into);
+    expect(Array.from(got)).toEqual([...bytes.subarray(0, 8), ...bytes.subarray(12, 20)]);
+  });
+
+  it("refuses to answer with bytes of it the blocks left unwritten", async () => {
+    await expect(decodeBlockJob(job(new ArrayBuffer(20), 20))).rejects.toThrow(
+      "the job's blocks decode to 16 bytes, not 20",
+    );
+  });
+});
