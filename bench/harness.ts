@@ -15,7 +15,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
-import { withHugePages } from "../src/util/huge-pages.js";
+import { withTilecastTunables } from "../src/util/huge-pages.js";
 
 /** One command to time; its throughput is `field` of the last JSON line it prints, or `work` / wall. */
 export interface Side {
@@ -107,11 +107,12 @@ export interface Outcome {
 
 /**
  * Every process, tilecast's and the reference's, runs with glibc's malloc asking for
- * transparent huge pages, as the `tilecast` command does for itself (bin/tilecast.js). The
+ * transparent huge pages and keeping 64 MiB of freed heap, as the `tilecast` command does for
+ * itself (bin/tilecast.js, src/util/huge-pages.ts). The
  * benchmarks run tilecast's modules directly with node, not through that command, and the
  * references get the same setting so that it cannot favour one side.
  */
-export const TUNABLES = withHugePages(process.env.GLIBC_TUNABLES);
+export const TUNABLES = withTilecastTunables(process.env.GLIBC_TUNABLES);
 
 function jsonLine(text: string): Record<string, unknown> | undefined {
   try {

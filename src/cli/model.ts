@@ -37,7 +37,7 @@ export async function doctorCommand(o: { json?: boolean }): Promise<void> {
     `gpu       ${r.gpu ? "yes" : "no"}`,
     ...r.skipped.map((s) => `skipped   ${s.backend}: ${s.reason}`),
     `node      ${process.versions.node}`,
-    `memory    huge pages: ${describeHugePages(huge)}`,
+    `memory    ${describeHugePages(huge)}`,
     `models    ${report.modelTypes.join(", ")}`,
   ];
   process.stdout.write(`${lines.join("\n")}\n`);
