@@ -53,3 +53,25 @@ describe("startup without TensorFlow.js", () => {
     expect(tensorflow(modules).length).toBeGreaterThan(0);
   });
 });
+
+describe("codec workers start lean", () => {
+  const zarrita = (mods: string[]) => mods.filter((m) => /\/node_modules\/(zarrita|@zarrita)\//.test(m));
+
+  it("their decoders load no zarrita (40 ms of each worker's start)", () => {
+    const load = ["codec-worker.js", "codec-job.js", "zarr/chunk-decode.js", "geotiff/block-job.js"]
+      .map((m) => `await import("./dist/io/${m}");`)
+      .join(" ");
+    const { status, modules } = traced(["--input-type=module", "-e", load], "codec-worker");
+    expect(status).toBe(0);
+    expect(modules.some((m) => m.endsWith("/dist/io/zarr/blosc.js"))).toBe(true);
+    expect(zarrita(modules)).toStrictEqual([]);
+  });
+
+  it("the trace sees zarrita where the reader loads it (control)", () => {
+    const { modules } = traced(
+      ["--input-type=module", "-e", 'await import("./dist/io/zarr/source.js")'],
+      "zarr-source",
+    );
+    expect(zarrita(modules).length).toBeGreaterThan(0);
+  });
+});

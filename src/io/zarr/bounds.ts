@@ -3,8 +3,34 @@
  * and dtype need (plus slack for filters and checksums); the formats that declare their
  * decoded size up front (Blosc, numcodecs' LZ4, Zstandard frames with a content size) are
  * refused before anything is decoded, zlib and gzip are stopped by node:zlib's output limit.
+ *
+ * The codec workers load this module: it imports nothing, and zarrita above all (40 ms of a
+ * worker's start, before its first chunk).
  */
-import { chunkBytes } from "./validate.js";
+
+const ITEM_BYTES: Record<string, number> = {
+  int8: 1,
+  uint8: 1,
+  bool: 1,
+  int16: 2,
+  uint16: 2,
+  float16: 2,
+  int32: 4,
+  uint32: 4,
+  float32: 4,
+  int64: 8,
+  uint64: 8,
+  float64: 8,
+};
+
+/**
+ * Bytes a decoded chunk of `shape` must hold for zarrita's `dataType`, or null when the type has
+ * no fixed size (strings, objects).
+ */
+export function chunkBytes(dataType: string, shape: readonly number[]): number | null {
+  const size = ITEM_BYTES[dataType];
+  return size === undefined ? null : shape.reduce((a, b) => a * b, size);
+}
 
 /** The chunk metadata zarrita hands a codec: the (on-disk) data type and the chunk shape. */
 export interface ChunkMeta {

@@ -17,6 +17,7 @@ import { errorLine, TilecastError } from "../../errors.js";
 import { halfToNumber } from "../../util/half.js";
 import { isUrl } from "../../util/url.js";
 import { codecPool, type OffThreadCodec } from "../codec-pool.js";
+import { chunkBytes } from "./bounds.js";
 import { cachedChunks, checkedChunks } from "./chunk-access.js";
 import { ChunkCache, type DecodedChunk, defaultCacheBytes } from "./chunk-cache.js";
 import { checkCodecs } from "./codec-check.js";
@@ -25,14 +26,7 @@ import { LocalStore } from "./fs-store.js";
 import { readHalvesAsBits } from "./halves.js";
 import { offThreadChunks, offThreadCodec, splitsInParts } from "./off-thread.js";
 import { indexedAtStart, readShardIndexAtStart } from "./shard-index-start.js";
-import {
-  checkConsolidated,
-  checkDims,
-  checkRequiredKeys,
-  checkShape,
-  chunkBytes,
-  type RawArrayMeta,
-} from "./validate.js";
+import { checkConsolidated, checkDims, checkRequiredKeys, checkShape, type RawArrayMeta } from "./validate.js";
 
 /** A readable zarrita store. */
 export type ZarrStore = zarr.Readable;

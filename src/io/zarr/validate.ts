@@ -173,27 +173,3 @@ export function checkCoordFinite(path: string, coord: string, values: ArrayLike<
       throw new TilecastError("E_FORMAT", `coordinate '${coord}' holds ${v} at index ${i}`, { path });
   }
 }
-
-const ITEM_BYTES: Record<string, number> = {
-  int8: 1,
-  uint8: 1,
-  bool: 1,
-  int16: 2,
-  uint16: 2,
-  float16: 2,
-  int32: 4,
-  uint32: 4,
-  float32: 4,
-  int64: 8,
-  uint64: 8,
-  float64: 8,
-};
-
-/**
- * Bytes a decoded chunk of `shape` must hold for zarrita's `dataType`, or null when the type has
- * no fixed size (strings, objects).
- */
-export function chunkBytes(dataType: string, shape: readonly number[]): number | null {
-  const size = ITEM_BYTES[dataType];
-  return size === undefined ? null : shape.reduce((a, b) => a * b, size);
-}
