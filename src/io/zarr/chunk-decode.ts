@@ -42,7 +42,7 @@ async function decode(codec: Exclude<OffThreadCodec, "blosc">, b: Uint8Array, li
 
 /**
  * `part` of a Blosc chunk's file read straight into the LZ4 decoder's memory (no copy of the
- * compressed bytes), or null when there is none. A variant that decoder leaves goes to
+ * compressed bytes) and decoded into `into` when it is the size, or null when there is none. A variant that decoder leaves goes to
  * numcodecs.js, whole, in part 0 ({@link wholeInPartZero}).
  */
 async function bloscChunk(
