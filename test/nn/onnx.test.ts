@@ -5,6 +5,7 @@
  * periodic global CNN across the antimeridian with zero and reflect latitude padding). A layer
  * without an ONNX equivalent is refused by name.
  */
+import { createRequire } from "node:module";
 import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { convLstmNowcaster } from "../../src/models/convlstm.js";
@@ -36,6 +37,12 @@ function perturbBatchNorm(model: tf.LayersModel): void {
     const w = l.getWeights();
     l.setWeights(w.map((t, i) => tf.tidy(() => (i === 3 ? t.add(0.5).mul(1.7) : t.add(0.1 * (i + 1))))));
   }
+}
+
+/** The operator of each node of an exported graph, in order. */
+function opTypes(bytes: Uint8Array): string[] {
+  const { onnx } = createRequire(import.meta.url)("onnx-proto") as typeof import("onnx-proto");
+  return (onnx.ModelProto.decode(bytes).graph?.node ?? []).map((n) => n.opType as string);
 }
 
 /** ONNX Runtime's output against TF.js's: the largest difference over the output's scale. */
@@ -141,6 +148,31 @@ describe("ONNX export", async () => {
     const head = m.getLayer("head");
     head.setWeights(head.getWeights().map((w) => tf.randomNormal(w.shape, 0, 0.3, "float32", 5)));
     expect(await compare(m, [2, 8, 16, 4])).toBeLessThan(1e-4);
+  });
+
+  it("adds export as two-input Adds, which every execution provider runs, not as Sum", async () => {
+    // ONNX Runtime's WebGPU provider has no Sum: it ran them on the CPU, copying each activation
+    // out of the GPU and back (2026-12-04, an H200). Three inputs make a chain of two Adds.
+    const x = tf.input({ shape: [8, 8, 2] });
+    const branch = (seed: number) =>
+      tf.layers
+        .conv2d({
+          filters: 3,
+          kernelSize: 3,
+          padding: "same",
+          kernelInitializer: tf.initializers.glorotNormal({ seed }),
+        })
+        .apply(x) as tf.SymbolicTensor;
+    const y = tf.layers.add().apply([branch(1), branch(2), branch(3)]) as tf.SymbolicTensor;
+    const three = tf.model({ inputs: x, outputs: y });
+    expect(opTypes(exportOnnx(three)).filter((t) => t === "Add")).toHaveLength(2);
+    expect(await compare(three, [2, 8, 8, 2])).toBeLessThan(1e-5);
+    // The global CNN: one residual Add per block and the state added back.
+    const g = opTypes(
+      exportOnnx(globalCnn({ height: null, width: null, channels: 2, blocks: 2, filters: 4, seed: 1 })),
+    );
+    expect(g).not.toContain("Sum");
+    expect(g.filter((t) => t === "Add")).toHaveLength(3);
   });
 
   it("runs in a worker: the event loop keeps ticking while the model computes", async () => {

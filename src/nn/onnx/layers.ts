@@ -129,13 +129,11 @@ export function convertLayer(g: GraphBuilder, layer: tf.layers.Layer, inputs: Sy
     case "SpatialDropout2D":
       return x;
     case "Add":
-      return {
-        ...x,
-        name: g.node(
-          "Sum",
-          inputs.map((s) => s.name),
-        ),
-      };
+      // A chain of two-input Adds, not one Sum: every execution provider runs Add, and ONNX
+      // Runtime's WebGPU provider has no Sum. It ran the global CNN's five Sums on the CPU, copying
+      // each 133 MB activation out of the GPU and back: 1.1 s a step on an H200, against 0.5 s for
+      // 16 CPU cores (2026-12-04, the device check in docs/benchmarks.md).
+      return { ...x, name: inputs.slice(1).reduce((sum, s) => g.node("Add", [sum, s.name]), x.name) };
     case "Concatenate": {
       const axis = Number(c.axis ?? -1);
       if (axis !== -1 && axis !== x.rank - 1)
