@@ -58,6 +58,7 @@ export {
   OPSET,
   onnxBytesFor,
   onnxRuntimeInfo,
+  vulkanGpu,
   weightsDigest,
 } from "./onnx/index.js";
 export {

@@ -12,3 +12,4 @@ export {
 } from "./runtime.js";
 export { OnnxSession } from "./session.js";
 export { OnnxSessionPool } from "./session-pool.js";
+export { vulkanGpu } from "./vulkan.js";

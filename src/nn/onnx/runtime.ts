@@ -5,8 +5,9 @@
  * own worker thread, so the event loop stays free), one per model, reused for every batch.
  *
  * Execution providers are tried best first: TensorRT, then CUDA (when the package was installed
- * with its GPU libraries: `ONNXRUNTIME_NODE_INSTALL=cuda12 npm install`), then the bundled CPU
- * library. `TILECAST_ONNX_PROVIDERS=cuda,cpu` sets the list; `TILECAST_ONNX_THREADS` the CPU
+ * with its GPU libraries: `ONNXRUNTIME_NODE_INSTALL=cuda12 npm install`), then WebGPU (bundled on
+ * Linux, over Vulkan: offered where {@link vulkanGpu} finds a GPU), then the bundled CPU
+ * library. `TILECAST_ONNX_PROVIDERS=cuda,cpu` sets the list (`cpu` alone keeps models off a GPU); `TILECAST_ONNX_THREADS` the CPU
  * threads (default: every core, {@link pipelineOnnxThreads}); `TILECAST_ONNX_SPIN` whether idle
  * threads spin ({@link onnxSpinning}).
  *
@@ -22,6 +23,7 @@ import { createRequire } from "node:module";
 import { availableParallelism } from "node:os";
 import { dirname, join } from "node:path";
 import { errorLine, TilecastError } from "../../errors.js";
+import { vulkanGpu } from "./vulkan.js";
 
 /** The parts of onnxruntime-node tilecast uses. */
 interface OrtTensor {
@@ -122,8 +124,8 @@ function providerInstalled(name: string): boolean {
 
 /**
  * Whether only the CPU provider can start, known without loading ONNX Runtime: the providers
- * asked for (`TILECAST_ONNX_PROVIDERS`) are only `cpu`, or none is asked for and no GPU provider
- * library is installed beside the binding.
+ * asked for (`TILECAST_ONNX_PROVIDERS`) are only `cpu`, or none is asked for, no GPU provider
+ * library is installed beside the binding and no GPU is there for WebGPU.
  */
 export function cpuOnlyProviders(): boolean {
   const env = process.env.TILECAST_ONNX_PROVIDERS;
@@ -133,7 +135,7 @@ export function cpuOnlyProviders(): boolean {
       .map((s) => s.trim())
       .filter(Boolean)
       .every((p) => p === "cpu");
-  return !providerInstalled("cuda") && !providerInstalled("tensorrt");
+  return !providerInstalled("cuda") && !providerInstalled("tensorrt") && vulkanGpu() === null;
 }
 
 /** Providers to try, best first. */
@@ -144,10 +146,13 @@ function providerLadder(ort: OrtModule): string[] {
       .split(",")
       .map((s) => s.trim())
       .filter(Boolean);
-  const gpu = (ort.listSupportedBackends?.() ?? []).filter(
-    (b) => (b.name === "tensorrt" || b.name === "cuda") && (b.bundled || providerInstalled(b.name)),
-  );
-  return [...gpu.map((b) => b.name).sort((a) => (a === "tensorrt" ? -1 : 1)), "cpu"];
+  const offered = ort.listSupportedBackends?.() ?? [];
+  const cuda = offered
+    .filter((b) => (b.name === "tensorrt" || b.name === "cuda") && (b.bundled || providerInstalled(b.name)))
+    .map((b) => b.name)
+    .sort((a) => (a === "tensorrt" ? -1 : 1));
+  const webgpu = offered.some((b) => b.name === "webgpu" && b.bundled) && vulkanGpu() !== null;
+  return [...cuda, ...(webgpu ? ["webgpu"] : []), "cpu"];
 }
 
 /** Whether ONNX Runtime loads, its version, providers and threads. */
