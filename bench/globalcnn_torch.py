@@ -10,7 +10,7 @@ import os
 import sys
 
 import torch
-from timing import speeds
+from timing import DEVICE, speeds
 from torch import nn
 from torch.nn import functional as F
 
@@ -45,11 +45,11 @@ class GlobalCnn(nn.Module):
         return state + self.head(x)
 
 
-model = GlobalCnn().to(memory_format=torch.channels_last)
-x = torch.randn(1, 4, 721, 1440).to(memory_format=torch.channels_last)
-y = torch.randn(1, 4, 721, 1440).to(memory_format=torch.channels_last)
+model = GlobalCnn().to(DEVICE, memory_format=torch.channels_last)
+x = torch.randn(1, 4, 721, 1440).to(DEVICE, memory_format=torch.channels_last)
+y = torch.randn(1, 4, 721, 1440).to(DEVICE, memory_format=torch.channels_last)
 params = sum(p.numel() for p in model.parameters())
 infer, train = speeds(model, x, lambda out: F.mse_loss(out, y), 1, int(os.environ.get("BENCH_INFER_REPS", "3")),
                       int(os.environ.get("BENCH_TRAIN_STEPS", "2")))
-print(json.dumps({"tool": f"pytorch {torch.__version__}", "threads": torch.get_num_threads(), "params": params,
+print(json.dumps({"tool": f"pytorch {torch.__version__}", "device": DEVICE, "threads": torch.get_num_threads(), "params": params,
                   "inferenceStepsPerSec": infer, "trainStepsPerSec": train}))

@@ -1,13 +1,26 @@
-"""Items per second, timed the way bench/rate.ts times tilecast: one warm-up call, then `reps`."""
+"""Items per second, timed the way bench/rate.ts times tilecast: one warm-up call, then `reps`.
+BENCH_DEVICE=cuda runs the reference scripts on the GPU (bench/onnx-providers.mjs's counterpart);
+the clock then stops only once the device has finished."""
 import os
 import time
+
+DEVICE = os.environ.get("BENCH_DEVICE", "cpu")
+
+
+def sync():
+    if DEVICE != "cpu":
+        import torch
+
+        torch.cuda.synchronize()
 
 
 def rate(fn, batch, reps):
     fn()
+    sync()
     t = time.perf_counter()
     for _ in range(reps):
         fn()
+    sync()
     return batch * reps / (time.perf_counter() - t)
 
 

@@ -6,7 +6,7 @@ import os
 import sys
 
 import torch
-from timing import rate
+from timing import DEVICE, rate
 from torch import nn
 
 torch.set_num_threads(int(sys.argv[1]) if len(sys.argv) > 1 else 2)
@@ -52,9 +52,10 @@ class UNet(nn.Module):
 
 
 
-model = UNet().to(memory_format=torch.channels_last)
-x = torch.randn(8, 4, 128, 128).to(memory_format=torch.channels_last)
-y = (torch.rand(8, 1, 128, 128) > 0.5).float().to(memory_format=torch.channels_last)
+batch = int(os.environ.get("BENCH_BATCH", "8"))
+model = UNet().to(DEVICE, memory_format=torch.channels_last)
+x = torch.randn(batch, 4, 128, 128).to(DEVICE, memory_format=torch.channels_last)
+y = (torch.rand(batch, 1, 128, 128) > 0.5).float().to(DEVICE, memory_format=torch.channels_last)
 params = sum(p.numel() for p in model.parameters()) + sum(b.numel() for n, b in model.named_buffers() if "running" in n)
 
 only = os.environ.get("BENCH_ONLY")  # "infer" or "train": time just that
@@ -62,7 +63,7 @@ infer = 0.0
 if only != "train":
     model.eval()
     with torch.no_grad():
-        infer = rate(lambda: model(x), 8, int(os.environ.get("BENCH_INFER_REPS", "10")))
+        infer = rate(lambda: model(x), batch, int(os.environ.get("BENCH_INFER_REPS", "10")))
 
 model.train()
 opt = torch.optim.Adam(model.parameters(), 1e-3)
@@ -75,6 +76,6 @@ def step():
     opt.step()
 
 
-train = rate(step, 8, 5) if only != "infer" else 0.0
-print(json.dumps({"tool": f"pytorch {torch.__version__}", "threads": torch.get_num_threads(), "params": params,
+train = rate(step, batch, 5) if only != "infer" else 0.0
+print(json.dumps({"tool": f"pytorch {torch.__version__}", "device": DEVICE, "batch": batch, "threads": torch.get_num_threads(), "params": params,
                   "inferenceTilesPerSec": infer, "trainTilesPerSec": train}))
