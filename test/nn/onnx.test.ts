@@ -12,8 +12,10 @@ import { convLstmNowcaster } from "../../src/models/convlstm.js";
 import { globalCnn } from "../../src/models/global-cnn.js";
 import { unet } from "../../src/models/unet.js";
 import { exportOnnx } from "../../src/nn/onnx/export.js";
+import { longitudeHalo } from "../../src/nn/onnx/halo.js";
 import { onnxRuntimeInfo, onnxSpinning } from "../../src/nn/onnx/runtime.js";
 import { OnnxSession } from "../../src/nn/onnx/session.js";
+import { PeriodicPadding2D } from "../../src/nn/periodic-padding.js";
 
 beforeAll(async () => {
   await tf.setBackend("cpu");
@@ -167,12 +169,45 @@ describe("ONNX export", async () => {
     const three = tf.model({ inputs: x, outputs: y });
     expect(opTypes(exportOnnx(three)).filter((t) => t === "Add")).toHaveLength(2);
     expect(await compare(three, [2, 8, 8, 2])).toBeLessThan(1e-5);
-    // The global CNN: one residual Add per block and the state added back.
+    // The global CNN: one residual Add per block, the state added back, and the halo's width sum.
     const g = opTypes(
       exportOnnx(globalCnn({ height: null, width: null, channels: 2, blocks: 2, filters: 4, seed: 1 })),
     );
     expect(g).not.toContain("Sum");
-    expect(g.filter((t) => t === "Add")).toHaveLength(3);
+    expect(g.filter((t) => t === "Add")).toHaveLength(4);
+  });
+
+  it("a periodic model wraps longitude once, at its input, by the padding along its deepest path", async () => {
+    // 4 blocks of two 3 x 3 convolutions and a 3 x 3 stem: 9 columns a side, one Gather, no Concat.
+    const m = globalCnn({ height: null, width: null, channels: 2, blocks: 4, filters: 4, seed: 2 });
+    expect(longitudeHalo(m)).toBe(9);
+    const ops = opTypes(exportOnnx(m));
+    expect(ops.filter((t) => t === "Gather")).toHaveLength(1);
+    expect(ops).not.toContain("Concat");
+    // A grid narrower than the halo wraps more than once; the output is still the model's.
+    expect(await compare(m, [2, 6, 4, 2])).toBeLessThan(1e-4);
+    expect(await compare(m, [1, 5, 9, 2])).toBeLessThan(1e-4);
+    const two = globalCnn({ height: null, width: null, channels: 2, history: 2, blocks: 1, filters: 4, seed: 3 });
+    expect(longitudeHalo(two)).toBe(3);
+    expect(longitudeHalo(unet({ inputShape: [null, null, 3], depth: 1, filters: 2 }))).toBe(0);
+  });
+
+  it("a periodic model with a layer the halo does not cover keeps the wrap before each convolution", async () => {
+    // A 3 x 3 'same' convolution pads longitude with zeros: a halo would give it wrapped columns.
+    const x = tf.input({ shape: [null, null, 2] });
+    const init = (seed: number) => tf.initializers.glorotNormal({ seed });
+    const p = new PeriodicPadding2D({ padding: [1, 1] }).apply(x) as tf.SymbolicTensor;
+    const a = tf.layers.conv2d({ filters: 3, kernelSize: 3, kernelInitializer: init(1) }).apply(p) as tf.SymbolicTensor;
+    const b = tf.layers
+      .conv2d({ filters: 2, kernelSize: 3, padding: "same", kernelInitializer: init(2) })
+      .apply(a) as tf.SymbolicTensor;
+    const mixed = tf.model({ inputs: x, outputs: b });
+    expect(longitudeHalo(mixed)).toBe(0);
+    expect(opTypes(exportOnnx(mixed))).toContain("Concat");
+    expect(await compare(mixed, [1, 6, 10, 2])).toBeLessThan(1e-4);
+    // So does one that pools.
+    const pooled = tf.layers.maxPooling2d({ poolSize: 2 }).apply(a) as tf.SymbolicTensor;
+    expect(longitudeHalo(tf.model({ inputs: x, outputs: pooled }))).toBe(0);
   });
 
   it("runs in a worker: the event loop keeps ticking while the model computes", async () => {

@@ -4,7 +4,8 @@
  * gives); inside, the graph transposes once to NCHW and once back. Every layer of the three
  * architectures converts (Conv2D, BatchNormalization, activations, pooling, Conv2DTranspose,
  * UpSampling2D, Concatenate, Add, Dropout, PeriodicPadding2D, RepeatFrames, ConvLSTM2D,
- * TimeDistributed(Conv2D)); any other layer is an error naming it, never a different graph.
+ * TimeDistributed(Conv2D)); any other layer is an error naming it, never a different graph. A
+ * periodic model whose layers allow it wraps longitude once at its input (see `halo.ts`).
  *
  * With `{ scaling }` (images only) the graph takes its input as a pipeline reads it instead:
  * raw values, bands first (`[n, bands, h, w]`, no transpose in), and normalizes them itself,
@@ -22,6 +23,7 @@ import type * as tf from "@tensorflow/tfjs";
 import { TilecastError } from "../../errors.js";
 import { convertConvLstm } from "./convlstm.js";
 import { GraphBuilder, OPSET } from "./graph.js";
+import { dropHalo, longitudeHalo, wrapLongitude } from "./halo.js";
 import { convertLayer, type Sym } from "./layers.js";
 
 export { OPSET };
@@ -69,7 +71,10 @@ export function exportOnnx(model: tf.LayersModel, options: ExportOptions = {}): 
     throw new TilecastError("E_UNSUPPORTED", `ONNX export: inputs of rank ${rank} (images or frame sequences only)`);
   const values = new Map<number, Sym>();
   const bands = input.shape[rank - 1] as number;
-  const inner = graphInput(g, rank, bands, options.scaling);
+  // A periodic model wraps longitude once, at its input, instead of before each convolution.
+  const halo = longitudeHalo(model);
+  const graphIn = graphInput(g, rank, bands, options.scaling);
+  const inner = halo > 0 ? wrapLongitude(g, graphIn, halo) : graphIn;
   values.set(input.id, { name: inner, rank, ...(rank === 5 ? { frames: input.shape[1] as number } : {}) });
   for (const layer of model.layers) {
     if (layer.getClassName() === "InputLayer") continue;
@@ -84,12 +89,15 @@ export function exportOnnx(model: tf.LayersModel, options: ExportOptions = {}): 
     if (ins[0]?.rank === 5 && !ins[0].frames)
       throw new TilecastError("E_UNSUPPORTED", `ONNX export: '${layer.name}' needs a fixed number of frames`);
     const out =
-      layer.getClassName() === "ConvLSTM2D" ? convertConvLstm(g, layer, ins[0] as Sym) : convertLayer(g, layer, ins);
+      layer.getClassName() === "ConvLSTM2D"
+        ? convertConvLstm(g, layer, ins[0] as Sym)
+        : convertLayer(g, layer, ins, { halo: halo > 0 });
     values.set((node.outputTensors[0] as tf.SymbolicTensor).id, out);
   }
   const last = values.get(output.id);
   if (!last) throw new TilecastError("E_UNSUPPORTED", "ONNX export: the output is not reached from the input");
-  g.node("Transpose", [last.name], { perm: last.rank === 4 ? [0, 2, 3, 1] : [0, 1, 3, 4, 2] }, ["output"]);
+  const result = halo > 0 ? dropHalo(g, last.name, halo) : last.name;
+  g.node("Transpose", [result], { perm: last.rank === 4 ? [0, 2, 3, 1] : [0, 1, 3, 4, 2] }, ["output"]);
   const dims = (s: readonly (number | null)[]) => s.map((d) => (d === null || d === undefined ? null : d));
   const [n, h, w] = input.shape;
   const inShape = options.scaling ? [n ?? null, bands, h ?? null, w ?? null] : input.shape;

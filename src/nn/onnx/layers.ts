@@ -96,7 +96,7 @@ export function perFrame(g: GraphBuilder, x: Sym, f: (frame: string) => string):
 }
 
 /** Convert one layer (not ConvLSTM2D; see convlstm.ts). */
-export function convertLayer(g: GraphBuilder, layer: tf.layers.Layer, inputs: Sym[]): Sym {
+export function convertLayer(g: GraphBuilder, layer: tf.layers.Layer, inputs: Sym[], o: { halo?: boolean } = {}): Sym {
   const c = layer.getConfig() as Config;
   const x = inputs[0] as Sym;
   const same4 = (name: string): Sym => ({ name, rank: 4 });
@@ -202,6 +202,13 @@ export function convertLayer(g: GraphBuilder, layer: tf.layers.Layer, inputs: Sy
       need4();
       const [py, px] = (layer as unknown as { padding: [number, number] }).padding;
       const latitude = (layer as unknown as { latitude: string }).latitude;
+      const mode = latitude === "reflect" ? "reflect" : "constant";
+      if (o.halo) {
+        // Longitude was wrapped at the input (halo.ts): pad both ways; the columns this spoils
+        // are in the halo. A zero pad folds into the convolution after it.
+        const pads = g.ints([0, 0, py, px, 0, 0, py, px]);
+        return same4(py > 0 || px > 0 ? g.node("Pad", [x.name, pads], { mode }) : x.name);
+      }
       let y = x.name;
       if (px > 0) {
         const west = g.node("Slice", [x.name, g.ints([-px]), g.ints([2 ** 53 - 1]), g.ints([3])]);
@@ -210,7 +217,7 @@ export function convertLayer(g: GraphBuilder, layer: tf.layers.Layer, inputs: Sy
       }
       if (py > 0) {
         const pads = g.ints([0, 0, py, 0, 0, 0, py, 0]);
-        y = g.node("Pad", [y, pads], { mode: latitude === "reflect" ? "reflect" : "constant" });
+        y = g.node("Pad", [y, pads], { mode });
       }
       return same4(y);
     }
