@@ -11,6 +11,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { exportOnnx, globalCnn, OnnxSession, selectBackend } from "../src/index.js";
 import { lossFunction } from "../src/train/index.js";
+import { BENCH_GLOBAL_CNN } from "./bench-models.mjs";
 import { rate } from "./rate.js";
 
 const SHAPE = [1, 721, 1440, 4];
@@ -19,7 +20,7 @@ async function main(): Promise<void> {
   const side = process.argv[2] ?? "wasm";
   const onnx = side === "onnx";
   const backend = await selectBackend({ prefer: onnx ? "wasm" : side });
-  const model = globalCnn({ height: 721, width: 1440, channels: 4, blocks: 4, filters: 32, seed: 1 });
+  const model = globalCnn(BENCH_GLOBAL_CNN);
   const x = tf.randomNormal(SHAPE, 0, 1, "float32", 1);
   const y = tf.randomNormal(SHAPE, 0, 1, "float32", 2);
   const only = process.env.BENCH_ONLY;

@@ -16,6 +16,7 @@ import { readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import * as tf from "@tensorflow/tfjs";
 import { convLstmNowcaster, exportOnnx, globalCnn, OnnxSession, selectBackend, unet } from "../dist/index.js";
+import { BENCH_CONVLSTM, BENCH_GLOBAL_CNN, BENCH_UNET } from "./bench-models.mjs";
 
 const providers = (process.argv[2] ?? "webgpu,cuda,cpu").split(",");
 const wanted = (process.argv[3] ?? "unet,global-cnn,convlstm,water").split(",");
@@ -85,24 +86,16 @@ async function time(name, bytes, dims, unit) {
 
 await selectBackend({ prefer: "wasm" });
 if (wanted.includes("unet")) {
-  const bytes = exportOnnx(unet({ inputShape: [128, 128, 4], depth: 3, filters: 16, seed: 1 }));
+  const bytes = exportOnnx(unet(BENCH_UNET));
   await time("bench U-Net", bytes, [8, 128, 128, 4], "tiles/s");
   await time("bench U-Net", bytes, [64, 128, 128, 4], "tiles/s");
 }
 if (wanted.includes("global-cnn")) {
-  const g = globalCnn({ height: 721, width: 1440, channels: 4, blocks: 4, filters: 32, seed: 1 });
+  const g = globalCnn(BENCH_GLOBAL_CNN);
   await time("global CNN", exportOnnx(g), [1, 721, 1440, 4], "steps/s");
 }
 if (wanted.includes("convlstm")) {
-  const m = convLstmNowcaster({
-    inputFrames: 4,
-    outputFrames: 6,
-    filters: [16, 16],
-    height: 64,
-    width: 64,
-    channels: 1,
-    seed: 1,
-  });
+  const m = convLstmNowcaster(BENCH_CONVLSTM);
   await time("ConvLSTM", exportOnnx(m), [8, 4, 64, 64, 1], "sequences/s");
 }
 if (wanted.includes("water")) {

@@ -11,6 +11,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { convLstmNowcaster, exportOnnx, globalCnn, OnnxSessionPool, selectBackend, unet } from "../src/index.js";
 import { pipelineSessions } from "../src/nn/onnx/index.js";
+import { BENCH_CONVLSTM, BENCH_GLOBAL_CNN, BENCH_UNET } from "./bench-models.mjs";
 
 async function rate(items: number, reps: number, run: () => Promise<void>): Promise<number> {
   await run();
@@ -57,27 +58,13 @@ const MODELS = (process.env.BENCH_MODELS ?? "unet,convlstm,global-cnn").split(",
 async function main(): Promise<void> {
   await selectBackend({ prefer: "wasm" });
   if (MODELS.includes("unet"))
-    await both(
-      "U-Net depth 3, 16 filters",
-      unet({ inputShape: [128, 128, 4], depth: 3, filters: 16, seed: 1 }),
-      [8, 128, 128, 4],
-      5,
-      "tiles/s",
-    );
+    await both("U-Net depth 3, 16 filters", unet(BENCH_UNET), [8, 128, 128, 4], 5, "tiles/s");
   if (MODELS.includes("convlstm")) {
-    const lstm = convLstmNowcaster({
-      inputFrames: 4,
-      outputFrames: 6,
-      filters: [16, 16],
-      height: 64,
-      width: 64,
-      channels: 1,
-      seed: 1,
-    });
+    const lstm = convLstmNowcaster(BENCH_CONVLSTM);
     await both("ConvLSTM [16, 16], 4 -> 6 frames, 64 x 64", lstm, [8, 4, 64, 64, 1], 2, "sequences/s");
   }
   if (MODELS.includes("global-cnn")) {
-    const g = globalCnn({ height: 721, width: 1440, channels: 4, blocks: 4, filters: 32, seed: 1 });
+    const g = globalCnn(BENCH_GLOBAL_CNN);
     await both("global CNN, 4 blocks x 32, 721 x 1440 x 4", g, [1, 721, 1440, 4], 1, "steps/s");
   }
 }
