@@ -16,11 +16,14 @@ import { describeHugePages, hugePages } from "../util/huge-pages.js";
 export async function doctorCommand(o: { json?: boolean }): Promise<void> {
   const r = await selectBackend();
   const { onnxRuntimeInfo } = await import("../nn/onnx/runtime.js");
+  const { vulkanGpu } = await import("../nn/onnx/vulkan.js");
   const onnx = await onnxRuntimeInfo();
+  const vulkan = vulkanGpu();
   const huge = await hugePages();
   const report = {
     ...r,
     onnx,
+    vulkanGpu: vulkan,
     inference: onnx.available ? "onnx" : "tfjs",
     node: process.versions.node,
     hugePages: huge,
@@ -34,7 +37,7 @@ export async function doctorCommand(o: { json?: boolean }): Promise<void> {
     `inference ${onnx.available ? `ONNX Runtime ${onnx.version}, providers ${onnx.providers.join(" > ")}, ${onnx.threads} threads` : `TF.js (${onnx.reason})`}`,
     `backend   ${describeBackend(r)}`,
     `package   ${r.package}`,
-    `gpu       ${r.gpu ? "yes" : "no"}`,
+    `gpu       TF.js ${r.gpu ? "on CUDA" : "no"}; ONNX Runtime ${vulkan ? `WebGPU over Vulkan (${vulkan})` : "no Vulkan GPU found"}`,
     ...r.skipped.map((s) => `skipped   ${s.backend}: ${s.reason}`),
     `node      ${process.versions.node}`,
     `memory    ${describeHugePages(huge)}`,

@@ -31,6 +31,11 @@ describe("tilecast doctor", () => {
       ]);
     }
     expect(d.modelTypes).toStrictEqual(["convlstm", "global-cnn", "identity", "ndvi", "unet"]);
+    // No GPU device here: no Vulkan GPU for ONNX Runtime's WebGPU provider, so only the CPU's.
+    expect(d.vulkanGpu).toBeNull();
+    expect(d.onnx.providers).toStrictEqual(["cpu"]);
+    const text = tilecast("doctor");
+    expect(text.stdout).toMatch(/^gpu {7}TF\.js no; ONNX Runtime no Vulkan GPU found$/m);
   });
 
   it("TILECAST_BACKEND picks one; a bad name is a usage error", () => {
