@@ -7,9 +7,9 @@
  * Execution providers are tried best first: TensorRT, then CUDA (when the package was installed
  * with its GPU libraries: `ONNXRUNTIME_NODE_INSTALL=cuda12 npm install`), then WebGPU (bundled on
  * Linux, over Vulkan: offered where {@link vulkanGpu} finds a GPU), then the bundled CPU
- * library. `TILECAST_ONNX_PROVIDERS=cuda,cpu` sets the list (`cpu` alone keeps models off a GPU); `TILECAST_ONNX_THREADS` the CPU
- * threads (default: every core, {@link pipelineOnnxThreads}); `TILECAST_ONNX_SPIN` whether idle
- * threads spin ({@link onnxSpinning}).
+ * library. `TILECAST_ONNX_PROVIDERS=cuda,cpu` sets the list (`cpu` alone keeps models off a
+ * GPU); `TILECAST_ONNX_THREADS` the CPU threads (default: every core, {@link pipelineOnnxThreads});
+ * `TILECAST_ONNX_SPIN` whether idle threads spin ({@link onnxSpinning}).
  *
  * @example
  * ```ts
