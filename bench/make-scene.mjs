@@ -30,22 +30,27 @@ function noise() {
   return 20 * Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
 }
 const { cols, rows } = sink.blockGrid;
-for (let r = 0; r < rows; r++)
-  for (let c = 0; c < cols; c++) {
-    const x0 = c * 512;
-    const y0 = r * 512;
-    const w = Math.min(512, size - x0);
-    const h = Math.min(512, size - y0);
-    const block = createGrid("uint16", [4, h, w]);
-    for (let b = 0; b < 4; b++)
-      for (let y = 0; y < h; y++)
-        for (let x = 0; x < w; x++) {
-          const gx = x0 + x;
-          const gy = y0 + y;
-          let f = 1000 + 400 * (b + 1) * (1 + Math.sin(gx / 900 + b) * Math.cos(gy / 700)) + noise();
-          if (gx + gy < size / 8) f = 0; // a nodata corner, as at a swath edge
-          block.data[(b * h + y) * w + x] = f > 0 ? Math.min(65535, Math.max(1, Math.trunc(f))) : 0;
-        }
-    await sink.writeBlock(c, r, block);
-  }
+try {
+  for (let r = 0; r < rows; r++)
+    for (let c = 0; c < cols; c++) {
+      const x0 = c * 512;
+      const y0 = r * 512;
+      const w = Math.min(512, size - x0);
+      const h = Math.min(512, size - y0);
+      const block = createGrid("uint16", [4, h, w]);
+      for (let b = 0; b < 4; b++)
+        for (let y = 0; y < h; y++)
+          for (let x = 0; x < w; x++) {
+            const gx = x0 + x;
+            const gy = y0 + y;
+            let f = 1000 + 400 * (b + 1) * (1 + Math.sin(gx / 900 + b) * Math.cos(gy / 700)) + noise();
+            if (gx + gy < size / 8) f = 0; // a nodata corner, as at a swath edge
+            block.data[(b * h + y) * w + x] = f > 0 ? Math.min(65535, Math.max(1, Math.trunc(f))) : 0;
+          }
+      await sink.writeBlock(c, r, block);
+    }
+} catch (e) {
+  await sink.abort(); // no partial scene left behind
+  throw e;
+}
 await sink.commit();

@@ -42,7 +42,9 @@ function maxDiff(a, b) {
 async function time(name, bytes, dims, unit) {
   const data = input(dims.reduce((a, b) => a * b, 1));
   let reference = null;
-  for (const provider of [...providers].sort((a) => (a === "cpu" ? -1 : 1))) {
+  // The CPU first: its output is the one the others are compared with.
+  const order = [...providers.filter((p) => p === "cpu"), ...providers.filter((p) => p !== "cpu")];
+  for (const provider of order) {
     if (provider === "auto") delete process.env.TILECAST_ONNX_PROVIDERS;
     else process.env.TILECAST_ONNX_PROVIDERS = provider;
     const t0 = performance.now();

@@ -147,10 +147,9 @@ function providerLadder(ort: OrtModule): string[] {
       .map((s) => s.trim())
       .filter(Boolean);
   const offered = ort.listSupportedBackends?.() ?? [];
-  const cuda = offered
-    .filter((b) => (b.name === "tensorrt" || b.name === "cuda") && (b.bundled || providerInstalled(b.name)))
-    .map((b) => b.name)
-    .sort((a) => (a === "tensorrt" ? -1 : 1));
+  const cuda = ["tensorrt", "cuda"].filter((name) =>
+    offered.some((b) => b.name === name && (b.bundled || providerInstalled(name))),
+  );
   const webgpu = offered.some((b) => b.name === "webgpu" && b.bundled) && vulkanGpu() !== null;
   return [...cuda, ...(webgpu ? ["webgpu"] : []), "cpu"];
 }
