@@ -111,8 +111,25 @@ export interface Outcome {
  * itself (bin/tilecast.js, src/util/huge-pages.ts). The
  * benchmarks run tilecast's modules directly with node, not through that command, and the
  * references get the same setting so that it cannot favour one side.
+ *
+ * And with a fixed mmap threshold of 32 MiB (`glibc.malloc.mmap_threshold`). Setting any of
+ * malloc's thresholds or pads turns off glibc's dynamic mmap threshold, which otherwise rises to
+ * the size of each large block freed (up to 32 MiB) so that the next one comes from the heap:
+ * with `top_pad` alone, every block of 128 KiB or more is a fresh mapping, faulted in page by
+ * page. PyTorch allocates each layer's output afresh, and on 2026-12-04 the bench U-Net ran at
+ * 65-88 tiles/s in PyTorch with `hugetlb` and `top_pad`, 155-180 with `hugetlb` alone and
+ * 197-218 with the fixed threshold added (jemalloc: 26-29); tilecast's rows were unchanged by it
+ * (ONNX Runtime's U-Net 183-189 tiles/s either way, the Zarr and segmentation runs within their
+ * noise). The fixed threshold is where the dynamic one ends up, so the references run as fast as
+ * a tuned install gets them.
  */
-export const TUNABLES = withTilecastTunables(process.env.GLIBC_TUNABLES);
+export const TUNABLES = withMmapThreshold(withTilecastTunables(process.env.GLIBC_TUNABLES));
+
+/** `tunables` with `glibc.malloc.mmap_threshold` at 32 MiB unless it sets one (see {@link TUNABLES}). */
+export function withMmapThreshold(tunables: string): string {
+  if (/(^|:)glibc\.malloc\.mmap_threshold=/.test(tunables)) return tunables;
+  return [tunables, `glibc.malloc.mmap_threshold=${32 * 2 ** 20}`].filter(Boolean).join(":");
+}
 
 function jsonLine(text: string): Record<string, unknown> | undefined {
   try {

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { runWorkload, type Side, type Workload } from "../../bench/harness.js";
+import { runWorkload, type Side, TUNABLES, type Workload, withMmapThreshold } from "../../bench/harness.js";
 import { tmp } from "../helpers/write.js";
 
 /** A side that appends a line to `log` and prints `line` as its JSON result. */
@@ -99,5 +99,31 @@ describe.skipIf(!existsSync("/usr/bin/time"))("bench harness", () => {
     expect(o.ratio).toBeGreaterThan(0.9); // the medians, both runs of 100 MB; the highest would give about 1.9
     expect(o.ratio).toBeLessThan(1.1);
     expect(o.met).toBe(true);
+  });
+
+  it("runs every side with malloc's huge pages, its top pad and a fixed mmap threshold", () => {
+    // A top pad alone turns glibc's dynamic mmap threshold off: the fixed one stands in for it.
+    expect(withMmapThreshold("glibc.malloc.top_pad=1")).toBe(
+      "glibc.malloc.top_pad=1:glibc.malloc.mmap_threshold=33554432",
+    );
+    expect(withMmapThreshold("")).toBe("glibc.malloc.mmap_threshold=33554432");
+    expect(withMmapThreshold("a=1:glibc.malloc.mmap_threshold=4096")).toBe("a=1:glibc.malloc.mmap_threshold=4096");
+    const seen = `const t = process.env.GLIBC_TUNABLES.split(":"); console.log(JSON.stringify({ n: ["glibc.malloc.hugetlb=1", "glibc.malloc.top_pad=67108864", "glibc.malloc.mmap_threshold=33554432"].filter((s) => t.includes(s)).length }))`;
+    const run = (tool: string) => ({ tool, cmd: process.execPath, args: ["-e", seen], field: "n" });
+    const o = runWorkload(
+      {
+        group: "g",
+        name: "env",
+        unit: "n",
+        quick: true,
+        runs: 1,
+        warmup: false,
+        tilecast: run("ours"),
+        reference: run("theirs"),
+      },
+      false,
+    );
+    expect([o.tilecast.throughput, o.reference?.throughput]).toEqual([3, 3]);
+    expect(TUNABLES.split(":").filter((s) => s.startsWith("glibc.malloc.mmap_threshold="))).toHaveLength(1);
   });
 });
