@@ -17,6 +17,7 @@ import {
   segmentationLarge,
   unet,
 } from "./workloads/models.js";
+import { jobAgainstPython } from "./workloads/python-job.js";
 
 /** All workloads, in run order. */
 export function workloads(): Workload[] {
@@ -51,6 +52,7 @@ export function workloads(): Workload[] {
     globalCnnStep("train", "tensorflow"),
     endToEnd(),
     segmentationLarge(),
+    jobAgainstPython(),
     sceneQueue(),
     ...shardsAndResume(),
     trainStream(),
