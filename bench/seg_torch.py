@@ -38,7 +38,10 @@ def load_keras(model_dir):
     """The TF.js layers model in MODEL_DIR as a function of an NCHW batch (the layers it uses)."""
     with open(os.path.join(model_dir, "model.json")) as f:
         spec = json.load(f)
-    blob = b"".join(open(os.path.join(model_dir, p), "rb").read() for g in spec["weightsManifest"] for p in g["paths"])
+    blob = b""
+    for path in (p for g in spec["weightsManifest"] for p in g["paths"]):
+        with open(os.path.join(model_dir, path), "rb") as f:
+            blob += f.read()
     weights, at = {}, 0
     for g in spec["weightsManifest"]:
         for w in g["weights"]:
@@ -97,7 +100,8 @@ def load_keras(model_dir):
 
 
 def run(scene, model_dir, out):
-    stats = json.load(open(os.path.join(model_dir, "stats.json")))["bands"]
+    with open(os.path.join(model_dir, "stats.json")) as f:
+        stats = json.load(f)["bands"]
     mean = np.array([b["mean"] for b in stats], np.float32)[:, None, None]
     std = np.array([b["std"] for b in stats], np.float32)[:, None, None]
     model = load_keras(model_dir)
