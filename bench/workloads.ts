@@ -2,7 +2,8 @@
  * Every workload of `npm run bench`, each beside the tool a user would pick instead. Inputs are
  * made on first use (GDAL, zarr-python) in `bench/data/`. References come from
  * `npm run bench:setup`: GDAL and zarr-python (Debian), PyTorch and tensorstore (a venv in
- * `bench/.venv`, from pip's index where it has them; Debian's torch 1.13 otherwise).
+ * `bench/.venv`, from pip's index where it has them; Debian's torch 1.13 otherwise), and a
+ * script of GDAL and PyTorch doing the water job (`bench/seg_torch.py`).
  * `TILECAST_PYTHON`, `TILECAST_TORCH_PYTHON` and `TILECAST_TENSORSTORE_PYTHON` override.
  */
 import type { Workload } from "./harness.js";
