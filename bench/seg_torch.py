@@ -6,7 +6,8 @@ read the scene (GDAL, whole, GDAL_NUM_THREADS threads), z-score it with the mode
 numpy's `reflect`), run the shipped TF.js U-Net's weights in PyTorch (batches of 8,
 channels_last, inference mode), blend the windows with Hann weights, write float32 probabilities
 (NaN where any band is nodata) as a tiled deflate GeoTIFF with the scene's georeferencing, and a
-quicklook PNG. Prints one JSON line: megapixels per second of the whole process, and versions.
+quicklook PNG. Prints one JSON line: megapixels per second from loading PyTorch to the files on
+disk (the benchmark times the whole process itself), and versions.
 
     python3 bench/seg_torch.py SCENE MODEL_DIR OUT.tif [--compare TILECAST.tif]
 

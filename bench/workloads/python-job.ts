@@ -19,10 +19,10 @@ const OUT = { tilecast: `${DATA}/out-water-tilecast.tif`, python: `${DATA}/out-w
  * puts the directory first on its path, after loading GDAL); "" for a system Python.
  */
 function torchSite(): string {
-  const lib = join(dirname(dirname(TORCH)), "lib");
-  if (!existsSync(join(dirname(dirname(TORCH)), "pyvenv.cfg"))) return "";
-  const version = readdirSync(lib).find((d) => d.startsWith("python3"));
-  return version ? join(lib, version, "site-packages") : "";
+  const venv = dirname(dirname(TORCH));
+  if (!existsSync(join(venv, "pyvenv.cfg"))) return "";
+  const version = readdirSync(join(venv, "lib")).find((d) => d.startsWith("python3"));
+  return version ? join(venv, "lib", version, "site-packages") : "";
 }
 
 export function jobAgainstPython(): Workload {
