@@ -35,13 +35,28 @@ async function both(name: string, model: tf.LayersModel, shape: number[], reps: 
   let onnx: number | null = null;
   let provider: string | null = null;
   if (SIDE !== "tfjs") {
-    // As a pipeline runs it: batches split over a pool of one-thread sessions, or one session
-    // with every thread (spinning, it has the cores to itself) for a one-row batch.
+    // As a pipeline runs it (`models/descriptors/onnx-predictor.ts`): a pool of one-thread
+    // sessions, each given whole batches of its share of the n rows with one running and one
+    // queued; or one session with every thread (spinning, it has the cores to itself) for a
+    // one-row batch.
     const plan = pipelineSessions(n);
     const session = await OnnxSessionPool.create(exportOnnx(model), { ...plan, spin: plan.sessions === 1 });
-    onnx = await rate(n, reps * 3, async () => {
-      await session.run(data, shape);
-    });
+    const rows = Math.ceil(n / plan.sessions);
+    const part = data.subarray(0, rows * (data.length / n));
+    const partShape = [rows, ...shape.slice(1)];
+    const run = () => session.run(part, partShape, { whole: true });
+    await Promise.all(Array.from({ length: plan.sessions }, run)); // warm-up: each session once
+    const total = n * reps * 3;
+    let started = 0;
+    const feed = async () => {
+      for (; started < total; ) {
+        started += rows;
+        await run();
+      }
+    };
+    const t = performance.now();
+    await Promise.all(Array.from({ length: 2 * plan.sessions }, feed));
+    onnx = started / ((performance.now() - t) / 1000);
     provider = session.provider;
     await session.release();
   }
