@@ -35,7 +35,7 @@ async function both(name: string, model: tf.LayersModel, shape: number[], reps: 
   let onnx: number | null = null;
   let provider: string | null = null;
   if (SIDE !== "tfjs") {
-    // As a pipeline runs it (`models/descriptors/onnx-predictor.ts`): a pool of one-thread
+    // As a pipeline runs it (`src/models/descriptors/onnx-predictor.ts`): a pool of one-thread
     // sessions, each given whole batches of its share of the n rows with one running and one
     // queued; or one session with every thread (spinning, it has the cores to itself) for a
     // one-row batch.
@@ -49,7 +49,7 @@ async function both(name: string, model: tf.LayersModel, shape: number[], reps: 
     const total = n * reps * 3;
     let started = 0;
     const feed = async () => {
-      for (; started < total; ) {
+      while (started < total) {
         started += rows;
         await run();
       }
