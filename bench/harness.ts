@@ -118,7 +118,7 @@ export interface Outcome {
  * with `top_pad` alone, every block of 128 KiB or more is a fresh mapping, faulted in page by
  * page. PyTorch allocates each layer's output afresh, and on 2026-12-04 the bench U-Net ran at
  * 65-88 tiles/s in PyTorch with `hugetlb` and `top_pad`, 155-180 with `hugetlb` alone and
- * 197-218 with the fixed threshold added (jemalloc: 26-29); tilecast's rows were unchanged by it
+ * 197-218 with the fixed threshold added (jemalloc: 25-29); tilecast's rows were unchanged by it
  * (ONNX Runtime's U-Net 183-189 tiles/s either way, the Zarr and segmentation runs within their
  * noise). The fixed threshold is where the dynamic one ends up, so the references run as fast as
  * a tuned install gets them.
