@@ -12,13 +12,7 @@ import * as tf from "@tensorflow/tfjs";
 import { convLstmNowcaster, exportOnnx, globalCnn, OnnxSessionPool, selectBackend, unet } from "../src/index.js";
 import { pipelineSessions } from "../src/nn/onnx/index.js";
 import { BENCH_CONVLSTM, BENCH_GLOBAL_CNN, BENCH_UNET } from "./bench-models.mjs";
-
-async function rate(items: number, reps: number, run: () => Promise<void>): Promise<number> {
-  await run();
-  const t = performance.now();
-  for (let i = 0; i < reps; i++) await run();
-  return (items * reps) / ((performance.now() - t) / 1000);
-}
+import { rate } from "./rate.js";
 
 async function both(name: string, model: tf.LayersModel, shape: number[], reps: number, unit: string): Promise<void> {
   const x = tf.randomNormal(shape, 0, 1, "float32", 1);
