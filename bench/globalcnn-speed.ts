@@ -4,12 +4,13 @@
  * Inference: steps/s over BENCH_INFER_REPS forecast steps after one warm-up step. Training:
  * steps/s over BENCH_TRAIN_STEPS Adam steps (MSE) after one warm-up step. The backend is `wasm`,
  * `tensorflow` or `onnx` (ONNX Runtime on the exported model; inference only). A batch of one
- * cannot be split, so wasm runs on this thread. BENCH_ONLY=infer|train times one of the two.
+ * cannot be split, so wasm runs on this thread. On `tensorflow` a forecast step runs the model as
+ * one TensorFlow graph, as a pipeline does. BENCH_ONLY=infer|train times one of the two.
  *
  *   node --import tsx bench/globalcnn-speed.ts tensorflow
  */
 import * as tf from "@tensorflow/tfjs";
-import { exportOnnx, globalCnn, OnnxSession, selectBackend } from "../src/index.js";
+import { exportOnnx, foldBatchNorm, globalCnn, OnnxSession, selectBackend, tfGraphModel } from "../src/index.js";
 import { lossFunction } from "../src/train/index.js";
 import { BENCH_GLOBAL_CNN } from "./bench-models.mjs";
 import { rate } from "./rate.js";
@@ -34,11 +35,17 @@ async function main(): Promise<void> {
     });
     await session.release();
   } else if (only !== "train") {
+    // On native TensorFlow as a pipeline runs it: folded, as one graph (TILECAST_TF_GRAPH=0: op by op).
+    const graph =
+      backend.backend === "tensorflow" && process.env.TILECAST_TF_GRAPH !== "0"
+        ? await tfGraphModel(await foldBatchNorm(model))
+        : null;
     infer = await rate(1, reps, async () => {
-      const p = model.predict(x) as tf.Tensor;
+      const p = graph ? graph.predict(x) : (model.predict(x) as tf.Tensor);
       await p.data();
       p.dispose();
     });
+    graph?.dispose();
   }
   let train = 0;
   if (only !== "infer" && !onnx) {

@@ -198,7 +198,7 @@ describe("the published package", () => {
     writeFileSync(
       join(proj, "native.mjs"),
       `import * as tf from "@tensorflow/tfjs";
-       import { convLstmNowcaster, selectBackend, unet } from "tilecast";
+       import { convLstmNowcaster, foldBatchNorm, selectBackend, tfGraphModel, unet } from "tilecast";
        async function values(backend) {
          await selectBackend({ prefer: backend });
          const x = tf.randomNormal([2, 16, 16, 3], 0, 2, "float32", 7);
@@ -243,11 +243,17 @@ describe("the published package", () => {
        }
        function err(a, b) { return Math.max(...a.map((v, i) => Math.abs(v - b[i]) / Math.max(1, Math.abs(b[i])))); }
        const native = await values("tensorflow");
+       // The same U-Net as one TensorFlow graph (what a pipeline runs on this backend).
+       const gm = unet({ inputShape: [null, null, 4], depth: 2, filters: 4, classes: 4, batchNorm: true, seed: 3 });
+       const gx = tf.randomNormal([3, 24, 40, 4], 0, 1, "float32", 5);
+       const graph = await tfGraphModel(await foldBatchNorm(gm));
+       const graphErr = err(Array.from(graph.predict(gx).dataSync()), Array.from(gm.predict(gx).dataSync()));
        const cpu = await values("cpu");
        const worst = (p, q) => Math.max(...p.map((v, i) => err(v, q[i])));
-       console.log(JSON.stringify({ bn: err(native.bn, cpu.bn), step: native.step, g: worst(native.g, cpu.g), w: worst(native.w, cpu.w), ran: native.ran, cpuRan: cpu.ran, plain: native.plainErr, lstm: worst(native.lstmGrads, cpu.lstmGrads), convs: [native.convs, cpu.convs], fused: worst(native.fused, cpu.fused), fusedKernels: native.fusedKernels }));`,
+       console.log(JSON.stringify({ graphErr, bn: err(native.bn, cpu.bn), step: native.step, g: worst(native.g, cpu.g), w: worst(native.w, cpu.w), ran: native.ran, cpuRan: cpu.ran, plain: native.plainErr, lstm: worst(native.lstmGrads, cpu.lstmGrads), convs: [native.convs, cpu.convs], fused: worst(native.fused, cpu.fused), fusedKernels: native.fusedKernels }));`,
     );
     const r = JSON.parse(run(process.execPath, ["native.mjs"]).trim().split("\n").pop() as string);
+    expect(r.graphErr).toBeLessThan(1e-4);
     expect(r.bn).toBeLessThan(1e-5);
     expect(r.step).toStrictEqual([0, 0, 1, null]); // NaN stays NaN (JSON null)
     expect(r.g).toBeLessThan(1e-3);

@@ -46,6 +46,10 @@ export interface RuntimeReport {
   sessions?: number;
   /** The model normalizes raw input itself (the pipeline's last `normalize`, in its ONNX graph). */
   normalizes?: boolean;
+  /** TF.js on native TensorFlow: the model runs as one TensorFlow graph (`nn/tf-graph`). */
+  graph?: boolean;
+  /** TF.js on native TensorFlow: why the model runs op by op instead of as one graph. */
+  graphSkipped?: string;
 }
 
 /** A ready model: what to run and how many bands it returns. */

@@ -69,6 +69,12 @@ export interface BackendReport {
 
 const NATIVE = ["@tensorflow/tfjs-node-gpu", "@tensorflow/tfjs-node"] as const;
 
+/** The native package the tensorflow backend came from, once one has loaded. */
+let nativeLoaded: (typeof NATIVE)[number] | null = null;
+
+/** The native package (`@tensorflow/tfjs-node` or `-gpu`) behind the tensorflow backend, or null. */
+export const nativePackage = (): string | null => nativeLoaded;
+
 /** Whether `pkg` is installed but has no compiled binding (false when it is not installed at all). */
 function bindingMissing(pkg: string): boolean {
   let dir: string;
@@ -102,6 +108,7 @@ async function tryNative(skipped: BackendReport["skipped"]): Promise<BackendRepo
       useNativeFileIO();
       if (!(await tf.setBackend("tensorflow"))) throw new Error("the tensorflow backend failed to initialise");
       fuseNativeConvolutions();
+      nativeLoaded = pkg;
       const b = tf.backend() as unknown as { isUsingGpuDevice?: () => boolean; binding?: { TF_Version?: string } };
       const gpu = pkg.endsWith("-gpu") && Boolean(b.isUsingGpuDevice?.());
       // oneDNN's im2col convolutions fall back to a scalar loop past ~1 GB of scratch: bands.

@@ -79,4 +79,5 @@ export {
   tensorValues,
   transferableSource,
 } from "./tensor-array.js";
+export { exportSavedModel, type TfGraphModel, tfGraphModel } from "./tf-graph/index.js";
 export { registerWasmTrainingKernels } from "./wasm/register.js";

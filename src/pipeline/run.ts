@@ -70,6 +70,8 @@ export interface RunSummary {
   provider?: string;
   /** Why `runtime: auto` fell back to TF.js. */
   runtimeFallback?: string;
+  /** TF.js on native TensorFlow ran the model as one TensorFlow graph. */
+  graph?: true;
   statsFile: string | null;
   quicklook: string | null;
   /** The class raster (`output.classes`). */
@@ -281,6 +283,7 @@ export async function runPipeline(p: Pipeline, options: RunOptions = {}): Promis
       runtime: runtime.runtime,
       ...(runtime.provider ? { provider: runtime.provider } : {}),
       ...(runtime.fallback ? { runtimeFallback: runtime.fallback } : {}),
+      ...(runtime.graph ? { graph: true as const } : {}),
       statsFile: p.normalize?.saveStats ?? (p.normalize && p.normalize.stats !== "compute" ? p.normalize.stats : null),
       quicklook,
       classes: output.classes ?? null,

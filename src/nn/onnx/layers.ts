@@ -27,6 +27,28 @@ export function weightsOf(layer: tf.layers.Layer): { data: Float32Array; shape: 
   return layer.getWeights().map((w) => ({ data: w.dataSync() as Float32Array, shape: [...w.shape] }));
 }
 
+/**
+ * A batch-norm layer's per-channel weights, `n` channels: scale and centre as stored, or 1 and 0
+ * where the layer has none.
+ */
+export function batchNormWeights(layer: tf.layers.Layer): {
+  n: number;
+  gamma: Float32Array;
+  beta: Float32Array;
+  mean: Float32Array;
+  variance: Float32Array;
+} {
+  const c = layer.getConfig() as Config;
+  const w = weightsOf(layer);
+  const n = (w.at(-1) as { shape: number[] }).shape[0] as number;
+  let i = 0;
+  const gamma = c.scale === false ? new Float32Array(n).fill(1) : (w[i++]?.data as Float32Array);
+  const beta = c.center === false ? new Float32Array(n) : (w[i++]?.data as Float32Array);
+  const mean = w[i++]?.data as Float32Array;
+  const variance = w[i++]?.data as Float32Array;
+  return { n, gamma, beta, mean, variance };
+}
+
 /** tfjs kernel [kh, kw, in, out] -> ONNX Conv weight [out, in, kh, kw]. */
 export function convWeight(data: Float32Array, [kh, kw, cin, cout]: number[]): Float32Array {
   const out = new Float32Array(data.length);
@@ -111,13 +133,7 @@ export function convertLayer(g: GraphBuilder, layer: tf.layers.Layer, inputs: Sy
       return same4(conv2d(g, c, weightsOf(layer), x.name));
     case "BatchNormalization": {
       need4();
-      const w = weightsOf(layer);
-      const n = (w.at(-1) as { shape: number[] }).shape[0] as number;
-      let i = 0;
-      const gamma = c.scale === false ? new Float32Array(n).fill(1) : (w[i++]?.data as Float32Array);
-      const beta = c.center === false ? new Float32Array(n) : (w[i++]?.data as Float32Array);
-      const mean = w[i++]?.data as Float32Array;
-      const variance = w[i++]?.data as Float32Array;
+      const { n, gamma, beta, mean, variance } = batchNormWeights(layer);
       const args = [gamma, beta, mean, variance].map((d, k) =>
         g.floats(["gamma", "beta", "mean", "var"][k] as string, d, [n]),
       );
