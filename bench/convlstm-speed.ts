@@ -4,14 +4,15 @@
  * 64 x 64 x 1. Inference: sequences/s over BENCH_INFER_REPS batches after one warm-up batch.
  * Training: sequences/s over BENCH_TRAIN_STEPS Adam steps (MSE) after one warm-up step. On the
  * single-threaded wasm and cpu backends the model runs in one worker replica per core, as
- * `tilecast train` does; BENCH_REPLICAS sets the count (1: this thread). BENCH_ONLY=infer|train
- * times one of the two.
+ * `tilecast train` does; BENCH_REPLICAS sets the count (1: this thread). On native TensorFlow,
+ * inference runs the model as one TensorFlow graph, as tilecast does (`inferenceModel`).
+ * BENCH_ONLY=infer|train times one of the two.
  *
  *   node --import tsx bench/convlstm-speed.ts wasm
  */
 import { availableParallelism } from "node:os";
 import * as tf from "@tensorflow/tfjs";
-import { convLstmNowcaster, selectBackend } from "../src/index.js";
+import { convLstmNowcaster, inferenceModel, selectBackend } from "../src/index.js";
 import { lossFunction, ReplicaPool } from "../src/train/index.js";
 import { rate } from "./rate.js";
 
@@ -25,14 +26,17 @@ async function main(): Promise<void> {
   const y = tf.randomNormal([8, 6, 64, 64, 1], 0, 1, "float32", 2);
   const pool = replicas > 1 ? await ReplicaPool.create(model, { replicas, loss: "mse" }) : null;
   const only = process.env.BENCH_ONLY;
+  // On native TensorFlow as tilecast runs it: one graph, unrolled over the frames.
+  const graph = backend.backend === "tensorflow" && only !== "train" ? await inferenceModel(model) : null;
   const infer =
     only === "train"
       ? 0
       : await rate(8, Number(process.env.BENCH_INFER_REPS ?? "5"), async () => {
-          const p = pool ? await pool.predict(x) : (model.predict(x) as tf.Tensor);
+          const p = pool ? await pool.predict(x) : graph ? graph.predict(x) : (model.predict(x) as tf.Tensor);
           await p.data();
           p.dispose();
         });
+  graph?.dispose();
   let train = 0;
   if (only !== "infer") {
     const optimizer = tf.train.adam(1e-3);

@@ -10,7 +10,7 @@
  *   node --import tsx bench/globalcnn-speed.ts tensorflow
  */
 import * as tf from "@tensorflow/tfjs";
-import { exportOnnx, foldBatchNorm, globalCnn, OnnxSession, selectBackend, tfGraphModel } from "../src/index.js";
+import { exportOnnx, globalCnn, inferenceModel, OnnxSession, selectBackend } from "../src/index.js";
 import { lossFunction } from "../src/train/index.js";
 import { BENCH_GLOBAL_CNN } from "./bench-models.mjs";
 import { rate } from "./rate.js";
@@ -36,10 +36,7 @@ async function main(): Promise<void> {
     await session.release();
   } else if (only !== "train") {
     // On native TensorFlow as a pipeline runs it: folded, as one graph (TILECAST_TF_GRAPH=0: op by op).
-    const graph =
-      backend.backend === "tensorflow" && process.env.TILECAST_TF_GRAPH !== "0"
-        ? await tfGraphModel(await foldBatchNorm(model))
-        : null;
+    const graph = backend.backend === "tensorflow" ? await inferenceModel(model) : null;
     infer = await rate(1, reps, async () => {
       const p = graph ? graph.predict(x) : (model.predict(x) as tf.Tensor);
       await p.data();

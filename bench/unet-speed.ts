@@ -11,7 +11,7 @@
  */
 import { availableParallelism } from "node:os";
 import * as tf from "@tensorflow/tfjs";
-import { foldBatchNorm, selectBackend, tfGraphModel, unet } from "../src/index.js";
+import { inferenceModel, selectBackend, unet } from "../src/index.js";
 import { ReplicaPool } from "../src/train/index.js";
 import { rate } from "./rate.js";
 
@@ -27,17 +27,13 @@ async function main(): Promise<void> {
   const replicas = Number(process.env.BENCH_REPLICAS ?? single);
   const pool = replicas > 1 ? await ReplicaPool.create(model, { replicas, loss: "binary-crossentropy" }) : null;
   // Inference as tilecast runs it: batch norm folded into the convolutions (replicas fold too),
-  // on native TensorFlow as one graph (TILECAST_TF_GRAPH=0: op by op).
-  const folded = pool || only === "train" ? null : await foldBatchNorm(model);
-  const graph =
-    folded && backend.backend === "tensorflow" && process.env.TILECAST_TF_GRAPH !== "0"
-      ? await tfGraphModel(folded)
-      : null;
+  // on native TensorFlow as one graph (`inferenceModel`; TILECAST_TF_GRAPH=0: op by op).
+  const runner = pool || only === "train" ? null : await inferenceModel(model);
   const infer =
     only === "train"
       ? 0
       : await rate(8, inferReps, async () => {
-          const p = pool ? await pool.predict(x) : graph ? graph.predict(x) : (folded?.predict(x) as tf.Tensor);
+          const p = pool ? await pool.predict(x) : (runner?.predict(x) as tf.Tensor);
           await p.data();
           p.dispose();
         });
@@ -51,13 +47,13 @@ async function main(): Promise<void> {
     });
   }
   await pool?.close();
-  graph?.dispose();
+  runner?.dispose();
   console.log(
     JSON.stringify({
       tool: `tilecast ${backend.backend}`,
       threads: backend.threads,
       replicas,
-      graph: graph !== null,
+      graph: runner?.graph ?? false,
       params: model.countParams(),
       inferenceTilesPerSec: infer,
       trainTilesPerSec: train,

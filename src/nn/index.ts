@@ -24,6 +24,7 @@ export {
 } from "./conv-arithmetic.js";
 export { fileIO } from "./file-io.js";
 export { foldBatchNorm } from "./fold-batch-norm.js";
+export { type InferenceModel, inferenceModel } from "./inference-model.js";
 export { LastFrame } from "./last-frame.js";
 export {
   anomalyCorrelation,

@@ -13,7 +13,7 @@
  */
 import type { Stats } from "../grid/band-stats.js";
 import type { GridSource } from "../io/types.js";
-import { rollout } from "../models/rollout.js";
+import { type OneStepModel, rollout } from "../models/rollout.js";
 import { denormalizeValue, type NormalizeMethod, normalizeGrid } from "../stages/normalize.js";
 import { tf } from "../tfjs.js";
 
@@ -25,7 +25,7 @@ export interface Stepper {
 
 /** What every stepper reads with. */
 export interface StepperInput {
-  model: tf.LayersModel;
+  model: OneStepModel;
   src: GridSource;
   stats: Stats;
   method: NormalizeMethod;

@@ -24,6 +24,7 @@ import { isGeographic } from "../grid/crs.js";
 import type { GridSource } from "../io/types.js";
 import { type ForecastGrid, writeForecastSlot } from "../io/zarr/forecast-store.js";
 import { quietCpuBanner } from "../nn/backend.js";
+import { type InferenceModel, inferenceModel } from "../nn/inference-model.js";
 import { loadModelDir, type ModelCard } from "../nn/model-card.js";
 import { tf } from "../tfjs.js";
 import { type Pipeline, requireOutput } from "./config.js";
@@ -99,6 +100,7 @@ export async function runForecast(p: Pipeline, o: { cycle: string; until?: strin
   if (!card.frames)
     throw new TilecastError("E_ARGUMENT", "card.json has no frames: not a forecast model", { path: dir });
   const src = await openInput(p);
+  let runner: InferenceModel | undefined;
   try {
     const variable = p.input.var ?? (src.meta as { variable?: string }).variable;
     const trained = card.inputs[0]?.name;
@@ -117,7 +119,9 @@ export async function runForecast(p: Pipeline, o: { cycle: string; until?: strin
     const stats: Stats = p.normalize
       ? await normalizeStats(p.normalize, p, src, planFor(p, src))
       : { bands: [], transforms: [] };
-    const input = { model, src, stats, method: p.normalize?.method ?? "none" };
+    // Folded, and on native TensorFlow one graph: as a pipeline runs a model.
+    runner = await inferenceModel(model);
+    const input = { model: runner, src, stats, method: p.normalize?.method ?? "none" };
     const T = card.frames.input;
     const state = model.inputs[0]?.shape.length === 4;
     const stepper = state ? stateStepper(input, T, output.steps ?? 1) : sequenceStepper(input, T, card.frames.output);
@@ -152,6 +156,7 @@ export async function runForecast(p: Pipeline, o: { cycle: string; until?: strin
       backend: tf.getBackend(),
     };
   } finally {
+    runner?.dispose();
     model.dispose();
     await src.close();
   }

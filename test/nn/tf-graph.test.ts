@@ -184,17 +184,49 @@ describe("exportSavedModel", () => {
     expect(ops).toContain("AddV2");
   });
 
-  it("refuses frame sequences and names the reason", () => {
+  it("unrolls a ConvLSTM nowcaster over its frames: unstacked in, one Split of the gates a step, stacked out", () => {
     const m = convLstmNowcaster({
-      inputFrames: 2,
-      outputFrames: 1,
+      inputFrames: 3,
+      outputFrames: 2,
       height: 8,
       width: 8,
       channels: 1,
       filters: [2],
       seed: 1,
     });
-    expect(() => exportSavedModel(m)).toThrow(/TensorFlow graph: inputs of rank 5/);
+    const { nodes } = graphOf(exportSavedModel(m));
+    const count = (op: string) => nodes.filter((n) => n.op === op).length;
+    expect(count("Unpack")).toBe(1);
+    expect(count("Pack")).toBe(1);
+    // One encoder step per input frame, one forecaster step per output frame.
+    expect(count("Split")).toBe(3 + 2);
+    const pack = nodes.find((n) => n.op === "Pack") as NodeRead;
+    expect(pack.inputs).toHaveLength(2);
+  });
+
+  it("applies an image layer to each frame of a sequence: persistence plus the change, frame by frame", () => {
+    const m = convLstmNowcaster({
+      inputFrames: 3,
+      outputFrames: 4,
+      height: 8,
+      width: 8,
+      channels: 1,
+      filters: [2],
+      persistence: true,
+      seed: 1,
+    });
+    const { nodes } = graphOf(exportSavedModel(m));
+    const pack = nodes.find((n) => n.op === "Pack") as NodeRead;
+    expect(pack.inputs).toHaveLength(4);
+    for (const i of pack.inputs) expect(nodes.find((n) => n.name === i)?.op).toBe("AddV2");
+  });
+
+  it("refuses a layer it does not convert, naming it", () => {
+    const x = tf.input({ shape: [4, 4, 2] });
+    const y = tf.layers.dense({ units: 3, name: "head" }).apply(x) as tf.SymbolicTensor;
+    expect(() => exportSavedModel(tf.model({ inputs: x, outputs: y }))).toThrow(
+      /TensorFlow graph: layer 'head' \(Dense\) is not converted/,
+    );
   });
 });
 
@@ -209,7 +241,7 @@ describe("on native TensorFlow", () => {
       );
   });
 
-  it("a U-Net, a periodic CNN and upsampling layers give the model's values", async (ctx) => {
+  it("a U-Net, a periodic CNN, upsampling layers and a ConvLSTM nowcaster give the model's values", async (ctx) => {
     if (!native) return ctx.skip();
     const x = tf.input({ shape: [null, null, 3] });
     let y = tf.layers.averagePooling2d({ poolSize: 2 }).apply(x) as tf.SymbolicTensor;
@@ -234,10 +266,36 @@ describe("on native TensorFlow", () => {
         [2, 12, 20, 3],
       ],
       [tf.model({ inputs: x, outputs: y }), [2, 10, 14, 3]],
+      [
+        convLstmNowcaster({
+          inputFrames: 3,
+          outputFrames: 2,
+          height: 12,
+          width: 10,
+          channels: 2,
+          filters: [4, 3],
+          seed: 6,
+        }),
+        [2, 3, 12, 10, 2],
+      ],
     ];
+    // Persistence plus a change (an Add of two frame sequences), the head's zero start replaced.
+    const persistent = convLstmNowcaster({
+      inputFrames: 3,
+      outputFrames: 2,
+      height: 8,
+      width: 8,
+      channels: 1,
+      filters: [3],
+      persistence: true,
+      seed: 7,
+    });
+    const head = persistent.getLayer("head");
+    head.setWeights(head.getWeights().map((w, i) => tf.randomNormal(w.shape, 0, 0.5, "float32", 8 + i)));
+    models.push([persistent, [2, 3, 8, 8, 1]]);
     for (const [m, shape] of models) {
       const g = await tfGraphModel(await foldBatchNorm(m));
-      const input = tf.randomNormal(shape, 0, 1, "float32", 5);
+      const input = tf.randomNormal(shape, 0, 3, "float32", 5);
       const want = m.predict(input) as tf.Tensor;
       const got = g.predict(input);
       expect(got.shape).toStrictEqual(want.shape);

@@ -5,10 +5,9 @@
  */
 import { z } from "zod";
 import { errorLine, TilecastError } from "../../errors.js";
-import { foldBatchNorm } from "../../nn/fold-batch-norm.js";
+import { inferenceModel } from "../../nn/inference-model.js";
 import { loadModelDir, type ModelCard } from "../../nn/model-card.js";
 import { modelSummary } from "../../nn/summary.js";
-import { type TfGraphModel, tfGraphModel } from "../../nn/tf-graph/graph-model.js";
 import { tf } from "../../tfjs.js";
 import type { ArchitectureInput, LoadedModel, ModelDescriptor } from "../registry.js";
 import { onnxPredictorOf } from "./onnx-predictor.js";
@@ -77,7 +76,7 @@ async function modelFor<S extends z.ZodObject>(
 
 /**
  * The TF.js predictor: the model with batch norm folded into its convolutions, run as one
- * TensorFlow graph on the native backend where it converts (`TILECAST_TF_GRAPH=0`: op by op).
+ * TensorFlow graph on the native backend where it converts (`nn/inference-model.ts`).
  */
 async function predictorOf(
   name: string,
@@ -86,33 +85,17 @@ async function predictorOf(
   sequence: boolean,
 ): Promise<LoadedModel> {
   const a = tileAdapter(name, model, frames, sequence);
-  const folded = await foldBatchNorm(model);
-  const graph = await graphOf(folded);
-  if ("model" in graph) {
-    const g = graph.model;
-    return {
-      bands: a.outBands,
-      runtime: { runtime: "tfjs", graph: true },
-      predictor: (x) => a.toTiles(g.predict(a.toInput(x))),
-      release: async () => g.dispose(),
-    };
-  }
+  const m = await inferenceModel(model);
   return {
     bands: a.outBands,
-    runtime: { runtime: "tfjs", ...graph },
-    predictor: (x) => a.toTiles(folded.predict(a.toInput(x)) as tf.Tensor),
+    runtime: {
+      runtime: "tfjs",
+      ...(m.graph ? { graph: true } : {}),
+      ...(m.graphSkipped ? { graphSkipped: m.graphSkipped } : {}),
+    },
+    predictor: (x) => a.toTiles(m.predict(a.toInput(x))),
+    release: async () => m.dispose(),
   };
-}
-
-/** The model as a TensorFlow graph on the native backend, or why not (nothing off it). */
-async function graphOf(model: tf.LayersModel): Promise<{ model: TfGraphModel } | { graphSkipped?: string }> {
-  if (tf.getBackend() !== "tensorflow") return {};
-  if (process.env.TILECAST_TF_GRAPH === "0") return { graphSkipped: "TILECAST_TF_GRAPH=0" };
-  try {
-    return { model: await tfGraphModel(model) };
-  } catch (e) {
-    return { graphSkipped: errorLine(e) };
-  }
 }
 
 /**

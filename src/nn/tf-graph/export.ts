@@ -16,6 +16,13 @@ import type * as tf from "@tensorflow/tfjs";
 import { TilecastError } from "../../errors.js";
 import { attr, TfGraphBuilder } from "./graph-def.js";
 import { convertLayer } from "./layers.js";
+import { convertSequenceLayer, type Value } from "./sequences.js";
+
+/** The frames of an N,T,H,W,C node: `Unpack` along axis 1, one NHWC output each. */
+function frameSplit(g: TfGraphBuilder, x: string, frames: number): string[] {
+  const unpacked = g.node("Unpack", [x], { T: attr.float, num: attr.i(frames), axis: attr.i(1) });
+  return Array.from({ length: frames }, (_, t) => (t === 0 ? unpacked : `${unpacked}:${t}`));
+}
 
 interface NodeLike {
   inputTensors: tf.SymbolicTensor[];
@@ -24,15 +31,42 @@ interface NodeLike {
 
 const fail = (what: string) => new TilecastError("E_UNSUPPORTED", `TensorFlow graph: ${what}`);
 
+/**
+ * An image layer on its inputs: images, or frame sequences of one length, the layer applied to
+ * each frame (an Add of two sequences, an activation of one).
+ */
+function perFrame(g: TfGraphBuilder, layer: tf.layers.Layer, ins: Value[]): Value {
+  if (ins.every((v) => typeof v === "string")) return convertLayer(g, layer, ins as string[]);
+  const frames = ins.map((v) => (typeof v === "string" ? -1 : v.length));
+  if (new Set(frames).size !== 1 || frames[0] === -1)
+    throw fail(`layer '${layer.name}' (${layer.getClassName()}) mixes images and frame sequences`);
+  const axis = Number((layer.getConfig() as { axis?: unknown }).axis ?? -1);
+  if (layer.getClassName() === "Concatenate" && axis !== -1 && axis !== 4)
+    throw fail(`'${layer.name}' concatenates frame sequences along axis ${axis}`);
+  return Array.from({ length: frames[0] as number }, (_, t) =>
+    convertLayer(
+      g,
+      layer,
+      ins.map((v) => (v as readonly string[])[t] as string),
+    ),
+  );
+}
+
 /** The model's `saved_model.pb`; see the module documentation. */
 export function exportSavedModel(model: tf.LayersModel): Uint8Array {
   if (model.inputs.length !== 1 || model.outputs.length !== 1) throw fail("models with one input and one output only");
   const input = model.inputs[0] as tf.SymbolicTensor;
   const output = model.outputs[0] as tf.SymbolicTensor;
-  if (input.shape.length !== 4) throw fail(`inputs of rank ${input.shape.length} (images only)`);
+  const rank = input.shape.length;
+  if (rank !== 4 && rank !== 5) throw fail(`inputs of rank ${rank} (images or frame sequences only)`);
   const g = new TfGraphBuilder();
   const dims = (s: readonly (number | null)[]) => s.map((d) => (d === null || d === undefined ? -1 : d));
-  const values = new Map<number, string>([[input.id, g.placeholder("input", dims(input.shape))]]);
+  const placeholder = g.placeholder("input", dims(input.shape));
+  const frameCount = input.shape[1];
+  if (rank === 5 && typeof frameCount !== "number") throw fail("frame sequences need a fixed number of frames");
+  // A sequence is one node per frame: the input unstacked along its frame axis.
+  const first: Value = rank === 4 ? placeholder : frameSplit(g, placeholder, frameCount as number);
+  const values = new Map<number, Value>([[input.id, first]]);
   for (const layer of model.layers) {
     if (layer.getClassName() === "InputLayer") continue;
     const nodes = (layer as unknown as { inboundNodes: NodeLike[] }).inboundNodes;
@@ -43,11 +77,16 @@ export function exportSavedModel(model: tf.LayersModel): Uint8Array {
       if (v === undefined) throw fail(`'${layer.name}' takes an input not computed yet`);
       return v;
     });
-    values.set((node.outputTensors[0] as tf.SymbolicTensor).id, convertLayer(g, layer, ins));
+    const out = convertSequenceLayer(g, layer, ins[0] as Value) ?? perFrame(g, layer, ins);
+    values.set((node.outputTensors[0] as tf.SymbolicTensor).id, out);
   }
   const last = values.get(output.id);
   if (last === undefined) throw fail("the output is not reached from the input");
-  g.node("Identity", [last], { T: attr.float }, "output");
+  const result =
+    typeof last === "string"
+      ? last
+      : g.node("Pack", [...last], { N: attr.i(last.length), T: attr.float, axis: attr.i(1) });
+  g.node("Identity", [result], { T: attr.float }, "output");
   return g.savedModel(
     { name: "input", shape: dims(input.shape) },
     { name: "output", shape: dims(output.shape) },

@@ -1,12 +1,13 @@
 /**
- * `tfGraphModel(model)`: an image model run by native TensorFlow as one graph, for inference on
+ * `tfGraphModel(model)`: a model run by native TensorFlow as one graph, for inference on
  * the `tensorflow` backend. tfjs-node runs a LayersModel op by op through TensorFlow's eager API;
- * as a graph ({@link exportSavedModel}, loaded with tfjs-node's `loadSavedModel`) TensorFlow's
- * optimizer fuses each convolution with its bias and activation, and oneDNN keeps its own
- * layouts between ops. On 2 cores the bench U-Net (batches of 8 x 128 x 128 x 4) ran 177-196
+ * as a graph ({@link exportSavedModel}, loaded with tfjs-node's `loadSavedModel`) TensorFlow
+ * optimizes the whole graph before it runs it (its Grappler optimizer fuses a convolution with
+ * its bias and activation, for one) and runs it without a call from JavaScript per op. On 2 cores the bench U-Net (batches of 8 x 128 x 128 x 4) ran 177-196
  * tiles/s this way against 139-171 op by op (alternating, three times each), and 205 against
  * PyTorch 2.13's 207 in the benchmark; the global CNN's 721 x 1440 forecast step 1.75 steps/s
- * against 0.42 op by op (PyTorch: 1.22).
+ * against 0.42 op by op (PyTorch: 1.22); the bench ConvLSTM, unrolled, 47-48 sequences/s against
+ * 24-25.
  *
  * The SavedModel is written to a temporary directory, loaded, and the directory removed: the
  * graph holds its weights as constants, so nothing is read from it afterwards.

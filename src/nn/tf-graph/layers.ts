@@ -3,8 +3,7 @@
  * weights go in as they are. tfjs follows TensorFlow's own semantics (`same` padding, transposed
  * convolutions, resizing without aligned corners or half-pixel centres), so each layer is the op
  * tfjs itself calls on the tensorflow backend; TensorFlow's graph optimizer then fuses
- * convolution, bias and activation. Frame sequences (ConvLSTM2D and the layers around it) are
- * not converted: an error names the layer.
+ * convolution, bias and activation. The layers of frame sequences are in `sequences.ts`.
  *
  * Internal (used by `export.ts`).
  */
@@ -74,9 +73,13 @@ function stridedSlice(
   });
 }
 
-/** Conv2D with the layer's weights (NHWC kernel as tfjs keeps it), bias and activation. */
-function conv2d(g: TfGraphBuilder, c: Config, layer: tf.layers.Layer, x: string): string {
-  const w = weightsOf(layer);
+/** Conv2D with weights `w` (kernel as tfjs keeps it, then bias), bias and activation per `c`. */
+export function conv2dOf(
+  g: TfGraphBuilder,
+  c: Config,
+  w: { data: Float32Array; shape: number[] }[],
+  x: string,
+): string {
   const kernel = w[0] as { data: Float32Array; shape: number[] };
   const [sy, sx] = pair(c.strides, 1);
   const [dy, dx] = pair(c.dilationRate, 1);
@@ -168,7 +171,7 @@ export function convertLayer(g: TfGraphBuilder, layer: tf.layers.Layer, inputs: 
   const cls = layer.getClassName();
   switch (cls) {
     case "Conv2D":
-      return conv2d(g, c, layer, x);
+      return conv2dOf(g, c, weightsOf(layer), x);
     case "Conv2DTranspose":
       return conv2dTranspose(g, c, layer, x);
     case "BatchNormalization":
