@@ -243,11 +243,20 @@ describe("the published package", () => {
        }
        function err(a, b) { return Math.max(...a.map((v, i) => Math.abs(v - b[i]) / Math.max(1, Math.abs(b[i])))); }
        const native = await values("tensorflow");
-       // The same U-Net as one TensorFlow graph (what a pipeline runs on this backend).
-       const gm = unet({ inputShape: [null, null, 4], depth: 2, filters: 4, classes: 4, batchNorm: true, seed: 3 });
-       const gx = tf.randomNormal([3, 24, 40, 4], 0, 1, "float32", 5);
-       const graph = await tfGraphModel(await foldBatchNorm(gm));
-       const graphErr = err(Array.from(graph.predict(gx).dataSync()), Array.from(gm.predict(gx).dataSync()));
+       // A U-Net and a ConvLSTM nowcaster as one TensorFlow graph (what a pipeline runs on this backend).
+       const nowcaster = convLstmNowcaster({ inputFrames: 3, outputFrames: 2, height: 8, width: 8, channels: 1, filters: [3], persistence: true, seed: 7 });
+       const head = nowcaster.getLayer("head");
+       head.setWeights(head.getWeights().map((w, i) => tf.randomNormal(w.shape, 0, 0.5, "float32", 8 + i)));
+       const graphCases = [
+         [unet({ inputShape: [null, null, 4], depth: 2, filters: 4, classes: 4, batchNorm: true, seed: 3 }), [3, 24, 40, 4]],
+         [nowcaster, [2, 3, 8, 8, 1]],
+       ];
+       let graphErr = 0;
+       for (const [gm, shape] of graphCases) {
+         const gx = tf.randomNormal(shape, 0, 2, "float32", 5);
+         const graph = await tfGraphModel(await foldBatchNorm(gm));
+         graphErr = Math.max(graphErr, err(Array.from(graph.predict(gx).dataSync()), Array.from(gm.predict(gx).dataSync())));
+       }
        const cpu = await values("cpu");
        const worst = (p, q) => Math.max(...p.map((v, i) => err(v, q[i])));
        console.log(JSON.stringify({ graphErr, bn: err(native.bn, cpu.bn), step: native.step, g: worst(native.g, cpu.g), w: worst(native.w, cpu.w), ran: native.ran, cpuRan: cpu.ran, plain: native.plainErr, lstm: worst(native.lstmGrads, cpu.lstmGrads), convs: [native.convs, cpu.convs], fused: worst(native.fused, cpu.fused), fusedKernels: native.fusedKernels }));`,

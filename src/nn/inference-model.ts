@@ -2,8 +2,8 @@
  * `inferenceModel(model)`: a model as tilecast runs it for inference in TF.js, with each batch
  * norm folded into its convolution ({@link foldBatchNorm}) and, on the native `tensorflow`
  * backend, the folded model run as one TensorFlow graph ({@link tfGraphModel}) where it converts.
- * `graph` says whether it does, and `graphSkipped` why not on that backend (a layer the graph
- * export does not convert, or `TILECAST_TF_GRAPH=0`). Pipelines and `tilecast forecast` run their
+ * `graph` says whether it does, and `graphSkipped` why it runs op by op on that backend instead
+ * (a layer the graph export does not convert, or `TILECAST_TF_GRAPH=0`). Pipelines and `tilecast forecast` run their
  * models through it.
  *
  * @example

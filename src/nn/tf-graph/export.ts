@@ -13,9 +13,8 @@
  * ```
  */
 import type * as tf from "@tensorflow/tfjs";
-import { TilecastError } from "../../errors.js";
 import { attr, TfGraphBuilder } from "./graph-def.js";
-import { convertLayer } from "./layers.js";
+import { convertLayer, graphError } from "./layers.js";
 import { convertSequenceLayer, type Value } from "./sequences.js";
 
 /** The frames of an N,T,H,W,C node: `Unpack` along axis 1, one NHWC output each. */
@@ -29,8 +28,6 @@ interface NodeLike {
   outputTensors: tf.SymbolicTensor[];
 }
 
-const fail = (what: string) => new TilecastError("E_UNSUPPORTED", `TensorFlow graph: ${what}`);
-
 /**
  * An image layer on its inputs: images, or frame sequences of one length, the layer applied to
  * each frame (an Add of two sequences, an activation of one).
@@ -39,10 +36,10 @@ function perFrame(g: TfGraphBuilder, layer: tf.layers.Layer, ins: Value[]): Valu
   if (ins.every((v) => typeof v === "string")) return convertLayer(g, layer, ins as string[]);
   const frames = ins.map((v) => (typeof v === "string" ? -1 : v.length));
   if (new Set(frames).size !== 1 || frames[0] === -1)
-    throw fail(`layer '${layer.name}' (${layer.getClassName()}) mixes images and frame sequences`);
+    throw graphError(`layer '${layer.name}' (${layer.getClassName()}) mixes images and frame sequences`);
   const axis = Number((layer.getConfig() as { axis?: unknown }).axis ?? -1);
   if (layer.getClassName() === "Concatenate" && axis !== -1 && axis !== 4)
-    throw fail(`'${layer.name}' concatenates frame sequences along axis ${axis}`);
+    throw graphError(`'${layer.name}' concatenates frame sequences along axis ${axis}`);
   return Array.from({ length: frames[0] as number }, (_, t) =>
     convertLayer(
       g,
@@ -54,34 +51,35 @@ function perFrame(g: TfGraphBuilder, layer: tf.layers.Layer, ins: Value[]): Valu
 
 /** The model's `saved_model.pb`; see the module documentation. */
 export function exportSavedModel(model: tf.LayersModel): Uint8Array {
-  if (model.inputs.length !== 1 || model.outputs.length !== 1) throw fail("models with one input and one output only");
+  if (model.inputs.length !== 1 || model.outputs.length !== 1)
+    throw graphError("models with one input and one output only");
   const input = model.inputs[0] as tf.SymbolicTensor;
   const output = model.outputs[0] as tf.SymbolicTensor;
   const rank = input.shape.length;
-  if (rank !== 4 && rank !== 5) throw fail(`inputs of rank ${rank} (images or frame sequences only)`);
+  if (rank !== 4 && rank !== 5) throw graphError(`inputs of rank ${rank} (images or frame sequences only)`);
   const g = new TfGraphBuilder();
   const dims = (s: readonly (number | null)[]) => s.map((d) => (d === null || d === undefined ? -1 : d));
   const placeholder = g.placeholder("input", dims(input.shape));
   const frameCount = input.shape[1];
-  if (rank === 5 && typeof frameCount !== "number") throw fail("frame sequences need a fixed number of frames");
+  if (rank === 5 && typeof frameCount !== "number") throw graphError("frame sequences need a fixed number of frames");
   // A sequence is one node per frame: the input unstacked along its frame axis.
   const first: Value = rank === 4 ? placeholder : frameSplit(g, placeholder, frameCount as number);
   const values = new Map<number, Value>([[input.id, first]]);
   for (const layer of model.layers) {
     if (layer.getClassName() === "InputLayer") continue;
     const nodes = (layer as unknown as { inboundNodes: NodeLike[] }).inboundNodes;
-    if (nodes.length !== 1) throw fail(`layer '${layer.name}' is shared`);
+    if (nodes.length !== 1) throw graphError(`layer '${layer.name}' is shared`);
     const node = nodes[0] as NodeLike;
     const ins = node.inputTensors.map((t) => {
       const v = values.get(t.id);
-      if (v === undefined) throw fail(`'${layer.name}' takes an input not computed yet`);
+      if (v === undefined) throw graphError(`'${layer.name}' takes an input not computed yet`);
       return v;
     });
     const out = convertSequenceLayer(g, layer, ins[0] as Value) ?? perFrame(g, layer, ins);
     values.set((node.outputTensors[0] as tf.SymbolicTensor).id, out);
   }
   const last = values.get(output.id);
-  if (last === undefined) throw fail("the output is not reached from the input");
+  if (last === undefined) throw graphError("the output is not reached from the input");
   const result =
     typeof last === "string"
       ? last

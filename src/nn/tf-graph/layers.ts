@@ -20,8 +20,8 @@ const NHWC = attr.s("NHWC");
 const pair = (v: unknown, d: number): [number, number] =>
   Array.isArray(v) ? [v[0] as number, (v[1] ?? v[0]) as number] : typeof v === "number" ? [v, v] : [d, d];
 
-const unsupported = (what: string) =>
-  new TilecastError("E_UNSUPPORTED", `TensorFlow graph: ${what}; the model runs op by op instead`);
+/** The error for what the graph export does not convert. */
+export const graphError = (what: string) => new TilecastError("E_UNSUPPORTED", `TensorFlow graph: ${what}`);
 
 /** The activation named in a layer config, applied to `x`. */
 export function activation(g: TfGraphBuilder, name: unknown, x: string): string {
@@ -44,7 +44,7 @@ export function activation(g: TfGraphBuilder, name: unknown, x: string): string 
     const y = g.node("AddV2", [g.node("Mul", [x, scalar(g, 0.2)], T), scalar(g, 0.5)], T);
     return g.node("ClipByValue", [y, scalar(g, 0), scalar(g, 1)], T);
   }
-  throw unsupported(`activation '${n}'`);
+  throw graphError(`activation '${n}' is not converted`);
 }
 
 const scalar = (g: TfGraphBuilder, v: number) => g.floats("c", Float32Array.of(v), []);
@@ -139,7 +139,8 @@ function batchNorm(g: TfGraphBuilder, c: Config, layer: tf.layers.Layer, x: stri
 function periodicPad(g: TfGraphBuilder, layer: tf.layers.Layer, x: string): string {
   const [py, px] = (layer as unknown as { padding: [number, number] }).padding;
   const latitude = (layer as unknown as { latitude: string }).latitude;
-  if (latitude !== "zero" && latitude !== "reflect") throw unsupported(`latitude padding '${latitude}'`);
+  if (latitude !== "zero" && latitude !== "reflect")
+    throw graphError(`latitude padding '${latitude}' is not converted`);
   let y = x;
   if (px > 0) {
     const west = stridedSlice(g, x, [0, 0, -px, 0], [0, 0, 0, 0], 0b1011, 0b1111, true);
@@ -185,7 +186,7 @@ export function convertLayer(g: TfGraphBuilder, layer: tf.layers.Layer, inputs: 
       return inputs.slice(1).reduce((sum, s) => g.node("AddV2", [sum, s], T), x);
     case "Concatenate": {
       const axis = Number(c.axis ?? -1);
-      if (axis !== -1 && axis !== 3) throw unsupported(`'${layer.name}' concatenates along axis ${axis}`);
+      if (axis !== -1 && axis !== 3) throw graphError(`'${layer.name}' concatenates along axis ${axis}`);
       return g.node("ConcatV2", [...inputs, g.ints([3], [])], { N: attr.i(inputs.length), ...T, Tidx: attr.int32 });
     }
     case "MaxPooling2D":
@@ -209,6 +210,6 @@ export function convertLayer(g: TfGraphBuilder, layer: tf.layers.Layer, inputs: 
       return stridedSlice(g, x, [0, 0, 0, start], [0, 0, 0, start + size], 0b0111, 0b0111, true);
     }
     default:
-      throw unsupported(`layer '${layer.name}' (${cls}) is not converted`);
+      throw graphError(`layer '${layer.name}' (${cls}) is not converted`);
   }
 }

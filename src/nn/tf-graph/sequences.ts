@@ -10,26 +10,22 @@
  * Internal (used by `export.ts`).
  */
 import type * as tf from "@tensorflow/tfjs";
-import { TilecastError } from "../../errors.js";
 import { weightsOf } from "../onnx/layers.js";
 import { attr, type TfGraphBuilder } from "./graph-def.js";
-import { activation, conv2dOf } from "./layers.js";
+import { activation, conv2dOf, graphError } from "./layers.js";
 
 /** A value in the graph: an image (one node) or a frame sequence (one node per frame). */
 export type Value = string | readonly string[];
 
 const T = { T: attr.float };
 
-const unsupported = (what: string) =>
-  new TilecastError("E_UNSUPPORTED", `TensorFlow graph: ${what}; the model runs op by op instead`);
-
 /** One ConvLSTM2D layer over `frames`: the sequence of its outputs, or its last one. */
 function convLstm(g: TfGraphBuilder, layer: tf.layers.Layer, frames: readonly string[]): Value {
   const c = layer.getConfig() as Record<string, unknown>;
   if (c.goBackwards || c.stateful || c.returnState)
-    throw unsupported(`'${layer.name}' is backwards, stateful or returns its state`);
+    throw graphError(`'${layer.name}' is backwards, stateful or returns its state`);
   const [kernel, recurrent, bias] = weightsOf(layer);
-  if (!kernel || !recurrent) throw unsupported(`'${layer.name}' has no weights`);
+  if (!kernel || !recurrent) throw graphError(`'${layer.name}' has no weights`);
   const inputWeights = bias && c.useBias !== false ? [kernel, bias] : [kernel];
   const inputConv = { ...c, activation: "linear" };
   const recurrentConv = { padding: "same", useBias: false, activation: "linear" };
@@ -56,20 +52,21 @@ function convLstm(g: TfGraphBuilder, layer: tf.layers.Layer, frames: readonly st
 export function convertSequenceLayer(g: TfGraphBuilder, layer: tf.layers.Layer, x: Value): Value | null {
   const cls = layer.getClassName();
   const frames = (): readonly string[] => {
-    if (typeof x === "string") throw unsupported(`'${layer.name}' (${cls}) needs frame sequences`);
+    if (typeof x === "string") throw graphError(`'${layer.name}' (${cls}) needs frame sequences`);
     return x;
   };
   switch (cls) {
     case "ConvLSTM2D":
       return convLstm(g, layer, frames());
     case "RepeatFrames":
-      if (typeof x !== "string") throw unsupported(`'${layer.name}' (RepeatFrames) on frame sequences`);
+      if (typeof x !== "string") throw graphError(`'${layer.name}' (RepeatFrames) on frame sequences`);
       return new Array((layer as unknown as { frames: number }).frames).fill(x);
     case "LastFrame":
       return frames().at(-1) as string;
     case "TimeDistributed": {
       const inner = (layer as unknown as { layer: tf.layers.Layer }).layer;
-      if (inner.getClassName() !== "Conv2D") throw unsupported(`TimeDistributed(${inner.getClassName()})`);
+      if (inner.getClassName() !== "Conv2D")
+        throw graphError(`TimeDistributed(${inner.getClassName()}) is not converted`);
       const w = weightsOf(inner);
       return frames().map((f) => conv2dOf(g, inner.getConfig() as Record<string, unknown>, w, f));
     }
