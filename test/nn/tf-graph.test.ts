@@ -279,6 +279,18 @@ describe("on native TensorFlow", () => {
         [2, 3, 12, 10, 2],
       ],
     ];
+    // Image layers on frame sequences (a concatenation of channels, an activation).
+    const seq = tf.input({ shape: [3, 8, 6, 2] });
+    const conv = tf.layers
+      .timeDistributed({ layer: tf.layers.conv2d({ filters: 3, kernelSize: 3, padding: "same", activation: "relu" }) })
+      .apply(seq) as tf.SymbolicTensor;
+    let z = tf.layers.concatenate().apply([seq, conv]) as tf.SymbolicTensor;
+    z = tf.layers
+      .convLstm2d({ filters: 2, kernelSize: 3, padding: "same", returnSequences: true })
+      .apply(z) as tf.SymbolicTensor;
+    z = tf.layers.activation({ activation: "sigmoid" }).apply(z) as tf.SymbolicTensor;
+    const seqModel = tf.model({ inputs: seq, outputs: z });
+    models.push([seqModel, [2, 3, 8, 6, 2]]);
     // Persistence plus a change (an Add of two frame sequences), the head's zero start replaced.
     const persistent = convLstmNowcaster({
       inputFrames: 3,

@@ -1,8 +1,9 @@
 /**
- * `exportSavedModel(model)`: a tilecast (tfjs) image model as a TensorFlow `SavedModel`
- * (`saved_model.pb` bytes: its graph with the weights as constants, NHWC in and out), for native
- * TensorFlow to run as one graph (`graph-model.ts`). Images only: a model taking frame sequences,
- * or with a layer `layers.ts` does not convert, is an error naming what stopped it.
+ * `exportSavedModel(model)`: a tilecast (tfjs) model as a TensorFlow `SavedModel`
+ * (`saved_model.pb` bytes: its graph with the weights as constants, NHWC or N,T,H,W,C in and out
+ * as tfjs has them), for native TensorFlow to run as one graph (`graph-model.ts`). Frame
+ * sequences are unrolled over the model's fixed frame counts (`sequences.ts`); an image layer on
+ * frame sequences is applied to each frame. A layer that does not convert is an error naming it.
  *
  * @example
  * ```ts
@@ -37,14 +38,12 @@ function perFrame(g: TfGraphBuilder, layer: tf.layers.Layer, ins: Value[]): Valu
   const frames = ins.map((v) => (typeof v === "string" ? -1 : v.length));
   if (new Set(frames).size !== 1 || frames[0] === -1)
     throw graphError(`layer '${layer.name}' (${layer.getClassName()}) mixes images and frame sequences`);
-  const axis = Number((layer.getConfig() as { axis?: unknown }).axis ?? -1);
-  if (layer.getClassName() === "Concatenate" && axis !== -1 && axis !== 4)
-    throw graphError(`'${layer.name}' concatenates frame sequences along axis ${axis}`);
   return Array.from({ length: frames[0] as number }, (_, t) =>
     convertLayer(
       g,
       layer,
       ins.map((v) => (v as readonly string[])[t] as string),
+      5,
     ),
   );
 }

@@ -165,8 +165,11 @@ function upSampling(g: TfGraphBuilder, c: Config, x: string): string {
   return g.node(op, [x, size], { ...T, align_corners: attr.b(false), half_pixel_centers: attr.b(false) });
 }
 
-/** Convert one layer of an image model; `inputs` are its inputs' node names. */
-export function convertLayer(g: TfGraphBuilder, layer: tf.layers.Layer, inputs: string[]): string {
+/**
+ * Convert one image layer; `inputs` are its inputs' node names (NHWC). `rank` 5: the layer is on
+ * frame sequences in tfjs, converted here for one frame (its channel axis is 4 there).
+ */
+export function convertLayer(g: TfGraphBuilder, layer: tf.layers.Layer, inputs: string[], rank: 4 | 5 = 4): string {
   const c = layer.getConfig() as Config;
   const x = inputs[0] as string;
   const cls = layer.getClassName();
@@ -175,8 +178,11 @@ export function convertLayer(g: TfGraphBuilder, layer: tf.layers.Layer, inputs: 
       return conv2dOf(g, c, weightsOf(layer), x);
     case "Conv2DTranspose":
       return conv2dTranspose(g, c, layer, x);
-    case "BatchNormalization":
+    case "BatchNormalization": {
+      const axis = Number(c.axis ?? -1);
+      if (axis !== -1 && axis !== rank - 1) throw graphError(`'${layer.name}' normalizes along axis ${axis}`);
       return batchNorm(g, c, layer, x);
+    }
     case "Activation":
       return activation(g, c.activation, x);
     case "Dropout":
@@ -186,7 +192,7 @@ export function convertLayer(g: TfGraphBuilder, layer: tf.layers.Layer, inputs: 
       return inputs.slice(1).reduce((sum, s) => g.node("AddV2", [sum, s], T), x);
     case "Concatenate": {
       const axis = Number(c.axis ?? -1);
-      if (axis !== -1 && axis !== 3) throw graphError(`'${layer.name}' concatenates along axis ${axis}`);
+      if (axis !== -1 && axis !== rank - 1) throw graphError(`'${layer.name}' concatenates along axis ${axis}`);
       return g.node("ConcatV2", [...inputs, g.ints([3], [])], { N: attr.i(inputs.length), ...T, Tidx: attr.int32 });
     }
     case "MaxPooling2D":
