@@ -62,7 +62,8 @@ export function convWeight(data: Float32Array, [kh, kw, cin, cout]: number[]): F
   return out;
 }
 
-const pair = (v: unknown, d: number): [number, number] =>
+/** A layer option given as one number or a pair (kernel size, strides), as a pair; `d` when absent. */
+export const pair = (v: unknown, d: number): [number, number] =>
   Array.isArray(v) ? [v[0] as number, (v[1] ?? v[0]) as number] : typeof v === "number" ? [v, v] : [d, d];
 
 /** The activation named in a layer config, applied to `x`. */

@@ -1,24 +1,22 @@
 /**
  * TensorFlow graph nodes for each tfjs image layer: NHWC throughout, as tfjs computes it, so the
  * weights go in as they are. tfjs follows TensorFlow's own semantics (`same` padding, transposed
- * convolutions, resizing without aligned corners or half-pixel centres), so each layer is the op
- * tfjs itself calls on the tensorflow backend; TensorFlow's graph optimizer then fuses
- * convolution, bias and activation. The layers of frame sequences are in `sequences.ts`.
+ * convolutions, resizing without aligned corners or half-pixel centres), so most layers are the
+ * TensorFlow op of the same name; batch norm and hardSigmoid are written out as the arithmetic
+ * tfjs does. TensorFlow optimizes the graph as a whole before running it. The layers of frame
+ * sequences are in `sequences.ts`.
  *
  * Internal (used by `export.ts`).
  */
 import type * as tf from "@tensorflow/tfjs";
 import { TilecastError } from "../../errors.js";
-import { batchNormWeights, weightsOf } from "../onnx/layers.js";
+import { batchNormWeights, pair, weightsOf } from "../onnx/layers.js";
 import { attr, type TfGraphBuilder } from "./graph-def.js";
 
 type Config = Record<string, unknown>;
 
 const T = { T: attr.float };
 const NHWC = attr.s("NHWC");
-
-const pair = (v: unknown, d: number): [number, number] =>
-  Array.isArray(v) ? [v[0] as number, (v[1] ?? v[0]) as number] : typeof v === "number" ? [v, v] : [d, d];
 
 /** The error for what the graph export does not convert. */
 export const graphError = (what: string) => new TilecastError("E_UNSUPPORTED", `TensorFlow graph: ${what}`);
