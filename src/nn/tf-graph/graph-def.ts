@@ -24,8 +24,8 @@ const DT_FLOAT = 1;
 const DT_INT32 = 3;
 
 /**
- * The GraphDef version the graphs claim: after every op used here took its current form, and
- * older than any TensorFlow tfjs-node runs on (2.9, the version its download fetches, is 1087).
+ * The GraphDef version the graphs claim: a TensorFlow 2.x-era producer, below the version of the
+ * TensorFlow that tfjs-node loads (checked by loading the graphs in TensorFlow 2.21 only).
  */
 const PRODUCER = 440;
 

@@ -47,11 +47,11 @@ export function activation(g: TfGraphBuilder, name: unknown, x: string): string 
 
 const scalar = (g: TfGraphBuilder, v: number) => g.floats("c", Float32Array.of(v), []);
 
-/** `x`'s height and width, as an int32 vector of two (known or not when the graph is made). */
-function heightWidth(g: TfGraphBuilder, x: string): string {
-  const shape = g.node("Shape", [x], { T: attr.float, out_type: attr.int32 });
-  return stridedSlice(g, shape, [1], [3], 0, 0);
-}
+/** `x`'s shape at run time, an int32 vector (its dimensions known or not when the graph is made). */
+const shapeOf = (g: TfGraphBuilder, x: string) => g.node("Shape", [x], { T: attr.float, out_type: attr.int32 });
+
+/** Height and width out of an NHWC shape vector ({@link shapeOf}). */
+const heightWidth = (g: TfGraphBuilder, shape: string) => stridedSlice(g, shape, [1], [3], 0, 0);
 
 /** `x[begin:end]` per axis, `beginMask`/`endMask` marking the axes that run from the start / to the end. */
 function stridedSlice(
@@ -103,11 +103,12 @@ function conv2dTranspose(g: TfGraphBuilder, c: Config, layer: tf.layers.Layer, x
   const [sy, sx] = pair(c.strides, 1);
   const same = c.padding === "same";
   // tfjs's deconvolution length: in * stride, plus max(kernel - stride, 0) when valid.
-  const scaled = g.node("Mul", [heightWidth(g, x), g.ints([sy, sx])], { T: attr.int32 });
+  const shape = shapeOf(g, x);
+  const scaled = g.node("Mul", [heightWidth(g, shape), g.ints([sy, sx])], { T: attr.int32 });
   const hw = same
     ? scaled
     : g.node("AddV2", [scaled, g.ints([Math.max(kh - sy, 0), Math.max(kw - sx, 0)])], { T: attr.int32 });
-  const n = stridedSlice(g, g.node("Shape", [x], { T: attr.float, out_type: attr.int32 }), [0], [1], 0, 0);
+  const n = stridedSlice(g, shape, [0], [1], 0, 0);
   const sizes = g.node("ConcatV2", [n, hw, g.ints([cout]), g.ints([0], [])], {
     N: attr.i(3),
     T: attr.int32,
@@ -158,7 +159,7 @@ function periodicPad(g: TfGraphBuilder, layer: tf.layers.Layer, x: string): stri
 /** UpSampling2D: nearest or bilinear resizing by whole factors, as tfjs resizes. */
 function upSampling(g: TfGraphBuilder, c: Config, x: string): string {
   const [sy, sx] = pair(c.size, 2);
-  const size = g.node("Mul", [heightWidth(g, x), g.ints([sy, sx])], { T: attr.int32 });
+  const size = g.node("Mul", [heightWidth(g, shapeOf(g, x)), g.ints([sy, sx])], { T: attr.int32 });
   const op = c.interpolation === "bilinear" ? "ResizeBilinear" : "ResizeNearestNeighbor";
   return g.node(op, [x, size], { ...T, align_corners: attr.b(false), half_pixel_centers: attr.b(false) });
 }
