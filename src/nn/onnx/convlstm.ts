@@ -15,11 +15,6 @@ import { activation, conv2d, type Sym, weightsOf } from "./layers.js";
 export function convertConvLstm(g: GraphBuilder, layer: tf.layers.Layer, x: Sym): Sym {
   const c = layer.getConfig() as Record<string, unknown>;
   if (x.rank !== 5) throw new TilecastError("E_UNSUPPORTED", `ONNX export: '${layer.name}' needs frame sequences`);
-  if (c.goBackwards || c.stateful || c.returnState)
-    throw new TilecastError(
-      "E_UNSUPPORTED",
-      `ONNX export: '${layer.name}' is backwards, stateful or returns its state`,
-    );
   const f = Number(c.filters);
   const [kernel, recurrent, bias] = weightsOf(layer);
   if (!kernel || !recurrent) throw new TilecastError("E_UNSUPPORTED", `ONNX export: '${layer.name}' has no weights`);

@@ -4,8 +4,10 @@
  * gives); inside, the graph transposes once to NCHW and once back. Every layer of the three
  * architectures converts (Conv2D, BatchNormalization, activations, pooling, Conv2DTranspose,
  * UpSampling2D, Concatenate, Add, Dropout, PeriodicPadding2D, RepeatFrames, ConvLSTM2D,
- * TimeDistributed(Conv2D)); any other layer is an error naming it, never a different graph. A
- * periodic model whose layers allow it wraps longitude once at its input (see `halo.ts`).
+ * TimeDistributed(Conv2D)); any other layer, or a layer option the graph would not reproduce
+ * (`layer-options.ts`: channels-first data, a ConvLSTM run backwards), is an error naming it,
+ * never a different graph. A periodic model whose layers allow it wraps longitude once at its
+ * input (see `halo.ts`).
  *
  * With `{ scaling }` (images only) the graph takes its input as a pipeline reads it instead:
  * raw values, bands first (`[n, bands, h, w]`, no transpose in), and normalizes them itself,
@@ -21,6 +23,7 @@
  */
 import type * as tf from "@tensorflow/tfjs";
 import { TilecastError } from "../../errors.js";
+import { modelOptionProblem } from "../layer-options.js";
 import { convertConvLstm } from "./convlstm.js";
 import { GraphBuilder, OPSET } from "./graph.js";
 import { dropHalo, longitudeHalo, wrapLongitude } from "./halo.js";
@@ -63,6 +66,8 @@ function graphInput(g: GraphBuilder, rank: number, bands: number, scaling: Input
 export function exportOnnx(model: tf.LayersModel, options: ExportOptions = {}): Uint8Array {
   if (model.inputs.length !== 1 || model.outputs.length !== 1)
     throw new TilecastError("E_UNSUPPORTED", "ONNX export: models with one input and one output only");
+  const refused = modelOptionProblem(model);
+  if (refused) throw new TilecastError("E_UNSUPPORTED", `ONNX export: ${refused}`);
   const g = new GraphBuilder();
   const input = model.inputs[0] as tf.SymbolicTensor;
   const output = model.outputs[0] as tf.SymbolicTensor;

@@ -3,7 +3,8 @@
  * (`saved_model.pb` bytes: its graph with the weights as constants, NHWC or N,T,H,W,C in and out
  * as tfjs has them), for native TensorFlow to run as one graph (`graph-model.ts`). Frame
  * sequences are unrolled over the model's fixed frame counts (`sequences.ts`); an image layer on
- * frame sequences is applied to each frame. A layer that does not convert is an error naming it.
+ * frame sequences is applied to each frame. A layer that does not convert, or one with an option
+ * the graph would not reproduce (`layer-options.ts`), is an error naming it.
  *
  * @example
  * ```ts
@@ -14,6 +15,7 @@
  * ```
  */
 import type * as tf from "@tensorflow/tfjs";
+import { modelOptionProblem } from "../layer-options.js";
 import { attr, TfGraphBuilder } from "./graph-def.js";
 import { convertLayer, graphError } from "./layers.js";
 import { convertSequenceLayer, type Value } from "./sequences.js";
@@ -52,6 +54,8 @@ function perFrame(g: TfGraphBuilder, layer: tf.layers.Layer, ins: Value[]): Valu
 export function exportSavedModel(model: tf.LayersModel): Uint8Array {
   if (model.inputs.length !== 1 || model.outputs.length !== 1)
     throw graphError("models with one input and one output only");
+  const refused = modelOptionProblem(model);
+  if (refused) throw graphError(refused);
   const input = model.inputs[0] as tf.SymbolicTensor;
   const output = model.outputs[0] as tf.SymbolicTensor;
   const rank = input.shape.length;

@@ -22,8 +22,6 @@ const T = { T: attr.float };
 /** One ConvLSTM2D layer over `frames`: the sequence of its outputs, or its last one. */
 function convLstm(g: TfGraphBuilder, layer: tf.layers.Layer, frames: readonly string[]): Value {
   const c = layer.getConfig() as Record<string, unknown>;
-  if (c.goBackwards || c.stateful || c.returnState)
-    throw graphError(`'${layer.name}' is backwards, stateful or returns its state`);
   const [kernel, recurrent, bias] = weightsOf(layer);
   if (!kernel || !recurrent) throw graphError(`'${layer.name}' has no weights`);
   const inputWeights = bias && c.useBias !== false ? [kernel, bias] : [kernel];
