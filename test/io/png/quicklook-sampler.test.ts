@@ -83,4 +83,36 @@ describe("QuicklookSampler", () => {
     expect((back.sample.mask ?? []).some((v) => v === 0)).toBe(true); // rows past 150 were never sampled
     expect((back.sample.mask ?? []).some((v) => v === 1)).toBe(true);
   });
+
+  it("tiles with halos past the raster's edges, a mask and an integer nodata sample the raster's cells", () => {
+    // 37 x 29 uint16, nodata 0 at every 5th cell, masked where x + y is a multiple of 7; read as
+    // 16 px tiles with 6 px halos (windows from -6, reaching past the far edges), halos padded 9.
+    const [w, h, step] = [37, 29, 4];
+    const value = (x: number, y: number) => ((x + 3 * y) % 5 === 0 ? 0 : 100 + x + 50 * y);
+    const masked = (x: number, y: number) => (x + y) % 7 === 0;
+    const q = new QuicklookSampler(w, h, 1, { maxSize: Math.ceil(w / step) });
+    expect(q.step).toBe(step);
+    for (let ty = 0; ty < h; ty += 16)
+      for (let tx = 0; tx < w; tx += 16) {
+        const win = { x: tx - 6, y: ty - 6, width: 28, height: 28 };
+        const data = new Uint16Array(28 * 28);
+        const mask = new Uint8Array(28 * 28);
+        for (let y = 0; y < 28; y++)
+          for (let x = 0; x < 28; x++) {
+            const [sx, sy] = [win.x + x, win.y + y];
+            const inside = sx >= 0 && sy >= 0 && sx < w && sy < h;
+            data[y * 28 + x] = inside ? value(sx, sy) : 9;
+            mask[y * 28 + x] = inside && !masked(sx, sy) ? 1 : 0;
+          }
+        q.add({ window: win, grid: createGrid("uint16", [1, 28, 28], { data, mask, nodata: 0 }) });
+      }
+    const [ow, oh] = [Math.ceil(w / step), Math.ceil(h / step)];
+    for (let oy = 0; oy < oh; oy++)
+      for (let ox = 0; ox < ow; ox++) {
+        const [x, y] = [ox * step, oy * step];
+        expect(q.sample.data[oy * ow + ox]).toBe(value(x, y));
+        expect(q.sample.mask?.[oy * ow + ox]).toBe(value(x, y) === 0 || masked(x, y) ? 0 : 1);
+      }
+    expect(Array.from(q.sample.mask ?? []).filter((v) => v === 0).length).toBeGreaterThan(5);
+  });
 });
