@@ -16,21 +16,11 @@ import { longitudeHalo } from "../../src/nn/onnx/halo.js";
 import { onnxRuntimeInfo, onnxSpinning } from "../../src/nn/onnx/runtime.js";
 import { OnnxSession } from "../../src/nn/onnx/session.js";
 import { PeriodicPadding2D } from "../../src/nn/periodic-padding.js";
+import { compare, input } from "../helpers/onnx-compare.js";
 
 beforeAll(async () => {
   await tf.setBackend("cpu");
 });
-
-/** A deterministic input in [-1, 1). */
-function input(shape: number[], seed = 1): tf.Tensor {
-  let s = seed;
-  const n = shape.reduce((a, b) => a * b, 1);
-  const data = Float32Array.from({ length: n }, () => {
-    s = (s * 1103515245 + 12345) % 2 ** 31;
-    return (s / 2 ** 31) * 2 - 1;
-  });
-  return tf.tensor(data, shape);
-}
 
 /** Give every batch-norm layer statistics far from 0 and 1, so their conversion is tested. */
 function perturbBatchNorm(model: tf.LayersModel): void {
@@ -45,25 +35,6 @@ function perturbBatchNorm(model: tf.LayersModel): void {
 function opTypes(bytes: Uint8Array): string[] {
   const { onnx } = createRequire(import.meta.url)("onnx-proto") as typeof import("onnx-proto");
   return (onnx.ModelProto.decode(bytes).graph?.node ?? []).map((n) => n.opType as string);
-}
-
-/** ONNX Runtime's output against TF.js's: the largest difference over the output's scale. */
-async function compare(model: tf.LayersModel, shape: number[]): Promise<number> {
-  const x = input(shape);
-  const want = model.predict(x) as tf.Tensor;
-  const session = await OnnxSession.create(exportOnnx(model));
-  const got = await session.run(x.dataSync() as Float32Array, shape);
-  await session.release();
-  expect(got.dims).toStrictEqual(want.shape);
-  const a = want.dataSync();
-  let worst = 0;
-  let scale = 0;
-  for (let i = 0; i < a.length; i++) {
-    worst = Math.max(worst, Math.abs((a[i] as number) - (got.data[i] as number)));
-    scale = Math.max(scale, Math.abs(a[i] as number));
-  }
-  tf.dispose([x, want]);
-  return worst / Math.max(scale, 1e-6);
 }
 
 describe("ONNX export", async () => {

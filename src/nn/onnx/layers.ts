@@ -101,9 +101,39 @@ export function conv2d(g: GraphBuilder, c: Config, w: { data: Float32Array; shap
     kernel_shape: [kh, kw],
     strides,
     dilations,
-    ...(c.padding === "same" ? { auto_pad: "SAME_UPPER" } : { pads: [0, 0, 0, 0] }),
+    ...(c.padding === "same" ? samePadding([kh, kw], dilations) : { pads: [0, 0, 0, 0] }),
   });
   return activation(g, c.activation, y);
+}
+
+/**
+ * `same` padding of a convolution: ONNX's SAME_UPPER (more at the end, as TensorFlow pads) where
+ * undilated; with a dilation, the same pads written out, since ONNX Runtime's Conv refuses SAME
+ * with dilations. tfjs dilates only with stride 1, so the pads are the dilated kernel's reach
+ * less one, whatever the input's size.
+ */
+function samePadding(kernel: [number, number], dilations: [number, number]): Record<string, unknown> {
+  if (dilations[0] === 1 && dilations[1] === 1) return { auto_pad: "SAME_UPPER" };
+  const total = kernel.map((k, i) => (k - 1) * (dilations[i] as number));
+  const [th, tw] = total as [number, number];
+  return { pads: [Math.floor(th / 2), Math.floor(tw / 2), Math.ceil(th / 2), Math.ceil(tw / 2)] };
+}
+
+/**
+ * A transposed convolution's pads and output padding, so that ONNX's output length,
+ * `(in - 1) * stride + kernel - pads + output_padding`, is tfjs's, `in * stride` plus
+ * `kernel - stride` where that is positive and the padding is `valid`. Where the kernel is shorter
+ * than the stride, either padding gives `in * stride`: no pads, and `stride - kernel` more
+ * positions at the end, which no input reaches (bias only), as tfjs has them.
+ */
+function transposePadding(kernel: [number, number], strides: [number, number], c: Config): Record<string, number[]> {
+  const extra = kernel.map((k, i) => k - (strides[i] as number));
+  const cut = extra.map((e) => (c.padding === "same" && e > 0 ? e : 0));
+  const [ch, cw] = cut as [number, number];
+  return {
+    pads: [Math.floor(ch / 2), Math.floor(cw / 2), Math.ceil(ch / 2), Math.ceil(cw / 2)],
+    output_padding: extra.map((e) => Math.max(-e, 0)),
+  };
 }
 
 /** Per-frame application of an NCHW operation to an N,T,C,H,W value (T is fixed). */
@@ -185,21 +215,13 @@ export function convertLayer(g: GraphBuilder, layer: tf.layers.Layer, inputs: Sy
             for (let i = 0; i < cin; i++)
               wt[((i * cout + o) * kh + y) * kw + xx] = kernel.data[((y * kw + xx) * cout + o) * cin + i] as number;
       const s = pair(c.strides, 1);
-      if (c.padding === "same" && (kh < s[0] || kw < s[1]))
-        throw new TilecastError("E_UNSUPPORTED", `ONNX export: '${layer.name}' has a kernel smaller than its stride`);
-      const total = [kh - s[0], kw - s[1]];
-      const pads =
-        c.padding === "same"
-          ? [
-              Math.floor((total[0] as number) / 2),
-              Math.floor((total[1] as number) / 2),
-              Math.ceil((total[0] as number) / 2),
-              Math.ceil((total[1] as number) / 2),
-            ]
-          : [0, 0, 0, 0];
       const ins = [x.name, g.floats("kernel", wt, [cin, cout, kh, kw])];
       if (c.useBias !== false && bias) ins.push(g.floats("bias", bias.data, [cout]));
-      const y = g.node("ConvTranspose", ins, { kernel_shape: [kh, kw], strides: s, pads });
+      const y = g.node("ConvTranspose", ins, {
+        kernel_shape: [kh, kw],
+        strides: s,
+        ...transposePadding([kh, kw], s, c),
+      });
       return same4(activation(g, c.activation, y));
     }
     case "UpSampling2D": {
