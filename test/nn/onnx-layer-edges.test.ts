@@ -8,63 +8,19 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
+import { dilatedConvLstm, edgeLayers, modelOf } from "../helpers/edge-layers.js";
 import { compare } from "../helpers/onnx-compare.js";
 
 beforeAll(async () => {
   await tf.setBackend("cpu");
 });
 
-/** A model of one layer on images of `shape` (height, width, channels). */
-function modelOf(layer: tf.layers.Layer, shape: number[]): tf.LayersModel {
-  const x = tf.input({ shape });
-  return tf.model({ inputs: x, outputs: layer.apply(x) as tf.SymbolicTensor });
-}
-
-const conv = (o: Partial<Parameters<typeof tf.layers.conv2d>[0]>) =>
-  tf.layers.conv2d({ filters: 3, kernelSize: 3, padding: "same", useBias: true, biasInitializer: "ones", ...o });
-const transposed = (o: Partial<Parameters<typeof tf.layers.conv2dTranspose>[0]>) =>
-  tf.layers.conv2dTranspose({ filters: 3, kernelSize: 3, biasInitializer: "ones", ...o });
-
 describe("ONNX export at the edges of layer options", () => {
-  it.each([
-    ["conv 4x4, stride 2, same", () => conv({ kernelSize: 4, strides: 2 }), [9, 9, 2]],
-    ["conv 2x5, strides 1 and 3, same", () => conv({ kernelSize: [2, 5], strides: [1, 3] }), [10, 11, 2]],
-    ["conv 3x3 dilated 2, same", () => conv({ dilationRate: 2 }), [9, 10, 2]],
-    ["conv 4x3 dilated 3 and 2, same", () => conv({ kernelSize: [4, 3], dilationRate: [3, 2] }), [12, 10, 2]],
-    ["conv 3x3 dilated 2, valid", () => conv({ dilationRate: 2, padding: "valid" }), [9, 10, 2]],
-    [
-      "max pool 3, stride 2, same",
-      () => tf.layers.maxPooling2d({ poolSize: 3, strides: 2, padding: "same" }),
-      [9, 10, 2],
-    ],
-    ["average pool 2, same, odd size", () => tf.layers.averagePooling2d({ poolSize: 2, padding: "same" }), [9, 9, 2]],
-    ["transposed 4x4, stride 2, same", () => transposed({ kernelSize: 4, strides: 2, padding: "same" }), [5, 6, 2]],
-    ["transposed 4x4, stride 2, valid", () => transposed({ kernelSize: 4, strides: 2, padding: "valid" }), [5, 6, 2]],
-    ["transposed 2x2, stride 3, valid", () => transposed({ kernelSize: 2, strides: 3, padding: "valid" }), [4, 5, 2]],
-    [
-      "transposed 1x2, stride 3, same",
-      () => transposed({ kernelSize: [1, 2], strides: 3, padding: "same" }),
-      [4, 5, 2],
-    ],
-    [
-      "transposed 2x5, strides 3 and 2, valid",
-      () => transposed({ kernelSize: [2, 5], strides: [3, 2], padding: "valid" }),
-      [4, 5, 2],
-    ],
-  ] as const)("%s equals TF.js", async (_name, make, shape) => {
-    expect(await compare(modelOf(make(), [...shape]), [2, ...shape])).toBeLessThan(1e-5);
+  it.each(edgeLayers)("%s equals TF.js", async (_name, make, shape) => {
+    expect(await compare(modelOf(make(), shape), [2, ...shape])).toBeLessThan(1e-5);
   });
 
   it("a ConvLSTM2D with a dilated input convolution equals TF.js", async () => {
-    const x = tf.input({ shape: [3, 12, 12, 1] });
-    const rnn = tf.layers.convLstm2d({
-      filters: 2,
-      kernelSize: 3,
-      padding: "same",
-      dilationRate: 2,
-      returnSequences: true,
-    });
-    const m = tf.model({ inputs: x, outputs: rnn.apply(x) as tf.SymbolicTensor });
-    expect(await compare(m, [2, 3, 12, 12, 1])).toBeLessThan(1e-5);
+    expect(await compare(dilatedConvLstm(), [2, 3, 12, 12, 1])).toBeLessThan(1e-5);
   });
 });
