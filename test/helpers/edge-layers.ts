@@ -1,7 +1,8 @@
 /**
  * Layers with options at their edges, for the converter tests (ONNX, the TensorFlow graph): padding
- * `same` with a kernel of even size, strides unequal between the axes, dilated convolutions,
- * pooling over odd sizes, and transposed convolutions whose kernel is shorter than their stride.
+ * `same` with a kernel of even size or shorter than its stride, strides unequal between the axes,
+ * dilated convolutions, pooling over odd sizes, and transposed convolutions whose kernel is
+ * shorter than their stride.
  * Each is `[name, make the layer, input shape (height, width, channels)]`.
  */
 import * as tf from "@tensorflow/tfjs";
@@ -19,6 +20,8 @@ const transposed = (o: Partial<Parameters<typeof tf.layers.conv2dTranspose>[0]>)
 
 export const edgeLayers: readonly [string, () => tf.layers.Layer, readonly number[]][] = [
   ["conv 4x4, stride 2, same", () => conv({ kernelSize: 4, strides: 2 }), [9, 9, 2]],
+  ["conv 2x2, stride 3, same", () => conv({ kernelSize: 2, strides: 3 }), [10, 11, 2]],
+  ["conv 3x1, stride 2, same", () => conv({ kernelSize: [3, 1], strides: 2 }), [7, 8, 2]],
   ["conv 2x5, strides 1 and 3, same", () => conv({ kernelSize: [2, 5], strides: [1, 3] }), [10, 11, 2]],
   ["conv 3x3 dilated 2, same", () => conv({ dilationRate: 2 }), [9, 10, 2]],
   ["conv 4x3 dilated 3 and 2, same", () => conv({ kernelSize: [4, 3], dilationRate: [3, 2] }), [12, 10, 2]],
