@@ -63,7 +63,15 @@ export const modelCardSchema = z.object({
   metrics: z.record(z.string(), z.number()).optional(),
   backend: z.string().optional(),
   /** The ONNX export beside the model (`tilecast model export`), and the weights it came from. */
-  onnx: z.object({ file: z.string(), opset: z.number().int(), weightsSha256: z.string() }).optional(),
+  onnx: z
+    .object({
+      file: z.string(),
+      opset: z.number().int(),
+      weightsSha256: z.string(),
+      /** The exporter's revision (`EXPORTER` in onnx/graph.ts); absent: 1. */
+      exporter: z.number().int().optional(),
+    })
+    .optional(),
   created: z.string().optional(),
   tilecast: z.string().optional(),
 });

@@ -10,7 +10,7 @@ import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { loadModelDir } from "../../src/nn/model-card.js";
-import { exportOnnx } from "../../src/nn/onnx/export.js";
+import { EXPORTER, exportOnnx } from "../../src/nn/onnx/export.js";
 import { onnxBytesFor } from "../../src/nn/onnx/model-file.js";
 import { BIN, tilecast } from "../helpers/cli.js";
 import { hasGdal, py } from "../helpers/gdal.js";
@@ -106,7 +106,7 @@ print(json.dumps({"diff": float(np.nanmax(np.abs(a.astype(np.float64) - b))), "n
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^wrote .*model\.onnx \(ONNX opset 17, \d+ KiB, weights sha256 [0-9a-f]{12}\)/);
     const card = JSON.parse(readFileSync(`${dir}/card.json`, "utf8"));
-    expect(card.onnx).toMatchObject({ file: "model.onnx", opset: 17 });
+    expect(card.onnx).toMatchObject({ file: "model.onnx", opset: 17, exporter: EXPORTER });
     expect(card.onnx.weightsSha256).toMatch(/^[0-9a-f]{64}$/);
     const { model } = await loadModelDir(dir);
     expect((await onnxBytesFor(model, dir)).source).toBe("file");
@@ -116,19 +116,28 @@ print(json.dumps({"diff": float(np.nanmax(np.abs(a.astype(np.float64) - b))), "n
       JSON.stringify({ ...card, onnx: { ...card.onnx, weightsSha256: "0".repeat(64) } }),
     );
     expect((await onnxBytesFor(model, dir)).source).toBe("stale-file");
+    // So is a file an earlier revision of the exporter wrote (no `exporter` recorded: revision 1).
+    const { exporter: _e, ...older } = card.onnx;
+    writeFileSync(`${dir}/card.json`, JSON.stringify({ ...card, onnx: older }));
+    expect((await onnxBytesFor(model, dir)).source).toBe("stale-file");
+    writeFileSync(`${dir}/card.json`, JSON.stringify(card));
+    expect((await onnxBytesFor(model, dir)).source).toBe("file");
     const out = tmp("elsewhere.onnx");
     expect(tilecast("model", "export", dir, "--out", out).code).toBe(0);
     expect(existsSync(out)).toBe(true);
     model.dispose();
   });
 
-  it("the shipped U-Net's model.onnx is current: its recorded weights match, its bytes equal a fresh export", async () => {
-    const { model } = await loadModelDir("models/scene-water");
-    const shipped = await onnxBytesFor(model, "models/scene-water");
-    expect(shipped.source).toBe("file");
-    expect(Buffer.from(shipped.bytes).equals(Buffer.from(exportOnnx(model)))).toBe(true);
-    model.dispose();
-  });
+  it.each(["scene-water", "scene-seg", "radar-nowcast", "global-forecast"])(
+    "the shipped %s model.onnx is current: its recorded weights and exporter match, its bytes equal a fresh export",
+    async (name) => {
+      const { model } = await loadModelDir(`models/${name}`);
+      const shipped = await onnxBytesFor(model, `models/${name}`);
+      expect(shipped.source).toBe("file");
+      expect(Buffer.from(shipped.bytes).equals(Buffer.from(exportOnnx(model)))).toBe(true);
+      model.dispose();
+    },
+  );
 
   it("a session starts whatever flags the parent process was given (--input-type, loaders)", () => {
     const code = `const { exportOnnx, OnnxSession, unet } = await import(${JSON.stringify(`${process.cwd()}/dist/index.js`)});

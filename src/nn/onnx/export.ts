@@ -25,11 +25,11 @@ import type * as tf from "@tensorflow/tfjs";
 import { TilecastError } from "../../errors.js";
 import { modelOptionProblem } from "../layer-options.js";
 import { convertConvLstm } from "./convlstm.js";
-import { GraphBuilder, OPSET } from "./graph.js";
+import { EXPORTER, GraphBuilder, OPSET } from "./graph.js";
 import { dropHalo, longitudeHalo, wrapLongitude } from "./halo.js";
 import { convertLayer, type Sym } from "./layers.js";
 
-export { OPSET };
+export { EXPORTER, OPSET };
 
 interface NodeLike {
   inputTensors: tf.SymbolicTensor[];

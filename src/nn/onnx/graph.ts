@@ -30,6 +30,14 @@ const onnxDefs = (): typeof OnnxProto.onnx => {
 /** The ONNX opset the exporter targets. */
 export const OPSET = 17;
 
+/**
+ * The exporter's revision, recorded with an export (`onnx.exporter` in a model card): a file
+ * written by an earlier revision is exported afresh instead of run. 2: layer options the graph
+ * would not reproduce are refused, dilated `same` convolutions and transposed convolutions whose
+ * kernel is shorter than their stride convert as tfjs computes them (revision 1 got them wrong).
+ */
+export const EXPORTER = 2;
+
 /** An attribute value: a number (int or float by `float`), a list of ints, or a string. */
 export type Attr = number | readonly number[] | string | { float: number };
 

@@ -130,10 +130,10 @@ function transposePadding(kernel: [number, number], strides: [number, number], c
   const extra = kernel.map((k, i) => k - (strides[i] as number));
   const cut = extra.map((e) => (c.padding === "same" && e > 0 ? e : 0));
   const [ch, cw] = cut as [number, number];
-  return {
-    pads: [Math.floor(ch / 2), Math.floor(cw / 2), Math.ceil(ch / 2), Math.ceil(cw / 2)],
-    output_padding: extra.map((e) => Math.max(-e, 0)),
-  };
+  const pads = [Math.floor(ch / 2), Math.floor(cw / 2), Math.ceil(ch / 2), Math.ceil(cw / 2)];
+  const more = extra.map((e) => Math.max(-e, 0));
+  // Without output padding the attribute is left out, as ONNX's default (0) and earlier exports have it.
+  return more.some((m) => m > 0) ? { pads, output_padding: more } : { pads };
 }
 
 /** Per-frame application of an NCHW operation to an N,T,C,H,W value (T is fixed). */

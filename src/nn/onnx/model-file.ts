@@ -1,8 +1,9 @@
 /**
  * `model.onnx` beside a model directory's `model.json`: written by `tilecast model export`
- * (atomically), with the opset and a SHA-256 of the weights it came from recorded in the card.
- * A model whose weights no longer match the recorded hash (retrained, replaced) is exported
- * afresh instead of run from the stale file.
+ * (atomically), with the opset, the exporter's revision and a SHA-256 of the weights it came from
+ * recorded in the card. A model whose weights no longer match the recorded hash (retrained,
+ * replaced), or whose file an earlier revision of the exporter wrote, is exported afresh instead
+ * of run from the stale file.
  *
  * @example
  * ```ts
@@ -18,7 +19,7 @@ import type * as tf from "@tensorflow/tfjs";
 import { errorLine, TilecastError } from "../../errors.js";
 import { atomicWrite } from "../../io/atomic.js";
 import { loadModelDir, type ModelCard, modelCardSchema, readModelCard } from "../model-card.js";
-import { exportOnnx, OPSET } from "./export.js";
+import { EXPORTER, exportOnnx, OPSET } from "./export.js";
 
 /** SHA-256 (hex) of a model's weights, in `getWeights()` order. */
 export function weightsDigest(model: tf.LayersModel): string {
@@ -43,7 +44,8 @@ export async function onnxBytesFor(
   if (dir) {
     const card = known ?? (await readModelCard(dir).catch(() => null));
     if (card?.onnx) {
-      if (card.onnx.weightsSha256 === weightsDigest(model) && card.onnx.opset >= OPSET) {
+      const current = card.onnx.opset >= OPSET && (card.onnx.exporter ?? 1) >= EXPORTER;
+      if (current && card.onnx.weightsSha256 === weightsDigest(model)) {
         const bytes = await readFile(join(dir, card.onnx.file)).catch(() => null);
         if (bytes) return { bytes: new Uint8Array(bytes), source: "file" };
       }
@@ -77,7 +79,8 @@ export async function exportModelDir(dir: string, out?: string): Promise<OnnxExp
     throw new TilecastError("E_WRITE", `cannot write the ONNX model (${errorLine(e)})`, { path: target, cause: e });
   }
   if (resolve(target) === resolve(join(dir, "model.onnx"))) {
-    const next = modelCardSchema.parse({ ...card, onnx: { file: "model.onnx", opset: OPSET, weightsSha256 } });
+    const onnx = { file: "model.onnx", opset: OPSET, weightsSha256, exporter: EXPORTER };
+    const next = modelCardSchema.parse({ ...card, onnx });
     await atomicWrite(join(dir, "card.json"), `${JSON.stringify(next, null, 2)}\n`);
   }
   return { file: out ?? target, opset: OPSET, weightsSha256, bytes: bytes.length };
