@@ -3,7 +3,8 @@
  * the model's own `predict` op by op, within 1e-4: a U-Net, a periodic CNN, upsampling and pooling
  * layers, ConvLSTM nowcasters, image layers on frame sequences, and the layer options at their
  * edges (`test/helpers/edge-layers.ts`). Where this process cannot load native TensorFlow (CI's
- * main suite) they skip with a message; the package test runs them after the native build.
+ * main suite) they skip with a message; the package test, after its native build, runs a U-Net
+ * and a persistence nowcaster this way.
  */
 import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
