@@ -3,13 +3,15 @@
  * `--runtime onnx` and `--runtime tfjs`, the first without loading TF.js's compute backend;
  * `auto` falls back to TF.js, saying why, when ONNX Runtime cannot start (selecting the compute
  * backend then, with the same product as a TF.js run), and `onnx` then fails with one line; `model export` writes model.onnx
- * and records it in the card, and a stale export (weights changed) is not used; `doctor` names
- * the inference runtime.
+ * and records it in the card, and a stale export (weights changed, or an earlier exporter) is not
+ * used; exporting a layer the converter would not reproduce fails in one line naming the model;
+ * `doctor` names the inference runtime.
  */
 import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+import * as tf from "@tensorflow/tfjs";
 import { describe, expect, it } from "vitest";
-import { loadModelDir } from "../../src/nn/model-card.js";
+import { loadModelDir, saveModelDir } from "../../src/nn/model-card.js";
 import { EXPORTER, exportOnnx } from "../../src/nn/onnx/export.js";
 import { onnxBytesFor } from "../../src/nn/onnx/model-file.js";
 import { BIN, tilecast } from "../helpers/cli.js";
@@ -126,6 +128,31 @@ print(json.dumps({"diff": float(np.nanmax(np.abs(a.astype(np.float64) - b))), "n
     expect(tilecast("model", "export", dir, "--out", out).code).toBe(0);
     expect(existsSync(out)).toBe(true);
     model.dispose();
+  });
+
+  it("model export of a layer the converter would not reproduce fails in one line naming the directory, writing nothing", async () => {
+    const dir = tmp("channels-first");
+    const x = tf.input({ shape: [16, 16, 4] });
+    const conv = tf.layers.conv2d({
+      filters: 1,
+      kernelSize: 3,
+      padding: "same",
+      dataFormat: "channelsFirst",
+      name: "cf",
+    });
+    const model = tf.model({ inputs: x, outputs: conv.apply(x) as tf.SymbolicTensor });
+    await saveModelDir(dir, model, {
+      architecture: { type: "unet" },
+      inputs: ["b", "g", "r", "n"].map((name) => ({ name })),
+      outputs: [{ name: "water" }],
+    });
+    const r = tilecast("model", "export", dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split("\n")).toEqual([
+      `tilecast: ${dir}: ONNX export: layer 'cf' (Conv2D) uses dataFormat 'channelsFirst' (channelsLast only)`,
+    ]);
+    expect(existsSync(`${dir}/model.onnx`)).toBe(false);
+    expect(JSON.parse(readFileSync(`${dir}/card.json`, "utf8")).onnx).toBeUndefined();
   });
 
   it.each(["scene-water", "scene-seg", "radar-nowcast", "global-forecast"])(

@@ -69,7 +69,15 @@ export interface OnnxExport {
  */
 export async function exportModelDir(dir: string, out?: string): Promise<OnnxExport> {
   const { model, card } = await loadModelDir(dir);
-  const bytes = exportOnnx(model);
+  let bytes: Uint8Array;
+  try {
+    bytes = exportOnnx(model);
+  } catch (e) {
+    model.dispose();
+    // Name the model directory, as every other error about it does.
+    if (e instanceof TilecastError && !e.path) throw new TilecastError(e.code, e.problem, { path: dir, cause: e });
+    throw e;
+  }
   const target = resolve(out ?? join(dir, "model.onnx"));
   const weightsSha256 = weightsDigest(model);
   model.dispose();
