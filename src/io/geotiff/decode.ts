@@ -3,18 +3,21 @@
  *
  * Deflate and uncompressed blocks take tilecast's own path: node:zlib inflates in libuv's
  * thread pool (so blocks decode on every core) and the predictors run on the bytes directly,
- * which profiling showed several times faster than geotiff.js's pako + DataView path. LZW,
- * PackBits uses geotiff.js's decoder; JPEG and WebP use sharp (libjpeg-turbo, libwebp); ZSTD a
- * bounded zstddec call (zstd.ts); LERC tilecast's masks over Esri's decoder (lerc.ts); LZMA
- * (libtiff's .xz streams) tilecast's own decoder (io/lzma).
+ * which profiling showed several times faster than geotiff.js's pako + DataView path. LZW
+ * tilecast's decoder (lzw.ts; old-style streams and PackBits geotiff.js's); JPEG and WebP use
+ * sharp (libjpeg-turbo, libwebp); ZSTD a bounded zstddec call (zstd.ts); LERC tilecast's masks
+ * over Esri's decoder (lerc.ts); LZMA (libtiff's .xz streams) tilecast's own decoder (io/lzma).
+ *
+ * Every decoder but Deflate's loads on its first block: this module is imported by the reader
+ * and by each codec worker, and most files are Deflate. Loaded with it, the LZMA, LERC and LZW
+ * modules cost each importing thread about 7 ms: a codec worker's first block took 11-12 ms with
+ * them and 8-10 without.
  */
 import { promisify } from "node:util";
 import { inflate, type ZlibOptions } from "node:zlib";
 import type { getDecoder } from "geotiff";
 import { errorLine, TilecastError } from "../../errors.js";
-import { decodeXz } from "../lzma/xz.js";
-import { decodeLerc, type LercCodec } from "./lerc.js";
-import { decodeLzw, LzwError } from "./lzw.js";
+import type { LercCodec } from "./lerc.js";
 import { swapBytes, undoFloatingPoint, undoHorizontal } from "./predictor.js";
 import { expandSamples, type StoredSamples, storedRowBytes } from "./samples.js";
 import { COMPRESSION_NAMES, DECODABLE } from "./tags.js";
@@ -121,6 +124,17 @@ export function decodeLimit(need: number): number {
   return 2 * need + 65536;
 }
 
+/** An LZW stream through tilecast's decoder (lzw.ts), loaded on first use. */
+async function lzw(raw: Uint8Array, limit: number): Promise<Uint8Array> {
+  const { decodeLzw, LzwError } = await import("./lzw.js");
+  try {
+    return decodeLzw(raw, limit);
+  } catch (e) {
+    if (e instanceof LzwError) throw new TilecastError("E_CORRUPT", `LZW stream ${e.message}`);
+    throw e;
+  }
+}
+
 async function decompress(raw: Uint8Array, c: BlockCodec, rows: number, inflate: Inflate): Promise<Uint8Array> {
   const limit = decodeLimit(c.width * rows * c.spp * c.bytes);
   switch (c.compression) {
@@ -129,12 +143,7 @@ async function decompress(raw: Uint8Array, c: BlockCodec, rows: number, inflate:
     case 5:
       // Old-style (pre-TIFF 6.0, LSB-first) LZW streams go to geotiff.js's decoder.
       if (raw[0] === 0 && ((raw[1] as number) & 1) === 1) break;
-      try {
-        return decodeLzw(raw, limit);
-      } catch (e) {
-        if (e instanceof LzwError) throw new TilecastError("E_CORRUPT", `LZW stream ${e.message}`);
-        throw e;
-      }
+      return lzw(raw, limit);
     case 8:
     case 32946:
       // One output chunk for the whole block: node:zlib calls back to the main thread per chunk.
@@ -148,10 +157,14 @@ async function decompress(raw: Uint8Array, c: BlockCodec, rows: number, inflate:
     case 50000:
       return decodeZstd(raw, limit);
     case 34925:
-      return decodeXz(raw, limit, { expected: c.width * rows * c.spp * c.bytes });
+      return (await import("../lzma/xz.js")).decodeXz(raw, limit, { expected: c.width * rows * c.spp * c.bytes });
     case 34887:
       if (!c.lerc) throw new Error("LERC image described without its LERC parameters");
-      return decodeLerc(raw, { width: c.width, rows, spp: c.spp, bytes: c.bytes, limit }, c.lerc);
+      return (await import("./lerc.js")).decodeLerc(
+        raw,
+        { width: c.width, rows, spp: c.spp, bytes: c.bytes, limit },
+        c.lerc,
+      );
     case 50001:
       return decodeWebp(raw, c, rows);
   }

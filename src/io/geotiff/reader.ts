@@ -18,9 +18,8 @@ import { errorLine, TilecastError } from "../../errors.js";
 import { isUrl } from "../../util/url.js";
 import { describeImage } from "./describe.js";
 import type { TiffFile } from "./directory.js";
-import { geotiffJsFile } from "./geotiffjs-directory.js";
 import type { TiffHeader } from "./header.js";
-import { HttpSource } from "./http-source.js";
+import type { HttpSource } from "./http-source.js";
 import { openLocalTiff } from "./local-directory.js";
 import { findInternalMask } from "./mask.js";
 import { openSidecarMask } from "./mask-sidecar.js";
@@ -43,8 +42,14 @@ export async function openGeoTiff(path: string, signal?: AbortSignal): Promise<G
   let file: TiffFile;
   try {
     if (isUrl(path)) {
+      // The remote path's modules load when a URL is opened: most runs read local files only.
+      const [{ HttpSource }, { geotiffJsFile }, { GeoTIFF }] = await Promise.all([
+        import("./http-source.js"),
+        import("./geotiffjs-directory.js"),
+        import("geotiff"),
+      ]);
       remote = new HttpSource(path);
-      file = geotiffJsFile(await (await import("geotiff")).GeoTIFF.fromSource(remote, {}, signal), path);
+      file = geotiffJsFile(await GeoTIFF.fromSource(remote, {}, signal), path);
     } else {
       const local = await openLocalTiff(path);
       ({ fh: handle, header, file } = local);
