@@ -35,7 +35,9 @@ export function geotiffRead(n: number, quick: boolean): Workload {
     name: `GeoTIFF read, ${n}² float32 deflate+predictor, 256² tiles`,
     unit: "MB/s",
     quick,
-    runs: n > 8192 ? 1 : 3,
+    // A 4096² read takes a third of a second a side, and its ratio moved by a tenth between runs
+    // of three: seven turns cost about 5 s more.
+    runs: n > 8192 ? 1 : 7,
     warmup: n <= 8192,
     setup: () => floatInput(file, n),
     tilecast: { tool: "tilecast", cmd: NODE, args: ["bench/geotiff-read.mjs", file], work: mb },
