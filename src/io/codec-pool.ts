@@ -53,6 +53,9 @@ export {
   type ZarrChunkJob,
 } from "./codec-jobs.js";
 
+/** Jobs a worker up takes from those queued while another worker is still starting. */
+const START_DEPTH = 2;
+
 /** Zarr chunks smaller than this decode on the main thread (GeoTIFF's thresholds: `geotiff/off-thread.ts`). */
 export const MIN_OFF_THREAD_BYTES = 256 * 1024;
 
@@ -70,6 +73,8 @@ interface Slot {
   up: Int32Array;
   /** Settles when the worker says it is up, or ends first. */
   started: Promise<void>;
+  /** Jobs it answered with bytes. */
+  done: number;
 }
 
 const isUp = (s: Slot): boolean => Atomics.load(s.up, 0) === 1;
@@ -82,8 +87,10 @@ export class CodecPool {
   #done = 0;
   #fallbacks = 0;
   #here = 0;
-  /** Jobs done on this thread while no worker is up, one at a time. */
+  /** Turns of the jobs asked for while no worker was up ({@link CodecPool.#onThisThread}). */
   #queue: Promise<unknown> = Promise.resolve();
+  /** Turns waiting for a worker to answer or come up. */
+  readonly #waiters: (() => void)[] = [];
 
   constructor(size: number) {
     this.#size = size;
@@ -137,19 +144,38 @@ export class CodecPool {
    * `job` on this thread while no worker is up, after the jobs queued here before it; or on a
    * worker that came up while it waited. Its buffers are not transferred: an encode job's input
    * comes back as the same array.
+   *
+   * The queue holds turns, not the workers' answers: a queued job that finds a worker up is sent,
+   * and the next one takes its turn at once. While another worker is still starting, a worker
+   * up takes {@link START_DEPTH} of the queued jobs at a time, so that the late one gets its share.
+   * Before, the queue waited for each answer and the jobs asked for while the workers started
+   * went to one worker, one at a time: the first 512 rows of a 4096-strip GeoTIFF took 84-91 ms,
+   * the other worker idle for 50 of them (64-70 ms now).
    */
   #onThisThread(job: PoolJob, transfer: ArrayBuffer[]): Promise<CodecReply | null> {
-    const run = this.#queue.then(async () => {
-      const slot = this.#pick();
-      if (slot && isUp(slot)) return this.#send(slot, job, transfer);
+    const turn = this.#queue.then(async (): Promise<{ reply: Promise<CodecReply | null> }> => {
+      for (let slot = this.#pick(); slot && isUp(slot); slot = this.#pick()) {
+        if (slot.pending.size < START_DEPTH || this.#slots.every(isUp))
+          return { reply: this.#send(slot, job, transfer) };
+        await this.#change();
+      }
       const { answerJob } = await import("./codec-job.js");
       const { reply } = await answerJob({ ...job, id: -1 } as CodecJob);
       if ("bytes" in reply) this.#here++;
       else this.#fallbacks++;
-      return reply;
+      return { reply: Promise.resolve(reply) };
     });
-    this.#queue = run.catch(() => undefined);
-    return run;
+    this.#queue = turn.catch(() => undefined);
+    return turn.then((t) => t.reply);
+  }
+
+  /** Settles at the next answer from a worker, or when a worker comes up or ends. */
+  #change(): Promise<void> {
+    return new Promise((resolve) => this.#waiters.push(resolve));
+  }
+
+  #changed(): void {
+    for (const w of this.#waiters.splice(0)) w();
   }
 
   #send(slot: Slot, job: PoolJob, transfer: ArrayBuffer[]): Promise<CodecReply | null> {
@@ -160,8 +186,10 @@ export class CodecPool {
       const sent = withDecodeTarget({ ...job, id });
       slot.worker.postMessage(sent.job, sent.into ? [...transfer, sent.into] : transfer);
     }).then((r) => {
-      if (r && "bytes" in r) this.#done++;
-      else this.#fallbacks++;
+      if (r && "bytes" in r) {
+        this.#done++;
+        slot.done++;
+      } else this.#fallbacks++;
       return r;
     });
   }
@@ -189,11 +217,13 @@ export class CodecPool {
   }
 
   /**
-   * Jobs the workers did, those left to the main thread after a worker's try, and those done on
-   * this thread while no worker was up (`here`).
+   * Jobs the workers did (`byWorker`: of each worker running, in the order they started), those
+   * left to the main thread after a worker's try, and those done on this thread while no worker
+   * was up (`here`).
    */
-  stats(): { done: number; fallbacks: number; workers: number; here: number } {
-    return { done: this.#done, fallbacks: this.#fallbacks, workers: this.#slots.length, here: this.#here };
+  stats(): { done: number; fallbacks: number; workers: number; here: number; byWorker: number[] } {
+    const byWorker = this.#slots.map((s) => s.done);
+    return { done: this.#done, fallbacks: this.#fallbacks, workers: this.#slots.length, here: this.#here, byWorker };
   }
 
   /**
@@ -220,20 +250,26 @@ export class CodecPool {
     const started = new Promise<void>((resolve) => {
       said = resolve;
     });
-    const slot: Slot = { worker, pending: new Map(), up, started };
+    const slot: Slot = { worker, pending: new Map(), up, started, done: 0 };
     const settle = (id: number, r: CodecReply | null) => {
       const done = slot.pending.get(id);
       if (!done) return;
       slot.pending.delete(id);
       if (slot.pending.size === 0) worker.unref();
       done(r);
+      this.#changed();
     };
-    worker.on("message", (r: CodecReply) => (r.id === -1 ? said() : settle(r.id, r)));
+    const cameUp = () => {
+      said();
+      this.#changed();
+    };
+    worker.on("message", (r: CodecReply) => (r.id === -1 ? cameUp() : settle(r.id, r)));
     const fail = () => {
       said();
       const at = this.#slots.indexOf(slot);
       if (at >= 0) this.#slots.splice(at, 1);
       for (const id of [...slot.pending.keys()]) settle(id, null);
+      this.#changed();
     };
     worker.on("error", fail);
     worker.on("exit", fail);

@@ -1,7 +1,7 @@
 /**
  * Until a codec worker is up, the pool does its jobs on the calling thread (`CodecPool`): the
  * answers are a worker's (the same bytes, the same fallbacks), taken one at a time in order, and
- * once a worker is up the jobs go to it.
+ * once a worker is up the jobs go to it; the jobs asked for meanwhile go to every worker at once.
  */
 import { writeFileSync } from "node:fs";
 import { inflateSync } from "node:zlib";
@@ -47,5 +47,37 @@ describe("CodecPool before its workers are up", () => {
     const s = pool.stats();
     expect(s.here + s.done).toBe(3);
     expect(s.fallbacks).toBe(1);
+  });
+
+  it("hands the jobs asked for while its workers start to all of them at once, not one by one", async () => {
+    const inputs = Array.from({ length: 32 }, (_, i) => pattern(1 << 20, i + 3));
+    const expected = inputs.map((b) => Uint8Array.from(b));
+    const pool = new CodecPool(2);
+    // Asked for before any worker is up: every job waits its turn in the pool's queue.
+    const jobs = inputs.map((input) => pool.encode({ kind: "encode", codec: "deflate", input, level: 9 }));
+    let allUp = false;
+    let leastIdle = Number.POSITIVE_INFINITY;
+    void pool.whenUp().then(() => {
+      allUp = true;
+    });
+    let finished = false;
+    const watch = (async () => {
+      while (!finished) {
+        if (allUp) leastIdle = Math.min(leastIdle, pool.idle());
+        await new Promise((r) => setTimeout(r, 1));
+      }
+    })();
+    const got = await Promise.all(jobs);
+    finished = true;
+    await watch;
+    for (const [i, r] of got.entries())
+      expect(same(inflateSync(r.bytes as Uint8Array), expected[i] as Uint8Array)).toBe(true);
+    const s = pool.stats();
+    expect(s.here + s.done).toBe(32);
+    // Both workers had a job at once (none idle) and both did some: the queue used to send each
+    // job after the last one's answer, leaving one worker idle.
+    expect(leastIdle).toBe(0);
+    expect(s.byWorker).toHaveLength(2);
+    for (const n of s.byWorker) expect(n).toBeGreaterThan(0);
   });
 });
