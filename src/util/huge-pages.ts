@@ -1,9 +1,12 @@
 /**
  * Transparent huge pages: whether this process's large arrays get them. On Linux, a new
  * array's memory costs one page fault per 4 KiB page it touches; on the virtual machines
- * tilecast was measured on, filling a new 32 MiB array took 130 ms in 4 KiB pages and 7.5 ms in
- * 2 MiB ones. Readers make new windows, blocks and chunks all the time, so this bounds
- * them. glibc's malloc asks the kernel for huge pages when `GLIBC_TUNABLES` holds
+ * tilecast was first measured on, filling a new 32 MiB array took 130 ms in 4 KiB pages and 7.5
+ * ms in 2 MiB ones. Readers make new windows, blocks and chunks all the time, so this bounded
+ * them. On a later VM (Linux 6.18) the same fill took 11-14 ms in 4 KiB pages and 6-7 ms in huge
+ * ones, or 72-82 ms when the kernel compacted memory first (`defrag` at `madvise`: 3 fills of
+ * 12), and the scene-water job ran about 5 % faster without huge pages; `doctor` reports the
+ * `defrag` mode for that reason. glibc's malloc asks the kernel for huge pages when `GLIBC_TUNABLES` holds
  * `glibc.malloc.hugetlb=1` (glibc 2.35+); the kernel grants them when
  * `/sys/kernel/mm/transparent_hugepage/enabled` is `always`, or `madvise` and asked.
  *
@@ -26,6 +29,12 @@ import { readFile } from "node:fs/promises";
 export interface HugePageReport {
   /** The kernel's mode: `always`, `madvise` or `never`; null where there is no such file. */
   kernel: string | null;
+  /**
+   * The kernel's `defrag` mode (`always`, `defer`, `defer+madvise`, `madvise`, `never`), null
+   * where there is no such file. With `always`, or `madvise` and malloc asking, a fault waits
+   * while the kernel compacts memory for a huge page.
+   */
+  defrag: string | null;
   /** Does GLIBC_TUNABLES ask malloc for huge pages? */
   requested: boolean;
   /** The freed heap malloc keeps (`glibc.malloc.top_pad`), in bytes; null when not set. */
@@ -64,6 +73,7 @@ export function withTilecastTunables(current: string | undefined): string {
 /** Report the kernel's mode, the malloc request, and whether a new 32 MiB array gets huge pages. */
 export async function hugePages(): Promise<HugePageReport> {
   const mode = /\[(\w+)\]/.exec((await readText("/sys/kernel/mm/transparent_hugepage/enabled")) ?? "");
+  const defrag = /\[([\w+]+)\]/.exec((await readText("/sys/kernel/mm/transparent_hugepage/defrag")) ?? "");
   const tunables = process.env.GLIBC_TUNABLES ?? null;
   const requested = /(^|:)glibc\.malloc\.hugetlb=[12](:|$)/.test(tunables ?? "");
   const pad = /(^|:)glibc\.malloc\.top_pad=(\d+)(:|$)/.exec(tunables ?? "");
@@ -72,7 +82,8 @@ export async function hugePages(): Promise<HugePageReport> {
   const after = await anonHugeKiB();
   const inUse = before === null || after === null ? null : after - before >= 2048 && probe[0] === 1;
   const topPad = pad ? Number(pad[2]) : null;
-  return { kernel: mode ? (mode[1] as string) : null, requested, topPad, tunables, inUse };
+  const kernel = mode ? (mode[1] as string) : null;
+  return { kernel, defrag: defrag ? (defrag[1] as string) : null, requested, topPad, tunables, inUse };
 }
 
 /** One line for `tilecast doctor`: huge pages, and the freed heap malloc keeps. */
@@ -86,5 +97,7 @@ export function describeHugePages(r: HugePageReport): string {
     ? "malloc asks for them (GLIBC_TUNABLES glibc.malloc.hugetlb)"
     : "malloc does not ask (set GLIBC_TUNABLES=glibc.malloc.hugetlb=1, as the tilecast command does)";
   const got = r.inUse === null ? "" : r.inUse ? ", in use" : ", not in use";
-  return `huge pages: kernel ${r.kernel}; ${how}${got}; ${pad}`;
+  const stalls = r.defrag === "always" || (r.defrag === "madvise" && r.requested);
+  const defrag = r.defrag === null ? "" : ` (defrag ${r.defrag}${stalls ? ": a fault may wait for compaction" : ""})`;
+  return `huge pages: kernel ${r.kernel}${defrag}; ${how}${got}; ${pad}`;
 }

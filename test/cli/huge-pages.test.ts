@@ -4,8 +4,9 @@
  * and leaves an explicit choice alone; `tilecast doctor` reports what the process got.
  */
 import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { TOP_PAD, withTilecastTunables } from "../../src/util/huge-pages.js";
+import { describeHugePages, TOP_PAD, withTilecastTunables } from "../../src/util/huge-pages.js";
 import { BIN } from "../helpers/cli.js";
 
 const PAD = "glibc.malloc.top_pad=67108864";
@@ -13,6 +14,7 @@ const PAD = "glibc.malloc.top_pad=67108864";
 interface Report {
   hugePages: {
     kernel: string | null;
+    defrag: string | null;
     requested: boolean;
     topPad: number | null;
     tunables: string | null;
@@ -38,6 +40,21 @@ describe("huge pages for the tilecast command", () => {
     expect(r.tunables).toBe(`glibc.malloc.hugetlb=1:${PAD}`);
     expect(r.topPad).toBe(64 * 1024 * 1024);
     if (r.kernel === "never") expect(r.inUse).toBe(false);
+    // The kernel's defrag mode, the bracketed word of its file ("always defer [madvise] never").
+    const file = "/sys/kernel/mm/transparent_hugepage/defrag";
+    const defrag = existsSync(file) ? (/\[([^\]]+)\]/.exec(readFileSync(file, "utf8"))?.[1] ?? null) : null;
+    expect(r.defrag).toBe(defrag);
+  });
+
+  it("says when a fault may wait for the kernel to compact memory", () => {
+    const base = { kernel: "madvise", topPad: TOP_PAD, tunables: null, inUse: true };
+    const asked = describeHugePages({ ...base, defrag: "madvise", requested: true });
+    expect(asked).toContain("kernel madvise (defrag madvise: a fault may wait for compaction)");
+    // Not asked, a madvise kernel neither gives huge pages nor compacts for them.
+    expect(describeHugePages({ ...base, defrag: "madvise", requested: false })).toContain("(defrag madvise);");
+    expect(describeHugePages({ ...base, defrag: "always", requested: false })).toContain("may wait for compaction");
+    expect(describeHugePages({ ...base, defrag: "defer", requested: true })).toContain("(defrag defer);");
+    expect(describeHugePages({ ...base, defrag: null, requested: true })).toContain("kernel madvise; malloc asks");
   });
 
   it("appends to a user's own tunables instead of replacing them", () => {
