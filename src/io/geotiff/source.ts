@@ -112,14 +112,21 @@ export class GeoTiffSource implements GridSource {
    * `concurrency` blocks in flight would otherwise keep one run on the workers at a time.
    */
   #queueRuns(jobs: readonly { col: number; row: number; plane: number }[], signal?: AbortSignal): void {
-    if (!useWorkers(this.#workers) || this.#workers.run <= 1 || this.cacheBytes <= 0) return;
-    for (const j of jobs.slice(0, Math.floor(this.cacheBytes / 2 / this.#blockBytes)))
-      this.readBlock(j.col, j.row, j.plane, signal).catch(() => {}); // awaited, and reported, by the copying
+    const w = this.#workers;
+    if (!useWorkers(w) || w.run <= 1 || this.cacheBytes <= 0 || this.#fd === null) return;
+    const L = this.#layout;
+    for (const j of jobs.slice(0, Math.floor(this.cacheBytes / 2 / this.#blockBytes))) {
+      const key = j.plane * L.across * L.down + j.row * L.across + j.col;
+      // Each block goes in the cache as decoded ahead, until the copying asks for it (and
+      // awaits, and reports, it).
+      if (!this.#cache.has(key) && Number(L.counts[key] ?? 0) > 0)
+        this.#decodeRun(key, w.pool, this.#fd, w.run, signal);
+    }
   }
 
-  /** Keep `block` in the cache under `key`. */
-  #remember(key: number, block: Promise<Uint8Array>): void {
-    this.#cache.set(key, this.#blockBytes, block, this.cacheBytes);
+  /** Keep `block` in the cache under `key`: handed out now, or decoded `ahead` for a later read. */
+  #remember(key: number, block: Promise<Uint8Array>, ahead = false): void {
+    this.#cache.set(key, this.#blockBytes, block, this.cacheBytes, ahead);
   }
 
   /** `job` on the workers, tracked until answered: the file stays open until then. */
@@ -170,6 +177,7 @@ export class GeoTiffSource implements GridSource {
       this.#remember(
         m.key,
         done.then((bytes) => (bytes ? bytes.subarray(m.at, m.at + m.bytes) : this.#decodeBlock(m.key, signal, false))),
+        true,
       );
   }
 
