@@ -9,9 +9,9 @@
  * that visits each block once (a whole image in strips, a conversion) then keeps 8 MiB of blocks
  * it will not ask for again instead of the cache's 64 MiB; tiling with overlaps, which comes back
  * to blocks a row of windows later, grows the budget to that row within its first rows. On the
- * 4096² float32 benchmark image `tilecast convert` peaked at 214-225 MB instead of 266-271
- * (three runs each). Blocks decoded ahead of the copying (runs of small blocks) are kept until
- * they are handed out, within the cache's size.
+ * 4096² float32 benchmark image `tilecast convert` peaked at 207-212 MB instead of 256-262
+ * (three runs each, alternating). Blocks decoded ahead of the copying (runs of small blocks) are
+ * kept until they are handed out, within the cache's size.
  */
 
 /** The cache size from `TILECAST_BLOCK_CACHE_MB` (default 64 MB). */

@@ -91,7 +91,7 @@ export class GeoTiffSource implements GridSource {
    */
   readBlock(col: number, row: number, plane = 0, signal?: AbortSignal): Promise<Uint8Array> {
     const L = this.#layout;
-    const key = plane * L.across * L.down + row * L.across + col;
+    const key = this.#key(col, row, plane);
     const hit = this.#cache.get(key);
     if (hit) return hit;
     const w = this.#workers;
@@ -116,12 +116,18 @@ export class GeoTiffSource implements GridSource {
     if (!useWorkers(w) || w.run <= 1 || this.cacheBytes <= 0 || this.#fd === null) return;
     const L = this.#layout;
     for (const j of jobs.slice(0, Math.floor(this.cacheBytes / 2 / this.#blockBytes))) {
-      const key = j.plane * L.across * L.down + j.row * L.across + j.col;
+      const key = this.#key(j.col, j.row, j.plane);
       // Each block goes in the cache as decoded ahead, until the copying asks for it (and
       // awaits, and reports, it).
       if (!this.#cache.has(key) && Number(L.counts[key] ?? 0) > 0)
         this.#decodeRun(key, w.pool, this.#fd, w.run, signal);
     }
+  }
+
+  /** The index of block (col, row) of sample plane `plane`: its place in the layout's offsets. */
+  #key(col: number, row: number, plane: number): number {
+    const L = this.#layout;
+    return plane * L.across * L.down + row * L.across + col;
   }
 
   /** Keep `block` in the cache under `key`: handed out now, or decoded `ahead` for a later read. */
