@@ -69,12 +69,17 @@ export interface EncodeJob {
   chunk?: { compressor: Compressor; typesize: number };
 }
 
+/** Whether a TIFF block of `c` inflates straight into the job's buffer: Deflate, samples as read. */
+const inflatesInPlace = (c: BlockCodec) => (c.compression === 8 || c.compression === 32946) && !c.stored;
+
 /**
  * `job` with a buffer for its decoded bytes (`into`, also returned, to transfer), allocated
  * uninitialized on this thread for the worker to fill and hand back. Only jobs whose worker
- * writes its bytes into a buffer it chooses get one: a whole Zarr chunk stored raw or in Blosc,
- * and a TIFF job of several blocks. node:zlib and numcodecs.js allocate their own output, which
- * copying would only add to (64 zlib chunks: 62-71 thousand page faults instead of 45-51).
+ * writes its bytes into a buffer it chooses get one: a whole Zarr chunk stored raw, in Blosc or
+ * in zlib, a TIFF job of several blocks, and a TIFF job of one Deflate block (zlib inflates into
+ * it: inflate-into.ts). numcodecs.js allocates its own output, which copying would only add to
+ * (64 zlib chunks, when node:zlib still allocated its own: 62-71 thousand page faults instead of
+ * 45-51).
  * Nor does a chunk decoded in parts: its first part's buffer is half written on this thread,
  * and giving it one took scattered one-step reads from 1.7 to 7.8 ms.
  *
@@ -88,8 +93,8 @@ export interface EncodeJob {
 export function withDecodeTarget(job: CodecJob): { job: CodecJob; into: ArrayBuffer | null } {
   const fills =
     job.kind === "tiff"
-      ? job.blocks.length > 1
-      : job.kind === "zarr" && (job.codec === "blosc" || job.codec === "none") && !job.part;
+      ? job.blocks.length > 1 || inflatesInPlace(job.codec)
+      : job.kind === "zarr" && (job.codec === "blosc" || job.codec === "none" || job.codec === "zlib") && !job.part;
   // A size past 1 GiB is left to the worker, which refuses what it cannot decode.
   if (!fills || job.kind === "encode" || job.bytes <= 0 || job.bytes > 2 ** 30) return { job, into: null };
   let into: ArrayBuffer;

@@ -1,14 +1,28 @@
 /**
  * A GeoTIFF block job on a codec worker ({@link TiffBlockJob}): each block's bytes read from the
  * file and decoded by the reader's own {@link decodeBlock}, with zlib inflating on the worker
- * itself rather than in libuv's pool.
+ * itself rather than in libuv's pool, straight into the block's place in the job's buffer when
+ * it has one.
  */
 import { inflateSync, type ZlibOptions } from "node:zlib";
 import type { TiffBlockJob, TiffBlockRef } from "../codec-jobs.js";
+import { inflateInto } from "../inflate-into.js";
 import { readRange } from "../worker-files.js";
-import { decodeBlock } from "./decode.js";
+import { type BlockCodec, decodeBlock, type Inflate } from "./decode.js";
 
 const inflateHere = async (b: Uint8Array, o: ZlibOptions) => inflateSync(b, o);
+
+/**
+ * An inflate into `slot` when the stream fills it exactly, else the usual one, which decodes
+ * (or reports) the block as before.
+ */
+const inflateTo =
+  (slot: Uint8Array): Inflate =>
+  async (b, o) =>
+    inflateInto(b, slot) === slot.length ? slot : inflateSync(b, o);
+
+/** The bytes block `b` decodes to: its rows of samples, at the bytes per sample read. */
+const blockSize = (b: TiffBlockRef, c: BlockCodec) => c.width * b.rows * c.spp * c.bytes;
 
 /**
  * The bytes of each block: one read when they follow each other in the file (as GDAL writes
@@ -30,19 +44,21 @@ function* blockBytes(job: TiffBlockJob): Generator<Uint8Array> {
 }
 
 /**
- * The job's blocks, decoded, one after another in the job's `into` when it has one; a single
- * block as it decodes, not copied.
+ * The job's blocks, decoded, one after another in the job's `into` when it has one (Deflate
+ * blocks inflated in place); a single block without one as it decodes, not copied.
  */
 export async function decodeBlockJob(job: TiffBlockJob): Promise<Uint8Array> {
   const [only] = job.blocks;
-  if (only && job.blocks.length === 1) return decodeOne(only, blockBytes(job).next().value as Uint8Array, job);
-  const out = new Uint8Array(job.into?.byteLength === job.bytes ? job.into : new ArrayBuffer(job.bytes));
+  const into = job.into?.byteLength === job.bytes ? job.into : undefined;
+  if (only && job.blocks.length === 1 && !into) return decodeOne(only, blockBytes(job).next().value as Uint8Array, job);
+  const out = new Uint8Array(into ?? new ArrayBuffer(job.bytes));
   let at = 0;
   const bytes = blockBytes(job);
   for (const b of job.blocks) {
-    const decoded = await decodeOne(b, bytes.next().value as Uint8Array, job);
+    const slot = job.codec.stored ? undefined : out.subarray(at, Math.min(at + blockSize(b, job.codec), out.length));
+    const decoded = await decodeOne(b, bytes.next().value as Uint8Array, job, slot);
     if (at + decoded.length > out.length) throw new RangeError(`${b.where} decodes past the job's size`);
-    out.set(decoded, at);
+    if (decoded !== slot) out.set(decoded, at);
     at += decoded.length;
   }
   // `into` is uninitialized memory: none of it may go back unwritten.
@@ -50,7 +66,8 @@ export async function decodeBlockJob(job: TiffBlockJob): Promise<Uint8Array> {
   return out;
 }
 
-async function decodeOne(b: TiffBlockRef, raw: Uint8Array, job: TiffBlockJob): Promise<Uint8Array> {
+/** Block `b` decoded: into `slot` (its place in the job's buffer) when its decoder can. */
+async function decodeOne(b: TiffBlockRef, raw: Uint8Array, job: TiffBlockJob, slot?: Uint8Array): Promise<Uint8Array> {
   if (raw.length < b.length) throw new RangeError(`${b.where} ends past the end of the file`);
-  return decodeBlock(raw, job.codec, b.rows, b.where, inflateHere);
+  return decodeBlock(raw, job.codec, b.rows, b.where, slot ? inflateTo(slot) : inflateHere);
 }

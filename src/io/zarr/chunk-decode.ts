@@ -5,6 +5,7 @@
  */
 import { gunzipSync, inflateSync } from "node:zlib";
 import { intoTarget, type OffThreadCodec, type PartReply, type ZarrChunkJob } from "../codec-jobs.js";
+import { inflateInto } from "../inflate-into.js";
 import { intoOneBuffer } from "../inflate-options.js";
 import { readAll, readFile, withFile } from "../worker-files.js";
 import { type BlockPart, decodeBloscLz4Read, WHOLE } from "./blosc.js";
@@ -26,12 +27,23 @@ function numcodecsDecoder(id: "blosc" | "zstd" | "lz4"): Promise<Decoder> {
   return d;
 }
 
-async function decode(codec: Exclude<OffThreadCodec, "blosc">, b: Uint8Array, limit: number): Promise<Uint8Array> {
+/** A zlib chunk inflated into `into` when it is the size and the stream fills it exactly. */
+function inflateChunk(b: Uint8Array, limit: number, into: ArrayBuffer | undefined): Uint8Array {
+  const out = into?.byteLength === limit ? new Uint8Array(into) : null;
+  return out && inflateInto(b, out) === limit ? out : inflateSync(b, intoOneBuffer(limit));
+}
+
+async function decode(
+  codec: Exclude<OffThreadCodec, "blosc">,
+  b: Uint8Array,
+  limit: number,
+  into: ArrayBuffer | undefined,
+): Promise<Uint8Array> {
   switch (codec) {
     case "none":
       return b;
     case "zlib":
-      return inflateSync(b, intoOneBuffer(limit));
+      return inflateChunk(b, limit, into);
     case "gzip":
       return gunzipSync(b, intoOneBuffer(limit));
     default:
@@ -81,6 +93,6 @@ export async function decodeChunkJob(job: ZarrChunkJob): Promise<Uint8Array | Pa
   if (job.part && job.part.index > 0) return wholeInPartZero(job.part, job.bytes, null);
   const raw = readFile(job.file);
   // A chunk stored raw is in the worker's scratch buffer: copied out into the caller's memory.
-  const whole = raw === null ? null : intoTarget(await decode(job.codec, raw, job.bytes), job.into);
+  const whole = raw === null ? null : intoTarget(await decode(job.codec, raw, job.bytes, job.into), job.into);
   return whole && job.part ? wholeInPartZero(job.part, job.bytes, whole) : whole;
 }
