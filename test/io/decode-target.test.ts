@@ -211,6 +211,39 @@ describe("a TIFF job's Deflate blocks inflated into the caller's buffer", () => 
     expect(Array.from(new Uint16Array(into))).toEqual(values[1]);
   });
 
+  it("copies a block whose place is not 8-byte aligned from where the predictor undid it", async () => {
+    // Three blocks of 3 uint8 samples (3 bytes each): the second and third start at bytes 3 and 6.
+    const rows = [
+      [5, 9, 200],
+      [0, 255, 1],
+      [7, 7, 7],
+    ];
+    const f = join(dir, "odd.bin");
+    const streams = rows.map(([a, b, c]) => deflateSync(Uint8Array.of(a, (b - a) & 255, (c - b) & 255)));
+    writeFileSync(f, Buffer.concat(streams));
+    const ofd = openSync(f, "r");
+    try {
+      const into = new ArrayBuffer(9);
+      const got = await decodeBlockJob({
+        kind: "tiff",
+        fd: ofd,
+        codec: { ...DEFLATE, bytes: 1, width: 3 },
+        blocks: streams.map((z, i) => ({
+          offset: streams.slice(0, i).reduce((n, b) => n + b.length, 0),
+          length: z.length,
+          rows: 1,
+          where: `strip ${i}`,
+        })),
+        bytes: 9,
+        into,
+      });
+      expect(got.buffer).toBe(into);
+      expect(Array.from(got)).toEqual(rows.flat());
+    } finally {
+      closeSync(ofd);
+    }
+  });
+
   it("reports a corrupt block as the reader always has, naming it", async () => {
     await expect(decodeBlockJob(job([0, 2], new ArrayBuffer(16)))).rejects.toThrow(
       "corrupt tile (2, 0) (incorrect data check)",
