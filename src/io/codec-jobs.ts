@@ -75,8 +75,8 @@ const inflatesInPlace = (c: BlockCodec) => (c.compression === 8 || c.compression
 /**
  * `job` with a buffer for its decoded bytes (`into`, also returned, to transfer), allocated
  * uninitialized on this thread for the worker to fill and hand back. Only jobs whose worker
- * writes its bytes into a buffer it chooses get one: a whole Zarr chunk stored raw, in Blosc or
- * in zlib, a TIFF job of several blocks, and a TIFF job of one Deflate block (zlib inflates into
+ * writes its bytes into a buffer it chooses get one: a whole Zarr chunk stored raw, in Blosc,
+ * zlib or gzip, a TIFF job of several blocks, and a TIFF job of one Deflate block (zlib inflates into
  * it: inflate-into.ts). numcodecs.js allocates its own output, which copying would only add to
  * (64 zlib chunks, when node:zlib still allocated its own: 62-71 thousand page faults instead of
  * 45-51).
@@ -94,7 +94,7 @@ export function withDecodeTarget(job: CodecJob): { job: CodecJob; into: ArrayBuf
   const fills =
     job.kind === "tiff"
       ? job.blocks.length > 1 || inflatesInPlace(job.codec)
-      : job.kind === "zarr" && (job.codec === "blosc" || job.codec === "none" || job.codec === "zlib") && !job.part;
+      : job.kind === "zarr" && ["blosc", "none", "zlib", "gzip"].includes(job.codec) && !job.part;
   // A size past 1 GiB is left to the worker, which refuses what it cannot decode.
   if (!fills || job.kind === "encode" || job.bytes <= 0 || job.bytes > 2 ** 30) return { job, into: null };
   let into: ArrayBuffer;

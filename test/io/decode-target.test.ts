@@ -1,7 +1,7 @@
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { deflateSync, inflateSync } from "node:zlib";
+import { deflateSync, gunzipSync, inflateSync } from "node:zlib";
 import Blosc from "numcodecs/blosc";
 import { afterAll, describe, expect, it } from "vitest";
 import { type CodecJob, type TiffBlockJob, withDecodeTarget, type ZarrChunkJob } from "../../src/io/codec-jobs.js";
@@ -14,6 +14,7 @@ const LZ4 = "fixtures/zarr/era5.t2m-i2-scaled.blosc-lz4.consolidated.zarr/t2m/0.
 const STORED = "fixtures/zarr/codecs.5x7.chunks2x3.zarr/blosc_lz4_shuffle/0.0";
 const RAW = "fixtures/zarr/codecs.5x7.chunks2x3.zarr/none/0.0";
 const ZLIB = "fixtures/zarr/codecs.5x7.chunks2x3.zarr/zlib/0.0";
+const GZIP = "fixtures/zarr/codecs.5x7.chunks2x3.zarr/gzip/0.0";
 
 const zarrJob = (o: Partial<ZarrChunkJob>): CodecJob => ({
   kind: "zarr",
@@ -49,6 +50,7 @@ describe("withDecodeTarget", () => {
       [zarrJob({}), 360],
       [zarrJob({ codec: "none", bytes: 24 }), 24],
       [zarrJob({ codec: "zlib", bytes: 24 }), 24],
+      [zarrJob({ codec: "gzip", bytes: 24 }), 24],
       [tiffJob(1, DEFLATE), 8],
       [tiffJob(2), 16],
     ];
@@ -61,7 +63,6 @@ describe("withDecodeTarget", () => {
 
   it("gives none where the decoder allocates its own output, the chunk decodes in parts, or there is nothing", () => {
     for (const job of [
-      zarrJob({ codec: "gzip" }),
       zarrJob({ codec: "zstd" }),
       zarrJob({ codec: "zlib", part: { index: 0, count: 1 } }),
       zarrJob({ part: { index: 0, count: 2 } }),
@@ -109,11 +110,16 @@ describe("decoding into the caller's buffer", () => {
     expect(got && "range" in got && got.bytes.buffer).toBe(into);
   });
 
-  it("inflates a zlib chunk into it, to node:zlib's bytes", async () => {
-    const into = new ArrayBuffer(24);
-    const got = (await decodeChunkJob({ kind: "zarr", file: ZLIB, codec: "zlib", bytes: 24, into })) as Uint8Array;
-    expect(got.buffer).toBe(into);
-    expect(Array.from(got)).toEqual(Array.from(inflateSync(readFileSync(ZLIB))));
+  it("inflates a zlib or gzip chunk into it, to node:zlib's bytes", async () => {
+    for (const [file, codec, reference] of [
+      [ZLIB, "zlib", inflateSync],
+      [GZIP, "gzip", gunzipSync],
+    ] as const) {
+      const into = new ArrayBuffer(24);
+      const got = (await decodeChunkJob({ kind: "zarr", file, codec, bytes: 24, into })) as Uint8Array;
+      expect(got.buffer).toBe(into);
+      expect(Array.from(got)).toEqual(Array.from(reference(readFileSync(file))));
+    }
   });
 
   it("leaves a buffer of another size alone and answers with one of its own", async () => {

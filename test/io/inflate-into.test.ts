@@ -1,4 +1,4 @@
-import { deflateSync, inflateSync } from "node:zlib";
+import { deflateSync, gzipSync, inflateSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { inflateInto } from "../../src/io/inflate-into.js";
 
@@ -60,5 +60,18 @@ describe("inflateInto", () => {
 
   it("answers an empty stream's length as 0 when given room", () => {
     expect(inflateInto(deflateSync(new Uint8Array(0)), new Uint8Array(4))).toBe(0);
+  });
+
+  it("inflates gzip streams, members one after another, and tells the formats apart", () => {
+    const a = sample(3000, 7);
+    const b = sample(5000, 8);
+    const out = new Uint8Array(8000);
+    expect(inflateInto(Buffer.concat([gzipSync(a), gzipSync(b)]), out, "gzip")).toBe(8000);
+    expect(Buffer.compare(out, Buffer.concat([a, b]))).toBe(0);
+    expect(inflateInto(gzipSync(a), new Uint8Array(3000))).toBeNull(); // gzip read as zlib
+    expect(inflateInto(z, new Uint8Array(10_000), "gzip")).toBeNull(); // zlib read as gzip
+    const again = new Uint8Array(3000);
+    expect(inflateInto(gzipSync(a), again, "gzip")).toBe(3000);
+    expect(Buffer.compare(again, a)).toBe(0);
   });
 });

@@ -5,7 +5,7 @@
  */
 import { gunzipSync, inflateSync } from "node:zlib";
 import { intoTarget, type OffThreadCodec, type PartReply, type ZarrChunkJob } from "../codec-jobs.js";
-import { inflateInto } from "../inflate-into.js";
+import { type InflateFormat, inflateInto } from "../inflate-into.js";
 import { intoOneBuffer } from "../inflate-options.js";
 import { readAll, readFile, withFile } from "../worker-files.js";
 import { type BlockPart, decodeBloscLz4Read, WHOLE } from "./blosc.js";
@@ -27,10 +27,11 @@ function numcodecsDecoder(id: "blosc" | "zstd" | "lz4"): Promise<Decoder> {
   return d;
 }
 
-/** A zlib chunk inflated into `into` when it is the size and the stream fills it exactly. */
-function inflateChunk(b: Uint8Array, limit: number, into: ArrayBuffer | undefined): Uint8Array {
+/** A zlib or gzip chunk inflated into `into` when it is the size and the stream fills it exactly. */
+function inflateChunk(b: Uint8Array, limit: number, into: ArrayBuffer | undefined, format: InflateFormat): Uint8Array {
   const out = into?.byteLength === limit ? new Uint8Array(into) : null;
-  return out && inflateInto(b, out) === limit ? out : inflateSync(b, intoOneBuffer(limit));
+  if (out && inflateInto(b, out, format) === limit) return out;
+  return format === "gzip" ? gunzipSync(b, intoOneBuffer(limit)) : inflateSync(b, intoOneBuffer(limit));
 }
 
 async function decode(
@@ -43,9 +44,8 @@ async function decode(
     case "none":
       return b;
     case "zlib":
-      return inflateChunk(b, limit, into);
     case "gzip":
-      return gunzipSync(b, intoOneBuffer(limit));
+      return inflateChunk(b, limit, into, codec);
     default:
       checkDeclared(codec, b, limit);
       return (await numcodecsDecoder(codec)).decode(b);
