@@ -11,7 +11,8 @@
  * (corrupt, truncated, longer), the answer is null and the caller inflates the usual way, which
  * reports the error as it always has.
  */
-import { constants, Gunzip, Inflate } from "node:zlib";
+import { constants, Gunzip, gunzipSync, Inflate, inflateSync } from "node:zlib";
+import { intoOneBuffer } from "./inflate-options.js";
 
 /** What `inflateSync` uses of an `Inflate` (node:zlib's lib/zlib.js). */
 interface Internals {
@@ -82,4 +83,14 @@ export function inflateInto(input: Uint8Array, out: Uint8Array, format: InflateF
     if (s.destroyed || state[0] === 0) return null;
   }
   return written;
+}
+
+/**
+ * `input` (a stream of `format` that decodes to exactly `out.length` bytes) inflated into `out`;
+ * else node:zlib's own inflate into one buffer of that size, which decodes or reports it as before.
+ */
+export function inflateExactly(input: Uint8Array, out: Uint8Array, format: InflateFormat = "zlib"): Uint8Array {
+  if (inflateInto(input, out, format) === out.length) return out;
+  const o = intoOneBuffer(out.length);
+  return format === "gzip" ? gunzipSync(input, o) : inflateSync(input, o);
 }

@@ -12,9 +12,7 @@
  *
  * The chunk's framing must have passed `checkBloscFrame` first.
  */
-import { inflateSync } from "node:zlib";
-import { inflateInto } from "../inflate-into.js";
-import { intoOneBuffer } from "../inflate-options.js";
+import { inflateExactly } from "../inflate-into.js";
 import { kernels, releaseLarge } from "../wasm-kernels.js";
 import { decodeBloscLz } from "./blosclz.js";
 import { checkDeclared, u32 } from "./bounds.js";
@@ -38,10 +36,7 @@ const decoders: Record<number, Decode> = {
     zstd ??= import("numcodecs/zstd").then((m) => m.default.fromConfig({ id: "zstd", level: 1 }));
     return (await zstd).decode(s);
   },
-  [ZLIB]: async (s, size) => {
-    const out = new Uint8Array(size); // inflateSync would allocate it twice: it fills exactly
-    return inflateInto(s, out) === size ? out : inflateSync(s, intoOneBuffer(size));
-  },
+  [ZLIB]: async (s, size) => inflateExactly(s, new Uint8Array(size)), // inflateSync would allocate twice
   [LZ4]: async (s, size) => {
     const w = kernels(s.length + size + 64);
     const mem = new Uint8Array(w.memory.buffer);

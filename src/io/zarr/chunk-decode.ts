@@ -3,10 +3,8 @@
  * decompressed with tilecast's Blosc-LZ4, node:zlib, or numcodecs.js for other Blosc variants,
  * Zstandard and LZ4.
  */
-import { gunzipSync, inflateSync } from "node:zlib";
 import { intoTarget, type OffThreadCodec, type PartReply, type ZarrChunkJob } from "../codec-jobs.js";
-import { type InflateFormat, inflateInto } from "../inflate-into.js";
-import { intoOneBuffer } from "../inflate-options.js";
+import { type InflateFormat, inflateExactly } from "../inflate-into.js";
 import { readAll, readFile, withFile } from "../worker-files.js";
 import { type BlockPart, decodeBloscLz4Read, WHOLE } from "./blosc.js";
 import { checkBloscFrame } from "./blosc-frame.js";
@@ -29,9 +27,8 @@ function numcodecsDecoder(id: "blosc" | "zstd" | "lz4"): Promise<Decoder> {
 
 /** A zlib or gzip chunk inflated into `into` when it is the size and the stream fills it exactly. */
 function inflateChunk(b: Uint8Array, limit: number, into: ArrayBuffer | undefined, format: InflateFormat): Uint8Array {
-  const out = into?.byteLength === limit ? new Uint8Array(into) : null;
-  if (out && inflateInto(b, out, format) === limit) return out;
-  return format === "gzip" ? gunzipSync(b, intoOneBuffer(limit)) : inflateSync(b, intoOneBuffer(limit));
+  // Without a target of the size, a fresh one: node:zlib's own would fill exactly and allocate twice.
+  return inflateExactly(b, new Uint8Array(into?.byteLength === limit ? into : new ArrayBuffer(limit)), format);
 }
 
 async function decode(
