@@ -4,11 +4,15 @@
  * 8 sequences of 4 -> 6 frames at 64 x 64; sequences/s) and the periodic global CNN on one
  * 721 x 1440 x 4 state (steps/s). Inference only: training stays in TF.js.
  * `BENCH_SIDE=onnx` or `tfjs` times only that side (the harness times each in its own process);
- * the other field is then null.
+ * the other field is then null. `BENCH_ONNX_PLAIN=1` times ONNX Runtime's own session instead of
+ * tilecast's pool: one session on every core, threads spinning, whole batches one after another,
+ * the speed ONNX Runtime itself gives this machine, beside which the pool's can be read.
  *
  *   node --import tsx bench/onnx-speed.ts
  */
+import { availableParallelism } from "node:os";
 import * as tf from "@tensorflow/tfjs";
+import * as ort from "onnxruntime-node";
 import { convLstmNowcaster, exportOnnx, globalCnn, OnnxSessionPool, selectBackend, unet } from "../src/index.js";
 import { pipelineSessions } from "../src/nn/onnx/index.js";
 import { BENCH_CONVLSTM, BENCH_GLOBAL_CNN, BENCH_UNET } from "./bench-models.mjs";
@@ -28,7 +32,10 @@ async function both(name: string, model: tf.LayersModel, shape: number[], reps: 
         });
   let onnx: number | null = null;
   let provider: string | null = null;
-  if (SIDE !== "tfjs") {
+  if (SIDE !== "tfjs" && PLAIN) {
+    onnx = await plainOnnx(exportOnnx(model), data, shape, reps * 3);
+    provider = "cpu (ONNX Runtime's own session)";
+  } else if (SIDE !== "tfjs") {
     // As a pipeline runs it (`src/models/descriptors/onnx-predictor.ts`): a pool of one-thread
     // sessions, each given whole batches of its share of the n rows with one running and one
     // queued; or one session with every thread (spinning, it has the cores to itself) for a
@@ -57,6 +64,29 @@ async function both(name: string, model: tf.LayersModel, shape: number[], reps: 
   x.dispose();
   console.log(JSON.stringify({ model: name, unit, tfjs, onnx, provider, params: model.countParams() }));
 }
+
+/**
+ * Rows per second of ONNX Runtime's own session on `data` (shape `shape`), without tilecast's
+ * pool or worker threads: every core, spinning, `reps` whole batches after one warm-up batch.
+ */
+async function plainOnnx(bytes: Uint8Array, data: Float32Array, shape: number[], reps: number): Promise<number> {
+  const session = await ort.InferenceSession.create(bytes, {
+    intraOpNumThreads: availableParallelism(),
+    interOpNumThreads: 1,
+    graphOptimizationLevel: "all",
+    executionMode: "sequential",
+    extra: { session: { intra_op: { allow_spinning: "1" } } },
+  });
+  const feeds = { [session.inputNames[0] as string]: new ort.Tensor("float32", data, shape) };
+  const r = await rate(shape[0] as number, reps, async () => {
+    await session.run(feeds);
+  });
+  await session.release();
+  return r;
+}
+
+/** Time ONNX Runtime's own session, not tilecast's pool (`BENCH_ONNX_PLAIN=1`). */
+const PLAIN = process.env.BENCH_ONNX_PLAIN === "1";
 
 /** The side to time: onnx, tfjs, or both (unset). */
 const SIDE = process.env.BENCH_SIDE;
