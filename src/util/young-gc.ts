@@ -10,7 +10,8 @@
  * 47.3-48.0 and its rate from 2.66-2.69 MP/s to 2.95-2.97 (two runs each, alternating;
  * `BENCH_E2E_JOB=seg BENCH_E2E_PART=e2e perf stat -e page-faults,task-clock node --import tsx
  * bench/onnx-e2e.ts`, with the huge-page tunable). A young collection of a session thread's small
- * heap is far cheaper than the faults.
+ * heap is far cheaper than the faults, once a few megabytes wait: after each of a small output,
+ * the collections cost more than they saved (`nn/onnx/session-worker.ts`).
  *
  * V8 hands out its `gc` function only with `--expose-gc`, a process-wide flag that must be set
  * before a context is made: it is set here and the function taken from a new context, once. Where

@@ -8,8 +8,8 @@
  * and its class probabilities, four bands each): on 8 x 320 x 320 x 4 batches, 13 MB of fresh
  * memory a batch, faulted in by the model's own thread, is no longer needed. An input no output
  * fits in goes back with the result (`input`), for the caller to stack its next batch into.
- * ONNX Runtime still copies each output into a new buffer of its own, which is dropped and, by a
- * young collection after each run (`util/young-gc.ts`), freed before the next run allocates.
+ * ONNX Runtime still copies each output into a new buffer of its own, which is dropped; once
+ * {@link YOUNG_GC_BYTES} of them are dropped, a young collection (`util/young-gc.ts`) frees them.
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { errorLine } from "../../errors.js";
@@ -18,6 +18,17 @@ import { collectYoung } from "../../util/young-gc.js";
 import { LocalSession } from "./runtime.js";
 
 type Request = { type: "run"; id: number; data: Float32Array; dims: number[] } | { type: "release" };
+
+/**
+ * Bytes of ONNX Runtime's output copies dropped before a young collection frees them. A
+ * collection after every run, as before, cost more than it saved where outputs are small: the
+ * 4096² water job's are 147 KB, and its 1,020 collections made more page faults, not fewer
+ * (42-43 thousand against 31-35) and took 6.64-7.13 s against 6.41-6.65 once per 1 or 4 MiB
+ * (three runs each, alternating, 2026-12-05). With none at all, or one per 16 MiB, its peak RSS
+ * grew from 456-472 MB to 517-534 or 489-496. The segmentation benchmark's outputs (320 px
+ * windows, 4 classes: 6.5 MB) are still freed after every run.
+ */
+const YOUNG_GC_BYTES = 4 * 2 ** 20;
 
 const port = parentPort;
 if (port) {
@@ -30,6 +41,8 @@ if (port) {
     /** Each input shape's output shape, from its first run. */
     const outShapes = new Map<string, number[]>();
     const spares = new SpareBuffers(2);
+    /** Bytes of output copies dropped since the last young collection. */
+    let dropped = 0;
     /** The output of a run, in a buffer of its own to transfer. */
     const runOwned = async (data: Float32Array, dims: number[]) => {
       const key = dims.join(",");
@@ -72,8 +85,12 @@ if (port) {
           const back = !fitsAnOutput(input.byteLength);
           if (!back) spares.give(input);
           const moved = back ? [data.buffer as ArrayBuffer, input] : [data.buffer as ArrayBuffer];
+          dropped += data.byteLength; // ONNX Runtime's copy of the output, dropped (before `data` moves)
           port.postMessage({ type: "result", id: m.id, data, dims, ...(back ? { input } : {}) }, moved);
-          collectYoung(); // ONNX Runtime's copy of the output, dropped: freed now, its pages reused
+          if (dropped >= YOUNG_GC_BYTES) {
+            collectYoung(); // freed now, their pages reused
+            dropped = 0;
+          }
         } catch (e) {
           port.postMessage({ type: "result", id: m.id, error: errorLine(e) });
         }
