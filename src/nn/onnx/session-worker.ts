@@ -25,7 +25,7 @@ type Request = { type: "run"; id: number; data: Float32Array; dims: number[] } |
  * 4096² water job's are 147 KB, and its 1,020 collections made more page faults, not fewer
  * (42-43 thousand against 31-35) and took 6.64-7.13 s against 6.41-6.65 once per 1 or 4 MiB
  * (three runs each, alternating, 2026-12-05). With none at all, or one per 16 MiB, its peak RSS
- * grew from 456-472 MB to 517-534 or 489-496. The segmentation benchmark's outputs (320 px
+ * grew from 446-461 MB to 505-521 or 478-485. The segmentation benchmark's outputs (320 px
  * windows, 4 classes: 6.5 MB) are still freed after every run.
  */
 const YOUNG_GC_BYTES = 4 * 2 ** 20;
