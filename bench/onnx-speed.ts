@@ -12,7 +12,6 @@
  */
 import { availableParallelism } from "node:os";
 import * as tf from "@tensorflow/tfjs";
-import * as ort from "onnxruntime-node";
 import { convLstmNowcaster, exportOnnx, globalCnn, OnnxSessionPool, selectBackend, unet } from "../src/index.js";
 import { pipelineSessions } from "../src/nn/onnx/index.js";
 import { BENCH_CONVLSTM, BENCH_GLOBAL_CNN, BENCH_UNET } from "./bench-models.mjs";
@@ -70,6 +69,7 @@ async function both(name: string, model: tf.LayersModel, shape: number[], reps: 
  * pool or worker threads: every core, spinning, `reps` whole batches after one warm-up batch.
  */
 async function plainOnnx(bytes: Uint8Array, data: Float32Array, shape: number[], reps: number): Promise<number> {
+  const ort = await import("onnxruntime-node"); // optional: loaded only for this
   const session = await ort.InferenceSession.create(bytes, {
     intraOpNumThreads: availableParallelism(),
     interOpNumThreads: 1,

@@ -85,7 +85,7 @@ if (port) {
           const back = !fitsAnOutput(input.byteLength);
           if (!back) spares.give(input);
           const moved = back ? [data.buffer as ArrayBuffer, input] : [data.buffer as ArrayBuffer];
-          dropped += data.byteLength; // ONNX Runtime's copy of the output, dropped (before `data` moves)
+          dropped += data.byteLength; // ONNX Runtime's copy, `data`'s size, dropped (counted before `data` moves)
           port.postMessage({ type: "result", id: m.id, data, dims, ...(back ? { input } : {}) }, moved);
           if (dropped >= YOUNG_GC_BYTES) {
             collectYoung(); // freed now, their pages reused
