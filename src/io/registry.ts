@@ -17,6 +17,7 @@ import { open } from "node:fs/promises";
 import { extname } from "node:path";
 import { TilecastError } from "../errors.js";
 import { storedValue } from "../grid/dtype.js";
+import { safeParseNullAsAbsent } from "../util/null-as-absent.js";
 import { isUrl } from "../util/url.js";
 import { checkReplaceable, ensureParent, sweepStaleTemps } from "./atomic.js";
 import type { CommonSinkOptions, FormatDriver, OpenOptions } from "./driver.js";
@@ -165,7 +166,7 @@ export async function openSource(path: string, options: OpenOptions = {}): Promi
  * ```
  */
 export function parseSinkOptions(d: FormatDriver, options: Record<string, unknown>, path?: string) {
-  const r = d.optionsSchema.safeParse(options);
+  const r = safeParseNullAsAbsent(d.optionsSchema, options);
   if (r.success) return r.data as Record<string, unknown>;
   const issue = r.error.issues[0];
   const msg =

@@ -4,6 +4,7 @@
  */
 import type { z } from "zod";
 import { TilecastError } from "../errors.js";
+import { safeParseNullAsAbsent } from "../util/null-as-absent.js";
 
 /**
  * Parse `options` with `d.options`; the error names the model type and the offending key.
@@ -19,7 +20,7 @@ export function parseOptions<S extends z.ZodType>(
   d: { readonly name: string; readonly options: S },
   options: Record<string, unknown>,
 ): z.infer<S> {
-  const r = d.options.safeParse(options);
+  const r = safeParseNullAsAbsent(d.options, options);
   if (r.success) return r.data;
   const issue = r.error.issues[0];
   const key = issue?.path.join(".") || "options";

@@ -22,6 +22,7 @@ import { augmentStageOptions } from "../stages/augment.js";
 import { normalizeStageOptions } from "../stages/normalize.js";
 import { edgePolicy, padding } from "../tiling/plan.js";
 import { blendWeights } from "../tiling/weights.js";
+import { safeParseNullAsAbsent } from "../util/null-as-absent.js";
 import { isUrl } from "../util/url.js";
 import { parseSets, setPath } from "./sets.js";
 import { stageDescriptor } from "./stages.js";
@@ -142,7 +143,7 @@ export function parsePipeline(text: string, file: string, sets: readonly string[
     throw new TilecastError("E_FORMAT", `line ${line}: ${key || "(top level)"}: ${msg}`, { path: file });
   };
   const check = <T>(schema: z.ZodType<T>, value: unknown, at: (string | number)[]): T => {
-    const r = schema.safeParse(value);
+    const r = safeParseNullAsAbsent(schema, value);
     if (r.success) return r.data;
     const issue = r.error.issues[0];
     const path = [...at, ...((issue?.path ?? []) as (string | number)[])];

@@ -40,6 +40,12 @@ describe("architectures in pipelines", () => {
       "model convlstm: 4 bands do not split into 3 frames",
     );
     await expect(createModel({ type: "unet", depht: 2 }, 4)).rejects.toThrow("model unet: unknown key 'depht'");
+    // An option set to null (`--set model.classes=null`) takes its default, as one left out does.
+    const unset = await createModel({ type: "unet", depth: 1, filters: 2, classes: null }, 3);
+    expect(unset.bands).toBe((await createModel({ type: "unet", depth: 1, filters: 2 }, 3)).bands);
+    await expect(createModel({ type: "unet", depth: 1, filters: 2, classes: "two" }, 3)).rejects.toThrow(
+      "model unet: classes: ",
+    );
   });
 
   it("a model directory is checked against the input", async () => {

@@ -64,6 +64,25 @@ describe("pipeline files", () => {
     expect(() => parsePipeline(BASE, "p.yaml", ["tiling.size=-1"])).toThrow(/tiling\.size: Too small/);
   });
 
+  it("a key set to null is left out, unless null is a value of its own (nodata)", async () => {
+    const seg = await loadPipeline("pipelines/scene-seg.yaml", [
+      "output.quicklook=null",
+      "output.classes=",
+      "tiling.overlap=null",
+      "output.level=null",
+    ]);
+    expect(seg.output?.quicklook).toBeUndefined();
+    expect(seg.output?.classes).toBeUndefined();
+    expect(seg.output?.options).toStrictEqual({});
+    expect(seg.tiling.overlap).toBe(0); // the default, not the file's 16
+    expect((await loadPipeline("pipelines/scene-seg.yaml")).output?.quicklook).toMatch(/scene-seg\.png$/);
+    // In the file too: `quicklook:` with no value.
+    const file = parsePipeline(`${BASE}  quicklook:\n  nodata: null\n`, "p.yaml");
+    expect(file.output?.quicklook).toBeUndefined();
+    expect(file.output?.nodata).toBeNull();
+    expect(() => parsePipeline(BASE, "p.yaml", ["input.path=null"])).toThrow(/^p\.yaml: line 2: input\.path: /);
+  });
+
   it("every bundled pipeline validates", async () => {
     for (const f of ["scene-ndvi", "scene-identity", "era5-global"]) {
       const p = await loadPipeline(`pipelines/${f}.yaml`);
