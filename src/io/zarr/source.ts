@@ -21,6 +21,7 @@ import { allocateWindow, planWindow } from "../window-buffer.js";
 import { type CfEncoding, cfDecode, cfEncoding, decodedNodata, isCfTime, parseCfTime } from "./cf.js";
 import type { ChunkCache } from "./chunk-cache.js";
 import { openZarr, type ZarrArrayInfo, type ZarrDataset } from "./dataset.js";
+import { checkSpatialLast } from "./dims-order.js";
 import { georefFromCoords, isLatLon } from "./georef.js";
 import { type AxisSelection, gridDtype, readCoord, readSelection } from "./read.js";
 import { checkCoordFinite, checkCoordLength } from "./validate.js";
@@ -152,6 +153,7 @@ export async function openZarrSource(path: string, o: ZarrSourceOptions = {}): P
     throw new TilecastError("E_ARGUMENT", `variable '${name}' does not exist (${candidates.join(", ")})`, { path });
   if (info.dims.length < 2)
     throw new TilecastError("E_ARGUMENT", `variable '${name}' has ${info.dims.length} dims; need y and x`, { path });
+  checkSpatialLast(path, name, info.dims, (d) => ds.arrays.get(d)?.attrs);
   const nd = info.dims.length;
   const fixed = new Map<number, number>();
   for (const [dim, i] of Object.entries(o.index ?? {})) {

@@ -1,0 +1,52 @@
+/**
+ * Which of a variable's dimensions are its rows and columns, and the check that they come last.
+ * tilecast reads a variable as `(..., y, x)`, as GDAL's raster view of Zarr does: the last two
+ * dimensions are the rows and the columns. A store written `(latitude, longitude, time)` or
+ * `(longitude, latitude)` would otherwise be read with time as columns, or transposed, and be
+ * georeferenced along the wrong axes without a word; it is refused instead, with the transpose
+ * that makes it readable.
+ *
+ * Internal (used by `source.ts`).
+ */
+import { TilecastError } from "../../errors.js";
+
+const Y_NAME = /^(y|lat|latitude|y_lat|nav_lat|rlat|grid_latitude|projection_y_coordinate|northing|south_north)$/i;
+const X_NAME = /^(x|lon|long|longitude|x_lon|nav_lon|rlon|grid_longitude|projection_x_coordinate|easting|west_east)$/i;
+const Y_STANDARD = new Set(["latitude", "grid_latitude", "projection_y_coordinate"]);
+const X_STANDARD = new Set(["longitude", "grid_longitude", "projection_x_coordinate"]);
+
+/**
+ * The horizontal axis a dimension is, by its name or by its coordinate's CF attributes (`axis`,
+ * `units` in degrees north or east, `standard_name`), or null for any other dimension.
+ */
+export function spatialAxis(name: string, attrs: Record<string, unknown> = {}): "y" | "x" | null {
+  const { axis, units, standard_name: sn } = attrs;
+  if (Y_NAME.test(name) || axis === "Y" || units === "degrees_north" || Y_STANDARD.has(sn as string)) return "y";
+  if (X_NAME.test(name) || axis === "X" || units === "degrees_east" || X_STANDARD.has(sn as string)) return "x";
+  return null;
+}
+
+/**
+ * Throw unless the variable's row and column dimensions (as far as their names and coordinates
+ * tell) are its last two, in that order. `attrsOf` gives a dimension's coordinate attributes.
+ */
+export function checkSpatialLast(
+  path: string,
+  variable: string,
+  dims: readonly string[],
+  attrsOf: (dim: string) => Record<string, unknown> | undefined,
+): void {
+  const axes = dims.map((d) => spatialAxis(d, attrsOf(d)));
+  const n = dims.length;
+  const early = axes.slice(0, n - 2).some((a) => a !== null);
+  const swapped = axes[n - 2] === "x" && axes[n - 1] === "y";
+  if (!early && !swapped) return;
+  const y = dims[axes.lastIndexOf("y")] ?? "y";
+  const x = dims[axes.lastIndexOf("x")] ?? "x";
+  throw new TilecastError(
+    "E_UNSUPPORTED",
+    `variable '${variable}' has dims (${dims.join(", ")}); tilecast reads rows and columns as the last two, ` +
+      `(..., ${y}, ${x}): transpose it first (xarray: ds.transpose(..., "${y}", "${x}").to_zarr(...))`,
+    { path },
+  );
+}
