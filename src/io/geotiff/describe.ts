@@ -14,6 +14,7 @@ import { parseGdalMetadata, parseNodata } from "./gdal-tags.js";
 import { georefFromTags, parseGeoKeys } from "./georef.js";
 import type { TiffHeader } from "./header.js";
 import { lercDataType } from "./lerc.js";
+import { readPam, withPam } from "./pam.js";
 import { tiffSampleType } from "./samples.js";
 import { COMPRESSION_NAMES, Tag } from "./tags.js";
 
@@ -206,12 +207,14 @@ export async function describeImage(
     await image.numbers(Tag.GeoDoubleParams),
     await image.text(Tag.GeoAsciiParams),
   );
-  const georef = georefFromTags({
+  const fromTags = georefFromTags({
     pixelScale: await image.numbers(Tag.ModelPixelScale),
     tiepoint: await image.numbers(Tag.ModelTiepoint),
     transformation: await image.numbers(Tag.ModelTransformation),
     keys,
   });
+  // A local file's GDAL sidecar comes first, as GDAL reads it (pam.ts).
+  const georef = withPam(fromTags, header ? await readPam(path) : null);
   // GDAL passes such a transform on; outputs written from it would be placed nowhere.
   const gt = georef?.transform;
   if (gt && !gt.every(Number.isFinite))

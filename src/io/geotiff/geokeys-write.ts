@@ -211,16 +211,27 @@ export function geoKeysFromCrs(crs: Crs, rasterType: "area" | "point"): GeoKeyEn
       `projection '${[...names][0] ?? def.slice(0, 30)}' cannot be written as GeoTIFF keys`,
     );
   }
+  // An ESRI WKT (read from such a citation) says more than the keys can: Web Mercator's
+  // auxiliary sphere, for one, would be read back as Mercator on the ellipsoid, tens of
+  // kilometres off. GDAL writes the keys and the WKT both, the model user-defined, and then reads
+  // the WKT.
+  const esri = isEsriWkt(crs.wkt);
   return [
-    { key: Key.GTModelType, value: 1 },
+    { key: Key.GTModelType, value: esri ? USER_DEFINED : 1 },
     rt,
     { key: Key.GTCitation, value: "tilecast user-defined CRS" },
+    ...(esri ? [{ key: Key.PCSCitation, value: `ESRI PE String = ${crs.wkt}` }] : []),
     ...ellipsoidKeys(p),
     { key: Key.ProjectedCSType, value: USER_DEFINED },
     { key: Key.Projection, value: USER_DEFINED },
     ...params,
     { key: Key.ProjLinearUnits, value: 9001 },
   ];
+}
+
+/** A WKT 1 projected CRS in ESRI's dialect (its datums named `D_...`, as ESRI PE strings name them). */
+function isEsriWkt(wkt: string | null): wkt is string {
+  return wkt !== null && /^PROJCS\[/.test(wkt) && /DATUM\["D_/.test(wkt);
 }
 
 /** The GeoKeyDirectory tag and its DOUBLE and ASCII parameter tags for a set of keys. */

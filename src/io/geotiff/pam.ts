@@ -1,0 +1,105 @@
+/**
+ * The georeferencing GDAL keeps beside a raster, in its `.aux.xml` sidecar (PAM, "persistent
+ * auxiliary metadata"). GDAL writes a CRS there when GeoTIFF keys cannot hold it (Equal Earth,
+ * for one, even by EPSG code), and a geotransform set on a file after it was written; it reads
+ * the sidecar first (`GDAL_GEOREF_SOURCES` defaults to PAM, then the file's own tags), each of
+ * the two separately. A reader that skipped it would drop such a raster's CRS without a word.
+ *
+ * Internal (used by `describe.ts`, and by the writers, which remove a replaced file's sidecar).
+ */
+import { readFile, rm } from "node:fs/promises";
+import { TilecastError } from "../../errors.js";
+import { type Crs, parseCrs } from "../../grid/crs.js";
+import type { GeoTransform } from "../../grid/geotransform.js";
+import type { Georef } from "../../grid/grid.js";
+
+/** What a sidecar says about the georeferencing; each part null where it says nothing. */
+export interface PamGeoref {
+  crs: Crs | null;
+  transform: GeoTransform | null;
+}
+
+const ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };
+
+/** XML character data with its entities (named and numeric) replaced. */
+function unescapeXml(s: string): string {
+  return s.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (m, e: string) => {
+    if (e[0] === "#")
+      return String.fromCodePoint(e[1] === "x" || e[1] === "X" ? Number.parseInt(e.slice(2), 16) : Number(e.slice(1)));
+    return ENTITIES[e] ?? m;
+  });
+}
+
+/** The text of the dataset-level element `name` (not one inside a band), or null. */
+function element(xml: string, name: string): string | null {
+  const datasetLevel = xml.replace(/<PAMRasterBand[\s\S]*?<\/PAMRasterBand>/g, "");
+  const m = new RegExp(`<${name}(?:\\s[^>]*)?>([\\s\\S]*?)</${name}>`).exec(datasetLevel);
+  return m ? unescapeXml(m[1] as string).trim() : null;
+}
+
+/**
+ * Parse a PAM sidecar's text. A CRS or geotransform it holds but that cannot be read is an error
+ * naming the sidecar: GDAL would use it, so tilecast must not fall back to the file's own.
+ */
+export function parsePam(xml: string, sidecar: string): PamGeoref {
+  const srs = element(xml, "SRS");
+  let crs: Crs | null = null;
+  if (srs) {
+    try {
+      crs = parseCrs(srs);
+    } catch (e) {
+      throw new TilecastError("E_FORMAT", `its SRS is not a CRS tilecast reads ('${srs.slice(0, 40)}')`, {
+        path: sidecar,
+        cause: e,
+      });
+    }
+  }
+  const gtText = element(xml, "GeoTransform");
+  let transform: GeoTransform | null = null;
+  if (gtText) {
+    const v = gtText
+      .split(/[\s,]+/)
+      .filter(Boolean)
+      .map(Number);
+    if (v.length !== 6 || !v.every(Number.isFinite))
+      throw new TilecastError("E_FORMAT", `its GeoTransform is not six finite numbers ('${gtText.slice(0, 60)}')`, {
+        path: sidecar,
+      });
+    transform = v as unknown as GeoTransform;
+  }
+  return { crs, transform };
+}
+
+/** The sidecar of a local raster, parsed, or null when there is none. */
+export async function readPam(path: string): Promise<PamGeoref | null> {
+  const sidecar = `${path}.aux.xml`;
+  let xml: string;
+  try {
+    xml = await readFile(sidecar, "utf8");
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT" || (e as NodeJS.ErrnoException).code === "ENOTDIR") return null;
+    throw new TilecastError("E_FORMAT", `cannot read the sidecar (${(e as NodeJS.ErrnoException).code ?? "error"})`, {
+      path: sidecar,
+      cause: e,
+    });
+  }
+  return parsePam(xml, sidecar);
+}
+
+/** The georef GDAL reports: the sidecar's CRS and geotransform where it has them, else the file's. */
+export function withPam(g: Georef | null, pam: PamGeoref | null): Georef | null {
+  if (!pam || (!pam.crs && !pam.transform)) return g;
+  return {
+    transform: pam.transform ?? g?.transform ?? [0, 1, 0, 0, 0, 1],
+    crs: pam.crs ?? g?.crs ?? null,
+    rasterType: g?.rasterType ?? "area",
+  };
+}
+
+/**
+ * Remove the sidecar of a raster about to be replaced, as GDAL does when it creates a file: its
+ * CRS, geotransform and statistics (QGIS's stretch) were the old file's, and GDAL reads them first.
+ */
+export async function dropSidecar(path: string): Promise<void> {
+  await rm(`${path}.aux.xml`, { force: true });
+}

@@ -1,0 +1,79 @@
+/**
+ * The georeferencing in GDAL's `.aux.xml` sidecar, read first as GDAL reads it: a CRS GeoTIFF
+ * keys cannot hold (Equal Earth, which GDAL keeps only there, even by EPSG code) and a
+ * geotransform set after the file was written. A bad sidecar is an error naming it.
+ */
+import { existsSync, writeFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { parsePam } from "../../../src/io/geotiff/pam.js";
+import { openGeoTiff } from "../../../src/io/geotiff/reader.js";
+import { tilecast } from "../../helpers/cli.js";
+import { gdalinfo, hasGdal, py, sameCrsInGdal } from "../../helpers/gdal.js";
+import { tmp } from "../../helpers/write.js";
+
+describe("GDAL's .aux.xml sidecar", () => {
+  it("gives the CRS and geotransform, entities decoded, bands' own elements ignored", () => {
+    const xml = `<PAMDataset>
+  <SRS dataAxisToSRSAxisMapping="1,2">PROJCS[&quot;x&quot;,AUTHORITY[&quot;EPSG&quot;,&quot;8857&quot;]]</SRS>
+  <GeoTransform>  1.0e+03,  3.0e+01,  0.0e+00,  5.0e+03,  0.0e+00, -3.0e+01</GeoTransform>
+  <PAMRasterBand band="1"><SRS>EPSG:4326</SRS></PAMRasterBand>
+</PAMDataset>`;
+    const pam = parsePam(xml, "a.tif.aux.xml");
+    expect(pam.crs?.epsg).toBe(8857);
+    expect(pam.crs?.wkt).toBe('PROJCS["x",AUTHORITY["EPSG","8857"]]');
+    expect(pam.transform).toStrictEqual([1000, 30, 0, 5000, 0, -30]);
+    expect(parsePam("<PAMDataset><Metadata/></PAMDataset>", "b")).toStrictEqual({ crs: null, transform: null });
+    expect(() => parsePam("<PAMDataset><GeoTransform>1, 2, 3</GeoTransform></PAMDataset>", "c.tif.aux.xml")).toThrow(
+      "c.tif.aux.xml: its GeoTransform is not six finite numbers ('1, 2, 3')",
+    );
+    expect(() => parsePam("<PAMDataset><SRS>not a crs</SRS></PAMDataset>", "d.tif.aux.xml")).toThrow(
+      "d.tif.aux.xml: its SRS is not a CRS tilecast reads ('not a crs')",
+    );
+  });
+
+  it.skipIf(!hasGdal)("Equal Earth (EPSG:8857, kept in the sidecar by GDAL) is read and written back", async () => {
+    const path = tmp("ee.tif");
+    py(`ds = gdal.GetDriverByName("GTiff").Create(${JSON.stringify(path)}, 8, 6, 1, gdal.GDT_Float32)
+sr = osr.SpatialReference(); sr.ImportFromEPSG(8857)
+ds.SetProjection(sr.ExportToWkt()); ds.SetGeoTransform([1000.5, 30, 0, 5000.25, 0, -30])
+ds.GetRasterBand(1).WriteArray(np.arange(48, dtype=np.float32).reshape(6, 8)); ds = None
+import os
+print(json.dumps(os.path.exists(${JSON.stringify(`${path}.aux.xml`)})))`);
+    const want = gdalinfo(path).coordinateSystem?.wkt ?? "";
+    expect(want).toContain("Equal Earth");
+    const src = await openGeoTiff(path);
+    expect(src.meta.georef?.crs?.epsg).toBe(8857);
+    expect(src.meta.georef?.transform).toStrictEqual([1000.5, 30, 0, 5000.25, 0, -30]);
+    await src.close();
+    const out = tmp("ee-copy.tif");
+    expect(tilecast("convert", path, out, "-q").code).toBe(0);
+    expect(sameCrsInGdal(gdalinfo(out).coordinateSystem?.wkt ?? "", want)).toBe(true);
+  });
+
+  it.skipIf(!hasGdal)("a geotransform GDAL set in the sidecar wins over the file's, as in GDAL", async () => {
+    const path = tmp("moved.tif");
+    const gt = py<number[]>(`ds = gdal.GetDriverByName("GTiff").Create(${JSON.stringify(path)}, 4, 4, 1, gdal.GDT_Byte)
+ds.SetGeoTransform([0, 1, 0, 0, 0, -1]); ds = None
+ds = gdal.Open(${JSON.stringify(path)})  # read-only: GDAL keeps the new transform in the sidecar
+ds.SetGeoTransform([500000, 10, 0, 4600000, 0, -10]); ds = None
+print(json.dumps(list(gdal.Open(${JSON.stringify(path)}).GetGeoTransform())))`);
+    expect(gt).toStrictEqual([500000, 10, 0, 4600000, 0, -10]);
+    const src = await openGeoTiff(path);
+    expect(src.meta.georef?.transform).toStrictEqual(gt);
+    await src.close();
+    writeFileSync(`${path}.aux.xml`, "<PAMDataset><GeoTransform>1, 2</GeoTransform></PAMDataset>");
+    await expect(openGeoTiff(path)).rejects.toThrow(`${path}.aux.xml: its GeoTransform is not six finite numbers`);
+  });
+
+  it.skipIf(!hasGdal)("a replaced output loses the old file's sidecar, as GDAL's own writers do", async () => {
+    const out = tmp("out.tif");
+    const stale = "<PAMDataset><GeoTransform>9, 9, 0, 9, 0, -9</GeoTransform></PAMDataset>";
+    for (const flags of [[], ["--cog"]]) {
+      writeFileSync(out, "old");
+      writeFileSync(`${out}.aux.xml`, stale);
+      expect(tilecast("convert", "fixtures/demo/scene.s2like.u16.4b.tif", out, ...flags, "-q").code).toBe(0);
+      expect(existsSync(`${out}.aux.xml`)).toBe(false);
+      expect(gdalinfo(out).geoTransform).toStrictEqual(gdalinfo("fixtures/demo/scene.s2like.u16.4b.tif").geoTransform);
+    }
+  });
+});
