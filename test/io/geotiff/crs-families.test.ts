@@ -52,7 +52,7 @@ const CRSS: [string, string][] = [
   ],
   ["Mollweide (an ESRI PE string)", "+proj=moll +lon_0=0 +x_0=0 +y_0=0 +datum=WGS84 +units=m +no_defs"],
   // Keys (Mercator on the WGS 84 ellipsoid) and a PE string (on its auxiliary sphere), which
-  // tilecast wrote back as the keys alone: about 21 km off at 45 degrees north (0.19 degrees of latitude).
+  // tilecast wrote back as the keys alone: about 21 km off at 45 degrees north.
   ["Web Mercator as ESRI:102100 (keys and an ESRI PE string)", "ESRI:102100"],
 ];
 
