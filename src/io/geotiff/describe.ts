@@ -11,10 +11,9 @@ import { colourProblem } from "./colour-rules.js";
 import { type BlockCodec, checkDecodable } from "./decode.js";
 import type { TiffDirectory, TiffFile } from "./directory.js";
 import { parseGdalMetadata, parseNodata } from "./gdal-tags.js";
-import { georefFromTags, parseGeoKeys } from "./georef.js";
+import { readGeoref } from "./georef-sources.js";
 import type { TiffHeader } from "./header.js";
 import { lercDataType } from "./lerc.js";
-import { readPam, withPam } from "./pam.js";
 import { tiffSampleType } from "./samples.js";
 import { COMPRESSION_NAMES, Tag } from "./tags.js";
 
@@ -202,19 +201,7 @@ export async function describeImage(
       }
     }
   }
-  const keys = parseGeoKeys(
-    await image.numbers(Tag.GeoKeyDirectory),
-    await image.numbers(Tag.GeoDoubleParams),
-    await image.text(Tag.GeoAsciiParams),
-  );
-  const fromTags = georefFromTags({
-    pixelScale: await image.numbers(Tag.ModelPixelScale),
-    tiepoint: await image.numbers(Tag.ModelTiepoint),
-    transformation: await image.numbers(Tag.ModelTransformation),
-    keys,
-  });
-  // A local file's GDAL sidecar comes first, as GDAL reads it (pam.ts).
-  const georef = withPam(fromTags, header ? await readPam(path) : null);
+  const georef = await readGeoref(path, image, header !== null);
   // GDAL passes such a transform on; outputs written from it would be placed nowhere.
   const gt = georef?.transform;
   if (gt && !gt.every(Number.isFinite))

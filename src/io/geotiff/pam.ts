@@ -5,7 +5,7 @@
  * the sidecar first (`GDAL_GEOREF_SOURCES` defaults to PAM, then the file's own tags), each of
  * the two separately. A reader that skipped it would drop such a raster's CRS without a word.
  *
- * Internal (used by `describe.ts`, and by the writers, which remove a replaced file's sidecar).
+ * Internal (used by `georef-sources.ts`, and by the writers, which remove a replaced file's sidecar).
  */
 import { readFile, rm } from "node:fs/promises";
 import { TilecastError } from "../../errors.js";

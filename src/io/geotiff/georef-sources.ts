@@ -1,0 +1,37 @@
+/**
+ * A GeoTIFF's georeferencing from every place GDAL looks, in GDAL's order
+ * (`GDAL_GEOREF_SOURCES`, default PAM, INTERNAL, TABFILE, WORLDFILE): the `.aux.xml` sidecar
+ * (`pam.ts`), the file's own tags and keys (`georef.ts`), then a world file (`world-file.ts`).
+ * Sidecars are read for local files only.
+ *
+ * Internal (used by `describe.ts`).
+ */
+import type { Georef } from "../../grid/grid.js";
+import type { TiffDirectory } from "./directory.js";
+import { georefFromTags, parseGeoKeys } from "./georef.js";
+import { readPam, withPam } from "./pam.js";
+import { Tag } from "./tags.js";
+import { readWorldFile } from "./world-file.js";
+
+/** GDAL's stand-in for no geotransform, also what a CRS without one is given. */
+const NONE = "0,1,0,0,0,1";
+
+/** The georef GDAL reports for image `image` of the file at `path`, or null for none. */
+export async function readGeoref(path: string, image: TiffDirectory, local: boolean): Promise<Georef | null> {
+  const keys = parseGeoKeys(
+    await image.numbers(Tag.GeoKeyDirectory),
+    await image.numbers(Tag.GeoDoubleParams),
+    await image.text(Tag.GeoAsciiParams),
+  );
+  const fromTags = georefFromTags({
+    pixelScale: await image.numbers(Tag.ModelPixelScale),
+    tiepoint: await image.numbers(Tag.ModelTiepoint),
+    transformation: await image.numbers(Tag.ModelTransformation),
+    keys,
+  });
+  if (!local) return fromTags;
+  const georef = withPam(fromTags, await readPam(path));
+  if (georef && georef.transform.join() !== NONE) return georef;
+  const gt = await readWorldFile(path);
+  return gt ? { transform: gt, crs: georef?.crs ?? null, rasterType: "area" } : georef;
+}

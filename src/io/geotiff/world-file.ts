@@ -1,0 +1,54 @@
+/**
+ * World files: the six numbers some tools write beside an image (`scene.tfw` beside `scene.tif`)
+ * in place of GeoTIFF tags. GDAL reads one when neither the `.aux.xml` sidecar nor the file's
+ * own tags give a geotransform (`GDAL_GEOREF_SOURCES`: PAM, INTERNAL, TABFILE, WORLDFILE); a
+ * reader that did not would take a scanned map or an exported aerial for an ungeoreferenced
+ * image. The lines are A (pixel width), D, B (rotations), E (pixel height, negative), C and F (the
+ * centre of the top-left pixel); GDAL's geotransform is its corner.
+ *
+ * Internal (used by `georef-sources.ts`).
+ */
+import { readFile } from "node:fs/promises";
+import { basename, dirname, extname, join } from "node:path";
+import { TilecastError } from "../../errors.js";
+import type { GeoTransform } from "../../grid/geotransform.js";
+
+/** The names GDAL tries for `path`'s world file: `.tfw` (first and last letters + w), `.tifw`, `.wld`, in either case. */
+export function worldFileNames(path: string): string[] {
+  const ext = extname(path).slice(1);
+  const stem = join(dirname(path), basename(path, extname(path)));
+  if (!ext) return [`${stem}.wld`, `${stem}.WLD`];
+  const short = `${ext[0]}${ext[ext.length - 1]}w`;
+  return [short, `${ext}w`, "wld"].flatMap((e) => [`${stem}.${e.toLowerCase()}`, `${stem}.${e.toUpperCase()}`]);
+}
+
+/** The geotransform of a world file's text; an error naming the file when it is not six numbers. */
+export function parseWorldFile(text: string, file: string): GeoTransform {
+  const v = text.trim().split(/\s+/).map(Number);
+  if (v.length < 6 || !v.slice(0, 6).every(Number.isFinite))
+    throw new TilecastError("E_FORMAT", "a world file holds six numbers, one a line", { path: file });
+  const [a, d, b, e, c, f] = v as [number, number, number, number, number, number];
+  if (a * e - b * d === 0)
+    throw new TilecastError(
+      "E_FORMAT",
+      `its pixel size and rotation give pixels of zero area (${v.slice(0, 6).join(", ")})`,
+      {
+        path: file,
+      },
+    );
+  return [c - a / 2 - b / 2, a, b, f - d / 2 - e / 2, d, e];
+}
+
+/** The geotransform of `path`'s world file, or null when it has none. */
+export async function readWorldFile(path: string): Promise<GeoTransform | null> {
+  for (const name of worldFileNames(path)) {
+    let text: string;
+    try {
+      text = await readFile(name, "utf8");
+    } catch {
+      continue;
+    }
+    return parseWorldFile(text, name);
+  }
+  return null;
+}
