@@ -6,6 +6,7 @@ import { TilecastError } from "../../errors.js";
 import { type Crs, epsgKind, proj4, proj4Definition } from "../../grid/crs.js";
 import { CT, Key, NAMED_DATUMS, USER_DEFINED } from "./geokeys.js";
 import type { IfdEntry } from "./ifd.js";
+import { linearUnitCode } from "./linear-units.js";
 import { FieldType, Tag } from "./tags.js";
 
 const DEG = 180 / Math.PI;
@@ -52,6 +53,9 @@ export function geoKeysFromCrs(crs: Crs, rasterType: "area" | "point"): GeoKeyEn
   try {
     p = new (proj4().Proj)(def) as unknown as typeof p;
   } catch (e) {
+    // A WKT proj4 has no method for (Natural Earth, Winkel tripel, Eckert IV, as GDAL's PE
+    // strings name them) is written as it came, as GDAL writes it.
+    if (crs.wkt) return peStringKeys(crs.wkt, rt);
     throw new TilecastError("E_UNSUPPORTED", `cannot interpret CRS '${def.slice(0, 60)}'`, {
       cause: e,
     });
@@ -63,8 +67,10 @@ export function geoKeysFromCrs(crs: Crs, rasterType: "area" | "point"): GeoKeyEn
   if (has("longlat") || has("identity")) {
     return [{ key: Key.GTModelType, value: 2 }, rt, ...ellipsoidKeys(p)];
   }
-  const fe = numOr(p.x0, 0);
-  const fn = numOr(p.y0, 0);
+  // Lengths in GeoKeys are in the CRS's unit; proj4 holds false eastings in metres.
+  const metres = numOr(p.to_meter, 1);
+  const fe = numOr(p.x0, 0) / metres;
+  const fn = numOr(p.y0, 0) / metres;
   let params: GeoKeyEntry[];
   const d = (key: number, value: number): GeoKeyEntry => ({ key, value, double: true });
   if (has("tmerc") || has("utm") || has("etmerc")) {
@@ -198,13 +204,7 @@ export function geoKeysFromCrs(crs: Crs, rasterType: "area" | "point"): GeoKeyEn
       d(Key.ProjFalseNorthing, fn),
     ];
   } else if (crs.wkt) {
-    // No GeoKeys for it (a geostationary view, an ESRI-only projection): as GDAL does, a
-    // user-defined model with the WKT as an ESRI PE string in the projected CRS citation.
-    return [
-      { key: Key.GTModelType, value: USER_DEFINED },
-      rt,
-      { key: Key.PCSCitation, value: `ESRI PE String = ${crs.wkt}` },
-    ];
+    return peStringKeys(crs.wkt, rt);
   } else {
     throw new TilecastError(
       "E_UNSUPPORTED",
@@ -225,8 +225,28 @@ export function geoKeysFromCrs(crs: Crs, rasterType: "area" | "point"): GeoKeyEn
     { key: Key.ProjectedCSType, value: USER_DEFINED },
     { key: Key.Projection, value: USER_DEFINED },
     ...params,
-    { key: Key.ProjLinearUnits, value: 9001 },
+    ...unitKeys(metres),
   ];
+}
+
+/**
+ * A CRS with no GeoKeys for it (a geostationary view, an ESRI-only projection): as GDAL does, a
+ * user-defined model with the WKT as an ESRI PE string in the projected CRS citation.
+ */
+function peStringKeys(wkt: string, rt: GeoKeyEntry): GeoKeyEntry[] {
+  return [
+    { key: Key.GTModelType, value: USER_DEFINED },
+    rt,
+    { key: Key.PCSCitation, value: `ESRI PE String = ${wkt}` },
+  ];
+}
+
+/** `ProjLinearUnits` for a unit of `metres`, with its size where no EPSG code matches. */
+function unitKeys(metres: number): GeoKeyEntry[] {
+  const u = linearUnitCode(metres);
+  const keys: GeoKeyEntry[] = [{ key: Key.ProjLinearUnits, value: u.code }];
+  if (u.size !== undefined) keys.push({ key: Key.ProjLinearUnitSize, value: u.size, double: true });
+  return keys;
 }
 
 /** A WKT 1 projected CRS in ESRI's dialect (its datums named `D_...`, as ESRI PE strings name them). */

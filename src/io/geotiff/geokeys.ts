@@ -13,6 +13,7 @@
  */
 import { TilecastError } from "../../errors.js";
 import { type Crs, crsFromEpsg } from "../../grid/crs.js";
+import { linearUnitOf } from "./linear-units.js";
 
 /** GeoKey ids (GeoTIFF 1.1). */
 export const Key = {
@@ -34,6 +35,7 @@ export const Key = {
   Projection: 3074,
   ProjCoordTrans: 3075,
   ProjLinearUnits: 3076,
+  ProjLinearUnitSize: 3077,
   ProjStdParallel1: 3078,
   ProjStdParallel2: 3079,
   ProjNatOriginLong: 3080,
@@ -52,6 +54,14 @@ export const Key = {
   ProjStraightVertPoleLong: 3095,
   ProjRectifiedGridAngle: 3096,
 } as const;
+
+/** The keys that hold lengths (in the projected CRS's unit). */
+const LENGTHS = new Set<number>([
+  Key.ProjFalseEasting,
+  Key.ProjFalseNorthing,
+  Key.ProjFalseOriginEasting,
+  Key.ProjFalseOriginNorthing,
+]);
 
 /** The GeoKey value meaning "user-defined" (parameters follow in other keys). */
 export const USER_DEFINED = 32767;
@@ -176,7 +186,9 @@ export function crsFromGeoKeys(keys: GeoKeyValues): Crs | null {
     return { epsg: null, wkt: null, proj4: `+proj=longlat ${geographicTerms(keys)} +no_defs` };
   }
   if (model !== 1) return null;
-  const p = (k: number) => num(keys, k) ?? 0;
+  // False eastings and northings are in the CRS's unit; PROJ takes them in metres.
+  const unit = linearUnitOf(num(keys, Key.ProjLinearUnits), num(keys, Key.ProjLinearUnitSize));
+  const p = (k: number) => (num(keys, k) ?? 0) * (LENGTHS.has(k) ? unit.metres : 1);
   const ct = num(keys, Key.ProjCoordTrans);
   let terms: string;
   switch (ct) {
@@ -247,5 +259,5 @@ export function crsFromGeoKeys(keys: GeoKeyValues): Crs | null {
         `user-defined projection (coordinate transformation ${ct ?? "missing"}) is not supported`,
       );
   }
-  return { epsg: null, wkt: null, proj4: `${terms} ${geographicTerms(keys)} +units=m +no_defs` };
+  return { epsg: null, wkt: null, proj4: `${terms} ${geographicTerms(keys)} ${unit.term} +no_defs` };
 }

@@ -54,6 +54,22 @@ const CRSS: [string, string][] = [
   // Keys (Mercator on the WGS 84 ellipsoid) and a PE string (on its auxiliary sphere), which
   // tilecast wrote back as the keys alone: about 21 km off at 45 degrees north.
   ["Web Mercator as ESRI:102100 (keys and an ESRI PE string)", "ESRI:102100"],
+  // Lengths in keys are in the CRS's unit, which tilecast took for metres whatever it was.
+  [
+    "Lambert conformal conic in kilometres",
+    "+proj=lcc +lat_1=30 +lat_2=60 +lat_0=45 +lon_0=10 +x_0=100000 +y_0=50000 +datum=WGS84 +units=km +no_defs",
+  ],
+  [
+    "transverse Mercator in US survey feet",
+    "+proj=tmerc +lat_0=0 +lon_0=-93 +k=0.9999 +x_0=500000.00001016 +y_0=100 +datum=NAD83 +units=us-ft +no_defs",
+  ],
+  [
+    "transverse Mercator in Clarke's feet (a unit PROJ names by size)",
+    "+proj=tmerc +lat_0=0 +lon_0=-61 +k=0.9995 +x_0=400000 +datum=WGS84 +to_meter=0.3047972654 +no_defs",
+  ],
+  // PE strings for methods proj4 cannot parse, which tilecast could not write back.
+  ["Natural Earth (an ESRI PE string)", "+proj=natearth +lon_0=0 +datum=WGS84 +units=m +no_defs"],
+  ["Winkel tripel (an ESRI PE string)", "+proj=wintri +lon_0=0 +datum=WGS84 +units=m +no_defs"],
 ];
 
 describe.skipIf(!hasGdal)("CRSs without an EPSG code", () => {
