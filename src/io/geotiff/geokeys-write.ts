@@ -20,7 +20,16 @@ type ProjParams = Record<string, unknown> & { names?: string[] };
 function ellipsoidKeys(p: ProjParams): GeoKeyEntry[] {
   const datum = String(p.datumCode ?? "").toLowerCase();
   const gcs = Object.entries(NAMED_DATUMS).find(([, name]) => name.toLowerCase() === datum);
-  if (gcs) return [{ key: Key.GeographicType, value: Number(gcs[0]) }];
+  // A prime meridian other than Greenwich's needs the user-defined form (an EPSG datum's GCS has Greenwich's).
+  const pm = typeof p.from_greenwich === "number" && Number.isFinite(p.from_greenwich) ? p.from_greenwich * DEG : 0;
+  const meridian: GeoKeyEntry[] =
+    pm === 0
+      ? []
+      : [
+          { key: Key.GeogPrimeMeridian, value: USER_DEFINED },
+          { key: Key.GeogPrimeMeridianLong, value: pm, double: true },
+        ];
+  if (gcs && pm === 0) return [{ key: Key.GeographicType, value: Number(gcs[0]) }];
   const a = Number(p.a);
   const rf = p.rf !== undefined ? Number(p.rf) : Number.NaN;
   const b = p.b !== undefined ? Number(p.b) : Number.NaN;
@@ -33,7 +42,7 @@ function ellipsoidKeys(p: ProjParams): GeoKeyEntry[] {
   ];
   if (Number.isFinite(rf) && rf !== 0) keys.push({ key: Key.GeogInvFlattening, value: rf, double: true });
   else keys.push({ key: Key.GeogSemiMinorAxis, value: Number.isFinite(b) ? b : a, double: true });
-  return keys;
+  return [...keys, ...meridian];
 }
 
 /** GeoKeys for a CRS: one key for EPSG codes, user-defined keys for custom projections. */
@@ -64,7 +73,13 @@ export function geoKeysFromCrs(crs: Crs, rasterType: "area" | "point"): GeoKeyEn
   const has = (n: string) => names.has(n);
   const deg = (v: unknown) => (typeof v === "number" && Number.isFinite(v) ? v * DEG : 0);
   const numOr = (v: unknown, d: number) => (typeof v === "number" && Number.isFinite(v) ? v : d);
+  // A CRS known by its WKT alone (a sidecar's, a Zarr store's crs_wkt, a PE string) is written so
+  // that GDAL reads that WKT back, as a PE string with the model user-defined, beside the keys
+  // that describe it as far as keys can. A rotated pole, for one, has no keys: proj4 reads its
+  // WKT as plain longitude and latitude.
+  const wkt = crs.wkt !== null && (crs.proj4 === null || isEsriWkt(crs.wkt)) ? crs.wkt : null;
   if (has("longlat") || has("identity")) {
+    if (wkt) return [...peStringKeys(wkt, rt), ...ellipsoidKeys(p)];
     return [{ key: Key.GTModelType, value: 2 }, rt, ...ellipsoidKeys(p)];
   }
   // Lengths in GeoKeys are in the CRS's unit; proj4 holds false eastings in metres.
@@ -211,16 +226,14 @@ export function geoKeysFromCrs(crs: Crs, rasterType: "area" | "point"): GeoKeyEn
       `projection '${[...names][0] ?? def.slice(0, 30)}' cannot be written as GeoTIFF keys`,
     );
   }
-  // An ESRI WKT (read from such a citation) says more than the keys can: Web Mercator's
-  // auxiliary sphere, for one, would be read back as Mercator on the ellipsoid, tens of
-  // kilometres off. GDAL writes the keys and the WKT both, the model user-defined, and then reads
-  // the WKT.
-  const esri = isEsriWkt(crs.wkt);
+  // Such a WKT says more than the keys can: an ESRI one's Web Mercator auxiliary sphere, for
+  // one, would be read back as Mercator on the ellipsoid, tens of kilometres off. GDAL writes the
+  // keys and the WKT both, the model user-defined, and then reads the WKT.
   return [
-    { key: Key.GTModelType, value: esri ? USER_DEFINED : 1 },
+    { key: Key.GTModelType, value: wkt ? USER_DEFINED : 1 },
     rt,
     { key: Key.GTCitation, value: "tilecast user-defined CRS" },
-    ...(esri ? [{ key: Key.PCSCitation, value: `ESRI PE String = ${crs.wkt}` }] : []),
+    ...(wkt ? [{ key: Key.PCSCitation, value: `ESRI PE String = ${wkt}` }] : []),
     ...ellipsoidKeys(p),
     { key: Key.ProjectedCSType, value: USER_DEFINED },
     { key: Key.Projection, value: USER_DEFINED },

@@ -14,6 +14,7 @@
 import { TilecastError } from "../../errors.js";
 import { type Crs, crsFromEpsg } from "../../grid/crs.js";
 import { linearUnitOf } from "./linear-units.js";
+import { primeMeridianOf } from "./prime-meridians.js";
 
 /** GeoKey ids (GeoTIFF 1.1). */
 export const Key = {
@@ -125,6 +126,12 @@ const num = (keys: GeoKeyValues, k: number): number | undefined => {
 
 /** PROJ `+ellps/+datum/+a +rf` terms of the geographic part of user-defined keys. */
 function geographicTerms(keys: GeoKeyValues): string {
+  const pm = primeMeridianOf(num(keys, Key.GeogPrimeMeridian), num(keys, Key.GeogPrimeMeridianLong));
+  const terms = datumTerms(keys);
+  return pm ? `${terms} +pm=${pm}` : terms;
+}
+
+function datumTerms(keys: GeoKeyValues): string {
   const gcs = num(keys, Key.GeographicType);
   const named = gcs === undefined ? undefined : NAMED_DATUMS[gcs];
   if (named) return `+datum=${named}`;
