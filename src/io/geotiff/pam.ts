@@ -7,11 +7,12 @@
  *
  * Internal (used by `georef-sources.ts`, and by the writers, which remove a replaced file's sidecar).
  */
-import { readFile, rm } from "node:fs/promises";
+import { rm } from "node:fs/promises";
 import { TilecastError } from "../../errors.js";
 import { type Crs, parseCrs } from "../../grid/crs.js";
 import type { GeoTransform } from "../../grid/geotransform.js";
 import type { Georef } from "../../grid/grid.js";
+import { readSidecar } from "../sidecar-text.js";
 
 /** What a sidecar says about the georeferencing; each part null where it says nothing. */
 export interface PamGeoref {
@@ -21,20 +22,30 @@ export interface PamGeoref {
 
 const ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };
 
-/** XML character data with its entities (named and numeric) replaced. */
+/** XML character data with its entities (named and numeric) replaced; one naming no character is kept. */
 function unescapeXml(s: string): string {
-  return s.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (m, e: string) => {
-    if (e[0] === "#")
-      return String.fromCodePoint(e[1] === "x" || e[1] === "X" ? Number.parseInt(e.slice(2), 16) : Number(e.slice(1)));
-    return ENTITIES[e] ?? m;
+  return s.replace(/&(#x[0-9a-f]{1,8}|#\d{1,10}|[a-z]+);/gi, (m, e: string) => {
+    if (e[0] !== "#") return ENTITIES[e] ?? m;
+    const cp = e[1] === "x" || e[1] === "X" ? Number.parseInt(e.slice(2), 16) : Number(e.slice(1));
+    return cp <= 0x10ffff ? String.fromCodePoint(cp) : m;
   });
 }
 
-/** The text of the dataset-level element `name` (not one inside a band), or null. */
+/** The text of the dataset-level element `name` (not one inside a band), or null. One pass over the text. */
 function element(xml: string, name: string): string | null {
-  const datasetLevel = xml.replace(/<PAMRasterBand[\s\S]*?<\/PAMRasterBand>/g, "");
-  const m = new RegExp(`<${name}(?:\\s[^>]*)?>([\\s\\S]*?)</${name}>`).exec(datasetLevel);
-  return m ? unescapeXml(m[1] as string).trim() : null;
+  const tag = `<${name}`;
+  let bands = 0;
+  for (let lt = xml.indexOf("<"); lt >= 0; lt = xml.indexOf("<", lt + 1)) {
+    if (xml.startsWith("<PAMRasterBand", lt)) bands++;
+    else if (xml.startsWith("</PAMRasterBand>", lt)) bands = Math.max(0, bands - 1);
+    else if (bands === 0 && xml.startsWith(tag, lt) && /[\s>/]/.test(xml[lt + tag.length] ?? "")) {
+      const gt = xml.indexOf(">", lt);
+      if (gt < 0 || xml[gt - 1] === "/") return null;
+      const close = xml.indexOf(`</${name}>`, gt);
+      return close < 0 ? null : unescapeXml(xml.slice(gt + 1, close)).trim();
+    }
+  }
+  return null;
 }
 
 /**
@@ -70,20 +81,14 @@ export function parsePam(xml: string, sidecar: string): PamGeoref {
   return { crs, transform };
 }
 
+/** Larger than any sidecar GDAL writes (a histogram of every band included). */
+const MAX_SIDECAR_BYTES = 64 * 1024 * 1024;
+
 /** The sidecar of a local raster, parsed, or null when there is none. */
 export async function readPam(path: string): Promise<PamGeoref | null> {
   const sidecar = `${path}.aux.xml`;
-  let xml: string;
-  try {
-    xml = await readFile(sidecar, "utf8");
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === "ENOENT" || (e as NodeJS.ErrnoException).code === "ENOTDIR") return null;
-    throw new TilecastError("E_FORMAT", `cannot read the sidecar (${(e as NodeJS.ErrnoException).code ?? "error"})`, {
-      path: sidecar,
-      cause: e,
-    });
-  }
-  return parsePam(xml, sidecar);
+  const xml = await readSidecar(sidecar, MAX_SIDECAR_BYTES);
+  return xml === null ? null : parsePam(xml, sidecar);
 }
 
 /** The georef GDAL reports: the sidecar's CRS and geotransform where it has them, else the file's. */

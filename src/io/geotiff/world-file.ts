@@ -8,10 +8,10 @@
  *
  * Internal (used by `georef-sources.ts`).
  */
-import { readFile } from "node:fs/promises";
 import { basename, dirname, extname, join } from "node:path";
 import { TilecastError } from "../../errors.js";
 import type { GeoTransform } from "../../grid/geotransform.js";
+import { readSidecar } from "../sidecar-text.js";
 
 /** The names GDAL tries for `path`'s world file: `.tfw` (first and last letters + w), `.tifw`, `.wld`, in either case. */
 export function worldFileNames(path: string): string[] {
@@ -42,13 +42,9 @@ export function parseWorldFile(text: string, file: string): GeoTransform {
 /** The geotransform of `path`'s world file, or null when it has none. */
 export async function readWorldFile(path: string): Promise<GeoTransform | null> {
   for (const name of worldFileNames(path)) {
-    let text: string;
-    try {
-      text = await readFile(name, "utf8");
-    } catch {
-      continue;
-    }
-    return parseWorldFile(text, name);
+    // Six numbers, a line each: a few hundred bytes. A larger file is not a world file.
+    const text = await readSidecar(name, 64 * 1024);
+    if (text !== null) return parseWorldFile(text, name);
   }
   return null;
 }

@@ -3,7 +3,7 @@
  * keys cannot hold (Equal Earth, which GDAL keeps only there, even by EPSG code) and a
  * geotransform set after the file was written. A bad sidecar is an error naming it.
  */
-import { existsSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, truncateSync, writeFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parsePam } from "../../../src/io/geotiff/pam.js";
 import { openGeoTiff } from "../../../src/io/geotiff/reader.js";
@@ -28,6 +28,27 @@ describe("GDAL's .aux.xml sidecar", () => {
     );
     expect(() => parsePam("<PAMDataset><SRS>not a crs</SRS></PAMDataset>", "d.tif.aux.xml")).toThrow(
       "d.tif.aux.xml: its SRS is not a CRS tilecast reads ('not a crs')",
+    );
+  });
+
+  it("stays linear and whole on hostile text", () => {
+    // An entity past Unicode is kept as written, not thrown on.
+    expect(() => parsePam("<PAMDataset><SRS>&#99999999;</SRS></PAMDataset>", "e")).toThrow(
+      "e: its SRS is not a CRS tilecast reads ('&#99999999;')",
+    );
+    // Unclosed band and tag openings by the hundred thousand: one pass, no SRS found.
+    const hostile = `<PAMDataset><PAMRasterBand>${"<SRS".repeat(200_000)}`;
+    expect(parsePam(hostile, "f")).toStrictEqual({ crs: null, transform: null });
+    expect(parsePam(`<PAMDataset>${"<SRSX>".repeat(200_000)}`, "g")).toStrictEqual({ crs: null, transform: null });
+  });
+
+  it("a sidecar larger than any GDAL writes is refused by name, unread", async () => {
+    const path = tmp("big.tif");
+    copyFileSync("fixtures/demo/scene.s2like.u16.4b.tif", path);
+    writeFileSync(`${path}.aux.xml`, "");
+    truncateSync(`${path}.aux.xml`, 64 * 1024 * 1024 + 1); // sparse: nothing is written
+    await expect(openGeoTiff(path)).rejects.toThrow(
+      `${path}.aux.xml: it is 67108865 bytes; a file of its kind is under 67108864`,
     );
   });
 
