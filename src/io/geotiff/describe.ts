@@ -14,6 +14,8 @@ import { parseGdalMetadata, parseNodata } from "./gdal-tags.js";
 import { readGeoref } from "./georef-sources.js";
 import type { TiffHeader } from "./header.js";
 import { lercDataType } from "./lerc.js";
+import { readPam } from "./pam.js";
+import { withPamBands } from "./pam-bands.js";
 import { tiffSampleType } from "./samples.js";
 import { COMPRESSION_NAMES, Tag } from "./tags.js";
 
@@ -201,7 +203,8 @@ export async function describeImage(
       }
     }
   }
-  const georef = await readGeoref(path, image, header !== null);
+  const pam = header ? await readPam(path) : null; // a local file's GDAL sidecar (pam.ts)
+  const georef = await readGeoref(path, image, pam, header !== null);
   // GDAL passes such a transform on; outputs written from it would be placed nowhere.
   const gt = georef?.transform;
   if (gt && !gt.every(Number.isFinite))
@@ -209,9 +212,16 @@ export async function describeImage(
   if (gt && singular(gt)) throw bad(`its geotransform is singular: pixels of zero area (${gt.join(", ")})`, "E_FORMAT");
   // The sentinel as the band stores it (GDAL_NODATA is text): a float32 band's "-3.4e+38" is
   // float32(-3.4e38); a value the type cannot hold marks no pixel.
-  const nodataText = parseNodata(await image.text(Tag.GdalNodata));
-  const nodata = nodataText === null ? null : storedValue(dtype, nodataText);
-  const attrs = parseGdalMetadata(await image.text(Tag.GdalMetadata), spp);
+  // GDAL's sidecar fills in what the file's tags leave out (pam-bands.ts).
+  const bandInfo = withPamBands(
+    parseNodata(await image.text(Tag.GdalNodata)),
+    parseGdalMetadata(await image.text(Tag.GdalMetadata), spp),
+    pam,
+    spp,
+    `${path}.aux.xml`,
+  );
+  const nodata = bandInfo.nodata === null ? null : storedValue(dtype, bandInfo.nodata);
+  const attrs = bandInfo.attrs;
   if (georef?.rasterType === "point") attrs.AREA_OR_POINT = "Point";
   const overviews: { width: number; height: number }[] = [];
   const count = await file.count();

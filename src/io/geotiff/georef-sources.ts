@@ -9,15 +9,20 @@
 import type { Georef } from "../../grid/grid.js";
 import type { TiffDirectory } from "./directory.js";
 import { georefFromTags, parseGeoKeys } from "./georef.js";
-import { readPam, withPam } from "./pam.js";
+import { type PamGeoref, withPam } from "./pam.js";
 import { Tag } from "./tags.js";
 import { readWorldFile } from "./world-file.js";
 
 /** GDAL's stand-in for no geotransform, also what a CRS without one is given. */
 const NONE = "0,1,0,0,0,1";
 
-/** The georef GDAL reports for image `image` of the file at `path`, or null for none. */
-export async function readGeoref(path: string, image: TiffDirectory, local: boolean): Promise<Georef | null> {
+/** The georef GDAL reports for image `image` of the file at `path` with its sidecar `pam`, or null for none. */
+export async function readGeoref(
+  path: string,
+  image: TiffDirectory,
+  pam: PamGeoref | null,
+  local: boolean,
+): Promise<Georef | null> {
   const keys = parseGeoKeys(
     await image.numbers(Tag.GeoKeyDirectory),
     await image.numbers(Tag.GeoDoubleParams),
@@ -30,7 +35,7 @@ export async function readGeoref(path: string, image: TiffDirectory, local: bool
     keys,
   });
   if (!local) return fromTags;
-  const georef = withPam(fromTags, await readPam(path));
+  const georef = withPam(fromTags, pam);
   if (georef && georef.transform.join() !== NONE) return georef;
   const gt = await readWorldFile(path);
   return gt ? { transform: gt, crs: georef?.crs ?? null, rasterType: "area" } : georef;

@@ -18,6 +18,16 @@ import { readSidecar } from "../sidecar-text.js";
 export interface PamGeoref {
   crs: Crs | null;
   transform: GeoTransform | null;
+  /** Each band's own entries, by band index from 0 (`pam-bands.ts` merges them). */
+  bands: Map<number, PamBand>;
+}
+
+/** A band's nodata (as GDAL's text), scale, offset and description in a sidecar. */
+export interface PamBand {
+  nodata?: string;
+  scale?: number;
+  offset?: number;
+  description?: string;
 }
 
 const ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };
@@ -78,7 +88,38 @@ export function parsePam(xml: string, sidecar: string): PamGeoref {
       });
     transform = v as unknown as GeoTransform;
   }
-  return { crs, transform };
+  return { crs, transform, bands: pamBands(xml, sidecar) };
+}
+
+/** The `<PAMRasterBand band="N">` elements' entries. */
+function pamBands(xml: string, sidecar: string): Map<number, PamBand> {
+  const bands = new Map<number, PamBand>();
+  for (let at = xml.indexOf("<PAMRasterBand"); at >= 0; at = xml.indexOf("<PAMRasterBand", at + 1)) {
+    const gt = xml.indexOf(">", at);
+    const close = xml.indexOf("</PAMRasterBand>", gt);
+    if (gt < 0 || close < 0) break;
+    const n = Number(/\bband="(\d{1,6})"/.exec(xml.slice(at, gt))?.[1] ?? Number.NaN);
+    if (!(n >= 1)) continue;
+    const body = `<PAMDataset>${xml.slice(gt + 1, close)}</PAMDataset>`;
+    const b: PamBand = {};
+    const nodata = element(body, "NoDataValue");
+    if (nodata !== null) b.nodata = nodata;
+    for (const key of ["scale", "offset"] as const) {
+      const text = element(body, key === "scale" ? "Scale" : "Offset");
+      if (text === null) continue;
+      const v = Number(text);
+      if (!Number.isFinite(v))
+        throw new TilecastError("E_FORMAT", `band ${n}'s ${key} is not a finite number ('${text.slice(0, 40)}')`, {
+          path: sidecar,
+        });
+      b[key] = v;
+    }
+    const description = element(body, "Description");
+    if (description) b.description = description;
+    bands.set(n - 1, b);
+    at = close;
+  }
+  return bands;
 }
 
 /** Larger than any sidecar GDAL writes (a histogram of every band included). */

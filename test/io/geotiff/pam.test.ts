@@ -22,13 +22,34 @@ describe("GDAL's .aux.xml sidecar", () => {
     expect(pam.crs?.epsg).toBe(8857);
     expect(pam.crs?.wkt).toBe('PROJCS["x",AUTHORITY["EPSG","8857"]]');
     expect(pam.transform).toStrictEqual([1000, 30, 0, 5000, 0, -30]);
-    expect(parsePam("<PAMDataset><Metadata/></PAMDataset>", "b")).toStrictEqual({ crs: null, transform: null });
+    expect(parsePam("<PAMDataset><Metadata/></PAMDataset>", "b")).toStrictEqual({
+      crs: null,
+      transform: null,
+      bands: new Map(),
+    });
     expect(() => parsePam("<PAMDataset><GeoTransform>1, 2, 3</GeoTransform></PAMDataset>", "c.tif.aux.xml")).toThrow(
       "c.tif.aux.xml: its GeoTransform is not six finite numbers ('1, 2, 3')",
     );
     expect(() => parsePam("<PAMDataset><SRS>not a crs</SRS></PAMDataset>", "d.tif.aux.xml")).toThrow(
       "d.tif.aux.xml: its SRS is not a CRS tilecast reads ('not a crs')",
     );
+  });
+
+  it("gives each band's nodata, scale, offset and description", () => {
+    const xml = `<PAMDataset>
+  <PAMRasterBand band="2"><Description>nir &amp; swir</Description><NoDataValue>-9.999E+03</NoDataValue>
+    <Offset>10</Offset><Scale>0.5</Scale></PAMRasterBand>
+  <PAMRasterBand band="1"><NoDataValue>nan</NoDataValue></PAMRasterBand>
+</PAMDataset>`;
+    expect(parsePam(xml, "a").bands).toStrictEqual(
+      new Map([
+        [1, { nodata: "-9.999E+03", scale: 0.5, offset: 10, description: "nir & swir" }],
+        [0, { nodata: "nan" }],
+      ]),
+    );
+    expect(() =>
+      parsePam('<PAMDataset><PAMRasterBand band="1"><Scale>x</Scale></PAMRasterBand></PAMDataset>', "s"),
+    ).toThrow("s: band 1's scale is not a finite number ('x')");
   });
 
   it("stays linear and whole on hostile text", () => {
@@ -38,8 +59,8 @@ describe("GDAL's .aux.xml sidecar", () => {
     );
     // Unclosed band and tag openings by the hundred thousand: one pass, no SRS found.
     const hostile = `<PAMDataset><PAMRasterBand>${"<SRS".repeat(200_000)}`;
-    expect(parsePam(hostile, "f")).toStrictEqual({ crs: null, transform: null });
-    expect(parsePam(`<PAMDataset>${"<SRSX>".repeat(200_000)}`, "g")).toStrictEqual({ crs: null, transform: null });
+    expect(parsePam(hostile, "f").crs).toBeNull();
+    expect(parsePam(`<PAMDataset>${"<SRSX>".repeat(200_000)}`, "g").crs).toBeNull();
   });
 
   it("a sidecar larger than any GDAL writes is refused by name, unread", async () => {
@@ -84,6 +105,41 @@ print(json.dumps(list(gdal.Open(${JSON.stringify(path)}).GetGeoTransform())))`);
     await src.close();
     writeFileSync(`${path}.aux.xml`, "<PAMDataset><GeoTransform>1, 2</GeoTransform></PAMDataset>");
     await expect(openGeoTiff(path)).rejects.toThrow(`${path}.aux.xml: its GeoTransform is not six finite numbers`);
+  });
+
+  it.skipIf(!hasGdal)("band values GDAL kept in the sidecar fill the file's gaps, as GDAL reads them", async () => {
+    const one = tmp("one.tif");
+    const two = tmp("two.tif");
+    const mixed = tmp("mixed.tif");
+    const want = py<
+      (number | string | null)[][]
+    >(`paths = [${JSON.stringify(one)}, ${JSON.stringify(two)}, ${JSON.stringify(mixed)}]
+for p, bands in zip(paths, [1, 2, 2]):
+    ds = gdal.GetDriverByName("GTiff").Create(p, 4, 3, bands, gdal.GDT_Int16); ds = None
+    ds = gdal.Open(p)  # read-only: what is set goes to the sidecar
+    b = ds.GetRasterBand(1); b.SetNoDataValue(5); b.SetScale(0.5); b.SetOffset(10); b.SetDescription("red")
+    ds = None
+# Both bands by hand: GDAL itself keeps band 2's only when it differs from band 1's.
+open(paths[1] + ".aux.xml", "w").write("<PAMDataset>" + "".join(f'<PAMRasterBand band="{i}"><NoDataValue>5</NoDataValue></PAMRasterBand>' for i in (1, 2)) + "</PAMDataset>")
+t = gdal.Open(paths[1])
+b = gdal.Open(paths[0]).GetRasterBand(1)
+m = gdal.Open(paths[2])
+print(json.dumps([[b.GetNoDataValue(), b.GetScale(), b.GetOffset(), b.GetDescription()], [t.GetRasterBand(i).GetNoDataValue() for i in (1, 2)], [m.GetRasterBand(i).GetNoDataValue() for i in (1, 2)]]))`);
+    expect(want).toStrictEqual([
+      [5, 0.5, 10, "red"],
+      [5, 5],
+      [5, null],
+    ]);
+    const src = await openGeoTiff(one);
+    expect(src.meta.nodata).toBe(5);
+    expect(src.meta.attrs).toMatchObject({ scale: [0.5], offset: [10], bandNames: ["red"] });
+    await src.close();
+    const both = await openGeoTiff(two);
+    expect(both.meta.nodata).toBe(5);
+    await both.close();
+    await expect(openGeoTiff(mixed)).rejects.toThrow(
+      `${mixed}.aux.xml: its bands have different nodata values (band 1 5, band 2 none); tilecast takes one value for all bands`,
+    );
   });
 
   it.skipIf(!hasGdal)("a replaced output loses the old file's sidecar, as GDAL's own writers do", async () => {
