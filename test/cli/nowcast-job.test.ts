@@ -37,6 +37,7 @@ print(json.dumps({
   "leads": [int(l / np.timedelta64(1, "m")) for l in ds.lead_time.values],
   "x": bool(np.array_equal(ds.x.values, obs.x.values)), "y": bool(np.array_equal(ds.y.values, obs.y.values)),
   "crs": "Polar_Stereographic" in ds.spatial_ref.attrs["crs_wkt"] or "Stereographic" in ds.spatial_ref.attrs["crs_wkt"],
+  "gdalCrs": "Stereographic" in (gdal.Open('ZARR:"${store}":/rain_rate:0:0').GetSpatialRef() or osr.SpatialReference()).ExportToWkt(),
   "units": f.attrs["units"], "refname": ds.time.attrs.get("standard_name"),
   "nanWhereNoRadar": bool(np.array_equal(np.isnan(f.sel(time="2010-08-26T06:00").values[0]), np.isnan(now))),
   "min": float(np.nanmin(f.values)), "max": float(np.nanmax(f.values)),
@@ -49,6 +50,7 @@ print(json.dumps({
       x: true,
       y: true,
       crs: true,
+      gdalCrs: true, // GDAL's Zarr driver reads the CRS from _CRS
       units: "mm h-1",
       refname: "forecast_reference_time",
       nanWhereNoRadar: true,

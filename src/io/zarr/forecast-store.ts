@@ -88,7 +88,8 @@ function metadata(g: ForecastGrid, n: number, leads: number): Record<string, unk
       _ARRAY_DIMENSIONS: ["time", "lead_time", yd, xd],
       ...(g.units ? { units: g.units } : {}),
       ...(g.longName ? { long_name: g.longName } : {}),
-      ...(g.crsWkt ? { grid_mapping: "spatial_ref" } : {}),
+      // GDAL's Zarr driver reads its own _CRS, not the grid mapping (gdal-crs.ts).
+      ...(g.crsWkt ? { grid_mapping: "spatial_ref", _CRS: { wkt: g.crsWkt } } : {}),
     },
     "time/.zarray": zarray([n], [1], "<f8", "NaN"),
     "time/.zattrs": {

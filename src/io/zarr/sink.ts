@@ -23,6 +23,7 @@ import { atomicWrite, discard, publish, tempPathFor, trackTemp } from "../atomic
 import type { GridSink, SinkSpec } from "../types.js";
 import { ZarrChunkWriter } from "./chunk-writer.js";
 import { type Compressor, DEFAULT_COMPRESSOR } from "./codecs.js";
+import { gdalCrsAttr } from "./gdal-crs.js";
 import { type ArraySpec, chunkKey, v2ArrayDocs, v3ArrayDoc } from "./metadata.js";
 import { ShardWriter } from "./shard-writer.js";
 
@@ -96,7 +97,10 @@ export async function createZarrSink(path: string, spec: SinkSpec, o: ZarrWriteO
         }
       : { units: "metre", standard_name: `projection_${axis}_coordinate` };
   const varAttrs: Record<string, unknown> = {};
-  if (crs) varAttrs.grid_mapping = "spatial_ref";
+  if (crs) {
+    varAttrs.grid_mapping = "spatial_ref";
+    varAttrs._CRS = gdalCrsAttr(crs); // GDAL's Zarr driver reads this, not the grid mapping (3.6)
+  }
   const names = spec.attrs?.bandNames;
   if (names?.some((n) => n)) varAttrs.band_names = names;
   const scale = spec.attrs?.scale;

@@ -22,6 +22,7 @@ import { type CfEncoding, cfDecode, cfEncoding, decodedNodata, isCfTime, parseCf
 import type { ChunkCache } from "./chunk-cache.js";
 import { openZarr, type ZarrArrayInfo, type ZarrDataset } from "./dataset.js";
 import { checkSpatialLast } from "./dims-order.js";
+import { crsTextOfGdalAttr } from "./gdal-crs.js";
 import { georefFromCoords, isLatLon } from "./georef.js";
 import { type AxisSelection, gridDtype, readCoord, readSelection } from "./read.js";
 import { checkCoordFinite, checkCoordLength } from "./validate.js";
@@ -183,7 +184,9 @@ export async function openZarrSource(path: string, o: ZarrSourceOptions = {}): P
   let periodicX = false;
   if (yc && xc && yc.dims.length === 1 && xc.dims.length === 1) {
     const gm = typeof info.attrs.grid_mapping === "string" ? ds.arrays.get(info.attrs.grid_mapping) : undefined;
-    const crsText = gm ? (((gm.attrs.crs_wkt ?? gm.attrs.spatial_ref) as string | undefined) ?? null) : null;
+    // CF's grid mapping (rioxarray's spatial_ref), else GDAL's own attribute (gdal-crs.ts).
+    const cf = gm ? (((gm.attrs.crs_wkt ?? gm.attrs.spatial_ref) as string | undefined) ?? null) : null;
+    const crsText = cf ?? crsTextOfGdalAttr(info.attrs._CRS);
     const geo = isLatLon(yDim, xDim, yc.attrs.units, xc.attrs.units);
     const yv = await readCoord(yc, path);
     const xv = await readCoord(xc, path);
@@ -205,6 +208,7 @@ export async function openZarrSource(path: string, o: ZarrSourceOptions = {}): P
     _FillValue: _f,
     missing_value: _m,
     grid_mapping: _g,
+    _CRS: _c,
     ...attrs
   } = info.attrs;
   const meta: ZarrMeta = {
