@@ -11,8 +11,7 @@
  */
 import { TilecastError } from "../errors.js";
 import { allocate } from "./dtype.js";
-import { windowTransform } from "./geotransform.js";
-import { createGrid, type Grid } from "./grid.js";
+import { createGrid, type Grid, windowGeoref } from "./grid.js";
 import { contains, relativeTo, type Window } from "./window.js";
 
 /** Crop `g`, which covers `frame`, to `target` (a window inside `frame`, same pixel space). */
@@ -36,7 +35,7 @@ export function cropGrid<G extends Grid>(g: G, frame: Window, target: Window): G
   return createGrid(g.dtype, [bands, target.height, target.width], {
     data,
     dims: g.dims,
-    georef: g.georef ? { ...g.georef, transform: windowTransform(g.georef.transform, r) } : null,
+    georef: g.georef ? windowGeoref(g.georef, r) : null,
     nodata: g.nodata,
     mask,
     attrs: g.attrs,

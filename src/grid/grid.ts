@@ -14,7 +14,7 @@
 import { TilecastError } from "../errors.js";
 import type { Crs } from "./crs.js";
 import { allocate, DTYPE_INFO, type DType, type TypedArray } from "./dtype.js";
-import { type GeoTransform, IDENTITY_TRANSFORM } from "./geotransform.js";
+import { type GeoTransform, IDENTITY_TRANSFORM, windowTransform } from "./geotransform.js";
 
 /** Where a grid sits on Earth. */
 export interface Georef {
@@ -24,6 +24,27 @@ export interface Georef {
   readonly crs: Crs | null;
   /** "point" when the source declared PixelIsPoint (the transform still refers to corners). */
   readonly rasterType: "area" | "point";
+  /**
+   * Ground control points, when the source is georeferenced by them instead of a transform (a
+   * Sentinel-1 scene, a scanned map); `transform` is then GDAL's stand-in, (0, 1, 0, 0, 0, 1).
+   */
+  readonly gcps?: readonly Gcp[];
+}
+
+/** A ground control point: a pixel position (from the raster's top-left corner) and where it lies in the CRS. */
+export interface Gcp {
+  readonly pixel: number;
+  readonly line: number;
+  readonly x: number;
+  readonly y: number;
+  readonly z: number;
+}
+
+/** `g` for the window `w` of its raster: the transform moved to the window, and its GCPs with it. */
+export function windowGeoref(g: Georef, w: { x: number; y: number }): Georef {
+  const moved = { ...g, transform: windowTransform(g.transform, w) };
+  if (!g.gcps) return moved;
+  return { ...moved, gcps: g.gcps.map((p) => ({ ...p, pixel: p.pixel - w.x, line: p.line - w.y })) };
 }
 
 /** Attributes carried with a grid. */

@@ -48,6 +48,12 @@ export type ResampleSpec = z.input<typeof resampleSpec>;
 export function resampleFactor(meta: RasterMeta, spec: ResampleSpec): number {
   const s = resampleSpec.parse(spec);
   if (s.factor !== undefined) return s.factor;
+  if (meta.georef?.gcps?.length)
+    throw new TilecastError(
+      "E_ARGUMENT",
+      "a raster georeferenced by ground control points has no pixel size: resample it by factor",
+      { path: meta.path },
+    );
   const px = Math.abs(meta.georef?.transform[1] ?? Number.NaN);
   const f = (s.resolution as number) / px;
   if (!(Number.isFinite(f) && Math.abs(f - Math.round(f)) < 1e-9 && Math.round(f) >= 2))
@@ -134,7 +140,14 @@ export function resampleSource(src: GridSource, spec: ResampleSpec): GridSource 
     blockHeight: Math.max(1, Math.round(m.blockHeight / f)),
     georef:
       m.georef && gt
-        ? { ...m.georef, transform: [gt[0], gt[1] * f, gt[2] * f, gt[3], gt[4] * f, gt[5] * f] }
+        ? {
+            ...m.georef,
+            transform: [gt[0], gt[1] * f, gt[2] * f, gt[3], gt[4] * f, gt[5] * f],
+            // A GCP's place on the coarser grid: its pixel corner coordinates over the factor.
+            ...(m.georef.gcps
+              ? { gcps: m.georef.gcps.map((p) => ({ ...p, pixel: p.pixel / f, line: p.line / f })) }
+              : {}),
+          }
         : m.georef,
   };
   const float = m.dtype.startsWith("float");

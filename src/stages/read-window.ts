@@ -5,8 +5,7 @@
  * gathered into the window.
  */
 import { allocate } from "../grid/dtype.js";
-import { windowTransform } from "../grid/geotransform.js";
-import { createGrid, type Grid } from "../grid/grid.js";
+import { createGrid, type Grid, windowGeoref } from "../grid/grid.js";
 import { contains, type Window } from "../grid/window.js";
 import type { GridSource, ReadOptions } from "../io/types.js";
 import { axisIndexMap, indexRuns, type OutsideMode } from "../tiling/index-map.js";
@@ -104,7 +103,7 @@ export async function readWithRules(
     data,
     nodata,
     mask,
-    georef: georef ? { ...georef, transform: windowTransform(georef.transform, w) } : null,
+    georef: georef ? windowGeoref(georef, w) : null,
     attrs: pieces[0]?.grid.attrs ?? source.meta.attrs,
   });
 }

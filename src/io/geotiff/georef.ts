@@ -6,7 +6,7 @@
  */
 import type { Crs } from "../../grid/crs.js";
 import { type GeoTransform, isNorthUp, shiftHalfPixel } from "../../grid/geotransform.js";
-import type { Georef } from "../../grid/grid.js";
+import type { Gcp, Georef } from "../../grid/grid.js";
 import { crsFromGeoKeys, type GeoKeyValues, rasterTypeOf } from "./geokeys.js";
 
 /** Decode the GeoKeyDirectory tag with its DOUBLE and ASCII parameter tags. */
@@ -67,10 +67,30 @@ function transformFromTags(t: GeoTags, honour: boolean): GeoTransform | null {
   return null;
 }
 
+/**
+ * The ground control points of tiepoints that give no transform (no pixel scale, no matrix):
+ * Sentinel-1 scenes and scanned maps are georeferenced so. GDAL reads them as GCPs too.
+ */
+function gcpsFromTags(t: GeoTags): Gcp[] | null {
+  const tp = t.tiepoint;
+  if (!tp || tp.length < 6) return null;
+  // PixelIsPoint tiepoints name pixel centres: GDAL reads them half a pixel on, as corners.
+  const half = rasterTypeOf(t.keys) === "point" ? 0.5 : 0;
+  const v = Array.from(tp);
+  const gcps: Gcp[] = [];
+  for (let i = 0; i + 6 <= v.length; i += 6) {
+    const [pixel, line, , x, y, z] = v.slice(i, i + 6) as [number, number, number, number, number, number];
+    gcps.push({ pixel: pixel + half, line: line + half, x, y, z });
+  }
+  return gcps;
+}
+
 /** The georef GDAL reports for these tags, or null when the file has none. */
 export function georefFromTags(t: GeoTags, honour = honourNegativeScaleY()): Georef | null {
   const gt = transformFromTags(t, honour);
   const crs: Crs | null = crsFromGeoKeys(t.keys);
+  const gcps = gt ? null : gcpsFromTags(t);
+  if (gcps) return { transform: [0, 1, 0, 0, 0, 1], crs, rasterType: rasterTypeOf(t.keys), gcps };
   if (!gt && !crs) return null;
   const rasterType = rasterTypeOf(t.keys);
   const transform = gt ?? ([0, 1, 0, 0, 0, 1] as const);
@@ -83,6 +103,10 @@ export function georefFromTags(t: GeoTags, honour = honourNegativeScaleY()): Geo
 
 /** The tags that encode a georef: pixel scale + tiepoint for north-up, else a transformation. */
 export function tagsFromGeoref(g: Georef): Omit<GeoTags, "keys"> {
+  if (g.gcps?.length) {
+    const half = g.rasterType === "point" ? 0.5 : 0;
+    return { tiepoint: g.gcps.flatMap((p) => [p.pixel - half, p.line - half, 0, p.x, p.y, p.z]) };
+  }
   const gt = g.rasterType === "point" ? shiftHalfPixel(g.transform, 1) : g.transform;
   if (isNorthUp(gt) && gt[5] < 0) {
     return { pixelScale: [gt[1], -gt[5], 0], tiepoint: [0, 0, 0, gt[0], gt[3], 0] };

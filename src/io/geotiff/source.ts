@@ -5,8 +5,7 @@
 import type { FileHandle } from "node:fs/promises";
 import { errorLine, TilecastError } from "../../errors.js";
 import { allocate, type TypedArray, viewOf } from "../../grid/dtype.js";
-import { windowTransform } from "../../grid/geotransform.js";
-import { createGrid, type Grid, selectBands } from "../../grid/grid.js";
+import { createGrid, type Grid, selectBands, windowGeoref } from "../../grid/grid.js";
 import { intersect, isEmpty, type Window } from "../../grid/window.js";
 import { mapLimit } from "../../util/map-limit.js";
 import type { CodecPool, TiffBlockJob } from "../codec-pool.js";
@@ -263,7 +262,7 @@ export class GeoTiffSource implements GridSource {
     }
     return createGrid(meta.dtype, [bands.length, w.height, w.width], {
       data: out,
-      georef: meta.georef ? { ...meta.georef, transform: windowTransform(meta.georef.transform, w) } : null,
+      georef: meta.georef ? windowGeoref(meta.georef, w) : null,
       nodata: meta.nodata,
       mask,
       attrs: selectBands(meta.attrs, bands),

@@ -81,6 +81,12 @@ export async function createZarrSink(path: string, spec: SinkSpec, o: ZarrWriteO
         },
       );
   }
+  if (spec.georef?.gcps?.length)
+    throw new TilecastError(
+      "E_UNSUPPORTED",
+      "a raster georeferenced by ground control points has no Zarr x/y coordinates: warp it first (gdalwarp) or write a GeoTIFF",
+      { path },
+    );
   const gt = spec.georef?.transform ?? null;
   if (gt && !isNorthUp(gt))
     throw new TilecastError("E_UNSUPPORTED", "a rotated transform cannot be written as Zarr x/y coordinates", { path });

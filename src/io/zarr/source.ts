@@ -13,8 +13,7 @@
  */
 import { TilecastError } from "../../errors.js";
 import type { TypedArray } from "../../grid/dtype.js";
-import { windowTransform } from "../../grid/geotransform.js";
-import { createGrid, type Grid, selectBands } from "../../grid/grid.js";
+import { createGrid, type Grid, selectBands, windowGeoref } from "../../grid/grid.js";
 import { isEmpty, type Window } from "../../grid/window.js";
 import type { GridSource, RasterMeta, ReadOptions } from "../types.js";
 import { allocateWindow, planWindow } from "../window-buffer.js";
@@ -104,7 +103,7 @@ export class ZarrSource implements GridSource {
     const grid = (data: TypedArray, mask: Uint8Array | null) =>
       createGrid(m.dtype, [bands.length, w.height, w.width], {
         data,
-        georef: m.georef ? { ...m.georef, transform: windowTransform(m.georef.transform, w) } : null,
+        georef: m.georef ? windowGeoref(m.georef, w) : null,
         nodata: m.nodata,
         mask,
         attrs: selectBands(m.attrs, bands),
