@@ -7,6 +7,7 @@ import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { windowGeoref } from "../../../src/grid/grid.js";
 import { openGeoTiff } from "../../../src/io/geotiff/reader.js";
+import { resampleFactor, resampleSource } from "../../../src/io/resample.js";
 import { tilecast } from "../../helpers/cli.js";
 import { hasGdal, py } from "../../helpers/gdal.js";
 import { tmp } from "../../helpers/write.js";
@@ -69,6 +70,11 @@ describe("ground control points", () => {
     const src = await openGeoTiff(path);
     expect(src.meta.georef?.gcps?.map((p) => [p.pixel, p.line, p.x, p.y, p.z])).toStrictEqual(want.gcps);
     expect(src.meta.georef?.crs?.epsg).toBe(4326);
+    const coarse = resampleSource(src, { factor: 2 });
+    expect(coarse.meta.georef?.gcps?.map((p) => [p.pixel, p.line])).toStrictEqual(
+      want.gcps.map((g) => [(g[0] as number) / 2, (g[1] as number) / 2]),
+    );
+    expect(() => resampleFactor(src.meta, { resolution: 2 })).toThrow("has no pixel size: resample it by factor");
     const tile = await src.readWindow({ x: 2, y: 3, width: 4, height: 3 });
     expect(tile.georef?.gcps?.[0]).toMatchObject({
       pixel: (want.gcps[0]?.[0] as number) - 2,
