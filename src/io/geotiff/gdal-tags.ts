@@ -3,6 +3,7 @@
  * (42112, a small XML document holding band descriptions, scale/offset and other items).
  */
 import type { GridAttrs } from "../../grid/grid.js";
+import { escapeXml, unescapeXml } from "./xml-text.js";
 
 /** Parse GDAL_NODATA text ("nan", "-3.4028234663852886e+38", "0"). */
 export function parseNodata(text: string | undefined | null): number | null {
@@ -23,15 +24,6 @@ export function formatNodata(v: number): string {
   if (v === Number.NEGATIVE_INFINITY) return "-inf";
   return String(v);
 }
-
-const unescapeXml = (s: string) =>
-  s
-    .replace(/&lt;/g, "<")
-    .replace(/&gt;/g, ">")
-    .replace(/&quot;/g, '"')
-    .replace(/&amp;/g, "&");
-const escapeXml = (s: string) =>
-  s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 
 /** Band names, scale and offset from GDAL_METADATA, for a raster of `bands` bands. */
 export function parseGdalMetadata(xml: string | undefined, bands: number): GridAttrs {

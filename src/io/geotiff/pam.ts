@@ -13,6 +13,7 @@ import { type Crs, parseCrs } from "../../grid/crs.js";
 import type { GeoTransform } from "../../grid/geotransform.js";
 import type { Georef } from "../../grid/grid.js";
 import { readSidecar } from "../sidecar-text.js";
+import { unescapeXml } from "./xml-text.js";
 
 /** What a sidecar says about the georeferencing; each part null where it says nothing. */
 export interface PamGeoref {
@@ -28,17 +29,6 @@ export interface PamBand {
   scale?: number;
   offset?: number;
   description?: string;
-}
-
-const ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };
-
-/** XML character data with its entities (named and numeric) replaced; one naming no character is kept. */
-function unescapeXml(s: string): string {
-  return s.replace(/&(#x[0-9a-f]{1,8}|#\d{1,10}|[a-z]+);/gi, (m, e: string) => {
-    if (e[0] !== "#") return ENTITIES[e] ?? m;
-    const cp = e[1] === "x" || e[1] === "X" ? Number.parseInt(e.slice(2), 16) : Number(e.slice(1));
-    return cp <= 0x10ffff ? String.fromCodePoint(cp) : m;
-  });
 }
 
 /** The text of the dataset-level element `name` (not one inside a band), or null. One pass over the text. */
