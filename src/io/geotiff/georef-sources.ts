@@ -36,7 +36,8 @@ export async function readGeoref(
   });
   if (!local) return fromTags;
   const georef = withPam(fromTags, pam);
-  if (georef && georef.transform.join() !== NONE) return georef;
+  // A transform, or GCPs in its place, from the sidecar or the tags: no world file is read.
+  if (georef && (georef.gcps?.length || georef.transform.join() !== NONE)) return georef;
   const gt = await readWorldFile(path);
   return gt ? { transform: gt, crs: georef?.crs ?? null, rasterType: "area" } : georef;
 }
