@@ -23,7 +23,10 @@ export interface RasterInfo {
   height: number;
   bands: number;
   dtype: DType;
+  /** Null with GCPs too, as gdalinfo -json reports no geoTransform then. */
   transform: number[] | null;
+  /** Ground control points, when they georeference the raster instead of a transform. */
+  gcps: { pixel: number; line: number; x: number; y: number; z: number }[] | null;
   crs: {
     epsg: number | null;
     name: string | null;
@@ -53,7 +56,8 @@ export function describeRaster(src: GridSource): RasterInfo {
     height: m.height,
     bands: m.bands,
     dtype: m.dtype,
-    transform: m.georef ? [...m.georef.transform] : null,
+    transform: m.georef && !m.georef.gcps?.length ? [...m.georef.transform] : null,
+    gcps: m.georef?.gcps?.length ? m.georef.gcps.map((p) => ({ ...p })) : null,
     crs: crs && {
       epsg: crs.epsg,
       name: crs.epsg ? epsgName(crs.epsg) : null,
@@ -88,6 +92,7 @@ export function formatInfo(i: RasterInfo): string {
     `  compression  ${i.compression ?? "n/a"}`,
     `  overviews    ${i.overviews.length ? i.overviews.map((o) => `${o.width}x${o.height}`).join(", ") : "none"}`,
   ];
+  if (i.gcps) lines.push(`  gcps         ${i.gcps.length} ground control points (no transform)`);
   if (i.rasterType === "point")
     lines.push("  pixels       PixelIsPoint (transform refers to corners, as GDAL reports)");
   if (i.mask) lines.push(`  mask         ${i.mask} (GDAL per-dataset mask: cells it marks 0 are invalid)`);

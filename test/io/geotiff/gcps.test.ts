@@ -86,6 +86,8 @@ describe("ground control points", () => {
       expect(tilecast("convert", path, out, ...flags, "-q").code).toBe(0);
       expect(gdalGcps(out)).toStrictEqual(want);
     }
+    const info = JSON.parse(tilecast("inspect", path, "--json").stdout);
+    expect([info.transform, info.gcps.length]).toStrictEqual([null, 4]);
     const zarr = tilecast("convert", path, tmp("out.zarr"), "-q");
     expect(zarr.code).not.toBe(0);
     expect(zarr.stderr).toContain("a raster georeferenced by ground control points has no Zarr x/y coordinates");
