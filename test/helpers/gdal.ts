@@ -57,9 +57,18 @@ a = a.astype(np.float64)
 print(json.dumps([[[None if math.isnan(v) else v for v in row] for row in band] for band in a.tolist()]))`);
 }
 
-/** Same CRS by GDAL's judgement: equal EPSG identity, or equal projection and ellipsoid parameters. */
+/**
+ * Same CRS by GDAL's judgement: equal EPSG identity, equal projection and ellipsoid parameters,
+ * or (for datum shifts, whose 7th term picks up float noise in GDAL's own WKT round trip) a
+ * point mapped from one to the other lands on itself within a micrometre.
+ */
 export const sameCrsInGdal = (a: string, b: string): boolean =>
   py<boolean>(`a = osr.SpatialReference(); a.SetFromUserInput(${JSON.stringify(a)})
 b = osr.SpatialReference(); b.SetFromUserInput(${JSON.stringify(b)})
 same = a.IsSame(b, ['IGNORE_DATA_AXIS_TO_SRS_AXIS_MAPPING=YES']) or a.ExportToProj4() == b.ExportToProj4()
+if not same and "+towgs84" in a.ExportToProj4() and "+towgs84" in b.ExportToProj4():
+    for s in (a, b): s.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)
+    p = (1.0, 1.0) if a.IsGeographic() else (1000.0, 1000.0)
+    x, y, _ = osr.CoordinateTransformation(a, b).TransformPoint(*p)
+    same = abs(x - p[0]) < 1e-6 and abs(y - p[1]) < 1e-6
 print(json.dumps(bool(same)))`);

@@ -12,7 +12,7 @@ import { FieldType, Tag } from "./tags.js";
 const DEG = 180 / Math.PI;
 
 /** A key to write: SHORT keys hold integers, DOUBLE and ASCII keys go to their param tags. */
-export type GeoKeyEntry = { key: number; value: number | string; double?: boolean };
+export type GeoKeyEntry = { key: number; value: number | readonly number[] | string; double?: boolean };
 
 /** The parameters proj4 derives from a definition (angles in radians). */
 type ProjParams = Record<string, unknown> & { names?: string[] };
@@ -42,6 +42,10 @@ function ellipsoidKeys(p: ProjParams): GeoKeyEntry[] {
   ];
   if (Number.isFinite(rf) && rf !== 0) keys.push({ key: Key.GeogInvFlattening, value: rf, double: true });
   else keys.push({ key: Key.GeogSemiMinorAxis, value: Number.isFinite(b) ? b : a, double: true });
+  // A datum shift to WGS 84 (`+towgs84`), in GDAL's key for it, as GDAL writes it.
+  const shift = p.datum_params;
+  if (Array.isArray(shift) && (shift.length === 3 || shift.length === 7) && shift.every(Number.isFinite))
+    keys.push({ key: Key.GeogTOWGS84, value: shift as number[], double: true });
   return [...keys, ...meridian];
 }
 
@@ -278,9 +282,10 @@ export function geoKeyTags(keys: GeoKeyEntry[]): IfdEntry[] {
       const text = `${k.value}|`;
       dir.push(k.key, Tag.GeoAsciiParams, text.length, ascii.length);
       ascii += text;
-    } else if (k.double) {
-      dir.push(k.key, Tag.GeoDoubleParams, 1, doubles.length);
-      doubles.push(k.value);
+    } else if (k.double || typeof k.value !== "number") {
+      const values = typeof k.value === "number" ? [k.value] : k.value;
+      dir.push(k.key, Tag.GeoDoubleParams, values.length, doubles.length);
+      doubles.push(...values);
     } else {
       dir.push(k.key, 0, 1, k.value);
     }

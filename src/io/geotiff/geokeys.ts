@@ -31,6 +31,8 @@ export const Key = {
   GeogSemiMinorAxis: 2058,
   GeogInvFlattening: 2059,
   GeogPrimeMeridianLong: 2061,
+  /** GDAL's key for a datum shift to WGS 84: 3 or 7 Helmert parameters (PROJ's `+towgs84`). */
+  GeogTOWGS84: 2062,
   ProjectedCSType: 3072,
   PCSCitation: 3073,
   Projection: 3074,
@@ -112,7 +114,8 @@ export const NAMED_DATUMS: Readonly<Record<number, string>> = {
 };
 
 /** Decoded key values: numbers (SHORT or DOUBLE) or strings (ASCII). */
-export type GeoKeyValues = Map<number, number | string>;
+/** Key values: a SHORT or one DOUBLE as a number, several DOUBLEs (GDAL's TOWGS84) as a list, ASCII as text. */
+export type GeoKeyValues = Map<number, number | readonly number[] | string>;
 
 /** Pixel interpretation declared by GTRasterTypeGeoKey. */
 export function rasterTypeOf(keys: GeoKeyValues): "area" | "point" {
@@ -127,7 +130,13 @@ const num = (keys: GeoKeyValues, k: number): number | undefined => {
 /** PROJ `+ellps/+datum/+a +rf` terms of the geographic part of user-defined keys. */
 function geographicTerms(keys: GeoKeyValues): string {
   const pm = primeMeridianOf(num(keys, Key.GeogPrimeMeridian), num(keys, Key.GeogPrimeMeridianLong));
-  const terms = datumTerms(keys);
+  const shift = keys.get(Key.GeogTOWGS84);
+  // Printed to 15 digits, as GDAL prints them (a stored 0.842 reads back as 0.8419999999999999).
+  const towgs84 =
+    Array.isArray(shift) && (shift.length === 3 || shift.length === 7)
+      ? ` +towgs84=${shift.map((v) => Number(v.toPrecision(15))).join(",")}`
+      : "";
+  const terms = `${datumTerms(keys)}${towgs84}`;
   return pm ? `${terms} +pm=${pm}` : terms;
 }
 
@@ -197,6 +206,18 @@ export function crsFromGeoKeys(keys: GeoKeyValues): Crs | null {
   const unit = linearUnitOf(num(keys, Key.ProjLinearUnits), num(keys, Key.ProjLinearUnitSize));
   const p = (k: number) => (num(keys, k) ?? 0) * (LENGTHS.has(k) ? unit.metres : 1);
   const ct = num(keys, Key.ProjCoordTrans);
+  // A UTM zone by its EPSG projection code (16001-16060 north, 16101-16160 south), as GDAL writes
+  // UTM on a datum with no EPSG code of its own, instead of the method and its parameters.
+  const projection = num(keys, Key.Projection) ?? 0;
+  const zone = projection % 100;
+  if (ct === undefined && zone >= 1 && zone <= 60 && (projection - zone === 16000 || projection - zone === 16100)) {
+    const south = projection - zone === 16100 ? " +south" : "";
+    return {
+      epsg: null,
+      wkt: null,
+      proj4: `+proj=utm +zone=${zone}${south} ${geographicTerms(keys)} ${unit.term} +no_defs`,
+    };
+  }
   let terms: string;
   switch (ct) {
     case 1:

@@ -21,7 +21,11 @@ export function parseGeoKeys(
   for (let i = 0; i < n; i++) {
     const [id, loc, count, off] = [4, 5, 6, 7].map((k) => dir[4 * i + k] as number) as [number, number, number, number];
     if (loc === 0) keys.set(id, off);
-    else if (loc === 34736 && doubles) keys.set(id, doubles[off] as number);
+    else if (loc === 34736 && doubles)
+      keys.set(
+        id,
+        count > 1 ? Array.from({ length: count }, (_, i) => doubles[off + i] as number) : (doubles[off] as number),
+      );
     else if (loc === 34737 && ascii !== undefined) {
       keys.set(id, ascii.slice(off, off + count).replace(/\|$/, ""));
     }

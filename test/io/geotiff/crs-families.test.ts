@@ -76,6 +76,15 @@ const CRSS: [string, string][] = [
     "transverse Mercator on the Ferro meridian",
     "+proj=tmerc +lat_0=0 +lon_0=34 +k=1 +x_0=200000 +y_0=0 +ellps=bessel +pm=ferro +units=m +no_defs",
   ],
+  // Datum shifts to WGS 84 (GDAL's TOWGS84 key, 7 or 3 values), which tilecast dropped.
+  [
+    "transverse Mercator with a 7-parameter datum shift (OSGB-like)",
+    "+proj=tmerc +lat_0=49 +lon_0=-2 +k=0.9996012717 +x_0=400000 +y_0=-100000 +ellps=airy +towgs84=446.448,-125.157,542.06,0.15,0.247,0.842,-20.489 +units=m +no_defs",
+  ],
+  ["longitude-latitude with a 3-parameter datum shift", "+proj=longlat +ellps=intl +towgs84=-87,-98,-121 +no_defs"],
+  // UTM on a datum without an EPSG code: GDAL writes the zone's projection code, which tilecast refused.
+  ["UTM zone 32 on GRS80 (a projection code)", "+proj=utm +zone=32 +ellps=GRS80 +towgs84=0,0,0 +units=m +no_defs"],
+  ["UTM zone 33 south on the international ellipsoid", "+proj=utm +zone=33 +south +ellps=intl +units=m +no_defs"],
   // GDAL keeps it in the .aux.xml sidecar; tilecast wrote it back as plain longitude-latitude.
   [
     "rotated pole (COSMO-like, in the sidecar)",
@@ -95,7 +104,7 @@ describe.skipIf(!hasGdal)("CRSs without an EPSG code", () => {
     );
     expect(r.status).toBe(0);
     const want = gdalinfo(path).coordinateSystem?.wkt ?? "";
-    expect(want).toMatch(/^(PROJCRS|GEOGCRS)/);
+    expect(want).toMatch(/^(PROJCRS|GEOGCRS|BOUNDCRS)/);
     const src = await openGeoTiff(path);
     const crs = src.meta.georef?.crs;
     await src.close();
