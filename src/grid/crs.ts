@@ -21,6 +21,8 @@ export interface Crs {
   readonly epsg: number | null;
   readonly wkt: string | null;
   readonly proj4: string | null;
+  /** The EPSG code of a compound CRS's vertical part (a DEM's height datum), when the source named one. */
+  readonly vertical?: number;
 }
 
 /** What kind of CRS an EPSG code names. */

@@ -8,6 +8,7 @@ import { CT, Key, NAMED_DATUMS, USER_DEFINED } from "./geokeys.js";
 import type { IfdEntry } from "./ifd.js";
 import { linearUnitCode } from "./linear-units.js";
 import { FieldType, Tag } from "./tags.js";
+import { VERTICAL_CS } from "./vertical.js";
 
 const DEG = 180 / Math.PI;
 
@@ -274,7 +275,9 @@ function isEsriWkt(wkt: string | null): wkt is string {
 /** The GeoKeyDirectory tag and its DOUBLE and ASCII parameter tags for a set of keys. */
 export function geoKeyTags(keys: GeoKeyEntry[]): IfdEntry[] {
   const sorted = [...keys].sort((a, b) => a.key - b.key);
-  const dir: number[] = [1, 1, 0, sorted.length];
+  // GeoTIFF 1.1 where a vertical CRS is given: GDAL reads a compound CRS only from such a directory.
+  const minor = sorted.some((k) => k.key === VERTICAL_CS) ? 1 : 0;
+  const dir: number[] = [1, 1, minor, sorted.length];
   const doubles: number[] = [];
   let ascii = "";
   for (const k of sorted) {

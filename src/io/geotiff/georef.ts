@@ -8,6 +8,7 @@ import type { Crs } from "../../grid/crs.js";
 import { type GeoTransform, isNorthUp, shiftHalfPixel } from "../../grid/geotransform.js";
 import type { Gcp, Georef } from "../../grid/grid.js";
 import { crsFromGeoKeys, type GeoKeyValues, rasterTypeOf } from "./geokeys.js";
+import { withVertical } from "./vertical.js";
 
 /** Decode the GeoKeyDirectory tag with its DOUBLE and ASCII parameter tags. */
 export function parseGeoKeys(
@@ -92,7 +93,7 @@ function gcpsFromTags(t: GeoTags): Gcp[] | null {
 /** The georef GDAL reports for these tags, or null when the file has none. */
 export function georefFromTags(t: GeoTags, honour = honourNegativeScaleY()): Georef | null {
   const gt = transformFromTags(t, honour);
-  const crs: Crs | null = crsFromGeoKeys(t.keys);
+  const crs: Crs | null = withVertical(crsFromGeoKeys(t.keys), t.keys);
   const gcps = gt ? null : gcpsFromTags(t);
   if (gcps) return { transform: [0, 1, 0, 0, 0, 1], crs, rasterType: rasterTypeOf(t.keys), gcps };
   if (!gt && !crs) return null;

@@ -21,6 +21,7 @@ import type { IfdEntry } from "./ifd.js";
 import { interleaveBlock } from "./interleave.js";
 import { applyFloatingPoint, applyHorizontal } from "./predictor.js";
 import { FieldType, Tag } from "./tags.js";
+import { verticalKeys } from "./vertical.js";
 
 const deflateAsync = promisify(deflate);
 
@@ -220,7 +221,8 @@ export function imageEntries(spec: SinkSpec, f: TileFormat, im: ImageLayout): If
     if (t.tiepoint) e.push({ tag: Tag.ModelTiepoint, type: FieldType.DOUBLE, values: Array.from(t.tiepoint) });
     if (t.transformation)
       e.push({ tag: Tag.ModelTransformation, type: FieldType.DOUBLE, values: Array.from(t.transformation) });
-    if (spec.georef.crs) e.push(...geoKeyTags(geoKeysFromCrs(spec.georef.crs, spec.georef.rasterType)));
+    const crs = spec.georef.crs;
+    if (crs) e.push(...geoKeyTags([...geoKeysFromCrs(crs, spec.georef.rasterType), ...verticalKeys(crs)]));
   }
   if (spec.nodata !== null) e.push({ tag: Tag.GdalNodata, type: FieldType.ASCII, values: formatNodata(spec.nodata) });
   if (!im.overview) {
