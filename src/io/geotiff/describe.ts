@@ -104,12 +104,13 @@ async function predictorOf(image: TiffDirectory, compression: number, path: stri
   });
 }
 
-/** Describe image 0 of an open GeoTIFF; `header` (local files) enables the size checks. */
+/** Describe image 0 of an open GeoTIFF; `header` (local files) enables the size checks and, with `sidecars`, GDAL's sidecar and world file. */
 export async function describeImage(
   path: string,
   file: TiffFile,
   image: TiffDirectory,
   header: TiffHeader | null,
+  sidecars = true,
 ): Promise<{ meta: GeoTiffMeta; layout: Layout; codec: BlockCodec }> {
   const { width, height, samplesPerPixel: spp } = image;
   // One value per sample at most: libtiff reads no further (the scan checked there are enough).
@@ -203,8 +204,11 @@ export async function describeImage(
       }
     }
   }
-  const pam = header ? await readPam(path) : null; // a local file's GDAL sidecar (pam.ts)
-  const georef = await readGeoref(path, image, pam, header !== null);
+  // A local file's GDAL sidecar (pam.ts) and world file: not for a mask's image, whose layout is all
+  // its reader takes.
+  const local = header !== null && sidecars;
+  const pam = local ? await readPam(path) : null;
+  const georef = await readGeoref(path, image, pam, local);
   // GDAL passes such a transform on; outputs written from it would be placed nowhere.
   const gt = georef?.transform;
   if (gt && !gt.every(Number.isFinite))

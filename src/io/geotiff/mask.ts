@@ -147,7 +147,7 @@ export async function maskOf(
 ): Promise<InternalMask> {
   let described: Awaited<ReturnType<typeof describeImage>>;
   try {
-    described = await describeImage(path, file, image, header);
+    described = await describeImage(path, file, image, header, false);
   } catch (e) {
     if (e instanceof TilecastError) throw new TilecastError(e.code, `${what}: ${e.problem}`, { path, cause: e });
     throw e;
