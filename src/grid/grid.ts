@@ -29,6 +29,19 @@ export interface Georef {
    * Sentinel-1 scene, a scanned map); `transform` is then GDAL's stand-in, (0, 1, 0, 0, 0, 1).
    */
   readonly gcps?: readonly Gcp[];
+  /**
+   * True when the source gives a CRS but neither a transform nor GCPs (GDAL's GetGeoTransform
+   * fails on it); `transform` is then GDAL's stand-in, and writers write none.
+   */
+  readonly noTransform?: true;
+}
+
+/**
+ * The transform that places `g`'s pixels, or null where it has none of its own: GCPs stand in for
+ * it, or the source gave a CRS alone.
+ */
+export function placingTransform(g: Georef | null): GeoTransform | null {
+  return g && !g.gcps?.length && !g.noTransform ? g.transform : null;
 }
 
 /** A ground control point: a pixel position (from the raster's top-left corner) and where it lies in the CRS. */

@@ -66,6 +66,7 @@ export {
   type GridAttrs,
   isNodata,
   pixelValidity,
+  placingTransform,
   plainGeoref,
   selectBands,
   validMask,

@@ -54,6 +54,14 @@ export function resampleFactor(meta: RasterMeta, spec: ResampleSpec): number {
       "a raster georeferenced by ground control points has no pixel size: resample it by factor",
       { path: meta.path },
     );
+  if (meta.georef?.noTransform)
+    throw new TilecastError(
+      "E_ARGUMENT",
+      "the raster has a CRS but no transform, so no pixel size: resample it by factor",
+      {
+        path: meta.path,
+      },
+    );
   const px = Math.abs(meta.georef?.transform[1] ?? Number.NaN);
   const f = (s.resolution as number) / px;
   if (!(Number.isFinite(f) && Math.abs(f - Math.round(f)) < 1e-9 && Math.round(f) >= 2))

@@ -21,6 +21,7 @@
 import { TilecastError } from "../errors.js";
 import type { Stats } from "../grid/band-stats.js";
 import { isGeographic } from "../grid/crs.js";
+import { placingTransform } from "../grid/grid.js";
 import type { GridSource } from "../io/types.js";
 import { type ForecastGrid, writeForecastSlot } from "../io/zarr/forecast-store.js";
 import { quietCpuBanner } from "../nn/backend.js";
@@ -59,6 +60,12 @@ export function frameTimes(src: {
 /** The product's grid: `y`/`x` in the input's CRS, or `latitude`/`longitude` on a geographic grid. */
 function productGrid(p: Pipeline, src: GridSource, variable: string, card: ModelCard, dir: string): ForecastGrid {
   const { width: w, height: h, georef } = src.meta;
+  if (georef && !placingTransform(georef))
+    throw new TilecastError(
+      "E_UNSUPPORTED",
+      "the input has no transform (a CRS alone, or ground control points), so the forecast would have no coordinates: warp it first (gdalwarp)",
+      { path: src.meta.path },
+    );
   const gt = georef?.transform ?? [0, 1, 0, 0, 0, 1];
   const geographic = isGeographic(georef?.crs);
   const f = card.frames;

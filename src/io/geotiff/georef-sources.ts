@@ -13,9 +13,6 @@ import { type PamGeoref, withPam } from "./pam.js";
 import { Tag } from "./tags.js";
 import { readWorldFile } from "./world-file.js";
 
-/** GDAL's stand-in for no geotransform, also what a CRS without one is given. */
-const NONE = "0,1,0,0,0,1";
-
 /** The georef GDAL reports for image `image` of the file at `path` with its sidecar `pam`, or null for none. */
 export async function readGeoref(
   path: string,
@@ -37,7 +34,7 @@ export async function readGeoref(
   if (!local) return fromTags;
   const georef = withPam(fromTags, pam);
   // A transform, or GCPs in its place, from the sidecar or the tags: no world file is read.
-  if (georef && (georef.gcps?.length || georef.transform.join() !== NONE)) return georef;
+  if (georef && !georef.noTransform) return georef;
   const gt = await readWorldFile(path);
   return gt ? { transform: gt, crs: georef?.crs ?? null, rasterType: "area" } : georef;
 }

@@ -98,16 +98,13 @@ export function georefFromTags(t: GeoTags, honour = honourNegativeScaleY()): Geo
   if (gcps) return { transform: [0, 1, 0, 0, 0, 1], crs, rasterType: rasterTypeOf(t.keys), gcps };
   if (!gt && !crs) return null;
   const rasterType = rasterTypeOf(t.keys);
-  const transform = gt ?? ([0, 1, 0, 0, 0, 1] as const);
-  return {
-    transform: rasterType === "point" && gt ? shiftHalfPixel(transform, -1) : transform,
-    crs,
-    rasterType,
-  };
+  if (!gt) return { transform: [0, 1, 0, 0, 0, 1], crs, rasterType, noTransform: true };
+  return { transform: rasterType === "point" ? shiftHalfPixel(gt, -1) : gt, crs, rasterType };
 }
 
 /** The tags that encode a georef: pixel scale + tiepoint for north-up, else a transformation. */
 export function tagsFromGeoref(g: Georef): Omit<GeoTags, "keys"> {
+  if (g.noTransform) return {}; // GDAL writes the keys alone, and reads them back with no transform
   if (g.gcps?.length) {
     const half = g.rasterType === "point" ? 0.5 : 0;
     return { tiepoint: g.gcps.flatMap((p) => [p.pixel - half, p.line - half, 0, p.x, p.y, p.z]) };

@@ -12,6 +12,7 @@
  */
 import { epsgName } from "../../grid/crs.js";
 import type { DType } from "../../grid/dtype.js";
+import { placingTransform } from "../../grid/grid.js";
 import type { GridSource } from "../types.js";
 import type { GeoTiffMeta } from "./reader.js";
 
@@ -56,7 +57,7 @@ export function describeRaster(src: GridSource): RasterInfo {
     height: m.height,
     bands: m.bands,
     dtype: m.dtype,
-    transform: m.georef && !m.georef.gcps?.length ? [...m.georef.transform] : null,
+    transform: m.georef && placingTransform(m.georef) ? [...m.georef.transform] : null,
     gcps: m.georef?.gcps?.length ? m.georef.gcps.map((p) => ({ ...p })) : null,
     crs: crs && {
       epsg: crs.epsg,

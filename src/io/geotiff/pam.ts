@@ -125,11 +125,11 @@ export async function readPam(path: string): Promise<PamGeoref | null> {
 /** The georef GDAL reports: the sidecar's CRS and geotransform where it has them, else the file's. */
 export function withPam(g: Georef | null, pam: PamGeoref | null): Georef | null {
   if (!pam || (!pam.crs && !pam.transform)) return g;
-  return {
-    transform: pam.transform ?? g?.transform ?? [0, 1, 0, 0, 0, 1],
-    crs: pam.crs ?? g?.crs ?? null,
-    rasterType: g?.rasterType ?? "area",
-  };
+  const crs = pam.crs ?? g?.crs ?? null;
+  const rasterType = g?.rasterType ?? "area";
+  if (pam.transform) return { transform: pam.transform, crs, rasterType };
+  // The sidecar's CRS on whatever places the file's pixels: its transform, its GCPs, or nothing.
+  return g ? { ...g, crs } : { transform: [0, 1, 0, 0, 0, 1], crs, rasterType, noTransform: true };
 }
 
 /**

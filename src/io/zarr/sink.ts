@@ -87,6 +87,12 @@ export async function createZarrSink(path: string, spec: SinkSpec, o: ZarrWriteO
       "a raster georeferenced by ground control points has no Zarr x/y coordinates: warp it first (gdalwarp) or write a GeoTIFF",
       { path },
     );
+  if (spec.georef?.noTransform)
+    throw new TilecastError(
+      "E_UNSUPPORTED",
+      "a raster with a CRS but no transform has no Zarr x/y coordinates: give it one (gdal_edit -a_ullr) or write a GeoTIFF",
+      { path },
+    );
   const gt = spec.georef?.transform ?? null;
   if (gt && !isNorthUp(gt))
     throw new TilecastError("E_UNSUPPORTED", "a rotated transform cannot be written as Zarr x/y coordinates", { path });
