@@ -60,10 +60,18 @@ export function windowGeoref(g: Georef, w: { x: number; y: number }): Georef {
   return { ...moved, gcps: g.gcps.map((p) => ({ ...p, pixel: p.pixel - w.x, line: p.line - w.y })) };
 }
 
+/** A colour table entry: red, green, blue and alpha, 0-255. */
+export type ColorEntry = readonly [number, number, number, number];
+
 /** Attributes carried with a grid. */
 export interface GridAttrs {
   /** One name per band, when known. */
   bandNames?: readonly (string | null)[];
+  /**
+   * The first band's colour table (a palette GeoTIFF's, GDAL's `GetColorTable`): entry `i` is the
+   * colour of value `i`. Written to one- or two-band uint8 and uint16 GeoTIFFs.
+   */
+  colorTable?: readonly ColorEntry[];
   /** Per-band scale and offset: physical = stored * scale + offset. */
   scale?: readonly number[];
   offset?: readonly number[];

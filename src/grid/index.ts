@@ -59,6 +59,7 @@ export {
 } from "./geotransform.js";
 export {
   byteSize,
+  type ColorEntry,
   type CreateGridOptions,
   createGrid,
   type Georef,

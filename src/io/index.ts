@@ -21,7 +21,7 @@ export { defaultResampling, type OverviewResampling } from "./geotiff/overview.j
 export { GeoTiffSource, openGeoTiff } from "./geotiff/reader.js";
 export { createGeoTiffSink, GeoTiffSink, type GeoTiffWriteOptions, needsBigTiff } from "./geotiff/writer.js";
 export { maskedSpec } from "./masked-spec.js";
-export { CLASS_PALETTE, renderClassOverlay, writeClassOverlay } from "./png/class-overlay.js";
+export { CLASS_PALETTE, classColorTable, renderClassOverlay, writeClassOverlay } from "./png/class-overlay.js";
 export { type ChartSeries, type LineChart, lineChartSvg, writeLineChart } from "./png/line-chart.js";
 export {
   type QuicklookOptions,

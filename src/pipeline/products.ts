@@ -9,7 +9,7 @@
 import { classify } from "../grid/classes.js";
 import { createGrid, type Grid } from "../grid/grid.js";
 import type { Window } from "../grid/window.js";
-import { writeClassOverlay } from "../io/png/class-overlay.js";
+import { classColorTable, writeClassOverlay } from "../io/png/class-overlay.js";
 import { QuicklookSampler } from "../io/png/quicklook-sampler.js";
 import { createSink } from "../io/registry.js";
 import { teeSink } from "../io/tee-sink.js";
@@ -114,7 +114,15 @@ export class RunProducts {
     try {
       classes = await createSink(
         o.classes,
-        { ...shared, bands: 1, dtype: "uint8", nodata: 255, mask: false },
+        {
+          ...shared,
+          bands: 1,
+          dtype: "uint8",
+          nodata: 255,
+          mask: false,
+          // One band of probabilities is two classes (p >= 0.5 or not).
+          attrs: { colorTable: classColorTable(Math.max(2, spec.bands)) },
+        },
         { tileSize: blockWidth },
       );
     } catch (e) {

@@ -37,11 +37,13 @@ const outputs = (dir: string, ext = "tif") => [
   `output.quicklook=${dir}/seg.png`,
 ];
 
-/** Pixels, geotransform and CRS of a raster as GDAL reads them, hashed. */
-function fingerprint(path: string): { pixels: string; geo: number[]; wkt: string } {
+/** Pixels, geotransform, CRS and colour table of a raster as GDAL reads them, hashed. */
+function fingerprint(path: string): { pixels: string; geo: number[]; wkt: string; colors: number[][] | null } {
   return py(`import hashlib
 ds = gdal.Open(${JSON.stringify(path)})
-print(json.dumps({"pixels": hashlib.sha256(ds.ReadAsArray().tobytes()).hexdigest(), "geo": list(ds.GetGeoTransform()), "wkt": ds.GetProjection()}))`);
+ct = ds.GetRasterBand(1).GetColorTable()
+print(json.dumps({"pixels": hashlib.sha256(ds.ReadAsArray().tobytes()).hexdigest(), "geo": list(ds.GetGeoTransform()), "wkt": ds.GetProjection(),
+  "colors": [list(ct.GetColorEntry(i)) for i in range(ct.GetCount())] if ct else None}))`);
 }
 
 /** Every file of a Zarr store, by relative path, with its bytes hashed (chunks and metadata). */

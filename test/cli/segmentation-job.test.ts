@@ -49,6 +49,7 @@ describe.skipIf(!hasGdal)("segmentation job (models/scene-seg)", () => {
       argmax: boolean;
       nodataKept: boolean;
       type: string;
+      colors: number[][];
     }>(`
 ds = gdal.Open("${out}")
 b1 = ds.GetRasterBand(1)
@@ -65,7 +66,8 @@ print(json.dumps({"bands": int(p.shape[0]), "sumMin": float(s[valid].min()), "su
   "nodataWhereNodata": bool((stored[:, nod] == 255).all()), "nodataOnlyThere": bool((valid | nod).all()),
   "classes": sorted(int(x) for x in np.unique(k)),
   "argmax": bool((np.argmax(stored[:, valid], axis=0) == k[valid]).all()), "nodataKept": bool((k[nod] == 255).all()),
-  "type": gdal.GetDataTypeName(c.GetRasterBand(1).DataType)}))`);
+  "type": gdal.GetDataTypeName(c.GetRasterBand(1).DataType),
+  "colors": [list(c.GetRasterBand(1).GetColorTable().GetColorEntry(i)) for i in (0, 1, 2, 3, 255)]}))`);
     expect(v.bands).toBe(4);
     // Probabilities as bytes, 0.004 a step (the pipeline's packing), 255 where the input has no data.
     expect(v.stored).toStrictEqual(["Byte", 0.004, 0, 255]);
@@ -78,6 +80,14 @@ print(json.dumps({"bands": int(p.shape[0]), "sumMin": float(s[valid].min()), "su
     expect(v.argmax).toBe(true);
     expect(v.nodataKept).toBe(true);
     expect(v.type).toBe("Byte");
+    // The quicklook's colours, so QGIS draws the classes as the quicklook does; 255 (no data) clear.
+    expect(v.colors).toStrictEqual([
+      [0, 0, 0, 255],
+      [30, 120, 255, 255],
+      [255, 220, 0, 255],
+      [230, 40, 40, 255],
+      [0, 0, 0, 0],
+    ]);
     expect(readFileSync(png).subarray(1, 4).toString()).toBe("PNG");
   });
 

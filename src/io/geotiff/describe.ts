@@ -7,6 +7,7 @@ import { TilecastError } from "../../errors.js";
 import { DTYPE_INFO, storedValue } from "../../grid/dtype.js";
 import { checkBudget } from "../../util/budget.js";
 import type { RasterMeta } from "../types.js";
+import { colorTableFromMap } from "./color-table.js";
 import { colourProblem } from "./colour-rules.js";
 import { type BlockCodec, checkDecodable } from "./decode.js";
 import type { TiffDirectory, TiffFile } from "./directory.js";
@@ -227,6 +228,9 @@ export async function describeImage(
   const nodata = bandInfo.nodata === null ? null : storedValue(dtype, bandInfo.nodata);
   const attrs = bandInfo.attrs;
   if (georef?.rasterType === "point") attrs.AREA_OR_POINT = "Point";
+  const colorTable =
+    photometric === 3 ? colorTableFromMap(await image.numbers(Tag.ColorMap), bits[0] ?? 1, nodata) : null;
+  if (colorTable) attrs.colorTable = colorTable;
   const overviews: { width: number; height: number }[] = [];
   const count = await file.count();
   for (let i = 1; i < count; i++) {

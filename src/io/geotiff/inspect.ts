@@ -43,6 +43,8 @@ export interface RasterInfo {
   mask: "internal" | "external" | null;
   rasterType: "area" | "point" | null;
   bandNames: (string | null)[] | null;
+  /** Band 1's colour table (red, green, blue, alpha per value), or null. */
+  colorTable: number[][] | null;
 }
 
 /** Describe an open raster (format-specific fields, such as compression, when the source has them). */
@@ -72,6 +74,7 @@ export function describeRaster(src: GridSource): RasterInfo {
     mask: m.maskSource ?? null,
     rasterType: m.georef?.rasterType ?? null,
     bandNames: m.attrs.bandNames ? [...m.attrs.bandNames] : null,
+    colorTable: m.attrs.colorTable ? m.attrs.colorTable.map((e) => [...e]) : null,
   };
 }
 
@@ -97,6 +100,7 @@ export function formatInfo(i: RasterInfo): string {
   if (i.rasterType === "point")
     lines.push("  pixels       PixelIsPoint (transform refers to corners, as GDAL reports)");
   if (i.mask) lines.push(`  mask         ${i.mask} (GDAL per-dataset mask: cells it marks 0 are invalid)`);
+  if (i.colorTable) lines.push(`  colours      a colour table of ${i.colorTable.length} entries (palette)`);
   if (i.bandNames) lines.push(`  band names   ${i.bandNames.map((n) => n ?? "-").join(", ")}`);
   return lines.join("\n");
 }

@@ -12,6 +12,7 @@ export const Tag = {
   StripByteCounts: 279,
   PlanarConfiguration: 284,
   Predictor: 317,
+  ColorMap: 320,
   TileWidth: 322,
   TileLength: 323,
   TileOffsets: 324,

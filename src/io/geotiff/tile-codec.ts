@@ -14,6 +14,7 @@ import { codecPool } from "../codec-pool.js";
 import { encodeHandedOver, spareBuffers } from "../encode-off-thread.js";
 import type { SinkSpec } from "../types.js";
 import { zstdEncode } from "../zstd-encode.js";
+import { colorMapOf } from "./color-table.js";
 import { formatGdalMetadata, formatNodata } from "./gdal-tags.js";
 import { geoKeysFromCrs, geoKeyTags } from "./geokeys-write.js";
 import { tagsFromGeoref } from "./georef.js";
@@ -190,13 +191,16 @@ export function imageEntries(spec: SinkSpec, f: TileFormat, im: ImageLayout): If
   const info = DTYPE_INFO[spec.dtype];
   const spp = spec.bands;
   const rgb = spec.rgb === true && spp >= 3;
+  // GDAL writes a colour table for one or two bands (palette + alpha) of 8 or 16 bits.
+  const table = spec.attrs?.colorTable;
+  const palette = !rgb && table && spp <= 2 && (spec.dtype === "uint8" || spec.dtype === "uint16") ? table : null;
   const long = im.bigTiff ? FieldType.LONG8 : FieldType.LONG;
   const e: IfdEntry[] = [
     { tag: Tag.ImageWidth, type: FieldType.LONG, values: [im.width] },
     { tag: Tag.ImageLength, type: FieldType.LONG, values: [im.height] },
     { tag: Tag.BitsPerSample, type: FieldType.SHORT, values: Array(spp).fill(info.bytes * 8) },
     { tag: Tag.Compression, type: FieldType.SHORT, values: [CODES[f.compress]] },
-    { tag: Tag.Photometric, type: FieldType.SHORT, values: [rgb ? 2 : 1] },
+    { tag: Tag.Photometric, type: FieldType.SHORT, values: [rgb ? 2 : palette ? 3 : 1] },
     { tag: Tag.SamplesPerPixel, type: FieldType.SHORT, values: [spp] },
     { tag: Tag.PlanarConfiguration, type: FieldType.SHORT, values: [1] },
     { tag: Tag.TileWidth, type: FieldType.LONG, values: [f.tileWidth] },
@@ -209,6 +213,8 @@ export function imageEntries(spec: SinkSpec, f: TileFormat, im: ImageLayout): If
   if (f.compress !== "none" && f.predictor !== 1) {
     e.push({ tag: Tag.Predictor, type: FieldType.SHORT, values: [f.predictor] });
   }
+  // Every image of a palette file has the map (libtiff refuses a palette image without one).
+  if (palette) e.push({ tag: Tag.ColorMap, type: FieldType.SHORT, values: colorMapOf(palette, info.bytes * 8) });
   const colours = rgb ? 3 : 1;
   if (spp > colours) {
     // Samples past the colours are extra (unspecified), but for an alpha band (2: unassociated alpha).

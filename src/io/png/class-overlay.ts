@@ -12,7 +12,7 @@
  * await writeClassOverlay("/tmp/overlay.png", image, classes);
  * ```
  */
-import type { Grid } from "../../grid/grid.js";
+import type { ColorEntry, Grid } from "../../grid/grid.js";
 import { renderQuicklook, writePng } from "./quicklook.js";
 
 /** Colours of classes 1, 2, 3, ... (class 0 is left clear): blue, yellow, red, green, ... */
@@ -25,6 +25,18 @@ export const CLASS_PALETTE: readonly (readonly [number, number, number])[] = [
   [0, 210, 210],
   [255, 140, 0],
 ];
+
+/**
+ * The colour table of a class raster with `classes` classes, in the quicklook's colours: class 0
+ * black, the others from {@link CLASS_PALETTE} in turn, all opaque (GDAL makes the nodata value's
+ * entry clear when it reads the file back).
+ */
+export function classColorTable(classes: number): ColorEntry[] {
+  return Array.from({ length: Math.max(1, Math.min(256, classes)) }, (_, c) => {
+    const [r, g, b] = c === 0 ? [0, 0, 0] : (CLASS_PALETTE[(c - 1) % CLASS_PALETTE.length] as readonly number[]);
+    return [r, g, b, 255] as ColorEntry;
+  });
+}
 
 /** RGBA pixels of `classes` over `image` (same height and width). */
 export function renderClassOverlay(
