@@ -75,6 +75,12 @@ export interface GridAttrs {
   /** Per-band scale and offset: physical = stored * scale + offset. */
   scale?: readonly number[];
   offset?: readonly number[];
+  /** Each band's unit (GDAL's unit type: "K", "m", "mm/h"), when known. A Zarr variable's is `units`. */
+  bandUnits?: readonly (string | null)[];
+  /** Each band's other metadata items (GDAL's band metadata: a wavelength, a sensor's band name). */
+  bandMetadata?: readonly (Readonly<Record<string, string>> | null)[];
+  /** Metadata items in GDAL domains other than the default one (`IMAGERY`, a product's own), by domain. */
+  metadataDomains?: Readonly<Record<string, Readonly<Record<string, string>>>>;
   /** Anything else (kept through conversions where the format allows). */
   [key: string]: unknown;
 }
@@ -139,13 +145,17 @@ export function createGrid<D extends DType>(
   };
 }
 
-/** Attributes for a subset of bands: per-band lists (names, scale, offset) picked in that order. */
+/** Attributes for a subset of bands: per-band lists (names, scale, offset, units, metadata) picked in that order. */
 export function selectBands(attrs: GridAttrs, bands: readonly number[]): GridAttrs {
   const pick = <T>(a: readonly T[] | undefined) => (a ? bands.map((b) => a[b] as T) : undefined);
   const out: GridAttrs = { ...attrs };
   if (attrs.bandNames) out.bandNames = pick(attrs.bandNames);
   if (attrs.scale) out.scale = pick(attrs.scale);
   if (attrs.offset) out.offset = pick(attrs.offset);
+  if (attrs.bandUnits) out.bandUnits = pick(attrs.bandUnits);
+  if (attrs.bandMetadata) out.bandMetadata = pick(attrs.bandMetadata);
+  // The colour table is band 1's: it stays only while band 1 stays first.
+  if (attrs.colorTable && bands[0] !== 0) delete out.colorTable;
   return out;
 }
 

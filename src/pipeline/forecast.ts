@@ -22,6 +22,7 @@ import { TilecastError } from "../errors.js";
 import type { Stats } from "../grid/band-stats.js";
 import { isGeographic } from "../grid/crs.js";
 import { placingTransform } from "../grid/grid.js";
+import { commonUnit } from "../io/carried-attrs.js";
 import type { GridSource } from "../io/types.js";
 import { type ForecastGrid, writeForecastSlot } from "../io/zarr/forecast-store.js";
 import { quietCpuBanner } from "../nn/backend.js";
@@ -67,11 +68,13 @@ function productGrid(p: Pipeline, src: GridSource, variable: string, card: Model
       { path: src.meta.path },
     );
   const gt = georef?.transform ?? [0, 1, 0, 0, 0, 1];
+  // A Zarr variable's units, or the unit type a GeoTIFF's time steps share.
+  const units = commonUnit(src.meta.attrs, src.meta.bands);
   const geographic = isGeographic(georef?.crs);
   const f = card.frames;
   return {
     variable,
-    ...(typeof src.meta.attrs.units === "string" ? { units: src.meta.attrs.units } : {}),
+    ...(units ? { units } : {}),
     longName: `forecast of ${variable}`,
     x: Array.from({ length: w }, (_, i) => gt[0] + gt[1] * (i + 0.5)),
     y: Array.from({ length: h }, (_, j) => gt[3] + gt[5] * (j + 0.5)),

@@ -1,5 +1,5 @@
 /**
- * Band entries of GDAL's `.aux.xml` sidecar (`pam.ts`): nodata, scale, offset and description,
+ * Band entries of GDAL's `.aux.xml` sidecar (`pam.ts`): nodata, scale, offset, description and unit,
  * which GDAL keeps there when they are set on a file opened read-only. GDAL reads a GeoTIFF's own
  * tags first and the sidecar where they say nothing; so does tilecast. tilecast has one nodata
  * value for all bands: bands whose sidecar values differ are refused by name rather than read
@@ -26,6 +26,7 @@ export function withPamBands(
   if (!attrs.scale && entries.some((e) => e.scale !== undefined)) out.scale = entries.map((e) => e.scale ?? 1);
   if (!attrs.offset && entries.some((e) => e.offset !== undefined)) out.offset = entries.map((e) => e.offset ?? 0);
   if (!attrs.bandNames && entries.some((e) => e.description)) out.bandNames = entries.map((e) => e.description ?? null);
+  if (!attrs.bandUnits && entries.some((e) => e.unit)) out.bandUnits = entries.map((e) => e.unit ?? null);
   if (nodata !== null) return { nodata, attrs: out };
   const values = entries.map((e) => parseNodata(e.nodata));
   const first = values[0] ?? null;

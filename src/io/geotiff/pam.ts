@@ -23,12 +23,14 @@ export interface PamGeoref {
   bands: Map<number, PamBand>;
 }
 
-/** A band's nodata (as GDAL's text), scale, offset and description in a sidecar. */
+/** A band's nodata (as GDAL's text), scale, offset, description and unit in a sidecar. */
 export interface PamBand {
   nodata?: string;
   scale?: number;
   offset?: number;
   description?: string;
+  /** The band's unit type. */
+  unit?: string;
 }
 
 /** The text of the dataset-level element `name` (not one inside a band), or null. One pass over the text. */
@@ -106,6 +108,8 @@ function pamBands(xml: string, sidecar: string): Map<number, PamBand> {
     }
     const description = element(body, "Description");
     if (description) b.description = description;
+    const unit = element(body, "UnitType");
+    if (unit) b.unit = unit;
     bands.set(n - 1, b);
     at = close;
   }

@@ -20,6 +20,7 @@ import { isGeographic } from "../../grid/crs.js";
 import { allocate } from "../../grid/dtype.js";
 import { isNorthUp, pixelToWorld } from "../../grid/geotransform.js";
 import { atomicWrite, discard, publish, tempPathFor, trackTemp } from "../atomic.js";
+import { carriedAttrs, commonUnit } from "../carried-attrs.js";
 import type { GridSink, SinkSpec } from "../types.js";
 import { ZarrChunkWriter } from "./chunk-writer.js";
 import { type Compressor, DEFAULT_COMPRESSOR } from "./codecs.js";
@@ -108,7 +109,10 @@ export async function createZarrSink(path: string, spec: SinkSpec, o: ZarrWriteO
           standard_name: axis === "x" ? "longitude" : "latitude",
         }
       : { units: "metre", standard_name: `projection_${axis}_coordinate` };
-  const varAttrs: Record<string, unknown> = {};
+  // What describes the data (units, long_name, ...) first; the keys the store's layout needs after.
+  const varAttrs: Record<string, unknown> = Object.fromEntries(carriedAttrs(spec.attrs));
+  const units = commonUnit(spec.attrs, spec.bands);
+  if (units) varAttrs.units = units;
   if (crs) {
     varAttrs.grid_mapping = "spatial_ref";
     varAttrs._CRS = gdalCrsAttr(crs); // GDAL's Zarr driver reads this, not the grid mapping (3.6)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseGdalMetadata } from "../../../src/io/geotiff/gdal-tags.js";
+import { parseGdalMetadata } from "../../../src/io/geotiff/gdal-metadata.js";
 import { escapeXml, unescapeXml } from "../../../src/io/geotiff/xml-text.js";
 
 describe("GDAL's XML text", () => {

@@ -1,0 +1,157 @@
+/**
+ * What describes the data, carried by `convert` as GDAL and xarray carry it: a GeoTIFF's metadata
+ * items (default and named domains), its bands' items and unit types; a Zarr variable's
+ * attributes (`units`, `long_name`, ...), with `units` as the bands' unit type in a GeoTIFF and
+ * the other way round.
+ */
+import { writeFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { bandUnitsOf, carriedAttrs, commonUnit } from "../../../src/io/carried-attrs.js";
+import { formatGdalMetadata, parseGdalMetadata } from "../../../src/io/geotiff/gdal-metadata.js";
+import { openGeoTiff } from "../../../src/io/geotiff/reader.js";
+import { tilecast } from "../../helpers/cli.js";
+import { hasGdal, py } from "../../helpers/gdal.js";
+import { tmp } from "../../helpers/write.js";
+
+/** GDAL's view of a GeoTIFF's descriptive metadata. */
+type Described = {
+  dataset: Record<string, string>;
+  imagery: Record<string, string>;
+  bands: { items: Record<string, string>; unit: string; description: string }[];
+};
+
+const gdalDescribes = (path: string): Described =>
+  py<Described>(`ds = gdal.Open(${JSON.stringify(path)})
+bands = [ds.GetRasterBand(i + 1) for i in range(ds.RasterCount)]
+print(json.dumps({"dataset": ds.GetMetadata_Dict(), "imagery": ds.GetMetadata_Dict("IMAGERY"),
+  "bands": [{"items": b.GetMetadata_Dict(), "unit": b.GetUnitType(), "description": b.GetDescription()} for b in bands]}))`);
+
+describe("descriptive metadata", () => {
+  it("GDAL_METADATA: every item kept but the file's layout, a band's named domains and unknown roles", () => {
+    const xml = `<GDALMetadata>
+  <Item name="AREA">x &amp; y</Item>
+  <Item name="CLOUD_COVER" domain="IMAGERY">12</Item>
+  <Item name="COMPRESSION_REVERSIBILITY" domain="IMAGE_STRUCTURE">LOSSY</Item>
+  <Item name="LINE_OFF" domain="RPC">100</Item>
+  <Item name="WAVELENGTH" sample="0">665</Item>
+  <Item name="X" sample="0" domain="OTHER">1</Item>
+  <Item name="COLORINTERP" sample="1" role="colorinterp">nir</Item>
+  <Item name="UNITTYPE" sample="1" role="unittype">m</Item>
+  <Item name="WAVELENGTH" sample="5">1</Item>
+</GDALMetadata>`;
+    const attrs = parseGdalMetadata(xml, 2);
+    expect(attrs).toStrictEqual({
+      AREA: "x & y",
+      bandUnits: [null, "m"],
+      bandMetadata: [{ WAVELENGTH: "665" }, null],
+      metadataDomains: { IMAGERY: { CLOUD_COVER: "12" } },
+    });
+    // Written back, then read again: the same.
+    expect(parseGdalMetadata(formatGdalMetadata(attrs, 2) ?? "", 2)).toStrictEqual(attrs);
+  });
+
+  it("a Zarr variable's units are every band's unit; bands' units are the variable's where they agree", () => {
+    expect(bandUnitsOf({ units: "K" }, 2)).toStrictEqual(["K", "K"]);
+    expect(bandUnitsOf({ units: "K", bandUnits: [null, "m"] }, 2)).toStrictEqual([null, "m"]);
+    expect(bandUnitsOf({}, 2)).toBeNull();
+    expect(commonUnit({ bandUnits: ["K", "K"] }, 2)).toBe("K");
+    expect(commonUnit({ bandUnits: ["K", "m"] }, 2)).toBeNull();
+    expect(commonUnit({ bandUnits: ["K", null] }, 2)).toBeNull();
+    // The attributes that say what the data is; not those that say how a file stores it.
+    expect(
+      carriedAttrs({
+        units: "K",
+        GRIB_paramId: 167,
+        valid: true,
+        scale_factor: 0.01,
+        coordinates: "lat lon",
+        _ARRAY_DIMENSIONS: ["y", "x"],
+        bandNames: ["a"],
+        nan: Number.NaN,
+      }),
+    ).toStrictEqual([
+      ["units", "K"],
+      ["GRIB_paramId", 167],
+      ["valid", true],
+    ]);
+  });
+
+  it.skipIf(!hasGdal)(
+    "a GDAL GeoTIFF's items, domains, band items and unit types survive convert, GeoTIFF and COG",
+    async () => {
+      const path = tmp("described.tif");
+      py(`ds = gdal.GetDriverByName("GTiff").Create(${JSON.stringify(path)}, 8, 6, 2, gdal.GDT_Float32)
+ds.SetGeoTransform((0, 10, 0, 0, 0, -10))
+ds.SetMetadata({"AREA": "x & <y>", "PRODUCT": "L2A"})
+ds.SetMetadata({"CLOUD_COVER": "12"}, "IMAGERY")
+b = ds.GetRasterBand(1)
+b.SetUnitType("K"); b.SetDescription("t2m"); b.SetMetadata({"WAVELENGTH": "665", "BANDNAME": "B4"})
+ds.GetRasterBand(2).SetUnitType("m")
+ds = None
+print("null")`);
+      const want = gdalDescribes(path);
+      expect(want.imagery).toStrictEqual({ CLOUD_COVER: "12" });
+      expect(want.bands.map((b) => b.unit)).toStrictEqual(["K", "m"]);
+      const src = await openGeoTiff(path);
+      await src.close();
+      expect(src.meta.attrs.bandUnits).toStrictEqual(["K", "m"]);
+      for (const flags of [[], ["--cog"]]) {
+        const out = tmp("out.tif");
+        expect(tilecast("convert", path, out, ...flags, "-q").code).toBe(0);
+        expect(gdalDescribes(out)).toStrictEqual(want);
+      }
+    },
+  );
+
+  it.skipIf(!hasGdal)(
+    "Zarr's units, long_name and other attributes: to Zarr as xarray reads them, to GeoTIFF as unit types",
+    () => {
+      const store = tmp("t2m.zarr");
+      py(`import xarray as xr
+da = xr.DataArray(np.arange(24, dtype="f4").reshape(2, 3, 4), dims=("time", "latitude", "longitude"),
+  coords={"latitude": [10.0, 9.0, 8.0], "longitude": [0.0, 1.0, 2.0, 3.0], "time": np.array(["2024-01-01", "2024-01-02"], dtype="datetime64[ns]")},
+  attrs={"units": "K", "long_name": "2 metre temperature", "standard_name": "air_temperature", "GRIB_paramId": 167})
+da.to_dataset(name="t2m").to_zarr(${JSON.stringify(store)}, mode="w")
+print("null")`);
+      const want = {
+        units: "K",
+        long_name: "2 metre temperature",
+        standard_name: "air_temperature",
+        GRIB_paramId: 167,
+      };
+      const copy = tmp("copy.zarr");
+      expect(tilecast("convert", store, copy, "--var", "t2m", "-q").code).toBe(0);
+      const seen = py<Record<string, unknown>>(`import xarray as xr
+a = xr.open_zarr(${JSON.stringify(copy)})["t2m"].attrs
+print(json.dumps({k: a[k] for k in ("units", "long_name", "standard_name", "GRIB_paramId") if k in a}))`);
+      expect(seen).toStrictEqual(want);
+      const tif = tmp("t2m.tif");
+      expect(tilecast("convert", store, tif, "--var", "t2m", "-q").code).toBe(0);
+      const d = gdalDescribes(tif);
+      expect(d.bands.map((b) => b.unit)).toStrictEqual(["K", "K"]);
+      expect(d.dataset).toMatchObject({ long_name: "2 metre temperature", GRIB_paramId: "167" });
+      expect(d.dataset.units).toBeUndefined();
+      // And back to Zarr: the bands' shared unit is the variable's units, which GDAL reads as their unit type.
+      const back = tmp("back.zarr");
+      expect(tilecast("convert", tif, back, "--var", "t2m", "-q").code).toBe(0);
+      const units = py<{ xr: string; gdal: string }>(`import xarray as xr
+g = gdal.Open("ZARR:" + json.dumps(${JSON.stringify(back)}) + ":/t2m:0")  # band 1 of the band dim
+print(json.dumps({"xr": xr.open_zarr(${JSON.stringify(back)})["t2m"].attrs["units"], "gdal": g.GetRasterBand(1).GetUnitType()}))`);
+      expect(units).toStrictEqual({ xr: "K", gdal: "K" });
+    },
+  );
+
+  it.skipIf(!hasGdal)("a sidecar's unit type fills the file's gap, as in GDAL", async () => {
+    const path = tmp("plain.tif");
+    py(`gdal.GetDriverByName("GTiff").Create(${JSON.stringify(path)}, 4, 3, 1, gdal.GDT_Float32)
+print("null")`);
+    writeFileSync(
+      `${path}.aux.xml`,
+      '<PAMDataset><PAMRasterBand band="1"><UnitType>mm/h</UnitType></PAMRasterBand></PAMDataset>\n',
+    );
+    expect(gdalDescribes(path).bands[0]?.unit).toBe("mm/h");
+    const src = await openGeoTiff(path);
+    await src.close();
+    expect(src.meta.attrs.bandUnits).toStrictEqual(["mm/h"]);
+  });
+});
