@@ -15,6 +15,7 @@ import { TilecastError } from "../errors.js";
 import type { Crs } from "./crs.js";
 import { allocate, DTYPE_INFO, type DType, type TypedArray } from "./dtype.js";
 import { type GeoTransform, IDENTITY_TRANSFORM, windowTransform } from "./geotransform.js";
+import { windowRpc } from "./rpc.js";
 
 /** Where a grid sits on Earth. */
 export interface Georef {
@@ -30,10 +31,15 @@ export interface Georef {
    */
   readonly gcps?: readonly Gcp[];
   /**
-   * True when the source gives a CRS but neither a transform nor GCPs (GDAL's GetGeoTransform
-   * fails on it); `transform` is then GDAL's stand-in, and writers write none.
+   * True when the source gives no transform and no GCPs, only a CRS or RPCs (GDAL's
+   * GetGeoTransform fails on it); `transform` is then GDAL's stand-in, and writers write none.
    */
   readonly noTransform?: true;
+  /**
+   * Rational polynomial coefficients (`rpc.ts`): a satellite scene not yet orthorectified places
+   * its pixels by them, beside or instead of a transform.
+   */
+  readonly rpc?: readonly number[];
 }
 
 /**
@@ -53,11 +59,14 @@ export interface Gcp {
   readonly z: number;
 }
 
-/** `g` for the window `w` of its raster: the transform moved to the window, and its GCPs with it. */
+/** `g` for the window `w` of its raster: the transform moved to the window, and its GCPs and RPCs with it. */
 export function windowGeoref(g: Georef, w: { x: number; y: number }): Georef {
-  const moved = { ...g, transform: windowTransform(g.transform, w) };
-  if (!g.gcps) return moved;
-  return { ...moved, gcps: g.gcps.map((p) => ({ ...p, pixel: p.pixel - w.x, line: p.line - w.y })) };
+  const moved: Georef = { ...g, transform: windowTransform(g.transform, w) };
+  return {
+    ...moved,
+    ...(g.gcps ? { gcps: g.gcps.map((p) => ({ ...p, pixel: p.pixel - w.x, line: p.line - w.y })) } : {}),
+    ...(g.rpc ? { rpc: windowRpc(g.rpc, w.x, w.y) } : {}),
+  };
 }
 
 /** A colour table entry: red, green, blue and alpha, 0-255. */

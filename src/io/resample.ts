@@ -26,6 +26,7 @@ import { z } from "zod";
 import { TilecastError } from "../errors.js";
 import { allocate, DTYPE_INFO, roundClamp } from "../grid/dtype.js";
 import { createGrid, type Grid, isNodata } from "../grid/grid.js";
+import { scaleRpc } from "../grid/rpc.js";
 import type { Window } from "../grid/window.js";
 import type { GridSource, RasterMeta, ReadOptions } from "./types.js";
 
@@ -57,7 +58,7 @@ export function resampleFactor(meta: RasterMeta, spec: ResampleSpec): number {
   if (meta.georef?.noTransform)
     throw new TilecastError(
       "E_ARGUMENT",
-      "the raster has a CRS but no transform, so no pixel size: resample it by factor",
+      "the raster has no transform (a CRS or RPCs alone), so no pixel size: resample it by factor",
       {
         path: meta.path,
       },
@@ -155,6 +156,7 @@ export function resampleSource(src: GridSource, spec: ResampleSpec): GridSource 
             ...(m.georef.gcps
               ? { gcps: m.georef.gcps.map((p) => ({ ...p, pixel: p.pixel / f, line: p.line / f })) }
               : {}),
+            ...(m.georef.rpc ? { rpc: scaleRpc(m.georef.rpc, f) } : {}),
           }
         : m.georef,
   };

@@ -64,7 +64,7 @@ function productGrid(p: Pipeline, src: GridSource, variable: string, card: Model
   if (georef && !placingTransform(georef))
     throw new TilecastError(
       "E_UNSUPPORTED",
-      "the input has no transform (a CRS alone, or ground control points), so the forecast would have no coordinates: warp it first (gdalwarp)",
+      "the input has no transform (a CRS or RPCs alone, or ground control points), so the forecast would have no coordinates: warp it first (gdalwarp)",
       { path: src.meta.path },
     );
   const gt = georef?.transform ?? [0, 1, 0, 0, 0, 1];

@@ -1,7 +1,8 @@
 /**
  * A GeoTIFF's georeferencing from every place GDAL looks, in GDAL's order
  * (`GDAL_GEOREF_SOURCES`, default PAM, INTERNAL, TABFILE, WORLDFILE): the `.aux.xml` sidecar
- * (`pam.ts`), the file's own tags and keys (`georef.ts`), then a world file (`world-file.ts`).
+ * (`pam.ts`), the file's own tags and keys (`georef.ts`), then a world file (`world-file.ts`);
+ * and RPCs from their tag, else the `.RPB` or `_RPC.TXT` beside the file (`rpc-sidecars.ts`).
  * Sidecars are read for local files only.
  *
  * Internal (used by `describe.ts`).
@@ -10,6 +11,7 @@ import type { Georef } from "../../grid/grid.js";
 import type { TiffDirectory } from "./directory.js";
 import { georefFromTags, parseGeoKeys } from "./georef.js";
 import { type PamGeoref, withPam } from "./pam.js";
+import { readRpcSidecars, rpcFromTag } from "./rpc-sidecars.js";
 import { Tag } from "./tags.js";
 import { readWorldFile } from "./world-file.js";
 
@@ -31,8 +33,14 @@ export async function readGeoref(
     transformation: await image.numbers(Tag.ModelTransformation),
     keys,
   });
-  if (!local) return fromTags;
-  const georef = withPam(fromTags, pam);
+  const rpc = rpcFromTag(await image.numbers(Tag.RpcCoefficients)) ?? (local ? await readRpcSidecars(path) : null);
+  const placed = local ? await fromSidecars(path, withPam(fromTags, pam)) : fromTags;
+  if (!rpc) return placed;
+  return { ...(placed ?? { transform: [0, 1, 0, 0, 0, 1], crs: null, rasterType: "area", noTransform: true }), rpc };
+}
+
+/** `georef` (the sidecar's and the tags'), or a world file's transform where it has none of its own. */
+async function fromSidecars(path: string, georef: Georef | null): Promise<Georef | null> {
   // A transform, or GCPs in its place, from the sidecar or the tags: no world file is read.
   if (georef && !georef.noTransform) return georef;
   const gt = await readWorldFile(path);

@@ -28,6 +28,8 @@ export interface RasterInfo {
   transform: number[] | null;
   /** Ground control points, when they georeference the raster instead of a transform. */
   gcps: { pixel: number; line: number; x: number; y: number; z: number }[] | null;
+  /** The RPCs (92 numbers in GDAL's order, `grid/rpc.ts`), or null. */
+  rpc: number[] | null;
   crs: {
     epsg: number | null;
     name: string | null;
@@ -61,6 +63,7 @@ export function describeRaster(src: GridSource): RasterInfo {
     dtype: m.dtype,
     transform: m.georef && placingTransform(m.georef) ? [...m.georef.transform] : null,
     gcps: m.georef?.gcps?.length ? m.georef.gcps.map((p) => ({ ...p })) : null,
+    rpc: m.georef?.rpc ? [...m.georef.rpc] : null,
     crs: crs && {
       epsg: crs.epsg,
       name: crs.epsg ? epsgName(crs.epsg) : null,
@@ -96,6 +99,7 @@ export function formatInfo(i: RasterInfo): string {
     `  compression  ${i.compression ?? "n/a"}`,
     `  overviews    ${i.overviews.length ? i.overviews.map((o) => `${o.width}x${o.height}`).join(", ") : "none"}`,
   ];
+  if (i.rpc) lines.push("  rpc          rational polynomial coefficients (92)");
   if (i.gcps) lines.push(`  gcps         ${i.gcps.length} ground control points (no transform)`);
   if (i.rasterType === "point")
     lines.push("  pixels       PixelIsPoint (transform refers to corners, as GDAL reports)");

@@ -27,6 +27,7 @@ export const Tag = {
   GeoAsciiParams: 34737,
   GdalMetadata: 42112,
   GdalNodata: 42113,
+  RpcCoefficients: 50844,
 } as const;
 
 /** TIFF field types. */

@@ -230,6 +230,8 @@ export function imageEntries(spec: SinkSpec, f: TileFormat, im: ImageLayout): If
       e.push({ tag: Tag.ModelTransformation, type: FieldType.DOUBLE, values: Array.from(t.transformation) });
     const crs = spec.georef.crs;
     if (crs) e.push(...geoKeyTags([...geoKeysFromCrs(crs, spec.georef.rasterType), ...verticalKeys(crs)]));
+    const rpc = spec.georef.rpc;
+    if (rpc) e.push({ tag: Tag.RpcCoefficients, type: FieldType.DOUBLE, values: [...rpc] });
   }
   if (spec.nodata !== null) e.push({ tag: Tag.GdalNodata, type: FieldType.ASCII, values: formatNodata(spec.nodata) });
   if (!im.overview) {

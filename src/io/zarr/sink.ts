@@ -91,7 +91,7 @@ export async function createZarrSink(path: string, spec: SinkSpec, o: ZarrWriteO
   if (spec.georef?.noTransform)
     throw new TilecastError(
       "E_UNSUPPORTED",
-      "a raster with a CRS but no transform has no Zarr x/y coordinates: give it one (gdal_edit -a_ullr) or write a GeoTIFF",
+      "a raster without a transform (a CRS or RPCs alone) has no Zarr x/y coordinates: give it one (gdal_edit -a_ullr), orthorectify it (gdalwarp) or write a GeoTIFF",
       { path },
     );
   const gt = spec.georef?.transform ?? null;

@@ -32,7 +32,7 @@ describe.skipIf(!hasGdal)("a CRS without a transform", () => {
     const src = await openGeoTiff(path);
     expect(src.meta.georef?.crs?.epsg).toBe(32633);
     expect(src.meta.georef?.noTransform).toBe(true);
-    expect(() => resampleFactor(src.meta, { resolution: 2 })).toThrow("has a CRS but no transform");
+    expect(() => resampleFactor(src.meta, { resolution: 2 })).toThrow("has no transform (a CRS or RPCs alone)");
     await src.close();
     for (const flags of [[], ["--cog"]]) {
       const out = tmp("out.tif");
@@ -42,7 +42,7 @@ describe.skipIf(!hasGdal)("a CRS without a transform", () => {
     expect(JSON.parse(tilecast("inspect", path, "--json").stdout).transform).toBeNull();
     const zarr = tilecast("convert", path, tmp("out.zarr"), "-q");
     expect(zarr.code).not.toBe(0);
-    expect(zarr.stderr).toContain("a raster with a CRS but no transform has no Zarr x/y coordinates");
+    expect(zarr.stderr).toContain("a raster without a transform (a CRS or RPCs alone) has no Zarr x/y coordinates");
   });
 
   it("takes a world file's transform, which an explicit identity transform outranks", async () => {

@@ -1,0 +1,106 @@
+/**
+ * A GeoTIFF's RPCs (`grid/rpc.ts`): from its RPCCoefficient tag, else from the sidecars satellite
+ * deliveries put beside it and GDAL reads, `<name>.RPB` (DigitalGlobe's, `key = value;` with
+ * parenthesised lists) and `<name>_RPC.TXT` (`KEY: value`, units after the number). A sidecar
+ * that is there but does not hold the 92 numbers is an error naming it, not a scene silently
+ * read without its geometry.
+ *
+ * Internal (used by `georef-sources.ts`).
+ */
+import { dirname, join, parse } from "node:path";
+import { TilecastError } from "../../errors.js";
+import { RPC_COUNT } from "../../grid/rpc.js";
+import { readSidecar } from "../sidecar-text.js";
+
+/** The 12 leading values, by their names in `_RPC.TXT` and `.RPB`. */
+const SCALARS: [string, string][] = [
+  ["ERR_BIAS", "errBias"],
+  ["ERR_RAND", "errRand"],
+  ["LINE_OFF", "lineOffset"],
+  ["SAMP_OFF", "sampOffset"],
+  ["LAT_OFF", "latOffset"],
+  ["LONG_OFF", "longOffset"],
+  ["HEIGHT_OFF", "heightOffset"],
+  ["LINE_SCALE", "lineScale"],
+  ["SAMP_SCALE", "sampScale"],
+  ["LAT_SCALE", "latScale"],
+  ["LONG_SCALE", "longScale"],
+  ["HEIGHT_SCALE", "heightScale"],
+];
+/** The four lists of 20 coefficients. */
+const LISTS: [string, string][] = [
+  ["LINE_NUM_COEFF", "lineNumCoef"],
+  ["LINE_DEN_COEFF", "lineDenCoef"],
+  ["SAMP_NUM_COEFF", "sampNumCoef"],
+  ["SAMP_DEN_COEFF", "sampDenCoef"],
+];
+
+/** Far larger than any RPC sidecar (a few kilobytes). */
+const MAX_BYTES = 1024 * 1024;
+
+/** The tag's numbers, when they are 92 finite ones (GDAL ignores a tag of another length). */
+export function rpcFromTag(v: ArrayLike<number> | undefined): number[] | null {
+  if (!v || v.length !== RPC_COUNT) return null;
+  const a = Array.from(v, Number);
+  return a.every(Number.isFinite) ? a : null;
+}
+
+/** The 92 numbers of an `.RPB` file's text. */
+export function parseRpb(text: string, file: string): number[] {
+  const value = (key: string): string | undefined =>
+    new RegExp(`(?:^|[\\s;])${key}\\s*=\\s*([^;]*);`, "i").exec(text)?.[1];
+  const out: number[] = [];
+  for (const [, key] of SCALARS) out.push(number(value(key), key, file));
+  for (const [, key] of LISTS) out.push(...list(value(key)?.replace(/[()]/g, " "), key, file));
+  return out;
+}
+
+/** The 92 numbers of an `_RPC.TXT` file's text. */
+export function parseRpcTxt(text: string, file: string): number[] {
+  const values = new Map<string, string>();
+  for (const line of text.split(/\r?\n/)) {
+    const m = /^\s*([A-Z_0-9]+)\s*:\s*(\S+)/i.exec(line);
+    if (m) values.set((m[1] as string).toUpperCase(), m[2] as string);
+  }
+  const out: number[] = [];
+  for (const [key] of SCALARS) out.push(number(values.get(key), key, file));
+  for (const [key] of LISTS)
+    for (let i = 1; i <= 20; i++) out.push(number(values.get(`${key}_${i}`), `${key}_${i}`, file));
+  return out;
+}
+
+/** One value's number, or an error naming the file and the key. */
+function number(text: string | undefined, key: string, file: string): number {
+  const v = text === undefined ? Number.NaN : Number(text.trim());
+  if (!Number.isFinite(v))
+    throw new TilecastError(
+      "E_FORMAT",
+      text === undefined ? `its RPCs lack ${key}` : `its RPC ${key} is not a number ('${text.trim().slice(0, 30)}')`,
+      { path: file },
+    );
+  return v;
+}
+
+/** A list of 20 numbers, or an error naming the file and the key. */
+function list(text: string | undefined, key: string, file: string): number[] {
+  const parts = (text ?? "").split(/[\s,]+/).filter(Boolean);
+  if (parts.length !== 20)
+    throw new TilecastError("E_FORMAT", `its RPC ${key} has ${parts.length} coefficients, not 20`, { path: file });
+  return parts.map((p) => number(p, key, file));
+}
+
+/** The RPCs of the sidecars beside the local raster `path`, or null where it has none. */
+export async function readRpcSidecars(path: string): Promise<number[] | null> {
+  const { name } = parse(path);
+  const base = join(dirname(path), name);
+  for (const [file, parser] of [
+    [`${base}.RPB`, parseRpb],
+    [`${base}.rpb`, parseRpb],
+    [`${base}_RPC.TXT`, parseRpcTxt],
+    [`${base}_rpc.txt`, parseRpcTxt],
+  ] as const) {
+    const text = await readSidecar(file, MAX_BYTES);
+    if (text !== null) return parser(text, file);
+  }
+  return null;
+}
