@@ -20,6 +20,7 @@ import { readPam } from "./pam.js";
 import { withPamBands } from "./pam-bands.js";
 import { tiffSampleType } from "./samples.js";
 import { COMPRESSION_NAMES, Tag } from "./tags.js";
+import { readTextTags } from "./text-tags.js";
 
 /** Codecs that store N-bit, 16-bit float and 64-bit integer samples as a plain byte stream: none, LZW, deflate, PackBits, LZMA, ZSTD. */
 const STORED_CODECS = new Set([1, 5, 8, 32946, 32773, 34925, 50000]);
@@ -227,7 +228,7 @@ export async function describeImage(
     `${path}.aux.xml`,
   );
   const nodata = bandInfo.nodata === null ? null : storedValue(dtype, bandInfo.nodata);
-  const attrs = bandInfo.attrs;
+  const attrs = { ...(await readTextTags(image)), ...bandInfo.attrs };
   if (georef?.rasterType === "point") attrs.AREA_OR_POINT = "Point";
   const colorTable =
     photometric === 3 ? colorTableFromMap(await image.numbers(Tag.ColorMap), bits[0] ?? 1, nodata) : null;

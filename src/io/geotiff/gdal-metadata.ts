@@ -11,6 +11,7 @@
  */
 import type { GridAttrs } from "../../grid/grid.js";
 import { bandUnitsOf, carriedAttrs } from "../carried-attrs.js";
+import { TEXT_TAG_NAMES } from "./text-tags.js";
 import { escapeXml, unescapeXml } from "./xml-text.js";
 
 /** Domains about the file's layout or its other parts, not its data. */
@@ -79,6 +80,7 @@ export function formatGdalMetadata(attrs: GridAttrs, bands: number): string | nu
   for (const [k, v] of carriedAttrs(attrs)) {
     // A Zarr variable's units are its bands' unit type, as GDAL's Zarr driver reads them.
     if (k === "units" && units && !attrs.bandUnits) continue;
+    if (TEXT_TAG_NAMES.has(k)) continue; // written as TIFF's own tags (text-tags.ts)
     out.push(item(k, String(v)));
   }
   for (const [domain, entries] of Object.entries(attrs.metadataDomains ?? {}))

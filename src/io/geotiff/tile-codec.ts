@@ -23,6 +23,7 @@ import type { IfdEntry } from "./ifd.js";
 import { interleaveBlock } from "./interleave.js";
 import { applyFloatingPoint, applyHorizontal } from "./predictor.js";
 import { FieldType, Tag } from "./tags.js";
+import { textTagEntries } from "./text-tags.js";
 import { verticalKeys } from "./vertical.js";
 
 const deflateAsync = promisify(deflate);
@@ -235,6 +236,7 @@ export function imageEntries(spec: SinkSpec, f: TileFormat, im: ImageLayout): If
   }
   if (spec.nodata !== null) e.push({ tag: Tag.GdalNodata, type: FieldType.ASCII, values: formatNodata(spec.nodata) });
   if (!im.overview) {
+    e.push(...textTagEntries(spec.attrs));
     const md = formatGdalMetadata(spec.attrs ?? {}, spp);
     if (md) e.push({ tag: Tag.GdalMetadata, type: FieldType.ASCII, values: md });
   }

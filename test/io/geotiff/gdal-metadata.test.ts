@@ -4,6 +4,7 @@
  * attributes (`units`, `long_name`, ...), with `units` as the bands' unit type in a GeoTIFF and
  * the other way round.
  */
+import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { bandUnitsOf, carriedAttrs, commonUnit } from "../../../src/io/carried-attrs.js";
@@ -140,6 +141,35 @@ print(json.dumps({"xr": xr.open_zarr(${JSON.stringify(back)})["t2m"].attrs["unit
       expect(units).toStrictEqual({ xr: "K", gdal: "K" });
     },
   );
+
+  it.skipIf(!hasGdal)("TIFF's text tags (copyright, date, ...) are copied as the tags GDAL reads them from", () => {
+    const path = tmp("tagged.tif");
+    const items = {
+      TIFFTAG_COPYRIGHT: "(c) Agency 2024 <all rights> & more",
+      TIFFTAG_DATETIME: "2024:05:01 10:00:00",
+      TIFFTAG_IMAGEDESCRIPTION: "a scene",
+      TIFFTAG_ARTIST: "me",
+      TIFFTAG_SOFTWARE: "proc 1.2",
+      TIFFTAG_DOCUMENTNAME: "doc",
+      TIFFTAG_HOSTCOMPUTER: "host",
+    };
+    const mo = Object.entries(items).flatMap(([k, v]) => ["-mo", `${k}=${v}`]);
+    expect(spawnSync("gdal_create", ["-q", "-outsize", "4", "3", "-ot", "Byte", ...mo, path]).status).toBe(0);
+    expect(gdalDescribes(path).dataset).toStrictEqual(items);
+    for (const flags of [[], ["--cog"]]) {
+      const out = tmp("out.tif");
+      expect(tilecast("convert", path, out, ...flags, "-q").code).toBe(0);
+      expect(gdalDescribes(out).dataset).toStrictEqual(items);
+      // As the tags themselves (33432 is Copyright), with no GDAL_METADATA copy of them.
+      const tags = py<number[]>(`import struct
+f = open(${JSON.stringify(out)}, "rb").read()
+o = struct.unpack("<I", f[4:8])[0]
+n = struct.unpack("<H", f[o:o + 2])[0]
+print(json.dumps([struct.unpack("<H", f[o + 2 + 12 * i:o + 4 + 12 * i])[0] for i in range(n)]))`);
+      expect(tags).toEqual(expect.arrayContaining([269, 270, 305, 306, 315, 316, 33432]));
+      expect(tags).not.toContain(42112);
+    }
+  });
 
   it.skipIf(!hasGdal)("a sidecar's unit type fills the file's gap, as in GDAL", async () => {
     const path = tmp("plain.tif");
