@@ -23,6 +23,20 @@ const attr = (a: string, name: string) => {
   return v === undefined ? undefined : unescapeXml(v);
 };
 
+/**
+ * `o[key] = value` as an own property whatever the key: a file's item named `__proto__` is an
+ * item, not a way to reach every object's prototype.
+ */
+function put(o: object, key: string, value: unknown): void {
+  Object.defineProperty(o, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
+/** `o`'s own record under `key`, made when it has none. */
+function own(o: Record<string, Record<string, string>>, key: string): Record<string, string> {
+  if (!Object.hasOwn(o, key)) put(o, key, {});
+  return o[key] as Record<string, string>;
+}
+
 /** A grid's attributes from GDAL_METADATA, for a raster of `bands` bands. */
 export function parseGdalMetadata(xml: string | undefined, bands: number): GridAttrs {
   const attrs: GridAttrs = {};
@@ -45,8 +59,7 @@ export function parseGdalMetadata(xml: string | undefined, bands: number): GridA
     if (LAYOUT_DOMAINS.has(domain)) continue;
     if (sample === undefined) {
       if (!name) continue;
-      if (domain) (domains[domain] ??= {})[name] = value;
-      else attrs[name] = value;
+      put(domain ? own(domains, domain) : attrs, name, value);
       continue;
     }
     const b = Number(sample);
@@ -55,7 +68,7 @@ export function parseGdalMetadata(xml: string | undefined, bands: number): GridA
     else if (role === "scale") scale[b] = Number(value);
     else if (role === "offset") offset[b] = Number(value);
     else if (role === "unittype") units[b] = value;
-    else if (role === undefined && name) (items[b] ??= {})[name] = value;
+    else if (role === undefined && name) put((items[b] ??= {}), name, value);
     else continue;
     seen.add(role ?? "items");
   }

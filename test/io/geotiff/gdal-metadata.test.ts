@@ -51,6 +51,24 @@ describe("descriptive metadata", () => {
     expect(parseGdalMetadata(formatGdalMetadata(attrs, 2) ?? "", 2)).toStrictEqual(attrs);
   });
 
+  it("an item named __proto__ is an item, in any domain or band, and no object's prototype changes", () => {
+    const xml = `<GDALMetadata>
+  <Item name="polluted" domain="__proto__">yes</Item>
+  <Item name="__proto__">a</Item>
+  <Item name="__proto__" domain="X">b</Item>
+  <Item name="__proto__" sample="0">c</Item>
+</GDALMetadata>`;
+    const attrs = parseGdalMetadata(xml, 1);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(Object.getPrototypeOf(attrs)).toBe(Object.prototype);
+    expect(Object.getOwnPropertyDescriptor(attrs, "__proto__")?.value).toBe("a");
+    expect(Object.getOwnPropertyDescriptor(attrs.metadataDomains?.X, "__proto__")?.value).toBe("b");
+    expect(Object.getOwnPropertyDescriptor(attrs.metadataDomains, "__proto__")?.value).toStrictEqual({
+      polluted: "yes",
+    });
+    expect(Object.getOwnPropertyDescriptor(attrs.bandMetadata?.[0], "__proto__")?.value).toBe("c");
+  });
+
   it("a Zarr variable's units are every band's unit; bands' units are the variable's where they agree", () => {
     expect(bandUnitsOf({ units: "K" }, 2)).toStrictEqual(["K", "K"]);
     expect(bandUnitsOf({ units: "K", bandUnits: [null, "m"] }, 2)).toStrictEqual([null, "m"]);
