@@ -46,6 +46,18 @@ describe("pipeline files", () => {
     expect(() => parseSets(["nokey"])).toThrow("--set takes KEY=VALUE, got 'nokey'");
   });
 
+  it("--set refuses keys that would reach an object's prototype, and empty ones", () => {
+    for (const [key, bad] of [
+      ["__proto__.polluted", "__proto__"],
+      ["output.constructor.prototype.polluted", "constructor"],
+      ["tiling..size", ""],
+    ])
+      expect(() => parsePipeline(BASE, "/j/x.yaml", [`${key}=1`])).toThrow(
+        `--set ${key}: '${bad}' is not a key of a pipeline file`,
+      );
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
   it("errors name the file, the line and the key", () => {
     expect(() => parsePipeline(BASE.replace("size: 64", "size: big"), "p.yaml")).toThrow(
       /^p\.yaml: line 4: tiling\.size: .*expected number/,
