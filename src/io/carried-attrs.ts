@@ -37,15 +37,28 @@ const STRUCTURE = new Set([
   "_CRS",
   "band_names",
   "dimension_names",
+  // CF puts these in the stored (packed) values; tilecast reads packed data unpacked.
+  "valid_range",
+  "valid_min",
+  "valid_max",
 ]);
 
-/** The descriptive attributes of `attrs`, as text-able values, in their order. */
-export function carriedAttrs(attrs: GridAttrs | undefined): [string, string | number | boolean][] {
-  const out: [string, string | number | boolean][] = [];
+type Text = string | number | boolean;
+
+/** A finite number, text or a boolean. */
+const isText = (v: unknown): v is Text =>
+  typeof v === "string" || typeof v === "boolean" || (typeof v === "number" && Number.isFinite(v));
+
+/**
+ * The descriptive attributes of `attrs` in their order: text, numbers and booleans, and with
+ * `lists` (a Zarr writer) lists of them too (CF's `flag_values` beside its `flag_meanings`).
+ */
+export function carriedAttrs(attrs: GridAttrs | undefined, lists = false): [string, Text | Text[]][] {
+  const out: [string, Text | Text[]][] = [];
   for (const [k, v] of Object.entries(attrs ?? {})) {
     if (OWN.has(k) || STRUCTURE.has(k)) continue;
-    if (typeof v === "string" || typeof v === "boolean" || (typeof v === "number" && Number.isFinite(v)))
-      out.push([k, v]);
+    if (isText(v)) out.push([k, v]);
+    else if (lists && Array.isArray(v) && v.length && v.every(isText)) out.push([k, [...v]]);
   }
   return out;
 }

@@ -110,7 +110,7 @@ export async function createZarrSink(path: string, spec: SinkSpec, o: ZarrWriteO
         }
       : { units: "metre", standard_name: `projection_${axis}_coordinate` };
   // What describes the data (units, long_name, ...) first; the keys the store's layout needs after.
-  const varAttrs: Record<string, unknown> = Object.fromEntries(carriedAttrs(spec.attrs));
+  const varAttrs: Record<string, unknown> = Object.fromEntries(carriedAttrs(spec.attrs, true));
   const units = commonUnit(spec.attrs, spec.bands);
   if (units) varAttrs.units = units;
   if (crs) {

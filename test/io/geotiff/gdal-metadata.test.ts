@@ -87,11 +87,18 @@ describe("descriptive metadata", () => {
         _ARRAY_DIMENSIONS: ["y", "x"],
         bandNames: ["a"],
         nan: Number.NaN,
+        valid_range: [0, 100],
+        flag_values: [0, 1, 2],
+        mixed: [1, { a: 1 }],
       }),
     ).toStrictEqual([
       ["units", "K"],
       ["GRIB_paramId", 167],
       ["valid", true],
+    ]);
+    // Lists where the format has them (Zarr); valid_range is in packed values, which tilecast unpacks.
+    expect(carriedAttrs({ flag_values: [0, 1, 2], valid_range: [0, 100], mixed: [1, { a: 1 }] }, true)).toStrictEqual([
+      ["flag_values", [0, 1, 2]],
     ]);
   });
 
@@ -129,7 +136,8 @@ print("null")`);
       py(`import xarray as xr
 da = xr.DataArray(np.arange(24, dtype="f4").reshape(2, 3, 4), dims=("time", "latitude", "longitude"),
   coords={"latitude": [10.0, 9.0, 8.0], "longitude": [0.0, 1.0, 2.0, 3.0], "time": np.array(["2024-01-01", "2024-01-02"], dtype="datetime64[ns]")},
-  attrs={"units": "K", "long_name": "2 metre temperature", "standard_name": "air_temperature", "GRIB_paramId": 167})
+  attrs={"units": "K", "long_name": "2 metre temperature", "standard_name": "air_temperature", "GRIB_paramId": 167,
+    "flag_values": [0, 1], "flag_meanings": "cold warm"})
 da.to_dataset(name="t2m").to_zarr(${JSON.stringify(store)}, mode="w")
 print("null")`);
       const want = {
@@ -137,12 +145,14 @@ print("null")`);
         long_name: "2 metre temperature",
         standard_name: "air_temperature",
         GRIB_paramId: 167,
+        flag_values: [0, 1],
+        flag_meanings: "cold warm",
       };
       const copy = tmp("copy.zarr");
       expect(tilecast("convert", store, copy, "--var", "t2m", "-q").code).toBe(0);
       const seen = py<Record<string, unknown>>(`import xarray as xr
 a = xr.open_zarr(${JSON.stringify(copy)})["t2m"].attrs
-print(json.dumps({k: a[k] for k in ("units", "long_name", "standard_name", "GRIB_paramId") if k in a}))`);
+print(json.dumps({k: (a[k].tolist() if hasattr(a[k], "tolist") else a[k]) for k in ${JSON.stringify(Object.keys(want))} if k in a}))`);
       expect(seen).toStrictEqual(want);
       const tif = tmp("t2m.tif");
       expect(tilecast("convert", store, tif, "--var", "t2m", "-q").code).toBe(0);
