@@ -222,7 +222,7 @@ export async function describeImage(
   // GDAL's sidecar fills in what the file's tags leave out (pam-bands.ts).
   const bandInfo = withPamBands(
     parseNodata(await image.text(Tag.GdalNodata)),
-    parseGdalMetadata(await image.text(Tag.GdalMetadata), spp),
+    parseGdalMetadata(await image.text(Tag.GdalMetadata), spp, path),
     pam,
     spp,
     `${path}.aux.xml`,

@@ -9,6 +9,7 @@
  * which would be wrong for the copy), items of a band in a named domain, and roles tilecast does
  * not know.
  */
+import { TilecastError } from "../../errors.js";
 import type { GridAttrs } from "../../grid/grid.js";
 import { bandUnitsOf, carriedAttrs } from "../carried-attrs.js";
 import { TEXT_TAG_NAMES } from "./text-tags.js";
@@ -37,8 +38,20 @@ function own(o: Record<string, Record<string, string>>, key: string): Record<str
   return o[key] as Record<string, string>;
 }
 
-/** A grid's attributes from GDAL_METADATA, for a raster of `bands` bands. */
-export function parseGdalMetadata(xml: string | undefined, bands: number): GridAttrs {
+/** A band's scale or offset, or an error naming the file, the band and the text. */
+function finite(value: string, what: string, b: number, path: string | undefined): number {
+  const v = Number(value.trim() || Number.NaN);
+  if (!Number.isFinite(v))
+    throw new TilecastError(
+      "E_FORMAT",
+      `its GDAL_METADATA gives band ${b + 1} ${what === "offset" ? "an" : "a"} ${what} that is not a finite number ('${value.slice(0, 40)}')`,
+      path ? { path } : {},
+    );
+  return v;
+}
+
+/** A grid's attributes from GDAL_METADATA, for a raster of `bands` bands (of the file at `path`). */
+export function parseGdalMetadata(xml: string | undefined, bands: number, path?: string): GridAttrs {
   const attrs: GridAttrs = {};
   if (!xml) return attrs;
   const names: (string | null)[] = Array(bands).fill(null);
@@ -65,8 +78,8 @@ export function parseGdalMetadata(xml: string | undefined, bands: number): GridA
     const b = Number(sample);
     if (b >= bands || domain) continue;
     if (role === "description") names[b] = value;
-    else if (role === "scale") scale[b] = Number(value);
-    else if (role === "offset") offset[b] = Number(value);
+    else if (role === "scale") scale[b] = finite(value, "scale", b, path);
+    else if (role === "offset") offset[b] = finite(value, "offset", b, path);
     else if (role === "unittype") units[b] = value;
     else if (role === undefined && name) put((items[b] ??= {}), name, value);
     else continue;

@@ -51,6 +51,19 @@ describe("descriptive metadata", () => {
     expect(parseGdalMetadata(formatGdalMetadata(attrs, 2) ?? "", 2)).toStrictEqual(attrs);
   });
 
+  it("a band's scale or offset that is not a number is an error naming the file and the band", () => {
+    const item = (role: string, v: string) =>
+      `<GDALMetadata><Item name="X" sample="1" role="${role}">${v}</Item></GDALMetadata>`;
+    expect(() => parseGdalMetadata(item("scale", "abc"), 2, "/d/f.tif")).toThrow(
+      "/d/f.tif: its GDAL_METADATA gives band 2 a scale that is not a finite number ('abc')",
+    );
+    expect(() => parseGdalMetadata(item("offset", ""), 2, "/d/f.tif")).toThrow(
+      "band 2 an offset that is not a finite number ('')",
+    );
+    expect(() => parseGdalMetadata(item("scale", "inf"), 2)).toThrow("not a finite number ('inf')");
+    expect(parseGdalMetadata(item("scale", " 0.5 "), 2).scale).toStrictEqual([1, 0.5]);
+  });
+
   it("an item named __proto__ is an item, in any domain or band, and no object's prototype changes", () => {
     const xml = `<GDALMetadata>
   <Item name="polluted" domain="__proto__">yes</Item>
