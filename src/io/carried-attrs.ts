@@ -10,8 +10,13 @@
  */
 import type { GridAttrs } from "../grid/grid.js";
 
-/** tilecast's typed attributes (`GridAttrs`), written by each format in its own way. */
-const OWN = new Set([
+type Text = string | number | boolean;
+
+/**
+ * tilecast's typed attributes (`GridAttrs`), written by each format in its own way. A file's own
+ * item or attribute of one of these names is not read into them (`withoutTypedNames`).
+ */
+export const TYPED_ATTRS: ReadonlySet<string> = new Set([
   "bandNames",
   "scale",
   "offset",
@@ -43,8 +48,6 @@ const STRUCTURE = new Set([
   "valid_max",
 ]);
 
-type Text = string | number | boolean;
-
 /** A finite number, text or a boolean. */
 const isText = (v: unknown): v is Text =>
   typeof v === "string" || typeof v === "boolean" || (typeof v === "number" && Number.isFinite(v));
@@ -56,7 +59,7 @@ const isText = (v: unknown): v is Text =>
 export function carriedAttrs(attrs: GridAttrs | undefined, lists = false): [string, Text | Text[]][] {
   const out: [string, Text | Text[]][] = [];
   for (const [k, v] of Object.entries(attrs ?? {})) {
-    if (OWN.has(k) || STRUCTURE.has(k)) continue;
+    if (TYPED_ATTRS.has(k) || STRUCTURE.has(k)) continue;
     if (isText(v)) out.push([k, v]);
     else if (lists && Array.isArray(v) && v.length && v.every(isText)) out.push([k, [...v]]);
   }
@@ -76,4 +79,13 @@ export function bandUnitsOf(attrs: GridAttrs | undefined, bands: number): (strin
 export function commonUnit(attrs: GridAttrs | undefined, bands: number): string | null {
   const u = bandUnitsOf(attrs, bands);
   return u?.every((x) => x && x === u[0]) ? (u[0] as string) : null;
+}
+
+/**
+ * A file's attributes without those named as tilecast's typed ones: a Zarr attribute or GDAL item
+ * called `scale` or `bandNames` is the file's own, and read as one it would stand in for a list
+ * the readers and writers rely on.
+ */
+export function withoutTypedNames(attrs: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(attrs).filter(([k]) => !TYPED_ATTRS.has(k)));
 }

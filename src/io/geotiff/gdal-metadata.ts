@@ -6,37 +6,28 @@
  * keeps its units, band metadata and metadata domains as `gdal_translate` keeps them.
  *
  * Not carried: domains that describe the file's own layout (IMAGE_STRUCTURE, RPC and the like,
- * which would be wrong for the copy), items of a band in a named domain, and roles tilecast does
- * not know.
+ * which would be wrong for the copy), items of a band in a named domain, roles tilecast does not
+ * know, and dataset items named as tilecast's typed attributes (`scale`, `bandNames`, ...).
  */
 import { TilecastError } from "../../errors.js";
 import type { GridAttrs } from "../../grid/grid.js";
-import { bandUnitsOf, carriedAttrs } from "../carried-attrs.js";
+import { ownRecord, setOwn } from "../../util/own-property.js";
+import { bandUnitsOf, carriedAttrs, TYPED_ATTRS } from "../carried-attrs.js";
 import { TEXT_TAG_NAMES } from "./text-tags.js";
+import { xmlAttr, xmlElements } from "./xml-elements.js";
 import { escapeXml, unescapeXml } from "./xml-text.js";
 
 /** Domains about the file's layout or its other parts, not its data. */
-const LAYOUT_DOMAINS = new Set(["IMAGE_STRUCTURE", "DERIVED_SUBDATASETS", "SUBDATASETS", "RPC", "GEOLOCATION"]);
+export const LAYOUT_DOMAINS: ReadonlySet<string> = new Set([
+  "IMAGE_STRUCTURE",
+  "DERIVED_SUBDATASETS",
+  "SUBDATASETS",
+  "RPC",
+  "GEOLOCATION",
+]);
 
 /** An attribute of `<Item ...>`'s attribute text, unescaped. */
-const attr = (a: string, name: string) => {
-  const v = new RegExp(`\\b${name}="([^"]*)"`).exec(a)?.[1];
-  return v === undefined ? undefined : unescapeXml(v);
-};
-
-/**
- * `o[key] = value` as an own property whatever the key: a file's item named `__proto__` is an
- * item, not a way to reach every object's prototype.
- */
-function put(o: object, key: string, value: unknown): void {
-  Object.defineProperty(o, key, { value, enumerable: true, writable: true, configurable: true });
-}
-
-/** `o`'s own record under `key`, made when it has none. */
-function own(o: Record<string, Record<string, string>>, key: string): Record<string, string> {
-  if (!Object.hasOwn(o, key)) put(o, key, {});
-  return o[key] as Record<string, string>;
-}
+const attr = (a: string, name: string) => xmlAttr(a, name, unescapeXml);
 
 /** A band's scale or offset, or an error naming the file, the band and the text. */
 function finite(value: string, what: string, b: number, path: string | undefined): number {
@@ -61,18 +52,16 @@ export function parseGdalMetadata(xml: string | undefined, bands: number, path?:
   const items: (Record<string, string> | null)[] = Array(bands).fill(null);
   const domains: Record<string, Record<string, string>> = {};
   const seen = new Set<string>();
-  const re = /<Item\s+([^>]*)>([^<]*)<\/Item>/g;
-  for (let m = re.exec(xml); m; m = re.exec(xml)) {
-    const a = m[1] ?? "";
-    const value = unescapeXml(m[2] ?? "");
+  for (const { attrs: a, body } of xmlElements(xml, "Item")) {
+    const value = unescapeXml(body);
     const name = attr(a, "name");
-    const sample = /\bsample="(\d+)"/.exec(a)?.[1];
+    const sample = /(?:^|\s)sample="(\d+)"/.exec(a)?.[1];
     const role = attr(a, "role");
     const domain = attr(a, "domain") ?? "";
     if (LAYOUT_DOMAINS.has(domain)) continue;
     if (sample === undefined) {
-      if (!name) continue;
-      put(domain ? own(domains, domain) : attrs, name, value);
+      if (!name || (!domain && TYPED_ATTRS.has(name))) continue;
+      setOwn(domain ? ownRecord(domains, domain) : attrs, name, value);
       continue;
     }
     const b = Number(sample);
@@ -81,7 +70,7 @@ export function parseGdalMetadata(xml: string | undefined, bands: number, path?:
     else if (role === "scale") scale[b] = finite(value, "scale", b, path);
     else if (role === "offset") offset[b] = finite(value, "offset", b, path);
     else if (role === "unittype") units[b] = value;
-    else if (role === undefined && name) put((items[b] ??= {}), name, value);
+    else if (role === undefined && name) setOwn((items[b] ??= {}), name, value);
     else continue;
     seen.add(role ?? "items");
   }

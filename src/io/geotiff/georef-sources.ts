@@ -11,7 +11,7 @@ import type { Georef } from "../../grid/grid.js";
 import type { TiffDirectory } from "./directory.js";
 import { georefFromTags, parseGeoKeys } from "./georef.js";
 import { type PamGeoref, withPam } from "./pam.js";
-import { readRpcSidecars, rpcFromTag } from "./rpc-sidecars.js";
+import { readRpcSidecars, rpcFromItems, rpcFromTag } from "./rpc-sidecars.js";
 import { Tag } from "./tags.js";
 import { readWorldFile } from "./world-file.js";
 
@@ -33,7 +33,10 @@ export async function readGeoref(
     transformation: await image.numbers(Tag.ModelTransformation),
     keys,
   });
-  const rpc = rpcFromTag(await image.numbers(Tag.RpcCoefficients)) ?? (local ? await readRpcSidecars(path) : null);
+  // GDAL's order: the tag, a .RPB or _RPC.TXT, then the .aux.xml's RPC domain.
+  const rpc =
+    rpcFromTag(await image.numbers(Tag.RpcCoefficients)) ??
+    (local ? ((await readRpcSidecars(path)) ?? rpcFromPam(pam, `${path}.aux.xml`)) : null);
   const placed = local ? await fromSidecars(path, withPam(fromTags, pam)) : fromTags;
   if (!rpc) return placed;
   return { ...(placed ?? { transform: [0, 1, 0, 0, 0, 1], crs: null, rasterType: "area", noTransform: true }), rpc };
@@ -45,4 +48,10 @@ async function fromSidecars(path: string, georef: Georef | null): Promise<Georef
   if (georef && !georef.noTransform) return georef;
   const gt = await readWorldFile(path);
   return gt ? { transform: gt, crs: georef?.crs ?? null, rasterType: "area" } : georef;
+}
+
+/** The RPCs in a sidecar's RPC domain (set on a file opened read-only), or null. */
+function rpcFromPam(pam: PamGeoref | null, sidecar: string): number[] | null {
+  const items = pam?.metadata.domains.RPC;
+  return items && Object.hasOwn(pam.metadata.domains, "RPC") ? rpcFromItems(items, sidecar) : null;
 }

@@ -1,5 +1,6 @@
 /**
- * Band entries of GDAL's `.aux.xml` sidecar (`pam.ts`): nodata, scale, offset, description and unit,
+ * Band entries of GDAL's `.aux.xml` sidecar (`pam.ts`): nodata, scale, offset, description and unit
+ * (and its metadata items, `pam-metadata.ts`),
  * which GDAL keeps there when they are set on a file opened read-only. GDAL reads a GeoTIFF's own
  * tags first and the sidecar where they say nothing; so does tilecast. tilecast has one nodata
  * value for all bands: bands whose sidecar values differ are refused by name rather than read
@@ -11,6 +12,7 @@ import { TilecastError } from "../../errors.js";
 import type { GridAttrs } from "../../grid/grid.js";
 import { parseNodata } from "./gdal-tags.js";
 import type { PamGeoref } from "./pam.js";
+import { withPamMetadata } from "./pam-metadata.js";
 
 /** The nodata value (parsed, before it is stored in the band's type) and attributes, the sidecar's filling the file's gaps. */
 export function withPamBands(
@@ -20,9 +22,10 @@ export function withPamBands(
   bands: number,
   sidecar: string,
 ): { nodata: number | null; attrs: GridAttrs } {
-  if (!pam || pam.bands.size === 0) return { nodata, attrs };
+  if (!pam) return { nodata, attrs };
+  const out = withPamMetadata(attrs, pam.metadata, bands);
+  if (pam.bands.size === 0) return { nodata, attrs: out };
   const entries = Array.from({ length: bands }, (_, b) => pam.bands.get(b) ?? {});
-  const out: GridAttrs = { ...attrs };
   if (!attrs.scale && entries.some((e) => e.scale !== undefined)) out.scale = entries.map((e) => e.scale ?? 1);
   if (!attrs.offset && entries.some((e) => e.offset !== undefined)) out.offset = entries.map((e) => e.offset ?? 0);
   if (!attrs.bandNames && entries.some((e) => e.description)) out.bandNames = entries.map((e) => e.description ?? null);

@@ -13,6 +13,7 @@ import { type Crs, parseCrs } from "../../grid/crs.js";
 import type { GeoTransform } from "../../grid/geotransform.js";
 import type { Georef } from "../../grid/grid.js";
 import { readSidecar } from "../sidecar-text.js";
+import { type PamMetadata, parsePamMetadata } from "./pam-metadata.js";
 import { unescapeXml } from "./xml-text.js";
 
 /** What a sidecar says about the georeferencing; each part null where it says nothing. */
@@ -21,6 +22,8 @@ export interface PamGeoref {
   transform: GeoTransform | null;
   /** Each band's own entries, by band index from 0 (`pam-bands.ts` merges them). */
   bands: Map<number, PamBand>;
+  /** Its metadata items (`pam-metadata.ts`). */
+  metadata: PamMetadata;
 }
 
 /** A band's nodata (as GDAL's text), scale, offset, description and unit in a sidecar. */
@@ -80,7 +83,7 @@ export function parsePam(xml: string, sidecar: string): PamGeoref {
       });
     transform = v as unknown as GeoTransform;
   }
-  return { crs, transform, bands: pamBands(xml, sidecar) };
+  return { crs, transform, bands: pamBands(xml, sidecar), metadata: parsePamMetadata(xml) };
 }
 
 /** The `<PAMRasterBand band="N">` elements' entries. */

@@ -69,6 +69,15 @@ export function parseRpcTxt(text: string, file: string): number[] {
   return out;
 }
 
+/** The 92 numbers of GDAL's RPC metadata domain (lists as space-separated text), as a sidecar keeps them. */
+export function rpcFromItems(items: Readonly<Record<string, string>>, file: string): number[] {
+  const get = (k: string) => (Object.hasOwn(items, k) ? items[k] : undefined);
+  const out: number[] = [];
+  for (const [key] of SCALARS) out.push(number(get(key), key, file));
+  for (const [key] of LISTS) out.push(...list(get(key), key, file));
+  return out;
+}
+
 /** One value's number, or an error naming the file and the key. */
 function number(text: string | undefined, key: string, file: string): number {
   const v = text === undefined ? Number.NaN : Number(text.trim());

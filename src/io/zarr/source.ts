@@ -15,6 +15,7 @@ import { TilecastError } from "../../errors.js";
 import type { TypedArray } from "../../grid/dtype.js";
 import { createGrid, type Grid, selectBands, windowGeoref } from "../../grid/grid.js";
 import { isEmpty, type Window } from "../../grid/window.js";
+import { withoutTypedNames } from "../carried-attrs.js";
 import type { GridSource, RasterMeta, ReadOptions } from "../types.js";
 import { allocateWindow, planWindow } from "../window-buffer.js";
 import { type CfEncoding, cfDecode, cfEncoding, decodedNodata, isCfTime, parseCfTime } from "./cf.js";
@@ -222,7 +223,7 @@ export async function openZarrSource(path: string, o: ZarrSourceOptions = {}): P
     blockWidth: info.chunks[nd - 1] ?? 1,
     blockHeight: info.chunks[nd - 2] ?? 1,
     periodicX,
-    attrs: { ...attrs, ...(bandNames ? { bandNames } : {}) },
+    attrs: { ...withoutTypedNames(attrs), ...(bandNames ? { bandNames } : {}) },
     variable: name,
     dims: info.dims,
     bandDim,

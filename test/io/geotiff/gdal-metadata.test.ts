@@ -10,6 +10,7 @@ import { describe, expect, it } from "vitest";
 import { bandUnitsOf, carriedAttrs, commonUnit } from "../../../src/io/carried-attrs.js";
 import { formatGdalMetadata, parseGdalMetadata } from "../../../src/io/geotiff/gdal-metadata.js";
 import { openGeoTiff } from "../../../src/io/geotiff/reader.js";
+import { openZarrSource } from "../../../src/io/zarr/source.js";
 import { tilecast } from "../../helpers/cli.js";
 import { hasGdal, py } from "../../helpers/gdal.js";
 import { tmp } from "../../helpers/write.js";
@@ -210,6 +211,51 @@ print(json.dumps([struct.unpack("<H", f[o + 2 + 12 * i:o + 4 + 12 * i])[0] for i
       expect(tags).toEqual(expect.arrayContaining([269, 270, 305, 306, 315, 316, 33432]));
       expect(tags).not.toContain(42112);
     }
+  });
+
+  it.skipIf(!hasGdal)("a sidecar's items (set on a read-only file) read over the file's, and copied", async () => {
+    const path = tmp("pam.tif");
+    expect(
+      spawnSync("gdal_create", ["-q", "-outsize", "4", "3", "-ot", "Byte", "-mo", "A=1", "-mo", "B=file", path]).status,
+    ).toBe(0);
+    // Opened read-only, GDAL keeps what is set in the .aux.xml.
+    py(`ds = gdal.Open(${JSON.stringify(path)})
+ds.SetMetadataItem("A", "2"); ds.SetMetadataItem("C", "pam"); ds.SetMetadataItem("X", "y", "IMAGERY")
+b = ds.GetRasterBand(1); b.SetMetadataItem("STATISTICS_MAXIMUM", "255"); b.SetUnitType("K")
+ds = None
+print("null")`);
+    const want = gdalDescribes(path);
+    expect(want.dataset).toStrictEqual({ A: "2", B: "file", C: "pam" });
+    const src = await openGeoTiff(path);
+    await src.close();
+    expect([src.meta.attrs.A, src.meta.attrs.C, src.meta.attrs.metadataDomains]).toStrictEqual([
+      "2",
+      "pam",
+      { IMAGERY: { X: "y" } },
+    ]);
+    const out = tmp("out.tif");
+    expect(tilecast("convert", path, out, "-q").code).toBe(0);
+    expect(gdalDescribes(out)).toStrictEqual(want);
+  });
+
+  it.skipIf(!hasGdal)("items and attributes named as tilecast's typed ones stay out of them", async () => {
+    const attrs = parseGdalMetadata(
+      '<GDALMetadata><Item name="scale">x</Item><Item name="bandNames">y</Item><Item name="KEEP">z</Item></GDALMetadata>',
+      1,
+    );
+    expect(attrs).toStrictEqual({ KEEP: "z" });
+    const store = tmp("typed.zarr");
+    py(`import xarray as xr
+xr.DataArray(np.zeros((2, 3), dtype="f4"), dims=("y", "x"), attrs={"scale": 0.01, "bandNames": "x", "colorTable": [1], "units": "K"}).to_dataset(name="v").to_zarr(${JSON.stringify(store)}, mode="w")
+print("null")`);
+    const z = await openZarrSource(store, { variable: "v" });
+    expect([z.meta.attrs.scale, z.meta.attrs.bandNames, z.meta.attrs.colorTable, z.meta.attrs.units]).toStrictEqual([
+      undefined,
+      undefined,
+      undefined,
+      "K",
+    ]);
+    await z.close();
   });
 
   it.skipIf(!hasGdal)("a sidecar's unit type fills the file's gap, as in GDAL", async () => {

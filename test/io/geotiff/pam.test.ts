@@ -5,6 +5,7 @@
  */
 import { copyFileSync, existsSync, truncateSync, writeFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { parseGdalMetadata } from "../../../src/io/geotiff/gdal-metadata.js";
 import { parsePam } from "../../../src/io/geotiff/pam.js";
 import { openGeoTiff } from "../../../src/io/geotiff/reader.js";
 import { tilecast } from "../../helpers/cli.js";
@@ -26,6 +27,7 @@ describe("GDAL's .aux.xml sidecar", () => {
       crs: null,
       transform: null,
       bands: new Map(),
+      metadata: { domains: {}, bands: new Map() },
     });
     expect(() => parsePam("<PAMDataset><GeoTransform>1, 2, 3</GeoTransform></PAMDataset>", "c.tif.aux.xml")).toThrow(
       "c.tif.aux.xml: its GeoTransform is not six finite numbers ('1, 2, 3')",
@@ -61,6 +63,13 @@ describe("GDAL's .aux.xml sidecar", () => {
     const hostile = `<PAMDataset><PAMRasterBand>${"<SRS".repeat(200_000)}`;
     expect(parsePam(hostile, "f").crs).toBeNull();
     expect(parsePam(`<PAMDataset>${"<SRSX>".repeat(200_000)}`, "g").crs).toBeNull();
+    // Unclosed bands, metadata and items (each of which a lazy regular expression rescans to the end).
+    for (const open of ["<PAMRasterBand>", '<PAMRasterBand band="1"><Metadata>', '<Metadata><MDI key="a">'])
+      expect(parsePam(`<PAMDataset>${open.repeat(200_000)}`, "h").metadata).toStrictEqual({
+        domains: {},
+        bands: new Map(),
+      });
+    expect(parseGdalMetadata(`<GDALMetadata>${"<Item ".repeat(200_000)}`, 1)).toStrictEqual({});
   });
 
   it("a sidecar larger than any GDAL writes is refused by name, unread", async () => {

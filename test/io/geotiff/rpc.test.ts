@@ -114,6 +114,36 @@ print("null")`);
     expect([info.transform, info.rpc?.length]).toStrictEqual([null, 92]);
   });
 
+  it.skipIf(!hasGdal)(
+    "from a sidecar's RPC domain (set on a read-only file), after the tag and the .RPB, as GDAL reads them",
+    async () => {
+      const tagged = tmp("tagged.tif");
+      gdalScene(tagged);
+      const want = gdalRpc(tagged);
+      const path = tmp("plain.tif");
+      editTiff(tagged, path, [], [50844]);
+      py(`ds = gdal.Open(${JSON.stringify(path)})
+ds.SetMetadata(gdal.Open(${JSON.stringify(tagged)}).GetMetadata("RPC"), "RPC")
+ds = None
+print("null")`);
+      expect(gdalRpc(path).rpc).toStrictEqual(want.rpc);
+      const src = await openGeoTiff(path);
+      await src.close();
+      expectSameRpc(src.meta.georef?.rpc, want.rpc);
+      // The tag goes before the sidecar's domain: another LINE_OFF there changes nothing.
+      const both = tmp("both.tif");
+      gdalScene(both);
+      py(`ds = gdal.Open(${JSON.stringify(both)})
+m = ds.GetMetadata("RPC"); m["LINE_OFF"] = "777"; ds.SetMetadata(m, "RPC")
+ds = None
+print("null")`);
+      expect(gdalRpc(both).rpc?.[2]).toBe(500);
+      const b = await openGeoTiff(both);
+      await b.close();
+      expect(b.meta.georef?.rpc?.[2]).toBe(500);
+    },
+  );
+
   it.skipIf(!hasGdal).each([
     ["RPB=YES", ".RPB"],
     ["RPCTXT=YES", "_RPC.TXT"],
