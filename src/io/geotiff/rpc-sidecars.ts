@@ -47,8 +47,15 @@ export function rpcFromTag(v: ArrayLike<number> | undefined): number[] | null {
 
 /** The 92 numbers of an `.RPB` file's text. */
 export function parseRpb(text: string, file: string): number[] {
-  const value = (key: string): string | undefined =>
-    new RegExp(`(?:^|[\\s;])${key}\\s*=\\s*([^;]*);`, "i").exec(text)?.[1];
+  // The key, then its text to the next ';' (found once: a pattern running to ';' would rescan
+  // the rest of the text at every repeat of a key with none after it).
+  const value = (key: string): string | undefined => {
+    const m = new RegExp(`(?:^|[\\s;])${key}\\s*=`, "i").exec(text);
+    if (!m) return undefined;
+    const from = m.index + m[0].length;
+    const end = text.indexOf(";", from);
+    return text.slice(from, end < 0 ? from + 40 : end);
+  };
   const out: number[] = [];
   for (const [, key] of SCALARS) out.push(number(value(key), key, file));
   for (const [, key] of LISTS) out.push(...list(value(key)?.replace(/[()]/g, " "), key, file));

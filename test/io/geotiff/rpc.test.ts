@@ -85,6 +85,10 @@ describe("RPCs", () => {
     expect(() => parseRpb("errBias = 1; errRand = x;", "/d/a.RPB")).toThrow("its RPC errRand is not a number ('x')");
     const scalars =
       "errBias = 1; errRand = 1; lineOffset = 1; sampOffset = 1; latOffset = 1; longOffset = 1; heightOffset = 1; lineScale = 1; sampScale = 1; latScale = 1; longScale = 1; heightScale = 1;";
+    // A key repeated with no ';' after it, by the hundred thousand: one pass, an error.
+    expect(() => parseRpb("errBias = ".repeat(100_000), "/d/b.RPB")).toThrow(
+      "its RPC errBias is not a number ('errBias = errBias = errBias = ')",
+    );
     expect(() => parseRpb(`${scalars} lineNumCoef = (1, 2);`, "/d/a.RPB")).toThrow(
       "its RPC lineNumCoef has 2 coefficients, not 20",
     );
