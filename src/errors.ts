@@ -53,6 +53,20 @@ export interface TilecastErrorOptions {
 }
 
 /**
+ * `text` on one line: each line break, with the blanks around it, made one space. Split rather
+ * than matched with blanks either side of the break, which rescans a long run of blanks at every
+ * position (a hostile value quoted in a message).
+ */
+function oneLineOf(text: string): string {
+  return text
+    .split("\n")
+    .map((l) => l.trim())
+    .filter((l, i, all) => l !== "" || i === 0 || i === all.length - 1)
+    .join(" ")
+    .trim();
+}
+
+/**
  * The one error class tilecast throws at users. The message reads
  * `PATH: stage STAGE: PROBLEM` (each part only when known), on one line.
  *
@@ -72,7 +86,7 @@ export class TilecastError extends Error {
   readonly problem: string;
 
   constructor(code: ErrorCode, problem: string, options: TilecastErrorOptions = {}) {
-    const oneLine = problem.replace(/\s*\n\s*/g, " ").trim();
+    const oneLine = oneLineOf(problem);
     const prefix = [options.path, options.stage && `stage ${options.stage}`].filter(Boolean).join(": ");
     super(prefix ? `${prefix}: ${oneLine}` : oneLine, { cause: options.cause });
     this.code = code;

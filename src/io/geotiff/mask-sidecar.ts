@@ -7,6 +7,7 @@
  */
 import { existsSync } from "node:fs";
 import { errorLine, TilecastError } from "../../errors.js";
+import { parseGdalMetadata } from "./gdal-metadata.js";
 import { type LocalTiff, openLocalTiff } from "./local-directory.js";
 import { type InternalMask, maskOf } from "./mask.js";
 import { fileFetch } from "./source.js";
@@ -34,7 +35,7 @@ export async function openSidecarMask(
     const { fh, header, file } = local;
     const image = await file.image(0);
     const xml = await image.text(Tag.GdalMetadata);
-    const flags = Number(/<Item name="INTERNAL_MASK_FLAGS_1"[^>]*>\s*(\d+)\s*</.exec(xml ?? "")?.[1] ?? PER_DATASET);
+    const flags = Number(parseGdalMetadata(xml, 1).INTERNAL_MASK_FLAGS_1 ?? PER_DATASET);
     if (!(flags & PER_DATASET) || image.width !== size.width || image.height !== size.height) {
       await close();
       return null;

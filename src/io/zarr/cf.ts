@@ -123,9 +123,12 @@ export function isCfTime(attrs: Readonly<Record<string, unknown>>): boolean {
 
 /** Decode CF time values ("hours since 2020-01-01 00:00:00", standard calendars) to Dates. */
 export function parseCfTime(values: ArrayLike<number | bigint>, units: string, calendar = "standard"): Date[] {
-  const m = /^\s*(\w+)\s+since\s+(.+?)\s*$/.exec(units);
+  // Runs of blanks made one first: a pattern with blanks either side of a lazy group rescans
+  // each run at every step, which a hostile attribute of a megabyte of spaces makes hours.
+  const m = /^(\w+) since (.+)$/.exec(units.trim().replace(/\s+/g, " "));
   const unit = m ? UNIT_MS[(m[1] ?? "").toLowerCase()] : undefined;
-  if (!m || unit === undefined) throw new TilecastError("E_UNSUPPORTED", `cannot decode time units '${units}'`);
+  if (!m || unit === undefined)
+    throw new TilecastError("E_UNSUPPORTED", `cannot decode time units '${units.slice(0, 80)}'`);
   if (!["standard", "gregorian", "proleptic_gregorian"].includes(calendar.toLowerCase())) {
     throw new TilecastError("E_UNSUPPORTED", `calendar '${calendar}' is not supported (standard calendars only)`);
   }
@@ -134,6 +137,7 @@ export function parseCfTime(values: ArrayLike<number | bigint>, units: string, c
   ref = ref.replace(/^(\d{4})-(\d)-/, "$1-0$2-").replace(/-(\d)T/, "-0$1T");
   if (!/(Z|[+-]\d{2}:?\d{2})$/.test(ref)) ref += "Z";
   const base = Date.parse(ref);
-  if (Number.isNaN(base)) throw new TilecastError("E_UNSUPPORTED", `cannot parse the reference date in '${units}'`);
+  if (Number.isNaN(base))
+    throw new TilecastError("E_UNSUPPORTED", `cannot parse the reference date in '${units.slice(0, 80)}'`);
   return Array.from(values, (v) => new Date(base + Number(v) * unit));
 }
