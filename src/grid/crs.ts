@@ -15,6 +15,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import type proj4Type from "proj4";
 import { TilecastError } from "../errors.js";
+import { splitWkt } from "./wkt-split.js";
 
 /** A coordinate reference system: an EPSG code and/or a WKT or PROJ definition. */
 export interface Crs {
@@ -53,10 +54,63 @@ function epsgEntry(code: number): EpsgEntry | null {
   return entry;
 }
 
-/** The CRS of an EPSG code, with its WKT and PROJ definitions when the bundled index has them. */
+/**
+ * The CRS of an EPSG code, with its WKT and PROJ definitions when the bundled index has them. A
+ * compound code (EPSG:7405, British National Grid + ODN height) is its horizontal CRS with the
+ * vertical one's code.
+ */
 export function crsFromEpsg(code: number): Crs {
   const e = epsgEntry(code);
+  if (e?.kind === "CRS-COMPOUNDCRS" && e.wkt) {
+    const c = compoundOf(e.wkt);
+    if (c) return c;
+  }
   return { epsg: code, wkt: e?.wkt ?? null, proj4: e?.proj4 ?? null };
+}
+
+/**
+ * A compound CRS's WKT (1: `COMPD_CS`, 2: `COMPOUNDCRS`) as its horizontal CRS with the vertical
+ * part's EPSG code; null when `wkt` is not compound or its first part cannot be read.
+ */
+function compoundOf(wkt: string): Crs | null {
+  const w = splitWkt(wkt);
+  if (!w || (w.keyword !== "COMPD_CS" && w.keyword !== "COMPOUNDCRS")) return null;
+  // An EPSG compound code names both parts, whatever this text's parts carry (GDAL's WKT 2 puts
+  // the code on the compound alone).
+  const own = epsgEntry(trailingEpsg(wkt) ?? 0);
+  if (own?.kind === "CRS-COMPOUNDCRS" && own.wkt && own.wkt !== wkt) {
+    const c = compoundOf(own.wkt);
+    if (c) return c;
+  }
+  const [, horizontal, vertical] = w.children;
+  if (!horizontal || !/^[A-Z_]+\s*\[/i.test(horizontal)) return null;
+  const h = parseCrs(horizontal);
+  const code = vertical ? trailingEpsg(vertical) : null;
+  return code ? { ...h, vertical: code } : h;
+}
+
+/** The EPSG code a WKT element ends with (`AUTHORITY["EPSG","n"]` or `ID["EPSG",n]`), or null. */
+function trailingEpsg(wkt: string): number | null {
+  const auth = /(?:AUTHORITY\["EPSG",\s*"(\d+)"\]|ID\["EPSG",\s*(\d+)\])\]\s*$/.exec(wkt);
+  return auth ? Number(auth[1] ?? auth[2]) : null;
+}
+
+/**
+ * WKT 1 for `crs` with its vertical part, as a compound CRS (`COMPD_CS`), for formats that keep
+ * a CRS as WKT alone (Zarr's `crs_wkt`, GDAL's `_CRS`); the horizontal WKT where there is no
+ * vertical part, or where either part has no WKT 1 to join.
+ */
+export function wktWithVertical(crs: Crs): string | null {
+  const byCode = crs.epsg ? crsFromEpsg(crs.epsg).wkt : null;
+  const own = crs.wkt ?? byCode;
+  const v = crs.vertical ? epsgEntry(crs.vertical) : null;
+  if (!v?.wkt || !/^VERT_CS\[/.test(v.wkt)) return own;
+  // WKT 1 of the horizontal part: its own, else its EPSG code's (a WKT 2 source's).
+  const wkt1 = (t: string | null) => (t && /^(PROJCS|GEOGCS)\[/.test(t) ? t : null);
+  const h = wkt1(crs.wkt) ?? wkt1(byCode);
+  if (!h) return own;
+  const name = (splitWkt(h)?.children[0] ?? '""').replace(/^"|"$/g, "");
+  return `COMPD_CS["${name} + ${v.name}",${h},${v.wkt}]`;
 }
 
 /** Whether an EPSG code is geographic (lat/lon), projected, or something else / unknown. */
@@ -92,8 +146,9 @@ export function parseCrs(text: string): Crs {
   if (m) return crsFromEpsg(Number(m[1]));
   if (t.startsWith("+")) return { epsg: null, wkt: null, proj4: t };
   if (/^[A-Z_]+\[/.test(t)) {
-    const auth = /(?:AUTHORITY\["EPSG",\s*"(\d+)"\]|ID\["EPSG",\s*(\d+)\])\]\s*$/.exec(t);
-    const code = auth ? Number(auth[1] ?? auth[2]) : null;
+    const compound = compoundOf(t);
+    if (compound) return compound;
+    const code = trailingEpsg(t);
     return { epsg: code, wkt: t, proj4: code ? (epsgEntry(code)?.proj4 ?? null) : null };
   }
   throw new TilecastError("E_ARGUMENT", `cannot parse CRS '${t.slice(0, 40)}'`);

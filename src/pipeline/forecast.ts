@@ -20,7 +20,7 @@
  */
 import { TilecastError } from "../errors.js";
 import type { Stats } from "../grid/band-stats.js";
-import { isGeographic } from "../grid/crs.js";
+import { isGeographic, wktWithVertical } from "../grid/crs.js";
 import { placingTransform } from "../grid/grid.js";
 import { commonUnit } from "../io/carried-attrs.js";
 import type { GridSource } from "../io/types.js";
@@ -79,7 +79,7 @@ function productGrid(p: Pipeline, src: GridSource, variable: string, card: Model
     x: Array.from({ length: w }, (_, i) => gt[0] + gt[1] * (i + 0.5)),
     y: Array.from({ length: h }, (_, j) => gt[3] + gt[5] * (j + 0.5)),
     ...(geographic ? { dims: ["latitude", "longitude"] as const } : {}),
-    crsWkt: georef?.crs?.wkt ?? null,
+    crsWkt: georef?.crs ? wktWithVertical(georef.crs) : null,
     attrs: {
       title: `tilecast forecast (${card.architecture.type}, ${f?.input ?? 1} frames in)`,
       source: `model ${dir}; input ${p.input.path}`,

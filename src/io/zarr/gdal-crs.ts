@@ -6,24 +6,45 @@
  *
  * Internal (used by `source.ts` and `sink.ts`).
  */
-import type { Crs } from "../../grid/crs.js";
+import { type Crs, wktWithVertical } from "../../grid/crs.js";
 
 const EPSG_URL = /^https?:\/\/www\.opengis\.net\/def\/crs\/EPSG\/0\/(\d+)$/;
+const COMPOUND_URL =
+  /^https?:\/\/www\.opengis\.net\/def\/crs-compound\?1=https?:\/\/www\.opengis\.net\/def\/crs\/EPSG\/0\/(\d+)&2=https?:\/\/www\.opengis\.net\/def\/crs\/EPSG\/0\/(\d+)$/;
 
 /** The CRS text of a `_CRS` attribute (its WKT, else `EPSG:n` from its URL), or null. */
 export function crsTextOfGdalAttr(v: unknown): string | null {
   if (typeof v !== "object" || v === null) return null;
   const { wkt, url } = v as { wkt?: unknown; url?: unknown };
   if (typeof wkt === "string" && wkt.trim()) return wkt;
-  const code = typeof url === "string" ? EPSG_URL.exec(url)?.[1] : undefined;
-  return code ? `EPSG:${code}` : null;
+  if (typeof url !== "string") return null;
+  const code = EPSG_URL.exec(url)?.[1];
+  if (code) return `EPSG:${code}`;
+  // OGC's compound URL of two EPSG codes, horizontal then vertical.
+  const pair = COMPOUND_URL.exec(url);
+  if (!pair) return null;
+  return wktWithVertical({ epsg: Number(pair[1]), vertical: Number(pair[2]), wkt: null, proj4: null });
 }
 
-/** The `_CRS` attribute for a CRS: its EPSG URL where it has a code, its WKT where it has one. */
+/** OGC's URL of an EPSG code. */
+const epsgUrl = (code: number) => `http://www.opengis.net/def/crs/EPSG/0/${code}`;
+
+/**
+ * The `_CRS` attribute for a CRS: its EPSG URL where it has a code, its WKT where it has one. A
+ * compound CRS has OGC's compound URL of its two codes (GDAL reads the URL before the WKT, and
+ * takes this one as exactly EPSG's pair) and its compound WKT.
+ */
 export function gdalCrsAttr(crs: Crs): Record<string, string> {
   const attr: Record<string, string> = {};
+  const compound = crs.vertical ? wktWithVertical(crs) : null;
+  if (compound?.startsWith("COMPD_CS[")) {
+    attr.wkt = compound;
+    if (crs.epsg)
+      attr.url = `http://www.opengis.net/def/crs-compound?1=${epsgUrl(crs.epsg)}&2=${epsgUrl(crs.vertical as number)}`;
+    return attr;
+  }
   if (crs.wkt) attr.wkt = crs.wkt;
-  if (crs.epsg !== null) attr.url = `http://www.opengis.net/def/crs/EPSG/0/${crs.epsg}`;
+  if (crs.epsg !== null) attr.url = epsgUrl(crs.epsg);
   else if (!crs.wkt && crs.proj4) attr.wkt = crs.proj4; // GDAL reads a PROJ string there too
   return attr;
 }

@@ -16,7 +16,7 @@ import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { errorLine, TilecastError } from "../../errors.js";
 import { makeBlockGrid } from "../../grid/block-grid.js";
-import { isGeographic } from "../../grid/crs.js";
+import { isGeographic, wktWithVertical } from "../../grid/crs.js";
 import { allocate } from "../../grid/dtype.js";
 import { isNorthUp, pixelToWorld } from "../../grid/geotransform.js";
 import { atomicWrite, discard, publish, tempPathFor, trackTemp } from "../atomic.js";
@@ -157,7 +157,7 @@ export async function createZarrSink(path: string, spec: SinkSpec, o: ZarrWriteO
       coordArray("y", spec.height, y0, gt[5], coordAttrs("y")),
     );
   if (crs) {
-    const text = crs.wkt ?? crs.proj4 ?? (crs.epsg ? `EPSG:${crs.epsg}` : "");
+    const text = wktWithVertical(crs) ?? crs.proj4 ?? (crs.epsg ? `EPSG:${crs.epsg}` : "");
     const attrs: Record<string, unknown> = { crs_wkt: text, spatial_ref: text };
     if (gt) attrs.GeoTransform = gt.join(" ");
     arrays.push({
