@@ -39,8 +39,8 @@ print(json.dumps([bool(a.IsCompound()), bool(b.IsCompound()), bool(a.IsSame(b))]
       const store = tmp("dem.zarr");
       expect(tilecast("convert", path, store, "-q").code).toBe(0);
       // GDAL's Zarr driver (its _CRS) and rioxarray's crs_wkt both give the compound CRS. (GDAL's
-      // Zarr driver maps the data axes of any compound CRS as [0, 2, 1], its own stores' too: the
-      // CRSs are compared without the mapping.)
+      // Zarr driver maps a compound CRS's data axes its own way, [0, 2, 1] here and [2, 1, 0] for
+      // its own stores, against its GeoTIFF driver's [1, 2, 3]: the CRSs are compared without it.)
       const seen = py<boolean[]>(`import xarray as xr
 a = gdal.Open(${JSON.stringify(path)}).GetSpatialRef()
 g = gdal.Open('ZARR:"' + ${JSON.stringify(store)} + '":/band_data:0').GetSpatialRef()
