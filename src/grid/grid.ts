@@ -44,7 +44,7 @@ export interface Georef {
 
 /**
  * The transform that places `g`'s pixels, or null where it has none of its own: GCPs stand in for
- * it, or the source gave a CRS alone.
+ * it, or the source gave a CRS or RPCs alone.
  */
 export function placingTransform(g: Georef | null): GeoTransform | null {
   return g && !g.gcps?.length && !g.noTransform ? g.transform : null;
