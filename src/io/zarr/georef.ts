@@ -4,7 +4,9 @@
  *   a step); ascending latitude is flagged so readers flip rows to north-up;
  * - a grid whose longitudes span 360 degrees is periodic in x;
  * - projected x/y with a CRS (`grid_mapping` -> `crs_wkt`/`spatial_ref`, as rioxarray writes)
- *   give a projected transform.
+ *   give a projected transform;
+ * - without x/y coordinates, the grid mapping's `GeoTransform` (rioxarray's, GDAL order) gives it,
+ *   as rioxarray reads it; a CRS with neither is a CRS without a transform.
  *
  * @example
  * ```ts
@@ -13,6 +15,8 @@
  * g?.georef.transform; // [-5, 10, 0, 95, 0, -10]
  * ```
  */
+
+import { TilecastError } from "../../errors.js";
 import { type Crs, crsFromEpsg, parseCrs } from "../../grid/crs.js";
 import type { Georef } from "../../grid/grid.js";
 
@@ -68,4 +72,28 @@ export function georefFromCoords(y: Coord, x: Coord, crsText: string | null, geo
   const y0 = top + Math.abs(dy) / 2;
   const periodicX = latlon && Math.abs(Math.abs(dx) * x.values.length - 360) < Math.abs(dx) * 1e-6;
   return { georef: { transform: [x0, dx, 0, y0, 0, -Math.abs(dy)], crs, rasterType: "area" }, flipY, periodicX };
+}
+
+/**
+ * Georef of a variable with no x/y coordinates: its grid mapping's `GeoTransform` text (six
+ * numbers, GDAL order) and CRS; the CRS alone without one; null with neither. A GeoTransform that
+ * is not six finite numbers, or whose pixels have no area, is an error naming the store.
+ */
+export function georefWithoutCoords(geoTransform: unknown, crsText: string | null, path: string): Georef | null {
+  const crs = crsText ? parseCrs(crsText) : null;
+  if (geoTransform === undefined || geoTransform === null) {
+    return crs ? { transform: [0, 1, 0, 0, 0, 1], crs, rasterType: "area", noTransform: true } : null;
+  }
+  const v = String(geoTransform)
+    .trim()
+    .split(/[\s,]+/)
+    .map(Number);
+  const gt = v as unknown as [number, number, number, number, number, number];
+  if (v.length !== 6 || !v.every(Number.isFinite) || gt[1] * gt[5] - gt[2] * gt[4] === 0)
+    throw new TilecastError(
+      "E_FORMAT",
+      `its grid mapping's GeoTransform is not six finite numbers of a transform with area ('${String(geoTransform).slice(0, 60)}')`,
+      { path },
+    );
+  return { transform: gt, crs, rasterType: "area" };
 }

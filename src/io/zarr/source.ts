@@ -23,7 +23,7 @@ import type { ChunkCache } from "./chunk-cache.js";
 import { openZarr, type ZarrArrayInfo, type ZarrDataset } from "./dataset.js";
 import { checkSpatialLast } from "./dims-order.js";
 import { crsTextOfGdalAttr } from "./gdal-crs.js";
-import { georefFromCoords, isLatLon } from "./georef.js";
+import { georefFromCoords, georefWithoutCoords, isLatLon } from "./georef.js";
 import { type AxisSelection, gridDtype, readCoord, readSelection } from "./read.js";
 import { checkCoordFinite, checkCoordLength } from "./validate.js";
 
@@ -182,11 +182,12 @@ export async function openZarrSource(path: string, o: ZarrSourceOptions = {}): P
   let georef = null;
   let flipY = false;
   let periodicX = false;
-  if (yc && xc && yc.dims.length === 1 && xc.dims.length === 1) {
-    const gm = typeof info.attrs.grid_mapping === "string" ? ds.arrays.get(info.attrs.grid_mapping) : undefined;
-    // CF's grid mapping (rioxarray's spatial_ref), else GDAL's own attribute (gdal-crs.ts).
-    const cf = gm ? (((gm.attrs.crs_wkt ?? gm.attrs.spatial_ref) as string | undefined) ?? null) : null;
-    const crsText = cf ?? crsTextOfGdalAttr(info.attrs._CRS);
+  const gm = typeof info.attrs.grid_mapping === "string" ? ds.arrays.get(info.attrs.grid_mapping) : undefined;
+  // CF's grid mapping (rioxarray's spatial_ref), else GDAL's own attribute (gdal-crs.ts).
+  const cf = gm ? (((gm.attrs.crs_wkt ?? gm.attrs.spatial_ref) as string | undefined) ?? null) : null;
+  const crsText = cf ?? crsTextOfGdalAttr(info.attrs._CRS);
+  if (!yc && !xc) georef = georefWithoutCoords(gm?.attrs.GeoTransform, crsText, path);
+  else if (yc && xc && yc.dims.length === 1 && xc.dims.length === 1) {
     const geo = isLatLon(yDim, xDim, yc.attrs.units, xc.attrs.units);
     const yv = await readCoord(yc, path);
     const xv = await readCoord(xc, path);
