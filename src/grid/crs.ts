@@ -15,6 +15,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import type proj4Type from "proj4";
 import { TilecastError } from "../errors.js";
+import { DATUM_SHIFTS } from "./datum-shifts.js";
 import { splitWkt } from "./wkt-split.js";
 
 /** A coordinate reference system: an EPSG code and/or a WKT or PROJ definition. */
@@ -65,7 +66,24 @@ export function crsFromEpsg(code: number): Crs {
     const c = compoundOf(e.wkt);
     if (c) return c;
   }
-  return { epsg: code, wkt: e?.wkt ?? null, proj4: e?.proj4 ?? null };
+  // The index's WKT names the same grid (EXTENSION["PROJ4_GRIDS", ...]): PROJ reading it would
+  // need that grid too, where EPSG's own definition lets it choose a transformation.
+  const wkt = e?.wkt?.replace(/,EXTENSION\["PROJ4_GRIDS","[^"]*"\]/g, "") ?? null;
+  return { epsg: code, wkt, proj4: e?.proj4 ? withoutGrid(code, e.proj4) : null };
+}
+
+/**
+ * `def` with a datum-shift grid tilecast does not ship (`+nadgrids=`) replaced as PROJ replaces it
+ * when the grid is missing: by the best Helmert shift EPSG publishes for the CRS's area
+ * (`datum-shifts.ts`, derived from PROJ's database by `scripts/datum-shifts.py`), else by none.
+ * proj4 with a grid it has not loaded gives NaN for every point: British National Grid, the
+ * NAD27 state planes and DHDN among 309 such codes.
+ */
+function withoutGrid(code: number, def: string): string {
+  const grid = /\s\+nadgrids=("[^"]*"|\S+)/.exec(def); // a quoted name may hold blanks
+  if (!grid || grid[1] === "@null") return def;
+  const towgs84 = Object.hasOwn(DATUM_SHIFTS, String(code)) ? DATUM_SHIFTS[String(code)] : undefined;
+  return def.replace(grid[0], towgs84 ? ` +towgs84=${towgs84}` : "");
 }
 
 /**
