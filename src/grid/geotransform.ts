@@ -71,3 +71,14 @@ export function shiftHalfPixel(gt: GeoTransform, sign: 1 | -1): GeoTransform {
   const [x0, y0] = pixelToWorld(gt, 0.5 * sign, 0.5 * sign);
   return [x0, gt[1], gt[2], y0, gt[4], gt[5]];
 }
+
+/**
+ * Whether a geotransform's pixel axes are parallel or of zero length: the sine of the angle
+ * between them, not the determinant, which underflows for tiny (valid) pixel sizes.
+ */
+export function isSingular(gt: readonly number[]): boolean {
+  const [, a, b, , d, e] = gt as [number, number, number, number, number, number];
+  const col = Math.hypot(a, d);
+  const row = Math.hypot(b, e);
+  return col === 0 || row === 0 || (a / col) * (e / row) - (b / row) * (d / col) === 0;
+}

@@ -5,6 +5,7 @@
  */
 import { TilecastError } from "../../errors.js";
 import { DTYPE_INFO, storedValue } from "../../grid/dtype.js";
+import { isSingular } from "../../grid/geotransform.js";
 import { checkBudget } from "../../util/budget.js";
 import type { RasterMeta } from "../types.js";
 import { colorTableFromMap } from "./color-table.js";
@@ -74,17 +75,6 @@ function alphaBandOf(extra: number[], spp: number): number | null {
 export function alphaMasks(m: Pick<GeoTiffMeta, "alphaBand" | "bands" | "dtype">): boolean {
   const last = m.alphaBand === m.bands - 1 && (m.bands === 2 || m.bands === 4);
   return last && (m.dtype === "uint8" || m.dtype === "uint16");
-}
-
-/**
- * Whether a geotransform's pixel axes are parallel or of zero length: the sine of the angle
- * between them, not the determinant, which underflows for tiny (valid) pixel sizes.
- */
-function singular(gt: readonly number[]): boolean {
-  const [, a, b, , d, e] = gt as [number, number, number, number, number, number];
-  const col = Math.hypot(a, d);
-  const row = Math.hypot(b, e);
-  return col === 0 || row === 0 || (a / col) * (e / row) - (b / row) * (d / col) === 0;
 }
 
 /**
@@ -216,7 +206,8 @@ export async function describeImage(
   const gt = georef?.transform;
   if (gt && !gt.every(Number.isFinite))
     throw bad(`its geotransform holds NaN or infinity (${gt.join(", ")})`, "E_FORMAT");
-  if (gt && singular(gt)) throw bad(`its geotransform is singular: pixels of zero area (${gt.join(", ")})`, "E_FORMAT");
+  if (gt && isSingular(gt))
+    throw bad(`its geotransform is singular: pixels of zero area (${gt.join(", ")})`, "E_FORMAT");
   // The sentinel as the band stores it (GDAL_NODATA is text): a float32 band's "-3.4e+38" is
   // float32(-3.4e38); a value the type cannot hold marks no pixel.
   // GDAL's sidecar fills in what the file's tags leave out (pam-bands.ts).

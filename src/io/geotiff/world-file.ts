@@ -10,7 +10,7 @@
  */
 import { basename, dirname, extname, join } from "node:path";
 import { TilecastError } from "../../errors.js";
-import type { GeoTransform } from "../../grid/geotransform.js";
+import { type GeoTransform, isSingular } from "../../grid/geotransform.js";
 import { readSidecar } from "../sidecar-text.js";
 
 /** The names GDAL tries for `path`'s world file: `.tfw` (first and last letters + w), `.tifw`, `.wld`, in either case. */
@@ -28,7 +28,7 @@ export function parseWorldFile(text: string, file: string): GeoTransform {
   if (v.length < 6 || !v.slice(0, 6).every(Number.isFinite))
     throw new TilecastError("E_FORMAT", "a world file holds six numbers, one a line", { path: file });
   const [a, d, b, e, c, f] = v as [number, number, number, number, number, number];
-  if (a * e - b * d === 0)
+  if (isSingular([c, a, b, f, d, e]))
     throw new TilecastError(
       "E_FORMAT",
       `its pixel size and rotation give pixels of zero area (${v.slice(0, 6).join(", ")})`,

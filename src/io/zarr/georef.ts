@@ -18,6 +18,7 @@
 
 import { TilecastError } from "../../errors.js";
 import { type Crs, crsFromEpsg, parseCrs } from "../../grid/crs.js";
+import { isSingular } from "../../grid/geotransform.js";
 import type { Georef } from "../../grid/grid.js";
 
 /** A 1-D coordinate: its name and values. */
@@ -89,7 +90,7 @@ export function georefWithoutCoords(geoTransform: unknown, crsText: string | nul
     .split(/[\s,]+/)
     .map(Number);
   const gt = v as unknown as [number, number, number, number, number, number];
-  if (v.length !== 6 || !v.every(Number.isFinite) || gt[1] * gt[5] - gt[2] * gt[4] === 0)
+  if (v.length !== 6 || !v.every(Number.isFinite) || isSingular(gt))
     throw new TilecastError(
       "E_FORMAT",
       `its grid mapping's GeoTransform is not six finite numbers of a transform with area ('${String(geoTransform).slice(0, 60)}')`,
