@@ -30,6 +30,8 @@ export function withPamBands(
   if (!attrs.offset && entries.some((e) => e.offset !== undefined)) out.offset = entries.map((e) => e.offset ?? 0);
   if (!attrs.bandNames && entries.some((e) => e.description)) out.bandNames = entries.map((e) => e.description ?? null);
   if (!attrs.bandUnits && entries.some((e) => e.unit)) out.bandUnits = entries.map((e) => e.unit ?? null);
+  const table = entries[0]?.colorTable;
+  if (table && !attrs.colorTable) out.colorTable = table;
   if (nodata !== null) return { nodata, attrs: out };
   const values = entries.map((e) => parseNodata(e.nodata));
   const first = values[0] ?? null;

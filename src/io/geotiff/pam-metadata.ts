@@ -34,23 +34,30 @@ function domainsOf(xml: string, into: Record<string, Record<string, string>>): v
   }
 }
 
-/** A sidecar's metadata items. */
-export function parsePamMetadata(xml: string): PamMetadata {
-  const bands = new Map<number, Record<string, string>>();
+/** The sidecar's text outside its `<PAMRasterBand>` elements: the dataset's own. */
+export function outsideBands(xml: string): string {
   const outside: string[] = [];
   let from = 0;
   for (const b of xmlElements(xml, "PAMRasterBand")) {
     outside.push(xml.slice(from, b.start));
     from = b.end;
+  }
+  outside.push(xml.slice(from));
+  return outside.join("");
+}
+
+/** A sidecar's metadata items. */
+export function parsePamMetadata(xml: string): PamMetadata {
+  const bands = new Map<number, Record<string, string>>();
+  for (const b of xmlElements(xml, "PAMRasterBand")) {
     const n = Number(/(?:^|\s)band="(\d{1,6})"/.exec(b.attrs)?.[1] ?? Number.NaN);
     if (!(n >= 1)) continue;
     const d: Record<string, Record<string, string>> = {};
     domainsOf(b.body, d);
     if (Object.hasOwn(d, "")) bands.set(n - 1, d[""] as Record<string, string>);
   }
-  outside.push(xml.slice(from));
   const domains: Record<string, Record<string, string>> = {};
-  domainsOf(outside.join(""), domains);
+  domainsOf(outsideBands(xml), domains);
   return { domains, bands };
 }
 

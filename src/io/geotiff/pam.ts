@@ -11,8 +11,9 @@ import { rm } from "node:fs/promises";
 import { TilecastError } from "../../errors.js";
 import { type Crs, parseCrs } from "../../grid/crs.js";
 import type { GeoTransform } from "../../grid/geotransform.js";
-import type { Georef } from "../../grid/grid.js";
+import type { ColorEntry, Georef } from "../../grid/grid.js";
 import { readSidecar } from "../sidecar-text.js";
+import { type PamGcps, pamColorTable, pamGcps } from "./pam-gcps.js";
 import { type PamMetadata, parsePamMetadata } from "./pam-metadata.js";
 import { unescapeXml } from "./xml-text.js";
 
@@ -24,6 +25,8 @@ export interface PamGeoref {
   bands: Map<number, PamBand>;
   /** Its metadata items (`pam-metadata.ts`). */
   metadata: PamMetadata;
+  /** Its ground control points (`pam-gcps.ts`), or null. */
+  gcps: PamGcps | null;
 }
 
 /** A band's nodata (as GDAL's text), scale, offset, description and unit in a sidecar. */
@@ -34,6 +37,8 @@ export interface PamBand {
   description?: string;
   /** The band's unit type. */
   unit?: string;
+  /** The band's colour table. */
+  colorTable?: ColorEntry[];
 }
 
 /** The text of the dataset-level element `name` (not one inside a band), or null. One pass over the text. */
@@ -83,7 +88,13 @@ export function parsePam(xml: string, sidecar: string): PamGeoref {
       });
     transform = v as unknown as GeoTransform;
   }
-  return { crs, transform, bands: pamBands(xml, sidecar), metadata: parsePamMetadata(xml) };
+  return {
+    crs,
+    transform,
+    bands: pamBands(xml, sidecar),
+    metadata: parsePamMetadata(xml),
+    gcps: pamGcps(xml, sidecar),
+  };
 }
 
 /** The `<PAMRasterBand band="N">` elements' entries. */
@@ -113,6 +124,8 @@ function pamBands(xml: string, sidecar: string): Map<number, PamBand> {
     if (description) b.description = description;
     const unit = element(body, "UnitType");
     if (unit) b.unit = unit;
+    const colorTable = pamColorTable(body, sidecar);
+    if (colorTable) b.colorTable = colorTable;
     bands.set(n - 1, b);
     at = close;
   }
@@ -131,10 +144,11 @@ export async function readPam(path: string): Promise<PamGeoref | null> {
 
 /** The georef GDAL reports: the sidecar's CRS and geotransform where it has them, else the file's. */
 export function withPam(g: Georef | null, pam: PamGeoref | null): Georef | null {
-  if (!pam || (!pam.crs && !pam.transform)) return g;
+  if (!pam || (!pam.crs && !pam.transform && !pam.gcps)) return g;
   const crs = pam.crs ?? g?.crs ?? null;
   const rasterType = g?.rasterType ?? "area";
   if (pam.transform) return { transform: pam.transform, crs, rasterType };
+  if (pam.gcps) return { transform: [0, 1, 0, 0, 0, 1], crs: pam.gcps.crs ?? crs, rasterType, gcps: pam.gcps.points };
   // The sidecar's CRS on whatever places the file's pixels: its transform, its GCPs, or nothing.
   return g ? { ...g, crs } : { transform: [0, 1, 0, 0, 0, 1], crs, rasterType, noTransform: true };
 }

@@ -28,6 +28,7 @@ describe("GDAL's .aux.xml sidecar", () => {
       transform: null,
       bands: new Map(),
       metadata: { domains: {}, bands: new Map() },
+      gcps: null,
     });
     expect(() => parsePam("<PAMDataset><GeoTransform>1, 2, 3</GeoTransform></PAMDataset>", "c.tif.aux.xml")).toThrow(
       "c.tif.aux.xml: its GeoTransform is not six finite numbers ('1, 2, 3')",
