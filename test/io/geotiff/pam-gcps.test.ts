@@ -62,5 +62,22 @@ print("null")`);
     const got = gdalSees(out);
     // TIFF's colour map has no alpha: entry 1 is written opaque.
     expect(got).toStrictEqual({ ...want, colors: [want.colors?.[0], [200, 100, 50, 255]] });
+
+    // A file with a transform of its own: GDAL reads the sidecar's GCPs instead (no transform),
+    // and gdal_translate writes those; so does tilecast.
+    const placed = tmp("placed.tif");
+    const args = ["-q", "-outsize", "6", "4", "-ot", "Byte", "-a_srs", "EPSG:32633", "-a_ullr", "0", "40", "60", "0"];
+    expect(spawnSync("gdal_create", [...args, placed]).status).toBe(0);
+    py(`ds = gdal.Open(${JSON.stringify(placed)})
+ds.SetGCPs([gdal.GCP(10, 50, 0, 0, 0), gdal.GCP(11, 50, 0, 6, 0), gdal.GCP(10, 49, 0, 0, 4)], "")
+ds = None
+print("null")`);
+    const seen = (f: string) =>
+      py<[number[] | null, number]>(`ds = gdal.Open(${JSON.stringify(f)})
+print(json.dumps([ds.GetGeoTransform(can_return_null=True), len(ds.GetGCPs())]))`);
+    expect(seen(placed)).toStrictEqual([null, 3]);
+    const placedOut = tmp("placed-out.tif");
+    expect(tilecast("convert", placed, placedOut, "-q").code).toBe(0);
+    expect(seen(placedOut)).toStrictEqual([null, 3]);
   });
 });
