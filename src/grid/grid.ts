@@ -168,6 +168,11 @@ export function selectBands(attrs: GridAttrs, bands: readonly number[]): GridAtt
   return out;
 }
 
+/** A georef with no transform of its own (`noTransform`): a CRS alone, or none where RPCs place the pixels. */
+export function unplacedGeoref(crs: Crs | null, rasterType: "area" | "point" = "area"): Georef {
+  return { transform: IDENTITY_TRANSFORM, crs, rasterType, noTransform: true };
+}
+
 /** A georef with the identity transform and no CRS. */
 export function plainGeoref(): Georef {
   return { transform: IDENTITY_TRANSFORM, crs: null, rasterType: "area" };

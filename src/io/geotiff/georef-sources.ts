@@ -7,7 +7,7 @@
  *
  * Internal (used by `describe.ts`).
  */
-import type { Georef } from "../../grid/grid.js";
+import { type Georef, unplacedGeoref } from "../../grid/grid.js";
 import type { TiffDirectory } from "./directory.js";
 import { georefFromTags, parseGeoKeys } from "./georef.js";
 import { type PamGeoref, withPam } from "./pam.js";
@@ -39,7 +39,7 @@ export async function readGeoref(
     (local ? ((await readRpcSidecars(path)) ?? rpcFromPam(pam, `${path}.aux.xml`)) : null);
   const placed = local ? await fromSidecars(path, withPam(fromTags, pam)) : fromTags;
   if (!rpc) return placed;
-  return { ...(placed ?? { transform: [0, 1, 0, 0, 0, 1], crs: null, rasterType: "area", noTransform: true }), rpc };
+  return { ...(placed ?? unplacedGeoref(null)), rpc };
 }
 
 /** `georef` (the sidecar's and the tags'), or a world file's transform where it has none of its own. */

@@ -5,8 +5,8 @@
  * by default, and shifted back on writing.
  */
 import type { Crs } from "../../grid/crs.js";
-import { type GeoTransform, isNorthUp, shiftHalfPixel } from "../../grid/geotransform.js";
-import type { Gcp, Georef } from "../../grid/grid.js";
+import { type GeoTransform, IDENTITY_TRANSFORM, isNorthUp, shiftHalfPixel } from "../../grid/geotransform.js";
+import { type Gcp, type Georef, unplacedGeoref } from "../../grid/grid.js";
 import { crsFromGeoKeys, type GeoKeyValues, rasterTypeOf } from "./geokeys.js";
 import { withVertical } from "./vertical.js";
 
@@ -95,10 +95,10 @@ export function georefFromTags(t: GeoTags, honour = honourNegativeScaleY()): Geo
   const gt = transformFromTags(t, honour);
   const crs: Crs | null = withVertical(crsFromGeoKeys(t.keys), t.keys);
   const gcps = gt ? null : gcpsFromTags(t);
-  if (gcps) return { transform: [0, 1, 0, 0, 0, 1], crs, rasterType: rasterTypeOf(t.keys), gcps };
+  if (gcps) return { transform: IDENTITY_TRANSFORM, crs, rasterType: rasterTypeOf(t.keys), gcps };
   if (!gt && !crs) return null;
   const rasterType = rasterTypeOf(t.keys);
-  if (!gt) return { transform: [0, 1, 0, 0, 0, 1], crs, rasterType, noTransform: true };
+  if (!gt) return unplacedGeoref(crs, rasterType);
   return { transform: rasterType === "point" ? shiftHalfPixel(gt, -1) : gt, crs, rasterType };
 }
 

@@ -10,8 +10,8 @@
 import { rm } from "node:fs/promises";
 import { TilecastError } from "../../errors.js";
 import { type Crs, parseCrs } from "../../grid/crs.js";
-import type { GeoTransform } from "../../grid/geotransform.js";
-import type { ColorEntry, Georef } from "../../grid/grid.js";
+import { type GeoTransform, IDENTITY_TRANSFORM } from "../../grid/geotransform.js";
+import { type ColorEntry, type Georef, unplacedGeoref } from "../../grid/grid.js";
 import { readSidecar } from "../sidecar-text.js";
 import { type PamGcps, pamColorTable, pamGcps } from "./pam-gcps.js";
 import { type PamMetadata, parsePamMetadata } from "./pam-metadata.js";
@@ -148,9 +148,9 @@ export function withPam(g: Georef | null, pam: PamGeoref | null): Georef | null 
   const crs = pam.crs ?? g?.crs ?? null;
   const rasterType = g?.rasterType ?? "area";
   if (pam.transform) return { transform: pam.transform, crs, rasterType };
-  if (pam.gcps) return { transform: [0, 1, 0, 0, 0, 1], crs: pam.gcps.crs ?? crs, rasterType, gcps: pam.gcps.points };
+  if (pam.gcps) return { transform: IDENTITY_TRANSFORM, crs: pam.gcps.crs ?? crs, rasterType, gcps: pam.gcps.points };
   // The sidecar's CRS on whatever places the file's pixels: its transform, its GCPs, or nothing.
-  return g ? { ...g, crs } : { transform: [0, 1, 0, 0, 0, 1], crs, rasterType, noTransform: true };
+  return g ? { ...g, crs } : unplacedGeoref(crs, rasterType);
 }
 
 /**

@@ -19,7 +19,7 @@
 import { TilecastError } from "../../errors.js";
 import { type Crs, crsFromEpsg, parseCrs } from "../../grid/crs.js";
 import { isSingular } from "../../grid/geotransform.js";
-import type { Georef } from "../../grid/grid.js";
+import { type Georef, unplacedGeoref } from "../../grid/grid.js";
 
 /** A 1-D coordinate: its name and values. */
 export interface Coord {
@@ -83,7 +83,7 @@ export function georefFromCoords(y: Coord, x: Coord, crsText: string | null, geo
 export function georefWithoutCoords(geoTransform: unknown, crsText: string | null, path: string): Georef | null {
   const crs = crsText ? parseCrs(crsText) : null;
   if (geoTransform === undefined || geoTransform === null) {
-    return crs ? { transform: [0, 1, 0, 0, 0, 1], crs, rasterType: "area", noTransform: true } : null;
+    return crs ? unplacedGeoref(crs) : null;
   }
   const v = String(geoTransform)
     .trim()
