@@ -11,6 +11,9 @@ describe("roundClamp", () => {
       [0.49, 0],
       [253.6, 254],
       [254.4, 254],
+      [254.7, 254], // past max by less than one: the clamp, not the floor, decides
+      [-0.6, 0],
+      [-0.9999, 0],
       [300, 254],
       [-7, 0],
       [1e300, 254],
