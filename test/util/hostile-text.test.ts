@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { TilecastError } from "../../src/errors.js";
-import { parseCfTime } from "../../src/io/zarr/cf.js";
+import { parseCfTime } from "../../src/io/zarr/cf-time.js";
 
 const blanks = " ".repeat(200_000);
 

@@ -1,18 +1,16 @@
 /**
  * CF conventions as xarray applies them: packed values `stored * scale_factor + add_offset`,
- * `_FillValue` / `missing_value` as missing cells, and time coordinates in "UNITS since DATE".
+ * `_FillValue` / `missing_value` as missing cells, and time coordinates in "UNITS since DATE" (`cf-time.ts`).
  *
  * The decoded dtype follows xarray (Debian's 2023.01, which the tests compare against): float32
  * stays float32, integers of up to 16 bits unpack to float32, everything else to float64.
  *
  * @example
  * ```ts
- * import { parseCfTime } from "tilecast";
- * parseCfTime([0, 6], "hours since 2020-01-01 00:00:00").map((d) => d.toISOString());
- * // ["2020-01-01T00:00:00.000Z", "2020-01-01T06:00:00.000Z"]
+ * import { cfEncoding } from "tilecast";
+ * cfEncoding("int16", { scale_factor: 0.01, add_offset: 273.15 }, -32768).decoded; // "float32"
  * ```
  */
-import { TilecastError } from "../../errors.js";
 import type { DType, TypedArray } from "../../grid/dtype.js";
 import { allocate } from "../../grid/dtype.js";
 
@@ -94,50 +92,4 @@ export function cfDecode(values: TypedArray, e: CfEncoding): TypedArray {
     else out[i] = v * scale + offset;
   }
   return out;
-}
-
-const UNIT_MS: Record<string, number> = {
-  day: 86_400_000,
-  days: 86_400_000,
-  d: 86_400_000,
-  hour: 3_600_000,
-  hours: 3_600_000,
-  h: 3_600_000,
-  minute: 60_000,
-  minutes: 60_000,
-  min: 60_000,
-  second: 1000,
-  seconds: 1000,
-  s: 1000,
-  millisecond: 1,
-  milliseconds: 1,
-  ms: 1,
-  microseconds: 0.001,
-  nanoseconds: 0.000001,
-};
-
-/** True when attributes describe a CF time coordinate ("UNITS since DATE"). */
-export function isCfTime(attrs: Readonly<Record<string, unknown>>): boolean {
-  return typeof attrs.units === "string" && / since /.test(attrs.units);
-}
-
-/** Decode CF time values ("hours since 2020-01-01 00:00:00", standard calendars) to Dates. */
-export function parseCfTime(values: ArrayLike<number | bigint>, units: string, calendar = "standard"): Date[] {
-  // Runs of blanks made one first: a pattern with blanks either side of a lazy group rescans
-  // each run at every step, which a hostile attribute of a megabyte of spaces makes hours.
-  const m = /^(\w+) since (.+)$/.exec(units.trim().replace(/\s+/g, " "));
-  const unit = m ? UNIT_MS[(m[1] ?? "").toLowerCase()] : undefined;
-  if (!m || unit === undefined)
-    throw new TilecastError("E_UNSUPPORTED", `cannot decode time units '${units.slice(0, 80)}'`);
-  if (!["standard", "gregorian", "proleptic_gregorian"].includes(calendar.toLowerCase())) {
-    throw new TilecastError("E_UNSUPPORTED", `calendar '${calendar}' is not supported (standard calendars only)`);
-  }
-  let ref = (m[2] ?? "").trim().replace(" ", "T");
-  if (/^\d{4}-\d{1,2}-\d{1,2}$/.test(ref)) ref += "T00:00:00";
-  ref = ref.replace(/^(\d{4})-(\d)-/, "$1-0$2-").replace(/-(\d)T/, "-0$1T");
-  if (!/(Z|[+-]\d{2}:?\d{2})$/.test(ref)) ref += "Z";
-  const base = Date.parse(ref);
-  if (Number.isNaN(base))
-    throw new TilecastError("E_UNSUPPORTED", `cannot parse the reference date in '${units.slice(0, 80)}'`);
-  return Array.from(values, (v) => new Date(base + Number(v) * unit));
 }

@@ -11,7 +11,7 @@
  * ```
  */
 
-import { isCfTime, parseCfTime } from "./cf.js";
+import { cfTimeLabels, isCfTime } from "./cf-time.js";
 import { openZarr, type ZarrArrayInfo } from "./dataset.js";
 import { readCoord, readSelection } from "./read.js";
 import { coordLabels, dataVariables } from "./source.js";
@@ -78,11 +78,7 @@ export async function inspectZarr(path: string): Promise<ZarrInfo> {
           Number((await readSelection(a, [[0, 1]], path)).data[0]),
           Number((await readSelection(a, [[n - 1, n]], path)).data[0]),
         );
-        const labels = isCfTime(a.attrs)
-          ? parseCfTime(ends, a.attrs.units as string, (a.attrs.calendar as string | undefined) ?? "standard").map(
-              (d) => d.toISOString(),
-            )
-          : Array.from(ends);
+        const labels = isCfTime(a.attrs) ? cfTimeLabels(ends, a.attrs, path, a.name) : Array.from(ends);
         c.range = [labels[0] as number | string, labels[1] as number | string];
       }
     }

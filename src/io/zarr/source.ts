@@ -18,7 +18,8 @@ import { isEmpty, type Window } from "../../grid/window.js";
 import { withoutTypedNames } from "../carried-attrs.js";
 import type { GridSource, RasterMeta, ReadOptions } from "../types.js";
 import { allocateWindow, planWindow } from "../window-buffer.js";
-import { type CfEncoding, cfDecode, cfEncoding, decodedNodata, isCfTime, parseCfTime } from "./cf.js";
+import { type CfEncoding, cfDecode, cfEncoding, decodedNodata } from "./cf.js";
+import { cfTimeLabels, isCfTime } from "./cf-time.js";
 import type { ChunkCache } from "./chunk-cache.js";
 import { openZarr, type ZarrArrayInfo, type ZarrDataset } from "./dataset.js";
 import { checkSpatialLast } from "./dims-order.js";
@@ -55,11 +56,7 @@ export function dataVariables(ds: ZarrDataset): string[] {
 /** Values of a 1-D coordinate as labels: ISO times for CF time, numbers otherwise. */
 export async function coordLabels(c: ZarrArrayInfo, where: string): Promise<string[]> {
   const v = await readCoord(c, where);
-  if (isCfTime(c.attrs)) {
-    return parseCfTime(v, c.attrs.units as string, (c.attrs.calendar as string | undefined) ?? "standard").map((d) =>
-      d.toISOString(),
-    );
-  }
+  if (isCfTime(c.attrs)) return cfTimeLabels(v, c.attrs, where, c.name);
   return Array.from(v, String);
 }
 

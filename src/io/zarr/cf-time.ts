@@ -1,0 +1,177 @@
+/**
+ * CF time coordinates ("UNITS since DATE") decoded to instants as xarray decodes them: the
+ * reference date in UDUNITS' forms (years of one to four digits, one-digit fields, fractional
+ * seconds, `T` or a blank, `Z`, `UTC` or an offset such as `+05:30`, `-6` or `+0530`, which is
+ * taken off), and the calendar's rules for it. In the `standard` calendar a date before
+ * 1582-10-15 is a Julian one: NCEP's "hours since 1-1-1 00:00:0.0" starts two days before the
+ * proleptic Gregorian 0001-01-01.
+ *
+ * tilecast's times are instants on the Gregorian calendar, so calendars whose dates are not
+ * (`noleap`, `360_day`, `julian` and the like), and standard-calendar times before 1582-10-15,
+ * are refused by name; xarray's `convert_calendar` rewrites such a store.
+ *
+ * @example
+ * ```ts
+ * import { parseCfTime } from "tilecast";
+ * parseCfTime([17067072], "hours since 1-1-1 00:00:0.0").map((d) => d.toISOString());
+ * // ["1948-01-01T00:00:00.000Z"]
+ * ```
+ */
+import { TilecastError } from "../../errors.js";
+
+const DAY_MS = 86_400_000;
+
+const UNIT_MS: Record<string, number> = {
+  day: DAY_MS,
+  days: DAY_MS,
+  d: DAY_MS,
+  hour: 3_600_000,
+  hours: 3_600_000,
+  h: 3_600_000,
+  minute: 60_000,
+  minutes: 60_000,
+  min: 60_000,
+  second: 1000,
+  seconds: 1000,
+  s: 1000,
+  millisecond: 1,
+  milliseconds: 1,
+  ms: 1,
+  microseconds: 0.001,
+  nanoseconds: 0.000001,
+};
+
+/** Calendars whose dates are the Gregorian calendar's (before 1582-10-15 too, or not). */
+const GREGORIAN = new Set(["standard", "gregorian", "proleptic_gregorian"]);
+
+/** The first day of the Gregorian calendar, in days since 1970-01-01 (1582-10-15). */
+const GREGORIAN_START = -141_427;
+
+/** The largest instant a Date holds, in ms either side of 1970. */
+const MAX_MS = 8.64e15;
+
+/**
+ * UDUNITS' reference date, after blanks are made one: date, optional time (hours, minutes,
+ * seconds, fraction), optional zone. Bounded repeats, so it runs in one pass however long the text.
+ */
+const REFERENCE =
+  /^([+-]?)(\d{1,4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2})(?::(\d{1,2})(?::(\d{1,2})(?:\.(\d{1,9})\d*)?)?)?)? ?(Z|UTC|GMT|[+-]\d{1,2}(?::?\d{2})?)?$/i;
+
+/** True when attributes describe a CF time coordinate ("UNITS since DATE"). */
+export function isCfTime(attrs: Readonly<Record<string, unknown>>): boolean {
+  return typeof attrs.units === "string" && / since /.test(attrs.units);
+}
+
+/**
+ * Days from 1970-01-01 to a date of the proleptic Gregorian calendar, or of the Julian calendar
+ * (`julian`), by the Julian day numbers of both.
+ */
+export function daysFromCivil(year: number, month: number, day: number, julian = false): number {
+  const a = Math.floor((14 - month) / 12);
+  const y = year + 4800 - a;
+  const m = month + 12 * a - 3;
+  const common = day + Math.floor((153 * m + 2) / 5) + 365 * y + Math.floor(y / 4);
+  const jdn = julian ? common - 32_083 : common - Math.floor(y / 100) + Math.floor(y / 400) - 32_045;
+  return jdn - 2_440_588;
+}
+
+/** Days in a month of the Gregorian or the Julian calendar. */
+function monthDays(year: number, month: number, julian: boolean): number {
+  if (month !== 2) return [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1] as number;
+  const leap = year % 4 === 0 && (julian || year % 100 !== 0 || year % 400 === 0);
+  return leap ? 29 : 28;
+}
+
+/** The instant (ms since 1970) a reference date names in a Gregorian-family calendar. */
+function referenceMs(text: string, units: string, calendar: string): number {
+  const bad = (why: string) =>
+    new TilecastError("E_UNSUPPORTED", `cannot parse the reference date in '${units.slice(0, 80)}'${why}`);
+  const m = REFERENCE.exec(text);
+  if (!m) throw bad("");
+  const [, sign, ys, ms, ds, hs = "0", mins = "0", ss = "0", frac = "", zone = ""] = m;
+  const [year, month, day, hour, minute, second] = [ys, ms, ds, hs, mins, ss].map(Number) as number[] as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  if (sign === "-" || year < 1) throw bad(": years before 1 are not supported");
+  // The standard calendar is Julian up to 1582-10-04 and Gregorian from 1582-10-15.
+  const beforeSwitch = year < 1582 || (year === 1582 && (month < 10 || (month === 10 && day < 15)));
+  const julian = calendar !== "proleptic_gregorian" && beforeSwitch;
+  if (
+    month < 1 ||
+    month > 12 ||
+    day < 1 ||
+    day > monthDays(year, month, julian) ||
+    hour > 23 ||
+    minute > 59 ||
+    second > 59
+  )
+    throw bad(": no such date or time");
+  if (julian && year === 1582 && month === 10 && day > 4)
+    throw bad(": the standard calendar has no 1582-10-05 to 1582-10-14");
+  let offset = 0; // the zone's offset from UTC, in minutes
+  const z = /^([+-])(\d{1,2}):?(\d{2})?$/.exec(zone);
+  if (z) offset = (z[1] === "-" ? -1 : 1) * (Number(z[2]) * 60 + Number(z[3] ?? 0));
+  const clock = ((hour * 60 + minute - offset) * 60 + second) * 1000 + Number(`0.${frac || "0"}`) * 1000;
+  return daysFromCivil(year, month, day, julian) * DAY_MS + clock;
+}
+
+/**
+ * Decode CF time values to Dates, as xarray does for the `standard`, `gregorian` and
+ * `proleptic_gregorian` calendars; see the module documentation for what is refused.
+ */
+export function parseCfTime(values: ArrayLike<number | bigint>, units: string, calendar = "standard"): Date[] {
+  // Runs of blanks made one first: a pattern with blanks either side of a lazy group rescans
+  // each run at every step, which a hostile attribute of a megabyte of spaces makes hours.
+  const m = /^(\w+) since (.+)$/.exec(units.trim().replace(/\s+/g, " "));
+  const unit = m ? UNIT_MS[(m[1] ?? "").toLowerCase()] : undefined;
+  if (!m || unit === undefined)
+    throw new TilecastError("E_UNSUPPORTED", `cannot decode time units '${units.slice(0, 80)}'`);
+  const cal = calendar.trim().toLowerCase() || "standard";
+  if (!GREGORIAN.has(cal))
+    throw new TilecastError(
+      "E_UNSUPPORTED",
+      `calendar '${calendar.slice(0, 40)}' is not supported: tilecast's times are Gregorian (xarray's convert_calendar("standard") rewrites them)`,
+    );
+  const base = referenceMs(m[2] ?? "", units, cal);
+  return Array.from(values, (raw, i) => {
+    const v = Number(raw);
+    const t = base + v * unit;
+    if (!(Math.abs(t) <= MAX_MS))
+      throw new TilecastError(
+        "E_UNSUPPORTED",
+        `time value ${String(raw)} (index ${i}) is not a date in '${units.slice(0, 80)}'`,
+      );
+    if (cal !== "proleptic_gregorian" && t < GREGORIAN_START * DAY_MS)
+      throw new TilecastError(
+        "E_UNSUPPORTED",
+        `time value ${String(raw)} (index ${i}) falls before 1582-10-15, where the ${cal} calendar is Julian: tilecast's times are Gregorian (calendar proleptic_gregorian)`,
+      );
+    return new Date(t);
+  });
+}
+
+/**
+ * A CF time coordinate's values as ISO 8601 labels, from its `units` and `calendar` attributes;
+ * an error names the store (`where`) and the coordinate.
+ */
+export function cfTimeLabels(
+  values: ArrayLike<number | bigint>,
+  attrs: Readonly<Record<string, unknown>>,
+  where: string,
+  name: string,
+): string[] {
+  try {
+    const calendar = attrs.calendar ?? "standard";
+    if (typeof calendar !== "string")
+      throw new TilecastError("E_UNSUPPORTED", `calendar ${JSON.stringify(calendar).slice(0, 40)} is not a name`);
+    return parseCfTime(values, String(attrs.units), calendar).map((d) => d.toISOString());
+  } catch (e) {
+    if (!(e instanceof TilecastError)) throw e;
+    throw new TilecastError(e.code, `time coordinate '${name.slice(0, 80)}': ${e.problem}`, { path: where, cause: e });
+  }
+}
