@@ -175,3 +175,35 @@ export function cfTimeLabels(
     throw new TilecastError(e.code, `time coordinate '${name.slice(0, 80)}': ${e.problem}`, { path: where, cause: e });
   }
 }
+
+/** An ISO 8601 instant as `Date#toISOString` writes it (what tilecast's time labels are). */
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+/** The units a time coordinate is written in, coarsest first. */
+const ENCODE_UNITS: [string, number][] = [
+  ["days", DAY_MS],
+  ["hours", 3_600_000],
+  ["minutes", 60_000],
+  ["seconds", 1000],
+  ["milliseconds", 1],
+];
+
+/**
+ * Labels that are all ISO instants, as a CF time coordinate: "UNITS since FIRST" in the coarsest
+ * unit that makes every value a whole number (as xarray encodes), proleptic Gregorian; null when
+ * any label is not an instant. {@link parseCfTime} gives the labels back.
+ */
+export function encodeCfTime(
+  labels: readonly (string | null | undefined)[],
+): { units: string; calendar: string; values: number[] } | null {
+  if (labels.length === 0 || !labels.every((l) => typeof l === "string" && ISO_INSTANT.test(l))) return null;
+  const ms = labels.map((l) => Date.parse(l as string));
+  if (ms.some((t) => Number.isNaN(t))) return null;
+  const first = ms[0] as number;
+  const [unit, step] = ENCODE_UNITS.find(([, s]) => ms.every((t) => (t - first) % s === 0)) as [string, number];
+  const ref = (labels[0] as string)
+    .replace("T", " ")
+    .replace(/\.000Z$/, "")
+    .replace(/Z$/, "");
+  return { units: `${unit} since ${ref}`, calendar: "proleptic_gregorian", values: ms.map((t) => (t - first) / step) };
+}

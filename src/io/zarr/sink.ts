@@ -1,6 +1,7 @@
 /**
  * Writing rasters to Zarr. {@link createZarrSink} makes a new store (Zarr v2 by default, v3 on
- * request) holding one `(band, y, x)` variable with x/y coordinates at pixel centres, a
+ * request) holding one `(band, y, x)` variable with x/y coordinates at pixel centres (`(time, y,
+ * x)` with a CF time coordinate when every band is named by an instant, as a time series is), a
  * `spatial_ref` variable with the CRS (`crs_wkt`, `spatial_ref`, `GeoTransform`, as rioxarray
  * writes it), and consolidated metadata. The store is built under a temporary name beside the
  * target and renamed on commit. Every chunk is written to a temporary key and renamed (see
@@ -22,6 +23,7 @@ import { isNorthUp, pixelToWorld } from "../../grid/geotransform.js";
 import { atomicWrite, discard, publish, tempPathFor, trackTemp } from "../atomic.js";
 import { carriedAttrs, commonUnit } from "../carried-attrs.js";
 import type { GridSink, SinkSpec } from "../types.js";
+import { encodeCfTime } from "./cf-time.js";
 import { ZarrChunkWriter } from "./chunk-writer.js";
 import { type Compressor, DEFAULT_COMPRESSOR } from "./codecs.js";
 import { gdalCrsAttr } from "./gdal-crs.js";
@@ -118,7 +120,10 @@ export async function createZarrSink(path: string, spec: SinkSpec, o: ZarrWriteO
     varAttrs._CRS = gdalCrsAttr(crs); // GDAL's Zarr driver reads this, not the grid mapping (3.6)
   }
   const names = spec.attrs?.bandNames;
-  if (names?.some((n) => n)) varAttrs.band_names = names;
+  // Bands that are times (a Zarr time series, or a GeoTIFF of one) stay a time dimension.
+  const times = names && names.length === spec.bands ? encodeCfTime(names) : null;
+  const bandDim = times ? "time" : "band";
+  if (!times && names?.some((n) => n)) varAttrs.band_names = names;
   const scale = spec.attrs?.scale;
   const offset = spec.attrs?.offset;
   if (scale && scale.every((s) => s === scale[0]) && scale[0] !== 1) varAttrs.scale_factor = scale[0];
@@ -127,7 +132,7 @@ export async function createZarrSink(path: string, spec: SinkSpec, o: ZarrWriteO
     {
       spec: {
         name,
-        dims: ["band", "y", "x"],
+        dims: [bandDim, "y", "x"],
         shape: [spec.bands, spec.height, spec.width],
         chunks: [1, Math.min(tile, spec.height), Math.min(tile, spec.width)],
         ...(shard ? { chunks: [1, tile, tile], shards: [1, shard, shard] } : {}),
@@ -137,19 +142,33 @@ export async function createZarrSink(path: string, spec: SinkSpec, o: ZarrWriteO
         attrs: varAttrs,
       },
     },
-    {
-      spec: {
-        name: "band",
-        dims: ["band"],
-        shape: [spec.bands],
-        chunks: [spec.bands],
-        dtype: "int32",
-        fillValue: null,
-        compressor: null,
-        attrs: {},
-      },
-      data: Array.from({ length: spec.bands }, (_, i) => i + 1),
-    },
+    times
+      ? {
+          spec: {
+            name: "time",
+            dims: ["time"],
+            shape: [spec.bands],
+            chunks: [spec.bands],
+            dtype: "float64",
+            fillValue: null,
+            compressor: null,
+            attrs: { units: times.units, calendar: times.calendar, standard_name: "time" },
+          },
+          data: times.values,
+        }
+      : {
+          spec: {
+            name: "band",
+            dims: ["band"],
+            shape: [spec.bands],
+            chunks: [spec.bands],
+            dtype: "int32",
+            fillValue: null,
+            compressor: null,
+            attrs: {},
+          },
+          data: Array.from({ length: spec.bands }, (_, i) => i + 1),
+        },
   ];
   if (gt)
     arrays.push(

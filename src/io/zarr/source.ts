@@ -60,6 +60,22 @@ export async function coordLabels(c: ZarrArrayInfo, where: string): Promise<stri
   return Array.from(v, String);
 }
 
+/**
+ * Band names a variable lists in its attributes (`band_names`, or `long_name` given as a list),
+ * when the list has one string (or null) per band; else null.
+ */
+function namesAttr(
+  attrs: Readonly<Record<string, unknown>>,
+  bands: number,
+): { key: string; names: (string | null)[] } | null {
+  for (const key of ["band_names", "long_name"]) {
+    const v = attrs[key];
+    if (Array.isArray(v) && v.length === bands && v.every((n) => n === null || typeof n === "string"))
+      return { key, names: v as (string | null)[] };
+  }
+  return null;
+}
+
 /** A variable of an open store; see the module documentation. */
 export class ZarrSource implements GridSource {
   readonly meta: ZarrMeta;
@@ -197,9 +213,13 @@ export async function openZarrSource(path: string, o: ZarrSourceOptions = {}): P
   }
   const enc = cfEncoding(gridDtype(info.dtype), info.attrs, info.fillValue);
   const bandCoord = bandDim ? ds.arrays.get(bandDim) : undefined;
-  const bandNames = bandCoord && bandCoord.dims.length === 1 ? await coordLabels(bandCoord, path) : undefined;
   const d = info.dims.indexOf(bandDim ?? "");
-  if (bandNames && bandDim) checkCoordLength(path, bandDim, bandNames.length, info.shape[d] ?? 0);
+  const coordNames = bandCoord && bandCoord.dims.length === 1 ? await coordLabels(bandCoord, path) : undefined;
+  if (coordNames && bandDim) checkCoordLength(path, bandDim, coordNames.length, info.shape[d] ?? 0);
+  // Names a band coordinate of plain numbers gives way to: tilecast's `band_names`, rioxarray's
+  // `long_name` list (a GeoTIFF's band descriptions).
+  const listed = bandDim && !isCfTime(bandCoord?.attrs ?? {}) ? namesAttr(info.attrs, info.shape[d] ?? 0) : null;
+  const bandNames = listed?.names ?? coordNames;
   const {
     scale_factor: _s,
     add_offset: _a,
@@ -208,7 +228,8 @@ export async function openZarrSource(path: string, o: ZarrSourceOptions = {}): P
     grid_mapping: _g,
     _CRS: _c,
     ...attrs
-  } = info.attrs;
+  }: Record<string, unknown> = info.attrs;
+  if (listed) delete attrs[listed.key]; // the names, not an attribute of the data
   const meta: ZarrMeta = {
     format: "zarr",
     path,
