@@ -191,14 +191,16 @@ const ENCODE_UNITS: [string, number][] = [
 /**
  * Labels that are all ISO instants, as a CF time coordinate: "UNITS since FIRST" in the coarsest
  * unit that makes every value a whole number (as xarray encodes), proleptic Gregorian; null when
- * any label is not an instant. {@link parseCfTime} gives the labels back.
+ * any label is not an instant from 1582-10-15 on. {@link parseCfTime} gives the labels back.
  */
 export function encodeCfTime(
   labels: readonly (string | null | undefined)[],
 ): { units: string; calendar: string; values: number[] } | null {
   if (labels.length === 0 || !labels.every((l) => typeof l === "string" && ISO_INSTANT.test(l))) return null;
   const ms = labels.map((l) => Date.parse(l as string));
-  if (ms.some((t) => Number.isNaN(t))) return null;
+  // Real dates (V8 reads "02-30" as March 1st) from 1582-10-15, where the standard and
+  // proleptic calendars agree.
+  if (!ms.every((t, i) => t >= GREGORIAN_START * DAY_MS && new Date(t).toISOString() === labels[i])) return null;
   const first = ms[0] as number;
   const [unit, step] = ENCODE_UNITS.find(([, s]) => ms.every((t) => (t - first) % s === 0)) as [string, number];
   const ref = (labels[0] as string)

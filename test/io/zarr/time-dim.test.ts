@@ -39,8 +39,18 @@ describe("CF time coordinates written", () => {
       expect(e?.units).toBe(units);
       expect(parseCfTime(e?.values ?? [], units, e?.calendar).map((d) => d.toISOString())).toStrictEqual(labels);
     }
-    // Names that are not all instants are no time coordinate.
-    for (const names of [["blue", "green"], ["2020-01-01T00:00:00.000Z", "nir"], ["2020-01-01"], [null], []])
+    // Names that are not all instants are no time coordinate, nor are instants before the
+    // Gregorian calendar (year 0 would make units no reader takes).
+    for (const names of [
+      ["blue", "green"],
+      ["2020-01-01T00:00:00.000Z", "nir"],
+      ["2020-01-01"],
+      [null],
+      [],
+      ["0000-01-01T00:00:00.000Z"],
+      ["2020-01-01T00:00:00.000Z", "1582-10-14T23:59:59.999Z"],
+      ["2020-02-30T00:00:00.000Z"],
+    ])
       expect(encodeCfTime(names)).toBeNull();
   });
 
