@@ -73,6 +73,7 @@ export {
   validMask,
 } from "./grid.js";
 export { extrapolate, fft2, phaseCorrelation, shiftFrame } from "./motion.js";
+export { parseUtc } from "./utc-time.js";
 export {
   area as windowArea,
   contains as windowContains,

@@ -17,6 +17,7 @@
  * ```
  */
 import { TilecastError } from "../errors.js";
+import { parseUtc } from "../grid/utc-time.js";
 
 const pad = (n: number, w = 2) => String(n).padStart(w, "0");
 
@@ -50,10 +51,13 @@ export function fillCycle(text: string, cycle: Date): string {
 /** Does the text name the cycle anywhere? */
 export const usesCycle = (text: string): boolean => /\{cycle(?::[^}]*)?\}/.test(text);
 
-/** A cycle time from the command line (`2026-11-21T12:00Z`); an error naming it otherwise. */
+/**
+ * A cycle time from the command line (`2026-11-21T12:00Z`; UTC where no zone is given); an
+ * error naming it otherwise.
+ */
 export function parseCycle(text: string): Date {
-  const t = Date.parse(text);
+  const t = parseUtc(text);
   if (Number.isNaN(t))
-    throw new TilecastError("E_ARGUMENT", `--cycle: '${text}' is not a time (e.g. 2026-11-21T12:00Z)`);
+    throw new TilecastError("E_ARGUMENT", `--cycle: '${text}' is not an ISO 8601 time (e.g. 2026-11-21T12:00Z)`);
   return new Date(t);
 }

@@ -21,6 +21,7 @@
  * ```
  */
 import { TilecastError } from "../errors.js";
+import { parseUtc } from "../grid/utc-time.js";
 import { openZarrSource } from "../io/zarr/source.js";
 import { anomalyCorrelation, latitudeWeightedRmse } from "../nn/metrics.js";
 import { checkAligned } from "./aligned.js";
@@ -70,7 +71,7 @@ export async function evaluateGlobal(
       const i = times.indexOf(ms);
       return i < 0 ? null : ((await obs.readWindow(whole, { bands: [i] })).data as Float32Array);
     };
-    const cut = o.climatologyUntil ? Date.parse(o.climatologyUntil) : Date.parse(cycles[0] as string);
+    const cut = parseUtc(o.climatologyUntil ?? (cycles[0] as string));
     if (Number.isNaN(cut))
       throw new TilecastError("E_ARGUMENT", `--climatology-until: not a time (${o.climatologyUntil})`);
     const past = times.flatMap((t, i) => (t < cut ? [i] : []));
@@ -95,7 +96,7 @@ export async function evaluateGlobal(
     const n = w * h;
     const first = o.last === undefined ? 0 : Math.max(0, cycles.length - o.last);
     for (let s = first; s < cycles.length; s++) {
-      const t0 = Date.parse(cycles[s] as string);
+      const t0 = parseUtc(cycles[s] as string);
       const fc = await openZarrSource(forecast, { variable, index: { time: s }, cacheBytes: 0 });
       checkAligned(obs.meta, fc.meta);
       const model = (await fc.readWindow(whole)).data as Float32Array;

@@ -22,6 +22,7 @@
  */
 import { TilecastError } from "../errors.js";
 import { extrapolate } from "../grid/motion.js";
+import { parseUtc } from "../grid/utc-time.js";
 import { openZarrSource } from "../io/zarr/source.js";
 import { type Contingency, contingency, csi, far, pod } from "../nn/metrics.js";
 import { checkAligned } from "./aligned.js";
@@ -85,7 +86,7 @@ export async function evaluateNowcast(
   const first = o.last === undefined ? 0 : Math.max(0, cycles.length - o.last);
   try {
     for (let s = first; s < cycles.length; s++) {
-      const t0 = Date.parse(cycles[s] as string);
+      const t0 = parseUtc(cycles[s] as string);
       const fc = await openZarrSource(forecast, { variable, index: { time: s } });
       checkAligned(obs.meta, fc.meta);
       const model = (await fc.readWindow({ x: 0, y: 0, width: w, height: h })).data as Float32Array;

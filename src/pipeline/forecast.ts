@@ -22,6 +22,7 @@ import { TilecastError } from "../errors.js";
 import type { Stats } from "../grid/band-stats.js";
 import { isGeographic, wktWithVertical } from "../grid/crs.js";
 import { placingTransform } from "../grid/grid.js";
+import { parseUtc } from "../grid/utc-time.js";
 import { commonUnit } from "../io/carried-attrs.js";
 import type { GridSource } from "../io/types.js";
 import { type ForecastGrid, writeForecastSlot } from "../io/zarr/forecast-store.js";
@@ -50,7 +51,7 @@ export function frameTimes(src: {
   meta: { attrs: { bandNames?: readonly (string | null)[] }; bands: number; path: string };
 }): number[] {
   const names = src.meta.attrs.bandNames ?? [];
-  const t = names.map((n) => (typeof n === "string" ? Date.parse(n) : Number.NaN));
+  const t = names.map((n) => (typeof n === "string" ? parseUtc(n) : Number.NaN));
   if (t.length !== src.meta.bands || t.some(Number.isNaN))
     throw new TilecastError("E_ARGUMENT", "the input's band axis is not time (a forecast reads a time series)", {
       path: src.meta.path,
@@ -122,10 +123,13 @@ export async function runForecast(p: Pipeline, o: { cycle: string; until?: strin
       );
     const times = frameTimes(src);
     const step = (times[1] as number) - (times[0] as number);
-    const first = Date.parse(o.cycle);
-    const last = o.until ? Date.parse(o.until) : first;
+    const first = parseUtc(o.cycle);
+    const last = o.until ? parseUtc(o.until) : first;
     if (Number.isNaN(first) || Number.isNaN(last))
-      throw new TilecastError("E_ARGUMENT", `--cycle/--until: not a time (${o.cycle}, ${o.until})`);
+      throw new TilecastError(
+        "E_ARGUMENT",
+        `--cycle/--until: not an ISO 8601 time (${o.cycle}, ${o.until}; e.g. 2026-11-21T12:00Z, UTC without a zone)`,
+      );
     const stats: Stats = p.normalize
       ? await normalizeStats(p.normalize, p, src, planFor(p, src))
       : { bands: [], transforms: [] };

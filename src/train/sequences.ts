@@ -16,6 +16,7 @@
  * ```
  */
 import { TilecastError } from "../errors.js";
+import { parseUtc } from "../grid/utc-time.js";
 import type { Tile } from "../stages/tile.js";
 import { tf } from "../tfjs.js";
 import type { TrainBatch } from "./trainer.js";
@@ -37,10 +38,10 @@ export function timeSplit(
   output: number,
   until: string,
 ): { train: number[]; validation: number[]; straddling: number } {
-  const cut = Date.parse(until);
+  const cut = parseUtc(until);
   if (Number.isNaN(cut)) throw new TilecastError("E_ARGUMENT", `train.sequence.until: '${until}' is not a time`);
   const at = times.map((t, i) => {
-    const v = typeof t === "string" ? Date.parse(t) : Number.NaN;
+    const v = typeof t === "string" ? parseUtc(t) : Number.NaN;
     if (Number.isNaN(v))
       throw new TilecastError("E_ARGUMENT", `time step ${i} has no time label (the input's band axis must be time)`);
     return v;
@@ -66,7 +67,7 @@ export function timeSplit(
  * `allowGaps`, windows across it are left out by the caller).
  */
 export function checkRegular(times: readonly string[], allowGaps = false): { stepMs: number; gaps: number[] } {
-  const at = times.map((t) => Date.parse(t));
+  const at = times.map((t) => parseUtc(t));
   const steps = at.slice(1).map((v, i) => v - (at[i] as number));
   const step = Math.min(...steps);
   const gaps = steps.flatMap((d, i) => (d === step ? [] : [i + 1]));

@@ -16,6 +16,6 @@ describe("cycle times in pipeline files", () => {
 
   it("an unknown field or a time that is not one is an error naming it", () => {
     expect(() => fillCycle("{cycle:%Q}", t)).toThrow("{cycle:%Q}: unknown field %Q");
-    expect(() => parseCycle("yesterday")).toThrow("--cycle: 'yesterday' is not a time");
+    expect(() => parseCycle("yesterday")).toThrow("--cycle: 'yesterday' is not an ISO 8601 time");
   });
 });

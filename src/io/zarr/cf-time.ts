@@ -18,6 +18,7 @@
  * ```
  */
 import { TilecastError } from "../../errors.js";
+import { daysFromCivil, monthDays } from "../../grid/utc-time.js";
 
 const DAY_MS = 86_400_000;
 
@@ -60,26 +61,6 @@ const REFERENCE =
 /** True when attributes describe a CF time coordinate ("UNITS since DATE"). */
 export function isCfTime(attrs: Readonly<Record<string, unknown>>): boolean {
   return typeof attrs.units === "string" && / since /.test(attrs.units);
-}
-
-/**
- * Days from 1970-01-01 to a date of the proleptic Gregorian calendar, or of the Julian calendar
- * (`julian`), by the Julian day numbers of both.
- */
-export function daysFromCivil(year: number, month: number, day: number, julian = false): number {
-  const a = Math.floor((14 - month) / 12);
-  const y = year + 4800 - a;
-  const m = month + 12 * a - 3;
-  const common = day + Math.floor((153 * m + 2) / 5) + 365 * y + Math.floor(y / 4);
-  const jdn = julian ? common - 32_083 : common - Math.floor(y / 100) + Math.floor(y / 400) - 32_045;
-  return jdn - 2_440_588;
-}
-
-/** Days in a month of the Gregorian or the Julian calendar. */
-function monthDays(year: number, month: number, julian: boolean): number {
-  if (month !== 2) return [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1] as number;
-  const leap = year % 4 === 0 && (julian || year % 100 !== 0 || year % 400 === 0);
-  return leap ? 29 : 28;
 }
 
 /** The instant (ms since 1970) a reference date names in a Gregorian-family calendar. */
