@@ -1,0 +1,90 @@
+/**
+ * A GeoTIFF that GDAL converted from netCDF (`gdal_translate file.nc file.tif`) is a time
+ * series: its bands are labelled with the times xarray decodes from the netCDF file, so a nowcast
+ * or sequence training reads it. Where the metadata does not give one time per band (two extra
+ * dimensions, a calendar tilecast does not read) the file still opens, without band times.
+ */
+import { execFileSync } from "node:child_process";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { openGeoTiff } from "../../../src/io/geotiff/reader.js";
+import { frameTimes } from "../../../src/pipeline/forecast.js";
+import { hasGdal, py } from "../../helpers/gdal.js";
+import { tmp } from "../../helpers/write.js";
+
+/** Write `dims` t2m to netCDF with xarray, convert it with gdal_translate; xarray's times back. */
+function fromNetcdf(
+  dir: string,
+  name: string,
+  o: { units: string; calendar?: string; level?: boolean; describe?: boolean },
+) {
+  mkdirSync(dir, { recursive: true });
+  const nc = join(dir, `${name}.nc`);
+  const tif = join(dir, `${name}.tif`);
+  const times = py<string[] | null>(`import warnings, xarray as xr
+warnings.simplefilter("ignore")
+dims = ("time", "level", "latitude", "longitude") if ${o.level ? "True" : "False"} else ("time", "latitude", "longitude")
+shape = (3, 2, 3, 4) if len(dims) == 4 else (3, 3, 4)
+coords = {"time": ("time", np.array([17067072, 17067078, 17067084] if "1-1-1" in ${JSON.stringify(o.units)} else [0, 6, 30], "int64"),
+                   {"units": ${JSON.stringify(o.units)}, "calendar": ${JSON.stringify(o.calendar ?? "standard")}}),
+          "latitude": [60.0, 57.5, 55.0], "longitude": [0.0, 2.5, 5.0, 7.5]}
+if len(dims) == 4: coords["level"] = [850, 500]
+ds = xr.Dataset({"t2m": (dims, np.arange(np.prod(shape), dtype="float32").reshape(shape))}, coords=coords)
+ds.to_netcdf(${JSON.stringify(nc)})
+t = xr.open_dataset(${JSON.stringify(nc)}).time.values
+print(json.dumps([np.datetime_as_string(v, unit="ms") + "Z" for v in t] if t.dtype.kind == "M" else None))`);
+  execFileSync("gdal_translate", ["-q", nc, tif]);
+  if (o.describe)
+    py(`ds = gdal.Open(${JSON.stringify(tif)}, gdal.GA_Update)
+for b in range(ds.RasterCount): ds.GetRasterBand(b + 1).SetDescription(f"step {b}")
+ds = None
+print("null")`);
+  return { tif, times };
+}
+
+describe.skipIf(!hasGdal)("GeoTIFFs GDAL converted from netCDF", () => {
+  it("are time series with xarray's times, NCEP's units and Julian reference included", async () => {
+    const dir = tmp("nc-times");
+    for (const [name, units, calendar] of [
+      ["hours", "hours since 2020-01-01 00:00:00", "proleptic_gregorian"],
+      ["ncep", "hours since 1-1-1 00:00:0.0", "standard"],
+      ["utc", "minutes since 2020-01-01 00:00:00 UTC", "gregorian"],
+    ] as const) {
+      const { tif, times } = fromNetcdf(dir, name, { units, calendar });
+      expect(times, name).not.toBeNull();
+      const src = await openGeoTiff(tif);
+      expect(src.meta.attrs.bandNames, name).toStrictEqual(times);
+      expect(
+        frameTimes(src).map((t) => new Date(t).toISOString()),
+        name,
+      ).toStrictEqual(times);
+      // The pixels are GDAL's, band by band.
+      const g = await src.readWindow({ x: 0, y: 0, width: 4, height: 3 });
+      expect(Array.from(g.data), name).toStrictEqual(Array.from({ length: 36 }, (_, i) => i));
+      await src.close();
+    }
+    expect(fromNetcdf(dir, "ncep2", { units: "hours since 1-1-1 00:00:0.0" }).times?.[0]).toBe(
+      "1948-01-01T00:00:00.000Z",
+    );
+  });
+
+  it("band descriptions stay the labels; two extra dimensions or a noleap calendar give none", async () => {
+    const dir = tmp("nc-none");
+    const described = await openGeoTiff(
+      fromNetcdf(dir, "described", { units: "hours since 2020-01-01", describe: true }).tif,
+    );
+    expect(described.meta.attrs.bandNames).toStrictEqual(["step 0", "step 1", "step 2"]);
+    const level = await openGeoTiff(fromNetcdf(dir, "level", { units: "hours since 2020-01-01", level: true }).tif);
+    expect(level.meta.bands).toBe(6);
+    expect(level.meta.attrs.bandNames).toBeUndefined();
+    const noleap = await openGeoTiff(
+      fromNetcdf(dir, "noleap", { units: "days since 2000-01-01", calendar: "noleap" }).tif,
+    );
+    expect(noleap.meta.attrs.bandNames).toBeUndefined();
+    expect(() => frameTimes(noleap)).toThrow("the input's band axis is not time");
+    expect(Array.from((await noleap.readWindow({ x: 0, y: 0, width: 4, height: 1 })).data)).toStrictEqual([
+      0, 1, 2, 3, 12, 13, 14, 15, 24, 25, 26, 27,
+    ]);
+  });
+});
