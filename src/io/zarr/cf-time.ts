@@ -48,6 +48,12 @@ const GREGORIAN = new Set(["standard", "gregorian", "proleptic_gregorian"]);
 /** The first day of the Gregorian calendar, in days since 1970-01-01 (1582-10-15). */
 const GREGORIAN_START = -141_427;
 
+/**
+ * int64's smallest value (as a bigint, or as the number a float64 reading makes it): numpy's
+ * NaT (no time), not a date 292 years before 1970.
+ */
+const NAT = -(2n ** 63n);
+
 /** The largest instant a Date holds, in ms either side of 1970. */
 const MAX_MS = 8.64e15;
 
@@ -120,6 +126,8 @@ export function parseCfTime(values: ArrayLike<number | bigint>, units: string, c
     );
   const base = referenceMs(m[2] ?? "", units, cal);
   return Array.from(values, (raw, i) => {
+    if (raw === NAT || raw === -(2 ** 63))
+      throw new TilecastError("E_UNSUPPORTED", `time value NaT (index ${i}) is no time in '${units.slice(0, 80)}'`);
     const v = Number(raw);
     const t = base + v * unit;
     if (!(Math.abs(t) <= MAX_MS))

@@ -184,7 +184,8 @@ export async function openZarr(path: string, o: OpenZarrOptions = {}): Promise<Z
     format = f;
     raw = new LocalStore(dir);
   }
-  const halves = readHalvesAsBits(raw);
+  const times = new Map<string, string>(); // datetime64 arrays: the units of their int64 counts
+  const halves = readHalvesAsBits(raw, times);
   const indexAtStart = readShardIndexAtStart(raw);
   try {
     const listable = await zarr.withConsolidatedMetadata(raw, { format: format === 3 ? "v3" : "v2" });
@@ -240,6 +241,8 @@ export async function openZarr(path: string, o: OpenZarrOptions = {}): Promise<Z
     const dims =
       array.dimensionNames ?? (a._ARRAY_DIMENSIONS as string[] | undefined) ?? array.shape.map((_, i) => `dim_${i}`);
     const { _ARRAY_DIMENSIONS: _, ...rest } = a;
+    const timeUnits = times.get(name);
+    if (timeUnits) rest.units = timeUnits;
     const half = halves.has(name);
     const fv = array.fillValue;
     const chunkKey = (coords: readonly number[]) =>

@@ -2,10 +2,12 @@
  * float16 arrays on zarrita, which needs a Float16Array that Node 20 does not have: a store's
  * metadata is read with each float16 array turned into uint16 (the halves' bit patterns, fill
  * value included), and the reader widens those bits to float32 (read.ts), as GDAL widens
- * GeoTIFF halves. The same pass adapts v2 arrays' scaled filters for zarrita (scaled-filters.ts).
+ * GeoTIFF halves. The same pass adapts v2 arrays' scaled filters for zarrita (scaled-filters.ts)
+ * and reads datetime64 arrays as their int64 counts (datetimes.ts).
  */
 import type { AbsolutePath } from "@zarrita/storage";
 import { numberToHalf } from "../../util/half.js";
+import { rewriteDatetime } from "./datetimes.js";
 import { adaptScaledFilters } from "./scaled-filters.js";
 
 type Meta = Record<string, unknown>;
@@ -30,10 +32,13 @@ function rewrite(m: Meta): boolean {
   return true;
 }
 
-/** The metadata document at `key` with its float16 arrays turned to uint16; their paths added to `halves`. */
-function rewriteDocument(key: string, bytes: Uint8Array, halves: Set<string>): Uint8Array {
+/**
+ * The metadata document at `key` with its float16 arrays turned to uint16, their paths added to
+ * `halves`, and its datetime64 arrays to int64, their counts' units in `times`.
+ */
+function rewriteDocument(key: string, bytes: Uint8Array, halves: Set<string>, times: Map<string, string>): Uint8Array {
   const text = new TextDecoder().decode(bytes);
-  if (!/f2"|"float16"|"fixedscaleoffset"|"astype"/.test(text)) return bytes;
+  if (!/f2"|"float16"|"fixedscaleoffset"|"astype"|[Mm]8\[/.test(text)) return bytes;
   let doc: Meta;
   try {
     doc = JSON.parse(text) as Meta;
@@ -47,14 +52,25 @@ function rewriteDocument(key: string, bytes: Uint8Array, halves: Set<string>): U
     for (const [k, m] of Object.entries(entries as Record<string, Meta>)) {
       if (!k.endsWith(suffix) || !m || typeof m !== "object") continue;
       if (adaptScaledFilters(m)) changed = true;
+      const path = k.slice(0, k.length - suffix.length).replace(/\/$/, "");
+      const units = rewriteDatetime(m);
+      if (units) {
+        times.set(path, units);
+        changed = true;
+      }
       if (!rewrite(m)) continue;
-      halves.add(k.slice(0, k.length - suffix.length).replace(/\/$/, ""));
+      halves.add(path);
       changed = true;
     }
   };
   if (key.endsWith(".zmetadata")) each(doc.metadata, ".zarray");
   else if (key.endsWith(".zarray") || key.endsWith("zarr.json")) {
     if (adaptScaledFilters(doc)) changed = true;
+    const units = rewriteDatetime(doc);
+    if (units) {
+      times.set(at(key.endsWith(".zarray") ? ".zarray" : "zarr.json"), units);
+      changed = true;
+    }
     if (rewrite(doc)) {
       halves.add(at(key.endsWith(".zarray") ? ".zarray" : "zarr.json"));
       changed = true;
@@ -66,17 +82,21 @@ function rewriteDocument(key: string, bytes: Uint8Array, halves: Set<string>): U
 }
 
 /**
- * Make `store` read float16 arrays as uint16 bit patterns. Returns the set of array paths
- * ("t2m", "group/var", "" for a root array) found to be float16, filled as metadata is read.
+ * Make `store` read float16 arrays as uint16 bit patterns (and datetime64 arrays as int64, their
+ * paths and units put in `times`). Returns the set of array paths ("t2m", "group/var", "" for a
+ * root array) found to be float16, filled as metadata is read.
  */
-export function readHalvesAsBits(store: {
-  get(key: AbsolutePath, opts?: { signal?: AbortSignal }): Promise<Uint8Array | undefined>;
-}): Set<string> {
+export function readHalvesAsBits(
+  store: {
+    get(key: AbsolutePath, opts?: { signal?: AbortSignal }): Promise<Uint8Array | undefined>;
+  },
+  times = new Map<string, string>(),
+): Set<string> {
   const halves = new Set<string>();
   const get = store.get.bind(store);
   store.get = async (key, opts) => {
     const b = await get(key, opts);
-    return b && /(\.zarray|\.zmetadata|zarr\.json)$/.test(key) ? rewriteDocument(key, b, halves) : b;
+    return b && /(\.zarray|\.zmetadata|zarr\.json)$/.test(key) ? rewriteDocument(key, b, halves, times) : b;
   };
   return halves;
 }
