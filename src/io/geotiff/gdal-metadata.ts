@@ -53,7 +53,7 @@ export function parseGdalMetadata(xml: string | undefined, bands: number, path?:
   const domains: Record<string, Record<string, string>> = {};
   const seen = new Set<string>();
   for (const { attrs: a, body } of xmlElements(xml, "Item")) {
-    const value = unescapeXml(body);
+    const value = unescapeXml(unescapeXml(body)); // escaped twice: see item()
     const name = attr(a, "name");
     const sample = /(?:^|\s)sample="(\d+)"/.exec(a)?.[1];
     const role = attr(a, "role");
@@ -83,9 +83,14 @@ export function parseGdalMetadata(xml: string | undefined, bands: number, path?:
   return attrs;
 }
 
-/** One `<Item>`: its attributes (name first) and text, escaped. */
+/**
+ * One `<Item>`: its attributes (name first) and text, escaped. GDAL escapes an item's text twice
+ * (once itself, once serializing the XML) and unescapes it twice reading it, so `"` is written
+ * `&amp;quot;`; a value escaped once reads differently in GDAL where it holds an entity's text
+ * (`&lt;`), and GDAL's own values read once kept their `&quot;`s.
+ */
 function item(name: string, text: string, extra = ""): string {
-  return `  <Item name="${escapeXml(name)}"${extra}>${escapeXml(text)}</Item>`;
+  return `  <Item name="${escapeXml(name)}"${extra}>${escapeXml(escapeXml(text))}</Item>`;
 }
 
 /** GDAL_METADATA XML for a grid's attributes on `bands` bands, or null when there is nothing to say. */

@@ -144,6 +144,50 @@ print("null")`);
   );
 
   it.skipIf(!hasGdal)(
+    "values holding XML's special characters or an entity's text read and are written as GDAL's, escaped twice",
+    async () => {
+      const path = tmp("quoted.tif");
+      const tricky = `a "quoted" & <tagged> 'x' &quot; &amp;lt; &#10;`;
+      py(`ds = gdal.GetDriverByName("GTiff").Create(${JSON.stringify(path)}, 4, 3, 1, gdal.GDT_Byte)
+t = ${JSON.stringify(tricky)}
+ds.SetMetadata({"NOTE": t}); ds.SetMetadata({"SENSOR": t}, "IMAGERY")
+b = ds.GetRasterBand(1); b.SetDescription(t); b.SetUnitType(t); b.SetMetadata({"BAND_NOTE": t})
+ds = None
+print("null")`);
+      const want = gdalDescribes(path);
+      expect(want.bands[0]?.description).toBe(tricky);
+      const src = await openGeoTiff(path);
+      await src.close();
+      const a = src.meta.attrs;
+      expect([
+        a.NOTE,
+        a.metadataDomains?.IMAGERY?.SENSOR,
+        a.bandNames?.[0],
+        a.bandUnits?.[0],
+        a.bandMetadata?.[0]?.BAND_NOTE,
+      ]).toStrictEqual(Array(5).fill(tricky));
+      const out = tmp("quoted-out.tif");
+      expect(tilecast("convert", path, out, "-q").code).toBe(0);
+      expect(gdalDescribes(out)).toStrictEqual(want);
+      // A Zarr attribute's text reaches GDAL as written (escaped once, "&lt;" read as "<").
+      const store = tmp("quoted.zarr");
+      py(`import xarray as xr
+xr.DataArray(np.zeros((3, 4), "f4"), dims=("y", "x"), attrs={"long_name": ${JSON.stringify(tricky)}}).to_dataset(name="v").to_zarr(${JSON.stringify(store)})
+print("null")`);
+      const fromZarr = tmp("from-zarr.tif");
+      expect(tilecast("convert", store, fromZarr, "-q").code).toBe(0);
+      expect(gdalDescribes(fromZarr).dataset.long_name).toBe(tricky);
+      // A GRIB file's level, as GDAL describes its bands, reads with its quotes.
+      expect(
+        parseGdalMetadata(
+          '<GDALMetadata><Item name="DESCRIPTION" sample="0" role="description">0[-] SFC=&amp;quot;Ground&amp;quot;</Item></GDALMetadata>',
+          1,
+        ).bandNames,
+      ).toStrictEqual(['0[-] SFC="Ground"']);
+    },
+  );
+
+  it.skipIf(!hasGdal)(
     "Zarr's units, long_name and other attributes: to Zarr as xarray reads them, to GeoTIFF as unit types",
     () => {
       const store = tmp("t2m.zarr");
