@@ -8,6 +8,7 @@ import { DTYPE_INFO, storedValue } from "../../grid/dtype.js";
 import { isSingular } from "../../grid/geotransform.js";
 import { checkBudget } from "../../util/budget.js";
 import type { RasterMeta } from "../types.js";
+import { bandTimes } from "./band-times.js";
 import { colorTableFromMap } from "./color-table.js";
 import { colourProblem } from "./colour-rules.js";
 import { type BlockCodec, checkDecodable } from "./decode.js";
@@ -17,7 +18,6 @@ import { parseNodata } from "./gdal-tags.js";
 import { readGeoref } from "./georef-sources.js";
 import type { TiffHeader } from "./header.js";
 import { lercDataType } from "./lerc.js";
-import { netcdfBandTimes } from "./netcdf-times.js";
 import { readPam } from "./pam.js";
 import { withPamBands } from "./pam-bands.js";
 import { tiffSampleType } from "./samples.js";
@@ -222,11 +222,9 @@ export async function describeImage(
   const nodata = bandInfo.nodata === null ? null : storedValue(dtype, bandInfo.nodata);
   const attrs = { ...(await readTextTags(image)), ...bandInfo.attrs };
   if (georef?.rasterType === "point") attrs.AREA_OR_POINT = "Point";
-  // A file GDAL converted from netCDF: its bands' times, where no description names them.
-  if (!attrs.bandNames?.some((n) => n)) {
-    const times = netcdfBandTimes(attrs, spp);
-    if (times) attrs.bandNames = times;
-  }
+  // A file GDAL converted from netCDF or GRIB: its bands' times (band-times.ts).
+  const times = bandTimes(attrs, spp);
+  if (times) attrs.bandNames = times;
   const colorTable =
     photometric === 3 ? colorTableFromMap(await image.numbers(Tag.ColorMap), bits[0] ?? 1, nodata) : null;
   if (colorTable) attrs.colorTable = colorTable;
