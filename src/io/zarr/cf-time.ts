@@ -23,6 +23,8 @@ import { daysFromCivil, monthDays } from "../../grid/utc-time.js";
 const DAY_MS = 86_400_000;
 
 const UNIT_MS: Record<string, number> = {
+  week: 7 * DAY_MS,
+  weeks: 7 * DAY_MS,
   day: DAY_MS,
   days: DAY_MS,
   d: DAY_MS,
@@ -38,8 +40,12 @@ const UNIT_MS: Record<string, number> = {
   millisecond: 1,
   milliseconds: 1,
   ms: 1,
+  microsecond: 0.001,
   microseconds: 0.001,
+  us: 0.001,
+  nanosecond: 0.000001,
   nanoseconds: 0.000001,
+  ns: 0.000001,
 };
 
 /** Calendars whose dates are the Gregorian calendar's (before 1582-10-15 too, or not). */

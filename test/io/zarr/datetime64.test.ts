@@ -12,7 +12,7 @@ import { hasGdal, py } from "../../helpers/gdal.js";
 import { tmp } from "../../helpers/write.js";
 
 describe.skipIf(!hasGdal)("datetime64 coordinates written by zarr-python", () => {
-  it.each(["ns", "s", "h", "D", "ms"])("datetime64[%s]: xarray's times", async (unit) => {
+  it.each(["ns", "us", "s", "m", "h", "D", "W", "ms"])("datetime64[%s]: xarray's times", async (unit) => {
     const store = join(tmp("m8"), "m8.zarr");
     const want = py<string[]>(`import zarr, xarray as xr
 g = zarr.open_group(${JSON.stringify(store)}, mode="w")
