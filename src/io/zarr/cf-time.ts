@@ -18,7 +18,7 @@
  * ```
  */
 import { TilecastError } from "../../errors.js";
-import { daysFromCivil, monthDays } from "../../grid/utc-time.js";
+import { daysFromCivil, monthDays, parseUtc } from "../../grid/utc-time.js";
 
 const DAY_MS = 86_400_000;
 
@@ -171,9 +171,6 @@ export function cfTimeLabels(
   }
 }
 
-/** An ISO 8601 instant as `Date#toISOString` writes it (what tilecast's time labels are). */
-const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
-
 /** The units a time coordinate is written in, coarsest first. */
 const ENCODE_UNITS: [string, number][] = [
   ["days", DAY_MS],
@@ -184,21 +181,20 @@ const ENCODE_UNITS: [string, number][] = [
 ];
 
 /**
- * Labels that are all ISO instants, as a CF time coordinate: "UNITS since FIRST" in the coarsest
- * unit that makes every value a whole number (as xarray encodes), proleptic Gregorian; null when
- * any label is not an instant from 1582-10-15 on. {@link parseCfTime} gives the labels back.
+ * Labels that are all ISO 8601 times (`parseUtc`), as a CF time coordinate: "UNITS since FIRST"
+ * in the coarsest unit that makes every value a whole number (as xarray encodes), proleptic
+ * Gregorian; null when any label is not such a time from 1582-10-15 on (where the standard and
+ * proleptic calendars agree). {@link parseCfTime} gives the instants back, as ISO labels.
  */
 export function encodeCfTime(
   labels: readonly (string | null | undefined)[],
 ): { units: string; calendar: string; values: number[] } | null {
-  if (labels.length === 0 || !labels.every((l) => typeof l === "string" && ISO_INSTANT.test(l))) return null;
-  const ms = labels.map((l) => Date.parse(l as string));
-  // Real dates (V8 reads "02-30" as March 1st) from 1582-10-15, where the standard and
-  // proleptic calendars agree.
-  if (!ms.every((t, i) => t >= GREGORIAN_START * DAY_MS && new Date(t).toISOString() === labels[i])) return null;
+  const ms = labels.map((l) => (typeof l === "string" ? parseUtc(l) : Number.NaN));
+  if (ms.length === 0 || !ms.every((t) => t >= GREGORIAN_START * DAY_MS && t <= MAX_MS)) return null;
   const first = ms[0] as number;
   const [unit, step] = ENCODE_UNITS.find(([, s]) => ms.every((t) => (t - first) % s === 0)) as [string, number];
-  const ref = (labels[0] as string)
+  const ref = new Date(first)
+    .toISOString()
     .replace("T", " ")
     .replace(/\.000Z$/, "")
     .replace(/Z$/, "");

@@ -216,8 +216,8 @@ export async function openZarrSource(path: string, o: ZarrSourceOptions = {}): P
   const d = info.dims.indexOf(bandDim ?? "");
   const coordNames = bandCoord && bandCoord.dims.length === 1 ? await coordLabels(bandCoord, path) : undefined;
   if (coordNames && bandDim) checkCoordLength(path, bandDim, coordNames.length, info.shape[d] ?? 0);
-  // Names a band coordinate of plain numbers gives way to: tilecast's `band_names`, rioxarray's
-  // `long_name` list (a GeoTIFF's band descriptions).
+  // The names the variable lists (tilecast's `band_names`, rioxarray's `long_name` list of a
+  // GeoTIFF's descriptions) over a band coordinate's values (1 to N), unless those are times.
   const listed = bandDim && !isCfTime(bandCoord?.attrs ?? {}) ? namesAttr(info.attrs, info.shape[d] ?? 0) : null;
   const bandNames = listed?.names ?? coordNames;
   const {
