@@ -38,16 +38,16 @@ export function monthDays(year: number, month: number, julian = false): number {
 const ISO =
   /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2})(?::(\d{2})(?::(\d{2})(?:[.,](\d{1,9})\d*)?)?)?)? ?(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
 
+/** A date and time as text fields: year, month, day, hour, minute, second, fraction, zone. */
+export type TimeFields = readonly (string | undefined)[];
+
 /**
- * Milliseconds since 1970 of an ISO 8601 date or date and time (`2026-11-21`,
- * `2026-11-21T12:00`, `2026-11-21 12:00:00.5Z`, `2026-11-21T12:00+01:00`), UTC where no zone
- * is given; NaN for anything else, a date the calendar lacks included.
+ * Milliseconds since 1970 of date and time fields (missing ones 0; a zone `Z`, `UTC`, `+05:30`,
+ * `-6` or `+0530` taken off), on the proleptic Gregorian calendar or, with `julian`, the Julian
+ * one; NaN for a date or time the calendar lacks.
  */
-export function parseUtc(text: string): number {
-  const m = ISO.exec(text.trim());
-  if (!m) return Number.NaN;
-  const [, ys, mos, ds, hs = "0", mins = "0", ss = "0", frac = "", zone = ""] = m;
-  const [year, month, day, hour, minute, second] = [ys, mos, ds, hs, mins, ss].map(Number) as [
+export function fieldsMs(f: TimeFields, julian = false): number {
+  const [year, month, day, hour, minute, second] = f.slice(0, 6).map((v) => Number(v ?? 0)) as number[] as [
     number,
     number,
     number,
@@ -55,11 +55,28 @@ export function parseUtc(text: string): number {
     number,
     number,
   ];
-  if (month < 1 || month > 12 || day < 1 || day > monthDays(year, month) || hour > 23 || minute > 59 || second > 59)
+  if (
+    month < 1 ||
+    month > 12 ||
+    day < 1 ||
+    day > monthDays(year, month, julian) ||
+    hour > 23 ||
+    minute > 59 ||
+    second > 59
+  )
     return Number.NaN;
-  let offset = 0; // minutes east of UTC
-  const z = /^([+-])(\d{2}):?(\d{2})?$/.exec(zone);
-  if (z) offset = (z[1] === "-" ? -1 : 1) * (Number(z[2]) * 60 + Number(z[3] ?? 0));
-  const ms = Math.round(Number(`0.${frac || "0"}`) * 1000);
-  return daysFromCivil(year, month, day) * DAY_MS + ((hour * 60 + minute - offset) * 60 + second) * 1000 + ms;
+  const z = /^([+-])(\d{1,2}):?(\d{2})?$/.exec(f[7] ?? "");
+  const offset = z ? (z[1] === "-" ? -1 : 1) * (Number(z[2]) * 60 + Number(z[3] ?? 0)) : 0; // minutes east of UTC
+  const ms = Math.round(Number(`0.${f[6] || "0"}`) * 1000);
+  return daysFromCivil(year, month, day, julian) * DAY_MS + ((hour * 60 + minute - offset) * 60 + second) * 1000 + ms;
+}
+
+/**
+ * Milliseconds since 1970 of an ISO 8601 date or date and time (`2026-11-21`,
+ * `2026-11-21T12:00`, `2026-11-21 12:00:00.5Z`, `2026-11-21T12:00+01:00`), UTC where no zone
+ * is given; NaN for anything else, a date the calendar lacks included.
+ */
+export function parseUtc(text: string): number {
+  const m = ISO.exec(text.trim());
+  return m ? fieldsMs(m.slice(1)) : Number.NaN;
 }

@@ -18,7 +18,7 @@
  * ```
  */
 import { TilecastError } from "../../errors.js";
-import { daysFromCivil, monthDays, parseUtc } from "../../grid/utc-time.js";
+import { fieldsMs, parseUtc } from "../../grid/utc-time.js";
 
 const DAY_MS = 86_400_000;
 
@@ -81,36 +81,17 @@ function referenceMs(text: string, units: string, calendar: string): number {
     new TilecastError("E_UNSUPPORTED", `cannot parse the reference date in '${units.slice(0, 80)}'${why}`);
   const m = REFERENCE.exec(text);
   if (!m) throw bad("");
-  const [, sign, ys, ms, ds, hs = "0", mins = "0", ss = "0", frac = "", zone = ""] = m;
-  const [year, month, day, hour, minute, second] = [ys, ms, ds, hs, mins, ss].map(Number) as number[] as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
+  const [, sign, ...fields] = m;
+  const [year, month, day] = fields.slice(0, 3).map(Number) as [number, number, number];
   if (sign === "-" || year < 1) throw bad(": years before 1 are not supported");
   // The standard calendar is Julian up to 1582-10-04 and Gregorian from 1582-10-15.
   const beforeSwitch = year < 1582 || (year === 1582 && (month < 10 || (month === 10 && day < 15)));
   const julian = calendar !== "proleptic_gregorian" && beforeSwitch;
-  if (
-    month < 1 ||
-    month > 12 ||
-    day < 1 ||
-    day > monthDays(year, month, julian) ||
-    hour > 23 ||
-    minute > 59 ||
-    second > 59
-  )
-    throw bad(": no such date or time");
   if (julian && year === 1582 && month === 10 && day > 4)
     throw bad(": the standard calendar has no 1582-10-05 to 1582-10-14");
-  let offset = 0; // the zone's offset from UTC, in minutes
-  const z = /^([+-])(\d{1,2}):?(\d{2})?$/.exec(zone);
-  if (z) offset = (z[1] === "-" ? -1 : 1) * (Number(z[2]) * 60 + Number(z[3] ?? 0));
-  const clock = ((hour * 60 + minute - offset) * 60 + second) * 1000 + Number(`0.${frac || "0"}`) * 1000;
-  return daysFromCivil(year, month, day, julian) * DAY_MS + clock;
+  const t = fieldsMs(fields, julian);
+  if (Number.isNaN(t)) throw bad(": no such date or time");
+  return t;
 }
 
 /**
