@@ -19,6 +19,7 @@ import { withoutTypedNames } from "../carried-attrs.js";
 import type { GridSource, RasterMeta, ReadOptions } from "../types.js";
 import { allocateWindow, planWindow } from "../window-buffer.js";
 import { type CfEncoding, cfDecode, cfEncoding, decodedNodata } from "./cf.js";
+import { cfGridMappingProj } from "./cf-grid-mapping.js";
 import { cfTimeLabels, isCfTime } from "./cf-time.js";
 import type { ChunkCache } from "./chunk-cache.js";
 import { openZarr, type ZarrArrayInfo, type ZarrDataset } from "./dataset.js";
@@ -196,8 +197,13 @@ export async function openZarrSource(path: string, o: ZarrSourceOptions = {}): P
   let flipY = false;
   let periodicX = false;
   const gm = typeof info.attrs.grid_mapping === "string" ? ds.arrays.get(info.attrs.grid_mapping) : undefined;
-  // CF's grid mapping (rioxarray's spatial_ref), else GDAL's own attribute (gdal-crs.ts).
-  const cf = gm ? (((gm.attrs.crs_wkt ?? gm.attrs.spatial_ref) as string | undefined) ?? null) : null;
+  // CF's grid mapping (rioxarray's spatial_ref; its CF parameters alone, cf-grid-mapping.ts),
+  // else GDAL's own attribute (gdal-crs.ts).
+  const km = /^(km|kilomet(re|er)s?)$/i.test(String(xc?.attrs.units ?? ""));
+  const cf = gm
+    ? (((gm.attrs.crs_wkt ?? gm.attrs.spatial_ref) as string | undefined) ??
+      cfGridMappingProj(gm.attrs, km ? "km" : "m"))
+    : null;
   const crsText = cf ?? crsTextOfGdalAttr(info.attrs._CRS);
   if (!yc && !xc) georef = georefWithoutCoords(gm?.attrs.GeoTransform, crsText, path);
   else if (yc && xc && yc.dims.length === 1 && xc.dims.length === 1) {

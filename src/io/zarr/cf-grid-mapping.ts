@@ -1,0 +1,89 @@
+/**
+ * A CRS from CF grid-mapping attributes alone (`grid_mapping_name: lambert_conformal_conic`,
+ * `standard_parallel`, `longitude_of_central_meridian`, ...), as weather models' netCDF output
+ * carries it into Zarr without a `crs_wkt`: as a PROJ string, following CF's Appendix F and
+ * pyproj's `CRS.from_cf`, which rioxarray uses (the tests compare points with it). Mappings
+ * tilecast does not read this way (a rotated pole, a geostationary view) give null, as before.
+ *
+ * Internal to the Zarr reader; for example:
+ * ```ts internal
+ * cfGridMappingProj({ grid_mapping_name: "polar_stereographic", straight_vertical_longitude_from_pole: -45,
+ *   standard_parallel: 70, latitude_of_projection_origin: 90 }, "m");
+ * // "+proj=stere +lat_0=90 +lat_ts=70 +lon_0=-45 +x_0=0 +y_0=0 +ellps=WGS84 +units=m +no_defs"
+ * ```
+ */
+
+/** A finite number from a CF attribute (a number, a one-element list, or numeric text). */
+function num(v: unknown): number | null {
+  const x = Array.isArray(v) ? v[0] : v;
+  const n = typeof x === "number" ? x : typeof x === "string" && x.trim() !== "" ? Number(x) : Number.NaN;
+  return Number.isFinite(n) ? n : null;
+}
+
+/** The ellipsoid terms: a sphere's radius, the axes, or an inverse flattening; WGS 84 otherwise. */
+function ellipsoid(a: Readonly<Record<string, unknown>>): string {
+  const r = num(a.earth_radius);
+  if (r !== null) return `+R=${r}`;
+  const major = num(a.semi_major_axis);
+  const minor = num(a.semi_minor_axis);
+  const rf = num(a.inverse_flattening);
+  if (major !== null && minor !== null) return `+a=${major} +b=${minor}`;
+  if (major !== null && rf !== null) return rf === 0 ? `+R=${major}` : `+a=${major} +rf=${rf}`;
+  if (major !== null) return `+R=${major}`;
+  return "+ellps=WGS84";
+}
+
+/**
+ * The PROJ string of a CF grid mapping (its variable's attributes), for projected coordinates in
+ * `units` ("m" or "km"); null for a mapping not read here or missing a parameter it needs.
+ */
+export function cfGridMappingProj(a: Readonly<Record<string, unknown>>, units = "m"): string | null {
+  const name = typeof a.grid_mapping_name === "string" ? a.grid_mapping_name.trim().toLowerCase() : "";
+  const p = (key: string, fallback?: number): number | null => num(a[key]) ?? fallback ?? null;
+  const parallels = (Array.isArray(a.standard_parallel) ? a.standard_parallel : [a.standard_parallel]).map(num);
+  const lat0 = p("latitude_of_projection_origin", 0);
+  const false_ = `+x_0=${p("false_easting", 0)} +y_0=${p("false_northing", 0)}`;
+  const tail = `${ellipsoid(a)}${p("longitude_of_prime_meridian") ? ` +pm=${p("longitude_of_prime_meridian")}` : ""} +units=${units} +no_defs`;
+  const lon0 = p("longitude_of_central_meridian") ?? p("longitude_of_projection_origin");
+  switch (name) {
+    case "latitude_longitude":
+      return `+proj=longlat ${ellipsoid(a)} +no_defs`;
+    case "lambert_conformal_conic": {
+      const [s1, s2 = s1] = parallels;
+      if (s1 === null || s1 === undefined || s2 === null || lon0 === null) return null;
+      return `+proj=lcc +lat_0=${lat0} +lon_0=${lon0} +lat_1=${s1} +lat_2=${s2} ${false_} ${tail}`;
+    }
+    case "albers_conical_equal_area": {
+      const [s1, s2 = s1] = parallels;
+      if (s1 === null || s1 === undefined || s2 === null || lon0 === null) return null;
+      return `+proj=aea +lat_0=${lat0} +lon_0=${lon0} +lat_1=${s1} +lat_2=${s2} ${false_} ${tail}`;
+    }
+    case "polar_stereographic": {
+      const lon = p("straight_vertical_longitude_from_pole") ?? lon0;
+      const ts = parallels[0];
+      const k = p("scale_factor_at_projection_origin");
+      if (lon === null || (lat0 !== 90 && lat0 !== -90)) return null;
+      const scale = ts !== null && ts !== undefined ? `+lat_ts=${ts}` : `+k_0=${k ?? 1}`;
+      return `+proj=stere +lat_0=${lat0} ${scale} +lon_0=${lon} ${false_} ${tail}`;
+    }
+    case "stereographic":
+      if (lon0 === null) return null;
+      return `+proj=stere +lat_0=${lat0} +lon_0=${lon0} +k_0=${p("scale_factor_at_projection_origin", 1)} ${false_} ${tail}`;
+    case "transverse_mercator":
+      if (lon0 === null) return null;
+      return `+proj=tmerc +lat_0=${lat0} +lon_0=${lon0} +k_0=${p("scale_factor_at_central_meridian", 1)} ${false_} ${tail}`;
+    case "mercator": {
+      const ts = parallels[0];
+      const scale =
+        ts !== null && ts !== undefined ? `+lat_ts=${ts}` : `+k_0=${p("scale_factor_at_projection_origin", 1)}`;
+      return `+proj=merc +lon_0=${lon0 ?? 0} ${scale} ${false_} ${tail}`;
+    }
+    case "lambert_azimuthal_equal_area":
+      if (lon0 === null) return null;
+      return `+proj=laea +lat_0=${lat0} +lon_0=${lon0} ${false_} ${tail}`;
+    case "sinusoidal":
+      return `+proj=sinu +lon_0=${lon0 ?? 0} ${false_} ${tail}`;
+    default:
+      return null;
+  }
+}

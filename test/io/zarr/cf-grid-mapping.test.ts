@@ -1,0 +1,145 @@
+/**
+ * A Zarr store whose CRS is CF grid-mapping parameters alone (no `crs_wkt`), as weather models'
+ * netCDF output reaches Zarr (MET Norway's Lambert conformal grids, polar stereographic sea-ice
+ * grids, MODIS sinusoidal tiles): tilecast places it where pyproj's `CRS.from_cf` (rioxarray's
+ * reading) places it, point by point, and a GeoTIFF it writes from it lands there in GDAL.
+ * tilecast read such stores with no CRS before.
+ */
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { crsFromEpsg, parseCrs, transformPoint } from "../../../src/grid/crs.js";
+import { cfGridMappingProj } from "../../../src/io/zarr/cf-grid-mapping.js";
+import { openZarrSource } from "../../../src/io/zarr/source.js";
+import { convertRaster } from "../../../src/pipeline/convert.js";
+import { hasGdal, py } from "../../helpers/gdal.js";
+import { tmp } from "../../helpers/write.js";
+
+const MAPPINGS: Record<string, Record<string, unknown>> = {
+  lcc_meps: {
+    grid_mapping_name: "lambert_conformal_conic",
+    standard_parallel: [63.3, 63.3],
+    longitude_of_central_meridian: 15,
+    latitude_of_projection_origin: 63.3,
+    earth_radius: 6371000,
+  },
+  lcc_two: {
+    grid_mapping_name: "lambert_conformal_conic",
+    standard_parallel: [33, 45],
+    longitude_of_central_meridian: -97,
+    latitude_of_projection_origin: 40,
+    false_easting: 1000,
+    false_northing: -500,
+    semi_major_axis: 6378137,
+    inverse_flattening: 298.257223563,
+  },
+  polar_ts: {
+    grid_mapping_name: "polar_stereographic",
+    straight_vertical_longitude_from_pole: -45,
+    standard_parallel: 70,
+    latitude_of_projection_origin: 90,
+    semi_major_axis: 6378273,
+    semi_minor_axis: 6356889.449,
+  },
+  polar_k: {
+    grid_mapping_name: "polar_stereographic",
+    straight_vertical_longitude_from_pole: 0,
+    scale_factor_at_projection_origin: 0.994,
+    latitude_of_projection_origin: -90,
+  },
+  tmerc: {
+    grid_mapping_name: "transverse_mercator",
+    longitude_of_central_meridian: 9,
+    latitude_of_projection_origin: 0,
+    scale_factor_at_central_meridian: 0.9996,
+    false_easting: 500000,
+  },
+  mercator: { grid_mapping_name: "mercator", longitude_of_projection_origin: 10, standard_parallel: 20 },
+  laea: {
+    grid_mapping_name: "lambert_azimuthal_equal_area",
+    longitude_of_projection_origin: 10,
+    latitude_of_projection_origin: 52,
+    false_easting: 4321000,
+    false_northing: 3210000,
+  },
+  albers: {
+    grid_mapping_name: "albers_conical_equal_area",
+    standard_parallel: [29.5, 45.5],
+    longitude_of_central_meridian: -96,
+    latitude_of_projection_origin: 23,
+  },
+  modis: { grid_mapping_name: "sinusoidal", longitude_of_central_meridian: 0, earth_radius: 6371007.181 },
+};
+const POINTS: [number, number][] = [
+  [0, 0],
+  [250000, -125000],
+  [-400000, 300000],
+  [1200000, 800000],
+];
+
+describe.skipIf(!hasGdal)("CF grid mappings without WKT", () => {
+  it("every mapping read places points where pyproj's CRS.from_cf does", () => {
+    const want = py<Record<string, [number, number][]>>(`from pyproj import CRS, Transformer
+out = {}
+for k, a in ${JSON.stringify(MAPPINGS)}.items():
+    t = Transformer.from_crs(CRS.from_cf(a), "EPSG:4326", always_xy=True)
+    out[k] = [list(t.transform(x, y)) for x, y in ${JSON.stringify(POINTS)}]
+print(json.dumps(out))`);
+    const wgs84 = crsFromEpsg(4326);
+    for (const [k, a] of Object.entries(MAPPINGS)) {
+      const proj = cfGridMappingProj(a);
+      expect(proj, k).not.toBeNull();
+      POINTS.forEach((p, i) => {
+        const [lon, lat] = transformPoint(parseCrs(proj as string), wgs84, p);
+        const [wlon, wlat] = want[k]?.[i] as [number, number];
+        expect(Math.abs(lon - wlon), `${k} ${p} lon ${lon} vs ${wlon}`).toBeLessThan(1e-7);
+        expect(Math.abs(lat - wlat), `${k} ${p} lat ${lat} vs ${wlat}`).toBeLessThan(1e-7);
+      });
+    }
+    // Kilometre coordinates, and mappings not read here (no CRS, as before).
+    const [lon, lat] = transformPoint(
+      parseCrs(cfGridMappingProj(MAPPINGS.lcc_meps ?? {}, "km") ?? ""),
+      wgs84,
+      [250, -125],
+    );
+    expect([lon, lat].map((v, i) => Math.abs(v - (want.lcc_meps?.[1]?.[i] ?? 0)) < 1e-7)).toStrictEqual([true, true]);
+    expect(
+      cfGridMappingProj({ grid_mapping_name: "rotated_latitude_longitude", grid_north_pole_latitude: 40 }),
+    ).toBeNull();
+    expect(cfGridMappingProj({ grid_mapping_name: "lambert_conformal_conic" })).toBeNull();
+  });
+
+  it("a store with MET Norway's grid mapping reads placed, and its GeoTIFF lands where pyproj puts the cells", async () => {
+    const dir = tmp("cf-gm");
+    const store = join(dir, "meps.zarr");
+    const corners = py<[number, number][]>(`import xarray as xr
+from pyproj import CRS, Transformer
+a = ${JSON.stringify(MAPPINGS.lcc_meps)}
+x = -500000.0 + 2500.0 * np.arange(8)
+y = 700000.0 - 2500.0 * np.arange(6)
+ds = xr.Dataset({"air_temperature_2m": (("time", "y", "x"), np.arange(96, dtype="float32").reshape(2, 6, 8),
+                  {"grid_mapping": "projection_lambert", "units": "K"})},
+                coords={"x": ("x", x, {"units": "m", "standard_name": "projection_x_coordinate"}),
+                        "y": ("y", y, {"units": "m", "standard_name": "projection_y_coordinate"}),
+                        "time": np.array(["2026-11-21T00", "2026-11-21T01"], dtype="datetime64[ns]")})
+ds["projection_lambert"] = xr.DataArray(0, attrs=a)
+ds.to_zarr(${JSON.stringify(store)}, mode="w")
+t = Transformer.from_crs(CRS.from_cf(a), "EPSG:4326", always_xy=True)
+print(json.dumps([list(t.transform(x[0] - 1250, y[0] + 1250)), list(t.transform(x[-1] + 1250, y[-1] - 1250))]))`);
+    const src = await openZarrSource(store, { variable: "air_temperature_2m" });
+    expect(src.meta.georef?.crs?.proj4).toContain("+proj=lcc");
+    expect(src.meta.georef?.transform).toStrictEqual([-501250, 2500, 0, 701250, 0, -2500]);
+    const tif = join(dir, "meps.tif");
+    await convertRaster(store, tif, { variable: "air_temperature_2m" });
+    const seen = py<[number, number][]>(`from osgeo import osr
+ds = gdal.Open(${JSON.stringify(tif)})
+g = ds.GetGeoTransform()
+s = osr.SpatialReference(wkt=ds.GetProjection()); s.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)
+w = osr.SpatialReference(); w.ImportFromEPSG(4326); w.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)
+t = osr.CoordinateTransformation(s, w)
+print(json.dumps([list(t.TransformPoint(g[0], g[3])[:2]), list(t.TransformPoint(g[0] + 8 * g[1], g[3] + 6 * g[5])[:2])]))`);
+    seen.forEach((p, i) => {
+      expect(Math.abs(p[0] - (corners[i]?.[0] ?? 0)), `corner ${i} lon`).toBeLessThan(1e-6);
+      expect(Math.abs(p[1] - (corners[i]?.[1] ?? 0)), `corner ${i} lat`).toBeLessThan(1e-6);
+    });
+  });
+});
