@@ -42,8 +42,9 @@ export function cfGridMappingProj(a: Readonly<Record<string, unknown>>, units = 
   const p = (key: string, fallback?: number): number | null => num(a[key]) ?? fallback ?? null;
   const parallels = (Array.isArray(a.standard_parallel) ? a.standard_parallel : [a.standard_parallel]).map(num);
   const lat0 = p("latitude_of_projection_origin", 0);
-  const false_ = `+x_0=${p("false_easting", 0)} +y_0=${p("false_northing", 0)}`;
-  const tail = `${ellipsoid(a)}${p("longitude_of_prime_meridian") ? ` +pm=${p("longitude_of_prime_meridian")}` : ""} +units=${units} +no_defs`;
+  const offsets = `+x_0=${p("false_easting", 0)} +y_0=${p("false_northing", 0)}`;
+  const pm = p("longitude_of_prime_meridian");
+  const tail = `${ellipsoid(a)}${pm ? ` +pm=${pm}` : ""} +units=${units} +no_defs`;
   const lon0 = p("longitude_of_central_meridian") ?? p("longitude_of_projection_origin");
   switch (name) {
     case "latitude_longitude":
@@ -51,12 +52,12 @@ export function cfGridMappingProj(a: Readonly<Record<string, unknown>>, units = 
     case "lambert_conformal_conic": {
       const [s1, s2 = s1] = parallels;
       if (s1 === null || s1 === undefined || s2 === null || lon0 === null) return null;
-      return `+proj=lcc +lat_0=${lat0} +lon_0=${lon0} +lat_1=${s1} +lat_2=${s2} ${false_} ${tail}`;
+      return `+proj=lcc +lat_0=${lat0} +lon_0=${lon0} +lat_1=${s1} +lat_2=${s2} ${offsets} ${tail}`;
     }
     case "albers_conical_equal_area": {
       const [s1, s2 = s1] = parallels;
       if (s1 === null || s1 === undefined || s2 === null || lon0 === null) return null;
-      return `+proj=aea +lat_0=${lat0} +lon_0=${lon0} +lat_1=${s1} +lat_2=${s2} ${false_} ${tail}`;
+      return `+proj=aea +lat_0=${lat0} +lon_0=${lon0} +lat_1=${s1} +lat_2=${s2} ${offsets} ${tail}`;
     }
     case "polar_stereographic": {
       const lon = p("straight_vertical_longitude_from_pole") ?? lon0;
@@ -64,25 +65,25 @@ export function cfGridMappingProj(a: Readonly<Record<string, unknown>>, units = 
       const k = p("scale_factor_at_projection_origin");
       if (lon === null || (lat0 !== 90 && lat0 !== -90)) return null;
       const scale = ts !== null && ts !== undefined ? `+lat_ts=${ts}` : `+k_0=${k ?? 1}`;
-      return `+proj=stere +lat_0=${lat0} ${scale} +lon_0=${lon} ${false_} ${tail}`;
+      return `+proj=stere +lat_0=${lat0} ${scale} +lon_0=${lon} ${offsets} ${tail}`;
     }
     case "stereographic":
       if (lon0 === null) return null;
-      return `+proj=stere +lat_0=${lat0} +lon_0=${lon0} +k_0=${p("scale_factor_at_projection_origin", 1)} ${false_} ${tail}`;
+      return `+proj=stere +lat_0=${lat0} +lon_0=${lon0} +k_0=${p("scale_factor_at_projection_origin", 1)} ${offsets} ${tail}`;
     case "transverse_mercator":
       if (lon0 === null) return null;
-      return `+proj=tmerc +lat_0=${lat0} +lon_0=${lon0} +k_0=${p("scale_factor_at_central_meridian", 1)} ${false_} ${tail}`;
+      return `+proj=tmerc +lat_0=${lat0} +lon_0=${lon0} +k_0=${p("scale_factor_at_central_meridian", 1)} ${offsets} ${tail}`;
     case "mercator": {
       const ts = parallels[0];
       const scale =
         ts !== null && ts !== undefined ? `+lat_ts=${ts}` : `+k_0=${p("scale_factor_at_projection_origin", 1)}`;
-      return `+proj=merc +lon_0=${lon0 ?? 0} ${scale} ${false_} ${tail}`;
+      return `+proj=merc +lon_0=${lon0 ?? 0} ${scale} ${offsets} ${tail}`;
     }
     case "lambert_azimuthal_equal_area":
       if (lon0 === null) return null;
-      return `+proj=laea +lat_0=${lat0} +lon_0=${lon0} ${false_} ${tail}`;
+      return `+proj=laea +lat_0=${lat0} +lon_0=${lon0} ${offsets} ${tail}`;
     case "sinusoidal":
-      return `+proj=sinu +lon_0=${lon0 ?? 0} ${false_} ${tail}`;
+      return `+proj=sinu +lon_0=${lon0 ?? 0} ${offsets} ${tail}`;
     default:
       return null;
   }
