@@ -45,38 +45,27 @@ function rewriteDocument(key: string, bytes: Uint8Array, halves: Set<string>, ti
   } catch {
     return bytes; // malformed metadata is reported by whoever parses it next
   }
-  const at = (suffix: string) => key.slice(1, key.length - suffix.length).replace(/\/$/, "");
   let changed = false;
+  // One array's metadata adapted in place: scaled filters, a datetime64 dtype, a float16 one.
+  const adapt = (m: Meta, path: string) => {
+    if (adaptScaledFilters(m)) changed = true;
+    const units = rewriteDatetime(m);
+    if (units) times.set(path, units);
+    const half = rewrite(m);
+    if (half) halves.add(path);
+    if (units || half) changed = true;
+  };
   const each = (entries: unknown, suffix: string) => {
     if (!entries || typeof entries !== "object") return;
-    for (const [k, m] of Object.entries(entries as Record<string, Meta>)) {
-      if (!k.endsWith(suffix) || !m || typeof m !== "object") continue;
-      if (adaptScaledFilters(m)) changed = true;
-      const path = k.slice(0, k.length - suffix.length).replace(/\/$/, "");
-      const units = rewriteDatetime(m);
-      if (units) {
-        times.set(path, units);
-        changed = true;
-      }
-      if (!rewrite(m)) continue;
-      halves.add(path);
-      changed = true;
-    }
+    for (const [k, m] of Object.entries(entries as Record<string, Meta>))
+      if (k.endsWith(suffix) && m && typeof m === "object")
+        adapt(m, k.slice(0, k.length - suffix.length).replace(/\/$/, ""));
   };
   if (key.endsWith(".zmetadata")) each(doc.metadata, ".zarray");
   else if (key.endsWith(".zarray") || key.endsWith("zarr.json")) {
-    if (adaptScaledFilters(doc)) changed = true;
-    const units = rewriteDatetime(doc);
-    if (units) {
-      times.set(at(key.endsWith(".zarray") ? ".zarray" : "zarr.json"), units);
-      changed = true;
-    }
-    if (rewrite(doc)) {
-      halves.add(at(key.endsWith(".zarray") ? ".zarray" : "zarr.json"));
-      changed = true;
-    }
-    const consolidated = (doc.consolidated_metadata as Meta | undefined)?.metadata;
-    each(consolidated, "");
+    const suffix = key.endsWith(".zarray") ? ".zarray" : "zarr.json";
+    adapt(doc, key.slice(1, key.length - suffix.length).replace(/\/$/, ""));
+    each((doc.consolidated_metadata as Meta | undefined)?.metadata, "");
   }
   return changed ? new TextEncoder().encode(JSON.stringify(doc)) : bytes;
 }

@@ -47,20 +47,23 @@ export interface ZarrWriteOptions {
   shardSize?: number;
 }
 
+/** A 1-D coordinate `name` holding `data`, in one uncompressed chunk. */
+function axisArray(
+  name: string,
+  dtype: ArraySpec["dtype"],
+  data: ArrayLike<number>,
+  attrs: Record<string, unknown>,
+  fillValue: number | null = null,
+) {
+  const n = data.length;
+  const spec: ArraySpec = { name, dims: [name], shape: [n], chunks: [n], dtype, fillValue, compressor: null, attrs };
+  return { spec, data };
+}
+
 /** A 1-D float64 coordinate at pixel centres: `origin + (i + 0.5) * step`. */
 function coordArray(name: "x" | "y", n: number, origin: number, step: number, attrs: Record<string, unknown>) {
   const data = Float64Array.from({ length: n }, (_, i) => origin + (i + 0.5) * step);
-  const spec: ArraySpec = {
-    name,
-    dims: [name],
-    shape: [n],
-    chunks: [n],
-    dtype: "float64",
-    fillValue: Number.NaN,
-    compressor: null,
-    attrs,
-  };
-  return { spec, data };
+  return axisArray(name, "float64", data, attrs, Number.NaN);
 }
 
 /** Create a new store at `path` for a raster; see the module documentation. */
@@ -143,32 +146,17 @@ export async function createZarrSink(path: string, spec: SinkSpec, o: ZarrWriteO
       },
     },
     times
-      ? {
-          spec: {
-            name: "time",
-            dims: ["time"],
-            shape: [spec.bands],
-            chunks: [spec.bands],
-            dtype: "float64",
-            fillValue: null,
-            compressor: null,
-            attrs: { units: times.units, calendar: times.calendar, standard_name: "time" },
-          },
-          data: times.values,
-        }
-      : {
-          spec: {
-            name: "band",
-            dims: ["band"],
-            shape: [spec.bands],
-            chunks: [spec.bands],
-            dtype: "int32",
-            fillValue: null,
-            compressor: null,
-            attrs: {},
-          },
-          data: Array.from({ length: spec.bands }, (_, i) => i + 1),
-        },
+      ? axisArray("time", "float64", times.values, {
+          units: times.units,
+          calendar: times.calendar,
+          standard_name: "time",
+        })
+      : axisArray(
+          "band",
+          "int32",
+          Array.from({ length: spec.bands }, (_, i) => i + 1),
+          {},
+        ),
   ];
   if (gt)
     arrays.push(
