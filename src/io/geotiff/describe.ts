@@ -133,6 +133,10 @@ export async function describeImage(
     if (stored.kind === "uint" && predictor !== 1) throw bad(`${what} with predictor ${predictor}`);
   }
   const tiled = image.has(Tag.TileWidth);
+  // One tile dimension without the other: libtiff then takes the file as tiled with a tile width
+  // of 0 and reads its pixels rearranged, with a warning; there is no layout to read.
+  if (tiled !== image.has(Tag.TileLength))
+    throw bad(`${tiled ? "TileWidth" : "TileLength"} without ${tiled ? "TileLength" : "TileWidth"}`, "E_FORMAT");
   const blockWidth = tiled ? ((await image.number(Tag.TileWidth)) ?? 0) : width;
   const rps = (await image.number(Tag.RowsPerStrip)) ?? height ?? 0;
   const blockHeight = tiled ? ((await image.number(Tag.TileLength)) ?? 0) : Math.min(rps, height ?? 0);

@@ -7,6 +7,7 @@ import { openGeoTiff } from "../../../src/io/geotiff/reader.js";
 import { createGeoTiffSink } from "../../../src/io/geotiff/writer.js";
 import { openSource } from "../../../src/io/registry.js";
 import { fixture } from "../../helpers/pattern.js";
+import { editTiff } from "../../helpers/tiff-edit.js";
 import { tmp } from "../../helpers/write.js";
 
 async function failure(p: Promise<unknown>): Promise<TilecastError> {
@@ -36,6 +37,21 @@ describe("bad input gets a one-line error naming the file and the problem", () =
       expect(e.message).toContain(fixture(name));
       expect(e.message).toContain(text);
     }
+  });
+
+  it.each([
+    [
+      "a strip file given a TileLength",
+      "u8.none.strip.1b.tif",
+      [{ tag: 323, type: 3 as const, values: [1] }],
+      [],
+      "TileLength without TileWidth",
+    ],
+    ["a tiled file without its TileLength", "i8.deflate.tiled.1b.tif", [], [323], "TileWidth without TileLength"],
+  ])("%s is refused naming the missing tag (libtiff reads it rearranged)", async (_, from, add, drop, problem) => {
+    const p = tmp("one-tile-dim.tif");
+    editTiff(`fixtures/geotiff/${from}`, p, add, drop);
+    await expect(openGeoTiff(p)).rejects.toThrow(`${p}: ${problem}`);
   });
 
   it("a corrupt block is reported with the file and the tile, on the read that touches it", async () => {
