@@ -140,13 +140,29 @@ export function epsgKind(code: number): CrsKind {
 }
 
 /**
- * Whether a CRS is latitude/longitude: by its EPSG code's kind, else its WKT's first keyword
- * (GEOGCS, GEOGCRS) or a PROJ `longlat`.
+ * Whether a CRS is latitude/longitude on the Earth: by its EPSG code's kind, else its PROJ
+ * `longlat`, else its WKT's first keyword (GEOGCS, GEOGCRS); a rotated pole is not.
  */
 export function isGeographic(crs: Crs | null | undefined): boolean {
   if (!crs) return false;
   if (crs.epsg) return epsgKind(crs.epsg) === "geographic";
-  return /^\s*(GEOGCS|GEOGCRS|GEOGRAPHICCRS)\b/.test(crs.wkt ?? "") || /longlat/.test(crs.proj4 ?? "");
+  // A rotated pole is longitude and latitude too, but not the Earth's: its rows are not at the
+  // latitudes their coordinates name.
+  if (isRotatedPole(crs)) return false;
+  if (crs.proj4) return /\bproj=(longlat|latlong|lonlat|latlon)\b/.test(crs.proj4);
+  return /^\s*(GEOGCS|GEOGCRS|GEOGRAPHICCRS)\b/.test(crs.wkt ?? "");
+}
+
+/**
+ * Whether a CRS is a rotated pole (longitude and latitude about a displaced pole, as COSMO, ICON's
+ * limited-area grids and the UK Met Office's models use): PROJ's `ob_tran` with `o_proj=longlat`,
+ * or WKT 2's derived geographic CRS.
+ */
+export function isRotatedPole(crs: Crs | null | undefined): boolean {
+  if (!crs) return false;
+  if (crs.proj4)
+    return /\bproj=ob_tran\b/.test(crs.proj4) && /\bo_proj=(longlat|latlong|lonlat|latlon)\b/.test(crs.proj4);
+  return /^\s*GEOGCRS\[[^]*\bDERIVINGCONVERSION\[/.test(crs.wkt ?? "");
 }
 
 /** The human name of an EPSG code ("WGS 84 / UTM zone 33N"), or null. */
@@ -167,9 +183,18 @@ export function parseCrs(text: string): Crs {
     const compound = compoundOf(t);
     if (compound) return compound;
     const code = trailingEpsg(t);
-    return { epsg: code, wkt: t, proj4: code ? (epsgEntry(code)?.proj4 ?? null) : null };
+    return { epsg: code, wkt: t, proj4: code ? (epsgEntry(code)?.proj4 ?? null) : extensionProj4(t) };
   }
   throw new TilecastError("E_ARGUMENT", `cannot parse CRS '${t.slice(0, 40)}'`);
+}
+
+/**
+ * The PROJ string in a WKT's `EXTENSION["PROJ4", ...]`, or null. GDAL writes one where WKT 1 has
+ * no name for the projection (a geostationary view, a rotated pole), and reads the CRS from it.
+ */
+export function extensionProj4(wkt: string): string | null {
+  const ext = /EXTENSION\["PROJ4",\s*"([^"]+)"\]/.exec(wkt);
+  return ext ? (ext[1] as string) : null;
 }
 
 /** A definition proj4 accepts for this CRS (PROJ string preferred, then WKT). */

@@ -29,7 +29,9 @@ export {
   crsFromEpsg,
   epsgKind,
   epsgName,
+  extensionProj4,
   isGeographic,
+  isRotatedPole,
   parseCrs,
   proj4Definition,
   sameCrs,
@@ -73,6 +75,7 @@ export {
   validMask,
 } from "./grid.js";
 export { extrapolate, fft2, phaseCorrelation, shiftFrame } from "./motion.js";
+export { proj4Wkt } from "./proj-wkt.js";
 export { parseUtc } from "./utc-time.js";
 export {
   area as windowArea,

@@ -4,6 +4,7 @@
  */
 import { TilecastError } from "../../errors.js";
 import { type Crs, epsgKind, proj4, proj4Definition } from "../../grid/crs.js";
+import { proj4Wkt } from "../../grid/proj-wkt.js";
 import { CT, Key, NAMED_DATUMS, USER_DEFINED } from "./geokeys.js";
 import type { IfdEntry } from "./ifd.js";
 import { linearUnitCode } from "./linear-units.js";
@@ -223,13 +224,10 @@ export function geoKeysFromCrs(crs: Crs, rasterType: "area" | "point"): GeoKeyEn
       d(Key.ProjFalseEasting, fe),
       d(Key.ProjFalseNorthing, fn),
     ];
-  } else if (crs.wkt) {
-    return peStringKeys(crs.wkt, rt);
   } else {
-    throw new TilecastError(
-      "E_UNSUPPORTED",
-      `projection '${[...names][0] ?? def.slice(0, 30)}' cannot be written as GeoTIFF keys`,
-    );
+    // No keys for it (a geostationary view, a rotated pole): its WKT, else GDAL's WKT 1 for its
+    // PROJ string, which GDAL and tilecast read back as that string.
+    return peStringKeys(crs.wkt ?? proj4Wkt(def), rt);
   }
   // Such a WKT says more than the keys can: an ESRI one's Web Mercator auxiliary sphere, for
   // one, would be read back as Mercator on the ellipsoid, tens of kilometres off. GDAL writes the

@@ -12,7 +12,7 @@
  * string citation.
  */
 import { TilecastError } from "../../errors.js";
-import { type Crs, crsFromEpsg } from "../../grid/crs.js";
+import { type Crs, crsFromEpsg, extensionProj4 } from "../../grid/crs.js";
 import { linearUnitOf } from "./linear-units.js";
 import { primeMeridianOf } from "./prime-meridians.js";
 
@@ -181,8 +181,7 @@ function peString(keys: GeoKeyValues): Crs | null {
         .split("|")[0]
         ?.trim() ?? "";
     if (!/^[A-Z_]+\[/.test(wkt)) continue;
-    const ext = /EXTENSION\["PROJ4",\s*"([^"]+)"\]/.exec(wkt);
-    return { epsg: null, wkt, proj4: ext ? (ext[1] as string) : null };
+    return { epsg: null, wkt, proj4: extensionProj4(wkt) };
   }
   return null;
 }

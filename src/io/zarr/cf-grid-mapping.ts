@@ -2,8 +2,9 @@
  * A CRS from CF grid-mapping attributes alone (`grid_mapping_name: lambert_conformal_conic`,
  * `standard_parallel`, `longitude_of_central_meridian`, ...), as weather models' netCDF output
  * carries it into Zarr without a `crs_wkt`: as a PROJ string, following CF's Appendix F and
- * pyproj's `CRS.from_cf`, which rioxarray uses (the tests compare points with it). Mappings
- * tilecast does not read this way (a rotated pole, a geostationary view) give null, as before.
+ * pyproj's `CRS.from_cf`, which rioxarray uses (the tests compare points with it). A
+ * geostationary view's scan-angle coordinates are scaled to metres by {@link cfCoordinateScale}.
+ * Mappings tilecast does not read this way give null.
  *
  * Internal to the Zarr reader; for example:
  * ```ts internal
@@ -18,6 +19,32 @@ function num(v: unknown): number | null {
   const x = Array.isArray(v) ? v[0] : v;
   const n = typeof x === "number" ? x : typeof x === "string" && x.trim() !== "" ? Number(x) : Number.NaN;
   return Number.isFinite(n) ? n : null;
+}
+
+/** "x" or "y" from an axis attribute, else undefined. */
+function axisName(v: unknown): "x" | "y" | undefined {
+  const t = typeof v === "string" ? v.trim().toLowerCase() : "";
+  return t === "x" || t === "y" ? t : undefined;
+}
+
+/**
+ * What a projected coordinate is multiplied by to be in the mapping's units: a geostationary
+ * view's scan angles (radians, as GOES ABI stores x and y; CF's `projection_x_angular_coordinate`)
+ * times the perspective point height, as GDAL's netCDF driver and PROJ's `geos` take them; 1 for
+ * every other coordinate.
+ */
+export function cfCoordinateScale(
+  mapping: Readonly<Record<string, unknown>>,
+  coord: Readonly<Record<string, unknown>>,
+): number {
+  const name = typeof mapping.grid_mapping_name === "string" ? mapping.grid_mapping_name.trim().toLowerCase() : "";
+  const h = num(mapping.perspective_point_height);
+  if (name !== "geostationary" || h === null) return 1;
+  const units = typeof coord.units === "string" ? coord.units.trim().toLowerCase() : "";
+  if (/^(rad|radians?)$/.test(units)) return h;
+  if (/^(urad|microradians?)$/.test(units)) return h * 1e-6;
+  const angular = /^projection_[xy]_angular_coordinate$/.test(String(coord.standard_name ?? ""));
+  return units === "" && angular ? h : 1;
 }
 
 /** The ellipsoid terms: a sphere's radius, the axes, or an inverse flattening; WGS 84 otherwise. */
@@ -84,6 +111,23 @@ export function cfGridMappingProj(a: Readonly<Record<string, unknown>>, units = 
       return `+proj=laea +lat_0=${lat0} +lon_0=${lon0} ${offsets} ${tail}`;
     case "sinusoidal":
       return `+proj=sinu +lon_0=${lon0 ?? 0} ${offsets} ${tail}`;
+    case "rotated_latitude_longitude": {
+      // Coordinates in degrees about the displaced pole, as pyproj's `CRS.from_cf` reads them.
+      const poleLat = p("grid_north_pole_latitude");
+      const poleLon = p("grid_north_pole_longitude");
+      if (poleLat === null || poleLon === null) return null;
+      const gridLon = p("north_pole_grid_longitude", 0);
+      return `+proj=ob_tran +o_proj=longlat +o_lat_p=${poleLat} +o_lon_p=${gridLon} +lon_0=${180 + poleLon} ${ellipsoid(a)}${pm ? ` +pm=${pm}` : ""} +no_defs`;
+    }
+    case "geostationary": {
+      // The axis the scanner sweeps: GOES sweeps x, Meteosat and Himawari y. CF names one of
+      // the two; pyproj refuses a mapping that names neither, and so does this.
+      const h = p("perspective_point_height");
+      const fixed = axisName(a.fixed_angle_axis);
+      const sweep = axisName(a.sweep_angle_axis) ?? (fixed && (fixed === "x" ? "y" : "x"));
+      if (h === null || lon0 === null || sweep === undefined) return null;
+      return `+proj=geos +h=${h} +lon_0=${lon0} +sweep=${sweep} ${offsets} ${tail}`;
+    }
     default:
       return null;
   }

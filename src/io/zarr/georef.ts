@@ -35,8 +35,8 @@ export interface CoordGeoref {
   periodicX: boolean;
 }
 
-const LAT = /^(lat|latitude|y_lat|nav_lat|rlat)$/i;
-const LON = /^(lon|long|longitude|x_lon|nav_lon|rlon)$/i;
+const LAT = /^(lat|latitude|y_lat|nav_lat)$/i;
+const LON = /^(lon|long|longitude|x_lon|nav_lon)$/i;
 
 /** The step of a regular coordinate, or null when it is irregular (or shorter than 2). */
 export function regularStep(v: ArrayLike<number>): number | null {

@@ -8,6 +8,7 @@ import { allocate, DTYPE_INFO, type DType, isDType, isTypedArrayOf, type TypedAr
 import { checkBudget } from "../../util/budget.js";
 import { halfToFloat32Bits, halfToNumber } from "../../util/half.js";
 import { codecWorkers } from "../codec-pool.js";
+import { cfDecode, cfEncoding } from "./cf.js";
 import type { ZarrArrayInfo } from "./dataset.js";
 
 /** One axis of a selection: a fixed index, or a `[start, stop)` range. */
@@ -202,12 +203,21 @@ export async function readSelection(
   return { data: toCOrder(r.data, r.shape, r.stride, dtype, info.dtype === "float16"), shape: r.shape };
 }
 
-/** Read a whole 1-D (or 0-D) array, e.g. a coordinate variable, as numbers. */
+/**
+ * Read a whole 1-D (or 0-D) array, e.g. a coordinate variable, as numbers, decoded as CF packs
+ * them: `stored * scale_factor + add_offset` (a GOES scan angle stored as int16, say), in double
+ * precision whatever the stored type, so positions keep every digit; a value equal to its
+ * `_FillValue` or `missing_value` attribute is NaN. The array's own fill value marks missing cells
+ * of a packed coordinate only (xarray writes a packed variable's `_FillValue` there): zarr-python
+ * gives every integer array 0 by default, and in a coordinate of plain integers 0 is a position.
+ */
 export async function readCoord(info: ZarrArrayInfo, where: string): Promise<Float64Array> {
   const { data } = await readSelection(
     info,
     info.shape.map((n) => [0, n] as const),
     where,
   );
-  return Float64Array.from(data as ArrayLike<number>);
+  const packed = info.attrs.scale_factor !== undefined || info.attrs.add_offset !== undefined;
+  const enc = cfEncoding(gridDtype(info.dtype), info.attrs, packed ? info.fillValue : null);
+  return Float64Array.from(cfDecode(data, { ...enc, decoded: "float64" }) as ArrayLike<number>);
 }

@@ -17,9 +17,10 @@ import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { errorLine, TilecastError } from "../../errors.js";
 import { makeBlockGrid } from "../../grid/block-grid.js";
-import { isGeographic, wktWithVertical } from "../../grid/crs.js";
+import { isGeographic, isRotatedPole, wktWithVertical } from "../../grid/crs.js";
 import { allocate } from "../../grid/dtype.js";
 import { isNorthUp, pixelToWorld } from "../../grid/geotransform.js";
+import { proj4Wkt } from "../../grid/proj-wkt.js";
 import { atomicWrite, discard, publish, tempPathFor, trackTemp } from "../atomic.js";
 import { carriedAttrs, commonUnit } from "../carried-attrs.js";
 import type { GridSink, SinkSpec } from "../types.js";
@@ -113,7 +114,9 @@ export async function createZarrSink(path: string, spec: SinkSpec, o: ZarrWriteO
           units: axis === "x" ? "degrees_east" : "degrees_north",
           standard_name: axis === "x" ? "longitude" : "latitude",
         }
-      : { units: "metre", standard_name: `projection_${axis}_coordinate` };
+      : isRotatedPole(crs)
+        ? { units: "degrees", standard_name: axis === "x" ? "grid_longitude" : "grid_latitude" }
+        : { units: "metre", standard_name: `projection_${axis}_coordinate` };
   // What describes the data (units, long_name, ...) first; the keys the store's layout needs after.
   const varAttrs: Record<string, unknown> = Object.fromEntries(carriedAttrs(spec.attrs, true));
   const units = commonUnit(spec.attrs, spec.bands);
@@ -164,7 +167,7 @@ export async function createZarrSink(path: string, spec: SinkSpec, o: ZarrWriteO
       coordArray("y", spec.height, y0, gt[5], coordAttrs("y")),
     );
   if (crs) {
-    const text = wktWithVertical(crs) ?? crs.proj4 ?? (crs.epsg ? `EPSG:${crs.epsg}` : "");
+    const text = wktWithVertical(crs) ?? (crs.proj4 ? proj4Wkt(crs.proj4) : crs.epsg ? `EPSG:${crs.epsg}` : "");
     const attrs: Record<string, unknown> = { crs_wkt: text, spatial_ref: text };
     if (gt) attrs.GeoTransform = gt.join(" ");
     arrays.push({

@@ -19,7 +19,7 @@ import { withoutTypedNames } from "../carried-attrs.js";
 import type { GridSource, RasterMeta, ReadOptions } from "../types.js";
 import { allocateWindow, planWindow } from "../window-buffer.js";
 import { type CfEncoding, cfDecode, cfEncoding, decodedNodata } from "./cf.js";
-import { cfGridMappingProj } from "./cf-grid-mapping.js";
+import { cfCoordinateScale, cfGridMappingProj } from "./cf-grid-mapping.js";
 import { cfTimeLabels, isCfTime } from "./cf-time.js";
 import type { ChunkCache } from "./chunk-cache.js";
 import { openZarr, type ZarrArrayInfo, type ZarrDataset } from "./dataset.js";
@@ -208,8 +208,14 @@ export async function openZarrSource(path: string, o: ZarrSourceOptions = {}): P
   if (!yc && !xc) georef = georefWithoutCoords(gm?.attrs.GeoTransform, crsText, path);
   else if (yc && xc && yc.dims.length === 1 && xc.dims.length === 1) {
     const geo = isLatLon(yDim, xDim, yc.attrs.units, xc.attrs.units);
-    const yv = await readCoord(yc, path);
-    const xv = await readCoord(xc, path);
+    // Positions in the CRS's units: a geostationary view's scan angles become metres.
+    const position = async (c: ZarrArrayInfo) => {
+      const v = await readCoord(c, path);
+      const k = gm ? cfCoordinateScale(gm.attrs, c.attrs) : 1;
+      return k === 1 ? v : v.map((t) => t * k);
+    };
+    const yv = await position(yc);
+    const xv = await position(xc);
     checkCoordLength(path, yDim, yv.length, info.shape[nd - 2] ?? 0);
     checkCoordLength(path, xDim, xv.length, info.shape[nd - 1] ?? 0);
     checkCoordFinite(path, yDim, yv);

@@ -1,9 +1,9 @@
 /**
  * A Zarr store whose CRS is CF grid-mapping parameters alone (no `crs_wkt`), as weather models'
  * netCDF output reaches Zarr (MET Norway's Lambert conformal grids, polar stereographic sea-ice
- * grids, MODIS sinusoidal tiles): tilecast places it where pyproj's `CRS.from_cf` (rioxarray's
- * reading) places it, point by point, and a GeoTIFF it writes from it lands there in GDAL.
- * tilecast read such stores with no CRS before.
+ * grids, MODIS sinusoidal tiles, GOES and Meteosat geostationary views, COSMO's rotated pole):
+ * tilecast places it where pyproj's `CRS.from_cf` (rioxarray's reading) places it, point by point,
+ * and a GeoTIFF it writes from it lands there in GDAL. tilecast read such stores with no CRS before.
  */
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -68,7 +68,47 @@ const MAPPINGS: Record<string, Record<string, unknown>> = {
     latitude_of_projection_origin: 23,
   },
   modis: { grid_mapping_name: "sinusoidal", longitude_of_central_meridian: 0, earth_radius: 6371007.181 },
+  // GOES-East's ABI fixed grid (sweep x), and Meteosat's named by its fixed axis (so sweep y).
+  goes: {
+    grid_mapping_name: "geostationary",
+    perspective_point_height: 35786023,
+    semi_major_axis: 6378137,
+    semi_minor_axis: 6356752.31414,
+    inverse_flattening: 298.2572221,
+    latitude_of_projection_origin: 0,
+    longitude_of_projection_origin: -75,
+    sweep_angle_axis: "x",
+  },
+  seviri: {
+    grid_mapping_name: "geostationary",
+    perspective_point_height: 35785831,
+    semi_major_axis: 6378169,
+    semi_minor_axis: 6356583.8,
+    longitude_of_projection_origin: 9.5,
+    fixed_angle_axis: "x",
+  },
 };
+/** Rotated poles (COSMO's, and one with its own grid longitude of the pole on a sphere), in degrees. */
+const ROTATED: Record<string, Record<string, unknown>> = {
+  cosmo: {
+    grid_mapping_name: "rotated_latitude_longitude",
+    grid_north_pole_latitude: 40,
+    grid_north_pole_longitude: -170,
+  },
+  ukv: {
+    grid_mapping_name: "rotated_latitude_longitude",
+    grid_north_pole_latitude: 37.5,
+    grid_north_pole_longitude: 177.5,
+    north_pole_grid_longitude: 10,
+    earth_radius: 6371229,
+  },
+};
+const DEGREES: [number, number][] = [
+  [0, 0],
+  [-10, 5],
+  [20, -15],
+  [3.5, 24.25],
+];
 const POINTS: [number, number][] = [
   [0, 0],
   [250000, -125000],
@@ -80,15 +120,16 @@ describe.skipIf(!hasGdal)("CF grid mappings without WKT", () => {
   it("every mapping read places points where pyproj's CRS.from_cf does", () => {
     const want = py<Record<string, [number, number][]>>(`from pyproj import CRS, Transformer
 out = {}
-for k, a in ${JSON.stringify(MAPPINGS)}.items():
-    t = Transformer.from_crs(CRS.from_cf(a), "EPSG:4326", always_xy=True)
-    out[k] = [list(t.transform(x, y)) for x, y in ${JSON.stringify(POINTS)}]
+for points, mappings in ((${JSON.stringify(POINTS)}, ${JSON.stringify(MAPPINGS)}), (${JSON.stringify(DEGREES)}, ${JSON.stringify(ROTATED)})):
+    for k, a in mappings.items():
+        t = Transformer.from_crs(CRS.from_cf(a), "EPSG:4326", always_xy=True)
+        out[k] = [list(t.transform(x, y)) for x, y in points]
 print(json.dumps(out))`);
     const wgs84 = crsFromEpsg(4326);
-    for (const [k, a] of Object.entries(MAPPINGS)) {
+    for (const [k, a] of [...Object.entries(MAPPINGS), ...Object.entries(ROTATED)]) {
       const proj = cfGridMappingProj(a);
       expect(proj, k).not.toBeNull();
-      POINTS.forEach((p, i) => {
+      (k in ROTATED ? DEGREES : POINTS).forEach((p, i) => {
         const [lon, lat] = transformPoint(parseCrs(proj as string), wgs84, p);
         const [wlon, wlat] = want[k]?.[i] as [number, number];
         expect(Math.abs(lon - wlon), `${k} ${p} lon ${lon} vs ${wlon}`).toBeLessThan(1e-7);
@@ -106,6 +147,9 @@ print(json.dumps(out))`);
       cfGridMappingProj({ grid_mapping_name: "rotated_latitude_longitude", grid_north_pole_latitude: 40 }),
     ).toBeNull();
     expect(cfGridMappingProj({ grid_mapping_name: "lambert_conformal_conic" })).toBeNull();
+    // A geostationary view naming neither axis: pyproj refuses it, and tilecast reads no CRS.
+    expect(cfGridMappingProj({ ...MAPPINGS.goes, sweep_angle_axis: undefined })).toBeNull();
+    expect(cfGridMappingProj({ grid_mapping_name: "vertical_perspective", perspective_point_height: 1 })).toBeNull();
   });
 
   it("a store with MET Norway's grid mapping reads placed, and its GeoTIFF lands where pyproj puts the cells", async () => {
