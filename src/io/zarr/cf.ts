@@ -1,6 +1,9 @@
 /**
- * CF conventions as xarray applies them: packed values `stored * scale_factor + add_offset`,
- * `_FillValue` / `missing_value` as missing cells, and time coordinates in "UNITS since DATE" (`cf-time.ts`).
+ * CF conventions as xarray applies them, in xarray's order: `_Unsigned` (netCDF 3 has no unsigned
+ * types, so GOES radiances, say, are uint16 stored as int16 with `_Unsigned = "true"`; the bytes
+ * are read as the unsigned type, and a signed type's with `"false"`), then `_FillValue` /
+ * `missing_value` as missing cells, then packed values `stored * scale_factor + add_offset`; and
+ * time coordinates in "UNITS since DATE" (`cf-time.ts`).
  *
  * The decoded dtype follows xarray (Debian's 2023.01, which the tests compare against): float32
  * stays float32, integers of up to 16 bits unpack to float32, everything else to float64.
@@ -12,12 +15,14 @@
  * ```
  */
 import type { DType, TypedArray } from "../../grid/dtype.js";
-import { allocate } from "../../grid/dtype.js";
+import { allocate, viewOf } from "../../grid/dtype.js";
 
 /** How a stored variable decodes. */
 export interface CfEncoding {
   /** Stored dtype. */
   stored: DType;
+  /** The integer type `_Unsigned` says the stored bytes are (the stored type's other sign), if any. */
+  view?: DType;
   /** Decoded dtype. */
   decoded: DType;
   scale: number | null;
@@ -37,15 +42,48 @@ export function cfEncoding(
 ): CfEncoding {
   const scale = num(attrs.scale_factor);
   const offset = num(attrs.add_offset);
+  const view = unsignedView(stored, attrs._Unsigned);
+  const read = view ?? stored;
   // Compared as xarray compares them: the attribute's value as it is (a double _FillValue on a
-  // float32 variable masks nothing there, unlike GDAL_NODATA text on a float32 GeoTIFF band).
-  const missing = [num(attrs._FillValue) ?? fillValue, num(attrs.missing_value)].filter((v): v is number => v !== null);
-  let decoded: DType = stored;
+  // float32 variable masks nothing there, unlike GDAL_NODATA text on a float32 GeoTIFF band),
+  // taken into the type `_Unsigned` names as xarray takes it (int16 -1 is uint16 65535).
+  const missing = [num(attrs._FillValue) ?? fillValue, num(attrs.missing_value)]
+    .filter((v): v is number => v !== null)
+    .map((v) => (view ? sameBits(v, stored, view) : v));
+  let decoded: DType = read;
   if (scale !== null || offset !== null) {
-    const smallInt = ["int8", "uint8", "int16", "uint16"].includes(stored);
-    decoded = stored === "float32" || smallInt ? "float32" : "float64";
+    const smallInt = ["int8", "uint8", "int16", "uint16"].includes(read);
+    decoded = read === "float32" || smallInt ? "float32" : "float64";
   }
-  return { stored, decoded, scale, offset, missing: [...new Set(missing)] };
+  return { stored, ...(view ? { view } : {}), decoded, scale, offset, missing: [...new Set(missing)] };
+}
+
+const OTHER_SIGN: Partial<Record<DType, DType>> = {
+  int8: "uint8",
+  int16: "uint16",
+  int32: "uint32",
+  uint8: "int8",
+  uint16: "int16",
+  uint32: "int32",
+};
+
+/**
+ * The type an `_Unsigned` attribute says a stored integer type's bytes are: the unsigned type for
+ * a signed one with "true", the signed type for an unsigned one with "false"; else undefined
+ * (xarray ignores it on other types, and so does this).
+ */
+function unsignedView(stored: DType, flag: unknown): DType | undefined {
+  const f = typeof flag === "string" ? flag.trim().toLowerCase() : typeof flag === "boolean" ? String(flag) : "";
+  const signed = stored.startsWith("int");
+  if ((f === "true" && signed) || (f === "false" && !signed)) return OTHER_SIGN[stored];
+  return undefined;
+}
+
+/** A value of integer type `from` as the integer of type `to` with the same bits (0 if not an integer of `from`). */
+function sameBits(v: number, from: DType, to: DType): number {
+  const a = allocate(from, 1);
+  a[0] = v;
+  return viewOf(to, a.buffer, 0, 1)[0] as number;
 }
 
 /** The nodata value of decoded data: NaN for floats, else the first missing value (or null). */
@@ -59,7 +97,8 @@ export function decodedNodata(e: CfEncoding): number | null {
  * Decode stored values: missing cells become NaN (floats) or stay the fill value (integers);
  * packed values are unpacked in the decoded dtype's precision, as numpy does.
  */
-export function cfDecode(values: TypedArray, e: CfEncoding): TypedArray {
+export function cfDecode(stored: TypedArray, e: CfEncoding): TypedArray {
+  const values = e.view ? viewOf(e.view, stored.buffer, stored.byteOffset, stored.length) : stored;
   const isMissing = e.missing.some(Number.isNaN)
     ? (v: number) => Number.isNaN(v) || e.missing.includes(v)
     : (v: number) => e.missing.includes(v);
