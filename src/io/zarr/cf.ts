@@ -47,9 +47,12 @@ export function cfEncoding(
   // Compared as xarray compares them: the attribute's value as it is (a double _FillValue on a
   // float32 variable masks nothing there, unlike GDAL_NODATA text on a float32 GeoTIFF band),
   // taken into the type `_Unsigned` names as xarray takes it (int16 -1 is uint16 65535).
-  const missing = [num(attrs._FillValue) ?? fillValue, num(attrs.missing_value)]
-    .filter((v): v is number => v !== null)
-    .map((v) => (view ? sameBits(v, stored, view) : v));
+  // Each of a list's values, as xarray takes them (`missing_value: [-999, -9999]`).
+  const all = (v: unknown): number[] => (Array.isArray(v) ? v : [v]).map(num).filter((n): n is number => n !== null);
+  const fills = all(attrs._FillValue);
+  const missing = [...(fills.length ? fills : fillValue === null ? [] : [fillValue]), ...all(attrs.missing_value)].map(
+    (v) => (view ? sameBits(v, stored, view) : v),
+  );
   let decoded: DType = read;
   if (scale !== null || offset !== null) {
     const smallInt = ["int8", "uint8", "int16", "uint16"].includes(read);
