@@ -212,11 +212,20 @@ export async function readSelection(
  * gives every integer array 0 by default, and in a coordinate of plain integers 0 is a position.
  */
 export async function readCoord(info: ZarrArrayInfo, where: string): Promise<Float64Array> {
-  const { data } = await readSelection(
+  return readPositions(
     info,
     info.shape.map((n) => [0, n] as const),
     where,
   );
+}
+
+/** A selection of a coordinate array (1-D or 2-D), decoded as {@link readCoord} decodes it. */
+export async function readPositions(
+  info: ZarrArrayInfo,
+  sel: readonly AxisSelection[],
+  where: string,
+): Promise<Float64Array> {
+  const { data } = await readSelection(info, sel, where);
   const packed = info.attrs.scale_factor !== undefined || info.attrs.add_offset !== undefined;
   const enc = cfEncoding(gridDtype(info.dtype), info.attrs, packed ? info.fillValue : null);
   return Float64Array.from(cfDecode(data, { ...enc, decoded: "float64" }) as ArrayLike<number>);

@@ -22,6 +22,7 @@ import { type CfEncoding, cfDecode, cfEncoding, decodedNodata } from "./cf.js";
 import { cfCoordinateScale, cfGridMappingProj } from "./cf-grid-mapping.js";
 import { cfTimeLabels, isCfTime } from "./cf-time.js";
 import type { ChunkCache } from "./chunk-cache.js";
+import { curvilinearGeoref, latLon2d } from "./curvilinear.js";
 import { openZarr, type ZarrArrayInfo, type ZarrDataset } from "./dataset.js";
 import { checkSpatialLast } from "./dims-order.js";
 import { crsTextOfGdalAttr } from "./gdal-crs.js";
@@ -48,10 +49,17 @@ export interface ZarrMeta extends RasterMeta {
   readonly zarrFormat: 2 | 3;
 }
 
-/** Data variables: arrays of two or more dims that are not themselves a coordinate. */
+/**
+ * Data variables: arrays of two or more dims that are not themselves a coordinate, neither a
+ * dimension's nor one another array names in its `coordinates` attribute (a swath's 2-D latitude
+ * and longitude), as xarray tells them apart.
+ */
 export function dataVariables(ds: ZarrDataset): string[] {
-  const dimNames = new Set([...ds.arrays.values()].flatMap((a) => a.dims));
-  return [...ds.arrays.values()].filter((a) => a.dims.length >= 2 && !dimNames.has(a.name)).map((a) => a.name);
+  const arrays = [...ds.arrays.values()];
+  const coords = new Set(arrays.flatMap((a) => a.dims));
+  for (const a of arrays)
+    if (typeof a.attrs.coordinates === "string") for (const n of a.attrs.coordinates.split(/\s+/)) coords.add(n);
+  return arrays.filter((a) => a.dims.length >= 2 && !coords.has(a.name)).map((a) => a.name);
 }
 
 /** Values of a 1-D coordinate as labels: ISO times for CF time, numbers otherwise. */
@@ -223,6 +231,11 @@ export async function openZarrSource(path: string, o: ZarrSourceOptions = {}): P
     const g = georefFromCoords({ name: yDim, values: yv }, { name: xDim, values: xv }, crsText, geo);
     if (g) ({ georef, flipY, periodicX } = g);
   }
+  // Nothing that places it, yet 2-D latitude and longitude over its rows and columns (a swath's
+  // geolocation): placed by them (curvilinear.ts).
+  const aux = !georef?.crs ? latLon2d(ds, info) : null;
+  const curvi = aux ? await curvilinearGeoref(aux.lat, aux.lon, path) : null;
+  if (curvi) ({ georef, flipY, periodicX } = curvi);
   const enc = cfEncoding(gridDtype(info.dtype), info.attrs, info.fillValue);
   const bandCoord = bandDim ? ds.arrays.get(bandDim) : undefined;
   const d = info.dims.indexOf(bandDim ?? "");
