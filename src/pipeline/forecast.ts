@@ -20,11 +20,12 @@
  */
 import { TilecastError } from "../errors.js";
 import type { Stats } from "../grid/band-stats.js";
-import { isGeographic, wktWithVertical } from "../grid/crs.js";
+import { isGeographic } from "../grid/crs.js";
 import { placingTransform } from "../grid/grid.js";
 import { parseUtc } from "../grid/utc-time.js";
 import { commonUnit } from "../io/carried-attrs.js";
 import type { GridSource } from "../io/types.js";
+import { storeWkt } from "../io/zarr/crs-attrs.js";
 import { type ForecastGrid, writeForecastSlot } from "../io/zarr/forecast-store.js";
 import { quietCpuBanner } from "../nn/backend.js";
 import { type InferenceModel, inferenceModel } from "../nn/inference-model.js";
@@ -80,7 +81,7 @@ function productGrid(p: Pipeline, src: GridSource, variable: string, card: Model
     x: Array.from({ length: w }, (_, i) => gt[0] + gt[1] * (i + 0.5)),
     y: Array.from({ length: h }, (_, j) => gt[3] + gt[5] * (j + 0.5)),
     ...(geographic ? { dims: ["latitude", "longitude"] as const } : {}),
-    crsWkt: georef?.crs ? wktWithVertical(georef.crs) : null,
+    crsWkt: georef?.crs ? storeWkt(georef.crs) || null : null,
     attrs: {
       title: `tilecast forecast (${card.architecture.type}, ${f?.input ?? 1} frames in)`,
       source: `model ${dir}; input ${p.input.path}`,

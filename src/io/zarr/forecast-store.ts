@@ -24,7 +24,9 @@ import { mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { deflateSync, inflateSync } from "node:zlib";
 import { TilecastError } from "../../errors.js";
+import { parseCrs } from "../../grid/crs.js";
 import { atomicWrite, tempPathFor } from "../atomic.js";
+import { spatialRefAttrs, xyCoordAttrs } from "./crs-attrs.js";
 
 /** The grid and variable of a product store. */
 export interface ForecastGrid {
@@ -74,12 +76,8 @@ function metadata(g: ForecastGrid, n: number, leads: number): Record<string, unk
   const h = g.y.length;
   const w = g.x.length;
   const [yd, xd] = g.dims ?? ["y", "x"];
-  const geo = yd === "latitude";
-  const coord = (dim: string, units: string, standard: string) => ({
-    _ARRAY_DIMENSIONS: [dim],
-    units,
-    standard_name: standard,
-  });
+  const crs = g.crsWkt ? parseCrs(g.crsWkt) : null;
+  const coord = (dim: string, axis: "x" | "y") => ({ _ARRAY_DIMENSIONS: [dim], ...xyCoordAttrs(crs, axis) });
   return {
     ".zgroup": { zarr_format: 2 },
     ".zattrs": { Conventions: "CF-1.8", ...(g.attrs ?? {}) },
@@ -101,13 +99,13 @@ function metadata(g: ForecastGrid, n: number, leads: number): Record<string, unk
     "lead_time/.zarray": zarray([leads], [leads], "<i4", null),
     "lead_time/.zattrs": { _ARRAY_DIMENSIONS: ["lead_time"], units: "minutes", standard_name: "forecast_period" },
     [`${yd}/.zarray`]: zarray([h], [h], "<f8", "NaN"),
-    [`${yd}/.zattrs`]: geo ? coord(yd, "degrees_north", "latitude") : coord(yd, "m", "projection_y_coordinate"),
+    [`${yd}/.zattrs`]: coord(yd, "y"),
     [`${xd}/.zarray`]: zarray([w], [w], "<f8", "NaN"),
-    [`${xd}/.zattrs`]: geo ? coord(xd, "degrees_east", "longitude") : coord(xd, "m", "projection_x_coordinate"),
-    ...(g.crsWkt
+    [`${xd}/.zattrs`]: coord(xd, "x"),
+    ...(g.crsWkt && crs
       ? {
           "spatial_ref/.zarray": { ...zarray([], [], "<i8", 0), compressor: null },
-          "spatial_ref/.zattrs": { _ARRAY_DIMENSIONS: [], crs_wkt: g.crsWkt, spatial_ref: g.crsWkt },
+          "spatial_ref/.zattrs": { _ARRAY_DIMENSIONS: [], ...spatialRefAttrs(crs, g.crsWkt) },
         }
       : {}),
   };

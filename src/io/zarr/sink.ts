@@ -17,16 +17,15 @@ import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { errorLine, TilecastError } from "../../errors.js";
 import { makeBlockGrid } from "../../grid/block-grid.js";
-import { isGeographic, isRotatedPole, wktWithVertical } from "../../grid/crs.js";
 import { allocate } from "../../grid/dtype.js";
 import { isNorthUp, pixelToWorld } from "../../grid/geotransform.js";
-import { proj4Wkt } from "../../grid/proj-wkt.js";
 import { atomicWrite, discard, publish, tempPathFor, trackTemp } from "../atomic.js";
 import { carriedAttrs, commonUnit } from "../carried-attrs.js";
 import type { GridSink, SinkSpec } from "../types.js";
 import { encodeCfTime } from "./cf-time.js";
 import { ZarrChunkWriter } from "./chunk-writer.js";
 import { type Compressor, DEFAULT_COMPRESSOR } from "./codecs.js";
+import { spatialRefAttrs, storeWkt, xyCoordAttrs } from "./crs-attrs.js";
 import { gdalCrsAttr } from "./gdal-crs.js";
 import { type ArraySpec, chunkKey, v2ArrayDocs, v3ArrayDoc } from "./metadata.js";
 import { ShardWriter } from "./shard-writer.js";
@@ -106,17 +105,8 @@ export async function createZarrSink(path: string, spec: SinkSpec, o: ZarrWriteO
   const root = tempPathFor(path);
   trackTemp(root);
   const crs = spec.georef?.crs ?? null;
-  const geographic = isGeographic(crs);
   const [x0, y0] = gt ? pixelToWorld(gt, 0, 0) : [0, 0];
-  const coordAttrs = (axis: "x" | "y") =>
-    geographic
-      ? {
-          units: axis === "x" ? "degrees_east" : "degrees_north",
-          standard_name: axis === "x" ? "longitude" : "latitude",
-        }
-      : isRotatedPole(crs)
-        ? { units: "degrees", standard_name: axis === "x" ? "grid_longitude" : "grid_latitude" }
-        : { units: "metre", standard_name: `projection_${axis}_coordinate` };
+  const coordAttrs = (axis: "x" | "y") => xyCoordAttrs(crs, axis);
   // What describes the data (units, long_name, ...) first; the keys the store's layout needs after.
   const varAttrs: Record<string, unknown> = Object.fromEntries(carriedAttrs(spec.attrs, true));
   const units = commonUnit(spec.attrs, spec.bands);
@@ -167,9 +157,7 @@ export async function createZarrSink(path: string, spec: SinkSpec, o: ZarrWriteO
       coordArray("y", spec.height, y0, gt[5], coordAttrs("y")),
     );
   if (crs) {
-    const text = wktWithVertical(crs) ?? (crs.proj4 ? proj4Wkt(crs.proj4) : crs.epsg ? `EPSG:${crs.epsg}` : "");
-    const attrs: Record<string, unknown> = { crs_wkt: text, spatial_ref: text };
-    if (gt) attrs.GeoTransform = gt.join(" ");
+    const attrs = spatialRefAttrs(crs, storeWkt(crs), gt ?? undefined);
     arrays.push({
       spec: {
         name: "spatial_ref",

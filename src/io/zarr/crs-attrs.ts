@@ -1,0 +1,46 @@
+/**
+ * How a Zarr output describes its CRS, in one place for the raster writer (`sink.ts`) and the
+ * forecast store (`forecast-store.ts`): the WKT it keeps (`crs_wkt`, GDAL's `_CRS`), the
+ * `spatial_ref` grid mapping (CF's parameters, then the WKT, as rioxarray writes it), and the
+ * x/y coordinates' units and standard names.
+ */
+import { type Crs, isGeographic, isRotatedPole, proj4, proj4Definition, wktWithVertical } from "../../grid/crs.js";
+import { proj4Wkt } from "../../grid/proj-wkt.js";
+import { cfGridMappingAttrs } from "./cf-grid-mapping-write.js";
+
+/** The WKT a store keeps for `crs`: its own (with a vertical part), its EPSG code's, else its PROJ string's (proj-wkt.ts). */
+export function storeWkt(crs: Crs): string {
+  return wktWithVertical(crs) ?? (crs.proj4 ? proj4Wkt(crs.proj4) : crs.epsg ? `EPSG:${crs.epsg}` : "");
+}
+
+/** The `spatial_ref` variable's attributes: CF's grid-mapping parameters where CF has them, the WKT, the transform. */
+export function spatialRefAttrs(crs: Crs, wkt: string, transform?: readonly number[]): Record<string, unknown> {
+  return {
+    ...cfGridMappingAttrs(crs),
+    crs_wkt: wkt,
+    spatial_ref: wkt,
+    ...(transform ? { GeoTransform: transform.join(" ") } : {}),
+  };
+}
+
+/** The length unit of a projected CRS's coordinates, as CF names it ("m", "km", or metres' multiple). */
+function lengthUnits(crs: Crs): string {
+  let metres = 1;
+  try {
+    metres = Number((new (proj4().Proj)(proj4Definition(crs)) as unknown as { to_meter?: number }).to_meter ?? 1);
+  } catch {
+    metres = 1;
+  }
+  return metres === 1 ? "m" : metres === 1000 ? "km" : `${metres} m`;
+}
+
+/** The units and standard name of an x or y coordinate in `crs`. */
+export function xyCoordAttrs(crs: Crs | null, axis: "x" | "y"): { units: string; standard_name: string } {
+  if (isGeographic(crs))
+    return {
+      units: axis === "x" ? "degrees_east" : "degrees_north",
+      standard_name: axis === "x" ? "longitude" : "latitude",
+    };
+  if (isRotatedPole(crs)) return { units: "degrees", standard_name: axis === "x" ? "grid_longitude" : "grid_latitude" };
+  return { units: crs ? lengthUnits(crs) : "m", standard_name: `projection_${axis}_coordinate` };
+}
