@@ -25,9 +25,15 @@ const CASES: [string, [number, number]][] = [
   ["EPSG:5070", [1000000, 2000000]], // CONUS Albers
   ["EPSG:3857", [1200000, 6000000]], // Web Mercator
   ["EPSG:4326", [10, 50]],
-  ["+proj=lcc +lat_0=63.3 +lon_0=15 +lat_1=63.3 +lat_2=63.3 +x_0=0 +y_0=0 +R=6371000 +units=m +no_defs", [250000, -125000]],
+  [
+    "+proj=lcc +lat_0=63.3 +lon_0=15 +lat_1=63.3 +lat_2=63.3 +x_0=0 +y_0=0 +R=6371000 +units=m +no_defs",
+    [250000, -125000],
+  ],
   ["+proj=sinu +lon_0=0 +x_0=0 +y_0=0 +R=6371007.181 +units=m +no_defs", [1000000, 5000000]],
-  ["+proj=geos +h=35786023 +lon_0=-75 +sweep=x +x_0=0 +y_0=0 +a=6378137 +b=6356752.31414 +units=m +no_defs", [1200000, 800000]],
+  [
+    "+proj=geos +h=35786023 +lon_0=-75 +sweep=x +x_0=0 +y_0=0 +a=6378137 +b=6356752.31414 +units=m +no_defs",
+    [1200000, 800000],
+  ],
   ["+proj=geos +h=35785831 +lon_0=9.5 +x_0=0 +y_0=0 +a=6378169 +b=6356583.8 +units=m +no_defs", [-900000, 3000000]],
   ["+proj=ob_tran +o_proj=longlat +o_lat_p=37.5 +o_lon_p=10 +lon_0=357.5 +R=6371229 +no_defs", [-3, 4.5]],
   ["+proj=merc +lon_0=10 +lat_ts=20 +x_0=0 +y_0=0 +ellps=WGS84 +units=m +no_defs", [500000, 3000000]],
