@@ -15,13 +15,22 @@ describe("tilecast with Zarr", () => {
     expect(r.code).toBe(0);
     const info = JSON.parse(r.stdout);
     expect(info).toMatchObject({ format: "zarr", zarrFormat: 2, consolidated: true });
-    expect(info.variables.t2m).toStrictEqual({
+    const { placed, ...t2m } = info.variables.t2m;
+    expect(t2m).toStrictEqual({
       dims: ["time", "latitude", "longitude"],
       shape: [4, 19, 36],
       dtype: "int16",
       chunks: [1, 10, 18],
       fillValue: -32767,
       attrs: { add_offset: 273.15, scale_factor: 0.01, long_name: "2 metre temperature", units: "K" },
+    });
+    // How tilecast places it: cell edges from the 10-degree centres, a 360-degree grid.
+    expect({ ...placed, crs: placed.crs.epsg }).toStrictEqual({
+      transform: [-5, 10, 0, 95, 0, -10],
+      gcps: 0,
+      crs: 4326,
+      nodata: "nan",
+      periodicX: true,
     });
     expect(info.variables.tp.fillValue).toBe("nan");
     expect(info.coords.time.values).toStrictEqual([

@@ -81,13 +81,15 @@ export function describeRaster(src: GridSource): RasterInfo {
   };
 }
 
+/** How `inspect` names a CRS: its EPSG code and name, else its PROJ string or WKT; "none". */
+export function crsLabel(crs: RasterInfo["crs"]): string {
+  if (!crs) return "none";
+  return crs.epsg ? `EPSG:${crs.epsg}${crs.name ? ` (${crs.name})` : ""}` : (crs.proj4 ?? crs.wkt ?? "custom");
+}
+
 /** A human-readable, multi-line rendering of {@link RasterInfo} (what `tilecast inspect` prints). */
 export function formatInfo(i: RasterInfo): string {
-  const crs = i.crs
-    ? i.crs.epsg
-      ? `EPSG:${i.crs.epsg}${i.crs.name ? ` (${i.crs.name})` : ""}`
-      : (i.crs.proj4 ?? i.crs.wkt ?? "custom")
-    : "none";
+  const crs = crsLabel(i.crs);
   const lines = [
     `${i.path}`,
     `  format       ${i.format}`,

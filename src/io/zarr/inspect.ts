@@ -1,6 +1,8 @@
 /**
  * `inspect` for Zarr stores: `{format: "zarr", zarrFormat, consolidated, variables: {NAME: {dims,
- * shape, dtype, chunks, fillValue, attrs}}, coords: {NAME: {...same, values | range}}}`.
+ * shape, dtype, chunks, fillValue, attrs, placed}}, coords: {NAME: {...same, values | range}}}`,
+ * `placed` being how tilecast places the variable (transform or GCPs, CRS, nodata) or why it
+ * cannot read it as a raster.
  * NaN fill values are written "nan" (JSON has no NaN); CF time coordinates as ISO strings.
  *
  * @example
@@ -11,10 +13,12 @@
  * ```
  */
 
+import { isTilecastError } from "../../errors.js";
+import { crsLabel, describeRaster, type RasterInfo } from "../geotiff/inspect.js";
 import { cfTimeLabels, isCfTime } from "./cf-time.js";
 import { openZarr, type ZarrArrayInfo } from "./dataset.js";
-import { readCoord, readSelection } from "./read.js";
-import { coordLabels, dataVariables } from "./source.js";
+import { readCoord, readPositions } from "./read.js";
+import { coordLabels, dataVariables, openZarrSource } from "./source.js";
 
 /** One array as `inspect` prints it. */
 export interface ZarrArraySummary {
@@ -26,6 +30,20 @@ export interface ZarrArraySummary {
   shards?: number[];
   fillValue: number | "nan" | null;
   attrs: Record<string, unknown>;
+  /** A data variable's placement; a string saying why it cannot be opened as a raster. */
+  placed?: ZarrPlacement | string;
+}
+
+/** How tilecast places a data variable (what `openZarrSource` makes of its coordinates and grid mapping). */
+export interface ZarrPlacement {
+  /** The transform, or null where GCPs place it or nothing does. */
+  transform: number[] | null;
+  /** How many ground control points place it (2-D latitude and longitude), or 0. */
+  gcps: number;
+  crs: RasterInfo["crs"];
+  nodata: number | "nan" | null;
+  /** A 360-degree longitude grid, periodic in x. */
+  periodicX: boolean;
 }
 
 /** A coordinate adds its values (up to 32) or its first and last value. */
@@ -57,6 +75,24 @@ function summary(a: ZarrArrayInfo): ZarrArraySummary {
   };
 }
 
+/** How a data variable is placed, read as `convert` and `run` read it (its first index along extra dims). */
+async function placement(path: string, a: ZarrArrayInfo): Promise<ZarrPlacement | string> {
+  const extra = a.dims.slice(0, -2).slice(1);
+  try {
+    const src = await openZarrSource(path, { variable: a.name, index: Object.fromEntries(extra.map((d) => [d, 0])) });
+    const i = describeRaster(src);
+    return {
+      transform: i.transform,
+      gcps: i.gcps?.length ?? 0,
+      crs: i.crs,
+      nodata: i.nodata,
+      periodicX: src.meta.periodicX,
+    };
+  } catch (e) {
+    return isTilecastError(e) ? e.problem : String(e);
+  }
+}
+
 /** Describe every variable and coordinate of a store. */
 export async function inspectZarr(path: string): Promise<ZarrInfo> {
   const ds = await openZarr(path);
@@ -65,7 +101,7 @@ export async function inspectZarr(path: string): Promise<ZarrInfo> {
   const coords: Record<string, ZarrCoordSummary> = {};
   for (const a of ds.arrays.values()) {
     if (vars.has(a.name)) {
-      variables[a.name] = summary(a);
+      variables[a.name] = { ...summary(a), placed: await placement(path, a) };
       continue;
     }
     const c: ZarrCoordSummary = summary(a);
@@ -75,8 +111,8 @@ export async function inspectZarr(path: string): Promise<ZarrInfo> {
       else if (n > 0) {
         // Only the ends: a long coordinate is not read whole to be described.
         const ends = Float64Array.of(
-          Number((await readSelection(a, [[0, 1]], path)).data[0]),
-          Number((await readSelection(a, [[n - 1, n]], path)).data[0]),
+          (await readPositions(a, [[0, 1]], path))[0] as number,
+          (await readPositions(a, [[n - 1, n]], path))[0] as number,
         );
         const labels = isCfTime(a.attrs) ? cfTimeLabels(ends, a.attrs, path, a.name) : Array.from(ends);
         c.range = [labels[0] as number | string, labels[1] as number | string];
@@ -98,6 +134,17 @@ export function formatZarrInfo(i: ZarrInfo): string {
     lines.push(
       `    ${n.padEnd(12)} (${v.dims.join(", ")}) ${v.shape.join(" x ")} ${v.dtype}, chunks ${v.chunks.join(" x ")}${v.shards ? ` in shards of ${v.shards.join(" x ")}` : ""}${v.attrs.units ? `, ${v.attrs.units}` : ""}`,
     );
+    const p = v.placed;
+    const pad = " ".repeat(17);
+    if (typeof p === "string") lines.push(`${pad}not readable as a raster: ${p}`);
+    else if (p) {
+      const by = p.transform
+        ? `transform ${p.transform.join(", ")}${p.periodicX ? " (periodic in x)" : ""}`
+        : p.gcps
+          ? `${p.gcps} ground control points (2-D latitude and longitude)`
+          : "nothing (no transform)";
+      lines.push(`${pad}placed by ${by}`, `${pad}crs ${crsLabel(p.crs)}, nodata ${p.nodata ?? "none"}`);
+    }
   }
   lines.push("  coords");
   for (const [n, c] of Object.entries(i.coords)) {

@@ -15,6 +15,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { isGeographic, isRotatedPole } from "../../../src/grid/crs.js";
 import { openGeoTiff } from "../../../src/io/geotiff/reader.js";
+import { inspectZarr } from "../../../src/io/zarr/inspect.js";
 import { openZarrSource } from "../../../src/io/zarr/source.js";
 import { convertRaster } from "../../../src/pipeline/convert.js";
 import { hasGdal, py } from "../../helpers/gdal.js";
@@ -77,6 +78,13 @@ print(json.dumps({"gt": list(n.GetGeoTransform()), "proj": osr.SpatialReference(
     );
     expect(src.meta.georef?.crs?.proj4).toContain("+sweep=x");
     expect(src.meta.flipY).toBe(false);
+    // inspect shows the scan angles decoded (40 values: the ends only) and how the variable is placed.
+    const info = await inspectZarr(store);
+    const [a, b] = (info.coords.x?.range ?? []) as number[];
+    expect([a, b].map((v) => Math.round((v as number) * 1e9) / 1e9)).toStrictEqual([-0.02, -0.017816]);
+    const placed = info.variables.CMI?.placed;
+    expect(typeof placed === "object" && placed?.transform).toStrictEqual(gt);
+    expect(typeof placed === "object" && placed?.crs?.proj4).toContain("+proj=geos");
 
     const tif = join(dir, "abi.tif");
     const out = join(dir, "abi-out.zarr");
