@@ -45,7 +45,12 @@ export function latLon2d(ds: ZarrDataset, info: ZarrArrayInfo): { lat: ZarrArray
   const pool = listed.length
     ? listed.flatMap((n) => ds.arrays.get(n) ?? [])
     : [...ds.arrays.values()].filter((a) => a !== info);
-  const over = pool.filter((a) => a.dims.length === 2 && a.dims[0] === yDim && a.dims[1] === xDim);
+  // Over the same rows and columns: the same dims, and as many of each (Zarr does not make a
+  // store's arrays agree on a dim's length).
+  const [h, w] = info.shape.slice(-2);
+  const over = pool.filter(
+    (a) => a.dims.length === 2 && a.dims[0] === yDim && a.dims[1] === xDim && a.shape[0] === h && a.shape[1] === w,
+  );
   const lat = over.find((a) => isAxis(a, "lat"));
   const lon = over.find((a) => a !== lat && isAxis(a, "lon"));
   return lat && lon ? { lat, lon } : null;

@@ -62,6 +62,19 @@ print(json.dumps({"n": len(g), "epsg": ds.GetGCPSpatialRef().GetAuthorityCode(No
     expect(seen).toStrictEqual({ n: 439, epsg: "4326", first: [0.5, 0.5, -5, 40 + 0.0004 * 625], pixels: true });
   });
 
+  it("2-D latitude and longitude of another size do not place it (Zarr does not make dims agree)", async () => {
+    const store = join(tmp("mismatch"), "m.zarr");
+    py(`import zarr
+g = zarr.open_group(${JSON.stringify(store)}, mode="w")
+v = g.create_dataset("sst", data=np.ones((10, 12), "f4"), fill_value=None)
+v.attrs.update({"_ARRAY_DIMENSIONS": ["row", "col"], "coordinates": "lat lon"})
+for n, u in (("lat", "degrees_north"), ("lon", "degrees_east")):
+    a = g.create_dataset(n, data=np.full((5, 6), 10.0)); a.attrs.update({"_ARRAY_DIMENSIONS": ["row", "col"], "units": u})
+print("null")`);
+    const src = await openZarrSource(store);
+    expect(src.meta.georef).toBeNull();
+  });
+
   it("a regular grid stored 2-D gets the transform of its 1-D coordinates, rows north-up", async () => {
     const dir = tmp("mesh");
     const store = join(dir, "mesh.zarr");
