@@ -61,6 +61,9 @@ export function cfGridMappingAttrs(crs: Crs): Record<string, string | number | n
   const offsets = { false_easting: num(p.x0, 0), false_northing: num(p.y0, 0) };
   const lat0 = deg(p.lat0);
   const lon0 = deg(p.long0);
+  // Polar stereographic and Mercator: the latitude of true scale, else the scale factor.
+  const trueScale: Record<string, number> =
+    p.lat_ts === undefined ? { scale_factor_at_projection_origin: num(p.k0, 1) } : { standard_parallel: deg(p.lat_ts) };
   let m: Record<string, string | number | number[]>;
   if (has("longlat") || has("identity")) m = { grid_mapping_name: "latitude_longitude" };
   else if (has("ob_tran") && /^(longlat|latlong|lonlat|latlon)$/.test(String(p.o_proj ?? "")))
@@ -109,9 +112,7 @@ export function cfGridMappingAttrs(crs: Crs): Record<string, string | number | n
       grid_mapping_name: "polar_stereographic",
       straight_vertical_longitude_from_pole: lon0,
       latitude_of_projection_origin: lat0,
-      ...(p.lat_ts === undefined
-        ? { scale_factor_at_projection_origin: num(p.k0, 1) }
-        : { standard_parallel: deg(p.lat_ts) }),
+      ...trueScale,
       ...offsets,
     };
   else if (has("stere"))
@@ -126,9 +127,7 @@ export function cfGridMappingAttrs(crs: Crs): Record<string, string | number | n
     m = {
       grid_mapping_name: "mercator",
       longitude_of_projection_origin: lon0,
-      ...(p.lat_ts === undefined
-        ? { scale_factor_at_projection_origin: num(p.k0, 1) }
-        : { standard_parallel: deg(p.lat_ts) }),
+      ...trueScale,
       ...offsets,
     };
   else if (has("sinu")) m = { grid_mapping_name: "sinusoidal", longitude_of_central_meridian: lon0, ...offsets };
