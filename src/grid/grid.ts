@@ -40,6 +40,21 @@ export interface Georef {
    * its pixels by them, beside or instead of a transform.
    */
   readonly rpc?: readonly number[];
+  /**
+   * Where the latitudes and longitudes behind `gcps` are, cell by cell: 2-D arrays of a Zarr store
+   * (a swath's geolocation, `io/zarr/curvilinear.ts`), this raster's cell (0, 0) at their cell
+   * (`x`, `y`). A Zarr output copies them, so its cells keep their positions.
+   */
+  readonly geolocation?: Geolocation;
+}
+
+/** 2-D latitude and longitude arrays in a Zarr store, and where a raster's first cell is in them. */
+export interface Geolocation {
+  readonly store: string;
+  readonly lat: string;
+  readonly lon: string;
+  readonly x: number;
+  readonly y: number;
 }
 
 /**
@@ -59,13 +74,14 @@ export interface Gcp {
   readonly z: number;
 }
 
-/** `g` for the window `w` of its raster: the transform moved to the window, and its GCPs and RPCs with it. */
+/** `g` for the window `w` of its raster: the transform moved to the window, and its GCPs, RPCs and geolocation with it. */
 export function windowGeoref(g: Georef, w: { x: number; y: number }): Georef {
   const moved: Georef = { ...g, transform: windowTransform(g.transform, w) };
   return {
     ...moved,
     ...(g.gcps ? { gcps: g.gcps.map((p) => ({ ...p, pixel: p.pixel - w.x, line: p.line - w.y })) } : {}),
     ...(g.rpc ? { rpc: windowRpc(g.rpc, w.x, w.y) } : {}),
+    ...(g.geolocation ? { geolocation: { ...g.geolocation, x: g.geolocation.x + w.x, y: g.geolocation.y + w.y } } : {}),
   };
 }
 

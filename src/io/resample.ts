@@ -157,6 +157,7 @@ export function resampleSource(src: GridSource, spec: ResampleSpec): GridSource 
               ? { gcps: m.georef.gcps.map((p) => ({ ...p, pixel: p.pixel / f, line: p.line / f })) }
               : {}),
             ...(m.georef.rpc ? { rpc: scaleRpc(m.georef.rpc, f) } : {}),
+            geolocation: undefined, // the arrays' cells are the fine grid's
           }
         : m.georef,
   };

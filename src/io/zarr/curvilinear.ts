@@ -161,5 +161,10 @@ export async function curvilinearGeoref(
     }
   }
   if (!gcps.length) return null;
-  return { georef: { transform: IDENTITY_TRANSFORM, crs, rasterType: "area", gcps }, flipY: false, periodicX: false };
+  const geolocation = { store: where, lat: lat.name, lon: lon.name, x: 0, y: 0 };
+  return {
+    georef: { transform: IDENTITY_TRANSFORM, crs, rasterType: "area", gcps, geolocation },
+    flipY: false,
+    periodicX: false,
+  };
 }

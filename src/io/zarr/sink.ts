@@ -27,6 +27,7 @@ import { ZarrChunkWriter } from "./chunk-writer.js";
 import { type Compressor, DEFAULT_COMPRESSOR } from "./codecs.js";
 import { spatialRefAttrs, storeWkt, xyCoordAttrs } from "./crs-attrs.js";
 import { gdalCrsAttr } from "./gdal-crs.js";
+import { type GeolocationCopy, geolocationFor, geolocationSpec, writeGeolocation } from "./geolocation-write.js";
 import { type ArraySpec, chunkKey, v2ArrayDocs, v3ArrayDoc } from "./metadata.js";
 import { ShardWriter } from "./shard-writer.js";
 
@@ -87,19 +88,17 @@ export async function createZarrSink(path: string, spec: SinkSpec, o: ZarrWriteO
         },
       );
   }
-  if (spec.georef?.gcps?.length)
-    throw new TilecastError(
-      "E_UNSUPPORTED",
-      "a raster georeferenced by ground control points has no Zarr x/y coordinates: warp it first (gdalwarp) or write a GeoTIFF",
-      { path },
-    );
+  // GCPs place a swath read from 2-D latitude and longitude: those are copied (geolocation-write.ts);
+  // other GCPs have no Zarr form.
+  const gcps = spec.georef?.gcps?.length ? spec.georef.gcps : null;
+  const geo = gcps ? await geolocationFor(spec.georef?.geolocation, gcps, spec.width, spec.height, path) : null;
   if (spec.georef?.noTransform)
     throw new TilecastError(
       "E_UNSUPPORTED",
       "a raster without a transform (a CRS or RPCs alone) has no Zarr x/y coordinates: give it one (gdal_edit -a_ullr), orthorectify it (gdalwarp) or write a GeoTIFF",
       { path },
     );
-  const gt = spec.georef?.transform ?? null;
+  const gt = gcps ? null : (spec.georef?.transform ?? null);
   if (gt && !isNorthUp(gt))
     throw new TilecastError("E_UNSUPPORTED", "a rotated transform cannot be written as Zarr x/y coordinates", { path });
   const root = tempPathFor(path);
@@ -122,6 +121,7 @@ export async function createZarrSink(path: string, spec: SinkSpec, o: ZarrWriteO
   if (!times && names?.some((n) => n)) varAttrs.band_names = names;
   const scale = spec.attrs?.scale;
   const offset = spec.attrs?.offset;
+  if (geo) varAttrs.coordinates = "lat lon";
   if (scale && scale.every((s) => s === scale[0]) && scale[0] !== 1) varAttrs.scale_factor = scale[0];
   if (offset && offset.every((s) => s === offset[0]) && offset[0] !== 0) varAttrs.add_offset = offset[0];
   const arrays: { spec: ArraySpec; data?: ArrayLike<number> }[] = [
@@ -172,9 +172,17 @@ export async function createZarrSink(path: string, spec: SinkSpec, o: ZarrWriteO
       data: [0],
     });
   }
+  const located = geo
+    ? ([
+        [geolocationSpec("lat", spec.width, spec.height, tile, compressor), geo.lat],
+        [geolocationSpec("lon", spec.width, spec.height, tile, compressor), geo.lon],
+      ] as const)
+    : [];
+  for (const [s] of located) arrays.push({ spec: s });
   const docs: Record<string, unknown> = {};
   try {
     await mkdir(root, { recursive: false });
+    for (const [s, from] of located) await writeGeolocation(root, format, s, from, geo as GeolocationCopy, path);
     for (const a of arrays) {
       if (format === 2) Object.assign(docs, v2ArrayDocs(a.spec));
       else docs[`${a.spec.name}/zarr.json`] = v3ArrayDoc(a.spec);

@@ -233,7 +233,7 @@ export async function openZarrSource(path: string, o: ZarrSourceOptions = {}): P
   }
   // Nothing that places it, yet 2-D latitude and longitude over its rows and columns (a swath's
   // geolocation): placed by them (curvilinear.ts).
-  const aux = !georef?.crs ? latLon2d(ds, info) : null;
+  const aux = !georef?.crs || georef.noTransform ? latLon2d(ds, info) : null;
   const curvi = aux ? await curvilinearGeoref(aux.lat, aux.lon, path) : null;
   if (curvi) ({ georef, flipY, periodicX } = curvi);
   const enc = cfEncoding(gridDtype(info.dtype), info.attrs, info.fillValue);

@@ -5,10 +5,13 @@
  * - the arrays its `coordinates` attribute names are coordinates, as xarray takes them;
  * - a swath gets ground control points at the latitudes and longitudes xarray reads there, which
  *   GDAL reads from the GeoTIFF tilecast writes (missing positions left out);
+ * - a Zarr output copies the 2-D latitude and longitude, so its cells keep their positions;
  * - a regular grid stored 2-D gets the transform its 1-D coordinates would give, rows north-up.
  */
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { resampleSource } from "../../../src/io/resample.js";
+import { createZarrSink } from "../../../src/io/zarr/sink.js";
 import { openZarrSource } from "../../../src/io/zarr/source.js";
 import { convertRaster } from "../../../src/pipeline/convert.js";
 import { hasGdal, py } from "../../helpers/gdal.js";
@@ -60,6 +63,33 @@ g = ds.GetGCPs()
 print(json.dumps({"n": len(g), "epsg": ds.GetGCPSpatialRef().GetAuthorityCode(None), "first": [g[0].GCPPixel, g[0].GCPLine, g[0].GCPX, g[0].GCPY],
   "pixels": bool(np.array_equal(ds.ReadAsArray(), (np.mgrid[0:30, 0:50][1] + 100 * np.mgrid[0:30, 0:50][0]).astype("f4")))}))`);
     expect(seen).toStrictEqual({ n: 439, epsg: "4326", first: [0.5, 0.5, -5, 40 + 0.0004 * 625], pixels: true });
+
+    // A Zarr output keeps every cell's position: the 2-D latitude and longitude copied across in
+    // chunks (16 x 16 here, edges padded), read back by xarray as the source's and by tilecast as
+    // the same GCPs.
+    const out = join(dir, "swath-out.zarr");
+    await convertRaster(store, out, { outputTileSize: 16 });
+    const copied = py<{ lat: boolean; lon: boolean; coords: string[]; chunks: number[] }>(`import xarray as xr
+a = xr.open_zarr(${JSON.stringify(store)})
+b = xr.open_zarr(${JSON.stringify(out)})
+print(json.dumps({"lat": bool(np.array_equal(a.lat.values, b.lat.values, equal_nan=True)),
+  "lon": bool(np.array_equal(a.lon.values.astype("f8"), b.lon.values)),
+  "coords": sorted(b.band_data.coords), "chunks": list(b.lat.encoding["chunks"])}))`);
+    expect(copied).toStrictEqual({ lat: true, lon: true, coords: ["band", "lat", "lon"], chunks: [16, 16] });
+    const back = await openZarrSource(out);
+    expect(back.meta.georef?.gcps).toStrictEqual(gcps);
+
+    // A grid changed on the way (resampled by 2) is not the arrays' grid: refused, as before.
+    const coarse = resampleSource(src, { factor: 2, method: "average" });
+    const sink = createZarrSink(join(dir, "coarse.zarr"), {
+      width: coarse.meta.width,
+      height: coarse.meta.height,
+      bands: 1,
+      dtype: "float32",
+      nodata: Number.NaN,
+      georef: coarse.meta.georef,
+    });
+    await expect(sink).rejects.toThrow(/ground control points has no Zarr x\/y coordinates/);
   });
 
   it("2-D latitude and longitude of another size do not place it (Zarr does not make dims agree)", async () => {

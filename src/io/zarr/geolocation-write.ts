@@ -1,0 +1,134 @@
+/**
+ * A Zarr output's 2-D latitude and longitude, copied from the swath it was made from
+ * (`Georef.geolocation`, read by `curvilinear.ts`) so that its cells keep their positions: `lat`
+ * and `lon` arrays over `(y, x)`, chunked as the data and named in the variable's `coordinates`
+ * attribute, as xarray writes auxiliary coordinates. They are copied a chunk at a time, so a swath
+ * larger than memory is copied in bounded memory.
+ *
+ * Before anything is written, every ground control point the output carries must lie on those
+ * arrays (its cell's latitude and longitude, exactly): a grid changed on the way that forgot to
+ * drop the reference would fail there, and the output is refused as before.
+ */
+import { join } from "node:path";
+import { TilecastError } from "../../errors.js";
+import type { Gcp, Geolocation } from "../../grid/grid.js";
+import { atomicWrite } from "../atomic.js";
+import { type Compressor, encodeChunk } from "./codecs.js";
+import { openZarr, type ZarrArrayInfo } from "./dataset.js";
+import { type ArraySpec, chunkKey } from "./metadata.js";
+import { readPositions } from "./read.js";
+
+/** The arrays to copy, and where the output's first cell is in them. */
+export interface GeolocationCopy {
+  lat: ZarrArrayInfo;
+  lon: ZarrArrayInfo;
+  x: number;
+  y: number;
+}
+
+const REFUSED =
+  "a raster georeferenced by ground control points has no Zarr x/y coordinates: warp it first (gdalwarp) or write a GeoTIFF";
+
+/**
+ * The geolocation arrays for an output of `width` x `height` cells placed by `gcps`; an error
+ * naming the output when there are none (GCPs of a GeoTIFF), they do not cover it, or its GCPs
+ * do not lie on them.
+ */
+export async function geolocationFor(
+  g: Geolocation | undefined,
+  gcps: readonly Gcp[],
+  width: number,
+  height: number,
+  path: string,
+): Promise<GeolocationCopy> {
+  if (!g) throw new TilecastError("E_UNSUPPORTED", REFUSED, { path });
+  const ds = await openZarr(g.store);
+  const lat = ds.arrays.get(g.lat);
+  const lon = ds.arrays.get(g.lon);
+  const covers = (a: ZarrArrayInfo | undefined): a is ZarrArrayInfo =>
+    a !== undefined && g.x >= 0 && g.y >= 0 && g.x + width <= (a.shape[1] ?? 0) && g.y + height <= (a.shape[0] ?? 0);
+  if (!covers(lat) || !covers(lon)) throw new TilecastError("E_UNSUPPORTED", REFUSED, { path });
+  const lines = new Map<number, Gcp[]>();
+  for (const p of gcps) lines.set(p.line, [...(lines.get(p.line) ?? []), p]);
+  for (const [line, points] of lines) {
+    const j = line - 0.5;
+    if (!Number.isInteger(j) || j < 0 || j >= height) throw new TilecastError("E_UNSUPPORTED", REFUSED, { path });
+    const la = await readPositions(
+      lat,
+      [
+        [g.y + j, g.y + j + 1],
+        [g.x, g.x + width],
+      ],
+      g.store,
+    );
+    const lo = await readPositions(
+      lon,
+      [
+        [g.y + j, g.y + j + 1],
+        [g.x, g.x + width],
+      ],
+      g.store,
+    );
+    for (const p of points) {
+      const i = p.pixel - 0.5;
+      if (!Number.isInteger(i) || la[i] !== p.y || lo[i] !== p.x)
+        throw new TilecastError("E_UNSUPPORTED", REFUSED, { path });
+    }
+  }
+  return { lat, lon, x: g.x, y: g.y };
+}
+
+/** The metadata of an output's `lat` or `lon` array. */
+export function geolocationSpec(
+  name: "lat" | "lon",
+  width: number,
+  height: number,
+  tile: number,
+  compressor: Compressor | null,
+): ArraySpec {
+  const lat = name === "lat";
+  return {
+    name,
+    dims: ["y", "x"],
+    shape: [height, width],
+    chunks: [Math.min(tile, height), Math.min(tile, width)],
+    dtype: "float64",
+    fillValue: Number.NaN,
+    compressor,
+    attrs: {
+      units: lat ? "degrees_north" : "degrees_east",
+      standard_name: lat ? "latitude" : "longitude",
+      long_name: lat ? "latitude" : "longitude",
+    },
+  };
+}
+
+/** Copy one array a chunk at a time into the store being built at `root`. */
+export async function writeGeolocation(
+  root: string,
+  format: 2 | 3,
+  spec: ArraySpec,
+  from: ZarrArrayInfo,
+  copy: GeolocationCopy,
+  where: string,
+): Promise<void> {
+  const [height, width] = spec.shape as [number, number];
+  const [ch, cw] = spec.chunks as [number, number];
+  for (let by = 0; by * ch < height; by++)
+    for (let bx = 0; bx * cw < width; bx++) {
+      const [y0, x0] = [by * ch, bx * cw];
+      const [h, w] = [Math.min(ch, height - y0), Math.min(cw, width - x0)];
+      const v = await readPositions(
+        from,
+        [
+          [copy.y + y0, copy.y + y0 + h],
+          [copy.x + x0, copy.x + x0 + w],
+        ],
+        where,
+      );
+      const chunk = new Float64Array(ch * cw).fill(Number.NaN); // edge chunks padded with the fill
+      for (let r = 0; r < h; r++) chunk.set(v.subarray(r * w, r * w + w), r * cw);
+      const bytes = await encodeChunk(new Uint8Array(chunk.buffer), spec.compressor, 8);
+      await atomicWrite(join(root, chunkKey(format, spec.name, [by, bx])), bytes);
+    }
+}
