@@ -11,9 +11,13 @@
  */
 import { join } from "node:path";
 import { TilecastError } from "../../errors.js";
+import { blockWindow, makeBlockGrid } from "../../grid/block-grid.js";
 import type { Gcp, Geolocation } from "../../grid/grid.js";
+import { createGrid } from "../../grid/grid.js";
+import { mapLimit } from "../../util/map-limit.js";
 import { atomicWrite } from "../atomic.js";
-import { type Compressor, encodeChunk } from "./codecs.js";
+import { encodedChunk } from "./chunk-writer.js";
+import type { Compressor } from "./codecs.js";
 import { openZarr, type ZarrArrayInfo } from "./dataset.js";
 import { type ArraySpec, chunkKey } from "./metadata.js";
 import { readPositions } from "./read.js";
@@ -103,7 +107,10 @@ export function geolocationSpec(
   };
 }
 
-/** Copy one array a chunk at a time into the store being built at `root`. */
+/**
+ * Copy one array into the store being built at `root`, a chunk at a time, a few in flight (each
+ * compressed on a codec worker, as the data's chunks are).
+ */
 export async function writeGeolocation(
   root: string,
   format: 2 | 3,
@@ -114,21 +121,26 @@ export async function writeGeolocation(
 ): Promise<void> {
   const [height, width] = spec.shape as [number, number];
   const [ch, cw] = spec.chunks as [number, number];
-  for (let by = 0; by * ch < height; by++)
-    for (let bx = 0; bx * cw < width; bx++) {
-      const [y0, x0] = [by * ch, bx * cw];
-      const [h, w] = [Math.min(ch, height - y0), Math.min(cw, width - x0)];
-      const v = await readPositions(
-        from,
-        [
-          [copy.y + y0, copy.y + y0 + h],
-          [copy.x + x0, copy.x + x0 + w],
-        ],
-        where,
-      );
-      const chunk = new Float64Array(ch * cw).fill(Number.NaN); // edge chunks padded with the fill
-      for (let r = 0; r < h; r++) chunk.set(v.subarray(r * w, r * w + w), r * cw);
-      const bytes = await encodeChunk(new Uint8Array(chunk.buffer), spec.compressor, 8);
-      await atomicWrite(join(root, chunkKey(format, spec.name, [by, bx])), bytes);
-    }
+  const blocks = makeBlockGrid(width, height, cw, ch);
+  const keys = Array.from({ length: blocks.rows * blocks.cols }, (_, k) => [
+    Math.floor(k / blocks.cols),
+    k % blocks.cols,
+  ]);
+  await mapLimit(keys, IN_FLIGHT, async ([by = 0, bx = 0]) => {
+    const w = blockWindow(blocks, bx, by);
+    const v = await readPositions(
+      from,
+      [
+        [copy.y + w.y, copy.y + w.y + w.height],
+        [copy.x + w.x, copy.x + w.x + w.width],
+      ],
+      where,
+    );
+    const g = createGrid("float64", [1, w.height, w.width], { data: v });
+    const bytes = await encodedChunk(g, 0, ch, cw, "float64", Number.NaN, spec.compressor); // edges padded
+    await atomicWrite(join(root, chunkKey(format, spec.name, [by, bx])), bytes);
+  });
 }
+
+/** Chunks of a geolocation array in flight at once: enough to keep the codec workers busy. */
+const IN_FLIGHT = 4;
