@@ -83,7 +83,7 @@ export async function geolocationFor(
 }
 
 /** The metadata of an output's `lat` or `lon` array. */
-export function geolocationSpec(
+function geolocationSpec(
   name: "lat" | "lon",
   width: number,
   height: number,
@@ -108,10 +108,36 @@ export function geolocationSpec(
 }
 
 /**
+ * Copy the `lat` and `lon` arrays of an output of `width` x `height` cells into the store being
+ * built at `root`, in chunks of `tile`; their metadata, for the store's documents.
+ */
+export async function copyGeolocation(
+  root: string,
+  format: 2 | 3,
+  copy: GeolocationCopy,
+  width: number,
+  height: number,
+  tile: number,
+  compressor: Compressor | null,
+  where: string,
+): Promise<ArraySpec[]> {
+  const specs: ArraySpec[] = [];
+  for (const [name, from] of [
+    ["lat", copy.lat],
+    ["lon", copy.lon],
+  ] as const) {
+    const spec = geolocationSpec(name, width, height, tile, compressor);
+    await writeGeolocation(root, format, spec, from, copy, where);
+    specs.push(spec);
+  }
+  return specs;
+}
+
+/**
  * Copy one array into the store being built at `root`, a chunk at a time, a few in flight (each
  * compressed on a codec worker, as the data's chunks are).
  */
-export async function writeGeolocation(
+async function writeGeolocation(
   root: string,
   format: 2 | 3,
   spec: ArraySpec,

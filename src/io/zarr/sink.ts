@@ -27,7 +27,7 @@ import { ZarrChunkWriter } from "./chunk-writer.js";
 import { type Compressor, DEFAULT_COMPRESSOR } from "./codecs.js";
 import { spatialRefAttrs, storeWkt, xyCoordAttrs } from "./crs-attrs.js";
 import { gdalCrsAttr } from "./gdal-crs.js";
-import { type GeolocationCopy, geolocationFor, geolocationSpec, writeGeolocation } from "./geolocation-write.js";
+import { copyGeolocation, geolocationFor } from "./geolocation-write.js";
 import { type ArraySpec, chunkKey, v2ArrayDocs, v3ArrayDoc } from "./metadata.js";
 import { ShardWriter } from "./shard-writer.js";
 
@@ -172,17 +172,12 @@ export async function createZarrSink(path: string, spec: SinkSpec, o: ZarrWriteO
       data: [0],
     });
   }
-  const located = geo
-    ? ([
-        [geolocationSpec("lat", spec.width, spec.height, tile, compressor), geo.lat],
-        [geolocationSpec("lon", spec.width, spec.height, tile, compressor), geo.lon],
-      ] as const)
-    : [];
-  for (const [s] of located) arrays.push({ spec: s });
   const docs: Record<string, unknown> = {};
   try {
     await mkdir(root, { recursive: false });
-    for (const [s, from] of located) await writeGeolocation(root, format, s, from, geo as GeolocationCopy, path);
+    if (geo)
+      for (const s of await copyGeolocation(root, format, geo, spec.width, spec.height, tile, compressor, path))
+        arrays.push({ spec: s });
     for (const a of arrays) {
       if (format === 2) Object.assign(docs, v2ArrayDocs(a.spec));
       else docs[`${a.spec.name}/zarr.json`] = v3ArrayDoc(a.spec);
