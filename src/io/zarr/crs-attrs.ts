@@ -8,9 +8,19 @@ import { type Crs, isGeographic, isRotatedPole, proj4, proj4Definition, wktWithV
 import { proj4Wkt } from "../../grid/proj-wkt.js";
 import { cfGridMappingAttrs } from "./cf-grid-mapping-write.js";
 
-/** The WKT a store keeps for `crs`: its own (with a vertical part), its EPSG code's, else its PROJ string's (proj-wkt.ts). */
+/**
+ * The WKT a store keeps for `crs`: its own (with a vertical part), its EPSG code's, else its PROJ
+ * string's (proj-wkt.ts); a PROJ string proj4 cannot read is kept as it is (GDAL reads one there).
+ */
 export function storeWkt(crs: Crs): string {
-  return wktWithVertical(crs) ?? (crs.proj4 ? proj4Wkt(crs.proj4) : crs.epsg ? `EPSG:${crs.epsg}` : "");
+  const own = wktWithVertical(crs);
+  if (own) return own;
+  if (!crs.proj4) return crs.epsg ? `EPSG:${crs.epsg}` : "";
+  try {
+    return proj4Wkt(crs.proj4);
+  } catch {
+    return crs.proj4;
+  }
 }
 
 /** The `spatial_ref` variable's attributes: CF's grid-mapping parameters where CF has them, the WKT, the transform. */
