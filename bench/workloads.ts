@@ -7,7 +7,7 @@
  * `TILECAST_PYTHON`, `TILECAST_TORCH_PYTHON` and `TILECAST_TENSORSTORE_PYTHON` override.
  */
 import type { Workload } from "./harness.js";
-import { cog, convert, geotiffRead, stages, stripedRead, zarrRead, zarrStep } from "./workloads/io.js";
+import { cog, convert, geotiffRead, stages, stripedRead, swathConvert, zarrRead, zarrStep } from "./workloads/io.js";
 import { sceneQueue, shardsAndResume, trainStream } from "./workloads/jobs.js";
 import {
   convLstm,
@@ -35,6 +35,7 @@ export function workloads(): Workload[] {
     zarrRead("zlib", "tensorstore"),
     zarrRead("blosc-lz4", "tensorstore"),
     zarrStep(),
+    swathConvert(),
     stages(4096, 2048, true),
     stages(16384, 4096, false),
     unet("infer", "wasm", 0.2, true),

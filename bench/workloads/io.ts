@@ -1,7 +1,7 @@
 /** The I/O rows: GeoTIFF reads, converts and COGs beside GDAL; Zarr reads beside zarr-python and
  * tensorstore; streaming memory across scene sizes. */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import type { Side, Workload } from "../harness.js";
 import {
   DATA,
@@ -166,6 +166,32 @@ export function zarrRead(codec: string, reference: "zarr-python" | "tensorstore"
     tilecast: { tool: "tilecast", cmd: NODE, args: ["bench/zarr-read.mjs", store], work: mb },
     reference: ref,
     target: { min: 1.0 },
+  };
+}
+
+/**
+ * A satellite swath (4000² float32 placed by 2-D float64 latitude and longitude, 500² zlib
+ * chunks) converted to a new Zarr store beside xarray's `open_zarr(...).to_zarr(...)` with the
+ * same compressor and chunks: tilecast samples the geolocation for GCPs and copies it whole, as
+ * xarray copies the coordinates. MB/s of the three arrays' values.
+ */
+export function swathConvert(): Workload {
+  const store = `${DATA}/swath-4000.zarr`;
+  const ours = `${DATA}/out-tilecast-swath.zarr`;
+  const theirs = `${DATA}/out-xarray-swath.zarr`;
+  const mb = (4000 * 4000 * (4 + 8 + 8)) / 1e6;
+  return {
+    group: "zarr",
+    name: "Zarr swath convert, 4000² float32 + 2-D float64 latitude/longitude",
+    unit: "MB/s",
+    quick: false,
+    runs: 3,
+    setup: () => void make(`${store}/.zmetadata`, "bench/make-swath.py", store),
+    cleanup: () => {
+      for (const p of [ours, theirs]) rmSync(p, { recursive: true, force: true });
+    },
+    tilecast: { tool: "tilecast", cmd: NODE, args: ["bin/tilecast.js", "convert", store, ours, "--quiet"], work: mb },
+    reference: { tool: "xarray", cmd: PYTHON, args: ["bench/swath_convert.py", store, theirs], work: mb },
   };
 }
 
