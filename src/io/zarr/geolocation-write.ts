@@ -5,9 +5,10 @@
  * attribute, as xarray writes auxiliary coordinates. They are copied a chunk at a time, so a swath
  * larger than memory is copied in bounded memory.
  *
- * Before anything is written, every ground control point the output carries must lie on those
- * arrays (its cell's latitude and longitude, exactly): a grid changed on the way that forgot to
- * drop the reference would fail there, and the output is refused as before.
+ * Every ground control point the output carries must lie on those arrays (its cell's latitude and
+ * longitude, exactly), checked chunk by chunk as they are copied: a grid changed on the way that
+ * forgot to drop the reference fails there, and the output is refused as before, nothing of it
+ * left.
  */
 import { join } from "node:path";
 import { TilecastError } from "../../errors.js";
@@ -28,6 +29,10 @@ export interface GeolocationCopy {
   lon: ZarrArrayInfo;
   x: number;
   y: number;
+  /** The output's GCPs, each of which must lie on the arrays. */
+  gcps: readonly Gcp[];
+  /** The output, for errors. */
+  path: string;
 }
 
 const REFUSED =
@@ -35,8 +40,9 @@ const REFUSED =
 
 /**
  * The geolocation arrays for an output of `width` x `height` cells placed by `gcps`; an error
- * naming the output when there are none (GCPs of a GeoTIFF), they do not cover it, or its GCPs
- * do not lie on them.
+ * naming the output when there are none (GCPs of a GeoTIFF), they do not cover it, or a GCP is
+ * not at a cell's centre inside it. That each GCP's position is its cell's is checked as the
+ * arrays are copied ({@link copyGeolocation}).
  */
 export async function geolocationFor(
   g: Geolocation | undefined,
@@ -52,34 +58,10 @@ export async function geolocationFor(
   const covers = (a: ZarrArrayInfo | undefined): a is ZarrArrayInfo =>
     a !== undefined && g.x >= 0 && g.y >= 0 && g.x + width <= (a.shape[1] ?? 0) && g.y + height <= (a.shape[0] ?? 0);
   if (!covers(lat) || !covers(lon)) throw new TilecastError("E_UNSUPPORTED", REFUSED, { path });
-  const lines = new Map<number, Gcp[]>();
-  for (const p of gcps) lines.set(p.line, [...(lines.get(p.line) ?? []), p]);
-  for (const [line, points] of lines) {
-    const j = line - 0.5;
-    if (!Number.isInteger(j) || j < 0 || j >= height) throw new TilecastError("E_UNSUPPORTED", REFUSED, { path });
-    const la = await readPositions(
-      lat,
-      [
-        [g.y + j, g.y + j + 1],
-        [g.x, g.x + width],
-      ],
-      g.store,
-    );
-    const lo = await readPositions(
-      lon,
-      [
-        [g.y + j, g.y + j + 1],
-        [g.x, g.x + width],
-      ],
-      g.store,
-    );
-    for (const p of points) {
-      const i = p.pixel - 0.5;
-      if (!Number.isInteger(i) || la[i] !== p.y || lo[i] !== p.x)
-        throw new TilecastError("E_UNSUPPORTED", REFUSED, { path });
-    }
-  }
-  return { lat, lon, x: g.x, y: g.y };
+  const inside = (v: number, n: number) => Number.isInteger(v - 0.5) && v > 0 && v < n;
+  if (!gcps.every((p) => inside(p.pixel, width) && inside(p.line, height)))
+    throw new TilecastError("E_UNSUPPORTED", REFUSED, { path });
+  return { lat, lon, x: g.x, y: g.y, gcps, path };
 }
 
 /** The metadata of an output's `lat` or `lon` array. */
@@ -162,6 +144,13 @@ async function writeGeolocation(
       ],
       where,
     );
+    // The GCPs in this chunk lie on the arrays, or the output is refused (and left unwritten).
+    for (const p of copy.gcps) {
+      const [i, j] = [p.pixel - 0.5 - w.x, p.line - 0.5 - w.y];
+      if (i < 0 || j < 0 || i >= w.width || j >= w.height) continue;
+      if (v[j * w.width + i] !== (spec.name === "lat" ? p.y : p.x))
+        throw new TilecastError("E_UNSUPPORTED", REFUSED, { path: copy.path });
+    }
     const g = createGrid("float64", [1, w.height, w.width], { data: v });
     const bytes = await encodedChunk(g, 0, ch, cw, "float64", Number.NaN, spec.compressor); // edges padded
     await atomicWrite(join(root, chunkKey(format, spec.name, [by, bx])), bytes);

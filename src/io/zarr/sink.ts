@@ -199,6 +199,7 @@ export async function createZarrSink(path: string, spec: SinkSpec, o: ZarrWriteO
     }
   } catch (e) {
     await discard(root);
+    if (e instanceof TilecastError && e.code === "E_UNSUPPORTED") throw e; // a swath's geolocation refused
     throw new TilecastError("E_WRITE", `cannot create store (${(e as NodeJS.ErrnoException).code ?? errorLine(e)})`, {
       path,
       cause: e,

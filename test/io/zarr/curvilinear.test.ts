@@ -8,6 +8,7 @@
  * - a Zarr output copies the 2-D latitude and longitude, so its cells keep their positions;
  * - a regular grid stored 2-D gets the transform its 1-D coordinates would give, rows north-up.
  */
+import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { resampleSource } from "../../../src/io/resample.js";
@@ -16,6 +17,16 @@ import { openZarrSource } from "../../../src/io/zarr/source.js";
 import { convertRaster } from "../../../src/pipeline/convert.js";
 import { hasGdal, py } from "../../helpers/gdal.js";
 import { tmp } from "../../helpers/write.js";
+
+/** The sink spec of a one-band float32 source. */
+const spec = (s: Awaited<ReturnType<typeof openZarrSource>>) => ({
+  width: s.meta.width,
+  height: s.meta.height,
+  bands: 1,
+  dtype: "float32" as const,
+  nodata: Number.NaN,
+  georef: s.meta.georef,
+});
 
 describe.skipIf(!hasGdal)("2-D latitude and longitude", () => {
   it("a swath is placed by ground control points at xarray's positions, which GDAL reads from the GeoTIFF", async () => {
@@ -90,6 +101,17 @@ print(json.dumps({"lat": bool(np.array_equal(a.lat.values, b.lat.values, equal_n
       georef: coarse.meta.georef,
     });
     await expect(sink).rejects.toThrow(/ground control points has no Zarr x\/y coordinates/);
+
+    // GCPs at the arrays' cells whose positions are not the arrays' (one moved by a degree): the
+    // copy finds it and refuses, leaving nothing behind.
+    const moved = gcps.map((p, k) => (k === 200 ? { ...p, x: p.x + 1 } : p));
+    const wrong = join(dir, "wrong.zarr");
+    const georef = src.meta.georef as NonNullable<typeof src.meta.georef>;
+    await expect(createZarrSink(wrong, { ...spec(src), georef: { ...georef, gcps: moved } })).rejects.toThrow(
+      /ground control points has no Zarr x\/y coordinates/,
+    );
+    expect(existsSync(wrong)).toBe(false);
+    expect(readdirSync(dir).filter((f) => f.includes("wrong"))).toStrictEqual([]);
   });
 
   it("2-D latitude and longitude of another size do not place it (Zarr does not make dims agree)", async () => {
