@@ -17,13 +17,11 @@ import { crsFromEpsg } from "../../grid/crs.js";
 import { IDENTITY_TRANSFORM } from "../../grid/geotransform.js";
 import type { Gcp } from "../../grid/grid.js";
 import type { ZarrArrayInfo, ZarrDataset } from "./dataset.js";
-import type { CoordGeoref } from "./georef.js";
+import { type CoordGeoref, LAT_UNITS, LON_UNITS } from "./georef.js";
 import { readPositions } from "./read.js";
 
 const LAT_NAME = /^(lat|latitude|nav_lat|xlat|xlat_m|lat_rho|tlat|geolat)$/i;
 const LON_NAME = /^(lon|long|longitude|nav_lon|xlong|xlong_m|lon_rho|tlong|geolon)$/i;
-const LAT_UNITS = /^degrees?_?n(orth)?$/i;
-const LON_UNITS = /^degrees?_?e(ast)?$/i;
 
 /** The most rows (and columns) sampled for ground control points. */
 const SAMPLES = 21;

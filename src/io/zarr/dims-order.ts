@@ -9,6 +9,7 @@
  * Internal (used by `source.ts`).
  */
 import { TilecastError } from "../../errors.js";
+import { LAT_UNITS, LON_UNITS } from "./georef.js";
 
 const Y_NAME = /^(y|lat|latitude|y_lat|nav_lat|rlat|grid_latitude|projection_y_coordinate|northing|south_north)$/i;
 const X_NAME = /^(x|lon|long|longitude|x_lon|nav_lon|rlon|grid_longitude|projection_x_coordinate|easting|west_east)$/i;
@@ -21,8 +22,9 @@ const X_STANDARD = new Set(["longitude", "grid_longitude", "projection_x_coordin
  */
 export function spatialAxis(name: string, attrs: Record<string, unknown> = {}): "y" | "x" | null {
   const { axis, units, standard_name: sn } = attrs;
-  if (Y_NAME.test(name) || axis === "Y" || units === "degrees_north" || Y_STANDARD.has(sn as string)) return "y";
-  if (X_NAME.test(name) || axis === "X" || units === "degrees_east" || X_STANDARD.has(sn as string)) return "x";
+  const u = String(units ?? "").trim();
+  if (Y_NAME.test(name) || axis === "Y" || LAT_UNITS.test(u) || Y_STANDARD.has(sn as string)) return "y";
+  if (X_NAME.test(name) || axis === "X" || LON_UNITS.test(u) || X_STANDARD.has(sn as string)) return "x";
   return null;
 }
 

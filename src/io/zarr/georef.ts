@@ -50,9 +50,25 @@ export function regularStep(v: ArrayLike<number>): number | null {
   return step;
 }
 
-/** Is this pair of dims geographic (latitude, longitude) by name or units? */
-export function isLatLon(y: string, x: string, yUnits?: unknown, xUnits?: unknown): boolean {
-  return (LAT.test(y) || yUnits === "degrees_north") && (LON.test(x) || xUnits === "degrees_east");
+/** CF's spellings of latitude units (degrees_north, degree_north, degree_N, degrees_N, degreeN, degreesN). */
+export const LAT_UNITS = /^degrees?_?n(orth)?$/i;
+/** CF's spellings of longitude units (degrees_east, degree_east, degree_E, degrees_E, degreeE, degreesE). */
+export const LON_UNITS = /^degrees?_?e(ast)?$/i;
+
+/**
+ * Is this pair of dims geographic (latitude, longitude), by name, or by their coordinates'
+ * `standard_name` or units in any spelling CF allows (section 4.1: `degree_N`, `degreesN`, ...;
+ * GDAL 3.6's netCDF driver takes `degrees_north` alone, and leaves the others unplaced)?
+ */
+export function isLatLon(
+  y: string,
+  x: string,
+  yAttrs: Readonly<Record<string, unknown>> = {},
+  xAttrs: Readonly<Record<string, unknown>> = {},
+): boolean {
+  const lat = LAT.test(y) || LAT_UNITS.test(String(yAttrs.units ?? "").trim()) || yAttrs.standard_name === "latitude";
+  const lon = LON.test(x) || LON_UNITS.test(String(xAttrs.units ?? "").trim()) || xAttrs.standard_name === "longitude";
+  return lat && lon;
 }
 
 /**

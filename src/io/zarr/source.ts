@@ -215,7 +215,7 @@ export async function openZarrSource(path: string, o: ZarrSourceOptions = {}): P
   const crsText = cf ?? crsTextOfGdalAttr(info.attrs._CRS);
   if (!yc && !xc) georef = georefWithoutCoords(gm?.attrs.GeoTransform, crsText, path);
   else if (yc && xc && yc.dims.length === 1 && xc.dims.length === 1) {
-    const geo = isLatLon(yDim, xDim, yc.attrs.units, xc.attrs.units);
+    const geo = isLatLon(yDim, xDim, yc.attrs, xc.attrs);
     // Positions in the CRS's units: a geostationary view's scan angles become metres.
     const position = async (c: ZarrArrayInfo) => {
       const v = await readCoord(c, path);

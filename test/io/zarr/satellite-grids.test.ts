@@ -187,6 +187,26 @@ print(json.dumps({"lonlat": lonlat, "want": want, "zarr": CRS.from_wkt(z.spatial
     expect(isRotatedPole(back.meta.georef?.crs)).toBe(true);
   });
 
+  it("latitude and longitude in any unit spelling CF allows, or by standard_name, are EPSG:4326", async () => {
+    const dir = tmp("cf-units");
+    const cases: [string, Record<string, string>, Record<string, string>][] = [
+      ["exact", { units: "degrees_north" }, { units: "degrees_east" }],
+      ["short", { units: "degree_N" }, { units: "degrees_E" }],
+      ["joined", { units: "degreesN" }, { units: "degreeE" }],
+      ["standard", { standard_name: "latitude", units: "degrees" }, { standard_name: "longitude", units: "degrees" }],
+    ];
+    for (const [name, ya, xa] of cases) {
+      const store = join(dir, `${name}.zarr`);
+      py(`import xarray as xr
+xr.Dataset({"t": (("y", "x"), np.zeros((3, 4), "f4"))},
+    coords={"y": ("y", [50.0, 49.5, 49.0], ${JSON.stringify(ya)}), "x": ("x", [10.0, 10.5, 11.0, 11.5], ${JSON.stringify(xa)})}).to_zarr(${JSON.stringify(store)})
+print("null")`);
+      const src = await openZarrSource(store);
+      expect(src.meta.georef?.crs?.epsg, name).toBe(4326);
+      expect(src.meta.georef?.transform, name).toStrictEqual([9.75, 0.5, 0, 50.25, 0, -0.5]);
+    }
+  });
+
   it("rlat/rlon without a grid mapping are not taken for longitude and latitude", async () => {
     const store = join(tmp("rotated-bare"), "bare.zarr");
     py(`import xarray as xr
