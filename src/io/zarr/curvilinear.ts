@@ -17,7 +17,7 @@ import { crsFromEpsg } from "../../grid/crs.js";
 import { IDENTITY_TRANSFORM } from "../../grid/geotransform.js";
 import type { Gcp } from "../../grid/grid.js";
 import type { ZarrArrayInfo, ZarrDataset } from "./dataset.js";
-import { type CoordGeoref, LAT_UNITS, LON_UNITS } from "./georef.js";
+import { type CoordGeoref, georefFromCoords, LAT_UNITS, LON_UNITS } from "./georef.js";
 import { readPositions } from "./read.js";
 
 const LAT_NAME = /^(lat|latitude|nav_lat|xlat|xlat_m|lat_rho|tlat|geolat)$/i;
@@ -136,17 +136,15 @@ export async function curvilinearGeoref(
   const fx = affine(lo, h, w);
   const fy = affine(la, h, w);
   if (fx && fy && fy[1] === 0 && fx[2] === 0 && fx[1] !== 0 && fy[2] !== 0) {
-    // North-up or south-up, as 1-D coordinates are: the rows flipped where latitude ascends.
-    const [x00, dx] = fx;
-    const [y00, , dy] = fy;
-    const flipY = dy > 0;
-    const top = flipY ? y00 + dy * (h - 1) : y00;
-    const periodicX = Math.abs(Math.abs(dx) * w - 360) < Math.abs(dx) * 1e-6;
-    return {
-      georef: { transform: [x00 - dx / 2, dx, 0, top + Math.abs(dy) / 2, 0, -Math.abs(dy)], crs, rasterType: "area" },
-      flipY,
-      periodicX,
-    };
+    // Latitude varies down the rows alone, longitude along them: the first column and row are
+    // the 1-D coordinates, placed as those are (north-up, periodic over 360 degrees).
+    const g = georefFromCoords(
+      { name: "lat", values: la.first },
+      { name: "lon", values: lo.rows.get(0) ?? [] },
+      null,
+      true,
+    );
+    if (g) return g;
   }
   const gcps: Gcp[] = [];
   for (const j of rows) {
