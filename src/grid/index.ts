@@ -21,6 +21,7 @@ export {
   valueTransform,
 } from "./band-stats.js";
 export { type BlockGrid, blockWindow, makeBlockGrid } from "./block-grid.js";
+export { type Calendar, dateFromDays, daysFromDate, monthDays } from "./calendars.js";
 export { classify } from "./classes.js";
 export { cropGrid } from "./crop.js";
 export {
@@ -76,6 +77,7 @@ export {
 } from "./grid.js";
 export { extrapolate, fft2, phaseCorrelation, shiftFrame } from "./motion.js";
 export { proj4Wkt } from "./proj-wkt.js";
+export { type LabelTime, parseTimeIn, parseTimeLabel, timeLabel } from "./time-labels.js";
 export { parseUtc } from "./utc-time.js";
 export {
   area as windowArea,

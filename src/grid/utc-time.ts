@@ -12,27 +12,9 @@
  * ```
  */
 
+import { type Calendar, daysFromDate, monthDays } from "./calendars.js";
+
 const DAY_MS = 86_400_000;
-
-/**
- * Days from 1970-01-01 to a date of the proleptic Gregorian calendar, or of the Julian calendar
- * (`julian`), by the Julian day numbers of both.
- */
-export function daysFromCivil(year: number, month: number, day: number, julian = false): number {
-  const a = Math.floor((14 - month) / 12);
-  const y = year + 4800 - a;
-  const m = month + 12 * a - 3;
-  const common = day + Math.floor((153 * m + 2) / 5) + 365 * y + Math.floor(y / 4);
-  const jdn = julian ? common - 32_083 : common - Math.floor(y / 100) + Math.floor(y / 400) - 32_045;
-  return jdn - 2_440_588;
-}
-
-/** Days in a month of the Gregorian calendar, or of the Julian one (`julian`). */
-export function monthDays(year: number, month: number, julian = false): number {
-  if (month !== 2) return [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1] as number;
-  const leap = year % 4 === 0 && (julian || year % 100 !== 0 || year % 400 === 0);
-  return leap ? 29 : 28;
-}
 
 /** Date, optional time (hours, minutes, seconds, fraction), optional zone; bounded repeats. */
 const ISO =
@@ -43,10 +25,10 @@ export type TimeFields = readonly (string | undefined)[];
 
 /**
  * Milliseconds since 1970 of date and time fields (missing ones 0; a zone `Z`, `UTC`, `+05:30`,
- * `-6` or `+0530` taken off), on the proleptic Gregorian calendar or, with `julian`, the Julian
- * one; NaN for a date or time the calendar lacks.
+ * `-6` or `+0530` taken off), in a calendar's count of days ({@link daysFromDate}: real time in
+ * the proleptic Gregorian one, the default); NaN for a date or time the calendar lacks.
  */
-export function fieldsMs(f: TimeFields, julian = false): number {
+export function fieldsMs(f: TimeFields, calendar: Calendar = "proleptic_gregorian"): number {
   const [year, month, day, hour, minute, second] = f.slice(0, 6).map((v) => Number(v ?? 0)) as number[] as [
     number,
     number,
@@ -59,7 +41,7 @@ export function fieldsMs(f: TimeFields, julian = false): number {
     month < 1 ||
     month > 12 ||
     day < 1 ||
-    day > monthDays(year, month, julian) ||
+    day > monthDays(year, month, calendar) ||
     hour > 23 ||
     minute > 59 ||
     second > 59
@@ -68,7 +50,7 @@ export function fieldsMs(f: TimeFields, julian = false): number {
   const z = /^([+-])(\d{1,2}):?(\d{2})?$/.exec(f[7] ?? "");
   const offset = z ? (z[1] === "-" ? -1 : 1) * (Number(z[2]) * 60 + Number(z[3] ?? 0)) : 0; // minutes east of UTC
   const ms = Math.round(Number(`0.${f[6] || "0"}`) * 1000);
-  return daysFromCivil(year, month, day, julian) * DAY_MS + ((hour * 60 + minute - offset) * 60 + second) * 1000 + ms;
+  return daysFromDate(year, month, day, calendar) * DAY_MS + ((hour * 60 + minute - offset) * 60 + second) * 1000 + ms;
 }
 
 /**
@@ -77,6 +59,12 @@ export function fieldsMs(f: TimeFields, julian = false): number {
  * is given; NaN for anything else, a date the calendar lacks included.
  */
 export function parseUtc(text: string): number {
+  const f = isoFields(text);
+  return f ? fieldsMs(f) : Number.NaN;
+}
+
+/** The fields of an ISO 8601 date or date and time, unchecked; null when the text is not one. */
+export function isoFields(text: string): TimeFields | null {
   const m = ISO.exec(text.trim());
-  return m ? fieldsMs(m.slice(1)) : Number.NaN;
+  return m ? m.slice(1) : null;
 }

@@ -48,7 +48,7 @@ export { teeSink } from "./tee-sink.js";
 export type { GridSink, GridSource, RasterMeta, ReadOptions, SinkSpec, StoredBlocks } from "./types.js";
 export { MAX_WINDOW_BYTES } from "./window-buffer.js";
 export { type CfEncoding, cfDecode, cfEncoding } from "./zarr/cf.js";
-export { isCfTime, parseCfTime } from "./zarr/cf-time.js";
+export { decodeCfTime, isCfTime, parseCfTime } from "./zarr/cf-time.js";
 export { ChunkCache, type DecodedChunk, defaultCacheBytes } from "./zarr/chunk-cache.js";
 export { type Compressor, DEFAULT_COMPRESSOR, parseCompressor } from "./zarr/codecs.js";
 export { type OpenZarrOptions, openZarr, type ZarrArrayInfo, type ZarrDataset } from "./zarr/dataset.js";

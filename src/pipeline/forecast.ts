@@ -22,6 +22,7 @@ import { TilecastError } from "../errors.js";
 import type { Stats } from "../grid/band-stats.js";
 import { isGeographic } from "../grid/crs.js";
 import { placingTransform } from "../grid/grid.js";
+import { type LabelTime, parseTimeLabel } from "../grid/time-labels.js";
 import { parseUtc } from "../grid/utc-time.js";
 import { commonUnit } from "../io/carried-attrs.js";
 import type { GridSource } from "../io/types.js";
@@ -52,12 +53,19 @@ export function frameTimes(src: {
   meta: { attrs: { bandNames?: readonly (string | null)[] }; bands: number; path: string };
 }): number[] {
   const names = src.meta.attrs.bandNames ?? [];
-  const t = names.map((n) => (typeof n === "string" ? parseUtc(n) : Number.NaN));
-  if (t.length !== src.meta.bands || t.some(Number.isNaN))
+  const t = names.map((n) => (typeof n === "string" ? parseTimeLabel(n) : null));
+  if (t.length !== src.meta.bands || t.some((v) => !v))
     throw new TilecastError("E_ARGUMENT", "the input's band axis is not time (a forecast reads a time series)", {
       path: src.meta.path,
     });
-  return t;
+  const other = t.find((v) => v?.calendar !== "proleptic_gregorian");
+  if (other)
+    throw new TilecastError(
+      "E_UNSUPPORTED",
+      `the input's times are dates of the ${other.calendar} calendar, not instants: forecast cycles are real times (xarray's convert_calendar("standard") rewrites the input)`,
+      { path: src.meta.path },
+    );
+  return t.map((v) => (v as LabelTime).ms);
 }
 
 /** The product's grid: `y`/`x` in the input's CRS, or `latitude`/`longitude` on a geographic grid. */

@@ -6,7 +6,9 @@
  *
  * Time splits keep training and validation apart in time: {@link timeSplit} gives the window
  * starts whose every frame is before `until` to training, and those whose every frame is at or
- * after it to validation; windows straddling the boundary are used by neither.
+ * after it to validation; windows straddling the boundary are used by neither. Times may be a
+ * climate model's (`noleap`, `360_day`, ...: `time-labels.ts`): steps are regular in the model's
+ * own calendar, and `until` is read as a date of it.
  *
  * @example
  * ```ts
@@ -16,7 +18,8 @@
  * ```
  */
 import { TilecastError } from "../errors.js";
-import { parseUtc } from "../grid/utc-time.js";
+import type { Calendar } from "../grid/calendars.js";
+import { parseTimeIn, parseTimeLabel } from "../grid/time-labels.js";
 import type { Tile } from "../stages/tile.js";
 import { tf } from "../tfjs.js";
 import type { TrainBatch } from "./trainer.js";
@@ -31,6 +34,23 @@ export interface SequenceSample {
   w: number;
 }
 
+/** The times of band labels, all of one calendar; an error names a label that is no time. */
+function labelTimes(times: readonly (string | null | undefined)[]): { at: number[]; calendar: Calendar } {
+  const parsed = times.map((t) => (typeof t === "string" ? parseTimeLabel(t) : null));
+  const calendar = parsed[0]?.calendar ?? "proleptic_gregorian";
+  const at = parsed.map((p, i) => {
+    if (!p)
+      throw new TilecastError("E_ARGUMENT", `time step ${i} has no time label (the input's band axis must be time)`);
+    if (p.calendar !== calendar)
+      throw new TilecastError(
+        "E_ARGUMENT",
+        `time step ${i} (${times[i]}) is in another calendar than step 0 (${times[0]})`,
+      );
+    return p.ms;
+  });
+  return { at, calendar };
+}
+
 /** Window starts for training and validation; see the module documentation. */
 export function timeSplit(
   times: readonly (string | null | undefined)[],
@@ -38,14 +58,13 @@ export function timeSplit(
   output: number,
   until: string,
 ): { train: number[]; validation: number[]; straddling: number } {
-  const cut = parseUtc(until);
-  if (Number.isNaN(cut)) throw new TilecastError("E_ARGUMENT", `train.sequence.until: '${until}' is not a time`);
-  const at = times.map((t, i) => {
-    const v = typeof t === "string" ? parseUtc(t) : Number.NaN;
-    if (Number.isNaN(v))
-      throw new TilecastError("E_ARGUMENT", `time step ${i} has no time label (the input's band axis must be time)`);
-    return v;
-  });
+  const { at, calendar } = labelTimes(times);
+  const cut = parseTimeIn(until, calendar);
+  if (Number.isNaN(cut))
+    throw new TilecastError(
+      "E_ARGUMENT",
+      `train.sequence.until: '${until}' is not a time${calendar === "proleptic_gregorian" ? "" : ` of the input's ${calendar} calendar`}`,
+    );
   for (let i = 1; i < at.length; i++)
     if (!((at[i] as number) > (at[i - 1] as number)))
       throw new TilecastError("E_ARGUMENT", `times are not increasing at step ${i} (${times[i - 1]}, ${times[i]})`);
@@ -63,11 +82,12 @@ export function timeSplit(
 }
 
 /**
- * The regular step between times, and every gap in it: a missing time step is named (or, with
- * `allowGaps`, windows across it are left out by the caller).
+ * The regular step between times (in their calendar: a `noleap` series has no gap at February
+ * 29), and every gap in it: a missing time step is named (or, with `allowGaps`, windows across it
+ * are left out by the caller).
  */
 export function checkRegular(times: readonly string[], allowGaps = false): { stepMs: number; gaps: number[] } {
-  const at = times.map((t) => parseUtc(t));
+  const { at } = labelTimes(times);
   const steps = at.slice(1).map((v, i) => v - (at[i] as number));
   const step = Math.min(...steps);
   const gaps = steps.flatMap((d, i) => (d === step ? [] : [i + 1]));

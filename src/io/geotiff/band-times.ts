@@ -18,10 +18,10 @@
  * ```
  */
 import { TilecastError } from "../../errors.js";
-import { parseCfTime } from "../zarr/cf-time.js";
+import { decodeCfTime } from "../zarr/cf-time.js";
 
 /**
- * The bands' times as ISO labels, or null where the metadata does not give one time per band
+ * The bands' times as time labels (`time-labels.ts`), or null where the metadata does not give one time per band
  * (no single extra dimension, units that are not CF time, a calendar tilecast does not read).
  */
 function netcdfTimes(attrs: Readonly<Record<string, unknown>>, bands: number): string[] | null {
@@ -41,7 +41,7 @@ function netcdfTimes(attrs: Readonly<Record<string, unknown>>, bands: number): s
   });
   if (!values.every(Number.isFinite) || !/ since /.test(units)) return null;
   try {
-    return parseCfTime(values, units, calendar).map((d) => d.toISOString());
+    return decodeCfTime(values, units, calendar);
   } catch (e) {
     if (e instanceof TilecastError) return null; // the pixels still read; the bands have no times
     throw e;

@@ -2,8 +2,9 @@
  * A GeoTIFF that GDAL converted from netCDF or GRIB (`gdal_translate file.nc file.tif`) is a time
  * series: its bands are labelled with the times xarray decodes from the netCDF file, or GDAL's
  * GRIB valid times, so a nowcast or sequence training reads it. Where the metadata does not give
- * one time per band (two extra dimensions, a calendar tilecast does not read, GRIB fields at one
- * time) the file still opens, without band times.
+ * one time per band (two extra dimensions, a calendar CF does not name, GRIB fields at one time)
+ * the file still opens, without band times. A climate model's calendar (`noleap`, `360_day`) gives
+ * its own dates, labelled with the calendar's name.
  */
 import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -34,7 +35,8 @@ coords = {"time": ("time", np.array([17067072, 17067078, 17067084] if "1-1-1" in
 if len(dims) == 4: coords["level"] = [850, 500]
 ds = xr.Dataset({"t2m": (dims, np.arange(np.prod(shape), dtype="float32").reshape(shape))}, coords=coords)
 ds.to_netcdf(${JSON.stringify(nc)})
-t = xr.open_dataset(${JSON.stringify(nc)}).time.values
+try: t = xr.open_dataset(${JSON.stringify(nc)}).time.values
+except ValueError: t = np.array([], dtype=object)  # a calendar xarray does not decode
 print(json.dumps([np.datetime_as_string(v, unit="ms") + "Z" for v in t] if t.dtype.kind == "M" else None))`);
   execFileSync("gdal_translate", ["-q", nc, tif]);
   if (o.describe)
@@ -98,7 +100,7 @@ describe.skipIf(!hasGdal)("GeoTIFFs GDAL converted from netCDF or GRIB", () => {
     );
   });
 
-  it("band descriptions stay the labels; two extra dimensions or a noleap calendar give none", async () => {
+  it("band descriptions stay the labels; two extra dimensions give none; a noleap calendar its own dates", async () => {
     const dir = tmp("nc-none");
     const described = await openGeoTiff(
       fromNetcdf(dir, "described", { units: "hours since 2020-01-01", describe: true }).tif,
@@ -107,14 +109,25 @@ describe.skipIf(!hasGdal)("GeoTIFFs GDAL converted from netCDF or GRIB", () => {
     const level = await openGeoTiff(fromNetcdf(dir, "level", { units: "hours since 2020-01-01", level: true }).tif);
     expect(level.meta.bands).toBe(6);
     expect(level.meta.attrs.bandNames).toBeUndefined();
+    // Days 0, 6 and 30 of a noleap calendar, as cftime dates them (cf-calendars.test.ts).
     const noleap = await openGeoTiff(
       fromNetcdf(dir, "noleap", { units: "days since 2000-01-01", calendar: "noleap" }).tif,
     );
-    expect(noleap.meta.attrs.bandNames).toBeUndefined();
-    expect(() => frameTimes(noleap)).toThrow("the input's band axis is not time");
+    expect(noleap.meta.attrs.bandNames).toStrictEqual([
+      "2000-01-01T00:00:00.000Z (noleap)",
+      "2000-01-07T00:00:00.000Z (noleap)",
+      "2000-01-31T00:00:00.000Z (noleap)",
+    ]);
+    expect(() => frameTimes(noleap)).toThrow("the input's times are dates of the noleap calendar, not instants");
     expect(Array.from((await noleap.readWindow({ x: 0, y: 0, width: 4, height: 1 })).data)).toStrictEqual([
       0, 1, 2, 3, 12, 13, 14, 15, 24, 25, 26, 27,
     ]);
+    // A calendar CF does not name leaves the bands without times; the pixels still read.
+    const lunar = await openGeoTiff(
+      fromNetcdf(dir, "lunar", { units: "days since 2000-01-01", calendar: "lunar" }).tif,
+    );
+    expect(lunar.meta.attrs.bandNames).toBeUndefined();
+    expect(lunar.meta.bands).toBe(3);
   });
 
   it("GRIB forecast steps are labelled with GDAL's valid times; fields at one time, or described bands, are not", async () => {
