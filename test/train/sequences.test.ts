@@ -26,6 +26,13 @@ describe("sequence windows", () => {
       /5 min apart but 2010-08-26T00:05:00.000Z is followed by 2010-08-26T00:15:00.000Z/,
     );
     expect(checkRegular(times, true)).toStrictEqual({ stepMs: 300000, gaps: [2] });
+    // Band names that are no times, or times of two calendars, are named (not "NaN min apart").
+    expect(() => checkRegular(["B1", "B2", "B3"])).toThrow(
+      "time step 0 has no time label (the input's band axis must be time)",
+    );
+    expect(() => checkRegular([at(0), "2010-08-26T00:05:00.000Z (noleap)"])).toThrow(
+      "time step 1 (2010-08-26T00:05:00.000Z (noleap)) is in another calendar than step 0 (2010-08-26T00:00:00.000Z)",
+    );
   });
 
   it("tileWindows copies frames out; missing targets become NaN; batches are [B, T, h, w, 1]", () => {
