@@ -50,15 +50,45 @@ export interface ZarrMeta extends RasterMeta {
 }
 
 /**
+ * Attributes through which CF names other arrays that describe a variable rather than being data
+ * (cell bounds, a climatology's bounds, cell areas, formula terms of a vertical coordinate, grid
+ * mappings, UGRID's node arrays), as xarray's `decode_coords="all"` reads them: `"lat_bnds"`, or
+ * `"area: areacella"`-style lists, whose names follow the colons.
+ */
+const RELATED = [
+  "bounds",
+  "climatology",
+  "cell_measures",
+  "formula_terms",
+  "grid_mapping",
+  "geometry",
+  "node_coordinates",
+  "node_count",
+  "part_node_count",
+  "interior_ring",
+];
+
+/** The array names one attribute value lists (the `coordinates` attribute included). */
+function namedArrays(key: string, v: unknown): string[] {
+  if (typeof v !== "string") return [];
+  const words = v.trim().split(/\s+/).filter(Boolean);
+  // "area: areacella", "a: ap b: b ps: ps": the names after each "key:" (the keys are no arrays);
+  // grid_mapping's "crs: x y" names mappings and the coordinates they apply to, neither data.
+  if (key === "grid_mapping") return words.map((w) => w.replace(/:$/, ""));
+  return key === "cell_measures" || key === "formula_terms" ? words.filter((w) => !w.endsWith(":")) : words;
+}
+
+/**
  * Data variables: arrays of two or more dims that are not themselves a coordinate, neither a
  * dimension's nor one another array names in its `coordinates` attribute (a swath's 2-D latitude
- * and longitude), as xarray tells them apart.
+ * and longitude) or in an attribute of {@link RELATED} (CMIP's `lat_bnds` and `time_bnds`, a
+ * model's `areacella`), as xarray tells them apart with `decode_coords="all"`.
  */
 export function dataVariables(ds: ZarrDataset): string[] {
   const arrays = [...ds.arrays.values()];
   const coords = new Set(arrays.flatMap((a) => a.dims));
   for (const a of arrays)
-    if (typeof a.attrs.coordinates === "string") for (const n of a.attrs.coordinates.split(/\s+/)) coords.add(n);
+    for (const key of ["coordinates", ...RELATED]) for (const n of namedArrays(key, a.attrs[key])) coords.add(n);
   return arrays.filter((a) => a.dims.length >= 2 && !coords.has(a.name)).map((a) => a.name);
 }
 
