@@ -18,7 +18,7 @@
  * ```
  */
 import { TilecastError } from "../errors.js";
-import type { Calendar } from "../grid/calendars.js";
+import { type Calendar, dateFromDays } from "../grid/calendars.js";
 import { parseTimeIn, parseTimeLabel } from "../grid/time-labels.js";
 import type { Tile } from "../stages/tile.js";
 import { tf } from "../tfjs.js";
@@ -81,24 +81,52 @@ export function timeSplit(
   return { train, validation, straddling };
 }
 
+const DAY_MS = 86_400_000;
+
+/** Steps of calendar months or years, whose lengths vary: what each step's count goes up by. */
+const CALENDAR_STEPS = [
+  { cadence: "month", min: 27 * DAY_MS, max: 32 * DAY_MS, count: (y: number, m: number) => y * 12 + m },
+  { cadence: "year", min: 359 * DAY_MS, max: 367 * DAY_MS, count: (y: number) => y },
+] as const;
+
 /**
  * The regular step between times (in their calendar: a `noleap` series has no gap at February
  * 29), and every gap in it: a missing time step is named (or, with `allowGaps`, windows across it
- * are left out by the caller).
+ * are left out by the caller). Monthly or yearly series (CMIP's monthly means, mid-month or at
+ * the first) step by calendar months or years: a step of 28 days and one of 31 are one month each.
  */
-export function checkRegular(times: readonly string[], allowGaps = false): { stepMs: number; gaps: number[] } {
-  const { at } = labelTimes(times);
+export function checkRegular(
+  times: readonly string[],
+  allowGaps = false,
+): { stepMs: number; gaps: number[]; cadence: "fixed" | "month" | "year" } {
+  const { at, calendar } = labelTimes(times);
   const steps = at.slice(1).map((v, i) => v - (at[i] as number));
   const step = Math.min(...steps);
-  const gaps = steps.flatMap((d, i) => (d === step ? [] : [i + 1]));
+  let gaps = steps.flatMap((d, i) => (d === step ? [] : [i + 1]));
+  let cadence: "fixed" | "month" | "year" = "fixed";
+  // Calendar steps where every step is a whole number of them, of the length it should be (a
+  // series of 30-day steps from January 1 is not monthly: its second time is in January again).
+  for (const c of gaps.length > 0 ? CALENDAR_STEPS : []) {
+    const counts = at.map((t) => {
+      const [y, m] = dateFromDays(Math.floor(t / DAY_MS), calendar);
+      return c.count(y, m);
+    });
+    const n = counts.slice(1).map((v, i) => v - (counts[i] as number));
+    const fits = n.every((k, i) => k >= 1 && (steps[i] as number) >= k * c.min && (steps[i] as number) <= k * c.max);
+    if (!fits || Math.min(...n) !== 1) continue; // yearly steps are 12 months each, not monthly gaps
+    cadence = c.cadence;
+    gaps = n.flatMap((k, i) => (k === 1 ? [] : [i + 1]));
+    break;
+  }
   if (gaps.length > 0 && !allowGaps) {
     const i = gaps[0] as number;
+    const apart = cadence === "fixed" ? `${step / 60000} min` : `a ${cadence}`;
     throw new TilecastError(
       "E_ARGUMENT",
-      `time steps are ${step / 60000} min apart but ${times[i - 1]} is followed by ${times[i]}: a step is missing (train.sequence.allowGaps skips windows across it)`,
+      `time steps are ${apart} apart but ${times[i - 1]} is followed by ${times[i]}: a step is missing (train.sequence.allowGaps skips windows across it)`,
     );
   }
-  return { stepMs: step, gaps };
+  return { stepMs: step, gaps, cadence };
 }
 
 /** The windows of one tile at `starts`: frames `[s, s + T)` in, `[s + T, s + T + K)` out. */

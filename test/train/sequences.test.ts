@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createGrid } from "../../src/grid/grid.js";
+import { decodeCfTime } from "../../src/io/zarr/cf-time.js";
 import type { Tile } from "../../src/stages/tile.js";
 import { nowcastScorer } from "../../src/train/scorers.js";
 import { checkRegular, sequenceBatch, tileWindows, timeSplit } from "../../src/train/sequences.js";
@@ -25,7 +26,7 @@ describe("sequence windows", () => {
     expect(() => checkRegular(times)).toThrow(
       /5 min apart but 2010-08-26T00:05:00.000Z is followed by 2010-08-26T00:15:00.000Z/,
     );
-    expect(checkRegular(times, true)).toStrictEqual({ stepMs: 300000, gaps: [2] });
+    expect(checkRegular(times, true)).toStrictEqual({ stepMs: 300000, gaps: [2], cadence: "fixed" });
     // Band names that are no times, or times of two calendars, are named (not "NaN min apart").
     expect(() => checkRegular(["B1", "B2", "B3"])).toThrow(
       "time step 0 has no time label (the input's band axis must be time)",
@@ -33,6 +34,34 @@ describe("sequence windows", () => {
     expect(() => checkRegular([at(0), "2010-08-26T00:05:00.000Z (noleap)"])).toThrow(
       "time step 1 (2010-08-26T00:05:00.000Z (noleap)) is in another calendar than step 0 (2010-08-26T00:00:00.000Z)",
     );
+  });
+
+  it("checkRegular steps monthly and yearly series by calendar months and years", () => {
+    // Monthly means at the first of each month, 2000 (a leap year): steps of 29 to 31 days.
+    const months = Array.from({ length: 12 }, (_, m) => new Date(Date.UTC(2000, m, 1)).toISOString());
+    expect(checkRegular(months)).toStrictEqual({ stepMs: 29 * 86_400_000, gaps: [], cadence: "month" });
+    // CMIP's mid-month times in a noleap calendar (days 15.5, 45, 74.5, ... since 1850-01-01).
+    const mid = [15.5, 45, 74.5, 105, 135.5, 166, 196.5, 227.5, 258, 288.5, 319, 349.5];
+    const cmip = decodeCfTime(mid, "days since 1850-01-01", "noleap");
+    expect(cmip[1]).toBe("1850-02-15T00:00:00.000Z (noleap)");
+    expect(checkRegular(cmip).gaps).toStrictEqual([]);
+    const missing = cmip.filter((_, i) => i !== 3);
+    expect(() => checkRegular(missing)).toThrow(
+      "time steps are a month apart but 1850-03-16T12:00:00.000Z (noleap) is followed by 1850-05-16T12:00:00.000Z (noleap): a step is missing",
+    );
+    expect(checkRegular(missing, true)).toStrictEqual({ stepMs: 29.5 * 86_400_000, gaps: [3], cadence: "month" });
+    // Yearly, across leap years: 365 and 366 days.
+    const years = [2000, 2001, 2002, 2003, 2004, 2005].map((y) => `${y}-07-01T00:00:00Z`);
+    expect(checkRegular(years).cadence).toBe("year");
+    expect(
+      checkRegular(
+        years.filter((y) => !y.startsWith("2003")),
+        true,
+      ).gaps,
+    ).toStrictEqual([3]);
+    // Steps of 30 days are fixed, not months: the gap is the 60-day step, not January twice.
+    const thirty = [0, 30, 60, 120, 150].map((d) => new Date(Date.UTC(2000, 0, 1 + d)).toISOString());
+    expect(checkRegular(thirty, true)).toStrictEqual({ stepMs: 30 * 86_400_000, gaps: [3], cadence: "fixed" });
   });
 
   it("tileWindows copies frames out; missing targets become NaN; batches are [B, T, h, w, 1]", () => {
