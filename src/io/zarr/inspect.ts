@@ -19,6 +19,7 @@ import { cfTimeLabels, isCfTime } from "./cf-time.js";
 import { openZarr, type ZarrArrayInfo } from "./dataset.js";
 import { readCoord, readPositions } from "./read.js";
 import { coordLabels, dataVariables, openZarrSource } from "./source.js";
+import { isTextDtype, readText } from "./text.js";
 
 /** One array as `inspect` prints it. */
 export interface ZarrArraySummary {
@@ -107,7 +108,11 @@ export async function inspectZarr(path: string): Promise<ZarrInfo> {
     const c: ZarrCoordSummary = summary(a);
     if (a.dims.length === 1) {
       const n = a.shape[0] ?? 0;
-      if (n <= 32) c.values = isCfTime(a.attrs) ? await coordLabels(a, path) : Array.from(await readCoord(a, path));
+      const text = isTextDtype(a.dtype);
+      if (n <= 32)
+        c.values = isCfTime(a.attrs) || text ? await coordLabels(a, path) : Array.from(await readCoord(a, path));
+      else if (text)
+        c.range = [(await readText(a, path, [0, 1]))[0] ?? "", (await readText(a, path, [n - 1, n]))[0] ?? ""];
       else if (n > 0) {
         // Only the ends: a long coordinate is not read whole to be described.
         const ends = Float64Array.of(

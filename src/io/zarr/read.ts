@@ -10,6 +10,7 @@ import { halfToFloat32Bits, halfToNumber } from "../../util/half.js";
 import { codecWorkers } from "../codec-pool.js";
 import { cfDecode, cfEncoding } from "./cf.js";
 import type { ZarrArrayInfo } from "./dataset.js";
+import { isTextDtype } from "./text.js";
 
 /** One axis of a selection: a fixed index, or a `[start, stop)` range. */
 export type AxisSelection = number | readonly [number, number];
@@ -20,7 +21,18 @@ export function gridDtype(zarrDtype: string): DType {
   if (zarrDtype === "int64" || zarrDtype === "uint64") return "float64";
   if (zarrDtype === "bool") return "uint8";
   if (zarrDtype === "float16") return "float32"; // read as uint16 bits (halves.ts), widened here
+  if (isTextDtype(zarrDtype)) throw new TilecastError("E_UNSUPPORTED", `holds text (${zarrDtype}), not numbers`);
   throw new TilecastError("E_UNSUPPORTED", `dtype ${zarrDtype} is not supported`);
+}
+
+/** {@link gridDtype} of an array, an error naming the array and the store (`where`). */
+export function arrayDtype(info: ZarrArrayInfo, where: string): DType {
+  try {
+    return gridDtype(info.dtype);
+  } catch (e) {
+    if (!(e instanceof TilecastError)) throw e;
+    throw new TilecastError(e.code, `array '${info.name.slice(0, 80)}' ${e.problem}`, { path: where, cause: e });
+  }
 }
 
 /**
@@ -179,7 +191,8 @@ export async function readSelection(
   // Refuse before zarrita walks the chunks: a lying shape (1e12 values) would otherwise visit
   // billions of chunk keys before the allocation fails.
   const dims = sel.flatMap((s) => (typeof s === "number" ? [] : [s[1] - s[0]]));
-  const bytes = dims.reduce((a, b) => a * b, DTYPE_INFO[gridDtype(info.dtype)].bytes);
+  const dtype = arrayDtype(info, where);
+  const bytes = dims.reduce((a, b) => a * b, DTYPE_INFO[dtype].bytes);
   checkBudget(bytes, `reading [${dims.join(" x ")}] values of '${info.name}'`, where);
   const whole = await readWholeChunk(info, sel, signal);
   if (whole) return whole;
@@ -194,7 +207,6 @@ export async function readSelection(
     const what = bad ? `corrupt chunk ${bad.key}` : `cannot read array '${info.name}'`;
     throw new TilecastError("E_CORRUPT", `${what} (${causes(bad?.error ?? e)})`, { path: where, cause: e });
   }
-  const dtype = gridDtype(info.dtype);
   if (typeof r === "number" || typeof r === "bigint") {
     const out = allocate(dtype, 1);
     out[0] = info.dtype === "float16" ? halfToNumber(Number(r)) : Number(r);
@@ -227,6 +239,6 @@ export async function readPositions(
 ): Promise<Float64Array> {
   const { data } = await readSelection(info, sel, where);
   const packed = info.attrs.scale_factor !== undefined || info.attrs.add_offset !== undefined;
-  const enc = cfEncoding(gridDtype(info.dtype), info.attrs, packed ? info.fillValue : null);
+  const enc = cfEncoding(arrayDtype(info, where), info.attrs, packed ? info.fillValue : null);
   return Float64Array.from(cfDecode(data, { ...enc, decoded: "float64" }) as ArrayLike<number>);
 }

@@ -27,7 +27,8 @@ import { openZarr, type ZarrArrayInfo, type ZarrDataset } from "./dataset.js";
 import { checkSpatialLast } from "./dims-order.js";
 import { crsTextOfGdalAttr } from "./gdal-crs.js";
 import { georefFromCoords, georefWithoutCoords, isLatLon } from "./georef.js";
-import { type AxisSelection, gridDtype, readCoord, readSelection } from "./read.js";
+import { type AxisSelection, arrayDtype, readCoord, readSelection } from "./read.js";
+import { isTextDtype, readText } from "./text.js";
 import { checkCoordFinite, checkCoordLength } from "./validate.js";
 
 /** Options for {@link openZarrSource}. */
@@ -92,8 +93,9 @@ export function dataVariables(ds: ZarrDataset): string[] {
   return arrays.filter((a) => a.dims.length >= 2 && !coords.has(a.name)).map((a) => a.name);
 }
 
-/** Values of a 1-D coordinate as labels: ISO times for CF time, numbers otherwise. */
+/** Values of a 1-D coordinate as labels: times for CF time, its text, or numbers. */
 export async function coordLabels(c: ZarrArrayInfo, where: string): Promise<string[]> {
+  if (isTextDtype(c.dtype)) return readText(c, where);
   const v = await readCoord(c, where);
   if (isCfTime(c.attrs)) return cfTimeLabels(v, c.attrs, where, c.name);
   return Array.from(v, String);
@@ -266,7 +268,7 @@ export async function openZarrSource(path: string, o: ZarrSourceOptions = {}): P
   const aux = !georef?.crs || georef.noTransform ? latLon2d(ds, info) : null;
   const curvi = aux ? await curvilinearGeoref(aux.lat, aux.lon, path) : null;
   if (curvi) ({ georef, flipY, periodicX } = curvi);
-  const enc = cfEncoding(gridDtype(info.dtype), info.attrs, info.fillValue);
+  const enc = cfEncoding(arrayDtype(info, path), info.attrs, info.fillValue);
   const bandCoord = bandDim ? ds.arrays.get(bandDim) : undefined;
   const d = info.dims.indexOf(bandDim ?? "");
   const coordNames = bandCoord && bandCoord.dims.length === 1 ? await coordLabels(bandCoord, path) : undefined;
