@@ -27,6 +27,7 @@ import { openZarr, type ZarrArrayInfo, type ZarrDataset } from "./dataset.js";
 import { checkSpatialLast } from "./dims-order.js";
 import { crsTextOfGdalAttr } from "./gdal-crs.js";
 import { georefFromCoords, georefWithoutCoords, isLatLon } from "./georef.js";
+import { groupView } from "./groups.js";
 import { type AxisSelection, arrayDtype, readCoord, readSelection } from "./read.js";
 import { isTextDtype, readText } from "./text.js";
 import { checkCoordFinite, checkCoordLength } from "./validate.js";
@@ -195,15 +196,17 @@ export class ZarrSource implements GridSource {
  * @throws TilecastError E_ARGUMENT naming the variable or index that does not exist.
  */
 export async function openZarrSource(path: string, o: ZarrSourceOptions = {}): Promise<ZarrSource> {
-  const ds = await openZarr(path, o.cacheBytes === undefined ? {} : { cacheBytes: o.cacheBytes });
-  const candidates = dataVariables(ds);
+  const opened = await openZarr(path, o.cacheBytes === undefined ? {} : { cacheBytes: o.cacheBytes });
+  const candidates = dataVariables(opened);
   const name = o.variable ?? (candidates.length === 1 ? candidates[0] : undefined);
   if (name === undefined) {
     throw new TilecastError("E_ARGUMENT", `choose a variable with --var (${candidates.join(", ") || "none found"})`, {
       path,
     });
   }
-  const info = ds.arrays.get(name);
+  // A variable in a group sees its own group's coordinates (groups.ts).
+  const { ds, leaf } = groupView(opened, name);
+  const info = ds.arrays.get(leaf);
   if (!info)
     throw new TilecastError("E_ARGUMENT", `variable '${name}' does not exist (${candidates.join(", ")})`, { path });
   if (info.dims.length < 2)

@@ -9,7 +9,6 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { openGeoTiff } from "../../../src/io/geotiff/reader.js";
 import { inspectZarr } from "../../../src/io/zarr/inspect.js";
 import { openZarrSource } from "../../../src/io/zarr/source.js";
 import { convertRaster } from "../../../src/pipeline/convert.js";
