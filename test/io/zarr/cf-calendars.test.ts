@@ -128,7 +128,11 @@ print(json.dumps({
       "2000-02-28T18:00:00.000Z (noleap)",
       "2000-03-01T00:00:00.000Z (noleap)",
     ]);
-    expect(checkRegular(a.meta.attrs.bandNames as string[])).toStrictEqual({ stepMs: 6 * 3_600_000, gaps: [], cadence: "fixed" });
+    expect(checkRegular(a.meta.attrs.bandNames as string[])).toStrictEqual({
+      stepMs: 6 * 3_600_000,
+      gaps: [],
+      cadence: "fixed",
+    });
     // As Gregorian instants the same dates would have a 30-hour hole there.
     expect(() => checkRegular((want.noleap ?? []).map((l) => l.replace(" (noleap)", "")))).toThrow(
       "time steps are 360 min apart but 2000-02-28T18:00:00.000Z is followed by 2000-03-01T00:00:00.000Z",
