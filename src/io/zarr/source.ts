@@ -103,6 +103,19 @@ export async function coordLabels(c: ZarrArrayInfo, where: string): Promise<stri
 }
 
 /**
+ * The one CF time coordinate over `dim` alone that a variable names in its `coordinates`
+ * attribute (cfgrib's `valid_time` beside its `step` dimension); undefined when none or several.
+ */
+function timesAlong(ds: ZarrDataset, info: ZarrArrayInfo, dim: string): ZarrArrayInfo | undefined {
+  const named = typeof info.attrs.coordinates === "string" ? info.attrs.coordinates.split(/\s+/) : [];
+  const found = named.flatMap((n) => {
+    const a = ds.arrays.get(n);
+    return a && a.dims.length === 1 && a.dims[0] === dim && isCfTime(a.attrs) ? [a] : [];
+  });
+  return found.length === 1 ? found[0] : undefined;
+}
+
+/**
  * Band names a variable lists in its attributes (`band_names`, or `long_name` given as a list),
  * when the list has one string (or null) per band; else null.
  */
@@ -279,7 +292,10 @@ export async function openZarrSource(path: string, o: ZarrSourceOptions = {}): P
   // The names the variable lists (tilecast's `band_names`, rioxarray's `long_name` list of a
   // GeoTIFF's descriptions) over a band coordinate's values (1 to N), unless those are times.
   const listed = bandDim && !isCfTime(bandCoord?.attrs ?? {}) ? namesAttr(info.attrs, info.shape[d] ?? 0) : null;
-  const bandNames = listed?.names ?? coordNames;
+  // Forecast steps (cfgrib's `step`, hours after the run) are labelled by the valid times the
+  // variable names beside them (`valid_time`), as GDAL labels a GRIB file's bands.
+  const valid = bandDim && !isCfTime(bandCoord?.attrs ?? {}) ? timesAlong(ds, info, bandDim) : undefined;
+  const bandNames = listed?.names ?? (valid ? await coordLabels(valid, path) : coordNames);
   const {
     scale_factor: _s,
     add_offset: _a,
