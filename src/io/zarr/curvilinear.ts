@@ -17,7 +17,7 @@ import { crsFromEpsg } from "../../grid/crs.js";
 import { IDENTITY_TRANSFORM } from "../../grid/geotransform.js";
 import type { Gcp } from "../../grid/grid.js";
 import type { ZarrArrayInfo, ZarrDataset } from "./dataset.js";
-import { type CoordGeoref, georefFromCoords, LAT_UNITS, LON_UNITS } from "./georef.js";
+import { type Coord, type CoordGeoref, coordCrs, georefFromCoords, LAT_UNITS, LON_UNITS } from "./georef.js";
 import { readPositions } from "./read.js";
 
 const LAT_NAME = /^(lat|latitude|nav_lat|xlat|xlat_m|lat_rho|tlat|geolat)$/i;
@@ -163,4 +163,21 @@ export async function curvilinearGeoref(
     flipY: false,
     periodicX: false,
   };
+}
+
+/**
+ * Ground control points from 1-D coordinates too irregular for a transform (a stretched grid,
+ * latitudes refined towards the equator): up to 21 x 21 cells, each at its own coordinates, in
+ * the coordinates' CRS (`coordCrs`); null when no sampled cell has finite coordinates.
+ */
+export function irregularGeoref(y: Coord, x: Coord, crsText: string | null, geographic: boolean): CoordGeoref | null {
+  const gcps: Gcp[] = [];
+  for (const j of spread(y.values.length, SAMPLES))
+    for (const i of spread(x.values.length, SAMPLES)) {
+      const [xv, yv] = [x.values[i] as number, y.values[j] as number];
+      if (Number.isFinite(xv) && Number.isFinite(yv)) gcps.push({ pixel: i + 0.5, line: j + 0.5, x: xv, y: yv, z: 0 });
+    }
+  if (!gcps.length) return null;
+  const crs = coordCrs(crsText, geographic);
+  return { georef: { transform: IDENTITY_TRANSFORM, crs, rasterType: "area", gcps }, flipY: false, periodicX: false };
 }

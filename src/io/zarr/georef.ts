@@ -50,6 +50,30 @@ export function regularStep(v: ArrayLike<number>): number | null {
   return step;
 }
 
+/**
+ * How far, in steps, a coordinate's values may stray from even spacing and still be placed by a
+ * transform: a Gaussian grid's latitudes (CMIP models at T63, ECMWF's regular Gaussian grids)
+ * stray 1 to 1.5 % of a step; GDAL's netCDF driver places latitudes whose spacing varies by up
+ * to 0.1 degrees the same way.
+ */
+const NEAR = 0.05;
+
+/**
+ * The step of a monotonic coordinate whose every value lies within {@link NEAR} of a step of even
+ * spacing from its first value to its last, as GDAL places a Gaussian grid; else null.
+ */
+export function nearRegularStep(v: ArrayLike<number>): number | null {
+  if (v.length < 3) return null;
+  const first = v[0] as number;
+  const step = ((v[v.length - 1] as number) - first) / (v.length - 1);
+  if (step === 0 || !Number.isFinite(step)) return null;
+  for (let i = 1; i < v.length; i++) {
+    const d = (v[i] as number) - (v[i - 1] as number);
+    if (!(d * step > 0 && Math.abs((v[i] as number) - (first + i * step)) <= Math.abs(step) * NEAR)) return null;
+  }
+  return step;
+}
+
 /** CF's spellings of latitude units (degrees_north, degree_north, degree_N, degrees_N, degreeN, degreesN). */
 export const LAT_UNITS = /^degrees?_?n(orth)?$/i;
 /** CF's spellings of longitude units (degrees_east, degree_east, degree_E, degrees_E, degreeE, degreesE). */
@@ -71,18 +95,23 @@ export function isLatLon(
   return lat && lon;
 }
 
+/** The CRS coordinates are in: the grid mapping's text, else EPSG:4326 for latitude/longitude. */
+export function coordCrs(crsText: string | null, latlon: boolean): Crs | null {
+  if (crsText) return parseCrs(crsText);
+  return latlon ? crsFromEpsg(4326) : null;
+}
+
 /**
- * Georef from y and x coordinates (pixel centres) and an optional CRS text. Returns null when a
- * coordinate is irregular.
+ * Georef from y and x coordinates (pixel centres) and an optional CRS text: evenly spaced, or
+ * nearly ({@link nearRegularStep}: placed from the first to the last value, as GDAL places them).
+ * Returns null when a coordinate is irregular.
  */
 export function georefFromCoords(y: Coord, x: Coord, crsText: string | null, geographic?: boolean): CoordGeoref | null {
-  const dy = regularStep(y.values);
-  const dx = regularStep(x.values);
+  const dy = regularStep(y.values) ?? nearRegularStep(y.values);
+  const dx = regularStep(x.values) ?? nearRegularStep(x.values);
   if (dy === null || dx === null) return null;
   const latlon = geographic ?? isLatLon(y.name, x.name);
-  let crs: Crs | null = null;
-  if (crsText) crs = parseCrs(crsText);
-  else if (latlon) crs = crsFromEpsg(4326);
+  const crs = coordCrs(crsText, latlon);
   const flipY = dy > 0;
   const top = flipY ? (y.values[y.values.length - 1] as number) : (y.values[0] as number);
   const x0 = (x.values[0] as number) - dx / 2;

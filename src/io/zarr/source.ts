@@ -22,7 +22,7 @@ import { type CfEncoding, cfDecode, cfEncoding, decodedNodata } from "./cf.js";
 import { cfCoordinateScale, cfGridMappingProj } from "./cf-grid-mapping.js";
 import { cfTimeLabels, isCfTime } from "./cf-time.js";
 import type { ChunkCache } from "./chunk-cache.js";
-import { curvilinearGeoref, latLon2d } from "./curvilinear.js";
+import { curvilinearGeoref, irregularGeoref, latLon2d } from "./curvilinear.js";
 import { openZarr, type ZarrArrayInfo, type ZarrDataset } from "./dataset.js";
 import { checkSpatialLast } from "./dims-order.js";
 import { crsTextOfGdalAttr } from "./gdal-crs.js";
@@ -276,7 +276,11 @@ export async function openZarrSource(path: string, o: ZarrSourceOptions = {}): P
     checkCoordLength(path, xDim, xv.length, info.shape[nd - 1] ?? 0);
     checkCoordFinite(path, yDim, yv);
     checkCoordFinite(path, xDim, xv);
-    const g = georefFromCoords({ name: yDim, values: yv }, { name: xDim, values: xv }, crsText, geo);
+    const axes = [
+      { name: yDim, values: yv },
+      { name: xDim, values: xv },
+    ] as const;
+    const g = georefFromCoords(...axes, crsText, geo) ?? irregularGeoref(...axes, crsText, geo);
     if (g) ({ georef, flipY, periodicX } = g);
   }
   // Nothing that places it, yet 2-D latitude and longitude over its rows and columns (a swath's

@@ -1,0 +1,81 @@
+/**
+ * 1-D coordinates that are not evenly spaced. A Gaussian grid (CMIP models at T63, ECMWF's
+ * regular Gaussian grids), whose latitudes stray 1-1.5 % of a step from even spacing, is placed by
+ * the transform GDAL's netCDF driver gives the same data; coordinates further from even (a
+ * stretched grid) place the grid by ground control points at the cells' own coordinates, which
+ * GDAL reads from a GeoTIFF output. Before, both were placed by nothing, in no CRS.
+ */
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { openGeoTiff } from "../../../src/io/geotiff/reader.js";
+import { openZarrSource } from "../../../src/io/zarr/source.js";
+import { convertRaster } from "../../../src/pipeline/convert.js";
+import { hasGdal, py } from "../../helpers/gdal.js";
+import { tmp } from "../../helpers/write.js";
+
+describe.skipIf(!hasGdal)("irregular 1-D coordinates", () => {
+  it("a Gaussian grid is placed where GDAL places it, periodic over 360 degrees", async () => {
+    const dir = tmp("gaussian");
+    const store = join(dir, "t63.zarr");
+    const nc = join(dir, "t63.nc");
+    const want = py<{ gt: number[]; stray: number }>(`import xarray as xr
+x, _ = np.polynomial.legendre.leggauss(96)
+lat = np.degrees(np.arcsin(x))[::-1]
+ds = xr.Dataset({"tas": (("time", "lat", "lon"), np.arange(2 * 96 * 192, dtype="f4").reshape(2, 96, 192))},
+                coords={"time": ("time", [0, 1], {"units": "days since 2000-01-01"}),
+                        "lat": ("lat", lat, {"units": "degrees_north"}), "lon": ("lon", np.arange(192) * 1.875, {"units": "degrees_east"})})
+ds.to_zarr(${JSON.stringify(store)}, mode="w")
+ds.to_netcdf(${JSON.stringify(nc)})
+gdal.PushErrorHandler("CPLQuietErrorHandler")
+step = (lat[-1] - lat[0]) / 95
+print(json.dumps({"gt": list(gdal.Open(${JSON.stringify(`NETCDF:${nc}:tas`)}).GetGeoTransform()),
+                  "stray": float(np.abs(lat - (lat[0] + step * np.arange(96))).max() / abs(step))}))`);
+    // Not evenly spaced: up to 1.2 % of a step off.
+    expect(want.stray).toBeGreaterThan(0.01);
+    const src = await openZarrSource(store);
+    const gt = src.meta.georef?.transform ?? [];
+    gt.forEach((v, i) => expect(v, `transform[${i}]`).toBeCloseTo(want.gt[i] as number, 9));
+    expect(src.meta.georef?.crs?.epsg).toBe(4326);
+    expect(src.meta.periodicX).toBe(true);
+    await src.close();
+    const tif = join(dir, "t63.tif");
+    await convertRaster(store, tif);
+    const back = py<number[]>(`print(json.dumps(list(gdal.Open(${JSON.stringify(tif)}).GetGeoTransform())))`);
+    back.forEach((v, i) => expect(v).toBeCloseTo(want.gt[i] as number, 9));
+  });
+
+  it("coordinates further from even place the grid by ground control points at their own values", async () => {
+    const dir = tmp("stretched");
+    const store = join(dir, "stretched.zarr");
+    // Latitudes refined towards the equator, as some ocean models' grids are.
+    const axes = py<{ lat: number[]; lon: number[] }>(`import xarray as xr
+lat = (60 * np.sinh(np.linspace(-2, 2, 30)) / np.sinh(2))[::-1]
+lon = np.linspace(100.0, 160.0, 25)
+ds = xr.Dataset({"sst": (("lat", "lon"), np.arange(750, dtype="f4").reshape(30, 25))},
+                coords={"lat": ("lat", lat, {"units": "degrees_north"}), "lon": ("lon", lon, {"units": "degrees_east"})})
+ds.to_zarr(${JSON.stringify(store)}, mode="w")
+print(json.dumps({"lat": lat.tolist(), "lon": lon.tolist()}))`);
+    const src = await openZarrSource(store);
+    const g = src.meta.georef;
+    expect(g?.crs?.epsg).toBe(4326);
+    const gcps = g?.gcps ?? [];
+    expect(gcps).toHaveLength(21 * 21);
+    for (const p of gcps) {
+      expect(p.x).toBe(axes.lon[p.pixel - 0.5]);
+      expect(p.y).toBe(axes.lat[p.line - 0.5]);
+    }
+    await src.close();
+    // GDAL reads the same points from a GeoTIFF output, the corners among them.
+    const tif = join(dir, "stretched.tif");
+    await convertRaster(store, tif);
+    const read = py<number[][]>(`d = gdal.Open(${JSON.stringify(tif)})
+print(json.dumps([[p.GCPPixel, p.GCPLine, p.GCPX, p.GCPY] for p in d.GetGCPs()] + [[d.GetGCPSpatialRef().GetAuthorityCode(None)]]))`);
+    expect(read.pop()).toStrictEqual(["4326"]);
+    expect(read).toContainEqual([0.5, 0.5, 100, 60]);
+    expect(read).toContainEqual([24.5, 29.5, 160, -60]);
+    expect(read).toStrictEqual(gcps.map((p) => [p.pixel, p.line, p.x, p.y]));
+    const tiff = await openGeoTiff(tif);
+    expect(tiff.meta.georef?.gcps).toHaveLength(441);
+    await tiff.close();
+  });
+});
