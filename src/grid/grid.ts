@@ -46,6 +46,21 @@ export interface Georef {
    * (`x`, `y`). A Zarr output copies them, so its cells keep their positions.
    */
   readonly geolocation?: Geolocation;
+  /**
+   * The coordinates of every column's and row's cell centre (rows in this raster's order), where
+   * a Zarr source gives them unevenly spaced: a Gaussian grid's latitudes, which `transform`
+   * approximates, or a stretched grid's, which `gcps` sample. A Zarr output writes them as its
+   * coordinates, so each cell keeps its exact position.
+   */
+  readonly axes?: Axes;
+}
+
+/** Cell-centre coordinates of a raster's columns and rows; its first cell at (`x0`, `y0`) in them. */
+export interface Axes {
+  readonly x: Float64Array;
+  readonly y: Float64Array;
+  readonly x0: number;
+  readonly y0: number;
 }
 
 /** 2-D latitude and longitude arrays in a Zarr store, and where a raster's first cell is in them. */
@@ -74,7 +89,7 @@ export interface Gcp {
   readonly z: number;
 }
 
-/** `g` for the window `w` of its raster: the transform moved to the window, and its GCPs, RPCs and geolocation with it. */
+/** `g` for the window `w` of its raster: the transform moved to the window, and its GCPs, RPCs, geolocation and axes with it. */
 export function windowGeoref(g: Georef, w: { x: number; y: number }): Georef {
   const moved: Georef = { ...g, transform: windowTransform(g.transform, w) };
   return {
@@ -82,6 +97,7 @@ export function windowGeoref(g: Georef, w: { x: number; y: number }): Georef {
     ...(g.gcps ? { gcps: g.gcps.map((p) => ({ ...p, pixel: p.pixel - w.x, line: p.line - w.y })) } : {}),
     ...(g.rpc ? { rpc: windowRpc(g.rpc, w.x, w.y) } : {}),
     ...(g.geolocation ? { geolocation: { ...g.geolocation, x: g.geolocation.x + w.x, y: g.geolocation.y + w.y } } : {}),
+    ...(g.axes ? { axes: { ...g.axes, x0: g.axes.x0 + w.x, y0: g.axes.y0 + w.y } } : {}),
   };
 }
 

@@ -158,6 +158,7 @@ export function resampleSource(src: GridSource, spec: ResampleSpec): GridSource 
               : {}),
             ...(m.georef.rpc ? { rpc: scaleRpc(m.georef.rpc, f) } : {}),
             geolocation: undefined, // the arrays' cells are the fine grid's
+            axes: undefined, // so are these coordinates
           }
         : m.georef,
   };

@@ -22,6 +22,7 @@ import { isNorthUp, pixelToWorld } from "../../grid/geotransform.js";
 import { atomicWrite, discard, publish, tempPathFor, trackTemp } from "../atomic.js";
 import { carriedAttrs, commonUnit } from "../carried-attrs.js";
 import type { GridSink, SinkSpec } from "../types.js";
+import { exactAxes } from "./axes.js";
 import { encodeCfTime } from "./cf-time.js";
 import { ZarrChunkWriter } from "./chunk-writer.js";
 import { type Compressor, DEFAULT_COMPRESSOR } from "./codecs.js";
@@ -91,7 +92,10 @@ export async function createZarrSink(path: string, spec: SinkSpec, o: ZarrWriteO
   // GCPs place a swath read from 2-D latitude and longitude: those are copied (geolocation-write.ts);
   // other GCPs have no Zarr form.
   const gcps = spec.georef?.gcps?.length ? spec.georef.gcps : null;
-  const geo = gcps ? await geolocationFor(spec.georef?.geolocation, gcps, spec.width, spec.height, path) : null;
+  // Uneven 1-D coordinates (a Gaussian grid, a stretched one) are written as they came (axes.ts).
+  const axes = exactAxes(spec.georef, spec.width, spec.height);
+  const geo =
+    gcps && !axes ? await geolocationFor(spec.georef?.geolocation, gcps, spec.width, spec.height, path) : null;
   if (spec.georef?.noTransform)
     throw new TilecastError(
       "E_UNSUPPORTED",
@@ -151,7 +155,12 @@ export async function createZarrSink(path: string, spec: SinkSpec, o: ZarrWriteO
           {},
         ),
   ];
-  if (gt)
+  if (axes)
+    arrays.push(
+      axisArray("x", "float64", axes.x, coordAttrs("x"), Number.NaN),
+      axisArray("y", "float64", axes.y, coordAttrs("y"), Number.NaN),
+    );
+  else if (gt)
     arrays.push(
       coordArray("x", spec.width, x0, gt[1], coordAttrs("x")),
       coordArray("y", spec.height, y0, gt[5], coordAttrs("y")),

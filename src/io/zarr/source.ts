@@ -26,7 +26,7 @@ import { curvilinearGeoref, irregularGeoref, latLon2d } from "./curvilinear.js";
 import { openZarr, type ZarrArrayInfo, type ZarrDataset } from "./dataset.js";
 import { checkSpatialLast } from "./dims-order.js";
 import { crsTextOfGdalAttr } from "./gdal-crs.js";
-import { georefFromCoords, georefWithoutCoords, isLatLon } from "./georef.js";
+import { georefFromCoords, georefWithoutCoords, isLatLon, regularStep } from "./georef.js";
 import { groupView } from "./groups.js";
 import { type AxisSelection, arrayDtype, readCoord, readSelection } from "./read.js";
 import { isTextDtype, readText } from "./text.js";
@@ -282,6 +282,9 @@ export async function openZarrSource(path: string, o: ZarrSourceOptions = {}): P
     ] as const;
     const g = georefFromCoords(...axes, crsText, geo) ?? irregularGeoref(...axes, crsText, geo);
     if (g) ({ georef, flipY, periodicX } = g);
+    // Uneven coordinates go along as they are, for a Zarr output to keep (Georef.axes).
+    if (georef && (regularStep(yv) === null || regularStep(xv) === null))
+      georef = { ...georef, axes: { x: xv, y: flipY ? yv.slice().reverse() : yv, x0: 0, y0: 0 } };
   }
   // Nothing that places it, yet 2-D latitude and longitude over its rows and columns (a swath's
   // geolocation): placed by them (curvilinear.ts).

@@ -3,15 +3,33 @@
  * regular Gaussian grids), whose latitudes stray 1-1.5 % of a step from even spacing, is placed by
  * the transform GDAL's netCDF driver gives the same data; coordinates further from even (a
  * stretched grid) place the grid by ground control points at the cells' own coordinates, which
- * GDAL reads from a GeoTIFF output. Before, both were placed by nothing, in no CRS.
+ * GDAL reads from a GeoTIFF output. A Zarr output of either keeps the coordinates as they came
+ * (xarray reads the source's back), or a window's part of them. Before, both were placed by
+ * nothing, in no CRS.
  */
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { windowGeoref } from "../../../src/grid/grid.js";
 import { openGeoTiff } from "../../../src/io/geotiff/reader.js";
+import { exactAxes } from "../../../src/io/zarr/axes.js";
 import { openZarrSource } from "../../../src/io/zarr/source.js";
 import { convertRaster } from "../../../src/pipeline/convert.js";
 import { hasGdal, py } from "../../helpers/gdal.js";
 import { tmp } from "../../helpers/write.js";
+
+/**
+ * Whether xarray reads an output's latitudes and longitudes equal to its source's, exactly, and
+ * the data at each of them equal too (rows sorted by latitude on both sides).
+ */
+function sameAxes(source: string, output: string): { lat: boolean; lon: boolean; data: boolean } {
+  return py(`import xarray as xr
+a = xr.open_zarr(${JSON.stringify(source)}); b = xr.open_zarr(${JSON.stringify(output)})
+va = a[list(a.data_vars)[0]].squeeze(drop=True).sortby("lat")
+vb = b[list(b.data_vars)[0]].squeeze(drop=True).rename({"y": "lat", "x": "lon"}).sortby("lat")
+print(json.dumps({"lat": bool(np.array_equal(va.lat.values, vb.lat.values)),
+                  "lon": bool(np.array_equal(va.lon.values, vb.lon.values)),
+                  "data": bool(va.dims == vb.dims and np.array_equal(va.values, vb.values))}))`);
+}
 
 describe.skipIf(!hasGdal)("irregular 1-D coordinates", () => {
   it("a Gaussian grid is placed where GDAL places it, periodic over 360 degrees", async () => {
@@ -42,6 +60,10 @@ print(json.dumps({"gt": list(gdal.Open(${JSON.stringify(`NETCDF:${nc}:tas`)}).Ge
     await convertRaster(store, tif);
     const back = py<number[]>(`print(json.dumps(list(gdal.Open(${JSON.stringify(tif)}).GetGeoTransform())))`);
     back.forEach((v, i) => expect(v).toBeCloseTo(want.gt[i] as number, 9));
+    // A Zarr output has the Gaussian latitudes, not the transform's even ones.
+    const out = join(dir, "out.zarr");
+    await convertRaster(store, out);
+    expect(sameAxes(store, out)).toStrictEqual({ lat: true, lon: true, data: true });
   });
 
   it("coordinates further from even place the grid by ground control points at their own values", async () => {
@@ -77,5 +99,18 @@ print(json.dumps([[p.GCPPixel, p.GCPLine, p.GCPX, p.GCPY] for p in d.GetGCPs()] 
     const tiff = await openGeoTiff(tif);
     expect(tiff.meta.georef?.gcps).toHaveLength(441);
     await tiff.close();
+    // A Zarr output carries every row's and column's coordinate, not 441 points.
+    const out = join(dir, "out.zarr");
+    await convertRaster(store, out);
+    expect(sameAxes(store, out)).toStrictEqual({ lat: true, lon: true, data: true });
+    // A window takes its part of them; a GCP of a window's source off its edges is no matter.
+    const src2 = await openZarrSource(store);
+    const w = windowGeoref(src2.meta.georef as NonNullable<typeof src2.meta.georef>, { x: 3, y: 4 });
+    const part = exactAxes(w, 10, 12);
+    expect(Array.from(part?.x ?? [])).toStrictEqual(axes.lon.slice(3, 13));
+    expect(Array.from(part?.y ?? [])).toStrictEqual(axes.lat.slice(4, 16));
+    // Too long for what is left of the axes: not written.
+    expect(exactAxes(w, 25, 12)).toBeNull();
+    await src2.close();
   });
 });
