@@ -74,6 +74,29 @@ export function nearRegularStep(v: ArrayLike<number>): number | null {
   return step;
 }
 
+/**
+ * Longitudes of a regional grid that crosses the prime meridian in 0-360 form (350 ... 357.5,
+ * 0 ... 40) or the antimeridian in -180-180 form (170 ... 180, -177.5 ...), made monotonic: 360
+ * added (or taken, for a descending axis) where they jump back, then the whole taken down by 360
+ * where it starts past 180, so Europe lies at -10 ... 40 and the Pacific at 170 ... 190. Values
+ * that never jump back are returned as they are. (GDAL 3.6's netCDF driver places the first with
+ * a transform 42.5 degrees wide per cell, and the second not at all.)
+ */
+export function unwrapLongitudes(v: Float64Array): Float64Array {
+  const dir = Math.sign((v[1] ?? 0) - (v[0] ?? 0));
+  if (v.length < 3 || dir === 0) return v;
+  const out = Float64Array.from(v);
+  let shift = 0;
+  for (let i = 1; i < out.length; i++) {
+    const d = (v[i] as number) + shift - (out[i - 1] as number);
+    if (d * dir < 0 && Math.abs(d) > 180) shift += 360 * dir;
+    out[i] = (v[i] as number) + shift;
+  }
+  if (shift === 0) return v;
+  const start = Math.min(out[0] as number, out[out.length - 1] as number);
+  return start >= 180 ? out.map((x) => x - 360) : out;
+}
+
 /** CF's spellings of latitude units (degrees_north, degree_north, degree_N, degrees_N, degreeN, degreesN). */
 export const LAT_UNITS = /^degrees?_?n(orth)?$/i;
 /** CF's spellings of longitude units (degrees_east, degree_east, degree_E, degrees_E, degreeE, degreesE). */

@@ -26,7 +26,7 @@ import { curvilinearGeoref, irregularGeoref, latLon2d } from "./curvilinear.js";
 import { openZarr, type ZarrArrayInfo, type ZarrDataset } from "./dataset.js";
 import { checkSpatialLast } from "./dims-order.js";
 import { crsTextOfGdalAttr } from "./gdal-crs.js";
-import { georefFromCoords, georefWithoutCoords, isLatLon, regularStep } from "./georef.js";
+import { georefFromCoords, georefWithoutCoords, isLatLon, regularStep, unwrapLongitudes } from "./georef.js";
 import { groupView } from "./groups.js";
 import { type AxisSelection, arrayDtype, readCoord, readSelection } from "./read.js";
 import { isTextDtype, readText } from "./text.js";
@@ -271,7 +271,8 @@ export async function openZarrSource(path: string, o: ZarrSourceOptions = {}): P
       return k === 1 ? v : v.map((t) => t * k);
     };
     const yv = await position(yc);
-    const xv = await position(xc);
+    const read = await position(xc);
+    const xv = geo ? unwrapLongitudes(read) : read;
     checkCoordLength(path, yDim, yv.length, info.shape[nd - 2] ?? 0);
     checkCoordLength(path, xDim, xv.length, info.shape[nd - 1] ?? 0);
     checkCoordFinite(path, yDim, yv);

@@ -113,4 +113,38 @@ print(json.dumps([[p.GCPPixel, p.GCPLine, p.GCPX, p.GCPY] for p in d.GetGCPs()] 
     expect(exactAxes(w, 25, 12)).toBeNull();
     await src2.close();
   });
+
+  it("longitudes that jump back across a meridian are unwrapped: Europe in 0-360, the Pacific in -180-180", async () => {
+    const dir = tmp("wrap");
+    const cases = {
+      europe: { lon: [350, 352.5, 355, 357.5, 0, 2.5, 5, 7.5, 10], x0: -11.25, periodic: false },
+      pacific: { lon: [170, 172.5, 175, 177.5, 180, -177.5, -175, -172.5, -170], x0: 168.75, periodic: false },
+      rolled: {
+        lon: Array.from({ length: 144 }, (_, i) => (180 + i * 2.5) % 360),
+        x0: -181.25,
+        periodic: true,
+      },
+    };
+    for (const [name, c] of Object.entries(cases)) {
+      const store = join(dir, `${name}.zarr`);
+      // Each cell holds its own longitude, so a cell read back says where it was.
+      py(`import xarray as xr
+lon = np.array(${JSON.stringify(c.lon)}, dtype="f8")
+xr.Dataset({"t": (("lat", "lon"), np.tile(lon, (4, 1)).astype("f4"))},
+           coords={"lat": [50.0, 47.5, 45.0, 42.5], "lon": lon}).to_zarr(${JSON.stringify(store)}, mode="w")
+print("null")`);
+      const src = await openZarrSource(store);
+      expect(src.meta.georef?.transform, name).toStrictEqual([c.x0, 2.5, 0, 51.25, 0, -2.5]);
+      expect(src.meta.periodicX, name).toBe(c.periodic);
+      const row = (await src.readWindow({ x: 0, y: 0, width: c.lon.length, height: 1 })).data;
+      expect(Array.from(row), name).toStrictEqual(c.lon);
+      await src.close();
+      // GDAL finds each longitude at the cell the transform puts it (modulo 360).
+      const tif = join(dir, `${name}.tif`);
+      await convertRaster(store, tif);
+      const off = py<number[]>(`d = gdal.Open(${JSON.stringify(tif)}); gt = d.GetGeoTransform(); v = d.ReadAsArray()[0]
+print(json.dumps([float(((gt[0] + (i + 0.5) * gt[1]) - v[i]) % 360) for i in range(d.RasterXSize)]))`);
+      expect(new Set(off), name).toStrictEqual(new Set([0]));
+    }
+  });
 });
