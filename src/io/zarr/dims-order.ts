@@ -1,10 +1,10 @@
 /**
- * Which of a variable's dimensions are its rows and columns, and the check that they come last.
- * tilecast reads a variable as `(..., y, x)`, as GDAL's raster view of Zarr does: the last two
- * dimensions are the rows and the columns. A store written `(latitude, longitude, time)` or
- * `(longitude, latitude)` would otherwise be read with time as columns, or transposed, and be
- * georeferenced along the wrong axes without a word; it is refused instead, with the transpose
- * that makes it readable.
+ * Which of a variable's dimensions are its rows and columns. tilecast reads a variable as
+ * `(..., y, x)`, as GDAL's raster view of Zarr does, or as `(..., x, y)`, rows and columns the
+ * last two swapped, as WeatherBench 2's `(time, longitude, latitude)` stores have them: those are
+ * read transposed. A store with a row or column dimension before others (`(latitude, longitude,
+ * time)`) would otherwise be read with time as columns, georeferenced along the wrong axes
+ * without a word; it is refused instead, with the transpose that makes it readable.
  *
  * Internal (used by `source.ts`).
  */
@@ -30,19 +30,19 @@ export function spatialAxis(name: string, attrs: Record<string, unknown> = {}): 
 
 /**
  * Throw unless the variable's row and column dimensions (as far as their names and coordinates
- * tell) are its last two, in that order. `attrsOf` gives a dimension's coordinate attributes.
+ * tell) are its last two; true when they come in the order (x, y), to be read transposed.
+ * `attrsOf` gives a dimension's coordinate attributes.
  */
 export function checkSpatialLast(
   path: string,
   variable: string,
   dims: readonly string[],
   attrsOf: (dim: string) => Record<string, unknown> | undefined,
-): void {
+): boolean {
   const axes = dims.map((d) => spatialAxis(d, attrsOf(d)));
   const n = dims.length;
-  const early = axes.slice(0, n - 2).some((a) => a !== null);
   const swapped = axes[n - 2] === "x" && axes[n - 1] === "y";
-  if (!early && !swapped) return;
+  if (!axes.slice(0, n - 2).some((a) => a !== null)) return swapped;
   const y = dims[axes.lastIndexOf("y")] ?? "y";
   const x = dims[axes.lastIndexOf("x")] ?? "x";
   throw new TilecastError(

@@ -131,12 +131,21 @@ function namesAttr(
   return null;
 }
 
+/** `rows x cols` values (C order) as `cols x rows`: a window read from an (..., x, y) variable. */
+function transpose(v: TypedArray, rows: number, cols: number): TypedArray {
+  const t = new (v.constructor as new (n: number) => TypedArray)(v.length);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) t[c * rows + r] = v[r * cols + c] as number;
+  return t;
+}
+
 /** A variable of an open store; see the module documentation. */
 export class ZarrSource implements GridSource {
   readonly meta: ZarrMeta;
   readonly #info: ZarrArrayInfo;
   readonly #fixed: ReadonlyMap<number, number>;
   readonly #enc: CfEncoding;
+  /** Stored (..., x, y): each read is transposed. */
+  readonly #transposed: boolean;
   /** The store's decoded-chunk cache (null when off). */
   readonly cache: ChunkCache | null;
 
@@ -146,29 +155,34 @@ export class ZarrSource implements GridSource {
     fixed: ReadonlyMap<number, number>,
     enc: CfEncoding,
     cache: ChunkCache | null = null,
+    transposed = false,
   ) {
     this.meta = meta;
     this.cache = cache;
     this.#info = info;
     this.#fixed = fixed;
     this.#enc = enc;
+    this.#transposed = transposed;
   }
 
   async readWindow(w: Window, options: ReadOptions = {}): Promise<Grid> {
     const m = this.meta;
     const plan = planWindow(m, w, options.bands, this.#enc.decoded);
     const { bands, inner } = plan;
+    const nd = this.#info.dims.length;
+    const [yAt, xAt] = this.#transposed ? [nd - 1, nd - 2] : [nd - 2, nd - 1];
     const select = (band: number): AxisSelection[] => {
       const y0 = m.flipY ? m.height - (inner.y + inner.height) : inner.y;
-      const nd = this.#info.dims.length;
       return this.#info.dims.map((_, d) => {
-        if (d === nd - 1) return [inner.x, inner.x + inner.width] as const;
-        if (d === nd - 2) return [y0, y0 + inner.height] as const;
+        if (d === xAt) return [inner.x, inner.x + inner.width] as const;
+        if (d === yAt) return [y0, y0 + inner.height] as const;
         return this.#fixed.get(d) ?? band;
       });
     };
-    const read = async (band: number) =>
-      cfDecode((await readSelection(this.#info, select(band), m.path, options.signal)).data, this.#enc);
+    const read = async (band: number) => {
+      const v = cfDecode((await readSelection(this.#info, select(band), m.path, options.signal)).data, this.#enc);
+      return this.#transposed ? transpose(v, inner.width, inner.height) : v;
+    };
     const grid = (data: TypedArray, mask: Uint8Array | null) =>
       createGrid(m.dtype, [bands.length, w.height, w.width], {
         data,
@@ -224,8 +238,10 @@ export async function openZarrSource(path: string, o: ZarrSourceOptions = {}): P
     throw new TilecastError("E_ARGUMENT", `variable '${name}' does not exist (${candidates.join(", ")})`, { path });
   if (info.dims.length < 2)
     throw new TilecastError("E_ARGUMENT", `variable '${name}' has ${info.dims.length} dims; need y and x`, { path });
-  checkSpatialLast(path, name, info.dims, (d) => ds.arrays.get(d)?.attrs);
+  const transposed = checkSpatialLast(path, name, info.dims, (d) => ds.arrays.get(d)?.attrs);
   const nd = info.dims.length;
+  // Where rows and columns are among the dims: (..., y, x), or (..., x, y) read transposed.
+  const [yAt, xAt] = transposed ? [nd - 1, nd - 2] : [nd - 2, nd - 1];
   const fixed = new Map<number, number>();
   for (const [dim, i] of Object.entries(o.index ?? {})) {
     const d = info.dims.indexOf(dim);
@@ -246,7 +262,7 @@ export async function openZarrSource(path: string, o: ZarrSourceOptions = {}): P
       { path },
     );
   const bandDim = free[0] ?? null;
-  const [yDim, xDim] = info.dims.slice(nd - 2) as [string, string];
+  const [yDim, xDim] = [info.dims[yAt], info.dims[xAt]] as [string, string];
   const yc = ds.arrays.get(yDim);
   const xc = ds.arrays.get(xDim);
   let georef = null;
@@ -273,8 +289,8 @@ export async function openZarrSource(path: string, o: ZarrSourceOptions = {}): P
     const yv = await position(yc);
     const read = await position(xc);
     const xv = geo ? unwrapLongitudes(read) : read;
-    checkCoordLength(path, yDim, yv.length, info.shape[nd - 2] ?? 0);
-    checkCoordLength(path, xDim, xv.length, info.shape[nd - 1] ?? 0);
+    checkCoordLength(path, yDim, yv.length, info.shape[yAt] ?? 0);
+    checkCoordLength(path, xDim, xv.length, info.shape[xAt] ?? 0);
     checkCoordFinite(path, yDim, yv);
     checkCoordFinite(path, xDim, xv);
     const axes = [
@@ -289,7 +305,7 @@ export async function openZarrSource(path: string, o: ZarrSourceOptions = {}): P
   }
   // Nothing that places it, yet 2-D latitude and longitude over its rows and columns (a swath's
   // geolocation): placed by them (curvilinear.ts).
-  const aux = !georef?.crs || georef.noTransform ? latLon2d(ds, info) : null;
+  const aux = !transposed && (!georef?.crs || georef.noTransform) ? latLon2d(ds, info) : null;
   const curvi = aux ? await curvilinearGeoref(aux.lat, aux.lon, path) : null;
   if (curvi) ({ georef, flipY, periodicX } = curvi);
   const enc = cfEncoding(arrayDtype(info, path), info.attrs, info.fillValue);
@@ -317,14 +333,14 @@ export async function openZarrSource(path: string, o: ZarrSourceOptions = {}): P
   const meta: ZarrMeta = {
     format: "zarr",
     path,
-    width: info.shape[nd - 1] ?? 0,
-    height: info.shape[nd - 2] ?? 0,
+    width: info.shape[xAt] ?? 0,
+    height: info.shape[yAt] ?? 0,
     bands: bandDim ? (info.shape[d] ?? 1) : 1,
     dtype: enc.decoded,
     georef,
     nodata: decodedNodata(enc),
-    blockWidth: info.chunks[nd - 1] ?? 1,
-    blockHeight: info.chunks[nd - 2] ?? 1,
+    blockWidth: info.chunks[xAt] ?? 1,
+    blockHeight: info.chunks[yAt] ?? 1,
     periodicX,
     attrs: { ...withoutTypedNames(attrs), ...(bandNames ? { bandNames } : {}) },
     variable: name,
@@ -333,5 +349,5 @@ export async function openZarrSource(path: string, o: ZarrSourceOptions = {}): P
     flipY,
     zarrFormat: ds.zarrFormat,
   };
-  return new ZarrSource(meta, info, fixed, enc, ds.cache);
+  return new ZarrSource(meta, info, fixed, enc, ds.cache, transposed);
 }
