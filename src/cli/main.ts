@@ -95,7 +95,10 @@ export function buildCli(): Command {
     .option("--block <B>", "output tile size, a multiple of 16 (default 256; 512 with --cog)", int("--block"))
     .option("--cog", "write a Cloud-Optimized GeoTIFF: GDAL's COG layout with internal overviews")
     .option("--concurrency <C>", "tiles in flight", int("--concurrency"), 4)
-    .option("--var <name>", "store input: the variable to read (and the output variable name)")
+    .option(
+      "--var <name>",
+      "store input: the variable to read (and the output variable name); several, comma-separated, as bands",
+    )
     .option("--index <dim=i>", "store input: fix a dimension to one index (repeatable)", collectIndex, {})
     .option("-q, --quiet", "no progress output");
   for (const f of driverFlags()) convert.option(f.flag, f.help);
@@ -111,7 +114,7 @@ export function buildCli(): Command {
       ...(o.cog ? { format: "cog" } : {}),
       write: writeOptionsFrom(convert, output, o),
       concurrency: Math.max(1, o.concurrency),
-      ...(o.var ? { variable: o.var } : {}),
+      ...(o.var ? { variable: o.var.includes(",") ? o.var.split(",") : o.var } : {}),
       index: o.index,
       onProgress: (p) => {
         bar ??= makeBar("convert", p.tilesTotal, o.quiet);

@@ -42,8 +42,10 @@ export {
   parseSinkOptions,
   registerFormat,
   type SinkOptions,
+  type SourceOptions,
 } from "./registry.js";
 export { type ResampleSpec, resampleFactor, resampleMethod, resampleSource, resampleSpec } from "./resample.js";
+export { stackSources } from "./stack.js";
 export { teeSink } from "./tee-sink.js";
 export type { GridSink, GridSource, RasterMeta, ReadOptions, SinkSpec, StoredBlocks } from "./types.js";
 export { MAX_WINDOW_BYTES } from "./window-buffer.js";

@@ -22,6 +22,7 @@ import { isUrl } from "../util/url.js";
 import { checkReplaceable, ensureParent, sweepStaleTemps } from "./atomic.js";
 import type { CommonSinkOptions, FormatDriver, OpenOptions } from "./driver.js";
 import { cogDriver, geoTiffDriver } from "./geotiff/driver.js";
+import { stackSources } from "./stack.js";
 import type { GridSink, GridSource, SinkSpec } from "./types.js";
 import { zarrDriver } from "./zarr/driver.js";
 
@@ -152,9 +153,25 @@ export async function detectFormat(path: string): Promise<FormatDriver> {
  * await src.close();
  * ```
  */
-export async function openSource(path: string, options: OpenOptions = {}): Promise<GridSource> {
-  return (await detectFormat(path)).open(path, options);
+export async function openSource(path: string, options: SourceOptions = {}): Promise<GridSource> {
+  const d = await detectFormat(path);
+  const { variable, ...rest } = options;
+  if (typeof variable === "string" || variable === undefined)
+    return d.open(path, { ...rest, ...(variable !== undefined ? { variable } : {}) });
+  if (variable.length === 1) return d.open(path, { ...rest, variable: variable[0] as string });
+  // Several variables: one raster of their bands (stack.ts); those opened are closed on an error.
+  const opened: GridSource[] = [];
+  try {
+    for (const v of variable) opened.push(await d.open(path, { ...rest, variable: v }));
+    return stackSources(opened, variable);
+  } catch (e) {
+    await Promise.all(opened.map((s) => s.close()));
+    throw e;
+  }
 }
+
+/** {@link openSource}'s options: a store's variable, or several read as one raster's bands. */
+export type SourceOptions = Omit<OpenOptions, "variable"> & { variable?: string | readonly string[] };
 
 /**
  * Validate writer options against a driver's schema; the error names the format and the key.

@@ -42,7 +42,8 @@ export const pipelineSchema = z
       .object({
         path: z.string(),
         bands: z.array(z.number().int().nonnegative()).optional(),
-        var: z.string().optional(),
+        /** A store's variable, or several read as the bands of one raster (`src/io/stack.ts`). */
+        var: z.union([z.string(), z.array(z.string()).min(1)]).optional(),
         index: z.record(z.string(), z.number().int()).optional(),
         labels: z.string().optional(),
         /** Read at a coarser grid: `{factor: 4}` or `{resolution: 4000}`, `method` (labels use mode). */

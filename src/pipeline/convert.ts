@@ -39,8 +39,11 @@ export interface ConvertOptions {
   write?: Record<string, unknown>;
   /** Tiles in flight (default 4). */
   concurrency?: number;
-  /** A store's variable to read (and the output's variable name, unless `write` says otherwise). */
-  variable?: string;
+  /**
+   * A store's variable to read (and the output's variable name, unless `write` says otherwise),
+   * or several read as the output's bands (`src/io/stack.ts`).
+   */
+  variable?: string | readonly string[];
   /** Fixed indices for the variable's other dims. */
   index?: Readonly<Record<string, number>>;
   /** Called after each tile is written. */
@@ -93,7 +96,7 @@ export async function convertRaster(input: string, output: string, o: ConvertOpt
       georef: m.georef,
       nodata: m.nodata,
       attrs: m.attrs,
-      ...(o.variable ? { name: o.variable } : {}),
+      ...(typeof o.variable === "string" ? { name: o.variable } : {}),
       ...(typeof tiff.alphaBand === "number" ? { alpha: tiff.alphaBand } : {}),
       ...(tiff.rgbBands ? { rgb: true } : {}),
     };

@@ -34,7 +34,7 @@ import { loadModelDir, type ModelCard } from "../nn/model-card.js";
 import { tf } from "../tfjs.js";
 import { type Pipeline, requireOutput } from "./config.js";
 import { sequenceStepper, stateStepper } from "./forecast-steppers.js";
-import { normalizeStats, openInput, planFor } from "./input.js";
+import { normalizeStats, openInput, planFor, singleVariable } from "./input.js";
 
 /** What a forecast run wrote. */
 export interface ForecastSummary {
@@ -122,7 +122,7 @@ export async function runForecast(p: Pipeline, o: { cycle: string; until?: strin
   const src = await openInput(p);
   let runner: InferenceModel | undefined;
   try {
-    const variable = p.input.var ?? (src.meta as { variable?: string }).variable;
+    const variable = singleVariable(p, "a forecast model") ?? (src.meta as { variable?: string }).variable;
     const trained = card.inputs[0]?.name;
     if (card.inputs.length !== 1 || (variable !== undefined && trained !== variable))
       throw new TilecastError(

@@ -36,6 +36,21 @@ export async function openInput(p: Pipeline, signal?: AbortSignal): Promise<Grid
   return p.input.resample ? resampleSource(src, p.input.resample) : src;
 }
 
+/**
+ * The one variable a time-series model reads (`input.var`), or undefined where the file names
+ * none; several are an error naming `what` reads one (tile models read several as bands).
+ */
+export function singleVariable(p: Pipeline, what: string): string | undefined {
+  const v = p.input.var;
+  if (typeof v === "string" || v === undefined) return v;
+  if (v.length === 1) return v[0];
+  throw new TilecastError(
+    "E_ARGUMENT",
+    `input.var: ${what} reads one variable (its bands are time steps), not ${v.length}; tile models read several as bands`,
+    { path: p.file },
+  );
+}
+
 /** The pipeline's label raster, on the input's (resampled) grid: classes resample by mode. */
 export async function openLabels(p: Pipeline): Promise<GridSource | null> {
   if (!p.input.labels) return null;

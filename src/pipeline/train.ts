@@ -42,7 +42,7 @@ import { lossName } from "../train/losses.js";
 import { fit } from "../train/trainer.js";
 import { checkAligned } from "./aligned.js";
 import type { Pipeline } from "./config.js";
-import { normalizeStats, openInput, openLabels, planFor } from "./input.js";
+import { normalizeStats, openInput, openLabels, planFor, singleVariable } from "./input.js";
 import { checkOutputRoot } from "./output-root.js";
 import { createTileStages } from "./stages.js";
 import type { TrainSection } from "./train-config.js";
@@ -167,7 +167,7 @@ function tileInputs(p: Pipeline, src: GridSource, stats: Stats | null, bands: nu
 /** A sequence model's channels (the variable, in and out) and its frames. */
 function sequenceChannels(p: Pipeline, src: GridSource, seq: { input: number; output: number }) {
   const units = typeof src.meta.attrs.units === "string" ? { units: src.meta.attrs.units } : {};
-  const channel = [{ name: p.input.var ?? "value", ...units }];
+  const channel = [{ name: singleVariable(p, "a sequence model") ?? "value", ...units }];
   return { inputs: channel, outputs: channel, frames: { input: seq.input, output: seq.output } };
 }
 

@@ -1,0 +1,123 @@
+/**
+ * Several variables of one store read as the bands of one raster, in the order given: a Sentinel-2
+ * product whose bands are variables (`b02`, `b03`, `b04`, `b08`, as ESA's Zarr format keeps them),
+ * or the fields of a weather model (`t2m`, `u10`, `v10`) as a model's input channels. Each
+ * variable keeps its own bands (a time axis, say) one after another; the bands are named by
+ * the variable (`t2m`), or by variable and band (`t2m:2024-01-01T00:00:00.000Z`) where it has
+ * several.
+ *
+ * The variables must lie on one grid: the same size, transform and CRS; a variable off it is an
+ * error naming both. Values keep their type where every variable has the same type and nodata;
+ * otherwise they are widened to float32 (float64 where a variable holds float64 or 32-bit
+ * integers) with NaN for each variable's missing cells.
+ *
+ * @example
+ * ```ts
+ * import { openSource, stackSources } from "tilecast/io";
+ * const path = "fixtures/zarr/era5.t2m-i2-scaled.blosc-lz4.consolidated.zarr";
+ * const [a, b] = await Promise.all([0, 1].map((t) => openSource(path, { variable: "t2m", index: { time: t } })));
+ * const s = stackSources([a, b], ["t0", "t1"]);
+ * console.log(s.meta.bands, s.meta.attrs.bandNames); // 2 ["t0", "t1"]
+ * await s.close();
+ * ```
+ */
+import { TilecastError } from "../errors.js";
+import { sameCrs } from "../grid/crs.js";
+import { allocate, type DType } from "../grid/dtype.js";
+import { createGrid, type Grid, windowGeoref } from "../grid/grid.js";
+import type { Window } from "../grid/window.js";
+import type { GridSource, RasterMeta, ReadOptions } from "./types.js";
+
+const close = (a: number, b: number) => Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b));
+
+/** An error naming `name` and how it is off `first`'s grid, or nothing when it is on it. */
+function checkOnGrid(first: RasterMeta, firstName: string, m: RasterMeta, name: string): void {
+  const fail = (what: string) => {
+    throw new TilecastError("E_ARGUMENT", `variable '${name}' is not on '${firstName}''s grid: ${what}`, {
+      path: m.path,
+    });
+  };
+  if (m.width !== first.width || m.height !== first.height)
+    fail(`${m.width} x ${m.height} cells, '${firstName}' ${first.width} x ${first.height}`);
+  const [a, b] = [first.georef, m.georef];
+  if (!a !== !b) fail(a ? "no georeferencing" : `georeferenced, '${firstName}' is not`);
+  if (a && b && !a.transform.every((v, i) => close(v, b.transform[i] as number)))
+    fail(`transform [${b.transform.join(", ")}], '${firstName}' [${a.transform.join(", ")}]`);
+  if (a && b && !sameCrs(a.crs, b.crs)) fail("another CRS");
+}
+
+/** The type the stack is read in: the variables' own, or the float that holds them all. */
+function stackType(metas: readonly RasterMeta[]): { dtype: DType; nodata: number | null } {
+  const [first] = metas as [RasterMeta];
+  const same = metas.every((m) => m.dtype === first.dtype && Object.is(m.nodata, first.nodata));
+  if (same) return { dtype: first.dtype, nodata: first.nodata };
+  const wide = metas.some((m) => ["float64", "int32", "uint32"].includes(m.dtype));
+  return { dtype: wide ? "float64" : "float32", nodata: Number.NaN };
+}
+
+/** `sources` as one raster of their bands, named by `names`; see the module documentation. */
+export function stackSources(sources: readonly GridSource[], names: readonly string[]): GridSource {
+  const first = sources[0];
+  if (!first || names.length !== sources.length)
+    throw new TilecastError("E_ARGUMENT", "a stack needs one name per variable, and one variable at least");
+  for (let i = 1; i < sources.length; i++)
+    checkOnGrid(first.meta, names[0] as string, (sources[i] as GridSource).meta, names[i] as string);
+  const metas = sources.map((s) => s.meta);
+  const { dtype, nodata } = stackType(metas);
+  // Each output band: its source and the source's own band.
+  const where = metas.flatMap((m, s) => Array.from({ length: m.bands }, (_, b) => ({ s, b })));
+  const bandNames = metas.flatMap((m, s) =>
+    m.bands === 1
+      ? [names[s] as string]
+      : Array.from({ length: m.bands }, (_, b) => `${names[s]}:${m.attrs.bandNames?.[b] ?? b + 1}`),
+  );
+  const meta: RasterMeta = {
+    ...first.meta,
+    bands: where.length,
+    dtype,
+    nodata,
+    periodicX: metas.every((m) => m.periodicX),
+    attrs: { bandNames },
+  };
+  return {
+    meta,
+    close: async () => {
+      await Promise.all(sources.map((s) => s.close()));
+    },
+    async readWindow(w: Window, o: ReadOptions = {}): Promise<Grid> {
+      const bands = o.bands ?? where.map((_, i) => i);
+      const plane = w.width * w.height;
+      const out = allocate(dtype, bands.length * plane);
+      const mask = nodata === null ? new Uint8Array(out.length) : null;
+      // One read per variable, of the bands asked of it.
+      const asked = sources.map((_, s) => bands.flatMap((b, i) => (where[b]?.s === s ? [{ i, b: where[b].b }] : [])));
+      await Promise.all(
+        asked.map(async (list, s) => {
+          if (!list.length) return;
+          const src = sources[s] as GridSource;
+          const g = await src.readWindow(w, { bands: list.map((l) => l.b), ...(o.signal ? { signal: o.signal } : {}) });
+          const own = src.meta.nodata;
+          list.forEach(({ i }, k) => {
+            const at = k * plane;
+            const dst = i * plane;
+            for (let c = 0; c < plane; c++) {
+              const v = g.data[at + c] as number;
+              const valid = (!g.mask || g.mask[at + c] === 1) && !(own !== null && (v === own || Number.isNaN(v)));
+              if (mask) {
+                out[dst + c] = v;
+                mask[dst + c] = valid ? 1 : 0;
+              } else out[dst + c] = valid ? v : (nodata as number);
+            }
+          });
+        }),
+      );
+      return createGrid(dtype, [bands.length, w.height, w.width], {
+        data: out,
+        georef: meta.georef ? windowGeoref(meta.georef, w) : null,
+        nodata,
+        mask,
+        attrs: { bandNames: bands.map((b) => bandNames[b] ?? null) },
+      });
+    },
+  };
+}
