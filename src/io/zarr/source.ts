@@ -89,8 +89,12 @@ function namedArrays(key: string, v: unknown): string[] {
 export function dataVariables(ds: ZarrDataset): string[] {
   const arrays = [...ds.arrays.values()];
   const coords = new Set(arrays.flatMap((a) => a.dims));
-  for (const a of arrays)
-    for (const key of ["coordinates", ...RELATED]) for (const n of namedArrays(key, a.attrs[key])) coords.add(n);
+  for (const a of arrays) {
+    // Names in an attribute are the array's own group's (groups.ts): "lat_bnds" beside "g/tas" is "g/lat_bnds".
+    const group = a.name.slice(0, a.name.lastIndexOf("/") + 1);
+    for (const key of ["coordinates", ...RELATED])
+      for (const n of namedArrays(key, a.attrs[key])) coords.add(n).add(group + n);
+  }
   return arrays.filter((a) => a.dims.length >= 2 && !coords.has(a.name)).map((a) => a.name);
 }
 

@@ -7,8 +7,9 @@
  */
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { openZarr } from "../../../src/io/zarr/dataset.js";
 import { inspectZarr } from "../../../src/io/zarr/inspect.js";
-import { openZarrSource } from "../../../src/io/zarr/source.js";
+import { dataVariables, openZarrSource } from "../../../src/io/zarr/source.js";
 import { hasGdal, py } from "../../helpers/gdal.js";
 import { tmp } from "../../helpers/write.js";
 
@@ -50,5 +51,21 @@ print(json.dumps(out))`);
     expect(typeof placed === "object" ? placed?.transform : placed).toStrictEqual(
       gdal["measurements/r20m/b05"]?.slice(0, 6),
     );
+  });
+
+  it("a group's bounds and cell measures are not taken for its data", async () => {
+    const store = join(tmp("groups-cf"), "g.zarr");
+    py(`import xarray as xr
+lat = np.array([10.0, 0.0]); lon = np.array([0.0, 10.0, 20.0])
+ds = xr.Dataset({"tas": (("lat", "lon"), np.arange(6, dtype="f4").reshape(2, 3), {"cell_measures": "area: areacella"}),
+                 "lat_bnds": (("lat", "bnds"), np.stack([lat + 5, lat - 5], 1)),
+                 "areacella": (("lat", "lon"), np.ones((2, 3), "f4"))},
+                coords={"lat": ("lat", lat, {"bounds": "lat_bnds"}), "lon": lon})
+ds.to_zarr(${JSON.stringify(store)}, group="Amon", mode="w")
+print("null")`);
+    expect(dataVariables(await openZarr(store))).toStrictEqual(["Amon/tas"]);
+    const src = await openZarrSource(store);
+    expect(src.meta.georef?.transform).toStrictEqual([-5, 10, 0, 15, 0, -10]);
+    await src.close();
   });
 });
