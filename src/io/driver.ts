@@ -13,6 +13,8 @@ export interface OpenOptions {
   variable?: string;
   /** Fixed indices for a variable's other dims (`{ time: 3 }`). */
   index?: Readonly<Record<string, number>>;
+  /** Leave out `index` entries for dims the variable lacks (variables stacked as bands). */
+  indexWhereFound?: boolean;
   signal?: AbortSignal;
 }
 

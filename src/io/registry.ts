@@ -162,7 +162,8 @@ export async function openSource(path: string, options: SourceOptions = {}): Pro
   // Several variables: one raster of their bands (stack.ts); those opened are closed on an error.
   const opened: GridSource[] = [];
   try {
-    for (const v of variable) opened.push(await d.open(path, { ...rest, variable: v }));
+    // `--index time=0` fixes the variables that have a time dim; a static one beside them has none.
+    for (const v of variable) opened.push(await d.open(path, { ...rest, variable: v, indexWhereFound: true }));
     return stackSources(opened, variable);
   } catch (e) {
     await Promise.all(opened.map((s) => s.close()));

@@ -58,6 +58,17 @@ print(json.dumps({"s2": s2.ravel().tolist(), "mixed": [None if np.isnan(v) else 
     expect(got.filter((v) => v === null).length).toBeGreaterThan(1);
     await mixed.close();
 
+    // One time step of t beside the static a: the index fixes t's time and leaves a alone.
+    const step = await openSource(store, { variable: ["a", "t"], index: { time: 1 } });
+    expect(step.meta.attrs.bandNames).toStrictEqual(["a", "t"]);
+    expect(plain((await step.readWindow({ x: 0, y: 0, width: 5, height: 4 })).data)).toStrictEqual(
+      [...want.mixed.slice(0, 20), ...want.mixed.slice(40, 60)].map((v) => (v === null ? null : Math.fround(v))),
+    );
+    await step.close();
+    await expect(openSource(store, { variable: "a", index: { time: 1 } })).rejects.toThrow(
+      "no dimension 'time' in 'a'",
+    );
+
     await expect(openSource(store, { variable: ["b02", "small"] })).rejects.toThrow(
       `${store}: variable 'small' is not on 'b02''s grid: 3 x 2 cells, 'b02' 5 x 4`,
     );

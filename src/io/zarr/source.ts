@@ -40,6 +40,11 @@ export interface ZarrSourceOptions {
   index?: Readonly<Record<string, number>>;
   /** Budget of the decoded-chunk cache in bytes (default: `TILECAST_ZARR_CACHE_MB`, 64 MiB; 0: none). */
   cacheBytes?: number;
+  /**
+   * `index` entries for dims the variable lacks are left out, not refused: variables stacked as
+   * bands (`stack.ts`), a static field beside time series all fixed at `{ time: 0 }`.
+   */
+  indexWhereFound?: boolean;
 }
 
 /** Metadata of a Zarr-backed source. */
@@ -249,6 +254,7 @@ export async function openZarrSource(path: string, o: ZarrSourceOptions = {}): P
   const fixed = new Map<number, number>();
   for (const [dim, i] of Object.entries(o.index ?? {})) {
     const d = info.dims.indexOf(dim);
+    if (d < 0 && o.indexWhereFound) continue;
     if (d < 0)
       throw new TilecastError("E_ARGUMENT", `no dimension '${dim}' in '${name}' (${info.dims.join(", ")})`, { path });
     if (d >= nd - 2)
