@@ -66,4 +66,5 @@ export {
 } from "./zarr/inspect.js";
 export { openZarrRegionSink } from "./zarr/region.js";
 export { createZarrSink, type ZarrWriteOptions } from "./zarr/sink.js";
-export { dataVariables, openZarrSource, type ZarrMeta, ZarrSource, type ZarrSourceOptions } from "./zarr/source.js";
+export { openZarrSource, type ZarrMeta, ZarrSource, type ZarrSourceOptions } from "./zarr/source.js";
+export { dataVariables } from "./zarr/variables.js";

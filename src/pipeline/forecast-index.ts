@@ -5,7 +5,7 @@
  */
 import { TilecastError } from "../errors.js";
 import { openZarr } from "../io/zarr/dataset.js";
-import { coordLabels } from "../io/zarr/source.js";
+import { coordLabels } from "../io/zarr/variables.js";
 
 /** The store's cycles, leads and variable; an error naming the store when it is not one. */
 export async function forecastIndex(

@@ -18,8 +18,9 @@ import { crsLabel, describeRaster, type RasterInfo } from "../geotiff/inspect.js
 import { cfTimeLabels, isCfTime } from "./cf-time.js";
 import { openZarr, type ZarrArrayInfo } from "./dataset.js";
 import { readCoord, readPositions } from "./read.js";
-import { coordLabels, dataVariables, openZarrSource } from "./source.js";
+import { openZarrSource } from "./source.js";
 import { isTextDtype, readText } from "./text.js";
+import { coordLabels, dataVariables } from "./variables.js";
 
 /** One array as `inspect` prints it. */
 export interface ZarrArraySummary {

@@ -9,7 +9,8 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { openZarr } from "../../../src/io/zarr/dataset.js";
 import { inspectZarr } from "../../../src/io/zarr/inspect.js";
-import { dataVariables, openZarrSource } from "../../../src/io/zarr/source.js";
+import { openZarrSource } from "../../../src/io/zarr/source.js";
+import { dataVariables } from "../../../src/io/zarr/variables.js";
 import { hasGdal, py } from "../../helpers/gdal.js";
 import { tmp } from "../../helpers/write.js";
 
