@@ -75,6 +75,7 @@ export {
   selectBands,
   validMask,
 } from "./grid.js";
+export { type GridShape, gridMismatch } from "./grid-match.js";
 export { extrapolate, fft2, phaseCorrelation, shiftFrame } from "./motion.js";
 export { proj4Wkt } from "./proj-wkt.js";
 export { type LabelTime, parseTimeIn, parseTimeLabel, timeLabel } from "./time-labels.js";

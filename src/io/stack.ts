@@ -22,13 +22,11 @@
  * ```
  */
 import { TilecastError } from "../errors.js";
-import { sameCrs } from "../grid/crs.js";
 import { allocate, type DType } from "../grid/dtype.js";
 import { createGrid, type Grid, windowGeoref } from "../grid/grid.js";
+import { gridMismatch } from "../grid/grid-match.js";
 import type { Window } from "../grid/window.js";
 import type { GridSource, RasterMeta, ReadOptions } from "./types.js";
-
-const close = (a: number, b: number) => Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b));
 
 /** An error naming `name` and how it is off `first`'s grid, or nothing when it is on it. */
 function checkOnGrid(first: RasterMeta, firstName: string, m: RasterMeta, name: string): void {
@@ -37,13 +35,17 @@ function checkOnGrid(first: RasterMeta, firstName: string, m: RasterMeta, name: 
       path: m.path,
     });
   };
-  if (m.width !== first.width || m.height !== first.height)
-    fail(`${m.width} x ${m.height} cells, '${firstName}' ${first.width} x ${first.height}`);
   const [a, b] = [first.georef, m.georef];
-  if (!a !== !b) fail(a ? "no georeferencing" : `georeferenced, '${firstName}' is not`);
-  if (a && b && !a.transform.every((v, i) => close(v, b.transform[i] as number)))
-    fail(`transform [${b.transform.join(", ")}], '${firstName}' [${a.transform.join(", ")}]`);
-  if (a && b && !sameCrs(a.crs, b.crs)) fail("another CRS");
+  switch (gridMismatch(first, m)) {
+    case "size":
+      return fail(`${m.width} x ${m.height} cells, '${firstName}' ${first.width} x ${first.height}`);
+    case "georef":
+      return fail(a ? "no georeferencing" : `georeferenced, '${firstName}' is not`);
+    case "transform":
+      return fail(`transform [${b?.transform.join(", ")}], '${firstName}' [${a?.transform.join(", ")}]`);
+    case "crs":
+      return fail("another CRS");
+  }
 }
 
 /** The type the stack is read in: the variables' own, or the float that holds them all. */

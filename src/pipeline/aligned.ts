@@ -12,12 +12,12 @@
  * ```
  */
 import { TilecastError } from "../errors.js";
-import { type Crs, sameCrs } from "../grid/crs.js";
+import type { Crs } from "../grid/crs.js";
+import { gridMismatch } from "../grid/grid-match.js";
 import type { RasterMeta } from "../io/types.js";
 
 const crsLabel = (c: Crs | null) =>
   c === null ? "none" : c.epsg !== null ? `EPSG:${c.epsg}` : (c.wkt ?? c.proj4 ?? "").slice(0, 48);
-const close = (a: number, b: number) => Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b));
 
 /** Throw when `label` is not on `image`'s grid. */
 export function checkAligned(image: RasterMeta, label: RasterMeta): void {
@@ -26,14 +26,16 @@ export function checkAligned(image: RasterMeta, label: RasterMeta): void {
       path: label.path,
     });
   };
-  if (image.width !== label.width || image.height !== label.height)
-    fail(`${label.width} x ${label.height} pixels, the image ${image.width} x ${image.height}`);
   const a = image.georef;
   const b = label.georef;
-  if (!a !== !b) fail(a ? "no georeferencing, the image has one" : "georeferenced, the image is not");
-  if (a && b) {
-    if (!a.transform.every((v, i) => close(v, b.transform[i] as number)))
-      fail(`geotransform [${b.transform.join(", ")}], the image's [${a.transform.join(", ")}]`);
-    if (!sameCrs(a.crs, b.crs)) fail(`CRS ${crsLabel(b.crs)}, the image's ${crsLabel(a.crs)}`);
+  switch (gridMismatch(image, label)) {
+    case "size":
+      return fail(`${label.width} x ${label.height} pixels, the image ${image.width} x ${image.height}`);
+    case "georef":
+      return fail(a ? "no georeferencing, the image has one" : "georeferenced, the image is not");
+    case "transform":
+      return fail(`geotransform [${b?.transform.join(", ")}], the image's [${a?.transform.join(", ")}]`);
+    case "crs":
+      return fail(`CRS ${crsLabel(b?.crs ?? null)}, the image's ${crsLabel(a?.crs ?? null)}`);
   }
 }
