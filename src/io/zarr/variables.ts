@@ -75,8 +75,7 @@ export async function coordLabels(c: ZarrArrayInfo, where: string): Promise<stri
  * attribute (cfgrib's `valid_time` beside its `step` dimension); undefined when none or several.
  */
 export function timesAlong(ds: ZarrDataset, info: ZarrArrayInfo, dim: string): ZarrArrayInfo | undefined {
-  const named = typeof info.attrs.coordinates === "string" ? info.attrs.coordinates.split(/\s+/) : [];
-  const found = named.flatMap((n) => {
+  const found = namedArrays("coordinates", info.attrs.coordinates).flatMap((n) => {
     const a = ds.arrays.get(n);
     return a && a.dims.length === 1 && a.dims[0] === dim && isCfTime(a.attrs) ? [a] : [];
   });
