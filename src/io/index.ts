@@ -64,6 +64,7 @@ export {
   type ZarrCoordSummary,
   type ZarrInfo,
 } from "./zarr/inspect.js";
+export { longitudeForm } from "./zarr/longitude-form.js";
 export { openZarrRegionSink } from "./zarr/region.js";
 export { createZarrSink, type ZarrWriteOptions } from "./zarr/sink.js";
 export { openZarrSource, type ZarrMeta, ZarrSource, type ZarrSourceOptions } from "./zarr/source.js";

@@ -18,6 +18,7 @@ import { IDENTITY_TRANSFORM } from "../../grid/geotransform.js";
 import type { Gcp } from "../../grid/grid.js";
 import type { ZarrArrayInfo, ZarrDataset } from "./dataset.js";
 import { type Coord, type CoordGeoref, coordCrs, georefFromCoords, LAT_UNITS, LON_UNITS } from "./georef.js";
+import { longitudeForm } from "./longitude-form.js";
 import { readPositions } from "./read.js";
 
 const LAT_NAME = /^(lat|latitude|nav_lat|xlat|xlat_m|lat_rho|tlat|geolat)$/i;
@@ -103,6 +104,17 @@ async function sample(a: ZarrArrayInfo, rows: number[], h: number, w: number, wh
 }
 
 /**
+ * Sampled longitudes in the form that keeps them in one piece (`longitudeForm`): a swath across
+ * the antimeridian at 170 ... 190, not 170 ... 180 and -180 ... -170, so that its GCPs, and a
+ * regular grid's transform, describe it without a jump.
+ */
+function inOnePiece(s: Sample): Sample {
+  const f = longitudeForm([...s.rows.values(), s.first, s.last]);
+  const map = (a: Float64Array) => a.map(f);
+  return { rows: new Map([...s.rows].map(([j, a]) => [j, map(a)])), first: map(s.first), last: map(s.last) };
+}
+
+/**
  * The affine map from cell centres `(i, j)` to values, fitted at three corners, when every
  * sampled value lies on it (to a millionth of a step); else null.
  */
@@ -131,7 +143,7 @@ export async function curvilinearGeoref(
   if (h < 2 || w < 2) return null;
   const rows = spread(h, SAMPLES);
   const la = await sample(lat, rows, h, w, where);
-  const lo = await sample(lon, rows, h, w, where);
+  const lo = inOnePiece(await sample(lon, rows, h, w, where));
   const crs = crsFromEpsg(4326);
   const fx = affine(lo, h, w);
   const fy = affine(la, h, w);

@@ -148,13 +148,22 @@ async function writeGeolocation(
     for (const p of copy.gcps) {
       const [i, j] = [p.pixel - 0.5 - w.x, p.line - 0.5 - w.y];
       if (i < 0 || j < 0 || i >= w.width || j >= w.height) continue;
-      if (v[j * w.width + i] !== (spec.name === "lat" ? p.y : p.x))
+      if (!onCell(v[j * w.width + i] as number, spec.name === "lat" ? p.y : p.x, spec.name === "lon"))
         throw new TilecastError("E_UNSUPPORTED", REFUSED, { path: copy.path });
     }
     const g = createGrid("float64", [1, w.height, w.width], { data: v });
     const bytes = await encodedChunk(g, 0, ch, cw, "float64", Number.NaN, spec.compressor); // edges padded
     await atomicWrite(join(root, chunkKey(format, spec.name, [by, bx])), bytes);
   });
+}
+
+/**
+ * Is a GCP's coordinate `p` its cell's stored value `v`: exactly, or for a longitude, exactly
+ * 360 degrees from it (the GCPs of a swath across a meridian are taken in the form that keeps
+ * them in one piece, while the arrays are copied as stored).
+ */
+function onCell(v: number, p: number, longitude: boolean): boolean {
+  return v === p || (longitude && (v + 360 === p || v - 360 === p));
 }
 
 /** Chunks of a geolocation array in flight at once: enough to keep the codec workers busy. */
