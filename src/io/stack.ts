@@ -4,7 +4,8 @@
  * or the fields of a weather model (`t2m`, `u10`, `v10`) as a model's input channels. Each
  * variable keeps its own bands (a time axis, say) one after another; the bands are named by
  * the variable (`t2m`), or by variable and band (`t2m:2024-01-01T00:00:00.000Z`) where it has
- * several.
+ * several, and keep their variable's unit, scale, offset and descriptive attributes
+ * (`stack-attrs.ts`).
  *
  * The variables must lie on one grid: the same size, transform and CRS; a variable off it is an
  * error naming both. Values keep their type where every variable has the same type and nodata;
@@ -23,9 +24,10 @@
  */
 import { TilecastError } from "../errors.js";
 import { allocate, type DType } from "../grid/dtype.js";
-import { createGrid, type Grid, windowGeoref } from "../grid/grid.js";
+import { createGrid, type Grid, selectBands, windowGeoref } from "../grid/grid.js";
 import { gridMismatch } from "../grid/grid-match.js";
 import type { Window } from "../grid/window.js";
+import { stackAttrs } from "./stack-attrs.js";
 import type { GridSource, RasterMeta, ReadOptions } from "./types.js";
 
 /** An error naming `name` and how it is off `first`'s grid, or nothing when it is on it. */
@@ -79,7 +81,7 @@ export function stackSources(sources: readonly GridSource[], names: readonly str
     dtype,
     nodata,
     periodicX: metas.every((m) => m.periodicX),
-    attrs: { bandNames },
+    attrs: stackAttrs(metas, bandNames),
   };
   return {
     meta,
@@ -118,7 +120,7 @@ export function stackSources(sources: readonly GridSource[], names: readonly str
         georef: meta.georef ? windowGeoref(meta.georef, w) : null,
         nodata,
         mask,
-        attrs: { bandNames: bands.map((b) => bandNames[b] ?? null) },
+        attrs: selectBands(meta.attrs, bands),
       });
     },
   };

@@ -9,6 +9,7 @@ import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { openSource } from "../../src/io/registry.js";
+import { stackSources } from "../../src/io/stack.js";
 import { loadPipeline } from "../../src/pipeline/config.js";
 import { singleVariable } from "../../src/pipeline/input.js";
 import { hasGdal, py } from "../helpers/gdal.js";
@@ -79,6 +80,71 @@ print(json.dumps({"s2": s2.ravel().tolist(), "mixed": [None if np.isnan(v) else 
     const gdal = py<{ names: string[]; values: number[] }>(`d = gdal.Open(${JSON.stringify(tif)})
 print(json.dumps({"names": [d.GetRasterBand(b + 1).GetDescription() for b in range(d.RasterCount)], "values": d.ReadAsArray().ravel().tolist()}))`);
     expect(gdal).toStrictEqual({ names: ["b02", "b03", "b04", "b08"], values: want.s2 });
+  });
+
+  it("each band keeps its variable's unit, description and scale; what all share stays the raster's", async () => {
+    const dir = tmp("stack-attrs");
+    const store = join(dir, "era5.zarr");
+    py(`import xarray as xr
+lat = 50 - 0.25 * np.arange(4); lon = 0.25 * np.arange(5)
+t2m = (280 + np.arange(40).reshape(2, 4, 5)).astype("f4")
+tp = (0.001 * np.arange(40).reshape(2, 4, 5))
+ds = xr.Dataset({
+  "t2m": (("time", "latitude", "longitude"), t2m, {"units": "K", "long_name": "2 metre temperature", "GRIB_centre": "ecmf"}),
+  "tp": (("time", "latitude", "longitude"), tp, {"units": "m", "long_name": "Total precipitation", "GRIB_centre": "ecmf"}),
+}, coords={"latitude": lat, "longitude": lon, "time": ("time", [0, 6], {"units": "hours since 2024-01-01"})})
+ds.to_zarr(${JSON.stringify(store)}, encoding={"tp": {"dtype": "i2", "scale_factor": 0.001, "_FillValue": -32767}})
+print("null")`);
+    const s = await openSource(store, { variable: ["t2m", "tp"] });
+    const t2m = { long_name: "2 metre temperature" };
+    const tp = { long_name: "Total precipitation" };
+    expect(s.meta.attrs).toStrictEqual({
+      GRIB_centre: "ecmf",
+      bandNames: s.meta.attrs.bandNames,
+      bandUnits: ["K", "K", "m", "m"],
+      bandMetadata: [t2m, t2m, tp, tp],
+    });
+    // A window of some bands keeps theirs.
+    const g = await s.readWindow({ x: 0, y: 0, width: 2, height: 1 }, { bands: [2, 0] });
+    expect([g.attrs.bandUnits, g.attrs.bandMetadata]).toStrictEqual([
+      ["m", "K"],
+      [tp, t2m],
+    ]);
+    await s.close();
+
+    // GDAL reads them from the GeoTIFF output: units and descriptions per band, the shared item once.
+    const tif = join(dir, "era5.tif");
+    execFileSync(process.execPath, ["bin/tilecast.js", "convert", store, tif, "--var", "t2m,tp", "-q"]);
+    const seen = py<{
+      units: string[];
+      long: (string | null)[];
+      centre: string | null;
+      scale: number[];
+    }>(`d = gdal.Open(${JSON.stringify(tif)})
+b = [d.GetRasterBand(i + 1) for i in range(d.RasterCount)]
+print(json.dumps({"units": [x.GetUnitType() for x in b], "long": [x.GetMetadataItem("long_name") for x in b],
+  "centre": d.GetMetadataItem("GRIB_centre"), "scale": [x.GetScale() or 1 for x in b]}))`);
+    expect(seen).toStrictEqual({
+      units: ["K", "K", "m", "m"],
+      long: ["2 metre temperature", "2 metre temperature", "Total precipitation", "Total precipitation"],
+      centre: "ecmf",
+      scale: [1, 1, 1, 1], // tp is read unpacked: its values are metres already
+    });
+
+    // Rasters with scale and offset (GeoTIFFs, stacked through the API) keep each band's.
+    const [a, b] = [join(dir, "a.tif"), join(dir, "b.tif")];
+    py(`drv = gdal.GetDriverByName("GTiff")
+for p, sc, off in ((${JSON.stringify(a)}, 0.5, 10), (${JSON.stringify(b)}, None, None)):
+    d = drv.Create(p, 3, 2, 1, gdal.GDT_Int16); d.SetGeoTransform([0, 1, 0, 2, 0, -1])
+    if sc: d.GetRasterBand(1).SetScale(sc); d.GetRasterBand(1).SetOffset(off)
+    d.GetRasterBand(1).WriteArray(np.arange(6, dtype="i2").reshape(2, 3)); d = None
+print("null")`);
+    const stacked = stackSources([await openSource(a), await openSource(b)], ["a", "b"]);
+    expect([stacked.meta.attrs.scale, stacked.meta.attrs.offset]).toStrictEqual([
+      [0.5, 1],
+      [10, 0],
+    ]);
+    await stacked.close();
   });
 
   it("time-series models read one variable", async () => {
