@@ -13,6 +13,7 @@
  */
 export { type ErrorCode, errorLine, isTilecastError, TilecastError } from "../errors.js";
 export type { CommonSinkOptions, DriverFlag, FormatDriver, OpenOptions } from "./driver.js";
+export { type ForeignFormat, foreignFormat } from "./foreign-formats.js";
 export { CogSink, type CogWriteOptions, createCogSink } from "./geotiff/cog.js";
 export type { GeoTiffMeta } from "./geotiff/describe.js";
 export { cogDriver, cogOptions, geoTiffDriver, geoTiffOptions } from "./geotiff/driver.js";

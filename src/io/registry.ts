@@ -21,6 +21,7 @@ import { safeParseNullAsAbsent } from "../util/null-as-absent.js";
 import { isUrl } from "../util/url.js";
 import { checkReplaceable, ensureParent, sweepStaleTemps } from "./atomic.js";
 import type { CommonSinkOptions, FormatDriver, OpenOptions } from "./driver.js";
+import { foreignFormat } from "./foreign-formats.js";
 import { cogDriver, geoTiffDriver } from "./geotiff/driver.js";
 import { stackSources } from "./stack.js";
 import type { GridSink, GridSource, SinkSpec } from "./types.js";
@@ -135,10 +136,14 @@ export async function detectFormat(path: string): Promise<FormatDriver> {
   const h = await head(path);
   if (h !== null && h.length === 0) throw new TilecastError("E_TRUNCATED", "file is empty", { path });
   if (h) for (const d of drivers) if (await d.detect(path, h)) return d;
+  const known = drivers.map((d) => d.title).join(" or ");
+  // A format tilecast does not read, named with how to convert it, whatever the file is called.
+  const other = h && foreignFormat(h, path);
+  if (other)
+    throw new TilecastError("E_FORMAT", `this is ${other.what}, which tilecast does not read: ${other.how}`, { path });
   // Content not recognised: the driver the name points to explains what is wrong with it.
   const byName = driverForExtension(path);
   if (byName && !(h !== null && byName.id === "zarr")) return byName;
-  const known = drivers.map((d) => d.title).join(" or ");
   throw new TilecastError("E_FORMAT", `unrecognised format (not a ${known})`, { path });
 }
 
