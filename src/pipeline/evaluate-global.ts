@@ -21,11 +21,11 @@
  * ```
  */
 import { TilecastError } from "../errors.js";
-import { parseUtc } from "../grid/utc-time.js";
+import { parseTimeIn, parseTimeLabel, timeLabel } from "../grid/time-labels.js";
 import { openZarrSource } from "../io/zarr/source.js";
 import { anomalyCorrelation, latitudeWeightedRmse } from "../nn/metrics.js";
 import { checkAligned } from "./aligned.js";
-import { frameTimes } from "./forecast.js";
+import { frameClock } from "./forecast.js";
 import { forecastIndex } from "./forecast-index.js";
 import { rowLatitudes } from "./train-state.js";
 
@@ -63,7 +63,9 @@ export async function evaluateGlobal(
   const { cycles, leads, variable } = await forecastIndex(forecast, o.variable);
   const obs = await openZarrSource(observations, { variable });
   try {
-    const times = frameTimes(obs);
+    // In the observations' calendar: a climate model's noleap dates are scored as they are.
+    const { times, calendar } = frameClock(obs);
+    const label = (ms: number) => timeLabel(ms, calendar);
     const { width: w, height: h } = obs.meta;
     const latitudes = rowLatitudes(obs, "global scores need a latitude/longitude grid");
     const whole = { x: 0, y: 0, width: w, height: h };
@@ -71,9 +73,22 @@ export async function evaluateGlobal(
       const i = times.indexOf(ms);
       return i < 0 ? null : ((await obs.readWindow(whole, { bands: [i] })).data as Float32Array);
     };
-    const cut = parseUtc(o.climatologyUntil ?? (cycles[0] as string));
+    const cycleMs = cycles.map((c) => {
+      const t = parseTimeLabel(c);
+      if (t?.calendar !== calendar)
+        throw new TilecastError(
+          "E_ARGUMENT",
+          `the forecast's cycle ${c} is not a time of the observations' ${calendar} calendar`,
+          { path: forecast },
+        );
+      return t.ms;
+    });
+    const cut = o.climatologyUntil ? parseTimeIn(o.climatologyUntil, calendar) : (cycleMs[0] as number);
     if (Number.isNaN(cut))
-      throw new TilecastError("E_ARGUMENT", `--climatology-until: not a time (${o.climatologyUntil})`);
+      throw new TilecastError(
+        "E_ARGUMENT",
+        `--climatology-until: not a time${calendar === "proleptic_gregorian" ? "" : ` of the ${calendar} calendar`} (${o.climatologyUntil})`,
+      );
     const past = times.flatMap((t, i) => (t < cut ? [i] : []));
     if (past.length === 0)
       throw new TilecastError("E_ARGUMENT", "no observations before the climatology's end to average", {
@@ -96,7 +111,7 @@ export async function evaluateGlobal(
     const n = w * h;
     const first = o.last === undefined ? 0 : Math.max(0, cycles.length - o.last);
     for (let s = first; s < cycles.length; s++) {
-      const t0 = parseUtc(cycles[s] as string);
+      const t0 = cycleMs[s] as number;
       const fc = await openZarrSource(forecast, { variable, index: { time: s }, cacheBytes: 0 });
       checkAligned(obs.meta, fc.meta);
       const model = (await fc.readWindow(whole)).data as Float32Array;
@@ -130,8 +145,8 @@ export async function evaluateGlobal(
       cycles: cycles.slice(first),
       leadMinutes: leads,
       climatology: {
-        from: new Date(times[past[0] as number] as number).toISOString(),
-        until: new Date(times[past.at(-1) as number] as number).toISOString(),
+        from: label(times[past[0] as number] as number),
+        until: label(times[past.at(-1) as number] as number),
         steps: past.length,
       },
       methods: Object.fromEntries(

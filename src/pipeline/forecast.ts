@@ -20,10 +20,10 @@
  */
 import { TilecastError } from "../errors.js";
 import type { Stats } from "../grid/band-stats.js";
+import type { Calendar } from "../grid/calendars.js";
 import { isGeographic } from "../grid/crs.js";
 import { placingTransform } from "../grid/grid.js";
-import { type LabelTime, parseTimeLabel } from "../grid/time-labels.js";
-import { parseUtc } from "../grid/utc-time.js";
+import { type LabelTime, parseTimeIn, parseTimeLabel, timeLabel } from "../grid/time-labels.js";
 import { commonUnit } from "../io/carried-attrs.js";
 import type { GridSource } from "../io/types.js";
 import { storeWkt } from "../io/zarr/crs-attrs.js";
@@ -48,28 +48,49 @@ export interface ForecastSummary {
 /** @deprecated The old name of {@link ForecastSummary}. */
 export type NowcastSummary = ForecastSummary;
 
-/** Times of the input's band axis, in ms; an error when it has none. */
-export function frameTimes(src: {
+/** Times of the input's band axis and their calendar (`LabelTime`); an error when it has none. */
+export function frameClock(src: {
   meta: { attrs: { bandNames?: readonly (string | null)[] }; bands: number; path: string };
-}): number[] {
+}): { times: number[]; calendar: Calendar } {
   const names = src.meta.attrs.bandNames ?? [];
   const t = names.map((n) => (typeof n === "string" ? parseTimeLabel(n) : null));
   if (t.length !== src.meta.bands || t.some((v) => !v))
     throw new TilecastError("E_ARGUMENT", "the input's band axis is not time (a forecast reads a time series)", {
       path: src.meta.path,
     });
-  const other = t.find((v) => v?.calendar !== "proleptic_gregorian");
-  if (other)
+  const calendar = (t[0] as LabelTime).calendar;
+  if (t.some((v) => v?.calendar !== calendar))
+    throw new TilecastError("E_ARGUMENT", "the input's times are of more than one calendar", { path: src.meta.path });
+  return { times: t.map((v) => (v as LabelTime).ms), calendar };
+}
+
+/**
+ * Times of the input's band axis as real instants (ms since 1970), for what runs on the clock (a
+ * radar nowcast and its scores); an error when it has none, or when they are dates of a model
+ * calendar.
+ */
+export function frameTimes(src: {
+  meta: { attrs: { bandNames?: readonly (string | null)[] }; bands: number; path: string };
+}): number[] {
+  const { times, calendar } = frameClock(src);
+  if (calendar !== "proleptic_gregorian")
     throw new TilecastError(
       "E_UNSUPPORTED",
-      `the input's times are dates of the ${other.calendar} calendar, not instants: forecast cycles are real times (xarray's convert_calendar("standard") rewrites the input)`,
+      `the input's times are dates of the ${calendar} calendar, not instants: nowcasts run on real times (xarray's convert_calendar("standard") rewrites the input)`,
       { path: src.meta.path },
     );
-  return t.map((v) => (v as LabelTime).ms);
+  return times;
 }
 
 /** The product's grid: `y`/`x` in the input's CRS, or `latitude`/`longitude` on a geographic grid. */
-function productGrid(p: Pipeline, src: GridSource, variable: string, card: ModelCard, dir: string): ForecastGrid {
+function productGrid(
+  p: Pipeline,
+  src: GridSource,
+  variable: string,
+  card: ModelCard,
+  dir: string,
+  calendar: Calendar,
+): ForecastGrid {
   const { width: w, height: h, georef } = src.meta;
   if (georef && !placingTransform(georef))
     throw new TilecastError(
@@ -86,6 +107,7 @@ function productGrid(p: Pipeline, src: GridSource, variable: string, card: Model
     variable,
     ...(units ? { units } : {}),
     longName: `forecast of ${variable}`,
+    calendar,
     x: Array.from({ length: w }, (_, i) => gt[0] + gt[1] * (i + 0.5)),
     y: Array.from({ length: h }, (_, j) => gt[3] + gt[5] * (j + 0.5)),
     ...(geographic ? { dims: ["latitude", "longitude"] as const } : {}),
@@ -130,14 +152,18 @@ export async function runForecast(p: Pipeline, o: { cycle: string; until?: strin
         `the model in ${dir} was trained on ${card.inputs.map((i) => `'${i.name}'`).join(", ")}; the input's variable is '${variable}'`,
         { path: p.input.path },
       );
-    const times = frameTimes(src);
+    // Cycles and leads in the input's calendar: a climate model's noleap or 360_day dates.
+    const { times, calendar } = frameClock(src);
+    const label = (ms: number) => timeLabel(ms, calendar);
     const step = (times[1] as number) - (times[0] as number);
-    const first = parseUtc(o.cycle);
-    const last = o.until ? parseUtc(o.until) : first;
+    const first = parseTimeIn(o.cycle, calendar);
+    const last = o.until ? parseTimeIn(o.until, calendar) : first;
     if (Number.isNaN(first) || Number.isNaN(last))
       throw new TilecastError(
         "E_ARGUMENT",
-        `--cycle/--until: not an ISO 8601 time (${o.cycle}, ${o.until}; e.g. 2026-11-21T12:00Z, UTC without a zone)`,
+        calendar === "proleptic_gregorian"
+          ? `--cycle/--until: not an ISO 8601 time (${o.cycle}, ${o.until}; e.g. 2026-11-21T12:00Z, UTC without a zone)`
+          : `--cycle/--until: not a date of the input's ${calendar} calendar (${o.cycle}, ${o.until})`,
       );
     const stats: Stats = p.normalize
       ? await normalizeStats(p.normalize, p, src, planFor(p, src))
@@ -148,7 +174,7 @@ export async function runForecast(p: Pipeline, o: { cycle: string; until?: strin
     const T = card.frames.input;
     const state = model.inputs[0]?.shape.length === 4;
     const stepper = state ? stateStepper(input, T, output.steps ?? 1) : sequenceStepper(input, T, card.frames.output);
-    const grid = productGrid(p, src, variable ?? "value", card, dir);
+    const grid = productGrid(p, src, variable ?? "value", card, dir, calendar);
     const leadMinutes = Array.from({ length: stepper.leads }, (_, k) => ((k + 1) * step) / 60000);
     const cycles: string[] = [];
     for (let t = first; t <= last; t += step) {
@@ -156,20 +182,16 @@ export async function runForecast(p: Pipeline, o: { cycle: string; until?: strin
       if (at < 0)
         throw new TilecastError(
           "E_NOT_FOUND",
-          `no frame at ${new Date(t).toISOString()} (the input has ${new Date(times[0] as number).toISOString()} to ${new Date(times.at(-1) as number).toISOString()})`,
+          `no frame at ${label(t)} (the input has ${label(times[0] as number)} to ${label(times.at(-1) as number)})`,
           { path: p.input.path },
         );
       if (at < T - 1)
-        throw new TilecastError(
-          "E_NOT_FOUND",
-          `${T} frames end at ${new Date(t).toISOString()}: the input starts later`,
-          {
-            path: p.input.path,
-          },
-        );
+        throw new TilecastError("E_NOT_FOUND", `${T} frames end at ${label(t)}: the input starts later`, {
+          path: p.input.path,
+        });
       const data = await stepper.forecast(at);
-      await writeForecastSlot(output.path, grid, { time: new Date(t), leadMinutes, data });
-      cycles.push(new Date(t).toISOString());
+      await writeForecastSlot(output.path, grid, { time: t, leadMinutes, data });
+      cycles.push(label(t));
     }
     return {
       output: output.path,

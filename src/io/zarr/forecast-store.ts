@@ -24,6 +24,7 @@ import { mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { deflateSync, inflateSync } from "node:zlib";
 import { TilecastError } from "../../errors.js";
+import { type Calendar, CF_CALENDARS } from "../../grid/calendars.js";
 import { parseCrs } from "../../grid/crs.js";
 import { atomicWrite, tempPathFor } from "../atomic.js";
 import { spatialRefAttrs, xyCoordAttrs } from "./crs-attrs.js";
@@ -41,11 +42,17 @@ export interface ForecastGrid {
   crsWkt: string | null;
   /** Global attributes (title, source, licence). */
   attrs?: Record<string, unknown>;
+  /** The calendar of the cycles' times (default `proleptic_gregorian`: real time). */
+  calendar?: Calendar;
 }
 
 /** One cycle's forecast: `leadMinutes.length × height × width` values, lead-major. */
 export interface ForecastSlot {
-  time: Date;
+  /**
+   * The reference time: a Date, or ms since 1970-01-01 in the count of days of the grid's
+   * calendar (`LabelTime`'s), as a climate model's `noleap` or `360_day` dates are counted.
+   */
+  time: Date | number;
   leadMinutes: readonly number[];
   data: Float32Array;
 }
@@ -93,7 +100,7 @@ function metadata(g: ForecastGrid, n: number, leads: number): Record<string, unk
     "time/.zattrs": {
       _ARRAY_DIMENSIONS: ["time"],
       units: "minutes since 1970-01-01 00:00:00",
-      calendar: "proleptic_gregorian",
+      calendar: g.calendar ?? "proleptic_gregorian",
       standard_name: "forecast_reference_time",
     },
     "lead_time/.zarray": zarray([leads], [leads], "<i4", null),
@@ -160,6 +167,19 @@ async function existing(path: string, g: ForecastGrid): Promise<{ times: number[
       `the store's grid is ${shape[3]} x ${shape[2]}, this forecast's ${g.x.length} x ${g.y.length}`,
       { path },
     );
+  // Cycles of one calendar: a noleap forecast does not append to a store of real times.
+  const stored = (zmeta["time/.zattrs"] as { calendar?: string } | undefined)?.calendar ?? "standard";
+  const mine = g.calendar ?? "proleptic_gregorian";
+  const counted =
+    CF_CALENDARS[stored.toLowerCase()] ?? (/^(standard|gregorian)$/i.test(stored) ? "proleptic_gregorian" : stored);
+  if (counted !== mine)
+    throw new TilecastError(
+      "E_ARGUMENT",
+      `the store's cycles are dates of the ${stored} calendar, this forecast's of ${mine}`,
+      {
+        path,
+      },
+    );
   const read = async (key: string) => inflateSync(await readFile(join(path, key)));
   const times: number[] = [];
   for (let i = 0; i < (shape[0] as number); i++)
@@ -195,7 +215,7 @@ export async function writeForecastSlot(
       `the store's lead times are [${leads}] min, this forecast's [${slot.leadMinutes}]`,
       { path },
     );
-  const minutes = slot.time.getTime() / 60000;
+  const minutes = (typeof slot.time === "number" ? slot.time : slot.time.getTime()) / 60000;
   const found = times.indexOf(minutes);
   const index = found >= 0 ? found : times.length;
   for (let l = 0; l < k; l++)

@@ -140,9 +140,9 @@ print(json.dumps({
     expect(Array.from((await a.readWindow({ x: 0, y: 0, width: 4, height: 1 }, { bands: [3] })).data)).toStrictEqual([
       36, 37, 38, 39,
     ]);
-    // A forecast runs on real time: refused by name, with the way out.
+    // A nowcast and its scores run on real time: refused by name, with the way out.
     expect(() => frameTimes(a)).toThrow(
-      "the input's times are dates of the noleap calendar, not instants: forecast cycles are real times",
+      "the input's times are dates of the noleap calendar, not instants: nowcasts run on real times",
     );
     await a.close();
 
