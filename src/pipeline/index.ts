@@ -25,7 +25,14 @@ export { type ConvertOptions, type ConvertResult, convertRaster } from "./conver
 export { type ClassEvaluation, evaluateClasses } from "./evaluate.js";
 export { evaluateGlobal, type GlobalEvaluation, type GlobalScores } from "./evaluate-global.js";
 export { evaluateNowcast, type MethodScores, type NowcastEvaluation } from "./evaluate-nowcast.js";
-export { type ForecastSummary, frameTimes, type NowcastSummary, runForecast, runNowcast } from "./forecast.js";
+export {
+  type ForecastSummary,
+  frameClock,
+  frameTimes,
+  type NowcastSummary,
+  runForecast,
+  runNowcast,
+} from "./forecast.js";
 export { normalizeStats, openInput, planFor, statsFor } from "./input.js";
 export { manifestPath, partsDir, type RunIdentity, type RunManifest, readManifest } from "./manifest.js";
 export { checkOutputRoot } from "./output-root.js";

@@ -1,7 +1,8 @@
 /**
  * Forecast products as one Zarr store that cycles append to: a variable with dims
  * `(time, lead_time, y, x)` (or `latitude, longitude` on a geographic grid), where `time` is the forecast reference time (CF
- * `forecast_reference_time`, minutes since 1970) and `lead_time` the forecast period (minutes,
+ * `forecast_reference_time`, minutes since 1970, in the input's calendar: real time, or a climate
+ * model's `noleap` or `360_day` dates) and `lead_time` the forecast period (minutes,
  * CF `forecast_period`), with `y`/`x` coordinates and a rioxarray `spatial_ref`, so a day of
  * cycles is one dataset `xarray.open_zarr` opens.
  *
