@@ -91,10 +91,13 @@ export async function evaluateNowcast(
       checkAligned(obs.meta, fc.meta);
       const model = (await fc.readWindow({ x: 0, y: 0, width: w, height: h })).data as Float32Array;
       await fc.close();
+      // The frames one lead apart up to the cycle, back to the first missing one: a gap bridged
+      // would double the motion the extrapolation measures across it.
       const past: Float32Array[] = [];
-      for (let f = frames - 1; f >= 0; f--) {
+      for (let f = 0; f < frames; f++) {
         const fr = await frameAt(t0 - f * (leads[0] as number) * 60000);
-        if (fr) past.push(fr);
+        if (!fr) break;
+        past.unshift(fr);
       }
       const now = past.at(-1);
       if (!now || past.length < 2)

@@ -20,7 +20,8 @@ import { tf } from "../tfjs.js";
 /** Forecasts for a cycle: `leads × h × w` values, lead-major. */
 export interface Stepper {
   leads: number;
-  forecast(at: number): Promise<Float32Array>;
+  /** The forecast from the frames at these bands, oldest first (`cycleFrames`). */
+  forecast(bands: readonly number[]): Promise<Float32Array>;
 }
 
 /** What every stepper reads with. */
@@ -31,9 +32,9 @@ export interface StepperInput {
   method: NormalizeMethod;
 }
 
-async function frames(i: StepperInput, at: number, count: number) {
+async function frames(i: StepperInput, bands: readonly number[]) {
   const { width: w, height: h } = i.src.meta;
-  const bands = Array.from({ length: count }, (_, f) => at - count + 1 + f);
+  const count = bands.length;
   const raw = await i.src.readWindow({ x: 0, y: 0, width: w, height: h }, { bands });
   const stats: Stats =
     i.method === "none"
@@ -49,8 +50,8 @@ export function sequenceStepper(i: StepperInput, input: number, output: number):
   const n = w * h;
   return {
     leads: output,
-    async forecast(at) {
-      const { norm, last } = await frames(i, at, input);
+    async forecast(bands) {
+      const { norm, last } = await frames(i, bands);
       const out = tf.tidy(() => {
         const x = tf.tensor4d(norm.data as Float32Array, [input, h, w, 1]).expandDims(0);
         return (i.model.predict(x) as tf.Tensor).dataSync() as Float32Array;
@@ -73,8 +74,8 @@ export function stateStepper(i: StepperInput, levels: number, steps: number): St
   const n = w * h;
   return {
     leads: steps,
-    async forecast(at) {
-      const { norm, last } = await frames(i, at, levels);
+    async forecast(bands) {
+      const { norm, last } = await frames(i, bands);
       const state = new Float32Array(n * levels);
       for (let f = 0; f < levels; f++)
         for (let c = 0; c < n; c++) {

@@ -33,6 +33,7 @@ import { type InferenceModel, inferenceModel } from "../nn/inference-model.js";
 import { loadModelDir, type ModelCard } from "../nn/model-card.js";
 import { tf } from "../tfjs.js";
 import { type Pipeline, requireOutput } from "./config.js";
+import { cycleFrames, inputStep } from "./cycle-frames.js";
 import { sequenceStepper, stateStepper } from "./forecast-steppers.js";
 import { normalizeStats, openInput, planFor, singleVariable } from "./input.js";
 
@@ -155,7 +156,7 @@ export async function runForecast(p: Pipeline, o: { cycle: string; until?: strin
     // Cycles and leads in the input's calendar: a climate model's noleap or 360_day dates.
     const { times, calendar } = frameClock(src);
     const label = (ms: number) => timeLabel(ms, calendar);
-    const step = (times[1] as number) - (times[0] as number);
+    const step = inputStep(src.meta.attrs.bandNames as string[], src.meta.path);
     const first = parseTimeIn(o.cycle, calendar);
     const last = o.until ? parseTimeIn(o.until, calendar) : first;
     if (Number.isNaN(first) || Number.isNaN(last))
@@ -178,18 +179,7 @@ export async function runForecast(p: Pipeline, o: { cycle: string; until?: strin
     const leadMinutes = Array.from({ length: stepper.leads }, (_, k) => ((k + 1) * step) / 60000);
     const cycles: string[] = [];
     for (let t = first; t <= last; t += step) {
-      const at = times.indexOf(t);
-      if (at < 0)
-        throw new TilecastError(
-          "E_NOT_FOUND",
-          `no frame at ${label(t)} (the input has ${label(times[0] as number)} to ${label(times.at(-1) as number)})`,
-          { path: p.input.path },
-        );
-      if (at < T - 1)
-        throw new TilecastError("E_NOT_FOUND", `${T} frames end at ${label(t)}: the input starts later`, {
-          path: p.input.path,
-        });
-      const data = await stepper.forecast(at);
+      const data = await stepper.forecast(cycleFrames(times, step, t, T, label, p.input.path));
       await writeForecastSlot(output.path, grid, { time: t, leadMinutes, data });
       cycles.push(label(t));
     }

@@ -22,6 +22,7 @@ export {
   requireOutput,
 } from "./config.js";
 export { type ConvertOptions, type ConvertResult, convertRaster } from "./convert.js";
+export { cycleFrames, inputStep } from "./cycle-frames.js";
 export { type ClassEvaluation, evaluateClasses } from "./evaluate.js";
 export { evaluateGlobal, type GlobalEvaluation, type GlobalScores } from "./evaluate-global.js";
 export { evaluateNowcast, type MethodScores, type NowcastEvaluation } from "./evaluate-nowcast.js";

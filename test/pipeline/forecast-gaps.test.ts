@@ -1,0 +1,96 @@
+/**
+ * A forecast cycle over an archive with a frame missing (a radar outage, a file not yet arrived).
+ * The nowcaster read the `T` bands before the cycle's, whatever their times: with 00:40 missing,
+ * the 00:50 cycle fed it 00:30, 00:35, 00:45 and 00:50 as four frames five minutes apart and
+ * wrote a nowcast from them. The cycle is now refused with the missing time named (as "inputs
+ * missing", which a scheduled cycle waits for), and the scores' extrapolation baseline measures
+ * motion only over frames one step apart.
+ */
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { openZarrSource } from "../../src/io/zarr/source.js";
+import { loadPipeline } from "../../src/pipeline/config.js";
+import { evaluateNowcast } from "../../src/pipeline/evaluate-nowcast.js";
+import { runForecast } from "../../src/pipeline/forecast.js";
+import { hasGdal, py } from "../helpers/gdal.js";
+import { tmp } from "../helpers/write.js";
+
+const RADAR = "fixtures/radar-knmi/knmi-20100826.rain-4km.zarr";
+
+/**
+ * The radar fixture's first 16 frames (00:00 to 01:15), less those at `drop` (indices), over
+ * 64 x 64 cells with rain.
+ */
+function without(path: string, drop: number[]): void {
+  py(`import xarray as xr
+ds = xr.open_zarr(${JSON.stringify(RADAR)})
+ds = ds.isel(time=[i for i in range(16) if i not in ${JSON.stringify(drop)}], y=slice(64, 128), x=slice(64, 128)).load()
+for v in ds.variables.values(): v.encoding = {}
+ds.to_zarr(${JSON.stringify(path)}, mode="w")
+print("null")`);
+}
+
+const nowcast = async (input: string, output: string, cycle: string) =>
+  runForecast(await loadPipeline("pipelines/radar-nowcast.yaml", [`input.path=${input}`, `output.path=${output}`]), {
+    cycle,
+  });
+
+/** A store's forecast for its slot `s`, all leads. */
+async function slot(store: string, s: number): Promise<number[]> {
+  const src = await openZarrSource(store, { variable: "rain_rate", index: { time: s } });
+  const g = await src.readWindow({ x: 0, y: 0, width: src.meta.width, height: src.meta.height });
+  await src.close();
+  return Array.from(g.data);
+}
+
+describe.skipIf(!hasGdal)("a forecast over an archive with a frame missing", () => {
+  it("refuses a cycle whose frames are not all there, naming the missing time; runs one whose are", async () => {
+    const dir = tmp("fc-gap");
+    const [full, gap] = [join(dir, "full.zarr"), join(dir, "gap.zarr")];
+    without(full, []);
+    without(gap, [8]); // 00:40
+    const e = await nowcast(gap, join(dir, "a.zarr"), "2010-08-26T00:50Z").catch((x: unknown) => x);
+    expect(e).toMatchObject({
+      code: "E_NOT_FOUND",
+      message: `${gap}: 4 frames end at 2010-08-26T00:50:00.000Z, but 2010-08-26T00:40:00.000Z is missing from the input`,
+    });
+    // 00:45 to 01:00 are all there: the same nowcast as from the whole archive.
+    await nowcast(gap, join(dir, "b.zarr"), "2010-08-26T01:00Z");
+    await nowcast(full, join(dir, "c.zarr"), "2010-08-26T01:00Z");
+    expect(await slot(join(dir, "b.zarr"), 0)).toStrictEqual(await slot(join(dir, "c.zarr"), 0));
+  });
+
+  it("the extrapolation baseline stops at a missing frame instead of bridging it", async () => {
+    const dir = tmp("fc-gap-score");
+    const [full, gap, shorter] = [join(dir, "full.zarr"), join(dir, "gap.zarr"), join(dir, "shorter.zarr")];
+    without(full, []);
+    without(gap, [8]); // 00:40: the frames before 00:50 are 00:35, (none), 00:45
+    without(shorter, [7, 8]); // 00:35 and 00:40: only 00:45 and 00:50 one step apart
+    const fc = join(dir, "fc.zarr");
+    await nowcast(full, fc, "2010-08-26T00:50Z");
+    const score = (obs: string) => evaluateNowcast(fc, obs, { thresholds: [0.1, 1] });
+    const [a, b, c] = [await score(gap), await score(shorter), await score(full)];
+    // Over 00:45 and 00:50 alone in both; over the whole of 00:35 to 00:50 where nothing is missing.
+    expect(a.methods.extrapolation).toStrictEqual(b.methods.extrapolation);
+    expect(a.methods.extrapolation).not.toStrictEqual(c.methods.extrapolation);
+  });
+
+  it("a series stepping by calendar months is refused: leads are fixed steps", async () => {
+    const store = join(tmp("fc-monthly"), "monthly.zarr");
+    py(`import xarray as xr, warnings
+warnings.simplefilter("ignore")
+ds = xr.open_zarr("fixtures/global-tracer/tracer-5.625deg-6h.zarr").isel(time=slice(0, 12)).load()
+for v in ds.variables.values(): v.encoding = {}
+ds = ds.assign_coords(time=xr.cftime_range("2000-01-01", periods=12, freq="MS", calendar="noleap"))
+ds.time.encoding.update({"units": "days since 2000-01-01", "calendar": "noleap"})
+ds.to_zarr(${JSON.stringify(store)}, mode="w")
+print("null")`);
+    const p = await loadPipeline("pipelines/global-forecast.yaml", [
+      `input.path=${store}`,
+      `output.path=${join(store, "..", "o.zarr")}`,
+    ]);
+    await expect(runForecast(p, { cycle: "2000-06-01" })).rejects.toThrow(
+      "the input steps by calendar months: a forecast's leads are fixed steps (hours, days)",
+    );
+  });
+});
