@@ -101,6 +101,13 @@ export function checkRegular(
 ): { stepMs: number; gaps: number[]; cadence: "fixed" | "month" | "year" } {
   const { at, calendar } = labelTimes(times);
   const steps = at.slice(1).map((v, i) => v - (at[i] as number));
+  // A frame written twice, or out of order, is no step: name it, not a gap of 0 min.
+  const back = steps.findIndex((d) => d <= 0);
+  if (back >= 0)
+    throw new TilecastError(
+      "E_ARGUMENT",
+      `time steps must increase, but ${times[back]} is followed by ${times[back + 1]}`,
+    );
   const step = Math.min(...steps);
   let gaps = steps.flatMap((d, i) => (d === step ? [] : [i + 1]));
   let cadence: "fixed" | "month" | "year" = "fixed";

@@ -27,6 +27,15 @@ describe("sequence windows", () => {
       /5 min apart but 2010-08-26T00:05:00.000Z is followed by 2010-08-26T00:15:00.000Z/,
     );
     expect(checkRegular(times, true)).toStrictEqual({ stepMs: 300000, gaps: [2], cadence: "fixed" });
+    // A frame written twice, or out of order, is named, even where gaps are allowed (it read as a
+    // step of 0 min with every real step a gap).
+    for (const wrong of [
+      [0, 5, 5, 10],
+      [0, 10, 5, 15],
+    ])
+      expect(() => checkRegular(wrong.map(at), true)).toThrow(
+        `time steps must increase, but ${at(wrong[1] as number)} is followed by ${at(wrong[2] as number)}`,
+      );
     // Band names that are no times, or times of two calendars, are named (not "NaN min apart").
     expect(() => checkRegular(["B1", "B2", "B3"])).toThrow(
       "time step 0 has no time label (the input's band axis must be time)",
