@@ -2,6 +2,7 @@
  * `tilecast forecast <pipeline> --cycle T [--until T2]` (alias `nowcast`): run forecast cycles into the pipeline's
  * `(time, lead_time, y, x)` Zarr store and say what was written.
  */
+import { TilecastError } from "../errors.js";
 import { selectBackend } from "../nn/backend.js";
 import { loadPipeline } from "../pipeline/config.js";
 import { runForecast } from "../pipeline/forecast.js";
@@ -16,7 +17,8 @@ export interface NowcastFlags {
 /** Run the cycles and print a summary. */
 export async function nowcastCommand(file: string, o: NowcastFlags): Promise<void> {
   await selectBackend();
-  const s = await runForecast(await loadPipeline(file, o.set), {
+  const p = await loadPipeline(file, o.set);
+  const s = await runForecast(p, {
     cycle: o.cycle,
     ...(o.until ? { until: o.until } : {}),
   });
@@ -25,4 +27,13 @@ export async function nowcastCommand(file: string, o: NowcastFlags): Promise<voi
     `wrote ${n} cycle${n === 1 ? "" : "s"} (${s.cycles[0]}${n > 1 ? ` to ${s.cycles.at(-1)}` : ""}) to ${s.output}\n` +
       `  leads     ${s.leadMinutes.join(", ")} min\n  time      ${s.seconds.toFixed(2)} s\n  backend   ${s.backend}\n`,
   );
+  if (s.skipped.length) {
+    for (const k of s.skipped) process.stderr.write(`  skipped   ${k.cycle}: ${k.problem}\n`);
+    const m = s.skipped.length;
+    throw new TilecastError(
+      "E_NOT_FOUND",
+      `${m} cycle${m === 1 ? "" : "s"} skipped: their frames are missing (listed above)`,
+      { path: p.input.path },
+    );
+  }
 }

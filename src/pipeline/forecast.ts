@@ -41,6 +41,8 @@ import { normalizeStats, openInput, planFor, singleVariable } from "./input.js";
 export interface ForecastSummary {
   output: string;
   cycles: string[];
+  /** Cycles of a run to `until` left out because their frames are missing, and why. */
+  skipped: { cycle: string; problem: string }[];
   leadMinutes: number[];
   seconds: number;
   backend: string;
@@ -178,14 +180,34 @@ export async function runForecast(p: Pipeline, o: { cycle: string; until?: strin
     const grid = productGrid(p, src, variable ?? "value", card, dir, calendar);
     const leadMinutes = Array.from({ length: stepper.leads }, (_, k) => ((k + 1) * step) / 60000);
     const cycles: string[] = [];
+    const skipped: { cycle: string; problem: string }[] = [];
     for (let t = first; t <= last; t += step) {
-      const data = await stepper.forecast(cycleFrames(times, step, t, T, label, p.input.path));
+      let bands: number[];
+      try {
+        bands = cycleFrames(times, step, t, T, label, p.input.path);
+      } catch (e) {
+        // A run over many cycles (a backfill across an outage) goes on past a cycle whose frames
+        // are missing and names it; one cycle alone (as a schedule runs it) is refused.
+        if (first === last || !(e instanceof TilecastError) || e.code !== "E_NOT_FOUND") throw e;
+        skipped.push({ cycle: label(t), problem: e.problem });
+        continue;
+      }
+      const data = await stepper.forecast(bands);
       await writeForecastSlot(output.path, grid, { time: t, leadMinutes, data });
       cycles.push(label(t));
     }
+    if (!cycles.length)
+      throw new TilecastError(
+        "E_NOT_FOUND",
+        `no cycle from ${o.cycle} to ${o.until} has its frames: ${skipped[0]?.problem}`,
+        {
+          path: p.input.path,
+        },
+      );
     return {
       output: output.path,
       cycles,
+      skipped,
       leadMinutes,
       seconds: Math.round(performance.now() - started) / 1000,
       backend: tf.getBackend(),

@@ -6,6 +6,7 @@
  * missing", which a scheduled cycle waits for), and the scores' extrapolation baseline measures
  * motion only over frames one step apart.
  */
+import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { openZarrSource } from "../../src/io/zarr/source.js";
@@ -30,9 +31,10 @@ ds.to_zarr(${JSON.stringify(path)}, mode="w")
 print("null")`);
 }
 
-const nowcast = async (input: string, output: string, cycle: string) =>
+const nowcast = async (input: string, output: string, cycle: string, until?: string) =>
   runForecast(await loadPipeline("pipelines/radar-nowcast.yaml", [`input.path=${input}`, `output.path=${output}`]), {
     cycle,
+    ...(until ? { until } : {}),
   });
 
 /** A store's forecast for its slot `s`, all leads. */
@@ -58,6 +60,40 @@ describe.skipIf(!hasGdal)("a forecast over an archive with a frame missing", () 
     await nowcast(gap, join(dir, "b.zarr"), "2010-08-26T01:00Z");
     await nowcast(full, join(dir, "c.zarr"), "2010-08-26T01:00Z");
     expect(await slot(join(dir, "b.zarr"), 0)).toStrictEqual(await slot(join(dir, "c.zarr"), 0));
+  });
+
+  it("a run over many cycles goes on past those whose frames are missing and names them; the command exits 1", async () => {
+    const dir = tmp("fc-gap-run");
+    const gap = join(dir, "gap.zarr");
+    without(gap, [8]); // 00:40: that cycle has no frame, and 00:45 to 00:55 need it
+    const pipe = [
+      "pipelines/radar-nowcast.yaml",
+      "--set",
+      `input.path=${gap}`,
+      "--set",
+      `output.path=${join(dir, "o.zarr")}`,
+    ];
+    const r = spawnSync(
+      process.execPath,
+      ["bin/tilecast.js", "forecast", ...pipe, "--cycle", "2010-08-26T00:35Z", "--until", "2010-08-26T01:00Z"],
+      { encoding: "utf8" },
+    );
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain("wrote 2 cycles (2010-08-26T00:35:00.000Z to 2010-08-26T01:00:00.000Z)");
+    const missing = "4 frames end at 2010-08-26T00:MM:00.000Z, but 2010-08-26T00:40:00.000Z is missing from the input";
+    expect(r.stderr.trimEnd().split("\n")).toStrictEqual([
+      "  skipped   2010-08-26T00:40:00.000Z: no frame at 2010-08-26T00:40:00.000Z (the input has 2010-08-26T00:00:00.000Z to 2010-08-26T01:15:00.000Z)",
+      ...["45", "50", "55"].map((m) => `  skipped   2010-08-26T00:${m}:00.000Z: ${missing.replace("MM", m)}`),
+      `tilecast: ${gap}: 4 cycles skipped: their frames are missing (listed above)`,
+    ]);
+    // The store holds the two cycles that ran, and no slot for the others.
+    const times = py<string[]>(`import xarray as xr
+print(json.dumps([str(t)[:16] for t in xr.open_zarr(${JSON.stringify(join(dir, "o.zarr"))}).time.values]))`);
+    expect(times).toStrictEqual(["2010-08-26T00:35", "2010-08-26T01:00"]);
+    // Where no cycle has its frames, the run is refused.
+    await expect(nowcast(gap, join(dir, "none.zarr"), "2010-08-26T00:45Z", "2010-08-26T00:55Z")).rejects.toThrow(
+      "no cycle from 2010-08-26T00:45Z to 2010-08-26T00:55Z has its frames: 4 frames end at 2010-08-26T00:45:00.000Z",
+    );
   });
 
   it("the extrapolation baseline stops at a missing frame instead of bridging it", async () => {
