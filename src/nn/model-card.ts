@@ -45,8 +45,17 @@ export const modelCardSchema = z.object({
   inputs: z.array(channel).min(1),
   outputs: z.array(channel).min(1),
   tileSize: z.number().int().positive().optional(),
-  /** Frames in and out, for sequence models. */
-  frames: z.object({ input: z.number().int().positive(), output: z.number().int().positive() }).optional(),
+  /**
+   * Frames in and out, for sequence models, and the minutes between frames the model learned from
+   * (a forecast refuses input of another step).
+   */
+  frames: z
+    .object({
+      input: z.number().int().positive(),
+      output: z.number().int().positive(),
+      stepMinutes: z.number().positive().optional(),
+    })
+    .optional(),
   training: z
     .object({
       data: z.string().optional(),

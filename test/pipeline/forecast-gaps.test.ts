@@ -111,6 +111,15 @@ print(json.dumps([str(t)[:16] for t in xr.open_zarr(${JSON.stringify(join(dir, "
     expect(a.methods.extrapolation).not.toStrictEqual(c.methods.extrapolation);
   });
 
+  it("input of another step than the model learned from is refused, naming both", async () => {
+    const dir = tmp("fc-step");
+    const every10 = join(dir, "every10.zarr");
+    without(every10, [1, 3, 5, 7, 9, 11, 13, 15]); // 00:00, 00:10, ... 01:10
+    await expect(nowcast(every10, join(dir, "o.zarr"), "2010-08-26T01:00Z")).rejects.toThrow(
+      /the model in .*models\/radar-nowcast was trained on frames 5 min apart; the input's are 10 min apart \(resample the input, or train on its step\)$/,
+    );
+  });
+
   it("a series stepping by calendar months is refused: leads are fixed steps", async () => {
     const store = join(tmp("fc-monthly"), "monthly.zarr");
     py(`import xarray as xr, warnings

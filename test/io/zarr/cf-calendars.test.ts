@@ -5,7 +5,7 @@
  * (xarray reads the outputs as the same cftime dates), and trains sequence models on steps that
  * are regular in the model's calendar. Before, every such store was refused.
  */
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { TilecastError } from "../../../src/errors.js";
@@ -235,5 +235,11 @@ print("null")`);
     const r = await trainPipeline(p, { force: true });
     expect(r.history).toHaveLength(1);
     expect(Number.isFinite(r.history[0]?.loss)).toBe(true);
+    // The card records the step it learned (6 h), which a forecast checks its input against.
+    expect(JSON.parse(readFileSync(join(dir, "m", "card.json"), "utf8")).frames).toStrictEqual({
+      input: 2,
+      output: 1,
+      stepMinutes: 360,
+    });
   });
 });
