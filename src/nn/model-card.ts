@@ -46,14 +46,16 @@ export const modelCardSchema = z.object({
   outputs: z.array(channel).min(1),
   tileSize: z.number().int().positive().optional(),
   /**
-   * Frames in and out, for sequence models, and the minutes between frames the model learned from
-   * (a forecast refuses input of another step).
+   * Frames in and out, for sequence models, and the minutes between frames and the cell size the
+   * model learned at (a forecast refuses input of another; `pipeline/trained-frames.ts`).
    */
   frames: z
     .object({
       input: z.number().int().positive(),
       output: z.number().int().positive(),
       stepMinutes: z.number().positive().optional(),
+      /** The size of a cell: metres on a projected grid, degrees on a geographic one. */
+      cell: z.object({ x: z.number().positive(), y: z.number().positive(), units: z.enum(["m", "degree"]) }).optional(),
     })
     .optional(),
   training: z

@@ -31,31 +31,6 @@ export function inputStep(labels: readonly string[], path: string): number {
 }
 
 /**
- * The step, in minutes, between the frames a sequence model trains on (`card.json`'s
- * `frames.stepMinutes`), or nothing for a series of calendar months or years.
- */
-export function trainedStepMinutes(labels: readonly string[]): { stepMinutes: number } | Record<string, never> {
-  const { stepMs, cadence } = checkRegular(labels, true);
-  return cadence === "fixed" ? { stepMinutes: stepMs / 60_000 } : {};
-}
-
-/**
- * An error naming the model and the input when the model learned from frames another step apart
- * than the input's (a nowcaster trained on 5-minute radar fed a 10-minute archive would see rain
- * move twice as fast as it learned, and label its leads 10 ... 60 min); nothing for a card that
- * does not record its step (models trained before it was recorded).
- */
-export function checkTrainedStep(trained: number | undefined, stepMs: number, model: string, path: string): void {
-  const minutes = stepMs / 60_000;
-  if (trained === undefined || trained === minutes) return;
-  throw new TilecastError(
-    "E_ARGUMENT",
-    `the model in ${model} was trained on frames ${trained} min apart; the input's are ${minutes} min apart (resample the input, or train on its step)`,
-    { path },
-  );
-}
-
-/**
  * The band indices, oldest first, of the `count` frames `step` apart ending at `t`; an error
  * naming the missing times (labelled by `label`) when any is not in `times`.
  */

@@ -33,9 +33,10 @@ import { type InferenceModel, inferenceModel } from "../nn/inference-model.js";
 import { loadModelDir, type ModelCard } from "../nn/model-card.js";
 import { tf } from "../tfjs.js";
 import { type Pipeline, requireOutput } from "./config.js";
-import { checkTrainedStep, cycleFrames, inputStep } from "./cycle-frames.js";
+import { cycleFrames, inputStep } from "./cycle-frames.js";
 import { sequenceStepper, stateStepper } from "./forecast-steppers.js";
 import { normalizeStats, openInput, planFor, singleVariable } from "./input.js";
+import { checkTrainedFrames } from "./trained-frames.js";
 
 /** What a forecast run wrote. */
 export interface ForecastSummary {
@@ -159,7 +160,7 @@ export async function runForecast(p: Pipeline, o: { cycle: string; until?: strin
     const { times, calendar } = frameClock(src);
     const label = (ms: number) => timeLabel(ms, calendar);
     const step = inputStep(src.meta.attrs.bandNames as string[], src.meta.path);
-    checkTrainedStep(card.frames.stepMinutes, step, dir, p.input.path);
+    checkTrainedFrames(card.frames, step, src.meta.georef, dir, p.input.path);
     const first = parseTimeIn(o.cycle, calendar);
     const last = o.until ? parseTimeIn(o.until, calendar) : first;
     if (Number.isNaN(first) || Number.isNaN(last))

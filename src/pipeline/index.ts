@@ -53,3 +53,4 @@ export {
 export { type TrainRunOptions, type TrainSummary, trainPipeline } from "./train.js";
 export { resolveTrainPaths, type TrainSection, trainSection } from "./train-config.js";
 export { rowLatitudes, stateData, stateScorer } from "./train-state.js";
+export { type CellSize, cellSize, checkTrainedFrames, type TrainedFrames, trainedFrames } from "./trained-frames.js";

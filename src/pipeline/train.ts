@@ -42,13 +42,13 @@ import { lossName } from "../train/losses.js";
 import { fit } from "../train/trainer.js";
 import { checkAligned } from "./aligned.js";
 import type { Pipeline } from "./config.js";
-import { trainedStepMinutes } from "./cycle-frames.js";
 import { normalizeStats, openInput, openLabels, planFor, singleVariable } from "./input.js";
 import { checkOutputRoot } from "./output-root.js";
 import { createTileStages } from "./stages.js";
 import type { TrainSection } from "./train-config.js";
 import { sequenceData, tileData } from "./train-data.js";
 import { stateData } from "./train-state.js";
+import { trainedFrames } from "./trained-frames.js";
 
 /** What a training run did. */
 export interface TrainSummary {
@@ -169,8 +169,7 @@ function tileInputs(p: Pipeline, src: GridSource, stats: Stats | null, bands: nu
 function sequenceChannels(p: Pipeline, src: GridSource, seq: { input: number; output: number }) {
   const units = typeof src.meta.attrs.units === "string" ? { units: src.meta.attrs.units } : {};
   const channel = [{ name: singleVariable(p, "a sequence model") ?? "value", ...units }];
-  const step = trainedStepMinutes(src.meta.attrs.bandNames as string[]);
-  return { inputs: channel, outputs: channel, frames: { input: seq.input, output: seq.output, ...step } };
+  return { inputs: channel, outputs: channel, frames: { input: seq.input, output: seq.output, ...trainedFrames(src) } };
 }
 
 /** Train the pipeline's model; see the module documentation. */

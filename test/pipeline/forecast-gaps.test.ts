@@ -9,10 +9,12 @@
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { parseCrs } from "../../src/grid/crs.js";
 import { openZarrSource } from "../../src/io/zarr/source.js";
 import { loadPipeline } from "../../src/pipeline/config.js";
 import { evaluateNowcast } from "../../src/pipeline/evaluate-nowcast.js";
 import { runForecast } from "../../src/pipeline/forecast.js";
+import { cellSize } from "../../src/pipeline/trained-frames.js";
 import { hasGdal, py } from "../helpers/gdal.js";
 import { tmp } from "../helpers/write.js";
 
@@ -118,6 +120,28 @@ print(json.dumps([str(t)[:16] for t in xr.open_zarr(${JSON.stringify(join(dir, "
     await expect(nowcast(every10, join(dir, "o.zarr"), "2010-08-26T01:00Z")).rejects.toThrow(
       /the model in .*models\/radar-nowcast was trained on frames 5 min apart; the input's are 10 min apart \(resample the input, or train on its step\)$/,
     );
+  });
+
+  it("input on cells of another size than the model learned on is refused, naming both", async () => {
+    const dir = tmp("fc-cell");
+    const coarse = join(dir, "coarse.zarr");
+    py(`import xarray as xr
+ds = xr.open_zarr(${JSON.stringify(RADAR)}).isel(time=slice(0, 16), y=slice(0, 128), x=slice(0, 128))
+ds = ds.coarsen(y=2, x=2).mean().load()
+ds["spatial_ref"] = xr.open_zarr(${JSON.stringify(RADAR)}).spatial_ref
+for v in ds.variables.values(): v.encoding = {}
+ds.to_zarr(${JSON.stringify(coarse)}, mode="w")
+print("null")`);
+    await expect(nowcast(coarse, join(dir, "o.zarr"), "2010-08-26T01:00Z")).rejects.toThrow(
+      /the model in .*models\/radar-nowcast was trained on cells of 4000 x 4000 m; the input's are 8000 x 8000 m \(regrid the input, or train on its grid\)$/,
+    );
+    // Cell sizes in a CRS of kilometres are metres on the card.
+    const km = cellSize({
+      transform: [0, 4, 0, 0, 0, -4],
+      crs: parseCrs("+proj=lcc +lat_1=30 +lat_2=60 +lat_0=45 +lon_0=10 +units=km +datum=WGS84"),
+      rasterType: "area",
+    });
+    expect(km).toStrictEqual({ x: 4000, y: 4000, units: "m" });
   });
 
   it("a series stepping by calendar months is refused: leads are fixed steps", async () => {

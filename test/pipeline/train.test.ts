@@ -138,7 +138,7 @@ describe("tilecast train (pipeline)", () => {
     expect(s.history[0]?.samples).toBe(7); // one window from each of the 7 tiles the radar reaches
     expect(Object.keys(s.history[0]?.metrics ?? {})).toContain("persistence_csi1");
     const card = JSON.parse(readFileSync(join(root, "nc", "card.json"), "utf8"));
-    expect(card.frames).toStrictEqual({ input: 4, output: 6 });
+    expect(card.frames).toStrictEqual({ input: 4, output: 6, stepMinutes: 5, cell: { x: 4000, y: 4000, units: "m" } });
     expect(card.inputs).toStrictEqual([{ name: "rain_rate", units: "mm h-1" }]);
     const stats = JSON.parse(readFileSync(join(root, "nc", "stats.json"), "utf8"));
     expect(stats.bands).toStrictEqual([]); // log1p alone: no statistics invented

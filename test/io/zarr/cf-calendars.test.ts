@@ -235,11 +235,13 @@ print("null")`);
     const r = await trainPipeline(p, { force: true });
     expect(r.history).toHaveLength(1);
     expect(Number.isFinite(r.history[0]?.loss)).toBe(true);
-    // The card records the step it learned (6 h), which a forecast checks its input against.
+    // The card records the step (6 h) and cell size it learned at, which a forecast checks its
+    // input against.
     expect(JSON.parse(readFileSync(join(dir, "m", "card.json"), "utf8")).frames).toStrictEqual({
       input: 2,
       output: 1,
       stepMinutes: 360,
+      cell: { x: 5.625, y: 5.625, units: "degree" },
     });
   });
 });
