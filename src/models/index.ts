@@ -22,6 +22,7 @@ export {
 } from "./blocks.js";
 export { type ConvLstmOptions, convLstmNowcaster, convLstmOptions } from "./convlstm.js";
 export { type ArchitectureDef, architecture } from "./descriptors/architecture.js";
+export { checkBandOrder, type InputBands } from "./descriptors/band-order.js";
 export { type GlobalCnnOptions, globalCnn, globalCnnOptions } from "./global-cnn.js";
 export { parseOptions } from "./options.js";
 export {

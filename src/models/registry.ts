@@ -23,6 +23,7 @@ import { TilecastError } from "../errors.js";
 import type { InputScaling } from "../nn/onnx/export.js";
 import { silenceTfjsNoise } from "../nn/quiet.js";
 import type { Predictor } from "../stages/predict.js";
+import type { InputBands } from "./descriptors/band-order.js";
 import { convLstmModel } from "./descriptors/convlstm.js";
 import { globalCnnModel } from "./descriptors/global-cnn.js";
 import { identityModel } from "./descriptors/identity.js";
@@ -119,6 +120,11 @@ export interface ModelDescriptor<S extends z.ZodType<Record<string, unknown>> = 
 /** What a descriptor's `load` is told besides its options. */
 export interface LoadContext {
   inputBands: number;
+  /**
+   * The input bands' names and source indices, where known: a trained model refuses bands it
+   * names in another order (`descriptors/band-order.ts`).
+   */
+  inputNames?: InputBands;
   /** Inference engine for networks (default `tfjs` in code, `auto` in pipelines). */
   runtime?: InferenceRuntime;
   /**

@@ -8,6 +8,7 @@
 
 import type { OperatorFunction } from "rxjs";
 import type { DType } from "../grid/dtype.js";
+import type { InputBands } from "../models/descriptors/band-order.js";
 import { createModel, type LoadContext, type LoadedModel } from "../models/registry.js";
 import type { BatchOptions } from "../stages/batch.js";
 import type { Normalization, NormalizeOperator } from "../stages/normalize.js";
@@ -46,10 +47,15 @@ export async function loadRunModel(
   dtype: DType,
   bands: number,
   beforeTfjs?: () => Promise<unknown>,
+  inputNames?: InputBands,
 ): Promise<{ fused: Normalization | undefined; model: LoadedModel }> {
   const { fused, load } = modelFeed(p, stages, dtype, bands);
   if (beforeTfjs && !isNetwork(p.model.type)) await beforeTfjs();
-  const model = await createModel(p.model, bands, { ...load, ...(beforeTfjs ? { beforeTfjs } : {}) });
+  const model = await createModel(p.model, bands, {
+    ...load,
+    ...(beforeTfjs ? { beforeTfjs } : {}),
+    ...(inputNames ? { inputNames } : {}),
+  });
   return { fused, model };
 }
 

@@ -126,7 +126,9 @@ export async function runPipeline(p: Pipeline, options: RunOptions = {}): Promis
     const stages = await tileStages(p, ctx);
     checkAbort();
     const inputBands = p.input.bands?.length ?? m.bands;
-    const { fused, model } = await loadRunModel(p, stages, m.dtype, inputBands, options.beforeTfjs);
+    const indices = p.input.bands ?? Array.from({ length: m.bands }, (_, b) => b);
+    const inputNames = { names: indices.map((b) => m.attrs.bandNames?.[b]), indices, path: p.input.path };
+    const { fused, model } = await loadRunModel(p, stages, m.dtype, inputBands, options.beforeTfjs, inputNames);
     const batchSize = model.batchSize ?? p.batch;
     runtime = model.runtime ?? { runtime: "tfjs" };
     release = model.release;

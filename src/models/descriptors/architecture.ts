@@ -10,6 +10,7 @@ import { loadModelDir, type ModelCard } from "../../nn/model-card.js";
 import { modelSummary } from "../../nn/summary.js";
 import { tf } from "../../tfjs.js";
 import type { ArchitectureInput, LoadedModel, ModelDescriptor } from "../registry.js";
+import { checkBandOrder, type InputBands } from "./band-order.js";
 import { onnxPredictorOf } from "./onnx-predictor.js";
 import { tileAdapter } from "./tile-adapter.js";
 
@@ -56,6 +57,7 @@ async function modelFor<S extends z.ZodObject>(
   def: ArchitectureDef<S>,
   options: z.infer<WithPath<S>>,
   bands: number,
+  inputNames?: InputBands,
 ): Promise<{ model: tf.LayersModel; frames: number; dir?: string; card?: ModelCard }> {
   const { path, ...rest } = options as { path?: string } & Record<string, unknown>;
   if (typeof path !== "string")
@@ -70,6 +72,12 @@ async function modelFor<S extends z.ZodObject>(
       "E_ARGUMENT",
       `the model takes ${card.inputs.length * frames} bands (${card.inputs.map((i) => i.name).join(", ")}${frames > 1 ? ` × ${frames} frames` : ""}); the input has ${bands}`,
       { path },
+    );
+  if (frames === 1)
+    checkBandOrder(
+      card.inputs.map((i) => i.name),
+      inputNames,
+      path,
     );
   return { model, frames, dir: path, card };
 }
@@ -122,8 +130,8 @@ export function architecture<S extends z.ZodObject>(def: ArchitectureDef<S>): Mo
       const { path: _path, ...rest } = o as { path?: string } & Record<string, unknown>;
       return def.build(rest as z.infer<S>, input);
     },
-    async load(o, { inputBands, runtime = "tfjs", scaling, batch, beforeTfjs }) {
-      const { model, frames, dir, card } = await modelFor(def, o, inputBands);
+    async load(o, { inputBands, inputNames, runtime = "tfjs", scaling, batch, beforeTfjs }) {
+      const { model, frames, dir, card } = await modelFor(def, o, inputBands, inputNames);
       const sequence = def.sequence ?? false;
       const receptiveField = modelSummary(model).receptiveField.size;
       if (runtime === "tfjs") {
