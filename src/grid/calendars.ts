@@ -28,6 +28,19 @@ export const CF_CALENDARS: Readonly<Record<string, Calendar>> = {
   "360_day": "360_day",
 };
 
+/** CF's names of calendars whose dates are the Gregorian calendar's (before 1582-10-15 too, or not). */
+const GREGORIAN = new Set(["standard", "gregorian", "proleptic_gregorian"]);
+
+/**
+ * The calendar a CF `calendar` attribute counts days in (any case; empty is `standard`): the
+ * Gregorian names count as `proleptic_gregorian`, the others as {@link CF_CALENDARS} has them;
+ * undefined for a name CF does not define.
+ */
+export function countedCalendar(name: string): Calendar | undefined {
+  const cal = name.trim().toLowerCase() || "standard";
+  return GREGORIAN.has(cal) ? "proleptic_gregorian" : CF_CALENDARS[cal];
+}
+
 /** Days a year of an idealized calendar has, by calendar. */
 const YEAR_DAYS: Readonly<Record<string, number>> = { noleap: 365, all_leap: 366, "360_day": 360 };
 

@@ -20,7 +20,7 @@
  * ```
  */
 import { TilecastError } from "../../errors.js";
-import { type Calendar, CF_CALENDARS, daysFromDate } from "../../grid/calendars.js";
+import { type Calendar, countedCalendar, daysFromDate } from "../../grid/calendars.js";
 import { type LabelTime, parseTimeLabel, timeLabel } from "../../grid/time-labels.js";
 import { fieldsMs } from "../../grid/utc-time.js";
 
@@ -51,9 +51,6 @@ const UNIT_MS: Record<string, number> = {
   nanoseconds: 0.000001,
   ns: 0.000001,
 };
-
-/** Calendars whose dates are the Gregorian calendar's (before 1582-10-15 too, or not). */
-const GREGORIAN = new Set(["standard", "gregorian", "proleptic_gregorian"]);
 
 /** Units only one calendar has, as cftime reads them: a 360_day month, a noleap year. */
 const CALENDAR_UNITS: Record<string, { calendar: Calendar; ms: number }> = {
@@ -124,7 +121,7 @@ function decode(
   calendar: string,
 ): { calendar: Calendar; ms: number[] } {
   const cal = calendar.trim().toLowerCase() || "standard";
-  const counted = GREGORIAN.has(cal) ? "proleptic_gregorian" : CF_CALENDARS[cal];
+  const counted = countedCalendar(cal);
   if (counted === undefined)
     throw new TilecastError(
       "E_UNSUPPORTED",

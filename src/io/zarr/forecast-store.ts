@@ -25,7 +25,7 @@ import { mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { deflateSync, inflateSync } from "node:zlib";
 import { TilecastError } from "../../errors.js";
-import { type Calendar, CF_CALENDARS } from "../../grid/calendars.js";
+import { type Calendar, countedCalendar } from "../../grid/calendars.js";
 import { parseCrs } from "../../grid/crs.js";
 import { atomicWrite, tempPathFor } from "../atomic.js";
 import { spatialRefAttrs, xyCoordAttrs } from "./crs-attrs.js";
@@ -171,9 +171,7 @@ async function existing(path: string, g: ForecastGrid): Promise<{ times: number[
   // Cycles of one calendar: a noleap forecast does not append to a store of real times.
   const stored = (zmeta["time/.zattrs"] as { calendar?: string } | undefined)?.calendar ?? "standard";
   const mine = g.calendar ?? "proleptic_gregorian";
-  const counted =
-    CF_CALENDARS[stored.toLowerCase()] ?? (/^(standard|gregorian)$/i.test(stored) ? "proleptic_gregorian" : stored);
-  if (counted !== mine)
+  if (countedCalendar(String(stored)) !== mine)
     throw new TilecastError(
       "E_ARGUMENT",
       `the store's cycles are dates of the ${stored} calendar, this forecast's of ${mine}`,
