@@ -9,7 +9,8 @@
  * ```ts
  * import { cycleFrames } from "tilecast/pipeline";
  * const min = 60_000;
- * cycleFrames([0, 5, 10, 15].map((m) => m * min), 5 * min, 15 * min, 3, String, "radar.zarr"); // [1, 2, 3]
+ * const framesAt = cycleFrames([0, 5, 10, 15].map((m) => m * min), 5 * min, 3, String, "radar.zarr");
+ * framesAt(15 * min); // [1, 2, 3]
  * ```
  */
 import { TilecastError } from "../errors.js";
@@ -31,33 +32,35 @@ export function inputStep(labels: readonly string[], path: string): number {
 }
 
 /**
- * The band indices, oldest first, of the `count` frames `step` apart ending at `t`; an error
- * naming the missing times (labelled by `label`) when any is not in `times`.
+ * The band indices, oldest first, of the `count` frames `step` apart ending at a cycle's time `t`,
+ * as a function of `t`; it throws an error naming the missing times (labelled by `label`) when any
+ * is not in `times`. The times are indexed once, for every cycle of a run.
  */
 export function cycleFrames(
   times: readonly number[],
   step: number,
-  t: number,
   count: number,
   label: (ms: number) => string,
   path: string,
-): number[] {
+): (t: number) => number[] {
   const index = new Map(times.map((v, i) => [v, i]));
-  if (!index.has(t))
-    throw new TilecastError(
-      "E_NOT_FOUND",
-      `no frame at ${label(t)} (the input has ${label(times[0] as number)} to ${label(times.at(-1) as number)})`,
-      { path },
-    );
-  const need = Array.from({ length: count }, (_, f) => t - (count - 1 - f) * step);
-  if ((need[0] as number) < (times[0] as number))
-    throw new TilecastError("E_NOT_FOUND", `${count} frames end at ${label(t)}: the input starts later`, { path });
-  const missing = need.filter((v) => !index.has(v));
-  if (missing.length)
-    throw new TilecastError(
-      "E_NOT_FOUND",
-      `${count} frames end at ${label(t)}, but ${missing.map(label).join(", ")} ${missing.length === 1 ? "is" : "are"} missing from the input`,
-      { path },
-    );
-  return need.map((v) => index.get(v) as number);
+  return (t) => {
+    if (!index.has(t))
+      throw new TilecastError(
+        "E_NOT_FOUND",
+        `no frame at ${label(t)} (the input has ${label(times[0] as number)} to ${label(times.at(-1) as number)})`,
+        { path },
+      );
+    const need = Array.from({ length: count }, (_, f) => t - (count - 1 - f) * step);
+    if ((need[0] as number) < (times[0] as number))
+      throw new TilecastError("E_NOT_FOUND", `${count} frames end at ${label(t)}: the input starts later`, { path });
+    const missing = need.filter((v) => !index.has(v));
+    if (missing.length)
+      throw new TilecastError(
+        "E_NOT_FOUND",
+        `${count} frames end at ${label(t)}, but ${missing.map(label).join(", ")} ${missing.length === 1 ? "is" : "are"} missing from the input`,
+        { path },
+      );
+    return need.map((v) => index.get(v) as number);
+  };
 }

@@ -183,10 +183,11 @@ export async function runForecast(p: Pipeline, o: { cycle: string; until?: strin
     const leadMinutes = Array.from({ length: stepper.leads }, (_, k) => ((k + 1) * step) / 60000);
     const cycles: string[] = [];
     const skipped: { cycle: string; problem: string }[] = [];
+    const framesAt = cycleFrames(times, step, T, label, p.input.path);
     for (let t = first; t <= last; t += step) {
       let bands: number[];
       try {
-        bands = cycleFrames(times, step, t, T, label, p.input.path);
+        bands = framesAt(t);
       } catch (e) {
         // A run over many cycles (a backfill across an outage) goes on past a cycle whose frames
         // are missing and names it; one cycle alone (as a schedule runs it) is refused.
