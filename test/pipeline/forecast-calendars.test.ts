@@ -15,18 +15,12 @@ import { loadPipeline } from "../../src/pipeline/config.js";
 import { evaluateGlobal } from "../../src/pipeline/evaluate-global.js";
 import { runForecast } from "../../src/pipeline/forecast.js";
 import { hasGdal, py } from "../helpers/gdal.js";
+import { redatedTracer } from "../helpers/tracer.js";
 import { tmp } from "../helpers/write.js";
 
 /** The tracer fixture's first 48 steps, dated from 2000-02-20 every 6 hours in `calendar`. */
 function series(path: string, calendar: string): void {
-  py(`import xarray as xr, warnings, os
-warnings.simplefilter("ignore")
-ds = xr.open_zarr("fixtures/global-tracer/tracer-5.625deg-6h.zarr").isel(time=slice(0, 48)).load()
-for v in ds.variables.values(): v.encoding = {}
-ds = ds.assign_coords(time=xr.cftime_range("2000-02-20", periods=48, freq="6H", calendar=${JSON.stringify(calendar)}))
-ds.time.encoding.update({"units": "hours since 2000-01-01", "calendar": ${JSON.stringify(calendar)}})
-ds.to_zarr(${JSON.stringify(path)}, mode="w")
-print("null")`);
+  redatedTracer(path, { start: "2000-02-20", periods: 48, freq: "6H", calendar, units: "hours since 2000-01-01" });
 }
 
 /** Every cycle's forecast (time, lead, y, x) as plain numbers. */

@@ -16,6 +16,7 @@ import { evaluateNowcast } from "../../src/pipeline/evaluate-nowcast.js";
 import { runForecast } from "../../src/pipeline/forecast.js";
 import { cellSize } from "../../src/pipeline/trained-frames.js";
 import { hasGdal, py } from "../helpers/gdal.js";
+import { redatedTracer } from "../helpers/tracer.js";
 import { tmp } from "../helpers/write.js";
 
 const RADAR = "fixtures/radar-knmi/knmi-20100826.rain-4km.zarr";
@@ -146,14 +147,13 @@ print("null")`);
 
   it("a series stepping by calendar months is refused: leads are fixed steps", async () => {
     const store = join(tmp("fc-monthly"), "monthly.zarr");
-    py(`import xarray as xr, warnings
-warnings.simplefilter("ignore")
-ds = xr.open_zarr("fixtures/global-tracer/tracer-5.625deg-6h.zarr").isel(time=slice(0, 12)).load()
-for v in ds.variables.values(): v.encoding = {}
-ds = ds.assign_coords(time=xr.cftime_range("2000-01-01", periods=12, freq="MS", calendar="noleap"))
-ds.time.encoding.update({"units": "days since 2000-01-01", "calendar": "noleap"})
-ds.to_zarr(${JSON.stringify(store)}, mode="w")
-print("null")`);
+    redatedTracer(store, {
+      start: "2000-01-01",
+      periods: 12,
+      freq: "MS",
+      calendar: "noleap",
+      units: "days since 2000-01-01",
+    });
     const p = await loadPipeline("pipelines/global-forecast.yaml", [
       `input.path=${store}`,
       `output.path=${join(store, "..", "o.zarr")}`,

@@ -21,6 +21,7 @@ import { trainPipeline } from "../../../src/pipeline/train.js";
 import { stateData } from "../../../src/pipeline/train-state.js";
 import { checkRegular, timeSplit } from "../../../src/train/sequences.js";
 import { hasGdal, py } from "../../helpers/gdal.js";
+import { redatedTracer } from "../../helpers/tracer.js";
 import { tmp } from "../../helpers/write.js";
 
 const UNITS = [
@@ -202,14 +203,13 @@ print(json.dumps(out))`);
     const store = join(dir, "tracer-noleap.zarr");
     // The tracer fixture's first 48 steps, re-dated from 2000-02-20 in a model calendar without
     // February 29 (2000 is a Gregorian leap year, so read as instants the series would have a hole).
-    py(`import xarray as xr, warnings
-warnings.simplefilter("ignore")
-ds = xr.open_zarr("fixtures/global-tracer/tracer-5.625deg-6h.zarr").isel(time=slice(0, 48)).load()
-for v in ds.variables.values(): v.encoding = {}
-ds = ds.assign_coords(time=xr.cftime_range("2000-02-20", periods=48, freq="6H", calendar="noleap"))
-ds.time.encoding.update({"units": "hours since 2000-01-01", "calendar": "noleap"})
-ds.to_zarr(${JSON.stringify(store)}, mode="w")
-print("null")`);
+    redatedTracer(store, {
+      start: "2000-02-20",
+      periods: 48,
+      freq: "6H",
+      calendar: "noleap",
+      units: "hours since 2000-01-01",
+    });
     const p = await loadPipeline("pipelines/global-forecast-train.yaml", [
       `input.path=${store}`,
       `train.output=${join(dir, "m")}`,
