@@ -120,6 +120,11 @@ export interface GridAttrs {
   bandUnits?: readonly (string | null)[];
   /** Each band's other metadata items (GDAL's band metadata: a wavelength, a sensor's band name). */
   bandMetadata?: readonly (Readonly<Record<string, string>> | null)[];
+  /**
+   * Each band's variable, where the bands were read from several variables of a store (`--var
+   * t2m,tp`): a Zarr output writes each variable back as its own.
+   */
+  bandVariables?: readonly string[];
   /** Metadata items in GDAL domains other than the default one (`IMAGERY`, a product's own), by domain. */
   metadataDomains?: Readonly<Record<string, Readonly<Record<string, string>>>>;
   /** Anything else (kept through conversions where the format allows). */
@@ -195,6 +200,7 @@ export function selectBands(attrs: GridAttrs, bands: readonly number[]): GridAtt
   if (attrs.offset) out.offset = pick(attrs.offset);
   if (attrs.bandUnits) out.bandUnits = pick(attrs.bandUnits);
   if (attrs.bandMetadata) out.bandMetadata = pick(attrs.bandMetadata);
+  if (attrs.bandVariables) out.bandVariables = pick(attrs.bandVariables);
   // The colour table is band 1's: it stays only while band 1 stays first.
   if (attrs.colorTable && bands[0] !== 0) delete out.colorTable;
   return out;

@@ -23,6 +23,7 @@ export const TYPED_ATTRS: ReadonlySet<string> = new Set([
   "colorTable",
   "bandUnits",
   "bandMetadata",
+  "bandVariables",
   "metadataDomains",
   "AREA_OR_POINT", // the GeoKeys' raster type
 ]);

@@ -20,12 +20,20 @@ type Items = Record<string, string>;
 /** Is `v` at least one band's value (not all null or missing)? */
 const some = <T>(v: readonly (T | null)[]): boolean => v.some((x) => x !== null);
 
-/** The stack's attributes for `metas`' bands, one after another, named `bandNames`. */
-export function stackAttrs(metas: readonly RasterMeta[], bandNames: readonly string[]): GridAttrs {
+/**
+ * The stack's attributes for `metas`' bands, one after another, named `bandNames`, the variables
+ * named `variables`.
+ */
+export function stackAttrs(
+  metas: readonly RasterMeta[],
+  variables: readonly string[],
+  bandNames: readonly string[],
+): GridAttrs {
   const own = metas.map((m) => new Map(carriedAttrs(m.attrs)));
   const [first = new Map()] = own;
   const shared = new Map([...first].filter(([k, v]) => own.every((a) => a.get(k) === v)));
-  const attrs: GridAttrs = { ...Object.fromEntries(shared), bandNames };
+  const bandVariables = metas.flatMap((m, s) => Array<string>(m.bands).fill(variables[s] as string));
+  const attrs: GridAttrs = { ...Object.fromEntries(shared), bandNames, bandVariables };
 
   const units = metas.flatMap((m) => bandUnitsOf(m.attrs, m.bands) ?? Array<string | null>(m.bands).fill(null));
   if (some(units) && !shared.has("units")) attrs.bandUnits = units;

@@ -5,7 +5,8 @@
  * variable keeps its own bands (a time axis, say) one after another; the bands are named by
  * the variable (`t2m`), or by variable and band (`t2m:2024-01-01T00:00:00.000Z`) where it has
  * several, and keep their variable's unit, scale, offset and descriptive attributes
- * (`stack-attrs.ts`).
+ * (`stack-attrs.ts`), and its name (`bandVariables`), by which a Zarr output writes each variable
+ * back as its own (`zarr/band-variables.ts`).
  *
  * The variables must lie on one grid: the same size, transform and CRS; a variable off it is an
  * error naming both. Values keep their type where every variable has the same type and nodata;
@@ -81,7 +82,7 @@ export function stackSources(sources: readonly GridSource[], names: readonly str
     dtype,
     nodata,
     periodicX: metas.every((m) => m.periodicX),
-    attrs: stackAttrs(metas, bandNames),
+    attrs: stackAttrs(metas, names, bandNames),
   };
   return {
     meta,

@@ -12,6 +12,7 @@ import { openSource } from "../../src/io/registry.js";
 import { stackSources } from "../../src/io/stack.js";
 import { loadPipeline } from "../../src/pipeline/config.js";
 import { singleVariable } from "../../src/pipeline/input.js";
+import { era5Store } from "../helpers/era5-store.js";
 import { hasGdal, py } from "../helpers/gdal.js";
 import { tmp } from "../helpers/write.js";
 
@@ -84,17 +85,7 @@ print(json.dumps({"names": [d.GetRasterBand(b + 1).GetDescription() for b in ran
 
   it("each band keeps its variable's unit, description and scale; what all share stays the raster's", async () => {
     const dir = tmp("stack-attrs");
-    const store = join(dir, "era5.zarr");
-    py(`import xarray as xr
-lat = 50 - 0.25 * np.arange(4); lon = 0.25 * np.arange(5)
-t2m = (280 + np.arange(40).reshape(2, 4, 5)).astype("f4")
-tp = (0.001 * np.arange(40).reshape(2, 4, 5))
-ds = xr.Dataset({
-  "t2m": (("time", "latitude", "longitude"), t2m, {"units": "K", "long_name": "2 metre temperature", "GRIB_centre": "ecmf"}),
-  "tp": (("time", "latitude", "longitude"), tp, {"units": "m", "long_name": "Total precipitation", "GRIB_centre": "ecmf"}),
-}, coords={"latitude": lat, "longitude": lon, "time": ("time", [0, 6], {"units": "hours since 2024-01-01"})})
-ds.to_zarr(${JSON.stringify(store)}, encoding={"tp": {"dtype": "i2", "scale_factor": 0.001, "_FillValue": -32767}})
-print("null")`);
+    const store = era5Store(dir);
     const s = await openSource(store, { variable: ["t2m", "tp"] });
     const t2m = { long_name: "2 metre temperature" };
     const tp = { long_name: "Total precipitation" };
@@ -103,12 +94,14 @@ print("null")`);
       bandNames: s.meta.attrs.bandNames,
       bandUnits: ["K", "K", "m", "m"],
       bandMetadata: [t2m, t2m, tp, tp],
+      bandVariables: ["t2m", "t2m", "tp", "tp"],
     });
     // A window of some bands keeps theirs.
     const g = await s.readWindow({ x: 0, y: 0, width: 2, height: 1 }, { bands: [2, 0] });
-    expect([g.attrs.bandUnits, g.attrs.bandMetadata]).toStrictEqual([
+    expect([g.attrs.bandUnits, g.attrs.bandMetadata, g.attrs.bandVariables]).toStrictEqual([
       ["m", "K"],
       [tp, t2m],
+      ["tp", "t2m"],
     ]);
     await s.close();
 

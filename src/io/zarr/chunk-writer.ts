@@ -13,7 +13,7 @@ import { atomicWrite, discard } from "../atomic.js";
 import { encodeHandedOver, spareBuffers } from "../encode-off-thread.js";
 import type { GridSink, StoredBlocks } from "../types.js";
 import { type Compressor, encodeChunk } from "./codecs.js";
-import { type ArraySpec, chunkKey, jsonFill } from "./metadata.js";
+import { type BandArray, bandChunkKey, jsonFill } from "./metadata.js";
 
 /**
  * Encode one band of a block as a full chunk (edge chunks padded with the fill value), in
@@ -72,7 +72,7 @@ export function encodedChunk(
   );
 }
 
-/** Writes chunks of one `(band, y, x)` variable into a store directory. */
+/** Writes chunks of one `(band, y, x)` variable, or of each band's own (`array.place`), into a store directory. */
 export class ZarrChunkWriter implements GridSink {
   readonly blockGrid: BlockGrid;
   #done = false;
@@ -82,7 +82,7 @@ export class ZarrChunkWriter implements GridSink {
     readonly root: string,
     readonly target: string,
     readonly format: 2 | 3,
-    readonly array: Pick<ArraySpec, "name" | "dtype" | "fillValue" | "compressor"> & { bands: number },
+    readonly array: BandArray,
     grid: BlockGrid,
     readonly finish: (() => Promise<void>) | null,
   ) {
@@ -155,7 +155,7 @@ export class ZarrChunkWriter implements GridSink {
       );
     try {
       for (const [b, bytes] of pieces.entries())
-        await atomicWrite(join(this.root, chunkKey(this.format, this.array.name, [b, row, col])), bytes);
+        await atomicWrite(join(this.root, bandChunkKey(this.format, this.array, b, row, col)), bytes);
     } catch (e) {
       if (e instanceof TilecastError) throw e;
       throw new TilecastError("E_WRITE", `cannot write chunk (${errorLine(e)})`, { path: this.target, cause: e });

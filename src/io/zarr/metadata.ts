@@ -120,3 +120,24 @@ export function chunkKey(format: 2 | 3, name: string, coords: readonly number[])
   if (format === 3) return coords.length ? `${name}/c/${coords.join("/")}` : `${name}/c`;
   return `${name}/${coords.length ? coords.join(".") : "0"}`;
 }
+
+/** Where a raster's band goes in a store: its variable, and its index along the variable's band axis (null: none). */
+export interface BandPlace {
+  name: string;
+  index: number | null;
+}
+
+/**
+ * The array a writer writes a raster's bands to: one `(band, y, x)` variable `name`, or with
+ * `place` each band where it says.
+ */
+export type BandArray = Pick<ArraySpec, "name" | "dtype" | "fillValue" | "compressor"> & {
+  bands: number;
+  place?: readonly BandPlace[];
+};
+
+/** Store key of band `b`'s chunk (or shard) at `row`, `col` of the raster's blocks (or shards). */
+export function bandChunkKey(format: 2 | 3, a: BandArray, b: number, row: number, col: number): string {
+  const p = a.place?.[b] ?? { name: a.name, index: b };
+  return chunkKey(format, p.name, p.index === null ? [row, col] : [p.index, row, col]);
+}

@@ -1,5 +1,5 @@
 /**
- * Writing one `(band, y, x)` variable as Zarr v3 shards (`sharding_indexed`): many small chunks
+ * Writing one `(band, y, x)` variable (or each band where `array.place` puts it) as Zarr v3 shards (`sharding_indexed`): many small chunks
  * in one object, the layout large archives move to. Blocks arrive as inner chunks, in any order;
  * each is compressed at once and held (compressed) until every chunk of its shard has arrived,
  * then the shard is written in one piece: the chunks in C order, then the index of
@@ -17,7 +17,7 @@ import { atomicWrite, discard } from "../atomic.js";
 import type { GridSink } from "../types.js";
 import { encodedChunk } from "./chunk-writer.js";
 import { crc32c } from "./crc32c.js";
-import { type ArraySpec, chunkKey } from "./metadata.js";
+import { type BandArray, bandChunkKey } from "./metadata.js";
 
 interface PendingShard {
   chunks: (Uint8Array | undefined)[];
@@ -35,7 +35,7 @@ export class ShardWriter implements GridSink {
   constructor(
     readonly root: string,
     readonly target: string,
-    readonly array: Pick<ArraySpec, "name" | "dtype" | "fillValue" | "compressor"> & { bands: number },
+    readonly array: BandArray,
     grid: BlockGrid,
     /** Inner chunks per shard along y and x. */
     readonly per: number,
@@ -111,7 +111,7 @@ export class ShardWriter implements GridSink {
     }
     const crc = crc32c(out.subarray(dataBytes, dataBytes + n * 16));
     new DataView(out.buffer).setUint32(dataBytes + n * 16, crc, true);
-    await atomicWrite(join(this.root, chunkKey(3, this.array.name, [band, sr, sc])), out);
+    await atomicWrite(join(this.root, bandChunkKey(3, this.array, band, sr, sc)), out);
   }
 
   async commit(): Promise<void> {

@@ -1,7 +1,8 @@
 /**
  * Writing rasters to Zarr. {@link createZarrSink} makes a new store (Zarr v2 by default, v3 on
  * request) holding one `(band, y, x)` variable with x/y coordinates at pixel centres (`(time, y,
- * x)` with a CF time coordinate when every band is named by an instant, as a time series is), a
+ * x)` with a CF time coordinate when every band is named by an instant, as a time series is; bands
+ * read from several variables go back to one variable each, band-variables.ts), a
  * `spatial_ref` variable with the CRS (`crs_wkt`, `spatial_ref`, `GeoTransform`, as rioxarray
  * writes it), and consolidated metadata. The store is built under a temporary name beside the
  * target and renamed on commit. Every chunk is written to a temporary key and renamed (see
@@ -20,10 +21,9 @@ import { makeBlockGrid } from "../../grid/block-grid.js";
 import { allocate } from "../../grid/dtype.js";
 import { isNorthUp, pixelToWorld } from "../../grid/geotransform.js";
 import { atomicWrite, discard, publish, tempPathFor, trackTemp } from "../atomic.js";
-import { carriedAttrs, commonUnit } from "../carried-attrs.js";
 import type { GridSink, SinkSpec } from "../types.js";
 import { exactAxes } from "./axes.js";
-import { encodeCfTime } from "./cf-time.js";
+import { bandLayout } from "./band-variables.js";
 import { ZarrChunkWriter } from "./chunk-writer.js";
 import { type Compressor, DEFAULT_COMPRESSOR } from "./codecs.js";
 import { spatialRefAttrs, storeWkt, xyCoordAttrs } from "./crs-attrs.js";
@@ -31,6 +31,7 @@ import { gdalCrsAttr } from "./gdal-crs.js";
 import { copyGeolocation, geolocationFor } from "./geolocation-write.js";
 import { type ArraySpec, chunkKey, v2ArrayDocs, v3ArrayDoc } from "./metadata.js";
 import { ShardWriter } from "./shard-writer.js";
+import { variableAttrs } from "./variable-attrs.js";
 
 /** Options for {@link createZarrSink}. */
 export interface ZarrWriteOptions {
@@ -110,51 +111,46 @@ export async function createZarrSink(path: string, spec: SinkSpec, o: ZarrWriteO
   const crs = spec.georef?.crs ?? null;
   const [x0, y0] = gt ? pixelToWorld(gt, 0, 0) : [0, 0];
   const coordAttrs = (axis: "x" | "y") => xyCoordAttrs(crs, axis);
-  // What describes the data (units, long_name, ...) first; the keys the store's layout needs after.
-  const varAttrs: Record<string, unknown> = Object.fromEntries(carriedAttrs(spec.attrs, true));
-  const units = commonUnit(spec.attrs, spec.bands);
-  if (units) varAttrs.units = units;
-  if (crs) {
-    varAttrs.grid_mapping = "spatial_ref";
-    varAttrs._CRS = gdalCrsAttr(crs); // GDAL's Zarr driver reads this, not the grid mapping (3.6)
-  }
-  const names = spec.attrs?.bandNames;
-  // Bands that are times (a Zarr time series, or a GeoTIFF of one) stay a time dimension.
-  const times = names && names.length === spec.bands ? encodeCfTime(names) : null;
-  const bandDim = times ? "time" : "band";
-  if (!times && names?.some((n) => n)) varAttrs.band_names = names;
-  const scale = spec.attrs?.scale;
-  const offset = spec.attrs?.offset;
-  if (geo) varAttrs.coordinates = "lat lon";
-  if (scale && scale.every((s) => s === scale[0]) && scale[0] !== 1) varAttrs.scale_factor = scale[0];
-  if (offset && offset.every((s) => s === offset[0]) && offset[0] !== 0) varAttrs.add_offset = offset[0];
-  const arrays: { spec: ArraySpec; data?: ArrayLike<number> }[] = [
-    {
+  const layout = bandLayout(spec.attrs, spec.bands, name);
+  const arrays: { spec: ArraySpec; data?: ArrayLike<number> }[] = layout.variables.map((v) => {
+    const attrs = variableAttrs(spec.attrs, v, layout.stacked);
+    if (crs) {
+      attrs.grid_mapping = "spatial_ref";
+      attrs._CRS = gdalCrsAttr(crs); // GDAL's Zarr driver reads this, not the grid mapping (3.6)
+    }
+    if (geo) attrs.coordinates = "lat lon";
+    const [band, chunk] = v.axis ? [[v.bands.length], [1]] : [[], []];
+    const dims = [...(v.axis ? [v.axis.name] : []), "y", "x"];
+    const spatial = shard ? [tile, tile] : [Math.min(tile, spec.height), Math.min(tile, spec.width)];
+    return {
       spec: {
-        name,
-        dims: [bandDim, "y", "x"],
-        shape: [spec.bands, spec.height, spec.width],
-        chunks: [1, Math.min(tile, spec.height), Math.min(tile, spec.width)],
-        ...(shard ? { chunks: [1, tile, tile], shards: [1, shard, shard] } : {}),
+        name: v.name,
+        dims,
+        shape: [...band, spec.height, spec.width],
+        chunks: [...chunk, ...spatial],
+        ...(shard ? { shards: [...chunk, shard, shard] } : {}),
         dtype: spec.dtype,
         fillValue: spec.nodata,
         compressor,
-        attrs: varAttrs,
+        attrs,
       },
-    },
-    times
-      ? axisArray("time", "float64", times.values, {
-          units: times.units,
-          calendar: times.calendar,
-          standard_name: "time",
-        })
-      : axisArray(
-          "band",
-          "int32",
-          Array.from({ length: spec.bands }, (_, i) => i + 1),
-          {},
-        ),
-  ];
+    };
+  });
+  for (const a of layout.axes)
+    arrays.push(
+      a.times
+        ? axisArray(a.name, "float64", a.times.values, {
+            units: a.times.units,
+            calendar: a.times.calendar,
+            standard_name: "time",
+          })
+        : axisArray(
+            a.name,
+            "int32",
+            a.labels.map((_, i) => i + 1),
+            {},
+          ),
+    );
   if (axes)
     arrays.push(
       axisArray("x", "float64", axes.x, coordAttrs("x"), Number.NaN),
@@ -233,16 +229,9 @@ export async function createZarrSink(path: string, spec: SinkSpec, o: ZarrWriteO
     }
     await publish(root, path);
   };
-  const array = { name, dtype: spec.dtype, fillValue: spec.nodata, compressor, bands: spec.bands };
+  const array = { name, dtype: spec.dtype, fillValue: spec.nodata, compressor, bands: spec.bands, place: layout.place };
   if (shard)
     return new ShardWriter(root, path, array, makeBlockGrid(spec.width, spec.height, tile, tile), shard / tile, finish);
   const grid = makeBlockGrid(spec.width, spec.height, Math.min(tile, spec.width), Math.min(tile, spec.height));
-  return new ZarrChunkWriter(
-    root,
-    path,
-    format,
-    { name, dtype: spec.dtype, fillValue: spec.nodata, compressor, bands: spec.bands },
-    grid,
-    finish,
-  );
+  return new ZarrChunkWriter(root, path, format, array, grid, finish);
 }
