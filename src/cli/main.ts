@@ -97,7 +97,7 @@ export function buildCli(): Command {
     .option("--concurrency <C>", "tiles in flight", int("--concurrency"), 4)
     .option(
       "--var <name>",
-      "store input: the variable to read (and the output variable name); several, comma-separated, as bands (a Zarr output keeps them as variables)",
+      "the variable to read (store input) and the Zarr output's variable name; several, comma-separated, read as bands (a Zarr output keeps them as variables)",
     )
     .option("--index <dim=i>", "store input: fix a dimension to one index (repeatable)", collectIndex, {})
     .option("-q, --quiet", "no progress output");

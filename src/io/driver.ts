@@ -56,6 +56,11 @@ export interface FormatDriver {
    * are written as the nodata value, so a masked output needs one (see `maskedSpec`).
    */
   readonly masks: boolean;
+  /**
+   * Whether its files hold named variables with dimensions, chosen by `OpenOptions.variable` and
+   * `index` (a store does); a GeoTIFF holds bands, and is refused those options.
+   */
+  readonly variables: boolean;
   /** Recognise a local path; `head` is its first 16 bytes (null for a directory). */
   detect(path: string, head: Uint8Array | null): Promise<boolean>;
   open(path: string, options: OpenOptions): Promise<GridSource>;

@@ -161,6 +161,27 @@ export async function detectFormat(path: string): Promise<FormatDriver> {
 export async function openSource(path: string, options: SourceOptions = {}): Promise<GridSource> {
   const d = await detectFormat(path);
   const { variable, ...rest } = options;
+  // A GeoTIFF opened with a variable would be read whole, once per variable named.
+  const chosen = [
+    ...(variable !== undefined ? ["--var (input.var)"] : []),
+    ...(Object.keys(rest.index ?? {}).length ? ["--index (input.index)"] : []),
+  ];
+  if (chosen.length && !d.variables)
+    throw new TilecastError(
+      "E_ARGUMENT",
+      `${chosen.join(" and ")} ${chosen.length > 1 ? "are" : "is"} for stores; a ${d.title} has bands, not variables or dimensions (a pipeline picks bands with input.bands)`,
+      { path },
+    );
+  return openWith(d, path, variable, rest);
+}
+
+/** `path` opened by `d`: its one variable, or several as one raster's bands. */
+async function openWith(
+  d: FormatDriver,
+  path: string,
+  variable: SourceOptions["variable"],
+  rest: Omit<OpenOptions, "variable">,
+): Promise<GridSource> {
   if (typeof variable === "string" || variable === undefined)
     return d.open(path, { ...rest, ...(variable !== undefined ? { variable } : {}) });
   if (variable.length === 1) return d.open(path, { ...rest, variable: variable[0] as string });

@@ -16,7 +16,7 @@
 import { lastValueFrom, tap } from "rxjs";
 import type { GeoTiffMeta } from "../io/geotiff/describe.js";
 import { maskedSpec } from "../io/masked-spec.js";
-import { createSink, openSource, outputDriver } from "../io/registry.js";
+import { createSink, detectFormat, openSource, outputDriver } from "../io/registry.js";
 import { cropHalo } from "../stages/crop-halo.js";
 import { readTiles } from "../stages/read-tiles.js";
 import { type TileWriteProgress, writeTiles } from "../stages/write-tiles.js";
@@ -41,7 +41,8 @@ export interface ConvertOptions {
   concurrency?: number;
   /**
    * A store's variable to read (and the output's variable name, unless `write` says otherwise),
-   * or several read as the output's bands (`src/io/stack.ts`).
+   * or several read as the output's bands (`src/io/stack.ts`). With an input of bands (a
+   * GeoTIFF), one name only names the output's variable; several are refused.
    */
   variable?: string | readonly string[];
   /** Fixed indices for the variable's other dims. */
@@ -74,9 +75,11 @@ export interface ConvertResult {
  * ```
  */
 export async function convertRaster(input: string, output: string, o: ConvertOptions = {}): Promise<ConvertResult> {
+  // One name given with a file of bands names the output's variable only (a GeoTIFF to Zarr).
+  const naming = typeof o.variable === "string" && !(await detectFormat(input)).variables;
   const src = await openSource(input, {
     ...(o.signal ? { signal: o.signal } : {}),
-    ...(o.variable ? { variable: o.variable } : {}),
+    ...(o.variable && !naming ? { variable: o.variable } : {}),
     ...(o.index ? { index: o.index } : {}),
   });
   try {

@@ -42,6 +42,7 @@ export const zarrDriver: FormatDriver = {
   title: "Zarr",
   layout: "directory",
   masks: false,
+  variables: true,
   extensions: [".zarr"],
   detect: (path) => isZarrStore(path),
   open: async (path, o) => (await import("./source.js")).openZarrSource(path, o),
