@@ -15,6 +15,7 @@ import { rmSync } from "node:fs";
 import { type FileHandle, link, lstat, mkdir, open, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { TilecastError } from "../errors.js";
+import { isRead } from "./reading.js";
 
 const live = new Set<string>();
 
@@ -101,8 +102,8 @@ export const ZARR_STORE: DirectoryKind = {
 
 /**
  * Refuse to replace what an output of `kind` must not replace: a directory by a file, a file by
- * a store, or a directory that is not a Zarr store by a store. Nothing is deleted here; the
- * error says what is in the way.
+ * a store, a directory that is not a Zarr store by a store, or a file or store this process is
+ * reading (reading.ts). Nothing is deleted here; the error says what is in the way.
  */
 export async function checkReplaceable(
   target: string,
@@ -111,6 +112,10 @@ export async function checkReplaceable(
 ): Promise<void> {
   const t = await lstat(target).catch(() => null);
   if (!t) return;
+  if (await isRead(target))
+    throw new TilecastError("E_ARGUMENT", "is an input of this job: write the output to another path", {
+      path: target,
+    });
   const refuse = (problem: string) =>
     new TilecastError("E_WRITE", `${problem}; refusing to replace it (remove it first)`, { path: target });
   if (t.isDirectory() && kind === "file") throw refuse("is a directory");

@@ -23,6 +23,7 @@ import { checkReplaceable, ensureParent, sweepStaleTemps } from "./atomic.js";
 import type { CommonSinkOptions, FormatDriver, OpenOptions } from "./driver.js";
 import { foreignFormat } from "./foreign-formats.js";
 import { cogDriver, geoTiffDriver } from "./geotiff/driver.js";
+import { reading } from "./reading.js";
 import { stackSources } from "./stack.js";
 import type { GridSink, GridSource, SinkSpec } from "./types.js";
 import { zarrDriver } from "./zarr/driver.js";
@@ -172,7 +173,7 @@ export async function openSource(path: string, options: SourceOptions = {}): Pro
       `${chosen.join(" and ")} ${chosen.length > 1 ? "are" : "is"} for stores; a ${d.title} has bands, not variables or dimensions (a pipeline picks bands with input.bands)`,
       { path },
     );
-  return openWith(d, path, variable, rest);
+  return reading(await openWith(d, path, variable, rest), path);
 }
 
 /** `path` opened by `d`: its one variable, or several as one raster's bands. */

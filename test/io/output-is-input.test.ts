@@ -1,0 +1,75 @@
+/**
+ * An output over a file or store the job is reading is refused before anything is written,
+ * whatever path names it (the same path, another spelling of it, a link to it). Before, `tilecast
+ * convert a.tif a.tif` replaced the input with itself re-encoded and exited 0, and a pipeline
+ * whose output named its input replaced the scene it read with its product.
+ */
+import { createHash } from "node:crypto";
+import { copyFileSync, cpSync, mkdirSync, readdirSync, readFileSync, symlinkSync } from "node:fs";
+import { join, relative } from "node:path";
+import { describe, expect, it } from "vitest";
+import { createSink, openSource } from "../../src/io/registry.js";
+import { tilecast } from "../helpers/cli.js";
+import { tmp } from "../helpers/write.js";
+
+const md5 = (path: string) => createHash("md5").update(readFileSync(path)).digest("hex");
+const refusal = (path: string) => `tilecast: ${path}: is an input of this job: write the output to another path\n`;
+
+describe("an output over the job's input", () => {
+  it("convert refuses it by any name, and the input is untouched", () => {
+    const dir = tmp("output-is-input");
+    mkdirSync(dir);
+    const a = join(dir, "a.tif");
+    copyFileSync("fixtures/demo/scene.s2like.u16.4b.tif", a);
+    symlinkSync(a, join(dir, "link.tif"));
+    const before = md5(a);
+    for (const out of [a, join(dir, ".", "a.tif"), relative(process.cwd(), a), join(dir, "link.tif")]) {
+      const r = tilecast("convert", a, out, "-q");
+      expect([r.code, r.stderr], out).toStrictEqual([2, refusal(out)]);
+    }
+    expect(md5(a)).toBe(before);
+    expect(readdirSync(dir).sort()).toStrictEqual(["a.tif", "link.tif"]);
+
+    const store = join(dir, "s.zarr");
+    cpSync("fixtures/zarr/era5.t2m-i2-scaled.blosc-lz4.consolidated.zarr", store, { recursive: true });
+    const files = readdirSync(store, { recursive: true }).sort();
+    const r = tilecast("convert", store, store, "--var", "t2m", "-q");
+    expect([r.code, r.stderr]).toStrictEqual([2, refusal(store)]);
+    expect(readdirSync(store, { recursive: true }).sort()).toStrictEqual(files);
+  });
+
+  it("a pipeline whose output is its input is refused; the scene is kept", () => {
+    const dir = tmp("output-is-input-run");
+    mkdirSync(dir);
+    const scene = join(dir, "scene.tif");
+    copyFileSync("fixtures/demo/scene.s2like.u16.4b.tif", scene);
+    const before = md5(scene);
+    const r = tilecast(
+      "run",
+      "pipelines/scene-identity.yaml",
+      ...["--set", `input.path=${scene}`, "--set", `output.path=${scene}`],
+      ...["--set", `normalize.saveStats=${join(dir, "stats.json")}`, "-q"],
+    );
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toContain(refusal(scene));
+    expect(md5(scene)).toBe(before);
+  });
+
+  it("once the input is closed, its path may be written", async () => {
+    const dir = tmp("output-after-input");
+    mkdirSync(dir);
+    const a = join(dir, "a.tif");
+    copyFileSync("fixtures/demo/scene.s2like.u16.4b.tif", a);
+    const spec = { width: 4, height: 4, bands: 1, dtype: "uint8" as const, georef: null, nodata: null };
+    const [one, two] = [await openSource(a), await openSource(a)];
+    await expect(createSink(a, spec)).rejects.toThrow("is an input of this job");
+    await one.close();
+    await one.close(); // closing twice releases it once: the other reader still holds it
+    await expect(createSink(a, spec)).rejects.toThrow("is an input of this job");
+    await two.close();
+    const before = md5(a);
+    const sink = await createSink(a, spec);
+    await sink.abort();
+    expect(md5(a)).toBe(before);
+  });
+});
