@@ -37,6 +37,8 @@ export interface BandStats {
 export interface Stats {
   bands: BandStats[];
   transforms: ValueTransform[];
+  /** The bands' names, where the input named them (checked against the bands normalized). */
+  names?: (string | null)[];
 }
 
 /** Apply a value transform: `log1p` is `ln(1 + max(v, 0))`. */
@@ -152,5 +154,5 @@ export function pooledStats(s: Stats): Stats {
         max: Math.max(...used.map((b) => b.max)),
       }
     : { count: 0, mean: Number.NaN, std: Number.NaN, min: Number.NaN, max: Number.NaN };
-  return { bands: s.bands.map(() => ({ ...pooled })), transforms: [...s.transforms] };
+  return { ...s, bands: s.bands.map(() => ({ ...pooled })), transforms: [...s.transforms] };
 }

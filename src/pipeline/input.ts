@@ -15,6 +15,7 @@ import type { normalizeStageOptions } from "../stages/normalize.js";
 import { readTiles } from "../stages/read-tiles.js";
 import { checkTileBudget, planTiles, type TilePlan } from "../tiling/plan.js";
 import type { Pipeline } from "./config.js";
+import { checkStatsBands } from "./stats-bands.js";
 
 /**
  * Open the pipeline's input (its variable and fixed indices for stores).
@@ -158,6 +159,7 @@ export async function normalizeStats(
           }).pipe(computeStats({ ...(transforms ? { transforms } : {}) })),
         )
       : await loadStats(n.stats);
+  if (n.stats !== "compute") checkStatsBands(stats, n.stats, n.per, src, p.input.bands);
   if (transforms && n.stats !== "compute") stats.transforms = [...transforms];
   if (n.per === "variable" && n.stats === "compute") stats = pooledStats(stats);
   if (n.saveStats) await saveStats(n.saveStats, stats);

@@ -1,6 +1,7 @@
 /**
  * `computeStats()`: a streaming pass over tiles that ends with per-band statistics (count,
- * mean, std, min, max of the valid core pixels; see {@link BandStatsAccumulator}). Tiles are
+ * mean, std, min, max of the valid core pixels; see {@link BandStatsAccumulator}), and the bands'
+ * names where the tiles carry them. Tiles are
  * released as they are counted, so memory stays at a few tiles. `saveStats`/`loadStats` keep
  * the result as JSON beside a model.
  *
@@ -36,10 +37,12 @@ export function computeStats(options: ComputeStatsOptions = {}): OperatorFunctio
   return (tiles) =>
     defer(() => {
       let acc: BandStatsAccumulator | null = null;
+      let names: (string | null)[] | undefined;
       return tiles.pipe(
         reduce(
           (_, t) => {
             try {
+              names ??= t.grid.attrs.bandNames?.some((n) => n) ? t.grid.attrs.bandNames.map((n) => n ?? null) : [];
               acc ??= new BandStatsAccumulator(t.grid.shape[0] as number, options.transforms);
               acc.add(t.grid, t.window, t.spec.core);
             } finally {
@@ -51,7 +54,7 @@ export function computeStats(options: ComputeStatsOptions = {}): OperatorFunctio
         ),
         map((a) => {
           if (!a) throw new TilecastError("E_ARGUMENT", "computeStats got no tiles");
-          return a.result();
+          return { ...a.result(), ...(names?.length ? { names } : {}) };
         }),
       );
     });
@@ -60,6 +63,7 @@ export function computeStats(options: ComputeStatsOptions = {}): OperatorFunctio
 const statsSchema = z.object({
   bands: z.array(z.object({ count: z.number(), mean: z.number(), std: z.number(), min: z.number(), max: z.number() })),
   transforms: z.array(z.enum(["none", "log1p"])),
+  names: z.array(z.string().nullable()).optional(),
 });
 
 /** Write statistics as JSON, atomically. */

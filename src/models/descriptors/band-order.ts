@@ -27,9 +27,14 @@ const key = (n: string | null | undefined) => (n && !GENERIC.test(n.trim()) ? n.
 
 /**
  * Refuse `input` where a band the card of the model in `model` names sits at another place; see
- * the module note.
+ * the module note. `subject` says whose bands `trained` are (statistics' too: stats-bands.ts).
  */
-export function checkBandOrder(trained: readonly string[], input: InputBands | undefined, model: string): void {
+export function checkBandOrder(
+  trained: readonly (string | null)[],
+  input: InputBands | undefined,
+  model: string,
+  subject = `the model in ${model} takes`,
+): void {
   if (!input || input.names.length !== trained.length) return;
   const want = trained.map(key);
   const have = input.names.map(key);
@@ -39,7 +44,7 @@ export function checkBandOrder(trained: readonly string[], input: InputBands | u
   const fix = at.every((i) => i >= 0) ? `: set input.bands: [${at.map((i) => input.indices[i]).join(", ")}]` : "";
   throw new TilecastError(
     "E_ARGUMENT",
-    `the model in ${model} takes bands ${trained.join(", ")} in that order; the input's are ${input.names.map((n) => n ?? "?").join(", ")}${fix}`,
+    `${subject} bands ${trained.map((n) => n ?? "?").join(", ")} in that order; the input's are ${input.names.map((n) => n ?? "?").join(", ")}${fix}`,
     { path: input.path ?? model },
   );
 }
