@@ -14,6 +14,7 @@
  */
 import type { GridAttrs } from "../../grid/grid.js";
 import { encodeCfTime } from "./cf-time.js";
+import type { BandPlace } from "./metadata.js";
 
 /** A variable's band axis: its labels, and their CF encoding where they are times. */
 export interface BandAxis {
@@ -37,7 +38,7 @@ export interface BandLayout {
   stacked: boolean;
   variables: OutVariable[];
   axes: BandAxis[];
-  place: { name: string; index: number | null }[];
+  place: BandPlace[];
 }
 
 /** Names a variable cannot take: the store's coordinates. */
@@ -87,7 +88,7 @@ export function bandLayout(attrs: GridAttrs | undefined, bands: number, name: st
     return { name: leaf(v), bands: bs, axis: bs.length > 1 ? axisFor(labels) : null };
   });
   if (axes.some((a) => leaves.includes(a.name))) return oneVariable(attrs, bands, name);
-  const place = Array.from({ length: bands }, () => ({ name, index: null as number | null }));
+  const place = Array.from({ length: bands }, (): BandPlace => ({ name, index: null }));
   for (const v of variables)
     for (const [i, b] of v.bands.entries()) place[b] = { name: v.name, index: v.axis ? i : null };
   return { stacked: true, variables, axes, place };
