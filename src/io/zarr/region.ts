@@ -1,5 +1,5 @@
 /**
- * Filling chunk-aligned regions of an existing store's `(band, y, x)` variable, from as many
+ * Filling chunk-aligned regions of an existing store's `(band, y, x)` or `(y, x)` variable, from as many
  * processes at once as there are disjoint regions: every chunk lands atomically.
  *
  * @example
@@ -38,7 +38,7 @@ function storedCompressor(m: StoredCompression): Compressor | null {
 }
 
 /**
- * A sink over an existing store's `(band, y, x)` variable, for filling chunk-aligned regions from
+ * A sink over an existing store's `(band, y, x)` or `(y, x)` variable, for filling chunk-aligned regions from
  * several processes at once: each chunk lands atomically, `commit()` publishes nothing.
  */
 export async function openZarrRegionSink(
@@ -48,10 +48,12 @@ export async function openZarrRegionSink(
 ): Promise<GridSink> {
   const ds = await openZarr(path, { cacheBytes: 0 }); // metadata only: nothing read twice
   const info = ds.arrays.get(variable);
-  if (!info || info.dims.length !== 3)
-    throw new TilecastError("E_ARGUMENT", `no (band, y, x) variable '${variable}'`, { path });
-  const [bands, h, w] = info.shape as [number, number, number];
-  const [cb, ch, cw] = info.chunks as [number, number, number];
+  if (!info || (info.dims.length !== 3 && info.dims.length !== 2))
+    throw new TilecastError("E_ARGUMENT", `no (band, y, x) or (y, x) variable '${variable}'`, { path });
+  // A (y, x) variable (one of several a stacked output holds) is written as one band.
+  const flat = info.dims.length === 2;
+  const [bands, h, w] = (flat ? [1, ...info.shape] : info.shape) as [number, number, number];
+  const [cb, ch, cw] = (flat ? [1, ...info.chunks] : info.chunks) as [number, number, number];
   if (cb !== 1) throw new TilecastError("E_UNSUPPORTED", `variable '${variable}' must have band chunks of 1`, { path });
   const key = ds.zarrFormat === 3 ? `/${variable}/zarr.json` : `/${variable}/.zarray`;
   const bytes = await ds.store.get(key as `/${string}`);
@@ -70,7 +72,14 @@ export async function openZarrRegionSink(
     path,
     path,
     ds.zarrFormat,
-    { name: variable, dtype, fillValue: info.fillValue, compressor: c, bands },
+    {
+      name: variable,
+      dtype,
+      fillValue: info.fillValue,
+      compressor: c,
+      bands,
+      ...(flat ? { place: [{ name: variable, index: null }] } : {}),
+    },
     makeBlockGrid(w, h, cw, ch),
     null,
   );

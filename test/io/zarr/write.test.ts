@@ -125,6 +125,24 @@ print(json.dumps(xr.open_zarr(${JSON.stringify(out)}).band_data.values.ravel().t
     expect(values).toStrictEqual(Array.from({ length: 40 * 50 }, (_, i) => Math.floor(i / 50) * 1000 + (i % 50)));
     expect(readdirSync(`${out}/band_data`).filter((f) => f.includes(".tmp-"))).toStrictEqual([]);
   });
+
+  it("a (y, x) variable of a stacked store is filled the same way; its neighbour stays fill", async () => {
+    const out = tmp("stacked-regions.zarr");
+    const attrs = { bandNames: ["a", "b"], bandVariables: ["a", "b"] };
+    const spec = { width: 50, height: 40, bands: 2, dtype: "float32" as const, georef: null, nodata: Number.NaN };
+    await (await createZarrSink(out, { ...spec, attrs }, { tileSize: 16 })).commit();
+    const worker = (r0: number, r1: number) =>
+      run(process.execPath, ["--import", "tsx", "test/helpers/region-writer.ts", out, "a", String(r0), String(r1)]);
+    await Promise.all([worker(0, 1), worker(1, 3)]);
+    const got = py<{ a: number[]; dims: string[]; b: number }>(`import xarray as xr
+o = xr.open_zarr(${JSON.stringify(out)})
+print(json.dumps({"a": o.a.values.ravel().tolist(), "dims": list(o.a.dims), "b": int(o.b.isnull().sum())}))`);
+    expect(got).toStrictEqual({
+      a: Array.from({ length: 40 * 50 }, (_, i) => Math.floor(i / 50) * 1000 + (i % 50)),
+      dims: ["y", "x"],
+      b: 40 * 50,
+    });
+  });
 });
 
 describe("Zarr v3 and round trips", () => {
