@@ -10,11 +10,11 @@
  * tempPathFor("out/scene.tif"); // "out/.scene.tif.tilecast-tmp-<pid>-<random>"
  * ```
  */
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { rmSync } from "node:fs";
 import { type FileHandle, link, lstat, mkdir, open, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
-import { TilecastError } from "../errors.js";
+import { errorLine, TilecastError } from "../errors.js";
 import { isRead } from "./reading.js";
 
 const live = new Set<string>();
@@ -75,12 +75,26 @@ export async function openTemp(target: string, temp: string, flags: "wx" | "wx+"
 const creating = new Set<string>();
 let settled: (() => void) | null = null;
 
-/** Write bytes to `path` atomically: a temporary file beside it, then rename. */
+/**
+ * Write bytes to the file `path` atomically: a tracked temporary file beside it, then rename. What
+ * a file must not replace is refused first ({@link checkReplaceable}: a directory, a store, an
+ * input of the job); a failure is an E_WRITE naming `path`, and leaves no temporary behind.
+ */
 export async function atomicWrite(path: string, bytes: Uint8Array | string): Promise<void> {
-  const tmp = `${path}.tmp-${process.pid}-${randomBytes(4).toString("hex")}`;
-  await mkdir(dirname(path), { recursive: true });
-  await writeFile(tmp, bytes);
-  await rename(tmp, path);
+  await checkReplaceable(path, "file");
+  await ensureParent(path);
+  const tmp = tempPathFor(path);
+  trackTemp(tmp);
+  try {
+    await writeFile(tmp, bytes, { flag: "wx" });
+    await rename(tmp, path);
+  } catch (e) {
+    await rm(tmp, { force: true }).catch(() => {});
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new TilecastError("E_WRITE", `cannot write the file (${code ?? errorLine(e)})`, { path, cause: e });
+  } finally {
+    live.delete(tmp);
+  }
 }
 
 /** Remember a temporary path so that cleanup removes it if the process dies first. */
@@ -247,15 +261,16 @@ export function installCleanupHandlers(): void {
 
 /** Create `path` with `text`, whole, only if it does not exist; false when it does. */
 export async function createWhole(path: string, text: string): Promise<boolean> {
-  const tmp = `${path}.${randomUUID()}.tmp`;
-  const f = await open(tmp, "wx");
+  const tmp = tempPathFor(path);
+  trackTemp(tmp);
   try {
-    await f.writeFile(text);
-    await f.sync();
-  } finally {
-    await f.close();
-  }
-  try {
+    const f = await open(tmp, "wx");
+    try {
+      await f.writeFile(text);
+      await f.sync();
+    } finally {
+      await f.close();
+    }
     await link(tmp, path);
     return true;
   } catch (e) {
@@ -265,6 +280,7 @@ export async function createWhole(path: string, text: string): Promise<boolean> 
     throw new TilecastError("E_WRITE", `cannot create the file (${(e as Error).message})`, { path, cause: e });
   } finally {
     await rm(tmp, { force: true });
+    live.delete(tmp);
   }
 }
 
