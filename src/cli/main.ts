@@ -6,6 +6,7 @@ import { Command, InvalidArgumentError, Option } from "commander";
 import { errorLine, exitCodeFor, isTilecastError, TilecastError } from "../errors.js";
 import { installCleanupHandlers } from "../io/atomic.js";
 import type { DriverFlag } from "../io/driver.js";
+import { asJob } from "../io/reading.js";
 import { formats, inspectPath, outputDriver } from "../io/registry.js";
 import { tuneHeapGrowth } from "../util/heap-growth.js";
 import { collectSet, int } from "./flags.js";
@@ -260,7 +261,9 @@ export async function main(argv: readonly string[]): Promise<number> {
   const cli = buildCli();
   try {
     tuneHeapGrowth();
-    await cli.parseAsync([...argv]);
+    // A command is one job: what it reads, it may not write over (a worker's scenes and a
+    // schedule's cycles are jobs of their own).
+    await asJob(() => cli.parseAsync([...argv]));
     // A command that ends with a status of its own (a skipped cycle) sets it.
     return typeof process.exitCode === "number" ? process.exitCode : 0;
   } catch (e) {

@@ -31,6 +31,7 @@ import { basename, extname, resolve } from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { type Job, Queue, Worker } from "bullmq";
 import { errorLine, TilecastError } from "../errors.js";
+import { asJob } from "../io/reading.js";
 import { loadPipeline, type Pipeline, requireOutput } from "../pipeline/config.js";
 import { partsDir } from "../pipeline/manifest.js";
 import { doneParts } from "../pipeline/resumable.js";
@@ -239,7 +240,7 @@ export async function runWorker(o: WorkerOptions): Promise<void> {
   const name = `${process.pid}`;
   const w = new Worker<SceneJob, SceneResult>(
     o.queue ?? "tilecast",
-    (job) => runSceneJob(job, name, o.beforeTfjs ? { beforeTfjs: o.beforeTfjs } : {}),
+    (job) => asJob(() => runSceneJob(job, name, o.beforeTfjs ? { beforeTfjs: o.beforeTfjs } : {}), true),
     {
       connection: connection(o.redis),
       concurrency: o.concurrency ?? 1,

@@ -23,6 +23,7 @@
  */
 import { Cron } from "croner";
 import { errorLine, TilecastError } from "../errors.js";
+import { asJob } from "../io/reading.js";
 import { type CycleOptions, cyclePipeline, pause, pipelineName, runCycle } from "./cycle.js";
 import { type CycleRecord, readCycleRecords, writeCycleRecord } from "./cycle-record.js";
 
@@ -71,7 +72,7 @@ export async function runSchedule(file: string, o: ScheduleOptions): Promise<Cyc
     // and the schedule goes on (the next cycle may find it fixed).
     // The cycle in flight is not given the stop signal: a stop lets it finish.
     const { signal: _stop, ...own } = cycleOptions;
-    const r = await runCycle(file, t, { ...own, scheduled: t }).catch(async (e: unknown) => {
+    const r = await asJob(() => runCycle(file, t, { ...own, scheduled: t }), true).catch(async (e: unknown) => {
       const now = new Date().toISOString();
       const failed: CycleRecord = {
         pipeline: file,

@@ -2,12 +2,16 @@
  * An output over a file or store the job is reading is refused before anything is written,
  * whatever path names it (the same path, another spelling of it, a link to it). Before, `tilecast
  * convert a.tif a.tif` replaced the input with itself re-encoded and exited 0, and a pipeline
- * whose output named its input replaced the scene it read with its product.
+ * whose output named its input replaced the scene it read with its product. A command is one job:
+ * what it read stays its input after it closes it (`evaluate a.tif b.tif --out a.tif` replaced the
+ * scored prediction with the scores).
  */
 import { createHash } from "node:crypto";
 import { copyFileSync, cpSync, mkdirSync, readdirSync, readFileSync, symlinkSync } from "node:fs";
 import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
+import { atomicWrite } from "../../src/io/atomic.js";
+import { asJob } from "../../src/io/reading.js";
 import { createSink, openSource } from "../../src/io/registry.js";
 import { tilecast } from "../helpers/cli.js";
 import { tmp } from "../helpers/write.js";
@@ -53,6 +57,47 @@ describe("an output over the job's input", () => {
     expect(r.code, r.stderr).toBe(2);
     expect(r.stderr).toContain(refusal(scene));
     expect(md5(scene)).toBe(before);
+  });
+
+  it("evaluate's --out is refused over the rasters it scored, though it has closed them", () => {
+    const dir = tmp("output-is-input-evaluate");
+    mkdirSync(dir);
+    const [a, b] = [join(dir, "a.tif"), join(dir, "b.tif")];
+    copyFileSync("fixtures/scene-seg/test.labels.u8.tif", a);
+    copyFileSync("fixtures/scene-seg/test.labels.u8.tif", b);
+    const before = md5(a);
+    for (const out of [a, b, relative(process.cwd(), a)]) {
+      const r = tilecast("evaluate", a, b, "--classes", "4", "--out", out);
+      expect([r.code, r.stderr], out).toStrictEqual([2, refusal(out)]);
+    }
+    expect([md5(a), md5(b)]).toStrictEqual([before, before]);
+    expect(readdirSync(dir).sort()).toStrictEqual(["a.tif", "b.tif"]);
+    const r = tilecast("evaluate", a, b, "--classes", "4", "--out", join(dir, "scores.json"));
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(join(dir, "scores.json"), "utf8")).accuracy).toBe(1);
+  });
+
+  it("in a job, an input stays one after it is closed; a fresh job has its own", async () => {
+    const dir = tmp("output-input-job");
+    mkdirSync(dir);
+    const [a, b] = [join(dir, "a.tif"), join(dir, "b.tif")];
+    copyFileSync("fixtures/demo/scene.s2like.u16.4b.tif", a);
+    copyFileSync("fixtures/demo/scene.s2like.u16.4b.tif", b);
+    const readAndClose = async (path: string) => (await openSource(path)).close();
+    await asJob(async () => {
+      await readAndClose(a);
+      await expect(atomicWrite(a, "scores")).rejects.toThrow(`${a}: is an input of this job`);
+      await asJob(async () => {
+        await readAndClose(b);
+        await atomicWrite(a, "a fresh job did not read a");
+        await expect(atomicWrite(b, "")).rejects.toThrow(`${b}: is an input of this job`);
+      }, true);
+      await atomicWrite(b, "the outer job did not read b");
+    });
+    expect([readFileSync(a, "utf8"), readFileSync(b, "utf8")]).toStrictEqual([
+      "a fresh job did not read a",
+      "the outer job did not read b",
+    ]);
   });
 
   it("once the input is closed, its path may be written", async () => {

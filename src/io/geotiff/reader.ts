@@ -16,6 +16,7 @@
 import type { FileHandle } from "node:fs/promises";
 import { errorLine, TilecastError } from "../../errors.js";
 import { isUrl } from "../../util/url.js";
+import { readInJob } from "../reading.js";
 import { describeImage } from "./describe.js";
 import type { TiffFile } from "./directory.js";
 import type { TiffHeader } from "./header.js";
@@ -52,6 +53,7 @@ export async function openGeoTiff(path: string, signal?: AbortSignal): Promise<G
       file = geotiffJsFile(await GeoTIFF.fromSource(remote, {}, signal), path);
     } else {
       const local = await openLocalTiff(path);
+      await readInJob(path);
       ({ fh: handle, header, file } = local);
       warmFor(local.first);
     }

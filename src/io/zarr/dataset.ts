@@ -17,6 +17,7 @@ import { errorLine, TilecastError } from "../../errors.js";
 import { halfToNumber } from "../../util/half.js";
 import { isUrl } from "../../util/url.js";
 import { codecPool, type OffThreadCodec } from "../codec-pool.js";
+import { readInJob } from "../reading.js";
 import { chunkBytes } from "./bounds.js";
 import { cachedChunks, checkedChunks } from "./chunk-access.js";
 import { ChunkCache, type DecodedChunk, defaultCacheBytes } from "./chunk-cache.js";
@@ -178,6 +179,7 @@ export async function openZarr(path: string, o: OpenZarrOptions = {}): Promise<Z
       throw new TilecastError("E_NOT_FOUND", "no such file or directory", { path, cause: e });
     });
     if (!s.isDirectory()) throw new TilecastError("E_FORMAT", "not a Zarr store (not a directory)", { path });
+    await readInJob(dir);
     const f = await localFormat(dir);
     if (f === null)
       throw new TilecastError("E_FORMAT", "not a Zarr store (no .zgroup, .zarray, .zmetadata or zarr.json)", { path });
