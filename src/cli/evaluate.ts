@@ -9,12 +9,12 @@
  *
  * A table, or JSON with `--json`; `--out` also writes the JSON to a file (atomically).
  */
-import { TilecastError } from "../errors.js";
 import { atomicWrite } from "../io/atomic.js";
 import { writeLineChart } from "../io/png/line-chart.js";
 import { evaluateClasses } from "../pipeline/evaluate.js";
 import { evaluateGlobal } from "../pipeline/evaluate-global.js";
 import { evaluateNowcast, type NowcastEvaluation } from "../pipeline/evaluate-nowcast.js";
+import { evaluationKind, thresholdsOf } from "./evaluate-flags.js";
 import { globalTable, plotGlobal } from "./evaluate-global.js";
 
 /** Flags of `tilecast evaluate`. */
@@ -66,7 +66,8 @@ const f = (v: number) => (Number.isNaN(v) ? "  -   " : v.toFixed(4));
 
 /** Evaluate and print. */
 export async function evaluateCommand(prediction: string, truth: string, o: EvaluateFlags): Promise<void> {
-  if (o.rmse) {
+  const kind = evaluationKind(o);
+  if (kind === "rmse") {
     const r = await evaluateGlobal(
       prediction,
       truth,
@@ -77,21 +78,15 @@ export async function evaluateCommand(prediction: string, truth: string, o: Eval
     process.stdout.write(o.json ? toJson(r) : `${globalTable(r)}\n`);
     return;
   }
-  if (o.thresholds) {
-    const thresholds = o.thresholds.split(",").map(Number);
-    const r = await evaluateNowcast(prediction, truth, { thresholds });
+  if (kind === "thresholds") {
+    const r = await evaluateNowcast(prediction, truth, { thresholds: thresholdsOf(o.thresholds ?? "") });
     if (o.out) await atomicWrite(o.out, toJson(r));
     if (o.plot) await plotNowcast(o.plot, r);
     process.stdout.write(o.json ? toJson(r) : `${nowcastTable(r)}\n`);
     return;
   }
-  if (o.classes === undefined)
-    throw new TilecastError(
-      "E_ARGUMENT",
-      "evaluate needs --classes (class rasters), --thresholds (nowcasts) or --rmse (global forecasts)",
-    );
   const names = o.names?.split(",").map((s) => s.trim());
-  const r = await evaluateClasses(prediction, truth, { classes: o.classes, ...(names ? { names } : {}) });
+  const r = await evaluateClasses(prediction, truth, { classes: o.classes as number, ...(names ? { names } : {}) });
   const json = toJson(r);
   if (o.out) await atomicWrite(o.out, json);
   if (o.json) {
