@@ -37,13 +37,24 @@ export async function submitCommand(
     return;
   }
   const listed = o.list
-    ? (await readFile(o.list, "utf8"))
+    ? (
+        await readFile(o.list, "utf8").catch((e: NodeJS.ErrnoException) => {
+          throw new TilecastError("E_NOT_FOUND", `cannot read the scene list (${e.code ?? e.message})`, {
+            path: o.list,
+            cause: e,
+          });
+        })
+      )
         .split("\n")
         .map((l) => l.trim())
         .filter((l) => l && !l.startsWith("#"))
     : [];
   const all = [...scenes, ...listed];
-  if (all.length === 0) throw new Error("submit: name scenes as arguments or with --list FILE");
+  if (all.length === 0)
+    throw new TilecastError(
+      "E_ARGUMENT",
+      `submit: name scenes as arguments or with --list FILE${o.list ? ` (${o.list} lists none)` : ""}`,
+    );
   const r = await submitScenes(file, all, {
     ...where(o),
     sets: o.set,

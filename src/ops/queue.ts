@@ -38,6 +38,7 @@ import { doneParts } from "../pipeline/resumable.js";
 import { type RunOptions, type RunSummary, runPipeline } from "../pipeline/run.js";
 import { finalizeRun } from "../pipeline/run-output.js";
 import { redactUrl } from "../util/url.js";
+import { checkRedis, connection } from "./redis.js";
 
 /** Where the queue lives. */
 export interface QueueOptions {
@@ -67,40 +68,6 @@ export interface SceneResult {
   worker: string;
 }
 
-/**
- * BullMQ's connection options from a Redis URL (`redis://[user:password@]host:port[/db]`, or
- * `rediss://` for TLS). Keep a password out of command lines and logs: put the URL in
- * `TILECAST_REDIS_URL`; errors and logs print it redacted.
- */
-export function connection(url: string): {
-  host: string;
-  port: number;
-  db: number;
-  username?: string;
-  password?: string;
-  tls?: Record<string, never>;
-  maxRetriesPerRequest: null;
-} {
-  let u: URL;
-  try {
-    u = new URL(url);
-  } catch {
-    throw new TilecastError("E_ARGUMENT", `--redis: '${redactUrl(url)}' is not a URL (redis://host:port)`);
-  }
-  if (u.protocol !== "redis:" && u.protocol !== "rediss:")
-    throw new TilecastError("E_ARGUMENT", `--redis: '${redactUrl(url)}' is not a redis:// URL`);
-  const db = Number(u.pathname.replace(/^\//, "") || 0);
-  return {
-    host: u.hostname,
-    port: Number(u.port || 6379),
-    db,
-    ...(u.username ? { username: decodeURIComponent(u.username) } : {}),
-    ...(u.password ? { password: decodeURIComponent(u.password) } : {}),
-    ...(u.protocol === "rediss:" ? { tls: {} } : {}),
-    maxRetriesPerRequest: null,
-  };
-}
-
 const jobId = (pipeline: string, scene: string) =>
   createHash("sha256").update(`${pipeline}\n${scene}`).digest("hex").slice(0, 24);
 
@@ -112,6 +79,7 @@ export async function submitScenes(
 ): Promise<{ submitted: number; queued: number }> {
   const pipeline = resolve(file);
   await parseScene(pipeline, scenes[0] ?? "scene", o.sets ?? []); // a bad file fails here, not in every worker
+  await checkRedis(o.redis);
   const q = new Queue<SceneJob>(o.queue ?? "tilecast", { connection: connection(o.redis) });
   try {
     let added = 0;
@@ -150,6 +118,7 @@ export async function submitShards(
 ): Promise<{ submitted: number; queued: number }> {
   const pipeline = resolve(file);
   await loadPipeline(pipeline, o.sets ?? []);
+  await checkRedis(o.redis);
   const q = new Queue<SceneJob>(o.queue ?? "tilecast", { connection: connection(o.redis) });
   try {
     let added = 0;
@@ -238,6 +207,7 @@ export interface WorkerOptions extends QueueOptions {
 export async function runWorker(o: WorkerOptions): Promise<void> {
   const lockMs = o.lockMs ?? 30_000;
   const name = `${process.pid}`;
+  await checkRedis(o.redis); // a worker started with Redis down says so, and exits
   const w = new Worker<SceneJob, SceneResult>(
     o.queue ?? "tilecast",
     (job) => asJob(() => runSceneJob(job, name, o.beforeTfjs ? { beforeTfjs: o.beforeTfjs } : {}), true),
@@ -252,6 +222,16 @@ export async function runWorker(o: WorkerOptions): Promise<void> {
   const what = (j: SceneJob) => (j.shard ? `shard ${j.shard.index}/${j.shard.count} of ${j.pipeline}` : j.scene);
   w.on("completed", (job, r) => o.log?.(`done ${what(job.data)} -> ${r.output} (${r.seconds.toFixed(1)} s)`));
   w.on("failed", (job, e) => o.log?.(`failed ${job ? what(job.data) : "?"}: ${errorLine(e)}`));
+  // Redis lost later: BullMQ reconnects; each new reason is said once, not every retry.
+  let said = "";
+  w.on("ready", () => {
+    said = "";
+  });
+  w.on("error", (e) => {
+    const line = `redis ${redactUrl(o.redis)}: ${errorLine(e)}; retrying`;
+    if (line !== said) o.log?.(line);
+    said = line;
+  });
   await new Promise<void>((done) => {
     if (o.signal?.aborted) return done();
     o.signal?.addEventListener("abort", () => done(), { once: true });
@@ -261,6 +241,7 @@ export async function runWorker(o: WorkerOptions): Promise<void> {
 
 /** Jobs by state. */
 export async function queueStatus(o: QueueOptions): Promise<Record<string, number>> {
+  await checkRedis(o.redis);
   const q = new Queue(o.queue ?? "tilecast", { connection: connection(o.redis) });
   try {
     return await q.getJobCounts("waiting", "active", "completed", "failed", "delayed", "paused");
@@ -269,4 +250,4 @@ export async function queueStatus(o: QueueOptions): Promise<Record<string, numbe
   }
 }
 
-export { redactUrl };
+export { connection, redactUrl };

@@ -10,7 +10,12 @@ export interface Run {
 }
 
 export function tilecast(...args: string[]): Run {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: "utf8" });
+  return tilecastWithin(0, ...args);
+}
+
+/** As {@link tilecast}, killed after `ms` (0: never): a command that hangs gives code null. */
+export function tilecastWithin(ms: number, ...args: string[]): Run {
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: "utf8", ...(ms ? { timeout: ms } : {}) });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
