@@ -1,5 +1,6 @@
 /** Flag parsers the commands share. */
-import { InvalidArgumentError } from "commander";
+import { type Command, InvalidArgumentError } from "commander";
+import { TilecastError } from "../errors.js";
 
 /** Accumulate repeated `--set` flags. */
 export const collectSet = (v: string, acc: string[]): string[] => [...acc, v];
@@ -10,3 +11,29 @@ export const int = (name: string) => (v: string) => {
   if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${name} must be a non-negative integer`);
   return n;
 };
+
+/** A positive integer flag (a count of things at once, of tries, of tiles); a usage error otherwise. */
+export const positiveInt = (name: string) => (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${name} must be a positive integer`);
+  return n;
+};
+
+/** A TCP port, 0 (any free one) to 65535. */
+export const port = (name: string) => (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError(`${name} must be a port, 0 to 65535`);
+  return n;
+};
+
+/**
+ * Refuse flags of `cmd` the user gave that apply only `where` (not the case): `run --wait 10m`
+ * without `--cycle` waited for nothing and said nothing. `keys` are the options' attribute names.
+ */
+export function onlyWhere(cmd: Command, keys: readonly string[], applies: boolean, where: string): void {
+  if (applies) return;
+  const given = cmd.options.find(
+    (o) => keys.includes(o.attributeName()) && cmd.getOptionValueSource(o.attributeName()) === "cli",
+  );
+  if (given) throw new TilecastError("E_ARGUMENT", `${given.long} is for ${where}`);
+}

@@ -4,7 +4,7 @@
  * Each loads its module on use.
  */
 import type { Command } from "commander";
-import { collectSet, int } from "./flags.js";
+import { collectSet, positiveInt } from "./flags.js";
 
 /** Add the job commands to the CLI. */
 export function addJobCommands(cli: Command): void {
@@ -32,6 +32,7 @@ export function addJobCommands(cli: Command): void {
     .requiredOption("--cycle <time>", "the cycle's time (its last input frame), e.g. 2010-08-26T06:00Z")
     .option("--until <time>", "run every cycle from --cycle to this time")
     .option("--set <key=value>", "override a key of the file (repeatable)", collectSet, [])
+    .option("--output-root <dir>", "refuse to write outside this directory (default $TILECAST_OUTPUT_ROOT)")
     .action(async (file: string, o: import("./nowcast.js").NowcastFlags) => {
       await (await import("./nowcast.js")).nowcastCommand(file, o);
     });
@@ -42,7 +43,7 @@ export function addJobCommands(cli: Command): void {
     )
     .argument("<prediction>", "class raster (a run's output.classes), or a forecast store (tilecast forecast)")
     .argument("<truth>", "reference class raster on the same grid, or the observed time series")
-    .option("--classes <n>", "class rasters: the number of classes", int("--classes"))
+    .option("--classes <n>", "class rasters: the number of classes", positiveInt("--classes"))
     .option("--thresholds <list>", "nowcasts: rain thresholds, comma-separated (e.g. 1,5)")
     .option("--rmse", "global forecasts: latitude-weighted RMSE and ACC per lead")
     .option(

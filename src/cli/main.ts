@@ -9,7 +9,7 @@ import type { DriverFlag } from "../io/driver.js";
 import { asJob } from "../io/reading.js";
 import { formats, inspectPath, outputDriver } from "../io/registry.js";
 import { tuneHeapGrowth } from "../util/heap-growth.js";
-import { collectSet, int } from "./flags.js";
+import { collectSet, int, onlyWhere, positiveInt } from "./flags.js";
 import { addJobCommands } from "./job-commands.js";
 import { addOpsCommands } from "./ops-commands.js";
 import type { progress } from "./progress.js";
@@ -95,7 +95,7 @@ export function buildCli(): Command {
     .option("--overlap <M>", "halo read around each window and cropped on write", int("--overlap"), 0)
     .option("--block <B>", "output tile size, a multiple of 16 (default 256; 512 with --cog)", int("--block"))
     .option("--cog", "write a Cloud-Optimized GeoTIFF: GDAL's COG layout with internal overviews")
-    .option("--concurrency <C>", "tiles in flight", int("--concurrency"), 4)
+    .option("--concurrency <C>", "tiles in flight", positiveInt("--concurrency"), 4)
     .option(
       "--var <name>",
       "the variable to read (store input) and the Zarr output's variable name; several, comma-separated, read as bands (a Zarr output keeps them as variables)",
@@ -160,20 +160,31 @@ export function buildCli(): Command {
     .option("--state <dir>", "with --cycle: where locks and status records go", "tilecast-state")
     .option("--wait <duration>", "with --cycle: wait this long for missing inputs, then skip (e.g. 10m)")
     .option("--retries <n>", "with --cycle: retries after a failure, with doubling backoff", int("--retries"))
-    .option("--json", "with --cycle: print the cycle's status record as JSON")
-    .action(async (file: string, o: RunFlags & Partial<import("./schedule.js").CycleFlags> & { cycle?: string }) => {
-      if (o.cycle) {
-        const code = await (await import("./schedule.js")).cycleCommand(file, o.cycle, {
-          ...o,
-          state: o.state ?? "tilecast-state",
-          set: o.set,
-        });
-        process.exitCode = code;
-        return;
-      }
-      // Loaded on use: TensorFlow.js takes a moment to import, and other commands never need it.
-      await (await import("./run.js")).runCommand(file, o);
-    });
+    .option("--json", "print the run's summary as JSON (with --cycle: the cycle's status record)")
+    .action(
+      async (
+        file: string,
+        o: RunFlags & Partial<import("./schedule.js").CycleFlags> & { cycle?: string },
+        cmd: Command,
+      ) => {
+        // A flag of the other kind of run is refused, not ignored.
+        const cycle = o.cycle !== undefined;
+        onlyWhere(cmd, ["state", "wait", "retries"], cycle, "--cycle runs");
+        onlyWhere(cmd, ["resume", "shard", "logFormat"], !cycle, "runs without --cycle");
+        onlyWhere(cmd, ["force"], Boolean(o.resume || o.shard), "--resume and --shard runs (a plain run starts over)");
+        if (o.cycle) {
+          const code = await (await import("./schedule.js")).cycleCommand(file, o.cycle, {
+            ...o,
+            state: o.state ?? "tilecast-state",
+            set: o.set,
+          });
+          process.exitCode = code;
+          return;
+        }
+        // Loaded on use: TensorFlow.js takes a moment to import, and other commands never need it.
+        await (await import("./run.js")).runCommand(file, o);
+      },
+    );
   cli
     .command("finalize")
     .description("commit a sharded run's output once every shard is done (checks the parts against the manifest)")
@@ -190,7 +201,7 @@ export function buildCli(): Command {
     .description("contact sheet of a few tiles before and after augmentation, labels overlaid")
     .argument("<pipeline>", "pipeline YAML file")
     .requiredOption("--out <png>", "output PNG")
-    .option("--tiles <n>", "tiles to show", int("--tiles"), 4)
+    .option("--tiles <n>", "tiles to show", positiveInt("--tiles"), 4)
     .option("--bands <list>", "bands shown as RGB, e.g. 2,1,0 (default the first three)")
     .option("--set <key=value>", "override a key of the file (repeatable)", collectSet, [])
     .action(async (file: string, o: { out: string; tiles: number; set: string[]; bands?: string }) => {

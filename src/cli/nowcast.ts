@@ -12,6 +12,7 @@ export interface NowcastFlags {
   cycle: string;
   until?: string;
   set: string[];
+  outputRoot?: string;
 }
 
 /** Run the cycles and print a summary. */
@@ -21,6 +22,7 @@ export async function nowcastCommand(file: string, o: NowcastFlags): Promise<voi
   const s = await runForecast(p, {
     cycle: o.cycle,
     ...(o.until ? { until: o.until } : {}),
+    ...(o.outputRoot ? { outputRoot: o.outputRoot } : {}),
   });
   const n = s.cycles.length;
   process.stdout.write(

@@ -3,7 +3,7 @@
  * (`submit`, `worker`, `status`). Each loads its module on use.
  */
 import { type Command, Option } from "commander";
-import { collectSet, int } from "./flags.js";
+import { collectSet, int, onlyWhere, port, positiveInt } from "./flags.js";
 
 /** `--redis URL`, or `TILECAST_REDIS_URL` (keeps a password off the command line). */
 const redisOption = () =>
@@ -20,9 +20,9 @@ export function addOpsCommands(cli: Command): void {
     .argument("[scenes...]", "scene files")
     .addOption(redisOption().makeOptionMandatory())
     .option("--list <file>", "more scenes, one path per line")
-    .option("--shards <n>", "instead of scenes: the pipeline's own output as n shard jobs", int("--shards"))
+    .option("--shards <n>", "instead of scenes: the pipeline's own output as n shard jobs", positiveInt("--shards"))
     .option("--queue <name>", "queue name (default tilecast)")
-    .option("--attempts <n>", "tries per scene before it counts as failed (default 3)", int("--attempts"))
+    .option("--attempts <n>", "tries per scene before it counts as failed (default 3)", positiveInt("--attempts"))
     .option("--set <key=value>", "override a key of the file (repeatable)", collectSet, [])
     .option("--json", "print the counts as JSON")
     .action(async (file: string, scenes: string[], o: Parameters<typeof import("./queue.js").submitCommand>[2]) => {
@@ -34,7 +34,7 @@ export function addOpsCommands(cli: Command): void {
     .requiredOption("--root <dir>", "serve what lies under this directory (outputs, manifests, quicklooks)")
     .option("--state <dir>", "where the status records are (default <root>/tilecast-state)")
     .option("--host <host>", "address to bind (beyond 127.0.0.1 needs TILECAST_SERVE_TOKEN)", "127.0.0.1")
-    .option("--port <n>", "port", int("--port"), 8080)
+    .option("--port <n>", "port", port("--port"), 8080)
     .addOption(redisOption())
     .action(async (o: { root: string; state?: string; host: string; port: number; redis?: string }) => {
       await (await import("./serve.js")).serveCommand(o);
@@ -44,8 +44,12 @@ export function addOpsCommands(cli: Command): void {
     .description("run queued scenes until SIGINT/SIGTERM; a dead worker's scene goes to another")
     .addOption(redisOption().makeOptionMandatory())
     .option("--queue <name>", "queue name (default tilecast)")
-    .option("--concurrency <n>", "scenes at once (default 1)", int("--concurrency"))
-    .option("--lock-ms <ms>", "a scene's lock without renewal lasts this long (default 30000)", int("--lock-ms"))
+    .option("--concurrency <n>", "scenes at once (default 1)", positiveInt("--concurrency"))
+    .option(
+      "--lock-ms <ms>",
+      "a scene's lock without renewal lasts this long (default 30000)",
+      positiveInt("--lock-ms"),
+    )
     .action(async (o: Parameters<typeof import("./queue.js").workerCommand>[0]) => {
       await (await import("./queue.js")).workerCommand(o);
     });
@@ -54,11 +58,17 @@ export function addOpsCommands(cli: Command): void {
     .description("recent cycles of every scheduled pipeline (--state), and a queue's scenes by state (--redis)")
     .option("--state <dir>", "where schedule and run --cycle keep their status records")
     .option("--runs <dir>", "runs under this directory: parts done of each output, from the manifests")
-    .option("--last <n>", "with --state: summarize the newest N cycles of each pipeline (default 50)", int("--last"))
+    .option(
+      "--last <n>",
+      "with --state: summarize the newest N cycles of each pipeline (default 50)",
+      positiveInt("--last"),
+    )
     .addOption(redisOption())
     .option("--queue <name>", "queue name (default tilecast)")
     .option("--json", "print JSON")
-    .action(async (o: Parameters<typeof import("./queue.js").statusCommand>[0]) => {
+    .action(async (o: Parameters<typeof import("./queue.js").statusCommand>[0], cmd: Command) => {
+      onlyWhere(cmd, ["last"], o.state !== undefined, "--state (the cycles)");
+      onlyWhere(cmd, ["queue"], o.redis !== undefined, "--redis (the queue)");
       await (await import("./queue.js")).statusCommand(o);
     });
   cli

@@ -28,6 +28,8 @@ export interface RunFlags {
   force?: boolean;
   /** `i/n`. */
   shard?: string;
+  /** Print the summary as JSON (as `--log-format json` does, without the event log). */
+  json?: boolean;
 }
 
 /** `i/n` as a shard; an error naming the flag otherwise. */
@@ -127,7 +129,9 @@ export async function runCommand(file: string, o: RunFlags): Promise<void> {
     });
   if (!summary) return; // stopped by a signal
   process.stdout.write(
-    json ? `${JSON.stringify({ ...summary, backendInfo: backend })}\n` : `${formatSummary(summary, backend)}\n`,
+    json || o.json
+      ? `${JSON.stringify({ ...summary, backendInfo: backend })}\n`
+      : `${formatSummary(summary, backend)}\n`,
   );
 }
 

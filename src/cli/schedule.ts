@@ -4,6 +4,7 @@
  * Kubernetes CronJobs, Airflow), with the same lock, input wait, retries and status record. Exit
  * status of a cycle: 0 done (ok or late), 1 failed, 3 skipped (inputs missing, or locked).
  */
+import { TilecastError } from "../errors.js";
 import { onGracefulStop } from "../io/atomic.js";
 import { selectBackend } from "../nn/backend.js";
 import { runCycle } from "../ops/cycle.js";
@@ -29,7 +30,7 @@ export interface ScheduleFlags extends CycleFlags {
 /** `90s`, `10m`, `2h` or plain seconds, in ms. */
 export function durationMs(text: string): number {
   const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)?$/.exec(text.trim());
-  if (!m) throw new Error(`'${text}' is not a duration (e.g. 90s, 10m, 2h)`);
+  if (!m) throw new TilecastError("E_ARGUMENT", `--wait: '${text}' is not a duration (e.g. 90s, 10m, 2h)`);
   const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(m[2] ?? "s") as "ms" | "s" | "m" | "h"];
   return Number(m[1]) * unit;
 }
@@ -56,16 +57,25 @@ function common(o: CycleFlags) {
 /** Exit status for a cycle's record. */
 export const cycleExitCode = (r: CycleRecord): number => (r.status === "failed" ? 1 : r.status === "skipped" ? 3 : 0);
 
-/** `tilecast run <pipeline> --cycle T`. */
-export async function cycleCommand(file: string, cycle: string, o: CycleFlags): Promise<number> {
+/** `tilecast run <pipeline> --cycle T`; `runtime` and `outputRoot` as `tilecast run` takes them. */
+export async function cycleCommand(
+  file: string,
+  cycle: string,
+  o: CycleFlags & { runtime?: string; outputRoot?: string },
+): Promise<number> {
   await selectBackend();
-  const r = await runCycle(file, parseCycle(cycle), common(o));
+  const sets = [...o.set, ...(o.runtime ? [`runtime=${o.runtime}`] : [])];
+  const r = await runCycle(file, parseCycle(cycle), {
+    ...common({ ...o, set: sets }),
+    ...(o.outputRoot ? { outputRoot: o.outputRoot } : {}),
+  });
   print(r, o.json);
   return cycleExitCode(r);
 }
 
 /** `tilecast schedule`: until SIGINT/SIGTERM (a cycle in flight finishes first; a second signal exits at once). */
 export async function scheduleCommand(file: string, o: ScheduleFlags): Promise<void> {
+  const options = common(o); // a bad --wait is refused before anything starts
   await selectBackend();
   const stop = new AbortController();
   let signal: NodeJS.Signals | null = null;
@@ -77,7 +87,7 @@ export async function scheduleCommand(file: string, o: ScheduleFlags): Promise<v
   process.stderr.write(`${file}: cycles on '${o.cron}' (UTC); status records in ${o.state}\n`);
   try {
     await runSchedule(file, {
-      ...common(o),
+      ...options,
       cron: o.cron,
       ...(o.catchUp !== undefined ? { catchUp: o.catchUp } : {}),
       onRecord: (r) => print(r, o.json),

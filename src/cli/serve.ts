@@ -1,4 +1,6 @@
 /** `tilecast serve`: the operations page until SIGINT/SIGTERM. */
+import { stat } from "node:fs/promises";
+import { TilecastError } from "../errors.js";
 import { createOpsServer } from "../ops/serve/server.js";
 
 export async function serveCommand(o: {
@@ -8,6 +10,11 @@ export async function serveCommand(o: {
   port: number;
   redis?: string;
 }): Promise<void> {
+  const root = await stat(o.root).catch(() => null);
+  if (!root?.isDirectory())
+    throw new TilecastError("E_NOT_FOUND", root ? "--root is a file, not a directory" : "--root: no such directory", {
+      path: o.root,
+    });
   const server = createOpsServer({
     root: o.root,
     host: o.host,
@@ -17,6 +24,10 @@ export async function serveCommand(o: {
   await new Promise<void>((ready, fail) => {
     server.once("error", fail);
     server.listen(o.port, o.host, () => ready());
+  }).catch((e: NodeJS.ErrnoException) => {
+    server.close(); // and its watcher, which would keep the process alive
+    const why = e.code === "EADDRINUSE" ? "the port is in use" : `cannot listen there (${e.code ?? e.message})`;
+    throw new TilecastError("E_ARGUMENT", why, { path: `${o.host}:${o.port}`, cause: e });
   });
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : o.port;

@@ -4,6 +4,7 @@
  * best epoch and its scores, where the model, checkpoints and learning curves went.
  */
 import cliProgress from "cli-progress";
+import { TilecastError } from "../errors.js";
 import { describeBackend, selectBackend } from "../nn/backend.js";
 import { loadPipeline } from "../pipeline/config.js";
 import { type TrainSummary, trainPipeline } from "../pipeline/train.js";
@@ -49,6 +50,11 @@ function summaryText(s: TrainSummary, backend: string): string {
 
 /** Train a pipeline file's model. */
 export async function trainCommand(file: string, o: TrainFlags): Promise<void> {
+  if (o.resume && o.force)
+    throw new TilecastError(
+      "E_ARGUMENT",
+      "--resume continues from the last checkpoint and --force deletes it: give one",
+    );
   const bundled = bundledPipeline(file);
   const p = await loadPipeline(bundled?.file ?? file, [...(bundled?.sets ?? []), ...o.set]);
   const backend = await selectBackend();

@@ -57,6 +57,8 @@ export interface CycleOptions {
   lateAfterMs?: number;
   /** `--set` overrides. */
   sets?: readonly string[];
+  /** Refuse to write outside this directory (default `TILECAST_OUTPUT_ROOT`). */
+  outputRoot?: string;
   signal?: AbortSignal;
   /** A line per event (waiting, retrying). */
   log?(line: string): void;
@@ -98,8 +100,9 @@ async function isForecast(p: Pipeline): Promise<boolean> {
 
 /** Run the cycle once: the output it wrote. */
 async function once(p: Pipeline, cycle: Date, o: CycleOptions, runId: string): Promise<string> {
-  if (await isForecast(p)) return (await runForecast(p, { cycle: cycle.toISOString() })).output;
-  return (await runPipeline(p, { runId, ...(o.signal ? { signal: o.signal } : {}) })).output;
+  const root = o.outputRoot ? { outputRoot: o.outputRoot } : {};
+  if (await isForecast(p)) return (await runForecast(p, { cycle: cycle.toISOString(), ...root })).output;
+  return (await runPipeline(p, { runId, ...root, ...(o.signal ? { signal: o.signal } : {}) })).output;
 }
 
 /** Run one cycle; see the module documentation. Never throws for a cycle's own failure. */

@@ -36,6 +36,7 @@ import { type Pipeline, requireOutput } from "./config.js";
 import { cycleFrames, inputStep } from "./cycle-frames.js";
 import { sequenceStepper, stateStepper } from "./forecast-steppers.js";
 import { normalizeStats, openInput, planFor, singleVariable } from "./input.js";
+import { checkOutputRoot } from "./output-root.js";
 import { checkTrainedFrames } from "./trained-frames.js";
 
 /** What a forecast run wrote. */
@@ -124,9 +125,13 @@ function productGrid(
 }
 
 /** Run one cycle, or every cycle up to `until`; see the module documentation. */
-export async function runForecast(p: Pipeline, o: { cycle: string; until?: string }): Promise<ForecastSummary> {
+export async function runForecast(
+  p: Pipeline,
+  o: { cycle: string; until?: string; outputRoot?: string },
+): Promise<ForecastSummary> {
   const started = performance.now();
   const output = requireOutput(p);
+  await checkOutputRoot(p, o.outputRoot ?? process.env.TILECAST_OUTPUT_ROOT);
   if (!output.path.endsWith(".zarr"))
     throw new TilecastError("E_ARGUMENT", "output.path: a forecast writes a Zarr store (.zarr)", { path: p.file });
   // A forecast store holds float32 leads: another dtype (and so a packing, which needs an
@@ -170,6 +175,8 @@ export async function runForecast(p: Pipeline, o: { cycle: string; until?: strin
           ? `--cycle/--until: not an ISO 8601 time (${o.cycle}, ${o.until}; e.g. 2026-11-21T12:00Z, UTC without a zone)`
           : `--cycle/--until: not a date of the input's ${calendar} calendar (${o.cycle}, ${o.until})`,
       );
+    if (last < first)
+      throw new TilecastError("E_ARGUMENT", `--until ${o.until} is before --cycle ${o.cycle}`, { path: p.file });
     const stats: Stats = p.normalize
       ? await normalizeStats(p.normalize, p, src, planFor(p, src))
       : { bands: [], transforms: [] };

@@ -76,6 +76,8 @@ export function tileFormat(path: string, spec: SinkSpec, o: TileOptions, default
   if (!(compress in LEVELS))
     throw new TilecastError("E_ARGUMENT", `unknown compression '${compress}' (deflate, zstd, none)`, { path });
   const levels = LEVELS[compress];
+  if (compress === "none" && o.level !== undefined)
+    throw new TilecastError("E_ARGUMENT", "a level is for deflate and zstd; uncompressed tiles have none", { path });
   const level = o.level ?? levels.default;
   if (!Number.isInteger(level) || level < 1 || level > levels.max)
     throw new TilecastError("E_ARGUMENT", `${compress} level ${level} must be an integer from 1 to ${levels.max}`, {
