@@ -21,6 +21,7 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { TilecastError } from "../errors.js";
 import { type DirectoryKind, discard, ensureParent, publish, tempPathFor, trackTemp } from "../io/atomic.js";
+import { readInJob } from "../io/reading.js";
 import { tf } from "../tfjs.js";
 
 /** A model directory may replace an empty directory or an older model directory, nothing else. */
@@ -122,12 +123,14 @@ export async function readArtifacts(target: string): Promise<tf.io.ModelArtifact
   }
   if (!m.modelTopology || !Array.isArray(m.weightsManifest))
     throw new TilecastError("E_FORMAT", "model.json lacks modelTopology or weightsManifest", { path: json });
+  await readInJob(json); // an output over the model (model export --out DIR/model.json) is refused
   const specs: tf.io.WeightsManifestEntry[] = [];
   const buffers: Uint8Array[] = [];
   for (const group of m.weightsManifest) {
     specs.push(...group.weights);
     for (const p of group.paths) {
       const file = join(dir, p);
+      await readInJob(file);
       buffers.push(
         await readFile(file).catch((e) => {
           throw new TilecastError("E_NOT_FOUND", `weights file missing (listed in ${basename(json)})`, {

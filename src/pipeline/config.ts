@@ -30,6 +30,7 @@ import { stageDescriptor } from "./stages.js";
 export { parseSets, setPath } from "./sets.js";
 
 import { checkOutput, type Fail, outputSection, type PipelineOutput } from "./output-config.js";
+import { checkOutputPaths } from "./output-paths.js";
 import { resolveTrainPaths, trainSection } from "./train-config.js";
 
 export type { PipelineOutput } from "./output-config.js";
@@ -208,5 +209,7 @@ export async function loadPipeline(
   } catch (e) {
     throw new TilecastError("E_NOT_FOUND", "cannot read pipeline file", { path: file, cause: e });
   }
-  return parsePipeline(fill(text), file, sets.map(fill));
+  const p = parsePipeline(fill(text), file, sets.map(fill));
+  await checkOutputPaths(p);
+  return p;
 }

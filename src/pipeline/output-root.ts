@@ -10,7 +10,7 @@ import { TilecastError } from "../errors.js";
 import type { Pipeline } from "./config.js";
 
 /** Where `path` will really be written: the real path of its deepest existing parent, plus the rest. */
-async function realTarget(path: string): Promise<string> {
+export async function realTarget(path: string): Promise<string> {
   const p = resolve(path);
   const real = await realpath(p).catch(() => null);
   if (real) return real;

@@ -42,21 +42,25 @@ describe("an output over the job's input", () => {
     expect(readdirSync(store, { recursive: true }).sort()).toStrictEqual(files);
   });
 
-  it("a pipeline whose output is its input is refused; the scene is kept", () => {
+  it("a pipeline whose output is its input, by a link, is refused as it loads; the scene is kept", () => {
     const dir = tmp("output-is-input-run");
     mkdirSync(dir);
     const scene = join(dir, "scene.tif");
     copyFileSync("fixtures/demo/scene.s2like.u16.4b.tif", scene);
+    symlinkSync(scene, join(dir, "link.tif"));
     const before = md5(scene);
     const r = tilecast(
       "run",
       "pipelines/scene-identity.yaml",
-      ...["--set", `input.path=${scene}`, "--set", `output.path=${scene}`],
+      ...["--set", `input.path=${scene}`, "--set", `output.path=${join(dir, "link.tif")}`],
       ...["--set", `normalize.saveStats=${join(dir, "stats.json")}`, "-q"],
     );
-    expect(r.code, r.stderr).toBe(2);
-    expect(r.stderr).toContain(refusal(scene));
+    expect([r.code, r.stderr]).toStrictEqual([
+      2,
+      `tilecast: pipelines/scene-identity.yaml: output.path ${join(dir, "link.tif")} is input.path: an output may not replace what the pipeline reads\n`,
+    ]);
     expect(md5(scene)).toBe(before);
+    expect(readdirSync(dir).sort()).toStrictEqual(["link.tif", "scene.tif"]);
   });
 
   it("evaluate's --out is refused over the rasters it scored, though it has closed them", () => {
@@ -75,6 +79,19 @@ describe("an output over the job's input", () => {
     const r = tilecast("evaluate", a, b, "--classes", "4", "--out", join(dir, "scores.json"));
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(readFileSync(join(dir, "scores.json"), "utf8")).accuracy).toBe(1);
+  });
+
+  it("a model's files are inputs of what reads it: model export --out over them is refused", () => {
+    const dir = tmp("output-is-model");
+    cpSync("models/scene-seg", dir, { recursive: true });
+    const files = readdirSync(dir).sort();
+    const before = files.map((f) => md5(join(dir, f)));
+    for (const name of ["model.json", "weights.bin"]) {
+      const r = tilecast("model", "export", dir, "--out", join(dir, name));
+      expect([r.code, r.stderr], name).toStrictEqual([2, refusal(join(dir, name))]);
+    }
+    expect(readdirSync(dir).sort()).toStrictEqual(files);
+    expect(files.map((f) => md5(join(dir, f)))).toStrictEqual(before);
   });
 
   it("in a job, an input stays one after it is closed; a fresh job has its own", async () => {
