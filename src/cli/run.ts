@@ -135,6 +135,19 @@ export async function runCommand(file: string, o: RunFlags): Promise<void> {
   );
 }
 
+/** `--bands 2,1,0`: one band index or three, from 0. */
+function quicklookBands(text: string): number[] {
+  const bands = text.split(",").map((s) => (/^\s*\d+\s*$/.test(s) ? Number(s) : Number.NaN));
+  if (bands.some(Number.isNaN))
+    throw new TilecastError("E_ARGUMENT", `--bands takes band indices from 0, e.g. 2,1,0; got '${text}'`);
+  if (bands.length !== 1 && bands.length !== 3)
+    throw new TilecastError(
+      "E_ARGUMENT",
+      `--bands takes one band (gray) or three (red, green, blue), got ${bands.length}`,
+    );
+  return bands;
+}
+
 /** Write a contact sheet for a pipeline file. */
 export async function previewCommand(
   file: string,
@@ -142,7 +155,7 @@ export async function previewCommand(
 ): Promise<void> {
   const p = await pipelineArg(file, o.set);
   await selectBackend();
-  const bands = o.bands?.split(",").map(Number);
+  const bands = o.bands === undefined ? undefined : quicklookBands(o.bands);
   const r = await previewPipeline(p, o.out, { tiles: o.tiles, ...(bands ? { bands } : {}) });
   process.stdout.write(`wrote ${r.path} (${r.tiles} tiles, before | after augmentation, ${r.width} x ${r.height})\n`);
 }

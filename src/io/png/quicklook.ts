@@ -33,8 +33,19 @@ function percentiles(values: Float64Array, lo: number, hi: number): [number, num
   return values.length === 0 ? [0, 1] : quantilePair(values, lo, hi);
 }
 
+/** Refuse bands of a quicklook that are not one (gray) or three (red, green, blue) of `g`'s. */
+function checkBands(g: Grid, bands: readonly number[]): void {
+  const nb = g.shape[0] as number;
+  const fail = (problem: string) => new TilecastError("E_ARGUMENT", `quicklook bands ${bands.join(", ")}: ${problem}`);
+  if (bands.length !== 1 && bands.length !== 3)
+    throw fail(`one band (gray) or three (red, green, blue), not ${bands.length}`);
+  if (bands.some((b) => !Number.isInteger(b) || b < 0 || b >= nb))
+    throw fail(`the raster has ${nb} bands (0 to ${nb - 1})`);
+}
+
 /** The 2nd and 98th percentiles of the valid cells of each band, sampled every `step` pixels. */
 export function stretchRanges(g: Grid, bands: readonly number[], step = 1, valid = validMask(g)): [number, number][] {
+  checkBands(g, bands);
   const [, h, w] = g.shape as [number, number, number];
   const plane = w * h;
   const vals = new Float64Array(Math.ceil(h / step) * Math.ceil(w / step));
@@ -57,6 +68,7 @@ export function renderQuicklook(
 ): { rgba: Uint8Array; width: number; height: number } {
   const [nb, h, w] = g.shape as [number, number, number];
   const bands = o.bands ?? (nb >= 3 ? [0, 1, 2] : [0]);
+  checkBands(g, bands);
   const max = o.maxSize ?? 512;
   const step = Math.max(1, Math.ceil(Math.max(w, h) / max));
   const ow = Math.ceil(w / step);
@@ -103,6 +115,7 @@ export async function writePng(rgba: Uint8Array, width: number, height: number, 
     await publish(temp, path);
   } catch (e) {
     await discard(temp);
+    if (e instanceof TilecastError) throw e; // a refusal to replace the path, which it names
     throw new TilecastError("E_WRITE", `cannot write quicklook (${errorLine(e)})`, {
       path,
       cause: e,
