@@ -20,6 +20,17 @@ export interface QueueFlags {
 
 const where = (o: QueueFlags) => ({ redis: o.redis, ...(o.queue ? { queue: o.queue } : {}) });
 
+/** The scenes a `--list` file names, one per line (blank lines and `#` comments skipped). */
+async function sceneList(path: string): Promise<string[]> {
+  const text = await readFile(path, "utf8").catch((e: NodeJS.ErrnoException) => {
+    throw new TilecastError("E_NOT_FOUND", `cannot read the scene list (${e.code ?? e.message})`, { path, cause: e });
+  });
+  return text
+    .split("\n")
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith("#"));
+}
+
 /** `tilecast submit`. */
 export async function submitCommand(
   file: string,
@@ -36,20 +47,7 @@ export async function submitCommand(
     process.stdout.write(o.json ? `${JSON.stringify(r)}\n` : `queued ${r.submitted} new shard jobs of ${r.queued}\n`);
     return;
   }
-  const listed = o.list
-    ? (
-        await readFile(o.list, "utf8").catch((e: NodeJS.ErrnoException) => {
-          throw new TilecastError("E_NOT_FOUND", `cannot read the scene list (${e.code ?? e.message})`, {
-            path: o.list,
-            cause: e,
-          });
-        })
-      )
-        .split("\n")
-        .map((l) => l.trim())
-        .filter((l) => l && !l.startsWith("#"))
-    : [];
-  const all = [...scenes, ...listed];
+  const all = [...scenes, ...(o.list ? await sceneList(o.list) : [])];
   if (all.length === 0)
     throw new TilecastError(
       "E_ARGUMENT",

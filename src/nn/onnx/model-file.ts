@@ -84,7 +84,7 @@ export async function exportModelDir(dir: string, out?: string): Promise<OnnxExp
   try {
     await atomicWrite(target, bytes);
   } catch (e) {
-    if (e instanceof TilecastError && e.code === "E_ARGUMENT") throw e; // the target may not be replaced
+    if (e instanceof TilecastError) throw e; // atomicWrite's errors name the target and the problem
     throw new TilecastError("E_WRITE", `cannot write the ONNX model (${errorLine(e)})`, { path: target, cause: e });
   }
   if (resolve(target) === resolve(join(dir, "model.onnx"))) {
