@@ -27,6 +27,7 @@ import { LocalStore } from "./fs-store.js";
 import { readHalvesAsBits } from "./halves.js";
 import { offThreadChunks, offThreadCodec, splitsInParts } from "./off-thread.js";
 import { indexedAtStart, readShardIndexAtStart } from "./shard-index-start.js";
+import { unreadableType } from "./unreadable.js";
 import { checkConsolidated, checkDims, checkRequiredKeys, checkShape, type RawArrayMeta } from "./validate.js";
 
 /** A readable zarrita store. */
@@ -68,6 +69,8 @@ export interface ZarrDataset {
   readonly consolidated: boolean;
   readonly attrs: Readonly<Record<string, unknown>>;
   readonly arrays: ReadonlyMap<string, ZarrArrayInfo>;
+  /** Arrays of a type tilecast does not read (complex, raw bytes, records), by name: what they hold. */
+  readonly unreadable: ReadonlyMap<string, string>;
   readonly store: ZarrStore;
   /** Decoded chunks of every array, within a budget ({@link ChunkCache}); null when off. */
   readonly cache: ChunkCache | null;
@@ -215,7 +218,10 @@ export async function openZarr(path: string, o: OpenZarrOptions = {}): Promise<Z
   const rootNode = await zarr.open(root).catch(() => null);
   if (rootNode?.kind === "group") attrs = { ...rootNode.attrs };
   else if (rootNode?.kind === "array") names = [""];
+  // A root array zarrita cannot open for its type: set aside below, as any such array is.
+  else if (!rootNode && unreadableType(await rawMeta(store, "", format).catch(() => null), format)) names = [""];
   const arrays = new Map<string, ZarrArrayInfo>();
+  const unreadable = new Map<string, string>();
   for (const name of names) {
     let array: zarr.Array<zarr.DataType, ZarrStore>;
     let keys = { sep: ".", prefix: "" };
@@ -224,6 +230,11 @@ export async function openZarr(path: string, o: OpenZarrOptions = {}): Promise<Z
     let splits = false;
     try {
       const meta = await checkMeta(path, raw, store, name, format);
+      const kind = unreadableType(meta, format);
+      if (kind) {
+        unreadable.set(name, kind);
+        continue;
+      }
       if (format === 3 && indexedAtStart(meta)) indexAtStart.add(name);
       offThread = offThreadCodec(meta as Parameters<typeof offThreadCodec>[0], format);
       splits = splitsInParts(meta as Parameters<typeof offThreadCodec>[0], format);
@@ -267,6 +278,10 @@ export async function openZarr(path: string, o: OpenZarrOptions = {}): Promise<Z
       ...access,
     });
   }
+  if (arrays.size === 0 && unreadable.size > 0) {
+    const what = [...unreadable].map(([n, k]) => `${n ? `'${n}'` : "its one array"} holds ${k}`).join("; ");
+    throw new TilecastError("E_UNSUPPORTED", `no array tilecast reads: ${what}`, { path });
+  }
   if (arrays.size === 0) throw new TilecastError("E_FORMAT", "store holds no arrays", { path });
-  return { path, zarrFormat: format, consolidated, attrs, arrays, store, cache };
+  return { path, zarrFormat: format, consolidated, attrs, arrays, unreadable, store, cache };
 }

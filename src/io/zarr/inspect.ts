@@ -62,6 +62,8 @@ export interface ZarrInfo {
   consolidated: boolean;
   variables: Record<string, ZarrArraySummary>;
   coords: Record<string, ZarrCoordSummary>;
+  /** Arrays of a type tilecast does not read, by name: what they hold (only where there are some). */
+  unreadable?: Record<string, string>;
 }
 
 function summary(a: ZarrArrayInfo): ZarrArraySummary {
@@ -126,7 +128,15 @@ export async function inspectZarr(path: string): Promise<ZarrInfo> {
     }
     coords[a.name] = c;
   }
-  return { format: "zarr", path, zarrFormat: ds.zarrFormat, consolidated: ds.consolidated, variables, coords };
+  return {
+    format: "zarr",
+    path,
+    zarrFormat: ds.zarrFormat,
+    consolidated: ds.consolidated,
+    variables,
+    coords,
+    ...(ds.unreadable.size ? { unreadable: Object.fromEntries(ds.unreadable) } : {}),
+  };
 }
 
 /** A readable multi-line rendering of {@link ZarrInfo}. */
@@ -163,5 +173,7 @@ export function formatZarrInfo(i: ZarrInfo): string {
         : "";
     lines.push(`    ${n.padEnd(12)} (${c.dims.join(", ")}) ${c.dtype}${vals ? `: ${vals}` : ""}`);
   }
+  if (i.unreadable)
+    lines.push("  not read", ...Object.entries(i.unreadable).map(([n, k]) => `    ${n.padEnd(12)} ${k}`));
   return lines.join("\n");
 }

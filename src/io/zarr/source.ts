@@ -156,6 +156,11 @@ export async function openZarrSource(path: string, o: ZarrSourceOptions = {}): P
       path,
     });
   }
+  const kind = opened.unreadable.get(name);
+  if (kind)
+    throw new TilecastError("E_UNSUPPORTED", `variable '${name}' holds ${kind}, which tilecast does not read`, {
+      path,
+    });
   // A variable in a group sees its own group's coordinates (groups.ts).
   const { ds, leaf } = groupView(opened, name);
   const info = ds.arrays.get(leaf);
