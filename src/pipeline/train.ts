@@ -47,6 +47,7 @@ import { checkOutputRoot } from "./output-root.js";
 import { createTileStages } from "./stages.js";
 import type { TrainSection } from "./train-config.js";
 import { sequenceData, tileData } from "./train-data.js";
+import { tileOutputs } from "./train-outputs.js";
 import { stateData } from "./train-state.js";
 import { trainedFrames } from "./trained-frames.js";
 
@@ -207,7 +208,9 @@ export async function trainPipeline(p: Pipeline, o: TrainRunOptions = {}): Promi
     const state = t.sequence !== undefined && model.inputs[0]?.shape.length === 4;
     const c = { p, t, src, labels, plan, stages };
     let data: ReturnType<typeof tileData>;
+    let outputs: ReturnType<typeof tileOutputs>;
     try {
+      outputs = t.sequence ? [] : tileOutputs(p, model.outputs[0]?.shape.at(-1) ?? 1);
       data = state ? stateData({ p, t, src, stats }) : t.sequence ? sequenceData(c) : tileData(c);
     } catch (e) {
       model.dispose();
@@ -215,15 +218,6 @@ export async function trainPipeline(p: Pipeline, o: TrainRunOptions = {}): Promi
     }
     const steps = data.stepsPerEpoch;
     const statsFile: Record<string, string> = stats ? { "stats.json": `${JSON.stringify(stats, null, 2)}\n` } : {};
-    const classes =
-      t.classes ??
-      (p.model.classes && Number(p.model.classes) > 1
-        ? Array.from({ length: Number(p.model.classes) }, (_, i) => `class ${i}`)
-        : null);
-    const outputs =
-      classes && classes.length > 2
-        ? classes.map((name) => ({ name, units: "probability" }))
-        : [{ name: classes?.[1] ?? "output", units: classes ? "probability" : undefined }];
     const card = {
       architecture: {
         type: p.model.type,
