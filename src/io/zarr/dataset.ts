@@ -218,7 +218,7 @@ export async function openZarr(path: string, o: OpenZarrOptions = {}): Promise<Z
   const rootNode = await zarr.open(root).catch(() => null);
   if (rootNode?.kind === "group") attrs = { ...rootNode.attrs };
   else if (rootNode?.kind === "array") names = [""];
-  // A root array zarrita cannot open for its type: set aside below, as any such array is.
+  // A root array zarrita cannot open for its type: set aside below, as every such array is.
   else if (!rootNode && unreadableType(await rawMeta(store, "", format).catch(() => null), format)) names = [""];
   const arrays = new Map<string, ZarrArrayInfo>();
   const unreadable = new Map<string, string>();
