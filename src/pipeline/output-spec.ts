@@ -8,7 +8,8 @@ import { maskedSpec } from "../io/masked-spec.js";
 import { outputDriver } from "../io/registry.js";
 import type { SinkSpec } from "../io/types.js";
 import type { Packing } from "../tiling/region.js";
-import type { PipelineOutput } from "./config.js";
+import { type Pipeline, type PipelineOutput, requireOutput } from "./config.js";
+import { outputBandNames } from "./model-feed.js";
 
 /** An output's packing (`scale`, `offset`), or undefined when it stores values as they are. */
 export function outputPacking(o: PipelineOutput): Packing | undefined {
@@ -38,5 +39,14 @@ export function keepMasked(spec: SinkSpec, o: PipelineOutput): { spec: SinkSpec;
  */
 export function outputSpec(o: PipelineOutput, base: SinkSpec): { spec: SinkSpec; warning: string | null } {
   const attrs = packingAttrs(o, base.bands);
-  return keepMasked(attrs ? { ...base, attrs } : base, o);
+  return keepMasked(attrs ? { ...base, attrs: { ...base.attrs, ...attrs } } : base, o);
+}
+
+/**
+ * {@link outputSpec} for a run of `p` (and its finalize, which must write the same): its bands
+ * named as the model's card names its channels, where it does.
+ */
+export async function runOutputSpec(p: Pipeline, base: SinkSpec): Promise<{ spec: SinkSpec; warning: string | null }> {
+  const names = await outputBandNames(p, base.bands);
+  return outputSpec(requireOutput(p), names ? { ...base, attrs: { ...base.attrs, bandNames: names } } : base);
 }

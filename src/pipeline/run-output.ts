@@ -22,7 +22,7 @@ import type { PlanPart, TilePlan } from "../tiling/plan.js";
 import { type Pipeline, requireOutput } from "./config.js";
 import { openInput, planFor } from "./input.js";
 import { identityChange, manifestPath, partsDir, readManifest, runIdentity } from "./manifest.js";
-import { outputSpec } from "./output-spec.js";
+import { runOutputSpec } from "./output-spec.js";
 import { RunProducts } from "./products.js";
 import { encodingSink, keepingSink, replay, replayable, whileReplaying } from "./replay.js";
 import { discardIfEmpty, doneParts, type PartsOptions, prepareParts, type RunParts } from "./resumable.js";
@@ -191,7 +191,7 @@ export async function finalizeRun(p: Pipeline, runId: string = randomUUID()): Pr
   await first?.close();
   const src = await openInput(p);
   try {
-    const { spec } = outputSpec(output, {
+    const { spec } = await runOutputSpec(p, {
       width: src.meta.width,
       height: src.meta.height,
       bands: header?.bands ?? 1,

@@ -35,7 +35,7 @@ import { type Pipeline, requireOutput } from "./config.js";
 import { openInput, planFor } from "./input.js";
 import { batchOptions, inFlightBatches, loadRunModel } from "./model-feed.js";
 import { checkOutputRoot } from "./output-root.js";
-import { outputPacking, outputSpec } from "./output-spec.js";
+import { outputPacking, runOutputSpec } from "./output-spec.js";
 import { RunProducts } from "./products.js";
 import { openRunOutputs } from "./run-output.js";
 import type { RunSummary } from "./run-summary.js";
@@ -145,7 +145,7 @@ export async function runPipeline(p: Pipeline, options: RunOptions = {}): Promis
     const products = new RunProducts(output, m, p.input.bands);
     const packing = outputPacking(output);
     // Packed as the output says; cells without data kept as its format can (output-spec.ts).
-    const kept = outputSpec(output, {
+    const kept = await runOutputSpec(p, {
       width: m.width,
       height: m.height,
       bands: model.bands,
