@@ -20,7 +20,7 @@ import type { TiffHeader } from "./header.js";
 import { lercDataType } from "./lerc.js";
 import { readPam } from "./pam.js";
 import { withPamBands } from "./pam-bands.js";
-import { tiffSampleType } from "./samples.js";
+import { tiffSampleType, unreadSampleType } from "./samples.js";
 import { COMPRESSION_NAMES, Tag } from "./tags.js";
 import { readTextTags } from "./text-tags.js";
 
@@ -118,13 +118,7 @@ export async function describeImage(
     throw bad("bands with different sample types are not supported");
   }
   const type = tiffSampleType(formats[0] ?? 1, bits[0] ?? 1);
-  if (!type) {
-    // Complex samples (SAR's CInt16, CFloat32) are named as GDAL names them.
-    const complex = { 5: "CInt", 6: "CFloat" }[formats[0] ?? 0];
-    if (complex && bits[0])
-      throw bad(`complex samples (${complex}${bits[0] / 2}); tilecast reads real values (take the amplitude first)`);
-    throw bad(`unsupported sample type (${bits[0]}-bit, SampleFormat ${formats[0]})`);
-  }
+  if (!type) throw bad(unreadSampleType(formats[0] ?? 1, bits[0] ?? 1));
   const { dtype, stored } = type;
   const compression = (await image.number(Tag.Compression)) ?? 1;
   checkDecodable(compression, path);

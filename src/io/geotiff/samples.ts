@@ -28,6 +28,14 @@ export function tiffSampleType(format: number, bits: number): { dtype: DType; st
   return null;
 }
 
+/** Why a sample type {@link tiffSampleType} does not read is refused: complex samples (SAR's) by GDAL's name. */
+export function unreadSampleType(format: number, bits: number): string {
+  const complex = { 5: "CInt", 6: "CFloat" }[format];
+  return complex && bits
+    ? `complex samples (${complex}${bits / 2}); tilecast reads real values (take the amplitude first)`
+    : `unsupported sample type (${bits}-bit, SampleFormat ${format})`;
+}
+
 /** Bytes of one stored row of `samples` samples. */
 export const storedRowBytes = (samples: number, s: StoredSamples) => Math.ceil((samples * s.bits) / 8);
 
