@@ -101,7 +101,15 @@ function sameType(a: string, b: string): boolean {
  */
 function checkFilterTypes(filters: readonly unknown[], arrayDtype: unknown, name: string): void {
   for (const f of filters) {
-    const { id, dtype, astype } = (f ?? {}) as { id?: unknown; dtype?: unknown; astype?: unknown };
+    const { id, dtype, astype, from } = (f ?? {}) as {
+      id?: unknown;
+      dtype?: unknown;
+      astype?: unknown;
+      from?: unknown;
+    };
+    // The filter as the store names it (an astype filter is read as fixedscaleoffset).
+    const named = String(from ?? id);
+    const filter = `${/^[aeiou]/.test(named) ? "an" : "a"} ${named} filter`;
     // zarrita casts from float16 only with a Float16Array, which Node 20 lacks.
     if (id === "fixedscaleoffset" && typeof astype === "string" && /f2$/.test(astype))
       throw new TilecastError("E_UNSUPPORTED", `array '${name}' stores its values as float16 in a filter`);
@@ -113,7 +121,7 @@ function checkFilterTypes(filters: readonly unknown[], arrayDtype: unknown, name
     if (typeof dtype === "string" && typeof arrayDtype === "string" && !sameType(order(dtype), order(arrayDtype)))
       throw new TilecastError(
         "E_UNSUPPORTED",
-        `array '${name}' uses a ${String(id)} filter for ${dtype} values, but the array holds ${arrayDtype}`,
+        `array '${name}' uses ${filter} for ${dtype} values, but the array holds ${arrayDtype}`,
       );
     // zarrita decodes a fixedscaleoffset filter's stored type itself (scale_offset + cast_value).
     if (
@@ -124,7 +132,7 @@ function checkFilterTypes(filters: readonly unknown[], arrayDtype: unknown, name
     )
       throw new TilecastError(
         "E_UNSUPPORTED",
-        `array '${name}' uses a ${String(id)} filter that stores ${astype} values for a ${dtype} array`,
+        `array '${name}' uses ${filter} that stores ${astype} values for a ${dtype} array`,
       );
   }
 }

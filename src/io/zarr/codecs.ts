@@ -15,6 +15,7 @@ import { errorLine, TilecastError } from "../../errors.js";
 import { decodeBloscLz4 } from "./blosc.js";
 import { checkBloscFrame } from "./blosc-frame.js";
 import { type ChunkMeta, checkDeclared, chunkLimit } from "./bounds.js";
+import { castKeepingFill } from "./cast-fill.js";
 
 const inflateAsync = promisify(inflate);
 const deflateAsync = promisify(deflate);
@@ -143,6 +144,8 @@ export function registerZarrCodecs(): void {
     registry.set(`numcodecs.${kind}`, load);
   }
   registry.set("numcodecs.quantize", async () => quantizeCodec as never);
+  const cast = registry.get("cast_value");
+  if (cast) registry.set("cast_value", async () => castKeepingFill(await cast()) as never);
   const lzma = async () => (await import("./lzma-codec.js")).lzmaCodec as never;
   const bz2 = async () => (await import("./bz2-codec.js")).bz2Codec as never;
   registry.set("crc32c", async () => (await import("./crc32c.js")).crc32cCodec as never);

@@ -20,7 +20,15 @@ export function adaptScaledFilters(m: Meta): boolean {
   let changed = false;
   filters.forEach((f, i) => {
     if (f?.id !== "astype" || typeof f.encode_dtype !== "string" || typeof f.decode_dtype !== "string") return;
-    filters[i] = { id: "fixedscaleoffset", scale: 1, offset: 0, dtype: f.decode_dtype, astype: f.encode_dtype };
+    // `from` keeps the filter's own name for messages (zarrita reads only the keys it knows).
+    filters[i] = {
+      id: "fixedscaleoffset",
+      from: "astype",
+      scale: 1,
+      offset: 0,
+      dtype: f.decode_dtype,
+      astype: f.encode_dtype,
+    };
     changed = true;
   });
   const astype = filters.find((f) => f?.id === "fixedscaleoffset")?.astype;
