@@ -29,6 +29,7 @@ export async function nowcastCommand(file: string, o: NowcastFlags): Promise<voi
     `wrote ${n} cycle${n === 1 ? "" : "s"} (${s.cycles[0]}${n > 1 ? ` to ${s.cycles.at(-1)}` : ""}) to ${s.output}\n` +
       `  leads     ${s.leadMinutes.join(", ")} min\n  time      ${s.seconds.toFixed(2)} s\n  backend   ${s.backend}\n`,
   );
+  if (s.inputWarning) process.stdout.write(`  warning   ${s.inputWarning}\n`);
   if (s.skipped.length) {
     for (const k of s.skipped) process.stderr.write(`  skipped   ${k.cycle}: ${k.problem}\n`);
     const m = s.skipped.length;

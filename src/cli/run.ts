@@ -64,6 +64,7 @@ export function formatSummary(s: RunSummary, backend?: BackendReport): string {
     ...(s.classes ? [`  classes   ${s.classes}`] : []),
     ...(s.warning ? [`  warning   ${s.warning}`] : []),
     ...(s.outputWarning ? [`  warning   ${s.outputWarning}`] : []),
+    ...(s.inputWarning ? [`  warning   ${s.inputWarning}`] : []),
     ...(s.quicklook ? [`  quicklook ${s.quicklook}`] : []),
   ].join("\n");
 }

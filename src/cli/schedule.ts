@@ -37,7 +37,7 @@ export function durationMs(text: string): number {
 
 function line(r: CycleRecord): string {
   const t = r.latencySeconds !== undefined ? `, latency ${r.latencySeconds.toFixed(1)} s` : "";
-  const why = r.error ? `: ${r.error}` : "";
+  const why = r.error ? `: ${r.error}` : r.warning ? `: warning: ${r.warning}` : "";
   return `${r.cycle} ${r.status.padEnd(7)} ${r.seconds.toFixed(2)} s, ${r.attempts} attempt${r.attempts === 1 ? "" : "s"}${t}${why}`;
 }
 

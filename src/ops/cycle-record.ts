@@ -39,6 +39,8 @@ export interface CycleRecord {
   error?: string;
   /** What it wrote. */
   output?: string;
+  /** What the run warned of (an input mostly outside the model's training range). */
+  warning?: string;
   runId: string;
 }
 

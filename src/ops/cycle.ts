@@ -98,11 +98,16 @@ async function isForecast(p: Pipeline): Promise<boolean> {
   return card?.frames !== undefined;
 }
 
-/** Run the cycle once: the output it wrote. */
-async function once(p: Pipeline, cycle: Date, o: CycleOptions, runId: string): Promise<string> {
+/** Run the cycle once: the output it wrote, and what the run warned of about its input. */
+async function once(
+  p: Pipeline,
+  cycle: Date,
+  o: CycleOptions,
+  runId: string,
+): Promise<{ output: string; inputWarning?: string }> {
   const root = o.outputRoot ? { outputRoot: o.outputRoot } : {};
-  if (await isForecast(p)) return (await runForecast(p, { cycle: cycle.toISOString(), ...root })).output;
-  return (await runPipeline(p, { runId, ...root, ...(o.signal ? { signal: o.signal } : {}) })).output;
+  if (await isForecast(p)) return runForecast(p, { cycle: cycle.toISOString(), ...root });
+  return runPipeline(p, { runId, ...root, ...(o.signal ? { signal: o.signal } : {}) });
 }
 
 /** Run one cycle; see the module documentation. Never throws for a cycle's own failure. */
@@ -144,10 +149,12 @@ export async function runCycle(file: string, cycle: Date, o: CycleOptions): Prom
     for (;;) {
       attempts++;
       try {
-        const output = await once(p, cycle, o, runId);
+        const { output, inputWarning } = await once(p, cycle, o, runId);
         const late = o.lateAfterMs !== undefined && delay !== undefined && delay * 1000 > o.lateAfterMs;
+        if (inputWarning) o.log?.(`${name} ${cycle.toISOString()}: ${inputWarning}`);
         return await record(late ? "late" : "ok", attempts, {
           output,
+          ...(inputWarning ? { warning: inputWarning } : {}),
           latencySeconds: (Date.now() - cycle.getTime()) / 1000,
         });
       } catch (e) {

@@ -16,6 +16,7 @@ import type { GridSource } from "../io/types.js";
 import { type OneStepModel, rollout } from "../models/rollout.js";
 import { denormalizeValue, type NormalizeMethod, normalizeGrid } from "../stages/normalize.js";
 import { tf } from "../tfjs.js";
+import { TrainingRange } from "./training-range.js";
 
 /** Forecasts for a cycle: `leads × h × w` values, lead-major. */
 export interface Stepper {
@@ -30,12 +31,15 @@ export interface StepperInput {
   src: GridSource;
   stats: Stats;
   method: NormalizeMethod;
+  /** Counts the frames' values against the training range (training-range.ts). */
+  range?: TrainingRange;
 }
 
 async function frames(i: StepperInput, bands: readonly number[]) {
   const { width: w, height: h } = i.src.meta;
   const count = bands.length;
   const raw = await i.src.readWindow({ x: 0, y: 0, width: w, height: h }, { bands });
+  i.range?.add(raw);
   const stats: Stats =
     i.method === "none"
       ? { bands: [], transforms: bands.map(() => i.stats.transforms[0] ?? "none") }

@@ -38,6 +38,7 @@ import { sequenceStepper, stateStepper } from "./forecast-steppers.js";
 import { normalizeStats, openInput, planFor, singleVariable } from "./input.js";
 import { checkOutputRoot } from "./output-root.js";
 import { checkTrainedFrames } from "./trained-frames.js";
+import { TrainingRange } from "./training-range.js";
 
 /** What a forecast run wrote. */
 export interface ForecastSummary {
@@ -48,6 +49,8 @@ export interface ForecastSummary {
   leadMinutes: number[];
   seconds: number;
   backend: string;
+  /** The input lies mostly outside the range the model was trained on (training-range.ts). */
+  inputWarning?: string;
 }
 
 /** @deprecated The old name of {@link ForecastSummary}. */
@@ -182,7 +185,9 @@ export async function runForecast(
       : { bands: [], transforms: [] };
     // Folded, and on native TensorFlow one graph: as a pipeline runs a model.
     runner = await inferenceModel(model);
-    const input = { model: runner, src, stats, method: p.normalize?.method ?? "none" };
+    const method = p.normalize?.method ?? "none";
+    const range = method === "none" ? undefined : new TrainingRange(stats, [], variable ?? "value");
+    const input = { model: runner, src, stats, method, ...(range ? { range } : {}) };
     const T = card.frames.input;
     const state = model.inputs[0]?.shape.length === 4;
     const stepper = state ? stateStepper(input, T, output.steps ?? 1) : sequenceStepper(input, T, card.frames.output);
@@ -206,6 +211,7 @@ export async function runForecast(
       await writeForecastSlot(output.path, grid, { time: t, leadMinutes, data });
       cycles.push(label(t));
     }
+    const inputWarning = range?.warning();
     if (!cycles.length)
       throw new TilecastError(
         "E_NOT_FOUND",
@@ -221,6 +227,7 @@ export async function runForecast(
       leadMinutes,
       seconds: Math.round(performance.now() - started) / 1000,
       backend: tf.getBackend(),
+      ...(inputWarning ? { inputWarning } : {}),
     };
   } finally {
     runner?.dispose();

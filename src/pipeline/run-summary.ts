@@ -39,6 +39,8 @@ export interface RunSummary {
   warning?: string;
   /** What the output cannot keep (cells without data, in a format without masks and no nodata value). */
   outputWarning?: string;
+  /** Which input bands lie mostly outside the range the model was trained on (training-range.ts). */
+  inputWarning?: string;
   /** The parts: all of them, those done before this run, those this run did. */
   parts: { total: number; before: number; ran: number };
   /** Whether the output is committed (a shard leaves it to `tilecast finalize`). */

@@ -22,6 +22,7 @@ import type { RuntimeReport } from "../models/registry.js";
 import { quietCpuBanner } from "../nn/backend.js";
 import { abortWith } from "../stages/abort.js";
 import { batch } from "../stages/batch.js";
+import type { NormalizeOperator } from "../stages/normalize.js";
 import { predict } from "../stages/predict.js";
 import { readTiles } from "../stages/read-tiles.js";
 import { stageName } from "../stages/stage-name.js";
@@ -41,6 +42,7 @@ import { openRunOutputs } from "./run-output.js";
 import type { RunSummary } from "./run-summary.js";
 import { createTileStages, type StageContext } from "./stages.js";
 import { stitchTrim } from "./stitch-trim.js";
+import { TrainingRange } from "./training-range.js";
 
 export type { RunSummary } from "./run-summary.js";
 export { stitchTrim } from "./stitch-trim.js";
@@ -143,6 +145,8 @@ export async function runPipeline(p: Pipeline, options: RunOptions = {}): Promis
     let done = 0;
     let blocks = 0;
     const products = new RunProducts(output, m, p.input.bands);
+    const scaled = stages.map(([, op]) => (op as Partial<NormalizeOperator>).normalization).find((n) => n);
+    const range = scaled && scaled.method !== "none" ? new TrainingRange(scaled.stats, inputNames.names) : null;
     const packing = outputPacking(output);
     // Packed as the output says; cells without data kept as its format can (output-spec.ts).
     const kept = await runOutputSpec(p, {
@@ -169,6 +173,7 @@ export async function runPipeline(p: Pipeline, options: RunOptions = {}): Promis
       stageName("read"),
       tap((t) => {
         products.onTile(t);
+        if (!t.empty) range?.add(t.grid);
         read++;
         if (t.spec.guest) revisited++;
         else if (t.empty) skipped++;
@@ -220,6 +225,8 @@ export async function runPipeline(p: Pipeline, options: RunOptions = {}): Promis
         throw e;
       });
     await out.finish();
+    const inputWarning = range?.warning();
+    if (inputWarning) emit("warning", { message: inputWarning });
     const committed = out.commits;
     const quicklook = committed && output.quicklook ? output.quicklook : null;
     const summary: RunSummary = {
@@ -247,6 +254,7 @@ export async function runPipeline(p: Pipeline, options: RunOptions = {}): Promis
       trim: seam.trim,
       ...(seam.warning ? { warning: seam.warning } : {}),
       ...(kept.warning ? { outputWarning: kept.warning } : {}),
+      ...(inputWarning ? { inputWarning } : {}),
       parts: { total: plan.parts.length, before: state.doneBefore, ran: state.todo.length },
       committed: committed || state.complete,
       ...(state.complete ? { alreadyComplete: true } : {}),

@@ -22,7 +22,7 @@ export interface CycleTimeline {
   name: string;
   counts: Record<string, number>;
   medianLatencySeconds: number | null;
-  cycles: Pick<CycleRecord, "cycle" | "status" | "started" | "seconds" | "latencySeconds" | "error" | "output">[];
+  cycles: Pick<CycleRecord, "cycle" | "status" | "started" | "seconds" | "latencySeconds" | "error" | "warning" | "output">[];
 }
 
 /** The newest `last` cycles of every pipeline under `state`. */
@@ -34,13 +34,14 @@ export async function cycleTimelines(state: string, last = 48): Promise<CycleTim
       name: s.name,
       counts: s.counts,
       medianLatencySeconds: s.medianLatencySeconds,
-      cycles: records.map(({ cycle, status, started, seconds, latencySeconds, error, output }) => ({
+      cycles: records.map(({ cycle, status, started, seconds, latencySeconds, error, warning, output }) => ({
         cycle,
         status,
         started,
         seconds,
         ...(latencySeconds !== undefined ? { latencySeconds } : {}),
         ...(error ? { error } : {}),
+        ...(warning ? { warning } : {}),
         ...(output ? { output } : {}),
       })),
     });

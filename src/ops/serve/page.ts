@@ -96,13 +96,13 @@ function drawCycles(list) {
     const detail = el("div", { class: "detail" });
     for (const c of p.cycles) {
       const info = c.cycle + " " + c.status + "\\nstarted " + c.started + ", took " + fmtSeconds(c.seconds) +
-        (c.latencySeconds !== undefined ? ", latency " + fmtSeconds(c.latencySeconds) : "") + (c.error ? "\\n" + c.error : "");
+        (c.latencySeconds !== undefined ? ", latency " + fmtSeconds(c.latencySeconds) : "") + (c.error ? "\\n" + c.error : "") + (c.warning ? "\\nwarning: " + c.warning : "");
       const cell = el("div", { class: "cell " + c.status, "data-status": c.status, "data-cycle": c.cycle, title: info });
       cell.addEventListener("click", () => (detail.textContent = info));
       cells.append(cell);
     }
-    const problem = [...p.cycles].reverse().find((c) => c.error);
-    detail.textContent = problem ? "latest problem: " + problem.cycle + " " + problem.status + ": " + problem.error : "";
+    const problem = [...p.cycles].reverse().find((c) => c.error || c.warning);
+    detail.textContent = problem ? "latest problem: " + problem.cycle + " " + problem.status + ": " + (problem.error || "warning: " + problem.warning) : "";
     div.append(cells, detail);
     box.append(div);
   }
