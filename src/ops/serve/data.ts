@@ -22,7 +22,10 @@ export interface CycleTimeline {
   name: string;
   counts: Record<string, number>;
   medianLatencySeconds: number | null;
-  cycles: Pick<CycleRecord, "cycle" | "status" | "started" | "seconds" | "latencySeconds" | "error" | "warning" | "output">[];
+  cycles: Pick<
+    CycleRecord,
+    "cycle" | "status" | "started" | "seconds" | "latencySeconds" | "error" | "warning" | "output"
+  >[];
 }
 
 /** The newest `last` cycles of every pipeline under `state`. */
