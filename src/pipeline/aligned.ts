@@ -19,10 +19,22 @@ import type { RasterMeta } from "../io/types.js";
 const crsLabel = (c: Crs | null) =>
   c === null ? "none" : c.epsg !== null ? `EPSG:${c.epsg}` : (c.wkt ?? c.proj4 ?? "").slice(0, 48);
 
-/** Throw when `label` is not on `image`'s grid. */
-export function checkAligned(image: RasterMeta, label: RasterMeta): void {
+/** What the two rasters are, in messages: `subject` (with its verb) is `label`, `of` is `image`. */
+export interface AlignedNames {
+  subject: string;
+  of: string;
+}
+
+const LABELS: AlignedNames = { subject: "labels are", of: "image" };
+
+/**
+ * Throw when `label` is not on `image`'s grid. `names` says what the two are (default: labels on
+ * an image); evaluate's words are a prediction on its truth, a forecast on its observations.
+ */
+export function checkAligned(image: RasterMeta, label: RasterMeta, names: AlignedNames = LABELS): void {
+  const the = `the ${names.of}`;
   const fail = (what: string) => {
-    throw new TilecastError("E_ARGUMENT", `labels are not on the image's grid (${image.path}): ${what}`, {
+    throw new TilecastError("E_ARGUMENT", `${names.subject} not on ${the}'s grid (${image.path}): ${what}`, {
       path: label.path,
     });
   };
@@ -30,12 +42,12 @@ export function checkAligned(image: RasterMeta, label: RasterMeta): void {
   const b = label.georef;
   switch (gridMismatch(image, label)) {
     case "size":
-      return fail(`${label.width} x ${label.height} pixels, the image ${image.width} x ${image.height}`);
+      return fail(`${label.width} x ${label.height} pixels, ${the} ${image.width} x ${image.height}`);
     case "georef":
-      return fail(a ? "no georeferencing, the image has one" : "georeferenced, the image is not");
+      return fail(a ? `no georeferencing, ${the} has one` : `georeferenced, ${the} is not`);
     case "transform":
-      return fail(`geotransform [${b?.transform.join(", ")}], the image's [${a?.transform.join(", ")}]`);
+      return fail(`geotransform [${b?.transform.join(", ")}], ${the}'s [${a?.transform.join(", ")}]`);
     case "crs":
-      return fail(`CRS ${crsLabel(b?.crs ?? null)}, the image's ${crsLabel(a?.crs ?? null)}`);
+      return fail(`CRS ${crsLabel(b?.crs ?? null)}, ${the}'s ${crsLabel(a?.crs ?? null)}`);
   }
 }

@@ -113,7 +113,7 @@ export async function evaluateGlobal(
     for (let s = first; s < cycles.length; s++) {
       const t0 = cycleMs[s] as number;
       const fc = await openZarrSource(forecast, { variable, index: { time: s }, cacheBytes: 0 });
-      checkAligned(obs.meta, fc.meta);
+      checkAligned(obs.meta, fc.meta, { subject: "the forecast is", of: "observations" });
       const model = (await fc.readWindow(whole)).data as Float32Array;
       await fc.close();
       const now = await frameAt(t0);

@@ -88,7 +88,7 @@ export async function evaluateNowcast(
     for (let s = first; s < cycles.length; s++) {
       const t0 = parseUtc(cycles[s] as string);
       const fc = await openZarrSource(forecast, { variable, index: { time: s } });
-      checkAligned(obs.meta, fc.meta);
+      checkAligned(obs.meta, fc.meta, { subject: "the nowcast is", of: "observations" });
       const model = (await fc.readWindow({ x: 0, y: 0, width: w, height: h })).data as Float32Array;
       await fc.close();
       // The frames one lead apart up to the cycle, back to the first missing one: a gap bridged

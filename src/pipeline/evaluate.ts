@@ -50,7 +50,7 @@ export async function evaluateClasses(
     throw e;
   });
   try {
-    checkAligned(t.meta, p.meta);
+    checkAligned(t.meta, p.meta, { subject: "the prediction is", of: "truth" });
     const m = new Float64Array(k * k);
     const { width, height } = t.meta;
     const rows = options.rows ?? Math.max(1, Math.floor(4_000_000 / width));

@@ -150,7 +150,9 @@ print(json.dumps([best(lab == c) for c in range(4)]))`);
   it("evaluate refuses rasters on different grids and class values out of range, naming the file", () => {
     const bad = tilecast("evaluate", classes, "fixtures/scene-seg/train.labels.u8.tif", "--classes", "4");
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/labels are not on the image's grid|512 x 512 pixels, the image 384 x 384/);
+    expect(bad.stderr).toBe(
+      `tilecast: ${classes}: the prediction is not on the truth's grid (fixtures/scene-seg/train.labels.u8.tif): 384 x 384 pixels, the truth 512 x 512\n`,
+    );
     const few = tilecast("evaluate", classes, LABELS, "--classes", "2");
     expect(few.code).toBe(2);
     expect(few.stderr).toMatch(new RegExp(`${classes}: rows 0-.*class labels must be integers in \\[0, 2\\)`));
