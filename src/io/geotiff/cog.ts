@@ -37,7 +37,7 @@ import { CogLevels, type LevelTable, type Tiles } from "./cog-layout.js";
 import { encodeHeader } from "./ifd.js";
 import { encodeMaskTile } from "./mask-write.js";
 import { defaultResampling, OverviewPyramid, type OverviewResampling } from "./overview.js";
-import { dropSidecar } from "./pam.js";
+import { dropSidecars } from "./stale-sidecars.js";
 import { blockProblem, claimTile, encodeTile, type TileFormat, type TileOptions, tileFormat } from "./tile-codec.js";
 
 /** Options for {@link createCogSink}. */
@@ -148,7 +148,7 @@ export class CogSink implements GridSink {
       await out.sync();
       await out.close();
       out = null;
-      await dropSidecar(this.path);
+      await dropSidecars(this.path);
       await publish(this.#temp, this.path);
       await this.#closeSpool();
       this.#state = "done";

@@ -7,7 +7,6 @@
  *
  * Internal (used by `georef-sources.ts`, and by the writers, which remove a replaced file's sidecar).
  */
-import { rm } from "node:fs/promises";
 import { TilecastError } from "../../errors.js";
 import { type Crs, parseCrs } from "../../grid/crs.js";
 import { type GeoTransform, IDENTITY_TRANSFORM } from "../../grid/geotransform.js";
@@ -151,12 +150,4 @@ export function withPam(g: Georef | null, pam: PamGeoref | null): Georef | null 
   if (pam.gcps) return { transform: IDENTITY_TRANSFORM, crs: pam.gcps.crs ?? crs, rasterType, gcps: pam.gcps.points };
   // The sidecar's CRS on whatever places the file's pixels: its transform, its GCPs, or nothing.
   return g ? { ...g, crs } : unplacedGeoref(crs, rasterType);
-}
-
-/**
- * Remove the sidecar of a raster about to be replaced, as GDAL does when it creates a file: its
- * CRS, geotransform and statistics (QGIS's stretch) were the old file's, and GDAL reads them first.
- */
-export async function dropSidecar(path: string): Promise<void> {
-  await rm(`${path}.aux.xml`, { force: true });
 }

@@ -27,7 +27,7 @@ import { discard, openTemp, publish, tempPathFor } from "../atomic.js";
 import type { GridSink, SinkSpec, StoredBlocks } from "../types.js";
 import { encodeHeader, encodeIfd, type IfdEntry } from "./ifd.js";
 import { encodeMaskTile, maskEntries } from "./mask-write.js";
-import { dropSidecar } from "./pam.js";
+import { dropSidecars } from "./stale-sidecars.js";
 import {
   blockProblem,
   claimTile,
@@ -209,7 +209,7 @@ export class GeoTiffSink implements GridSink {
       await this.#fh.write(header, 0, header.length, 0);
       await this.#fh.sync();
       await this.#fh.close();
-      await dropSidecar(this.path);
+      await dropSidecars(this.path);
       await publish(this.#temp, this.path);
       this.#state = "done";
     } catch (e) {
