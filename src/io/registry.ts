@@ -13,7 +13,6 @@
  * await src.close();
  * ```
  */
-import { open } from "node:fs/promises";
 import { extname } from "node:path";
 import { TilecastError } from "../errors.js";
 import { storedValue } from "../grid/dtype.js";
@@ -23,6 +22,7 @@ import { checkReplaceable, ensureParent, sweepStaleTemps } from "./atomic.js";
 import type { CommonSinkOptions, FormatDriver, OpenOptions } from "./driver.js";
 import { foreignFormat } from "./foreign-formats.js";
 import { cogDriver, geoTiffDriver } from "./geotiff/driver.js";
+import { openInputFile } from "./input-file.js";
 import { reading } from "./reading.js";
 import { stackSources } from "./stack.js";
 import type { GridSink, GridSource, SinkSpec } from "./types.js";
@@ -60,7 +60,7 @@ export function formats(): readonly FormatDriver[] {
 
 async function head(path: string): Promise<Uint8Array | null> {
   try {
-    const fh = await open(path, "r");
+    const fh = await openInputFile(path);
     try {
       const b = new Uint8Array(16);
       const { bytesRead } = await fh.read(b, 0, 16, 0);
@@ -69,6 +69,7 @@ async function head(path: string): Promise<Uint8Array | null> {
       await fh.close();
     }
   } catch (e) {
+    if (e instanceof TilecastError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
     if (code === "ENOENT") throw new TilecastError("E_NOT_FOUND", "no such file", { path, cause: e });
     if (code === "EISDIR") return null;

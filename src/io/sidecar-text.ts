@@ -7,6 +7,7 @@
  */
 import { open } from "node:fs/promises";
 import { TilecastError } from "../errors.js";
+import { checkInputKind, INPUT_FLAGS } from "./input-file.js";
 
 const ABSENT = new Set(["ENOENT", "ENOTDIR", "EISDIR"]);
 
@@ -14,7 +15,7 @@ const ABSENT = new Set(["ENOENT", "ENOTDIR", "EISDIR"]);
 export async function readSidecar(path: string, maxBytes: number): Promise<string | null> {
   let fh: Awaited<ReturnType<typeof open>>;
   try {
-    fh = await open(path, "r");
+    fh = await open(path, INPUT_FLAGS);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code ?? "";
     if (ABSENT.has(code)) return null;
@@ -23,6 +24,7 @@ export async function readSidecar(path: string, maxBytes: number): Promise<strin
   try {
     const st = await fh.stat();
     if (st.isDirectory()) return null;
+    checkInputKind(st, path);
     if (st.size > maxBytes)
       throw new TilecastError("E_TOO_LARGE", `it is ${st.size} bytes; a file of its kind is under ${maxBytes}`, {
         path,

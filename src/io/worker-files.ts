@@ -4,7 +4,8 @@
  * buffer per read costs a page fault per 4 KiB on first write, which took longer than the read
  * itself (64 Zarr chunks of 2.3 MB: 120 ms into fresh buffers, 38 ms into one kept buffer).
  */
-import { closeSync, fstatSync, openSync, readSync } from "node:fs";
+import { closeSync, openSync, readSync } from "node:fs";
+import { checkInputFd, INPUT_FLAGS } from "./input-file.js";
 import { isMissing } from "./zarr/fs-store.js";
 
 /** Reads up to this size land in the scratch buffer; larger ones get a buffer of their own. */
@@ -18,13 +19,13 @@ export const inScratch = (b: Uint8Array): boolean => b.buffer === scratch.buffer
 export function withFile<T>(file: string, use: (fd: number, size: number) => T): T | null {
   let fd: number;
   try {
-    fd = openSync(file, "r");
+    fd = openSync(file, INPUT_FLAGS);
   } catch (e) {
     if (isMissing(e)) return null;
     throw e;
   }
   try {
-    return use(fd, fstatSync(fd).size);
+    return use(fd, checkInputFd(fd, file).size);
   } finally {
     closeSync(fd);
   }

@@ -17,10 +17,11 @@
  * const back = await tf.loadLayersModel(fileIO("/tmp/tiny-model"));
  * ```
  */
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, writeFile } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { TilecastError } from "../errors.js";
 import { type DirectoryKind, discard, ensureParent, publish, tempPathFor, trackTemp } from "../io/atomic.js";
+import { readInput } from "../io/input-file.js";
 import { readInJob } from "../io/reading.js";
 import { tf } from "../tfjs.js";
 
@@ -95,8 +96,9 @@ export async function readArtifacts(target: string): Promise<tf.io.ModelArtifact
   const { dir, json } = modelJsonPath(target);
   let text: string;
   try {
-    text = await readFile(json, "utf8");
+    text = await readInput(json, "utf8");
   } catch (e) {
+    if (e instanceof TilecastError) throw e;
     const code = (e as { code?: string }).code;
     throw new TilecastError(
       code === "ENOENT" ? "E_NOT_FOUND" : "E_FORMAT",
@@ -132,7 +134,8 @@ export async function readArtifacts(target: string): Promise<tf.io.ModelArtifact
       const file = join(dir, p);
       await readInJob(file);
       buffers.push(
-        await readFile(file).catch((e) => {
+        await readInput(file).catch((e) => {
+          if (e instanceof TilecastError) throw e;
           throw new TilecastError("E_NOT_FOUND", `weights file missing (listed in ${basename(json)})`, {
             path: file,
             cause: e,

@@ -18,10 +18,10 @@
  * console.log(card.inputs.map((i) => i.name)); // ["nir", "red"]
  * ```
  */
-import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
 import { TilecastError } from "../errors.js";
+import { readInput } from "../io/input-file.js";
 import { tf } from "../tfjs.js";
 import { readArtifacts, writeArtifacts } from "./file-io.js";
 // tilecast's custom layers register on import: every model directory then loads, whoever loads it.
@@ -113,8 +113,9 @@ export async function readModelCard(dir: string): Promise<ModelCard> {
   const path = join(dir, "card.json");
   let raw: unknown;
   try {
-    raw = JSON.parse(await readFile(path, "utf8"));
+    raw = JSON.parse(await readInput(path, "utf8"));
   } catch (e) {
+    if (e instanceof TilecastError) throw e;
     const missing = (e as { code?: string }).code === "ENOENT";
     throw new TilecastError(
       missing ? "E_NOT_FOUND" : "E_FORMAT",

@@ -15,12 +15,13 @@
  * await saveStats("/tmp/scene.stats.json", stats);
  * ```
  */
-import { readFile, writeFile } from "node:fs/promises";
+import { writeFile } from "node:fs/promises";
 import { defer, map, type OperatorFunction, reduce } from "rxjs";
 import { z } from "zod";
 import { TilecastError } from "../errors.js";
 import { BandStatsAccumulator, type Stats, type ValueTransform } from "../grid/band-stats.js";
 import { discard, ensureParent, publish, tempPathFor } from "../io/atomic.js";
+import { readInput } from "../io/input-file.js";
 import type { Tile } from "./tile.js";
 
 /** Options for {@link computeStats}. */
@@ -83,8 +84,9 @@ export async function saveStats(path: string, stats: Stats): Promise<void> {
 export async function loadStats(path: string): Promise<Stats> {
   let text: string;
   try {
-    text = await readFile(path, "utf8");
+    text = await readInput(path, "utf8");
   } catch (e) {
+    if (e instanceof TilecastError) throw e;
     throw new TilecastError("E_NOT_FOUND", "cannot read statistics file", { path, cause: e });
   }
   let raw: unknown;

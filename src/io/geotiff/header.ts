@@ -2,8 +2,9 @@
  * The first bytes of a local TIFF, checked before any parsing so that a missing, empty or
  * non-TIFF file gets a precise one-line error.
  */
-import { open, stat } from "node:fs/promises";
+import { stat } from "node:fs/promises";
 import { TilecastError } from "../../errors.js";
+import { openInputFile } from "../input-file.js";
 
 /** What the 8-byte (16 for BigTIFF) header says. */
 export interface TiffHeader {
@@ -34,7 +35,7 @@ export async function readHeader(path: string): Promise<TiffHeader> {
     throw new TilecastError("E_NOT_FOUND", `cannot open (${code ?? "error"})`, { path, cause: e });
   }
   if (size === 0) throw new TilecastError("E_TRUNCATED", "file is empty", { path });
-  const fh = await open(path, "r");
+  const fh = await openInputFile(path);
   const b = new Uint8Array(16);
   try {
     await fh.read(b, 0, 16, 0);

@@ -5,8 +5,9 @@
  * third-party parser: geotiff.js (about 80 ms to import, with its http clients) is loaded only
  * for remote files and for the codecs it decodes.
  */
-import { type FileHandle, open } from "node:fs/promises";
+import type { FileHandle } from "node:fs/promises";
 import { checkBudget } from "../../util/budget.js";
+import { openInputFile } from "../input-file.js";
 import type { TiffDirectory, TiffFile } from "./directory.js";
 import { libtiffReads } from "./geotag-rules.js";
 import { readHeader, type TiffHeader } from "./header.js";
@@ -124,7 +125,7 @@ export interface LocalTiff {
  */
 export async function openLocalTiff(path: string): Promise<LocalTiff> {
   const header = await readHeader(path);
-  const fh = await open(path, "r");
+  const fh = await openInputFile(path);
   try {
     const scan = await scanIfds(fh, header, path);
     return { fh, header, file: localTiffFile(fh, header, scan, path), first: scan.first };

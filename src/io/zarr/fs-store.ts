@@ -7,6 +7,7 @@
 import { open } from "node:fs/promises";
 import { join } from "node:path";
 import type { AbsolutePath, RangeQuery } from "@zarrita/storage";
+import { checkInputKind, INPUT_FLAGS } from "../input-file.js";
 
 /** True for "no such file": a missing key reads as undefined (a missing chunk is fill_value). */
 export function isMissing(e: unknown): boolean {
@@ -18,7 +19,7 @@ export function isMissing(e: unknown): boolean {
 async function readBytes(file: string, range?: { offset: number; length: number } | { suffix: number }) {
   let fh: Awaited<ReturnType<typeof open>>;
   try {
-    fh = await open(file, "r");
+    fh = await open(file, INPUT_FLAGS);
   } catch (e) {
     if (isMissing(e)) return undefined;
     throw e;
@@ -26,7 +27,9 @@ async function readBytes(file: string, range?: { offset: number; length: number 
   try {
     let offset = 0;
     let length: number;
-    const size = (await fh.stat()).size;
+    const st = await fh.stat();
+    checkInputKind(st, file, true);
+    const size = st.size;
     if (range && "offset" in range) {
       ({ offset, length } = range);
       // A shard index's entry is a range: one past the end is a corrupt index, refused before

@@ -13,11 +13,11 @@
  * ```
  */
 import { createHash } from "node:crypto";
-import { readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import type * as tf from "@tensorflow/tfjs";
 import { errorLine, TilecastError } from "../../errors.js";
 import { atomicWrite } from "../../io/atomic.js";
+import { readInput } from "../../io/input-file.js";
 import { loadModelDir, type ModelCard, modelCardSchema, readModelCard } from "../model-card.js";
 import { EXPORTER, exportOnnx, OPSET } from "./export.js";
 
@@ -46,7 +46,7 @@ export async function onnxBytesFor(
     if (card?.onnx) {
       const current = card.onnx.opset >= OPSET && (card.onnx.exporter ?? 1) >= EXPORTER;
       if (current && card.onnx.weightsSha256 === weightsDigest(model)) {
-        const bytes = await readFile(join(dir, card.onnx.file)).catch(() => null);
+        const bytes = await readInput(join(dir, card.onnx.file)).catch(() => null);
         if (bytes) return { bytes: new Uint8Array(bytes), source: "file" };
       }
       return { bytes: exportOnnx(model), source: "stale-file" };
