@@ -3,17 +3,17 @@
  * band (edge chunks padded with the fill value), compressed and written to a temporary key that
  * is renamed into place. The compressed chunks are the block's stored form (`GridSink.stored`).
  */
-import { join } from "node:path";
 import { errorLine, TilecastError } from "../../errors.js";
 import { type BlockGrid, blockWindow } from "../../grid/block-grid.js";
 import { allocate, DTYPE_INFO, type DType, fitsDtype, viewOf } from "../../grid/dtype.js";
 import type { Grid } from "../../grid/grid.js";
 import { bitsOf, float32Bits } from "../../util/float-bits.js";
-import { atomicWrite, discard } from "../atomic.js";
+import { discard } from "../atomic.js";
 import { encodeHandedOver, spareBuffers } from "../encode-off-thread.js";
 import type { GridSink, StoredBlocks } from "../types.js";
 import { type Compressor, encodeChunk } from "./codecs.js";
 import { type BandArray, bandChunkKey, jsonFill } from "./metadata.js";
+import { writeKey } from "./store-write.js";
 
 /**
  * Encode one band of a block as a full chunk (edge chunks padded with the fill value), in
@@ -155,7 +155,7 @@ export class ZarrChunkWriter implements GridSink {
       );
     try {
       for (const [b, bytes] of pieces.entries())
-        await atomicWrite(join(this.root, bandChunkKey(this.format, this.array, b, row, col)), bytes);
+        await writeKey(this.root, this.target, bandChunkKey(this.format, this.array, b, row, col), bytes);
     } catch (e) {
       if (e instanceof TilecastError) throw e;
       throw new TilecastError("E_WRITE", `cannot write chunk (${errorLine(e)})`, { path: this.target, cause: e });
@@ -169,7 +169,8 @@ export class ZarrChunkWriter implements GridSink {
       await this.finish?.();
     } catch (e) {
       await this.abort();
-      throw new TilecastError("E_WRITE", `cannot finish the store (${errorLine(e)})`, { path: this.target, cause: e });
+      const key = e instanceof TilecastError && e.path === this.target ? e.problem : errorLine(e);
+      throw new TilecastError("E_WRITE", `cannot finish the store (${key})`, { path: this.target, cause: e });
     }
   }
 

@@ -8,16 +8,16 @@
  * Memory holds the compressed chunks of unfinished shards: about one row of shards when blocks
  * arrive in row-major order.
  */
-import { join } from "node:path";
 import { errorLine, TilecastError } from "../../errors.js";
 import { type BlockGrid, blockWindow } from "../../grid/block-grid.js";
 import { fitsDtype } from "../../grid/dtype.js";
 import type { Grid } from "../../grid/grid.js";
-import { atomicWrite, discard } from "../atomic.js";
+import { discard } from "../atomic.js";
 import type { GridSink } from "../types.js";
 import { encodedChunk } from "./chunk-writer.js";
 import { crc32c } from "./crc32c.js";
 import { type BandArray, bandChunkKey } from "./metadata.js";
+import { writeKey } from "./store-write.js";
 
 interface PendingShard {
   chunks: (Uint8Array | undefined)[];
@@ -111,7 +111,7 @@ export class ShardWriter implements GridSink {
     }
     const crc = crc32c(out.subarray(dataBytes, dataBytes + n * 16));
     new DataView(out.buffer).setUint32(dataBytes + n * 16, crc, true);
-    await atomicWrite(join(this.root, bandChunkKey(3, this.array, band, sr, sc)), out);
+    await writeKey(this.root, this.target, bandChunkKey(3, this.array, band, sr, sc), out);
   }
 
   async commit(): Promise<void> {
@@ -127,7 +127,8 @@ export class ShardWriter implements GridSink {
       await this.finish();
     } catch (e) {
       await this.abort();
-      throw new TilecastError("E_WRITE", `cannot finish the store (${errorLine(e)})`, { path: this.target, cause: e });
+      const key = e instanceof TilecastError && e.path === this.target ? e.problem : errorLine(e);
+      throw new TilecastError("E_WRITE", `cannot finish the store (${key})`, { path: this.target, cause: e });
     }
   }
 

@@ -15,12 +15,11 @@
  * ```
  */
 import { mkdir } from "node:fs/promises";
-import { join } from "node:path";
 import { errorLine, TilecastError } from "../../errors.js";
 import { makeBlockGrid } from "../../grid/block-grid.js";
 import { allocate } from "../../grid/dtype.js";
 import { isNorthUp, pixelToWorld } from "../../grid/geotransform.js";
-import { atomicWrite, discard, publish, tempPathFor, trackTemp } from "../atomic.js";
+import { discard, publish, tempPathFor, trackTemp } from "../atomic.js";
 import type { GridSink, SinkSpec } from "../types.js";
 import { exactAxes } from "./axes.js";
 import { bandLayout } from "./band-variables.js";
@@ -31,6 +30,7 @@ import { gdalCrsAttr } from "./gdal-crs.js";
 import { copyGeolocation, geolocationFor } from "./geolocation-write.js";
 import { type ArraySpec, chunkKey, v2ArrayDocs, v3ArrayDoc } from "./metadata.js";
 import { ShardWriter } from "./shard-writer.js";
+import { writeKey } from "./store-write.js";
 import { variableAttrs } from "./variable-attrs.js";
 
 /** Options for {@link createZarrSink}. */
@@ -189,34 +189,32 @@ export async function createZarrSink(path: string, spec: SinkSpec, o: ZarrWriteO
       if (a.data) {
         const raw = allocate(a.spec.dtype, a.data.length);
         (raw as Float64Array).set(a.data);
-        await atomicWrite(
-          join(
-            root,
-            chunkKey(
-              format,
-              a.spec.name,
-              a.spec.shape.map(() => 0),
-            ),
-          ),
-          new Uint8Array(raw.buffer),
+        const key = chunkKey(
+          format,
+          a.spec.name,
+          a.spec.shape.map(() => 0),
         );
+        await writeKey(root, path, key, new Uint8Array(raw.buffer));
       }
     }
   } catch (e) {
     await discard(root);
-    if (e instanceof TilecastError && e.code === "E_UNSUPPORTED") throw e; // a swath's geolocation refused
+    // A swath's geolocation refused, or a key that could not be written (store-write.ts).
+    if (e instanceof TilecastError && (e.code === "E_UNSUPPORTED" || e.path === path)) throw e;
     throw new TilecastError("E_WRITE", `cannot create store (${(e as NodeJS.ErrnoException).code ?? errorLine(e)})`, {
       path,
       cause: e,
     });
   }
   const finish = async () => {
-    for (const [k, v] of Object.entries(docs)) await atomicWrite(join(root, k), JSON.stringify(v, null, 2));
+    const put = (key: string, doc: unknown, indent?: number) =>
+      writeKey(root, path, key, JSON.stringify(doc, null, indent));
+    for (const [k, v] of Object.entries(docs)) await put(k, v, 2);
     if (format === 2) {
-      await atomicWrite(join(root, ".zgroup"), JSON.stringify({ zarr_format: 2 }));
-      await atomicWrite(join(root, ".zattrs"), JSON.stringify({}));
+      await put(".zgroup", { zarr_format: 2 });
+      await put(".zattrs", {});
       const metadata = { ".zgroup": { zarr_format: 2 }, ".zattrs": {}, ...docs };
-      await atomicWrite(join(root, ".zmetadata"), JSON.stringify({ zarr_consolidated_format: 1, metadata }, null, 2));
+      await put(".zmetadata", { zarr_consolidated_format: 1, metadata }, 2);
     } else {
       const inline = Object.fromEntries(Object.entries(docs).map(([k, v]) => [k.replace(/\/zarr\.json$/, ""), v]));
       const group = {
@@ -225,7 +223,7 @@ export async function createZarrSink(path: string, spec: SinkSpec, o: ZarrWriteO
         attributes: {},
         consolidated_metadata: { kind: "inline", must_understand: false, metadata: inline },
       };
-      await atomicWrite(join(root, "zarr.json"), JSON.stringify(group, null, 2));
+      await put("zarr.json", group, 2);
     }
     await publish(root, path);
   };
