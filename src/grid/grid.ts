@@ -113,6 +113,11 @@ export interface GridAttrs {
    * colour of value `i`. Written to one- or two-band uint8 and uint16 GeoTIFFs.
    */
   colorTable?: readonly ColorEntry[];
+  /**
+   * The first band's class names: entry `i` names value `i` (GDAL's category names, which a
+   * GeoTIFF keeps in its `.aux.xml` sidecar; QGIS labels a paletted legend with them).
+   */
+  categoryNames?: readonly string[];
   /** Per-band scale and offset: physical = stored * scale + offset. */
   scale?: readonly number[];
   offset?: readonly number[];

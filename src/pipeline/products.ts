@@ -30,6 +30,16 @@ export function rgbBands(names: readonly (string | null | undefined)[], count: n
   return count >= 3 ? [0, 1, 2] : [0];
 }
 
+/**
+ * The class raster's category names: the probabilities' band names (the model card's), and for
+ * one band of probabilities its two classes, "not NAME" and NAME. None where a band is unnamed.
+ */
+export function classNames(spec: Pick<SinkSpec, "bands" | "attrs">): { categoryNames?: string[] } {
+  const names = spec.attrs?.bandNames?.slice(0, spec.bands) ?? [];
+  if (names.length !== spec.bands || !names.every((n): n is string => Boolean(n))) return {};
+  return { categoryNames: names.length === 1 ? [`not ${names[0]}`, names[0] as string] : [...names] };
+}
+
 /** A run's class raster and quicklook; see the module documentation. */
 export class RunProducts {
   #image: QuicklookSampler | null = null;
@@ -121,7 +131,7 @@ export class RunProducts {
           nodata: 255,
           mask: false,
           // One band of probabilities is two classes (p >= 0.5 or not).
-          attrs: { colorTable: classColorTable(Math.max(2, spec.bands)) },
+          attrs: { colorTable: classColorTable(Math.max(2, spec.bands)), ...classNames(spec) },
         },
         { tileSize: blockWidth },
       );

@@ -37,6 +37,7 @@ import { CogLevels, type LevelTable, type Tiles } from "./cog-layout.js";
 import { encodeHeader } from "./ifd.js";
 import { encodeMaskTile } from "./mask-write.js";
 import { defaultResampling, OverviewPyramid, type OverviewResampling } from "./overview.js";
+import { writePamSidecar } from "./pam-write.js";
 import { dropSidecars } from "./stale-sidecars.js";
 import { blockProblem, claimTile, encodeTile, type TileFormat, type TileOptions, tileFormat } from "./tile-codec.js";
 
@@ -152,6 +153,7 @@ export class CogSink implements GridSink {
       await publish(this.#temp, this.path);
       await this.#closeSpool();
       this.#state = "done";
+      await writePamSidecar(this.path, this.#spec.attrs);
     } catch (e) {
       await out?.close().catch(() => undefined);
       await this.abort();

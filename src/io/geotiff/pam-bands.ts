@@ -32,6 +32,8 @@ export function withPamBands(
   if (!attrs.bandUnits && entries.some((e) => e.unit)) out.bandUnits = entries.map((e) => e.unit ?? null);
   const table = entries[0]?.colorTable;
   if (table && !attrs.colorTable) out.colorTable = table;
+  const categories = entries[0]?.categories;
+  if (categories?.length && !attrs.categoryNames) out.categoryNames = categories;
   if (nodata !== null) return { nodata, attrs: out };
   const values = entries.map((e) => parseNodata(e.nodata));
   const first = values[0] ?? null;

@@ -14,6 +14,7 @@ import { type ColorEntry, type Georef, unplacedGeoref } from "../../grid/grid.js
 import { readSidecar } from "../sidecar-text.js";
 import { type PamGcps, pamColorTable, pamGcps } from "./pam-gcps.js";
 import { type PamMetadata, parsePamMetadata } from "./pam-metadata.js";
+import { xmlElements } from "./xml-elements.js";
 import { unescapeXml } from "./xml-text.js";
 
 /** What a sidecar says about the georeferencing; each part null where it says nothing. */
@@ -38,6 +39,8 @@ export interface PamBand {
   unit?: string;
   /** The band's colour table. */
   colorTable?: ColorEntry[];
+  /** The names of the band's values (GDAL's category names). */
+  categories?: string[];
 }
 
 /** The text of the dataset-level element `name` (not one inside a band), or null. One pass over the text. */
@@ -54,6 +57,13 @@ function element(xml: string, name: string): string | null {
       return close < 0 ? null : unescapeXml(xml.slice(gt + 1, close)).trim();
     }
   }
+  return null;
+}
+
+/** A band's category names (`<CategoryNames><Category>..`; an empty one names nothing), or null. */
+function categoryNames(band: string): string[] | null {
+  for (const list of xmlElements(band, "CategoryNames"))
+    return Array.from(xmlElements(list.body, "Category"), (c) => unescapeXml(c.body).trim());
   return null;
 }
 
@@ -125,6 +135,8 @@ function pamBands(xml: string, sidecar: string): Map<number, PamBand> {
     if (unit) b.unit = unit;
     const colorTable = pamColorTable(body, sidecar);
     if (colorTable) b.colorTable = colorTable;
+    const categories = categoryNames(body);
+    if (categories) b.categories = categories;
     bands.set(n - 1, b);
     at = close;
   }

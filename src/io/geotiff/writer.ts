@@ -27,6 +27,7 @@ import { discard, openTemp, publish, tempPathFor } from "../atomic.js";
 import type { GridSink, SinkSpec, StoredBlocks } from "../types.js";
 import { encodeHeader, encodeIfd, type IfdEntry } from "./ifd.js";
 import { encodeMaskTile, maskEntries } from "./mask-write.js";
+import { writePamSidecar } from "./pam-write.js";
 import { dropSidecars } from "./stale-sidecars.js";
 import {
   blockProblem,
@@ -212,6 +213,7 @@ export class GeoTiffSink implements GridSink {
       await dropSidecars(this.path);
       await publish(this.#temp, this.path);
       this.#state = "done";
+      await writePamSidecar(this.path, this.#spec.attrs);
     } catch (e) {
       await this.abort();
       if (e instanceof TilecastError) throw e;

@@ -1,0 +1,74 @@
+/**
+ * Class names (GDAL's category names, kept in a GeoTIFF's `.aux.xml`): read, carried through a
+ * conversion, and written for a run's class raster from the model card's class names, so GDAL
+ * lists them and QGIS labels the legend with them. Before, a converted land-cover map lost its
+ * names and a run's class raster had none (values 0-3 only).
+ */
+import { describe, expect, it } from "vitest";
+import { openGeoTiff } from "../../../src/io/geotiff/reader.js";
+import { classNames } from "../../../src/pipeline/products.js";
+import { tilecast } from "../../helpers/cli.js";
+import { hasGdal, py } from "../../helpers/gdal.js";
+import { tmp } from "../../helpers/write.js";
+
+const NAMES = ["water", "forest & woods", "<crop>", "", "snow"];
+
+/**
+ * GDAL's category names of `path`'s first band. GDAL 3.6 reads a GeoTIFF's sidecar lazily and
+ * `GetCategoryNames` alone does not load it (gdalinfo and QGIS ask for metadata first): so here.
+ */
+const gdalCategories = (path: string) =>
+  py<string[] | null>(`d = gdal.Open(${JSON.stringify(path)})
+d.GetMetadata()
+print(json.dumps(d.GetRasterBand(1).GetCategoryNames()))`);
+
+describe("class names of a class raster", () => {
+  it("one band of probabilities names its two classes; an unnamed band names none", () => {
+    expect(classNames({ bands: 1, attrs: { bandNames: ["water"] } })).toStrictEqual({
+      categoryNames: ["not water", "water"],
+    });
+    expect(classNames({ bands: 3, attrs: { bandNames: ["a", "b", "c"] } })).toStrictEqual({
+      categoryNames: ["a", "b", "c"],
+    });
+    expect(classNames({ bands: 2, attrs: { bandNames: ["a", null] } })).toStrictEqual({});
+    expect(classNames({ bands: 2, attrs: {} })).toStrictEqual({});
+  });
+});
+
+describe.skipIf(!hasGdal)("category names through GDAL", () => {
+  it.each([[[]], [["--cog"]]])("a GDAL land-cover map keeps its names through convert %j", async (flags) => {
+    const src = tmp("landcover.tif");
+    py(`d = gdal.GetDriverByName("GTiff").Create(${JSON.stringify(src)}, 64, 48, 1, gdal.GDT_Byte)
+d.SetGeoTransform([500000, 30, 0, 4000000, 0, -30])
+b = d.GetRasterBand(1)
+b.WriteArray((np.arange(64 * 48).reshape(48, 64) % 5).astype(np.uint8))
+b.SetCategoryNames(${JSON.stringify(NAMES)})
+d = None
+print("null")`);
+    expect(gdalCategories(src)).toStrictEqual(NAMES);
+    const s = await openGeoTiff(src);
+    expect(s.meta.attrs.categoryNames).toStrictEqual(NAMES);
+    await s.close();
+    const out = tmp("out.tif");
+    const r = tilecast("convert", src, out, "-q", ...flags);
+    expect(r.stderr).toBe("");
+    expect(gdalCategories(out)).toStrictEqual(NAMES);
+  });
+
+  it("a run's class raster names its classes as the model card does", () => {
+    const classes = tmp("classes.tif");
+    const r = tilecast(
+      "run",
+      "pipelines/scene-seg.yaml",
+      "--set",
+      `output.path=${tmp("probabilities.tif")}`,
+      "--set",
+      `output.classes=${classes}`,
+      "--set",
+      "output.quicklook=null",
+      "-q",
+    );
+    expect(r.code).toBe(0);
+    expect(gdalCategories(classes)).toStrictEqual(["land", "water", "cloud", "shadow"]);
+  });
+});
