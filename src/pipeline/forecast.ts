@@ -171,13 +171,16 @@ export async function runForecast(
     checkTrainedFrames(card.frames, step, src.meta.georef, dir, p.input.path);
     const first = parseTimeIn(o.cycle, calendar);
     const last = o.until ? parseTimeIn(o.until, calendar) : first;
-    if (Number.isNaN(first) || Number.isNaN(last))
+    if (Number.isNaN(first) || Number.isNaN(last)) {
+      // The flag that is wrong, as the user typed it (--until only when it was given).
+      const [flag, text] = Number.isNaN(first) ? ["--cycle", o.cycle] : ["--until", o.until];
       throw new TilecastError(
         "E_ARGUMENT",
         calendar === "proleptic_gregorian"
-          ? `--cycle/--until: not an ISO 8601 time (${o.cycle}, ${o.until}; e.g. 2026-11-21T12:00Z, UTC without a zone)`
-          : `--cycle/--until: not a date of the input's ${calendar} calendar (${o.cycle}, ${o.until})`,
+          ? `${flag} '${text}' is not an ISO 8601 time (e.g. 2026-11-21T12:00Z, UTC without a zone)`
+          : `${flag} '${text}' is not a date of the input's ${calendar} calendar`,
       );
+    }
     if (last < first)
       throw new TilecastError("E_ARGUMENT", `--until ${o.until} is before --cycle ${o.cycle}`, { path: p.file });
     const stats: Stats = p.normalize

@@ -101,6 +101,11 @@ describe("flags that do not apply", () => {
       [...args, "--until", "2010-08-26T05:00Z"],
       "pipelines/radar-nowcast.yaml: --until 2010-08-26T05:00Z is before --cycle 2010-08-26T06:00Z",
     );
+    // The flag that is not a time is named, with its text (it said "(T, undefined; ...)").
+    usage(
+      [...args, "--until", "2010-08-26T25:00Z"],
+      "--until '2010-08-26T25:00Z' is not an ISO 8601 time (e.g. 2026-11-21T12:00Z, UTC without a zone)",
+    );
     expect(existsSync(store)).toBe(false);
   });
 

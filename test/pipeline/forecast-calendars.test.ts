@@ -95,7 +95,10 @@ print(json.dumps({"calendar": ds.time.encoding["calendar"], "times": [t.isoforma
     // A date noleap lacks is refused by name; cycles do not mix calendars in one store; scores
     // do not mix a noleap forecast with Gregorian observations.
     await expect(run(noleap, join(dir, "x.zarr"), "2000-02-29T00:00Z", "2000-02-29T00:00Z")).rejects.toThrow(
-      "--cycle/--until: not a date of the input's noleap calendar (2000-02-29T00:00Z, 2000-02-29T00:00Z)",
+      "--cycle '2000-02-29T00:00Z' is not a date of the input's noleap calendar",
+    );
+    await expect(run(noleap, join(dir, "y.zarr"), "2000-02-28T00:00Z", "2000-02-30T00:00Z")).rejects.toThrow(
+      "--until '2000-02-30T00:00Z' is not a date of the input's noleap calendar",
     );
     await expect(run(noleap, fcGregorian, "2000-03-01T00:00Z", "2000-03-01T00:00Z")).rejects.toThrow(
       "the store's cycles are dates of the proleptic_gregorian calendar, this forecast's of noleap",
