@@ -5,7 +5,8 @@
  * the sidecar first (`GDAL_GEOREF_SOURCES` defaults to PAM, then the file's own tags), each of
  * the two separately. A reader that skipped it would drop such a raster's CRS without a word.
  *
- * Internal (used by `georef-sources.ts`, and by the writers, which remove a replaced file's sidecar).
+ * Internal (used by `georef-sources.ts`; `stale-sidecars.ts` removes a replaced file's sidecars and
+ * `pam-write.ts` writes one).
  */
 import { TilecastError } from "../../errors.js";
 import { type Crs, parseCrs } from "../../grid/crs.js";

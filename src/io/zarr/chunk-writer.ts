@@ -169,8 +169,9 @@ export class ZarrChunkWriter implements GridSink {
       await this.finish?.();
     } catch (e) {
       await this.abort();
-      const key = e instanceof TilecastError && e.path === this.target ? e.problem : errorLine(e);
-      throw new TilecastError("E_WRITE", `cannot finish the store (${key})`, { path: this.target, cause: e });
+      // A key's error already names this store (store-write.ts): its problem alone, then.
+      const why = e instanceof TilecastError && e.path === this.target ? e.problem : errorLine(e);
+      throw new TilecastError("E_WRITE", `cannot finish the store (${why})`, { path: this.target, cause: e });
     }
   }
 

@@ -17,7 +17,7 @@ import { errorLine, TilecastError } from "../../errors.js";
 import { halfToNumber } from "../../util/half.js";
 import { isUrl } from "../../util/url.js";
 import { codecPool, type OffThreadCodec } from "../codec-pool.js";
-import { openInputFile } from "../input-file.js";
+import { readInput } from "../input-file.js";
 import { readInJob } from "../reading.js";
 import { chunkBytes } from "./bounds.js";
 import { cachedChunks, checkedChunks } from "./chunk-access.js";
@@ -97,16 +97,6 @@ async function localFormat(dir: string): Promise<2 | 3 | null> {
   return null;
 }
 
-/** A small file's text, opened as inputs are (input-file.ts: a named pipe is refused, not waited on). */
-async function readText(path: string): Promise<string> {
-  const fh = await openInputFile(path);
-  try {
-    return await fh.readFile("utf8");
-  } finally {
-    await fh.close();
-  }
-}
-
 /** Array paths of a local store, found by walking its directories (up to 4 levels). */
 async function listLocal(dir: string, format: 2 | 3, prefix = "", depth = 0): Promise<string[]> {
   const out: string[] = [];
@@ -119,7 +109,7 @@ async function listLocal(dir: string, format: 2 | 3, prefix = "", depth = 0): Pr
       if (await exists(join(here, ".zarray"))) out.push(rel);
       else if (await exists(join(here, ".zgroup"))) out.push(...(await listLocal(dir, format, rel, depth + 1)));
     } else if (await exists(join(here, "zarr.json"))) {
-      const kind = await readText(join(here, "zarr.json"))
+      const kind = await readInput(join(here, "zarr.json"), "utf8")
         .then((t) => (JSON.parse(t) as { node_type?: string }).node_type)
         .catch(() => "array");
       if (kind === "array") out.push(rel);
