@@ -21,6 +21,7 @@ export const TYPED_ATTRS: ReadonlySet<string> = new Set([
   "scale",
   "offset",
   "colorTable",
+  "categoryNames",
   "bandUnits",
   "bandMetadata",
   "bandVariables",

@@ -25,6 +25,7 @@ import type { ChunkCache } from "./chunk-cache.js";
 import { curvilinearGeoref, irregularGeoref, latLon2d } from "./curvilinear.js";
 import { openZarr, type ZarrArrayInfo } from "./dataset.js";
 import { checkSpatialLast } from "./dims-order.js";
+import { categoryNamesOf } from "./flag-meanings.js";
 import { crsTextOfGdalAttr } from "./gdal-crs.js";
 import { georefFromCoords, georefWithoutCoords, isLatLon, regularStep, unwrapLongitudes } from "./georef.js";
 import { groupView } from "./groups.js";
@@ -261,6 +262,7 @@ export async function openZarrSource(path: string, o: ZarrSourceOptions = {}): P
     ...attrs
   }: Record<string, unknown> = info.attrs;
   if (listed) delete attrs[listed.key]; // the names, not an attribute of the data
+  const categoryNames = categoryNamesOf(attrs);
   const meta: ZarrMeta = {
     format: "zarr",
     path,
@@ -273,7 +275,11 @@ export async function openZarrSource(path: string, o: ZarrSourceOptions = {}): P
     blockWidth: info.chunks[xAt] ?? 1,
     blockHeight: info.chunks[yAt] ?? 1,
     periodicX,
-    attrs: { ...withoutTypedNames(attrs), ...(bandNames ? { bandNames } : {}) },
+    attrs: {
+      ...withoutTypedNames(attrs),
+      ...(bandNames ? { bandNames } : {}),
+      ...(categoryNames ? { categoryNames } : {}),
+    },
     variable: name,
     dims: info.dims,
     bandDim,

@@ -9,6 +9,7 @@
 import { type GridAttrs, selectBands } from "../../grid/grid.js";
 import { carriedAttrs, commonUnit } from "../carried-attrs.js";
 import type { OutVariable } from "./band-variables.js";
+import { flagAttrs } from "./flag-meanings.js";
 
 /** The items every one of `items` has with the same value. */
 function sharedItems(items: readonly (Readonly<Record<string, string>> | null)[]): [string, string][] {
@@ -32,5 +33,9 @@ export function variableAttrs(attrs: GridAttrs | undefined, v: OutVariable, stac
   const offset = same(own.offset);
   if (scale !== null && scale !== 1) out.scale_factor = scale;
   if (offset !== null && offset !== 0) out.add_offset = offset;
+  // A class raster's names (the first band's), as CF's flags, unless the data's own are there.
+  const names = attrs?.categoryNames;
+  if (names?.length && v.bands.length === 1 && v.bands[0] === 0 && out.flag_meanings === undefined)
+    Object.assign(out, flagAttrs(names));
   return out;
 }

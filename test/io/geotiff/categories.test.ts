@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { openGeoTiff } from "../../../src/io/geotiff/reader.js";
+import { categoryNamesOf, flagAttrs } from "../../../src/io/zarr/flag-meanings.js";
 import { classNames } from "../../../src/pipeline/products.js";
 import { tilecast } from "../../helpers/cli.js";
 import { hasGdal, py } from "../../helpers/gdal.js";
@@ -33,6 +34,18 @@ describe("class names of a class raster", () => {
     expect(classNames({ bands: 2, attrs: { bandNames: ["a", null] } })).toStrictEqual({});
     expect(classNames({ bands: 2, attrs: {} })).toStrictEqual({});
   });
+
+  it("CF flags: one word a value from 0, and back only where the values are 0 to n-1", () => {
+    expect(flagAttrs(NAMES)).toStrictEqual({
+      flag_values: [0, 1, 2, 3, 4],
+      flag_meanings: "water forest_&_woods <crop> value_3 snow",
+    });
+    expect(categoryNamesOf(flagAttrs(NAMES))).toStrictEqual(["water", "forest_&_woods", "<crop>", "value_3", "snow"]);
+    expect(categoryNamesOf({ flag_values: 0, flag_meanings: "clear" })).toStrictEqual(["clear"]);
+    expect(categoryNamesOf({ flag_values: [1, 2], flag_meanings: "a b" })).toBeNull(); // not from 0
+    expect(categoryNamesOf({ flag_masks: [1, 2], flag_meanings: "a b" })).toBeNull(); // bit flags
+    expect(categoryNamesOf({ flag_values: [0, 1], flag_meanings: "a" })).toBeNull();
+  });
 });
 
 describe.skipIf(!hasGdal)("category names through GDAL", () => {
@@ -53,6 +66,24 @@ print("null")`);
     const r = tilecast("convert", src, out, "-q", ...flags);
     expect(r.stderr).toBe("");
     expect(gdalCategories(out)).toStrictEqual(NAMES);
+  });
+
+  it("a Zarr output writes them as CF flags xarray reads, and a GeoTIFF made from it has them again", () => {
+    const src = tmp("landcover.tif");
+    py(`d = gdal.GetDriverByName("GTiff").Create(${JSON.stringify(src)}, 64, 48, 1, gdal.GDT_Byte)
+d.SetGeoTransform([500000, 30, 0, 4000000, 0, -30])
+d.GetRasterBand(1).SetCategoryNames(["water", "bare soil", "snow"])
+d = None
+print("null")`);
+    const store = tmp("landcover.zarr");
+    expect(tilecast("convert", src, store, "-q").code).toBe(0);
+    const attrs = py<Record<string, unknown>>(`import xarray as xr
+a = xr.open_zarr(${JSON.stringify(store)}).band_data.attrs
+print(json.dumps({"flag_values": [int(v) for v in a["flag_values"]], "flag_meanings": a["flag_meanings"], "raw": "categoryNames" in a}))`);
+    expect(attrs).toStrictEqual({ flag_values: [0, 1, 2], flag_meanings: "water bare_soil snow", raw: false });
+    const back = tmp("back.tif");
+    expect(tilecast("convert", store, back, "-q").code).toBe(0);
+    expect(gdalCategories(back)).toStrictEqual(["water", "bare_soil", "snow"]);
   });
 
   it("a run's class raster names its classes as the model card does", () => {
