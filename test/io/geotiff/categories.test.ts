@@ -23,6 +23,19 @@ const gdalCategories = (path: string) =>
 d.GetMetadata()
 print(json.dumps(d.GetRasterBand(1).GetCategoryNames()))`);
 
+/** A 64 x 48 land-cover GeoTIFF GDAL writes, its values 0 to 4, its first band's categories `names`. */
+function landCover(names: readonly string[]): string {
+  const path = tmp("landcover.tif");
+  py(`d = gdal.GetDriverByName("GTiff").Create(${JSON.stringify(path)}, 64, 48, 1, gdal.GDT_Byte)
+d.SetGeoTransform([500000, 30, 0, 4000000, 0, -30])
+b = d.GetRasterBand(1)
+b.WriteArray((np.arange(64 * 48).reshape(48, 64) % 5).astype(np.uint8))
+b.SetCategoryNames(${JSON.stringify(names)})
+d = None
+print("null")`);
+  return path;
+}
+
 describe("class names of a class raster", () => {
   it("one band of probabilities names its two classes; an unnamed band names none", () => {
     expect(classNames({ bands: 1, attrs: { bandNames: ["water"] } })).toStrictEqual({
@@ -50,14 +63,7 @@ describe("class names of a class raster", () => {
 
 describe.skipIf(!hasGdal)("category names through GDAL", () => {
   it.each([[[]], [["--cog"]]])("a GDAL land-cover map keeps its names through convert %j", async (flags) => {
-    const src = tmp("landcover.tif");
-    py(`d = gdal.GetDriverByName("GTiff").Create(${JSON.stringify(src)}, 64, 48, 1, gdal.GDT_Byte)
-d.SetGeoTransform([500000, 30, 0, 4000000, 0, -30])
-b = d.GetRasterBand(1)
-b.WriteArray((np.arange(64 * 48).reshape(48, 64) % 5).astype(np.uint8))
-b.SetCategoryNames(${JSON.stringify(NAMES)})
-d = None
-print("null")`);
+    const src = landCover(NAMES);
     expect(gdalCategories(src)).toStrictEqual(NAMES);
     const s = await openGeoTiff(src);
     expect(s.meta.attrs.categoryNames).toStrictEqual(NAMES);
@@ -69,12 +75,7 @@ print("null")`);
   });
 
   it("a Zarr output writes them as CF flags xarray reads, and a GeoTIFF made from it has them again", () => {
-    const src = tmp("landcover.tif");
-    py(`d = gdal.GetDriverByName("GTiff").Create(${JSON.stringify(src)}, 64, 48, 1, gdal.GDT_Byte)
-d.SetGeoTransform([500000, 30, 0, 4000000, 0, -30])
-d.GetRasterBand(1).SetCategoryNames(["water", "bare soil", "snow"])
-d = None
-print("null")`);
+    const src = landCover(["water", "bare soil", "snow"]);
     const store = tmp("landcover.zarr");
     expect(tilecast("convert", src, store, "-q").code).toBe(0);
     const attrs = py<Record<string, unknown>>(`import xarray as xr
