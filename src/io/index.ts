@@ -49,6 +49,7 @@ export { type ResampleSpec, resampleFactor, resampleMethod, resampleSource, resa
 export { stackSources } from "./stack.js";
 export { teeSink } from "./tee-sink.js";
 export type { GridSink, GridSource, RasterMeta, ReadOptions, SinkSpec, StoredBlocks } from "./types.js";
+export { isPacked, unpackSource } from "./unpack.js";
 export { MAX_WINDOW_BYTES } from "./window-buffer.js";
 export { type CfEncoding, cfDecode, cfEncoding } from "./zarr/cf.js";
 export { decodeCfTime, isCfTime, parseCfTime } from "./zarr/cf-time.js";

@@ -10,6 +10,7 @@ import { pooledStats, type Stats } from "../grid/band-stats.js";
 import { openSource } from "../io/registry.js";
 import { resampleSource } from "../io/resample.js";
 import type { GridSource } from "../io/types.js";
+import { unpackSource } from "../io/unpack.js";
 import { computeStats, loadStats, saveStats } from "../stages/compute-stats.js";
 import type { normalizeStageOptions } from "../stages/normalize.js";
 import { readTiles } from "../stages/read-tiles.js";
@@ -18,7 +19,8 @@ import type { Pipeline } from "./config.js";
 import { checkStatsBands } from "./stats-bands.js";
 
 /**
- * Open the pipeline's input (its variable and fixed indices for stores).
+ * Open the pipeline's input (its variable and fixed indices for stores), packed bands unpacked
+ * (`io/unpack.ts`): models see `stored * scale + offset`, whichever format holds the values.
  *
  * @example
  * ```ts
@@ -34,7 +36,8 @@ export async function openInput(p: Pipeline, signal?: AbortSignal): Promise<Grid
     ...(p.input.index ? { index: p.input.index } : {}),
     ...(signal ? { signal } : {}),
   });
-  return p.input.resample ? resampleSource(src, p.input.resample) : src;
+  const values = unpackSource(src);
+  return p.input.resample ? resampleSource(values, p.input.resample) : values;
 }
 
 /**

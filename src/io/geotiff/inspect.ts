@@ -13,7 +13,9 @@
 import { epsgName } from "../../grid/crs.js";
 import type { DType } from "../../grid/dtype.js";
 import { placingTransform } from "../../grid/grid.js";
+import { bandUnitsOf } from "../carried-attrs.js";
 import type { GridSource } from "../types.js";
+import { isPacked } from "../unpack.js";
 import type { GeoTiffMeta } from "./reader.js";
 
 /** The fields `tilecast inspect --json` prints. */
@@ -47,6 +49,10 @@ export interface RasterInfo {
   bandNames: (string | null)[] | null;
   /** Band 1's colour table (red, green, blue, alpha per value), or null. */
   colorTable: number[][] | null;
+  /** Each band's scale and offset (value = stored * scale + offset), or null when not packed. */
+  packing: { scale: number[]; offset: number[] } | null;
+  /** Each band's unit, or null when none is known. */
+  units: (string | null)[] | null;
 }
 
 /** Describe an open raster (format-specific fields, such as compression, when the source has them). */
@@ -78,7 +84,22 @@ export function describeRaster(src: GridSource): RasterInfo {
     rasterType: m.georef?.rasterType ?? null,
     bandNames: m.attrs.bandNames ? [...m.attrs.bandNames] : null,
     colorTable: m.attrs.colorTable ? m.attrs.colorTable.map((e) => [...e]) : null,
+    packing: isPacked(m.attrs)
+      ? {
+          scale: Array.from({ length: m.bands }, (_, b) => m.attrs.scale?.[b] ?? 1),
+          offset: Array.from({ length: m.bands }, (_, b) => m.attrs.offset?.[b] ?? 0),
+        }
+      : null,
+    units: bandUnitsOf(m.attrs, m.bands),
   };
+}
+
+/** "value = stored x 0.01 + 273.15", or one such term per band where the bands differ. */
+function packingText(p: NonNullable<RasterInfo["packing"]>): string {
+  const shift = (o: number) => (o === 0 ? "" : o < 0 ? ` - ${-o}` : ` + ${o}`);
+  const term = (b: number) => `stored x ${p.scale[b]}${shift(p.offset[b] ?? 0)}`;
+  const same = p.scale.every((s, b) => s === p.scale[0] && p.offset[b] === p.offset[0]);
+  return same ? `value = ${term(0)}` : p.scale.map((_, b) => `band ${b + 1}: ${term(b)}`).join(", ");
 }
 
 /** How `inspect` names a CRS: its EPSG code and name, else its PROJ string or WKT; "none". */
@@ -108,5 +129,7 @@ export function formatInfo(i: RasterInfo): string {
   if (i.mask) lines.push(`  mask         ${i.mask} (GDAL per-dataset mask: cells it marks 0 are invalid)`);
   if (i.colorTable) lines.push(`  colours      a colour table of ${i.colorTable.length} entries (palette)`);
   if (i.bandNames) lines.push(`  band names   ${i.bandNames.map((n) => n ?? "-").join(", ")}`);
+  if (i.units) lines.push(`  units        ${i.units.map((u) => u || "-").join(", ")}`);
+  if (i.packing) lines.push(`  packing      ${packingText(i.packing)}; pipelines read the values unpacked`);
   return lines.join("\n");
 }
