@@ -13,6 +13,7 @@
  * ```
  */
 import { TilecastError } from "../../errors.js";
+import { limitedFetch } from "../http-fetch.js";
 
 /** The head fetched first. */
 const HEAD = 64 * 1024;
@@ -66,16 +67,10 @@ export class HttpSource {
 
   /** One range request; a server that ignores ranges is an error unless the file is small. */
   async #range(offset: number, length: number, signal?: AbortSignal): Promise<Uint8Array> {
-    let res: Response;
-    try {
-      res = await fetch(this.url, {
-        headers: { Range: `bytes=${offset}-${offset + length - 1}` },
-        ...(signal ? { signal } : {}),
-      });
-    } catch (e) {
-      if (signal?.aborted) throw e;
-      throw new TilecastError("E_NOT_FOUND", `cannot fetch (${(e as Error).message})`, { path: this.url, cause: e });
-    }
+    const res = await limitedFetch(this.url, {
+      headers: { Range: `bytes=${offset}-${offset + length - 1}` },
+      ...(signal ? { signal } : {}),
+    });
     if (res.status === 416) return new Uint8Array(0); // past the end of the file
     if (res.status !== 206 && res.status !== 200) {
       throw new TilecastError("E_NOT_FOUND", `server answered HTTP ${res.status}`, { path: this.url });

@@ -17,6 +17,7 @@ import { errorLine, TilecastError } from "../../errors.js";
 import { halfToNumber } from "../../util/half.js";
 import { isUrl } from "../../util/url.js";
 import { codecPool, type OffThreadCodec } from "../codec-pool.js";
+import { limitedFetch } from "../http-fetch.js";
 import { readInput } from "../input-file.js";
 import { readInJob } from "../reading.js";
 import { chunkBytes } from "./bounds.js";
@@ -175,7 +176,10 @@ export async function openZarr(path: string, o: OpenZarrOptions = {}): Promise<Z
   let store: ZarrStore;
   let consolidated = false;
   if (isUrl(path)) {
-    raw = new zarr.FetchStore(path.replace(/\/+$/, ""));
+    // Requests time out and are tried again (`http-fetch.ts`); zarrita hands a Request.
+    raw = new zarr.FetchStore(path.replace(/\/+$/, ""), {
+      fetch: (r: Request) => limitedFetch(r.url, { method: r.method, headers: r.headers, signal: r.signal }),
+    });
     format = (await raw.get("/zarr.json")) ? 3 : 2;
   } else {
     const dir = resolve(path);
