@@ -21,7 +21,7 @@ import { checkRegular } from "../train/sequences.js";
  * where it steps by calendar months or years, which fixed-length leads cannot describe.
  */
 export function inputStep(labels: readonly string[], path: string): number {
-  const { stepMs, cadence } = checkRegular(labels, true);
+  const { stepMs, cadence } = checkRegular(labels, true, path);
   if (cadence !== "fixed")
     throw new TilecastError(
       "E_UNSUPPORTED",

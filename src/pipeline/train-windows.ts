@@ -23,7 +23,7 @@ export function windowStarts(p: Pipeline, src: GridSource, seq: NonNullable<Trai
     throw new TilecastError("E_ARGUMENT", "train.sequence: the input's band axis has no time labels", {
       path: p.input.path,
     });
-  const { gaps } = checkRegular(times, seq.allowGaps);
+  const { gaps } = checkRegular(times, seq.allowGaps, p.input.path);
   const window = seq.input + seq.output;
   const clear = (s: number) => !gaps.some((g) => g > s && g < s + window); // no gap inside the window
   const split = timeSplit(times, seq.input, seq.output, seq.until);

@@ -58,7 +58,7 @@ export function cellSize(georef: Georef | null): CellSize | undefined {
 
 /** The step (fixed steps only) and cell size of `src`'s frames, as a card records them. */
 export function trainedFrames(src: GridSource): TrainedFrames {
-  const { stepMs, cadence } = checkRegular(src.meta.attrs.bandNames as string[], true);
+  const { stepMs, cadence } = checkRegular(src.meta.attrs.bandNames as string[], true, src.meta.path);
   const cell = cellSize(src.meta.georef);
   return { ...(cadence === "fixed" ? { stepMinutes: stepMs / 60_000 } : {}), ...(cell ? { cell } : {}) };
 }

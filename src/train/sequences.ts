@@ -94,11 +94,27 @@ const CALENDAR_STEPS = [
  * 29), and every gap in it: a missing time step is named (or, with `allowGaps`, windows across it
  * are left out by the caller). Monthly or yearly series (CMIP's monthly means, mid-month or at
  * the first) step by calendar months or years: a step of 28 days and one of 31 are one month each.
+ * Errors name `path`, the file the times are from, when it is given.
  */
-export function checkRegular(
-  times: readonly string[],
-  allowGaps = false,
-): { stepMs: number; gaps: number[]; cadence: "fixed" | "month" | "year" } {
+export function checkRegular(times: readonly string[], allowGaps = false, path?: string): Regularity {
+  try {
+    return regularity(times, allowGaps);
+  } catch (e) {
+    // Named by the file whose times they are: "time steps must increase" alone says not which.
+    if (path !== undefined && e instanceof TilecastError && e.path === undefined)
+      throw new TilecastError(e.code, e.problem, { path, cause: e });
+    throw e;
+  }
+}
+
+/** The step between a series' times, its gaps, and whether it steps by calendar months or years. */
+export interface Regularity {
+  stepMs: number;
+  gaps: number[];
+  cadence: "fixed" | "month" | "year";
+}
+
+function regularity(times: readonly string[], allowGaps: boolean): Regularity {
   const { at, calendar } = labelTimes(times);
   const steps = at.slice(1).map((v, i) => v - (at[i] as number));
   // A frame written twice, or out of order, is no step: name it, not a gap of 0 min.
@@ -110,7 +126,7 @@ export function checkRegular(
     );
   const step = Math.min(...steps);
   let gaps = steps.flatMap((d, i) => (d === step ? [] : [i + 1]));
-  let cadence: "fixed" | "month" | "year" = "fixed";
+  let cadence: Regularity["cadence"] = "fixed";
   // Calendar steps where every step is a whole number of them, of the length it should be (a
   // series of 30-day steps from January 1 is not monthly: its second time is in January again).
   for (const c of gaps.length > 0 ? CALENDAR_STEPS : []) {

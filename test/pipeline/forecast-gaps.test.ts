@@ -15,6 +15,7 @@ import { loadPipeline } from "../../src/pipeline/config.js";
 import { evaluateNowcast } from "../../src/pipeline/evaluate-nowcast.js";
 import { runForecast } from "../../src/pipeline/forecast.js";
 import { cellSize } from "../../src/pipeline/trained-frames.js";
+import { tilecast } from "../helpers/cli.js";
 import { hasGdal, py } from "../helpers/gdal.js";
 import { redatedTracer } from "../helpers/tracer.js";
 import { tmp } from "../helpers/write.js";
@@ -26,9 +27,17 @@ const RADAR = "fixtures/radar-knmi/knmi-20100826.rain-4km.zarr";
  * 64 x 64 cells with rain.
  */
 function without(path: string, drop: number[]): void {
+  frames(
+    path,
+    Array.from({ length: 16 }, (_, i) => i).filter((i) => !drop.includes(i)),
+  );
+}
+
+/** The radar fixture's frames at `order` (indices, repeats and reversals as given), 64 x 64 cells. */
+function frames(path: string, order: number[]): void {
   py(`import xarray as xr
 ds = xr.open_zarr(${JSON.stringify(RADAR)})
-ds = ds.isel(time=[i for i in range(16) if i not in ${JSON.stringify(drop)}], y=slice(64, 128), x=slice(64, 128)).load()
+ds = ds.isel(time=${JSON.stringify(order)}, y=slice(64, 128), x=slice(64, 128)).load()
 for v in ds.variables.values(): v.encoding = {}
 ds.to_zarr(${JSON.stringify(path)}, mode="w")
 print("null")`);
@@ -160,6 +169,31 @@ print("null")`);
     ]);
     await expect(runForecast(p, { cycle: "2000-06-01" })).rejects.toThrow(
       "the input steps by calendar months: a forecast's leads are fixed steps (hours, days)",
+    );
+  });
+  it("a frame written twice or out of order is refused naming the store, by forecasts and training", async () => {
+    const dir = tmp("fc-order");
+    const twice = join(dir, "twice.zarr");
+    const swapped = join(dir, "swapped.zarr");
+    frames(twice, [0, 1, 2, 3, 4, 5, 5, 6, 7, 8, 9]);
+    frames(swapped, [0, 1, 2, 3, 4, 6, 5, 7, 8, 9, 10]);
+    const e = await nowcast(twice, join(dir, "t.zarr"), "2010-08-26T00:45Z").catch((x: unknown) => x);
+    expect(e).toMatchObject({
+      message: `${twice}: time steps must increase, but 2010-08-26T00:25:00.000Z is followed by 2010-08-26T00:25:00.000Z`,
+    });
+    const train = tilecast(
+      "train",
+      "pipelines/radar-nowcast-train.yaml",
+      "--set",
+      `input.path=${swapped}`,
+      "--set",
+      `train.output=${join(dir, "model")}`,
+      "--set",
+      `train.checkpoints=${join(dir, "ckpt")}`,
+    );
+    expect(train.code).not.toBe(0);
+    expect(train.stderr).toBe(
+      `tilecast: ${swapped}: time steps must increase, but 2010-08-26T00:30:00.000Z is followed by 2010-08-26T00:25:00.000Z\n`,
     );
   });
 });
