@@ -8,6 +8,7 @@ import { realpath } from "node:fs/promises";
 import { basename, dirname, isAbsolute, relative, resolve } from "node:path";
 import { TilecastError } from "../errors.js";
 import type { Pipeline } from "./config.js";
+import { stageDescriptor } from "./stages.js";
 
 /** Where `path` will really be written: the real path of its deepest existing parent, plus the rest. */
 export async function realTarget(path: string): Promise<string> {
@@ -21,18 +22,33 @@ export async function realTarget(path: string): Promise<string> {
 
 /** The files a pipeline writes, by key. */
 export function outputsOf(p: Pipeline): [string, string][] {
-  const pairs = (list: [string, string | undefined][]) =>
-    list.filter((kv): kv is [string, string] => kv[1] !== undefined);
   return [
-    ...pairs([
+    ...present([
       ["output.path", p.output?.path],
       ["output.quicklook", p.output?.quicklook],
       ["output.classes", p.output?.classes],
       ["train.output", p.train?.output],
       ["train.checkpoints", p.train?.checkpoints],
+      ["normalize.saveStats", p.normalize?.saveStats],
     ]),
-    ...(p.normalize?.saveStats ? ([["normalize.saveStats", p.normalize.saveStats]] as [string, string][]) : []),
+    ...stagePaths(p, true),
   ];
+}
+
+/** The pairs whose path is given. */
+const present = (list: [string, string | undefined][]) =>
+  list.filter((kv): kv is [string, string] => kv[1] !== undefined);
+
+/**
+ * The path options of the pipeline's tile stages that they write (`writes`), or that they read
+ * (statistics a later `normalize` stage loads), by key (`stages.1.saveStats`).
+ */
+export function stagePaths(p: Pipeline, writes: boolean): [string, string][] {
+  return p.stages.flatMap((st, i) => {
+    const d = stageDescriptor(st.type);
+    const keys = (d.paths ?? []).filter((k) => (d.writes ?? []).includes(k) === writes);
+    return present(keys.map((k) => [`stages.${i}.${k}`, typeof st[k] === "string" ? st[k] : undefined]));
+  });
 }
 
 /**

@@ -51,6 +51,11 @@ export interface StageDescriptor<S extends z.ZodType<Record<string, unknown>> = 
   readonly options: S;
   /** Option keys that are file paths, resolved against the pipeline file's directory. */
   readonly paths?: readonly string[];
+  /**
+   * Those of {@link paths} that the stage writes (the others it reads): checked like the
+   * pipeline's outputs, against its inputs and the output root.
+   */
+  readonly writes?: readonly string[];
   /** The operator for one run (may do work first, e.g. compute statistics). */
   create(
     options: z.infer<S>,

@@ -18,6 +18,7 @@ export const normalizeStage: StageDescriptor<typeof normalizeStageOptions> = {
   summary: "per-band z-score or min/max scaling (statistics from a file or a streaming pass)",
   options: normalizeStageOptions,
   paths: ["stats", "saveStats"],
+  writes: ["saveStats"],
   async create(o, ctx) {
     const stats = await normalizeStats(o, ctx.pipeline, ctx.source, ctx.plan);
     ctx.log("stats", { bands: stats.bands, file: o.saveStats ?? o.stats });
