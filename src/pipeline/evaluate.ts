@@ -14,10 +14,10 @@
  */
 import { TilecastError } from "../errors.js";
 import { pixelValidity } from "../grid/grid.js";
-import type { Window } from "../grid/window.js";
 import { openSource } from "../io/registry.js";
 import { confusionMatrix, matrixAccuracy, matrixF1, matrixIou } from "../nn/metrics.js";
 import { checkAligned } from "./aligned.js";
+import { checkClasses } from "./label-classes.js";
 
 /** Scores of a class raster. */
 export interface ClassEvaluation {
@@ -61,8 +61,9 @@ export async function evaluateClasses(
       const pv = pixelValidity(pg);
       const tv = pixelValidity(tg);
       const valid = pv && tv ? pv.map((v, i) => v & (tv[i] as number)) : (pv ?? tv);
-      checkClasses(pg.data, valid, k, prediction, w);
-      checkClasses(tg.data, valid, k, truth, w);
+      const what = `--classes ${k} takes integers 0 to ${k - 1}`;
+      checkClasses(pg.data, valid, k, prediction, w, what);
+      checkClasses(tg.data, valid, k, truth, w, what);
       const part = confusionMatrix(pg.data, tg.data, k, valid);
       for (let i = 0; i < m.length; i++) m[i] = (m[i] as number) + (part[i] as number);
     }
@@ -84,22 +85,5 @@ export async function evaluateClasses(
     };
   } finally {
     await Promise.allSettled([p.close(), t.close()]);
-  }
-}
-
-/**
- * Refuse a valid cell of `values` (one side's rows at `w`) that is not a class in [0, k), naming
- * `file` and the cell: the side at fault, not always the prediction.
- */
-function checkClasses(values: ArrayLike<number>, valid: Uint8Array | null, k: number, file: string, w: Window): void {
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i] as number;
-    if ((valid && !valid[i]) || v !== v || (Number.isInteger(v) && v >= 0 && v < k)) continue; // NaN: no cell
-    const [row, col] = [w.y + Math.floor(i / w.width), i % w.width];
-    throw new TilecastError(
-      "E_ARGUMENT",
-      `${v} at row ${row}, column ${col} is not a class: --classes ${k} takes integers 0 to ${k - 1}`,
-      { path: file },
-    );
   }
 }

@@ -43,6 +43,7 @@ import { fit } from "../train/trainer.js";
 import { checkAligned } from "./aligned.js";
 import type { Pipeline } from "./config.js";
 import { normalizeStats, openInput, openLabels, planFor, singleVariable } from "./input.js";
+import { classLabels, trainsOnClasses } from "./label-classes.js";
 import { checkOutputRoot } from "./output-root.js";
 import { createTileStages } from "./stages.js";
 import type { TrainSection } from "./train-config.js";
@@ -206,11 +207,14 @@ export async function trainPipeline(p: Pipeline, o: TrainRunOptions = {}): Promi
     // a tile model every band.
     const model = resume?.model ?? buildModel(p, t.sequence ? t.sequence.input : bands, t.seed);
     const state = t.sequence !== undefined && model.inputs[0]?.shape.length === 4;
+    const channels = model.outputs[0]?.shape.at(-1) ?? 1;
+    // Class indices for a segmentation model: one channel is a probability of the second of two.
+    if (labels && trainsOnClasses(p)) labels = classLabels(labels, Math.max(2, channels));
     const c = { p, t, src, labels, plan, stages };
     let data: ReturnType<typeof tileData>;
     let outputs: ReturnType<typeof tileOutputs>;
     try {
-      outputs = t.sequence ? [] : tileOutputs(p, model.outputs[0]?.shape.at(-1) ?? 1);
+      outputs = t.sequence ? [] : tileOutputs(p, channels);
       data = state ? stateData({ p, t, src, stats }) : t.sequence ? sequenceData(c) : tileData(c);
     } catch (e) {
       model.dispose();
