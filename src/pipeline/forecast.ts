@@ -34,6 +34,8 @@ import { loadModelDir, type ModelCard } from "../nn/model-card.js";
 import { tf } from "../tfjs.js";
 import { type Pipeline, requireOutput } from "./config.js";
 import { cycleFrames, inputStep } from "./cycle-frames.js";
+import { checkForecastKeys } from "./forecast-keys.js";
+import { checkForecastModel } from "./forecast-model.js";
 import { sequenceStepper, stateStepper } from "./forecast-steppers.js";
 import { normalizeStats, openInput, planFor, singleVariable } from "./input.js";
 import { checkOutputRoot } from "./output-root.js";
@@ -153,6 +155,7 @@ export async function runForecast(
   const { model, card } = await loadModelDir(dir);
   if (!card.frames)
     throw new TilecastError("E_ARGUMENT", "card.json has no frames: not a forecast model", { path: dir });
+  checkForecastModel(p, card, dir);
   const src = await openInput(p);
   let runner: InferenceModel | undefined;
   try {
@@ -164,6 +167,7 @@ export async function runForecast(
         `the model in ${dir} was trained on ${card.inputs.map((i) => `'${i.name}'`).join(", ")}; the input's variable is '${variable}'`,
         { path: p.input.path },
       );
+    checkForecastKeys(p, output, model.inputs[0]?.shape.length !== 4);
     // Cycles and leads in the input's calendar: a climate model's noleap or 360_day dates.
     const { times, calendar } = frameClock(src);
     const label = (ms: number) => timeLabel(ms, calendar);

@@ -7,6 +7,7 @@
  */
 
 import type { OperatorFunction } from "rxjs";
+import { TilecastError } from "../errors.js";
 import type { DType } from "../grid/dtype.js";
 import type { InputBands } from "../models/descriptors/band-order.js";
 import { createModel, type LoadContext, type LoadedModel } from "../models/registry.js";
@@ -56,6 +57,11 @@ export async function loadRunModel(
     ...load,
     ...(beforeTfjs ? { beforeTfjs } : {}),
     ...(inputNames ? { inputNames } : {}),
+  }).catch((e: unknown) => {
+    // A model type or option the file got wrong names the file, as training's do.
+    if (e instanceof TilecastError && e.path === undefined)
+      throw new TilecastError(e.code, e.problem, { path: p.file, cause: e });
+    throw e;
   });
   return { fused, model };
 }

@@ -99,7 +99,7 @@ print(json.dumps(bool((a == b).all())))`);
     const out = tmp("never.tif");
     const r = tilecast("run", "pipelines/scene-ndvi.yaml", "--set", `output.path=${out}`, "--set", "model.nir=9");
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe("tilecast: model.nir must be a band index below 4, got 9\n");
+    expect(r.stderr).toBe("tilecast: pipelines/scene-ndvi.yaml: model.nir must be a band index below 4, got 9\n");
     expect(existsSync(out)).toBe(false);
     expect(readdirSync(dirname(out))).toStrictEqual([]);
   });

@@ -34,7 +34,7 @@ function recorded(card: ModelCard, key: string): unknown {
 }
 
 /** Refuse spec options that contradict (or are not recorded by) the saved model's card. */
-function checkAgainstCard(name: string, card: ModelCard, options: Record<string, unknown>, path: string): void {
+export function checkAgainstCard(name: string, card: ModelCard, options: Record<string, unknown>, path: string): void {
   for (const [key, want] of Object.entries(options)) {
     if (key === "path" || want === undefined) continue;
     const have = recorded(card, key);
