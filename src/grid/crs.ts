@@ -204,11 +204,65 @@ export function proj4Definition(crs: Crs): string {
   return def;
 }
 
-/** True when two CRSs are the same by EPSG code, or by identical WKT/PROJ text. */
+/**
+ * True when two CRSs are the same: by EPSG code where both have one, by identical WKT or PROJ
+ * text, or else by what they define (one spelled as an EPSG code, another as WKT without it, a
+ * third as a PROJ string, as GeoTIFFs, Zarr stores and tilecast's own outputs spell one CRS):
+ * the same ellipsoid, datum shift and axes, and the same coordinates for points around the
+ * first's origin, to a millimetre.
+ */
 export function sameCrs(a: Crs | null, b: Crs | null): boolean {
   if (a === null || b === null) return a === b;
-  if (a.epsg !== null || b.epsg !== null) return a.epsg === b.epsg;
-  return (a.wkt ?? a.proj4) === (b.wkt ?? b.proj4);
+  if (a.epsg !== null && b.epsg !== null) return a.epsg === b.epsg;
+  if ((a.wkt !== null && a.wkt === b.wkt) || (a.proj4 !== null && a.proj4 === b.proj4)) return true;
+  return sameDefinition(a, b);
+}
+
+/** The parts of a parsed proj4 definition {@link sameDefinition} compares. */
+interface Parsed {
+  a: number;
+  es: number;
+  long0?: number;
+  lat0?: number;
+  axis?: string;
+  datum?: { datum_type?: number; datum_params?: number[] };
+}
+
+function sameDefinition(a: Crs, b: Crs): boolean {
+  let pa: Parsed;
+  let pb: Parsed;
+  let fa: (p: number[]) => number[];
+  let fb: (p: number[]) => number[];
+  try {
+    const P = proj4().Proj as unknown as new (def: string) => Parsed;
+    [pa, pb] = [new P(proj4Definition(a)), new P(proj4Definition(b))];
+    // From geographic WGS 84 degrees into each CRS.
+    const [ca, cb] = [proj4()(proj4Definition(a)), proj4()(proj4Definition(b))];
+    [fa, fb] = [(p) => ca.forward(p), (p) => cb.forward(p)];
+  } catch {
+    return false; // a definition proj4 cannot read is compared by its text alone
+  }
+  const near = (x: number, y: number, tol: number) => Math.abs(x - y) <= tol * Math.max(1, Math.abs(x));
+  const shift = (p: Parsed) => [...(p.datum?.datum_params ?? []), 0, 0, 0, 0, 0, 0, 0].slice(0, 7);
+  const [sa, sb] = [shift(pa), shift(pb)];
+  if (!near(pa.a, pb.a, 1e-12) || !near(pa.es, pb.es, 1e-12) || (pa.axis ?? "enu") !== (pb.axis ?? "enu")) return false;
+  if (
+    (pa.datum?.datum_type ?? 0) !== (pb.datum?.datum_type ?? 0) ||
+    sa.some((v, i) => !near(v, sb[i] as number, 1e-12))
+  )
+    return false;
+  const deg = 180 / Math.PI;
+  const [lon, lat] = [(pa.long0 ?? 0) * deg, Math.max(-89, Math.min(89, (pa.lat0 ?? 0) * deg))];
+  const points: [number, number][] = [
+    [lon, lat],
+    [lon + 1, Math.max(-89, lat - 1)],
+    [lon - 1.5, Math.min(89, lat + 1.5)],
+  ];
+  return points.every((p) => {
+    const [xa = Number.NaN, ya = Number.NaN] = fa(p);
+    const [xb = Number.NaN, yb = Number.NaN] = fb(p);
+    return Math.abs(xa - xb) < 1e-3 && Math.abs(ya - yb) < 1e-3;
+  });
 }
 
 let proj4Module: typeof proj4Type | null = null;
