@@ -36,9 +36,9 @@ function nowcastTable(r: NowcastEvaluation): string {
   const names = Object.keys(r.methods) as (keyof NowcastEvaluation["methods"])[];
   const lines = [`${r.forecast}: ${r.cycles.length} cycles against ${r.observations}`];
   r.thresholds.forEach((th, j) => {
-    lines.push(`  CSI at ${th}:  lead  ${names.map((m) => m.padStart(13)).join("")}`);
+    lines.push(`  CSI at ${th}:  lead  ${names.map((m) => m.padStart(15)).join("")}`);
     r.leadMinutes.forEach((lead, k) => {
-      const cells = names.map((m) => f(r.methods[m].csi[j]?.[k] as number).padStart(13)).join("");
+      const cells = names.map((m) => f(r.methods[m].csi[j]?.[k] as number).padStart(15)).join("");
       lines.push(`  ${" ".repeat(String(th).length + 8)}${String(lead).padStart(4)}  ${cells}`);
     });
   });

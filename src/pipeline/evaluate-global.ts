@@ -22,11 +22,13 @@
  */
 import { TilecastError } from "../errors.js";
 import { parseTimeIn, parseTimeLabel, timeLabel } from "../grid/time-labels.js";
+import { commonUnit } from "../io/carried-attrs.js";
 import { openZarrSource } from "../io/zarr/source.js";
 import { anomalyCorrelation, latitudeWeightedRmse } from "../nn/metrics.js";
 import { checkAligned } from "./aligned.js";
 import { frameClock } from "./forecast.js";
 import { forecastIndex } from "./forecast-index.js";
+import { asFloat32, openObservations } from "./observations.js";
 import { rowLatitudes } from "./train-state.js";
 
 /** Scores of one method, per lead. */
@@ -61,7 +63,7 @@ export async function evaluateGlobal(
   } = {},
 ): Promise<GlobalEvaluation> {
   const { cycles, leads, variable } = await forecastIndex(forecast, o.variable);
-  const obs = await openZarrSource(observations, { variable });
+  const obs = await openObservations(observations, variable);
   try {
     // In the observations' calendar: a climate model's noleap dates are scored as they are.
     const { times, calendar } = frameClock(obs);
@@ -71,7 +73,7 @@ export async function evaluateGlobal(
     const whole = { x: 0, y: 0, width: w, height: h };
     const frameAt = async (ms: number) => {
       const i = times.indexOf(ms);
-      return i < 0 ? null : ((await obs.readWindow(whole, { bands: [i] })).data as Float32Array);
+      return i < 0 ? null : asFloat32((await obs.readWindow(whole, { bands: [i] })).data);
     };
     const cycleMs = cycles.map((c) => {
       const t = parseTimeLabel(c);
@@ -97,7 +99,7 @@ export async function evaluateGlobal(
     const sum = new Float64Array(w * h);
     const count = new Float64Array(w * h);
     for (const i of past) {
-      const f = (await obs.readWindow(whole, { bands: [i] })).data as Float32Array;
+      const f = asFloat32((await obs.readWindow(whole, { bands: [i] })).data);
       for (let c = 0; c < f.length; c++)
         if (Number.isFinite(f[c] as number)) {
           sum[c] = (sum[c] as number) + (f[c] as number);
@@ -141,7 +143,7 @@ export async function evaluateGlobal(
       forecast,
       observations,
       variable,
-      units: typeof obs.meta.attrs.units === "string" ? obs.meta.attrs.units : null,
+      units: commonUnit(obs.meta.attrs, obs.meta.bands), // a store's units, or the bands' one unit type
       cycles: cycles.slice(first),
       leadMinutes: leads,
       climatology: {

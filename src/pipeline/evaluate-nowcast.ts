@@ -28,6 +28,7 @@ import { type Contingency, contingency, csi, far, pod } from "../nn/metrics.js";
 import { checkAligned } from "./aligned.js";
 import { frameTimes } from "./forecast.js";
 import { forecastIndex } from "./forecast-index.js";
+import { asFloat32, openObservations } from "./observations.js";
 
 /** Scores of one method: `[threshold][lead]`. */
 export interface MethodScores {
@@ -68,7 +69,7 @@ export async function evaluateNowcast(
   },
 ): Promise<NowcastEvaluation> {
   const { cycles, leads, variable } = await forecastIndex(forecast, o.variable);
-  const obs = await openZarrSource(observations, { variable });
+  const obs = await openObservations(observations, variable);
   const times = frameTimes(obs);
   const frames = o.frames ?? 4;
   const { width: w, height: h } = obs.meta;
@@ -81,7 +82,7 @@ export async function evaluateNowcast(
   const frameAt = async (ms: number) => {
     const i = times.indexOf(ms);
     if (i < 0) return null;
-    return (await obs.readWindow({ x: 0, y: 0, width: w, height: h }, { bands: [i] })).data as Float32Array;
+    return asFloat32((await obs.readWindow({ x: 0, y: 0, width: w, height: h }, { bands: [i] })).data);
   };
   const first = o.last === undefined ? 0 : Math.max(0, cycles.length - o.last);
   try {
