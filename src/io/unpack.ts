@@ -9,7 +9,8 @@
  * store it converts to, and from two files of one field packed with different scales (each
  * month of an ERA5 download has its own).
  *
- * A source without scale or offset (or with 1 and 0 on every band) is returned as it is.
+ * A source without scale or offset (or with 1 and 0 on every band) is returned as it is; a scale
+ * of 0, which would read every value as the offset, is refused naming the file and the band.
  *
  * @example
  * ```ts
@@ -18,6 +19,7 @@
  * console.log(src.meta.dtype, src.meta.nodata); // float32 NaN
  * ```
  */
+import { TilecastError } from "../errors.js";
 import { createGrid, type Grid, type GridAttrs } from "../grid/grid.js";
 import type { Window } from "../grid/window.js";
 import type { GridSource, RasterMeta, ReadOptions } from "./types.js";
@@ -38,6 +40,13 @@ function unpackedAttrs(attrs: GridAttrs): GridAttrs {
 export function unpackSource(src: GridSource): GridSource {
   if (!isPacked(src.meta.attrs)) return src;
   const packed = src.meta;
+  const zero = packed.attrs.scale?.findIndex((s) => s === 0) ?? -1;
+  if (zero >= 0)
+    throw new TilecastError(
+      "E_FORMAT",
+      `band ${zero + 1} has a scale of 0: every value would read as its offset (${packed.attrs.offset?.[zero] ?? 0})`,
+      { path: packed.path },
+    );
   const decoded = cfEncoding(packed.dtype, { scale_factor: 1 }, null).decoded;
   const meta: RasterMeta = { ...packed, dtype: decoded, nodata: Number.NaN, attrs: unpackedAttrs(packed.attrs) };
   return {

@@ -83,6 +83,11 @@ describe.skipIf(!hasGdal)("packed inputs", () => {
     const second = await src.readWindow({ x: 0, y: 0, width: 56, height: 40 }, { bands: [1] });
     expect(Array.from(second.data)).toEqual(gdalUnpacked(path).slice(56 * 40));
     await src.close();
+    const flat = tmp("flat-packed.tif");
+    packedTiff(flat, [0.5, 0], [0, 7]);
+    await expect(openSource(flat).then(unpackSource)).rejects.toThrow(
+      `${flat}: band 2 has a scale of 0: every value would read as its offset (7)`,
+    );
   });
 
   it("a run reads a packed GeoTIFF's values: the same from two packings of one field and from a CF-packed store", () => {
