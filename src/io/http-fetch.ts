@@ -55,15 +55,15 @@ function reason(e: unknown): string {
 /** Wait `s` seconds, or until `signal` aborts. */
 function sleep(s: number, signal?: AbortSignal): Promise<void> {
   return new Promise((done, fail) => {
-    const t = setTimeout(done, s * 1000);
-    signal?.addEventListener(
-      "abort",
-      () => {
-        clearTimeout(t);
-        fail(signal.reason);
-      },
-      { once: true },
-    );
+    const stop = () => {
+      clearTimeout(t);
+      fail(signal?.reason);
+    };
+    const t = setTimeout(() => {
+      signal?.removeEventListener("abort", stop);
+      done();
+    }, s * 1000);
+    signal?.addEventListener("abort", stop, { once: true });
   });
 }
 

@@ -12,6 +12,10 @@ import { tmp } from "../helpers/write.js";
 
 const NOWCAST = "pipelines/radar-nowcast.yaml";
 
+/** One nowcast cycle of the shipped pipeline with `sets`. */
+const nowcast = (...sets: string[]) =>
+  tilecast("nowcast", NOWCAST, "--cycle", "2010-08-26T05:40Z", ...sets.flatMap((s) => ["--set", s]));
+
 describe("a forecast's pipeline keys", () => {
   it("a type, key or option the saved model does not have is refused before anything is written", () => {
     const dir = tmp("forecast-model");
@@ -28,30 +32,12 @@ describe("a forecast's pipeline keys", () => {
       ],
     ];
     for (const [set, line] of cases) {
-      const r = tilecast(
-        "nowcast",
-        NOWCAST,
-        "--cycle",
-        "2010-08-26T05:40Z",
-        "--set",
-        set,
-        "--set",
-        `output.path=${out}`,
-      );
+      const r = nowcast(set, `output.path=${out}`);
       expect([r.code, r.stderr], set).toStrictEqual([2, `tilecast: ${line}\n`]);
       expect(existsSync(out)).toBe(false);
     }
     // An option the card records, stated as it is, runs.
-    const same = tilecast(
-      "nowcast",
-      NOWCAST,
-      "--cycle",
-      "2010-08-26T05:40Z",
-      "--set",
-      "model.inputFrames=4",
-      "--set",
-      `output.path=${out}`,
-    );
+    const same = nowcast("model.inputFrames=4", `output.path=${out}`);
     expect(same.code).toBe(0);
     expect(existsSync(out)).toBe(true);
   });
@@ -64,6 +50,7 @@ describe("a forecast's pipeline keys", () => {
       "tilecast: pipelines/scene-seg.yaml: model unet: unknown key 'filterz'\n",
     ]);
   });
+
   it("keys a forecast would not apply are refused, naming each", () => {
     const out = join(tmp("forecast-keys"), "nc.zarr");
     const why = "a forecast reads whole frames and writes only its store of float32 leads";
@@ -80,13 +67,7 @@ describe("a forecast's pipeline keys", () => {
       ],
     ];
     for (const [sets, line] of cases) {
-      const r = tilecast(
-        "nowcast",
-        NOWCAST,
-        "--cycle",
-        "2010-08-26T05:40Z",
-        ...[...sets, `output.path=${out}`].flatMap((s) => ["--set", s]),
-      );
+      const r = nowcast(...sets, `output.path=${out}`);
       expect([r.code, r.stderr], sets.join(" ")).toStrictEqual([2, `tilecast: ${NOWCAST}: ${line}\n`]);
       expect(existsSync(out)).toBe(false);
     }
