@@ -40,6 +40,12 @@ describe("tilecast with Zarr", () => {
       "2020-01-01T18:00:00.000Z",
     ]);
     expect(info.coords.latitude.values.slice(0, 3)).toStrictEqual([90, 80, 70]);
+    // The text names the packing the reader undoes; the float variable has none.
+    const text = tilecast("inspect", ERA5).stdout;
+    expect(text).toContain(
+      "crs EPSG:4326 (WGS 84), nodata nan\n                 packed: value = stored x 0.01 + 273.15; read unpacked\n    tp ",
+    );
+    expect(text.match(/packed:/g)).toHaveLength(1);
   });
 
   it.skipIf(!hasGdal)("convert --var --index: a CF-decoded slice with NaN nodata, equal to xarray's", () => {

@@ -139,6 +139,9 @@ export async function inspectZarr(path: string): Promise<ZarrInfo> {
   };
 }
 
+/** " + 273.15", " - 1", or nothing for 0. */
+const signed = (o: number) => (o === 0 ? "" : o < 0 ? ` - ${-o}` : ` + ${o}`);
+
 /** A readable multi-line rendering of {@link ZarrInfo}. */
 export function formatZarrInfo(i: ZarrInfo): string {
   const lines = [
@@ -161,6 +164,11 @@ export function formatZarrInfo(i: ZarrInfo): string {
           : "nothing (no transform)";
       lines.push(`${pad}placed by ${by}`, `${pad}crs ${crsLabel(p.crs)}, nodata ${p.nodata ?? "none"}`);
     }
+    const [scale, offset] = [v.attrs.scale_factor, v.attrs.add_offset];
+    if (typeof scale === "number" || typeof offset === "number")
+      lines.push(
+        `${pad}packed: value = stored x ${scale ?? 1}${signed(typeof offset === "number" ? offset : 0)}; read unpacked`,
+      );
   }
   lines.push("  coords");
   for (const [n, c] of Object.entries(i.coords)) {
