@@ -18,8 +18,10 @@
 import { randomUUID } from "node:crypto";
 import { lastValueFrom, type Observable, type OperatorFunction, tap } from "rxjs";
 import { TilecastError } from "../errors.js";
+import { bandUnitsOf } from "../io/carried-attrs.js";
 import type { RuntimeReport } from "../models/registry.js";
 import { quietCpuBanner } from "../nn/backend.js";
+import { readModelCard } from "../nn/model-card.js";
 import { abortWith } from "../stages/abort.js";
 import { batch } from "../stages/batch.js";
 import type { NormalizeOperator } from "../stages/normalize.js";
@@ -43,6 +45,7 @@ import type { RunSummary } from "./run-summary.js";
 import { createTileStages, type StageContext } from "./stages.js";
 import { stitchTrim } from "./stitch-trim.js";
 import { TrainingRange } from "./training-range.js";
+import { unitsWarning } from "./units-check.js";
 
 export type { RunSummary } from "./run-summary.js";
 export { stitchTrim } from "./stitch-trim.js";
@@ -225,7 +228,20 @@ export async function runPipeline(p: Pipeline, options: RunOptions = {}): Promis
         throw e;
       });
     await out.finish();
-    const inputWarning = range?.warning();
+    const card = typeof p.model.path === "string" ? await readModelCard(p.model.path).catch(() => null) : null;
+    const units = bandUnitsOf(m.attrs, m.bands);
+    const inputWarning =
+      [
+        card &&
+          unitsWarning(
+            card.inputs.map((i) => i.units),
+            units && indices.map((b) => units[b]),
+            inputNames.names,
+          ),
+        range?.warning(),
+      ]
+        .filter(Boolean)
+        .join("; ") || undefined;
     if (inputWarning) emit("warning", { message: inputWarning });
     const committed = out.commits;
     const quicklook = committed && output.quicklook ? output.quicklook : null;

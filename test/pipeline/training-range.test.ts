@@ -102,7 +102,7 @@ print("null")`);
     expect(bad.stderr).toBe("");
     expect(bad.code).toBe(0);
     expect(bad.stdout).toMatch(
-      / {2}warning {3}the input lies mostly outside the range the model was trained on: 't' 100 % outside 250\.1 to 292\.8;/,
+      / {2}warning {3}the input's units are not the model's: 't' is in degC, the model's in K; the input lies mostly outside the range the model was trained on: 't' 100 % outside 250\.1 to 292\.8;/,
     );
     // A scheduled cycle keeps the warning in its record, which the operations page reads.
     const r = await runCycle("pipelines/global-forecast.yaml", new Date("2000-07-01T06:00Z"), {
