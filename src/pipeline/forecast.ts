@@ -41,7 +41,7 @@ import { normalizeStats, openInput, planFor, singleVariable } from "./input.js";
 import { checkOutputRoot } from "./output-root.js";
 import { checkTrainedFrames } from "./trained-frames.js";
 import { TrainingRange } from "./training-range.js";
-import { unitsWarning } from "./units-check.js";
+import { joinWarnings, unitsWarning } from "./units-check.js";
 
 /** What a forecast run wrote. */
 export interface ForecastSummary {
@@ -219,17 +219,14 @@ export async function runForecast(
       await writeForecastSlot(output.path, grid, { time: t, leadMinutes, data });
       cycles.push(label(t));
     }
-    const inputWarning =
-      [
-        unitsWarning(
-          card.inputs.map((i) => i.units),
-          [commonUnit(src.meta.attrs, src.meta.bands)],
-          [variable],
-        ),
-        range?.warning(),
-      ]
-        .filter(Boolean)
-        .join("; ") || undefined;
+    const inputWarning = joinWarnings(
+      unitsWarning(
+        card.inputs.map((i) => i.units),
+        [commonUnit(src.meta.attrs, src.meta.bands)],
+        [variable],
+      ),
+      range?.warning(),
+    );
     if (!cycles.length)
       throw new TilecastError(
         "E_NOT_FOUND",

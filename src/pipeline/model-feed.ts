@@ -11,7 +11,7 @@ import { TilecastError } from "../errors.js";
 import type { DType } from "../grid/dtype.js";
 import type { InputBands } from "../models/descriptors/band-order.js";
 import { createModel, type LoadContext, type LoadedModel } from "../models/registry.js";
-import { readModelCard } from "../nn/model-card.js";
+import { type ModelCard, readModelCard } from "../nn/model-card.js";
 import type { BatchOptions } from "../stages/batch.js";
 import type { Normalization, NormalizeOperator } from "../stages/normalize.js";
 import { isAsyncPredictor, type Predictor } from "../stages/predict.js";
@@ -66,15 +66,18 @@ export async function loadRunModel(
   return { fused, model };
 }
 
+/** The card of the trained model a pipeline runs (`model.path`), or null for none or an unreadable one. */
+export async function pipelineCard(p: Pipeline): Promise<ModelCard | null> {
+  return typeof p.model.path === "string" ? readModelCard(p.model.path).catch(() => null) : null;
+}
+
 /**
  * The names the model's card gives its output channels (a segmentation model's classes), where
  * it names each of the output's `bands`; null otherwise. A run's output bands carry them, so GDAL,
  * QGIS and xarray show `land, water, cloud, shadow`, not Band 1 to 4.
  */
 export async function outputBandNames(p: Pipeline, bands: number): Promise<string[] | null> {
-  if (typeof p.model.path !== "string") return null;
-  const card = await readModelCard(p.model.path).catch(() => null);
-  const names = card?.outputs.map((o) => o.name);
+  const names = (await pipelineCard(p))?.outputs.map((o) => o.name);
   return names && names.length === bands ? names : null;
 }
 

@@ -21,7 +21,6 @@ import { TilecastError } from "../errors.js";
 import { bandUnitsOf } from "../io/carried-attrs.js";
 import type { RuntimeReport } from "../models/registry.js";
 import { quietCpuBanner } from "../nn/backend.js";
-import { readModelCard } from "../nn/model-card.js";
 import { abortWith } from "../stages/abort.js";
 import { batch } from "../stages/batch.js";
 import type { NormalizeOperator } from "../stages/normalize.js";
@@ -36,7 +35,7 @@ import { tf } from "../tfjs.js";
 import type { PlanPart } from "../tiling/plan.js";
 import { type Pipeline, requireOutput } from "./config.js";
 import { openInput, planFor } from "./input.js";
-import { batchOptions, inFlightBatches, loadRunModel } from "./model-feed.js";
+import { batchOptions, inFlightBatches, loadRunModel, pipelineCard } from "./model-feed.js";
 import { checkOutputRoot } from "./output-root.js";
 import { outputPacking, runOutputSpec } from "./output-spec.js";
 import { RunProducts } from "./products.js";
@@ -45,7 +44,7 @@ import type { RunSummary } from "./run-summary.js";
 import { createTileStages, type StageContext } from "./stages.js";
 import { stitchTrim } from "./stitch-trim.js";
 import { TrainingRange } from "./training-range.js";
-import { unitsWarning } from "./units-check.js";
+import { joinWarnings, unitsWarning } from "./units-check.js";
 
 export type { RunSummary } from "./run-summary.js";
 export { stitchTrim } from "./stitch-trim.js";
@@ -228,20 +227,17 @@ export async function runPipeline(p: Pipeline, options: RunOptions = {}): Promis
         throw e;
       });
     await out.finish();
-    const card = typeof p.model.path === "string" ? await readModelCard(p.model.path).catch(() => null) : null;
+    const card = await pipelineCard(p);
     const units = bandUnitsOf(m.attrs, m.bands);
-    const inputWarning =
-      [
-        card &&
-          unitsWarning(
-            card.inputs.map((i) => i.units),
-            units && indices.map((b) => units[b]),
-            inputNames.names,
-          ),
-        range?.warning(),
-      ]
-        .filter(Boolean)
-        .join("; ") || undefined;
+    const inputWarning = joinWarnings(
+      card &&
+        unitsWarning(
+          card.inputs.map((i) => i.units),
+          units && indices.map((b) => units[b]),
+          inputNames.names,
+        ),
+      range?.warning(),
+    );
     if (inputWarning) emit("warning", { message: inputWarning });
     const committed = out.commits;
     const quicklook = committed && output.quicklook ? output.quicklook : null;

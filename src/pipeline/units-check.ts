@@ -94,3 +94,8 @@ export function unitsWarning(
   });
   return differ.length ? `the input's units are not the model's: ${differ.join("; ")}` : null;
 }
+
+/** Warnings about the input, joined in one line, or undefined when there are none. */
+export function joinWarnings(...parts: (string | null | undefined)[]): string | undefined {
+  return parts.filter(Boolean).join("; ") || undefined;
+}
