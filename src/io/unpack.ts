@@ -23,7 +23,7 @@ import { TilecastError } from "../errors.js";
 import { createGrid, type Grid, type GridAttrs } from "../grid/grid.js";
 import type { Window } from "../grid/window.js";
 import type { GridSource, RasterMeta, ReadOptions } from "./types.js";
-import { cfDecode, cfEncoding } from "./zarr/cf.js";
+import { cfEncoding, cfUnpackInto } from "./zarr/cf.js";
 
 /** True when a band of `attrs` has a scale other than 1 or an offset other than 0. */
 export function isPacked(attrs: GridAttrs): boolean {
@@ -69,7 +69,7 @@ export function unpackSource(src: GridSource): GridSource {
           { scale_factor: packed.attrs.scale?.[band] ?? 1, add_offset: packed.attrs.offset?.[band] ?? 0 },
           g.nodata,
         );
-        out.data.set(cfDecode(g.data.subarray(i * n, (i + 1) * n), e), i * n);
+        cfUnpackInto(g.data.subarray(i * n, (i + 1) * n), e, out.data.subarray(i * n, (i + 1) * n));
       });
       if (g.mask) for (let j = 0; j < g.mask.length; j++) if (!g.mask[j]) out.data[j] = Number.NaN;
       return out;

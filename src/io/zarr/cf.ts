@@ -123,10 +123,32 @@ export function cfDecode(stored: TypedArray, e: CfEncoding): TypedArray {
     }
     return out;
   }
-  const out = allocate(e.decoded, values.length);
+  return cfUnpackInto(stored, e, allocate(e.decoded, values.length));
+}
+
+/**
+ * Unpack packed values (`e` has a scale or offset) into `out`, an array of `e.decoded`'s type and
+ * the values' length: missing cells NaN, the rest `stored * scale + offset` in the decoded
+ * precision, as {@link cfDecode} does without allocating.
+ */
+export function cfUnpackInto(stored: TypedArray, e: CfEncoding, out: TypedArray): TypedArray {
+  const values = e.view ? viewOf(e.view, stored.buffer, stored.byteOffset, stored.length) : stored;
   const f32 = e.decoded === "float32";
   const scale = f32 ? Math.fround(e.scale ?? 1) : (e.scale ?? 1);
   const offset = f32 ? Math.fround(e.offset ?? 0) : (e.offset ?? 0);
+  const marks = e.missing.filter((v) => !Number.isNaN(v));
+  if (f32 && marks.length <= 1) {
+    // The common case, one fill value, without a closure per value: a float32 output rounds
+    // the sum as numpy's float32 addition does (the stored values are exact in float32).
+    const mark = marks[0] ?? Number.NaN;
+    const nan = marks.length < e.missing.length;
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i] as number;
+      out[i] = v === mark || (nan && v !== v) ? Number.NaN : Math.fround(v * scale) + offset;
+    }
+    return out;
+  }
+  const isMissing = (v: number) => (v !== v && marks.length < e.missing.length) || marks.includes(v);
   for (let i = 0; i < values.length; i++) {
     const v = values[i] as number;
     if (isMissing(v)) out[i] = Number.NaN;
