@@ -25,6 +25,11 @@ import type { Window } from "../grid/window.js";
 import type { GridSource, RasterMeta, ReadOptions } from "./types.js";
 import { cfEncoding, cfUnpackInto } from "./zarr/cf.js";
 
+/** How `inspect` writes one band's packing: "stored x 0.01 + 273.15" (no term for an offset of 0). */
+export function packingTerm(scale: number, offset: number): string {
+  return `stored x ${scale}${offset === 0 ? "" : offset < 0 ? ` - ${-offset}` : ` + ${offset}`}`;
+}
+
 /** True when a band of `attrs` has a scale other than 1 or an offset other than 0. */
 export function isPacked(attrs: GridAttrs): boolean {
   return Boolean(attrs.scale?.some((s) => s !== 1) || attrs.offset?.some((o) => o !== 0));

@@ -15,7 +15,7 @@ import type { DType } from "../../grid/dtype.js";
 import { placingTransform } from "../../grid/grid.js";
 import { bandUnitsOf } from "../carried-attrs.js";
 import type { GridSource } from "../types.js";
-import { isPacked } from "../unpack.js";
+import { isPacked, packingTerm } from "../unpack.js";
 import type { GeoTiffMeta } from "./reader.js";
 
 /** The fields `tilecast inspect --json` prints. */
@@ -96,8 +96,7 @@ export function describeRaster(src: GridSource): RasterInfo {
 
 /** "value = stored x 0.01 + 273.15", or one such term per band where the bands differ. */
 function packingText(p: NonNullable<RasterInfo["packing"]>): string {
-  const shift = (o: number) => (o === 0 ? "" : o < 0 ? ` - ${-o}` : ` + ${o}`);
-  const term = (b: number) => `stored x ${p.scale[b]}${shift(p.offset[b] ?? 0)}`;
+  const term = (b: number) => packingTerm(p.scale[b] ?? 1, p.offset[b] ?? 0);
   const same = p.scale.every((s, b) => s === p.scale[0] && p.offset[b] === p.offset[0]);
   return same ? `value = ${term(0)}` : p.scale.map((_, b) => `band ${b + 1}: ${term(b)}`).join(", ");
 }

@@ -15,6 +15,7 @@
 
 import { isTilecastError } from "../../errors.js";
 import { crsLabel, describeRaster, type RasterInfo } from "../geotiff/inspect.js";
+import { packingTerm } from "../unpack.js";
 import { cfTimeLabels, isCfTime } from "./cf-time.js";
 import { openZarr, type ZarrArrayInfo } from "./dataset.js";
 import { readCoord, readPositions } from "./read.js";
@@ -139,9 +140,6 @@ export async function inspectZarr(path: string): Promise<ZarrInfo> {
   };
 }
 
-/** " + 273.15", " - 1", or nothing for 0. */
-const signed = (o: number) => (o === 0 ? "" : o < 0 ? ` - ${-o}` : ` + ${o}`);
-
 /** A readable multi-line rendering of {@link ZarrInfo}. */
 export function formatZarrInfo(i: ZarrInfo): string {
   const lines = [
@@ -165,10 +163,10 @@ export function formatZarrInfo(i: ZarrInfo): string {
       lines.push(`${pad}placed by ${by}`, `${pad}crs ${crsLabel(p.crs)}, nodata ${p.nodata ?? "none"}`);
     }
     const [scale, offset] = [v.attrs.scale_factor, v.attrs.add_offset];
-    if (typeof scale === "number" || typeof offset === "number")
-      lines.push(
-        `${pad}packed: value = stored x ${scale ?? 1}${signed(typeof offset === "number" ? offset : 0)}; read unpacked`,
-      );
+    if (typeof scale === "number" || typeof offset === "number") {
+      const first = (a: unknown, d: number) => Number((Array.isArray(a) ? a[0] : a) ?? d);
+      lines.push(`${pad}packed: value = ${packingTerm(first(scale, 1), first(offset, 0))}; read unpacked`);
+    }
   }
   lines.push("  coords");
   for (const [n, c] of Object.entries(i.coords)) {
