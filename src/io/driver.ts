@@ -15,6 +15,12 @@ export interface OpenOptions {
   index?: Readonly<Record<string, number>>;
   /** Leave out `index` entries for dims the variable lacks (variables stacked as bands). */
   indexWhereFound?: boolean;
+  /**
+   * Read a store's packed variable as stored, its packing as the bands' scale and offset and its
+   * fill value as nodata (`convert` keeps packing so); by default it is read unpacked. A GeoTIFF's
+   * bands are read as stored either way (`unpack.ts` unpacks them for models).
+   */
+  packed?: boolean;
   signal?: AbortSignal;
 }
 
@@ -56,6 +62,11 @@ export interface FormatDriver {
    * are written as the nodata value, so a masked output needs one (see `maskedSpec`).
    */
   readonly masks: boolean;
+  /**
+   * Whether each band keeps a scale and offset of its own (a GeoTIFF's); where not (a Zarr
+   * variable has one packing), bands packed differently are written unpacked (`packed-spec.ts`).
+   */
+  readonly bandPacking: boolean;
   /**
    * Whether its files hold named variables with dimensions, chosen by `OpenOptions.variable` and
    * `index` (a store does); a GeoTIFF holds bands, and is refused those options.

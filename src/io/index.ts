@@ -12,6 +12,7 @@
  * ```
  */
 export { type ErrorCode, errorLine, isTilecastError, TilecastError } from "../errors.js";
+export { packingFor } from "./band-packing.js";
 export type { CommonSinkOptions, DriverFlag, FormatDriver, OpenOptions } from "./driver.js";
 export { type ForeignFormat, foreignFormat } from "./foreign-formats.js";
 export { CogSink, type CogWriteOptions, createCogSink } from "./geotiff/cog.js";

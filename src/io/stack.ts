@@ -11,7 +11,8 @@
  * The variables must lie on one grid: the same size, transform and CRS; a variable off it is an
  * error naming both. Values keep their type where every variable has the same type and nodata;
  * otherwise they are widened to float32 (float64 where a variable holds float64 or 32-bit
- * integers) with NaN for each variable's missing cells.
+ * integers) with NaN for each variable's missing cells; a packed variable (read as stored by
+ * `convert`) is then unpacked first, since a float band holds its values themselves.
  *
  * @example
  * ```ts
@@ -30,6 +31,7 @@ import { gridMismatch } from "../grid/grid-match.js";
 import type { Window } from "../grid/window.js";
 import { stackAttrs } from "./stack-attrs.js";
 import type { GridSource, RasterMeta, ReadOptions } from "./types.js";
+import { unpackSource } from "./unpack.js";
 
 /** An error naming `name` and how it is off `first`'s grid, or nothing when it is on it. */
 function checkOnGrid(first: RasterMeta, firstName: string, m: RasterMeta, name: string): void {
@@ -51,17 +53,21 @@ function checkOnGrid(first: RasterMeta, firstName: string, m: RasterMeta, name: 
   }
 }
 
+/** Whether every variable has the first's type and nodata, so that the stack keeps them. */
+const sameType = (metas: readonly RasterMeta[]): boolean =>
+  metas.every((m) => m.dtype === metas[0]?.dtype && Object.is(m.nodata, metas[0]?.nodata));
+
 /** The type the stack is read in: the variables' own, or the float that holds them all. */
 function stackType(metas: readonly RasterMeta[]): { dtype: DType; nodata: number | null } {
   const [first] = metas as [RasterMeta];
-  const same = metas.every((m) => m.dtype === first.dtype && Object.is(m.nodata, first.nodata));
-  if (same) return { dtype: first.dtype, nodata: first.nodata };
+  if (sameType(metas)) return { dtype: first.dtype, nodata: first.nodata };
   const wide = metas.some((m) => ["float64", "int32", "uint32"].includes(m.dtype));
   return { dtype: wide ? "float64" : "float32", nodata: Number.NaN };
 }
 
 /** `sources` as one raster of their bands, named by `names`; see the module documentation. */
-export function stackSources(sources: readonly GridSource[], names: readonly string[]): GridSource {
+export function stackSources(given: readonly GridSource[], names: readonly string[]): GridSource {
+  const sources = sameType(given.map((s) => s.meta)) ? given : given.map(unpackSource);
   const first = sources[0];
   if (!first || names.length !== sources.length)
     throw new TilecastError("E_ARGUMENT", "a stack needs one name per variable, and one variable at least");

@@ -2,7 +2,9 @@
  * `convert`: stream a raster through the tile stages into another file. Reads windows of
  * `tileSize` pixels with an `overlap` halo, crops the halo, assembles the cores into the output's
  * blocks and writes them as they complete; the output appears atomically on success.
- * Lossless: pixels, georeferencing, CRS and nodata are carried unchanged. A GeoTIFF's RGB bands
+ * Lossless: pixels, georeferencing, CRS and nodata are carried unchanged, packed values as stored
+ * with their scale and offset (bands one Zarr variable cannot keep packed are unpacked, with a
+ * warning: `band-packing.ts`). A GeoTIFF's RGB bands
  * stay RGB and its alpha band alpha in a GeoTIFF or COG, and its internal mask is written into a
  * GeoTIFF or COG. A Zarr store keeps no mask: masked cells are written as the nodata value (NaN
  * for floats without one; integers without one are written as 0, with a warning).
@@ -14,6 +16,7 @@
  * ```
  */
 import { lastValueFrom, tap } from "rxjs";
+import { packingFor } from "../io/band-packing.js";
 import type { GeoTiffMeta } from "../io/geotiff/describe.js";
 import { maskedSpec } from "../io/masked-spec.js";
 import { createSink, detectFormat, openSource, outputDriver } from "../io/registry.js";
@@ -77,12 +80,15 @@ export interface ConvertResult {
 export async function convertRaster(input: string, output: string, o: ConvertOptions = {}): Promise<ConvertResult> {
   // One name given with a file of bands names the output's variable only (a GeoTIFF to Zarr).
   const naming = typeof o.variable === "string" && !(await detectFormat(input)).variables;
-  const src = await openSource(input, {
+  const opened = await openSource(input, {
+    packed: true,
     ...(o.signal ? { signal: o.signal } : {}),
     ...(o.variable && !naming ? { variable: o.variable } : {}),
     ...(o.index ? { index: o.index } : {}),
   });
   try {
+    const driver = outputDriver(output, o.format);
+    const { source: src, warning: packing } = packingFor(opened, driver);
     const m = src.meta;
     const tiff = m as Partial<Pick<GeoTiffMeta, "maskSource" | "alphaBand" | "rgbBands">>; // a GeoTIFF input's
     const plan = planTiles({
@@ -104,9 +110,7 @@ export async function convertRaster(input: string, output: string, o: ConvertOpt
       ...(tiff.rgbBands ? { rgb: true } : {}),
     };
     // A masked input's mask: kept beside the data, or as its nodata value (NaN for floats).
-    const { spec, warning } = tiff.maskSource
-      ? maskedSpec(base, outputDriver(output, o.format))
-      : { spec: base, warning: null };
+    const { spec, warning } = tiff.maskSource ? maskedSpec(base, driver) : { spec: base, warning: null };
     const sink = await createSink(output, spec, {
       ...(o.outputTileSize !== undefined ? { tileSize: o.outputTileSize } : {}),
       ...(o.format ? { format: o.format } : {}),
@@ -132,9 +136,9 @@ export async function convertRaster(input: string, output: string, o: ConvertOpt
       width: m.width,
       height: m.height,
       bands: m.bands,
-      warnings: warning ? [warning] : [],
+      warnings: [packing, warning].filter((w): w is string => w !== null),
     };
   } finally {
-    await src.close();
+    await opened.close();
   }
 }

@@ -48,6 +48,7 @@ export const geoTiffDriver: FormatDriver = {
   title: "GeoTIFF",
   layout: "file",
   masks: true,
+  bandPacking: true,
   variables: false,
   extensions: [".tif", ".tiff", ".gtiff"],
   detect: async (_path, head) => head !== null && isTiffSignature(head),

@@ -15,7 +15,7 @@
  * ```
  */
 import type { DType, TypedArray } from "../../grid/dtype.js";
-import { allocate, viewOf } from "../../grid/dtype.js";
+import { allocate, fitsDtype, viewOf } from "../../grid/dtype.js";
 
 /** How a stored variable decodes. */
 export interface CfEncoding {
@@ -87,6 +87,31 @@ function sameBits(v: number, from: DType, to: DType): number {
   const a = allocate(from, 1);
   a[0] = v;
   return viewOf(to, a.buffer, 0, 1)[0] as number;
+}
+
+/** A packed variable read as stored: the encoding that keeps its values, and what unpacks them. */
+export interface KeptPacking {
+  /** Reads the stored values as they are (in the type `_Unsigned` names). */
+  enc: CfEncoding;
+  scale: number;
+  offset: number;
+  /** The stored value that marks missing cells, or null. */
+  nodata: number | null;
+}
+
+/**
+ * How to read packed variable `e` without unpacking it, so that a copy keeps its stored integers
+ * and their packing (as `gdal_translate` keeps a netCDF's); null where it is not packed, or marks
+ * missing cells with more than one value or with one its stored type cannot hold (a raster has
+ * one nodata value of its own type).
+ */
+export function keptPacking(e: CfEncoding): KeptPacking | null {
+  if (e.scale === null && e.offset === null) return null;
+  const read = e.view ?? e.stored;
+  const nodata = e.missing[0] ?? null;
+  if (e.missing.length > 1 || (nodata !== null && !fitsDtype(nodata, read))) return null;
+  const enc: CfEncoding = { ...e, decoded: read, scale: null, offset: null, missing: [] };
+  return { enc, scale: e.scale ?? 1, offset: e.offset ?? 0, nodata };
 }
 
 /** The nodata value of decoded data: NaN for floats, else the first missing value (or null). */

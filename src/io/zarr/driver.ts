@@ -42,6 +42,7 @@ export const zarrDriver: FormatDriver = {
   title: "Zarr",
   layout: "directory",
   masks: false,
+  bandPacking: false,
   variables: true,
   extensions: [".zarr"],
   detect: (path) => isZarrStore(path),

@@ -18,7 +18,7 @@ import { isEmpty, type Window } from "../../grid/window.js";
 import { withoutTypedNames } from "../carried-attrs.js";
 import type { GridSource, RasterMeta, ReadOptions } from "../types.js";
 import { allocateWindow, planWindow } from "../window-buffer.js";
-import { type CfEncoding, cfDecode, cfEncoding, decodedNodata } from "./cf.js";
+import { type CfEncoding, cfDecode, cfEncoding, decodedNodata, keptPacking } from "./cf.js";
 import { cfCoordinateScale, cfGridMappingProj } from "./cf-grid-mapping.js";
 import { isCfTime } from "./cf-time.js";
 import type { ChunkCache } from "./chunk-cache.js";
@@ -46,6 +46,8 @@ export interface ZarrSourceOptions {
    * bands (`stack.ts`), a static field beside time series all fixed at `{ time: 0 }`.
    */
   indexWhereFound?: boolean;
+  /** Read a packed variable as stored, its packing as the bands' scale and offset (`OpenOptions.packed`). */
+  packed?: boolean;
 }
 
 /** Metadata of a Zarr-backed source. */
@@ -240,7 +242,9 @@ export async function openZarrSource(path: string, o: ZarrSourceOptions = {}): P
   const aux = !transposed && (!georef?.crs || georef.noTransform) ? latLon2d(ds, info) : null;
   const curvi = aux ? await curvilinearGeoref(aux.lat, aux.lon, path) : null;
   if (curvi) ({ georef, flipY, periodicX } = curvi);
-  const enc = cfEncoding(arrayDtype(info, path), info.attrs, info.fillValue);
+  const coded = cfEncoding(arrayDtype(info, path), info.attrs, info.fillValue);
+  const kept = o.packed ? keptPacking(coded) : null;
+  const enc = kept?.enc ?? coded;
   const bandCoord = bandDim ? ds.arrays.get(bandDim) : undefined;
   const d = info.dims.indexOf(bandDim ?? "");
   const coordNames = bandCoord && bandCoord.dims.length === 1 ? await coordLabels(bandCoord, path) : undefined;
@@ -263,15 +267,16 @@ export async function openZarrSource(path: string, o: ZarrSourceOptions = {}): P
   }: Record<string, unknown> = info.attrs;
   if (listed) delete attrs[listed.key]; // the names, not an attribute of the data
   const categoryNames = categoryNamesOf(attrs);
+  const bands = bandDim ? (info.shape[d] ?? 1) : 1;
   const meta: ZarrMeta = {
     format: "zarr",
     path,
     width: info.shape[xAt] ?? 0,
     height: info.shape[yAt] ?? 0,
-    bands: bandDim ? (info.shape[d] ?? 1) : 1,
+    bands,
     dtype: enc.decoded,
     georef,
-    nodata: decodedNodata(enc),
+    nodata: kept ? kept.nodata : decodedNodata(enc),
     blockWidth: info.chunks[xAt] ?? 1,
     blockHeight: info.chunks[yAt] ?? 1,
     periodicX,
@@ -279,6 +284,7 @@ export async function openZarrSource(path: string, o: ZarrSourceOptions = {}): P
       ...withoutTypedNames(attrs),
       ...(bandNames ? { bandNames } : {}),
       ...(categoryNames ? { categoryNames } : {}),
+      ...(kept ? { scale: Array(bands).fill(kept.scale), offset: Array(bands).fill(kept.offset) } : {}),
     },
     variable: name,
     dims: info.dims,
