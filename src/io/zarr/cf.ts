@@ -16,6 +16,7 @@
  */
 import type { DType, TypedArray } from "../../grid/dtype.js";
 import { allocate, fitsDtype, viewOf } from "../../grid/dtype.js";
+import { fillNumber } from "./fill-marks.js";
 
 /** How a stored variable decodes. */
 export interface CfEncoding {
@@ -48,7 +49,9 @@ export function cfEncoding(
   // float32 variable masks nothing there, unlike GDAL_NODATA text on a float32 GeoTIFF band),
   // taken into the type `_Unsigned` names as xarray takes it (int16 -1 is uint16 65535).
   // Each of a list's values, as xarray takes them (`missing_value: [-999, -9999]`).
-  const all = (v: unknown): number[] => (Array.isArray(v) ? v : [v]).map(num).filter((n): n is number => n !== null);
+  // A v3 store's float `_FillValue` as xarray writes it, base64-encoded, too (fill-marks.ts).
+  const all = (v: unknown): number[] =>
+    (Array.isArray(v) ? v : [v]).map(fillNumber).filter((n): n is number => n !== null);
   const fills = all(attrs._FillValue);
   const missing = [...(fills.length ? fills : fillValue === null ? [] : [fillValue]), ...all(attrs.missing_value)].map(
     (v) => (view ? sameBits(v, stored, view) : v),

@@ -25,6 +25,7 @@ import { cachedChunks, checkedChunks } from "./chunk-access.js";
 import { ChunkCache, type DecodedChunk, defaultCacheBytes } from "./chunk-cache.js";
 import { checkCodecs } from "./codec-check.js";
 import { registerZarrCodecs } from "./codecs.js";
+import { missingFill } from "./fill-marks.js";
 import { LocalStore } from "./fs-store.js";
 import { readHalvesAsBits } from "./halves.js";
 import { offThreadChunks, offThreadCodec, splitsInParts } from "./off-thread.js";
@@ -47,6 +48,8 @@ export interface ZarrArrayInfo {
   /** Zarr v3 sharding: the shard shape (each shard one object holding many `chunks`). */
   readonly shards?: readonly number[];
   readonly fillValue: number | null;
+  /** The fill value where it marks missing cells (`fill-marks.ts`), else null. */
+  readonly missingFill: number | null;
   readonly attrs: Readonly<Record<string, unknown>>;
   readonly array: zarr.Array<zarr.DataType, ZarrStore>;
   /** The store key of a chunk, for error messages ("t2m/0.1.0", "v/c/0/1"). */
@@ -263,6 +266,7 @@ export async function openZarr(path: string, o: OpenZarrOptions = {}): Promise<Z
     if (timeUnits) rest.units = timeUnits;
     const half = halves.has(name);
     const fv = array.fillValue;
+    const fill = typeof fv === "number" ? (half ? halfToNumber(fv) : fv) : typeof fv === "bigint" ? Number(fv) : null;
     const chunkKey = (coords: readonly number[]) =>
       `${name ? `${name}/` : ""}${keys.prefix}${coords.length ? coords.join(keys.sep) : "0"}`;
     const pool = offThread && raw instanceof LocalStore ? codecPool() : null;
@@ -276,7 +280,8 @@ export async function openZarr(path: string, o: OpenZarrOptions = {}): Promise<Z
       dtype: half ? "float16" : array.dtype,
       chunks: array.chunks,
       ...(shards ? { shards } : {}),
-      fillValue: typeof fv === "number" ? (half ? halfToNumber(fv) : fv) : typeof fv === "bigint" ? Number(fv) : null,
+      fillValue: fill,
+      missingFill: missingFill(fill, format, rest),
       attrs: rest,
       array,
       chunkKey,

@@ -239,6 +239,6 @@ export async function readPositions(
 ): Promise<Float64Array> {
   const { data } = await readSelection(info, sel, where);
   const packed = info.attrs.scale_factor !== undefined || info.attrs.add_offset !== undefined;
-  const enc = cfEncoding(arrayDtype(info, where), info.attrs, packed ? info.fillValue : null);
+  const enc = cfEncoding(arrayDtype(info, where), info.attrs, packed ? info.missingFill : null);
   return Float64Array.from(cfDecode(data, { ...enc, decoded: "float64" }) as ArrayLike<number>);
 }

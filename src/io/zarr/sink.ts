@@ -26,6 +26,7 @@ import { bandLayout } from "./band-variables.js";
 import { ZarrChunkWriter } from "./chunk-writer.js";
 import { type Compressor, DEFAULT_COMPRESSOR } from "./codecs.js";
 import { spatialRefAttrs, storeWkt, xyCoordAttrs } from "./crs-attrs.js";
+import { fillAttr } from "./fill-marks.js";
 import { gdalCrsAttr } from "./gdal-crs.js";
 import { copyGeolocation, geolocationFor } from "./geolocation-write.js";
 import { type ArraySpec, chunkKey, v2ArrayDocs, v3ArrayDoc } from "./metadata.js";
@@ -119,6 +120,8 @@ export async function createZarrSink(path: string, spec: SinkSpec, o: ZarrWriteO
       attrs._CRS = gdalCrsAttr(crs); // GDAL's Zarr driver reads this, not the grid mapping (3.6)
     }
     if (geo) attrs.coordinates = "lat lon";
+    // A v3 store's nodata is the `_FillValue` attribute for xarray (fill-marks.ts).
+    if (format === 3 && spec.nodata !== null) attrs._FillValue = fillAttr(spec.nodata, spec.dtype);
     const [band, chunk] = v.axis ? [[v.bands.length], [1]] : [[], []];
     const dims = [...(v.axis ? [v.axis.name] : []), "y", "x"];
     const spatial = shard ? [tile, tile] : [Math.min(tile, spec.height), Math.min(tile, spec.width)];
