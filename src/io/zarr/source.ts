@@ -31,7 +31,7 @@ import { georefFromCoords, georefWithoutCoords, isLatLon, regularStep, unwrapLon
 import { groupView } from "./groups.js";
 import { type AxisSelection, arrayDtype, readCoord, readSelection } from "./read.js";
 import { checkCoordFinite, checkCoordLength } from "./validate.js";
-import { coordLabels, dataVariables, namesAttr, timesAlong } from "./variables.js";
+import { coordLabels, dataVariables, namesAttr, timesAlong, timesAlongLabels } from "./variables.js";
 
 /** Options for {@link openZarrSource}. */
 export interface ZarrSourceOptions {
@@ -252,10 +252,12 @@ export async function openZarrSource(path: string, o: ZarrSourceOptions = {}): P
   // The names the variable lists (tilecast's `band_names`, rioxarray's `long_name` list of a
   // GeoTIFF's descriptions) over a band coordinate's values (1 to N), unless those are times.
   const listed = bandDim && !isCfTime(bandCoord?.attrs ?? {}) ? namesAttr(info.attrs, info.shape[d] ?? 0) : null;
-  // Forecast steps (cfgrib's `step`, hours after the run) are labelled by the valid times the
-  // variable names beside them (`valid_time`), as GDAL labels a GRIB file's bands.
-  const valid = bandDim && !isCfTime(bandCoord?.attrs ?? {}) ? timesAlong(ds, info, bandDim) : undefined;
-  const bandNames = listed?.names ?? (valid ? await coordLabels(valid, path) : coordNames);
+  // Forecast steps (cfgrib's `step`, a forecast archive's `lead_time` with `--index init_time=N`)
+  // are labelled by the valid times the variable names beside them (`valid_time`), as GDAL
+  // labels a GRIB file's bands.
+  const byName = new Map([...fixed].map(([at, i]) => [info.dims[at] as string, i]));
+  const valid = bandDim && !isCfTime(bandCoord?.attrs ?? {}) ? timesAlong(ds, info, bandDim, byName) : undefined;
+  const bandNames = listed?.names ?? (valid ? await timesAlongLabels(valid, path) : coordNames);
   const {
     scale_factor: _s,
     add_offset: _a,

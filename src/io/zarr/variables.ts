@@ -12,7 +12,7 @@
  */
 import { cfTimeLabels, isCfTime } from "./cf-time.js";
 import type { ZarrArrayInfo, ZarrDataset } from "./dataset.js";
-import { readCoord } from "./read.js";
+import { type AxisSelection, readCoord, readPositions } from "./read.js";
 import { isTextDtype, readText } from "./text.js";
 
 /**
@@ -71,15 +71,29 @@ export async function coordLabels(c: ZarrArrayInfo, where: string): Promise<stri
 }
 
 /**
- * The one CF time coordinate over `dim` alone that a variable names in its `coordinates`
- * attribute (cfgrib's `valid_time` beside its `step` dimension); undefined when none or several.
+ * The one CF time coordinate along `dim` that a variable names in its `coordinates` attribute,
+ * and its selection: cfgrib's `valid_time` beside its `step` dimension, or a forecast archive's
+ * `valid_time (init_time, lead_time)` with the run fixed (`fixed`: indices by dimension name);
+ * undefined when none or several.
  */
-export function timesAlong(ds: ZarrDataset, info: ZarrArrayInfo, dim: string): ZarrArrayInfo | undefined {
+export function timesAlong(
+  ds: ZarrDataset,
+  info: ZarrArrayInfo,
+  dim: string,
+  fixed: ReadonlyMap<string, number> = new Map(),
+): { coord: ZarrArrayInfo; select: AxisSelection[] } | undefined {
   const found = namedArrays("coordinates", info.attrs.coordinates).flatMap((n) => {
     const a = ds.arrays.get(n);
-    return a && a.dims.length === 1 && a.dims[0] === dim && isCfTime(a.attrs) ? [a] : [];
+    if (!a?.dims.includes(dim) || !isCfTime(a.attrs) || !a.dims.every((d) => d === dim || fixed.has(d))) return [];
+    const select = a.dims.map((d, i): AxisSelection => (d === dim ? [0, a.shape[i] ?? 0] : (fixed.get(d) ?? 0)));
+    return [{ coord: a, select }];
   });
   return found.length === 1 ? found[0] : undefined;
+}
+
+/** The labels of the times {@link timesAlong} found. */
+export async function timesAlongLabels(t: { coord: ZarrArrayInfo; select: AxisSelection[] }, where: string) {
+  return cfTimeLabels(await readPositions(t.coord, t.select, where), t.coord.attrs, where, t.coord.name);
 }
 
 /**
