@@ -39,9 +39,9 @@ export function packingFor(
   const { scale = [], offset = [] } = src.meta.attrs;
   const term = (b: number) => packingTerm(scale[b] ?? 1, offset[b] ?? 0);
   for (const bands of groups(src)) {
-    const [first, ...rest] = bands;
-    const other = rest.find((b) => term(b) !== term(first ?? 0));
-    if (first === undefined || other === undefined) continue;
+    const [first = 0, ...rest] = bands;
+    const other = rest.find((b) => term(b) !== term(first));
+    if (other === undefined) continue;
     const source = unpackSource(src);
     return {
       source,

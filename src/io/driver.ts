@@ -64,7 +64,7 @@ export interface FormatDriver {
   readonly masks: boolean;
   /**
    * Whether each band keeps a scale and offset of its own (a GeoTIFF's); where not (a Zarr
-   * variable has one packing), bands packed differently are written unpacked (`packed-spec.ts`).
+   * variable has one packing), bands packed differently are written unpacked (`band-packing.ts`).
    */
   readonly bandPacking: boolean;
   /**
