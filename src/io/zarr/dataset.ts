@@ -25,6 +25,7 @@ import { cachedChunks, checkedChunks } from "./chunk-access.js";
 import { ChunkCache, type DecodedChunk, defaultCacheBytes } from "./chunk-cache.js";
 import { checkCodecs } from "./codec-check.js";
 import { registerZarrCodecs } from "./codecs.js";
+import { refuseDraftV3 } from "./draft-v3.js";
 import { missingFill } from "./fill-marks.js";
 import { LocalStore } from "./fs-store.js";
 import { readHalvesAsBits } from "./halves.js";
@@ -197,6 +198,7 @@ export async function openZarr(path: string, o: OpenZarrOptions = {}): Promise<Z
     format = f;
     raw = new LocalStore(dir);
   }
+  if (format === 3) refuseDraftV3(await raw.get("/zarr.json"), path);
   const times = new Map<string, string>(); // datetime64 arrays: the units of their int64 counts
   const halves = readHalvesAsBits(raw, times);
   const indexAtStart = readShardIndexAtStart(raw);
