@@ -92,7 +92,10 @@ export function timesAlong(
 }
 
 /** The labels of the times {@link timesAlong} found. */
-export async function timesAlongLabels(t: { coord: ZarrArrayInfo; select: AxisSelection[] }, where: string) {
+export async function timesAlongLabels(
+  t: { coord: ZarrArrayInfo; select: AxisSelection[] },
+  where: string,
+): Promise<string[]> {
   return cfTimeLabels(await readPositions(t.coord, t.select, where), t.coord.attrs, where, t.coord.name);
 }
 
