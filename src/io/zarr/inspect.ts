@@ -177,7 +177,9 @@ export function formatZarrInfo(i: ZarrInfo): string {
       : c.range
         ? `${c.range[0]} ... ${c.range[1]}`
         : "";
-    lines.push(`    ${n.padEnd(12)} (${c.dims.join(", ")}) ${c.dtype}${vals ? `: ${vals}` : ""}`);
+    // A unit that is not a time's reference ("hours" of a lead time, "degrees_north"), as a variable's.
+    const units = typeof c.attrs.units === "string" && !isCfTime(c.attrs) ? `, ${c.attrs.units}` : "";
+    lines.push(`    ${n.padEnd(12)} (${c.dims.join(", ")}) ${c.dtype}${units}${vals ? `: ${vals}` : ""}`);
   }
   if (i.unreadable)
     lines.push("  not read", ...Object.entries(i.unreadable).map(([n, k]) => `    ${n.padEnd(12)} ${k}`));

@@ -13,6 +13,7 @@ import { describe, expect, it } from "vitest";
 import { openZarrSource } from "../../../src/io/zarr/source.js";
 import { convertRaster } from "../../../src/pipeline/convert.js";
 import { frameTimes } from "../../../src/pipeline/forecast.js";
+import { tilecast } from "../../helpers/cli.js";
 import { hasGdal, py } from "../../helpers/gdal.js";
 import { tmp } from "../../helpers/write.js";
 
@@ -71,5 +72,7 @@ print("null")`);
     const g = await src.readWindow({ x: 0, y: 0, width: 1, height: 1 }, { bands: [2] });
     expect(g.data[0]).toBe(200); // run 1, lead 2: (1 * 3 + 2) * 40
     await src.close();
+    // inspect gives the lead times their unit, as it gives a variable its own.
+    expect(tilecast("inspect", store).stdout).toContain("    lead_time    (lead_time) int64, hours: 0, 3, 6\n");
   });
 });
