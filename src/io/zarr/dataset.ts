@@ -176,15 +176,16 @@ export async function openZarr(path: string, o: OpenZarrOptions = {}): Promise<Z
   const cache = budget > 0 ? new ChunkCache(budget) : null;
   let raw: ZarrStore;
   let format: 2 | 3;
+  let rootDoc: Uint8Array | undefined; // a remote store's root zarr.json, read to tell its format
   let names: string[] | null = null;
   let store: ZarrStore;
   let consolidated = false;
   if (isUrl(path)) {
     // Requests time out and are tried again (`http-fetch.ts`); zarrita hands a Request.
-    raw = new zarr.FetchStore(path.replace(/\/+$/, ""), {
-      fetch: (r: Request) => limitedFetch(r.url, { method: r.method, headers: r.headers, signal: r.signal }),
-    });
-    format = (await raw.get("/zarr.json")) ? 3 : 2;
+    const fetch = (r: Request) => limitedFetch(r.url, { method: r.method, headers: r.headers, signal: r.signal });
+    raw = new zarr.FetchStore(path.replace(/\/+$/, ""), { fetch });
+    rootDoc = await raw.get("/zarr.json");
+    format = rootDoc ? 3 : 2;
   } else {
     const dir = resolve(path);
     const s = await stat(dir).catch((e: unknown) => {
@@ -198,7 +199,7 @@ export async function openZarr(path: string, o: OpenZarrOptions = {}): Promise<Z
     format = f;
     raw = new LocalStore(dir);
   }
-  if (format === 3) refuseDraftV3(await raw.get("/zarr.json"), path);
+  if (format === 3) refuseDraftV3(rootDoc ?? (await raw.get("/zarr.json")), path); // one request for a URL
   const times = new Map<string, string>(); // datetime64 arrays: the units of their int64 counts
   const halves = readHalvesAsBits(raw, times);
   const indexAtStart = readShardIndexAtStart(raw);
