@@ -6,19 +6,20 @@
  * atomically and removes the parts.
  *
  * - `resume`: redo only the parts not yet kept; an output already complete is left alone (and
- *   the run says so); a changed pipeline, input, model or runtime is refused, or with `force`
- *   started over.
+ *   the run says so) while every file it wrote is still there, and made again when one is gone;
+ *   a changed pipeline, input, model or runtime is refused, or with `force` started over.
  * - `shard: {index, count}`: do this shard's parts (contiguous, see `shardParts`), joining the
  *   run other shards began; `tilecast finalize` commits the output once all shards are done.
  * - Neither: start over.
  */
 
-import { readdir, rm } from "node:fs/promises";
+import { readdir, rm, stat } from "node:fs/promises";
 import { TilecastError } from "../errors.js";
 import { createWhole, ensureParent } from "../io/atomic.js";
 import { partPath } from "../io/parts/part-sink.js";
 import { shardParts } from "../tiling/parts.js";
 import type { PlanPart, TilePlan } from "../tiling/plan.js";
+import { isUrl } from "../util/url.js";
 import type { PipelineOutput } from "./config.js";
 import {
   identityChange,
@@ -74,6 +75,15 @@ async function createManifest(m: RunManifest): Promise<RunManifest> {
   return (await readManifest(m.output)) ?? m;
 }
 
+/** Whether every local file a completed run wrote (output, class raster, quicklook) is still there. */
+async function outputsThere(output: PipelineOutput): Promise<boolean> {
+  for (const path of [output.path, output.classes, output.quicklook]) {
+    if (path === undefined || isUrl(path)) continue;
+    if ((await stat(path).catch(() => null)) === null) return false;
+  }
+  return true;
+}
+
 /** Decide what this run does; see the module documentation. */
 export async function prepareParts(
   output: PipelineOutput,
@@ -93,9 +103,11 @@ export async function prepareParts(
       `cannot resume: ${change} since this run began; run with --force to start over`,
       { path: manifestPath(output.path) },
     );
-  if (manifest && !change && joining && manifest.complete)
+  // A complete run whose output was removed since (or never reached its place) is made again.
+  const gone = manifest?.complete !== undefined && !(await outputsThere(output));
+  if (manifest && !change && joining && manifest.complete && !gone)
     return { dir, todo: [], doneBefore: plan.parts.length, complete: true, created: false };
-  const created = !manifest || change !== null || !joining;
+  const created = !manifest || change !== null || !joining || gone;
   if (created) {
     await rm(dir, { recursive: true, force: true });
     await rm(manifestPath(output.path), { force: true });

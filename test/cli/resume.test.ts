@@ -6,7 +6,7 @@
  */
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, readdirSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { PartFile } from "../../src/io/parts/part-file.js";
@@ -110,6 +110,21 @@ describe.skipIf(!hasGdal)("resumable and sharded runs", () => {
     const again = tilecast("run", PIPE, ...outputs(plainDir), ...SMALL, "--resume");
     expect(again.code).toBe(0);
     expect(again.stdout).toContain("is complete already");
+  });
+
+  it("--resume of a complete run whose class raster or output was removed makes them again, the same", () => {
+    const dir = dirname(tmp("gone"));
+    expect(tilecast("run", PIPE, ...outputs(dir), ...SMALL, "-q").code).toBe(0);
+    const before = fingerprint(`${dir}/seg.classes.tif`);
+    for (const lost of ["seg.classes.tif", "seg.tif"]) {
+      rmSync(`${dir}/${lost}`);
+      const again = tilecast("run", PIPE, ...outputs(dir), ...SMALL, "--resume", "-q");
+      expect(again.code, again.stderr).toBe(0);
+      expect(again.stdout).not.toContain("complete already");
+      expect(fingerprint(`${dir}/${lost}`)).toStrictEqual(fingerprint(`${plainDir}/${lost}`));
+    }
+    expect(fingerprint(`${dir}/seg.classes.tif`)).toStrictEqual(before);
+    expect(tilecast("run", PIPE, ...outputs(dir), ...SMALL, "--resume").stdout).toContain("is complete already");
   });
 
   it("SIGKILL mid-run, then --resume: the same pixels, georeferencing, classes and quicklook", async () => {
