@@ -7,7 +7,7 @@ import { readFile } from "node:fs/promises";
 import { TilecastError } from "../errors.js";
 import { onGracefulStop } from "../io/atomic.js";
 import { summarizeCycles } from "../ops/cycle-record.js";
-import { queueStatus, redactUrl, runWorker, submitScenes, submitShards } from "../ops/queue.js";
+import { queueStatus, redactUrl, runWorker, submitScenes, submitShards, submittedLine } from "../ops/queue.js";
 import { cpuUntilTfjs } from "../pipeline/run-backend.js";
 import { listRuns } from "../pipeline/runs.js";
 
@@ -44,7 +44,7 @@ export async function submitCommand(
       sets: o.set,
       ...(o.attempts !== undefined ? { attempts: o.attempts } : {}),
     });
-    process.stdout.write(o.json ? `${JSON.stringify(r)}\n` : `queued ${r.submitted} new shard jobs of ${r.queued}\n`);
+    process.stdout.write(o.json ? `${JSON.stringify(r)}\n` : `${submittedLine(r, "shard job")}\n`);
     return;
   }
   const all = [...scenes, ...(o.list ? await sceneList(o.list) : [])];
@@ -58,11 +58,7 @@ export async function submitCommand(
     sets: o.set,
     ...(o.attempts !== undefined ? { attempts: o.attempts } : {}),
   });
-  process.stdout.write(
-    o.json
-      ? `${JSON.stringify(r)}\n`
-      : `queued ${r.submitted} new scene${r.submitted === 1 ? "" : "s"} of ${r.queued}\n`,
-  );
+  process.stdout.write(o.json ? `${JSON.stringify(r)}\n` : `${submittedLine(r, "scene")}\n`);
 }
 
 /** `tilecast worker`: until SIGINT/SIGTERM (scenes in flight finish first; a second signal exits at once). */

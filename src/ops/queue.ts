@@ -1,8 +1,9 @@
 /**
  * A work queue of scenes on Redis (BullMQ), for batches that outgrow one machine:
  *
- * - {@link submitScenes} enqueues one job per scene of a pipeline. A job's id is a hash of the
- *   pipeline and the scene, so submitting a list again adds only the scenes not yet queued.
+ * - {@link submitScenes} enqueues one job per scene of a pipeline. A job's id is a hash of what
+ *   its output is made from (pipeline, overrides, model, scene), so submitting a list again adds
+ *   only the scenes not yet queued or done, and runs again those that failed (submit.ts).
  * - {@link runWorker} takes jobs, `concurrency` at a time, and runs the pipeline with
  *   `input.path` set to the job's scene and `{scene}` in the file (the scene's file name without
  *   its extension) filled in, so each scene writes its own outputs. Failed jobs are retried
@@ -26,8 +27,6 @@
  * console.log(typeof queueStatus); // function
  * ```
  */
-import { createHash } from "node:crypto";
-import { basename, extname, resolve } from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { type Job, Queue, Worker } from "bullmq";
 import { errorLine, TilecastError } from "../errors.js";
@@ -39,6 +38,7 @@ import { type RunOptions, type RunSummary, runPipeline } from "../pipeline/run.j
 import { finalizeRun } from "../pipeline/run-output.js";
 import { redactUrl } from "../util/url.js";
 import { checkRedis, connection } from "./redis.js";
+import { parseScene } from "./submit.js";
 
 /** Where the queue lives. */
 export interface QueueOptions {
@@ -68,76 +68,6 @@ export interface SceneResult {
   worker: string;
 }
 
-const jobId = (pipeline: string, scene: string) =>
-  createHash("sha256").update(`${pipeline}\n${scene}`).digest("hex").slice(0, 24);
-
-/** Enqueue a job per scene; returns how many were new. */
-export async function submitScenes(
-  file: string,
-  scenes: readonly string[],
-  o: QueueOptions & { sets?: readonly string[]; attempts?: number },
-): Promise<{ submitted: number; queued: number }> {
-  const pipeline = resolve(file);
-  await parseScene(pipeline, scenes[0] ?? "scene", o.sets ?? []); // a bad file fails here, not in every worker
-  await checkRedis(o.redis);
-  const q = new Queue<SceneJob>(o.queue ?? "tilecast", { connection: connection(o.redis) });
-  try {
-    let added = 0;
-    for (const s of scenes) {
-      const scene = resolve(s);
-      const id = jobId(pipeline, scene);
-      if (await q.getJob(id)) continue;
-      await q.add(
-        "scene",
-        { pipeline, scene, sets: [...(o.sets ?? [])] },
-        {
-          jobId: id,
-          attempts: o.attempts ?? 3,
-          backoff: { type: "exponential", delay: 2000 },
-          removeOnComplete: false,
-          removeOnFail: false,
-        },
-      );
-      added++;
-    }
-    return { submitted: added, queued: scenes.length };
-  } finally {
-    await q.close();
-  }
-}
-
-/**
- * Enqueue one large output as `count` shard jobs (`tilecast submit --shards N`): each runs its
- * shard of the output's parts (see `tilecast run --shard`), and the worker that finishes the last
- * part commits the output. Returns how many jobs were new.
- */
-export async function submitShards(
-  file: string,
-  count: number,
-  o: QueueOptions & { sets?: readonly string[]; attempts?: number },
-): Promise<{ submitted: number; queued: number }> {
-  const pipeline = resolve(file);
-  await loadPipeline(pipeline, o.sets ?? []);
-  await checkRedis(o.redis);
-  const q = new Queue<SceneJob>(o.queue ?? "tilecast", { connection: connection(o.redis) });
-  try {
-    let added = 0;
-    for (let index = 0; index < count; index++) {
-      const id = jobId(pipeline, `shard ${index}/${count} ${(o.sets ?? []).join("\n")}`);
-      if (await q.getJob(id)) continue;
-      await q.add(
-        "shard",
-        { pipeline, scene: "", sets: [...(o.sets ?? [])], shard: { index, count } },
-        { jobId: id, attempts: o.attempts ?? 3, backoff: { type: "exponential", delay: 2000 } },
-      );
-      added++;
-    }
-    return { submitted: added, queued: count };
-  } finally {
-    await q.close();
-  }
-}
-
 /** Run a shard; if every part is now in, commit the output (another worker may beat us to it). */
 async function runShardJob(p: Pipeline, shard: { index: number; count: number }, run: RunOptions): Promise<RunSummary> {
   const s = await runPipeline(p, { ...run, shard });
@@ -151,12 +81,6 @@ async function runShardJob(p: Pipeline, shard: { index: number; count: number },
     if (e instanceof TilecastError && /finalized already|not done yet|no run to finalize/.test(e.problem)) return s;
     throw e;
   }
-}
-
-/** The pipeline for one scene: `{scene}` filled in, `input.path` the scene. */
-function parseScene(pipeline: string, scene: string, sets: readonly string[]) {
-  const name = basename(scene, extname(scene));
-  return loadPipeline(pipeline, [...sets, `input.path=${scene}`], (t) => t.replaceAll("{scene}", name));
 }
 
 /**
@@ -250,4 +174,5 @@ export async function queueStatus(o: QueueOptions): Promise<Record<string, numbe
   }
 }
 
+export { type SubmitOptions, type Submitted, submitScenes, submitShards, submittedLine } from "./submit.js";
 export { connection, redactUrl };

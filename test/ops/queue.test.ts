@@ -1,7 +1,8 @@
 /**
  * The scene queue on a real Redis (Debian's redis-server on a loopback port): three worker
  * processes, one killed with SIGKILL mid-run; every scene ends completed once, its output the same
- * bytes as a direct run; resubmitting queues nothing; the event loop stays free during jobs.
+ * bytes as a direct run; resubmitting queues nothing; the event loop stays free during jobs
+ * (resubmit.test.ts: what submitting again queues).
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync } from "node:fs";
@@ -13,47 +14,26 @@ import { connection, queueStatus, redactUrl, submitScenes } from "../../src/ops/
 import { createOpsServer } from "../../src/ops/serve/server.js";
 import { tilecast } from "../helpers/cli.js";
 import { py } from "../helpers/gdal.js";
+import { hasRedis, type RedisServer, startRedis, until } from "../helpers/redis.js";
 import { tmp } from "../helpers/write.js";
 
-const hasRedis: boolean = (() => {
-  if (spawnSync("redis-server", ["--version"]).status === 0) return true;
-  if (process.env.TILECAST_REQUIRE_REDIS === "1")
-    throw new Error("redis-server is required (apt-get install redis-server)");
-  return false;
-})();
 const BIN = "bin/tilecast.js";
-const PORT = 16379 + Math.floor(Math.random() * 1000);
-const URL = `redis://127.0.0.1:${PORT}`;
-let server: ChildProcess | null = null;
+let redis: RedisServer | null = null;
+let URL = "";
+let PORT = 0;
 const workers: ChildProcess[] = [];
 
 beforeAll(async () => {
   if (!hasRedis) return;
-  server = spawn("redis-server", ["--port", String(PORT), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]);
-  await new Promise<void>((ready, fail) => {
-    const t = setTimeout(() => fail(new Error("redis-server did not start")), 10_000);
-    server?.stdout?.on("data", (d: Buffer) => {
-      if (d.toString().includes("Ready to accept connections")) {
-        clearTimeout(t);
-        ready();
-      }
-    });
-  });
+  redis = await startRedis();
+  URL = redis.url;
+  PORT = redis.port;
 });
 
 afterAll(() => {
   for (const w of workers) w.kill("SIGKILL");
-  server?.kill("SIGTERM");
+  redis?.stop();
 });
-
-const until = async (ok: () => Promise<boolean>, ms: number) => {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await ok()) return true;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  return false;
-};
 
 describe.skipIf(!hasRedis)("the scene queue on Redis", () => {
   it("three workers, one killed holding a scene: every scene completes, as a direct run writes it", async () => {

@@ -1,0 +1,154 @@
+/**
+ * Putting work on the scene queue (`tilecast submit`). A job's id is a hash of what its output
+ * is made from: the pipeline file's path and text, the `--set` overrides, the model's files, and
+ * the scene's path, size and modification time. So:
+ *
+ * - submitting a list again adds only the scenes not yet queued or done;
+ * - the same scenes with another `--set`, an edited pipeline, a retrained model or a scene
+ *   written again are new jobs (they were taken for the old ones, and nothing ran);
+ * - a job that failed (every attempt) runs again, and so does one that completed but whose
+ *   output is gone.
+ *
+ * Internal to `tilecast/ops` (queue.ts re-exports it).
+ */
+import { createHash } from "node:crypto";
+import { readFile, stat } from "node:fs/promises";
+import { basename, extname, resolve } from "node:path";
+import { type Job, Queue } from "bullmq";
+import { loadPipeline, type Pipeline } from "../pipeline/config.js";
+import { modelHash } from "../pipeline/manifest.js";
+import { isUrl } from "../util/url.js";
+import type { QueueOptions, SceneJob, SceneResult } from "./queue.js";
+import { checkRedis, connection } from "./redis.js";
+
+/** What a submission did. */
+export interface Submitted {
+  /** Jobs added (new ones, and those queued again). */
+  submitted: number;
+  /** Scenes (or shards) named. */
+  queued: number;
+  /** Of `submitted`, jobs that had failed and were queued again. */
+  failedAgain: number;
+  /** Of `submitted`, jobs that had completed but whose output is gone. */
+  outputGone: number;
+}
+
+/** Options of a submission. */
+export type SubmitOptions = QueueOptions & { sets?: readonly string[]; attempts?: number };
+
+/** The pipeline for one scene: `{scene}` filled in, `input.path` the scene. */
+export function parseScene(pipeline: string, scene: string, sets: readonly string[]): Promise<Pipeline> {
+  const name = basename(scene, extname(scene));
+  return loadPipeline(pipeline, [...sets, `input.path=${scene}`], (t) => t.replaceAll("{scene}", name));
+}
+
+const sha = (s: string) => createHash("sha256").update(s).digest("hex");
+
+/** A scene as it is now: its path, and for a local file or store its size, time and inode. */
+async function sceneStamp(scene: string): Promise<string> {
+  if (isUrl(scene)) return scene;
+  const s = await stat(scene).catch(() => null);
+  return s ? `${scene}\n${s.size}\n${Math.round(s.mtimeMs)}\n${s.ino}` : scene;
+}
+
+/** What every job of one submission shares: the pipeline file, the overrides, the model. */
+async function submissionKey(pipeline: string, p: Pipeline, sets: readonly string[]): Promise<string> {
+  const text = await readFile(pipeline, "utf8");
+  return sha([pipeline, sha(text), ...sets, `model ${(await modelHash(p)) ?? "none"}`].join("\n"));
+}
+
+/** Where an output may be: a local path, which exists or not, or a URL, taken to exist. */
+async function exists(path: unknown): Promise<boolean> {
+  if (typeof path !== "string" || isUrl(path)) return true;
+  return (await stat(path).catch(() => null)) !== null;
+}
+
+type Tally = Submitted;
+
+/**
+ * Add a job unless one with its id is queued, running or done (see the module's notes); `gone`:
+ * a completed job whose output is missing runs again (a shard's output appears only when the
+ * last shard commits it, so shards say false).
+ */
+async function enqueue(
+  q: Queue<SceneJob>,
+  name: string,
+  data: SceneJob,
+  id: string,
+  attempts: number,
+  t: Tally,
+  gone = true,
+): Promise<void> {
+  const old: Job<SceneJob, SceneResult> | undefined = await q.getJob(id);
+  if (old) {
+    const state = await old.getState();
+    if (state === "failed") t.failedAgain++;
+    else if (gone && state === "completed" && !(await exists(old.returnvalue?.output))) t.outputGone++;
+    else return;
+    await old.remove();
+  }
+  await q.add(name, data, {
+    jobId: id,
+    attempts,
+    backoff: { type: "exponential", delay: 2000 },
+    removeOnComplete: false,
+    removeOnFail: false,
+  });
+  t.submitted++;
+}
+
+/** Enqueue a job per scene (see the module's notes on which are new). */
+export async function submitScenes(file: string, scenes: readonly string[], o: SubmitOptions): Promise<Submitted> {
+  const pipeline = resolve(file);
+  const sets = [...(o.sets ?? [])];
+  const first = await parseScene(pipeline, scenes[0] ?? "scene", sets); // a bad file fails here, not in every worker
+  await checkRedis(o.redis);
+  const key = await submissionKey(pipeline, first, sets);
+  const q = new Queue<SceneJob>(o.queue ?? "tilecast", { connection: connection(o.redis) });
+  const t: Tally = { submitted: 0, queued: scenes.length, failedAgain: 0, outputGone: 0 };
+  try {
+    for (const s of scenes) {
+      const scene = isUrl(s) ? s : resolve(s);
+      const id = sha(`${key}\n${await sceneStamp(scene)}`).slice(0, 24);
+      await enqueue(q, "scene", { pipeline, scene, sets }, id, o.attempts ?? 3, t);
+    }
+    return t;
+  } finally {
+    await q.close();
+  }
+}
+
+/**
+ * Enqueue one large output as `count` shard jobs (`tilecast submit --shards N`): each runs its
+ * shard of the output's parts (see `tilecast run --shard`), and the worker that finishes the last
+ * part commits the output. A shard that failed is queued again.
+ */
+export async function submitShards(file: string, count: number, o: SubmitOptions): Promise<Submitted> {
+  const pipeline = resolve(file);
+  const sets = [...(o.sets ?? [])];
+  const p = await loadPipeline(pipeline, sets);
+  await checkRedis(o.redis);
+  const key = await submissionKey(pipeline, p, sets);
+  const q = new Queue<SceneJob>(o.queue ?? "tilecast", { connection: connection(o.redis) });
+  const t: Tally = { submitted: 0, queued: count, failedAgain: 0, outputGone: 0 };
+  try {
+    for (let index = 0; index < count; index++) {
+      const id = sha(`${key}\nshard ${index}/${count}`).slice(0, 24);
+      const data = { pipeline, scene: "", sets, shard: { index, count } };
+      await enqueue(q, "shard", data, id, o.attempts ?? 3, t, false);
+    }
+    return t;
+  } finally {
+    await q.close();
+  }
+}
+
+/** A submission in one line: `queued 3 new scenes of 6 (1 that had failed, 1 whose output is gone)`. */
+export function submittedLine(r: Submitted, what: "scene" | "shard job"): string {
+  const again = [
+    r.failedAgain ? `${r.failedAgain} that had failed` : "",
+    r.outputGone ? `${r.outputGone} whose output is gone` : "",
+  ].filter(Boolean);
+  const plural = what === "scene" && r.submitted === 1 ? what : `${what}s`;
+  return `queued ${r.submitted} new ${plural} of ${r.queued}${again.length ? ` (${again.join(", ")})` : ""}`;
+}
