@@ -4,7 +4,8 @@
  *
  * - the cycle's time fills `{cycle}` / `{cycle:FORMAT}` in the file ({@link fillCycle});
  * - a lock per pipeline ({@link acquireLock}) keeps two runs from overlapping; a cycle that finds
- *   it held is recorded as skipped, naming the holder;
+ *   it held by a run of another cycle waits for it until `waitMs` after its start, then is
+ *   recorded as skipped, naming the holder; one held by a run of the same cycle is skipped at once;
  * - inputs not there yet (a missing file, a store without the cycle's frame) are waited for,
  *   polling, until `waitMs` after the start; then the cycle is skipped, not crashed;
  * - every other failure is retried `retries` times with doubling backoff, then recorded as failed
@@ -37,7 +38,7 @@ import { runForecast } from "../pipeline/forecast.js";
 import { runPipeline } from "../pipeline/run.js";
 import { type CycleRecord, type CycleStatus, writeCycleRecord } from "./cycle-record.js";
 import { fillCycle } from "./cycle-time.js";
-import { acquireLock, readLock } from "./lock.js";
+import { acquireLock, type HeldLock, readLock } from "./lock.js";
 
 /** Options for {@link runCycle}. */
 export interface CycleOptions {
@@ -110,6 +111,36 @@ async function once(
   return runPipeline(p, { runId, ...root, ...(o.signal ? { signal: o.signal } : {}) });
 }
 
+/**
+ * The pipeline's lock for this cycle, or why the cycle is skipped. A run of another cycle holding
+ * it (the previous cycle overrunning, a backfill by hand) is waited for until `deadline`, as
+ * missing inputs are: skipping would lose this cycle. A run of this same cycle is not: it is
+ * making this product now.
+ */
+async function takeLock(
+  path: string,
+  name: string,
+  cycle: Date,
+  deadline: number,
+  o: CycleOptions,
+): Promise<HeldLock | string> {
+  const task = cycle.toISOString();
+  let said = "";
+  for (;;) {
+    const lock = await acquireLock(path, { task });
+    if (lock) return lock;
+    const h = await readLock(path);
+    const who = `pid ${h?.pid} on ${h?.host} since ${h?.acquired}`;
+    if (h?.task === task) return `another run of ${name} is running this cycle (${who})`;
+    const holder = `another run of ${name} holds the lock (${who}${h?.task ? `, cycle ${h.task}` : ""})`;
+    const left = deadline - Date.now();
+    if (left <= 0) return holder;
+    if (said !== holder) o.log?.(`${name} ${task}: waiting for the lock: ${holder}`);
+    said = holder;
+    await pause(Math.min(left, o.pollMs ?? 5000), o.signal);
+  }
+}
+
 /** Run one cycle; see the module documentation. Never throws for a cycle's own failure. */
 export async function runCycle(file: string, cycle: Date, o: CycleOptions): Promise<CycleRecord> {
   const started = new Date();
@@ -135,16 +166,10 @@ export async function runCycle(file: string, cycle: Date, o: CycleOptions): Prom
     };
     return writeCycleRecord(o.state, r).then(() => r);
   };
-  const lockPath = join(o.state, name, "lock");
-  const lock = await acquireLock(lockPath);
-  if (!lock) {
-    const h = await readLock(lockPath);
-    return record("skipped", 0, {
-      error: `another run of ${name} holds the lock (pid ${h?.pid} on ${h?.host} since ${h?.acquired})`,
-    });
-  }
+  const deadline = started.getTime() + (o.waitMs ?? 0);
+  const lock = await takeLock(join(o.state, name, "lock"), name, cycle, deadline, o);
+  if (typeof lock === "string") return record("skipped", 0, { error: lock });
   try {
-    const deadline = started.getTime() + (o.waitMs ?? 0);
     let attempts = 0;
     for (;;) {
       attempts++;

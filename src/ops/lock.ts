@@ -37,6 +37,8 @@ export interface LockInfo {
   owner: string;
   acquired: string;
   heartbeat: string;
+  /** What the holder is doing (a cycle's time), so another taker can tell a duplicate from a queue. */
+  task?: string;
 }
 
 /** A held lock. */
@@ -52,6 +54,8 @@ export interface LockOptions {
   staleMs?: number;
   /** How often the holder refreshes its heartbeat (default a third of `staleMs`). */
   heartbeatMs?: number;
+  /** Written as the holder's `task`. */
+  task?: string;
 }
 
 /** The current holder of a lock file, or null when there is none (or it is unreadable). */
@@ -122,7 +126,10 @@ export async function acquireLock(path: string, o: LockOptions = {}): Promise<He
   const staleMs = o.staleMs ?? 600_000;
   await mkdir(dirname(path), { recursive: true });
   const now = new Date().toISOString();
-  const info: LockInfo = { pid: process.pid, host: hostname(), owner: randomUUID(), acquired: now, heartbeat: now };
+  const info: LockInfo = {
+    ...{ pid: process.pid, host: hostname(), owner: randomUUID(), acquired: now, heartbeat: now },
+    ...(o.task !== undefined ? { task: o.task } : {}),
+  };
   for (let attempt = 0; attempt < 5; attempt++) {
     if (await createWhole(path, `${JSON.stringify(info)}\n`))
       return held(path, info, o.heartbeatMs ?? Math.max(50, staleMs / 3));

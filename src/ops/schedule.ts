@@ -3,8 +3,11 @@
  * schedule`), one at a time, until stopped. Each fire time is a cycle's time (its data time);
  * {@link runCycle} runs it with the lock, input wait, retries and status record.
  *
- * - **Catch-up**: on start, the last `catchUp` fire times before now that have no status record
- *   run first, oldest first (a scheduler that was down for an hour fills the gap, up to N).
+ * - **Catch-up**: on start, the last `catchUp` fire times before now that have no status record,
+ *   or one that says skipped (inputs missing, the lock held), run first, oldest first (a
+ *   scheduler that was down for an hour fills the gap, up to N; a frame that came after its
+ *   cycle gave up on it gets its product). A cycle skipped before runs without waiting for
+ *   inputs: one still missing is skipped again at once, not after the full wait.
  * - **No overlap, no loss**: cycles run in sequence; a cycle that overruns the next fire time
  *   delays that cycle, which then runs at once (marked late past `lateAfterMs`, by default one
  *   period). Across processes the lock refuses a second run of the same pipeline.
@@ -60,19 +63,22 @@ export function missedCycles(cron: Cron, n: number, done: ReadonlySet<number>, n
 export async function runSchedule(file: string, o: ScheduleOptions): Promise<CycleRecord[]> {
   const cron = parseCron(o.cron);
   const name = pipelineName(await cyclePipeline(file, new Date()));
-  const done = new Set((await readCycleRecords(o.state, name)).map((r) => Date.parse(r.cycle)));
+  const earlier = await readCycleRecords(o.state, name);
+  const done = new Set(earlier.filter((r) => r.status !== "skipped").map((r) => Date.parse(r.cycle)));
+  const skipped = new Set(earlier.filter((r) => r.status === "skipped").map((r) => Date.parse(r.cycle)));
   const period = (() => {
     const [a, b] = cron.nextRuns(2, new Date());
     return a && b ? b.getTime() - a.getTime() : undefined;
   })();
   const cycleOptions = { ...o, ...((o.lateAfterMs ?? period) ? { lateAfterMs: o.lateAfterMs ?? period } : {}) };
   const records: CycleRecord[] = [];
-  const run = async (t: Date) => {
+  const run = async (t: Date, waitMs = cycleOptions.waitMs) => {
     // A cycle's own failure is in its record; a file that no longer parses is recorded too,
     // and the schedule goes on (the next cycle may find it fixed).
     // The cycle in flight is not given the stop signal: a stop lets it finish.
     const { signal: _stop, ...own } = cycleOptions;
-    const r = await asJob(() => runCycle(file, t, { ...own, scheduled: t }), true).catch(async (e: unknown) => {
+    const opts = { ...own, scheduled: t, ...(waitMs !== undefined ? { waitMs } : {}) };
+    const r = await asJob(() => runCycle(file, t, opts), true).catch(async (e: unknown) => {
       const now = new Date().toISOString();
       const failed: CycleRecord = {
         pipeline: file,
@@ -97,7 +103,7 @@ export async function runSchedule(file: string, o: ScheduleOptions): Promise<Cyc
   const enough = () => o.signal?.aborted || (o.maxCycles !== undefined && records.length >= o.maxCycles);
   for (const t of missedCycles(cron, o.catchUp ?? 0, done)) {
     if (enough()) return records;
-    await run(t);
+    await run(t, skipped.has(t.getTime()) ? 0 : cycleOptions.waitMs);
   }
   // Fire times follow from the last one run, not from the clock: a cycle that overruns the next
   // fire time delays that cycle (it runs late) instead of losing it.

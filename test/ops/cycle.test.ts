@@ -87,6 +87,60 @@ describe("forecast cycles", () => {
     expect(r.error).toContain(`another run of cyc holds the lock (pid ${process.pid}`);
   });
 
+  it("a cycle waits (within its wait) for a run of another cycle holding the lock, then runs; one of its own cycle is skipped", async () => {
+    const s = setup();
+    s.frame("20260101T062500");
+    const other = await acquireLock(join(s.state, "cyc", "lock"), { task: "2026-01-01T06:20:00.000Z" });
+    setTimeout(() => void other?.release(), 400);
+    const lines: string[] = [];
+    const r = await runCycle(s.file, new Date("2026-01-01T06:25Z"), {
+      ...{ state: s.state, waitMs: 20_000, pollMs: 50 },
+      log: (l) => lines.push(l),
+    });
+    expect(r.status).toBe("ok");
+    expect(r.seconds).toBeGreaterThanOrEqual(0.4);
+    expect(existsSync(join(s.dir, "out", "20260101T062500.tif"))).toBe(true);
+    expect(lines).toStrictEqual([
+      expect.stringMatching(
+        /^cyc 2026-01-01T06:25:00.000Z: waiting for the lock: another run of cyc holds the lock \(pid \d+ .*, cycle 2026-01-01T06:20:00.000Z\)$/,
+      ),
+    ]);
+    // The same cycle held: it is being made, so this run is skipped at once, wait or not.
+    const same = await acquireLock(join(s.state, "cyc", "lock"), { task: "2026-01-01T06:25:00.000Z" });
+    const dup = await runCycle(s.file, new Date("2026-01-01T06:25Z"), { state: s.state, waitMs: 20_000, pollMs: 50 });
+    await same?.release();
+    expect(dup.status).toBe("skipped");
+    expect(dup.seconds).toBeLessThan(5);
+    expect(dup.error).toMatch(/^another run of cyc is running this cycle \(pid /);
+  });
+
+  it("catch-up runs a cycle skipped before (its frame came late) without waiting, and leaves one still missing skipped", async () => {
+    const s = setup("frames/{cycle:%Y%m%dT%H%M%S}.tif");
+    const cron = parseCron("0 0 * * * *"); // hourly
+    const [older, newer] = cron.previousRuns(2, new Date()).reverse() as [Date, Date];
+    const stamp = (t: Date) => t.toISOString().replace(/[-:]/g, "").slice(0, 15);
+    for (const t of [older, newer])
+      await writeCycleRecord(s.state, {
+        ...{ pipeline: s.file, name: "cyc", cycle: t.toISOString(), status: "skipped", started: "", finished: "" },
+        ...{ seconds: 0, attempts: 0, runId: "earlier", error: "inputs missing: ..." },
+      });
+    s.frame(stamp(older)); // came after its cycle gave up; the newer one's never came
+    const started = Date.now();
+    const records = await runSchedule(s.file, {
+      cron: "0 0 * * * *",
+      state: s.state,
+      catchUp: 2,
+      maxCycles: 2,
+      waitMs: 60_000,
+    });
+    expect(Date.now() - started).toBeLessThan(30_000); // the still-missing frame was not waited for
+    expect(records.map((r) => [r.cycle, r.status])).toStrictEqual([
+      [older.toISOString(), "late"],
+      [newer.toISOString(), "skipped"],
+    ]);
+    expect(existsSync(join(s.dir, "out", `${stamp(older)}.tif`))).toBe(true);
+  }, 60_000);
+
   it("a schedule runs each fire time as a cycle, in order; catch-up runs missed ones first", async () => {
     const s = setup(`${process.cwd()}/${SCENE}`);
     const cron = parseCron("* * * * * *");
