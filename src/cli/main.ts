@@ -91,7 +91,7 @@ export function buildCli(): Command {
     .description("stream a raster into a new file through the tile stages (lossless)")
     .argument("<in>", "input raster")
     .argument("<out>", "output path; its extension picks the format")
-    .option("--tile <N>", "read window core size in pixels", int("--tile"), 512)
+    .option("--tile <N>", "read window core size in pixels", positiveInt("--tile"), 512)
     .option("--overlap <M>", "halo read around each window and cropped on write", int("--overlap"), 0)
     .option("--block <B>", "output tile size, a multiple of 16 (default 256; 512 with --cog)", int("--block"))
     .option("--cog", "write a Cloud-Optimized GeoTIFF: GDAL's COG layout with internal overviews")

@@ -16,6 +16,7 @@
  * ```
  */
 import { lastValueFrom, tap } from "rxjs";
+import { TilecastError } from "../errors.js";
 import { packingFor } from "../io/band-packing.js";
 import type { GeoTiffMeta } from "../io/geotiff/describe.js";
 import { maskedSpec } from "../io/masked-spec.js";
@@ -88,6 +89,12 @@ export async function convertRaster(input: string, output: string, o: ConvertOpt
   });
   try {
     const driver = outputDriver(output, o.format);
+    if (naming && !driver.variables)
+      throw new TilecastError(
+        "E_ARGUMENT",
+        `--var names a store's variable; ${input} and this ${driver.title} output have bands, not variables`,
+        { path: output },
+      );
     const { source: src, warning: packing } = packingFor(opened, driver);
     const m = src.meta;
     const tiff = m as Partial<Pick<GeoTiffMeta, "maskSource" | "alphaBand" | "rgbBands">>; // a GeoTIFF input's

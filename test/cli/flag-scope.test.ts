@@ -138,6 +138,7 @@ describe("flags that do not apply", () => {
     zero(["submit", ndvi, "--redis", "redis://127.0.0.1:1"], "--shards", "n");
     zero(["evaluate", scene, scene], "--classes", "n");
     zero(["convert", scene, join(tmp("c"), "c.tif")], "--concurrency", "C");
+    zero(["convert", scene, join(tmp("c"), "c.tif")], "--tile", "N");
     usage(
       ["serve", "--root", ".", "--port", "99999"],
       "option '--port <n>' argument '99999' is invalid. --port must be a port, 0 to 65535",

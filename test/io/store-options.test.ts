@@ -3,7 +3,8 @@
  * has bands, not variables: given them, it is refused by name. Before, `--var a,b` read the
  * GeoTIFF once per name and stacked the copies (8 bands `a:blue` ... `b:nir` from a 4-band
  * scene), and `--index time=3` was ignored, all bands read. One `--var` name with a GeoTIFF
- * input still names a Zarr output's variable, as `convert --help` says.
+ * input still names a Zarr output's variable, as `convert --help` says; with a GeoTIFF output
+ * it named nothing and was ignored, and is refused.
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
@@ -33,6 +34,14 @@ describe("store options on a GeoTIFF", () => {
       );
       expect(existsSync(out)).toBe(false);
     }
+    // One name, with a GeoTIFF both read and written, has nothing to name: it was ignored.
+    const plain = join(dir, "named.tif");
+    const r = tilecast("convert", SCENE, plain, "--var", "reflectance", "-q");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      `tilecast: ${plain}: --var names a store's variable; ${SCENE} and this GeoTIFF output have bands, not variables\n`,
+    );
+    expect(existsSync(plain)).toBe(false);
     const named = join(dir, "named.zarr");
     expect(tilecast("convert", SCENE, named, "--var", "reflectance", "-q").stderr).toBe("");
     expect(existsSync(join(named, "reflectance", ".zarray"))).toBe(true);
