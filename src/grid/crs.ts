@@ -11,11 +11,14 @@
  * transformPoint(crsFromEpsg(4326), utm, [15, 0]); // ≈ [500000, 0]
  * ```
  */
+
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import type proj4Type from "proj4";
 import { TilecastError } from "../errors.js";
+import type { CrsNames } from "./crs-names.js";
 import { DATUM_SHIFTS } from "./datum-shifts.js";
+import { onSphere } from "./sphere-tmerc.js";
 import { splitWkt } from "./wkt-split.js";
 
 /** A coordinate reference system: an EPSG code and/or a WKT or PROJ definition. */
@@ -25,6 +28,8 @@ export interface Crs {
   readonly proj4: string | null;
   /** The EPSG code of a compound CRS's vertical part (a DEM's height datum), when the source named one. */
   readonly vertical?: number;
+  /** Its parts' names, where the source gave them and `wkt` does not hold them (a GeoTIFF's citations). */
+  readonly names?: CrsNames;
 }
 
 /** What kind of CRS an EPSG code names. */
@@ -201,7 +206,7 @@ export function extensionProj4(wkt: string): string | null {
 export function proj4Definition(crs: Crs): string {
   const def = crs.proj4 ?? crs.wkt ?? (crs.epsg ? crsFromEpsg(crs.epsg).proj4 : null);
   if (!def) throw new TilecastError("E_UNSUPPORTED", "CRS has no definition to transform with");
-  return def;
+  return onSphere(def);
 }
 
 /**

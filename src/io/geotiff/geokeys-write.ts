@@ -4,8 +4,11 @@
  */
 import { TilecastError } from "../../errors.js";
 import { type Crs, epsgKind, proj4, proj4Definition } from "../../grid/crs.js";
+import { namesFromWkt } from "../../grid/crs-names.js";
 import { proj4Wkt } from "../../grid/proj-wkt.js";
-import { CT, Key, NAMED_DATUMS, USER_DEFINED } from "./geokeys.js";
+import { citationKeys } from "./citations.js";
+import { ellipsoidKeys } from "./geog-keys-write.js";
+import { CT, Key, USER_DEFINED } from "./geokeys.js";
 import type { IfdEntry } from "./ifd.js";
 import { linearUnitCode } from "./linear-units.js";
 import { FieldType, Tag } from "./tags.js";
@@ -17,39 +20,7 @@ const DEG = 180 / Math.PI;
 export type GeoKeyEntry = { key: number; value: number | readonly number[] | string; double?: boolean };
 
 /** The parameters proj4 derives from a definition (angles in radians). */
-type ProjParams = Record<string, unknown> & { names?: string[] };
-
-function ellipsoidKeys(p: ProjParams): GeoKeyEntry[] {
-  const datum = String(p.datumCode ?? "").toLowerCase();
-  const gcs = Object.entries(NAMED_DATUMS).find(([, name]) => name.toLowerCase() === datum);
-  // A prime meridian other than Greenwich's needs the user-defined form (an EPSG datum's GCS has Greenwich's).
-  const pm = typeof p.from_greenwich === "number" && Number.isFinite(p.from_greenwich) ? p.from_greenwich * DEG : 0;
-  const meridian: GeoKeyEntry[] =
-    pm === 0
-      ? []
-      : [
-          { key: Key.GeogPrimeMeridian, value: USER_DEFINED },
-          { key: Key.GeogPrimeMeridianLong, value: pm, double: true },
-        ];
-  if (gcs && pm === 0) return [{ key: Key.GeographicType, value: Number(gcs[0]) }];
-  const a = Number(p.a);
-  const rf = p.rf !== undefined ? Number(p.rf) : Number.NaN;
-  const b = p.b !== undefined ? Number(p.b) : Number.NaN;
-  const keys: GeoKeyEntry[] = [
-    { key: Key.GeographicType, value: USER_DEFINED },
-    { key: Key.GeogGeodeticDatum, value: USER_DEFINED },
-    { key: Key.GeogEllipsoid, value: USER_DEFINED },
-    { key: Key.GeogAngularUnits, value: 9102 },
-    { key: Key.GeogSemiMajorAxis, value: a, double: true },
-  ];
-  if (Number.isFinite(rf) && rf !== 0) keys.push({ key: Key.GeogInvFlattening, value: rf, double: true });
-  else keys.push({ key: Key.GeogSemiMinorAxis, value: Number.isFinite(b) ? b : a, double: true });
-  // A datum shift to WGS 84 (`+towgs84`), in GDAL's key for it, as GDAL writes it.
-  const shift = p.datum_params;
-  if (Array.isArray(shift) && (shift.length === 3 || shift.length === 7) && shift.every(Number.isFinite))
-    keys.push({ key: Key.GeogTOWGS84, value: shift as number[], double: true });
-  return [...keys, ...meridian];
-}
+export type ProjParams = Record<string, unknown> & { names?: string[] };
 
 /** GeoKeys for a CRS: one key for EPSG codes, user-defined keys for custom projections. */
 export function geoKeysFromCrs(crs: Crs, rasterType: "area" | "point"): GeoKeyEntry[] {
@@ -84,9 +55,15 @@ export function geoKeysFromCrs(crs: Crs, rasterType: "area" | "point"): GeoKeyEn
   // that describe it as far as keys can. A rotated pole, for one, has no keys: proj4 reads its
   // WKT as plain longitude and latitude.
   const wkt = crs.wkt !== null && (crs.proj4 === null || isEsriWkt(crs.wkt)) ? crs.wkt : null;
+  // A user-defined geographic part is named in citations, as GDAL names it (crs-names.ts).
+  const named = crs.names ?? namesFromWkt(crs.wkt);
+  const geog = ellipsoidKeys(p, named?.ellipsoid !== undefined);
+  const userGcs = geog[0]?.value === USER_DEFINED;
+  const userEllipsoid = geog.some((k) => k.key === Key.GeogEllipsoid && k.value === USER_DEFINED);
   if (has("longlat") || has("identity")) {
-    if (wkt) return [...peStringKeys(wkt, rt), ...ellipsoidKeys(p)];
-    return [{ key: Key.GTModelType, value: 2 }, rt, ...ellipsoidKeys(p)];
+    if (wkt) return [...peStringKeys(wkt, rt), ...geog];
+    const cite = userGcs && named ? citationKeys(named, false, userEllipsoid) : [];
+    return [{ key: Key.GTModelType, value: 2 }, rt, ...geog, ...cite];
   }
   // Lengths in GeoKeys are in the CRS's unit; proj4 holds false eastings in metres.
   const metres = numOr(p.to_meter, 1);
@@ -235,9 +212,9 @@ export function geoKeysFromCrs(crs: Crs, rasterType: "area" | "point"): GeoKeyEn
   return [
     { key: Key.GTModelType, value: wkt ? USER_DEFINED : 1 },
     rt,
-    { key: Key.GTCitation, value: "tilecast user-defined CRS" },
+    ...(named ? citationKeys(named, true, userEllipsoid) : []).filter((k) => userGcs || k.key === Key.GTCitation),
     ...(wkt ? [{ key: Key.PCSCitation, value: `ESRI PE String = ${wkt}` }] : []),
-    ...ellipsoidKeys(p),
+    ...geog,
     { key: Key.ProjectedCSType, value: USER_DEFINED },
     { key: Key.Projection, value: USER_DEFINED },
     ...params,

@@ -13,8 +13,9 @@
  */
 import { TilecastError } from "../../errors.js";
 import { type Crs, crsFromEpsg, extensionProj4 } from "../../grid/crs.js";
+import { namesFromCitations } from "./citations.js";
+import { geographicTerms, num } from "./geog-terms.js";
 import { linearUnitOf } from "./linear-units.js";
-import { primeMeridianOf } from "./prime-meridians.js";
 
 /** GeoKey ids (GeoTIFF 1.1). */
 export const Key = {
@@ -122,48 +123,6 @@ export function rasterTypeOf(keys: GeoKeyValues): "area" | "point" {
   return keys.get(Key.GTRasterType) === 2 ? "point" : "area";
 }
 
-const num = (keys: GeoKeyValues, k: number): number | undefined => {
-  const v = keys.get(k);
-  return typeof v === "number" ? v : undefined;
-};
-
-/** PROJ `+ellps/+datum/+a +rf` terms of the geographic part of user-defined keys. */
-function geographicTerms(keys: GeoKeyValues): string {
-  const pm = primeMeridianOf(num(keys, Key.GeogPrimeMeridian), num(keys, Key.GeogPrimeMeridianLong));
-  const shift = keys.get(Key.GeogTOWGS84);
-  // Printed to 15 digits, as GDAL prints them (a stored 0.842 reads back as 0.8419999999999999).
-  const towgs84 =
-    Array.isArray(shift) && (shift.length === 3 || shift.length === 7)
-      ? ` +towgs84=${shift.map((v) => Number(v.toPrecision(15))).join(",")}`
-      : "";
-  const terms = `${datumTerms(keys)}${towgs84}`;
-  return pm ? `${terms} +pm=${pm}` : terms;
-}
-
-function datumTerms(keys: GeoKeyValues): string {
-  const gcs = num(keys, Key.GeographicType);
-  const named = gcs === undefined ? undefined : NAMED_DATUMS[gcs];
-  if (named) return `+datum=${named}`;
-  if (gcs !== undefined && gcs !== USER_DEFINED) {
-    const def = crsFromEpsg(gcs).proj4;
-    if (def)
-      return def
-        .replace(/\+proj=longlat\s*/, "")
-        .replace(/\+no_defs|\+type=crs/g, "")
-        .trim();
-  }
-  if (num(keys, Key.GeogGeodeticDatum) === 6326) return "+datum=WGS84";
-  const ellps = num(keys, Key.GeogEllipsoid);
-  if (ellps === 7030) return "+ellps=WGS84";
-  if (ellps === 7019) return "+ellps=GRS80";
-  const a = num(keys, Key.GeogSemiMajorAxis);
-  if (a === undefined) return "+datum=WGS84";
-  const rf = num(keys, Key.GeogInvFlattening);
-  const b = num(keys, Key.GeogSemiMinorAxis);
-  if (rf !== undefined && rf !== 0) return `+a=${a} +rf=${rf}`;
-  return `+a=${a} +b=${b ?? a}`;
-}
-
 /**
  * The CRS GDAL records in a citation when GeoKeys cannot express it (a geostationary view, an
  * ESRI-only projection): `ESRI PE String = PROJCS[...]`, often with the PROJ string in an
@@ -186,8 +145,18 @@ function peString(keys: GeoKeyValues): Crs | null {
   return null;
 }
 
-/** The CRS that a set of GeoKeys describes, or null when there are none that name one. */
+/**
+ * The CRS that a set of GeoKeys describes, or null when there are none that name one; a
+ * user-defined one keeps the names its citations give.
+ */
 export function crsFromGeoKeys(keys: GeoKeyValues): Crs | null {
+  const crs = crsOfKeys(keys);
+  if (!crs || crs.epsg !== null || crs.wkt !== null) return crs;
+  const names = namesFromCitations(keys);
+  return names ? { ...crs, names } : crs;
+}
+
+function crsOfKeys(keys: GeoKeyValues): Crs | null {
   const model = num(keys, Key.GTModelType);
   const pcs = num(keys, Key.ProjectedCSType);
   if (pcs !== undefined && pcs > 0 && pcs !== USER_DEFINED) return crsFromEpsg(pcs);
