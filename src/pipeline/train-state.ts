@@ -50,6 +50,7 @@ export function stateScorer(latitudes: readonly number[], std: number): Scorer {
   let persistence = 0;
   let weight = 0;
   return {
+    names: ["rmse", "persistence_rmse"],
     add(yTrue, yPred, _valid, shape, x) {
       const [b, h, wd, k] = shape as [number, number, number, number];
       for (let i = 0; i < b * h * wd; i++) {

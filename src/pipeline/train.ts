@@ -22,7 +22,7 @@
  * ```
  */
 import { createHash } from "node:crypto";
-import { readFile, rm } from "node:fs/promises";
+import { rm } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { isAbsolute, join, relative } from "node:path";
 import type { OperatorFunction } from "rxjs";
@@ -36,7 +36,6 @@ import { exportModelDir } from "../nn/onnx/model-file.js";
 import { normalize } from "../stages/normalize.js";
 import type { Tile } from "../stages/tile.js";
 import { tf } from "../tfjs.js";
-import { type Checkpoint, loadCheckpoint } from "../train/checkpoint.js";
 import type { EpochRecord } from "../train/history.js";
 import { lossName } from "../train/losses.js";
 import { fit } from "../train/trainer.js";
@@ -49,6 +48,7 @@ import { createTileStages } from "./stages.js";
 import type { TrainSection } from "./train-config.js";
 import { sequenceData, tileData } from "./train-data.js";
 import { tileOutputs } from "./train-outputs.js";
+import { checkMonitor, startingPoint } from "./train-start.js";
 import { stateData } from "./train-state.js";
 import { trainedFrames } from "./trained-frames.js";
 
@@ -108,31 +108,6 @@ function fingerprint(p: Pipeline, t: TrainSection): string {
 export function replicaCount(t: Pick<TrainSection, "replicas" | "batch">, backend = tf.getBackend()): number {
   if (t.replicas !== "auto") return t.replicas;
   return backend === "wasm" || backend === "cpu" ? Math.max(1, Math.min(availableParallelism(), t.batch)) : 1;
-}
-
-/** The checkpoint to resume, or null to start fresh (after checking what is on disk). */
-async function startingPoint(dir: string, print: string, o: TrainRunOptions, file: string): Promise<Checkpoint | null> {
-  if (o.force) {
-    await rm(dir, { recursive: true, force: true });
-    return null;
-  }
-  const ck = await loadCheckpoint(dir);
-  if (!ck) {
-    if (o.resume) throw new TilecastError("E_NOT_FOUND", "nothing to resume: no checkpoint here yet", { path: dir });
-    return null;
-  }
-  if (!o.resume)
-    throw new TilecastError("E_ARGUMENT", "checkpoints exist: --resume continues them, --force starts over", {
-      path: dir,
-    });
-  const saved = await readFile(join(dir, "last", "pipeline.sha256"), "utf8").catch(() => "");
-  if (saved.trim() !== print)
-    throw new TilecastError(
-      "E_ARGUMENT",
-      `the train section, model, tiling or normalization changed since the checkpoint in ${dir}; --force starts over`,
-      { path: file },
-    );
-  return ck;
 }
 
 /** A path as the card records it: relative to the working directory when under it (cards ship). */
@@ -216,6 +191,7 @@ export async function trainPipeline(p: Pipeline, o: TrainRunOptions = {}): Promi
     try {
       outputs = t.sequence ? [] : tileOutputs(p, channels);
       data = state ? stateData({ p, t, src, stats }) : t.sequence ? sequenceData(c) : tileData(c);
+      checkMonitor(t.monitor, data, p.file);
     } catch (e) {
       model.dispose();
       throw e;
@@ -239,6 +215,9 @@ export async function trainPipeline(p: Pipeline, o: TrainRunOptions = {}): Promi
       },
     };
     const replicas = replicaCount(t);
+    // --force starts over: the old checkpoints go only now, so a run refused for its setup (a
+    // misspelt monitor, labels off the grid) leaves them as they were.
+    if (o.force) await rm(checkpoints, { recursive: true, force: true });
     const result = await fit(model, {
       epochs: t.epochs,
       loss: t.loss,

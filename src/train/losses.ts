@@ -53,11 +53,22 @@ const objectLoss = z.union([
   }),
 ]);
 
+const lossNames = [...plainNames, "focal", "rain-mse", "rain-mae"] as const;
+
+/** A loss that is none of them is named, with the names there are (zod said "Invalid input"). */
+const unknownLoss = (iss: { input?: unknown }) => {
+  const nameOf = (v: unknown) =>
+    typeof v === "string" ? v : v && typeof v === "object" && "type" in v ? String(v.type) : null;
+  const names = (Array.isArray(iss.input) ? iss.input : [iss.input]).map(nameOf);
+  const bad = names.find((n) => n !== null && !(lossNames as readonly string[]).includes(n));
+  return bad === undefined ? undefined : `unknown loss '${bad}' (losses: ${lossNames.join(", ")})`;
+};
+
 /** One loss: a name, or `{type, ...options}`. */
-export const singleLoss = z.union([z.enum([...plainNames, "focal", "rain-mse", "rain-mae"]), objectLoss]);
+export const singleLoss = z.union([z.enum(lossNames), objectLoss], { error: unknownLoss });
 
 /** The `loss:` of a train section: one loss or a list summed. */
-export const lossSpec = z.union([singleLoss, z.array(singleLoss).min(1)]);
+export const lossSpec = z.union([singleLoss, z.array(singleLoss).min(1)], { error: unknownLoss });
 
 /** What {@link lossSpec} accepts. */
 export type LossSpec = z.input<typeof lossSpec>;

@@ -30,6 +30,8 @@ export interface Scorer {
     x?: Float32Array,
   ): void;
   result(): Record<string, number>;
+  /** The names `result` reports, known before any epoch (a `train.monitor` is checked against them). */
+  names: readonly string[];
 }
 
 /** Classes per cell of a prediction: thresholded for one channel, arg-max for several. */
@@ -54,6 +56,7 @@ export function segmentationScorer(options: { threshold?: number } = {}): Scorer
   let matrix: Float64Array | null = null;
   let classes = 2;
   return {
+    names: ["iou", "f1", "accuracy"],
     add(yTrue, yPred, valid, shape) {
       const channels = shape[shape.length - 1] as number;
       classes = Math.max(2, channels);
@@ -88,6 +91,7 @@ export function nowcastScorer(o: { thresholds?: readonly number[]; transform?: "
     else if (f >= th) c.falseAlarms++;
   };
   return {
+    names: thresholds.flatMap((th) => [`csi${th}`, `csi${th}_last`, `persistence_csi${th}`]),
     add(yTrue, yPred, _valid, shape, x) {
       const [b, k, h, w] = shape as [number, number, number, number];
       const n = h * w;

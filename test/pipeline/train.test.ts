@@ -70,6 +70,16 @@ describe("tilecast train (pipeline)", () => {
     expect(s.history.map((h) => h.epoch)).toStrictEqual([1, 2, 3]);
   });
 
+  it("a misspelt train.monitor is refused before any epoch, and --force leaves the checkpoints it would replace", async () => {
+    const before = readFileSync(join(root, "a.train", "best", "weights.bin"));
+    const history = readFileSync(join(root, "a.train", "history.json"));
+    await expect(trainPipeline(await tiny("a", ["train.monitor=val_iou"]), { force: true })).rejects.toThrow(
+      `${FILE}: train.monitor: 'val_iou' is not a score this run reports (loss, valLoss, iou, f1, accuracy)`,
+    );
+    expect(readFileSync(join(root, "a.train", "history.json")).equals(history)).toBe(true); // no epoch ran
+    expect(readFileSync(join(root, "a.train", "best", "weights.bin")).equals(before)).toBe(true);
+  });
+
   it("train.replicas: auto is one per core on wasm and cpu, 1 on native TensorFlow; a resume may change it", async () => {
     const cores = (await import("node:os")).availableParallelism();
     expect(replicaCount({ replicas: "auto", batch: 64 }, "cpu")).toBe(cores);

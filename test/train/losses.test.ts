@@ -82,6 +82,12 @@ describe("losses against hand-computed values", () => {
     expect(value(lossFunction(["mse", "mae"])(t, p))).toBeCloseTo(2.5 + 1.5, 6);
     expect(lossName(["binary-crossentropy", { type: "focal", gamma: 1 }])).toBe("binary-crossentropy+focal");
     expect(() => lossFunction("hinge" as "mse")).toThrow(/loss:/);
+    // An unknown name is named, with the names there are (it was "Invalid input").
+    const known =
+      "losses: binary-crossentropy, categorical-crossentropy, dice, mse, mae, latitude-mse, focal, rain-mse, rain-mae";
+    expect(() => lossFunction("hinge" as "mse")).toThrow(`loss: unknown loss 'hinge' (${known})`);
+    expect(() => lossFunction(["dice", "foo" as "mse"])).toThrow(`loss: unknown loss 'foo' (${known})`);
+    expect(() => lossFunction({ type: "focal2" as "focal" })).toThrow(`loss: unknown loss 'focal2' (${known})`);
   });
 
   it("a target whose shape differs from the prediction's is an error, not a broadcast", () => {
