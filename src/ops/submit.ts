@@ -7,7 +7,9 @@
  * - the same scenes with another `--set`, an edited pipeline, a retrained model or a scene
  *   written again are new jobs (they were taken for the old ones, and nothing ran);
  * - a job that failed (every attempt) runs again, and so does one that completed but whose
- *   output is gone.
+ *   output is gone;
+ * - scenes whose outputs would be one file (two of one name, or no `{scene}` in `output.path`)
+ *   are refused before anything is queued.
  *
  * Internal to `tilecast/ops` (queue.ts re-exports it).
  */
@@ -15,6 +17,7 @@ import { createHash } from "node:crypto";
 import { readFile, stat } from "node:fs/promises";
 import { basename, extname, resolve } from "node:path";
 import { type Job, Queue } from "bullmq";
+import { TilecastError } from "../errors.js";
 import { loadPipeline, type Pipeline } from "../pipeline/config.js";
 import { modelHash } from "../pipeline/manifest.js";
 import { isUrl } from "../util/url.js";
@@ -38,7 +41,7 @@ export type SubmitOptions = QueueOptions & { sets?: readonly string[]; attempts?
 
 /** The pipeline for one scene: `{scene}` filled in, `input.path` the scene. */
 export function parseScene(pipeline: string, scene: string, sets: readonly string[]): Promise<Pipeline> {
-  const name = basename(scene, extname(scene));
+  const name = sceneName(scene);
   return loadPipeline(pipeline, [...sets, `input.path=${scene}`], (t) => t.replaceAll("{scene}", name));
 }
 
@@ -97,11 +100,47 @@ async function enqueue(
   t.submitted++;
 }
 
+/** A scene's name, as `{scene}` fills it in: its file name without the extension. */
+const sceneName = (scene: string) => basename(scene, extname(scene));
+
+/**
+ * Refuse scenes whose outputs would be one file: two scenes of one name (`B04.tif` of two
+ * products), or a pipeline whose `output.path` has no `{scene}`. Each job would replace the
+ * output of the one before, exit 0.
+ */
+async function checkDistinctOutputs(pipeline: string, scenes: readonly string[], sets: readonly string[]) {
+  const byName = new Map<string, string>();
+  for (const s of scenes) {
+    const other = byName.get(sceneName(s));
+    if (other !== undefined && other !== s)
+      throw new TilecastError(
+        "E_ARGUMENT",
+        `scenes ${other} and ${s} are both '{scene}' = ${sceneName(s)}: their outputs would be one file; submit them in separate batches, or rename one`,
+        { path: pipeline },
+      );
+    byName.set(sceneName(s), s);
+  }
+  const [a, b] = [...byName.values()];
+  if (a === undefined || b === undefined) return;
+  const [pa, pb] = await Promise.all([parseScene(pipeline, a, sets), parseScene(pipeline, b, sets)]);
+  if (pa.output && pa.output.path === pb.output?.path)
+    throw new TilecastError(
+      "E_ARGUMENT",
+      `every scene would write ${pa.output.path}: put {scene} in output.path (e.g. --set "output.path=out/{scene}.tif")`,
+      { path: pipeline },
+    );
+}
+
 /** Enqueue a job per scene (see the module's notes on which are new). */
 export async function submitScenes(file: string, scenes: readonly string[], o: SubmitOptions): Promise<Submitted> {
   const pipeline = resolve(file);
   const sets = [...(o.sets ?? [])];
   const first = await parseScene(pipeline, scenes[0] ?? "scene", sets); // a bad file fails here, not in every worker
+  await checkDistinctOutputs(
+    pipeline,
+    scenes.map((s) => (isUrl(s) ? s : resolve(s))),
+    sets,
+  );
   await checkRedis(o.redis);
   const key = await submissionKey(pipeline, first, sets);
   const q = new Queue<SceneJob>(o.queue ?? "tilecast", { connection: connection(o.redis) });

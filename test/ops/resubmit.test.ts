@@ -124,3 +124,31 @@ print(json.dumps(bool(np.array_equal(a.ReadAsArray(), b.ReadAsArray())) and a.Ge
     expect(sameRemote).toBe(true);
   }, 120_000);
 });
+
+describe("scenes whose outputs would be one file", () => {
+  it("are refused before anything is queued (Redis is not even asked)", () => {
+    const dir = join(dirname(tmp("x")), "clash");
+    for (const d of ["p1", "p2"]) mkdirSync(join(dir, d), { recursive: true });
+    const pipeline = join(dir, "p.yaml");
+    writeFileSync(
+      pipeline,
+      "name: tiny\ninput: {path: a.tif}\ntiling: {size: 32}\nmodel: {type: identity}\noutput: {path: out/{scene}.tif, dtype: float32}\n",
+    );
+    const [b1, b2] = [join(dir, "p1", "B04.tif"), join(dir, "p2", "B04.tif")];
+    const r = tilecast("submit", pipeline, b1, b2, "--redis", "redis://127.0.0.1:1");
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toBe(
+      `tilecast: ${pipeline}: scenes ${b1} and ${b2} are both '{scene}' = B04: their outputs would be one file; submit them in separate batches, or rename one\n`,
+    );
+    const fixed = tilecast("submit", pipeline, b1, join(dir, "B08.tif"), "--redis", "redis://127.0.0.1:1");
+    expect(fixed.stderr).toMatch(/Redis does not answer/); // past the check
+    const one = tilecast(
+      ...["submit", pipeline, b1, join(dir, "B08.tif"), "--redis", "redis://127.0.0.1:1"],
+      ...["--set", `output.path=${dir}/all.tif`],
+    );
+    expect(one.code).toBe(2);
+    expect(one.stderr).toBe(
+      `tilecast: ${pipeline}: every scene would write ${dir}/all.tif: put {scene} in output.path (e.g. --set "output.path=out/{scene}.tif")\n`,
+    );
+  });
+});
