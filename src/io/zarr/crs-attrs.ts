@@ -6,18 +6,25 @@
  */
 import { type Crs, isGeographic, isRotatedPole, proj4, proj4Definition, wktWithVertical } from "../../grid/crs.js";
 import { proj4Wkt } from "../../grid/proj-wkt.js";
+import { projectedWkt } from "../../grid/proj-wkt1.js";
 import { cfGridMappingAttrs } from "./cf-grid-mapping-write.js";
 
 /**
  * The WKT a store keeps for `crs`: its own (with a vertical part), its EPSG code's, else its PROJ
- * string's (proj-wkt.ts); a PROJ string proj4 cannot read is kept as it is (GDAL reads one there).
+ * string's, with the projection named as GDAL names it (proj-wkt1.ts) or, for a method WKT 1
+ * has no name for, as `custom_proj4` (proj-wkt.ts); a PROJ string proj4 cannot read is kept as
+ * it is (GDAL reads one there).
  */
 export function storeWkt(crs: Crs): string {
   const own = wktWithVertical(crs);
   if (own) return own;
   if (!crs.proj4) return crs.epsg ? `EPSG:${crs.epsg}` : "";
   try {
-    return proj4Wkt(crs.proj4);
+    // proj4Definition: as proj4 reads it (Transverse Mercator on a sphere needs its +approx).
+    const def = proj4Definition(crs);
+    const p = new (proj4().Proj)(def) as unknown as { a: number; b?: number; rf?: number };
+    const rf = p.rf ?? (p.b === undefined || p.b === p.a ? 0 : p.a / (p.a - p.b));
+    return projectedWkt(def, { a: p.a, rf }, crs.names) ?? proj4Wkt(def);
   } catch {
     return crs.proj4;
   }

@@ -67,6 +67,47 @@ print(json.dumps(out))`);
     expect(got).toStrictEqual(Object.fromEntries(names.map((n) => [n, [true, true, true, true]])));
   });
 
+  it("a Zarr output's crs_wkt is the input's CRS to GDAL and pyproj, and maps points as it does", () => {
+    const dir = tmp("crs-zarr");
+    const made = py<string[]>(`
+import os
+os.makedirs(${JSON.stringify(dir)}, exist_ok=True)
+out = []
+for i, c in enumerate(${JSON.stringify(Object.values(CRSS))}):
+    s = osr.SpatialReference()
+    assert s.SetFromUserInput(c) == 0, c
+    p = os.path.join(${JSON.stringify(dir)}, "in%d.tif" % i)
+    d = gdal.GetDriverByName("GTiff").Create(p, 8, 6, 1, gdal.GDT_Float32)
+    d.SetGeoTransform((2.5, 0.25, 0, 48.5, 0, -0.25) if s.IsGeographic() else (1000.5, 250, 0, 50000.25, 0, -250))
+    d.SetSpatialRef(s)
+    d = None
+    out.append(p)
+print(json.dumps(out))`);
+    for (const p of made) expect(tilecast("convert", p, p.replace(/\.tif$/, ".zarr"), "-q").stderr, p).toBe("");
+    // Before, a CRS without an EPSG code was written as PROJECTION["custom_proj4"] with the PROJ
+    // string in an extension: the same points, but another CRS to both.
+    const got = py<[boolean, boolean, number][]>(`
+import pyproj, warnings
+warnings.filterwarnings("ignore")
+out = []
+for p in ${JSON.stringify(made)}:
+    wkt = json.load(open(p.replace(".tif", ".zarr") + "/spatial_ref/.zattrs"))["crs_wkt"]
+    a = gdal.Open(p).GetSpatialRef()
+    b = osr.SpatialReference(); b.ImportFromWkt(wkt)
+    ca, cb = pyproj.CRS(a.ExportToWkt()), pyproj.CRS(wkt)
+    geo = ca.geodetic_crs
+    ta, tb = pyproj.Transformer.from_crs(geo, ca, always_xy=True), pyproj.Transformer.from_crs(geo, cb, always_xy=True)
+    err = max(max(abs(u - v) for u, v in zip(ta.transform(lon, lat), tb.transform(lon, lat))) for lon, lat in [(5, 52), (17.5, 45), (-60, -30)])
+    out.append([bool(a.IsSame(b, ["IGNORE_DATA_AXIS_TO_SRS_AXIS_MAPPING=YES"])), ca.equals(cb, ignore_axis_order=True), err])
+print(json.dumps(out))`);
+    const names = Object.keys(CRSS);
+    const byName = Object.fromEntries(got.map((g, i) => [names[i], g]));
+    for (const n of names) {
+      expect(byName[n]?.slice(0, 2), n).toStrictEqual([true, true]);
+      expect(byName[n]?.[2], n).toBeLessThan(1e-6); // metres (or degrees)
+    }
+  });
+
   it("an ellipsoid given by its EPSG code alone is that ellipsoid, not WGS 84", () => {
     const dir = tmp("crs-code");
     const base = join(`${dir}.base.tif`);
