@@ -127,9 +127,16 @@ export function coordCrs(crsText: string | null, latlon: boolean): Crs | null {
 /**
  * Georef from y and x coordinates (pixel centres) and an optional CRS text: evenly spaced, or
  * nearly ({@link nearRegularStep}: placed from the first to the last value, as GDAL places them).
- * Returns null when a coordinate is irregular.
+ * Returns null when a coordinate is irregular. `geoTransform`: the grid mapping's, whose exact
+ * numbers are taken where they agree ({@link exactTransform}).
  */
-export function georefFromCoords(y: Coord, x: Coord, crsText: string | null, geographic?: boolean): CoordGeoref | null {
+export function georefFromCoords(
+  y: Coord,
+  x: Coord,
+  crsText: string | null,
+  geographic?: boolean,
+  geoTransform?: unknown,
+): CoordGeoref | null {
   const dy = regularStep(y.values) ?? nearRegularStep(y.values);
   const dx = regularStep(x.values) ?? nearRegularStep(x.values);
   if (dy === null || dx === null) return null;
@@ -140,7 +147,8 @@ export function georefFromCoords(y: Coord, x: Coord, crsText: string | null, geo
   const x0 = (x.values[0] as number) - dx / 2;
   const y0 = top + Math.abs(dy) / 2;
   const periodicX = latlon && Math.abs(Math.abs(dx) * x.values.length - 360) < Math.abs(dx) * 1e-6;
-  return { georef: { transform: [x0, dx, 0, y0, 0, -Math.abs(dy)], crs, rasterType: "area" }, flipY, periodicX };
+  const georef: Georef = { transform: [x0, dx, 0, y0, 0, -Math.abs(dy)], crs, rasterType: "area" };
+  return { georef: exactTransform(georef, geoTransform), flipY, periodicX };
 }
 
 /**
@@ -165,4 +173,26 @@ export function georefWithoutCoords(geoTransform: unknown, crsText: string | nul
       { path },
     );
   return { transform: gt, crs, rasterType: "area" };
+}
+
+/**
+ * A transform from coordinates with the grid mapping's `GeoTransform` numbers where they agree
+ * (to a millionth of a cell): a cell-centre coordinate such as 2.225 holds its step only to
+ * float64's rounding, so a 0.01-degree grid written by tilecast or rioxarray read back 0.010000000000000004
+ * wide, and a copy to GeoTIFF was not on the original's grid to GDAL. A `GeoTransform` that
+ * disagrees (left behind when the coordinates were sliced) is ignored, as is one not of six numbers.
+ */
+export function exactTransform(georef: Georef, geoTransform: unknown): Georef {
+  const t = georef.transform;
+  if (!t || typeof geoTransform !== "string") return georef;
+  const v = geoTransform
+    .trim()
+    .split(/[\s,]+/)
+    .map(Number);
+  if (v.length !== 6 || !v.every(Number.isFinite)) return georef;
+  const cell = Math.max(Math.abs(t[1]), Math.abs(t[5]));
+  const near = (i: number, tol: number) => Math.abs((v[i] as number) - (t[i] as number)) <= tol;
+  const steps = [1, 2, 4, 5].every((i) => near(i, cell * 1e-9));
+  const origin = [0, 3].every((i) => near(i, cell * 1e-6));
+  return steps && origin ? { ...georef, transform: v as unknown as typeof t } : georef;
 }

@@ -231,7 +231,8 @@ export async function openZarrSource(path: string, o: ZarrSourceOptions = {}): P
       { name: yDim, values: yv },
       { name: xDim, values: xv },
     ] as const;
-    const g = georefFromCoords(...axes, crsText, geo) ?? irregularGeoref(...axes, crsText, geo);
+    const gt = gm?.attrs.GeoTransform;
+    const g = georefFromCoords(...axes, crsText, geo, gt) ?? irregularGeoref(...axes, crsText, geo);
     if (g) ({ georef, flipY, periodicX } = g);
     // Uneven coordinates go along as they are, for a Zarr output to keep (Georef.axes).
     if (georef && (regularStep(yv) === null || regularStep(xv) === null))
