@@ -11,7 +11,6 @@
  * transformPoint(crsFromEpsg(4326), utm, [15, 0]); // ≈ [500000, 0]
  * ```
  */
-
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import type proj4Type from "proj4";

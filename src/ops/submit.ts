@@ -39,6 +39,9 @@ export interface Submitted {
 /** Options of a submission. */
 export type SubmitOptions = QueueOptions & { sets?: readonly string[]; attempts?: number };
 
+/** A scene's name, as `{scene}` fills it in: its file name without the extension. */
+const sceneName = (scene: string) => basename(scene, extname(scene));
+
 /** The pipeline for one scene: `{scene}` filled in, `input.path` the scene. */
 export function parseScene(pipeline: string, scene: string, sets: readonly string[]): Promise<Pipeline> {
   const name = sceneName(scene);
@@ -66,8 +69,6 @@ async function exists(path: unknown): Promise<boolean> {
   return (await stat(path).catch(() => null)) !== null;
 }
 
-type Tally = Submitted;
-
 /**
  * Add a job unless one with its id is queued, running or done (see the module's notes); `gone`:
  * a completed job whose output is missing runs again (a shard's output appears only when the
@@ -79,7 +80,7 @@ async function enqueue(
   data: SceneJob,
   id: string,
   attempts: number,
-  t: Tally,
+  t: Submitted,
   gone = true,
 ): Promise<void> {
   const old: Job<SceneJob, SceneResult> | undefined = await q.getJob(id);
@@ -99,9 +100,6 @@ async function enqueue(
   });
   t.submitted++;
 }
-
-/** A scene's name, as `{scene}` fills it in: its file name without the extension. */
-const sceneName = (scene: string) => basename(scene, extname(scene));
 
 /**
  * Refuse scenes whose outputs would be one file: two scenes of one name (`B04.tif` of two
@@ -144,7 +142,7 @@ export async function submitScenes(file: string, scenes: readonly string[], o: S
   await checkRedis(o.redis);
   const key = await submissionKey(pipeline, first, sets);
   const q = new Queue<SceneJob>(o.queue ?? "tilecast", { connection: connection(o.redis) });
-  const t: Tally = { submitted: 0, queued: scenes.length, failedAgain: 0, outputGone: 0 };
+  const t: Submitted = { submitted: 0, queued: scenes.length, failedAgain: 0, outputGone: 0 };
   try {
     for (const s of scenes) {
       const scene = isUrl(s) ? s : resolve(s);
@@ -169,7 +167,7 @@ export async function submitShards(file: string, count: number, o: SubmitOptions
   await checkRedis(o.redis);
   const key = await submissionKey(pipeline, p, sets);
   const q = new Queue<SceneJob>(o.queue ?? "tilecast", { connection: connection(o.redis) });
-  const t: Tally = { submitted: 0, queued: count, failedAgain: 0, outputGone: 0 };
+  const t: Submitted = { submitted: 0, queued: count, failedAgain: 0, outputGone: 0 };
   try {
     for (let index = 0; index < count; index++) {
       const id = sha(`${key}\nshard ${index}/${count}`).slice(0, 24);

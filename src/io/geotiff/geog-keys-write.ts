@@ -18,14 +18,14 @@ function inverseFlattening(p: ProjParams): number {
   return Number.isFinite(b) && b !== a ? a / (a - b) : 0;
 }
 
-/** The EPSG ellipsoid with these axes, or undefined. */
-function epsgEllipsoid(p: ProjParams): [number, string] | undefined {
+/** The EPSG code of the ellipsoid with these axes, or undefined. */
+function epsgEllipsoid(p: ProjParams): number | undefined {
   const a = Number(p.a);
   const rf = inverseFlattening(p);
   // The classic 70xx codes first: CGCS2000's ellipsoid (1024) has GRS 1980's axes.
   const all = Object.entries(ELLIPSOIDS).sort(([x], [y]) => (Number(x) < 7000 ? 1 : 0) - (Number(y) < 7000 ? 1 : 0));
   const hit = all.find(([, [, ea, erf]]) => ea === a && Math.abs(erf - rf) < 1e-8);
-  return hit ? [Number(hit[0]), hit[1][0]] : undefined;
+  return hit ? Number(hit[0]) : undefined;
 }
 
 /**
@@ -48,7 +48,7 @@ export function ellipsoidKeys(p: ProjParams, named = false): GeoKeyEntry[] {
   const a = Number(p.a);
   const rf = p.rf !== undefined ? Number(p.rf) : Number.NaN;
   const b = p.b !== undefined ? Number(p.b) : Number.NaN;
-  const code = named ? undefined : epsgEllipsoid(p)?.[0];
+  const code = named ? undefined : epsgEllipsoid(p);
   const keys: GeoKeyEntry[] = [
     { key: Key.GeographicType, value: USER_DEFINED },
     { key: Key.GeogGeodeticDatum, value: USER_DEFINED },
