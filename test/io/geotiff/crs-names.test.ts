@@ -39,10 +39,9 @@ for a, b in ${JSON.stringify(pairs)}:
 print(json.dumps(out))`);
 }
 
-describe.skipIf(!hasGdal)("user-defined CRSs through convert", () => {
-  it("keep their names: GDAL reads each output's CRS as its input's", () => {
-    const dir = tmp("crs-names");
-    const made = py<string[]>(`
+/** A 40 x 30 float32 GeoTIFF per CRS, made by GDAL in `dir` (`in0.tif` ...), cells numbered. */
+function inputs(dir: string): string[] {
+  return py<string[]>(`
 import os
 os.makedirs(${JSON.stringify(dir)}, exist_ok=True)
 out = []
@@ -57,6 +56,12 @@ for i, c in enumerate(${JSON.stringify(Object.values(CRSS))}):
     d = None
     out.append(p)
 print(json.dumps(out))`);
+}
+
+describe.skipIf(!hasGdal)("user-defined CRSs through convert", () => {
+  it("keep their names: GDAL reads each output's CRS as its input's", () => {
+    const dir = tmp("crs-names");
+    const made = inputs(dir);
     const pairs = made.map((p): [string, string] => [p, p.replace(/in(\d+)\.tif$/, "out$1.tif")]);
     for (const [a, b] of pairs) {
       const r = tilecast("convert", a, b, "-q");
@@ -69,20 +74,7 @@ print(json.dumps(out))`);
 
   it("a Zarr output's crs_wkt is the input's CRS to GDAL and pyproj, and maps points as it does", () => {
     const dir = tmp("crs-zarr");
-    const made = py<string[]>(`
-import os
-os.makedirs(${JSON.stringify(dir)}, exist_ok=True)
-out = []
-for i, c in enumerate(${JSON.stringify(Object.values(CRSS))}):
-    s = osr.SpatialReference()
-    assert s.SetFromUserInput(c) == 0, c
-    p = os.path.join(${JSON.stringify(dir)}, "in%d.tif" % i)
-    d = gdal.GetDriverByName("GTiff").Create(p, 8, 6, 1, gdal.GDT_Float32)
-    d.SetGeoTransform((2.5, 0.25, 0, 48.5, 0, -0.25) if s.IsGeographic() else (1000.5, 250, 0, 50000.25, 0, -250))
-    d.SetSpatialRef(s)
-    d = None
-    out.append(p)
-print(json.dumps(out))`);
+    const made = inputs(dir);
     for (const p of made) expect(tilecast("convert", p, p.replace(/\.tif$/, ".zarr"), "-q").stderr, p).toBe("");
     // Before, a CRS without an EPSG code was written as PROJECTION["custom_proj4"] with the PROJ
     // string in an extension: the same points, but another CRS to both.
