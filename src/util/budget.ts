@@ -13,12 +13,23 @@ const UNITS: Record<string, number> = {
   kb: 1e3,
   mb: 1e6,
   gb: 1e9,
+  tb: 1e12,
   kib: 1024,
   mib: 1024 ** 2,
   gib: 1024 ** 3,
+  tib: 1024 ** 4,
+  // Kubernetes' spellings, as a pod's memory limit is written (2G is 2e9, 512Mi 512 MiB).
+  k: 1e3,
+  m: 1e6,
+  g: 1e9,
+  t: 1e12,
+  ki: 1024,
+  mi: 1024 ** 2,
+  gi: 1024 ** 3,
+  ti: 1024 ** 4,
 };
 
-/** Parse `2GiB`, `512MB`, `1e9` (bytes); null when it is not a size. */
+/** Parse `2GiB`, `512MB`, `1TB`, `2G`, `512Mi`, `1e9` (bytes); null when it is not a size. */
 export function parseBytes(text: string): number | null {
   const m = /^\s*([0-9.]+(?:e[0-9]+)?)\s*([a-z]*)\s*$/i.exec(text);
   const unit = UNITS[(m?.[2] ?? "").toLowerCase()];
@@ -43,7 +54,7 @@ function readBudget(env: string | undefined): number {
     if (n === null)
       throw new TilecastError(
         "E_ARGUMENT",
-        `TILECAST_MEMORY_BUDGET must be a size such as 2GiB or 512MB, got '${env}'`,
+        `TILECAST_MEMORY_BUDGET must be a size such as 2GiB, 512MB or 1TB, got '${env}'`,
       );
     return n;
   }
