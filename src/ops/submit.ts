@@ -8,8 +8,8 @@
  *   written again are new jobs (they were taken for the old ones, and nothing ran);
  * - a job that failed (every attempt) runs again, and so does one that completed but whose
  *   output is gone;
- * - scenes whose outputs would be one file (two of one name, or no `{scene}` in `output.path`)
- *   are refused before anything is queued.
+ * - scenes that are not there, and scenes whose outputs would be one file (two of one name, or
+ *   no `{scene}` in `output.path`), are refused before anything is queued.
  *
  * Internal to `tilecast/ops` (queue.ts re-exports it).
  */
@@ -129,11 +129,25 @@ async function checkDistinctOutputs(pipeline: string, scenes: readonly string[],
     );
 }
 
+/**
+ * Refuse local scenes that are not there (a typo in a list, a download not finished): each job
+ * would fail its every attempt in a worker, minutes later, and the batch would look queued.
+ */
+async function checkScenesExist(scenes: readonly string[]): Promise<void> {
+  const missing: string[] = [];
+  for (const s of scenes) if (!isUrl(s) && !(await exists(s))) missing.push(s);
+  const [one] = missing;
+  if (one === undefined) return;
+  const more = missing.length > 1 ? ` (and ${missing.length - 1} other scene${missing.length > 2 ? "s" : ""})` : "";
+  throw new TilecastError("E_NOT_FOUND", `scene not found${more}; nothing was queued`, { path: resolve(one) });
+}
+
 /** Enqueue a job per scene (see the module's notes on which are new). */
 export async function submitScenes(file: string, scenes: readonly string[], o: SubmitOptions): Promise<Submitted> {
   const pipeline = resolve(file);
   const sets = [...(o.sets ?? [])];
   const first = await parseScene(pipeline, scenes[0] ?? "scene", sets); // a bad file fails here, not in every worker
+  await checkScenesExist(scenes);
   await checkDistinctOutputs(
     pipeline,
     scenes.map((s) => (isUrl(s) ? s : resolve(s))),

@@ -125,7 +125,7 @@ print(json.dumps(bool(np.array_equal(a.ReadAsArray(), b.ReadAsArray())) and a.Ge
   }, 120_000);
 });
 
-describe("scenes whose outputs would be one file", () => {
+describe("scenes that are not there, or whose outputs would be one file", () => {
   it("are refused before anything is queued (Redis is not even asked)", () => {
     const dir = join(dirname(tmp("x")), "clash");
     for (const d of ["p1", "p2"]) mkdirSync(join(dir, d), { recursive: true });
@@ -135,15 +135,23 @@ describe("scenes whose outputs would be one file", () => {
       "name: tiny\ninput: {path: a.tif}\ntiling: {size: 32}\nmodel: {type: identity}\noutput: {path: out/{scene}.tif, dtype: float32}\n",
     );
     const [b1, b2] = [join(dir, "p1", "B04.tif"), join(dir, "p2", "B04.tif")];
+    const b8 = join(dir, "B08.tif");
+    // Scenes that are not there are refused first, naming one and counting the rest.
+    const missing = tilecast("submit", pipeline, b1, b2, b8, "--redis", "redis://127.0.0.1:1");
+    expect([missing.code, missing.stderr]).toStrictEqual([
+      1,
+      `tilecast: ${b1}: scene not found (and 2 other scenes); nothing was queued\n`,
+    ]);
+    for (const f of [b1, b2, b8]) writeFileSync(f, "");
     const r = tilecast("submit", pipeline, b1, b2, "--redis", "redis://127.0.0.1:1");
     expect(r.code, r.stderr).toBe(2);
     expect(r.stderr).toBe(
       `tilecast: ${pipeline}: scenes ${b1} and ${b2} are both '{scene}' = B04: their outputs would be one file; submit them in separate batches, or rename one\n`,
     );
-    const fixed = tilecast("submit", pipeline, b1, join(dir, "B08.tif"), "--redis", "redis://127.0.0.1:1");
+    const fixed = tilecast("submit", pipeline, b1, b8, "--redis", "redis://127.0.0.1:1");
     expect(fixed.stderr).toMatch(/Redis does not answer/); // past the check
     const one = tilecast(
-      ...["submit", pipeline, b1, join(dir, "B08.tif"), "--redis", "redis://127.0.0.1:1"],
+      ...["submit", pipeline, b1, b8, "--redis", "redis://127.0.0.1:1"],
       ...["--set", `output.path=${dir}/all.tif`],
     );
     expect(one.code).toBe(2);
