@@ -9,8 +9,10 @@
  * Each cycle writes its own `time` slot: one chunk per lead, then the slot's time value, then the
  * arrays' shapes and the consolidated metadata, each file renamed into place. A cycle written
  * again replaces its slot (reruns are idempotent); a crash mid-write leaves chunks past the
- * published shape, invisible and overwritten by the next write. The store itself is created in a
- * temporary directory and renamed into place. One writer at a time (cycles run in sequence).
+ * published shape, invisible and overwritten by the next write. A cycle older than the newest
+ * goes in its place in time, so `time` stays sorted (forecast-insert.ts). The store itself is
+ * created in a temporary directory and renamed into place. One writer at a time (cycles run in
+ * sequence).
  *
  * Zarr v2, zlib-compressed chunks (numcodecs `zlib`, read by zarr-python, xarray and tilecast).
  *
@@ -29,6 +31,7 @@ import { type Calendar, countedCalendar } from "../../grid/calendars.js";
 import { parseCrs } from "../../grid/crs.js";
 import { atomicWrite, tempPathFor } from "../atomic.js";
 import { spatialRefAttrs, xyCoordAttrs } from "./crs-attrs.js";
+import { cloneShifted, recoverSwap, swapInto } from "./forecast-insert.js";
 
 /** The grid and variable of a product store. */
 export interface ForecastGrid {
@@ -202,6 +205,7 @@ export async function writeForecastSlot(
       `a forecast of ${k} leads on ${w} x ${h} needs ${k * h * w} values, got ${slot.data.length}`,
       { path },
     );
+  await recoverSwap(path);
   const there = await stat(path).then(
     () => true,
     () => false,
@@ -216,13 +220,29 @@ export async function writeForecastSlot(
     );
   const minutes = (typeof slot.time === "number" ? slot.time : slot.time.getTime()) / 60000;
   const found = times.indexOf(minutes);
-  const index = found >= 0 ? found : times.length;
-  for (let l = 0; l < k; l++)
-    await atomicWrite(
-      join(path, g.variable, `${index}.${l}.0.0`),
-      bytesOf(slot.data.subarray(l * h * w, (l + 1) * h * w)),
-    );
-  await atomicWrite(join(path, "time", `${index}`), bytesOf(Float64Array.of(minutes)));
-  if (found < 0) await writeMetadata(path, metadata(g, times.length + 1, k));
+  // A new cycle goes after every earlier one: at the end, or (a backfill) in its place in time.
+  const later = times.findIndex((t) => t > minutes);
+  const index = found >= 0 ? found : later >= 0 ? later : times.length;
+  const put = async (dir: string) => {
+    for (let l = 0; l < k; l++)
+      await atomicWrite(
+        join(dir, g.variable, `${index}.${l}.0.0`),
+        bytesOf(slot.data.subarray(l * h * w, (l + 1) * h * w)),
+      );
+    await atomicWrite(join(dir, "time", `${index}`), bytesOf(Float64Array.of(minutes)));
+    if (found < 0) await writeMetadata(dir, metadata(g, times.length + 1, k));
+  };
+  if (found >= 0 || later < 0) await put(path);
+  else {
+    const temp = tempPathFor(path);
+    try {
+      await cloneShifted(path, temp, g.variable, index);
+      await put(temp);
+      await swapInto(path, temp);
+    } catch (e) {
+      await rm(temp, { recursive: true, force: true });
+      throw e;
+    }
+  }
   return { index, replaced: found >= 0 };
 }
