@@ -13,6 +13,7 @@ export interface NowcastFlags {
   until?: string;
   set: string[];
   outputRoot?: string;
+  json?: boolean;
 }
 
 /** Run the cycles and print a summary. */
@@ -25,17 +26,20 @@ export async function nowcastCommand(file: string, o: NowcastFlags): Promise<voi
     ...(o.outputRoot ? { outputRoot: o.outputRoot } : {}),
   });
   const n = s.cycles.length;
-  process.stdout.write(
-    `wrote ${n} cycle${n === 1 ? "" : "s"} (${s.cycles[0]}${n > 1 ? ` to ${s.cycles.at(-1)}` : ""}) to ${s.output}\n` +
-      `  leads     ${s.leadMinutes.join(", ")} min\n  time      ${s.seconds.toFixed(2)} s\n  backend   ${s.backend}\n`,
-  );
-  if (s.inputWarning) process.stdout.write(`  warning   ${s.inputWarning}\n`);
+  if (o.json) process.stdout.write(`${JSON.stringify(s)}\n`);
+  else {
+    process.stdout.write(
+      `wrote ${n} cycle${n === 1 ? "" : "s"} (${s.cycles[0]}${n > 1 ? ` to ${s.cycles.at(-1)}` : ""}) to ${s.output}\n` +
+        `  leads     ${s.leadMinutes.join(", ")} min\n  time      ${s.seconds.toFixed(2)} s\n  backend   ${s.backend}\n`,
+    );
+    if (s.inputWarning) process.stdout.write(`  warning   ${s.inputWarning}\n`);
+  }
   if (s.skipped.length) {
-    for (const k of s.skipped) process.stderr.write(`  skipped   ${k.cycle}: ${k.problem}\n`);
+    if (!o.json) for (const k of s.skipped) process.stderr.write(`  skipped   ${k.cycle}: ${k.problem}\n`);
     const m = s.skipped.length;
     throw new TilecastError(
       "E_NOT_FOUND",
-      `${m} cycle${m === 1 ? "" : "s"} skipped: their frames are missing (listed above)`,
+      `${m} cycle${m === 1 ? "" : "s"} skipped: their frames are missing (${o.json ? "in the summary's skipped" : "listed above"})`,
       { path: p.input.path },
     );
   }

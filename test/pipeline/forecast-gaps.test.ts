@@ -102,6 +102,29 @@ describe.skipIf(!hasGdal)("a forecast over an archive with a frame missing", () 
     const times = py<string[]>(`import xarray as xr
 print(json.dumps([str(t)[:16] for t in xr.open_zarr(${JSON.stringify(join(dir, "o.zarr"))}).time.values]))`);
     expect(times).toStrictEqual(["2010-08-26T00:35", "2010-08-26T01:00"]);
+    // With --json the summary (and the skipped cycles) is one object on stdout; still exit 1.
+    const j = spawnSync(
+      process.execPath,
+      [
+        "bin/tilecast.js",
+        "forecast",
+        ...pipe,
+        "--cycle",
+        "2010-08-26T00:35Z",
+        "--until",
+        "2010-08-26T00:45Z",
+        "--json",
+      ],
+      { encoding: "utf8" },
+    );
+    expect(j.status).toBe(1);
+    const summary = JSON.parse(j.stdout);
+    expect(summary.cycles).toStrictEqual(["2010-08-26T00:35:00.000Z"]);
+    expect(summary.skipped.map((k: { cycle: string }) => k.cycle)).toStrictEqual([
+      "2010-08-26T00:40:00.000Z",
+      "2010-08-26T00:45:00.000Z",
+    ]);
+    expect(j.stderr).toBe(`tilecast: ${gap}: 2 cycles skipped: their frames are missing (in the summary's skipped)\n`);
     // Where no cycle has its frames, the run is refused.
     await expect(nowcast(gap, join(dir, "none.zarr"), "2010-08-26T00:45Z", "2010-08-26T00:55Z")).rejects.toThrow(
       "no cycle from 2010-08-26T00:45Z to 2010-08-26T00:55Z has its frames: 4 frames end at 2010-08-26T00:45:00.000Z",
