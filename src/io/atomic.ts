@@ -41,7 +41,8 @@ export async function ensureParent(target: string): Promise<void> {
     });
 }
 
-const exists = (p: string) =>
+/** Whether anything is at `p` (a file, a directory, a link's target). */
+export const exists = (p: string): Promise<boolean> =>
   stat(p).then(
     () => true,
     () => false,

@@ -13,17 +13,12 @@
  *
  * Internal (used by forecast-store.ts).
  */
-import { copyFile, link, mkdir, readdir, rename, rm, stat } from "node:fs/promises";
+import { copyFile, link, mkdir, readdir, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
+import { exists } from "../atomic.js";
 
 /** Where the old store waits during a swap. */
 const oldPath = (path: string) => `${path}.tilecast-old`;
-
-const exists = (p: string) =>
-  stat(p).then(
-    () => true,
-    () => false,
-  );
 
 /** Put back a store a crash left mid-swap; remove the old one a crash left after it. */
 export async function recoverSwap(path: string): Promise<void> {

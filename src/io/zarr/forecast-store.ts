@@ -23,13 +23,13 @@
  * await writeForecastSlot("/tmp/nowcast.zarr", grid, { time: new Date("2010-08-26T06:00Z"), leadMinutes: [5, 10], data: new Float32Array(8) });
  * ```
  */
-import { mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { deflateSync, inflateSync } from "node:zlib";
 import { TilecastError } from "../../errors.js";
 import { type Calendar, countedCalendar } from "../../grid/calendars.js";
 import { parseCrs } from "../../grid/crs.js";
-import { atomicWrite, tempPathFor } from "../atomic.js";
+import { atomicWrite, exists, tempPathFor } from "../atomic.js";
 import { spatialRefAttrs, xyCoordAttrs } from "./crs-attrs.js";
 import { cloneShifted, recoverSwap, swapInto } from "./forecast-insert.js";
 
@@ -206,11 +206,7 @@ export async function writeForecastSlot(
       { path },
     );
   await recoverSwap(path);
-  const there = await stat(path).then(
-    () => true,
-    () => false,
-  );
-  if (!there) await create(path, g, slot.leadMinutes);
+  if (!(await exists(path))) await create(path, g, slot.leadMinutes);
   const { times, leads } = await existing(path, g);
   if (leads.join() !== slot.leadMinutes.join())
     throw new TilecastError(
