@@ -81,8 +81,10 @@ function projection(t: Map<string, string>): [string, [string, number][]] | null
   const pick = (list: readonly Param[]) => list.map(([n, k, d]): [string, number] => [n, num(t, k, d)]);
   if (proj === "lcc") {
     const lat1 = num(t, "lat_1", num(t, "lat_0", 0));
-    const lat2 = num(t, "lat_2", lat1);
-    if (lat1 === lat2 && !t.has("lat_2"))
+    if (!t.has("lat_2")) {
+      // One parallel: 1SP at the origin. One elsewhere is read two ways (PROJ takes a second
+      // parallel of 0, proj4 the first again), so it keeps the PROJ string: null.
+      if (num(t, "lat_0", lat1) !== lat1) return null;
       return [
         "Lambert_Conformal_Conic_1SP",
         pick([
@@ -93,6 +95,7 @@ function projection(t: Map<string, string>): [string, [string, number][]] | null
           fn,
         ]),
       ];
+    }
     return [
       "Lambert_Conformal_Conic_2SP",
       pick([
@@ -124,13 +127,13 @@ function projection(t: Map<string, string>): [string, [string, number][]] | null
         ]),
       ];
     // Polar: GDAL's WKT 1 puts the latitude of true scale (or the pole, with a scale factor) in latitude_of_origin.
-    const lat = t.has("lat_ts") ? num(t, "lat_ts", lat0) : lat0;
+    const ts = t.has("lat_ts");
     return [
       "Polar_Stereographic",
       [
-        ["latitude_of_origin", lat],
+        ["latitude_of_origin", ts ? num(t, "lat_ts", lat0) : lat0],
         ["central_meridian", num(t, "lon_0", 0)],
-        ["scale_factor", num(t, "k_0", 1)],
+        ["scale_factor", ts ? 1 : num(t, "k_0", 1)],
         ["false_easting", num(t, "x_0", 0)],
         ["false_northing", num(t, "y_0", 0)],
       ],
