@@ -169,12 +169,15 @@ export function projectedWkt(def: string, ellipsoid: { a: number; rf: number }, 
   const code = DATUM_GCS[t.get("datum") ?? ""];
   const towgs84 = t.get("towgs84");
   const shift = towgs84 ? `,TOWGS84[${[...towgs84.split(",").map(Number), 0, 0, 0, 0].slice(0, 7).join(",")}]` : "";
+  // A name as WKT quotes it (a quote doubled).
+  const q = (name: string | undefined) => (name ?? "unknown").replaceAll('"', '""');
   const geog =
     code !== undefined && !shift && names.gcs === undefined
       ? crsFromEpsg(code).wkt
-      : `GEOGCS["${names.gcs ?? "unknown"}",DATUM["${names.datum ?? "unknown"}",SPHEROID["${names.ellipsoid ?? "unknown"}",${ellipsoid.a},${ellipsoid.rf}]${shift}],PRIMEM["${names.primem ?? "Greenwich"}",0],UNIT["degree",0.0174532925199433,AUTHORITY["EPSG","9122"]]]`;
+      : `GEOGCS["${q(names.gcs)}",DATUM["${q(names.datum)}",SPHEROID["${q(names.ellipsoid)}",${ellipsoid.a},${ellipsoid.rf}]${shift}],PRIMEM["${names.primem === undefined ? "Greenwich" : q(names.primem)}",0],UNIT["degree",0.0174532925199433,AUTHORITY["EPSG","9122"]]]`;
   if (!geog || !p) return geog;
-  const metres = t.has("to_meter") ? num(t, "to_meter", 1) : (UNITS[t.get("units") ?? "m"] ?? 1);
+  const metres = t.has("to_meter") ? num(t, "to_meter", 1) : UNITS[t.get("units") ?? "m"];
+  if (metres === undefined) return null; // a unit not listed here (miles, yards) keeps its PROJ string
   const params = p[1].map(([n, v]) => `PARAMETER["${n}",${n.startsWith("false_") ? v / metres : v}]`).join(",");
-  return `PROJCS["${names.crs ?? "unknown"}",${geog},PROJECTION["${p[0]}"],${params},${unitWkt(metres)},AXIS["Easting",EAST],AXIS["Northing",NORTH]]`;
+  return `PROJCS["${q(names.crs)}",${geog},PROJECTION["${p[0]}"],${params},${unitWkt(metres)},AXIS["Easting",EAST],AXIS["Northing",NORTH]]`;
 }

@@ -43,6 +43,13 @@ describe("projectedWkt", () => {
     expect(wkt("+proj=lcc +lat_1=46.8 +lat_0=40 +lon_0=2 +ellps=GRS80")).toBe(null);
     expect(wkt("+proj=lcc +lat_1=46.8 +lat_0=46.8 +lon_0=0 +k_0=0.99987742 +ellps=clrk80ign +pm=paris")).toBe(null);
     expect(wkt("+proj=geos +h=35785831 +lon_0=0 +sweep=y +ellps=GRS80")).toBe(null);
+    expect(wkt("+proj=tmerc +lon_0=9 +ellps=GRS80 +units=us-mi")).toBe(null); // a unit it does not name
+  });
+
+  it("quotes names as WKT does (a quote doubled)", () => {
+    const w = projectedWkt("+proj=sinu +R=6371007.181", { a: 6371007.181, rf: 0 }, { crs: 'MODIS "Sinusoidal"' });
+    const head = 'PROJCS["MODIS ""Sinusoidal""",GEOGCS["unknown",DATUM["unknown"';
+    expect(w?.slice(0, head.length)).toBe(head);
   });
 
   it.skipIf(!hasGdal)("maps points as PROJ maps them through the PROJ string (WGS 84 degrees in, to 2 mm)", () => {
