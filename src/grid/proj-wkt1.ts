@@ -143,6 +143,14 @@ function projection(t: Map<string, string>): [string, [string, number][]] | null
   return m ? [m[0], pick(m[1])] : null;
 }
 
+/** The inverse flattening of proj4's parsed parameters (`rf`, else from the axes; 0: a sphere). */
+export function inverseFlattening(p: Readonly<Record<string, unknown>>): number {
+  const a = Number(p.a);
+  const b = Number(p.b);
+  if (p.rf !== undefined && Number.isFinite(Number(p.rf))) return Number(p.rf);
+  return Number.isFinite(b) && b !== a ? a / (a - b) : 0;
+}
+
 /** GDAL's unit element for a length unit of `metres`. */
 function unitWkt(metres: number): string {
   if (metres === 1) return 'UNIT["metre",1,AUTHORITY["EPSG","9001"]]';

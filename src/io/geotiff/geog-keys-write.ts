@@ -5,18 +5,11 @@
  * and a prime meridian.
  */
 import { ELLIPSOIDS } from "../../grid/ellipsoids.js";
+import { inverseFlattening } from "../../grid/proj-wkt1.js";
 import { Key, NAMED_DATUMS, USER_DEFINED } from "./geokeys.js";
 import type { GeoKeyEntry, ProjParams } from "./geokeys-write.js";
 
 const DEG = 180 / Math.PI;
-
-/** The inverse flattening of proj4's parameters (0: a sphere). */
-function inverseFlattening(p: ProjParams): number {
-  const a = Number(p.a);
-  const b = Number(p.b);
-  if (p.rf !== undefined && Number.isFinite(Number(p.rf))) return Number(p.rf);
-  return Number.isFinite(b) && b !== a ? a / (a - b) : 0;
-}
 
 /** The EPSG code of the ellipsoid with these axes, or undefined. */
 function epsgEllipsoid(p: ProjParams): number | undefined {

@@ -6,7 +6,7 @@
  */
 import { type Crs, isGeographic, isRotatedPole, proj4, proj4Definition, wktWithVertical } from "../../grid/crs.js";
 import { proj4Wkt } from "../../grid/proj-wkt.js";
-import { projectedWkt } from "../../grid/proj-wkt1.js";
+import { inverseFlattening, projectedWkt } from "../../grid/proj-wkt1.js";
 import { cfGridMappingAttrs } from "./cf-grid-mapping-write.js";
 
 /**
@@ -23,8 +23,7 @@ export function storeWkt(crs: Crs): string {
     // proj4Definition: as proj4 reads it (Transverse Mercator on a sphere needs its +approx).
     const def = proj4Definition(crs);
     const p = new (proj4().Proj)(def) as unknown as { a: number; b?: number; rf?: number };
-    const rf = p.rf ?? (p.b === undefined || p.b === p.a ? 0 : p.a / (p.a - p.b));
-    return projectedWkt(def, { a: p.a, rf }, crs.names) ?? proj4Wkt(def);
+    return projectedWkt(def, { a: p.a, rf: inverseFlattening(p) }, crs.names) ?? proj4Wkt(def);
   } catch {
     return crs.proj4;
   }

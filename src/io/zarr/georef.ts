@@ -151,6 +151,15 @@ export function georefFromCoords(
   return { georef: exactTransform(georef, geoTransform), flipY, periodicX };
 }
 
+/** A `GeoTransform` attribute's six finite numbers (GDAL order), or null. */
+function sixNumbers(text: string): [number, number, number, number, number, number] | null {
+  const v = text
+    .trim()
+    .split(/[\s,]+/)
+    .map(Number);
+  return v.length === 6 && v.every(Number.isFinite) ? (v as [number, number, number, number, number, number]) : null;
+}
+
 /**
  * Georef of a variable with no x/y coordinates: its grid mapping's `GeoTransform` text (six
  * numbers, GDAL order) and CRS; the CRS alone without one; null with neither. A GeoTransform that
@@ -161,12 +170,8 @@ export function georefWithoutCoords(geoTransform: unknown, crsText: string | nul
   if (geoTransform === undefined || geoTransform === null) {
     return crs ? unplacedGeoref(crs) : null;
   }
-  const v = String(geoTransform)
-    .trim()
-    .split(/[\s,]+/)
-    .map(Number);
-  const gt = v as unknown as [number, number, number, number, number, number];
-  if (v.length !== 6 || !v.every(Number.isFinite) || isSingular(gt))
+  const gt = sixNumbers(String(geoTransform));
+  if (!gt || isSingular(gt))
     throw new TilecastError(
       "E_FORMAT",
       `its grid mapping's GeoTransform is not six finite numbers of a transform with area ('${String(geoTransform).slice(0, 60)}')`,
@@ -184,15 +189,11 @@ export function georefWithoutCoords(geoTransform: unknown, crsText: string | nul
  */
 export function exactTransform(georef: Georef, geoTransform: unknown): Georef {
   const t = georef.transform;
-  if (!t || typeof geoTransform !== "string") return georef;
-  const v = geoTransform
-    .trim()
-    .split(/[\s,]+/)
-    .map(Number);
-  if (v.length !== 6 || !v.every(Number.isFinite)) return georef;
+  const v = typeof geoTransform === "string" ? sixNumbers(geoTransform) : null;
+  if (!t || !v) return georef;
   const cell = Math.max(Math.abs(t[1]), Math.abs(t[5]));
   const near = (i: number, tol: number) => Math.abs((v[i] as number) - (t[i] as number)) <= tol;
   const steps = [1, 2, 4, 5].every((i) => near(i, cell * 1e-9));
   const origin = [0, 3].every((i) => near(i, cell * 1e-6));
-  return steps && origin ? { ...georef, transform: v as unknown as typeof t } : georef;
+  return steps && origin ? { ...georef, transform: v } : georef;
 }
