@@ -200,10 +200,14 @@ export async function sweepStaleTemps(target: string): Promise<string[]> {
   return removed;
 }
 
-/** Delete a temporary path and forget it. */
+/**
+ * Delete a temporary path and forget it. Writes still in flight when a run fails (the other
+ * chunks of a store whose disk filled) may add files while it is removed: the removal is tried
+ * again then (ENOTEMPTY), where it surfaced as an internal error in place of the failure's line.
+ */
 export async function discard(temp: string): Promise<void> {
   live.delete(temp);
-  await rm(temp, { recursive: true, force: true });
+  await rm(temp, { recursive: true, force: true, maxRetries: 10, retryDelay: 20 });
 }
 
 /** Synchronously delete every tracked temporary path (for exit and signal handlers). */
