@@ -13,7 +13,7 @@
 import { randomBytes } from "node:crypto";
 import { rmSync } from "node:fs";
 import { type FileHandle, link, lstat, mkdir, open, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
-import { basename, dirname, join } from "node:path";
+import { basename, dirname, join, sep } from "node:path";
 import { errorLine, TilecastError } from "../errors.js";
 import { isRead } from "./reading.js";
 
@@ -81,7 +81,24 @@ let settled: (() => void) | null = null;
  * a file must not replace is refused first ({@link checkReplaceable}: a directory, a store, an
  * input of the job); a failure is an E_WRITE naming `path`, and leaves no temporary behind.
  */
-export async function atomicWrite(path: string, bytes: Uint8Array | string): Promise<void> {
+export function atomicWrite(path: string, bytes: Uint8Array | string): Promise<void> {
+  if ([...abandoned].some((d) => isUnder(path, d)))
+    return Promise.reject(
+      new TilecastError("E_WRITE", "cannot write the file (its output was abandoned after a failure)", { path }),
+    );
+  const write = writeWhole(path, bytes);
+  const done = () => writing.delete(write);
+  writing.set(write, path);
+  write.then(done, done);
+  return write;
+}
+
+/** Files being written by {@link atomicWrite}, and temporary directories discarded. */
+const writing = new Map<Promise<void>, string>();
+const abandoned = new Set<string>();
+const isUnder = (path: string, dir: string) => path.startsWith(`${dir}${sep}`);
+
+async function writeWhole(path: string, bytes: Uint8Array | string): Promise<void> {
   await checkReplaceable(path, "file");
   await ensureParent(path);
   const tmp = tempPathFor(path);
@@ -201,13 +218,17 @@ export async function sweepStaleTemps(target: string): Promise<string[]> {
 }
 
 /**
- * Delete a temporary path and forget it. Writes still in flight when a run fails (the other
- * chunks of a store whose disk filled) may add files while it is removed: the removal is tried
- * again then (ENOTEMPTY), where it surfaced as an internal error in place of the failure's line.
+ * Delete a temporary path and forget it. Files still being written into it when a run fails (the
+ * other chunks of a store whose disk filled) are waited for first, and later writes into it are
+ * refused: they raced the removal (ENOTEMPTY, an internal error in place of the failure's line)
+ * or made the directory again after it, a partial store left behind.
  */
 export async function discard(temp: string): Promise<void> {
   live.delete(temp);
-  await rm(temp, { recursive: true, force: true, maxRetries: 10, retryDelay: 20 });
+  abandoned.add(temp);
+  const inside = [...writing].filter(([, path]) => isUnder(path, temp)).map(([write]) => write);
+  await Promise.allSettled(inside);
+  await rm(temp, { recursive: true, force: true });
 }
 
 /** Synchronously delete every tracked temporary path (for exit and signal handlers). */

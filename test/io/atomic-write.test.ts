@@ -7,7 +7,7 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { atomicWrite } from "../../src/io/atomic.js";
+import { atomicWrite, discard, tempPathFor } from "../../src/io/atomic.js";
 import { writeLineChart } from "../../src/io/png/line-chart.js";
 import { tilecast } from "../helpers/cli.js";
 import { tmp } from "../helpers/write.js";
@@ -49,5 +49,25 @@ describe("atomicWrite", () => {
     await atomicWrite(out, "two");
     expect(readFileSync(out, "utf8")).toBe("two");
     expect(readdirSync(join(dir, "deep"))).toStrictEqual(["scores.json"]);
+  });
+
+  it("a temporary store discarded while its chunks are written is gone, and stays gone", async () => {
+    const dir = tmp("atomic-write-discard");
+    mkdirSync(dir);
+    const store = tempPathFor(join(dir, "out.zarr"));
+    mkdirSync(join(store, "band_data"), { recursive: true });
+    // Chunks in flight when the run fails (another chunk found the disk full), then one whose
+    // encoding finished after: the first raced the removal, the last made the directory again.
+    const inFlight = Array.from({ length: 64 }, (_, i) =>
+      atomicWrite(join(store, "band_data", `0.${i}`), new Uint8Array(4096)).catch((e: Error) => e),
+    );
+    await discard(store);
+    const late = await atomicWrite(join(store, "band_data", "1.0"), "x").catch((e: Error) => e);
+    await Promise.all(inFlight);
+    expect(readdirSync(dir)).toStrictEqual([]);
+    expect(late).toMatchObject({
+      code: "E_WRITE",
+      message: `${join(store, "band_data", "1.0")}: cannot write the file (its output was abandoned after a failure)`,
+    });
   });
 });
