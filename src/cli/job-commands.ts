@@ -34,6 +34,7 @@ export function addJobCommands(cli: Command): void {
     .option("--set <key=value>", "override a key of the file (repeatable)", collectSet, [])
     .option("--output-root <dir>", "refuse to write outside this directory (default $TILECAST_OUTPUT_ROOT)")
     .option("--json", "print the summary as JSON (cycles written, cycles skipped and why, leads, time)")
+    .option("-q, --quiet", "no progress output (a bar over the cycles of a run to --until)")
     .action(async (file: string, o: import("./nowcast.js").NowcastFlags) => {
       await (await import("./nowcast.js")).nowcastCommand(file, o);
     });

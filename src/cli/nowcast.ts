@@ -6,6 +6,7 @@ import { TilecastError } from "../errors.js";
 import { selectBackend } from "../nn/backend.js";
 import { loadPipeline } from "../pipeline/config.js";
 import { runForecast } from "../pipeline/forecast.js";
+import { type Progress, progress } from "./progress.js";
 
 /** Flags of `tilecast nowcast`. */
 export interface NowcastFlags {
@@ -14,17 +15,23 @@ export interface NowcastFlags {
   set: string[];
   outputRoot?: string;
   json?: boolean;
+  quiet?: boolean;
 }
 
 /** Run the cycles and print a summary. */
 export async function nowcastCommand(file: string, o: NowcastFlags): Promise<void> {
   await selectBackend();
   const p = await loadPipeline(file, o.set);
+  let bar: Progress | undefined;
   const s = await runForecast(p, {
     cycle: o.cycle,
     ...(o.until ? { until: o.until } : {}),
     ...(o.outputRoot ? { outputRoot: o.outputRoot } : {}),
-  });
+    onCycle: (done, total) => {
+      bar ??= progress(p.name ?? "forecast", total, o.quiet, "cycles");
+      bar.update(done);
+    },
+  }).finally(() => bar?.stop());
   const n = s.cycles.length;
   if (o.json) process.stdout.write(`${JSON.stringify(s)}\n`);
   else {

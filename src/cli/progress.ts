@@ -11,13 +11,13 @@ export interface Progress {
   stop(): void;
 }
 
-/** A reporter for `total` units of `label` work, written to stderr. */
-export function progress(label: string, total: number, quiet = false): Progress {
+/** A reporter for `total` units (tiles, cycles) of `label` work, written to stderr. */
+export function progress(label: string, total: number, quiet = false, unit = "tiles"): Progress {
   if (quiet || total <= 1) return { update() {}, stop() {} };
   if (process.stderr.isTTY) {
     const bar = new cliProgress.SingleBar(
       {
-        format: `${label} [{bar}] {value}/{total} tiles | {percentage}% | ETA {eta_formatted} | {rate} tiles/s`,
+        format: `${label} [{bar}] {value}/{total} ${unit} | {percentage}% | ETA {eta_formatted} | {rate} ${unit}/s`,
         hideCursor: true,
         stream: process.stderr,
       },
@@ -33,16 +33,17 @@ export function progress(label: string, total: number, quiet = false): Progress 
       stop: () => bar.stop(),
     };
   }
-  let nextMark = 0.1;
+  // In whole tenths: summed tenths of floats skipped 30% (0.1 + 0.1 + 0.1 > 0.3).
+  let nextTenth = 1;
   const start = Date.now();
   return {
     update(done) {
-      if (done / total >= nextMark || done === total) {
+      if (done * 10 >= nextTenth * total || done === total) {
         const s = (Date.now() - start) / 1000;
-        while (nextMark <= done / total) nextMark += 0.1;
+        while (nextTenth * total <= done * 10) nextTenth++;
         if (s < 1) return; // short jobs need no log lines
         process.stderr.write(
-          `${label}: ${done}/${total} tiles (${Math.round((100 * done) / total)}%, ${s.toFixed(1)} s)\n`,
+          `${label}: ${done}/${total} ${unit} (${Math.round((100 * done) / total)}%, ${s.toFixed(1)} s)\n`,
         );
       }
     },

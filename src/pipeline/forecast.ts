@@ -130,10 +130,13 @@ function productGrid(
   };
 }
 
-/** Run one cycle, or every cycle up to `until`; see the module documentation. */
+/**
+ * Run one cycle, or every cycle up to `until` (`onCycle` is told how many of them are done, for
+ * a progress bar); see the module documentation.
+ */
 export async function runForecast(
   p: Pipeline,
-  o: { cycle: string; until?: string; outputRoot?: string },
+  o: { cycle: string; until?: string; outputRoot?: string; onCycle?: (done: number, total: number) => void },
 ): Promise<ForecastSummary> {
   const started = performance.now();
   const output = requireOutput(p);
@@ -204,7 +207,9 @@ export async function runForecast(
     const cycles: string[] = [];
     const skipped: { cycle: string; problem: string }[] = [];
     const framesAt = cycleFrames(times, step, T, label, p.input.path);
+    const total = Math.floor((last - first) / step) + 1;
     for (let t = first; t <= last; t += step) {
+      o.onCycle?.(cycles.length + skipped.length, total);
       let bands: number[];
       try {
         bands = framesAt(t);
@@ -219,6 +224,7 @@ export async function runForecast(
       await writeForecastSlot(output.path, grid, { time: t, leadMinutes, data });
       cycles.push(label(t));
     }
+    o.onCycle?.(total, total);
     const inputWarning = joinWarnings(
       unitsWarning(
         card.inputs.map((i) => i.units),
