@@ -24,6 +24,7 @@ describe.skipIf(!hasGdal)("global forecast job (models/global-forecast)", () => 
       "2000-07-01T00:00Z",
       "--until",
       "2000-07-03T00:00Z",
+      "-q",
     );
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);

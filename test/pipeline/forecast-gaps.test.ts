@@ -87,7 +87,7 @@ describe.skipIf(!hasGdal)("a forecast over an archive with a frame missing", () 
     ];
     const r = spawnSync(
       process.execPath,
-      ["bin/tilecast.js", "forecast", ...pipe, "--cycle", "2010-08-26T00:35Z", "--until", "2010-08-26T01:00Z"],
+      ["bin/tilecast.js", "forecast", ...pipe, "--cycle", "2010-08-26T00:35Z", "--until", "2010-08-26T01:00Z", "-q"],
       { encoding: "utf8" },
     );
     expect(r.status).toBe(1);
@@ -114,6 +114,7 @@ print(json.dumps([str(t)[:16] for t in xr.open_zarr(${JSON.stringify(join(dir, "
         "--until",
         "2010-08-26T00:45Z",
         "--json",
+        "-q",
       ],
       { encoding: "utf8" },
     );
