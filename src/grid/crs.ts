@@ -17,6 +17,7 @@ import type proj4Type from "proj4";
 import { TilecastError } from "../errors.js";
 import type { CrsNames } from "./crs-names.js";
 import { DATUM_SHIFTS } from "./datum-shifts.js";
+import { converter } from "./proj4-transform.js";
 import { onSphere } from "./sphere-tmerc.js";
 import { splitWkt } from "./wkt-split.js";
 
@@ -232,6 +233,9 @@ interface Parsed {
   datum?: { datum_type?: number; datum_params?: number[] };
 }
 
+/** proj4's name of longitude and latitude on WGS 84, where points are compared from. */
+const WGS84 = "WGS84";
+
 function sameDefinition(a: Crs, b: Crs): boolean {
   let pa: Parsed;
   let pb: Parsed;
@@ -241,8 +245,8 @@ function sameDefinition(a: Crs, b: Crs): boolean {
     const P = proj4().Proj as unknown as new (def: string) => Parsed;
     [pa, pb] = [new P(proj4Definition(a)), new P(proj4Definition(b))];
     // From geographic WGS 84 degrees into each CRS.
-    const [ca, cb] = [proj4()(proj4Definition(a)), proj4()(proj4Definition(b))];
-    [fa, fb] = [(p) => ca.forward(p), (p) => cb.forward(p)];
+    const [ca, cb] = [converter(WGS84, proj4Definition(a)), converter(WGS84, proj4Definition(b))];
+    [fa, fb] = [(p) => ca.forward(p as [number, number]), (p) => cb.forward(p as [number, number])];
   } catch {
     return false; // a definition proj4 cannot read is compared by its text alone
   }
@@ -281,6 +285,5 @@ export const proj4 = (): typeof proj4Type => {
 
 /** Transform one `[x, y]` point between CRSs with proj4. */
 export function transformPoint(from: Crs, to: Crs, p: readonly [number, number]): [number, number] {
-  const out = proj4()(proj4Definition(from), proj4Definition(to), [p[0], p[1]]);
-  return [out[0] ?? Number.NaN, out[1] ?? Number.NaN];
+  return converter(proj4Definition(from), proj4Definition(to)).forward(p);
 }

@@ -9,9 +9,10 @@
  * keeps its own longitude range (0..360 or -180..180) in the bounds.
  */
 import sharp from "sharp";
-import { isGeographic, proj4, proj4Definition } from "../../grid/crs.js";
+import { isGeographic, proj4Definition } from "../../grid/crs.js";
 import { worldToPixel } from "../../grid/geotransform.js";
 import type { Georef } from "../../grid/grid.js";
+import { converter } from "../../grid/proj4-transform.js";
 
 /** A legend entry: a colour and what it stands for. */
 export interface LegendStep {
@@ -74,7 +75,7 @@ export async function drawFrame(
   // would wrap them into -180..180 and fold the map. Other CRSs go through proj4.
   const geographic = georef.crs === null || isGeographic(georef.crs);
   const def = georef.crs ? proj4Definition(georef.crs) : "EPSG:4326";
-  const conv = proj4()(def, "EPSG:4326"); // parsed once: a converter per pixel would parse per pixel
+  const conv = converter(def, "EPSG:4326"); // parsed once: a converter per pixel would parse per pixel
   const toLonLat = geographic ? (p: [number, number]) => p : (p: [number, number]) => conv.forward(p);
   const west0 = Math.min(gt[0], gt[0] + width * gt[1]);
   const fromLonLat = geographic

@@ -1,0 +1,52 @@
+/**
+ * Points transformed by tilecast (proj4) as PROJ transforms them, for the PROJ strings proj4
+ * reads otherwise: Miller on the sphere of the ellipsoid's area (`+R_A`), which proj4 drew on a
+ * sphere of the semi-major axis (0.11 % larger: 20 km at 174.7°E), and a south-orientated
+ * Transverse Mercator (`+axis=wsu`), whose westings and southings proj4 gave as eastings and
+ * northings (the sign of both wrong).
+ */
+import { describe, expect, it } from "vitest";
+import { type Crs, crsFromEpsg, transformPoint } from "../../src/grid/crs.js";
+import { hasGdal, py } from "../helpers/gdal.js";
+
+const DEFS = [
+  "+proj=mill +R_A +lat_0=0 +lon_0=10 +x_0=5 +y_0=7 +ellps=WGS84 +units=m +no_defs",
+  "+proj=tmerc +lat_0=0 +lon_0=21 +k=1 +x_0=0 +y_0=0 +axis=wsu +ellps=WGS84 +units=m +no_defs",
+  "+proj=cea +lat_ts=30 +lon_0=0 +x_0=0 +y_0=0 +ellps=WGS84 +units=m +no_defs",
+  "+proj=nzmg +lat_0=-41 +lon_0=173 +x_0=2510000 +y_0=6023150 +ellps=intl +units=m +no_defs",
+];
+const POINTS: [number, number][] = [
+  [174.7, -36.8],
+  [25, -30],
+  [18.4, -33.9],
+  [12, 45],
+];
+const crs = (proj4: string): Crs => ({ epsg: null, wkt: null, proj4 });
+
+describe.skipIf(!hasGdal)("transformPoint against PROJ", () => {
+  it("maps WGS 84 degrees as PROJ does, to a millimetre, and back", () => {
+    const wgs84 = crsFromEpsg(4326);
+    const got = DEFS.map((d) => POINTS.map((p) => transformPoint(wgs84, crs(d), p)));
+    const want = py<[number, number][][]>(`
+import pyproj, warnings
+warnings.filterwarnings("ignore")
+out = []
+for d in ${JSON.stringify(DEFS)}:
+    t = pyproj.Transformer.from_crs("EPSG:4326", d, always_xy=True)
+    out.append([list(t.transform(lon, lat)) for lon, lat in ${JSON.stringify(POINTS)}])
+print(json.dumps(out))`);
+    for (const [i, d] of DEFS.entries()) {
+      // New Zealand Map Grid is a series about New Zealand: its first point alone.
+      const n = d.includes("nzmg") ? 1 : POINTS.length;
+      for (let k = 0; k < n; k++) {
+        const [x, y] = got[i]?.[k] as [number, number];
+        const [u, v] = want[i]?.[k] as [number, number];
+        expect(Math.max(Math.abs(x - u), Math.abs(y - v)), `${d} at ${POINTS[k]}`).toBeLessThan(0.001);
+        const [lon, lat] = transformPoint(crs(d), wgs84, [x, y]);
+        expect(
+          Math.max(Math.abs(lon - (POINTS[k]?.[0] as number)), Math.abs(lat - (POINTS[k]?.[1] as number))),
+        ).toBeLessThan(1e-9);
+      }
+    }
+  });
+});
