@@ -8,13 +8,12 @@ import { namesFromWkt } from "../../grid/crs-names.js";
 import { proj4Wkt } from "../../grid/proj-wkt.js";
 import { citationKeys } from "./citations.js";
 import { ellipsoidKeys } from "./geog-keys-write.js";
-import { CT, Key, USER_DEFINED } from "./geokeys.js";
+import { projectionKeys } from "./geokey-params.js";
+import { Key, USER_DEFINED } from "./geokeys.js";
 import type { IfdEntry } from "./ifd.js";
 import { linearUnitCode } from "./linear-units.js";
 import { FieldType, Tag } from "./tags.js";
 import { VERTICAL_CS } from "./vertical.js";
-
-const DEG = 180 / Math.PI;
 
 /** A key to write: SHORT keys hold integers, DOUBLE and ASCII keys go to their param tags. */
 export type GeoKeyEntry = { key: number; value: number | readonly number[] | string; double?: boolean };
@@ -48,7 +47,6 @@ export function geoKeysFromCrs(crs: Crs, rasterType: "area" | "point"): GeoKeyEn
   }
   const names = new Set((p.names ?? []).map((n: string) => n.toLowerCase()));
   const has = (n: string) => names.has(n);
-  const deg = (v: unknown) => (typeof v === "number" && Number.isFinite(v) ? v * DEG : 0);
   const numOr = (v: unknown, d: number) => (typeof v === "number" && Number.isFinite(v) ? v : d);
   // A CRS known by its WKT alone (a sidecar's, a Zarr store's crs_wkt, a PE string) is written so
   // that GDAL reads that WKT back, as a PE string with the model user-defined, beside the keys
@@ -69,143 +67,10 @@ export function geoKeysFromCrs(crs: Crs, rasterType: "area" | "point"): GeoKeyEn
   const metres = numOr(p.to_meter, 1);
   const fe = numOr(p.x0, 0) / metres;
   const fn = numOr(p.y0, 0) / metres;
-  let params: GeoKeyEntry[];
-  const d = (key: number, value: number): GeoKeyEntry => ({ key, value, double: true });
-  if (has("tmerc") || has("utm") || has("etmerc")) {
-    params = [
-      { key: Key.ProjCoordTrans, value: CT.tmerc as number },
-      d(Key.ProjNatOriginLat, deg(p.lat0)),
-      d(Key.ProjNatOriginLong, deg(p.long0)),
-      d(Key.ProjScaleAtNatOrigin, numOr(p.k0, 1)),
-      d(Key.ProjFalseEasting, fe),
-      d(Key.ProjFalseNorthing, fn),
-    ];
-  } else if (has("lcc")) {
-    const lat1 = deg(p.lat1);
-    const lat2 = p.lat2 === undefined ? lat1 : deg(p.lat2);
-    params =
-      lat1 !== lat2
-        ? [
-            { key: Key.ProjCoordTrans, value: CT.lcc2 as number },
-            d(Key.ProjStdParallel1, lat1),
-            d(Key.ProjStdParallel2, lat2),
-            d(Key.ProjFalseOriginLat, deg(p.lat0)),
-            d(Key.ProjFalseOriginLong, deg(p.long0)),
-            d(Key.ProjFalseOriginEasting, fe),
-            d(Key.ProjFalseOriginNorthing, fn),
-          ]
-        : [
-            { key: Key.ProjCoordTrans, value: CT.lcc1 as number },
-            d(Key.ProjNatOriginLat, lat1),
-            d(Key.ProjNatOriginLong, deg(p.long0)),
-            d(Key.ProjScaleAtNatOrigin, numOr(p.k0, 1)),
-            d(Key.ProjFalseEasting, fe),
-            d(Key.ProjFalseNorthing, fn),
-          ];
-  } else if (has("aea") || has("eqdc") || has("equidistant_conic")) {
-    // Albers and equidistant conic take the same parameters.
-    params = [
-      { key: Key.ProjCoordTrans, value: (has("aea") ? CT.aea : CT.eqdc) as number },
-      d(Key.ProjStdParallel1, deg(p.lat1)),
-      d(Key.ProjStdParallel2, deg(p.lat2)),
-      d(Key.ProjNatOriginLat, deg(p.lat0)),
-      d(Key.ProjNatOriginLong, deg(p.long0)),
-      d(Key.ProjFalseEasting, fe),
-      d(Key.ProjFalseNorthing, fn),
-    ];
-  } else if (has("sterea") || has("oblique_stereographic")) {
-    params = [
-      { key: Key.ProjCoordTrans, value: CT.sterea as number },
-      d(Key.ProjNatOriginLat, deg(p.lat0)),
-      d(Key.ProjNatOriginLong, deg(p.long0)),
-      d(Key.ProjScaleAtNatOrigin, numOr(p.k0, 1)),
-      d(Key.ProjFalseEasting, fe),
-      d(Key.ProjFalseNorthing, fn),
-    ];
-  } else if (has("aeqd") || has("azimuthal_equidistant")) {
-    params = [
-      { key: Key.ProjCoordTrans, value: CT.aeqd as number },
-      d(Key.ProjCenterLat, deg(p.lat0)),
-      d(Key.ProjCenterLong, deg(p.long0)),
-      d(Key.ProjFalseEasting, fe),
-      d(Key.ProjFalseNorthing, fn),
-    ];
-  } else if (has("laea")) {
-    params = [
-      { key: Key.ProjCoordTrans, value: CT.laea as number },
-      d(Key.ProjCenterLat, deg(p.lat0)),
-      d(Key.ProjCenterLong, deg(p.long0)),
-      d(Key.ProjFalseEasting, fe),
-      d(Key.ProjFalseNorthing, fn),
-    ];
-  } else if (has("stere") && Math.abs(Math.abs(deg(p.lat0)) - 90) < 1e-9) {
-    params = [
-      { key: Key.ProjCoordTrans, value: CT.stere as number },
-      // Variant B (latitude of true scale) is written as GDAL does: that latitude, scale 1.
-      d(Key.ProjNatOriginLat, p.lat_ts === undefined ? deg(p.lat0) : deg(p.lat_ts)),
-      d(Key.ProjStraightVertPoleLong, deg(p.long0)),
-      d(Key.ProjScaleAtNatOrigin, p.lat_ts === undefined ? numOr(p.k0, 1) : 1),
-      d(Key.ProjFalseEasting, fe),
-      d(Key.ProjFalseNorthing, fn),
-    ];
-  } else if (has("merc")) {
-    params = [
-      { key: Key.ProjCoordTrans, value: CT.merc as number },
-      d(Key.ProjNatOriginLat, 0),
-      d(Key.ProjNatOriginLong, deg(p.long0)),
-      d(Key.ProjScaleAtNatOrigin, numOr(p.k0, 1)),
-      d(Key.ProjFalseEasting, fe),
-      d(Key.ProjFalseNorthing, fn),
-    ];
-  } else if (has("eqc")) {
-    params = [
-      { key: Key.ProjCoordTrans, value: CT.eqc as number },
-      d(Key.ProjStdParallel1, deg(p.lat_ts)),
-      d(Key.ProjNatOriginLat, deg(p.lat0)),
-      d(Key.ProjNatOriginLong, deg(p.long0)),
-      d(Key.ProjFalseEasting, fe),
-      d(Key.ProjFalseNorthing, fn),
-    ];
-  } else if (has("omerc") || has("hotine_oblique_mercator")) {
-    const alpha = deg(p.alpha);
-    params = [
-      { key: Key.ProjCoordTrans, value: (p.no_uoff ? CT.omercA : CT.omercB) as number },
-      d(Key.ProjCenterLat, deg(p.lat0)),
-      d(Key.ProjCenterLong, deg(p.longc)),
-      d(Key.ProjAzimuthAngle, alpha),
-      d(Key.ProjRectifiedGridAngle, p.rectified_grid_angle === undefined ? alpha : deg(p.rectified_grid_angle)),
-      d(Key.ProjScaleAtCenter, numOr(p.k0, 1)),
-      d(Key.ProjFalseEasting, fe),
-      d(Key.ProjFalseNorthing, fn),
-    ];
-  } else if (has("cass") || has("poly")) {
-    params = [
-      { key: Key.ProjCoordTrans, value: (has("cass") ? CT.cass : CT.poly) as number },
-      d(Key.ProjNatOriginLat, deg(p.lat0)),
-      d(Key.ProjNatOriginLong, deg(p.long0)),
-      d(Key.ProjFalseEasting, fe),
-      d(Key.ProjFalseNorthing, fn),
-    ];
-  } else if (has("gnom") || has("ortho")) {
-    params = [
-      { key: Key.ProjCoordTrans, value: (has("gnom") ? CT.gnom : CT.ortho) as number },
-      d(Key.ProjCenterLat, deg(p.lat0)),
-      d(Key.ProjCenterLong, deg(p.long0)),
-      d(Key.ProjFalseEasting, fe),
-      d(Key.ProjFalseNorthing, fn),
-    ];
-  } else if (has("robin") || has("sinu") || has("vandg")) {
-    params = [
-      { key: Key.ProjCoordTrans, value: (has("robin") ? CT.robin : has("sinu") ? CT.sinu : CT.vandg) as number },
-      d(Key.ProjCenterLong, deg(p.long0)),
-      d(Key.ProjFalseEasting, fe),
-      d(Key.ProjFalseNorthing, fn),
-    ];
-  } else {
-    // No keys for it (a geostationary view, a rotated pole): its WKT, else GDAL's WKT 1 for its
-    // PROJ string, which GDAL and tilecast read back as that string.
-    return peStringKeys(crs.wkt ?? proj4Wkt(def), rt);
-  }
+  const params = projectionKeys(p, fe, fn);
+  // No keys for it (a geostationary view, a rotated pole): its WKT, else GDAL's WKT 1 for its
+  // PROJ string, which GDAL and tilecast read back as that string.
+  if (!params) return peStringKeys(crs.wkt ?? proj4Wkt(def), rt);
   // Such a WKT says more than the keys can: an ESRI one's Web Mercator auxiliary sphere, for
   // one, would be read back as Mercator on the ellipsoid, tens of kilometres off. GDAL writes the
   // keys and the WKT both, the model user-defined, and then reads the WKT.

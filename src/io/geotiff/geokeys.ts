@@ -6,8 +6,9 @@
  * Supported methods for user-defined CRSs: every coordinate transformation GDAL writes as
  * GeoKeys (transverse Mercator, Hotine oblique Mercator A and B, Mercator, Lambert conformal
  * conic 1SP and 2SP, Lambert azimuthal equal area, Albers, azimuthal equidistant, equidistant
- * conic, polar, oblique and plain stereographic, equirectangular, Cassini, gnomonic,
- * orthographic, polyconic, Robinson, sinusoidal, Van der Grinten); geographic CRSs on any
+ * conic, polar, oblique and plain stereographic, equirectangular, Cassini, gnomonic, Miller,
+ * orthographic, polyconic, Robinson, sinusoidal, Van der Grinten, New Zealand Map Grid,
+ * south-orientated transverse Mercator, cylindrical equal area); geographic CRSs on any
  * ellipsoid; and, for what GeoKeys cannot hold (Krovak, geostationary, ...), GDAL's ESRI PE
  * string citation.
  */
@@ -87,13 +88,26 @@ export const CT: Record<string, number> = {
   eqc: 17,
   cass: 18,
   gnom: 19,
+  mill: 20,
   ortho: 21,
   poly: 22,
   robin: 23,
   sinu: 24,
   vandg: 25,
+  nzmg: 26,
+  /** Transverse Mercator, south-orientated (PROJ `+axis=wsu`): southern Africa's Lo grids. */
+  tmercSouth: 27,
+  cea: 28,
   /** Hotine oblique Mercator, variant B (azimuth at the centre), as libgeotiff and GDAL code it. */
   omercB: 9815,
+};
+
+/** GeoTIFF's methods that have no PROJ string here, by code, for the error that refuses them. */
+const UNSUPPORTED: Readonly<Record<number, string>> = {
+  2: "transverse Mercator, modified Alaska",
+  4: "Laborde oblique Mercator",
+  5: "Rosenmund oblique Mercator",
+  6: "spherical oblique Mercator",
 };
 
 /**
@@ -188,12 +202,28 @@ function crsOfKeys(keys: GeoKeyValues): Crs | null {
   }
   let terms: string;
   switch (ct) {
-    case 1:
-      terms = `+proj=tmerc +lat_0=${p(Key.ProjNatOriginLat)} +lon_0=${p(Key.ProjNatOriginLong)} +k=${num(keys, Key.ProjScaleAtNatOrigin) ?? 1} +x_0=${p(Key.ProjFalseEasting)} +y_0=${p(Key.ProjFalseNorthing)}`;
+    case CT.tmerc:
+    case CT.tmercSouth:
+      terms = `+proj=tmerc +lat_0=${p(Key.ProjNatOriginLat)} +lon_0=${p(Key.ProjNatOriginLong)} +k=${num(keys, Key.ProjScaleAtNatOrigin) ?? 1} +x_0=${p(Key.ProjFalseEasting)} +y_0=${p(Key.ProjFalseNorthing)}${ct === CT.tmercSouth ? " +axis=wsu" : ""}`;
       break;
-    case 7:
-      terms = `+proj=merc +lon_0=${p(Key.ProjNatOriginLong)} +k=${num(keys, Key.ProjScaleAtNatOrigin) ?? 1} +x_0=${p(Key.ProjFalseEasting)} +y_0=${p(Key.ProjFalseNorthing)}`;
+    case CT.cea:
+      terms = `+proj=cea +lat_ts=${p(Key.ProjStdParallel1)} +lon_0=${p(Key.ProjNatOriginLong)} +x_0=${p(Key.ProjFalseEasting)} +y_0=${p(Key.ProjFalseNorthing)}`;
       break;
+    case CT.mill:
+      // GDAL reads Miller on an ellipsoid on the sphere of its area (+R_A), as PROJ defines it.
+      terms = `+proj=mill +R_A +lat_0=${p(Key.ProjCenterLat)} +lon_0=${p(Key.ProjCenterLong)} +x_0=${p(Key.ProjFalseEasting)} +y_0=${p(Key.ProjFalseNorthing)}`;
+      break;
+    case CT.nzmg:
+      terms = `+proj=nzmg +lat_0=${p(Key.ProjNatOriginLat)} +lon_0=${p(Key.ProjNatOriginLong)} +x_0=${p(Key.ProjFalseEasting)} +y_0=${p(Key.ProjFalseNorthing)}`;
+      break;
+    case CT.merc: {
+      // Mercator 2SP, as GDAL writes it: the latitude of true scale in the first standard
+      // parallel, no scale. Read as a scale of 1 before, the map was cos(lat_ts) off.
+      const ts = num(keys, Key.ProjStdParallel1);
+      const scale = ts === undefined ? `+k=${num(keys, Key.ProjScaleAtNatOrigin) ?? 1}` : `+lat_ts=${ts}`;
+      terms = `+proj=merc +lon_0=${p(Key.ProjNatOriginLong)} ${scale} +x_0=${p(Key.ProjFalseEasting)} +y_0=${p(Key.ProjFalseNorthing)}`;
+      break;
+    }
     case 8:
       terms = `+proj=lcc +lat_0=${p(Key.ProjFalseOriginLat)} +lon_0=${p(Key.ProjFalseOriginLong)} +lat_1=${p(Key.ProjStdParallel1)} +lat_2=${p(Key.ProjStdParallel2)} +x_0=${p(Key.ProjFalseOriginEasting)} +y_0=${p(Key.ProjFalseOriginNorthing)}`;
       break;
@@ -249,11 +279,13 @@ function crsOfKeys(keys: GeoKeyValues): Crs | null {
     case 17:
       terms = `+proj=eqc +lat_ts=${p(Key.ProjStdParallel1)} +lat_0=${p(Key.ProjNatOriginLat)} +lon_0=${p(Key.ProjNatOriginLong)} +x_0=${p(Key.ProjFalseEasting)} +y_0=${p(Key.ProjFalseNorthing)}`;
       break;
-    default:
+    default: {
+      const name = UNSUPPORTED[ct ?? -1];
       throw new TilecastError(
         "E_UNSUPPORTED",
-        `user-defined projection (coordinate transformation ${ct ?? "missing"}) is not supported`,
+        `user-defined projection (coordinate transformation ${ct ?? "missing"}${name ? `, ${name}` : ""}) is not supported`,
       );
+    }
   }
   return { epsg: null, wkt: null, proj4: `${terms} ${geographicTerms(keys)} ${unit.term} +no_defs` };
 }

@@ -7,6 +7,7 @@
  *
  * Internal (used by `describe.ts`).
  */
+import { TilecastError } from "../../errors.js";
 import { type Georef, unplacedGeoref } from "../../grid/grid.js";
 import type { TiffDirectory } from "./directory.js";
 import { georefFromTags, parseGeoKeys } from "./georef.js";
@@ -27,12 +28,20 @@ export async function readGeoref(
     await image.numbers(Tag.GeoDoubleParams),
     await image.text(Tag.GeoAsciiParams),
   );
-  const fromTags = georefFromTags({
+  const tags = {
     pixelScale: await image.numbers(Tag.ModelPixelScale),
     tiepoint: await image.numbers(Tag.ModelTiepoint),
     transformation: await image.numbers(Tag.ModelTransformation),
     keys,
-  });
+  };
+  let fromTags: Georef | null;
+  try {
+    fromTags = georefFromTags(tags);
+  } catch (e) {
+    // A CRS the keys cannot give (a method without a PROJ equivalent here) names the file.
+    if (e instanceof TilecastError && !e.path) throw new TilecastError(e.code, e.problem, { path, cause: e });
+    throw e;
+  }
   // GDAL's order: the tag, a .RPB or _RPC.TXT, then the .aux.xml's RPC domain.
   const rpc =
     rpcFromTag(await image.numbers(Tag.RpcCoefficients)) ??
