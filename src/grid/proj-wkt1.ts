@@ -67,7 +67,36 @@ const METHODS: Readonly<Record<string, readonly [string, readonly Param[]]>> = {
     "Oblique_Stereographic",
     [["latitude_of_origin", "lat_0", 0], ["central_meridian", "lon_0", 0], ["scale_factor", "k_0", 1], fe, fn],
   ],
+  ortho: ["Orthographic", [["latitude_of_origin", "lat_0", 0], ["central_meridian", "lon_0", 0], fe, fn]],
+  gnom: ["Gnomonic", [["latitude_of_origin", "lat_0", 0], ["central_meridian", "lon_0", 0], fe, fn]],
+  poly: ["Polyconic", [["latitude_of_origin", "lat_0", 0], ["central_meridian", "lon_0", 0], fe, fn]],
+  cass: ["Cassini_Soldner", [["latitude_of_origin", "lat_0", 0], ["central_meridian", "lon_0", 0], fe, fn]],
+  nzmg: ["New_Zealand_Map_Grid", [["latitude_of_origin", "lat_0", 0], ["central_meridian", "lon_0", 0], fe, fn]],
+  eqdc: [
+    "Equidistant_Conic",
+    [
+      ["latitude_of_center", "lat_0", 0],
+      ["longitude_of_center", "lon_0", 0],
+      ["standard_parallel_1", "lat_1", 0],
+      ["standard_parallel_2", "lat_2", 0],
+      fe,
+      fn,
+    ],
+  ],
+  vandg: ["VanDerGrinten", [["central_meridian", "lon_0", 0], fe, fn]],
+  cea: ["Cylindrical_Equal_Area", [["standard_parallel_1", "lat_ts", 0], ["central_meridian", "lon_0", 0], fe, fn]],
 };
+
+/** Hotine oblique Mercator's parameters, by the PROJ terms that give them. */
+const hotine = (lat: string, lon: string, azimuth: string, gamma: string): Param[] => [
+  ["latitude_of_center", lat, 0],
+  ["longitude_of_center", lon, 0],
+  ["azimuth", azimuth, 90],
+  ["rectified_grid_angle", gamma, 90],
+  ["scale_factor", "k_0", 1],
+  fe,
+  fn,
+];
 
 const num = (t: Map<string, string>, key: string, d: number): number => {
   const v = t.get(key) ?? (key === "k_0" ? t.get("k") : undefined);
@@ -75,10 +104,53 @@ const num = (t: Map<string, string>, key: string, d: number): number => {
   return Number.isFinite(n) ? n : d;
 };
 
-/** The method's name and parameters, or null where WKT 1 (as GDAL writes it) has none here. */
-function projection(t: Map<string, string>): [string, [string, number][]] | null {
+/**
+ * The method's name and parameters, or null where WKT 1 (as GDAL writes it) has none here.
+ * `sphere`: the ellipsoid is a sphere.
+ */
+function projection(t: Map<string, string>, sphere: boolean): [string, [string, number][]] | null {
   const proj = t.get("proj") ?? "";
   const pick = (list: readonly Param[]) => list.map(([n, k, d]): [string, number] => [n, num(t, k, d)]);
+  const axis = t.get("axis") ?? "enu";
+  if (axis !== "enu" && !(proj === "tmerc" && axis === "wsu")) return null;
+  if (proj === "tmerc" && axis === "wsu") {
+    const [, params] = METHODS.tmerc as readonly [string, readonly Param[]];
+    return ["Transverse_Mercator_South_Orientated", pick(params)];
+  }
+  if (proj === "utm") {
+    const zone = num(t, "zone", Number.NaN);
+    if (!Number.isInteger(zone) || zone < 1 || zone > 60) return null;
+    return [
+      "Transverse_Mercator",
+      [
+        ["latitude_of_origin", 0],
+        ["central_meridian", zone * 6 - 183],
+        ["scale_factor", 0.9996],
+        ["false_easting", 500000],
+        ["false_northing", t.has("south") ? 10000000 : 0],
+      ],
+    ];
+  }
+  if (proj === "omerc") {
+    // The two-point form (lat_1, lon_1, lat_2, lon_2) has no WKT 1 here.
+    if (!t.has("alpha")) return null;
+    const gamma = t.has("gamma") ? "gamma" : "alpha";
+    const name =
+      t.has("no_uoff") || t.has("no_off") ? "Hotine_Oblique_Mercator" : "Hotine_Oblique_Mercator_Azimuth_Center";
+    return [name, pick(hotine("lat_0", "lonc", "alpha", gamma))];
+  }
+  // Swiss oblique Mercator: GDAL's WKT 1 writes it as Hotine's, azimuth 90 at the centre.
+  if (proj === "somerc") {
+    const params = pick(hotine("lat_0", "lon_0", "alpha", "gamma")).map(([n, v]): [string, number] =>
+      n === "azimuth" || n === "rectified_grid_angle" ? [n, 90] : [n, v],
+    );
+    return ["Hotine_Oblique_Mercator_Azimuth_Center", params];
+  }
+  if (proj === "mill") {
+    // WKT 1's Miller has no latitude of origin, and is on the sphere of the ellipsoid's area.
+    if (num(t, "lat_0", 0) !== 0 || !(t.has("R_A") || sphere)) return null;
+    return ["Miller_Cylindrical", pick([["longitude_of_center", "lon_0", 0], fe, fn])];
+  }
   if (proj === "lcc") {
     const lat1 = num(t, "lat_1", num(t, "lat_0", 0));
     if (!t.has("lat_2")) {
@@ -172,7 +244,7 @@ export function projectedWkt(def: string, ellipsoid: { a: number; rf: number }, 
   const t = terms(def);
   if (t.has("pm") && t.get("pm") !== "greenwich") return null;
   const geographic = t.get("proj") === "longlat" || t.get("proj") === "latlong";
-  const p = geographic ? null : projection(t);
+  const p = geographic ? null : projection(t, ellipsoid.rf === 0);
   if (!p && !geographic) return null;
   const code = DATUM_GCS[t.get("datum") ?? ""];
   const towgs84 = t.get("towgs84");
@@ -187,5 +259,7 @@ export function projectedWkt(def: string, ellipsoid: { a: number; rf: number }, 
   const metres = t.has("to_meter") ? num(t, "to_meter", 1) : UNITS[t.get("units") ?? "m"];
   if (metres === undefined) return null; // a unit not listed here (miles, yards) keeps its PROJ string
   const params = p[1].map(([n, v]) => `PARAMETER["${n}",${n.startsWith("false_") ? v / metres : v}]`).join(",");
-  return `PROJCS["${q(names.crs)}",${geog},PROJECTION["${p[0]}"],${params},${unitWkt(metres)},AXIS["Easting",EAST],AXIS["Northing",NORTH]]`;
+  // A south-orientated grid's axes point west and south (PROJ's +axis=wsu), as GDAL writes them.
+  const axes = p[0].endsWith("_South_Orientated") ? ["WEST", "SOUTH"] : ["EAST", "NORTH"];
+  return `PROJCS["${q(names.crs)}",${geog},PROJECTION["${p[0]}"],${params},${unitWkt(metres)},AXIS["Easting",${axes[0]}],AXIS["Northing",${axes[1]}]]`;
 }

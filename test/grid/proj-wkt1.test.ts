@@ -29,6 +29,19 @@ const DEFS = [
   "+proj=moll +lon_0=0 +x_0=0 +y_0=0 +datum=WGS84 +units=m",
   "+proj=tmerc +lat_0=0 +lon_0=9 +k=1 +x_0=3500000 +y_0=0 +ellps=bessel +towgs84=598.1,73.7,418.2,0.202,0.045,-2.455,6.7 +units=ft",
   "+proj=longlat +ellps=intl +towgs84=-87,-98,-121 +no_defs",
+  "+proj=utm +zone=31 +south +ellps=intl +towgs84=-87,-98,-121 +units=m +no_defs",
+  "+proj=omerc +lat_0=4 +lonc=102.25 +alpha=323.025796466667 +gamma=323.130102361111 +k=0.99984 +x_0=804671 +y_0=0 +ellps=evrst69 +units=m",
+  "+proj=omerc +no_uoff +lat_0=46 +lonc=5 +alpha=30 +k=0.9999 +x_0=100 +y_0=200 +ellps=GRS80 +units=m",
+  "+proj=somerc +lat_0=46.95240555555556 +lon_0=7.439583333333333 +k_0=1 +x_0=600000 +y_0=200000 +ellps=bessel +units=m",
+  "+proj=cea +lat_ts=30 +lon_0=0 +x_0=0 +y_0=0 +ellps=WGS84 +units=m",
+  "+proj=mill +R_A +lat_0=0 +lon_0=10 +x_0=5 +y_0=7 +ellps=WGS84 +units=m",
+  "+proj=tmerc +lat_0=0 +lon_0=3 +k=1 +x_0=0 +y_0=0 +axis=wsu +ellps=WGS84 +units=m",
+  "+proj=ortho +lat_0=40 +lon_0=0 +x_0=0 +y_0=0 +R=6370997 +units=m",
+  "+proj=gnom +lat_0=60 +lon_0=0 +x_0=0 +y_0=0 +R=6371000 +units=m",
+  "+proj=poly +lat_0=0 +lon_0=3 +x_0=5000000 +y_0=10000000 +ellps=aust_SA +units=m",
+  "+proj=cass +lat_0=50 +lon_0=3 +x_0=86501.46 +y_0=65379.01 +ellps=clrk80 +units=m",
+  "+proj=eqdc +lat_1=20 +lat_2=60 +lat_0=40 +lon_0=-96 +x_0=0 +y_0=0 +ellps=GRS80 +units=m",
+  "+proj=vandg +lon_0=3 +x_0=0 +y_0=0 +R=6371000 +units=m",
 ];
 
 /** The WKT for a PROJ string, with the ellipsoid proj4 derives. */
@@ -44,6 +57,10 @@ describe("projectedWkt", () => {
     expect(wkt("+proj=lcc +lat_1=46.8 +lat_0=46.8 +lon_0=0 +k_0=0.99987742 +ellps=clrk80ign +pm=paris")).toBe(null);
     expect(wkt("+proj=geos +h=35785831 +lon_0=0 +sweep=y +ellps=GRS80")).toBe(null);
     expect(wkt("+proj=tmerc +lon_0=9 +ellps=GRS80 +units=us-mi")).toBe(null); // a unit it does not name
+    // Miller off the equator or without the sphere of equal area, and axes WKT 1 cannot point.
+    expect(wkt("+proj=mill +R_A +lat_0=3 +ellps=WGS84")).toBe(null);
+    expect(wkt("+proj=mill +ellps=WGS84")).toBe(null);
+    expect(wkt("+proj=tmerc +lon_0=9 +axis=neu +ellps=GRS80")).toBe(null);
   });
 
   it("quotes names as WKT does (a quote doubled)", () => {

@@ -4,7 +4,7 @@
  * in `GeogCitationGeoKey` (see `grid/crs-names.ts` for why they matter).
  */
 import type { CrsNames } from "../../grid/crs-names.js";
-import { Key } from "./geokeys.js";
+import { Key, USER_DEFINED } from "./geokeys.js";
 import type { GeoKeyEntry } from "./geokeys-write.js";
 
 type Values = ReadonlyMap<number, number | readonly number[] | string>;
@@ -38,9 +38,13 @@ function fields(text: string, plain: keyof CrsNames): Partial<Record<keyof CrsNa
 export function namesFromCitations(keys: Values): CrsNames | undefined {
   const gt = keys.get(Key.GTCitation);
   const geog = keys.get(Key.GeogCitation);
+  // A geographic CRS given by its EPSG code is named by that code, as GDAL names it: its
+  // citation ("unknown", as gdal_create writes one for +datum=WGS84) names nothing then.
+  const code = keys.get(Key.GeographicType);
+  const coded = typeof code === "number" && code > 0 && code !== USER_DEFINED;
   const names = {
     ...(typeof gt === "string" && !gt.includes("ESRI PE String") ? fields(gt, "crs") : {}),
-    ...(typeof geog === "string" ? fields(geog, "gcs") : {}),
+    ...(typeof geog === "string" && !coded ? fields(geog, "gcs") : {}),
   };
   return Object.keys(names).length ? names : undefined;
 }

@@ -20,12 +20,25 @@ export function storeWkt(crs: Crs): string {
   if (own) return own;
   if (!crs.proj4) return crs.epsg ? `EPSG:${crs.epsg}` : "";
   try {
+    return namedWkt(crs) ?? proj4Wkt(proj4Definition(crs));
+  } catch {
+    return crs.proj4;
+  }
+}
+
+/**
+ * The WKT 1 of a CRS known by its PROJ string, its projection named as GDAL names it
+ * (proj-wkt1.ts), or null where WKT 1 has no name for it here or proj4 cannot read it.
+ */
+export function namedWkt(crs: Crs): string | null {
+  if (!crs.proj4) return null;
+  try {
     // proj4Definition: as proj4 reads it (Transverse Mercator on a sphere needs its +approx).
     const def = proj4Definition(crs);
     const p = new (proj4().Proj)(def) as unknown as { a: number; b?: number; rf?: number };
-    return projectedWkt(def, { a: p.a, rf: inverseFlattening(p) }, crs.names) ?? proj4Wkt(def);
+    return projectedWkt(def, { a: p.a, rf: inverseFlattening(p) }, crs.names);
   } catch {
-    return crs.proj4;
+    return null;
   }
 }
 

@@ -6,7 +6,9 @@
  *
  * Internal (used by `source.ts` and `sink.ts`).
  */
+
 import { type Crs, wktWithVertical } from "../../grid/crs.js";
+import { namedWkt } from "./crs-attrs.js";
 
 const EPSG_URL = /^https?:\/\/www\.opengis\.net\/def\/crs\/EPSG\/0\/(\d+)$/;
 const COMPOUND_URL =
@@ -45,6 +47,10 @@ export function gdalCrsAttr(crs: Crs): Record<string, string> {
   }
   if (crs.wkt) attr.wkt = crs.wkt;
   if (crs.epsg !== null) attr.url = epsgUrl(crs.epsg);
-  else if (!crs.wkt && crs.proj4) attr.wkt = crs.proj4; // GDAL reads a PROJ string there too
+  // A PROJ string's CRS as the WKT the store's crs_wkt holds, its parts named as the source named
+  // them: GDAL read the bare string as another CRS (its datum "Unknown based on ... ellipsoid"
+  // where the input's had a name, a UTM zone's datum shift dropped), so GDAL and xarray disagreed.
+  // A method WKT 1 does not name keeps the string, which GDAL reads there too.
+  else if (!crs.wkt && crs.proj4) attr.wkt = namedWkt(crs) ?? crs.proj4;
   return attr;
 }
