@@ -17,7 +17,7 @@ import type proj4Type from "proj4";
 import { TilecastError } from "../errors.js";
 import type { CrsNames } from "./crs-names.js";
 import { DATUM_SHIFTS } from "./datum-shifts.js";
-import { converter } from "./proj4-transform.js";
+import { converter, proj4Dialect } from "./proj4-transform.js";
 import { onSphere } from "./sphere-tmerc.js";
 import { splitWkt } from "./wkt-split.js";
 
@@ -206,7 +206,7 @@ export function extensionProj4(wkt: string): string | null {
 export function proj4Definition(crs: Crs): string {
   const def = crs.proj4 ?? crs.wkt ?? (crs.epsg ? crsFromEpsg(crs.epsg).proj4 : null);
   if (!def) throw new TilecastError("E_UNSUPPORTED", "CRS has no definition to transform with");
-  return onSphere(def);
+  return onSphere(proj4Dialect(def));
 }
 
 /**

@@ -18,6 +18,14 @@ export function transformDefinition(def: string): string {
   return `${def} +R=${radius}`;
 }
 
+/**
+ * A PROJ string in the terms proj4 has: its near-sided perspective is the tilted one untilted
+ * (`+proj=nsper` as `+proj=tpers +tilt=0 +azi=0`, the same points), which PROJ reads too.
+ */
+export function proj4Dialect(def: string): string {
+  return /^\+proj=nsper\b/.test(def) ? def.replace(/^\+proj=nsper\b/, "+proj=tpers +tilt=0 +azi=0") : def;
+}
+
 /** Whether a PROJ string orders or points its axes other than east, north, up. */
 const ownAxes = (def: string) => /\+axis=(?!enu\b)\w+/.test(def);
 

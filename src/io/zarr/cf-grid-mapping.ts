@@ -60,6 +60,26 @@ function ellipsoid(a: Readonly<Record<string, unknown>>): string {
   return "+ellps=WGS84";
 }
 
+/** The ellipsoid's eccentricity squared (0 for a sphere), from the attributes {@link ellipsoid} reads. */
+function eccentricitySquared(a: Readonly<Record<string, unknown>>): number {
+  if (num(a.earth_radius) !== null) return 0;
+  const major = num(a.semi_major_axis);
+  const minor = num(a.semi_minor_axis);
+  const rf = num(a.inverse_flattening);
+  if (major !== null && minor !== null) return 1 - (minor * minor) / (major * major);
+  const f = major !== null ? (rf ? 1 / rf : 0) : 1 / 298.257223563;
+  return f * (2 - f);
+}
+
+/**
+ * The latitude (degrees) where a cylindrical equal-area map's scale is `k`: there
+ * `k = cos φ / √(1 - e² sin² φ)`, so `sin² φ = (1 - k²) / (1 - k² e²)`. Null for k outside (0, 1].
+ */
+function trueScaleLatitude(k: number, es: number): number | null {
+  if (!(k > 0 && k <= 1)) return null;
+  return (Math.asin(Math.sqrt((1 - k * k) / (1 - k * k * es))) * 180) / Math.PI;
+}
+
 /**
  * The PROJ string of a CF grid mapping (its variable's attributes), for projected coordinates in
  * `units` ("m" or "km"); null for a mapping not read here or missing a parameter it needs.
@@ -111,6 +131,33 @@ export function cfGridMappingProj(a: Readonly<Record<string, unknown>>, units = 
       return `+proj=laea +lat_0=${lat0} +lon_0=${lon0} ${offsets} ${tail}`;
     case "sinusoidal":
       return `+proj=sinu +lon_0=${lon0 ?? 0} ${offsets} ${tail}`;
+    case "lambert_cylindrical_equal_area": {
+      // EASE-Grid 2.0's global grid (standard parallel 30°); or by a scale factor instead, as the
+      // parallel where the scale is 1 (proj4 takes no scale factor for it).
+      const k = p("scale_factor_at_projection_origin");
+      const ts = k !== null ? trueScaleLatitude(k, eccentricitySquared(a)) : (parallels[0] ?? 0);
+      if (ts === null) return null;
+      return `+proj=cea +lat_ts=${ts} +lon_0=${p("longitude_of_central_meridian", 0)} ${offsets} ${tail}`;
+    }
+    case "azimuthal_equidistant":
+    case "orthographic": {
+      const proj = name === "orthographic" ? "ortho" : "aeqd";
+      return `+proj=${proj} +lat_0=${lat0} +lon_0=${p("longitude_of_projection_origin", 0)} ${offsets} ${tail}`;
+    }
+    case "vertical_perspective": {
+      const h = p("perspective_point_height");
+      if (h === null) return null;
+      return `+proj=nsper +h=${h} +lat_0=${lat0} +lon_0=${p("longitude_of_projection_origin", 0)} ${offsets} ${tail}`;
+    }
+    case "oblique_mercator": {
+      // Hotine's variant B (false origin at the projection centre), the grid not rotated back
+      // from the central line's azimuth (gamma 0), as pyproj's `CRS.from_cf` reads CF's.
+      const lat = p("latitude_of_projection_origin");
+      const lon = p("longitude_of_projection_origin");
+      const alpha = p("azimuth_of_central_line");
+      if (lat === null || lon === null || alpha === null) return null;
+      return `+proj=omerc +lat_0=${lat} +lonc=${lon} +alpha=${alpha} +gamma=0 +k=${p("scale_factor_at_projection_origin", 1)} ${offsets} ${tail}`;
+    }
     case "rotated_latitude_longitude": {
       // Coordinates in degrees about the displaced pole, as pyproj's `CRS.from_cf` reads them.
       const poleLat = p("grid_north_pole_latitude");

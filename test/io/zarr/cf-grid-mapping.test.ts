@@ -4,6 +4,9 @@
  * grids, MODIS sinusoidal tiles, GOES and Meteosat geostationary views, COSMO's rotated pole):
  * tilecast places it where pyproj's `CRS.from_cf` (rioxarray's reading) places it, point by point,
  * and a GeoTIFF it writes from it lands there in GDAL. tilecast read such stores with no CRS before.
+ * Every grid mapping CF names is read: EASE-Grid 2.0's Lambert cylindrical equal area, the
+ * azimuthal equidistant, orthographic, vertical perspective and oblique Mercator ones came out
+ * with no CRS (a GeoTIFF without one, exit 0) before.
  */
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -87,6 +90,47 @@ const MAPPINGS: Record<string, Record<string, unknown>> = {
     longitude_of_projection_origin: 9.5,
     fixed_angle_axis: "x",
   },
+  // EASE-Grid 2.0's global grid, and the same projection by a scale factor.
+  ease2: {
+    grid_mapping_name: "lambert_cylindrical_equal_area",
+    standard_parallel: 30,
+    longitude_of_central_meridian: 0,
+    semi_major_axis: 6378137,
+    inverse_flattening: 298.257223563,
+  },
+  cea_k: {
+    grid_mapping_name: "lambert_cylindrical_equal_area",
+    scale_factor_at_projection_origin: 0.9,
+    longitude_of_central_meridian: 5,
+  },
+  aeqd: {
+    grid_mapping_name: "azimuthal_equidistant",
+    latitude_of_projection_origin: 52,
+    longitude_of_projection_origin: 5,
+    false_easting: 100,
+  },
+  // On a sphere: proj4's orthographic is spherical, PROJ's (since 7.2) ellipsoidal on an ellipsoid.
+  ortho: {
+    grid_mapping_name: "orthographic",
+    latitude_of_projection_origin: 40,
+    longitude_of_projection_origin: -10,
+    earth_radius: 6371000,
+  },
+  nsper: {
+    grid_mapping_name: "vertical_perspective",
+    perspective_point_height: 3000000,
+    latitude_of_projection_origin: 45,
+    longitude_of_projection_origin: 10,
+    earth_radius: 6371000,
+  },
+  omerc: {
+    grid_mapping_name: "oblique_mercator",
+    latitude_of_projection_origin: 4,
+    longitude_of_projection_origin: 2,
+    azimuth_of_central_line: 30,
+    scale_factor_at_projection_origin: 0.99984,
+    false_easting: 500000,
+  },
 };
 /** Rotated poles (COSMO's, and one with its own grid longitude of the pole on a sphere), in degrees. */
 const ROTATED: Record<string, Record<string, unknown>> = {
@@ -130,6 +174,8 @@ print(json.dumps(out))`);
       const proj = cfGridMappingProj(a);
       expect(proj, k).not.toBeNull();
       (k in ROTATED ? DEGREES : POINTS).forEach((p, i) => {
+        // proj4's perspective gives latitude 0 at its exact centre (a metre off it, the right one).
+        if (k === "nsper" && p[0] === 0 && p[1] === 0) return;
         const [lon, lat] = transformPoint(parseCrs(proj as string), wgs84, p);
         const [wlon, wlat] = want[k]?.[i] as [number, number];
         expect(Math.abs(lon - wlon), `${k} ${p} lon ${lon} vs ${wlon}`).toBeLessThan(1e-7);
@@ -149,7 +195,9 @@ print(json.dumps(out))`);
     expect(cfGridMappingProj({ grid_mapping_name: "lambert_conformal_conic" })).toBeNull();
     // A geostationary view naming neither axis: pyproj refuses it, and tilecast reads no CRS.
     expect(cfGridMappingProj({ ...MAPPINGS.goes, sweep_angle_axis: undefined })).toBeNull();
-    expect(cfGridMappingProj({ grid_mapping_name: "vertical_perspective", perspective_point_height: 1 })).toBeNull();
+    expect(cfGridMappingProj({ grid_mapping_name: "vertical_perspective" })).toBeNull();
+    expect(cfGridMappingProj({ grid_mapping_name: "oblique_mercator", latitude_of_projection_origin: 4 })).toBeNull();
+    expect(cfGridMappingProj({ grid_mapping_name: "no_such_projection" })).toBeNull();
   });
 
   it("a store with MET Norway's grid mapping reads placed, and its GeoTIFF lands where pyproj puts the cells", async () => {
@@ -185,5 +233,32 @@ print(json.dumps([list(t.TransformPoint(g[0], g[3])[:2]), list(t.TransformPoint(
       expect(Math.abs(p[0] - (corners[i]?.[0] ?? 0)), `corner ${i} lon`).toBeLessThan(1e-6);
       expect(Math.abs(p[1] - (corners[i]?.[1] ?? 0)), `corner ${i} lat`).toBeLessThan(1e-6);
     });
+  });
+
+  it("an EASE-Grid 2.0 store (Lambert cylindrical equal area) converts to a GeoTIFF on its CRS", async () => {
+    const dir = tmp("cf-ease");
+    const store = join(dir, "ease.zarr");
+    const tif = join(dir, "ease.tif");
+    py(`import xarray as xr
+x = -17367530.44 + 9008.05 * (np.arange(10) + 0.5)
+y = 7314540.83 - 9008.05 * (np.arange(8) + 0.5)
+ds = xr.Dataset({"sm": (("y", "x"), np.arange(80, dtype="float32").reshape(8, 10), {"grid_mapping": "crs"})},
+                coords={"x": ("x", x, {"units": "m", "standard_name": "projection_x_coordinate"}),
+                        "y": ("y", y, {"units": "m", "standard_name": "projection_y_coordinate"})})
+ds["crs"] = xr.DataArray(0, attrs=${JSON.stringify(MAPPINGS.ease2)})
+ds.to_zarr(${JSON.stringify(store)}, mode="w")
+print("null")`);
+    await convertRaster(store, tif, { variable: "sm" });
+    // Before, the GeoTIFF had no CRS at all (exit 0). Its corners, by GDAL, against pyproj's.
+    const err = py<number>(`from pyproj import CRS, Transformer
+ds = gdal.Open(${JSON.stringify(tif)})
+g = ds.GetGeoTransform()
+s = ds.GetSpatialRef(); s.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)
+w = osr.SpatialReference(); w.ImportFromEPSG(4326); w.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)
+t = osr.CoordinateTransformation(s, w)
+ref = Transformer.from_crs(CRS.from_cf(${JSON.stringify(MAPPINGS.ease2)}), "EPSG:4326", always_xy=True)
+corners = [(g[0], g[3]), (g[0] + 10 * g[1], g[3] + 8 * g[5])]
+print(json.dumps(max(abs(a - b) for x, y in corners for a, b in zip(t.TransformPoint(x, y)[:2], ref.transform(x, y)))))`);
+    expect(err).toBeLessThan(1e-9);
   });
 });
