@@ -4,7 +4,8 @@
  * `CRS.to_cf`): netCDF tools that read no WKT (CDO, ncview, Panoply, MetPy's own reading) place
  * the grid by them. The inverse of `cf-grid-mapping.ts`; the tests read each back with pyproj's
  * `CRS.from_cf` and with tilecast. A projection CF has no mapping for (Krovak, oblique Mercator,
- * Lambert conformal with a scale factor) gives null: `crs_wkt` alone describes it.
+ * Lambert conformal with a scale factor, a south-orientated grid) gives null: `crs_wkt` alone
+ * describes it.
  *
  * Internal to the Zarr writer; for example:
  * ```ts internal
@@ -64,6 +65,8 @@ export function cfGridMappingAttrs(crs: Crs): Record<string, string | number | n
   // Polar stereographic and Mercator: the latitude of true scale, else the scale factor.
   const trueScale: Record<string, number> =
     p.lat_ts === undefined ? { scale_factor_at_projection_origin: num(p.k0, 1) } : { standard_parallel: deg(p.lat_ts) };
+  // CF's mappings point x east and y north: a south-orientated grid has none.
+  if (p.axis !== undefined && p.axis !== "enu") return null;
   let m: Record<string, string | number | number[]>;
   if (has("longlat") || has("identity")) m = { grid_mapping_name: "latitude_longitude" };
   else if (has("ob_tran") && /^(longlat|latlong|lonlat|latlon)$/.test(String(p.o_proj ?? "")))
@@ -131,6 +134,20 @@ export function cfGridMappingAttrs(crs: Crs): Record<string, string | number | n
       ...offsets,
     };
   else if (has("sinu")) m = { grid_mapping_name: "sinusoidal", longitude_of_central_meridian: lon0, ...offsets };
+  else if (has("cea"))
+    m = {
+      grid_mapping_name: "lambert_cylindrical_equal_area",
+      standard_parallel: deg(p.lat_ts),
+      longitude_of_central_meridian: lon0,
+      ...offsets,
+    };
+  else if (has("aeqd") || has("ortho"))
+    m = {
+      grid_mapping_name: has("ortho") ? "orthographic" : "azimuthal_equidistant",
+      longitude_of_projection_origin: lon0,
+      latitude_of_projection_origin: lat0,
+      ...offsets,
+    };
   else if (has("geos"))
     m = {
       grid_mapping_name: "geostationary",

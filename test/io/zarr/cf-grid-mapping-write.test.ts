@@ -38,6 +38,10 @@ const CASES: [string, [number, number]][] = [
   ["+proj=ob_tran +o_proj=longlat +o_lat_p=37.5 +o_lon_p=10 +lon_0=357.5 +R=6371229 +no_defs", [-3, 4.5]],
   ["+proj=merc +lon_0=10 +lat_ts=20 +x_0=0 +y_0=0 +ellps=WGS84 +units=m +no_defs", [500000, 3000000]],
   ["+proj=stere +lat_0=52 +lon_0=5 +k=0.9999 +x_0=0 +y_0=0 +ellps=bessel +units=m +no_defs", [30000, -20000]],
+  // EASE-Grid 2.0 (global), an azimuthal equidistant radar grid, an orthographic view on a sphere.
+  ["+proj=cea +lat_ts=30 +lon_0=0 +x_0=0 +y_0=0 +datum=WGS84 +units=m +no_defs", [1200000, 3000000]],
+  ["+proj=aeqd +lat_0=52.1 +lon_0=5.2 +x_0=0 +y_0=0 +ellps=WGS84 +units=m +no_defs", [-80000, 60000]],
+  ["+proj=ortho +lat_0=40 +lon_0=-100 +x_0=0 +y_0=0 +R=6370997 +units=m +no_defs", [900000, -400000]],
 ];
 
 const crsOf = (t: string): Crs => (t.startsWith("EPSG:") ? crsFromEpsg(Number(t.slice(5))) : parseCrs(t));
@@ -67,6 +71,9 @@ print(json.dumps(out))`);
     // What CF has no mapping for: the WKT alone.
     expect(cfGridMappingAttrs(crsFromEpsg(5514))).toBeNull(); // Krovak
     expect(cfGridMappingAttrs(parseCrs("+proj=lcc +lat_1=40 +lon_0=10 +k_0=0.999"))).toBeNull();
+    // A south-orientated grid: CF's axes point east and north (written as plain transverse
+    // Mercator before, every point mirrored through the origin for a reader of CF's parameters).
+    expect(cfGridMappingAttrs(parseCrs("+proj=tmerc +lon_0=21 +k=1 +axis=wsu +ellps=WGS84"))).toBeNull();
   });
 
   it("a Zarr output's spatial_ref carries them, and its km coordinates say km", async () => {
