@@ -11,6 +11,7 @@
  */
 import { crsFromEpsg } from "./crs.js";
 import type { CrsNames } from "./crs-names.js";
+import { primeMeridian } from "./meridians.js";
 
 /** A PROJ string's `+key=value` terms (`+no_defs` and the like as empty values). */
 function terms(def: string): Map<string, string> {
@@ -237,12 +238,13 @@ const UNITS: Readonly<Record<string, number>> = { m: 1, km: 1000, ft: 0.3048, "u
 
 /**
  * WKT 1 of a PROJ string (see the module note), or null for a method it has no name for here or
- * a prime meridian other than Greenwich's. `ellipsoid`: its semi-major axis
+ * a prime meridian PROJ names and this does not. `ellipsoid`: its semi-major axis
  * and inverse flattening (0 for a sphere), as proj4 derived them.
  */
 export function projectedWkt(def: string, ellipsoid: { a: number; rf: number }, names: CrsNames = {}): string | null {
   const t = terms(def);
-  if (t.has("pm") && t.get("pm") !== "greenwich") return null;
+  const pm = primeMeridian(t.get("pm"), names.primem);
+  if (!pm) return null;
   const geographic = t.get("proj") === "longlat" || t.get("proj") === "latlong";
   const p = geographic ? null : projection(t, ellipsoid.rf === 0);
   if (!p && !geographic) return null;
@@ -252,9 +254,9 @@ export function projectedWkt(def: string, ellipsoid: { a: number; rf: number }, 
   // A name as WKT quotes it (a quote doubled).
   const q = (name: string | undefined) => (name ?? "unknown").replaceAll('"', '""');
   const geog =
-    code !== undefined && !shift && names.gcs === undefined
+    code !== undefined && !shift && names.gcs === undefined && pm[1] === 0
       ? crsFromEpsg(code).wkt
-      : `GEOGCS["${q(names.gcs)}",DATUM["${q(names.datum)}",SPHEROID["${q(names.ellipsoid)}",${ellipsoid.a},${ellipsoid.rf}]${shift}],PRIMEM["${names.primem === undefined ? "Greenwich" : q(names.primem)}",0],UNIT["degree",0.0174532925199433,AUTHORITY["EPSG","9122"]]]`;
+      : `GEOGCS["${q(names.gcs)}",DATUM["${q(names.datum)}",SPHEROID["${q(names.ellipsoid)}",${ellipsoid.a},${ellipsoid.rf}]${shift}],PRIMEM["${q(pm[0])}",${pm[1]}],UNIT["degree",0.0174532925199433,AUTHORITY["EPSG","9122"]]]`;
   if (!geog || !p) return geog;
   const metres = t.has("to_meter") ? num(t, "to_meter", 1) : UNITS[t.get("units") ?? "m"];
   if (metres === undefined) return null; // a unit not listed here (miles, yards) keeps its PROJ string

@@ -1,8 +1,9 @@
 /**
  * WKT 1 for PROJ strings (`projectedWkt`), against PROJ itself: each WKT, read by pyproj, maps
  * points as the PROJ string does, for every method it names, with datum shifts, feet and
- * kilometres. A one-parallel Lambert conic away from its origin, which PROJ and proj4 read two
- * ways, and a prime meridian other than Greenwich's give null (the caller keeps the PROJ string).
+ * kilometres, on prime meridians other than Greenwich's (null before). A one-parallel Lambert
+ * conic away from its origin, which PROJ and proj4 read two ways, gives null (the caller keeps
+ * the PROJ string).
  */
 import proj4 from "proj4";
 import { describe, expect, it } from "vitest";
@@ -42,6 +43,10 @@ const DEFS = [
   "+proj=cass +lat_0=50 +lon_0=3 +x_0=86501.46 +y_0=65379.01 +ellps=clrk80 +units=m",
   "+proj=eqdc +lat_1=20 +lat_2=60 +lat_0=40 +lon_0=-96 +x_0=0 +y_0=0 +ellps=GRS80 +units=m",
   "+proj=vandg +lon_0=3 +x_0=0 +y_0=0 +R=6371000 +units=m",
+  // Prime meridians other than Greenwich's, by PROJ's name and in degrees.
+  "+proj=lcc +lat_1=46.8 +lat_0=46.8 +lon_0=0 +k_0=0.99987742 +x_0=600000 +y_0=2200000 +ellps=clrk80ign +pm=paris +units=m",
+  "+proj=tmerc +lat_0=0 +lon_0=3 +k=1 +x_0=0 +y_0=0 +ellps=intl +pm=lisbon +units=m",
+  "+proj=longlat +ellps=bessel +pm=-17.6666666666667 +no_defs",
 ];
 
 /** The WKT for a PROJ string, with the ellipsoid proj4 derives. */
@@ -54,7 +59,6 @@ function wkt(def: string): string | null {
 describe("projectedWkt", () => {
   it("gives null where WKT 1 would say another CRS than PROJ reads", () => {
     expect(wkt("+proj=lcc +lat_1=46.8 +lat_0=40 +lon_0=2 +ellps=GRS80")).toBe(null);
-    expect(wkt("+proj=lcc +lat_1=46.8 +lat_0=46.8 +lon_0=0 +k_0=0.99987742 +ellps=clrk80ign +pm=paris")).toBe(null);
     expect(wkt("+proj=geos +h=35785831 +lon_0=0 +sweep=y +ellps=GRS80")).toBe(null);
     expect(wkt("+proj=tmerc +lon_0=9 +ellps=GRS80 +units=us-mi")).toBe(null); // a unit it does not name
     // Miller off the equator or without the sphere of equal area, and axes WKT 1 cannot point.

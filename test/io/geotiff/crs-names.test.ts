@@ -47,6 +47,9 @@ const CRSS: Record<string, string> = {
     "+proj=somerc +lat_0=46.95240555555556 +lon_0=7.439583333333333 +k_0=1 +x_0=600000 +y_0=200000 +ellps=bessel +towgs84=674.374,15.056,405.346,0,0,0,0 +units=m +no_defs",
   orthographic: "+proj=ortho +lat_0=40 +lon_0=-100 +x_0=0 +y_0=0 +R=6370997 +units=m +no_defs",
   polyconic: "+proj=poly +lat_0=0 +lon_0=-54 +x_0=5000000 +y_0=10000000 +ellps=aust_SA +units=m +no_defs",
+  "lcc on the Paris meridian":
+    "+proj=lcc +lat_1=46.8 +lat_0=46.8 +lon_0=0 +k_0=0.99987742 +x_0=600000 +y_0=2200000 +ellps=clrk80ign +pm=paris +units=m +no_defs",
+  "longitude and latitude on Ferro": "+proj=longlat +ellps=bessel +pm=ferro +no_defs",
   "a named WKT": `PROJCS["My TM",GEOGCS["My GCS",DATUM["My_Datum",SPHEROID["International 1924",6378388,297,AUTHORITY["EPSG","7022"]]],PRIMEM["Greenwich",0],UNIT["degree",0.0174532925199433]],PROJECTION["Transverse_Mercator"],PARAMETER["latitude_of_origin",0],PARAMETER["central_meridian",17],PARAMETER["scale_factor",0.9996],PARAMETER["false_easting",500000],PARAMETER["false_northing",0],UNIT["metre",1]]`,
 };
 
