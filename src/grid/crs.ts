@@ -17,6 +17,7 @@ import type proj4Type from "proj4";
 import { TilecastError } from "../errors.js";
 import type { CrsNames } from "./crs-names.js";
 import { DATUM_SHIFTS } from "./datum-shifts.js";
+import { EPSG_WKT } from "./epsg-wkt.js";
 import { converter, proj4Dialect } from "./proj4-transform.js";
 import { onSphere } from "./sphere-tmerc.js";
 import { splitWkt } from "./wkt-split.js";
@@ -73,7 +74,10 @@ export function crsFromEpsg(code: number): Crs {
   }
   // The index's WKT names the same grid (EXTENSION["PROJ4_GRIDS", ...]): PROJ reading it would
   // need that grid too, where EPSG's own definition lets it choose a transformation.
-  const wkt = e?.wkt?.replace(/,EXTENSION\["PROJ4_GRIDS","[^"]*"\]/g, "") ?? null;
+  // Codes the index gives no WKT for take PROJ's (epsg-wkt.ts): a Zarr output's crs_wkt named
+  // nothing of the CRS without one.
+  const wkt =
+    (e?.wkt || (e?.proj4 ? EPSG_WKT[code] : undefined))?.replace(/,EXTENSION\["PROJ4_GRIDS","[^"]*"\]/g, "") ?? null;
   return { epsg: code, wkt, proj4: e?.proj4 ? withoutGrid(code, e.proj4) : null };
 }
 
