@@ -142,10 +142,11 @@ function projection(t: Map<string, string>, sphere: boolean): [string, [string, 
   }
   // Swiss oblique Mercator: GDAL's WKT 1 writes it as Hotine's, azimuth 90 at the centre.
   if (proj === "somerc") {
-    const params = pick(hotine("lat_0", "lon_0", "alpha", "gamma")).map(([n, v]): [string, number] =>
-      n === "azimuth" || n === "rectified_grid_angle" ? [n, 90] : [n, v],
-    );
-    return ["Hotine_Oblique_Mercator_Azimuth_Center", params];
+    const [lat, lon, , , ...rest] = pick(hotine("lat_0", "lon_0", "", ""));
+    return [
+      "Hotine_Oblique_Mercator_Azimuth_Center",
+      [lat, lon, ["azimuth", 90], ["rectified_grid_angle", 90], ...rest],
+    ];
   }
   if (proj === "mill") {
     // WKT 1's Miller has no latitude of origin, and is on the sphere of the ellipsoid's area.

@@ -82,7 +82,7 @@ let settled: (() => void) | null = null;
  * input of the job); a failure is an E_WRITE naming `path`, and leaves no temporary behind.
  */
 export function atomicWrite(path: string, bytes: Uint8Array | string): Promise<void> {
-  if ([...abandoned].some((d) => isUnder(path, d)))
+  if (insideAbandoned(path))
     return Promise.reject(
       new TilecastError("E_WRITE", "cannot write the file (its output was abandoned after a failure)", { path }),
     );
@@ -97,6 +97,12 @@ export function atomicWrite(path: string, bytes: Uint8Array | string): Promise<v
 const writing = new Map<Promise<void>, string>();
 const abandoned = new Set<string>();
 const isUnder = (path: string, dir: string) => path.startsWith(`${dir}${sep}`);
+
+/** Whether a directory above `path` was discarded (its parents looked up: a worker discards many). */
+function insideAbandoned(path: string): boolean {
+  for (let d = dirname(path); d !== dirname(d); d = dirname(d)) if (abandoned.has(d)) return true;
+  return false;
+}
 
 async function writeWhole(path: string, bytes: Uint8Array | string): Promise<void> {
   await checkReplaceable(path, "file");
@@ -184,37 +190,6 @@ export async function publish(temp: string, target: string, dir: DirectoryKind =
   }
   await rename(temp, target);
   live.delete(temp);
-}
-
-const TEMP = /^\.(.+)\.tilecast-tmp-(\d+)-[0-9a-f]{8}$/;
-
-/** Whether a process with this pid exists on this machine (ours always does). */
-export function processAlive(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
-/**
- * Remove temporaries of `target` left by processes that are gone (a SIGKILL mid-write leaves
- * `.NAME.tilecast-tmp-PID-HEX` beside the output). Temporaries of live processes are kept.
- * Returns the paths removed.
- */
-export async function sweepStaleTemps(target: string): Promise<string[]> {
-  const dir = dirname(target);
-  const name = basename(target);
-  const removed: string[] = [];
-  for (const f of await readdir(dir).catch(() => [] as string[])) {
-    const m = TEMP.exec(f);
-    if (!m || m[1] !== name || processAlive(Number(m[2]))) continue;
-    await rm(join(dir, f), { recursive: true, force: true });
-    removed.push(join(dir, f));
-  }
-  return removed;
 }
 
 /**

@@ -18,13 +18,14 @@ import { TilecastError } from "../errors.js";
 import { storedValue } from "../grid/dtype.js";
 import { safeParseNullAsAbsent } from "../util/null-as-absent.js";
 import { isUrl } from "../util/url.js";
-import { checkReplaceable, ensureParent, sweepStaleTemps } from "./atomic.js";
+import { checkReplaceable, ensureParent } from "./atomic.js";
 import type { CommonSinkOptions, FormatDriver, OpenOptions } from "./driver.js";
 import { foreignFormat } from "./foreign-formats.js";
 import { cogDriver, geoTiffDriver } from "./geotiff/driver.js";
 import { openInputFile } from "./input-file.js";
 import { reading } from "./reading.js";
 import { stackSources } from "./stack.js";
+import { sweepStaleTemps } from "./stale-temps.js";
 import type { GridSink, GridSource, SinkSpec } from "./types.js";
 import { zarrDriver } from "./zarr/driver.js";
 

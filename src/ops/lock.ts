@@ -27,7 +27,8 @@ import { randomUUID } from "node:crypto";
 import { link, mkdir, readFile, rename, rm, stat } from "node:fs/promises";
 import { hostname } from "node:os";
 import { dirname } from "node:path";
-import { atomicWrite, createWhole, processAlive } from "../io/atomic.js";
+import { atomicWrite, createWhole } from "../io/atomic.js";
+import { processAlive } from "../io/stale-temps.js";
 
 /** What a lock file holds. */
 export interface LockInfo {
