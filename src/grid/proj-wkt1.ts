@@ -262,7 +262,10 @@ export function projectedWkt(def: string, ellipsoid: { a: number; rf: number }, 
   const metres = t.has("to_meter") ? num(t, "to_meter", 1) : UNITS[t.get("units") ?? "m"];
   if (metres === undefined) return null; // a unit not listed here (miles, yards) keeps its PROJ string
   const params = p[1].map(([n, v]) => `PARAMETER["${n}",${n.startsWith("false_") ? v / metres : v}]`).join(",");
-  // A south-orientated grid's axes point west and south (PROJ's +axis=wsu), as GDAL writes them.
-  const axes = p[0].endsWith("_South_Orientated") ? ["WEST", "SOUTH"] : ["EAST", "NORTH"];
+  // Axes as GDAL's WKT 1 writes them: a south-orientated grid's point west and south (PROJ's
+  // +axis=wsu); a polar stereographic grid's both along meridians, south from the north pole and
+  // north from the south pole (EAST/NORTH there was another CRS to GDAL and pyproj).
+  const polar = p[0] === "Polar_Stereographic" ? (num(t, "lat_0", 90) > 0 ? "SOUTH" : "NORTH") : null;
+  const axes = p[0].endsWith("_South_Orientated") ? ["WEST", "SOUTH"] : polar ? [polar, polar] : ["EAST", "NORTH"];
   return `PROJCS["${q(names.crs)}",${geog},PROJECTION["${p[0]}"],${params},${unitWkt(metres)},AXIS["Easting",${axes[0]}],AXIS["Northing",${axes[1]}]]`;
 }

@@ -97,6 +97,16 @@ export function projectionKeys(p: ProjParams, fe: number, fn: number): GeoKeyEnt
       d(Key.ProjFalseEasting, fe),
       d(Key.ProjFalseNorthing, fn),
     ];
+  } else if (has("stere")) {
+    // Oblique: at its centre, as GDAL writes it (it was GDAL's WKT in a citation, another CRS).
+    params = [
+      { key: Key.ProjCoordTrans, value: CT.stereOblique as number },
+      d(Key.ProjCenterLat, deg(p.lat0)),
+      d(Key.ProjCenterLong, deg(p.long0)),
+      d(Key.ProjScaleAtNatOrigin, numOr(p.k0, 1)),
+      d(Key.ProjFalseEasting, fe),
+      d(Key.ProjFalseNorthing, fn),
+    ];
   } else if (has("merc")) {
     // Mercator 2SP (a latitude of true scale) as GDAL writes it, else 1SP with its scale.
     const ts = typeof p.lat_ts === "number" && p.lat_ts !== 0;

@@ -85,6 +85,8 @@ export const CT: Record<string, number> = {
   eqdc: 13,
   sterea: 16,
   stere: 15,
+  /** Stereographic, oblique (not at a pole): GDAL's CT_Stereographic. */
+  stereOblique: 14,
   eqc: 17,
   cass: 18,
   gnom: 19,
@@ -251,7 +253,7 @@ function crsOfKeys(keys: GeoKeyValues): Crs | null {
     case CT.eqdc:
       terms = `+proj=eqdc +lat_0=${p(Key.ProjNatOriginLat)} +lon_0=${p(Key.ProjNatOriginLong)} +lat_1=${p(Key.ProjStdParallel1)} +lat_2=${p(Key.ProjStdParallel2)} +x_0=${p(Key.ProjFalseEasting)} +y_0=${p(Key.ProjFalseNorthing)}`;
       break;
-    case 14:
+    case CT.stereOblique:
       terms = `+proj=stere +lat_0=${p(Key.ProjCenterLat)} +lon_0=${p(Key.ProjCenterLong)} +k=${num(keys, Key.ProjScaleAtNatOrigin) ?? 1} +x_0=${p(Key.ProjFalseEasting)} +y_0=${p(Key.ProjFalseNorthing)}`;
       break;
     case CT.sterea:

@@ -47,6 +47,11 @@ const CRSS: Record<string, string> = {
     "+proj=somerc +lat_0=46.95240555555556 +lon_0=7.439583333333333 +k_0=1 +x_0=600000 +y_0=200000 +ellps=bessel +towgs84=674.374,15.056,405.346,0,0,0,0 +units=m +no_defs",
   orthographic: "+proj=ortho +lat_0=40 +lon_0=-100 +x_0=0 +y_0=0 +R=6370997 +units=m +no_defs",
   polyconic: "+proj=poly +lat_0=0 +lon_0=-54 +x_0=5000000 +y_0=10000000 +ellps=aust_SA +units=m +no_defs",
+  "polar stereographic, north, by its latitude of true scale":
+    "+proj=stere +lat_0=90 +lat_ts=60 +lon_0=-105 +x_0=0 +y_0=0 +R=6371229 +units=m +no_defs",
+  "polar stereographic, south, by its scale":
+    "+proj=stere +lat_0=-90 +lon_0=0 +k=0.994 +x_0=2000000 +y_0=2000000 +ellps=intl +units=m +no_defs",
+  "oblique stereographic": "+proj=stere +lat_0=45 +lon_0=10 +k=1 +x_0=0 +y_0=0 +R=6371000 +units=m +no_defs",
   "lcc on the Paris meridian":
     "+proj=lcc +lat_1=46.8 +lat_0=46.8 +lon_0=0 +k_0=0.99987742 +x_0=600000 +y_0=2200000 +ellps=clrk80ign +pm=paris +units=m +no_defs",
   "longitude and latitude on Ferro": "+proj=longlat +ellps=bessel +pm=ferro +no_defs",
