@@ -21,6 +21,7 @@ import { EPSG_WKT } from "./epsg-wkt.js";
 import { converter, proj4Dialect } from "./proj4-transform.js";
 import { onSphere } from "./sphere-tmerc.js";
 import { splitWkt } from "./wkt-split.js";
+import { wktProblem } from "./wkt-syntax.js";
 
 /** A coordinate reference system: an EPSG code and/or a WKT or PROJ definition. */
 export interface Crs {
@@ -189,6 +190,8 @@ export function parseCrs(text: string): Crs {
   if (m) return crsFromEpsg(Number(m[1]));
   if (t.startsWith("+")) return { epsg: null, wkt: null, proj4: t };
   if (/^[A-Z_]+\[/.test(t)) {
+    const problem = wktProblem(t);
+    if (problem) throw new TilecastError("E_ARGUMENT", `malformed WKT (${problem}): '${t.slice(0, 40)}'`);
     const compound = compoundOf(t);
     if (compound) return compound;
     const code = trailingEpsg(t);

@@ -14,6 +14,7 @@
  */
 import { TilecastError } from "../../errors.js";
 import { type Crs, crsFromEpsg, extensionProj4 } from "../../grid/crs.js";
+import { wktProblem } from "../../grid/wkt-syntax.js";
 import { namesFromCitations } from "./citations.js";
 import { geographicTerms, num } from "./geog-terms.js";
 import { linearUnitOf } from "./linear-units.js";
@@ -156,6 +157,9 @@ function peString(keys: GeoKeyValues): Crs | null {
         .split("|")[0]
         ?.trim() ?? "";
     if (!/^[A-Z_]+\[/.test(wkt)) continue;
+    // Cut short (a citation truncated by its writer): not a CRS to write on.
+    const problem = wktProblem(wkt);
+    if (problem) throw new TilecastError("E_FORMAT", `its ESRI PE string citation is not WKT (${problem})`);
     return { epsg: null, wkt, proj4: extensionProj4(wkt) };
   }
   return null;

@@ -7,7 +7,8 @@
  * Internal (used by `source.ts` and `sink.ts`).
  */
 
-import { type Crs, wktWithVertical } from "../../grid/crs.js";
+import { TilecastError } from "../../errors.js";
+import { type Crs, parseCrs, wktWithVertical } from "../../grid/crs.js";
 import { namedWkt } from "./crs-attrs.js";
 
 const EPSG_URL = /^https?:\/\/www\.opengis\.net\/def\/crs\/EPSG\/0\/(\d+)$/;
@@ -26,6 +27,22 @@ export function crsTextOfGdalAttr(v: unknown): string | null {
   const pair = COMPOUND_URL.exec(url);
   if (!pair) return null;
   return wktWithVertical({ epsg: Number(pair[1]), vertical: Number(pair[2]), wkt: null, proj4: null });
+}
+
+/**
+ * {@link crsTextOfGdalAttr}, checked: a `_CRS` whose WKT does not parse (cut short) is an error
+ * naming the store (`path`), not a broken CRS written on.
+ */
+export function gdalCrsText(v: unknown, path: string): string | null {
+  const text = crsTextOfGdalAttr(v);
+  if (text === null) return null;
+  try {
+    parseCrs(text);
+  } catch (e) {
+    const why = e instanceof Error ? e.message : String(e);
+    throw new TilecastError("E_FORMAT", `its _CRS attribute is not a CRS tilecast reads (${why})`, { path });
+  }
+  return text;
 }
 
 /** OGC's URL of an EPSG code. */

@@ -19,15 +19,16 @@ import { withoutTypedNames } from "../carried-attrs.js";
 import type { GridSource, RasterMeta, ReadOptions } from "../types.js";
 import { allocateWindow, planWindow } from "../window-buffer.js";
 import { type CfEncoding, cfDecode, cfEncoding, decodedNodata, keptPacking } from "./cf.js";
-import { cfCoordinateScale, cfGridMappingProj } from "./cf-grid-mapping.js";
+import { cfCoordinateScale } from "./cf-grid-mapping.js";
 import { isCfTime } from "./cf-time.js";
 import type { ChunkCache } from "./chunk-cache.js";
 import { curvilinearGeoref, irregularGeoref, latLon2d } from "./curvilinear.js";
 import { openZarr, type ZarrArrayInfo } from "./dataset.js";
 import { checkSpatialLast } from "./dims-order.js";
 import { categoryNamesOf } from "./flag-meanings.js";
-import { crsTextOfGdalAttr } from "./gdal-crs.js";
+import { gdalCrsText } from "./gdal-crs.js";
 import { georefFromCoords, georefWithoutCoords, isLatLon, regularStep, unwrapLongitudes } from "./georef.js";
+import { gridMappingOf } from "./grid-mapping.js";
 import { groupView } from "./groups.js";
 import { type AxisSelection, arrayDtype, readCoord, readSelection } from "./read.js";
 import { checkCoordFinite, checkCoordLength } from "./validate.js";
@@ -202,15 +203,11 @@ export async function openZarrSource(path: string, o: ZarrSourceOptions = {}): P
   let georef = null;
   let flipY = false;
   let periodicX = false;
-  const gm = typeof info.attrs.grid_mapping === "string" ? ds.arrays.get(info.attrs.grid_mapping) : undefined;
-  // CF's grid mapping (rioxarray's spatial_ref; its CF parameters alone, cf-grid-mapping.ts),
-  // else GDAL's own attribute (gdal-crs.ts).
+  // CF's grid mapping (rioxarray's spatial_ref; its CF parameters alone), else GDAL's own
+  // attribute (gdal-crs.ts).
   const km = /^(km|kilomet(re|er)s?)$/i.test(String(xc?.attrs.units ?? ""));
-  const cf = gm
-    ? (((gm.attrs.crs_wkt ?? gm.attrs.spatial_ref) as string | undefined) ??
-      cfGridMappingProj(gm.attrs, km ? "km" : "m"))
-    : null;
-  const crsText = cf ?? crsTextOfGdalAttr(info.attrs._CRS);
+  const gm = gridMappingOf(ds.arrays, name, info, { x: xDim, y: yDim, km }, path);
+  const crsText = gm?.crsText ?? gdalCrsText(info.attrs._CRS, path);
   if (!yc && !xc) georef = georefWithoutCoords(gm?.attrs.GeoTransform, crsText, path);
   else if (yc && xc && yc.dims.length === 1 && xc.dims.length === 1) {
     const geo = isLatLon(yDim, xDim, yc.attrs, xc.attrs);

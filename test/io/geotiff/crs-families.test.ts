@@ -5,6 +5,7 @@
  * GDAL reads the same CRS again.
  */
 import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { openGeoTiff } from "../../../src/io/geotiff/reader.js";
 import { tilecast } from "../../helpers/cli.js";
@@ -113,5 +114,39 @@ describe.skipIf(!hasGdal)("CRSs without an EPSG code", () => {
     const out = tmp("copy.tif");
     expect(tilecast("convert", path, out, "-q").code).toBe(0);
     expect(sameCrsInGdal(gdalinfo(out).coordinateSystem?.wkt ?? "", want)).toBe(true);
+  });
+
+  it("refuses a PE string cut short in one line naming the file, and writes nothing", () => {
+    const path = tmp("cut.tif");
+    const srs = CRSS[0]?.[1] as string;
+    const made = spawnSync("gdal_create", [
+      "-q",
+      "-outsize",
+      "4",
+      "4",
+      "-a_srs",
+      srs,
+      "-a_ullr",
+      "-1",
+      "1",
+      "1",
+      "-1",
+      path,
+    ]);
+    expect(made.status).toBe(0);
+    // The citation's last bracket blanked, as a writer that truncates its citations leaves it.
+    const bytes = readFileSync(path);
+    const at = bytes.indexOf("ESRI PE String = ");
+    const end = bytes.indexOf("|", at);
+    expect([at > 0, bytes[end - 1]]).toStrictEqual([true, "]".charCodeAt(0)]);
+    bytes[end - 1] = " ".charCodeAt(0);
+    writeFileSync(path, bytes);
+    const out = tmp("cut-copy.tif");
+    const r = tilecast("convert", path, out, "-q");
+    expect(r.code).not.toBe(0);
+    expect(r.stderr.trim()).toMatch(/its ESRI PE string citation is not WKT \(unclosed PROJCS\[ at character 0\)/);
+    expect(r.stderr).toContain(path);
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+    expect(existsSync(out)).toBe(false);
   });
 });
