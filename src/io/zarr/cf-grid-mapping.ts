@@ -110,9 +110,13 @@ export function cfGridMappingProj(a: Readonly<Record<string, unknown>>, units = 
       const lon = p("straight_vertical_longitude_from_pole") ?? lon0;
       const ts = parallels[0];
       const k = p("scale_factor_at_projection_origin");
-      if (lon === null || (lat0 !== 90 && lat0 !== -90)) return null;
-      const scale = ts !== null && ts !== undefined ? `+lat_ts=${ts}` : `+k_0=${k ?? 1}`;
-      return `+proj=stere +lat_0=${lat0} ${scale} +lon_0=${lon} ${offsets} ${tail}`;
+      // By its standard parallel (variant B) the pole is the parallel's, as pyproj's to_cf
+      // leaves it out (NSIDC's EPSG:3413, Antarctic EPSG:3031) and its from_cf reads it.
+      const hasTs = ts !== null && ts !== undefined && ts !== 0;
+      const pole = p("latitude_of_projection_origin") ?? (hasTs ? Math.sign(ts) * 90 : null);
+      if (lon === null || (pole !== 90 && pole !== -90)) return null;
+      const scale = hasTs ? `+lat_ts=${ts}` : `+k_0=${k ?? 1}`;
+      return `+proj=stere +lat_0=${pole} ${scale} +lon_0=${lon} ${offsets} ${tail}`;
     }
     case "stereographic":
       if (lon0 === null) return null;

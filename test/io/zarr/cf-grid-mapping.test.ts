@@ -49,6 +49,20 @@ const MAPPINGS: Record<string, Record<string, unknown>> = {
     scale_factor_at_projection_origin: 0.994,
     latitude_of_projection_origin: -90,
   },
+  // Variant B without the pole, as pyproj's to_cf writes NSIDC's EPSG:3413 and the Antarctic
+  // EPSG:3031: the pole is the standard parallel's (these read with no CRS before).
+  polar_b_north: {
+    grid_mapping_name: "polar_stereographic",
+    standard_parallel: 70,
+    straight_vertical_longitude_from_pole: -45,
+    semi_major_axis: 6378137,
+    inverse_flattening: 298.257223563,
+  },
+  polar_b_south: {
+    grid_mapping_name: "polar_stereographic",
+    standard_parallel: -71,
+    straight_vertical_longitude_from_pole: 0,
+  },
   tmerc: {
     grid_mapping_name: "transverse_mercator",
     longitude_of_central_meridian: 9,
