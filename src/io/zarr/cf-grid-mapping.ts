@@ -13,6 +13,7 @@
  * // "+proj=stere +lat_0=90 +lat_ts=70 +lon_0=-45 +x_0=0 +y_0=0 +ellps=WGS84 +units=m +no_defs"
  * ```
  */
+import type { CrsNames } from "../../grid/crs-names.js";
 
 /** A finite number from a CF attribute (a number, a one-element list, or numeric text). */
 function num(v: unknown): number | null {
@@ -182,4 +183,26 @@ export function cfGridMappingProj(a: Readonly<Record<string, unknown>>, units = 
     default:
       return null;
   }
+}
+
+/**
+ * The names CF 1.8 gives a mapping's parts (`projected_crs_name`, `geographic_crs_name`,
+ * `horizontal_datum_name`, `reference_ellipsoid_name`, `prime_meridian_name`, as pyproj's
+ * `to_cf` writes them), which GDAL compares: without them the datum is unnamed, and another
+ * datum than WGS 84's to GDAL. Undefined where there are none.
+ */
+export function cfNames(a: Readonly<Record<string, unknown>>): CrsNames | undefined {
+  const names: Record<string, string> = {};
+  const keys: [keyof CrsNames, string][] = [
+    ["crs", "projected_crs_name"],
+    ["gcs", "geographic_crs_name"],
+    ["datum", "horizontal_datum_name"],
+    ["ellipsoid", "reference_ellipsoid_name"],
+    ["primem", "prime_meridian_name"],
+  ];
+  for (const [k, attr] of keys) {
+    const v = a[attr];
+    if (typeof v === "string" && v.trim()) names[k] = v.trim();
+  }
+  return Object.keys(names).length ? names : undefined;
 }

@@ -1,7 +1,8 @@
 /**
  * The grid mapping a Zarr variable names in `grid_mapping`, and the CRS text it gives: its
  * `crs_wkt`, else `spatial_ref` (rioxarray's and GDAL's), else its CF parameters
- * (cf-grid-mapping.ts). CF 1.7's extended form names a mapping per set of coordinates
+ * (cf-grid-mapping.ts), as the EPSG code its CF names name where that is the same CRS
+ * (epsg-names.ts). CF 1.7's extended form names a mapping per set of coordinates
  * (`"crsOSGB: x y crsWGS84: lat lon"`); the one listed for the variable's x or y is taken, as
  * GDAL's netCDF driver takes it.
  *
@@ -14,7 +15,10 @@
  */
 import { TilecastError } from "../../errors.js";
 import { parseCrs } from "../../grid/crs.js";
-import { cfGridMappingProj } from "./cf-grid-mapping.js";
+import type { CrsNames } from "../../grid/crs-names.js";
+import { namedEpsg } from "../../grid/epsg-names.js";
+import type { Georef } from "../../grid/grid.js";
+import { cfGridMappingProj, cfNames } from "./cf-grid-mapping.js";
 import type { ZarrArrayInfo } from "./dataset.js";
 
 /** The grid mappings CF defines (CF 1.11, appendix F), all of which cf-grid-mapping.ts reads. */
@@ -43,6 +47,8 @@ export interface GridMapping {
   attrs: Readonly<Record<string, unknown>>;
   /** The CRS it gives, as `parseCrs` reads it. */
   crsText: string;
+  /** Its parts' CF names, where the CRS is its CF parameters (a WKT names its own). */
+  names?: CrsNames;
 }
 
 /**
@@ -100,10 +106,23 @@ export function gridMappingOf(
   const wkt = wktText(attrs);
   if (wkt.text !== null) return { name, attrs, crsText: wkt.text };
   const cf = cfGridMappingProj(attrs, dims.km ? "km" : "m");
-  if (cf !== null) return { name, attrs, crsText: cf };
+  if (cf !== null) {
+    // The EPSG code its names name, where that is its CRS (as pyproj's to_cf writes one).
+    const names = cfNames(attrs);
+    const code = names?.crs || names?.gcs ? namedEpsg(parseCrs(cf), names) : null;
+    if (code !== null) return { name, attrs, crsText: `EPSG:${code}` };
+    return { name, attrs, crsText: cf, ...(names ? { names } : {}) };
+  }
   if (wkt.problem) throw fail(`${of} has ${wkt.problem}`);
   const gmn = typeof attrs.grid_mapping_name === "string" ? attrs.grid_mapping_name.trim() : "";
   if (!gmn) throw fail(`${of} has no crs_wkt, spatial_ref or grid_mapping_name`);
   if (CF_MAPPINGS.has(gmn.toLowerCase())) throw fail(`${of} (${gmn}) lacks a parameter CF requires of it`);
   throw fail(`${of} has no crs_wkt or spatial_ref, and grid_mapping_name '${gmn}' is not one CF defines`);
+}
+
+/** `georef` with the mapping's CF names on its CRS, where that CRS is the mapping's parameters. */
+export function withMappingNames(georef: Georef | null, gm: GridMapping | null): Georef | null {
+  const crs = georef?.crs;
+  if (!georef || !crs || !gm?.names || crs.proj4 !== gm.crsText || crs.wkt !== null) return georef;
+  return { ...georef, crs: { ...crs, names: gm.names } };
 }

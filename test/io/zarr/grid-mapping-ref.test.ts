@@ -98,4 +98,60 @@ print(json.dumps(bool(gdal.Open(${JSON.stringify(out)}).GetSpatialRef().IsSame(s
       expect(existsSync(out), name).toBe(false);
     }
   });
+
+  it("takes the EPSG code CF's names name where the parameters define it (pyproj's to_cf without crs_wkt)", async () => {
+    const dir = dirname(tmp("x"));
+    // Each CRS's CF parameters and names.
+    const codes = [32633, 26915, 3035, 3413, 4326];
+    const made = py<{ path: string; code: number }[]>(`import xarray as xr
+from pyproj import CRS
+out = []
+for code in ${JSON.stringify(codes)}:
+    crs = CRS.from_epsg(code)
+    geo = crs.is_geographic
+    dims = ("lat", "lon") if geo else ("y", "x")
+    step = 0.5 if geo else 100.0
+    x = (10.25 if geo else 400050.0) + step * np.arange(8)
+    y = (50.25 if geo else 5199950.0) - step * np.arange(6)
+    cf = {k: v for k, v in crs.to_cf().items() if k != "crs_wkt"}
+    ds = xr.Dataset({"t": (dims, np.arange(48, dtype="f4").reshape(6, 8), {"grid_mapping": "crs"}), "crs": ((), 0, cf)},
+      coords={dims[1]: (dims[1], x, {"units": "degrees_east" if geo else "m"}), dims[0]: (dims[0], y, {"units": "degrees_north" if geo else "m"})})
+    path = "${dir}/cf%d.zarr" % code
+    ds.to_zarr(path, mode="w")
+    out.append({"path": path, "code": code})
+print(json.dumps(out))`);
+    for (const { path, code } of made) {
+      const src = await openZarrSource(path, { variable: "t" });
+      expect(src.meta.georef?.crs?.epsg, path).toBe(code);
+      const out = `${path}.tif`;
+      expect(tilecast("convert", path, out, "-q").code).toBe(0);
+      // GDAL reads the GeoTIFF as the code. (Its netCDF driver reads the same parameters as
+      // the code or not by what else the file holds: the datum it names differs with the
+      // coordinates' attributes, so it is no reference here.)
+      const same = py<boolean>(`s = osr.SpatialReference(); s.ImportFromEPSG(${code})
+opt = ["IGNORE_DATA_AXIS_TO_SRS_AXIS_MAPPING=YES"]
+print(json.dumps(bool(gdal.Open(${JSON.stringify(out)}).GetSpatialRef().IsSame(s, opt))))`);
+      expect(same, path).toBe(true);
+    }
+  });
+
+  it("keeps parameters that are not the CRS their name names, with the names CF gives", async () => {
+    const dir = dirname(tmp("x"));
+    const mapping = `{**{k: v for k, v in utm.to_cf().items() if k != "crs_wkt"}, "longitude_of_central_meridian": 16.0, "projected_crs_name": "Shifted UTM"}`;
+    const path = store(dir, "shifted.zarr", "crs", mapping);
+    const crs = (await openZarrSource(path, { variable: "t" })).meta.georef?.crs;
+    expect([crs?.epsg, crs?.proj4?.includes("+lon_0=16")]).toStrictEqual([null, true]);
+    expect(crs?.names).toStrictEqual({
+      crs: "Shifted UTM",
+      gcs: "WGS 84",
+      datum: "World Geodetic System 1984 ensemble",
+      ellipsoid: "WGS 84",
+      primem: "Greenwich",
+    });
+    const out = join(dir, "shifted.tif");
+    expect(tilecast("convert", path, out, "-q").code).toBe(0);
+    expect(py<string>(`print(json.dumps(gdal.Open(${JSON.stringify(out)}).GetSpatialRef().GetName()))`)).toBe(
+      "Shifted UTM",
+    );
+  });
 });
