@@ -99,7 +99,9 @@ export function gridMappingOf(
   const name = mappingName(ref, dims.x, dims.y);
   if (name === null) return null;
   const fail = (what: string) => new TilecastError("E_FORMAT", what, { path });
-  const gm = arrays.get(name);
+  // A CF 1.8 path ("/crs", "../crs") is looked up by its last name, as the group's view sees
+  // the groups above it (groups.ts).
+  const gm = arrays.get(name) ?? arrays.get(name.split("/").pop() ?? name);
   if (!gm) throw fail(`variable '${variable}' names grid mapping '${name}', which is not in the store`);
   const { attrs } = gm;
   const of = `grid mapping '${name}' of '${variable}'`;

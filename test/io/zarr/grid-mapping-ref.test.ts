@@ -154,4 +154,22 @@ print(json.dumps(bool(gdal.Open(${JSON.stringify(out)}).GetSpatialRef().IsSame(s
       "Shifted UTM",
     );
   });
+
+  it("finds a mapping a variable in a group names by CF 1.8's path to a group above", async () => {
+    const path = tmp("groups.zarr");
+    py(`import xarray as xr
+from pyproj import CRS
+utm = CRS.from_epsg(32633)
+xr.Dataset({"crs": ((), 0, {"crs_wkt": utm.to_wkt()})}).to_zarr(${JSON.stringify(path)}, mode="w")
+x = 500050.0 + 100 * np.arange(8)
+y = 3999950.0 - 100 * np.arange(6)
+for ref, group in [("/crs", "a"), ("../crs", "b")]:
+    xr.Dataset({"t": (("y", "x"), np.zeros((6, 8), "f4"), {"grid_mapping": ref})},
+      coords={"x": ("x", x, {"units": "m"}), "y": ("y", y, {"units": "m"})}).to_zarr(${JSON.stringify(path)}, group=group, mode="a")
+print("null")`);
+    for (const variable of ["a/t", "b/t"]) {
+      const src = await openZarrSource(path, { variable });
+      expect(src.meta.georef?.crs?.epsg, variable).toBe(32633);
+    }
+  });
 });
