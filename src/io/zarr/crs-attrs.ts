@@ -5,6 +5,7 @@
  * x/y coordinates' units and standard names.
  */
 import { type Crs, isGeographic, isRotatedPole, proj4, proj4Definition, wktWithVertical } from "../../grid/crs.js";
+import { metresPerUnit } from "../../grid/crs-units.js";
 import { proj4Wkt } from "../../grid/proj-wkt.js";
 import { inverseFlattening, projectedWkt } from "../../grid/proj-wkt1.js";
 import { cfGridMappingAttrs } from "./cf-grid-mapping-write.js";
@@ -54,12 +55,7 @@ export function spatialRefAttrs(crs: Crs, wkt: string, transform?: readonly numb
 
 /** The length unit of a projected CRS's coordinates, as CF names it ("m", "km", or metres' multiple). */
 function lengthUnits(crs: Crs): string {
-  let metres = 1;
-  try {
-    metres = Number((new (proj4().Proj)(proj4Definition(crs)) as unknown as { to_meter?: number }).to_meter ?? 1);
-  } catch {
-    metres = 1;
-  }
+  const metres = metresPerUnit(crs);
   return metres === 1 ? "m" : metres === 1000 ? "km" : `${metres} m`;
 }
 

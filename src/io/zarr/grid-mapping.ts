@@ -14,11 +14,12 @@
  * Internal (used by `source.ts`).
  */
 import { TilecastError } from "../../errors.js";
-import { parseCrs } from "../../grid/crs.js";
+import { isGeographic, parseCrs } from "../../grid/crs.js";
 import type { CrsNames } from "../../grid/crs-names.js";
+import { metresPerUnit } from "../../grid/crs-units.js";
 import { namedEpsg } from "../../grid/epsg-names.js";
 import type { Georef } from "../../grid/grid.js";
-import { cfGridMappingProj, cfNames } from "./cf-grid-mapping.js";
+import { cfCoordinateScale, cfGridMappingProj, cfNames } from "./cf-grid-mapping.js";
 import type { ZarrArrayInfo } from "./dataset.js";
 
 /** The grid mappings CF defines (CF 1.11, appendix F), all of which cf-grid-mapping.ts reads. */
@@ -127,4 +128,24 @@ export function withMappingNames(georef: Georef | null, gm: GridMapping | null):
   const crs = georef?.crs;
   if (!georef || !crs || !gm?.names || crs.proj4 !== gm.crsText || crs.wkt !== null) return georef;
   return { ...georef, crs: { ...crs, names: gm.names } };
+}
+
+/** CF's units of a coordinate in kilometres. */
+export const KILOMETRES = /^(km|kilomet(re|er)s?)$/i;
+
+/**
+ * What a projected coordinate is multiplied by to be in its CRS's units: a geostationary view's
+ * scan angles by its height (cf-grid-mapping.ts); a coordinate CF labels in kilometres on a CRS
+ * in metres (a `crs_wkt` or `_CRS` beside it) by 1000, where it was placed 1000 times too near
+ * the false origin (GDAL's netCDF driver places it so too).
+ */
+export function coordinateScale(
+  gm: GridMapping | null,
+  crsText: string | null,
+  coord: Readonly<Record<string, unknown>>,
+): number {
+  const k = gm ? cfCoordinateScale(gm.attrs, coord) : 1;
+  if (k !== 1 || !crsText || !KILOMETRES.test(String(coord.units ?? "").trim())) return k;
+  const crs = parseCrs(crsText);
+  return isGeographic(crs) ? 1 : 1000 / metresPerUnit(crs);
 }

@@ -19,7 +19,6 @@ import { withoutTypedNames } from "../carried-attrs.js";
 import type { GridSource, RasterMeta, ReadOptions } from "../types.js";
 import { allocateWindow, planWindow } from "../window-buffer.js";
 import { type CfEncoding, cfDecode, cfEncoding, decodedNodata, keptPacking } from "./cf.js";
-import { cfCoordinateScale } from "./cf-grid-mapping.js";
 import { isCfTime } from "./cf-time.js";
 import type { ChunkCache } from "./chunk-cache.js";
 import { curvilinearGeoref, irregularGeoref, latLon2d } from "./curvilinear.js";
@@ -28,7 +27,7 @@ import { checkSpatialLast } from "./dims-order.js";
 import { categoryNamesOf } from "./flag-meanings.js";
 import { gdalCrsText } from "./gdal-crs.js";
 import { georefFromCoords, georefWithoutCoords, isLatLon, regularStep, unwrapLongitudes } from "./georef.js";
-import { gridMappingOf, withMappingNames } from "./grid-mapping.js";
+import { coordinateScale, gridMappingOf, KILOMETRES, withMappingNames } from "./grid-mapping.js";
 import { groupView } from "./groups.js";
 import { type AxisSelection, arrayDtype, readCoord, readSelection } from "./read.js";
 import { checkCoordFinite, checkCoordLength } from "./validate.js";
@@ -205,16 +204,17 @@ export async function openZarrSource(path: string, o: ZarrSourceOptions = {}): P
   let periodicX = false;
   // CF's grid mapping (rioxarray's spatial_ref; its CF parameters alone), else GDAL's own
   // attribute (gdal-crs.ts).
-  const km = /^(km|kilomet(re|er)s?)$/i.test(String(xc?.attrs.units ?? ""));
+  const km = KILOMETRES.test(String(xc?.attrs.units ?? "").trim());
   const gm = gridMappingOf(ds.arrays, name, info, { x: xDim, y: yDim, km }, path);
   const crsText = gm?.crsText ?? gdalCrsText(info.attrs._CRS, path);
   if (!yc && !xc) georef = georefWithoutCoords(gm?.attrs.GeoTransform, crsText, path);
   else if (yc && xc && yc.dims.length === 1 && xc.dims.length === 1) {
     const geo = isLatLon(yDim, xDim, yc.attrs, xc.attrs);
-    // Positions in the CRS's units: a geostationary view's scan angles become metres.
+    // Positions in the CRS's units: a geostationary view's scan angles become metres, and so
+    // do kilometres on a CRS in metres.
     const position = async (c: ZarrArrayInfo) => {
       const v = await readCoord(c, path);
-      const k = gm ? cfCoordinateScale(gm.attrs, c.attrs) : 1;
+      const k = coordinateScale(gm, crsText, c.attrs);
       return k === 1 ? v : v.map((t) => t * k);
     };
     const yv = await position(yc);
