@@ -187,7 +187,10 @@ export function epsgName(code: number): string | null {
 export function parseCrs(text: string): Crs {
   const t = text.trim();
   const m = /^(?:EPSG:)?(\d{4,6})$/i.exec(t);
-  if (m) return crsFromEpsg(Number(m[1]));
+  const known = m ? crsFromEpsg(Number(m[1])) : null; // a code the index lacks has no definition
+  if (known?.wkt === null && known.proj4 === null)
+    throw new TilecastError("E_UNSUPPORTED", `EPSG:${m?.[1]} is not in the bundled EPSG index`);
+  if (known) return known;
   if (t.startsWith("+")) return { epsg: null, wkt: null, proj4: t };
   if (/^[A-Z_]+\[/.test(t)) {
     const problem = wktProblem(t);

@@ -15,6 +15,8 @@ describe("crs", () => {
     expect(parseCrs(crsFromEpsg(3857).wkt ?? "").epsg).toBe(3857);
     expect(parseCrs("+proj=longlat +datum=WGS84").proj4).toBe("+proj=longlat +datum=WGS84");
     expect(() => parseCrs("nonsense")).toThrow(/cannot parse CRS/);
+    // A code the index lacks has no definition to write or transform with.
+    expect(() => parseCrs("EPSG:32799")).toThrow(/^EPSG:32799 is not in the bundled EPSG index$/);
     expect(sameCrs(crsFromEpsg(4326), parseCrs("4326"))).toBe(true);
   });
   it("transforms points: 15°E on the equator is UTM 33N's false easting", () => {

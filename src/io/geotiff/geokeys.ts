@@ -13,7 +13,7 @@
  * string citation.
  */
 import { TilecastError } from "../../errors.js";
-import { type Crs, crsFromEpsg, extensionProj4 } from "../../grid/crs.js";
+import { type Crs, extensionProj4, parseCrs } from "../../grid/crs.js";
 import { wktProblem } from "../../grid/wkt-syntax.js";
 import { namesFromCitations } from "./citations.js";
 import { geographicTerms, num } from "./geog-terms.js";
@@ -179,13 +179,14 @@ export function crsFromGeoKeys(keys: GeoKeyValues): Crs | null {
 function crsOfKeys(keys: GeoKeyValues): Crs | null {
   const model = num(keys, Key.GTModelType);
   const pcs = num(keys, Key.ProjectedCSType);
-  if (pcs !== undefined && pcs > 0 && pcs !== USER_DEFINED) return crsFromEpsg(pcs);
+  // By parseCrs: a code the bundled index lacks is an error, not a CRS with no definition.
+  if (pcs !== undefined && pcs > 0 && pcs !== USER_DEFINED) return parseCrs(`EPSG:${pcs}`);
   // A CRS GeoKeys cannot hold (model type user-defined, GDAL's ESRI PE string in a citation).
   const pe = model === 2 ? null : peString(keys);
   if (pe) return pe;
   const gcs = num(keys, Key.GeographicType);
   if (model === 2) {
-    if (gcs !== undefined && gcs > 0 && gcs !== USER_DEFINED) return crsFromEpsg(gcs);
+    if (gcs !== undefined && gcs > 0 && gcs !== USER_DEFINED) return parseCrs(`EPSG:${gcs}`);
     if (keys.size <= 2 && gcs === undefined) return null;
     return { epsg: null, wkt: null, proj4: `+proj=longlat ${geographicTerms(keys)} +no_defs` };
   }

@@ -149,4 +149,35 @@ describe.skipIf(!hasGdal)("CRSs without an EPSG code", () => {
     expect(r.stderr.trim().split("\n")).toHaveLength(1);
     expect(existsSync(out)).toBe(false);
   });
+
+  it("refuses an EPSG code the bundled index lacks in one line naming the file and the code", () => {
+    const path = tmp("unknown-code.tif");
+    const made = spawnSync("gdal_create", [
+      "-q",
+      "-outsize",
+      "4",
+      "4",
+      "-a_srs",
+      "EPSG:32633",
+      "-a_ullr",
+      "0",
+      "4",
+      "4",
+      "0",
+      path,
+    ]);
+    expect(made.status).toBe(0);
+    // ProjectedCSType 32633 made 32799, a code EPSG has not given out.
+    const bytes = readFileSync(path);
+    const key = Buffer.from(new Uint16Array([3072, 0, 1, 32633]).buffer);
+    const at = bytes.indexOf(key);
+    expect(at).toBeGreaterThan(0);
+    bytes.writeUInt16LE(32799, at + 6);
+    writeFileSync(path, bytes);
+    const out = tmp("unknown-copy.tif");
+    const r = tilecast("convert", path, out, "-q");
+    expect(r.code).not.toBe(0);
+    expect(r.stderr.trim()).toBe(`tilecast: ${path}: EPSG:32799 is not in the bundled EPSG index`);
+    expect(existsSync(out)).toBe(false);
+  });
 });

@@ -86,8 +86,14 @@ print(json.dumps(bool(gdal.Open(${JSON.stringify(out)}).GetSpatialRef().IsSame(s
     ];
     // GDAL's own attribute, cut short, with no grid mapping.
     cases.push(["gdal.zarr", "", "None", /its _CRS attribute is not a CRS tilecast reads \(malformed WKT/]);
+    // GDAL's attribute naming a code EPSG has not given out.
+    cases.push(["url.zarr", "", "None", /its _CRS attribute is not a CRS tilecast reads \(EPSG:999999 is not in the/]);
+    const extras: Record<string, string> = {
+      "gdal.zarr": '{"_CRS": {"wkt": utm.to_wkt()[:300]}}',
+      "url.zarr": '{"_CRS": {"url": "http://www.opengis.net/def/crs/EPSG/0/999999"}}',
+    };
     for (const [name, ref, mapping, message] of cases) {
-      const extra = name === "gdal.zarr" ? '{"_CRS": {"wkt": utm.to_wkt()[:300]}}' : "{}";
+      const extra = extras[name] ?? "{}";
       const path = store(dir, name, ref, mapping, extra);
       const out = join(dir, `${name}.tif`);
       const r = tilecast("convert", path, out, "-q");
