@@ -8,7 +8,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { openGeoTiff } from "../../../src/io/geotiff/reader.js";
-import { tilecast } from "../../helpers/cli.js";
+import { type Run, tilecast } from "../../helpers/cli.js";
 import { gdalinfo, hasGdal, sameCrsInGdal } from "../../helpers/gdal.js";
 import { tmp } from "../../helpers/write.js";
 
@@ -117,23 +117,7 @@ describe.skipIf(!hasGdal)("CRSs without an EPSG code", () => {
   });
 
   it("refuses a PE string cut short in one line naming the file, and writes nothing", () => {
-    const path = tmp("cut.tif");
-    const srs = CRSS[0]?.[1] as string;
-    const made = spawnSync("gdal_create", [
-      "-q",
-      "-outsize",
-      "4",
-      "4",
-      "-a_srs",
-      srs,
-      "-a_ullr",
-      "-1",
-      "1",
-      "1",
-      "-1",
-      path,
-    ]);
-    expect(made.status).toBe(0);
+    const path = gdalTiff("cut.tif", CRSS[0]?.[1] as string);
     // The citation's last bracket blanked, as a writer that truncates its citations leaves it.
     const bytes = readFileSync(path);
     const at = bytes.indexOf("ESRI PE String = ");
@@ -141,32 +125,14 @@ describe.skipIf(!hasGdal)("CRSs without an EPSG code", () => {
     expect([at > 0, bytes[end - 1]]).toStrictEqual([true, "]".charCodeAt(0)]);
     bytes[end - 1] = " ".charCodeAt(0);
     writeFileSync(path, bytes);
-    const out = tmp("cut-copy.tif");
-    const r = tilecast("convert", path, out, "-q");
-    expect(r.code).not.toBe(0);
+    const r = refusedCopy(path);
     expect(r.stderr.trim()).toMatch(/its ESRI PE string citation is not WKT \(unclosed PROJCS\[ at character 0\)/);
     expect(r.stderr).toContain(path);
     expect(r.stderr.trim().split("\n")).toHaveLength(1);
-    expect(existsSync(out)).toBe(false);
   });
 
   it("refuses an EPSG code the bundled index lacks in one line naming the file and the code", () => {
-    const path = tmp("unknown-code.tif");
-    const made = spawnSync("gdal_create", [
-      "-q",
-      "-outsize",
-      "4",
-      "4",
-      "-a_srs",
-      "EPSG:32633",
-      "-a_ullr",
-      "0",
-      "4",
-      "4",
-      "0",
-      path,
-    ]);
-    expect(made.status).toBe(0);
+    const path = gdalTiff("unknown-code.tif", "EPSG:32633");
     // ProjectedCSType 32633 made 32799, a code EPSG has not given out.
     const bytes = readFileSync(path);
     const key = Buffer.from(new Uint16Array([3072, 0, 1, 32633]).buffer);
@@ -174,10 +140,37 @@ describe.skipIf(!hasGdal)("CRSs without an EPSG code", () => {
     expect(at).toBeGreaterThan(0);
     bytes.writeUInt16LE(32799, at + 6);
     writeFileSync(path, bytes);
-    const out = tmp("unknown-copy.tif");
-    const r = tilecast("convert", path, out, "-q");
-    expect(r.code).not.toBe(0);
+    const r = refusedCopy(path);
     expect(r.stderr.trim()).toBe(`tilecast: ${path}: EPSG:32799 is not in the bundled EPSG index`);
-    expect(existsSync(out)).toBe(false);
   });
 });
+
+/** A 4 x 4 GeoTIFF GDAL makes on `srs`, to be patched into a hostile one. */
+function gdalTiff(name: string, srs: string): string {
+  const path = tmp(name);
+  const made = spawnSync("gdal_create", [
+    "-q",
+    "-outsize",
+    "4",
+    "4",
+    "-a_srs",
+    srs,
+    "-a_ullr",
+    "0",
+    "4",
+    "4",
+    "0",
+    path,
+  ]);
+  expect(made.status).toBe(0);
+  return path;
+}
+
+/** `convert` of a file it must refuse: a non-zero exit and no output left. */
+function refusedCopy(path: string): Run {
+  const out = tmp("refused-copy.tif");
+  const r = tilecast("convert", path, out, "-q");
+  expect(r.code).not.toBe(0);
+  expect(existsSync(out)).toBe(false);
+  return r;
+}
