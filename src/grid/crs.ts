@@ -198,7 +198,8 @@ export function parseCrs(text: string): Crs {
     const compound = compoundOf(t);
     if (compound) return compound;
     const code = trailingEpsg(t);
-    return { epsg: code, wkt: t, proj4: code ? (epsgEntry(code)?.proj4 ?? null) : extensionProj4(t) };
+    const own = code ? epsgEntry(code)?.proj4 : null; // as crsFromEpsg gives it: without a grid
+    return { epsg: code, wkt: t, proj4: code ? (own ? withoutGrid(code, own) : null) : extensionProj4(t) };
   }
   throw new TilecastError("E_ARGUMENT", `cannot parse CRS '${t.slice(0, 40)}'`);
 }

@@ -8,7 +8,7 @@
 import { spawnSync } from "node:child_process";
 import { createRequire } from "node:module";
 import { describe, expect, it } from "vitest";
-import { crsFromEpsg, transformPoint } from "../../src/grid/crs.js";
+import { crsFromEpsg, parseCrs, transformPoint } from "../../src/grid/crs.js";
 import { tilecast } from "../helpers/cli.js";
 import { hasGdal, py } from "../helpers/gdal.js";
 import { tmp } from "../helpers/write.js";
@@ -41,6 +41,16 @@ describe("datum shifts by grid", () => {
       const dLon = Math.abs(((((back[0] - centre[0]) % 360) + 540) % 360) - 180); // across the antimeridian too
       expect(dLon + Math.abs(back[1] - centre[1]), String(code)).toBeLessThan(1e-6);
     }
+    // The same CRS read from its WKT, which ends in its code (a Zarr store's crs_wkt): it took
+    // the index's PROJ string, grid and all, and transformed every point to NaN.
+    for (const code of gridded) {
+      const byWkt = parseCrs(crsFromEpsg(code).wkt ?? "");
+      expect(byWkt.proj4, String(code)).toBe(crsFromEpsg(code).proj4);
+    }
+    const bng = parseCrs(crsFromEpsg(27700).wkt ?? "");
+    const [x, y] = transformPoint(crsFromEpsg(4326), bng, [-1, 52]);
+    expect([x, y]).toEqual(transformPoint(crsFromEpsg(4326), crsFromEpsg(27700), [-1, 52]));
+    expect(x).toBeGreaterThan(460000);
     // British National Grid: EPSG's Helmert to WGS 84 (EPSG:1314), as PROJ uses it without OSTN15.
     expect(crsFromEpsg(27700).proj4).toContain("+towgs84=446.448,-125.157,542.06,0.15,0.247,0.842,-20.489");
   });
