@@ -16,6 +16,7 @@ import { createRequire } from "node:module";
 import type proj4Type from "proj4";
 import { TilecastError } from "../errors.js";
 import type { CrsNames } from "./crs-names.js";
+import { respelledCrs } from "./crs-spelling.js";
 import { DATUM_SHIFTS } from "./datum-shifts.js";
 import { EPSG_WKT } from "./epsg-wkt.js";
 import { converter, proj4Dialect } from "./proj4-transform.js";
@@ -181,15 +182,14 @@ export function epsgName(code: number): string | null {
 }
 
 /**
- * Parse a CRS given as `EPSG:n`, a bare number, WKT (1 or 2) or a PROJ string.
- * WKT that ends with an `AUTHORITY["EPSG","n"]` / `ID["EPSG",n]` is recognised as that code.
+ * Parse a CRS given as `EPSG:n`, a bare number, WKT (1 or 2), a PROJ string, PROJJSON or an OGC
+ * URN or URL (`crs-spelling.ts`). WKT ending in an EPSG `AUTHORITY`/`ID` is that code.
  */
 export function parseCrs(text: string): Crs {
-  const t = text.trim();
-  const m = /^(?:EPSG:)?(\d{4,6})$/i.exec(t);
-  const known = m ? crsFromEpsg(Number(m[1])) : null; // a code the index lacks has no definition
+  const t = respelledCrs(text);
+  const known = t.startsWith("EPSG:") ? crsFromEpsg(Number(t.slice(5))) : null; // none if not indexed
   if (known?.wkt === null && known.proj4 === null)
-    throw new TilecastError("E_UNSUPPORTED", `EPSG:${m?.[1]} is not in the bundled EPSG index`);
+    throw new TilecastError("E_UNSUPPORTED", `${t} is not in the bundled EPSG index`);
   if (known) return known;
   if (t.startsWith("+")) return { epsg: null, wkt: null, proj4: t };
   if (/^[A-Z_]+\[/.test(t)) {

@@ -1,0 +1,66 @@
+/**
+ * The spellings of a CRS that files and users write beside `EPSG:n`, WKT and PROJ strings, read
+ * as one of those three: OGC's URNs and URLs of an EPSG code (a Zarr `_CRS`'s `url`, GML, WMS),
+ * PROJ's legacy `+init=epsg:n` (xarray's old `open_rasterio` wrote it into a `crs` attribute),
+ * OGC's CRS84 (longitude, latitude on WGS 84: EPSG:4326 as GDAL writes it into a GeoTIFF) and its
+ * NAD83 and NAD27 siblings, and PROJJSON (`projjson.ts`), as GDAL's `SetFromUserInput` reads them.
+ *
+ * @example
+ * ```ts
+ * respelledCrs("urn:ogc:def:crs:EPSG::32633"); // "EPSG:32633"
+ * respelledCrs("http://www.opengis.net/def/crs/OGC/1.3/CRS84"); // "EPSG:4326"
+ * respelledCrs("+proj=utm +zone=33"); // "+proj=utm +zone=33" (as it was)
+ * ```
+ */
+import { TilecastError } from "../errors.js";
+import { projjsonWkt } from "./projjson.js";
+
+/** OGC's longitude-first geographic CRSs and the EPSG codes of the same datums. */
+const OGC_CODES: Readonly<Record<string, number>> = { CRS84: 4326, CRS83: 4269, CRS27: 4267 };
+
+const SPELLINGS: readonly RegExp[] = [
+  /^EPSG:(\d{1,6})$/i,
+  /^(\d{4,6})$/,
+  /^urn:ogc:def:crs:EPSG:[\d.]*:(\d+)$/i,
+  /^https?:\/\/www\.opengis\.net\/def\/crs\/EPSG\/[\d.]+\/(\d+)$/i,
+  /^https?:\/\/www\.opengis\.net\/gml\/srs\/epsg\.xml#(\d+)$/i,
+  /^\+init=epsg:(\d+)(?:\s+\+no_defs)?(?:\s+\+type=crs)?$/i,
+];
+
+const OGC_SPELLINGS: readonly RegExp[] = [
+  /^(?:OGC:)?(CRS\d\d)$/i,
+  /^urn:ogc:def:crs:OGC:[\d.]*:(CRS\d\d)$/i,
+  /^https?:\/\/www\.opengis\.net\/def\/crs\/OGC\/[\d.]+\/(CRS\d\d)$/i,
+];
+
+/** The EPSG code `text` names in one of the spellings above, or null. */
+export function spelledEpsg(text: string): number | null {
+  const t = text.trim();
+  for (const re of SPELLINGS) {
+    const m = re.exec(t);
+    if (m) return Number(m[1]);
+  }
+  for (const re of OGC_SPELLINGS) {
+    const code = OGC_CODES[(re.exec(t)?.[1] ?? "").toUpperCase()];
+    if (code !== undefined) return code;
+  }
+  return null;
+}
+
+/**
+ * `text` as `EPSG:n` where it names a code, as WKT 2 where it is PROJJSON, else as it was. An
+ * error (thrown by `projjsonWkt`) for PROJJSON tilecast does not read.
+ */
+export function respelledCrs(text: string): string {
+  const t = text.trim();
+  const code = spelledEpsg(t);
+  if (code !== null) return `EPSG:${code}`;
+  if (!t.startsWith("{")) return t;
+  let json: unknown;
+  try {
+    json = JSON.parse(t);
+  } catch {
+    throw new TilecastError("E_ARGUMENT", `cannot parse CRS '${t.slice(0, 40)}' (not JSON)`);
+  }
+  return projjsonWkt(json);
+}
