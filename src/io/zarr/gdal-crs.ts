@@ -11,38 +11,55 @@ import { TilecastError } from "../../errors.js";
 import { type Crs, parseCrs, wktWithVertical } from "../../grid/crs.js";
 import { namedWkt } from "./crs-attrs.js";
 
-const EPSG_URL = /^https?:\/\/www\.opengis\.net\/def\/crs\/EPSG\/0\/(\d+)$/;
 const COMPOUND_URL =
   /^https?:\/\/www\.opengis\.net\/def\/crs-compound\?1=https?:\/\/www\.opengis\.net\/def\/crs\/EPSG\/0\/(\d+)&2=https?:\/\/www\.opengis\.net\/def\/crs\/EPSG\/0\/(\d+)$/;
 
-/** The CRS text of a `_CRS` attribute (its WKT, else `EPSG:n` from its URL), or null. */
+const text = (v: unknown) => (typeof v === "string" && v.trim() ? v : null);
+
+/**
+ * The CRS text of a `_CRS` attribute, unchecked: its WKT, else its URL (any spelling `parseCrs`
+ * reads: an EPSG code, OGC's CRS84, an EPSG URN), else its PROJJSON, as GDAL reads one of the
+ * three; a bare string as it is; null where it holds none of them.
+ */
 export function crsTextOfGdalAttr(v: unknown): string | null {
+  if (typeof v === "string") return text(v);
   if (typeof v !== "object" || v === null) return null;
-  const { wkt, url } = v as { wkt?: unknown; url?: unknown };
-  if (typeof wkt === "string" && wkt.trim()) return wkt;
-  if (typeof url !== "string") return null;
-  const code = EPSG_URL.exec(url)?.[1];
-  if (code) return `EPSG:${code}`;
+  const { wkt, url, projjson } = v as { wkt?: unknown; url?: unknown; projjson?: unknown };
+  if (text(wkt)) return wkt as string;
   // OGC's compound URL of two EPSG codes, horizontal then vertical.
-  const pair = COMPOUND_URL.exec(url);
-  if (!pair) return null;
-  return wktWithVertical({ epsg: Number(pair[1]), vertical: Number(pair[2]), wkt: null, proj4: null });
+  const pair = COMPOUND_URL.exec(text(url) ?? "");
+  if (pair) return wktWithVertical({ epsg: Number(pair[1]), vertical: Number(pair[2]), wkt: null, proj4: null });
+  if (text(url)) return url as string;
+  if (typeof projjson === "object" && projjson !== null) return JSON.stringify(projjson);
+  return text(projjson);
 }
 
 /**
- * {@link crsTextOfGdalAttr}, checked: a `_CRS` whose WKT does not parse (cut short) is an error
- * naming the store (`path`), not a broken CRS written on.
+ * The CRS a variable's own attributes give: GDAL's `_CRS` ({@link crsTextOfGdalAttr}), else a
+ * `crs` string or code (xarray's old `open_rasterio` wrote `+init=epsg:n` there). A `_CRS` that
+ * holds no CRS or one that does not parse (a WKT cut short, a URL of no EPSG code) is an error
+ * naming the store (`path`), not a broken CRS written on or none read; a `crs` attribute that is
+ * no CRS tilecast reads is passed over, as GDAL passes over every `crs` attribute.
  */
-export function gdalCrsText(v: unknown, path: string): string | null {
-  const text = crsTextOfGdalAttr(v);
-  if (text === null) return null;
+export function ownCrsText(attrs: Readonly<Record<string, unknown>>, path: string): string | null {
+  const legacy = typeof attrs.crs === "string" || typeof attrs.crs === "number" ? String(attrs.crs) : null;
+  if (attrs._CRS === undefined || attrs._CRS === null) return legacy !== null && parses(legacy) === true ? legacy : null;
+  const fail = (why: string) => new TilecastError("E_FORMAT", `its _CRS attribute ${why}`, { path });
+  const crs = crsTextOfGdalAttr(attrs._CRS);
+  if (crs === null) throw fail("holds no wkt, url or projjson");
+  const why = parses(crs);
+  if (why !== true) throw fail(`is not a CRS tilecast reads (${why})`);
+  return crs;
+}
+
+/** True where `parseCrs` reads `text`, else why it does not. */
+function parses(text: string): true | string {
   try {
     parseCrs(text);
+    return true;
   } catch (e) {
-    const why = e instanceof Error ? e.message : String(e);
-    throw new TilecastError("E_FORMAT", `its _CRS attribute is not a CRS tilecast reads (${why})`, { path });
+    return e instanceof Error ? e.message : String(e);
   }
-  return text;
 }
 
 /** OGC's URL of an EPSG code. */

@@ -25,7 +25,7 @@ import { curvilinearGeoref, irregularGeoref, latLon2d } from "./curvilinear.js";
 import { openZarr, type ZarrArrayInfo } from "./dataset.js";
 import { checkSpatialLast } from "./dims-order.js";
 import { categoryNamesOf } from "./flag-meanings.js";
-import { gdalCrsText } from "./gdal-crs.js";
+import { ownCrsText } from "./gdal-crs.js";
 import { georefFromCoords, georefWithoutCoords, isLatLon, regularStep, unwrapLongitudes } from "./georef.js";
 import { coordinateScale, gridMappingOf, KILOMETRES, withMappingNames } from "./grid-mapping.js";
 import { groupView } from "./groups.js";
@@ -202,11 +202,11 @@ export async function openZarrSource(path: string, o: ZarrSourceOptions = {}): P
   let georef = null;
   let flipY = false;
   let periodicX = false;
-  // CF's grid mapping (rioxarray's spatial_ref; its CF parameters alone), else GDAL's own
-  // attribute (gdal-crs.ts).
+  // CF's grid mapping (rioxarray's spatial_ref; its CF parameters alone), else the variable's
+  // own attribute: GDAL's _CRS, or a crs string (gdal-crs.ts).
   const km = KILOMETRES.test(String(xc?.attrs.units ?? "").trim());
   const gm = gridMappingOf(ds.arrays, name, info, { x: xDim, y: yDim, km }, path);
-  const crsText = gm?.crsText ?? gdalCrsText(info.attrs._CRS, path);
+  const crsText = gm?.crsText ?? ownCrsText(info.attrs, path);
   if (!yc && !xc) georef = georefWithoutCoords(gm?.attrs.GeoTransform, crsText, path);
   else if (yc && xc && yc.dims.length === 1 && xc.dims.length === 1) {
     const geo = isLatLon(yDim, xDim, yc.attrs, xc.attrs);
