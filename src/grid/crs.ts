@@ -20,6 +20,7 @@ import { respelledCrs } from "./crs-spelling.js";
 import { DATUM_SHIFTS } from "./datum-shifts.js";
 import { EPSG_WKT } from "./epsg-wkt.js";
 import { converter, proj4Dialect } from "./proj4-transform.js";
+import { rotatedPoleProj } from "./rotated-pole-wkt.js";
 import { onSphere } from "./sphere-tmerc.js";
 import { splitWkt } from "./wkt-split.js";
 import { wktProblem } from "./wkt-syntax.js";
@@ -74,10 +75,9 @@ export function crsFromEpsg(code: number): Crs {
     const c = compoundOf(e.wkt);
     if (c) return c;
   }
-  // The index's WKT names the same grid (EXTENSION["PROJ4_GRIDS", ...]): PROJ reading it would
-  // need that grid too, where EPSG's own definition lets it choose a transformation.
-  // Codes the index gives no WKT for take PROJ's (epsg-wkt.ts): a Zarr output's crs_wkt named
-  // nothing of the CRS without one.
+  // The index's WKT names the same grid (EXTENSION["PROJ4_GRIDS", ...]), which PROJ would then
+  // need too, where EPSG's own definition lets it choose. Codes the index gives no WKT for take
+  // PROJ's (epsg-wkt.ts): a Zarr output's crs_wkt named nothing of the CRS without one.
   const wkt =
     (e?.wkt || (e?.proj4 ? EPSG_WKT[code] : undefined))?.replace(/,EXTENSION\["PROJ4_GRIDS","[^"]*"\]/g, "") ?? null;
   return { epsg: code, wkt, proj4: e?.proj4 ? withoutGrid(code, e.proj4) : null };
@@ -205,12 +205,12 @@ export function parseCrs(text: string): Crs {
 }
 
 /**
- * The PROJ string in a WKT's `EXTENSION["PROJ4", ...]`, or null. GDAL writes one where WKT 1 has
- * no name for the projection (a geostationary view, a rotated pole), and reads the CRS from it.
+ * The PROJ string in a WKT's `EXTENSION["PROJ4", ...]` (GDAL writes one where WKT 1 has no name
+ * for the projection: a geostationary view, a rotated pole), else a WKT 2 rotated pole's, or null.
  */
 export function extensionProj4(wkt: string): string | null {
   const ext = /EXTENSION\["PROJ4",\s*"([^"]+)"\]/.exec(wkt);
-  return ext ? (ext[1] as string) : null;
+  return ext ? (ext[1] as string) : rotatedPoleProj(wkt);
 }
 
 /** A definition proj4 accepts for this CRS (PROJ string preferred, then WKT). */
