@@ -20,8 +20,8 @@ import { respelledCrs } from "./crs-spelling.js";
 import { DATUM_SHIFTS } from "./datum-shifts.js";
 import { EPSG_WKT } from "./epsg-wkt.js";
 import { converter, proj4Dialect } from "./proj4-transform.js";
-import { rotatedPoleProj } from "./rotated-pole-wkt.js";
 import { onSphere } from "./sphere-tmerc.js";
+import { extensionProj4, wktProj } from "./wkt-proj.js";
 import { splitWkt } from "./wkt-split.js";
 import { wktProblem } from "./wkt-syntax.js";
 
@@ -204,18 +204,11 @@ export function parseCrs(text: string): Crs {
   throw new TilecastError("E_ARGUMENT", `cannot parse CRS '${t.slice(0, 40)}'`);
 }
 
-/**
- * The PROJ string in a WKT's `EXTENSION["PROJ4", ...]` (GDAL writes one where WKT 1 has no name
- * for the projection: a geostationary view, a rotated pole), else a WKT 2 rotated pole's, or null.
- */
-export function extensionProj4(wkt: string): string | null {
-  const ext = /EXTENSION\["PROJ4",\s*"([^"]+)"\]/.exec(wkt);
-  return ext ? (ext[1] as string) : rotatedPoleProj(wkt);
-}
+export { extensionProj4 };
 
-/** A definition proj4 accepts for this CRS (PROJ string preferred, then WKT). */
+/** A definition proj4 accepts for this CRS (PROJ string preferred, then WKT; wkt-proj.ts). */
 export function proj4Definition(crs: Crs): string {
-  const def = crs.proj4 ?? crs.wkt ?? (crs.epsg ? crsFromEpsg(crs.epsg).proj4 : null);
+  const def = crs.proj4 ?? (crs.wkt && wktProj(crs.wkt)) ?? crs.wkt ?? (crs.epsg ? crsFromEpsg(crs.epsg).proj4 : null);
   if (!def) throw new TilecastError("E_UNSUPPORTED", "CRS has no definition to transform with");
   return onSphere(proj4Dialect(def));
 }

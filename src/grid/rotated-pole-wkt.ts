@@ -38,12 +38,7 @@ export function rotatedPoleProj(wkt: string): string | null {
     if (p?.keyword !== "PARAMETER") continue;
     const unit = p.children.map(splitWkt).find((u) => u?.keyword === "ANGLEUNIT" || u?.keyword === "UNIT");
     const radians = unit ? Number(unit.children[1]) : Math.PI / 180;
-    const v = Number(p.children[1]);
-    // Degrees as written (WKT's degree, 0.0174532925199433, is not quite pi / 180).
-    params.set(
-      unquoted(p.children[0]).toLowerCase(),
-      Math.abs(radians * 57.29577951308232 - 1) < 1e-12 ? v : (v * radians * 180) / Math.PI,
-    );
+    params.set(unquoted(p.children[0]).toLowerCase(), degrees(Number(p.children[1]), radians));
   }
   const get = (name: RegExp) => [...params].find(([k]) => name.test(k))?.[1];
   const method = unquoted(splitWkt(conversion.find((c) => /^METHOD\[/i.test(c)) ?? "")?.children[0]).toLowerCase();
@@ -68,4 +63,9 @@ export function rotatedPoleProj(wkt: string): string | null {
   const [a, rf] = [Number(ellipsoid.children[1]), Number(ellipsoid.children[2])];
   const shape = rf === 0 ? `+R=${a}` : `+a=${a} +rf=${rf}`;
   return `+proj=ob_tran +o_proj=longlat ${pole} ${shape} +no_defs`;
+}
+
+/** `v` in a unit of `radians` radians, in degrees (WKT's degree, 0.0174532925199433, as exact). */
+export function degrees(v: number, radians: number): number {
+  return Math.abs(radians * (180 / Math.PI) - 1) < 1e-12 ? v : (v * radians * 180) / Math.PI;
 }

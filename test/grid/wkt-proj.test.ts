@@ -1,0 +1,102 @@
+/**
+ * Projected WKT (2, GDAL's 1 and ESRI's) of the methods proj4 reads wrongly or not at all, read
+ * as PROJ reads them. Before, proj4 dropped ESRI's Mercator standard parallel (1600 km off at
+ * 41°S, and a Zarr output's CF mapping said scale factor 1), dropped ESRI's equidistant
+ * cylindrical parallel (6800 km), threw on Behrmann, WKT 2's Mercator (variant B), oblique
+ * stereographic, cylindrical equal-area and geostationary methods, and put WKT 2's Hotine
+ * oblique Mercator 270 km off.
+ */
+import { spawnSync } from "node:child_process";
+import { describe, expect, it } from "vitest";
+import { crsFromEpsg, parseCrs, transformPoint } from "../../src/grid/crs.js";
+import { wktProj } from "../../src/grid/wkt-proj.js";
+import { tilecast } from "../helpers/cli.js";
+import { hasGdal, py } from "../helpers/gdal.js";
+import { tmp } from "../helpers/write.js";
+
+const hasPyproj = hasGdal && spawnSync("/usr/bin/python3", ["-c", "import pyproj"]).status === 0;
+
+interface Case {
+  name: string;
+  form: string;
+  wkt: string;
+  ellipsoid: string;
+  point: [number, number];
+  expected: [number, number];
+}
+
+/** Each CRS's WKT in every form pyproj writes for it, and where PROJ, reading it, puts a point of its datum. */
+function cases(): Case[] {
+  return py(`import pyproj, warnings
+warnings.simplefilter("ignore")
+specs = [("Mercator (variant B)", "EPSG:3994", (140, -40)), ("equidistant cylindrical at 60°", "ESRI:54002", (20, 40)),
+    ("equidistant cylindrical", "EPSG:4087", (20, 40)), ("EASE-Grid 2.0", "EPSG:6933", (20, 40)),
+    ("Behrmann", "ESRI:54017", (20, 40)),
+    ("GOES", "+proj=geos +h=35786023 +lon_0=-75 +sweep=x +ellps=GRS80", (-80, 30)),
+    ("Meteosat", "+proj=geos +h=35785831 +lon_0=0 +sweep=y +a=6378169 +b=6356583.8", (10, 40)),
+    ("oblique stereographic", "+proj=stere +lat_0=52 +lon_0=5 +k=0.9999 +x_0=155000 +y_0=463000 +ellps=WGS84", (6, 51)),
+    ("Hotine (variant A)", "EPSG:3078", (-86, 45)), ("Hotine (variant B)", "EPSG:2057", (52.6, 27.5)),
+    ("Swiss oblique Mercator", "EPSG:2056", (8, 47)), ("south-orientated Lo15", "EPSG:2046", (15, -25)),
+    ("azimuthal equidistant", "ESRI:54032", (20, 40)), ("Guam", "EPSG:3295", (138.2, 9.6)),
+    ("vertical perspective", "+proj=nsper +lat_0=50 +lon_0=10 +h=3000000 +ellps=WGS84", (12, 51)),
+    ("US National Atlas (spherical)", "EPSG:9311", (-100, 45))]
+out = []
+for name, spec, pt in specs:
+    crs = pyproj.CRS(spec)
+    e = crs.ellipsoid
+    for form in ("WKT2_2019", "WKT1_GDAL", "WKT1_ESRI"):
+        try:
+            w = crs.to_wkt(form)
+        except Exception:
+            w = None
+        if w and "EXTENSION[" not in w:
+            # PROJ's reading of this text (ESRI's form cannot say GOES sweeps x: PROJ reads y).
+            own = pyproj.CRS.from_wkt(w)
+            x, y = pyproj.Transformer.from_crs(own.geodetic_crs, own, always_xy=True).transform(*pt)
+            out.append(dict(name=name, form=form, wkt=w, point=pt, expected=[x, y],
+                ellipsoid=f"+a={e.semi_major_metre} +rf={e.inverse_flattening}"))
+print(json.dumps(out))`);
+}
+
+describe.skipIf(!hasPyproj)("WKT that proj4 misreads, read as PROJ reads it", () => {
+  it("puts each point where PROJ does, from every form of the WKT", () => {
+    const all = cases();
+    expect(all.length).toBeGreaterThan(30);
+    for (const c of all) {
+      const own = parseCrs(`+proj=longlat ${c.ellipsoid} +no_defs`);
+      const unnamed = c.wkt.replace(/,(ID\["EPSG",\d+\]|AUTHORITY\["EPSG","\d+"\])\]$/, "]");
+      const [x, y] = transformPoint(own, parseCrs(unnamed), c.point);
+      expect(Math.hypot(x - c.expected[0], y - c.expected[1]), `${c.name} ${c.form}`).toBeLessThan(1e-5);
+    }
+  });
+
+  it("leaves the methods proj4 reads, and what is not projected, to proj4", () => {
+    expect(wktProj(crsFromEpsg(32633).wkt ?? "")).toBeNull();
+    expect(wktProj(crsFromEpsg(3035).wkt ?? "")).toBeNull();
+    expect(wktProj(crsFromEpsg(4326).wkt ?? "")).toBeNull();
+    expect(wktProj("+proj=merc")).toBeNull();
+  });
+
+  it("a Zarr output of a store in ESRI's Mercator keeps its standard parallel in CF's mapping", () => {
+    const dir = tmp("esri-merc");
+    const esri = py<string>(`import pyproj, xarray as xr
+crs = pyproj.CRS("EPSG:3994")
+esri = crs.to_wkt("WKT1_ESRI")
+x0, y0 = pyproj.Transformer.from_crs(4326, crs, always_xy=True).transform(120, -30)
+ds = xr.Dataset({"t": (("y", "x"), np.arange(12, dtype="f4").reshape(3, 4), {"grid_mapping": "spatial_ref"}),
+                 "spatial_ref": ((), 0, {"spatial_ref": esri})},
+                coords={"y": ("y", y0 - 1000 * np.arange(3), {"units": "m"}), "x": ("x", x0 + 1000 * np.arange(4), {"units": "m"})})
+ds.to_zarr(${JSON.stringify(dir)} + "/in.zarr", mode="w")
+print(json.dumps(esri))`);
+    expect(esri).toMatch(/PROJECTION\["Mercator"\].*"Standard_Parallel_1",-41/);
+    expect(tilecast("convert", `${dir}/in.zarr`, `${dir}/out.zarr`, "--var", "t", "-q").code).toBe(0);
+    // Where CF's parameters alone put a point, against the WKT's: the same to a millimetre.
+    const apart = py<number>(`import pyproj
+attrs = json.load(open(${JSON.stringify(`${dir}/out.zarr/spatial_ref/.zattrs`)}))
+cf = pyproj.CRS.from_cf({k: v for k, v in attrs.items() if k not in ("crs_wkt", "spatial_ref", "GeoTransform")})
+a = pyproj.Transformer.from_crs(4326, cf, always_xy=True).transform(120, -30)
+b = pyproj.Transformer.from_crs(4326, pyproj.CRS.from_wkt(${JSON.stringify(esri)}), always_xy=True).transform(120, -30)
+print(json.dumps(math.hypot(a[0] - b[0], a[1] - b[1])))`);
+    expect(apart).toBeLessThan(1e-3);
+  });
+});
