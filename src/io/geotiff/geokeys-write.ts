@@ -120,11 +120,14 @@ export function geoKeyTags(keys: GeoKeyEntry[]): IfdEntry[] {
   const dir: number[] = [1, 1, minor, sorted.length];
   const doubles: number[] = [];
   let ascii = "";
+  let asciiBytes = 0; // the tag is written as UTF-8: a key's count and offset are its bytes, as GDAL reads them
   for (const k of sorted) {
     if (typeof k.value === "string") {
       const text = `${k.value}|`;
-      dir.push(k.key, Tag.GeoAsciiParams, text.length, ascii.length);
+      const bytes = Buffer.byteLength(text, "utf8");
+      dir.push(k.key, Tag.GeoAsciiParams, bytes, asciiBytes);
       ascii += text;
+      asciiBytes += bytes;
     } else if (k.double || typeof k.value !== "number") {
       const values = typeof k.value === "number" ? [k.value] : k.value;
       dir.push(k.key, Tag.GeoDoubleParams, values.length, doubles.length);

@@ -18,6 +18,9 @@ export function parseGeoKeys(
 ): GeoKeyValues {
   const keys: GeoKeyValues = new Map();
   if (!dir || dir.length < 4) return keys;
+  // A key's count and offset are bytes of the tag (GDAL writes names and WKT as UTF-8), not
+  // characters: one "°" or "é" before a key shifted every key after it.
+  const bytes = ascii === undefined ? undefined : new TextEncoder().encode(ascii);
   const n = dir[3] as number;
   for (let i = 0; i < n; i++) {
     const [id, loc, count, off] = [4, 5, 6, 7].map((k) => dir[4 * i + k] as number) as [number, number, number, number];
@@ -27,9 +30,8 @@ export function parseGeoKeys(
         id,
         count > 1 ? Array.from({ length: count }, (_, i) => doubles[off + i] as number) : (doubles[off] as number),
       );
-    else if (loc === 34737 && ascii !== undefined) {
-      keys.set(id, ascii.slice(off, off + count).replace(/\|$/, ""));
-    }
+    else if (loc === 34737 && bytes !== undefined)
+      keys.set(id, new TextDecoder().decode(bytes.subarray(off, off + count)).replace(/\|$/, ""));
   }
   return keys;
 }
