@@ -50,11 +50,6 @@ export interface GridMapping {
   crsText: string;
   /** Its parts' CF names, where the CRS is its CF parameters (a WKT names its own). */
   names?: CrsNames;
-  /**
-   * Its CF parameters' PROJ string beside a WKT that gives proj4 no definition of its own (no
-   * EPSG code, no PROJ extension): what the CRS transforms with (see {@link withMappingCrs}).
-   */
-  proj4?: string;
 }
 
 /**
@@ -112,10 +107,7 @@ export function gridMappingOf(
   const { attrs } = gm;
   const of = `grid mapping '${name}' of '${variable}'`;
   const wkt = wktText(attrs);
-  if (wkt.text !== null) {
-    const proj4 = cfBesideWkt(wkt.text, attrs);
-    return { name, attrs, crsText: wkt.text, ...(proj4 ? { proj4 } : {}) };
-  }
+  if (wkt.text !== null) return { name, attrs, crsText: wkt.text };
   const cf = cfGridMappingProj(attrs, dims.km ? "km" : "m");
   if (cf !== null) {
     // The EPSG code its names name, where that is its CRS (as pyproj's to_cf writes one).
@@ -131,33 +123,10 @@ export function gridMappingOf(
   throw fail(`${of} has no crs_wkt or spatial_ref, and grid_mapping_name '${gmn}' is not one CF defines`);
 }
 
-/**
- * The PROJ string of the CF parameters beside `wkt` (pyproj's `to_cf` writes both), where proj4
- * has no definition of the WKT's own and the two can be one CRS: no EPSG code or PROJ extension,
- * no datum shift (CF's parameters hold none), lengths in metres. proj4 reads WKT 2 of 8 of CF's
- * 18 mappings not at all (Mercator by its standard parallel, oblique stereographic, Lambert
- * cylindrical equal-area, azimuthal equidistant, orthographic, vertical perspective,
- * geostationary) or wrongly (oblique Mercator), where cf-grid-mapping.ts reads the parameters.
- */
-function cfBesideWkt(wkt: string, attrs: Readonly<Record<string, unknown>>): string | null {
-  const own = parseCrs(wkt);
-  if (own.epsg !== null || own.proj4 !== null || /\b(TOWGS84|BOUNDCRS|ABRIDGEDTRANSFORMATION)\[/i.test(wkt))
-    return null;
-  for (const [, unit, factor] of wkt.matchAll(/\b(?:LENGTH)?UNIT\["([^"]*)",\s*([^,\]]+)/gi))
-    if (!/degree|radian|grad|arc|unity|scale|ppm|per million/i.test(unit ?? "") && Number(factor) !== 1) return null;
-  return cfGridMappingProj(attrs, "m");
-}
-
-/**
- * `georef` with the mapping's CF names on its CRS, where that CRS is the mapping's parameters,
- * and with the PROJ string it transforms with, where that CRS is a WKT proj4 cannot define.
- */
-export function withMappingCrs(georef: Georef | null, gm: GridMapping | null): Georef | null {
+/** `georef` with the mapping's CF names on its CRS, where that CRS is the mapping's parameters. */
+export function withMappingNames(georef: Georef | null, gm: GridMapping | null): Georef | null {
   const crs = georef?.crs;
-  if (!georef || !crs || !gm) return georef;
-  if (gm.proj4 && crs.wkt === gm.crsText && crs.proj4 === null && crs.epsg === null)
-    return { ...georef, crs: { ...crs, proj4: gm.proj4 } };
-  if (!gm.names || crs.proj4 !== gm.crsText || crs.wkt !== null) return georef;
+  if (!georef || !crs || !gm?.names || crs.proj4 !== gm.crsText || crs.wkt !== null) return georef;
   return { ...georef, crs: { ...crs, names: gm.names } };
 }
 

@@ -27,7 +27,7 @@ import { checkSpatialLast } from "./dims-order.js";
 import { categoryNamesOf } from "./flag-meanings.js";
 import { ownCrsText } from "./gdal-crs.js";
 import { georefFromCoords, georefWithoutCoords, isLatLon, regularStep, unwrapLongitudes } from "./georef.js";
-import { coordinateScale, gridMappingOf, KILOMETRES, withMappingCrs } from "./grid-mapping.js";
+import { coordinateScale, gridMappingOf, KILOMETRES, withMappingNames } from "./grid-mapping.js";
 import { groupView } from "./groups.js";
 import { type AxisSelection, arrayDtype, readCoord, readSelection } from "./read.js";
 import { checkCoordFinite, checkCoordLength } from "./validate.js";
@@ -235,7 +235,7 @@ export async function openZarrSource(path: string, o: ZarrSourceOptions = {}): P
     if (georef && (regularStep(yv) === null || regularStep(xv) === null))
       georef = { ...georef, axes: { x: xv, y: flipY ? yv.slice().reverse() : yv, x0: 0, y0: 0 } };
   }
-  georef = withMappingCrs(georef, gm);
+  georef = withMappingNames(georef, gm);
   // Nothing that places it, yet 2-D latitude and longitude over its rows and columns (a swath's
   // geolocation): placed by them (curvilinear.ts).
   const aux = !transposed && (!georef?.crs || georef.noTransform) ? latLon2d(ds, info) : null;

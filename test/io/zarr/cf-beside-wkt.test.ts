@@ -1,9 +1,9 @@
 /**
  * A store as pyproj's `to_cf` writes one (xarray, MetPy, a WRF or GOES post-processor): CF's
- * parameters and their WKT 2 in `crs_wkt`. proj4 reads WKT 2 of 8 of CF's 18 mappings not at all
- * or wrongly, so tilecast, reading the WKT, could not transform such a grid's points (the
- * operations page's map, comparing CRSs) and wrote its Zarr outputs without CF parameters. It
- * now transforms by the parameters beside the WKT, and keeps the WKT for what it writes.
+ * parameters and their WKT 2 in `crs_wkt`, which tilecast reads first. proj4 reads WKT 2 of 8 of
+ * CF's 18 mappings not at all or wrongly, so tilecast could not transform such a grid's points
+ * (the operations page's map, comparing CRSs) and wrote its Zarr outputs without CF parameters.
+ * The WKT is now read as PROJ reads it (grid/wkt-proj.ts).
  */
 import { describe, expect, it } from "vitest";
 import { crsFromEpsg, transformPoint } from "../../../src/grid/crs.js";
