@@ -14,8 +14,8 @@
  * // "+proj=merc +lat_ts=-41 +lon_0=100 +x_0=0 +y_0=0 +datum=WGS84 +units=m +no_defs"
  * ```
  */
-import { degrees, rotatedPoleProj } from "./rotated-pole-wkt.js";
-import { splitWkt } from "./wkt-split.js";
+import { rotatedPoleProj } from "./rotated-pole-wkt.js";
+import { deep, degrees, elements, factor, first, type WktNode, wktName, wktTree } from "./wkt-tree.js";
 
 /**
  * The PROJ string in a WKT's `EXTENSION["PROJ4", ...]` (GDAL writes one where WKT 1 has no name
@@ -24,11 +24,6 @@ import { splitWkt } from "./wkt-split.js";
 export function extensionProj4(wkt: string): string | null {
   const ext = /EXTENSION\["PROJ4",\s*"([^"]+)"\]/.exec(wkt);
   return ext ? (ext[1] as string) : rotatedPoleProj(wkt);
-}
-
-interface Node {
-  keyword: string;
-  children: (Node | string)[];
 }
 
 /** Parameters by role, angles in degrees, lengths in metres. */
@@ -86,86 +81,62 @@ function omerc(p: Params, uoff: string): string | null {
   return `+proj=omerc${uoff} +lat_0=${f(p.lat0)} +lonc=${f(p.lon0)} +alpha=${p.alpha} +gamma=${gamma} +k=${f(p.k0, 1)} ${offsets(p)}`;
 }
 
-/** Each method (its name lower-cased, letters and digits only) as a PROJ string's projection part. */
+const merc = (p: Params) => `+proj=merc +lat_ts=${f(p.lat1)} +lon_0=${f(p.lon0)} ${offsets(p)}`;
+const eqc = (p: Params) => `+proj=eqc +lat_ts=${f(p.lat1)} +lat_0=${f(p.lat0)} +lon_0=${f(p.lon0)} ${offsets(p)}`;
+const cea = (p: Params) => `+proj=cea +lat_ts=${f(p.lat1)} +lon_0=${f(p.lon0)} ${offsets(p)}`;
+const geos = (sweep: (p: Params) => string) => (p: Params) =>
+  `+proj=geos +h=${p.h} +lon_0=${f(p.lon0)} +sweep=${sweep(p)} ${offsets(p)}`;
+const hotineA = (p: Params) => omerc(p, " +no_uoff");
+const hotineB = (p: Params) => omerc(p, "");
+const aeqd = (p: Params) => `+proj=aeqd +lat_0=${f(p.lat0)} +lon_0=${f(p.lon0)} ${offsets(p)}`;
+const nsper = (p: Params) => `+proj=nsper +lat_0=${f(p.lat0)} +lon_0=${f(p.lon0)} +h=${p.h} ${offsets(p)}`;
+
+/** Each method (its name as {@link wktName} gives it) as a PROJ string's projection part. */
 const METHODS: Readonly<Record<string, (p: Params) => string | null>> = {
-  mercatorvariantb: (p) => `+proj=merc +lat_ts=${f(p.lat1)} +lon_0=${f(p.lon0)} ${offsets(p)}`,
-  mercator2sp: (p) => METHODS.mercatorvariantb?.(p) ?? null,
+  mercatorvariantb: merc,
+  mercator2sp: merc,
   // ESRI's, by its Standard_Parallel_1; an older WKT 1's by its scale factor.
   mercator: (p) =>
-    p.lat1 === undefined && p.k0 !== undefined
-      ? `+proj=merc +k_0=${p.k0} +lon_0=${f(p.lon0)} ${offsets(p)}`
-      : (METHODS.mercatorvariantb?.(p) ?? null),
-  equidistantcylindrical: (p) => `+proj=eqc +lat_ts=${f(p.lat1)} +lat_0=${f(p.lat0)} +lon_0=${f(p.lon0)} ${offsets(p)}`,
-  equidistantcylindricalspherical: (p) => METHODS.equidistantcylindrical?.(p) ?? null,
-  equirectangular: (p) => METHODS.equidistantcylindrical?.(p) ?? null,
-  platecarree: (p) => METHODS.equidistantcylindrical?.(p) ?? null,
-  lambertcylindricalequalarea: (p) => `+proj=cea +lat_ts=${f(p.lat1)} +lon_0=${f(p.lon0)} ${offsets(p)}`,
-  lambertcylindricalequalareaspherical: (p) => METHODS.lambertcylindricalequalarea?.(p) ?? null,
-  cylindricalequalarea: (p) => METHODS.lambertcylindricalequalarea?.(p) ?? null,
+    p.lat1 === undefined && p.k0 !== undefined ? `+proj=merc +k_0=${p.k0} +lon_0=${f(p.lon0)} ${offsets(p)}` : merc(p),
+  equidistantcylindrical: eqc,
+  equidistantcylindricalspherical: eqc,
+  equirectangular: eqc,
+  platecarree: eqc,
+  lambertcylindricalequalarea: cea,
+  lambertcylindricalequalareaspherical: cea,
+  cylindricalequalarea: cea,
+  behrmann: (p) => cea({ lat1: 30, ...p }),
   // On the sphere of the ellipsoid's area, as PROJ reads EPSG's spherical method.
   lambertazimuthalequalareaspherical: (p) => `+proj=laea +R_A +lat_0=${f(p.lat0)} +lon_0=${f(p.lon0)} ${offsets(p)}`,
-  behrmann: (p) => `+proj=cea +lat_ts=${f(p.lat1, 30)} +lon_0=${f(p.lon0)} ${offsets(p)}`,
-  geostationarysatellitesweepx: (p) => `+proj=geos +h=${p.h} +lon_0=${f(p.lon0)} +sweep=x ${offsets(p)}`,
-  geostationarysatellitesweepy: (p) => `+proj=geos +h=${p.h} +lon_0=${f(p.lon0)} +sweep=y ${offsets(p)}`,
+  geostationarysatellitesweepx: geos(() => "x"),
+  geostationarysatellitesweepy: geos(() => "y"),
   // ESRI's and GDAL's WKT 1: ESRI's Option 1 sweeps x, as GOES does; otherwise y, as Meteosat does.
-  geostationarysatellite: (p) =>
-    `+proj=geos +h=${p.h} +lon_0=${f(p.lon0)} +sweep=${p.option === 1 ? "x" : "y"} ${offsets(p)}`,
+  geostationarysatellite: geos((p) => (p.option === 1 ? "x" : "y")),
   stereographic: (p) => `+proj=stere +lat_0=${f(p.lat0)} +lon_0=${f(p.lon0)} +k_0=${f(p.k0, 1)} ${offsets(p)}`,
-  hotineobliquemercatorvarianta: (p) => omerc(p, " +no_uoff"),
-  hotineobliquemercator: (p) => omerc(p, " +no_uoff"),
-  hotineobliquemercatorazimuthnaturalorigin: (p) => omerc(p, " +no_uoff"),
-  hotineobliquemercatorvariantb: (p) => omerc(p, ""),
-  hotineobliquemercatorazimuthcenter: (p) => omerc(p, ""),
-  obliquemercator: (p) => omerc(p, ""),
+  hotineobliquemercatorvarianta: hotineA,
+  hotineobliquemercator: hotineA,
+  hotineobliquemercatorazimuthnaturalorigin: hotineA,
+  hotineobliquemercatorvariantb: hotineB,
+  hotineobliquemercatorazimuthcenter: hotineB,
+  obliquemercator: hotineB,
   transversemercatorsouthorientated: (p) =>
     `+proj=tmerc +lat_0=${f(p.lat0)} +lon_0=${f(p.lon0)} +k_0=${f(p.k0, 1)} ${offsets(p)} +axis=wsu`,
-  azimuthalequidistant: (p) => `+proj=aeqd +lat_0=${f(p.lat0)} +lon_0=${f(p.lon0)} ${offsets(p)}`,
-  modifiedazimuthalequidistant: (p) => METHODS.azimuthalequidistant?.(p) ?? null,
+  azimuthalequidistant: aeqd,
+  modifiedazimuthalequidistant: aeqd,
   orthographic: (p) => `+proj=ortho +lat_0=${f(p.lat0)} +lon_0=${f(p.lon0)} ${offsets(p)}`,
-  verticalperspective: (p) => `+proj=nsper +lat_0=${f(p.lat0)} +lon_0=${f(p.lon0)} +h=${p.h} ${offsets(p)}`,
-  verticalnearsideperspective: (p) => METHODS.verticalperspective?.(p) ?? null, // ESRI's
+  verticalperspective: nsper,
+  verticalnearsideperspective: nsper, // ESRI's
 };
 
-const norm = (s: unknown) =>
-  String(s)
-    .replace(/^"|"$/g, "")
-    .toLowerCase()
-    .replace(/[^a-z0-9]/g, "");
-
-/** `text` as a tree of elements, their other children (names, numbers, words) as text. */
-function tree(text: string): Node | null {
-  const s = splitWkt(text);
-  if (!s) return null;
-  return { keyword: s.keyword, children: s.children.map((c) => (/^[A-Z_]+\s*[[(]/i.test(c) ? (tree(c) ?? c) : c)) };
-}
-
-const elements = (n: Node | undefined, ...keywords: string[]) =>
-  (n?.children ?? []).filter((c): c is Node => typeof c !== "string" && keywords.includes(c.keyword));
-const first = (n: Node | undefined, ...keywords: string[]) => elements(n, ...keywords)[0];
-
-/** The first element named one of `keywords` anywhere under `n`, depth first. */
-function deep(n: Node | undefined, keywords: string[]): Node | undefined {
-  for (const c of n?.children ?? []) {
-    if (typeof c === "string") continue;
-    if (keywords.includes(c.keyword)) return c;
-    const hit = deep(c, keywords);
-    if (hit) return hit;
-  }
-  return undefined;
-}
-
-/** A unit element's factor (its second child), or `d`. */
-const factor = (u: Node | undefined, d: number) => (u ? Number(u.children[1]) : d);
-
 /** The ellipsoid and datum shift: WGS 84 by name, else the axes, with a TOWGS84 where given. */
-function datumTerms(root: Node, geog: Node | undefined): string | null {
+function datumTerms(root: WktNode, geog: WktNode | undefined): string | null {
   const datum = deep(geog, ["DATUM", "ENSEMBLE", "GEODETICDATUM"]);
   const sph = deep(datum, ["SPHEROID", "ELLIPSOID"]);
   if (!sph) return null;
   const a = Number(sph.children[1]) * factor(first(sph, "LENGTHUNIT", "UNIT"), 1);
   const rf = Number(sph.children[2]);
   const shift = deep(root, ["TOWGS84"])?.children.map(Number);
-  const wgs84 = /^(worldgeodeticsystem1984(ensemble)?|dwgs1984|wgs1984|wgs84)$/.test(norm(datum?.children[0]));
+  const wgs84 = /^(worldgeodeticsystem1984(ensemble)?|dwgs1984|wgs1984|wgs84)$/.test(wktName(datum?.children[0]));
   if (shift?.every(Number.isFinite)) return `+a=${a} +rf=${rf} +towgs84=${shift.join(",")}`;
   if (wgs84 && a === 6378137 && Math.abs(rf - 298.257223563) < 1e-9) return "+datum=WGS84";
   return rf === 0 || !Number.isFinite(rf) ? `+R=${a}` : `+a=${a} +rf=${rf}`;
@@ -173,10 +144,10 @@ function datumTerms(root: Node, geog: Node | undefined): string | null {
 
 /** The PROJ string of `wkt` where its method is one this module reads (see the note), else null. */
 export function wktProj(wkt: string): string | null {
-  const root = tree(wkt);
+  const root = wktTree(wkt);
   if (!root || !["PROJCS", "PROJCRS", "PROJECTEDCRS"].includes(root.keyword)) return null;
   const conversion = first(root, "CONVERSION");
-  const method = norm((first(root, "PROJECTION") ?? first(conversion, "METHOD"))?.children[0] ?? "");
+  const method = wktName((first(root, "PROJECTION") ?? first(conversion, "METHOD"))?.children[0] ?? "");
   const geog = first(root, "GEOGCS", "BASEGEOGCRS", "BASEGEODCRS");
   const datum = geog && datumTerms(root, geog);
   if (!METHODS[method] || !datum) return null;
@@ -186,7 +157,7 @@ export function wktProj(wkt: string): string | null {
   const linear = factor(linearUnit, 1);
   const p: Params = {};
   for (const q of elements(conversion ?? root, "PARAMETER")) {
-    const role = ROLES[norm(q.children[0])];
+    const role = ROLES[wktName(q.children[0])];
     if (!role) continue;
     const unit = first(q, "ANGLEUNIT", "LENGTHUNIT", "SCALEUNIT", "UNIT");
     const v = Number(q.children[1]);
