@@ -7,9 +7,10 @@
  *
  * @example
  * ```ts
- * respelledCrs("urn:ogc:def:crs:EPSG::32633"); // "EPSG:32633"
- * respelledCrs("http://www.opengis.net/def/crs/OGC/1.3/CRS84"); // "EPSG:4326"
- * respelledCrs("+proj=utm +zone=33"); // "+proj=utm +zone=33" (as it was)
+ * import { parseCrs } from "tilecast";
+ * parseCrs("urn:ogc:def:crs:EPSG::32633").epsg; // 32633
+ * parseCrs("http://www.opengis.net/def/crs/OGC/1.3/CRS84").epsg; // 4326
+ * parseCrs("+init=epsg:3035").epsg; // 3035
  * ```
  */
 import { TilecastError } from "../errors.js";

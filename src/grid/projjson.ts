@@ -7,8 +7,21 @@
  *
  * @example
  * ```ts
- * projjsonWkt(JSON.parse(pyprojCrs.to_json()));
- * // 'PROJCRS["WGS 84 / UTM zone 33N",BASEGEOGCRS["WGS 84",ENSEMBLE[...]...],ID["EPSG",32633]]'
+ * import { parseCrs } from "tilecast";
+ * const wgs84 = {
+ *   type: "GeographicCRS",
+ *   name: "WGS 84",
+ *   datum: { name: "World Geodetic System 1984", ellipsoid: { name: "WGS 84", semi_major_axis: 6378137, inverse_flattening: 298.257223563 } },
+ *   coordinate_system: {
+ *     subtype: "ellipsoidal",
+ *     axis: [
+ *       { name: "Latitude", abbreviation: "lat", direction: "north", unit: "degree" },
+ *       { name: "Longitude", abbreviation: "lon", direction: "east", unit: "degree" },
+ *     ],
+ *   },
+ *   id: { authority: "EPSG", code: 4326 },
+ * };
+ * parseCrs(JSON.stringify(wgs84)).epsg; // 4326
  * ```
  */
 import { TilecastError } from "../errors.js";

@@ -7,8 +7,16 @@
  *
  * @example
  * ```ts
- * rotatedPoleProj(pyprojRotatedPoleWkt);
- * // "+proj=ob_tran +o_proj=longlat +o_lat_p=40 +o_lon_p=0 +lon_0=10 +a=6378137 +rf=298.257223563 +no_defs"
+ * import { parseCrs, transformPoint } from "tilecast";
+ * const deg = 'ANGLEUNIT["degree",0.0174532925199433]';
+ * const rotated = parseCrs(
+ *   `GEOGCRS["rotated",BASEGEOGCRS["WGS 84",DATUM["WGS 84",ELLIPSOID["WGS 84",6378137,298.257223563]]],` +
+ *     `DERIVINGCONVERSION["Pole rotation (netCDF CF convention)",METHOD["Pole rotation (netCDF CF convention)"],` +
+ *     `PARAMETER["Grid north pole latitude (netCDF CF convention)",40,${deg}],` +
+ *     `PARAMETER["Grid north pole longitude (netCDF CF convention)",-170,${deg}]],` +
+ *     `CS[ellipsoidal,2],AXIS["lon",east,ORDER[1],${deg}],AXIS["lat",north,ORDER[2],${deg}]]`,
+ * );
+ * transformPoint(parseCrs("EPSG:4326"), rotated, [10, 50]); // ≈ [0, 0]: the grid's centre
  * ```
  */
 import { deep, degrees, elements, factor, first, wktName, wktTree } from "./wkt-tree.js";

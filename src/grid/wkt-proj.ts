@@ -8,9 +8,12 @@
  *
  * @example
  * ```ts
- * wktProj('PROJCS["x",GEOGCS["g",DATUM["D_WGS_1984",SPHEROID["WGS_1984",6378137,298.257223563]],' +
+ * import { parseCrs, proj4Definition } from "tilecast";
+ * const esri =
+ *   'PROJCS["x",GEOGCS["g",DATUM["D_WGS_1984",SPHEROID["WGS_1984",6378137,298.257223563]],' +
  *   'PRIMEM["Greenwich",0],UNIT["Degree",0.0174532925199433]],PROJECTION["Mercator"],' +
- *   'PARAMETER["Central_Meridian",100],PARAMETER["Standard_Parallel_1",-41],UNIT["Meter",1]]');
+ *   'PARAMETER["Central_Meridian",100],PARAMETER["Standard_Parallel_1",-41],UNIT["Meter",1]]';
+ * proj4Definition(parseCrs(esri));
  * // "+proj=merc +lat_ts=-41 +lon_0=100 +x_0=0 +y_0=0 +datum=WGS84 +units=m +no_defs"
  * ```
  */
