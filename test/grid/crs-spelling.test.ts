@@ -4,13 +4,10 @@
  * transforms). `parseCrs` read none of them: "cannot parse CRS", or (a Zarr `_CRS` with a URL of
  * no EPSG code or with PROJJSON alone) no CRS at all.
  */
-import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { crsFromEpsg, isRotatedPole, parseCrs, transformPoint } from "../../src/grid/crs.js";
 import { respelledCrs, spelledEpsg } from "../../src/grid/crs-spelling.js";
-import { hasGdal, py } from "../helpers/gdal.js";
-
-const hasPyproj = hasGdal && spawnSync("/usr/bin/python3", ["-c", "import pyproj"]).status === 0;
+import { hasPyproj, py } from "../helpers/gdal.js";
 
 describe("CRS spellings", () => {
   it.each([

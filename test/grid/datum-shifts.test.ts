@@ -10,7 +10,7 @@ import { createRequire } from "node:module";
 import { describe, expect, it } from "vitest";
 import { crsFromEpsg, parseCrs, transformPoint } from "../../src/grid/crs.js";
 import { tilecast } from "../helpers/cli.js";
-import { hasGdal, py } from "../helpers/gdal.js";
+import { hasGdal, hasPyproj, py } from "../helpers/gdal.js";
 import { tmp } from "../helpers/write.js";
 
 const require = createRequire(import.meta.url);
@@ -18,7 +18,6 @@ const index = require("epsg-index/all.json") as Record<
   string,
   { proj4: string | null; wkt: string | null; bbox: number[] }
 >;
-const hasPyproj = hasGdal && spawnSync("/usr/bin/python3", ["-c", "import pyproj"], { encoding: "utf8" }).status === 0;
 const gridded = Object.entries(index)
   .filter(([, e]) => /\+nadgrids=(?!@null)/.test(e.proj4 ?? ""))
   .map(([c]) => Number(c));

@@ -6,15 +6,12 @@
  * stereographic, cylindrical equal-area and geostationary methods, and put WKT 2's Hotine
  * oblique Mercator 270 km off.
  */
-import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { crsFromEpsg, parseCrs, transformPoint } from "../../src/grid/crs.js";
 import { wktProj } from "../../src/grid/wkt-proj.js";
 import { tilecast } from "../helpers/cli.js";
-import { hasGdal, py } from "../helpers/gdal.js";
+import { hasPyproj, py } from "../helpers/gdal.js";
 import { tmp } from "../helpers/write.js";
-
-const hasPyproj = hasGdal && spawnSync("/usr/bin/python3", ["-c", "import pyproj"]).status === 0;
 
 interface Case {
   name: string;

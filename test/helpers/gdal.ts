@@ -17,6 +17,10 @@ export const hasGdal: boolean = (() => {
   return false;
 })();
 
+/** Whether pyproj imports too (it comes with python3-rioxarray): interop suites that compare against PROJ. */
+export const hasPyproj: boolean =
+  hasGdal && spawnSync(PYTHON, ["-c", "import pyproj"], { encoding: "utf8" }).status === 0;
+
 /** Run a Python snippet (GDAL and numpy imported as gdal, np) and parse the JSON it prints. */
 export function py<T>(code: string): T {
   const prelude = "import json, math\nimport numpy as np\nfrom osgeo import gdal, osr\ngdal.UseExceptions()\n";
