@@ -3,9 +3,9 @@
  * files are parsed by tilecast (`local-directory.ts`, from the checked scan of `ifd-scan.ts`),
  * http(s) URLs by geotiff.js (`geotiffjs-directory.ts`, range reads of a remote file).
  *
- * Values are read as the tag's own field type says: integers and floats as numbers, ASCII as the
- * text of all its bytes (UTF-8, the terminating NUL kept, as geotiff.js and the GeoTIFF ASCII
- * offsets count it).
+ * Values are read as the tag's own field type says: integers and floats as numbers, ASCII as
+ * all its bytes (the terminating NUL kept, as the GeoTIFF ASCII offsets count it) or their text
+ * (`tiff-text.ts`: UTF-8, else Latin-1).
  */
 
 /** One image (IFD) of a TIFF. */
@@ -23,6 +23,8 @@ export interface TiffDirectory {
   numbers(tag: number): Promise<ArrayLike<number> | undefined>;
   /** An ASCII tag's text, or undefined when it is absent or not ASCII. */
   text(tag: number): Promise<string | undefined>;
+  /** An ASCII tag's bytes, or undefined when it is absent or not ASCII. */
+  ascii(tag: number): Promise<Uint8Array | undefined>;
 }
 
 /** A TIFF's chain of images. */

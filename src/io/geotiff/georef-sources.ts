@@ -26,7 +26,7 @@ export async function readGeoref(
   const keys = parseGeoKeys(
     await image.numbers(Tag.GeoKeyDirectory),
     await image.numbers(Tag.GeoDoubleParams),
-    await image.text(Tag.GeoAsciiParams),
+    await image.ascii(Tag.GeoAsciiParams),
   );
   const tags = {
     pixelScale: await image.numbers(Tag.ModelPixelScale),

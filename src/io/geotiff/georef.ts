@@ -8,19 +8,21 @@ import type { Crs } from "../../grid/crs.js";
 import { type GeoTransform, IDENTITY_TRANSFORM, isNorthUp, shiftHalfPixel } from "../../grid/geotransform.js";
 import { type Gcp, type Georef, unplacedGeoref } from "../../grid/grid.js";
 import { crsFromGeoKeys, type GeoKeyValues, rasterTypeOf } from "./geokeys.js";
+import { decodeTiffText } from "./tiff-text.js";
 import { withVertical } from "./vertical.js";
 
 /** Decode the GeoKeyDirectory tag with its DOUBLE and ASCII parameter tags. */
 export function parseGeoKeys(
   dir: ArrayLike<number> | undefined,
   doubles: ArrayLike<number> | undefined,
-  ascii: string | undefined,
+  ascii: Uint8Array | string | undefined,
 ): GeoKeyValues {
   const keys: GeoKeyValues = new Map();
   if (!dir || dir.length < 4) return keys;
   // A key's count and offset are bytes of the tag (GDAL writes names and WKT as UTF-8), not
-  // characters: one "°" or "é" before a key shifted every key after it.
-  const bytes = ascii === undefined ? undefined : new TextEncoder().encode(ascii);
+  // characters: one "°" or "é" before a key shifted every key after it. Each key's bytes are
+  // decoded alone, so one key in Latin-1 reads as such and leaves its neighbours as UTF-8.
+  const bytes = typeof ascii === "string" ? new TextEncoder().encode(ascii) : ascii;
   const n = dir[3] as number;
   for (let i = 0; i < n; i++) {
     const [id, loc, count, off] = [4, 5, 6, 7].map((k) => dir[4 * i + k] as number) as [number, number, number, number];
@@ -31,7 +33,7 @@ export function parseGeoKeys(
         count > 1 ? Array.from({ length: count }, (_, i) => doubles[off + i] as number) : (doubles[off] as number),
       );
     else if (loc === 34737 && bytes !== undefined)
-      keys.set(id, new TextDecoder().decode(bytes.subarray(off, off + count)).replace(/\|$/, ""));
+      keys.set(id, decodeTiffText(bytes.subarray(off, off + count)).replace(/\|$/, ""));
   }
   return keys;
 }

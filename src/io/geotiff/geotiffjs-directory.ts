@@ -56,6 +56,11 @@ class GeotiffJsDirectory implements TiffDirectory {
     const v = await this.#load(tag);
     return typeof v === "string" ? v : undefined;
   }
+  // geotiff.js has already decoded the bytes as UTF-8: text that was not UTF-8 is lost here.
+  async ascii(tag: number): Promise<Uint8Array | undefined> {
+    const v = await this.text(tag);
+    return v === undefined ? undefined : new TextEncoder().encode(v);
+  }
 }
 
 /**

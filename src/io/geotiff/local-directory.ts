@@ -20,6 +20,7 @@ import {
   scanIfds,
   TYPE_BYTES,
 } from "./ifd-scan.js";
+import { decodeTiffText } from "./tiff-text.js";
 
 const ASCII = 2;
 
@@ -82,11 +83,15 @@ class LocalDirectory implements TiffDirectory {
     if (!e || e.type === ASCII || e.count === 0) return undefined;
     return decodeValues(await this.#valueBytes(tag, e), e.type, 1, this.littleEndian)[0];
   }
-  async text(tag: number): Promise<string | undefined> {
+  async ascii(tag: number): Promise<Uint8Array | undefined> {
     const e = this.#entries.get(tag);
     if (!e || e.type !== ASCII) return undefined;
     const v = await this.#valueBytes(tag, e);
-    return new TextDecoder("utf-8").decode(new Uint8Array(v.buffer, v.byteOffset, e.count));
+    return new Uint8Array(v.buffer, v.byteOffset, e.count);
+  }
+  async text(tag: number): Promise<string | undefined> {
+    const bytes = await this.ascii(tag);
+    return bytes && decodeTiffText(bytes);
   }
 }
 
