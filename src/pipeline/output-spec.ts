@@ -1,13 +1,14 @@
 /**
  * What a pipeline's `output` section means for the sink it writes: the packing of an integer
- * output (`scale`, `offset`), and how cells without data are kept when there is no nodata value
- * ({@link maskedSpec}).
+ * output (`scale`, `offset`), how cells without data are kept when there is no nodata value
+ * ({@link maskedSpec}), and the warning when an integer output could not hold every value.
  */
+import type { DType } from "../grid/dtype.js";
 import type { GridAttrs } from "../grid/grid.js";
 import { maskedSpec } from "../io/masked-spec.js";
 import { outputDriver } from "../io/registry.js";
 import type { SinkSpec } from "../io/types.js";
-import type { Packing } from "../tiling/region.js";
+import { type Packing, validRange } from "../tiling/region.js";
 import { type Pipeline, type PipelineOutput, requireOutput } from "./config.js";
 import { outputBandNames } from "./model-feed.js";
 
@@ -49,4 +50,17 @@ export function outputSpec(o: PipelineOutput, base: SinkSpec): { spec: SinkSpec;
 export async function runOutputSpec(p: Pipeline, base: SinkSpec): Promise<{ spec: SinkSpec; warning: string | null }> {
   const names = await outputBandNames(p, base.bands);
   return outputSpec(requireOutput(p), names ? { ...base, attrs: { ...base.attrs, bandNames: names } } : base);
+}
+
+/**
+ * The warning for `clamped` values an integer output clamped to its range (null for none): the
+ * range in the model's units, so the dtype or packing that would hold them can be chosen.
+ */
+export function clampWarning(clamped: number, dtype: DType, nodata: number | null, packing?: Packing): string | null {
+  if (clamped === 0) return null;
+  const { scale, offset } = packing ?? { scale: 1, offset: 0 };
+  const ends = validRange(dtype, nodata).map((v) => Number((v * scale + offset).toPrecision(7)));
+  const [lo, hi] = scale < 0 ? [ends[1], ends[0]] : ends;
+  const packed = packing ? ` with scale ${scale} and offset ${offset}` : "";
+  return `${clamped} predicted value${clamped === 1 ? "" : "s"} fell outside ${lo}..${hi}, what ${dtype}${packed} holds here, and ${clamped === 1 ? "was" : "were"} clamped to it (output.dtype, output.scale or output.offset widen it)`;
 }

@@ -37,7 +37,7 @@ import { type Pipeline, requireOutput } from "./config.js";
 import { openInput, planFor } from "./input.js";
 import { batchOptions, inFlightBatches, loadRunModel, pipelineCard } from "./model-feed.js";
 import { checkOutputRoot } from "./output-root.js";
-import { outputPacking, runOutputSpec } from "./output-spec.js";
+import { clampWarning, outputPacking, runOutputSpec } from "./output-spec.js";
 import { RunProducts } from "./products.js";
 import { openRunOutputs } from "./run-output.js";
 import type { RunSummary } from "./run-summary.js";
@@ -146,6 +146,7 @@ export async function runPipeline(p: Pipeline, options: RunOptions = {}): Promis
     let skipped = 0;
     let done = 0;
     let blocks = 0;
+    let clamped = 0;
     const products = new RunProducts(output, m, p.input.bands);
     const scaled = stages.map(([, op]) => (op as Partial<NormalizeOperator>).normalization).find((n) => n);
     const range = scaled && scaled.method !== "none" ? new TrainingRange(scaled.stats, inputNames.names) : null;
@@ -213,6 +214,7 @@ export async function runPipeline(p: Pipeline, options: RunOptions = {}): Promis
           }),
           stageName("stitch"),
           tap((r) => {
+            clamped += r.clamped ?? 0;
             if (out.samples) products.onRegion(r);
           }),
           write(out.sink, { concurrency: 4 }),
@@ -227,6 +229,9 @@ export async function runPipeline(p: Pipeline, options: RunOptions = {}): Promis
         throw e;
       });
     await out.finish();
+    const clampNote = clampWarning(clamped, dtype, nodata, packing);
+    if (clampNote) emit("warning", { message: `output: ${clampNote}` });
+    const outputWarning = joinWarnings(kept.warning, clampNote);
     const card = await pipelineCard(p);
     const units = bandUnitsOf(m.attrs, m.bands);
     const inputWarning = joinWarnings(
@@ -265,7 +270,7 @@ export async function runPipeline(p: Pipeline, options: RunOptions = {}): Promis
       classes: output.classes ?? null,
       trim: seam.trim,
       ...(seam.warning ? { warning: seam.warning } : {}),
-      ...(kept.warning ? { outputWarning: kept.warning } : {}),
+      ...(outputWarning ? { outputWarning } : {}),
       ...(inputWarning ? { inputWarning } : {}),
       parts: { total: plan.parts.length, before: state.doneBefore, ran: state.todo.length },
       committed: committed || state.complete,

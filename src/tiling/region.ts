@@ -3,8 +3,8 @@
  * (values where one tile covers it, weighted sums and weight sums at seams), and is finalized
  * into a grid of the output dtype once its last tile has arrived: sums divided by weights,
  * integers packed ({@link Packing}), rounded and clamped (never onto the nodata value:
- * {@link validRange}), uncovered or
- * invalid cells nodata (or masked when there is none).
+ * {@link validRange}), uncovered or invalid cells nodata (or masked when there is none), and
+ * so are NaN predictions, which an integer cannot hold.
  *
  * Internal to the stitcher (exported for it); for example:
  * ```ts internal
@@ -19,6 +19,8 @@ import type { Window } from "../grid/window.js";
 export interface Region {
   readonly window: Window;
   readonly grid: Grid;
+  /** Valid values of an integer output that fell outside its range and were clamped to it (stitched regions). */
+  readonly clamped?: number;
 }
 
 /** A region still receiving tiles. */
@@ -84,19 +86,25 @@ export function finalizeRegion(
   const n = r.window.width * r.window.height;
   const bands = r.sum.length / Math.max(n, 1);
   const out = allocate(dtype, bands * n);
+  let nan: number[];
+  let clamped = 0;
   if (dtype === "float32" || dtype === "float64") {
     const o = out as Float32Array | Float64Array;
     if (r.single) o.set(r.sum);
     else divide(r.sum as Float64Array, r.weight as Float64Array, o, bands);
+    // NaN is a float output's missing value; with another nodata, NaN predictions become it.
+    nan = nodata === null || Number.isNaN(nodata) ? [] : nanCells(o);
   } else {
     const [min, max] = validRange(dtype, nodata);
-    if (r.single) roundSingle(r.sum as Float32Array, out, min, max, packing);
-    else roundSeam(r.sum as Float64Array, r.weight as Float64Array, out, bands, min, max, packing);
+    ({ nan, clamped } = r.single
+      ? roundSingle(r.sum as Float32Array, r.weight as Uint8Array, out, bands, min, max, packing)
+      : roundSeam(r.sum as Float64Array, r.weight as Float64Array, out, bands, min, max, packing));
   }
-  const mask = markGaps(r.weight, out, bands, nodata);
+  const mask = markGaps(r.weight, out, bands, nodata, nan);
   return {
     window: r.window,
     grid: createGrid(dtype, [bands, r.window.height, r.window.width], { data: out, nodata, mask }),
+    clamped,
   };
 }
 
@@ -118,13 +126,51 @@ function divide(sum: Float64Array, weight: Float64Array, out: Float32Array | Flo
     for (let i = 0, k = b * n; i < n; i++, k++) out[k] = (sum[k] as number) / (weight[i] as number);
 }
 
-/** A one-tile region's values into an integer dtype: packed, rounded and clamped to `[min, max]`. */
-function roundSingle(sum: Float32Array, out: TypedArray, min: number, max: number, p: Packing): void {
-  const { scale, offset } = p;
-  for (let k = 0; k < sum.length; k++) out[k] = roundClamp(((sum[k] as number) - offset) / scale, min, max);
+/** The indices of `values`' NaNs. */
+function nanCells(values: Float32Array | Float64Array): number[] {
+  const out: number[] = [];
+  for (let k = 0; k < values.length; k++) if (Number.isNaN(values[k])) out.push(k);
+  return out;
 }
 
-/** Seam values into an integer dtype: divided, packed, rounded and clamped. */
+/** What rounding into an integer dtype met: NaN predictions' indices, and how many values it clamped. */
+interface Rounded {
+  nan: number[];
+  clamped: number;
+}
+
+/**
+ * A one-tile region's values into an integer dtype: packed, rounded and clamped to `[min, max]`.
+ * NaN predictions, which no integer holds (they would be written as 0), are left to markGaps.
+ */
+function roundSingle(
+  sum: Float32Array,
+  valid: Uint8Array,
+  out: TypedArray,
+  bands: number,
+  min: number,
+  max: number,
+  p: Packing,
+): Rounded {
+  const n = valid.length;
+  const { scale, offset } = p;
+  const [lo, hi] = [min - 0.5, max + 0.5];
+  const nan: number[] = [];
+  let clamped = 0;
+  for (let b = 0; b < bands; b++)
+    for (let i = 0, k = b * n; i < n; i++, k++) {
+      const v = ((sum[k] as number) - offset) / scale;
+      if (Number.isNaN(v)) nan.push(k);
+      else {
+        // Cells without a valid tile are markGaps' to fill: their values are not counted.
+        if ((v < lo || v >= hi) && valid[i]) clamped++;
+        out[k] = roundClamp(v, min, max);
+      }
+    }
+  return { nan, clamped };
+}
+
+/** Seam values into an integer dtype: divided, packed, rounded and clamped, as {@link roundSingle}. */
 function roundSeam(
   sum: Float64Array,
   weight: Float64Array,
@@ -133,29 +179,50 @@ function roundSeam(
   min: number,
   max: number,
   p: Packing,
-): void {
+): Rounded {
   const n = weight.length;
   const { scale, offset } = p;
+  const [lo, hi] = [min - 0.5, max + 0.5];
+  const nan: number[] = [];
+  let clamped = 0;
   for (let b = 0; b < bands; b++)
-    for (let i = 0, k = b * n; i < n; i++, k++)
-      out[k] = roundClamp(((sum[k] as number) / (weight[i] as number) - offset) / scale, min, max);
+    for (let i = 0, k = b * n; i < n; i++, k++) {
+      const v = ((sum[k] as number) / (weight[i] as number) - offset) / scale;
+      // A gap (weight 0) is NaN too: markGaps marks those cells in every band.
+      if (Number.isNaN(v)) {
+        if (weight[i] !== 0) nan.push(k);
+      } else {
+        if (v < lo || v >= hi) clamped++;
+        out[k] = roundClamp(v, min, max);
+      }
+    }
+  return { nan, clamped };
 }
 
 /**
- * Cells no valid tile covered (weight 0) get `nodata` in every band, or are masked when there is
- * none; returns the mask (null when nothing is masked). Found with `indexOf`, so a region without
- * gaps costs one scan of its weights.
+ * Cells no valid tile covered (weight 0) get `nodata` in every band, and the values in `nan`
+ * (NaN predictions: one band of a cell) get it alone; where there is no nodata they are masked.
+ * Returns the mask (null when nothing is masked). Gaps are found with `indexOf`, so a region
+ * without them costs one scan of its weights.
  */
-function markGaps(weight: Uint8Array | Float64Array, out: TypedArray, bands: number, nodata: number | null) {
+function markGaps(
+  weight: Uint8Array | Float64Array,
+  out: TypedArray,
+  bands: number,
+  nodata: number | null,
+  nan: readonly number[],
+): Uint8Array | null {
   const n = weight.length;
   let mask: Uint8Array | null = null;
-  for (let i = weight.indexOf(0); i !== -1 && i < n; i = weight.indexOf(0, i + 1))
-    for (let k = i; k < bands * n; k += n) {
-      out[k] = nodata ?? 0;
-      if (nodata === null) {
-        mask ??= new Uint8Array(bands * n).fill(1);
-        mask[k] = 0;
-      }
+  const mark = (k: number): void => {
+    out[k] = nodata ?? 0;
+    if (nodata === null) {
+      mask ??= new Uint8Array(bands * n).fill(1);
+      mask[k] = 0;
     }
+  };
+  for (let i = weight.indexOf(0); i !== -1 && i < n; i = weight.indexOf(0, i + 1))
+    for (let k = i; k < bands * n; k += n) mark(k);
+  for (const k of nan) mark(k);
   return mask;
 }

@@ -139,6 +139,9 @@ describe("stitcher values", () => {
       const want = Array.from(values, (v) => Math.min(hi, Math.max(lo, Math.round(v))) + 0); // + 0: no -0
       expect(got).toStrictEqual(want);
       expect(got).toContain(far > 0 ? hi : lo);
+      const clamped = regions.reduce((c, r) => c + (r.clamped ?? 0), 0);
+      expect(clamped).toBe(values.filter((v) => Math.round(v) < lo || Math.round(v) > hi).length);
+      expect(clamped).toBeGreaterThan(0);
       if (nodata === lo - 1 || nodata === hi + 1) expect(got).not.toContain(nodata);
     },
   );
@@ -151,4 +154,51 @@ describe("stitcher values", () => {
       for (let b = 0; b < 4; b++)
         for (let p = 0; p < n; p++) expect(Number.isNaN(got[b * n + p]), `band ${b}, cell ${p}`).toBe(gaps.includes(p));
     });
+
+  it.each([
+    ["uint8", 255, 255],
+    ["int16", null, 0],
+    ["float32", -9999, -9999],
+    ["uint8 packed", 0, 0],
+  ] as const)(
+    "%s with nodata %s: a NaN prediction is nodata (masked without one) in its band alone, one tile or a seam",
+    (name, nodata, stored) => {
+      // 2 x 1 tiles of 4 px with a 1 px halo over 8 x 4: x 3..4 is a seam.
+      const plan = planTiles({ width: 8, height: 4, tileSize: 4, overlap: 1 });
+      const dtype = name.split(" ")[0] as DType;
+      const packing = name.endsWith("packed") ? { scale: 0.5, offset: -1 } : undefined;
+      const st = new Stitcher(plan, { weights: "hann", dtype, nodata, ...(packing ? { packing } : {}) });
+      const nanAt = new Set(["0:1:1", "1:1:1", "1:2:3", "0:2:4"]); // band:y:x, in a core and at the seam
+      const regions: Region[] = [];
+      for (const t of plan.tiles()) {
+        const n = t.read.width;
+        const values = new Float32Array(2 * n * n);
+        for (let b = 0; b < 2; b++)
+          for (let y = 0; y < n; y++)
+            for (let x = 0; x < n; x++) {
+              const [gx, gy] = [t.read.x + x, t.read.y + y];
+              values[b * n * n + y * n + x] = nanAt.has(`${b}:${gy}:${gx}`) ? Number.NaN : 3 + b;
+            }
+        regions.push(...st.add(t, t.read, values, 2, null));
+      }
+      regions.push(...st.finish());
+      const seen = new Map<string, [number, number]>(); // band:y:x -> [value, mask]
+      for (const r of regions) {
+        const { width: w, height: h } = r.window;
+        for (let b = 0; b < 2; b++)
+          for (let y = 0; y < h; y++)
+            for (let x = 0; x < w; x++) {
+              const k = b * w * h + y * w + x;
+              seen.set(`${b}:${r.window.y + y}:${r.window.x + x}`, [r.grid.data[k] as number, r.grid.mask?.[k] ?? 1]);
+            }
+      }
+      expect(seen.size).toBe(64);
+      const valid = (b: number) => (packing ? Math.round((3 + b - packing.offset) / packing.scale) : 3 + b);
+      for (const [key, got] of seen) {
+        const b = Number(key[0]);
+        const want = nanAt.has(key) ? [stored, nodata === null ? 0 : 1] : [valid(b), 1];
+        expect(got, key).toStrictEqual(want);
+      }
+    },
+  );
 });
