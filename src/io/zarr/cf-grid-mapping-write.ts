@@ -58,8 +58,9 @@ export function cfGridMappingAttrs(crs: Crs): Record<string, string | number | n
   const has = (n: string) => names.has(n);
   const deg = (v: unknown) => (typeof v === "number" && Number.isFinite(v) ? clean(v * DEG) : 0);
   const num = (v: unknown, d: number) => (typeof v === "number" && Number.isFinite(v) ? v : d);
-  // In metres whatever the coordinates' unit, as pyproj and GDAL read them.
-  const offsets = { false_easting: num(p.x0, 0), false_northing: num(p.y0, 0) };
+  // In the coordinates' units (PROJ's are metres), as CF says and pyproj's to_cf and GDAL write them.
+  const unit = num(p.to_meter, 1);
+  const offsets = { false_easting: clean(num(p.x0, 0) / unit), false_northing: clean(num(p.y0, 0) / unit) };
   const lat0 = deg(p.lat0);
   const lon0 = deg(p.long0);
   // Polar stereographic and Mercator: the latitude of true scale, else the scale factor.

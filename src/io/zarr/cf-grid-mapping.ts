@@ -9,11 +9,13 @@
  * Internal to the Zarr reader; for example:
  * ```ts internal
  * cfGridMappingProj({ grid_mapping_name: "polar_stereographic", straight_vertical_longitude_from_pole: -45,
- *   standard_parallel: 70, latitude_of_projection_origin: 90 }, "m");
+ *   standard_parallel: 70, latitude_of_projection_origin: 90 }, 1);
  * // "+proj=stere +lat_0=90 +lat_ts=70 +lon_0=-45 +x_0=0 +y_0=0 +ellps=WGS84 +units=m +no_defs"
  * ```
  */
+
 import type { CrsNames } from "../../grid/crs-names.js";
+import { projUnits } from "./length-units.js";
 
 /** A finite number from a CF attribute (a number, a one-element list, or numeric text). */
 function num(v: unknown): number | null {
@@ -83,16 +85,19 @@ function trueScaleLatitude(k: number, es: number): number | null {
 
 /**
  * The PROJ string of a CF grid mapping (its variable's attributes), for projected coordinates in
- * `units` ("m" or "km"); null for a mapping not read here or missing a parameter it needs.
+ * units `metres` long (length-units.ts: 1000 for "km", 0.3048 for "ft"), in which CF gives the
+ * false easting and northing too; null for a mapping not read here or missing a parameter it needs.
  */
-export function cfGridMappingProj(a: Readonly<Record<string, unknown>>, units = "m"): string | null {
+export function cfGridMappingProj(a: Readonly<Record<string, unknown>>, metres = 1): string | null {
   const name = typeof a.grid_mapping_name === "string" ? a.grid_mapping_name.trim().toLowerCase() : "";
   const p = (key: string, fallback?: number): number | null => num(a[key]) ?? fallback ?? null;
   const parallels = (Array.isArray(a.standard_parallel) ? a.standard_parallel : [a.standard_parallel]).map(num);
   const lat0 = p("latitude_of_projection_origin", 0);
-  const offsets = `+x_0=${p("false_easting", 0)} +y_0=${p("false_northing", 0)}`;
+  // CF's false easting and northing are in the coordinates' units; PROJ's +x_0 and +y_0 in metres.
+  const metric = (v: number | null) => (metres === 1 ? v : (v as number) * metres);
+  const offsets = `+x_0=${metric(p("false_easting", 0))} +y_0=${metric(p("false_northing", 0))}`;
   const pm = p("longitude_of_prime_meridian");
-  const tail = `${ellipsoid(a)}${pm ? ` +pm=${pm}` : ""} +units=${units} +no_defs`;
+  const tail = `${ellipsoid(a)}${pm ? ` +pm=${pm}` : ""} ${projUnits(metres)} +no_defs`;
   const lon0 = p("longitude_of_central_meridian") ?? p("longitude_of_projection_origin");
   switch (name) {
     case "latitude_longitude":

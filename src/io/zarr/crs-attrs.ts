@@ -9,6 +9,7 @@ import { metresPerUnit } from "../../grid/crs-units.js";
 import { proj4Wkt } from "../../grid/proj-wkt.js";
 import { inverseFlattening, projectedWkt } from "../../grid/proj-wkt1.js";
 import { cfGridMappingAttrs } from "./cf-grid-mapping-write.js";
+import { cfUnits } from "./length-units.js";
 
 /**
  * The WKT a store keeps for `crs`: its own (with a vertical part), its EPSG code's, else its PROJ
@@ -53,10 +54,9 @@ export function spatialRefAttrs(crs: Crs, wkt: string, transform?: readonly numb
   };
 }
 
-/** The length unit of a projected CRS's coordinates, as CF names it ("m", "km", or metres' multiple). */
+/** The length unit of a projected CRS's coordinates, as CF names it ("m", "km", "US_survey_foot"...). */
 function lengthUnits(crs: Crs): string {
-  const metres = metresPerUnit(crs);
-  return metres === 1 ? "m" : metres === 1000 ? "km" : `${metres} m`;
+  return cfUnits(metresPerUnit(crs));
 }
 
 /** The units and standard name of an x or y coordinate in `crs`. */

@@ -43,7 +43,8 @@ export function crsTextOfGdalAttr(v: unknown): string | null {
  */
 export function ownCrsText(attrs: Readonly<Record<string, unknown>>, path: string): string | null {
   const legacy = typeof attrs.crs === "string" || typeof attrs.crs === "number" ? String(attrs.crs) : null;
-  if (attrs._CRS === undefined || attrs._CRS === null) return legacy !== null && parses(legacy) === true ? legacy : null;
+  if (attrs._CRS === undefined || attrs._CRS === null)
+    return legacy !== null && parses(legacy) === true ? legacy : null;
   const fail = (why: string) => new TilecastError("E_FORMAT", `its _CRS attribute ${why}`, { path });
   const crs = crsTextOfGdalAttr(attrs._CRS);
   if (crs === null) throw fail("holds no wkt, url or projjson");

@@ -21,6 +21,7 @@ import { namedEpsg } from "../../grid/epsg-names.js";
 import type { Georef } from "../../grid/grid.js";
 import { cfCoordinateScale, cfGridMappingProj, cfNames } from "./cf-grid-mapping.js";
 import type { ZarrArrayInfo } from "./dataset.js";
+import { sameUnit, unitMetres } from "./length-units.js";
 
 /** The grid mappings CF defines (CF 1.11, appendix F), all of which cf-grid-mapping.ts reads. */
 const CF_MAPPINGS = new Set([
@@ -92,7 +93,7 @@ export function gridMappingOf(
   arrays: ReadonlyMap<string, ZarrArrayInfo>,
   variable: string,
   info: ZarrArrayInfo,
-  dims: { x: string; y: string; km: boolean },
+  dims: { x: string; y: string; metres: number },
   path: string,
 ): GridMapping | null {
   const ref = info.attrs.grid_mapping;
@@ -108,7 +109,7 @@ export function gridMappingOf(
   const of = `grid mapping '${name}' of '${variable}'`;
   const wkt = wktText(attrs);
   if (wkt.text !== null) return { name, attrs, crsText: wkt.text };
-  const cf = cfGridMappingProj(attrs, dims.km ? "km" : "m");
+  const cf = cfGridMappingProj(attrs, dims.metres);
   if (cf !== null) {
     // The EPSG code its names name, where that is its CRS (as pyproj's to_cf writes one).
     const names = cfNames(attrs);
@@ -130,14 +131,11 @@ export function withMappingNames(georef: Georef | null, gm: GridMapping | null):
   return { ...georef, crs: { ...crs, names: gm.names } };
 }
 
-/** CF's units of a coordinate in kilometres. */
-export const KILOMETRES = /^(km|kilomet(re|er)s?)$/i;
-
 /**
  * What a projected coordinate is multiplied by to be in its CRS's units: a geostationary view's
- * scan angles by its height (cf-grid-mapping.ts); a coordinate CF labels in kilometres on a CRS
- * in metres (a `crs_wkt` or `_CRS` beside it) by 1000, where it was placed 1000 times too near
- * the false origin (GDAL's netCDF driver places it so too).
+ * scan angles by its height (cf-grid-mapping.ts); a coordinate CF labels in other units than its
+ * CRS's (a `crs_wkt` or `_CRS` beside it), kilometres or feet on a CRS in metres, by the ratio
+ * of the units (GDAL's netCDF driver scales kilometres alone, and places feet as metres).
  */
 export function coordinateScale(
   gm: GridMapping | null,
@@ -145,7 +143,10 @@ export function coordinateScale(
   coord: Readonly<Record<string, unknown>>,
 ): number {
   const k = gm ? cfCoordinateScale(gm.attrs, coord) : 1;
-  if (k !== 1 || !crsText || !KILOMETRES.test(String(coord.units ?? "").trim())) return k;
+  const metres = unitMetres(coord.units);
+  if (k !== 1 || !crsText || metres === null) return k;
   const crs = parseCrs(crsText);
-  return isGeographic(crs) ? 1 : 1000 / metresPerUnit(crs);
+  if (isGeographic(crs)) return 1;
+  const own = metresPerUnit(crs);
+  return sameUnit(metres, own) ? 1 : metres / own;
 }

@@ -27,8 +27,9 @@ import { checkSpatialLast } from "./dims-order.js";
 import { categoryNamesOf } from "./flag-meanings.js";
 import { ownCrsText } from "./gdal-crs.js";
 import { georefFromCoords, georefWithoutCoords, isLatLon, regularStep, unwrapLongitudes } from "./georef.js";
-import { coordinateScale, gridMappingOf, KILOMETRES, withMappingNames } from "./grid-mapping.js";
+import { coordinateScale, gridMappingOf, withMappingNames } from "./grid-mapping.js";
 import { groupView } from "./groups.js";
+import { unitMetres } from "./length-units.js";
 import { type AxisSelection, arrayDtype, readCoord, readSelection } from "./read.js";
 import { checkCoordFinite, checkCoordLength } from "./validate.js";
 import { coordLabels, dataVariables, namesAttr, timesAlong, timesAlongLabels } from "./variables.js";
@@ -204,14 +205,14 @@ export async function openZarrSource(path: string, o: ZarrSourceOptions = {}): P
   let periodicX = false;
   // CF's grid mapping (rioxarray's spatial_ref; its CF parameters alone), else the variable's
   // own attribute: GDAL's _CRS, or a crs string (gdal-crs.ts).
-  const km = KILOMETRES.test(String(xc?.attrs.units ?? "").trim());
-  const gm = gridMappingOf(ds.arrays, name, info, { x: xDim, y: yDim, km }, path);
+  const metres = unitMetres(xc?.attrs.units) ?? 1;
+  const gm = gridMappingOf(ds.arrays, name, info, { x: xDim, y: yDim, metres }, path);
   const crsText = gm?.crsText ?? ownCrsText(info.attrs, path);
   if (!yc && !xc) georef = georefWithoutCoords(gm?.attrs.GeoTransform, crsText, path);
   else if (yc && xc && yc.dims.length === 1 && xc.dims.length === 1) {
     const geo = isLatLon(yDim, xDim, yc.attrs, xc.attrs);
-    // Positions in the CRS's units: a geostationary view's scan angles become metres, and so
-    // do kilometres on a CRS in metres.
+    // Positions in the CRS's units: a geostationary view's scan angles become metres, and
+    // kilometres or feet on a CRS in metres become metres.
     const position = async (c: ZarrArrayInfo) => {
       const v = await readCoord(c, path);
       const k = coordinateScale(gm, crsText, c.attrs);

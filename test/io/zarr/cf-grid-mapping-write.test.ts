@@ -89,16 +89,18 @@ ds.to_zarr(${JSON.stringify(src)})
 print("null")`);
     const out = join(dir, "out.zarr");
     await convertRaster(src, out, { variable: "t" });
-    const seen = py<{ gm: string; units: string; x0: number; same: boolean }>(`import xarray as xr
+    const seen = py<{ gm: string; units: string; x0: number; fe: number; same: boolean }>(`import xarray as xr
 from pyproj import CRS, Transformer
 z = xr.open_zarr(${JSON.stringify(out)})
 a = {k: v for k, v in z.spatial_ref.attrs.items() if k not in ("crs_wkt", "spatial_ref", "GeoTransform")}
-t1 = Transformer.from_crs(CRS.from_cf(a), "EPSG:4326", always_xy=True)
+# CF's false easting and northing are in the coordinates' units (km): pyproj's from_cf takes metres.
+m = {**a, "false_easting": a["false_easting"] * 1000, "false_northing": a["false_northing"] * 1000}
+t1 = Transformer.from_crs(CRS.from_cf(m), "EPSG:4326", always_xy=True)
 t2 = Transformer.from_crs(CRS.from_wkt(z.spatial_ref.attrs["crs_wkt"]), "EPSG:4326", always_xy=True)
 x0, y0 = float(z.x.values[0]), float(z.y.values[0])
-print(json.dumps({"gm": a["grid_mapping_name"], "units": z.x.attrs["units"], "x0": x0,
-  # CF's parameters make a CRS in metres (false easting too); the coordinates say km.
+print(json.dumps({"gm": a["grid_mapping_name"], "units": z.x.attrs["units"], "x0": x0, "fe": a["false_easting"],
   "same": bool(np.allclose(t1.transform(x0 * 1000, y0 * 1000), t2.transform(x0, y0), atol=1e-9))}))`);
-    expect(seen).toStrictEqual({ gm: "lambert_conformal_conic", units: "km", x0: 3000, same: true });
+    // The input's false easting, 1500 km as CF and GDAL read it, is written back in km.
+    expect(seen).toStrictEqual({ gm: "lambert_conformal_conic", units: "km", x0: 3000, fe: 1500, same: true });
   });
 });

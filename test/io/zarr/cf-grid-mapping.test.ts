@@ -198,7 +198,7 @@ print(json.dumps(out))`);
     }
     // Kilometre coordinates, and mappings not read here (no CRS, as before).
     const [lon, lat] = transformPoint(
-      parseCrs(cfGridMappingProj(MAPPINGS.lcc_meps ?? {}, "km") ?? ""),
+      parseCrs(cfGridMappingProj(MAPPINGS.lcc_meps ?? {}, 1000) ?? ""),
       wgs84,
       [250, -125],
     );
