@@ -19,6 +19,7 @@ import type { CrsNames } from "./crs-names.js";
 import { respelledCrs } from "./crs-spelling.js";
 import { DATUM_SHIFTS } from "./datum-shifts.js";
 import { EPSG_WKT } from "./epsg-wkt.js";
+import { orthoEllipsoid } from "./ortho-ellipsoid.js";
 import { converter, proj4Dialect } from "./proj4-transform.js";
 import { onSphere } from "./sphere-tmerc.js";
 import { extensionProj4, wktProj } from "./wkt-proj.js";
@@ -283,7 +284,11 @@ let proj4Module: typeof proj4Type | null = null;
  * need it (EPSG codes are looked up, not parsed).
  */
 export const proj4 = (): typeof proj4Type => {
-  proj4Module ??= require("proj4") as typeof proj4Type;
+  if (!proj4Module) {
+    proj4Module = require("proj4") as typeof proj4Type;
+    // PROJ's ellipsoidal orthographic in place of proj4's spherical one.
+    (proj4Module.Proj as unknown as { projections: { add(p: unknown): void } }).projections.add(orthoEllipsoid);
+  }
   return proj4Module;
 };
 

@@ -123,12 +123,20 @@ const MAPPINGS: Record<string, Record<string, unknown>> = {
     longitude_of_projection_origin: 5,
     false_easting: 100,
   },
-  // On a sphere: proj4's orthographic is spherical, PROJ's (since 7.2) ellipsoidal on an ellipsoid.
+  // On a sphere, and on WGS 84, where PROJ's (since 7.2) is ellipsoidal (grid/ortho-ellipsoid.ts).
   ortho: {
     grid_mapping_name: "orthographic",
     latitude_of_projection_origin: 40,
     longitude_of_projection_origin: -10,
     earth_radius: 6371000,
+  },
+  ortho_wgs84: {
+    grid_mapping_name: "orthographic",
+    latitude_of_projection_origin: 40,
+    longitude_of_projection_origin: -10,
+    false_easting: 1000,
+    semi_major_axis: 6378137,
+    inverse_flattening: 298.257223563,
   },
   nsper: {
     grid_mapping_name: "vertical_perspective",
