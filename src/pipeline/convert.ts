@@ -15,7 +15,7 @@
  * await convertRaster("fixtures/geotiff/u16.deflate.pred2.tiled.3b.tif", "/tmp/copy.tif", { tileSize: 32, overlap: 4 });
  * ```
  */
-import { lastValueFrom, tap } from "rxjs";
+import { lastValueFrom, map, tap } from "rxjs";
 import { TilecastError } from "../errors.js";
 import { packingFor } from "../io/band-packing.js";
 import type { GeoTiffMeta } from "../io/geotiff/describe.js";
@@ -116,6 +116,7 @@ export async function convertRaster(input: string, output: string, o: ConvertOpt
       ...(typeof tiff.alphaBand === "number" ? { alpha: tiff.alphaBand } : {}),
       ...(tiff.rgbBands ? { rgb: true } : {}),
     };
+    const alphaOnly = typeof tiff.alphaBand === "number" && !tiff.maskSource;
     // A masked input's mask: kept beside the data, or as its nodata value (NaN for floats).
     const { spec, warning } = tiff.maskSource ? maskedSpec(base, driver) : { spec: base, warning: null };
     const sink = await createSink(output, spec, {
@@ -128,6 +129,9 @@ export async function convertRaster(input: string, output: string, o: ConvertOpt
     await lastValueFrom(
       readTiles(src, plan, { concurrency }).pipe(
         cropHalo(),
+        // An alpha band is its own mask, written as a band: the cells it hides keep their
+        // values, as gdal_translate keeps them (they were written as 0).
+        map((t) => (alphaOnly && t.grid.mask ? { ...t, grid: { ...t.grid, mask: null } } : t)),
         writeTiles(sink, { concurrency }),
         tap((p) => {
           last = p;

@@ -107,19 +107,31 @@ print(1)`);
       await expectGdalValidity(path, [...Array(bands).keys()], masks);
     });
 
-  it("convert keeps the alpha band alpha: GDAL reads the copy's masks as the original's", async () => {
+  it("convert keeps the alpha band alpha, and the colours it hides: GDAL reads the copy as the original", async () => {
     const path = tmp("rgba-src.tif");
     const copy = tmp("rgba-copy.tif");
+    const zarr = tmp("rgba-copy.zarr");
     py(`ds = gdal.GetDriverByName("GTiff").Create(${JSON.stringify(path)}, ${W}, ${H}, 4, gdal.GDT_UInt16, ["ALPHA=YES", "PHOTOMETRIC=RGB"])
 ${PATTERN}
 ds.GetRasterBand(4).WriteArray(m)
 ds.GetRasterBand(1).Fill(300)
+for b in (2, 3):
+    ds.GetRasterBand(b).WriteArray((np.arange(${W * H}).reshape(${H}, ${W}) * b % 1000).astype(np.uint16))
 ds = None
 print(1)`);
     await convertRaster(path, copy, { tileSize: 32, outputTileSize: 16 });
+    await convertRaster(path, zarr, { tileSize: 32 });
     const [a, b] = [gdalMasks(path), gdalMasks(copy)];
     expect(b.flags).toStrictEqual([6, 6, 6, 1]);
     expect(b.masks).toStrictEqual(a.masks);
+    // Every value, under alpha 0 too, as gdal_translate copies them (they were written as 0).
+    const same = py<[boolean, boolean]>(`import xarray as xr
+src = gdal.Open(${JSON.stringify(path)})
+dst = gdal.Open(${JSON.stringify(copy)})
+want = src.ReadAsArray()
+print(json.dumps([bool(np.array_equal(dst.ReadAsArray(), want)),
+                  bool(np.array_equal(xr.open_zarr(${JSON.stringify(zarr)}).band_data.values, want))]))`);
+    expect(same).toStrictEqual([true, true]);
   });
 
   /** GDAL's colour interpretation of each band of `path`. */
