@@ -4,7 +4,8 @@
  * the parallel, 1600 km off at 41°S), equidistant cylindrical (ESRI's standard parallel dropped),
  * cylindrical equal-area and Behrmann, the geostationary view, oblique stereographic (WKT 2's
  * `Stereographic`), Hotine oblique Mercator, the south-orientated transverse Mercator, azimuthal
- * equidistant, orthographic and vertical perspective. Other methods stay with proj4's own reading.
+ * equidistant, orthographic, vertical perspective and ESRI's polar stereographic (proj4 put
+ * NSIDC's north polar grid 2200 km off). Other methods stay with proj4's own reading.
  *
  * @example
  * ```ts
@@ -92,6 +93,8 @@ const geos = (sweep: (p: Params) => string) => (p: Params) =>
 const hotineA = (p: Params) => omerc(p, " +no_uoff");
 const hotineB = (p: Params) => omerc(p, "");
 const aeqd = (p: Params) => `+proj=aeqd +lat_0=${f(p.lat0)} +lon_0=${f(p.lon0)} ${offsets(p)}`;
+const polar = (pole: number, p: Params) =>
+  `+proj=stere +lat_0=${pole} +lat_ts=${f(p.lat1, pole)} +lon_0=${f(p.lon0)} +k_0=${f(p.k0, 1)} ${offsets(p)}`;
 const nsper = (p: Params) => `+proj=nsper +lat_0=${f(p.lat0)} +lon_0=${f(p.lon0)} +h=${p.h} ${offsets(p)}`;
 
 /** Each method (its name as {@link wktName} gives it) as a PROJ string's projection part. */
@@ -127,6 +130,9 @@ const METHODS: Readonly<Record<string, (p: Params) => string | null>> = {
   azimuthalequidistant: aeqd,
   modifiedazimuthalequidistant: aeqd,
   orthographic: (p) => `+proj=ortho +lat_0=${f(p.lat0)} +lon_0=${f(p.lon0)} ${offsets(p)}`,
+  // ESRI's polar stereographic, by its standard parallel (at the pole, by its scale factor).
+  stereographicnorthpole: (p) => polar(90, p),
+  stereographicsouthpole: (p) => polar(-90, p),
   verticalperspective: nsper,
   verticalnearsideperspective: nsper, // ESRI's
 };

@@ -36,7 +36,10 @@ specs = [("Mercator (variant B)", "EPSG:3994", (140, -40)), ("equidistant cylind
     ("Swiss oblique Mercator", "EPSG:2056", (8, 47)), ("south-orientated Lo15", "EPSG:2046", (15, -25)),
     ("azimuthal equidistant", "ESRI:54032", (20, 40)), ("Guam", "EPSG:3295", (138.2, 9.6)),
     ("vertical perspective", "+proj=nsper +lat_0=50 +lon_0=10 +h=3000000 +ellps=WGS84", (12, 51)),
-    ("US National Atlas (spherical)", "EPSG:9311", (-100, 45))]
+    ("US National Atlas (spherical)", "EPSG:9311", (-100, 45)),
+    ("NSIDC north polar stereographic", "EPSG:3413", (-45, 75)), ("Arctic polar stereographic", "EPSG:3995", (10, 80)),
+    ("Antarctic polar stereographic", "EPSG:3031", (0, -75)), ("UPS North", "EPSG:32661", (10, 85)),
+    ("UPS South", "EPSG:32761", (10, -85))]
 out = []
 for name, spec, pt in specs:
     crs = pyproj.CRS(spec)
