@@ -4,8 +4,9 @@
  * the parallel, 1600 km off at 41°S), equidistant cylindrical (ESRI's standard parallel dropped),
  * cylindrical equal-area and Behrmann, the geostationary view, oblique stereographic (WKT 2's
  * `Stereographic`), Hotine oblique Mercator, the south-orientated transverse Mercator, azimuthal
- * equidistant, orthographic, vertical perspective and ESRI's polar stereographic (proj4 put
- * NSIDC's north polar grid 2200 km off). Other methods stay with proj4's own reading.
+ * equidistant, orthographic, vertical perspective, ESRI's polar stereographic (proj4 put
+ * NSIDC's north polar grid 2200 km off) and WKT 2's Web Mercator (27 km off at 40°N: proj4 made
+ * it ellipsoidal). Other methods stay with proj4's own reading.
  *
  * @example
  * ```ts
@@ -131,6 +132,8 @@ const METHODS: Readonly<Record<string, (p: Params) => string | null>> = {
   modifiedazimuthalequidistant: aeqd,
   orthographic: (p) => `+proj=ortho +lat_0=${f(p.lat0)} +lon_0=${f(p.lon0)} ${offsets(p)}`,
   // ESRI's polar stereographic, by its standard parallel (at the pole, by its scale factor).
+  // Web Mercator: the sphere's formulas on WGS 84's coordinates, no datum change (wktProj).
+  popularvisualisationpseudomercator: (p) => `+proj=merc +lon_0=${f(p.lon0)} ${offsets(p)}`,
   stereographicnorthpole: (p) => polar(90, p),
   stereographicsouthpole: (p) => polar(-90, p),
   verticalperspective: nsper,
@@ -151,6 +154,13 @@ function datumTerms(root: WktNode, geog: WktNode | undefined): string | null {
   return rf === 0 || !Number.isFinite(rf) ? `+R=${a}` : `+a=${a} +rf=${rf}`;
 }
 
+/** Web Mercator's sphere: the ellipsoid's semi-major axis, its latitudes taken as they are (PROJ's webmerc). */
+function webMercatorTerms(geog: WktNode): string | null {
+  const sph = deep(deep(geog, ["DATUM", "ENSEMBLE", "GEODETICDATUM"]), ["SPHEROID", "ELLIPSOID"]);
+  const a = sph ? Number(sph.children[1]) * factor(first(sph, "LENGTHUNIT", "UNIT"), 1) : Number.NaN;
+  return a > 0 ? `+R=${a} +nadgrids=@null` : null;
+}
+
 /** The PROJ string of `wkt` where its method is one this module reads (see the note), else null. */
 export function wktProj(wkt: string): string | null {
   const root = wktTree(wkt);
@@ -158,7 +168,8 @@ export function wktProj(wkt: string): string | null {
   const conversion = first(root, "CONVERSION");
   const method = wktName((first(root, "PROJECTION") ?? first(conversion, "METHOD"))?.children[0] ?? "");
   const geog = first(root, "GEOGCS", "BASEGEOGCRS", "BASEGEODCRS");
-  const datum = geog && datumTerms(root, geog);
+  const datum =
+    geog && (method === "popularvisualisationpseudomercator" ? webMercatorTerms(geog) : datumTerms(root, geog));
   if (!METHODS[method] || !datum) return null;
   // WKT 1's parameters are in its GEOGCS's angular unit and its own linear unit; WKT 2's name theirs.
   const angular = factor(first(geog, "UNIT", "ANGLEUNIT"), Math.PI / 180);

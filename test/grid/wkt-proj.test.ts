@@ -39,7 +39,7 @@ specs = [("Mercator (variant B)", "EPSG:3994", (140, -40)), ("equidistant cylind
     ("US National Atlas (spherical)", "EPSG:9311", (-100, 45)),
     ("NSIDC north polar stereographic", "EPSG:3413", (-45, 75)), ("Arctic polar stereographic", "EPSG:3995", (10, 80)),
     ("Antarctic polar stereographic", "EPSG:3031", (0, -75)), ("UPS North", "EPSG:32661", (10, 85)),
-    ("UPS South", "EPSG:32761", (10, -85))]
+    ("UPS South", "EPSG:32761", (10, -85)), ("Web Mercator", "EPSG:3857", (10, 40))]
 out = []
 for name, spec, pt in specs:
     crs = pyproj.CRS(spec)
