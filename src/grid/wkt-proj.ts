@@ -131,22 +131,32 @@ const METHODS: Readonly<Record<string, (p: Params) => string | null>> = {
   azimuthalequidistant: aeqd,
   modifiedazimuthalequidistant: aeqd,
   orthographic: (p) => `+proj=ortho +lat_0=${f(p.lat0)} +lon_0=${f(p.lon0)} ${offsets(p)}`,
-  // ESRI's polar stereographic, by its standard parallel (at the pole, by its scale factor).
   // Web Mercator: the sphere's formulas on WGS 84's coordinates, no datum change (wktProj).
   popularvisualisationpseudomercator: (p) => `+proj=merc +lon_0=${f(p.lon0)} ${offsets(p)}`,
+  // ESRI's polar stereographic, by its standard parallel (at the pole, by its scale factor).
   stereographicnorthpole: (p) => polar(90, p),
   stereographicsouthpole: (p) => polar(-90, p),
   verticalperspective: nsper,
   verticalnearsideperspective: nsper, // ESRI's
 };
 
-/** The ellipsoid and datum shift: WGS 84 by name, else the axes, with a TOWGS84 where given. */
-function datumTerms(root: WktNode, geog: WktNode | undefined): string | null {
+/** The datum of a geographic CRS node, and its ellipsoid's semi-major axis (metres) and inverse flattening. */
+function ellipsoidOf(geog: WktNode | undefined) {
   const datum = deep(geog, ["DATUM", "ENSEMBLE", "GEODETICDATUM"]);
   const sph = deep(datum, ["SPHEROID", "ELLIPSOID"]);
   if (!sph) return null;
-  const a = Number(sph.children[1]) * factor(first(sph, "LENGTHUNIT", "UNIT"), 1);
-  const rf = Number(sph.children[2]);
+  return {
+    datum,
+    a: Number(sph.children[1]) * factor(first(sph, "LENGTHUNIT", "UNIT"), 1),
+    rf: Number(sph.children[2]),
+  };
+}
+
+/** The ellipsoid and datum shift: WGS 84 by name, else the axes, with a TOWGS84 where given. */
+function datumTerms(root: WktNode, geog: WktNode | undefined): string | null {
+  const e = ellipsoidOf(geog);
+  if (!e) return null;
+  const { datum, a, rf } = e;
   const shift = deep(root, ["TOWGS84"])?.children.map(Number);
   const wgs84 = /^(worldgeodeticsystem1984(ensemble)?|dwgs1984|wgs1984|wgs84)$/.test(wktName(datum?.children[0]));
   if (shift?.every(Number.isFinite)) return `+a=${a} +rf=${rf} +towgs84=${shift.join(",")}`;
@@ -156,8 +166,7 @@ function datumTerms(root: WktNode, geog: WktNode | undefined): string | null {
 
 /** Web Mercator's sphere: the ellipsoid's semi-major axis, its latitudes taken as they are (PROJ's webmerc). */
 function webMercatorTerms(geog: WktNode): string | null {
-  const sph = deep(deep(geog, ["DATUM", "ENSEMBLE", "GEODETICDATUM"]), ["SPHEROID", "ELLIPSOID"]);
-  const a = sph ? Number(sph.children[1]) * factor(first(sph, "LENGTHUNIT", "UNIT"), 1) : Number.NaN;
+  const a = ellipsoidOf(geog)?.a ?? Number.NaN;
   return a > 0 ? `+R=${a} +nadgrids=@null` : null;
 }
 

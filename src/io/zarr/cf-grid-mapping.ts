@@ -13,7 +13,6 @@
  * // "+proj=stere +lat_0=90 +lat_ts=70 +lon_0=-45 +x_0=0 +y_0=0 +ellps=WGS84 +units=m +no_defs"
  * ```
  */
-
 import type { CrsNames } from "../../grid/crs-names.js";
 import { projUnits } from "./length-units.js";
 
@@ -94,8 +93,7 @@ export function cfGridMappingProj(a: Readonly<Record<string, unknown>>, metres =
   const parallels = (Array.isArray(a.standard_parallel) ? a.standard_parallel : [a.standard_parallel]).map(num);
   const lat0 = p("latitude_of_projection_origin", 0);
   // CF's false easting and northing are in the coordinates' units; PROJ's +x_0 and +y_0 in metres.
-  const metric = (v: number | null) => (metres === 1 ? v : (v as number) * metres);
-  const offsets = `+x_0=${metric(p("false_easting", 0))} +y_0=${metric(p("false_northing", 0))}`;
+  const offsets = `+x_0=${(p("false_easting", 0) as number) * metres} +y_0=${(p("false_northing", 0) as number) * metres}`;
   const pm = p("longitude_of_prime_meridian");
   const tail = `${ellipsoid(a)}${pm ? ` +pm=${pm}` : ""} ${projUnits(metres)} +no_defs`;
   const lon0 = p("longitude_of_central_meridian") ?? p("longitude_of_projection_origin");
