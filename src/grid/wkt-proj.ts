@@ -5,8 +5,9 @@
  * cylindrical equal-area and Behrmann, the geostationary view, oblique stereographic (WKT 2's
  * `Stereographic`), Hotine oblique Mercator, the south-orientated transverse Mercator, azimuthal
  * equidistant, orthographic, vertical perspective, ESRI's polar stereographic (proj4 put
- * NSIDC's north polar grid 2200 km off) and WKT 2's Web Mercator (27 km off at 40°N: proj4 made
- * it ellipsoidal). Other methods stay with proj4's own reading.
+ * NSIDC's north polar grid 2200 km off), WKT 2's Web Mercator (27 km off at 40°N: proj4 made
+ * it ellipsoidal) and Krovak, whose south-west orientation proj4 read as east-north (2482 km
+ * off). Other methods stay with proj4's own reading.
  *
  * @example
  * ```ts
@@ -19,6 +20,7 @@
  * // "+proj=merc +lat_ts=-41 +lon_0=100 +x_0=0 +y_0=0 +datum=WGS84 +units=m +no_defs"
  * ```
  */
+import { proj4 } from "./crs.js";
 import { rotatedPoleProj } from "./rotated-pole-wkt.js";
 import { deep, degrees, elements, factor, first, type WktNode, wktName, wktTree } from "./wkt-tree.js";
 
@@ -33,7 +35,23 @@ export function extensionProj4(wkt: string): string | null {
 
 /** Parameters by role, angles in degrees, lengths in metres. */
 type Params = Partial<
-  Record<"lat0" | "lon0" | "k0" | "x0" | "y0" | "lat1" | "alpha" | "gamma" | "h" | "option", number>
+  Record<
+    | "lat0"
+    | "lon0"
+    | "k0"
+    | "x0"
+    | "y0"
+    | "lat1"
+    | "alpha"
+    | "gamma"
+    | "h"
+    | "option"
+    | "pseudo"
+    | "xScale"
+    | "yScale"
+    | "rotation",
+    number
+  >
 >;
 
 const ROLES: Readonly<Record<string, keyof Params>> = {
@@ -72,9 +90,17 @@ const ROLES: Readonly<Record<string, keyof Params>> = {
   height: "h",
   viewpointheight: "h",
   option: "option",
+  colatitudeofconeaxis: "alpha",
+  latitudeofpseudostandardparallel: "pseudo",
+  pseudostandardparallel1: "pseudo",
+  scalefactoronpseudostandardparallel: "k0",
+  xscale: "xScale",
+  yscale: "yScale",
+  xyplanerotation: "rotation",
 };
 
 const LINEAR = new Set<keyof Params>(["x0", "y0", "h"]);
+const UNITLESS = new Set<keyof Params>(["k0", "option", "xScale", "yScale"]);
 const f = (v: number | undefined, d = 0) => v ?? d;
 const offsets = (p: Params) => `+x_0=${f(p.x0)} +y_0=${f(p.y0)}`;
 /** Hotine oblique Mercator; variant B at right angles is PROJ's Swiss oblique Mercator, as PROJ reads it. */
@@ -96,6 +122,26 @@ const hotineB = (p: Params) => omerc(p, "");
 const aeqd = (p: Params) => `+proj=aeqd +lat_0=${f(p.lat0)} +lon_0=${f(p.lon0)} ${offsets(p)}`;
 const polar = (pole: number, p: Params) =>
   `+proj=stere +lat_0=${pole} +lat_ts=${f(p.lat1, pole)} +lon_0=${f(p.lon0)} +k_0=${f(p.k0, 1)} ${offsets(p)}`;
+/**
+ * Krovak, oriented as ESRI's X_Scale and XY_Plane_Rotation say: (1, 0) south and west, as
+ * EPSG's method 9819 points its axes; (-1, 90) east and north (method 1041, EPSG:5514).
+ */
+function krovak(p: Params): string | null {
+  const southWest = p.xScale === 1 && f(p.rotation) === 0;
+  if (!southWest && !(p.xScale === -1 && p.rotation === 90)) return null;
+  const axis = southWest ? " +axis=swu" : "";
+  return `+proj=krovak +lat_0=${f(p.lat0)} +lon_0=${f(p.lon0)} +alpha=${p.alpha} +lat_ts=${f(p.pseudo, 78.5)} +k=${f(p.k0, 1)} ${offsets(p)}${axis}`;
+}
+
+/**
+ * Where WKT 1 or 2 says no X_Scale: WKT 2's method 9819 is south-west; WKT 1 is as its axes
+ * point, east and north without them, as PROJ reads it.
+ */
+function krovakAxes(root: WktNode, wkt2: boolean): Params {
+  const south = wkt2 || first(root, "AXIS")?.children[1] === "SOUTH";
+  return south ? { xScale: 1, rotation: 0 } : { xScale: -1, rotation: 90 };
+}
+
 const nsper = (p: Params) => `+proj=nsper +lat_0=${f(p.lat0)} +lon_0=${f(p.lon0)} +h=${p.h} ${offsets(p)}`;
 
 /** Each method (its name as {@link wktName} gives it) as a PROJ string's projection part. */
@@ -136,6 +182,8 @@ const METHODS: Readonly<Record<string, (p: Params) => string | null>> = {
   // ESRI's polar stereographic, by its standard parallel (at the pole, by its scale factor).
   stereographicnorthpole: (p) => polar(90, p),
   stereographicsouthpole: (p) => polar(-90, p),
+  krovak,
+  krovaknorthorientated: (p) => krovak({ ...p, xScale: -1, rotation: 90 }),
   verticalperspective: nsper,
   verticalnearsideperspective: nsper, // ESRI's
 };
@@ -152,15 +200,36 @@ function ellipsoidOf(geog: WktNode | undefined) {
   };
 }
 
-/** The ellipsoid and datum shift: WGS 84 by name, else the axes, with a TOWGS84 where given. */
-function datumTerms(root: WktNode, geog: WktNode | undefined): string | null {
+/**
+ * The datum shift proj4 finds for `wkt` where the text gives none: it knows datums by name
+ * (ESRI's D_S_JTSK, OSGB 1936) and by their EPSG code, as PROJ finds a transformation for them.
+ * Empty where it finds none, or cannot read the text.
+ */
+function proj4Shift(wkt: string): number[] {
+  try {
+    const raw = (new (proj4().Proj)(wkt) as unknown as { datum_params?: unknown[] }).datum_params;
+    const shift = (raw ?? []).map(Number);
+    return (shift.length === 3 || shift.length === 7) && shift.every(Number.isFinite) ? shift : [];
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * The ellipsoid and datum shift: the TOWGS84 the text gives, else WGS 84 by name, else the shift
+ * proj4 knows for the datum (proj4 read these before this module did), else the axes alone.
+ */
+function datumTerms(root: WktNode, geog: WktNode | undefined, wkt: string): string | null {
   const e = ellipsoidOf(geog);
   if (!e) return null;
   const { datum, a, rf } = e;
-  const shift = deep(root, ["TOWGS84"])?.children.map(Number);
+  const towgs84 = (shift: number[]) => `+a=${a} +rf=${rf} +towgs84=${shift.join(",")}`;
+  const given = deep(root, ["TOWGS84"])?.children.map(Number);
+  if (given?.every(Number.isFinite)) return towgs84(given);
   const wgs84 = /^(worldgeodeticsystem1984(ensemble)?|dwgs1984|wgs1984|wgs84)$/.test(wktName(datum?.children[0]));
-  if (shift?.every(Number.isFinite)) return `+a=${a} +rf=${rf} +towgs84=${shift.join(",")}`;
   if (wgs84 && a === 6378137 && Math.abs(rf - 298.257223563) < 1e-9) return "+datum=WGS84";
+  const known = proj4Shift(wkt);
+  if (known.length > 0) return towgs84(known);
   return rf === 0 || !Number.isFinite(rf) ? `+R=${a}` : `+a=${a} +rf=${rf}`;
 }
 
@@ -178,7 +247,7 @@ export function wktProj(wkt: string): string | null {
   const method = wktName((first(root, "PROJECTION") ?? first(conversion, "METHOD"))?.children[0] ?? "");
   const geog = first(root, "GEOGCS", "BASEGEOGCRS", "BASEGEODCRS");
   const datum =
-    geog && (method === "popularvisualisationpseudomercator" ? webMercatorTerms(geog) : datumTerms(root, geog));
+    geog && (method === "popularvisualisationpseudomercator" ? webMercatorTerms(geog) : datumTerms(root, geog, wkt));
   if (!METHODS[method] || !datum) return null;
   // WKT 1's parameters are in its GEOGCS's angular unit and its own linear unit; WKT 2's name theirs.
   const angular = factor(first(geog, "UNIT", "ANGLEUNIT"), Math.PI / 180);
@@ -191,9 +260,10 @@ export function wktProj(wkt: string): string | null {
     const unit = first(q, "ANGLEUNIT", "LENGTHUNIT", "SCALEUNIT", "UNIT");
     const v = Number(q.children[1]);
     const isLength = LINEAR.has(role);
-    const k = unit ? factor(unit, 1) : isLength ? linear : role === "k0" || role === "option" ? 1 : angular;
-    p[role] = isLength ? v * k : role === "k0" || role === "option" ? v : degrees(v, k);
+    const k = unit ? factor(unit, 1) : isLength ? linear : UNITLESS.has(role) ? 1 : angular;
+    p[role] = isLength ? v * k : UNITLESS.has(role) ? v : degrees(v, k);
   }
+  if (method === "krovak" && p.xScale === undefined) Object.assign(p, krovakAxes(root, conversion !== undefined));
   const body = METHODS[method]?.(p);
   if (!body || body.includes("undefined")) return null;
   const pm = first(geog, "PRIMEM");
