@@ -246,9 +246,9 @@ export function wktProj(wkt: string): string | null {
   const conversion = first(root, "CONVERSION");
   const method = wktName((first(root, "PROJECTION") ?? first(conversion, "METHOD"))?.children[0] ?? "");
   const geog = first(root, "GEOGCS", "BASEGEOGCRS", "BASEGEODCRS");
-  const datum =
-    geog && (method === "popularvisualisationpseudomercator" ? webMercatorTerms(geog) : datumTerms(root, geog, wkt));
-  if (!METHODS[method] || !datum) return null;
+  if (!METHODS[method] || !geog) return null; // before the datum: proj4Shift parses the text again
+  const datum = method === "popularvisualisationpseudomercator" ? webMercatorTerms(geog) : datumTerms(root, geog, wkt);
+  if (!datum) return null;
   // WKT 1's parameters are in its GEOGCS's angular unit and its own linear unit; WKT 2's name theirs.
   const angular = factor(first(geog, "UNIT", "ANGLEUNIT"), Math.PI / 180);
   const linearUnit = first(root, "UNIT", "LENGTHUNIT") ?? deep(first(root, "AXIS"), ["LENGTHUNIT", "UNIT"]);
