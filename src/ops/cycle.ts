@@ -130,9 +130,15 @@ async function takeLock(
     const lock = await acquireLock(path, { task });
     if (lock) return lock;
     const h = await readLock(path);
-    const who = `pid ${h?.pid} on ${h?.host} since ${h?.acquired}`;
-    if (h?.task === task) return `another run of ${name} is running this cycle (${who})`;
-    const holder = `another run of ${name} holds the lock (${who}${h?.task ? `, cycle ${h.task}` : ""})`;
+    // Released between our try and our look (seen under load: "pid undefined on undefined"):
+    // nobody to name or wait for; try again at once.
+    if (!h) {
+      await pause(10, o.signal);
+      continue;
+    }
+    const who = `pid ${h.pid} on ${h.host} since ${h.acquired}`;
+    if (h.task === task) return `another run of ${name} is running this cycle (${who})`;
+    const holder = `another run of ${name} holds the lock (${who}${h.task ? `, cycle ${h.task}` : ""})`;
     const left = deadline - Date.now();
     if (left <= 0) return holder;
     if (said !== holder) o.log?.(`${name} ${task}: waiting for the lock: ${holder}`);
