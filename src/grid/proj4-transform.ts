@@ -4,7 +4,10 @@
  *   the semi-major axis as its radius, 0.11 % too large on WGS 84 (20 km across a world map). The
  *   radius is given explicitly, as PROJ derives it.
  * - `+axis=wsu` (a south-orientated grid, southern Africa's Lo systems): proj4 applies a PROJ
- *   string's axes only when asked (`enforceAxis`), and gave east and north in their place.
+ *   string's axes only when asked (`enforceAxis`), and gave east and north in their place. Asked,
+ *   it also applies the other side's WKT axes: WKT 2's geographic CRS (latitude first) had its
+ *   points' longitude and latitude swapped, thousands of km off. The PROJ string's axes are
+ *   applied here instead, and a WKT's never: its points are longitude, latitude or east, north.
  */
 import { proj4 } from "./crs.js";
 
@@ -26,8 +29,30 @@ export function proj4Dialect(def: string): string {
   return /^\+proj=nsper\b/.test(def) ? def.replace(/^\+proj=nsper\b/, "+proj=tpers +tilt=0 +azi=0") : def;
 }
 
-/** Whether a PROJ string orders or points its axes other than east, north, up. */
-const ownAxes = (def: string) => /\+axis=(?!enu\b)\w+/.test(def);
+/** The axes a PROJ string orders or points other than east, north (`wsu`, `neu`), else null. */
+function ownAxes(def: string): string | null {
+  const axis = def.startsWith("+") ? /\+axis=([enws]{2})[ud]?\b/.exec(def)?.[1] : undefined;
+  return axis && axis !== "en" ? axis : null;
+}
+
+/** A point in `axes` from its east and north. */
+function toAxes(axes: string | null, [e, n]: readonly number[]): [number, number] {
+  const pick = (a: string | undefined) => (a === "e" ? e : a === "w" ? -(e as number) : a === "n" ? n : -(n as number));
+  return axes ? [pick(axes[0]) as number, pick(axes[1]) as number] : [e ?? Number.NaN, n ?? Number.NaN];
+}
+
+/** The east and north of a point in `axes`. */
+function fromAxes(axes: string | null, p: readonly number[]): [number, number] {
+  if (!axes) return [p[0] ?? Number.NaN, p[1] ?? Number.NaN];
+  const q: [number, number] = [Number.NaN, Number.NaN];
+  for (const i of [0, 1]) {
+    const a = axes[i];
+    const v = p[i] as number;
+    if (a === "e" || a === "w") q[0] = a === "e" ? v : -v;
+    else q[1] = a === "n" ? v : -v;
+  }
+  return q;
+}
 
 /** A point converter between two definitions (PROJ strings, WKT, `EPSG:n` proj4 knows). */
 export interface Converter {
@@ -38,10 +63,9 @@ export interface Converter {
 /** A converter from `from` to `to`, parsed once, transforming as PROJ does. */
 export function converter(from: string, to: string): Converter {
   const conv = proj4()(transformDefinition(from), transformDefinition(to));
-  const axes = ownAxes(from) || ownAxes(to);
-  const pair = (q: number[]): [number, number] => [q[0] ?? Number.NaN, q[1] ?? Number.NaN];
+  const [a, b] = [ownAxes(from), ownAxes(to)];
   return {
-    forward: (p) => pair(conv.forward([p[0], p[1]], axes)),
-    inverse: (p) => pair(conv.inverse([p[0], p[1]], axes)),
+    forward: (p) => toAxes(b, conv.forward(fromAxes(a, p))),
+    inverse: (p) => toAxes(a, conv.inverse(fromAxes(b, p))),
   };
 }

@@ -6,7 +6,7 @@
  * northings (the sign of both wrong).
  */
 import { describe, expect, it } from "vitest";
-import { type Crs, crsFromEpsg, transformPoint } from "../../src/grid/crs.js";
+import { type Crs, crsFromEpsg, parseCrs, transformPoint } from "../../src/grid/crs.js";
 import { hasGdal, py } from "../helpers/gdal.js";
 
 const DEFS = [
@@ -47,6 +47,42 @@ print(json.dumps(out))`);
           Math.max(Math.abs(lon - (POINTS[k]?.[0] as number)), Math.abs(lat - (POINTS[k]?.[1] as number))),
         ).toBeLessThan(1e-9);
       }
+    }
+  });
+});
+
+describe.skipIf(!hasGdal)("transformPoint between a WKT 2 geographic CRS and south-west grids", () => {
+  // WKT 2's geographic CRS orders latitude first; tilecast's points are longitude, latitude. proj4,
+  // asked to apply the grid's axes, applied the WKT's too and swapped them (thousands of km off).
+  const GRIDS = [
+    "+proj=tmerc +lat_0=0 +lon_0=15 +k=1 +x_0=0 +y_0=0 +axis=wsu +ellps=WGS84 +units=m +no_defs",
+    "+proj=krovak +axis=swu +lat_0=49.5 +lon_0=24.8333333333333 +alpha=30.2881397527778 +k=0.9999 +x_0=0 +y_0=0 +ellps=bessel +units=m +no_defs",
+  ];
+  const POINT: [number, number][] = [
+    [14.475, -22.915],
+    [15.5, 49.8],
+  ];
+
+  it("maps longitude, latitude as PROJ does (always_xy), to a millimetre, and back", () => {
+    const want = py<{ geo: string; xy: [number, number] }[]>(`
+import pyproj, warnings
+warnings.filterwarnings("ignore")
+out = []
+for d, (lon, lat) in zip(${JSON.stringify(GRIDS)}, ${JSON.stringify(POINT)}):
+    j = pyproj.CRS(d).geodetic_crs.to_json_dict()
+    j["coordinate_system"]["axis"].reverse()  # latitude first, as EPSG's geographic CRSs
+    geo = pyproj.CRS.from_json_dict(j)
+    t = pyproj.Transformer.from_crs(geo, d, always_xy=True)
+    out.append(dict(geo=geo.to_wkt("WKT2_2019"), xy=list(t.transform(lon, lat))))
+print(json.dumps(out))`);
+    for (const [i, d] of GRIDS.entries()) {
+      const geo = parseCrs(want[i]?.geo as string);
+      expect(want[i]?.geo).toMatch(/AXIS\["[^"]*lat[^"]*",north,ORDER\[1\]/i);
+      const [x, y] = transformPoint(geo, crs(d), POINT[i] as [number, number]);
+      const [u, v] = want[i]?.xy as [number, number];
+      expect(Math.max(Math.abs(x - u), Math.abs(y - v)), d).toBeLessThan(0.001);
+      const [lon, lat] = transformPoint(crs(d), geo, [x, y]);
+      expect(Math.abs(lon - (POINT[i]?.[0] as number)) + Math.abs(lat - (POINT[i]?.[1] as number))).toBeLessThan(1e-9);
     }
   });
 });
