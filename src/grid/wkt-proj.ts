@@ -135,10 +135,12 @@ function krovak(p: Params): string | null {
 
 /**
  * Where WKT 1 or 2 says no X_Scale: WKT 2's method 9819 is south-west; WKT 1 is as its axes
- * point, east and north without them, as PROJ reads it.
+ * point. Without axes, PROJ (and so GDAL) reads GDAL's WKT 1, which names its parts' codes, east
+ * and north, and a WKT 1 naming no code south-west, as EPSG's method.
  */
 function krovakAxes(root: WktNode, wkt2: boolean): Params {
-  const south = wkt2 || first(root, "AXIS")?.children[1] === "SOUTH";
+  const axis = first(root, "AXIS")?.children[1];
+  const south = wkt2 || axis === "SOUTH" || (axis === undefined && !deep(root, ["AUTHORITY"]));
   return south ? { xScale: 1, rotation: 0 } : { xScale: -1, rotation: 90 };
 }
 

@@ -131,3 +131,32 @@ print(json.dumps(math.hypot(a[0] - b[0], a[1] - b[1])))`);
     expect(apart).toBeLessThan(1e-3);
   });
 });
+
+describe.skipIf(!hasPyproj)("Krovak's WKT 1 without axes", () => {
+  it("is south-west where it names no code, east-north where it does, as PROJ reads each", () => {
+    const cases = py<{ bare: boolean; wkt: string; expected: [number, number] }[]>(`import pyproj, re, warnings
+warnings.simplefilter("ignore")
+out = []
+for code in (5513, 8352, 2065):
+    crs = pyproj.CRS(code)
+    coded = re.sub(r',AUTHORITY\\["EPSG","\\d+"\\]\\]$', "]", crs.to_wkt("WKT1_GDAL"))
+    for bare, w in ((False, coded), (True, re.sub(r',AUTHORITY\\["EPSG","\\d+"\\]', "", coded))):
+        own = pyproj.CRS(w)
+        t = pyproj.Transformer.from_crs(own.geodetic_crs, own, always_xy=True)
+        out.append(dict(bare=bare, wkt=w, expected=list(t.transform(15.5, 49.8))))
+print(json.dumps(out))`);
+    expect(cases.length).toBe(6);
+    for (const c of cases) {
+      expect(c.wkt).not.toMatch(/AXIS\[/);
+      expect(/AUTHORITY\[/.test(c.wkt)).toBe(!c.bare);
+      const ellipsoid = "+a=6377397.155 +rf=299.1528128";
+      const pm = c.wkt.includes("Ferro") ? " +pm=ferro" : "";
+      const [x, y] = transformPoint(
+        parseCrs(`+proj=longlat ${ellipsoid}${pm} +no_defs`),
+        parseCrs(c.wkt),
+        [15.5, 49.8],
+      );
+      expect(Math.hypot(x - c.expected[0], y - c.expected[1]), c.wkt.slice(0, 60)).toBeLessThan(1e-3);
+    }
+  });
+});
