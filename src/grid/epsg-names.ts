@@ -92,3 +92,8 @@ export function namedEpsg(crs: Crs, names: CrsNames): number | null {
   const onGcs = matching(crs, byGcs.get(key(names.gcs)) ?? []);
   return onGcs.length === 1 ? (onGcs[0] as number) : null;
 }
+
+/** The codes of the geographic CRSs EPSG names `name` (case and spacing aside). */
+export function geographicCodes(name: string): number[] {
+  return (load().byName.get(key(name)) ?? []).filter((e) => e.method === "longlat").map((e) => e.code);
+}

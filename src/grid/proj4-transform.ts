@@ -60,9 +60,32 @@ export interface Converter {
   inverse(p: readonly [number, number]): [number, number];
 }
 
-/** A converter from `from` to `to`, parsed once, transforming as PROJ does. */
+/** The parts of proj4's parsed definition its datum shift is read from. */
+interface Parsed {
+  datum?: { datum_type: number; a: number; es: number; datum_params?: number[] };
+}
+
+/**
+ * Whether two parsed definitions share one Helmert shift to WGS 84 (proj4's datum types 1 and 2).
+ * proj4 takes points between such CRSs through WGS 84 and back, and its inverse of a shift is
+ * the first-order one: 1.85 m off on Helle 1954's (rotations of 32 to 153 arc-seconds).
+ */
+function sameShift(a: Parsed, b: Parsed): boolean {
+  const [da, db] = [a.datum, b.datum];
+  if (!da || !db || da.datum_type !== db.datum_type || (da.datum_type !== 1 && da.datum_type !== 2)) return false;
+  const [pa, pb] = [da.datum_params ?? [], db.datum_params ?? []];
+  return da.a === db.a && da.es === db.es && pa.length === pb.length && pa.every((v, i) => v === pb[i]);
+}
+
+/** A converter from `from` to `to`, parsed once, transforming as PROJ does (on one datum: without a shift). */
 export function converter(from: string, to: string): Converter {
-  const conv = proj4()(transformDefinition(from), transformDefinition(to));
+  const P = proj4().Proj as unknown as new (def: string) => Parsed;
+  const [source, dest] = [new P(transformDefinition(from)), new P(transformDefinition(to))];
+  if (sameShift(source, dest)) {
+    // No datum: proj4 then converts the point as it is, as PROJ does between CRSs on one datum.
+    for (const d of [source.datum, dest.datum]) if (d) d.datum_type = 5;
+  }
+  const conv = proj4()(source as never, dest as never);
   const [a, b] = [ownAxes(from), ownAxes(to)];
   return {
     forward: (p) => toAxes(b, conv.forward(fromAxes(a, p))),

@@ -7,7 +7,10 @@
  * equidistant, orthographic, vertical perspective, ESRI's polar stereographic (proj4 put
  * NSIDC's north polar grid 2200 km off), WKT 2's Web Mercator (27 km off at 40°N: proj4 made
  * it ellipsoidal) and Krovak, whose south-west orientation proj4 read as east-north (2482 km
- * off). Other methods stay with proj4's own reading.
+ * off). Also the methods most grids use, which proj4 reads but not in grads (NTF's Lambert zones
+ * 600 km off) nor with a WKT 2 datum's shift (transverse Mercator, Lambert conic, Albers,
+ * Cassini, polar and oblique stereographic, Lambert azimuthal, polyconic, New Zealand's grid),
+ * and a geographic CRS (wkt-datum.ts). Other methods stay with proj4's own reading.
  *
  * @example
  * ```ts
@@ -20,8 +23,8 @@
  * // "+proj=merc +lat_ts=-41 +lon_0=100 +x_0=0 +y_0=0 +datum=WGS84 +units=m +no_defs"
  * ```
  */
-import { proj4 } from "./crs.js";
 import { rotatedPoleProj } from "./rotated-pole-wkt.js";
+import { datumTerms, geographicProj, primeMeridianDegrees, webMercatorTerms } from "./wkt-datum.js";
 import { deep, degrees, elements, factor, first, type WktNode, wktName, wktTree } from "./wkt-tree.js";
 
 /**
@@ -42,6 +45,7 @@ type Params = Partial<
     | "x0"
     | "y0"
     | "lat1"
+    | "lat2"
     | "alpha"
     | "gamma"
     | "h"
@@ -82,6 +86,9 @@ const ROLES: Readonly<Record<string, keyof Params>> = {
   latitudeof1ststandardparallel: "lat1",
   standardparallel1: "lat1",
   latitudeofstandardparallel: "lat1",
+  latitudeof2ndstandardparallel: "lat2",
+  standardparallel2: "lat2",
+  ellipsoidscalingfactor: "k0",
   azimuthofinitialline: "alpha",
   azimuth: "alpha",
   anglefromrectifiedtoskewgrid: "gamma",
@@ -112,6 +119,8 @@ function omerc(p: Params, uoff: string): string | null {
   return `+proj=omerc${uoff} +lat_0=${f(p.lat0)} +lonc=${f(p.lon0)} +alpha=${p.alpha} +gamma=${gamma} +k=${f(p.k0, 1)} ${offsets(p)}`;
 }
 
+/** Mercator by its scale factor at the equator (variant A, 1SP). */
+const mercScaled = (p: Params) => `+proj=merc +k_0=${f(p.k0, 1)} +lon_0=${f(p.lon0)} ${offsets(p)}`;
 const merc = (p: Params) => `+proj=merc +lat_ts=${f(p.lat1)} +lon_0=${f(p.lon0)} ${offsets(p)}`;
 const eqc = (p: Params) => `+proj=eqc +lat_ts=${f(p.lat1)} +lat_0=${f(p.lat0)} +lon_0=${f(p.lon0)} ${offsets(p)}`;
 const cea = (p: Params) => `+proj=cea +lat_ts=${f(p.lat1)} +lon_0=${f(p.lon0)} ${offsets(p)}`;
@@ -119,6 +128,24 @@ const geos = (sweep: (p: Params) => string) => (p: Params) =>
   `+proj=geos +h=${p.h} +lon_0=${f(p.lon0)} +sweep=${sweep(p)} ${offsets(p)}`;
 const hotineA = (p: Params) => omerc(p, " +no_uoff");
 const hotineB = (p: Params) => omerc(p, "");
+const tmerc = (p: Params) => `+proj=tmerc +lat_0=${f(p.lat0)} +lon_0=${f(p.lon0)} +k_0=${f(p.k0, 1)} ${offsets(p)}`;
+/** Lambert conformal conic on one standard parallel, the origin's, scaled. */
+const lcc1 = (p: Params) =>
+  p.lat0 === undefined
+    ? null
+    : `+proj=lcc +lat_1=${p.lat0} +lat_0=${p.lat0} +lon_0=${f(p.lon0)} +k_0=${f(p.k0, 1)} ${offsets(p)}`;
+/** Lambert conformal conic on two standard parallels (Michigan's: and the ellipsoid scaled). */
+const lcc2 = (p: Params) =>
+  p.lat1 === undefined
+    ? null
+    : `+proj=lcc +lat_1=${p.lat1} +lat_2=${f(p.lat2, p.lat1)} +lat_0=${f(p.lat0)} +lon_0=${f(p.lon0)} +k_0=${f(p.k0, 1)} ${offsets(p)}`;
+const aea = (p: Params) =>
+  `+proj=aea +lat_1=${f(p.lat1)} +lat_2=${f(p.lat2, p.lat1)} +lat_0=${f(p.lat0)} +lon_0=${f(p.lon0)} ${offsets(p)}`;
+const centred = (proj: string) => (p: Params) => `+proj=${proj} +lat_0=${f(p.lat0)} +lon_0=${f(p.lon0)} ${offsets(p)}`;
+const sterea = (p: Params) => `+proj=sterea +lat_0=${f(p.lat0)} +lon_0=${f(p.lon0)} +k_0=${f(p.k0, 1)} ${offsets(p)}`;
+/** Polar stereographic by its scale at the pole (variant A), or its standard parallel (B). */
+const polarA = (p: Params) => polar(f(p.lat0) < 0 ? -90 : 90, { ...p, lat1: undefined });
+const polarB = (p: Params) => polar(f(p.lat1) < 0 ? -90 : 90, { ...p, k0: undefined });
 const aeqd = (p: Params) => `+proj=aeqd +lat_0=${f(p.lat0)} +lon_0=${f(p.lon0)} ${offsets(p)}`;
 const polar = (pole: number, p: Params) =>
   `+proj=stere +lat_0=${pole} +lat_ts=${f(p.lat1, pole)} +lon_0=${f(p.lon0)} +k_0=${f(p.k0, 1)} ${offsets(p)}`;
@@ -148,11 +175,39 @@ const nsper = (p: Params) => `+proj=nsper +lat_0=${f(p.lat0)} +lon_0=${f(p.lon0)
 
 /** Each method (its name as {@link wktName} gives it) as a PROJ string's projection part. */
 const METHODS: Readonly<Record<string, (p: Params) => string | null>> = {
+  // proj4 reads these itself, but not a WKT 1 in grads (NTF's Lambert zones 600 km off), nor
+  // the datum of a WKT 2 without codes (OSNI 1952's grid 59 m off).
+  transversemercator: tmerc,
+  gausskruger: tmerc,
+  transversemercator3d: tmerc,
+  albersconicequalarea: aea,
+  albersequalarea: aea,
+  albers: aea,
+  cassinisoldner: centred("cass"),
+  cassini: centred("cass"),
+  lambertazimuthalequalarea: centred("laea"),
+  polyconic: centred("poly"),
+  americanpolyconic: centred("poly"),
+  newzealandmapgrid: centred("nzmg"),
+  obliquestereographic: sterea,
+  doublestereographic: sterea,
+  polarstereographicvarianta: polarA,
+  polarstereographicvariantb: polarB,
+  // GDAL's WKT 1: at the pole by its scale, else by its latitude of origin as standard parallel.
+  polarstereographic: (p) => (Math.abs(f(p.lat0)) === 90 ? polarA(p) : polarB({ ...p, lat1: p.lat0 })),
+  lambertconicconformal1sp: lcc1,
+  lambertconformalconic1sp: lcc1,
+  lambertconicconformal2sp: lcc2,
+  lambertconformalconic2sp: lcc2,
+  lambertconicconformal2spmichigan: lcc2,
+  // ESRI's one name for both: two parallels where it gives a second, else the origin's, scaled.
+  lambertconformalconic: (p) => (p.lat2 === undefined ? lcc1({ ...p, lat0: p.lat0 ?? p.lat1 }) : lcc2(p)),
+  mercatorvarianta: mercScaled,
+  mercator1sp: mercScaled,
   mercatorvariantb: merc,
   mercator2sp: merc,
   // ESRI's, by its Standard_Parallel_1; an older WKT 1's by its scale factor.
-  mercator: (p) =>
-    p.lat1 === undefined && p.k0 !== undefined ? `+proj=merc +k_0=${p.k0} +lon_0=${f(p.lon0)} ${offsets(p)}` : merc(p),
+  mercator: (p) => (p.lat1 === undefined && p.k0 !== undefined ? mercScaled(p) : merc(p)),
   equidistantcylindrical: eqc,
   equidistantcylindricalspherical: eqc,
   equirectangular: eqc,
@@ -161,8 +216,8 @@ const METHODS: Readonly<Record<string, (p: Params) => string | null>> = {
   lambertcylindricalequalareaspherical: cea,
   cylindricalequalarea: cea,
   behrmann: (p) => cea({ lat1: 30, ...p }),
-  // On the sphere of the ellipsoid's area, as PROJ reads EPSG's spherical method.
-  lambertazimuthalequalareaspherical: (p) => `+proj=laea +R_A +lat_0=${f(p.lat0)} +lon_0=${f(p.lon0)} ${offsets(p)}`,
+  // On the ellipsoid, as PROJ 9.1 reads EPSG's spherical method and tilecast its codes (EPSG:9311).
+  lambertazimuthalequalareaspherical: centred("laea"),
   geostationarysatellitesweepx: geos(() => "x"),
   geostationarysatellitesweepy: geos(() => "y"),
   // ESRI's and GDAL's WKT 1: ESRI's Option 1 sweeps x, as GOES does; otherwise y, as Meteosat does.
@@ -190,61 +245,11 @@ const METHODS: Readonly<Record<string, (p: Params) => string | null>> = {
   verticalnearsideperspective: nsper, // ESRI's
 };
 
-/** The datum of a geographic CRS node, and its ellipsoid's semi-major axis (metres) and inverse flattening. */
-function ellipsoidOf(geog: WktNode | undefined) {
-  const datum = deep(geog, ["DATUM", "ENSEMBLE", "GEODETICDATUM"]);
-  const sph = deep(datum, ["SPHEROID", "ELLIPSOID"]);
-  if (!sph) return null;
-  return {
-    datum,
-    a: Number(sph.children[1]) * factor(first(sph, "LENGTHUNIT", "UNIT"), 1),
-    rf: Number(sph.children[2]),
-  };
-}
-
-/**
- * The datum shift proj4 finds for `wkt` where the text gives none: it knows datums by name
- * (ESRI's D_S_JTSK, OSGB 1936) and by their EPSG code, as PROJ finds a transformation for them.
- * Empty where it finds none, or cannot read the text.
- */
-function proj4Shift(wkt: string): number[] {
-  try {
-    const raw = (new (proj4().Proj)(wkt) as unknown as { datum_params?: unknown[] }).datum_params;
-    const shift = (raw ?? []).map(Number);
-    return (shift.length === 3 || shift.length === 7) && shift.every(Number.isFinite) ? shift : [];
-  } catch {
-    return [];
-  }
-}
-
-/**
- * The ellipsoid and datum shift: the TOWGS84 the text gives, else WGS 84 by name, else the shift
- * proj4 knows for the datum (proj4 read these before this module did), else the axes alone.
- */
-function datumTerms(root: WktNode, geog: WktNode | undefined, wkt: string): string | null {
-  const e = ellipsoidOf(geog);
-  if (!e) return null;
-  const { datum, a, rf } = e;
-  const towgs84 = (shift: number[]) => `+a=${a} +rf=${rf} +towgs84=${shift.join(",")}`;
-  const given = deep(root, ["TOWGS84"])?.children.map(Number);
-  if (given?.every(Number.isFinite)) return towgs84(given);
-  const wgs84 = /^(worldgeodeticsystem1984(ensemble)?|dwgs1984|wgs1984|wgs84)$/.test(wktName(datum?.children[0]));
-  if (wgs84 && a === 6378137 && Math.abs(rf - 298.257223563) < 1e-9) return "+datum=WGS84";
-  const known = proj4Shift(wkt);
-  if (known.length > 0) return towgs84(known);
-  return rf === 0 || !Number.isFinite(rf) ? `+R=${a}` : `+a=${a} +rf=${rf}`;
-}
-
-/** Web Mercator's sphere: the ellipsoid's semi-major axis, its latitudes taken as they are (PROJ's webmerc). */
-function webMercatorTerms(geog: WktNode): string | null {
-  const a = ellipsoidOf(geog)?.a ?? Number.NaN;
-  return a > 0 ? `+R=${a} +nadgrids=@null` : null;
-}
-
 /** The PROJ string of `wkt` where its method is one this module reads (see the note), else null. */
 export function wktProj(wkt: string): string | null {
   const root = wktTree(wkt);
-  if (!root || !["PROJCS", "PROJCRS", "PROJECTEDCRS"].includes(root.keyword)) return null;
+  if (!root) return null;
+  if (!["PROJCS", "PROJCRS", "PROJECTEDCRS"].includes(root.keyword)) return geographicProj(root, wkt);
   const conversion = first(root, "CONVERSION");
   const method = wktName((first(root, "PROJECTION") ?? first(conversion, "METHOD"))?.children[0] ?? "");
   const geog = first(root, "GEOGCS", "BASEGEOGCRS", "BASEGEODCRS");
@@ -268,8 +273,7 @@ export function wktProj(wkt: string): string | null {
   if (method === "krovak" && p.xScale === undefined) Object.assign(p, krovakAxes(root, conversion !== undefined));
   const body = METHODS[method]?.(p);
   if (!body || body.includes("undefined")) return null;
-  const pm = first(geog, "PRIMEM");
-  const pmDeg = pm ? degrees(Number(pm.children[1]), factor(first(pm, "ANGLEUNIT", "UNIT"), angular)) : 0;
+  const pmDeg = primeMeridianDegrees(geog, angular);
   const units = linear === 1 ? "+units=m" : `+to_meter=${linear}`;
   return `${body} ${datum}${pmDeg ? ` +pm=${pmDeg}` : ""} ${units} +no_defs`;
 }
