@@ -77,10 +77,27 @@ function sameShift(a: Parsed, b: Parsed): boolean {
   return da.a === db.a && da.es === db.es && pa.length === pb.length && pa.every((v, i) => v === pb[i]);
 }
 
+/**
+ * `def` as proj4 parses it. proj4 throws the whole text for a method it lacks (Laborde, Colombia
+ * Urban, Guam): the error names the method instead.
+ */
+function parsed(def: string): Parsed {
+  try {
+    return new (proj4().Proj as unknown as new (d: string) => Parsed)(transformDefinition(def));
+  } catch (e) {
+    const method = /\+proj=(\S+)/.exec(def)?.[1] ?? /(?:PROJECTION|METHOD)\["([^"]+)"/.exec(def)?.[1];
+    const why = e instanceof Error ? e.message : String(e);
+    throw new Error(
+      method && /projection name/i.test(why)
+        ? `points cannot be transformed in this CRS: proj4 has no "${method}" projection`
+        : `proj4 cannot read this CRS: ${why.slice(0, 160)}`,
+    );
+  }
+}
+
 /** A converter from `from` to `to`, parsed once, transforming as PROJ does (on one datum: without a shift). */
 export function converter(from: string, to: string): Converter {
-  const P = proj4().Proj as unknown as new (def: string) => Parsed;
-  const [source, dest] = [new P(transformDefinition(from)), new P(transformDefinition(to))];
+  const [source, dest] = [parsed(from), parsed(to)];
   if (sameShift(source, dest)) {
     // No datum: proj4 then converts the point as it is, as PROJ does between CRSs on one datum.
     for (const d of [source.datum, dest.datum]) if (d) d.datum_type = 5;

@@ -86,3 +86,20 @@ print(json.dumps(out))`);
     }
   });
 });
+
+describe("transformPoint in a CRS whose method proj4 lacks", () => {
+  it("names the method in one line (proj4 threw the CRS's whole text)", () => {
+    const laborde = crsFromEpsg(29701); // Madagascar's Laborde grid: +proj=labrd
+    expect(() => transformPoint(crsFromEpsg(4326), laborde, [47, -19])).toThrow(
+      /^points cannot be transformed in this CRS: proj4 has no "labrd" projection$/,
+    );
+    const urban = parseCrs(
+      'PROJCS["Arauca urban grid",GEOGCS["MAGNA-SIRGAS",DATUM["MAGNA",SPHEROID["GRS 1980",6378137,298.257222101]],' +
+        'PRIMEM["Greenwich",0],UNIT["degree",0.0174532925199433]],PROJECTION["IGAC_Plano_Cartesiano"],' +
+        'PARAMETER["latitude_of_center",7.0876],PARAMETER["longitude_of_center",-70.7583],UNIT["metre",1]]',
+    );
+    expect(() => transformPoint(crsFromEpsg(4326), urban, [-70.7, 7.1])).toThrow(
+      'proj4 has no "IGAC_Plano_Cartesiano" projection',
+    );
+  });
+});
