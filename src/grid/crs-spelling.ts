@@ -3,7 +3,9 @@
  * as one of those three: OGC's URNs and URLs of an EPSG code (a Zarr `_CRS`'s `url`, GML, WMS),
  * PROJ's legacy `+init=epsg:n` (xarray's old `open_rasterio` wrote it into a `crs` attribute),
  * OGC's CRS84 (longitude, latitude on WGS 84: EPSG:4326 as GDAL writes it into a GeoTIFF) and its
- * NAD83 and NAD27 siblings, and PROJJSON (`projjson.ts`), as GDAL's `SetFromUserInput` reads them.
+ * NAD83 and NAD27 siblings, PROJJSON (`projjson.ts`), and ESRI's compound CRS, its parts side by
+ * side (`PROJCS[...],VERTCS[...]`, as ArcGIS writes a DEM's .prj or PE string), as WKT 1's
+ * `COMPD_CS`; as GDAL's `SetFromUserInput` reads them.
  *
  * @example
  * ```ts
@@ -48,15 +50,40 @@ export function spelledEpsg(text: string): number | null {
   return null;
 }
 
+/** Where the first bracketed element of `t` closes (quotes skipped), or -1. */
+function firstClose(t: string): number {
+  let depth = 0;
+  let quoted = false;
+  for (let i = 0; i < t.length; i++) {
+    const c = t[i];
+    if (c === '"') quoted = !quoted;
+    else if (quoted) continue;
+    else if (c === "[" || c === "(") depth++;
+    else if ((c === "]" || c === ")") && --depth === 0) return i;
+  }
+  return -1;
+}
+
+/** ESRI's `PROJCS[...],VERTCS[...]` (or GEOGCS first) as `COMPD_CS`, or null for any other text. */
+function esriCompound(t: string): string | null {
+  if (!/^(PROJCS|GEOGCS)\[/.test(t)) return null;
+  const end = firstClose(t);
+  const rest = end < 0 ? "" : t.slice(end + 1);
+  if (!/^\s*,\s*VERTCS\s*\[/.test(rest)) return null;
+  const name = /^\w+\["((?:[^"]|"")*)"/.exec(t)?.[1] ?? "unknown";
+  return `COMPD_CS["${name}",${t.slice(0, end + 1)},${rest.replace(/^\s*,\s*/, "")}]`;
+}
+
 /**
- * `text` as `EPSG:n` where it names a code, as WKT 2 where it is PROJJSON, else as it was. An
- * error (thrown by `projjsonWkt`) for PROJJSON tilecast does not read.
+ * `text` as `EPSG:n` where it names a code, as WKT 2 where it is PROJJSON, as `COMPD_CS` where it
+ * is ESRI's compound, else as it was. An error (thrown by `projjsonWkt`) for PROJJSON tilecast
+ * does not read.
  */
 export function respelledCrs(text: string): string {
   const t = text.trim();
   const code = spelledEpsg(t);
   if (code !== null) return `EPSG:${code}`;
-  if (!t.startsWith("{")) return t;
+  if (!t.startsWith("{")) return esriCompound(t) ?? t;
   let json: unknown;
   try {
     json = JSON.parse(t);

@@ -106,3 +106,26 @@ print(json.dumps([json.loads(pyproj.CRS(7405).to_json()), json.loads(r.to_json()
     expect(isRotatedPole(parseCrs(JSON.stringify(rotated)))).toBe(true);
   });
 });
+
+describe.skipIf(!hasPyproj)("ESRI's compound CRS (PROJCS[...],VERTCS[...])", () => {
+  it("is read as its horizontal CRS, as GDAL reads it; it was refused as malformed WKT", () => {
+    const { esri, gdal } = py<{ esri: string; gdal: string }>(`import pyproj
+from osgeo import osr
+esri = pyproj.CRS(5972).to_wkt("WKT1_ESRI")  # ETRS89 / UTM 32N + NN2000 height
+s = osr.SpatialReference()
+assert s.ImportFromWkt(esri) == 0
+print(json.dumps(dict(esri=esri, gdal=s.ExportToProj4())))`);
+    expect(esri).toMatch(/^PROJCS\[.*\]\],VERTCS\["NN2000_height"/);
+    const horizontal = esri.slice(0, esri.indexOf(",VERTCS["));
+    expect(respelledCrs(esri)).toBe(`COMPD_CS["ETRS_1989_UTM_Zone_32N",${esri}]`);
+    const crs = parseCrs(esri);
+    expect(crs.wkt).toBe(horizontal);
+    expect(gdal).toContain("+proj=utm +zone=32 +ellps=GRS80");
+    const [x, y] = transformPoint(crsFromEpsg(4258), crs, [9, 60]);
+    expect(Math.abs(x - 500000)).toBeLessThan(1e-6);
+    expect(Math.abs(y - 6651411.19)).toBeLessThan(0.01);
+    // A quoted "]" in a name does not end the first part early.
+    const odd = esri.replace('PROJCS["ETRS_1989_UTM_Zone_32N"', 'PROJCS["UTM ] 32N"');
+    expect(parseCrs(odd).wkt).toBe(horizontal.replace('PROJCS["ETRS_1989_UTM_Zone_32N"', 'PROJCS["UTM ] 32N"'));
+  });
+});
