@@ -83,7 +83,8 @@ function sameShift(a: Parsed, b: Parsed): boolean {
  */
 function parsed(def: string): Parsed {
   try {
-    return new (proj4().Proj as unknown as new (d: string) => Parsed)(transformDefinition(def));
+    const P = proj4().Proj as unknown as new (d: string) => Parsed; // tsc drops brackets around `as`
+    return new P(transformDefinition(def));
   } catch (e) {
     const method = /\+proj=(\S+)/.exec(def)?.[1] ?? /(?:PROJECTION|METHOD)\["([^"]+)"/.exec(def)?.[1];
     const why = e instanceof Error ? e.message : String(e);
