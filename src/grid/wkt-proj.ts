@@ -226,6 +226,10 @@ const METHODS: Readonly<Record<string, (p: Params) => string | null>> = {
   hotineobliquemercatorvarianta: hotineA,
   hotineobliquemercator: hotineA,
   hotineobliquemercatorazimuthnaturalorigin: hotineA,
+  // ESRI's rectified skew orthomorphic (Malaysia's and Borneo's grids): Hotine, its skew angle
+  // given as XY_Plane_Rotation.
+  rectifiedskeworthomorphicnaturalorigin: (p) => hotineA({ ...p, gamma: p.rotation }),
+  rectifiedskeworthomorphiccenter: (p) => hotineB({ ...p, gamma: p.rotation }),
   hotineobliquemercatorvariantb: hotineB,
   hotineobliquemercatorazimuthcenter: hotineB,
   obliquemercator: hotineB,

@@ -40,7 +40,8 @@ specs = [("Mercator (variant B)", "EPSG:3994", (140, -40)), ("equidistant cylind
     ("NSIDC north polar stereographic", "EPSG:3413", (-45, 75)), ("Arctic polar stereographic", "EPSG:3995", (10, 80)),
     ("Antarctic polar stereographic", "EPSG:3031", (0, -75)), ("UPS North", "EPSG:32661", (10, 85)),
     ("UPS South", "EPSG:32761", (10, -85)), ("Web Mercator", "EPSG:3857", (10, 40)),
-    ("Krovak East North", "EPSG:5514", (15.5, 49.8)), ("Krovak south-west", "EPSG:5513", (15.5, 49.8))]
+    ("Krovak East North", "EPSG:5514", (15.5, 49.8)), ("Krovak south-west", "EPSG:5513", (15.5, 49.8)),
+    ("Malaysia RSO in chains", "EPSG:3167", (102, 4)), ("Borneo RSO", "EPSG:29873", (115, 5))]
 out = []
 for name, spec, pt in specs:
     crs = pyproj.CRS(spec)
