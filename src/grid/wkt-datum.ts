@@ -54,9 +54,10 @@ export function datumTerms(root: WktNode, geog: WktNode | undefined, shiftText: 
   if (given?.every(Number.isFinite)) return towgs84(given);
   const wgs84 = /^(worldgeodeticsystem1984(ensemble)?|dwgs1984|wgs1984|wgs84)$/.test(wktName(datum?.children[0]));
   if (wgs84 && a === 6378137 && Math.abs(rf - 298.257223563) < 1e-9) return "+datum=WGS84";
-  const known = [shiftText, ...probes(geog, datum)].map(proj4Shift).find((shift) => shift.length > 0);
-  const coded = known ?? epsgShift(String(geog?.children[0] ?? "").replace(/^"|"$/g, ""), a, rf);
-  return coded && coded.length > 0 ? towgs84(coded) : plain(a, rf);
+  let shift: number[] | undefined;
+  for (const text of [shiftText, ...probes(geog, datum)]) if (!shift?.length) shift = proj4Shift(text);
+  if (!shift?.length) shift = epsgShift(String(geog?.children[0] ?? "").replace(/^"|"$/g, ""), a, rf);
+  return shift?.length ? towgs84(shift) : plain(a, rf);
 }
 
 /** An ellipsoid alone, or a sphere. */
@@ -77,10 +78,15 @@ function epsgShift(name: string, a: number, rf: number): number[] | undefined {
   return undefined;
 }
 
-/** Web Mercator's sphere: the ellipsoid's semi-major axis, its latitudes taken as they are (PROJ's webmerc). */
-export function webMercatorTerms(geog: WktNode): string | null {
-  const a = ellipsoidOf(geog)?.a ?? Number.NaN;
-  return a > 0 ? `+R=${a} +nadgrids=@null` : null;
+/**
+ * A spherical method's figure, its latitudes taken as they are and no datum shift: Web Mercator's
+ * sphere of the semi-major axis (PROJ's webmerc), else the ellipsoid the method's `+R_A` makes
+ * its sphere of equal area of (EPSG's spherical Lambert azimuthal, as PROJ 9.2 and later read it).
+ */
+export function sphereTerms(geog: WktNode, webMercator: boolean): string | null {
+  const e = ellipsoidOf(geog);
+  if (!e || !(e.a > 0)) return null;
+  return `${webMercator ? `+R=${e.a}` : plain(e.a, e.rf)} +nadgrids=@null`;
 }
 
 /** The meridians a WKT 1 in grads names in degrees (EPSG's longitudes): France's and Madagascar's. */

@@ -24,7 +24,7 @@
  * ```
  */
 import { rotatedPoleProj } from "./rotated-pole-wkt.js";
-import { datumTerms, geographicProj, primeMeridianDegrees, webMercatorTerms } from "./wkt-datum.js";
+import { datumTerms, geographicProj, primeMeridianDegrees, sphereTerms } from "./wkt-datum.js";
 import { deep, degrees, elements, factor, first, type WktNode, wktName, wktTree } from "./wkt-tree.js";
 
 /**
@@ -216,8 +216,8 @@ const METHODS: Readonly<Record<string, (p: Params) => string | null>> = {
   lambertcylindricalequalareaspherical: cea,
   cylindricalequalarea: cea,
   behrmann: (p) => cea({ lat1: 30, ...p }),
-  // On the ellipsoid, as PROJ 9.1 reads EPSG's spherical method and tilecast its codes (EPSG:9311).
-  lambertazimuthalequalareaspherical: centred("laea"),
+  // On the sphere of the ellipsoid's area, as PROJ 9.2 and later read EPSG's spherical method.
+  lambertazimuthalequalareaspherical: (p) => `+proj=laea +R_A +lat_0=${f(p.lat0)} +lon_0=${f(p.lon0)} ${offsets(p)}`,
   geostationarysatellitesweepx: geos(() => "x"),
   geostationarysatellitesweepy: geos(() => "y"),
   // ESRI's and GDAL's WKT 1: ESRI's Option 1 sweeps x, as GOES does; otherwise y, as Meteosat does.
@@ -249,6 +249,12 @@ const METHODS: Readonly<Record<string, (p: Params) => string | null>> = {
   verticalnearsideperspective: nsper, // ESRI's
 };
 
+/** The spherical methods (sphereTerms), Web Mercator's sphere or not. */
+const SPHERICAL: Readonly<Record<string, boolean>> = {
+  popularvisualisationpseudomercator: true,
+  lambertazimuthalequalareaspherical: false,
+};
+
 /** The PROJ string of `wkt` where its method is one this module reads (see the note), else null. */
 export function wktProj(wkt: string): string | null {
   const root = wktTree(wkt);
@@ -258,7 +264,8 @@ export function wktProj(wkt: string): string | null {
   const method = wktName((first(root, "PROJECTION") ?? first(conversion, "METHOD"))?.children[0] ?? "");
   const geog = first(root, "GEOGCS", "BASEGEOGCRS", "BASEGEODCRS");
   if (!METHODS[method] || !geog) return null; // before the datum: proj4Shift parses the text again
-  const datum = method === "popularvisualisationpseudomercator" ? webMercatorTerms(geog) : datumTerms(root, geog, wkt);
+  const sphere = SPHERICAL[method];
+  const datum = sphere === undefined ? datumTerms(root, geog, wkt) : sphereTerms(geog, sphere);
   if (!datum) return null;
   // WKT 1's parameters are in its GEOGCS's angular unit and its own linear unit; WKT 2's name theirs.
   const angular = factor(first(geog, "UNIT", "ANGLEUNIT"), Math.PI / 180);

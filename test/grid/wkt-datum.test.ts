@@ -79,3 +79,26 @@ print(json.dumps(out))`);
     }
   });
 });
+
+describe.skipIf(!hasPyproj)("EPSG's spherical Lambert azimuthal (US National Atlas, EPSG:9311)", () => {
+  it("is on the sphere of the ellipsoid's area, as PROJ 9.2 and later read it, latitudes as they are", () => {
+    const { wkt, expected } = py<{ wkt: string; expected: [number, number][] }>(`import pyproj, re, warnings
+warnings.simplefilter("ignore")
+wkt = re.sub(r',\\s*ID\\["EPSG",\\s*\\d+\\]', "", pyproj.CRS(9311).to_wkt("WKT2_2019"))
+t = pyproj.Transformer.from_crs("+proj=longlat +ellps=clrk66", "+proj=laea +R_A +lat_0=45 +lon_0=-100 +ellps=clrk66", always_xy=True)
+print(json.dumps(dict(wkt=wkt, expected=[list(t.transform(*p)) for p in ((-129.02, 45.135), (-90, 30), (-70, 60))])))`);
+    expect(wkt).toMatch(/METHOD\["Lambert Azimuthal Equal Area \(Spherical\)"/);
+    const nad27 = parseCrs("+proj=longlat +ellps=clrk66 +no_defs");
+    for (const [i, p] of (
+      [
+        [-129.02, 45.135],
+        [-90, 30],
+        [-70, 60],
+      ] as [number, number][]
+    ).entries()) {
+      const [x, y] = transformPoint(nad27, parseCrs(wkt), p);
+      const [u, v] = expected[i] as [number, number];
+      expect(Math.hypot(x - u, y - v), String(p)).toBeLessThan(1e-3);
+    }
+  });
+});
