@@ -10,9 +10,11 @@
  *   applied here instead, and a WKT's never: its points are longitude, latitude or east, north.
  */
 import { proj4 } from "./crs.js";
+import { spelledEllipsoid } from "./proj-ellipsoids.js";
 
 /** A definition proj4 transforms as PROJ does (see the module note). */
-export function transformDefinition(def: string): string {
+export function transformDefinition(given: string): string {
+  const def = spelledEllipsoid(given);
   if (!def.startsWith("+") || !/\+R_A\b/i.test(def) || /\+R=/.test(def)) return def;
   const p = new (proj4().Proj)(def.replace(/\s*\+R_A\b/i, "")) as unknown as { a: number; es: number };
   const es = p.es;
@@ -23,9 +25,11 @@ export function transformDefinition(def: string): string {
 
 /**
  * A PROJ string in the terms proj4 has: its near-sided perspective is the tilted one untilted
- * (`+proj=nsper` as `+proj=tpers +tilt=0 +azi=0`, the same points), which PROJ reads too.
+ * (`+proj=nsper` as `+proj=tpers +tilt=0 +azi=0`, the same points), which PROJ reads too; an
+ * ellipsoid proj4 lacks is spelled out (proj-ellipsoids.ts).
  */
-export function proj4Dialect(def: string): string {
+export function proj4Dialect(given: string): string {
+  const def = spelledEllipsoid(given);
   return /^\+proj=nsper\b/.test(def) ? def.replace(/^\+proj=nsper\b/, "+proj=tpers +tilt=0 +azi=0") : def;
 }
 

@@ -9,6 +9,7 @@
  */
 import { crsFromEpsg, proj4 } from "./crs.js";
 import { geographicCodes } from "./epsg-names.js";
+import { spelledEllipsoid } from "./proj-ellipsoids.js";
 import { deep, degrees, factor, first, type WktNode, wktName } from "./wkt-tree.js";
 
 /** The datum of a geographic CRS node, and its ellipsoid's semi-major axis (metres) and inverse flattening. */
@@ -70,7 +71,7 @@ const plain = (a: number, rf: number) => (rf === 0 || !Number.isFinite(rf) ? `+R
 function epsgShift(name: string, a: number, rf: number): number[] | undefined {
   for (const code of geographicCodes(name)) {
     const def = crsFromEpsg(code).proj4 ?? "";
-    const p = new (proj4().Proj)(def) as unknown as { a: number; b: number };
+    const p = new (proj4().Proj)(spelledEllipsoid(def)) as unknown as { a: number; b: number };
     const b = rf === 0 || !Number.isFinite(rf) ? a : a * (1 - 1 / rf);
     if (Math.abs(p.a - a) > 1e-3 || Math.abs(p.b - b) > 1e-3 || /\+nadgrids=/.test(def)) continue;
     return /\+towgs84=(\S+)/.exec(def)?.[1]?.split(",").map(Number) ?? [];
