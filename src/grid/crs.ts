@@ -81,21 +81,28 @@ export function crsFromEpsg(code: number): Crs {
   // PROJ's (epsg-wkt.ts): a Zarr output's crs_wkt named nothing of the CRS without one.
   const wkt =
     (e?.wkt || (e?.proj4 ? EPSG_WKT[code] : undefined))?.replace(/,EXTENSION\["PROJ4_GRIDS","[^"]*"\]/g, "") ?? null;
-  return { epsg: code, wkt, proj4: e?.proj4 ? withoutGrid(code, e.proj4) : null };
+  return { epsg: code, wkt, proj4: e?.proj4 ? primaryShift(code, e.proj4) : null };
 }
 
 /**
- * `def` with a datum-shift grid tilecast does not ship (`+nadgrids=`) replaced as PROJ replaces it
- * when the grid is missing: by the best Helmert shift EPSG publishes for the CRS's area
- * (`datum-shifts.ts`, derived from PROJ's database by `scripts/datum-shifts.py`), else by none.
- * proj4 with a grid it has not loaded gives NaN for every point: British National Grid, the
- * NAD27 state planes and DHDN among 309 such codes.
+ * `def` with the shift to WGS 84 PROJ uses for this code where the bundled index's differs
+ * (`datum-shifts.ts`, derived from PROJ's database by `scripts/datum-shifts.py`): the best
+ * Helmert shift EPSG publishes for the CRS's area, else none (PROJ's ballpark). The index's
+ * shifts came from an older EPSG dataset: a grid tilecast does not ship, with which proj4 gives
+ * NaN (British National Grid, the NAD27 state planes, DHDN), rotations with their signs reversed
+ * (Belgian Lambert 72 65 m off, Finland's KKJ 305 m), or another transformation than PROJ's.
  */
-function withoutGrid(code: number, def: string): string {
+function primaryShift(code: number, def: string): string {
+  const shift = DATUM_SHIFTS.get(code);
   const grid = /\s\+nadgrids=("[^"]*"|\S+)/.exec(def); // a quoted name may hold blanks
-  if (!grid || grid[1] === "@null") return def;
-  const towgs84 = Object.hasOwn(DATUM_SHIFTS, String(code)) ? DATUM_SHIFTS[String(code)] : undefined;
-  return def.replace(grid[0], towgs84 ? ` +towgs84=${towgs84}` : "");
+  if (shift === undefined) return grid && grid[1] !== "@null" ? def.replace(grid[0], "") : def;
+  const bare = def
+    .replace(/\s\+towgs84=\S+/, "")
+    .replace(/\s\+nadgrids=("[^"]*"|\S+)/, "")
+    .replace(/\s\+datum=NAD27\b/, " +ellps=clrk66");
+  if (!shift) return bare;
+  const ellipsoid = /\s\+(?:ellps|a|R)=\S+(?:\s\+(?:b|rf)=\S+)?/.exec(bare);
+  return ellipsoid ? bare.replace(ellipsoid[0], `${ellipsoid[0]} +towgs84=${shift}`) : `${bare} +towgs84=${shift}`;
 }
 
 /**
@@ -200,7 +207,7 @@ export function parseCrs(text: string): Crs {
     if (compound) return compound;
     const code = trailingEpsg(t);
     const own = code ? epsgEntry(code)?.proj4 : null; // as crsFromEpsg gives it: without a grid
-    return { epsg: code, wkt: t, proj4: code ? (own ? withoutGrid(code, own) : null) : extensionProj4(t) };
+    return { epsg: code, wkt: t, proj4: code ? (own ? primaryShift(code, own) : null) : extensionProj4(t) };
   }
   throw new TilecastError("E_ARGUMENT", `cannot parse CRS '${t.slice(0, 40)}'`);
 }

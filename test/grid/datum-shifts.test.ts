@@ -76,6 +76,33 @@ describe("datum shifts by grid", () => {
     expect(Math.hypot(dx, dy)).toBeLessThan(metres);
   });
 
+  it.skipIf(!hasGdal).each([
+    // code, longitude, latitude, metres off GDAL before. The index's shifts came from an older
+    // EPSG dataset: coordinate-frame rotations with their signs reversed (Belgian Lambert 72,
+    // Finland's KKJ, Israel's grid, Hong Kong 1980), another transformation than PROJ's
+    // (Amersfoort / RD New, Old Hawaiian), none where PROJ has one (S-JTSK (Ferro)), a
+    // Molodensky-Badekas shift (Korean 1985), one step of two (WGS 72 to WGS 84 (2)).
+    [31370, 4.45, 50.5, 65.5],
+    [2391, 21, 64.5, 305.3],
+    [2039, 34.93, 31.37, 154.6],
+    [2326, 114.14, 22.36, 55.8],
+    [28992, 5.21, 52.23, 170.6],
+    [3561, -155.42, 19.6, 444.6],
+    [2065, 17.33, 49.4, 124.3],
+    [2096, 128.83, 36.57, 20.2],
+    [4322, 10, 50, 17.7],
+  ])("EPSG:%i from WGS 84 lands where GDAL puts it (%f, %f; %f m off before)", (code, lon, lat) => {
+    const [x, y] = transformPoint(crsFromEpsg(4326), crsFromEpsg(code), [lon, lat]);
+    const g = spawnSync("gdaltransform", ["-s_srs", "EPSG:4326", "-t_srs", `EPSG:${code}`, "-output_xy"], {
+      input: `${lon} ${lat}\n`,
+      encoding: "utf8",
+    });
+    const [gx, gy] = g.stdout.trim().split(/\s+/).map(Number) as [number, number];
+    const metres =
+      code === 4322 ? [(x - gx) * 111_320 * Math.cos((lat * Math.PI) / 180), (y - gy) * 110_540] : [x - gx, y - gy];
+    expect(Math.hypot(metres[0] as number, metres[1] as number)).toBeLessThan(0.05);
+  });
+
   it.skipIf(!hasPyproj)("a Zarr store in British National Grid is EPSG:27700 to pyproj, and transforms", () => {
     const path = tmp("bng.tif");
     const args = ["-q", "-outsize", "4", "3", "-ot", "Float32", "-a_srs", "EPSG:27700", "-a_ullr"];

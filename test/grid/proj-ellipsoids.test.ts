@@ -79,7 +79,7 @@ describe("PROJ strings' ellipsoid names", () => {
     const ellipsoid = geoKeysFromCrs(crs, "area").find((k) => k.key === 2056); // GeogEllipsoidGeoKey
     expect(ellipsoid?.value).toBe(7043);
     const attrs = cfGridMappingAttrs(crs);
-    expect([attrs.semi_major_axis, attrs.inverse_flattening]).toEqual([6378135, 298.26]);
+    expect([attrs?.semi_major_axis, attrs?.inverse_flattening]).toEqual([6378135, 298.26]);
   });
 
   it("refuses a name PROJ does not know, in one line, where proj4 took it for WGS 84", () => {
