@@ -24,5 +24,17 @@ for (const c of cases) {
   groups.set(key, [...(groups.get(key) ?? []), what]);
 }
 console.log(`${cases.length} texts: ${off} more than 1 cm from PROJ, ${failed} not transformed`);
+// From WGS 84 the datum's shift counts too: PROJ picks the one for the point's region.
+const wgs84 = parseCrs("EPSG:4326");
+const from84 = cases.map((c) => {
+  try {
+    const [x, y] = transformPoint(wgs84, parseCrs(c.wkt), c.point);
+    return Math.min(Math.hypot(x - c.xy84[0], y - c.xy84[1]), Math.hypot(y - c.xy84[0], x - c.xy84[1]));
+  } catch {
+    return null; // counted above
+  }
+});
+const past = (m) => from84.filter((d) => d !== null && !(d <= m)).length;
+console.log(`from WGS 84: ${past(0.01)} more than 1 cm from PROJ, ${past(1)} more than 1 m, ${past(100)} more than 100 m`);
 for (const [key, list] of [...groups].sort((a, b) => b[1].length - a[1].length))
   console.log(`${list.length} ${key}: ${list.slice(0, 3).join("; ")}`);

@@ -1,6 +1,6 @@
 """Every EPSG projected CRS in WKT 2, GDAL's WKT 1 and ESRI's forms, its EPSG codes removed, with
 a point in its area of use from its own geographic CRS (in degrees, codes removed too) and where
-PROJ puts it. Input to scripts/wkt-survey.mjs (scripts/wkt-survey.sh runs both)."""
+PROJ puts it, and where PROJ puts the same point from WGS 84. Input to scripts/wkt-survey.mjs (scripts/wkt-survey.sh runs both)."""
 import json, re, sys, warnings
 
 import pyproj
@@ -27,9 +27,11 @@ for info in pyproj.database.query_crs_info(auth_name="EPSG", pj_types=pyproj.enu
                 continue
             w, g = strip(w), strip(g)
             xy = Transformer.from_crs(CRS(g), CRS(w), always_xy=True).transform(*point)
+            xy84 = Transformer.from_crs("EPSG:4326", CRS(w), always_xy=True).transform(*point)
             if all(abs(v) < 1e12 for v in xy):
                 method = crs.coordinate_operation.method_name if crs.coordinate_operation else ""
-                out.append(dict(code=info.code, method=method, form=form, wkt=w, geo=g, point=point, xy=list(xy)))
+                out.append(dict(code=info.code, method=method, form=form, wkt=w, geo=g, point=point, xy=list(xy),
+                                xy84=list(xy84)))
     except Exception:
         continue
 json.dump(out, sys.stdout)

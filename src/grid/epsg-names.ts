@@ -27,12 +27,19 @@ interface Entry {
 interface Index {
   byName: Map<string, Entry[]>;
   byGcs: Map<string, Entry[]>;
+  /** By name with case, punctuation and ESRI's `GCS_` aside (ESRI's `GCS_Anguilla_1957`). */
+  byLooseName: Map<string, Entry[]>;
 }
 
 /** The index, built once (the table is 8 MB; it is read only for a CRS given by name). */
 let index: Index | null = null;
 
 const key = (name: string) => name.trim().replace(/\s+/g, " ").toLowerCase();
+const looseKey = (name: string) =>
+  name
+    .toLowerCase()
+    .replace(/^gcs_/, "")
+    .replace(/[^a-z0-9]/g, "");
 /** Its PROJ method, UTM and the extended Transverse Mercator as the Transverse Mercator. */
 const methodOf = (proj4: string | undefined) => {
   const m = /\+proj=(\S+)/.exec(proj4 ?? "")?.[1] ?? "";
@@ -45,12 +52,13 @@ function load(): Index {
     string,
     { name?: string; kind?: string; wkt?: string; proj4?: string }
   >;
-  const built: Index = { byName: new Map(), byGcs: new Map() };
+  const built: Index = { byName: new Map(), byGcs: new Map(), byLooseName: new Map() };
   const add = (map: Map<string, Entry[]>, k: string, e: Entry) => map.set(k, [...(map.get(k) ?? []), e]);
   for (const [code, e] of Object.entries(all)) {
     if (!e.name || !/^CRS-(PROJ|GEOG)CRS$/.test(e.kind ?? "")) continue;
     const entry = { code: Number(code), method: methodOf(e.proj4) };
     add(built.byName, key(e.name), entry);
+    add(built.byLooseName, looseKey(e.name), entry);
     const gcs = e.kind === "CRS-PROJCRS" ? /GEOGCS\["([^"]*)"/.exec(e.wkt ?? "")?.[1] : undefined;
     if (gcs) add(built.byGcs, key(gcs), entry);
   }
@@ -93,7 +101,15 @@ export function namedEpsg(crs: Crs, names: CrsNames): number | null {
   return onGcs.length === 1 ? (onGcs[0] as number) : null;
 }
 
-/** The codes of the geographic CRSs EPSG names `name` (case and spacing aside). */
-export function geographicCodes(name: string): number[] {
-  return (load().byName.get(key(name)) ?? []).filter((e) => e.method === "longlat").map((e) => e.code);
+/**
+ * The codes of the geographic (`projected` false) or projected CRSs EPSG names `name`: by the name
+ * (case and spacing aside), else with punctuation and ESRI's `GCS_` aside, as ESRI spells EPSG's
+ * names (`GCS_Anguilla_1957`, `Anguilla_1957_British_West_Indies_Grid`).
+ */
+export function codesNamed(name: string, projected = false): number[] {
+  const { byName, byLooseName } = load();
+  const pick = (entries: readonly Entry[] | undefined) =>
+    (entries ?? []).filter((e) => (e.method === "longlat") !== projected).map((e) => e.code);
+  const exact = pick(byName.get(key(name)));
+  return exact.length ? exact : pick(byLooseName.get(looseKey(name)));
 }

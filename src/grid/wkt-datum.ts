@@ -8,7 +8,7 @@
  * Internal.
  */
 import { crsFromEpsg, proj4 } from "./crs.js";
-import { geographicCodes } from "./epsg-names.js";
+import { codesNamed } from "./epsg-names.js";
 import { spelledEllipsoid } from "./proj-ellipsoids.js";
 import { deep, degrees, factor, first, type WktNode, wktName } from "./wkt-tree.js";
 
@@ -25,26 +25,53 @@ function ellipsoidOf(geog: WktNode | undefined) {
 }
 
 /**
- * The datum shift proj4 finds for `wkt` where the text gives none: it knows datums by name
- * (ESRI's D_S_JTSK, OSGB 1936) and by their EPSG code, as PROJ finds a transformation for them.
- * Empty where it finds none, or cannot read the text.
+ * The geographic CRSs of the datums proj4's table names, by the shift it gives them: their shift
+ * is taken as EPSG's, which PROJ uses. proj4's Belgian datum (rnb72) has its signs reversed, 188 m
+ * off; its S-JTSK is a three-parameter shift, 9 m off. OSNI 1952 and Ireland 1965 share a shift.
  */
-function proj4Shift(wkt: string): number[] {
+const PROJ4_DATUMS: Readonly<Record<string, readonly number[]>> = {
+  "674.374,15.056,405.346": [4149],
+  "-199.87,74.79,246.62": [4121],
+  "598.1,73.7,418.2,0.202,0.045,-2.455,6.7": [4314],
+  "-263,6,431": [4223],
+  "577.326,90.129,463.919,5.137,1.474,5.297,2.4232": [4312],
+  "482.53,-130.596,564.557,-1.042,-0.214,-0.631,8.15": [4188, 4299],
+  "-133.63,-157.5,-158.62": [4153],
+  "59.47,-5.04,187.44,0.47,-0.1,1.024,-4.5993": [4272],
+  "446.448,-125.157,542.06,0.1502,0.247,0.8421,-20.4894": [4277],
+  "589,76,480": [4156],
+  "-106,-87,188": [4213],
+  "-403,684,41": [4613],
+  "106.869,-52.2978,103.724,-0.33657,0.456955,-1.84218,1": [4313],
+};
+
+/**
+ * The datum shift proj4 finds for `wkt` where the text gives none: it knows datums by name
+ * (ESRI's D_S_JTSK, OSGB 1936) and by their EPSG code, as PROJ finds a transformation for them;
+ * a datum of its table takes EPSG's shift (`PROJ4_DATUMS`). Empty where it finds none, or cannot
+ * read the text.
+ */
+function proj4Shift(wkt: string, a: number, rf: number): number[] {
+  let shift: number[];
   try {
     const raw = (new (proj4().Proj)(wkt) as unknown as { datum_params?: unknown[] }).datum_params;
-    const shift = (raw ?? []).map(Number);
-    return (shift.length === 3 || shift.length === 7) && shift.every(Number.isFinite) ? shift : [];
+    shift = (raw ?? []).map(Number);
   } catch {
     return [];
   }
+  if ((shift.length !== 3 && shift.length !== 7) || !shift.every(Number.isFinite)) return [];
+  const codes = PROJ4_DATUMS[shift.join(",")];
+  return (codes && epsgShift(codes, a, rf)) ?? shift;
 }
 
 /**
  * The ellipsoid and datum shift: the TOWGS84 the text gives, else WGS 84 by name, else the shift
- * proj4 knows for the datum (read from `shiftText`, else by the geographic CRS's or datum's name
- * in GDAL's WKT 1 spelling: proj4 looks WKT 2's names up as written, `OSNI 1952` or `CH1903+`,
- * and missed them, 60 m and 165 m off), else the shift of the geographic CRS EPSG knows by its
- * name (Pulkovo 1942(58), NAD27), else the axes alone.
+ * of the CRS EPSG names so (the projected CRS's name first: a datum's shift to WGS 84 differs by
+ * region, NAD27's state by state, as PROJ picks it for the point), else of the geographic CRS EPSG
+ * names so (Pulkovo 1942(58)), else the shift proj4 knows for the datum (read from `shiftText`,
+ * else by the geographic CRS's or datum's name in GDAL's WKT 1 spelling: proj4 looks WKT 2's names
+ * up as written, `OSNI 1952` or `CH1903+`), else the axes alone. EPSG's shifts come first: they are
+ * PROJ's (datum-shifts.ts), where proj4's table has Belgium's with its signs reversed (188 m).
  */
 export function datumTerms(root: WktNode, geog: WktNode | undefined, shiftText: string): string | null {
   const e = ellipsoidOf(geog);
@@ -55,9 +82,10 @@ export function datumTerms(root: WktNode, geog: WktNode | undefined, shiftText: 
   if (given?.every(Number.isFinite)) return towgs84(given);
   const wgs84 = /^(worldgeodeticsystem1984(ensemble)?|dwgs1984|wgs1984|wgs84)$/.test(wktName(datum?.children[0]));
   if (wgs84 && a === 6378137 && Math.abs(rf - 298.257223563) < 1e-9) return "+datum=WGS84";
-  let shift: number[] | undefined;
-  for (const text of [shiftText, ...probes(geog, datum)]) if (!shift?.length) shift = proj4Shift(text);
-  if (!shift?.length) shift = epsgShift(String(geog?.children[0] ?? "").replace(/^"|"$/g, ""), a, rf);
+  const name = (node: WktNode | undefined) => String(node?.children[0] ?? "").replace(/^"|"$/g, "");
+  let shift = epsgShift(codesNamed(name(geog)), a, rf);
+  if (shift === undefined)
+    for (const text of [shiftText, ...probes(geog, datum)]) if (!shift?.length) shift = proj4Shift(text, a, rf);
   return shift?.length ? towgs84(shift) : plain(a, rf);
 }
 
@@ -65,12 +93,13 @@ export function datumTerms(root: WktNode, geog: WktNode | undefined, shiftText: 
 const plain = (a: number, rf: number) => (rf === 0 || !Number.isFinite(rf) ? `+R=${a}` : `+a=${a} +rf=${rf}`);
 
 /**
- * The shift of the geographic CRS EPSG names `name` on the same ellipsoid, as its code reads (an
- * empty list: none); undefined where EPSG has no such CRS. PROJ finds the CRS so.
+ * The shift of the first of `codes` on the same ellipsoid, as its code reads (an empty list:
+ * none); undefined where none is. PROJ finds the CRS by its name so.
  */
-function epsgShift(name: string, a: number, rf: number): number[] | undefined {
-  for (const code of geographicCodes(name)) {
+function epsgShift(codes: readonly number[], a: number, rf: number): number[] | undefined {
+  for (const code of codes) {
     const def = crsFromEpsg(code).proj4 ?? "";
+    if (!def) continue;
     const p = new (proj4().Proj)(spelledEllipsoid(def)) as unknown as { a: number; b: number };
     const b = rf === 0 || !Number.isFinite(rf) ? a : a * (1 - 1 / rf);
     if (Math.abs(p.a - a) > 1e-3 || Math.abs(p.b - b) > 1e-3 || /\+nadgrids=/.test(def)) continue;

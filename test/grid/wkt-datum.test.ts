@@ -78,6 +78,27 @@ print(json.dumps(out))`);
       expect(Math.hypot(x - u, y - v), `${c.name} against its code`).toBeLessThan(0.1);
     }
   });
+
+  it("from WGS 84 takes the shift of the geographic CRS EPSG names so, as PROJ does, in every form", () => {
+    // Belgian Lambert 72 (proj4's rnb72 has its signs reversed: 188 m off), Israel's grid (155 m),
+    // RD New (171 m; ESRI names its CRS GCS_Amersfoort).
+    const all = py<Case[]>(`import pyproj, re, warnings
+warnings.simplefilter("ignore")
+strip = lambda w: re.sub(r',\\s*(AUTHORITY|ID)\\["EPSG",\\s*"?\\d+"?\\]', "", w)
+out = []
+for code, pt in ((31370, (4.45, 50.5)), (2039, (34.93, 31.37)), (28992, (5.21, 52.23))):
+    # ESRI names Israel 1993 GCS_Israel, a name EPSG has not: tilecast gives it no shift.
+    for form in ("WKT2_2019", "WKT1_GDAL") + (("WKT1_ESRI",) if code != 2039 else ()):
+        w = strip(pyproj.CRS(code).to_wkt(form))
+        t = pyproj.Transformer.from_crs("EPSG:4326", pyproj.CRS(w), always_xy=True)
+        out.append(dict(name=f"{code} {form}", wkt=w, geo="", point=pt, expected=list(t.transform(*pt))))
+print(json.dumps(out))`);
+    expect(all.length).toBe(8);
+    for (const c of all) {
+      const [x, y] = transformPoint(crsFromEpsg(4326), parseCrs(c.wkt), c.point);
+      expect(Math.hypot(x - c.expected[0], y - c.expected[1]), c.name).toBeLessThan(0.01);
+    }
+  });
 });
 
 describe.skipIf(!hasPyproj)("EPSG's spherical Lambert azimuthal (US National Atlas, EPSG:9311)", () => {

@@ -96,7 +96,12 @@ print(json.dumps(out))`);
     for (const c of cases) {
       expect(c.wkt, c.name).not.toMatch(/(ID\["EPSG",\d+\]|AUTHORITY\["EPSG","\d+"\])\]$/);
       const [x, y] = transformPoint(crsFromEpsg(4326), parseCrs(c.wkt), c.point);
-      expect(Math.hypot(x - c.expected[0], y - c.expected[1]), c.name).toBeLessThan(0.1);
+      // S-JTSK takes EPSG's shift for Czechia and Slovakia both (6 m), as its code does; PROJ
+      // picks Czechia's own for this point, 6.9 m away.
+      const sJtsk = c.name.startsWith("551");
+      expect(Math.hypot(x - c.expected[0], y - c.expected[1]), c.name).toBeLessThan(sJtsk ? 7.5 : 0.1);
+      const [u, v] = transformPoint(crsFromEpsg(4326), crsFromEpsg(Number(c.name.split(" ")[0])), c.point);
+      expect(Math.hypot(x - u, y - v), `${c.name} against its code`).toBeLessThan(1e-3);
     }
   });
 
