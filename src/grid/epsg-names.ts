@@ -27,7 +27,7 @@ interface Entry {
 interface Index {
   byName: Map<string, Entry[]>;
   byGcs: Map<string, Entry[]>;
-  /** By name with case, punctuation and ESRI's `GCS_` aside (ESRI's `GCS_Anguilla_1957`). */
+  /** By name with case, punctuation and ESRI's `GCS_` aside (ESRI's `GCS_Amersfoort`). */
   byLooseName: Map<string, Entry[]>;
 }
 
@@ -102,14 +102,13 @@ export function namedEpsg(crs: Crs, names: CrsNames): number | null {
 }
 
 /**
- * The codes of the geographic (`projected` false) or projected CRSs EPSG names `name`: by the name
- * (case and spacing aside), else with punctuation and ESRI's `GCS_` aside, as ESRI spells EPSG's
- * names (`GCS_Anguilla_1957`, `Anguilla_1957_British_West_Indies_Grid`).
+ * The codes of the geographic CRSs EPSG names `name`: by the name (case and spacing aside), else
+ * with punctuation and ESRI's `GCS_` aside, as ESRI spells many of EPSG's (`GCS_Amersfoort`).
  */
-export function codesNamed(name: string, projected = false): number[] {
+export function geographicCodes(name: string): number[] {
   const { byName, byLooseName } = load();
   const pick = (entries: readonly Entry[] | undefined) =>
-    (entries ?? []).filter((e) => (e.method === "longlat") !== projected).map((e) => e.code);
+    (entries ?? []).filter((e) => e.method === "longlat").map((e) => e.code);
   const exact = pick(byName.get(key(name)));
   return exact.length ? exact : pick(byLooseName.get(looseKey(name)));
 }

@@ -8,7 +8,7 @@
  * Internal.
  */
 import { crsFromEpsg, proj4 } from "./crs.js";
-import { codesNamed } from "./epsg-names.js";
+import { geographicCodes } from "./epsg-names.js";
 import { spelledEllipsoid } from "./proj-ellipsoids.js";
 import { deep, degrees, factor, first, type WktNode, wktName } from "./wkt-tree.js";
 
@@ -26,8 +26,8 @@ function ellipsoidOf(geog: WktNode | undefined) {
 
 /**
  * The geographic CRSs of the datums proj4's table names, by the shift it gives them: their shift
- * is taken as EPSG's, which PROJ uses. proj4's Belgian datum (rnb72) has its signs reversed, 188 m
- * off; its S-JTSK is a three-parameter shift, 9 m off. OSNI 1952 and Ireland 1965 share a shift.
+ * is taken as EPSG's, which PROJ uses: proj4's Belgian datum (rnb72) has its signs reversed, 188 m
+ * off. OSNI 1952 and Ireland 1965 share a shift.
  */
 const PROJ4_DATUMS: Readonly<Record<string, readonly number[]>> = {
   "674.374,15.056,405.346": [4149],
@@ -66,12 +66,12 @@ function proj4Shift(wkt: string, a: number, rf: number): number[] {
 
 /**
  * The ellipsoid and datum shift: the TOWGS84 the text gives, else WGS 84 by name, else the shift
- * of the CRS EPSG names so (the projected CRS's name first: a datum's shift to WGS 84 differs by
- * region, NAD27's state by state, as PROJ picks it for the point), else of the geographic CRS EPSG
- * names so (Pulkovo 1942(58)), else the shift proj4 knows for the datum (read from `shiftText`,
- * else by the geographic CRS's or datum's name in GDAL's WKT 1 spelling: proj4 looks WKT 2's names
- * up as written, `OSNI 1952` or `CH1903+`), else the axes alone. EPSG's shifts come first: they are
- * PROJ's (datum-shifts.ts), where proj4's table has Belgium's with its signs reversed (188 m).
+ * PROJ uses for the geographic CRS EPSG names so (datum-shifts.ts; Pulkovo 1942(58), ESRI's
+ * `GCS_Amersfoort`), else the shift proj4 knows for the datum (read from `shiftText`, else by the
+ * geographic CRS's or datum's name in GDAL's WKT 1 spelling: proj4 looks WKT 2's names up as
+ * written, `OSNI 1952` or `CH1903+`), else the axes alone. EPSG's come first: proj4's table has
+ * Belgium's with its signs reversed (188 m). One shift for the CRS's whole area, as its code
+ * reads; PROJ picks a regional one for each point where EPSG has several (NAD27 state by state).
  */
 export function datumTerms(root: WktNode, geog: WktNode | undefined, shiftText: string): string | null {
   const e = ellipsoidOf(geog);
@@ -82,8 +82,7 @@ export function datumTerms(root: WktNode, geog: WktNode | undefined, shiftText: 
   if (given?.every(Number.isFinite)) return towgs84(given);
   const wgs84 = /^(worldgeodeticsystem1984(ensemble)?|dwgs1984|wgs1984|wgs84)$/.test(wktName(datum?.children[0]));
   if (wgs84 && a === 6378137 && Math.abs(rf - 298.257223563) < 1e-9) return "+datum=WGS84";
-  const name = (node: WktNode | undefined) => String(node?.children[0] ?? "").replace(/^"|"$/g, "");
-  let shift = epsgShift(codesNamed(name(geog)), a, rf);
+  let shift = epsgShift(geographicCodes(String(geog?.children[0] ?? "").replace(/^"|"$/g, "")), a, rf);
   if (shift === undefined)
     for (const text of [shiftText, ...probes(geog, datum)]) if (!shift?.length) shift = proj4Shift(text, a, rf);
   return shift?.length ? towgs84(shift) : plain(a, rf);
