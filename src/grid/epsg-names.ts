@@ -15,6 +15,7 @@
 import { createRequire } from "node:module";
 import { type Crs, crsFromEpsg, parseCrs, sameCrs } from "./crs.js";
 import type { CrsNames } from "./crs-names.js";
+import { ESRI_GCS_NAMES } from "./esri-gcs-names.js";
 
 const require = createRequire(import.meta.url);
 
@@ -101,14 +102,25 @@ export function namedEpsg(crs: Crs, names: CrsNames): number | null {
   return onGcs.length === 1 ? (onGcs[0] as number) : null;
 }
 
+/** ESRI's names of geographic CRSs (esri-gcs-names.ts), by their loose key; built once. */
+let esri: Map<string, number> | null = null;
+
 /**
  * The codes of the geographic CRSs EPSG names `name`: by the name (case and spacing aside), else
- * with punctuation and ESRI's `GCS_` aside, as ESRI spells many of EPSG's (`GCS_Amersfoort`).
+ * with punctuation and ESRI's `GCS_` aside, as ESRI spells many of EPSG's (`GCS_Amersfoort`),
+ * else by ESRI's own name for it (`GCS_Israel`, `GCS_WGS_1972`).
  */
 export function geographicCodes(name: string): number[] {
   const { byName, byLooseName } = load();
   const pick = (entries: readonly Entry[] | undefined) =>
     (entries ?? []).filter((e) => e.method === "longlat").map((e) => e.code);
   const exact = pick(byName.get(key(name)));
-  return exact.length ? exact : pick(byLooseName.get(looseKey(name)));
+  if (exact.length) return exact;
+  const loose = pick(byLooseName.get(looseKey(name)));
+  if (loose.length) return loose;
+  esri ??= new Map(
+    ESRI_GCS_NAMES.split(" ").map((pair) => [looseKey(pair.split(":")[0] ?? ""), Number(pair.split(":")[1])]),
+  );
+  const code = esri.get(looseKey(name));
+  return code === undefined ? [] : [code];
 }
