@@ -10,7 +10,7 @@ import { selectBackend } from "../nn/backend.js";
 import { runCycle } from "../ops/cycle.js";
 import type { CycleRecord } from "../ops/cycle-record.js";
 import { parseCycle } from "../ops/cycle-time.js";
-import { runSchedule } from "../ops/schedule.js";
+import { parseCron, runSchedule } from "../ops/schedule.js";
 
 /** Flags shared by `schedule` and `run --cycle`. */
 export interface CycleFlags {
@@ -75,7 +75,8 @@ export async function cycleCommand(
 
 /** `tilecast schedule`: until SIGINT/SIGTERM (a cycle in flight finishes first; a second signal exits at once). */
 export async function scheduleCommand(file: string, o: ScheduleFlags): Promise<void> {
-  const options = common(o); // a bad --wait is refused before anything starts
+  const options = common(o); // a bad --wait or --cron is refused before anything starts
+  parseCron(o.cron);
   await selectBackend();
   const stop = new AbortController();
   let signal: NodeJS.Signals | null = null;

@@ -14,6 +14,7 @@
  * Internal (used by the GeoTIFF range reader and the Zarr store over http).
  */
 import { TilecastError } from "../errors.js";
+import { after } from "../util/timers.js";
 
 /** The limits a request runs under. */
 export interface HttpLimits {
@@ -56,13 +57,13 @@ function reason(e: unknown): string {
 function sleep(s: number, signal?: AbortSignal): Promise<void> {
   return new Promise((done, fail) => {
     const stop = () => {
-      clearTimeout(t);
+      cancel();
       fail(signal?.reason);
     };
-    const t = setTimeout(() => {
+    const cancel = after(s * 1000, () => {
       signal?.removeEventListener("abort", stop);
       done();
-    }, s * 1000);
+    });
     signal?.addEventListener("abort", stop, { once: true });
   });
 }
@@ -89,7 +90,7 @@ export async function limitedFetch(
     const wait = limits.delayS * 2 ** attempt;
     const ac = new AbortController();
     const signal = caller ? AbortSignal.any([caller, ac.signal]) : ac.signal;
-    const timer = setTimeout(() => ac.abort(), limits.timeoutS * 1000);
+    const cancelTimer = after(limits.timeoutS * 1000, () => ac.abort());
     let res: Response;
     try {
       res = await fetch(url, { ...init, signal });
@@ -104,7 +105,7 @@ export async function limitedFetch(
       await sleep(wait, caller);
       continue;
     } finally {
-      clearTimeout(timer);
+      cancelTimer();
     }
     if (TRANSIENT.has(res.status) && !last) {
       await res.body?.cancel();
@@ -127,10 +128,10 @@ function watched(res: Response, url: string, ac: AbortController, timeoutS: numb
   const body = new ReadableStream<Uint8Array>({
     async pull(out) {
       let timedOut = false;
-      const timer = setTimeout(() => {
+      const cancelTimer = after(timeoutS * 1000, () => {
         timedOut = true;
         ac.abort();
-      }, timeoutS * 1000);
+      });
       try {
         const { done, value } = await reader.read();
         if (done) out.close();
@@ -141,7 +142,7 @@ function watched(res: Response, url: string, ac: AbortController, timeoutS: numb
         if (caller?.aborted) throw caller.reason ?? e;
         throw new TilecastError("E_NOT_FOUND", `the answer broke off (${reason(e)})`, { path: url, cause: e });
       } finally {
-        clearTimeout(timer);
+        cancelTimer();
       }
     },
     cancel: (why) => reader.cancel(why),

@@ -36,6 +36,7 @@ import { readModelCard } from "../nn/model-card.js";
 import { loadPipeline, type Pipeline } from "../pipeline/config.js";
 import { runForecast } from "../pipeline/forecast.js";
 import { runPipeline } from "../pipeline/run.js";
+import { sleep } from "../util/timers.js";
 import { type CycleRecord, type CycleStatus, writeCycleRecord } from "./cycle-record.js";
 import { fillCycle } from "./cycle-time.js";
 import { acquireLock, type HeldLock, readLock } from "./lock.js";
@@ -67,22 +68,6 @@ export interface CycleOptions {
 
 /** Was this a stop (the signal), not a failure? */
 export const isAbort = (e: unknown): boolean => e instanceof TilecastError && e.code === "E_ABORTED";
-
-/** Sleep, or stop early with E_ABORTED. */
-export function pause(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(new TilecastError("E_ABORTED", "stopped"));
-    const t = setTimeout(() => {
-      signal?.removeEventListener("abort", stop);
-      resolve();
-    }, ms);
-    const stop = () => {
-      clearTimeout(t);
-      reject(new TilecastError("E_ABORTED", "stopped"));
-    };
-    signal?.addEventListener("abort", stop, { once: true });
-  });
-}
 
 /** The pipeline for a cycle: its file with the cycle's time filled in. */
 export function cyclePipeline(file: string, cycle: Date, sets: readonly string[] = []): Promise<Pipeline> {
@@ -133,7 +118,7 @@ async function takeLock(
     // Released between our try and our look (seen under load: "pid undefined on undefined"):
     // nobody to name or wait for; try again at once.
     if (!h) {
-      await pause(10, o.signal);
+      await sleep(10, o.signal);
       continue;
     }
     const who = `pid ${h.pid} on ${h.host} since ${h.acquired}`;
@@ -143,7 +128,7 @@ async function takeLock(
     if (left <= 0) return holder;
     if (said !== holder) o.log?.(`${name} ${task}: waiting for the lock: ${holder}`);
     said = holder;
-    await pause(Math.min(left, o.pollMs ?? 5000), o.signal);
+    await sleep(Math.min(left, o.pollMs ?? 5000), o.signal);
   }
 }
 
@@ -196,13 +181,13 @@ export async function runCycle(file: string, cycle: Date, o: CycleOptions): Prom
           const left = deadline - Date.now();
           if (left <= 0) return await record("skipped", attempts, { error: `inputs missing: ${error}` });
           o.log?.(`${name} ${cycle.toISOString()}: waiting for inputs (${error})`);
-          await pause(Math.min(left, o.pollMs ?? 5000), o.signal);
+          await sleep(Math.min(left, o.pollMs ?? 5000), o.signal);
           continue;
         }
         if (attempts > (o.retries ?? 0)) return await record("failed", attempts, { error });
         const wait = (o.backoffMs ?? 5000) * 2 ** (attempts - 1);
         o.log?.(`${name} ${cycle.toISOString()}: attempt ${attempts} failed (${error}); retrying in ${wait / 1000} s`);
-        await pause(wait, o.signal);
+        await sleep(wait, o.signal);
       }
     }
   } catch (e) {

@@ -11,6 +11,9 @@
  * - **No overlap, no loss**: cycles run in sequence; a cycle that overruns the next fire time
  *   delays that cycle, which then runs at once (marked late past `lateAfterMs`, by default one
  *   period). Across processes the lock refuses a second run of the same pipeline.
+ * - **Long waits**: the wait for the next fire time is kept by the wall clock, looked at again
+ *   every minute, so a monthly schedule waits its weeks (Node's own timers fire a wait past
+ *   24.8 days at once) and a machine that was suspended wakes at the fire time it missed.
  * - **Stopping**: the signal ends the wait for the next fire time at once; a cycle in flight
  *   finishes first (and leaves its record), then the schedule returns.
  *
@@ -27,7 +30,8 @@
 import { Cron } from "croner";
 import { errorLine, TilecastError } from "../errors.js";
 import { asJob } from "../io/reading.js";
-import { type CycleOptions, cyclePipeline, pause, pipelineName, runCycle } from "./cycle.js";
+import { sleepUntil } from "../util/timers.js";
+import { type CycleOptions, cyclePipeline, pipelineName, runCycle } from "./cycle.js";
 import { type CycleRecord, readCycleRecords, writeCycleRecord } from "./cycle-record.js";
 
 /** Options for {@link runSchedule}. */
@@ -41,13 +45,24 @@ export interface ScheduleOptions extends Omit<CycleOptions, "scheduled"> {
   onRecord?(r: CycleRecord): void;
 }
 
-/** A cron schedule in UTC; an error naming the expression when croner cannot read it. */
-export function parseCron(expr: string): Cron {
+/**
+ * A cron schedule in UTC; an error naming the expression when croner cannot read it, or when it
+ * has no fire time after `now` (the 31st of February, a year gone by): a schedule that would
+ * end at once, having run nothing.
+ */
+export function parseCron(expr: string, now = new Date()): Cron {
+  let cron: Cron;
   try {
-    return new Cron(expr, { paused: true, timezone: "UTC" });
+    cron = new Cron(expr, { paused: true, timezone: "UTC" });
   } catch (e) {
     throw new TilecastError("E_ARGUMENT", `--cron '${expr}': ${(e as Error).message}`);
   }
+  if (!cron.nextRun(now))
+    throw new TilecastError(
+      "E_ARGUMENT",
+      `--cron '${expr}': no fire time after ${now.toISOString()} (no date matches)`,
+    );
+  return cron;
 }
 
 /** The fire times to catch up: the last `n` before `now` with no record. */
@@ -110,9 +125,12 @@ export async function runSchedule(file: string, o: ScheduleOptions): Promise<Cyc
   let last = new Date();
   while (!enough()) {
     const next = cron.nextRun(last);
-    if (!next) break; // a schedule with no more fire times
+    if (!next) {
+      o.log?.(`--cron '${o.cron}': no fire time after ${last.toISOString()}; the schedule ends`);
+      break;
+    }
     try {
-      await pause(Math.max(0, next.getTime() - Date.now()), o.signal);
+      await sleepUntil(next.getTime(), o.signal);
     } catch {
       break; // stopped while waiting
     }

@@ -138,6 +138,17 @@ describe("http limits", () => {
     await Promise.all([rs.close(), ls.close()]);
   });
 
+  it("a timeout past 24.8 days is a long one, not one that fires at once", async () => {
+    // Node's timers take a delay past 2^31 - 1 ms as 1 ms: 'no answer in 3000000 s' at once.
+    process.env.TILECAST_HTTP_TIMEOUT = "3000000";
+    process.env.TILECAST_HTTP_RETRIES = "0";
+    const remote = await openGeoTiff(`${base}/${TIF}`);
+    const local = await openGeoTiff(TIF);
+    const w = { x: 0, y: 0, width: 16, height: 16 };
+    expect(Array.from((await remote.readWindow(w)).data)).toEqual(Array.from((await local.readWindow(w)).data));
+    await Promise.all([remote.close(), local.close()]);
+  });
+
   it("a 503 past the retries is the server's answer; a 404 is not tried again", async () => {
     flaky = 5;
     const r = await limitedFetch(`${base}/${TIF}`, {}, { timeoutS: 5, retries: 2, delayS: 0.01 });
