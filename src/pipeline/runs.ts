@@ -11,6 +11,7 @@
  */
 import { readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
+import { maxOf } from "../util/extent.js";
 import { partsDir, readManifest } from "./manifest.js";
 import { doneParts } from "./resumable.js";
 
@@ -56,7 +57,7 @@ export async function listRuns(dir: string, depth = 4): Promise<RunProgress[]> {
           ),
         ),
       );
-      last = new Date(Math.max(...times)).toISOString();
+      last = new Date(maxOf(times)).toISOString();
     }
     runs.push({
       output: m.output,

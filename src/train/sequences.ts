@@ -22,6 +22,7 @@ import { type Calendar, dateFromDays } from "../grid/calendars.js";
 import { parseTimeIn, parseTimeLabel } from "../grid/time-labels.js";
 import type { Tile } from "../stages/tile.js";
 import { tf } from "../tfjs.js";
+import { minOf } from "../util/extent.js";
 import type { TrainBatch } from "./trainer.js";
 
 /** One window: `T + K` frames of one tile, copied out (the tile can be released). */
@@ -124,7 +125,7 @@ function regularity(times: readonly string[], allowGaps: boolean): Regularity {
       "E_ARGUMENT",
       `time steps must increase, but ${times[back]} is followed by ${times[back + 1]}`,
     );
-  const step = Math.min(...steps);
+  const step = minOf(steps);
   let gaps = steps.flatMap((d, i) => (d === step ? [] : [i + 1]));
   let cadence: Regularity["cadence"] = "fixed";
   // Calendar steps where every step is a whole number of them, of the length it should be (a
@@ -136,7 +137,7 @@ function regularity(times: readonly string[], allowGaps: boolean): Regularity {
     });
     const n = counts.slice(1).map((v, i) => v - (counts[i] as number));
     const fits = n.every((k, i) => k >= 1 && (steps[i] as number) >= k * c.min && (steps[i] as number) <= k * c.max);
-    if (!fits || Math.min(...n) !== 1) continue; // yearly steps are 12 months each, not monthly gaps
+    if (!fits || minOf(n) !== 1) continue; // yearly steps are 12 months each, not monthly gaps
     cadence = c.cadence;
     gaps = n.flatMap((k, i) => (k === 1 ? [] : [i + 1]));
     break;

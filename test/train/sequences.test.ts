@@ -45,6 +45,16 @@ describe("sequence windows", () => {
     );
   });
 
+  it("checkRegular reads an archive past 120 000 frames (two years of 5-minute radar)", () => {
+    // Math.min(...steps) threw "Maximum call stack size exceeded" here, failing every cycle of a
+    // nowcast whose input archive had grown that long.
+    const t0 = Date.UTC(2008, 0, 1);
+    const times = Array.from({ length: 210_000 }, (_, i) => new Date(t0 + i * 300_000).toISOString());
+    expect(checkRegular(times)).toStrictEqual({ stepMs: 300000, gaps: [], cadence: "fixed" });
+    times.splice(150_000, 1);
+    expect(checkRegular(times, true)).toStrictEqual({ stepMs: 300000, gaps: [150_000], cadence: "fixed" });
+  });
+
   it("checkRegular steps monthly and yearly series by calendar months and years", () => {
     // Monthly means at the first of each month, 2000 (a leap year): steps of 29 to 31 days.
     const months = Array.from({ length: 12 }, (_, m) => new Date(Date.UTC(2000, m, 1)).toISOString());

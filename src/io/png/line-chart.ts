@@ -13,6 +13,7 @@
  * ```
  */
 import sharp from "sharp";
+import { maxOf, minOf } from "../../util/extent.js";
 import { atomicWrite } from "../atomic.js";
 
 /** One line: `[x, y]` points in x order. */
@@ -41,8 +42,8 @@ const fmt = (v: number) =>
 function range(values: number[]): [number, number] {
   const finite = values.filter(Number.isFinite);
   if (finite.length === 0) return [0, 1];
-  let lo = Math.min(...finite);
-  let hi = Math.max(...finite);
+  let lo = minOf(finite);
+  let hi = maxOf(finite);
   if (lo === hi) [lo, hi] = [lo - Math.abs(lo || 1) * 0.5, hi + Math.abs(hi || 1) * 0.5];
   return [lo, hi];
 }
