@@ -13,7 +13,9 @@
 import { TilecastError } from "../errors.js";
 export class Semaphore {
   #free: number;
-  readonly #waiting: (() => void)[] = [];
+  /** Waiters from `#head` on, in order (a queue without `shift()`, which is O(n) a call). */
+  readonly #waiting: ((() => void) | undefined)[] = [];
+  #head = 0;
 
   constructor(permits: number) {
     if (!(Number.isInteger(permits) && permits > 0))
@@ -35,8 +37,16 @@ export class Semaphore {
   }
 
   release(): void {
-    const next = this.#waiting.shift();
-    if (next) next();
-    else this.#free++;
+    const next = this.#waiting[this.#head];
+    if (!next) {
+      this.#free++;
+      return;
+    }
+    this.#waiting[this.#head++] = undefined;
+    if (this.#head >= 1024 && this.#head * 2 >= this.#waiting.length) {
+      this.#waiting.splice(0, this.#head);
+      this.#head = 0;
+    }
+    next();
   }
 }

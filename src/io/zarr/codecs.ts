@@ -9,7 +9,7 @@
  * time, which every process that reads a store paid before its first chunk.
  */
 import { promisify } from "node:util";
-import { deflate, gunzip, gzip, inflate } from "node:zlib";
+import { deflate, gunzip, gunzipSync, gzip, inflate, inflateSync } from "node:zlib";
 import { registry } from "zarrita";
 import { errorLine, TilecastError } from "../../errors.js";
 import { decodeBloscLz4 } from "./blosc.js";
@@ -38,6 +38,9 @@ export type Compressor =
 /** The default compressor for written stores: blosc zstd level 5 with byte shuffle. */
 export const DEFAULT_COMPRESSOR: Compressor = { id: "blosc", cname: "zstd", clevel: 5, shuffle: 1, blocksize: 0 };
 
+/** Decoded bytes up to which a zlib or gzip chunk decodes on the calling thread. */
+const SMALL_CHUNK = 64 * 1024;
+
 function nodeZlibCodec(kind: "zlib" | "gzip") {
   return {
     kind: "bytes_to_bytes" as const,
@@ -55,6 +58,10 @@ function nodeZlibCodec(kind: "zlib" | "gzip") {
           const chunkSize = limit ?? Math.min(64 * 1024 * 1024, Math.max(64 * 1024, b.length * 4));
           const o = { chunkSize, ...(limit !== null ? { maxOutputLength: limit } : {}) };
           try {
+            // A small chunk (a coordinate stored a value a chunk) decodes here: the thread pool's
+            // round trip costs far more than inflating a few kilobytes.
+            if (limit !== null && limit <= SMALL_CHUNK)
+              return new Uint8Array(kind === "zlib" ? inflateSync(b, o) : gunzipSync(b, o));
             return new Uint8Array(await (kind === "zlib" ? inflateAsync(b, o) : gunzipAsync(b, o)));
           } catch (e) {
             if ((e as { code?: string }).code === "ERR_BUFFER_TOO_LARGE")

@@ -7,6 +7,7 @@
 import { open } from "node:fs/promises";
 import { join } from "node:path";
 import type { AbsolutePath, RangeQuery } from "@zarrita/storage";
+import { Semaphore } from "../../util/semaphore.js";
 import { checkInputKind, INPUT_FLAGS } from "../input-file.js";
 
 /** True for "no such file": a missing key reads as undefined (a missing chunk is fill_value). */
@@ -15,8 +16,24 @@ export function isMissing(e: unknown): boolean {
   return code === "ENOENT" || code === "ENOTDIR";
 }
 
+/**
+ * Files open at once for chunk reads, across every store of the process. Callers start reads
+ * without bound (a window whose bands are 3000 one-step chunks reads them all at once); past
+ * the process's open-file limit each further open failed with EMFILE.
+ */
+const OPEN_FILES = new Semaphore(128);
+
 /** Read `length` bytes at `position` (or the whole file when length is undefined). */
 async function readBytes(file: string, range?: { offset: number; length: number } | { suffix: number }) {
+  await OPEN_FILES.acquire();
+  try {
+    return await readOpen(file, range);
+  } finally {
+    OPEN_FILES.release();
+  }
+}
+
+async function readOpen(file: string, range?: { offset: number; length: number } | { suffix: number }) {
   let fh: Awaited<ReturnType<typeof open>>;
   try {
     fh = await open(file, INPUT_FLAGS);

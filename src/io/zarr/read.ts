@@ -10,6 +10,7 @@ import { halfToFloat32Bits, halfToNumber } from "../../util/half.js";
 import { codecWorkers } from "../codec-pool.js";
 import { cfDecode, cfEncoding } from "./cf.js";
 import type { ZarrArrayInfo } from "./dataset.js";
+import { boundedQueue } from "./get-queue.js";
 import { isTextDtype } from "./text.js";
 
 /** One axis of a selection: a fixed index, or a `[start, stop)` range. */
@@ -199,7 +200,10 @@ export async function readSelection(
   const selection = sel.map((s) => (typeof s === "number" ? s : zarr.slice(s[0], s[1])));
   let r: { data: ArrayLike<number | bigint>; shape: number[]; stride: number[] } | number | bigint;
   try {
-    r = (await zarr.get(info.array, selection, signal ? { signal } : {})) as typeof r;
+    r = (await zarr.get(info.array, selection, {
+      createQueue: () => boundedQueue(),
+      ...(signal ? { signal } : {}),
+    })) as typeof r;
   } catch (e) {
     if (signal?.aborted) throw new TilecastError("E_ABORTED", "read cancelled", { path: where, cause: e });
     if (e instanceof TilecastError) throw new TilecastError(e.code, e.problem, { path: where, cause: e });

@@ -7,6 +7,7 @@ import * as zarr from "zarrita";
 import { errorLine, TilecastError } from "../../errors.js";
 import { checkBudget } from "../../util/budget.js";
 import type { ZarrArrayInfo } from "./dataset.js";
+import { boundedQueue } from "./get-queue.js";
 
 /** True for a zarrita dtype of text. */
 export function isTextDtype(dtype: string): boolean {
@@ -26,7 +27,7 @@ export async function readText(
   checkBudget((range[1] - range[0]) * 16, `reading ${range[1] - range[0]} labels of '${info.name}'`, where);
   let data: Iterable<unknown>;
   try {
-    const r = await zarr.get(info.array, [zarr.slice(range[0], range[1])]);
+    const r = await zarr.get(info.array, [zarr.slice(range[0], range[1])], { createQueue: () => boundedQueue() });
     data = (r as { data: Iterable<unknown> }).data;
   } catch (e) {
     throw new TilecastError("E_CORRUPT", `cannot read text array '${info.name}' (${errorLine(e)})`, {
