@@ -28,16 +28,29 @@ export async function recoverSwap(path: string): Promise<void> {
   else await rename(old, path);
 }
 
-/** The key a file takes in the rebuilt store: slots from `at` on move one up. */
-function shifted(dir: string, name: string, variable: string, at: number): string {
+/**
+ * The key a file takes in the rebuilt store: slots from `at` on move one up. A `time` chunk of
+ * several slots from the one holding `at` on is left out (null): the writer writes it anew.
+ */
+function shifted(dir: string, name: string, variable: string, at: number, timeChunk: number): string | null {
+  if (dir === "time" && timeChunk > 1) return Number(name) >= Math.floor(at / timeChunk) ? null : name;
   const m = dir === variable ? /^(\d+)(\..*)$/.exec(name) : dir === "time" ? /^(\d+)()$/.exec(name) : null;
   if (!m) return name;
   const i = Number(m[1]);
   return i >= at ? `${i + 1}${m[2]}` : name;
 }
 
-/** Link (or copy) every file of the store at `from` into `to`, the slots from `at` one up. */
-export async function cloneShifted(from: string, to: string, variable: string, at: number): Promise<void> {
+/**
+ * Link (or copy) every file of the store at `from` into `to`, the slots from `at` one up; `time`
+ * in chunks of `timeChunk` slots.
+ */
+export async function cloneShifted(
+  from: string,
+  to: string,
+  variable: string,
+  at: number,
+  timeChunk: number,
+): Promise<void> {
   const copy = async (src: string, dst: string) => {
     await link(src, dst).catch(() => copyFile(src, dst));
   };
@@ -46,8 +59,10 @@ export async function cloneShifted(from: string, to: string, variable: string, a
     if (e.isFile()) await copy(join(from, e.name), join(to, e.name));
     if (!e.isDirectory()) continue;
     await mkdir(join(to, e.name));
-    for (const f of await readdir(join(from, e.name), { withFileTypes: true }))
-      if (f.isFile()) await copy(join(from, e.name, f.name), join(to, e.name, shifted(e.name, f.name, variable, at)));
+    for (const f of await readdir(join(from, e.name), { withFileTypes: true })) {
+      const key = f.isFile() ? shifted(e.name, f.name, variable, at, timeChunk) : null;
+      if (key !== null) await copy(join(from, e.name, f.name), join(to, e.name, key));
+    }
   }
 }
 

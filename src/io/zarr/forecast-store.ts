@@ -6,8 +6,9 @@
  * CF `forecast_period`), with `y`/`x` coordinates and a rioxarray `spatial_ref`, so a day of
  * cycles is one dataset `xarray.open_zarr` opens.
  *
- * Each cycle writes its own `time` slot: one chunk per lead, then the slot's time value, then the
- * arrays' shapes and the consolidated metadata, each file renamed into place. A cycle written
+ * Each cycle writes its own `time` slot: one chunk per lead, then the slot's time value (its
+ * chunk of `time` rewritten, forecast-times.ts), then the arrays' shapes and the consolidated
+ * metadata, each file renamed into place. A cycle written
  * again replaces its slot (reruns are idempotent); a crash mid-write leaves chunks past the
  * published shape, invisible and overwritten by the next write. A cycle older than the newest
  * goes in its place in time, so `time` stays sorted (forecast-insert.ts). The store itself is
@@ -32,6 +33,7 @@ import { parseCrs } from "../../grid/crs.js";
 import { atomicWrite, exists, tempPathFor } from "../atomic.js";
 import { spatialRefAttrs, xyCoordAttrs } from "./crs-attrs.js";
 import { cloneShifted, recoverSwap, swapInto } from "./forecast-insert.js";
+import { readTimes, TIME_CHUNK, writeTimeChunks } from "./forecast-times.js";
 
 /** The grid and variable of a product store. */
 export interface ForecastGrid {
@@ -82,8 +84,11 @@ function bytesOf(a: Float32Array | Float64Array | Int32Array | BigInt64Array): B
   return deflateSync(Buffer.from(a.buffer, a.byteOffset, a.byteLength), { level: 5 });
 }
 
-/** Every array's metadata, by key (`rain_rate/.zarray`, ...), for a store of `n` slots. */
-function metadata(g: ForecastGrid, n: number, leads: number): Record<string, unknown> {
+/**
+ * Every array's metadata, by key (`rain_rate/.zarray`, ...), for a store of `n` slots whose
+ * `time` is in chunks of `timeChunk`.
+ */
+function metadata(g: ForecastGrid, n: number, leads: number, timeChunk: number): Record<string, unknown> {
   const h = g.y.length;
   const w = g.x.length;
   const [yd, xd] = g.dims ?? ["y", "x"];
@@ -100,7 +105,7 @@ function metadata(g: ForecastGrid, n: number, leads: number): Record<string, unk
       // GDAL's Zarr driver reads its own _CRS, not the grid mapping (gdal-crs.ts).
       ...(g.crsWkt ? { grid_mapping: "spatial_ref", _CRS: { wkt: g.crsWkt } } : {}),
     },
-    "time/.zarray": zarray([n], [1], "<f8", "NaN"),
+    "time/.zarray": zarray([n], [timeChunk], "<f8", "NaN"),
     "time/.zattrs": {
       _ARRAY_DIMENSIONS: ["time"],
       units: "minutes since 1970-01-01 00:00:00",
@@ -139,7 +144,7 @@ async function create(path: string, g: ForecastGrid, leads: readonly number[]): 
     await writeFile(join(temp, yd, "0"), bytesOf(Float64Array.from(g.y)));
     await writeFile(join(temp, xd, "0"), bytesOf(Float64Array.from(g.x)));
     if (g.crsWkt) await writeFile(join(temp, "spatial_ref", "0"), Buffer.alloc(8));
-    await writeMetadata(temp, metadata(g, 0, leads.length));
+    await writeMetadata(temp, metadata(g, 0, leads.length, TIME_CHUNK));
     await rename(temp, path);
   } catch (e) {
     await rm(temp, { recursive: true, force: true });
@@ -150,11 +155,17 @@ async function create(path: string, g: ForecastGrid, leads: readonly number[]): 
   }
 }
 
-/** The slots' reference times (minutes since 1970) and the lead times of an existing store. */
-async function existing(path: string, g: ForecastGrid): Promise<{ times: number[]; leads: number[] }> {
+/**
+ * The slots' reference times (minutes since 1970), their chunking and the lead times of an
+ * existing store.
+ */
+async function existing(
+  path: string,
+  g: ForecastGrid,
+): Promise<{ times: number[]; timeChunk: number; leads: number[] }> {
   const zmeta = JSON.parse(await readFile(join(path, ".zmetadata"), "utf8")).metadata as Record<
     string,
-    { shape: number[] }
+    { shape: number[]; chunks?: number[] }
   >;
   const shape = zmeta[`${g.variable}/.zarray`]?.shape;
   if (!shape || shape.length !== 4)
@@ -182,12 +193,10 @@ async function existing(path: string, g: ForecastGrid): Promise<{ times: number[
         path,
       },
     );
-  const read = async (key: string) => inflateSync(await readFile(join(path, key)));
-  const times: number[] = [];
-  for (let i = 0; i < (shape[0] as number); i++)
-    times.push(new Float64Array(new Uint8Array(await read(`time/${i}`)).buffer)[0] as number);
-  const lb = new Uint8Array(await read("lead_time/0"));
-  return { times, leads: Array.from(new Int32Array(lb.buffer, 0, shape[1])) };
+  const timeChunk = zmeta["time/.zarray"]?.chunks?.[0] ?? 1;
+  const times = await readTimes(path, shape[0] as number, timeChunk);
+  const lb = new Uint8Array(inflateSync(await readFile(join(path, "lead_time", "0"))));
+  return { times, timeChunk, leads: Array.from(new Int32Array(lb.buffer, 0, shape[1])) };
 }
 
 /** Write one cycle into the store (created on first use); returns its slot. */
@@ -207,7 +216,7 @@ export async function writeForecastSlot(
     );
   await recoverSwap(path);
   if (!(await exists(path))) await create(path, g, slot.leadMinutes);
-  const { times, leads } = await existing(path, g);
+  const { times, timeChunk, leads } = await existing(path, g);
   if (leads.join() !== slot.leadMinutes.join())
     throw new TilecastError(
       "E_ARGUMENT",
@@ -219,20 +228,26 @@ export async function writeForecastSlot(
   // A new cycle goes after every earlier one: at the end, or (a backfill) in its place in time.
   const later = times.findIndex((t) => t > minutes);
   const index = found >= 0 ? found : later >= 0 ? later : times.length;
+  const after = [...times];
+  if (found < 0) after.splice(index, 0, minutes);
+  // The chunk the slot's time goes in; an insertion moves every later time, so (unless each
+  // chunk is one slot, whose files the clone renames) every later chunk is written again.
+  const first = Math.floor(index / timeChunk);
+  const last = found < 0 && later >= 0 && timeChunk > 1 ? Math.floor((after.length - 1) / timeChunk) : first;
   const put = async (dir: string) => {
     for (let l = 0; l < k; l++)
       await atomicWrite(
         join(dir, g.variable, `${index}.${l}.0.0`),
         bytesOf(slot.data.subarray(l * h * w, (l + 1) * h * w)),
       );
-    await atomicWrite(join(dir, "time", `${index}`), bytesOf(Float64Array.of(minutes)));
-    if (found < 0) await writeMetadata(dir, metadata(g, times.length + 1, k));
+    await writeTimeChunks(dir, after, timeChunk, first, last);
+    if (found < 0) await writeMetadata(dir, metadata(g, after.length, k, timeChunk));
   };
   if (found >= 0 || later < 0) await put(path);
   else {
     const temp = tempPathFor(path);
     try {
-      await cloneShifted(path, temp, g.variable, index);
+      await cloneShifted(path, temp, g.variable, index, timeChunk);
       await put(temp);
       await swapInto(path, temp);
     } catch (e) {
