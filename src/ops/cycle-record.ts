@@ -13,7 +13,9 @@
  */
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
+import { TilecastError } from "../errors.js";
 import { atomicWrite } from "../io/atomic.js";
+import { mapLimit } from "../util/map-limit.js";
 
 /** How a cycle ended: `late` is done, but started past its deadline. */
 export type CycleStatus = "ok" | "late" | "failed" | "skipped";
@@ -56,14 +58,38 @@ export async function writeCycleRecord(state: string, r: CycleRecord): Promise<s
   return path;
 }
 
-/** A pipeline's records, oldest cycle first (none when it never ran). */
-export async function readCycleRecords(state: string, name: string): Promise<CycleRecord[]> {
+/**
+ * A pipeline's records, oldest cycle first (none when it never ran); with `last`, only the
+ * newest `last` of them, the only files read (file names sort as their cycles do): a year of
+ * 5-minute cycles is 105 000 records, and reading them all took `tilecast status` 30 s.
+ */
+export async function readCycleRecords(state: string, name: string, last?: number): Promise<CycleRecord[]> {
   const dir = recordsDir(state, name);
-  const files = await readdir(dir).catch(() => [] as string[]);
-  const out: CycleRecord[] = [];
-  for (const f of files.filter((x) => x.endsWith(".json")).sort())
-    out.push(JSON.parse(await readFile(join(dir, f), "utf8")) as CycleRecord);
+  const files = (await readdir(dir).catch(() => [] as string[])).filter((x) => x.endsWith(".json")).sort();
+  const picked = last === undefined ? files : last > 0 ? files.slice(-last) : [];
+  const out: CycleRecord[] = new Array(picked.length);
+  await mapLimit(picked, 16, async (f, i) => {
+    out[i] = parseRecord(await readFile(join(dir, f), "utf8"), join(dir, f));
+  });
   return out.sort((a, b) => Date.parse(a.cycle) - Date.parse(b.cycle));
+}
+
+/** One cycle's record, or null when it has none. */
+export async function readCycleRecord(state: string, name: string, cycle: Date): Promise<CycleRecord | null> {
+  const path = join(recordsDir(state, name), `${stamp(cycle.toISOString())}.json`);
+  const text = await readFile(path, "utf8").catch((e: NodeJS.ErrnoException) => {
+    if (e.code === "ENOENT") return null;
+    throw e;
+  });
+  return text === null ? null : parseRecord(text, path);
+}
+
+function parseRecord(text: string, path: string): CycleRecord {
+  try {
+    return JSON.parse(text) as CycleRecord;
+  } catch (e) {
+    throw new TilecastError("E_FORMAT", `not a cycle record (${(e as Error).message})`, { path, cause: e });
+  }
 }
 
 /** What a monitor wants to know of one pipeline's recent cycles. */
@@ -84,7 +110,7 @@ export async function summarizeCycles(state: string, last = 50): Promise<CycleSu
   const names = (await readdir(state, { withFileTypes: true }).catch(() => [])).filter((d) => d.isDirectory());
   const out: CycleSummary[] = [];
   for (const d of names.map((x) => x.name).sort()) {
-    const recent = (await readCycleRecords(state, d)).slice(-last);
+    const recent = await readCycleRecords(state, d, last);
     if (recent.length === 0) continue;
     const counts: Record<CycleStatus, number> = { ok: 0, late: 0, failed: 0, skipped: 0 };
     for (const r of recent) counts[r.status]++;

@@ -9,6 +9,7 @@ export {
   type CycleRecord,
   type CycleStatus,
   type CycleSummary,
+  readCycleRecord,
   readCycleRecords,
   recordsDir,
   summarizeCycles,

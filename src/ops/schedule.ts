@@ -32,7 +32,7 @@ import { errorLine, TilecastError } from "../errors.js";
 import { asJob } from "../io/reading.js";
 import { sleepUntil } from "../util/timers.js";
 import { type CycleOptions, cyclePipeline, pipelineName, runCycle } from "./cycle.js";
-import { type CycleRecord, readCycleRecords, writeCycleRecord } from "./cycle-record.js";
+import { type CycleRecord, readCycleRecord, writeCycleRecord } from "./cycle-record.js";
 
 /** Options for {@link runSchedule}. */
 export interface ScheduleOptions extends Omit<CycleOptions, "scheduled"> {
@@ -78,7 +78,12 @@ export function missedCycles(cron: Cron, n: number, done: ReadonlySet<number>, n
 export async function runSchedule(file: string, o: ScheduleOptions): Promise<CycleRecord[]> {
   const cron = parseCron(o.cron);
   const name = pipelineName(await cyclePipeline(file, new Date()));
-  const earlier = await readCycleRecords(o.state, name);
+  // Only the catch-up window's records are read: a long-running schedule has a record per cycle.
+  const now = new Date();
+  const recent = (o.catchUp ?? 0) > 0 ? cron.previousRuns(o.catchUp as number, now) : [];
+  const earlier = (await Promise.all(recent.map((t) => readCycleRecord(o.state, name, t)))).filter(
+    (r): r is CycleRecord => r !== null,
+  );
   const done = new Set(earlier.filter((r) => r.status !== "skipped").map((r) => Date.parse(r.cycle)));
   const skipped = new Set(earlier.filter((r) => r.status === "skipped").map((r) => Date.parse(r.cycle)));
   const period = (() => {
@@ -116,7 +121,7 @@ export async function runSchedule(file: string, o: ScheduleOptions): Promise<Cyc
     o.onRecord?.(r);
   };
   const enough = () => o.signal?.aborted || (o.maxCycles !== undefined && records.length >= o.maxCycles);
-  for (const t of missedCycles(cron, o.catchUp ?? 0, done)) {
+  for (const t of missedCycles(cron, o.catchUp ?? 0, done, now)) {
     if (enough()) return records;
     await run(t, skipped.has(t.getTime()) ? 0 : cycleOptions.waitMs);
   }

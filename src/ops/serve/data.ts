@@ -32,7 +32,7 @@ export interface CycleTimeline {
 export async function cycleTimelines(state: string, last = 48): Promise<CycleTimeline[]> {
   const out: CycleTimeline[] = [];
   for (const s of await summarizeCycles(state, last)) {
-    const records = (await readCycleRecords(state, s.name)).slice(-last);
+    const records = await readCycleRecords(state, s.name, last);
     out.push({
       name: s.name,
       counts: s.counts,
