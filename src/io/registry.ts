@@ -79,7 +79,8 @@ async function head(path: string): Promise<Uint8Array | null> {
 }
 
 /**
- * The driver whose extensions include `path`'s (query and trailing slashes ignored).
+ * The driver whose extensions include `path`'s (trailing slashes ignored, and a URL's query
+ * and fragment; `?` and `#` in a local file's name are part of it).
  *
  * @example
  * ```ts
@@ -88,7 +89,8 @@ async function head(path: string): Promise<Uint8Array | null> {
  * ```
  */
 export function driverForExtension(path: string): FormatDriver | undefined {
-  const ext = extname(path.replace(/[?#].*$/, "").replace(/\/+$/, "")).toLowerCase();
+  const bare = isUrl(path) ? path.replace(/[?#].*$/, "") : path;
+  const ext = extname(bare.replace(/\/+$/, "")).toLowerCase();
   return drivers.find((d) => d.extensions.includes(ext));
 }
 

@@ -13,7 +13,7 @@
  *
  * Internal to `tilecast/ops` (queue.ts re-exports it).
  */
-import { createHash } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { readFile, stat } from "node:fs/promises";
 import { basename, extname, resolve } from "node:path";
 import { type Job, Queue } from "bullmq";
@@ -42,10 +42,20 @@ export type SubmitOptions = QueueOptions & { sets?: readonly string[]; attempts?
 /** A scene's name, as `{scene}` fills it in: its file name without the extension. */
 const sceneName = (scene: string) => basename(scene, extname(scene));
 
-/** The pipeline for one scene: `{scene}` filled in, `input.path` the scene. */
+/**
+ * The pipeline for one scene: `{scene}` filled in, `input.path` the scene. The name goes into
+ * values once the YAML is parsed (a token stands in for it until then): written into the text,
+ * a name such as `field #3` lost what follows ` #` as a YAML comment.
+ */
 export function parseScene(pipeline: string, scene: string, sets: readonly string[]): Promise<Pipeline> {
   const name = sceneName(scene);
-  return loadPipeline(pipeline, [...sets, `input.path=${scene}`], (t) => t.replaceAll("{scene}", name));
+  const token = `tilecastscene${randomUUID().replaceAll("-", "")}`;
+  return loadPipeline(
+    pipeline,
+    [...sets, `input.path=${scene}`],
+    (t) => t.replaceAll("{scene}", token),
+    (v) => v.replaceAll(token, name),
+  );
 }
 
 const sha = (s: string) => createHash("sha256").update(s).digest("hex");

@@ -2,7 +2,8 @@
  * Pipeline files: YAML describing inputs, tiling, stages with their options, the model and the
  * outputs, validated with zod. Errors name the file, the line and the key
  * (`pipelines/x.yaml:12: tiling.overlap: expected a number`). `--set key=value` overrides any
- * key before validation, the value parsed as YAML (`--set tiling.size=256`).
+ * key before validation, the value read as sets.ts reads it (`--set tiling.size=256` a
+ * number, a path as written).
  * Relative paths in a file are resolved against the file's directory.
  *
  * @example
@@ -120,8 +121,25 @@ export function requireOutput(p: Pipeline): PipelineOutput {
   return p.output;
 }
 
-/** Parse and validate pipeline text (`file` names it in errors and anchors relative paths). */
-export function parsePipeline(text: string, file: string, sets: readonly string[] = []): Pipeline {
+/** `v` with `f` applied to every string in it (plain objects and arrays walked). */
+function mapStrings(v: unknown, f: (s: string) => string): unknown {
+  if (typeof v === "string") return f(v);
+  if (Array.isArray(v)) return v.map((x) => mapStrings(x, f));
+  if (v && typeof v === "object" && Object.getPrototypeOf(v) === Object.prototype)
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, mapStrings(x, f)]));
+  return v;
+}
+
+/**
+ * Parse and validate pipeline text (`file` names it in errors and anchors relative paths);
+ * `values` rewrites every string value once parsed, `sets` included.
+ */
+export function parsePipeline(
+  text: string,
+  file: string,
+  sets: readonly string[] = [],
+  values?: (s: string) => string,
+): Pipeline {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
   if (doc.errors.length > 0) {
@@ -138,6 +156,7 @@ export function parsePipeline(text: string, file: string, sets: readonly string[
     throw new TilecastError("E_FORMAT", `cannot expand the YAML (${errorLine(e)})`, { path: file, cause: e });
   }
   for (const [k, v] of parseSets(sets)) setPath(raw, k, v);
+  if (values) raw = mapStrings(raw, values) as Record<string, unknown>;
   const fail: Fail = (path, key, msg) => {
     let node = doc.getIn(path, true) as { range?: [number, number] } | undefined;
     for (let k = path.length - 1; !node?.range && k > 0; k--) node = doc.getIn(path.slice(0, k), true) as typeof node;
@@ -196,12 +215,14 @@ export function parsePipeline(text: string, file: string, sets: readonly string[
 
 /**
  * Read, parse and validate a pipeline file. `fill` rewrites the file's text and the `sets`
- * before parsing (a cycle's time, a scene's name).
+ * before parsing (a cycle's time); `values` rewrites every string value after it (text that
+ * must reach a value verbatim, whatever YAML would make of it: a scene's name).
  */
 export async function loadPipeline(
   file: string,
   sets: readonly string[] = [],
   fill: (text: string) => string = (t) => t,
+  values?: (s: string) => string,
 ): Promise<Pipeline> {
   let text: string;
   try {
@@ -209,7 +230,7 @@ export async function loadPipeline(
   } catch (e) {
     throw new TilecastError("E_NOT_FOUND", "cannot read pipeline file", { path: file, cause: e });
   }
-  const p = parsePipeline(fill(text), file, sets.map(fill));
+  const p = parsePipeline(fill(text), file, sets.map(fill), values);
   await checkOutputPaths(p);
   return p;
 }

@@ -46,6 +46,43 @@ describe("pipeline files", () => {
     expect(() => parseSets(["nokey"])).toThrow("--set takes KEY=VALUE, got 'nokey'");
   });
 
+  it("--set takes text YAML would mangle as written: comments, anchors, tags, braces", () => {
+    const sets = [
+      "output.path=out/scene #3.tif", // YAML: "out/scene" (a comment)
+      "a=&x.tif", // YAML: null (an anchor)
+      "b=!x.tif", // YAML: "" (a tag)
+      "c={scene}.tif", // YAML: a parse error, an internal error before
+      "d=@x.tif",
+      "e=*.tif",
+      'f="quoted #1"', // a quoted string is YAML's: its quotes go
+      "g=null",
+      "h=",
+      "i=[1, 2]",
+      "j=0.5",
+      "k=false",
+      "l={a: 1}",
+      "m=out/a: b.tif", // a path, not a map
+      "n=- a", // nor a list
+    ];
+    expect(Object.fromEntries(parseSets(sets))).toStrictEqual({
+      "output.path": "out/scene #3.tif",
+      a: "&x.tif",
+      b: "!x.tif",
+      c: "{scene}.tif",
+      d: "@x.tif",
+      e: "*.tif",
+      f: "quoted #1",
+      g: null,
+      h: null,
+      i: [1, 2],
+      j: 0.5,
+      k: false,
+      l: { a: 1 },
+      m: "out/a: b.tif",
+      n: "- a",
+    });
+  });
+
   it("--set refuses keys that would reach an object's prototype, and empty ones", () => {
     for (const [key, bad] of [
       ["__proto__.polluted", "__proto__"],
