@@ -111,6 +111,15 @@ function referenceMs(text: string, units: string, calendar: string, counted: Cal
   return t;
 }
 
+/** `raw` units of `unit` ms each, in ms, exactly as far as a float64 holds it. */
+function offsetMs(raw: number | bigint, unit: number): number {
+  const per = unit < 1 ? Math.round(1 / unit) : 0; // 1000 a ms for microseconds, 1e6 for nanoseconds
+  if (typeof raw !== "bigint") return per ? Number(raw) / per : Number(raw) * unit;
+  if (!per) return Number(raw * BigInt(unit));
+  const p = BigInt(per);
+  return Number(raw / p) + Number(raw % p) / per;
+}
+
 /**
  * A coordinate's times in the count of the calendar it is decoded in: the Gregorian ones'
  * instants (ms since 1970), or another calendar's own ms since its 1970-01-01.
@@ -150,8 +159,10 @@ function decode(
   const ms = Array.from(values, (raw, i) => {
     if (raw === NAT || raw === -(2 ** 63))
       throw new TilecastError("E_UNSUPPORTED", `time value NaT (index ${i}) is no time in '${units.slice(0, 80)}'`);
-    const v = Number(raw);
-    const t = counted === "proleptic_gregorian" ? base + v * unit : Math.round(base + v * unit);
+    // To the nearest ms (a Date's and a label's step), from the exact offset: an int64 count
+    // of nanoseconds past 2^53 divided as a bigint, a sub-ms unit divided by its count per ms
+    // (0.457 s as nanoseconds times 1e-6 made 456.9998 ms, truncated to .456).
+    const t = Math.round(base + offsetMs(raw, unit));
     if (!(t >= lo && t <= hi))
       throw new TilecastError(
         "E_UNSUPPORTED",

@@ -21,6 +21,7 @@ import { openZarr, type ZarrArrayInfo } from "./dataset.js";
 import { readCoord, readPositions } from "./read.js";
 import { openZarrSource } from "./source.js";
 import { isTextDtype, readText } from "./text.js";
+import { readTimeValues } from "./time-values.js";
 import { coordLabels, dataVariables } from "./variables.js";
 
 /** One array as `inspect` prints it. */
@@ -119,11 +120,9 @@ export async function inspectZarr(path: string): Promise<ZarrInfo> {
         c.range = [(await readText(a, path, [0, 1]))[0] ?? "", (await readText(a, path, [n - 1, n]))[0] ?? ""];
       else if (n > 0) {
         // Only the ends: a long coordinate is not read whole to be described.
-        const ends = Float64Array.of(
-          (await readPositions(a, [[0, 1]], path))[0] as number,
-          (await readPositions(a, [[n - 1, n]], path))[0] as number,
-        );
-        const labels = isCfTime(a.attrs) ? cfTimeLabels(ends, a.attrs, path, a.name) : Array.from(ends);
+        const end = (i: number) => (isCfTime(a.attrs) ? readTimeValues : readPositions)(a, [[i, i + 1]], path);
+        const ends = [(await end(0))[0] as number | bigint, (await end(n - 1))[0] as number | bigint];
+        const labels = isCfTime(a.attrs) ? cfTimeLabels(ends, a.attrs, path, a.name) : ends.map(Number);
         c.range = [labels[0] as number | string, labels[1] as number | string];
       }
     }

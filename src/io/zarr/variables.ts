@@ -12,8 +12,9 @@
  */
 import { cfTimeLabels, isCfTime } from "./cf-time.js";
 import type { ZarrArrayInfo, ZarrDataset } from "./dataset.js";
-import { type AxisSelection, readCoord, readPositions } from "./read.js";
+import { type AxisSelection, readCoord } from "./read.js";
 import { isTextDtype, readText } from "./text.js";
+import { readTimeValues } from "./time-values.js";
 
 /**
  * Attributes through which CF names other arrays that describe a variable rather than being data
@@ -65,9 +66,9 @@ export function dataVariables(ds: ZarrDataset): string[] {
 /** Values of a 1-D coordinate as labels: times for CF time, its text, or numbers. */
 export async function coordLabels(c: ZarrArrayInfo, where: string): Promise<string[]> {
   if (isTextDtype(c.dtype)) return readText(c, where);
-  const v = await readCoord(c, where);
-  if (isCfTime(c.attrs)) return cfTimeLabels(v, c.attrs, where, c.name);
-  return Array.from(v, String);
+  if (isCfTime(c.attrs))
+    return cfTimeLabels(await readTimeValues(c, [[0, c.shape[0] ?? 0]], where), c.attrs, where, c.name);
+  return Array.from(await readCoord(c, where), String);
 }
 
 /**
@@ -96,7 +97,7 @@ export async function timesAlongLabels(
   t: { coord: ZarrArrayInfo; select: AxisSelection[] },
   where: string,
 ): Promise<string[]> {
-  return cfTimeLabels(await readPositions(t.coord, t.select, where), t.coord.attrs, where, t.coord.name);
+  return cfTimeLabels(await readTimeValues(t.coord, t.select, where), t.coord.attrs, where, t.coord.name);
 }
 
 /**
