@@ -12,6 +12,7 @@
 import { readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { maxOf } from "../util/extent.js";
+import { mapLimit } from "../util/map-limit.js";
 import { partsDir, readManifest } from "./manifest.js";
 import { doneParts } from "./resumable.js";
 
@@ -42,9 +43,10 @@ async function manifests(dir: string, depth: number): Promise<string[]> {
 /** The runs under `dir`, newest first; see the module documentation. */
 export async function listRuns(dir: string, depth = 4): Promise<RunProgress[]> {
   const runs: RunProgress[] = [];
-  for (const file of await manifests(dir, depth)) {
+  // Sixteen manifests at a time: a batch of thousands of scenes has a manifest each.
+  await mapLimit(await manifests(dir, depth), 16, async (file) => {
     const m = await readManifest(file.slice(0, -".manifest.json".length)).catch(() => null);
-    if (!m) continue;
+    if (!m) return;
     const parts = partsDir(m.output);
     const done = m.complete ? m.identity.parts.count : (await doneParts(parts)).size;
     let last = m.complete?.finished ?? null;
@@ -68,6 +70,6 @@ export async function listRuns(dir: string, depth = 4): Promise<RunProgress[]> {
       created: m.created,
       lastActivity: last,
     });
-  }
+  });
   return runs.sort((a, b) => (b.lastActivity ?? b.created).localeCompare(a.lastActivity ?? a.created));
 }

@@ -9,7 +9,7 @@ import { request, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { basename, dirname, join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { skill } from "../../src/ops/serve/data.js";
+import { runs, skill } from "../../src/ops/serve/data.js";
 import { createOpsServer } from "../../src/ops/serve/server.js";
 import { BIN, tilecast } from "../helpers/cli.js";
 import { tmp } from "../helpers/write.js";
@@ -178,6 +178,9 @@ describe.skipIf(!hasChromium)("tilecast serve: the page in Chromium", () => {
     const [all] = await skill(state, root);
     expect([one?.cycles, all?.cycles]).toStrictEqual([1, 3]);
     expect(one?.model).not.toStrictEqual(all?.model);
+    // The page gets counts of every run and the newest in full (a batch has thousands).
+    const newest = await runs(root, 1);
+    expect([newest.total, newest.complete, newest.runs.length]).toStrictEqual([2, 1, 1]);
     const port = await serve({ root, state });
     const { chromium } = await import("playwright-core");
     const browser = await chromium.launch({

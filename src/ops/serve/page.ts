@@ -193,7 +193,8 @@ async function loadSkill() {
 }
 
 async function loadRuns() {
-  const [runs, queue, looks] = await Promise.all([get("/api/runs"), get("/api/queue"), get("/api/quicklooks")]);
+  const [shown, queue, looks] = await Promise.all([get("/api/runs"), get("/api/queue"), get("/api/quicklooks")]);
+  const runs = shown.runs;
   const box = document.getElementById("runs");
   box.replaceChildren();
   const t = el("table");
@@ -209,6 +210,8 @@ async function loadRuns() {
     t.append(tr);
   }
   box.append(runs.length ? t : el("div", {}, "no runs under the root"));
+  if (shown.total > runs.length)
+    box.append(el("div", { id: "runs-more" }, "newest " + runs.length + " of " + shown.total + " runs; " + shown.complete + " complete"));
   document.getElementById("queue").textContent = queue
     ? "queue: " + Object.entries(queue.counts).map(([k, v]) => v + " " + k).join(", ")
     : "";
