@@ -30,6 +30,7 @@
 import { Cron } from "croner";
 import { errorLine, TilecastError } from "../errors.js";
 import { asJob } from "../io/reading.js";
+import { mapLimit } from "../util/map-limit.js";
 import { sleepUntil } from "../util/timers.js";
 import { type CycleOptions, cyclePipeline, pipelineName, runCycle } from "./cycle.js";
 import { type CycleRecord, readCycleRecord, writeCycleRecord } from "./cycle-record.js";
@@ -81,9 +82,11 @@ export async function runSchedule(file: string, o: ScheduleOptions): Promise<Cyc
   // Only the catch-up window's records are read: a long-running schedule has a record per cycle.
   const now = new Date();
   const recent = (o.catchUp ?? 0) > 0 ? cron.previousRuns(o.catchUp as number, now) : [];
-  const earlier = (await Promise.all(recent.map((t) => readCycleRecord(o.state, name, t)))).filter(
-    (r): r is CycleRecord => r !== null,
-  );
+  const earlier: CycleRecord[] = [];
+  await mapLimit(recent, 16, async (t) => {
+    const r = await readCycleRecord(o.state, name, t);
+    if (r) earlier.push(r);
+  });
   const done = new Set(earlier.filter((r) => r.status !== "skipped").map((r) => Date.parse(r.cycle)));
   const skipped = new Set(earlier.filter((r) => r.status === "skipped").map((r) => Date.parse(r.cycle)));
   const period = (() => {

@@ -9,6 +9,7 @@ import { describe, expect, it } from "vitest";
 import { type CycleRecord, readCycleRecords, summarizeCycles, writeCycleRecord } from "../../src/ops/cycle-record.js";
 import { parseCron, runSchedule } from "../../src/ops/schedule.js";
 import { tilecast } from "../helpers/cli.js";
+import { identityCyclePipeline } from "../helpers/cycle-pipeline.js";
 import { tmp } from "../helpers/write.js";
 
 /** `n` records of pipeline `name`, 5 minutes apart up to `end`, every tenth skipped. */
@@ -55,21 +56,7 @@ describe("cycle records of a long-running schedule", () => {
   });
 
   it("a schedule's start reads the catch-up window's records only", async () => {
-    const dir = dirname(tmp("x"));
-    const state = join(dir, "state");
-    const file = join(dir, "cyc.yaml");
-    writeFileSync(
-      file,
-      `name: cyc
-input:
-  path: ${process.cwd()}/fixtures/demo/scene.s2like.u16.4b.tif
-tiling: { size: 256, overlap: 0 }
-model: { type: identity }
-output:
-  path: out/{cycle:%Y%m%dT%H%M%S}.tif
-  dtype: uint16
-`,
-    );
+    const { file, state } = identityCyclePipeline("cyc");
     mkdirSync(join(state, "cyc", "cycles"), { recursive: true });
     writeFileSync(join(state, "cyc", "cycles", "2020-01-01T000000Z.json"), "not json");
     // The last three fire times: two recorded ok, one missed.

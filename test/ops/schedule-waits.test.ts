@@ -3,35 +3,14 @@
  * 24.8 days at once, so a monthly or seasonal schedule ran its coming cycles at start, labelled
  * with future times. A schedule with no fire time at all is refused, not ended with exit 0.
  */
-import { writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseCron, runSchedule } from "../../src/ops/schedule.js";
 import { tilecast } from "../helpers/cli.js";
-import { tmp } from "../helpers/write.js";
-
-/** An identity pipeline on a fixture scene whose every cycle would run at once. */
-function pipeline(): { file: string; state: string } {
-  const dir = dirname(tmp("x"));
-  const file = join(dir, "monthly.yaml");
-  writeFileSync(
-    file,
-    `name: monthly
-input:
-  path: ${process.cwd()}/fixtures/demo/scene.s2like.u16.4b.tif
-tiling: { size: 256, overlap: 0 }
-model: { type: identity }
-output:
-  path: out/{cycle:%Y%m%d}.tif
-  dtype: uint16
-`,
-  );
-  return { file, state: join(dir, "state") };
-}
+import { identityCyclePipeline } from "../helpers/cycle-pipeline.js";
 
 describe("schedules with distant or no fire times", () => {
   it("a fire time 60 days away is waited for: nothing runs before it", async () => {
-    const p = pipeline();
+    const p = identityCyclePipeline("monthly");
     const d = new Date(Date.now() + 60 * 86_400_000);
     const cron = `0 0 ${d.getUTCDate()} ${d.getUTCMonth() + 1} *`;
     const stop = new AbortController();
@@ -51,7 +30,7 @@ describe("schedules with distant or no fire times", () => {
       "--cron '0 0 31 2 *': no fire time after 2026-12-07T12:00:00.000Z (no date matches)",
     );
     expect(parseCron("0 0 29 2 *", now).nextRun(now)?.toISOString()).toBe("2028-02-29T00:00:00.000Z");
-    const p = pipeline();
+    const p = identityCyclePipeline("monthly");
     const r = tilecast("schedule", p.file, "--cron", "0 0 30 2 *", "--state", p.state);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe("");
