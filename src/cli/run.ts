@@ -7,12 +7,12 @@ import pino from "pino";
 import { TilecastError } from "../errors.js";
 import { onGracefulStop } from "../io/atomic.js";
 import { type BackendReport, describeBackend, selectBackend } from "../nn/backend.js";
-import { loadPipeline } from "../pipeline/config.js";
 import { checkTiling } from "../pipeline/input.js";
 import { previewPipeline } from "../pipeline/preview.js";
 import { type RunSummary, runPipeline } from "../pipeline/run.js";
 import { runBackend } from "../pipeline/run-backend.js";
 import { finalizeRun } from "../pipeline/run-output.js";
+import { loadPipelineOwnScene } from "../pipeline/scene.js";
 import { bundledPipeline } from "./bundled.js";
 import { progress } from "./progress.js";
 
@@ -69,10 +69,13 @@ export function formatSummary(s: RunSummary, backend?: BackendReport): string {
   ].join("\n");
 }
 
-/** A pipeline file, or a bundled pipeline's name with its outputs put under ./out. */
+/**
+ * A pipeline file, or a bundled pipeline's name with its outputs put under ./out; `{scene}` in
+ * it is its input's name, as `tilecast submit` fills it (it wrote a file named `{scene}.tif`).
+ */
 async function pipelineArg(arg: string, sets: readonly string[]) {
   const bundled = bundledPipeline(arg);
-  return bundled ? loadPipeline(bundled.file, [...bundled.sets, ...sets]) : loadPipeline(arg, sets);
+  return loadPipelineOwnScene(bundled?.file ?? arg, [...(bundled?.sets ?? []), ...sets]);
 }
 
 /** Run a pipeline file (or a bundled pipeline by name). */

@@ -31,11 +31,12 @@ import { monitorEventLoopDelay } from "node:perf_hooks";
 import { type Job, Queue, Worker } from "bullmq";
 import { errorLine, TilecastError } from "../errors.js";
 import { asJob } from "../io/reading.js";
-import { loadPipeline, type Pipeline, requireOutput } from "../pipeline/config.js";
+import { type Pipeline, requireOutput } from "../pipeline/config.js";
 import { partsDir } from "../pipeline/manifest.js";
 import { doneParts } from "../pipeline/resumable.js";
 import { type RunOptions, type RunSummary, runPipeline } from "../pipeline/run.js";
 import { finalizeRun } from "../pipeline/run-output.js";
+import { loadPipelineOwnScene } from "../pipeline/scene.js";
 import { redactUrl } from "../util/url.js";
 import { checkRedis, connection } from "./redis.js";
 import { parseScene } from "./submit.js";
@@ -98,7 +99,7 @@ export async function runSceneJob(
   try {
     const { shard } = job.data;
     const p = shard
-      ? await loadPipeline(job.data.pipeline, job.data.sets)
+      ? await loadPipelineOwnScene(job.data.pipeline, job.data.sets)
       : await parseScene(job.data.pipeline, job.data.scene, job.data.sets);
     // Resume: a scene a dead worker left half done continues from its kept parts, and a scene
     // already done (a job delivered twice) is left as it is.

@@ -13,13 +13,14 @@
  *
  * Internal to `tilecast/ops` (queue.ts re-exports it).
  */
-import { createHash, randomUUID } from "node:crypto";
+import { createHash } from "node:crypto";
 import { readFile, stat } from "node:fs/promises";
-import { basename, extname, resolve } from "node:path";
+import { resolve } from "node:path";
 import { type Job, Queue } from "bullmq";
 import { TilecastError } from "../errors.js";
-import { loadPipeline, type Pipeline } from "../pipeline/config.js";
+import type { Pipeline } from "../pipeline/config.js";
 import { modelHash } from "../pipeline/manifest.js";
+import { loadPipelineOwnScene, loadScene, sceneName } from "../pipeline/scene.js";
 import { isUrl } from "../util/url.js";
 import type { QueueOptions, SceneJob, SceneResult } from "./queue.js";
 import { checkRedis, connection } from "./redis.js";
@@ -39,24 +40,8 @@ export interface Submitted {
 /** Options of a submission. */
 export type SubmitOptions = QueueOptions & { sets?: readonly string[]; attempts?: number };
 
-/** A scene's name, as `{scene}` fills it in: its file name without the extension. */
-const sceneName = (scene: string) => basename(scene, extname(scene));
-
-/**
- * The pipeline for one scene: `{scene}` filled in, `input.path` the scene. The name goes into
- * values once the YAML is parsed (a token stands in for it until then): written into the text,
- * a name such as `field #3` lost what follows ` #` as a YAML comment.
- */
-export function parseScene(pipeline: string, scene: string, sets: readonly string[]): Promise<Pipeline> {
-  const name = sceneName(scene);
-  const token = `tilecastscene${randomUUID().replaceAll("-", "")}`;
-  return loadPipeline(
-    pipeline,
-    [...sets, `input.path=${scene}`],
-    (t) => t.replaceAll("{scene}", token),
-    (v) => v.replaceAll(token, name),
-  );
-}
+/** The pipeline for one scene (see pipeline/scene.ts). */
+export const parseScene = loadScene;
 
 const sha = (s: string) => createHash("sha256").update(s).digest("hex");
 
@@ -187,7 +172,7 @@ export async function submitScenes(file: string, scenes: readonly string[], o: S
 export async function submitShards(file: string, count: number, o: SubmitOptions): Promise<Submitted> {
   const pipeline = resolve(file);
   const sets = [...(o.sets ?? [])];
-  const p = await loadPipeline(pipeline, sets);
+  const p = await loadPipelineOwnScene(pipeline, sets);
   await checkRedis(o.redis);
   const key = await submissionKey(pipeline, p, sets);
   const q = new Queue<SceneJob>(o.queue ?? "tilecast", { connection: connection(o.redis) });

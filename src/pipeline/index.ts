@@ -42,6 +42,7 @@ export type { PartsOptions } from "./resumable.js";
 export { type RunEvent, type RunHooks, type RunOptions, type RunSummary, runPipeline } from "./run.js";
 export { type FinalizeSummary, finalizeRun } from "./run-output.js";
 export { listRuns, type RunProgress } from "./runs.js";
+export { loadScene, sceneName } from "./scene.js";
 export {
   createTileStages,
   registerStage,

@@ -5,7 +5,7 @@
  * YAML comment, `{scene}.tif` and `&a.tif` in `--set` failed or became null, and an output named
  * `out #1.tif` or `a?.zarr` was refused as an unknown format.
  */
-import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { driverForExtension } from "../../src/io/registry.js";
@@ -58,25 +58,42 @@ output:
       copyFileSync(SCENE, input);
       const tif = join(dir, "out #1.tif");
       expect(tilecast("convert", input, tif).code).toBe(0);
-      const out = join(dir, "{scene} &1.tif");
-      const r = tilecast(
-        "run",
-        "pipelines/scene-identity.yaml",
-        "--set",
-        `input.path=${input}`,
-        "--set",
-        `output.path=${out}`,
-        "--set",
-        "normalize=null",
-        "--set",
-        "output.dtype=uint16",
-      );
+      // `{scene}` in `run` is the input's name, as in a queued job (it wrote `{scene} &1.tif`).
+      const sets = (path: string) =>
+        ["input.path", input, "output.path", path, "normalize", "null", "output.dtype", "uint16"].flatMap((v, i, a) =>
+          i % 2 ? [] : ["--set", `${v}=${a[i + 1]}`],
+        );
+      const r = tilecast("run", "pipelines/scene-identity.yaml", ...sets(join(dir, "{scene} &1.tif")));
       expect(r.stderr).toBe("");
-      const sums = py<number[]>(
-        `print(json.dumps([float(gdal.Open(p).ReadAsArray().sum()) for p in ${JSON.stringify([SCENE, tif, out])}]))`,
+      const out = join(dir, "scène ?x#y &1.tif");
+      expect(existsSync(join(dir, "{scene} &1.tif"))).toBe(false);
+      // A sharded run's shards and `finalize` agree on that name.
+      const sharded = join(dir, "{scene}-sharded.tif");
+      for (const shard of ["0/2", "1/2"])
+        expect(
+          tilecast(
+            "run",
+            "pipelines/scene-identity.yaml",
+            ...sets(sharded),
+            "--set",
+            "tiling.parts.height=256",
+            "--shard",
+            shard,
+          ).code,
+        ).toBe(0);
+      const fin = tilecast(
+        "finalize",
+        "pipelines/scene-identity.yaml",
+        ...sets(sharded),
+        "--set",
+        "tiling.parts.height=256",
       );
-      expect(sums[1]).toBe(sums[0]);
-      expect(sums[2]).toBe(sums[0]);
+      expect(fin.stderr).toBe("");
+      const paths = [SCENE, tif, out, join(dir, "scène ?x#y-sharded.tif")];
+      const sums = py<number[]>(
+        `print(json.dumps([float(gdal.Open(p).ReadAsArray().sum()) for p in ${JSON.stringify(paths)}]))`,
+      );
+      expect(sums.slice(1)).toStrictEqual([sums[0], sums[0], sums[0]]);
     },
     60_000,
   );
