@@ -189,8 +189,9 @@ describe("Zarr", () => {
     edit(join(s, "band_data/.zarray"), (m) => {
       m.dtype = "<f8";
     });
+    // Every chunk holds the lie; whichever is read first is named.
     expect(tilecast("convert", s, tmp("o.tif"), "-q").stderr).toMatch(
-      /chunk band_data\/0\.\d\.\d decodes to 4096 values; its shape \[1, 128, 128\] needs 16384/,
+      /chunk band_data\/\d\.\d\.\d decodes to 4096 values; its shape \[1, 128, 128\] needs 16384/,
     );
   });
 

@@ -12,9 +12,10 @@ import { promisify } from "node:util";
 import { deflate, gunzip, gunzipSync, gzip, inflate, inflateSync } from "node:zlib";
 import { registry } from "zarrita";
 import { errorLine, TilecastError } from "../../errors.js";
+import { inflateInto } from "../inflate-into.js";
 import { decodeBloscLz4 } from "./blosc.js";
 import { checkBloscFrame } from "./blosc-frame.js";
-import { type ChunkMeta, checkDeclared, chunkLimit } from "./bounds.js";
+import { type ChunkMeta, checkDeclared, chunkBytes, chunkLimit } from "./bounds.js";
 import { castKeepingFill } from "./cast-fill.js";
 
 const inflateAsync = promisify(inflate);
@@ -47,6 +48,7 @@ function nodeZlibCodec(kind: "zlib" | "gzip") {
     fromConfig: (config: unknown, meta?: ChunkMeta) => {
       const level = (config as { level?: number } | undefined)?.level ?? 1;
       const limit = chunkLimit(meta);
+      const bytes = meta?.dataType && meta.shape ? chunkBytes(meta.dataType, meta.shape) : null;
       return {
         kind: "bytes_to_bytes" as const,
         encode: async (b: Uint8Array) =>
@@ -58,10 +60,15 @@ function nodeZlibCodec(kind: "zlib" | "gzip") {
           const chunkSize = limit ?? Math.min(64 * 1024 * 1024, Math.max(64 * 1024, b.length * 4));
           const o = { chunkSize, ...(limit !== null ? { maxOutputLength: limit } : {}) };
           try {
-            // A small chunk (a coordinate stored a value a chunk) decodes here: the thread pool's
-            // round trip costs far more than inflating a few kilobytes.
-            if (limit !== null && limit <= SMALL_CHUNK)
+            // A small chunk (a coordinate stored a value a chunk) decodes here, through this
+            // thread's one reused stream: the thread pool's round trip, or a new zlib stream a
+            // chunk, costs far more than inflating a few kilobytes.
+            if (bytes !== null && bytes <= SMALL_CHUNK) {
+              const out = new Uint8Array(bytes);
+              const n = inflateInto(b, out, kind);
+              if (n !== null) return n === bytes ? out : out.slice(0, n);
               return new Uint8Array(kind === "zlib" ? inflateSync(b, o) : gunzipSync(b, o));
+            }
             return new Uint8Array(await (kind === "zlib" ? inflateAsync(b, o) : gunzipAsync(b, o)));
           } catch (e) {
             if ((e as { code?: string }).code === "ERR_BUFFER_TOO_LARGE")
