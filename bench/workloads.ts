@@ -7,7 +7,17 @@
  * `TILECAST_PYTHON`, `TILECAST_TORCH_PYTHON` and `TILECAST_TENSORSTORE_PYTHON` override.
  */
 import type { Workload } from "./harness.js";
-import { cog, convert, geotiffRead, stages, stripedRead, swathConvert, zarrRead, zarrStep } from "./workloads/io.js";
+import {
+  cog,
+  convert,
+  geotiffRead,
+  stages,
+  stripedRead,
+  swathConvert,
+  zarrOpenAppended,
+  zarrRead,
+  zarrStep,
+} from "./workloads/io.js";
 import { sceneQueue, shardsAndResume, trainStream } from "./workloads/jobs.js";
 import {
   convLstm,
@@ -35,6 +45,7 @@ export function workloads(): Workload[] {
     zarrRead("zlib", "tensorstore"),
     zarrRead("blosc-lz4", "tensorstore"),
     zarrStep(),
+    zarrOpenAppended(),
     swathConvert(),
     stages(4096, 2048, true),
     stages(16384, 4096, false),

@@ -222,6 +222,32 @@ export function zarrStep(): Workload {
   };
 }
 
+/**
+ * Opening a nowcast archive that xarray's appends left with its `time` stored a value a chunk
+ * (150 000 5-minute steps): the coordinate's chunks are read and decoded to label the bands,
+ * beside xarray's `open_zarr`, which loads the same coordinate into its index. Both time the
+ * open inside the process (xarray's import is not counted).
+ */
+export function zarrOpenAppended(): Workload {
+  const store = `${DATA}/appended-150k.zarr`;
+  return {
+    group: "zarr",
+    name: "Zarr open, time coordinate of 150 000 one-value chunks (xarray appends)",
+    unit: "chunks/s",
+    quick: false,
+    runs: 3,
+    setup: () => void make(store, "bench/make-appended.py", store),
+    tilecast: { tool: "tilecast", cmd: NODE, args: ["bench/zarr-open.mjs", store], field: "chunksPerSec" },
+    reference: {
+      tool: "xarray open_zarr",
+      cmd: PYTHON,
+      args: ["bench/zarr_open.py", store],
+      field: "chunksPerSec",
+    },
+    target: { min: 1.0 },
+  };
+}
+
 function stagesPipeline(n: number): string {
   const file = `${DATA}/stages-${n}.yaml`;
   const stats = `${DATA}/stages-stats.json`;
