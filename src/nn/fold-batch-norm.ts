@@ -96,7 +96,13 @@ export async function foldBatchNorm(model: tf.LayersModel): Promise<tf.LayersMod
   for (const layer of copy.layers) {
     const from = model.getLayer(layer.name);
     const bn = folded.get(layer.name);
-    if (bn) layer.setWeights(foldWeights(from, model.getLayer(bn)));
+    if (bn) {
+      // The layer's variables take the folded values; the tensors holding them are this
+      // function's to free (kept, each load left its folded kernels and biases behind).
+      const kb = foldWeights(from, model.getLayer(bn));
+      layer.setWeights(kb);
+      tf.dispose(kb);
+    }
     else if (from.weights.length > 0) layer.setWeights(from.getWeights());
   }
   return copy;

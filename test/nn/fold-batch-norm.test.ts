@@ -26,6 +26,18 @@ const maxDiff = (a: tf.Tensor, b: tf.Tensor) => tf.max(tf.abs(tf.sub(a, b))).dat
 const classes = (m: tf.LayersModel) => m.layers.map((l) => l.getClassName());
 
 describe("foldBatchNorm", () => {
+  it("the copy and its original disposed leave no tensor behind (each load kept 2 a folded convolution)", async () => {
+    const m = unet({ inputShape: [16, 16, 3], depth: 2, filters: 4, seed: 2 });
+    randomizeStats(m, 5);
+    (await foldBatchNorm(m)).dispose(); // TF.js's own constants, made once
+    const before = tf.memory().numTensors;
+    const f = await foldBatchNorm(m);
+    expect(tf.memory().numTensors).toBeGreaterThan(before);
+    f.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    m.dispose();
+  });
+
   it("a U-Net: every batch norm and ReLU goes into its convolution, outputs unchanged", async () => {
     const m = unet({ inputShape: [16, 16, 3], depth: 2, filters: 4, seed: 2 });
     randomizeStats(m, 5);

@@ -6,12 +6,12 @@
 import { z } from "zod";
 import { errorLine, TilecastError } from "../../errors.js";
 import { inferenceModel } from "../../nn/inference-model.js";
-import { loadModelDir, type ModelCard } from "../../nn/model-card.js";
+import { loadModelDir, type ModelCard, readModelCard } from "../../nn/model-card.js";
 import { modelSummary } from "../../nn/summary.js";
 import { tf } from "../../tfjs.js";
-import type { ArchitectureInput, LoadedModel, ModelDescriptor } from "../registry.js";
+import type { ArchitectureInput, LoadContext, LoadedModel, ModelDescriptor } from "../registry.js";
 import { checkBandOrder, type InputBands } from "./band-order.js";
-import { onnxPredictorOf } from "./onnx-predictor.js";
+import { type OnnxPredictorOptions, onnxPredictorOf } from "./onnx-predictor.js";
 import { tileAdapter } from "./tile-adapter.js";
 
 /** How an architecture is described before it becomes a registry entry. */
@@ -62,10 +62,25 @@ async function modelFor<S extends z.ZodObject>(
   const { path, ...rest } = options as { path?: string } & Record<string, unknown>;
   if (typeof path !== "string")
     return { model: def.build(rest as z.infer<S>, { bands }), frames: (rest.inputFrames as number | undefined) ?? 1 };
+  // The card is checked against the spec and the input before the weights are loaded: a refused
+  // model loads nothing (its weights, read first, were kept for every refusal).
+  const frames = checkCard(def.name, await readModelCard(path), path, rest, bands, inputNames);
   const { model, card } = await loadModelDir(path);
-  if (card.architecture.type !== def.name)
-    throw new TilecastError("E_ARGUMENT", `the model is a ${card.architecture.type}, not a ${def.name}`, { path });
-  checkAgainstCard(def.name, card, rest, path);
+  return { model, frames, dir: path, card };
+}
+
+/** The frames the model at `path` takes, once its card agrees with the spec and the input. */
+function checkCard(
+  name: string,
+  card: ModelCard,
+  path: string,
+  rest: Record<string, unknown>,
+  bands: number,
+  inputNames?: InputBands,
+): number {
+  if (card.architecture.type !== name)
+    throw new TilecastError("E_ARGUMENT", `the model is a ${card.architecture.type}, not a ${name}`, { path });
+  checkAgainstCard(name, card, rest, path);
   const frames = card.frames?.input ?? 1;
   if (card.inputs.length * frames !== bands)
     throw new TilecastError(
@@ -79,7 +94,7 @@ async function modelFor<S extends z.ZodObject>(
       inputNames,
       path,
     );
-  return { model, frames, dir: path, card };
+  return frames;
 }
 
 /**
@@ -104,6 +119,35 @@ async function predictorOf(
     predictor: (x) => a.toTiles(m.predict(a.toInput(x))),
     release: async () => m.dispose(),
   };
+}
+
+/**
+ * What runs `model`: TF.js, or ONNX Runtime where the runtime asks for it, falling back to TF.js
+ * when the export or the session fails and the runtime is `auto`.
+ */
+async function runnerOf(
+  name: string,
+  model: tf.LayersModel,
+  runtime: LoadContext["runtime"],
+  beforeTfjs: LoadContext["beforeTfjs"],
+  o: OnnxPredictorOptions,
+): Promise<LoadedModel> {
+  if (runtime === "tfjs" || runtime === undefined) {
+    await beforeTfjs?.();
+    return predictorOf(name, model, o.frames, o.sequence);
+  }
+  try {
+    return await onnxPredictorOf(name, model, o);
+  } catch (e) {
+    if (runtime === "onnx")
+      throw new TilecastError("E_UNSUPPORTED", `runtime onnx: ${errorLine(e)}`, {
+        ...(o.dir ? { path: o.dir } : {}),
+        cause: e,
+      });
+    await beforeTfjs?.(); // the model's weights follow it to the backend it selects
+    const fallback = await predictorOf(name, model, o.frames, o.sequence);
+    return { ...fallback, runtime: { runtime: "tfjs", fallback: errorLine(e) } };
+  }
 }
 
 /**
@@ -132,26 +176,34 @@ export function architecture<S extends z.ZodObject>(def: ArchitectureDef<S>): Mo
     },
     async load(o, { inputBands, inputNames, runtime = "tfjs", scaling, batch, beforeTfjs }) {
       const { model, frames, dir, card } = await modelFor(def, o, inputBands, inputNames);
-      const sequence = def.sequence ?? false;
-      const receptiveField = modelSummary(model).receptiveField.size;
-      if (runtime === "tfjs") {
-        await beforeTfjs?.();
-        return { ...(await predictorOf(def.name, model, frames, sequence)), receptiveField };
-      }
+      // The model is this load's: released with what runs it, or at once when loading fails. A
+      // worker or a schedule runs thousands of scenes in one process, each loading it anew, and
+      // kept its weights (and their ONNX export's) for every one.
       try {
+        const sequence = def.sequence ?? false;
+        const receptiveField = modelSummary(model).receptiveField.size;
+        const loaded = await runnerOf(def.name, model, runtime, beforeTfjs, {
+          frames,
+          sequence,
+          dir,
+          card,
+          scaling,
+          batch,
+        });
         return {
-          ...(await onnxPredictorOf(def.name, model, { frames, sequence, dir, card, scaling, batch })),
+          ...loaded,
           receptiveField,
+          release: async () => {
+            try {
+              await loaded.release?.();
+            } finally {
+              model.dispose();
+            }
+          },
         };
       } catch (e) {
-        if (runtime === "onnx")
-          throw new TilecastError("E_UNSUPPORTED", `runtime onnx: ${errorLine(e)}`, {
-            ...(dir ? { path: dir } : {}),
-            cause: e,
-          });
-        await beforeTfjs?.(); // the model's weights follow it to the backend it selects
-        const fallback = await predictorOf(def.name, model, frames, sequence);
-        return { ...fallback, receptiveField, runtime: { runtime: "tfjs", fallback: errorLine(e) } };
+        model.dispose();
+        throw e;
       }
     },
   };
