@@ -18,6 +18,8 @@ import { isAsyncPredictor, type Predictor } from "../stages/predict.js";
 import { inputScaling, planarExact } from "../stages/stack-planar.js";
 import type { Tile } from "../stages/tile.js";
 import type { Pipeline } from "./config.js";
+import { modelHash } from "./manifest.js";
+import { sharedModel } from "./model-cache.js";
 import { isNetwork } from "./run-backend.js";
 
 /**
@@ -52,18 +54,44 @@ export async function loadRunModel(
   inputNames?: InputBands,
 ): Promise<{ fused: Normalization | undefined; model: LoadedModel }> {
   const { fused, load } = modelFeed(p, stages, dtype, bands);
-  if (beforeTfjs && !isNetwork(p.model.type)) await beforeTfjs();
-  const model = await createModel(p.model, bands, {
-    ...load,
-    ...(beforeTfjs ? { beforeTfjs } : {}),
-    ...(inputNames ? { inputNames } : {}),
-  }).catch((e: unknown) => {
+  const network = isNetwork(p.model.type);
+  if (beforeTfjs && !network) await beforeTfjs();
+  const create = () =>
+    createModel(p.model, bands, {
+      ...load,
+      ...(beforeTfjs ? { beforeTfjs } : {}),
+      ...(inputNames ? { inputNames } : {}),
+    });
+  // A network is kept for the process's next run of it (model-cache.ts); a kept one on TF.js
+  // selects its backend again, as its load did.
+  const again = async (m: LoadedModel) => (m.runtime?.runtime === "onnx" ? undefined : beforeTfjs?.());
+  const model = await (network
+    ? sharedModel(await modelKey(p, bands, load, inputNames), create, again)
+    : create()
+  ).catch((e: unknown) => {
     // A model type or option the file got wrong names the file, as training's do.
     if (e instanceof TilecastError && e.path === undefined)
       throw new TilecastError(e.code, e.problem, { path: p.file, cause: e });
     throw e;
   });
   return { fused, model };
+}
+
+/** What makes a loaded network the same one (see model-cache.ts). */
+async function modelKey(
+  p: Pipeline,
+  bands: number,
+  load: Omit<LoadContext, "inputBands">,
+  inputNames: InputBands | undefined,
+): Promise<string> {
+  return JSON.stringify([
+    p.model,
+    bands,
+    load,
+    inputNames ? [inputNames.names, inputNames.indices] : null,
+    process.env.TILECAST_BACKEND ?? "",
+    await modelHash(p),
+  ]);
 }
 
 /** The card of the trained model a pipeline runs (`model.path`), or null for none or an unreadable one. */
