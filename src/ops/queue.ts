@@ -36,10 +36,9 @@ import { partsDir } from "../pipeline/manifest.js";
 import { doneParts } from "../pipeline/resumable.js";
 import { type RunOptions, type RunSummary, runPipeline } from "../pipeline/run.js";
 import { finalizeRun } from "../pipeline/run-output.js";
-import { loadPipelineOwnScene } from "../pipeline/scene.js";
+import { loadPipelineOwnScene, loadScene } from "../pipeline/scene.js";
 import { redactUrl } from "../util/url.js";
 import { checkRedis, connection } from "./redis.js";
-import { parseScene } from "./submit.js";
 
 /** Where the queue lives. */
 export interface QueueOptions {
@@ -100,7 +99,7 @@ export async function runSceneJob(
     const { shard } = job.data;
     const p = shard
       ? await loadPipelineOwnScene(job.data.pipeline, job.data.sets)
-      : await parseScene(job.data.pipeline, job.data.scene, job.data.sets);
+      : await loadScene(job.data.pipeline, job.data.scene, job.data.sets);
     // Resume: a scene a dead worker left half done continues from its kept parts, and a scene
     // already done (a job delivered twice) is left as it is.
     const s = shard ? await runShardJob(p, shard, run) : await runPipeline(p, { ...run, resume: true, force: true });

@@ -40,9 +40,6 @@ export interface Submitted {
 /** Options of a submission. */
 export type SubmitOptions = QueueOptions & { sets?: readonly string[]; attempts?: number };
 
-/** The pipeline for one scene (see pipeline/scene.ts). */
-export const parseScene = loadScene;
-
 const sha = (s: string) => createHash("sha256").update(s).digest("hex");
 
 /** A scene as it is now: its path, and for a local file or store its size, time and inode. */
@@ -115,7 +112,7 @@ async function checkDistinctOutputs(pipeline: string, scenes: readonly string[],
   }
   const [a, b] = [...byName.values()];
   if (a === undefined || b === undefined) return;
-  const [pa, pb] = await Promise.all([parseScene(pipeline, a, sets), parseScene(pipeline, b, sets)]);
+  const [pa, pb] = await Promise.all([loadScene(pipeline, a, sets), loadScene(pipeline, b, sets)]);
   if (pa.output && pa.output.path === pb.output?.path)
     throw new TilecastError(
       "E_ARGUMENT",
@@ -141,7 +138,7 @@ async function checkScenesExist(scenes: readonly string[]): Promise<void> {
 export async function submitScenes(file: string, scenes: readonly string[], o: SubmitOptions): Promise<Submitted> {
   const pipeline = resolve(file);
   const sets = [...(o.sets ?? [])];
-  const first = await parseScene(pipeline, scenes[0] ?? "scene", sets); // a bad file fails here, not in every worker
+  const first = await loadScene(pipeline, scenes[0] ?? "scene", sets); // a bad file fails here, not in every worker
   await checkScenesExist(scenes);
   await checkDistinctOutputs(
     pipeline,

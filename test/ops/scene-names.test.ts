@@ -9,7 +9,7 @@ import { copyFileSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { driverForExtension } from "../../src/io/registry.js";
-import { parseScene } from "../../src/ops/submit.js";
+import { loadScene } from "../../src/pipeline/scene.js";
 import { tilecast } from "../helpers/cli.js";
 import { hasGdal, py } from "../helpers/gdal.js";
 import { tmp } from "../helpers/write.js";
@@ -34,7 +34,7 @@ output:
     );
     for (const name of ODD) {
       const scene = join(dir, "scenes", `${name}.tif`);
-      const p = await parseScene(file, scene, []);
+      const p = await loadScene(file, scene, []);
       expect(p.input.path).toBe(scene);
       expect(p.output?.path).toBe(join(dir, name, `out ${name}.tif`));
       expect(p.output?.quicklook).toBe(join(dir, `${name}.png`));
