@@ -30,7 +30,7 @@ import { storeWkt } from "../io/zarr/crs-attrs.js";
 import { type ForecastGrid, writeForecastSlot } from "../io/zarr/forecast-store.js";
 import { quietCpuBanner } from "../nn/backend.js";
 import { type InferenceModel, inferenceModel } from "../nn/inference-model.js";
-import { loadModelDir, type ModelCard } from "../nn/model-card.js";
+import { loadModelDir, type ModelCard, readModelCard } from "../nn/model-card.js";
 import { tf } from "../tfjs.js";
 import { type Pipeline, requireOutput } from "./config.js";
 import { cycleFrames, inputStep } from "./cycle-frames.js";
@@ -156,13 +156,18 @@ export async function runForecast(
     throw new TilecastError("E_ARGUMENT", "model.path: a forecast runs a trained model directory", { path: p.file });
   await tf.ready();
   quietCpuBanner();
-  const { model, card } = await loadModelDir(dir);
+  // The card is checked and the input opened before the weights load: a refused model or an
+  // input not there yet (a schedule retries it every cycle) leaves no weights behind.
+  const card = await readModelCard(dir);
   if (!card.frames)
     throw new TilecastError("E_ARGUMENT", "card.json has no frames: not a forecast model", { path: dir });
   checkForecastModel(p, card, dir);
   const src = await openInput(p);
   let runner: InferenceModel | undefined;
+  let loaded: tf.LayersModel | undefined;
   try {
+    const { model } = await loadModelDir(dir);
+    loaded = model;
     const variable = singleVariable(p, "a forecast model") ?? (src.meta as { variable?: string }).variable;
     const trained = card.inputs[0]?.name;
     if (card.inputs.length !== 1 || (variable !== undefined && trained !== variable))
@@ -252,7 +257,7 @@ export async function runForecast(
     };
   } finally {
     runner?.dispose();
-    model.dispose();
+    loaded?.dispose();
     await src.close();
   }
 }

@@ -11,6 +11,8 @@ import { join } from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { openSource } from "../../src/io/registry.js";
 import { createModel } from "../../src/models/registry.js";
+import { loadPipeline } from "../../src/pipeline/config.js";
+import { runForecast } from "../../src/pipeline/forecast.js";
 import { freeSharedModels } from "../../src/pipeline/model-cache.js";
 import { runPipeline } from "../../src/pipeline/run.js";
 import { loadScene } from "../../src/pipeline/scene.js";
@@ -73,7 +75,7 @@ describe("a process's runs share the model they load", () => {
         expect(s.runtime).toBe(runtime);
         outs.push(await pixels(`${dir}/${i}.tif`));
         once ??= held();
-      expect(once.tensors).toBeGreaterThan(before.tensors); // kept for the next run
+        expect(once.tensors).toBeGreaterThan(before.tensors); // kept for the next run
         expect(held()).toStrictEqual(once);
       }
       expect(outs[1]).toStrictEqual(outs[0]);
@@ -122,6 +124,16 @@ print("null")`);
     await expect(createModel({ type: "unet", path: "models/scene-seg" }, 3, { runtime: "tfjs" })).rejects.toThrow(
       "the model takes 4 bands",
     );
+    expect(held()).toStrictEqual(before);
+  });
+
+  it("a forecast cycle refused before it runs (input not there yet, cycle outside it) leaves no weights behind", async () => {
+    const before = held();
+    const out = `output.path=${tmp("nc.zarr")}`;
+    const missing = await loadPipeline("pipelines/radar-nowcast.yaml", [out, `input.path=${tmp("not-yet.zarr")}`]);
+    await expect(runForecast(missing, { cycle: "2010-08-26T01:00Z" })).rejects.toThrow(/not-yet\.zarr/);
+    const p = await loadPipeline("pipelines/radar-nowcast.yaml", [out]);
+    await expect(runForecast(p, { cycle: "2011-01-01T00:00Z" })).rejects.toThrow();
     expect(held()).toStrictEqual(before);
   });
 
