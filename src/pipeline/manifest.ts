@@ -94,19 +94,33 @@ export async function stampInput(path: string): Promise<InputStamp> {
   return { path, bytes, files: files.length, mtimeMs };
 }
 
+/**
+ * Content hashes of model files this process has read, by their names, sizes, times and inodes:
+ * a worker's every scene asks for its model's hash twice (its output's identity, the model it
+ * keeps loaded), and a model of hundreds of MB took a second to hash each time.
+ */
+const hashed = new Map<string, string>();
+
 /** The content hash of a model directory (or file), or null for a model built from its options. */
 export async function modelHash(p: Pipeline): Promise<string | null> {
   const path = p.model.path;
   if (typeof path !== "string") return null;
   const s = await stat(path).catch(() => null);
   if (!s) return null; // the model's own loader names the missing path
-  const h = createHash("sha256");
   const files = s.isDirectory() ? await filesUnder(path) : [""];
+  const stats = await Promise.all(files.map((f) => (f ? stat(join(path, f)) : s)));
+  const stamp = JSON.stringify([path, files, stats.map((x) => [x.size, x.mtimeMs, x.ctimeMs, x.ino])]);
+  const known = hashed.get(stamp);
+  if (known) return known;
+  const h = createHash("sha256");
   for (const f of files) {
     h.update(`${f}\0`);
     h.update(await readFile(f ? join(path, f) : path));
   }
-  return h.digest("hex");
+  const digest = h.digest("hex");
+  if (hashed.size >= 64) hashed.clear();
+  hashed.set(stamp, digest);
+  return digest;
 }
 
 /**
