@@ -137,6 +137,19 @@ print("null")`);
     expect(held()).toStrictEqual(before);
   });
 
+  it("a process whose kept ONNX model never ran exits (a --resume with nothing to do hung)", () => {
+    const script = `import { createModel } from "${process.cwd()}/src/models/registry.ts";
+const m = await createModel({ type: "unet", path: "models/scene-seg" }, 4, { runtime: "onnx" });
+console.log(m.runtime.runtime);`;
+    const r = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], {
+      encoding: "utf8",
+      timeout: 60_000,
+    });
+    expect(r.signal).toBeNull();
+    expect(r.stdout.trim()).toBe("onnx");
+    expect(r.status).toBe(0);
+  });
+
   it("a model loaded and released directly frees its weights, on either runtime", async () => {
     const before = held();
     for (const runtime of ["tfjs", "onnx"] as const) {

@@ -88,8 +88,12 @@ export class OnnxSession {
         first.type === "failed" ? first.error : "ONNX Runtime worker did not start",
       );
     }
-    worker.unref(); // an idle session never keeps the process alive
-    return new OnnxSession(worker, first.provider, first.skipped);
+    const session = new OnnxSession(worker, first.provider, first.skipped);
+    // An idle session never keeps the process alive. After the constructor's listener, which
+    // refs the worker's port again: a session made and never run (a run with nothing to do)
+    // held its process open for good once a model was kept between runs.
+    worker.unref();
+    return session;
   }
 
   /**
