@@ -102,8 +102,7 @@ export async function foldBatchNorm(model: tf.LayersModel): Promise<tf.LayersMod
       const kb = foldWeights(from, model.getLayer(bn));
       layer.setWeights(kb);
       tf.dispose(kb);
-    }
-    else if (from.weights.length > 0) layer.setWeights(from.getWeights());
+    } else if (from.weights.length > 0) layer.setWeights(from.getWeights());
   }
   return copy;
 }
