@@ -39,8 +39,10 @@ export async function sharedModel(
   let e = entries.find((x) => x.key === key);
   const kept = e !== undefined;
   if (!e) {
-    await freeSharedModels(); // an idle model gives way to the new one before it loads
-    e = { key, model: load(), users: 0, used: 0 };
+    // Idle models give way to the new one before it loads. The entry goes in at once, so a run
+    // asking for the same model meanwhile waits for this load instead of starting its own.
+    const freed = freeSharedModels();
+    e = { key, model: freed.then(load), users: 0, used: 0 };
     entries.push(e);
   }
   const entry = e;

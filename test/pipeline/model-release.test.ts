@@ -13,7 +13,7 @@ import { openSource } from "../../src/io/registry.js";
 import { createModel } from "../../src/models/registry.js";
 import { loadPipeline } from "../../src/pipeline/config.js";
 import { runForecast } from "../../src/pipeline/forecast.js";
-import { freeSharedModels } from "../../src/pipeline/model-cache.js";
+import { freeSharedModels, sharedModel } from "../../src/pipeline/model-cache.js";
 import { runPipeline } from "../../src/pipeline/run.js";
 import { loadScene } from "../../src/pipeline/scene.js";
 import { tf } from "../../src/tfjs.js";
@@ -85,6 +85,18 @@ describe("a process's runs share the model they load", () => {
     },
     120_000,
   );
+
+  it("runs at once that ask for one model load it once", async () => {
+    let loads = 0;
+    const load = () => {
+      loads++;
+      return createModel({ type: "unet", path: "models/scene-seg" }, 4, { runtime: "tfjs" });
+    };
+    const [a, b] = await Promise.all([sharedModel("k", load), sharedModel("k", load)]);
+    expect(loads).toBe(1);
+    expect(a.predictor).toBe(b.predictor);
+    await Promise.all([a.release?.(), b.release?.()]);
+  });
 
   it("a model retrained in place is loaded afresh, and the old one freed", async () => {
     const model = tmp("model");
