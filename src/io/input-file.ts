@@ -15,6 +15,12 @@ import { TilecastError } from "../errors.js";
 /** Read-only, without waiting for a pipe's writer. */
 export const INPUT_FLAGS = constants.O_RDONLY | constants.O_NONBLOCK;
 
+/** True for "no such file" (a missing Zarr key reads as undefined: a missing chunk is fill_value). */
+export function isMissing(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  return code === "ENOENT" || code === "ENOTDIR";
+}
+
 /** What `st` is when it is neither a regular file nor a directory, else null. */
 function oddKind(st: Stats): string | null {
   if (st.isFile() || st.isDirectory()) return null;

@@ -5,8 +5,7 @@
  * itself (64 Zarr chunks of 2.3 MB: 120 ms into fresh buffers, 38 ms into one kept buffer).
  */
 import { closeSync, openSync, readSync } from "node:fs";
-import { checkInputFd, INPUT_FLAGS } from "./input-file.js";
-import { isMissing } from "./zarr/fs-store.js";
+import { checkInputFd, INPUT_FLAGS, isMissing } from "./input-file.js";
 
 /** Reads up to this size land in the scratch buffer; larger ones get a buffer of their own. */
 const SCRATCH_MAX = 64 * 1024 * 1024;

@@ -10,19 +10,13 @@
  * to open. A store whose reads on the calling thread turn out slow (a network file system, a
  * cold disk) goes back to the thread pool.
  */
-import { closeSync, openSync, readSync } from "node:fs";
 import { open } from "node:fs/promises";
 import { join } from "node:path";
 import { setImmediate as turn } from "node:timers/promises";
 import type { AbsolutePath, RangeQuery } from "@zarrita/storage";
 import { Semaphore } from "../../util/semaphore.js";
-import { checkInputFd, checkInputKind, INPUT_FLAGS } from "../input-file.js";
-
-/** True for "no such file": a missing key reads as undefined (a missing chunk is fill_value). */
-export function isMissing(e: unknown): boolean {
-  const code = (e as { code?: unknown } | null)?.code;
-  return code === "ENOENT" || code === "ENOTDIR";
-}
+import { checkInputKind, INPUT_FLAGS, isMissing } from "../input-file.js";
+import { readAll, withFile } from "../worker-files.js";
 
 /**
  * Files open at once for chunk reads, across every store of the process. Callers start reads
@@ -98,27 +92,13 @@ let lastTurn = 0;
  * null when it is larger than {@link SMALL_FILE} (read it in the thread pool).
  */
 function readSmallSync(file: string): Uint8Array | undefined | null {
-  let fd: number;
-  try {
-    fd = openSync(file, INPUT_FLAGS);
-  } catch (e) {
-    if (isMissing(e)) return undefined;
-    throw e;
-  }
-  try {
-    const size = checkInputFd(fd, file).size;
-    if (size > SMALL_FILE) return null;
+  const read = withFile(file, (fd, size) => {
+    if (size > SMALL_FILE) return "large";
     const out = new Uint8Array(size);
-    let got = 0;
-    while (got < size) {
-      const n = readSync(fd, out, got, size - got, got);
-      if (n === 0) break; // the file shrank under us: return what is there
-      got += n;
-    }
+    const got = readAll(fd, out); // short when the file shrank under us: what is there
     return got === size ? out : out.subarray(0, got);
-  } finally {
-    closeSync(fd);
-  }
+  });
+  return read === "large" ? null : (read ?? undefined);
 }
 
 /** A local directory as a zarrita `Readable` store. */
