@@ -29,13 +29,13 @@ import type { GridSource } from "../io/types.js";
 import { storeWkt } from "../io/zarr/crs-attrs.js";
 import { type ForecastGrid, writeForecastSlot } from "../io/zarr/forecast-store.js";
 import { quietCpuBanner } from "../nn/backend.js";
-import { type InferenceModel, inferenceModel } from "../nn/inference-model.js";
-import { loadModelDir, type ModelCard, readModelCard } from "../nn/model-card.js";
+import { type ModelCard, readModelCard } from "../nn/model-card.js";
 import { tf } from "../tfjs.js";
 import { type Pipeline, requireOutput } from "./config.js";
 import { cycleFrames, inputStep } from "./cycle-frames.js";
 import { checkForecastKeys } from "./forecast-keys.js";
 import { checkForecastModel } from "./forecast-model.js";
+import { type ForecastRunner, forecastRunner } from "./forecast-runner.js";
 import { sequenceStepper, stateStepper } from "./forecast-steppers.js";
 import { normalizeStats, openInput, planFor, singleVariable } from "./input.js";
 import { checkOutputRoot } from "./output-root.js";
@@ -163,11 +163,11 @@ export async function runForecast(
     throw new TilecastError("E_ARGUMENT", "card.json has no frames: not a forecast model", { path: dir });
   checkForecastModel(p, card, dir);
   const src = await openInput(p);
-  let runner: InferenceModel | undefined;
-  let loaded: tf.LayersModel | undefined;
+  let kept: ForecastRunner | undefined;
   try {
-    const { model } = await loadModelDir(dir);
-    loaded = model;
+    // Kept for the process's next cycle of this model (a schedule's): forecast-runner.ts.
+    kept = await forecastRunner(p, dir);
+    const { model, runner } = kept;
     const variable = singleVariable(p, "a forecast model") ?? (src.meta as { variable?: string }).variable;
     const trained = card.inputs[0]?.name;
     if (card.inputs.length !== 1 || (variable !== undefined && trained !== variable))
@@ -199,8 +199,6 @@ export async function runForecast(
     const stats: Stats = p.normalize
       ? await normalizeStats(p.normalize, p, src, planFor(p, src))
       : { bands: [], transforms: [] };
-    // Folded, and on native TensorFlow one graph: as a pipeline runs a model.
-    runner = await inferenceModel(model);
     const method = p.normalize?.method ?? "none";
     const range = method === "none" ? undefined : new TrainingRange(stats, [], variable ?? "value");
     const input = { model: runner, src, stats, method, ...(range ? { range } : {}) };
@@ -256,8 +254,7 @@ export async function runForecast(
       ...(inputWarning ? { inputWarning } : {}),
     };
   } finally {
-    runner?.dispose();
-    loaded?.dispose();
+    await kept?.release();
     await src.close();
   }
 }

@@ -10,13 +10,19 @@
  * and `TILECAST_BACKEND` are: a retrained model is loaded afresh. Runs at once share it. Once
  * no run uses it, one model stays loaded; an older one is freed.
  *
- * Internal (used by `model-feed.ts`).
+ * A forecast's model (its network and the folded copy it runs) is kept the same way.
+ *
+ * Internal (used by `model-feed.ts` and `forecast-runner.ts`).
  */
-import type { LoadedModel } from "../models/registry.js";
+
+/** What the cache keeps: a model with a way to free it. */
+export interface Releasable {
+  release?(): Promise<void>;
+}
 
 interface Entry {
   readonly key: string;
-  readonly model: Promise<LoadedModel>;
+  readonly model: Promise<Releasable>;
   users: number;
   /** When it was last taken, for which idle model to keep. */
   used: number;
@@ -31,11 +37,11 @@ let clock = 0;
  * The model for `key`: the kept one, or `load()`'s. `again` is called when a kept model is taken
  * (a TF.js model selects its backend again, as its load did). Its `release` ends this run's use.
  */
-export async function sharedModel(
+export async function sharedModel<T extends Releasable>(
   key: string,
-  load: () => Promise<LoadedModel>,
-  again?: (m: LoadedModel) => Promise<unknown>,
-): Promise<LoadedModel> {
+  load: () => Promise<T>,
+  again?: (m: T) => Promise<unknown>,
+): Promise<T> {
   let e = entries.find((x) => x.key === key);
   const kept = e !== undefined;
   if (!e) {
@@ -48,9 +54,10 @@ export async function sharedModel(
   const entry = e;
   entry.users++;
   entry.used = ++clock;
-  let m: LoadedModel;
+  let m: T;
   try {
-    m = await entry.model;
+    // The entry under `key` was made by a `load` of this same `T`.
+    m = (await entry.model) as T;
     if (kept) await again?.(m);
   } catch (err) {
     entry.users--;

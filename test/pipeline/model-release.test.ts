@@ -144,8 +144,15 @@ print("null")`);
     const out = `output.path=${tmp("nc.zarr")}`;
     const missing = await loadPipeline("pipelines/radar-nowcast.yaml", [out, `input.path=${tmp("not-yet.zarr")}`]);
     await expect(runForecast(missing, { cycle: "2010-08-26T01:00Z" })).rejects.toThrow(/not-yet\.zarr/);
+    expect(held()).toStrictEqual(before); // refused before the weights load
+    // A cycle outside the input is refused once the model is loaded: the model is kept for the
+    // next cycle (forecast-kept.test.ts), once however often the schedule retries.
     const p = await loadPipeline("pipelines/radar-nowcast.yaml", [out]);
     await expect(runForecast(p, { cycle: "2011-01-01T00:00Z" })).rejects.toThrow();
+    const kept = held();
+    await expect(runForecast(p, { cycle: "2011-01-01T00:05Z" })).rejects.toThrow();
+    expect(held()).toStrictEqual(kept);
+    await freeSharedModels();
     expect(held()).toStrictEqual(before);
   });
 
