@@ -16,13 +16,14 @@
 import { createHash } from "node:crypto";
 import { readFile, stat } from "node:fs/promises";
 import { resolve } from "node:path";
-import { type Job, Queue } from "bullmq";
+import { Queue } from "bullmq";
 import { TilecastError } from "../errors.js";
 import type { Pipeline } from "../pipeline/config.js";
 import { modelHash } from "../pipeline/manifest.js";
 import { loadPipelineOwnScene, loadScene, sceneName } from "../pipeline/scene.js";
 import { isUrl } from "../util/url.js";
-import type { QueueOptions, SceneJob, SceneResult } from "./queue.js";
+import { batches, enqueue, exists } from "./enqueue.js";
+import type { QueueOptions, SceneJob } from "./queue.js";
 import { checkRedis, connection } from "./redis.js";
 
 /** What a submission did. */
@@ -53,44 +54,6 @@ async function sceneStamp(scene: string): Promise<string> {
 async function submissionKey(pipeline: string, p: Pipeline, sets: readonly string[]): Promise<string> {
   const text = await readFile(pipeline, "utf8");
   return sha([pipeline, sha(text), ...sets, `model ${(await modelHash(p)) ?? "none"}`].join("\n"));
-}
-
-/** Where an output may be: a local path, which exists or not, or a URL, taken to exist. */
-async function exists(path: unknown): Promise<boolean> {
-  if (typeof path !== "string" || isUrl(path)) return true;
-  return (await stat(path).catch(() => null)) !== null;
-}
-
-/**
- * Add a job unless one with its id is queued, running or done (see the module's notes); `gone`:
- * a completed job whose output is missing runs again (a shard's output appears only when the
- * last shard commits it, so shards say false).
- */
-async function enqueue(
-  q: Queue<SceneJob>,
-  name: string,
-  data: SceneJob,
-  id: string,
-  attempts: number,
-  t: Submitted,
-  gone = true,
-): Promise<void> {
-  const old: Job<SceneJob, SceneResult> | undefined = await q.getJob(id);
-  if (old) {
-    const state = await old.getState();
-    if (state === "failed") t.failedAgain++;
-    else if (gone && state === "completed" && !(await exists(old.returnvalue?.output))) t.outputGone++;
-    else return;
-    await old.remove();
-  }
-  await q.add(name, data, {
-    jobId: id,
-    attempts,
-    backoff: { type: "exponential", delay: 2000 },
-    removeOnComplete: false,
-    removeOnFail: false,
-  });
-  t.submitted++;
 }
 
 /**
@@ -148,14 +111,13 @@ export async function submitScenes(file: string, scenes: readonly string[], o: S
   await checkRedis(o.redis);
   const key = await submissionKey(pipeline, first, sets);
   const q = new Queue<SceneJob>(o.queue ?? "tilecast", { connection: connection(o.redis) });
-  const t: Submitted = { submitted: 0, queued: scenes.length, failedAgain: 0, outputGone: 0 };
   try {
-    for (const s of scenes) {
+    const jobs = batches(scenes, async (s) => {
       const scene = isUrl(s) ? s : resolve(s);
       const id = sha(`${key}\n${await sceneStamp(scene)}`).slice(0, 24);
-      await enqueue(q, "scene", { pipeline, scene, sets }, id, o.attempts ?? 3, t);
-    }
-    return t;
+      return { name: "scene", data: { pipeline, scene, sets }, id, gone: true };
+    });
+    return { ...(await enqueue(q, jobs, o.attempts ?? 3)), queued: scenes.length };
   } finally {
     await q.close();
   }
@@ -173,14 +135,13 @@ export async function submitShards(file: string, count: number, o: SubmitOptions
   await checkRedis(o.redis);
   const key = await submissionKey(pipeline, p, sets);
   const q = new Queue<SceneJob>(o.queue ?? "tilecast", { connection: connection(o.redis) });
-  const t: Submitted = { submitted: 0, queued: count, failedAgain: 0, outputGone: 0 };
   try {
-    for (let index = 0; index < count; index++) {
+    const shards = Array.from({ length: count }, (_, index) => index);
+    const jobs = batches(shards, async (index) => {
       const id = sha(`${key}\nshard ${index}/${count}`).slice(0, 24);
-      const data = { pipeline, scene: "", sets, shard: { index, count } };
-      await enqueue(q, "shard", data, id, o.attempts ?? 3, t, false);
-    }
-    return t;
+      return { name: "shard", data: { pipeline, scene: "", sets, shard: { index, count } }, id, gone: false };
+    });
+    return { ...(await enqueue(q, jobs, o.attempts ?? 3)), queued: count };
   } finally {
     await q.close();
   }
