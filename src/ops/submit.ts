@@ -21,6 +21,7 @@ import { TilecastError } from "../errors.js";
 import type { Pipeline } from "../pipeline/config.js";
 import { modelHash } from "../pipeline/manifest.js";
 import { loadPipelineOwnScene, loadScene, sceneName } from "../pipeline/scene.js";
+import { mapLimit } from "../util/map-limit.js";
 import { isUrl } from "../util/url.js";
 import { batches, enqueue, exists } from "./enqueue.js";
 import type { QueueOptions, SceneJob } from "./queue.js";
@@ -89,8 +90,12 @@ async function checkDistinctOutputs(pipeline: string, scenes: readonly string[],
  * would fail its every attempt in a worker, minutes later, and the batch would look queued.
  */
 async function checkScenesExist(scenes: readonly string[]): Promise<void> {
-  const missing: string[] = [];
-  for (const s of scenes) if (!isUrl(s) && !(await exists(s))) missing.push(s);
+  const gone = new Set<number>();
+  // Looked at 64 at once: one after the other, 100 000 scenes took 4 s here.
+  await mapLimit(scenes, 64, async (s, i) => {
+    if (!isUrl(s) && !(await exists(s))) gone.add(i);
+  });
+  const missing = scenes.filter((_, i) => gone.has(i));
   const [one] = missing;
   if (one === undefined) return;
   const more = missing.length > 1 ? ` (and ${missing.length - 1} other scene${missing.length > 2 ? "s" : ""})` : "";
