@@ -4,7 +4,7 @@
  * nowcast for a few cycles, one failed and one skipped.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { request, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { basename, dirname, join } from "node:path";
@@ -178,6 +178,19 @@ describe.skipIf(!hasChromium)("tilecast serve: the page in Chromium", () => {
     const [all] = await skill(state, root);
     expect([one?.cycles, all?.cycles]).toStrictEqual([1, 3]);
     expect(one?.model).not.toStrictEqual(all?.model);
+    // Only the newest records are read (a year of 5-minute cycles is 105 000): with 600 older
+    // ones, the oldest not a record at all (read, it would fail), skill is the same.
+    const older = join(root, "state-older");
+    cpSync(state, older, { recursive: true });
+    const records = join(older, "radar-nowcast", "cycles");
+    writeFileSync(join(records, "1999-12-31T0000Z.json"), "not a record");
+    const base = Date.parse("2000-01-01T00:00Z");
+    for (let i = 0; i < 600; i++) {
+      const at = new Date(base + i * 300_000).toISOString();
+      const r = { name: "radar-nowcast", cycle: at, status: "skipped", started: at, finished: at, seconds: 0 };
+      writeFileSync(join(records, `${at.replace(/:/g, "").replace(/\.\d+Z$/, "Z")}.json`), JSON.stringify(r));
+    }
+    expect(await skill(older, root)).toStrictEqual(await skill(state, root));
     // The page gets counts of every run and the newest in full (a batch has thousands).
     const newest = await runs(root, 1);
     expect([newest.total, newest.complete, newest.runs.length]).toStrictEqual([2, 1, 1]);

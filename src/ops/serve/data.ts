@@ -141,7 +141,8 @@ export async function skill(state: string, root: string, last = 12): Promise<Ski
     const base = { pipeline: t.name, product: relative(root, latest.output) };
     try {
       const p = await cyclePipeline(
-        (await readCycleRecords(state, t.name)).at(-1)?.pipeline as string,
+        // The newest record alone: all of them are a year of 5-minute cycles, 105 000 files.
+        (await readCycleRecords(state, t.name, 1)).at(-1)?.pipeline as string,
         new Date(latest.cycle),
       );
       const global = stores.find((q) => q.id === base.product)?.global ?? false;
