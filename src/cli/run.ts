@@ -168,5 +168,9 @@ export async function previewCommand(
 export async function finalizeCommand(file: string, o: { set: string[]; json?: boolean }): Promise<void> {
   const p = await pipelineArg(file, o.set);
   const r = await finalizeRun(p);
-  process.stdout.write(o.json ? `${JSON.stringify(r)}\n` : `wrote ${r.output} from ${r.parts} parts\n`);
+  process.stdout.write(
+    o.json
+      ? `${JSON.stringify(r)}\n`
+      : `wrote ${r.output} from ${r.parts} parts\n${r.outputWarning ? `  warning   ${r.outputWarning}\n` : ""}`,
+  );
 }

@@ -66,6 +66,8 @@ export interface SceneResult {
   /** Its 99th percentile, ms. */
   loopDelayP99Ms: number;
   worker: string;
+  /** What the run warned of (values clamped to the output's range, input outside the model's training range). */
+  warnings?: string[];
 }
 
 /** Run a shard; if every part is now in, commit the output (another worker may beat us to it). */
@@ -74,8 +76,10 @@ async function runShardJob(p: Pipeline, shard: { index: number; count: number },
   const output = requireOutput(p).path;
   if ((await doneParts(partsDir(output))).size < s.parts.total) return s;
   try {
-    await finalizeRun(p);
-    return { ...s, committed: true };
+    // The output's warning is the whole output's, not this shard's parts'.
+    const { outputWarning } = await finalizeRun(p);
+    const { outputWarning: _, ...shard } = s;
+    return { ...shard, committed: true, ...(outputWarning ? { outputWarning } : {}) };
   } catch (e) {
     // Another worker finalized it first, or is doing so: the output is its.
     if (e instanceof TilecastError && /finalized already|not done yet|no run to finalize/.test(e.problem)) return s;
@@ -103,12 +107,14 @@ export async function runSceneJob(
     // Resume: a scene a dead worker left half done continues from its kept parts, and a scene
     // already done (a job delivered twice) is left as it is.
     const s = shard ? await runShardJob(p, shard, run) : await runPipeline(p, { ...run, resume: true, force: true });
+    const warnings = [s.warning, s.outputWarning, s.inputWarning].filter((w): w is string => !!w);
     return {
       output: s.output,
       seconds: (performance.now() - started) / 1000,
       loopDelayMaxMs: h.max / 1e6,
       loopDelayP99Ms: h.percentile(99) / 1e6,
       worker,
+      ...(warnings.length ? { warnings } : {}),
     };
   } finally {
     h.disable();
@@ -144,7 +150,10 @@ export async function runWorker(o: WorkerOptions): Promise<void> {
     },
   );
   const what = (j: SceneJob) => (j.shard ? `shard ${j.shard.index}/${j.shard.count} of ${j.pipeline}` : j.scene);
-  w.on("completed", (job, r) => o.log?.(`done ${what(job.data)} -> ${r.output} (${r.seconds.toFixed(1)} s)`));
+  w.on("completed", (job, r) => {
+    o.log?.(`done ${what(job.data)} -> ${r.output} (${r.seconds.toFixed(1)} s)`);
+    for (const warning of r.warnings ?? []) o.log?.(`  warning ${what(job.data)}: ${warning}`);
+  });
   w.on("failed", (job, e) => o.log?.(`failed ${job ? what(job.data) : "?"}: ${errorLine(e)}`));
   // Redis lost later: BullMQ reconnects; each new reason is said once, not every retry.
   let said = "";

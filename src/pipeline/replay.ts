@@ -12,6 +12,7 @@ import { TilecastError } from "../errors.js";
 import { PartFile, type StoredBlock } from "../io/parts/part-file.js";
 import { type PartSink, partPath } from "../io/parts/part-sink.js";
 import type { GridSink, StoredBlocks } from "../io/types.js";
+import { CLAMPED_EXTRA, type ClampTally } from "./clamp-tally.js";
 import type { RunProducts } from "./products.js";
 
 /** Blocks written at once while replaying, so the output's encoding (codec workers) uses every core. */
@@ -22,12 +23,16 @@ export function replayable(file: PartFile, sink: GridSink): boolean {
   return file.header.codec !== "stored" || file.header.form === sink.stored?.form;
 }
 
-/** Every kept part's blocks into `sink`, and their quicklook cells into `products`. */
+/**
+ * Every kept part's blocks into `sink`, their quicklook cells into `products`, and the values
+ * they clamped into `clamps`.
+ */
 export async function replay(
   dir: string,
   ids: readonly number[],
   sink: GridSink,
   products: RunProducts,
+  clamps: ClampTally,
 ): Promise<void> {
   const { blockWidth: bw, blockHeight: bh } = sink.blockGrid;
   const inFlight = new Set<Promise<void>>();
@@ -36,6 +41,7 @@ export async function replay(
     try {
       const { header } = f;
       const stored = header.codec === "stored" ? storedOf(f, sink) : null;
+      clamps.keep(await f.extra(CLAMPED_EXTRA));
       const cells = await f.extra("image");
       if (cells) products.putImageCells(header.window, cells);
       const output = stored ? await f.extra("output") : null;

@@ -19,13 +19,15 @@ import type { GridSink, GridSource, SinkSpec } from "../io/types.js";
 import type { RuntimeReport } from "../models/registry.js";
 import { planOfParts } from "../tiling/parts.js";
 import type { PlanPart, TilePlan } from "../tiling/plan.js";
+import { ClampTally } from "./clamp-tally.js";
 import { type Pipeline, requireOutput } from "./config.js";
 import { openInput, planFor } from "./input.js";
 import { identityChange, manifestPath, partsDir, readManifest, runIdentity } from "./manifest.js";
-import { runOutputSpec } from "./output-spec.js";
+import { clampWarning, outputPacking, runOutputSpec } from "./output-spec.js";
 import { RunProducts } from "./products.js";
 import { encodingSink, keepingSink, replay, replayable, whileReplaying } from "./replay.js";
 import { discardIfEmpty, doneParts, type PartsOptions, prepareParts, type RunParts } from "./resumable.js";
+import { joinWarnings } from "./units-check.js";
 
 /** A run's outputs, ready for its stream. */
 export interface RunOutputs {
@@ -85,7 +87,7 @@ export async function openRunOutputs(
   products: RunProducts,
   runtime: RuntimeReport,
   runId: string,
-  o: PartsOptions & { onPart?(part: PlanPart): void },
+  o: PartsOptions & { onPart?(part: PlanPart): void; clamps: ClampTally },
 ): Promise<RunOutputs> {
   const output = requireOutput(p);
   let final: GridSink | null = await products.sink(spec);
@@ -116,7 +118,7 @@ export async function openRunOutputs(
       extras: (part) => {
         const image = products.imageCells(part.window);
         const output = form !== undefined ? products.outputCells(part.window) : null;
-        return { ...(image ? { image } : {}), ...(output ? { output } : {}) };
+        return { ...(image ? { image } : {}), ...(output ? { output } : {}), ...o.clamps.extra(part.window) };
       },
       ...(o.onPart ? { onPart: o.onPart } : {}),
     });
@@ -126,10 +128,10 @@ export async function openRunOutputs(
       const todo = new Set(state.todo.map((q) => q.id));
       const kept = plan.parts.filter((q) => !todo.has(q.id)).map((q) => q.id);
       if (todo.size === 0) {
-        await replay(state.dir, kept, final, products);
+        await replay(state.dir, kept, final, products, o.clamps);
         await final.commit();
       } else if (kept.length > 0) {
-        replayed = replay(state.dir, kept, final, products).then(
+        replayed = replay(state.dir, kept, final, products, o.clamps).then(
           () => null,
           (e: unknown) => e ?? new Error("replaying the kept parts failed"),
         );
@@ -172,6 +174,8 @@ export interface FinalizeSummary {
   output: string;
   parts: number;
   quicklook: string | null;
+  /** As a run's: cells without data the output cannot keep, values the shards clamped to an integer output's range. */
+  outputWarning?: string;
 }
 
 /**
@@ -191,14 +195,14 @@ export async function finalizeRun(p: Pipeline, runId: string = randomUUID()): Pr
   await first?.close();
   const src = await openInput(p);
   try {
-    const { spec } = await runOutputSpec(p, {
+    const { spec, warning } = await runOutputSpec(p, {
       width: src.meta.width,
       height: src.meta.height,
       bands: header?.bands ?? 1,
       dtype: header?.dtype ?? "float32",
       georef: src.meta.georef,
       nodata: header?.nodata ?? null,
-    }); // the shards warned of cells without data they could not keep
+    });
     const products = new RunProducts(output, src.meta, p.input.bands);
     const sink = await products.sink(spec);
     try {
@@ -218,16 +222,26 @@ export async function finalizeRun(p: Pipeline, runId: string = randomUUID()): Pr
           { path: output.path },
         );
       }
+      const clamps = new ClampTally();
       await replay(
         dir,
         plan.parts.map((q) => q.id),
         sink,
         products,
+        clamps,
       );
       await sink.commit();
       await products.finish();
       await complete(output.path, runId);
-      return { output: output.path, parts: plan.parts.length, quicklook: output.quicklook ?? null };
+      const packing = outputPacking(output);
+      // As a run's: cells without data the output cannot keep, and values clamped in every part.
+      const outputWarning = joinWarnings(warning, clampWarning(clamps.total, spec.dtype, spec.nodata, packing));
+      return {
+        output: output.path,
+        parts: plan.parts.length,
+        quicklook: output.quicklook ?? null,
+        ...(outputWarning ? { outputWarning } : {}),
+      };
     } catch (e) {
       await sink.abort();
       throw e;

@@ -33,6 +33,7 @@ import type { Tile } from "../stages/tile.js";
 import { write } from "../stages/write.js";
 import { tf } from "../tfjs.js";
 import type { PlanPart } from "../tiling/plan.js";
+import { ClampTally } from "./clamp-tally.js";
 import { type Pipeline, requireOutput } from "./config.js";
 import { openInput, planFor } from "./input.js";
 import { batchOptions, inFlightBatches, loadRunModel, pipelineCard } from "./model-feed.js";
@@ -146,7 +147,6 @@ export async function runPipeline(p: Pipeline, options: RunOptions = {}): Promis
     let skipped = 0;
     let done = 0;
     let blocks = 0;
-    let clamped = 0;
     const products = new RunProducts(output, m, p.input.bands);
     const scaled = stages.map(([, op]) => (op as Partial<NormalizeOperator>).normalization).find((n) => n);
     const range = scaled && scaled.method !== "none" ? new TrainingRange(scaled.stats, inputNames.names) : null;
@@ -164,7 +164,9 @@ export async function runPipeline(p: Pipeline, options: RunOptions = {}): Promis
     const { spec } = kept;
     const nodata = spec.nodata;
     const onPart = (part: PlanPart) => emit("part", { part: part.id, window: part.window }, false);
-    const out = await openRunOutputs(p, src, spec, products, runtime, runId, { ...options, onPart });
+    // Counted over the whole output: this run's regions and the kept parts' (clamp-tally.ts).
+    const clamps = new ClampTally();
+    const out = await openRunOutputs(p, src, spec, products, runtime, runId, { ...options, onPart, clamps });
     const { plan, runPlan, state } = out;
     let tiles: Observable<Tile> = readTiles(src, runPlan, {
       // Tiles alive: the batches the model holds and two filling (model-feed.ts).
@@ -214,7 +216,7 @@ export async function runPipeline(p: Pipeline, options: RunOptions = {}): Promis
           }),
           stageName("stitch"),
           tap((r) => {
-            clamped += r.clamped ?? 0;
+            clamps.add(r);
             if (out.samples) products.onRegion(r);
           }),
           write(out.sink, { concurrency: 4 }),
@@ -229,7 +231,7 @@ export async function runPipeline(p: Pipeline, options: RunOptions = {}): Promis
         throw e;
       });
     await out.finish();
-    const clampNote = clampWarning(clamped, dtype, nodata, packing);
+    const clampNote = clampWarning(clamps.total, dtype, nodata, packing);
     if (clampNote) emit("warning", { message: `output: ${clampNote}` });
     const outputWarning = joinWarnings(kept.warning, clampNote);
     const card = await pipelineCard(p);
