@@ -37,3 +37,13 @@ export function onlyWhere(cmd: Command, keys: readonly string[], applies: boolea
   );
   if (given) throw new TilecastError("E_ARGUMENT", `${given.long} is for ${where}`);
 }
+
+/** `90s`, `10m`, `2h`, `30d` or plain seconds, in ms; the error names `flag` and gives `examples`. */
+export function durationMs(text: string, flag = "--wait", examples = "90s, 10m, 2h"): number {
+  const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?$/.exec(text.trim());
+  if (!m) throw new TilecastError("E_ARGUMENT", `${flag}: '${text}' is not a duration (e.g. ${examples})`);
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[
+    (m[2] ?? "s") as "ms" | "s" | "m" | "h" | "d"
+  ];
+  return Number(m[1]) * unit;
+}

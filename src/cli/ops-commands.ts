@@ -1,6 +1,6 @@
 /**
  * The commands that run tilecast unattended: `schedule` (cron cycles) and the Redis scene queue
- * (`submit`, `worker`, `status`). Each loads its module on use.
+ * (`submit`, `worker`, `status`, `prune`). Each loads its module on use.
  */
 import { type Command, Option } from "commander";
 import { collectSet, int, onlyWhere, port, positiveInt } from "./flags.js";
@@ -52,6 +52,17 @@ export function addOpsCommands(cli: Command): void {
     )
     .action(async (o: Parameters<typeof import("./queue.js").workerCommand>[0]) => {
       await (await import("./queue.js")).workerCommand(o);
+    });
+  cli
+    .command("prune")
+    .description("remove finished jobs from a queue: Redis keeps each (about 1 KB) so that submitting again skips them")
+    .addOption(redisOption().makeOptionMandatory())
+    .requiredOption("--older-than <duration>", "jobs that finished longer ago than this, e.g. 30d, 12h")
+    .option("--failed", "failed jobs too (their errors go with them)")
+    .option("--queue <name>", "queue name (default tilecast)")
+    .option("--json", "print the counts as JSON")
+    .action(async (o: Parameters<typeof import("./queue.js").pruneCommand>[0]) => {
+      await (await import("./queue.js")).pruneCommand(o);
     });
   cli
     .command("status")

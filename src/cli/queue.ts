@@ -1,15 +1,24 @@
 /**
  * The scene queue on Redis: `tilecast submit <pipeline> <scene...> --redis URL` (or `--list
  * FILE`, one scene per line), `tilecast worker --redis URL [--concurrency N]` (until SIGINT or
- * SIGTERM), `tilecast status --redis URL`.
+ * SIGTERM), `tilecast status --redis URL`, `tilecast prune --redis URL --older-than 30d`.
  */
 import { readFile } from "node:fs/promises";
 import { TilecastError } from "../errors.js";
 import { onGracefulStop } from "../io/atomic.js";
 import { summarizeCycles } from "../ops/cycle-record.js";
-import { queueStatus, redactUrl, runWorker, submitScenes, submitShards, submittedLine } from "../ops/queue.js";
+import {
+  pruneJobs,
+  queueStatus,
+  redactUrl,
+  runWorker,
+  submitScenes,
+  submitShards,
+  submittedLine,
+} from "../ops/queue.js";
 import { cpuUntilTfjs } from "../pipeline/run-backend.js";
 import { listRuns } from "../pipeline/runs.js";
+import { durationMs } from "./flags.js";
 
 /** Flags every queue command takes. */
 export interface QueueFlags {
@@ -86,6 +95,18 @@ export async function workerCommand(o: QueueFlags & { concurrency?: number; lock
     clear();
   }
   if (signal) process.exitCode = signal === "SIGTERM" ? 143 : 130;
+}
+
+/** `tilecast prune`: finished jobs older than `--older-than` removed from the queue. */
+export async function pruneCommand(o: QueueFlags & { olderThan: string; failed?: boolean }): Promise<void> {
+  const olderThanMs = durationMs(o.olderThan, "--older-than", "12h, 30d");
+  const r = await pruneJobs({ ...where(o), olderThanMs, ...(o.failed ? { failed: true } : {}) });
+  const failed = o.failed ? ` and ${r.failed} failed` : "";
+  process.stdout.write(
+    o.json
+      ? `${JSON.stringify(r)}\n`
+      : `removed ${r.completed} completed${failed} jobs finished over ${o.olderThan} ago\n`,
+  );
 }
 
 /** `tilecast status`: recent cycles (`--state`) and the queue (`--redis`). */

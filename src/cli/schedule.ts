@@ -4,13 +4,14 @@
  * Kubernetes CronJobs, Airflow), with the same lock, input wait, retries and status record. Exit
  * status of a cycle: 0 done (ok or late), 1 failed, 3 skipped (inputs missing, or locked).
  */
-import { TilecastError } from "../errors.js";
+
 import { onGracefulStop } from "../io/atomic.js";
 import { selectBackend } from "../nn/backend.js";
 import { runCycle } from "../ops/cycle.js";
 import type { CycleRecord } from "../ops/cycle-record.js";
 import { parseCycle } from "../ops/cycle-time.js";
 import { parseCron, runSchedule } from "../ops/schedule.js";
+import { durationMs } from "./flags.js";
 
 /** Flags shared by `schedule` and `run --cycle`. */
 export interface CycleFlags {
@@ -25,14 +26,6 @@ export interface CycleFlags {
 export interface ScheduleFlags extends CycleFlags {
   cron: string;
   catchUp?: number;
-}
-
-/** `90s`, `10m`, `2h` or plain seconds, in ms. */
-export function durationMs(text: string): number {
-  const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)?$/.exec(text.trim());
-  if (!m) throw new TilecastError("E_ARGUMENT", `--wait: '${text}' is not a duration (e.g. 90s, 10m, 2h)`);
-  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(m[2] ?? "s") as "ms" | "s" | "m" | "h"];
-  return Number(m[1]) * unit;
 }
 
 function line(r: CycleRecord): string {

@@ -183,5 +183,37 @@ export async function queueStatus(o: QueueOptions): Promise<Record<string, numbe
   }
 }
 
+/** What {@link pruneJobs} removed. */
+export interface Pruned {
+  completed: number;
+  failed: number;
+}
+
+/** Jobs removed at once: one Redis call over a million jobs would hold the server for seconds. */
+const PRUNE_BATCH = 1000;
+
+/**
+ * Remove the jobs that completed (and, with `failed`, failed) more than `olderThanMs` ago
+ * (`tilecast prune`). Redis keeps every finished job, about 1 KB each, so that a submission again
+ * queues only what is new; a scene whose job was pruned is queued again, and its run finds the
+ * output complete and leaves it (as a job delivered twice does).
+ */
+export async function pruneJobs(o: QueueOptions & { olderThanMs: number; failed?: boolean }): Promise<Pruned> {
+  await checkRedis(o.redis);
+  const q = new Queue(o.queue ?? "tilecast", { connection: connection(o.redis) });
+  const out: Pruned = { completed: 0, failed: 0 };
+  try {
+    for (const type of o.failed ? (["completed", "failed"] as const) : (["completed"] as const))
+      for (;;) {
+        const n = (await q.clean(o.olderThanMs, PRUNE_BATCH, type)).length;
+        out[type] += n;
+        if (n < PRUNE_BATCH) break;
+      }
+    return out;
+  } finally {
+    await q.close();
+  }
+}
+
 export { type SubmitOptions, type Submitted, submitScenes, submitShards, submittedLine } from "./submit.js";
 export { connection, redactUrl };

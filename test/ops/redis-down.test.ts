@@ -23,13 +23,14 @@ const pipeline = "pipelines/scene-seg.yaml";
 const scene = "fixtures/scene-seg/test.s2like.u16.4b.tif";
 
 describe("the queue with Redis down", () => {
-  it("submit, status and worker exit 1 in one line naming the URL", async () => {
+  it("submit, status, prune and worker exit 1 in one line naming the URL", async () => {
     const url = `redis://127.0.0.1:${await closedPort()}`;
     const line = `tilecast: ${url}: Redis does not answer (ECONNREFUSED)\n`;
     for (const args of [
       ["submit", pipeline, scene, "--redis", url],
       ["submit", pipeline, "--shards", "2", "--redis", url],
       ["status", "--redis", url],
+      ["prune", "--redis", url, "--older-than", "30d"],
     ]) {
       const r = tilecastWithin(30_000, ...args);
       expect([r.code, r.stderr], args.join(" ")).toStrictEqual([1, line]);
