@@ -7,7 +7,7 @@
 import { TilecastError } from "../../errors.js";
 import { LzmaError } from "../lzma/lzma.js";
 import { decodeLzmaAlone, decodeRawLzma2, decodeXz } from "../lzma/xz.js";
-import { type ChunkMeta, chunkLimit } from "./bounds.js";
+import { type ChunkMeta, chunkBytes, chunkLimit } from "./bounds.js";
 
 interface LzmaConfig {
   format?: number;
@@ -52,6 +52,9 @@ export const lzmaCodec = {
     const c = (config ?? {}) as LzmaConfig;
     const format = c.format ?? 1;
     const limit = chunkLimit(meta) ?? 2 ** 31 - 1;
+    // The chunk's own size sizes the first buffer of an .xz block that does not declare its own
+    // (Python's do not): the limit's 64 KiB of slack was allocated for each one-value chunk.
+    const exact = meta?.dataType && meta.shape ? (chunkBytes(meta.dataType, meta.shape) ?? 0) : 0;
     return {
       kind: "bytes_to_bytes" as const,
       encode: () => {
@@ -62,7 +65,7 @@ export const lzmaCodec = {
           if (format === 3) return decodeRaw(b, c.filters ?? [], limit);
           const xz = b[0] === 0xfd && b[1] === 0x37;
           if (format === 2 || (format === 0 && !xz)) return decodeLzmaAlone(b, limit, { trailing: "python" });
-          return decodeXz(b, limit, { trailing: "python", expected: limit < 2 ** 31 - 1 ? limit : 0 });
+          return decodeXz(b, limit, { trailing: "python", expected: exact });
         } catch (e) {
           if (e instanceof LzmaError) throw new Error(`lzma: ${e.message}`);
           throw e;

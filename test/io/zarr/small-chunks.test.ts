@@ -1,6 +1,7 @@
 /**
  * Small chunks (a coordinate stored a value a chunk, a small field a step a chunk) are read and
- * inflated on the calling thread, through one reused zlib stream. Their values must be
+ * inflated on the calling thread, through one reused zlib stream (LZMA's first buffer is the
+ * chunk's size, not its decode limit's 64 KiB more). Their values must be
  * zarr-python's whatever the codec and filter, and a chunk that lies about its size fails as the
  * thread-pool path fails: naming the chunk.
  */
@@ -48,6 +49,14 @@ describe.skipIf(!hasGdal)("small chunks, inflated on the calling thread", () => 
       "<f8",
       "numcodecs.Zlib(1)",
       "[numcodecs.FixedScaleOffset(offset=0, scale=2, dtype='<f8', astype='<i2')]",
+    ],
+    // An .xz block from Python declares no size: its first buffer is the chunk's size.
+    ["lzma (.xz)", "<f8", "numcodecs.LZMA()", "None"],
+    [
+      "lzma under fixedscaleoffset",
+      "<f4",
+      "numcodecs.LZMA(preset=1)",
+      "[numcodecs.FixedScaleOffset(offset=0, scale=2, dtype='<f4', astype='<i2')]",
     ],
   ])("%s: zarr-python's values", async (_what, dtype, compressor, filters) => {
     const path = tmp("small.zarr");
