@@ -55,7 +55,9 @@ export function addOpsCommands(cli: Command): void {
     });
   cli
     .command("prune")
-    .description("remove finished jobs from a queue: Redis keeps each (about 1 KB) so that submitting again skips them")
+    .description(
+      "remove finished jobs from a queue: Redis keeps each (about 1.4 KB) so that submitting again skips them",
+    )
     .addOption(redisOption().makeOptionMandatory())
     .requiredOption("--older-than <duration>", "jobs that finished longer ago than this, e.g. 30d, 12h")
     .option("--failed", "failed jobs too (their errors go with them)")

@@ -4,7 +4,6 @@
  * Kubernetes CronJobs, Airflow), with the same lock, input wait, retries and status record. Exit
  * status of a cycle: 0 done (ok or late), 1 failed, 3 skipped (inputs missing, or locked).
  */
-
 import { onGracefulStop } from "../io/atomic.js";
 import { selectBackend } from "../nn/backend.js";
 import { runCycle } from "../ops/cycle.js";

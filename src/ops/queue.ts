@@ -194,7 +194,7 @@ const PRUNE_BATCH = 1000;
 
 /**
  * Remove the jobs that completed (and, with `failed`, failed) more than `olderThanMs` ago
- * (`tilecast prune`). Redis keeps every finished job, about 1 KB each, so that a submission again
+ * (`tilecast prune`). Redis keeps every finished job, about 1.4 KB each, so that a submission again
  * queues only what is new; a scene whose job was pruned is queued again, and its run finds the
  * output complete and leaves it (as a job delivered twice does).
  */
