@@ -44,7 +44,7 @@ export interface Enqueued {
 const BATCH = 1000;
 
 /** Where an output may be: a local path, which exists or not, or a URL, taken to exist. */
-export async function exists(path: unknown): Promise<boolean> {
+async function exists(path: unknown): Promise<boolean> {
   if (typeof path !== "string" || isUrl(path)) return true;
   return (await stat(path).catch(() => null)) !== null;
 }

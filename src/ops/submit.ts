@@ -23,7 +23,7 @@ import { modelHash } from "../pipeline/manifest.js";
 import { loadPipelineOwnScene, loadScene, sceneName } from "../pipeline/scene.js";
 import { mapLimit } from "../util/map-limit.js";
 import { isUrl } from "../util/url.js";
-import { batches, enqueue, exists } from "./enqueue.js";
+import { batches, enqueue } from "./enqueue.js";
 import type { QueueOptions, SceneJob } from "./queue.js";
 import { checkRedis, connection } from "./redis.js";
 
@@ -44,11 +44,21 @@ export type SubmitOptions = QueueOptions & { sets?: readonly string[]; attempts?
 
 const sha = (s: string) => createHash("sha256").update(s).digest("hex");
 
-/** A scene as it is now: its path, and for a local file or store its size, time and inode. */
-async function sceneStamp(scene: string): Promise<string> {
-  if (isUrl(scene)) return scene;
-  const s = await stat(scene).catch(() => null);
-  return s ? `${scene}\n${s.size}\n${Math.round(s.mtimeMs)}\n${s.ino}` : scene;
+/**
+ * Each scene as it is now: a local file or store's path, size, time and inode, a URL as it is;
+ * null for a local scene that is not there. Looked at 64 at once: one after the other, 100 000
+ * local scenes took 4.3-5.9 s here, and each was looked at twice (there, then its stamp).
+ */
+async function sceneStamps(scenes: readonly string[]): Promise<(string | null)[]> {
+  const out: (string | null)[] = new Array(scenes.length).fill(null);
+  await mapLimit(scenes, 64, async (scene, i) => {
+    if (isUrl(scene)) out[i] = scene;
+    else {
+      const s = await stat(scene).catch(() => null);
+      if (s) out[i] = `${scene}\n${s.size}\n${Math.round(s.mtimeMs)}\n${s.ino}`;
+    }
+  });
+  return out;
 }
 
 /** What every job of one submission shares: the pipeline file, the overrides, the model. */
@@ -89,17 +99,12 @@ async function checkDistinctOutputs(pipeline: string, scenes: readonly string[],
  * Refuse local scenes that are not there (a typo in a list, a download not finished): each job
  * would fail its every attempt in a worker, minutes later, and the batch would look queued.
  */
-async function checkScenesExist(scenes: readonly string[]): Promise<void> {
-  const gone = new Set<number>();
-  // Looked at 64 at once: one after the other, 100 000 scenes took 4 s here.
-  await mapLimit(scenes, 64, async (s, i) => {
-    if (!isUrl(s) && !(await exists(s))) gone.add(i);
-  });
-  const missing = scenes.filter((_, i) => gone.has(i));
+function checkScenesExist(scenes: readonly string[], stamps: readonly (string | null)[]): void {
+  const missing = scenes.filter((_, i) => stamps[i] === null);
   const [one] = missing;
   if (one === undefined) return;
   const more = missing.length > 1 ? ` (and ${missing.length - 1} other scene${missing.length > 2 ? "s" : ""})` : "";
-  throw new TilecastError("E_NOT_FOUND", `scene not found${more}; nothing was queued`, { path: resolve(one) });
+  throw new TilecastError("E_NOT_FOUND", `scene not found${more}; nothing was queued`, { path: one });
 }
 
 /** Enqueue a job per scene (see the module's notes on which are new). */
@@ -107,21 +112,21 @@ export async function submitScenes(file: string, scenes: readonly string[], o: S
   const pipeline = resolve(file);
   const sets = [...(o.sets ?? [])];
   const first = await loadScene(pipeline, scenes[0] ?? "scene", sets); // a bad file fails here, not in every worker
-  await checkScenesExist(scenes);
-  await checkDistinctOutputs(
-    pipeline,
-    scenes.map((s) => (isUrl(s) ? s : resolve(s))),
-    sets,
-  );
+  const named = scenes.map((s) => (isUrl(s) ? s : resolve(s)));
+  const stamps = await sceneStamps(named);
+  checkScenesExist(named, stamps);
+  await checkDistinctOutputs(pipeline, named, sets);
   await checkRedis(o.redis);
   const key = await submissionKey(pipeline, first, sets);
   const q = new Queue<SceneJob>(o.queue ?? "tilecast", { connection: connection(o.redis) });
   try {
-    const jobs = batches(scenes, async (s) => {
-      const scene = isUrl(s) ? s : resolve(s);
-      const id = sha(`${key}\n${await sceneStamp(scene)}`).slice(0, 24);
-      return { name: "scene", data: { pipeline, scene, sets }, id, gone: true };
-    });
+    const jobs = batches(
+      named.map((scene, i) => ({ scene, stamp: stamps[i] as string })),
+      async ({ scene, stamp }) => {
+        const id = sha(`${key}\n${stamp}`).slice(0, 24);
+        return { name: "scene", data: { pipeline, scene, sets }, id, gone: true };
+      },
+    );
     return { ...(await enqueue(q, jobs, o.attempts ?? 3)), queued: scenes.length };
   } finally {
     await q.close();
