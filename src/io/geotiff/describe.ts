@@ -98,13 +98,16 @@ async function predictorOf(image: TiffDirectory, compression: number, path: stri
   });
 }
 
-/** Describe image 0 of an open GeoTIFF; `header` (local files) enables the size checks and, with `sidecars`, GDAL's sidecar and world file. */
+/**
+ * Describe image 0 of an open GeoTIFF, checked against the file's size (`header`); `sidecars`
+ * (local files) reads GDAL's sidecar and world file.
+ */
 export async function describeImage(
   path: string,
   file: TiffFile,
   image: TiffDirectory,
-  header: TiffHeader | null,
-  sidecars = true,
+  header: TiffHeader,
+  sidecars: boolean,
 ): Promise<{ meta: GeoTiffMeta; layout: Layout; codec: BlockCodec }> {
   const { width, height, samplesPerPixel: spp } = image;
   // One value per sample at most: libtiff reads no further (the scan checked there are enough).
@@ -171,7 +174,7 @@ export async function describeImage(
   const across = Math.ceil(width / blockWidth);
   const down = Math.ceil(height / blockHeight);
   const nBlocks = across * down * (planar === 2 ? spp : 1);
-  if (header && nBlocks * (header.bigTiff ? 8 : 4) * 2 > header.size) {
+  if (nBlocks * (header.bigTiff ? 8 : 4) * 2 > header.size) {
     throw bad(
       `header claims ${width}x${height}x${spp} pixels in ${nBlocks} blocks, more than a ${header.size}-byte file can index`,
       "E_TOO_LARGE",
@@ -190,23 +193,20 @@ export async function describeImage(
     await image.numbers(tiled ? Tag.TileByteCounts : Tag.StripByteCounts),
     tiled ? "TileByteCounts" : "StripByteCounts",
   );
-  if (header) {
-    for (let i = 0; i < nBlocks; i++) {
-      const end = Number(offsets[i]) + Number(counts[i]);
-      if (Number(counts[i]) > 0 && end > header.size) {
-        throw new TilecastError(
-          "E_TRUNCATED",
-          `file is truncated: block ${i} ends at byte ${end}, the file has ${header.size}`,
-          { path },
-        );
-      }
+  for (let i = 0; i < nBlocks; i++) {
+    const end = Number(offsets[i]) + Number(counts[i]);
+    if (Number(counts[i]) > 0 && end > header.size) {
+      throw new TilecastError(
+        "E_TRUNCATED",
+        `file is truncated: block ${i} ends at byte ${end}, the file has ${header.size}`,
+        { path },
+      );
     }
   }
   // A local file's GDAL sidecar (pam.ts) and world file: not for a mask's image, whose layout is all
   // its reader takes.
-  const local = header !== null && sidecars;
-  const pam = local ? await readPam(path) : null;
-  const georef = await readGeoref(path, image, pam, local);
+  const pam = sidecars ? await readPam(path) : null;
+  const georef = await readGeoref(path, image, pam, sidecars);
   // GDAL passes such a transform on; outputs written from it would be placed nowhere.
   const gt = georef?.transform;
   if (gt && !gt.every(Number.isFinite))

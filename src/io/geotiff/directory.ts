@@ -1,7 +1,6 @@
 /**
- * What the reader needs of a TIFF's image file directories (IFDs), whoever parses them: local
- * files are parsed by tilecast (`local-directory.ts`, from the checked scan of `ifd-scan.ts`),
- * http(s) URLs by geotiff.js (`geotiffjs-directory.ts`, range reads of a remote file).
+ * What the reader needs of a TIFF's image file directories (IFDs): `scanned-tiff.ts` gives them,
+ * from the checked scan of `ifd-scan.ts`, for local files and http(s) URLs alike.
  *
  * Values are read as the tag's own field type says: integers and floats as numbers, ASCII as
  * all its bytes (the terminating NUL kept, as the GeoTIFF ASCII offsets count it) or their text
@@ -31,7 +30,7 @@ export interface TiffDirectory {
 export interface TiffFile {
   readonly bigTiff: boolean;
   readonly littleEndian: boolean;
-  /** How many images the chain holds (a loop or more than `MAX_IFDS` is an error naming the file). */
+  /** How many images the chain holds (the scan refused a loop, or more than `MAX_SCANNED_IFDS`). */
   count(): Promise<number>;
   /** Image `i` of the chain. */
   image(i: number): Promise<TiffDirectory>;

@@ -1,6 +1,7 @@
 /**
- * The first bytes of a local TIFF, checked before any parsing so that a missing, empty or
- * non-TIFF file gets a precise one-line error.
+ * The first bytes of a TIFF, checked before any parsing so that a missing, empty or non-TIFF file
+ * gets a precise one-line error (`readHeader` for a local file, `parseHeader` for bytes already
+ * fetched).
  */
 import { stat } from "node:fs/promises";
 import { TilecastError } from "../../errors.js";
@@ -42,6 +43,17 @@ export async function readHeader(path: string): Promise<TiffHeader> {
   } finally {
     await fh.close();
   }
+  return parseHeader(b, size, path);
+}
+
+/**
+ * Check the first bytes `b` (16, or all of a shorter file) of the `size`-byte TIFF at `path`, a
+ * local file or a URL.
+ *
+ * @throws TilecastError naming the file: E_TRUNCATED (empty, or cut inside the header) or E_FORMAT.
+ */
+export function parseHeader(b: Uint8Array, size: number, path: string): TiffHeader {
+  if (size === 0) throw new TilecastError("E_TRUNCATED", "file is empty", { path });
   if (!isTiffSignature(b)) throw new TilecastError("E_FORMAT", "not a TIFF file", { path });
   const bigTiff = b[2] === 43 || b[3] === 43;
   if (size < (bigTiff ? 16 : 8))

@@ -3,13 +3,16 @@
  * first request takes the file's head (64 KiB), which in a Cloud-Optimized GeoTIFF holds the
  * header, GDAL's layout notes and every directory; reads that fall near the head grow it (one
  * more request for a long directory), and tiles are then fetched exactly. A remote COG opens in
- * one or two requests before its first tile, where geotiff.js alone makes one per directory.
+ * one or two requests before its first tile, where geotiff.js alone makes one per directory. The
+ * file's size comes from the first response (its `Content-Range`), so a remote file is checked
+ * against its size as a local one is (`remote-tiff.ts`).
  *
  * Internal (not exported from the package); for example:
  * ```ts internal
- * import { GeoTIFF } from "geotiff";
  * import { HttpSource } from "./http-source.js";
- * const tiff = await GeoTIFF.fromSource(new HttpSource("https://example.com/scene.tif"));
+ * const src = new HttpSource("https://example.com/scene.tif");
+ * const head = await src.read(0, 16); // the header, from the first 64 KiB
+ * const size = await src.size(); // what the server said the file holds
  * ```
  */
 import { TilecastError } from "../../errors.js";
@@ -25,10 +28,12 @@ interface Slice {
   length: number;
 }
 
-/** A geotiff.js source over http(s) range requests; see the module documentation. */
+/** A file over http(s) range requests; see the module documentation. */
 export class HttpSource {
   readonly url: string;
   #head: Promise<Uint8Array> | null = null;
+  /** The file's size, once a response has said it. */
+  #size: number | null = null;
 
   constructor(url: string) {
     this.url = url;
@@ -39,14 +44,19 @@ export class HttpSource {
     return Promise.all(slices.map((s) => this.#slice(s, signal)));
   }
 
-  /** One slice, as geotiff.js's sources answer it. */
-  async fetchSlice(s: Slice, signal?: AbortSignal): Promise<Slice & { data: ArrayBuffer }> {
-    return { ...s, data: await this.#slice(s, signal) };
+  /** Up to `n` bytes at `at` (fewer where the file ends first). */
+  async read(at: number, n: number, signal?: AbortSignal): Promise<DataView> {
+    return new DataView(await this.#slice({ offset: at, length: n }, signal));
   }
 
-  /** Unknown until a response says (geotiff.js does not need it). */
-  get fileSize(): number | null {
-    return null;
+  /**
+   * The file's size in bytes, as the first response gave it (`Content-Range`'s total, or the
+   * whole body's length). A server that will not say gives no bound: the largest safe integer.
+   */
+  async size(signal?: AbortSignal): Promise<number> {
+    this.#head ??= this.#range(0, HEAD, signal);
+    const head = await this.#head;
+    return this.#size ?? (head.length < HEAD ? head.length : Number.MAX_SAFE_INTEGER);
   }
 
   async #slice({ offset, length }: Slice, signal?: AbortSignal): Promise<ArrayBuffer> {
@@ -71,6 +81,7 @@ export class HttpSource {
       headers: { Range: `bytes=${offset}-${offset + length - 1}` },
       ...(signal ? { signal } : {}),
     });
+    this.#size ??= totalOf(res.headers.get("content-range"));
     if (res.status === 416) return new Uint8Array(0); // past the end of the file
     if (res.status !== 206 && res.status !== 200) {
       throw new TilecastError("E_NOT_FOUND", `server answered HTTP ${res.status}`, { path: this.url });
@@ -84,6 +95,7 @@ export class HttpSource {
         });
       }
       const whole = new Uint8Array(await res.arrayBuffer());
+      this.#size = whole.length;
       return whole.subarray(offset, offset + length);
     }
     return new Uint8Array(await res.arrayBuffer());
@@ -92,6 +104,12 @@ export class HttpSource {
   async close(): Promise<void> {
     this.#head = null;
   }
+}
+
+/** The total of a `Content-Range` header (`bytes 0-65535/1234567`; a 416 gives `bytes *` then the total), or null. */
+function totalOf(range: string | null): number | null {
+  const m = /\/(\d+)\s*$/.exec(range ?? "");
+  return m ? Number(m[1]) : null;
 }
 
 function concat(a: Uint8Array, b: Uint8Array): Uint8Array {

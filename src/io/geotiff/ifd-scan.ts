@@ -1,11 +1,10 @@
 /**
- * A pass over a local TIFF's directory chain, the only parse of it (`local-directory.ts` reads
- * values from what it records): every IFD must lie in the file, every entry's values must fit in
+ * A pass over a TIFF's directory chain, local or remote (`tiff-bytes.ts`), the only parse of it
+ * (`scanned-tiff.ts` reads values from what it records): every IFD must lie in the file, every entry's values must fit in
  * the file, and the chain must end (no IFD visited twice, at most {@link MAX_SCANNED_IFDS}). So a
  * flipped bit in a count (4 billion values) is an error before any allocation, and a next-IFD
  * offset pointing back cannot loop.
  */
-import type { FileHandle } from "node:fs/promises";
 import { TilecastError } from "../../errors.js";
 import type { TiffHeader } from "./header.js";
 import {
@@ -17,6 +16,7 @@ import {
   SHORT_RANGE,
   typeProblem,
 } from "./layout-tag-rules.js";
+import type { TiffBytes } from "./tiff-bytes.js";
 
 /**
  * The SamplesPerPixel of an IFD's entries: 1 when absent (TIFF's default), 0 when it is not one
@@ -51,12 +51,6 @@ export const TYPE_BYTES: Record<number, number> = {
   17: 8,
   18: 8,
 };
-
-async function bytesAt(fh: FileHandle, at: number, n: number): Promise<DataView> {
-  const b = Buffer.alloc(n);
-  const { bytesRead } = await fh.read(b, 0, n, at);
-  return new DataView(b.buffer, b.byteOffset, bytesRead);
-}
 
 /** What the scan saw of image 0: its Compression code and samples (width x height x samples per pixel). */
 export interface FirstImage {
@@ -135,15 +129,15 @@ export interface Scan {
 }
 
 /**
- * Check the IFD chain of an open local TIFF (see the module documentation).
+ * Check the IFD chain of the TIFF whose bytes are `file` (see the module documentation).
  *
  * @throws TilecastError E_FORMAT, E_TRUNCATED or E_TOO_LARGE naming the file.
  */
-export async function scanIfds(fh: FileHandle, header: TiffHeader, path: string): Promise<Scan> {
+export async function scanIfds(file: TiffBytes, header: TiffHeader, path: string): Promise<Scan> {
   const { size, littleEndian: le, bigTiff: big } = header;
   const fail = (code: "E_FORMAT" | "E_TRUNCATED" | "E_TOO_LARGE", problem: string) =>
     new TilecastError(code, problem, { path });
-  const head = await bytesAt(fh, 0, 16);
+  const head = await file.read(0, 16);
   let offset = big ? Number(head.getBigUint64(8, le)) : head.getUint32(4, le);
   const seen = new Set<number>();
   let extraSamples = 0;
@@ -158,7 +152,7 @@ export async function scanIfds(fh: FileHandle, header: TiffHeader, path: string)
     const countBytes = big ? 8 : 2;
     if (offset + countBytes > size)
       throw fail("E_TRUNCATED", `IFD ${i} at byte ${offset} lies past the end of the ${size}-byte file`);
-    const cv = await bytesAt(fh, offset, countBytes);
+    const cv = await file.read(offset, countBytes);
     const n = big ? Number(cv.getBigUint64(0, le)) : cv.getUint16(0, le);
     const width = big ? 20 : 12;
     const linkBytes = big ? 8 : 4;
@@ -168,7 +162,7 @@ export async function scanIfds(fh: FileHandle, header: TiffHeader, path: string)
         "E_TRUNCATED",
         `IFD ${i} at byte ${offset} declares ${n} entries, which do not fit in the ${size}-byte file`,
       );
-    const body = await bytesAt(fh, offset + countBytes, n * width + linkBytes);
+    const body = await file.read(offset + countBytes, n * width + linkBytes);
     const entries = new Map<number, ScannedEntry>();
     ifds.push(entries);
     for (let k = 0; k < n; k++) {
@@ -213,7 +207,7 @@ export async function scanIfds(fh: FileHandle, header: TiffHeader, path: string)
       }
       if (SHORT_RANGE.has(tag)) {
         const v =
-          bytes > linkBytes ? await bytesAt(fh, at, bytes) : new DataView(body.buffer, body.byteOffset + value, bytes);
+          bytes > linkBytes ? await file.read(at, bytes) : new DataView(body.buffer, body.byteOffset + value, bytes);
         const range = rangeProblem(tag, decodeValues(v, type, count, le));
         if (range) throw fail("E_FORMAT", `IFD ${i}: ${range}`);
       }

@@ -8,8 +8,8 @@
 import { existsSync } from "node:fs";
 import { errorLine, TilecastError } from "../../errors.js";
 import { parseGdalMetadata } from "./gdal-metadata.js";
-import { type LocalTiff, openLocalTiff } from "./local-directory.js";
 import { type InternalMask, maskOf } from "./mask.js";
+import { type LocalTiff, openLocalTiff } from "./scanned-tiff.js";
 import { fileFetch } from "./source.js";
 import { Tag } from "./tags.js";
 

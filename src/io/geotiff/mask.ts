@@ -118,7 +118,7 @@ export async function findInternalMask(
   path: string,
   file: TiffFile,
   size: { width: number; height: number },
-  header: TiffHeader | null,
+  header: TiffHeader,
   fetch: Fetch,
 ): Promise<InternalMask | null> {
   const count = await file.count();
@@ -141,7 +141,7 @@ export async function maskOf(
   path: string,
   file: TiffFile,
   image: TiffDirectory,
-  header: TiffHeader | null,
+  header: TiffHeader,
   fetch: Fetch,
   what: string,
 ): Promise<InternalMask> {

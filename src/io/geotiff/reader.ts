@@ -1,6 +1,7 @@
 /**
- * GeoTIFF reader: tilecast parses a local file's header and IFDs (`local-directory.ts`), geotiff.js
- * a remote one's (range reads, for COGs); GeoKeys, blocks and decoding are tilecast's
+ * GeoTIFF reader: tilecast parses a file's header and IFDs, local or remote (`scanned-tiff.ts`,
+ * `remote-tiff.ts`: range reads, for COGs), with the same checks; GeoKeys, blocks and decoding are
+ * tilecast's
  * ({@link GeoTiffSource}, `decode.ts`), so windowed reads touch only their blocks, decode them in
  * parallel and copy rows directly. Local paths and http(s) URLs.
  *
@@ -21,10 +22,10 @@ import { describeImage } from "./describe.js";
 import type { TiffFile } from "./directory.js";
 import type { TiffHeader } from "./header.js";
 import type { HttpSource } from "./http-source.js";
-import { openLocalTiff } from "./local-directory.js";
 import { findInternalMask } from "./mask.js";
 import { openSidecarMask } from "./mask-sidecar.js";
 import { warmFor } from "./off-thread.js";
+import { openLocalTiff } from "./scanned-tiff.js";
 import { type Fetch, fileFetch, GeoTiffSource } from "./source.js";
 
 export type { GeoTiffMeta } from "./describe.js";
@@ -38,19 +39,14 @@ export { GeoTiffSource } from "./source.js";
  */
 export async function openGeoTiff(path: string, signal?: AbortSignal): Promise<GeoTiffSource> {
   let handle: FileHandle | null = null;
-  let header: TiffHeader | null = null;
+  let header: TiffHeader;
   let remote: HttpSource | null = null;
   let file: TiffFile;
   try {
     if (isUrl(path)) {
-      // The remote path's modules load when a URL is opened: most runs read local files only.
-      const [{ HttpSource }, { geotiffJsFile }, { GeoTIFF }] = await Promise.all([
-        import("./http-source.js"),
-        import("./geotiffjs-directory.js"),
-        import("geotiff"),
-      ]);
-      remote = new HttpSource(path);
-      file = geotiffJsFile(await GeoTIFF.fromSource(remote, {}, signal), path);
+      // The remote path's module loads when a URL is opened: most runs read local files only.
+      const { openRemoteTiff } = await import("./remote-tiff.js");
+      ({ source: remote, header, file } = await openRemoteTiff(path, signal));
     } else {
       const local = await openLocalTiff(path);
       await readInJob(path);
@@ -65,17 +61,19 @@ export async function openGeoTiff(path: string, signal?: AbortSignal): Promise<G
   const source = remote;
   try {
     const image = await file.image(0);
-    const { meta, layout, codec } = await describeImage(path, file, image, header);
+    // GDAL's sidecars and world file lie beside a local file only.
+    const { meta, layout, codec } = await describeImage(path, file, image, header, !source);
     const fetch: Fetch = source
       ? async (offset, length, s) => {
-          const [slice] = await source.fetch([{ offset, length }], s);
-          return new Uint8Array(slice as ArrayBuffer);
+          const v = await source.read(offset, length, s);
+          return new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
         }
       : fileFetch(fh as FileHandle, path);
     const internal = await findInternalMask(path, file, meta, header, fetch);
     const sidecar = internal || !fh ? null : await openSidecarMask(path, meta);
     const close = async () => {
       await fh?.close();
+      await source?.close();
       file.close();
       await sidecar?.close();
     };

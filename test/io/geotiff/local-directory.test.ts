@@ -5,8 +5,9 @@ import { join } from "node:path";
 import { fromFile } from "geotiff";
 import { afterAll, describe, expect, it } from "vitest";
 import { type ScannedIfd, scanIfds } from "../../../src/io/geotiff/ifd-scan.js";
-import { type LocalTiff, openLocalTiff } from "../../../src/io/geotiff/local-directory.js";
 import { openGeoTiff } from "../../../src/io/geotiff/reader.js";
+import { type LocalTiff, openLocalTiff } from "../../../src/io/geotiff/scanned-tiff.js";
+import { fileBytes } from "../../../src/io/geotiff/tiff-bytes.js";
 
 /** Every TIFF under fixtures/ that GDAL reads (the broken ones are for the error tests). */
 const BROKEN = new Set(["corrupt.deflate.tif", "empty.tif", "huge-header.tif", "notatiff.tif", "truncated.tif"]);
@@ -38,7 +39,7 @@ describe("local TIFF directories: tilecast's own parse", () => {
 
   it.each(fixtures)("%s: every tag of every image reads as geotiff.js reads it", async (path) => {
     const local = await open(path);
-    const scan = await scanIfds(local.fh, local.header, path);
+    const scan = await scanIfds(fileBytes(local.fh, local.header.size), local.header, path);
     const tiff = await fromFile(path);
     try {
       const count = await local.file.count();

@@ -1,9 +1,10 @@
 /**
- * {@link TiffFile} over a local TIFF, from the checked scan of its directory chain
- * (`ifd-scan.ts`): values come from the entries the scan kept (inline) or are read from the file
- * when first asked for, in the file's byte order, classic and BigTIFF alike. Local reads need no
- * third-party parser: geotiff.js (about 80 ms to import, with its http clients) is loaded only
- * for remote files and for the codecs it decodes.
+ * {@link TiffFile} over a TIFF, local or remote (`tiff-bytes.ts`), from the checked scan of its
+ * directory chain (`ifd-scan.ts`): values come from the entries the scan kept (inline) or are read
+ * from the file when first asked for, in the file's byte order, classic and BigTIFF alike. One
+ * parser for both, so a file reads the same, or is refused in the same words, wherever it lies.
+ * No third-party parser: geotiff.js (about 80 ms to import) is loaded only for the codecs it
+ * decodes.
  */
 import type { FileHandle } from "node:fs/promises";
 import { checkBudget } from "../../util/budget.js";
@@ -20,20 +21,21 @@ import {
   scanIfds,
   TYPE_BYTES,
 } from "./ifd-scan.js";
+import { fileBytes, type TiffBytes } from "./tiff-bytes.js";
 import { decodeTiffText } from "./tiff-text.js";
 
 const ASCII = 2;
 
-class LocalDirectory implements TiffDirectory {
+class ScannedDirectory implements TiffDirectory {
   readonly #entries: ScannedIfd;
-  readonly #fh: FileHandle;
+  readonly #file: TiffBytes;
   readonly #path: string;
   readonly littleEndian: boolean;
   readonly #bytes = new Map<number, Promise<DataView>>();
 
-  constructor(entries: ScannedIfd, fh: FileHandle, littleEndian: boolean, path: string) {
+  constructor(entries: ScannedIfd, file: TiffBytes, littleEndian: boolean, path: string) {
     this.#entries = entries;
-    this.#fh = fh;
+    this.#file = file;
     this.littleEndian = littleEndian;
     this.#path = path;
   }
@@ -65,9 +67,9 @@ class LocalDirectory implements TiffDirectory {
     let got = this.#bytes.get(tag);
     if (!got) {
       const n = e.count * (TYPE_BYTES[e.type] as number);
-      got = this.#fh.read(Buffer.alloc(n), 0, n, e.at).then(({ buffer, bytesRead }) => {
-        if (bytesRead < n) throw new RangeError(`tag ${tag}: ${bytesRead} of its ${n} value bytes could be read`);
-        return new DataView(buffer.buffer, buffer.byteOffset, n);
+      got = this.#file.read(e.at, n).then((v) => {
+        if (v.byteLength < n) throw new RangeError(`tag ${tag}: ${v.byteLength} of its ${n} value bytes could be read`);
+        return v;
       });
       this.#bytes.set(tag, got);
     }
@@ -96,11 +98,12 @@ class LocalDirectory implements TiffDirectory {
 }
 
 /**
- * A {@link TiffFile} over the local TIFF at `path`, open as `fh`, whose header and scan were read
- * from it. A tag whose values would decode past the memory budget is E_TOO_LARGE, naming the file.
+ * A {@link TiffFile} over the TIFF at `path`, whose bytes are `file` and whose header and scan were
+ * read from them. A tag whose values would decode past the memory budget is E_TOO_LARGE, naming
+ * the file.
  */
-export function localTiffFile(fh: FileHandle, header: TiffHeader, scan: Scan, path: string): TiffFile {
-  const images = scan.ifds.map((entries) => new LocalDirectory(entries, fh, header.littleEndian, path));
+export function scannedTiffFile(file: TiffBytes, header: TiffHeader, scan: Scan, path: string): TiffFile {
+  const images = scan.ifds.map((entries) => new ScannedDirectory(entries, file, header.littleEndian, path));
   return {
     bigTiff: header.bigTiff,
     littleEndian: header.littleEndian,
@@ -132,8 +135,9 @@ export async function openLocalTiff(path: string): Promise<LocalTiff> {
   const header = await readHeader(path);
   const fh = await openInputFile(path);
   try {
-    const scan = await scanIfds(fh, header, path);
-    return { fh, header, file: localTiffFile(fh, header, scan, path), first: scan.first };
+    const bytes = fileBytes(fh, header.size);
+    const scan = await scanIfds(bytes, header, path);
+    return { fh, header, file: scannedTiffFile(bytes, header, scan, path), first: scan.first };
   } catch (e) {
     await fh.close();
     throw e;
