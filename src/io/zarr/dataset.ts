@@ -29,6 +29,7 @@ import { refuseDraftV3 } from "./draft-v3.js";
 import { missingFill } from "./fill-marks.js";
 import { LocalStore } from "./fs-store.js";
 import { readHalvesAsBits } from "./halves.js";
+import { unlistedNames } from "./named-arrays.js";
 import { offThreadChunks, offThreadCodec, splitsInParts } from "./off-thread.js";
 import { indexedAtStart, readShardIndexAtStart } from "./shard-index-start.js";
 import { unreadableType } from "./unreadable.js";
@@ -86,6 +87,11 @@ export interface ZarrDataset {
 export interface OpenZarrOptions {
   /** Budget of the decoded-chunk cache in bytes (default {@link defaultCacheBytes}; 0: none). */
   cacheBytes?: number;
+  /**
+   * The variable to be read. A remote store without consolidated metadata cannot be listed: it is
+   * opened with this variable and the arrays its metadata names (`named-arrays.ts`).
+   */
+  variable?: string;
 }
 
 async function exists(p: string): Promise<boolean> {
@@ -214,16 +220,8 @@ export async function openZarr(path: string, o: OpenZarrOptions = {}): Promise<Z
   } catch {
     store = raw;
   }
-  if (names === null) {
-    if (isUrl(path)) {
-      throw new TilecastError(
-        "E_UNSUPPORTED",
-        "store has no consolidated metadata, so its arrays cannot be listed over HTTP",
-        { path },
-      );
-    }
-    names = await listLocal(resolve(path), format);
-  }
+  if (names === null)
+    names = isUrl(path) ? await unlistedNames(raw, format, o.variable, path) : await listLocal(resolve(path), format);
   const root = zarr.root(store);
   let attrs: Record<string, unknown> = {};
   const rootNode = await zarr.open(root).catch(() => null);

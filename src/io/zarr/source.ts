@@ -152,7 +152,10 @@ export class ZarrSource implements GridSource {
  * @throws TilecastError E_ARGUMENT naming the variable or index that does not exist.
  */
 export async function openZarrSource(path: string, o: ZarrSourceOptions = {}): Promise<ZarrSource> {
-  const opened = await openZarr(path, o.cacheBytes === undefined ? {} : { cacheBytes: o.cacheBytes });
+  const opened = await openZarr(path, {
+    ...(o.cacheBytes === undefined ? {} : { cacheBytes: o.cacheBytes }),
+    ...(o.variable === undefined ? {} : { variable: o.variable }),
+  });
   const candidates = dataVariables(opened);
   const name = o.variable ?? (candidates.length === 1 ? candidates[0] : undefined);
   if (name === undefined) {
