@@ -17,7 +17,6 @@ import { errorLine, TilecastError } from "../../errors.js";
 import { halfToNumber } from "../../util/half.js";
 import { isUrl } from "../../util/url.js";
 import { codecPool, type OffThreadCodec } from "../codec-pool.js";
-import { limitedFetch } from "../http-fetch.js";
 import { readInput } from "../input-file.js";
 import { readInJob } from "../reading.js";
 import { chunkBytes } from "./bounds.js";
@@ -31,6 +30,7 @@ import { LocalStore } from "./fs-store.js";
 import { readHalvesAsBits } from "./halves.js";
 import { unlistedNames } from "./named-arrays.js";
 import { offThreadChunks, offThreadCodec, splitsInParts } from "./off-thread.js";
+import { rangedFetch } from "./ranged-fetch.js";
 import { indexedAtStart, readShardIndexAtStart } from "./shard-index-start.js";
 import { unreadableType } from "./unreadable.js";
 import { checkConsolidated, checkDims, checkRequiredKeys, checkShape, type RawArrayMeta } from "./validate.js";
@@ -187,9 +187,8 @@ export async function openZarr(path: string, o: OpenZarrOptions = {}): Promise<Z
   let store: ZarrStore;
   let consolidated = false;
   if (isUrl(path)) {
-    // Requests time out and are tried again (`http-fetch.ts`); zarrita hands a Request.
-    const fetch = (r: Request) => limitedFetch(r.url, { method: r.method, headers: r.headers, signal: r.signal });
-    raw = new zarr.FetchStore(path.replace(/\/+$/, ""), { fetch });
+    // Requests time out and are tried again, and ranges hold whatever the server does (`ranged-fetch.ts`).
+    raw = new zarr.FetchStore(path.replace(/\/+$/, ""), { fetch: rangedFetch() });
     rootDoc = await raw.get("/zarr.json");
     format = rootDoc ? 3 : 2;
   } else {

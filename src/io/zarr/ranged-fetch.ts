@@ -1,0 +1,75 @@
+/**
+ * The fetch a remote Zarr store reads through (`dataset.ts`): {@link limitedFetch}'s timeouts and
+ * retries, plus what zarrita leaves to the server for the byte ranges of a sharded (v3) store's
+ * index and inner chunks.
+ *
+ * - A server that ignores `Range` answers 200 with the whole file (Python's `http.server` does);
+ *   zarrita took that body for the range, so a shard's index was the whole shard: "crc32c checksum
+ *   does not match" for an intact store, and wrong bytes where the index has no checksum. The
+ *   range is cut from the body, as the server should have, and the body kept for the shard's
+ *   next ranges; a file past {@link MAX_WHOLE} is refused by name instead.
+ * - A range past the end of the file (416, a shard index that points past its shard) is the
+ *   local store's error, naming the bytes and the file's size, not "Unexpected response status".
+ *
+ * Internal (not exported from the package); for example:
+ * ```ts internal
+ * import * as zarr from "zarrita";
+ * import { rangedFetch } from "./ranged-fetch.js";
+ * const store = new zarr.FetchStore("http://127.0.0.1:8000/era5.zarr", { fetch: rangedFetch() });
+ * ```
+ */
+import { TilecastError } from "../../errors.js";
+import { limitedFetch } from "../http-fetch.js";
+
+/** The largest whole file taken from a server that ignores `Range`. */
+export const MAX_WHOLE = 64 * 1024 * 1024;
+
+/** Whole files kept by one store's fetch from a server that ignores `Range`: the last few shards. */
+const KEPT = 2;
+
+/**
+ * A fetch for one remote store: `request` fetched, its range honoured whatever the server does
+ * (see the module documentation). A whole file a server sent for a range is kept for the next
+ * ranges of the same file (a shard's inner chunks), the last {@link KEPT} of them.
+ */
+export function rangedFetch(): (request: Request) => Promise<Response> {
+  const wholes = new Map<string, Promise<Uint8Array>>();
+  return async (request) => {
+    const range = /^bytes=(\d+)-(\d+)$/.exec(request.headers.get("range") ?? "");
+    const [start, end] = range ? [Number(range[1]), Number(range[2]) + 1] : [0, 0];
+    const pastEnd = (size: number | string) =>
+      new RangeError(`bytes ${start} to ${end} lie past the end of the ${size}-byte file`);
+    const cut = (whole: Uint8Array) => {
+      if (end > whole.length) throw pastEnd(whole.length);
+      return new Response(whole.slice(start, end), { status: 206 });
+    };
+    const kept = range ? wholes.get(request.url) : undefined;
+    if (kept) return cut(await kept);
+    const res = await limitedFetch(request.url, {
+      method: request.method,
+      headers: request.headers,
+      signal: request.signal,
+    });
+    if (!range) return res;
+    if (res.status === 416) {
+      await res.body?.cancel();
+      throw pastEnd(/\/(\d+)\s*$/.exec(res.headers.get("content-range") ?? "")?.[1] ?? "?");
+    }
+    if (res.status !== 200) return res;
+    const length = Number(res.headers.get("content-length") ?? Number.NaN);
+    if (!(length <= MAX_WHOLE)) {
+      await res.body?.cancel();
+      const size = Number.isFinite(length) ? `, ${length} bytes` : "";
+      throw new TilecastError(
+        "E_UNSUPPORTED",
+        `the server ignores range requests (answered 200 with the whole file${size}), and the file is too large to take whole`,
+        { path: request.url },
+      );
+    }
+    const whole = res.arrayBuffer().then((b) => new Uint8Array(b));
+    wholes.set(request.url, whole);
+    for (const old of wholes.keys()) if (wholes.size > KEPT) wholes.delete(old);
+    whole.catch(() => wholes.delete(request.url));
+    return cut(await whole);
+  };
+}
