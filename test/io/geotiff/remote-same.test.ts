@@ -46,7 +46,7 @@ afterAll(() => new Promise<void>((r) => server.close(() => r())));
 /**
  * What opening `path` and reading its first 256 x 256 pixels gives: the description and the
  * pixels' hash, or the error, with the path taken out. Blocks decode in parallel, so which corrupt
- * block is named first is left out too.
+ * block is named first, and the numbers its error gives, are left out too.
  */
 async function outcome(path: string): Promise<string> {
   const plain = (e: unknown) =>
@@ -62,7 +62,10 @@ async function outcome(path: string): Promise<string> {
     const { width, height } = src.meta;
     const pixels = await src
       .readWindow({ x: 0, y: 0, width: Math.min(width, 256), height: Math.min(height, 256) })
-      .then((g) => createHash("md5").update(new Uint8Array(g.data.buffer)).digest("hex"), plain);
+      .then(
+        (g) => createHash("md5").update(new Uint8Array(g.data.buffer)).digest("hex"),
+        (e: unknown) => plain(e).replace(/\d+/g, "N"),
+      );
     return `${meta} ${pixels}`;
   } finally {
     await src.close();
