@@ -39,12 +39,10 @@ export class HttpSource {
     this.url = url;
   }
 
-  /** `length` bytes at `offset`: from the head when it covers them, else one range request. */
-  async fetch(slices: readonly Slice[], signal?: AbortSignal): Promise<ArrayBuffer[]> {
-    return Promise.all(slices.map((s) => this.#slice(s, signal)));
-  }
-
-  /** Up to `n` bytes at `at` (fewer where the file ends first). */
+  /**
+   * Up to `n` bytes at `at` (fewer where the file ends first): from the head when it covers them,
+   * else one range request.
+   */
   async read(at: number, n: number, signal?: AbortSignal): Promise<DataView> {
     return new DataView(await this.#slice({ offset: at, length: n }, signal));
   }

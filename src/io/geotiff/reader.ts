@@ -1,9 +1,8 @@
 /**
  * GeoTIFF reader: tilecast parses a file's header and IFDs, local or remote (`scanned-tiff.ts`,
  * `remote-tiff.ts`: range reads, for COGs), with the same checks; GeoKeys, blocks and decoding are
- * tilecast's
- * ({@link GeoTiffSource}, `decode.ts`), so windowed reads touch only their blocks, decode them in
- * parallel and copy rows directly. Local paths and http(s) URLs.
+ * tilecast's ({@link GeoTiffSource}, `decode.ts`), so windowed reads touch only their blocks,
+ * decode them in parallel and copy rows directly. Local paths and http(s) URLs.
  *
  * @example
  * ```ts

@@ -152,10 +152,7 @@ export class ZarrSource implements GridSource {
  * @throws TilecastError E_ARGUMENT naming the variable or index that does not exist.
  */
 export async function openZarrSource(path: string, o: ZarrSourceOptions = {}): Promise<ZarrSource> {
-  const opened = await openZarr(path, {
-    ...(o.cacheBytes === undefined ? {} : { cacheBytes: o.cacheBytes }),
-    ...(o.variable === undefined ? {} : { variable: o.variable }),
-  });
+  const opened = await openZarr(path, o); // its cache budget, and the variable a remote store may need
   const candidates = dataVariables(opened);
   const name = o.variable ?? (candidates.length === 1 ? candidates[0] : undefined);
   if (name === undefined) {
