@@ -14,3 +14,14 @@ export function redactUrl(url: string): string {
     return url.replace(/\/\/[^@/]*@/, "//***@");
   }
 }
+
+/**
+ * The name of a file beside `path`: `rename` applied to a local path, or to an http(s) URL's path
+ * with its query kept (a signed URL's token, which object stores grant for a whole container).
+ */
+export function besidePath(path: string, rename: (p: string) => string): string {
+  if (!isUrl(path)) return rename(path);
+  const u = new URL(path);
+  u.pathname = rename(u.pathname); // as sent: percent-escapes stay as they are
+  return u.toString();
+}

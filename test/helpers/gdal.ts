@@ -2,7 +2,8 @@
  * A bridge to GDAL and xarray for interop tests: runs Python snippets with Debian's python3-gdal,
  * python3-zarr and python3-xarray. When they are missing, interop suites are skipped locally and fail under CI (TILECAST_REQUIRE_GDAL=1).
  */
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFile, execFileSync, spawnSync } from "node:child_process";
+import { promisify } from "node:util";
 
 export const PYTHON = process.env.TILECAST_PYTHON ?? "/usr/bin/python3";
 
@@ -21,10 +22,20 @@ export const hasGdal: boolean = (() => {
 export const hasPyproj: boolean =
   hasGdal && spawnSync(PYTHON, ["-c", "import pyproj"], { encoding: "utf8" }).status === 0;
 
+const PRELUDE = "import json, math\nimport numpy as np\nfrom osgeo import gdal, osr\ngdal.UseExceptions()\n";
+
+/**
+ * {@link py} without blocking the event loop: for GDAL reading from a server this process runs
+ * (a loopback http server cannot answer while `py` waits).
+ */
+export async function pyAsync<T>(code: string): Promise<T> {
+  const { stdout } = await promisify(execFile)(PYTHON, ["-c", PRELUDE + code], { maxBuffer: 256 * 1024 * 1024 });
+  return JSON.parse(stdout) as T;
+}
+
 /** Run a Python snippet (GDAL and numpy imported as gdal, np) and parse the JSON it prints. */
 export function py<T>(code: string): T {
-  const prelude = "import json, math\nimport numpy as np\nfrom osgeo import gdal, osr\ngdal.UseExceptions()\n";
-  const out = execFileSync(PYTHON, ["-c", prelude + code], {
+  const out = execFileSync(PYTHON, ["-c", PRELUDE + code], {
     encoding: "utf8",
     maxBuffer: 256 * 1024 * 1024,
   });

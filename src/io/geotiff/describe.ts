@@ -18,7 +18,7 @@ import { parseNodata } from "./gdal-tags.js";
 import { readGeoref } from "./georef-sources.js";
 import type { TiffHeader } from "./header.js";
 import { lercDataType } from "./lerc.js";
-import { readPam } from "./pam.js";
+import { pamPath, readPam } from "./pam.js";
 import { withPamBands } from "./pam-bands.js";
 import { tiffSampleType, unreadSampleType } from "./samples.js";
 import { COMPRESSION_NAMES, Tag } from "./tags.js";
@@ -100,7 +100,7 @@ async function predictorOf(image: TiffDirectory, compression: number, path: stri
 
 /**
  * Describe image 0 of an open GeoTIFF, checked against the file's size (`header`); `sidecars`
- * (local files) reads GDAL's sidecar and world file.
+ * reads GDAL's sidecar and world file beside it.
  */
 export async function describeImage(
   path: string,
@@ -203,8 +203,8 @@ export async function describeImage(
       );
     }
   }
-  // A local file's GDAL sidecar (pam.ts) and world file: not for a mask's image, whose layout is all
-  // its reader takes.
+  // GDAL's sidecar (pam.ts) and world file, local or remote: not for a mask's image, whose layout
+  // is all its reader takes.
   const pam = sidecars ? await readPam(path) : null;
   const georef = await readGeoref(path, image, pam, sidecars);
   // GDAL passes such a transform on; outputs written from it would be placed nowhere.
@@ -221,7 +221,7 @@ export async function describeImage(
     parseGdalMetadata(await image.text(Tag.GdalMetadata), spp, path),
     pam,
     spp,
-    `${path}.aux.xml`,
+    pamPath(path),
   );
   const nodata = bandInfo.nodata === null ? null : storedValue(dtype, bandInfo.nodata);
   const attrs = { ...(await readTextTags(image)), ...bandInfo.attrs };

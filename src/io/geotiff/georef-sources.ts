@@ -3,7 +3,7 @@
  * (`GDAL_GEOREF_SOURCES`, default PAM, INTERNAL, TABFILE, WORLDFILE): the `.aux.xml` sidecar
  * (`pam.ts`), the file's own tags and keys (`georef.ts`), then a world file (`world-file.ts`);
  * and RPCs from their tag, else the `.RPB` or `_RPC.TXT` beside the file (`rpc-sidecars.ts`).
- * Sidecars are read for local files only.
+ * Sidecars are read beside local files and URLs alike (`remote-sidecar.ts`), unless `sidecars` is off.
  *
  * Internal (used by `describe.ts`).
  */
@@ -11,7 +11,7 @@ import { TilecastError } from "../../errors.js";
 import { type Georef, unplacedGeoref } from "../../grid/grid.js";
 import type { TiffDirectory } from "./directory.js";
 import { georefFromTags, parseGeoKeys } from "./georef.js";
-import { type PamGeoref, withPam } from "./pam.js";
+import { type PamGeoref, pamPath, withPam } from "./pam.js";
 import { readRpcSidecars, rpcFromItems, rpcFromTag } from "./rpc-sidecars.js";
 import { Tag } from "./tags.js";
 import { readWorldFile } from "./world-file.js";
@@ -21,7 +21,7 @@ export async function readGeoref(
   path: string,
   image: TiffDirectory,
   pam: PamGeoref | null,
-  local: boolean,
+  sidecars: boolean,
 ): Promise<Georef | null> {
   const keys = parseGeoKeys(
     await image.numbers(Tag.GeoKeyDirectory),
@@ -45,8 +45,8 @@ export async function readGeoref(
   // GDAL's order: the tag, a .RPB or _RPC.TXT, then the .aux.xml's RPC domain.
   const rpc =
     rpcFromTag(await image.numbers(Tag.RpcCoefficients)) ??
-    (local ? ((await readRpcSidecars(path)) ?? rpcFromPam(pam, `${path}.aux.xml`)) : null);
-  const placed = local ? await fromSidecars(path, withPam(fromTags, pam)) : fromTags;
+    (sidecars ? ((await readRpcSidecars(path)) ?? rpcFromPam(pam, pamPath(path))) : null);
+  const placed = sidecars ? await fromSidecars(path, withPam(fromTags, pam)) : fromTags;
   if (!rpc) return placed;
   return { ...(placed ?? unplacedGeoref(null)), rpc };
 }

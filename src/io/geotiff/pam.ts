@@ -12,6 +12,7 @@ import { TilecastError } from "../../errors.js";
 import { type Crs, parseCrs } from "../../grid/crs.js";
 import { type GeoTransform, IDENTITY_TRANSFORM } from "../../grid/geotransform.js";
 import { type ColorEntry, type Georef, unplacedGeoref } from "../../grid/grid.js";
+import { besidePath } from "../../util/url.js";
 import { readSidecar } from "../sidecar-text.js";
 import { type PamGcps, pamColorTable, pamGcps } from "./pam-gcps.js";
 import { type PamMetadata, parsePamMetadata } from "./pam-metadata.js";
@@ -147,9 +148,12 @@ function pamBands(xml: string, sidecar: string): Map<number, PamBand> {
 /** Larger than any sidecar GDAL writes (a histogram of every band included). */
 const MAX_SIDECAR_BYTES = 64 * 1024 * 1024;
 
-/** The sidecar of a local raster, parsed, or null when there is none. */
+/** The name of the sidecar beside `path` (a local path or a URL). */
+export const pamPath = (path: string): string => besidePath(path, (p) => `${p}.aux.xml`);
+
+/** The sidecar of a raster (local or a URL), parsed, or null when there is none. */
 export async function readPam(path: string): Promise<PamGeoref | null> {
-  const sidecar = `${path}.aux.xml`;
+  const sidecar = pamPath(path);
   const xml = await readSidecar(sidecar, MAX_SIDECAR_BYTES);
   return xml === null ? null : parsePam(xml, sidecar);
 }

@@ -17,6 +17,7 @@ import type { FileHandle } from "node:fs/promises";
 import { errorLine, TilecastError } from "../../errors.js";
 import { isUrl } from "../../util/url.js";
 import { readInJob } from "../reading.js";
+import { remoteSidecarsWanted } from "../remote-sidecar.js";
 import { describeImage } from "./describe.js";
 import type { TiffFile } from "./directory.js";
 import type { TiffHeader } from "./header.js";
@@ -60,16 +61,14 @@ export async function openGeoTiff(path: string, signal?: AbortSignal): Promise<G
   const source = remote;
   try {
     const image = await file.image(0);
-    // GDAL's sidecars and world file lie beside a local file only.
-    const { meta, layout, codec } = await describeImage(path, file, image, header, !source);
+    // GDAL's sidecars and world file, beside a local file or a URL (remote-sidecar.ts).
+    const sidecars = !source || remoteSidecarsWanted();
+    const { meta, layout, codec } = await describeImage(path, file, image, header, sidecars);
     const fetch: Fetch = source
-      ? async (offset, length, s) => {
-          const v = await source.read(offset, length, s);
-          return new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
-        }
+      ? (await import("./remote-tiff.js")).remoteFetch(source)
       : fileFetch(fh as FileHandle, path);
     const internal = await findInternalMask(path, file, meta, header, fetch);
-    const sidecar = internal || !fh ? null : await openSidecarMask(path, meta);
+    const sidecar = internal || !sidecars ? null : await openSidecarMask(path, meta);
     const close = async () => {
       await fh?.close();
       await source?.close();

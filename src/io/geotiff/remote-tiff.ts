@@ -11,6 +11,7 @@ import { parseHeader, type TiffHeader } from "./header.js";
 import { HttpSource } from "./http-source.js";
 import { scanIfds } from "./ifd-scan.js";
 import { scannedTiffFile } from "./scanned-tiff.js";
+import type { Fetch } from "./source.js";
 import type { TiffBytes } from "./tiff-bytes.js";
 
 /** A remote TIFF opened for reading: its source (for the blocks), header and directory chain. */
@@ -36,4 +37,12 @@ export async function openRemoteTiff(url: string, signal?: AbortSignal): Promise
   const bytes: TiffBytes = { size, read: (at, n) => source.read(at, n, signal) };
   const scan = await scanIfds(bytes, header, url);
   return { source, header, file: scannedTiffFile(bytes, header, scan, url) };
+}
+
+/** Blocks read from `source` with range requests. */
+export function remoteFetch(source: HttpSource): Fetch {
+  return async (offset, length, signal) => {
+    const v = await source.read(offset, length, signal);
+    return new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
+  };
 }

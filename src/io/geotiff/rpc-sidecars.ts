@@ -10,7 +10,8 @@
 import { dirname, join, parse } from "node:path";
 import { TilecastError } from "../../errors.js";
 import { RPC_COUNT } from "../../grid/rpc.js";
-import { readSidecar } from "../sidecar-text.js";
+import { besidePath } from "../../util/url.js";
+import { firstSidecar } from "../sidecar-text.js";
 
 /** The 12 leading values, by their names in `_RPC.TXT` and `.RPB`. */
 const SCALARS: [string, string][] = [
@@ -105,18 +106,11 @@ function list(text: string | undefined, key: string, file: string): number[] {
   return parts.map((p) => number(p, key, file));
 }
 
-/** The RPCs of the sidecars beside the local raster `path`, or null where it has none. */
+/** The RPCs of the sidecars beside the raster `path` (local or a URL), or null where it has none. */
 export async function readRpcSidecars(path: string): Promise<number[] | null> {
-  const { name } = parse(path);
-  const base = join(dirname(path), name);
-  for (const [file, parser] of [
-    [`${base}.RPB`, parseRpb],
-    [`${base}.rpb`, parseRpb],
-    [`${base}_RPC.TXT`, parseRpcTxt],
-    [`${base}_rpc.txt`, parseRpcTxt],
-  ] as const) {
-    const text = await readSidecar(file, MAX_BYTES);
-    if (text !== null) return parser(text, file);
-  }
-  return null;
+  const beside = (suffix: string) => besidePath(path, (p) => `${join(dirname(p), parse(p).name)}${suffix}`);
+  const parsers = [parseRpb, parseRpb, parseRpcTxt, parseRpcTxt];
+  const names = [".RPB", ".rpb", "_RPC.TXT", "_rpc.txt"].map(beside);
+  const found = await firstSidecar(names, MAX_BYTES);
+  return found && (parsers[names.indexOf(found.name)] as typeof parseRpb)(found.text, found.name);
 }

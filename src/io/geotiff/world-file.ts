@@ -11,15 +11,19 @@
 import { basename, dirname, extname, join } from "node:path";
 import { TilecastError } from "../../errors.js";
 import { type GeoTransform, isSingular } from "../../grid/geotransform.js";
-import { readSidecar } from "../sidecar-text.js";
+import { besidePath, isUrl } from "../../util/url.js";
+import { firstSidecar } from "../sidecar-text.js";
 
-/** The names GDAL tries for `path`'s world file: `.tfw` (first and last letters + w), `.tifw`, `.wld`, in either case. */
+/**
+ * The names GDAL tries for `path`'s world file: `.tfw` (first and last letters + w), `.tifw`,
+ * `.wld`, in either case; beside a URL, in its path.
+ */
 export function worldFileNames(path: string): string[] {
-  const ext = extname(path).slice(1);
-  const stem = join(dirname(path), basename(path, extname(path)));
-  if (!ext) return [`${stem}.wld`, `${stem}.WLD`];
-  const short = `${ext[0]}${ext[ext.length - 1]}w`;
-  return [short, `${ext}w`, "wld"].flatMap((e) => [`${stem}.${e.toLowerCase()}`, `${stem}.${e.toUpperCase()}`]);
+  const ext = extname(isUrl(path) ? new URL(path).pathname : path).slice(1);
+  const exts = ext ? [`${ext[0]}${ext[ext.length - 1]}w`, `${ext}w`, "wld"] : ["wld"];
+  return exts
+    .flatMap((e) => [e.toLowerCase(), e.toUpperCase()])
+    .map((e) => besidePath(path, (p) => `${join(dirname(p), basename(p, extname(p)))}.${e}`));
 }
 
 /** The geotransform of a world file's text; an error naming the file when it is not six numbers. */
@@ -41,10 +45,7 @@ export function parseWorldFile(text: string, file: string): GeoTransform {
 
 /** The geotransform of `path`'s world file, or null when it has none. */
 export async function readWorldFile(path: string): Promise<GeoTransform | null> {
-  for (const name of worldFileNames(path)) {
-    // Six numbers, a line each: a few hundred bytes. A larger file is not a world file.
-    const text = await readSidecar(name, 64 * 1024);
-    if (text !== null) return parseWorldFile(text, name);
-  }
-  return null;
+  // Six numbers, a line each: a few hundred bytes. A larger file is not a world file.
+  const found = await firstSidecar(worldFileNames(path), 64 * 1024);
+  return found && parseWorldFile(found.text, found.name);
 }

@@ -326,13 +326,15 @@ print(json.dumps([b.GetBlockSize()[0], b.GetOverviewCount()]))`),
     await sink.commit();
     const body = readFileSync(path);
     const seen: string[] = [];
+    const beside: string[] = []; // the sidecars GDAL would look for too
     const server = createServer((req, res) => {
       const m = /bytes=(\d+)-(\d*)/.exec(req.headers.range ?? "");
-      seen.push(req.headers.range ?? "whole file");
       if (req.url !== "/remote.tif") {
+        beside.push(req.url ?? "");
         res.writeHead(404).end();
         return;
       }
+      seen.push(req.headers.range ?? "whole file");
       if (!m) {
         res.writeHead(200, { "Content-Length": body.length }).end(body);
         return;
@@ -363,6 +365,18 @@ print(json.dumps([b.GetBlockSize()[0], b.GetOverviewCount()]))`),
       await src.readWindow({ x: 20, y: 20, width: 8, height: 8 });
       expect(seen.length).toBe(after + 2);
       await src.close();
+      // Besides: one request each for the .aux.xml, the .msk, the four RPC names and (the file
+      // has no transform) the six world-file names, unless GDAL_DISABLE_READDIR_ON_OPEN=EMPTY_DIR
+      // says there are none.
+      const names = [".tif.aux.xml", ".tif.msk", ".RPB", ".rpb", "_RPC.TXT", "_rpc.txt"];
+      const world = ["tfw", "tifw", "wld"].flatMap((e) => [`.${e}`, `.${e.toUpperCase()}`]);
+      expect(beside.sort()).toStrictEqual([...names, ...world].map((n) => `/remote${n}`).sort());
+      beside.length = 0;
+      process.env.GDAL_DISABLE_READDIR_ON_OPEN = "EMPTY_DIR";
+      await openGeoTiff(url)
+        .then((s) => s.close())
+        .finally(() => delete process.env.GDAL_DISABLE_READDIR_ON_OPEN);
+      expect(beside).toStrictEqual([]);
       await expect(openGeoTiff(`${url}.missing`)).rejects.toThrow(/remote\.tif\.missing: server answered HTTP 404/);
     } finally {
       await new Promise<void>((r) => server.close(() => r()));

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -16,7 +16,12 @@ beforeAll(async () => {
   server = createServer((req, res) => {
     // "/@/abs/path" serves a file made by a test; anything else a fixture.
     const url = req.url ?? "/";
-    const body = readFileSync(url.startsWith("/@/") ? url.slice(2) : fixture(url.slice(1)));
+    const file = url.startsWith("/@/") ? url.slice(2) : fixture(url.slice(1));
+    if (!existsSync(file)) {
+      res.writeHead(404).end(); // a sidecar looked for
+      return;
+    }
+    const body = readFileSync(file);
     const range = /bytes=(\d+)-(\d*)/.exec(req.headers.range ?? "");
     if (!range) {
       res.writeHead(200, { "Content-Length": body.length, "Accept-Ranges": "bytes" });

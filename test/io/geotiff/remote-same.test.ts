@@ -6,7 +6,7 @@
  * at byte ...", and text that is not UTF-8 (Latin-1 from older writers) turned into U+FFFD.
  */
 import { createHash } from "node:crypto";
-import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
@@ -21,7 +21,12 @@ let server: Server;
 let base = "";
 beforeAll(async () => {
   server = createServer((req, res) => {
-    const body = readFileSync(decodeURIComponent((req.url ?? "/").slice(2)));
+    const file = decodeURIComponent((req.url ?? "/").slice(2));
+    if (!existsSync(file)) {
+      res.writeHead(404).end(); // a sidecar looked for
+      return;
+    }
+    const body = readFileSync(file);
     const range = /bytes=(\d+)-(\d*)/.exec(req.headers.range ?? "");
     if (!range) {
       res.writeHead(200, { "Content-Length": body.length });

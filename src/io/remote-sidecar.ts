@@ -1,0 +1,74 @@
+/**
+ * The small files beside a remote raster (`.aux.xml`, world files, `.RPB`, `.msk`), looked for as
+ * GDAL's /vsicurl/ looks for them: one request each, a missing one being absent. GDAL reads them
+ * beside a URL as beside a local path, so a reader that did not would place, mask and label the
+ * same file otherwise over http. `GDAL_DISABLE_READDIR_ON_OPEN=EMPTY_DIR`, which cloud users set to
+ * save those requests, turns the look off here as it does in GDAL.
+ *
+ * - 404, 410, 403 and 401 (an object store's answer for a key that is not there, or not visible)
+ *   and an HTML page (a server's "not found" page sent as 200) are no file.
+ * - Any other failure, after `http-fetch.ts`'s retries, is an error naming the sidecar: a
+ *   transient 503 must not silently read a scene without its nodata or CRS.
+ *
+ * Internal (used by `sidecar-text.ts` and `geotiff/mask-sidecar.ts`).
+ */
+import { TilecastError } from "../errors.js";
+import { limitedFetch } from "./http-fetch.js";
+
+const ABSENT = new Set([401, 403, 404, 410]);
+
+/** True unless `GDAL_DISABLE_READDIR_ON_OPEN=EMPTY_DIR` says a remote file has nothing beside it. */
+export function remoteSidecarsWanted(): boolean {
+  return (process.env.GDAL_DISABLE_READDIR_ON_OPEN ?? "").toUpperCase() !== "EMPTY_DIR";
+}
+
+/** The answer for the sidecar at `url`, or null where there is none. */
+async function answer(url: string, headers: Record<string, string> = {}): Promise<Response | null> {
+  const res = await limitedFetch(url, { headers });
+  const html = /^text\/html\b/i.test(res.headers.get("content-type") ?? "");
+  if (ABSENT.has(res.status) || (res.ok && html)) {
+    await res.body?.cancel();
+    return null;
+  }
+  // 416 to a first-byte request: the file is there, and empty.
+  if (!res.ok && !(res.status === 416 && headers.Range)) {
+    await res.body?.cancel();
+    throw new TilecastError("E_NOT_FOUND", `server answered HTTP ${res.status}`, { path: url });
+  }
+  return res;
+}
+
+/**
+ * True when the server has a file at `url`: its first byte asked for (a GET, which a URL signed
+ * for GET allows, where HEAD may be refused).
+ */
+export async function remoteFileExists(url: string): Promise<boolean> {
+  const res = await answer(url, { Range: "bytes=0-0" });
+  await res?.body?.cancel();
+  return res !== null;
+}
+
+/** The text at `url`, or null where there is none; an error naming it past `maxBytes`. */
+export async function fetchSidecar(url: string, maxBytes: number): Promise<string | null> {
+  const res = await answer(url);
+  if (!res) return null;
+  const tooLarge = (n: string) =>
+    new TilecastError("E_TOO_LARGE", `it is ${n} bytes; a file of its kind is under ${maxBytes}`, { path: url });
+  const declared = Number(res.headers.get("content-length") ?? Number.NaN);
+  if (declared > maxBytes) {
+    await res.body?.cancel();
+    throw tooLarge(String(declared));
+  }
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  const reader = res.body?.getReader();
+  for (let r = await reader?.read(); reader && r && !r.done; r = await reader.read()) {
+    size += r.value.length;
+    if (size > maxBytes) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge(`over ${maxBytes}`);
+    }
+    parts.push(r.value);
+  }
+  return Buffer.concat(parts).toString("utf8");
+}
