@@ -81,8 +81,11 @@ export interface FormatDriver {
   readonly optionsSchema: z.ZodObject;
   /** Those options as `convert` flags. */
   readonly flags: readonly DriverFlag[];
-  /** What `inspect --json` prints for `path`. */
-  describe(path: string): Promise<object>;
+  /**
+   * What `inspect --json` prints for `path`; with `variable` (formats with variables), that one
+   * variable and its coordinates, which is all a store that cannot be listed can give.
+   */
+  describe(path: string, variable?: string): Promise<object>;
   /** What `inspect` prints for the result of `describe`. */
   formatDescription(info: object): Promise<string>;
 }

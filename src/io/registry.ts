@@ -256,7 +256,7 @@ export async function createSink(path: string, spec: SinkSpec, options: SinkOpti
 
 /**
  * Describe a raster as its format's driver does (what `tilecast inspect --json` prints) and the
- * driver's text rendering of it.
+ * driver's text rendering of it; a store's `variable` alone where one is named.
  *
  * @example
  * ```ts
@@ -265,8 +265,10 @@ export async function createSink(path: string, spec: SinkSpec, options: SinkOpti
  * console.log((info as { width: number }).width, text.split("\n").length > 3);
  * ```
  */
-export async function inspectPath(path: string): Promise<{ info: object; text: string }> {
+export async function inspectPath(path: string, variable?: string): Promise<{ info: object; text: string }> {
   const d = await detectFormat(path);
-  const info = await d.describe(path);
+  if (variable !== undefined && !d.variables)
+    throw new TilecastError("E_ARGUMENT", `--var is for stores; a ${d.title} has bands, not variables`, { path });
+  const info = await d.describe(path, variable);
   return { info, text: await d.formatDescription(info) };
 }

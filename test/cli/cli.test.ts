@@ -47,6 +47,20 @@ describe("tilecast CLI", () => {
     expect(r.stdout).toContain("EPSG:4326 (WGS 84)");
   });
 
+  it("inspect --var describes a store's one variable; a GeoTIFF has none", () => {
+    const store = "fixtures/zarr/era5.t2m-i2-scaled.blosc-lz4.consolidated.zarr";
+    const all = JSON.parse(tilecast("inspect", store, "--json").stdout);
+    const one = JSON.parse(tilecast("inspect", store, "--var", "tp", "--json").stdout);
+    expect(Object.keys(all.variables).sort()).toStrictEqual(["t2m", "tp"]);
+    expect(Object.keys(one.variables)).toStrictEqual(["tp"]);
+    expect(one.variables.tp).toStrictEqual(all.variables.tp);
+    const tif = tilecast("inspect", fixture("u8.none.strip.1b.tif"), "--var", "tp");
+    expect(tif.code).not.toBe(0);
+    expect(tif.stderr.trim()).toMatch(
+      /u8\.none\.strip\.1b\.tif: --var is for stores; a GeoTIFF has bands, not variables$/,
+    );
+  });
+
   describe.skipIf(!hasGdal)("convert is lossless for every tile size and overlap (checked with GDAL)", () => {
     const inputs = [
       "u16.deflate.pred2.tiled.3b.tif",

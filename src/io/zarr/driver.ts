@@ -74,6 +74,6 @@ export const zarrDriver: FormatDriver = {
       parse: (t) => (/^\d+$/.test(t) ? Number(t) : t),
     },
   ],
-  describe: async (path) => (await inspector()).inspectZarr(path),
+  describe: async (path, variable) => (await inspector()).inspectZarr(path, variable),
   formatDescription: async (info) => (await inspector()).formatZarrInfo(info as ZarrInfo),
 };

@@ -13,11 +13,12 @@
  * ```
  */
 
-import { isTilecastError } from "../../errors.js";
+import { isTilecastError, TilecastError } from "../../errors.js";
 import { crsLabel, describeRaster, type RasterInfo } from "../geotiff/inspect.js";
 import { packingTerm } from "../unpack.js";
 import { cfTimeLabels, isCfTime } from "./cf-time.js";
 import { openZarr, type ZarrArrayInfo } from "./dataset.js";
+import { namedBy } from "./named-arrays.js";
 import { readCoord, readPositions } from "./read.js";
 import { openZarrSource } from "./source.js";
 import { isTextDtype, readText } from "./text.js";
@@ -99,13 +100,25 @@ async function placement(path: string, a: ZarrArrayInfo): Promise<ZarrPlacement 
   }
 }
 
-/** Describe every variable and coordinate of a store. */
-export async function inspectZarr(path: string): Promise<ZarrInfo> {
-  const ds = await openZarr(path);
-  const vars = new Set(dataVariables(ds));
+/**
+ * Describe every variable and coordinate of a store, or only `variable` and the arrays its
+ * metadata names (a remote store without consolidated metadata cannot be listed).
+ */
+export async function inspectZarr(path: string, variable?: string): Promise<ZarrInfo> {
+  const ds = await openZarr(path, variable === undefined ? {} : { variable });
+  const named = variable === undefined ? null : ds.arrays.get(variable);
+  if (named === undefined)
+    throw new TilecastError("E_ARGUMENT", `no variable '${variable}' (${dataVariables(ds).join(", ") || "none"})`, {
+      path,
+    });
+  const vars = new Set(named ? [named.name] : dataVariables(ds));
+  // A named variable's arrays in the order its metadata names them, however the store was opened.
+  const shown = named
+    ? [named.name, ...namedBy(named.name, named.attrs, named.dims)].flatMap((n) => ds.arrays.get(n) ?? [])
+    : ds.arrays.values();
   const variables: Record<string, ZarrArraySummary> = {};
   const coords: Record<string, ZarrCoordSummary> = {};
-  for (const a of ds.arrays.values()) {
+  for (const a of shown) {
     if (vars.has(a.name)) {
       variables[a.name] = { ...summary(a), placed: await placement(path, a) };
       continue;

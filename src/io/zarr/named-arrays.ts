@@ -58,18 +58,26 @@ function namesIn(text: unknown): string[] {
 }
 
 /**
+ * The arrays `variable`'s metadata names (its dimensions, `coordinates`, `grid_mapping`, `bounds`),
+ * each in the variable's own group unless given from the root ("/crs"); `variable` left out.
+ */
+export function namedBy(variable: string, attrs: Readonly<Record<string, unknown>>, dims: unknown): string[] {
+  const group = variable.includes("/") ? variable.slice(0, variable.lastIndexOf("/") + 1) : "";
+  const own = Array.isArray(dims) ? dims.filter((d): d is string => typeof d === "string") : [];
+  const named = [...own, ...["coordinates", "grid_mapping", "bounds"].flatMap((k) => namesIn(attrs[k]))].map((n) =>
+    n.startsWith("/") ? n.slice(1) : `${group}${n}`,
+  );
+  return [...new Set(named)].filter((n) => n && n !== variable);
+}
+
+/**
  * `variable` and the arrays its metadata names (see the module documentation), or null when
  * `variable` is not an array of the store.
  */
 export async function namedArrays(store: zarr.Readable, variable: string, format: 2 | 3): Promise<string[] | null> {
   const own = await arrayAt(store, variable, format);
   if (!own) return null;
-  const group = variable.includes("/") ? variable.slice(0, variable.lastIndexOf("/") + 1) : "";
-  const dims = Array.isArray(own.dims) ? own.dims.filter((d): d is string => typeof d === "string") : [];
-  const named = [...dims, ...["coordinates", "grid_mapping", "bounds"].flatMap((k) => namesIn(own.attrs[k]))].map(
-    (n) => (n.startsWith("/") ? n.slice(1) : `${group}${n}`),
-  );
-  const wanted = [...new Set(named)].filter((n) => n && n !== variable);
+  const wanted = namedBy(variable, own.attrs, own.dims);
   const found = await Promise.all(wanted.map(async (n) => ((await arrayAt(store, n, format)) ? n : null)));
   return [variable, ...found.filter((n): n is string => n !== null)];
 }
@@ -90,9 +98,13 @@ export async function unlistedNames(
   if (await arrayAt(store, "", format)) return [""];
   const unlisted = "the store has no consolidated metadata, so its arrays cannot be listed over HTTP";
   if (variable === undefined)
-    throw new TilecastError("E_UNSUPPORTED", `${unlisted}; name the variable to read (--var of convert and run)`, {
-      path,
-    });
+    throw new TilecastError(
+      "E_UNSUPPORTED",
+      `${unlisted}; name the variable to read (--var of inspect, convert and run)`,
+      {
+        path,
+      },
+    );
   const names = await namedArrays(store, variable, format);
   if (!names) throw new TilecastError("E_ARGUMENT", `variable '${variable}' does not exist (${unlisted})`, { path });
   return names;

@@ -11,7 +11,7 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openSource } from "../../../src/io/registry.js";
+import { inspectPath, openSource } from "../../../src/io/registry.js";
 import { hasGdal, py } from "../../helpers/gdal.js";
 import { tmp } from "../../helpers/write.js";
 
@@ -85,6 +85,27 @@ print("null")`);
     expect(asked.some((p) => p.includes("/unused/"))).toBe(false);
   });
 
+  it("inspect --var describes the variable and what it names, over http as locally", async () => {
+    const describe = async (path: string) => {
+      const { info, text } = await inspectPath(path, "t2m");
+      return { info: { ...info, path: "STORE" }, text: text.replace(path, "STORE") };
+    };
+    const local = await describe(v2);
+    expect(await describe(`${base}${v2}`)).toStrictEqual(local);
+    const info = local.info as unknown as { variables: object; coords: object };
+    expect(Object.keys(info.variables)).toStrictEqual(["t2m"]);
+    expect(Object.keys(info.coords).sort()).toStrictEqual(["crs", "latitude", "longitude", "time"]);
+    // The whole store, locally, has the arrays t2m does not name.
+    const all = (await inspectPath(v2)).info as { variables: object; coords: object };
+    expect([...Object.keys(all.variables), ...Object.keys(all.coords)]).toEqual(
+      expect.arrayContaining(["unused", "time_bnds"]),
+    );
+    await expect(inspectPath(v2, "sst")).rejects.toThrow(`${v2}: no variable 'sst' (`);
+    await expect(inspectPath("fixtures/geotiff/u8.none.strip.1b.tif", "t2m")).rejects.toThrow(
+      "fixtures/geotiff/u8.none.strip.1b.tif: --var is for stores; a GeoTIFF has bands, not variables",
+    );
+  });
+
   it("a store of one array at its root opens without a variable", async () => {
     const remote = await read(`${base}${v2root}`);
     expect(remote).toStrictEqual(await read(v2root));
@@ -94,7 +115,7 @@ print("null")`);
   it("without --var, or with one it lacks, says so in one line naming the store", async () => {
     const url = `${base}${v2}`;
     await expect(openSource(url)).rejects.toThrow(
-      `${url}: the store has no consolidated metadata, so its arrays cannot be listed over HTTP; name the variable to read (--var of convert and run)`,
+      `${url}: the store has no consolidated metadata, so its arrays cannot be listed over HTTP; name the variable to read (--var of inspect, convert and run)`,
     );
     await expect(openSource(url, { variable: "sst" })).rejects.toThrow(
       `${url}: variable 'sst' does not exist (the store has no consolidated metadata, so its arrays cannot be listed over HTTP)`,
