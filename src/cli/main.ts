@@ -82,10 +82,7 @@ export function buildCli(): Command {
     .description("describe a raster: size, bands, dtype, transform, CRS, nodata, blocks, compression, overviews")
     .argument("<path>", "file path or http(s) URL")
     .option("--json", "print exactly one JSON object")
-    .option(
-      "--var <name>",
-      "a store's one variable to describe, with its coordinates (all a store without consolidated metadata over http can give)",
-    )
+    .option("--var <name>", "a store's variable to describe alone, with the arrays it names")
     .action(async (path: string, o: { json?: boolean; var?: string }) => {
       const { info, text } = await inspectPath(path, o.var);
       process.stdout.write(o.json ? `${JSON.stringify(info)}\n` : `${text}\n`);
