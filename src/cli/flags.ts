@@ -5,6 +5,13 @@ import { TilecastError } from "../errors.js";
 /** Accumulate repeated `--set` flags. */
 export const collectSet = (v: string, acc: string[]): string[] => [...acc, v];
 
+/** Accumulate repeated `--index dim=i` flags. */
+export function collectIndex(value: string, acc: Record<string, number>): Record<string, number> {
+  const m = /^([^=]+)=(-?\d+)$/.exec(value);
+  if (!m) throw new InvalidArgumentError(`--index takes DIM=I, got '${value}'`);
+  return { ...acc, [m[1] as string]: Number(m[2]) };
+}
+
 /** A non-negative integer flag; a usage error naming the flag otherwise. */
 export const int = (name: string) => (v: string) => {
   const n = Number(v);

@@ -9,7 +9,7 @@ import type { DriverFlag } from "../io/driver.js";
 import { asJob } from "../io/reading.js";
 import { formats, inspectPath, outputDriver } from "../io/registry.js";
 import { tuneHeapGrowth } from "../util/heap-growth.js";
-import { collectSet, int, onlyWhere, positiveInt } from "./flags.js";
+import { collectIndex, collectSet, int, onlyWhere, positiveInt } from "./flags.js";
 import { addJobCommands } from "./job-commands.js";
 import { addOpsCommands } from "./ops-commands.js";
 import type { progress } from "./progress.js";
@@ -53,13 +53,6 @@ function writeOptionsFrom(cmd: Command, output: string, o: ConvertFlags): Record
     out[f.key] = f.parse ? f.parse(text) : text;
   }
   return out;
-}
-
-/** Accumulate repeated `--index dim=i` flags. */
-function collectIndex(value: string, acc: Record<string, number>): Record<string, number> {
-  const m = /^([^=]+)=(-?\d+)$/.exec(value);
-  if (!m) throw new InvalidArgumentError(`--index takes DIM=I, got '${value}'`);
-  return { ...acc, [m[1] as string]: Number(m[2]) };
 }
 
 /** Build the command tree (exported for tests and embedding). */
