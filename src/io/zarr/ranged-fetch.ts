@@ -10,6 +10,10 @@
  *   next ranges; a file past {@link MAX_WHOLE} is refused by name instead.
  * - A range past the end of the file (416, a shard index that points past its shard) is the
  *   local store's error, naming the bytes and the file's size, not "Unexpected response status".
+ * - zarrita asks for a shard's index, its last N bytes, as `bytes=(size-N)-(size-1)` after a HEAD:
+ *   for a shard shorter than its index the start is negative, which servers read otherwise (the
+ *   whole file, a suffix, a 416). The local store gives the whole file (none for an empty one);
+ *   so does this, asking for `bytes=0-(size-1)`, or nothing at all.
  *
  * Internal (not exported from the package); for example:
  * ```ts internal
@@ -34,7 +38,9 @@ const KEPT = 2;
  */
 export function rangedFetch(): (request: Request) => Promise<Response> {
   const wholes = new Map<string, Promise<Uint8Array>>();
-  return async (request) => {
+  return async (asked) => {
+    const request = wholeForShort(asked);
+    if (!request) return new Response(new Uint8Array(0), { status: 206 }); // the last bytes of an empty file
     const range = /^bytes=(\d+)-(\d+)$/.exec(request.headers.get("range") ?? "");
     const [start, end] = range ? [Number(range[1]), Number(range[2]) + 1] : [0, 0];
     const pastEnd = (size: number | string) =>
@@ -72,4 +78,18 @@ export function rangedFetch(): (request: Request) => Promise<Response> {
     whole.catch(() => wholes.delete(request.url));
     return cut(await whole);
   };
+}
+
+/**
+ * `request`, with a range that starts before the file (`bytes=-13-2`: the last 16 bytes of a
+ * 3-byte file) asking for the whole file from byte 0; null where the file is empty (`bytes=-16--1`).
+ */
+function wholeForShort(request: Request): Request | null {
+  const short = /^bytes=-\d+-(-?\d+)$/.exec(request.headers.get("range") ?? "");
+  if (!short) return request;
+  const last = Number(short[1]);
+  if (last < 0) return null;
+  const headers = new Headers(request.headers);
+  headers.set("range", `bytes=0-${last}`);
+  return new Request(request, { headers });
 }

@@ -6,7 +6,7 @@
  * the same store does locally (`ranged-fetch.ts`).
  */
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { cpSync, existsSync, readdirSync, readFileSync, statSync, truncateSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
@@ -16,11 +16,14 @@ import { convertRaster } from "../../../src/pipeline/convert.js";
 import { makeCases } from "../../fuzz/mutate.js";
 import { tmp } from "../../helpers/write.js";
 
-/** Two loopback servers of local files ("/@/abs/path"): one honours Range (suffixes too), one ignores it. */
+/**
+ * Loopback servers of local files ("/@/abs/path"): one honours Range (suffixes too), one ignores
+ * it, and one reads any range that starts with "-N" as a suffix (a 416 for an empty file).
+ */
 const servers: Server[] = [];
-let [ranged, whole] = ["", ""];
+let [ranged, whole, lenient] = ["", "", ""];
 let wholeBodies = 0;
-function serve(honourRange: boolean): Promise<string> {
+function serve(honourRange: boolean, rangeForm = /^bytes=(\d*)-(\d*)$/): Promise<string> {
   const server = createServer((req, res) => {
     const p = decodeURIComponent((req.url ?? "/").slice(2));
     if (!existsSync(p) || statSync(p).isDirectory()) {
@@ -29,7 +32,7 @@ function serve(honourRange: boolean): Promise<string> {
       return;
     }
     const body = readFileSync(p);
-    const m = /^bytes=(\d*)-(\d*)$/.exec(req.headers.range ?? "");
+    const m = rangeForm.exec(req.headers.range ?? "");
     if (honourRange && m && (m[1] || m[2])) {
       const [s, e] = m[1]
         ? [Number(m[1]), Math.min(m[2] ? Number(m[2]) : body.length - 1, body.length - 1)]
@@ -56,7 +59,7 @@ function serve(honourRange: boolean): Promise<string> {
 const dir = tmp("remote-ranges");
 const sharded = join(dir, "sharded.zarr");
 beforeAll(async () => {
-  [ranged, whole] = [await serve(true), await serve(false)];
+  [ranged, whole, lenient] = [await serve(true), await serve(false), await serve(true, /^bytes=(\d*)-(\d*)/)];
   await convertRaster("fixtures/demo/scene.s2like.u16.4b.tif", sharded, {
     outputTileSize: 64,
     write: { zarrFormat: 3, shardSize: 256 },
@@ -91,6 +94,26 @@ describe("a sharded Zarr store over http(s)", () => {
     expect(await outcome(whole + sharded)).toBe(local);
     expect(wholeBodies).toBeGreaterThan(0); // the server did answer ranges with whole shards
     expect(await outcome(ranged + sharded)).toBe(local);
+  });
+
+  it("a shard shorter than its index, or empty, fails as it does locally, whatever the server", async () => {
+    const shard = (store: string) => {
+      const c = join(store, "band_data", "c");
+      const first = readdirSync(c, { recursive: true, encoding: "utf8" }).find((f) => statSync(join(c, f)).isFile());
+      return join(c, first as string);
+    };
+    for (const [name, bytes] of [
+      ["empty", 0],
+      ["short", 3],
+    ] as const) {
+      const store = join(dir, `${name}.zarr`);
+      cpSync(sharded, store, { recursive: true });
+      truncateSync(shard(store), bytes);
+      const local = await outcome(store);
+      expect(local).toMatch(/^\{/); // it opens; its pixels fail
+      expect(local).toMatch(/(cannot hold|checksum)/);
+      for (const server of [ranged, whole, lenient]) expect(await outcome(server + store)).toBe(local);
+    }
   });
 
   it("40 mutated stores read, or fail, over http as they do locally", async () => {
