@@ -9,6 +9,8 @@
  *   and an HTML page (a server's "not found" page sent as 200) are no file.
  * - Any other failure, after `http-fetch.ts`'s retries, is an error naming the sidecar: a
  *   transient 503 must not silently read a scene without its nodata or CRS.
+ * - A reader asks for the sidecars it will look for ahead, all at once ({@link askAhead}), so they
+ *   cost one round trip beside the file's own first request, not one each in turn.
  *
  * Internal (used by `sidecar-text.ts` and `geotiff/mask-sidecar.ts`).
  */
@@ -38,18 +40,62 @@ async function answer(url: string, headers: Record<string, string> = {}): Promis
   return res;
 }
 
+/** Answers asked for ahead of their reads ({@link askAhead}), by kind and URL; each read takes its own. */
+const ahead = new Map<string, Promise<unknown>>();
+
+/** The answer asked for ahead under `key`, taken, or `ask()`'s. */
+function take<T>(key: string, ask: () => Promise<T>): Promise<T> {
+  const early = ahead.get(key) as Promise<T> | undefined;
+  if (!early) return ask();
+  ahead.delete(key);
+  return early;
+}
+
+/** A sidecar to ask for ahead: its text (up to `maxBytes`), or only whether it is there. */
+export interface AheadAsk {
+  url: string;
+  maxBytes?: number;
+}
+
+/**
+ * Ask for `asks` now, together, for the reads that follow ({@link fetchSidecar},
+ * {@link remoteFileExists}) to take; the function returned forgets those not taken.
+ */
+export function askAhead(asks: readonly AheadAsk[]): () => void {
+  const keys = asks.map(({ url, maxBytes }) => {
+    const key = maxBytes === undefined ? `exists ${url}` : `text ${url}`;
+    if (!ahead.has(key)) {
+      const early = maxBytes === undefined ? probe(url) : readText(url, maxBytes);
+      early.catch(() => undefined); // an answer no read takes fails nothing
+      ahead.set(key, early);
+    }
+    return key;
+  });
+  return () => {
+    for (const k of keys) ahead.delete(k);
+  };
+}
+
 /**
  * True when the server has a file at `url`: its first byte asked for (a GET, which a URL signed
  * for GET allows, where HEAD may be refused).
  */
-export async function remoteFileExists(url: string): Promise<boolean> {
+export function remoteFileExists(url: string): Promise<boolean> {
+  return take(`exists ${url}`, () => probe(url));
+}
+
+async function probe(url: string): Promise<boolean> {
   const res = await answer(url, { Range: "bytes=0-0" });
   await res?.body?.cancel();
   return res !== null;
 }
 
 /** The text at `url`, or null where there is none; an error naming it past `maxBytes`. */
-export async function fetchSidecar(url: string, maxBytes: number): Promise<string | null> {
+export function fetchSidecar(url: string, maxBytes: number): Promise<string | null> {
+  return take(`text ${url}`, () => readText(url, maxBytes));
+}
+
+async function readText(url: string, maxBytes: number): Promise<string | null> {
   const res = await answer(url);
   if (!res) return null;
   const tooLarge = (n: string) =>

@@ -47,8 +47,15 @@ function serve(req: IncomingMessage, res: ServerResponse): void {
   res.end(body.subarray(start, end + 1));
 }
 
+/** The sidecars a GeoTIFF's open asks for beside it: answered (404) outside the modes below, and not counted. */
+const SIDECAR = /(\.aux\.xml|\.msk|\.rpb|_rpc\.txt)$/i;
+
 beforeAll(async () => {
   server = createServer((req, res) => {
+    if (SIDECAR.test(req.url ?? "")) {
+      res.writeHead(404).end();
+      return;
+    }
     seen.push(req.url ?? "");
     if (mode === "silent") return; // accepted, never answered
     if (mode === "stall") {

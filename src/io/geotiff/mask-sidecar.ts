@@ -21,6 +21,9 @@ import { Tag } from "./tags.js";
 /** GDAL's GMF_PER_DATASET. */
 const PER_DATASET = 2;
 
+/** The name of the mask file beside `path` (a local path or a URL). */
+export const maskPath = (path: string): string => besidePath(path, (p) => `${p}.msk`);
+
 /**
  * The per-dataset mask in `path`.msk, with a `close` for its file, or null when there is none (or
  * its mask is per band, or of another size).
@@ -29,7 +32,7 @@ export async function openSidecarMask(
   path: string,
   size: { width: number; height: number },
 ): Promise<{ mask: InternalMask; close: () => Promise<void> } | null> {
-  const msk = besidePath(path, (p) => `${p}.msk`);
+  const msk = maskPath(path);
   if (!(isUrl(msk) ? await remoteFileExists(msk) : existsSync(msk))) return null;
   let opened: OpenedTiff | null = null;
   const close = async () => {

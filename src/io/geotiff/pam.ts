@@ -146,7 +146,7 @@ function pamBands(xml: string, sidecar: string): Map<number, PamBand> {
 }
 
 /** Larger than any sidecar GDAL writes (a histogram of every band included). */
-const MAX_SIDECAR_BYTES = 64 * 1024 * 1024;
+export const MAX_SIDECAR_BYTES = 64 * 1024 * 1024;
 
 /** The name of the sidecar beside `path` (a local path or a URL). */
 export const pamPath = (path: string): string => besidePath(path, (p) => `${p}.aux.xml`);

@@ -17,14 +17,16 @@ import type { FileHandle } from "node:fs/promises";
 import { errorLine, TilecastError } from "../../errors.js";
 import { isUrl } from "../../util/url.js";
 import { readInJob } from "../reading.js";
-import { remoteSidecarsWanted } from "../remote-sidecar.js";
+import { askAhead, remoteSidecarsWanted } from "../remote-sidecar.js";
 import { describeImage } from "./describe.js";
 import type { TiffFile } from "./directory.js";
 import type { TiffHeader } from "./header.js";
 import type { HttpSource } from "./http-source.js";
 import { findInternalMask } from "./mask.js";
-import { openSidecarMask } from "./mask-sidecar.js";
+import { maskPath, openSidecarMask } from "./mask-sidecar.js";
 import { warmFor } from "./off-thread.js";
+import { MAX_SIDECAR_BYTES, pamPath } from "./pam.js";
+import { MAX_RPC_BYTES, rpcSidecarNames } from "./rpc-sidecars.js";
 import { openLocalTiff } from "./scanned-tiff.js";
 import { type Fetch, fileFetch, GeoTiffSource } from "./source.js";
 
@@ -38,6 +40,28 @@ export { GeoTiffSource } from "./source.js";
  *   E_TRUNCATED, E_TOO_LARGE (header claims more than the file can hold), E_UNSUPPORTED.
  */
 export async function openGeoTiff(path: string, signal?: AbortSignal): Promise<GeoTiffSource> {
+  // A URL's sidecars are asked for with its first request, in one round trip (remote-sidecar.ts).
+  const forget = isUrl(path) && remoteSidecarsWanted() ? askSidecarsAhead(path) : null;
+  try {
+    return await openTiff(path, signal);
+  } finally {
+    forget?.();
+  }
+}
+
+/**
+ * The sidecars every remote open looks for, asked for at once: the `.aux.xml`, the RPC names and
+ * the `.msk` (world files only where the file has no transform, as they are read).
+ */
+function askSidecarsAhead(url: string): () => void {
+  return askAhead([
+    { url: pamPath(url), maxBytes: MAX_SIDECAR_BYTES },
+    ...rpcSidecarNames(url).map((n) => ({ url: n, maxBytes: MAX_RPC_BYTES })),
+    { url: maskPath(url) },
+  ]);
+}
+
+async function openTiff(path: string, signal?: AbortSignal): Promise<GeoTiffSource> {
   let handle: FileHandle | null = null;
   let header: TiffHeader;
   let remote: HttpSource | null = null;

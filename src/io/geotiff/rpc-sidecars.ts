@@ -37,7 +37,7 @@ const LISTS: [string, string][] = [
 ];
 
 /** Far larger than any RPC sidecar (a few kilobytes). */
-const MAX_BYTES = 1024 * 1024;
+export const MAX_RPC_BYTES = 1024 * 1024;
 
 /** The tag's numbers, when they are 92 finite ones (GDAL ignores a tag of another length). */
 export function rpcFromTag(v: ArrayLike<number> | undefined): number[] | null {
@@ -106,11 +106,16 @@ function list(text: string | undefined, key: string, file: string): number[] {
   return parts.map((p) => number(p, key, file));
 }
 
+/** The names GDAL tries for the RPC sidecars of `path` (local or a URL), in its order. */
+export function rpcSidecarNames(path: string): string[] {
+  const beside = (suffix: string) => besidePath(path, (p) => `${join(dirname(p), parse(p).name)}${suffix}`);
+  return [".RPB", ".rpb", "_RPC.TXT", "_rpc.txt"].map(beside);
+}
+
 /** The RPCs of the sidecars beside the raster `path` (local or a URL), or null where it has none. */
 export async function readRpcSidecars(path: string): Promise<number[] | null> {
-  const beside = (suffix: string) => besidePath(path, (p) => `${join(dirname(p), parse(p).name)}${suffix}`);
   const parsers = [parseRpb, parseRpb, parseRpcTxt, parseRpcTxt];
-  const names = [".RPB", ".rpb", "_RPC.TXT", "_rpc.txt"].map(beside);
-  const found = await firstSidecar(names, MAX_BYTES);
+  const names = rpcSidecarNames(path);
+  const found = await firstSidecar(names, MAX_RPC_BYTES);
   return found && (parsers[names.indexOf(found.name)] as typeof parseRpb)(found.text, found.name);
 }

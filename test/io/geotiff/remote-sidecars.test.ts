@@ -20,13 +20,16 @@ const dir = tmp("remote-sidecars");
 const SIG = "sig=s3cr3t";
 /** Every request the server saw: "<mode> <method> <path>". */
 const seen: string[] = [];
+/** For each answer to a `gate/` file's request: how many of its sidecars had been asked for. */
+const answered: number[] = [];
 let server: Server;
 let base = "";
 
 /**
  * A loopback server of `dir` that honours Range, under a mode: `plain/`; `signed/` (403 without
  * the query token, as an object store's signed URLs); `html/` (a missing file is a 200 HTML page);
- * `flaky/` (every `.aux.xml` is a 503); `big/` (world files are 100 kB, sent without a length).
+ * `flaky/` (every `.aux.xml` is a 503); `big/` (world files are 100 kB, sent without a length);
+ * `gate/` (see below).
  */
 function serve(
   req: { url?: string; method?: string; headers: { range?: string } },
@@ -39,10 +42,30 @@ function serve(
   const file = join(dir, name);
   if (mode === "signed" && url.search !== `?${SIG}`) return res.writeHead(403).end();
   if (mode === "flaky" && name.endsWith(".aux.xml")) return res.writeHead(503).end();
+  // The file's requests wait until its six sidecars have been asked for (or 3 s have passed).
+  if (mode === "gate" && name.endsWith(".tif")) {
+    const waited = Date.now();
+    const wait = () => {
+      const asked = seen.filter((s) => s.startsWith("gate ") && !s.endsWith(".tif")).length;
+      if (asked < 6 && Date.now() - waited < 3000) return void setTimeout(wait, 10);
+      answered.push(asked);
+      send(file, req, res);
+    };
+    return wait();
+  }
   if (mode === "big" && /\.(tfw|wld)$/i.test(name)) {
     res.writeHead(200, { "Content-Type": "text/plain" });
     return res.end(`${"1\n".repeat(50_000)}`);
   }
+  send(file, req, res, mode);
+}
+
+function send(
+  file: string,
+  req: { method?: string; headers: { range?: string } },
+  res: import("node:http").ServerResponse,
+  mode = "",
+) {
   if (!existsSync(file) || !statSync(file).isFile()) {
     if (mode === "html") return res.writeHead(200, { "Content-Type": "text/html" }).end("<html>no such page</html>");
     return res.writeHead(404).end();
@@ -166,6 +189,16 @@ describe.skipIf(!hasGdal)("sidecars beside a URL", () => {
       }
     },
   );
+
+  it("are asked for together with the file's first request, not one after another", async () => {
+    // The .aux.xml, four RPC names and the .msk: before the file's head has come back, so that
+    // they cost one round trip, where in turn they cost three more (439 ms against 129 ms to open
+    // with 100 ms a request; 119 ms with no sidecars looked for).
+    const src = await openGeoTiff(`${base}/gate/placed.tif`);
+    await src.close();
+    expect(answered[0]).toBe(6);
+    expect(src.meta.nodata).toBe(7);
+  });
 
   it("beside a signed URL: the sidecars are asked for with the same query", async () => {
     const remote = await outcome(`${base}/signed/placed.tif?${SIG}`);
