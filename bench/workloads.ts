@@ -29,6 +29,7 @@ import {
   unet,
 } from "./workloads/models.js";
 import { jobAgainstPython } from "./workloads/python-job.js";
+import { remoteOpen } from "./workloads/remote.js";
 
 /** All workloads, in run order. */
 export function workloads(): Workload[] {
@@ -46,6 +47,8 @@ export function workloads(): Workload[] {
     zarrRead("blosc-lz4", "tensorstore"),
     zarrStep(),
     zarrOpenAppended(),
+    remoteOpen(false),
+    remoteOpen(true),
     swathConvert(),
     stages(4096, 2048, true),
     stages(16384, 4096, false),
