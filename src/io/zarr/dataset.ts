@@ -28,12 +28,13 @@ import { refuseDraftV3 } from "./draft-v3.js";
 import { missingFill } from "./fill-marks.js";
 import { LocalStore } from "./fs-store.js";
 import { readHalvesAsBits } from "./halves.js";
+import { type MetadataAhead, metadataAhead } from "./metadata-ahead.js";
 import { unlistedNames } from "./named-arrays.js";
 import { offThreadChunks, offThreadCodec, splitsInParts } from "./off-thread.js";
 import { rangedFetch } from "./ranged-fetch.js";
 import { indexedAtStart, readShardIndexAtStart } from "./shard-index-start.js";
 import { unreadableType } from "./unreadable.js";
-import { checkConsolidated, checkDims, checkRequiredKeys, checkShape, type RawArrayMeta } from "./validate.js";
+import { checkDims, checkMeta, rawMeta } from "./validate.js";
 
 /** A readable zarrita store. */
 export type ZarrStore = zarr.Readable;
@@ -130,37 +131,6 @@ async function listLocal(dir: string, format: 2 | 3, prefix = "", depth = 0): Pr
   return out.sort();
 }
 
-async function rawMeta(store: ZarrStore, name: string, format: 2 | 3): Promise<RawArrayMeta | null> {
-  const key = `${name ? `/${name}` : ""}/${format === 3 ? "zarr.json" : ".zarray"}`;
-  const bytes = await store.get(key as zarr.AbsolutePath);
-  return bytes ? (JSON.parse(new TextDecoder().decode(bytes)) as RawArrayMeta) : null;
-}
-
-/**
- * Check an array's metadata before zarrita sees it (shape, chunks, and the consolidated copy
- * against the array's own document, when both exist). Returns the document as read, for
- * {@link checkCodecs}, so it is fetched once.
- */
-async function checkMeta(
-  path: string,
-  raw: ZarrStore,
-  store: ZarrStore,
-  name: string,
-  format: 2 | 3,
-): Promise<RawArrayMeta | null> {
-  const seen = await rawMeta(store, name, format);
-  // The array's own document is read even when a consolidated copy exists: a malformed one is
-  // an error here, as it is for zarr-python, not something the copy silently hides.
-  const own = store === raw ? seen : await rawMeta(raw, name, format);
-  for (const m of [seen, own]) {
-    if (!m) continue;
-    checkRequiredKeys(path, name, m as Record<string, unknown>, format);
-    checkShape(path, name, m.shape as unknown[], (m.chunks ?? m.chunk_grid?.configuration?.chunk_shape) as unknown[]);
-  }
-  if (seen && own && seen !== own) checkConsolidated(path, name, own, seen, format);
-  return seen;
-}
-
 function metadataError(path: string, name: string, e: unknown): TilecastError {
   if (e instanceof SyntaxError || /JSON/.test(errorLine(e))) {
     return new TilecastError("E_FORMAT", `malformed metadata for '${name}' (${errorLine(e)})`, { path, cause: e });
@@ -186,9 +156,11 @@ export async function openZarr(path: string, o: OpenZarrOptions = {}): Promise<Z
   let names: string[] | null = null;
   let store: ZarrStore;
   let consolidated = false;
+  let ahead: MetadataAhead | null = null;
   if (isUrl(path)) {
     // Requests time out and are tried again, and ranges hold whatever the server does (`ranged-fetch.ts`).
     raw = new zarr.FetchStore(path.replace(/\/+$/, ""), { fetch: rangedFetch() });
+    ahead = metadataAhead(raw, ["/zarr.json", "/.zmetadata"]); // one round trip for both
     rootDoc = await raw.get("/zarr.json");
     format = rootDoc ? 3 : 2;
   } else {
@@ -221,6 +193,7 @@ export async function openZarr(path: string, o: OpenZarrOptions = {}): Promise<Z
   }
   if (names === null)
     names = isUrl(path) ? await unlistedNames(raw, format, o.variable, path) : await listLocal(resolve(path), format);
+  ahead?.arrays(["", ...names], format, consolidated);
   const root = zarr.root(store);
   let attrs: Record<string, unknown> = {};
   const rootNode = await zarr.open(root).catch(() => null);
@@ -293,5 +266,6 @@ export async function openZarr(path: string, o: OpenZarrOptions = {}): Promise<Z
     throw new TilecastError("E_UNSUPPORTED", `no array tilecast reads: ${what}`, { path });
   }
   if (arrays.size === 0) throw new TilecastError("E_FORMAT", "store holds no arrays", { path });
+  ahead?.stop();
   return { path, zarrFormat: format, consolidated, attrs, arrays, unreadable, store, cache };
 }

@@ -9,6 +9,7 @@
  * Internal (used by `source.ts`).
  */
 import { TilecastError } from "../../errors.js";
+import type { TypedArray } from "../../grid/dtype.js";
 import { LAT_UNITS, LON_UNITS } from "./georef.js";
 
 const Y_NAME = /^(y|lat|latitude|y_lat|nav_lat|rlat|grid_latitude|projection_y_coordinate|northing|south_north)$/i;
@@ -51,4 +52,11 @@ export function checkSpatialLast(
       `(..., ${y}, ${x}): transpose it first (xarray: ds.transpose(..., "${y}", "${x}").to_zarr(...))`,
     { path },
   );
+}
+
+/** `rows x cols` values (C order) as `cols x rows`: a window read from an (..., x, y) variable. */
+export function transpose(v: TypedArray, rows: number, cols: number): TypedArray {
+  const t = new (v.constructor as new (n: number) => TypedArray)(v.length);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) t[c * rows + r] = v[r * cols + c] as number;
+  return t;
 }

@@ -14,6 +14,10 @@
  *   for a shard shorter than its index the start is negative, which servers read otherwise (the
  *   whole file, a suffix, a 416). The local store gives the whole file (none for an empty one);
  *   so does this, asking for `bytes=0-(size-1)`, or nothing at all.
+ * - That HEAD's answer may have no `Content-Length` (a server that sends bodies chunked, as Node's
+ *   own does): zarrita then asked for `bytes=NaN-NaN` and read a sound shard as corrupt. The size
+ *   comes from the first byte's `Content-Range` instead (or the whole body, where ranges are
+ *   ignored). A whole body without a length is read up to {@link MAX_WHOLE}, not refused.
  *
  * Internal (not exported from the package); for example:
  * ```ts internal
@@ -38,7 +42,14 @@ const KEPT = 2;
  */
 export function rangedFetch(): (request: Request) => Promise<Response> {
   const wholes = new Map<string, Promise<Uint8Array>>();
+  const keep = (url: string, whole: Promise<Uint8Array>) => {
+    wholes.set(url, whole);
+    for (const old of wholes.keys()) if (wholes.size > KEPT) wholes.delete(old);
+    whole.catch(() => wholes.delete(url));
+    return whole;
+  };
   return async (asked) => {
+    if (asked.method === "HEAD") return withLength(asked, keep);
     const request = wholeForShort(asked);
     if (!request) return new Response(new Uint8Array(0), { status: 206 }); // the last bytes of an empty file
     const range = /^bytes=(\d+)-(\d+)$/.exec(request.headers.get("range") ?? "");
@@ -59,25 +70,62 @@ export function rangedFetch(): (request: Request) => Promise<Response> {
     if (!range) return res;
     if (res.status === 416) {
       await res.body?.cancel();
-      throw pastEnd(/\/(\d+)\s*$/.exec(res.headers.get("content-range") ?? "")?.[1] ?? "?");
+      throw pastEnd(totalOf(res) ?? "?");
     }
     if (res.status !== 200) return res;
-    const length = Number(res.headers.get("content-length") ?? Number.NaN);
-    if (!(length <= MAX_WHOLE)) {
-      await res.body?.cancel();
-      const size = Number.isFinite(length) ? `, ${length} bytes` : "";
-      throw new TilecastError(
-        "E_UNSUPPORTED",
-        `the server ignores range requests (answered 200 with the whole file${size}), and the file is too large to take whole`,
-        { path: request.url },
-      );
-    }
-    const whole = res.arrayBuffer().then((b) => new Uint8Array(b));
-    wholes.set(request.url, whole);
-    for (const old of wholes.keys()) if (wholes.size > KEPT) wholes.delete(old);
-    whole.catch(() => wholes.delete(request.url));
-    return cut(await whole);
+    return cut(await keep(request.url, wholeBody(res, request.url)));
   };
+}
+
+/** The total of a response's `Content-Range` (`bytes 0-0/1234`, a 416's `bytes *\/1234`), or null. */
+function totalOf(res: Response): number | null {
+  const m = /\/(\d+)\s*$/.exec(res.headers.get("content-range") ?? "");
+  return m ? Number(m[1]) : null;
+}
+
+/** The whole body a server sent for a range, up to {@link MAX_WHOLE} bytes; refused by name past that. */
+async function wholeBody(res: Response, url: string): Promise<Uint8Array> {
+  const refuse = (size: string) =>
+    new TilecastError(
+      "E_UNSUPPORTED",
+      `the server ignores range requests (answered 200 with the whole file${size}), and the file is too large to take whole`,
+      { path: url },
+    );
+  const declared = Number(res.headers.get("content-length") ?? Number.NaN);
+  if (declared > MAX_WHOLE) {
+    await res.body?.cancel();
+    throw refuse(`, ${declared} bytes`);
+  }
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  const reader = res.body?.getReader();
+  for (let r = await reader?.read(); reader && r && !r.done; r = await reader.read()) {
+    size += r.value.length;
+    if (size > MAX_WHOLE) {
+      await reader.cancel().catch(() => undefined);
+      throw refuse(`, over ${MAX_WHOLE} bytes`);
+    }
+    parts.push(r.value);
+  }
+  return new Uint8Array(Buffer.concat(parts));
+}
+
+/**
+ * The answer to a HEAD, with a `Content-Length` where the server gave none: the size from the
+ * first byte's `Content-Range`, or the whole body's (kept by `keep` for the ranges that follow).
+ */
+async function withLength(
+  request: Request,
+  keep: (url: string, whole: Promise<Uint8Array>) => Promise<Uint8Array>,
+): Promise<Response> {
+  const { url, signal } = request;
+  const res = await limitedFetch(url, { method: "HEAD", headers: request.headers, signal });
+  if (!res.ok || res.headers.has("content-length")) return res;
+  const first = await limitedFetch(url, { headers: { Range: "bytes=0-0" }, signal });
+  let size = totalOf(first);
+  if (first.status === 200) size = (await keep(url, wholeBody(first, url))).length;
+  else await first.body?.cancel();
+  return size === null ? res : new Response(null, { status: 200, headers: { "Content-Length": String(size) } });
 }
 
 /**

@@ -23,7 +23,7 @@ import { isCfTime } from "./cf-time.js";
 import type { ChunkCache } from "./chunk-cache.js";
 import { curvilinearGeoref, irregularGeoref, latLon2d } from "./curvilinear.js";
 import { openZarr, type ZarrArrayInfo } from "./dataset.js";
-import { checkSpatialLast } from "./dims-order.js";
+import { checkSpatialLast, transpose } from "./dims-order.js";
 import { categoryNamesOf } from "./flag-meanings.js";
 import { ownCrsText } from "./gdal-crs.js";
 import { georefFromCoords, georefWithoutCoords, isLatLon, regularStep, unwrapLongitudes } from "./georef.js";
@@ -58,13 +58,6 @@ export interface ZarrMeta extends RasterMeta {
   readonly bandDim: string | null;
   readonly flipY: boolean;
   readonly zarrFormat: 2 | 3;
-}
-
-/** `rows x cols` values (C order) as `cols x rows`: a window read from an (..., x, y) variable. */
-function transpose(v: TypedArray, rows: number, cols: number): TypedArray {
-  const t = new (v.constructor as new (n: number) => TypedArray)(v.length);
-  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) t[c * rows + r] = v[r * cols + c] as number;
-  return t;
 }
 
 /** A variable of an open store; see the module documentation. */
@@ -200,6 +193,10 @@ export async function openZarrSource(path: string, o: ZarrSourceOptions = {}): P
   const [yDim, xDim] = [info.dims[yAt], info.dims[xAt]] as [string, string];
   const yc = ds.arrays.get(yDim);
   const xc = ds.arrays.get(xDim);
+  // The band coordinate's labels, asked for beside the spatial ones (over http, one round trip).
+  const bandCoord = bandDim ? ds.arrays.get(bandDim) : undefined;
+  const labels = bandCoord?.dims.length === 1 ? coordLabels(bandCoord, path) : undefined;
+  labels?.catch(() => undefined); // awaited below, after the coordinates' own errors
   let georef = null;
   let flipY = false;
   let periodicX = false;
@@ -218,8 +215,10 @@ export async function openZarrSource(path: string, o: ZarrSourceOptions = {}): P
       const k = coordinateScale(gm, crsText, c.attrs);
       return k === 1 ? v : v.map((t) => t * k);
     };
-    const yv = await position(yc);
-    const read = await position(xc);
+    const [ys, xs] = [position(yc), position(xc)]; // both asked for at once; y's error first
+    xs.catch(() => undefined);
+    const yv = await ys;
+    const read = await xs;
     const xv = geo ? unwrapLongitudes(read) : read;
     checkCoordLength(path, yDim, yv.length, info.shape[yAt] ?? 0);
     checkCoordLength(path, xDim, xv.length, info.shape[xAt] ?? 0);
@@ -245,9 +244,8 @@ export async function openZarrSource(path: string, o: ZarrSourceOptions = {}): P
   const coded = cfEncoding(arrayDtype(info, path), info.attrs, info.missingFill);
   const kept = o.packed ? keptPacking(coded) : null;
   const enc = kept?.enc ?? coded;
-  const bandCoord = bandDim ? ds.arrays.get(bandDim) : undefined;
   const d = info.dims.indexOf(bandDim ?? "");
-  const coordNames = bandCoord && bandCoord.dims.length === 1 ? await coordLabels(bandCoord, path) : undefined;
+  const coordNames = await labels;
   if (coordNames && bandDim) checkCoordLength(path, bandDim, coordNames.length, info.shape[d] ?? 0);
   // The names the variable lists (tilecast's `band_names`, rioxarray's `long_name` list of a
   // GeoTIFF's descriptions) over a band coordinate's values (1 to N), unless those are times.

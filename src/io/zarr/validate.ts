@@ -5,6 +5,7 @@
  * many as dims, a consolidated copy (`.zmetadata`, or v3 inline metadata) that agrees with the
  * array's own `.zarray` / `zarr.json`, and 1-D coordinates as long as their dimension.
  */
+import type * as zarr from "zarrita";
 import { TilecastError } from "../../errors.js";
 import { chunkKeyEncoding } from "./codec-check.js";
 
@@ -172,4 +173,36 @@ export function checkCoordFinite(path: string, coord: string, values: ArrayLike<
     if (!Number.isFinite(v))
       throw new TilecastError("E_FORMAT", `coordinate '${coord}' holds ${v} at index ${i}`, { path });
   }
+}
+
+/** An array's own metadata document in `store` (`.zarray` or `zarr.json`), parsed, or null. */
+export async function rawMeta(store: zarr.Readable, name: string, format: 2 | 3): Promise<RawArrayMeta | null> {
+  const key = `${name ? `/${name}` : ""}/${format === 3 ? "zarr.json" : ".zarray"}`;
+  const bytes = await store.get(key as zarr.AbsolutePath);
+  return bytes ? (JSON.parse(new TextDecoder().decode(bytes)) as RawArrayMeta) : null;
+}
+
+/**
+ * Check an array's metadata before zarrita sees it (shape, chunks, and the consolidated copy
+ * against the array's own document, when both exist). Returns the document as read, for
+ * {@link checkCodecs}, so it is fetched once.
+ */
+export async function checkMeta(
+  path: string,
+  raw: zarr.Readable,
+  store: zarr.Readable,
+  name: string,
+  format: 2 | 3,
+): Promise<RawArrayMeta | null> {
+  const seen = await rawMeta(store, name, format);
+  // The array's own document is read even when a consolidated copy exists: a malformed one is
+  // an error here, as it is for zarr-python, not something the copy silently hides.
+  const own = store === raw ? seen : await rawMeta(raw, name, format);
+  for (const m of [seen, own]) {
+    if (!m) continue;
+    checkRequiredKeys(path, name, m as Record<string, unknown>, format);
+    checkShape(path, name, m.shape as unknown[], (m.chunks ?? m.chunk_grid?.configuration?.chunk_shape) as unknown[]);
+  }
+  if (seen && own && seen !== own) checkConsolidated(path, name, own, seen, format);
+  return seen;
 }
