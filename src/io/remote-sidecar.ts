@@ -35,7 +35,8 @@ async function answer(url: string, headers: Record<string, string> = {}): Promis
   // 416 to a first-byte request: the file is there, and empty.
   if (!res.ok && !(res.status === 416 && headers.Range)) {
     await res.body?.cancel();
-    throw new TilecastError("E_NOT_FOUND", `server answered HTTP ${res.status}`, { path: url });
+    const skip = "GDAL_DISABLE_READDIR_ON_OPEN=EMPTY_DIR reads no sidecars";
+    throw new TilecastError("E_NOT_FOUND", `server answered HTTP ${res.status} (${skip})`, { path: url });
   }
   return res;
 }

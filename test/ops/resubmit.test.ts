@@ -94,7 +94,12 @@ print(json.dumps(bool(np.array_equal(a.ReadAsArray(), b.ReadAsArray())) and a.Ge
     // A scene by URL is queued as the URL (it was made a local path under the working
     // directory, which the worker could not find) and read from it.
     const server = createServer((req, res) => {
-      const body = readFileSync(join(dir, (req.url ?? "/").slice(1)));
+      const file = join(dir, (req.url ?? "/").slice(1));
+      if (!existsSync(file)) {
+        res.writeHead(404).end(); // a sidecar the reader looks for
+        return;
+      }
+      const body = readFileSync(file);
       const r = /bytes=(\d+)-(\d*)/.exec(req.headers.range ?? "");
       const [start, end] = r
         ? [Number(r[1]), Math.min(body.length - 1, Number(r[2] || body.length - 1))]
