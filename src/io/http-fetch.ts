@@ -149,3 +149,27 @@ function watched(res: Response, url: string, ac: AbortController, timeoutS: numb
   });
   return new Response(body, { status: res.status, statusText: res.statusText, headers: res.headers });
 }
+
+/**
+ * `res`'s body, read to its end up to `maxBytes`; past that the read stops and `tooLarge(size)` is
+ * thrown, `size` the declared length ("123") or, for a body that ran past it unannounced, "over N".
+ */
+export async function bodyWithin(res: Response, maxBytes: number, tooLarge: (size: string) => Error): Promise<Buffer> {
+  const declared = Number(res.headers.get("content-length") ?? Number.NaN);
+  if (declared > maxBytes) {
+    await res.body?.cancel();
+    throw tooLarge(String(declared));
+  }
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  const reader = res.body?.getReader();
+  for (let r = await reader?.read(); reader && r && !r.done; r = await reader.read()) {
+    size += r.value.length;
+    if (size > maxBytes) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge(`over ${maxBytes}`);
+    }
+    parts.push(r.value);
+  }
+  return Buffer.concat(parts);
+}

@@ -15,7 +15,7 @@
  * Internal (used by `sidecar-text.ts` and `geotiff/mask-sidecar.ts`).
  */
 import { TilecastError } from "../errors.js";
-import { limitedFetch } from "./http-fetch.js";
+import { bodyWithin, limitedFetch } from "./http-fetch.js";
 
 const ABSENT = new Set([401, 403, 404, 410]);
 
@@ -101,21 +101,5 @@ async function readText(url: string, maxBytes: number): Promise<string | null> {
   if (!res) return null;
   const tooLarge = (n: string) =>
     new TilecastError("E_TOO_LARGE", `it is ${n} bytes; a file of its kind is under ${maxBytes}`, { path: url });
-  const declared = Number(res.headers.get("content-length") ?? Number.NaN);
-  if (declared > maxBytes) {
-    await res.body?.cancel();
-    throw tooLarge(String(declared));
-  }
-  const parts: Uint8Array[] = [];
-  let size = 0;
-  const reader = res.body?.getReader();
-  for (let r = await reader?.read(); reader && r && !r.done; r = await reader.read()) {
-    size += r.value.length;
-    if (size > maxBytes) {
-      await reader.cancel().catch(() => undefined);
-      throw tooLarge(`over ${maxBytes}`);
-    }
-    parts.push(r.value);
-  }
-  return Buffer.concat(parts).toString("utf8");
+  return (await bodyWithin(res, maxBytes, tooLarge)).toString("utf8");
 }

@@ -27,7 +27,7 @@
  * ```
  */
 import { TilecastError } from "../../errors.js";
-import { limitedFetch } from "../http-fetch.js";
+import { bodyWithin, limitedFetch } from "../http-fetch.js";
 
 /** The largest whole file taken from a server that ignores `Range`. */
 export const MAX_WHOLE = 64 * 1024 * 1024;
@@ -91,23 +91,7 @@ async function wholeBody(res: Response, url: string): Promise<Uint8Array> {
       `the server ignores range requests (answered 200 with the whole file${size}), and the file is too large to take whole`,
       { path: url },
     );
-  const declared = Number(res.headers.get("content-length") ?? Number.NaN);
-  if (declared > MAX_WHOLE) {
-    await res.body?.cancel();
-    throw refuse(`, ${declared} bytes`);
-  }
-  const parts: Uint8Array[] = [];
-  let size = 0;
-  const reader = res.body?.getReader();
-  for (let r = await reader?.read(); reader && r && !r.done; r = await reader.read()) {
-    size += r.value.length;
-    if (size > MAX_WHOLE) {
-      await reader.cancel().catch(() => undefined);
-      throw refuse(`, over ${MAX_WHOLE} bytes`);
-    }
-    parts.push(r.value);
-  }
-  return new Uint8Array(Buffer.concat(parts));
+  return new Uint8Array(await bodyWithin(res, MAX_WHOLE, (n) => refuse(`, ${n} bytes`)));
 }
 
 /**
